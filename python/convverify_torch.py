@@ -1,0 +1,58 @@
+"""PyTorch oracle for ConvVerify: one code path for live checks (called in-process from C# through
+pythonnet) and for fixture generation (C# drives it and writes the .npy pack).
+
+A problem is a dict with PyTorch semantics (see docs/fixture-format.md):
+  rank, mb, groups, ic, oc, input, kernel, stride, pad_begin, pad_end, dilation, bias, dtype
+pad_end may be negative: F.pad with a negative amount crops trailing input elements, which is how a
+benchdnn descriptor whose deduced right padding is below zero is reproduced.
+"""
+import torch
+import torch.nn.functional as F
+
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def versions():
+    """Versions that go into a pack's manifest."""
+    import numpy
+    return {"torch": torch.__version__, "numpy": numpy.__version__}
+
+
+def dtype_of(name):
+    if name not in _DTYPES:
+        raise ValueError(f"dtype: expected one of {sorted(_DTYPES)}, got {name!r}")
+    return _DTYPES[name]
+
+
+def empty(shape, dtype):
+    """A contiguous tensor for C# to fill through data_ptr()."""
+    return torch.empty(tuple(int(d) for d in shape), dtype=dtype_of(dtype))
+
+
+def compute(problem, x, w, b, dy):
+    """Returns (y, dx, dw, db) of y = conv(F.pad(x), w, b) and its gradients for the upstream gradient dy.
+
+    db is None without bias. Every result is contiguous, so its data_ptr() reads as C order."""
+    # Bitwise reproducibility: dw and db differ between 1 and 2 intra-op threads, and a thread that
+    # pythonnet calls from inherits whatever count torch picked; set it on every call.
+    torch.set_num_threads(1)
+    rank = int(problem["rank"])
+    if rank not in _CONV:
+        raise ValueError(f"rank: expected 1, 2 or 3, got {rank}")
+    x = x.detach().requires_grad_(True)
+    w = w.detach().requires_grad_(True)
+    b = b.detach().requires_grad_(True) if problem["bias"] else None
+    # F.pad lists (begin, end) pairs from the last dim backwards.
+    pads = []
+    for d in reversed(range(rank)):
+        pads += [int(problem["pad_begin"][d]), int(problem["pad_end"][d])]
+    xp = F.pad(x, pads) if any(pads) else x
+    y = _CONV[rank](xp, w, b, stride=tuple(problem["stride"]), padding=0,
+                    dilation=tuple(problem["dilation"]), groups=int(problem["groups"]))
+    expected = tuple([int(problem["mb"]), int(problem["oc"])] + [int(v) for v in problem["output"]])
+    if tuple(y.shape) != expected:
+        raise ValueError(f"torch produced y of shape {tuple(y.shape)}, the problem says {expected}")
+    y.backward(dy)
+    db = b.grad.contiguous() if b is not None else None
+    return y.detach().contiguous(), x.grad.contiguous(), w.grad.contiguous(), db

@@ -1,0 +1,166 @@
+using System.Numerics;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Convolution;
+
+/// <summary>
+/// The subject under test: convolution and its three gradients written as the definitions read, one loop nest
+/// per direction, every problem treated as 3-D with unit extents (as oneDNN benchdnn's <c>ref_conv.cpp</c>).
+/// </summary>
+/// <remarks>
+/// Layouts: x (N, IC, D, H, W), w (OC, IC/G, KD, KH, KW), y and dy (N, OC, OD, OH, OW), all row-major.
+/// Accumulation is in the element type itself, starting from zero, in the order of the innermost loops as
+/// written (reduction dims outermost-first); the bias is added after the sum. The order is fixed, so results are
+/// bitwise reproducible across runs and machines.
+/// </remarks>
+public static class NaiveConv
+{
+    /// <summary>y[n,o,p] = Σ_{c,k} x[n, g·ICg + c, p·s − pb + k·dil] · w[o,c,k] (+ b[o]); out-of-range taps read padding zeros.</summary>
+    public static void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLength(x, "x", p.XSize, p.XShape);
+        CheckLength(w, "w", p.WSize, p.WShape);
+        CheckLength(b, "b", p.BSize, p.HasBias ? p.BShape : []);
+        CheckLength(y, "y", p.YSize, p.YShape);
+        var (icg, ocg, g3) = Shape(p);
+        var (xs, ws, ys) = (Strides(p.XShape), Strides(p.WShape), Strides(p.YShape));
+        for (int n = 0; n < p.Mb; n++)
+        for (int g = 0; g < p.Groups; g++)
+        for (int oc = 0; oc < ocg; oc++)
+        for (int od = 0; od < g3.Out[0]; od++)
+        for (int oh = 0; oh < g3.Out[1]; oh++)
+        for (int ow = 0; ow < g3.Out[2]; ow++)
+        {
+            int o = g * ocg + oc;
+            T acc = T.Zero;
+            for (int ic = 0; ic < icg; ic++)
+            for (int kd = 0; kd < g3.K[0]; kd++)
+            for (int kh = 0; kh < g3.K[1]; kh++)
+            for (int kw = 0; kw < g3.K[2]; kw++)
+            {
+                if (!InputAt(g3, 0, od, kd, out int id) || !InputAt(g3, 1, oh, kh, out int ih) || !InputAt(g3, 2, ow, kw, out int iw))
+                    continue;
+                acc += x[Off(xs, n, g * icg + ic, id, ih, iw)] * w[Off(ws, o, ic, kd, kh, kw)];
+            }
+            if (p.HasBias) acc += b[o];
+            y[Off(ys, n, o, od, oh, ow)] = acc;
+        }
+    }
+
+    /// <summary>
+    /// dx[n,c,i] = Σ_{o,k} dy[n,o,(i + pb − k·dil)/s] · w[o,c,k] over the terms where i + pb − k·dil is ≥ 0, divisible by s
+    /// and inside the output: the transpose of <see cref="Forward{T}"/>, written directly rather than through it.
+    /// </summary>
+    public static void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLength(dy, "dy", p.YSize, p.YShape);
+        CheckLength(w, "w", p.WSize, p.WShape);
+        CheckLength(dx, "dx", p.XSize, p.XShape);
+        var (icg, ocg, g3) = Shape(p);
+        var (xs, ws, ys) = (Strides(p.XShape), Strides(p.WShape), Strides(p.YShape));
+        for (int n = 0; n < p.Mb; n++)
+        for (int g = 0; g < p.Groups; g++)
+        for (int ic = 0; ic < icg; ic++)
+        for (int id = 0; id < g3.In[0]; id++)
+        for (int ih = 0; ih < g3.In[1]; ih++)
+        for (int iw = 0; iw < g3.In[2]; iw++)
+        {
+            T acc = T.Zero;
+            for (int oc = 0; oc < ocg; oc++)
+            for (int kd = 0; kd < g3.K[0]; kd++)
+            for (int kh = 0; kh < g3.K[1]; kh++)
+            for (int kw = 0; kw < g3.K[2]; kw++)
+            {
+                if (!OutputAt(g3, 0, id, kd, out int od) || !OutputAt(g3, 1, ih, kh, out int oh) || !OutputAt(g3, 2, iw, kw, out int ow))
+                    continue;
+                acc += dy[Off(ys, n, g * ocg + oc, od, oh, ow)] * w[Off(ws, g * ocg + oc, ic, kd, kh, kw)];
+            }
+            dx[Off(xs, n, g * icg + ic, id, ih, iw)] = acc;
+        }
+    }
+
+    /// <summary>dw[o,c,k] = Σ_{n,p} dy[n,o,p] · x[n, g·ICg + c, p·s − pb + k·dil] over in-range input positions.</summary>
+    public static void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLength(x, "x", p.XSize, p.XShape);
+        CheckLength(dy, "dy", p.YSize, p.YShape);
+        CheckLength(dw, "dw", p.WSize, p.WShape);
+        var (icg, ocg, g3) = Shape(p);
+        var (xs, ws, ys) = (Strides(p.XShape), Strides(p.WShape), Strides(p.YShape));
+        for (int g = 0; g < p.Groups; g++)
+        for (int oc = 0; oc < ocg; oc++)
+        for (int ic = 0; ic < icg; ic++)
+        for (int kd = 0; kd < g3.K[0]; kd++)
+        for (int kh = 0; kh < g3.K[1]; kh++)
+        for (int kw = 0; kw < g3.K[2]; kw++)
+        {
+            int o = g * ocg + oc;
+            T acc = T.Zero;
+            for (int n = 0; n < p.Mb; n++)
+            for (int od = 0; od < g3.Out[0]; od++)
+            for (int oh = 0; oh < g3.Out[1]; oh++)
+            for (int ow = 0; ow < g3.Out[2]; ow++)
+            {
+                if (!InputAt(g3, 0, od, kd, out int id) || !InputAt(g3, 1, oh, kh, out int ih) || !InputAt(g3, 2, ow, kw, out int iw))
+                    continue;
+                acc += dy[Off(ys, n, o, od, oh, ow)] * x[Off(xs, n, g * icg + ic, id, ih, iw)];
+            }
+            dw[Off(ws, o, ic, kd, kh, kw)] = acc;
+        }
+    }
+
+    /// <summary>db[o] = Σ_{n,p} dy[n,o,p].</summary>
+    public static void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLength(dy, "dy", p.YSize, p.YShape);
+        CheckLength(db, "db", p.OC, p.BShape);
+        if (!p.HasBias) throw new ArgumentException($"db: problem {p} has no bias, so it has no bias gradient", nameof(db));
+        int spatial = p.YSize / (p.Mb * p.OC);
+        for (int o = 0; o < p.OC; o++)
+        {
+            T acc = T.Zero;
+            for (int n = 0; n < p.Mb; n++)
+            for (int s = 0; s < spatial; s++)
+                acc += dy[(n * p.OC + o) * spatial + s];
+            db[o] = acc;
+        }
+    }
+
+    // The one bounds check of the forward and weight-gradient loops: which input element output position o reads
+    // through kernel tap k, if any (a tap landing in begin or end padding, or in cropped input, reads zero).
+    private static bool InputAt(Geometry3 g, int dim, int o, int k, out int i)
+    {
+        i = o * g.S[dim] - g.Pb[dim] + k * g.Dil[dim];
+        return i >= 0 && i < g.In[dim];
+    }
+
+    // The inverse map for the data gradient: which output position reads input i through tap k, if any.
+    private static bool OutputAt(Geometry3 g, int dim, int i, int k, out int o)
+    {
+        int t = i + g.Pb[dim] - k * g.Dil[dim];
+        o = t / g.S[dim];
+        return t >= 0 && t % g.S[dim] == 0 && o < g.Out[dim];
+    }
+
+    private static (int Icg, int Ocg, Geometry3 G) Shape(ConvProblem p) => (p.IC / p.Groups, p.OC / p.Groups, p.To3D());
+
+    // Row-major strides of an (A, B, spatial...) shape seen as 5-D (A, B, D, H, W).
+    private static int[] Strides(int[] shape)
+    {
+        int[] five = [shape[0], shape[1], .. Enumerable.Repeat(1, 5 - shape.Length), .. shape[2..]];
+        return [five[1] * five[2] * five[3] * five[4], five[2] * five[3] * five[4], five[3] * five[4], five[4], 1];
+    }
+
+    private static int Off(int[] s, int a, int b, int d, int h, int w) => a * s[0] + b * s[1] + d * s[2] + h * s[3] + w * s[4];
+
+    internal static void CheckLength<T>(ReadOnlySpan<T> span, string name, int expected, int[] shape)
+    {
+        if (span.Length != expected)
+            throw new ArgumentException(
+                $"{name}: has {span.Length} elements, the problem needs {expected} (shape {ConvProblem.Fmt(shape)})", name);
+    }
+}

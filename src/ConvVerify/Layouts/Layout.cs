@@ -1,0 +1,71 @@
+using ConvVerify.Problems;
+
+namespace ConvVerify.Layouts;
+
+/// <summary>
+/// Exact layout adapters. The harness computes in NC(D)(H)W; other layouts are permutations of it.
+/// </summary>
+/// <remarks>
+/// The question's single-image convention is TensorFlow's: an image is (H, W, C), a filter bank is
+/// (F_H, F_W, C, F) with the filter index last ("HWIO"), and dL/dh is (OH, OW, F). "16 filters of (3,3,3)"
+/// are then w_hwio[:, :, :, f], each of shape (F_H, F_W, C), and the output (3,3,16) is h[:, :, f].
+/// </remarks>
+public static class Layout
+{
+    /// <summary>Transposes a row-major tensor: result dim i is source dim <paramref name="perm"/>[i].</summary>
+    /// <exception cref="ArgumentException">The shape does not match the data, or <paramref name="perm"/> is not a permutation of the dims.</exception>
+    public static T[] Permute<T>(ReadOnlySpan<T> src, IReadOnlyList<int> shape, IReadOnlyList<int> perm)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(perm);
+        int rank = shape.Count;
+        if (perm.Count != rank || perm.Order().Where((v, i) => v != i).Any())
+            throw new ArgumentException($"perm: {ConvProblem.Fmt(perm)} is not a permutation of {rank} dims", nameof(perm));
+        long count = 1;
+        foreach (int d in shape)
+        {
+            if (d < 0) throw new ArgumentException($"shape: negative extent in {ConvProblem.Fmt(shape)}", nameof(shape));
+            count *= d;
+        }
+        if (count != src.Length)
+            throw new ArgumentException($"src: has {src.Length} elements, shape {ConvProblem.Fmt(shape)} needs {count}", nameof(src));
+
+        var srcStride = new int[rank];
+        for (int i = rank - 1, s = 1; i >= 0; s *= shape[i], i--) srcStride[i] = s;
+        var dstShape = perm.Select(p => shape[p]).ToArray();
+        var dst = new T[src.Length];
+        var index = new int[rank]; // odometer over the destination's dims
+        for (int flat = 0; flat < dst.Length; flat++)
+        {
+            int off = 0;
+            for (int i = 0; i < rank; i++) off += index[i] * srcStride[perm[i]];
+            dst[flat] = src[off];
+            for (int i = rank - 1; i >= 0 && ++index[i] == dstShape[i]; i--) index[i] = 0;
+        }
+        return dst;
+    }
+
+    /// <summary>(N, C, spatial...) to channels-last (N, spatial..., C), PyTorch's <c>channels_last</c> memory order.</summary>
+    public static T[] ToChannelsLast<T>(ReadOnlySpan<T> ncs, IReadOnlyList<int> shape) =>
+        Permute(ncs, shape, [0, .. Enumerable.Range(2, shape.Count - 2), 1]);
+
+    /// <summary>Channels-last (N, spatial..., C) back to (N, C, spatial...); <paramref name="ncsShape"/> is the NC-first shape.</summary>
+    public static T[] FromChannelsLast<T>(ReadOnlySpan<T> nsc, IReadOnlyList<int> ncsShape)
+    {
+        ArgumentNullException.ThrowIfNull(ncsShape);
+        int[] nscShape = [ncsShape[0], .. ncsShape.Skip(2), ncsShape[1]];
+        return Permute(nsc, nscShape, [0, ncsShape.Count - 1, .. Enumerable.Range(1, ncsShape.Count - 2)]);
+    }
+
+    /// <summary>The question's image (H, W, C) as NCHW with N = 1.</summary>
+    public static T[] FromHwc<T>(ReadOnlySpan<T> hwc, int h, int w, int c) => Permute(hwc, [h, w, c], [2, 0, 1]);
+
+    /// <summary>An NCHW tensor with N = 1 as the question's (H, W, C).</summary>
+    public static T[] ToHwc<T>(ReadOnlySpan<T> chw, int c, int h, int w) => Permute(chw, [c, h, w], [1, 2, 0]);
+
+    /// <summary>The question's filter bank (F_H, F_W, C, F) as PyTorch weights (F, C, F_H, F_W).</summary>
+    public static T[] FromHwio<T>(ReadOnlySpan<T> hwio, int kh, int kw, int c, int f) => Permute(hwio, [kh, kw, c, f], [3, 2, 0, 1]);
+
+    /// <summary>PyTorch weights (F, C, F_H, F_W) as the question's filter bank (F_H, F_W, C, F).</summary>
+    public static T[] ToHwio<T>(ReadOnlySpan<T> oihw, int f, int c, int kh, int kw) => Permute(oihw, [f, c, kh, kw], [2, 3, 1, 0]);
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ConvVerify.Problems;
+
+/// <summary>A descriptor that could not be parsed; the message names the descriptor and the offending token or value.</summary>
+public sealed class DescriptorException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    public DescriptorException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with the problem validation error that caused it.</summary>
+    public DescriptorException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>Creates the exception with no message.</summary>
+    public DescriptorException() { }
+}
+
+/// <summary>
+/// oneDNN benchdnn convolution problem descriptors, e.g. <c>mb2ic3ih5oc16oh3kh3sh1ph0n"name"</c>, parsed as benchdnn's
+/// <c>str2desc</c> and <c>sanitize_desc</c> do and printed in benchdnn's order.
+/// </summary>
+/// <remarks>
+/// Rules (benchdnn's): tokens in any order, one optional '_' between them, the last repeat wins; defaults mb 2, g 1,
+/// stride 1, dilation 0; dilation is zero-based (dh1 = PyTorch dilation 2); an axis is "mentioned" when any of its
+/// i/k/o/d values is non-zero, its stride is not 1 or its padding is ≥ 1; a mentioned axis needs i and k; a missing
+/// output is computed (padding defaulting to 0), a missing padding with a given output is deduced as
+/// ((o−1)s − i + (k−1)(d+1) + 1) / 2 (truncated); the end padding is always (o−1)s − i + (k−1)(d+1) + 1 − pb, which
+/// may be negative. Rank: d mentioned → 3-D (h, w copied from d when both absent), h → 2-D (w copied from h when
+/// absent), w only → 1-D. Differences: a name in quotes loses its quotes, and a trailing <c>*K</c> repeat count in the
+/// name is dropped; bias and dtype are not part of a descriptor.
+/// The printed form always states mb, the outputs and the begin paddings, so it parses back to the same problem.
+/// </remarks>
+public static partial class BenchdnnDescriptor
+{
+    // benchdnn's prefix order; within one pass each may match once, as in str2desc.
+    private static readonly string[] Prefixes =
+        ["g", "mb", "ic", "id", "ih", "iw", "oc", "od", "oh", "ow", "kd", "kh", "kw", "sd", "sh", "sw", "pd", "ph", "pw", "dd", "dh", "dw"];
+
+    /// <summary>Parses one descriptor into a problem.</summary>
+    /// <param name="text">The descriptor.</param>
+    /// <param name="dtype">Element type of the problem (not part of descriptors).</param>
+    /// <param name="hasBias">Whether the problem has a bias (benchdnn's <c>--dir=FWD_B</c> vs <c>FWD_D</c>).</param>
+    /// <exception cref="DescriptorException">Unparsable text or an invalid problem; the message names the descriptor and the reason.</exception>
+    public static ConvProblem Parse(string text, DType dtype = DType.Float32, bool hasBias = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string s = text.Trim();
+        if (s.Length == 0) throw new DescriptorException("descriptor: empty text");
+        var v = new Dictionary<string, long>();
+        string? name = null;
+        int pos = 0;
+        while (pos < s.Length)
+        {
+            bool ok = false;
+            foreach (string prefix in Prefixes)
+            {
+                if (string.CompareOrdinal(s, pos, prefix, 0, prefix.Length) != 0) continue;
+                int start = pos + prefix.Length, end = start;
+                while (end < s.Length && char.IsAsciiDigit(s[end])) end++;
+                if (end == start)
+                {
+                    string got = start < s.Length && s[start] == '-' ? "a negative value" : "no value";
+                    throw new DescriptorException($"descriptor '{text}': '{prefix}' has {got} at position {start} (expected a non-negative integer)");
+                }
+                if (!long.TryParse(s.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value > int.MaxValue)
+                    throw new DescriptorException($"descriptor '{text}': '{prefix}{s[start..end]}' is too large");
+                v[prefix] = value;
+                pos = end;
+                ok = true;
+            }
+            if (pos < s.Length && s[pos] == 'n')
+            {
+                name = CleanName(s[(pos + 1)..]);
+                break;
+            }
+            if (pos < s.Length && s[pos] == '_') pos++;
+            if (!ok)
+                throw new DescriptorException($"descriptor '{text}': unrecognized token at position {pos - (pos > 0 && s[pos - 1] == '_' ? 1 : 0)}: '{Snip(s, pos)}'");
+        }
+
+        long Get(string key, long fallback) => v.TryGetValue(key, out long x) ? x : fallback;
+        long g = Get("g", 1), mb = Get("mb", 2), ic = Get("ic", 0), oc = Get("oc", 0);
+        foreach (var (key, value) in new[] { ("g", g), ("ic", ic), ("oc", oc), ("sd", Get("sd", 1)), ("sh", Get("sh", 1)), ("sw", Get("sw", 1)) })
+            if (value < 1) throw new DescriptorException($"descriptor '{text}': '{key}' must be >= 1, got {(v.ContainsKey(key) ? value.ToString(CultureInfo.InvariantCulture) : "nothing")}");
+
+        // Per axis d, h, w: [o, i, k, s, p, dil]; p = -1 means "not given", as benchdnn's sentinel.
+        var axes = new long[3][];
+        string dims = "dhw";
+        for (int a = 0; a < 3; a++)
+        {
+            char c = dims[a];
+            axes[a] = [Get($"o{c}", 0), Get($"i{c}", 0), Get($"k{c}", 0), Get($"s{c}", 1), Get($"p{c}", -1), Get($"d{c}", 0)];
+        }
+        for (int a = 0; a < 3; a++)
+        {
+            var (x, c) = (axes[a], dims[a]);
+            bool mentioned = x[0] != 0 || x[1] != 0 || x[2] != 0 || x[5] != 0 || x[3] != 1 || x[4] >= 1;
+            if (!mentioned) continue;
+            if (x[1] == 0 || x[2] == 0)
+                throw new DescriptorException($"descriptor '{text}': axis {c} is mentioned but '{(x[1] == 0 ? "i" : "k")}{c}' is missing or 0");
+            long ext = (x[2] - 1) * (x[5] + 1) + 1;
+            if (x[0] == 0)
+            {
+                if (x[4] < 0) x[4] = 0;
+                x[0] = (x[1] - ext + 2 * x[4]) / x[3] + 1;
+                if (x[0] <= 0)
+                    throw new DescriptorException($"descriptor '{text}': computed o{c} = {x[0]} is not positive (i{c}={x[1]}, k{c}={x[2]}, d{c}={x[5]}, p{c}={x[4]})");
+            }
+            else if (x[4] < 0)
+            {
+                x[4] = ((x[0] - 1) * x[3] - x[1] + ext) / 2;
+            }
+        }
+        bool noD = axes[0][0] == 0, noH = axes[1][0] == 0, noW = axes[2][0] == 0;
+        int rank = !noD ? 3 : !noH ? 2 : !noW ? 1 : 0;
+        if (rank == 0) throw new DescriptorException($"descriptor '{text}': no spatial dimension (give at least iw/kw, ih/kh or id/kd)");
+        if (rank == 3 && noH != noW)
+            throw new DescriptorException($"descriptor '{text}': a 3-D problem needs either both h and w or neither (then both copy d)");
+        if (rank == 3 && noH) axes[1] = axes[2] = axes[0];
+        if (rank == 2 && noW) axes[2] = axes[1];
+
+        var used = axes[(3 - rank)..];
+        int[] Field(int f) => [.. used.Select(x => (int)x[f])];
+        var (output, padBegin) = (Field(0), Field(4));
+        var padEnd = used.Select(x => (int)((x[0] - 1) * x[3] - x[1] + (x[2] - 1) * (x[5] + 1) + 1 - x[4])).ToArray();
+        if (mb > int.MaxValue) throw new DescriptorException($"descriptor '{text}': mb{mb} is too large");
+        try
+        {
+            var p = new ConvProblem((int)mb, (int)g, (int)ic, (int)oc, Field(1), Field(2), Field(3), padBegin, padEnd,
+                [.. used.Select(x => (int)x[5] + 1)], hasBias, dtype, name);
+            if (!p.Output.SequenceEqual(output))
+                throw new DescriptorException($"descriptor '{text}': outputs {ConvProblem.Fmt(output)} are inconsistent with the rest (they give {ConvProblem.Fmt(p.Output)})");
+            return p;
+        }
+        catch (ArgumentException e) when (e is not DescriptorException)
+        {
+            throw new DescriptorException($"descriptor '{text}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Parses a descriptor, returning false and the reason instead of throwing.</summary>
+    public static bool TryParse(string text, out ConvProblem? problem, out string? error, DType dtype = DType.Float32, bool hasBias = true)
+    {
+        try
+        {
+            problem = Parse(text, dtype, hasBias);
+            error = null;
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            problem = null;
+            error = e.Message;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Prints the canonical descriptor in benchdnn's order: g (when not 1), mb, ic, inputs, oc, outputs, kernel, strides
+    /// (when any is not 1), begin paddings, dilations (zero-based, when any is non-zero), name. A 2-D problem whose h and w
+    /// agree in every field prints h only; a 3-D one whose d, h, w all agree prints d only.
+    /// </summary>
+    public static string Format(ConvProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var p = problem;
+        int[][] fields = [[.. p.Input], [.. p.Output], [.. p.Kernel], [.. p.Stride], [.. p.PadBegin], [.. p.Dilation.Select(d => d - 1)]];
+        // Same-in-every-field dims collapse to the outermost, as benchdnn's print_dhw does.
+        int shown = fields.All(f => f.All(x => x == f[0])) ? 1 : p.Rank;
+        string letters = p.DimLetters;
+        var sb = new StringBuilder();
+        void Group(char prefix, int[] values)
+        {
+            for (int i = 0; i < shown; i++) sb.Append(CultureInfo.InvariantCulture, $"{prefix}{letters[i]}{values[i]}");
+        }
+        if (p.Groups != 1) sb.Append(CultureInfo.InvariantCulture, $"g{p.Groups}");
+        sb.Append(CultureInfo.InvariantCulture, $"mb{p.Mb}ic{p.IC}");
+        Group('i', fields[0]);
+        sb.Append(CultureInfo.InvariantCulture, $"oc{p.OC}");
+        Group('o', fields[1]);
+        Group('k', fields[2]);
+        if (fields[3].Any(s => s != 1)) Group('s', fields[3]);
+        Group('p', fields[4]);
+        if (fields[5].Any(d => d != 0)) Group('d', fields[5]);
+        if (!string.IsNullOrEmpty(p.Name)) sb.Append("n\"").Append(p.Name).Append('"');
+        return sb.ToString();
+    }
+
+    private static string? CleanName(string raw)
+    {
+        string name = raw.Length >= 2 && raw[0] == '"' && raw[^1] == '"' ? raw[1..^1] : raw;
+        name = RepeatSuffix().Replace(name, "");
+        return name.Length == 0 ? null : name;
+    }
+
+    private static string Snip(string s, int pos) => s.Length - pos > 12 ? s.Substring(pos, 12) + "…" : s[pos..];
+
+    [GeneratedRegex(@"\*\d+$")]
+    private static partial Regex RepeatSuffix();
+}

@@ -1,0 +1,46 @@
+using ConvVerify.Layouts;
+
+namespace ConvVerify.Tests.Convolution;
+
+public class LayoutTests
+{
+    [Test]
+    public void ChannelsLastPlacesChannelInnermost()
+    {
+        // NCHW (1, 2, 1, 3): channel 0 = 0,1,2; channel 1 = 10,11,12 → NHWC interleaves them.
+        int[] nchw = [0, 1, 2, 10, 11, 12];
+        Assert.That(Layout.ToChannelsLast<int>(nchw, [1, 2, 1, 3]), Is.EqualTo(new[] { 0, 10, 1, 11, 2, 12 }));
+    }
+
+    [TestCase(new[] { 2, 3, 4 })]
+    [TestCase(new[] { 2, 3, 4, 5 })]
+    [TestCase(new[] { 1, 2, 3, 4, 5 })]
+    public void ChannelsLastRoundTripIsExact(int[] shape)
+    {
+        var data = Enumerable.Range(0, shape.Aggregate((a, b) => a * b)).Select(i => i * 0.1f).ToArray();
+        var back = Layout.FromChannelsLast<float>(Layout.ToChannelsLast<float>(data, shape), shape);
+        Assert.That(back, Is.EqualTo(data));
+    }
+
+    [Test]
+    public void QuestionLayoutsRoundTripAndIndexAsDocumented()
+    {
+        var hwc = Enumerable.Range(0, 5 * 4 * 3).Select(i => (double)i).ToArray();
+        var chw = Layout.FromHwc<double>(hwc, 5, 4, 3);
+        Assert.That(chw[(2 * 5 + 3) * 4 + 1], Is.EqualTo(hwc[(3 * 4 + 1) * 3 + 2]), "x_chw[c=2,h=3,w=1] = x_hwc[h=3,w=1,c=2]");
+        Assert.That(Layout.ToHwc<double>(chw, 3, 5, 4), Is.EqualTo(hwc));
+        var hwio = Enumerable.Range(0, 3 * 2 * 3 * 16).Select(i => (double)i).ToArray();
+        var oihw = Layout.FromHwio<double>(hwio, 3, 2, 3, 16);
+        Assert.That(oihw[((7 * 3 + 1) * 3 + 2) * 2 + 1], Is.EqualTo(hwio[((2 * 2 + 1) * 3 + 1) * 16 + 7]), "w[f=7,c=1,kh=2,kw=1]");
+        Assert.That(Layout.ToHwio<double>(oihw, 16, 3, 3, 2), Is.EqualTo(hwio));
+    }
+
+    [Test]
+    public void BadPermutationOrShapeIsRejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Layout.Permute<int>(new int[6], [2, 3], [0, 0]));
+        Assert.That(e!.Message, Does.Contain("(0, 0) is not a permutation"));
+        e = Assert.Throws<ArgumentException>(() => Layout.Permute<int>(new int[5], [2, 3], [1, 0]));
+        Assert.That(e!.Message, Does.Contain("has 5 elements, shape (2, 3) needs 6"));
+    }
+}
