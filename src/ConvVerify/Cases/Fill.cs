@@ -74,7 +74,7 @@ public static class Inputs
     /// <summary>2^24 for float32, 2^53 for float64: below it every integer is exact.</summary>
     public static long ExactIntegerLimit(DType dtype) => dtype == DType.Float32 ? 1L << 24 : 1L << 53;
 
-    /// <summary>A stable per-case seed from a base seed and a case id (FNV-1a), so cases of one pack differ.</summary>
+    /// <summary>A stable per-case seed from a base seed and a case id (FNV-1a), so cases of one pack differ. Below 2^53, so JSON keeps it exact.</summary>
     public static ulong CaseSeed(ulong baseSeed, string caseId)
     {
         ArgumentNullException.ThrowIfNull(caseId);
@@ -84,7 +84,7 @@ public static class Inputs
             h ^= c;
             h *= 1099511628211UL;
         }
-        return baseSeed ^ h;
+        return (baseSeed ^ h) & ((1UL << 53) - 1);
     }
 
     private static T[] Values<T>(int count, ulong seed, int stream, Fill fill, int range)

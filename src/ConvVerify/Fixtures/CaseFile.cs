@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ConvVerify.Cases;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Fixtures;
+
+/// <summary>
+/// <c>case.json</c>: one case with PyTorch semantics, readable without ConvVerify. See docs/fixture-format.md.
+/// </summary>
+public sealed record CaseFile
+{
+    /// <summary>The case id (also the case's folder name).</summary>
+    [JsonPropertyName("id")] public required string Id { get; init; }
+
+    /// <summary>Canonical benchdnn descriptor (informational; the fields below are authoritative).</summary>
+    [JsonPropertyName("descriptor")] public required string Descriptor { get; init; }
+
+    /// <summary>Spatial rank 1, 2 or 3.</summary>
+    [JsonPropertyName("rank")] public required int Rank { get; init; }
+
+    /// <summary>Minibatch.</summary>
+    [JsonPropertyName("mb")] public required int Mb { get; init; }
+
+    /// <summary>Groups.</summary>
+    [JsonPropertyName("groups")] public required int Groups { get; init; }
+
+    /// <summary>Input channels.</summary>
+    [JsonPropertyName("ic")] public required int IC { get; init; }
+
+    /// <summary>Output channels.</summary>
+    [JsonPropertyName("oc")] public required int OC { get; init; }
+
+    /// <summary>Input extents.</summary>
+    [JsonPropertyName("input")] public required int[] Input { get; init; }
+
+    /// <summary>Kernel extents.</summary>
+    [JsonPropertyName("kernel")] public required int[] Kernel { get; init; }
+
+    /// <summary>Strides.</summary>
+    [JsonPropertyName("stride")] public required int[] Stride { get; init; }
+
+    /// <summary>Begin paddings.</summary>
+    [JsonPropertyName("pad_begin")] public required int[] PadBegin { get; init; }
+
+    /// <summary>End paddings (negative: crop). Padding beyond what any window reads is accepted and has no effect.</summary>
+    [JsonPropertyName("pad_end")] public required int[] PadEnd { get; init; }
+
+    /// <summary>PyTorch dilations (≥ 1).</summary>
+    [JsonPropertyName("dilation")] public required int[] Dilation { get; init; }
+
+    /// <summary>Output extents (redundant; checked on reading).</summary>
+    [JsonPropertyName("output")] public required int[] Output { get; init; }
+
+    /// <summary>Whether the case has a bias.</summary>
+    [JsonPropertyName("bias")] public required bool Bias { get; init; }
+
+    /// <summary>"float32" or "float64".</summary>
+    [JsonPropertyName("dtype")] public required string DType { get; init; }
+
+    /// <summary>"integer" or "normal".</summary>
+    [JsonPropertyName("fill")] public required string Fill { get; init; }
+
+    /// <summary>The seed the inputs were generated from (below 2^53, so JSON readers keep it exact).</summary>
+    [JsonPropertyName("seed")] public required ulong Seed { get; init; }
+
+    internal static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    /// <summary>The file of a case.</summary>
+    public static CaseFile From(ConvCase c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var p = c.Problem;
+        return new CaseFile
+        {
+            Id = c.Id, Descriptor = BenchdnnDescriptor.Format(p), Rank = p.Rank, Mb = p.Mb, Groups = p.Groups, IC = p.IC, OC = p.OC,
+            Input = [.. p.Input], Kernel = [.. p.Kernel], Stride = [.. p.Stride], PadBegin = [.. p.PadBegin], PadEnd = [.. p.PadEnd],
+            Dilation = [.. p.Dilation], Output = [.. p.Output], Bias = p.HasBias, DType = DTypeName(p.DType),
+            Fill = ConvCase.FillName(c.Fill), Seed = c.Seed,
+        };
+    }
+
+    /// <summary>The case this file describes.</summary>
+    /// <exception cref="FixtureException">An invalid field; the message names <paramref name="path"/> and the field.</exception>
+    public ConvCase ToCase(string path)
+    {
+        var dtype = DType switch
+        {
+            "float32" => Problems.DType.Float32,
+            "float64" => Problems.DType.Float64,
+            _ => throw new FixtureException($"{path}: dtype must be \"float32\" or \"float64\", got \"{DType}\""),
+        };
+        var fill = Fill switch
+        {
+            "integer" => Cases.Fill.Integer,
+            "normal" => Cases.Fill.Normal,
+            _ => throw new FixtureException($"{path}: fill must be \"integer\" or \"normal\", got \"{Fill}\""),
+        };
+        if (Input is null || Input.Length != Rank)
+            throw new FixtureException($"{path}: rank is {Rank} but input has {Input?.Length ?? 0} extents");
+        ConvProblem p;
+        try
+        {
+            p = new ConvProblem(Mb, Groups, IC, OC, Input, Kernel, Stride, PadBegin, PadEnd, Dilation, Bias, dtype);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FixtureException($"{path}: {e.Message}", e);
+        }
+        if (Output is null || !p.Output.SequenceEqual(Output))
+            throw new FixtureException($"{path}: output {ConvProblem.Fmt(Output ?? [])} does not follow from the other fields (they give {ConvProblem.Fmt(p.Output)})");
+        return new ConvCase(p, fill, Seed);
+    }
+
+    /// <summary>Reads and validates a case.json.</summary>
+    /// <exception cref="FixtureException">Missing, not JSON, missing fields, or invalid values.</exception>
+    public static CaseFile Read(string path)
+    {
+        if (!File.Exists(path)) throw new FixtureException($"{path}: file not found");
+        try
+        {
+            return JsonSerializer.Deserialize<CaseFile>(File.ReadAllText(path), Options) ?? throw new FixtureException($"{path}: empty");
+        }
+        catch (JsonException e)
+        {
+            throw new FixtureException($"{path}: not a valid case.json ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Writes the file.</summary>
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
+
+    /// <summary>"float32" or "float64".</summary>
+    public static string DTypeName(DType dtype) => dtype == Problems.DType.Float32 ? "float32" : "float64";
+}

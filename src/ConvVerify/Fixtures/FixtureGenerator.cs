@@ -1,0 +1,45 @@
+using ConvVerify.Cases;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Fixtures;
+
+/// <summary>Makes a pack: C# generates the inputs, the oracle computes the results, C# writes the files.</summary>
+public static class FixtureGenerator
+{
+    /// <summary>The generator string recorded in manifests.</summary>
+    public const string Generator = "ConvVerify FixtureGenerator (inputs: ConvVerify.Cases.Inputs; results: python/convverify_torch.py)";
+
+    /// <summary>Writes every case to a new pack in <paramref name="directory"/>, reporting progress after each case.</summary>
+    /// <exception cref="FixtureException">The folder is not empty and <paramref name="force"/> is false.</exception>
+    public static Manifest Generate(string directory, IReadOnlyList<ConvCase> cases, IConvOracle oracle, bool force,
+        IProgress<(int Done, int Total, ConvCase Case)>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(oracle);
+        var writer = new PackWriter(directory, force);
+        for (int i = 0; i < cases.Count; i++)
+        {
+            var c = cases[i];
+            if (c.Problem.DType == DType.Float32) Add<float>(writer, c, oracle);
+            else Add<double>(writer, c, oracle);
+            progress?.Report((i + 1, cases.Count, c));
+        }
+        return writer.Complete(Generator, oracle.Versions);
+    }
+
+    /// <summary>The cases of the given problems in every requested dtype and fill, with seeds from <paramref name="baseSeed"/>.</summary>
+    public static IReadOnlyList<ConvCase> Expand(IEnumerable<ConvProblem> problems, IEnumerable<DType> dtypes, IEnumerable<Fill> fills,
+        ulong baseSeed = ConvCase.DefaultSeed)
+    {
+        var list = problems.ToList();
+        var fillList = fills.ToList();
+        return [.. dtypes.SelectMany(dt => fillList.SelectMany(f => list.Select(p => ConvCase.Create(p.WithDType(dt), f, baseSeed))))];
+    }
+
+    private static void Add<T>(PackWriter writer, ConvCase c, IConvOracle oracle) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var inputs = c.MakeInputs<T>();
+        writer.Add(c, inputs, oracle.Compute(c.Problem, inputs));
+    }
+}

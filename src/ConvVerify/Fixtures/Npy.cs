@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Numerics;
+using ConvVerify.Problems;
+using NumSharp;
+using DType = ConvVerify.Problems.DType;
+
+namespace ConvVerify.Fixtures;
+
+/// <summary>.npy files through NumSharp, with errors that name the file and say what is wrong.</summary>
+public static class Npy
+{
+    /// <summary>Reads a float32 or float64 tensor of exactly the expected shape.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="dtype">The element type the pack says the tensor has.</param>
+    /// <param name="shape">The shape the problem gives the tensor.</param>
+    /// <exception cref="FixtureException">Missing, unreadable, truncated, another dtype or another shape.</exception>
+    public static T[] Read<T>(string path, DType dtype, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (!File.Exists(path)) throw new FixtureException($"{path}: file not found");
+        NDArray array;
+        try
+        {
+            array = np.load(path) as NDArray ?? throw new FixtureException($"{path}: not a single array (.npz archives are not accepted)");
+        }
+        catch (Exception e) when (e is not FixtureException)
+        {
+            throw new FixtureException($"{path}: not a readable .npy file ({e.Message})", e);
+        }
+        using (array)
+        {
+            var expectedType = dtype == DType.Float32 ? typeof(float) : typeof(double);
+            if (array.dtype != expectedType)
+                throw new FixtureException($"{path}: dtype is {NpyName(array.dtype)}, expected {NpyName(expectedType)}");
+            long[] got = array.shape;
+            if (!got.SequenceEqual(shape.Select(d => (long)d)))
+                throw new FixtureException($"{path}: shape is ({string.Join(", ", got)}), expected {ConvProblem.Fmt(shape)}");
+            if (typeof(T) != expectedType)
+                throw new InvalidOperationException($"{path}: read as {typeof(T).Name} but the pack says {dtype}");
+            return array.ToArray<T>();
+        }
+    }
+
+    /// <summary>Writes a C-order, little-endian .npy file.</summary>
+    /// <exception cref="ArgumentException">The data does not fill the shape.</exception>
+    public static void Write<T>(string path, int[] shape, T[] data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(data);
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        if (count != data.Length)
+            throw new ArgumentException($"{path}: {data.Length} values do not fill shape {ConvProblem.Fmt(shape)}", nameof(data));
+        using var flat = np.array(data);
+        using var shaped = flat.reshape(shape);
+        np.save(path, shaped);
+    }
+
+    private static string NpyName(Type t) => t == typeof(float) ? "float32" : t == typeof(double) ? "float64"
+        : t.Name.ToLower(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Fixtures;
+
+/// <summary>
+/// Writes a fixture pack. The manifest is written last, by <see cref="Complete"/>, so an interrupted run never leaves
+/// a folder that looks like a complete pack.
+/// </summary>
+public sealed class PackWriter
+{
+    private readonly string _dir;
+    private readonly List<string> _cases = [];
+    private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
+
+    /// <summary>Prepares <paramref name="directory"/> for a new pack.</summary>
+    /// <exception cref="FixtureException">The folder is not empty and <paramref name="force"/> is false.</exception>
+    public PackWriter(string directory, bool force)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        _dir = directory;
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            if (!force) throw new FixtureException($"{directory}: folder is not empty; pass --force to replace its contents");
+            foreach (string sub in Directory.GetDirectories(directory)) Directory.Delete(sub, recursive: true);
+            foreach (string file in Directory.GetFiles(directory)) File.Delete(file);
+        }
+        Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>Adds one case with its inputs and the oracle's results.</summary>
+    public void Add<T>(ConvCase c, ConvInputs<T> inputs, ConvResults<T> results) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(results);
+        var p = c.Problem;
+        string caseDir = Path.Combine(_dir, c.Id);
+        if (_cases.Contains(c.Id)) throw new ArgumentException($"case {c.Id} added twice", nameof(c));
+        Directory.CreateDirectory(caseDir);
+        var caseFile = CaseFile.From(c);
+        caseFile.Write(Path.Combine(caseDir, "case.json"));
+        Track(c.Id, "case.json");
+        void Save(string name, int[] shape, T[] data)
+        {
+            Npy.Write(Path.Combine(caseDir, name + ".npy"), shape, data);
+            Track(c.Id, name + ".npy");
+        }
+        Save("x", p.XShape, inputs.X);
+        Save("w", p.WShape, inputs.W);
+        if (p.HasBias) Save("b", p.BShape, inputs.B);
+        Save("dy", p.YShape, inputs.Dy);
+        Save("y", p.YShape, results.Y);
+        Save("dx", p.XShape, results.Dx);
+        Save("dw", p.WShape, results.Dw);
+        if (p.HasBias) Save("db", p.BShape, results.Db);
+        _cases.Add(c.Id);
+    }
+
+    /// <summary>Writes manifest.json, which marks the pack complete.</summary>
+    public Manifest Complete(string generator, IReadOnlyDictionary<string, string> versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        var manifest = new Manifest
+        {
+            Format = Manifest.CurrentFormat,
+            Generator = generator,
+            Versions = new SortedDictionary<string, string>(versions.ToDictionary(), StringComparer.Ordinal),
+            Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            Cases = [.. _cases],
+            Files = _files,
+        };
+        manifest.Write(Path.Combine(_dir, "manifest.json"));
+        return manifest;
+    }
+
+    private void Track(string id, string file) => _files[$"{id}/{file}"] = Manifest.Sha256(Path.Combine(_dir, id, file));
+}
