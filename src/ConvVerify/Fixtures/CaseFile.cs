@@ -16,6 +16,9 @@ public sealed record CaseFile
     /// <summary>Canonical benchdnn descriptor (informational; the fields below are authoritative).</summary>
     [JsonPropertyName("descriptor")] public required string Descriptor { get; init; }
 
+    /// <summary>The case name from the catalog (benchdnn's n"..."), or null.</summary>
+    [JsonPropertyName("name")] public string? Name { get; init; }
+
     /// <summary>Spatial rank 1, 2 or 3.</summary>
     [JsonPropertyName("rank")] public required int Rank { get; init; }
 
@@ -73,7 +76,7 @@ public sealed record CaseFile
         var p = c.Problem;
         return new CaseFile
         {
-            Id = c.Id, Descriptor = BenchdnnDescriptor.Format(p), Rank = p.Rank, Mb = p.Mb, Groups = p.Groups, IC = p.IC, OC = p.OC,
+            Id = c.Id, Descriptor = BenchdnnDescriptor.Format(p), Name = p.Name, Rank = p.Rank, Mb = p.Mb, Groups = p.Groups, IC = p.IC, OC = p.OC,
             Input = [.. p.Input], Kernel = [.. p.Kernel], Stride = [.. p.Stride], PadBegin = [.. p.PadBegin], PadEnd = [.. p.PadEnd],
             Dilation = [.. p.Dilation], Output = [.. p.Output], Bias = p.HasBias, DType = DTypeName(p.DType),
             Fill = ConvCase.FillName(c.Fill), Seed = c.Seed,
@@ -101,7 +104,7 @@ public sealed record CaseFile
         ConvProblem p;
         try
         {
-            p = new ConvProblem(Mb, Groups, IC, OC, Input, Kernel, Stride, PadBegin, PadEnd, Dilation, Bias, dtype);
+            p = new ConvProblem(Mb, Groups, IC, OC, Input, Kernel, Stride, PadBegin, PadEnd, Dilation, Bias, dtype, Name);
         }
         catch (ArgumentException e)
         {

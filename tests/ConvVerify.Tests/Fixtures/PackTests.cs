@@ -1,0 +1,172 @@
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Fixtures;
+
+/// <summary>Pack format round trips and integrity errors, on packs made here with the naive implementation as the oracle.</summary>
+public class PackTests
+{
+    private sealed class NaiveOracle : IConvOracle
+    {
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string> { ["naive"] = "test" };
+
+        public ConvResults<T> Compute<T>(ConvProblem problem, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
+            NaiveReference.Compute(problem, inputs);
+    }
+
+    private string _dir = "";
+
+    [SetUp]
+    public void MakePack()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "convverify-pack-" + Guid.NewGuid().ToString("N"));
+        var problems = new[] { BenchdnnDescriptor.Parse("mb1ic2ih5oc3oh3kh3n\"a\""), BenchdnnDescriptor.Parse("mb2ic2iw8oc2ow4kw1sw2pw0", hasBias: false) };
+        var cases = FixtureGenerator.Expand(problems, [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]);
+        FixtureGenerator.Generate(_dir, cases, new NaiveOracle(), force: false);
+    }
+
+    [TearDown]
+    public void RemovePack()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private string FirstCase(string fragment) => FixturePack.Open(_dir).CaseIds.First(id => id.Contains(fragment, StringComparison.Ordinal));
+
+    [Test]
+    public void RoundTripKeepsCaseInputsAndResultsBitwise()
+    {
+        var pack = FixturePack.Open(_dir);
+        Assert.That(pack.CaseIds, Has.Count.EqualTo(8));
+        Assert.That(pack.CheckIntegrity(), Is.Empty);
+        foreach (string id in pack.CaseIds)
+        {
+            var c = pack.ReadCase(id);
+            Assert.That(c.Id, Is.EqualTo(id));
+            if (c.Problem.DType == DType.Float32) Same<float>(pack, id, c);
+            else Same<double>(pack, id, c);
+        }
+    }
+
+    private static void Same<T>(FixturePack pack, string id, ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var read = pack.Read<T>(id);
+        var inputs = c.MakeInputs<T>();
+        var results = NaiveReference.Compute(c.Problem, inputs);
+        Assert.That(read.Inputs.X, Is.EqualTo(inputs.X));
+        Assert.That(read.Inputs.Dy, Is.EqualTo(inputs.Dy));
+        Assert.That(read.Expected, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3));
+        foreach (var (d, values) in read.Expected) Assert.That(values, Is.EqualTo(results.Get(d)), $"{id} {d}");
+    }
+
+    [Test]
+    public void NonEmptyFolderIsNotOverwrittenWithoutForce()
+    {
+        var e = Assert.Throws<FixtureException>(() => new PackWriter(_dir, force: false));
+        Assert.That(e!.Message, Does.Contain("not empty").And.Contain("--force"));
+        Assert.DoesNotThrow(() => new PackWriter(_dir, force: true));
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir), Is.Empty);
+    }
+
+    [Test]
+    public void CorruptFileFailsIntegrityNamingIt()
+    {
+        string id = FirstCase("f32_normal");
+        string path = Path.Combine(_dir, id, "dw.npy");
+        var bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        Assert.That(FixturePack.Open(_dir).CheckIntegrity(), Is.EqualTo(new[] { $"{path}: sha256 differs from the manifest (corrupt or changed)" }));
+    }
+
+    [Test]
+    public void MissingFileFailsIntegrityAndReading()
+    {
+        string id = FirstCase("f64_integer");
+        string path = Path.Combine(_dir, id, "x.npy");
+        File.Delete(path);
+        var pack = FixturePack.Open(_dir);
+        Assert.That(pack.CheckIntegrity(), Has.Some.EqualTo($"{path}: listed in the manifest but missing"));
+        var e = Assert.Throws<FixtureException>(() => pack.Read<double>(id));
+        Assert.That(e!.Message, Is.EqualTo($"{path}: file not found"));
+    }
+
+    [Test]
+    public void TruncatedFileIsNamed()
+    {
+        string id = FirstCase("f32_integer");
+        string path = Path.Combine(_dir, id, "y.npy");
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..^3]);
+        var e = Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<float>(id));
+        Assert.That(e!.Message, Does.StartWith($"{path}: not a readable .npy file"));
+    }
+
+    [Test]
+    public void WrongDtypeIsNamed()
+    {
+        string id = FirstCase("f32_integer");
+        string path = Path.Combine(_dir, id, "w.npy");
+        var p = FixturePack.Open(_dir).ReadCase(id).Problem;
+        Npy.Write(path, p.WShape, new double[p.WSize]);
+        var e = Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<float>(id));
+        Assert.That(e!.Message, Is.EqualTo($"{path}: dtype is float64, expected float32"));
+    }
+
+    [Test]
+    public void WrongShapeIsNamed()
+    {
+        string id = FirstCase("f64_normal");
+        string path = Path.Combine(_dir, id, "dy.npy");
+        var p = FixturePack.Open(_dir).ReadCase(id).Problem;
+        Npy.Write(path, [p.YSize], new double[p.YSize]);
+        var e = Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<double>(id));
+        Assert.That(e!.Message, Is.EqualTo($"{path}: shape is ({p.YSize}), expected {ConvProblem.Fmt(p.YShape)}"));
+    }
+
+    [Test]
+    public void GarbageAndBadCaseJsonAreNamed()
+    {
+        string id = FirstCase("f64_normal");
+        string npy = Path.Combine(_dir, id, "x.npy");
+        File.WriteAllText(npy, "not numpy at all");
+        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<double>(id))!.Message, Does.StartWith($"{npy}: not a readable .npy file"));
+        string json = Path.Combine(_dir, id, "case.json");
+        File.WriteAllText(json, File.ReadAllText(json).Replace("\"float64\"", "\"float16\"", StringComparison.Ordinal));
+        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).ReadCase(id))!.Message, Is.EqualTo($"{json}: dtype must be \"float32\" or \"float64\", got \"float16\""));
+        File.WriteAllText(json, "{ \"id\": ");
+        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).ReadCase(id))!.Message, Does.StartWith($"{json}: not a valid case.json"));
+    }
+
+    [Test]
+    public void PackWithoutManifestIsReadWithAWarning()
+    {
+        File.Delete(Path.Combine(_dir, "manifest.json"));
+        var pack = FixturePack.Open(_dir);
+        Assert.That(pack.CaseIds, Has.Count.EqualTo(8));
+        Assert.That(pack.Warnings.Single(), Does.Contain("no manifest.json"));
+    }
+
+    [Test]
+    public void MissingFolderIsNamed()
+    {
+        string missing = _dir + "-nope";
+        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(missing))!.Message, Is.EqualTo($"{missing}: pack folder not found"));
+    }
+
+    [Test]
+    public void IntegerFillStaysExactlyRepresentable()
+    {
+        // The largest committed-style case must keep every partial sum below 2^24 in float32.
+        var p = BenchdnnDescriptor.Parse("mb2ic64ih16oc64oh16kh3ph1");
+        var inputs = Inputs.Generate<float>(p, Fill.Integer, 1);
+        long bound = inputs.X.Concat(inputs.W).Max(v => (long)Math.Abs(v)) * inputs.X.Concat(inputs.W).Max(v => (long)Math.Abs(v)) * 64 * 9;
+        Assert.That(bound, Is.LessThan(1L << 24));
+        Assert.That(inputs.X.All(v => v == MathF.Round(v)), Is.True);
+        var huge = BenchdnnDescriptor.Parse("mb1ic4096ih64oc1oh64kh65ph32");
+        var e = Assert.Throws<ArgumentException>(() => Inputs.Generate<float>(huge, Fill.Integer, 1));
+        Assert.That(e!.Message, Does.Contain("too large for the integer fill"));
+    }
+}
