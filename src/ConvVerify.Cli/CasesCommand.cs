@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ConvVerify.Cases;
+using ConvVerify.Fixtures;
+using ConvVerify.Problems;
+using Spectre.Console;
+
+namespace ConvVerify.Cli;
+
+/// <summary><c>convverify cases</c>: list problems with their parsed parameters.</summary>
+internal static class CasesCommand
+{
+    public static Command Build(IAnsiConsole console)
+    {
+        var sel = new SelectionOptions();
+        var json = new Option<bool>("--json") { Description = "Write the problems as JSON with the fields of case.json" };
+        var cmd = new Command("cases", "List problems with their parameters (PyTorch semantics) and output extents.\n\nExamples:\n  convverify cases --set basic\n  convverify cases --batch shapes_basic --json\n  convverify cases mb1ic3ih5oc16kh3");
+        sel.AddTo(cmd, withDtypeFill: false);
+        cmd.Options.Add(json);
+        cmd.SetAction(pr =>
+        {
+            var selection = sel.Resolve(pr, defaultSet: "question");
+            if (pr.GetValue(json))
+            {
+                var files = selection.Problems.Select(p => CaseFile.From(ConvCase.Create(p, Fill.Integer)) with { Id = "", Fill = "", Seed = 0 })
+                    .Select(f => new
+                    {
+                        descriptor = f.Descriptor, name = f.Name, rank = f.Rank, mb = f.Mb, groups = f.Groups, ic = f.IC, oc = f.OC,
+                        input = f.Input, kernel = f.Kernel, stride = f.Stride, pad_begin = f.PadBegin, pad_end = f.PadEnd,
+                        dilation = f.Dilation, output = f.Output, bias = f.Bias,
+                    });
+                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(files, new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Pass;
+            }
+            var table = new Table().Border(TableBorder.Simple).AddColumns("descriptor", "rank", "mb", "g", "ic", "oc", "input", "kernel", "stride", "pad", "dilation", "output", "bias");
+            foreach (var p in selection.Problems)
+                table.AddRow(p.ToString(), p.Rank.ToString(CultureInfo.InvariantCulture), p.Mb.ToString(CultureInfo.InvariantCulture),
+                    p.Groups.ToString(CultureInfo.InvariantCulture), p.IC.ToString(CultureInfo.InvariantCulture), p.OC.ToString(CultureInfo.InvariantCulture),
+                    ConvProblem.Fmt(p.Input), ConvProblem.Fmt(p.Kernel), ConvProblem.Fmt(p.Stride),
+                    $"{ConvProblem.Fmt(p.PadBegin)}/{ConvProblem.Fmt(p.PadEnd)}", ConvProblem.Fmt(p.Dilation), ConvProblem.Fmt(p.Output), p.HasBias ? "yes" : "no");
+            foreach (var column in table.Columns) column.NoWrap();
+            console.Write(table);
+            console.WriteLine($"{selection.Problems.Count} problems from {selection.Source}");
+            return ExitCodes.Pass;
+        });
+        return cmd;
+    }
+}
+
+/// <summary>The --set / --batch / DESCRIPTOR… / --dtype / --fill options several commands share.</summary>
+internal sealed class SelectionOptions
+{
+    public Option<string?> Set { get; } = new("--set") { Description = "A named case set: question, basic, pytorch, resnet50" };
+    public Option<string?> Batch { get; } = new("--batch") { Description = "A benchdnn shape file (one descriptor a line, # comments)" };
+    public Argument<string[]> Descriptors { get; } = new("DESCRIPTOR") { Description = "benchdnn descriptors, e.g. mb1ic3ih5oc16kh3", Arity = ArgumentArity.ZeroOrMore };
+    public Option<string?> DType { get; } = new("--dtype") { Description = "f32 or f64 (default: both)" };
+    public Option<string?> Fill { get; } = new("--fill") { Description = "integer or normal (default: both)" };
+
+    public void AddTo(Command cmd, bool withDtypeFill = true)
+    {
+        cmd.Options.Add(Set);
+        cmd.Options.Add(Batch);
+        cmd.Arguments.Add(Descriptors);
+        if (!withDtypeFill) return;
+        cmd.Options.Add(DType);
+        cmd.Options.Add(Fill);
+    }
+
+    public bool Given(ParseResult pr) => pr.GetValue(Set) is not null || pr.GetValue(Batch) is not null || (pr.GetValue(Descriptors)?.Length ?? 0) > 0;
+
+    public CaseSelection Resolve(ParseResult pr, string defaultSet) =>
+        CaseSelection.Resolve(pr.GetValue(Set), pr.GetValue(Batch), pr.GetValue(Descriptors) ?? [], pr.GetValue(DType), pr.GetValue(Fill), defaultSet);
+}

@@ -1,0 +1,196 @@
+using System.CommandLine;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Catalog;
+using ConvVerify.Checking;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using Spectre.Console;
+
+namespace ConvVerify.Cli;
+
+/// <summary><c>convverify check</c>: the main job — the naive C# convolution against an oracle, every case and direction.</summary>
+internal static class CheckCommand
+{
+    public static Command Build(IAnsiConsole console)
+    {
+        var sel = new SelectionOptions();
+        var oracle = new Option<string>("--oracle") { Description = "fixtures (committed packs, no Python needed) or torch (live PyTorch)", DefaultValueFactory = _ => "fixtures" };
+        var pack = new Option<string?>("--pack") { Description = "Check against this fixture pack instead of the committed ones (any pack in the documented format)" };
+        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
+        var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with --oracle torch", DefaultValueFactory = _ => ConvCase.DefaultSeed };
+        var cmd = new Command("check", "Run the naive C# convolution on every selected case and direction and compare it with the oracle.\n"
+            + "Exit 0: all pass; 1: any mismatch; 2: bad usage or unreadable input.\n\nExamples:\n  convverify check\n  convverify check --set basic --dtype f32 --fill normal\n"
+            + "  convverify check --pack path/to/pack --json report.json\n  convverify check --oracle torch --set resnet50 --dtype f32 --fill normal");
+        sel.AddTo(cmd);
+        cmd.Options.Add(oracle);
+        cmd.Options.Add(pack);
+        cmd.Options.Add(json);
+        cmd.Options.Add(seed);
+        cmd.SetAction(pr =>
+        {
+            var report = pr.GetValue(oracle) switch
+            {
+                "fixtures" => AgainstPacks(console, pr, sel, pr.GetValue(pack)),
+                "torch" => pr.GetValue(pack) is null
+                    ? AgainstTorch(console, sel.Resolve(pr, defaultSet: "question"), sel.Given(pr), pr.GetValue(seed))
+                    : throw new CliException("--pack goes with --oracle fixtures"),
+                var other => throw new CliException($"--oracle: expected fixtures or torch, got '{other}'"),
+            };
+            report.Print(console);
+            if (pr.GetValue(json) is { } path) report.WriteJson(path);
+            return report.ExitCode(requireAll: true);
+        });
+        return cmd;
+    }
+
+    private static Report AgainstPacks(IAnsiConsole console, ParseResult pr, SelectionOptions sel, string? packDir)
+    {
+        var dtypes = CaseSelection.ParseDTypes(pr.GetValue(sel.DType));
+        var fills = CaseSelection.ParseFills(pr.GetValue(sel.Fill));
+        string? set = pr.GetValue(sel.Set);
+        List<string> packDirs;
+        if (packDir is not null) packDirs = [packDir];
+        else if (set is not null)
+        {
+            if (!CaseSets.All.Contains(set)) throw new CliException($"--set: unknown case set '{set}' (known: {string.Join(", ", CaseSets.All)})");
+            if (!CaseSets.Committed.Contains(set)) throw new CliException($"--set {set} has no committed fixture pack; use --oracle torch");
+            packDirs = [Path.Combine(RepoPaths.FixturesDir(), set)];
+        }
+        else packDirs = [.. CaseSets.Committed.Select(s => Path.Combine(RepoPaths.FixturesDir(), s))];
+
+        var packs = new List<FixturePack>();
+        try
+        {
+            packs.AddRange(packDirs.Select(FixturePack.Open));
+        }
+        catch (FixtureException e)
+        {
+            throw new CliException(e.Message);
+        }
+        var report = new Report("check", packDir is null ? "committed fixture packs" : $"pack {packDir}");
+        foreach (var p in packs)
+        {
+            report.Warnings.AddRange(p.Warnings);
+            var broken = p.CheckIntegrity();
+            if (broken.Count > 0)
+            {
+                report.InputErrors = true;
+                report.Warnings.AddRange(broken);
+            }
+        }
+
+        // Which cases: named ones (set by --batch or descriptors) are looked up by id; otherwise every case of the packs.
+        var selected = new List<(FixturePack Pack, string Id)>();
+        bool named = pr.GetValue(sel.Batch) is not null || (pr.GetValue(sel.Descriptors)?.Length ?? 0) > 0;
+        if (named)
+        {
+            var selection = sel.Resolve(pr, defaultSet: "question");
+            foreach (var c in selection.Cases(ConvCase.DefaultSeed))
+            {
+                var hit = packs.FirstOrDefault(p => p.CaseIds.Contains(c.Id))
+                    ?? throw new CliException($"case {c.Id} is in no pack checked ({string.Join(", ", packDirs)}); use --oracle torch for cases without fixtures");
+                selected.Add((hit, c.Id));
+            }
+        }
+        else
+        {
+            foreach (var p in packs)
+            foreach (string id in p.CaseIds)
+            {
+                ConvCase c;
+                try
+                {
+                    c = p.ReadCase(id);
+                }
+                catch (FixtureException e)
+                {
+                    report.InputErrors = true;
+                    report.Warnings.Add(e.Message);
+                    continue;
+                }
+                if (dtypes.Contains(c.Problem.DType) && fills.Contains(c.Fill)) selected.Add((p, id));
+            }
+        }
+
+        Progress.Run(console, selected.Count, "check", i =>
+        {
+            var (pack, id) = selected[i];
+            try
+            {
+                var c = pack.ReadCase(id);
+                report.Add(c.Problem.DType == DType.Float32 ? NaiveVsPack<float>(pack, id) : NaiveVsPack<double>(pack, id));
+            }
+            catch (FixtureException e)
+            {
+                report.InputErrors = true;
+                report.Add([new DirectionReport(id, "?", Direction.Forward, Outcome.Fail, null, e.Message)]);
+            }
+        });
+        return report;
+    }
+
+    private static IReadOnlyList<DirectionReport> NaiveVsPack<T>(FixturePack pack, string id) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var read = pack.Read<T>(id);
+        var naive = NaiveReference.Compute(read.Case.Problem, read.Inputs);
+        return CaseCheck.Compare(read.Case, read.Inputs, read.Expected, d => naive.Get(d));
+    }
+
+    private static Report AgainstTorch(IAnsiConsole console, CaseSelection selection, bool selectionGiven, ulong seed)
+    {
+        var availability = TorchOracle.Probe();
+        if (!availability.Available) throw new CliException("--oracle torch: " + availability.Reason);
+        var oracle = TorchOracle.Get();
+        // With no selection, check every set that fits in memory and time: the committed ones.
+        var problems = selectionGiven ? selection.Problems : [.. CaseSets.Committed.SelectMany(s => CaseSets.Load(s))];
+        var cases = FixtureGenerator.Expand(problems, selection.DTypes, selection.Fills, seed);
+        var report = new Report("check", $"live torch {oracle.TorchVersion}");
+        Progress.Run(console, cases.Count, "check (torch)", i =>
+        {
+            var c = cases[i];
+            try
+            {
+                report.Add(c.Problem.DType == DType.Float32 ? NaiveVsOracle<float>(c, oracle) : NaiveVsOracle<double>(c, oracle));
+            }
+            catch (ArgumentException e)
+            {
+                report.InputErrors = true;
+                report.Add([new DirectionReport(c.Id, c.Problem.ToString(), Direction.Forward, Outcome.Fail, null, e.Message)]);
+            }
+        });
+        return report;
+    }
+
+    internal static IReadOnlyList<DirectionReport> NaiveVsOracle<T>(ConvCase c, IConvOracle oracle) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var inputs = c.MakeInputs<T>();
+        var expected = oracle.Compute(c.Problem, inputs);
+        var naive = NaiveReference.Compute(c.Problem, inputs);
+        var byDirection = Directions.All.ToDictionary(d => d, expected.Get);
+        return CaseCheck.Compare(c, inputs, byDirection, d => naive.Get(d), TorchTolerance.BoundFactor);
+    }
+}
+
+/// <summary>A progress bar for long runs on a terminal; plain work otherwise.</summary>
+internal static class Progress
+{
+    public static void Run(IAnsiConsole console, int count, string what, Action<int> step)
+    {
+        if (!console.Profile.Capabilities.Interactive || count < 20)
+        {
+            for (int i = 0; i < count; i++) step(i);
+            return;
+        }
+        console.Progress().Start(ctx =>
+        {
+            var task = ctx.AddTask(what, maxValue: count);
+            for (int i = 0; i < count; i++)
+            {
+                step(i);
+                task.Increment(1);
+            }
+        });
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace ConvVerify.Cli;
+
+/// <summary>The <c>convverify</c> command line. <see cref="Run"/> is the whole program, so tests call it in-process.</summary>
+public static class Cli
+{
+    /// <summary>Parses and runs a command line, writing to the given streams; returns the exit code (0 pass, 1 mismatch, 2 bad input).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        var root = new RootCommand("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
+        {
+            CasesCommand.Build(console),
+            CheckCommand.Build(console),
+            FixturesCommand.Build(console),
+            VerifyImplCommand.Build(console),
+            ExplainCommand.Build(console),
+            SnapshotsCommand.Build(console),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) stderr.WriteLine($"convverify: {error.Message}");
+            stderr.WriteLine("Run 'convverify --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (CliException e)
+        {
+            stderr.WriteLine($"convverify: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+}

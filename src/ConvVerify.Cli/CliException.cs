@@ -1,0 +1,12 @@
+namespace ConvVerify.Cli;
+
+/// <summary>Bad usage or unreadable input: printed as one line and exits with code 2.</summary>
+internal sealed class CliException(string message) : Exception(message);
+
+/// <summary>Exit codes shared by every subcommand.</summary>
+internal static class ExitCodes
+{
+    public const int Pass = 0;
+    public const int Mismatch = 1;
+    public const int BadInput = 2;
+}

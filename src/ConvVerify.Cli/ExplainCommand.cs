@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Problems;
+using Spectre.Console;
+
+namespace ConvVerify.Cli;
+
+/// <summary><c>convverify explain</c>: the question, answered with the numbers of a problem.</summary>
+internal static class ExplainCommand
+{
+    private const string Question = "mb1ic3ih5oc16kh3n\"question\"";
+    private const string Answer = "mb1ic1ih4oc1kh3n\"answer_matrix\"";
+
+    public static Command Build(IAnsiConsole console)
+    {
+        var descriptor = new Argument<string?>("DESCRIPTOR") { Description = "A benchdnn descriptor (default: the question's case, mb1ic3ih5oc16kh3)", Arity = ArgumentArity.ZeroOrOne };
+        var cmd = new Command("explain", "Walk through how dL/dx is computed for a problem: shapes, the output-size formula with its numbers, "
+            + "dL/dx as the sum of every filter's contribution, the matrix view M, and the numbers for a sample dL/dh.\n\n"
+            + "Examples:\n  convverify explain\n  convverify explain mb1ic1ih4oc1kh3\n  convverify explain mb1ic1iw7oc1kw3sw2pw1");
+        cmd.Arguments.Add(descriptor);
+        cmd.SetAction(pr =>
+        {
+            ConvProblem p;
+            try
+            {
+                p = BenchdnnDescriptor.Parse(pr.GetValue(descriptor) ?? Question, DType.Float64, hasBias: false);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message);
+            }
+            console.Profile.Out.Writer.Write(Explain(p));
+            return ExitCodes.Pass;
+        });
+        return cmd;
+    }
+
+    internal static string Explain(ConvProblem p)
+    {
+        var o = new StringBuilder();
+        var ci = CultureInfo.InvariantCulture;
+        var dims = p.DimLetters.ToUpperInvariant().Select(c => c.ToString()).ToArray();
+        o.AppendLine(ci, $"Problem {p} (PyTorch semantics, bias left out: it adds a constant and does not change dL/dx)");
+        o.AppendLine(ci, $"  x: {Shape(p.XShape, ["N", "C", .. dims])}");
+        o.AppendLine(ci, $"  w: {p.OC} filters, each {Shape([.. p.WShape.Skip(1)], ["C/groups", .. dims.Select(d => "K" + d)])}{(p.Groups > 1 ? $", in {p.Groups} groups" : "")}");
+        o.AppendLine(ci, $"  h = conv(x, w): {Shape(p.YShape, ["N", "F", .. dims.Select(d => "O" + d)])}");
+        if (p.Rank == 2 && p.Mb == 1)
+            o.AppendLine(ci, $"  In the question's layout: x is ({p.Input[0]},{p.Input[1]},{p.IC}), each filter ({p.Kernel[0]},{p.Kernel[1]},{p.IC / p.Groups}), h and dL/dh are ({p.Output[0]},{p.Output[1]},{p.OC}).");
+        o.AppendLine();
+        o.AppendLine("Output extent per spatial dim: floor((in + pad_begin + pad_end - dilation*(k-1) - 1) / stride) + 1");
+        for (int d = 0; d < p.Rank; d++)
+            o.AppendLine(ci, $"  {p.DimLetters[d]}: floor(({p.Input[d]} + {p.PadBegin[d]} + {p.PadEnd[d]} - {p.Dilation[d]}*({p.Kernel[d]}-1) - 1) / {p.Stride[d]}) + 1 = {p.Output[d]}");
+        o.AppendLine();
+        o.AppendLine("dL/dx is the sum over all filters of each filter's contribution. Output h[n,f,p] used x[n,c,p*s - pb + k*dil] with weight");
+        o.AppendLine("w[f,c,k], so dL/dh[n,f,p] sends dL/dh[n,f,p]*w[f,c,k] back to that input element:");
+        o.AppendLine("  dL/dx[n,c,i] = sum over f, k of dL/dh[n,f,(i + pb - k*dil)/s] * w[f,c,k],");
+        o.AppendLine("  over the terms where i + pb - k*dil is >= 0, divisible by the stride, and inside the output.");
+        o.AppendLine("  dL/dw[f,c,k] = sum over n, p of dL/dh[n,f,p] * x[n,c,p*s - pb + k*dil];  dL/db[f] = sum over n, p of dL/dh[n,f,p].");
+        o.AppendLine();
+        o.AppendLine("The matrix view: h = M*vec(x) (+ b), where M has one row per output element and one column per input element,");
+        o.AppendLine("filled with shared weights; then dL/dx = M^T * vec(dL/dh).");
+        var shown = p.YSize <= 32 && p.XSize <= 64 ? p : BenchdnnDescriptor.Parse(Answer, DType.Float64, hasBias: false);
+        if (!ReferenceEquals(shown, p))
+            o.AppendLine(ci, $"  Here M is {p.YSize} x {p.XSize}, too large to print; the answer's example {shown} has the same structure:");
+        AppendMatrix(o, shown);
+        o.AppendLine();
+        AppendSample(o, p);
+        return o.ToString();
+    }
+
+    private static string Shape(int[] shape, IEnumerable<string> names) =>
+        "(" + string.Join(", ", shape.Zip(names, (v, n) => $"{n}={v}")) + ")";
+
+    private static void AppendMatrix(StringBuilder o, ConvProblem p)
+    {
+        // Weights 1..n make M's entries name the weight they hold; letters read better for small kernels.
+        double[] w = [.. Enumerable.Range(1, p.WSize).Select(v => (double)v)];
+        var m = ConvMatrix<double>.Build(p, w);
+        string Name(double v) => v == 0 ? "." : p.WSize <= 26 ? ((char)('a' + (int)v - 1)).ToString() : "w" + ((int)v - 1).ToString(CultureInfo.InvariantCulture);
+        int width = Enumerable.Range(0, m.Rows).SelectMany(r => Enumerable.Range(0, m.Cols).Select(c => Name(m[r, c]).Length)).Max();
+        o.AppendLine(CultureInfo.InvariantCulture, $"  M ({m.Rows} x {m.Cols}); weights in row-major order named {(p.WSize <= 26 ? "a, b, c, ..." : "w0, w1, ...")}:");
+        for (int r = 0; r < m.Rows; r++)
+            o.AppendLine("    " + string.Join(" ", Enumerable.Range(0, m.Cols).Select(c => Name(m[r, c]).PadLeft(width))));
+        o.AppendLine(CultureInfo.InvariantCulture, $"  {m.DistinctNonZero().Count} distinct non-zero values in {m.NonZeroCount} non-zero entries: every row holds the same kernel, shifted.");
+    }
+
+    private static void AppendSample(StringBuilder o, ConvProblem p)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var c = ConvCase.Create(p, Fill.Integer);
+        var inputs = c.MakeInputs<double>();
+        var dx = new double[p.XSize];
+        NaiveConv.BackwardData<double>(p, inputs.Dy, inputs.W, dx);
+        // Each filter's contribution on its own: dL/dh restricted to that filter's channel.
+        var sum = new double[p.XSize];
+        int perChannel = p.YSize / (p.Mb * p.OC);
+        for (int f = 0; f < p.OC; f++)
+        {
+            var only = inputs.Dy.Select((v, i) => i / perChannel % p.OC == f ? v : 0).ToArray();
+            var part = new double[p.XSize];
+            NaiveConv.BackwardData<double>(p, only, inputs.W, part);
+            for (int i = 0; i < sum.Length; i++) sum[i] += part[i];
+        }
+        double viaFilters = dx.Zip(sum, (a, b) => Math.Abs(a - b)).Max();
+        string viaMatrix = p.YSize * (long)p.XSize <= 1 << 22
+            ? ConvMatrix<double>.Build(p, inputs.W).MultiplyTransposed(inputs.Dy).Zip(dx, (a, b) => Math.Abs(a - b)).Max().ToString(ci)
+            : "(M too large to build)";
+        o.AppendLine(ci, $"A sample, with small integer inputs (the integer fill, seed {c.Seed}) so every number is exact:");
+        AppendTensor(o, "w", inputs.W, p.WShape);
+        AppendTensor(o, "dL/dh", inputs.Dy, p.YShape);
+        AppendTensor(o, "dL/dx", dx, p.XShape);
+        o.AppendLine(ci, $"  max |dL/dx - sum of the {p.OC} filters' contributions| = {viaFilters.ToString(ci)}");
+        o.AppendLine(ci, $"  max |dL/dx - M^T * dL/dh| = {viaMatrix}");
+    }
+
+    // Prints the first image of a tensor as 2-D slices (C slices of H x W), at most 4 slices.
+    private static void AppendTensor(StringBuilder o, string name, double[] v, int[] shape)
+    {
+        int w = shape[^1], h = shape.Length >= 4 ? shape[^2] : 1;
+        int slice = w * h, slices = v.Length / slice;
+        o.AppendLine(CultureInfo.InvariantCulture, $"  {name} {ConvProblem.Fmt(shape)}{(slices > 4 ? $", first 4 of {slices} slices" : "")}:");
+        for (int s = 0; s < Math.Min(4, slices); s++)
+        {
+            for (int r = 0; r < h; r++)
+                o.AppendLine("    " + string.Join(" ", Enumerable.Range(0, w).Select(x => v[s * slice + r * w + x].ToString(CultureInfo.InvariantCulture).PadLeft(4))));
+            if (s < Math.Min(4, slices) - 1) o.AppendLine();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace ConvVerify.Cli;
+
+/// <summary><c>convverify snapshots accept</c>: turn received snapshot files into verified ones.</summary>
+internal static class SnapshotsCommand
+{
+    public static Command Build(IAnsiConsole console)
+    {
+        var cmd = new Command("snapshots", "Manage the snapshot files in snapshots/.");
+        var dir = new Option<string?>("--dir") { Description = "The snapshots folder (default: snapshots/ of this repository)" };
+        var accept = new Command("accept", "Accept every *.received.txt in the snapshots folder as the new *.verified.txt, and list what was written.\n\nExample:\n  convverify snapshots accept");
+        accept.Options.Add(dir);
+        accept.SetAction(pr =>
+        {
+            string folder = pr.GetValue(dir) ?? RepoPaths.SnapshotsDir();
+            if (!Directory.Exists(folder)) throw new CliException($"--dir: folder not found: {folder}");
+            var written = SnapshotAccept.AcceptAll(folder);
+            foreach (string f in written) console.WriteLine($"accepted {f}");
+            console.WriteLine($"{written.Count} snapshot files accepted in {folder}");
+            return ExitCodes.Pass;
+        });
+        cmd.Subcommands.Add(accept);
+        return cmd;
+    }
+}
