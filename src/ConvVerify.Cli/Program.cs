@@ -7,11 +7,6 @@ try
 }
 finally
 {
-    TorchOracleShutdown.Run();
+    TorchOracle.Shutdown();
 }
 
-// Until the live oracle lands: nothing to shut down.
-internal static class TorchOracleShutdown
-{
-    public static void Run() { }
-}

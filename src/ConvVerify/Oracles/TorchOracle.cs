@@ -1,0 +1,464 @@
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Problems;
+using Python.Runtime;
+
+namespace ConvVerify.Oracles;
+
+/// <summary>Whether live PyTorch can be used in this process, and if not, exactly why.</summary>
+/// <param name="Available">Whether <see cref="TorchOracle.Get"/> will succeed.</param>
+/// <param name="Reason">What was found and used, or why nothing could be (every interpreter tried and what it said).</param>
+/// <param name="Interpreter">The Python interpreter embedded, when one was found.</param>
+/// <param name="LibPython">The libpython loaded, when one was found.</param>
+/// <param name="TorchVersion"><c>torch.__version__</c> as the embedded interpreter reports it, when available.</param>
+/// <param name="NumpyVersion"><c>numpy.__version__</c>, when available.</param>
+public sealed record TorchAvailability(
+    bool Available, string Reason, string? Interpreter, string? LibPython, string? TorchVersion, string? NumpyVersion);
+
+/// <summary>PyTorch failed on a problem, or handed back something other than the tensors the problem implies.</summary>
+public sealed class TorchOracleException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public TorchOracleException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with the Python exception that caused it.</summary>
+    public TorchOracleException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>Creates the exception with no message.</summary>
+    public TorchOracleException() { }
+}
+
+/// <summary>
+/// Live PyTorch, in-process through pythonnet: runs <c>python/convverify_torch.py</c>'s <c>compute</c> on a problem's
+/// inputs and returns y, dL/dx, dL/dw and dL/db. One per process and safe to call from any thread.
+/// </summary>
+/// <remarks>
+/// CPython can be initialized once per process and never again after finalization, so the oracle is a singleton
+/// whose engine lives until <see cref="Shutdown"/>. Tensors cross through <c>torch.empty</c> and <c>data_ptr()</c>
+/// with a memory copy: element-wise conversion is about 500 times slower.
+/// </remarks>
+public sealed class TorchOracle : IConvOracle
+{
+    private const string ModuleName = "convverify_torch";
+
+    private static readonly Lock Gate = new();
+
+    // Compute holds it shared for the whole call; Shutdown takes it exclusively so it never finalizes Python under a running call.
+    private static readonly ReaderWriterLockSlim Life = new(LockRecursionPolicy.NoRecursion);
+    private static TorchAvailability? _probe;
+    private static TorchOracle? _instance;
+    private static bool _engineStarted;
+    private static bool _shutDown;
+
+    private readonly PyObject _empty;
+    private readonly PyObject _compute;
+
+    private TorchOracle(PyObject module, string torchVersion, string numpyVersion)
+    {
+        _empty = module.GetAttr("empty");
+        _compute = module.GetAttr("compute");
+        TorchVersion = torchVersion;
+        NumpyVersion = numpyVersion;
+    }
+
+    /// <summary><c>torch.__version__</c> of the embedded interpreter.</summary>
+    public string TorchVersion { get; }
+
+    /// <summary><c>numpy.__version__</c> of the embedded interpreter.</summary>
+    public string NumpyVersion { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["torch"] = TorchVersion, ["numpy"] = NumpyVersion };
+
+    /// <summary>
+    /// Finds Python (see <see cref="PythonLocator"/>), starts it in-process and imports the oracle module, once;
+    /// later calls return the cached outcome. Never throws for a missing or broken Python: it reports why.
+    /// </summary>
+    public static TorchAvailability Probe()
+    {
+        lock (Gate)
+        {
+            if (_shutDown) return ShutDownAvailability();
+            return _probe ??= Start(new PythonLocator());
+        }
+    }
+
+    /// <summary>The oracle.</summary>
+    /// <exception cref="InvalidOperationException">PyTorch is unavailable (the message is <see cref="TorchAvailability.Reason"/>) or was shut down.</exception>
+    public static TorchOracle Get()
+    {
+        var availability = Probe();
+        lock (Gate)
+        {
+            if (!availability.Available || _instance is null)
+                throw new InvalidOperationException("live PyTorch oracle unavailable: " + availability.Reason);
+            return _instance;
+        }
+    }
+
+    /// <summary>
+    /// Finalizes the embedded Python, waiting for running calls. Idempotent. Afterwards <see cref="Get"/> throws,
+    /// because CPython (and torch) cannot be started again in the same process: call it once, at process end.
+    /// </summary>
+    public static void Shutdown()
+    {
+        lock (Gate)
+        {
+            if (_shutDown) return;
+            Life.EnterWriteLock();
+            try
+            {
+                _shutDown = true;
+                _instance = null;
+                if (!_engineStarted) return;
+                using (Py.GIL())
+                {
+                    // Objects torch keeps in reference cycles crash the interpreter's final collections; frozen
+                    // objects are never collected, so finalization skips them.
+                    using var gc = Py.Import("gc");
+                    gc.InvokeMethod("freeze").Dispose();
+                }
+                PythonEngine.Shutdown();
+            }
+            finally
+            {
+                Life.ExitWriteLock();
+            }
+        }
+    }
+
+    /// <summary>y, dL/dx, dL/dw and dL/db (empty without bias) of the problem, as PyTorch autograd computes them.</summary>
+    /// <typeparam name="T">float for <see cref="DType.Float32"/>, double for <see cref="DType.Float64"/>.</typeparam>
+    /// <param name="p">The problem; its dtype must be <typeparamref name="T"/>'s.</param>
+    /// <param name="inputs">x, w, b (empty without bias) and dL/dy, sized as the problem says.</param>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not match the problem's dtype, or an input has the wrong size.</exception>
+    /// <exception cref="TorchOracleException">PyTorch raised (the message has its error text and the problem), or returned an unexpected tensor.</exception>
+    /// <exception cref="InvalidOperationException">The oracle was shut down.</exception>
+    public ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Compute(p, inputs, null);
+
+    /// <summary>As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>; <paramref name="tamper"/> may edit the problem dict before it goes to Python, so tests can provoke Python errors.</summary>
+    internal ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, Action<Dictionary<string, object>>? tamper)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(inputs);
+        string dtype = DTypeOf<T>();
+        string expected = p.DType == DType.Float32 ? "float32" : "float64";
+        if (dtype != expected)
+            throw new ArgumentException($"T: {typeof(T).Name} ({dtype}) does not match the problem's dtype {expected}: {Describe(p)}", nameof(p));
+        CheckSize("x", inputs.X.Length, p.XSize, p);
+        CheckSize("w", inputs.W.Length, p.WSize, p);
+        CheckSize("b", inputs.B.Length, p.BSize, p);
+        CheckSize("dy", inputs.Dy.Length, p.YSize, p);
+        var dict = ProblemDict(p, expected);
+        tamper?.Invoke(dict);
+
+        EnterLive();
+        try
+        {
+            using (Py.GIL())
+            {
+                var owned = new List<PyObject>();
+                try
+                {
+                    PyObject Own(PyObject o)
+                    {
+                        owned.Add(o);
+                        return o;
+                    }
+                    var pyProblem = Own(ToPython(dict));
+                    var x = Own(TensorIn<T>(inputs.X, p.XShape));
+                    var w = Own(TensorIn<T>(inputs.W, p.WShape));
+                    var b = p.HasBias ? Own(TensorIn<T>(inputs.B, p.BShape)) : PyObject.None;
+                    var dy = Own(TensorIn<T>(inputs.Dy, p.YShape));
+                    PyObject result;
+                    try
+                    {
+                        result = Own(_compute.Invoke(pyProblem, x, w, b, dy));
+                    }
+                    catch (PythonException e)
+                    {
+                        throw new TorchOracleException($"torch failed on {Describe(p)}: {e.Type.Name}: {e.Message}", e);
+                    }
+                    if (!PyTuple.IsTupleType(result) || result.Length() != 4)
+                        throw new TorchOracleException($"{ModuleName}.compute returned {result.Repr()} instead of (y, dx, dw, db) for {Describe(p)}");
+                    var r = new ConvResults<T>(new T[p.YSize], new T[p.XSize], new T[p.WSize], new T[p.BSize]);
+                    TensorOut(Own(result[0]), "y", p.YShape, r.Y, p);
+                    TensorOut(Own(result[1]), "dx", p.XShape, r.Dx, p);
+                    TensorOut(Own(result[2]), "dw", p.WShape, r.Dw, p);
+                    var db = Own(result[3]);
+                    if (p.HasBias) TensorOut(db, "db", p.BShape, r.Db, p);
+                    else if (!db.IsNone()) throw new TorchOracleException($"db: expected None for a problem without bias, got {db.Repr()}: {Describe(p)}");
+                    return r;
+                }
+                finally
+                {
+                    foreach (var o in owned) o.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            Life.ExitReadLock();
+        }
+    }
+
+    /// <summary>A new contiguous torch tensor of <paramref name="shape"/> holding <paramref name="data"/>. The caller holds the GIL.</summary>
+    internal unsafe PyObject TensorIn<T>(ReadOnlySpan<T> data, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long count = 1;
+        foreach (int d in shape) count *= d;
+        if (count != data.Length) throw new ArgumentException($"data: {data.Length} elements for shape {ConvProblem.Fmt(shape)} of {count}", nameof(data));
+        using var pyShape = new PyList();
+        foreach (int d in shape)
+        {
+            using var dim = new PyInt(d);
+            pyShape.Append(dim);
+        }
+        using var pyDtype = new PyString(DTypeOf<T>());
+        var tensor = _empty.Invoke(pyShape, pyDtype);
+        try
+        {
+            if (data.Length > 0) data.CopyTo(new Span<T>((void*)DataPtr(tensor), data.Length));
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Copies a torch tensor into <paramref name="destination"/> after checking it is a contiguous CPU tensor of
+    /// <paramref name="shape"/> and <typeparamref name="T"/>'s dtype, since data_ptr() of anything else would read garbage.
+    /// The caller holds the GIL.
+    /// </summary>
+    internal static unsafe void TensorOut<T>(PyObject tensor, string name, int[] shape, Span<T> destination, ConvProblem? problem = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string where = problem is null ? "" : ": " + Describe(problem);
+        if (tensor.IsNone()) throw new TorchOracleException($"{name}: expected a tensor of shape {ConvProblem.Fmt(shape)}, got None{where}");
+        using (var pyShape = tensor.GetAttr("shape"))
+        {
+            long n = pyShape.Length();
+            var got = new long[n];
+            for (int i = 0; i < n; i++)
+            {
+                using var dim = pyShape[i];
+                got[i] = dim.As<long>();
+            }
+            if (!got.SequenceEqual(shape.Select(d => (long)d)))
+                throw new TorchOracleException($"{name}: expected shape {ConvProblem.Fmt(shape)}, torch returned ({string.Join(", ", got)}){where}");
+        }
+        using (var dtype = tensor.GetAttr("dtype"))
+        {
+            string want = "torch." + DTypeOf<T>();
+            string got = dtype.ToString() ?? "";
+            if (got != want) throw new TorchOracleException($"{name}: expected dtype {want}, torch returned {got}{where}");
+        }
+        using (var device = tensor.GetAttr("device"))
+        using (var type = device.GetAttr("type"))
+        {
+            string got = type.As<string>();
+            if (got != "cpu") throw new TorchOracleException($"{name}: expected a CPU tensor, torch returned one on {got}{where}");
+        }
+        using (var contiguous = tensor.InvokeMethod("is_contiguous"))
+        {
+            if (!contiguous.IsTrue()) throw new TorchOracleException($"{name}: torch returned a non-contiguous tensor (strides would scramble a flat copy){where}");
+        }
+        int count = checked((int)shape.Aggregate(1L, (a, d) => a * d));
+        if (destination.Length != count) throw new ArgumentException($"destination: {destination.Length} elements for {name} of {count}", nameof(destination));
+        if (count > 0) new ReadOnlySpan<T>((void*)DataPtr(tensor), count).CopyTo(destination);
+    }
+
+    /// <summary>Moves <paramref name="data"/> into a torch tensor and back out into <paramref name="destination"/>; what the transfer benchmark and tests measure.</summary>
+    internal void RoundTrip<T>(ReadOnlySpan<T> data, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        EnterLive();
+        try
+        {
+            using (Py.GIL())
+            {
+                int[] shape = [data.Length];
+                using var tensor = TensorIn(data, shape);
+                TensorOut(tensor, "tensor", shape, destination);
+            }
+        }
+        finally
+        {
+            Life.ExitReadLock();
+        }
+    }
+
+    private static TorchAvailability Start(PythonLocator locator)
+    {
+        var location = locator.Locate();
+        if (location.Installation is not { } py) return new TorchAvailability(false, location.Reason, null, null, null, null);
+        TorchAvailability Unavailable(string why) =>
+            new(false, $"{why} (Python {py.Interpreter}, {py.LibPython})", py.Interpreter, py.LibPython, null, null);
+
+        string? moduleDir = FindModuleDirectory(out string searched);
+        if (moduleDir is null) return Unavailable($"{ModuleName}.py not found: looked in {searched}");
+        if (PythonEngine.IsInitialized)
+            return Unavailable("Python was already initialized in this process by other code; the oracle must start it itself to pick the interpreter with torch");
+        try
+        {
+            Runtime.PythonDLL = py.LibPython;
+            PythonEngine.ProgramName = py.Interpreter;
+            PythonEngine.Initialize();
+            _engineStarted = true;
+            // Initialize leaves this thread holding the GIL; release it, or every other thread's Py.GIL() waits
+            // forever and the process hangs at exit.
+            PythonEngine.BeginAllowThreads();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Unavailable($"starting Python in-process failed: {e.GetType().Name}: {e.Message}");
+        }
+        using (Py.GIL())
+        {
+            try
+            {
+                using (var sys = Py.Import("sys"))
+                using (var path = sys.GetAttr("path"))
+                using (var zero = new PyInt(0))
+                using (var dir = new PyString(moduleDir))
+                {
+                    path.InvokeMethod("insert", zero, dir).Dispose();
+                }
+                var module = Py.Import(ModuleName);
+                string torch, numpy;
+                using (var versions = module.InvokeMethod("versions"))
+                using (var t = versions["torch"])
+                using (var n = versions["numpy"])
+                {
+                    // torch.__version__ is a str subclass (TorchVersion) that As<string> refuses; str() is the text.
+                    torch = t.ToString() ?? "";
+                    numpy = n.ToString() ?? "";
+                }
+                _instance = new TorchOracle(module, torch, numpy);
+                return new TorchAvailability(true, $"using {py.Interpreter} ({py.LibPython}), torch {torch}, numpy {numpy}",
+                    py.Interpreter, py.LibPython, torch, numpy);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Probe promises a reason, never an exception: a broken torch install must read as "unavailable because ...".
+                string text = e is PythonException pe ? $"{pe.Type.Name}: {pe.Message}" : $"{e.GetType().Name}: {e.Message}";
+                return Unavailable($"importing {Path.Combine(moduleDir, ModuleName + ".py")} failed: {text}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The folder holding the module: <c>python/</c> next to the assembly (where the build copies it), else the
+    /// repository's <c>python/</c> above it, for hosts that load the assembly from elsewhere.
+    /// </summary>
+    private static string? FindModuleDirectory(out string searched)
+    {
+        string baseDir = AppContext.BaseDirectory;
+        string local = Path.Combine(baseDir, "python");
+        if (File.Exists(Path.Combine(local, ModuleName + ".py")))
+        {
+            searched = local;
+            return local;
+        }
+        for (var dir = new DirectoryInfo(baseDir); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "python");
+            if (File.Exists(Path.Combine(dir.FullName, "ConvVerify.sln")) && File.Exists(Path.Combine(candidate, ModuleName + ".py")))
+            {
+                searched = candidate;
+                return candidate;
+            }
+        }
+        searched = $"{local} and the python/ folder beside a ConvVerify.sln above {baseDir}";
+        return null;
+    }
+
+    private static void EnterLive()
+    {
+        Life.EnterReadLock();
+        if (_shutDown)
+        {
+            Life.ExitReadLock();
+            throw new InvalidOperationException(ShutDownMessage);
+        }
+    }
+
+    private const string ShutDownMessage =
+        "the live PyTorch oracle was shut down (TorchOracle.Shutdown); the embedded Python cannot be started again in this process";
+
+    private static TorchAvailability ShutDownAvailability() =>
+        new(false, ShutDownMessage, _probe?.Interpreter, _probe?.LibPython, _probe?.TorchVersion, _probe?.NumpyVersion);
+
+    private static Dictionary<string, object> ProblemDict(ConvProblem p, string dtype) => new()
+    {
+        ["rank"] = p.Rank,
+        ["mb"] = p.Mb,
+        ["groups"] = p.Groups,
+        ["ic"] = p.IC,
+        ["oc"] = p.OC,
+        ["input"] = p.Input.ToArray(),
+        ["kernel"] = p.Kernel.ToArray(),
+        ["stride"] = p.Stride.ToArray(),
+        ["pad_begin"] = p.PadBegin.ToArray(),
+        ["pad_end"] = p.PadEnd.ToArray(),
+        ["dilation"] = p.Dilation.ToArray(),
+        ["bias"] = p.HasBias,
+        ["dtype"] = dtype,
+        ["output"] = p.Output.ToArray(),
+    };
+
+    private static PyObject ToPython(Dictionary<string, object> dict)
+    {
+        var py = new PyDict();
+        foreach (var (key, value) in dict)
+        {
+            using var v = ToPython(value, key);
+            py[key] = v;
+        }
+        return py;
+    }
+
+    private static PyObject ToPython(object value, string key)
+    {
+        switch (value)
+        {
+            case int i: return new PyInt(i);
+            case long l: return new PyInt(l);
+            case bool b: return b.ToPython();
+            case string s: return new PyString(s);
+            case int[] a:
+                var list = new PyList();
+                foreach (int i in a)
+                {
+                    using var item = new PyInt(i);
+                    list.Append(item);
+                }
+                return list;
+            default: throw new ArgumentException($"{key}: cannot pass a {value.GetType().Name} to Python", nameof(value));
+        }
+    }
+
+    private static long DataPtr(PyObject tensor)
+    {
+        using var ptr = tensor.InvokeMethod("data_ptr");
+        return ptr.As<long>();
+    }
+
+    private static string DTypeOf<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? "float32"
+        : typeof(T) == typeof(double) ? "float64"
+        : throw new ArgumentException($"T: only float and double have a torch dtype here, got {typeof(T).Name}");
+
+    private static void CheckSize(string tensor, int got, int expected, ConvProblem p)
+    {
+        if (got != expected)
+            throw new ArgumentException($"inputs.{tensor}: expected {expected} elements, got {got}: {Describe(p)}", "inputs");
+    }
+
+    private static string Describe(ConvProblem p) =>
+        $"{BenchdnnDescriptor.Format(p)} ({(p.DType == DType.Float32 ? "float32" : "float64")}, {(p.HasBias ? "bias" : "no bias")})";
+}

@@ -1,0 +1,175 @@
+using ConvVerify.Cases;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using Python.Runtime;
+
+namespace ConvVerify.Tests.Oracles;
+
+/// <summary>
+/// Live PyTorch against the naive reference. With the integer fill every result is an exact integer, so any
+/// summation order gives the same bits: torch and the naive loops must agree bit for bit in all four directions.
+/// </summary>
+[Parallelizable(ParallelScope.All)]
+public class TorchOracleTests
+{
+    /// <summary>Descriptor and why it is here.</summary>
+    public static readonly (string Descriptor, string What)[] Shapes =
+    [
+        ("mb1ic3ih5oc16kh3", "the question: (5,5,3) input, 16 filters of (3,3,3)"),
+        ("mb1ic2iw8oc3ow4kw1sw2pw0", "negative end padding: the last input element is cropped"),
+        ("mb2ic4iw9oc6kw3pw1", "1-D, padded"),
+        ("mb2ic3id4ih5iw6oc4kd2kh3kw3sd2pd1ph1pw1", "3-D, strided, padded"),
+        ("g2mb2ic4ih7oc6kh3ph1", "grouped"),
+        ("mb1ic3ih9oc4kh3dh1ph2", "dilated (PyTorch dilation 2)"),
+        ("g4mb1ic4ih6oc4kh3sh2ph1", "depthwise, strided"),
+    ];
+
+    private static IEnumerable<TestCaseData> Cases() =>
+        from s in Shapes
+        from dtype in new[] { DType.Float32, DType.Float64 }
+        select new TestCaseData(s.Descriptor, dtype).SetName($"{s.Descriptor}_{dtype}").SetDescription(s.What);
+
+    [TestCaseSource(nameof(Cases))]
+    public void IntegerFillEqualsNaiveReferenceBitwise(string descriptor, DType dtype)
+    {
+        var problem = BenchdnnDescriptor.Parse(descriptor, dtype);
+        if (dtype == DType.Float32) Check<float>(problem);
+        else Check<double>(problem);
+    }
+
+    [Test]
+    public void CroppingCaseReallyHasNegativeEndPadding()
+    {
+        var problem = BenchdnnDescriptor.Parse("mb1ic2iw8oc3ow4kw1sw2pw0");
+        Assert.That(problem.PadEnd[0], Is.Negative, "the cropping case must exercise F.pad with a negative amount");
+    }
+
+    [TestCase(DType.Float32)]
+    [TestCase(DType.Float64)]
+    public void NoBiasGivesEmptyDbAndTheSameOtherResults(DType dtype)
+    {
+        var problem = BenchdnnDescriptor.Parse("mb2ic3ih5oc4kh3ph1", dtype, hasBias: false);
+        var results = dtype == DType.Float32 ? Check<float>(problem).Db.Length : Check<double>(problem).Db.Length;
+        Assert.That(results, Is.Zero);
+    }
+
+    [Test]
+    public void PythonErrorCarriesItsTextAndTheProblem()
+    {
+        var oracle = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3");
+        var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
+        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, d => d["rank"] = 4))!;
+        Assert.That(e.Message, Does.Contain("ValueError: rank: expected 1, 2 or 3, got 4"));
+        Assert.That(e.Message, Does.Contain(BenchdnnDescriptor.Format(problem)));
+        Assert.That(e.InnerException, Is.InstanceOf<PythonException>());
+    }
+
+    [Test]
+    public void PythonShapeCheckErrorIsReported()
+    {
+        var oracle = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", DType.Float64);
+        var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<double>();
+        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, d => d["output"] = new[] { 4, 3 }))!;
+        Assert.That(e.Message, Does.Contain("torch produced y of shape (1, 16, 3, 3), the problem says (1, 16, 4, 3)"));
+    }
+
+    [Test]
+    public void DTypeMismatchAndWrongSizesAreRejectedBeforePython()
+    {
+        var oracle = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", DType.Float64);
+        var floats = ConvCase.Create(problem.WithDType(DType.Float32), Fill.Integer).MakeInputs<float>();
+        Assert.That(() => oracle.Compute(problem, floats), Throws.ArgumentException.With.Message.Contains("does not match the problem's dtype float64"));
+        var doubles = ConvCase.Create(problem, Fill.Integer).MakeInputs<double>();
+        var shortDy = doubles with { Dy = doubles.Dy[1..] };
+        Assert.That(() => oracle.Compute(problem, shortDy), Throws.ArgumentException.With.Message.Contains("inputs.dy: expected 144 elements, got 143"));
+    }
+
+    [Test]
+    public void VersionsAreReported()
+    {
+        var oracle = LiveTorch.Require();
+        Assert.That(oracle.TorchVersion, Does.Match(@"^\d+\.\d+"));
+        Assert.That(oracle.NumpyVersion, Does.Match(@"^\d+\.\d+"));
+        Assert.That(TorchOracle.Probe().TorchVersion, Is.EqualTo(oracle.TorchVersion));
+    }
+
+    [Test]
+    public void ReturnedTensorsOfTheWrongShapeDtypeOrLayoutAreRefused()
+    {
+        var oracle = LiveTorch.Require();
+        using (Py.GIL())
+        {
+            using var t = oracle.TensorIn<float>(new float[6], [2, 3]);
+            var dest = new float[6];
+            Assert.That(() => TorchOracle.TensorOut<float>(t, "dw", [3, 2], dest),
+                Throws.TypeOf<TorchOracleException>().With.Message.EqualTo("dw: expected shape (3, 2), torch returned (2, 3)"));
+            Assert.That(() => TorchOracle.TensorOut<double>(t, "y", [2, 3], new double[6]),
+                Throws.TypeOf<TorchOracleException>().With.Message.EqualTo("y: expected dtype torch.float64, torch returned torch.float32"));
+            using var transposed = t.InvokeMethod("t");
+            Assert.That(() => TorchOracle.TensorOut<float>(transposed, "dx", [3, 2], dest),
+                Throws.TypeOf<TorchOracleException>().With.Message.Contains("non-contiguous"));
+            Assert.That(() => TorchOracle.TensorOut<float>(PyObject.None, "db", [3], dest.AsSpan(0, 3)),
+                Throws.TypeOf<TorchOracleException>().With.Message.Contains("got None"));
+        }
+    }
+
+    [Test]
+    public void LargeTensorCrossesExactly()
+    {
+        var oracle = LiveTorch.Require();
+        const int n = 1_600_000;
+        // Arbitrary bit patterns (finite, normal) so a transfer that rounded, reordered or truncated would show.
+        var rng = new Random(12345);
+        var data = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            int sign = rng.Next(2) << 31, exponent = rng.Next(1, 255) << 23, mantissa = rng.Next(1 << 23);
+            data[i] = BitConverter.Int32BitsToSingle(sign | exponent | mantissa);
+        }
+        var back = new float[n];
+        oracle.RoundTrip<float>(data, back);
+        Bitwise.AssertEqual(data, back, "round trip");
+
+        // Checked on the Python side too, so a copy that never reached torch's memory cannot pass.
+        long expected = data.Sum(v => (long)BitConverter.SingleToInt32Bits(v));
+        using (Py.GIL())
+        {
+            using var t = oracle.TensorIn<float>(data, [n]);
+            using var torch = Py.Import("torch");
+            using var int32 = torch.GetAttr("int32");
+            using var int64 = torch.GetAttr("int64");
+            using var bits = t.InvokeMethod("view", int32);
+            using var wide = bits.InvokeMethod("to", int64);
+            using var sum = wide.InvokeMethod("sum");
+            using var item = sum.InvokeMethod("item");
+            Assert.That(item.As<long>(), Is.EqualTo(expected), "sum of the bit patterns as torch sees them");
+        }
+    }
+
+    [Test]
+    public void IdentityConvolutionOfALargeTensorIsExact()
+    {
+        var oracle = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse("mb1ic1ih1265oc1kh1", DType.Float32, hasBias: false);
+        var inputs = ConvCase.Create(problem, Fill.Normal).MakeInputs<float>();
+        inputs = inputs with { W = [1f] };
+        var r = oracle.Compute(problem, inputs);
+        Bitwise.AssertEqual(inputs.X, r.Y, "y of the identity 1x1 convolution");
+        Bitwise.AssertEqual(inputs.Dy, r.Dx, "dx of the identity 1x1 convolution");
+    }
+
+    /// <summary>Runs both and compares every direction; returns torch's results.</summary>
+    internal static ConvResults<T> Check<T>(ConvProblem problem) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var oracle = LiveTorch.Require();
+        var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<T>();
+        var torch = oracle.Compute(problem, inputs);
+        var naive = NaiveReference.Compute(problem, inputs);
+        foreach (var direction in Directions.All)
+            Bitwise.AssertEqual(naive.Get(direction), torch.Get(direction), $"{problem} {problem.DType} {direction.TensorName()}");
+        return torch;
+    }
+}
