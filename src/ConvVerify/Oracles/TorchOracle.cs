@@ -90,6 +90,8 @@ public sealed class TorchOracle : IConvOracle
         var availability = Probe();
         lock (Gate)
         {
+            // Shutdown may have run between Probe and here; say so rather than repeat a stale reason.
+            if (_shutDown) throw new InvalidOperationException(ShutDownMessage);
             if (!availability.Available || _instance is null)
                 throw new InvalidOperationException("live PyTorch oracle unavailable: " + availability.Reason);
             return _instance;
