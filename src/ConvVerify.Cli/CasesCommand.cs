@@ -37,8 +37,8 @@ internal static class CasesCommand
             foreach (var p in selection.Problems)
                 table.AddRow(p.ToString(), p.Rank.ToString(CultureInfo.InvariantCulture), p.Mb.ToString(CultureInfo.InvariantCulture),
                     p.Groups.ToString(CultureInfo.InvariantCulture), p.IC.ToString(CultureInfo.InvariantCulture), p.OC.ToString(CultureInfo.InvariantCulture),
-                    ConvProblem.Fmt(p.Input), ConvProblem.Fmt(p.Kernel), ConvProblem.Fmt(p.Stride),
-                    $"{ConvProblem.Fmt(p.PadBegin)}/{ConvProblem.Fmt(p.PadEnd)}", ConvProblem.Fmt(p.Dilation), ConvProblem.Fmt(p.Output), p.HasBias ? "yes" : "no");
+                    ConvProblem.FormatTuple(p.Input), ConvProblem.FormatTuple(p.Kernel), ConvProblem.FormatTuple(p.Stride),
+                    $"{ConvProblem.FormatTuple(p.PadBegin)}/{ConvProblem.FormatTuple(p.PadEnd)}", ConvProblem.FormatTuple(p.Dilation), ConvProblem.FormatTuple(p.Output), p.HasBias ? "yes" : "no");
             foreach (var column in table.Columns) column.NoWrap();
             console.Write(table);
             console.WriteLine($"{selection.Problems.Count} problems from {selection.Source}");

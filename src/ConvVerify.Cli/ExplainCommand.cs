@@ -121,7 +121,7 @@ internal static class ExplainCommand
     {
         int w = shape[^1], h = shape.Length >= 4 ? shape[^2] : 1;
         int slice = w * h, slices = v.Length / slice;
-        o.AppendLine(CultureInfo.InvariantCulture, $"  {name} {ConvProblem.Fmt(shape)}{(slices > 4 ? $", first 4 of {slices} slices" : "")}:");
+        o.AppendLine(CultureInfo.InvariantCulture, $"  {name} {ConvProblem.FormatTuple(shape)}{(slices > 4 ? $", first 4 of {slices} slices" : "")}:");
         for (int s = 0; s < Math.Min(4, slices); s++)
         {
             for (int r = 0; r < h; r++)

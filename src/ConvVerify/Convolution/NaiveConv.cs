@@ -161,6 +161,6 @@ public static class NaiveConv
     {
         if (span.Length != expected)
             throw new ArgumentException(
-                $"{name}: has {span.Length} elements, the problem needs {expected} (shape {ConvProblem.Fmt(shape)})", name);
+                $"{name}: has {span.Length} elements, the problem needs {expected} (shape {ConvProblem.FormatTuple(shape)})", name);
     }
 }

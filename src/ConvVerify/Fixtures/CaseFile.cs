@@ -111,7 +111,7 @@ public sealed record CaseFile
             throw new FixtureException($"{path}: {e.Message}", e);
         }
         if (Output is null || !p.Output.SequenceEqual(Output))
-            throw new FixtureException($"{path}: output {ConvProblem.Fmt(Output ?? [])} does not follow from the other fields (they give {ConvProblem.Fmt(p.Output)})");
+            throw new FixtureException($"{path}: output {ConvProblem.FormatTuple(Output ?? [])} does not follow from the other fields (they give {ConvProblem.FormatTuple(p.Output)})");
         return new ConvCase(p, fill, Seed);
     }
 

@@ -34,7 +34,7 @@ public static class Npy
                 throw new FixtureException($"{path}: dtype is {NpyName(array.dtype)}, expected {NpyName(expectedType)}");
             long[] got = array.shape;
             if (!got.SequenceEqual(shape.Select(d => (long)d)))
-                throw new FixtureException($"{path}: shape is ({string.Join(", ", got)}), expected {ConvProblem.Fmt(shape)}");
+                throw new FixtureException($"{path}: shape is ({string.Join(", ", got)}), expected {ConvProblem.FormatTuple(shape)}");
             if (typeof(T) != expectedType)
                 throw new InvalidOperationException($"{path}: read as {typeof(T).Name} but the pack says {dtype}");
             return array.ToArray<T>();
@@ -49,7 +49,7 @@ public static class Npy
         ArgumentNullException.ThrowIfNull(data);
         long count = shape.Aggregate(1L, (a, b) => a * b);
         if (count != data.Length)
-            throw new ArgumentException($"{path}: {data.Length} values do not fill shape {ConvProblem.Fmt(shape)}", nameof(data));
+            throw new ArgumentException($"{path}: {data.Length} values do not fill shape {ConvProblem.FormatTuple(shape)}", nameof(data));
         using var flat = np.array(data);
         using var shaped = flat.reshape(shape);
         np.save(path, shaped);

@@ -20,15 +20,15 @@ public static class Layout
         ArgumentNullException.ThrowIfNull(perm);
         int rank = shape.Count;
         if (perm.Count != rank || perm.Order().Where((v, i) => v != i).Any())
-            throw new ArgumentException($"perm: {ConvProblem.Fmt(perm)} is not a permutation of {rank} dims", nameof(perm));
+            throw new ArgumentException($"perm: {ConvProblem.FormatTuple(perm)} is not a permutation of {rank} dims", nameof(perm));
         long count = 1;
         foreach (int d in shape)
         {
-            if (d < 0) throw new ArgumentException($"shape: negative extent in {ConvProblem.Fmt(shape)}", nameof(shape));
+            if (d < 0) throw new ArgumentException($"shape: negative extent in {ConvProblem.FormatTuple(shape)}", nameof(shape));
             count *= d;
         }
         if (count != src.Length)
-            throw new ArgumentException($"src: has {src.Length} elements, shape {ConvProblem.Fmt(shape)} needs {count}", nameof(src));
+            throw new ArgumentException($"src: has {src.Length} elements, shape {ConvProblem.FormatTuple(shape)} needs {count}", nameof(src));
 
         var srcStride = new int[rank];
         for (int i = rank - 1, s = 1; i >= 0; s *= shape[i], i--) srcStride[i] = s;

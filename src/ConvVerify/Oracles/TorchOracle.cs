@@ -211,7 +211,7 @@ public sealed class TorchOracle : IConvOracle
     {
         long count = 1;
         foreach (int d in shape) count *= d;
-        if (count != data.Length) throw new ArgumentException($"data: {data.Length} elements for shape {ConvProblem.Fmt(shape)} of {count}", nameof(data));
+        if (count != data.Length) throw new ArgumentException($"data: {data.Length} elements for shape {ConvProblem.FormatTuple(shape)} of {count}", nameof(data));
         using var pyShape = new PyList();
         foreach (int d in shape)
         {
@@ -241,7 +241,7 @@ public sealed class TorchOracle : IConvOracle
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         string where = problem is null ? "" : ": " + Describe(problem);
-        if (tensor.IsNone()) throw new TorchOracleException($"{name}: expected a tensor of shape {ConvProblem.Fmt(shape)}, got None{where}");
+        if (tensor.IsNone()) throw new TorchOracleException($"{name}: expected a tensor of shape {ConvProblem.FormatTuple(shape)}, got None{where}");
         using (var pyShape = tensor.GetAttr("shape"))
         {
             long n = pyShape.Length();
@@ -252,7 +252,7 @@ public sealed class TorchOracle : IConvOracle
                 got[i] = dim.As<long>();
             }
             if (!got.SequenceEqual(shape.Select(d => (long)d)))
-                throw new TorchOracleException($"{name}: expected shape {ConvProblem.Fmt(shape)}, torch returned ({string.Join(", ", got)}){where}");
+                throw new TorchOracleException($"{name}: expected shape {ConvProblem.FormatTuple(shape)}, torch returned ({string.Join(", ", got)}){where}");
         }
         using (var dtype = tensor.GetAttr("dtype"))
         {

@@ -131,7 +131,7 @@ public static partial class BenchdnnDescriptor
             var p = new ConvProblem((int)mb, (int)g, (int)ic, (int)oc, Field(1), Field(2), Field(3), padBegin, padEnd,
                 [.. used.Select(x => (int)x[5] + 1)], hasBias, dtype, name);
             if (!p.Output.SequenceEqual(output))
-                throw new DescriptorException($"descriptor '{text}': outputs {ConvProblem.Fmt(output)} are inconsistent with the rest (they give {ConvProblem.Fmt(p.Output)})");
+                throw new DescriptorException($"descriptor '{text}': outputs {ConvProblem.FormatTuple(output)} are inconsistent with the rest (they give {ConvProblem.FormatTuple(p.Output)})");
             return p;
         }
         catch (ArgumentException e) when (e is not DescriptorException)

@@ -150,7 +150,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
             {
                 int s = stride is null ? 1 : stride[i];
                 if (s != 1)
-                    throw new ArgumentException($"stride: padding=\"same\" needs stride 1 in every dim (as PyTorch), got stride {Fmt(stride!)}", nameof(stride));
+                    throw new ArgumentException($"stride: padding=\"same\" needs stride 1 in every dim (as PyTorch), got stride {FormatTuple(stride!)}", nameof(stride));
                 int d = dilation is null ? 1 : dilation[i];
                 if (i >= kernel.Count) break; // the constructor reports the rank mismatch
                 // PyTorch's _conv_forward pads total = d·(k−1), the odd element at the end.
@@ -236,7 +236,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
     {
         if (values is null) return [.. Enumerable.Repeat(fill, Rank)];
         if (values.Count != Rank)
-            throw new ArgumentException($"{field}: expected {Rank} extents (one per spatial dim of input), got {values.Count}: {Fmt(values)}", field);
+            throw new ArgumentException($"{field}: expected {Rank} extents (one per spatial dim of input), got {values.Count}: {FormatTuple(values)}", field);
         return [.. values];
     }
 
@@ -287,7 +287,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
         {
             n *= d;
             if (n > Array.MaxLength)
-                throw new ArgumentException($"{tensor}: shape {Fmt(shape)} holds more elements than a .NET array can ({Array.MaxLength})", tensor);
+                throw new ArgumentException($"{tensor}: shape {FormatTuple(shape)} holds more elements than a .NET array can ({Array.MaxLength})", tensor);
         }
     }
 
@@ -300,7 +300,8 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
 
     private static int[] Pad3(ImmutableArray<int> v, int unit) => [.. Enumerable.Repeat(unit, 3 - v.Length), .. v];
 
-    internal static string Fmt(IEnumerable<int> v) => "(" + string.Join(", ", v) + ")";
+    /// <summary>Formats extents as a tuple, e.g. "(2, 3, 5)".</summary>
+    public static string FormatTuple(IEnumerable<int> v) => "(" + string.Join(", ", v) + ")";
 }
 
 /// <summary>A problem's spatial fields as three dims (D, H, W) with unit extents where the rank has none.</summary>

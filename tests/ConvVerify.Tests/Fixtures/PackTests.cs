@@ -123,7 +123,7 @@ public class PackTests
         var p = FixturePack.Open(_dir).ReadCase(id).Problem;
         Npy.Write(path, [p.YSize], new double[p.YSize]);
         var e = Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<double>(id));
-        Assert.That(e!.Message, Is.EqualTo($"{path}: shape is ({p.YSize}), expected {ConvProblem.Fmt(p.YShape)}"));
+        Assert.That(e!.Message, Is.EqualTo($"{path}: shape is ({p.YSize}), expected {ConvProblem.FormatTuple(p.YShape)}"));
     }
 
     [Test]
