@@ -4,7 +4,7 @@ namespace ConvVerify.Tests.Problems;
 
 public class DescriptorTests
 {
-    private static int[] Dims(string s) => [.. s.Split('x').Select(int.Parse)];
+    private static int[] Dims(string s) => [.. s.Split('x').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
 
     [TestCaseSource(typeof(BenchdnnShapes), nameof(BenchdnnShapes.All))]
     public void ParsesBenchdnnShapeLine(BenchdnnShapes.Row row)

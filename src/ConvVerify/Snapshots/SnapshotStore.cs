@@ -1,0 +1,244 @@
+using System.Text;
+
+namespace ConvVerify.Snapshots;
+
+/// <summary>What <see cref="SnapshotStore.Check"/> found.</summary>
+public enum SnapshotOutcome
+{
+    /// <summary>The verified file exists and equals the received text.</summary>
+    Matched,
+
+    /// <summary>The verified file differs from the received text; the received file was written.</summary>
+    Mismatched,
+
+    /// <summary>There is no verified file; the received file was written.</summary>
+    Missing,
+
+    /// <summary>The verified file was missing or different and accepting was on: the received text became the verified file.</summary>
+    Accepted,
+}
+
+/// <summary>The result of checking one snapshot.</summary>
+/// <param name="Name">The snapshot's name (file name without <c>.verified.txt</c>).</param>
+/// <param name="Outcome">What was found.</param>
+/// <param name="VerifiedPath">The verified file's full path.</param>
+/// <param name="ReceivedPath">The received file written on a mismatch or absence, otherwise null.</param>
+/// <param name="Message">A readable account: for a mismatch the diff, for an acceptance the file written.</param>
+public sealed record SnapshotResult(string Name, SnapshotOutcome Outcome, string VerifiedPath, string? ReceivedPath, string Message)
+{
+    /// <summary>Whether the check passes: matched or accepted.</summary>
+    public bool Passed => Outcome is SnapshotOutcome.Matched or SnapshotOutcome.Accepted;
+}
+
+/// <summary>Verified snapshots that have no expected name, and expected names that have no verified snapshot.</summary>
+/// <param name="Missing">Expected names without a verified file, sorted ordinally.</param>
+/// <param name="Orphaned">Verified files (as names) that no expected name accounts for, sorted ordinally.</param>
+public sealed record SnapshotAudit(IReadOnlyList<string> Missing, IReadOnlyList<string> Orphaned)
+{
+    /// <summary>Whether the set is complete and has no stale files.</summary>
+    public bool IsClean => Missing.Count == 0 && Orphaned.Count == 0;
+}
+
+/// <summary>
+/// A folder of snapshot files following Verify's conventions: <c>&lt;name&gt;.verified.txt</c> is the approved text,
+/// <c>&lt;name&gt;.received.txt</c> the text of a run that did not match (git-ignored) and is turned into the verified file
+/// only by an explicit accept. Files are UTF-8 without BOM with LF line ends.
+/// </summary>
+public sealed class SnapshotStore
+{
+    /// <summary>Suffix of approved snapshot files.</summary>
+    public const string VerifiedSuffix = ".verified.txt";
+
+    /// <summary>Suffix of snapshot files written by a run that did not match.</summary>
+    public const string ReceivedSuffix = ".received.txt";
+
+    /// <summary>The environment variable that, set to <c>1</c>, makes snapshot tests accept what they receive.</summary>
+    public const string AcceptEnvironmentVariable = "CONVVERIFY_ACCEPT_SNAPSHOTS";
+
+    /// <summary>The name of the repository's snapshot folder, beside the solution file.</summary>
+    public const string FolderName = "snapshots";
+
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Creates a store over <paramref name="directory"/> (created when a file is first written).</summary>
+    public SnapshotStore(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Directory = Path.GetFullPath(directory);
+    }
+
+    /// <summary>The folder's full path.</summary>
+    public string Directory { get; }
+
+    /// <summary>Whether <see cref="AcceptEnvironmentVariable"/> is set to <c>1</c> in this process.</summary>
+    public static bool AcceptRequestedByEnvironment =>
+        Environment.GetEnvironmentVariable(AcceptEnvironmentVariable) == "1";
+
+    /// <summary>
+    /// The repository's <c>snapshots/</c> folder: walks up from <paramref name="startDirectory"/> to the first folder that
+    /// holds <paramref name="solutionFile"/> and returns its <see cref="FolderName"/> subfolder (which need not exist yet).
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">No ancestor holds the solution file.</exception>
+    public static string FindRepositoryFolder(string startDirectory, string solutionFile = "ConvVerify.sln")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(startDirectory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(solutionFile);
+        for (var dir = new DirectoryInfo(Path.GetFullPath(startDirectory)); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, solutionFile)))
+                return Path.Combine(dir.FullName, FolderName);
+        }
+        throw new DirectoryNotFoundException($"snapshots: no folder at or above '{startDirectory}' contains {solutionFile}");
+    }
+
+    /// <summary>
+    /// The conventional snapshot name <c>&lt;Class&gt;.&lt;Method&gt;_&lt;case-id&gt;</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A part is empty or holds a character that is not file-system safe.</exception>
+    public static string NameOf(string className, string methodName, string caseId)
+    {
+        string name = $"{className}.{methodName}_{caseId}";
+        ValidateName(name);
+        return name;
+    }
+
+    /// <summary>Full path of a snapshot's verified file.</summary>
+    public string VerifiedPath(string name)
+    {
+        ValidateName(name);
+        return Path.Combine(Directory, name + VerifiedSuffix);
+    }
+
+    /// <summary>Full path of a snapshot's received file.</summary>
+    public string ReceivedPath(string name)
+    {
+        ValidateName(name);
+        return Path.Combine(Directory, name + ReceivedSuffix);
+    }
+
+    /// <summary>
+    /// Compares <paramref name="received"/> (line ends normalized to LF) with the verified file of <paramref name="name"/>.
+    /// On a match a stale received file is deleted. On a mismatch or absence the received file is written beside the
+    /// verified one, and then, when <paramref name="accept"/> is true, moved onto the verified file.
+    /// </summary>
+    /// <param name="name">The snapshot's name (see <see cref="NameOf"/>).</param>
+    /// <param name="received">The text this run produced.</param>
+    /// <param name="accept">Turn a missing or different snapshot into the verified one instead of failing.</param>
+    public SnapshotResult Check(string name, string received, bool accept = false)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        string verifiedPath = VerifiedPath(name), receivedPath = ReceivedPath(name);
+        string text = Normalize(received);
+        string? verified = File.Exists(verifiedPath) ? Normalize(ReadText(verifiedPath)) : null;
+        if (verified == text)
+        {
+            File.Delete(receivedPath);
+            return new SnapshotResult(name, SnapshotOutcome.Matched, verifiedPath, null, $"snapshot {name} matches");
+        }
+
+        WriteText(receivedPath, text);
+        string detail = verified is null
+            ? $"no verified snapshot {verifiedPath}"
+            : $"snapshot {name} differs from {verifiedPath}\n{SnapshotDiff.Describe(verified, text)}";
+        if (accept)
+        {
+            File.Move(receivedPath, verifiedPath, overwrite: true);
+            return new SnapshotResult(name, SnapshotOutcome.Accepted, verifiedPath, null,
+                $"accepted snapshot {name}: wrote {verifiedPath} ({(verified is null ? "new" : "changed")})"
+                + (verified is null ? "" : "\n" + detail));
+        }
+
+        string preview = verified is null ? "\n" + Preview(text) : "";
+        return new SnapshotResult(name, verified is null ? SnapshotOutcome.Missing : SnapshotOutcome.Mismatched, verifiedPath, receivedPath,
+            $"{detail}{preview}\nreceived text written to {receivedPath}\n"
+            + $"if the change is intended, accept it: rerun with {AcceptEnvironmentVariable}=1, or move the received file onto the verified one");
+    }
+
+    /// <summary>Moves one received file onto its verified file.</summary>
+    /// <returns>The verified file's full path.</returns>
+    /// <exception cref="FileNotFoundException">There is no received file of that name.</exception>
+    public string Accept(string name)
+    {
+        string receivedPath = ReceivedPath(name), verifiedPath = VerifiedPath(name);
+        if (!File.Exists(receivedPath))
+            throw new FileNotFoundException($"snapshots: no received file for '{name}'", receivedPath);
+        // Normalize on the way in, in case the received file was edited by hand.
+        WriteText(verifiedPath, Normalize(ReadText(receivedPath)));
+        File.Delete(receivedPath);
+        return verifiedPath;
+    }
+
+    /// <summary>Accepts every received file in the folder (see <see cref="Accept"/>).</summary>
+    /// <returns>The full paths of the verified files written, sorted ordinally; empty when there was nothing to accept.</returns>
+    public IReadOnlyList<string> AcceptAll() => [.. ReceivedNames().Select(Accept)];
+
+    /// <summary>The names of all verified files in the folder, sorted ordinally.</summary>
+    public IReadOnlyList<string> VerifiedNames() => NamesWithSuffix(VerifiedSuffix);
+
+    /// <summary>The names of all received files in the folder, sorted ordinally.</summary>
+    public IReadOnlyList<string> ReceivedNames() => NamesWithSuffix(ReceivedSuffix);
+
+    /// <summary>Compares the verified files with the names that should have one.</summary>
+    public SnapshotAudit Audit(IEnumerable<string> expectedNames)
+    {
+        ArgumentNullException.ThrowIfNull(expectedNames);
+        var expected = new HashSet<string>(expectedNames, StringComparer.Ordinal);
+        var present = new HashSet<string>(VerifiedNames(), StringComparer.Ordinal);
+        return new SnapshotAudit(
+            [.. expected.Where(n => !present.Contains(n)).Order(StringComparer.Ordinal)],
+            [.. present.Where(n => !expected.Contains(n)).Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>The text with CRLF and CR line ends turned into LF, a leading BOM dropped, and a final LF ensured (unless empty).</summary>
+    public static string Normalize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string t = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        if (t.Length > 0 && t[0] == '\uFEFF') t = t[1..];
+        return t.Length == 0 || t.EndsWith('\n') ? t : t + "\n";
+    }
+
+    /// <summary>Reads a snapshot file as UTF-8 (a BOM, if any, is kept as U+FEFF so it shows up as a difference).</summary>
+    public static string ReadText(string path) => Utf8NoBom.GetString(File.ReadAllBytes(path));
+
+    /// <summary>Writes a snapshot file as UTF-8 without BOM, exactly as given (callers normalize first).</summary>
+    public static void WriteText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(text);
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) System.IO.Directory.CreateDirectory(dir);
+        File.WriteAllBytes(path, Utf8NoBom.GetBytes(text));
+    }
+
+    private IReadOnlyList<string> NamesWithSuffix(string suffix)
+    {
+        if (!System.IO.Directory.Exists(Directory)) return [];
+        return [.. System.IO.Directory.EnumerateFiles(Directory, "*" + suffix)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(f => f.EndsWith(suffix, StringComparison.Ordinal))
+            .Select(f => f[..^suffix.Length])
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private static string Preview(string text)
+    {
+        var lines = SnapshotDiff.Lines(text);
+        var shown = lines.Take(SnapshotDiff.DefaultShownLines).Select(l => "  + " + l);
+        string more = lines.Length > SnapshotDiff.DefaultShownLines ? $"\n  ... and {lines.Length - SnapshotDiff.DefaultShownLines} more lines" : "";
+        return $"received ({lines.Length} lines), first {Math.Min(lines.Length, SnapshotDiff.DefaultShownLines)}:\n{string.Join('\n', shown)}{more}";
+    }
+
+    private static void ValidateName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        foreach (char c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+                throw new ArgumentException($"snapshot name: '{name}' holds '{c}'; only ASCII letters, digits, '-', '_' and '.' are allowed", nameof(name));
+        }
+        if (name.StartsWith('.') || name.EndsWith('.'))
+            throw new ArgumentException($"snapshot name: '{name}' must not start or end with '.'", nameof(name));
+    }
+}

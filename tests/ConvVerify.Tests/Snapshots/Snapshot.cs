@@ -1,0 +1,49 @@
+using ConvVerify.Snapshots;
+
+namespace ConvVerify.Tests.Snapshots;
+
+/// <summary>
+/// NUnit glue for <see cref="SnapshotStore"/>: the repository's <c>snapshots/</c> folder, snapshot names from the running
+/// test (<c>&lt;Class&gt;.&lt;Method&gt;_&lt;case-id&gt;</c>) and <c>CONVVERIFY_ACCEPT_SNAPSHOTS=1</c>.
+/// </summary>
+public static class Snapshot
+{
+    private static readonly Lazy<SnapshotStore> RepositoryStore =
+        new(() => new SnapshotStore(SnapshotStore.FindRepositoryFolder(TestContext.CurrentContext.TestDirectory)));
+
+    /// <summary>The store over the repository's <c>snapshots/</c> folder (found by walking up to ConvVerify.sln).</summary>
+    public static SnapshotStore Repository => RepositoryStore.Value;
+
+    /// <summary>The snapshot name of a test method and case.</summary>
+    public static string NameOf(Type testClass, string method, string caseId)
+    {
+        ArgumentNullException.ThrowIfNull(testClass);
+        return SnapshotStore.NameOf(testClass.Name, method, caseId);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="received"/> against the verified snapshot of the running test and <paramref name="caseId"/>:
+    /// fails with the diff on a mismatch or absence, or, with <c>CONVVERIFY_ACCEPT_SNAPSHOTS=1</c>, accepts it and says
+    /// which file it wrote.
+    /// </summary>
+    public static void Verify(string caseId, string received)
+    {
+        var test = TestContext.CurrentContext.Test;
+        string className = test.ClassName ?? throw new InvalidOperationException("snapshots: not inside a test method");
+        className = className[(className.LastIndexOf('.') + 1)..];
+        string method = test.MethodName ?? throw new InvalidOperationException("snapshots: not inside a test method");
+        var result = Repository.Check(SnapshotStore.NameOf(className, method, caseId), received, SnapshotStore.AcceptRequestedByEnvironment);
+        switch (result.Outcome)
+        {
+            case SnapshotOutcome.Matched:
+                return;
+            case SnapshotOutcome.Accepted:
+                TestContext.Progress.WriteLine(result.Message);
+                TestContext.Error.WriteLine(result.Message);
+                return;
+            default:
+                Assert.Fail(result.Message);
+                return;
+        }
+    }
+}
