@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConvVerify.Snapshots;
 using Spectre.Console;
 
 namespace ConvVerify.Cli;
@@ -16,7 +17,7 @@ internal static class SnapshotsCommand
         {
             string folder = pr.GetValue(dir) ?? RepoPaths.SnapshotsDir();
             if (!Directory.Exists(folder)) throw new CliException($"--dir: folder not found: {folder}");
-            var written = SnapshotAccept.AcceptAll(folder);
+            var written = new SnapshotStore(folder).AcceptAll();
             foreach (string f in written) console.WriteLine($"accepted {f}");
             console.WriteLine($"{written.Count} snapshot files accepted in {folder}");
             return ExitCodes.Pass;
