@@ -119,8 +119,7 @@ internal static class CheckCommand
             var (pack, id) = selected[i];
             try
             {
-                var c = pack.ReadCase(id);
-                report.Add(c.Problem.DType == DType.Float32 ? NaiveVsPack<float>(pack, id) : NaiveVsPack<double>(pack, id));
+                report.Add(NaiveCheck.AgainstPack(pack, id));
             }
             catch (FixtureException e)
             {
@@ -129,13 +128,6 @@ internal static class CheckCommand
             }
         });
         return report;
-    }
-
-    private static IReadOnlyList<DirectionReport> NaiveVsPack<T>(FixturePack pack, string id) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var read = pack.Read<T>(id);
-        var naive = NaiveReference.Compute(read.Case.Problem, read.Inputs);
-        return CaseCheck.Compare(read.Case, read.Inputs, read.Expected, d => naive.Get(d));
     }
 
     private static Report AgainstTorch(IAnsiConsole console, CaseSelection selection, bool selectionGiven, ulong seed)
@@ -152,7 +144,7 @@ internal static class CheckCommand
             var c = cases[i];
             try
             {
-                report.Add(c.Problem.DType == DType.Float32 ? NaiveVsOracle<float>(c, oracle) : NaiveVsOracle<double>(c, oracle));
+                report.Add(NaiveCheck.AgainstOracle(c, oracle, TorchTolerance.BoundFactor));
             }
             catch (ArgumentException e)
             {
@@ -161,15 +153,6 @@ internal static class CheckCommand
             }
         });
         return report;
-    }
-
-    internal static IReadOnlyList<DirectionReport> NaiveVsOracle<T>(ConvCase c, IConvOracle oracle) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var inputs = c.MakeInputs<T>();
-        var expected = oracle.Compute(c.Problem, inputs);
-        var naive = NaiveReference.Compute(c.Problem, inputs);
-        var byDirection = Directions.All.ToDictionary(d => d, expected.Get);
-        return CaseCheck.Compare(c, inputs, byDirection, d => naive.Get(d), TorchTolerance.BoundFactor);
     }
 }
 

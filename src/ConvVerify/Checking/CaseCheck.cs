@@ -90,3 +90,39 @@ public static class CaseCheck
         return rows;
     }
 }
+
+/// <summary>The naive implementation checked against an oracle: a pack's stored results, or a live one.</summary>
+public static class NaiveCheck
+{
+    /// <summary>The naive results on the pack's own inputs against the pack's results.</summary>
+    /// <exception cref="Fixtures.FixtureException">A file of the case cannot be read.</exception>
+    public static IReadOnlyList<DirectionReport> AgainstPack(Fixtures.FixturePack pack, string id)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        return pack.ReadCase(id).Problem.DType == Problems.DType.Float32 ? AgainstPack<float>(pack, id) : AgainstPack<double>(pack, id);
+    }
+
+    /// <summary>The naive results against a live oracle's, on inputs generated from the case's seed.</summary>
+    public static IReadOnlyList<DirectionReport> AgainstOracle(ConvCase c, Oracles.IConvOracle oracle, double boundFactor)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c.Problem.DType == Problems.DType.Float32 ? AgainstOracle<float>(c, oracle, boundFactor) : AgainstOracle<double>(c, oracle, boundFactor);
+    }
+
+    private static IReadOnlyList<DirectionReport> AgainstPack<T>(Fixtures.FixturePack pack, string id) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var read = pack.Read<T>(id);
+        var naive = NaiveReference.Compute(read.Case.Problem, read.Inputs);
+        return CaseCheck.Compare(read.Case, read.Inputs, read.Expected, d => naive.Get(d));
+    }
+
+    private static IReadOnlyList<DirectionReport> AgainstOracle<T>(ConvCase c, Oracles.IConvOracle oracle, double boundFactor)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(oracle);
+        var inputs = c.MakeInputs<T>();
+        var expected = oracle.Compute(c.Problem, inputs);
+        var naive = NaiveReference.Compute(c.Problem, inputs);
+        return CaseCheck.Compare(c, inputs, Directions.All.ToDictionary(d => d, expected.Get), d => naive.Get(d), boundFactor);
+    }
+}

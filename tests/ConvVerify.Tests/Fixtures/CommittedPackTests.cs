@@ -1,0 +1,61 @@
+using ConvVerify.Cases;
+using ConvVerify.Catalog;
+using ConvVerify.Checking;
+using ConvVerify.Fixtures;
+using ConvVerify.Problems;
+using ConvVerify.Tests.Oracles;
+
+namespace ConvVerify.Tests.Fixtures;
+
+/// <summary>The naive implementation against the committed PyTorch results (no Python needed), and the packs themselves.</summary>
+public class CommittedPackTests
+{
+    [TestCaseSource(typeof(CommittedPacks), nameof(CommittedPacks.Cases))]
+    public void NaiveMatchesPyTorchFromThePack(string set, string id)
+    {
+        var pack = CommittedPacks.Open(set);
+        var c = pack.ReadCase(id);
+        var rows = NaiveCheck.AgainstPack(pack, id);
+        Assert.That(rows, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3), "every direction is in the pack");
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Explanation}"), Is.Empty);
+    }
+
+    [TestCaseSource(typeof(CaseSets), nameof(CaseSets.Committed))]
+    public void PackIsIntactAndCoversTheWholeSet(string set)
+    {
+        var pack = CommittedPacks.Open(set);
+        Assert.That(pack.Manifest, Is.Not.Null);
+        Assert.That(pack.CheckIntegrity(), Is.Empty);
+        var expected = FixtureGenerator.Expand(CaseSets.Load(set), [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]).Select(c => c.Id);
+        Assert.That(pack.CaseIds, Is.EquivalentTo(expected), "pack and catalog agree: regenerate with 'convverify fixtures regenerate' after changing a set");
+        // Every file on disk is listed, so nothing unhashed can hide in a pack.
+        var onDisk = Directory.GetFiles(pack.Directory, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(pack.Directory, f).Replace('\\', '/')).Where(f => f != "manifest.json");
+        Assert.That(onDisk, Is.EquivalentTo(pack.Manifest!.Files.Keys));
+    }
+
+    [Test]
+    public void CommittedPacksStayUnder20MB()
+    {
+        long bytes = CaseSets.Committed.Sum(s => Directory.GetFiles(CommittedPacks.Dir(s), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length));
+        Assert.That(bytes, Is.LessThan(20L << 20));
+    }
+}
+
+/// <summary>The committed packs are what today's generator and today's PyTorch make: a stale pack fails here.</summary>
+[Parallelizable(ParallelScope.All)]
+public class FreshnessTests
+{
+    [TestCaseSource(typeof(CommittedPacks), nameof(CommittedPacks.Cases))]
+    public void CommittedCaseIsFresh(string set, string id)
+    {
+        var oracle = LiveTorch.Require();
+        var pack = CommittedPacks.Open(set);
+        string? packTorch = pack.Manifest!.Versions.GetValueOrDefault("torch");
+        bool same = packTorch == oracle.TorchVersion;
+        var rows = Freshness.Check(pack, id, oracle, same, ConvVerify.Oracles.TorchTolerance.BoundFactor);
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => r.Explanation), Is.Empty);
+        if (!same && id.EndsWith("_normal", StringComparison.Ordinal))
+            Assert.Warn($"pack made with torch {packTorch}, live torch {oracle.TorchVersion}: normal-fill results compared within the sound bound, not bitwise");
+    }
+}

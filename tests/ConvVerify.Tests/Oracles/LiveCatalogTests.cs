@@ -1,0 +1,32 @@
+using ConvVerify.Cases;
+using ConvVerify.Catalog;
+using ConvVerify.Checking;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Oracles;
+
+/// <summary>Every case of every set, every direction, against live PyTorch.</summary>
+[Parallelizable(ParallelScope.All)]
+public class LiveCatalogTests
+{
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (string set in CaseSets.Committed)
+        foreach (var c in FixtureGenerator.Expand(CaseSets.Load(set), [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]))
+            yield return new TestCaseData(c).SetArgDisplayNames(c.Id);
+        // ResNet-50 layers are large: float32 with the normal fill only, as the network runs.
+        foreach (var c in FixtureGenerator.Expand(CaseSets.Load("resnet50"), [DType.Float32], [Fill.Normal]))
+            yield return new TestCaseData(c).SetArgDisplayNames(c.Id).SetCategory("resnet50");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void NaiveMatchesLivePyTorch(ConvCase c)
+    {
+        var oracle = LiveTorch.Require();
+        var rows = NaiveCheck.AgainstOracle(c, oracle, TorchTolerance.BoundFactor);
+        Assert.That(rows, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3));
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Explanation}"), Is.Empty);
+    }
+}
