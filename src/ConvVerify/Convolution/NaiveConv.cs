@@ -23,25 +23,30 @@ public static class NaiveConv
         CheckLength(w, "w", p.WSize, p.WShape);
         CheckLength(b, "b", p.BSize, p.HasBias ? p.BShape : []);
         CheckLength(y, "y", p.YSize, p.YShape);
-        var (icg, ocg, g3) = Shape(p);
+        var (icg, ocg, (gd, gh, gw)) = (p.IC / p.Groups, p.OC / p.Groups, p.To3D());
         var (xs, ws, ys) = (Strides(p.XShape), Strides(p.WShape), Strides(p.YShape));
         for (int n = 0; n < p.Mb; n++)
         for (int g = 0; g < p.Groups; g++)
         for (int oc = 0; oc < ocg; oc++)
-        for (int od = 0; od < g3.Out[0]; od++)
-        for (int oh = 0; oh < g3.Out[1]; oh++)
-        for (int ow = 0; ow < g3.Out[2]; ow++)
+        for (int od = 0; od < gd.Out; od++)
+        for (int oh = 0; oh < gh.Out; oh++)
+        for (int ow = 0; ow < gw.Out; ow++)
         {
             int o = g * ocg + oc;
             T acc = T.Zero;
             for (int ic = 0; ic < icg; ic++)
-            for (int kd = 0; kd < g3.K[0]; kd++)
-            for (int kh = 0; kh < g3.K[1]; kh++)
-            for (int kw = 0; kw < g3.K[2]; kw++)
+            for (int kd = 0; kd < gd.K; kd++)
             {
-                if (!InputAt(g3, 0, od, kd, out int id) || !InputAt(g3, 1, oh, kh, out int ih) || !InputAt(g3, 2, ow, kw, out int iw))
-                    continue;
-                acc += x[Off(xs, n, g * icg + ic, id, ih, iw)] * w[Off(ws, o, ic, kd, kh, kw)];
+                if (!InputAt(gd, od, kd, out int id)) continue;
+                for (int kh = 0; kh < gh.K; kh++)
+                {
+                    if (!InputAt(gh, oh, kh, out int ih)) continue;
+                    for (int kw = 0; kw < gw.K; kw++)
+                    {
+                        if (!InputAt(gw, ow, kw, out int iw)) continue;
+                        acc += x[Off(xs, n, g * icg + ic, id, ih, iw)] * w[Off(ws, o, ic, kd, kh, kw)];
+                    }
+                }
             }
             if (p.HasBias) acc += b[o];
             y[Off(ys, n, o, od, oh, ow)] = acc;
@@ -58,24 +63,29 @@ public static class NaiveConv
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(w, "w", p.WSize, p.WShape);
         CheckLength(dx, "dx", p.XSize, p.XShape);
-        var (icg, ocg, g3) = Shape(p);
+        var (icg, ocg, (gd, gh, gw)) = (p.IC / p.Groups, p.OC / p.Groups, p.To3D());
         var (xs, ws, ys) = (Strides(p.XShape), Strides(p.WShape), Strides(p.YShape));
         for (int n = 0; n < p.Mb; n++)
         for (int g = 0; g < p.Groups; g++)
         for (int ic = 0; ic < icg; ic++)
-        for (int id = 0; id < g3.In[0]; id++)
-        for (int ih = 0; ih < g3.In[1]; ih++)
-        for (int iw = 0; iw < g3.In[2]; iw++)
+        for (int id = 0; id < gd.In; id++)
+        for (int ih = 0; ih < gh.In; ih++)
+        for (int iw = 0; iw < gw.In; iw++)
         {
             T acc = T.Zero;
             for (int oc = 0; oc < ocg; oc++)
-            for (int kd = 0; kd < g3.K[0]; kd++)
-            for (int kh = 0; kh < g3.K[1]; kh++)
-            for (int kw = 0; kw < g3.K[2]; kw++)
+            for (int kd = 0; kd < gd.K; kd++)
             {
-                if (!OutputAt(g3, 0, id, kd, out int od) || !OutputAt(g3, 1, ih, kh, out int oh) || !OutputAt(g3, 2, iw, kw, out int ow))
-                    continue;
-                acc += dy[Off(ys, n, g * ocg + oc, od, oh, ow)] * w[Off(ws, g * ocg + oc, ic, kd, kh, kw)];
+                if (!OutputAt(gd, id, kd, out int od)) continue;
+                for (int kh = 0; kh < gh.K; kh++)
+                {
+                    if (!OutputAt(gh, ih, kh, out int oh)) continue;
+                    for (int kw = 0; kw < gw.K; kw++)
+                    {
+                        if (!OutputAt(gw, iw, kw, out int ow)) continue;
+                        acc += dy[Off(ys, n, g * ocg + oc, od, oh, ow)] * w[Off(ws, g * ocg + oc, ic, kd, kh, kw)];
+                    }
+                }
             }
             dx[Off(xs, n, g * icg + ic, id, ih, iw)] = acc;
         }
@@ -88,25 +98,30 @@ public static class NaiveConv
         CheckLength(x, "x", p.XSize, p.XShape);
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(dw, "dw", p.WSize, p.WShape);
-        var (icg, ocg, g3) = Shape(p);
+        var (icg, ocg, (gd, gh, gw)) = (p.IC / p.Groups, p.OC / p.Groups, p.To3D());
         var (xs, ws, ys) = (Strides(p.XShape), Strides(p.WShape), Strides(p.YShape));
         for (int g = 0; g < p.Groups; g++)
         for (int oc = 0; oc < ocg; oc++)
         for (int ic = 0; ic < icg; ic++)
-        for (int kd = 0; kd < g3.K[0]; kd++)
-        for (int kh = 0; kh < g3.K[1]; kh++)
-        for (int kw = 0; kw < g3.K[2]; kw++)
+        for (int kd = 0; kd < gd.K; kd++)
+        for (int kh = 0; kh < gh.K; kh++)
+        for (int kw = 0; kw < gw.K; kw++)
         {
             int o = g * ocg + oc;
             T acc = T.Zero;
             for (int n = 0; n < p.Mb; n++)
-            for (int od = 0; od < g3.Out[0]; od++)
-            for (int oh = 0; oh < g3.Out[1]; oh++)
-            for (int ow = 0; ow < g3.Out[2]; ow++)
+            for (int od = 0; od < gd.Out; od++)
             {
-                if (!InputAt(g3, 0, od, kd, out int id) || !InputAt(g3, 1, oh, kh, out int ih) || !InputAt(g3, 2, ow, kw, out int iw))
-                    continue;
-                acc += dy[Off(ys, n, o, od, oh, ow)] * x[Off(xs, n, g * icg + ic, id, ih, iw)];
+                if (!InputAt(gd, od, kd, out int id)) continue;
+                for (int oh = 0; oh < gh.Out; oh++)
+                {
+                    if (!InputAt(gh, oh, kh, out int ih)) continue;
+                    for (int ow = 0; ow < gw.Out; ow++)
+                    {
+                        if (!InputAt(gw, ow, kw, out int iw)) continue;
+                        acc += dy[Off(ys, n, o, od, oh, ow)] * x[Off(xs, n, g * icg + ic, id, ih, iw)];
+                    }
+                }
             }
             dw[Off(ws, o, ic, kd, kh, kw)] = acc;
         }
@@ -132,30 +147,30 @@ public static class NaiveConv
 
     // The one bounds check of the forward and weight-gradient loops: which input element output position o reads
     // through kernel tap k, if any (a tap landing in begin or end padding, or in cropped input, reads zero).
-    private static bool InputAt(Geometry3 g, int dim, int o, int k, out int i)
+    private static bool InputAt(in SpatialDim g, int o, int k, out int i)
     {
-        i = o * g.S[dim] - g.Pb[dim] + k * g.Dil[dim];
-        return i >= 0 && i < g.In[dim];
+        i = o * g.S - g.Pb + k * g.Dil;
+        return i >= 0 && i < g.In;
     }
 
     // The inverse map for the data gradient: which output position reads input i through tap k, if any.
-    private static bool OutputAt(Geometry3 g, int dim, int i, int k, out int o)
+    private static bool OutputAt(in SpatialDim g, int i, int k, out int o)
     {
-        int t = i + g.Pb[dim] - k * g.Dil[dim];
-        o = t / g.S[dim];
-        return t >= 0 && t % g.S[dim] == 0 && o < g.Out[dim];
+        int t = i + g.Pb - k * g.Dil;
+        o = t / g.S;
+        return t >= 0 && t % g.S == 0 && o < g.Out;
     }
-
-    private static (int Icg, int Ocg, Geometry3 G) Shape(ConvProblem p) => (p.IC / p.Groups, p.OC / p.Groups, p.To3D());
 
     // Row-major strides of an (A, B, spatial...) shape seen as 5-D (A, B, D, H, W).
-    private static int[] Strides(int[] shape)
+    private static Strides5 Strides(int[] shape)
     {
-        int[] five = [shape[0], shape[1], .. Enumerable.Repeat(1, 5 - shape.Length), .. shape[2..]];
-        return [five[1] * five[2] * five[3] * five[4], five[2] * five[3] * five[4], five[3] * five[4], five[4], 1];
+        int[] f = [shape[0], shape[1], .. Enumerable.Repeat(1, 5 - shape.Length), .. shape[2..]];
+        return new(f[1] * f[2] * f[3] * f[4], f[2] * f[3] * f[4], f[3] * f[4], f[4]);
     }
 
-    private static int Off(int[] s, int a, int b, int d, int h, int w) => a * s[0] + b * s[1] + d * s[2] + h * s[3] + w * s[4];
+    private readonly record struct Strides5(int A, int B, int D, int H);
+
+    private static int Off(in Strides5 s, int a, int b, int d, int h, int w) => a * s.A + b * s.B + d * s.D + h * s.H + w;
 
     internal static void CheckLength<T>(ReadOnlySpan<T> span, string name, int expected, int[] shape)
     {

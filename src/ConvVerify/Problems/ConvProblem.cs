@@ -206,8 +206,12 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
     public string DimLetters => Rank switch { 1 => "w", 2 => "hw", _ => "dhw" };
 
     /// <summary>Every spatial field as a 3-D extent with unit (or zero) values prepended, as benchdnn treats all problems.</summary>
-    internal Geometry3 To3D() => new(
-        Pad3(Input, 1), Pad3(Kernel, 1), Pad3(Stride, 1), Pad3(PadBegin, 0), Pad3(Dilation, 1), Pad3(Output, 1));
+    internal (SpatialDim D, SpatialDim H, SpatialDim W) To3D()
+    {
+        SpatialDim At(int i) => i < 3 - Rank ? new(1, 1, 1, 0, 1, 1)
+            : new(Input[i - 3 + Rank], Kernel[i - 3 + Rank], Stride[i - 3 + Rank], PadBegin[i - 3 + Rank], Dilation[i - 3 + Rank], Output[i - 3 + Rank]);
+        return (At(0), At(1), At(2));
+    }
 
     /// <inheritdoc/>
     public override string ToString() => BenchdnnDescriptor.Format(this);
@@ -298,11 +302,9 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
         return n;
     }
 
-    private static int[] Pad3(ImmutableArray<int> v, int unit) => [.. Enumerable.Repeat(unit, 3 - v.Length), .. v];
-
     /// <summary>Formats extents as a tuple, e.g. "(2, 3, 5)".</summary>
     public static string FormatTuple(IEnumerable<int> v) => "(" + string.Join(", ", v) + ")";
 }
 
-/// <summary>A problem's spatial fields as three dims (D, H, W) with unit extents where the rank has none.</summary>
-internal readonly record struct Geometry3(int[] In, int[] K, int[] S, int[] Pb, int[] Dil, int[] Out);
+/// <summary>One spatial dim of a problem: input, kernel, stride, begin padding, dilation, output (unit extents for dims the rank lacks).</summary>
+internal readonly record struct SpatialDim(int In, int K, int S, int Pb, int Dil, int Out);
