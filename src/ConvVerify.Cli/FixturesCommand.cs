@@ -46,7 +46,7 @@ internal static class FixturesCommand
 
     private static Command Regenerate(IAnsiConsole console)
     {
-        var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; both dtypes, both fills) with live PyTorch.");
+        var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; both dtypes, both fills) with live PyTorch.\n\nExample:\n  convverify fixtures regenerate");
         cmd.SetAction(_ =>
         {
             foreach (string set in CaseSets.Committed)

@@ -1,0 +1,219 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ConvVerify.Catalog;
+using ConvVerify.Fixtures;
+using ConvVerify.Problems;
+using ConvVerify.Tests.Fixtures;
+using ConvVerify.Tests.Oracles;
+
+namespace ConvVerify.Tests.Cli;
+
+/// <summary><c>convverify check</c>.</summary>
+public partial class CheckCommandTests : CliTestBase
+{
+    [GeneratedRegex(@"check: (\d+) cases, (\d+) directions: (\d+) passed, (\d+) failed, (\d+) not in pack, (\d+) not provided")]
+    private static partial Regex SummaryLine();
+
+    private static (int Cases, int Directions, int Passed, int Failed, int NotInPack, int NotProvided) Summary(CliResult r)
+    {
+        var m = SummaryLine().Match(r.Out);
+        Assert.That(m.Success, Is.True, "no summary line in\n" + r);
+        int G(int i) => int.Parse(m.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return (G(1), G(2), G(3), G(4), G(5), G(6));
+    }
+
+    // Directions of a pack, counted from its files: y, dx, dw and, with a bias, db.
+    private static int Directions(string pack, Func<string, bool>? caseFilter = null) =>
+        CaseFolders(pack).Where(id => caseFilter?.Invoke(id) ?? true)
+            .Sum(id => new[] { "y", "dx", "dw", "db" }.Count(t => File.Exists(Path.Combine(pack, id, t + ".npy"))));
+
+    [Test]
+    public void DefaultChecksEveryCommittedPack()
+    {
+        var r = Run("check");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        var s = Summary(r);
+        int cases = CaseSets.Committed.Sum(set => CaseFolders(CommittedPacks.Dir(set)).Count());
+        int directions = CaseSets.Committed.Sum(set => Directions(CommittedPacks.Dir(set)));
+        Assert.That(s, Is.EqualTo((cases, directions, directions, 0, 0, 0)));
+        Assert.That(r.Out, Does.Contain("oracle: committed fixture packs"));
+    }
+
+    [Test]
+    public void SetDtypeFillSelectsOnlyThoseCases()
+    {
+        var r = Run("check", "--set", "question", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        var selected = CaseFolders(CommittedPacks.Dir("question")).Where(id => id.EndsWith("_f32_integer", StringComparison.Ordinal)).ToList();
+        var others = CaseFolders(CommittedPacks.Dir("question")).Except(selected).ToList();
+        Assert.That(selected, Has.Count.EqualTo(2));
+        var s = Summary(r);
+        Assert.That(s.Cases, Is.EqualTo(2));
+        Assert.That(s.Passed, Is.EqualTo(Directions(CommittedPacks.Dir("question"), selected.Contains)));
+        foreach (string id in selected) Assert.That(r.Out, Does.Contain(id));
+        foreach (string id in others) Assert.That(r.Out, Does.Not.Contain(id));
+    }
+
+    [Test]
+    public void PackOptionChecksACopiedPack()
+    {
+        string pack = CopyCommittedPack("question");
+        var r = Run("check", "--pack", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        var s = Summary(r);
+        Assert.That(s, Is.EqualTo((8, Directions(pack), Directions(pack), 0, 0, 0)));
+        Assert.That(r.Out, Does.Contain($"pack {pack}"));
+    }
+
+    [Test]
+    public void DescriptorsAreLookedUpInThePack()
+    {
+        var r = Run("check", "--set", "question", "mb1ic3ih5oc16kh3", "--dtype", "f64", "--fill", "normal");
+        Assert.That(r.Code, Is.EqualTo(2), "a descriptor and --set together are bad usage\n" + r);
+        // Case ids carry the catalog name, so the descriptor names the case as the catalog does.
+        r = Run("check", "--pack", CommittedPacks.Dir("question"), "mb1ic3ih5oc16kh3n\"question\"", "--dtype", "f64", "--fill", "normal");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Summary(r).Cases, Is.EqualTo(1));
+        Assert.That(r.Out, Does.Contain(QuestionCase("f64", "normal")));
+    }
+
+    [Test]
+    public void ChangedFileUnderAManifestIsAnInputErrorNamingTheFile()
+    {
+        string pack = CopyCommittedPack("question");
+        string id = QuestionCase("f32", "integer");
+        string dx = Path.Combine(pack, id, "dx.npy");
+        var shape = new[] { 1, 3, 5, 5 };
+        var values = Npy.Read<float>(dx, DType.Float32, shape);
+        values[7] += 1;
+        Npy.Write(dx, shape, values);
+
+        var r = Run("check", "--pack", pack);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.All, Does.Contain(dx).And.Contain("sha256"));
+    }
+
+    [Test]
+    public void ChangedResultWithoutManifestIsAMismatchNamingCaseDirectionAndElement()
+    {
+        string pack = CopyCommittedPack("question");
+        File.Delete(Path.Combine(pack, "manifest.json"));
+        string id = QuestionCase("f32", "integer");
+        string dx = Path.Combine(pack, id, "dx.npy");
+        var shape = new[] { 1, 3, 5, 5 };
+        var values = Npy.Read<float>(dx, DType.Float32, shape);
+        // Flat 37 of (1, 3, 5, 5) is [0, 1, 2, 2]: 37 = 1*25 + 2*5 + 2.
+        values[37] += 1;
+        Npy.Write(dx, shape, values);
+
+        var r = Run("check", "--pack", pack);
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Contain("warning:").And.Contain("integrity"));
+        var fails = r.Out.Split('\n').Where(l => l.StartsWith("FAIL", StringComparison.Ordinal)).ToList();
+        Assert.That(fails, Has.Count.EqualTo(1), r.ToString());
+        Assert.That(fails[0], Does.Contain(id).And.Contain(" dx").And.Contain("[0, 1, 2, 2]").And.Contain("flat 37"));
+        var s = Summary(r);
+        Assert.That((s.Failed, s.Passed), Is.EqualTo((1, Directions(pack) - 1)));
+    }
+
+    [Test]
+    public void ForwardOnlyPackReportsTheBackwardDirectionsNotInPack()
+    {
+        string pack = CopyCommittedPack("question");
+        File.Delete(Path.Combine(pack, "manifest.json"));
+        int cases = 0;
+        foreach (string id in CaseFolders(pack))
+        {
+            cases++;
+            foreach (string t in new[] { "dx", "dw", "db" }) File.Delete(Path.Combine(pack, id, t + ".npy"));
+        }
+
+        var r = Run("check", "--pack", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        // Every question case has a bias: y passes, dx, dw and db are not in the pack.
+        Assert.That(Summary(r), Is.EqualTo((cases, 4 * cases, cases, 0, 3 * cases, 0)));
+        Assert.That(r.Out, Does.Contain("not in pack"));
+    }
+
+    [Test]
+    public void MissingPackFolderIsBadInput()
+    {
+        string missing = TempPath("no-pack");
+        var r = Run("check", "--pack", missing);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain(missing));
+    }
+
+    [Test]
+    public void JsonReportParsesAndItsSummaryMatchesItsRows()
+    {
+        string pack = CopyCommittedPack("question");
+        File.Delete(Path.Combine(pack, "manifest.json"));
+        string id = QuestionCase("f64", "normal");
+        File.Delete(Path.Combine(pack, id, "dw.npy"));
+        string json = TempPath("report.json");
+
+        var r = Run("check", "--pack", pack, "--json", json);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        var rows = root.GetProperty("rows").EnumerateArray().ToList();
+        int Rows(string outcome) => rows.Count(e => e.GetProperty("outcome").GetString() == outcome);
+        var summary = root.GetProperty("summary");
+        Assert.Multiple(() =>
+        {
+            Assert.That(root.GetProperty("command").GetString(), Is.EqualTo("check"));
+            Assert.That(rows, Has.Count.EqualTo(Directions(pack) + 1));
+            Assert.That(summary.GetProperty("passed").GetInt32(), Is.EqualTo(Rows("pass")).And.EqualTo(Directions(pack)));
+            Assert.That(summary.GetProperty("failed").GetInt32(), Is.EqualTo(Rows("FAIL")).And.Zero);
+            Assert.That(summary.GetProperty("not_in_pack").GetInt32(), Is.EqualTo(Rows("not in pack")).And.EqualTo(1));
+            Assert.That(summary.GetProperty("not_provided").GetInt32(), Is.EqualTo(Rows("not provided")).And.Zero);
+            Assert.That(rows.Single(e => e.GetProperty("outcome").GetString() == "not in pack").GetProperty("case").GetString(), Is.EqualTo(id));
+            Assert.That(root.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()), Has.Some.Contain("integrity"));
+        });
+    }
+
+    [Test]
+    public void SetWithoutCommittedPackIsBadUsage()
+    {
+        var r = Run("check", "--set", "resnet50");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("resnet50").And.Contain("--oracle torch"));
+    }
+
+    [Test]
+    public void UnknownSetIsBadUsage()
+    {
+        var r = Run("check", "--set", "no-such-set");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("no-such-set"));
+    }
+
+    [Test]
+    public void UnknownOracleIsBadUsage()
+    {
+        var r = Run("check", "--oracle", "bogus");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("bogus"));
+    }
+
+    [TestCase("--dtype", "f16")]
+    [TestCase("--fill", "uniform")]
+    public void BadDtypeOrFillIsBadUsage(string option, string value)
+    {
+        var r = Run("check", option, value);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain(value));
+    }
+
+    [Test]
+    public void LiveTorchOracleChecksADescriptor()
+    {
+        LiveTorch.Require();
+        var r = Run("check", "--oracle", "torch", "mb1ic3ih5oc16kh3", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        // One problem, both dtypes, the integer fill; with a bias: 4 directions each.
+        Assert.That(Summary(r), Is.EqualTo((2, 8, 8, 0, 0, 0)));
+        Assert.That(r.Out, Does.Contain("live torch"));
+    }
+}

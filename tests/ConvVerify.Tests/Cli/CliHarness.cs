@@ -1,0 +1,66 @@
+using ConvVerify.Tests.Fixtures;
+
+namespace ConvVerify.Tests.Cli;
+
+/// <summary>What one in-process run of the command line returned and wrote.</summary>
+public sealed record CliResult(int Code, string Out, string Err)
+{
+    /// <summary>Both streams, for messages that may go to either.</summary>
+    public string All => Out + "\n" + Err;
+
+    public override string ToString() => $"exit {Code}\n--- stdout ---\n{Out}\n--- stderr ---\n{Err}";
+}
+
+/// <summary>Runs <c>convverify</c> in-process and owns a temporary folder that is removed after each test.</summary>
+public abstract class CliTestBase
+{
+    /// <summary>A fresh temporary folder of the current test (created on first use).</summary>
+    protected string Temp { get; private set; } = "";
+
+    [SetUp]
+    public void MakeTemp() => Temp = Path.Combine(Path.GetTempPath(), "convverify-cli-" + Guid.NewGuid().ToString("N"));
+
+    [TearDown]
+    public void RemoveTemp()
+    {
+        if (Directory.Exists(Temp)) Directory.Delete(Temp, recursive: true);
+    }
+
+    /// <summary>Runs the command line with StringWriter streams.</summary>
+    public static CliResult Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = ConvVerify.Cli.Cli.Run(args, stdout, stderr);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A path inside the temporary folder (the folder is created, the path is not).</summary>
+    protected string TempPath(string name)
+    {
+        Directory.CreateDirectory(Temp);
+        return Path.Combine(Temp, name);
+    }
+
+    /// <summary>Copies a committed pack into the temporary folder and returns the copy's path.</summary>
+    protected string CopyCommittedPack(string set, string name = "pack")
+    {
+        string target = TempPath(name);
+        CopyDirectory(CommittedPacks.Dir(set), target);
+        return target;
+    }
+
+    public static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (string dir in Directory.GetDirectories(from)) CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
+    }
+
+    /// <summary>The id of the committed question case with the given dtype and fill, e.g. ("f32", "normal").</summary>
+    public static string QuestionCase(string dtype, string fill) => $"mb1ic3ih5oc16oh3kh3ph0n_question___{dtype}_{fill}";
+
+    /// <summary>Case ids (folder names) of a pack folder, from the folders holding a case.json.</summary>
+    public static IEnumerable<string> CaseFolders(string pack) =>
+        Directory.GetDirectories(pack).Where(d => File.Exists(Path.Combine(d, "case.json"))).Select(d => Path.GetFileName(d)!);
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using ConvVerify.Tests.Oracles;
+
+namespace ConvVerify.Tests.Cli;
+
+/// <summary><c>convverify fixtures generate</c> and <c>fixtures check</c>.</summary>
+public class FixturesCommandTests : CliTestBase
+{
+    private static readonly string[] TwoProblems = ["mb1ic3ih5oc16kh3", "mb1ic2iw8oc3ow4kw1sw2pw0"];
+
+    private CliResult Generate(string output, params string[] extra) =>
+        Run(["fixtures", "generate", "--out", output, .. TwoProblems, "--dtype", "f32", .. extra]);
+
+    [Test]
+    public void GenerateWritesAPackThatChecksClean()
+    {
+        LiveTorch.Require();
+        string pack = TempPath("generated");
+        var r = Generate(pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(pack, "manifest.json")));
+        var cases = manifest.RootElement.GetProperty("cases").EnumerateArray().Select(c => c.GetString()!).ToList();
+        // 2 problems × 1 dtype × 2 fills.
+        Assert.That(cases, Has.Count.EqualTo(4));
+        Assert.That(cases, Has.All.Contain("_f32_"));
+        Assert.That(cases.Count(c => c.EndsWith("_integer", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(cases.Count(c => c.StartsWith("mb1ic3ih5oc16", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(cases.Count(c => c.StartsWith("mb1ic2iw8oc3ow4", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(CaseFolders(pack), Is.EquivalentTo(cases));
+        foreach (string id in cases)
+        foreach (string file in new[] { "case.json", "x.npy", "w.npy", "b.npy", "dy.npy", "y.npy", "dx.npy", "dw.npy", "db.npy" })
+            Assert.That(File.Exists(Path.Combine(pack, id, file)), Is.True, $"{id}/{file}");
+        Assert.That(r.Out, Does.Contain("4 cases"));
+
+        var check = Run("fixtures", "check", pack);
+        Assert.That(check.Code, Is.EqualTo(0), check.ToString());
+        Assert.That(check.Out, Does.Contain("4 cases, 0 corrupt files, 0 failed directions"));
+
+        // The generated pack serves as an oracle for the naive implementation too.
+        var naive = Run("check", "--pack", pack);
+        Assert.That(naive.Code, Is.EqualTo(0), naive.ToString());
+    }
+
+    [Test]
+    public void GenerateIntoANonEmptyFolderNeedsForce()
+    {
+        LiveTorch.Require();
+        string pack = TempPath("occupied");
+        Directory.CreateDirectory(pack);
+        string stray = Path.Combine(pack, "stray.txt");
+        File.WriteAllText(stray, "keep me unless forced");
+
+        var r = Generate(pack);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("--force"));
+        Assert.That(File.Exists(stray), Is.True, "without --force nothing is deleted");
+        Assert.That(File.Exists(Path.Combine(pack, "manifest.json")), Is.False);
+
+        r = Generate(pack, "--force");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(File.Exists(stray), Is.False, "--force replaces the folder's contents");
+        Assert.That(File.Exists(Path.Combine(pack, "manifest.json")), Is.True);
+        Assert.That(Run("fixtures", "check", pack).Code, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void GenerateWithoutASelectionIsBadUsage()
+    {
+        string pack = TempPath("unused");
+        var r = Run("fixtures", "generate", "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("--set"));
+        Assert.That(Directory.Exists(pack), Is.False);
+    }
+
+    [Test]
+    public void GenerateWithoutOutIsBadUsage()
+    {
+        var r = Run("fixtures", "generate", "mb1ic3ih5oc16kh3");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("--out"));
+    }
+
+    [Test]
+    public void CheckOfACommittedPackCopyPasses()
+    {
+        string pack = CopyCommittedPack("question");
+        var r = Run("fixtures", "check", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("8 cases, 0 corrupt files, 0 failed directions"));
+    }
+
+    [Test]
+    public void CheckFindsACorruptedByteAndNamesTheFile()
+    {
+        string pack = CopyCommittedPack("question");
+        string file = Path.Combine(pack, QuestionCase("f64", "normal"), "w.npy");
+        byte[] bytes = File.ReadAllBytes(file);
+        bytes[^3] ^= 0x10; // inside the last float64 of the data
+        File.WriteAllBytes(file, bytes);
+
+        var r = Run("fixtures", "check", pack);
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Contain("corrupt:").And.Contain(file));
+        Assert.That(r.Out, Does.Contain("1 corrupt files"));
+    }
+
+    [Test]
+    public void CheckOfAMissingFolderIsBadInput()
+    {
+        string missing = TempPath("no-pack");
+        var r = Run("fixtures", "check", missing);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain(missing));
+    }
+
+    [Test]
+    public void CheckOfAFolderThatIsNoPackIsBadInput()
+    {
+        string empty = TempPath("empty");
+        Directory.CreateDirectory(empty);
+        var r = Run("fixtures", "check", empty);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("not a fixture pack"));
+    }
+}

@@ -1,0 +1,48 @@
+namespace ConvVerify.Tests.Cli;
+
+/// <summary><c>convverify snapshots accept</c>.</summary>
+public class SnapshotsCommandTests : CliTestBase
+{
+    [Test]
+    public void AcceptTurnsReceivedFilesIntoVerifiedOnes()
+    {
+        string dir = TempPath("snapshots");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "alpha.received.txt"), "alpha new\r\nsecond line");
+        File.WriteAllText(Path.Combine(dir, "beta.received.txt"), "beta new\n");
+        File.WriteAllText(Path.Combine(dir, "beta.verified.txt"), "beta old\n");
+        File.WriteAllText(Path.Combine(dir, "gamma.verified.txt"), "gamma untouched\n");
+
+        var r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Directory.GetFiles(dir, "*.received.txt"), Is.Empty);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "alpha.verified.txt")), Is.EqualTo("alpha new\nsecond line\n"));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "beta.verified.txt")), Is.EqualTo("beta new\n"));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "gamma.verified.txt")), Is.EqualTo("gamma untouched\n"));
+        Assert.That(r.Out, Does.Contain(Path.Combine(dir, "alpha.verified.txt")));
+        Assert.That(r.Out, Does.Contain(Path.Combine(dir, "beta.verified.txt")));
+        Assert.That(r.Out, Does.Not.Contain("gamma"));
+        Assert.That(r.Out, Does.Contain("2 snapshot files accepted"));
+    }
+
+    [Test]
+    public void AcceptWithNothingReceivedAcceptsNothing()
+    {
+        string dir = TempPath("snapshots");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "gamma.verified.txt"), "gamma\n");
+        var r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("0 snapshot files accepted"));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "gamma.verified.txt")), Is.EqualTo("gamma\n"));
+    }
+
+    [Test]
+    public void MissingDirIsBadUsage()
+    {
+        string missing = TempPath("no-snapshots");
+        var r = Run("snapshots", "accept", "--dir", missing);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain(missing));
+    }
+}

@@ -1,0 +1,257 @@
+using System.Text.Json;
+using ConvVerify.Fixtures;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Cli;
+
+/// <summary><c>convverify verify-impl</c>: a candidate folder of .npy results against a pack.</summary>
+public class VerifyImplCommandTests : CliTestBase
+{
+    private static readonly string[] Results = ["y", "dx", "dw", "db"];
+
+    // Shapes of the question case (mb1 ic3 ih5 oc16 kh3, bias), from the problem statement.
+    private static readonly int[] XShape = [1, 3, 5, 5];
+
+    private string _pack = "";
+    private string _candidate = "";
+
+    [SetUp]
+    public void MakePackAndCandidate()
+    {
+        _pack = CopyCommittedPack("question");
+        _candidate = TempPath("candidate");
+        foreach (string id in CaseFolders(_pack))
+        {
+            Directory.CreateDirectory(Path.Combine(_candidate, id));
+            foreach (string t in Results)
+                File.Copy(Path.Combine(_pack, id, t + ".npy"), Path.Combine(_candidate, id, t + ".npy"));
+        }
+    }
+
+    private CliResult Verify(params string[] extra) => Run(["verify-impl", "--pack", _pack, "--candidate", _candidate, .. extra]);
+
+    private string CandidateFile(string id, string tensor) => Path.Combine(_candidate, id, tensor + ".npy");
+
+    private static int FailLines(CliResult r) => r.Out.Split('\n').Count(l => l.StartsWith("FAIL", StringComparison.Ordinal));
+
+    [Test]
+    public void ThePacksOwnResultsPass()
+    {
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("verify-impl: 8 cases, 32 directions: 32 passed, 0 failed"));
+    }
+
+    [Test]
+    public void OneElementOffBy1e4RelativeInANormalCaseFails()
+    {
+        string id = QuestionCase("f32", "normal");
+        string file = CandidateFile(id, "dx");
+        var dx = Npy.Read<float>(file, DType.Float32, XShape);
+        int index = Enumerable.Range(0, dx.Length).MaxBy(i => Math.Abs(dx[i]));
+        dx[index] *= 1 + 1e-4f;
+        Npy.Write(file, XShape, dx);
+        // Unravel the flat index in (1, 3, 5, 5).
+        string position = $"[0, {index / 25}, {index / 5 % 5}, {index % 5}]";
+
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(FailLines(r), Is.EqualTo(1), r.ToString());
+        string fail = r.Out.Split('\n').Single(l => l.StartsWith("FAIL", StringComparison.Ordinal));
+        Assert.That(fail, Does.Contain(id).And.Contain(" dx").And.Contain(position).And.Contain($"flat {index}"));
+        Assert.That(r.Out, Does.Contain("31 passed, 1 failed"));
+    }
+
+    [Test]
+    public void MissingFilesAreNotProvidedAndFailUnlessRequireAny()
+    {
+        string id = QuestionCase("f64", "integer");
+        File.Delete(CandidateFile(id, "dw"));
+        File.Delete(CandidateFile(id, "db"));
+
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Contain("not provided"));
+        Assert.That(r.Out, Does.Contain("30 passed, 0 failed, 0 not in pack, 2 not provided"));
+
+        r = Verify("--require", "any");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("30 passed, 0 failed, 0 not in pack, 2 not provided"));
+    }
+
+    [Test]
+    public void RequireAnyStillFailsWhenNothingIsProvided()
+    {
+        foreach (string dir in Directory.GetDirectories(_candidate)) Directory.Delete(dir, recursive: true);
+        var r = Verify("--require", "any");
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Contain("provided no result"));
+    }
+
+    [Test]
+    public void RequireWithAnUnknownValueIsBadUsage()
+    {
+        var r = Verify("--require", "most");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("most"));
+    }
+
+    [Test]
+    public void WrongShapeFailsWithAShapeMessage()
+    {
+        string id = QuestionCase("f32", "integer");
+        string file = CandidateFile(id, "dx");
+        var dx = Npy.Read<float>(file, DType.Float32, XShape);
+        Npy.Write(file, [1, 3, 25], dx);
+
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        string fail = r.Out.Split('\n').Single(l => l.StartsWith("FAIL", StringComparison.Ordinal));
+        Assert.That(fail, Does.Contain(id).And.Contain("shape").And.Contain("(1, 3, 25)"));
+    }
+
+    [Test]
+    public void GarbageFileFailsAsUnreadable()
+    {
+        string id = QuestionCase("f32", "integer");
+        string file = CandidateFile(id, "y");
+        File.WriteAllBytes(file, [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 37 % 251))]);
+
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        string fail = r.Out.Split('\n').Single(l => l.StartsWith("FAIL", StringComparison.Ordinal));
+        Assert.That(fail, Does.Contain(id).And.Contain("not a readable .npy"));
+    }
+
+    [Test]
+    public void EmptyFileFailsAsUnreadable()
+    {
+        string id = QuestionCase("f32", "integer");
+        File.WriteAllBytes(CandidateFile(id, "y"), []);
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Contain("not a readable .npy"));
+    }
+
+    [Test]
+    public void NaNFails()
+    {
+        string id = QuestionCase("f32", "normal");
+        string file = CandidateFile(id, "dx");
+        var dx = Npy.Read<float>(file, DType.Float32, XShape);
+        dx[3] = float.NaN;
+        Npy.Write(file, XShape, dx);
+
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        string fail = r.Out.Split('\n').Single(l => l.StartsWith("FAIL", StringComparison.Ordinal));
+        Assert.That(fail, Does.Contain(id).And.Contain(" dx").And.Contain("NaN"));
+    }
+
+    [Test]
+    public void NaNInAnIntegerCaseFails()
+    {
+        string id = QuestionCase("f64", "integer");
+        string file = CandidateFile(id, "dx");
+        var dx = Npy.Read<double>(file, DType.Float64, XShape);
+        dx[0] = double.NaN;
+        Npy.Write(file, XShape, dx);
+
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(FailLines(r), Is.EqualTo(1), r.ToString());
+    }
+
+    [Test]
+    public void WrongDtypeFailsNamingTheDtype()
+    {
+        string id = QuestionCase("f32", "integer");
+        string file = CandidateFile(id, "dx");
+        var dx = Npy.Read<float>(file, DType.Float32, XShape);
+        Npy.Write(file, XShape, dx.Select(v => (double)v).ToArray());
+
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        string fail = r.Out.Split('\n').Single(l => l.StartsWith("FAIL", StringComparison.Ordinal));
+        Assert.That(fail, Does.Contain(id).And.Contain("float64").And.Contain("float32"));
+    }
+
+    [Test]
+    public void MissingCandidateFolderIsBadUsage()
+    {
+        string missing = TempPath("no-candidate");
+        var r = Run("verify-impl", "--pack", _pack, "--candidate", missing);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain(missing));
+    }
+
+    [Test]
+    public void MissingPackFolderIsBadUsage()
+    {
+        string missing = TempPath("no-pack");
+        var r = Run("verify-impl", "--pack", missing, "--candidate", _candidate);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain(missing));
+    }
+
+    [Test]
+    public void PackOptionIsRequired()
+    {
+        var r = Run("verify-impl", "--candidate", _candidate);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("--pack"));
+    }
+
+    [Test]
+    public void CorruptPackIsBadInputNotACandidateFailure()
+    {
+        string file = Path.Combine(_pack, QuestionCase("f32", "normal"), "dx.npy");
+        byte[] bytes = File.ReadAllBytes(file);
+        bytes[^1] ^= 0x01;
+        File.WriteAllBytes(file, bytes);
+        var r = Verify();
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain(file));
+    }
+
+    [Test]
+    public void JsonReportParses()
+    {
+        string id = QuestionCase("f64", "normal");
+        File.Delete(CandidateFile(id, "y"));
+        string json = TempPath("report.json");
+        var r = Verify("--json", json);
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        var rows = root.GetProperty("rows").EnumerateArray().ToList();
+        Assert.That(root.GetProperty("command").GetString(), Is.EqualTo("verify-impl"));
+        Assert.That(rows, Has.Count.EqualTo(32));
+        Assert.That(root.GetProperty("summary").GetProperty("passed").GetInt32(), Is.EqualTo(31));
+        Assert.That(root.GetProperty("summary").GetProperty("not_provided").GetInt32(), Is.EqualTo(1));
+        var missing = rows.Single(e => e.GetProperty("outcome").GetString() == "not provided");
+        Assert.That(missing.GetProperty("case").GetString(), Is.EqualTo(id));
+        Assert.That(missing.GetProperty("direction").GetString(), Is.EqualTo("y"));
+    }
+
+    [Test]
+    public void JsonReportOfAFailureNamesTheWorstElement()
+    {
+        string id = QuestionCase("f64", "integer");
+        string file = CandidateFile(id, "dx");
+        var dx = Npy.Read<double>(file, DType.Float64, XShape);
+        dx[61] -= 2; // [0, 2, 2, 1]
+        Npy.Write(file, XShape, dx);
+        string json = TempPath("report.json");
+        var r = Verify("--json", json);
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var failed = doc.RootElement.GetProperty("rows").EnumerateArray().Single(e => e.GetProperty("outcome").GetString() == "FAIL");
+        Assert.That(failed.GetProperty("case").GetString(), Is.EqualTo(id));
+        Assert.That(failed.GetProperty("direction").GetString(), Is.EqualTo("dx"));
+        var worst = failed.GetProperty("worst");
+        Assert.That(worst.GetProperty("index").GetInt32(), Is.EqualTo(61));
+        Assert.That(worst.GetProperty("position").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 0, 2, 2, 1 }));
+        Assert.That(worst.GetProperty("actual").GetDouble(), Is.EqualTo(worst.GetProperty("expected").GetDouble() - 2));
+    }
+}
