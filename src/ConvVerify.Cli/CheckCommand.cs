@@ -81,37 +81,39 @@ internal static class CheckCommand
             }
         }
 
-        // Which cases: named ones (set by --batch or descriptors) are looked up by id; otherwise every case of the packs.
+        // Every case the packs hold; a broken case.json is reported and skipped.
+        var available = new List<(FixturePack Pack, ConvCase Case)>();
+        foreach (var p in packs)
+        foreach (string id in p.CaseIds)
+        {
+            try
+            {
+                available.Add((p, p.ReadCase(id)));
+            }
+            catch (FixtureException e)
+            {
+                report.InputErrors = true;
+                report.Warnings.Add(e.Message);
+            }
+        }
+
+        // Named cases (--batch or descriptors) are found by their problem, dtype and fill; a descriptor without a
+        // name matches the case whatever the catalog called it.
         var selected = new List<(FixturePack Pack, string Id)>();
         bool named = pr.GetValue(sel.Batch) is not null || (pr.GetValue(sel.Descriptors)?.Length ?? 0) > 0;
         if (named)
         {
-            var selection = sel.Resolve(pr, defaultSet: "question");
-            foreach (var c in selection.Cases(ConvCase.DefaultSeed))
+            foreach (var wanted in sel.Resolve(pr, defaultSet: "question").Cases(ConvCase.DefaultSeed))
             {
-                var hit = packs.FirstOrDefault(p => p.CaseIds.Contains(c.Id))
-                    ?? throw new CliException($"case {c.Id} is in no pack checked ({string.Join(", ", packDirs)}); use --oracle torch for cases without fixtures");
-                selected.Add((hit, c.Id));
+                var hits = available.Where(a => a.Case.Fill == wanted.Fill && Same(wanted.Problem, a.Case.Problem)).ToList();
+                if (hits.Count == 0)
+                    throw new CliException($"case {wanted.Id} is in no pack checked ({string.Join(", ", packDirs)}); use --oracle torch for cases without fixtures");
+                selected.AddRange(hits.Select(h => (h.Pack, h.Case.Id)).Where(h => !selected.Contains(h)));
             }
         }
         else
         {
-            foreach (var p in packs)
-            foreach (string id in p.CaseIds)
-            {
-                ConvCase c;
-                try
-                {
-                    c = p.ReadCase(id);
-                }
-                catch (FixtureException e)
-                {
-                    report.InputErrors = true;
-                    report.Warnings.Add(e.Message);
-                    continue;
-                }
-                if (dtypes.Contains(c.Problem.DType) && fills.Contains(c.Fill)) selected.Add((p, id));
-            }
+            selected.AddRange(available.Where(a => dtypes.Contains(a.Case.Problem.DType) && fills.Contains(a.Case.Fill)).Select(a => (a.Pack, a.Case.Id)));
         }
 
         Progress.Run(console, selected.Count, "check", i =>
@@ -129,6 +131,9 @@ internal static class CheckCommand
         });
         return report;
     }
+
+    private static bool Same(ConvProblem wanted, ConvProblem have) =>
+        wanted.Name is null ? wanted.Equals(have.WithName(null)) : wanted.Equals(have);
 
     private static Report AgainstTorch(IAnsiConsole console, CaseSelection selection, bool selectionGiven, ulong seed)
     {

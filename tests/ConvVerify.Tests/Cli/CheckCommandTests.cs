@@ -28,6 +28,18 @@ public partial class CheckCommandTests : CliTestBase
             .Sum(id => new[] { "y", "dx", "dw", "db" }.Count(t => File.Exists(Path.Combine(pack, id, t + ".npy"))));
 
     [Test]
+    public void ADescriptorWithoutANameFindsTheCatalogCase()
+    {
+        var r = Run("check", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Summary(r), Is.EqualTo((1, 4, 4, 0, 0, 0)));
+        Assert.That(r.Out, Does.Contain("question___f32_integer"));
+        var missing = Run("check", "mb1ic3ih6oc16kh3", "--dtype", "f32", "--fill", "integer");
+        Assert.That(missing.Code, Is.EqualTo(2), missing.ToString());
+        Assert.That(missing.Err, Does.Contain("is in no pack checked").And.Contain("--oracle torch"));
+    }
+
+    [Test]
     public void DefaultChecksEveryCommittedPack()
     {
         var r = Run("check");
