@@ -151,7 +151,7 @@ internal static class CheckCommand
             {
                 report.Add(NaiveCheck.AgainstOracle(c, oracle, TorchTolerance.BoundFactor));
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or TorchOracleException)
             {
                 report.InputErrors = true;
                 report.Add([new DirectionReport(c.Id, c.Problem.ToString(), Direction.Forward, Outcome.Fail, null, e.Message)]);

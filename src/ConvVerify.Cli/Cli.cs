@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConvVerify.Oracles;
 using Spectre.Console;
 
 namespace ConvVerify.Cli;
@@ -43,6 +44,12 @@ public static class Cli
         }
         catch (CliException e)
         {
+            stderr.WriteLine($"convverify: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or TorchOracleException)
+        {
+            // Unreadable or unwritable files and oracle failures are bad input, not crashes: one line, exit 2.
             stderr.WriteLine($"convverify: {e.Message}");
             return ExitCodes.BadInput;
         }

@@ -186,6 +186,15 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
+    public void UnwritableJsonReportIsBadInputNotACrash()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "no-such-folder-" + Guid.NewGuid().ToString("N"), "r.json");
+        var r = Run("check", "--set", "question", "--dtype", "f32", "--fill", "integer", "--json", path);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("--json: cannot write").And.Contain(path));
+    }
+
+    [Test]
     public void SetWithoutCommittedPackIsBadUsage()
     {
         var r = Run("check", "--set", "resnet50");
