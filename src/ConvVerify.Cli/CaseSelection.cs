@@ -34,7 +34,7 @@ internal sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> P
         }
         catch (ArgumentException e)
         {
-            throw new CliException(e.Message);
+            throw new CliException(e.Plain());
         }
         if (problems.Count == 0) throw new CliException($"{source}: no cases");
         return new CaseSelection(source, problems, ParseDTypes(dtype), ParseFills(fill));

@@ -30,7 +30,7 @@ internal static class CasesCommand
                         input = f.Input, kernel = f.Kernel, stride = f.Stride, pad_begin = f.PadBegin, pad_end = f.PadEnd,
                         dilation = f.Dilation, output = f.Output, bias = f.Bias,
                     });
-                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(files, new JsonSerializerOptions { WriteIndented = true }));
+                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(files, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return ExitCodes.Pass;
             }
             var table = new Table().Border(TableBorder.Simple).AddColumns("descriptor", "rank", "mb", "g", "ic", "oc", "input", "kernel", "stride", "pad", "dilation", "output", "bias");

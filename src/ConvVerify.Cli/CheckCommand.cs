@@ -30,6 +30,11 @@ internal static class CheckCommand
         cmd.Options.Add(seed);
         cmd.SetAction(pr =>
         {
+            bool fixtures = pr.GetValue(oracle) == "fixtures";
+            if (fixtures && pr.GetResult(seed) is { Implicit: false })
+                throw new CliException("--seed goes with --oracle torch: a pack's inputs are stored in it");
+            if (pr.GetValue(pack) is not null && pr.GetValue(sel.Set) is not null)
+                throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
             var report = pr.GetValue(oracle) switch
             {
                 "fixtures" => AgainstPacks(console, pr, sel, pr.GetValue(pack)),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConvVerify.Oracles;
+using ConvVerify.Problems;
 using Spectre.Console;
 
 namespace ConvVerify.Cli;
@@ -50,7 +51,7 @@ public static class Cli
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or TorchOracleException)
         {
             // Unreadable or unwritable files and oracle failures are bad input, not crashes: one line, exit 2.
-            stderr.WriteLine($"convverify: {e.Message}");
+            stderr.WriteLine($"convverify: {e.Plain()}");
             return ExitCodes.BadInput;
         }
     }

@@ -13,6 +13,7 @@ internal static class ExplainCommand
 {
     private const string Question = "mb1ic3ih5oc16kh3n\"question\"";
     private const string Answer = "mb1ic1ih4oc1kh3n\"answer_matrix\"";
+    private const int MaxElements = 4096;
 
     public static Command Build(IAnsiConsole console)
     {
@@ -30,8 +31,12 @@ internal static class ExplainCommand
             }
             catch (ArgumentException e)
             {
-                throw new CliException(e.Message);
+                throw new CliException(e.Plain());
             }
+            // explain prints every element of x and recomputes dL/dx once per filter: it is for problems a person can read.
+            if (p.XSize > MaxElements || p.YSize > MaxElements || p.WSize > MaxElements)
+                throw new CliException($"{p} is too large to explain (x {p.XSize}, w {p.WSize}, y {p.YSize} elements; at most {MaxElements} each): "
+                    + "explain prints its tensors; try a smaller problem with the same stride, padding and dilation");
             console.Profile.Out.Writer.Write(Explain(p));
             return ExitCodes.Pass;
         });

@@ -153,7 +153,7 @@ internal static class FixturesCommand
             int failures = report.Count(Outcome.Fail) + broken.Count;
             console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {broken.Count} corrupt files, {report.Count(Outcome.Fail)} failed directions"
                 + (availability.Available ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked"));
-            return failures > 0 ? ExitCodes.Mismatch : ExitCodes.Pass;
+            return report.InputErrors ? ExitCodes.BadInput : failures > 0 ? ExitCodes.Mismatch : ExitCodes.Pass;
         });
         return cmd;
     }

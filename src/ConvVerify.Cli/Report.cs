@@ -82,7 +82,7 @@ internal sealed class Report(string command, string oracle)
         };
         try
         {
-            File.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            File.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Security.Cryptography;
 using System.Text;
 using ConvVerify.Convolution;
 using ConvVerify.Problems;
@@ -28,9 +29,9 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
 
     /// <summary>
     /// A stable, file-system-safe id from the canonical descriptor, bias, dtype and fill, e.g.
-    /// <c>mb1ic3ih5oc16oh3kh3ph0n_question___f32_integer</c>.
+    /// <c>mb1ic3ih5oc16oh3kh3ph0n_question___f32_integer</c>. A case read from a pack carries its folder name instead.
     /// </summary>
-    public string Id => IdOf(Problem, Fill);
+    public string Id { get; init; } = IdOf(Problem, Fill);
 
     /// <summary>The case of <paramref name="problem"/> with <paramref name="fill"/>, its seed derived from <paramref name="baseSeed"/> and its id.</summary>
     public static ConvCase Create(ConvProblem problem, Fill fill, ulong baseSeed = DefaultSeed)
@@ -39,13 +40,19 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
         return new ConvCase(problem, fill, Inputs.CaseSeed(baseSeed, IdOf(problem, fill)));
     }
 
-    /// <summary>The id of a problem and fill (see <see cref="Id"/>).</summary>
+    /// <summary>
+    /// The id of a problem and fill (see <see cref="Id"/>). Characters outside [A-Za-z0-9.-] become '_'; a name that is
+    /// not all [a-z0-9._-] also gets the first 8 hex digits of its SHA-256, so names that differ only in replaced
+    /// characters or in letter case (on case-insensitive file systems) cannot share an id.
+    /// </summary>
     public static string IdOf(ConvProblem problem, Fill fill)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var sb = new StringBuilder();
         foreach (char c in BenchdnnDescriptor.Format(problem))
             sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_');
+        if (problem.Name is { } name && !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-'))
+            sb.Append('-').Append(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8]);
         if (!problem.HasBias) sb.Append("__nobias");
         sb.Append("__").Append(DTypeName(problem.DType)).Append('_').Append(FillName(fill));
         return sb.ToString();

@@ -45,9 +45,9 @@ public static class CaseCheck
     /// <param name="expected">The oracle's results; a missing direction is reported <see cref="Outcome.NotInPack"/>.</param>
     /// <param name="actual">The checked results; null for a direction is <see cref="Outcome.NotProvided"/>; an exception
     /// (e.g. an unreadable candidate file) is a <see cref="Outcome.Fail"/> carrying its message.</param>
-    /// <param name="boundFactor">Scale of the sound bound (1 unless an oracle is documented to need more).</param>
+    /// <param name="boundFactor">Scale of the sound bound; every expected result here is PyTorch's, so PyTorch's factor by default.</param>
     public static IReadOnlyList<DirectionReport> Compare<T>(ConvCase c, ConvInputs<T> inputs, IReadOnlyDictionary<Direction, T[]> expected,
-        Func<Direction, T[]?> actual, double boundFactor = 1.0)
+        Func<Direction, T[]?> actual, double boundFactor = Oracles.TorchTolerance.BoundFactor)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);

@@ -67,7 +67,8 @@ public sealed record CaseFile
     /// <summary>The seed the inputs were generated from (below 2^53, so JSON readers keep it exact).</summary>
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
 
-    internal static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    // Descriptors hold quotes; the relaxed encoder writes them as " rather than \u0022, still valid JSON.
+    internal static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The file of a case.</summary>
     public static CaseFile From(ConvCase c)
@@ -99,8 +100,11 @@ public sealed record CaseFile
             "normal" => Cases.Fill.Normal,
             _ => throw new FixtureException($"{path}: fill must be \"integer\" or \"normal\", got \"{Fill}\""),
         };
-        if (Input is null || Input.Length != Rank)
-            throw new FixtureException($"{path}: rank is {Rank} but input has {Input?.Length ?? 0} extents");
+        foreach (var (field, values) in new[] { ("input", Input), ("kernel", Kernel), ("stride", Stride), ("pad_begin", PadBegin), ("pad_end", PadEnd), ("dilation", Dilation), ("output", Output) })
+        {
+            if (values is null) throw new FixtureException($"{path}: {field} is missing or null");
+            if (values.Length != Rank) throw new FixtureException($"{path}: rank is {Rank} but {field} has {values.Length} extents");
+        }
         ConvProblem p;
         try
         {
@@ -108,10 +112,10 @@ public sealed record CaseFile
         }
         catch (ArgumentException e)
         {
-            throw new FixtureException($"{path}: {e.Message}", e);
+            throw new FixtureException($"{path}: {e.Plain()}", e);
         }
-        if (Output is null || !p.Output.SequenceEqual(Output))
-            throw new FixtureException($"{path}: output {ConvProblem.FormatTuple(Output ?? [])} does not follow from the other fields (they give {ConvProblem.FormatTuple(p.Output)})");
+        if (!p.Output.SequenceEqual(Output))
+            throw new FixtureException($"{path}: output {ConvProblem.FormatTuple(Output)} does not follow from the other fields (they give {ConvProblem.FormatTuple(p.Output)})");
         return new ConvCase(p, fill, Seed);
     }
 

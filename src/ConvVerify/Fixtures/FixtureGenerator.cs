@@ -17,6 +17,9 @@ public static class FixtureGenerator
     {
         ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(oracle);
+        var duplicates = cases.GroupBy(c => c.Id, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (duplicates.Count > 0)
+            throw new FixtureException($"{directory}: cases would share a folder (ids equal up to letter case): {string.Join(", ", duplicates)}");
         var writer = new PackWriter(directory, force);
         for (int i = 0; i < cases.Count; i++)
         {

@@ -77,7 +77,8 @@ public sealed class FixturePack
 
     /// <summary>Reads a case's description.</summary>
     /// <exception cref="FixtureException">Missing or invalid case.json.</exception>
-    public ConvCase ReadCase(string id) => CaseFile.Read(CasePath(id, "case.json")).ToCase(CasePath(id, "case.json"));
+    /// <remarks>The case's id is its folder name, whatever case.json's <c>id</c> says, so renamed or hand-made cases still work.</remarks>
+    public ConvCase ReadCase(string id) => CaseFile.Read(CasePath(id, "case.json")).ToCase(CasePath(id, "case.json")) with { Id = id };
 
     /// <summary>Reads a case's inputs and expected results; a result file the pack does not hold is absent from <see cref="PackCase{T}.Expected"/>.</summary>
     /// <exception cref="FixtureException">A missing input, or any file with the wrong dtype, shape or content.</exception>

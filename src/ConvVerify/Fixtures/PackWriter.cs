@@ -24,6 +24,11 @@ public sealed class PackWriter
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
         {
             if (!force) throw new FixtureException($"{directory}: folder is not empty; pass --force to replace its contents");
+            // --force replaces a pack, never anything else: only a folder of case folders (and a manifest) is cleared.
+            var strays = Directory.GetFiles(directory).Where(f => Path.GetFileName(f) != "manifest.json")
+                .Concat(Directory.GetDirectories(directory).Where(d => !File.Exists(Path.Combine(d, "case.json")))).ToList();
+            if (strays.Count > 0)
+                throw new FixtureException($"{directory}: not a fixture pack ({strays.Count} entries are neither case folders nor manifest.json, e.g. {strays[0]}); refusing to delete it even with --force");
             foreach (string sub in Directory.GetDirectories(directory)) Directory.Delete(sub, recursive: true);
             foreach (string file in Directory.GetFiles(directory)) File.Delete(file);
         }

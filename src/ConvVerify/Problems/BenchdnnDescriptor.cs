@@ -111,6 +111,8 @@ public static partial class BenchdnnDescriptor
             else if (x[4] < 0)
             {
                 x[4] = ((x[0] - 1) * x[3] - x[1] + ext) / 2;
+                if (x[4] < 0)
+                    throw new DescriptorException($"descriptor '{text}': o{c}{x[0]} with i{c}{x[1]} and k{c}{x[2]} deduces p{c} = {x[4]}, a negative begin padding; give p{c} explicitly");
             }
         }
         bool noD = axes[0][0] == 0, noH = axes[1][0] == 0, noW = axes[2][0] == 0;
@@ -122,9 +124,13 @@ public static partial class BenchdnnDescriptor
         if (rank == 2 && noW) axes[2] = axes[1];
 
         var used = axes[(3 - rank)..];
+        string letters = dims[(3 - rank)..];
         int[] Field(int f) => [.. used.Select(x => (int)x[f])];
         var (output, padBegin) = (Field(0), Field(4));
-        var padEnd = used.Select(x => (int)((x[0] - 1) * x[3] - x[1] + (x[2] - 1) * (x[5] + 1) + 1 - x[4])).ToArray();
+        long[] padEndLong = [.. used.Select(x => (x[0] - 1) * x[3] - x[1] + (x[2] - 1) * (x[5] + 1) + 1 - x[4])];
+        foreach (var (pe, c) in padEndLong.Zip(letters))
+            if (pe is > int.MaxValue or < int.MinValue) throw new DescriptorException($"descriptor '{text}': the end padding of {c} deduced from the other values ({pe}) is out of range");
+        var padEnd = padEndLong.Select(v => (int)v).ToArray();
         if (mb > int.MaxValue) throw new DescriptorException($"descriptor '{text}': mb{mb} is too large");
         try
         {
@@ -136,7 +142,7 @@ public static partial class BenchdnnDescriptor
         }
         catch (ArgumentException e) when (e is not DescriptorException)
         {
-            throw new DescriptorException($"descriptor '{text}': {e.Message}", e);
+            throw new DescriptorException($"descriptor '{text}': {e.Plain()}", e);
         }
     }
 
@@ -195,7 +201,7 @@ public static partial class BenchdnnDescriptor
         return name.Length == 0 ? null : name;
     }
 
-    private static string Snip(string s, int pos) => s.Length - pos > 12 ? s.Substring(pos, 12) + "…" : s[pos..];
+    private static string Snip(string s, int pos) => pos >= s.Length ? "(end of text)" : s.Length - pos > 12 ? s.Substring(pos, 12) + "…" : s[pos..];
 
     [GeneratedRegex(@"\*\d+$")]
     private static partial Regex RepeatSuffix();

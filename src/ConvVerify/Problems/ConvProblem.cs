@@ -127,8 +127,9 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
         // Keep only the end padding some window reads: extra padding changes no result, and one stored form
         // makes equal problems equal and lets every problem print as a descriptor that parses back to it.
         // When every window lies in the begin padding, the formula would crop the whole input; keep one element instead.
-        PadEnd = [.. Enumerable.Range(0, Rank).Select(i =>
-            Math.Max(1 - Input[i], (Output[i] - 1) * Stride[i] + Dilation[i] * (Kernel[i] - 1) + 1 - Input[i] - PadBegin[i]))];
+        // In long, then back: every term is bounded by the padded extent Validate already checked.
+        PadEnd = [.. Enumerable.Range(0, Rank).Select(i => (int)Math.Max(1L - Input[i],
+            (Output[i] - 1L) * Stride[i] + (long)Dilation[i] * (Kernel[i] - 1) + 1 - Input[i] - PadBegin[i]))];
     }
 
     /// <summary>Creates a problem whose padding is PyTorch's <c>padding="same"</c> or <c>"valid"</c>.</summary>
@@ -262,7 +263,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
             Positive(Dilation[i], "d" + dim, "dilation");
             if (PadBegin[i] < 0)
                 throw new ArgumentException($"p{dim}: begin padding must be >= 0, got {PadBegin[i]}", "padBegin");
-            if (Input[i] + PadEnd[i] < 1)
+            if ((long)Input[i] + PadEnd[i] < 1)
                 throw new ArgumentException($"pe{dim}: end padding {PadEnd[i]} crops more than the {Input[i]} input elements of {dim}", "padEnd");
             long padded = (long)Input[i] + PadBegin[i] + PadEnd[i];
             long span = (long)Dilation[i] * (Kernel[i] - 1) + 1;
@@ -271,6 +272,8 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
                     $"k{dim}: dilated kernel extent {span} (k={Kernel[i]}, dilation={Dilation[i]}) exceeds the padded input {padded} "
                     + $"(i={Input[i]} + pb={PadBegin[i]} + pe={PadEnd[i]}): the output would be empty", "kernel");
             long o = (padded - span) / Stride[i] + 1;
+            if (o > Array.MaxLength)
+                throw new ArgumentException($"o{dim}: output extent {o} (i={Input[i]}, pb={PadBegin[i]}, pe={PadEnd[i]}) is larger than any tensor can hold", "input");
             output[i] = (int)o;
         }
         CheckSize("x", [Mb, IC, .. Input]);

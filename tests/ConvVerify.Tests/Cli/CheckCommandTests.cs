@@ -195,6 +195,17 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
+    public void OptionsThatWouldBeIgnoredAreBadUsage()
+    {
+        var r = Run("check", "--pack", CommittedPacks.Dir("question"), "--set", "basic");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("--set picks a committed pack"));
+        r = Run("check", "--set", "question", "--seed", "5");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("--seed goes with --oracle torch"));
+    }
+
+    [Test]
     public void SetWithoutCommittedPackIsBadUsage()
     {
         var r = Run("check", "--set", "resnet50");

@@ -80,4 +80,12 @@ public class ExplainCommandTests : CliTestBase
         Assert.That(r.Err, Does.Contain(descriptor));
         Assert.That(r.Out, Is.Empty);
     }
+
+    [Test]
+    public void TooLargeAProblemIsBadUsageNotAWait()
+    {
+        var r = Run("explain", "mb1ic64ih56oc64kh3");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("too large to explain").And.Contain("x 200704"));
+    }
 }

@@ -58,8 +58,18 @@ public class FixturesCommandTests : CliTestBase
         Assert.That(File.Exists(Path.Combine(pack, "manifest.json")), Is.False);
 
         r = Generate(pack, "--force");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("not a fixture pack").And.Contain("stray.txt"));
+        Assert.That(File.Exists(stray), Is.True, "--force replaces a pack, never a folder of other files");
+
+        File.Delete(stray);
+        Assert.That(Generate(pack).Code, Is.EqualTo(0));
+        string extra = Path.Combine(pack, "leftover-case");
+        Directory.CreateDirectory(extra);
+        File.WriteAllText(Path.Combine(extra, "case.json"), "{}");
+        r = Generate(pack, "--force");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(File.Exists(stray), Is.False, "--force replaces the folder's contents");
+        Assert.That(Directory.Exists(extra), Is.False, "--force replaces an existing pack's contents");
         Assert.That(File.Exists(Path.Combine(pack, "manifest.json")), Is.True);
         Assert.That(Run("fixtures", "check", pack).Code, Is.EqualTo(0));
     }

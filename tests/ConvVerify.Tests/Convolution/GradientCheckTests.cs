@@ -36,7 +36,7 @@ public class GradientCheckTests
     [TestCaseSource(nameof(Small))]
     public void GradientsMatchCentralDifferences(ConvProblem p)
     {
-        var rng = new Random(p.GetHashCode());
+        var rng = RandomProblems.Rng(p);
         var x = RandomProblems.Normals(p.XSize, rng);
         var w = RandomProblems.Normals(p.WSize, rng);
         var b = RandomProblems.Normals(p.BSize, rng);
@@ -59,7 +59,7 @@ public class GradientCheckTests
     public void ForwardIsTheAdjointOfBothGradients(ConvProblem problem)
     {
         var p = problem.WithBias(false);
-        var rng = new Random(p.GetHashCode());
+        var rng = RandomProblems.Rng(p);
         var x = RandomProblems.Normals(p.XSize, rng);
         var w = RandomProblems.Normals(p.WSize, rng);
         var dy = RandomProblems.Normals(p.YSize, rng);

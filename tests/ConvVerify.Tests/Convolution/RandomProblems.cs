@@ -44,6 +44,9 @@ internal static class RandomProblems
         }
     }
 
+    // Seeded from the problem's text, not GetHashCode (randomized per process), so a failure reproduces.
+    public static Random Rng(ConvProblem p, int salt = 0) => new((int)(ConvVerify.Cases.Inputs.CaseSeed((ulong)salt, p.ToString()) & int.MaxValue));
+
     public static T[] Integers<T>(int count, Random rng, int range = 3) where T : System.Numerics.INumber<T> =>
         [.. Enumerable.Range(0, count).Select(_ => T.CreateChecked(rng.Next(-range, range + 1)))];
 

@@ -169,4 +169,61 @@ public class PackTests
         var e = Assert.Throws<ArgumentException>(() => Inputs.Generate<float>(huge, Fill.Integer, 1));
         Assert.That(e!.Message, Does.Contain("too large for the integer fill"));
     }
+
+    [Test]
+    public void ACaseIsKnownByItsFolderNameInAHandMadePack()
+    {
+        string id = FirstCase("f32_integer");
+        File.Delete(Path.Combine(_dir, "manifest.json"));
+        string renamed = Path.Combine(_dir, "case1");
+        Directory.Move(Path.Combine(_dir, id), renamed);
+        var pack = FixturePack.Open(_dir);
+        Assert.That(pack.CaseIds, Does.Contain("case1"));
+        var read = pack.Read<float>("case1");
+        Assert.That(read.Case.Id, Is.EqualTo("case1"));
+        Assert.That(ConvVerify.Checking.NaiveCheck.AgainstPack(pack, "case1").Select(r => (r.CaseId, r.Outcome)),
+            Is.All.EqualTo(("case1", ConvVerify.Checking.Outcome.Pass)));
+    }
+
+    [Test]
+    public void NullOrShortArraysInCaseJsonAreNamed()
+    {
+        string id = FirstCase("f64_integer");
+        string json = Path.Combine(_dir, id, "case.json");
+        string text = File.ReadAllText(json);
+        var stride = System.Text.RegularExpressions.Regex.Match(text, "\"stride\": \\[[^\\]]*\\]").Value;
+        Assert.That(stride, Is.Not.Empty);
+        File.WriteAllText(json, text.Replace(stride, "\"stride\": null", StringComparison.Ordinal));
+        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).ReadCase(id))!.Message, Is.EqualTo($"{json}: stride is missing or null"));
+        File.WriteAllText(json, text.Replace(stride, "\"stride\": [1, 1, 1]", StringComparison.Ordinal));
+        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).ReadCase(id))!.Message, Is.EqualTo($"{json}: rank is 2 but stride has 3 extents"));
+    }
+
+    [Test]
+    public void IdsOfNamesThatSanitizeAlikeDiffer()
+    {
+        var p = BenchdnnDescriptor.Parse("mb1ic2ih5oc3kh3");
+        string[] ids = [.. new[] { "a b", "a/b", "A_b", "a_b" }.Select(n => ConvCase.IdOf(p.WithName(n), Fill.Integer))];
+        Assert.That(ids, Is.Unique);
+        Assert.That(ids[3], Is.EqualTo("mb1ic2ih5oc3oh3kh3ph0n_a_b___f32_integer"), "a safe lower-case name is kept as it is");
+        Assert.That(ids.Select(i => i.ToLowerInvariant()), Is.Unique, "also on case-insensitive file systems");
+    }
+
+    [Test]
+    public void ForceNeverDeletesAFolderThatIsNotAPack()
+    {
+        string other = _dir + "-other";
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "notes.txt"), "mine");
+        try
+        {
+            var e = Assert.Throws<FixtureException>(() => new PackWriter(other, force: true));
+            Assert.That(e!.Message, Does.Contain("not a fixture pack").And.Contain("notes.txt"));
+            Assert.That(File.Exists(Path.Combine(other, "notes.txt")), Is.True);
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+        }
+    }
 }

@@ -90,6 +90,9 @@ public class DescriptorTests
     [TestCase("g2ic3ih5oc4kh3", "not divisible by groups=2")]
     [TestCase("ic3ih5oc3oh3kh3ph5", "ph5")]
     [TestCase("ic3ih5oc3kh3kh99999999999", "too large")]
+    [TestCase("ic3ih5oc3oh1kh3", "deduces ph = -1, a negative begin padding")]
+    [TestCase("ic1oc1ih5kh3__", "(end of text)")]
+    [TestCase("mb1ic1oc1iw2kw3pw2147483647dw1073741823", "ow: output extent 2147483648")]
     public void RejectsBadDescriptorNamingTheCause(string descriptor, string expected)
     {
         var e = Assert.Throws<DescriptorException>(() => BenchdnnDescriptor.Parse(descriptor));

@@ -79,6 +79,8 @@ public class ProblemValidationTests
         yield return new TestCaseData(() => Make(stride: [1, 1, 1]), "stride: expected 2 extents");
         yield return new TestCaseData(() => Make(mb: 100000, ic: 100000, input: [1000, 1000]), "x: shape (100000, 100000, 1000, 1000) holds more elements");
         yield return new TestCaseData(() => new ConvProblem(1, 1, 1, 1, [3], [1], dtype: (DType)7), "dtype: unknown value 7");
+        yield return new TestCaseData(() => new ConvProblem(1, 1, 1, 1, [int.MaxValue], [1], padBegin: [int.MaxValue], padEnd: [0]), "ow: output extent 4294967294");
+        yield return new TestCaseData(() => new ConvProblem(1, 1, 1, 1, [2], [1], padBegin: [0], padEnd: [int.MinValue]), "pew: end padding -2147483648 crops more than the 2 input elements");
     }
 
     [TestCaseSource(nameof(Invalid))]

@@ -43,7 +43,7 @@ public class SnapshotFailureTests
     {
         string name = Snapshot.NameOf(typeof(NaiveSnapshotTests), nameof(NaiveSnapshotTests.Results), c.Id);
         string verifiedPath = Snapshot.Repository.VerifiedPath(name);
-        Assume.That(File.Exists(verifiedPath), Is.True, $"no verified snapshot {verifiedPath} (see SnapshotCompletenessTests)");
+        Assert.That(File.Exists(verifiedPath), Is.True, $"no verified snapshot {verifiedPath} (see SnapshotCompletenessTests)");
         var store = new SnapshotStore(scratch);
         File.Copy(verifiedPath, store.VerifiedPath(name));
 
