@@ -82,7 +82,10 @@ public static class TensorComparison
         string name = direction.TensorName();
         NaiveConv.CheckLength(expected, "expected " + name, Count(shape), shape);
         NaiveConv.CheckLength(actual, "actual " + name, Count(shape), shape);
-        double[] bounds = tolerance == Tolerance.Exact ? new double[expected.Length] : Bounds(p, direction, inputs, boundFactor);
+        // Identical tensors pass under any bound; the bound costs a whole convolution, so skip it then.
+        bool identical = true;
+        for (int i = 0; i < expected.Length && identical; i++) identical = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i])) == 0;
+        double[] bounds = tolerance == Tolerance.Exact || identical ? new double[expected.Length] : Bounds(p, direction, inputs, boundFactor);
 
         int failures = 0, worstIndex = -1;
         double maxAbs = 0, worstRatio = 0;
