@@ -115,4 +115,32 @@ public class DescriptorTests
         var e = Assert.Throws<DescriptorException>(() => BatchFile.Parse(text, "test"));
         Assert.That(e!.Message, Does.Contain(expected));
     }
+
+    [Test]
+    public void RandomTextEitherParsesOrGivesADescriptorError()
+    {
+        // Any text: a problem that prints and parses back, or a DescriptorException; never another exception or a hang.
+        string[] pieces = ["g", "mb", "ic", "id", "ih", "iw", "oc", "od", "oh", "ow", "kd", "kh", "kw", "sd", "sh", "sw", "pd", "ph", "pw", "dd", "dh", "dw",
+            "0", "1", "2", "3", "5", "8", "13", "99999999999", "_", "__", "-", "n\"x*3\"", "n", "x", " ", "\"", "*"];
+        var rng = new Random(12345);
+        int parsed = 0;
+        for (int i = 0; i < 20000; i++)
+        {
+            // Half the texts start from a plausible problem, so both outcomes get exercised.
+            string start = i % 2 == 0 ? $"ic{rng.Next(1, 4)}oc{rng.Next(1, 4)}i{"dhw"[rng.Next(3)]}{rng.Next(1, 9)}" : "";
+            string text = start + string.Concat(Enumerable.Range(0, rng.Next(1, 6)).Select(_ => pieces[rng.Next(pieces.Length)] + (rng.Next(3) == 0 ? "" : rng.Next(0, 5).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            ConvProblem p;
+            try
+            {
+                p = BenchdnnDescriptor.Parse(text);
+            }
+            catch (DescriptorException)
+            {
+                continue;
+            }
+            parsed++;
+            Assert.That(BenchdnnDescriptor.Parse(BenchdnnDescriptor.Format(p)), Is.EqualTo(p), text);
+        }
+        Assert.That(parsed, Is.GreaterThan(20), "the generator must also produce valid descriptors");
+    }
 }
