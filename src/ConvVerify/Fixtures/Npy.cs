@@ -55,6 +55,16 @@ public static class Npy
         np.save(path, shaped);
     }
 
-    private static string NpyName(Type t) => t == typeof(float) ? "float32" : t == typeof(double) ? "float64"
-        : t.Name.ToLower(CultureInfo.InvariantCulture);
+    // numpy's names, so the message reads like what the writer of the file chose.
+    private static string NpyName(Type t) => Type.GetTypeCode(t) switch
+    {
+        TypeCode.Single => "float32",
+        TypeCode.Double => "float64",
+        TypeCode.Int64 => "int64",
+        TypeCode.Int32 => "int32",
+        TypeCode.Int16 => "int16",
+        TypeCode.Byte => "uint8",
+        TypeCode.Boolean => "bool",
+        _ => t == typeof(Half) ? "float16" : t.Name.ToLower(CultureInfo.InvariantCulture),
+    };
 }

@@ -226,4 +226,17 @@ public class PackTests
             Directory.Delete(other, recursive: true);
         }
     }
+
+    [Test]
+    public void IntegerFileIsNamedWithNumpysDtypeName()
+    {
+        string id = FirstCase("f32_integer");
+        string path = Path.Combine(_dir, id, "x.npy");
+        var p = FixturePack.Open(_dir).ReadCase(id).Problem;
+        using (var flat = NumSharp.np.array(new long[p.XSize]))
+        using (var shaped = flat.reshape(p.XShape))
+            NumSharp.np.save(path, shaped);
+        var e = Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<float>(id));
+        Assert.That(e!.Message, Is.EqualTo($"{path}: dtype is int64, expected float32"));
+    }
 }
