@@ -2,7 +2,8 @@
 pythonnet) and for fixture generation (C# drives it and writes the .npy pack).
 
 A problem is a dict with PyTorch semantics (see docs/fixture-format.md):
-  rank, mb, groups, ic, oc, input, kernel, stride, pad_begin, pad_end, dilation, bias, dtype
+  rank, mb, groups, ic, oc, input, kernel, stride, pad_begin, pad_end, dilation, bias, dtype,
+  and optionally memory_format: "contiguous" (default) or "channels_last", the layout torch computes in.
 pad_end may be negative: F.pad with a negative amount crops trailing input elements, which is how a
 benchdnn descriptor whose deduced right padding is below zero is reproduced.
 """
@@ -30,6 +31,14 @@ def empty(shape, dtype):
     return torch.empty(tuple(int(d) for d in shape), dtype=dtype_of(dtype))
 
 
+def channels_last(t):
+    """The same values with channels innermost in memory (torch.channels_last for 4-D, channels_last_3d for 5-D,
+    and the same stride order for 3-D), so torch picks its channels-last kernels."""
+    order = [0] + list(range(2, t.dim())) + [1]
+    inverse = [order.index(d) for d in range(t.dim())]
+    return t.permute(order).contiguous().permute(inverse)
+
+
 def compute(problem, x, w, b, dy):
     """Returns (y, dx, dw, db) of y = conv(F.pad(x), w, b) and its gradients for the upstream gradient dy.
 
@@ -40,6 +49,11 @@ def compute(problem, x, w, b, dy):
     rank = int(problem["rank"])
     if rank not in _CONV:
         raise ValueError(f"rank: expected 1, 2 or 3, got {rank}")
+    memory_format = problem.get("memory_format", "contiguous")
+    if memory_format == "channels_last":
+        x, w, dy = channels_last(x), channels_last(w), channels_last(dy)
+    elif memory_format != "contiguous":
+        raise ValueError(f"memory_format: expected 'contiguous' or 'channels_last', got {memory_format!r}")
     x = x.detach().requires_grad_(True)
     w = w.detach().requires_grad_(True)
     b = b.detach().requires_grad_(True) if problem["bias"] else None
@@ -55,4 +69,5 @@ def compute(problem, x, w, b, dy):
         raise ValueError(f"torch produced y of shape {tuple(y.shape)}, the problem says {expected}")
     y.backward(dy)
     db = b.grad.contiguous() if b is not None else None
+    # Whatever layout torch computed in, results go back in C order, as the data_ptr copy reads them.
     return y.detach().contiguous(), x.grad.contiguous(), w.grad.contiguous(), db

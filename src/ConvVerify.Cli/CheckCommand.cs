@@ -19,6 +19,7 @@ internal static class CheckCommand
         var oracle = new Option<string>("--oracle") { Description = "fixtures (committed packs, no Python needed) or torch (live PyTorch)", DefaultValueFactory = _ => "fixtures" };
         var pack = new Option<string?>("--pack") { Description = "Check against this fixture pack instead of the committed ones (any pack in the documented format)" };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
+        var layout = new Option<string>("--layout") { Description = "With --oracle torch: the memory layout torch computes in, nchw (default) or channels-last", DefaultValueFactory = _ => "nchw" };
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with --oracle torch", DefaultValueFactory = _ => ConvCase.DefaultSeed };
         var cmd = new Command("check", "Run the naive C# convolution on every selected case and direction and compare it with the oracle.\n"
             + "Exit 0: all pass; 1: any mismatch; 2: bad usage or unreadable input.\n\nExamples:\n  convverify check\n  convverify check --set basic --dtype f32 --fill normal\n"
@@ -28,18 +29,27 @@ internal static class CheckCommand
         cmd.Options.Add(pack);
         cmd.Options.Add(json);
         cmd.Options.Add(seed);
+        cmd.Options.Add(layout);
         cmd.SetAction(pr =>
         {
             bool fixtures = pr.GetValue(oracle) == "fixtures";
             if (fixtures && pr.GetResult(seed) is { Implicit: false })
                 throw new CliException("--seed goes with --oracle torch: a pack's inputs are stored in it");
+            var torchLayout = pr.GetValue(layout) switch
+            {
+                "nchw" => TorchLayout.Contiguous,
+                "channels-last" => TorchLayout.ChannelsLast,
+                var other => throw new CliException($"--layout: expected nchw or channels-last, got '{other}'"),
+            };
+            if (fixtures && torchLayout != TorchLayout.Contiguous)
+                throw new CliException("--layout goes with --oracle torch: a pack holds results, not the layout they were computed in");
             if (pr.GetValue(pack) is not null && pr.GetValue(sel.Set) is not null)
                 throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
             var report = pr.GetValue(oracle) switch
             {
                 "fixtures" => AgainstPacks(console, pr, sel, pr.GetValue(pack)),
                 "torch" => pr.GetValue(pack) is null
-                    ? AgainstTorch(console, sel.Resolve(pr, defaultSet: "question"), sel.Given(pr), pr.GetValue(seed))
+                    ? AgainstTorch(console, sel.Resolve(pr, defaultSet: "question"), sel.Given(pr), pr.GetValue(seed), torchLayout)
                     : throw new CliException("--pack goes with --oracle fixtures"),
                 var other => throw new CliException($"--oracle: expected fixtures or torch, got '{other}'"),
             };
@@ -140,15 +150,16 @@ internal static class CheckCommand
     private static bool Same(ConvProblem wanted, ConvProblem have) =>
         wanted.Name is null ? wanted.Equals(have.WithName(null)) : wanted.Equals(have);
 
-    private static Report AgainstTorch(IAnsiConsole console, CaseSelection selection, bool selectionGiven, ulong seed)
+    private static Report AgainstTorch(IAnsiConsole console, CaseSelection selection, bool selectionGiven, ulong seed, TorchLayout layout)
     {
         var availability = TorchOracle.Probe();
         if (!availability.Available) throw new CliException("--oracle torch: " + availability.Reason);
-        var oracle = TorchOracle.Get();
+        var torch = TorchOracle.Get();
+        var oracle = torch.In(layout);
         // With no selection, check every set that fits in memory and time: the committed ones.
         var problems = selectionGiven ? selection.Problems : [.. CaseSets.Committed.SelectMany(s => CaseSets.Load(s))];
         var cases = FixtureGenerator.Expand(problems, selection.DTypes, selection.Fills, seed);
-        var report = new Report("check", $"live torch {oracle.TorchVersion}");
+        var report = new Report("check", $"live torch {torch.TorchVersion}{(layout == TorchLayout.ChannelsLast ? ", channels-last" : "")}");
         Progress.Run(console, cases.Count, "check (torch)", i =>
         {
             var c = cases[i];

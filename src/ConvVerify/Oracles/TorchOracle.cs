@@ -15,6 +15,16 @@ namespace ConvVerify.Oracles;
 public sealed record TorchAvailability(
     bool Available, string Reason, string? Interpreter, string? LibPython, string? TorchVersion, string? NumpyVersion);
 
+/// <summary>The memory layout torch computes in; its channels-last kernels are other code than its contiguous ones.</summary>
+public enum TorchLayout
+{
+    /// <summary>NC(D)(H)W, torch's default.</summary>
+    Contiguous,
+
+    /// <summary>Channels innermost (<c>torch.channels_last</c>, <c>channels_last_3d</c>, and the same order for conv1d).</summary>
+    ChannelsLast,
+}
+
 /// <summary>PyTorch failed on a problem, or handed back something other than the tensors the problem implies.</summary>
 public sealed class TorchOracleException : Exception
 {
@@ -137,7 +147,27 @@ public sealed class TorchOracle : IConvOracle
     /// <exception cref="TorchOracleException">PyTorch raised (the message has its error text and the problem), or returned an unexpected tensor.</exception>
     /// <exception cref="InvalidOperationException">The oracle was shut down.</exception>
     public ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Compute(p, inputs, null);
+        Compute(p, inputs, TorchLayout.Contiguous);
+
+    /// <summary>As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>, with torch computing in the given memory layout (results are NC(D)(H)W either way).</summary>
+    public ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, TorchLayout layout) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Compute(p, inputs, d => d["memory_format"] = layout switch
+        {
+            TorchLayout.Contiguous => "contiguous",
+            TorchLayout.ChannelsLast => "channels_last",
+            _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "unknown layout"),
+        });
+
+    /// <summary>This oracle as an <see cref="IConvOracle"/> that makes torch compute in <paramref name="layout"/>.</summary>
+    public IConvOracle In(TorchLayout layout) => new LayoutView(this, layout);
+
+    private sealed class LayoutView(TorchOracle torch, TorchLayout layout) : IConvOracle
+    {
+        public IReadOnlyDictionary<string, string> Versions => torch.Versions;
+
+        public ConvResults<T> Compute<T>(ConvProblem problem, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
+            torch.Compute(problem, inputs, layout);
+    }
 
     /// <summary>As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>; <paramref name="tamper"/> may edit the problem dict before it goes to Python, so tests can provoke Python errors.</summary>
     internal ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, Action<Dictionary<string, object>>? tamper)

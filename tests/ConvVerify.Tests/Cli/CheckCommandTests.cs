@@ -195,6 +195,20 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
+    public void LiveTorchInChannelsLastChecksADescriptor()
+    {
+        LiveTorch.Require();
+        var r = Run("check", "--oracle", "torch", "--layout", "channels-last", "mb1ic4ih7oc6kh3sh2ph1", "--dtype", "f32");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Summary(r), Is.EqualTo((2, 8, 8, 0, 0, 0)));
+        Assert.That(r.Out, Does.Contain("channels-last"));
+        r = Run("check", "--oracle", "torch", "--layout", "diagonal", "mb1ic4ih7oc6kh3");
+        Assert.That((r.Code, r.Err.Contains("--layout: expected nchw or channels-last, got 'diagonal'", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        r = Run("check", "--layout", "channels-last");
+        Assert.That((r.Code, r.Err.Contains("--layout goes with --oracle torch", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+    }
+
+    [Test]
     public void OptionsThatWouldBeIgnoredAreBadUsage()
     {
         var r = Run("check", "--pack", CommittedPacks.Dir("question"), "--set", "basic");

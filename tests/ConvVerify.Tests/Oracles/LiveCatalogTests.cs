@@ -21,6 +21,20 @@ public class LiveCatalogTests
             yield return new TestCaseData(c).SetArgDisplayNames(c.Id).SetCategory("resnet50");
     }
 
+    public static IEnumerable<TestCaseData> CommittedCases() =>
+        CaseSets.Committed.SelectMany(set => FixtureGenerator.Expand(CaseSets.Load(set), [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]))
+            .Select(c => new TestCaseData(c).SetArgDisplayNames(c.Id));
+
+    /// <summary>torch's channels-last kernels are other code than its NCHW ones: the same cases, computed in that layout.</summary>
+    [TestCaseSource(nameof(CommittedCases))]
+    public void NaiveMatchesLivePyTorchInChannelsLast(ConvCase c)
+    {
+        var oracle = LiveTorch.Require().In(TorchLayout.ChannelsLast);
+        var rows = NaiveCheck.AgainstOracle(c, oracle, TorchTolerance.BoundFactor);
+        Assert.That(rows, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3));
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Explanation}"), Is.Empty);
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void NaiveMatchesLivePyTorch(ConvCase c)
     {

@@ -66,6 +66,19 @@ public class TorchOracleTests
     }
 
     [Test]
+    public void LayoutReachesPythonAndAnUnknownOneIsRefused()
+    {
+        var oracle = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3");
+        var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
+        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, d => d["memory_format"] = "sideways"))!;
+        Assert.That(e.Message, Does.Contain("memory_format: expected 'contiguous' or 'channels_last', got 'sideways'"));
+        var cl = oracle.Compute(problem, inputs, TorchLayout.ChannelsLast);
+        var naive = NaiveReference.Compute(problem, inputs);
+        foreach (var d in Directions.All) Bitwise.AssertEqual(naive.Get(d), cl.Get(d), $"{d}, integer fill, channels-last");
+    }
+
+    [Test]
     public void PythonShapeCheckErrorIsReported()
     {
         var oracle = LiveTorch.Require();
