@@ -1,6 +1,6 @@
 using ConvVerify.Layouts;
 
-namespace ConvVerify.Tests.Convolution;
+namespace ConvVerify.Tests.Layouts;
 
 public class LayoutTests
 {
