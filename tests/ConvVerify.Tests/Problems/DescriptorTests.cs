@@ -83,6 +83,9 @@ public class DescriptorTests
     [TestCase("g0ic3ih5oc3kh3", "'g' must be >= 1, got 0")]
     [TestCase("ih5oc3kh3", "'ic' must be >= 1, got nothing")]
     [TestCase("ic3ih5oc3kh3sh0", "'sh' must be >= 1, got 0")]
+    [TestCase("ic1iw5oc1kw3sw0", "'sw' must be >= 1, got 0")]
+    [TestCase("ic1id5oc1kd3sd0", "'sd' must be >= 1, got 0")]
+    [TestCase("ic1ih5kh3", "'oc' must be >= 1, got nothing")]
     [TestCase("ic3ih5oc3", "'kh' is missing")]
     [TestCase("ic3oc3", "no spatial dimension")]
     [TestCase("ic3id5ih5oc16kd3kh3", "either both h and w")]
@@ -98,6 +101,10 @@ public class DescriptorTests
         var e = Assert.Throws<DescriptorException>(() => BenchdnnDescriptor.Parse(descriptor));
         Assert.That(e!.Message, Does.Contain(expected));
     }
+
+    [Test]
+    public void NullTextIsAnArgumentNullException() =>
+        Assert.Throws<ArgumentNullException>(() => BenchdnnDescriptor.Parse(null!));
 
     [Test]
     public void BatchFileReadsCommentsBlankLinesAndDir()
