@@ -96,7 +96,7 @@ public static class TensorComparison
             double ratio = err == 0 ? 0 : bounds[i] == 0 ? double.PositiveInfinity : err / bounds[i];
             if (err > bounds[i] || double.IsNaN(err)) failures++;
             if (err > maxAbs) maxAbs = err;
-            if (ratio > worstRatio || (worstIndex < 0 && ratio > 0))
+            if (ratio > worstRatio)
             {
                 worstRatio = ratio;
                 worstIndex = i;
