@@ -56,5 +56,5 @@ internal sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> P
         _ => throw new CliException($"--fill: expected integer or normal, got '{fill}'"),
     };
 
-    public IReadOnlyList<ConvCase> Cases(ulong seed) => Fixtures.FixtureGenerator.Expand(Problems, DTypes, Fills, seed);
+    public IReadOnlyList<ConvCase> Cases(ulong seed) => ConvCase.Expand(Problems, DTypes, Fills, seed);
 }

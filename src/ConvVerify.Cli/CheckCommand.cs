@@ -114,7 +114,7 @@ internal static class CheckCommand
 
         // Named cases (--batch or descriptors) are found by their problem, dtype and fill; a descriptor without a
         // name matches the case whatever the catalog called it.
-        var selected = new List<(FixturePack Pack, string Id)>();
+        var selected = new List<(FixturePack Pack, ConvCase Case)>();
         bool named = pr.GetValue(sel.Batch) is not null || (pr.GetValue(sel.Descriptors)?.Length ?? 0) > 0;
         if (named)
         {
@@ -123,25 +123,25 @@ internal static class CheckCommand
                 var hits = available.Where(a => a.Case.Fill == wanted.Fill && Same(wanted.Problem, a.Case.Problem)).ToList();
                 if (hits.Count == 0)
                     throw new CliException($"case {wanted.Id} is in no pack checked ({string.Join(", ", packDirs)}); use --oracle torch for cases without fixtures");
-                selected.AddRange(hits.Select(h => (h.Pack, h.Case.Id)).Where(h => !selected.Contains(h)));
+                selected.AddRange(hits.Where(h => !selected.Contains(h)));
             }
         }
         else
         {
-            selected.AddRange(available.Where(a => dtypes.Contains(a.Case.Problem.DType) && fills.Contains(a.Case.Fill)).Select(a => (a.Pack, a.Case.Id)));
+            selected.AddRange(available.Where(a => dtypes.Contains(a.Case.Problem.DType) && fills.Contains(a.Case.Fill)));
         }
 
         Progress.Run(console, selected.Count, "check", i =>
         {
-            var (pack, id) = selected[i];
+            var (pack, c) = selected[i];
             try
             {
-                report.Add(NaiveCheck.AgainstPack(pack, id));
+                report.Add(NaiveCheck.AgainstPack(pack, c));
             }
             catch (FixtureException e)
             {
                 report.InputErrors = true;
-                report.Add([new DirectionReport(id, "?", Direction.Forward, Outcome.Fail, null, e.Message)]);
+                report.Add([new DirectionReport(c.Id, c.Problem.ToString(), Direction.Forward, Outcome.Fail, null, e.Message)]);
             }
         });
         return report;
@@ -158,7 +158,7 @@ internal static class CheckCommand
         var oracle = torch.In(layout);
         // With no selection, check every set that fits in memory and time: the committed ones.
         var problems = selectionGiven ? selection.Problems : [.. CaseSets.Committed.SelectMany(s => CaseSets.Load(s))];
-        var cases = FixtureGenerator.Expand(problems, selection.DTypes, selection.Fills, seed);
+        var cases = ConvCase.Expand(problems, selection.DTypes, selection.Fills, seed);
         var report = new Report("check", $"live torch {torch.TorchVersion}{(layout == TorchLayout.ChannelsLast ? ", channels-last" : "")}");
         Progress.Run(console, cases.Count, "check (torch)", i =>
         {
@@ -174,27 +174,5 @@ internal static class CheckCommand
             }
         });
         return report;
-    }
-}
-
-/// <summary>A progress bar for long runs on a terminal; plain work otherwise.</summary>
-internal static class Progress
-{
-    public static void Run(IAnsiConsole console, int count, string what, Action<int> step)
-    {
-        if (!console.Profile.Capabilities.Interactive || count < 20)
-        {
-            for (int i = 0; i < count; i++) step(i);
-            return;
-        }
-        console.Progress().Start(ctx =>
-        {
-            var task = ctx.AddTask(what, maxValue: count);
-            for (int i = 0; i < count; i++)
-            {
-                step(i);
-                task.Increment(1);
-            }
-        });
     }
 }

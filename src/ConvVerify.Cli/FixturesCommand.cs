@@ -51,8 +51,7 @@ internal static class FixturesCommand
         {
             foreach (string set in CaseSets.Committed)
             {
-                var cases = FixtureGenerator.Expand(CaseSets.Load(set), [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]);
-                Write(console, Path.Combine(RepoPaths.FixturesDir(), set), cases, force: true);
+                Write(console, Path.Combine(RepoPaths.FixturesDir(), set), CaseSets.AllVariants(set), force: true);
             }
             return ExitCodes.Pass;
         });
@@ -135,8 +134,8 @@ internal static class FixturesCommand
                     else
                     {
                         var c = pack.ReadCase(id);
-                        if (c.Problem.DType == DType.Float32) pack.Read<float>(id);
-                        else pack.Read<double>(id);
+                        if (c.Problem.DType == DType.Float32) pack.Read<float>(c);
+                        else pack.Read<double>(c);
                     }
                 }
                 catch (FixtureException e)

@@ -54,7 +54,7 @@ internal static class VerifyImplCommand
                 try
                 {
                     var c = p.ReadCase(id);
-                    report.Add(c.Problem.DType == DType.Float32 ? Verify<float>(p, id, candidateDir) : Verify<double>(p, id, candidateDir));
+                    report.Add(c.Problem.DType == DType.Float32 ? Verify<float>(p, c, candidateDir) : Verify<double>(p, c, candidateDir));
                 }
                 catch (FixtureException e)
                 {
@@ -72,9 +72,10 @@ internal static class VerifyImplCommand
         return cmd;
     }
 
-    private static IReadOnlyList<DirectionReport> Verify<T>(FixturePack pack, string id, string candidateDir) where T : unmanaged, IFloatingPointIeee754<T>
+    private static IReadOnlyList<DirectionReport> Verify<T>(FixturePack pack, ConvCase c, string candidateDir) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var read = pack.Read<T>(id);
+        string id = c.Id;
+        var read = pack.Read<T>(c);
         var problem = read.Case.Problem;
         return CaseCheck.Compare(read.Case, read.Inputs, read.Expected, d =>
         {

@@ -58,6 +58,15 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
         return sb.ToString();
     }
 
+    /// <summary>The cases of the given problems in every requested dtype and fill, with seeds from <paramref name="baseSeed"/>.</summary>
+    public static IReadOnlyList<ConvCase> Expand(IEnumerable<ConvProblem> problems, IEnumerable<DType> dtypes, IEnumerable<Fill> fills,
+        ulong baseSeed = DefaultSeed)
+    {
+        var list = problems.ToList();
+        var fillList = fills.ToList();
+        return [.. dtypes.SelectMany(dt => fillList.SelectMany(f => list.Select(p => Create(p.WithDType(dt), f, baseSeed))))];
+    }
+
     /// <summary>Generates the case's inputs (deterministic from <see cref="Seed"/>).</summary>
     public ConvInputs<T> MakeInputs<T>() where T : unmanaged, IFloatingPointIeee754<T> => Inputs.Generate<T>(Problem, Fill, Seed);
 

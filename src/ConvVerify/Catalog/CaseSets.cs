@@ -1,4 +1,5 @@
 using System.Reflection;
+using ConvVerify.Cases;
 using ConvVerify.Problems;
 
 namespace ConvVerify.Catalog;
@@ -25,6 +26,10 @@ public static class CaseSets
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+
+    /// <summary>Every case of a set as committed: float32 and float64, integer and normal fill, the default seed.</summary>
+    public static IReadOnlyList<ConvCase> AllVariants(string name) =>
+        ConvCase.Expand(Load(name), [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]);
 
     /// <summary>The problems of a set, in file order.</summary>
     /// <exception cref="ArgumentException">Unknown set, or a bad line in it.</exception>

@@ -99,7 +99,15 @@ public static class NaiveCheck
     public static IReadOnlyList<DirectionReport> AgainstPack(Fixtures.FixturePack pack, string id)
     {
         ArgumentNullException.ThrowIfNull(pack);
-        return pack.ReadCase(id).Problem.DType == Problems.DType.Float32 ? AgainstPack<float>(pack, id) : AgainstPack<double>(pack, id);
+        return AgainstPack(pack, pack.ReadCase(id));
+    }
+
+    /// <summary>As <see cref="AgainstPack(Fixtures.FixturePack, string)"/> for a case already read from the pack.</summary>
+    /// <exception cref="Fixtures.FixtureException">A file of the case cannot be read.</exception>
+    public static IReadOnlyList<DirectionReport> AgainstPack(Fixtures.FixturePack pack, ConvCase c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c.Problem.DType == Problems.DType.Float32 ? AgainstPack<float>(pack, c) : AgainstPack<double>(pack, c);
     }
 
     /// <summary>The naive results against a live oracle's, on inputs generated from the case's seed.</summary>
@@ -109,9 +117,9 @@ public static class NaiveCheck
         return c.Problem.DType == Problems.DType.Float32 ? AgainstOracle<float>(c, oracle, boundFactor) : AgainstOracle<double>(c, oracle, boundFactor);
     }
 
-    private static IReadOnlyList<DirectionReport> AgainstPack<T>(Fixtures.FixturePack pack, string id) where T : unmanaged, IFloatingPointIeee754<T>
+    private static IReadOnlyList<DirectionReport> AgainstPack<T>(Fixtures.FixturePack pack, ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var read = pack.Read<T>(id);
+        var read = pack.Read<T>(c);
         var naive = NaiveReference.Compute(read.Case.Problem, read.Inputs);
         return CaseCheck.Compare(read.Case, read.Inputs, read.Expected, d => naive.Get(d));
     }

@@ -33,13 +33,14 @@ public static class ImplementationCheck
     public static IReadOnlyList<DirectionReport> AgainstPack(IConvImplementation impl, FixturePack pack, string id)
     {
         ArgumentNullException.ThrowIfNull(pack);
-        return pack.ReadCase(id).Problem.DType == DType.Float32 ? Run<float>(impl, pack, id) : Run<double>(impl, pack, id);
+        var c = pack.ReadCase(id);
+        return c.Problem.DType == DType.Float32 ? Run<float>(impl, pack, c) : Run<double>(impl, pack, c);
     }
 
-    private static IReadOnlyList<DirectionReport> Run<T>(IConvImplementation impl, FixturePack pack, string id) where T : unmanaged, IFloatingPointIeee754<T>
+    private static IReadOnlyList<DirectionReport> Run<T>(IConvImplementation impl, FixturePack pack, ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(impl);
-        var read = pack.Read<T>(id);
+        var read = pack.Read<T>(c);
         var (p, i) = (read.Case.Problem, read.Inputs);
         return CaseCheck.Compare(read.Case, i, read.Expected, d =>
         {

@@ -31,15 +31,6 @@ public static class FixtureGenerator
         return writer.Complete(Generator, oracle.Versions);
     }
 
-    /// <summary>The cases of the given problems in every requested dtype and fill, with seeds from <paramref name="baseSeed"/>.</summary>
-    public static IReadOnlyList<ConvCase> Expand(IEnumerable<ConvProblem> problems, IEnumerable<DType> dtypes, IEnumerable<Fill> fills,
-        ulong baseSeed = ConvCase.DefaultSeed)
-    {
-        var list = problems.ToList();
-        var fillList = fills.ToList();
-        return [.. dtypes.SelectMany(dt => fillList.SelectMany(f => list.Select(p => ConvCase.Create(p.WithDType(dt), f, baseSeed))))];
-    }
-
     private static void Add<T>(PackWriter writer, ConvCase c, IConvOracle oracle) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var inputs = c.MakeInputs<T>();

@@ -82,10 +82,14 @@ public sealed class FixturePack
 
     /// <summary>Reads a case's inputs and expected results; a result file the pack does not hold is absent from <see cref="PackCase{T}.Expected"/>.</summary>
     /// <exception cref="FixtureException">A missing input, or any file with the wrong dtype, shape or content.</exception>
-    public PackCase<T> Read<T>(string id) where T : unmanaged, IFloatingPointIeee754<T>
+    public PackCase<T> Read<T>(string id) where T : unmanaged, IFloatingPointIeee754<T> => Read<T>(ReadCase(id));
+
+    /// <summary>As <see cref="Read{T}(string)"/> for a case already read with <see cref="ReadCase"/>, which callers need first to pick <typeparamref name="T"/>.</summary>
+    /// <exception cref="FixtureException">A missing input, or any file with the wrong dtype, shape or content.</exception>
+    public PackCase<T> Read<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var c = ReadCase(id);
-        var p = c.Problem;
+        ArgumentNullException.ThrowIfNull(c);
+        var (p, id) = (c.Problem, c.Id);
         if ((typeof(T) == typeof(float)) != (p.DType == DType.Float32))
             throw new InvalidOperationException($"case {id} is {p.DType}, read as {typeof(T).Name}");
         T[] In(string name, int[] shape) => Npy.Read<T>(CasePath(id, name + ".npy"), p.DType, shape);

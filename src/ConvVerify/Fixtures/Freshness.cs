@@ -27,9 +27,8 @@ public static class Freshness
     private static IReadOnlyList<DirectionReport> Check<T>(FixturePack pack, ConvCase c, IConvOracle oracle, bool sameVersion, double boundFactor)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var stored = pack.Read<T>(c.Id);
+        var stored = pack.Read<T>(c);
         var regenerated = c.MakeInputs<T>();
-        var rows = new List<DirectionReport>();
         // Stale inputs make every result stale: one failing row says which file and where.
         foreach (var (name, a, b) in new[] { ("x", stored.Inputs.X, regenerated.X), ("w", stored.Inputs.W, regenerated.W), ("b", stored.Inputs.B, regenerated.B), ("dy", stored.Inputs.Dy, regenerated.Dy) })
         {
@@ -44,11 +43,7 @@ public static class Freshness
         var reports = CaseCheck.Compare(c, regenerated, stored.Expected, d => fresh.Get(d), boundFactor);
         if (!exact) return reports;
         // Same oracle version (or exact integers): anything but identical values means the pack is stale.
-        foreach (var r in reports)
-        {
-            if (r.Outcome != Outcome.Pass || r.Verdict is null || r.Verdict.MaxAbsError == 0) { rows.Add(r); continue; }
-            rows.Add(r with { Outcome = Outcome.Fail, Detail = $"{r.Direction.TensorName()}: not bitwise equal to the committed pack under the same oracle version: {r.Verdict}" });
-        }
-        return rows;
+        return [.. reports.Select(r => r.Outcome != Outcome.Pass || r.Verdict is not { MaxAbsError: > 0 } ? r
+            : r with { Outcome = Outcome.Fail, Detail = $"{r.Direction.TensorName()}: not bitwise equal to the committed pack under the same oracle version: {r.Verdict}" })];
     }
 }

@@ -24,7 +24,7 @@ public class PackTests
     {
         _dir = Path.Combine(Path.GetTempPath(), "convverify-pack-" + Guid.NewGuid().ToString("N"));
         var problems = new[] { BenchdnnDescriptor.Parse("mb1ic2ih5oc3oh3kh3n\"a\""), BenchdnnDescriptor.Parse("mb2ic2iw8oc2ow4kw1sw2pw0", hasBias: false) };
-        var cases = FixtureGenerator.Expand(problems, [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]);
+        var cases = ConvCase.Expand(problems, [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]);
         FixtureGenerator.Generate(_dir, cases, new NaiveOracle(), force: false);
     }
 

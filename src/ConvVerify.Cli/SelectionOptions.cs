@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace ConvVerify.Cli;
+
+/// <summary>The --set / --batch / DESCRIPTOR… / --dtype / --fill options several commands share.</summary>
+internal sealed class SelectionOptions
+{
+    public Option<string?> Set { get; } = new("--set") { Description = "A named case set: question, basic, pytorch, resnet50" };
+    public Option<string?> Batch { get; } = new("--batch") { Description = "A benchdnn shape file (one descriptor a line, # comments)" };
+    public Argument<string[]> Descriptors { get; } = new("DESCRIPTOR") { Description = "benchdnn descriptors, e.g. mb1ic3ih5oc16kh3", Arity = ArgumentArity.ZeroOrMore };
+    public Option<string?> DType { get; } = new("--dtype") { Description = "f32 or f64 (default: both)" };
+    public Option<string?> Fill { get; } = new("--fill") { Description = "integer or normal (default: both)" };
+
+    public void AddTo(Command cmd, bool withDtypeFill = true)
+    {
+        cmd.Options.Add(Set);
+        cmd.Options.Add(Batch);
+        cmd.Arguments.Add(Descriptors);
+        if (!withDtypeFill) return;
+        cmd.Options.Add(DType);
+        cmd.Options.Add(Fill);
+    }
+
+    public bool Given(ParseResult pr) => pr.GetValue(Set) is not null || pr.GetValue(Batch) is not null || (pr.GetValue(Descriptors)?.Length ?? 0) > 0;
+
+    public CaseSelection Resolve(ParseResult pr, string defaultSet) =>
+        CaseSelection.Resolve(pr.GetValue(Set), pr.GetValue(Batch), pr.GetValue(Descriptors) ?? [], pr.GetValue(DType), pr.GetValue(Fill), defaultSet);
+}
