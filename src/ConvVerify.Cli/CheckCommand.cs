@@ -1,40 +1,50 @@
 using System.CommandLine;
-using System.Numerics;
 using ConvVerify.Cases;
 using ConvVerify.Catalog;
-using ConvVerify.Checking;
+using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
+using ConvVerify.Runs;
 using Spectre.Console;
 
 namespace ConvVerify.Cli;
 
-/// <summary><c>convverify check</c>: the main job — the naive C# convolution against an oracle, every case and direction.</summary>
+/// <summary><c>convverify check</c>: the main job — the C# convolution against an oracle, every case and direction.</summary>
 internal static class CheckCommand
 {
     public static Command Build(IAnsiConsole console)
     {
         var sel = new SelectionOptions();
-        var oracle = new Option<string>("--oracle") { Description = "fixtures (committed packs, no Python needed) or torch (live PyTorch)", DefaultValueFactory = _ => "fixtures" };
+        var run = new RunOptions("any");
+        var oracle = new Option<string>("--oracle")
+        {
+            Description = "fixtures (the committed packs, or --pack; no Python needed), or live oracles, comma-separated: "
+                + OracleRegistry.Describe() + ". With several, each is also checked against the others (consensus).",
+            DefaultValueFactory = _ => "fixtures",
+        };
         var pack = new Option<string?>("--pack") { Description = "Check against this fixture pack instead of the committed ones (any pack in the documented format)" };
-        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
+        var engine = new Option<string>("--engine") { Description = $"The engine checked: {string.Join(", ", ConvEngines.Names)} (all bitwise the definition)", DefaultValueFactory = _ => ConvEngines.Default.Name };
         var layout = new Option<string>("--layout") { Description = "With --oracle torch: the memory layout torch computes in, nchw (default) or channels-last", DefaultValueFactory = _ => "nchw" };
-        var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with --oracle torch", DefaultValueFactory = _ => ConvCase.DefaultSeed };
-        var cmd = new Command("check", "Run the naive C# convolution on every selected case and direction and compare it with the oracle.\n"
-            + "Exit 0: all pass; 1: any mismatch; 2: bad usage or unreadable input.\n\nExamples:\n  convverify check\n  convverify check --set basic --dtype f32 --fill normal\n"
-            + "  convverify check --pack path/to/pack --json report.json\n  convverify check --oracle torch --set resnet50 --dtype f32 --fill normal");
+        var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with a live oracle", DefaultValueFactory = _ => ConvCase.DefaultSeed };
+        var cmd = new Command("check", "Run the C# convolution on every selected case and direction and compare it with the oracle.\n"
+            + "Exit 0: all pass; 1: any mismatch (or, with --require all, any direction an oracle does not provide); 2: bad usage or unreadable input.\n\n"
+            + "Examples:\n  convverify check\n  convverify check --set basic --dtype f32 --fill normal\n"
+            + "  convverify check --pack path/to/pack --json report.json\n  convverify check --oracle torch --set resnet50 --dtype f32 --fill normal\n"
+            + "  convverify check --oracle naive --engine exact --set basic     # an engine against the definition, bitwise");
         sel.AddTo(cmd);
+        run.AddTo(cmd);
         cmd.Options.Add(oracle);
         cmd.Options.Add(pack);
-        cmd.Options.Add(json);
+        cmd.Options.Add(engine);
         cmd.Options.Add(seed);
         cmd.Options.Add(layout);
         cmd.SetAction(pr =>
         {
+            run.CheckOutputs(pr);
             bool fixtures = pr.GetValue(oracle) == "fixtures";
             if (fixtures && pr.GetResult(seed) is { Implicit: false })
-                throw new CliException("--seed goes with --oracle torch: a pack's inputs are stored in it");
+                throw new CliException("--seed goes with a live oracle: a pack's inputs are stored in it");
             var torchLayout = pr.GetValue(layout) switch
             {
                 "nchw" => TorchLayout.Contiguous,
@@ -45,22 +55,32 @@ internal static class CheckCommand
                 throw new CliException("--layout goes with --oracle torch: a pack holds results, not the layout they were computed in");
             if (pr.GetValue(pack) is not null && pr.GetValue(sel.Set) is not null)
                 throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
-            var report = pr.GetValue(oracle) switch
+            if (!fixtures && pr.GetValue(pack) is not null) throw new CliException("--pack goes with --oracle fixtures");
+            IConvEngine subject;
+            try
             {
-                "fixtures" => AgainstPacks(console, pr, sel, pr.GetValue(pack)),
-                "torch" => pr.GetValue(pack) is null
-                    ? AgainstTorch(console, sel.Resolve(pr, defaultSet: "question"), sel.Given(pr), pr.GetValue(seed), torchLayout)
-                    : throw new CliException("--pack goes with --oracle fixtures"),
-                var other => throw new CliException($"--oracle: expected fixtures or torch, got '{other}'"),
+                subject = ConvEngines.Get(pr.GetValue(engine)!);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException("--" + e.Plain());
+            }
+            var plan = fixtures
+                ? AgainstPacks(pr, sel, pr.GetValue(pack))
+                : AgainstOracles(pr, sel, pr.GetValue(oracle)!, pr.GetValue(seed), torchLayout);
+            plan = plan with
+            {
+                Subject = new EngineSource(subject),
+                Requirement = run.RequirementOf(pr),
+                Shard = run.ShardOf(pr),
+                Strict = pr.GetValue(run.Strict),
             };
-            report.Print(console);
-            if (pr.GetValue(json) is { } path) report.WriteJson(path);
-            return report.ExitCode(requireAll: true);
+            return run.Execute(console, pr, plan, "check");
         });
         return cmd;
     }
 
-    private static Report AgainstPacks(IAnsiConsole console, ParseResult pr, SelectionOptions sel, string? packDir)
+    private static RunPlan AgainstPacks(ParseResult pr, SelectionOptions sel, string? packDir)
     {
         var dtypes = CaseSelection.ParseDTypes(pr.GetValue(sel.DType));
         var fills = CaseSelection.ParseFills(pr.GetValue(sel.Fill));
@@ -71,56 +91,31 @@ internal static class CheckCommand
         {
             if (!CaseSets.All.Contains(set)) throw new CliException($"--set: unknown case set '{set}' (known: {string.Join(", ", CaseSets.All)})");
             if (!CaseSets.Committed.Contains(set)) throw new CliException($"--set {set} has no committed fixture pack; use --oracle torch");
-            packDirs = [Path.Combine(RepoPaths.FixturesDir(), set)];
+            packDirs = [CommittedPack(set)];
         }
-        else packDirs = [.. CaseSets.Committed.Select(s => Path.Combine(RepoPaths.FixturesDir(), s))];
+        else packDirs = [.. CaseSets.Committed.Select(CommittedPack)];
 
+        var warnings = new List<string>();
+        var errors = new List<RunRow>();
         var packs = new List<FixturePack>();
         try
         {
-            packs.AddRange(packDirs.Select(FixturePack.Open));
+            packs.AddRange(packDirs.Select(d => Plans.OpenChecked(d, warnings, errors)));
         }
         catch (FixtureException e)
         {
             throw new CliException(e.Message);
         }
-        var report = new Report("check", packDir is null ? "committed fixture packs" : $"pack {packDir}");
-        foreach (var p in packs)
-        {
-            report.Warnings.AddRange(p.Warnings);
-            var broken = p.CheckIntegrity();
-            if (broken.Count > 0)
-            {
-                report.InputErrors = true;
-                report.Warnings.AddRange(broken);
-            }
-        }
+        var available = Plans.ReadCases(packs, warnings, errors);
 
-        // Every case the packs hold; a broken case.json is reported and skipped.
-        var available = new List<(FixturePack Pack, ConvCase Case)>();
-        foreach (var p in packs)
-        foreach (string id in p.CaseIds)
-        {
-            try
-            {
-                available.Add((p, p.ReadCase(id)));
-            }
-            catch (FixtureException e)
-            {
-                report.InputErrors = true;
-                report.Warnings.Add(e.Message);
-            }
-        }
-
-        // Named cases (--batch or descriptors) are found by their problem, dtype and fill; a descriptor without a
-        // name matches the case whatever the catalog called it.
-        var selected = new List<(FixturePack Pack, ConvCase Case)>();
+        // Named cases (--batch or descriptors) are found by their problem, dtype and fill.
+        var selected = new List<CaseEntry>();
         bool named = pr.GetValue(sel.Batch) is not null || (pr.GetValue(sel.Descriptors)?.Length ?? 0) > 0;
         if (named)
         {
             foreach (var wanted in sel.Resolve(pr, defaultSet: "question").Cases(ConvCase.DefaultSeed))
             {
-                var hits = available.Where(a => a.Case.Fill == wanted.Fill && Same(wanted.Problem, a.Case.Problem)).ToList();
+                var hits = available.Where(a => Plans.Matches(wanted, a.Case)).ToList();
                 if (hits.Count == 0)
                     throw new CliException($"case {wanted.Id} is in no pack checked ({string.Join(", ", packDirs)}); use --oracle torch for cases without fixtures");
                 selected.AddRange(hits.Where(h => !selected.Contains(h)));
@@ -130,49 +125,55 @@ internal static class CheckCommand
         {
             selected.AddRange(available.Where(a => dtypes.Contains(a.Case.Problem.DType) && fills.Contains(a.Case.Fill)));
         }
-
-        Progress.Run(console, selected.Count, "check", i =>
+        return new RunPlan
         {
-            var (pack, c) = selected[i];
-            try
-            {
-                report.Add(NaiveCheck.AgainstPack(pack, c));
-            }
-            catch (FixtureException e)
-            {
-                report.InputErrors = true;
-                report.Add([new DirectionReport(c.Id, c.Problem.ToString(), Direction.Forward, Outcome.Fail, null, e.Message)]);
-            }
-        });
-        return report;
+            Command = "check",
+            Cases = selected,
+            References = [Plans.Reference(packs, packDir is null ? "committed packs" : null)],
+            Subject = new EngineSource(ConvEngines.Default),
+            Warnings = warnings,
+            PlanningErrors = errors,
+        };
     }
 
-    private static bool Same(ConvProblem wanted, ConvProblem have) =>
-        wanted.Name is null ? wanted.Equals(have.WithName(null)) : wanted.Equals(have);
-
-    private static Report AgainstTorch(IAnsiConsole console, CaseSelection selection, bool selectionGiven, ulong seed, TorchLayout layout)
+    private static string CommittedPack(string set)
     {
-        var availability = TorchOracle.Probe();
-        if (!availability.Available) throw new CliException("--oracle torch: " + availability.Reason);
-        var torch = TorchOracle.Get();
-        var oracle = torch.In(layout);
-        // With no selection, check every set that fits in memory and time: the committed ones.
-        var problems = selectionGiven ? selection.Problems : [.. CaseSets.Committed.SelectMany(s => CaseSets.Load(s))];
-        var cases = ConvCase.Expand(problems, selection.DTypes, selection.Fills, seed);
-        var report = new Report("check", $"live torch {torch.TorchVersion}{(layout == TorchLayout.ChannelsLast ? ", channels-last" : "")}");
-        Progress.Run(console, cases.Count, "check (torch)", i =>
+        try
         {
-            var c = cases[i];
-            try
-            {
-                report.Add(NaiveCheck.AgainstOracle(c, oracle, TorchTolerance.BoundFactor));
-            }
-            catch (Exception e) when (e is ArgumentException or TorchOracleException)
-            {
-                report.InputErrors = true;
-                report.Add([new DirectionReport(c.Id, c.Problem.ToString(), Direction.Forward, Outcome.Fail, null, e.Message)]);
-            }
-        });
-        return report;
+            return Locations.CommittedPack(set);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, string names, ulong seed, TorchLayout layout)
+    {
+        IReadOnlyList<IConvOracle> oracles;
+        try
+        {
+            oracles = OracleRegistry.CreateAll(names, new OracleOptions(layout));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException("--" + e.Plain() + "; or fixtures for the packs");
+        }
+        catch (OracleUnavailableException e)
+        {
+            throw new CliException("--oracle " + e.Message);
+        }
+        if (layout != TorchLayout.Contiguous && !oracles.Any(o => o.Name.StartsWith(TorchOracle.OracleName, StringComparison.Ordinal)))
+            throw new CliException("--layout goes with --oracle torch");
+        var selection = sel.Resolve(pr, defaultSet: "question");
+        // With no selection, check every set that fits in memory and time: the committed ones.
+        var problems = sel.Given(pr) ? selection.Problems : [.. CaseSets.Committed.SelectMany(s => CaseSets.Load(s))];
+        return new RunPlan
+        {
+            Command = "check",
+            Cases = [.. ConvCase.Expand(problems, selection.DTypes, selection.Fills, seed).Select(c => new CaseEntry(c))],
+            References = [.. oracles.Select(o => new OracleSource(o))],
+            Subject = new EngineSource(ConvEngines.Default),
+        };
     }
 }

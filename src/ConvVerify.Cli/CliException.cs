@@ -6,7 +6,7 @@ internal sealed class CliException(string message) : Exception(message);
 /// <summary>Exit codes shared by every subcommand.</summary>
 internal static class ExitCodes
 {
-    public const int Pass = 0;
-    public const int Mismatch = 1;
-    public const int BadInput = 2;
+    public const int Pass = Runs.RunReport.ExitPass;
+    public const int Mismatch = Runs.RunReport.ExitFail;
+    public const int BadInput = Runs.RunReport.ExitBadInput;
 }

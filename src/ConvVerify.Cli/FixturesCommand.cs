@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ConvVerify.Cases;
 using ConvVerify.Catalog;
-using ConvVerify.Checking;
+using ConvVerify.Runs;
 using ConvVerify.Fixtures;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
@@ -27,6 +27,7 @@ internal static class FixturesCommand
         var output = new Option<string>("--out") { Description = "The pack folder to write", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs", DefaultValueFactory = _ => ConvCase.DefaultSeed };
         var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty --out folder" };
+        var oracle = new Option<string>("--oracle") { Description = "The oracle whose results the pack holds: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
         var cmd = new Command("generate", "Write a pack with live PyTorch: C# makes the inputs, python/convverify_torch.py the results. "
             + "The manifest is written last, so an interrupted run never leaves a pack that looks complete.\n\n"
             + "Examples:\n  convverify fixtures generate --out my-pack --set basic --dtype f32\n  convverify fixtures generate --out my-pack mb1ic3ih5oc16kh3 --fill integer");
@@ -34,11 +35,12 @@ internal static class FixturesCommand
         cmd.Options.Add(output);
         cmd.Options.Add(seed);
         cmd.Options.Add(force);
+        cmd.Options.Add(oracle);
         cmd.SetAction(pr =>
         {
             if (!sel.Given(pr)) throw new CliException("choose the cases with --set, --batch or descriptors");
             var cases = sel.Resolve(pr, defaultSet: "question").Cases(pr.GetValue(seed));
-            Write(console, pr.GetValue(output)!, cases, pr.GetValue(force));
+            Write(console, pr.GetValue(output)!, cases, pr.GetValue(force), pr.GetValue(oracle)!);
             return ExitCodes.Pass;
         });
         return cmd;
@@ -51,20 +53,46 @@ internal static class FixturesCommand
         {
             foreach (string set in CaseSets.Committed)
             {
-                Write(console, Path.Combine(RepoPaths.FixturesDir(), set), CaseSets.AllVariants(set), force: true);
+                Write(console, CommittedPack(set), CaseSets.AllVariants(set), force: true, TorchOracle.OracleName);
             }
             return ExitCodes.Pass;
         });
         return cmd;
     }
 
-    private static void Write(IAnsiConsole console, string dir, IReadOnlyList<ConvCase> cases, bool force)
+    private static string CommittedPack(string set)
     {
-        var availability = TorchOracle.Probe();
-        if (!availability.Available) throw new CliException("fixtures generate needs live PyTorch: " + availability.Reason);
         try
         {
-            var oracle = TorchOracle.Get();
+            return Locations.CommittedPack(set);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    private static IConvOracle CreateOracle(string name, string purpose)
+    {
+        try
+        {
+            return OracleRegistry.Create(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException("--" + e.Plain());
+        }
+        catch (OracleUnavailableException e)
+        {
+            throw new CliException($"{purpose} needs {e.Message}");
+        }
+    }
+
+    private static void Write(IAnsiConsole console, string dir, IReadOnlyList<ConvCase> cases, bool force, string oracleName)
+    {
+        var oracle = CreateOracle(oracleName, "fixtures generate");
+        try
+        {
             Manifest manifest = null!;
             if (console.Profile.Capabilities.Interactive)
             {
@@ -82,11 +110,20 @@ internal static class FixturesCommand
                     if (p.Done % step == 0 || p.Done == p.Total) console.WriteLine($"  {p.Done}/{p.Total} {p.Case.Id}");
                 }));
             }
-            console.WriteLine($"wrote {dir}: {manifest.Cases.Count} cases, {manifest.Files.Count} files (torch {oracle.TorchVersion})");
+            console.WriteLine($"wrote {dir}: {manifest.Cases.Count} cases, {manifest.Files.Count} files ({oracle.Name} {string.Join(" ", oracle.Versions.Select(kv => $"{kv.Key} {kv.Value}"))})");
         }
         catch (FixtureException e)
         {
             throw new CliException(e.Message);
+        }
+    }
+
+    private sealed class ReadAll(FixturePack pack, ConvCase c) : IDTypeAction<bool>
+    {
+        public bool Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            pack.Read<T>(c);
+            return true;
         }
     }
 
@@ -105,54 +142,60 @@ internal static class FixturesCommand
         cmd.SetAction(pr =>
         {
             string path = pr.GetValue(dir)!;
+            var warnings = new List<string>();
+            var errors = new List<RunRow>();
             FixturePack pack;
             try
             {
-                pack = FixturePack.Open(path);
+                pack = Plans.OpenChecked(path, warnings, errors, Outcome.Fail);
             }
             catch (FixtureException e)
             {
                 throw new CliException(e.Message);
             }
-            var report = new Report("fixtures check", $"pack {path}");
-            report.Warnings.AddRange(pack.Warnings);
-            var broken = pack.CheckIntegrity();
-            foreach (string b in broken) console.MarkupLineInterpolated($"[red]corrupt:[/] {b}");
-            var availability = TorchOracle.Probe();
-            if (!availability.Available)
-                report.Warnings.Add("freshness not checked: " + availability.Reason);
-            string? packTorch = pack.Manifest?.Versions.GetValueOrDefault("torch");
-            bool same = availability.Available && packTorch == availability.TorchVersion;
-            if (availability.Available && !same)
-                report.Warnings.Add($"the pack was made with torch {packTorch ?? "(unknown)"}, live torch is {availability.TorchVersion}: normal-fill results are compared within the sound bound, not bitwise");
-            Progress.Run(console, pack.CaseIds.Count, "fixtures check", i =>
+            string oracleName = pack.Manifest?.OracleName ?? TorchOracle.OracleName;
+            IConvOracle? oracle = null;
+            try
             {
-                string id = pack.CaseIds[i];
-                try
+                oracle = OracleRegistry.Create(oracleName);
+            }
+            catch (Exception e) when (e is OracleUnavailableException or ArgumentException)
+            {
+                warnings.Add($"freshness not checked: {e.Plain()}");
+            }
+            RunReport report;
+            if (oracle is not null)
+            {
+                var plan = Freshness.Plan(pack, oracle);
+                report = Progress.Run(console, "fixtures check", plan with
                 {
-                    if (availability.Available) report.Add(Freshness.Check(pack, id, TorchOracle.Get(), same, TorchTolerance.BoundFactor));
-                    else
-                    {
-                        var c = pack.ReadCase(id);
-                        if (c.Problem.DType == DType.Float32) pack.Read<float>(c);
-                        else pack.Read<double>(c);
-                    }
-                }
-                catch (FixtureException e)
-                {
-                    report.InputErrors = true;
-                    report.Add([new DirectionReport(id, "?", Direction.Forward, Outcome.Fail, null, e.Message)]);
-                }
-            });
-            if (availability.Available) report.Print(console);
+                    Warnings = [.. warnings.Where(w => !plan.Warnings.Contains(w)), .. plan.Warnings],
+                    PlanningErrors = [.. errors, .. plan.PlanningErrors],
+                });
+            }
             else
             {
-                foreach (string w in report.Warnings) console.MarkupLineInterpolated($"[yellow]warning:[/] {w}");
+                // No oracle here: still read every file, so a truncated or mistyped one is found.
+                var cases = Plans.ReadCases(pack, warnings, errors);
+                var readPlan = new RunPlan { Command = "fixtures check", Cases = [], References = [new PackSource()], Subject = new PackSource() };
+                foreach (var c in cases)
+                {
+                    try
+                    {
+                        DTypes.Dispatch(c.Case.Problem.DType, new ReadAll(pack, c.Case));
+                    }
+                    catch (FixtureException e)
+                    {
+                        errors.Add(Runner.ErrorRow(readPlan, c.Case, "*", e.Message));
+                    }
+                }
+                report = new RunReport { Command = "fixtures check", Subject = new SourceInfo { Name = "-" }, References = [new SourceInfo { Name = "pack" }], Warnings = warnings, Rows = errors };
             }
-            int failures = report.Count(Outcome.Fail) + broken.Count;
-            console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {broken.Count} corrupt files, {report.Count(Outcome.Fail)} failed directions"
-                + (availability.Available ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked"));
-            return report.InputErrors ? ExitCodes.BadInput : failures > 0 ? ExitCodes.Mismatch : ExitCodes.Pass;
+            ConsoleReport.Print(console, report, verbose: false);
+            console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} corrupt files, "
+                + $"{report.Count(Outcome.Fail)} failed directions" + (oracle is null ? ", freshness not checked" : $", {report.Count(Outcome.Pass)} fresh"));
+            if (oracle is not null) return report.ExitCode();
+            return report.Count(Outcome.Error) > 0 ? ExitCodes.BadInput : report.Count(Outcome.Fail) > 0 ? ExitCodes.Mismatch : ExitCodes.Pass;
         });
         return cmd;
     }

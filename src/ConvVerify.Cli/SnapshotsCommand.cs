@@ -15,7 +15,7 @@ internal static class SnapshotsCommand
         accept.Options.Add(dir);
         accept.SetAction(pr =>
         {
-            string folder = pr.GetValue(dir) ?? RepoPaths.SnapshotsDir();
+            string folder = pr.GetValue(dir) ?? Locations.SnapshotsDir();
             if (!Directory.Exists(folder)) throw new CliException($"--dir: folder not found: {folder}");
             var written = new SnapshotStore(folder).AcceptAll();
             foreach (string f in written) console.WriteLine($"accepted {f}");

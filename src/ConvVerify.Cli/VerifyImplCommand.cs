@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Numerics;
 using ConvVerify.Cases;
-using ConvVerify.Checking;
-using ConvVerify.Comparison;
 using ConvVerify.Fixtures;
-using ConvVerify.Problems;
+using ConvVerify.Runs;
 using Spectre.Console;
 
 namespace ConvVerify.Cli;
@@ -16,23 +13,18 @@ internal static class VerifyImplCommand
     {
         var pack = new Option<string>("--pack") { Description = "The fixture pack (the oracle)", Required = true };
         var candidate = new Option<string>("--candidate") { Description = "Folder with <case-id>/{y,dx,dw,db}.npy written by the implementation under test", Required = true };
-        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
-        var require = new Option<string>("--require") { Description = "all: every direction of every case must be provided (default); any: missing files are not failures", DefaultValueFactory = _ => "all" };
-        var cmd = new Command("verify-impl", "Check another implementation's results against a fixture pack, element by element: bitwise for the integer fill, "
-            + "within the sound summation bound for the normal fill.\nExit 0: all pass; 1: any mismatch or missing result; 2: bad usage or unreadable pack.\n\n"
+        var run = new RunOptions("all");
+        var cmd = new Command("verify-impl", "Check another implementation's results against a fixture pack, element by element: exactly for the integer fill, "
+            + "within the sound summation bound for the normal fill.\nExit 0: all pass; 1: any mismatch, or a missing result under --require all; "
+            + "2: bad usage, an unreadable pack, or (with --strict) candidate files that match no case.\n\n"
             + "Example:\n  convverify verify-impl --pack tests/fixtures/basic --candidate out/ --json report.json");
         cmd.Options.Add(pack);
         cmd.Options.Add(candidate);
-        cmd.Options.Add(json);
-        cmd.Options.Add(require);
+        run.AddTo(cmd);
         cmd.SetAction(pr =>
         {
-            bool requireAll = pr.GetValue(require) switch
-            {
-                "all" => true,
-                "any" => false,
-                var other => throw new CliException($"--require: expected all or any, got '{other}'"),
-            };
+            run.CheckOutputs(pr);
+            var requirement = run.RequirementOf(pr);
             string packDir = pr.GetValue(pack)!, candidateDir = pr.GetValue(candidate)!;
             if (!Directory.Exists(candidateDir)) throw new CliException($"--candidate: folder not found: {candidateDir}");
             FixturePack p;
@@ -46,41 +38,49 @@ internal static class VerifyImplCommand
             }
             var broken = p.CheckIntegrity();
             if (broken.Count > 0) throw new CliException($"the pack failed its integrity check, so it cannot serve as an oracle:\n  {string.Join("\n  ", broken)}");
-            var report = new Report("verify-impl", $"pack {packDir}");
-            report.Warnings.AddRange(p.Warnings);
-            Progress.Run(console, p.CaseIds.Count, "verify-impl", i =>
+            var warnings = new List<string>(p.Warnings);
+            var errors = new List<RunRow>();
+            var cases = Plans.ReadCases(p, warnings, errors);
+            warnings.AddRange(Unmatched(candidateDir, p));
+            var plan = new RunPlan
             {
-                string id = p.CaseIds[i];
-                try
-                {
-                    var c = p.ReadCase(id);
-                    report.Add(c.Problem.DType == DType.Float32 ? Verify<float>(p, c, candidateDir) : Verify<double>(p, c, candidateDir));
-                }
-                catch (FixtureException e)
-                {
-                    report.InputErrors = true;
-                    report.Add([new DirectionReport(id, "?", Direction.Forward, Outcome.Fail, null, "pack: " + e.Message)]);
-                }
-            });
-            if (report.Count(Outcome.Pass) + report.Count(Outcome.Fail) == 0)
-                report.Warnings.Add($"the candidate folder {candidateDir} provided no result for any case of the pack");
-            report.Print(console);
-            if (pr.GetValue(json) is { } path) report.WriteJson(path);
-            int code = report.ExitCode(requireAll);
-            return code == ExitCodes.Pass && report.Count(Outcome.Pass) == 0 ? ExitCodes.Mismatch : code;
+                Command = "verify-impl",
+                Cases = cases,
+                References = [Plans.Reference([p])],
+                Subject = new CandidateFolderSource(candidateDir),
+                Requirement = requirement,
+                Shard = run.ShardOf(pr),
+                Strict = pr.GetValue(run.Strict),
+                Warnings = warnings,
+                PlanningErrors = errors,
+            };
+            return run.Execute(console, pr, plan, "verify-impl");
         });
         return cmd;
     }
 
-    private static IReadOnlyList<DirectionReport> Verify<T>(FixturePack pack, ConvCase c, string candidateDir) where T : unmanaged, IFloatingPointIeee754<T>
+    // A misspelt case folder or result file would otherwise read as "not provided" and pass under --require any.
+    private static IEnumerable<string> Unmatched(string candidateDir, FixturePack pack)
     {
-        string id = c.Id;
-        var read = pack.Read<T>(c);
-        var problem = read.Case.Problem;
-        return CaseCheck.Compare(read.Case, read.Inputs, read.Expected, d =>
+        var ids = pack.CaseIds.ToHashSet(StringComparer.Ordinal);
+        var names = Directions.All.Select(d => d.TensorName() + ".npy").ToHashSet(StringComparer.Ordinal);
+        foreach (string entry in Directory.EnumerateFileSystemEntries(candidateDir).Order(StringComparer.Ordinal))
         {
-            string path = Path.Combine(candidateDir, id, d.TensorName() + ".npy");
-            return File.Exists(path) ? Npy.Read<T>(path, problem.DType, TensorComparison.ShapeOf(problem, d)) : null;
-        });
+            string name = Path.GetFileName(entry);
+            if (!Directory.Exists(entry))
+            {
+                yield return $"{entry}: a file where case folders are expected; it matches no case of the pack";
+                continue;
+            }
+            if (!ids.Contains(name))
+            {
+                string? near = ids.FirstOrDefault(id => string.Equals(id, name, StringComparison.OrdinalIgnoreCase));
+                yield return $"{entry}: candidate folder matches no case of the pack{(near is null ? "" : $" (did you mean {near}?)")}";
+                continue;
+            }
+            foreach (string file in Directory.EnumerateFileSystemEntries(entry).Order(StringComparer.Ordinal))
+                if (!names.Contains(Path.GetFileName(file)))
+                    yield return $"{file}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)";
+        }
     }
 }

@@ -1,13 +1,14 @@
 using ConvVerify.Catalog;
-using ConvVerify.Checking;
+using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
+using ConvVerify.Runs;
 using NUnit.Framework;
 
 namespace ConvVerify.NUnit;
 
 /// <summary>
 /// Derive from this in an NUnit project to check a .NET convolution against every case of the committed fixture packs,
-/// every direction: bitwise for the integer fill, within the sound bound for the normal fill.
+/// every direction: exactly for the integer fill, within the sound bound for the normal fill.
 /// </summary>
 /// <example>
 /// <code>
@@ -18,13 +19,14 @@ namespace ConvVerify.NUnit;
 /// </code>
 /// </example>
 /// <remarks>
-/// The packs are found in the folder named by the environment variable <c>CONVVERIFY_FIXTURES</c> (one sub-folder per
-/// pack), else in <c>tests/fixtures</c> of the first folder above the test assembly that holds <c>ConvVerify.sln</c>.
+/// The packs are the sub-folders of <see cref="Locations.CommittedPacksRoot"/>: the folder named by
+/// <c>CONVVERIFY_FIXTURES</c>, else the packs shipped beside the assembly, else <c>tests/fixtures</c> of the repository.
+/// Every pack's files are checked against its manifest before a case is trusted.
 /// </remarks>
 public abstract class ConvImplementationFixture
 {
     /// <summary>Environment variable naming a folder of packs.</summary>
-    public const string FixturesVariable = "CONVVERIFY_FIXTURES";
+    public const string FixturesVariable = Locations.FixturesVariable;
 
     /// <summary>The implementation under test.</summary>
     protected abstract IConvImplementation Implementation { get; }
@@ -35,32 +37,42 @@ public abstract class ConvImplementationFixture
     /// <summary>Every case of every pack: (pack folder, case id).</summary>
     public static IEnumerable<TestCaseData> Cases()
     {
-        string root = FixturesRoot();
-        var packs = Directory.Exists(root) ? Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "manifest.json"))).Order(StringComparer.Ordinal).ToArray() : [];
-        foreach (string dir in packs)
+        foreach (string dir in PackDirectories())
             foreach (string id in FixturePack.Open(dir).CaseIds)
                 yield return new TestCaseData(dir, id).SetArgDisplayNames(id);
     }
 
-    /// <summary>The implementation reproduces PyTorch's results for one case.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void MatchesPyTorch(string packDirectory, string caseId)
+    /// <summary>The pack folders checked: every sub-folder with a manifest.json of <see cref="Locations.CommittedPacksRoot"/>.</summary>
+    public static IReadOnlyList<string> PackDirectories()
     {
-        var rows = ImplementationCheck.AgainstPack(Implementation, FixturePack.Open(packDirectory), caseId);
-        var failed = rows.Where(r => r.Outcome == Outcome.Fail || (RequireAllDirections && r.Outcome != Outcome.Pass));
-        Assert.That(failed.Select(r => $"{r.Direction}: {r.Explanation}"), Is.Empty);
+        string? root = Locations.CommittedPacksRoot();
+        return root is not null && Directory.Exists(root)
+            ? [.. Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "manifest.json"))).Order(StringComparer.Ordinal)]
+            : [];
+    }
+
+    /// <summary>The implementation reproduces the pack's results for one case.</summary>
+    [TestCaseSource(nameof(Cases))]
+    public void MatchesThePack(string packDirectory, string caseId)
+    {
+        var pack = FixturePack.Open(packDirectory);
+        Assert.That(pack.CheckIntegrity(), Is.Empty, $"{packDirectory} failed its integrity check: it cannot serve as an oracle");
+        var plan = new RunPlan
+        {
+            Command = GetType().Name,
+            Cases = [new CaseEntry(pack.ReadCase(caseId), pack)],
+            References = [Plans.Reference([pack])],
+            Subject = new ImplementationSource(Implementation, Implementation.GetType().Name),
+            Requirement = RequireAllDirections ? Requirement.All : Requirement.Any,
+        };
+        var failed = Runner.Run(plan).Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error
+            || (RequireAllDirections && r.Outcome is Outcome.NotProvided or Outcome.NotProvidedByOracle));
+        Assert.That(failed.Select(r => $"{r.Direction}: {r.Outcome.Name()}: {r.Reason}"), Is.Empty);
     }
 
     /// <summary>The catalog was found: a fixture that silently checked nothing would pass.</summary>
     [Test]
     public void PacksAreFound() =>
-        Assert.That(Cases().Count(), Is.GreaterThanOrEqualTo(CaseSets.Committed.Count), $"no fixture packs under {FixturesRoot()} (set {FixturesVariable})");
-
-    private static string FixturesRoot()
-    {
-        if (Environment.GetEnvironmentVariable(FixturesVariable) is { Length: > 0 } dir) return dir;
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "ConvVerify.sln"))) return Path.Combine(d.FullName, "tests", "fixtures");
-        return Path.Combine(AppContext.BaseDirectory, "fixtures");
-    }
+        Assert.That(PackDirectories(), Has.Count.GreaterThanOrEqualTo(CaseSets.Committed.Count),
+            $"no fixture packs under {Locations.CommittedPacksRoot() ?? "(nowhere: no folder found)"} (set {FixturesVariable})");
 }

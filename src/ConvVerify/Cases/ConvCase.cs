@@ -1,25 +1,9 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using ConvVerify.Convolution;
 using ConvVerify.Problems;
 
 namespace ConvVerify.Cases;
-
-/// <summary>The four results of a case: y, dL/dx, dL/dw and dL/db (empty without bias).</summary>
-/// <typeparam name="T">float or double.</typeparam>
-public sealed record ConvResults<T>(T[] Y, T[] Dx, T[] Dw, T[] Db)
-{
-    /// <summary>The result of one direction.</summary>
-    public T[] Get(Direction direction) => direction switch
-    {
-        Direction.Forward => Y,
-        Direction.BackwardData => Dx,
-        Direction.BackwardWeights => Dw,
-        Direction.BackwardBias => Db,
-        _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "unknown direction"),
-    };
-}
 
 /// <summary>One checked case: a problem (with its dtype and bias), the fill of its inputs and the seed that makes them.</summary>
 public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
@@ -71,25 +55,8 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
     public ConvInputs<T> MakeInputs<T>() where T : unmanaged, IFloatingPointIeee754<T> => Inputs.Generate<T>(Problem, Fill, Seed);
 
     /// <summary>"f32" or "f64".</summary>
-    public static string DTypeName(DType dtype) => dtype == DType.Float32 ? "f32" : "f64";
+    public static string DTypeName(DType dtype) => DTypes.ShortName(dtype);
 
     /// <summary>"integer" or "normal".</summary>
     public static string FillName(Fill fill) => fill == Fill.Integer ? "integer" : "normal";
-}
-
-/// <summary>Runs <see cref="NaiveConv"/> in all four directions.</summary>
-public static class NaiveReference
-{
-    /// <summary>y, dx, dw and db of the naive implementation for the given inputs.</summary>
-    public static ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ArgumentNullException.ThrowIfNull(p);
-        ArgumentNullException.ThrowIfNull(inputs);
-        var r = new ConvResults<T>(new T[p.YSize], new T[p.XSize], new T[p.WSize], new T[p.BSize]);
-        NaiveConv.Forward<T>(p, inputs.X, inputs.W, inputs.B, r.Y);
-        NaiveConv.BackwardData<T>(p, inputs.Dy, inputs.W, r.Dx);
-        NaiveConv.BackwardWeights<T>(p, inputs.X, inputs.Dy, r.Dw);
-        if (p.HasBias) NaiveConv.BackwardBias<T>(p, inputs.Dy, r.Db);
-        return r;
-    }
 }

@@ -1,3 +1,7 @@
+using System.Numerics;
+using ConvVerify.Convolution;
+using ConvVerify.Problems;
+
 namespace ConvVerify.Cases;
 
 /// <summary>The four results checked for every case.</summary>
@@ -16,11 +20,23 @@ public enum Direction
     BackwardBias,
 }
 
-/// <summary>Names of the directions as used in packs, reports and snapshots.</summary>
+/// <summary>
+/// The one direction table: each direction's file stem, result shape, accumulation length, and how an implementation
+/// computes it. Every other switch over <see cref="Direction"/> goes through here.
+/// </summary>
 public static class Directions
 {
     /// <summary>All four, in report order.</summary>
     public static IReadOnlyList<Direction> All { get; } = [Direction.Forward, Direction.BackwardData, Direction.BackwardWeights, Direction.BackwardBias];
+
+    /// <summary>The directions a problem has: all four, without db when it has no bias.</summary>
+    public static IReadOnlyList<Direction> For(ConvProblem p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return p.HasBias ? All : WithoutBias;
+    }
+
+    private static readonly IReadOnlyList<Direction> WithoutBias = [Direction.Forward, Direction.BackwardData, Direction.BackwardWeights];
 
     /// <summary>The result tensor's file stem: y, dx, dw or db.</summary>
     public static string TensorName(this Direction d) => d switch
@@ -29,7 +45,7 @@ public static class Directions
         Direction.BackwardData => "dx",
         Direction.BackwardWeights => "dw",
         Direction.BackwardBias => "db",
-        _ => throw new ArgumentOutOfRangeException(nameof(d), d, "unknown direction"),
+        _ => throw Unknown(d),
     };
 
     /// <summary>The direction a result file stem names.</summary>
@@ -42,4 +58,76 @@ public static class Directions
         "db" => Direction.BackwardBias,
         _ => throw new ArgumentException($"direction: expected y, dx, dw or db, got '{name}'", nameof(name)),
     };
+
+    /// <summary>The shape of a direction's result tensor (db of a problem without bias: (0)).</summary>
+    public static int[] ShapeOf(this Direction d, ConvProblem p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return d switch
+        {
+            Direction.Forward => p.YShape,
+            Direction.BackwardData => p.XShape,
+            Direction.BackwardWeights => p.WShape,
+            Direction.BackwardBias => p.HasBias ? p.BShape : [0],
+            _ => throw Unknown(d),
+        };
+    }
+
+    /// <summary>The number of elements of a direction's result.</summary>
+    public static int SizeOf(this Direction d, ConvProblem p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return d switch
+        {
+            Direction.Forward => p.YSize,
+            Direction.BackwardData => p.XSize,
+            Direction.BackwardWeights => p.WSize,
+            Direction.BackwardBias => p.BSize,
+            _ => throw Unknown(d),
+        };
+    }
+
+    /// <summary>K, the number of products summed into one element of the direction's result (the forward counts the bias as one more).</summary>
+    public static long AccumulationLength(this Direction d, ConvProblem p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        long kernel = p.Kernel.Aggregate(1L, (a, b) => a * b), output = p.Output.Aggregate(1L, (a, b) => a * b);
+        return d switch
+        {
+            Direction.Forward => p.IC / p.Groups * kernel + (p.HasBias ? 1 : 0),
+            Direction.BackwardData => p.OC / p.Groups * kernel,
+            Direction.BackwardWeights or Direction.BackwardBias => p.Mb * output,
+            _ => throw Unknown(d),
+        };
+    }
+
+    /// <summary>Runs one direction of <paramref name="impl"/> on <paramref name="inputs"/> into a new array.</summary>
+    /// <exception cref="ArgumentException">db of a problem without bias, or inputs of the wrong size.</exception>
+    public static T[] Compute<T>(this Direction d, IConvImplementation impl, ConvProblem p, ConvInputs<T> inputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(impl);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var result = new T[d.SizeOf(p)];
+        switch (d)
+        {
+            case Direction.Forward: impl.Forward<T>(p, inputs.X, inputs.W, inputs.B, result); break;
+            case Direction.BackwardData: impl.BackwardData<T>(p, inputs.Dy, inputs.W, result); break;
+            case Direction.BackwardWeights: impl.BackwardWeights<T>(p, inputs.X, inputs.Dy, result); break;
+            case Direction.BackwardBias: impl.BackwardBias<T>(p, inputs.Dy, result); break;
+            default: throw Unknown(d);
+        }
+        return result;
+    }
+
+    /// <summary>All four results of <paramref name="impl"/> (db empty without bias).</summary>
+    public static ConvResults<T> ComputeAll<T>(IConvImplementation impl, ConvProblem p, ConvInputs<T> inputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        T[] Run(Direction d) => d == Direction.BackwardBias && !p.HasBias ? [] : d.Compute(impl, p, inputs);
+        return new ConvResults<T>(Run(Direction.Forward), Run(Direction.BackwardData), Run(Direction.BackwardWeights), Run(Direction.BackwardBias));
+    }
+
+    internal static ArgumentOutOfRangeException Unknown(Direction d) => new(nameof(d), d, "unknown direction");
 }

@@ -138,5 +138,5 @@ public sealed record CaseFile
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
 
     /// <summary>"float32" or "float64".</summary>
-    public static string DTypeName(DType dtype) => dtype == Problems.DType.Float32 ? "float32" : "float64";
+    public static string DTypeName(DType dtype) => DTypes.NumpyName(dtype);
 }

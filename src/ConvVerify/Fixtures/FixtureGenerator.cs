@@ -8,7 +8,7 @@ namespace ConvVerify.Fixtures;
 public static class FixtureGenerator
 {
     /// <summary>The generator string recorded in manifests.</summary>
-    public const string Generator = "ConvVerify FixtureGenerator (inputs: ConvVerify.Cases.Inputs; results: python/convverify_torch.py)";
+    public const string Generator = "ConvVerify FixtureGenerator (inputs: ConvVerify.Cases.Inputs; results: the manifest's oracle)";
 
     /// <summary>Writes every case to a new pack in <paramref name="directory"/>, reporting progress after each case.</summary>
     /// <exception cref="FixtureException">The folder is not empty and <paramref name="force"/> is false.</exception>
@@ -24,16 +24,21 @@ public static class FixtureGenerator
         for (int i = 0; i < cases.Count; i++)
         {
             var c = cases[i];
-            if (c.Problem.DType == DType.Float32) Add<float>(writer, c, oracle);
-            else Add<double>(writer, c, oracle);
+            DTypes.Dispatch(c.Problem.DType, new AddCase(writer, c, oracle));
             progress?.Report((i + 1, cases.Count, c));
         }
-        return writer.Complete(Generator, oracle.Versions);
+        return writer.Complete(Generator, oracle.Name, oracle.Versions);
     }
 
-    private static void Add<T>(PackWriter writer, ConvCase c, IConvOracle oracle) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    // Writes the directions the oracle provides; the rest are "not in pack" to every reader.
+    private sealed class AddCase(PackWriter writer, ConvCase c, IConvOracle oracle) : IDTypeAction<bool>
     {
-        var inputs = c.MakeInputs<T>();
-        writer.Add(c, inputs, oracle.Compute(c.Problem, inputs));
+        public bool Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var inputs = c.MakeInputs<T>();
+            var directions = Directions.For(c.Problem).Where(d => oracle.Provides(c.Problem, d, out _)).ToList();
+            writer.Add(c, inputs, oracle.Compute(c.Problem, inputs, directions));
+            return true;
+        }
     }
 }

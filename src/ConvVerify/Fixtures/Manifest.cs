@@ -16,6 +16,17 @@ public sealed record Manifest
     /// <summary>What produced the pack.</summary>
     [JsonPropertyName("generator")] public required string Generator { get; init; }
 
+    /// <summary>
+    /// The name of the oracle whose results the pack holds (<see cref="Oracles.IConvOracle.Name"/>). Packs written before
+    /// it was recorded have none and were all made by torch: see <see cref="OracleName"/>.
+    /// </summary>
+    [JsonPropertyName("oracle")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Oracle { get; init; }
+
+    /// <summary>The oracle that made the pack: <see cref="Oracle"/>, or "torch" for packs from before it was recorded.</summary>
+    [JsonIgnore] public string OracleName => Oracle ?? Oracles.TorchOracle.OracleName;
+
     /// <summary>Oracle versions, e.g. torch and numpy.</summary>
     [JsonPropertyName("versions")] public required SortedDictionary<string, string> Versions { get; init; }
 

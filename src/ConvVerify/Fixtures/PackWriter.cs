@@ -35,8 +35,16 @@ public sealed class PackWriter
         Directory.CreateDirectory(directory);
     }
 
-    /// <summary>Adds one case with its inputs and the oracle's results.</summary>
+    /// <summary>Adds one case with its inputs and all of the oracle's results.</summary>
     public void Add<T>(ConvCase c, ConvInputs<T> inputs, ConvResults<T> results) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(results);
+        Add(c, inputs, results.ToDictionary(c.Problem));
+    }
+
+    /// <summary>Adds one case with its inputs and those results the oracle gave; a direction left out is "not in pack" to readers.</summary>
+    public void Add<T>(ConvCase c, ConvInputs<T> inputs, IReadOnlyDictionary<Direction, T[]> results) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -57,21 +65,23 @@ public sealed class PackWriter
         Save("w", p.WShape, inputs.W);
         if (p.HasBias) Save("b", p.BShape, inputs.B);
         Save("dy", p.YShape, inputs.Dy);
-        Save("y", p.YShape, results.Y);
-        Save("dx", p.XShape, results.Dx);
-        Save("dw", p.WShape, results.Dw);
-        if (p.HasBias) Save("db", p.BShape, results.Db);
+        foreach (var d in Directions.For(p))
+            if (results.TryGetValue(d, out var r)) Save(d.TensorName(), d.ShapeOf(p), r);
         _cases.Add(c.Id);
     }
 
     /// <summary>Writes manifest.json, which marks the pack complete.</summary>
-    public Manifest Complete(string generator, IReadOnlyDictionary<string, string> versions)
+    /// <param name="generator">What produced the pack.</param>
+    /// <param name="oracle">The name of the oracle whose results the pack holds.</param>
+    /// <param name="versions">That oracle's versions.</param>
+    public Manifest Complete(string generator, string oracle, IReadOnlyDictionary<string, string> versions)
     {
         ArgumentNullException.ThrowIfNull(versions);
         var manifest = new Manifest
         {
             Format = Manifest.CurrentFormat,
             Generator = generator,
+            Oracle = oracle,
             Versions = new SortedDictionary<string, string>(versions.ToDictionary(), StringComparer.Ordinal),
             Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             Cases = [.. _cases],

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using ConvVerify.Cases;
 using ConvVerify.Problems;
@@ -79,6 +80,39 @@ public sealed class TorchOracle : IConvOracle
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["torch"] = TorchVersion, ["numpy"] = NumpyVersion };
+
+    /// <summary>The oracle's name: "torch".</summary>
+    public const string OracleName = "torch";
+
+    /// <inheritdoc/>
+    public string Name => OracleName;
+
+    /// <inheritdoc/>
+    public double BoundFactor => TorchTolerance.BoundFactor;
+
+    /// <inheritdoc/>
+    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, out reason);
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+        where T : unmanaged, IFloatingPointIeee754<T> => Select(problem, Compute(problem, inputs), directions);
+
+    // Autograd computes every direction in one pass anyway; hand back the ones asked for.
+    private static IReadOnlyDictionary<Direction, T[]> Select<T>(ConvProblem problem, ConvResults<T> all, IReadOnlyCollection<Direction> directions)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(directions);
+        foreach (var d in directions)
+            if (!ProvidesAll(problem, d, out string? why)) throw new ArgumentException($"directions: torch does not provide {d.TensorName()}: {why}", nameof(directions));
+        return directions.ToDictionary(d => d, all.Get);
+    }
+
+    private static bool ProvidesAll(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        reason = direction == Direction.BackwardBias && !problem.HasBias ? "the problem has no bias" : null;
+        return reason is null;
+    }
 
     /// <summary>
     /// Finds Python (see <see cref="PythonLocator"/>), starts it in-process and imports the oracle module, once;
@@ -163,10 +197,16 @@ public sealed class TorchOracle : IConvOracle
 
     private sealed class LayoutView(TorchOracle torch, TorchLayout layout) : IConvOracle
     {
+        public string Name => layout == TorchLayout.Contiguous ? OracleName : OracleName + "-channels-last";
+
         public IReadOnlyDictionary<string, string> Versions => torch.Versions;
 
-        public ConvResults<T> Compute<T>(ConvProblem problem, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
-            torch.Compute(problem, inputs, layout);
+        public double BoundFactor => torch.BoundFactor;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, out reason);
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> => Select(problem, torch.Compute(problem, inputs, layout), directions);
     }
 
     /// <summary>As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>; <paramref name="tamper"/> may edit the problem dict before it goes to Python, so tests can provoke Python errors.</summary>
@@ -176,7 +216,7 @@ public sealed class TorchOracle : IConvOracle
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
         string dtype = DTypeOf<T>();
-        string expected = p.DType == DType.Float32 ? "float32" : "float64";
+        string expected = DTypes.NumpyName(p.DType);
         if (dtype != expected)
             throw new ArgumentException($"T: {typeof(T).Name} ({dtype}) does not match the problem's dtype {expected}: {Describe(p)}", nameof(p));
         CheckSize("x", inputs.X.Length, p.XSize, p);
@@ -396,14 +436,10 @@ public sealed class TorchOracle : IConvOracle
             searched = local;
             return local;
         }
-        for (var dir = new DirectoryInfo(baseDir); dir is not null; dir = dir.Parent)
+        if (Locations.RepositoryRoot(baseDir) is { } root && File.Exists(Path.Combine(root, "python", ModuleName + ".py")))
         {
-            string candidate = Path.Combine(dir.FullName, "python");
-            if (File.Exists(Path.Combine(dir.FullName, "ConvVerify.sln")) && File.Exists(Path.Combine(candidate, ModuleName + ".py")))
-            {
-                searched = candidate;
-                return candidate;
-            }
+            searched = Path.Combine(root, "python");
+            return searched;
         }
         searched = $"{local} and the python/ folder beside a ConvVerify.sln above {baseDir}";
         return null;
@@ -480,10 +516,7 @@ public sealed class TorchOracle : IConvOracle
         return ptr.As<long>();
     }
 
-    private static string DTypeOf<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(float) ? "float32"
-        : typeof(T) == typeof(double) ? "float64"
-        : throw new ArgumentException($"T: only float and double have a torch dtype here, got {typeof(T).Name}");
+    private static string DTypeOf<T>() where T : unmanaged, IFloatingPointIeee754<T> => DTypes.NumpyName(DTypes.Of<T>());
 
     private static void CheckSize(string tensor, int got, int expected, ConvProblem p)
     {
@@ -492,5 +525,5 @@ public sealed class TorchOracle : IConvOracle
     }
 
     private static string Describe(ConvProblem p) =>
-        $"{BenchdnnDescriptor.Format(p)} ({(p.DType == DType.Float32 ? "float32" : "float64")}, {(p.HasBias ? "bias" : "no bias")})";
+        $"{BenchdnnDescriptor.Format(p)} ({DTypes.NumpyName(p.DType)}, {(p.HasBias ? "bias" : "no bias")})";
 }

@@ -2,26 +2,6 @@ using System.Collections.Immutable;
 
 namespace ConvVerify.Problems;
 
-/// <summary>Element type of every tensor of a problem.</summary>
-public enum DType
-{
-    /// <summary>IEEE 754 binary32 (PyTorch <c>torch.float32</c>).</summary>
-    Float32,
-
-    /// <summary>IEEE 754 binary64 (PyTorch <c>torch.float64</c>).</summary>
-    Float64,
-}
-
-/// <summary>PyTorch's string paddings for <c>conv*d(padding=...)</c>.</summary>
-public enum PaddingMode
-{
-    /// <summary><c>padding="valid"</c>: no padding at all.</summary>
-    Valid,
-
-    /// <summary><c>padding="same"</c>: output extent equals input extent (stride 1 only); an odd total goes to the end.</summary>
-    Same,
-}
-
 /// <summary>
 /// One convolution problem with PyTorch semantics: <c>y = conv{1,2,3}d(F.pad(x, pads), w, b, stride, 0, dilation, groups)</c>.
 /// Tensors are NC(D)(H)W row-major, weights (OC, IC/G, K...). Immutable and validated on construction:
@@ -308,6 +288,3 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
     /// <summary>Formats extents as a tuple, e.g. "(2, 3, 5)".</summary>
     public static string FormatTuple(IEnumerable<int> v) => "(" + string.Join(", ", v) + ")";
 }
-
-/// <summary>One spatial dim of a problem: input, kernel, stride, begin padding, dilation, output (unit extents for dims the rank lacks).</summary>
-internal readonly record struct SpatialDim(int In, int K, int S, int Pb, int Dil, int Out);

@@ -81,13 +81,8 @@ public sealed class SnapshotStore
     /// <exception cref="DirectoryNotFoundException">No ancestor holds the solution file.</exception>
     public static string FindRepositoryFolder(string startDirectory, string solutionFile = "ConvVerify.sln")
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(startDirectory);
-        ArgumentException.ThrowIfNullOrWhiteSpace(solutionFile);
-        for (var dir = new DirectoryInfo(Path.GetFullPath(startDirectory)); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, solutionFile)))
-                return Path.Combine(dir.FullName, FolderName);
-        }
+        string? root = Locations.RepositoryRoot(startDirectory, solutionFile);
+        if (root is not null) return Path.Combine(root, FolderName);
         throw new DirectoryNotFoundException($"snapshots: no folder at or above '{startDirectory}' contains {solutionFile}");
     }
 

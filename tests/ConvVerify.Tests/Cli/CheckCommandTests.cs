@@ -11,7 +11,7 @@ namespace ConvVerify.Tests.Cli;
 /// <summary><c>convverify check</c>.</summary>
 public partial class CheckCommandTests : CliTestBase
 {
-    [GeneratedRegex(@"check: (\d+) cases, (\d+) directions: (\d+) passed, (\d+) failed, (\d+) not in pack, (\d+) not provided")]
+    [GeneratedRegex(@"check: (\d+) cases, (\d+) directions: (\d+) passed, (\d+) failed, \d+ suspicious, (\d+) not in pack, (\d+) not provided by oracle, \d+ not provided, \d+ errors")]
     private static partial Regex SummaryLine();
 
     private static (int Cases, int Directions, int Passed, int Failed, int NotInPack, int NotProvided) Summary(CliResult r)
@@ -30,7 +30,7 @@ public partial class CheckCommandTests : CliTestBase
     [Test]
     public void ADescriptorWithoutANameFindsTheCatalogCase()
     {
-        var r = Run("check", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
+        var r = Run("check", "--verbose", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(Summary(r), Is.EqualTo((1, 4, 4, 0, 0, 0)));
         Assert.That(r.Out, Does.Contain("question___f32_integer"));
@@ -48,13 +48,13 @@ public partial class CheckCommandTests : CliTestBase
         int cases = CaseSets.Committed.Sum(set => CaseFolders(CommittedPacks.Dir(set)).Count());
         int directions = CaseSets.Committed.Sum(set => Directions(CommittedPacks.Dir(set)));
         Assert.That(s, Is.EqualTo((cases, directions, directions, 0, 0, 0)));
-        Assert.That(r.Out, Does.Contain("oracle: committed fixture packs"));
+        Assert.That(r.Out, Does.Contain("against committed packs (torch)"));
     }
 
     [Test]
     public void SetDtypeFillSelectsOnlyThoseCases()
     {
-        var r = Run("check", "--set", "question", "--dtype", "f32", "--fill", "integer");
+        var r = Run("check", "--verbose", "--set", "question", "--dtype", "f32", "--fill", "integer");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         var selected = CaseFolders(CommittedPacks.Dir("question")).Where(id => id.EndsWith("_f32_integer", StringComparison.Ordinal)).ToList();
         var others = CaseFolders(CommittedPacks.Dir("question")).Except(selected).ToList();
@@ -83,7 +83,7 @@ public partial class CheckCommandTests : CliTestBase
         var r = Run("check", "--set", "question", "mb1ic3ih5oc16kh3", "--dtype", "f64", "--fill", "normal");
         Assert.That(r.Code, Is.EqualTo(2), "a descriptor and --set together are bad usage\n" + r);
         // Case ids carry the catalog name, so the descriptor names the case as the catalog does.
-        r = Run("check", "--pack", CommittedPacks.Dir("question"), "mb1ic3ih5oc16kh3n\"question\"", "--dtype", "f64", "--fill", "normal");
+        r = Run("check", "--verbose", "--pack", CommittedPacks.Dir("question"), "mb1ic3ih5oc16kh3n\"question\"", "--dtype", "f64", "--fill", "normal");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(Summary(r).Cases, Is.EqualTo(1));
         Assert.That(r.Out, Does.Contain(QuestionCase("f64", "normal")));
@@ -176,10 +176,13 @@ public partial class CheckCommandTests : CliTestBase
         {
             Assert.That(root.GetProperty("command").GetString(), Is.EqualTo("check"));
             Assert.That(rows, Has.Count.EqualTo(Directions(pack) + 1));
-            Assert.That(summary.GetProperty("passed").GetInt32(), Is.EqualTo(Rows("pass")).And.EqualTo(Directions(pack)));
-            Assert.That(summary.GetProperty("failed").GetInt32(), Is.EqualTo(Rows("FAIL")).And.Zero);
-            Assert.That(summary.GetProperty("not_in_pack").GetInt32(), Is.EqualTo(Rows("not in pack")).And.EqualTo(1));
-            Assert.That(summary.GetProperty("not_provided").GetInt32(), Is.EqualTo(Rows("not provided")).And.Zero);
+            Assert.That(root.GetProperty("schema").GetString(), Is.EqualTo("convverify-report/1"));
+            var outcomes = summary.GetProperty("outcomes");
+            Assert.That(outcomes.GetProperty("pass").GetInt32(), Is.EqualTo(Rows("pass")).And.EqualTo(Directions(pack)));
+            Assert.That(outcomes.GetProperty("FAIL").GetInt32(), Is.EqualTo(Rows("FAIL")).And.Zero);
+            Assert.That(outcomes.GetProperty("not in pack").GetInt32(), Is.EqualTo(Rows("not in pack")).And.EqualTo(1));
+            Assert.That(outcomes.GetProperty("not provided").GetInt32(), Is.EqualTo(Rows("not provided")).And.Zero);
+            Assert.That(summary.GetProperty("exit_code").GetInt32(), Is.EqualTo(r.Code));
             Assert.That(rows.Single(e => e.GetProperty("outcome").GetString() == "not in pack").GetProperty("case").GetString(), Is.EqualTo(id));
             Assert.That(root.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()), Has.Some.Contain("integrity"));
         });
@@ -216,7 +219,7 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(r.Err, Does.Contain("--set picks a committed pack"));
         r = Run("check", "--set", "question", "--seed", "5");
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
-        Assert.That(r.Err, Does.Contain("--seed goes with --oracle torch"));
+        Assert.That(r.Err, Does.Contain("--seed goes with a live oracle"));
     }
 
     [Test]
@@ -260,6 +263,6 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         // One problem, both dtypes, the integer fill; with a bias: 4 directions each.
         Assert.That(Summary(r), Is.EqualTo((2, 8, 8, 0, 0, 0)));
-        Assert.That(r.Out, Does.Contain("live torch"));
+        Assert.That(r.Out, Does.Contain("against torch"));
     }
 }

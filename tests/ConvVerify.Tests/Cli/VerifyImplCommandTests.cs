@@ -72,11 +72,11 @@ public class VerifyImplCommandTests : CliTestBase
         var r = Verify();
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
         Assert.That(r.Out, Does.Contain("not provided"));
-        Assert.That(r.Out, Does.Contain("30 passed, 0 failed, 0 not in pack, 2 not provided"));
+        Assert.That(r.Out, Does.Contain("30 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 2 not provided"));
 
         r = Verify("--require", "any");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain("30 passed, 0 failed, 0 not in pack, 2 not provided"));
+        Assert.That(r.Out, Does.Contain("30 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 2 not provided"));
     }
 
     [Test]
@@ -85,7 +85,7 @@ public class VerifyImplCommandTests : CliTestBase
         foreach (string dir in Directory.GetDirectories(_candidate)) Directory.Delete(dir, recursive: true);
         var r = Verify("--require", "any");
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
-        Assert.That(r.Out, Does.Contain("provided no result"));
+        Assert.That(r.Out, Does.Contain("nothing was compared"));
     }
 
     [Test]
@@ -227,8 +227,8 @@ public class VerifyImplCommandTests : CliTestBase
         var rows = root.GetProperty("rows").EnumerateArray().ToList();
         Assert.That(root.GetProperty("command").GetString(), Is.EqualTo("verify-impl"));
         Assert.That(rows, Has.Count.EqualTo(32));
-        Assert.That(root.GetProperty("summary").GetProperty("passed").GetInt32(), Is.EqualTo(31));
-        Assert.That(root.GetProperty("summary").GetProperty("not_provided").GetInt32(), Is.EqualTo(1));
+        Assert.That(root.GetProperty("summary").GetProperty("outcomes").GetProperty("pass").GetInt32(), Is.EqualTo(31));
+        Assert.That(root.GetProperty("summary").GetProperty("outcomes").GetProperty("not provided").GetInt32(), Is.EqualTo(1));
         var missing = rows.Single(e => e.GetProperty("outcome").GetString() == "not provided");
         Assert.That(missing.GetProperty("case").GetString(), Is.EqualTo(id));
         Assert.That(missing.GetProperty("direction").GetString(), Is.EqualTo("y"));

@@ -35,13 +35,13 @@ public class ComparisonEdgeTests
         var v = Compare([1, 2, 4, 8], [1, 2, 4, 8]);
         Assert.That((v.Passed, v.Worst, v.WorstRatio, v.MaxAbsError), Is.EqualTo((true, (ElementError?)null, 0.0, 0.0)));
         Assert.That(v.ToString(), Is.EqualTo("y: all 4 elements within the sound summation bound (max abs err 0, worst error/bound 0)"));
-        Assert.That(Compare([1, 2, 4, 8], [1, 2, 4, 8], Tolerance.Exact).ToString(), Does.Contain("within exact equality"));
+        Assert.That(Compare([1, 2, 4, 8], [1, 2, 4, 8], Tolerance.ExactValues).ToString(), Does.Contain("within exact equality"));
     }
 
     [Test]
     public void MaxAbsErrorUnderExactEquality()
     {
-        var v = Compare([1, 2, 4, 8], [1.5, 2.1, 4, 8], Tolerance.Exact);
+        var v = Compare([1, 2, 4, 8], [1.5, 2.1, 4, 8], Tolerance.ExactValues);
         Assert.That((v.MaxAbsError, v.Failures, v.Worst!.Index), Is.EqualTo((0.5, 2, 0)));
         Assert.That(v.WorstRatio, Is.EqualTo(double.PositiveInfinity));
     }
@@ -81,13 +81,13 @@ public class ComparisonEdgeTests
     public void NullsAndWrongLengthsAreArgumentErrors()
     {
         double[] four = [1, 2, 4, 8];
-        Assert.Throws<ArgumentNullException>(() => TensorComparison.Compare<double>(null!, Direction.Forward, In, four, four, Tolerance.Exact));
-        Assert.Throws<ArgumentNullException>(() => TensorComparison.Compare<double>(P, Direction.Forward, null!, four, four, Tolerance.Exact));
+        Assert.Throws<ArgumentNullException>(() => TensorComparison.Compare<double>(null!, Direction.Forward, In, four, four, Tolerance.ExactValues));
+        Assert.Throws<ArgumentNullException>(() => TensorComparison.Compare<double>(P, Direction.Forward, null!, four, four, Tolerance.ExactValues));
         Assert.Throws<ArgumentNullException>(() => TensorComparison.Bounds<double>(null!, Direction.Forward, In));
         Assert.Throws<ArgumentNullException>(() => TensorComparison.Bounds<double>(P, Direction.Forward, null!));
         Assert.Throws<ArgumentNullException>(() => TensorComparison.AccumulationLength(null!, Direction.Forward));
         Assert.Throws<ArgumentNullException>(() => TensorComparison.ShapeOf(null!, Direction.Forward));
-        var e = Assert.Throws<ArgumentException>(() => TensorComparison.Compare<double>(P, Direction.Forward, In, [1, 2, 4, 8, 16], four, Tolerance.Exact));
+        var e = Assert.Throws<ArgumentException>(() => TensorComparison.Compare<double>(P, Direction.Forward, In, [1, 2, 4, 8, 16], four, Tolerance.ExactValues));
         Assert.That(e!.Message, Does.Contain("expected y: has 5 elements, the problem needs 4"));
     }
 }

@@ -2,6 +2,8 @@ using ConvVerify.Cases;
 using ConvVerify.Comparison;
 using ConvVerify.Problems;
 
+using ConvVerify.Tests.Runs;
+
 namespace ConvVerify.Tests.Comparison;
 
 public class ComparisonTests
@@ -23,7 +25,7 @@ public class ComparisonTests
     {
         var p = Problem.WithDType(DType.Float64);
         var inputs = ConvCase.Create(p, fill).MakeInputs<double>();
-        var expected = NaiveReference.Compute(p, inputs).Get(d);
+        var expected = ConvVerify.Tests.Runs.Check.Naive(p, inputs).Get(d);
         var actual = d == Direction.Forward
             ? MutantConv.Forward(p, inputs.X, inputs.W, inputs.B, bugs)
             : MutantConv.BackwardData(p, inputs.Dy, inputs.W, bugs);
@@ -37,7 +39,7 @@ public class ComparisonTests
     public void CorrectSecondImplementationPasses(Direction d, Fill fill)
     {
         var (inputs, expected, actual) = Run(new Bugs(), d, fill);
-        var tolerance = fill == Fill.Integer ? Tolerance.Exact : Tolerance.SoundBound;
+        var tolerance = fill == Fill.Integer ? Tolerance.ExactValues : Tolerance.SoundBound;
         var v = TensorComparison.Compare<double>(Problem.WithDType(DType.Float64), d, inputs, expected, actual, tolerance);
         Assert.That(v.Passed, Is.True, v.ToString());
     }
@@ -48,7 +50,7 @@ public class ComparisonTests
         foreach (var fill in new[] { Fill.Integer, Fill.Normal })
         {
             var (inputs, expected, actual) = Run(bugs, d, fill);
-            var tolerance = fill == Fill.Integer ? Tolerance.Exact : Tolerance.SoundBound;
+            var tolerance = fill == Fill.Integer ? Tolerance.ExactValues : Tolerance.SoundBound;
             var v = TensorComparison.Compare<double>(Problem.WithDType(DType.Float64), d, inputs, expected, actual, tolerance);
             Assert.That(v.Passed, Is.False, $"{fill}: {v}");
             Assert.That(v.Worst, Is.Not.Null);
@@ -69,7 +71,7 @@ public class ComparisonTests
     private static void Check<T>(ConvProblem p, ConvCase c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var inputs = c.MakeInputs<T>();
-        var results = NaiveReference.Compute(p, inputs);
+        var results = ConvVerify.Tests.Runs.Check.Naive(p, inputs);
         foreach (var d in Directions.All)
         {
             var expected = results.Get(d);
@@ -114,8 +116,8 @@ public class ComparisonTests
     {
         var p = new ConvProblem(1, 1, 1, 1, [2], [1], hasBias: false, dtype: DType.Float32);
         var inputs = new ConvInputs<float>([0, 1], [1], [], [1, 1]);
-        Assert.That(TensorComparison.Compare<float>(p, Direction.Forward, inputs, [0f, 1f], [-0f, 1f], Tolerance.Exact).Passed, Is.True);
-        var v = TensorComparison.Compare<float>(p, Direction.Forward, inputs, [0f, 1f], [0f, 1.0000001f], Tolerance.Exact);
+        Assert.That(TensorComparison.Compare<float>(p, Direction.Forward, inputs, [0f, 1f], [-0f, 1f], Tolerance.ExactValues).Passed, Is.True);
+        var v = TensorComparison.Compare<float>(p, Direction.Forward, inputs, [0f, 1f], [0f, 1.0000001f], Tolerance.ExactValues);
         Assert.That(v.Passed, Is.False);
         Assert.That(v.ToString(), Does.Contain("[0, 0, 1] (flat 1)").And.Contain("expected 1, actual 1.0000001"));
     }
@@ -125,7 +127,7 @@ public class ComparisonTests
     {
         var p = new ConvProblem(1, 1, 1, 1, [2], [1], hasBias: false, dtype: DType.Float32);
         var inputs = new ConvInputs<float>([0, 1], [1], [], [1, 1]);
-        var e = Assert.Throws<ArgumentException>(() => TensorComparison.Compare<float>(p, Direction.Forward, inputs, [0f, 1f], [0f], Tolerance.Exact));
+        var e = Assert.Throws<ArgumentException>(() => TensorComparison.Compare<float>(p, Direction.Forward, inputs, [0f, 1f], [0f], Tolerance.ExactValues));
         Assert.That(e!.Message, Does.Contain("actual y: has 1 elements, the problem needs 2"));
     }
 }

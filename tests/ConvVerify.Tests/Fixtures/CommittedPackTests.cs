@@ -1,9 +1,12 @@
 using ConvVerify.Cases;
 using ConvVerify.Catalog;
-using ConvVerify.Checking;
+using ConvVerify.Convolution;
+using ConvVerify.Runs;
 using ConvVerify.Fixtures;
 using ConvVerify.Problems;
 using ConvVerify.Tests.Oracles;
+
+using ConvVerify.Tests.Runs;
 
 namespace ConvVerify.Tests.Fixtures;
 
@@ -15,9 +18,9 @@ public class CommittedPackTests
     {
         var pack = CommittedPacks.Open(set);
         var c = pack.ReadCase(id);
-        var rows = NaiveCheck.AgainstPack(pack, id);
+        var rows = Check.AgainstPack(pack, id);
         Assert.That(rows, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3), "every direction is in the pack");
-        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Explanation}"), Is.Empty);
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Reason}"), Is.Empty);
     }
 
     [TestCaseSource(typeof(CaseSets), nameof(CaseSets.Committed))]
@@ -53,8 +56,8 @@ public class FreshnessTests
         var pack = CommittedPacks.Open(set);
         string? packTorch = pack.Manifest!.Versions.GetValueOrDefault("torch");
         bool same = packTorch == oracle.TorchVersion;
-        var rows = Freshness.Check(pack, id, oracle, same, ConvVerify.Oracles.TorchTolerance.BoundFactor);
-        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => r.Explanation), Is.Empty);
+        var rows = Check.Freshness(pack, id, oracle);
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => r.Reason), Is.Empty);
         if (!same && id.EndsWith("_normal", StringComparison.Ordinal))
             Assert.Warn($"pack made with torch {packTorch}, live torch {oracle.TorchVersion}: normal-fill results compared within the sound bound, not bitwise");
     }

@@ -1,22 +1,17 @@
 using System.Numerics;
 using ConvVerify.Cases;
+using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
+
+using ConvVerify.Tests.Runs;
 
 namespace ConvVerify.Tests.Fixtures;
 
 /// <summary>Pack format round trips and integrity errors, on packs made here with the naive implementation as the oracle.</summary>
 public class PackTests
 {
-    private sealed class NaiveOracle : IConvOracle
-    {
-        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string> { ["naive"] = "test" };
-
-        public ConvResults<T> Compute<T>(ConvProblem problem, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
-            NaiveReference.Compute(problem, inputs);
-    }
-
     private string _dir = "";
 
     [SetUp]
@@ -25,7 +20,7 @@ public class PackTests
         _dir = Path.Combine(Path.GetTempPath(), "convverify-pack-" + Guid.NewGuid().ToString("N"));
         var problems = new[] { BenchdnnDescriptor.Parse("mb1ic2ih5oc3oh3kh3n\"a\""), BenchdnnDescriptor.Parse("mb2ic2iw8oc2ow4kw1sw2pw0", hasBias: false) };
         var cases = ConvCase.Expand(problems, [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]);
-        FixtureGenerator.Generate(_dir, cases, new NaiveOracle(), force: false);
+        FixtureGenerator.Generate(_dir, cases, new EngineOracle(ConvEngines.Naive), force: false);
     }
 
     [TearDown]
@@ -55,7 +50,7 @@ public class PackTests
     {
         var read = pack.Read<T>(id);
         var inputs = c.MakeInputs<T>();
-        var results = NaiveReference.Compute(c.Problem, inputs);
+        var results = ConvVerify.Tests.Runs.Check.Naive(c.Problem, inputs);
         Assert.That(read.Inputs.X, Is.EqualTo(inputs.X));
         Assert.That(read.Inputs.Dy, Is.EqualTo(inputs.Dy));
         Assert.That(read.Expected, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3));
@@ -181,8 +176,8 @@ public class PackTests
         Assert.That(pack.CaseIds, Does.Contain("case1"));
         var read = pack.Read<float>("case1");
         Assert.That(read.Case.Id, Is.EqualTo("case1"));
-        Assert.That(ConvVerify.Checking.NaiveCheck.AgainstPack(pack, "case1").Select(r => (r.CaseId, r.Outcome)),
-            Is.All.EqualTo(("case1", ConvVerify.Checking.Outcome.Pass)));
+        Assert.That(ConvVerify.Tests.Runs.Check.AgainstPack(pack, "case1").Select(r => (r.Case, r.Outcome)),
+            Is.All.EqualTo(("case1", ConvVerify.Runs.Outcome.Pass)));
     }
 
     [Test]

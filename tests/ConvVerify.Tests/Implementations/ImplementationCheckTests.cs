@@ -1,7 +1,10 @@
 using System.Numerics;
-using ConvVerify.Checking;
+using ConvVerify.Convolution;
+using ConvVerify.Runs;
 using ConvVerify.Problems;
 using ConvVerify.Tests.Fixtures;
+
+using ConvVerify.Tests.Runs;
 
 namespace ConvVerify.Tests.Implementations;
 
@@ -33,13 +36,13 @@ public class ImplementationCheckTests
     {
         var pack = CommittedPacks.Open("question");
         string id = pack.CaseIds.First(i => i.Contains("question___f32_integer", StringComparison.Ordinal));
-        var rows = ImplementationCheck.AgainstPack(new ForwardOnly(), pack, id).ToDictionary(r => r.Direction, r => r.Outcome);
-        Assert.That(rows, Is.EqualTo(new Dictionary<ConvVerify.Cases.Direction, Outcome>
+        var rows = Check.Implementation(new ForwardOnly(), pack, id).ToDictionary(r => r.Direction, r => r.Outcome);
+        Assert.That(rows, Is.EqualTo(new Dictionary<string, Outcome>
         {
-            [ConvVerify.Cases.Direction.Forward] = Outcome.Pass,
-            [ConvVerify.Cases.Direction.BackwardData] = Outcome.NotProvided,
-            [ConvVerify.Cases.Direction.BackwardWeights] = Outcome.NotProvided,
-            [ConvVerify.Cases.Direction.BackwardBias] = Outcome.Fail,
+            ["y"] = Outcome.Pass,
+            ["dx"] = Outcome.NotProvided,
+            ["dw"] = Outcome.NotProvided,
+            ["db"] = Outcome.Fail,
         }));
     }
 }

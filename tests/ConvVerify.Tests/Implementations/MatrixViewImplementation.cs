@@ -1,5 +1,5 @@
 using System.Numerics;
-using ConvVerify.Checking;
+using ConvVerify.Runs;
 using ConvVerify.Convolution;
 using ConvVerify.Problems;
 

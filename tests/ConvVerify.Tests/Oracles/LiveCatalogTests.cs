@@ -1,9 +1,12 @@
 using ConvVerify.Cases;
 using ConvVerify.Catalog;
-using ConvVerify.Checking;
+using ConvVerify.Convolution;
+using ConvVerify.Runs;
 using ConvVerify.Fixtures;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
+
+using ConvVerify.Tests.Runs;
 
 namespace ConvVerify.Tests.Oracles;
 
@@ -24,17 +27,17 @@ public class LiveCatalogTests
     public void NaiveMatchesLivePyTorchInChannelsLast(ConvCase c)
     {
         var oracle = LiveTorch.Require().In(TorchLayout.ChannelsLast);
-        var rows = NaiveCheck.AgainstOracle(c, oracle, TorchTolerance.BoundFactor);
+        var rows = Check.AgainstOracle(c, oracle);
         Assert.That(rows, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3));
-        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Explanation}"), Is.Empty);
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Reason}"), Is.Empty);
     }
 
     [TestCaseSource(nameof(Cases))]
     public void NaiveMatchesLivePyTorch(ConvCase c)
     {
         var oracle = LiveTorch.Require();
-        var rows = NaiveCheck.AgainstOracle(c, oracle, TorchTolerance.BoundFactor);
+        var rows = Check.AgainstOracle(c, oracle);
         Assert.That(rows, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3));
-        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Explanation}"), Is.Empty);
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Reason}"), Is.Empty);
     }
 }

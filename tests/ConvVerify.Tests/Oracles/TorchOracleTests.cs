@@ -3,6 +3,8 @@ using ConvVerify.Oracles;
 using ConvVerify.Problems;
 using Python.Runtime;
 
+using ConvVerify.Tests.Runs;
+
 namespace ConvVerify.Tests.Oracles;
 
 /// <summary>
@@ -74,7 +76,7 @@ public class TorchOracleTests
         var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, d => d["memory_format"] = "sideways"))!;
         Assert.That(e.Message, Does.Contain("memory_format: expected 'contiguous' or 'channels_last', got 'sideways'"));
         var cl = oracle.Compute(problem, inputs, TorchLayout.ChannelsLast);
-        var naive = NaiveReference.Compute(problem, inputs);
+        var naive = ConvVerify.Tests.Runs.Check.Naive(problem, inputs);
         foreach (var d in Directions.All) Bitwise.AssertEqual(naive.Get(d), cl.Get(d), $"{d}, integer fill, channels-last");
     }
 
@@ -180,7 +182,7 @@ public class TorchOracleTests
         var oracle = LiveTorch.Require();
         var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<T>();
         var torch = oracle.Compute(problem, inputs);
-        var naive = NaiveReference.Compute(problem, inputs);
+        var naive = ConvVerify.Tests.Runs.Check.Naive(problem, inputs);
         foreach (var direction in Directions.All)
             Bitwise.AssertEqual(naive.Get(direction), torch.Get(direction), $"{problem} {problem.DType} {direction.TensorName()}");
         return torch;

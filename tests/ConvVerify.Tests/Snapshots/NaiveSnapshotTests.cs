@@ -4,6 +4,8 @@ using ConvVerify.Catalog;
 using ConvVerify.Problems;
 using ConvVerify.Snapshots;
 
+using ConvVerify.Tests.Runs;
+
 namespace ConvVerify.Tests.Snapshots;
 
 /// <summary>
@@ -43,7 +45,7 @@ public class NaiveSnapshotTests
     public static ConvResults<T> Compute<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);
-        return NaiveReference.Compute(c.Problem, c.MakeInputs<T>());
+        return ConvVerify.Tests.Runs.Check.Naive(c.Problem, c.MakeInputs<T>());
     }
 
     private static IEnumerable<TestCaseData> Source() => Cases().Select(c => new TestCaseData(c).SetName(c.Id));

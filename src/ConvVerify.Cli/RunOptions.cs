@@ -1,0 +1,76 @@
+using System.CommandLine;
+using ConvVerify.Runs;
+
+namespace ConvVerify.Cli;
+
+/// <summary>The options every run command shares: --require, --shard, --json, --verbose, --strict.</summary>
+internal sealed class RunOptions(string defaultRequire)
+{
+    public Option<string> Require { get; } = new("--require")
+    {
+        Description = $"all: every direction must be provided by the oracle and the checked side; any: absent directions are reported, not failures (default: {defaultRequire})",
+        DefaultValueFactory = _ => defaultRequire,
+    };
+
+    public Option<string?> Shard { get; } = new("--shard") { Description = "Run only part i of n (1 <= i <= n) of the cases, split by case id: e.g. --shard 2/4" };
+    public Option<string?> Json { get; } = new("--json") { Description = "Also write the run report (schema convverify-report/1, docs/report-schema.md) to this file" };
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Print every row, not just failures and the summary" };
+    public Option<bool> Strict { get; } = new("--strict") { Description = "Treat warnings (e.g. candidate files that match no case) as errors: exit 2" };
+
+    public void AddTo(Command cmd)
+    {
+        cmd.Options.Add(Require);
+        cmd.Options.Add(Shard);
+        cmd.Options.Add(Json);
+        cmd.Options.Add(Verbose);
+        cmd.Options.Add(Strict);
+    }
+
+    public Requirement RequirementOf(ParseResult pr) => pr.GetValue(Require) switch
+    {
+        "all" => Requirement.All,
+        "any" => Requirement.Any,
+        var other => throw new CliException($"--require: expected all or any, got '{other}'"),
+    };
+
+    public Runs.Shard ShardOf(ParseResult pr)
+    {
+        try
+        {
+            return pr.GetValue(Shard) is { } s ? Runs.Shard.Parse(s) : Runs.Shard.All;
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException("--shard: " + e.Message["shard: ".Length..]);
+        }
+    }
+
+    /// <summary>Checks --json can be written before any work is done.</summary>
+    public void CheckOutputs(ParseResult pr)
+    {
+        if (pr.GetValue(Json) is not { } path) return;
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new CliException($"--json: cannot write {path}: it is a folder");
+        string? dir = Path.GetDirectoryName(full);
+        if (dir is not null && !Directory.Exists(dir)) throw new CliException($"--json: cannot write {path}: folder {dir} does not exist");
+    }
+
+    /// <summary>Runs the plan, prints the report, writes the JSON, and returns the exit code.</summary>
+    public int Execute(Spectre.Console.IAnsiConsole console, ParseResult pr, RunPlan plan, string what)
+    {
+        var report = Progress.Run(console, what, plan);
+        ConsoleReport.Print(console, report, pr.GetValue(Verbose));
+        if (pr.GetValue(Json) is { } path)
+        {
+            try
+            {
+                report.Write(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"--json: cannot write {path}: {e.Message}");
+            }
+        }
+        return report.ExitCode();
+    }
+}

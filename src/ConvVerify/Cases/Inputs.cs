@@ -1,0 +1,106 @@
+using System.Numerics;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Cases;
+
+/// <summary>
+/// Deterministic input generation, bit-identical on every platform: a SplitMix64 stream (not <see cref="Random"/>,
+/// whose sequence .NET does not promise to keep), and for <see cref="Fill.Normal"/> the Irwin–Hall sum of twelve
+/// 24-bit uniforms minus 6, which needs no transcendental function and is exact in double.
+/// </summary>
+public static class Inputs
+{
+    /// <summary>Largest magnitude of x and w in the integer fill; b and dy use half of it.</summary>
+    public const int IntegerRange = 4;
+
+    /// <summary>Generates x, w, b, dy for a problem. The streams of x, w, b, dy are independent of each other's sizes.</summary>
+    /// <exception cref="ArgumentException">An integer fill whose partial sums could exceed the dtype's exact-integer range even with ranges of 1.</exception>
+    public static ConvInputs<T> Generate<T>(ConvProblem problem, Fill fill, ulong seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        int xwRange = IntegerRange, dyRange = IntegerRange / 2;
+        if (fill == Fill.Integer)
+        {
+            // Shrink the ranges until no partial sum of any direction can leave the exactly representable integers.
+            while (MaxPartialSum(problem, xwRange, dyRange) >= ExactIntegerLimit(problem.DType))
+            {
+                if (xwRange == 1 && dyRange == 1)
+                    throw new ArgumentException(
+                        $"fill: problem {problem} is too large for the integer fill in {problem.DType}: partial sums of up to "
+                        + $"{MaxPartialSum(problem, 1, 1)} would exceed {ExactIntegerLimit(problem.DType)}; use the normal fill", nameof(fill));
+                xwRange = Math.Max(1, xwRange / 2);
+                dyRange = Math.Max(1, dyRange / 2);
+            }
+        }
+        else if (fill != Fill.Normal)
+        {
+            throw new ArgumentException($"fill: unknown value {(int)fill}", nameof(fill));
+        }
+        T[] Make(int count, int stream, int range) => Values<T>(count, seed, stream, fill, range);
+        return new ConvInputs<T>(
+            Make(problem.XSize, 1, xwRange),
+            Make(problem.WSize, 2, xwRange),
+            Make(problem.BSize, 3, dyRange),
+            Make(problem.YSize, 4, dyRange));
+    }
+
+    /// <summary>The largest |partial sum| any direction can reach with the given integer ranges.</summary>
+    public static long MaxPartialSum(ConvProblem problem, int xwRange, int dyRange)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        long k = problem.Kernel.Aggregate(1L, (a, b) => a * b);
+        long outSpatial = problem.Output.Aggregate(1L, (a, b) => a * b);
+        long fwd = problem.IC / problem.Groups * k * xwRange * xwRange + dyRange;
+        long bwdData = problem.OC / problem.Groups * k * xwRange * dyRange;
+        long bwdWeights = problem.Mb * outSpatial * xwRange * dyRange;
+        return Math.Max(Math.Max(fwd, bwdData), bwdWeights); // db's N·Πout·dyRange is below bwdWeights'
+    }
+
+    /// <summary>2^24 for float32, 2^53 for float64: below it every integer is exact.</summary>
+    public static long ExactIntegerLimit(DType dtype) => dtype == DType.Float32 ? 1L << 24 : 1L << 53;
+
+    /// <summary>A stable per-case seed from a base seed and a case id (FNV-1a), so cases of one pack differ. Below 2^53, so JSON keeps it exact.</summary>
+    public static ulong CaseSeed(ulong baseSeed, string caseId)
+    {
+        ArgumentNullException.ThrowIfNull(caseId);
+        ulong h = 14695981039346656037UL;
+        foreach (char c in caseId)
+        {
+            h ^= c;
+            h *= 1099511628211UL;
+        }
+        return (baseSeed ^ h) & ((1UL << 53) - 1);
+    }
+
+    private static T[] Values<T>(int count, ulong seed, int stream, Fill fill, int range)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var values = new T[count];
+        ulong state = seed + (ulong)stream * 0xD1B54A32D192ED03UL;
+        for (int i = 0; i < count; i++)
+        {
+            double v;
+            if (fill == Fill.Integer)
+            {
+                v = (long)(Next(ref state) % (ulong)(2 * range + 1)) - range;
+            }
+            else
+            {
+                long sum = 0;
+                for (int j = 0; j < 12; j++) sum += (long)(Next(ref state) >> 40); // 24-bit uniforms
+                v = sum / (double)(1 << 24) - 6.0;
+            }
+            values[i] = T.CreateChecked(v);
+        }
+        return values;
+    }
+
+    private static ulong Next(ref ulong state)
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

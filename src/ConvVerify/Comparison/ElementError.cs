@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace ConvVerify.Comparison;
+
+/// <summary>The element that decided a verdict.</summary>
+/// <param name="Index">Flat row-major index.</param>
+/// <param name="Position">Multi-index in the tensor's shape.</param>
+/// <param name="Expected">The oracle's value.</param>
+/// <param name="Actual">The checked value.</param>
+/// <param name="AbsError">|actual − expected| (infinite for NaN).</param>
+/// <param name="RelError">AbsError / |expected| (infinite when expected is 0 and actual is not).</param>
+/// <param name="Bound">The element's allowed error.</param>
+/// <param name="Ratio">AbsError / Bound (infinite when the bound is 0 and the element does not match).</param>
+public sealed record ElementError(int Index, int[] Position, double Expected, double Actual, double AbsError, double RelError, double Bound, double Ratio)
+{
+    /// <summary>A readable description of the element.</summary>
+    public override string ToString()
+    {
+        string zeroSign = Expected == 0 && Actual == 0 && double.IsNegative(Expected) != double.IsNegative(Actual) ? " (the sign of zero differs)" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"[{string.Join(", ", Position)}] (flat {Index}): expected {Expected:R}, actual {Actual:R}{zeroSign}, abs err {AbsError:G4}, rel err {RelError:G4}, bound {Bound:G4}, error/bound {RatioFormat.Format(Ratio)}");
+    }
+}

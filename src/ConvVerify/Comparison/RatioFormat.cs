@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace ConvVerify.Comparison;
+
+/// <summary>
+/// error/bound ratios for people: 4 significant digits, rounded away from 1, so 0.99989 prints "0.9998" and 1.00015
+/// prints "1.001": a failing ratio never reads as "1" and a passing one never as "1" or more.
+/// </summary>
+public static class RatioFormat
+{
+    /// <summary>The ratio as text ("0", "inf", "nan" for the special cases).</summary>
+    public static string Format(double ratio)
+    {
+        if (double.IsNaN(ratio)) return "nan";
+        if (double.IsPositiveInfinity(ratio)) return "inf";
+        if (ratio == 0 || ratio == 1) return ratio.ToString(CultureInfo.InvariantCulture);
+        double scale = Math.Pow(10, 3 - Math.Floor(Math.Log10(Math.Abs(ratio))));
+        double rounded = ratio < 1 ? Math.Floor(ratio * scale) / scale : Math.Ceiling(ratio * scale) / scale;
+        // Floor of a value just below 1 can land on 1 only through the scaling's own rounding; step down one unit then.
+        if (ratio < 1 && rounded >= 1) rounded = 0.9999;
+        if (ratio > 1 && rounded <= 1) rounded = 1.001;
+        return rounded.ToString("G4", CultureInfo.InvariantCulture);
+    }
+}

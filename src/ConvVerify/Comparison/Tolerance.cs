@@ -1,0 +1,21 @@
+namespace ConvVerify.Comparison;
+
+/// <summary>How strictly two results must agree.</summary>
+public enum Tolerance
+{
+    /// <summary>
+    /// Equal as numbers: what the integer fill demands, where every result is an exact integer in any summation order.
+    /// Forgives the sign of zero (+0 equals −0: an implementation whose sum starts from its first product gives −0 where
+    /// one starting from +0 gives +0) and NaN payloads (any NaN equals any NaN).
+    /// </summary>
+    ExactValues,
+
+    /// <summary>Within the deterministic bound for two summations of the same K products (see <see cref="TensorComparison"/>).</summary>
+    SoundBound,
+
+    /// <summary>
+    /// The same bits: for an engine against the definition, which perform the very same operations. Distinguishes +0 from
+    /// −0; forgives only NaN payloads (any NaN equals any NaN), which IEEE 754 leaves to the hardware.
+    /// </summary>
+    Bitwise,
+}

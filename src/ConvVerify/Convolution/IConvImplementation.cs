@@ -1,0 +1,24 @@
+using System.Numerics;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Convolution;
+
+/// <summary>
+/// A .NET convolution to be checked against the oracle. Layouts are ConvVerify's: x (N, IC, spatial...), w (OC, IC/G, k...),
+/// y and dy (N, OC, out...), row-major; b and db are empty without bias. A direction the implementation does not have
+/// throws <see cref="NotSupportedException"/> and is reported "not provided".
+/// </summary>
+public interface IConvImplementation
+{
+    /// <summary>y = conv(x, w) + b.</summary>
+    void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>dL/dx from dL/dy.</summary>
+    void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>dL/dw from x and dL/dy.</summary>
+    void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>dL/db from dL/dy (only called for problems with a bias).</summary>
+    void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>;
+}

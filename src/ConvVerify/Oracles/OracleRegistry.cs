@@ -1,0 +1,79 @@
+using ConvVerify.Convolution;
+
+namespace ConvVerify.Oracles;
+
+/// <summary>Settings an oracle may honour when it is created by name.</summary>
+/// <param name="Layout">The memory layout torch computes in.</param>
+public sealed record OracleOptions(TorchLayout Layout = TorchLayout.Contiguous);
+
+/// <summary>
+/// The oracles by name, as <c>--oracle NAME[,NAME]</c> finds them: live <c>torch</c>, and every engine (the definition
+/// itself, for checking one engine against another bitwise).
+/// </summary>
+public static class OracleRegistry
+{
+    private static readonly Dictionary<string, (string About, Func<OracleOptions, IConvOracle> Create)> Factories = new(StringComparer.Ordinal)
+    {
+        [TorchOracle.OracleName] = ("live PyTorch through pythonnet", CreateTorch),
+    };
+
+    static OracleRegistry()
+    {
+        foreach (string name in ConvEngines.Names)
+            Factories[name] = ($"the {name} engine (bitwise the definition)", _ => new EngineOracle(ConvEngines.Get(name)));
+    }
+
+    /// <summary>Every registered name, sorted.</summary>
+    public static IReadOnlyList<string> Names => [.. Factories.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>One line per oracle: its name and what it is.</summary>
+    public static string Describe() => string.Join("; ", Names.Select(n => $"{n} ({Factories[n].About})"));
+
+    /// <summary>Adds an oracle (an extension's, or a test's fake).</summary>
+    /// <exception cref="ArgumentException">The name is taken.</exception>
+    public static void Register(string name, string about, Func<OracleOptions, IConvOracle> create)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(create);
+        lock (Factories)
+        {
+            if (!Factories.TryAdd(name, (about, create))) throw new ArgumentException($"oracle: '{name}' is registered already", nameof(name));
+        }
+    }
+
+    /// <summary>Creates the oracle of that name.</summary>
+    /// <exception cref="ArgumentException">No oracle of that name; the message lists the known ones.</exception>
+    /// <exception cref="OracleUnavailableException">It exists but cannot run here; the message says why.</exception>
+    public static IConvOracle Create(string name, OracleOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        (string, Func<OracleOptions, IConvOracle> Create) entry;
+        lock (Factories)
+        {
+            if (!Factories.TryGetValue(name, out entry))
+                throw new ArgumentException($"oracle: unknown oracle '{name}' (known: {string.Join(", ", Names)})", nameof(name));
+        }
+        return entry.Create(options ?? new OracleOptions());
+    }
+
+    /// <summary>Creates every oracle of a comma-separated list such as "torch,ort", each once.</summary>
+    /// <exception cref="ArgumentException">An empty or unknown name, or one named twice.</exception>
+    /// <exception cref="OracleUnavailableException">One cannot run here.</exception>
+    public static IReadOnlyList<IConvOracle> CreateAll(string names, OracleOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var list = names.Split(',', StringSplitOptions.TrimEntries);
+        if (list.Any(n => n.Length == 0)) throw new ArgumentException($"oracle: empty name in '{names}'", nameof(names));
+        if (list.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"oracle: '{twice.Key}' named twice in '{names}'", nameof(names));
+        return [.. list.Select(n => Create(n, options))];
+    }
+
+    private static IConvOracle CreateTorch(OracleOptions options)
+    {
+        var availability = TorchOracle.Probe();
+        if (!availability.Available) throw new OracleUnavailableException("torch: " + availability.Reason);
+        var torch = TorchOracle.Get();
+        return options.Layout == TorchLayout.Contiguous ? torch : torch.In(options.Layout);
+    }
+}

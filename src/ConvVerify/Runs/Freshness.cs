@@ -1,0 +1,81 @@
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Comparison;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+
+namespace ConvVerify.Runs;
+
+/// <summary>
+/// Is a committed pack still what the generator and its oracle make today? The subject regenerates each case's inputs from
+/// its seed (they must equal the pack's bitwise) and recomputes the oracle's results; they are compared with the pack's
+/// bitwise when the oracle's versions are the manifest's, otherwise exactly (integer fill) or within the sound bound.
+/// </summary>
+public static class Freshness
+{
+    /// <summary>The plan that checks <paramref name="pack"/> against live <paramref name="oracle"/>.</summary>
+    public static RunPlan Plan(FixturePack pack, IConvOracle oracle)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        ArgumentNullException.ThrowIfNull(oracle);
+        var warnings = new List<string>(pack.Warnings);
+        var errors = new List<RunRow>();
+        var cases = Plans.ReadCases(pack, warnings, errors);
+        bool same = SameVersions(pack.Manifest, oracle);
+        if (pack.Manifest is { } m && m.OracleName != oracle.Name)
+            warnings.Add($"the pack was made by oracle {m.OracleName}, checked against {oracle.Name}: results are compared within the sound bound, not bitwise");
+        else if (!same)
+            warnings.Add($"the pack was made with {Describe(pack.Manifest?.Versions)}, live {oracle.Name} is {Describe(oracle.Versions)}: normal-fill results are compared within the sound bound, not bitwise");
+        var reference = new PackSource("pack", pack.Manifest?.Versions);
+        return new RunPlan
+        {
+            Command = "fixtures check",
+            Cases = cases,
+            References = [reference],
+            Subject = new RegeneratingSource(oracle),
+            Warnings = warnings,
+            PlanningErrors = errors,
+            ToleranceRule = (c, _, _) => same ? Tolerance.Bitwise : c.Fill == Fill.Integer ? Tolerance.ExactValues : Tolerance.SoundBound,
+        };
+    }
+
+    /// <summary>Whether every version the oracle reports is the one the manifest recorded, and the manifest names that oracle.</summary>
+    public static bool SameVersions(Manifest? manifest, IConvOracle oracle)
+    {
+        ArgumentNullException.ThrowIfNull(oracle);
+        return manifest is not null && manifest.OracleName == oracle.Name
+            && oracle.Versions.All(kv => manifest.Versions.TryGetValue(kv.Key, out string? v) && v == kv.Value);
+    }
+
+    private static string Describe(IEnumerable<KeyValuePair<string, string>>? versions) =>
+        versions is null ? "(unknown versions)" : string.Join(" ", versions.Select(kv => $"{kv.Key} {kv.Value}"));
+
+    // The oracle on inputs regenerated from the case's seed; stale inputs make every result stale, said once per direction.
+    private sealed class RegeneratingSource(IConvOracle oracle) : ResultSource
+    {
+        private readonly OracleSource _oracle = new(oracle);
+
+        public override string Name => oracle.Name;
+
+        public override IReadOnlyDictionary<string, string> Versions => oracle.Versions;
+
+        public override double BoundFactor => oracle.BoundFactor;
+
+        public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
+        {
+            var regenerated = c.Case.MakeInputs<T>();
+            foreach (var (name, stored, fresh) in new[] { ("x", c.Inputs.X, regenerated.X), ("w", c.Inputs.W, regenerated.W), ("b", c.Inputs.B, regenerated.B), ("dy", c.Inputs.Dy, regenerated.Dy) })
+            {
+                int at = Bitwise.FirstDifference<T>(stored, fresh);
+                if (at < 0) continue;
+                string where = c.Entry.Pack?.CasePath(c.Case.Id, name + ".npy") ?? name;
+                var stale = new SourceResults<T>();
+                foreach (var d in directions)
+                    stale.Absent[d] = new Absence(Outcome.Fail, $"{where}: differs from the inputs the generator makes today from seed {c.Case.Seed}"
+                        + (at < Math.Min(stored.Length, fresh.Length) ? $" (first at flat index {at})" : " (length)"));
+                return stale;
+            }
+            return _oracle.Produce(c with { Inputs = regenerated }, directions);
+        }
+    }
+}

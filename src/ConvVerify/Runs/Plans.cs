@@ -1,0 +1,83 @@
+using ConvVerify.Cases;
+using ConvVerify.Fixtures;
+
+namespace ConvVerify.Runs;
+
+/// <summary>Building blocks of plans over packs: reading their cases, checking their integrity, naming what they hold.</summary>
+public static class Plans
+{
+    /// <summary>Every case of the pack; a broken case.json becomes an error row (and the rest still run).</summary>
+    public static IReadOnlyList<CaseEntry> ReadCases(FixturePack pack, List<string> warnings, List<RunRow> errors)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        ArgumentNullException.ThrowIfNull(warnings);
+        ArgumentNullException.ThrowIfNull(errors);
+        var cases = new List<CaseEntry>();
+        foreach (string id in pack.CaseIds)
+        {
+            try
+            {
+                cases.Add(new CaseEntry(pack.ReadCase(id), pack));
+            }
+            catch (FixtureException e)
+            {
+                errors.Add(new RunRow
+                {
+                    Case = id, Descriptor = "?", DType = "?", Fill = "?", Direction = "*", Reference = "pack", Subject = "-",
+                    Outcome = Outcome.Error, Reason = e.Message,
+                });
+            }
+        }
+        return cases;
+    }
+
+    /// <summary>How the reason of a row about a file that fails its manifest's sha256 begins.</summary>
+    public const string CorruptPrefix = "corrupt: ";
+
+    /// <summary>
+    /// Opens a pack and checks it is whole: every file that is missing or fails its sha256 becomes a row with
+    /// <paramref name="corrupt"/> as its outcome (an error where the pack serves as the oracle, a failure where the pack is
+    /// what is checked), so a corrupted pack can never pass.
+    /// </summary>
+    public static FixturePack OpenChecked(string directory, List<string> warnings, List<RunRow> errors, Outcome corrupt = Outcome.Error)
+    {
+        ArgumentNullException.ThrowIfNull(warnings);
+        ArgumentNullException.ThrowIfNull(errors);
+        var pack = FixturePack.Open(directory);
+        warnings.AddRange(pack.Warnings);
+        foreach (string broken in pack.CheckIntegrity())
+            errors.Add(new RunRow
+            {
+                Case = "(pack)", Descriptor = "-", DType = "-", Fill = "-", Direction = "*", Reference = "pack", Subject = "-",
+                Outcome = corrupt, Reason = CorruptPrefix + broken,
+            });
+        return pack;
+    }
+
+    /// <summary>The results of the packs as a reference: "<paramref name="label"/> (oracle that made them)".</summary>
+    /// <param name="packs">The packs.</param>
+    /// <param name="label">What to call them, e.g. "committed packs"; by default "pack FOLDER" for one pack, "packs" for several.</param>
+    public static PackSource Reference(IReadOnlyList<FixturePack> packs, string? label = null)
+    {
+        ArgumentNullException.ThrowIfNull(packs);
+        label ??= packs.Count == 1 ? $"pack {packs[0].Directory}" : "packs";
+        var manifests = packs.Select(p => p.Manifest).OfType<Manifest>().ToList();
+        var oracles = manifests.Select(m => m.OracleName).Distinct().ToList();
+        string name = oracles.Count == 1 ? $"{label} ({oracles[0]})" : label;
+        var versions = manifests.Count > 0 && manifests.All(m => m.Versions.SequenceEqual(manifests[0].Versions)) ? manifests[0].Versions : null;
+        return new PackSource(name, versions);
+    }
+
+    /// <summary>Every case of the packs, in pack order, each paired with its pack.</summary>
+    public static IReadOnlyList<CaseEntry> ReadCases(IEnumerable<FixturePack> packs, List<string> warnings, List<RunRow> errors) =>
+        [.. packs.SelectMany(p => ReadCases(p, warnings, errors))];
+
+    /// <summary>Whether a case matches a wanted problem and fill (a wanted problem without a name matches whatever the catalog called it).</summary>
+    public static bool Matches(ConvCase wanted, ConvCase have)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        ArgumentNullException.ThrowIfNull(have);
+        return wanted.Fill == have.Fill
+            && (wanted.Problem.Name is null ? wanted.Problem.Equals(have.Problem.WithName(null)) : wanted.Problem.Equals(have.Problem));
+    }
+}

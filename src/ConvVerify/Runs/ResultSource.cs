@@ -1,0 +1,46 @@
+using System.Numerics;
+using ConvVerify.Cases;
+
+namespace ConvVerify.Runs;
+
+/// <summary>Why a source has no result for a direction: the outcome its row gets, and the sentence.</summary>
+/// <param name="Outcome">NotInPack, NotProvidedByOracle, NotProvided, or Fail for an unusable result.</param>
+/// <param name="Reason">Why.</param>
+public sealed record Absence(Outcome Outcome, string Reason);
+
+/// <summary>A source's results for a case: a value or an absence for every direction asked for.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class SourceResults<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Results by direction.</summary>
+    public Dictionary<Direction, T[]> Values { get; } = [];
+
+    /// <summary>Absences by direction.</summary>
+    public Dictionary<Direction, Absence> Absent { get; } = [];
+}
+
+/// <summary>
+/// One side of a comparison: where expected or checked results come from — an oracle, an engine, a pack, a candidate's
+/// files, a .NET implementation. The run pipeline asks each side for the directions of a case and compares.
+/// </summary>
+public abstract class ResultSource
+{
+    /// <summary>The name report rows use.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The versions that decide its results.</summary>
+    public virtual IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+    /// <summary>Multiplier of the sound bound when this side is the reference.</summary>
+    public virtual double BoundFactor => 1.0;
+
+    /// <summary>Whether its results are bitwise those of the definition (engines), so two such sides must agree bitwise.</summary>
+    public virtual bool IsDefinition => false;
+
+    /// <summary>The results for <paramref name="directions"/>: each is in <see cref="SourceResults{T}.Values"/> or <see cref="SourceResults{T}.Absent"/>.</summary>
+    /// <remarks>Exceptions mean unusable input (an oracle that rejects the problem): the pipeline turns them into error rows.</remarks>
+    public abstract SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>For reports.</summary>
+    public SourceInfo Info() => new() { Name = Name, Versions = new SortedDictionary<string, string>(Versions.ToDictionary(), StringComparer.Ordinal) };
+}

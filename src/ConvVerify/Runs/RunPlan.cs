@@ -1,0 +1,64 @@
+using ConvVerify.Cases;
+using ConvVerify.Comparison;
+using ConvVerify.Convolution;
+
+namespace ConvVerify.Runs;
+
+/// <summary>
+/// Everything a run needs: the cases, the references (expected results), the subject (what is checked), and the rules.
+/// Every command builds one of these and hands it to <see cref="Runner"/>.
+/// </summary>
+public sealed record RunPlan
+{
+    /// <summary>The command, for the report.</summary>
+    public required string Command { get; init; }
+
+    /// <summary>The selected cases (before sharding).</summary>
+    public required IReadOnlyList<CaseEntry> Cases { get; init; }
+
+    /// <summary>Where expected results come from; at least one.</summary>
+    public required IReadOnlyList<ResultSource> References { get; init; }
+
+    /// <summary>What is checked.</summary>
+    public required ResultSource Subject { get; init; }
+
+    /// <summary>Whether absent directions fail the run.</summary>
+    public Requirement Requirement { get; init; } = Requirement.All;
+
+    /// <summary>Whether warnings are errors.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>The part of the cases to run.</summary>
+    public Shard Shard { get; init; } = Shard.All;
+
+    /// <summary>With several references: also compare each with every later one (the consensus of the oracles).</summary>
+    public bool CrossCheckReferences { get; init; } = true;
+
+    /// <summary>Computes the sound bound's convolution.</summary>
+    public IConvEngine BoundEngine { get; init; } = ConvEngines.Default;
+
+    /// <summary>The directions to check (null: every direction the problem has).</summary>
+    public IReadOnlyCollection<Direction>? Directions { get; init; }
+
+    /// <summary>
+    /// The rule for a comparison of a case's result from a reference with a subject's; null for the default: bitwise when
+    /// both sides are the definition, exact values for the integer fill, the sound bound otherwise.
+    /// </summary>
+    public Func<ConvCase, ResultSource, ResultSource, Tolerance>? ToleranceRule { get; init; }
+
+    /// <summary>Warnings found while planning (unreadable pack entries, unmatched candidate folders).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Rows for cases that could not even be selected (a broken case.json), reported as errors.</summary>
+    public IReadOnlyList<RunRow> PlanningErrors { get; init; } = [];
+
+    /// <summary>The default rule (see <see cref="ToleranceRule"/>).</summary>
+    public static Tolerance DefaultTolerance(ConvCase c, ResultSource reference, ResultSource subject)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(subject);
+        if (reference.IsDefinition && subject.IsDefinition) return Tolerance.Bitwise;
+        return c.Fill == Fill.Integer ? Tolerance.ExactValues : Tolerance.SoundBound;
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ConvVerify.Runs;
+
+/// <summary>One side of the comparisons of a run: its name and the versions that decide its results.</summary>
+public sealed record SourceInfo
+{
+    /// <summary>The name rows use.</summary>
+    [JsonPropertyName("name")] public required string Name { get; init; }
+
+    /// <summary>Versions, e.g. {"torch": "1.13.1"}; empty for engines and packs.</summary>
+    [JsonPropertyName("versions")] public SortedDictionary<string, string> Versions { get; init; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Counts of a report's rows by outcome.</summary>
+public sealed record RunSummary
+{
+    /// <summary>Distinct cases.</summary>
+    [JsonPropertyName("cases")] public int Cases { get; init; }
+
+    /// <summary>Rows.</summary>
+    [JsonPropertyName("directions")] public int Directions { get; init; }
+
+    /// <summary>Rows by outcome name; every outcome is present.</summary>
+    [JsonPropertyName("outcomes")] public SortedDictionary<string, int> Outcomes { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The exit code the run ends with: 0 all passed, 1 any failed or suspicious (or required but absent), 2 unusable input.</summary>
+    [JsonPropertyName("exit_code")] public int ExitCode { get; init; }
+
+    /// <summary>Why the exit code is not 0, one sentence each.</summary>
+    [JsonPropertyName("reasons")] public List<string> Reasons { get; init; } = [];
+}
+
+/// <summary>
+/// The typed, versioned result of a run (schema in docs/report-schema.md): every row, the sides compared, warnings,
+/// timings, and the one exit-code rule every command uses. Every report writer consumes this.
+/// </summary>
+public sealed class RunReport
+{
+    /// <summary>The schema id written into every report.</summary>
+    public const string SchemaId = "convverify-report/1";
+
+    /// <summary>Exit code: every compared direction passed and every requirement held.</summary>
+    public const int ExitPass = 0;
+
+    /// <summary>Exit code: a direction failed or was suspicious, or a required direction was absent.</summary>
+    public const int ExitFail = 1;
+
+    /// <summary>Exit code: unusable input (unreadable pack, rejected problem, bad usage).</summary>
+    public const int ExitBadInput = 2;
+
+    /// <summary>The schema id of this report.</summary>
+    [JsonPropertyName("schema")] public string Schema { get; init; } = SchemaId;
+
+    /// <summary>The command that ran, e.g. "check".</summary>
+    [JsonPropertyName("command")] public required string Command { get; init; }
+
+    /// <summary>What was checked.</summary>
+    [JsonPropertyName("subject")] public required SourceInfo Subject { get; init; }
+
+    /// <summary>What it was checked against, in order.</summary>
+    [JsonPropertyName("references")] public required List<SourceInfo> References { get; init; }
+
+    /// <summary>Whether absent directions fail the run.</summary>
+    [JsonPropertyName("requirement")] [JsonConverter(typeof(JsonStringEnumConverter<Requirement>))] public Requirement Requirement { get; init; } = Requirement.All;
+
+    /// <summary>Whether warnings are errors (exit 2).</summary>
+    [JsonPropertyName("strict")] public bool Strict { get; init; }
+
+    /// <summary>The shard this report covers, "i/n".</summary>
+    [JsonPropertyName("shard")] public string Shard { get; init; } = Runs.Shard.All.ToString();
+
+    /// <summary>UTC start time, ISO 8601.</summary>
+    [JsonPropertyName("started")] public string Started { get; init; } = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    /// <summary>Wall time of the run in seconds.</summary>
+    [JsonPropertyName("seconds")] public double Seconds { get; set; }
+
+    /// <summary>Things a user should know that are not rows: unmatched candidate files, packs without manifest.</summary>
+    [JsonPropertyName("warnings")] public List<string> Warnings { get; init; } = [];
+
+    /// <summary>Every row, in run order.</summary>
+    [JsonPropertyName("rows")] public List<RunRow> Rows { get; init; } = [];
+
+    /// <summary>Counts and the exit code, computed from the rows.</summary>
+    [JsonPropertyName("summary")] public RunSummary Summary => new()
+    {
+        Cases = Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count(),
+        Directions = Rows.Count,
+        Outcomes = new SortedDictionary<string, int>(Enum.GetValues<Outcome>().ToDictionary(o => o.Name(), Count), StringComparer.Ordinal),
+        ExitCode = ExitCode(),
+        Reasons = [.. Reasons()],
+    };
+
+    /// <summary>Rows with that outcome.</summary>
+    public int Count(Outcome outcome) => Rows.Count(r => r.Outcome == outcome);
+
+    /// <summary>
+    /// The one exit-code rule: 2 when any input was unusable (or, when <see cref="Strict"/>, anything was warned about);
+    /// 1 when any direction failed or was suspicious, a required direction was absent, or nothing was compared at all; else 0.
+    /// </summary>
+    public int ExitCode()
+    {
+        if (Count(Outcome.Error) > 0 || (Strict && Warnings.Count > 0)) return ExitBadInput;
+        return Reasons().Any() ? ExitFail : ExitPass;
+    }
+
+    /// <summary>Why the run does not pass, one sentence each (empty when it does).</summary>
+    public IEnumerable<string> Reasons()
+    {
+        if (Count(Outcome.Error) > 0) yield return $"{Count(Outcome.Error)} directions could not be checked (unusable input)";
+        if (Strict && Warnings.Count > 0) yield return $"{Warnings.Count} warnings, and --strict makes warnings errors";
+        if (Count(Outcome.Fail) > 0) yield return $"{Count(Outcome.Fail)} directions failed";
+        if (Count(Outcome.Suspicious) > 0) yield return $"{Count(Outcome.Suspicious)} directions are suspicious (beyond the probabilistic bound)";
+        if (Requirement == Requirement.All)
+        {
+            foreach (var o in new[] { Outcome.NotProvided, Outcome.NotProvidedByOracle })
+            {
+                var absent = Rows.Where(r => r.Outcome == o).ToList();
+                if (absent.Count > 0)
+                    yield return $"--require all: {absent.Count} directions {o.Name()} (first: {absent[0].Case} {absent[0].Direction}: {absent[0].Reason}); --require any accepts absent directions";
+            }
+        }
+        if (Rows.Count > 0 && Rows.All(r => r.Outcome is not (Outcome.Pass or Outcome.Fail or Outcome.Suspicious)))
+            yield return "nothing was compared: every direction was absent on one side";
+        if (Rows.Count == 0 && Count(Outcome.Error) == 0) yield return "no case was selected";
+    }
+
+    /// <summary>
+    /// For runs with several references: whether every comparison of a case's direction passed ("agree"), any failed
+    /// ("disagree"), or none was made ("-").
+    /// </summary>
+    public string Consensus(string caseId, string direction)
+    {
+        var rows = Rows.Where(r => r.Case == caseId && r.Direction == direction && r.Outcome is Outcome.Pass or Outcome.Fail or Outcome.Suspicious).ToList();
+        return rows.Count == 0 ? "-" : rows.All(r => r.Outcome == Outcome.Pass) ? "agree" : "disagree";
+    }
+
+    /// <summary>"check: 74 cases, 290 directions: 290 passed, 0 failed, …" — the line every writer ends with.</summary>
+    public string SummaryLine()
+    {
+        // Every outcome, always, in one order: the line is read by people and by grep.
+        var parts = new List<string> { $"{Count(Outcome.Pass)} passed", $"{Count(Outcome.Fail)} failed" };
+        foreach (var o in new[] { Outcome.Suspicious, Outcome.NotInPack, Outcome.NotProvidedByOracle, Outcome.NotProvided })
+            parts.Add($"{Count(o)} {o.Name()}");
+        parts.Add($"{Count(Outcome.Error)} errors");
+        string against = string.Join(", ", References.Select(r => r.Name + Versions(r)));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Command}: {Summary.Cases} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
+    }
+
+    private static string Versions(SourceInfo s) => s.Versions.Count == 0 ? "" : " " + string.Join(" ", s.Versions.Select(kv => $"{kv.Key} {kv.Value}"));
+
+    /// <summary>JSON settings of reports: indented, NaN and infinities as "NaN"/"Infinity" strings (JSON has no such numbers).</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Writes the report as JSON.</summary>
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");
+
+    /// <summary>Reads a report written by <see cref="Write"/>.</summary>
+    /// <exception cref="InvalidDataException">Not JSON, or another schema; the message names the file.</exception>
+    public static RunReport Read(string path)
+    {
+        try
+        {
+            var report = JsonSerializer.Deserialize<RunReport>(File.ReadAllText(path), JsonOptions) ?? throw new InvalidDataException($"{path}: empty report");
+            if (report.Schema != SchemaId) throw new InvalidDataException($"{path}: schema is \"{report.Schema}\", this reader knows \"{SchemaId}\"");
+            return report;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a ConvVerify report ({e.Message})", e);
+        }
+    }
+}

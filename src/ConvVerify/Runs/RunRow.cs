@@ -1,0 +1,110 @@
+using System.Text.Json.Serialization;
+using ConvVerify.Comparison;
+
+namespace ConvVerify.Runs;
+
+/// <summary>The element that decided a comparison, as a report records it.</summary>
+public sealed record WorstElement
+{
+    /// <summary>Flat row-major index.</summary>
+    [JsonPropertyName("index")] public required int Index { get; init; }
+
+    /// <summary>Multi-index in the result's shape.</summary>
+    [JsonPropertyName("position")] public required int[] Position { get; init; }
+
+    /// <summary>The reference's value.</summary>
+    [JsonPropertyName("expected")] public required double Expected { get; init; }
+
+    /// <summary>The checked value.</summary>
+    [JsonPropertyName("actual")] public required double Actual { get; init; }
+
+    /// <summary>|actual − expected|.</summary>
+    [JsonPropertyName("abs_error")] public required double AbsError { get; init; }
+
+    /// <summary>The element's allowed error.</summary>
+    [JsonPropertyName("bound")] public required double Bound { get; init; }
+
+    /// <summary>From a verdict's element.</summary>
+    public static WorstElement From(ElementError e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new WorstElement { Index = e.Index, Position = e.Position, Expected = e.Expected, Actual = e.Actual, AbsError = e.AbsError, Bound = e.Bound };
+    }
+}
+
+/// <summary>One row of a run report: one direction of one case, checked against one reference.</summary>
+public sealed record RunRow
+{
+    /// <summary>The case id.</summary>
+    [JsonPropertyName("case")] public required string Case { get; init; }
+
+    /// <summary>The canonical benchdnn descriptor.</summary>
+    [JsonPropertyName("descriptor")] public required string Descriptor { get; init; }
+
+    /// <summary>"f32" or "f64".</summary>
+    [JsonPropertyName("dtype")] public required string DType { get; init; }
+
+    /// <summary>"integer" or "normal".</summary>
+    [JsonPropertyName("fill")] public required string Fill { get; init; }
+
+    /// <summary>y, dx, dw or db.</summary>
+    [JsonPropertyName("direction")] public required string Direction { get; init; }
+
+    /// <summary>What the expected result came from: an oracle's name, or "pack".</summary>
+    [JsonPropertyName("reference")] public required string Reference { get; init; }
+
+    /// <summary>What was checked: an engine's name, "candidate", an implementation's name, or a second oracle.</summary>
+    [JsonPropertyName("subject")] public required string Subject { get; init; }
+
+    /// <summary>The outcome.</summary>
+    [JsonPropertyName("outcome")] [JsonConverter(typeof(OutcomeConverter))] public required Outcome Outcome { get; init; }
+
+    /// <summary>The rule applied, when a comparison was made.</summary>
+    [JsonPropertyName("tolerance")] [JsonConverter(typeof(JsonStringEnumConverter<Tolerance>))] public Tolerance? Tolerance { get; init; }
+
+    /// <summary>Elements compared (0 when nothing was).</summary>
+    [JsonPropertyName("elements")] public int Elements { get; init; }
+
+    /// <summary>Elements outside their bound.</summary>
+    [JsonPropertyName("failures")] public int Failures { get; init; }
+
+    /// <summary>The largest absolute error, when a comparison was made.</summary>
+    [JsonPropertyName("max_abs_error")] public double? MaxAbsError { get; init; }
+
+    /// <summary>The largest error/bound ratio, when a comparison was made.</summary>
+    [JsonPropertyName("ratio")] public double? Ratio { get; init; }
+
+    /// <summary>The worst element, when any element differs.</summary>
+    [JsonPropertyName("worst")] public WorstElement? Worst { get; init; }
+
+    /// <summary>A sentence a person can act on: the verdict, or why nothing was compared.</summary>
+    [JsonPropertyName("reason")] public required string Reason { get; init; }
+
+    /// <summary>Seconds spent: the case's computation shared among its directions, plus the comparison.</summary>
+    [JsonPropertyName("seconds")] public double Seconds { get; init; }
+}
+
+/// <summary>Writes outcomes by their report names.</summary>
+public sealed class OutcomeConverter : JsonConverter<Outcome>
+{
+    /// <inheritdoc/>
+    public override Outcome Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        string text = reader.GetString() ?? "";
+        try
+        {
+            return Outcomes.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new System.Text.Json.JsonException(e.Message, e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, Outcome value, System.Text.Json.JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value.Name());
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Comparison;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Runs;
+
+/// <summary>
+/// The one run pipeline: cases → (shard) → inputs → every reference's and the subject's results → one compared row per
+/// case × direction × reference → report. The only place where exceptions become rows.
+/// </summary>
+public static class Runner
+{
+    /// <summary>Runs the plan; <paramref name="progress"/> hears (done, total) after each case.</summary>
+    public static RunReport Run(RunPlan plan, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.References.Count == 0) throw new ArgumentException("plan: at least one reference is needed", nameof(plan));
+        var clock = Stopwatch.StartNew();
+        var report = new RunReport
+        {
+            Command = plan.Command,
+            Subject = plan.Subject.Info(),
+            References = [.. plan.References.Select(r => r.Info())],
+            Requirement = plan.Requirement,
+            Strict = plan.Strict,
+            Shard = plan.Shard.ToString(),
+            Warnings = [.. plan.Warnings],
+            Rows = [.. plan.PlanningErrors],
+        };
+        var cases = plan.Cases.Where(e => plan.Shard.Contains(e.Case.Id)).ToList();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            report.Rows.AddRange(RunCase(plan, cases[i]));
+            progress?.Invoke(i + 1, cases.Count);
+        }
+        report.Seconds = clock.Elapsed.TotalSeconds;
+        return report;
+    }
+
+    /// <summary>The rows of one case (what <see cref="Run"/> does per case; tests call it directly).</summary>
+    public static IReadOnlyList<RunRow> RunCase(RunPlan plan, CaseEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            return DTypes.Dispatch(entry.Case.Problem.DType, new CaseRun(plan, entry));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Unreadable pack files, problems an oracle rejects, inputs that cannot be generated: unusable input, said once.
+            return [ErrorRow(plan, entry.Case, "*", e.Message)];
+        }
+    }
+
+    /// <summary>A row for a case that could not be checked at all.</summary>
+    public static RunRow ErrorRow(RunPlan plan, ConvCase c, string direction, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(c);
+        return new RunRow
+        {
+            Case = c.Id, Descriptor = c.Problem.ToString(), DType = DTypes.ShortName(c.Problem.DType), Fill = ConvCase.FillName(c.Fill),
+            Direction = direction, Reference = string.Join(",", plan.References.Select(r => r.Name)), Subject = plan.Subject.Name,
+            Outcome = Outcome.Error, Reason = reason,
+        };
+    }
+
+    private sealed class CaseRun(RunPlan plan, CaseEntry entry) : IDTypeAction<IReadOnlyList<RunRow>>
+    {
+        public IReadOnlyList<RunRow> Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var clock = Stopwatch.StartNew();
+            var loaded = Load<T>(entry);
+            var p = entry.Case.Problem;
+            var directions = Cases.Directions.For(p).Where(d => plan.Directions?.Contains(d) ?? true).ToList();
+            var references = plan.References.Select(r => (Source: r, Results: r.Produce(loaded, directions))).ToList();
+            var subject = plan.Subject.Produce(loaded, directions);
+            double shared = directions.Count == 0 ? 0 : clock.Elapsed.TotalSeconds / directions.Count;
+            var rows = new List<RunRow>();
+            foreach (var d in directions)
+            {
+                foreach (var (source, results) in references)
+                    rows.Add(Row(loaded, d, source, results, plan.Subject, subject, shared));
+                if (!plan.CrossCheckReferences) continue;
+                for (int i = 0; i < references.Count; i++)
+                    for (int j = i + 1; j < references.Count; j++)
+                        rows.Add(Row(loaded, d, references[i].Source, references[i].Results, references[j].Source, references[j].Results, shared));
+            }
+            return rows;
+        }
+
+        private RunRow Row<T>(LoadedCase<T> c, Direction d, ResultSource reference, SourceResults<T> expected, ResultSource subject, SourceResults<T> actual, double shared)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var clock = Stopwatch.StartNew();
+            var p = c.Case.Problem;
+            var row = new RunRow
+            {
+                Case = c.Case.Id, Descriptor = p.ToString(), DType = DTypes.ShortName(p.DType), Fill = ConvCase.FillName(c.Case.Fill),
+                Direction = d.TensorName(), Reference = reference.Name, Subject = subject.Name, Outcome = Outcome.Pass, Reason = "",
+            };
+            if (expected.Absent.TryGetValue(d, out var missing) || actual.Absent.TryGetValue(d, out missing))
+                return row with { Outcome = missing.Outcome, Reason = missing.Reason, Seconds = shared };
+            T[] e = expected.Values[d], a = actual.Values[d];
+            if (a.Length != e.Length)
+                return row with { Outcome = Outcome.Fail, Reason = $"{d.TensorName()}: {a.Length} elements, expected {e.Length}", Seconds = shared };
+            var tolerance = (plan.ToleranceRule ?? RunPlan.DefaultTolerance)(c.Case, reference, subject);
+            double factor = Math.Max(reference.BoundFactor, subject.BoundFactor);
+            var v = TensorComparison.Compare<T>(p, d, c.Inputs, e, a, tolerance, factor, plan.BoundEngine);
+            return row with
+            {
+                Outcome = v.Passed ? Outcome.Pass : Outcome.Fail,
+                Tolerance = tolerance,
+                Elements = v.Count,
+                Failures = v.Failures,
+                MaxAbsError = v.MaxAbsError,
+                Ratio = v.WorstRatio,
+                Worst = v.Worst is { } w ? WorstElement.From(w) : null,
+                Reason = v.ToString(),
+                Seconds = shared + clock.Elapsed.TotalSeconds,
+            };
+        }
+
+        private static LoadedCase<T> Load<T>(CaseEntry e) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (e.Pack is null) return new LoadedCase<T>(e, e.Case.MakeInputs<T>(), new Dictionary<Direction, T[]>());
+            var read = e.Pack.Read<T>(e.Case);
+            return new LoadedCase<T>(e, read.Inputs, read.Expected);
+        }
+    }
+}
