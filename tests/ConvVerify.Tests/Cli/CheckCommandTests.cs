@@ -265,4 +265,14 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(Summary(r), Is.EqualTo((2, 8, 8, 0, 0, 0)));
         Assert.That(r.Out, Does.Contain("against torch"));
     }
+
+    [Test]
+    public void APassingCheckOfTheCommittedPacksIsShort()
+    {
+        var r = Run("check");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.LessThan(30), r.Out);
+        var verbose = Run("check", "--verbose");
+        Assert.That(verbose.Out.Split('\n').Length, Is.GreaterThan(1000), "--verbose prints every row");
+    }
 }

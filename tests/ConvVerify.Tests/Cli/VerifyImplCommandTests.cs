@@ -254,4 +254,47 @@ public class VerifyImplCommandTests : CliTestBase
         Assert.That(worst.GetProperty("position").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 0, 2, 2, 1 }));
         Assert.That(worst.GetProperty("actual").GetDouble(), Is.EqualTo(worst.GetProperty("expected").GetDouble() - 2));
     }
+
+    [Test]
+    public void AMisspeltCaseFolderIsNamedAndStrictMakesItBadInput()
+    {
+        string id = QuestionCase("f32", "normal");
+        string misspelt = Path.Combine(_candidate, id.Replace("question", "questoin", StringComparison.Ordinal));
+        Directory.Move(Path.Combine(_candidate, id), misspelt);
+        File.WriteAllText(Path.Combine(_candidate, QuestionCase("f64", "normal"), "y.txt"), "not a result");
+
+        var any = Verify("--require", "any");
+        Assert.That(any.Code, Is.EqualTo(0), any.ToString());
+        Assert.That(any.Out, Does.Contain("warning:").And.Contain(misspelt).And.Contain("matches no case of the pack"));
+        Assert.That(any.Out, Does.Contain("y.txt: not a result file"));
+
+        var strict = Verify("--require", "any", "--strict");
+        Assert.That(strict.Code, Is.EqualTo(2), strict.ToString());
+        Assert.That(strict.Out, Does.Contain("--strict"));
+
+        var all = Verify();
+        Assert.That(all.Code, Is.EqualTo(1), all.ToString());
+        Assert.That(all.Out, Does.Contain("--require all: 4 directions not provided").And.Contain(id));
+    }
+
+    [Test]
+    public void ALetterCaseSlipIsPointedAtTheCaseItMeant()
+    {
+        string id = QuestionCase("f64", "integer");
+        Directory.Move(Path.Combine(_candidate, id), Path.Combine(_candidate, id.ToUpperInvariant()));
+        var r = Verify("--require", "any");
+        Assert.That(r.Out, Does.Contain($"did you mean {id}?"));
+    }
+
+    [Test]
+    public void ShardsSplitTheCasesAndTogetherCoverThemAll()
+    {
+        var counts = Enumerable.Range(1, 3).Select(i => Verify("--shard", $"{i}/3")).ToList();
+        Assert.That(counts.Select(r => r.Code), Is.All.Zero);
+        int total = counts.Sum(r => int.Parse(System.Text.RegularExpressions.Regex.Match(r.Out, @"(\d+) cases").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(total, Is.EqualTo(8));
+        var bad = Verify("--shard", "0/3");
+        Assert.That(bad.Code, Is.EqualTo(2), bad.ToString());
+        Assert.That(bad.Err, Does.Contain("1 <= i <= n").And.Contain("'0/3'"));
+    }
 }

@@ -1,0 +1,32 @@
+using ConvVerify.Comparison;
+
+namespace ConvVerify.Tests.Comparison;
+
+/// <summary>A failing ratio never reads as "1", nor a passing one as "1" or more.</summary>
+public class RatioFormatTests
+{
+    [TestCase(0.99989, "0.9998")]
+    [TestCase(0.99999999, "0.9999")]
+    [TestCase(1.00015, "1.001")]
+    [TestCase(1.0000001, "1.001")]
+    [TestCase(1.0, "1")]
+    [TestCase(0.0, "0")]
+    [TestCase(0.123456, "0.1234")]
+    [TestCase(12345.6, "1.235E+04")]
+    [TestCase(double.PositiveInfinity, "inf")]
+    [TestCase(double.NaN, "nan")]
+    public void FourDigitsRoundedAwayFromOne(double ratio, string text) => Assert.That(RatioFormat.Format(ratio), Is.EqualTo(text));
+
+    [Test]
+    public void NoRatioOnEitherSideOfOnePrintsAsTheOtherSide()
+    {
+        var rng = new Random(5);
+        for (int i = 0; i < 10000; i++)
+        {
+            double r = Math.Exp((rng.NextDouble() - 0.5) * 1e-3 * Math.Pow(10, rng.Next(4)));
+            double printed = double.Parse(RatioFormat.Format(r), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(printed < 1, Is.EqualTo(r < 1), $"{r:R} printed {printed}");
+            Assert.That(printed > 1, Is.EqualTo(r > 1), $"{r:R} printed {printed}");
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Catalog;
+using ConvVerify.Comparison;
+using ConvVerify.Convolution;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using ConvVerify.Runs;
+using ConvVerify.Tests.Cli;
+
+namespace ConvVerify.Tests.Runs;
+
+/// <summary>The run pipeline with a fake engine and a fake oracle: what is not provided is said, with its reason, and the requirement decides the exit code.</summary>
+public class PipelineTests
+{
+    /// <summary>Float32 forward only, as an oracle with no float64 kernels and no autograd would be; computed by the definition.</summary>
+    private sealed class ForwardF32Oracle : IConvOracle
+    {
+        public const string Why = "this fake computes float32 forward only";
+
+        public int Calls { get; private set; }
+
+        public string Name => "fake-f32-forward";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string> { ["fake"] = "1" };
+
+        public double BoundFactor => 1.0;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+        {
+            reason = problem.DType == DType.Float32 && direction == Direction.Forward ? null : Why;
+            return reason is null;
+        }
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Calls++;
+            Assert.That(directions, Is.EqualTo(new[] { Direction.Forward }), "the pipeline asks only for what the oracle provides");
+            return new Dictionary<Direction, T[]> { [Direction.Forward] = Direction.Forward.Compute(ConvEngines.Naive, problem, inputs) };
+        }
+    }
+
+    /// <summary>The definition under another name: the subject of the run, so the seam is exercised, not NaiveConv's call sites.</summary>
+    private sealed class FakeEngine : IConvEngine
+    {
+        public int Calls { get; private set; }
+
+        public string Name => "fake-engine";
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Calls++;
+            NaiveConv.Forward(p, x, w, b, y);
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Calls++;
+            NaiveConv.BackwardData(p, dy, w, dx);
+        }
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Calls++;
+            NaiveConv.BackwardWeights(p, x, dy, dw);
+        }
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Calls++;
+            NaiveConv.BackwardBias(p, dy, db);
+        }
+    }
+
+    private static RunPlan Plan(ForwardF32Oracle oracle, FakeEngine engine, Requirement requirement) => new()
+    {
+        Command = "check",
+        Cases = [.. CaseSets.Committed.SelectMany(CaseSets.AllVariants).DistinctBy(c => c.Id).Select(c => new CaseEntry(c))],
+        References = [new OracleSource(oracle)],
+        Subject = new EngineSource(engine),
+        Requirement = requirement,
+    };
+
+    [Test]
+    public void EveryCommittedCaseRunsAndWhatIsNotProvidedSaysWhy()
+    {
+        var (oracle, engine) = (new ForwardF32Oracle(), new FakeEngine());
+        var report = Runner.Run(Plan(oracle, engine, Requirement.Any));
+        int cases = CaseSets.Committed.SelectMany(CaseSets.AllVariants).Select(c => c.Id).Distinct().Count();
+        var f32Forward = report.Rows.Where(r => r.DType == "f32" && r.Direction == "y").ToList();
+        var rest = report.Rows.Except(f32Forward).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Summary.Cases, Is.EqualTo(cases));
+            Assert.That(f32Forward, Has.Count.EqualTo(cases / 2));
+            Assert.That(f32Forward.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Pass));
+            Assert.That(rest.Select(r => r.Outcome), Is.All.EqualTo(Outcome.NotProvidedByOracle));
+            Assert.That(rest.Select(r => r.Reason), Is.All.Contain("not provided by oracle fake-f32-forward").And.All.Contain(ForwardF32Oracle.Why));
+            Assert.That(oracle.Calls, Is.EqualTo(cases / 2), "the oracle is not asked for cases it provides nothing of");
+            Assert.That(engine.Calls, Is.GreaterThanOrEqualTo(report.Rows.Count), "the subject is the engine given, not NaiveConv directly");
+            Assert.That(report.ExitCode(), Is.EqualTo(RunReport.ExitPass), string.Join("\n", report.Reasons()));
+        });
+    }
+
+    [Test]
+    public void RequireAllFailsWithTheReasonInTheSummary()
+    {
+        var report = Runner.Run(Plan(new ForwardF32Oracle(), new FakeEngine(), Requirement.All));
+        Assert.That(report.ExitCode(), Is.EqualTo(RunReport.ExitFail));
+        Assert.That(report.Summary.Reasons, Has.Some.Contain("--require all").And.Some.Contain(ForwardF32Oracle.Why));
+        Assert.That(report.Count(Outcome.Fail), Is.Zero, "absences are not mismatches");
+    }
+
+    [Test]
+    public void TheCommandLineSaysTheSameThroughTheRegistry()
+    {
+        OracleRegistry.Register("fake-f32-forward-cli", "a test's fake", _ => new ForwardF32Oracle());
+        var any = CliTestBase.Run("check", "--oracle", "fake-f32-forward-cli", "--set", "basic", "--require", "any");
+        var all = CliTestBase.Run("check", "--oracle", "fake-f32-forward-cli", "--set", "basic", "--require", "all");
+        Assert.That(any.Code, Is.EqualTo(0), any.ToString());
+        Assert.That(any.Out, Does.Contain("not provided by oracle").And.Contain(ForwardF32Oracle.Why));
+        Assert.That(all.Code, Is.EqualTo(1), all.ToString());
+        Assert.That(all.Out, Does.Contain("--require all").And.Contain(ForwardF32Oracle.Why));
+    }
+
+    [Test]
+    public void AnEngineAgainstTheDefinitionIsComparedBitwise()
+    {
+        var c = ConvCase.Create(BenchdnnDescriptor.Parse("mb2ic4ih7oc6oh7kh3ph1"), Fill.Normal);
+        var plan = new RunPlan
+        {
+            Command = "check", Cases = [new CaseEntry(c)], References = [new OracleSource(new EngineOracle(ConvEngines.Naive))],
+            Subject = new EngineSource(new FakeEngine()),
+        };
+        var rows = Runner.RunCase(plan, plan.Cases[0]);
+        Assert.That(rows.Select(r => (r.Outcome, r.Tolerance)), Is.All.EqualTo((Outcome.Pass, (Tolerance?)Tolerance.Bitwise)));
+    }
+
+    [Test]
+    public void AnExceptionFromAnOracleBecomesAnErrorRowWithItsMessage()
+    {
+        OracleRegistry.Register("fake-throws", "a test's fake", _ => new ThrowingOracle());
+        var r = CliTestBase.Run("check", "--oracle", "fake-throws", "mb1ic2iw5oc2kw3", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Out, Does.Contain("ERROR").And.Contain("the fake oracle refuses"));
+    }
+
+    private sealed class ThrowingOracle : IConvOracle
+    {
+        public string Name => "fake-throws";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+        {
+            reason = null;
+            return true;
+        }
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> => throw new InvalidOperationException("the fake oracle refuses " + problem);
+    }
+
+    [TestCase("1/1", "a", true)]
+    [TestCase("0/3", "", false)]
+    [TestCase("3/2", "", false)]
+    [TestCase("a/b", "", false)]
+    [TestCase("1/", "", false)]
+    [TestCase("-1/2", "", false)]
+    public void ShardsParseOnlyByTheRule(string text, string id, bool valid)
+    {
+        if (valid) Assert.That(Shard.Parse(text).Contains(id), Is.True);
+        else Assert.That(() => Shard.Parse(text), Throws.ArgumentException.With.Message.Contain("1 <= i <= n").And.Message.Contain($"'{text}'"));
+    }
+
+    [Test]
+    public void ShardsCoverEveryCaseExactlyOnce()
+    {
+        var ids = CaseSets.Committed.SelectMany(CaseSets.AllVariants).Select(c => c.Id).ToList();
+        var shards = Enumerable.Range(1, 4).Select(i => new Shard(i, 4)).ToList();
+        Assert.That(ids.Select(id => shards.Count(s => s.Contains(id))), Is.All.EqualTo(1));
+        Assert.That(shards.Select(s => ids.Count(s.Contains)), Is.All.GreaterThan(ids.Count / 8), "a usable split");
+    }
+
+    [Test]
+    public void ReportsRoundTripThroughJson()
+    {
+        var report = Runner.Run(Plan(new ForwardF32Oracle(), new FakeEngine(), Requirement.All) with
+        {
+            Cases = [new CaseEntry(ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2iw5oc2kw3"), Fill.Normal))],
+        });
+        string path = Path.Combine(Path.GetTempPath(), "convverify-report-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            report.Write(path);
+            var back = RunReport.Read(path);
+            Assert.That(back.Rows, Is.EqualTo(report.Rows).Using<RunRow>((a, b) => a.Case == b.Case && a.Direction == b.Direction && a.Outcome == b.Outcome && a.Reason == b.Reason && a.Ratio == b.Ratio));
+            Assert.That(back.ExitCode(), Is.EqualTo(report.ExitCode()));
+            File.WriteAllText(path, "{\"schema\": \"other/9\", \"command\": \"x\", \"subject\": {\"name\": \"a\"}, \"references\": []}");
+            Assert.That(() => RunReport.Read(path), Throws.TypeOf<InvalidDataException>().With.Message.Contain("other/9"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
