@@ -42,8 +42,8 @@ public class ConvSnapshotFormatTests
         foreach (var dtype in new[] { DType.Float32, DType.Float64 })
         {
             var c = NormalCase(dtype, "pytorch");
-            string invariant = InCulture("", () => NaiveSnapshotTests.Text(c));
-            Assert.That(InCulture(culture, () => NaiveSnapshotTests.Text(c)), Is.EqualTo(invariant));
+            string invariant = InCulture("", () => ResultSnapshotTests.Text(c));
+            Assert.That(InCulture(culture, () => ResultSnapshotTests.Text(c)), Is.EqualTo(invariant));
         }
     }
 
@@ -53,15 +53,15 @@ public class ConvSnapshotFormatTests
         // Run once with LANG=de_DE.UTF-8 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=0: the snapshot tests pass, and this says so.
         TestContext.Out.WriteLine($"CurrentCulture: '{CultureInfo.CurrentCulture.Name}', 0.5 formats as '{0.5.ToString(CultureInfo.CurrentCulture)}'");
         var c = NormalCase(DType.Float64);
-        Assert.That(NaiveSnapshotTests.Text(c), Is.EqualTo(InCulture("", () => NaiveSnapshotTests.Text(c))));
+        Assert.That(ResultSnapshotTests.Text(c), Is.EqualTo(InCulture("", () => ResultSnapshotTests.Text(c))));
     }
 
     [Test]
     public void TextIsStableAcrossCalls()
     {
         var c = NormalCase(DType.Float32);
-        string first = NaiveSnapshotTests.Text(c);
-        string second = NaiveSnapshotTests.Text(c with { }); // a fresh case object: inputs regenerated from the seed
+        string first = ResultSnapshotTests.Text(c);
+        string second = ResultSnapshotTests.Text(c with { }); // a fresh case object: inputs regenerated from the seed
         Assert.That(second, Is.EqualTo(first));
     }
 
@@ -72,7 +72,7 @@ public class ConvSnapshotFormatTests
         // A normal-fill case with tensors both under and over the cap.
         var cases = CaseSets.Committed.SelectMany(s => CaseSets.Load(s, dtype)).Select(p => ConvCase.Create(p, Fill.Normal));
         var c = cases.First(c => c.Problem.HasBias && c.Problem.XSize > ConvSnapshot.MaxFullValues && c.Problem.YSize <= ConvSnapshot.MaxFullValues);
-        string text = NaiveSnapshotTests.Text(c);
+        string text = ResultSnapshotTests.Text(c);
         var lines = text.Split('\n');
         Assert.That(text, Does.EndWith("\n").And.Not.Contain("\r"));
         Assert.That(lines, Does.Contain($"case: {c.Id}").And.Contain($"descriptor: {BenchdnnDescriptor.Format(c.Problem)}")
@@ -80,8 +80,8 @@ public class ConvSnapshotFormatTests
 
         double Parse(string s) => dtype == DType.Float32 ? float.Parse(s, CultureInfo.InvariantCulture) : double.Parse(s, CultureInfo.InvariantCulture);
         double[][] tensors = dtype == DType.Float32
-            ? [.. Directions.All.Select(d => NaiveSnapshotTests.Compute<float>(c).Get(d).Select(v => (double)v).ToArray())]
-            : [.. Directions.All.Select(d => NaiveSnapshotTests.Compute<double>(c).Get(d))];
+            ? [.. Directions.All.Select(d => ResultSnapshotTests.Compute<float>(c).Get(d).Select(v => (double)v).ToArray())]
+            : [.. Directions.All.Select(d => ResultSnapshotTests.Compute<double>(c).Get(d))];
         foreach (var d in Directions.All)
         {
             string t = d.TensorName();
@@ -153,7 +153,7 @@ public class ConvSnapshotFormatTests
     {
         var p = CaseSets.Committed.SelectMany(s => CaseSets.Load(s, DType.Float64)).FirstOrDefault(p => !p.HasBias)
             ?? CaseSets.Load("question", DType.Float64)[0].WithBias(false);
-        string text = NaiveSnapshotTests.Text(ConvCase.Create(p, Fill.Integer));
+        string text = ResultSnapshotTests.Text(ConvCase.Create(p, Fill.Integer));
         Assert.That(text, Does.Contain("\nbias: no\n").And.Contain("\ndb: absent (no bias)\n").And.Not.Contain("db.sha256"));
     }
 
@@ -161,7 +161,7 @@ public class ConvSnapshotFormatTests
     public void WrongElementTypeIsRejected()
     {
         var c = NormalCase(DType.Float64);
-        var r = NaiveSnapshotTests.Compute<float>(c with { Problem = c.Problem.WithDType(DType.Float32) });
+        var r = ResultSnapshotTests.Compute<float>(c with { Problem = c.Problem.WithDType(DType.Float32) });
         Assert.That(() => ConvSnapshot.Format(c, r), Throws.ArgumentException.With.Message.Contains("Single"));
     }
 }

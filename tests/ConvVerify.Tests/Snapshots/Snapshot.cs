@@ -32,7 +32,13 @@ public static class Snapshot
         string className = test.ClassName ?? throw new InvalidOperationException("snapshots: not inside a test method");
         className = className[(className.LastIndexOf('.') + 1)..];
         string method = test.MethodName ?? throw new InvalidOperationException("snapshots: not inside a test method");
-        var result = Repository.Check(SnapshotStore.NameOf(className, method, caseId), received, SnapshotStore.AcceptRequestedByEnvironment);
+        VerifyNamed(SnapshotStore.NameOf(className, method, caseId), received);
+    }
+
+    /// <summary>As <see cref="Verify"/> for a snapshot named <paramref name="name"/> (the result snapshots are named by case id alone).</summary>
+    public static void VerifyNamed(string name, string received)
+    {
+        var result = Repository.Check(name, received, SnapshotStore.AcceptRequestedByEnvironment);
         switch (result.Outcome)
         {
             case SnapshotOutcome.Matched:

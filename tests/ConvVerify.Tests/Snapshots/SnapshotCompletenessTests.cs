@@ -9,7 +9,7 @@ namespace ConvVerify.Tests.Snapshots;
 public class SnapshotCompletenessTests
 {
     /// <summary>Every snapshot name some test writes; a new snapshot fixture adds its names here.</summary>
-    private static IEnumerable<string> ExpectedNames() => NaiveSnapshotTests.SnapshotNames();
+    private static IEnumerable<string> ExpectedNames() => ResultSnapshotTests.SnapshotNames();
 
     [Test]
     public void EveryCaseHasAVerifiedFileAndNoFileIsOrphaned()
@@ -27,15 +27,15 @@ public class SnapshotCompletenessTests
     [Test]
     public void EveryCommittedCaseIsCovered()
     {
-        // Independent of NaiveSnapshotTests.Cases(): a case dropped there must not silently lose its snapshot.
+        // Independent of ResultSnapshotTests.Cases(): a case dropped there must not silently lose its snapshot.
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (string set in CaseSets.Committed)
             foreach (var dtype in new[] { DType.Float32, DType.Float64 })
                 foreach (var problem in CaseSets.Load(set, dtype))
                     foreach (var fill in new[] { Fill.Integer, Fill.Normal })
                         ids.Add(ConvCase.IdOf(problem, fill));
-        var names = NaiveSnapshotTests.SnapshotNames().ToHashSet(StringComparer.Ordinal);
-        Assert.That(ids.Select(id => Snapshot.NameOf(typeof(NaiveSnapshotTests), nameof(NaiveSnapshotTests.Results), id)), Is.EquivalentTo(names));
+        var names = ResultSnapshotTests.SnapshotNames().ToHashSet(StringComparer.Ordinal);
+        Assert.That(ids, Is.EquivalentTo(names), "snapshot files are named by case id");
         Assert.That(ids, Has.Count.GreaterThan(250), "the committed sets hold ~74 problems × 2 dtypes × 2 fills");
     }
 

@@ -41,13 +41,13 @@ public class SnapshotFailureTests
 
     private void Check<T>(ConvCase c, Direction direction, string where) where T : unmanaged, IFloatingPointIeee754<T>, IBinaryFloatingPointIeee754<T>
     {
-        string name = Snapshot.NameOf(typeof(NaiveSnapshotTests), nameof(NaiveSnapshotTests.Results), c.Id);
+        string name = c.Id;
         string verifiedPath = Snapshot.Repository.VerifiedPath(name);
         Assert.That(File.Exists(verifiedPath), Is.True, $"no verified snapshot {verifiedPath} (see SnapshotCompletenessTests)");
         var store = new SnapshotStore(scratch);
         File.Copy(verifiedPath, store.VerifiedPath(name));
 
-        var results = NaiveSnapshotTests.Compute<T>(c);
+        var results = ResultSnapshotTests.Compute<T>(c);
         Assert.That(store.Check(name, ConvSnapshot.Format(c, results)).Outcome, Is.EqualTo(SnapshotOutcome.Matched), "unchanged results match");
 
         T[] tensor = results.Get(direction);

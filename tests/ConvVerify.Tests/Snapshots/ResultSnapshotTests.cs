@@ -9,10 +9,10 @@ using ConvVerify.Tests.Runs;
 namespace ConvVerify.Tests.Snapshots;
 
 /// <summary>
-/// Snapshot of the naive C# results (y, dx, dw, db) of every case of the committed sets, in float32 and float64, with
+/// Snapshot of the definition's results (y, dx, dw, db) of every case of the committed sets, in float32 and float64, with
 /// both fills. The verified files in <c>snapshots/</c> pin the values; any changed bit fails with a diff.
 /// </summary>
-public class NaiveSnapshotTests
+public class ResultSnapshotTests
 {
     /// <summary>Every committed case, once (a problem in two sets has one id and one snapshot), in catalog order.</summary>
     public static IReadOnlyList<ConvCase> Cases()
@@ -30,9 +30,8 @@ public class NaiveSnapshotTests
         return cases;
     }
 
-    /// <summary>The snapshot names this fixture writes.</summary>
-    public static IEnumerable<string> SnapshotNames() =>
-        Cases().Select(c => Snapshot.NameOf(typeof(NaiveSnapshotTests), nameof(Results), c.Id));
+    /// <summary>The snapshot names this fixture writes: the case ids.</summary>
+    public static IEnumerable<string> SnapshotNames() => Cases().Select(c => c.Id);
 
     /// <summary>The snapshot text of a case, computed by the naive implementation alone.</summary>
     public static string Text(ConvCase c)
@@ -51,5 +50,5 @@ public class NaiveSnapshotTests
     private static IEnumerable<TestCaseData> Source() => Cases().Select(c => new TestCaseData(c).SetName(c.Id));
 
     [TestCaseSource(nameof(Source))]
-    public void Results(ConvCase c) => Snapshot.Verify(c.Id, Text(c));
+    public void Results(ConvCase c) => Snapshot.VerifyNamed(c.Id, Text(c));
 }
