@@ -18,6 +18,7 @@ public static class Npy
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (!File.Exists(path)) throw new FixtureException($"{path}: file not found");
+        CheckPreamble(path);
         NDArray array;
         try
         {
@@ -53,6 +54,21 @@ public static class Npy
         using var flat = np.array(data);
         using var shaped = flat.reshape(shape);
         np.save(path, shaped);
+    }
+
+    // The reader behind np.load guesses at anything (a 7-byte file reads as "pickled data"): say what is wrong first.
+    private static void CheckPreamble(string path)
+    {
+        Span<byte> head = stackalloc byte[10];
+        int read;
+        using (var f = File.OpenRead(path)) read = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        ReadOnlySpan<byte> magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+        if (read < magic.Length || !head[..magic.Length].SequenceEqual(magic))
+            throw new FixtureException($"{path}: not a .npy file (it does not start with the magic \\x93NUMPY; {read} bytes read)");
+        if (read < head.Length)
+            throw new FixtureException($"{path}: truncated .npy file ({read} bytes, shorter than the 10-byte preamble)");
+        if (head[6] is not (1 or 2 or 3))
+            throw new FixtureException($"{path}: unknown .npy format version {head[6]}.{head[7]} (known: 1.0, 2.0, 3.0)");
     }
 
     // numpy's names, so the message reads like what the writer of the file chose.

@@ -127,7 +127,7 @@ public class PackTests
         string id = FirstCase("f64_normal");
         string npy = Path.Combine(_dir, id, "x.npy");
         File.WriteAllText(npy, "not numpy at all");
-        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<double>(id))!.Message, Does.StartWith($"{npy}: not a readable .npy file"));
+        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<double>(id))!.Message, Does.StartWith($"{npy}: not a .npy file"));
         string json = Path.Combine(_dir, id, "case.json");
         File.WriteAllText(json, File.ReadAllText(json).Replace("\"float64\"", "\"float16\"", StringComparison.Ordinal));
         Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).ReadCase(id))!.Message, Is.EqualTo($"{json}: dtype must be \"float32\" or \"float64\", got \"float16\""));
@@ -233,5 +233,28 @@ public class PackTests
             NumSharp.np.save(path, shaped);
         var e = Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<float>(id));
         Assert.That(e!.Message, Is.EqualTo($"{path}: dtype is int64, expected float32"));
+    }
+}
+
+/// <summary>Garbage where a .npy should be is named for what it is, not for what a guessing reader made of it.</summary>
+public class NpyPreambleTests
+{
+    [TestCase(new byte[] { (byte)'g', (byte)'a', (byte)'r', (byte)'b', (byte)'a', (byte)'g', (byte)'e' }, "not a .npy file")]
+    [TestCase(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1 }, "truncated")]
+    [TestCase(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 9, 0, 0, 0 }, "format version 9.0")]
+    [TestCase(new byte[0], "not a .npy file")]
+    public void APreambleThatIsNotNumpysIsNamed(byte[] bytes, string message)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "convverify-npy-" + Guid.NewGuid().ToString("N") + ".npy");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            Assert.That(() => Npy.Read<float>(path, DType.Float32, [2]),
+                Throws.TypeOf<FixtureException>().With.Message.Contain(path).And.Message.Contain(message).And.Message.Not.Contain("pickle"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
