@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Numerics;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Convolution;
+
+public static unsafe partial class ExactConv
+{
+    /// <summary>Forward (x → y, lanes over output channels) or data gradient (dy → dx, lanes over input channels).</summary>
+    private sealed class ChannelSetup<T>(ConvProblem p, SpatialDim gd, SpatialDim gh, SpatialDim gw, bool forward,
+        nint src, nint w, nint dst, nint bias) : ISetup<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run<TV, TS>(int threads) where TV : struct where TS : struct, ISimd<TV, T>
+        {
+            int v = TS.Count, groups = p.Groups, icg = p.IC / groups, ocg = p.OC / groups;
+            int lanes = forward ? ocg : icg, channels = forward ? icg : ocg, blocks = Blocks(lanes, v);
+            int taps = gd.K * gh.K * gw.K;
+            var (srcC, srcSp, dstC, dstSp) = forward ? (p.IC, (gd.In, gh.In, gw.In), p.OC, (gd.Out, gh.Out, gw.Out))
+                                                     : (p.OC, (gd.Out, gh.Out, gw.Out), p.IC, (gd.In, gh.In, gw.In));
+            int length = groups * blocks * channels * taps * v;
+            T[] wt = ArrayPool<T>.Shared.Rent(length);
+            try
+            {
+                // [group][block][reduction channel][tap][lane] from w's (OC, IC/G, taps).
+                T* ws = (T*)w;
+                For(groups * blocks, threads, gb =>
+                {
+                    int g = gb / blocks, block = gb % blocks;
+                    for (int c = 0; c < channels; c++)
+                    for (int l = 0; l < v; l++)
+                    {
+                        int lane = block * v + l;
+                        int baseOut = ((gb * channels + c) * taps) * v + l;
+                        if (lane >= lanes)
+                        {
+                            for (int t = 0; t < taps; t++) wt[baseOut + t * v] = T.Zero;
+                            continue;
+                        }
+                        var (o, i) = forward ? ((long)g * ocg + lane, c) : ((long)g * ocg + c, lane);
+                        T* row = ws + (o * icg + i) * taps;
+                        for (int t = 0; t < taps; t++) wt[baseOut + t * v] = row[t];
+                    }
+                });
+                var tapsW = forward ? TapList.ForOutputs(gw) : TapList.ForInputs(gw);
+                fixed (T* pwt = wt)
+                {
+                    var job = new ChannelJob<T, TV, TS>
+                    {
+                        Src = (T*)src, Wt = pwt, Dst = (T*)dst, Bias = (T*)bias,
+                        N = p.Mb, Groups = groups, Channels = channels, Lanes = lanes,
+                        SrcStrides = Strides(srcC, srcSp), DstStrides = Strides(dstC, dstSp),
+                        Rows = (dstSp.Item1, dstSp.Item2), K = (gd.K, gh.K, gw.K),
+                        TapsD = forward ? TapList.ForOutputs(gd) : TapList.ForInputs(gd),
+                        TapsH = forward ? TapList.ForOutputs(gh) : TapList.ForInputs(gh),
+                        TapsW = tapsW,
+                        Blocks = forward ? PositionBlocks.Of(tapsW, gw.Out, 1, gw.S) : PositionBlocks.Of(tapsW, gw.In, gw.S, 1),
+                    };
+                    For(job.Tasks, threads, job.Run);
+                }
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(wt);
+            }
+        }
+    }
+
+    /// <summary>Weight gradient: lanes over output channels of a transposed dy, broadcasts from x.</summary>
+    private sealed class WeightSetup<T>(ConvProblem p, SpatialDim gd, SpatialDim gh, SpatialDim gw, nint x, nint dy, nint dw) : ISetup<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run<TV, TS>(int threads) where TV : struct where TS : struct, ISimd<TV, T>
+        {
+            int v = TS.Count, groups = p.Groups, icg = p.IC / groups, ocg = p.OC / groups, blocks = Blocks(ocg, v);
+            int positions = gd.Out * gh.Out * gw.Out, n = p.Mb, oc = p.OC;
+            int length = groups * blocks * n * positions * v;
+            T[] dyt = ArrayPool<T>.Shared.Rent(length);
+            try
+            {
+                // [group][block][n][position][lane] from dy's (N, OC, positions).
+                T* d = (T*)dy;
+                For(groups * blocks * n, threads, row =>
+                {
+                    int b = row / n, mb = row % n, g = b / blocks, block = b % blocks;
+                    for (int l = 0; l < v; l++)
+                    {
+                        int lane = block * v + l, baseOut = row * positions * v + l;
+                        if (lane >= ocg)
+                        {
+                            for (int s = 0; s < positions; s++) dyt[baseOut + s * v] = T.Zero;
+                            continue;
+                        }
+                        T* src = d + ((long)mb * oc + g * ocg + lane) * positions;
+                        for (int s = 0; s < positions; s++) dyt[baseOut + s * v] = src[s];
+                    }
+                });
+                fixed (T* pdyt = dyt)
+                {
+                    var job = new WeightJob<T, TV, TS>
+                    {
+                        X = (T*)x, DyT = pdyt, Dw = (T*)dw,
+                        N = n, Groups = groups, InChannels = icg, Lanes = ocg,
+                        XStrides = Strides(p.IC, (gd.In, gh.In, gw.In)),
+                        Out = (gd.Out, gh.Out, gw.Out), K = (gd.K, gh.K, gw.K),
+                        TapsD = TapList.ForTaps(gd), TapsH = TapList.ForTaps(gh), TapsW = TapList.ForTaps(gw),
+                    };
+                    For(job.Tasks, threads, job.Run);
+                }
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(dyt);
+            }
+        }
+    }
+
+    private static (int N, int C, int D, int H) Strides(int channels, (int D, int H, int W) spatial)
+    {
+        int plane = spatial.D * spatial.H * spatial.W;
+        return (channels * plane, plane, spatial.H * spatial.W, spatial.W);
+    }
+}
