@@ -4,10 +4,11 @@ using System.Runtime.CompilerServices;
 namespace ConvVerify.Convolution;
 
 /// <summary>
-/// Forward or data gradient as independent tasks, one per (n, group, quad of channel blocks, d row, h row) of the
-/// destination. Lanes are destination channels (output channels forward, input channels for dL/dx); the weights are
-/// transposed once per call to [group][block][reduction channel][kd][kh][kw][lane], lanes past the group's channels
-/// zero. Those lanes are computed and never stored, so what they hold (NaN from 0·Inf, say) does not matter.
+/// Forward or data gradient as independent tasks, one per (n, group, up to eight channel blocks, run of position
+/// blocks) of the destination. Lanes are destination channels (output channels forward, input channels for dL/dx);
+/// the weights are transposed once per call to [group][block][reduction channel][kd][kh][kw][lane], lanes past the
+/// group's channels zero. Those lanes are computed and never stored, so what they hold (NaN from 0·Inf, say) does
+/// not matter.
 /// </summary>
 internal sealed unsafe class ChannelJob<T, TV, TS>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -27,131 +28,184 @@ internal sealed unsafe class ChannelJob<T, TV, TS>
     public required int Lanes { get; init; }
     /// <summary>Source strides: n, channel, d, h (w is 1).</summary>
     public required (int N, int C, int D, int H) SrcStrides { get; init; }
-    /// <summary>Destination strides: n, channel, d, h (w is 1).</summary>
-    public required (int N, int C, int D, int H) DstStrides { get; init; }
-    /// <summary>Destination extents of d and h, which the tasks split.</summary>
-    public required (int D, int H) Rows { get; init; }
+    /// <summary>Destination strides: n, channel.</summary>
+    public required (int N, int C) DstStrides { get; init; }
     /// <summary>Kernel extents.</summary>
     public required (int D, int H, int W) K { get; init; }
     public required TapList TapsD { get; init; }
     public required TapList TapsH { get; init; }
     public required TapList TapsW { get; init; }
-    /// <summary>Runs of W positions sharing one term list (see <see cref="PositionBlocks"/>).</summary>
     public required PositionBlocks Blocks { get; init; }
+    /// <summary>Position blocks per task, so tiny ones (depthwise, few channels) do not cost a task each.</summary>
+    public required int BlocksPerTask { get; init; }
+
+    /// <summary>Channel blocks a task covers; a lone position chains over eight (or four) of them to share each broadcast.</summary>
+    public const int BlockGroup = 8;
 
     private int V => TS.Count;
     private int BlocksPerGroup => (Lanes + V - 1) / V;
-    private int Quads => (BlocksPerGroup + 3) / 4;
+    private int BlockGroups => (BlocksPerGroup + BlockGroup - 1) / BlockGroup;
     private int WStrideC => K.D * K.H * K.W * V;
     private int WStrideBlock => Channels * WStrideC;
+    private int Chunks => (Blocks.Count + BlocksPerTask - 1) / BlocksPerTask;
 
-    public int Tasks => N * Groups * Quads * Rows.D * Rows.H;
+    public int Tasks => N * Groups * BlockGroups * Chunks;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(int task)
     {
-        int qh = task % Rows.H; task /= Rows.H;
-        int qd = task % Rows.D; task /= Rows.D;
-        int quad = task % Quads; task /= Quads;
+        int chunk = task % Chunks; task /= Chunks;
+        int bg = task % BlockGroups; task /= BlockGroups;
         int g = task % Groups;
         int n = task / Groups;
+        int v = V, firstBlock = bg * BlockGroup, blockCount = Math.Min(BlockGroup, BlocksPerGroup - firstBlock);
+        Span<T> scratch = stackalloc T[8 * v];
+        ref T out0 = ref scratch[0];
+        ref T src = ref Unsafe.AsRef<T>(Src + (long)n * SrcStrides.N + (long)g * Channels * SrcStrides.C);
+        ref T wq = ref Unsafe.AsRef<T>(Wt + ((long)g * BlocksPerGroup + firstBlock) * WStrideBlock);
+        int b0 = chunk * BlocksPerTask, b1 = Math.Min(Blocks.Count, b0 + BlocksPerTask);
+        var pb = Blocks;
+        // Channel block outermost, so its weights stay in cache across the task's positions.
+        for (int m = 0; m < blockCount; m++)
+        {
+            ref T wb = ref Unsafe.Add(ref wq, (nint)m * WStrideBlock);
+            for (int b = b0; b < b1; b++)
+            {
+                int r = pb.Size[b];
+                if (r == 1 && blockCount >= 4) continue; // chained over channel blocks below
+                var walk = WalkOf(b);
+                ref int offsets = ref pb.SourceOffset[pb.Start[b]];
+                if (r == 8) ChannelKernels<T, TV, TS>.Positions8(ref src, ref wb, walk, ref offsets, ref out0);
+                else if (r == 4) ChannelKernels<T, TV, TS>.Positions4(ref src, ref wb, walk, ref offsets, ref out0);
+                else ChannelKernels<T, TV, TS>.Single(ref src, ref wb, walk, ref out0);
+                Scatter(scratch, n, g, firstBlock + m, b, r);
+            }
+        }
+        if (blockCount < 4) return;
+        for (int b = b0; b < b1; b++)
+        {
+            if (pb.Size[b] != 1) continue;
+            var walk = WalkOf(b);
+            int m = 0;
+            for (; m + 8 <= blockCount; m += 8)
+            {
+                ChannelKernels<T, TV, TS>.Blocks8(ref src, ref Unsafe.Add(ref wq, (nint)m * WStrideBlock), walk, WStrideBlock, ref out0);
+                for (int j = 0; j < 8; j++) Scatter(scratch.Slice(j * v, v), n, g, firstBlock + m + j, b, 1);
+            }
+            for (; m + 4 <= blockCount; m += 4)
+            {
+                ChannelKernels<T, TV, TS>.Blocks4(ref src, ref Unsafe.Add(ref wq, (nint)m * WStrideBlock), walk, WStrideBlock, ref out0);
+                for (int j = 0; j < 4; j++) Scatter(scratch.Slice(j * v, v), n, g, firstBlock + m + j, b, 1);
+            }
+            for (; m < blockCount; m++)
+            {
+                ChannelKernels<T, TV, TS>.Single(ref src, ref Unsafe.Add(ref wq, (nint)m * WStrideBlock), walk, ref out0);
+                Scatter(scratch[..v], n, g, firstBlock + m, b, 1);
+            }
+        }
+    }
+
+    // The terms of the block's first position; the others read the same weights at their source offsets.
+    private Walk WalkOf(int b)
+    {
         int v = V, wd = K.H * K.W * v, wh = K.W * v;
-        var walk = new Walk
+        int qd = Blocks.Lead[3 * b], qh = Blocks.Lead[3 * b + 1], qw = Blocks.Lead[3 * b + 2];
+        return new Walk
         {
             Channels = Channels, SrcC = SrcStrides.C, WC = WStrideC,
             DCount = TapsD.Count[qd], DSrc = TapsD.Source[qd] * SrcStrides.D, DSrcStep = TapsD.SourceStep * SrcStrides.D,
             DW = TapsD.First[qd] * wd, DWStep = TapsD.Step * wd,
             HCount = TapsH.Count[qh], HSrc = TapsH.Source[qh] * SrcStrides.H, HSrcStep = TapsH.SourceStep * SrcStrides.H,
             HW = TapsH.First[qh] * wh, HWStep = TapsH.Step * wh,
-            WSrcStep = TapsW.SourceStep, WWStep = TapsW.Step * v,
+            WCount = TapsW.Count[qw], WSrc = TapsW.Source[qw], WSrcStep = TapsW.SourceStep,
+            WW = TapsW.First[qw] * v, WWStep = TapsW.Step * v,
         };
-        ref T src = ref Unsafe.AsRef<T>(Src + (long)n * SrcStrides.N + (long)g * Channels * SrcStrides.C);
-        int firstBlock = quad * 4, blockCount = Math.Min(4, BlocksPerGroup - firstBlock);
-        ref T wq = ref Unsafe.AsRef<T>(Wt + ((long)g * BlocksPerGroup + firstBlock) * WStrideBlock);
-        long dstRow = (long)n * DstStrides.N + (long)qd * DstStrides.D + (long)qh * DstStrides.H;
-        Span<T> scratch = stackalloc T[8 * v];
-        ref T out0 = ref scratch[0];
-        var blocks = Blocks;
-        for (int bi = 0; bi < blocks.Count; bi++)
-        {
-            int q0 = blocks.Start[bi], r = blocks.Size[bi];
-            walk.WCount = TapsW.Count[q0];
-            walk.WSrc = TapsW.Source[q0];
-            walk.WW = TapsW.First[q0] * v;
-            if (r == 1 && blockCount == 4)
-            {
-                ChannelKernels<T, TV, TS>.Blocks4(ref src, ref wq, walk, WStrideBlock, ref out0);
-                for (int m = 0; m < 4; m++) Scatter(scratch.Slice(m * v, v), g, firstBlock + m, dstRow, q0, 1);
-                continue;
-            }
-            for (int m = 0; m < blockCount; m++)
-            {
-                ref T wb = ref Unsafe.Add(ref wq, (nint)m * WStrideBlock);
-                if (r == 8) ChannelKernels<T, TV, TS>.Positions8(ref src, ref wb, walk, blocks.SourceStep, ref out0);
-                else if (r == 4) ChannelKernels<T, TV, TS>.Positions4(ref src, ref wb, walk, blocks.SourceStep, ref out0);
-                else ChannelKernels<T, TV, TS>.Single(ref src, ref wb, walk, ref out0);
-                Scatter(scratch, g, firstBlock + m, dstRow, q0, r);
-            }
-        }
     }
 
-    // Lane l of position r of the scratch is destination channel (block·V + l) at W position q0 + r·step.
-    private void Scatter(ReadOnlySpan<T> scratch, int g, int block, long dstRow, int q0, int positions)
+    // Lane l of position r of the scratch is destination channel (block·V + l) at the block's r-th position.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Scatter(ReadOnlySpan<T> scratch, int n, int g, int block, int b, int positions)
     {
-        int v = V, lanes = Math.Min(v, Lanes - block * v), step = Blocks.PositionStep;
+        int v = V, lanes = Math.Min(v, Lanes - block * v);
+        int[] dst = Blocks.DestinationOffset;
+        int start = Blocks.Start[b];
         for (int l = 0; l < lanes; l++)
         {
             int ch = g * Lanes + block * v + l;
-            T* d = Dst + dstRow + (long)ch * DstStrides.C + q0;
+            T* d = Dst + (long)n * DstStrides.N + (long)ch * DstStrides.C;
             if (Bias == null)
-                for (int r = 0; r < positions; r++) d[(long)r * step] = scratch[r * v + l];
+                for (int r = 0; r < positions; r++) d[dst[start + r]] = scratch[r * v + l];
             else
-                for (int r = 0; r < positions; r++) d[(long)r * step] = scratch[r * v + l] + Bias[ch];
+                for (int r = 0; r < positions; r++) d[dst[start + r]] = scratch[r * v + l] + Bias[ch];
         }
     }
 }
 
 /// <summary>
-/// The innermost (W) destination positions cut into blocks of 8, 4 or 1 positions that share one term list, so a
-/// block's elements differ only in where they read: position r of a block is W coordinate Start + r·PositionStep and
-/// reads source W coordinates shifted by r·SourceStep. Forward: positions are consecutive and read s apart. Data
-/// gradient: positions s apart (one residue class mod s, whose taps agree) read consecutive dy elements.
+/// The destination positions cut into blocks of 8, 4 or 1 positions that share one term list in every dim (same
+/// first tap and count), so a block's elements use the same weights in the same order and differ only in where they
+/// read: position r reads at SourceOffset[Start[b] + r] from position 0's source (a constant per block, since each dim's
+/// source coordinate moves by the same step per term for every position) and writes at DestinationOffset[Start[b] + r] in
+/// the destination plane. Positions anywhere in the plane may share a block: in a 7x7 image with padding, the 25
+/// interior positions make three blocks of eight.
 /// </summary>
 internal sealed class PositionBlocks
 {
-    public required int[] Start { get; init; }
     public required int[] Size { get; init; }
+    /// <summary>(qd, qh, qw) of each block's first position.</summary>
+    public required int[] Lead { get; init; }
+    /// <summary>Where each block's positions begin in <see cref="SourceOffset"/> and <see cref="DestinationOffset"/>.</summary>
+    public required int[] Start { get; init; }
+    public required int[] SourceOffset { get; init; }
+    public required int[] DestinationOffset { get; init; }
     public required int Count { get; init; }
-    public required int PositionStep { get; init; }
-    public required int SourceStep { get; init; }
 
-    private static readonly int[] Sizes = [8, 4, 1];
-
-    public static PositionBlocks Of(TapList taps, int positions, int positionStep, int sourceStep)
+    public static PositionBlocks Of(TapList d, TapList h, TapList w, (int D, int H, int W) extents, (int D, int H) srcStrides)
     {
-        var (start, size) = (new int[positions], new int[positions]);
-        int count = 0;
-        for (int rho = 0; rho < Math.Min(positionStep, positions); rho++)
+        int positions = extents.D * extents.H * extents.W;
+        var size = new int[positions];
+        var lead = new int[3 * positions];
+        var start = new int[positions];
+        var src = new int[positions];
+        var dst = new int[positions];
+        int count = 0, used = 0;
+        var pending = new Dictionary<(int, int, int, int, int, int), List<int>>();
+        void Emit(List<int> ps, int from, int r)
         {
-            int q = rho;
-            while (q < positions)
+            int p0 = ps[from];
+            var (d0, h0, w0) = (p0 / (extents.H * extents.W), p0 / extents.W % extents.H, p0 % extents.W);
+            size[count] = r;
+            start[count] = used;
+            (lead[3 * count], lead[3 * count + 1], lead[3 * count + 2]) = (d0, h0, w0);
+            int s0 = d.Source[d0] * srcStrides.D + h.Source[h0] * srcStrides.H + w.Source[w0];
+            for (int j = 0; j < r; j++)
             {
-                // A run: later positions of the class whose term list (first tap and count) equals q's.
-                int run = 1;
-                while (q + (long)run * positionStep < positions
-                       && taps.First[q + run * positionStep] == taps.First[q] && taps.Count[q + run * positionStep] == taps.Count[q])
-                    run++;
-                foreach (int r in Sizes)
-                {
-                    while (run >= r)
-                    {
-                        (start[count], size[count]) = (q, r);
-                        count++;
-                        q += r * positionStep;
-                        run -= r;
-                    }
-                }
+                int p = ps[from + j];
+                var (pd, ph, pw) = (p / (extents.H * extents.W), p / extents.W % extents.H, p % extents.W);
+                src[used] = d.Source[pd] * srcStrides.D + h.Source[ph] * srcStrides.H + w.Source[pw] - s0;
+                dst[used++] = p;
+            }
+            count++;
+        }
+        for (int qd = 0; qd < extents.D; qd++)
+        for (int qh = 0; qh < extents.H; qh++)
+        for (int qw = 0; qw < extents.W; qw++)
+        {
+            var key = (d.First[qd], d.Count[qd], h.First[qh], h.Count[qh], w.First[qw], w.Count[qw]);
+            if (!pending.TryGetValue(key, out var list)) pending[key] = list = new List<int>(8);
+            list.Add((qd * extents.H + qh) * extents.W + qw);
+            if (list.Count == 8)
+            {
+                Emit(list, 0, 8);
+                list.Clear();
             }
         }
-        return new() { Start = start, Size = size, Count = count, PositionStep = positionStep, SourceStep = sourceStep };
+        foreach (var list in pending.Values)
+        {
+            int i = 0;
+            for (; i + 4 <= list.Count; i += 4) Emit(list, i, 4);
+            for (; i < list.Count; i++) Emit(list, i, 1);
+        }
+        return new() { Size = size, Lead = lead, Start = start, SourceOffset = src, DestinationOffset = dst, Count = count };
     }
 }

@@ -42,19 +42,23 @@ public static unsafe partial class ExactConv
                         for (int t = 0; t < taps; t++) wt[baseOut + t * v] = row[t];
                     }
                 });
-                var tapsW = forward ? TapList.ForOutputs(gw) : TapList.ForInputs(gw);
+                var (tapsD, tapsH, tapsW) = forward
+                    ? (TapList.ForOutputs(gd), TapList.ForOutputs(gh), TapList.ForOutputs(gw))
+                    : (TapList.ForInputs(gd), TapList.ForInputs(gh), TapList.ForInputs(gw));
+                var srcStrides = Strides(srcC, srcSp);
+                var positionBlocks = PositionBlocks.Of(tapsD, tapsH, tapsW, dstSp, (srcStrides.D, srcStrides.H));
+                int blockGroups = Blocks(blocks, ChannelJob<T, TV, TS>.BlockGroup);
+                long macsPerPositionBlock = 8L * Math.Min(blocks, ChannelJob<T, TV, TS>.BlockGroup) * v * channels * taps;
                 fixed (T* pwt = wt)
                 {
                     var job = new ChannelJob<T, TV, TS>
                     {
                         Src = (T*)src, Wt = pwt, Dst = (T*)dst, Bias = (T*)bias,
                         N = p.Mb, Groups = groups, Channels = channels, Lanes = lanes,
-                        SrcStrides = Strides(srcC, srcSp), DstStrides = Strides(dstC, dstSp),
-                        Rows = (dstSp.Item1, dstSp.Item2), K = (gd.K, gh.K, gw.K),
-                        TapsD = forward ? TapList.ForOutputs(gd) : TapList.ForInputs(gd),
-                        TapsH = forward ? TapList.ForOutputs(gh) : TapList.ForInputs(gh),
-                        TapsW = tapsW,
-                        Blocks = forward ? PositionBlocks.Of(tapsW, gw.Out, 1, gw.S) : PositionBlocks.Of(tapsW, gw.In, gw.S, 1),
+                        SrcStrides = srcStrides, DstStrides = (dstC * dstSp.Item1 * dstSp.Item2 * dstSp.Item3, dstSp.Item1 * dstSp.Item2 * dstSp.Item3),
+                        K = (gd.K, gh.K, gw.K), TapsD = tapsD, TapsH = tapsH, TapsW = tapsW,
+                        Blocks = positionBlocks,
+                        BlocksPerTask = PerTask(positionBlocks.Count, (long)p.Mb * groups * blockGroups, macsPerPositionBlock, threads),
                     };
                     For(job.Tasks, threads, job.Run);
                 }
@@ -113,6 +117,14 @@ public static unsafe partial class ExactConv
                 ArrayPool<T>.Shared.Return(dyt);
             }
         }
+    }
+
+    /// <summary>Enough items per task to amortize a task (about 64 K multiply-adds), but at least 4 tasks per thread when the work allows.</summary>
+    private static int PerTask(int items, long otherTasks, long macsPerItem, int threads)
+    {
+        long wanted = Math.Max(1, 65536 / Math.Max(1, macsPerItem));
+        long cap = Math.Max(1, items * otherTasks / (4L * threads));
+        return (int)Math.Min(wanted, cap);
     }
 
     private static (int N, int C, int D, int H) Strides(int channels, (int D, int H, int W) spatial)

@@ -27,6 +27,7 @@ internal static class WeightKernels<T, TV, TS>
     where TS : struct, ISimd<TV, T>
 {
     /// <summary>Eight input channels <paramref name="xc"/> elements apart, one output-channel block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Channels8(ref T x, int xc, ref T dy, in DwWalk k, ref T output)
     {
         DwWalk a = k;
@@ -72,6 +73,7 @@ internal static class WeightKernels<T, TV, TS>
     }
 
     /// <summary>One input channel, four output-channel blocks <paramref name="bs"/> elements apart in the transposed dy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Blocks4(ref T x, ref T dy, int bs, in DwWalk k, ref T output)
     {
         DwWalk a = k;
@@ -109,6 +111,7 @@ internal static class WeightKernels<T, TV, TS>
     }
 
     /// <summary>One input channel, one output-channel block: a single chain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Single(ref T x, ref T dy, in DwWalk k, ref T output)
     {
         DwWalk a = k;
@@ -173,6 +176,7 @@ internal sealed unsafe class WeightJob<T, TV, TS>
 
     public int Tasks => Groups * Quads * Chunks * K.D * K.H;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(int task)
     {
         int kh = task % K.H; task /= K.H;
@@ -230,6 +234,7 @@ internal sealed unsafe class WeightJob<T, TV, TS>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scatter(ReadOnlySpan<T> lanes, int g, int block, int ic, int tap)
     {
         int v = V, count = Math.Min(v, Lanes - block * v), taps = K.D * K.H * K.W;
