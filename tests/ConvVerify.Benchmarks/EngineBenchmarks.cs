@@ -30,9 +30,19 @@ public enum Pass
 [MemoryDiagnoser]
 public class EngineBenchmarks
 {
-    /// <summary>The layer, as a benchdnn descriptor.</summary>
-    [Params("mb1ic64ih56oc64oh56kh3ph1", "mb1ic256ih14oc256oh14kh3ph1", "mb1ic512ih7oc512oh7kh3ph1",
-        "mb1ic1024ih14oc256oh14kh1ph0", "mb1ic3ih224oc64oh112kh7sh2ph3", "g256mb1ic256ih14oc256oh14kh3ph1")]
+    /// <summary>The layers by short name, with their benchdnn descriptors.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Layers = new Dictionary<string, string>
+    {
+        ["res2_3x3"] = "mb1ic64ih56oc64oh56kh3ph1",
+        ["res4_3x3"] = "mb1ic256ih14oc256oh14kh3ph1",
+        ["res5_3x3"] = "mb1ic512ih7oc512oh7kh3ph1",
+        ["res4_1x1_reduce"] = "mb1ic1024ih14oc256oh14kh1ph0",
+        ["stem_7x7_s2"] = "mb1ic3ih224oc64oh112kh7sh2ph3",
+        ["depthwise_3x3"] = "g256mb1ic256ih14oc256oh14kh3ph1",
+    };
+
+    /// <summary>The layer's short name (a key of <see cref="Layers"/>).</summary>
+    [Params("res2_3x3", "res4_3x3", "res5_3x3", "res4_1x1_reduce", "stem_7x7_s2", "depthwise_3x3")]
     public string Layer { get; set; } = "";
 
     /// <summary>The direction.</summary>
@@ -58,7 +68,7 @@ public class EngineBenchmarks
     [GlobalSetup(Targets = [nameof(Naive), nameof(Exact1Thread), nameof(ExactAllThreads)])]
     public void Setup()
     {
-        _p = BenchdnnDescriptor.Parse(Layer, DType);
+        _p = BenchdnnDescriptor.Parse(Layers[Layer], DType);
         int outSize = Pass switch { Pass.Forward => _p.YSize, Pass.BackwardData => _p.XSize, _ => _p.WSize };
         if (DType == DType.Float32)
         {
@@ -70,7 +80,7 @@ public class EngineBenchmarks
             _d = ConvCase.Create(_p, Fill.Normal).MakeInputs<double>();
             _outD = new double[outSize];
         }
-        Console.WriteLine($"// {Layer} {Pass} {DType}: {MultiplyAdds} multiply-adds");
+        Console.WriteLine($"// {Layer} ({Layers[Layer]}) {Pass} {DType}: {MultiplyAdds} multiply-adds");
     }
 
     /// <summary>Starts Python, sets torch to one thread and builds the tensors and the bound call.</summary>
