@@ -1,0 +1,212 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Convolution;
+
+/// <summary>
+/// The same four computations as <see cref="NaiveConv"/>, bit for bit, at machine speed: every output element is
+/// the definition's sum, formed by the same multiplications and additions in the same order (accumulator from +0,
+/// reduction dims outermost-first, out-of-range terms skipped rather than multiplied by a padding zero, bias last,
+/// no fused multiply-add). Speed comes only from doing many independent elements at once: SIMD lanes across a
+/// block of channels, several blocks or positions per loop (register blocking), and threads across rows.
+/// </summary>
+/// <remarks>
+/// Layouts, shapes and argument checks are <see cref="NaiveConv"/>'s. Results do not depend on
+/// <see cref="ExactConvOptions"/>: vector width and thread count only change which elements are computed together.
+/// Only <see cref="float"/> and <see cref="double"/> are supported. Each call allocates at most one transposed copy of
+/// a tensor (from <see cref="ArrayPool{T}.Shared"/>) and a few per-dimension index tables.
+/// </remarks>
+public static unsafe partial class ExactConv
+{
+    /// <summary>y = conv(x, w) (+ b), bitwise equal to <see cref="NaiveConv.Forward{T}"/>, on every core with vectors.</summary>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    public static void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> => Forward(p, x, w, b, y, ExactConvOptions.Default);
+
+    /// <summary>y = conv(x, w) (+ b), bitwise equal to <see cref="NaiveConv.Forward{T}"/>.</summary>
+    /// <param name="p">The problem.</param>
+    /// <param name="x">Input (N, IC, D, H, W).</param>
+    /// <param name="w">Weights (OC, IC/G, KD, KH, KW).</param>
+    /// <param name="b">Bias (OC), or empty when the problem has none.</param>
+    /// <param name="y">Output (N, OC, OD, OH, OW), overwritten.</param>
+    /// <param name="options">Threads and vectors; they do not change the result.</param>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    public static void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, ExactConvOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check<T>(p, options);
+        NaiveConv.CheckLength(x, "x", p.XSize, p.XShape);
+        NaiveConv.CheckLength(w, "w", p.WSize, p.WShape);
+        NaiveConv.CheckLength(b, "b", p.BSize, p.HasBias ? p.BShape : []);
+        NaiveConv.CheckLength<T>(y, "y", p.YSize, p.YShape);
+        var (gd, gh, gw) = p.To3D();
+        int icg = p.IC / p.Groups, ocg = p.OC / p.Groups;
+        long taps = (long)gd.K * gh.K * gw.K;
+        fixed (T* px = x, pw = w, pb = b, py = y)
+        {
+            var (xp, wp, bp, yp) = ((nint)px, (nint)pw, p.HasBias ? (nint)pb : 0, (nint)py);
+            Dispatch<T>(options, ocg, v => (long)p.Groups * Blocks(ocg, v) * v * icg * taps,
+                new ChannelSetup<T>(p, gd, gh, gw, true, xp, wp, yp, bp));
+        }
+    }
+
+    /// <summary>dL/dx, bitwise equal to <see cref="NaiveConv.BackwardData{T}"/>, on every core with vectors.</summary>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    public static void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T> => BackwardData(p, dy, w, dx, ExactConvOptions.Default);
+
+    /// <summary>
+    /// dL/dx, bitwise equal to <see cref="NaiveConv.BackwardData{T}"/>. Each element visits only the taps that land on
+    /// an output position (a progression of step s/gcd(s, dil) per dim), never testing and discarding the others.
+    /// </summary>
+    /// <param name="p">The problem.</param>
+    /// <param name="dy">Upstream gradient (N, OC, OD, OH, OW).</param>
+    /// <param name="w">Weights (OC, IC/G, KD, KH, KW).</param>
+    /// <param name="dx">Input gradient (N, IC, D, H, W), overwritten.</param>
+    /// <param name="options">Threads and vectors; they do not change the result.</param>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    public static void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx, ExactConvOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check<T>(p, options);
+        NaiveConv.CheckLength(dy, "dy", p.YSize, p.YShape);
+        NaiveConv.CheckLength(w, "w", p.WSize, p.WShape);
+        NaiveConv.CheckLength<T>(dx, "dx", p.XSize, p.XShape);
+        var (gd, gh, gw) = p.To3D();
+        int icg = p.IC / p.Groups, ocg = p.OC / p.Groups;
+        long taps = (long)gd.K * gh.K * gw.K;
+        fixed (T* pdy = dy, pw = w, pdx = dx)
+        {
+            Dispatch<T>(options, icg, v => (long)p.Groups * Blocks(icg, v) * v * ocg * taps,
+                new ChannelSetup<T>(p, gd, gh, gw, false, (nint)pdy, (nint)pw, (nint)pdx, 0));
+        }
+    }
+
+    /// <summary>dL/dw, bitwise equal to <see cref="NaiveConv.BackwardWeights{T}"/>, on every core with vectors.</summary>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    public static void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw)
+        where T : unmanaged, IFloatingPointIeee754<T> => BackwardWeights(p, x, dy, dw, ExactConvOptions.Default);
+
+    /// <summary>dL/dw, bitwise equal to <see cref="NaiveConv.BackwardWeights{T}"/>.</summary>
+    /// <param name="p">The problem.</param>
+    /// <param name="x">Input (N, IC, D, H, W).</param>
+    /// <param name="dy">Upstream gradient (N, OC, OD, OH, OW).</param>
+    /// <param name="dw">Weight gradient (OC, IC/G, KD, KH, KW), overwritten.</param>
+    /// <param name="options">Threads and vectors; they do not change the result.</param>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    public static void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, ExactConvOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check<T>(p, options);
+        NaiveConv.CheckLength(x, "x", p.XSize, p.XShape);
+        NaiveConv.CheckLength(dy, "dy", p.YSize, p.YShape);
+        NaiveConv.CheckLength<T>(dw, "dw", p.WSize, p.WShape);
+        var (gd, gh, gw) = p.To3D();
+        int ocg = p.OC / p.Groups;
+        long positions = (long)p.Mb * gd.Out * gh.Out * gw.Out;
+        fixed (T* px = x, pdy = dy, pdw = dw)
+        {
+            Dispatch<T>(options, ocg, v => (long)p.Groups * Blocks(ocg, v) * v * positions,
+                new WeightSetup<T>(p, gd, gh, gw, (nint)px, (nint)pdy, (nint)pdw));
+        }
+    }
+
+    /// <summary>dL/db, bitwise equal to <see cref="NaiveConv.BackwardBias{T}"/>, on every core.</summary>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's, a problem without bias, or a <typeparamref name="T"/> other than float or double.</exception>
+    public static void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db)
+        where T : unmanaged, IFloatingPointIeee754<T> => BackwardBias(p, dy, db, ExactConvOptions.Default);
+
+    /// <summary>
+    /// dL/db, bitwise equal to <see cref="NaiveConv.BackwardBias{T}"/>: one sequential sum per channel (its terms are
+    /// contiguous); channels are independent, so they are spread over threads.
+    /// </summary>
+    /// <param name="p">The problem, which must have a bias.</param>
+    /// <param name="dy">Upstream gradient (N, OC, OD, OH, OW).</param>
+    /// <param name="db">Bias gradient (OC), overwritten.</param>
+    /// <param name="options">Threads; vectors are not used.</param>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's, a problem without bias, or a <typeparamref name="T"/> other than float or double.</exception>
+    public static void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db, ExactConvOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check<T>(p, options);
+        NaiveConv.CheckLength(dy, "dy", p.YSize, p.YShape);
+        NaiveConv.CheckLength<T>(db, "db", p.OC, p.BShape);
+        if (!p.HasBias) throw new ArgumentException($"db: problem {p} has no bias, so it has no bias gradient", nameof(db));
+        int spatial = p.YSize / (p.Mb * p.OC), oc = p.OC, mb = p.Mb;
+        fixed (T* pdy = dy, pdb = db)
+        {
+            var (dyp, dbp) = ((nint)pdy, (nint)pdb);
+            const int Chunk = 16;
+            For((oc + Chunk - 1) / Chunk, options.Threads, chunk =>
+            {
+                T* d = (T*)dyp;
+                for (int o = chunk * Chunk; o < Math.Min(oc, (chunk + 1) * Chunk); o++)
+                {
+                    T acc = T.Zero;
+                    for (int n = 0; n < mb; n++)
+                    {
+                        T* row = d + ((long)n * oc + o) * spatial;
+                        for (int s = 0; s < spatial; s++) acc += row[s];
+                    }
+                    ((T*)dbp)[o] = acc;
+                }
+            });
+        }
+    }
+
+    private static void Check<T>(ConvProblem p, ExactConvOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(options);
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+            throw new ArgumentException($"T: ExactConv supports float and double, not {typeof(T).FullName}", nameof(T));
+    }
+
+    private static int Blocks(int lanes, int v) => (lanes + v - 1) / v;
+
+    /// <summary>Runs tasks 0..count−1 on up to <paramref name="threads"/> threads; each task writes its own elements.</summary>
+    internal static void For(int count, int threads, Action<int> body)
+    {
+        if (threads <= 1 || count <= 1)
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+    }
+
+    /// <summary>What a direction runs once the vector type is chosen.</summary>
+    private interface ISetup<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        void Run<TV, TS>(int threads) where TV : struct where TS : struct, ISimd<TV, T>;
+    }
+
+    /// <summary>
+    /// Picks the vector width: the widest the CPU accelerates, narrowed while a narrower one needs no more blocks to
+    /// cover <paramref name="lanes"/> (so a group of 3 channels uses 4-lane vectors and a depthwise group scalars),
+    /// and scalar when the padded transposed copy would not fit an array. Which width runs changes no result.
+    /// </summary>
+    private static void Dispatch<T>(ExactConvOptions options, int lanes, Func<int, long> copySize, ISetup<T> setup)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int threads = options.Threads;
+        List<int> widths = [];
+        if (options.UseVectors)
+        {
+            if (Vector512.IsHardwareAccelerated) widths.Add(Vector512<T>.Count);
+            if (Vector256.IsHardwareAccelerated) widths.Add(Vector256<T>.Count);
+            if (Vector128.IsHardwareAccelerated) widths.Add(Vector128<T>.Count);
+        }
+        widths.Add(1);
+        int i = 0;
+        while (i + 1 < widths.Count && Blocks(lanes, widths[i + 1]) == Blocks(lanes, widths[i])) i++;
+        while (copySize(widths[i]) > Array.MaxLength) i++;
+        int v = widths[i];
+        if (v == 1) setup.Run<T, Scalar<T>>(threads);
+        else if (v == Vector512<T>.Count && Vector512.IsHardwareAccelerated) setup.Run<Vector512<T>, Simd512<T>>(threads);
+        else if (v == Vector256<T>.Count && Vector256.IsHardwareAccelerated) setup.Run<Vector256<T>, Simd256<T>>(threads);
+        else setup.Run<Vector128<T>, Simd128<T>>(threads);
+    }
+}

@@ -1,0 +1,287 @@
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Catalog;
+using ConvVerify.Convolution;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Convolution;
+
+/// <summary>
+/// <see cref="ExactConv"/> is <see cref="NaiveConv"/> bit for bit: on the catalog, on thousands of random problems
+/// with special values, and across vector widths and thread counts. Results are compared as raw bits (any NaN
+/// equals any NaN), so −0 against +0 or a last-bit difference from another summation order fails.
+/// </summary>
+[Parallelizable(ParallelScope.All)]
+public class ExactConvTests
+{
+    private static readonly ExactConvOptions Vectors1Thread = new() { MaxThreads = 1 };
+
+    // ---- the catalog ----
+
+    private static IEnumerable<TestCaseData> CommittedSets() =>
+        from set in new[] { "question", "basic", "pytorch" }
+        from dtype in new[] { DType.Float32, DType.Float64 }
+        select new TestCaseData(set, dtype).SetArgDisplayNames(set, dtype.ToString());
+
+    [TestCaseSource(nameof(CommittedSets))]
+    public void EqualsNaiveOnEveryCaseOfTheSet(string set, DType dtype)
+    {
+        foreach (var c in CaseSets.AllVariants(set).Where(c => c.Problem.DType == dtype))
+        {
+            if (dtype == DType.Float32) AllDirections(c.Problem, c.MakeInputs<float>(), c.Id);
+            else AllDirections(c.Problem, c.MakeInputs<double>(), c.Id);
+        }
+    }
+
+    /// <summary>
+    /// ResNet-50 in float32 with the normal fill, every layer, forward, dL/dx and dL/dw on all cores. The naive loops
+    /// would take a minute and a half on the whole layers, so they run on sub-problems of three channels (first,
+    /// last, one between) of the side the element does not sum over: an element's terms do not depend on how many
+    /// other channels there are, so the sub-problem's element is the full problem's, computed by the same loops.
+    /// </summary>
+    [Test]
+    public void EqualsNaiveOnResNet50ChannelSlices()
+    {
+        foreach (var p in CaseSets.Load("resnet50"))
+        {
+            var inputs = ConvCase.Create(p, Fill.Normal).MakeInputs<float>();
+            var rng = RandomProblems.Rng(p, 50);
+            int[] ocs = Pick(p.OC, rng), ics = Pick(p.IC, rng);
+            int[] inSp = [.. p.Input], outSp = [.. p.Output];
+            int ksz = p.Kernel.Aggregate(1, (a, b) => a * b);
+
+            var y = new float[p.YSize];
+            ExactConv.Forward<float>(p, inputs.X, inputs.W, inputs.B, y);
+            var sub = Sub(p, p.IC, ocs.Length);
+            var ySub = new float[sub.YSize];
+            NaiveConv.Forward<float>(sub, inputs.X, Channels(inputs.W, p.OC, ocs, 1, p.IC * ksz), [.. ocs.Select(o => inputs.B[o])], ySub);
+            Compare(ySub, Channels(y, p.OC, ocs, p.Mb, Count(outSp)), sub, "y (channels " + string.Join(",", ocs) + ")");
+
+            var dx = new float[p.XSize];
+            ExactConv.BackwardData<float>(p, inputs.Dy, inputs.W, dx);
+            sub = Sub(p, ics.Length, p.OC);
+            var dxSub = new float[sub.XSize];
+            NaiveConv.BackwardData<float>(sub, inputs.Dy, Channels(inputs.W, p.IC, ics, p.OC, ksz), dxSub);
+            Compare(dxSub, Channels(dx, p.IC, ics, p.Mb, Count(inSp)), sub, "dx (channels " + string.Join(",", ics) + ")");
+
+            var dw = new float[p.WSize];
+            ExactConv.BackwardWeights<float>(p, inputs.X, inputs.Dy, dw);
+            sub = Sub(p, ics.Length, ocs.Length);
+            var dwSub = new float[sub.WSize];
+            NaiveConv.BackwardWeights<float>(sub, Channels(inputs.X, p.IC, ics, p.Mb, Count(inSp)), Channels(inputs.Dy, p.OC, ocs, p.Mb, Count(outSp)), dwSub);
+            var dwRows = Channels(dw, p.OC, ocs, 1, p.IC * ksz);
+            Compare(dwSub, Channels(dwRows, p.IC, ics, ocs.Length, ksz), sub, "dw (rows " + string.Join(",", ocs) + ", columns " + string.Join(",", ics) + ")");
+        }
+
+        static int[] Pick(int count, Random rng) => [.. new[] { 0, rng.Next(count), count - 1 }.Distinct().Order()];
+        static int Count(int[] extents) => extents.Aggregate(1, (a, b) => a * b);
+        static ConvProblem Sub(ConvProblem p, int ic, int oc) =>
+            new(p.Mb, 1, ic, oc, p.Input, p.Kernel, p.Stride, p.PadBegin, p.PadEnd, p.Dilation, p.HasBias, p.DType, p.Name);
+    }
+
+    // The chosen channels of a tensor seen as (outer, channels, inner).
+    private static float[] Channels(float[] t, int channels, int[] chosen, int outer, int inner)
+    {
+        var r = new float[outer * chosen.Length * inner];
+        for (int a = 0; a < outer; a++)
+        for (int c = 0; c < chosen.Length; c++)
+            Array.Copy(t, ((long)a * channels + chosen[c]) * inner, r, ((long)a * chosen.Length + c) * inner, inner);
+        return r;
+    }
+
+    // ---- random problems ----
+
+    private const int RandomCount = 1200; // per dtype: 2,400 problems in all
+
+    private static IEnumerable<TestCaseData> RandomBatches() =>
+        from dtype in new[] { DType.Float32, DType.Float64 }
+        from batch in Enumerable.Range(0, 8)
+        select new TestCaseData(dtype, batch).SetArgDisplayNames(dtype.ToString(), "batch " + batch);
+
+    /// <summary>
+    /// Random problems over every parameter, each with inputs of one <see cref="ValueMode"/> (normal, integers with
+    /// ±0, special values, overflowing values), all four directions, against the naive loops; the scalar 1-thread
+    /// path and the vector 1-thread path against the vector all-threads path.
+    /// </summary>
+    [TestCaseSource(nameof(RandomBatches))]
+    public void EqualsNaiveOnRandomProblems(DType dtype, int batch)
+    {
+        var problems = ExactConvProblems.Generate(RandomCount, seed: 8 + (int)dtype, dtype).ToList();
+        int per = (problems.Count + 7) / 8;
+        foreach (var (p, i) in problems.Select((p, i) => (p, i)).Skip(batch * per).Take(per))
+        {
+            var mode = (ValueMode)(i % 4);
+            var rng = RandomProblems.Rng(p, i);
+            string what = $"random problem {i} ({mode} values)";
+            if (dtype == DType.Float32) AllDirections(p, Make<float>(p, rng, mode), what, alsoScalar: true);
+            else AllDirections(p, Make<double>(p, rng, mode), what, alsoScalar: true);
+        }
+    }
+
+    [Test]
+    public void TheGeneratorCoversEveryParameter()
+    {
+        var all = ExactConvProblems.Generate(RandomCount, 8, DType.Float32).Concat(ExactConvProblems.Generate(RandomCount, 9, DType.Float64)).ToList();
+        Assert.Multiple(() =>
+        {
+            foreach (int rank in new[] { 1, 2, 3 }) Assert.That(all.Any(p => p.Rank == rank), $"rank {rank}");
+            Assert.That(all.Any(p => p.Input.Any(i => i == 1)), "a 1-element extent");
+            Assert.That(all.Any(p => Enumerable.Range(0, p.Rank).Any(d => (p.Kernel[d] - 1) * p.Dilation[d] + 1 > p.Input[d])), "kernel larger than input");
+            Assert.That(all.Any(p => Enumerable.Range(0, p.Rank).Any(d => p.Stride[d] > p.Kernel[d])), "stride > kernel");
+            Assert.That(all.Any(p => p.PadEnd.Any(e => e < 0)), "cropping end padding");
+            Assert.That(all.Any(p => !p.PadBegin.SequenceEqual(p.PadEnd)), "asymmetric padding");
+            Assert.That(all.Any(p => p.Dilation.Any(d => d > 1)), "dilation");
+            Assert.That(all.Any(p => p.Groups > 1 && p.IC / p.Groups > 1), "groups");
+            Assert.That(all.Any(p => p.Groups > 1 && p.IC == p.Groups && p.OC == p.Groups), "depthwise");
+            Assert.That(all.Any(p => p.Groups > 1 && p.IC == p.Groups && p.OC > p.Groups), "depthwise with a multiplier");
+            Assert.That(all.Any(p => p.HasBias) && all.Any(p => !p.HasBias), "with and without bias");
+            Assert.That(all.Any(p => p.Mb > 1), "mb > 1");
+            Assert.That(all.Any(p => p.OC / p.Groups > 48), "four blocks of 16 output channels");
+            Assert.That(all.Any(p => p.IC / p.Groups >= 16), "two chunks of 8 input channels");
+            Assert.That(all.Any(p => p.Output[^1] >= 8), "runs of 8 positions");
+        });
+    }
+
+    private static ConvInputs<T> Make<T>(ConvProblem p, Random rng, ValueMode mode) where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T> =>
+        new(ExactConvProblems.Values<T>(p.XSize, rng, mode), ExactConvProblems.Values<T>(p.WSize, rng, mode),
+            ExactConvProblems.Values<T>(p.BSize, rng, mode), ExactConvProblems.Values<T>(p.YSize, rng, mode));
+
+    // ---- special values by construction ----
+
+    /// <summary>
+    /// An infinite or NaN weight on a tap that reads padding for border outputs: the definition skips that term, so
+    /// the border outputs stay finite; multiplying a padding zero would make them NaN.
+    /// </summary>
+    [TestCase(float.PositiveInfinity)]
+    [TestCase(float.NaN)]
+    public void ATermInPaddingIsSkippedNotMultipliedByZero(float special)
+    {
+        var p = BenchdnnDescriptor.Parse("mb1ic20ih9oc33oh9kh3ph1", DType.Float32, hasBias: false);
+        var rng = new Random(3);
+        var inputs = Make<float>(p, rng, ValueMode.Normal);
+        for (int o = 0; o < p.OC; o++) inputs.W[o * 20 * 9] = special; // tap (0, 0) of every filter, channel 0
+        var exact = new float[p.YSize];
+        ExactConv.Forward<float>(p, inputs.X, inputs.W, inputs.B, exact);
+        Assert.That(float.IsFinite(exact[(0 * 9 + 0) * 9 + 0]), "y[0,0,0,0] reads tap (0,0) in padding only");
+        AllDirections(p, inputs, $"weights with {special} at tap (0,0)");
+    }
+
+    /// <summary>
+    /// The accumulator starts at +0 and a sum of +0 and −0 is +0, so an element whose every term is −0 is +0, and
+    /// an element with no term at all is +0 (or the bias): both as the definition computes them.
+    /// </summary>
+    [Test]
+    public void NegativeZeroTermsGivePositiveZero()
+    {
+        var p = BenchdnnDescriptor.Parse("mb2ic17ih6oc19oh8kh1ph1", DType.Float64, hasBias: false);
+        var inputs = new ConvInputs<double>(
+            [.. Enumerable.Repeat(-0.0, p.XSize)], [.. Enumerable.Repeat(1.0, p.WSize)], [], [.. Enumerable.Repeat(-0.0, p.YSize)]);
+        var y = new double[p.YSize];
+        ExactConv.Forward<double>(p, inputs.X, inputs.W, inputs.B, y);
+        Assert.That(y.All(v => BitConverter.DoubleToInt64Bits(v) == 0), "every y is +0");
+        AllDirections(p, inputs, "all −0 inputs");
+    }
+
+    // ---- bad input ----
+
+    private static readonly ConvProblem P = new(2, 1, 3, 4, [5, 5], [3, 3]);
+
+    private static IEnumerable<TestCaseData> BadCalls()
+    {
+        float[] X(int extra = 0) => new float[P.XSize + extra];
+        float[] W(int extra = 0) => new float[P.WSize + extra];
+        float[] B(int extra = 0) => new float[P.BSize + extra];
+        float[] Y(int extra = 0) => new float[P.YSize + extra];
+        foreach (int e in new[] { -1, 1 })
+        {
+            string how = e < 0 ? "short" : "long";
+            yield return new TestCaseData("x", (Action)(() => ExactConv.Forward<float>(P, X(e), W(), B(), Y()))).SetArgDisplayNames("Forward", "x", how);
+            yield return new TestCaseData("w", (Action)(() => ExactConv.Forward<float>(P, X(), W(e), B(), Y()))).SetArgDisplayNames("Forward", "w", how);
+            yield return new TestCaseData("b", (Action)(() => ExactConv.Forward<float>(P, X(), W(), B(e), Y()))).SetArgDisplayNames("Forward", "b", how);
+            yield return new TestCaseData("y", (Action)(() => ExactConv.Forward<float>(P, X(), W(), B(), Y(e)))).SetArgDisplayNames("Forward", "y", how);
+            yield return new TestCaseData("dy", (Action)(() => ExactConv.BackwardData<float>(P, Y(e), W(), X()))).SetArgDisplayNames("BackwardData", "dy", how);
+            yield return new TestCaseData("w", (Action)(() => ExactConv.BackwardData<float>(P, Y(), W(e), X()))).SetArgDisplayNames("BackwardData", "w", how);
+            yield return new TestCaseData("dx", (Action)(() => ExactConv.BackwardData<float>(P, Y(), W(), X(e)))).SetArgDisplayNames("BackwardData", "dx", how);
+            yield return new TestCaseData("x", (Action)(() => ExactConv.BackwardWeights<float>(P, X(e), Y(), W()))).SetArgDisplayNames("BackwardWeights", "x", how);
+            yield return new TestCaseData("dy", (Action)(() => ExactConv.BackwardWeights<float>(P, X(), Y(e), W()))).SetArgDisplayNames("BackwardWeights", "dy", how);
+            yield return new TestCaseData("dw", (Action)(() => ExactConv.BackwardWeights<float>(P, X(), Y(), W(e)))).SetArgDisplayNames("BackwardWeights", "dw", how);
+            yield return new TestCaseData("dy", (Action)(() => ExactConv.BackwardBias<float>(P, Y(e), B()))).SetArgDisplayNames("BackwardBias", "dy", how);
+            yield return new TestCaseData("db", (Action)(() => ExactConv.BackwardBias<float>(P, Y(), B(e)))).SetArgDisplayNames("BackwardBias", "db", how);
+        }
+    }
+
+    [TestCaseSource(nameof(BadCalls))]
+    public void AWrongLengthIsRefusedByNameWithTheShape(string argument, Action call)
+    {
+        var e = Assert.Throws<ArgumentException>(() => call());
+        Assert.That(e!.ParamName, Is.EqualTo(argument));
+        Assert.That(e.Message, Does.StartWith($"{argument}: has ").And.Contain("the problem needs").And.Contain("(shape ("));
+    }
+
+    [Test]
+    public void OnlyFloatAndDoubleAreSupported()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ExactConv.Forward<Half>(P, new Half[P.XSize], new Half[P.WSize], new Half[P.BSize], new Half[P.YSize]));
+        Assert.That(e!.Message, Does.Contain("System.Half").And.Contain("float and double"));
+        Assert.That(e.ParamName, Is.EqualTo("T"));
+    }
+
+    [Test]
+    public void BiasGradientOfAProblemWithoutBiasIsRefused()
+    {
+        var p = P.WithBias(false);
+        var e = Assert.Throws<ArgumentException>(() => ExactConv.BackwardBias<float>(p, new float[p.YSize], new float[p.OC]));
+        Assert.That(e!.ParamName, Is.EqualTo("db"));
+        Assert.That(e.Message, Does.Contain("has no bias"));
+    }
+
+    [Test]
+    public void OptionsAreChecked()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ExactConvOptions { MaxThreads = -1 });
+        Assert.Throws<ArgumentNullException>(() => ExactConv.BackwardBias<float>(P, new float[P.YSize], new float[P.OC], null!));
+        Assert.Throws<ArgumentNullException>(() => ExactConv.BackwardBias<float>(null!, new float[P.YSize], new float[P.OC]));
+        Assert.That(ExactConvOptions.Default.UseVectors && ExactConvOptions.Default.MaxThreads == 0);
+        Assert.That(!ExactConvOptions.ScalarSingleThread.UseVectors && ExactConvOptions.ScalarSingleThread.MaxThreads == 1);
+    }
+
+    // ---- helpers ----
+
+    /// <summary>Naive and exact in every direction; with <paramref name="alsoScalar"/>, also scalar and vector 1-thread runs.</summary>
+    private static void AllDirections<T>(ConvProblem p, ConvInputs<T> c, string what, bool alsoScalar = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var naive = NaiveReference.Compute(p, c);
+        ExactConvOptions[] runs = alsoScalar ? [ExactConvOptions.Default, ExactConvOptions.ScalarSingleThread, Vectors1Thread] : [ExactConvOptions.Default];
+        foreach (var o in runs)
+        {
+            string how = $"{what}, {(o.UseVectors ? "vectors" : "scalar")}, {(o.MaxThreads == 0 ? "all" : o.MaxThreads.ToString())} thread(s)";
+            var y = new T[p.YSize];
+            ExactConv.Forward<T>(p, c.X, c.W, c.B, y, o);
+            Compare(naive.Y, y, p, "y, " + how);
+            var dx = new T[p.XSize];
+            ExactConv.BackwardData<T>(p, c.Dy, c.W, dx, o);
+            Compare(naive.Dx, dx, p, "dx, " + how);
+            var dw = new T[p.WSize];
+            ExactConv.BackwardWeights<T>(p, c.X, c.Dy, dw, o);
+            Compare(naive.Dw, dw, p, "dw, " + how);
+            if (!p.HasBias) continue;
+            var db = new T[p.OC];
+            ExactConv.BackwardBias<T>(p, c.Dy, db, o);
+            Compare(naive.Db, db, p, "db, " + how);
+        }
+    }
+
+    private static void Compare<T>(T[] expected, T[] actual, ConvProblem p, string what) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Assert.That(actual, Has.Length.EqualTo(expected.Length), $"{p} ({p.DType}) {what}: length");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (Bits(expected[i]) != Bits(actual[i]) && !(T.IsNaN(expected[i]) && T.IsNaN(actual[i])))
+                Assert.Fail($"{p} ({p.DType}) {what}: element {i} of {expected.Length} differs: naive {expected[i]:R} (0x{Bits(expected[i]):x}), exact {actual[i]:R} (0x{Bits(actual[i]):x})");
+        }
+    }
+
+    private static long Bits<T>(T v) where T : unmanaged =>
+        v is float f ? BitConverter.SingleToInt32Bits(f) : BitConverter.DoubleToInt64Bits((double)(object)v);
+}
