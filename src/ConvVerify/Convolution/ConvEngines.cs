@@ -6,13 +6,17 @@ public static class ConvEngines
     private static readonly Dictionary<string, IConvEngine> ByName = new(StringComparer.Ordinal)
     {
         [NaiveEngine.Instance.Name] = NaiveEngine.Instance,
+        [ExactEngine.Instance.Name] = ExactEngine.Instance,
     };
 
     /// <summary>The definition, <see cref="NaiveConv"/>.</summary>
     public static IConvEngine Naive => NaiveEngine.Instance;
 
+    /// <summary>The vectorized, threaded engine, bitwise equal to the definition.</summary>
+    public static IConvEngine Exact => ExactEngine.Instance;
+
     /// <summary>The engine checks and bounds use unless told otherwise: the fastest one that is bitwise the definition.</summary>
-    public static IConvEngine Default => Naive;
+    public static IConvEngine Default => Exact;
 
     /// <summary>Every engine's name.</summary>
     public static IReadOnlyList<string> Names => [.. ByName.Keys.Order(StringComparer.Ordinal)];

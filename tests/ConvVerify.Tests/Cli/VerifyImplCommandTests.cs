@@ -120,7 +120,7 @@ public class VerifyImplCommandTests : CliTestBase
         var r = Verify();
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
         string fail = r.Out.Split('\n').Single(l => l.StartsWith("FAIL", StringComparison.Ordinal));
-        Assert.That(fail, Does.Contain(id).And.Contain("not a readable .npy"));
+        Assert.That(fail, Does.Contain(id).And.Contain("not a .npy file"));
     }
 
     [Test]
@@ -130,7 +130,7 @@ public class VerifyImplCommandTests : CliTestBase
         File.WriteAllBytes(CandidateFile(id, "y"), []);
         var r = Verify();
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
-        Assert.That(r.Out, Does.Contain("not a readable .npy"));
+        Assert.That(r.Out, Does.Contain("not a .npy file"));
     }
 
     [Test]

@@ -251,7 +251,7 @@ public class ExactConvTests
     private static void AllDirections<T>(ConvProblem p, ConvInputs<T> c, string what, bool alsoScalar = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var naive = NaiveReference.Compute(p, c);
+        var naive = ConvVerify.Tests.Runs.Check.Naive(p, c);
         ExactConvOptions[] runs = alsoScalar ? [ExactConvOptions.Default, ExactConvOptions.ScalarSingleThread, Vectors1Thread] : [ExactConvOptions.Default];
         foreach (var o in runs)
         {
