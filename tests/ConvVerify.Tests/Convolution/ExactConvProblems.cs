@@ -26,7 +26,7 @@ internal enum ValueMode
 /// </summary>
 internal static class ExactConvProblems
 {
-    public static IEnumerable<ConvProblem> Generate(int count, int seed, DType dtype, long maxMacs = 40_000)
+    public static IEnumerable<ConvProblem> Generate(int count, int seed, DType dtype, long maxMacs = 20_000)
     {
         var rng = new Random(seed);
         int made = 0;

@@ -34,18 +34,25 @@ public class ExactConvTests
     }
 
     /// <summary>
-    /// ResNet-50 in float32 with the normal fill, every layer, forward, dL/dx and dL/dw on all cores. The naive loops
+    /// ResNet-50 in float32, forward, dL/dx and dL/dw on all cores, on every 3x3 layer (stride 1 and 2), the 7x7
+    /// stride-2 stem, a stride-2 1x1 and a 1x1 reduce: every kernel path the 23 layers take (the other 1x1 layers only
+    /// differ in size, and the suite's time budget does not cover them). The naive loops
     /// would take a minute and a half on the whole layers, so they run on sub-problems of three channels (first,
-    /// last, one between) of the side the element does not sum over: an element's terms do not depend on how many
+    /// last, one between; the last alone when there are at most four) of the side the element does not sum over: an element's terms do not depend on how many
     /// other channels there are, so the sub-problem's element is the full problem's, computed by the same loops.
+    /// Inputs are uniform in [−1, 1) from <see cref="Random"/> rather than the catalog's normal fill, whose
+    /// twelve-uniform sums cost about three seconds for these tensors; any real-valued fill shows a reordering.
     /// </summary>
-    [Test]
-    public void EqualsNaiveOnResNet50ChannelSlices()
+    private static IEnumerable<TestCaseData> ResNet50Layers() =>
+        CaseSets.Load("resnet50").Where(p => p.Name is { } n && (n.Contains("3x3") || n is "resnet50_conv1" or "res3_downsample_1x1_s2" or "res4_1x1_reduce"))
+            .Select(p => new TestCaseData(p).SetArgDisplayNames(p.Name!));
+
+    [TestCaseSource(nameof(ResNet50Layers))]
+    public void EqualsNaiveOnResNet50ChannelSlices(ConvProblem p)
     {
-        foreach (var p in CaseSets.Load("resnet50"))
         {
-            var inputs = ConvCase.Create(p, Fill.Normal).MakeInputs<float>();
             var rng = RandomProblems.Rng(p, 50);
+            var inputs = new ConvInputs<float>(Uniform(p.XSize, rng), Uniform(p.WSize, rng), Uniform(p.BSize, rng), Uniform(p.YSize, rng));
             int[] ocs = Pick(p.OC, rng), ics = Pick(p.IC, rng);
             int[] inSp = [.. p.Input], outSp = [.. p.Output];
             int ksz = p.Kernel.Aggregate(1, (a, b) => a * b);
@@ -73,10 +80,18 @@ public class ExactConvTests
             Compare(dwSub, Channels(dwRows, p.IC, ics, ocs.Length, ksz), sub, "dw (rows " + string.Join(",", ocs) + ", columns " + string.Join(",", ics) + ")");
         }
 
-        static int[] Pick(int count, Random rng) => [.. new[] { 0, rng.Next(count), count - 1 }.Distinct().Order()];
+        // Few channels: only the last, or the stem's data gradient alone would cost the naive loops a second.
+        static int[] Pick(int count, Random rng) => count <= 4 ? [count - 1] : [.. new[] { 0, rng.Next(count), count - 1 }.Distinct().Order()];
         static int Count(int[] extents) => extents.Aggregate(1, (a, b) => a * b);
         static ConvProblem Sub(ConvProblem p, int ic, int oc) =>
             new(p.Mb, 1, ic, oc, p.Input, p.Kernel, p.Stride, p.PadBegin, p.PadEnd, p.Dilation, p.HasBias, p.DType, p.Name);
+    }
+
+    private static float[] Uniform(int count, Random rng)
+    {
+        var v = new float[count];
+        for (int i = 0; i < count; i++) v[i] = rng.NextSingle() * 2 - 1;
+        return v;
     }
 
     // The chosen channels of a tensor seen as (outer, channels, inner).
@@ -100,8 +115,8 @@ public class ExactConvTests
 
     /// <summary>
     /// Random problems over every parameter, each with inputs of one <see cref="ValueMode"/> (normal, integers with
-    /// ±0, special values, overflowing values), all four directions, against the naive loops; the scalar 1-thread
-    /// path and the vector 1-thread path against the vector all-threads path.
+    /// ±0, special values, overflowing values), all four directions, against the naive loops; for every third
+    /// problem (800 in all) also the scalar 1-thread path and the vector 1-thread path.
     /// </summary>
     [TestCaseSource(nameof(RandomBatches))]
     public void EqualsNaiveOnRandomProblems(DType dtype, int batch)
@@ -113,8 +128,8 @@ public class ExactConvTests
             var mode = (ValueMode)(i % 4);
             var rng = RandomProblems.Rng(p, i);
             string what = $"random problem {i} ({mode} values)";
-            if (dtype == DType.Float32) AllDirections(p, Make<float>(p, rng, mode), what, alsoScalar: true);
-            else AllDirections(p, Make<double>(p, rng, mode), what, alsoScalar: true);
+            if (dtype == DType.Float32) AllDirections(p, Make<float>(p, rng, mode), what, alsoScalar: i % 3 == 0);
+            else AllDirections(p, Make<double>(p, rng, mode), what, alsoScalar: i % 3 == 0);
         }
     }
 
