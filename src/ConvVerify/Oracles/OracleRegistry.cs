@@ -2,10 +2,6 @@ using ConvVerify.Convolution;
 
 namespace ConvVerify.Oracles;
 
-/// <summary>Settings an oracle may honour when it is created by name.</summary>
-/// <param name="Layout">The memory layout torch computes in.</param>
-public sealed record OracleOptions(TorchLayout Layout = TorchLayout.Contiguous);
-
 /// <summary>
 /// The oracles by name, as <c>--oracle NAME[,NAME]</c> finds them: live <c>torch</c>, and every engine (the definition
 /// itself, for checking one engine against another bitwise).

@@ -6,39 +6,6 @@ using Python.Runtime;
 
 namespace ConvVerify.Oracles;
 
-/// <summary>Whether live PyTorch can be used in this process, and if not, exactly why.</summary>
-/// <param name="Available">Whether <see cref="TorchOracle.Get"/> will succeed.</param>
-/// <param name="Reason">What was found and used, or why nothing could be (every interpreter tried and what it said).</param>
-/// <param name="Interpreter">The Python interpreter embedded, when one was found.</param>
-/// <param name="LibPython">The libpython loaded, when one was found.</param>
-/// <param name="TorchVersion"><c>torch.__version__</c> as the embedded interpreter reports it, when available.</param>
-/// <param name="NumpyVersion"><c>numpy.__version__</c>, when available.</param>
-public sealed record TorchAvailability(
-    bool Available, string Reason, string? Interpreter, string? LibPython, string? TorchVersion, string? NumpyVersion);
-
-/// <summary>The memory layout torch computes in; its channels-last kernels are other code than its contiguous ones.</summary>
-public enum TorchLayout
-{
-    /// <summary>NC(D)(H)W, torch's default.</summary>
-    Contiguous,
-
-    /// <summary>Channels innermost (<c>torch.channels_last</c>, <c>channels_last_3d</c>, and the same order for conv1d).</summary>
-    ChannelsLast,
-}
-
-/// <summary>PyTorch failed on a problem, or handed back something other than the tensors the problem implies.</summary>
-public sealed class TorchOracleException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public TorchOracleException(string message) : base(message) { }
-
-    /// <summary>Creates the exception with the Python exception that caused it.</summary>
-    public TorchOracleException(string message, Exception inner) : base(message, inner) { }
-
-    /// <summary>Creates the exception with no message.</summary>
-    public TorchOracleException() { }
-}
-
 /// <summary>
 /// Live PyTorch, in-process through pythonnet: runs <c>python/convverify_torch.py</c>'s <c>compute</c> on a problem's
 /// inputs and returns y, dL/dx, dL/dw and dL/db. One per process and safe to call from any thread.

@@ -3,22 +3,6 @@ using ConvVerify.Cases;
 
 namespace ConvVerify.Runs;
 
-/// <summary>Why a source has no result for a direction: the outcome its row gets, and the sentence.</summary>
-/// <param name="Outcome">NotInPack, NotProvidedByOracle, NotProvided, or Fail for an unusable result.</param>
-/// <param name="Reason">Why.</param>
-public sealed record Absence(Outcome Outcome, string Reason);
-
-/// <summary>A source's results for a case: a value or an absence for every direction asked for.</summary>
-/// <typeparam name="T">The element type.</typeparam>
-public sealed class SourceResults<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    /// <summary>Results by direction.</summary>
-    public Dictionary<Direction, T[]> Values { get; } = [];
-
-    /// <summary>Absences by direction.</summary>
-    public Dictionary<Direction, Absence> Absent { get; } = [];
-}
-
 /// <summary>
 /// One side of a comparison: where expected or checked results come from — an oracle, an engine, a pack, a candidate's
 /// files, a .NET implementation. The run pipeline asks each side for the directions of a case and compares.

@@ -4,35 +4,6 @@ using System.Text.Json.Serialization;
 
 namespace ConvVerify.Runs;
 
-/// <summary>One side of the comparisons of a run: its name and the versions that decide its results.</summary>
-public sealed record SourceInfo
-{
-    /// <summary>The name rows use.</summary>
-    [JsonPropertyName("name")] public required string Name { get; init; }
-
-    /// <summary>Versions, e.g. {"torch": "1.13.1"}; empty for engines and packs.</summary>
-    [JsonPropertyName("versions")] public SortedDictionary<string, string> Versions { get; init; } = new(StringComparer.Ordinal);
-}
-
-/// <summary>Counts of a report's rows by outcome.</summary>
-public sealed record RunSummary
-{
-    /// <summary>Distinct cases.</summary>
-    [JsonPropertyName("cases")] public int Cases { get; init; }
-
-    /// <summary>Rows.</summary>
-    [JsonPropertyName("directions")] public int Directions { get; init; }
-
-    /// <summary>Rows by outcome name; every outcome is present.</summary>
-    [JsonPropertyName("outcomes")] public SortedDictionary<string, int> Outcomes { get; init; } = new(StringComparer.Ordinal);
-
-    /// <summary>The exit code the run ends with: 0 all passed, 1 any failed or suspicious (or required but absent), 2 unusable input.</summary>
-    [JsonPropertyName("exit_code")] public int ExitCode { get; init; }
-
-    /// <summary>Why the exit code is not 0, one sentence each.</summary>
-    [JsonPropertyName("reasons")] public List<string> Reasons { get; init; } = [];
-}
-
 /// <summary>
 /// The typed, versioned result of a run (schema in docs/report-schema.md): every row, the sides compared, warnings,
 /// timings, and the one exit-code rule every command uses. Every report writer consumes this.

@@ -3,35 +3,6 @@ using ConvVerify.Comparison;
 
 namespace ConvVerify.Runs;
 
-/// <summary>The element that decided a comparison, as a report records it.</summary>
-public sealed record WorstElement
-{
-    /// <summary>Flat row-major index.</summary>
-    [JsonPropertyName("index")] public required int Index { get; init; }
-
-    /// <summary>Multi-index in the result's shape.</summary>
-    [JsonPropertyName("position")] public required int[] Position { get; init; }
-
-    /// <summary>The reference's value.</summary>
-    [JsonPropertyName("expected")] public required double Expected { get; init; }
-
-    /// <summary>The checked value.</summary>
-    [JsonPropertyName("actual")] public required double Actual { get; init; }
-
-    /// <summary>|actual − expected|.</summary>
-    [JsonPropertyName("abs_error")] public required double AbsError { get; init; }
-
-    /// <summary>The element's allowed error.</summary>
-    [JsonPropertyName("bound")] public required double Bound { get; init; }
-
-    /// <summary>From a verdict's element.</summary>
-    public static WorstElement From(ElementError e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        return new WorstElement { Index = e.Index, Position = e.Position, Expected = e.Expected, Actual = e.Actual, AbsError = e.AbsError, Bound = e.Bound };
-    }
-}
-
 /// <summary>One row of a run report: one direction of one case, checked against one reference.</summary>
 public sealed record RunRow
 {
@@ -82,29 +53,4 @@ public sealed record RunRow
 
     /// <summary>Seconds spent: the case's computation shared among its directions, plus the comparison.</summary>
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
-}
-
-/// <summary>Writes outcomes by their report names.</summary>
-public sealed class OutcomeConverter : JsonConverter<Outcome>
-{
-    /// <inheritdoc/>
-    public override Outcome Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
-    {
-        string text = reader.GetString() ?? "";
-        try
-        {
-            return Outcomes.Parse(text);
-        }
-        catch (ArgumentException e)
-        {
-            throw new System.Text.Json.JsonException(e.Message, e);
-        }
-    }
-
-    /// <inheritdoc/>
-    public override void Write(System.Text.Json.Utf8JsonWriter writer, Outcome value, System.Text.Json.JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value.Name());
-    }
 }

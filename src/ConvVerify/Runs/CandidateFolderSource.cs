@@ -1,0 +1,45 @@
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+
+namespace ConvVerify.Runs;
+
+/// <summary>
+/// Results another implementation wrote as <c>&lt;folder&gt;/&lt;case-id&gt;/{y,dx,dw,db}.npy</c>: a missing file is
+/// "not provided", an unreadable one (wrong dtype, shape, corrupt) a failure naming the file.
+/// </summary>
+/// <param name="folder">The candidate folder.</param>
+public sealed class CandidateFolderSource(string folder) : ResultSource
+{
+    /// <inheritdoc/>
+    public override string Name => "candidate";
+
+    /// <inheritdoc/>
+    public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(directions);
+        var r = new SourceResults<T>();
+        var p = c.Case.Problem;
+        foreach (var d in directions)
+        {
+            string path = Path.Combine(folder, c.Case.Id, d.TensorName() + ".npy");
+            if (!File.Exists(path))
+            {
+                r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({path} does not exist)");
+                continue;
+            }
+            try
+            {
+                r.Values[d] = Npy.Read<T>(path, p.DType, d.ShapeOf(p));
+            }
+            catch (FixtureException e)
+            {
+                r.Absent[d] = new Absence(Outcome.Fail, e.Message);
+            }
+        }
+        return r;
+    }
+}

@@ -1,0 +1,28 @@
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+
+namespace ConvVerify.Runs;
+
+/// <summary>An engine's results (the definition, or one bitwise equal to it).</summary>
+/// <param name="engine">The engine.</param>
+public sealed class EngineSource(IConvEngine engine) : ResultSource
+{
+    /// <inheritdoc/>
+    public override string Name => engine.Name;
+
+    /// <inheritdoc/>
+    public override bool IsDefinition => true;
+
+    /// <inheritdoc/>
+    public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(directions);
+        var r = new SourceResults<T>();
+        foreach (var d in directions) r.Values[d] = d.Compute(engine, c.Case.Problem, c.Inputs);
+        return r;
+    }
+}

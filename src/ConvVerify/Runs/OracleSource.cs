@@ -1,0 +1,44 @@
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+
+namespace ConvVerify.Runs;
+
+/// <summary>An oracle's results; a direction or dtype it does not provide is "not provided by oracle", with its reason.</summary>
+/// <param name="oracle">The oracle.</param>
+public sealed class OracleSource(IConvOracle oracle) : ResultSource
+{
+    /// <summary>The oracle.</summary>
+    public IConvOracle Oracle { get; } = oracle ?? throw new ArgumentNullException(nameof(oracle));
+
+    /// <inheritdoc/>
+    public override string Name => Oracle.Name;
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, string> Versions => Oracle.Versions;
+
+    /// <inheritdoc/>
+    public override double BoundFactor => Oracle.BoundFactor;
+
+    /// <inheritdoc/>
+    public override bool IsDefinition => Oracle is EngineOracle;
+
+    /// <inheritdoc/>
+    public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(directions);
+        var r = new SourceResults<T>();
+        var provided = new List<Direction>();
+        foreach (var d in directions)
+        {
+            if (Oracle.Provides(c.Case.Problem, d, out string? why)) provided.Add(d);
+            else r.Absent[d] = new Absence(Outcome.NotProvidedByOracle, $"{d.TensorName()}: not provided by oracle {Oracle.Name}: {why}");
+        }
+        if (provided.Count > 0)
+            foreach (var (d, v) in Oracle.Compute(c.Case.Problem, c.Inputs, provided)) r.Values[d] = v;
+        return r;
+    }
+}
