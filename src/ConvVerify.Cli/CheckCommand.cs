@@ -82,8 +82,6 @@ internal static class CheckCommand
 
     private static RunPlan AgainstPacks(ParseResult pr, SelectionOptions sel, string? packDir)
     {
-        var dtypes = CaseSelection.ParseDTypes(pr.GetValue(sel.DType));
-        var fills = CaseSelection.ParseFills(pr.GetValue(sel.Fill));
         string? set = pr.GetValue(sel.Set);
         List<string> packDirs;
         if (packDir is not null) packDirs = [packDir];
@@ -107,28 +105,10 @@ internal static class CheckCommand
             throw new CliException(e.Message);
         }
         var available = Plans.ReadCases(packs, warnings, errors);
-
-        // Named cases (--batch or descriptors) are found by their problem, dtype and fill.
-        var selected = new List<CaseEntry>();
-        bool named = pr.GetValue(sel.Batch) is not null || (pr.GetValue(sel.Descriptors)?.Length ?? 0) > 0;
-        if (named)
-        {
-            foreach (var wanted in sel.Resolve(pr, defaultSet: "question").Cases(ConvCase.DefaultSeed))
-            {
-                var hits = available.Where(a => Plans.Matches(wanted, a.Case)).ToList();
-                if (hits.Count == 0)
-                    throw new CliException($"case {wanted.Id} is in no pack checked ({string.Join(", ", packDirs)}); use --oracle torch for cases without fixtures");
-                selected.AddRange(hits.Where(h => !selected.Contains(h)));
-            }
-        }
-        else
-        {
-            selected.AddRange(available.Where(a => dtypes.Contains(a.Case.Problem.DType) && fills.Contains(a.Case.Fill)));
-        }
         return new RunPlan
         {
             Command = "check",
-            Cases = selected,
+            Cases = sel.Resolve(pr, defaultSet: "question").InPacks(available, string.Join(", ", packDirs)),
             References = [Plans.Reference(packs, packDir is null ? "committed packs" : null)],
             Subject = new EngineSource(ConvEngines.Default),
             Warnings = warnings,
@@ -171,7 +151,7 @@ internal static class CheckCommand
         return new RunPlan
         {
             Command = "check",
-            Cases = [.. ConvCase.Expand(problems, selection.DTypes, selection.Fills, seed).Select(c => new CaseEntry(c))],
+            Cases = (selection with { Problems = problems }).Generated(seed),
             References = [.. oracles.Select(o => new OracleSource(o))],
             Subject = new EngineSource(ConvEngines.Default),
         };

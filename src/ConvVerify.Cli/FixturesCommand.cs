@@ -118,15 +118,6 @@ internal static class FixturesCommand
         }
     }
 
-    private sealed class ReadAll(FixturePack pack, ConvCase c) : IDTypeAction<bool>
-    {
-        public bool Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-        {
-            pack.Read<T>(c);
-            return true;
-        }
-    }
-
     // Progress<T> posts to the thread pool, out of order; this reports on the calling thread, in order.
     private sealed class Reporter(Action<(int Done, int Total, ConvCase Case)> report) : IProgress<(int Done, int Total, ConvCase Case)>
     {
@@ -136,11 +127,18 @@ internal static class FixturesCommand
     private static Command Check(IAnsiConsole console)
     {
         var dir = new Argument<string>("DIR") { Description = "The pack folder" };
-        var cmd = new Command("check", "Verify a pack: every file's sha256 against the manifest, every case readable, and, when live PyTorch is available, "
-            + "freshness (bitwise for the integer fill, and for the normal fill when the torch version is the manifest's).\n\nExample:\n  convverify fixtures check tests/fixtures/basic");
+        var run = new RunOptions("any");
+        var cmd = new Command("check", "Verify a pack: every file's sha256 against the manifest, every case readable, and, when the pack's oracle "
+            + "(its manifest's \"oracle\", torch for older packs) is available here, freshness: its inputs are what the generator makes today and its "
+            + "results what the oracle computes (bitwise when the oracle's versions are the manifest's).\n"
+            + "Exit 0: intact and fresh; 1: a corrupt file or a stale result; 2: an unreadable file.\n\nExample:\n  convverify fixtures check tests/fixtures/basic");
         cmd.Arguments.Add(dir);
+        cmd.Options.Add(run.Shard);
+        cmd.Options.Add(run.Json);
+        cmd.Options.Add(run.Verbose);
         cmd.SetAction(pr =>
         {
+            run.CheckOutputs(pr);
             string path = pr.GetValue(dir)!;
             var warnings = new List<string>();
             var errors = new List<RunRow>();
@@ -154,48 +152,25 @@ internal static class FixturesCommand
                 throw new CliException(e.Message);
             }
             string oracleName = pack.Manifest?.OracleName ?? TorchOracle.OracleName;
-            IConvOracle? oracle = null;
+            RunPlan plan;
             try
             {
-                oracle = OracleRegistry.Create(oracleName);
+                plan = Freshness.Plan(pack, OracleRegistry.Create(oracleName));
             }
             catch (Exception e) when (e is OracleUnavailableException or ArgumentException)
             {
-                warnings.Add($"freshness not checked: {e.Plain()}");
+                plan = Freshness.ReadOnlyPlan(pack, e.Plain());
             }
-            RunReport report;
-            if (oracle is not null)
+            plan = plan with
             {
-                var plan = Freshness.Plan(pack, oracle);
-                report = Progress.Run(console, "fixtures check", plan with
-                {
-                    Warnings = [.. warnings.Where(w => !plan.Warnings.Contains(w)), .. plan.Warnings],
-                    PlanningErrors = [.. errors, .. plan.PlanningErrors],
-                });
-            }
-            else
-            {
-                // No oracle here: still read every file, so a truncated or mistyped one is found.
-                var cases = Plans.ReadCases(pack, warnings, errors);
-                var readPlan = new RunPlan { Command = "fixtures check", Cases = [], References = [new PackSource()], Subject = new PackSource() };
-                foreach (var c in cases)
-                {
-                    try
-                    {
-                        DTypes.Dispatch(c.Case.Problem.DType, new ReadAll(pack, c.Case));
-                    }
-                    catch (FixtureException e)
-                    {
-                        errors.Add(Runner.ErrorRow(readPlan, c.Case, "*", e.Message));
-                    }
-                }
-                report = new RunReport { Command = "fixtures check", Subject = new SourceInfo { Name = "-" }, References = [new SourceInfo { Name = "pack" }], Warnings = warnings, Rows = errors };
-            }
-            ConsoleReport.Print(console, report, verbose: false);
-            console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} corrupt files, "
-                + $"{report.Count(Outcome.Fail)} failed directions" + (oracle is null ? ", freshness not checked" : $", {report.Count(Outcome.Pass)} fresh"));
-            if (oracle is not null) return report.ExitCode();
-            return report.Count(Outcome.Error) > 0 ? ExitCodes.BadInput : report.Count(Outcome.Fail) > 0 ? ExitCodes.Mismatch : ExitCodes.Pass;
+                Warnings = [.. warnings.Where(w => !plan.Warnings.Contains(w)), .. plan.Warnings],
+                PlanningErrors = [.. errors, .. plan.PlanningErrors],
+                Shard = run.ShardOf(pr),
+            };
+            return run.Execute(console, pr, plan, "fixtures check", report =>
+                console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} corrupt files, "
+                    + $"{report.Count(Outcome.Fail)} failed directions"
+                    + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked")));
         });
         return cmd;
     }

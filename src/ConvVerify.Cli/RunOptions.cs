@@ -56,10 +56,11 @@ internal sealed class RunOptions(string defaultRequire)
     }
 
     /// <summary>Runs the plan, prints the report, writes the JSON, and returns the exit code.</summary>
-    public int Execute(Spectre.Console.IAnsiConsole console, ParseResult pr, RunPlan plan, string what)
+    public int Execute(Spectre.Console.IAnsiConsole console, ParseResult pr, RunPlan plan, string what, Action<RunReport>? after = null)
     {
         var report = Progress.Run(console, what, plan);
         ConsoleReport.Print(console, report, pr.GetValue(Verbose));
+        after?.Invoke(report);
         if (pr.GetValue(Json) is { } path)
         {
             try

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConvVerify.Runs;
 
 namespace ConvVerify.Cli;
 

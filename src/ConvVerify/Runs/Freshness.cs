@@ -39,6 +39,40 @@ public static class Freshness
         };
     }
 
+    /// <summary>
+    /// The plan when the pack's oracle is not available here: every case's files are still read (so a truncated or mistyped
+    /// one is found), and every direction is reported "not provided by oracle" with <paramref name="why"/>.
+    /// </summary>
+    public static RunPlan ReadOnlyPlan(FixturePack pack, string why)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        var warnings = new List<string>(pack.Warnings) { "freshness not checked: " + why };
+        var errors = new List<RunRow>();
+        return new RunPlan
+        {
+            Command = "fixtures check",
+            Cases = Plans.ReadCases(pack, warnings, errors),
+            References = [new PackSource("pack", pack.Manifest?.Versions)],
+            Subject = new UnavailableSource(pack.Manifest?.OracleName ?? TorchOracle.OracleName, why),
+            Requirement = Requirement.Any,
+            RequireComparison = false,
+            Warnings = warnings,
+            PlanningErrors = errors,
+        };
+    }
+
+    private sealed class UnavailableSource(string name, string why) : ResultSource
+    {
+        public override string Name => name;
+
+        public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
+        {
+            var r = new SourceResults<T>();
+            foreach (var d in directions) r.Absent[d] = new Absence(Outcome.NotProvidedByOracle, $"{d.TensorName()}: freshness not checked: {why}");
+            return r;
+        }
+    }
+
     /// <summary>Whether every version the oracle reports is the one the manifest recorded, and the manifest names that oracle.</summary>
     public static bool SameVersions(Manifest? manifest, IConvOracle oracle)
     {

@@ -28,6 +28,9 @@ public sealed record RunPlan
     /// <summary>Whether warnings are errors.</summary>
     public bool Strict { get; init; }
 
+    /// <summary>Whether a run that compared nothing fails (true for every check; false for reading a pack where no oracle is available).</summary>
+    public bool RequireComparison { get; init; } = true;
+
     /// <summary>The part of the cases to run.</summary>
     public Shard Shard { get; init; } = Shard.All;
 

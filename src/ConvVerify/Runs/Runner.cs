@@ -25,6 +25,7 @@ public static class Runner
             References = [.. plan.References.Select(r => r.Info())],
             Requirement = plan.Requirement,
             Strict = plan.Strict,
+            RequireComparison = plan.RequireComparison,
             Shard = plan.Shard.ToString(),
             Warnings = [.. plan.Warnings],
             Rows = [.. plan.PlanningErrors],

@@ -134,4 +134,31 @@ public class FixturesCommandTests : CliTestBase
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         Assert.That(r.Err, Does.Contain("not a fixture pack"));
     }
+
+    [Test]
+    public void WithoutItsOracleAPackIsStillReadWholeAndSaysFreshnessWasNotChecked()
+    {
+        string pack = CopyCommittedPack("question");
+        string manifest = Path.Combine(pack, "manifest.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"generator\"", "\"oracle\": \"no-such-oracle\",\n  \"generator\"", StringComparison.Ordinal));
+        var r = Run("fixtures", "check", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("freshness not checked").And.Contain("no-such-oracle"));
+
+        string y = Path.Combine(pack, QuestionCase("f32", "normal"), "y.npy");
+        File.WriteAllBytes(y, File.ReadAllBytes(y)[..100]);
+        var broken = Run("fixtures", "check", pack);
+        Assert.That(broken.Code, Is.EqualTo(2), "a truncated file is unreadable, not only corrupt\n" + broken);
+        Assert.That(broken.Out, Does.Contain("corrupt: ").And.Contain(y).And.Contain("ERROR"));
+    }
+
+    [Test]
+    public void FixturesCheckTakesShards()
+    {
+        string pack = CopyCommittedPack("question");
+        var shards = Enumerable.Range(1, 2).Select(i => Run("fixtures", "check", pack, "--shard", $"{i}/2")).ToList();
+        Assert.That(shards.Select(s => s.Code), Is.All.Zero, string.Join("\n", shards));
+        int Cases(CliResult s) => int.Parse(System.Text.RegularExpressions.Regex.Match(s.Out, @"fixtures check: (\d+) cases").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(shards.Sum(Cases), Is.EqualTo(8));
+    }
 }
