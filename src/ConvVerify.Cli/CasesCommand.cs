@@ -15,12 +15,14 @@ internal static class CasesCommand
     {
         var sel = new SelectionOptions();
         var json = new Option<bool>("--json") { Description = "Write the problems as JSON with the fields of case.json" };
-        var cmd = new Command("cases", "List problems with their parameters (PyTorch semantics) and output extents.\n\nExamples:\n  convverify cases --set basic\n  convverify cases --batch shapes_basic --json\n  convverify cases mb1ic3ih5oc16kh3");
+        var cmd = new Command("cases", "List problems with their parameters (PyTorch semantics) and output extents.\n\nExamples:\n  convverify cases --set basic\n  convverify cases --batch shapes_basic --json\n  convverify cases mb1ic3ih5oc16kh3\n  convverify cases --random 20 --seed 7");
+        var seed = new Option<ulong>("--seed") { Description = "Seed of --random", DefaultValueFactory = _ => ConvCase.DefaultSeed };
         sel.AddTo(cmd, withDtypeFill: false);
         cmd.Options.Add(json);
+        cmd.Options.Add(seed);
         cmd.SetAction(pr =>
         {
-            var selection = sel.Resolve(pr, defaultSet: "question");
+            var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed));
             if (pr.GetValue(json))
             {
                 var files = selection.Problems.Select(p => CaseFile.From(ConvCase.Create(p, Fill.Integer)) with { Id = "", Fill = "", Seed = 0 })

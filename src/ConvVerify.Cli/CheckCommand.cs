@@ -56,6 +56,7 @@ internal static class CheckCommand
             if (pr.GetValue(pack) is not null && pr.GetValue(sel.Set) is not null)
                 throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
             if (!fixtures && pr.GetValue(pack) is not null) throw new CliException("--pack goes with --oracle fixtures");
+            if (fixtures && pr.GetValue(sel.Random) is not null) throw new CliException("--random goes with a live oracle: packs hold only the cases they were made with");
             IConvEngine subject;
             try
             {
@@ -145,7 +146,7 @@ internal static class CheckCommand
         }
         if (layout != TorchLayout.Contiguous && !oracles.Any(o => o.Name.StartsWith(TorchOracle.OracleName, StringComparison.Ordinal)))
             throw new CliException("--layout goes with --oracle torch");
-        var selection = sel.Resolve(pr, defaultSet: "question");
+        var selection = sel.Resolve(pr, defaultSet: "question", seed);
         // With no selection, check every set that fits in memory and time: the committed ones.
         var problems = sel.Given(pr) ? selection.Problems : [.. CaseSets.Committed.SelectMany(s => CaseSets.Load(s))];
         return new RunPlan

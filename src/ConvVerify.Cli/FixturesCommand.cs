@@ -38,8 +38,8 @@ internal static class FixturesCommand
         cmd.Options.Add(oracle);
         cmd.SetAction(pr =>
         {
-            if (!sel.Given(pr)) throw new CliException("choose the cases with --set, --batch or descriptors");
-            var cases = sel.Resolve(pr, defaultSet: "question").Cases(pr.GetValue(seed));
+            if (!sel.Given(pr)) throw new CliException("choose the cases with --set, --batch, --random or descriptors");
+            var cases = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed)).Cases(pr.GetValue(seed));
             Write(console, pr.GetValue(output)!, cases, pr.GetValue(force), pr.GetValue(oracle)!);
             return ExitCodes.Pass;
         });

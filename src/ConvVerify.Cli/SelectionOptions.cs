@@ -9,6 +9,7 @@ internal sealed class SelectionOptions
     public Option<string?> Set { get; } = new("--set") { Description = "A named case set: question, basic, pytorch, resnet50" };
     public Option<string?> Batch { get; } = new("--batch") { Description = "A benchdnn shape file (one descriptor a line, # comments)" };
     public Argument<string[]> Descriptors { get; } = new("DESCRIPTOR") { Description = "benchdnn descriptors, e.g. mb1ic3ih5oc16kh3", Arity = ArgumentArity.ZeroOrMore };
+    public Option<int?> Random { get; } = new("--random") { Description = "N problems drawn at random (docs/random-problems.md), from --seed: each is named r<seed>_<i> and reproduces" };
     public Option<string?> DType { get; } = new("--dtype") { Description = "f32 or f64 (default: both)" };
     public Option<string?> Fill { get; } = new("--fill") { Description = "integer or normal (default: both)" };
 
@@ -17,13 +18,17 @@ internal sealed class SelectionOptions
         cmd.Options.Add(Set);
         cmd.Options.Add(Batch);
         cmd.Arguments.Add(Descriptors);
+        cmd.Options.Add(Random);
         if (!withDtypeFill) return;
         cmd.Options.Add(DType);
         cmd.Options.Add(Fill);
     }
 
-    public bool Given(ParseResult pr) => pr.GetValue(Set) is not null || pr.GetValue(Batch) is not null || (pr.GetValue(Descriptors)?.Length ?? 0) > 0;
+    public bool Given(ParseResult pr) =>
+        pr.GetValue(Set) is not null || pr.GetValue(Batch) is not null || (pr.GetValue(Descriptors)?.Length ?? 0) > 0 || pr.GetValue(Random) is not null;
 
-    public CaseSelection Resolve(ParseResult pr, string defaultSet) =>
-        CaseSelection.Resolve(pr.GetValue(Set), pr.GetValue(Batch), pr.GetValue(Descriptors) ?? [], pr.GetValue(DType), pr.GetValue(Fill), defaultSet);
+    /// <summary>The selection; random problems are drawn from <paramref name="seed"/> (the command's --seed).</summary>
+    public CaseSelection Resolve(ParseResult pr, string defaultSet, ulong seed = Cases.ConvCase.DefaultSeed) =>
+        CaseSelection.Resolve(pr.GetValue(Set), pr.GetValue(Batch), pr.GetValue(Descriptors) ?? [], pr.GetValue(DType), pr.GetValue(Fill), defaultSet,
+            pr.GetValue(Random), seed);
 }

@@ -21,13 +21,21 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <param name="descriptors">Descriptors (may be empty).</param>
     /// <param name="dtype">f32, f64, or null for both.</param>
     /// <param name="fill">integer, normal, or null for both.</param>
-    /// <param name="defaultSet">The set when none of the three is given.</param>
+    /// <param name="defaultSet">The set when no source is given.</param>
+    /// <param name="random">The number of random problems (<see cref="RandomProblems"/>), or null.</param>
+    /// <param name="randomSeed">The seed of the random problems.</param>
     /// <exception cref="ArgumentException">Two sources at once, an unknown set, a missing or bad file, a bad descriptor, an unknown dtype or fill; the message starts with the option.</exception>
-    public static CaseSelection Resolve(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet)
+    public static CaseSelection Resolve(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
+        int? random = null, ulong randomSeed = ConvCase.DefaultSeed)
     {
         ArgumentNullException.ThrowIfNull(descriptors);
-        int given = (set is null ? 0 : 1) + (batch is null ? 0 : 1) + (descriptors.Count > 0 ? 1 : 0);
-        if (given > 1) throw new ArgumentException("give only one of --set, --batch and descriptors");
+        int given = (set is null ? 0 : 1) + (batch is null ? 0 : 1) + (descriptors.Count > 0 ? 1 : 0) + (random is null ? 0 : 1);
+        if (given > 1) throw new ArgumentException("give only one of --set, --batch, --random and descriptors");
+        if (random is { } n)
+        {
+            if (n < 1) throw new ArgumentException($"--random: the number of problems must be at least 1, got {n}");
+            return new CaseSelection($"random (seed {randomSeed})", RandomProblems.Take(randomSeed, n), ParseDTypes(dtype), ParseFills(fill), Named: true);
+        }
         IReadOnlyList<ConvProblem> problems;
         string source;
         try

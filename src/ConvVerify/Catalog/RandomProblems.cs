@@ -1,0 +1,89 @@
+using ConvVerify.Problems;
+
+namespace ConvVerify.Catalog;
+
+/// <summary>
+/// Problems nobody wrote down, drawn from a documented distribution (docs/random-problems.md) with a SplitMix64 stream,
+/// so <c>--random N --seed S</c> gives the same problems on every machine and problem i does not depend on N.
+/// </summary>
+/// <remarks>
+/// Per problem: rank 1–3 uniformly; mb 1–4; groups 1 (1/2), 2–4 (1/4), depthwise with channel multiplier 1–3 (1/4);
+/// channels per group 1–8; per dim: kernel 1–7, dilation 1–3 (1 with probability 1/2), stride 1–3 (1 with probability
+/// 1/2), input 1–12 (rank 3: 1–6), begin padding 0–3, end padding equal to it (1/2), another 0–3 (1/4) or cropping −2–0
+/// (1/4); bias with probability 3/4. Draws that give no valid problem (output below 1) or more than
+/// <see cref="MaxElements"/> elements in any tensor or <see cref="MaxMacs"/> multiply-adds are redrawn from the same stream (keeping the rank).
+/// Kernels larger than the input (with padding) and strides larger than the kernel come out often.
+/// </remarks>
+public static class RandomProblems
+{
+    /// <summary>Largest element count of x, w or y.</summary>
+    public const int MaxElements = 1 << 14;
+
+    /// <summary>Largest multiply-add count of one direction.</summary>
+    public const long MaxMacs = 1L << 21;
+
+    /// <summary>Problem <paramref name="index"/> of the stream of <paramref name="seed"/>; named "r&lt;seed&gt;_&lt;index&gt;" so each reproduces.</summary>
+    public static ConvProblem At(ulong seed, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ulong state = seed * 0x9E3779B97F4A7C15UL ^ (ulong)index * 0xD1B54A32D192ED03UL;
+        // The rank is kept across redraws: rank-3 draws are rejected more often, and redrawing it would make them rare.
+        int rank = 1 + Next(ref state, 3);
+        for (int attempt = 0; ; attempt++)
+        {
+            if (Draw(ref state, rank, $"r{seed}_{index}") is { } p) return p;
+            if (attempt > 10_000) throw new InvalidOperationException($"random problems: no valid problem in 10000 draws for seed {seed}, index {index}");
+        }
+    }
+
+    /// <summary>Problems 0 … <paramref name="count"/>−1 of the stream.</summary>
+    public static IReadOnlyList<ConvProblem> Take(ulong seed, int count)
+    {
+        if (count < 1) throw new ArgumentException($"random: the number of cases must be at least 1, got {count}", nameof(count));
+        return [.. Enumerable.Range(0, count).Select(i => At(seed, i))];
+    }
+
+    private static ConvProblem? Draw(ref ulong state, int rank, string name)
+    {
+        int mb = 1 + Next(ref state, 4);
+        int g, icg, ocg;
+        switch (Next(ref state, 4))
+        {
+            case 0 or 1: (g, icg, ocg) = (1, 1 + Next(ref state, 8), 1 + Next(ref state, 8)); break;
+            case 2: (g, icg, ocg) = (2 + Next(ref state, 3), 1 + Next(ref state, 4), 1 + Next(ref state, 4)); break;
+            default: (g, icg, ocg) = (1 + Next(ref state, 8), 1, 1 + Next(ref state, 3)); break; // depthwise, multiplier 1–3
+        }
+        var input = new int[rank]; var kernel = new int[rank]; var stride = new int[rank];
+        var dil = new int[rank]; var pb = new int[rank]; var pe = new int[rank];
+        for (int d = 0; d < rank; d++)
+        {
+            kernel[d] = 1 + Next(ref state, 7);
+            dil[d] = Next(ref state, 2) == 0 ? 1 : 1 + Next(ref state, 3);
+            stride[d] = Next(ref state, 2) == 0 ? 1 : 1 + Next(ref state, 3);
+            input[d] = 1 + Next(ref state, rank == 3 ? 6 : 12);
+            pb[d] = Next(ref state, 4);
+            pe[d] = Next(ref state, 4) switch { 0 or 1 => pb[d], 2 => Next(ref state, 4), _ => -Next(ref state, 3) };
+        }
+        bool bias = Next(ref state, 4) != 0;
+        ConvProblem p;
+        try
+        {
+            p = new ConvProblem(mb, g, g * icg, g * ocg, input, kernel, stride, pb, pe, dil, bias, DType.Float32, name);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        long k = p.Kernel.Aggregate(1L, (a, b) => a * b);
+        long macs = (long)p.YSize * (p.IC / p.Groups) * k;
+        return p.XSize > MaxElements || p.WSize > MaxElements || p.YSize > MaxElements || macs > MaxMacs ? null : p;
+    }
+
+    private static int Next(ref ulong state, int n)
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (int)((z ^ (z >> 31)) % (ulong)n);
+    }
+}
