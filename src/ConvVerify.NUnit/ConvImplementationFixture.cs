@@ -34,10 +34,18 @@ public abstract class ConvImplementationFixture
     /// <summary>Whether a direction the implementation does not support fails the case (default) or is only reported.</summary>
     protected virtual bool RequireAllDirections => true;
 
-    /// <summary>Every case of every pack: (pack folder, case id).</summary>
-    public static IEnumerable<TestCaseData> Cases()
+    /// <summary>
+    /// Every case of every pack: (pack folder, case id). To check other packs, hide it in the derived class:
+    /// <c>public static new IEnumerable&lt;TestCaseData&gt; Cases() => CasesIn("path/to/pack");</c>
+    /// </summary>
+    public static IEnumerable<TestCaseData> Cases() => CasesIn([.. PackDirectories()]);
+
+    /// <summary>Every case of the given packs.</summary>
+    /// <exception cref="FixtureException">A folder is not a pack.</exception>
+    protected static IEnumerable<TestCaseData> CasesIn(params string[] packDirectories)
     {
-        foreach (string dir in PackDirectories())
+        ArgumentNullException.ThrowIfNull(packDirectories);
+        foreach (string dir in packDirectories)
             foreach (string id in FixturePack.Open(dir).CaseIds)
                 yield return new TestCaseData(dir, id).SetArgDisplayNames(id);
     }

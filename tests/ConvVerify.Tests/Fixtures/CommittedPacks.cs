@@ -16,10 +16,6 @@ public static class CommittedPacks
     public static IEnumerable<TestCaseData> Cases() =>
         CaseSets.Committed.SelectMany(set => Open(set).CaseIds.Select(id => new TestCaseData(set, id).SetArgDisplayNames(id)));
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ConvVerify.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no ConvVerify.sln above {AppContext.BaseDirectory}");
-    }
+    private static string FindRoot() =>
+        Locations.RepositoryRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException($"no {Locations.SolutionFile} above {AppContext.BaseDirectory}");
 }

@@ -44,3 +44,15 @@ public class MatrixViewImplementationTests : ConvVerify.NUnit.ConvImplementation
 {
     protected override IConvImplementation Implementation { get; } = new MatrixViewImplementation();
 }
+
+/// <summary>The fixture pointed at one pack of the derived class's choosing (hiding <c>Cases</c>), as an external project would.</summary>
+public class MatrixViewOnOnePackTests : ConvVerify.NUnit.ConvImplementationFixture
+{
+    protected override IConvImplementation Implementation { get; } = new MatrixViewImplementation();
+
+    public static new IEnumerable<TestCaseData> Cases() => CasesIn(ConvVerify.Tests.Fixtures.CommittedPacks.Dir("question"));
+
+    [Test]
+    public void OnlyTheChosenPackIsChecked() =>
+        Assert.That(Cases().Select(c => (string)c.Arguments[0]!).Distinct(), Is.EqualTo(new[] { ConvVerify.Tests.Fixtures.CommittedPacks.Dir("question") }));
+}
