@@ -110,7 +110,7 @@ internal static class FixturesCommand
                     if (p.Done % step == 0 || p.Done == p.Total) console.WriteLine($"  {p.Done}/{p.Total} {p.Case.Id}");
                 }));
             }
-            console.WriteLine($"wrote {dir}: {manifest.Cases.Count} cases, {manifest.Files.Count} files ({oracle.Name} {string.Join(" ", oracle.Versions.Select(kv => $"{kv.Key} {kv.Value}"))})");
+            console.WriteLine($"wrote {dir}: {manifest.Cases.Count} cases, {manifest.Files.Count} files (oracle {oracle.Name}: {string.Join(", ", oracle.Versions.Select(kv => $"{kv.Key} {kv.Value}"))})");
         }
         catch (FixtureException e)
         {

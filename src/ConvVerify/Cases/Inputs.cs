@@ -10,7 +10,7 @@ namespace ConvVerify.Cases;
 /// </summary>
 public static class Inputs
 {
-    /// <summary>Largest magnitude of x and w in the integer fill; b and dy use half of it.</summary>
+    /// <summary>Largest magnitude of x and w in the integer fill (values ±1 … ±4, never 0); b and dy use half of it.</summary>
     public const int IntegerRange = 4;
 
     /// <summary>Generates x, w, b, dy for a problem. The streams of x, w, b, dy are independent of each other's sizes.</summary>
@@ -83,7 +83,9 @@ public static class Inputs
             double v;
             if (fill == Fill.Integer)
             {
-                v = (long)(Next(ref state) % (ulong)(2 * range + 1)) - range;
+                // Never 0: a zero input makes its products zero, and a dropped, doubled or misplaced term invisible.
+                long k = (long)(Next(ref state) % (ulong)(2 * range));
+                v = k < range ? k - range : k - range + 1;
             }
             else
             {

@@ -140,7 +140,7 @@ public class FixturesCommandTests : CliTestBase
     {
         string pack = CopyCommittedPack("question");
         string manifest = Path.Combine(pack, "manifest.json");
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"generator\"", "\"oracle\": \"no-such-oracle\",\n  \"generator\"", StringComparison.Ordinal));
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"oracle\": \"torch\"", "\"oracle\": \"no-such-oracle\"", StringComparison.Ordinal));
         var r = Run("fixtures", "check", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Contain("freshness not checked").And.Contain("no-such-oracle"));
