@@ -17,9 +17,9 @@ public class LiveCatalogTests
     public static IEnumerable<TestCaseData> CommittedCases() =>
         CaseSets.Committed.SelectMany(CaseSets.AllVariants).Select(c => new TestCaseData(c).SetArgDisplayNames(c.Id));
 
-    // ResNet-50 layers are large: float32 with the normal fill only, as the network runs.
+    // ResNet-50 layers are large: float32 only, as the network runs; both fills (the integer fill must agree exactly).
     public static IEnumerable<TestCaseData> Cases() =>
-        CommittedCases().Concat(ConvCase.Expand(CaseSets.Load("resnet50"), [DType.Float32], [Fill.Normal])
+        CommittedCases().Concat(ConvCase.Expand(CaseSets.Load("resnet50"), [DType.Float32], [Fill.Integer, Fill.Normal])
             .Select(c => new TestCaseData(c).SetArgDisplayNames(c.Id).SetCategory("resnet50")));
 
     /// <summary>torch's channels-last kernels are other code than its NCHW ones: the same cases, computed in that layout.</summary>
