@@ -11,13 +11,17 @@ namespace ConvVerify.Comparison;
 /// <param name="RelError">AbsError / |expected| (infinite when expected is 0 and actual is not).</param>
 /// <param name="Bound">The element's allowed error.</param>
 /// <param name="Ratio">AbsError / Bound (infinite when the bound is 0 and the element does not match).</param>
-public sealed record ElementError(int Index, int[] Position, double Expected, double Actual, double AbsError, double RelError, double Bound, double Ratio)
+/// <param name="SoundBound">Under the probabilistic rule, the element's sound bound (its hard limit; <paramref name="Bound"/> is then the probabilistic one); else null.</param>
+public sealed record ElementError(int Index, int[] Position, double Expected, double Actual, double AbsError, double RelError, double Bound, double Ratio,
+    double? SoundBound = null)
 {
     /// <summary>A readable description of the element.</summary>
     public override string ToString()
     {
         string zeroSign = Expected == 0 && Actual == 0 && double.IsNegative(Expected) != double.IsNegative(Actual) ? " (the sign of zero differs)" : "";
+        string sound = SoundBound is { } sb
+            ? string.Create(CultureInfo.InvariantCulture, $", sound bound {sb:G4} (error/sound bound {RatioFormat.Format(AbsError / sb)})") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{string.Join(", ", Position)}] (flat {Index}): expected {Expected:R}, actual {Actual:R}{zeroSign}, abs err {AbsError:G4}, rel err {RelError:G4}, bound {Bound:G4}, error/bound {RatioFormat.Format(Ratio)}");
+            $"[{string.Join(", ", Position)}] (flat {Index}): expected {Expected:R}, actual {Actual:R}{zeroSign}, abs err {AbsError:G4}, rel err {RelError:G4}, bound {Bound:G4}, error/bound {RatioFormat.Format(Ratio)}{sound}");
     }
 }

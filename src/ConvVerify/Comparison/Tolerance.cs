@@ -14,6 +14,14 @@ public enum Tolerance
     SoundBound,
 
     /// <summary>
+    /// The sound bound as the hard limit, and inside it the probabilistic bound for independent zero-mean terms
+    /// (<see cref="TensorComparison.ProbabilisticBounds{T}"/>, docs/tolerance.md): an element past that one is
+    /// suspicious. The default for the normal fill; for implementations whose rounding does not follow the model
+    /// (Winograd, FFT, data-dependent orders) use <see cref="SoundBound"/>.
+    /// </summary>
+    Probabilistic,
+
+    /// <summary>
     /// The same bits: for an engine against the definition, which perform the very same operations. Distinguishes +0 from
     /// −0; forgives only NaN payloads (any NaN equals any NaN), which IEEE 754 leaves to the hardware.
     /// </summary>

@@ -6,25 +6,32 @@ namespace ConvVerify.Comparison;
 /// <param name="Tensor">y, dx, dw or db.</param>
 /// <param name="Tolerance">The rule applied.</param>
 /// <param name="Count">Elements compared.</param>
-/// <param name="Failures">Elements outside their bound.</param>
+/// <param name="Failures">Elements outside their bound (the sound bound under the probabilistic rule).</param>
 /// <param name="MaxAbsError">The largest absolute error.</param>
 /// <param name="WorstRatio">The largest error/bound ratio (0 when every element matches).</param>
 /// <param name="Worst">The worst element: the first with the largest ratio, and among infinite ratios (every mismatch under an exact rule) the largest error; null when every element matches.</param>
-public sealed record Verdict(string Tensor, Tolerance Tolerance, int Count, int Failures, double MaxAbsError, double WorstRatio, ElementError? Worst)
+/// <param name="Suspicious">Under the probabilistic rule, elements beyond the probabilistic bound but within the sound one.</param>
+public sealed record Verdict(string Tensor, Tolerance Tolerance, int Count, int Failures, double MaxAbsError, double WorstRatio, ElementError? Worst, int Suspicious = 0)
 {
-    /// <summary>True when no element is outside its bound.</summary>
-    public bool Passed => Failures == 0;
+    /// <summary>True when no element is outside its bound, nor suspicious.</summary>
+    public bool Passed => Failures == 0 && Suspicious == 0;
+
+    /// <summary>True when no element is outside its hard bound but some are beyond the probabilistic one.</summary>
+    public bool IsSuspicious => Failures == 0 && Suspicious > 0;
 
     /// <summary>The rule in words.</summary>
     public string Rule => Tolerance switch
     {
         Tolerance.ExactValues => "exact equality (+0 = -0)",
         Tolerance.Bitwise => "bitwise equality",
+        Tolerance.Probabilistic => string.Create(CultureInfo.InvariantCulture, $"the probabilistic bound (lambda = {TensorComparison.Lambda})"),
         _ => "the sound summation bound",
     };
 
     /// <summary>A sentence a person can act on.</summary>
-    public override string ToString() => Passed
-        ? string.Create(CultureInfo.InvariantCulture, $"{Tensor}: all {Count} elements within {Rule} (max abs err {MaxAbsError:G4}, worst error/bound {RatioFormat.Format(WorstRatio)})")
+    public override string ToString() =>
+        Passed ? string.Create(CultureInfo.InvariantCulture, $"{Tensor}: all {Count} elements within {Rule} (max abs err {MaxAbsError:G4}, worst error/bound {RatioFormat.Format(WorstRatio)})")
+        : IsSuspicious ? string.Create(CultureInfo.InvariantCulture, $"{Tensor}: {Suspicious} of {Count} elements beyond {Rule}, within the sound bound (accepted with --tolerance sound); worst at {Worst}")
+        : Tolerance == Tolerance.Probabilistic ? string.Create(CultureInfo.InvariantCulture, $"{Tensor}: {Failures} of {Count} elements outside the sound summation bound; worst at {Worst}")
         : string.Create(CultureInfo.InvariantCulture, $"{Tensor}: {Failures} of {Count} elements outside {Rule}; worst at {Worst}");
 }

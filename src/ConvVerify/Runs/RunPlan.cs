@@ -45,7 +45,7 @@ public sealed record RunPlan
 
     /// <summary>
     /// The rule for a comparison of a case's result from a reference with a subject's; null for the default: bitwise when
-    /// both sides are the definition, exact values for the integer fill, the sound bound otherwise.
+    /// both sides are the definition, exact values for the integer fill, the probabilistic bound inside the sound one otherwise.
     /// </summary>
     public Func<ConvCase, ResultSource, ResultSource, Tolerance>? ToleranceRule { get; init; }
 
@@ -62,6 +62,6 @@ public sealed record RunPlan
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(subject);
         if (reference.IsDefinition && subject.IsDefinition) return Tolerance.Bitwise;
-        return c.Fill == Fill.Integer ? Tolerance.ExactValues : Tolerance.SoundBound;
+        return c.Fill == Fill.Integer ? Tolerance.ExactValues : Tolerance.Probabilistic;
     }
 }

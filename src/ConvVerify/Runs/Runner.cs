@@ -113,10 +113,10 @@ public static class Runner
             var v = TensorComparison.Compare<T>(p, d, c.Inputs, e, a, tolerance, factor, plan.BoundEngine);
             return row with
             {
-                Outcome = v.Passed ? Outcome.Pass : Outcome.Fail,
+                Outcome = v.Passed ? Outcome.Pass : v.IsSuspicious ? Outcome.Suspicious : Outcome.Fail,
                 Tolerance = tolerance,
                 Elements = v.Count,
-                Failures = v.Failures,
+                Failures = v.Failures + v.Suspicious,
                 MaxAbsError = v.MaxAbsError,
                 Ratio = v.WorstRatio,
                 Worst = v.Worst is { } w ? WorstElement.From(w) : null,

@@ -24,10 +24,13 @@ public sealed record WorstElement
     /// <summary>The element's allowed error.</summary>
     [JsonPropertyName("bound")] public required double Bound { get; init; }
 
+    /// <summary>Under the probabilistic rule, the element's sound bound (<see cref="Bound"/> is then the probabilistic one).</summary>
+    [JsonPropertyName("sound_bound")] public double? SoundBound { get; init; }
+
     /// <summary>From a verdict's element.</summary>
     public static WorstElement From(ElementError e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return new WorstElement { Index = e.Index, Position = e.Position, Expected = e.Expected, Actual = e.Actual, AbsError = e.AbsError, Bound = e.Bound };
+        return new WorstElement { Index = e.Index, Position = e.Position, Expected = e.Expected, Actual = e.Actual, AbsError = e.AbsError, Bound = e.Bound, SoundBound = e.SoundBound };
     }
 }
