@@ -48,7 +48,7 @@ public static class Cli
             stderr.WriteLine($"convverify: {e.Message}");
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or TorchOracleException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or TorchOracleException or OrtOracleException)
         {
             // Unreadable or unwritable files and oracle failures are bad input, not crashes: one line, exit 2.
             stderr.WriteLine($"convverify: {e.Plain()}");

@@ -18,6 +18,7 @@ internal static class FixturesCommand
         cmd.Subcommands.Add(Generate(console));
         cmd.Subcommands.Add(Regenerate(console));
         cmd.Subcommands.Add(Check(console));
+        cmd.Subcommands.Add(ImportOnnxCommand.Build(console));
         return cmd;
     }
 

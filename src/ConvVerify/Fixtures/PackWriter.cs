@@ -21,18 +21,31 @@ public sealed class PackWriter
     {
         ArgumentNullException.ThrowIfNull(directory);
         _dir = directory;
-        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+        if (CheckReplaceable(directory, force))
         {
-            if (!force) throw new FixtureException($"{directory}: folder is not empty; pass --force to replace its contents");
-            // --force replaces a pack, never anything else: only a folder of case folders (and a manifest) is cleared.
-            var strays = Directory.GetFiles(directory).Where(f => Path.GetFileName(f) != "manifest.json")
-                .Concat(Directory.GetDirectories(directory).Where(d => !File.Exists(Path.Combine(d, "case.json")))).ToList();
-            if (strays.Count > 0)
-                throw new FixtureException($"{directory}: not a fixture pack ({strays.Count} entries are neither case folders nor manifest.json, e.g. {strays[0]}); refusing to delete it even with --force");
             foreach (string sub in Directory.GetDirectories(directory)) Directory.Delete(sub, recursive: true);
             foreach (string file in Directory.GetFiles(directory)) File.Delete(file);
         }
         Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="directory"/> holds something a new pack would replace: false when it is absent or empty,
+    /// true when it is a pack and <paramref name="force"/> is given.
+    /// </summary>
+    /// <exception cref="FixtureException">It is a file, it is not empty and <paramref name="force"/> is false, or it holds anything but a pack.</exception>
+    public static bool CheckReplaceable(string directory, bool force)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (File.Exists(directory)) throw new FixtureException($"{directory}: is a file, not a pack folder");
+        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return false;
+        if (!force) throw new FixtureException($"{directory}: folder is not empty; pass --force to replace its contents");
+        // --force replaces a pack, never anything else: only a folder of case folders (and a manifest) is cleared.
+        var strays = Directory.GetFiles(directory).Where(f => Path.GetFileName(f) != "manifest.json")
+            .Concat(Directory.GetDirectories(directory).Where(d => !File.Exists(Path.Combine(d, "case.json")))).ToList();
+        if (strays.Count > 0)
+            throw new FixtureException($"{directory}: not a fixture pack ({strays.Count} entries are neither case folders nor manifest.json, e.g. {strays[0]}); refusing to delete it even with --force");
+        return true;
     }
 
     /// <summary>Adds one case with its inputs and all of the oracle's results.</summary>

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using Spectre.Console;
+
+namespace ConvVerify.Cli;
+
+/// <summary><c>convverify fixtures import-onnx DIR... --out PACK [--oracle NAME] [--force]</c>.</summary>
+internal static class ImportOnnxCommand
+{
+    internal static Command Build(IAnsiConsole console)
+    {
+        var dirs = new Argument<string[]>("DIR") { Description = "ONNX test folders (model.onnx + test_data_set_N/), or folders holding them at any depth", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "The pack folder to write (written only when the import succeeds)", Required = true };
+        var oracle = new Option<string?>("--oracle") { Description = "Also fill dx, dw and db with this oracle on the imported inputs: " + OracleRegistry.Describe() + ". Without it they are \"not in pack\"" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing pack at --out" };
+        var cmd = new Command("import-onnx", "Make a pack of ONNX's own conformance data: every single-node float32 Conv model (pads, auto_pad, strides, "
+            + "dilations, group, bias) becomes one case per test data set, with ONNX's x, w, b and expected y; dy is generated from the case seed. "
+            + "Anything else is skipped with the reason (docs/fixture-format.md, \"Packs imported from ONNX\").\n\n"
+            + "Examples:\n  convverify fixtures import-onnx /usr/share/libonnx-testdata/data --out onnx-pack\n"
+            + "  convverify fixtures import-onnx onnx/backend/test/data/node --out onnx-pack --oracle torch\n  convverify check --pack onnx-pack");
+        cmd.Arguments.Add(dirs);
+        cmd.Options.Add(output);
+        cmd.Options.Add(oracle);
+        cmd.Options.Add(force);
+        cmd.SetAction(pr =>
+        {
+            IConvOracle? filler = null;
+            if (pr.GetValue(oracle) is { } name)
+            {
+                try
+                {
+                    filler = OracleRegistry.Create(name);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CliException("--" + e.Plain());
+                }
+                catch (OracleUnavailableException e)
+                {
+                    throw new CliException($"fixtures import-onnx --oracle needs {e.Message}");
+                }
+            }
+            string dir = pr.GetValue(output)!;
+            OnnxImportResult result;
+            try
+            {
+                result = OnnxImport.Import(pr.GetValue(dirs)!, dir, filler, pr.GetValue(force));
+            }
+            catch (FixtureException e)
+            {
+                throw new CliException(e.Message);
+            }
+            finally
+            {
+                (filler as IDisposable)?.Dispose();
+            }
+            foreach (var i in result.Imported) console.WriteLine($"imported {i.Source} as {i.CaseId} ({i.Descriptor})");
+            foreach (var s in result.Skipped) console.WriteLine($"skipped: {s.Reason}");
+            string gradients = filler is null ? "dx, dw, db not in pack" : $"dx, dw, db from {filler.Name} {string.Join(" ", filler.Versions.Select(kv => $"{kv.Key} {kv.Value}"))}";
+            console.WriteLine($"wrote {dir}: {result.Imported.Count} cases from ONNX test data (y from ONNX; {gradients}), {result.Skipped.Count} skipped");
+            return ExitCodes.Pass;
+        });
+        return cmd;
+    }
+}

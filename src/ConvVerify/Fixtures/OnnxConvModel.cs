@@ -1,0 +1,130 @@
+using ConvVerify.Problems;
+using Onnx;
+
+namespace ConvVerify.Fixtures;
+
+/// <summary>
+/// A single-node ONNX <c>Conv</c> model mapped to a <see cref="ConvProblem"/>: which graph values are x, w and b, and the
+/// problem its attributes describe with x's and w's shapes.
+/// </summary>
+/// <param name="Model">The parsed model.</param>
+/// <param name="X">The name of the Conv's data input.</param>
+/// <param name="W">The name of its weight input.</param>
+/// <param name="B">The name of its bias input, or null without bias.</param>
+/// <param name="Y">The name of its output.</param>
+internal sealed record OnnxConvModel(ModelProto Model, string X, string W, string? B, string Y)
+{
+    private static readonly HashSet<string> KnownAttributes = ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"];
+
+    /// <summary>The model's single Conv node and its tensor names.</summary>
+    /// <exception cref="OnnxSkipException">Not exactly one node, not Conv (or not in the default domain), or an unsupported attribute.</exception>
+    public static OnnxConvModel From(ModelProto model, string path)
+    {
+        var graph = model.Graph ?? throw new OnnxSkipException($"{path}: the model has no graph");
+        if (graph.Node.Count != 1)
+        {
+            var ops = graph.Node.Select(n => n.OpType).Distinct().ToList();
+            throw new OnnxSkipException($"{path}: {graph.Node.Count} nodes ({string.Join(", ", ops.Take(4))}{(ops.Count > 4 ? ", ..." : "")}), only single-node Conv models are imported");
+        }
+        var node = graph.Node[0];
+        if (node.OpType != "Conv" || node.Domain is not ("" or "ai.onnx"))
+            throw new OnnxSkipException($"{path}: the node is {(node.Domain is "" or "ai.onnx" ? "" : node.Domain + ".")}{node.OpType}, not Conv");
+        if (node.Attribute.FirstOrDefault(a => !KnownAttributes.Contains(a.Name)) is { } unknown)
+            throw new OnnxSkipException($"{path}: unsupported Conv attribute '{unknown.Name}'");
+        if (node.Input.Count is < 2 or > 3 || node.Output.Count != 1)
+            throw new OnnxSkipException($"{path}: Conv with {node.Input.Count} inputs and {node.Output.Count} outputs (expected X, W[, B] and Y)");
+        string? bias = node.Input.Count == 3 && node.Input[2].Length > 0 ? node.Input[2] : null;
+        return new OnnxConvModel(model, node.Input[0], node.Input[1], bias, node.Output[0]);
+    }
+
+    /// <summary>The Conv node.</summary>
+    public NodeProto Node => Model.Graph.Node[0];
+
+    /// <summary>
+    /// The problem of x and w of these shapes under the node's attributes, with PyTorch's semantics: explicit pads as
+    /// begin/end amounts; SAME_UPPER and SAME_LOWER pad to out = ceil(in/stride) with the odd element at the end or the
+    /// begin; VALID pads nothing.
+    /// </summary>
+    /// <exception cref="OnnxSkipException">Shapes that do not fit, attributes of the wrong length or kind, or a problem ConvProblem rejects.</exception>
+    public ConvProblem Problem(int[] x, int[] w, bool hasBias, string name, string path)
+    {
+        if (x.Length is < 3 or > 5) throw new OnnxSkipException($"{path}: X has shape {ConvProblem.FormatTuple(x)}; conv1d–3d need rank 3 to 5");
+        int rank = x.Length - 2;
+        if (w.Length != x.Length) throw new OnnxSkipException($"{path}: W has shape {ConvProblem.FormatTuple(w)}, X {ConvProblem.FormatTuple(x)}: ranks differ");
+        int group = (int)Int("group", 1, path);
+        if (group < 1 || x[1] % group != 0 || w[1] * group != x[1])
+            throw new OnnxSkipException($"{path}: group={group} does not fit X's {x[1]} channels and W's {w[1]} per group");
+        int[] kernel = w[2..];
+        if (Ints("kernel_shape", rank, path) is { } ks && !ks.SequenceEqual(kernel))
+            throw new OnnxSkipException($"{path}: kernel_shape {ConvProblem.FormatTuple(ks)} differs from W's spatial shape {ConvProblem.FormatTuple(kernel)}");
+        int[] stride = Ints("strides", rank, path) ?? [.. Enumerable.Repeat(1, rank)];
+        int[] dilation = Ints("dilations", rank, path) ?? [.. Enumerable.Repeat(1, rank)];
+        int[] input = x[2..];
+        string autoPad = String("auto_pad", "NOTSET", path);
+        int[]? pads = Ints("pads", 2 * rank, path);
+        int[] begin = new int[rank], end = new int[rank];
+        switch (autoPad)
+        {
+            case "NOTSET" or "":
+                if (pads is not null)
+                {
+                    begin = pads[..rank];
+                    end = pads[rank..];
+                }
+                break;
+            case "VALID":
+                break;
+            case "SAME_UPPER" or "SAME_LOWER":
+                for (int i = 0; i < rank; i++)
+                {
+                    if (stride[i] < 1 || dilation[i] < 1) break; // ConvProblem names the bad value
+                    long output = (input[i] + stride[i] - 1L) / stride[i];
+                    int total = (int)Math.Max(0, (output - 1) * stride[i] + (long)(kernel[i] - 1) * dilation[i] + 1 - input[i]);
+                    int small = total / 2;
+                    (begin[i], end[i]) = autoPad == "SAME_UPPER" ? (small, total - small) : (total - small, small);
+                }
+                break;
+            default:
+                throw new OnnxSkipException($"{path}: unsupported auto_pad '{autoPad}' (expected NOTSET, SAME_UPPER, SAME_LOWER or VALID)");
+        }
+        if (autoPad is not ("NOTSET" or "") && pads is not null)
+            throw new OnnxSkipException($"{path}: both auto_pad={autoPad} and pads are given");
+        if (pads is not null && pads.Any(v => v < 0))
+            throw new OnnxSkipException($"{path}: negative pads {ConvProblem.FormatTuple(pads)} (ONNX pads must be >= 0)");
+        try
+        {
+            return new ConvProblem(x[0], group, x[1], w[0], input, kernel, stride, begin, end, dilation, hasBias, DType.Float32, name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new OnnxSkipException($"{path}: {e.Plain()}", e);
+        }
+    }
+
+    private AttributeProto? Attribute(string name) => Node.Attribute.FirstOrDefault(a => a.Name == name);
+
+    private long Int(string name, long fallback, string path)
+    {
+        if (Attribute(name) is not { } a) return fallback;
+        if (a.Type != AttributeProto.Types.AttributeType.Int) throw new OnnxSkipException($"{path}: attribute {name} is {a.Type}, expected INT");
+        if (a.I is < int.MinValue or > int.MaxValue) throw new OnnxSkipException($"{path}: attribute {name}={a.I} is out of range");
+        return a.I;
+    }
+
+    private int[]? Ints(string name, int count, string path)
+    {
+        if (Attribute(name) is not { } a) return null;
+        if (a.Type != AttributeProto.Types.AttributeType.Ints) throw new OnnxSkipException($"{path}: attribute {name} is {a.Type}, expected INTS");
+        if (a.Ints.Count != count)
+            throw new OnnxSkipException($"{path}: attribute {name} has {a.Ints.Count} values ({string.Join(", ", a.Ints)}), expected {count} for this rank");
+        if (a.Ints.Any(v => v is < int.MinValue or > int.MaxValue)) throw new OnnxSkipException($"{path}: attribute {name} ({string.Join(", ", a.Ints)}) is out of range");
+        return [.. a.Ints.Select(v => (int)v)];
+    }
+
+    private string String(string name, string fallback, string path)
+    {
+        if (Attribute(name) is not { } a) return fallback;
+        if (a.Type != AttributeProto.Types.AttributeType.String) throw new OnnxSkipException($"{path}: attribute {name} is {a.Type}, expected STRING");
+        return a.S.ToStringUtf8();
+    }
+}

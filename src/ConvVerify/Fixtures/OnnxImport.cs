@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ConvVerify.Cases;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using Onnx;
+
+namespace ConvVerify.Fixtures;
+
+/// <summary>One ONNX test data set that became a pack case.</summary>
+/// <param name="Source">The data set's folder.</param>
+/// <param name="CaseId">The case id (folder name in the pack).</param>
+/// <param name="Descriptor">The problem as a benchdnn descriptor.</param>
+public sealed record OnnxImported(string Source, string CaseId, string Descriptor);
+
+/// <summary>One ONNX test folder or data set that was not imported.</summary>
+/// <param name="Source">The folder, or the file that is at fault.</param>
+/// <param name="Reason">Why, naming the offending file and value.</param>
+public sealed record OnnxSkipped(string Source, string Reason);
+
+/// <summary>What <see cref="OnnxImport.Import"/> wrote and left out.</summary>
+/// <param name="Manifest">The written pack's manifest.</param>
+/// <param name="Imported">The imported data sets, in pack order.</param>
+/// <param name="Skipped">The folders and data sets left out, with reasons.</param>
+public sealed record OnnxImportResult(Manifest Manifest, IReadOnlyList<OnnxImported> Imported, IReadOnlyList<OnnxSkipped> Skipped);
+
+/// <summary>
+/// Turns ONNX's own conformance data (folders of <c>model.onnx</c> and <c>test_data_set_N/input_N.pb, output_N.pb</c>,
+/// as in onnx/backend/test/data and Debian's libonnx-testdata) into a fixture pack: every single-node float32 <c>Conv</c>
+/// model becomes one case per data set, with ONNX's x, w, b and expected y (docs/fixture-format.md, "Packs imported from ONNX").
+/// </summary>
+public static partial class OnnxImport
+{
+    /// <summary>The generator string recorded in the manifest.</summary>
+    public const string Generator = "ConvVerify OnnxImport (x, w, b, y: ONNX test data; dy: ConvVerify.Cases.Inputs normal fill from the case seed; dx, dw, db: the manifest's oracle after '+', if any)";
+
+    /// <summary>The manifest's oracle name for ONNX's expected outputs.</summary>
+    public const string OracleName = "onnx";
+
+    /// <summary>
+    /// Imports every ONNX test folder in or below <paramref name="sources"/> into a new pack at <paramref name="output"/>.
+    /// The pack is written to a temporary folder beside it and moved into place only when complete, so on any error
+    /// <paramref name="output"/> is left as it was.
+    /// </summary>
+    /// <param name="sources">ONNX test folders, or folders holding them at any depth.</param>
+    /// <param name="output">The pack folder to write.</param>
+    /// <param name="oracle">Computes dL/dx, dL/dw and dL/db on the imported inputs; null leaves them out of the pack ("not in pack").</param>
+    /// <param name="force">Replace an existing pack at <paramref name="output"/>.</param>
+    /// <exception cref="FixtureException">A source folder is missing, nothing is importable (the message lists every skip), <paramref name="output"/>
+    /// cannot be replaced, or the oracle failed.</exception>
+    public static OnnxImportResult Import(IReadOnlyList<string> sources, string output, IConvOracle? oracle = null, bool force = false)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(output);
+        if (sources.Count == 0) throw new FixtureException("no ONNX test folder given");
+        foreach (string s in sources)
+            if (!Directory.Exists(s)) throw new FixtureException($"{s}: folder not found");
+        PackWriter.CheckReplaceable(output, force);
+
+        string full = Path.GetFullPath(output.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        string temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.importing-{Guid.NewGuid():N}");
+        try
+        {
+            var writer = new PackWriter(temp, force: false);
+            var imported = new List<OnnxImported>();
+            var skipped = new List<OnnxSkipped>();
+            var opsets = new SortedSet<long>();
+            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string folder in sources.SelectMany(s => TestFolders(s, skipped)))
+            {
+                List<DataSet> sets;
+                try
+                {
+                    sets = Read(folder);
+                }
+                catch (OnnxSkipException e)
+                {
+                    skipped.Add(new OnnxSkipped(folder, e.Message));
+                    continue;
+                }
+                foreach (var set in sets)
+                {
+                    if (set.Skip is { } why)
+                    {
+                        skipped.Add(new OnnxSkipped(set.Source, why));
+                        continue;
+                    }
+                    var c = set.Case!;
+                    if (seen.TryGetValue(c.Id, out string? first))
+                    {
+                        skipped.Add(new OnnxSkipped(set.Source, $"{set.Source}: the same case id {c.Id} as {first} (a folder given twice?)"));
+                        continue;
+                    }
+                    seen[c.Id] = set.Source;
+                    writer.Add(c, set.Inputs!, Results(c, set, oracle));
+                    imported.Add(new OnnxImported(set.Source, c.Id, c.Problem.ToString()));
+                    opsets.UnionWith(set.Opsets);
+                }
+            }
+            if (imported.Count == 0)
+                throw new FixtureException($"{string.Join(", ", sources)}: no importable single-node float32 Conv test ({skipped.Count} skipped)"
+                    + string.Concat(skipped.Select(s => "\n  " + s.Reason)));
+            var versions = new Dictionary<string, string> { ["onnx-opset"] = string.Join(", ", opsets) };
+            if (oracle is not null)
+                foreach (var (k, v) in oracle.Versions) versions[k] = v;
+            var manifest = writer.Complete(Generator, oracle is null ? OracleName : $"{OracleName}+{oracle.Name}", versions);
+            if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
+            Directory.Move(temp, full);
+            return new OnnxImportResult(manifest, imported, skipped);
+        }
+        finally
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    // y is ONNX's; the oracle, if any, adds the gradients on the same inputs.
+    private static Dictionary<Direction, float[]> Results(ConvCase c, DataSet set, IConvOracle? oracle)
+    {
+        var results = new Dictionary<Direction, float[]> { [Direction.Forward] = set.Y! };
+        if (oracle is null) return results;
+        var wanted = Directions.For(c.Problem).Where(d => d != Direction.Forward && oracle.Provides(c.Problem, d, out _)).ToList();
+        try
+        {
+            foreach (var (d, v) in oracle.Compute(c.Problem, set.Inputs!, wanted)) results[d] = v;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new FixtureException($"{set.Source}: oracle {oracle.Name} failed on {c.Problem}: {e.Plain()}", e);
+        }
+        return results;
+    }
+
+    // A folder with model.onnx is a test; otherwise every folder below it that has one, in ordinal order.
+    private static IEnumerable<string> TestFolders(string source, List<OnnxSkipped> skipped)
+    {
+        if (File.Exists(Path.Combine(source, "model.onnx"))) return [source];
+        var found = Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories)
+            .Where(d => File.Exists(Path.Combine(d, "model.onnx"))).Order(StringComparer.Ordinal).ToList();
+        if (found.Count == 0) skipped.Add(new OnnxSkipped(source, $"{source}: no model.onnx in it or below it: not an ONNX test folder"));
+        return found;
+    }
+
+    private sealed record DataSet(string Source, ConvCase? Case, ConvInputs<float>? Inputs, float[]? Y, long[] Opsets, string? Skip);
+
+    [GeneratedRegex(@"^test_data_set_(\d+)$")]
+    private static partial Regex DataSetName();
+
+    [GeneratedRegex(@"^input_(\d+)\.pb$")]
+    private static partial Regex InputName();
+
+    // The model's problems are decided per data set: the shapes come from the data.
+    private static List<DataSet> Read(string folder)
+    {
+        string modelPath = Path.Combine(folder, "model.onnx");
+        var model = OnnxConvModel.From(OnnxTensors.ReadModel(modelPath), modelPath);
+        long[] opsets = [.. model.Model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version)];
+        var graph = model.Model.Graph;
+        var initializers = graph.Initializer.ToDictionary(t => t.Name);
+        // Test inputs feed the graph inputs that are not initializers, in order (IR < 4 lists initializers as inputs too).
+        var feeds = graph.Input.Select(i => i.Name).Where(n => !initializers.ContainsKey(n)).ToList();
+        var sets = Directory.GetDirectories(folder)
+            .Select(d => (Dir: d, Match: DataSetName().Match(Path.GetFileName(d))))
+            .Where(s => s.Match.Success)
+            .OrderBy(s => long.Parse(s.Match.Groups[1].Value, CultureInfo.InvariantCulture))
+            .Select(s => s.Dir).ToList();
+        if (sets.Count == 0) throw new OnnxSkipException($"{folder}: no test_data_set_N folder");
+        string baseName = Path.GetFileName(folder);
+        var result = new List<DataSet>();
+        for (int k = 0; k < sets.Count; k++)
+        {
+            string name = sets.Count == 1 ? baseName : $"{baseName}.{Path.GetFileName(sets[k])["test_data_set_".Length..]}";
+            try
+            {
+                result.Add(ReadSet(sets[k], model, feeds, initializers, name, opsets));
+            }
+            catch (OnnxSkipException e)
+            {
+                result.Add(new DataSet(sets[k], null, null, null, opsets, e.Message));
+            }
+        }
+        return result;
+    }
+
+    private static DataSet ReadSet(string dir, OnnxConvModel model, List<string> feeds, Dictionary<string, TensorProto> initializers, string name, long[] opsets)
+    {
+        var inputs = Directory.GetFiles(dir)
+            .Select(f => (File: f, Match: InputName().Match(Path.GetFileName(f))))
+            .Where(i => i.Match.Success)
+            .OrderBy(i => long.Parse(i.Match.Groups[1].Value, CultureInfo.InvariantCulture))
+            .Select(i => i.File).ToList();
+        if (inputs.Count != feeds.Count)
+            throw new OnnxSkipException($"{dir}: {inputs.Count} input_N.pb files, the model has {feeds.Count} inputs besides its initializers ({string.Join(", ", feeds)})");
+        string outputPath = Path.Combine(dir, "output_0.pb");
+        if (!File.Exists(outputPath)) throw new OnnxSkipException($"{outputPath}: missing");
+        var values = new Dictionary<string, (TensorProto Tensor, string Where)>();
+        foreach (var (n, t) in initializers) values[n] = (t, $"{Path.Combine(Path.GetDirectoryName(dir)!, "model.onnx")} initializer '{n}'");
+        for (int i = 0; i < inputs.Count; i++) values[feeds[i]] = (OnnxTensors.ReadTensor(inputs[i]), inputs[i]);
+
+        (TensorProto Tensor, string Where) Value(string role, string tensorName) =>
+            values.TryGetValue(tensorName, out var v) ? v
+                : throw new OnnxSkipException($"{dir}: Conv input {role} ('{tensorName}') is neither an initializer nor a test input");
+        var x = Value("X", model.X);
+        var w = Value("W", model.W);
+        (TensorProto Tensor, string Where)? b = model.B is null ? null : Value("B", model.B);
+        var problem = model.Problem(OnnxTensors.Shape(x.Tensor, x.Where), OnnxTensors.Shape(w.Tensor, w.Where), b is not null, name,
+            Path.Combine(Path.GetDirectoryName(dir)!, "model.onnx"));
+        if (b is { } bias && !OnnxTensors.Shape(bias.Tensor, bias.Where).SequenceEqual(problem.BShape))
+            throw new OnnxSkipException($"{bias.Where}: B has shape {ConvProblem.FormatTuple(OnnxTensors.Shape(bias.Tensor, bias.Where))}, expected {ConvProblem.FormatTuple(problem.BShape)}");
+        var yTensor = OnnxTensors.ReadTensor(outputPath);
+        int[] yShape = OnnxTensors.Shape(yTensor, outputPath);
+        if (!yShape.SequenceEqual(problem.YShape))
+            throw new OnnxSkipException($"{outputPath}: shape {ConvProblem.FormatTuple(yShape)}, the Conv of {problem} gives {ConvProblem.FormatTuple(problem.YShape)}");
+        var c = ConvCase.Create(problem, Fill.Normal);
+        // ONNX tests have no dL/dy; a deterministic one from the case's seed lets oracles and subjects compute the gradients.
+        var dy = Inputs.Generate<float>(problem, Fill.Normal, c.Seed).Dy;
+        var data = new ConvInputs<float>(OnnxTensors.Floats(x.Tensor, x.Where), OnnxTensors.Floats(w.Tensor, w.Where),
+            b is { } bb ? OnnxTensors.Floats(bb.Tensor, bb.Where) : [], dy);
+        return new DataSet(dir, c, data, OnnxTensors.Floats(yTensor, outputPath), opsets, null);
+    }
+}

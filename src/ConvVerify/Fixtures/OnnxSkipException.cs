@@ -1,0 +1,11 @@
+namespace ConvVerify.Fixtures;
+
+/// <summary>Why one ONNX test folder or data set is not imported; the message names the file and the reason.</summary>
+internal sealed class OnnxSkipException : Exception
+{
+    public OnnxSkipException(string message) : base(message) { }
+
+    public OnnxSkipException(string message, Exception inner) : base(message, inner) { }
+
+    public OnnxSkipException() { }
+}

@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+using Onnx;
+
+namespace ConvVerify.Fixtures;
+
+/// <summary>Reads ONNX protobuf files (models and TensorProto .pb files) and float32 tensor data, with errors naming the file.</summary>
+internal static class OnnxTensors
+{
+    /// <summary>Parses an ONNX model.</summary>
+    /// <exception cref="OnnxSkipException">Missing, unreadable or not a model.</exception>
+    public static ModelProto ReadModel(string path) => Parse(path, ModelProto.Parser, "an ONNX model");
+
+    /// <summary>Parses a TensorProto file (input_N.pb, output_N.pb).</summary>
+    /// <exception cref="OnnxSkipException">Missing, unreadable or not a TensorProto.</exception>
+    public static TensorProto ReadTensor(string path) => Parse(path, TensorProto.Parser, "a TensorProto");
+
+    /// <summary>The dims of a tensor as ints.</summary>
+    /// <exception cref="OnnxSkipException">A dim below 0 or beyond what an array holds.</exception>
+    public static int[] Shape(TensorProto t, string where)
+    {
+        var shape = new int[t.Dims.Count];
+        long count = 1;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            long d = t.Dims[i];
+            count *= Math.Max(d, 1);
+            if (d < 0 || d > Array.MaxLength || count > Array.MaxLength)
+                throw new OnnxSkipException($"{where}: dims ({string.Join(", ", t.Dims)}) are not a tensor ConvVerify can hold");
+            shape[i] = (int)d;
+        }
+        return shape;
+    }
+
+    /// <summary>The float32 elements of a tensor, from raw_data (little-endian) or float_data.</summary>
+    /// <exception cref="OnnxSkipException">Another element type, external or segmented data, or an element count that does not match the dims (a truncated file).</exception>
+    public static float[] Floats(TensorProto t, string where)
+    {
+        if (t.DataType != (int)TensorProto.Types.DataType.Float)
+            throw new OnnxSkipException($"{where}: element type {TypeName(t.DataType)}, only float32 is imported");
+        if (t.DataLocation == TensorProto.Types.DataLocation.External || t.ExternalData.Count > 0)
+            throw new OnnxSkipException($"{where}: data stored outside the file (external_data) is not supported");
+        if (t.Segment is not null) throw new OnnxSkipException($"{where}: segmented tensors are not supported");
+        long count = Shape(t, where).Aggregate(1L, (a, d) => a * d);
+        if (t.RawData.Length > 0)
+        {
+            if (t.RawData.Length != count * sizeof(float))
+                throw new OnnxSkipException($"{where}: raw_data holds {t.RawData.Length} bytes, dims ({string.Join(", ", t.Dims)}) need {count * sizeof(float)} (truncated or corrupt)");
+            var bytes = t.RawData.Span;
+            var values = new float[count];
+            for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
+            return values;
+        }
+        if (t.FloatData.Count != count)
+            throw new OnnxSkipException($"{where}: float_data holds {t.FloatData.Count} values, dims ({string.Join(", ", t.Dims)}) need {count} (truncated or corrupt)");
+        return [.. t.FloatData];
+    }
+
+    /// <summary>ONNX's name of an element type, e.g. "DOUBLE".</summary>
+    public static string TypeName(int dataType) =>
+        Enum.IsDefined((TensorProto.Types.DataType)dataType) ? ((TensorProto.Types.DataType)dataType).ToString().ToUpperInvariant() : $"unknown ({dataType})";
+
+    private static TMessage Parse<TMessage>(string path, MessageParser<TMessage> parser, string what) where TMessage : IMessage<TMessage>
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OnnxSkipException($"{path}: cannot be read ({e.Message})", e);
+        }
+        try
+        {
+            return parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new OnnxSkipException($"{path}: not {what} ({e.Message})", e);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using ConvVerify.Cases;
+using ConvVerify.Problems;
+using Google.Protobuf;
+using Onnx;
+
+namespace ConvVerify.Oracles;
+
+/// <summary>
+/// The ONNX models <see cref="OrtOracle"/> runs, one per direction of a problem, built in memory (IR 8, opset 17).
+/// Graph inputs are named x, w, b, dy as the problem's tensors; the one output is "out".
+/// </summary>
+/// <remarks>
+/// ONNX pads must be ≥ 0, so a negative end padding becomes a <c>Slice</c> of x first (the "cropped" extent). Because
+/// <see cref="ConvProblem.PadEnd"/> is exactly what the last window reads, the padded cropped extent is always
+/// (out−1)·stride + dil·(k−1) + 1: ConvTranspose then needs no output padding and the dw convolution yields exactly k.
+/// Both are still computed from the general formulas, so a problem with extra end padding would work too.
+/// </remarks>
+internal static class OrtModels
+{
+    /// <summary>The ONNX IR version of the models.</summary>
+    public const long IrVersion = 8;
+
+    /// <summary>The default-domain opset of the models.</summary>
+    public const long Opset = 17;
+
+    private const int Float = (int)TensorProto.Types.DataType.Float;
+    private const int Double = (int)TensorProto.Types.DataType.Double;
+    private const int Int64 = (int)TensorProto.Types.DataType.Int64;
+
+    /// <summary>
+    /// The serialized model computing <paramref name="direction"/> of <paramref name="p"/> in the problem's dtype (ORT's CPU
+    /// provider runs only float32; float64 models are built so tests can show what ORT says about them).
+    /// </summary>
+    public static byte[] Build(ConvProblem p, Direction direction)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var g = new Graph(p);
+        switch (direction)
+        {
+            case Direction.Forward: g.Forward(); break;
+            case Direction.BackwardData: g.BackwardData(); break;
+            case Direction.BackwardWeights: g.BackwardWeights(); break;
+            case Direction.BackwardBias: g.BackwardBias(); break;
+            default: throw Directions.Unknown(direction);
+        }
+        var model = new ModelProto { IrVersion = IrVersion, ProducerName = "ConvVerify", Graph = g.Proto };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return model.ToByteArray();
+    }
+
+    /// <summary>Input extents after cropping the elements a negative end padding never reads.</summary>
+    public static int[] Cropped(ConvProblem p) => [.. Enumerable.Range(0, p.Rank).Select(i => p.Input[i] + Math.Min(0, p.PadEnd[i]))];
+
+    /// <summary>Whether any end padding is negative.</summary>
+    public static bool Crops(ConvProblem p) => p.PadEnd.Any(e => e < 0);
+
+    private sealed class Graph(ConvProblem p)
+    {
+        private int _names;
+
+        public GraphProto Proto { get; } = new() { Name = "convverify" };
+
+        private int Rank => p.Rank;
+
+        private long[] Spatial => [.. Enumerable.Range(2, Rank).Select(i => (long)i)];
+
+        // Begin pads then end pads, as ONNX orders them; end pads clipped at 0 because x is cropped instead.
+        private long[] Pads => [.. p.PadBegin.Select(v => (long)v), .. p.PadEnd.Select(v => (long)Math.Max(0, v))];
+
+        public void Forward()
+        {
+            string x = CroppedX();
+            Input("w", p.WShape);
+            var inputs = new List<string> { x, "w" };
+            if (p.HasBias)
+            {
+                Input("b", p.BShape);
+                inputs.Add("b");
+            }
+            Node("Conv", inputs, "out", ConvAttributes(p.Kernel.Select(v => (long)v), p.Stride, p.Dilation, p.Groups, Pads));
+            Output("out", p.YShape);
+        }
+
+        public void BackwardData()
+        {
+            Input("dy", p.YShape);
+            Input("w", p.WShape);
+            int[] cropped = Cropped(p);
+            // ConvTranspose's output extent is (out−1)·s + op + dil·(k−1) + 1 − pb − pe; op makes it the cropped input.
+            // Not output_shape: with it, ORT ignores explicit pads and computes its own.
+            long[] outputPadding = [.. Enumerable.Range(0, Rank).Select(i =>
+                cropped[i] - ((p.Output[i] - 1L) * p.Stride[i] + (long)(p.Kernel[i] - 1) * p.Dilation[i] + 1 - p.PadBegin[i] - Math.Max(0, p.PadEnd[i])))];
+            if (outputPadding.Any(v => v < 0))
+                throw new InvalidOperationException($"ConvTranspose output padding {string.Join(", ", outputPadding)} < 0 for {p}");
+            var attributes = ConvAttributes(p.Kernel.Select(v => (long)v), p.Stride, p.Dilation, p.Groups, Pads);
+            attributes.Add(Ints("output_padding", outputPadding));
+            if (!Crops(p))
+            {
+                Node("ConvTranspose", ["dy", "w"], "out", attributes);
+            }
+            else
+            {
+                // The cropped input elements are read by no window: their gradient is zero.
+                string t = Node("ConvTranspose", ["dy", "w"], null, attributes);
+                long[] pads = [.. new long[2 + Rank], 0, 0, .. Enumerable.Range(0, Rank).Select(i => (long)(p.Input[i] - cropped[i]))];
+                Node("Pad", [t, Constant(pads)], "out", []);
+            }
+            Output("out", p.XShape);
+        }
+
+        public void BackwardWeights()
+        {
+            int n = p.Mb, groups = p.Groups, icg = p.IC / groups;
+            int[] cropped = Cropped(p);
+            string x = CroppedX();
+            // dw[oc, c, kpos] = Σ_n Σ_opos dy[n, oc, opos] · xpad[n, g·C/G + c, opos·s + kpos·dil]: a convolution whose
+            // batch is c, whose input channels are (g, n) and whose kernel is dy, with stride and dilation swapped.
+            string grouped = Node("Reshape", [x, Constant([n, groups, icg, .. cropped.Select(v => (long)v)])], null, []);
+            string swapped = Node("Transpose", [grouped], null, [Ints("perm", [2, 1, 0, .. Enumerable.Range(3, Rank).Select(i => (long)i)])]);
+            string input = Node("Reshape", [swapped, Constant([icg, (long)groups * n, .. cropped.Select(v => (long)v)])], null, []);
+            Input("dy", p.YShape);
+            string kernel = Node("Transpose", ["dy"], null, [Ints("perm", [1, 0, .. Spatial])]);
+            string z = Node("Conv", [input, kernel], null, ConvAttributes(p.Output.Select(v => (long)v), p.Dilation, p.Stride, groups, Pads));
+            // z's extents are floor((padded − (out−1)·s − 1) / dil) + 1 ≥ k; anything beyond k is no weight's.
+            long[] zExtent = [.. Enumerable.Range(0, Rank).Select(i =>
+                (p.PadBegin[i] + cropped[i] + Math.Max(0, p.PadEnd[i]) - (p.Output[i] - 1L) * p.Stride[i] - 1) / p.Dilation[i] + 1)];
+            if (zExtent.Where((v, i) => v < p.Kernel[i]).Any())
+                throw new InvalidOperationException($"dw convolution extent {string.Join(", ", zExtent)} below the kernel for {p}");
+            if (zExtent.Where((v, i) => v > p.Kernel[i]).Any())
+                z = Node("Slice", [z, Constant(new long[Rank]), Constant([.. p.Kernel.Select(v => (long)v)]), Constant(Spatial)], null, []);
+            Node("Transpose", [z], "out", [Ints("perm", [1, 0, .. Spatial])]);
+            Output("out", p.WShape);
+        }
+
+        public void BackwardBias()
+        {
+            Input("dy", p.YShape);
+            Node("ReduceSum", ["dy", Constant([0, .. Spatial])], "out", [Int("keepdims", 0)]);
+            Output("out", p.BShape);
+        }
+
+        private string CroppedX()
+        {
+            Input("x", p.XShape);
+            if (!Crops(p)) return "x";
+            return Node("Slice", ["x", Constant(new long[Rank]), Constant([.. Cropped(p).Select(v => (long)v)]), Constant(Spatial)], null, []);
+        }
+
+        private static List<AttributeProto> ConvAttributes(IEnumerable<long> kernel, IEnumerable<int> strides, IEnumerable<int> dilations, int group, long[] pads) =>
+        [
+            Ints("kernel_shape", [.. kernel]),
+            Ints("strides", [.. strides.Select(v => (long)v)]),
+            Ints("dilations", [.. dilations.Select(v => (long)v)]),
+            Ints("pads", pads),
+            Int("group", group),
+        ];
+
+        private string Node(string op, IEnumerable<string> inputs, string? output, IEnumerable<AttributeProto> attributes)
+        {
+            output ??= $"t{_names++}";
+            var node = new NodeProto { OpType = op, Name = $"{op}_{_names++}" };
+            node.Input.AddRange(inputs);
+            node.Output.Add(output);
+            node.Attribute.AddRange(attributes);
+            Proto.Node.Add(node);
+            return output;
+        }
+
+        private string Constant(long[] values)
+        {
+            string name = $"c{_names++}";
+            var tensor = new TensorProto { Name = name, DataType = Int64 };
+            tensor.Dims.Add(values.Length);
+            tensor.Int64Data.AddRange(values);
+            Proto.Initializer.Add(tensor);
+            return name;
+        }
+
+        private void Input(string name, int[] shape) => Proto.Input.Add(Value(name, shape));
+
+        private void Output(string name, int[] shape) => Proto.Output.Add(Value(name, shape));
+
+        private ValueInfoProto Value(string name, int[] shape)
+        {
+            var tensorShape = new TensorShapeProto();
+            foreach (int d in shape) tensorShape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+            return new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = p.DType == DType.Float64 ? Double : Float, Shape = tensorShape } },
+            };
+        }
+
+        private static AttributeProto Ints(string name, long[] values)
+        {
+            var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+            a.Ints.AddRange(values);
+            return a;
+        }
+
+        private static AttributeProto Int(string name, long value) =>
+            new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+    }
+}

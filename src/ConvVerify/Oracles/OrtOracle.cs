@@ -1,0 +1,213 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Problems;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ConvVerify.Oracles;
+
+/// <summary>
+/// ONNX Runtime's CPU provider, in-process: each direction of a problem is a small ONNX model (see <see cref="OrtModels"/>)
+/// run on one thread — y by <c>Conv</c>, dL/dx by <c>ConvTranspose</c>, dL/dw by a <c>Conv</c> of x with dy as the kernel,
+/// dL/db by <c>ReduceSum</c>. float32 only: the CPU provider has no float64 convolution.
+/// </summary>
+/// <remarks>
+/// A second implementation that shares no code with PyTorch, so the two oracles can be checked against each other.
+/// Sessions are cached per problem and direction (the tensors are inputs, not initializers, so one session serves every
+/// fill and seed); <see cref="Dispose"/> releases them.
+/// </remarks>
+public sealed class OrtOracle : IConvOracle, IDisposable
+{
+    /// <summary>The oracle's name: "ort".</summary>
+    public const string OracleName = "ort";
+
+    /// <summary>Why float64 problems are not provided; the part in parentheses is what ORT says when asked.</summary>
+    public const string Float64Reason =
+        "ONNX Runtime's CPU provider has no float64 Conv/ConvTranspose kernel (Could not find an implementation for Conv(11))";
+
+    // Past this many cached sessions the cache starts over: a long run over many shapes must not hold every model alive.
+    private const int MaxSessions = 1024;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(ConvProblem Problem, Direction Direction), InferenceSession> _sessions = [];
+    private readonly SessionOptions _options;
+    private bool _disposed;
+
+    /// <summary>Creates an oracle with its own session cache.</summary>
+    /// <exception cref="OracleUnavailableException">ONNX Runtime's native library cannot be loaded here; the message says why.</exception>
+    public OrtOracle()
+    {
+        Version = NativeVersion();
+        // One thread and sequential execution: the same inputs give the same bits on every run (and no thread pool to tear down).
+        _options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+        };
+    }
+
+    /// <summary>The version of the loaded native ONNX Runtime, e.g. "1.31.1".</summary>
+    public string Version { get; }
+
+    /// <inheritdoc/>
+    public string Name => OracleName;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["onnxruntime"] = Version };
+
+    /// <summary>
+    /// 1: ORT's CPU convolutions (im2col and MLAS GEMM, direct depthwise kernels) sum plain products in float32, and on the
+    /// committed sets the measured error/bound stayed below 1 (docs/tolerance.md).
+    /// </summary>
+    public double BoundFactor => 1.0;
+
+    /// <summary>The number of sessions cached (for tests).</summary>
+    internal int CachedSessions
+    {
+        get
+        {
+            lock (_gate) return _sessions.Count;
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        reason = problem.DType != DType.Float32 ? Float64Reason
+            : direction == Direction.BackwardBias && !problem.HasBias ? "the problem has no bias"
+            : null;
+        return reason is null;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="OrtOracleException">ONNX Runtime failed (the message has its text and the problem) or returned a tensor of another shape.</exception>
+    /// <exception cref="ObjectDisposedException">The oracle was disposed.</exception>
+    public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(directions);
+        if (typeof(T) != typeof(float) || problem.DType != DType.Float32)
+            throw new ArgumentException($"T: ort computes float32 only, asked for {typeof(T).Name} on {Describe(problem)}: {Float64Reason}", nameof(problem));
+        foreach (var d in directions)
+            if (!Provides(problem, d, out string? why)) throw new ArgumentException($"directions: ort does not provide {d.TensorName()}: {why}", nameof(directions));
+        var f = (ConvInputs<float>)(object)inputs;
+        CheckSize("x", f.X.Length, problem.XSize, problem);
+        CheckSize("w", f.W.Length, problem.WSize, problem);
+        CheckSize("b", f.B.Length, problem.BSize, problem);
+        CheckSize("dy", f.Dy.Length, problem.YSize, problem);
+        var results = new Dictionary<Direction, T[]>();
+        foreach (var d in directions) results[d] = (T[])(object)Run(problem, d, f);
+        return results;
+    }
+
+    /// <summary>Releases every cached session. Idempotent; afterwards <see cref="Compute{T}"/> throws.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            foreach (var s in _sessions.Values) s.Dispose();
+            _sessions.Clear();
+            _options.Dispose();
+        }
+    }
+
+    /// <summary>The registry's factory: a new oracle, or <see cref="OracleUnavailableException"/> when ONNX Runtime cannot load.</summary>
+    internal static IConvOracle Create(OracleOptions options) => new OrtOracle();
+
+    /// <summary>Builds the session of a direction (what <see cref="Compute{T}"/> caches); tests use it to see ORT's own errors.</summary>
+    /// <exception cref="OrtOracleException">ORT refused the model.</exception>
+    internal InferenceSession CreateSession(ConvProblem p, Direction direction)
+    {
+        try
+        {
+            return new InferenceSession(OrtModels.Build(p, direction), _options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OrtOracleException($"ort could not load the {direction.TensorName()} model of {Describe(p)}: {e.Message}", e);
+        }
+    }
+
+    private float[] Run(ConvProblem p, Direction d, ConvInputs<float> inputs)
+    {
+        var session = Session(p, d);
+        (string Name, float[] Data, int[] Shape)[] feeds = d switch
+        {
+            Direction.Forward => p.HasBias ? [("x", inputs.X, p.XShape), ("w", inputs.W, p.WShape), ("b", inputs.B, p.BShape)] : [("x", inputs.X, p.XShape), ("w", inputs.W, p.WShape)],
+            Direction.BackwardData => [("dy", inputs.Dy, p.YShape), ("w", inputs.W, p.WShape)],
+            Direction.BackwardWeights => [("x", inputs.X, p.XShape), ("dy", inputs.Dy, p.YShape)],
+            Direction.BackwardBias => [("dy", inputs.Dy, p.YShape)],
+            _ => throw Directions.Unknown(d),
+        };
+        var values = new List<OrtValue>();
+        try
+        {
+            foreach (var feed in feeds) values.Add(OrtValue.CreateTensorValueFromMemory(feed.Data, [.. feed.Shape.Select(v => (long)v)]));
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, [.. feeds.Select(f => f.Name)], values, ["out"]);
+            var output = outputs[0];
+            int[] shape = d.ShapeOf(p);
+            long[] got = [.. output.GetTensorTypeAndShape().Shape];
+            if (!got.SequenceEqual(shape.Select(v => (long)v)))
+                throw new OrtOracleException($"{d.TensorName()}: expected shape {ConvProblem.FormatTuple(shape)}, ort returned ({string.Join(", ", got)}): {Describe(p)}");
+            return output.GetTensorDataAsSpan<float>().ToArray();
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OrtOracleException($"ort failed on {d.TensorName()} of {Describe(p)}: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var v in values) v.Dispose();
+        }
+    }
+
+    private InferenceSession Session(ConvProblem p, Direction d)
+    {
+        // The name changes no result; without it equal shapes from different sets share a session.
+        var key = (p.WithName(null), d);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_sessions.TryGetValue(key, out var cached)) return cached;
+            if (_sessions.Count >= MaxSessions)
+            {
+                foreach (var s in _sessions.Values) s.Dispose();
+                _sessions.Clear();
+            }
+            var session = CreateSession(p, d);
+            _sessions[key] = session;
+            return session;
+        }
+    }
+
+    private static string NativeVersion()
+    {
+        try
+        {
+            return OrtEnv.Instance().GetVersionString();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or TypeInitializationException or OnnxRuntimeException)
+        {
+            throw new OracleUnavailableException(
+                $"ort: ONNX Runtime's native library could not be loaded ({e.GetType().Name}: {(e.InnerException ?? e).Message}); "
+                + "it ships in the Microsoft.ML.OnnxRuntime package as runtimes/<rid>/native/libonnxruntime.so beside the assembly", e);
+        }
+    }
+
+    private static void CheckSize(string tensor, int got, int expected, ConvProblem p)
+    {
+        if (got != expected)
+            throw new ArgumentException($"inputs.{tensor}: expected {expected} elements, got {got}: {Describe(p)}", "inputs");
+    }
+
+    private static string Describe(ConvProblem p) =>
+        $"{BenchdnnDescriptor.Format(p)} ({DTypes.NumpyName(p.DType)}, {(p.HasBias ? "bias" : "no bias")})";
+}

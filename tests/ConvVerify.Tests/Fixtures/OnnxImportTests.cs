@@ -1,0 +1,235 @@
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using ConvVerify.Tests.Cli;
+using ConvVerify.Tests.Oracles;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+
+namespace ConvVerify.Tests.Fixtures;
+
+/// <summary>ONNX's own conformance data (Debian's libonnx-testdata) imported as a pack, and the importer's handling of bad input.</summary>
+public class OnnxImportTests : CliTestBase
+{
+    /// <summary>Where Debian's libonnx-testdata puts ONNX's backend test data; CI installs the package.</summary>
+    public const string DebianData = "/usr/share/libonnx-testdata/data";
+
+    private static string Node(string test) => Path.Combine(DebianData, "node", test);
+
+    private static string Data()
+    {
+        if (!Directory.Exists(DebianData))
+            Assert.Fail($"{DebianData} not found: install the Debian package libonnx-testdata (apt-get install libonnx-testdata), which holds ONNX's conformance test data");
+        return DebianData;
+    }
+
+    /// <summary>The single-node Conv tests of libonnx-testdata 1.12 (node/ and pytorch-converted/, pytorch-operator/).</summary>
+    private static readonly string[] ExpectedConvTests =
+    [
+        "node/test_basic_conv_with_padding", "node/test_basic_conv_without_padding", "node/test_conv_with_autopad_same",
+        "node/test_conv_with_strides_and_asymmetric_padding", "node/test_conv_with_strides_no_padding", "node/test_conv_with_strides_padding",
+        "pytorch-converted/test_Conv1d", "pytorch-converted/test_Conv1d_dilated", "pytorch-converted/test_Conv1d_groups",
+        "pytorch-converted/test_Conv1d_pad2size1", "pytorch-converted/test_Conv1d_stride", "pytorch-converted/test_Conv2d_depthwise_with_multiplier",
+        "pytorch-converted/test_Conv2d_dilated", "pytorch-converted/test_Conv2d_groups", "pytorch-converted/test_Conv2d_no_bias",
+        "pytorch-converted/test_Conv3d_dilated_strided", "pytorch-converted/test_Conv3d_groups", "pytorch-converted/test_Conv3d_stride_padding",
+        "pytorch-operator/test_operator_conv",
+    ];
+
+    [Test]
+    public void DebianConformanceDataImportsAndPassesTheChecks()
+    {
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", Data(), "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        foreach (string test in ExpectedConvTests)
+            Assert.That(r.Out, Does.Contain($"imported {Path.Combine(DebianData, test, "test_data_set_0")} as "), test);
+        Assert.That(r.Out, Does.Contain("test_convtranspose/model.onnx: the node is ConvTranspose, not Conv"));
+        Assert.That(r.Out, Does.Contain("test_basic_convinteger/model.onnx: the node is ConvInteger, not Conv"));
+        Assert.That(r.Out, Does.Match(@"wrote .*: 33 cases from ONNX test data \(y from ONNX; dx, dw, db not in pack\), \d+ skipped"));
+
+        var manifest = Manifest.Read(Path.Combine(pack, "manifest.json"));
+        Assert.That(manifest.OracleName, Is.EqualTo("onnx"));
+        Assert.That(manifest.Versions["onnx-opset"], Is.EqualTo("6, 11"));
+        Assert.That(manifest.Cases, Has.Count.EqualTo(33));
+
+        // SAME_LOWER with stride 2 on 5 elements: out 3, one padding element on each side.
+        var same = FixturePack.Open(pack).ReadCase(manifest.Cases.Single(id => id.Contains("autopad_same", StringComparison.Ordinal)));
+        Assert.That((same.Problem.PadBegin[0], same.Problem.PadEnd[0], same.Problem.Output[0]), Is.EqualTo((1, 1, 3)));
+        Assert.That(same.Fill, Is.EqualTo(Fill.Normal));
+
+        var check = Run("check", "--pack", pack);
+        Assert.That(check.Code, Is.EqualTo(0), check.ToString());
+        Assert.That(check.Out, Does.Contain("check: 33 cases, 123 directions: 33 passed, 0 failed, 0 suspicious, 90 not in pack"));
+
+        // A wrong expected value, with the manifest updated to match so only the comparison can catch it.
+        string id = manifest.Cases.Single(c => c.Contains("test_Conv2d_groups_-", StringComparison.Ordinal));
+        var p = FixturePack.Open(pack).ReadCase(id).Problem;
+        string yPath = Path.Combine(pack, id, "y.npy");
+        var y = Npy.Read<float>(yPath, DType.Float32, p.YShape);
+        y[7] += 1e-3f;
+        Npy.Write(yPath, p.YShape, y);
+        manifest.Files[$"{id}/y.npy"] = Manifest.Sha256(yPath);
+        manifest.Write(Path.Combine(pack, "manifest.json"));
+        var failed = Run("check", "--pack", pack);
+        Assert.That(failed.Code, Is.EqualTo(1), failed.ToString());
+        Assert.That(failed.Out, Does.Contain("32 passed, 1 failed").And.Contain(id));
+    }
+
+    [Test]
+    public void AnOracleFillsTheGradients()
+    {
+        LiveTorch.Require();
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", Node("test_conv_with_strides_and_asymmetric_padding"),
+            Path.Combine(Data(), "pytorch-converted", "test_Conv2d_depthwise_with_multiplier"), "--out", pack, "--oracle", "torch");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("2 cases from ONNX test data (y from ONNX; dx, dw, db from torch"));
+        Assert.That(Manifest.Read(Path.Combine(pack, "manifest.json")).OracleName, Is.EqualTo("onnx+torch"));
+        var check = Run("check", "--pack", pack);
+        Assert.That(check.Code, Is.EqualTo(0), check.ToString());
+        Assert.That(check.Out, Does.Contain("check: 2 cases, 7 directions: 7 passed, 0 failed, 0 suspicious, 0 not in pack"));
+    }
+
+    [Test]
+    public void FoldersWithoutAConvTestAreRejectedNamingTheFile()
+    {
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", Node("test_convtranspose"), Node("test_relu"), "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("no importable single-node float32 Conv test (2 skipped)")
+            .And.Contain(Path.Combine(Node("test_convtranspose"), "model.onnx") + ": the node is ConvTranspose, not Conv")
+            .And.Contain(Path.Combine(Node("test_relu"), "model.onnx") + ": the node is Relu, not Conv"));
+        Assert.That(Path.Exists(pack), Is.False, "--out is written only on success");
+        Assert.That(Directory.GetFileSystemEntries(Temp), Is.Empty, "no temporary folder is left behind");
+
+        string empty = TempPath("empty");
+        Directory.CreateDirectory(empty);
+        var none = Run("fixtures", "import-onnx", empty, "--out", pack);
+        Assert.That(none.Code, Is.EqualTo(2), none.ToString());
+        Assert.That(none.Err, Does.Contain($"{empty}: no model.onnx in it or below it: not an ONNX test folder"));
+
+        var missing = Run("fixtures", "import-onnx", Path.Combine(Temp, "nowhere"), "--out", pack);
+        Assert.That(missing.Code, Is.EqualTo(2), missing.ToString());
+        Assert.That(missing.Err, Does.Contain("nowhere: folder not found"));
+    }
+
+    [Test]
+    public void BrokenTestsAreSkippedWithTheFileAndReasonAndTheRestImported()
+    {
+        string good = Node("test_conv_with_strides_padding");
+        string truncated = CopyTest(good, "truncated");
+        string input = Path.Combine(truncated, "test_data_set_0", "input_0.pb");
+        var bytes = File.ReadAllBytes(input);
+        File.WriteAllBytes(input, bytes[..(bytes.Length - 9)]);
+        string attribute = CopyTest(good, "attribute");
+        EditModel(attribute, m => m.Graph.Node[0].Attribute.Add(new AttributeProto { Name = "fancy", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
+        string twoNodes = CopyTest(good, "two_nodes");
+        EditModel(twoNodes, m => m.Graph.Node.Add(new NodeProto { OpType = "Relu", Input = { "y" }, Output = { "z" } }));
+        string doubles = CopyTest(good, "doubles");
+        string w = Path.Combine(doubles, "test_data_set_0", "input_1.pb");
+        var tensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(w));
+        tensor.DataType = (int)TensorProto.Types.DataType.Double;
+        File.WriteAllBytes(w, tensor.ToByteArray());
+        string badPads = CopyTest(good, "bad_pads");
+        EditModel(badPads, m => m.Graph.Node[0].Attribute.Single(a => a.Name == "pads").Ints.RemoveAt(0));
+
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", good, truncated, attribute, twoNodes, doubles, badPads, "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("wrote " + pack + ": 1 cases from ONNX test data").And.Contain("5 skipped"));
+        Assert.That(r.Out, Does.Contain($"skipped: {input}:"), "the truncated file is named");
+        Assert.That(r.Out, Does.Contain($"{Path.Combine(attribute, "model.onnx")}: unsupported Conv attribute 'fancy'"));
+        Assert.That(r.Out, Does.Contain($"{Path.Combine(twoNodes, "model.onnx")}: 2 nodes (Conv, Relu), only single-node Conv models are imported"));
+        Assert.That(r.Out, Does.Contain($"{w}: element type DOUBLE, only float32 is imported"));
+        Assert.That(r.Out, Does.Contain($"{Path.Combine(badPads, "model.onnx")}: attribute pads has 3 values (1, 1, 1), expected 4 for this rank"));
+    }
+
+    [Test]
+    public void OutIsUntouchedWhenTheImportFails()
+    {
+        string pack = TempPath("onnx");
+        Assert.That(Run("fixtures", "import-onnx", Node("test_conv_with_strides_padding"), "--out", pack).Code, Is.EqualTo(0));
+        var before = Directory.GetFiles(pack, "*", SearchOption.AllDirectories).ToDictionary(f => f, Manifest.Sha256);
+
+        var again = Run("fixtures", "import-onnx", Node("test_basic_conv_with_padding"), "--out", pack);
+        Assert.That(again.Code, Is.EqualTo(2), again.ToString());
+        Assert.That(again.Err, Does.Contain("folder is not empty; pass --force"));
+        var failing = Run("fixtures", "import-onnx", Node("test_relu"), "--out", pack, "--force");
+        Assert.That(failing.Code, Is.EqualTo(2), failing.ToString());
+        Assert.That(Directory.GetFiles(pack, "*", SearchOption.AllDirectories).ToDictionary(f => f, Manifest.Sha256), Is.EqualTo(before));
+        Assert.That(Directory.GetDirectories(Temp), Has.Length.EqualTo(1), "no temporary folder is left behind");
+
+        var replaced = Run("fixtures", "import-onnx", Node("test_basic_conv_with_padding"), "--out", pack, "--force");
+        Assert.That(replaced.Code, Is.EqualTo(0), replaced.ToString());
+        Assert.That(FixturePack.Open(pack).CaseIds.Single(), Does.Contain("test_basic_conv_with_padding"));
+
+        string notAPack = TempPath("stuff");
+        Directory.CreateDirectory(notAPack);
+        File.WriteAllText(Path.Combine(notAPack, "notes.txt"), "mine");
+        var refused = Run("fixtures", "import-onnx", Node("test_basic_conv_with_padding"), "--out", notAPack, "--force");
+        Assert.That(refused.Code, Is.EqualTo(2), refused.ToString());
+        Assert.That(refused.Err, Does.Contain("not a fixture pack"));
+        Assert.That(File.ReadAllText(Path.Combine(notAPack, "notes.txt")), Is.EqualTo("mine"));
+    }
+
+    /// <summary>
+    /// SAME_UPPER and SAME_LOWER differ only when the total padding is odd, which the conformance data never has: the
+    /// mapping is checked against ONNX Runtime running the same model (integer data, so every sum is exact).
+    /// </summary>
+    [TestCase("SAME_UPPER", 1, 2)]
+    [TestCase("SAME_LOWER", 2, 1)]
+    [TestCase("VALID", 0, 0)]
+    public void AutoPadMeansWhatOnnxRuntimeComputes(string autoPad, int begin, int end)
+    {
+        var model = ConvModel([1, 2, 6], [3, 2, 4], a => a.Add(new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(autoPad) }));
+        var mapped = OnnxConvModel.From(model, "model.onnx").Problem([1, 2, 6], [3, 2, 4], hasBias: false, "same", "model.onnx");
+        Assert.That((mapped.PadBegin[0], mapped.PadEnd[0]), Is.EqualTo((begin, end)));
+
+        var inputs = ConvCase.Create(mapped, Fill.Integer).MakeInputs<float>();
+        using var session = new InferenceSession(model.ToByteArray());
+        using var x = OrtValue.CreateTensorValueFromMemory(inputs.X, [1, 2, 6]);
+        using var w = OrtValue.CreateTensorValueFromMemory(inputs.W, [3, 2, 4]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, ["x", "w"], [x, w], ["y"]);
+        Assert.That(outputs[0].GetTensorTypeAndShape().Shape, Is.EqualTo(mapped.YShape.Select(v => (long)v)));
+        var naive = Directions.Compute(Direction.Forward, ConvEngines.Naive, mapped, inputs);
+        Oracles.Bitwise.AssertEqual(naive, outputs[0].GetTensorDataAsSpan<float>().ToArray(), autoPad);
+    }
+
+    // A Conv model with inputs x and w and output y, opset 17, as the conformance tests are laid out.
+    private static ModelProto ConvModel(int[] x, int[] w, Action<Google.Protobuf.Collections.RepeatedField<AttributeProto>> attributes)
+    {
+        static ValueInfoProto Value(string name, int[]? shape)
+        {
+            var t = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float };
+            if (shape is not null)
+            {
+                t.Shape = new TensorShapeProto();
+                foreach (int d in shape) t.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+            }
+            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = t } };
+        }
+        var node = new NodeProto { OpType = "Conv", Input = { "x", "w" }, Output = { "y" } };
+        attributes(node.Attribute);
+        var graph = new GraphProto { Name = "g", Node = { node }, Input = { Value("x", x), Value("w", w) }, Output = { Value("y", null) } };
+        return new ModelProto { IrVersion = 8, Graph = graph, OpsetImport = { new OperatorSetIdProto { Domain = "", Version = 17 } } };
+    }
+
+    private string CopyTest(string from, string name)
+    {
+        string to = TempPath(name);
+        CopyDirectory(from, to);
+        return to;
+    }
+
+    private static void EditModel(string folder, Action<ModelProto> edit)
+    {
+        string path = Path.Combine(folder, "model.onnx");
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        edit(model);
+        File.WriteAllBytes(path, model.ToByteArray());
+    }
+}
