@@ -44,7 +44,7 @@ public class OrtOracleTests
     [Test]
     public void RandomProblemsMatchTheNaiveLoops()
     {
-        var problems = RandomProblems.Generate(300, seed: 9104, dtype: DType.Float32).ToList();
+        var problems = ConvVerify.Tests.Convolution.RandomProblems.Generate(300, seed: 9104, dtype: DType.Float32).ToList();
         // The draw must reach every corner the ONNX mapping treats specially, or passing says little.
         Assert.Multiple(() =>
         {
