@@ -21,10 +21,11 @@ internal struct DwWalk
 /// the broadcast operand is an x value, and each accumulator sums its element's terms in the definition's order
 /// (n, od, oh, ow ascending) from +0.
 /// </summary>
-internal static class WeightKernels<T, TV, TS>
+internal static class WeightKernels<T, TV, TS, TF>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TV : struct
     where TS : struct, ISimd<TV, T>
+    where TF : struct, ISource<TV, T>
 {
     /// <summary>Eight input channels <paramref name="xc"/> elements apart, one output-channel block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -48,14 +49,14 @@ internal static class WeightKernels<T, TV, TS>
                     for (int jw = 0; jw < a.WCount; jw++)
                     {
                         TV d = TS.Load(ref ds);
-                        a0 = TS.Add(a0, TS.Multiply(d, TS.Broadcast(xs)));
-                        a1 = TS.Add(a1, TS.Multiply(d, TS.Broadcast(Unsafe.Add(ref xs, c1))));
-                        a2 = TS.Add(a2, TS.Multiply(d, TS.Broadcast(Unsafe.Add(ref xs, c2))));
-                        a3 = TS.Add(a3, TS.Multiply(d, TS.Broadcast(Unsafe.Add(ref xs, c3))));
-                        a4 = TS.Add(a4, TS.Multiply(d, TS.Broadcast(Unsafe.Add(ref xs, c4))));
-                        a5 = TS.Add(a5, TS.Multiply(d, TS.Broadcast(Unsafe.Add(ref xs, c5))));
-                        a6 = TS.Add(a6, TS.Multiply(d, TS.Broadcast(Unsafe.Add(ref xs, c6))));
-                        a7 = TS.Add(a7, TS.Multiply(d, TS.Broadcast(Unsafe.Add(ref xs, c7))));
+                        a0 = TS.Add(a0, TS.Multiply(d, TF.Fetch(ref xs)));
+                        a1 = TS.Add(a1, TS.Multiply(d, TF.Fetch(ref Unsafe.Add(ref xs, c1))));
+                        a2 = TS.Add(a2, TS.Multiply(d, TF.Fetch(ref Unsafe.Add(ref xs, c2))));
+                        a3 = TS.Add(a3, TS.Multiply(d, TF.Fetch(ref Unsafe.Add(ref xs, c3))));
+                        a4 = TS.Add(a4, TS.Multiply(d, TF.Fetch(ref Unsafe.Add(ref xs, c4))));
+                        a5 = TS.Add(a5, TS.Multiply(d, TF.Fetch(ref Unsafe.Add(ref xs, c5))));
+                        a6 = TS.Add(a6, TS.Multiply(d, TF.Fetch(ref Unsafe.Add(ref xs, c6))));
+                        a7 = TS.Add(a7, TS.Multiply(d, TF.Fetch(ref Unsafe.Add(ref xs, c7))));
                         xs = ref Unsafe.Add(ref xs, a.WXStep);
                         ds = ref Unsafe.Add(ref ds, v);
                     }
@@ -93,7 +94,7 @@ internal static class WeightKernels<T, TV, TS>
                     ref T ds = ref Unsafe.Add(ref dn, dd + a.HDy + jh * a.HDyStep + a.WDy);
                     for (int jw = 0; jw < a.WCount; jw++)
                     {
-                        TV xv = TS.Broadcast(xs);
+                        TV xv = TF.Fetch(ref xs);
                         a0 = TS.Add(a0, TS.Multiply(TS.Load(ref ds), xv));
                         a1 = TS.Add(a1, TS.Multiply(TS.Load(ref Unsafe.Add(ref ds, b1)), xv));
                         a2 = TS.Add(a2, TS.Multiply(TS.Load(ref Unsafe.Add(ref ds, b2)), xv));
@@ -130,7 +131,7 @@ internal static class WeightKernels<T, TV, TS>
                     ref T ds = ref Unsafe.Add(ref dn, dd + a.HDy + jh * a.HDyStep + a.WDy);
                     for (int jw = 0; jw < a.WCount; jw++)
                     {
-                        a0 = TS.Add(a0, TS.Multiply(TS.Load(ref ds), TS.Broadcast(xs)));
+                        a0 = TS.Add(a0, TS.Multiply(TS.Load(ref ds), TF.Fetch(ref xs)));
                         xs = ref Unsafe.Add(ref xs, a.WXStep);
                         ds = ref Unsafe.Add(ref ds, v);
                     }
@@ -144,12 +145,16 @@ internal static class WeightKernels<T, TV, TS>
 /// <summary>
 /// The weight gradient as independent tasks, one per (group, quad of output-channel blocks, chunk of eight input
 /// channels, kd, kh); each task does every kw. dy is transposed once per call to [group][block][n][od][oh][ow][lane],
-/// lanes past the group's output channels zero (computed, never stored).
+/// lanes past the group's output channels zero (computed, never stored). When groups have few output channels
+/// (depthwise), lanes are instead one output channel in each of V consecutive groups: the job's groups are blocks
+/// of V groups, its blocks the output channels of a group, and x is transposed to [n][group block][ic][d][h][w][lane]
+/// so each lane loads its own group's x.
 /// </summary>
-internal sealed unsafe class WeightJob<T, TV, TS>
+internal sealed unsafe class WeightJob<T, TV, TS, TF>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TV : struct
     where TS : struct, ISimd<TV, T>
+    where TF : struct, ISource<TV, T>
 {
     public required T* X { get; init; }
     public required T* DyT { get; init; }
@@ -157,10 +162,21 @@ internal sealed unsafe class WeightJob<T, TV, TS>
     public required int N { get; init; }
     public required int Groups { get; init; }
     public required int InChannels { get; init; }
-    /// <summary>Output channels per group, the lanes.</summary>
+    /// <summary>Output channels per group.</summary>
     public required int Lanes { get; init; }
-    /// <summary>x strides: n, channel, d, h.</summary>
-    public required (int N, int C, int D, int H) XStrides { get; init; }
+    /// <summary>Whether lanes are groups (<see cref="LaneSource{T, TV, TS}"/>) rather than output channels of one group.</summary>
+    public required bool LanesOverGroups { get; init; }
+    /// <summary>Groups of the problem; with lanes over groups, <see cref="Groups"/> counts blocks of V of them.</summary>
+    public required int ProblemGroups { get; init; }
+    /// <summary>Vectors per (group, n, position) of the transposed dy: output-channel blocks, or with lanes over groups the output channels of a group.</summary>
+    public required int BlocksPerGroup { get; init; }
+    /// <summary>
+    /// Strides of the transposed dy between minibatch entries and between blocks ([group][block][n][position][lane],
+    /// or with lanes over groups [n][group block][channel][position][lane], whose n stride is the larger).
+    /// </summary>
+    public required (int N, int Block) DyStrides { get; init; }
+    /// <summary>x strides: n, channel, d, h, w (w is V with lanes over groups, else 1).</summary>
+    public required (int N, int C, int D, int H, int W) XStrides { get; init; }
     /// <summary>Output extents d, h, w.</summary>
     public required (int D, int H, int W) Out { get; init; }
     public required (int D, int H, int W) K { get; init; }
@@ -169,10 +185,9 @@ internal sealed unsafe class WeightJob<T, TV, TS>
     public required TapList TapsW { get; init; }
 
     private int V => TS.Count;
-    private int BlocksPerGroup => (Lanes + V - 1) / V;
     private int Quads => (BlocksPerGroup + 3) / 4;
     private int Chunks => (InChannels + 7) / 8;
-    private int BlockStride => N * Out.D * Out.H * Out.W * V;
+    private int BlockStride => DyStrides.Block;
 
     public int Tasks => Groups * Quads * Chunks * K.D * K.H;
 
@@ -189,12 +204,12 @@ internal sealed unsafe class WeightJob<T, TV, TS>
         int dyD = Out.H * Out.W * v, dyH = Out.W * v;
         var walk = new DwWalk
         {
-            N = N, XN = XStrides.N, DyN = Out.D * Out.H * Out.W * v,
+            N = N, XN = XStrides.N, DyN = DyStrides.N,
             DCount = TapsD.Count[kd], DX = TapsD.Source[kd] * XStrides.D, DXStep = TapsD.SourceStep * XStrides.D,
             DDy = TapsD.First[kd] * dyD, DDyStep = dyD,
             HCount = TapsH.Count[kh], HX = TapsH.Source[kh] * XStrides.H, HXStep = TapsH.SourceStep * XStrides.H,
             HDy = TapsH.First[kh] * dyH, HDyStep = dyH,
-            WXStep = TapsW.SourceStep,
+            WXStep = TapsW.SourceStep * XStrides.W,
         };
         int ic0 = chunk * 8;
         ref T x = ref Unsafe.AsRef<T>(X + ((long)g * InChannels + ic0) * XStrides.C);
@@ -204,14 +219,14 @@ internal sealed unsafe class WeightJob<T, TV, TS>
         for (int kw = 0; kw < K.W; kw++)
         {
             walk.WCount = TapsW.Count[kw];
-            walk.WX = TapsW.Source[kw];
+            walk.WX = TapsW.Source[kw] * XStrides.W;
             walk.WDy = TapsW.First[kw] * v;
             int tap = (kd * K.H + kh) * K.W + kw;
             if (icgChunk == 8)
             {
                 for (int m = 0; m < blockCount; m++)
                 {
-                    WeightKernels<T, TV, TS>.Channels8(ref x, XStrides.C, ref Unsafe.Add(ref dq, (nint)m * BlockStride), walk, ref out0);
+                    WeightKernels<T, TV, TS, TF>.Channels8(ref x, XStrides.C, ref Unsafe.Add(ref dq, (nint)m * BlockStride), walk, ref out0);
                     for (int r = 0; r < 8; r++) Scatter(scratch.Slice(r * v, v), g, firstBlock + m, ic0 + r, tap);
                 }
                 continue;
@@ -221,26 +236,30 @@ internal sealed unsafe class WeightJob<T, TV, TS>
                 ref T xc = ref Unsafe.Add(ref x, (nint)c * XStrides.C);
                 if (blockCount == 4)
                 {
-                    WeightKernels<T, TV, TS>.Blocks4(ref xc, ref dq, BlockStride, walk, ref out0);
+                    WeightKernels<T, TV, TS, TF>.Blocks4(ref xc, ref dq, BlockStride, walk, ref out0);
                     for (int m = 0; m < 4; m++) Scatter(scratch.Slice(m * v, v), g, firstBlock + m, ic0 + c, tap);
                     continue;
                 }
                 for (int m = 0; m < blockCount; m++)
                 {
-                    WeightKernels<T, TV, TS>.Single(ref xc, ref Unsafe.Add(ref dq, (nint)m * BlockStride), walk, ref out0);
+                    WeightKernels<T, TV, TS, TF>.Single(ref xc, ref Unsafe.Add(ref dq, (nint)m * BlockStride), walk, ref out0);
                     Scatter(scratch[..v], g, firstBlock + m, ic0 + c, tap);
                 }
             }
         }
     }
 
+    // Lane l is output channel block·V + l of group g, or with lanes over groups output channel `block` of group g·V + l.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scatter(ReadOnlySpan<T> lanes, int g, int block, int ic, int tap)
     {
-        int v = V, count = Math.Min(v, Lanes - block * v), taps = K.D * K.H * K.W;
+        int v = V, taps = K.D * K.H * K.W;
+        var (count, first, laneStride) = LanesOverGroups
+            ? (Math.Min(v, ProblemGroups - g * v), (long)g * v * Lanes + block, (long)Lanes)
+            : (Math.Min(v, Lanes - block * v), (long)g * Lanes + block * v, 1L);
         for (int l = 0; l < count; l++)
         {
-            long o = (long)g * Lanes + block * v + l;
+            long o = first + l * laneStride;
             Dw[(o * InChannels + ic) * taps + tap] = lanes[l];
         }
     }
