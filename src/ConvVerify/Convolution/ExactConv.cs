@@ -15,8 +15,9 @@ namespace ConvVerify.Convolution;
 /// <remarks>
 /// Layouts, shapes and argument checks are <see cref="NaiveConv"/>'s. Results do not depend on
 /// <see cref="ExactConvOptions"/>: vector width and thread count only change which elements are computed together.
-/// Only <see cref="float"/> and <see cref="double"/> are supported. Each call allocates at most one transposed copy of
-/// a tensor (from <see cref="ArrayPool{T}.Shared"/>) and a few per-dimension index tables.
+/// Only <see cref="float"/> and <see cref="double"/> are supported. Each call takes its transposed copies (the weights or dy,
+/// and with lanes over groups the source and destination too) from <see cref="ArrayPool{T}.Shared"/>, and builds
+/// per-dimension index tables once per shape.
 /// </remarks>
 public static unsafe partial class ExactConv
 {
