@@ -1,33 +1,45 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ConvVerify.Convolution;
 
 /// <summary>
 /// Forward or data gradient as independent tasks, one per (n, group, up to eight channel blocks, run of position
-/// blocks) of the destination. Lanes are destination channels (output channels forward, input channels for dL/dx);
-/// the weights are transposed once per call to [group][block][reduction channel][kd][kh][kw][lane], lanes past the
-/// group's channels zero. Those lanes are computed and never stored, so what they hold (NaN from 0·Inf, say) does
-/// not matter.
+/// blocks) of the destination. A vector's lanes are either destination channels of one group (output channels
+/// forward, input channels for dL/dx; the source value is broadcast) or, when groups have few channels (depthwise),
+/// one destination channel in each of V consecutive groups (the source is transposed so a position's V groups are
+/// contiguous, and loaded). In the second layout the job's "groups" are blocks of V groups and its "channel blocks"
+/// are the destination channels of a group. The weights are transposed once per call to
+/// [group][block][reduction channel][kd][kh][kw][lane]. Lanes past the last channel or group read zeros; they are
+/// computed and never stored, so what they hold (NaN from 0·Inf, say) does not matter.
 /// </summary>
-internal sealed unsafe class ChannelJob<T, TV, TS>
+internal sealed unsafe class ChannelJob<T, TV, TS, TF>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TV : struct
     where TS : struct, ISimd<TV, T>
+    where TF : struct, ISource<TV, T>
 {
     public required T* Src { get; init; }
     public required T* Wt { get; init; }
     public required T* Dst { get; init; }
+    /// <summary>
+    /// With lanes over groups, where results go as whole vectors, [n][group block][channel][position][lane], for
+    /// <see cref="GroupTranspose{T}.FromLanes"/> to put in place (and add the bias); otherwise null.
+    /// </summary>
+    public required T* DstT { get; init; }
     /// <summary>Null, or the bias of every destination channel: added after the sum, as the definition does.</summary>
     public required T* Bias { get; init; }
     public required int N { get; init; }
     public required int Groups { get; init; }
     /// <summary>Reduction channels per group (input channels forward, output channels for dL/dx).</summary>
     public required int Channels { get; init; }
-    /// <summary>Destination channels per group, the lanes.</summary>
+    /// <summary>Destination channels per group.</summary>
     public required int Lanes { get; init; }
-    /// <summary>Source strides: n, channel, d, h (w is 1).</summary>
-    public required (int N, int C, int D, int H) SrcStrides { get; init; }
+    /// <summary>Vectors per (group, reduction channel, tap) of the weights: channel blocks, or with lanes over groups the destination channels of a group.</summary>
+    public required int BlocksPerGroup { get; init; }
+    /// <summary>Source strides: n, channel, d, h, w (w is V with lanes over groups, else 1).</summary>
+    public required (int N, int C, int D, int H, int W) SrcStrides { get; init; }
     /// <summary>Destination strides: n, channel.</summary>
     public required (int N, int C) DstStrides { get; init; }
     /// <summary>Kernel extents.</summary>
@@ -43,7 +55,6 @@ internal sealed unsafe class ChannelJob<T, TV, TS>
     public const int BlockGroup = 8;
 
     private int V => TS.Count;
-    private int BlocksPerGroup => (Lanes + V - 1) / V;
     private int BlockGroups => (BlocksPerGroup + BlockGroup - 1) / BlockGroup;
     private int WStrideC => K.D * K.H * K.W * V;
     private int WStrideBlock => Channels * WStrideC;
@@ -75,9 +86,9 @@ internal sealed unsafe class ChannelJob<T, TV, TS>
                 if (r == 1 && blockCount >= 4) continue; // chained over channel blocks below
                 var walk = WalkOf(b);
                 ref int offsets = ref pb.SourceOffset[pb.Start[b]];
-                if (r == 8) ChannelKernels<T, TV, TS>.Positions8(ref src, ref wb, walk, ref offsets, ref out0);
-                else if (r == 4) ChannelKernels<T, TV, TS>.Positions4(ref src, ref wb, walk, ref offsets, ref out0);
-                else ChannelKernels<T, TV, TS>.Single(ref src, ref wb, walk, ref out0);
+                if (r == 8) ChannelKernels<T, TV, TS, TF>.Positions8(ref src, ref wb, walk, ref offsets, ref out0);
+                else if (r == 4) ChannelKernels<T, TV, TS, TF>.Positions4(ref src, ref wb, walk, ref offsets, ref out0);
+                else ChannelKernels<T, TV, TS, TF>.Single(ref src, ref wb, walk, ref out0);
                 Scatter(scratch, n, g, firstBlock + m, b, r);
             }
         }
@@ -89,17 +100,17 @@ internal sealed unsafe class ChannelJob<T, TV, TS>
             int m = 0;
             for (; m + 8 <= blockCount; m += 8)
             {
-                ChannelKernels<T, TV, TS>.Blocks8(ref src, ref Unsafe.Add(ref wq, (nint)m * WStrideBlock), walk, WStrideBlock, ref out0);
+                ChannelKernels<T, TV, TS, TF>.Blocks8(ref src, ref Unsafe.Add(ref wq, (nint)m * WStrideBlock), walk, WStrideBlock, ref out0);
                 for (int j = 0; j < 8; j++) Scatter(scratch.Slice(j * v, v), n, g, firstBlock + m + j, b, 1);
             }
             for (; m + 4 <= blockCount; m += 4)
             {
-                ChannelKernels<T, TV, TS>.Blocks4(ref src, ref Unsafe.Add(ref wq, (nint)m * WStrideBlock), walk, WStrideBlock, ref out0);
+                ChannelKernels<T, TV, TS, TF>.Blocks4(ref src, ref Unsafe.Add(ref wq, (nint)m * WStrideBlock), walk, WStrideBlock, ref out0);
                 for (int j = 0; j < 4; j++) Scatter(scratch.Slice(j * v, v), n, g, firstBlock + m + j, b, 1);
             }
             for (; m < blockCount; m++)
             {
-                ChannelKernels<T, TV, TS>.Single(ref src, ref Unsafe.Add(ref wq, (nint)m * WStrideBlock), walk, ref out0);
+                ChannelKernels<T, TV, TS, TF>.Single(ref src, ref Unsafe.Add(ref wq, (nint)m * WStrideBlock), walk, ref out0);
                 Scatter(scratch[..v], n, g, firstBlock + m, b, 1);
             }
         }
@@ -117,18 +128,27 @@ internal sealed unsafe class ChannelJob<T, TV, TS>
             DW = TapsD.First[qd] * wd, DWStep = TapsD.Step * wd,
             HCount = TapsH.Count[qh], HSrc = TapsH.Source[qh] * SrcStrides.H, HSrcStep = TapsH.SourceStep * SrcStrides.H,
             HW = TapsH.First[qh] * wh, HWStep = TapsH.Step * wh,
-            WCount = TapsW.Count[qw], WSrc = TapsW.Source[qw], WSrcStep = TapsW.SourceStep,
+            WCount = TapsW.Count[qw], WSrc = TapsW.Source[qw] * SrcStrides.W, WSrcStep = TapsW.SourceStep * SrcStrides.W,
             WW = TapsW.First[qw] * v, WWStep = TapsW.Step * v,
         };
     }
 
-    // Lane l of position r of the scratch is destination channel (block·V + l) at the block's r-th position.
+    // Lane l of position r of the scratch is destination channel block·V + l of group g at the block's r-th position;
+    // with lanes over groups the vector goes whole to the transposed destination.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scatter(ReadOnlySpan<T> scratch, int n, int g, int block, int b, int positions)
     {
-        int v = V, lanes = Math.Min(v, Lanes - block * v);
+        int v = V;
         int[] dst = Blocks.DestinationOffset;
         int start = Blocks.Start[b];
+        if (DstT != null)
+        {
+            T* row = DstT + (((long)n * Groups + g) * BlocksPerGroup + block) * DstStrides.C * v;
+            ref T from = ref MemoryMarshal.GetReference(scratch);
+            for (int r = 0; r < positions; r++) TS.Store(TS.Load(ref Unsafe.Add(ref from, r * v)), ref *(row + (long)dst[start + r] * v));
+            return;
+        }
+        int lanes = Math.Min(v, Lanes - block * v);
         for (int l = 0; l < lanes; l++)
         {
             int ch = g * Lanes + block * v + l;
@@ -160,7 +180,7 @@ internal sealed class PositionBlocks
     public required int[] DestinationOffset { get; init; }
     public required int Count { get; init; }
 
-    public static PositionBlocks Of(TapList d, TapList h, TapList w, (int D, int H, int W) extents, (int D, int H) srcStrides)
+    public static PositionBlocks Of(TapList d, TapList h, TapList w, (int D, int H, int W) extents, (int D, int H, int W) srcStrides)
     {
         int positions = extents.D * extents.H * extents.W;
         var size = new int[positions];
@@ -177,12 +197,12 @@ internal sealed class PositionBlocks
             size[count] = r;
             start[count] = used;
             (lead[3 * count], lead[3 * count + 1], lead[3 * count + 2]) = (d0, h0, w0);
-            int s0 = d.Source[d0] * srcStrides.D + h.Source[h0] * srcStrides.H + w.Source[w0];
+            int s0 = d.Source[d0] * srcStrides.D + h.Source[h0] * srcStrides.H + w.Source[w0] * srcStrides.W;
             for (int j = 0; j < r; j++)
             {
                 int p = ps[from + j];
                 var (pd, ph, pw) = (p / (extents.H * extents.W), p / extents.W % extents.H, p % extents.W);
-                src[used] = d.Source[pd] * srcStrides.D + h.Source[ph] * srcStrides.H + w.Source[pw] - s0;
+                src[used] = d.Source[pd] * srcStrides.D + h.Source[ph] * srcStrides.H + w.Source[pw] * srcStrides.W - s0;
                 dst[used++] = p;
             }
             count++;

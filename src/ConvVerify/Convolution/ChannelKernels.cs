@@ -22,10 +22,11 @@ internal struct Walk
 /// every accumulator sees exactly its element's terms in the definition's order (channel, kd, kh, kw, each
 /// ascending), starting from +0. Blocking only interleaves independent accumulators.
 /// </summary>
-internal static class ChannelKernels<T, TV, TS>
+internal static class ChannelKernels<T, TV, TS, TF>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TV : struct
     where TS : struct, ISimd<TV, T>
+    where TF : struct, ISource<TV, T>
 {
     /// <summary>Eight positions of one channel block; position r reads <paramref name="offsets"/>[r] source elements after position 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -43,14 +44,14 @@ internal static class ChannelKernels<T, TV, TS>
             for (int c = 0; c < a.Channels; c++)
             {
                 TV wv = TS.Load(ref ww);
-                a0 = TS.Add(a0, TS.Multiply(TS.Broadcast(s), wv));
-                a1 = TS.Add(a1, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p1)), wv));
-                a2 = TS.Add(a2, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p2)), wv));
-                a3 = TS.Add(a3, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p3)), wv));
-                a4 = TS.Add(a4, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p4)), wv));
-                a5 = TS.Add(a5, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p5)), wv));
-                a6 = TS.Add(a6, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p6)), wv));
-                a7 = TS.Add(a7, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p7)), wv));
+                a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), wv));
+                a1 = TS.Add(a1, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p1)), wv));
+                a2 = TS.Add(a2, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p2)), wv));
+                a3 = TS.Add(a3, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p3)), wv));
+                a4 = TS.Add(a4, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p4)), wv));
+                a5 = TS.Add(a5, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p5)), wv));
+                a6 = TS.Add(a6, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p6)), wv));
+                a7 = TS.Add(a7, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p7)), wv));
                 s = ref Unsafe.Add(ref s, a.SrcC);
                 ww = ref Unsafe.Add(ref ww, a.WC);
             }
@@ -71,14 +72,14 @@ internal static class ChannelKernels<T, TV, TS>
                         for (int jw = 0; jw < a.WCount; jw++)
                         {
                             TV wv = TS.Load(ref ww);
-                            a0 = TS.Add(a0, TS.Multiply(TS.Broadcast(s), wv));
-                            a1 = TS.Add(a1, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p1)), wv));
-                            a2 = TS.Add(a2, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p2)), wv));
-                            a3 = TS.Add(a3, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p3)), wv));
-                            a4 = TS.Add(a4, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p4)), wv));
-                            a5 = TS.Add(a5, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p5)), wv));
-                            a6 = TS.Add(a6, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p6)), wv));
-                            a7 = TS.Add(a7, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p7)), wv));
+                            a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), wv));
+                            a1 = TS.Add(a1, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p1)), wv));
+                            a2 = TS.Add(a2, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p2)), wv));
+                            a3 = TS.Add(a3, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p3)), wv));
+                            a4 = TS.Add(a4, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p4)), wv));
+                            a5 = TS.Add(a5, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p5)), wv));
+                            a6 = TS.Add(a6, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p6)), wv));
+                            a7 = TS.Add(a7, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p7)), wv));
                             s = ref Unsafe.Add(ref s, a.WSrcStep);
                             ww = ref Unsafe.Add(ref ww, a.WWStep);
                         }
@@ -112,10 +113,10 @@ internal static class ChannelKernels<T, TV, TS>
             for (int c = 0; c < a.Channels; c++)
             {
                 TV wv = TS.Load(ref ww);
-                a0 = TS.Add(a0, TS.Multiply(TS.Broadcast(s), wv));
-                a1 = TS.Add(a1, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p1)), wv));
-                a2 = TS.Add(a2, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p2)), wv));
-                a3 = TS.Add(a3, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p3)), wv));
+                a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), wv));
+                a1 = TS.Add(a1, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p1)), wv));
+                a2 = TS.Add(a2, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p2)), wv));
+                a3 = TS.Add(a3, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p3)), wv));
                 s = ref Unsafe.Add(ref s, a.SrcC);
                 ww = ref Unsafe.Add(ref ww, a.WC);
             }
@@ -136,10 +137,10 @@ internal static class ChannelKernels<T, TV, TS>
                         for (int jw = 0; jw < a.WCount; jw++)
                         {
                             TV wv = TS.Load(ref ww);
-                            a0 = TS.Add(a0, TS.Multiply(TS.Broadcast(s), wv));
-                            a1 = TS.Add(a1, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p1)), wv));
-                            a2 = TS.Add(a2, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p2)), wv));
-                            a3 = TS.Add(a3, TS.Multiply(TS.Broadcast(Unsafe.Add(ref s, p3)), wv));
+                            a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), wv));
+                            a1 = TS.Add(a1, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p1)), wv));
+                            a2 = TS.Add(a2, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p2)), wv));
+                            a3 = TS.Add(a3, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p3)), wv));
                             s = ref Unsafe.Add(ref s, a.WSrcStep);
                             ww = ref Unsafe.Add(ref ww, a.WWStep);
                         }
@@ -168,7 +169,7 @@ internal static class ChannelKernels<T, TV, TS>
             ref T ww = ref Unsafe.Add(ref w, a.DW + a.HW + a.WW);
             for (int c = 0; c < a.Channels; c++)
             {
-                TV sv = TS.Broadcast(s);
+                TV sv = TF.Fetch(ref s);
                 a0 = TS.Add(a0, TS.Multiply(sv, TS.Load(ref ww)));
                 a1 = TS.Add(a1, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b1))));
                 a2 = TS.Add(a2, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b2))));
@@ -196,7 +197,7 @@ internal static class ChannelKernels<T, TV, TS>
                         ref T ww = ref Unsafe.Add(ref wc, wd + a.HW + jh * a.HWStep + a.WW);
                         for (int jw = 0; jw < a.WCount; jw++)
                         {
-                            TV sv = TS.Broadcast(s);
+                            TV sv = TF.Fetch(ref s);
                             a0 = TS.Add(a0, TS.Multiply(sv, TS.Load(ref ww)));
                             a1 = TS.Add(a1, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b1))));
                             a2 = TS.Add(a2, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b2))));
@@ -237,7 +238,7 @@ internal static class ChannelKernels<T, TV, TS>
             ref T ww = ref Unsafe.Add(ref w, a.DW + a.HW + a.WW);
             for (int c = 0; c < a.Channels; c++)
             {
-                TV sv = TS.Broadcast(s);
+                TV sv = TF.Fetch(ref s);
                 a0 = TS.Add(a0, TS.Multiply(sv, TS.Load(ref ww)));
                 a1 = TS.Add(a1, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b1))));
                 a2 = TS.Add(a2, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b2))));
@@ -261,7 +262,7 @@ internal static class ChannelKernels<T, TV, TS>
                         ref T ww = ref Unsafe.Add(ref wc, wd + a.HW + jh * a.HWStep + a.WW);
                         for (int jw = 0; jw < a.WCount; jw++)
                         {
-                            TV sv = TS.Broadcast(s);
+                            TV sv = TF.Fetch(ref s);
                             a0 = TS.Add(a0, TS.Multiply(sv, TS.Load(ref ww)));
                             a1 = TS.Add(a1, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b1))));
                             a2 = TS.Add(a2, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b2))));
@@ -299,7 +300,7 @@ internal static class ChannelKernels<T, TV, TS>
                     ref T ww = ref Unsafe.Add(ref wc, wd + a.HW + jh * a.HWStep + a.WW);
                     for (int jw = 0; jw < a.WCount; jw++)
                     {
-                        a0 = TS.Add(a0, TS.Multiply(TS.Broadcast(s), TS.Load(ref ww)));
+                        a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), TS.Load(ref ww)));
                         s = ref Unsafe.Add(ref s, a.WSrcStep);
                         ww = ref Unsafe.Add(ref ww, a.WWStep);
                     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Numerics;
 using ConvVerify.Problems;
 
@@ -6,33 +7,48 @@ namespace ConvVerify.Convolution;
 
 public static unsafe partial class ExactConv
 {
-    /// <summary>Forward (x → y, lanes over output channels) or data gradient (dy → dx, lanes over input channels).</summary>
+    /// <summary>
+    /// Forward (x → y, lanes over output channels) or data gradient (dy → dx, lanes over input channels); with lanes
+    /// over groups, each lane is one group and the source is transposed to [n][group block][channel][position][lane].
+    /// </summary>
     private sealed class ChannelSetup<T>(ConvProblem p, SpatialDim gd, SpatialDim gh, SpatialDim gw, bool forward,
         nint src, nint w, nint dst, nint bias) : ISetup<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run<TV, TS>(int threads) where TV : struct where TS : struct, ISimd<TV, T>
+        public void Run<TV, TS>(int threads, bool overGroups) where TV : struct where TS : struct, ISimd<TV, T>
+        {
+            if (overGroups) Run<TV, TS, LaneSource<T, TV, TS>>(threads, true);
+            else Run<TV, TS, BroadcastSource<T, TV, TS>>(threads, false);
+        }
+
+        private void Run<TV, TS, TF>(int threads, bool overGroups)
+            where TV : struct where TS : struct, ISimd<TV, T> where TF : struct, ISource<TV, T>
         {
             int v = TS.Count, groups = p.Groups, icg = p.IC / groups, ocg = p.OC / groups;
-            int lanes = forward ? ocg : icg, channels = forward ? icg : ocg, blocks = Blocks(lanes, v);
+            int lanes = forward ? ocg : icg, channels = forward ? icg : ocg;
+            // Job groups and vectors per (job group, reduction channel, tap): see ChannelJob.
+            var (jobGroups, blocks) = overGroups ? (Blocks(groups, v), lanes) : (groups, Blocks(lanes, v));
             int taps = gd.K * gh.K * gw.K;
             var (srcC, srcSp, dstC, dstSp) = forward ? (p.IC, (gd.In, gh.In, gw.In), p.OC, (gd.Out, gh.Out, gw.Out))
                                                      : (p.OC, (gd.Out, gh.Out, gw.Out), p.IC, (gd.In, gh.In, gw.In));
-            int length = groups * blocks * channels * taps * v;
+            int length = jobGroups * blocks * channels * taps * v;
             T[] wt = ArrayPool<T>.Shared.Rent(length);
+            int srcPlane = srcSp.Item1 * srcSp.Item2 * srcSp.Item3, dstPlane = dstSp.Item1 * dstSp.Item2 * dstSp.Item3;
+            T[]? st = overGroups ? ArrayPool<T>.Shared.Rent(p.Mb * jobGroups * channels * srcPlane * v) : null;
+            T[]? dt = overGroups ? ArrayPool<T>.Shared.Rent(p.Mb * jobGroups * lanes * dstPlane * v) : null;
             try
             {
-                // [group][block][reduction channel][tap][lane] from w's (OC, IC/G, taps).
+                // [job group][block][reduction channel][tap][lane] from w's (OC, IC/G, taps).
                 T* ws = (T*)w;
-                For(groups * blocks, threads, gb =>
+                For(jobGroups * blocks, threads, gb =>
                 {
-                    int g = gb / blocks, block = gb % blocks;
+                    int jg = gb / blocks, block = gb % blocks;
                     for (int c = 0; c < channels; c++)
                     for (int l = 0; l < v; l++)
                     {
-                        int lane = block * v + l;
+                        var (g, lane, valid) = overGroups ? (jg * v + l, block, jg * v + l < groups) : (jg, block * v + l, block * v + l < lanes);
                         int baseOut = ((gb * channels + c) * taps) * v + l;
-                        if (lane >= lanes)
+                        if (!valid)
                         {
                             for (int t = 0; t < taps; t++) wt[baseOut + t * v] = T.Zero;
                             continue;
@@ -42,70 +58,95 @@ public static unsafe partial class ExactConv
                         for (int t = 0; t < taps; t++) wt[baseOut + t * v] = row[t];
                     }
                 });
-                var (tapsD, tapsH, tapsW) = forward
-                    ? (TapList.ForOutputs(gd), TapList.ForOutputs(gh), TapList.ForOutputs(gw))
-                    : (TapList.ForInputs(gd), TapList.ForInputs(gh), TapList.ForInputs(gw));
-                var srcStrides = Strides(srcC, srcSp);
-                var positionBlocks = PositionBlocks.Of(tapsD, tapsH, tapsW, dstSp, (srcStrides.D, srcStrides.H));
-                int blockGroups = Blocks(blocks, ChannelJob<T, TV, TS>.BlockGroup);
-                long macsPerPositionBlock = 8L * Math.Min(blocks, ChannelJob<T, TV, TS>.BlockGroup) * v * channels * taps;
-                fixed (T* pwt = wt)
+                var srcStrides = overGroups ? Strides(jobGroups * channels, srcSp, v) : Strides(srcC, srcSp);
+                var (tapsD, tapsH, tapsW, positionBlocks) = Plan(gd, gh, gw, forward, dstSp, (srcStrides.D, srcStrides.H, srcStrides.W));
+                int blockGroups = Blocks(blocks, ChannelJob<T, TV, TS, TF>.BlockGroup);
+                long macsPerPositionBlock = 8L * Math.Min(blocks, ChannelJob<T, TV, TS, TF>.BlockGroup) * v * channels * taps;
+                fixed (T* pwt = wt, pst = st, pdt = dt)
                 {
-                    var job = new ChannelJob<T, TV, TS>
+                    if (overGroups) GroupTranspose<T>.ToLanes((T*)src, pst, p.Mb, groups, channels, srcPlane, v, threads);
+                    var job = new ChannelJob<T, TV, TS, TF>
                     {
-                        Src = (T*)src, Wt = pwt, Dst = (T*)dst, Bias = (T*)bias,
-                        N = p.Mb, Groups = groups, Channels = channels, Lanes = lanes,
+                        Src = overGroups ? pst : (T*)src, Wt = pwt, Dst = (T*)dst, DstT = pdt, Bias = overGroups ? null : (T*)bias,
+                        N = p.Mb, Groups = jobGroups, Channels = channels, Lanes = lanes, BlocksPerGroup = blocks,
                         SrcStrides = srcStrides, DstStrides = (dstC * dstSp.Item1 * dstSp.Item2 * dstSp.Item3, dstSp.Item1 * dstSp.Item2 * dstSp.Item3),
                         K = (gd.K, gh.K, gw.K), TapsD = tapsD, TapsH = tapsH, TapsW = tapsW,
                         Blocks = positionBlocks,
-                        BlocksPerTask = PerTask(positionBlocks.Count, (long)p.Mb * groups * blockGroups, macsPerPositionBlock, threads),
+                        BlocksPerTask = PerTask(positionBlocks.Count, (long)p.Mb * jobGroups * blockGroups, macsPerPositionBlock, threads),
                     };
                     For(job.Tasks, threads, job.Run);
+                    if (overGroups) GroupTranspose<T>.FromLanes(pdt, (T*)dst, (T*)bias, p.Mb, groups, lanes, dstPlane, v, threads);
                 }
             }
             finally
             {
                 ArrayPool<T>.Shared.Return(wt);
+                if (st != null) ArrayPool<T>.Shared.Return(st);
+                if (dt != null) ArrayPool<T>.Shared.Return(dt);
             }
         }
     }
 
-    /// <summary>Weight gradient: lanes over output channels of a transposed dy, broadcasts from x.</summary>
+    /// <summary>
+    /// Weight gradient: lanes over output channels of a transposed dy, broadcasts from x; or lanes over groups, with
+    /// x transposed as well and loaded.
+    /// </summary>
     private sealed class WeightSetup<T>(ConvProblem p, SpatialDim gd, SpatialDim gh, SpatialDim gw, nint x, nint dy, nint dw) : ISetup<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run<TV, TS>(int threads) where TV : struct where TS : struct, ISimd<TV, T>
+        public void Run<TV, TS>(int threads, bool overGroups) where TV : struct where TS : struct, ISimd<TV, T>
         {
-            int v = TS.Count, groups = p.Groups, icg = p.IC / groups, ocg = p.OC / groups, blocks = Blocks(ocg, v);
-            int positions = gd.Out * gh.Out * gw.Out, n = p.Mb, oc = p.OC;
-            int length = groups * blocks * n * positions * v;
+            if (overGroups) Run<TV, TS, LaneSource<T, TV, TS>>(threads, true);
+            else Run<TV, TS, BroadcastSource<T, TV, TS>>(threads, false);
+        }
+
+        private void Run<TV, TS, TF>(int threads, bool overGroups)
+            where TV : struct where TS : struct, ISimd<TV, T> where TF : struct, ISource<TV, T>
+        {
+            int v = TS.Count, groups = p.Groups, icg = p.IC / groups, ocg = p.OC / groups;
+            var (jobGroups, blocks) = overGroups ? (Blocks(groups, v), ocg) : (groups, Blocks(ocg, v));
+            int positions = gd.Out * gh.Out * gw.Out, inPlane = gd.In * gh.In * gw.In, n = p.Mb, oc = p.OC;
+            int length = jobGroups * blocks * n * positions * v;
             T[] dyt = ArrayPool<T>.Shared.Rent(length);
+            T[]? xt = overGroups ? ArrayPool<T>.Shared.Rent(n * jobGroups * icg * inPlane * v) : null;
             try
             {
-                // [group][block][n][position][lane] from dy's (N, OC, positions).
+                // [group][block][n][position][lane] from dy's (N, OC, positions); over groups, GroupTranspose's layout.
                 T* d = (T*)dy;
-                For(groups * blocks * n, threads, row =>
+                if (!overGroups)
                 {
-                    int b = row / n, mb = row % n, g = b / blocks, block = b % blocks;
-                    for (int l = 0; l < v; l++)
+                    For(groups * blocks * n, threads, row =>
                     {
-                        int lane = block * v + l, baseOut = row * positions * v + l;
-                        if (lane >= ocg)
+                        int b = row / n, mb = row % n, g = b / blocks, block = b % blocks;
+                        for (int l = 0; l < v; l++)
                         {
-                            for (int s = 0; s < positions; s++) dyt[baseOut + s * v] = T.Zero;
-                            continue;
+                            int lane = block * v + l, baseOut = row * positions * v + l;
+                            if (lane >= ocg)
+                            {
+                                for (int s = 0; s < positions; s++) dyt[baseOut + s * v] = T.Zero;
+                                continue;
+                            }
+                            T* src = d + ((long)mb * oc + g * ocg + lane) * positions;
+                            for (int s = 0; s < positions; s++) dyt[baseOut + s * v] = src[s];
                         }
-                        T* src = d + ((long)mb * oc + g * ocg + lane) * positions;
-                        for (int s = 0; s < positions; s++) dyt[baseOut + s * v] = src[s];
-                    }
-                });
-                fixed (T* pdyt = dyt)
+                    });
+                }
+                var xStrides = Strides(p.IC, (gd.In, gh.In, gw.In));
+                if (overGroups) xStrides = Strides(jobGroups * icg, (gd.In, gh.In, gw.In), v);
+                fixed (T* pdyt = dyt, pxt = xt)
                 {
-                    var job = new WeightJob<T, TV, TS>
+                    if (overGroups)
                     {
-                        X = (T*)x, DyT = pdyt, Dw = (T*)dw,
-                        N = n, Groups = groups, InChannels = icg, Lanes = ocg,
-                        XStrides = Strides(p.IC, (gd.In, gh.In, gw.In)),
+                        GroupTranspose<T>.ToLanes((T*)x, pxt, n, groups, icg, inPlane, v, threads);
+                        GroupTranspose<T>.ToLanes(d, pdyt, n, groups, ocg, positions, v, threads);
+                    }
+                    var job = new WeightJob<T, TV, TS, TF>
+                    {
+                        X = xt != null ? pxt : (T*)x, DyT = pdyt, Dw = (T*)dw,
+                        N = n, Groups = jobGroups, InChannels = icg, Lanes = ocg,
+                        LanesOverGroups = overGroups, ProblemGroups = groups, BlocksPerGroup = blocks,
+                        DyStrides = overGroups ? (jobGroups * ocg * positions * v, positions * v) : (positions * v, n * positions * v),
+                        XStrides = xStrides,
                         Out = (gd.Out, gh.Out, gw.Out), K = (gd.K, gh.K, gw.K),
                         TapsD = TapList.ForTaps(gd), TapsH = TapList.ForTaps(gh), TapsW = TapList.ForTaps(gw),
                     };
@@ -115,8 +156,31 @@ public static unsafe partial class ExactConv
             finally
             {
                 ArrayPool<T>.Shared.Return(dyt);
+                if (xt != null) ArrayPool<T>.Shared.Return(xt);
             }
         }
+    }
+
+    private static readonly ConcurrentDictionary<(SpatialDim, SpatialDim, SpatialDim, bool, (int, int, int)), (TapList, TapList, TapList, PositionBlocks)> Plans = new();
+
+    /// <summary>
+    /// The term lists and position blocks of forward or dL/dx, which depend only on the spatial dims and the source's
+    /// strides, kept for the next call of the same shape: checks call the same problem in every dtype and with every
+    /// fill, and building the blocks costs as much as a small depthwise layer's arithmetic. The cache is emptied when
+    /// it grows past 64 shapes.
+    /// </summary>
+    private static (TapList D, TapList H, TapList W, PositionBlocks Blocks) Plan(SpatialDim gd, SpatialDim gh, SpatialDim gw, bool forward,
+        (int D, int H, int W) dstSp, (int D, int H, int W) srcStrides)
+    {
+        var key = (gd, gh, gw, forward, srcStrides);
+        if (Plans.TryGetValue(key, out var plan)) return plan;
+        var (d, h, w) = forward
+            ? (TapList.ForOutputs(gd), TapList.ForOutputs(gh), TapList.ForOutputs(gw))
+            : (TapList.ForInputs(gd), TapList.ForInputs(gh), TapList.ForInputs(gw));
+        plan = (d, h, w, PositionBlocks.Of(d, h, w, dstSp, srcStrides));
+        if (Plans.Count >= 64) Plans.Clear();
+        Plans[key] = plan;
+        return plan;
     }
 
     /// <summary>Enough items per task to amortize a task (about 64 K multiply-adds), but at least 4 tasks per thread when the work allows.</summary>
@@ -127,9 +191,10 @@ public static unsafe partial class ExactConv
         return (int)Math.Min(wanted, cap);
     }
 
-    private static (int N, int C, int D, int H) Strides(int channels, (int D, int H, int W) spatial)
+    /// <summary>Strides (n, channel, d, h, w) of (N, channels, D, H, W) with <paramref name="lanes"/> values per element (lanes over groups).</summary>
+    private static (int N, int C, int D, int H, int W) Strides(int channels, (int D, int H, int W) spatial, int lanes = 1)
     {
         int plane = spatial.D * spatial.H * spatial.W;
-        return (channels * plane, plane, spatial.H * spatial.W, spatial.W);
+        return (channels * plane * lanes, plane * lanes, spatial.H * spatial.W * lanes, spatial.W * lanes, lanes);
     }
 }

@@ -73,3 +73,33 @@ internal readonly struct Scalar<T> : ISimd<T, T> where T : unmanaged, IFloatingP
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Multiply(T a, T b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T value, ref T destination) => destination = value;
 }
+
+/// <summary>
+/// How a kernel reads its source operand (x forward and for dL/dw, dy for dL/dx): one value for every lane when lanes
+/// are channels of one group, one value per lane when lanes are groups (the source is then transposed so a position's
+/// groups are contiguous). Either way a lane multiplies exactly its own element's source value.
+/// </summary>
+internal interface ISource<TV, T>
+    where TV : struct
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    static abstract TV Fetch(ref T source);
+}
+
+/// <summary>Lanes are channels of one group: every lane reads the same source value.</summary>
+internal readonly struct BroadcastSource<T, TV, TS> : ISource<TV, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TV : struct
+    where TS : struct, ISimd<TV, T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Fetch(ref T source) => TS.Broadcast(source);
+}
+
+/// <summary>Lanes are groups: lane l reads the l-th of consecutive values, its own group's.</summary>
+internal readonly struct LaneSource<T, TV, TS> : ISource<TV, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TV : struct
+    where TS : struct, ISimd<TV, T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Fetch(ref T source) => TS.Load(ref source);
+}

@@ -15,8 +15,9 @@ namespace ConvVerify.Convolution;
 /// <remarks>
 /// Layouts, shapes and argument checks are <see cref="NaiveConv"/>'s. Results do not depend on
 /// <see cref="ExactConvOptions"/>: vector width and thread count only change which elements are computed together.
-/// Only <see cref="float"/> and <see cref="double"/> are supported. Each call allocates at most one transposed copy of
-/// a tensor (from <see cref="ArrayPool{T}.Shared"/>) and a few per-dimension index tables.
+/// Only <see cref="float"/> and <see cref="double"/> are supported. Each call takes its transposed copies (the weights or dy,
+/// and with lanes over groups the source and destination too) from <see cref="ArrayPool{T}.Shared"/>, and builds
+/// per-dimension index tables once per shape.
 /// </remarks>
 public static unsafe partial class ExactConv
 {
@@ -47,7 +48,11 @@ public static unsafe partial class ExactConv
         fixed (T* px = x, pw = w, pb = b, py = y)
         {
             var (xp, wp, bp, yp) = ((nint)px, (nint)pw, p.HasBias ? (nint)pb : 0, (nint)py);
-            Dispatch<T>(options, ocg, v => (long)p.Groups * Blocks(ocg, v) * v * icg * taps,
+            long inPlane = (long)gd.In * gh.In * gw.In;
+            Dispatch<T>(options, p.Groups, ocg,
+                (v, overGroups) => overGroups
+                    ? Math.Max(Blocks(p.Groups, v) * v * (long)ocg * icg * taps, (long)p.Mb * Blocks(p.Groups, v) * v * icg * inPlane)
+                    : (long)p.Groups * Blocks(ocg, v) * v * icg * taps,
                 new ChannelSetup<T>(p, gd, gh, gw, true, xp, wp, yp, bp));
         }
     }
@@ -79,7 +84,11 @@ public static unsafe partial class ExactConv
         long taps = (long)gd.K * gh.K * gw.K;
         fixed (T* pdy = dy, pw = w, pdx = dx)
         {
-            Dispatch<T>(options, icg, v => (long)p.Groups * Blocks(icg, v) * v * ocg * taps,
+            long outPlane = (long)gd.Out * gh.Out * gw.Out;
+            Dispatch<T>(options, p.Groups, icg,
+                (v, overGroups) => overGroups
+                    ? Math.Max(Blocks(p.Groups, v) * v * (long)icg * ocg * taps, (long)p.Mb * Blocks(p.Groups, v) * v * ocg * outPlane)
+                    : (long)p.Groups * Blocks(icg, v) * v * ocg * taps,
                 new ChannelSetup<T>(p, gd, gh, gw, false, (nint)pdy, (nint)pw, (nint)pdx, 0));
         }
     }
@@ -104,11 +113,14 @@ public static unsafe partial class ExactConv
         NaiveConv.CheckLength(dy, "dy", p.YSize, p.YShape);
         NaiveConv.CheckLength<T>(dw, "dw", p.WSize, p.WShape);
         var (gd, gh, gw) = p.To3D();
-        int ocg = p.OC / p.Groups;
-        long positions = (long)p.Mb * gd.Out * gh.Out * gw.Out;
+        int icg = p.IC / p.Groups, ocg = p.OC / p.Groups;
+        long positions = (long)p.Mb * gd.Out * gh.Out * gw.Out, inPlane = (long)gd.In * gh.In * gw.In;
         fixed (T* px = x, pdy = dy, pdw = dw)
         {
-            Dispatch<T>(options, ocg, v => (long)p.Groups * Blocks(ocg, v) * v * positions,
+            Dispatch<T>(options, p.Groups, ocg,
+                (v, overGroups) => overGroups
+                    ? Math.Max(Blocks(p.Groups, v) * v * (long)ocg * positions, (long)p.Mb * Blocks(p.Groups, v) * v * icg * inPlane)
+                    : (long)p.Groups * Blocks(ocg, v) * v * positions,
                 new WeightSetup<T>(p, gd, gh, gw, (nint)px, (nint)pdy, (nint)pdw));
         }
     }
@@ -177,18 +189,23 @@ public static unsafe partial class ExactConv
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
     }
 
-    /// <summary>What a direction runs once the vector type is chosen.</summary>
+    /// <summary>What a direction runs once the vector type and the lane layout are chosen.</summary>
     private interface ISetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        void Run<TV, TS>(int threads) where TV : struct where TS : struct, ISimd<TV, T>;
+        /// <summary>Runs with lanes over destination channels of one group, or with <paramref name="overGroups"/> over groups.</summary>
+        void Run<TV, TS>(int threads, bool overGroups) where TV : struct where TS : struct, ISimd<TV, T>;
     }
 
     /// <summary>
-    /// Picks the vector width: the widest the CPU accelerates, narrowed while a narrower one needs no more blocks to
-    /// cover <paramref name="lanes"/> (so a group of 3 channels uses 4-lane vectors and a depthwise group scalars),
-    /// and scalar when the padded transposed copy would not fit an array. Which width runs changes no result.
+    /// Picks the lane layout and the vector width. Lanes over the <paramref name="lanes"/> destination channels of a
+    /// group use the widest width the CPU accelerates, narrowed while a narrower one needs no more blocks (so a group
+    /// of 3 channels uses 4-lane vectors and a depthwise group scalars); lanes over groups likewise narrow on the
+    /// group count. Lanes over groups run when they need fewer vectors per position and term (depthwise, a few
+    /// channels per group in many groups), or when <see cref="ExactConvOptions.Layout"/> forces them. A layout or
+    /// width whose padded transposed copies (<paramref name="copySize"/>) would not fit an array is passed over.
+    /// Which layout and width run change no result.
     /// </summary>
-    private static void Dispatch<T>(ExactConvOptions options, int lanes, Func<int, long> copySize, ISetup<T> setup)
+    private static void Dispatch<T>(ExactConvOptions options, int groups, int lanes, Func<int, bool, long> copySize, ISetup<T> setup)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int threads = options.Threads;
@@ -200,13 +217,26 @@ public static unsafe partial class ExactConv
             if (Vector128.IsHardwareAccelerated) widths.Add(Vector128<T>.Count);
         }
         widths.Add(1);
-        int i = 0;
-        while (i + 1 < widths.Count && Blocks(lanes, widths[i + 1]) == Blocks(lanes, widths[i])) i++;
-        while (copySize(widths[i]) > Array.MaxLength) i++;
+        int Narrowest(int count)
+        {
+            int i = 0;
+            while (i + 1 < widths.Count && Blocks(count, widths[i + 1]) == Blocks(count, widths[i])) i++;
+            return i;
+        }
+        int ic = Narrowest(lanes), ig = Narrowest(groups);
+        bool overGroups = options.Layout switch
+        {
+            LaneLayout.Groups => true,
+            LaneLayout.Channels => false,
+            _ => (long)Blocks(groups, widths[ig]) * lanes < (long)groups * Blocks(lanes, widths[ic]),
+        };
+        if (overGroups && copySize(widths[ig], true) > Array.MaxLength) overGroups = false;
+        int i = overGroups ? ig : ic;
+        while (copySize(widths[i], overGroups) > Array.MaxLength) i++;
         int v = widths[i];
-        if (v == 1) setup.Run<T, Scalar<T>>(threads);
-        else if (v == Vector512<T>.Count && Vector512.IsHardwareAccelerated) setup.Run<Vector512<T>, Simd512<T>>(threads);
-        else if (v == Vector256<T>.Count && Vector256.IsHardwareAccelerated) setup.Run<Vector256<T>, Simd256<T>>(threads);
-        else setup.Run<Vector128<T>, Simd128<T>>(threads);
+        if (v == 1) setup.Run<T, Scalar<T>>(threads, overGroups);
+        else if (v == Vector512<T>.Count && Vector512.IsHardwareAccelerated) setup.Run<Vector512<T>, Simd512<T>>(threads, overGroups);
+        else if (v == Vector256<T>.Count && Vector256.IsHardwareAccelerated) setup.Run<Vector256<T>, Simd256<T>>(threads, overGroups);
+        else setup.Run<Vector128<T>, Simd128<T>>(threads, overGroups);
     }
 }

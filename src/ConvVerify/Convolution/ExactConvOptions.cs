@@ -23,5 +23,21 @@ public sealed record ExactConvOptions
     /// <summary>Whether to use SIMD vectors (512, 256 or 128 bits, whichever the CPU accelerates); false forces scalar code. Default true.</summary>
     public bool UseVectors { get; init; } = true;
 
+    /// <summary>Which lane layout runs; <see cref="LaneLayout.Auto"/> (the default) picks the one with fewer vectors. For tests, which run both.</summary>
+    internal LaneLayout Layout { get; init; }
+
     internal int Threads => MaxThreads == 0 ? Environment.ProcessorCount : MaxThreads;
+}
+
+/// <summary>What the lanes of a vector hold (see <see cref="ExactConv"/>'s dispatch).</summary>
+internal enum LaneLayout
+{
+    /// <summary>Whichever needs fewer vectors per position and term.</summary>
+    Auto,
+
+    /// <summary>Destination channels of one group (broadcast source).</summary>
+    Channels,
+
+    /// <summary>One destination channel in each of consecutive groups (transposed source, loaded).</summary>
+    Groups,
 }

@@ -21,7 +21,7 @@ internal enum ValueMode
 /// <summary>
 /// Seeded random problems for the exact engine: <see cref="RandomProblems"/>' parameter space (rank 1–3, strides,
 /// dilations, begin padding, asymmetric and cropping end padding, groups, depthwise with and without multiplier,
-/// bias or none, minibatch 1–2), with channel counts and widths large enough to reach every kernel (several
+/// bias or none, minibatch 1–2, up to 40 groups of one or two channels), with channel counts and widths large enough to reach every kernel (several
 /// 16-lane blocks, quads of blocks, chunks of eight input channels, runs of eight positions, tails of each).
 /// </summary>
 internal static class ExactConvProblems
@@ -37,6 +37,9 @@ internal static class ExactConvProblems
             int icg = rng.Next(3) == 0 ? rng.Next(1, 4) : rng.Next(1, 21);
             int ocg = rng.Next(3) == 0 ? rng.Next(1, 4) : rng.Next(8) == 0 ? rng.Next(49, 70) : rng.Next(1, 41);
             if (rng.Next(6) == 0) (icg, groups) = (1, 1 + rng.Next(12)); // depthwise, maybe with a multiplier
+            // Many groups of few channels: lanes over groups, with full blocks of 8 and 16 groups (register
+            // transposes) and a partial block after them.
+            if (rng.Next(10) == 0) (icg, ocg, groups) = (rng.Next(1, 3), rng.Next(1, 3), rng.Next(16, 41));
             var input = new int[rank]; var kernel = new int[rank]; var stride = new int[rank];
             var pb = new int[rank]; var pe = new int[rank]; var dil = new int[rank];
             for (int d = 0; d < rank; d++)

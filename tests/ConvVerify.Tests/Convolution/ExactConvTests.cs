@@ -87,6 +87,27 @@ public class ExactConvTests
             new(p.Mb, 1, ic, oc, p.Input, p.Kernel, p.Stride, p.PadBegin, p.PadEnd, p.Dilation, p.HasBias, p.DType, p.Name);
     }
 
+    /// <summary>
+    /// Grouped layers at full size, where lanes run over groups, and a few-channel layer for the dL/dw tap sets: MobileNet-style depthwise 3x3 at stride 1 and 2, a
+    /// depthwise 5x5 with a channel multiplier of 2, a ResNeXt-style 3x3 of 32 groups of 4 channels, and a 1x11 kernel
+    /// on 3 input channels (dL/dw takes its 11 kw taps in two sets, of eight and three), in both
+    /// dtypes, in every direction against the naive loops, on all cores and on one (normal values in float32;
+    /// special values, ±0, Inf and NaN among them, in float64).
+    /// </summary>
+    private static IEnumerable<TestCaseData> GroupedLayers() =>
+        from d in new[] { "g256mb1ic256ih14oc256oh14kh3ph1", "g144mb2ic144ih15oc144oh8kh3sh2ph1", "g40mb1ic40ih12oc80oh12kh5ph2", "g32mb1ic128ih10oc128oh10kh3ph1", "mb2ic3ih5iw30oc20oh5ow30kh1kw11ph0pw5" }
+        from dtype in new[] { DType.Float32, DType.Float64 }
+        select new TestCaseData(d, dtype).SetArgDisplayNames(d, dtype.ToString());
+
+    [TestCaseSource(nameof(GroupedLayers))]
+    public void EqualsNaiveOnGroupedAndFewChannelLayers(string descriptor, DType dtype)
+    {
+        var p = BenchdnnDescriptor.Parse(descriptor, dtype);
+        var rng = RandomProblems.Rng(p, 7);
+        if (dtype == DType.Float32) AllDirections(p, Make<float>(p, rng, ValueMode.Normal), descriptor, alsoScalar: true);
+        else AllDirections(p, Make<double>(p, rng, ValueMode.Special), descriptor, alsoScalar: true);
+    }
+
     private static float[] Uniform(int count, Random rng)
     {
         var v = new float[count];
@@ -154,6 +175,9 @@ public class ExactConvTests
             Assert.That(all.Any(p => p.OC / p.Groups > 48), "four blocks of 16 output channels");
             Assert.That(all.Any(p => p.IC / p.Groups >= 16), "two chunks of 8 input channels");
             Assert.That(all.Any(p => p.Output[^1] >= 8), "runs of 8 positions");
+            Assert.That(all.Count(p => p.IC == p.Groups && p.Groups > 16 && p.Input.Aggregate(1, (a, b) => a * b) >= 16 && p.Output.Aggregate(1, (a, b) => a * b) >= 16) >= 20,
+                "depthwise with a full and a partial block of 16 groups, planes of 16 positions");
+            Assert.That(all.Count(p => p.Groups > 16 && p.IC / p.Groups == 2 && p.OC / p.Groups == 2) >= 5, "many groups of two channels");
         });
     }
 
@@ -262,15 +286,26 @@ public class ExactConvTests
 
     // ---- helpers ----
 
-    /// <summary>Naive and exact in every direction; with <paramref name="alsoScalar"/>, also scalar and vector 1-thread runs.</summary>
+    /// <summary>
+    /// Naive and exact in every direction; with <paramref name="alsoScalar"/>, also scalar and vector 1-thread runs.
+    /// A grouped problem also runs with the lane layout the dispatch did not choose (lanes over a group's channels or
+    /// over groups), so both layouts are checked on every grouped problem, and with <paramref name="alsoScalar"/> with
+    /// lanes over groups on the scalar path.
+    /// </summary>
     private static void AllDirections<T>(ConvProblem p, ConvInputs<T> c, string what, bool alsoScalar = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var naive = ConvVerify.Tests.Runs.Check.Naive(p, c);
-        ExactConvOptions[] runs = alsoScalar ? [ExactConvOptions.Default, ExactConvOptions.ScalarSingleThread, Vectors1Thread] : [ExactConvOptions.Default];
+        List<ExactConvOptions> runs = alsoScalar ? [ExactConvOptions.Default, ExactConvOptions.ScalarSingleThread, Vectors1Thread] : [ExactConvOptions.Default];
+        if (p.Groups > 1)
+        {
+            runs.Add(new() { Layout = LaneLayout.Groups });
+            runs.Add(new() { Layout = LaneLayout.Channels, MaxThreads = 1 });
+            if (alsoScalar) runs.Add(ExactConvOptions.ScalarSingleThread with { Layout = LaneLayout.Groups });
+        }
         foreach (var o in runs)
         {
-            string how = $"{what}, {(o.UseVectors ? "vectors" : "scalar")}, {(o.MaxThreads == 0 ? "all" : o.MaxThreads.ToString())} thread(s)";
+            string how = $"{what}, {(o.UseVectors ? "vectors" : "scalar")}, {(o.MaxThreads == 0 ? "all" : o.MaxThreads.ToString())} thread(s), lanes {o.Layout}";
             var y = new T[p.YSize];
             ExactConv.Forward<T>(p, c.X, c.W, c.B, y, o);
             Compare(naive.Y, y, p, "y, " + how);
