@@ -58,9 +58,9 @@ public static class TensorComparison
             if (!mismatch) continue;
             double err = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
             double ratio = bounds[i] == 0 ? double.PositiveInfinity : err / bounds[i];
-            bool failed = bitwise || err > sound[i] || double.IsNaN(err);
-            if (failed) failures++;
-            else if (probabilistic && err > bounds[i]) suspicious++;
+            var judgement = bitwise ? Judgement.Fail : Judge(err, sound[i], probabilistic ? bounds[i] : sound[i]);
+            if (judgement == Judgement.Fail) failures++;
+            else if (judgement == Judgement.Suspicious) suspicious++;
             if (err > maxAbs) maxAbs = err;
             // The first largest ratio wins; exact rules give every mismatch ratio infinity, and then the largest error does.
             if (worstIndex < 0 || ratio > worstRatio || (double.IsPositiveInfinity(ratio) && ratio == worstRatio && err > worstError))
@@ -78,6 +78,15 @@ public static class TensorComparison
         }
         return new Verdict(name, tolerance, expected.Length, failures, maxAbs, worstRatio, worst, suspicious);
     }
+
+    /// <summary>
+    /// The per-element rule: an error beyond the sound bound (or NaN) fails; one beyond the probabilistic bound but within
+    /// the sound one is suspicious. For rules without a probabilistic tier pass the sound bound twice.
+    /// </summary>
+    public static Judgement Judge(double error, double soundBound, double probabilisticBound) =>
+        error > soundBound || double.IsNaN(error) ? Judgement.Fail
+        : error > probabilisticBound ? Judgement.Suspicious
+        : Judgement.Pass;
 
     /// <summary>λ of the probabilistic bound: docs/tolerance.md derives it and shows the evidence.</summary>
     public const double Lambda = 8.0;
