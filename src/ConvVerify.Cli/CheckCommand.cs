@@ -75,6 +75,7 @@ internal static class CheckCommand
                 Requirement = run.RequirementOf(pr),
                 Shard = run.ShardOf(pr),
                 Strict = pr.GetValue(run.Strict),
+                ToleranceRule = run.ToleranceRuleOf(pr),
             };
             return run.Execute(console, pr, plan, "check");
         });

@@ -17,6 +17,14 @@ internal sealed class RunOptions(string defaultRequire)
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Print every row, not just failures and the summary" };
     public Option<bool> Strict { get; } = new("--strict") { Description = "Treat warnings (e.g. candidate files that match no case) as errors: exit 2" };
 
+    public Option<string> Tolerance { get; } = new("--tolerance")
+    {
+        Description = "Normal-fill rule. probabilistic (default): the sound bound is the hard limit and an element beyond the tighter probabilistic "
+            + "bound (docs/tolerance.md) is suspicious, which fails the run; sound: only the sound bound, for implementations whose rounding does not "
+            + "follow the model — Winograd or FFT convolutions, data-dependent summation orders",
+        DefaultValueFactory = _ => "probabilistic",
+    };
+
     public void AddTo(Command cmd)
     {
         cmd.Options.Add(Require);
@@ -24,7 +32,16 @@ internal sealed class RunOptions(string defaultRequire)
         cmd.Options.Add(Json);
         cmd.Options.Add(Verbose);
         cmd.Options.Add(Strict);
+        cmd.Options.Add(Tolerance);
     }
+
+    /// <summary>The tolerance rule of --tolerance: null for the default rule, else one that replaces the probabilistic tier by the sound bound.</summary>
+    public Func<Cases.ConvCase, ResultSource, ResultSource, Comparison.Tolerance>? ToleranceRuleOf(ParseResult pr) => pr.GetValue(Tolerance) switch
+    {
+        "probabilistic" => null,
+        "sound" => (c, r, s) => RunPlan.DefaultTolerance(c, r, s) is Comparison.Tolerance.Probabilistic ? Comparison.Tolerance.SoundBound : RunPlan.DefaultTolerance(c, r, s),
+        var other => throw new CliException($"--tolerance: expected probabilistic or sound, got '{other}'"),
+    };
 
     public Requirement RequirementOf(ParseResult pr) => pr.GetValue(Require) switch
     {

@@ -51,6 +51,7 @@ internal static class VerifyImplCommand
                 Requirement = requirement,
                 Shard = run.ShardOf(pr),
                 Strict = pr.GetValue(run.Strict),
+                ToleranceRule = run.ToleranceRuleOf(pr),
                 Warnings = warnings,
                 PlanningErrors = errors,
             };

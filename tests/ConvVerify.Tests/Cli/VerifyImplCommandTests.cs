@@ -1,4 +1,6 @@
 using System.Text.Json;
+using ConvVerify.Cases;
+using ConvVerify.Comparison;
 using ConvVerify.Fixtures;
 using ConvVerify.Problems;
 
@@ -296,5 +298,29 @@ public class VerifyImplCommandTests : CliTestBase
         var bad = Verify("--shard", "0/3");
         Assert.That(bad.Code, Is.EqualTo(2), bad.ToString());
         Assert.That(bad.Err, Does.Contain("1 <= i <= n").And.Contain("'0/3'"));
+    }
+
+    [Test]
+    public void AnErrorBetweenTheTwoBoundsIsSuspiciousAndSoundToleranceAcceptsIt()
+    {
+        string id = QuestionCase("f32", "normal");
+        var read = FixturePack.Open(_pack).Read<float>(id);
+        var p = read.Case.Problem;
+        float[] y = read.Expected[Direction.Forward];
+        double[] sound = TensorComparison.Bounds(p, Direction.Forward, read.Inputs);
+        double[] probable = TensorComparison.ProbabilisticBounds<float>(p, Direction.Forward, read.Inputs, y);
+        // The element whose two bounds are furthest apart, moved to their geometric middle: beyond the one, within the other.
+        int e = Enumerable.Range(0, y.Length).MaxBy(i => sound[i] / probable[i]);
+        Assert.That(sound[e] / probable[e], Is.GreaterThan(4), "the question case's bounds leave room between them");
+        var moved = (float[])y.Clone();
+        moved[e] = (float)(y[e] + Math.Sqrt(sound[e] * probable[e]));
+        Npy.Write(CandidateFile(id, "y"), p.YShape, moved);
+
+        var strict = Verify();
+        Assert.That(strict.Code, Is.EqualTo(1), strict.ToString());
+        Assert.That(strict.Out, Does.Contain("suspicious").And.Contain("beyond the probabilistic bound (lambda = 8), within the sound bound"));
+        var sound2 = Verify("--tolerance", "sound");
+        Assert.That(sound2.Code, Is.EqualTo(0), sound2.ToString());
+        Assert.That(Verify("--tolerance", "loose").Err, Does.Contain("--tolerance: expected probabilistic or sound, got 'loose'"));
     }
 }
