@@ -10,11 +10,11 @@ namespace ConvVerify.Fixtures;
 /// </summary>
 public sealed record CaseFile
 {
-    /// <summary>The case id (also the case's folder name).</summary>
-    [JsonPropertyName("id")] public required string Id { get; init; }
+    /// <summary>The case id as written (readers go by the folder name; optional in hand-made packs).</summary>
+    [JsonPropertyName("id")] public string? Id { get; init; }
 
-    /// <summary>Canonical benchdnn descriptor (informational; the fields below are authoritative).</summary>
-    [JsonPropertyName("descriptor")] public required string Descriptor { get; init; }
+    /// <summary>Canonical benchdnn descriptor (informational; the fields below are authoritative; optional in hand-made packs).</summary>
+    [JsonPropertyName("descriptor")] public string? Descriptor { get; init; }
 
     /// <summary>The case name from the catalog (benchdnn's n"..."), or null.</summary>
     [JsonPropertyName("name")] public string? Name { get; init; }
@@ -52,8 +52,8 @@ public sealed record CaseFile
     /// <summary>PyTorch dilations (≥ 1).</summary>
     [JsonPropertyName("dilation")] public required int[] Dilation { get; init; }
 
-    /// <summary>Output extents (redundant; checked on reading).</summary>
-    [JsonPropertyName("output")] public required int[] Output { get; init; }
+    /// <summary>Output extents: redundant, derived from the other fields; checked when present (optional in hand-made packs).</summary>
+    [JsonPropertyName("output")] public int[]? Output { get; init; }
 
     /// <summary>Whether the case has a bias.</summary>
     [JsonPropertyName("bias")] public required bool Bias { get; init; }
@@ -86,7 +86,14 @@ public sealed record CaseFile
 
     /// <summary>The case this file describes.</summary>
     /// <exception cref="FixtureException">An invalid field; the message names <paramref name="path"/> and the field.</exception>
-    public ConvCase ToCase(string path)
+    public ConvCase ToCase(string path) => ToCase(path, null);
+
+    /// <summary>
+    /// As <see cref="ToCase(string)"/>; a fill this reader does not know is read with the normal fill's comparison rule
+    /// (the safe one for arbitrary values) and said in <paramref name="warnings"/> (an error when that is null).
+    /// </summary>
+    /// <exception cref="FixtureException">An invalid field; the message names <paramref name="path"/> and the field.</exception>
+    public ConvCase ToCase(string path, ICollection<string>? warnings)
     {
         var dtype = DType switch
         {
@@ -98,9 +105,15 @@ public sealed record CaseFile
         {
             "integer" => Cases.Fill.Integer,
             "normal" => Cases.Fill.Normal,
+            _ when warnings is not null && Fill is not null => UnknownFill(),
             _ => throw new FixtureException($"{path}: fill must be \"integer\" or \"normal\", got \"{Fill}\""),
         };
-        foreach (var (field, values) in new[] { ("input", Input), ("kernel", Kernel), ("stride", Stride), ("pad_begin", PadBegin), ("pad_end", PadEnd), ("dilation", Dilation), ("output", Output) })
+        Cases.Fill UnknownFill()
+        {
+            warnings.Add($"{path}: unknown fill \"{Fill}\", compared with the normal fill's rule (within the bounds, not exactly)");
+            return Cases.Fill.Normal;
+        }
+        foreach (var (field, values) in new[] { ("input", Input), ("kernel", Kernel), ("stride", Stride), ("pad_begin", PadBegin), ("pad_end", PadEnd), ("dilation", Dilation), ("output", Output ?? new int[Rank]) })
         {
             if (values is null) throw new FixtureException($"{path}: {field} is missing or null");
             if (values.Length != Rank) throw new FixtureException($"{path}: rank is {Rank} but {field} has {values.Length} extents");
@@ -114,7 +127,7 @@ public sealed record CaseFile
         {
             throw new FixtureException($"{path}: {e.Plain()}", e);
         }
-        if (!p.Output.SequenceEqual(Output))
+        if (Output is not null && !p.Output.SequenceEqual(Output))
             throw new FixtureException($"{path}: output {ConvProblem.FormatTuple(Output)} does not follow from the other fields (they give {ConvProblem.FormatTuple(p.Output)})");
         return new ConvCase(p, fill, Seed);
     }

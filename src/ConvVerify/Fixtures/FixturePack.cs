@@ -78,13 +78,18 @@ public sealed class FixturePack
     /// <summary>Reads a case's description.</summary>
     /// <exception cref="FixtureException">Missing or invalid case.json.</exception>
     /// <remarks>The case's id is its folder name, whatever case.json's <c>id</c> says, so renamed or hand-made cases still work.</remarks>
-    public ConvCase ReadCase(string id) => CaseFile.Read(CasePath(id, "case.json")).ToCase(CasePath(id, "case.json")) with { Id = id };
+    public ConvCase ReadCase(string id) => ReadCase(id, null);
+
+    /// <summary>As <see cref="ReadCase(string)"/>, reading an unknown fill as the normal fill with a line in <paramref name="warnings"/>.</summary>
+    /// <exception cref="FixtureException">Missing or invalid case.json.</exception>
+    public ConvCase ReadCase(string id, ICollection<string>? warnings) =>
+        CaseFile.Read(CasePath(id, "case.json")).ToCase(CasePath(id, "case.json"), warnings) with { Id = id };
 
     /// <summary>Reads a case's inputs and expected results; a result file the pack does not hold is absent from <see cref="PackCase{T}.Expected"/>.</summary>
     /// <exception cref="FixtureException">A missing input, or any file with the wrong dtype, shape or content.</exception>
     public PackCase<T> Read<T>(string id) where T : unmanaged, IFloatingPointIeee754<T> => Read<T>(ReadCase(id));
 
-    /// <summary>As <see cref="Read{T}(string)"/> for a case already read with <see cref="ReadCase"/>, which callers need first to pick <typeparamref name="T"/>.</summary>
+    /// <summary>As <see cref="Read{T}(string)"/> for a case already read with <see cref="ReadCase(string)"/>, which callers need first to pick <typeparamref name="T"/>.</summary>
     /// <exception cref="FixtureException">A missing input, or any file with the wrong dtype, shape or content.</exception>
     public PackCase<T> Read<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -17,7 +17,7 @@ public static class Plans
         {
             try
             {
-                cases.Add(new CaseEntry(pack.ReadCase(id), pack));
+                cases.Add(new CaseEntry(pack.ReadCase(id, warnings), pack));
             }
             catch (FixtureException e)
             {

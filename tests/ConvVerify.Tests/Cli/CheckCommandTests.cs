@@ -275,4 +275,28 @@ public partial class CheckCommandTests : CliTestBase
         var verbose = Run("check", "--verbose");
         Assert.That(verbose.Out.Split('\n').Length, Is.GreaterThan(1000), "--verbose prints every row");
     }
+
+    [Test]
+    public void AHandMadeCaseNeedsNoIdOutputOrDescriptorAndAnUnknownFillIsReadAsNormalWithAWarning()
+    {
+        string pack = CopyCommittedPack("question");
+        File.Delete(Path.Combine(pack, "manifest.json"));
+        string json = Path.Combine(pack, QuestionCase("f32", "integer"), "case.json");
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+        node.Remove("id");
+        node.Remove("output");
+        node.Remove("descriptor");
+        node["fill"] = "uniform";
+        File.WriteAllText(json, node.ToJsonString());
+
+        var r = Run("check", "--pack", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("warning:").And.Contain("unknown fill \"uniform\"").And.Contain(json));
+
+        node["output"] = new System.Text.Json.Nodes.JsonArray(9, 9);
+        File.WriteAllText(json, node.ToJsonString());
+        var wrong = Run("check", "--pack", pack);
+        Assert.That(wrong.Code, Is.EqualTo(2), wrong.ToString());
+        Assert.That(wrong.Out, Does.Contain("output (9, 9) does not follow from the other fields"));
+    }
 }
