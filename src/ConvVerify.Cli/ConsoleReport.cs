@@ -29,7 +29,7 @@ internal static class ConsoleReport
                     new Text(r.Ratio is { } q ? RatioFormat.Format(q) : "-"),
                     new Markup($"[{Color(r.Outcome)}]{Markup.Escape(r.Outcome.Name())}[/]"),
                 };
-                if (consensus) cells.Add(new Text(report.Consensus(r.Case, r.Direction)));
+                if (consensus) cells.Add(new Text(r.Consensus ?? "-"));
                 table.AddRow(cells);
             }
             console.Write(table);

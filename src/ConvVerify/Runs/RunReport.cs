@@ -103,16 +103,6 @@ public sealed class RunReport
         if (RequireComparison && Rows.Count == 0 && Shard == Runs.Shard.All.ToString()) yield return "no case was selected";
     }
 
-    /// <summary>
-    /// For runs with several references: whether every comparison of a case's direction passed ("agree"), any failed
-    /// ("disagree"), or none was made ("-").
-    /// </summary>
-    public string Consensus(string caseId, string direction)
-    {
-        var rows = Rows.Where(r => r.Case == caseId && r.Direction == direction && r.Outcome is Outcome.Pass or Outcome.Fail or Outcome.Suspicious).ToList();
-        return rows.Count == 0 ? "-" : rows.All(r => r.Outcome == Outcome.Pass) ? "agree" : "disagree";
-    }
-
     /// <summary>"check: 74 cases, 290 directions: 290 passed, 0 failed, …" — the line every writer ends with.</summary>
     public string SummaryLine()
     {

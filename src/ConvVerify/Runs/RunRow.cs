@@ -51,6 +51,9 @@ public sealed record RunRow
     /// <summary>A sentence a person can act on: the verdict, or why nothing was compared.</summary>
     [JsonPropertyName("reason")] public required string Reason { get; init; }
 
+    /// <summary>With several references: "agree" when every comparison of this case's direction passed, "disagree" otherwise; else null.</summary>
+    [JsonPropertyName("consensus")] public string? Consensus { get; init; }
+
     /// <summary>Seconds spent: the case's computation shared among its directions, plus the comparison.</summary>
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
 }

@@ -90,7 +90,13 @@ public static class Runner
                     for (int j = i + 1; j < references.Count; j++)
                         rows.Add(Row(loaded, d, references[i].Source, references[i].Results, references[j].Source, references[j].Results, shared));
             }
-            return rows;
+            if (references.Count < 2) return rows;
+            // Every side agrees with every other on a direction, or the direction is in dispute: said on each of its rows.
+            return [.. rows.Select(r => r with
+            {
+                Consensus = rows.Where(o => o.Direction == r.Direction && o.Outcome is Outcome.Pass or Outcome.Fail or Outcome.Suspicious)
+                    .All(o => o.Outcome == Outcome.Pass) ? "agree" : "disagree",
+            })];
         }
 
         private RunRow Row<T>(LoadedCase<T> c, Direction d, ResultSource reference, SourceResults<T> expected, ResultSource subject, SourceResults<T> actual, double shared)

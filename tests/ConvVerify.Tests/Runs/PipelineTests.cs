@@ -208,4 +208,44 @@ public class PipelineTests
             File.Delete(path);
         }
     }
+
+    [Test]
+    public void WithTwoOraclesEveryRowSaysWhetherAllSidesAgree()
+    {
+        var c = ConvCase.Create(BenchdnnDescriptor.Parse("mb2ic3iw6oc4kw3"), Fill.Integer);
+        var plan = new RunPlan
+        {
+            Command = "check", Cases = [new CaseEntry(c)],
+            References = [new OracleSource(new EngineOracle(ConvEngines.Naive)), new OracleSource(new ForwardOffByOne())],
+            Subject = new EngineSource(ConvEngines.Exact),
+        };
+        var rows = Runner.RunCase(plan, plan.Cases[0]);
+        Assert.That(rows.Where(r => r.Direction == "y").Select(r => r.Consensus), Is.All.EqualTo("disagree"));
+        Assert.That(rows.Where(r => r.Direction == "y").Count(r => r.Outcome == Outcome.Fail), Is.EqualTo(2), "exact vs the wrong oracle, and naive vs it");
+        Assert.That(rows.Where(r => r.Direction != "y").Select(r => r.Consensus), Is.All.EqualTo("agree"));
+        Assert.That(rows, Has.Count.EqualTo(4 * 3), "subject vs each oracle, and the oracles against each other");
+    }
+
+    private sealed class ForwardOffByOne : IConvOracle
+    {
+        public string Name => "off-by-one";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+        {
+            reason = null;
+            return true;
+        }
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var r = directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
+            r[Direction.Forward][0] += T.One;
+            return r;
+        }
+    }
 }
