@@ -13,14 +13,14 @@ namespace ConvVerify.Runs;
 /// </summary>
 public static class Freshness
 {
-    /// <summary>The plan that checks <paramref name="pack"/> against live <paramref name="oracle"/>.</summary>
-    public static RunPlan Plan(FixturePack pack, IConvOracle oracle)
+    /// <summary>The plan that checks <paramref name="pack"/> (or only the cases <paramref name="ids"/>) against live <paramref name="oracle"/>.</summary>
+    public static RunPlan Plan(FixturePack pack, IConvOracle oracle, IReadOnlyCollection<string>? ids = null)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(oracle);
         var warnings = new List<string>(pack.Warnings);
         var errors = new List<RunRow>();
-        var cases = Plans.ReadCases(pack, warnings, errors);
+        var cases = Plans.ReadCases(pack, warnings, errors, ids);
         bool same = SameVersions(pack.Manifest, oracle);
         if (pack.Manifest is { } m && m.OracleName != oracle.Name)
             warnings.Add($"the pack was made by oracle {m.OracleName}, checked against {oracle.Name}: results are compared within the sound bound, not bitwise");

@@ -6,8 +6,8 @@ namespace ConvVerify.Runs;
 /// <summary>Building blocks of plans over packs: reading their cases, checking their integrity, naming what they hold.</summary>
 public static class Plans
 {
-    /// <summary>Every case of the pack; a broken case.json becomes an error row (and the rest still run).</summary>
-    public static IReadOnlyList<CaseEntry> ReadCases(FixturePack pack, List<string> warnings, List<RunRow> errors)
+    /// <summary>Every case of the pack (or those of <paramref name="ids"/>); a broken case.json becomes an error row (and the rest still run).</summary>
+    public static IReadOnlyList<CaseEntry> ReadCases(FixturePack pack, List<string> warnings, List<RunRow> errors, IReadOnlyCollection<string>? ids = null)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(warnings);
@@ -15,6 +15,7 @@ public static class Plans
         var cases = new List<CaseEntry>();
         foreach (string id in pack.CaseIds)
         {
+            if (ids is not null && !ids.Contains(id)) continue;
             try
             {
                 cases.Add(new CaseEntry(pack.ReadCase(id, warnings), pack));

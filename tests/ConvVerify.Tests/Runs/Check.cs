@@ -36,7 +36,7 @@ internal static class Check
     /// <summary>Is the pack case fresh against the oracle?</summary>
     public static IReadOnlyList<RunRow> Freshness(FixturePack pack, string id, IConvOracle oracle)
     {
-        var plan = ConvVerify.Runs.Freshness.Plan(pack, oracle);
+        var plan = ConvVerify.Runs.Freshness.Plan(pack, oracle, [id]);
         return Runner.RunCase(plan, plan.Cases.Single(e => e.Case.Id == id));
     }
 
