@@ -29,6 +29,7 @@ public static class Cli
             CheckCommand.Build(console),
             FixturesCommand.Build(console),
             VerifyImplCommand.Build(console),
+            SoakCommand.Build(console),
             ExplainCommand.Build(console),
             SnapshotsCommand.Build(console),
         };

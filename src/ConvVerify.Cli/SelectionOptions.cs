@@ -6,7 +6,7 @@ namespace ConvVerify.Cli;
 /// <summary>The --set / --batch / DESCRIPTOR… / --dtype / --fill options several commands share.</summary>
 internal sealed class SelectionOptions
 {
-    public Option<string?> Set { get; } = new("--set") { Description = "A named case set: question, basic, pytorch, resnet50" };
+    public Option<string?> Set { get; } = new("--set") { Description = "A named case set: question, basic, pytorch, resnet50, resnet50_mb16" };
     public Option<string?> Batch { get; } = new("--batch") { Description = "A benchdnn shape file (one descriptor a line, # comments)" };
     public Argument<string[]> Descriptors { get; } = new("DESCRIPTOR") { Description = "benchdnn descriptors, e.g. mb1ic3ih5oc16kh3", Arity = ArgumentArity.ZeroOrMore };
     public Option<int?> Random { get; } = new("--random") { Description = "N problems drawn at random (docs/random-problems.md), from --seed: each is named r<seed>_<i> and reproduces" };

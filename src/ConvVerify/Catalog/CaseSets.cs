@@ -13,7 +13,7 @@ public static class CaseSets
     public static IReadOnlyList<string> Committed { get; } = ["question", "basic", "pytorch"];
 
     /// <summary>Every set, committed ones first.</summary>
-    public static IReadOnlyList<string> All { get; } = [.. Committed, "resnet50"];
+    public static IReadOnlyList<string> All { get; } = [.. Committed, "resnet50", "resnet50_mb16"];
 
     /// <summary>The shape-file text of a set.</summary>
     /// <exception cref="ArgumentException">No set of that name; the message lists the known ones.</exception>

@@ -1,7 +1,6 @@
 using ConvVerify.Catalog;
 using ConvVerify.Runs;
 using ConvVerify.Tests.Cli;
-using ConvVerify.Tests.Oracles;
 
 namespace ConvVerify.Tests.Runs;
 
@@ -49,16 +48,5 @@ public class RandomProblemTests
         Assert.That(CliTestBase.Run("cases", "--random", "0").Err, Does.Contain("--random").And.Contain("got 0"));
         Assert.That(CliTestBase.Run("check", "--random", "3").Err, Does.Contain("--random goes with a live oracle"));
         Assert.That(CliTestBase.Run("cases", "--random", "3", "--set", "basic").Err, Does.Contain("only one of"));
-    }
-
-    /// <summary>A few hundred problems nobody wrote down, every dtype and fill, against live torch on every run.</summary>
-    [Test]
-    [Category("soak")]
-    public void ThreeHundredRandomProblemsAgreeWithLiveTorch()
-    {
-        LiveTorch.Require();
-        var r = CliTestBase.Run("check", "--oracle", "torch", "--random", "300", "--seed", "1");
-        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain("1200 cases").And.Contain(" 0 failed"));
     }
 }

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using ConvVerify.Runs;
+using Spectre.Console;
+
+namespace ConvVerify.Cli;
+
+/// <summary><c>convverify soak</c>: problems nobody wrote down, in every direction, against a live oracle; each failure printed so that <c>check</c> reproduces it.</summary>
+internal static class SoakCommand
+{
+    public static Command Build(IAnsiConsole console)
+    {
+        var count = new Option<int>("--cases") { Description = "How many random problems (docs/random-problems.md); each runs in every requested dtype and fill", DefaultValueFactory = _ => 300 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the problems and their inputs", DefaultValueFactory = _ => 1 };
+        var oracle = new Option<string>("--oracle") { Description = "Live oracles, comma-separated: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
+        var dtype = new Option<string?>("--dtype") { Description = "f32 or f64 (default: both)" };
+        var fill = new Option<string?>("--fill") { Description = "integer or normal (default: both)" };
+        var run = new RunOptions("any");
+        var cmd = new Command("soak", "Check the C# convolution on N random problems against a live oracle, every direction. A failure is a bug in the "
+            + "naive loops, the oracle adapter or the bound; each is printed as a check command that reproduces it.\n"
+            + "Exit 0: all pass; 1: any failure; 2: bad usage or an oracle that cannot run.\n\n"
+            + "Examples:\n  convverify soak --cases 300 --seed 1\n  convverify soak --cases 10000 --seed 7 --oracle ort --dtype f32 --shard 1/4");
+        cmd.Options.Add(count);
+        cmd.Options.Add(seed);
+        cmd.Options.Add(oracle);
+        cmd.Options.Add(dtype);
+        cmd.Options.Add(fill);
+        run.AddTo(cmd);
+        cmd.SetAction(pr =>
+        {
+            run.CheckOutputs(pr);
+            ulong s = pr.GetValue(seed);
+            string names = pr.GetValue(oracle)!;
+            var selection = CaseSelection.Resolve(null, null, [], pr.GetValue(dtype), pr.GetValue(fill), "question", pr.GetValue(count), s);
+            IReadOnlyList<IConvOracle> oracles;
+            try
+            {
+                oracles = OracleRegistry.CreateAll(names);
+            }
+            catch (OracleUnavailableException e)
+            {
+                throw new CliException("--oracle " + e.Message);
+            }
+            var plan = new RunPlan
+            {
+                Command = "soak",
+                Cases = selection.Generated(s),
+                References = [.. oracles.Select(o => new OracleSource(o))],
+                Subject = new EngineSource(ConvEngines.Default),
+                Requirement = run.RequirementOf(pr),
+                Shard = run.ShardOf(pr),
+                Strict = pr.GetValue(run.Strict),
+                ToleranceRule = run.ToleranceRuleOf(pr),
+            };
+            return run.Execute(console, pr, plan, "soak", report =>
+            {
+                foreach (var r in report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error).DistinctBy(r => r.Case))
+                    console.WriteLine($"reproduce: convverify check --oracle {names} '{r.Descriptor}' --dtype {r.DType} --fill {r.Fill} --seed {s} --verbose");
+            });
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Cli;
+
+/// <summary><c>convverify soak</c>: random problems against an oracle, every failure printed as a check command that reproduces it.</summary>
+public class SoakCommandTests : CliTestBase
+{
+    /// <summary>Wrong in y for every 3-D problem: the soak must find those, and only those.</summary>
+    private sealed class WrongIn3D : IConvOracle
+    {
+        public string Name => "wrong-in-3d";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+        {
+            reason = direction == Direction.BackwardBias && !problem.HasBias ? "no bias" : null;
+            return reason is null;
+        }
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var r = directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
+            if (problem.Rank == 3 && r.TryGetValue(Direction.Forward, out var y)) y[^1] += T.One;
+            return r;
+        }
+    }
+
+    static SoakCommandTests() => OracleRegistry.Register("wrong-in-3d", "a test's fake", _ => new WrongIn3D());
+
+    [Test]
+    public void EveryFailureIsPrintedAsACheckThatReproducesIt()
+    {
+        var r = Run("soak", "--cases", "12", "--seed", "5", "--oracle", "wrong-in-3d", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        var lines = r.Out.Split('\n').Where(l => l.StartsWith("reproduce: ", StringComparison.Ordinal)).ToList();
+        int rank3 = ConvVerify.Catalog.RandomProblems.Take(5, 12).Count(p => p.Rank == 3);
+        Assert.That(lines, Has.Count.EqualTo(rank3).And.Count.GreaterThan(0), r.ToString());
+        // The printed command, run as it stands, fails on the same case.
+        string[] words = lines[0]["reproduce: convverify ".Length..].Split(' ').Select(w => w.Trim('\'')).ToArray();
+        var again = Run(words);
+        Assert.That(again.Code, Is.EqualTo(1), again.ToString());
+        Assert.That(again.Out, Does.Contain("FAIL").And.Contain(" y "));
+    }
+
+    [Test]
+    public void ACorrectOracleSoaksClean()
+    {
+        var r = Run("soak", "--cases", "20", "--seed", "3", "--oracle", "naive");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("soak: 80 cases").And.Not.Contain("reproduce:"));
+        Assert.That(Run("soak", "--cases", "0").Err, Does.Contain("--random").Or.Contain("at least 1"));
+        Assert.That(Run("soak", "--oracle", "nope").Err, Does.Contain("unknown oracle 'nope'"));
+    }
+
+    [Test]
+    [Category("soak")]
+    public void ThreeHundredCasesAgainstLiveTorch()
+    {
+        ConvVerify.Tests.Oracles.LiveTorch.Require();
+        var r = Run("soak", "--cases", "300", "--seed", "1", "--oracle", "torch");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+    }
+}
