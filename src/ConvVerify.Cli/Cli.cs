@@ -30,6 +30,7 @@ public static class Cli
             FixturesCommand.Build(console),
             VerifyImplCommand.Build(console),
             SoakCommand.Build(console),
+            ReportCommand.Build(console),
             ExplainCommand.Build(console),
             SnapshotsCommand.Build(console),
         };

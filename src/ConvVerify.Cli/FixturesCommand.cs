@@ -136,6 +136,7 @@ internal static class FixturesCommand
         cmd.Arguments.Add(dir);
         cmd.Options.Add(run.Shard);
         cmd.Options.Add(run.Json);
+        cmd.Options.Add(run.JUnit);
         cmd.Options.Add(run.Verbose);
         cmd.SetAction(pr =>
         {

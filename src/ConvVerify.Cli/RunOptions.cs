@@ -14,6 +14,7 @@ internal sealed class RunOptions(string defaultRequire)
 
     public Option<string?> Shard { get; } = new("--shard") { Description = "Run only part i of n (1 <= i <= n) of the cases, split by case id: e.g. --shard 2/4" };
     public Option<string?> Json { get; } = new("--json") { Description = "Also write the run report (schema convverify-report/1, docs/report-schema.md) to this file" };
+    public Option<string?> JUnit { get; } = new("--junit") { Description = "Also write the run as JUnit XML (one test case per case x direction x reference) for CI systems to display" };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Print every row, not just failures and the summary" };
     public Option<bool> Strict { get; } = new("--strict") { Description = "Treat warnings (e.g. candidate files that match no case) as errors: exit 2" };
 
@@ -30,6 +31,7 @@ internal sealed class RunOptions(string defaultRequire)
         cmd.Options.Add(Require);
         cmd.Options.Add(Shard);
         cmd.Options.Add(Json);
+        cmd.Options.Add(JUnit);
         cmd.Options.Add(Verbose);
         cmd.Options.Add(Strict);
         cmd.Options.Add(Tolerance);
@@ -62,14 +64,20 @@ internal sealed class RunOptions(string defaultRequire)
         }
     }
 
-    /// <summary>Checks --json can be written before any work is done.</summary>
+    /// <summary>Checks --json and --junit can be written before any work is done.</summary>
     public void CheckOutputs(ParseResult pr)
     {
-        if (pr.GetValue(Json) is not { } path) return;
+        CheckOutput("--json", pr.GetValue(Json));
+        CheckOutput("--junit", pr.GetValue(JUnit));
+    }
+
+    public static void CheckOutput(string option, string? path)
+    {
+        if (path is null) return;
         string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new CliException($"--json: cannot write {path}: it is a folder");
+        if (Directory.Exists(full)) throw new CliException($"{option}: cannot write {path}: it is a folder");
         string? dir = Path.GetDirectoryName(full);
-        if (dir is not null && !Directory.Exists(dir)) throw new CliException($"--json: cannot write {path}: folder {dir} does not exist");
+        if (dir is not null && !Directory.Exists(dir)) throw new CliException($"{option}: cannot write {path}: folder {dir} does not exist");
     }
 
     /// <summary>Runs the plan, prints the report, writes the JSON, and returns the exit code.</summary>
@@ -78,17 +86,27 @@ internal sealed class RunOptions(string defaultRequire)
         var report = Progress.Run(console, what, plan);
         ConsoleReport.Print(console, report, pr.GetValue(Verbose));
         after?.Invoke(report);
-        if (pr.GetValue(Json) is { } path)
-        {
-            try
-            {
-                report.Write(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliException($"--json: cannot write {path}: {e.Message}");
-            }
-        }
+        return Finish(report, pr.GetValue(Json), pr.GetValue(JUnit));
+    }
+
+    /// <summary>Writes the report's files and returns its exit code.</summary>
+    public static int Finish(RunReport report, string? json, string? junit)
+    {
+        Write("--json", json, report.Write);
+        Write("--junit", junit, p => Reports.JUnitWriter.Write(report, p));
         return report.ExitCode();
+    }
+
+    private static void Write(string option, string? path, Action<string> write)
+    {
+        if (path is null) return;
+        try
+        {
+            write(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{option}: cannot write {path}: {e.Message}");
+        }
     }
 }

@@ -46,6 +46,12 @@ public sealed class RunReport
     /// <summary>The shard this report covers, "i/n".</summary>
     [JsonPropertyName("shard")] public string Shard { get; init; } = Runs.Shard.All.ToString();
 
+    /// <summary>How many cases the whole selection held, before sharding.</summary>
+    [JsonPropertyName("selection_cases")] public int SelectionCases { get; init; }
+
+    /// <summary>A hash of every case id of the whole selection, before sharding: shards of one run share it.</summary>
+    [JsonPropertyName("selection_hash")] public string SelectionHash { get; init; } = "";
+
     /// <summary>UTC start time, ISO 8601.</summary>
     [JsonPropertyName("started")] public string Started { get; init; } = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
@@ -114,6 +120,13 @@ public sealed class RunReport
         string against = string.Join(", ", References.Select(r => r.Name + Versions(r)));
         return string.Create(CultureInfo.InvariantCulture,
             $"{Command}: {Summary.Cases} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
+    }
+
+    /// <summary>The <see cref="SelectionHash"/> of a list of case ids: SHA-256 of the ids, one per line, in order.</summary>
+    public static string HashOf(IEnumerable<string> caseIds)
+    {
+        ArgumentNullException.ThrowIfNull(caseIds);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", caseIds))));
     }
 
     private static string Versions(SourceInfo s) => s.Versions.Count == 0 ? "" : " " + string.Join(" ", s.Versions.Select(kv => $"{kv.Key} {kv.Value}"));

@@ -27,6 +27,8 @@ public static class Runner
             Strict = plan.Strict,
             RequireComparison = plan.RequireComparison,
             Shard = plan.Shard.ToString(),
+            SelectionCases = plan.Cases.Count,
+            SelectionHash = RunReport.HashOf(plan.Cases.Select(e => e.Case.Id)),
             Warnings = [.. plan.Warnings],
             Rows = [.. plan.PlanningErrors],
         };

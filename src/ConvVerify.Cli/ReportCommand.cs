@@ -1,0 +1,57 @@
+using System.CommandLine;
+using ConvVerify.Reports;
+using ConvVerify.Runs;
+using Spectre.Console;
+
+namespace ConvVerify.Cli;
+
+/// <summary><c>convverify report merge</c>: the shards of a run combined, exiting as the whole run would.</summary>
+internal static class ReportCommand
+{
+    public static Command Build(IAnsiConsole console)
+    {
+        var cmd = new Command("report", "Work with run reports (--json files).");
+        var shards = new Argument<string[]>("SHARD") { Description = "The --json reports of every shard of one run", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<string?>("--json") { Description = "Write the merged report (schema convverify-report/1)" };
+        var junit = new Option<string?>("--junit") { Description = "Write the merged run as JUnit XML" };
+        var verbose = new Option<bool>("--verbose") { Description = "Print every row" };
+        var merge = new Command("merge", "Combine the --json reports of the shards of one run (--shard i/n) and exit as the whole run would: 0 all passed, "
+            + "1 any failed, 2 when the reports are not the shards of one run (another selection, a shard missing or given twice).\n\n"
+            + "Example:\n  convverify report merge shard-1.json shard-2.json shard-3.json --junit all.xml");
+        merge.Arguments.Add(shards);
+        merge.Options.Add(json);
+        merge.Options.Add(junit);
+        merge.Options.Add(verbose);
+        merge.SetAction(pr =>
+        {
+            RunOptions.CheckOutput("--json", pr.GetValue(json));
+            RunOptions.CheckOutput("--junit", pr.GetValue(junit));
+            var reports = new List<(string, RunReport)>();
+            foreach (string path in pr.GetValue(shards)!)
+            {
+                if (!File.Exists(path)) throw new CliException($"{path}: report not found");
+                try
+                {
+                    reports.Add((path, RunReport.Read(path)));
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new CliException(e.Message);
+                }
+            }
+            RunReport merged;
+            try
+            {
+                merged = ReportMerge.Merge(reports);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException("report merge: " + e.Message);
+            }
+            ConsoleReport.Print(console, merged, pr.GetValue(verbose));
+            return RunOptions.Finish(merged, pr.GetValue(json), pr.GetValue(junit));
+        });
+        cmd.Subcommands.Add(merge);
+        return cmd;
+    }
+}

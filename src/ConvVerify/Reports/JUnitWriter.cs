@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Xml.Linq;
+using ConvVerify.Runs;
+
+namespace ConvVerify.Reports;
+
+/// <summary>
+/// A run report as JUnit XML, the format GitHub Actions, GitLab, Azure Pipelines and Jenkins display: one test case per
+/// case × direction × reference, the verdict as the failure message, absences as skipped, unusable input as errors.
+/// </summary>
+public static class JUnitWriter
+{
+    /// <summary>The XML document.</summary>
+    public static XDocument ToXml(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+        var cases = report.Rows.Select(r =>
+        {
+            var tc = new XElement("testcase",
+                new XAttribute("classname", $"convverify.{report.Command}.{r.Case}"),
+                new XAttribute("name", $"{r.Direction} ({r.Subject} vs {r.Reference})"),
+                new XAttribute("time", F(r.Seconds)));
+            switch (r.Outcome)
+            {
+                case Outcome.Fail or Outcome.Suspicious:
+                    tc.Add(new XElement("failure", new XAttribute("message", r.Reason), new XAttribute("type", r.Outcome.Name()),
+                        $"{r.Descriptor} ({r.DType}, {r.Fill})\n{r.Reason}"));
+                    break;
+                case Outcome.Error:
+                    tc.Add(new XElement("error", new XAttribute("message", r.Reason), new XAttribute("type", "unusable input"), r.Reason));
+                    break;
+                case Outcome.NotInPack or Outcome.NotProvided or Outcome.NotProvidedByOracle:
+                    tc.Add(new XElement("skipped", new XAttribute("message", $"{r.Outcome.Name()}: {r.Reason}")));
+                    break;
+            }
+            return tc;
+        }).ToList();
+        int failures = report.Count(Outcome.Fail) + report.Count(Outcome.Suspicious);
+        int skipped = report.Count(Outcome.NotInPack) + report.Count(Outcome.NotProvided) + report.Count(Outcome.NotProvidedByOracle);
+        var suite = new XElement("testsuite",
+            new XAttribute("name", $"convverify {report.Command} (shard {report.Shard})"),
+            new XAttribute("tests", report.Rows.Count), new XAttribute("failures", failures),
+            new XAttribute("errors", report.Count(Outcome.Error)), new XAttribute("skipped", skipped),
+            new XAttribute("time", F(report.Seconds)), new XAttribute("timestamp", report.Started),
+            new XElement("properties",
+                new XElement("property", new XAttribute("name", "subject"), new XAttribute("value", report.Subject.Name)),
+                report.References.Select(s => new XElement("property", new XAttribute("name", "reference"),
+                    new XAttribute("value", s.Name + string.Concat(s.Versions.Select(kv => $" {kv.Key} {kv.Value}"))))),
+                report.Warnings.Select(w => new XElement("property", new XAttribute("name", "warning"), new XAttribute("value", w)))),
+            cases);
+        return new XDocument(new XDeclaration("1.0", "utf-8", null),
+            new XElement("testsuites", new XAttribute("name", "convverify"), new XAttribute("tests", report.Rows.Count),
+                new XAttribute("failures", failures), new XAttribute("errors", report.Count(Outcome.Error)), new XAttribute("time", F(report.Seconds)), suite));
+    }
+
+    /// <summary>Writes the XML to <paramref name="path"/>.</summary>
+    public static void Write(RunReport report, string path)
+    {
+        using var stream = File.Create(path);
+        ToXml(report).Save(stream);
+    }
+}

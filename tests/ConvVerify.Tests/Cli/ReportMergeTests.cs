@@ -1,0 +1,70 @@
+using System.Xml.Linq;
+
+namespace ConvVerify.Tests.Cli;
+
+/// <summary>Shards written with --json, merged with <c>report merge</c>, and JUnit XML for CI systems.</summary>
+public class ReportMergeTests : CliTestBase
+{
+    private string[] Shards(int n, params string[] selection) =>
+        [.. Enumerable.Range(1, n).Select(i =>
+        {
+            string path = TempPath($"shard-{i}.json");
+            var r = Run(["check", .. selection, "--shard", $"{i}/{n}", "--json", path]);
+            Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+            return path;
+        })];
+
+    [Test]
+    public void ShardsMergeIntoTheWholeRunAndItsJUnit()
+    {
+        var whole = Run("check", "--set", "basic", "--json", TempPath("whole.json"));
+        string[] shards = Shards(3, "--set", "basic");
+        string junit = TempPath("all.xml");
+        var merged = Run(["report", "merge", .. shards, "--json", TempPath("merged.json"), "--junit", junit]);
+        Assert.That(merged.Code, Is.EqualTo(0), merged.ToString());
+        var a = ConvVerify.Runs.RunReport.Read(TempPath("whole.json"));
+        var b = ConvVerify.Runs.RunReport.Read(TempPath("merged.json"));
+        Assert.That(b.Rows.Select(r => (r.Case, r.Direction)).Order(), Is.EqualTo(a.Rows.Select(r => (r.Case, r.Direction)).Order()), "every case in exactly one shard");
+        Assert.That(b.Shard, Is.EqualTo("1/1"));
+        var xml = XDocument.Load(junit);
+        Assert.That(xml.Descendants("testcase").Count(), Is.EqualTo(a.Rows.Count));
+        Assert.That(xml.Root!.Attribute("failures")!.Value, Is.EqualTo("0"));
+    }
+
+    [Test]
+    public void MissingTwiceOrForeignShardsAreBadInput()
+    {
+        string[] shards = Shards(3, "--set", "question");
+        var missing = Run("report", "merge", shards[0], shards[2]);
+        Assert.That(missing.Code, Is.EqualTo(2), missing.ToString());
+        Assert.That(missing.Err, Does.Contain("missing 2/3"));
+        var twice = Run("report", "merge", shards[0], shards[0], shards[1], shards[2]);
+        Assert.That(twice.Err, Does.Contain("given twice"));
+        string foreign = TempPath("foreign.json");
+        Run("check", "--set", "basic", "--shard", "2/3", "--json", foreign);
+        var mixed = Run("report", "merge", shards[0], foreign, shards[2]);
+        Assert.That(mixed.Code, Is.EqualTo(2), mixed.ToString());
+        Assert.That(mixed.Err, Does.Contain(foreign).And.Contain("another selection"));
+        File.WriteAllText(TempPath("junk.json"), "{");
+        Assert.That(Run("report", "merge", TempPath("junk.json")).Err, Does.Contain("not a ConvVerify report"));
+    }
+
+    [Test]
+    public void AFailingShardFailsTheMergeAndShowsInJUnit()
+    {
+        string pack = CopyCommittedPack("question");
+        File.Delete(Path.Combine(pack, "manifest.json"));
+        string dx = Path.Combine(pack, QuestionCase("f32", "integer"), "dx.npy");
+        var values = ConvVerify.Fixtures.Npy.Read<float>(dx, ConvVerify.Problems.DType.Float32, [1, 3, 5, 5]);
+        values[3] += 1;
+        ConvVerify.Fixtures.Npy.Write(dx, [1, 3, 5, 5], values);
+        var paths = Enumerable.Range(1, 2).Select(i => TempPath($"s{i}.json")).ToArray();
+        for (int i = 0; i < 2; i++) Run("check", "--pack", pack, "--shard", $"{i + 1}/2", "--json", paths[i]);
+        string junit = TempPath("j.xml");
+        var r = Run(["report", "merge", .. paths, "--junit", junit]);
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        var failure = XDocument.Load(junit).Descendants("failure").Single();
+        Assert.That(failure.Parent!.Attribute("classname")!.Value, Does.Contain(QuestionCase("f32", "integer")));
+        Assert.That(failure.Attribute("message")!.Value, Does.Contain("dx").And.Contain("flat 3"));
+    }
+}
