@@ -52,6 +52,9 @@ internal static class FixturesCommand
         var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; both dtypes, both fills) with live PyTorch.\n\nExample:\n  convverify fixtures regenerate");
         cmd.SetAction(_ =>
         {
+            // An installed tool carries a copy of the packs; rewriting that copy would silently change what it checks against.
+            if (Locations.RepositoryRoot() is null)
+                throw new CliException($"fixtures regenerate rewrites a clone's tests/fixtures, and there is no {Locations.SolutionFile} above the current folder; use fixtures generate --out DIR");
             foreach (string set in CaseSets.Committed)
             {
                 Write(console, CommittedPack(set), CaseSets.AllVariants(set), force: true, TorchOracle.OracleName);
