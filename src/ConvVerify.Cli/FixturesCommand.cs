@@ -140,6 +140,7 @@ internal static class FixturesCommand
         cmd.Options.Add(run.Shard);
         cmd.Options.Add(run.Json);
         cmd.Options.Add(run.JUnit);
+        cmd.Options.Add(run.Report);
         cmd.Options.Add(run.Verbose);
         cmd.SetAction(pr =>
         {

@@ -15,6 +15,7 @@ internal static class ReportCommand
         var json = new Option<string?>("--json") { Description = "Write the merged report (schema convverify-report/1)" };
         var junit = new Option<string?>("--junit") { Description = "Write the merged run as JUnit XML" };
         var verbose = new Option<bool>("--verbose") { Description = "Print every row" };
+        var html = new Option<string?>("--report") { Description = "Write the merged run as an HTML report into this folder" };
         var merge = new Command("merge", "Combine the --json reports of the shards of one run (--shard i/n) and exit as the whole run would: 0 all passed, "
             + "1 any failed, 2 when the reports are not the shards of one run (another selection, a shard missing or given twice).\n\n"
             + "Example:\n  convverify report merge shard-1.json shard-2.json shard-3.json --junit all.xml");
@@ -22,10 +23,12 @@ internal static class ReportCommand
         merge.Options.Add(json);
         merge.Options.Add(junit);
         merge.Options.Add(verbose);
+        merge.Options.Add(html);
         merge.SetAction(pr =>
         {
             RunOptions.CheckOutput("--json", pr.GetValue(json));
             RunOptions.CheckOutput("--junit", pr.GetValue(junit));
+            RunOptions.CheckReportFolder(pr.GetValue(html));
             var reports = new List<(string, RunReport)>();
             foreach (string path in pr.GetValue(shards)!)
             {
@@ -49,7 +52,7 @@ internal static class ReportCommand
                 throw new CliException("report merge: " + e.Message);
             }
             ConsoleReport.Print(console, merged, pr.GetValue(verbose));
-            return RunOptions.Finish(merged, pr.GetValue(json), pr.GetValue(junit));
+            return RunOptions.Finish(merged, pr.GetValue(json), pr.GetValue(junit), pr.GetValue(html));
         });
         cmd.Subcommands.Add(merge);
         return cmd;

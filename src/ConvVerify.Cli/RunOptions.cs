@@ -15,6 +15,7 @@ internal sealed class RunOptions(string defaultRequire)
     public Option<string?> Shard { get; } = new("--shard") { Description = "Run only part i of n (1 <= i <= n) of the cases, split by case id: e.g. --shard 2/4" };
     public Option<string?> Json { get; } = new("--json") { Description = "Also write the run report (schema convverify-report/1, docs/report-schema.md) to this file" };
     public Option<string?> JUnit { get; } = new("--junit") { Description = "Also write the run as JUnit XML (one test case per case x direction x reference) for CI systems to display" };
+    public Option<string?> Report { get; } = new("--report") { Description = "Also write an HTML report into this folder: DIR/index.html with the summary, every row, and pictures of where each failing direction is wrong" };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Print every row, not just failures and the summary" };
     public Option<bool> Strict { get; } = new("--strict") { Description = "Treat warnings (e.g. candidate files that match no case) as errors: exit 2" };
 
@@ -32,6 +33,7 @@ internal sealed class RunOptions(string defaultRequire)
         cmd.Options.Add(Shard);
         cmd.Options.Add(Json);
         cmd.Options.Add(JUnit);
+        cmd.Options.Add(Report);
         cmd.Options.Add(Verbose);
         cmd.Options.Add(Strict);
         cmd.Options.Add(Tolerance);
@@ -69,6 +71,28 @@ internal sealed class RunOptions(string defaultRequire)
     {
         CheckOutput("--json", pr.GetValue(Json));
         CheckOutput("--junit", pr.GetValue(JUnit));
+        CheckReportFolder(pr.GetValue(Report));
+    }
+
+    /// <summary>--report must name a folder that exists or can be made in an existing, writable parent.</summary>
+    public static void CheckReportFolder(string? dir)
+    {
+        if (dir is null) return;
+        string full = Path.GetFullPath(dir);
+        if (File.Exists(full)) throw new CliException($"--report: {dir} is a file; give a folder for index.html and its pictures");
+        string? parent = Path.GetDirectoryName(full);
+        if (parent is not null && !Directory.Exists(parent)) throw new CliException($"--report: cannot write {dir}: folder {parent} does not exist");
+        try
+        {
+            Directory.CreateDirectory(full);
+            string probe = Path.Combine(full, ".convverify-write-test");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"--report: cannot write into {dir}: {e.Message}");
+        }
     }
 
     public static void CheckOutput(string option, string? path)
@@ -83,17 +107,18 @@ internal sealed class RunOptions(string defaultRequire)
     /// <summary>Runs the plan, prints the report, writes the JSON, and returns the exit code.</summary>
     public int Execute(Spectre.Console.IAnsiConsole console, ParseResult pr, RunPlan plan, string what, Action<RunReport>? after = null)
     {
-        var report = Progress.Run(console, what, plan);
+        var report = Progress.Run(console, what, pr.GetValue(Report) is null && pr.GetValue(Json) is null ? plan : plan with { ErrorMaps = true });
         ConsoleReport.Print(console, report, pr.GetValue(Verbose));
         after?.Invoke(report);
-        return Finish(report, pr.GetValue(Json), pr.GetValue(JUnit));
+        return Finish(report, pr.GetValue(Json), pr.GetValue(JUnit), pr.GetValue(Report));
     }
 
     /// <summary>Writes the report's files and returns its exit code.</summary>
-    public static int Finish(RunReport report, string? json, string? junit)
+    public static int Finish(RunReport report, string? json, string? junit, string? html = null)
     {
         Write("--json", json, report.Write);
         Write("--junit", junit, p => Reports.JUnitWriter.Write(report, p));
+        Write("--report", html, d => Reports.HtmlReport.Write(report, d));
         return report.ExitCode();
     }
 

@@ -80,6 +80,32 @@ public static class TensorComparison
     }
 
     /// <summary>
+    /// error/bound of every element under <paramref name="tolerance"/> (the tighter bound under the probabilistic rule):
+    /// 0 where the values agree, infinite where the bound is 0 and they do not. For pictures of a failing direction.
+    /// </summary>
+    public static double[] Ratios<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
+        Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        bool bitwise = tolerance == Tolerance.Bitwise;
+        double[] bounds = tolerance switch
+        {
+            Tolerance.SoundBound => Bounds(p, direction, inputs, boundFactor, engine),
+            Tolerance.Probabilistic => ProbabilisticBounds(p, direction, inputs, expected, engine),
+            _ => new double[expected.Length],
+        };
+        var ratios = new double[expected.Length];
+        for (int i = 0; i < ratios.Length; i++)
+        {
+            if (!Mismatch(expected[i], actual[i], bitwise)) continue;
+            double err = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
+            ratios[i] = bounds[i] == 0 ? double.PositiveInfinity : err / bounds[i];
+        }
+        return ratios;
+    }
+
+    /// <summary>
     /// The per-element rule: an error beyond the sound bound (or NaN) fails; one beyond the probabilistic bound but within
     /// the sound one is suspicious. For rules without a probabilistic tier pass the sound bound twice.
     /// </summary>

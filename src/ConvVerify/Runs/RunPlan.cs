@@ -31,6 +31,9 @@ public sealed record RunPlan
     /// <summary>Whether a run that compared nothing fails (true for every check; false for reading a pack where no oracle is available).</summary>
     public bool RequireComparison { get; init; } = true;
 
+    /// <summary>Whether failing and suspicious rows carry an <see cref="ErrorMap"/> (for the HTML report).</summary>
+    public bool ErrorMaps { get; init; }
+
     /// <summary>The part of the cases to run.</summary>
     public Shard Shard { get; init; } = Shard.All;
 

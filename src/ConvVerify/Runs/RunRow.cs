@@ -48,6 +48,9 @@ public sealed record RunRow
     /// <summary>The worst element, when any element differs.</summary>
     [JsonPropertyName("worst")] public WorstElement? Worst { get; init; }
 
+    /// <summary>For a failing or suspicious direction (when the plan asks for maps): where it is wrong.</summary>
+    [JsonPropertyName("map")] public ErrorMap? Map { get; init; }
+
     /// <summary>A sentence a person can act on: the verdict, or why nothing was compared.</summary>
     [JsonPropertyName("reason")] public required string Reason { get; init; }
 

@@ -129,6 +129,9 @@ public static class Runner
                 Ratio = v.WorstRatio,
                 Worst = v.Worst is { } w ? WorstElement.From(w) : null,
                 Reason = v.ToString(),
+                Map = plan.ErrorMaps && !v.Passed && v.Worst is { } at
+                    ? ErrorMap.From(TensorComparison.Ratios<T>(p, d, c.Inputs, e, a, tolerance, factor, plan.BoundEngine), d.ShapeOf(p), at.Position)
+                    : null,
                 Seconds = shared + clock.Elapsed.TotalSeconds,
             };
         }

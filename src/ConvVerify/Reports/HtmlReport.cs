@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ConvVerify.Comparison;
+using ConvVerify.Runs;
+
+namespace ConvVerify.Reports;
+
+/// <summary>
+/// A run report as a self-contained page: <c>DIR/index.html</c> (CSS inline, no network) with the summary, every row, and
+/// for every failing or suspicious direction a heatmap of error/bound over the worst slice and a histogram over all
+/// elements, drawn with ScottPlot as PNG files beside the page.
+/// </summary>
+public static class HtmlReport
+{
+    /// <summary>Writes the page and its pictures into <paramref name="directory"/> (created if needed).</summary>
+    public static void Write(RunReport report, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Directory.CreateDirectory(directory);
+        var html = new StringBuilder();
+        string E(string s) => WebUtility.HtmlEncode(s);
+        string R(double? r) => r is { } v ? RatioFormat.Format(v) : "-";
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ConvVerify ").Append(E(report.Command)).Append("</title>\n<style>")
+            .Append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}")
+            .Append(".pass{color:#176317}.FAIL,.ERROR{color:#b00020;font-weight:bold}.suspicious,.absent{color:#8a6100}figure{display:inline-block;margin:0 1em 1em 0}")
+            .Append("section.failure{border-top:2px solid #b00020;margin-top:1.5em}</style>\n")
+            // Hooks for a browser test: script errors and images that did not load are written onto the page itself.
+            .Append("<script>window.addEventListener('error',e=>{document.body.dataset.errors=(document.body.dataset.errors||'')+e.message+';'});")
+            .Append("window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0).map(i=>i.getAttribute('src'));")
+            .Append("document.body.dataset.images=bad.length?'broken:'+bad.join(','):'ok:'+document.images.length;});</script></head>\n<body>\n");
+        html.Append("<h1>ConvVerify ").Append(E(report.Command)).Append("</h1>\n<p id=\"summary\">").Append(E(report.SummaryLine())).Append("</p>\n<ul>");
+        html.Append("<li>checked: <b>").Append(E(report.Subject.Name)).Append("</b></li>");
+        foreach (var r in report.References)
+            html.Append("<li>against: <b>").Append(E(r.Name)).Append("</b> ").Append(E(string.Join(", ", r.Versions.Select(kv => $"{kv.Key} {kv.Value}")))).Append("</li>");
+        html.Append("<li>started ").Append(E(report.Started)).Append(", ").Append(report.Seconds.ToString("0.0", CultureInfo.InvariantCulture)).Append(" s, shard ").Append(E(report.Shard)).Append("</li>");
+        html.Append("<li>exit code ").Append(report.ExitCode()).Append("</li>");
+        foreach (string reason in report.Reasons()) html.Append("<li class=\"FAIL\">").Append(E(reason)).Append("</li>");
+        foreach (string w in report.Warnings) html.Append("<li class=\"absent\">warning: ").Append(E(w)).Append("</li>");
+        html.Append("</ul>\n");
+
+        var failing = report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error).ToList();
+        for (int k = 0; k < failing.Count; k++)
+        {
+            var r = failing[k];
+            html.Append("<section class=\"failure\" id=\"failure-").Append(k).Append("\"><h2 class=\"").Append(E(r.Outcome.Name())).Append("\">")
+                .Append(E(r.Outcome.Name())).Append(' ').Append(E(r.Case)).Append(' ').Append(E(r.Direction)).Append("</h2>\n<p>")
+                .Append(E($"{r.Descriptor} ({r.DType}, {r.Fill}); {r.Subject} against {r.Reference}")).Append("</p>\n<p>").Append(E(r.Reason)).Append("</p>\n");
+            if (r.Map is { } map)
+            {
+                string heat = $"failure-{k}-heatmap.png", hist = $"failure-{k}-histogram.png";
+                Plots.Heatmap(map, $"{r.Case} {r.Direction} {map.Slice}: error/bound", Path.Combine(directory, heat));
+                Plots.Histogram(map, $"{r.Case} {r.Direction}: error/bound of every element", Path.Combine(directory, hist));
+                html.Append("<figure><img src=\"").Append(heat).Append("\" alt=\"heatmap of error/bound\"><figcaption>error/bound over ").Append(E(map.Slice))
+                    .Append("; cells at or past the bound are ringed</figcaption></figure>")
+                    .Append("<figure><img src=\"").Append(hist).Append("\" alt=\"histogram of error/bound\"><figcaption>log10(error/bound) over every element; the bound is at 0</figcaption></figure>\n");
+            }
+            html.Append("</section>\n");
+        }
+
+        html.Append("<h2>Every direction</h2>\n<table id=\"rows\"><tr><th>case</th><th>dir</th><th>subject</th><th>reference</th><th>outcome</th><th>error/bound</th><th>max abs err</th></tr>\n");
+        foreach (var r in report.Rows)
+        {
+            string cls = r.Outcome switch { Outcome.Pass => "pass", Outcome.Fail => "FAIL", Outcome.Error => "ERROR", Outcome.Suspicious => "suspicious", _ => "absent" };
+            html.Append("<tr class=\"").Append(cls).Append("\" data-case=\"").Append(E(r.Case)).Append("\" data-direction=\"").Append(E(r.Direction)).Append("\"><td>")
+                .Append(E(r.Case)).Append("</td><td>").Append(E(r.Direction)).Append("</td><td>").Append(E(r.Subject)).Append("</td><td>").Append(E(r.Reference))
+                .Append("</td><td class=\"").Append(cls).Append("\">").Append(E(r.Outcome.Name())).Append("</td><td>").Append(R(r.Ratio)).Append("</td><td>")
+                .Append(r.MaxAbsError is { } m ? m.ToString("G4", CultureInfo.InvariantCulture) : "-").Append("</td></tr>\n");
+        }
+        html.Append("</table>\n</body></html>\n");
+        File.WriteAllText(Path.Combine(directory, "index.html"), html.ToString(), new UTF8Encoding(false));
+    }
+}
