@@ -20,8 +20,10 @@ internal static class ExplainCommand
         var descriptor = new Argument<string?>("DESCRIPTOR") { Description = "A benchdnn descriptor (default: the question's case, mb1ic3ih5oc16kh3)", Arity = ArgumentArity.ZeroOrOne };
         var cmd = new Command("explain", "Walk through how dL/dx is computed for a problem: shapes, the output-size formula with its numbers, "
             + "dL/dx as the sum of every filter's contribution, the matrix view M, and the numbers for a sample dL/dh.\n\n"
-            + "Examples:\n  convverify explain\n  convverify explain mb1ic1ih4oc1kh3\n  convverify explain mb1ic1iw7oc1kw3sw2pw1");
+            + "Examples:\n  convverify explain\n  convverify explain mb1ic1ih4oc1kh3 --png m.png\n  convverify explain mb1ic1ih4oc1kh3\n  convverify explain mb1ic1iw7oc1kw3sw2pw1");
+        var png = new Option<string?>("--png") { Description = "Also draw the matrix M as a PNG: every entry sharing a weight in the same colour" };
         cmd.Arguments.Add(descriptor);
+        cmd.Options.Add(png);
         cmd.SetAction(pr =>
         {
             ConvProblem p;
@@ -37,7 +39,13 @@ internal static class ExplainCommand
             if (p.XSize > MaxElements || p.YSize > MaxElements || p.WSize > MaxElements)
                 throw new CliException($"{p} is too large to explain (x {p.XSize}, w {p.WSize}, y {p.YSize} elements; at most {MaxElements} each): "
                     + "explain prints its tensors; try a smaller problem with the same stride, padding and dilation");
+            if (pr.GetValue(png) is { } file)
+            {
+                RunOptions.CheckOutput("--png", file);
+                ConvVerify.Reports.MatrixPicture.Write(p, file);
+            }
             console.Profile.Out.Writer.Write(Explain(p));
+            if (pr.GetValue(png) is { } written) console.Profile.Out.Writer.WriteLine($"\nM drawn in {written}");
             return ExitCodes.Pass;
         });
         return cmd;

@@ -1,0 +1,44 @@
+using ConvVerify.Convolution;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Reports;
+
+/// <summary>
+/// The picture the question asks for: the convolution as the sparse matrix M (h = M·vec(x), dL/dx = Mᵀ·vec(dL/dh)), one
+/// cell per entry, every entry that holds the same weight in the same colour, zeros blank.
+/// </summary>
+public static class MatrixPicture
+{
+    /// <summary>Most entries drawn (rows × columns of M).</summary>
+    public const long MaxEntries = 1 << 20;
+
+    /// <summary>Draws M of <paramref name="p"/> as a PNG.</summary>
+    /// <exception cref="ArgumentException">M has more than <see cref="MaxEntries"/> entries.</exception>
+    public static void Write(ConvProblem p, string path)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if ((long)p.YSize * p.XSize > MaxEntries)
+            throw new ArgumentException($"png: M of {p} is {p.YSize} x {p.XSize}, more than the {MaxEntries} entries a picture can show; try a smaller problem with the same stride, padding and dilation");
+        // Weight k holds k+1, so an entry of M names the weight it shares.
+        var w = Enumerable.Range(1, p.WSize).Select(i => (double)i).ToArray();
+        var m = ConvMatrix<double>.Build(p.WithDType(DType.Float64), w);
+        var data = new double[m.Rows, m.Cols];
+        for (int r = 0; r < m.Rows; r++)
+            for (int c = 0; c < m.Cols; c++)
+                data[r, c] = m[r, c] == 0 ? double.NaN : m[r, c];
+        var plt = new ScottPlot.Plot();
+        var heat = plt.Add.Heatmap(data);
+        heat.Colormap = new ScottPlot.Colormaps.Turbo();
+        heat.NaNCellColor = ScottPlot.Colors.White;
+        plt.Add.ColorBar(heat).Label = "weight (flat index + 1)";
+        plt.Title($"M of {p}: {m.Rows} x {m.Cols}, {m.NonZeroCount} non-zero entries sharing {p.WSize} weights", size: 12);
+        plt.XLabel("column: element of x (flat)", size: 12);
+        plt.YLabel("row: element of h (flat, from the top)", size: 12);
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        int step = Math.Max(1, m.Rows / 12);
+        for (int r = 0; r < m.Rows; r += step) ticks.AddMajor(m.Rows - 1 - r, r.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        plt.Axes.Left.TickGenerator = ticks;
+        int width = Math.Clamp(160 + 12 * m.Cols, 640, 2400), height = Math.Clamp(120 + 12 * m.Rows, 360, 2400);
+        plt.SavePng(path, width, height);
+    }
+}
