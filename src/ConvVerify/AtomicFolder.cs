@@ -10,17 +10,21 @@ namespace ConvVerify;
 /// The swap is two renames: the old folder aside to <c>.&lt;name&gt;.old-&lt;guid&gt;</c>, the new one in. A kill between
 /// them leaves no target but an intact <c>.old-</c> folder; the next <see cref="Begin"/> on that target renames it back,
 /// so the old folder is what a later run sees. Every other leftover (<c>.tmp-</c> of an unfinished write, <c>.trash-</c>
-/// of an unfinished delete) is removed by the next <see cref="Begin"/>. The lock file itself is left in place: the
-/// kernel drops the lock when its holder dies, so a stale file blocks nobody, and deleting it would let two runs lock
-/// two different files of the same name.
+/// of an unfinished delete) is removed by the next <see cref="Begin"/>. The lock is the kernel's (flock on Unix), so
+/// it dies with its holder: a lock file left by a killed run blocks nobody and is deleted by the next run's release.
+/// The holder deletes the file before unlocking; a run that opened it in the microseconds before may still lock the
+/// unlinked file and proceed beside a newer one, and then the renames of one of them fail: one pack or the other wins
+/// whole, never a mix.
 /// </remarks>
 public sealed class AtomicFolder : IDisposable
 {
     private readonly FileStream _lock;
+    private readonly string _lockPath;
     private bool _committed;
 
-    private AtomicFolder(string target, string staging, FileStream lockStream)
+    private AtomicFolder(string target, string staging, FileStream lockStream, string lockPath)
     {
+        _lockPath = lockPath;
         Target = target;
         Staging = staging;
         _lock = lockStream;
@@ -60,7 +64,7 @@ public sealed class AtomicFolder : IDisposable
             Recover(parent, name, full);
             string staging = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);
-            return new AtomicFolder(full, staging, lockStream);
+            return new AtomicFolder(full, staging, lockStream, lockPath);
         }
         catch
         {
@@ -86,7 +90,7 @@ public sealed class AtomicFolder : IDisposable
         if (old is not null) DeleteAside(parent, name, old);
     }
 
-    /// <summary>Deletes <see cref="Staging"/> unless committed, and releases the lock.</summary>
+    /// <summary>Deletes <see cref="Staging"/> unless committed, and releases and deletes the lock file.</summary>
     public void Dispose()
     {
         if (!_lock.CanRead) return;
@@ -96,6 +100,8 @@ public sealed class AtomicFolder : IDisposable
         }
         finally
         {
+            // Deleted while still held, so nobody can lock this file and find it already gone from under them.
+            File.Delete(_lockPath);
             _lock.Dispose();
         }
     }
