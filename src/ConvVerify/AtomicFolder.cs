@@ -100,7 +100,7 @@ public sealed class AtomicFolder : IDisposable
         }
         finally
         {
-            // Deleted while still held, so nobody can lock this file and find it already gone from under them.
+            // Deleted before unlocking: a later run then creates a fresh file instead of locking one about to vanish.
             File.Delete(_lockPath);
             _lock.Dispose();
         }
