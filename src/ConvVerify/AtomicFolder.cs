@@ -40,13 +40,16 @@ public sealed class AtomicFolder : IDisposable
     /// Locks <paramref name="target"/>, recovers or removes what an interrupted run left beside it, and creates an empty
     /// <see cref="Staging"/> folder.
     /// </summary>
-    /// <exception cref="IOException">Another run holds the lock, or the parent folder cannot be written.</exception>
+    /// <exception cref="IOException">Another run holds the lock, the target is a symbolic link, or the parent folder cannot be written.</exception>
     public static AtomicFolder Begin(string target)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         string full = Path.GetFullPath(Path.TrimEndingDirectorySeparator(target));
         string parent = Path.GetDirectoryName(full) ?? throw new IOException($"{target}: cannot replace a file-system root");
         string name = Path.GetFileName(full);
+        // The swap would replace the link itself with a folder, and the old contents live elsewhere: refuse rather than surprise.
+        if (new FileInfo(full).LinkTarget is { } link)
+            throw new IOException($"{full}: is a symbolic link (to {link}); give the folder it points to");
         Directory.CreateDirectory(parent);
         string lockPath = Path.Combine(parent, $".{name}.lock");
         FileStream lockStream;

@@ -163,6 +163,20 @@ public class AtomicWriteTests : CliTestBase
     }
 
     [Test]
+    public void AnOutFolderThatIsALinkIsRefused()
+    {
+        string real = TempPath("real");
+        Directory.CreateDirectory(real);
+        string link = TempPath("link");
+        Directory.CreateSymbolicLink(link, real);
+        var r = Run("fixtures", "generate", "--out", link, "--oracle", "exact", "mb1ic1ih4oc1kh3");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain($"{link}: is a symbolic link (to {real})"));
+        Assert.That(new FileInfo(link).LinkTarget, Is.EqualTo(real), "the link is left as it was");
+        Assert.That(Directory.GetFileSystemEntries(real), Is.Empty);
+    }
+
+    [Test]
     public void SnapshotsAcceptSwapsTheFolderAndLeavesNothingBeside()
     {
         string dir = TempPath("snapshots");
