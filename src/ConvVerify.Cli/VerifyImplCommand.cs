@@ -31,6 +31,8 @@ internal static class VerifyImplCommand
             try
             {
                 p = FixturePack.Open(packDir);
+                // The candidate is as untrusted as the pack: a linked case folder or file must not read from elsewhere.
+                PackPaths.CheckTwoLevels(candidateDir);
             }
             catch (FixtureException e)
             {

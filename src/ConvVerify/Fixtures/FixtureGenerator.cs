@@ -10,8 +10,13 @@ public static class FixtureGenerator
     /// <summary>The generator string recorded in manifests.</summary>
     public const string Generator = "ConvVerify FixtureGenerator (inputs: ConvVerify.Cases.Inputs; results: the manifest's oracle)";
 
-    /// <summary>Writes every case to a new pack in <paramref name="directory"/>, reporting progress after each case.</summary>
-    /// <exception cref="FixtureException">The folder is not empty and <paramref name="force"/> is false.</exception>
+    /// <summary>
+    /// Writes every case to a new pack in <paramref name="directory"/>, reporting progress after each case. The pack is
+    /// written beside it and swapped in when complete (<see cref="AtomicFolder"/>): a run killed at any moment leaves the
+    /// old pack or the new one.
+    /// </summary>
+    /// <exception cref="FixtureException">The folder is not empty and <paramref name="force"/> is false, or a case id is not a plain name.</exception>
+    /// <exception cref="IOException">Another run is writing the same folder.</exception>
     public static Manifest Generate(string directory, IReadOnlyList<ConvCase> cases, IConvOracle oracle, bool force,
         IProgress<(int Done, int Total, ConvCase Case)>? progress = null)
     {
@@ -20,14 +25,18 @@ public static class FixtureGenerator
         var duplicates = cases.GroupBy(c => c.Id, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
             throw new FixtureException($"{directory}: cases would share a folder (ids equal up to letter case): {string.Join(", ", duplicates)}");
-        var writer = new PackWriter(directory, force);
+        using var swap = AtomicFolder.Begin(directory);
+        PackWriter.CheckReplaceable(swap.Target, force);
+        var writer = new PackWriter(swap.Staging, force: false);
         for (int i = 0; i < cases.Count; i++)
         {
             var c = cases[i];
             DTypes.Dispatch(c.Problem.DType, new AddCase(writer, c, oracle));
             progress?.Report((i + 1, cases.Count, c));
         }
-        return writer.Complete(Generator, oracle.Name, oracle.Versions);
+        var manifest = writer.Complete(Generator, oracle.Name, oracle.Versions);
+        swap.Commit();
+        return manifest;
     }
 
     // Writes the directions the oracle provides; the rest are "not in pack" to every reader.

@@ -37,20 +37,28 @@ public sealed class FixturePack
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Opens a pack.</summary>
-    /// <exception cref="FixtureException">No such folder, an unreadable manifest, or no cases at all.</exception>
+    /// <exception cref="FixtureException">No such folder, an unreadable manifest, no cases at all, or a case id, file
+    /// name or symbolic link that would lead outside the pack (<see cref="PackPaths"/>).</exception>
     public static FixturePack Open(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!System.IO.Directory.Exists(directory)) throw new FixtureException($"{directory}: pack folder not found");
         string manifestPath = Path.Combine(directory, "manifest.json");
+        PackPaths.CheckLink(directory, manifestPath);
         if (File.Exists(manifestPath))
         {
             var manifest = Manifest.Read(manifestPath);
+            foreach (string id in manifest.Cases) PackPaths.CheckName(id, $"{manifestPath}: case id");
+            foreach (string key in manifest.Files.Keys) PackPaths.SplitFileKey(key, manifestPath);
+            // Links are checked before anything below the pack is read, so nothing outside it ever is.
+            PackPaths.CheckTwoLevels(directory);
             return new FixturePack(directory, manifest, manifest.Cases, []);
         }
+        PackPaths.CheckTwoLevels(directory);
         var ids = System.IO.Directory.GetDirectories(directory)
             .Where(d => File.Exists(Path.Combine(d, "case.json")))
             .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        foreach (string id in ids) PackPaths.CheckName(id, $"{directory}: case folder");
         if (ids.Count == 0) throw new FixtureException($"{directory}: neither a manifest.json nor any <case>/case.json: not a fixture pack");
         return new FixturePack(directory, null, ids,
             [$"{directory}: no manifest.json, so the integrity of its files could not be checked"]);
@@ -66,7 +74,8 @@ public sealed class FixturePack
         var problems = new List<string>();
         foreach (var (file, hash) in Manifest.Files)
         {
-            string path = Path.Combine(Directory, file);
+            var (id, name) = PackPaths.SplitFileKey(file, Path.Combine(Directory, "manifest.json"));
+            string path = CasePath(id, name);
             if (!File.Exists(path)) problems.Add($"{path}: listed in the manifest but missing");
             else if (Manifest.Sha256(path) != hash) problems.Add($"{path}: sha256 differs from the manifest (corrupt or changed)");
         }
@@ -109,6 +118,7 @@ public sealed class FixturePack
         return new PackCase<T>(c, inputs, expected);
     }
 
-    /// <summary>The path of a file of a case.</summary>
-    public string CasePath(string id, string file) => Path.Combine(Directory, id, file);
+    /// <summary>The path of a file of a case, confined to the pack.</summary>
+    /// <exception cref="FixtureException"><paramref name="id"/> or <paramref name="file"/> is not a plain name, or a link leads outside the pack.</exception>
+    public string CasePath(string id, string file) => PackPaths.Inside(Directory, id, file);
 }

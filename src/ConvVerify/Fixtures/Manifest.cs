@@ -46,6 +46,7 @@ public sealed record Manifest
         try
         {
             var m = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
+            if (m.Cases is null || m.Files is null) throw new FixtureException($"{path}: \"cases\" and \"files\" must be present and not null");
             if (m.Format != CurrentFormat) throw new FixtureException($"{path}: format is \"{m.Format}\", this reader knows \"{CurrentFormat}\"");
             return m;
         }

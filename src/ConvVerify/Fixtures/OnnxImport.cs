@@ -55,63 +55,53 @@ public static partial class OnnxImport
         if (sources.Count == 0) throw new FixtureException("no ONNX test folder given");
         foreach (string s in sources)
             if (!Directory.Exists(s)) throw new FixtureException($"{s}: folder not found");
-        PackWriter.CheckReplaceable(output, force);
-
-        string full = Path.GetFullPath(output.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        string temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.importing-{Guid.NewGuid():N}");
-        try
+        using var swap = AtomicFolder.Begin(output);
+        PackWriter.CheckReplaceable(swap.Target, force);
+        var writer = new PackWriter(swap.Staging, force: false);
+        var imported = new List<OnnxImported>();
+        var skipped = new List<OnnxSkipped>();
+        var opsets = new SortedSet<long>();
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string folder in sources.SelectMany(s => TestFolders(s, skipped)))
         {
-            var writer = new PackWriter(temp, force: false);
-            var imported = new List<OnnxImported>();
-            var skipped = new List<OnnxSkipped>();
-            var opsets = new SortedSet<long>();
-            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (string folder in sources.SelectMany(s => TestFolders(s, skipped)))
+            List<DataSet> sets;
+            try
             {
-                List<DataSet> sets;
-                try
+                sets = Read(folder);
+            }
+            catch (OnnxSkipException e)
+            {
+                skipped.Add(new OnnxSkipped(folder, e.Message));
+                continue;
+            }
+            foreach (var set in sets)
+            {
+                if (set.Skip is { } why)
                 {
-                    sets = Read(folder);
-                }
-                catch (OnnxSkipException e)
-                {
-                    skipped.Add(new OnnxSkipped(folder, e.Message));
+                    skipped.Add(new OnnxSkipped(set.Source, why));
                     continue;
                 }
-                foreach (var set in sets)
+                var c = set.Case!;
+                if (seen.TryGetValue(c.Id, out string? first))
                 {
-                    if (set.Skip is { } why)
-                    {
-                        skipped.Add(new OnnxSkipped(set.Source, why));
-                        continue;
-                    }
-                    var c = set.Case!;
-                    if (seen.TryGetValue(c.Id, out string? first))
-                    {
-                        skipped.Add(new OnnxSkipped(set.Source, $"{set.Source}: the same case id {c.Id} as {first} (a folder given twice?)"));
-                        continue;
-                    }
-                    seen[c.Id] = set.Source;
-                    writer.Add(c, set.Inputs!, Results(c, set, oracle));
-                    imported.Add(new OnnxImported(set.Source, c.Id, c.Problem.ToString()));
-                    opsets.UnionWith(set.Opsets);
+                    skipped.Add(new OnnxSkipped(set.Source, $"{set.Source}: the same case id {c.Id} as {first} (a folder given twice?)"));
+                    continue;
                 }
+                seen[c.Id] = set.Source;
+                writer.Add(c, set.Inputs!, Results(c, set, oracle));
+                imported.Add(new OnnxImported(set.Source, c.Id, c.Problem.ToString()));
+                opsets.UnionWith(set.Opsets);
             }
-            if (imported.Count == 0)
-                throw new FixtureException($"{string.Join(", ", sources)}: no importable single-node float32 Conv test ({skipped.Count} skipped)"
-                    + string.Concat(skipped.Select(s => "\n  " + s.Reason)));
-            var versions = new Dictionary<string, string> { ["onnx-opset"] = string.Join(", ", opsets) };
-            if (oracle is not null)
-                foreach (var (k, v) in oracle.Versions) versions[k] = v;
-            var manifest = writer.Complete(Generator, oracle is null ? OracleName : $"{OracleName}+{oracle.Name}", versions);
-            if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
-            Directory.Move(temp, full);
-            return new OnnxImportResult(manifest, imported, skipped);
         }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
+        if (imported.Count == 0)
+            throw new FixtureException($"{string.Join(", ", sources)}: no importable single-node float32 Conv test ({skipped.Count} skipped)"
+                + string.Concat(skipped.Select(s => "\n  " + s.Reason)));
+        var versions = new Dictionary<string, string> { ["onnx-opset"] = string.Join(", ", opsets) };
+        if (oracle is not null)
+            foreach (var (k, v) in oracle.Versions) versions[k] = v;
+        var manifest = writer.Complete(Generator, oracle is null ? OracleName : $"{OracleName}+{oracle.Name}", versions);
+        swap.Commit();
+        return new OnnxImportResult(manifest, imported, skipped);
     }
 
     // y is ONNX's; the oracle, if any, adds the gradients on the same inputs.

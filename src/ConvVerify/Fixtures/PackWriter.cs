@@ -33,13 +33,15 @@ public sealed class PackWriter
     /// Whether <paramref name="directory"/> holds something a new pack would replace: false when it is absent or empty,
     /// true when it is a pack and <paramref name="force"/> is given.
     /// </summary>
-    /// <exception cref="FixtureException">It is a file, it is not empty and <paramref name="force"/> is false, or it holds anything but a pack.</exception>
+    /// <exception cref="FixtureException">It is a file, it is not empty and <paramref name="force"/> is false, or it holds anything but a pack
+    /// (including a link leading outside it).</exception>
     public static bool CheckReplaceable(string directory, bool force)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (File.Exists(directory)) throw new FixtureException($"{directory}: is a file, not a pack folder");
         if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return false;
         if (!force) throw new FixtureException($"{directory}: folder is not empty; pass --force to replace its contents");
+        PackPaths.CheckTwoLevels(directory);
         // --force replaces a pack, never anything else: only a folder of case folders (and a manifest) is cleared.
         var strays = Directory.GetFiles(directory).Where(f => Path.GetFileName(f) != "manifest.json")
             .Concat(Directory.GetDirectories(directory).Where(d => !File.Exists(Path.Combine(d, "case.json")))).ToList();
@@ -63,6 +65,8 @@ public sealed class PackWriter
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(results);
         var p = c.Problem;
+        // Case ids become folder names: one that is not a plain name would write outside the pack.
+        PackPaths.CheckName(c.Id, $"{_dir}: case id");
         string caseDir = Path.Combine(_dir, c.Id);
         if (_cases.Contains(c.Id)) throw new ArgumentException($"case {c.Id} added twice", nameof(c));
         Directory.CreateDirectory(caseDir);

@@ -25,7 +25,16 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
         var p = c.Case.Problem;
         foreach (var d in directions)
         {
-            string path = Path.Combine(folder, c.Case.Id, d.TensorName() + ".npy");
+            string path;
+            try
+            {
+                path = PackPaths.Inside(folder, c.Case.Id, d.TensorName() + ".npy");
+            }
+            catch (FixtureException e)
+            {
+                r.Absent[d] = new Absence(Outcome.Error, e.Message);
+                continue;
+            }
             if (!File.Exists(path))
             {
                 r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({path} does not exist)");

@@ -163,9 +163,38 @@ public sealed class SnapshotStore
         return verifiedPath;
     }
 
-    /// <summary>Accepts every received file in the folder (see <see cref="Accept"/>).</summary>
+    /// <summary>
+    /// Accepts every received file in the folder (see <see cref="Accept"/>), all or nothing: the folder is copied beside
+    /// itself, the copy updated and swapped in (<see cref="AtomicFolder"/>), so a run killed at any moment leaves the old
+    /// folder or the new one, and a concurrent accept fails at once.
+    /// </summary>
     /// <returns>The full paths of the verified files written, sorted ordinally; empty when there was nothing to accept.</returns>
-    public IReadOnlyList<string> AcceptAll() => [.. ReceivedNames().Select(Accept)];
+    /// <exception cref="Fixtures.FixtureException">An entry is a symbolic link leading outside the folder.</exception>
+    /// <exception cref="IOException">Another run is writing the folder.</exception>
+    public IReadOnlyList<string> AcceptAll()
+    {
+        if (!System.IO.Directory.Exists(Directory) || ReceivedNames().Count == 0) return [];
+        using var swap = AtomicFolder.Begin(Directory);
+        var names = ReceivedNames();
+        CopyConfined(Directory, Directory, swap.Staging);
+        var staged = new SnapshotStore(swap.Staging);
+        foreach (string name in names) staged.Accept(name);
+        swap.Commit();
+        return [.. names.Select(VerifiedPath)];
+    }
+
+    // A received file linked to, say, a private key would otherwise be copied into a verified snapshot and committed.
+    private static void CopyConfined(string root, string from, string to)
+    {
+        System.IO.Directory.CreateDirectory(to);
+        foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(from))
+        {
+            Fixtures.PackPaths.CheckLink(root, entry);
+            string dest = Path.Combine(to, Path.GetFileName(entry));
+            if (System.IO.Directory.Exists(entry)) CopyConfined(root, entry, dest);
+            else File.Copy(entry, dest);
+        }
+    }
 
     /// <summary>The names of all verified files in the folder, sorted ordinally.</summary>
     public IReadOnlyList<string> VerifiedNames() => NamesWithSuffix(VerifiedSuffix);

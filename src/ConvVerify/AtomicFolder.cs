@@ -1,0 +1,144 @@
+namespace ConvVerify;
+
+/// <summary>
+/// Replaces a whole folder so that readers, and a run killed at any moment, see either the old folder or the new one,
+/// never a mix. The new contents are written to <see cref="Staging"/> (<c>.&lt;name&gt;.tmp-&lt;guid&gt;</c>, beside the
+/// target so the renames stay on one file system) and swapped in by <see cref="Commit"/>. A lock file beside the target
+/// (<c>.&lt;name&gt;.lock</c>) makes a second run on the same target fail at once instead of interleaving.
+/// </summary>
+/// <remarks>
+/// The swap is two renames: the old folder aside to <c>.&lt;name&gt;.old-&lt;guid&gt;</c>, the new one in. A kill between
+/// them leaves no target but an intact <c>.old-</c> folder; the next <see cref="Begin"/> on that target renames it back,
+/// so the old folder is what a later run sees. Every other leftover (<c>.tmp-</c> of an unfinished write, <c>.trash-</c>
+/// of an unfinished delete) is removed by the next <see cref="Begin"/>. The lock is the kernel's (flock on Unix), so
+/// it dies with its holder: a lock file left by a killed run blocks nobody and is deleted by the next run's release.
+/// The holder deletes the file before unlocking; a run that opened it in the microseconds before may still lock the
+/// unlinked file and proceed beside a newer one, and then the renames of one of them fail: one pack or the other wins
+/// whole, never a mix.
+/// </remarks>
+public sealed class AtomicFolder : IDisposable
+{
+    private readonly FileStream _lock;
+    private readonly string _lockPath;
+    private bool _committed;
+
+    private AtomicFolder(string target, string staging, FileStream lockStream, string lockPath)
+    {
+        _lockPath = lockPath;
+        Target = target;
+        Staging = staging;
+        _lock = lockStream;
+    }
+
+    /// <summary>The folder that <see cref="Commit"/> replaces (full path).</summary>
+    public string Target { get; }
+
+    /// <summary>The empty folder the new contents go into.</summary>
+    public string Staging { get; }
+
+    /// <summary>
+    /// Locks <paramref name="target"/>, recovers or removes what an interrupted run left beside it, and creates an empty
+    /// <see cref="Staging"/> folder.
+    /// </summary>
+    /// <exception cref="IOException">Another run holds the lock, the target is a symbolic link, or the parent folder cannot be written.</exception>
+    public static AtomicFolder Begin(string target)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        string full = Path.GetFullPath(Path.TrimEndingDirectorySeparator(target));
+        string parent = Path.GetDirectoryName(full) ?? throw new IOException($"{target}: cannot replace a file-system root");
+        string name = Path.GetFileName(full);
+        // The swap would replace the link itself with a folder, and the old contents live elsewhere: refuse rather than surprise.
+        if (new FileInfo(full).LinkTarget is { } link)
+            throw new IOException($"{full}: is a symbolic link (to {link}); give the folder it points to");
+        Directory.CreateDirectory(parent);
+        string lockPath = Path.Combine(parent, $".{name}.lock");
+        FileStream lockStream;
+        try
+        {
+            // FileShare.None is an exclusive flock on Unix and a sharing lock on Windows; both die with the process.
+            lockStream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new IOException($"{full}: another run is writing it (lock {lockPath} is held); try again when that run has finished", e);
+        }
+        try
+        {
+            Recover(parent, name, full);
+            string staging = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(staging);
+            return new AtomicFolder(full, staging, lockStream, lockPath);
+        }
+        catch
+        {
+            lockStream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Swaps <see cref="Staging"/> in as <see cref="Target"/> and deletes the old folder, if any.</summary>
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(!_lock.CanRead, this);
+        string parent = Path.GetDirectoryName(Target)!, name = Path.GetFileName(Target);
+        string? old = null;
+        if (Directory.Exists(Target))
+        {
+            old = Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
+            Directory.Move(Target, old);
+        }
+        // The window: between these two renames the target is absent; Recover puts the .old- folder back.
+        Directory.Move(Staging, Target);
+        _committed = true;
+        if (old is not null) DeleteAside(parent, name, old);
+    }
+
+    /// <summary>Deletes <see cref="Staging"/> unless committed, and releases and deletes the lock file.</summary>
+    public void Dispose()
+    {
+        if (!_lock.CanRead) return;
+        try
+        {
+            if (!_committed && Directory.Exists(Staging)) Directory.Delete(Staging, recursive: true);
+        }
+        finally
+        {
+            // Deleted before unlocking: a later run then creates a fresh file instead of locking one about to vanish.
+            File.Delete(_lockPath);
+            _lock.Dispose();
+        }
+    }
+
+    private static void Recover(string parent, string name, string full)
+    {
+        var leftovers = Directory.GetDirectories(parent)
+            .Where(d => Path.GetFileName(d).StartsWith($".{name}.", StringComparison.Ordinal))
+            .Select(d => (Path: d, Kind: Kind(Path.GetFileName(d), name))).Where(l => l.Kind is not null).ToList();
+        var olds = leftovers.Where(l => l.Kind == "old").Select(l => l.Path)
+            .OrderByDescending(Directory.GetLastWriteTimeUtc).ToList();
+        if (!Directory.Exists(full) && olds.Count > 0)
+        {
+            Directory.Move(olds[0], full);
+            olds.RemoveAt(0);
+        }
+        foreach (string d in olds) DeleteAside(parent, name, d);
+        foreach (var (path, kind) in leftovers)
+            if (kind is "tmp" or "trash" && Directory.Exists(path)) Directory.Delete(path, recursive: true);
+    }
+
+    // An .old- folder is restored by Recover, so it must never be half deleted: rename it to .trash- first.
+    private static void DeleteAside(string parent, string name, string old)
+    {
+        string trash = Path.Combine(parent, $".{name}.trash-{Guid.NewGuid():N}");
+        Directory.Move(old, trash);
+        Directory.Delete(trash, recursive: true);
+    }
+
+    private static string? Kind(string folder, string name)
+    {
+        string rest = folder[(name.Length + 2)..];
+        foreach (string kind in (string[])["tmp", "old", "trash"])
+            if (rest.StartsWith(kind + "-", StringComparison.Ordinal) && Guid.TryParseExact(rest[(kind.Length + 1)..], "N", out _)) return kind;
+        return null;
+    }
+}

@@ -1,0 +1,149 @@
+namespace ConvVerify.Fixtures;
+
+/// <summary>
+/// The one rule for names that become paths inside a pack (or a candidate or snapshot folder): case ids, file names and
+/// the manifest's <c>files</c> keys are plain names, and no symbolic link below the folder may lead out of it.
+/// A manifest is data from anyone; without this a listed case <c>../victim</c> would be read from outside the pack.
+/// </summary>
+public static class PackPaths
+{
+    private static readonly char[] Separators = ['/', '\\'];
+
+    // More than any sane chain of links; a loop is reported instead of followed forever.
+    private const int MaxLinkHops = 40;
+
+    /// <summary>
+    /// Checks that <paramref name="name"/> is one plain path component: not empty, not <c>.</c> or <c>..</c>, no
+    /// path separator, drive colon, NUL or other control character.
+    /// </summary>
+    /// <param name="name">The case id or file name.</param>
+    /// <param name="what">What it is, for the message, e.g. "case id" or "manifest.json: files key \"a/b\"".</param>
+    /// <exception cref="FixtureException">The name is not plain; the message quotes it.</exception>
+    public static void CheckName(string? name, string what)
+    {
+        string? why = name switch
+        {
+            null or "" => "is empty",
+            "." or ".." => "is a relative path component",
+            _ when name.IndexOfAny(Separators) >= 0 => "holds a path separator",
+            _ when name.Contains(':', StringComparison.Ordinal) => "holds ':' (a drive letter or stream name)",
+            _ when name.Any(char.IsControl) => "holds a control character",
+            _ => null,
+        };
+        if (why is not null)
+            throw new FixtureException($"{what} \"{Escape(name ?? "")}\" {why}: only a plain name inside the folder is allowed");
+    }
+
+    /// <summary>Splits a manifest <c>files</c> key <c>&lt;case-id&gt;/&lt;file&gt;</c> into its two plain names.</summary>
+    /// <exception cref="FixtureException">Not exactly one '/', or either part is not a plain name.</exception>
+    public static (string CaseId, string File) SplitFileKey(string key, string manifestPath)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        string what = $"{manifestPath}: files key";
+        int slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || key.IndexOf('/', slash + 1) >= 0)
+            throw new FixtureException($"{what} \"{Escape(key)}\" must be <case-id>/<file> with exactly one '/'");
+        CheckName(key[..slash], $"{what} \"{Escape(key)}\": case id");
+        CheckName(key[(slash + 1)..], $"{what} \"{Escape(key)}\": file");
+        return (key[..slash], key[(slash + 1)..]);
+    }
+
+    /// <summary>
+    /// <paramref name="root"/>/<paramref name="names"/>... after checking every name is plain and that no existing
+    /// component below <paramref name="root"/> is a symbolic link resolving outside it.
+    /// </summary>
+    /// <exception cref="FixtureException">A name is not plain, or a link leads outside <paramref name="root"/>.</exception>
+    public static string Inside(string root, params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(names);
+        string path = root;
+        foreach (string name in names)
+        {
+            CheckName(name, $"{root}: name");
+            path = Path.Combine(path, name);
+            CheckLink(root, path);
+        }
+        return path;
+    }
+
+    /// <summary>Checks that <paramref name="path"/>, when it is a symbolic link, resolves to a place inside <paramref name="root"/>.</summary>
+    /// <exception cref="FixtureException">It resolves outside, or the links loop.</exception>
+    public static void CheckLink(string root, string path)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(path);
+        // lstat only: an entry that is not a link is inside by construction (its parents were checked before it).
+        if (new FileInfo(path).LinkTarget is null) return;
+        string real = RealPath(path), realRoot = RealPath(root);
+        if (!IsUnder(realRoot, real))
+            throw new FixtureException($"{path}: a symbolic link to {real}, outside {root}: refusing to read or write through it");
+    }
+
+    /// <summary>
+    /// Checks every entry of <paramref name="root"/> and, in each of its sub-folders, every entry one level down: no
+    /// name that is not plain, no link leading outside. This is the shape of packs and candidate folders.
+    /// </summary>
+    /// <exception cref="FixtureException">The first offending entry.</exception>
+    public static void CheckTwoLevels(string root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        foreach (string entry in Directory.EnumerateFileSystemEntries(root).Order(StringComparer.Ordinal))
+        {
+            CheckLink(root, entry);
+            if (!Directory.Exists(entry)) continue;
+            foreach (string inner in Directory.EnumerateFileSystemEntries(entry).Order(StringComparer.Ordinal))
+                CheckLink(root, inner);
+        }
+    }
+
+    /// <summary>The absolute path with every symbolic link resolved (like POSIX realpath; missing tails are kept as given).</summary>
+    /// <exception cref="FixtureException">More than 40 links in a row (a loop).</exception>
+    public static string RealPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full = Path.GetFullPath(path);
+        string top = Path.GetPathRoot(full)!;
+        var pending = new LinkedList<string>(full[top.Length..].Split(Separators, StringSplitOptions.RemoveEmptyEntries));
+        string current = top;
+        int hops = 0;
+        while (pending.First is { } first)
+        {
+            string part = first.Value;
+            pending.RemoveFirst();
+            if (part == ".") continue;
+            if (part == "..")
+            {
+                current = Path.GetDirectoryName(current) ?? top;
+                continue;
+            }
+            string next = Path.Combine(current, part);
+            string? target = new FileInfo(next).LinkTarget;
+            if (target is null)
+            {
+                current = next;
+                continue;
+            }
+            if (++hops > MaxLinkHops) throw new FixtureException($"{path}: too many symbolic links (a loop?)");
+            // A link's target replaces the component: resolve its own parts next, relative to where the link lives.
+            if (Path.IsPathRooted(target)) current = Path.GetPathRoot(Path.GetFullPath(target))!;
+            foreach (string t in target.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Reverse())
+                if (!(Path.IsPathRooted(target) && t.EndsWith(':'))) pending.AddFirst(t);
+        }
+        return current;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is <paramref name="root"/> or below it (both already real paths).</summary>
+    public static bool IsUnder(string root, string path)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(path);
+        var cmp = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        string r = Path.TrimEndingDirectorySeparator(root);
+        return path.Equals(r, cmp) || path.StartsWith(r + Path.DirectorySeparatorChar, cmp);
+    }
+
+    // Control characters in a message would garble the terminal; show them as \uXXXX.
+    private static string Escape(string s) =>
+        string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+}
