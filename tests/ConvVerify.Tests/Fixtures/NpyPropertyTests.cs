@@ -9,7 +9,6 @@ using CsCheck;
 namespace ConvVerify.Tests.Fixtures;
 
 /// <summary>Hostile .npy files: every one is read or refused with a <see cref="FixtureException"/> naming it, and none makes the reader allocate more than the file holds.</summary>
-[NonParallelizable]
 public class NpyPropertyTests
 {
     // Every dtype string numpy writes, and some it never would.
@@ -88,7 +87,7 @@ public class NpyPropertyTests
     private string _path = "";
 
     [SetUp]
-    public void CreateFile() => _path = Path.Combine(Path.GetTempPath(), "convverify-npy-prop-" + Guid.NewGuid().ToString("N") + ".npy");
+    public void CreateFile() => _path = Property.ScratchFile(".npy");
 
     [TearDown]
     public void DeleteFile() => File.Delete(_path);
