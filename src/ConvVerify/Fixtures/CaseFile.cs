@@ -113,6 +113,8 @@ public sealed record CaseFile
             warnings.Add($"{path}: unknown fill \"{Fill}\", compared with the normal fill's rule (within the bounds, not exactly)");
             return Cases.Fill.Normal;
         }
+        // Before the rank sizes anything: a stand-in output of new int[Rank] must not overflow or claim gigabytes.
+        if (Rank is < 1 or > 3) throw new FixtureException($"{path}: rank must be 1, 2 or 3, got {Rank}");
         foreach (var (field, values) in new[] { ("input", Input), ("kernel", Kernel), ("stride", Stride), ("pad_begin", PadBegin), ("pad_end", PadEnd), ("dilation", Dilation), ("output", Output ?? new int[Rank]) })
         {
             if (values is null) throw new FixtureException($"{path}: {field} is missing or null");

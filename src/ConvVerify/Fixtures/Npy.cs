@@ -1,14 +1,23 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Text;
 using ConvVerify.Problems;
 using NumSharp;
 using DType = ConvVerify.Problems.DType;
 
 namespace ConvVerify.Fixtures;
 
-/// <summary>.npy files through NumSharp, with errors that name the file and say what is wrong.</summary>
+/// <summary>
+/// .npy files: read by a small, strict reader of our own (every size checked against the file before anything is
+/// allocated), written through NumSharp; errors name the file and say what is wrong.
+/// </summary>
 public static class Npy
 {
+    // numpy's default max_header_size; no header it writes comes close, so anything longer is not a header.
+    private const int MaxHeaderLength = 10000;
+
     /// <summary>Reads a float32 or float64 tensor of exactly the expected shape.</summary>
     /// <param name="path">The file.</param>
     /// <param name="dtype">The element type the pack says the tensor has.</param>
@@ -17,28 +26,42 @@ public static class Npy
     public static T[] Read<T>(string path, DType dtype, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(shape);
+        var expectedType = dtype == DType.Float32 ? typeof(float) : typeof(double);
+        if (typeof(T) != expectedType)
+            throw new InvalidOperationException($"{path}: read as {typeof(T).Name} but the pack says {dtype}");
         if (!File.Exists(path)) throw new FixtureException($"{path}: file not found");
-        CheckPreamble(path);
-        NDArray array;
         try
         {
-            array = np.load(path) as NDArray ?? throw new FixtureException($"{path}: not a single array (.npz archives are not accepted)");
+            using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            var header = ReadHeader(path, f);
+            string expectedDescr = expectedType == typeof(float) ? "f4" : "f8";
+            if (header.Descr.Length != 3 || header.Descr[0] is not ('<' or '>') || header.Descr[1..] != expectedDescr)
+                throw new FixtureException($"{path}: dtype is {DescrName(header.Descr)}, expected {NpyName(expectedType)}");
+            if (header.FortranOrder)
+                throw new FixtureException($"{path}: fortran_order is True; only C-order arrays are read (save a C-contiguous copy)");
+            if (!header.Shape.SequenceEqual(shape.Select(d => (long)d)))
+                throw new FixtureException($"{path}: shape is {FormatShape(header.Shape)}, expected {ConvProblem.FormatTuple(shape)}");
+            // The shape matches the caller's, so it fits in an int per extent; the product still may not fit in memory,
+            // and a hostile file must not make us allocate what it does not hold: compare with the bytes there first.
+            long available = f.Length - f.Position;
+            int size = Marshal.SizeOf<T>();
+            long needed = DataBytes(header.Shape, size, available);
+            if (needed != available)
+                throw new FixtureException(needed < 0 || needed > available
+                    ? $"{path}: not a readable .npy file (truncated: shape {FormatShape(header.Shape)} of {NpyName(expectedType)} needs {(needed < 0 ? "more than " + available.ToString(CultureInfo.InvariantCulture) : needed.ToString(CultureInfo.InvariantCulture))} data bytes, the file has {available})"
+                    : $"{path}: not a readable .npy file ({available - needed} bytes after the data of shape {FormatShape(header.Shape)})");
+            var data = new T[needed / size];
+            f.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
+            if ((header.Descr[0] == '<') != BitConverter.IsLittleEndian)
+            {
+                if (size == 4) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, uint>(data.AsSpan()), MemoryMarshal.Cast<T, uint>(data.AsSpan()));
+                else BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, ulong>(data.AsSpan()), MemoryMarshal.Cast<T, ulong>(data.AsSpan()));
+            }
+            return data;
         }
-        catch (Exception e) when (e is not FixtureException)
+        catch (Exception e) when (e is (IOException or UnauthorizedAccessException) and not FixtureException)
         {
             throw new FixtureException($"{path}: not a readable .npy file ({e.Message})", e);
-        }
-        using (array)
-        {
-            var expectedType = dtype == DType.Float32 ? typeof(float) : typeof(double);
-            if (array.dtype != expectedType)
-                throw new FixtureException($"{path}: dtype is {NpyName(array.dtype)}, expected {NpyName(expectedType)}");
-            long[] got = array.shape;
-            if (!got.SequenceEqual(shape.Select(d => (long)d)))
-                throw new FixtureException($"{path}: shape is ({string.Join(", ", got)}), expected {ConvProblem.FormatTuple(shape)}");
-            if (typeof(T) != expectedType)
-                throw new InvalidOperationException($"{path}: read as {typeof(T).Name} but the pack says {dtype}");
-            return array.ToArray<T>();
         }
     }
 
@@ -56,31 +79,214 @@ public static class Npy
         np.save(path, shaped);
     }
 
-    // The reader behind np.load guesses at anything (a 7-byte file reads as "pickled data"): say what is wrong first.
-    private static void CheckPreamble(string path)
+    private sealed record Header(string Descr, bool FortranOrder, long[] Shape);
+
+    // The preamble first, so garbage is named for what it is and not for what a guessing reader made of it
+    // (NumSharp's np.load reads a 7-byte file as "pickled data").
+    private static Header ReadHeader(string path, FileStream f)
     {
-        Span<byte> head = stackalloc byte[10];
-        int read;
-        using (var f = File.OpenRead(path)) read = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        Span<byte> head = stackalloc byte[12];
+        int read = f.ReadAtLeast(head[..10], 10, throwOnEndOfStream: false);
         ReadOnlySpan<byte> magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
         if (read < magic.Length || !head[..magic.Length].SequenceEqual(magic))
             throw new FixtureException($"{path}: not a .npy file (it does not start with the magic \\x93NUMPY; {read} bytes read)");
-        if (read < head.Length)
+        if (read < 10)
             throw new FixtureException($"{path}: truncated .npy file ({read} bytes, shorter than the 10-byte preamble)");
         if (head[6] is not (1 or 2 or 3))
             throw new FixtureException($"{path}: unknown .npy format version {head[6]}.{head[7]} (known: 1.0, 2.0, 3.0)");
+        long length;
+        if (head[6] == 1)
+        {
+            length = BinaryPrimitives.ReadUInt16LittleEndian(head[8..10]);
+        }
+        else
+        {
+            if (f.ReadAtLeast(head[10..12], 2, throwOnEndOfStream: false) < 2)
+                throw new FixtureException($"{path}: truncated .npy file (shorter than the 12-byte preamble of version {head[6]}.0)");
+            length = BinaryPrimitives.ReadUInt32LittleEndian(head[8..12]);
+        }
+        long rest = f.Length - f.Position;
+        if (length > rest)
+            throw new FixtureException($"{path}: truncated .npy file (the header is {length} bytes, the file has {rest} after the preamble)");
+        if (length > MaxHeaderLength)
+            throw new FixtureException($"{path}: not a readable .npy file (header of {length} bytes, longer than the {MaxHeaderLength} numpy accepts)");
+        var bytes = new byte[length];
+        f.ReadExactly(bytes);
+        // Versions 1 and 2 are latin-1, 3 is UTF-8; a non-ASCII character can only end up in an unknown dtype.
+        string text = (head[6] == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes);
+        try
+        {
+            return new HeaderParser(text).Parse();
+        }
+        catch (FormatException e)
+        {
+            throw new FixtureException($"{path}: not a readable .npy file (header {Snip(text)}: {e.Message})", e);
+        }
     }
 
-    // numpy's names, so the message reads like what the writer of the file chose.
-    private static string NpyName(Type t) => Type.GetTypeCode(t) switch
+    // Bytes of the data, or -1 when they are more than available (so no product can overflow).
+    private static long DataBytes(long[] shape, int itemSize, long available)
     {
-        TypeCode.Single => "float32",
-        TypeCode.Double => "float64",
-        TypeCode.Int64 => "int64",
-        TypeCode.Int32 => "int32",
-        TypeCode.Int16 => "int16",
-        TypeCode.Byte => "uint8",
-        TypeCode.Boolean => "bool",
-        _ => t == typeof(Half) ? "float16" : t.Name.ToLower(CultureInfo.InvariantCulture),
-    };
+        if (shape.Contains(0)) return 0;
+        long n = itemSize;
+        foreach (long d in shape)
+        {
+            if (n > available / d) return -1;
+            n *= d;
+        }
+        return n;
+    }
+
+    private static string FormatShape(long[] shape) =>
+        "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")";
+
+    private static string Snip(string text)
+    {
+        string t = text.TrimEnd();
+        return "\"" + (t.Length > 80 ? t[..80] + "…" : t) + "\"";
+    }
+
+    /// <summary>
+    /// The header dict, as numpy writes it: a Python literal with exactly the keys 'descr' (a string), 'fortran_order'
+    /// (True or False) and 'shape' (a tuple of non-negative integers), then spaces and a newline. Structured dtypes (a list
+    /// as descr) and any other Python are refused: no fixture has them.
+    /// </summary>
+    private ref struct HeaderParser(string text)
+    {
+        private int _pos;
+
+        public Header Parse()
+        {
+            string? descr = null;
+            bool? fortran = null;
+            long[]? shape = null;
+            Expect('{');
+            while (true)
+            {
+                SkipSpace();
+                if (Peek() == '}') break;
+                string key = ReadString();
+                Expect(':');
+                switch (key)
+                {
+                    case "descr" when descr is null:
+                        SkipSpace();
+                        descr = Peek() is '\'' or '"' ? ReadString() : throw Error("'descr' is not a string (structured dtypes are not read)");
+                        break;
+                    case "fortran_order" when fortran is null:
+                        fortran = ReadBool();
+                        break;
+                    case "shape" when shape is null:
+                        shape = ReadShape();
+                        break;
+                    case "descr" or "fortran_order" or "shape":
+                        throw Error($"'{key}' is given twice");
+                    default:
+                        throw Error($"unknown key '{key}'");
+                }
+                SkipSpace();
+                if (Peek() == ',') _pos++;
+                else if (Peek() != '}') throw Error("expected ',' or '}'");
+            }
+            _pos++;
+            if (text.AsSpan(_pos).TrimEnd(' ').TrimEnd('\n').TrimEnd(' ').Length != 0) throw Error("text after the dict");
+            if (descr is null) throw Error("no 'descr'");
+            if (fortran is null) throw Error("no 'fortran_order'");
+            if (shape is null) throw Error("no 'shape'");
+            return new Header(descr, fortran.Value, shape);
+        }
+
+        private long[] ReadShape()
+        {
+            Expect('(');
+            var dims = new List<long>();
+            while (true)
+            {
+                SkipSpace();
+                if (Peek() == ')') break;
+                int start = _pos;
+                while (_pos < text.Length && char.IsAsciiDigit(text[_pos])) _pos++;
+                if (_pos == start) throw Error($"shape holds '{Token(start)}', not a non-negative integer");
+                if (!long.TryParse(text.AsSpan(start, _pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out long d))
+                    throw Error($"shape extent {text[start.._pos]} is too large");
+                dims.Add(d);
+                if (dims.Count > 64) throw Error("shape has more than 64 extents (numpy's limit)");
+                SkipSpace();
+                if (Peek() == ',') _pos++;
+                else if (Peek() != ')') throw Error($"shape holds '{Token(_pos)}' after an extent");
+                else if (dims.Count == 1) throw Error("a one-extent shape needs a trailing comma, as in (5,)");
+            }
+            _pos++;
+            return [.. dims];
+        }
+
+        private bool ReadBool()
+        {
+            SkipSpace();
+            if (string.CompareOrdinal(text, _pos, "True", 0, 4) == 0) { _pos += 4; return true; }
+            if (string.CompareOrdinal(text, _pos, "False", 0, 5) == 0) { _pos += 5; return false; }
+            throw Error($"'fortran_order' is '{Token(_pos)}', not True or False");
+        }
+
+        private string ReadString()
+        {
+            SkipSpace();
+            char quote = Peek();
+            if (quote is not ('\'' or '"')) throw Error($"expected a quoted key, got '{Token(_pos)}'");
+            int end = text.IndexOf(quote, _pos + 1);
+            if (end < 0) throw Error("unterminated string");
+            string s = text[(_pos + 1)..end];
+            if (s.Contains('\\') || s.Contains('\n')) throw Error("escapes in strings are not read");
+            _pos = end + 1;
+            return s;
+        }
+
+        private void Expect(char c)
+        {
+            SkipSpace();
+            if (Peek() != c) throw Error($"expected '{c}', got '{Token(_pos)}'");
+            _pos++;
+        }
+
+        private void SkipSpace()
+        {
+            while (_pos < text.Length && text[_pos] == ' ') _pos++;
+        }
+
+        private readonly char Peek() => _pos < text.Length ? text[_pos] : '\0';
+
+        private readonly string Token(int at) =>
+            at >= text.Length ? "(end of header)" : text.Length - at > 12 ? text.Substring(at, 12) + "…" : text[at..];
+
+        private readonly FormatException Error(string message) => new(message);
+    }
+
+    // numpy's names for the dtypes it knows, so the message reads like what the writer of the file chose.
+    private static string DescrName(string descr)
+    {
+        string body = descr.Length > 0 && descr[0] is '<' or '>' or '|' or '=' ? descr[1..] : descr;
+        string? name = body switch
+        {
+            "b1" or "?" => "bool",
+            "i1" or "b" => "int8",
+            "u1" or "B" => "uint8",
+            "i2" => "int16",
+            "u2" => "uint16",
+            "i4" => "int32",
+            "u4" => "uint32",
+            "i8" => "int64",
+            "u8" => "uint64",
+            "f2" or "e" => "float16",
+            "f4" => "float32",
+            "f8" => "float64",
+            "c8" => "complex64",
+            "c16" => "complex128",
+            "O" => "object",
+            _ => null,
+        };
+        // A float of the width asked for without a byte order this reader takes, say '|f4', would read as "float32, expected float32".
+        return name is null || (body is "f4" or "f8" && descr[0] is not ('<' or '>')) ? $"'{descr}'" : name;
+    }
+
+    private static string NpyName(Type t) => t == typeof(float) ? "float32" : "float64";
 }

@@ -61,7 +61,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
     /// <summary>Element type.</summary>
     public DType DType { get; }
 
-    /// <summary>Optional case name (benchdnn's <c>n"..."</c>); part of equality.</summary>
+    /// <summary>Optional case name (benchdnn's <c>n"..."</c>), never empty; part of equality.</summary>
     public string? Name { get; }
 
     /// <summary>Creates and validates a problem. Omitted stride/dilation default to 1, paddings to 0, end padding to the begin padding.</summary>
@@ -102,7 +102,8 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
         Dilation = Spatial(dilation, nameof(dilation), 1);
         HasBias = hasBias;
         DType = Enum.IsDefined(dtype) ? dtype : throw new ArgumentException($"dtype: unknown value {(int)dtype}", nameof(dtype));
-        Name = name;
+        // An empty name is no name: a descriptor cannot tell them apart, and equal problems must print alike.
+        Name = string.IsNullOrEmpty(name) ? null : name;
         Output = Validate();
         // Keep only the end padding some window reads: extra padding changes no result, and one stored form
         // makes equal problems equal and lets every problem print as a descriptor that parses back to it.

@@ -1,4 +1,6 @@
 using ConvVerify.Problems;
+using ConvVerify.Tests.Properties;
+using CsCheck;
 
 namespace ConvVerify.Tests.Problems;
 
@@ -40,6 +42,7 @@ public class DescriptorTests
     [TestCase("mb1ic16oc16_ih16kh3ph1oh15_iw16kw3pw0ow15", "mb1ic16ih16iw16oc16oh15ow15kh3kw3ph1pw0")]
     [TestCase("ic3id4ih4iw4oc3kd3kh3kw3", "mb2ic3id4oc3od2kd3pd0")]
     [TestCase("mb1ic3ih5oc3kh3n\"repeated*12\"", "mb1ic3ih5oc3oh3kh3ph0n\"repeated\"")]
+    [TestCase("mb1ic3ih5oc3kh3n\"repeated*12*1\"", "mb1ic3ih5oc3oh3kh3ph0n\"repeated*12*1\"")]
     public void PrintsCanonicalForm(string descriptor, string canonical) =>
         Assert.That(BenchdnnDescriptor.Format(BenchdnnDescriptor.Parse(descriptor)), Is.EqualTo(canonical));
 
@@ -56,6 +59,14 @@ public class DescriptorTests
     {
         var p = BenchdnnDescriptor.Parse("mb1ic17iw8oc17ow4kw1sw2pw0");
         Assert.That((p.PadEnd[0], p.Output[0]), Is.EqualTo((-1, 4)));
+    }
+
+    [Test]
+    public void AProblemWhoseWindowsLieInTheBeginPaddingRoundTrips()
+    {
+        // The end padding formula gives -1 here, cropping the only input element; the problem keeps it, and so must the parser.
+        var p = new ConvProblem(1, 1, 1, 1, [1], [1], stride: [3], padBegin: [1], padEnd: [0]);
+        Assert.That(BenchdnnDescriptor.Parse(BenchdnnDescriptor.Format(p)), Is.EqualTo(p), BenchdnnDescriptor.Format(p));
     }
 
     [Test]
@@ -93,6 +104,7 @@ public class DescriptorTests
     [TestCase("g2ic3ih5oc4kh3", "not divisible by groups=2")]
     [TestCase("ic3ih5oc3oh3kh3ph5", "ph5")]
     [TestCase("ic3ih5oc3kh3kh99999999999", "too large")]
+    [TestCase("ic3ih5oc3kh3dh2147483647", "'dh2147483647' is too large")]
     [TestCase("ic3ih5oc3oh1kh3", "deduces ph = -1, a negative begin padding")]
     [TestCase("ic1oc1ih5kh3__", "(end of text)")]
     [TestCase("mb1ic1oc1iw2kw3pw2147483647dw1073741823", "ow: output extent 2147483648")]
@@ -101,6 +113,19 @@ public class DescriptorTests
         var e = Assert.Throws<DescriptorException>(() => BenchdnnDescriptor.Parse(descriptor));
         Assert.That(e!.Message, Does.Contain(expected));
     }
+
+    [TestCase("x*3")]
+    [TestCase("*12")]
+    [TestCase("a\"b")]
+    public void ANameEndingInARepeatCountSurvivesTheRoundTrip(string name)
+    {
+        var p = BenchdnnDescriptor.Parse("mb1ic3ih5oc3kh3").WithName(name);
+        Assert.That(BenchdnnDescriptor.Parse(BenchdnnDescriptor.Format(p)), Is.EqualTo(p));
+    }
+
+    [Test]
+    public void AnEmptyNameIsNoName() =>
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic3ih5oc3kh3").WithName(""), Is.EqualTo(BenchdnnDescriptor.Parse("mb1ic3ih5oc3kh3")));
 
     [Test]
     public void NullTextIsAnArgumentNullException() =>
@@ -141,13 +166,112 @@ public class DescriptorTests
             {
                 p = BenchdnnDescriptor.Parse(text);
             }
-            catch (DescriptorException)
+            catch (DescriptorException e)
             {
+                AssertNamesTheCause(text, e);
                 continue;
             }
             parsed++;
             Assert.That(BenchdnnDescriptor.Parse(BenchdnnDescriptor.Format(p)), Is.EqualTo(p), text);
         }
         Assert.That(parsed, Is.GreaterThan(20), "the generator must also produce valid descriptors");
+    }
+
+    // Small valid problems of every rank, with the knobs a descriptor has: groups, strides, paddings, dilations, a name.
+    private static readonly Gen<ConvProblem> ValidProblem =
+        Gen.Select(Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[0, 2], Gen.Int[1, 9].Array[3], Gen.Int[1, 4].Array[3], Gen.Int[1, 3].Array[3])
+            .Select(Gen.Int[0, 2].Array[3], Gen.Int[1, 2].Array[3], Gen.Int[0, 2].Array[3], Gen.OneOf("", "conv", "a b", "x*3", "*12", "\"", "q\"uote", "n\"inner\""),
+                (t, pad, dil, extra, name) =>
+                {
+                    var (rank, g, icg, ocg, mb0, input, kernel, stride) = t;
+                    int[] Take(int[] a) => a[..rank];
+                    // End padding beyond the begin padding, as benchdnn descriptors deduce it; clipped by the problem.
+                    int[] padEnd = [.. Take(pad).Zip(Take(extra), (a, b) => a + b)];
+                    try
+                    {
+                        return new ConvProblem(mb0 + 1, g, g * icg, g * ocg, Take(input), Take(kernel), Take(stride), Take(pad), padEnd, Take(dil),
+                            name: name.Length == 0 ? null : name);
+                    }
+                    catch (ArgumentException)
+                    {
+                        return null;
+                    }
+                })
+            .Where(p => p is not null)
+            .Select(p => p!);
+
+    // What a careless hand or a bad script does to a descriptor.
+    private static readonly string[] Insertions =
+        ["g", "mb", "ic", "id", "ih", "iw", "oc", "od", "oh", "ow", "kd", "kh", "kw", "sd", "sh", "sw", "pd", "ph", "pw", "dd", "dh", "dw",
+         "0", "1", "7", "-1", "_", "__", "n", "\"", "*", " ", "x", "2147483647", "2147483648", "99999999999999999999", "\u0000", "é", "\t"];
+
+    private static readonly Gen<string> MutatedDescriptor =
+        Gen.Select(ValidProblem, Gen.Int[1, 4], Gen.Int[0, 1000].Array[4], Gen.OneOf(Insertions))
+            .Select((p, count, picks, insertion) =>
+            {
+                string s = BenchdnnDescriptor.Format(p);
+                for (int m = 0; m < count && s.Length > 0; m++)
+                {
+                    int at = picks[m] % (s.Length + 1), len = Math.Min(1 + picks[(m + 1) % 4] % 4, s.Length - Math.Min(at, s.Length - 1));
+                    s = (picks[(m + 2) % 4] % 5) switch
+                    {
+                        0 => s.Insert(at, insertion),
+                        1 => at < s.Length ? s.Remove(at, Math.Max(1, Math.Min(len, s.Length - at))) : s[..^1],
+                        2 => s.Insert(at, s[Math.Min(at, s.Length - 1)..Math.Min(s.Length, at + len)]), // a repeated token: the last one wins
+                        3 => new System.Text.RegularExpressions.Regex(@"\d+").Replace(s, insertion, 1, at % s.Length),
+                        _ => s[..at],
+                    };
+                }
+                return s;
+            });
+
+    [Test]
+    public void MutatedDescriptorsRoundTripOrNameWhatIsWrong()
+    {
+        int parsed = 0, rejected = 0;
+        Property.ForAll(MutatedDescriptor, text =>
+        {
+            ConvProblem p;
+            try
+            {
+                p = BenchdnnDescriptor.Parse(text);
+            }
+            catch (DescriptorException e)
+            {
+                AssertNamesTheCause(text, e);
+                rejected++;
+                return;
+            }
+            parsed++;
+            string printed = BenchdnnDescriptor.Format(p);
+            Assert.That(BenchdnnDescriptor.Parse(printed), Is.EqualTo(p), printed);
+        }, iterations: 5000, stream: 1);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(parsed, Is.GreaterThan(200), "mutants that still parse");
+            Assert.That(rejected, Is.GreaterThan(200), "mutants that are rejected");
+        }
+    }
+
+    [Test]
+    public void EveryValidProblemRoundTrips() =>
+        Property.ForAll(ValidProblem, p =>
+        {
+            string printed = BenchdnnDescriptor.Format(p);
+            Assert.That(BenchdnnDescriptor.Parse(printed), Is.EqualTo(p), printed);
+        }, iterations: 3000, stream: 2, describe: BenchdnnDescriptor.Format);
+
+    // The message quotes the descriptor and then says what in it is wrong: a token, a field or a position.
+    private static void AssertNamesTheCause(string text, DescriptorException e)
+    {
+        string prefix = $"descriptor '{text}': ";
+        if (text.Trim().Length == 0)
+        {
+            Assert.That(e.Message, Is.EqualTo("descriptor: empty text"));
+            return;
+        }
+        Assert.That(e.Message, Does.StartWith(prefix));
+        string reason = e.Message[prefix.Length..];
+        Assert.That(reason, Does.Match(@"'[^']+'|\b(mb|g|ic|oc|groups|rank|x|w|y|p?[eiokspd][dhw]|axis [dhw]|o[dhw]|no spatial|3-D|outputs)\b"), e.Message);
     }
 }
