@@ -91,9 +91,9 @@ internal static class CheckCommand
         {
             if (!CaseSets.All.Contains(set)) throw new CliException($"--set: unknown case set '{set}' (known: {string.Join(", ", CaseSets.All)})");
             if (!CaseSets.Committed.Contains(set)) throw new CliException($"--set {set} has no committed fixture pack; use --oracle torch");
-            packDirs = [CommittedPack(set)];
+            packDirs = [Locations.CommittedPack(set)];
         }
-        else packDirs = [.. CaseSets.Committed.Select(CommittedPack)];
+        else packDirs = [.. CaseSets.Committed.Select(Locations.CommittedPack)];
 
         var warnings = new List<string>();
         var errors = new List<RunRow>();
@@ -116,18 +116,6 @@ internal static class CheckCommand
             Warnings = warnings,
             PlanningErrors = errors,
         };
-    }
-
-    private static string CommittedPack(string set)
-    {
-        try
-        {
-            return Locations.CommittedPack(set);
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            throw new CliException(e.Message);
-        }
     }
 
     private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, string names, ulong seed, TorchLayout layout)

@@ -57,23 +57,11 @@ internal static class FixturesCommand
                 throw new CliException($"fixtures regenerate rewrites a clone's tests/fixtures, and there is no {Locations.SolutionFile} above the current folder; use fixtures generate --out DIR");
             foreach (string set in CaseSets.Committed)
             {
-                Write(console, CommittedPack(set), CaseSets.AllVariants(set), force: true, TorchOracle.OracleName);
+                Write(console, Locations.CommittedPack(set), CaseSets.AllVariants(set), force: true, TorchOracle.OracleName);
             }
             return ExitCodes.Pass;
         });
         return cmd;
-    }
-
-    private static string CommittedPack(string set)
-    {
-        try
-        {
-            return Locations.CommittedPack(set);
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            throw new CliException(e.Message);
-        }
     }
 
     private static IConvOracle CreateOracle(string name, string purpose)

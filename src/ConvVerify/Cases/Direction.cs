@@ -36,6 +36,14 @@ public static class Directions
         return p.HasBias ? All : WithoutBias;
     }
 
+    /// <summary>Whether <paramref name="p"/> has direction <paramref name="d"/> (db only with a bias); if not, why.</summary>
+    public static bool Applies(this Direction d, ConvProblem p, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        reason = d == Direction.BackwardBias && !p.HasBias ? "the problem has no bias" : null;
+        return reason is null;
+    }
+
     private static readonly IReadOnlyList<Direction> WithoutBias = [Direction.Forward, Direction.BackwardData, Direction.BackwardWeights];
 
     /// <summary>The result tensor's file stem: y, dx, dw or db.</summary>

@@ -174,12 +174,6 @@ public static class TensorComparison
         return m;
     }
 
-    /// <summary>K, the number of products summed into one element of the direction's result.</summary>
-    public static long AccumulationLength(ConvProblem p, Direction direction) => direction.AccumulationLength(p);
-
-    /// <summary>The shape of a direction's result tensor.</summary>
-    public static int[] ShapeOf(ConvProblem p, Direction direction) => direction.ShapeOf(p);
-
     private static bool Mismatch<T>(T e, T a, bool bitwise) where T : unmanaged, IFloatingPointIeee754<T> =>
         bitwise ? !Bitwise.Equal(e, a) : Error(double.CreateChecked(e), double.CreateChecked(a)) != 0;
 

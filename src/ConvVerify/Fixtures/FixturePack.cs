@@ -113,7 +113,7 @@ public sealed class FixturePack
         {
             if (d == Direction.BackwardBias && !p.HasBias) continue;
             string path = CasePath(id, d.TensorName() + ".npy");
-            if (File.Exists(path)) expected[d] = Npy.Read<T>(path, p.DType, TensorComparison.ShapeOf(p, d));
+            if (File.Exists(path)) expected[d] = Npy.Read<T>(path, p.DType, d.ShapeOf(p));
         }
         return new PackCase<T>(c, inputs, expected);
     }

@@ -29,12 +29,7 @@ public sealed class EngineOracle(IConvEngine engine) : IConvOracle
     public double BoundFactor => 1.0;
 
     /// <inheritdoc/>
-    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
-    {
-        ArgumentNullException.ThrowIfNull(problem);
-        reason = direction == Direction.BackwardBias && !problem.HasBias ? "the problem has no bias" : null;
-        return reason is null;
-    }
+    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)

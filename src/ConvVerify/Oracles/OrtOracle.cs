@@ -76,10 +76,9 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        reason = problem.DType != DType.Float32 ? Float64Reason
-            : direction == Direction.BackwardBias && !problem.HasBias ? "the problem has no bias"
-            : null;
-        return reason is null;
+        if (problem.DType == DType.Float32) return direction.Applies(problem, out reason);
+        reason = Float64Reason;
+        return false;
     }
 
     /// <inheritdoc/>

@@ -74,12 +74,7 @@ public sealed class TorchOracle : IConvOracle
         return directions.ToDictionary(d => d, all.Get);
     }
 
-    private static bool ProvidesAll(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
-    {
-        ArgumentNullException.ThrowIfNull(problem);
-        reason = direction == Direction.BackwardBias && !problem.HasBias ? "the problem has no bias" : null;
-        return reason is null;
-    }
+    private static bool ProvidesAll(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
 
     /// <summary>
     /// Finds Python (see <see cref="PythonLocator"/>), starts it in-process and imports the oracle module, once;

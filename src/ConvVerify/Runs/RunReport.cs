@@ -119,7 +119,7 @@ public sealed class RunReport
         parts.Add($"{Count(Outcome.Error)} errors");
         string against = string.Join(", ", References.Select(r => r.Name + Versions(r)));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Command}: {Summary.Cases} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
+            $"{Command}: {Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count()} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
     }
 
     /// <summary>The <see cref="SelectionHash"/> of a list of case ids: SHA-256 of the ids, one per line, in order.</summary>

@@ -75,7 +75,7 @@ public class ComparisonEdgeTests
 
     [Test]
     public void BiasGradientOfABiasFreeProblemIsEmpty() =>
-        Assert.That(TensorComparison.ShapeOf(P, Direction.BackwardBias), Is.EqualTo(new[] { 0 }));
+        Assert.That(Direction.BackwardBias.ShapeOf(P), Is.EqualTo(new[] { 0 }));
 
     [Test]
     public void NullsAndWrongLengthsAreArgumentErrors()
@@ -85,8 +85,8 @@ public class ComparisonEdgeTests
         Assert.Throws<ArgumentNullException>(() => TensorComparison.Compare<double>(P, Direction.Forward, null!, four, four, Tolerance.ExactValues));
         Assert.Throws<ArgumentNullException>(() => TensorComparison.Bounds<double>(null!, Direction.Forward, In));
         Assert.Throws<ArgumentNullException>(() => TensorComparison.Bounds<double>(P, Direction.Forward, null!));
-        Assert.Throws<ArgumentNullException>(() => TensorComparison.AccumulationLength(null!, Direction.Forward));
-        Assert.Throws<ArgumentNullException>(() => TensorComparison.ShapeOf(null!, Direction.Forward));
+        Assert.Throws<ArgumentNullException>(() => Direction.Forward.AccumulationLength(null!));
+        Assert.Throws<ArgumentNullException>(() => Direction.Forward.ShapeOf(null!));
         var e = Assert.Throws<ArgumentException>(() => TensorComparison.Compare<double>(P, Direction.Forward, In, [1, 2, 4, 8, 16], four, Tolerance.ExactValues));
         Assert.That(e!.Message, Does.Contain("expected y: has 5 elements, the problem needs 4"));
     }

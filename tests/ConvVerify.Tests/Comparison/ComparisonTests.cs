@@ -82,7 +82,7 @@ public class ComparisonTests
             Assert.That(v.Passed, Is.False, $"{d}: {v}");
             Assert.That(v.Failures, Is.EqualTo(1), d.ToString());
             Assert.That(v.Worst!.Index, Is.EqualTo(victim), d.ToString());
-            Assert.That(v.Worst.Position, Has.Length.EqualTo(TensorComparison.ShapeOf(p, d).Length));
+            Assert.That(v.Worst.Position, Has.Length.EqualTo(d.ShapeOf(p).Length));
             Assert.That(v.Worst.RelError, Is.EqualTo(1e-4).Within(1e-6), d.ToString());
         }
     }
@@ -96,9 +96,9 @@ public class ComparisonTests
         double u = Math.ScaleB(1, -53), gamma = u / (1 - u);
         double[] bound = TensorComparison.Bounds(p, Direction.Forward, inputs);
         Assert.That(bound[0], Is.EqualTo(2 * gamma * 6 * (1 + 2 * u) + 2 * double.Epsilon));
-        Assert.That(TensorComparison.AccumulationLength(BenchdnnDescriptor.Parse("g2mb3ic4ih6oc6oh4kh3"), Direction.Forward), Is.EqualTo(2 * 9 + 1));
-        Assert.That(TensorComparison.AccumulationLength(BenchdnnDescriptor.Parse("g2mb3ic4ih6oc6oh4kh3"), Direction.BackwardData), Is.EqualTo(3 * 9));
-        Assert.That(TensorComparison.AccumulationLength(BenchdnnDescriptor.Parse("g2mb3ic4ih6oc6oh4kh3"), Direction.BackwardWeights), Is.EqualTo(3 * 16));
+        Assert.That(Direction.Forward.AccumulationLength(BenchdnnDescriptor.Parse("g2mb3ic4ih6oc6oh4kh3")), Is.EqualTo(2 * 9 + 1));
+        Assert.That(Direction.BackwardData.AccumulationLength(BenchdnnDescriptor.Parse("g2mb3ic4ih6oc6oh4kh3")), Is.EqualTo(3 * 9));
+        Assert.That(Direction.BackwardWeights.AccumulationLength(BenchdnnDescriptor.Parse("g2mb3ic4ih6oc6oh4kh3")), Is.EqualTo(3 * 16));
     }
 
     [Test]
