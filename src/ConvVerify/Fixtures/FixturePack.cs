@@ -52,7 +52,9 @@ public sealed class FixturePack
             foreach (string key in manifest.Files.Keys) PackPaths.SplitFileKey(key, manifestPath);
             // Links are checked before anything below the pack is read, so nothing outside it ever is.
             PackPaths.CheckTwoLevels(directory);
-            return new FixturePack(directory, manifest, manifest.Cases, []);
+            return new FixturePack(directory, manifest, manifest.Cases, manifest.SelfHashMatches is null
+                ? [$"{manifestPath}: format \"{manifest.Format}\" carries no hash of the manifest itself, so only the files it lists are checked"]
+                : []);
         }
         PackPaths.CheckTwoLevels(directory);
         var ids = System.IO.Directory.GetDirectories(directory)
@@ -72,6 +74,8 @@ public sealed class FixturePack
     {
         if (Manifest is null) return [];
         var problems = new List<string>();
+        if (Manifest.SelfHashMatches == false)
+            problems.Add($"{Path.Combine(Directory, "manifest.json")}: its \"manifest-sha256\" does not match its own bytes (corrupt or edited)");
         foreach (var (file, hash) in Manifest.Files)
         {
             var (id, name) = PackPaths.SplitFileKey(file, Path.Combine(Directory, "manifest.json"));

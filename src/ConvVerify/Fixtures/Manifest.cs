@@ -1,14 +1,26 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ConvVerify.Fixtures;
 
-/// <summary><c>manifest.json</c>: who made a pack, when, from which versions, which cases, and the sha256 of every file.</summary>
+/// <summary>
+/// <c>manifest.json</c>: who made a pack, when, from which versions, which cases, the sha256 of every file, and (from
+/// format 2) the sha256 of the manifest itself.
+/// </summary>
 public sealed record Manifest
 {
-    /// <summary>The format tag this reader understands.</summary>
-    public const string CurrentFormat = "convverify-fixtures/1";
+    /// <summary>The format tag written, and the newest this reader understands.</summary>
+    public const string CurrentFormat = "convverify-fixtures/2";
+
+    /// <summary>The first format: the same fields without <see cref="SelfSha256"/>; still read.</summary>
+    public const string FormatWithoutSelfHash = "convverify-fixtures/1";
+
+    private const string SelfHashKey = "manifest-sha256";
+
+    // Stands in for the self-hash while it is computed; a real sha256 of all zeros is not going to turn up.
+    private static readonly string Placeholder = new('0', 64);
 
     /// <summary>Format tag.</summary>
     [JsonPropertyName("format")] public required string Format { get; init; }
@@ -39,16 +51,35 @@ public sealed record Manifest
     /// <summary>sha256 (lower-case hex) of every file but the manifest, by path relative to the pack with '/' separators.</summary>
     [JsonPropertyName("files")] public required SortedDictionary<string, string> Files { get; init; }
 
+    /// <summary>
+    /// sha256 (lower-case hex) of the manifest file's own bytes with this value replaced by 64 zeros. The files' hashes
+    /// protect the data; this protects the rest (a flipped byte in "created" or "generator" would otherwise go unseen).
+    /// Required from format 2 on, so that corrupting the key's name cannot quietly turn the check off.
+    /// </summary>
+    [JsonPropertyName(SelfHashKey)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SelfSha256 { get; init; }
+
+    /// <summary>
+    /// For a manifest read from disk: whether <see cref="SelfSha256"/> matches the file's bytes; null when the file's
+    /// format has no self-hash (format 1) or the manifest was not read from a file.
+    /// </summary>
+    [JsonIgnore] public bool? SelfHashMatches { get; private init; }
+
     /// <summary>Reads a manifest.</summary>
-    /// <exception cref="FixtureException">Not JSON, missing fields, or an unknown format.</exception>
+    /// <exception cref="FixtureException">Not JSON, missing fields, an unknown format, or format 2 without its self-hash.</exception>
     public static Manifest Read(string path)
     {
         try
         {
-            var m = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
+            byte[] bytes = File.ReadAllBytes(path);
+            var m = JsonSerializer.Deserialize<Manifest>(bytes, CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
             if (m.Cases is null || m.Files is null) throw new FixtureException($"{path}: \"cases\" and \"files\" must be present and not null");
-            if (m.Format != CurrentFormat) throw new FixtureException($"{path}: format is \"{m.Format}\", this reader knows \"{CurrentFormat}\"");
-            return m;
+            if (m.Format == FormatWithoutSelfHash) return m;
+            if (m.Format != CurrentFormat)
+                throw new FixtureException($"{path}: format is \"{m.Format}\", this reader knows \"{CurrentFormat}\" and \"{FormatWithoutSelfHash}\"");
+            if (m.SelfSha256 is null) throw new FixtureException($"{path}: format \"{CurrentFormat}\" requires \"{SelfHashKey}\", which is missing");
+            return m with { SelfHashMatches = SelfHash(bytes) == m.SelfSha256 };
         }
         catch (JsonException e)
         {
@@ -56,8 +87,26 @@ public sealed record Manifest
         }
     }
 
-    /// <summary>Writes the manifest.</summary>
-    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, CaseFile.Options) + "\n");
+    /// <summary>Writes the manifest in the current format, with its self-hash.</summary>
+    public void Write(string path)
+    {
+        string text = JsonSerializer.Serialize(this with { Format = CurrentFormat, SelfSha256 = Placeholder }, CaseFile.Options) + "\n";
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        string hash = SelfHash(bytes) ?? throw new InvalidOperationException("the self-hash placeholder went missing from the serialized manifest");
+        File.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.Replace(Placeholder, hash, StringComparison.Ordinal)));
+    }
+
+    // The hash of the bytes with the 64 characters after the key zeroed, so writer and reader hash the same thing;
+    // null when the key is not there as written (a corrupted key or hand-edited layout then fails the comparison).
+    private static string? SelfHash(byte[] bytes)
+    {
+        byte[] key = Encoding.UTF8.GetBytes($"\"{SelfHashKey}\": \"");
+        int at = bytes.AsSpan().IndexOf(key);
+        if (at < 0 || at + key.Length + 64 > bytes.Length) return null;
+        byte[] copy = (byte[])bytes.Clone();
+        copy.AsSpan(at + key.Length, 64).Fill((byte)'0');
+        return Convert.ToHexStringLower(SHA256.HashData(copy));
+    }
 
     /// <summary>sha256 of a file as lower-case hex.</summary>
     public static string Sha256(string path)

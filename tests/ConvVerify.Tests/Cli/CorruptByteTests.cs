@@ -7,12 +7,13 @@ public class CorruptByteTests : CliTestBase
     public void EverySeededByteFlipIsCaughtByCheckAndFixturesCheck()
     {
         string pack = CopyCommittedPack("question");
-        // The data and case files; manifest.json itself carries no checksum (a flipped byte in its "created" text changes nothing checked).
-        var files = Directory.GetFiles(pack, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "manifest.json").Order(StringComparer.Ordinal).ToArray();
+        var files = Directory.GetFiles(pack, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        string manifest = Path.Combine(pack, "manifest.json");
         var rng = new Random(1013);
-        for (int trial = 0; trial < 24; trial++)
+        // Every third flip lands in manifest.json, which a uniform draw over 73 files would hardly ever pick.
+        for (int trial = 0; trial < 36; trial++)
         {
-            string file = files[rng.Next(files.Length)];
+            string file = trial % 3 == 0 ? manifest : files[rng.Next(files.Length)];
             byte[] original = File.ReadAllBytes(file);
             byte[] bytes = (byte[])original.Clone();
             int at = rng.Next(bytes.Length);

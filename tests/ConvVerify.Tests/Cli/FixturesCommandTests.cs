@@ -140,7 +140,8 @@ public class FixturesCommandTests : CliTestBase
     {
         string pack = CopyCommittedPack("question");
         string manifest = Path.Combine(pack, "manifest.json");
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"oracle\": \"torch\"", "\"oracle\": \"no-such-oracle\"", StringComparison.Ordinal));
+        // Rewritten through the writer, so the manifest's own hash stays right and only the oracle is unknown.
+        (ConvVerify.Fixtures.Manifest.Read(manifest) with { Oracle = "no-such-oracle" }).Write(manifest);
         var r = Run("fixtures", "check", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Contain("freshness not checked").And.Contain("no-such-oracle"));

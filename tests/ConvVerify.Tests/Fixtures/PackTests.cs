@@ -135,6 +135,74 @@ public class PackTests
         Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).ReadCase(id))!.Message, Does.StartWith($"{json}: not a valid case.json"));
     }
 
+    private string ManifestPath => Path.Combine(_dir, "manifest.json");
+
+    private void EditManifest(string from, string to)
+    {
+        string text = File.ReadAllText(ManifestPath);
+        Assert.That(text, Does.Contain(from));
+        File.WriteAllText(ManifestPath, text.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    [Test]
+    public void ManifestHashIsSha256OfItsBytesWithTheValueZeroed()
+    {
+        // The documented recipe, done here with a regex rather than the reader's byte search.
+        string text = File.ReadAllText(ManifestPath);
+        var m = System.Text.RegularExpressions.Regex.Match(text, "\"manifest-sha256\": \"([0-9a-f]{64})\"");
+        Assert.That(m.Success, text);
+        string zeroed = text.Remove(m.Groups[1].Index, 64).Insert(m.Groups[1].Index, new string('0', 64));
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(zeroed)));
+        Assert.That(m.Groups[1].Value, Is.EqualTo(expected));
+        Assert.That(text, Does.Contain("\"format\": \"convverify-fixtures/2\""));
+        Assert.That(FixturePack.Open(_dir).Warnings, Is.Empty);
+    }
+
+    [Test]
+    public void AnEditedCreatedTimeFailsIntegrityNamingTheManifest()
+    {
+        var created = FixturePack.Open(_dir).Manifest!.Created;
+        EditManifest($"\"created\": \"{created}\"", $"\"created\": \"{created.Replace('2', '3')}\"");
+        Assert.That(FixturePack.Open(_dir).CheckIntegrity(),
+            Is.EqualTo(new[] { $"{ManifestPath}: its \"manifest-sha256\" does not match its own bytes (corrupt or edited)" }));
+    }
+
+    [Test]
+    public void ReindentedManifestFailsIntegrity()
+    {
+        EditManifest("\n  \"cases\"", "\n   \"cases\"");
+        Assert.That(FixturePack.Open(_dir).CheckIntegrity().Single(), Does.Contain("does not match its own bytes"));
+    }
+
+    [Test]
+    public void Format2WithoutItsSelfHashIsUnreadable()
+    {
+        // A corrupted key name is a missing key to the JSON reader: format 2 must then refuse, not skip the check.
+        EditManifest("\"manifest-sha256\"", "\"manifest-sha257\"");
+        var e = Assert.Throws<FixtureException>(() => FixturePack.Open(_dir));
+        Assert.That(e!.Message, Is.EqualTo($"{ManifestPath}: format \"convverify-fixtures/2\" requires \"manifest-sha256\", which is missing"));
+    }
+
+    [Test]
+    public void Format1ManifestIsStillReadWithAWarning()
+    {
+        string text = File.ReadAllText(ManifestPath);
+        text = System.Text.RegularExpressions.Regex.Replace(text, ",\\n  \"manifest-sha256\": \"[0-9a-f]{64}\"", "");
+        File.WriteAllText(ManifestPath, text.Replace("convverify-fixtures/2", "convverify-fixtures/1", StringComparison.Ordinal));
+        var pack = FixturePack.Open(_dir);
+        Assert.That(pack.Manifest!.SelfSha256, Is.Null);
+        Assert.That(pack.CheckIntegrity(), Is.Empty);
+        Assert.That(pack.Warnings.Single(), Does.Contain("carries no hash of the manifest itself"));
+    }
+
+    [Test]
+    public void UnknownFormatIsNamed()
+    {
+        EditManifest("convverify-fixtures/2", "convverify-fixtures/9");
+        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir))!.Message,
+            Does.Contain("format is \"convverify-fixtures/9\""));
+    }
+
     [Test]
     public void PackWithoutManifestIsReadWithAWarning()
     {
