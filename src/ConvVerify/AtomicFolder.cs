@@ -109,6 +109,20 @@ public sealed class AtomicFolder : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether a run killed between the swap's two renames left <paramref name="target"/>'s old folder aside (the next
+    /// <see cref="Begin"/> puts it back), so a missing target is not yet a missing folder.
+    /// </summary>
+    public static bool HasFolderAside(string target)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        string full = Path.GetFullPath(Path.TrimEndingDirectorySeparator(target));
+        string? parent = Path.GetDirectoryName(full);
+        string name = Path.GetFileName(full);
+        return parent is not null && Directory.Exists(parent)
+            && Directory.GetDirectories(parent).Any(d => Path.GetFileName(d).StartsWith($".{name}.", StringComparison.Ordinal) && Kind(Path.GetFileName(d), name) == "old");
+    }
+
     private static void Recover(string parent, string name, string full)
     {
         var leftovers = Directory.GetDirectories(parent)

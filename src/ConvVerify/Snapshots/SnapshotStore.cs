@@ -173,9 +173,12 @@ public sealed class SnapshotStore
     /// <exception cref="IOException">Another run is writing the folder.</exception>
     public IReadOnlyList<string> AcceptAll()
     {
-        if (!System.IO.Directory.Exists(Directory) || ReceivedNames().Count == 0) return [];
+        string? parent = Path.GetDirectoryName(Path.GetFullPath(Directory));
+        if (parent is null || !System.IO.Directory.Exists(parent)) return [];
+        // Begun even when there is nothing to accept: that restores a folder a killed accept left aside and removes its leftovers.
         using var swap = AtomicFolder.Begin(Directory);
         var names = ReceivedNames();
+        if (names.Count == 0) return [];
         CopyConfined(Directory, Directory, swap.Staging);
         var staged = new SnapshotStore(swap.Staging);
         foreach (string name in names) staged.Accept(name);
