@@ -88,12 +88,12 @@ public sealed class ConvMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     public T[] MultiplyTransposed(ReadOnlySpan<T> dy)
     {
         NaiveConv.CheckLength(dy, "dy", Rows, Problem.YShape);
+        // Row by row, so M is read in storage order; each dx[c] still sums its terms in ascending r, starting from +0.
         var dx = new T[Cols];
-        for (int c = 0; c < Cols; c++)
+        for (int r = 0; r < Rows; r++)
         {
-            T acc = T.Zero;
-            for (int r = 0; r < Rows; r++) acc += _m[(long)r * Cols + c] * dy[r];
-            dx[c] = acc;
+            var row = _m.AsSpan((int)((long)r * Cols), Cols);
+            for (int c = 0; c < Cols; c++) dx[c] += row[c] * dy[r];
         }
         return dx;
     }

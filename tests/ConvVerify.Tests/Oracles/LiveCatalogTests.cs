@@ -35,7 +35,7 @@ public class LiveCatalogTests
     [TestCaseSource(nameof(Cases))]
     public void NaiveMatchesLivePyTorch(ConvCase c)
     {
-        var oracle = LiveTorch.Require();
+        var oracle = LiveTorch.RequireShared();
         var rows = Check.AgainstOracle(c, oracle);
         Assert.That(rows, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3));
         Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Reason}"), Is.Empty);

@@ -23,4 +23,48 @@ public static class LiveTorch
         }
         return TorchOracle.Get();
     }
+
+    private static readonly Lazy<RememberingOracle> SharedOracle = new(() => new RememberingOracle(TorchOracle.Get()));
+
+    /// <summary>As <see cref="Require"/>, in torch's default layout, remembering results for other tests that ask the same.</summary>
+    public static IConvOracle RequireShared()
+    {
+        Require();
+        return SharedOracle.Value;
+    }
+}
+
+/// <summary>
+/// An oracle that remembers its results by problem, requested directions and the exact bits of the inputs, so tests that
+/// ask torch the same question (the live catalog and the freshness of the committed packs) pay for it once per run.
+/// Sound because torch is deterministic here (one thread in every call), which the freshness tests themselves check.
+/// </summary>
+public sealed class RememberingOracle(IConvOracle inner) : IConvOracle
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<object>> _results = new(StringComparer.Ordinal);
+
+    public string Name => inner.Name;
+
+    public IReadOnlyDictionary<string, string> Versions => inner.Versions;
+
+    public double BoundFactor => inner.BoundFactor;
+
+    public bool Provides(ConvVerify.Problems.ConvProblem problem, ConvVerify.Cases.Direction direction, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason) =>
+        inner.Provides(problem, direction, out reason);
+
+    public IReadOnlyDictionary<ConvVerify.Cases.Direction, T[]> Compute<T>(ConvVerify.Problems.ConvProblem problem, ConvVerify.Cases.ConvInputs<T> inputs,
+        IReadOnlyCollection<ConvVerify.Cases.Direction> directions) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var t in (T[][])[inputs.X, inputs.W, inputs.B, inputs.Dy])
+        {
+            sha.AppendData(BitConverter.GetBytes(t.Length));
+            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.AsSpan()));
+        }
+        string key = $"{problem}|{typeof(T).Name}|{string.Join(",", directions.Order())}|{Convert.ToHexString(sha.GetHashAndReset())}";
+        var results = (IReadOnlyDictionary<ConvVerify.Cases.Direction, T[]>)_results
+            .GetOrAdd(key, _ => new Lazy<object>(() => inner.Compute(problem, inputs, directions))).Value;
+        // Copies, so a caller that writes into a result cannot change what the next caller gets.
+        return results.ToDictionary(kv => kv.Key, kv => (T[])kv.Value.Clone());
+    }
 }
