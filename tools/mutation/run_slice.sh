@@ -1,0 +1,19 @@
+#!/bin/bash
+# One slice of the mutation run (docs/mutation-testing.md): Stryker.NET 5.1 over the files matching the globs, with
+# the suite minus the tests that need live torch, spawn CLIs or soak (they cover the same code far more slowly).
+#   tools/mutation/run_slice.sh NAME GLOB...      e.g. tools/mutation/run_slice.sh comparison '**/Comparison/*.cs'
+# Report: StrykerOutput/NAME/reports/mutation-report.json; table: tools/mutation/score_table.py.
+# Needs dotnet-stryker 5.1.0 on PATH or in $STRYKER (dotnet tool install dotnet-stryker --version 5.1.0 --tool-path DIR).
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: $0 NAME GLOB..." >&2; exit 2; }
+name=$1; shift
+root=$(cd "$(dirname "$0")/../.." && pwd)
+stryker=${STRYKER:-dotnet-stryker}
+args=()
+for g in "$@"; do args+=(--mutate "$g"); done
+filter='TestCategory!=resnet50&FullyQualifiedName!~LiveCatalogTests&FullyQualifiedName!~FreshnessTests&FullyQualifiedName!~TorchOracle'
+filter+='&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~SoakCommand&FullyQualifiedName!~MissingTermDetection&FullyQualifiedName!~CorruptByte'
+cd "$root/tests/ConvVerify.Tests"
+# No Python: the live-torch tests are filtered out, and any left would otherwise start an interpreter per mutant.
+CONVVERIFY_PYTHON=/nonexistent nice -n 10 "$stryker" --project ConvVerify.csproj "${args[@]}" --test-case-filter "$filter" \
+  --concurrency 2 --reporter json --reporter html --reporter progress -O "$root/StrykerOutput/$name"
