@@ -17,6 +17,8 @@ namespace ConvVerify.Comparison;
 /// definition, so the bound does not depend on which). K is the accumulation length of the direction: forward
 /// IC/G·Πk (+1 with bias), dx OC/G·Πk, dw and db N·Πout. A term 2·K·η (η the smallest subnormal) covers underflow.
 /// The bound can be scaled by a factor for oracles whose algorithms round more (documented where used).
+/// For bfloat16 and float16, whose sums are float32 and whose results are rounded once, u and η are float32's and each
+/// element's bound adds <see cref="RoundingBound"/> (docs/tolerance.md).
 /// </remarks>
 public static class TensorComparison
 {
@@ -49,6 +51,7 @@ public static class TensorComparison
         bool bounded = tolerance is Tolerance.SoundBound or Tolerance.Probabilistic && !identical;
         double[] sound = bounded ? Bounds(p, direction, inputs, boundFactor, engine) : new double[expected.Length];
         double[] bounds = bounded && probabilistic ? ProbabilisticBounds(p, direction, inputs, expected, engine) : sound;
+        if (bounded && DTypes.IsNarrow(p.DType)) (sound, bounds) = AddRounding(p.DType, sound, bounds, expected, actual);
 
         int failures = 0, suspicious = 0, worstIndex = -1;
         double maxAbs = 0, worstRatio = 0, worstError = 0;
@@ -95,6 +98,8 @@ public static class TensorComparison
             Tolerance.Probabilistic => ProbabilisticBounds(p, direction, inputs, expected, engine),
             _ => new double[expected.Length],
         };
+        if (tolerance is Tolerance.SoundBound or Tolerance.Probabilistic && DTypes.IsNarrow(p.DType))
+            bounds = AddRounding(p.DType, bounds, bounds, expected, actual).Sound;
         var ratios = new double[expected.Length];
         for (int i = 0; i < ratios.Length; i++)
         {
@@ -172,6 +177,31 @@ public static class TensorComparison
         double slack = 1 + 2 * k * Math.ScaleB(1, -53);
         for (int i = 0; i < m.Length; i++) m[i] = factor * (2 * gamma * m[i] * slack + 2 * k * eta);
         return m;
+    }
+
+    /// <summary>
+    /// What the final rounding of a bfloat16 or float16 result adds to the float32 accumulation's bound: half an ulp of the
+    /// narrow type for each side's rounding, ½·ulp(e) + ½·ulp(a). Each side rounds its float32 sum s to r with
+    /// |r − s| ≤ ½·ulp(r) (ulp measured at the rounded value, which is never in a lower binade than s), so
+    /// |a − e| ≤ |s_a − s_e| + ½·ulp(a) + ½·ulp(e). 0 when either value is not finite: the error is then infinite and
+    /// must fail, not meet an infinite bound.
+    /// </summary>
+    public static double RoundingBound(DType dtype, double expected, double actual) =>
+        !DTypes.IsNarrow(dtype) || !double.IsFinite(expected) || !double.IsFinite(actual) ? 0
+        : (DTypes.Ulp(dtype, expected) + DTypes.Ulp(dtype, actual)) / 2;
+
+    private static (double[] Sound, double[] Bounds) AddRounding<T>(DType dtype, double[] sound, double[] bounds, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var s = new double[sound.Length];
+        var b = ReferenceEquals(sound, bounds) ? s : new double[bounds.Length];
+        for (int i = 0; i < s.Length; i++)
+        {
+            double r = RoundingBound(dtype, double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
+            s[i] = sound[i] + r;
+            if (!ReferenceEquals(b, s)) b[i] = bounds[i] + r;
+        }
+        return (s, b);
     }
 
     private static bool Mismatch<T>(T e, T a, bool bitwise) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -19,7 +19,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <param name="set">A named set, or null.</param>
     /// <param name="batch">A benchdnn shape file, or null.</param>
     /// <param name="descriptors">Descriptors (may be empty).</param>
-    /// <param name="dtype">f32, f64, or null for both.</param>
+    /// <param name="dtype">f32, f64, bf16, f16, or null for f32, f64 and bf16.</param>
     /// <param name="fill">integer, normal, or null for both.</param>
     /// <param name="defaultSet">The set when no source is given.</param>
     /// <param name="random">The number of random problems (<see cref="RandomProblems"/>), or null.</param>
@@ -65,10 +65,10 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         return new CaseSelection(source, problems, ParseDTypes(dtype), ParseFills(fill), Named: batch is not null || descriptors.Count > 0);
     }
 
-    /// <summary>The dtypes of <c>--dtype</c>: both when null.</summary>
+    /// <summary>The dtypes of <c>--dtype</c>: <see cref="ConvVerify.Problems.DTypes.Default"/> (f32, f64, bf16) when null.</summary>
     /// <exception cref="ArgumentException">Not a dtype's name.</exception>
     public static IReadOnlyList<DType> ParseDTypes(string? dtype) =>
-        dtype is null ? ConvVerify.Problems.DTypes.All
+        dtype is null ? ConvVerify.Problems.DTypes.Default
         : ConvVerify.Problems.DTypes.TryParse(dtype) is { } d ? [d]
         : throw new ArgumentException($"--dtype: expected {string.Join(" or ", ConvVerify.Problems.DTypes.All.Select(ConvVerify.Problems.DTypes.ShortName))}, got '{dtype}'");
 
