@@ -9,8 +9,8 @@ namespace ConvVerify.Oracles;
 /// <summary>
 /// ONNX Runtime's CPU provider, in-process: each direction of a problem is a small ONNX model (see <see cref="OrtModels"/>)
 /// run on one thread — y by <c>Conv</c>, dL/dx by <c>ConvTranspose</c>, dL/dw by a <c>Conv</c> of x with dy as the kernel,
-/// dL/db by <c>ReduceSum</c>. float32 and float16: the CPU provider has no float64 or bfloat16 convolution; its float16
-/// graphs run with the float32 kernels between casts (results rounded once to float16), which is the definition's computation.
+/// dL/db by <c>ReduceSum</c>. float32 and float16: the CPU provider has no float64 or bfloat16 convolution. Its float16
+/// results are, as measured on the committed sets, its float32 results rounded once to float16: the definition's computation.
 /// </summary>
 /// <remarks>
 /// A second implementation that shares no code with PyTorch, so the two oracles can be checked against each other.

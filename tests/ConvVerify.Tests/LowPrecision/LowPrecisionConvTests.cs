@@ -146,6 +146,27 @@ public class LowPrecisionConvTests
         Assert.That(rows.Count(r => r.Fill == "integer" && r.Tolerance == Tolerance.Bitwise), Is.GreaterThan(250));
     }
 
+    /// <summary>What docs/tolerance.md says of ORT's float16: its float32 kernels' results, rounded once (the float16 graph runs between casts).</summary>
+    [Test]
+    public void OrtFloat16IsItsFloat32RoundedOnce()
+    {
+        using var ort = new OrtOracle();
+        var wrong = new List<string>();
+        int compared = 0;
+        foreach (var c in CommittedCases(DType.Float16, Fill.Normal))
+        {
+            var inputs = c.MakeInputs<float>();
+            var directions = Directions.For(c.Problem).ToList();
+            var half = ort.Compute(c.Problem, inputs, directions);
+            var single = ort.Compute(c.Problem.WithDType(DType.Float32), inputs, directions);
+            foreach (var d in directions)
+                for (int i = 0; i < half[d].Length; i++, compared++)
+                    if (!SameBits(half[d][i], (float)(Half)single[d][i])) wrong.Add($"{c.Id} {d.TensorName()}[{i}]: {half[d][i]:R}, float32 {single[d][i]:R}");
+        }
+        Assert.That(compared, Is.GreaterThan(10_000));
+        Assert.That(wrong.Take(10), Is.Empty, $"{wrong.Count} differ");
+    }
+
     [Test]
     public void OrtHasNoBFloat16ConvolutionAndSaysWhy()
     {
