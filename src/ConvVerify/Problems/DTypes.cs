@@ -105,11 +105,15 @@ public static class DTypes
     /// <paramref name="value"/> rounded to <paramref name="dtype"/>, to nearest even: the one rounding of a narrow dtype's
     /// result. Unchanged for float32 and float64, whose results are their sums.
     /// </summary>
+    /// <exception cref="ArgumentException">A narrow dtype with <typeparamref name="T"/> other than float: its sums are float32, and a
+    /// float64 sum rounded through float32 would be rounded twice.</exception>
     public static T Round<T>(DType dtype, T value) where T : unmanaged, IFloatingPointIeee754<T> => dtype switch
     {
+        _ when !IsNarrow(dtype) => value,
+        _ when typeof(T) != typeof(float) => throw new ArgumentException(
+            $"T: {NumpyName(dtype)} results are float32 sums rounded once; {typeof(T).Name} is not float", nameof(value)),
         DType.BFloat16 => T.CreateTruncating((float)(BFloat16)float.CreateTruncating(value)),
-        DType.Float16 => T.CreateTruncating((float)(Half)float.CreateTruncating(value)),
-        _ => value,
+        _ => T.CreateTruncating((float)(Half)float.CreateTruncating(value)),
     };
 
     /// <summary><see cref="Round{T}(DType, T)"/> of every element, in place.</summary>

@@ -72,6 +72,16 @@ public class LowPrecisionConvTests
     }
 
     [TestCaseSource(nameof(Narrow))]
+    public void ANarrowProblemIsNotSummedInFloat64(DType dtype)
+    {
+        // Its definition sums in float32: double buffers would sum in float64 and round twice on the way down.
+        var p = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", dtype);
+        var d = ConvCase.Create(p.WithDType(DType.Float64), Fill.Integer).MakeInputs<double>();
+        var e = Assert.Throws<ArgumentException>(() => NaiveConv.Forward<double>(p, d.X, d.W, d.B, new double[p.YSize]))!;
+        Assert.That(e.Message, Does.Contain("results are float32 sums rounded once; Double is not float"));
+    }
+
+    [TestCaseSource(nameof(Narrow))]
     public void FillsHoldOnlyValuesOfTheDType(DType dtype)
     {
         foreach (var c in CommittedCases(dtype).Take(40))
