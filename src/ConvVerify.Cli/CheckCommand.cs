@@ -136,6 +136,8 @@ internal static class CheckCommand
         if (layout != TorchLayout.Contiguous && !oracles.Any(o => o.Name.StartsWith(TorchOracle.OracleName, StringComparison.Ordinal)))
             throw new CliException("--layout goes with --oracle torch");
         var selection = sel.Resolve(pr, defaultSet: "question", seed);
+        // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
+        if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
         // With no selection, check every set that fits in memory and time: the committed ones.
         var problems = sel.Given(pr) ? selection.Problems : [.. CaseSets.Committed.SelectMany(s => CaseSets.Load(s))];
         return new RunPlan

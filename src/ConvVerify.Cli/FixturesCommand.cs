@@ -40,8 +40,10 @@ internal static class FixturesCommand
         cmd.SetAction(pr =>
         {
             if (!sel.Given(pr)) throw new CliException("choose the cases with --set, --batch, --random or descriptors");
-            var cases = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed)).Cases(pr.GetValue(seed));
-            Write(console, pr.GetValue(output)!, cases, pr.GetValue(force), pr.GetValue(oracle)!);
+            var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed));
+            bool named = pr.GetValue(sel.DType) is not null;
+            Write(console, pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!,
+                o => DTypeSupport.UnprovidedNamed([o], selection, named));
             return ExitCodes.Pass;
         });
         return cmd;
@@ -49,7 +51,7 @@ internal static class FixturesCommand
 
     private static Command Regenerate(IAnsiConsole console)
     {
-        var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; both dtypes, both fills) with live PyTorch.\n\nExample:\n  convverify fixtures regenerate");
+        var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; f32, f64 and bf16, both fills) with live PyTorch.\n\nExample:\n  convverify fixtures regenerate");
         cmd.SetAction(_ =>
         {
             // An installed tool carries a copy of the packs; rewriting that copy would silently change what it checks against.
@@ -80,9 +82,12 @@ internal static class FixturesCommand
         }
     }
 
-    private static void Write(IAnsiConsole console, string dir, IReadOnlyList<ConvCase> cases, bool force, string oracleName)
+    private static void Write(IAnsiConsole console, string dir, IReadOnlyList<ConvCase> cases, bool force, string oracleName,
+        Func<IConvOracle, string?>? unprovided = null)
     {
         var oracle = CreateOracle(oracleName, "fixtures generate");
+        // A pack of inputs without a single result checks nothing: a dtype the oracle cannot compute is bad usage.
+        if (unprovided?.Invoke(oracle) is { } why) throw new CliException("--dtype " + why);
         try
         {
             Manifest manifest = null!;

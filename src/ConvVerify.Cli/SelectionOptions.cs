@@ -10,7 +10,7 @@ internal sealed class SelectionOptions
     public Option<string?> Batch { get; } = new("--batch") { Description = "A benchdnn shape file (one descriptor a line, # comments)" };
     public Argument<string[]> Descriptors { get; } = new("DESCRIPTOR") { Description = "benchdnn descriptors, e.g. mb1ic3ih5oc16kh3", Arity = ArgumentArity.ZeroOrMore };
     public Option<int?> Random { get; } = new("--random") { Description = "N problems drawn at random (docs/random-problems.md), from --seed: each is named r<seed>_<i> and reproduces" };
-    public Option<string?> DType { get; } = new("--dtype") { Description = "f32 or f64 (default: both)" };
+    public Option<string?> DType { get; } = new("--dtype") { Description = "f32, f64, bf16 or f16 (default: f32, f64 and bf16; f16 only when named)" };
     public Option<string?> Fill { get; } = new("--fill") { Description = "integer or normal (default: both)" };
 
     public void AddTo(Command cmd, bool withDtypeFill = true)

@@ -16,7 +16,7 @@ internal static class SoakCommand
         var count = new Option<int>("--cases") { Description = "How many random problems (docs/random-problems.md); each runs in every requested dtype and fill", DefaultValueFactory = _ => 300 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the problems and their inputs", DefaultValueFactory = _ => 1 };
         var oracle = new Option<string>("--oracle") { Description = "Live oracles, comma-separated: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
-        var dtype = new Option<string?>("--dtype") { Description = "f32 or f64 (default: both)" };
+        var dtype = new Option<string?>("--dtype") { Description = "f32, f64, bf16 or f16 (default: f32, f64 and bf16)" };
         var fill = new Option<string?>("--fill") { Description = "integer or normal (default: both)" };
         var run = new RunOptions("any");
         var cmd = new Command("soak", "Check the C# convolution on N random problems against a live oracle, every direction. A failure is a bug in the "
@@ -44,6 +44,7 @@ internal static class SoakCommand
             {
                 throw new CliException("--oracle " + e.Message);
             }
+            if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(dtype) is not null) is { } why) throw new CliException("--dtype " + why);
             var plan = new RunPlan
             {
                 Command = "soak",

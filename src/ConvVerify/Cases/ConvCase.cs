@@ -54,7 +54,7 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
     /// <summary>Generates the case's inputs (deterministic from <see cref="Seed"/>).</summary>
     public ConvInputs<T> MakeInputs<T>() where T : unmanaged, IFloatingPointIeee754<T> => Inputs.Generate<T>(Problem, Fill, Seed);
 
-    /// <summary>"f32" or "f64".</summary>
+    /// <summary>"f32", "f64", "bf16" or "f16".</summary>
     public static string DTypeName(DType dtype) => DTypes.ShortName(dtype);
 
     /// <summary>"integer" or "normal".</summary>

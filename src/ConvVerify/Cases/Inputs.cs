@@ -37,7 +37,7 @@ public static class Inputs
         {
             throw new ArgumentException($"fill: unknown value {(int)fill}", nameof(fill));
         }
-        T[] Make(int count, int stream, int range) => Values<T>(count, seed, stream, fill, range);
+        T[] Make(int count, int stream, int range) => Values<T>(count, seed, stream, fill, range, problem.DType);
         return new ConvInputs<T>(
             Make(problem.XSize, 1, xwRange),
             Make(problem.WSize, 2, xwRange),
@@ -57,8 +57,17 @@ public static class Inputs
         return Math.Max(Math.Max(fwd, bwdData), bwdWeights); // db's N·Πout·dyRange is below bwdWeights'
     }
 
-    /// <summary>2^24 for float32, 2^53 for float64: below it every integer is exact.</summary>
-    public static long ExactIntegerLimit(DType dtype) => dtype == DType.Float32 ? 1L << 24 : 1L << 53;
+    /// <summary>
+    /// 2^24 for float32 and bfloat16 (whose sums are float32), 2^53 for float64: below it every integer is exact, so every
+    /// summation order gives the same sum (and a bfloat16 result the same single rounding of it). For float16 the largest
+    /// finite value, 65504, which is lower: a larger result would round to infinity.
+    /// </summary>
+    public static long ExactIntegerLimit(DType dtype) => dtype switch
+    {
+        DType.Float64 => 1L << 53,
+        DType.Float16 => 65504,
+        _ => 1L << 24,
+    };
 
     /// <summary>A stable per-case seed from a base seed and a case id (FNV-1a), so cases of one pack differ. Below 2^53, so JSON keeps it exact.</summary>
     public static ulong CaseSeed(ulong baseSeed, string caseId)
@@ -73,7 +82,7 @@ public static class Inputs
         return (baseSeed ^ h) & ((1UL << 53) - 1);
     }
 
-    private static T[] Values<T>(int count, ulong seed, int stream, Fill fill, int range)
+    private static T[] Values<T>(int count, ulong seed, int stream, Fill fill, int range, DType dtype)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var values = new T[count];
@@ -93,7 +102,8 @@ public static class Inputs
                 for (int j = 0; j < 12; j++) sum += (long)(Next(ref state) >> 40); // 24-bit uniforms
                 v = sum / (double)(1 << 24) - 6.0;
             }
-            values[i] = T.CreateChecked(v);
+            // One rounding to the dtype (the integers are exact in every dtype): bfloat16 and float16 hold only their own values.
+            values[i] = T.CreateChecked(DTypes.RoundFromDouble(dtype, v));
         }
         return values;
     }

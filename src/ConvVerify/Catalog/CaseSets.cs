@@ -27,9 +27,9 @@ public static class CaseSets
         return reader.ReadToEnd();
     }
 
-    /// <summary>Every case of a set as committed: float32 and float64, integer and normal fill, the default seed.</summary>
+    /// <summary>Every case of a set as committed: float32, float64 and bfloat16, integer and normal fill, the default seed.</summary>
     public static IReadOnlyList<ConvCase> AllVariants(string name) =>
-        ConvCase.Expand(Load(name), [DType.Float32, DType.Float64], [Fill.Integer, Fill.Normal]);
+        ConvCase.Expand(Load(name), DTypes.Default, [Fill.Integer, Fill.Normal]);
 
     /// <summary>The problems of a set, in file order.</summary>
     /// <exception cref="ArgumentException">Unknown set, or a bad line in it.</exception>

@@ -15,7 +15,7 @@ namespace ConvVerify.Convolution;
 /// <remarks>
 /// Layouts, shapes and argument checks are <see cref="NaiveConv"/>'s. Results do not depend on
 /// <see cref="ExactConvOptions"/>: vector width and thread count only change which elements are computed together.
-/// Only <see cref="float"/> and <see cref="double"/> are supported. Each call takes its transposed copies (the weights or dy,
+/// Only <see cref="float"/> and <see cref="double"/> are supported (bfloat16 and float16 problems run as float, rounded once at the end). Each call takes its transposed copies (the weights or dy,
 /// and with lanes over groups the source and destination too) from <see cref="ArrayPool{T}.Shared"/>, and builds
 /// per-dimension index tables once per shape.
 /// </remarks>
@@ -55,6 +55,8 @@ public static unsafe partial class ExactConv
                     : (long)p.Groups * Blocks(ocg, v) * v * icg * taps,
                 new ChannelSetup<T>(p, gd, gh, gw, true, xp, wp, yp, bp));
         }
+        // bfloat16 and float16: the float32 sums above are the definition's, so rounding each once gives its result.
+        DTypes.Round(p.DType, y);
     }
 
     /// <summary>dL/dx, bitwise equal to <see cref="NaiveConv.BackwardData{T}"/>, on every core with vectors.</summary>
@@ -91,6 +93,7 @@ public static unsafe partial class ExactConv
                     : (long)p.Groups * Blocks(icg, v) * v * ocg * taps,
                 new ChannelSetup<T>(p, gd, gh, gw, false, (nint)pdy, (nint)pw, (nint)pdx, 0));
         }
+        DTypes.Round(p.DType, dx);
     }
 
     /// <summary>dL/dw, bitwise equal to <see cref="NaiveConv.BackwardWeights{T}"/>, on every core with vectors.</summary>
@@ -123,6 +126,7 @@ public static unsafe partial class ExactConv
                     : (long)p.Groups * Blocks(ocg, v) * v * positions,
                 new WeightSetup<T>(p, gd, gh, gw, (nint)px, (nint)pdy, (nint)pdw));
         }
+        DTypes.Round(p.DType, dw);
     }
 
     /// <summary>dL/db, bitwise equal to <see cref="NaiveConv.BackwardBias{T}"/>, on every core.</summary>
@@ -166,6 +170,7 @@ public static unsafe partial class ExactConv
                 }
             });
         }
+        DTypes.Round(p.DType, db);
     }
 
     private static void Check<T>(ConvProblem p, ExactConvOptions options)

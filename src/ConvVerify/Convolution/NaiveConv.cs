@@ -11,7 +11,9 @@ namespace ConvVerify.Convolution;
 /// Layouts: x (N, IC, D, H, W), w (OC, IC/G, KD, KH, KW), y and dy (N, OC, OD, OH, OW), all row-major.
 /// Accumulation is in the element type itself, starting from zero, in the order of the innermost loops as
 /// written (reduction dims outermost-first); the bias is added after the sum. The order is fixed, so results are
-/// bitwise reproducible across runs and machines.
+/// bitwise reproducible across runs and machines. For bfloat16 and float16 the element type is float: the inputs are read
+/// exactly, products and sums are float32, and each result is rounded once, to nearest even, as it is stored
+/// (<see cref="DTypes.Round{T}(DType, T)"/>; the identity for float32 and float64).
 /// </remarks>
 public static class NaiveConv
 {
@@ -49,7 +51,7 @@ public static class NaiveConv
                 }
             }
             if (p.HasBias) acc += b[o];
-            y[Off(ys, n, o, od, oh, ow)] = acc;
+            y[Off(ys, n, o, od, oh, ow)] = DTypes.Round(p.DType, acc);
         }
     }
 
@@ -87,7 +89,7 @@ public static class NaiveConv
                     }
                 }
             }
-            dx[Off(xs, n, g * icg + ic, id, ih, iw)] = acc;
+            dx[Off(xs, n, g * icg + ic, id, ih, iw)] = DTypes.Round(p.DType, acc);
         }
     }
 
@@ -123,7 +125,7 @@ public static class NaiveConv
                     }
                 }
             }
-            dw[Off(ws, o, ic, kd, kh, kw)] = acc;
+            dw[Off(ws, o, ic, kd, kh, kw)] = DTypes.Round(p.DType, acc);
         }
     }
 
@@ -141,7 +143,7 @@ public static class NaiveConv
             for (int n = 0; n < p.Mb; n++)
             for (int s = 0; s < spatial; s++)
                 acc += dy[(n * p.OC + o) * spatial + s];
-            db[o] = acc;
+            db[o] = DTypes.Round(p.DType, acc);
         }
     }
 

@@ -95,12 +95,9 @@ public sealed record CaseFile
     /// <exception cref="FixtureException">An invalid field; the message names <paramref name="path"/> and the field.</exception>
     public ConvCase ToCase(string path, ICollection<string>? warnings)
     {
-        var dtype = DType switch
-        {
-            "float32" => Problems.DType.Float32,
-            "float64" => Problems.DType.Float64,
-            _ => throw new FixtureException($"{path}: dtype must be \"float32\" or \"float64\", got \"{DType}\""),
-        };
+        // Only the long names: case.json says what the .npy files hold, in torch's words.
+        var dtype = DType is "float32" or "float64" or "bfloat16" or "float16" ? DTypes.TryParse(DType)!.Value
+            : throw new FixtureException($"{path}: dtype must be \"float32\", \"float64\", \"bfloat16\" or \"float16\", got \"{DType}\"");
         var fill = Fill switch
         {
             "integer" => Cases.Fill.Integer,
@@ -152,6 +149,6 @@ public sealed record CaseFile
     /// <summary>Writes the file.</summary>
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
 
-    /// <summary>"float32" or "float64".</summary>
+    /// <summary>"float32", "float64", "bfloat16" or "float16".</summary>
     public static string DTypeName(DType dtype) => DTypes.NumpyName(dtype);
 }

@@ -108,7 +108,7 @@ public sealed class FixturePack
     {
         ArgumentNullException.ThrowIfNull(c);
         var (p, id) = (c.Problem, c.Id);
-        if ((typeof(T) == typeof(float)) != (p.DType == DType.Float32))
+        if (!DTypes.Holds<T>(p.DType))
             throw new InvalidOperationException($"case {id} is {p.DType}, read as {typeof(T).Name}");
         T[] In(string name, int[] shape) => Npy.Read<T>(CasePath(id, name + ".npy"), p.DType, shape);
         var inputs = new ConvInputs<T>(In("x", p.XShape), In("w", p.WShape), p.HasBias ? In("b", p.BShape) : [], In("dy", p.YShape));

@@ -18,25 +18,25 @@ public static class Npy
     // numpy's default max_header_size; no header it writes comes close, so anything longer is not a header.
     private const int MaxHeaderLength = 10000;
 
-    /// <summary>Reads a float32 or float64 tensor of exactly the expected shape.</summary>
+    /// <summary>Reads a tensor of exactly the expected shape, stored as the dtype is (see <see cref="Descr"/>).</summary>
     /// <param name="path">The file.</param>
     /// <param name="dtype">The element type the pack says the tensor has.</param>
     /// <param name="shape">The shape the problem gives the tensor.</param>
     /// <exception cref="FixtureException">Missing, unreadable, truncated, another dtype or another shape.</exception>
+    /// <remarks>bfloat16 arrives as <c>&lt;u2</c> raw bits and float16 as <c>&lt;f2</c>; both come back as the float values they hold, exactly.</remarks>
     public static T[] Read<T>(string path, DType dtype, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var expectedType = dtype == DType.Float32 ? typeof(float) : typeof(double);
-        if (typeof(T) != expectedType)
+        if (!DTypes.Holds<T>(dtype))
             throw new InvalidOperationException($"{path}: read as {typeof(T).Name} but the pack says {dtype}");
         if (!File.Exists(path)) throw new FixtureException($"{path}: file not found");
         try
         {
             using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             var header = ReadHeader(path, f);
-            string expectedDescr = expectedType == typeof(float) ? "f4" : "f8";
+            string expectedDescr = Descr(dtype)[1..];
             if (header.Descr.Length != 3 || header.Descr[0] is not ('<' or '>') || header.Descr[1..] != expectedDescr)
-                throw new FixtureException($"{path}: dtype is {DescrName(header.Descr)}, expected {NpyName(expectedType)}");
+                throw new FixtureException($"{path}: dtype is {DescrName(header.Descr)}, expected {NpyName(dtype)}{DTypeHint(header.Descr, dtype)}");
             if (header.FortranOrder)
                 throw new FixtureException($"{path}: fortran_order is True; only C-order arrays are read (save a C-contiguous copy)");
             if (!header.Shape.SequenceEqual(shape.Select(d => (long)d)))
@@ -44,15 +44,17 @@ public static class Npy
             // The shape matches the caller's, so it fits in an int per extent; the product still may not fit in memory,
             // and a hostile file must not make us allocate what it does not hold: compare with the bytes there first.
             long available = f.Length - f.Position;
-            int size = Marshal.SizeOf<T>();
+            int size = DTypes.StorageSize(dtype);
             long needed = DataBytes(header.Shape, size, available);
             if (needed != available)
                 throw new FixtureException(needed < 0 || needed > available
-                    ? $"{path}: not a readable .npy file (truncated: shape {FormatShape(header.Shape)} of {NpyName(expectedType)} needs {(needed < 0 ? "more than " + available.ToString(CultureInfo.InvariantCulture) : needed.ToString(CultureInfo.InvariantCulture))} data bytes, the file has {available})"
+                    ? $"{path}: not a readable .npy file (truncated: shape {FormatShape(header.Shape)} of {NpyName(dtype)} needs {(needed < 0 ? "more than " + available.ToString(CultureInfo.InvariantCulture) : needed.ToString(CultureInfo.InvariantCulture))} data bytes, the file has {available})"
                     : $"{path}: not a readable .npy file ({available - needed} bytes after the data of shape {FormatShape(header.Shape)})");
+            bool swap = (header.Descr[0] == '<') != BitConverter.IsLittleEndian;
+            if (size == 2) return ReadNarrow<T>(f, checked((int)(needed / 2)), swap, dtype);
             var data = new T[needed / size];
             f.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
-            if ((header.Descr[0] == '<') != BitConverter.IsLittleEndian)
+            if (swap)
             {
                 if (size == 4) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, uint>(data.AsSpan()), MemoryMarshal.Cast<T, uint>(data.AsSpan()));
                 else BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, ulong>(data.AsSpan()), MemoryMarshal.Cast<T, ulong>(data.AsSpan()));
@@ -63,6 +65,40 @@ public static class Npy
         {
             throw new FixtureException($"{path}: not a readable .npy file ({e.Message})", e);
         }
+    }
+
+    /// <summary>The .npy descr a dtype is written as: "&lt;f4", "&lt;f8", "&lt;u2" (bfloat16's raw bits: numpy has no bfloat16), "&lt;f2".</summary>
+    public static string Descr(DType dtype) => dtype switch
+    {
+        DType.Float32 => "<f4",
+        DType.Float64 => "<f8",
+        DType.BFloat16 => "<u2",
+        DType.Float16 => "<f2",
+        _ => throw new ArgumentException($"dtype: unknown value {(int)dtype}", nameof(dtype)),
+    };
+
+    private static T[] ReadNarrow<T>(FileStream f, int count, bool swap, DType dtype) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var bits = new ushort[count];
+        f.ReadExactly(MemoryMarshal.AsBytes(bits.AsSpan()));
+        if (swap) BinaryPrimitives.ReverseEndianness(bits, bits);
+        var data = new T[count];
+        for (int i = 0; i < count; i++)
+        {
+            float v = dtype == DType.BFloat16 ? (float)BFloat16.FromBits(bits[i]) : (float)BitConverter.UInt16BitsToHalf(bits[i]);
+            data[i] = T.CreateTruncating(v);
+        }
+        return data;
+    }
+
+    // A <u2 array is how bfloat16 is stored, so a float32 case holding one is most likely a bfloat16 tensor under the
+    // wrong case.json dtype; say which dtype would read it, rather than only that it is not the one expected.
+    private static string DTypeHint(string descr, DType expected)
+    {
+        if (descr.Length == 3 && descr[1..] == "u2" && expected != DType.BFloat16)
+            return " (uint16 arrays hold bfloat16 bits, read only when case.json's dtype is \"bfloat16\")";
+        if (expected == DType.BFloat16) return " (stored as its raw bits, '<u2')";
+        return "";
     }
 
     /// <summary>Writes a C-order, little-endian .npy file.</summary>
@@ -77,6 +113,45 @@ public static class Npy
         using var flat = np.array(data);
         using var shaped = flat.reshape(shape);
         np.save(path, shaped);
+    }
+
+    /// <summary>Writes a C-order, little-endian .npy file of <paramref name="dtype"/>: bfloat16 as raw bits (<c>&lt;u2</c>), float16 as <c>&lt;f2</c>.</summary>
+    /// <exception cref="ArgumentException">The data does not fill the shape, is not of <paramref name="dtype"/>'s .NET type, or holds a value
+    /// <paramref name="dtype"/> cannot (a writer must never round what it was given).</exception>
+    public static void Write<T>(string path, int[] shape, T[] data, DType dtype) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(data);
+        if (!DTypes.Holds<T>(dtype)) throw new ArgumentException($"{path}: {typeof(T).Name} values are not {DTypes.NumpyName(dtype)}'s", nameof(data));
+        if (!DTypes.IsNarrow(dtype))
+        {
+            Write(path, shape, data);
+            return;
+        }
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        if (count != data.Length)
+            throw new ArgumentException($"{path}: {data.Length} values do not fill shape {ConvProblem.FormatTuple(shape)}", nameof(data));
+        var bits = new ushort[data.Length];
+        for (int i = 0; i < data.Length; i++)
+        {
+            float v = float.CreateTruncating(data[i]);
+            if (!DTypes.Represents(dtype, v))
+                throw new ArgumentException($"{path}: element {i} is {v.ToString("R", CultureInfo.InvariantCulture)}, not a {DTypes.NumpyName(dtype)} value", nameof(data));
+            bits[i] = dtype == DType.BFloat16 ? ((BFloat16)v).Bits : BitConverter.HalfToUInt16Bits((Half)v);
+        }
+        if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(bits, bits);
+        string dims = shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")";
+        // numpy's own layout: version 1.0, the dict padded with spaces so that the data starts at a multiple of 64, then '\n'.
+        string dict = $"{{'descr': '{Descr(dtype)}', 'fortran_order': False, 'shape': {dims}, }}";
+        int total = (10 + dict.Length + 1 + 63) / 64 * 64;
+        string header = dict.PadRight(total - 10 - 1) + "\n";
+        using var f = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        Span<byte> preamble = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, 0, 0];
+        BinaryPrimitives.WriteUInt16LittleEndian(preamble[8..], (ushort)header.Length);
+        f.Write(preamble);
+        f.Write(Encoding.Latin1.GetBytes(header));
+        f.Write(MemoryMarshal.AsBytes(bits.AsSpan()));
     }
 
     private sealed record Header(string Descr, bool FortranOrder, long[] Shape);
@@ -288,5 +363,5 @@ public static class Npy
         return name is null || (body is "f4" or "f8" && descr[0] is not ('<' or '>')) ? $"'{descr}'" : name;
     }
 
-    private static string NpyName(Type t) => t == typeof(float) ? "float32" : "float64";
+    private static string NpyName(DType dtype) => DTypes.NumpyName(dtype);
 }

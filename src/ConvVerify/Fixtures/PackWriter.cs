@@ -75,7 +75,7 @@ public sealed class PackWriter
         Track(c.Id, "case.json");
         void Save(string name, int[] shape, T[] data)
         {
-            Npy.Write(Path.Combine(caseDir, name + ".npy"), shape, data);
+            Npy.Write(Path.Combine(caseDir, name + ".npy"), shape, data, p.DType);
             Track(c.Id, name + ".npy");
         }
         Save("x", p.XShape, inputs.X);

@@ -11,7 +11,7 @@ public static class OracleRegistry
     private static readonly Dictionary<string, (string About, Func<OracleOptions, IConvOracle> Create)> Factories = new(StringComparer.Ordinal)
     {
         [TorchOracle.OracleName] = ("live PyTorch through pythonnet", CreateTorch),
-        [OrtOracle.OracleName] = ("ONNX Runtime's CPU provider in-process, float32 only", OrtOracle.Create),
+        [OrtOracle.OracleName] = ("ONNX Runtime's CPU provider in-process, float32 and float16", OrtOracle.Create),
     };
 
     static OracleRegistry()

@@ -25,6 +25,8 @@ internal static class OrtModels
 
     private const int Float = (int)TensorProto.Types.DataType.Float;
     private const int Double = (int)TensorProto.Types.DataType.Double;
+    private const int Float16 = (int)TensorProto.Types.DataType.Float16;
+    private const int BFloat16 = (int)TensorProto.Types.DataType.Bfloat16;
     private const int Int64 = (int)TensorProto.Types.DataType.Int64;
 
     /// <summary>
@@ -187,9 +189,17 @@ internal static class OrtModels
             return new ValueInfoProto
             {
                 Name = name,
-                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = p.DType == DType.Float64 ? Double : Float, Shape = tensorShape } },
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = ElemType(p.DType), Shape = tensorShape } },
             };
         }
+
+        private static int ElemType(DType dtype) => dtype switch
+        {
+            DType.Float64 => Double,
+            DType.Float16 => Float16,
+            DType.BFloat16 => BFloat16,
+            _ => Float,
+        };
 
         private static AttributeProto Ints(string name, long[] values)
         {

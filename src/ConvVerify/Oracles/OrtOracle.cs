@@ -9,7 +9,8 @@ namespace ConvVerify.Oracles;
 /// <summary>
 /// ONNX Runtime's CPU provider, in-process: each direction of a problem is a small ONNX model (see <see cref="OrtModels"/>)
 /// run on one thread — y by <c>Conv</c>, dL/dx by <c>ConvTranspose</c>, dL/dw by a <c>Conv</c> of x with dy as the kernel,
-/// dL/db by <c>ReduceSum</c>. float32 only: the CPU provider has no float64 convolution.
+/// dL/db by <c>ReduceSum</c>. float32 and float16: the CPU provider has no float64 or bfloat16 convolution. Its float16
+/// results are, as measured on the committed sets, its float32 results rounded once to float16: the definition's computation.
 /// </summary>
 /// <remarks>
 /// A second implementation that shares no code with PyTorch, so the two oracles can be checked against each other.
@@ -24,6 +25,10 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     /// <summary>Why float64 problems are not provided; the part in parentheses is what ORT says when asked.</summary>
     public const string Float64Reason =
         "ONNX Runtime's CPU provider has no float64 Conv/ConvTranspose kernel (Could not find an implementation for Conv(11))";
+
+    /// <summary>Why bfloat16 problems are not provided; the part in parentheses is what ORT says when asked.</summary>
+    public const string BFloat16Reason =
+        "ONNX Runtime's CPU provider has no bfloat16 Conv/ConvTranspose (Type 'tensor(bfloat16)' of input parameter (x) of operator (Conv) is invalid)";
 
     // Past this many cached sessions the cache starts over: a long run over many shapes must not hold every model alive.
     private const int MaxSessions = 1024;
@@ -76,8 +81,8 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        if (problem.DType == DType.Float32) return direction.Applies(problem, out reason);
-        reason = Float64Reason;
+        if (problem.DType is DType.Float32 or DType.Float16) return direction.Applies(problem, out reason);
+        reason = problem.DType == DType.BFloat16 ? BFloat16Reason : Float64Reason;
         return false;
     }
 
@@ -90,8 +95,9 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(directions);
-        if (typeof(T) != typeof(float) || problem.DType != DType.Float32)
-            throw new ArgumentException($"T: ort computes float32 only, asked for {typeof(T).Name} on {Describe(problem)}: {Float64Reason}", nameof(problem));
+        if (typeof(T) != typeof(float) || problem.DType is not (DType.Float32 or DType.Float16))
+            throw new ArgumentException($"T: ort computes float32 and float16 only, asked for {typeof(T).Name} on {Describe(problem)}: "
+                + (problem.DType == DType.BFloat16 ? BFloat16Reason : Float64Reason), nameof(problem));
         foreach (var d in directions)
             if (!Provides(problem, d, out string? why)) throw new ArgumentException($"directions: ort does not provide {d.TensorName()}: {why}", nameof(directions));
         var f = (ConvInputs<float>)(object)inputs;
@@ -148,7 +154,12 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         var values = new List<OrtValue>();
         try
         {
-            foreach (var feed in feeds) values.Add(OrtValue.CreateTensorValueFromMemory(feed.Data, [.. feed.Shape.Select(v => (long)v)]));
+            bool half = p.DType == DType.Float16;
+            foreach (var feed in feeds)
+            {
+                long[] dims = [.. feed.Shape.Select(v => (long)v)];
+                values.Add(half ? OrtValue.CreateTensorValueFromMemory(ToHalf(feed.Data), dims) : OrtValue.CreateTensorValueFromMemory(feed.Data, dims));
+            }
             using var runOptions = new RunOptions();
             using var outputs = session.Run(runOptions, [.. feeds.Select(f => f.Name)], values, ["out"]);
             var output = outputs[0];
@@ -156,7 +167,7 @@ public sealed class OrtOracle : IConvOracle, IDisposable
             long[] got = [.. output.GetTensorTypeAndShape().Shape];
             if (!got.SequenceEqual(shape.Select(v => (long)v)))
                 throw new OrtOracleException($"{d.TensorName()}: expected shape {ConvProblem.FormatTuple(shape)}, ort returned ({string.Join(", ", got)}): {Describe(p)}");
-            return output.GetTensorDataAsSpan<float>().ToArray();
+            return half ? FromHalf(output.GetTensorDataAsSpan<Float16>()) : output.GetTensorDataAsSpan<float>().ToArray();
         }
         catch (OnnxRuntimeException e)
         {
@@ -166,6 +177,21 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         {
             foreach (var v in values) v.Dispose();
         }
+    }
+
+    // float16 crosses as its bits; the values were float16 values already, so both conversions are exact.
+    private static Float16[] ToHalf(float[] data)
+    {
+        var r = new Float16[data.Length];
+        for (int i = 0; i < data.Length; i++) r[i] = new Float16(BitConverter.HalfToUInt16Bits((Half)data[i]));
+        return r;
+    }
+
+    private static float[] FromHalf(ReadOnlySpan<Float16> data)
+    {
+        var r = new float[data.Length];
+        for (int i = 0; i < data.Length; i++) r[i] = (float)BitConverter.UInt16BitsToHalf(data[i].value);
+        return r;
     }
 
     private InferenceSession Session(ConvProblem p, Direction d)

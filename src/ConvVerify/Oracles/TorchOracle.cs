@@ -30,11 +30,13 @@ public sealed class TorchOracle : IConvOracle
 
     private readonly PyObject _empty;
     private readonly PyObject _compute;
+    private readonly PyObject _narrowSupport;
 
     private TorchOracle(PyObject module, string torchVersion, string numpyVersion)
     {
         _empty = module.GetAttr("empty");
         _compute = module.GetAttr("compute");
+        _narrowSupport = module.GetAttr("narrow_support");
         TorchVersion = torchVersion;
         NumpyVersion = numpyVersion;
     }
@@ -74,7 +76,48 @@ public sealed class TorchOracle : IConvOracle
         return directions.ToDictionary(d => d, all.Get);
     }
 
-    private static bool ProvidesAll(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
+    private static bool ProvidesAll(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (DTypes.IsNarrow(problem.DType) && NarrowSupport(problem) is { Length: > 0 } why)
+        {
+            reason = $"torch {_instance?.TorchVersion} has no CPU conv{problem.Rank}d in {DTypes.NumpyName(problem.DType)}: {why}";
+            return false;
+        }
+        return direction.Applies(problem, out reason);
+    }
+
+    private static readonly Dictionary<(int Rank, DType DType), string> NarrowSupportCache = [];
+
+    // Whether torch runs this rank in this narrow dtype is torch's to say: ask it once, with a tiny convolution, and keep
+    // its own error text as the reason (torch 1.13: "slow_conv2d_cpu" not implemented for 'Half').
+    private static string NarrowSupport(ConvProblem p)
+    {
+        var key = (p.Rank, p.DType);
+        lock (NarrowSupportCache)
+        {
+            if (NarrowSupportCache.TryGetValue(key, out string? known)) return known;
+        }
+        var torch = Get();
+        string answer;
+        EnterLive();
+        try
+        {
+            using (Py.GIL())
+            using (var rank = new PyInt(p.Rank))
+            using (var dtype = new PyString(DTypes.NumpyName(p.DType)))
+            using (var result = torch._narrowSupport.Invoke(rank, dtype))
+            {
+                answer = result.As<string>();
+            }
+        }
+        finally
+        {
+            Life.ExitReadLock();
+        }
+        lock (NarrowSupportCache) NarrowSupportCache[key] = answer;
+        return answer;
+    }
 
     /// <summary>
     /// Finds Python (see <see cref="PythonLocator"/>), starts it in-process and imports the oracle module, once;
@@ -136,7 +179,7 @@ public sealed class TorchOracle : IConvOracle
     }
 
     /// <summary>y, dL/dx, dL/dw and dL/db (empty without bias) of the problem, as PyTorch autograd computes them.</summary>
-    /// <typeparam name="T">float for <see cref="DType.Float32"/>, double for <see cref="DType.Float64"/>.</typeparam>
+    /// <typeparam name="T">float for <see cref="DType.Float32"/>, <see cref="DType.BFloat16"/> and <see cref="DType.Float16"/> (holding only values of the narrow type), double for <see cref="DType.Float64"/>.</typeparam>
     /// <param name="p">The problem; its dtype must be <typeparamref name="T"/>'s.</param>
     /// <param name="inputs">x, w, b (empty without bias) and dL/dy, sized as the problem says.</param>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> does not match the problem's dtype, or an input has the wrong size.</exception>
@@ -179,7 +222,7 @@ public sealed class TorchOracle : IConvOracle
         ArgumentNullException.ThrowIfNull(inputs);
         string dtype = DTypeOf<T>();
         string expected = DTypes.NumpyName(p.DType);
-        if (dtype != expected)
+        if (!DTypes.Holds<T>(p.DType))
             throw new ArgumentException($"T: {typeof(T).Name} ({dtype}) does not match the problem's dtype {expected}: {Describe(p)}", nameof(p));
         CheckSize("x", inputs.X.Length, p.XSize, p);
         CheckSize("w", inputs.W.Length, p.WSize, p);

@@ -11,23 +11,52 @@ public interface IDTypeAction<out TResult>
 }
 
 /// <summary>The one place a <see cref="DType"/> becomes a .NET type, and its names.</summary>
+/// <remarks>
+/// bfloat16 and float16 tensors live in memory as float32 arrays holding only values of the narrow type: the definition
+/// reads them exactly as float32, sums in float32, and rounds each result once on storing it (<see cref="Round{T}(DType, T)"/>).
+/// So their element type here is float, and <see cref="AccumulationType"/> says so; files hold the narrow bits.
+/// </remarks>
 public static class DTypes
 {
     /// <summary>Every dtype, in report order.</summary>
-    public static IReadOnlyList<DType> All { get; } = [DType.Float32, DType.Float64];
+    public static IReadOnlyList<DType> All { get; } = [DType.Float32, DType.Float64, DType.BFloat16, DType.Float16];
 
-    /// <summary>Runs <paramref name="action"/> with the element type of <paramref name="dtype"/>.</summary>
+    /// <summary>
+    /// The dtypes a selection without <c>--dtype</c> takes: those the committed packs hold and live torch computes. float16
+    /// is asked for by name: torch has no CPU float16 convolution, so it would only add cases no default oracle checks.
+    /// </summary>
+    public static IReadOnlyList<DType> Default { get; } = [DType.Float32, DType.Float64, DType.BFloat16];
+
+    /// <summary>Runs <paramref name="action"/> with the element type of <paramref name="dtype"/> (float for bfloat16 and float16).</summary>
     /// <exception cref="ArgumentException">A dtype without a .NET element type here.</exception>
     public static TResult Dispatch<TResult>(DType dtype, IDTypeAction<TResult> action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return dtype switch
+        return AccumulationType(dtype) switch
         {
             DType.Float32 => action.Run<float>(),
             DType.Float64 => action.Run<double>(),
-            _ => throw new ArgumentException($"dtype: unknown value {(int)dtype}", nameof(dtype)),
+            _ => throw Unknown(dtype),
         };
     }
+
+    /// <summary>
+    /// The dtype the definition multiplies and sums in, which is also the one whose .NET type holds the tensors in memory:
+    /// float32 for bfloat16 and float16, the dtype itself otherwise.
+    /// </summary>
+    public static DType AccumulationType(DType dtype) => dtype switch
+    {
+        DType.Float32 or DType.BFloat16 or DType.Float16 => DType.Float32,
+        DType.Float64 => DType.Float64,
+        _ => throw Unknown(dtype),
+    };
+
+    /// <summary>Whether results are rounded to a narrower type than they are summed in (bfloat16, float16).</summary>
+    public static bool IsNarrow(DType dtype) => dtype is DType.BFloat16 or DType.Float16;
+
+    /// <summary>Whether <typeparamref name="T"/> is the .NET type that holds <paramref name="dtype"/>'s tensors.</summary>
+    public static bool Holds<T>(DType dtype) where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == (AccumulationType(dtype) == DType.Float32 ? typeof(float) : typeof(double));
 
     /// <summary>The dtype whose element type is <typeparamref name="T"/>.</summary>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is no dtype's element type.</exception>
@@ -36,33 +65,108 @@ public static class DTypes
         : typeof(T) == typeof(double) ? DType.Float64
         : throw new ArgumentException($"T: {typeof(T).Name} is not the element type of any dtype (float, double)");
 
-    /// <summary>The short name used in case ids and on the command line: "f32", "f64".</summary>
+    /// <summary>The short name used in case ids and on the command line: "f32", "f64", "bf16", "f16".</summary>
     public static string ShortName(DType dtype) => dtype switch
     {
         DType.Float32 => "f32",
         DType.Float64 => "f64",
-        _ => throw new ArgumentException($"dtype: unknown value {(int)dtype}", nameof(dtype)),
+        DType.BFloat16 => "bf16",
+        DType.Float16 => "f16",
+        _ => throw Unknown(dtype),
     };
 
-    /// <summary>numpy's and torch's name: "float32", "float64".</summary>
+    /// <summary>torch's name, and case.json's: "float32", "float64", "bfloat16", "float16".</summary>
     public static string NumpyName(DType dtype) => dtype switch
     {
         DType.Float32 => "float32",
         DType.Float64 => "float64",
-        _ => throw new ArgumentException($"dtype: unknown value {(int)dtype}", nameof(dtype)),
+        DType.BFloat16 => "bfloat16",
+        DType.Float16 => "float16",
+        _ => throw Unknown(dtype),
     };
 
-    /// <summary>The dtype of a short or numpy name ("f32", "float32", ...), or null.</summary>
+    /// <summary>The dtype of a short or long name ("f32", "float32", "bf16", "bfloat16", ...), or null.</summary>
     public static DType? TryParse(string? name) => name switch
     {
         "f32" or "float32" => DType.Float32,
         "f64" or "float64" => DType.Float64,
+        "bf16" or "bfloat16" => DType.BFloat16,
+        "f16" or "float16" => DType.Float16,
         _ => null,
     };
 
-    /// <summary>The unit roundoff u: 2^−24 for float32, 2^−53 for float64.</summary>
-    public static double UnitRoundoff(DType dtype) => dtype == DType.Float32 ? Math.ScaleB(1, -24) : Math.ScaleB(1, -53);
+    /// <summary>The unit roundoff u of the accumulation: 2^−24 for float32 (and bfloat16, float16), 2^−53 for float64.</summary>
+    public static double UnitRoundoff(DType dtype) => AccumulationType(dtype) == DType.Float32 ? Math.ScaleB(1, -24) : Math.ScaleB(1, -53);
 
-    /// <summary>The smallest positive subnormal.</summary>
-    public static double SmallestSubnormal(DType dtype) => dtype == DType.Float32 ? float.Epsilon : double.Epsilon;
+    /// <summary>The smallest positive subnormal of the accumulation type.</summary>
+    public static double SmallestSubnormal(DType dtype) => AccumulationType(dtype) == DType.Float32 ? float.Epsilon : double.Epsilon;
+
+    /// <summary>
+    /// <paramref name="value"/> rounded to <paramref name="dtype"/>, to nearest even: the one rounding of a narrow dtype's
+    /// result. Unchanged for float32 and float64, whose results are their sums.
+    /// </summary>
+    /// <exception cref="ArgumentException">A narrow dtype with <typeparamref name="T"/> other than float: its sums are float32, and a
+    /// float64 sum rounded through float32 would be rounded twice.</exception>
+    public static T Round<T>(DType dtype, T value) where T : unmanaged, IFloatingPointIeee754<T> => dtype switch
+    {
+        _ when !IsNarrow(dtype) => value,
+        _ when typeof(T) != typeof(float) => throw new ArgumentException(
+            $"T: {NumpyName(dtype)} results are float32 sums rounded once; {typeof(T).Name} is not float", nameof(value)),
+        DType.BFloat16 => T.CreateTruncating((float)(BFloat16)float.CreateTruncating(value)),
+        _ => T.CreateTruncating((float)(Half)float.CreateTruncating(value)),
+    };
+
+    /// <summary><see cref="Round{T}(DType, T)"/> of every element, in place.</summary>
+    public static void Round<T>(DType dtype, Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!IsNarrow(dtype)) return;
+        for (int i = 0; i < values.Length; i++) values[i] = Round(dtype, values[i]);
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> rounded once to <paramref name="dtype"/> (float64 to bfloat16 or float16 directly, not through
+    /// a rounded float32), as a double: how the fills make their values.
+    /// </summary>
+    public static double RoundFromDouble(DType dtype, double value) => dtype switch
+    {
+        DType.Float32 => (float)value,
+        DType.Float64 => value,
+        DType.BFloat16 => (double)(BFloat16)value,
+        DType.Float16 => (double)(Half)BFloat16.RoundToOddSingle(value),
+        _ => throw Unknown(dtype),
+    };
+
+    /// <summary>Whether <paramref name="value"/> is exactly a value of <paramref name="dtype"/> (NaN counts as one).</summary>
+    public static bool Represents(DType dtype, double value) =>
+        double.IsNaN(value) || RoundFromDouble(dtype, value).Equals(value);
+
+    /// <summary>
+    /// The spacing of <paramref name="dtype"/>'s values at |<paramref name="value"/>|: 2^(e − p + 1) for a value in
+    /// [2^e, 2^(e+1)) with p significand bits, at least the smallest subnormal; infinity for a non-finite value.
+    /// </summary>
+    public static double Ulp(DType dtype, double value)
+    {
+        var (bits, minExponent) = dtype switch
+        {
+            DType.Float32 => (24, -126),
+            DType.Float64 => (53, -1022),
+            DType.BFloat16 => (8, -126),
+            DType.Float16 => (11, -14),
+            _ => throw Unknown(dtype),
+        };
+        if (!double.IsFinite(value)) return double.PositiveInfinity;
+        int e = value == 0 ? minExponent : Math.Max(Math.ILogB(value), minExponent);
+        return Math.ScaleB(1, e - bits + 1);
+    }
+
+    /// <summary>Bytes per element in a file: 4, 8, 2, 2.</summary>
+    public static int StorageSize(DType dtype) => dtype switch
+    {
+        DType.Float32 => 4,
+        DType.Float64 => 8,
+        DType.BFloat16 or DType.Float16 => 2,
+        _ => throw Unknown(dtype),
+    };
+
+    private static ArgumentException Unknown(DType dtype) => new($"dtype: unknown value {(int)dtype}", nameof(dtype));
 }

@@ -15,11 +15,17 @@ namespace ConvVerify.Runs;
 /// <param name="Named">Whether the problems were named (a batch file or descriptors) rather than a whole set.</param>
 public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Problems, IReadOnlyList<DType> DTypes, IReadOnlyList<Fill> Fills, bool Named)
 {
+    /// <summary>
+    /// No dtype was named: a pack's cases are then taken in whatever dtype they are (a float16 pack included), while
+    /// generated cases take <see cref="DTypes"/>, the default ones.
+    /// </summary>
+    public bool AnyDType { get; init; }
+
     /// <summary>Resolves the options of a command line.</summary>
     /// <param name="set">A named set, or null.</param>
     /// <param name="batch">A benchdnn shape file, or null.</param>
     /// <param name="descriptors">Descriptors (may be empty).</param>
-    /// <param name="dtype">f32, f64, or null for both.</param>
+    /// <param name="dtype">f32, f64, bf16, f16, or null for f32, f64 and bf16.</param>
     /// <param name="fill">integer, normal, or null for both.</param>
     /// <param name="defaultSet">The set when no source is given.</param>
     /// <param name="random">The number of random problems (<see cref="RandomProblems"/>), or null.</param>
@@ -34,7 +40,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         if (random is { } n)
         {
             if (n < 1) throw new ArgumentException($"--random: the number of problems must be at least 1, got {n}");
-            return new CaseSelection($"random (seed {randomSeed})", RandomProblems.Take(randomSeed, n), ParseDTypes(dtype), ParseFills(fill), Named: true);
+            return new CaseSelection($"random (seed {randomSeed})", RandomProblems.Take(randomSeed, n), ParseDTypes(dtype), ParseFills(fill), Named: true) { AnyDType = dtype is null };
         }
         IReadOnlyList<ConvProblem> problems;
         string source;
@@ -62,13 +68,13 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             throw new ArgumentException(e.Plain(), e);
         }
         if (problems.Count == 0) throw new ArgumentException($"{source}: no cases");
-        return new CaseSelection(source, problems, ParseDTypes(dtype), ParseFills(fill), Named: batch is not null || descriptors.Count > 0);
+        return new CaseSelection(source, problems, ParseDTypes(dtype), ParseFills(fill), Named: batch is not null || descriptors.Count > 0) { AnyDType = dtype is null };
     }
 
-    /// <summary>The dtypes of <c>--dtype</c>: both when null.</summary>
+    /// <summary>The dtypes of <c>--dtype</c>: <see cref="ConvVerify.Problems.DTypes.Default"/> (f32, f64, bf16) when null.</summary>
     /// <exception cref="ArgumentException">Not a dtype's name.</exception>
     public static IReadOnlyList<DType> ParseDTypes(string? dtype) =>
-        dtype is null ? ConvVerify.Problems.DTypes.All
+        dtype is null ? ConvVerify.Problems.DTypes.Default
         : ConvVerify.Problems.DTypes.TryParse(dtype) is { } d ? [d]
         : throw new ArgumentException($"--dtype: expected {string.Join(" or ", ConvVerify.Problems.DTypes.All.Select(ConvVerify.Problems.DTypes.ShortName))}, got '{dtype}'");
 
@@ -97,7 +103,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     public IReadOnlyList<CaseEntry> InPacks(IReadOnlyList<CaseEntry> available, string packsDescription)
     {
         ArgumentNullException.ThrowIfNull(available);
-        if (!Named) return [.. available.Where(a => DTypes.Contains(a.Case.Problem.DType) && Fills.Contains(a.Case.Fill))];
+        if (!Named) return [.. available.Where(a => (AnyDType || DTypes.Contains(a.Case.Problem.DType)) && Fills.Contains(a.Case.Fill))];
         var selected = new List<CaseEntry>();
         foreach (var wanted in Cases(ConvCase.DefaultSeed))
         {

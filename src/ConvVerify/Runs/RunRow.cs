@@ -12,7 +12,7 @@ public sealed record RunRow
     /// <summary>The canonical benchdnn descriptor.</summary>
     [JsonPropertyName("descriptor")] public required string Descriptor { get; init; }
 
-    /// <summary>"f32" or "f64".</summary>
+    /// <summary>"f32", "f64", "bf16" or "f16".</summary>
     [JsonPropertyName("dtype")] public required string DType { get; init; }
 
     /// <summary>"integer" or "normal".</summary>

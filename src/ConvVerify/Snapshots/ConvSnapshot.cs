@@ -38,8 +38,7 @@ public static class ConvSnapshot
         ArgumentNullException.ThrowIfNull(convCase);
         ArgumentNullException.ThrowIfNull(results);
         var p = convCase.Problem;
-        var expected = p.DType == DType.Float32 ? typeof(float) : typeof(double);
-        if (typeof(T) != expected)
+        if (!DTypes.Holds<T>(p.DType))
             throw new ArgumentException($"results: element type {typeof(T).Name} does not match the case's dtype {p.DType}", nameof(results));
 
         var sb = new StringBuilder();
@@ -59,6 +58,9 @@ public static class ConvSnapshot
                 _ => p.HasBias ? p.BShape : null,
             };
             AppendTensor(sb, d.TensorName(), shape, results.Get(d));
+            // The hash above is of float32 bytes; a narrow dtype's own bits are what a pack stores and other tools hash.
+            if (DTypes.IsNarrow(p.DType) && shape is not null)
+                Line(sb, d.TensorName() + "." + ConvCase.DTypeName(p.DType) + ".sha256", StorageSha256(p.DType, (float[])(object)results.Get(d)));
         }
         return sb.ToString();
     }
@@ -144,6 +146,22 @@ public static class ConvSnapshot
         else
         {
             throw new NotSupportedException($"snapshots support float and double, not {typeof(T).Name}");
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+
+    /// <summary>Lower-case hex SHA-256 of the values as a .npy file of <paramref name="dtype"/> stores them: bfloat16 and float16 as 2-byte little-endian bits.</summary>
+    /// <exception cref="ArgumentException">A value <paramref name="dtype"/> cannot hold.</exception>
+    public static string StorageSha256(DType dtype, ReadOnlySpan<float> values)
+    {
+        if (!DTypes.IsNarrow(dtype)) return Sha256(values);
+        var bytes = new byte[values.Length * 2];
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (!DTypes.Represents(dtype, v)) throw new ArgumentException($"values: element {i} ({Value(v)}) is not a {DTypes.NumpyName(dtype)} value", nameof(values));
+            ushort bits = dtype == DType.BFloat16 ? ((BFloat16)v).Bits : BitConverter.HalfToUInt16Bits((Half)v);
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), bits);
         }
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }

@@ -73,7 +73,7 @@ public partial class CheckCommandTests : CliTestBase
         var r = Run("check", "--pack", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         var s = Summary(r);
-        Assert.That(s, Is.EqualTo((8, Directions(pack), Directions(pack), 0, 0, 0)));
+        Assert.That(s, Is.EqualTo((12, Directions(pack), Directions(pack), 0, 0, 0)));
         Assert.That(r.Out, Does.Contain($"pack {pack}"));
     }
 
@@ -246,7 +246,7 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(r.Err, Does.Contain("bogus"));
     }
 
-    [TestCase("--dtype", "f16")]
+    [TestCase("--dtype", "f8")]
     [TestCase("--fill", "uniform")]
     public void BadDtypeOrFillIsBadUsage(string option, string value)
     {
@@ -261,8 +261,8 @@ public partial class CheckCommandTests : CliTestBase
         LiveTorch.Require();
         var r = Run("check", "--oracle", "torch", "mb1ic3ih5oc16kh3", "--fill", "integer");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        // One problem, both dtypes, the integer fill; with a bias: 4 directions each.
-        Assert.That(Summary(r), Is.EqualTo((2, 8, 8, 0, 0, 0)));
+        // One problem, the three default dtypes, the integer fill; with a bias: 4 directions each.
+        Assert.That(Summary(r), Is.EqualTo((3, 12, 12, 0, 0, 0)));
         Assert.That(r.Out, Does.Contain("against torch"));
     }
 

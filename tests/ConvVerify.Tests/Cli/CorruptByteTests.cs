@@ -10,7 +10,7 @@ public class CorruptByteTests : CliTestBase
         var files = Directory.GetFiles(pack, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         string manifest = Path.Combine(pack, "manifest.json");
         var rng = new Random(1013);
-        // Every third flip lands in manifest.json, which a uniform draw over 73 files would hardly ever pick.
+        // Every third flip lands in manifest.json, which a uniform draw over a hundred files would hardly ever pick.
         for (int trial = 0; trial < 36; trial++)
         {
             string file = trial % 3 == 0 ? manifest : files[rng.Next(files.Length)];

@@ -98,7 +98,7 @@ public class FixturesCommandTests : CliTestBase
         string pack = CopyCommittedPack("question");
         var r = Run("fixtures", "check", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain("8 cases, 0 corrupt files, 0 failed directions"));
+        Assert.That(r.Out, Does.Contain("12 cases, 0 corrupt files, 0 failed directions"));
     }
 
     [Test]
@@ -160,6 +160,6 @@ public class FixturesCommandTests : CliTestBase
         var shards = Enumerable.Range(1, 2).Select(i => Run("fixtures", "check", pack, "--shard", $"{i}/2")).ToList();
         Assert.That(shards.Select(s => s.Code), Is.All.Zero, string.Join("\n", shards));
         int Cases(CliResult s) => int.Parse(System.Text.RegularExpressions.Regex.Match(s.Out, @"fixtures check: (\d+) cases").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.That(shards.Sum(Cases), Is.EqualTo(8));
+        Assert.That(shards.Sum(Cases), Is.EqualTo(12));
     }
 }

@@ -41,7 +41,7 @@ public class VerifyImplCommandTests : CliTestBase
     {
         var r = Verify();
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain("verify-impl: 8 cases, 32 directions: 32 passed, 0 failed"));
+        Assert.That(r.Out, Does.Contain("verify-impl: 12 cases, 48 directions: 48 passed, 0 failed"));
     }
 
     [Test]
@@ -61,7 +61,7 @@ public class VerifyImplCommandTests : CliTestBase
         Assert.That(FailLines(r), Is.EqualTo(1), r.ToString());
         string fail = r.Out.Split('\n').Single(l => l.StartsWith("FAIL", StringComparison.Ordinal));
         Assert.That(fail, Does.Contain(id).And.Contain(" dx").And.Contain(position).And.Contain($"flat {index}"));
-        Assert.That(r.Out, Does.Contain("31 passed, 1 failed"));
+        Assert.That(r.Out, Does.Contain("47 passed, 1 failed"));
     }
 
     [Test]
@@ -74,11 +74,11 @@ public class VerifyImplCommandTests : CliTestBase
         var r = Verify();
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
         Assert.That(r.Out, Does.Contain("not provided"));
-        Assert.That(r.Out, Does.Contain("30 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 2 not provided"));
+        Assert.That(r.Out, Does.Contain("46 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 2 not provided"));
 
         r = Verify("--require", "any");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain("30 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 2 not provided"));
+        Assert.That(r.Out, Does.Contain("46 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 2 not provided"));
     }
 
     [Test]
@@ -228,8 +228,8 @@ public class VerifyImplCommandTests : CliTestBase
         var root = doc.RootElement;
         var rows = root.GetProperty("rows").EnumerateArray().ToList();
         Assert.That(root.GetProperty("command").GetString(), Is.EqualTo("verify-impl"));
-        Assert.That(rows, Has.Count.EqualTo(32));
-        Assert.That(root.GetProperty("summary").GetProperty("outcomes").GetProperty("pass").GetInt32(), Is.EqualTo(31));
+        Assert.That(rows, Has.Count.EqualTo(48));
+        Assert.That(root.GetProperty("summary").GetProperty("outcomes").GetProperty("pass").GetInt32(), Is.EqualTo(47));
         Assert.That(root.GetProperty("summary").GetProperty("outcomes").GetProperty("not provided").GetInt32(), Is.EqualTo(1));
         var missing = rows.Single(e => e.GetProperty("outcome").GetString() == "not provided");
         Assert.That(missing.GetProperty("case").GetString(), Is.EqualTo(id));
@@ -294,7 +294,7 @@ public class VerifyImplCommandTests : CliTestBase
         var counts = Enumerable.Range(1, 3).Select(i => Verify("--shard", $"{i}/3")).ToList();
         Assert.That(counts.Select(r => r.Code), Is.All.Zero);
         int total = counts.Sum(r => int.Parse(System.Text.RegularExpressions.Regex.Match(r.Out, @"(\d+) cases").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.That(total, Is.EqualTo(8));
+        Assert.That(total, Is.EqualTo(12));
         var bad = Verify("--shard", "0/3");
         Assert.That(bad.Code, Is.EqualTo(2), bad.ToString());
         Assert.That(bad.Err, Does.Contain("1 <= i <= n").And.Contain("'0/3'"));

@@ -129,8 +129,8 @@ public class PackTests
         File.WriteAllText(npy, "not numpy at all");
         Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).Read<double>(id))!.Message, Does.StartWith($"{npy}: not a .npy file"));
         string json = Path.Combine(_dir, id, "case.json");
-        File.WriteAllText(json, File.ReadAllText(json).Replace("\"float64\"", "\"float16\"", StringComparison.Ordinal));
-        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).ReadCase(id))!.Message, Is.EqualTo($"{json}: dtype must be \"float32\" or \"float64\", got \"float16\""));
+        File.WriteAllText(json, File.ReadAllText(json).Replace("\"float64\"", "\"float8\"", StringComparison.Ordinal));
+        Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).ReadCase(id))!.Message, Is.EqualTo($"{json}: dtype must be \"float32\", \"float64\", \"bfloat16\" or \"float16\", got \"float8\""));
         File.WriteAllText(json, "{ \"id\": ");
         Assert.That(Assert.Throws<FixtureException>(() => FixturePack.Open(_dir).ReadCase(id))!.Message, Does.StartWith($"{json}: not a valid case.json"));
     }

@@ -11,11 +11,18 @@ namespace ConvVerify.Tests.Implementations;
 /// </summary>
 public sealed class MatrixViewImplementation : IConvImplementation
 {
-    public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+    // bfloat16 results are float32 sums rounded once to bfloat16, as every implementation that stores bfloat16 does.
+    public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ConvMatrix<T>.Build(p, w).Multiply(x, b).CopyTo(y);
+        DTypes.Round(p.DType, y);
+    }
 
-    public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ConvMatrix<T>.Build(p, w).MultiplyTransposed(dy).CopyTo(dx);
+        DTypes.Round(p.DType, dx);
+    }
 
     public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -29,6 +36,7 @@ public sealed class MatrixViewImplementation : IConvImplementation
             double label = m[r, c];
             if (label != 0) dw[(int)label - 1] += dy[r] * x[c];
         }
+        DTypes.Round(p.DType, dw);
     }
 
     public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
@@ -36,6 +44,7 @@ public sealed class MatrixViewImplementation : IConvImplementation
         int perChannel = p.YSize / (p.Mb * p.OC);
         db.Clear();
         for (int r = 0; r < dy.Length; r++) db[r / perChannel % p.OC] += dy[r];
+        DTypes.Round(p.DType, db);
     }
 }
 

@@ -9,7 +9,7 @@ using ConvVerify.Tests.Runs;
 namespace ConvVerify.Tests.Snapshots;
 
 /// <summary>
-/// Snapshot of the definition's results (y, dx, dw, db) of every case of the committed sets, in float32 and float64, with
+/// Snapshot of the definition's results (y, dx, dw, db) of every case of the committed sets, in float32, float64 and bfloat16, with
 /// both fills. The verified files in <c>snapshots/</c> pin the values; any changed bit fails with a diff.
 /// </summary>
 public class ResultSnapshotTests
@@ -20,7 +20,7 @@ public class ResultSnapshotTests
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var cases = new List<ConvCase>();
         foreach (string set in CaseSets.Committed)
-            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+            foreach (var dtype in new[] { DType.Float32, DType.Float64, DType.BFloat16 })
                 foreach (var problem in CaseSets.Load(set, dtype))
                     foreach (var fill in new[] { Fill.Integer, Fill.Normal })
                     {
@@ -37,7 +37,7 @@ public class ResultSnapshotTests
     public static string Text(ConvCase c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return c.Problem.DType == DType.Float32 ? ConvSnapshot.Format(c, Compute<float>(c)) : ConvSnapshot.Format(c, Compute<double>(c));
+        return DTypes.AccumulationType(c.Problem.DType) == DType.Float32 ? ConvSnapshot.Format(c, Compute<float>(c)) : ConvSnapshot.Format(c, Compute<double>(c));
     }
 
     /// <summary>The naive results of a case.</summary>

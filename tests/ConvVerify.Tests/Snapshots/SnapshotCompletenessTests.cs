@@ -30,13 +30,13 @@ public class SnapshotCompletenessTests
         // Independent of ResultSnapshotTests.Cases(): a case dropped there must not silently lose its snapshot.
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (string set in CaseSets.Committed)
-            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+            foreach (var dtype in new[] { DType.Float32, DType.Float64, DType.BFloat16 })
                 foreach (var problem in CaseSets.Load(set, dtype))
                     foreach (var fill in new[] { Fill.Integer, Fill.Normal })
                         ids.Add(ConvCase.IdOf(problem, fill));
         var names = ResultSnapshotTests.SnapshotNames().ToHashSet(StringComparer.Ordinal);
         Assert.That(ids, Is.EquivalentTo(names), "snapshot files are named by case id");
-        Assert.That(ids, Has.Count.GreaterThan(250), "the committed sets hold ~74 problems × 2 dtypes × 2 fills");
+        Assert.That(ids, Has.Count.GreaterThan(450), "the committed sets hold 78 problems × 3 dtypes × 2 fills");
     }
 
     [Test]

@@ -1,0 +1,38 @@
+using ConvVerify.Cases;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Runs;
+
+/// <summary>Whether the oracles of a run compute a dtype at all, asked before any case runs.</summary>
+public static class DTypeSupport
+{
+    /// <summary>
+    /// Null when at least one of <paramref name="oracles"/> computes the forward of <paramref name="problem"/> in
+    /// <paramref name="dtype"/>; otherwise every oracle's reason, e.g. torch's own error for float16. The forward
+    /// applies to every problem, so an oracle that does not provide it does not compute the dtype.
+    /// </summary>
+    public static string? Unprovided(IReadOnlyList<IConvOracle> oracles, ConvProblem problem, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(oracles);
+        ArgumentNullException.ThrowIfNull(problem);
+        var reasons = new List<string>();
+        foreach (var o in oracles)
+        {
+            if (o.Provides(problem.WithDType(dtype), Direction.Forward, out string? why)) return null;
+            reasons.Add($"oracle {o.Name}: {why}");
+        }
+        return $"{DTypes.ShortName(dtype)} ({DTypes.NumpyName(dtype)}) is not provided by {(oracles.Count == 1 ? "this oracle" : "any of these oracles")}: {string.Join("; ", reasons)}";
+    }
+
+    /// <summary>
+    /// When the dtypes were asked for by name (<paramref name="named"/>), the first one no oracle computes, with the reasons;
+    /// null otherwise. Without a name a dtype's cases are reported "not provided by oracle", row by row.
+    /// </summary>
+    public static string? UnprovidedNamed(IReadOnlyList<IConvOracle> oracles, CaseSelection selection, bool named)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        if (!named || selection.Problems.Count == 0) return null;
+        return selection.DTypes.Select(d => Unprovided(oracles, selection.Problems[0], d)).FirstOrDefault(r => r is not null);
+    }
+}

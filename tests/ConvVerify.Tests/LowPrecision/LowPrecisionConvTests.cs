@@ -1,0 +1,237 @@
+using ConvVerify.Cases;
+using ConvVerify.Catalog;
+using ConvVerify.Comparison;
+using ConvVerify.Convolution;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using ConvVerify.Runs;
+using ConvVerify.Tests.Oracles;
+
+namespace ConvVerify.Tests.LowPrecision;
+
+/// <summary>bfloat16 and float16 convolution: the engines, the fills, and the oracles that compute them.</summary>
+[Parallelizable(ParallelScope.All)]
+public class LowPrecisionConvTests
+{
+    private static readonly DType[] Narrow = [DType.BFloat16, DType.Float16];
+
+    private static IEnumerable<ConvCase> CommittedCases(DType dtype, Fill? fill = null) =>
+        CaseSets.Committed.SelectMany(s => CaseSets.Load(s, dtype)).DistinctBy(p => p.ToString() + p.Name)
+            .SelectMany(p => (fill is { } f ? [f] : new[] { Fill.Integer, Fill.Normal }).Select(f => ConvCase.Create(p, f)));
+
+    private static bool SameBits(float a, float b) => BitConverter.SingleToUInt32Bits(a) == BitConverter.SingleToUInt32Bits(b);
+
+    private static IEnumerable<string> Differences(ConvProblem p, ConvResults<float> expected, ConvResults<float> actual, string what)
+    {
+        foreach (var d in Directions.For(p))
+        {
+            float[] e = expected.Get(d), a = actual.Get(d);
+            int i = Enumerable.Range(0, e.Length).FirstOrDefault(j => !SameBits(e[j], a[j]), -1);
+            if (i >= 0) yield return $"{what} {d.TensorName()}[{i}]: {e[i]:R} vs {a[i]:R}";
+        }
+    }
+
+    [TestCaseSource(nameof(Narrow))]
+    public void ExactEngineIsTheNaiveLoopsBitForBitOnTheCommittedSetsAndRandomProblems(DType dtype)
+    {
+        var cases = CommittedCases(dtype).Concat(ConvVerify.Tests.Convolution.RandomProblems.Generate(150, seed: 1612, dtype: dtype)
+            .SelectMany(p => new[] { ConvCase.Create(p, Fill.Integer), ConvCase.Create(p, Fill.Normal) })).ToList();
+        var wrong = new List<string>();
+        foreach (var c in cases)
+        {
+            var inputs = c.MakeInputs<float>();
+            var naive = Directions.ComputeAll(ConvEngines.Naive, c.Problem, inputs);
+            wrong.AddRange(Differences(c.Problem, naive, Directions.ComputeAll(ConvEngines.Exact, c.Problem, inputs), c.Id + " exact"));
+            wrong.AddRange(Differences(c.Problem, naive, Directions.ComputeAll(new ExactEngine(ExactConvOptions.ScalarSingleThread), c.Problem, inputs), c.Id + " scalar"));
+        }
+        Assert.That(cases, Has.Count.GreaterThan(400));
+        Assert.That(wrong.Take(10), Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Narrow))]
+    public void NaiveResultsAreTheFloat32SumsRoundedOnce(DType dtype)
+    {
+        // The definition, restated: the float32 problem's naive sums, each rounded to the narrow type to nearest even.
+        var wrong = new List<string>();
+        foreach (var c in CommittedCases(dtype))
+        {
+            var inputs = c.MakeInputs<float>();
+            var narrow = Directions.ComputeAll(ConvEngines.Naive, c.Problem, inputs);
+            var wide = Directions.ComputeAll(ConvEngines.Naive, c.Problem.WithDType(DType.Float32), inputs);
+            foreach (var d in Directions.For(c.Problem))
+            {
+                float[] w = wide.Get(d), n = narrow.Get(d);
+                for (int i = 0; i < w.Length; i++)
+                {
+                    float once = dtype == DType.BFloat16 ? (float)(BFloat16)w[i] : (float)(Half)w[i];
+                    if (!SameBits(once, n[i])) wrong.Add($"{c.Id} {d.TensorName()}[{i}]: {n[i]:R}, the float32 sum {w[i]:R} rounds to {once:R}");
+                }
+            }
+        }
+        Assert.That(wrong.Take(10), Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Narrow))]
+    public void ANarrowProblemIsNotSummedInFloat64(DType dtype)
+    {
+        // Its definition sums in float32: double buffers would sum in float64 and round twice on the way down.
+        var p = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", dtype);
+        var d = ConvCase.Create(p.WithDType(DType.Float64), Fill.Integer).MakeInputs<double>();
+        var e = Assert.Throws<ArgumentException>(() => NaiveConv.Forward<double>(p, d.X, d.W, d.B, new double[p.YSize]))!;
+        Assert.That(e.Message, Does.Contain("results are float32 sums rounded once; Double is not float"));
+    }
+
+    [TestCaseSource(nameof(Narrow))]
+    public void FillsHoldOnlyValuesOfTheDType(DType dtype)
+    {
+        foreach (var c in CommittedCases(dtype).Take(40))
+        {
+            var i = c.MakeInputs<float>();
+            float[] all = [.. i.X, .. i.W, .. i.B, .. i.Dy];
+            Assert.That(all.Where(v => !DTypes.Represents(dtype, v)), Is.Empty, c.Id);
+            Assert.That(all.Where(v => v == 0), Is.Empty, c.Id + ": never 0, in either fill");
+        }
+        // The normal fill is rounded once from float64: not the float32 fill rounded again.
+        var p = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", dtype);
+        var narrow = ConvCase.Create(p, Fill.Normal).MakeInputs<float>();
+        Assert.That(narrow.X.Distinct().Count(), Is.GreaterThan(narrow.X.Length / 2), "normal values, not a handful of levels");
+    }
+
+    [Test]
+    public void Float16IntegerFillKeepsResultsFinite()
+    {
+        // 512 channels of a 5x5 kernel with the usual ranges could sum to 512·25·4·4 = 204800, past float16's largest
+        // finite value: the fill must shrink its ranges, or results round to infinity.
+        var big = BenchdnnDescriptor.Parse("mb1ic512ih7oc4kh5ph2", DType.Float16);
+        long limit = Inputs.ExactIntegerLimit(DType.Float16);
+        Assert.That(limit, Is.EqualTo(65504), "float16's largest finite value");
+        var c = ConvCase.Create(big, Fill.Integer);
+        var r = Directions.ComputeAll(ConvEngines.Exact, big, c.MakeInputs<float>());
+        Assert.That(Directions.For(big).SelectMany(d => r.Get(d)).Where(v => !float.IsFinite(v)), Is.Empty);
+    }
+
+    private static List<RunRow> Against(IConvOracle oracle, IEnumerable<ConvCase> cases, Tolerance integerRule) =>
+        [.. cases.SelectMany(c => Runner.RunCase(new RunPlan
+        {
+            Command = "test",
+            Cases = [new CaseEntry(c)],
+            References = [new OracleSource(oracle)],
+            Subject = new EngineSource(ConvEngines.Naive),
+            ToleranceRule = (k, _, _) => k.Fill == Fill.Integer ? integerRule : Tolerance.SoundBound,
+        }, new CaseEntry(c)))];
+
+    [TestCase(TorchLayout.Contiguous)]
+    [TestCase(TorchLayout.ChannelsLast)]
+    public void IntegerFillBFloat16EqualsTorchBitwiseOnEveryCommittedCase(TorchLayout layout)
+    {
+        var torch = LiveTorch.Require().In(layout);
+        var cases = CaseSets.Committed.SelectMany(CaseSets.AllVariants).DistinctBy(c => c.Id)
+            .Where(c => c.Problem.DType == DType.BFloat16 && c.Fill == Fill.Integer).ToList();
+        var rows = Against(torch, cases, Tolerance.Bitwise);
+        Assert.That(cases, Has.Count.EqualTo(78));
+        Assert.That(rows, Has.Count.EqualTo(cases.Sum(c => c.Problem.HasBias ? 4 : 3)));
+        Assert.That(rows.Select(r => r.Tolerance), Is.All.EqualTo(Tolerance.Bitwise));
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Case} {r.Direction}: {r.Reason}"), Is.Empty);
+    }
+
+    [Test]
+    public void TorchHasNoFloat16ConvolutionAndSaysWhy()
+    {
+        var torch = LiveTorch.Require();
+        var c = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", DType.Float16), Fill.Integer);
+        var rows = Against(torch, [c], Tolerance.Bitwise);
+        Assert.That(rows.Select(r => r.Outcome), Is.All.EqualTo(Outcome.NotProvidedByOracle));
+        // torch's own words, not ours.
+        Assert.That(rows.Select(r => r.Reason), Is.All.Contain("not implemented for 'Half'"));
+    }
+
+    [Test]
+    public void OrtFloat16EqualsTheNaiveLoopsOnEveryCommittedCase()
+    {
+        using var ort = new OrtOracle();
+        var cases = CommittedCases(DType.Float16).ToList();
+        var rows = Against(ort, cases, Tolerance.Bitwise);
+        Assert.That(rows, Has.Count.EqualTo(cases.Sum(c => c.Problem.HasBias ? 4 : 3)), "all four directions provided");
+        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Case} {r.Direction}: {r.Reason}"), Is.Empty);
+        Assert.That(rows.Count(r => r.Fill == "integer" && r.Tolerance == Tolerance.Bitwise), Is.GreaterThan(250));
+    }
+
+    /// <summary>What docs/tolerance.md says of ORT's float16: its float32 kernels' results, rounded once (the float16 graph runs between casts).</summary>
+    [Test]
+    public void OrtFloat16IsItsFloat32RoundedOnce()
+    {
+        using var ort = new OrtOracle();
+        var wrong = new List<string>();
+        int compared = 0;
+        foreach (var c in CommittedCases(DType.Float16, Fill.Normal))
+        {
+            var inputs = c.MakeInputs<float>();
+            var directions = Directions.For(c.Problem).ToList();
+            var half = ort.Compute(c.Problem, inputs, directions);
+            var single = ort.Compute(c.Problem.WithDType(DType.Float32), inputs, directions);
+            foreach (var d in directions)
+                for (int i = 0; i < half[d].Length; i++, compared++)
+                    if (!SameBits(half[d][i], (float)(Half)single[d][i])) wrong.Add($"{c.Id} {d.TensorName()}[{i}]: {half[d][i]:R}, float32 {single[d][i]:R}");
+        }
+        Assert.That(compared, Is.GreaterThan(10_000));
+        Assert.That(wrong.Take(10), Is.Empty, $"{wrong.Count} differ");
+    }
+
+    [Test]
+    public void OrtHasNoBFloat16ConvolutionAndSaysWhy()
+    {
+        using var ort = new OrtOracle();
+        var p = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", DType.BFloat16);
+        Assert.That(ort.Provides(p, Direction.Forward, out string? why), Is.False);
+        Assert.That(why, Is.EqualTo(OrtOracle.BFloat16Reason));
+        // The reason quotes ORT: asked for a bfloat16 Conv, it must really refuse it so.
+        var e = Assert.Throws<OrtOracleException>(() => ort.CreateSession(p, Direction.Forward).Dispose())!;
+        Assert.That(e.Message, Does.Contain("Type 'tensor(bfloat16)' of input parameter (x) of operator (Conv)"));
+    }
+
+    /// <summary>
+    /// torch's bfloat16 results measured against the exact sums S: an element's excess |a − S| − ½·ulp(a) must stay
+    /// within the float32 sums' budget γ_K·M + K·η (the rule of <see cref="TensorComparison.NarrowBounds{T}"/>). Prints
+    /// the largest fraction of the budget used, per direction, and how many results are not the exact sum correctly
+    /// rounded (a float32 sum that landed across a half-way point): the figures of docs/tolerance.md.
+    /// </summary>
+    [Test]
+    public void TorchBFloat16ResultsStayWithinHalfAnUlpOfTheExactSumPlusTheFloat32Budget()
+    {
+        var torch = LiveTorch.Require();
+        var cases = CommittedCases(DType.BFloat16, Fill.Normal)
+            .Concat(CaseSets.Load("resnet50", DType.BFloat16).Select(p => ConvCase.Create(p, Fill.Normal))).ToList();
+        var worst = new Dictionary<Direction, (double Used, string Where)>();
+        long elements = 0, notCorrectlyRounded = 0;
+        foreach (var c in cases)
+        {
+            var p = c.Problem;
+            var inputs = c.MakeInputs<float>();
+            var got = torch.Compute(p, inputs);
+            var q = p.WithDType(DType.Float64);
+            static double[] D(float[] v, bool abs) => [.. v.Select(x => abs ? Math.Abs((double)x) : x)];
+            var exact = Directions.ComputeAll(ConvEngines.Exact, q, new ConvInputs<double>(D(inputs.X, false), D(inputs.W, false), D(inputs.B, false), D(inputs.Dy, false)));
+            var mags = Directions.ComputeAll(ConvEngines.Exact, q, new ConvInputs<double>(D(inputs.X, true), D(inputs.W, true), D(inputs.B, true), D(inputs.Dy, true)));
+            foreach (var d in Directions.For(p))
+            {
+                long k = d.AccumulationLength(p);
+                double gamma = k * Math.ScaleB(1, -24) / (1 - k * Math.ScaleB(1, -24));
+                float[] a = got.Get(d);
+                double[] sum = exact.Get(d), m = mags.Get(d);
+                for (int i = 0; i < a.Length; i++)
+                {
+                    elements++;
+                    if (!SameBits(a[i], (float)(BFloat16)sum[i])) notCorrectlyRounded++;
+                    double budget = gamma * m[i] + k * float.Epsilon;
+                    double used = (Math.Abs(a[i] - sum[i]) - DTypes.Ulp(DType.BFloat16, a[i]) / 2) / budget;
+                    if (!worst.TryGetValue(d, out var w) || used > w.Used) worst[d] = (used, $"{c.Id} {d.TensorName()}[{i}]");
+                }
+            }
+        }
+        foreach (var (d, w) in worst.OrderBy(kv => kv.Key))
+            TestContext.Out.WriteLine($"{d.TensorName()}: largest excess/budget {w.Used:F3} at {w.Where}");
+        TestContext.Out.WriteLine($"{cases.Count} cases, {elements} elements, {notCorrectlyRounded} not the correctly rounded exact sum");
+        Assert.That(worst.Values.Select(w => w.Used), Is.All.LessThanOrEqualTo(1.0), string.Join("; ", worst.Values.Select(w => $"{w.Used} at {w.Where}")));
+        Assert.That(elements, Is.GreaterThan(10_000_000), "ResNet-50's layers were measured");
+    }
+}
