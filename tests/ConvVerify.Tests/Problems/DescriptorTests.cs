@@ -141,7 +141,8 @@ public class DescriptorTests
 
     [TestCase("mb1ic3ih5oc3kh3\nmb1ic3ihX\n", "test:2:")]
     [TestCase("--cfg=f32\nmb1ic3ih5oc3kh3\n", "--cfg=f32")]
-    [TestCase("--dir=SIDEWAYS\n", "SIDEWAYS")]
+    [TestCase("--dir=SIDEWAYS\nmb1ic3ih5oc3kh3\n", "SIDEWAYS")]
+    [TestCase("--attr-post-ops=relu\nmb1ic3ih5oc3kh3\n", "--attr-post-ops=relu")]
     public void BatchFileErrorsNameTheLine(string text, string expected)
     {
         var e = Assert.Throws<DescriptorException>(() => BatchFile.Parse(text, "test"));
