@@ -312,7 +312,8 @@ public static class BatchFile
             string? optionSkip = null;
             foreach (var (name, value) in chosen.OrderBy(kv => Order(kv.Key)).ThenBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                if (IsDefault(name, value)) continue;
+                // --match selects problems; it is not one of their options (benchdnn matches it against the problem's text).
+                if (IsDefault(name, value) || name == "match") continue;
                 string written = $"--{name}={value}";
                 if (options.Length > 0) options.Append(' ');
                 options.Append(written);
