@@ -77,7 +77,7 @@ public sealed record BatchEntry
 /// </summary>
 /// <remarks>
 /// Understood: <c>--reset</c>, <c>--dir=</c>, <c>--dt=</c>/<c>--cfg=</c> and <c>--bia-dt=</c> (through <see cref="DTypeOf"/>),
-/// <c>--mb=</c> (0: as written), <c>--match=REGEX</c> (against the options and the descriptor as written, whole),
+/// <c>--mb=</c> (0: as written), <c>--match=REGEX</c> (against the other options in force and the descriptor as written, whole),
 /// <c>--batch=FILE</c> (relative to the including file, then to the include fallback of <see cref="Read"/>; cycles and missing files are
 /// skipped entries). Recorded and ignored, since they do not change the mathematics: <c>--stag/--wtag/--dtag</c>,
 /// <c>--alg</c>, <c>--impl</c>, <c>--skip-impl</c>, <c>--allow-enum-tags-only</c>, <c>--attr-scratchpad</c>,
