@@ -144,4 +144,13 @@ public class BatchSelectionTests
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Contain("1 problems from").And.Contain("1 skipped: 1 by dtype"));
     }
+
+    [Test]
+    public void MbAndMaxMacsAreRefusedWithPacksRatherThanIgnored()
+    {
+        var r = CliTestBase.Run("check", "--set", "basic", "--mb", "3");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("--mb and --max-macs go with a live oracle"));
+        Assert.That(CliTestBase.Run("check", "--max-macs", "1000").Code, Is.EqualTo(2));
+    }
 }
