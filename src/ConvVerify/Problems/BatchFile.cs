@@ -62,6 +62,9 @@ public sealed record BatchEntry
     /// <summary>The reason it was skipped, naming the option, dtype, limit or parameter; null when taken.</summary>
     public string? Skip { get; init; }
 
+    /// <summary>Whether <c>--stag</c> names a channels-last layout (<c>axb</c>, <c>acdb</c>, …): torch then computes in channels-last.</summary>
+    public bool ChannelsLast { get; init; }
+
     /// <summary>Options in force that were recorded but change nothing here (layouts, implementation choice, <c>--alg</c>).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
@@ -320,7 +323,10 @@ public static class BatchFile
                 if (Ignored.Contains(name)) notes.Add(Note(name, value));
                 else if (!Understood(name)) optionSkip ??= $"option {written} is not supported (it changes what is computed)";
             }
-            var entry = new BatchEntry { File = "", Line = 0, Descriptor = "", Options = options.ToString(), Notes = notes };
+            var entry = new BatchEntry
+            {
+                File = "", Line = 0, Descriptor = "", Options = options.ToString(), Notes = notes, ChannelsLast = ChannelsLastTags.Contains(Get("stag")),
+            };
             Combo Skipped(BatchSkipKind kind, string? why) => new(entry with { SkipKind = kind, Skip = why }, null, false, "", 0);
 
             string dir = Get("dir").ToUpperInvariant();
@@ -421,18 +427,22 @@ public static class BatchFile
 
         private static string Note(string name, string value) => name switch
         {
-            "stag" or "wtag" or "dtag" => $"--{name}={value}: {TagMeaning(value)}; layout does not change the mathematics",
+            "stag" or "wtag" or "dtag" => $"--{name}={value}: {TagMeaning(name, value)}; layout does not change the mathematics",
             "alg" when value == "wino" => "--alg=wino: benchdnn checks Winograd with a looser threshold; against torch the exact definition is checked "
                 + "(a Winograd implementation of your own goes with --tolerance sound)",
             "alg" => $"--alg={value}: the algorithm oneDNN picks; the definition checked is the same",
             _ => $"--{name}={value}: chooses or configures oneDNN's implementation; ignored here",
         };
 
-        private static string TagMeaning(string tag) => tag switch
+        // torch picks its kernel by the input's memory format, so the source tag alone decides the layout it computes in.
+        private static string TagMeaning(string name, string tag) => tag switch
         {
             "abx" or "abc" or "abcd" or "abcde" => "plain NC(D)(H)W, torch's contiguous kernels",
-            "axb" or "acb" or "acdb" or "acdeb" => "channels-last, what torch's channels_last kernels compute in (check --layout channels-last)",
+            _ when ChannelsLastTags.Contains(tag) && name == "stag" => "channels-last: torch computes the case in channels_last",
+            _ when ChannelsLastTags.Contains(tag) => "channels-last; torch follows the source's layout (--stag)",
             _ => "a blocked or other oneDNN layout",
         };
+
+        private static readonly HashSet<string> ChannelsLastTags = ["axb", "acb", "acdb", "acdeb", "nwc", "nhwc", "ndhwc"];
     }
 }

@@ -11,4 +11,7 @@ public sealed record CaseEntry(ConvCase Case, FixturePack? Pack = null)
 {
     /// <summary>The directions to check (a benchdnn batch file's <c>--dir=</c>); null for every direction the problem has.</summary>
     public IReadOnlyList<Direction>? Directions { get; init; }
+
+    /// <summary>The layout a layout-aware oracle (torch) computes this case in: a benchdnn <c>--stag=axb</c> asks for channels-last.</summary>
+    public Oracles.TorchLayout Layout { get; init; }
 }

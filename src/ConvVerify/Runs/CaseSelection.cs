@@ -2,6 +2,7 @@ using ConvVerify.Cases;
 using ConvVerify.Catalog;
 using System.Globalization;
 using System.Text;
+using ConvVerify.Oracles;
 using ConvVerify.Problems;
 
 namespace ConvVerify.Runs;
@@ -135,18 +136,22 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 continue;
             }
             var dirs = DirectionsOf(e.Dir, p.HasBias);
+            var layout = e.ChannelsLast ? TorchLayout.ChannelsLast : TorchLayout.Contiguous;
             if (caseNumber.TryGetValue(p, out int k))
             {
                 var old = details[p];
                 details[p] = new SelectedProblem(old.DTypeFixed && e.DTypeGiven,
-                    old.Directions is null || dirs is null ? null : [.. ConvVerify.Cases.Directions.All.Where(d => old.Directions.Contains(d) || dirs.Contains(d))]);
-                listing.Add(line with { Case = k, Status = $"merged into case {k} ({Describe(details[p].Directions)})" });
+                    old.Directions is null || dirs is null ? null : [.. ConvVerify.Cases.Directions.All.Where(d => old.Directions.Contains(d) || dirs.Contains(d))])
+                {
+                    Layouts = old.Layouts.Contains(layout) ? old.Layouts : [.. old.Layouts, layout],
+                };
+                listing.Add(line with { Case = k, Status = $"merged into case {k} ({Describe(details[p].Directions)}{LayoutNote(e)})" });
                 continue;
             }
             problems.Add(p);
             caseNumber[p] = problems.Count;
-            details[p] = new SelectedProblem(e.DTypeGiven, dirs);
-            listing.Add(line with { Case = problems.Count, Status = $"case {problems.Count} ({Describe(dirs)})" });
+            details[p] = new SelectedProblem(e.DTypeGiven, dirs) { Layouts = [layout] };
+            listing.Add(line with { Case = problems.Count, Status = $"case {problems.Count} ({Describe(dirs)}{LayoutNote(e)})" });
         }
         return new CaseSelection(batch, problems, dtypes, fills, Named: true) { Details = details, Listing = listing };
     }
@@ -192,6 +197,8 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         "BWD_W" or "BWD_WB" => hasBias ? [Direction.BackwardWeights, Direction.BackwardBias] : [Direction.BackwardWeights],
         _ => throw new ArgumentException($"--dir={benchdnnDir} is not a benchdnn direction ({string.Join(", ", BatchFile.Dirs)})", nameof(benchdnnDir)),
     };
+
+    private static string LayoutNote(BatchEntry e) => e.ChannelsLast ? "; torch in channels-last" : "";
 
     private static string Describe(IReadOnlyList<Direction>? dirs) =>
         dirs is null ? "every direction" : string.Join(", ", dirs.Select(d => d.TensorName()));
@@ -255,7 +262,13 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 {
                     var detail = Details.GetValueOrDefault(p);
                     if (detail is { DTypeFixed: true } ? p.DType != dt : !DTypes.Contains(dt)) continue;
-                    list.Add(new CaseEntry(ConvCase.Create(p.WithDType(dt), f, seed)) { Directions = detail?.Directions });
+                    foreach (var layout in detail?.Layouts ?? [TorchLayout.Contiguous])
+                    {
+                        var c = ConvCase.Create(p.WithDType(dt), f, seed);
+                        // The same problem in both layouts is two cases; the id says which (same inputs: same seed).
+                        if (layout == TorchLayout.ChannelsLast) c = c with { Id = c.Id + "__channels-last" };
+                        list.Add(new CaseEntry(c) { Directions = detail?.Directions, Layout = layout });
+                    }
                 }
         return list;
     }
@@ -285,7 +298,11 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
 /// <summary>What a batch file says about one selected problem.</summary>
 /// <param name="DTypeFixed">Whether its dtype came from the file's <c>--dt=</c> (otherwise the run's dtypes apply).</param>
 /// <param name="Directions">The directions checked (null: every direction the problem has).</param>
-public sealed record SelectedProblem(bool DTypeFixed, IReadOnlyList<Direction>? Directions);
+public sealed record SelectedProblem(bool DTypeFixed, IReadOnlyList<Direction>? Directions)
+{
+    /// <summary>The layouts torch computes it in (a benchdnn <c>--stag=axb</c>: channels-last); the directions are their union.</summary>
+    public IReadOnlyList<TorchLayout> Layouts { get; init; } = [TorchLayout.Contiguous];
+}
 
 /// <summary>One entry of a selection's listing: where it was read, what it says, and what became of it.</summary>
 /// <param name="Where">The file and line (for a set: its name).</param>

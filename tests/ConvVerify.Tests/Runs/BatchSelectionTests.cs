@@ -153,4 +153,22 @@ public class BatchSelectionTests
         Assert.That(r.Err, Does.Contain("--mb and --max-macs go with a live oracle"));
         Assert.That(CliTestBase.Run("check", "--max-macs", "1000").Code, Is.EqualTo(2));
     }
+
+    [Test]
+    public void AChannelsLastSourceTagIsASecondCaseThatTorchComputesInChannelsLast()
+    {
+        var s = Resolve("mb1ic2ih4oc2kh3\n--stag=axb mb1ic2ih4oc2kh3\n--stag=acdb --dir=BWD_D mb1ic2ih5oc2kh3\n");
+        var cases = s.Generated(1);
+        Assert.That(cases.Select(c => (c.Case.Problem.Input[0], c.Layout)), Is.EqualTo(new[]
+        {
+            (4, ConvVerify.Oracles.TorchLayout.Contiguous), (4, ConvVerify.Oracles.TorchLayout.ChannelsLast), (5, ConvVerify.Oracles.TorchLayout.ChannelsLast),
+        }));
+        Assert.That(cases[1].Case.Id, Is.EqualTo(cases[0].Case.Id + "__channels-last"));
+        Assert.That(cases[1].Case.Seed, Is.EqualTo(cases[0].Case.Seed));
+        Assert.That(s.Listing[1].Status, Is.EqualTo("merged into case 1 (every direction; torch in channels-last)"));
+        var torch = ConvVerify.Tests.Oracles.LiveTorch.Require();
+        var report = Runner.Run(new RunPlan { Command = "test", Cases = cases, References = [new OracleSource(torch)], Subject = new EngineSource(ConvEngines.Default) });
+        Assert.That(report.Rows.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Pass));
+        Assert.That(report.Rows.Count(r => r.Case.EndsWith("__channels-last", StringComparison.Ordinal)), Is.EqualTo(4 + 1));
+    }
 }
