@@ -15,7 +15,7 @@ internal static class CasesCommand
     {
         var sel = new SelectionOptions();
         var json = new Option<bool>("--json") { Description = "Write the problems as JSON with the fields of case.json" };
-        var cmd = new Command("cases", "List problems with their parameters (PyTorch semantics) and output extents.\n\nExamples:\n  convverify cases --set basic\n  convverify cases --batch shapes_basic --json\n  convverify cases mb1ic3ih5oc16kh3\n  convverify cases --random 20 --seed 7");
+        var cmd = new Command("cases", "List problems with their parameters (PyTorch semantics) and output extents.\n\nExamples:\n  convverify cases --set basic\n  convverify cases --batch benchdnn:harness_conv_f32\n  convverify cases --batch path/to/shapes_basic --json\n  convverify cases mb1ic3ih5oc16kh3\n  convverify cases --random 20 --seed 7");
         var seed = new Option<ulong>("--seed") { Description = "Seed of --random", DefaultValueFactory = _ => ConvCase.DefaultSeed };
         sel.AddTo(cmd, withDtypeFill: false);
         cmd.Options.Add(json);
@@ -35,6 +35,18 @@ internal static class CasesCommand
                 console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(files, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return ExitCodes.Pass;
             }
+            if (pr.GetValue(sel.Batch) is not null)
+            {
+                // A batch file: every entry, taken or not, so a reader sees what the file's options did to each descriptor.
+                var o = console.Profile.Out.Writer;
+                foreach (var line in selection.Listing)
+                {
+                    o.WriteLine($"{line.Where}  {line.Descriptor}{(line.Options.Length > 0 ? "  " + line.Options : "")}  → {line.Status}");
+                    foreach (string note in line.Notes) o.WriteLine($"    note: {note}");
+                }
+                o.WriteLine(selection.Summary());
+                return ExitCodes.Pass;
+            }
             var table = new Table().Border(TableBorder.Simple).AddColumns("descriptor", "rank", "mb", "g", "ic", "oc", "input", "kernel", "stride", "pad", "dilation", "output", "bias");
             foreach (var p in selection.Problems)
                 table.AddRow(p.ToString(), p.Rank.ToString(CultureInfo.InvariantCulture), p.Mb.ToString(CultureInfo.InvariantCulture),
@@ -43,7 +55,8 @@ internal static class CasesCommand
                     $"{ConvProblem.FormatTuple(p.PadBegin)}/{ConvProblem.FormatTuple(p.PadEnd)}", ConvProblem.FormatTuple(p.Dilation), ConvProblem.FormatTuple(p.Output), p.HasBias ? "yes" : "no");
             foreach (var column in table.Columns) column.NoWrap();
             console.Write(table);
-            console.WriteLine($"{selection.Problems.Count} problems from {selection.Source}");
+            foreach (var line in selection.Listing) console.Profile.Out.Writer.WriteLine($"{line.Descriptor}  → {line.Status}");
+            console.WriteLine(selection.Listing.Count > 0 ? selection.Summary() : $"{selection.Problems.Count} problems from {selection.Source}");
             return ExitCodes.Pass;
         });
         return cmd;

@@ -31,7 +31,8 @@ internal static class CheckCommand
             + "Exit 0: all pass; 1: any mismatch (or, with --require all, any direction an oracle does not provide); 2: bad usage or unreadable input.\n\n"
             + "Examples:\n  convverify check\n  convverify check --set basic --dtype f32 --fill normal\n"
             + "  convverify check --pack path/to/pack --json report.json\n  convverify check --oracle torch --set resnet50 --dtype f32 --fill normal\n"
-            + "  convverify check --oracle naive --engine exact --set basic     # an engine against the definition, bitwise");
+            + "  convverify check --oracle naive --engine exact --set basic     # an engine against the definition, bitwise\n"
+            + "  convverify check --oracle torch --batch benchdnn:set_conv_all --mb 2 --dtype f32   # benchdnn's corpus (docs/benchdnn.md)");
         sel.AddTo(cmd);
         run.AddTo(cmd);
         cmd.Options.Add(oracle);
@@ -57,6 +58,8 @@ internal static class CheckCommand
                 throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
             if (!fixtures && pr.GetValue(pack) is not null) throw new CliException("--pack goes with --oracle fixtures");
             if (fixtures && pr.GetValue(sel.Random) is not null) throw new CliException("--random goes with a live oracle: packs hold only the cases they were made with");
+            if (fixtures && (pr.GetValue(sel.Mb) is not null || pr.GetValue(sel.MaxMacs) is not null))
+                throw new CliException("--mb and --max-macs go with a live oracle: a pack holds the problems it was made with");
             IConvEngine subject;
             try
             {
@@ -67,8 +70,8 @@ internal static class CheckCommand
                 throw new CliException("--" + e.Plain());
             }
             var plan = fixtures
-                ? AgainstPacks(pr, sel, pr.GetValue(pack))
-                : AgainstOracles(pr, sel, pr.GetValue(oracle)!, pr.GetValue(seed), torchLayout);
+                ? AgainstPacks(pr, sel, pr.GetValue(pack), console)
+                : AgainstOracles(pr, sel, pr.GetValue(oracle)!, pr.GetValue(seed), torchLayout, console);
             plan = plan with
             {
                 Subject = new EngineSource(subject),
@@ -82,7 +85,14 @@ internal static class CheckCommand
         return cmd;
     }
 
-    private static RunPlan AgainstPacks(ParseResult pr, SelectionOptions sel, string? packDir)
+    // Skipped entries are no failure, but they are said: how many, and why (cases --batch lists each).
+    private static CaseSelection Said(CaseSelection selection, IAnsiConsole console)
+    {
+        if (selection.Listing.Count > 0) console.Profile.Out.Writer.WriteLine(selection.Summary());
+        return selection;
+    }
+
+    private static RunPlan AgainstPacks(ParseResult pr, SelectionOptions sel, string? packDir, IAnsiConsole console)
     {
         string? set = pr.GetValue(sel.Set);
         List<string> packDirs;
@@ -110,7 +120,7 @@ internal static class CheckCommand
         return new RunPlan
         {
             Command = "check",
-            Cases = sel.Resolve(pr, defaultSet: "question").InPacks(available, string.Join(", ", packDirs)),
+            Cases = Said(sel.Resolve(pr, defaultSet: "question"), console).InPacks(available, string.Join(", ", packDirs)),
             References = [Plans.Reference(packs, packDir is null ? "committed packs" : null)],
             Subject = new EngineSource(ConvEngines.Default),
             Warnings = warnings,
@@ -118,7 +128,7 @@ internal static class CheckCommand
         };
     }
 
-    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, string names, ulong seed, TorchLayout layout)
+    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, string names, ulong seed, TorchLayout layout, IAnsiConsole console)
     {
         IReadOnlyList<IConvOracle> oracles;
         try
@@ -135,7 +145,7 @@ internal static class CheckCommand
         }
         if (layout != TorchLayout.Contiguous && !oracles.Any(o => o.Name.StartsWith(TorchOracle.OracleName, StringComparison.Ordinal)))
             throw new CliException("--layout goes with --oracle torch");
-        var selection = sel.Resolve(pr, defaultSet: "question", seed);
+        var selection = Said(sel.Resolve(pr, defaultSet: "question", seed), console);
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
         // With no selection, check every set that fits in memory and time: the committed ones.

@@ -51,6 +51,18 @@ public static class Locations
         return Path.Combine(root, set);
     }
 
+    /// <summary>
+    /// The vendored benchdnn convolution inputs: <c>benchdnn-conv/</c> beside this assembly (where the tool ships them), else the
+    /// repository's <c>third_party/benchdnn-conv</c>; null when neither exists.
+    /// </summary>
+    public static string? BenchdnnInputs()
+    {
+        string shipped = Path.Combine(AppContext.BaseDirectory, "benchdnn-conv");
+        if (Directory.Exists(shipped)) return shipped;
+        return RepositoryRoot() is { } root && Directory.Exists(Path.Combine(root, "third_party", "benchdnn-conv"))
+            ? Path.Combine(root, "third_party", "benchdnn-conv") : null;
+    }
+
     /// <summary>The repository's <c>snapshots/</c> folder.</summary>
     /// <exception cref="DirectoryNotFoundException">No repository above the current folder or this assembly.</exception>
     public static string SnapshotsDir() =>

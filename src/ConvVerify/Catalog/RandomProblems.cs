@@ -65,6 +65,9 @@ public static class RandomProblems
             pe[d] = Next(ref state, 4) switch { 0 or 1 => pb[d], 2 => Next(ref state, 4), _ => -Next(ref state, 3) };
         }
         bool bias = Next(ref state, 4) != 0;
+        // The documented distribution redraws a crop of the whole input, which problems allow since the benchdnn corpus
+        // has them: drawing them would change every problem after the first such draw, and --random N --seed S must not.
+        if (Enumerable.Range(0, rank).Any(d => input[d] + pe[d] < 1)) return null;
         ConvProblem p;
         try
         {

@@ -14,6 +14,9 @@ namespace ConvVerify.Oracles;
 /// <see cref="ConvProblem.PadEnd"/> is exactly what the last window reads, the padded cropped extent is always
 /// (out−1)·stride + dil·(k−1) + 1: ConvTranspose then needs no output padding and the dw convolution yields exactly k.
 /// Both are still computed from the general formulas, so a problem with extra end padding would work too.
+/// A dimension cropped away entirely (every window reads begin padding only) would leave ORT an empty extent, which
+/// ConvTranspose rejects: one element is kept there, moved into the last begin-padding position, and x (and dx) are
+/// made zero, which is what every window reads then; all of x is irrelevant to such a problem, and its dx is zero.
 /// </remarks>
 internal static class OrtModels
 {
@@ -51,7 +54,13 @@ internal static class OrtModels
     }
 
     /// <summary>Input extents after cropping the elements a negative end padding never reads.</summary>
-    public static int[] Cropped(ConvProblem p) => [.. Enumerable.Range(0, p.Rank).Select(i => p.Input[i] + Math.Min(0, p.PadEnd[i]))];
+    public static int[] Cropped(ConvProblem p) => [.. Enumerable.Range(0, p.Rank).Select(i => Math.Max(1, p.Input[i] + Math.Min(0, p.PadEnd[i])))];
+
+    /// <summary>Whether some dimension is cropped away entirely.</summary>
+    public static bool CropsAll(ConvProblem p) => Enumerable.Range(0, p.Rank).Any(i => p.Input[i] + p.PadEnd[i] == 0);
+
+    // The begin padding ORT sees: one less where the kept element of a dimension cropped away entirely takes its place.
+    private static long Begin(ConvProblem p, int i) => p.PadBegin[i] - (p.Input[i] + p.PadEnd[i] == 0 ? 1 : 0);
 
     /// <summary>Whether any end padding is negative.</summary>
     public static bool Crops(ConvProblem p) => p.PadEnd.Any(e => e < 0);
@@ -67,7 +76,7 @@ internal static class OrtModels
         private long[] Spatial => [.. Enumerable.Range(2, Rank).Select(i => (long)i)];
 
         // Begin pads then end pads, as ONNX orders them; end pads clipped at 0 because x is cropped instead.
-        private long[] Pads => [.. p.PadBegin.Select(v => (long)v), .. p.PadEnd.Select(v => (long)Math.Max(0, v))];
+        private long[] Pads => [.. Enumerable.Range(0, Rank).Select(i => Begin(p, i)), .. p.PadEnd.Select(v => (long)Math.Max(0, v))];
 
         public void Forward()
         {
@@ -91,7 +100,7 @@ internal static class OrtModels
             // ConvTranspose's output extent is (out−1)·s + op + dil·(k−1) + 1 − pb − pe; op makes it the cropped input.
             // Not output_shape: with it, ORT ignores explicit pads and computes its own.
             long[] outputPadding = [.. Enumerable.Range(0, Rank).Select(i =>
-                cropped[i] - ((p.Output[i] - 1L) * p.Stride[i] + (long)(p.Kernel[i] - 1) * p.Dilation[i] + 1 - p.PadBegin[i] - Math.Max(0, p.PadEnd[i])))];
+                cropped[i] - ((p.Output[i] - 1L) * p.Stride[i] + (long)(p.Kernel[i] - 1) * p.Dilation[i] + 1 - Begin(p, i) - Math.Max(0, p.PadEnd[i])))];
             if (outputPadding.Any(v => v < 0))
                 throw new InvalidOperationException($"ConvTranspose output padding {string.Join(", ", outputPadding)} < 0 for {p}");
             var attributes = ConvAttributes(p.Kernel.Select(v => (long)v), p.Stride, p.Dilation, p.Groups, Pads);
@@ -104,6 +113,7 @@ internal static class OrtModels
             {
                 // The cropped input elements are read by no window: their gradient is zero.
                 string t = Node("ConvTranspose", ["dy", "w"], null, attributes);
+                if (CropsAll(p)) t = Node("Sub", [t, t], null, []);
                 long[] pads = [.. new long[2 + Rank], 0, 0, .. Enumerable.Range(0, Rank).Select(i => (long)(p.Input[i] - cropped[i]))];
                 Node("Pad", [t, Constant(pads)], "out", []);
             }
@@ -125,7 +135,7 @@ internal static class OrtModels
             string z = Node("Conv", [input, kernel], null, ConvAttributes(p.Output.Select(v => (long)v), p.Dilation, p.Stride, groups, Pads));
             // z's extents are floor((padded − (out−1)·s − 1) / dil) + 1 ≥ k; anything beyond k is no weight's.
             long[] zExtent = [.. Enumerable.Range(0, Rank).Select(i =>
-                (p.PadBegin[i] + cropped[i] + Math.Max(0, p.PadEnd[i]) - (p.Output[i] - 1L) * p.Stride[i] - 1) / p.Dilation[i] + 1)];
+                (Begin(p, i) + cropped[i] + Math.Max(0, p.PadEnd[i]) - (p.Output[i] - 1L) * p.Stride[i] - 1) / p.Dilation[i] + 1)];
             if (zExtent.Where((v, i) => v < p.Kernel[i]).Any())
                 throw new InvalidOperationException($"dw convolution extent {string.Join(", ", zExtent)} below the kernel for {p}");
             if (zExtent.Where((v, i) => v > p.Kernel[i]).Any())
@@ -145,7 +155,9 @@ internal static class OrtModels
         {
             Input("x", p.XShape);
             if (!Crops(p)) return "x";
-            return Node("Slice", ["x", Constant(new long[Rank]), Constant([.. Cropped(p).Select(v => (long)v)]), Constant(Spatial)], null, []);
+            string sliced = Node("Slice", ["x", Constant(new long[Rank]), Constant([.. Cropped(p).Select(v => (long)v)]), Constant(Spatial)], null, []);
+            // x − x: zero in x's dtype without a typed constant (inputs are finite).
+            return CropsAll(p) ? Node("Sub", [sliced, sliced], null, []) : sliced;
         }
 
         private static List<AttributeProto> ConvAttributes(IEnumerable<long> kernel, IEnumerable<int> strides, IEnumerable<int> dilations, int group, long[] pads) =>

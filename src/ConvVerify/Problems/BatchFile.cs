@@ -1,67 +1,450 @@
 using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace ConvVerify.Problems;
 
+/// <summary>Why a descriptor of a batch file was not taken as a case.</summary>
+public enum BatchSkipKind
+{
+    /// <summary>Taken.</summary>
+    None,
+
+    /// <summary>An option in force that changes what is computed and that this harness does not model (<c>--attr-*</c>, <c>--strides</c>, …).</summary>
+    Option,
+
+    /// <summary>A data type this harness has no element type for (<c>--dt=bf16</c>, <c>--bia-dt=f16</c>, …).</summary>
+    DType,
+
+    /// <summary>Left out by <c>--match=</c>.</summary>
+    Match,
+
+    /// <summary>Too large for this harness (more elements than a .NET array, or more multiply-adds than the limit).</summary>
+    TooLarge,
+
+    /// <summary>The descriptor is not a valid problem (the reason names the parameter).</summary>
+    Invalid,
+
+    /// <summary>A <c>--batch=</c> include that is missing or would loop.</summary>
+    Include,
+}
+
 /// <summary>
-/// Reads benchdnn shape files: descriptors separated by white space, <c>#</c> to the end of a line is a comment.
-/// Of benchdnn's options only <c>--dir=</c> is understood (it decides bias: FWD_B and BWD_WB have one, FWD_D,
-/// FWD_I, BWD_D and BWD_W do not) and applies to the descriptors after it; any other option is an error rather
-/// than silently ignored, since it could change what the file means.
+/// One descriptor of a batch file under one combination of the options in force (benchdnn runs the cartesian product of
+/// comma-separated option values): a problem, or the reason it was skipped.
 /// </summary>
+public sealed record BatchEntry
+{
+    /// <summary>The file the descriptor (or the failed include) is in.</summary>
+    public required string File { get; init; }
+
+    /// <summary>Its 1-based line.</summary>
+    public required int Line { get; init; }
+
+    /// <summary>The descriptor as written (for a failed include: the <c>--batch=</c> option).</summary>
+    public required string Descriptor { get; init; }
+
+    /// <summary>The options in force that differ from benchdnn's defaults, as benchdnn writes them, e.g. <c>--dir=BWD_D --dt=f32 --mb=2</c>.</summary>
+    public string Options { get; init; } = "";
+
+    /// <summary>benchdnn's direction (FWD_B, FWD_D, FWD_I, BWD_D, BWD_W, BWD_WB), or null when no <c>--dir=</c> is in force (every direction).</summary>
+    public string? Dir { get; init; }
+
+    /// <summary>Whether a <c>--dt=</c> (or <c>--cfg=</c>) fixed the problem's dtype; otherwise the run's dtypes apply.</summary>
+    public bool DTypeGiven { get; init; }
+
+    /// <summary>The problem, when taken.</summary>
+    public ConvProblem? Problem { get; init; }
+
+    /// <summary>Why it was skipped, or <see cref="BatchSkipKind.None"/>.</summary>
+    public BatchSkipKind SkipKind { get; init; }
+
+    /// <summary>The reason it was skipped, naming the option, dtype, limit or parameter; null when taken.</summary>
+    public string? Skip { get; init; }
+
+    /// <summary>Whether <c>--stag</c> names a channels-last layout (<c>axb</c>, <c>acdb</c>, …): torch then computes in channels-last.</summary>
+    public bool ChannelsLast { get; init; }
+
+    /// <summary>Options in force that were recorded but change nothing here (layouts, implementation choice, <c>--alg</c>).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary><c>file:line</c>.</summary>
+    public string Where => $"{File}:{Line.ToString(CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>
+/// Reads benchdnn batch files (<c>tests/benchdnn/inputs/conv/</c> in oneDNN) as benchdnn's conv driver does: white-space
+/// separated tokens, <c>#</c> to the end of a line is a comment, a token ending in <c>\</c> continues in the next; options
+/// keep their value until changed or <c>--reset</c>, also across <c>--batch=</c> includes (benchdnn's settings are one
+/// static state); a descriptor runs once per combination of the comma-separated values of the options in force.
+/// </summary>
+/// <remarks>
+/// Understood: <c>--reset</c>, <c>--dir=</c>, <c>--dt=</c>/<c>--cfg=</c> and <c>--bia-dt=</c> (through <see cref="DTypeOf"/>),
+/// <c>--mb=</c> (0: as written), <c>--match=REGEX</c> (against the other options in force and the descriptor as written, whole),
+/// <c>--batch=FILE</c> (relative to the including file, then to the include fallback of <see cref="Read"/>; cycles and missing files are
+/// skipped entries). Recorded and ignored, since they do not change the mathematics: <c>--stag/--wtag/--dtag</c>,
+/// <c>--alg</c>, <c>--impl</c>, <c>--skip-impl</c>, <c>--allow-enum-tags-only</c>, <c>--attr-scratchpad</c>,
+/// <c>--cpu-isa-hints</c>, <c>--check-ref-impl</c>. Any other option at a value other than its default skips the cases it
+/// governs, naming it. Nothing makes a whole file fail: bad descriptors are skipped entries too.
+/// </remarks>
 public static class BatchFile
 {
-    /// <summary>Parses the text of a shape file.</summary>
+    /// <summary>Parses the text of one of the catalog's shape files: every entry must be taken.</summary>
     /// <param name="text">File contents.</param>
     /// <param name="source">Name used in error messages (a path or a set name).</param>
     /// <param name="dtype">Element type of every problem.</param>
-    /// <exception cref="DescriptorException">A bad line; the message names the source, the line number and the reason.</exception>
+    /// <returns>The problems; here <c>--dir=</c> only decides the bias (the catalog is checked in every direction).</returns>
+    /// <exception cref="DescriptorException">An entry that is not taken; the message names the source, the line number and the reason.</exception>
     public static IReadOnlyList<ConvProblem> Parse(string text, string source, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(text);
         var problems = new List<ConvProblem>();
-        bool bias = true;
-        string[] lines = text.Split('\n');
-        for (int i = 0; i < lines.Length; i++)
+        foreach (var e in ReadText(text, source, null))
         {
-            string line = lines[i];
-            int hash = line.IndexOf('#', StringComparison.Ordinal);
-            if (hash >= 0) line = line[..hash];
-            foreach (string token in line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-            {
-                string where = $"{source}:{(i + 1).ToString(CultureInfo.InvariantCulture)}";
-                if (token.StartsWith("--", StringComparison.Ordinal))
-                {
-                    bias = DirOption(token, where) ?? bias;
-                    continue;
-                }
-                try
-                {
-                    problems.Add(BenchdnnDescriptor.Parse(token, dtype, bias));
-                }
-                catch (DescriptorException e)
-                {
-                    throw new DescriptorException($"{where}: {e.Message}", e);
-                }
-            }
+            if (e.Problem is null) throw new DescriptorException($"{e.Where}: {e.Skip}");
+            if (e.DTypeGiven) throw new DescriptorException($"{e.Where}: a catalog set takes its dtype from the run, not from the file ({e.Options})");
+            problems.Add(e.Problem.WithDType(dtype));
         }
         return problems;
     }
 
-    /// <summary>Reads and parses a shape file.</summary>
-    /// <exception cref="DescriptorException">A bad line.</exception>
-    /// <exception cref="FileNotFoundException">No such file.</exception>
-    public static IReadOnlyList<ConvProblem> Read(string path, DType dtype = DType.Float32) =>
-        Parse(File.ReadAllText(path), path, dtype);
-
-    private static bool? DirOption(string token, string where)
+    /// <summary>Reads a batch file and its includes.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="includeFallback">Where an include not found beside its including file is looked for (benchdnn's inputs folder), or null.</param>
+    /// <exception cref="FileNotFoundException">No such file (an include that is missing is a skipped entry instead).</exception>
+    public static IReadOnlyList<BatchEntry> Read(string path, string? includeFallback = null)
     {
-        if (!token.StartsWith("--dir=", StringComparison.Ordinal))
-            throw new DescriptorException($"{where}: option '{token}' is not supported in a shape file (only --dir=)");
-        return token["--dir=".Length..].ToUpperInvariant() switch
+        ArgumentNullException.ThrowIfNull(path);
+        string full = Path.GetFullPath(path);
+        var reader = new Reader(includeFallback);
+        reader.File(full, path, File.ReadAllText(full));
+        return reader.Entries;
+    }
+
+    /// <summary>Reads the text of a batch file; includes are resolved relative to <paramref name="directory"/>.</summary>
+    /// <param name="text">File contents.</param>
+    /// <param name="source">Name used in entries and messages.</param>
+    /// <param name="directory">Folder of relative includes, or null (then every include is a skipped entry).</param>
+    /// <param name="includeFallback">See <see cref="Read"/>.</param>
+    public static IReadOnlyList<BatchEntry> ReadText(string text, string source, string? directory, string? includeFallback = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(source);
+        var reader = new Reader(includeFallback);
+        reader.File(directory is null ? null : Path.Combine(Path.GetFullPath(directory), source), source, text);
+        return reader.Entries;
+    }
+
+    /// <summary>
+    /// The one mapping of benchdnn data types: <c>f32</c> → float32, <c>f64</c> → float64, <c>bf16</c> → bfloat16, <c>f16</c> →
+    /// float16; a <c>src:wei:dst</c> triple only when all three agree (ConvVerify's narrow dtypes round the result to the
+    /// inputs' dtype, so <c>bf16:bf16:f32</c> is another computation). Any other (s8, u8, mixed, …) is null with the reason
+    /// "dtype X not supported".
+    /// </summary>
+    public static DType? DTypeOf(string benchdnnDt, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(benchdnnDt);
+        string[] parts = benchdnnDt.Split(':');
+        DType? result = null;
+        foreach (string part in parts)
         {
-            "FWD_B" or "BWD_WB" => true,
-            "FWD_D" or "FWD_I" or "BWD_D" or "BWD_W" => false,
-            var other => throw new DescriptorException($"{where}: --dir={other} is not a benchdnn direction (FWD_B, FWD_D, FWD_I, BWD_D, BWD_W, BWD_WB)"),
+            DType? one = part switch { "f32" => DType.Float32, "f64" => DType.Float64, "bf16" => DType.BFloat16, "f16" => DType.Float16, _ => null };
+            if (one is null || (result is not null && result != one))
+            {
+                reason = $"dtype {benchdnnDt} not supported";
+                return null;
+            }
+            result = one;
+        }
+        reason = null;
+        return result;
+    }
+
+    /// <summary>benchdnn's directions: whether each has a bias (FWD_B and BWD_WB always; FWD_D, FWD_I and BWD_W when <c>--bia-dt</c> names one).</summary>
+    public static IReadOnlyList<string> Dirs { get; } = ["FWD_B", "FWD_D", "FWD_I", "BWD_D", "BWD_W", "BWD_WB"];
+
+    // Options that leave the mathematics alone: layouts, which oneDNN implementation runs, memory management.
+    private static readonly HashSet<string> Ignored = ["stag", "wtag", "dtag", "alg", "impl", "skip-impl", "allow-enum-tags-only", "attr-scratchpad", "cpu-isa-hints", "check-ref-impl"];
+
+    // Single-valued: a regular expression or a path may hold commas.
+    private static readonly HashSet<string> SingleValued = ["match", "batch"];
+
+    private sealed class Reader(string? includeFallback)
+    {
+        public List<BatchEntry> Entries { get; } = [];
+
+        // Option name → its comma-separated values; absent means benchdnn's default. One state for every file, as benchdnn's.
+        private readonly Dictionary<string, string[]> state = new(StringComparer.Ordinal);
+        private readonly List<string> stack = [];
+
+        private readonly Dictionary<string, List<(string Token, int Line)>> read = new(StringComparer.Ordinal);
+
+        public void File(string? fullPath, string shown, string text) => File(fullPath, shown, Tokens(text));
+
+        private void File(string? fullPath, string shown, List<(string Token, int Line)> tokens)
+        {
+            if (fullPath is not null) stack.Add(fullPath);
+            try
+            {
+                foreach (var (token, line) in tokens)
+                {
+                    if (token.StartsWith("--", StringComparison.Ordinal)) Option(token, line, fullPath, shown);
+                    else Descriptor(token, line, shown);
+                }
+            }
+            finally
+            {
+                if (fullPath is not null) stack.RemoveAt(stack.Count - 1);
+            }
+        }
+
+        // benchdnn's batch(): a token ending in '\' (or a lone '\') continues in the next token, which is glued to it.
+        private static List<(string Token, int Line)> Tokens(string text)
+        {
+            var tokens = new List<(string Token, int Line)>();
+            string[] lines = text.Split('\n');
+            bool continued = false;
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string line = lines[i];
+                int hash = line.IndexOf('#', StringComparison.Ordinal);
+                if (hash >= 0) line = line[..hash];
+                foreach (string raw in line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    string token = raw;
+                    int at = i + 1;
+                    if (continued && tokens.Count > 0)
+                    {
+                        (string previous, at) = tokens[^1];
+                        token = previous + token;
+                        tokens.RemoveAt(tokens.Count - 1);
+                    }
+                    continued = token.EndsWith('\\');
+                    if (continued) token = token[..^1];
+                    if (token.Length > 0) tokens.Add((token, at));
+                }
+            }
+            return tokens;
+        }
+
+        private void Option(string token, int line, string? fullPath, string shown)
+        {
+            int eq = token.IndexOf('=', StringComparison.Ordinal);
+            string name = eq < 0 ? token[2..] : token[2..eq];
+            string value = eq < 0 ? "" : token[(eq + 1)..];
+            if (name == "reset")
+            {
+                state.Clear();
+                combos = null;
+                return;
+            }
+            if (name == "batch")
+            {
+                Include(value, line, fullPath, shown);
+                return;
+            }
+            state[name] = SingleValued.Contains(name) ? [value] : value.Split(',');
+            combos = null;
+            
+        }
+
+        private void Include(string file, int line, string? fullPath, string shown)
+        {
+            BatchEntry Failed(string reason) => new()
+            {
+                File = shown, Line = line, Descriptor = "--batch=" + file, SkipKind = BatchSkipKind.Include, Skip = reason,
+            };
+            var candidates = new List<string>();
+            if (fullPath is not null) candidates.Add(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath)!, file)));
+            if (includeFallback is not null) candidates.Add(Path.GetFullPath(Path.Combine(includeFallback, file)));
+            string? found = candidates.FirstOrDefault(System.IO.File.Exists);
+            if (found is null)
+            {
+                Entries.Add(Failed(candidates.Count == 0
+                    ? $"--batch={file}: includes are not resolved in text without a folder"
+                    : $"--batch={file}: file not found (looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())})"));
+                return;
+            }
+            if (stack.Contains(found, StringComparer.Ordinal))
+            {
+                var loop = stack.SkipWhile(s => s != found).Append(found).Select(Path.GetFileName);
+                Entries.Add(Failed($"--batch={file}: include cycle ({string.Join(" → ", loop)})"));
+                return;
+            }
+            string includedShown = fullPath is null ? file : Path.Combine(Path.GetDirectoryName(shown) ?? "", file);
+            // benchdnn's harnesses include the same shape files many times over; read and split each once.
+            if (!read.TryGetValue(found, out var tokens)) read[found] = tokens = Tokens(System.IO.File.ReadAllText(found));
+            File(found, includedShown, tokens);
+        }
+
+        private string[] Values(string name, string fallback) => state.TryGetValue(name, out var v) ? v : [fallback];
+
+        // What the options in force make of any descriptor, one per combination of their values; rebuilt when an option changes.
+        private sealed record Combo(BatchEntry Template, DType? DType, bool Bias, string Match, long Mb);
+
+        private List<Combo>? combos;
+        private readonly Dictionary<(string, DType, bool), (ConvProblem? Problem, ArgumentException? Error)> parsed = [];
+
+        private void Descriptor(string text, int line, string shown)
+        {
+            combos ??= Combos();
+            foreach (var combo in combos) Entries.Add(Entry(combo, text, line, shown));
+        }
+
+        private List<Combo> Combos()
+        {
+            var names = state.Keys.OrderBy(n => n, StringComparer.Ordinal).ToList();
+            var lists = names.Select(n => state[n]).ToList();
+            var pick = new int[names.Count];
+            var result = new List<Combo>();
+            while (true)
+            {
+                var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
+                for (int i = 0; i < names.Count; i++) chosen[names[i]] = lists[i][pick[i]];
+                result.Add(MakeCombo(chosen));
+                int k = names.Count - 1;
+                while (k >= 0 && ++pick[k] == lists[k].Length) pick[k--] = 0;
+                if (k < 0) break;
+            }
+            return result;
+        }
+
+        private static Combo MakeCombo(Dictionary<string, string> chosen)
+        {
+            string Get(string name) => chosen.TryGetValue(name, out var v) ? v : "";
+            var options = new StringBuilder();
+            var notes = new List<string>();
+            string? optionSkip = null;
+            foreach (var (name, value) in chosen.OrderBy(kv => Order(kv.Key)).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                // --match selects problems; it is not one of their options (benchdnn matches it against the problem's text).
+                if (IsDefault(name, value) || name == "match") continue;
+                string written = $"--{name}={value}";
+                if (options.Length > 0) options.Append(' ');
+                options.Append(written);
+                if (Ignored.Contains(name)) notes.Add(Note(name, value));
+                else if (!Understood(name)) optionSkip ??= $"option {written} is not supported (it changes what is computed)";
+            }
+            var entry = new BatchEntry
+            {
+                File = "", Line = 0, Descriptor = "", Options = options.ToString(), Notes = notes, ChannelsLast = ChannelsLastTags.Contains(Get("stag")),
+            };
+            Combo Skipped(BatchSkipKind kind, string? why) => new(entry with { SkipKind = kind, Skip = why }, null, false, "", 0);
+
+            string dir = Get("dir").ToUpperInvariant();
+            if (dir.Length > 0 && !Dirs.Contains(dir))
+                return Skipped(BatchSkipKind.Invalid, $"--dir={Get("dir")} is not a benchdnn direction ({string.Join(", ", Dirs)})");
+            entry = entry with { Dir = dir.Length == 0 ? null : dir };
+            if (optionSkip is not null) return Skipped(BatchSkipKind.Option, optionSkip);
+
+            DType? dtype = null;
+            string dt = Get("dt").Length > 0 ? Get("dt") : Get("cfg");
+            if (dt.Length > 0)
+            {
+                dtype = DTypeOf(dt, out string? why);
+                if (dtype is null) return Skipped(BatchSkipKind.DType, why);
+            }
+            string biaDt = Get("bia-dt");
+            bool bias = dir.Length == 0 || dir is "FWD_B" or "BWD_WB" || (dir is "FWD_D" or "FWD_I" or "BWD_W" && biaDt is not ("" or "undef"));
+            // With FWD_B and BWD_WB benchdnn takes the bias in f32 (f64 for f64 data) whatever --bia-dt says.
+            if (dir is "FWD_D" or "FWD_I" or "BWD_W" && biaDt is not ("" or "undef") && DTypeOf(biaDt, out _) != (dtype ?? DType.Float32))
+                return Skipped(BatchSkipKind.DType, $"bias dtype {biaDt} not supported (the bias has the data's dtype here)");
+
+            string mbText = Get("mb");
+            long mb = 0;
+            if (mbText.Length > 0 && (!long.TryParse(mbText, NumberStyles.None, CultureInfo.InvariantCulture, out mb) || mb > int.MaxValue))
+                return Skipped(BatchSkipKind.Invalid, $"--mb={mbText} is not a minibatch (a non-negative integer)");
+            return new Combo(entry, dtype, bias, Get("match"), mb);
+        }
+
+        private BatchEntry Entry(Combo combo, string text, int line, string shown)
+        {
+            var entry = combo.Template with { File = shown, Line = line, Descriptor = text };
+            if (entry.SkipKind != BatchSkipKind.None) return entry;
+            if (combo.Match.Length > 0)
+            {
+                bool matched;
+                try
+                {
+                    matched = Regex.IsMatch($"{entry.Options} {text}".Trim(), $"^(?:{combo.Match})$", RegexOptions.None, TimeSpan.FromSeconds(1));
+                }
+                catch (ArgumentException e)
+                {
+                    return entry with { SkipKind = BatchSkipKind.Invalid, Skip = $"--match={combo.Match} is not a regular expression: {e.Message}" };
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    return entry with { SkipKind = BatchSkipKind.Invalid, Skip = $"--match={combo.Match} took more than a second on this descriptor" };
+                }
+                if (!matched) return entry with { SkipKind = BatchSkipKind.Match, Skip = $"not matched by --match={combo.Match}" };
+            }
+            var key = (text, combo.DType ?? DType.Float32, combo.Bias);
+            if (!parsed.TryGetValue(key, out var result))
+            {
+                try
+                {
+                    result = (BenchdnnDescriptor.Parse(text, key.Item2, combo.Bias), null);
+                }
+                catch (ArgumentException e)
+                {
+                    result = (null, e);
+                }
+                parsed[key] = result;
+            }
+            if (result.Error is { } error)
+            {
+                bool tooLarge = error is ProblemTooLargeException || error.InnerException is ProblemTooLargeException;
+                return entry with { SkipKind = tooLarge ? BatchSkipKind.TooLarge : BatchSkipKind.Invalid, Skip = (tooLarge ? "too large: " : "") + error.Plain() };
+            }
+            var p = result.Problem!;
+            try
+            {
+                if (combo.Mb > 0 && combo.Mb != p.Mb) p = p.WithMb((int)combo.Mb);
+            }
+            catch (ProblemTooLargeException e)
+            {
+                return entry with { SkipKind = BatchSkipKind.TooLarge, Skip = $"too large at --mb={combo.Mb}: {e.Plain()}" };
+            }
+            return entry with { Problem = p, DTypeGiven = combo.DType is not null };
+        }
+
+        private static bool Understood(string name) => name is "dir" or "dt" or "cfg" or "bia-dt" or "mb" or "match";
+
+        private static int Order(string name) => name switch
+        {
+            "dir" => 0, "dt" or "cfg" => 1, "bia-dt" => 2, "stag" => 3, "wtag" => 4, "dtag" => 5, "alg" => 6, "mb" => 7, "match" => 9, _ => 8,
         };
+
+        private static bool IsDefault(string name, string value) => name switch
+        {
+            "mb" => value is "" or "0",
+            "dir" => value is "",
+            "stag" or "wtag" or "dtag" => value is "" or "any",
+            "alg" => value is "" or "direct",
+            "bia-dt" => value is "" or "undef",
+            "strides" => value.Replace(":", "", StringComparison.Ordinal).Length == 0,
+            "allow-enum-tags-only" => value is "" or "true" or "1",
+            _ => value.Length == 0,
+        };
+
+        private static string Note(string name, string value) => name switch
+        {
+            "stag" or "wtag" or "dtag" => $"--{name}={value}: {TagMeaning(name, value)}; layout does not change the mathematics",
+            "alg" when value == "wino" => "--alg=wino: benchdnn checks Winograd with a looser threshold; against torch the exact definition is checked "
+                + "(a Winograd implementation of your own goes with --tolerance sound)",
+            "alg" => $"--alg={value}: the algorithm oneDNN picks; the definition checked is the same",
+            _ => $"--{name}={value}: chooses or configures oneDNN's implementation; ignored here",
+        };
+
+        // torch picks its kernel by the input's memory format, so the source tag alone decides the layout it computes in.
+        private static string TagMeaning(string name, string tag) => tag switch
+        {
+            "abx" or "abc" or "abcd" or "abcde" => "plain NC(D)(H)W, torch's contiguous kernels",
+            _ when ChannelsLastTags.Contains(tag) && name == "stag" => "channels-last: torch computes the case in channels_last",
+            _ when ChannelsLastTags.Contains(tag) => "channels-last; torch follows the source's layout (--stag)",
+            _ => "a blocked or other oneDNN layout",
+        };
+
+        private static readonly HashSet<string> ChannelsLastTags = ["axb", "acb", "acdb", "acdeb", "nwc", "nhwc", "ndhwc"];
     }
 }

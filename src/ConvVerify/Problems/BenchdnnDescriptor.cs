@@ -27,7 +27,7 @@ public sealed class DescriptorException : ArgumentException
 /// i/k/o/d values is non-zero, its stride is not 1 or its padding is ≥ 1; a mentioned axis needs i and k; a missing
 /// output is computed (padding defaulting to 0), a missing padding with a given output is deduced as
 /// ((o−1)s − i + (k−1)(d+1) + 1) / 2 (truncated); the end padding is always (o−1)s − i + (k−1)(d+1) + 1 − pb, which
-/// may be negative (but never below 1 − i: when every window lies in the begin padding, one input element is kept). Rank: d mentioned → 3-D (h, w copied from d when both absent), h → 2-D (w copied from h when
+/// may be negative (but never below −i: when every window lies in the begin padding, the whole input is cropped). Rank: d mentioned → 3-D (h, w copied from d when both absent), h → 2-D (w copied from h when
 /// absent), w only → 1-D. Differences: a name in quotes loses its quotes, and a trailing <c>*K</c> repeat count in the
 /// name is dropped; bias and dtype are not part of a descriptor.
 /// The printed form always states mb, the outputs and the begin paddings, so it parses back to the same problem.
@@ -67,7 +67,10 @@ public static partial class BenchdnnDescriptor
                 // A zero-based dilation becomes PyTorch's by adding 1, so its largest value is one less.
                 long max = prefix[0] == 'd' ? int.MaxValue - 1 : int.MaxValue;
                 if (!long.TryParse(s.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value > max)
-                    throw new DescriptorException($"descriptor '{text}': '{prefix}{s[start..end]}' is too large");
+                {
+                    string tooLarge = $"descriptor '{text}': '{prefix}{s[start..end]}' is too large";
+                    throw new DescriptorException(tooLarge, new ProblemTooLargeException(tooLarge));
+                }
                 v[prefix] = value;
                 pos = end;
                 ok = true;
@@ -129,13 +132,17 @@ public static partial class BenchdnnDescriptor
         string letters = dims[(3 - rank)..];
         int[] Field(int f) => [.. used.Select(x => (int)x[f])];
         var (output, padBegin) = (Field(0), Field(4));
-        // When every window lies in the begin padding the formula crops the whole input; keep one element, as ConvProblem
-        // stores such a problem, so its printed form parses back to it.
-        long[] padEndLong = [.. used.Select(x => Math.Max(1 - x[1], (x[0] - 1) * x[3] - x[1] + (x[2] - 1) * (x[5] + 1) + 1 - x[4]))];
+        // When every window lies in the begin padding the formula crops the whole input and more; crop exactly the whole
+        // input, as ConvProblem stores such a problem, so its printed form parses back to it.
+        long[] padEndLong = [.. used.Select(x => Math.Max(-x[1], (x[0] - 1) * x[3] - x[1] + (x[2] - 1) * (x[5] + 1) + 1 - x[4]))];
         foreach (var (pe, c) in padEndLong.Zip(letters))
             if (pe is > int.MaxValue or < int.MinValue) throw new DescriptorException($"descriptor '{text}': the end padding of {c} deduced from the other values ({pe}) is out of range");
         var padEnd = padEndLong.Select(v => (int)v).ToArray();
-        if (mb > int.MaxValue) throw new DescriptorException($"descriptor '{text}': mb{mb} is too large");
+        if (mb > int.MaxValue)
+        {
+            string tooLarge = $"descriptor '{text}': mb{mb} is too large";
+            throw new DescriptorException(tooLarge, new ProblemTooLargeException(tooLarge));
+        }
         try
         {
             var p = new ConvProblem((int)mb, (int)g, (int)ic, (int)oc, Field(1), Field(2), Field(3), padBegin, padEnd,

@@ -2,6 +2,22 @@ using System.Collections.Immutable;
 
 namespace ConvVerify.Problems;
 
+/// <summary>A valid problem whose tensors would not fit in .NET arrays; the message names the tensor, its extents and the limit.</summary>
+public sealed class ProblemTooLargeException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    public ProblemTooLargeException(string message, string paramName) : base(message, paramName) { }
+
+    /// <summary>Creates the exception.</summary>
+    public ProblemTooLargeException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public ProblemTooLargeException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>Creates the exception with no message.</summary>
+    public ProblemTooLargeException() { }
+}
+
 /// <summary>
 /// One convolution problem with PyTorch semantics: <c>y = conv{1,2,3}d(F.pad(x, pads), w, b, stride, 0, dilation, groups)</c>.
 /// Tensors are NC(D)(H)W row-major, weights (OC, IC/G, K...). Immutable and validated on construction:
@@ -10,7 +26,8 @@ namespace ConvVerify.Problems;
 /// <remarks>
 /// Padding is stored as separate begin and end amounts per spatial dim. An end padding may be negative
 /// (trailing input elements are never read, as benchdnn descriptors with a deduced right padding below zero
-/// express) as long as it does not crop the whole input and every output extent is at least 1.
+/// express) as long as it crops at most the whole input and every output extent is at least 1. A dimension cropped away
+/// entirely (every window reads padding only, benchdnn's <c>pd-back</c> cases) is stored with an end padding of −in.
 /// Dilation is PyTorch's (1 = dense), not benchdnn's zero-based one.
 /// </remarks>
 public sealed class ConvProblem : IEquatable<ConvProblem>
@@ -44,7 +61,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
 
     /// <summary>
     /// Padding after the last input element that the last output window reads: (out−1)·s + dil·(k−1) + 1 − in − pb
-    /// (at least 1 − in, so some input remains).
+    /// (at least −in: when every window lies in the begin padding, the whole input is cropped).
     /// Negative crops trailing input elements no window reaches. End padding given beyond it is dropped, since it changes no result.
     /// </summary>
     public ImmutableArray<int> PadEnd { get; }
@@ -107,9 +124,10 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
         Output = Validate();
         // Keep only the end padding some window reads: extra padding changes no result, and one stored form
         // makes equal problems equal and lets every problem print as a descriptor that parses back to it.
-        // When every window lies in the begin padding, the formula would crop the whole input; keep one element instead.
+        // When every window lies in the begin padding, the formula crops the whole input and more: crop exactly the whole
+        // input (keeping an element instead could make room for one more window).
         // In long, then back: every term is bounded by the padded extent Validate already checked.
-        PadEnd = [.. Enumerable.Range(0, Rank).Select(i => (int)Math.Max(1L - Input[i],
+        PadEnd = [.. Enumerable.Range(0, Rank).Select(i => (int)Math.Max(-(long)Input[i],
             (Output[i] - 1L) * Stride[i] + (long)Dilation[i] * (Kernel[i] - 1) + 1 - Input[i] - PadBegin[i]))];
     }
 
@@ -155,6 +173,15 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
     /// <summary>Returns a copy with or without bias.</summary>
     public ConvProblem WithBias(bool hasBias) =>
         new(Mb, Groups, IC, OC, Input, Kernel, Stride, PadBegin, PadEnd, Dilation, hasBias, DType, Name);
+
+    /// <summary>Returns a copy with another minibatch.</summary>
+    /// <exception cref="ArgumentException"><paramref name="mb"/> below 1, or the tensors grow beyond a .NET array.</exception>
+    public ConvProblem WithMb(int mb) =>
+        new(mb, Groups, IC, OC, Input, Kernel, Stride, PadBegin, PadEnd, Dilation, HasBias, DType, Name);
+
+    /// <summary>Multiply-adds of one direction (forward, dL/dx and dL/dw each take this many): N·OC·Π(out)·(IC/G)·Π(k).</summary>
+    public long MultiplyAdds =>
+        (long)Mb * OC * Output.Aggregate(1L, (a, b) => a * b) * (IC / Groups) * Kernel.Aggregate(1L, (a, b) => a * b);
 
     /// <summary>Returns a copy with another name (null for none).</summary>
     public ConvProblem WithName(string? name) =>
@@ -244,8 +271,10 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
             Positive(Dilation[i], "d" + dim, "dilation");
             if (PadBegin[i] < 0)
                 throw new ArgumentException($"p{dim}: begin padding must be >= 0, got {PadBegin[i]}", "padBegin");
-            if ((long)Input[i] + PadEnd[i] < 1)
-                throw new ArgumentException($"pe{dim}: end padding {PadEnd[i]} crops more than the {Input[i]} input elements of {dim}", "padEnd");
+            // Cropping the whole dimension is a problem whose every window reads padding only (benchdnn's "pd-back(-2)" cases).
+            if ((long)Input[i] + PadEnd[i] < 0)
+                throw new ArgumentException(
+                    $"pe{dim}: end padding {PadEnd[i]} would crop {-(long)PadEnd[i]} elements, more than the {Input[i]} input elements of {dim}", "padEnd");
             long padded = (long)Input[i] + PadBegin[i] + PadEnd[i];
             long span = (long)Dilation[i] * (Kernel[i] - 1) + 1;
             if (padded < span)
@@ -254,7 +283,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
                     + $"(i={Input[i]} + pb={PadBegin[i]} + pe={PadEnd[i]}): the output would be empty", "kernel");
             long o = (padded - span) / Stride[i] + 1;
             if (o > Array.MaxLength)
-                throw new ArgumentException($"o{dim}: output extent {o} (i={Input[i]}, pb={PadBegin[i]}, pe={PadEnd[i]}) is larger than any tensor can hold", "input");
+                throw new ProblemTooLargeException($"o{dim}: output extent {o} (i={Input[i]}, pb={PadBegin[i]}, pe={PadEnd[i]}) is larger than any tensor can hold", "input");
             output[i] = (int)o;
         }
         CheckSize("x", [Mb, IC, .. Input]);
@@ -275,7 +304,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
         {
             n *= d;
             if (n > Array.MaxLength)
-                throw new ArgumentException($"{tensor}: shape {FormatTuple(shape)} holds more elements than a .NET array can ({Array.MaxLength})", tensor);
+                throw new ProblemTooLargeException($"{tensor}: shape {FormatTuple(shape)} holds more elements than a .NET array can ({Array.MaxLength})", tensor);
         }
     }
 

@@ -1,5 +1,8 @@
 using ConvVerify.Cases;
 using ConvVerify.Catalog;
+using System.Globalization;
+using System.Text;
+using ConvVerify.Oracles;
 using ConvVerify.Problems;
 
 namespace ConvVerify.Runs;
@@ -13,6 +16,11 @@ namespace ConvVerify.Runs;
 /// <param name="DTypes">The dtypes.</param>
 /// <param name="Fills">The fills.</param>
 /// <param name="Named">Whether the problems were named (a batch file or descriptors) rather than a whole set.</param>
+/// <remarks>
+/// A benchdnn batch file may fix a problem's dtype (<c>--dt=</c>) and the directions checked (<c>--dir=</c>); its entries under
+/// the same problem, bias and dtype are merged into one case checking the union of their directions. Problems beyond
+/// <c>--max-macs</c> or a .NET array are skipped, each with its size and the limit, and listed in <see cref="Listing"/>.
+/// </remarks>
 public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Problems, IReadOnlyList<DType> DTypes, IReadOnlyList<Fill> Fills, bool Named)
 {
     /// <summary>
@@ -21,55 +29,216 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// </summary>
     public bool AnyDType { get; init; }
 
+    /// <summary>
+    /// The default of <c>--max-macs</c>: multiply-adds of one direction, sized so that one case (every direction, the exact
+    /// engine and torch, the bound of the normal fill) takes under a minute on a 2-core machine. Measured
+    /// (docs/benchdnn.md): benchdnn's 3d_unet:conv_4 at mb 2, 8.3·10¹⁰, took longer with the normal fill.
+    /// </summary>
+    public const long DefaultMaxMacs = 50_000_000_000;
+
+    /// <summary>Per problem read from a batch file: whether its dtype is fixed and which directions it checks (absent: the run's dtypes, every direction).</summary>
+    public IReadOnlyDictionary<ConvProblem, SelectedProblem> Details { get; init; } = new Dictionary<ConvProblem, SelectedProblem>();
+
+    /// <summary>Every entry read, taken or skipped, in file order, each with what became of it (a batch file; else only the skipped ones).</summary>
+    public IReadOnlyList<SelectionLine> Listing { get; init; } = [];
+
     /// <summary>Resolves the options of a command line.</summary>
     /// <param name="set">A named set, or null.</param>
-    /// <param name="batch">A benchdnn shape file, or null.</param>
+    /// <param name="batch">A benchdnn batch file, or <c>benchdnn:NAME</c> for a vendored one, or null.</param>
     /// <param name="descriptors">Descriptors (may be empty).</param>
     /// <param name="dtype">f32, f64, bf16, f16, or null for f32, f64 and bf16.</param>
     /// <param name="fill">integer, normal, or null for both.</param>
     /// <param name="defaultSet">The set when no source is given.</param>
     /// <param name="random">The number of random problems (<see cref="RandomProblems"/>), or null.</param>
     /// <param name="randomSeed">The seed of the random problems.</param>
-    /// <exception cref="ArgumentException">Two sources at once, an unknown set, a missing or bad file, a bad descriptor, an unknown dtype or fill; the message starts with the option.</exception>
+    /// <param name="mb">Every problem at this minibatch (over a batch file's <c>--mb=</c>), or null.</param>
+    /// <param name="maxMacs">Problems with more multiply-adds per direction are skipped; null for <see cref="DefaultMaxMacs"/>.</param>
+    /// <exception cref="ArgumentException">Two sources at once, an unknown set, a missing file, a bad descriptor, an unknown dtype or fill, a bad limit; the message starts with the option.</exception>
     public static CaseSelection Resolve(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
-        int? random = null, ulong randomSeed = ConvCase.DefaultSeed)
+        int? random = null, ulong randomSeed = ConvCase.DefaultSeed, int? mb = null, long? maxMacs = null) =>
+        Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomSeed, mb, maxMacs) with { AnyDType = dtype is null };
+
+    private static CaseSelection Sources(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
+        int? random, ulong randomSeed, int? mb, long? maxMacs)
     {
         ArgumentNullException.ThrowIfNull(descriptors);
         int given = (set is null ? 0 : 1) + (batch is null ? 0 : 1) + (descriptors.Count > 0 ? 1 : 0) + (random is null ? 0 : 1);
         if (given > 1) throw new ArgumentException("give only one of --set, --batch, --random and descriptors");
+        if (mb is < 1) throw new ArgumentException($"--mb: the minibatch must be at least 1, got {mb}");
+        if (maxMacs is < 1) throw new ArgumentException($"--max-macs: the limit must be at least 1, got {maxMacs}");
+        long limit = maxMacs ?? DefaultMaxMacs;
+        var dtypes = ParseDTypes(dtype);
+        var fills = ParseFills(fill);
         if (random is { } n)
         {
             if (n < 1) throw new ArgumentException($"--random: the number of problems must be at least 1, got {n}");
-            return new CaseSelection($"random (seed {randomSeed})", RandomProblems.Take(randomSeed, n), ParseDTypes(dtype), ParseFills(fill), Named: true) { AnyDType = dtype is null };
+            return Limited(new CaseSelection($"random (seed {randomSeed})", RandomProblems.Take(randomSeed, n), dtypes, fills, Named: true), mb, limit);
         }
-        IReadOnlyList<ConvProblem> problems;
-        string source;
         try
         {
-            if (batch is not null)
-            {
-                if (!File.Exists(batch)) throw new ArgumentException($"--batch: file not found: {batch}");
-                problems = BatchFile.Read(batch);
-                source = batch;
-            }
-            else if (descriptors.Count > 0)
-            {
-                problems = [.. descriptors.Select(d => BenchdnnDescriptor.Parse(d))];
-                source = "command line";
-            }
-            else
-            {
-                source = set ?? defaultSet;
-                problems = CaseSets.Load(source);
-            }
+            if (batch is not null) return FromBatch(batch, dtypes, dtype is not null, fills, mb, limit);
+            if (descriptors.Count > 0)
+                return Limited(new CaseSelection("command line", [.. descriptors.Select(d => BenchdnnDescriptor.Parse(d))], dtypes, fills, Named: true), mb, limit);
+            string source = set ?? defaultSet;
+            return Limited(new CaseSelection(source, CaseSets.Load(source), dtypes, fills, Named: false), mb, limit);
         }
-        catch (ArgumentException e)
+        catch (ArgumentException e) when (e is not SelectionException)
         {
             throw new ArgumentException(e.Plain(), e);
         }
-        if (problems.Count == 0) throw new ArgumentException($"{source}: no cases");
-        return new CaseSelection(source, problems, ParseDTypes(dtype), ParseFills(fill), Named: batch is not null || descriptors.Count > 0) { AnyDType = dtype is null };
     }
+
+    /// <summary>The vendored benchdnn file a <c>benchdnn:NAME</c> names, or the path itself.</summary>
+    /// <exception cref="ArgumentException">No such vendored file; the message says where it looked.</exception>
+    public static string BatchPath(string batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!batch.StartsWith(BenchdnnPrefix, StringComparison.Ordinal)) return batch;
+        string name = batch[BenchdnnPrefix.Length..];
+        string dir = Locations.BenchdnnInputs() ?? throw new ArgumentException(
+            $"--batch: {batch}: the vendored benchdnn inputs were not found (no benchdnn-conv/ beside {AppContext.BaseDirectory} and no {Locations.SolutionFile} above the current folder)");
+        string path = Path.Combine(dir, name);
+        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal) || !File.Exists(path))
+            throw new ArgumentException($"--batch: {batch}: no such vendored benchdnn file in {dir} (e.g. benchdnn:shapes_resnet_50, benchdnn:set_conv_all)");
+        return path;
+    }
+
+    /// <summary>The prefix of a vendored benchdnn file's short name.</summary>
+    public const string BenchdnnPrefix = "benchdnn:";
+
+    private static CaseSelection FromBatch(string batch, IReadOnlyList<DType> dtypes, bool dtypeGiven, IReadOnlyList<Fill> fills, int? mb, long limit)
+    {
+        string path = BatchPath(batch);
+        if (!File.Exists(path)) throw new SelectionException($"--batch: file not found: {batch}");
+        var entries = BatchFile.Read(path, Locations.BenchdnnInputs());
+        var problems = new List<ConvProblem>();
+        var details = new Dictionary<ConvProblem, SelectedProblem>();
+        var caseNumber = new Dictionary<ConvProblem, int>();
+        var listing = new List<SelectionLine>();
+        foreach (var e in entries)
+        {
+            var line = new SelectionLine(e.Where, e.Descriptor, e.Options, e.Notes);
+            if (e.Problem is not { } p)
+            {
+                listing.Add(line with { Kind = e.SkipKind, Status = "skipped: " + e.Skip });
+                continue;
+            }
+            if (e.DTypeGiven && dtypeGiven && !dtypes.Contains(p.DType))
+            {
+                listing.Add(line with { Kind = BatchSkipKind.DType, Status = $"skipped: dtype {DTypeName(p.DType)} not selected by --dtype" });
+                continue;
+            }
+            if (mb is { } m && m != p.Mb)
+            {
+                try
+                {
+                    p = p.WithMb(m);
+                }
+                catch (ProblemTooLargeException x)
+                {
+                    listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: too large at --mb " + m + ": " + x.Plain() });
+                    continue;
+                }
+            }
+            if (TooLarge(p, limit) is { } why)
+            {
+                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: " + why });
+                continue;
+            }
+            var dirs = DirectionsOf(e.Dir, p.HasBias);
+            var layout = e.ChannelsLast ? TorchLayout.ChannelsLast : TorchLayout.Contiguous;
+            if (caseNumber.TryGetValue(p, out int k))
+            {
+                var old = details[p];
+                details[p] = new SelectedProblem(old.DTypeFixed && e.DTypeGiven,
+                    old.Directions is null || dirs is null ? null : [.. ConvVerify.Cases.Directions.All.Where(d => old.Directions.Contains(d) || dirs.Contains(d))])
+                {
+                    Layouts = old.Layouts.Contains(layout) ? old.Layouts : [.. old.Layouts, layout],
+                };
+                listing.Add(line with { Case = k, Status = $"merged into case {k} ({Describe(details[p].Directions)}{LayoutNote(e)})" });
+                continue;
+            }
+            problems.Add(p);
+            caseNumber[p] = problems.Count;
+            details[p] = new SelectedProblem(e.DTypeGiven, dirs) { Layouts = [layout] };
+            listing.Add(line with { Case = problems.Count, Status = $"case {problems.Count} ({Describe(dirs)}{LayoutNote(e)})" });
+        }
+        return new CaseSelection(batch, problems, dtypes, fills, Named: true) { Details = details, Listing = listing };
+    }
+
+    private static CaseSelection Limited(CaseSelection s, int? mb, long limit)
+    {
+        var kept = new List<ConvProblem>();
+        var listing = new List<SelectionLine>();
+        foreach (var original in s.Problems)
+        {
+            var line = new SelectionLine(s.Source, original.ToString(), "", []);
+            ConvProblem p;
+            try
+            {
+                p = mb is { } m && m != original.Mb ? original.WithMb(m) : original;
+            }
+            catch (ProblemTooLargeException x)
+            {
+                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = $"skipped: too large at --mb {mb}: {x.Plain()}" });
+                continue;
+            }
+            if (TooLarge(p, limit) is { } why)
+            {
+                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: " + why });
+                continue;
+            }
+            if (!kept.Contains(p)) kept.Add(p);
+        }
+        return s with { Problems = kept, Listing = listing };
+    }
+
+    private static string? TooLarge(ConvProblem p, long limit) =>
+        p.MultiplyAdds > limit
+            ? $"too large: {p.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)} multiply-adds per direction, more than --max-macs {limit.ToString(CultureInfo.InvariantCulture)}"
+            : null;
+
+    /// <summary>The directions a benchdnn <c>--dir=</c> checks (null: every direction the problem has).</summary>
+    public static IReadOnlyList<Direction>? DirectionsOf(string? benchdnnDir, bool hasBias) => benchdnnDir switch
+    {
+        null => null,
+        "FWD_B" or "FWD_D" or "FWD_I" => [Direction.Forward],
+        "BWD_D" => [Direction.BackwardData],
+        "BWD_W" or "BWD_WB" => hasBias ? [Direction.BackwardWeights, Direction.BackwardBias] : [Direction.BackwardWeights],
+        _ => throw new ArgumentException($"--dir={benchdnnDir} is not a benchdnn direction ({string.Join(", ", BatchFile.Dirs)})", nameof(benchdnnDir)),
+    };
+
+    private static string LayoutNote(BatchEntry e) => e.ChannelsLast ? "; torch in channels-last" : "";
+
+    private static string Describe(IReadOnlyList<Direction>? dirs) =>
+        dirs is null ? "every direction" : string.Join(", ", dirs.Select(d => d.TensorName()));
+
+    private static string DTypeName(DType d) => ConvVerify.Problems.DTypes.ShortName(d);
+
+    /// <summary>How many entries were taken as cases (merged ones counted once), and how many were skipped, by reason.</summary>
+    public string Summary()
+    {
+        int merged = Listing.Count(l => l.Kind == BatchSkipKind.None && l.Status.StartsWith("merged", StringComparison.Ordinal));
+        var skipped = Listing.Where(l => l.Kind != BatchSkipKind.None).GroupBy(l => l.Kind).OrderBy(g => g.Key)
+            .Select(g => $"{g.Count().ToString(CultureInfo.InvariantCulture)} {KindName(g.Key)}").ToList();
+        int skippedCount = Listing.Count(l => l.Kind != BatchSkipKind.None);
+        var sb = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{Problems.Count} problems from {Source}");
+        if (merged > 0) sb.Append(CultureInfo.InvariantCulture, $" ({merged} more entries merged into them)");
+        sb.Append(CultureInfo.InvariantCulture, $"; {skippedCount} skipped");
+        if (skipped.Count > 0) sb.Append(": ").Append(string.Join(", ", skipped));
+        return sb.ToString();
+    }
+
+    private static string KindName(BatchSkipKind k) => k switch
+    {
+        BatchSkipKind.Option => "by an unsupported option",
+        BatchSkipKind.DType => "by dtype",
+        BatchSkipKind.Match => "not matched by --match",
+        BatchSkipKind.TooLarge => "too large",
+        BatchSkipKind.Invalid => "invalid",
+        BatchSkipKind.Include => "missing or cyclic includes",
+        _ => "taken",
+    };
 
     /// <summary>The dtypes of <c>--dtype</c>: <see cref="ConvVerify.Problems.DTypes.Default"/> (f32, f64, bf16) when null.</summary>
     /// <exception cref="ArgumentException">Not a dtype's name.</exception>
@@ -88,11 +257,31 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         _ => throw new ArgumentException($"--fill: expected integer or normal, got '{fill}'"),
     };
 
-    /// <summary>Every problem in every dtype and fill, inputs generated from <paramref name="seed"/>.</summary>
-    public IReadOnlyList<ConvCase> Cases(ulong seed) => ConvCase.Expand(Problems, DTypes, Fills, seed);
+    /// <summary>Every problem in every dtype and fill (a problem whose batch file fixed its dtype: that dtype only), inputs generated from <paramref name="seed"/>.</summary>
+    public IReadOnlyList<ConvCase> Cases(ulong seed) => [.. Entries(seed).Select(e => e.Case)];
 
-    /// <summary>As <see cref="Cases"/>, as entries of a run.</summary>
-    public IReadOnlyList<CaseEntry> Generated(ulong seed) => [.. Cases(seed).Select(c => new CaseEntry(c))];
+    /// <summary>As <see cref="Cases"/>, as entries of a run, each with the directions its batch file asks for.</summary>
+    public IReadOnlyList<CaseEntry> Generated(ulong seed) => Entries(seed);
+
+    private List<CaseEntry> Entries(ulong seed)
+    {
+        var list = new List<CaseEntry>();
+        foreach (var dt in DTypes.Union(Details.Values.Any(d => d.DTypeFixed) ? Problems.Select(p => p.DType) : []).Distinct())
+            foreach (var f in Fills)
+                foreach (var p in Problems)
+                {
+                    var detail = Details.GetValueOrDefault(p);
+                    if (detail is { DTypeFixed: true } ? p.DType != dt : !DTypes.Contains(dt)) continue;
+                    foreach (var layout in detail?.Layouts ?? [TorchLayout.Contiguous])
+                    {
+                        var c = ConvCase.Create(p.WithDType(dt), f, seed);
+                        // The same problem in both layouts is two cases; the id says which (same inputs: same seed).
+                        if (layout == TorchLayout.ChannelsLast) c = c with { Id = c.Id + "__channels-last" };
+                        list.Add(new CaseEntry(c) { Directions = detail?.Directions, Layout = layout });
+                    }
+                }
+        return list;
+    }
 
     /// <summary>
     /// The cases of <paramref name="available"/> (read from packs) this selection asks for: named problems are looked up
@@ -105,13 +294,42 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         ArgumentNullException.ThrowIfNull(available);
         if (!Named) return [.. available.Where(a => (AnyDType || DTypes.Contains(a.Case.Problem.DType)) && Fills.Contains(a.Case.Fill))];
         var selected = new List<CaseEntry>();
-        foreach (var wanted in Cases(ConvCase.DefaultSeed))
+        foreach (var wanted in Entries(ConvCase.DefaultSeed))
         {
-            var hits = available.Where(a => Plans.Matches(wanted, a.Case)).ToList();
+            var hits = available.Where(a => Plans.Matches(wanted.Case, a.Case)).ToList();
             if (hits.Count == 0)
-                throw new ArgumentException($"case {wanted.Id} is in no pack checked ({packsDescription}); use --oracle torch for cases without fixtures");
-            selected.AddRange(hits.Where(h => !selected.Contains(h)));
+                throw new ArgumentException($"case {wanted.Case.Id} is in no pack checked ({packsDescription}); use --oracle torch for cases without fixtures");
+            selected.AddRange(hits.Where(h => !selected.Any(s => s.Case == h.Case)).Select(h => h with { Directions = wanted.Directions }));
         }
         return selected;
     }
 }
+
+/// <summary>What a batch file says about one selected problem.</summary>
+/// <param name="DTypeFixed">Whether its dtype came from the file's <c>--dt=</c> (otherwise the run's dtypes apply).</param>
+/// <param name="Directions">The directions checked (null: every direction the problem has).</param>
+public sealed record SelectedProblem(bool DTypeFixed, IReadOnlyList<Direction>? Directions)
+{
+    /// <summary>The layouts torch computes it in (a benchdnn <c>--stag=axb</c>: channels-last); the directions are their union.</summary>
+    public IReadOnlyList<TorchLayout> Layouts { get; init; } = [TorchLayout.Contiguous];
+}
+
+/// <summary>One entry of a selection's listing: where it was read, what it says, and what became of it.</summary>
+/// <param name="Where">The file and line (for a set: its name).</param>
+/// <param name="Descriptor">The descriptor as written.</param>
+/// <param name="Options">The benchdnn options in force that differ from the defaults.</param>
+/// <param name="Notes">Options recorded but ignored, with why.</param>
+public sealed record SelectionLine(string Where, string Descriptor, string Options, IReadOnlyList<string> Notes)
+{
+    /// <summary>"case N (directions)", "merged into case N (…)", or "skipped: reason".</summary>
+    public string Status { get; init; } = "";
+
+    /// <summary>Why it was skipped, or <see cref="BatchSkipKind.None"/> when taken.</summary>
+    public BatchSkipKind Kind { get; init; }
+
+    /// <summary>The 1-based case it became or was merged into; 0 when skipped.</summary>
+    public int Case { get; init; }
+}
+
+/// <summary>A selection error whose message is already as the user should read it.</summary>
+internal sealed class SelectionException(string message) : ArgumentException(message);

@@ -32,13 +32,15 @@ public sealed class OracleSource(IConvOracle oracle) : ResultSource
         ArgumentNullException.ThrowIfNull(directions);
         var r = new SourceResults<T>();
         var provided = new List<Direction>();
+        // A case may ask for torch's channels-last kernels (a benchdnn --stag=axb); other oracles have one layout.
+        var oracle = c.Entry.Layout != TorchLayout.Contiguous && Oracle is TorchOracle torch ? torch.In(c.Entry.Layout) : Oracle;
         foreach (var d in directions)
         {
-            if (Oracle.Provides(c.Case.Problem, d, out string? why)) provided.Add(d);
-            else r.Absent[d] = new Absence(Outcome.NotProvidedByOracle, $"{d.TensorName()}: not provided by oracle {Oracle.Name}: {why}");
+            if (oracle.Provides(c.Case.Problem, d, out string? why)) provided.Add(d);
+            else r.Absent[d] = new Absence(Outcome.NotProvidedByOracle, $"{d.TensorName()}: not provided by oracle {oracle.Name}: {why}");
         }
         if (provided.Count > 0)
-            foreach (var (d, v) in Oracle.Compute(c.Case.Problem, c.Inputs, provided)) r.Values[d] = v;
+            foreach (var (d, v) in oracle.Compute(c.Case.Problem, c.Inputs, provided)) r.Values[d] = v;
         return r;
     }
 }

@@ -78,7 +78,7 @@ public static class Runner
             var clock = Stopwatch.StartNew();
             var loaded = Load<T>(entry);
             var p = entry.Case.Problem;
-            var directions = Cases.Directions.For(p).Where(d => plan.Directions?.Contains(d) ?? true).ToList();
+            var directions = Cases.Directions.For(p).Where(d => (plan.Directions?.Contains(d) ?? true) && (entry.Directions?.Contains(d) ?? true)).ToList();
             var references = plan.References.Select(r => (Source: r, Results: r.Produce(loaded, directions))).ToList();
             var subject = plan.Subject.Produce(loaded, directions);
             double shared = directions.Count == 0 ? 0 : clock.Elapsed.TotalSeconds / directions.Count;

@@ -102,7 +102,7 @@ public class DescriptorTests
     [TestCase("ic3id5ih5oc16kd3kh3", "either both h and w")]
     [TestCase("ic3ih2oc3kh5", "computed oh = -2")]
     [TestCase("g2ic3ih5oc4kh3", "not divisible by groups=2")]
-    [TestCase("ic3ih5oc3oh3kh3ph5", "ph5")]
+    [TestCase("ic3ih5oc3oh3kh3ph6", "outputs (3, 3) are inconsistent with the rest (they give (4, 4))")]
     [TestCase("ic3ih5oc3kh3kh99999999999", "too large")]
     [TestCase("ic3ih5oc3kh3dh2147483647", "'dh2147483647' is too large")]
     [TestCase("ic3ih5oc3oh1kh3", "deduces ph = -1, a negative begin padding")]
@@ -112,6 +112,15 @@ public class DescriptorTests
     {
         var e = Assert.Throws<DescriptorException>(() => BenchdnnDescriptor.Parse(descriptor));
         Assert.That(e!.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void WindowsInTheBeginPaddingOnlyCropTheWholeInput()
+    {
+        // ph5 on ih5: three windows of 3 at stride 1 cover padded rows 0–4, all begin padding; the end padding crops all 5 rows.
+        var p = BenchdnnDescriptor.Parse("ic3ih5oc3oh3kh3ph5");
+        Assert.That((p.PadEnd[0], p.Output[0]), Is.EqualTo((-5, 3)));
+        Assert.That(BenchdnnDescriptor.Parse(p.ToString()), Is.EqualTo(p));
     }
 
     [TestCase("x*3")]
@@ -141,7 +150,8 @@ public class DescriptorTests
 
     [TestCase("mb1ic3ih5oc3kh3\nmb1ic3ihX\n", "test:2:")]
     [TestCase("--cfg=f32\nmb1ic3ih5oc3kh3\n", "--cfg=f32")]
-    [TestCase("--dir=SIDEWAYS\n", "SIDEWAYS")]
+    [TestCase("--dir=SIDEWAYS\nmb1ic3ih5oc3kh3\n", "SIDEWAYS")]
+    [TestCase("--attr-post-ops=relu\nmb1ic3ih5oc3kh3\n", "--attr-post-ops=relu")]
     public void BatchFileErrorsNameTheLine(string text, string expected)
     {
         var e = Assert.Throws<DescriptorException>(() => BatchFile.Parse(text, "test"));

@@ -1,0 +1,174 @@
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Problems;
+using ConvVerify.Runs;
+using ConvVerify.Tests.Cli;
+
+namespace ConvVerify.Tests.Runs;
+
+/// <summary>A batch file as a run's selection: merged entries, per-case directions, dtypes, minibatch and size limits.</summary>
+public class BatchSelectionTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void MakeFolder() => _dir = Directory.CreateTempSubdirectory("convverify-selection-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string text)
+    {
+        string path = Path.Combine(_dir, "batch");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private CaseSelection Resolve(string text, string? dtype = "f32", int? mb = null, long? maxMacs = null) =>
+        CaseSelection.Resolve(null, Write(text), [], dtype, "integer", "question", mb: mb, maxMacs: maxMacs);
+
+    [Test]
+    public void EntriesOfOneProblemMergeIntoOneCaseCheckingTheUnionOfTheirDirections()
+    {
+        // benchdnn's harness_conv_f32 runs each shape as FWD_B, BWD_D and BWD_WB.
+        var s = Resolve("--dir=FWD_B mb1ic2ih4oc2kh3\n--dir=BWD_D mb1ic2ih4oc2kh3\n--dir=BWD_WB mb1ic2ih4oc2kh3\n");
+        Assert.That(s.Problems.Select(p => p.HasBias), Is.EqualTo(new[] { true, false }));
+        var cases = s.Generated(1);
+        Assert.That(cases.Select(c => c.Directions), Is.EqualTo(new[]
+        {
+            new[] { Direction.Forward, Direction.BackwardWeights, Direction.BackwardBias },
+            new[] { Direction.BackwardData },
+        }));
+        Assert.That(s.Listing.Select(l => l.Status), Is.EqualTo(new[] { "case 1 (y)", "case 2 (dx)", "merged into case 1 (y, dw, db)" }));
+    }
+
+    [Test]
+    public void TheRunChecksOnlyTheDirectionsOfEachCase()
+    {
+        var s = Resolve("--dir=BWD_D mb1ic2ih4oc2kh3\n--dir=BWD_WB mb1ic2ih5oc2kh3\n--reset mb1ic2ih6oc2kh3\n");
+        var report = Runner.Run(new RunPlan
+        {
+            Command = "test",
+            Cases = s.Generated(1),
+            References = [new EngineSource(ConvEngines.Naive)],
+            Subject = new EngineSource(ConvEngines.Default),
+        });
+        var rows = report.Rows.GroupBy(r => r.Descriptor[..r.Descriptor.IndexOf("oc", StringComparison.Ordinal)])
+            .ToDictionary(g => g.Key, g => g.Select(r => r.Direction).ToArray());
+        Assert.That(rows["mb1ic2ih4"], Is.EqualTo(new[] { "dx" }));
+        Assert.That(rows["mb1ic2ih5"], Is.EqualTo(new[] { "dw", "db" }));
+        Assert.That(rows["mb1ic2ih6"], Is.EqualTo(new[] { "y", "dx", "dw", "db" }));
+        Assert.That(report.Rows.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Pass));
+    }
+
+    [Test]
+    public void AFileDTypeFixesTheCaseDTypeAndDTypeFiltersIt()
+    {
+        const string text = "--dt=f64 mb1ic2ih4oc2kh3\n--reset mb1ic2ih5oc2kh3\n";
+        var both = Resolve(text, dtype: null);
+        Assert.That(both.Cases(1).Select(c => (c.Problem.Input[0], c.Problem.DType)), Is.EquivalentTo(new[]
+        {
+            (4, DType.Float64), (5, DType.Float32), (5, DType.Float64),
+        }));
+        var f32 = Resolve(text, dtype: "f32");
+        Assert.That(f32.Cases(1).Select(c => (c.Problem.Input[0], c.Problem.DType)), Is.EqualTo(new[] { (5, DType.Float32) }));
+        Assert.That(f32.Listing[0].Status, Is.EqualTo("skipped: dtype f64 not selected by --dtype"));
+    }
+
+    [Test]
+    public void MbOnTheCommandLineOverridesTheFile()
+    {
+        var s = Resolve("--mb=5 mb1ic2ih4oc2kh3\nic2ih4oc2kh3n\"other\"\n", mb: 3);
+        Assert.That(s.Problems.Select(p => p.Mb), Is.EqualTo(new[] { 3, 3 }));
+        Assert.That(CaseSelection.Resolve(null, null, ["mb1ic2ih4oc2kh3"], "f32", "integer", "question", mb: 4).Problems.Single().Mb, Is.EqualTo(4));
+        Assert.Throws<ArgumentException>(() => Resolve("mb1ic2ih4oc2kh3", mb: 0));
+    }
+
+    [Test]
+    public void AProblemBeyondMaxMacsIsSkippedWithItsSizeAndTheLimit()
+    {
+        // 2·4·(6·6)·4·(3·3) = 10,368 multiply-adds per direction.
+        const string text = "mb2ic4ih8oc4kh3\nmb1ic2ih4oc2kh3\n";
+        var at = Resolve(text, maxMacs: 10_368);
+        Assert.That(at.Problems, Has.Count.EqualTo(2));
+        var below = Resolve(text, maxMacs: 10_367);
+        Assert.That(below.Problems.Select(p => p.Mb), Is.EqualTo(new[] { 1 }));
+        Assert.That(below.Listing[0].Status, Is.EqualTo("skipped: too large: 10,368 multiply-adds per direction, more than --max-macs 10367"));
+        Assert.That(below.Summary(), Does.EndWith("1 skipped: 1 too large"));
+        // Sets and descriptors too.
+        var set = CaseSelection.Resolve(null, null, ["mb2ic4ih8oc4kh3"], "f32", "integer", "question", maxMacs: 10_367);
+        Assert.That(set.Problems, Is.Empty);
+        Assert.That(set.Listing.Single().Status, Does.Contain("10,368 multiply-adds"));
+    }
+
+    [Test]
+    public void AProblemBeyondADotNetArrayIsSkippedNotFatal()
+    {
+        var s = Resolve("mb1ic32oc1iw134217732kw3\nmb1ic1oc1iw4294967311kw3\nmb1ic2ih4oc2kh3\n");
+        Assert.That(s.Problems, Has.Count.EqualTo(1));
+        Assert.That(s.Listing[0].Status, Does.StartWith("skipped: too large: ").And.Contain("(1, 32, 134217732)").And.Contain("2147483591"));
+        Assert.That(s.Listing[1].Kind, Is.EqualTo(BatchSkipKind.TooLarge));
+        Assert.That(s.Listing[1].Status, Does.Contain("iw4294967311"));
+    }
+
+    [Test]
+    public void BenchdnnNamesFindAVendoredFile()
+    {
+        var s = CaseSelection.Resolve(null, "benchdnn:shapes_basic", [], "f32", "integer", "question");
+        Assert.That(s.Problems, Is.Not.Empty);
+        var e = Assert.Catch<ArgumentException>(() => CaseSelection.Resolve(null, "benchdnn:shapes_nonexistent", [], "f32", "integer", "question"));
+        Assert.That(e!.Message, Does.Contain("benchdnn:shapes_nonexistent").And.Contain("no such vendored benchdnn file"));
+        Assert.Catch<ArgumentException>(() => CaseSelection.BatchPath("benchdnn:../README.md"));
+    }
+
+    [Test]
+    public void CasesListsEveryEntryOfABatchFileWithWhatBecameOfIt()
+    {
+        string path = Write("--dir=FWD_B mb1ic2ih4oc2kh3\n--dir=BWD_D,BWD_WB --dt=f32,bf16 mb1ic2ih4oc2kh3\n--attr-post-ops=relu mb1ic2ih9oc2kh3\n");
+        var r = CliTestBase.Run("cases", "--batch", path);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain($"{path}:1  mb1ic2ih4oc2kh3  --dir=FWD_B  → case 1 (y)"));
+        Assert.That(r.Out, Does.Contain($"{path}:2  mb1ic2ih4oc2kh3  --dir=BWD_D --dt=f32  → case 2 (dx)"));
+        Assert.That(r.Out, Does.Contain("--dir=BWD_D --dt=bf16  → skipped: dtype bf16 not supported"));
+        Assert.That(r.Out, Does.Contain("--dir=BWD_WB --dt=f32  → merged into case 1 (y, dw, db)"));
+        // Options outlive their line: the third descriptor runs under all four combinations of line 2, each skipped.
+        Assert.That(r.Out, Does.Contain("mb1ic2ih9oc2kh3  --dir=BWD_D --dt=f32 --attr-post-ops=relu  → skipped: option --attr-post-ops=relu is not supported"));
+        Assert.That(r.Out, Does.Contain("2 problems from").And.Contain("(1 more entries merged into them); 6 skipped: 4 by an unsupported option, 2 by dtype"));
+    }
+
+    [Test]
+    public void CheckSaysWhatItSkipped()
+    {
+        string path = Write("mb1ic2ih4oc2kh3\n--dt=bf16 mb1ic2ih5oc2kh3\n");
+        var r = CliTestBase.Run("check", "--oracle", "naive", "--batch", path, "--dtype", "f32");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("1 problems from").And.Contain("1 skipped: 1 by dtype"));
+    }
+
+    [Test]
+    public void MbAndMaxMacsAreRefusedWithPacksRatherThanIgnored()
+    {
+        var r = CliTestBase.Run("check", "--set", "basic", "--mb", "3");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("--mb and --max-macs go with a live oracle"));
+        Assert.That(CliTestBase.Run("check", "--max-macs", "1000").Code, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void AChannelsLastSourceTagIsASecondCaseThatTorchComputesInChannelsLast()
+    {
+        var s = Resolve("mb1ic2ih4oc2kh3\n--stag=axb mb1ic2ih4oc2kh3\n--stag=acdb --dir=BWD_D mb1ic2ih5oc2kh3\n");
+        var cases = s.Generated(1);
+        Assert.That(cases.Select(c => (c.Case.Problem.Input[0], c.Layout)), Is.EqualTo(new[]
+        {
+            (4, ConvVerify.Oracles.TorchLayout.Contiguous), (4, ConvVerify.Oracles.TorchLayout.ChannelsLast), (5, ConvVerify.Oracles.TorchLayout.ChannelsLast),
+        }));
+        Assert.That(cases[1].Case.Id, Is.EqualTo(cases[0].Case.Id + "__channels-last"));
+        Assert.That(cases[1].Case.Seed, Is.EqualTo(cases[0].Case.Seed));
+        Assert.That(s.Listing[1].Status, Is.EqualTo("merged into case 1 (every direction; torch in channels-last)"));
+        var torch = ConvVerify.Tests.Oracles.LiveTorch.Require();
+        var report = Runner.Run(new RunPlan { Command = "test", Cases = cases, References = [new OracleSource(torch)], Subject = new EngineSource(ConvEngines.Default) });
+        Assert.That(report.Rows.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Pass));
+        Assert.That(report.Rows.Count(r => r.Case.EndsWith("__channels-last", StringComparison.Ordinal)), Is.EqualTo(4 + 1));
+    }
+}
