@@ -68,7 +68,7 @@ public class BatchSelectionTests
         var both = Resolve(text, dtype: null);
         Assert.That(both.Cases(1).Select(c => (c.Problem.Input[0], c.Problem.DType)), Is.EquivalentTo(new[]
         {
-            (4, DType.Float64), (5, DType.Float32), (5, DType.Float64),
+            (4, DType.Float64), (5, DType.Float32), (5, DType.Float64), (5, DType.BFloat16),
         }));
         var f32 = Resolve(text, dtype: "f32");
         Assert.That(f32.Cases(1).Select(c => (c.Problem.Input[0], c.Problem.DType)), Is.EqualTo(new[] { (5, DType.Float32) }));
@@ -124,12 +124,12 @@ public class BatchSelectionTests
     [Test]
     public void CasesListsEveryEntryOfABatchFileWithWhatBecameOfIt()
     {
-        string path = Write("--dir=FWD_B mb1ic2ih4oc2kh3\n--dir=BWD_D,BWD_WB --dt=f32,bf16 mb1ic2ih4oc2kh3\n--attr-post-ops=relu mb1ic2ih9oc2kh3\n");
+        string path = Write("--dir=FWD_B mb1ic2ih4oc2kh3\n--dir=BWD_D,BWD_WB --dt=f32,u8 mb1ic2ih4oc2kh3\n--attr-post-ops=relu mb1ic2ih9oc2kh3\n");
         var r = CliTestBase.Run("cases", "--batch", path);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Contain($"{path}:1  mb1ic2ih4oc2kh3  --dir=FWD_B  → case 1 (y)"));
         Assert.That(r.Out, Does.Contain($"{path}:2  mb1ic2ih4oc2kh3  --dir=BWD_D --dt=f32  → case 2 (dx)"));
-        Assert.That(r.Out, Does.Contain("--dir=BWD_D --dt=bf16  → skipped: dtype bf16 not supported"));
+        Assert.That(r.Out, Does.Contain("--dir=BWD_D --dt=u8  → skipped: dtype u8 not supported"));
         Assert.That(r.Out, Does.Contain("--dir=BWD_WB --dt=f32  → merged into case 1 (y, dw, db)"));
         // Options outlive their line: the third descriptor runs under all four combinations of line 2, each skipped.
         Assert.That(r.Out, Does.Contain("mb1ic2ih9oc2kh3  --dir=BWD_D --dt=f32 --attr-post-ops=relu  → skipped: option --attr-post-ops=relu is not supported"));
