@@ -214,4 +214,50 @@ public class ComparisonDetailTests
         Assert.That(Bitwise.Equal(1.0, double.NaN), Is.False);
         Assert.That(Bitwise.Equal(float.NaN, -float.NaN), Is.True);
     }
+
+    [Test]
+    public void WithNothingToSumBothBoundsAreTheUnderflowTermAlone()
+    {
+        // All-zero terms: only 2·K·η is left, so its sign and its K are seen.
+        var zeros = Inputs(0, 0, 0, 0);
+        Assert.That(TensorComparison.ProbabilisticBounds(Dot, Direction.Forward, zeros, [0f]), Is.EqualTo(new[] { 2 * 2 * (double)float.Epsilon }));
+        Assert.That(TensorComparison.Bounds(Dot, Direction.Forward, zeros, factor: 2), Is.EqualTo(new[] { 2 * 2 * 2 * (double)float.Epsilon }));
+    }
+
+    [Test]
+    public void AnErrorBetweenTheTwoBoundsIsSuspiciousNotFailed()
+    {
+        // K = 1000 unit products: y = 1000, sound bound ≈ 0.12, probabilistic ≈ 0.017; an error of 0.0625 lies between.
+        var p = BenchdnnDescriptor.Parse("mb1ic1iw1000oc1ow1kw1000", hasBias: false);
+        float[] ones = [.. Enumerable.Repeat(1f, 1000)];
+        var inputs = new ConvInputs<float>(ones, ones, [], [1f]);
+        double sound = TensorComparison.Bounds(p, Direction.Forward, inputs)[0];
+        double tau = TensorComparison.ProbabilisticBounds(p, Direction.Forward, inputs, [1000f])[0];
+        Assert.That(tau, Is.LessThan(0.0625).And.LessThan(sound));
+        Assert.That(sound, Is.GreaterThan(0.0625));
+        var verdict = TensorComparison.Compare(p, Direction.Forward, inputs, [1000f], [1000.0625f], Tolerance.Probabilistic);
+        Assert.That((verdict.Failures, verdict.Suspicious, verdict.IsSuspicious), Is.EqualTo((0, 1, true)));
+        Assert.That(verdict.Worst!.Bound, Is.EqualTo(tau));
+        Assert.That(verdict.Worst.SoundBound, Is.EqualTo(sound));
+        Assert.That(verdict.WorstRatio, Is.EqualTo(0.0625 / tau));
+        Assert.That(verdict.ToString(), Does.StartWith("y: 1 of 1 elements beyond the probabilistic bound (lambda = 8), within the sound bound (accepted with --tolerance sound); worst at [0, 0, 0]"));
+        Assert.That(TensorComparison.Compare(p, Direction.Forward, inputs, [1000f], [1000.0625f], Tolerance.SoundBound).Passed);
+        Assert.That(TensorComparison.Compare(p, Direction.Forward, inputs, [1000f], [1000.25f], Tolerance.Probabilistic).Failures, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void RatiosUnderBitwiseAreZeroForEqualBitsAndInfiniteOtherwise()
+    {
+        var ratios = TensorComparison.Ratios(Dot, Direction.BackwardData, Inputs(1, 2, 3, 4), [3f, 4f], [3f, 5f], Tolerance.Bitwise);
+        Assert.That(ratios, Is.EqualTo(new[] { 0.0, double.PositiveInfinity }));
+    }
+
+    [Test]
+    public void AnElementErrorReadsInFull()
+    {
+        var e = new ElementError(5, [0, 1, 2], -4, 4, 8, 2, 0.5, 16, null);
+        Assert.That(e.ToString(), Is.EqualTo("[0, 1, 2] (flat 5): expected -4, actual 4, abs err 8, rel err 2, bound 0.5, error/bound 16"));
+        var zero = new ElementError(0, [0], 0, -1, 1, double.PositiveInfinity, 0.25, 4, 2);
+        Assert.That(zero.ToString(), Is.EqualTo("[0] (flat 0): expected 0, actual -1, abs err 1, rel err Infinity, bound 0.25, error/bound 4, sound bound 2 (error/sound bound 0.5)"));
+    }
 }
