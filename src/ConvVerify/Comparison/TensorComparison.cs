@@ -50,11 +50,23 @@ public static class TensorComparison
         for (int i = 0; i < expected.Length && identical; i++) identical = !Mismatch(expected[i], actual[i], bitwise);
         bool bounded = tolerance is Tolerance.SoundBound or Tolerance.Probabilistic && !identical;
         bool narrow = DTypes.IsNarrow(p.DType);
-        double[] sound = !bounded ? new double[expected.Length]
-            : narrow ? NarrowBounds(p, direction, inputs, expected, actual, boundFactor, engine)
-            : Bounds(p, direction, inputs, boundFactor, engine);
-        // A narrow result's rounding dwarfs the float32 sums' errors, so it has no probabilistic tier: the sound rule decides.
-        double[] bounds = bounded && probabilistic && !narrow ? ProbabilisticBounds(p, direction, inputs, expected, engine) : sound;
+        // Without a bound every element's is 0 (null here): a tensor of zeros would be a float64 copy of the result's size.
+        double[]? sound = null, bounds = null;
+        if (bounded && narrow)
+        {
+            // A narrow result's rounding dwarfs the float32 sums' errors, so it has no probabilistic tier: the sound rule decides.
+            sound = bounds = NarrowBounds(p, direction, inputs, expected, actual, boundFactor, engine);
+        }
+        else if (bounded)
+        {
+            // One set of float64 copies of the inputs serves both bounds, overwritten in turn: of a 3-D layer each is gigabytes.
+            var lifted = Lift(p, direction, inputs, Lifting.Abs);
+            long liftedBytes = sizeof(double) * ((long)lifted.X.Length + lifted.W.Length + lifted.B.Length + lifted.Dy.Length);
+            sound = BoundsOf(p, direction, lifted, boundFactor, engine);
+            // The engine's transposed copies, about as large as the inputs it read, are garbage before the second bound.
+            if (probabilistic) Scratch.Reclaim(liftedBytes);
+            bounds = probabilistic ? ProbabilisticBoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Square, lifted), expected, engine) : sound;
+        }
 
         int failures = 0, suspicious = 0, worstIndex = -1;
         double maxAbs = 0, worstRatio = 0, worstError = 0;
@@ -63,8 +75,9 @@ public static class TensorComparison
             bool mismatch = Mismatch(expected[i], actual[i], bitwise);
             if (!mismatch) continue;
             double err = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
-            double ratio = bounds[i] == 0 ? double.PositiveInfinity : err / bounds[i];
-            var judgement = bitwise ? Judgement.Fail : Judge(err, sound[i], probabilistic ? bounds[i] : sound[i]);
+            double bound = bounds?[i] ?? 0, soundBound = sound?[i] ?? 0;
+            double ratio = bound == 0 ? double.PositiveInfinity : err / bound;
+            var judgement = bitwise ? Judgement.Fail : Judge(err, soundBound, probabilistic ? bound : soundBound);
             if (judgement == Judgement.Fail) failures++;
             else if (judgement == Judgement.Suspicious) suspicious++;
             if (err > maxAbs) maxAbs = err;
@@ -79,8 +92,8 @@ public static class TensorComparison
         {
             double e = double.CreateChecked(expected[worstIndex]), a = double.CreateChecked(actual[worstIndex]);
             double rel = e == 0 ? (worstError == 0 ? 0 : double.PositiveInfinity) : worstError / Math.Abs(e);
-            worst = new ElementError(worstIndex, Unravel(worstIndex, shape), e, a, worstError, rel, bounds[worstIndex], worstRatio,
-                probabilistic ? sound[worstIndex] : null);
+            worst = new ElementError(worstIndex, Unravel(worstIndex, shape), e, a, worstError, rel, bounds?[worstIndex] ?? 0, worstRatio,
+                probabilistic ? sound?[worstIndex] ?? 0 : null);
         }
         return new Verdict(name, tolerance, expected.Length, failures, maxAbs, worstRatio, worst, suspicious);
     }
@@ -144,8 +157,15 @@ public static class TensorComparison
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
         NaiveConv.CheckLength(reference, "reference " + direction.TensorName(), direction.SizeOf(p), direction.ShapeOf(p));
+        return ProbabilisticBoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Square), reference, engine);
+    }
+
+    // ProbabilisticBounds from the squares of the inputs the direction reads.
+    private static double[] ProbabilisticBoundsOf<T>(ConvProblem p, Direction direction, ConvInputs<double> squares, ReadOnlySpan<T> reference, IConvEngine? engine)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        NaiveConv.CheckLength(reference, "reference " + direction.TensorName(), direction.SizeOf(p), direction.ShapeOf(p));
         var q = p.WithDType(DType.Float64);
-        var squares = new ConvInputs<double>(Square(inputs.X), Square(inputs.W), Square(inputs.B), Square(inputs.Dy));
         double[] sums = direction == Direction.BackwardBias && !q.HasBias ? [] : direction.Compute(engine ?? ConvEngines.Default, q, squares);
         long k = direction.AccumulationLength(p);
         double u = DTypes.UnitRoundoff(p.DType);
@@ -168,8 +188,14 @@ public static class TensorComparison
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
         if (!(factor >= 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "a bound factor below 1 would not be sound");
+        return BoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Abs), factor, engine);
+    }
+
+    // Bounds from the magnitudes of the inputs the direction reads.
+    private static double[] BoundsOf(ConvProblem p, Direction direction, ConvInputs<double> magnitudes, double factor, IConvEngine? engine)
+    {
+        if (!(factor >= 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "a bound factor below 1 would not be sound");
         var q = p.WithDType(DType.Float64);
-        var magnitudes = new ConvInputs<double>(Abs(inputs.X), Abs(inputs.W), Abs(inputs.B), Abs(inputs.Dy));
         double[] m = direction == Direction.BackwardBias && !q.HasBias ? [] : direction.Compute(engine ?? ConvEngines.Default, q, magnitudes);
         long k = direction.AccumulationLength(p);
         double u = DTypes.UnitRoundoff(p.DType);
@@ -207,10 +233,10 @@ public static class TensorComparison
         NaiveConv.CheckLength(actual, "actual " + direction.TensorName(), direction.SizeOf(p), shape);
         var q = p.WithDType(DType.Float64);
         if (direction == Direction.BackwardBias && !q.HasBias) return [];
-        var values = new ConvInputs<double>(ToDouble(inputs.X), ToDouble(inputs.W), ToDouble(inputs.B), ToDouble(inputs.Dy));
-        var magnitudes = new ConvInputs<double>(Abs(inputs.X), Abs(inputs.W), Abs(inputs.B), Abs(inputs.Dy));
         engine ??= ConvEngines.Default;
-        double[] sums = direction.Compute(engine, q, values), m = direction.Compute(engine, q, magnitudes);
+        var lifted = Lift(p, direction, inputs, Lifting.Value);
+        double[] sums = direction.Compute(engine, q, lifted);
+        double[] m = direction.Compute(engine, q, Lift(p, direction, inputs, Lifting.Abs, lifted));
         long k = direction.AccumulationLength(p);
         double u = DTypes.UnitRoundoff(p.DType), eta = DTypes.SmallestSubnormal(p.DType);
         double gamma = k * u / (1 - k * u), u64 = Math.ScaleB(1, -53);
@@ -227,13 +253,6 @@ public static class TensorComparison
         return bounds;
     }
 
-    private static double[] ToDouble<T>(T[] v) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var r = new double[v.Length];
-        for (int i = 0; i < v.Length; i++) r[i] = double.CreateChecked(v[i]);
-        return r;
-    }
-
     private static bool Mismatch<T>(T e, T a, bool bitwise) where T : unmanaged, IFloatingPointIeee754<T> =>
         bitwise ? !Bitwise.Equal(e, a) : Error(double.CreateChecked(e), double.CreateChecked(a)) != 0;
 
@@ -245,20 +264,43 @@ public static class TensorComparison
         return double.IsFinite(d) ? d : double.PositiveInfinity;
     }
 
-    private static double[] Abs<T>(T[] v) where T : unmanaged, IFloatingPointIeee754<T>
+    private enum Lifting
     {
-        var r = new double[v.Length];
-        for (int i = 0; i < v.Length; i++) r[i] = Math.Abs(double.CreateChecked(v[i]));
-        return r;
+        Value,
+        Abs,
+        Square,
     }
 
-    private static double[] Square<T>(T[] v) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// float64 copies, transformed, of the inputs <paramref name="direction"/> reads; the others stay empty (the engines
+    /// never read them), since a 3-D layer's unneeded dy alone is gigabytes in float64. With <paramref name="reuse"/>
+    /// from an earlier call for the same direction, its arrays are overwritten instead of allocating new ones.
+    /// </summary>
+    private static ConvInputs<double> Lift<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, Lifting lifting, ConvInputs<double>? reuse = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var r = new double[v.Length];
+        if (direction == Direction.BackwardBias && !p.HasBias) return new ConvInputs<double>([], [], [], []);
+        bool x = direction is Direction.Forward or Direction.BackwardWeights, w = direction is Direction.Forward or Direction.BackwardData;
+        bool b = direction == Direction.Forward, dy = direction != Direction.Forward;
+        return new ConvInputs<double>(
+            x ? Lift(inputs.X, lifting, reuse?.X) : [],
+            w ? Lift(inputs.W, lifting, reuse?.W) : [],
+            b ? Lift(inputs.B, lifting, reuse?.B) : [],
+            dy ? Lift(inputs.Dy, lifting, reuse?.Dy) : []);
+    }
+
+    private static double[] Lift<T>(T[] v, Lifting lifting, double[]? reuse) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var r = reuse is not null && reuse.Length == v.Length ? reuse : new double[v.Length];
         for (int i = 0; i < v.Length; i++)
         {
             double d = double.CreateChecked(v[i]);
-            r[i] = d * d;
+            r[i] = lifting switch
+            {
+                Lifting.Abs => Math.Abs(d),
+                Lifting.Square => d * d,
+                _ => d,
+            };
         }
         return r;
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics;
 using ConvVerify.Problems;
@@ -32,10 +31,10 @@ public static unsafe partial class ExactConv
             var (srcC, srcSp, dstC, dstSp) = forward ? (p.IC, (gd.In, gh.In, gw.In), p.OC, (gd.Out, gh.Out, gw.Out))
                                                      : (p.OC, (gd.Out, gh.Out, gw.Out), p.IC, (gd.In, gh.In, gw.In));
             int length = jobGroups * blocks * channels * taps * v;
-            T[] wt = ArrayPool<T>.Shared.Rent(length);
+            T[] wt = Scratch.Rent<T>(length);
             int srcPlane = srcSp.Item1 * srcSp.Item2 * srcSp.Item3, dstPlane = dstSp.Item1 * dstSp.Item2 * dstSp.Item3;
-            T[]? st = overGroups ? ArrayPool<T>.Shared.Rent(p.Mb * jobGroups * channels * srcPlane * v) : null;
-            T[]? dt = overGroups ? ArrayPool<T>.Shared.Rent(p.Mb * jobGroups * lanes * dstPlane * v) : null;
+            T[]? st = overGroups ? Scratch.Rent<T>(p.Mb * jobGroups * channels * srcPlane * v) : null;
+            T[]? dt = overGroups ? Scratch.Rent<T>(p.Mb * jobGroups * lanes * dstPlane * v) : null;
             try
             {
                 // [job group][block][reduction channel][tap][lane] from w's (OC, IC/G, taps).
@@ -80,9 +79,9 @@ public static unsafe partial class ExactConv
             }
             finally
             {
-                ArrayPool<T>.Shared.Return(wt);
-                if (st != null) ArrayPool<T>.Shared.Return(st);
-                if (dt != null) ArrayPool<T>.Shared.Return(dt);
+                Scratch.Return(wt);
+                if (st != null) Scratch.Return(st);
+                if (dt != null) Scratch.Return(dt);
             }
         }
     }
@@ -107,8 +106,8 @@ public static unsafe partial class ExactConv
             var (jobGroups, blocks) = overGroups ? (Blocks(groups, v), ocg) : (groups, Blocks(ocg, v));
             int positions = gd.Out * gh.Out * gw.Out, inPlane = gd.In * gh.In * gw.In, n = p.Mb, oc = p.OC;
             int length = jobGroups * blocks * n * positions * v;
-            T[] dyt = ArrayPool<T>.Shared.Rent(length);
-            T[]? xt = overGroups ? ArrayPool<T>.Shared.Rent(n * jobGroups * icg * inPlane * v) : null;
+            T[] dyt = Scratch.Rent<T>(length);
+            T[]? xt = overGroups ? Scratch.Rent<T>(n * jobGroups * icg * inPlane * v) : null;
             try
             {
                 // [group][block][n][position][lane] from dy's (N, OC, positions); over groups, GroupTranspose's layout.
@@ -155,8 +154,8 @@ public static unsafe partial class ExactConv
             }
             finally
             {
-                ArrayPool<T>.Shared.Return(dyt);
-                if (xt != null) ArrayPool<T>.Shared.Return(xt);
+                Scratch.Return(dyt);
+                if (xt != null) Scratch.Return(xt);
             }
         }
     }

@@ -16,8 +16,9 @@ namespace ConvVerify.Convolution;
 /// Layouts, shapes and argument checks are <see cref="NaiveConv"/>'s. Results do not depend on
 /// <see cref="ExactConvOptions"/>: vector width and thread count only change which elements are computed together.
 /// Only <see cref="float"/> and <see cref="double"/> are supported (bfloat16 and float16 problems run as float, rounded once at the end). Each call takes its transposed copies (the weights or dy,
-/// and with lanes over groups the source and destination too) from <see cref="ArrayPool{T}.Shared"/>, and builds
-/// per-dimension index tables once per shape.
+/// and with lanes over groups the source and destination too) from <see cref="ArrayPool{T}.Shared"/> when they are small,
+/// and allocates the large ones, which the pool would otherwise keep resident for good; it builds per-dimension index
+/// tables once per shape.
 /// </remarks>
 public static unsafe partial class ExactConv
 {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -340,7 +339,7 @@ internal sealed unsafe class WeightJob<T, TV, TS, TF>
         int sets = (live + 7) / 8;
         int length = taps8 ? icgChunk * blockCount * sets * 8 * v : K.W * icgChunk * blockCount * v;
         int perKw = icgChunk * blockCount * v;
-        T[] sums = ArrayPool<T>.Shared.Rent(length + v);
+        T[] sums = Scratch.Rent<T>(length + v);
         Array.Clear(sums, 0, length + v);
         ref T s0 = ref sums[0];
         Span<TapSet> setOf = stackalloc TapSet[taps8 ? sets : 0];
@@ -422,7 +421,7 @@ internal sealed unsafe class WeightJob<T, TV, TS, TF>
                 Scatter(all.Slice(at, v), g, firstBlock + m, ic0 + c, tap);
             }
         }
-        ArrayPool<T>.Shared.Return(sums);
+        Scratch.Return(sums);
     }
 
     /// <summary>Bytes of transposed dy a tile of rows may span (the task's blocks), about half of a core's L2.</summary>

@@ -245,18 +245,34 @@ public sealed class TorchOracle : IConvOracle
                         return o;
                     }
                     var pyProblem = Own(ToPython(dict));
-                    var x = Own(TensorIn<T>(inputs.X, p.XShape));
-                    var w = Own(TensorIn<T>(inputs.W, p.WShape));
-                    var b = p.HasBias ? Own(TensorIn<T>(inputs.B, p.BShape)) : PyObject.None;
-                    var dy = Own(TensorIn<T>(inputs.Dy, p.YShape));
+                    // torch's copies of the inputs are released as soon as it has computed, before the results are
+                    // copied out: of a 3-D layer they are gigabytes, and nothing on the Python side keeps them.
+                    var tensors = new List<PyObject>();
+                    PyObject In(ReadOnlySpan<T> data, int[] shape)
+                    {
+                        var t = TensorIn(data, shape);
+                        tensors.Add(t);
+                        return t;
+                    }
                     PyObject result;
                     try
                     {
-                        result = Own(_compute.Invoke(pyProblem, x, w, b, dy));
+                        var x = In(inputs.X, p.XShape);
+                        var w = In(inputs.W, p.WShape);
+                        var b = p.HasBias ? In(inputs.B, p.BShape) : PyObject.None;
+                        var dy = In(inputs.Dy, p.YShape);
+                        try
+                        {
+                            result = Own(_compute.Invoke(pyProblem, x, w, b, dy));
+                        }
+                        catch (PythonException e)
+                        {
+                            throw new TorchOracleException($"torch failed on {Describe(p)}: {e.Type.Name}: {e.Message}", e);
+                        }
                     }
-                    catch (PythonException e)
+                    finally
                     {
-                        throw new TorchOracleException($"torch failed on {Describe(p)}: {e.Type.Name}: {e.Message}", e);
+                        foreach (var t in tensors) t.Dispose();
                     }
                     if (!PyTuple.IsTupleType(result) || result.Length() != 4)
                         throw new TorchOracleException($"{ModuleName}.compute returned {result.Repr()} instead of (y, dx, dw, db) for {Describe(p)}");

@@ -17,6 +17,9 @@ public sealed class EngineSource(IConvEngine engine) : ResultSource
     public override bool IsDefinition => true;
 
     /// <inheritdoc/>
+    public override bool ComputesDirectionsAlone => true;
+
+    /// <inheritdoc/>
     public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
     {
         ArgumentNullException.ThrowIfNull(c);

@@ -16,6 +16,9 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     public override string Name => name;
 
     /// <inheritdoc/>
+    public override bool ComputesDirectionsAlone => true;
+
+    /// <inheritdoc/>
     public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
     {
         ArgumentNullException.ThrowIfNull(c);

@@ -21,6 +21,13 @@ public abstract class ResultSource
     /// <summary>Whether its results are bitwise those of the definition (engines), so two such sides must agree bitwise.</summary>
     public virtual bool IsDefinition => false;
 
+    /// <summary>
+    /// Whether it computes each direction on its own, so that asking for one direction at a time costs nothing more (an
+    /// engine, but not an oracle whose one autograd pass gives all of them). The pipeline then asks for each direction
+    /// just before comparing it and keeps only that one.
+    /// </summary>
+    public virtual bool ComputesDirectionsAlone => false;
+
     /// <summary>The results for <paramref name="directions"/>: each is in <see cref="SourceResults{T}.Values"/> or <see cref="SourceResults{T}.Absent"/>.</summary>
     /// <remarks>Exceptions mean unusable input (an oracle that rejects the problem): the pipeline turns them into error rows.</remarks>
     public abstract SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions) where T : unmanaged, IFloatingPointIeee754<T>;

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvVerify.Cases;
 using ConvVerify.Comparison;
+using ConvVerify.Convolution;
 using ConvVerify.Problems;
 
 namespace ConvVerify.Runs;
@@ -80,17 +82,30 @@ public static class Runner
             var p = entry.Case.Problem;
             var directions = Cases.Directions.For(p).Where(d => (plan.Directions?.Contains(d) ?? true) && (entry.Directions?.Contains(d) ?? true)).ToList();
             var references = plan.References.Select(r => (Source: r, Results: r.Produce(loaded, directions))).ToList();
-            var subject = plan.Subject.Produce(loaded, directions);
+            // A subject that computes directions one by one anyway is asked for each just before it is compared, so
+            // only one of its results is alive at a time: of a 3-D layer, each is a gigabyte.
+            bool oneByOne = plan.Subject.ComputesDirectionsAlone;
+            var subject = oneByOne ? null : plan.Subject.Produce(loaded, directions);
             double shared = directions.Count == 0 ? 0 : clock.Elapsed.TotalSeconds / directions.Count;
             var rows = new List<RunRow>();
             foreach (var d in directions)
             {
+                var own = Stopwatch.StartNew();
+                var actual = subject ?? plan.Subject.Produce(loaded, [d]);
+                double seconds = shared + own.Elapsed.TotalSeconds;
                 foreach (var (source, results) in references)
-                    rows.Add(Row(loaded, d, source, results, plan.Subject, subject, shared));
-                if (!plan.CrossCheckReferences) continue;
-                for (int i = 0; i < references.Count; i++)
-                    for (int j = i + 1; j < references.Count; j++)
-                        rows.Add(Row(loaded, d, references[i].Source, references[i].Results, references[j].Source, references[j].Results, shared));
+                    rows.Add(Row(loaded, d, source, results, plan.Subject, actual, seconds));
+                if (plan.CrossCheckReferences)
+                {
+                    for (int i = 0; i < references.Count; i++)
+                        for (int j = i + 1; j < references.Count; j++)
+                            rows.Add(Row(loaded, d, references[i].Source, references[i].Results, references[j].Source, references[j].Results, shared));
+                }
+                // The direction is judged: its results are not needed again, and the next direction's bounds need the room.
+                long dropped = 0;
+                foreach (var results in references.Select(r => r.Results).Append(actual))
+                    if (results.Values.Remove(d, out var values)) dropped += (long)values.Length * Unsafe.SizeOf<T>();
+                Scratch.Reclaim(dropped);
             }
             if (references.Count < 2) return rows;
             // Every side agrees with every other on a direction, or the direction is in dispute: said on each of its rows.
