@@ -61,7 +61,7 @@ public sealed class RememberingOracle(IConvOracle inner) : IConvOracle
             sha.AppendData(BitConverter.GetBytes(t.Length));
             sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.AsSpan()));
         }
-        string key = $"{problem}|{typeof(T).Name}|{string.Join(",", directions.Order())}|{Convert.ToHexString(sha.GetHashAndReset())}";
+        string key = $"{problem}|{problem.DType}|{typeof(T).Name}|{string.Join(",", directions.Order())}|{Convert.ToHexString(sha.GetHashAndReset())}";
         var results = (IReadOnlyDictionary<ConvVerify.Cases.Direction, T[]>)_results
             .GetOrAdd(key, _ => new Lazy<object>(() => inner.Compute(problem, inputs, directions))).Value;
         // Copies, so a caller that writes into a result cannot change what the next caller gets.
