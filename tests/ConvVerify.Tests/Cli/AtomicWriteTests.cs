@@ -51,11 +51,12 @@ public class AtomicWriteTests : CliTestBase
         return p;
     }
 
-    private static Func<string, bool> WrittenAtLeast(int cases) => staging =>
+    // Progress of a write: entries in its staging folder (case folders of a pack, files of a snapshots folder).
+    private static Func<string, bool> WrittenAtLeast(int entries) => staging =>
     {
         try
         {
-            return Directory.GetDirectories(staging).Length >= cases;
+            return Directory.GetFileSystemEntries(staging).Length >= entries;
         }
         catch (DirectoryNotFoundException)
         {
@@ -161,19 +162,8 @@ public class AtomicWriteTests : CliTestBase
             File.WriteAllText(Path.Combine(dir, $"S.n{i:D4}.verified.txt"), "old\n");
             File.WriteAllText(Path.Combine(dir, $"S.n{i:D4}.received.txt"), "new\n");
         }
-        Func<string, bool> Copied(int files) => staging =>
-        {
-            try
-            {
-                return Directory.GetFiles(staging).Length >= files;
-            }
-            catch (DirectoryNotFoundException)
-            {
-                return true;
-            }
-        };
         var rng = new Random(3000);
-        KillAtPoints(dir, ["snapshots", "accept", "--dir", dir], [Copied(rng.Next(1, Count)), Copied(rng.Next(Count, 2 * Count)), SwapBegun(dir)], rng,
+        KillAtPoints(dir, ["snapshots", "accept", "--dir", dir], [WrittenAtLeast(rng.Next(1, Count)), WrittenAtLeast(rng.Next(Count, 2 * Count)), SwapBegun(dir)], rng,
             d =>
             {
                 var texts = Directory.GetFiles(d, "*.verified.txt").Select(File.ReadAllText).Distinct().ToArray();
