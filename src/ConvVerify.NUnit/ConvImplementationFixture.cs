@@ -25,8 +25,10 @@ namespace ConvVerify.NUnit;
 /// </remarks>
 public abstract class ConvImplementationFixture
 {
-    // Hashing a whole pack once per case would make the fixture quadratic in the pack's size: once per pack and process.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> Integrity = new(StringComparer.Ordinal);
+    // Opening a pack (manifest, link checks) and hashing it once per case would make the fixture quadratic in the
+    // pack's size: once per pack and process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<(FixturePack Pack, IReadOnlyList<string> Integrity)>> Packs =
+        new(StringComparer.Ordinal);
 
     /// <summary>Environment variable naming a folder of packs.</summary>
     public const string FixturesVariable = Locations.FixturesVariable;
@@ -66,9 +68,12 @@ public abstract class ConvImplementationFixture
     [TestCaseSource(nameof(Cases))]
     public void MatchesThePack(string packDirectory, string caseId)
     {
-        var pack = FixturePack.Open(packDirectory);
-        Assert.That(Integrity.GetOrAdd(Path.GetFullPath(packDirectory), _ => pack.CheckIntegrity()), Is.Empty,
-            $"{packDirectory} failed its integrity check: it cannot serve as an oracle");
+        var (pack, integrity) = Packs.GetOrAdd(Path.GetFullPath(packDirectory), dir => new(() =>
+        {
+            var opened = FixturePack.Open(dir);
+            return (opened, opened.CheckIntegrity());
+        })).Value;
+        Assert.That(integrity, Is.Empty, $"{packDirectory} failed its integrity check: it cannot serve as an oracle");
         var plan = new RunPlan
         {
             Command = GetType().Name,

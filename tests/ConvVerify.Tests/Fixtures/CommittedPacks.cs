@@ -10,7 +10,11 @@ public static class CommittedPacks
 
     public static string Dir(string set) => Path.Combine(Root, "tests", "fixtures", set);
 
-    public static FixturePack Open(string set) => FixturePack.Open(Dir(set));
+    // Opening a pack reads its manifest and checks every entry for links (~80 ms for the largest): once per set and run.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<FixturePack>> Opened = new(StringComparer.Ordinal);
+
+    /// <summary>The committed pack of a set, opened once per test run (the packs are read-only to the tests).</summary>
+    public static FixturePack Open(string set) => Opened.GetOrAdd(set, s => new(() => FixturePack.Open(Dir(s)))).Value;
 
     /// <summary>(set, case id) of every committed case, for TestCaseSource.</summary>
     public static IEnumerable<TestCaseData> Cases() =>
