@@ -102,14 +102,22 @@ public class BFloat16Tests
         }
     }
 
+    // One interpreter for the whole fixture (starting one and importing torch costs more than every conversion): the
+    // special values, then the random floats; each test reads the part it needs.
+    private static readonly Lazy<(uint[] Input, (ushort[] Bf16, ushort[] Bf16Scalar, ushort[] F16, uint[] Widened) Torch)> Shared = new(() =>
+    {
+        var specials = Specials();
+        uint[] input = [.. specials.Select(s => s.Bits), .. RandomBits()];
+        return (input, Torch(input, specials.Count));
+    });
+
     private static bool IsNaN32(uint bits) => (bits & 0x7FFF_FFFF) > 0x7F80_0000;
 
     [Test]
     public void RoundingMatchesTorchOnSpecialValuesAndFourMillionRandomFloats()
     {
         var specials = Specials();
-        uint[] input = [.. specials.Select(s => s.Bits), .. RandomBits()];
-        var torch = Torch(input, specials.Count);
+        var (input, torch) = Shared.Value;
         Assert.That(torch.Bf16, Has.Length.EqualTo(input.Length));
         var wrong = new List<string>();
         int nans = 0, compared = 0;
@@ -141,7 +149,7 @@ public class BFloat16Tests
     {
         // The special values alone, with the outcome spelt out, so a failure names the rule and not just the bits.
         var specials = Specials();
-        var rounded = Torch([.. specials.Select(s => s.Bits)], specials.Count);
+        var rounded = Shared.Value.Torch;
         ushort Of(uint bits) => rounded.Bf16[specials.FindIndex(s => s.Bits == bits)];
         Assert.Multiple(() =>
         {
@@ -164,23 +172,23 @@ public class BFloat16Tests
     public void Float16RoundingMatchesTorch()
     {
         var specials = Specials();
-        uint[] input = [.. specials.Select(s => s.Bits), .. RandomBits().Take(1_000_000)];
-        var torch = Torch(input, 0);
+        var (input, torch) = Shared.Value;
+        int count = specials.Count + 1_000_000;
         var wrong = new List<string>();
-        for (int i = 0; i < input.Length; i++)
+        for (int i = 0; i < count; i++)
         {
             float f = BitConverter.UInt32BitsToSingle(input[i]);
             ushort ours = BitConverter.HalfToUInt16Bits((Half)f);
             if (IsNaN32(input[i]) ? !Half.IsNaN((Half)f) || (torch.F16[i] & 0x7FFF) <= 0x7C00 : ours != torch.F16[i])
                 wrong.Add($"0x{input[i]:X8}: ours 0x{ours:X4}, torch 0x{torch.F16[i]:X4}");
         }
-        Assert.That(wrong.Take(20), Is.Empty, $"{wrong.Count} of {input.Length} differ");
+        Assert.That(wrong.Take(20), Is.Empty, $"{wrong.Count} of {count} differ");
     }
 
     [Test]
     public void WideningIsExactForAll65536Patterns()
     {
-        var torch = Torch([0], 0);
+        var torch = Shared.Value.Torch;
         Assert.That(torch.Widened, Has.Length.EqualTo(65536));
         var wrong = Enumerable.Range(0, 65536)
             .Where(b => BitConverter.SingleToUInt32Bits((float)BFloat16.FromBits((ushort)b)) != torch.Widened[b])
