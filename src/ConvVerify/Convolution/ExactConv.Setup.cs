@@ -58,7 +58,7 @@ public static unsafe partial class ExactConv
                     }
                 });
                 var srcStrides = overGroups ? Strides(jobGroups * channels, srcSp, v) : Strides(srcC, srcSp);
-                var (tapsD, tapsH, tapsW, positionBlocks) = Plan(gd, gh, gw, forward, dstSp, (srcStrides.D, srcStrides.H, srcStrides.W));
+                var positionBlocks = Plan(gd, gh, gw, forward, dstSp, (srcStrides.D, srcStrides.H, srcStrides.W));
                 int blockGroups = Blocks(blocks, ChannelJob<T, TV, TS, TF>.BlockGroup);
                 long macsPerPositionBlock = 8L * Math.Min(blocks, ChannelJob<T, TV, TS, TF>.BlockGroup) * v * channels * taps;
                 fixed (T* pwt = wt, pst = st, pdt = dt)
@@ -68,9 +68,8 @@ public static unsafe partial class ExactConv
                     {
                         Src = overGroups ? pst : (T*)src, Wt = pwt, Dst = (T*)dst, DstT = pdt, Bias = overGroups ? null : (T*)bias,
                         N = p.Mb, Groups = jobGroups, Channels = channels, Lanes = lanes, BlocksPerGroup = blocks,
-                        SrcStrides = srcStrides, DstStrides = (dstC * dstSp.Item1 * dstSp.Item2 * dstSp.Item3, dstSp.Item1 * dstSp.Item2 * dstSp.Item3),
-                        K = (gd.K, gh.K, gw.K), TapsD = tapsD, TapsH = tapsH, TapsW = tapsW,
-                        Blocks = positionBlocks,
+                        SrcStrides = (srcStrides.N, srcStrides.C), DstStrides = (dstC * dstSp.Item1 * dstSp.Item2 * dstSp.Item3, dstSp.Item1 * dstSp.Item2 * dstSp.Item3),
+                        Taps = taps, Blocks = positionBlocks,
                         BlocksPerTask = PerTask(positionBlocks.Count, (long)p.Mb * jobGroups * blockGroups, macsPerPositionBlock, threads),
                     };
                     For(job.Tasks, threads, job.Run);
@@ -160,7 +159,7 @@ public static unsafe partial class ExactConv
         }
     }
 
-    private static readonly ConcurrentDictionary<(SpatialDim, SpatialDim, SpatialDim, bool, (int, int, int)), (TapList, TapList, TapList, PositionBlocks)> Plans = new();
+    private static readonly ConcurrentDictionary<(SpatialDim, SpatialDim, SpatialDim, bool, (int, int, int)), PositionBlocks> Plans = new();
 
     /// <summary>
     /// The term lists and position blocks of forward or dL/dx, which depend only on the spatial dims and the source's
@@ -168,7 +167,7 @@ public static unsafe partial class ExactConv
     /// fill, and building the blocks costs as much as a small depthwise layer's arithmetic. The cache is emptied when
     /// it grows past 64 shapes.
     /// </summary>
-    private static (TapList D, TapList H, TapList W, PositionBlocks Blocks) Plan(SpatialDim gd, SpatialDim gh, SpatialDim gw, bool forward,
+    private static PositionBlocks Plan(SpatialDim gd, SpatialDim gh, SpatialDim gw, bool forward,
         (int D, int H, int W) dstSp, (int D, int H, int W) srcStrides)
     {
         var key = (gd, gh, gw, forward, srcStrides);
@@ -176,7 +175,7 @@ public static unsafe partial class ExactConv
         var (d, h, w) = forward
             ? (TapList.ForOutputs(gd), TapList.ForOutputs(gh), TapList.ForOutputs(gw))
             : (TapList.ForInputs(gd), TapList.ForInputs(gh), TapList.ForInputs(gw));
-        plan = (d, h, w, PositionBlocks.Of(d, h, w, dstSp, srcStrides));
+        plan = PositionBlocks.Of(d, h, w, (gd.K, gh.K, gw.K), dstSp, srcStrides);
         if (Plans.Count >= 64) Plans.Clear();
         Plans[key] = plan;
         return plan;
