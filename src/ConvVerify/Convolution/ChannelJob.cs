@@ -5,13 +5,14 @@ using System.Runtime.InteropServices;
 namespace ConvVerify.Convolution;
 
 /// <summary>
-/// Forward or data gradient as independent tasks, one per (n, group, up to eight channel blocks, run of position
+/// Forward or data gradient as independent tasks, one per (n, group, pair of channel blocks, run of position
 /// blocks) of the destination. A vector's lanes are either destination channels of one group (output channels
 /// forward, input channels for dL/dx; the source value is broadcast) or, when groups have few channels (depthwise),
 /// one destination channel in each of V consecutive groups (the source is transposed so a position's V groups are
 /// contiguous, and loaded). In the second layout the job's "groups" are blocks of V groups and its "channel blocks"
-/// are the destination channels of a group. The weights are transposed once per call to
-/// [group][block][reduction channel][kd][kh][kw][lane]. Lanes past the last channel or group read zeros; they are
+/// are the destination channels of a group. The weights are transposed once per call, lanes innermost (forward
+/// [group][block][reduction channel][tap][lane], dL/dx [group][reduction channel][block][tap][lane]; see
+/// <see cref="ChannelMajorWeights"/>). Lanes past the last channel or group read zeros; they are
 /// computed and never stored, so what they hold (NaN from 0·Inf, say) does not matter.
 /// </summary>
 internal sealed unsafe class ChannelJob<T, TV, TS, TF>
@@ -42,8 +43,13 @@ internal sealed unsafe class ChannelJob<T, TV, TS, TF>
     public required (int N, int C) SrcStrides { get; init; }
     /// <summary>Destination strides: n, channel.</summary>
     public required (int N, int C) DstStrides { get; init; }
-    /// <summary>Kernel taps (KD·KH·KW): the transposed weights' stride per reduction channel, in vectors.</summary>
+    /// <summary>Kernel taps (KD·KH·KW).</summary>
     public required int Taps { get; init; }
+    /// <summary>
+    /// Whether the transposed weights are [group][reduction channel][block][tap][lane] (dL/dx, where each output
+    /// channel's row of w holds its input channels' taps side by side) rather than [group][block][reduction channel][tap][lane] (forward).
+    /// </summary>
+    public required bool ChannelMajorWeights { get; init; }
     public required PositionBlocks Blocks { get; init; }
     /// <summary>Position blocks per task, so tiny ones (depthwise, few channels) do not cost a task each.</summary>
     public required int BlocksPerTask { get; init; }
@@ -55,10 +61,16 @@ internal sealed unsafe class ChannelJob<T, TV, TS, TF>
     /// </summary>
     public const int BlockGroup = 2;
 
+    /// <summary>Most position blocks per task: their partial sums live on the task's stack (32 KB for 512-bit vectors).</summary>
+    public const int MaxBlocksPerTask = 32;
+
+    /// <summary>Weight elements of a pair's slice of reduction channels: 24 KB of float, half the first-level cache of current cores.</summary>
+    private static int SliceElements => 24576 / Unsafe.SizeOf<T>();
+
     private int V => TS.Count;
     private int BlockGroups => (BlocksPerGroup + BlockGroup - 1) / BlockGroup;
-    private int WStrideC => Taps * V;
-    private int WStrideBlock => Channels * WStrideC;
+    private int WStrideC => ChannelMajorWeights ? BlocksPerGroup * Taps * V : Taps * V;
+    private int WStrideBlock => ChannelMajorWeights ? Taps * V : Channels * Taps * V;
     private int Chunks => (Blocks.Count + BlocksPerTask - 1) / BlocksPerTask;
 
     public int Tasks => N * Groups * BlockGroups * Chunks;
@@ -72,28 +84,41 @@ internal sealed unsafe class ChannelJob<T, TV, TS, TF>
         int n = task / Groups;
         int v = V, block = bg * BlockGroup;
         bool pair = block + 1 < BlocksPerGroup;
-        Span<T> scratch = stackalloc T[16 * v];
-        ref T out0 = ref scratch[0];
-        ref T src = ref Unsafe.AsRef<T>(Src + (long)n * SrcStrides.N + (long)g * Channels * SrcStrides.C);
-        ref T wb = ref Unsafe.AsRef<T>(Wt + ((long)g * BlocksPerGroup + block) * WStrideBlock);
-        nint bs = WStrideBlock;
         int b0 = chunk * BlocksPerTask, b1 = Math.Min(Blocks.Count, b0 + BlocksPerTask);
+        // Partial sums of every block of the task, [block][channel block][slot][lane], so the task can go over the
+        // reduction channels a slice at a time: a slice's weights stay in the first-level cache across all its positions.
+        Span<T> sums = stackalloc T[(b1 - b0) * 16 * v];
+        ref T src = ref Unsafe.AsRef<T>(Src + (long)n * SrcStrides.N + (long)g * Channels * SrcStrides.C);
+        ref T wb = ref Unsafe.AsRef<T>(Wt + (long)g * BlocksPerGroup * Channels * Taps * v + (long)block * WStrideBlock);
+        nint bs = WStrideBlock;
         var pb = Blocks;
+        int slice = Math.Max(1, SliceElements / (BlockGroup * Taps * v));
+        for (int c0 = 0; c0 < Channels; c0 += slice)
+        {
+            ref T sc = ref Unsafe.Add(ref src, (nint)c0 * SrcStrides.C);
+            ref T wc = ref Unsafe.Add(ref wb, (nint)c0 * WStrideC);
+            int channels = Math.Min(slice, Channels - c0);
+            for (int b = b0; b < b1; b++)
+            {
+                int list = pb.List[b], first = pb.TermStart[list];
+                // An empty list may start at the arrays' end: a reference there is formed but never read.
+                var terms = new Terms(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(pb.TermSource), first),
+                    ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(pb.TermTap), first), pb.TermStart[list + 1] - first, channels, SrcStrides.C, WStrideC);
+                ref T s = ref Unsafe.Add(ref sc, pb.Base[b]);
+                ref int offsets = ref pb.SourceOffset[pb.Start[b]];
+                ref T acc = ref sums[(b - b0) * 16 * v];
+                bool eight = pb.Size[b] > 4, resume = c0 > 0;
+                if (pair && eight) ChannelKernels<T, TV, TS, TF>.Tile<On, On>(ref s, ref wc, bs, terms, ref offsets, resume, ref acc);
+                else if (pair) ChannelKernels<T, TV, TS, TF>.Tile<On, Off>(ref s, ref wc, bs, terms, ref offsets, resume, ref acc);
+                else if (eight) ChannelKernels<T, TV, TS, TF>.Tile<Off, On>(ref s, ref wc, bs, terms, ref offsets, resume, ref acc);
+                else ChannelKernels<T, TV, TS, TF>.Tile<Off, Off>(ref s, ref wc, bs, terms, ref offsets, resume, ref acc);
+            }
+        }
         for (int b = b0; b < b1; b++)
         {
-            int list = pb.List[b], start = pb.Start[b], first = pb.TermStart[list];
-            // An empty list may start at the arrays' end: a reference there is formed but never read.
-            var terms = new Terms(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(pb.TermSource), first),
-                ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(pb.TermTap), first), pb.TermStart[list + 1] - first, Channels, SrcStrides.C, WStrideC);
-            ref T s = ref Unsafe.Add(ref src, pb.Base[b]);
-            ref int offsets = ref pb.SourceOffset[start];
-            bool eight = pb.Size[b] > 4;
-            if (pair && eight) ChannelKernels<T, TV, TS, TF>.Tile<On, On>(ref s, ref wb, bs, terms, ref offsets, ref out0);
-            else if (pair) ChannelKernels<T, TV, TS, TF>.Tile<On, Off>(ref s, ref wb, bs, terms, ref offsets, ref out0);
-            else if (eight) ChannelKernels<T, TV, TS, TF>.Tile<Off, On>(ref s, ref wb, bs, terms, ref offsets, ref out0);
-            else ChannelKernels<T, TV, TS, TF>.Tile<Off, Off>(ref s, ref wb, bs, terms, ref offsets, ref out0);
-            Scatter(scratch, n, g, block, b, pb.Size[b]);
-            if (pair) Scatter(scratch[((eight ? 8 : 4) * v)..], n, g, block + 1, b, pb.Size[b]);
+            var acc = sums.Slice((b - b0) * 16 * v, 16 * v);
+            Scatter(acc, n, g, block, b, pb.Size[b]);
+            if (pair) Scatter(acc[((pb.Size[b] > 4 ? 8 : 4) * v)..], n, g, block + 1, b, pb.Size[b]);
         }
     }
 

@@ -51,9 +51,14 @@ internal static class ChannelKernels<T, TV, TS, TF>
     /// <paramref name="offsets"/>[r] source elements after position 0. Results go to <paramref name="output"/> as
     /// [block][position][lane], four or eight positions per block.
     /// </summary>
-    /// <remarks>One source for the four shapes, so they cannot drift apart; the flags are constants, so each shape compiles to its own straight loop.</remarks>
+    /// <remarks>
+    /// One source for the four shapes, so they cannot drift apart; the flags are constants, so each shape compiles to
+    /// its own straight loop. With <paramref name="resume"/> the sums start from the partial sums in
+    /// <paramref name="output"/> (the same layout) instead of +0: a run over the first channels then one over the rest
+    /// is the same sequence of roundings as one run over all of them.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile<TPair, TEight>(ref T src, ref T w, nint bs, scoped Terms k, ref int offsets, ref T output)
+    public static void Tile<TPair, TEight>(ref T src, ref T w, nint bs, scoped Terms k, ref int offsets, bool resume, ref T output)
         where TPair : struct, IFlag where TEight : struct, IFlag
     {
         int channels = k.Channels, count = k.Count, v = TS.Count;
@@ -64,6 +69,18 @@ internal static class ChannelKernels<T, TV, TS, TF>
         if (TEight.Value) (p4, p5, p6, p7) = (Unsafe.Add(ref offsets, 4), Unsafe.Add(ref offsets, 5), Unsafe.Add(ref offsets, 6), Unsafe.Add(ref offsets, 7));
         TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero, a4 = TS.Zero, a5 = TS.Zero, a6 = TS.Zero, a7 = TS.Zero;
         TV b0 = TS.Zero, b1 = TS.Zero, b2 = TS.Zero, b3 = TS.Zero, b4 = TS.Zero, b5 = TS.Zero, b6 = TS.Zero, b7 = TS.Zero;
+        int width = TEight.Value ? 8 : 4;
+        if (resume)
+        {
+            ref T o = ref output;
+            (a0, a1, a2, a3) = (TS.Load(ref o), TS.Load(ref Unsafe.Add(ref o, v)), TS.Load(ref Unsafe.Add(ref o, 2 * v)), TS.Load(ref Unsafe.Add(ref o, 3 * v)));
+            o = ref Unsafe.Add(ref o, 4 * v);
+            if (TEight.Value) (a4, a5, a6, a7) = (TS.Load(ref o), TS.Load(ref Unsafe.Add(ref o, v)), TS.Load(ref Unsafe.Add(ref o, 2 * v)), TS.Load(ref Unsafe.Add(ref o, 3 * v)));
+            o = ref Unsafe.Add(ref output, width * v);
+            if (TPair.Value) (b0, b1, b2, b3) = (TS.Load(ref o), TS.Load(ref Unsafe.Add(ref o, v)), TS.Load(ref Unsafe.Add(ref o, 2 * v)), TS.Load(ref Unsafe.Add(ref o, 3 * v)));
+            o = ref Unsafe.Add(ref o, 4 * v);
+            if (TPair.Value && TEight.Value) (b4, b5, b6, b7) = (TS.Load(ref o), TS.Load(ref Unsafe.Add(ref o, v)), TS.Load(ref Unsafe.Add(ref o, 2 * v)), TS.Load(ref Unsafe.Add(ref o, 3 * v)));
+        }
         for (int c = 0; c < channels; c++)
         {
             ref T sc = ref Unsafe.Add(ref src, c * srcC);
@@ -101,7 +118,6 @@ internal static class ChannelKernels<T, TV, TS, TF>
                 if (TPair.Value) b7 = TS.Add(b7, TS.Multiply(x, wb));
             }
         }
-        int width = TEight.Value ? 8 : 4;
         Store4(a0, a1, a2, a3, ref output);
         if (TEight.Value) Store4(a4, a5, a6, a7, ref Unsafe.Add(ref output, 4 * v));
         if (!TPair.Value) return;
