@@ -4,23 +4,39 @@ using System.Runtime.CompilerServices;
 namespace ConvVerify.Convolution;
 
 /// <summary>
-/// Where one block of output elements finds its terms: the reduction channels, then the D, H and W term
-/// progressions (see <see cref="TapList"/>), with source offsets already multiplied by the source's strides and
-/// weight offsets by the transposed weights' strides.
+/// The terms every element of one position block sums, for one reduction channel: term t reads the source at
+/// <see cref="Source"/>[t] elements from the block's first position and the weights at tap <see cref="Tap"/>[t], in the
+/// definition's order (kd, kh, kw ascending, out-of-range taps absent). The channel loop around them steps the source
+/// by <see cref="SrcC"/> and the transposed weights by <see cref="WC"/>.
 /// </summary>
-internal struct Walk
+internal readonly ref struct Terms(ref int source, ref int tap, int count, int channels, int srcC, int wC)
 {
-    public int Channels, SrcC, WC;
-    public int DCount, DSrc, DSrcStep, DW, DWStep;
-    public int HCount, HSrc, HSrcStep, HW, HWStep;
-    public int WCount, WSrc, WSrcStep, WW, WWStep;
+    public readonly ref int Source = ref source;
+    public readonly ref int Tap = ref tap;
+    public readonly int Count = count, Channels = channels, SrcC = srcC, WC = wC;
+}
+
+/// <summary>A compile-time switch of a kernel: the JIT specializes each struct instantiation and drops the dead branch.</summary>
+internal interface IFlag
+{
+    static abstract bool Value { get; }
+}
+
+internal readonly struct On : IFlag
+{
+    public static bool Value => true;
+}
+
+internal readonly struct Off : IFlag
+{
+    public static bool Value => false;
 }
 
 /// <summary>
-/// Kernels of forward and data gradient, which are the same computation with x/dy and the weight transpose swapped:
+/// The kernel of forward and data gradient, which are the same computation with x/dy and the weight transpose swapped:
 /// each lane is one output element (a channel of a block of channels), each broadcast operand a source value, and
-/// every accumulator sees exactly its element's terms in the definition's order (channel, kd, kh, kw, each
-/// ascending), starting from +0. Blocking only interleaves independent accumulators.
+/// every accumulator sees exactly its element's terms in the definition's order (channel, then the block's terms),
+/// starting from +0. Blocking only interleaves independent accumulators.
 /// </summary>
 internal static class ChannelKernels<T, TV, TS, TF>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -28,285 +44,94 @@ internal static class ChannelKernels<T, TV, TS, TF>
     where TS : struct, ISimd<TV, T>
     where TF : struct, ISource<TV, T>
 {
-    /// <summary>Eight positions of one channel block; position r reads <paramref name="offsets"/>[r] source elements after position 0.</summary>
+    /// <summary>
+    /// Four or eight (<typeparamref name="TEight"/>) positions of one channel block, or of two (<typeparamref name="TPair"/>)
+    /// <paramref name="bs"/> weight elements apart: each source value fetched serves both blocks and each weight vector
+    /// every position, so a term costs two or three loads for up to sixteen multiply-adds. Position r reads
+    /// <paramref name="offsets"/>[r] source elements after position 0. Results go to <paramref name="output"/> as
+    /// [block][position][lane], four or eight positions per block.
+    /// </summary>
+    /// <remarks>
+    /// One source for the four shapes, so they cannot drift apart; the flags are constants, so each shape compiles to
+    /// its own straight loop. With <paramref name="resume"/> the sums start from the partial sums in
+    /// <paramref name="output"/> (the same layout) instead of +0: a run over the first channels then one over the rest
+    /// is the same sequence of roundings as one run over all of them.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Positions8(ref T src, ref T w, in Walk k, ref int offsets, ref T output)
+    public static void Tile<TPair, TEight>(ref T src, ref T w, nint bs, scoped Terms k, ref int offsets, bool resume, ref T output)
+        where TPair : struct, IFlag where TEight : struct, IFlag
     {
-        Walk a = k;
-        nint p1 = Unsafe.Add(ref offsets, 1), p2 = Unsafe.Add(ref offsets, 2), p3 = Unsafe.Add(ref offsets, 3), p4 = Unsafe.Add(ref offsets, 4),
-            p5 = Unsafe.Add(ref offsets, 5), p6 = Unsafe.Add(ref offsets, 6), p7 = Unsafe.Add(ref offsets, 7);
-        TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero, a4 = TS.Zero, a5 = TS.Zero, a6 = TS.Zero, a7 = TS.Zero;
-        if (a.DCount == 1 && a.HCount == 1 && a.WCount == 1)
-        {
-            // One term per channel (1x1 kernels, most border-free 1-D cases): the channel loop alone, no nest to re-enter.
-            ref T s = ref Unsafe.Add(ref src, a.DSrc + a.HSrc + a.WSrc);
-            ref T ww = ref Unsafe.Add(ref w, a.DW + a.HW + a.WW);
-            for (int c = 0; c < a.Channels; c++)
-            {
-                TV wv = TS.Load(ref ww);
-                a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), wv));
-                a1 = TS.Add(a1, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p1)), wv));
-                a2 = TS.Add(a2, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p2)), wv));
-                a3 = TS.Add(a3, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p3)), wv));
-                a4 = TS.Add(a4, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p4)), wv));
-                a5 = TS.Add(a5, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p5)), wv));
-                a6 = TS.Add(a6, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p6)), wv));
-                a7 = TS.Add(a7, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p7)), wv));
-                s = ref Unsafe.Add(ref s, a.SrcC);
-                ww = ref Unsafe.Add(ref ww, a.WC);
-            }
-        }
-        else
-        {
-            for (int c = 0; c < a.Channels; c++)
-            {
-                ref T sc = ref Unsafe.Add(ref src, (nint)c * a.SrcC);
-                ref T wc = ref Unsafe.Add(ref w, (nint)c * a.WC);
-                for (int jd = 0; jd < a.DCount; jd++)
-                {
-                    int sd = a.DSrc + jd * a.DSrcStep, wd = a.DW + jd * a.DWStep;
-                    for (int jh = 0; jh < a.HCount; jh++)
-                    {
-                        ref T s = ref Unsafe.Add(ref sc, sd + a.HSrc + jh * a.HSrcStep + a.WSrc);
-                        ref T ww = ref Unsafe.Add(ref wc, wd + a.HW + jh * a.HWStep + a.WW);
-                        for (int jw = 0; jw < a.WCount; jw++)
-                        {
-                            TV wv = TS.Load(ref ww);
-                            a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), wv));
-                            a1 = TS.Add(a1, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p1)), wv));
-                            a2 = TS.Add(a2, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p2)), wv));
-                            a3 = TS.Add(a3, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p3)), wv));
-                            a4 = TS.Add(a4, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p4)), wv));
-                            a5 = TS.Add(a5, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p5)), wv));
-                            a6 = TS.Add(a6, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p6)), wv));
-                            a7 = TS.Add(a7, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p7)), wv));
-                            s = ref Unsafe.Add(ref s, a.WSrcStep);
-                            ww = ref Unsafe.Add(ref ww, a.WWStep);
-                        }
-                    }
-                }
-            }
-        }
-        int v = TS.Count;
-        TS.Store(a0, ref output);
-        TS.Store(a1, ref Unsafe.Add(ref output, v));
-        TS.Store(a2, ref Unsafe.Add(ref output, 2 * v));
-        TS.Store(a3, ref Unsafe.Add(ref output, 3 * v));
-        TS.Store(a4, ref Unsafe.Add(ref output, 4 * v));
-        TS.Store(a5, ref Unsafe.Add(ref output, 5 * v));
-        TS.Store(a6, ref Unsafe.Add(ref output, 6 * v));
-        TS.Store(a7, ref Unsafe.Add(ref output, 7 * v));
-    }
-
-    /// <summary>Four positions of one channel block.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Positions4(ref T src, ref T w, in Walk k, ref int offsets, ref T output)
-    {
-        Walk a = k;
+        int channels = k.Channels, count = k.Count, v = TS.Count;
+        nint srcC = k.SrcC, wC = k.WC;
+        ref int termSrc = ref k.Source, termTap = ref k.Tap;
         nint p1 = Unsafe.Add(ref offsets, 1), p2 = Unsafe.Add(ref offsets, 2), p3 = Unsafe.Add(ref offsets, 3);
-        TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
-        if (a.DCount == 1 && a.HCount == 1 && a.WCount == 1)
-        {
-            // One term per channel (1x1 kernels, most border-free 1-D cases): the channel loop alone, no nest to re-enter.
-            ref T s = ref Unsafe.Add(ref src, a.DSrc + a.HSrc + a.WSrc);
-            ref T ww = ref Unsafe.Add(ref w, a.DW + a.HW + a.WW);
-            for (int c = 0; c < a.Channels; c++)
-            {
-                TV wv = TS.Load(ref ww);
-                a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), wv));
-                a1 = TS.Add(a1, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p1)), wv));
-                a2 = TS.Add(a2, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p2)), wv));
-                a3 = TS.Add(a3, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p3)), wv));
-                s = ref Unsafe.Add(ref s, a.SrcC);
-                ww = ref Unsafe.Add(ref ww, a.WC);
-            }
-        }
-        else
-        {
-            for (int c = 0; c < a.Channels; c++)
-            {
-                ref T sc = ref Unsafe.Add(ref src, (nint)c * a.SrcC);
-                ref T wc = ref Unsafe.Add(ref w, (nint)c * a.WC);
-                for (int jd = 0; jd < a.DCount; jd++)
-                {
-                    int sd = a.DSrc + jd * a.DSrcStep, wd = a.DW + jd * a.DWStep;
-                    for (int jh = 0; jh < a.HCount; jh++)
-                    {
-                        ref T s = ref Unsafe.Add(ref sc, sd + a.HSrc + jh * a.HSrcStep + a.WSrc);
-                        ref T ww = ref Unsafe.Add(ref wc, wd + a.HW + jh * a.HWStep + a.WW);
-                        for (int jw = 0; jw < a.WCount; jw++)
-                        {
-                            TV wv = TS.Load(ref ww);
-                            a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), wv));
-                            a1 = TS.Add(a1, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p1)), wv));
-                            a2 = TS.Add(a2, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p2)), wv));
-                            a3 = TS.Add(a3, TS.Multiply(TF.Fetch(ref Unsafe.Add(ref s, p3)), wv));
-                            s = ref Unsafe.Add(ref s, a.WSrcStep);
-                            ww = ref Unsafe.Add(ref ww, a.WWStep);
-                        }
-                    }
-                }
-            }
-        }
-        int v = TS.Count;
-        TS.Store(a0, ref output);
-        TS.Store(a1, ref Unsafe.Add(ref output, v));
-        TS.Store(a2, ref Unsafe.Add(ref output, 2 * v));
-        TS.Store(a3, ref Unsafe.Add(ref output, 3 * v));
-    }
-
-    /// <summary>One position of eight channel blocks <paramref name="bs"/> weight elements apart: eight chains share each broadcast.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Blocks8(ref T src, ref T w, in Walk k, int bs, ref T output)
-    {
-        Walk a = k;
-        nint b1 = bs, b2 = 2 * b1, b3 = 3 * b1, b4 = 4 * b1, b5 = 5 * b1, b6 = 6 * b1, b7 = 7 * b1;
+        nint p4 = 0, p5 = 0, p6 = 0, p7 = 0;
+        if (TEight.Value) (p4, p5, p6, p7) = (Unsafe.Add(ref offsets, 4), Unsafe.Add(ref offsets, 5), Unsafe.Add(ref offsets, 6), Unsafe.Add(ref offsets, 7));
         TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero, a4 = TS.Zero, a5 = TS.Zero, a6 = TS.Zero, a7 = TS.Zero;
-        if (a.DCount == 1 && a.HCount == 1 && a.WCount == 1)
+        TV b0 = TS.Zero, b1 = TS.Zero, b2 = TS.Zero, b3 = TS.Zero, b4 = TS.Zero, b5 = TS.Zero, b6 = TS.Zero, b7 = TS.Zero;
+        int width = TEight.Value ? 8 : 4;
+        if (resume)
         {
-            // One term per channel (1x1 kernels, most border-free 1-D cases): the channel loop alone, no nest to re-enter.
-            ref T s = ref Unsafe.Add(ref src, a.DSrc + a.HSrc + a.WSrc);
-            ref T ww = ref Unsafe.Add(ref w, a.DW + a.HW + a.WW);
-            for (int c = 0; c < a.Channels; c++)
+            ref T o = ref output;
+            (a0, a1, a2, a3) = (TS.Load(ref o), TS.Load(ref Unsafe.Add(ref o, v)), TS.Load(ref Unsafe.Add(ref o, 2 * v)), TS.Load(ref Unsafe.Add(ref o, 3 * v)));
+            o = ref Unsafe.Add(ref o, 4 * v);
+            if (TEight.Value) (a4, a5, a6, a7) = (TS.Load(ref o), TS.Load(ref Unsafe.Add(ref o, v)), TS.Load(ref Unsafe.Add(ref o, 2 * v)), TS.Load(ref Unsafe.Add(ref o, 3 * v)));
+            o = ref Unsafe.Add(ref output, width * v);
+            if (TPair.Value) (b0, b1, b2, b3) = (TS.Load(ref o), TS.Load(ref Unsafe.Add(ref o, v)), TS.Load(ref Unsafe.Add(ref o, 2 * v)), TS.Load(ref Unsafe.Add(ref o, 3 * v)));
+            o = ref Unsafe.Add(ref o, 4 * v);
+            if (TPair.Value && TEight.Value) (b4, b5, b6, b7) = (TS.Load(ref o), TS.Load(ref Unsafe.Add(ref o, v)), TS.Load(ref Unsafe.Add(ref o, 2 * v)), TS.Load(ref Unsafe.Add(ref o, 3 * v)));
+        }
+        for (int c = 0; c < channels; c++)
+        {
+            ref T sc = ref Unsafe.Add(ref src, c * srcC);
+            ref T wc = ref Unsafe.Add(ref w, c * wC);
+            for (int t = 0; t < count; t++)
             {
-                TV sv = TF.Fetch(ref s);
-                a0 = TS.Add(a0, TS.Multiply(sv, TS.Load(ref ww)));
-                a1 = TS.Add(a1, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b1))));
-                a2 = TS.Add(a2, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b2))));
-                a3 = TS.Add(a3, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b3))));
-                a4 = TS.Add(a4, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b4))));
-                a5 = TS.Add(a5, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b5))));
-                a6 = TS.Add(a6, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b6))));
-                a7 = TS.Add(a7, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b7))));
-                s = ref Unsafe.Add(ref s, a.SrcC);
-                ww = ref Unsafe.Add(ref ww, a.WC);
+                ref T s = ref Unsafe.Add(ref sc, Unsafe.Add(ref termSrc, t));
+                ref T ww = ref Unsafe.Add(ref wc, (nint)Unsafe.Add(ref termTap, t) * v);
+                TV wa = TS.Load(ref ww);
+                TV wb = TPair.Value ? TS.Load(ref Unsafe.Add(ref ww, bs)) : wa;
+                TV x = TF.Fetch(ref s);
+                a0 = TS.Add(a0, TS.Multiply(x, wa));
+                if (TPair.Value) b0 = TS.Add(b0, TS.Multiply(x, wb));
+                x = TF.Fetch(ref Unsafe.Add(ref s, p1));
+                a1 = TS.Add(a1, TS.Multiply(x, wa));
+                if (TPair.Value) b1 = TS.Add(b1, TS.Multiply(x, wb));
+                x = TF.Fetch(ref Unsafe.Add(ref s, p2));
+                a2 = TS.Add(a2, TS.Multiply(x, wa));
+                if (TPair.Value) b2 = TS.Add(b2, TS.Multiply(x, wb));
+                x = TF.Fetch(ref Unsafe.Add(ref s, p3));
+                a3 = TS.Add(a3, TS.Multiply(x, wa));
+                if (TPair.Value) b3 = TS.Add(b3, TS.Multiply(x, wb));
+                if (!TEight.Value) continue;
+                x = TF.Fetch(ref Unsafe.Add(ref s, p4));
+                a4 = TS.Add(a4, TS.Multiply(x, wa));
+                if (TPair.Value) b4 = TS.Add(b4, TS.Multiply(x, wb));
+                x = TF.Fetch(ref Unsafe.Add(ref s, p5));
+                a5 = TS.Add(a5, TS.Multiply(x, wa));
+                if (TPair.Value) b5 = TS.Add(b5, TS.Multiply(x, wb));
+                x = TF.Fetch(ref Unsafe.Add(ref s, p6));
+                a6 = TS.Add(a6, TS.Multiply(x, wa));
+                if (TPair.Value) b6 = TS.Add(b6, TS.Multiply(x, wb));
+                x = TF.Fetch(ref Unsafe.Add(ref s, p7));
+                a7 = TS.Add(a7, TS.Multiply(x, wa));
+                if (TPair.Value) b7 = TS.Add(b7, TS.Multiply(x, wb));
             }
         }
-        else
-        {
-            for (int c = 0; c < a.Channels; c++)
-            {
-                ref T sc = ref Unsafe.Add(ref src, (nint)c * a.SrcC);
-                ref T wc = ref Unsafe.Add(ref w, (nint)c * a.WC);
-                for (int jd = 0; jd < a.DCount; jd++)
-                {
-                    int sd = a.DSrc + jd * a.DSrcStep, wd = a.DW + jd * a.DWStep;
-                    for (int jh = 0; jh < a.HCount; jh++)
-                    {
-                        ref T s = ref Unsafe.Add(ref sc, sd + a.HSrc + jh * a.HSrcStep + a.WSrc);
-                        ref T ww = ref Unsafe.Add(ref wc, wd + a.HW + jh * a.HWStep + a.WW);
-                        for (int jw = 0; jw < a.WCount; jw++)
-                        {
-                            TV sv = TF.Fetch(ref s);
-                            a0 = TS.Add(a0, TS.Multiply(sv, TS.Load(ref ww)));
-                            a1 = TS.Add(a1, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b1))));
-                            a2 = TS.Add(a2, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b2))));
-                            a3 = TS.Add(a3, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b3))));
-                            a4 = TS.Add(a4, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b4))));
-                            a5 = TS.Add(a5, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b5))));
-                            a6 = TS.Add(a6, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b6))));
-                            a7 = TS.Add(a7, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b7))));
-                            s = ref Unsafe.Add(ref s, a.WSrcStep);
-                            ww = ref Unsafe.Add(ref ww, a.WWStep);
-                        }
-                    }
-                }
-            }
-        }
-        int v = TS.Count;
-        TS.Store(a0, ref output);
-        TS.Store(a1, ref Unsafe.Add(ref output, v));
-        TS.Store(a2, ref Unsafe.Add(ref output, 2 * v));
-        TS.Store(a3, ref Unsafe.Add(ref output, 3 * v));
-        TS.Store(a4, ref Unsafe.Add(ref output, 4 * v));
-        TS.Store(a5, ref Unsafe.Add(ref output, 5 * v));
-        TS.Store(a6, ref Unsafe.Add(ref output, 6 * v));
-        TS.Store(a7, ref Unsafe.Add(ref output, 7 * v));
+        Store4(a0, a1, a2, a3, ref output);
+        if (TEight.Value) Store4(a4, a5, a6, a7, ref Unsafe.Add(ref output, 4 * v));
+        if (!TPair.Value) return;
+        Store4(b0, b1, b2, b3, ref Unsafe.Add(ref output, width * v));
+        if (TEight.Value) Store4(b4, b5, b6, b7, ref Unsafe.Add(ref output, (width + 4) * v));
     }
 
-    /// <summary>One position of four channel blocks <paramref name="bs"/> weight elements apart: four chains share each broadcast.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Blocks4(ref T src, ref T w, in Walk k, int bs, ref T output)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(TV r0, TV r1, TV r2, TV r3, ref T output)
     {
-        Walk a = k;
-        nint b1 = bs, b2 = 2 * b1, b3 = 3 * b1;
-        TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
-        if (a.DCount == 1 && a.HCount == 1 && a.WCount == 1)
-        {
-            // One term per channel (1x1 kernels, most border-free 1-D cases): the channel loop alone, no nest to re-enter.
-            ref T s = ref Unsafe.Add(ref src, a.DSrc + a.HSrc + a.WSrc);
-            ref T ww = ref Unsafe.Add(ref w, a.DW + a.HW + a.WW);
-            for (int c = 0; c < a.Channels; c++)
-            {
-                TV sv = TF.Fetch(ref s);
-                a0 = TS.Add(a0, TS.Multiply(sv, TS.Load(ref ww)));
-                a1 = TS.Add(a1, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b1))));
-                a2 = TS.Add(a2, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b2))));
-                a3 = TS.Add(a3, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b3))));
-                s = ref Unsafe.Add(ref s, a.SrcC);
-                ww = ref Unsafe.Add(ref ww, a.WC);
-            }
-        }
-        else
-        {
-            for (int c = 0; c < a.Channels; c++)
-            {
-                ref T sc = ref Unsafe.Add(ref src, (nint)c * a.SrcC);
-                ref T wc = ref Unsafe.Add(ref w, (nint)c * a.WC);
-                for (int jd = 0; jd < a.DCount; jd++)
-                {
-                    int sd = a.DSrc + jd * a.DSrcStep, wd = a.DW + jd * a.DWStep;
-                    for (int jh = 0; jh < a.HCount; jh++)
-                    {
-                        ref T s = ref Unsafe.Add(ref sc, sd + a.HSrc + jh * a.HSrcStep + a.WSrc);
-                        ref T ww = ref Unsafe.Add(ref wc, wd + a.HW + jh * a.HWStep + a.WW);
-                        for (int jw = 0; jw < a.WCount; jw++)
-                        {
-                            TV sv = TF.Fetch(ref s);
-                            a0 = TS.Add(a0, TS.Multiply(sv, TS.Load(ref ww)));
-                            a1 = TS.Add(a1, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b1))));
-                            a2 = TS.Add(a2, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b2))));
-                            a3 = TS.Add(a3, TS.Multiply(sv, TS.Load(ref Unsafe.Add(ref ww, b3))));
-                            s = ref Unsafe.Add(ref s, a.WSrcStep);
-                            ww = ref Unsafe.Add(ref ww, a.WWStep);
-                        }
-                    }
-                }
-            }
-        }
         int v = TS.Count;
-        TS.Store(a0, ref output);
-        TS.Store(a1, ref Unsafe.Add(ref output, v));
-        TS.Store(a2, ref Unsafe.Add(ref output, 2 * v));
-        TS.Store(a3, ref Unsafe.Add(ref output, 3 * v));
-    }
-
-    /// <summary>One position of one channel block: a single chain, for what no other kernel covers.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Single(ref T src, ref T w, in Walk k, ref T output)
-    {
-        Walk a = k;
-        TV a0 = TS.Zero;
-        for (int c = 0; c < a.Channels; c++)
-        {
-            ref T sc = ref Unsafe.Add(ref src, (nint)c * a.SrcC);
-            ref T wc = ref Unsafe.Add(ref w, (nint)c * a.WC);
-            for (int jd = 0; jd < a.DCount; jd++)
-            {
-                int sd = a.DSrc + jd * a.DSrcStep, wd = a.DW + jd * a.DWStep;
-                for (int jh = 0; jh < a.HCount; jh++)
-                {
-                    ref T s = ref Unsafe.Add(ref sc, sd + a.HSrc + jh * a.HSrcStep + a.WSrc);
-                    ref T ww = ref Unsafe.Add(ref wc, wd + a.HW + jh * a.HWStep + a.WW);
-                    for (int jw = 0; jw < a.WCount; jw++)
-                    {
-                        a0 = TS.Add(a0, TS.Multiply(TF.Fetch(ref s), TS.Load(ref ww)));
-                        s = ref Unsafe.Add(ref s, a.WSrcStep);
-                        ww = ref Unsafe.Add(ref ww, a.WWStep);
-                    }
-                }
-            }
-        }
-        TS.Store(a0, ref output);
+        TS.Store(r0, ref output);
+        TS.Store(r1, ref Unsafe.Add(ref output, v));
+        TS.Store(r2, ref Unsafe.Add(ref output, 2 * v));
+        TS.Store(r3, ref Unsafe.Add(ref output, 3 * v));
     }
 }

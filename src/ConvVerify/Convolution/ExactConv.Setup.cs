@@ -37,41 +37,26 @@ public static unsafe partial class ExactConv
             T[]? dt = overGroups ? Scratch.Rent<T>(p.Mb * jobGroups * lanes * dstPlane * v) : null;
             try
             {
-                // [job group][block][reduction channel][tap][lane] from w's (OC, IC/G, taps).
-                T* ws = (T*)w;
-                For(jobGroups * blocks, threads, gb =>
-                {
-                    int jg = gb / blocks, block = gb % blocks;
-                    for (int c = 0; c < channels; c++)
-                    for (int l = 0; l < v; l++)
-                    {
-                        var (g, lane, valid) = overGroups ? (jg * v + l, block, jg * v + l < groups) : (jg, block * v + l, block * v + l < lanes);
-                        int baseOut = ((gb * channels + c) * taps) * v + l;
-                        if (!valid)
-                        {
-                            for (int t = 0; t < taps; t++) wt[baseOut + t * v] = T.Zero;
-                            continue;
-                        }
-                        var (o, i) = forward ? ((long)g * ocg + lane, c) : ((long)g * ocg + c, lane);
-                        T* row = ws + (o * icg + i) * taps;
-                        for (int t = 0; t < taps; t++) wt[baseOut + t * v] = row[t];
-                    }
-                });
                 var srcStrides = overGroups ? Strides(jobGroups * channels, srcSp, v) : Strides(srcC, srcSp);
-                var (tapsD, tapsH, tapsW, positionBlocks) = Plan(gd, gh, gw, forward, dstSp, (srcStrides.D, srcStrides.H, srcStrides.W));
+                var positionBlocks = Plan(gd, gh, gw, forward, dstSp, (srcStrides.D, srcStrides.H, srcStrides.W));
                 int blockGroups = Blocks(blocks, ChannelJob<T, TV, TS, TF>.BlockGroup);
-                long macsPerPositionBlock = 8L * Math.Min(blocks, ChannelJob<T, TV, TS, TF>.BlockGroup) * v * channels * taps;
                 fixed (T* pwt = wt, pst = st, pdt = dt)
                 {
+                    // The weights with lanes innermost, by the source's register transposes: w seen as (n, lane channels,
+                    // plane) with the lanes' rows side by side. Forward: [group][block][input channel, tap][lane]; dL/dx:
+                    // [group][output channel][block][tap][lane]; over groups the same with groups in the lanes.
+                    T* ws = (T*)w;
+                    if (overGroups) GroupTranspose<T>.ToLanes(ws, pwt, 1, groups, ocg, icg * taps, v, threads);
+                    else if (forward) GroupTranspose<T>.ToLanes(ws, pwt, groups, ocg, 1, icg * taps, v, threads);
+                    else GroupTranspose<T>.ToLanes(ws, pwt, groups * ocg, icg, 1, taps, v, threads);
                     if (overGroups) GroupTranspose<T>.ToLanes((T*)src, pst, p.Mb, groups, channels, srcPlane, v, threads);
                     var job = new ChannelJob<T, TV, TS, TF>
                     {
                         Src = overGroups ? pst : (T*)src, Wt = pwt, Dst = (T*)dst, DstT = pdt, Bias = overGroups ? null : (T*)bias,
                         N = p.Mb, Groups = jobGroups, Channels = channels, Lanes = lanes, BlocksPerGroup = blocks,
-                        SrcStrides = srcStrides, DstStrides = (dstC * dstSp.Item1 * dstSp.Item2 * dstSp.Item3, dstSp.Item1 * dstSp.Item2 * dstSp.Item3),
-                        K = (gd.K, gh.K, gw.K), TapsD = tapsD, TapsH = tapsH, TapsW = tapsW,
-                        Blocks = positionBlocks,
-                        BlocksPerTask = PerTask(positionBlocks.Count, (long)p.Mb * jobGroups * blockGroups, macsPerPositionBlock, threads),
+                        SrcStrides = (srcStrides.N, srcStrides.C), DstStrides = (dstC * dstSp.Item1 * dstSp.Item2 * dstSp.Item3, dstSp.Item1 * dstSp.Item2 * dstSp.Item3),
+                        Taps = taps, ChannelMajorWeights = !forward, Blocks = positionBlocks,
+                        BlocksPerTask = PerTask(positionBlocks.Count, (long)p.Mb * jobGroups * blockGroups, threads, ChannelJob<T, TV, TS, TF>.MaxBlocksPerTask),
                     };
                     For(job.Tasks, threads, job.Run);
                     if (overGroups) GroupTranspose<T>.FromLanes(pdt, (T*)dst, (T*)bias, p.Mb, groups, lanes, dstPlane, v, threads);
@@ -160,7 +145,7 @@ public static unsafe partial class ExactConv
         }
     }
 
-    private static readonly ConcurrentDictionary<(SpatialDim, SpatialDim, SpatialDim, bool, (int, int, int)), (TapList, TapList, TapList, PositionBlocks)> Plans = new();
+    private static readonly ConcurrentDictionary<(SpatialDim, SpatialDim, SpatialDim, bool, (int, int, int)), PositionBlocks> Plans = new();
 
     /// <summary>
     /// The term lists and position blocks of forward or dL/dx, which depend only on the spatial dims and the source's
@@ -168,7 +153,7 @@ public static unsafe partial class ExactConv
     /// fill, and building the blocks costs as much as a small depthwise layer's arithmetic. The cache is emptied when
     /// it grows past 64 shapes.
     /// </summary>
-    private static (TapList D, TapList H, TapList W, PositionBlocks Blocks) Plan(SpatialDim gd, SpatialDim gh, SpatialDim gw, bool forward,
+    private static PositionBlocks Plan(SpatialDim gd, SpatialDim gh, SpatialDim gw, bool forward,
         (int D, int H, int W) dstSp, (int D, int H, int W) srcStrides)
     {
         var key = (gd, gh, gw, forward, srcStrides);
@@ -176,19 +161,18 @@ public static unsafe partial class ExactConv
         var (d, h, w) = forward
             ? (TapList.ForOutputs(gd), TapList.ForOutputs(gh), TapList.ForOutputs(gw))
             : (TapList.ForInputs(gd), TapList.ForInputs(gh), TapList.ForInputs(gw));
-        plan = (d, h, w, PositionBlocks.Of(d, h, w, dstSp, srcStrides));
+        plan = PositionBlocks.Of(d, h, w, (gd.K, gh.K, gw.K), dstSp, srcStrides);
         if (Plans.Count >= 64) Plans.Clear();
         Plans[key] = plan;
         return plan;
     }
 
-    /// <summary>Enough items per task to amortize a task (about 64 K multiply-adds), but at least 4 tasks per thread when the work allows.</summary>
-    private static int PerTask(int items, long otherTasks, long macsPerItem, int threads)
-    {
-        long wanted = Math.Max(1, 65536 / Math.Max(1, macsPerItem));
-        long cap = Math.Max(1, items * otherTasks / (4L * threads));
-        return (int)Math.Min(wanted, cap);
-    }
+    /// <summary>
+    /// As many items per task as leave every thread at least four tasks, up to <paramref name="most"/>: the more
+    /// position blocks a task has, the more of them share each slice of weights it brings into cache.
+    /// </summary>
+    private static int PerTask(int items, long otherTasks, int threads, int most) =>
+        (int)Math.Clamp(items * otherTasks / (4L * threads), 1, most);
 
     /// <summary>Strides (n, channel, d, h, w) of (N, channels, D, H, W) with <paramref name="lanes"/> values per element (lanes over groups).</summary>
     private static (int N, int C, int D, int H, int W) Strides(int channels, (int D, int H, int W) spatial, int lanes = 1)

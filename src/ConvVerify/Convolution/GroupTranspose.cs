@@ -25,16 +25,12 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
             T* s = src + (((long)mb * groups + (long)gb * v) * channels + c) * plane;
             int full = Math.Min(v, groups - gb * v), p = 0;
             if (full == v) p = Tiles(true, s, rowStride, d, v, plane, null, 0);
-            for (int l = 0; l < v; l++)
+            // Position by position, so the stores run in order (dL/dx's weights come here as many 9-tap planes).
+            for (int q = p; q < plane; q++)
             {
-                T* o = d + l;
-                if (l >= full)
-                {
-                    for (int q = p; q < plane; q++) o[(long)q * v] = T.Zero;
-                    continue;
-                }
-                T* i = s + l * rowStride;
-                for (int q = p; q < plane; q++) o[(long)q * v] = i[q];
+                T* o = d + (long)q * v, i = s + q;
+                for (int l = 0; l < full; l++) o[l] = i[l * rowStride];
+                for (int l = full; l < v; l++) o[l] = T.Zero;
             }
         });
     }

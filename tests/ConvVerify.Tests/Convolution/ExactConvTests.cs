@@ -108,6 +108,24 @@ public class ExactConvTests
         else AllDirections(p, Make<double>(p, rng, ValueMode.Special), descriptor, alsoScalar: true);
     }
 
+    /// <summary>
+    /// Layers that take every shape of the forward and dL/dx tile: pairs of channel blocks and a lone last block with a
+    /// lane tail (40 and 20 channels in 16 or 8 lanes), blocks of eight positions, of fewer positions padded to eight
+    /// or four (a 7x7 plane's borders and corners), term lists of one, many and no terms; with strides, dilations,
+    /// two groups, 1-element extents and a 3-D kernel; both dtypes, all cores and one, vectors and scalars.
+    /// </summary>
+    private static IEnumerable<TestCaseData> TileLayers() =>
+        from d in new[]
+        {
+            "mb1ic20ih7oc40oh7kh3ph1", "g2mb2ic66ih5iw9oc36oh3ow5kh3kw2sh2sw2ph1pw1dh1dw1", "mb1ic34ih1iw13oc34oh1ow13kh1kw3ph0pw1",
+            "mb1ic17id3ih4iw4oc33od3oh4ow4kd3kh3kw3pd1ph1pw1", "mb1ic18ih3oc18oh7kh1ph2", "mb1ic33ih9oc17oh5kh5sh2ph2",
+        }
+        from dtype in new[] { DType.Float32, DType.Float64 }
+        select new TestCaseData(d, dtype).SetArgDisplayNames(d, dtype.ToString());
+
+    [TestCaseSource(nameof(TileLayers))]
+    public void EqualsNaiveOnEveryTileShape(string descriptor, DType dtype) => EqualsNaiveOnGroupedAndFewChannelLayers(descriptor, dtype);
+
     private static float[] Uniform(int count, Random rng)
     {
         var v = new float[count];
