@@ -89,32 +89,15 @@ public static unsafe partial class ExactConv
         {
             int v = TS.Count, groups = p.Groups, icg = p.IC / groups, ocg = p.OC / groups;
             var (jobGroups, blocks) = overGroups ? (Blocks(groups, v), ocg) : (groups, Blocks(ocg, v));
-            int positions = gd.Out * gh.Out * gw.Out, inPlane = gd.In * gh.In * gw.In, n = p.Mb, oc = p.OC;
+            int positions = gd.Out * gh.Out * gw.Out, inPlane = gd.In * gh.In * gw.In, n = p.Mb;
             int length = jobGroups * blocks * n * positions * v;
             T[] dyt = Scratch.Rent<T>(length);
             T[]? xt = overGroups ? Scratch.Rent<T>(n * jobGroups * icg * inPlane * v) : null;
             try
             {
-                // [group][block][n][position][lane] from dy's (N, OC, positions); over groups, GroupTranspose's layout.
+                // dy to lanes by GroupTranspose's register tiles, seen as (n·groups, output channels of a group, positions):
+                // [n][group][block][position][lane]; over groups, [n][group block][channel][position][lane].
                 T* d = (T*)dy;
-                if (!overGroups)
-                {
-                    For(groups * blocks * n, threads, row =>
-                    {
-                        int b = row / n, mb = row % n, g = b / blocks, block = b % blocks;
-                        for (int l = 0; l < v; l++)
-                        {
-                            int lane = block * v + l, baseOut = row * positions * v + l;
-                            if (lane >= ocg)
-                            {
-                                for (int s = 0; s < positions; s++) dyt[baseOut + s * v] = T.Zero;
-                                continue;
-                            }
-                            T* src = d + ((long)mb * oc + g * ocg + lane) * positions;
-                            for (int s = 0; s < positions; s++) dyt[baseOut + s * v] = src[s];
-                        }
-                    });
-                }
                 var xStrides = Strides(p.IC, (gd.In, gh.In, gw.In));
                 if (overGroups) xStrides = Strides(jobGroups * icg, (gd.In, gh.In, gw.In), v);
                 fixed (T* pdyt = dyt, pxt = xt)
@@ -124,12 +107,14 @@ public static unsafe partial class ExactConv
                         GroupTranspose<T>.ToLanes((T*)x, pxt, n, groups, icg, inPlane, v, threads);
                         GroupTranspose<T>.ToLanes(d, pdyt, n, groups, ocg, positions, v, threads);
                     }
+                    else GroupTranspose<T>.ToLanes(d, pdyt, n * groups, ocg, 1, positions, v, threads);
                     var job = new WeightJob<T, TV, TS, TF>
                     {
                         X = xt != null ? pxt : (T*)x, DyT = pdyt, Dw = (T*)dw,
                         N = n, Groups = jobGroups, InChannels = icg, Lanes = ocg,
                         LanesOverGroups = overGroups, ProblemGroups = groups, BlocksPerGroup = blocks,
-                        DyStrides = overGroups ? (jobGroups * ocg * positions * v, positions * v) : (positions * v, n * positions * v),
+                        BlocksPerTask = WeightJob<T, TV, TS, TF>.RunLength(blocks, (long)jobGroups * Blocks(icg, 8) * gd.K * gh.K, threads),
+                        DyStrides = (jobGroups * blocks * positions * v, positions * v),
                         XStrides = xStrides,
                         Out = (gd.Out, gh.Out, gw.Out), K = (gd.K, gh.K, gw.K),
                         TapsD = TapList.ForTaps(gd), TapsH = TapList.ForTaps(gh), TapsW = TapList.ForTaps(gw),

@@ -257,8 +257,8 @@ internal struct TapSet
 }
 
 /// <summary>
-/// The weight gradient as independent tasks, one per (group, quad of output-channel blocks, chunk of eight input
-/// channels, kd, kh); each task does every kw. dy is transposed once per call to [group][block][n][od][oh][ow][lane],
+/// The weight gradient as independent tasks, one per (group, run of up to four output-channel blocks, chunk of eight input
+/// channels, kd, kh); each task does every kw. dy is transposed once per call to [n][group][block][od][oh][ow][lane],
 /// lanes past the group's output channels zero (computed, never stored). When groups have few output channels
 /// (depthwise), lanes are instead one output channel in each of V consecutive groups: the job's groups are blocks
 /// of V groups, its blocks the output channels of a group, and x is transposed to [n][group block][ic][d][h][w][lane]
@@ -285,8 +285,8 @@ internal sealed unsafe class WeightJob<T, TV, TS, TF>
     /// <summary>Vectors per (group, n, position) of the transposed dy: output-channel blocks, or with lanes over groups the output channels of a group.</summary>
     public required int BlocksPerGroup { get; init; }
     /// <summary>
-    /// Strides of the transposed dy between minibatch entries and between blocks ([group][block][n][position][lane],
-    /// or with lanes over groups [n][group block][channel][position][lane], whose n stride is the larger).
+    /// Strides of the transposed dy between minibatch entries and between blocks ([n][group][block][position][lane],
+    /// or with lanes over groups [n][group block][channel][position][lane]).
     /// </summary>
     public required (int N, int Block) DyStrides { get; init; }
     /// <summary>x strides: n, channel, d, h, w (w is V with lanes over groups, else 1).</summary>
@@ -297,13 +297,26 @@ internal sealed unsafe class WeightJob<T, TV, TS, TF>
     public required TapList TapsD { get; init; }
     public required TapList TapsH { get; init; }
     public required TapList TapsW { get; init; }
+    /// <summary>
+    /// Output-channel blocks per task: 4, whose x loads the kernels share, unless that leaves fewer than four tasks
+    /// per thread (the stem: 3 input channels and one row of 7 taps give 7 tasks), when 2 or 1.
+    /// </summary>
+    public required int BlocksPerTask { get; init; }
 
     private int V => TS.Count;
-    private int Quads => (BlocksPerGroup + 3) / 4;
+    private int Runs => (BlocksPerGroup + BlocksPerTask - 1) / BlocksPerTask;
     private int Chunks => (InChannels + 7) / 8;
     private int BlockStride => DyStrides.Block;
 
-    public int Tasks => Groups * Quads * Chunks * K.D * K.H;
+    public int Tasks => Groups * Runs * Chunks * K.D * K.H;
+
+    /// <summary><see cref="BlocksPerTask"/> for <paramref name="blocks"/> blocks and <paramref name="others"/> tasks per run of them.</summary>
+    public static int RunLength(int blocks, long others, int threads)
+    {
+        int run = 4;
+        while (run > 1 && others * ((blocks + run - 1) / run) < 4L * threads) run /= 2;
+        return run;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(int task)
@@ -311,10 +324,10 @@ internal sealed unsafe class WeightJob<T, TV, TS, TF>
         int kh = task % K.H; task /= K.H;
         int kd = task % K.D; task /= K.D;
         int chunk = task % Chunks; task /= Chunks;
-        int quad = task % Quads;
-        int g = task / Quads;
+        int run = task % Runs;
+        int g = task / Runs;
         int v = V, icgChunk = Math.Min(8, InChannels - chunk * 8);
-        int firstBlock = quad * 4, blockCount = Math.Min(4, BlocksPerGroup - firstBlock);
+        int firstBlock = run * BlocksPerTask, blockCount = Math.Min(BlocksPerTask, BlocksPerGroup - firstBlock);
         int dyD = Out.H * Out.W * v, dyH = Out.W * v;
         var walk = new DwWalk
         {

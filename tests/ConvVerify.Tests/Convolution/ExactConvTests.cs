@@ -88,14 +88,16 @@ public class ExactConvTests
     }
 
     /// <summary>
-    /// Grouped layers at full size, where lanes run over groups, and a few-channel layer for the dL/dw tap sets: MobileNet-style depthwise 3x3 at stride 1 and 2, a
+    /// Grouped layers at full size, where lanes run over groups, and few-channel layers for dL/dw: MobileNet-style depthwise 3x3 at stride 1 and 2, a
     /// depthwise 5x5 with a channel multiplier of 2, a ResNeXt-style 3x3 of 32 groups of 4 channels, and a 1x11 kernel
-    /// on 3 input channels (dL/dw takes its 11 kw taps in two sets, of eight and three), in both
+    /// on 3 input channels (dL/dw takes its 11 kw taps in two sets, of eight and three), and a 1x3 kernel on 3 input and
+    /// 128 output channels (dL/dw has so few tasks that they take one or two output-channel blocks each), in both
     /// dtypes, in every direction against the naive loops, on all cores and on one (normal values in float32;
     /// special values, ±0, Inf and NaN among them, in float64).
     /// </summary>
     private static IEnumerable<TestCaseData> GroupedLayers() =>
-        from d in new[] { "g256mb1ic256ih14oc256oh14kh3ph1", "g144mb2ic144ih15oc144oh8kh3sh2ph1", "g40mb1ic40ih12oc80oh12kh5ph2", "g32mb1ic128ih10oc128oh10kh3ph1", "mb2ic3ih5iw30oc20oh5ow30kh1kw11ph0pw5" }
+        from d in new[] { "g256mb1ic256ih14oc256oh14kh3ph1", "g144mb2ic144ih15oc144oh8kh3sh2ph1", "g40mb1ic40ih12oc80oh12kh5ph2", "g32mb1ic128ih10oc128oh10kh3ph1", "mb2ic3ih5iw30oc20oh5ow30kh1kw11ph0pw5",
+            "mb2ic3ih5iw12oc128oh5ow12kh1kw3ph0pw1" }
         from dtype in new[] { DType.Float32, DType.Float64 }
         select new TestCaseData(d, dtype).SetArgDisplayNames(d, dtype.ToString());
 
