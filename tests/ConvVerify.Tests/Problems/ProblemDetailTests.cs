@@ -1,0 +1,157 @@
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Problems;
+
+/// <summary>
+/// What a problem derives from its fields (shapes, sizes, multiply-adds, letters), the parameter each error names, and
+/// that every field takes part in equality: worked out by hand on small problems.
+/// </summary>
+public class ProblemDetailTests
+{
+    // g2, mb3, 4 → 6 channels, 5x7 input, 3x2 kernel, stride 1x2, no padding: output (5−3)/1+1 = 3 by (7−2)/2+1 = 3.
+    private static ConvProblem Sample(bool bias = true) => new(3, 2, 4, 6, [5, 7], [3, 2], stride: [1, 2], hasBias: bias);
+
+    [Test]
+    public void ShapesSizesAndMultiplyAdds()
+    {
+        var p = Sample();
+        Assert.Multiple(() =>
+        {
+            Assert.That(p.Output, Is.EqualTo(new[] { 3, 3 }));
+            Assert.That(p.XShape, Is.EqualTo(new[] { 3, 4, 5, 7 }));
+            Assert.That(p.WShape, Is.EqualTo(new[] { 6, 2, 3, 2 }));
+            Assert.That(p.BShape, Is.EqualTo(new[] { 6 }));
+            Assert.That(p.YShape, Is.EqualTo(new[] { 3, 6, 3, 3 }));
+            Assert.That((p.XSize, p.WSize, p.BSize, p.YSize), Is.EqualTo((420, 72, 6, 162)));
+            Assert.That(Sample(bias: false).BSize, Is.Zero);
+            // N·OC·Π(out)·(IC/G)·Π(k) = 3·6·9·2·6
+            Assert.That(p.MultiplyAdds, Is.EqualTo(1944L));
+            Assert.That(new ConvProblem(1, 1, 1, 1, [4], [1]).DimLetters, Is.EqualTo("w"));
+            Assert.That(p.DimLetters, Is.EqualTo("hw"));
+            Assert.That(new ConvProblem(1, 1, 1, 1, [2, 2, 2], [1, 1, 1]).DimLetters, Is.EqualTo("dhw"));
+        });
+    }
+
+    [Test]
+    public void MultiplyAddsDoNotOverflowAnInt()
+    {
+        // 2^31 and more: 64·64·(256·256)·64·9 = 2.4e11.
+        var p = new ConvProblem(64, 1, 64, 64, [256, 256], [3, 3], padBegin: [1, 1]);
+        Assert.That(p.MultiplyAdds, Is.EqualTo(64L * 64 * 256 * 256 * 64 * 9));
+    }
+
+    [Test]
+    public void CopiesChangeOneFieldAndKeepTheRest()
+    {
+        var p = Sample().WithName("s");
+        Assert.Multiple(() =>
+        {
+            Assert.That(p.WithDType(DType.Float64), Is.EqualTo(new ConvProblem(3, 2, 4, 6, [5, 7], [3, 2], stride: [1, 2], dtype: DType.Float64, name: "s")));
+            Assert.That(p.WithBias(false), Is.EqualTo(new ConvProblem(3, 2, 4, 6, [5, 7], [3, 2], stride: [1, 2], hasBias: false, name: "s")));
+            Assert.That(p.WithMb(1), Is.EqualTo(new ConvProblem(1, 2, 4, 6, [5, 7], [3, 2], stride: [1, 2], name: "s")));
+            Assert.That(p.WithName(null), Is.EqualTo(Sample()));
+            Assert.That(p.WithName("").Name, Is.Null, "an empty name is no name");
+        });
+    }
+
+    private static IEnumerable<TestCaseData> OneFieldDiffers()
+    {
+        var a = new ConvProblem(1, 1, 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.Float32, "n");
+        yield return new TestCaseData(a, new ConvProblem(2, 1, 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.Float32, "n")).SetArgDisplayNames("mb");
+        yield return new TestCaseData(a, new ConvProblem(1, 2, 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.Float32, "n")).SetArgDisplayNames("groups");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 4, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.Float32, "n")).SetArgDisplayNames("ic");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 4, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.Float32, "n")).SetArgDisplayNames("oc");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [6, 7], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.Float32, "n")).SetArgDisplayNames("input");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [6, 6], [3, 1], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.Float32, "n")).SetArgDisplayNames("kernel");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [6, 6], [3, 3], [1, 2], [1, 1], [1, 1], [1, 1], true, DType.Float32, "n")).SetArgDisplayNames("stride");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [6, 6], [3, 3], [1, 1], [0, 1], [1, 1], [1, 1], true, DType.Float32, "n")).SetArgDisplayNames("padBegin");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 0], [1, 1], true, DType.Float32, "n")).SetArgDisplayNames("padEnd");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [2, 1], true, DType.Float32, "n")).SetArgDisplayNames("dilation");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], false, DType.Float32, "n")).SetArgDisplayNames("bias");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.BFloat16, "n")).SetArgDisplayNames("dtype");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.Float32, "m")).SetArgDisplayNames("name");
+        yield return new TestCaseData(a, new ConvProblem(1, 1, 2, 2, [36], [3], [1], [1], [1], [1], true, DType.Float32, "n")).SetArgDisplayNames("rank");
+    }
+
+    [TestCaseSource(nameof(OneFieldDiffers))]
+    public void EveryFieldTakesPartInEquality(ConvProblem a, ConvProblem b)
+    {
+        Assert.That(a.Equals(b), Is.False);
+        Assert.That(a.Equals((object)b), Is.False);
+        Assert.That(a.Equals(new ConvProblem(1, 1, 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], [1, 1], true, DType.Float32, "n")), Is.True);
+        Assert.That(a.Equals((object)"n"), Is.False);
+        // Last: the compiler takes an Equals(null) for a null test of a.
+        Assert.That(a.Equals((ConvProblem?)null), Is.False);
+    }
+
+    [Test]
+    public void TheHashFollowsEveryField()
+    {
+        // Not a promise of distinct hashes, but a hash that ignores a field would collide on all of these.
+        var hashes = OneFieldDiffers().Select(c => ((ConvProblem)c.Arguments[1]!).GetHashCode()).ToList();
+        hashes.Add(((ConvProblem)OneFieldDiffers().First().Arguments[0]!).GetHashCode());
+        Assert.That(hashes.Distinct().Count(), Is.EqualTo(hashes.Count));
+    }
+
+    private static IEnumerable<TestCaseData> ParamNames()
+    {
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(0, 1, 1, 1, [3], [1])), "mb");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 0, 1, 1, [3], [1])), "groups");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [0], [1])), "iw");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [0])), "kw");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [1], stride: [0])), "stride");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [1], dilation: [0])), "dilation");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [1], padBegin: [-1])), "padBegin");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [1], padEnd: [-4])), "padEnd");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [5])), "kernel");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [1, 1])), "kernel");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [1], padEnd: [0, 0])), "padEnd");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3, 3, 3, 3], [1, 1, 1, 1])), "input");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [1], dtype: (DType)9)), "dtype");
+        yield return new TestCaseData((TestDelegate)(() => ConvProblem.WithPadding((PaddingMode)9, 1, 1, 1, 1, [3], [1])), "padding");
+        yield return new TestCaseData((TestDelegate)(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [3, 3], [1, 1], stride: [1, 2])), "stride");
+    }
+
+    [TestCaseSource(nameof(ParamNames))]
+    public void EachErrorNamesItsParameter(TestDelegate make, string param)
+    {
+        var e = Assert.Catch<ArgumentException>(make)!;
+        Assert.That(e.ParamName, Is.EqualTo(param), e.Message);
+    }
+
+    [Test]
+    public void AnUnknownPaddingModeIsNamed()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConvProblem.WithPadding((PaddingMode)9, 1, 1, 1, 1, [3], [1]))!;
+        Assert.That(e.Message, Does.StartWith("padding: unknown mode 9"));
+    }
+
+    [Test]
+    public void SamePaddingReachesEveryDimension()
+    {
+        // The stride check looks at every dim, not only the first; and a 3-D kernel is padded in all three.
+        Assert.That(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [5, 5, 5], [3, 3, 3], stride: [1, 1, 2]),
+            Throws.ArgumentException.With.Message.Contains("(1, 1, 2)"));
+        var p = ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [5, 5, 5], [3, 5, 2], stride: [1, 1, 1], dilation: [1, 1, 2]);
+        Assert.That(p.PadBegin, Is.EqualTo(new[] { 1, 2, 1 }));
+        Assert.That(p.PadEnd, Is.EqualTo(new[] { 1, 2, 1 }));
+        Assert.That(p.Output, Is.EqualTo(new[] { 5, 5, 5 }));
+    }
+
+    [TestCase(1, 1, 100_000, 100_000, 1000, 1000, "w", "w: shape (100000, 100000, 1000) holds more elements than a .NET array can")]
+    [TestCase(1, 1, 1, 100_000, 100_000, 1, "y", "y: shape (1, 100000, 100000) holds more elements than a .NET array can")]
+    [TestCase(100_000, 1, 100_000, 1, 1, 1, "x", "x: shape (100000, 100000, 1) holds more elements than a .NET array can")]
+    public void ATensorTooLargeForAnArrayIsNamed(int mb, int g, int ic, int oc, int input, int kernel, string tensor, string message)
+    {
+        var e = Assert.Throws<ProblemTooLargeException>(() => _ = new ConvProblem(mb, g, ic, oc, [input], [kernel]))!;
+        Assert.That(e.ParamName, Is.EqualTo(tensor));
+        Assert.That(e.Message, Does.StartWith(message));
+    }
+
+    [Test]
+    public void FormatTupleSeparatesWithCommas()
+    {
+        Assert.That(ConvProblem.FormatTuple([2, 3, 5]), Is.EqualTo("(2, 3, 5)"));
+        Assert.That(ConvProblem.FormatTuple([]), Is.EqualTo("()"));
+    }
+}
