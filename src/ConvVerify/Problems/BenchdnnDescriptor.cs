@@ -138,11 +138,6 @@ public static partial class BenchdnnDescriptor
         foreach (var (pe, c) in padEndLong.Zip(letters))
             if (pe is > int.MaxValue or < int.MinValue) throw new DescriptorException($"descriptor '{text}': the end padding of {c} deduced from the other values ({pe}) is out of range");
         var padEnd = padEndLong.Select(v => (int)v).ToArray();
-        if (mb > int.MaxValue)
-        {
-            string tooLarge = $"descriptor '{text}': mb{mb} is too large";
-            throw new DescriptorException(tooLarge, new ProblemTooLargeException(tooLarge));
-        }
         try
         {
             var p = new ConvProblem((int)mb, (int)g, (int)ic, (int)oc, Field(1), Field(2), Field(3), padBegin, padEnd,

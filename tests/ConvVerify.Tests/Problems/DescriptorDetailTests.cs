@@ -1,0 +1,147 @@
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Problems;
+
+/// <summary>
+/// The descriptor parser's less travelled paths, each with the message a user reads: where an unknown token starts,
+/// which axis is mentioned by padding alone, computed and deduced extents, values at the edge of <c>int</c>.
+/// </summary>
+public class DescriptorDetailTests
+{
+    private static string Error(string text) => Assert.Throws<DescriptorException>(() => BenchdnnDescriptor.Parse(text))!.Message;
+
+    [TestCase("zz", "descriptor 'zz': unrecognized token at position 0: 'zz'")]
+    [TestCase("mb1zz", "descriptor 'mb1zz': unrecognized token at position 3: 'zz'")]
+    [TestCase("mb1_zz", "descriptor 'mb1_zz': unrecognized token at position 3: 'zz'")]
+    [TestCase("mb1zzzzzzzzzzzz", "descriptor 'mb1zzzzzzzzzzzz': unrecognized token at position 3: 'zzzzzzzzzzzz'")]
+    [TestCase("mb1zzzzzzzzzzzzz", "descriptor 'mb1zzzzzzzzzzzzz': unrecognized token at position 3: 'zzzzzzzzzzzz…'")]
+    public void AnUnknownTokenIsShownWhereItStarts(string text, string message)
+    {
+        Assert.That(Error(text), Is.EqualTo(message));
+    }
+
+    [Test]
+    public void PaddingAloneMentionsAnAxis()
+    {
+        Assert.That(Error("mb1ic2iw4oc2kw3pd1"), Is.EqualTo("descriptor 'mb1ic2iw4oc2kw3pd1': axis d is mentioned but 'id' is missing or 0"));
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic2iw4oc2kw3pd0").Rank, Is.EqualTo(1), "a zero padding mentions nothing");
+    }
+
+    [Test]
+    public void AMentionedAxisNamesTheMissingExtent()
+    {
+        Assert.That(Error("mb1ic2ih4oc2"), Is.EqualTo("descriptor 'mb1ic2ih4oc2': axis h is mentioned but 'kh' is missing or 0"));
+        Assert.That(Error("mb1ic2oc2kh3"), Is.EqualTo("descriptor 'mb1ic2oc2kh3': axis h is mentioned but 'ih' is missing or 0"));
+    }
+
+    [Test]
+    public void AComputedOutputDividesByTheStride()
+    {
+        // (8 − 3 + 2·0) / 2 + 1 = 3 (w copies h)
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic2ih8oc2kh3sh2").Output, Is.EqualTo(new[] { 3, 3 }));
+        // (9 − 5 + 2·1) / 3 + 1 = 3, with dilation 1 (PyTorch 2): extent (3 − 1)·2 + 1 = 5
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic2iw9oc2kw3sw3pw1dw1").Output, Is.EqualTo(new[] { 3 }));
+    }
+
+    [Test]
+    public void AComputedOutputOfZeroIsNamed()
+    {
+        Assert.That(Error("mb1ic2ih2oc2kh3"), Is.EqualTo("descriptor 'mb1ic2ih2oc2kh3': computed oh = 0 is not positive (ih=2, kh=3, dh=0, ph=0)"));
+    }
+
+    [Test]
+    public void AnEndPaddingBeyondIntIsNamed()
+    {
+        // pe = (ow − 1)·sw − iw + kw − pw = 2147483646·2 − 1 + 1 − 0
+        Assert.That(Error("mb1ic1iw1oc1ow2147483647kw1sw2pw0"),
+            Is.EqualTo("descriptor 'mb1ic1iw1oc1ow2147483647kw1sw2pw0': the end padding of w deduced from the other values (4294967292) is out of range"));
+    }
+
+    [Test]
+    public void TheLargestMinibatchReachesTheProblemsSizeCheck()
+    {
+        var e = Assert.Throws<DescriptorException>(() => BenchdnnDescriptor.Parse("mb2147483647ic1iw1oc1kw1"))!;
+        Assert.That(e.Message, Does.StartWith("descriptor 'mb2147483647ic1iw1oc1kw1': x: shape (2147483647, 1, 1) holds more elements"));
+        Assert.That(e.InnerException, Is.InstanceOf<ProblemTooLargeException>());
+        Assert.That(Error("mb2147483648ic1iw1oc1kw1"), Is.EqualTo("descriptor 'mb2147483648ic1iw1oc1kw1': 'mb2147483648' is too large"));
+    }
+
+    [Test]
+    public void TryParseReportsInsteadOfThrowing()
+    {
+        Assert.That(BenchdnnDescriptor.TryParse("mb1ic2ih4oc2kh3", out var p, out var error), Is.True);
+        Assert.That((p!.Output[0], error), Is.EqualTo((2, (string?)null)));
+        Assert.That(BenchdnnDescriptor.TryParse("mb1zz", out p, out error), Is.False);
+        Assert.That((p, error), Is.EqualTo(((ConvProblem?)null, "descriptor 'mb1zz': unrecognized token at position 3: 'zz'")));
+        Assert.That(BenchdnnDescriptor.TryParse("mb1ic2ih4oc2kh3", out p, out _, DType.Float64, hasBias: false), Is.True);
+        Assert.That((p!.DType, p.HasBias), Is.EqualTo((DType.Float64, false)));
+    }
+
+    [Test]
+    public void NullIsRejected()
+    {
+        Assert.That(() => BenchdnnDescriptor.Parse(null!), Throws.ArgumentNullException);
+        Assert.That(() => BenchdnnDescriptor.Format(null!), Throws.ArgumentNullException);
+    }
+
+    [Test]
+    public void AnEmptyQuotedNameIsNoName()
+    {
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic2ih4oc2kh3n\"\"").Name, Is.Null);
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic2ih4oc2kh3n\"*3\"").Name, Is.Null, "a name that is only a repeat count");
+    }
+}
+
+/// <summary>The few problem checks the detail tests of <see cref="ProblemDetailTests"/> leave: argument nulls, limits, defaults.</summary>
+public class ProblemEdgeTests
+{
+    [Test]
+    public void NullExtentsAreRejected()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => new ConvProblem(1, 1, 1, 1, null!, [1]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("input"));
+            Assert.That(() => new ConvProblem(1, 1, 1, 1, [3], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("kernel"));
+            Assert.That(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, null!, [1]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("input"));
+            Assert.That(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [3], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("kernel"));
+        });
+    }
+
+    [Test]
+    public void AShortKernelWithSamePaddingIsTheConstructorsRankError()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [5, 5], [3]))!;
+        Assert.That(e.Message, Does.StartWith("kernel: expected 2 extents"));
+    }
+
+    [Test]
+    public void AnOmittedEndPaddingIsTheBeginPadding()
+    {
+        var p = new ConvProblem(1, 1, 1, 1, [5], [3], padBegin: [1]);
+        Assert.That((p.PadEnd[0], p.Output[0]), Is.EqualTo((1, 5)));
+    }
+
+    [Test]
+    public void ExtentsUpToTheArrayLimitAreAccepted()
+    {
+        // Nothing is allocated: a problem of exactly Array.MaxLength elements per tensor is valid, one more is not.
+        var p = new ConvProblem(1, 1, 1, 1, [Array.MaxLength], [1]);
+        Assert.That((p.XSize, p.YSize), Is.EqualTo((Array.MaxLength, Array.MaxLength)));
+        Assert.That(() => new ConvProblem(1, 1, 1, 1, [Array.MaxLength], [1], padBegin: [1], padEnd: [0]),
+            Throws.InstanceOf<ProblemTooLargeException>().With.Message.StartsWith($"ow: output extent {Array.MaxLength + 1L}"));
+        Assert.That(() => new ConvProblem(1, 1, 2, 1, [Array.MaxLength], [1]),
+            Throws.InstanceOf<ProblemTooLargeException>().With.Message.StartsWith("x: shape (1, 2,"));
+    }
+
+    [Test]
+    public void PlainDropsOnlyTheParameterSuffix()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(new ArgumentException("mb: must be >= 1, got 0", "mb").Plain(), Is.EqualTo("mb: must be >= 1, got 0"));
+            Assert.That(new ArgumentException("no parameter").Plain(), Is.EqualTo("no parameter"));
+            Assert.That(new InvalidOperationException("other (Parameter 'x')").Plain(), Is.EqualTo("other (Parameter 'x')"));
+            Assert.That(() => ErrorText.Plain(null!), Throws.ArgumentNullException);
+        });
+    }
+}
