@@ -150,6 +150,15 @@ public class BatchOptionTests
     }
 
     [Test]
+    public void AMatchThatRunsAwayIsStoppedAfterASecond()
+    {
+        // (a|aa)+ tries every way of splitting the a's before it sees the '!': exponential, so the one-second limit ends it.
+        string text = new string('a', 80) + "!";
+        var e = One($"--match=(a|aa)+ {text}");
+        Assert.That((e.SkipKind, e.Skip), Is.EqualTo((BatchSkipKind.Invalid, "--match=(a|aa)+ took more than a second on this descriptor")));
+    }
+
+    [Test]
     public void ResetForgetsTheOptionsInForce()
     {
         var e = Read($"--dir=BWD_D {Desc} --reset {Desc}");
