@@ -40,7 +40,9 @@ public sealed record Manifest
     [JsonIgnore] public string OracleName => Oracle ?? Oracles.TorchOracle.OracleName;
 
     /// <summary>Oracle versions, e.g. torch and numpy.</summary>
-    [JsonPropertyName("versions")] public required SortedDictionary<string, string> Versions { get; init; }
+    [JsonPropertyName("versions")]
+    [JsonConverter(typeof(OrdinalMapConverter))]
+    public required SortedDictionary<string, string> Versions { get; init; }
 
     /// <summary>UTC creation time, ISO 8601.</summary>
     [JsonPropertyName("created")] public required string Created { get; init; }
@@ -49,7 +51,9 @@ public sealed record Manifest
     [JsonPropertyName("cases")] public required List<string> Cases { get; init; }
 
     /// <summary>sha256 (lower-case hex) of every file but the manifest, by path relative to the pack with '/' separators.</summary>
-    [JsonPropertyName("files")] public required SortedDictionary<string, string> Files { get; init; }
+    [JsonPropertyName("files")]
+    [JsonConverter(typeof(OrdinalMapConverter))]
+    public required SortedDictionary<string, string> Files { get; init; }
 
     /// <summary>
     /// sha256 (lower-case hex) of the manifest file's own bytes with this value replaced by 64 zeros. The files' hashes
@@ -114,4 +118,19 @@ public sealed record Manifest
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
+}
+
+/// <summary>
+/// Reads a JSON object of strings into a map sorted by ordinal comparison, the order the writer uses. Without it a map
+/// read from disk would sort by the current culture: slower (3,000 entries of a pack cost tens of milliseconds), and in
+/// an order that changes with the user's locale.
+/// </summary>
+internal sealed class OrdinalMapConverter : JsonConverter<SortedDictionary<string, string>>
+{
+    public override SortedDictionary<string, string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        new(JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader, options) ?? throw new JsonException("a map of strings is null"),
+            StringComparer.Ordinal);
+
+    public override void Write(Utf8JsonWriter writer, SortedDictionary<string, string> value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, (IDictionary<string, string>)new SortedDictionary<string, string>(value, StringComparer.Ordinal), options);
 }
