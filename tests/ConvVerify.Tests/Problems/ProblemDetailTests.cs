@@ -97,7 +97,10 @@ public class ProblemDetailTests
     {
         yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(0, 1, 1, 1, [3], [1])), "mb");
         yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 0, 1, 1, [3], [1])), "groups");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 2, 3, 2, [3], [1])), "ic");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 2, 2, 3, [3], [1])), "oc");
         yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [0], [1])), "iw");
+        yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [Array.MaxLength], [1], padBegin: [1], padEnd: [0])), "input");
         yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [0])), "kw");
         yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [1], stride: [0])), "stride");
         yield return new TestCaseData((TestDelegate)(() => _ = new ConvProblem(1, 1, 1, 1, [3], [1], dilation: [0])), "dilation");
@@ -146,6 +149,14 @@ public class ProblemDetailTests
         var e = Assert.Throws<ProblemTooLargeException>(() => _ = new ConvProblem(mb, g, ic, oc, [input], [kernel]))!;
         Assert.That(e.ParamName, Is.EqualTo(tensor));
         Assert.That(e.Message, Does.StartWith(message));
+    }
+
+    [Test]
+    public void TheWeightsSizeCountsChannelsPerGroup()
+    {
+        // w is (OC, IC/G, k): 65536 groups of one channel hold 65536 weights, not 65536³.
+        var p = new ConvProblem(1, 65536, 65536, 65536, [1], [1]);
+        Assert.That(p.WSize, Is.EqualTo(65536));
     }
 
     [Test]
