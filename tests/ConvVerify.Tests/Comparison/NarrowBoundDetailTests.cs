@@ -1,0 +1,68 @@
+using ConvVerify.Cases;
+using ConvVerify.Comparison;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Comparison;
+
+/// <summary>
+/// The bfloat16 bound of docs/tolerance.md ("Narrow dtypes") on a sum worked out by hand, without torch: two products,
+/// 1·1 + 1·2^−8 = 1 + 2^−8, exactly half-way between the bfloat16 values 1 and 1 + 2^−7.
+/// </summary>
+public class NarrowBoundDetailTests
+{
+    private static readonly ConvProblem P = new(1, 1, 2, 1, [1], [1], hasBias: false, dtype: DType.BFloat16);
+    private static readonly ConvInputs<float> In = new([1f, 1f], [1f, MathF.ScaleB(1, -8)], [], [1f]);
+    private static readonly double S = 1 + Math.ScaleB(1, -8);
+
+    // tolerance.md: r = factor·(γ_K·M·(1 + 2·K·u64) + K·η) + 2·K·u64·M + ulp(a)/2, with K = 2, u = 2^−24, M = S here.
+    private static double R(double factor, double halfUlp)
+    {
+        double u = Math.ScaleB(1, -24), u64 = Math.ScaleB(1, -53), gamma = 2 * u / (1 - 2 * u);
+        return factor * (gamma * S * (1 + 4 * u64) + 2 * Math.ScaleB(1, -149)) + 4 * u64 * S + halfUlp;
+    }
+
+    private static double Bound(float expected, float actual, double factor = 1) =>
+        TensorComparison.NarrowBounds(P, Direction.Forward, In, [expected], [actual], factor).Single();
+
+    [Test]
+    public void AboveTheExpectedValueTheBoundReachesTheIntervalsTop()
+    {
+        Assert.That(Bound(1f, 1f), Is.EqualTo(S + R(1, Math.ScaleB(1, -8)) - 1));
+        // Rounded up on the tie: ½ ulp from S, inside; measured from e = 1.
+        float up = 1 + MathF.ScaleB(1, -7);
+        Assert.That(Bound(1f, up), Is.EqualTo(S + R(1, Math.ScaleB(1, -8)) - 1));
+        Assert.That(Math.Abs(up - 1.0), Is.LessThanOrEqualTo(Bound(1f, up)));
+    }
+
+    [Test]
+    public void BelowTheExpectedValueTheBoundReachesTheIntervalsBottom()
+    {
+        // 1 − 2^−8 is a bfloat16 value a whole 2^−7 below S (its ulp is 2^−8): outside, so the bound is 0.
+        float down = 1 - MathF.ScaleB(1, -8);
+        Assert.That(Bound(1f, down), Is.Zero);
+        // Expected above S (1 + 2^−7), actual 1: the distance from e down to S − r.
+        double e = 1 + Math.ScaleB(1, -7);
+        Assert.That(Bound((float)e, 1f), Is.EqualTo(e - (S - R(1, Math.ScaleB(1, -8)))));
+    }
+
+    [Test]
+    public void TheFactorScalesTheFloat32PartOnly()
+    {
+        Assert.That(Bound(1f, 1f, factor: 4), Is.EqualTo(S + R(4, Math.ScaleB(1, -8)) - 1));
+        Assert.That(Bound(1f, 1f, factor: 4), Is.GreaterThan(Bound(1f, 1f)));
+        Assert.That(() => Bound(1f, 1f, factor: 0.5), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [TestCase(float.NaN, 1f)]
+    [TestCase(1f, float.PositiveInfinity)]
+    public void ANonFiniteValueHasNoRoom(float expected, float actual)
+    {
+        Assert.That(Bound(expected, actual), Is.Zero);
+    }
+
+    [Test]
+    public void ABiasLessProblemHasNoBiasBounds()
+    {
+        Assert.That(TensorComparison.NarrowBounds(P, Direction.BackwardBias, In, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty), Is.Empty);
+    }
+}
