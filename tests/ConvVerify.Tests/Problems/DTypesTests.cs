@@ -78,6 +78,8 @@ public class DTypesTests
     [TestCase(DType.Float64, 1024.5, -42)]
     [TestCase(DType.BFloat16, 1.0, -7)]
     [TestCase(DType.BFloat16, 256.0, 1)]
+    [TestCase(DType.BFloat16, 1.99, -7)]
+    [TestCase(DType.BFloat16, -300.0, 1)]
     [TestCase(DType.BFloat16, 0.0, -133)]
     [TestCase(DType.Float16, 1.0, -10)]
     [TestCase(DType.Float16, 0.0, -24)]

@@ -166,3 +166,57 @@ public class ProblemDetailTests
         Assert.That(ConvProblem.FormatTuple([]), Is.EqualTo("()"));
     }
 }
+
+/// <summary>The few problem checks the detail tests of <see cref="ProblemDetailTests"/> leave: argument nulls, limits, defaults.</summary>
+public class ProblemEdgeTests
+{
+    [Test]
+    public void NullExtentsAreRejected()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => new ConvProblem(1, 1, 1, 1, null!, [1]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("input"));
+            Assert.That(() => new ConvProblem(1, 1, 1, 1, [3], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("kernel"));
+            Assert.That(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, null!, [1]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("input"));
+            Assert.That(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [3], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("kernel"));
+        });
+    }
+
+    [Test]
+    public void AShortKernelWithSamePaddingIsTheConstructorsRankError()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [5, 5], [3]))!;
+        Assert.That(e.Message, Does.StartWith("kernel: expected 2 extents"));
+    }
+
+    [Test]
+    public void AnOmittedEndPaddingIsTheBeginPadding()
+    {
+        var p = new ConvProblem(1, 1, 1, 1, [5], [3], padBegin: [1]);
+        Assert.That((p.PadEnd[0], p.Output[0]), Is.EqualTo((1, 5)));
+    }
+
+    [Test]
+    public void ExtentsUpToTheArrayLimitAreAccepted()
+    {
+        // Nothing is allocated: a problem of exactly Array.MaxLength elements per tensor is valid, one more is not.
+        var p = new ConvProblem(1, 1, 1, 1, [Array.MaxLength], [1]);
+        Assert.That((p.XSize, p.YSize), Is.EqualTo((Array.MaxLength, Array.MaxLength)));
+        Assert.That(() => new ConvProblem(1, 1, 1, 1, [Array.MaxLength], [1], padBegin: [1], padEnd: [0]),
+            Throws.InstanceOf<ProblemTooLargeException>().With.Message.StartsWith($"ow: output extent {Array.MaxLength + 1L}"));
+        Assert.That(() => new ConvProblem(1, 1, 2, 1, [Array.MaxLength], [1]),
+            Throws.InstanceOf<ProblemTooLargeException>().With.Message.StartsWith("x: shape (1, 2,"));
+    }
+
+    [Test]
+    public void PlainDropsOnlyTheParameterSuffix()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(new ArgumentException("mb: must be >= 1, got 0", "mb").Plain(), Is.EqualTo("mb: must be >= 1, got 0"));
+            Assert.That(new ArgumentException("no parameter").Plain(), Is.EqualTo("no parameter"));
+            Assert.That(new InvalidOperationException("other (Parameter 'x')").Plain(), Is.EqualTo("other (Parameter 'x')"));
+            Assert.That(() => ErrorText.Plain(null!), Throws.ArgumentNullException);
+        });
+    }
+}
