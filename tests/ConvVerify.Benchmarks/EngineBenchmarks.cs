@@ -42,16 +42,39 @@ public class EngineBenchmarks
     };
 
     /// <summary>The layer's short name (a key of <see cref="Layers"/>).</summary>
-    [Params("res2_3x3", "res4_3x3", "res5_3x3", "res4_1x1_reduce", "stem_7x7_s2", "depthwise_3x3")]
+    [ParamsSource(nameof(LayerValues))]
     public string Layer { get; set; } = "";
 
     /// <summary>The direction.</summary>
-    [Params(Pass.Forward, Pass.BackwardData, Pass.BackwardWeights)]
+    [ParamsSource(nameof(PassValues))]
     public Pass Pass { get; set; }
 
     /// <summary>The element type.</summary>
-    [Params(DType.Float32, DType.Float64)]
+    [ParamsSource(nameof(DTypeValues))]
     public DType DType { get; set; }
+
+    /// <summary>Every layer, or those named in <c>CONVVERIFY_BENCH_LAYERS</c> (comma-separated).</summary>
+    public static IEnumerable<string> LayerValues => Narrowed("CONVVERIFY_BENCH_LAYERS", Layers.Keys);
+
+    /// <summary>Every direction, or those named in <c>CONVVERIFY_BENCH_PASSES</c>.</summary>
+    public static IEnumerable<Pass> PassValues => Narrowed("CONVVERIFY_BENCH_PASSES", Enum.GetValues<Pass>());
+
+    /// <summary>Both dtypes, or those named in <c>CONVVERIFY_BENCH_DTYPES</c> (Float32, Float64).</summary>
+    public static IEnumerable<DType> DTypeValues => Narrowed("CONVVERIFY_BENCH_DTYPES", [DType.Float32, DType.Float64]);
+
+    // BenchmarkDotNet's command line filters methods, not parameters; the environment narrows a run to the rows one
+    // question needs (every side of its ratios still in one run) without editing the attributes. BenchmarkDotNet
+    // starts each benchmark in a child process that inherits the environment, so both see the same values.
+    private static IEnumerable<TValue> Narrowed<TValue>(string variable, IEnumerable<TValue> all) where TValue : notnull
+    {
+        string? list = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrWhiteSpace(list)) return all;
+        var byName = all.ToDictionary(v => v.ToString()!, StringComparer.Ordinal);
+        return list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => byName.TryGetValue(s, out var v) ? v
+                : throw new ArgumentException($"{variable}: unknown value '{s}' (known: {string.Join(", ", byName.Keys)})"))
+            .ToArray();
+    }
 
     private static readonly ExactConvOptions OneThread = new() { MaxThreads = 1 };
     private ConvProblem _p = null!;
