@@ -27,11 +27,10 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
     {
         var m = Labels(p);
         int perChannel = p.YSize / (p.Mb * p.OC);
-        for (int r = 0; r < m.Rows; r++)
+        for (int r = 0; r < p.YSize; r++)
         {
             float acc = 0;
-            for (int c = 0; c < m.Cols; c++)
-                if (m[r, c] is var l and not 0) acc = Add(acc, F(x[c]) * F(w[(int)l - 1]));
+            foreach (var (c, l) in m.Row(r)) acc = Add(acc, F(x[c]) * F(w[l]));
             if (p.HasBias) acc = Add(acc, F(b[r / perChannel % p.OC]));
             y[r] = T.CreateTruncating(Finish(acc));
         }
@@ -40,11 +39,10 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
     public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var m = Labels(p);
-        for (int c = 0; c < m.Cols; c++)
+        for (int c = 0; c < p.XSize; c++)
         {
             float acc = 0;
-            for (int r = 0; r < m.Rows; r++)
-                if (m[r, c] is var l and not 0) acc = Add(acc, F(dy[r]) * F(w[(int)l - 1]));
+            foreach (var (r, l) in m.Column(c)) acc = Add(acc, F(dy[r]) * F(w[l]));
             dx[c] = T.CreateTruncating(Finish(acc));
         }
     }
@@ -53,9 +51,8 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
     {
         var m = Labels(p);
         var acc = new float[p.WSize];
-        for (int r = 0; r < m.Rows; r++)
-            for (int c = 0; c < m.Cols; c++)
-                if (m[r, c] is var l and not 0) acc[(int)l - 1] = Add(acc[(int)l - 1], F(dy[r]) * F(x[c]));
+        for (int r = 0; r < p.YSize; r++)
+            foreach (var (c, l) in m.Row(r)) acc[l] = Add(acc[l], F(dy[r]) * F(x[c]));
         for (int j = 0; j < dw.Length; j++) dw[j] = T.CreateTruncating(Finish(acc[j]));
     }
 
@@ -69,9 +66,15 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
 
     private static float F<T>(T v) where T : unmanaged, IFloatingPointIeee754<T> => float.CreateTruncating(v);
 
-    // Entry (r, c) holds 1 + the index of the weight that multiplies x[c] into y[r], or 0.
-    private static ConvMatrix<double> Labels(ConvProblem p) =>
-        ConvMatrix<double>.Build(p.WithDType(DType.Float64), [.. Enumerable.Range(1, p.WSize).Select(i => (double)i)]);
+    // The directions of one case come one after another for the same problem: its labels are read off M once.
+    private LabelLists? _last;
+
+    private LabelLists Labels(ConvProblem p)
+    {
+        var last = _last;
+        if (last is not null && last.Problem.Equals(p)) return last;
+        return _last = LabelLists.Of(p);
+    }
 
     private float Add(float acc, float term) => mode == Accumulation.InBFloat16 ? (float)(BFloat16)(acc + term) : acc + term;
 
@@ -80,4 +83,57 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
         Accumulation.TowardZero => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(acc) & 0xFFFF_0000u),
         _ => (float)(BFloat16)acc,
     };
+}
+
+/// <summary>
+/// The non-zero entries of the convolution's matrix M, each labelled with the index of the weight it holds, by row
+/// (columns ascending) and by column (rows ascending): the dense matrix's scan order without its zeros.
+/// </summary>
+internal sealed class LabelLists
+{
+    private readonly (int Index, int Label)[] _byRow, _byColumn;
+    private readonly int[] _rowStart, _columnStart;
+
+    private LabelLists(ConvProblem problem, (int, int)[] byRow, int[] rowStart, (int, int)[] byColumn, int[] columnStart) =>
+        (Problem, _byRow, _rowStart, _byColumn, _columnStart) = (problem, byRow, rowStart, byColumn, columnStart);
+
+    public ConvProblem Problem { get; }
+
+    /// <summary>(column, weight index) of row <paramref name="r"/>'s entries.</summary>
+    public ReadOnlySpan<(int Index, int Label)> Row(int r) => _byRow.AsSpan(_rowStart[r], _rowStart[r + 1] - _rowStart[r]);
+
+    /// <summary>(row, weight index) of column <paramref name="c"/>'s entries.</summary>
+    public ReadOnlySpan<(int Index, int Label)> Column(int c) => _byColumn.AsSpan(_columnStart[c], _columnStart[c + 1] - _columnStart[c]);
+
+    public static LabelLists Of(ConvProblem p)
+    {
+        // Entry (r, c) of M built from the weights 1..WSize is 1 + the index of the weight that multiplies x[c] into y[r], or 0.
+        var m = ConvMatrix<double>.Build(p.WithDType(DType.Float64), [.. Enumerable.Range(1, p.WSize).Select(i => (double)i)]);
+        var byRow = new List<(int, int)>();
+        var rowStart = new int[m.Rows + 1];
+        var perColumn = new int[m.Cols + 1];
+        for (int r = 0; r < m.Rows; r++)
+        {
+            rowStart[r] = byRow.Count;
+            for (int c = 0; c < m.Cols; c++)
+                if (m[r, c] is var l and not 0)
+                {
+                    byRow.Add((c, (int)l - 1));
+                    perColumn[c + 1]++;
+                }
+        }
+        rowStart[m.Rows] = byRow.Count;
+        var columnStart = new int[m.Cols + 1];
+        for (int c = 0; c < m.Cols; c++) columnStart[c + 1] = columnStart[c] + perColumn[c + 1];
+        var byColumn = new (int, int)[byRow.Count];
+        var next = (int[])columnStart.Clone();
+        // Rows ascending, so each column's entries come out in ascending row order.
+        for (int r = 0; r < m.Rows; r++)
+            for (int k = rowStart[r]; k < rowStart[r + 1]; k++)
+            {
+                var (c, l) = byRow[k];
+                byColumn[next[c]++] = (r, l);
+            }
+        return new LabelLists(p, [.. byRow], rowStart, byColumn, columnStart);
+    }
 }
