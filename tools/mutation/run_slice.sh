@@ -15,7 +15,9 @@ filter='TestCategory!=resnet50&FullyQualifiedName!~LiveCatalogTests&FullyQualifi
 filter+='&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~SoakCommand&FullyQualifiedName!~MissingTermDetection&FullyQualifiedName!~CorruptByte'
 # FILTER narrows the tests to those of the slice's folder (much faster; the score is then a lower bound).
 filter=${FILTER:-$filter}
+# PROJECT names the project mutated (default the library; ConvVerify.Cli.csproj for the command line).
+project=${PROJECT:-ConvVerify.csproj}
 cd "$root/tests/ConvVerify.Tests"
 # No Python: the live-torch tests are filtered out, and any left would otherwise start an interpreter per mutant.
-CONVVERIFY_PYTHON=/nonexistent nice -n ${NICE:-10} "$stryker" --project ConvVerify.csproj "${args[@]}" --test-case-filter "$filter" \
+CONVVERIFY_PYTHON=/nonexistent nice -n ${NICE:-10} "$stryker" --project "$project" "${args[@]}" --test-case-filter "$filter" \
   --concurrency 2 --reporter json --reporter html --reporter progress -O "$root/StrykerOutput/$name"
