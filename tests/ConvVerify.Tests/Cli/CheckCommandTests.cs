@@ -39,10 +39,13 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(missing.Err, Does.Contain("is in no pack checked").And.Contain("--oracle torch"));
     }
 
+    // `check` with no arguments checks every committed pack (about 1.5 s); the tests that read its output share one run.
+    private static readonly Lazy<CliResult> DefaultCheck = new(() => Run("check"));
+
     [Test]
     public void DefaultChecksEveryCommittedPack()
     {
-        var r = Run("check");
+        var r = DefaultCheck.Value;
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         var s = Summary(r);
         int cases = CaseSets.Committed.Sum(set => CaseFolders(CommittedPacks.Dir(set)).Count());
@@ -269,7 +272,7 @@ public partial class CheckCommandTests : CliTestBase
     [Test]
     public void APassingCheckOfTheCommittedPacksIsShort()
     {
-        var r = Run("check");
+        var r = DefaultCheck.Value;
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.LessThan(30), r.Out);
         // One pack is enough to see every row printed (basic: 1,248 directions).
