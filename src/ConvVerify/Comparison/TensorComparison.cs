@@ -32,12 +32,15 @@ public static class TensorComparison
     /// <param name="boundFactor">Scale of the sound bound (≥ 1).</param>
     /// <param name="engine">Computes the bound's convolution; <see cref="ConvEngines.Default"/> when null.</param>
     /// <exception cref="ArgumentException">A tensor's length does not match the problem.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="boundFactor"/> is below 1 (or NaN).</exception>
     public static Verdict Compare<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
+        // Checked here, not only where a bound is computed: identical tensors skip the bound, and a bad factor must not pass then.
+        if (!(boundFactor >= 1)) throw new ArgumentOutOfRangeException(nameof(boundFactor), boundFactor, "a bound factor below 1 would not be sound");
         int[] shape = direction.ShapeOf(p);
         string name = direction.TensorName();
         int count = direction.SizeOf(p);
@@ -102,11 +105,15 @@ public static class TensorComparison
     /// error/bound of every element under <paramref name="tolerance"/> (the tighter bound under the probabilistic rule):
     /// 0 where the values agree, infinite where the bound is 0 and they do not. For pictures of a failing direction.
     /// </summary>
+    /// <exception cref="ArgumentException">A tensor's length does not match the problem.</exception>
     public static double[] Ratios<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
+        int[] shape = direction.ShapeOf(p);
+        NaiveConv.CheckLength(expected, "expected " + direction.TensorName(), direction.SizeOf(p), shape);
+        NaiveConv.CheckLength(actual, "actual " + direction.TensorName(), direction.SizeOf(p), shape);
         bool bitwise = tolerance == Tolerance.Bitwise;
         double[] bounds = tolerance switch
         {
@@ -164,7 +171,6 @@ public static class TensorComparison
     private static double[] ProbabilisticBoundsOf<T>(ConvProblem p, Direction direction, ConvInputs<double> squares, ReadOnlySpan<T> reference, IConvEngine? engine)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        NaiveConv.CheckLength(reference, "reference " + direction.TensorName(), direction.SizeOf(p), direction.ShapeOf(p));
         var q = p.WithDType(DType.Float64);
         double[] sums = direction == Direction.BackwardBias && !q.HasBias ? [] : direction.Compute(engine ?? ConvEngines.Default, q, squares);
         long k = direction.AccumulationLength(p);
@@ -194,7 +200,6 @@ public static class TensorComparison
     // Bounds from the magnitudes of the inputs the direction reads.
     private static double[] BoundsOf(ConvProblem p, Direction direction, ConvInputs<double> magnitudes, double factor, IConvEngine? engine)
     {
-        if (!(factor >= 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "a bound factor below 1 would not be sound");
         var q = p.WithDType(DType.Float64);
         double[] m = direction == Direction.BackwardBias && !q.HasBias ? [] : direction.Compute(engine ?? ConvEngines.Default, q, magnitudes);
         long k = direction.AccumulationLength(p);

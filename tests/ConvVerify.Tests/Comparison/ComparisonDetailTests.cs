@@ -21,7 +21,7 @@ public class ComparisonDetailTests
         new([x0, x1], [w0, w1], bias ? [b] : [], [1f]);
 
     /// <summary>Counts the convolutions it is asked for, then lets the definition do them.</summary>
-    private sealed class CountingEngine : IConvEngine
+    internal sealed class CountingEngine : IConvEngine
     {
         public int Calls;
 

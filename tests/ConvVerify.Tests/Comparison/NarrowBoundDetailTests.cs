@@ -65,4 +65,50 @@ public class NarrowBoundDetailTests
     {
         Assert.That(TensorComparison.NarrowBounds(P, Direction.BackwardBias, In, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty), Is.Empty);
     }
+
+    [Test]
+    public void BadArgumentsAreRefusedByName()
+    {
+        Assert.That(Assert.Throws<ArgumentNullException>(() => TensorComparison.NarrowBounds(P, Direction.Forward, null!, [1f], [1f]))!.ParamName, Is.EqualTo("inputs"));
+        var factor = Assert.Throws<ArgumentOutOfRangeException>(() => TensorComparison.NarrowBounds(P, Direction.Forward, In, [1f], [1f], factor: 0.5));
+        Assert.That((factor!.ParamName, factor.Message), Is.EqualTo(("factor", "a bound factor below 1 would not be sound (Parameter 'factor')\nActual value was 0.5.")));
+        Assert.That(Assert.Throws<ArgumentException>(() => TensorComparison.NarrowBounds(P, Direction.Forward, In, [1f, 1f], [1f]))!.Message, Does.StartWith("expected y: "));
+        Assert.That(Assert.Throws<ArgumentException>(() => TensorComparison.NarrowBounds(P, Direction.Forward, In, [1f], [1f, 1f]))!.Message, Does.StartWith("actual y: "));
+    }
+
+    [Test]
+    public void TheEngineGivenComputesTheSumAndTheMagnitudes()
+    {
+        var engine = new ComparisonDetailTests.CountingEngine();
+        TensorComparison.NarrowBounds(P, Direction.Forward, In, [1f], [1f], engine: engine);
+        Assert.That(engine.Calls, Is.EqualTo(2), "S and M, both by the engine passed in");
+    }
+
+    [Test]
+    public void CompareJudgesANarrowResultByThisBoundUnderEitherRule([Values(Tolerance.SoundBound, Tolerance.Probabilistic)] Tolerance rule)
+    {
+        // Rounded up on the tie (½ ulp from S): passes, at error/bound = 2^−7 / Bound. Two ulps up: fails.
+        float up = 1 + MathF.ScaleB(1, -7), far = 1 + MathF.ScaleB(1, -6);
+        var rounded = TensorComparison.Compare(P, Direction.Forward, In, [1f], [up], rule);
+        Assert.That((rounded.Passed, rounded.WorstRatio), Is.EqualTo((true, Math.ScaleB(1, -7) / Bound(1f, up))), rounded.ToString());
+        var wrong = TensorComparison.Compare(P, Direction.Forward, In, [1f], [far], rule);
+        Assert.That((wrong.Failures, wrong.Suspicious, wrong.WorstRatio), Is.EqualTo((1, 0, Math.ScaleB(1, -6) / Bound(1f, far))), wrong.ToString());
+        Assert.That(wrong.WorstRatio, Is.GreaterThan(1.99).And.LessThan(2), "½ ulp of the wider value above S, measured from 1: 2^−7");
+    }
+
+    [TestCase(0.5)]
+    [TestCase(double.NaN)]
+    public void CompareRefusesABoundFactorBelowOneEvenWhenNothingDiffers(double factor)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => TensorComparison.Compare(P, Direction.Forward, In, [1f], [1f], Tolerance.SoundBound, factor));
+        Assert.That(e!.ParamName, Is.EqualTo("boundFactor"));
+    }
+
+    [Test]
+    public void RatiosRefuseTensorsOfTheWrongLength([Values(Tolerance.ExactValues, Tolerance.SoundBound)] Tolerance rule)
+    {
+        var p = P.WithDType(DType.Float32);
+        Assert.That(Assert.Throws<ArgumentException>(() => TensorComparison.Ratios(p, Direction.Forward, In, [1f], [1f, 2f], rule))!.Message, Does.StartWith("actual y: "));
+        Assert.That(Assert.Throws<ArgumentException>(() => TensorComparison.Ratios(p, Direction.Forward, In, [1f, 2f], [1f], rule))!.Message, Does.StartWith("expected y: "));
+    }
 }
