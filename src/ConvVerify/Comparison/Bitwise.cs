@@ -9,7 +9,8 @@ public static class Bitwise
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> have the same bits, or are both NaN.</summary>
     public static bool Equal<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (T.IsNaN(a) || T.IsNaN(b)) return T.IsNaN(a) && T.IsNaN(b);
+        // Any NaN matches any NaN (payloads may differ); a number against a NaN falls through to bits that never match.
+        if (T.IsNaN(a)) return T.IsNaN(b);
         return MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in a)).SequenceEqual(MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in b)));
     }
 

@@ -64,9 +64,11 @@ public static class TensorComparison
         {
             // One set of float64 copies of the inputs serves both bounds, overwritten in turn: of a 3-D layer each is gigabytes.
             var lifted = Lift(p, direction, inputs, Lifting.Abs);
+            // Stryker disable once Arithmetic : a size handed to the collector as a hint; no result depends on it
             long liftedBytes = sizeof(double) * ((long)lifted.X.Length + lifted.W.Length + lifted.B.Length + lifted.Dy.Length);
             sound = BoundsOf(p, direction, lifted, boundFactor, engine);
             // The engine's transposed copies, about as large as the inputs it read, are garbage before the second bound.
+            // Stryker disable once all : a collection hint before the second bound; no result depends on it
             if (probabilistic) Scratch.Reclaim(liftedBytes);
             bounds = probabilistic ? ProbabilisticBoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Square, lifted), expected, engine) : sound;
         }
@@ -80,9 +82,11 @@ public static class TensorComparison
             double err = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
             double bound = bounds?[i] ?? 0, soundBound = sound?[i] ?? 0;
             double ratio = bound == 0 ? double.PositiveInfinity : err / bound;
+            // Stryker disable once Conditional : without the probabilistic rule bounds and sound are one array, so bound == soundBound
             var judgement = bitwise ? Judgement.Fail : Judge(err, soundBound, probabilistic ? bound : soundBound);
             if (judgement == Judgement.Fail) failures++;
             else if (judgement == Judgement.Suspicious) suspicious++;
+            // Stryker disable once Equality : an equal error assigns the value already held
             if (err > maxAbs) maxAbs = err;
             // The first largest ratio wins; exact rules give every mismatch ratio infinity, and then the largest error does.
             if (worstIndex < 0 || ratio > worstRatio || (double.IsPositiveInfinity(ratio) && ratio == worstRatio && err > worstError))
@@ -289,7 +293,9 @@ public static class TensorComparison
         bool b = direction == Direction.Forward, dy = direction != Direction.Forward;
         return new ConvInputs<double>(
             x ? Lift(inputs.X, lifting, reuse?.X) : [],
+            // Stryker disable once Conditional : a direction that does not read w computes nothing from its copy
             w ? Lift(inputs.W, lifting, reuse?.W) : [],
+            // Stryker disable once Conditional : only the forward reads b
             b ? Lift(inputs.B, lifting, reuse?.B) : [],
             dy ? Lift(inputs.Dy, lifting, reuse?.Dy) : []);
     }

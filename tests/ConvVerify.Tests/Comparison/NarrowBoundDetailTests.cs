@@ -111,4 +111,53 @@ public class NarrowBoundDetailTests
         Assert.That(Assert.Throws<ArgumentException>(() => TensorComparison.Ratios(p, Direction.Forward, In, [1f], [1f, 2f], rule))!.Message, Does.StartWith("actual y: "));
         Assert.That(Assert.Throws<ArgumentException>(() => TensorComparison.Ratios(p, Direction.Forward, In, [1f, 2f], [1f], rule))!.Message, Does.StartWith("expected y: "));
     }
+
+    // K = 2^16 equal products: the sum is exact in float32 and float64, and the terms too small to see at K = 2 show.
+    private static double LongSumBound(float product)
+    {
+        const int K = 1 << 16;
+        var p = new ConvProblem(1, 1, K, 1, [1], [1], hasBias: false, dtype: DType.BFloat16);
+        float half = MathF.Sqrt(product);
+        var inputs = new ConvInputs<float>([.. Enumerable.Repeat(half, K)], [.. Enumerable.Repeat(half, K)], [], [1f]);
+        float sum = K * product;
+        return TensorComparison.NarrowBounds(p, Direction.Forward, inputs, [sum], [sum]).Single();
+    }
+
+    // tolerance.md's r for K terms summing to S = M, at a = e = S.
+    private static double LongSumR(double s, double halfUlp)
+    {
+        const double K = 1 << 16;
+        double u = Math.ScaleB(1, -24), u64 = Math.ScaleB(1, -53), gamma = K * u / (1 - K * u);
+        return 1 * (gamma * s * (1 + 2 * K * u64) + K * Math.ScaleB(1, -149)) + 2 * K * u64 * s + halfUlp;
+    }
+
+    [Test]
+    public void OverManyTermsTheFloat64SlackCounts()
+    {
+        // S = M = 2^16 (ones): γ_K·M ≈ 257, ½ ulp = 256; the slack 2·K·u64 (2^−36 relative) and 2·K·u64·M (2^−20) are
+        // far above the resolution of a double near 513 (2^−43), so each is pinned.
+        double s = 65536, r = LongSumR(s, 256);
+        Assert.That(r, Is.EqualTo(256 + 256 / (1 - Math.ScaleB(1, -8)) + Math.ScaleB(1, -20)).Within(Math.ScaleB(1, -26)));
+        Assert.That(LongSumBound(1f), Is.EqualTo(s + r - s));
+    }
+
+    [Test]
+    public void AtTheBottomOfTheRangeTheUnderflowTermCounts()
+    {
+        // Products 2^−140 (subnormal in float32, exact), S = M = 2^−124: γ_K·M ≈ 2^−132, ½ ulp = 2^−132, K·η = 2^−133,
+        // 2·K·u64·M = 2^−160.
+        double s = Math.ScaleB(1, -124), r = LongSumR(s, Math.ScaleB(1, -132));
+        double byHand = Math.ScaleB(1, -132) / (1 - Math.ScaleB(1, -8)) + Math.ScaleB(1, -133) + Math.ScaleB(1, -132) + Math.ScaleB(1, -160);
+        Assert.That(r, Is.EqualTo(byHand).Within(Math.ScaleB(1, -165)));
+        Assert.That(LongSumBound(MathF.ScaleB(1, -140)), Is.EqualTo(s + r - s));
+    }
+
+    [Test]
+    public void WithEverythingNullTheProblemIsNamedFirst()
+    {
+        Assert.That(Assert.Throws<ArgumentNullException>(() => TensorComparison.Compare<float>(null!, Direction.Forward, null!, [1f], [1f], Tolerance.SoundBound))!.ParamName, Is.EqualTo("p"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => TensorComparison.ProbabilisticBounds<float>(null!, Direction.Forward, null!, [1f]))!.ParamName, Is.EqualTo("p"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => TensorComparison.NarrowBounds<float>(null!, Direction.Forward, null!, [1f], [1f]))!.ParamName, Is.EqualTo("p"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => TensorComparison.Bounds<float>(null!, Direction.Forward, null!))!.ParamName, Is.EqualTo("p"));
+    }
 }

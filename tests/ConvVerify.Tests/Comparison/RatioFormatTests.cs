@@ -29,4 +29,18 @@ public class RatioFormatTests
             Assert.That(printed > 1, Is.EqualTo(r > 1), $"{r:R} printed {printed}");
         }
     }
+
+    [Test]
+    public void NoRatioNextToOnePrintsAsOne()
+    {
+        // Where the scaling's own rounding could carry a floor up to 1 or a ceiling down to it, if anywhere.
+        double below = 1, above = 1;
+        for (int i = 0; i < 100_000; i++)
+        {
+            below = Math.BitDecrement(below);
+            above = Math.BitIncrement(above);
+            Assert.That(RatioFormat.Format(below), Is.EqualTo("0.9999"), $"{below:R}");
+            Assert.That(RatioFormat.Format(above), Is.EqualTo("1.001"), $"{above:R}");
+        }
+    }
 }
