@@ -43,11 +43,14 @@ public readonly struct BFloat16 : IEquatable<BFloat16>
     public static explicit operator BFloat16(float value)
     {
         uint b = BitConverter.SingleToUInt32Bits(value);
+        // Stryker disable once Bitwise : on a uint >> and >>> are the same logical shift
         if (float.IsNaN(value)) return new((ushort)((b >> 16) | 0x0040));
         // Adding 0x7FFF plus the kept part's lowest bit carries into bit 16 exactly when the dropped half is above one
         // half, or one half with an odd kept part; the carry runs on through the exponent, so subnormals become normal
         // and the largest binade overflows to infinity by the same addition.
+        // Stryker disable once Bitwise : on a uint >> and >>> are the same logical shift
         b += 0x7FFFu + ((b >> 16) & 1);
+        // Stryker disable once Bitwise : on a uint >> and >>> are the same logical shift
         return new((ushort)(b >> 16));
     }
 
@@ -91,5 +94,5 @@ public readonly struct BFloat16 : IEquatable<BFloat16>
     public static bool operator !=(BFloat16 left, BFloat16 right) => !left.Equals(right);
 
     /// <summary>The float32 value's shortest round-trip text.</summary>
-    public override string ToString() => ((float)this).ToString("R", CultureInfo.InvariantCulture);
+    public override string ToString() => ((float)this).ToString(CultureInfo.InvariantCulture);
 }

@@ -108,7 +108,7 @@ public static partial class BenchdnnDescriptor
             long ext = (x[2] - 1) * (x[5] + 1) + 1;
             if (x[0] == 0)
             {
-                if (x[4] < 0) x[4] = 0;
+                x[4] = Math.Max(x[4], 0);
                 x[0] = (x[1] - ext + 2 * x[4]) / x[3] + 1;
                 if (x[0] <= 0)
                     throw new DescriptorException($"descriptor '{text}': computed o{c} = {x[0]} is not positive (i{c}={x[1]}, k{c}={x[2]}, d{c}={x[5]}, p{c}={x[4]})");
@@ -136,7 +136,8 @@ public static partial class BenchdnnDescriptor
         // input, as ConvProblem stores such a problem, so its printed form parses back to it.
         long[] padEndLong = [.. used.Select(x => Math.Max(-x[1], (x[0] - 1) * x[3] - x[1] + (x[2] - 1) * (x[5] + 1) + 1 - x[4]))];
         foreach (var (pe, c) in padEndLong.Zip(letters))
-            if (pe is > int.MaxValue or < int.MinValue) throw new DescriptorException($"descriptor '{text}': the end padding of {c} deduced from the other values ({pe}) is out of range");
+            // Never below int.MinValue: an end padding is at least −i.
+            if (pe > int.MaxValue) throw new DescriptorException($"descriptor '{text}': the end padding of {c} deduced from the other values ({pe}) is out of range");
         var padEnd = padEndLong.Select(v => (int)v).ToArray();
         try
         {
@@ -201,11 +202,11 @@ public static partial class BenchdnnDescriptor
         return sb.ToString();
     }
 
-    private static string? CleanName(string raw)
+    // An empty result is no name: ConvProblem stores it as null.
+    private static string CleanName(string raw)
     {
         string name = raw.Length >= 2 && raw[0] == '"' && raw[^1] == '"' ? raw[1..^1] : raw;
-        name = RepeatSuffix().Replace(name, "");
-        return name.Length == 0 ? null : name;
+        return RepeatSuffix().Replace(name, "");
     }
 
     private static string Snip(string s, int pos) => pos >= s.Length ? "(end of text)" : s.Length - pos > 12 ? s.Substring(pos, 12) + "…" : s[pos..];

@@ -119,6 +119,7 @@ public static class DTypes
     /// <summary><see cref="Round{T}(DType, T)"/> of every element, in place.</summary>
     public static void Round<T>(DType dtype, Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Stryker disable once Statement : only skips the loop; the element-wise Round returns a wide value unchanged
         if (!IsNarrow(dtype)) return;
         for (int i = 0; i < values.Length; i++) values[i] = Round(dtype, values[i]);
     }
@@ -155,7 +156,8 @@ public static class DTypes
             _ => throw Unknown(dtype),
         };
         if (!double.IsFinite(value)) return double.PositiveInfinity;
-        int e = value == 0 ? minExponent : Math.Max(Math.ILogB(value), minExponent);
+        // Math.ILogB(0) is int.MinValue: zero takes the subnormal spacing, as it should.
+        int e = Math.Max(Math.ILogB(value), minExponent);
         return Math.ScaleB(1, e - bits + 1);
     }
 
