@@ -5,7 +5,8 @@
 
 Several reports (slices) may be given; a file in more than one keeps its latest report's mutants. Score as Stryker
 counts it: (killed + timeout) / (killed + timeout + survived + no coverage); compile errors and ignored mutants are
-left out. Survivors are listed per file with line and mutator, for docs/mutation-testing.md.
+left out. Survivors are listed per file with line and mutator, for docs/mutation-testing.md, and so are the mutants
+marked equivalent in the source (`// Stryker disable once <mutator> : <reason>`), with their reasons.
 """
 import json
 import os
@@ -22,26 +23,34 @@ def main(paths):
             if any(m["status"] not in ("Ignored", "CompileError") for m in data["mutants"]):
                 files[name] = data["mutants"]
     common = os.path.commonpath(list(files)) if len(files) > 1 else ""
-    rows, total, survivors = [], Counter(), []
+    rows, total, survivors, marked = [], Counter(), [], []
     for name in sorted(files):
         c = Counter(m["status"] for m in files[name])
         detected, undetected = c["Killed"] + c["Timeout"], c["Survived"] + c["NoCoverage"]
         total.update(c)
         short = os.path.relpath(name, common) if common else name
         score = 100.0 * detected / (detected + undetected) if detected + undetected else 100.0
-        rows.append(f"| {short} | {score:.1f} % | {c['Killed']} | {c['Timeout']} | {c['Survived']} | {c['NoCoverage']} |")
+        equivalent = [m for m in files[name] if m["status"] == "Ignored" and ":" in m.get("statusReason", "")]
+        total["Equivalent"] += len(equivalent)
+        rows.append(f"| {short} | {score:.1f} % | {c['Killed']} | {c['Timeout']} | {c['Survived']} | {c['NoCoverage']} | {len(equivalent)} |")
+        for m in equivalent:
+            marked.append(f"- {short}:{m['location']['start']['line']} {m['mutatorName']}: {m['statusReason'].strip()}")
         for m in files[name]:
             if m["status"] in ("Survived", "NoCoverage"):
                 line = m["location"]["start"]["line"]
                 survivors.append(f"- {short}:{line} {m['status']} {m['mutatorName']}: `{m.get('replacement', '').strip()[:80]}`")
     detected, undetected = total["Killed"] + total["Timeout"], total["Survived"] + total["NoCoverage"]
-    print("| file | score | killed | timeout | survived | no coverage |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| file | score | killed | timeout | survived | no coverage | marked equivalent |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     print("\n".join(rows))
     if detected + undetected:
-        print(f"| **all** | **{100.0 * detected / (detected + undetected):.1f} %** | {total['Killed']} | {total['Timeout']} | {total['Survived']} | {total['NoCoverage']} |")
+        print(f"| **all** | **{100.0 * detected / (detected + undetected):.1f} %** | {total['Killed']} | {total['Timeout']} | {total['Survived']} | {total['NoCoverage']} | {total['Equivalent']} |")
     print()
     print("\n".join(survivors))
+    if marked:
+        print()
+        print("Marked equivalent in the source:")
+        print("\n".join(marked))
 
 
 if __name__ == "__main__":
