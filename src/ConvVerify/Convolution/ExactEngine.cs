@@ -9,6 +9,9 @@ public sealed class ExactEngine(ExactConvOptions? options = null) : IConvEngine
 {
     private readonly ExactConvOptions _options = options ?? ExactConvOptions.Default;
 
+    /// <summary>The options every call runs with.</summary>
+    public ExactConvOptions Options => _options;
+
     /// <summary>The engine with default options: every core, the widest vectors the CPU has.</summary>
     public static ExactEngine Instance { get; } = new();
 

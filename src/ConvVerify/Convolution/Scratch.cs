@@ -38,6 +38,7 @@ internal static class Scratch
     /// </remarks>
     public static void Reclaim(long droppedBytes)
     {
+        // Stryker disable once all : when to collect is a matter of memory, never of a result
         if (droppedBytes >= ReclaimBytes) GC.Collect();
     }
 }
