@@ -30,7 +30,7 @@ def main(paths):
         total.update(c)
         short = os.path.relpath(name, common) if common else name
         score = 100.0 * detected / (detected + undetected) if detected + undetected else 100.0
-        equivalent = [m for m in files[name] if m["status"] == "Ignored" and ":" in m.get("statusReason", "")]
+        equivalent = [m for m in files[name] if m["status"] == "Ignored" and not m.get("statusReason", "").startswith("Removed by")]
         total["Equivalent"] += len(equivalent)
         rows.append(f"| {short} | {score:.1f} % | {c['Killed']} | {c['Timeout']} | {c['Survived']} | {c['NoCoverage']} | {len(equivalent)} |")
         for m in equivalent:

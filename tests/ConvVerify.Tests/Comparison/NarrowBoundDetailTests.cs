@@ -101,7 +101,7 @@ public class NarrowBoundDetailTests
     public void CompareRefusesABoundFactorBelowOneEvenWhenNothingDiffers(double factor)
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => TensorComparison.Compare(P, Direction.Forward, In, [1f], [1f], Tolerance.SoundBound, factor));
-        Assert.That(e!.ParamName, Is.EqualTo("boundFactor"));
+        Assert.That((e!.ParamName, e.Plain()), Is.EqualTo(("boundFactor", $"a bound factor below 1 would not be sound\nActual value was {factor}.")));
     }
 
     [Test]
