@@ -131,6 +131,9 @@ internal sealed class OrdinalMapConverter : JsonConverter<SortedDictionary<strin
         new(JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader, options) ?? throw new JsonException("a map of strings is null"),
             StringComparer.Ordinal);
 
+    // A map built with another comparer is written in ordinal order too; one read or built ordinal is written as it is.
     public override void Write(Utf8JsonWriter writer, SortedDictionary<string, string> value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, (IDictionary<string, string>)new SortedDictionary<string, string>(value, StringComparer.Ordinal), options);
+        JsonSerializer.Serialize(writer,
+            (IDictionary<string, string>)(value.Comparer == StringComparer.Ordinal ? value : new SortedDictionary<string, string>(value, StringComparer.Ordinal)),
+            options);
 }

@@ -14,12 +14,16 @@ public class NarrowBoundDetailTests
     private static readonly ConvInputs<float> In = new([1f, 1f], [1f, MathF.ScaleB(1, -8)], [], [1f]);
     private static readonly double S = 1 + Math.ScaleB(1, -8);
 
-    // tolerance.md: r = factor·(γ_K·M·(1 + 2·K·u64) + K·η) + 2·K·u64·M + ulp(a)/2, with K = 2, u = 2^−24, M = S here.
-    private static double R(double factor, double halfUlp)
+    // tolerance.md: r = factor·(γ_K·M·(1 + 2·K·u64) + K·η) + 2·K·u64·M + ulp(a)/2, u = 2^−24, η = 2^−149; M = S in every
+    // sum worked here.
+    private static double R(double k, double m, double factor, double halfUlp)
     {
-        double u = Math.ScaleB(1, -24), u64 = Math.ScaleB(1, -53), gamma = 2 * u / (1 - 2 * u);
-        return factor * (gamma * S * (1 + 4 * u64) + 2 * Math.ScaleB(1, -149)) + 4 * u64 * S + halfUlp;
+        double u = Math.ScaleB(1, -24), u64 = Math.ScaleB(1, -53), gamma = k * u / (1 - k * u);
+        return factor * (gamma * m * (1 + 2 * k * u64) + k * Math.ScaleB(1, -149)) + 2 * k * u64 * m + halfUlp;
     }
+
+    // The two-term sum of P: K = 2, M = S.
+    private static double R(double factor, double halfUlp) => R(2, S, factor, halfUlp);
 
     private static double Bound(float expected, float actual, double factor = 1) =>
         TensorComparison.NarrowBounds(P, Direction.Forward, In, [expected], [actual], factor).Single();
@@ -90,9 +94,10 @@ public class NarrowBoundDetailTests
         // Rounded up on the tie (½ ulp from S): passes, at error/bound = 2^−7 / Bound. Two ulps up: fails.
         float up = 1 + MathF.ScaleB(1, -7), far = 1 + MathF.ScaleB(1, -6);
         var rounded = TensorComparison.Compare(P, Direction.Forward, In, [1f], [up], rule);
-        Assert.That((rounded.Passed, rounded.WorstRatio), Is.EqualTo((true, Math.ScaleB(1, -7) / Bound(1f, up))), rounded.ToString());
+        // Both bounds are measured from e = 1 up to S + r, r with ½ ulp of the actual value: 2^−8 for each (AboveThe…).
+        Assert.That((rounded.Passed, rounded.WorstRatio), Is.EqualTo((true, Math.ScaleB(1, -7) / (S + R(1, Math.ScaleB(1, -8)) - 1))), rounded.ToString());
         var wrong = TensorComparison.Compare(P, Direction.Forward, In, [1f], [far], rule);
-        Assert.That((wrong.Failures, wrong.Suspicious, wrong.WorstRatio), Is.EqualTo((1, 0, Math.ScaleB(1, -6) / Bound(1f, far))), wrong.ToString());
+        Assert.That((wrong.Failures, wrong.Suspicious, wrong.WorstRatio), Is.EqualTo((1, 0, Math.ScaleB(1, -6) / (S + R(1, Math.ScaleB(1, -8)) - 1))), wrong.ToString());
         Assert.That(wrong.WorstRatio, Is.GreaterThan(1.99).And.LessThan(2), "½ ulp of the wider value above S, measured from 1: 2^−7");
     }
 
@@ -123,13 +128,8 @@ public class NarrowBoundDetailTests
         return TensorComparison.NarrowBounds(p, Direction.Forward, inputs, [sum], [sum]).Single();
     }
 
-    // tolerance.md's r for K terms summing to S = M, at a = e = S.
-    private static double LongSumR(double s, double halfUlp)
-    {
-        const double K = 1 << 16;
-        double u = Math.ScaleB(1, -24), u64 = Math.ScaleB(1, -53), gamma = K * u / (1 - K * u);
-        return 1 * (gamma * s * (1 + 2 * K * u64) + K * Math.ScaleB(1, -149)) + 2 * K * u64 * s + halfUlp;
-    }
+    // r for the 2^16 equal products of LongSumBound, summing to S = M, at a = e = S.
+    private static double LongSumR(double s, double halfUlp) => R(1 << 16, s, 1, halfUlp);
 
     [Test]
     public void OverManyTermsTheFloat64SlackCounts()
