@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using ConvVerify.Reports;
+using ConvVerify.Runs;
+
+namespace ConvVerify.Tests.Reports;
+
+/// <summary>
+/// The HTML report's page as text, written in-process from a report built in memory: what it says, which rows get which
+/// class, which directions get a section and pictures, and that nothing from a case name reaches the page unescaped.
+/// (Cli/HtmlReportTests loads a real report in a browser.)
+/// </summary>
+public partial class HtmlReportPageTests
+{
+    [GeneratedRegex("<section class=\"failure\" id=\"failure-(\\d+)\"><h2 class=\"([^\"]+)\">([^<]*)</h2>")]
+    private static partial Regex SectionHeading();
+
+    [GeneratedRegex("<tr class=\"([^\"]+)\" data-case=\"[^\"]*\" data-direction=\"([^\"]+)\">(.*?)</tr>")]
+    private static partial Regex TableRow();
+
+    private string _dir = "";
+
+    [SetUp]
+    public void MakeFolder() => _dir = Path.Combine(Path.GetTempPath(), "convverify-html-" + Guid.NewGuid().ToString("N"));
+
+    [TearDown]
+    public void RemoveFolder()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private static RunRow Row(string id, string direction, Outcome outcome, string reason, double? ratio = null, double? maxAbs = null, ErrorMap? map = null) => new()
+    {
+        Case = id, Descriptor = "mb1ic3ih5oc16oh3kh3", DType = "f32", Fill = "normal", Direction = direction, Reference = "torch",
+        Subject = "naive", Outcome = outcome, Reason = reason, Ratio = ratio, MaxAbsError = maxAbs, Map = map,
+    };
+
+    // A 3x4 slice whose row 1 is past the bound: what a padding bug looks like.
+    private static ErrorMap Map() =>
+        ErrorMap.From([0.1, 0.2, 0.1, 0.2, 1.5, 2.5, 1.5, 3.0, 0.1, 0.2, 0.1, 0.2], [1, 1, 3, 4], [0, 0, 1, 3]);
+
+    private static RunReport Report() => new()
+    {
+        Command = "verify-impl",
+        Subject = new SourceInfo { Name = "naive" },
+        References = [new SourceInfo { Name = "torch", Versions = new(StringComparer.Ordinal) { ["torch"] = "1.13.0", ["numpy"] = "1.24.2" } }],
+        Shard = "2/3",
+        Started = "2026-11-29T03:00:00Z",
+        Seconds = 12.34,
+        Warnings = ["candidate file extra.npy matches no case"],
+        Rows =
+        [
+            Row("a", "y", Outcome.Pass, "", ratio: 0.25, maxAbs: 1.23456789e-5),
+            Row("a", "dx", Outcome.Fail, "dx[0,0,1,3]: error 3 x bound", ratio: 3, maxAbs: 0.5, map: Map()),
+            Row("a", "dw", Outcome.Suspicious, "dw: past the probabilistic bound", ratio: 1.5),
+            Row("b<1>&", "y", Outcome.NotInPack, "no y.npy"),
+            Row("b<1>&", "dx", Outcome.NotProvidedByOracle, "ORT: no float64"),
+            Row("b<1>&", "dw", Outcome.NotProvided, "no <dw> file"),
+            Row("b<1>&", "db", Outcome.Error, "db.npy: truncated"),
+        ],
+    };
+
+    private string Page(RunReport report)
+    {
+        HtmlReport.Write(report, _dir);
+        byte[] bytes = File.ReadAllBytes(Path.Combine(_dir, "index.html"));
+        Assert.That(bytes.Take(2), Is.EqualTo("<!"u8.ToArray()), "UTF-8 without a byte-order mark, doctype first");
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    [Test]
+    public void TheHeadSaysWhatRanAgainstWhatAndWhyItFails()
+    {
+        var report = Report();
+        string page = Page(report);
+        Assert.That(page, Does.Contain("<title>ConvVerify verify-impl</title>"));
+        Assert.That(page, Does.Contain("<h1>ConvVerify verify-impl</h1>"));
+        Assert.That(page, Does.Contain($"<p id=\"summary\">{System.Net.WebUtility.HtmlEncode(report.SummaryLine())}</p>"));
+        Assert.That(page, Does.Contain("<li>checked: <b>naive</b></li><li>against: <b>torch</b> numpy 1.24.2, torch 1.13.0</li>"));
+        Assert.That(page, Does.Contain("<li>started 2026-11-29T03:00:00Z, 12.3 s, shard 2/3</li>"));
+        Assert.That(page, Does.Contain("<li>exit code 2</li>"), "an unusable input makes the exit code 2");
+        var reasons = Regex.Matches(page, "<li class=\"FAIL\">([^<]*)</li>").Select(m => m.Groups[1].Value).ToList();
+        Assert.That(reasons, Is.EqualTo(report.Reasons().Select(System.Net.WebUtility.HtmlEncode)));
+        Assert.That(reasons, Has.Count.GreaterThanOrEqualTo(3), "error, failure and suspicious each give a reason");
+        Assert.That(page, Does.Contain("<li class=\"absent\">warning: candidate file extra.npy matches no case</li>"));
+    }
+
+    [Test]
+    public void FailingSuspiciousAndUnusableDirectionsGetASectionAndOnlyMappedOnesPictures()
+    {
+        string page = Page(Report());
+        var sections = SectionHeading().Matches(page).Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value)).ToList();
+        Assert.That(sections, Is.EqualTo(new[]
+        {
+            ("0", "FAIL", "FAIL a dx"), ("1", "suspicious", "suspicious a dw"), ("2", "ERROR", "ERROR b&lt;1&gt;&amp; db"),
+        }));
+        Assert.That(page, Does.Contain("<p>mb1ic3ih5oc16oh3kh3 (f32, normal); naive against torch</p>\n<p>dx[0,0,1,3]: error 3 x bound</p>"));
+        var images = Regex.Matches(page, "<img src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.That(images, Is.EqualTo(new[] { "failure-0-heatmap.png", "failure-0-histogram.png" }), "only the row with a map has pictures");
+        Assert.That(page, Does.Contain("error/bound over [0, 0, :, :]"));
+        foreach (string image in images)
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(_dir, image));
+            Assert.That(png.Take(8), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10 }), image);
+        }
+        Assert.That(Directory.GetFiles(_dir, "*.png"), Has.Length.EqualTo(2));
+        // A section closes before the next opens: the figure belongs to its own direction.
+        int first = page.IndexOf("id=\"failure-0\"", StringComparison.Ordinal), second = page.IndexOf("id=\"failure-1\"", StringComparison.Ordinal);
+        Assert.That(page.IndexOf("failure-0-histogram.png", StringComparison.Ordinal), Is.InRange(first, second));
+        Assert.That(page[first..second], Does.Contain("</section>"));
+    }
+
+    [Test]
+    public void EveryDirectionIsARowWithItsOutcomesClassAndNumbers()
+    {
+        string page = Page(Report());
+        var rows = TableRow().Matches(page).Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value)).ToList();
+        Assert.That(rows.Select(r => r.Item1), Is.EqualTo(new[] { "pass", "FAIL", "suspicious", "absent", "absent", "absent", "ERROR" }));
+        Assert.That(rows.Select(r => r.Item2), Is.EqualTo(new[] { "y", "dx", "dw", "y", "dx", "dw", "db" }));
+        Assert.That(rows[0].Item3, Is.EqualTo("<td>a</td><td>y</td><td>naive</td><td>torch</td><td class=\"pass\">pass</td><td>"
+            + ConvVerify.Comparison.RatioFormat.Format(0.25) + "</td><td>1.235E-05</td>"));
+        Assert.That(rows[2].Item3, Does.EndWith("<td class=\"suspicious\">suspicious</td><td>" + ConvVerify.Comparison.RatioFormat.Format(1.5) + "</td><td>-</td>"),
+            "no max abs error is a dash");
+        Assert.That(rows[3].Item3, Is.EqualTo("<td>b&lt;1&gt;&amp;</td><td>y</td><td>naive</td><td>torch</td><td class=\"absent\">not in pack</td><td>-</td><td>-</td>"));
+        Assert.That(page, Does.Contain("data-case=\"b&lt;1&gt;&amp;\""));
+    }
+
+    [Test]
+    public void NothingFromTheRunReachesThePageUnescaped()
+    {
+        string page = Page(Report());
+        Assert.That(page, Does.Not.Contain("b<1>"));
+        Assert.That(page, Does.Not.Contain("<dw>"));
+        Assert.That(page, Does.Contain("no &lt;dw&gt; file"), "the --require all reason quotes the absent row, escaped");
+    }
+
+    [Test]
+    public void APassingRunHasNoSectionsNoPicturesAndExitCodeZero()
+    {
+        var report = new RunReport
+        {
+            Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }],
+            Rows = [Row("a", "y", Outcome.Pass, "", ratio: 0)],
+        };
+        string page = Page(report);
+        Assert.That(SectionHeading().Matches(page), Is.Empty);
+        Assert.That(Directory.GetFiles(_dir, "*.png"), Is.Empty);
+        Assert.That(page, Does.Contain("<li>exit code 0</li>"));
+        Assert.That(page, Does.Not.Contain("<li class=\"FAIL\">"));
+        Assert.That(page, Does.Contain("<li>against: <b>torch</b> </li>"), "a reference without versions");
+    }
+}
