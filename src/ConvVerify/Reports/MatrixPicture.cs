@@ -12,13 +12,20 @@ public static class MatrixPicture
     /// <summary>Most entries drawn (rows × columns of M).</summary>
     public const long MaxEntries = 1 << 20;
 
-    /// <summary>Draws M of <paramref name="p"/> as a PNG.</summary>
-    /// <exception cref="ArgumentException">M has more than <see cref="MaxEntries"/> entries.</exception>
-    public static void Write(ConvProblem p, string path)
+    /// <summary>Refuses a problem whose M has more than <see cref="MaxEntries"/> entries (checked before any drawing).</summary>
+    /// <exception cref="ArgumentException">M is too large; the message gives its size.</exception>
+    internal static void CheckSize(ConvProblem p)
     {
         ArgumentNullException.ThrowIfNull(p);
         if ((long)p.YSize * p.XSize > MaxEntries)
             throw new ArgumentException($"png: M of {p} is {p.YSize} x {p.XSize}, more than the {MaxEntries} entries a picture can show; try a smaller problem with the same stride, padding and dilation");
+    }
+
+    /// <summary>Draws M of <paramref name="p"/> as a PNG.</summary>
+    /// <exception cref="ArgumentException">M has more than <see cref="MaxEntries"/> entries.</exception>
+    public static void Write(ConvProblem p, string path)
+    {
+        CheckSize(p);
         // Weight k holds k+1, so an entry of M names the weight it shares.
         var w = Enumerable.Range(1, p.WSize).Select(i => (double)i).ToArray();
         var m = ConvMatrix<double>.Build(p.WithDType(DType.Float64), w);
