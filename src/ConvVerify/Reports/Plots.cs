@@ -6,7 +6,11 @@ namespace ConvVerify.Reports;
 internal static class Plots
 {
     /// <summary>error/bound over the slice, row 0 at the top as the tensor is indexed, with every cell at or past the bound ringed.</summary>
-    public static void Heatmap(ErrorMap map, string title, string path)
+    public static void Heatmap(ErrorMap map, string title, string path) =>
+        HeatmapPlot(map, title).SavePng(path, 720, Math.Clamp(200 + 18 * map.Height, 260, 720));
+
+    /// <summary>The heatmap's plot, before it is saved (tests read its cells and rings).</summary>
+    internal static ScottPlot.Plot HeatmapPlot(ErrorMap map, string title)
     {
         var plt = new ScottPlot.Plot();
         // Infinity (a non-zero error against a zero bound) has no colour: draw it as the largest finite value or 2.
@@ -47,11 +51,14 @@ internal static class Plots
         int step = Math.Max(1, map.Height / 12);
         for (int i = 0; i < map.Height; i += step) ticks.AddMajor(map.Height - 1 - i, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         plt.Axes.Left.TickGenerator = ticks;
-        plt.SavePng(path, 720, Math.Clamp(200 + 18 * map.Height, 260, 720));
+        return plt;
     }
 
     /// <summary>How many elements have each error/bound, on a log scale, with the bound marked.</summary>
-    public static void Histogram(ErrorMap map, string title, string path)
+    public static void Histogram(ErrorMap map, string title, string path) => HistogramPlot(map, title).SavePng(path, 720, 360);
+
+    /// <summary>The histogram's plot, before it is saved (tests read its bars).</summary>
+    internal static ScottPlot.Plot HistogramPlot(ErrorMap map, string title)
     {
         var plt = new ScottPlot.Plot();
         double width = map.HistogramEdges.Length > 1 ? map.HistogramEdges[1] - map.HistogramEdges[0] : 0.25;
@@ -69,6 +76,6 @@ internal static class Plots
         plt.Title(title, size: 12);
         plt.XLabel("log10(error / bound): first bin also exact matches, last also infinite", size: 12);
         plt.YLabel("1 + log10(count)", size: 12);
-        plt.SavePng(path, 720, 360);
+        return plt;
     }
 }

@@ -1,0 +1,104 @@
+using ConvVerify.Reports;
+using ConvVerify.Runs;
+using ScottPlot;
+using ScottPlot.Plottables;
+
+namespace ConvVerify.Tests.Reports;
+
+/// <summary>
+/// What the report's two pictures show, read from their plots before they are saved: the heatmap's cells (row 0 on top,
+/// infinity drawn as the top of the scale), rings on exactly the cells at or past the bound, and the histogram's bars.
+/// </summary>
+public class PlotsTests
+{
+    // 3 rows x 4 columns: row 1 has one cell exactly at the bound, one past it and one infinite (error against a zero bound).
+    private static readonly double[] Ratios = [0.1, 0.2, 0.3, 0.4, 1.0, 0.999, 5.0, double.PositiveInfinity, 0, 0.5, 0.6, 0.7];
+
+    private static ErrorMap Map(double[] ratios, int height, int width) =>
+        ErrorMap.From(ratios, [1, 1, height, width], [0, 0, 0, 0]);
+
+    [Test]
+    public void TheHeatmapShowsEveryCellWithInfinityAtTheTopOfTheScale()
+    {
+        var plot = Plots.HeatmapPlot(Map(Ratios, 3, 4), "t");
+        var heat = plot.GetPlottables<Heatmap>().Single();
+        Assert.That(heat.Intensities.GetLength(0), Is.EqualTo(3));
+        Assert.That(heat.Intensities.GetLength(1), Is.EqualTo(4));
+        double[] cells = [.. Enumerable.Range(0, 12).Select(k => heat.Intensities[k / 4, k % 4])];
+        Assert.That(cells, Is.EqualTo(new[] { 0.1, 0.2, 0.3, 0.4, 1.0, 0.999, 5.0, 5.0, 0, 0.5, 0.6, 0.7 }),
+            "the infinite cell takes the largest finite ratio");
+        Assert.That((heat.ManualRange!.Value.Min, heat.ManualRange.Value.Max), Is.EqualTo((0.0, 5.0)));
+        Assert.That(plot.Axes.Title.Label.Text, Is.EqualTo("t"));
+    }
+
+    [Test]
+    public void TheScaleReachesAtLeastTwiceTheBound()
+    {
+        // All small, or all infinite: the scale still shows the bound in its middle.
+        var small = Plots.HeatmapPlot(Map([0.1, 0.2, 0.3], 1, 3), "t").GetPlottables<Heatmap>().Single();
+        Assert.That(small.ManualRange!.Value.Max, Is.EqualTo(2.0));
+        var infinite = Plots.HeatmapPlot(Map([double.PositiveInfinity, double.PositiveInfinity], 1, 2), "t").GetPlottables<Heatmap>().Single();
+        Assert.That(infinite.ManualRange!.Value.Max, Is.EqualTo(2.0));
+        Assert.That(infinite.Intensities[0, 0], Is.EqualTo(2.0));
+    }
+
+    [Test]
+    public void CellsAtOrPastTheBoundAreRingedWhereTheyAreDrawn()
+    {
+        var plot = Plots.HeatmapPlot(Map(Ratios, 3, 4), "t");
+        var rings = plot.GetPlottables<Scatter>().Single();
+        // ScottPlot draws cell (i, j) at x = j, y = height − 1 − i: row 1 of 3 is at y = 1.
+        var at = rings.Data.GetScatterPoints().Select(c => (c.X, c.Y)).ToList();
+        Assert.That(at, Is.EqualTo(new[] { (0.0, 1.0), (2.0, 1.0), (3.0, 1.0) }), "1.0, 5.0 and infinity; not 0.999");
+        Assert.That(rings.MarkerShape, Is.EqualTo(MarkerShape.OpenCircle));
+        Assert.That(rings.LineWidth, Is.Zero, "rings only, no line joining them");
+        var none = Plots.HeatmapPlot(Map([0.1, 0.9], 1, 2), "t");
+        Assert.That(none.GetPlottables<Scatter>(), Is.Empty, "nothing past the bound, no rings");
+    }
+
+    // A manual tick generator hands out its ticks once the plot lays out its axes.
+    private static Tick[] Ticks(Plot plot)
+    {
+        plot.GetImage(720, 720);
+        return ((ScottPlot.TickGenerators.NumericManual)plot.Axes.Left.TickGenerator).Ticks;
+    }
+
+    [Test]
+    public void RowsAreLabelledFromTheTop()
+    {
+        var plot = Plots.HeatmapPlot(Map([.. Enumerable.Repeat(0.5, 3 * 2)], 3, 2), "t");
+        var ticks = Ticks(plot);
+        Assert.That(ticks.Select(t => (t.Position, t.Label)), Is.EqualTo(new[] { (2.0, "0"), (1.0, "1"), (0.0, "2") }));
+        Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("row from the top"));
+        // 30 rows: a label every second row, still counted from the top.
+        var tall = Plots.HeatmapPlot(Map([.. Enumerable.Repeat(0.5, 30)], 30, 1), "t");
+        var tallTicks = Ticks(tall);
+        Assert.That(tallTicks.Select(t => t.Label), Is.EqualTo(Enumerable.Range(0, 15).Select(i => (2 * i).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.That(tallTicks[1].Position, Is.EqualTo(27.0));
+        // A 1-D strip has one row and no row axis title.
+        Assert.That(Plots.HeatmapPlot(Map([0.5, 0.5], 1, 2), "t").Axes.Left.Label.Text, Is.Empty);
+    }
+
+    [Test]
+    public void TheHistogramHasABarPerBinRedFromTheBoundOn()
+    {
+        var map = Map(Ratios, 3, 4);
+        var plot = Plots.HistogramPlot(map, "h");
+        var bars = plot.GetPlottables<BarPlot>().Single().Bars;
+        Assert.That(bars, Has.Count.EqualTo(map.HistogramEdges.Length));
+        for (int i = 0; i < bars.Count; i++)
+        {
+            double edge = map.HistogramEdges[i];
+            Assert.That(bars[i].Position, Is.EqualTo(edge + 0.125).Within(1e-12), $"bar {i} centred in its quarter decade");
+            Assert.That(bars[i].Size, Is.EqualTo(0.225).Within(1e-12));
+            long count = map.HistogramCounts[i];
+            Assert.That(bars[i].Value, Is.EqualTo(count == 0 ? 0 : Math.Log10(count) + 1).Within(1e-12), $"bar {i}: {count} elements");
+            Assert.That(bars[i].FillColor, Is.EqualTo(edge >= 0 ? Colors.Red : Colors.SteelBlue), $"bar {i} at log10 {edge}");
+        }
+        // The elements counted: 12, of which 4 at or past the bound (1.0, 5.0, infinity in the red bins; 0.999 below).
+        Assert.That(map.HistogramCounts.Sum(), Is.EqualTo(12));
+        Assert.That(map.HistogramCounts.Where((c, i) => map.HistogramEdges[i] >= 0).Sum(), Is.EqualTo(3));
+        Assert.That(plot.GetPlottables<VerticalLine>().Single().X, Is.Zero, "the bound is marked at log10 = 0");
+        Assert.That(plot.Axes.Title.Label.Text, Is.EqualTo("h"));
+    }
+}
