@@ -88,6 +88,7 @@ public class BatchOptionTests
         Assert.That(e.Options, Is.EqualTo("--dir=FWD_D --cfg=f32 --bia-dt=f32 --stag=abx --wtag=abx --dtag=abx --alg=auto --mb=3 --impl=x"));
         Assert.That(e.SkipKind, Is.EqualTo(BatchSkipKind.None));
         Assert.That((e.Problem!.Mb, e.Problem.HasBias, e.DTypeGiven), Is.EqualTo((3, true, true)));
+        Assert.That(One($"--mb=2 --dt=f64 {Desc}").Options, Is.EqualTo("--dt=f64 --mb=2"), "--dt ranks with --cfg");
     }
 
     [TestCase("--dir=XYZ", BatchSkipKind.Invalid, "--dir=XYZ is not a benchdnn direction (FWD_B, FWD_D, FWD_I, BWD_D, BWD_W, BWD_WB)")]
@@ -112,6 +113,11 @@ public class BatchOptionTests
     [TestCase("--dir=FWD_D --bia-dt=f32", true)]
     [TestCase("--dir=fwd_d", false)]
     [TestCase("--cfg=f64", true)]
+    [TestCase("--dir=FWD_I --bia-dt=f32", true)]
+    [TestCase("--dir=BWD_W --bia-dt=f32", true)]
+    [TestCase("--dir=FWD_D --bia-dt=undef", false)]
+    [TestCase("--dir=FWD_I --dt=f64 --bia-dt=undef", false)]
+    [TestCase("--dir=BWD_D --bia-dt=f16", false)]
     public void AcceptedCombinations(string options, bool bias)
     {
         var e = One($"{options} {Desc}");
@@ -192,9 +198,17 @@ public class BatchOptionTests
             var fallback = Read("--batch=sub/inc", fallback: Path.Combine(dir, "a"));
             Assert.That(fallback.Select(x => (x.File, x.SkipKind)), Is.EqualTo(new[] { ("sub/inc", BatchSkipKind.None) }));
 
+            // Read from text with no folder of its own, an include found in the fallback is named as written.
+            var fallbackFromNamedSource = BatchFile.ReadText("--batch=sub/inc", "x/t", null, Path.Combine(dir, "a"));
+            Assert.That(fallbackFromNamedSource.Select(x => x.File), Is.EqualTo(new[] { "sub/inc" }));
+
             var missing = Read("--batch=nope", directory: dir);
             Assert.That(missing, Has.Count.EqualTo(1));
-            Assert.That((missing[0].SkipKind, missing[0].Skip, missing[0].Options), Is.EqualTo((BatchSkipKind.Include, $"--batch=nope: file not found (looked in {dir})", "")));
+            Assert.That((missing[0].SkipKind, missing[0].Skip, missing[0].Options, missing[0].Descriptor),
+                Is.EqualTo((BatchSkipKind.Include, $"--batch=nope: file not found (looked in {dir})", "", "--batch=nope")));
+            string a = Path.Combine(dir, "a");
+            var missingTwice = Read("--batch=nope", directory: dir, fallback: a);
+            Assert.That(missingTwice.Single().Skip, Is.EqualTo($"--batch=nope: file not found (looked in {dir}, {a})"));
         }
         finally
         {
@@ -205,12 +219,30 @@ public class BatchOptionTests
     }
 
     [Test]
+    public void AFileIncludedTwiceInARowIsReadTwiceAndIsNoCycle()
+    {
+        string dir = Directory.CreateTempSubdirectory("convverify-batchopt-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "inc"), Desc + "\n");
+            File.WriteAllText(Path.Combine(dir, "main"), "--batch=inc\n--dir=BWD_D\n--batch=inc\n");
+            var entries = BatchFile.Read(Path.Combine(dir, "main"));
+            Assert.That(entries.Select(e => (e.SkipKind, e.Dir)), Is.EqualTo(new[] { (BatchSkipKind.None, (string?)null), (BatchSkipKind.None, "BWD_D") }),
+                string.Join("\n", entries.Select(e => e.Skip)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void NullArgumentsAreRejected()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(() => BatchFile.Parse(null!, "s"), Throws.ArgumentNullException);
-            Assert.That(() => BatchFile.Read(null!), Throws.ArgumentNullException);
+            Assert.That(() => BatchFile.Parse(null!, "s"), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("text"));
+            Assert.That(() => BatchFile.Read(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("path"));
             Assert.That(() => BatchFile.ReadText(null!, "s", null), Throws.ArgumentNullException);
             Assert.That(() => BatchFile.ReadText("", null!, null), Throws.ArgumentNullException);
             Assert.That(() => BatchFile.DTypeOf(null!, out _), Throws.ArgumentNullException);

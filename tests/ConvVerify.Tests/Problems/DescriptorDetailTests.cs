@@ -21,6 +21,17 @@ public class DescriptorDetailTests
     }
 
     [Test]
+    public void AGivenZeroPaddingIsKeptAndTheOutputDecidesTheEndPadding()
+    {
+        // ph0 given with oh5: benchdnn keeps the begin padding and pads the end by what the output needs (2); only a
+        // padding not given is deduced from the output (here it would be 1 on both sides).
+        var given = BenchdnnDescriptor.Parse("mb1ic1ih5oc1oh5kh3ph0");
+        Assert.That((given.PadBegin[0], given.PadEnd[0], given.Output[0]), Is.EqualTo((0, 2, 5)));
+        var deduced = BenchdnnDescriptor.Parse("mb1ic1ih5oc1oh5kh3");
+        Assert.That((deduced.PadBegin[0], deduced.PadEnd[0], deduced.Output[0]), Is.EqualTo((1, 1, 5)));
+    }
+
+    [Test]
     public void PaddingAloneMentionsAnAxis()
     {
         Assert.That(Error("mb1ic2iw4oc2kw3pd1"), Is.EqualTo("descriptor 'mb1ic2iw4oc2kw3pd1': axis d is mentioned but 'id' is missing or 0"));

@@ -157,6 +157,28 @@ public class ProblemDetailTests
         // w is (OC, IC/G, k): 65536 groups of one channel hold 65536 weights, not 65536³.
         var p = new ConvProblem(1, 65536, 65536, 65536, [1], [1]);
         Assert.That(p.WSize, Is.EqualTo(65536));
+        // 1024 groups of one channel and four taps: 4096 weights; counted as all channels they would be 2^32, past any array.
+        Assert.That(new ConvProblem(1, 1024, 1024, 1024, [4], [4]).WSize, Is.EqualTo(4096));
+    }
+
+    [Test]
+    public void AKernelLargerThanThePaddedInputSaysByHowMuch()
+    {
+        var e = Assert.Throws<ArgumentException>(() => _ = new ConvProblem(1, 1, 1, 1, [3], [3], padBegin: [0], padEnd: [-1], dilation: [2]))!;
+        Assert.That(e.Message, Does.StartWith("kw: dilated kernel extent 5 (k=3, dilation=2) exceeds the padded input 2 (i=3 + pb=0 + pe=-1): the output would be empty"));
+    }
+
+    [Test]
+    public void InThreeDimensionsTheMissingOuterDimsAreUnitExtents()
+    {
+        // w: input 7, kernel 3, stride 2, padding 1 and 1, dilation 2: (7 + 2 − 5) / 2 + 1 = 3 outputs.
+        var unit = new SpatialDim(1, 1, 1, 0, 1, 1);
+        var w = new SpatialDim(7, 3, 2, 1, 2, 3);
+        Assert.That(new ConvProblem(1, 1, 1, 1, [7], [3], stride: [2], padBegin: [1], dilation: [2]).To3D(), Is.EqualTo((unit, unit, w)));
+        var h = new SpatialDim(4, 2, 1, 0, 1, 3);
+        Assert.That(new ConvProblem(1, 1, 1, 1, [4, 7], [2, 3], stride: [1, 2], padBegin: [0, 1], dilation: [1, 2]).To3D(), Is.EqualTo((unit, h, w)));
+        var d = new SpatialDim(5, 5, 1, 2, 1, 5);
+        Assert.That(new ConvProblem(1, 1, 1, 1, [5, 4, 7], [5, 2, 3], stride: [1, 1, 2], padBegin: [2, 0, 1], dilation: [1, 1, 2]).To3D(), Is.EqualTo((d, h, w)));
     }
 
     [Test]
