@@ -1,0 +1,50 @@
+#!/bin/bash
+# The slices the mutation run is made of (docs/mutation-testing.md), each with the files it mutates and the tests that
+# cover them, run one after another:   tools/mutation/slices.sh NAME...      (no NAME: list them)
+# DRY=1 prints each slice's run_slice.sh command instead. Each slice's report: StrykerOutput/NAME/reports/mutation-report.json; its log: StrykerOutput/NAME.log.
+set -uo pipefail
+set -f # the globs are Stryker's, not the shell's
+root=$(cd "$(dirname "$0")/../.." && pwd)
+t='FullyQualifiedName~ConvVerify.Tests'
+exact="$t.Convolution.ExactConvTests|$t.Convolution.EngineDetailTests|$t.Convolution.BufferCheckTests"
+
+# name | filter | project (empty: the library) | globs
+slice() {
+  case "$1" in
+    problems)    echo "$t.Problems|$t.LowPrecision.BFloat16FormatTests||**/Problems/*.cs" ;;
+    comparison)  echo "$t.Comparison&FullyQualifiedName!~MissingTermDetection||**/Comparison/*.cs" ;;
+    conv-def)    echo "$t.Convolution||**/Convolution/NaiveConv.cs **/Convolution/TapList.cs **/Convolution/ConvMatrix.cs **/Convolution/ConvEngines.cs **/Convolution/ExactEngine.cs **/Convolution/NaiveEngine.cs **/Convolution/ExactConvOptions.cs **/Convolution/Scratch.cs" ;;
+    # The exact engine's kernels: ~8 s a mutant (the covering tests run the instrumented kernels), 1,285 mutants in all.
+    conv-setup)  echo "$exact||**/Convolution/ExactConv.cs **/Convolution/ExactConv.Setup.cs **/Convolution/ExactConv.Simd.cs **/Convolution/GroupTranspose.cs" ;;
+    conv-channel) echo "$exact||**/Convolution/ChannelJob.cs **/Convolution/ChannelKernels.cs" ;;
+    conv-weight) echo "$exact||**/Convolution/WeightKernels.cs" ;;
+    small)       echo "$t.Layouts|$t.Snapshots|$t.Runs|$t.Fixtures.CaseFilePropertyTests|$t.Fixtures.PackTests|$t.Convolution.QuestionCaseTests|$t.Cli.CasesCommandTests||**/Layouts/*.cs **/Catalog/*.cs **/Cases/*.cs **/Snapshots/*.cs" ;;
+    reports)     echo "$t.Reports||**/Reports/*.cs" ;;
+    runs)        echo "$t.Runs|$t.Implementations|$t.Cli.CheckCommandTests|$t.Cli.VerifyImplCommandTests||**/Runs/*.cs" ;;
+    fixtures)    echo "$t.Fixtures|$t.Cli.PackPathSafetyTests|$t.Cli.FixturesCommandTests||**/Fixtures/*.cs" ;;
+    oracles)     echo "$t.Oracles&FullyQualifiedName!~LiveCatalogTests&FullyQualifiedName!~TorchOracle||**/Oracles/*.cs" ;;
+    cli)         echo "$t.Cli&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~HtmlReportTests&FullyQualifiedName!~SoakCommand&TestCategory!=resnet50|ConvVerify.Cli.csproj|**/*.cs" ;;
+    *) return 1 ;;
+  esac
+}
+
+if [ $# -eq 0 ]; then
+  echo "slices: problems comparison conv-def conv-setup conv-channel conv-weight small reports runs fixtures oracles cli"
+  exit 0
+fi
+for name in "$@"; do
+  spec=$(slice "$name") || { echo "unknown slice '$name' (run without arguments for the list)" >&2; exit 2; }
+  IFS='|' read -r -a parts <<< "$spec"
+  n=${#parts[@]}
+  globs=${parts[$((n - 1))]} project=${parts[$((n - 2))]}
+  filter=$(IFS='|'; echo "${parts[*]:0:$((n - 2))}")
+  if [ -n "${DRY:-}" ]; then
+    printf 'FILTER=%q PROJECT=%q run_slice.sh %q %s\n' "$filter" "${project:-ConvVerify.csproj}" "$name" "$globs"
+    continue
+  fi
+  mkdir -p "$root/StrykerOutput"
+  echo "$(date -u +%H:%M) slice $name" >&2
+  # shellcheck disable=SC2086 # the globs are split on purpose, and quoted inside run_slice.sh
+  FILTER="$filter" PROJECT="${project:-ConvVerify.csproj}" "$root/tools/mutation/run_slice.sh" "$name" $globs > "$root/StrykerOutput/$name.log" 2>&1 \
+    || echo "slice $name failed: see StrykerOutput/$name.log" >&2
+done
