@@ -18,7 +18,7 @@ slice() {
     conv-setup)  echo "$exact||**/Convolution/ExactConv.cs **/Convolution/ExactConv.Setup.cs **/Convolution/ExactConv.Simd.cs **/Convolution/GroupTranspose.cs" ;;
     conv-channel) echo "$exact||**/Convolution/ChannelJob.cs **/Convolution/ChannelKernels.cs" ;;
     conv-weight) echo "$exact||**/Convolution/WeightKernels.cs" ;;
-    small)       echo "$t.Layouts|$t.Snapshots|$t.Runs|$t.Fixtures.CaseFilePropertyTests|$t.Fixtures.PackTests|$t.Convolution.QuestionCaseTests|$t.Cli.CasesCommandTests||**/Layouts/*.cs **/Catalog/*.cs **/Cases/*.cs **/Snapshots/*.cs" ;;
+    small)       echo "$t.Cases|$t.Layouts|$t.Snapshots|$t.Runs|$t.Fixtures.CaseFilePropertyTests|$t.Fixtures.PackTests|$t.Convolution.QuestionCaseTests|$t.Cli.CasesCommandTests||**/Layouts/*.cs **/Catalog/*.cs **/Cases/*.cs **/Snapshots/*.cs" ;;
     reports)     echo "$t.Reports||**/Reports/*.cs" ;;
     runs)        echo "$t.Runs|$t.Implementations|$t.Cli.CheckCommandTests|$t.Cli.VerifyImplCommandTests||**/Runs/*.cs" ;;
     fixtures)    echo "$t.Fixtures|$t.Cli.PackPathSafetyTests|$t.Cli.FixturesCommandTests||**/Fixtures/*.cs" ;;
