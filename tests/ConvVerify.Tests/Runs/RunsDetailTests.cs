@@ -1,0 +1,127 @@
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Problems;
+using ConvVerify.Runs;
+using ConvVerify.Tests.Fixtures;
+
+namespace ConvVerify.Tests.Runs;
+
+/// <summary>
+/// The pipeline's less travelled paths, each with what a user reads: outcome names both ways and in a report file, an
+/// implementation that throws, a minibatch too large for a batch entry or a set, benchdnn directions, and the summary
+/// of a selection's skipped entries by reason.
+/// </summary>
+public class RunsDetailTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void MakeFolder() => _dir = Directory.CreateTempSubdirectory("convverify-runs-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public void OutcomeNamesGoBothWaysAndAnUnknownOneIsRefused()
+    {
+        Assert.That(Enum.GetValues<Outcome>().Select(o => Outcomes.Parse(o.Name())), Is.EqualTo(Enum.GetValues<Outcome>()));
+        Assert.That(() => Outcomes.Parse("bogus"), Throws.ArgumentException.With.Message.StartsWith("outcome: unknown outcome 'bogus'"));
+        Assert.That(() => ((Outcome)99).Name(), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("unknown outcome"));
+    }
+
+    [Test]
+    public void AReportWithAnUnknownOutcomeIsNotAReport()
+    {
+        var report = new RunReport
+        {
+            Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }],
+            Rows = [new RunRow { Case = "c", Descriptor = "d", DType = "f32", Fill = "integer", Direction = "y", Reference = "torch", Subject = "naive", Outcome = Outcome.Pass, Reason = "" }],
+        };
+        string path = Path.Combine(_dir, "r.json");
+        report.Write(path);
+        Assert.That(File.ReadAllText(path), Does.Contain("\"outcome\": \"pass\""), "outcomes are written by name");
+        Assert.That(RunReport.Read(path).Rows.Single().Outcome, Is.EqualTo(Outcome.Pass));
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"outcome\": \"pass\"", "\"outcome\": \"bogus\"", StringComparison.Ordinal));
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Does.StartWith($"{path}: not a ConvVerify report").And.Contain("unknown outcome 'bogus'"));
+    }
+
+    /// <summary>Throws from every direction, each with another exception type an implementation might throw.</summary>
+    private sealed class Throwing : IConvImplementation
+    {
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new InvalidOperationException("no session");
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new IndexOutOfRangeException("off the end");
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new DivideByZeroException("zero stride");
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NotSupportedException("no bias gradient");
+    }
+
+    [Test]
+    public void AnImplementationThatThrowsFailsThatDirectionWithTheException()
+    {
+        var pack = CommittedPacks.Open("question");
+        string id = pack.CaseIds.First(i => i.EndsWith("f32_integer", StringComparison.Ordinal));
+        var rows = Check.Implementation(new Throwing(), pack, id);
+        Assert.That(rows.Select(r => (r.Direction, r.Outcome, r.Reason)), Is.EqualTo(new[]
+        {
+            ("y", Outcome.Fail, "y: the implementation threw InvalidOperationException: no session"),
+            ("dx", Outcome.Fail, "dx: the implementation threw IndexOutOfRangeException: off the end"),
+            ("dw", Outcome.Fail, "dw: the implementation threw DivideByZeroException: zero stride"),
+            ("db", Outcome.NotProvided, "db: not provided (no bias gradient)"),
+        }));
+    }
+
+    [Test]
+    public void AMinibatchTooLargeForABatchEntryOrASetProblemIsASkipWithItsSize()
+    {
+        string batch = Path.Combine(_dir, "b");
+        File.WriteAllText(batch, "mb1ic2ih4oc2kh3\n");
+        var fromBatch = CaseSelection.Resolve(null, batch, [], "f32", "integer", "question", mb: 2_000_000_000);
+        Assert.That(fromBatch.Problems, Is.Empty);
+        var line = fromBatch.Listing.Single();
+        Assert.That(line.Kind, Is.EqualTo(BatchSkipKind.TooLarge));
+        Assert.That(line.Status, Does.StartWith("skipped: too large at --mb 2000000000: "));
+
+        var fromSet = CaseSelection.Resolve("question", null, [], "f32", "integer", "question", mb: 2_000_000_000);
+        Assert.That(fromSet.Problems, Is.Empty);
+        Assert.That(fromSet.Listing.Select(l => l.Kind), Is.All.EqualTo(BatchSkipKind.TooLarge));
+        Assert.That(fromSet.Listing[0].Status, Does.StartWith("skipped: too large at --mb 2000000000: "));
+    }
+
+    [Test]
+    public void BenchdnnDirectionsChooseWhatIsChecked()
+    {
+        Assert.That(CaseSelection.DirectionsOf(null, true), Is.Null, "no --dir: every direction the problem has");
+        Assert.That(new[] { "FWD_B", "FWD_D", "FWD_I" }.Select(d => CaseSelection.DirectionsOf(d, true)), Is.All.EqualTo(new[] { Direction.Forward }));
+        Assert.That(CaseSelection.DirectionsOf("BWD_D", true), Is.EqualTo(new[] { Direction.BackwardData }));
+        Assert.That(CaseSelection.DirectionsOf("BWD_WB", true), Is.EqualTo(new[] { Direction.BackwardWeights, Direction.BackwardBias }));
+        Assert.That(CaseSelection.DirectionsOf("BWD_W", false), Is.EqualTo(new[] { Direction.BackwardWeights }));
+        var e = Assert.Throws<ArgumentException>(() => CaseSelection.DirectionsOf("XYZ", true))!;
+        Assert.That(e.Message, Does.StartWith("--dir=XYZ is not a benchdnn direction (FWD_B, FWD_D, FWD_I, BWD_D, BWD_W, BWD_WB)"));
+    }
+
+    [Test]
+    public void TheSummaryCountsSkippedEntriesByReasonInOneOrder()
+    {
+        string batch = Path.Combine(_dir, "b");
+        File.WriteAllText(batch, string.Join("\n",
+            "mb1ic2ih4oc2kh3",
+            "--batch=missing",
+            "mb1ic2ih4oc2kh9",
+            "mb1ic2ih99999999999oc2kh3",
+            "--match=nothing mb1ic2ih5oc2kh3 --reset",
+            "--dt=u8 mb1ic2ih6oc2kh3 --reset",
+            "--attr-post-ops=relu mb1ic2ih7oc2kh3 --reset",
+            "mb1ic2ih4oc2kh3"));
+        var s = CaseSelection.Resolve(null, batch, [], "f32", "integer", "question");
+        Assert.That(s.Summary(), Is.EqualTo($"1 problems from {batch} (1 more entries merged into them); 6 skipped: "
+            + "1 by an unsupported option, 1 by dtype, 1 not matched by --match, 1 too large, 1 invalid, 1 missing or cyclic includes"));
+    }
+}
