@@ -157,15 +157,22 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         // /usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0 -> /usr/bin/python3.11, /opt/py/lib/libpython3.12.so -> /opt/py/bin/python3.12.
         string? version = LibVersion().Match(Path.GetFileName(libPython)) is { Success: true } m ? m.Groups[1].Value : null;
         string[] names = version is null ? ["python3"] : [$"python{version}", "python3"];
+        int tried = 0;
         for (var dir = Path.GetDirectoryName(Path.GetFullPath(libPython)); dir is not null; dir = Path.GetDirectoryName(dir))
         {
             foreach (string name in names)
             {
+                // Not the first one found, but the first that works: a bin/python3 of another version higher up (the
+                // system's, under /) must not end the search, nor be taken.
                 string exe = Path.Combine(dir, "bin", name);
-                if (File.Exists(exe)) return TryInterpreter(exe, $"{exe} (interpreter of {label})", libPython, attempts);
+                if (!File.Exists(exe)) continue;
+                tried++;
+                if (TryInterpreter(exe, $"{exe} (interpreter of {label})", libPython, attempts) is { } found) return found;
             }
         }
-        attempts.Add($"{label}: no interpreter {string.Join(" or ", names)} in a bin/ folder above it");
+        attempts.Add(tried == 0
+            ? $"{label}: no interpreter {string.Join(" or ", names)} in a bin/ folder above it"
+            : $"{label}: none of the {tried} interpreters {string.Join(" or ", names)} in bin/ folders above it can embed it (each is listed above)");
         return null;
     }
 
@@ -186,6 +193,13 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         if (Field("error") is { Length: > 0 } importError)
         {
             attempts.Add($"{label}: {importError}");
+            return null;
+        }
+        // A libpython of one version embedded under an interpreter of another loads the wrong standard library.
+        if (libPython is not null && LibVersion().Match(Path.GetFileName(libPython)) is { Success: true } lv
+            && !SameMinorVersion(Field("version"), lv.Groups[1].Value))
+        {
+            attempts.Add($"{label}: is Python {(Field("version") is { Length: > 0 } v ? v : "of an unknown version")}, but {libPython} is Python {lv.Groups[1].Value}");
             return null;
         }
         string lib = libPython ?? Field("libpython");
@@ -270,6 +284,10 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
 
     [GeneratedRegex(@"^python3\.(\d+)$")]
     private static partial Regex VersionedName();
+
+    // "3.11.2" is of 3.11; "3.110.0" and "3.1" are not.
+    private static bool SameMinorVersion(string version, string majorMinor) =>
+        version == majorMinor || version.StartsWith(majorMinor + ".", StringComparison.Ordinal);
 
     [GeneratedRegex(@"^libpython(\d+\.\d+)")]
     private static partial Regex LibVersion();

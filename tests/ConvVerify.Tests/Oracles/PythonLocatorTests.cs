@@ -18,6 +18,10 @@ public class PythonLocatorTests
         Script("crashes", "echo 'Fatal Python error: init_fs_encoding' >&2; exit 3");
         Script("hangs", "sleep 30");
         Script("nolib", """echo 'CONVVERIFY-PROBE {"executable": "/fake/nolib", "prefix": "/fake", "torch": "9.9", "numpy": "8.8", "libpython": null, "libsearch": "LIBDIR=/fake/lib"}'""");
+        Script("garbled", "echo 'CONVVERIFY-PROBE {not json'");
+        // A file that is there but cannot be run (no execute bit: not even root may exec it).
+        File.WriteAllText(Path.Combine(_dir, "notexec"), "#!/bin/sh\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(_dir, "notexec"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Script("works", """echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "prefix": "/fake", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""");
     }
 
@@ -101,6 +105,37 @@ public class PythonLocatorTests
         var location = new PythonLocator(Env((PythonLocator.PyDllVariable, "/no/lib/libpython3.42.so.1.0")), [Fake("works")]).Locate();
         Assert.That(location.Found, Is.False);
         Assert.That(location.Attempts[0], Is.EqualTo("/no/lib/libpython3.42.so.1.0 (from PYTHONNET_PYDLL): not found"));
+    }
+
+    [Test]
+    public void AnUnrunnableFileAndAGarbledAnswerAreReportedAsSuch()
+    {
+        var location = new PythonLocator(Env(), [Fake("notexec"), Fake("garbled")]).Locate();
+        Assert.That(location.Found, Is.False, location.Reason);
+        Assert.That(location.Attempts[0], Does.StartWith($"{Fake("notexec")}: cannot run: "));
+        Assert.That(location.Attempts[1], Does.StartWith($"{Fake("garbled")}: unreadable answer (").And.EndWith("): CONVVERIFY-PROBE {not json"));
+    }
+
+    [Test]
+    public void AnInterpreterOfAnotherVersionIsNotTakenForALibPython()
+    {
+        // <orphan>/bin/python3 answers as 3.99, the library is 3.98: embedding one under the other loads the wrong
+        // standard library, so it is refused and the search goes on upward (to whatever python3 this machine has).
+        string root = Path.Combine(_dir, "orphan");
+        Directory.CreateDirectory(Path.Combine(root, "bin"));
+        string lib = Path.Combine(Directory.CreateDirectory(Path.Combine(root, "lib")).FullName, "libpython3.98.so");
+        File.WriteAllText(lib, "");
+        File.Copy(Fake("works"), Path.Combine(root, "bin", "python3"));
+        var location = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), []).Locate();
+        Assert.That(location.Found, Is.False, location.Reason);
+        string label = $"{lib} (from PYTHONNET_PYDLL)";
+        Assert.That(location.Attempts[0], Is.EqualTo($"{Path.Combine(root, "bin", "python3")} (interpreter of {label}): is Python 3.99.0, but {lib} is Python 3.98"));
+        Assert.That(location.Attempts[^2], Does.StartWith($"{label}: none of the ").And.EndWith(" interpreters python3.98 or python3 in bin/ folders above it can embed it (each is listed above)"));
+
+        // Both variables: the interpreter chosen must be of the library's version too.
+        var both = new PythonLocator(Env((PythonLocator.PythonVariable, Fake("works")), (PythonLocator.PyDllVariable, lib)), []).Locate();
+        Assert.That(both.Found, Is.False);
+        Assert.That(both.Attempts[0], Is.EqualTo($"{Fake("works")} (from CONVVERIFY_PYTHON): is Python 3.99.0, but {lib} is Python 3.98"));
     }
 
     [Test]
