@@ -199,6 +199,46 @@ public class OnnxImportTests : CliTestBase
         Oracles.Bitwise.AssertEqual(naive, outputs[0].GetTensorDataAsSpan<float>().ToArray(), autoPad);
     }
 
+    private static AttributeProto IntsAttribute(string name, params long[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(values);
+        return a;
+    }
+
+    private static string ProblemSkip(int[] x, int[] w, params AttributeProto[] attributes) =>
+        Assert.Throws<OnnxSkipException>(() => OnnxConvModel.From(ConvModel(x, w, a => a.AddRange(attributes)), "m.onnx").Problem(x, w, false, "n", "m.onnx"))!.Message;
+
+    [Test]
+    public void AConvWhoseAttributesDoNotFitItsShapesIsSkippedWithTheReason()
+    {
+        Assert.That(ProblemSkip([1, 4, 6], [2, 3, 3], new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 2 }),
+            Is.EqualTo("m.onnx: group=2 does not fit X's 4 channels and W's 3 per group"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("kernel_shape", 2)),
+            Is.EqualTo("m.onnx: kernel_shape (2) differs from W's spatial shape (3)"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("SAME") }),
+            Is.EqualTo("m.onnx: unsupported auto_pad 'SAME' (expected NOTSET, SAME_UPPER, SAME_LOWER or VALID)"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("VALID") }, IntsAttribute("pads", 1, 1)),
+            Is.EqualTo("m.onnx: both auto_pad=VALID and pads are given"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("pads", -1, 0)),
+            Is.EqualTo("m.onnx: negative pads (-1, 0) (ONNX pads must be >= 0)"));
+        // What ConvProblem itself refuses comes back under the model's name.
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("strides", 0)), Is.EqualTo("m.onnx: sw: must be >= 1, got 0"));
+    }
+
+    [Test]
+    public void AConvWithTheWrongNumberOfInputsOrOutputsIsSkipped()
+    {
+        var model = ConvModel([1, 2, 6], [3, 2, 3], _ => { });
+        model.Graph.Node[0].Input.RemoveAt(1);
+        Assert.That(() => OnnxConvModel.From(model, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo(
+            "m.onnx: Conv with 1 inputs and 1 outputs (expected X, W[, B] and Y)"));
+        var twoOut = ConvModel([1, 2, 6], [3, 2, 3], _ => { });
+        twoOut.Graph.Node[0].Output.Add("z");
+        Assert.That(() => OnnxConvModel.From(twoOut, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo(
+            "m.onnx: Conv with 2 inputs and 2 outputs (expected X, W[, B] and Y)"));
+    }
+
     // A Conv model with inputs x and w and output y, opset 17, as the conformance tests are laid out.
     private static ModelProto ConvModel(int[] x, int[] w, Action<Google.Protobuf.Collections.RepeatedField<AttributeProto>> attributes)
     {
