@@ -259,6 +259,18 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
+    public void AnUnknownEngineOrALayoutWithoutTorchIsBadUsage()
+    {
+        var engine = Run("check", "--engine", "turbo", "--set", "question");
+        Assert.That(engine.Code, Is.EqualTo(2), engine.ToString());
+        Assert.That(engine.Err, Does.Contain("--engine").And.Contain("turbo"));
+        var layout = Run("check", "--oracle", "ort", "--layout", "channels-last", "--set", "question");
+        Assert.That(layout.Code, Is.EqualTo(2), layout.ToString());
+        Assert.That(layout.Err, Does.Contain("--layout goes with --oracle torch"));
+        Assert.That(layout.Out, Does.Not.Contain("check:"), "no work was done");
+    }
+
+    [Test]
     public void LiveTorchOracleChecksADescriptor()
     {
         LiveTorch.Require();
