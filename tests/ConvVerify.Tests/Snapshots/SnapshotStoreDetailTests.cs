@@ -1,0 +1,108 @@
+using ConvVerify.Snapshots;
+
+namespace ConvVerify.Tests.Snapshots;
+
+/// <summary>
+/// The store's messages word for word (what a developer reads when a snapshot is new, differs or is accepted), the
+/// audit's verdict, text normalization, and the refusals of names and folders.
+/// </summary>
+public class SnapshotStoreDetailTests
+{
+    private string _dir = "";
+    private SnapshotStore _store = null!;
+
+    [SetUp]
+    public void MakeStore()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "convverify-store-" + Guid.NewGuid().ToString("N"));
+        _store = new SnapshotStore(Path.Combine(_dir, "snapshots"));
+    }
+
+    [TearDown]
+    public void RemoveStore()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private const string Advice = "if the change is intended, accept it: rerun with CONVVERIFY_ACCEPT_SNAPSHOTS=1, or move the received file onto the verified one";
+
+    [Test]
+    public void ANewSnapshotShowsWhatWasReceivedAndWhereItWasWritten()
+    {
+        var r = _store.Check("n", "a\nb");
+        string verified = _store.VerifiedPath("n"), received = _store.ReceivedPath("n");
+        Assert.That((r.Outcome, r.Passed, r.ReceivedPath), Is.EqualTo((SnapshotOutcome.Missing, false, received)));
+        Assert.That(r.Message, Is.EqualTo($"no verified snapshot {verified}\nreceived (2 lines), first 2:\n  + a\n  + b\nreceived text written to {received}\n{Advice}"));
+        Assert.That(File.ReadAllText(received), Is.EqualTo("a\nb\n"), "the folder was created and the text normalized");
+
+        string longText = string.Join("\n", Enumerable.Range(1, 23).Select(i => $"l{i}"));
+        var many = _store.Check("long", longText);
+        Assert.That(many.Message, Does.Contain("received (23 lines), first 20:\n  + l1\n").And.Contain("  + l20\n  ... and 3 more lines\n"));
+        Assert.That(many.Message, Does.Not.Contain("l21"));
+    }
+
+    [Test]
+    public void AMatchRemovesTheReceivedFileAndADifferenceShowsTheDiffNotAPreview()
+    {
+        SnapshotStore.WriteText(_store.VerifiedPath("n"), "a\nb\n");
+        _store.Check("n", "a\nc");
+        Assert.That(File.Exists(_store.ReceivedPath("n")), Is.True);
+        var differs = _store.Check("n", "a\nc");
+        Assert.That(differs.Outcome, Is.EqualTo(SnapshotOutcome.Mismatched));
+        Assert.That(differs.Message, Does.StartWith($"snapshot n differs from {_store.VerifiedPath("n")}\n"));
+        Assert.That(differs.Message, Does.Not.Contain("received ("), "a difference shows the diff, not the whole text");
+        Assert.That(differs.Message, Does.EndWith($"received text written to {_store.ReceivedPath("n")}\n{Advice}"));
+
+        var same = _store.Check("n", "a\r\nb");
+        Assert.That((same.Outcome, same.Passed, same.Message), Is.EqualTo((SnapshotOutcome.Matched, true, "snapshot n matches")));
+        Assert.That(File.Exists(_store.ReceivedPath("n")), Is.False, "a match removes the stale received file");
+    }
+
+    [Test]
+    public void AcceptingSaysWhetherTheSnapshotIsNewOrChanged()
+    {
+        var created = _store.Check("n", "a", accept: true);
+        Assert.That((created.Outcome, created.Message), Is.EqualTo((SnapshotOutcome.Accepted, $"accepted snapshot n: wrote {_store.VerifiedPath("n")} (new)")));
+        var changed = _store.Check("n", "b", accept: true);
+        Assert.That(changed.Message, Does.StartWith($"accepted snapshot n: wrote {_store.VerifiedPath("n")} (changed)\nsnapshot n differs from "));
+        Assert.That(SnapshotStore.ReadText(_store.VerifiedPath("n")), Is.EqualTo("b\n"));
+        Assert.That(File.Exists(_store.ReceivedPath("n")), Is.False);
+    }
+
+    [Test]
+    public void TheAuditIsCleanOnlyWithNothingMissingAndNothingOrphaned()
+    {
+        SnapshotStore.WriteText(_store.VerifiedPath("b"), "x\n");
+        SnapshotStore.WriteText(_store.VerifiedPath("a"), "x\n");
+        Assert.That(_store.Audit(["a", "b"]).IsClean, Is.True);
+        var orphan = _store.Audit(["b"]);
+        Assert.That((orphan.IsClean, orphan.Missing, orphan.Orphaned), Is.EqualTo((false, Array.Empty<string>(), new[] { "a" })));
+        var missing = _store.Audit(["a", "b", "d", "c"]);
+        Assert.That((missing.IsClean, missing.Missing, missing.Orphaned), Is.EqualTo((false, new[] { "c", "d" }, Array.Empty<string>())));
+        var both = _store.Audit(["z", "y"]);
+        Assert.That((both.Missing, both.Orphaned), Is.EqualTo((new[] { "y", "z" }, new[] { "a", "b" })), "both sorted");
+        Assert.That(() => _store.Audit(null!), Throws.ArgumentNullException);
+    }
+
+    [TestCase("a\r\nb\rc", "a\nb\nc\n")]
+    [TestCase("\uFEFFx", "x\n")]
+    [TestCase("x\n", "x\n")]
+    [TestCase("", "")]
+    [TestCase("\n", "\n")]
+    public void TextIsNormalizedToLfWithAFinalNewline(string text, string normalized) =>
+        Assert.That(SnapshotStore.Normalize(text), Is.EqualTo(normalized));
+
+    [Test]
+    public void NamesAndFoldersAreRefusedWithTheReason()
+    {
+        Assert.That(() => _store.VerifiedPath("a b"), Throws.ArgumentException.With.Message.StartsWith("snapshot name: 'a b' holds ' '; only ASCII letters, digits, '-', '_' and '.' are allowed"));
+        Assert.That(() => _store.ReceivedPath("a/b"), Throws.ArgumentException.With.Message.StartsWith("snapshot name: 'a/b' holds '/'"));
+        Assert.That(() => _store.VerifiedPath(""), Throws.ArgumentException);
+        Assert.That(_store.VerifiedPath("A-z_0.9"), Is.EqualTo(Path.Combine(_store.Directory, "A-z_0.9.verified.txt")));
+        Assert.That(() => new SnapshotStore(" "), Throws.ArgumentException);
+        Assert.That(() => _store.Check("n", null!), Throws.ArgumentNullException);
+        Directory.CreateDirectory(_dir);
+        Assert.That(() => SnapshotStore.FindRepositoryFolder(_dir, "NoSuch.sln"),
+            Throws.TypeOf<DirectoryNotFoundException>().With.Message.EqualTo($"snapshots: no folder at or above '{_dir}' contains NoSuch.sln"));
+    }
+}
