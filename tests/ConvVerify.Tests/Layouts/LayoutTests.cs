@@ -42,5 +42,12 @@ public class LayoutTests
         Assert.That(e!.Message, Does.Contain("(0, 0) is not a permutation"));
         e = Assert.Throws<ArgumentException>(() => Layout.Permute<int>(new int[5], [2, 3], [1, 0]));
         Assert.That(e!.Message, Does.Contain("has 5 elements, shape (2, 3) needs 6"));
+        // A negative extent is named even where the product would come out right: (−2)·(−3) is 6.
+        e = Assert.Throws<ArgumentException>(() => Layout.Permute<int>(new int[6], [-2, -3], [1, 0]));
+        Assert.That((e!.Message, e.ParamName), Is.EqualTo(("shape: negative extent in (-2, -3) (Parameter 'shape')", "shape")));
+        Assert.That(Layout.Permute<int>([], [0, 3], [1, 0]), Is.Empty, "a zero extent is an empty tensor, not an error");
+        Assert.That(() => Layout.Permute<int>(new int[6], null!, [1, 0]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("shape"));
+        Assert.That(() => Layout.Permute<int>(new int[6], [2, 3], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("perm"));
+        Assert.That(() => Layout.FromChannelsLast<int>(new int[6], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("ncsShape"));
     }
 }
