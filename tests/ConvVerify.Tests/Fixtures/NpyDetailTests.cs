@@ -5,20 +5,12 @@ using ConvVerify.Problems;
 namespace ConvVerify.Tests.Fixtures;
 
 /// <summary>The .npy reader's and writers' refusals that the property tests do not reach, each with the words a user reads.</summary>
-public class NpyDetailTests
+public class NpyDetailTests : TempFolderTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void MakeFolder() => _dir = Directory.CreateTempSubdirectory("convverify-npy-").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
-
     [Test]
     public void ReadingAsAnotherElementTypeIsAProgrammingError()
     {
-        string path = Path.Combine(_dir, "x.npy");
+        string path = Path.Combine(Dir, "x.npy");
         Npy.Write(path, [2], new[] { 1f, 2f });
         Assert.That(() => Npy.Read<double>(path, DType.Float32, [2]),
             Throws.InvalidOperationException.With.Message.EqualTo($"{path}: read as Double but the pack says Float32"));
@@ -28,7 +20,7 @@ public class NpyDetailTests
     [Test]
     public void DataThatDoesNotFillTheShapeIsNotWritten()
     {
-        string wide = Path.Combine(_dir, "wide.npy"), narrow = Path.Combine(_dir, "narrow.npy");
+        string wide = Path.Combine(Dir, "wide.npy"), narrow = Path.Combine(Dir, "narrow.npy");
         Assert.That(() => Npy.Write(wide, [2, 3], new[] { 1f, 2f, 3f, 4f, 5f }),
             Throws.ArgumentException.With.Message.StartsWith($"{wide}: 5 values do not fill shape (2, 3)").And.Property("ParamName").EqualTo("data"));
         Assert.That(() => Npy.Write(narrow, [2, 3], new[] { 1f, 2f, 3f, 4f, 5f, 6f, 7f }, DType.BFloat16),
@@ -45,7 +37,7 @@ public class NpyDetailTests
     {
         // A version 2 preamble (4-byte header length) announcing 10,001 bytes of header, all present.
         const int length = 10_001;
-        string path = Path.Combine(_dir, "long.npy");
+        string path = Path.Combine(Dir, "long.npy");
         var bytes = new List<byte>([0x93, .. "NUMPY"u8.ToArray(), 2, 0, .. BitConverter.GetBytes(length)]);
         bytes.AddRange(Encoding.ASCII.GetBytes(new string(' ', length - 1) + "\n"));
         File.WriteAllBytes(path, [.. bytes]);
@@ -57,7 +49,7 @@ public class NpyDetailTests
     public void AFolderWhereAFileShouldBeIsUnreadableNotACrash()
     {
         // File.Exists is false for a folder, so the reader says the file is missing rather than failing to open it.
-        string folder = Path.Combine(_dir, "y.npy");
+        string folder = Path.Combine(Dir, "y.npy");
         Directory.CreateDirectory(folder);
         Assert.That(() => Npy.Read<float>(folder, DType.Float32, [1]), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{folder}: file not found"));
     }

@@ -10,24 +10,13 @@ namespace ConvVerify.Tests.Reports;
 /// class, which directions get a section and pictures, and that nothing from a case name reaches the page unescaped.
 /// (Cli/HtmlReportTests loads a real report in a browser.)
 /// </summary>
-public partial class HtmlReportPageTests
+public partial class HtmlReportPageTests : TempFolderTest
 {
     [GeneratedRegex("<section class=\"failure\" id=\"failure-(\\d+)\"><h2 class=\"([^\"]+)\">([^<]*)</h2>")]
     private static partial Regex SectionHeading();
 
     [GeneratedRegex("<tr class=\"([^\"]+)\" data-case=\"[^\"]*\" data-direction=\"([^\"]+)\">(.*?)</tr>")]
     private static partial Regex TableRow();
-
-    private string _dir = "";
-
-    [SetUp]
-    public void MakeFolder() => _dir = Path.Combine(Path.GetTempPath(), "convverify-html-" + Guid.NewGuid().ToString("N"));
-
-    [TearDown]
-    public void RemoveFolder()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
 
     private static RunRow Row(string id, string direction, Outcome outcome, string reason, double? ratio = null, double? maxAbs = null, ErrorMap? map = null) => new()
     {
@@ -62,8 +51,8 @@ public partial class HtmlReportPageTests
 
     private string Page(RunReport report)
     {
-        HtmlReport.Write(report, _dir);
-        byte[] bytes = File.ReadAllBytes(Path.Combine(_dir, "index.html"));
+        HtmlReport.Write(report, Dir);
+        byte[] bytes = File.ReadAllBytes(Path.Combine(Dir, "index.html"));
         Assert.That(bytes.Take(2), Is.EqualTo("<!"u8.ToArray()), "UTF-8 without a byte-order mark, doctype first");
         return Encoding.UTF8.GetString(bytes);
     }
@@ -100,10 +89,10 @@ public partial class HtmlReportPageTests
         Assert.That(page, Does.Contain("error/bound over [0, 0, :, :]"));
         foreach (string image in images)
         {
-            byte[] png = File.ReadAllBytes(Path.Combine(_dir, image));
+            byte[] png = File.ReadAllBytes(Path.Combine(Dir, image));
             Assert.That(png.Take(8), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10 }), image);
         }
-        Assert.That(Directory.GetFiles(_dir, "*.png"), Has.Length.EqualTo(2));
+        Assert.That(Directory.GetFiles(Dir, "*.png"), Has.Length.EqualTo(2));
         // A section closes before the next opens: the figure belongs to its own direction.
         int first = page.IndexOf("id=\"failure-0\"", StringComparison.Ordinal), second = page.IndexOf("id=\"failure-1\"", StringComparison.Ordinal);
         Assert.That(page.IndexOf("failure-0-histogram.png", StringComparison.Ordinal), Is.InRange(first, second));
@@ -144,7 +133,7 @@ public partial class HtmlReportPageTests
         };
         string page = Page(report);
         Assert.That(SectionHeading().Matches(page), Is.Empty);
-        Assert.That(Directory.GetFiles(_dir, "*.png"), Is.Empty);
+        Assert.That(Directory.GetFiles(Dir, "*.png"), Is.Empty);
         Assert.That(page, Does.Contain("<li>exit code 0</li>"));
         Assert.That(page, Does.Not.Contain("<li class=\"FAIL\">"));
         Assert.That(page, Does.Contain("<li>against: <b>torch</b> </li>"), "a reference without versions");

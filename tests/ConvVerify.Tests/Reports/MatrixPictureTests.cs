@@ -4,16 +4,8 @@ using ConvVerify.Reports;
 namespace ConvVerify.Tests.Reports;
 
 /// <summary>The picture of M: drawn up to its limit of entries inclusive, refused past it with the sizes named.</summary>
-public class MatrixPictureTests
+public class MatrixPictureTests : TempFolderTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void MakeFolder() => Directory.CreateDirectory(_dir = Path.Combine(Path.GetTempPath(), "convverify-m-" + Guid.NewGuid().ToString("N")));
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
-
     [Test]
     public void MOfExactlyTheLimitIsAllowedAndOneColumnMoreIsRefused()
     {
@@ -24,20 +16,20 @@ public class MatrixPictureTests
 
         // Two taps over 1025 inputs: 1024 x 1025.
         var past = BenchdnnDescriptor.Parse("mb1ic1iw1025oc1kw2");
-        Assert.That(() => MatrixPicture.Write(past, Path.Combine(_dir, "past.png")),
+        Assert.That(() => MatrixPicture.Write(past, Path.Combine(Dir, "past.png")),
             Throws.ArgumentException.With.Message.Contains("is 1024 x 1025, more than the 1048576 entries"));
-        Assert.That(File.Exists(Path.Combine(_dir, "past.png")), Is.False, "nothing is written for a refused problem");
+        Assert.That(File.Exists(Path.Combine(Dir, "past.png")), Is.False, "nothing is written for a refused problem");
     }
 
     [Test]
     public void ASmallMIsDrawn()
     {
-        string png = Path.Combine(_dir, "m.png");
+        string png = Path.Combine(Dir, "m.png");
         MatrixPicture.Write(BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"), png);
         Assert.That(File.ReadAllBytes(png).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
     }
 
     [Test]
     public void ANullProblemIsRefusedByName() =>
-        Assert.That(() => MatrixPicture.Write(null!, Path.Combine(_dir, "m.png")), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
+        Assert.That(() => MatrixPicture.Write(null!, Path.Combine(Dir, "m.png")), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
 }

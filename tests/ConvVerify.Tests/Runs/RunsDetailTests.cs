@@ -14,16 +14,8 @@ namespace ConvVerify.Tests.Runs;
 /// implementation that throws, a minibatch too large for a batch entry or a set, benchdnn directions, and the summary
 /// of a selection's skipped entries by reason.
 /// </summary>
-public class RunsDetailTests
+public class RunsDetailTests : TempFolderTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void MakeFolder() => _dir = Directory.CreateTempSubdirectory("convverify-runs-").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
-
     [Test]
     public void OutcomeNamesGoBothWaysAndAnUnknownOneIsRefused()
     {
@@ -40,7 +32,7 @@ public class RunsDetailTests
             Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }],
             Rows = [new RunRow { Case = "c", Descriptor = "d", DType = "f32", Fill = "integer", Direction = "y", Reference = "torch", Subject = "naive", Outcome = Outcome.Pass, Reason = "" }],
         };
-        string path = Path.Combine(_dir, "r.json");
+        string path = Path.Combine(Dir, "r.json");
         report.Write(path);
         Assert.That(File.ReadAllText(path), Does.Contain("\"outcome\": \"pass\""), "outcomes are written by name");
         Assert.That(RunReport.Read(path).Rows.Single().Outcome, Is.EqualTo(Outcome.Pass));
@@ -83,7 +75,7 @@ public class RunsDetailTests
     [Test]
     public void AMinibatchTooLargeForABatchEntryOrASetProblemIsASkipWithItsSize()
     {
-        string batch = Path.Combine(_dir, "b");
+        string batch = Path.Combine(Dir, "b");
         File.WriteAllText(batch, "mb1ic2ih4oc2kh3\n");
         var fromBatch = CaseSelection.Resolve(null, batch, [], "f32", "integer", "question", mb: 2_000_000_000);
         Assert.That(fromBatch.Problems, Is.Empty);
@@ -112,7 +104,7 @@ public class RunsDetailTests
     [Test]
     public void TheSummaryCountsSkippedEntriesByReasonInOneOrder()
     {
-        string batch = Path.Combine(_dir, "b");
+        string batch = Path.Combine(Dir, "b");
         File.WriteAllText(batch, string.Join("\n",
             "mb1ic2ih4oc2kh3",
             "--batch=missing",
