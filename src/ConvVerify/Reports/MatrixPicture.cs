@@ -25,6 +25,13 @@ public static class MatrixPicture
     /// <exception cref="ArgumentException">M has more than <see cref="MaxEntries"/> entries.</exception>
     public static void Write(ConvProblem p, string path)
     {
+        var (plot, width, height) = Plot(p);
+        plot.SavePng(path, width, height);
+    }
+
+    /// <summary>M's plot and the picture's size in pixels, before it is saved (tests read its cells and labels).</summary>
+    internal static (ScottPlot.Plot Plot, int Width, int Height) Plot(ConvProblem p)
+    {
         CheckSize(p);
         // Weight k holds k+1, so an entry of M names the weight it shares.
         var w = Enumerable.Range(1, p.WSize).Select(i => (double)i).ToArray();
@@ -45,7 +52,6 @@ public static class MatrixPicture
         int step = Math.Max(1, m.Rows / 12);
         for (int r = 0; r < m.Rows; r += step) ticks.AddMajor(m.Rows - 1 - r, r.ToString(System.Globalization.CultureInfo.InvariantCulture));
         plt.Axes.Left.TickGenerator = ticks;
-        int width = Math.Clamp(160 + 12 * m.Cols, 640, 2400), height = Math.Clamp(120 + 12 * m.Rows, 360, 2400);
-        plt.SavePng(path, width, height);
+        return (plt, Math.Clamp(160 + 12 * m.Cols, 640, 2400), Math.Clamp(120 + 12 * m.Rows, 360, 2400));
     }
 }

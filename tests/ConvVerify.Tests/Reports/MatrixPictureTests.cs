@@ -30,6 +30,43 @@ public class MatrixPictureTests : TempFolderTest
     }
 
     [Test]
+    public void EachEntryShowsTheWeightItHoldsAndZerosAreBlank()
+    {
+        // The answer's example: a 4x4 image, one 3x3 filter, 2x2 outputs; M is 4 x 16 and row r holds weights 1…9
+        // (flat index + 1) at the columns of output r's window.
+        var (plot, _, _) = MatrixPicture.Plot(BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"));
+        var heat = plot.GetPlottables<ScottPlot.Plottables.Heatmap>().Single();
+        Assert.That((heat.Intensities.GetLength(0), heat.Intensities.GetLength(1)), Is.EqualTo((4, 16)));
+        int[][] windows = [[0, 1, 2, 4, 5, 6, 8, 9, 10], [1, 2, 3, 5, 6, 7, 9, 10, 11], [4, 5, 6, 8, 9, 10, 12, 13, 14], [5, 6, 7, 9, 10, 11, 13, 14, 15]];
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 16; c++)
+            {
+                int k = Array.IndexOf(windows[r], c);
+                if (k < 0) Assert.That(double.IsNaN(heat.Intensities[r, c]), Is.True, $"({r}, {c}) is a zero, drawn blank");
+                else Assert.That(heat.Intensities[r, c], Is.EqualTo(k + 1.0), $"({r}, {c}) holds weight {k}");
+            }
+        Assert.That(heat.NaNCellColor, Is.EqualTo(ScottPlot.Colors.White));
+        Assert.That(plot.Axes.Title.Label.Text, Does.EndWith(": 4 x 16, 36 non-zero entries sharing 9 weights"));
+        Assert.That(plot.Axes.Bottom.Label.Text, Is.EqualTo("column: element of x (flat)"));
+        Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("row: element of h (flat, from the top)"));
+        plot.GetImage(640, 360);
+        var ticks = ((ScottPlot.TickGenerators.NumericManual)plot.Axes.Left.TickGenerator).Ticks;
+        Assert.That(ticks.Select(t => (t.Position, t.Label)), Is.EqualTo(new[] { (3.0, "0"), (2.0, "1"), (1.0, "2"), (0.0, "3") }), "rows counted from the top");
+    }
+
+    [Test]
+    public void ThePictureGrowsWithMBetweenItsBounds()
+    {
+        var (_, w4, h4) = MatrixPicture.Plot(BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"));
+        var (_, w60, h60) = MatrixPicture.Plot(BenchdnnDescriptor.Parse("mb1ic1iw60oc1kw1"));
+        var (_, w300, h300) = MatrixPicture.Plot(BenchdnnDescriptor.Parse("mb1ic1iw300oc1kw1"));
+        Assert.That((w4, h4), Is.EqualTo((640, 360)), "a small M gets the smallest picture");
+        Assert.That(w60, Is.InRange(641, 2399));
+        Assert.That(h60, Is.InRange(361, 2399));
+        Assert.That((w300, h300), Is.EqualTo((2400, 2400)), "a large M is capped");
+    }
+
+    [Test]
     public void ANullProblemIsRefusedByName() =>
         Assert.That(() => MatrixPicture.Write(null!, Path.Combine(Dir, "m.png")), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
 }
