@@ -80,6 +80,25 @@ public class PlotsTests
     }
 
     [Test]
+    public void BarsAreAsWideAsTheirBinsInAReportFromElsewhere()
+    {
+        // A map read from another tool's report may have other bins: bars follow its edges; a single edge gets a quarter decade.
+        ErrorMap Bins(double[] edges, long[] counts) => new() { Slice = "[:]", Height = 1, Width = 1, Ratios = [0], HistogramEdges = edges, HistogramCounts = counts };
+        var halves = Plots.HistogramPlot(Bins([-0.5, 0, 0.5], [1, 0, 100]), "h").GetPlottables<BarPlot>().Single().Bars;
+        Assert.That(halves.Select(b => (b.Position, b.Size, b.Value)), Is.EqualTo(new[] { (-0.25, 0.45, 1.0), (0.25, 0.45, 0.0), (0.75, 0.45, 3.0) }));
+        var single = Plots.HistogramPlot(Bins([0], [10]), "h").GetPlottables<BarPlot>().Single().Bars.Single();
+        Assert.That((single.Position, single.Size, single.Value), Is.EqualTo((0.125, 0.225, 2.0)));
+    }
+
+    [Test]
+    public void RingsShrinkAsTheMapGrowsWithinFourToFourteenPoints()
+    {
+        float Size(int width) => Plots.HeatmapPlot(Map([.. Enumerable.Repeat(1.0, width)], 1, width), "t").GetPlottables<Scatter>().Single().MarkerSize;
+        Assert.That((Size(4), Size(30), Size(300)), Is.EqualTo((14f, 10f, 4f)), "300 points over the longer side, clamped");
+        Assert.That(Plots.HeatmapPlot(Map(Ratios, 3, 4), "t").Axes.Bottom.Label.Text, Is.EqualTo("column (last dim)"));
+    }
+
+    [Test]
     public void TheHistogramHasABarPerBinRedFromTheBoundOn()
     {
         var map = Map(Ratios, 3, 4);
@@ -98,7 +117,8 @@ public class PlotsTests
         // The elements counted: 12, of which 4 at or past the bound (1.0, 5.0, infinity in the red bins; 0.999 below).
         Assert.That(map.HistogramCounts.Sum(), Is.EqualTo(12));
         Assert.That(map.HistogramCounts.Where((c, i) => map.HistogramEdges[i] >= 0).Sum(), Is.EqualTo(3));
-        Assert.That(plot.GetPlottables<VerticalLine>().Single().X, Is.Zero, "the bound is marked at log10 = 0");
+        var bound = plot.GetPlottables<VerticalLine>().Single();
+        Assert.That((bound.X, bound.LegendText), Is.EqualTo((0.0, "the bound")), "the bound is marked at log10 = 0");
         Assert.That(plot.Axes.Title.Label.Text, Is.EqualTo("h"));
     }
 }
