@@ -14,18 +14,12 @@ namespace ConvVerify.Tests.Implementations;
 /// </summary>
 public sealed class MatrixViewImplementation : IConvImplementation
 {
-    private LabelLists? _last;
-
-    private LabelLists Labels(ConvProblem p)
-    {
-        var last = _last;
-        return last is not null && last.Problem.Equals(p) ? last : _last = LabelLists.Of(p);
-    }
+    private readonly LastLabels _labels = new();
 
     // bfloat16 results are float32 sums rounded once to bfloat16, as every implementation that stores bfloat16 does.
     public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = Labels(p);
+        var m = _labels.For(p);
         int perChannel = p.YSize / (p.Mb * p.OC);
         for (int r = 0; r < p.YSize; r++)
         {
@@ -38,7 +32,7 @@ public sealed class MatrixViewImplementation : IConvImplementation
 
     public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = Labels(p);
+        var m = _labels.For(p);
         for (int c = 0; c < p.XSize; c++)
         {
             T acc = T.Zero;
@@ -50,7 +44,7 @@ public sealed class MatrixViewImplementation : IConvImplementation
 
     public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = Labels(p);
+        var m = _labels.For(p);
         dw.Clear();
         for (int r = 0; r < p.YSize; r++)
             foreach (var (c, l) in m.Row(r)) dw[l] += dy[r] * x[c];

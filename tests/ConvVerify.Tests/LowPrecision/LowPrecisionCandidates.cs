@@ -25,7 +25,7 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
 {
     public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = Labels(p);
+        var m = _labels.For(p);
         int perChannel = p.YSize / (p.Mb * p.OC);
         for (int r = 0; r < p.YSize; r++)
         {
@@ -38,7 +38,7 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
 
     public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = Labels(p);
+        var m = _labels.For(p);
         for (int c = 0; c < p.XSize; c++)
         {
             float acc = 0;
@@ -49,7 +49,7 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
 
     public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = Labels(p);
+        var m = _labels.For(p);
         var acc = new float[p.WSize];
         for (int r = 0; r < p.YSize; r++)
             foreach (var (c, l) in m.Row(r)) acc[l] = Add(acc[l], F(dy[r]) * F(x[c]));
@@ -66,15 +66,7 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
 
     private static float F<T>(T v) where T : unmanaged, IFloatingPointIeee754<T> => float.CreateTruncating(v);
 
-    // The directions of one case come one after another for the same problem: its labels are read off M once.
-    private LabelLists? _last;
-
-    private LabelLists Labels(ConvProblem p)
-    {
-        var last = _last;
-        if (last is not null && last.Problem.Equals(p)) return last;
-        return _last = LabelLists.Of(p);
-    }
+    private readonly LastLabels _labels = new();
 
     private float Add(float acc, float term) => mode == Accumulation.InBFloat16 ? (float)(BFloat16)(acc + term) : acc + term;
 
@@ -83,6 +75,21 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
         Accumulation.TowardZero => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(acc) & 0xFFFF_0000u),
         _ => (float)(BFloat16)acc,
     };
+}
+
+/// <summary>
+/// The label lists of the last problem asked for: an implementation is asked for the directions of one case one after
+/// another, so M's labels are read once per case.
+/// </summary>
+internal sealed class LastLabels
+{
+    private LabelLists? _last;
+
+    public LabelLists For(ConvProblem p)
+    {
+        var last = _last; // read once: another test's thread may replace it meanwhile
+        return last is not null && last.Problem.Equals(p) ? last : _last = LabelLists.Of(p);
+    }
 }
 
 /// <summary>

@@ -18,11 +18,8 @@ public partial class HtmlReportPageTests : TempFolderTest
     [GeneratedRegex("<tr class=\"([^\"]+)\" data-case=\"[^\"]*\" data-direction=\"([^\"]+)\">(.*?)</tr>")]
     private static partial Regex TableRow();
 
-    private static RunRow Row(string id, string direction, Outcome outcome, string reason, double? ratio = null, double? maxAbs = null, ErrorMap? map = null) => new()
-    {
-        Case = id, Descriptor = "mb1ic3ih5oc16oh3kh3", DType = "f32", Fill = "normal", Direction = direction, Reference = "torch",
-        Subject = "naive", Outcome = outcome, Reason = reason, Ratio = ratio, MaxAbsError = maxAbs, Map = map,
-    };
+    private static RunRow Row(string id, string direction, Outcome outcome, string reason, double? ratio = null, double? maxAbs = null, ErrorMap? map = null) =>
+        TestRows.Row(id, direction, outcome, reason, fill: "normal", ratio: ratio, maxAbs: maxAbs, map: map);
 
     // A 3x4 slice whose row 1 is past the bound: what a padding bug looks like.
     private static ErrorMap Map() =>

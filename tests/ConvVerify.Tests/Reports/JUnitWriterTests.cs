@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using ConvVerify.Reports;
 using ConvVerify.Runs;
+using static ConvVerify.Tests.Reports.TestRows;
 
 namespace ConvVerify.Tests.Reports;
 
@@ -10,12 +11,6 @@ namespace ConvVerify.Tests.Reports;
 /// </summary>
 public class JUnitWriterTests
 {
-    private static RunRow Row(string id, string direction, Outcome outcome, string reason, double seconds = 0.25) => new()
-    {
-        Case = id, Descriptor = "mb1ic3ih5oc16oh3kh3", DType = "f32", Fill = "integer", Direction = direction,
-        Reference = "torch", Subject = "naive", Outcome = outcome, Reason = reason, Seconds = seconds,
-    };
-
     private static RunReport Report(params RunRow[] rows) => new()
     {
         Command = "check",
@@ -30,7 +25,7 @@ public class JUnitWriterTests
 
     // One row of every outcome, in enum order; a test case is found by its class name (the case) and name (the direction).
     private static readonly RunReport EveryOutcome = Report(
-        Row("a", "forward", Outcome.Pass, "within bound", 1.5),
+        Row("a", "forward", Outcome.Pass, "within bound", seconds: 1.5),
         Row("a", "data", Outcome.Fail, "dx[0,1,2,3]: error 2 > bound 1"),
         Row("a", "weights", Outcome.Suspicious, "dw[0]: beyond the probabilistic bound"),
         Row("b", "forward", Outcome.NotInPack, "the pack has no y"),

@@ -11,12 +11,6 @@ public class ReportMergeDetailTests
 {
     private const string Hash = "0123456789abcdef0123456789abcdef";
 
-    private static RunRow Row(string id) => new()
-    {
-        Case = id, Descriptor = "d", DType = "f32", Fill = "integer", Direction = "forward", Reference = "torch",
-        Subject = "naive", Outcome = Outcome.Pass, Reason = "",
-    };
-
     private static RunReport Shard(string shard, string started, double seconds, string[] warnings, params string[] cases) => new()
     {
         Command = "check",
@@ -31,7 +25,7 @@ public class ReportMergeDetailTests
         Started = started,
         Seconds = seconds,
         Warnings = [.. warnings],
-        Rows = [.. cases.Select(Row)],
+        Rows = [.. cases.Select(c => TestRows.Row(c, "forward", Outcome.Pass))],
     };
 
     private static RunReport One => Shard("1/3", "2026-11-29T03:00:05Z", 1.25, ["w1", "w2"], "a", "b");

@@ -4,8 +4,8 @@ using ConvVerify.Snapshots;
 namespace ConvVerify.Tests.Snapshots;
 
 /// <summary>
-/// The snapshot format's and store's refusals, and the diff of two texts too long for a line-by-line alignment:
-/// the paths no committed snapshot takes.
+/// The snapshot format's refusals and the diff of two texts too long for a line-by-line alignment: the paths no
+/// committed snapshot takes (the store's are in SnapshotStoreDetailTests).
 /// </summary>
 public class SnapshotEdgeTests
 {
@@ -42,24 +42,5 @@ public class SnapshotEdgeTests
         Assert.That(diff[^1], Is.EqualTo(new DiffLine('-', 5000, "a4999")), "the verified side's extra last line");
         Assert.That(diff.Count(d => d.Kind == '-'), Is.EqualTo(4999));
         Assert.That(diff.Count(d => d.Kind == '+'), Is.EqualTo(4998));
-    }
-
-    [Test]
-    public void TheStoreRefusesNamesWithLeadingOrTrailingDotsAndAcceptingWhatWasNotReceived()
-    {
-        string dir = Directory.CreateTempSubdirectory("convverify-snap-").FullName;
-        try
-        {
-            var store = new SnapshotStore(dir);
-            Assert.That(() => store.VerifiedPath(".hidden"), Throws.ArgumentException.With.Message.StartsWith("snapshot name: '.hidden' must not start or end with '.'"));
-            Assert.That(() => store.VerifiedPath("name."), Throws.ArgumentException.With.Message.StartsWith("snapshot name: 'name.' must not start or end with '.'"));
-            var e = Assert.Throws<FileNotFoundException>(() => store.Accept("never-received"))!;
-            Assert.That(e.Message, Is.EqualTo("snapshots: no received file for 'never-received'"));
-            Assert.That(e.FileName, Is.EqualTo(store.ReceivedPath("never-received")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
     }
 }

@@ -6,23 +6,12 @@ namespace ConvVerify.Tests.Snapshots;
 /// The store's messages word for word (what a developer reads when a snapshot is new, differs or is accepted), the
 /// audit's verdict, text normalization, and the refusals of names and folders.
 /// </summary>
-public class SnapshotStoreDetailTests
+public class SnapshotStoreDetailTests : TempFolderTest
 {
-    private string _dir = "";
     private SnapshotStore _store = null!;
 
     [SetUp]
-    public void MakeStore()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "convverify-store-" + Guid.NewGuid().ToString("N"));
-        _store = new SnapshotStore(Path.Combine(_dir, "snapshots"));
-    }
-
-    [TearDown]
-    public void RemoveStore()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
+    public void MakeStore() => _store = new SnapshotStore(Path.Combine(Dir, "snapshots"));
 
     private const string Advice = "if the change is intended, accept it: rerun with CONVVERIFY_ACCEPT_SNAPSHOTS=1, or move the received file onto the verified one";
 
@@ -101,8 +90,17 @@ public class SnapshotStoreDetailTests
         Assert.That(_store.VerifiedPath("A-z_0.9"), Is.EqualTo(Path.Combine(_store.Directory, "A-z_0.9.verified.txt")));
         Assert.That(() => new SnapshotStore(" "), Throws.ArgumentException);
         Assert.That(() => _store.Check("n", null!), Throws.ArgumentNullException);
-        Directory.CreateDirectory(_dir);
-        Assert.That(() => SnapshotStore.FindRepositoryFolder(_dir, "NoSuch.sln"),
-            Throws.TypeOf<DirectoryNotFoundException>().With.Message.EqualTo($"snapshots: no folder at or above '{_dir}' contains NoSuch.sln"));
+        Assert.That(() => _store.VerifiedPath(".hidden"), Throws.ArgumentException.With.Message.StartsWith("snapshot name: '.hidden' must not start or end with '.'"));
+        Assert.That(() => _store.VerifiedPath("name."), Throws.ArgumentException.With.Message.StartsWith("snapshot name: 'name.' must not start or end with '.'"));
+        Assert.That(() => SnapshotStore.FindRepositoryFolder(Dir, "NoSuch.sln"),
+            Throws.TypeOf<DirectoryNotFoundException>().With.Message.EqualTo($"snapshots: no folder at or above '{Dir}' contains NoSuch.sln"));
+    }
+
+    [Test]
+    public void AcceptingWhatWasNeverReceivedIsRefusedWithThePathLookedFor()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => _store.Accept("never-received"))!;
+        Assert.That(e.Message, Is.EqualTo("snapshots: no received file for 'never-received'"));
+        Assert.That(e.FileName, Is.EqualTo(_store.ReceivedPath("never-received")));
     }
 }
