@@ -32,7 +32,9 @@ public static class FixtureGenerator
         {
             var c = cases[i];
             DTypes.Dispatch(c.Problem.DType, new AddCase(writer, c, oracle));
-            progress?.Report((i + 1, cases.Count, c));
+            // A named count, not `i + 1` inside the tuple: a mutation testing tool's conditional there does not compile.
+            int done = i + 1;
+            progress?.Report((done, cases.Count, c));
         }
         var manifest = writer.Complete(Generator, oracle.Name, oracle.Versions);
         swap.Commit();

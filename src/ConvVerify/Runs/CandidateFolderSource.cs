@@ -25,14 +25,10 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
         var p = c.Case.Problem;
         foreach (var d in directions)
         {
-            string path;
-            try
+            var (path, refused) = FileOf(c.Case.Id, d);
+            if (path is null)
             {
-                path = PackPaths.Inside(folder, c.Case.Id, d.TensorName() + ".npy");
-            }
-            catch (FixtureException e)
-            {
-                r.Absent[d] = new Absence(Outcome.Error, e.Message);
+                r.Absent[d] = new Absence(Outcome.Error, refused!);
                 continue;
             }
             if (!File.Exists(path))
@@ -50,5 +46,19 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
             }
         }
         return r;
+    }
+
+    // A result, not an assignment inside try: a mutation testing tool's removed assignment would leave the path
+    // unassigned, which does not compile, and it then drops every mutant of Produce (docs/mutation-testing.md).
+    private (string? Path, string? Refused) FileOf(string id, Direction d)
+    {
+        try
+        {
+            return (PackPaths.Inside(folder, id, d.TensorName() + ".npy"), null);
+        }
+        catch (FixtureException e)
+        {
+            return (null, e.Message);
+        }
     }
 }

@@ -118,7 +118,10 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         foreach (var e in entries)
         {
             var line = new SelectionLine(e.Where, e.Descriptor, e.Options, e.Notes);
-            if (e.Problem is not { } p)
+            // Plain null checks rather than `is not { } p`: a mutation testing tool's negated pattern leaves p unassigned,
+            // which does not compile, and it then drops every mutant of the method (docs/mutation-testing.md).
+            var p = e.Problem;
+            if (p is null)
             {
                 listing.Add(line with { Kind = e.SkipKind, Status = "skipped: " + e.Skip });
                 continue;
@@ -128,18 +131,13 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 listing.Add(line with { Kind = BatchSkipKind.DType, Status = $"skipped: dtype {DTypeName(p.DType)} not selected by --dtype" });
                 continue;
             }
-            if (mb is { } m && m != p.Mb)
+            var (atMb, tooLargeAtMb) = AtMb(p, mb);
+            if (atMb is null)
             {
-                try
-                {
-                    p = p.WithMb(m);
-                }
-                catch (ProblemTooLargeException x)
-                {
-                    listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: too large at --mb " + m + ": " + x.Plain() });
-                    continue;
-                }
+                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: " + tooLargeAtMb });
+                continue;
             }
+            p = atMb;
             if (TooLarge(p, limit) is { } why)
             {
                 listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: " + why });
@@ -173,14 +171,10 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         foreach (var original in s.Problems)
         {
             var line = new SelectionLine(s.Source, original.ToString(), "", []);
-            ConvProblem p;
-            try
+            var (p, tooLargeAtMb) = AtMb(original, mb);
+            if (p is null)
             {
-                p = mb is { } m && m != original.Mb ? original.WithMb(m) : original;
-            }
-            catch (ProblemTooLargeException x)
-            {
-                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = $"skipped: too large at --mb {mb}: {x.Plain()}" });
+                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: " + tooLargeAtMb });
                 continue;
             }
             if (TooLarge(p, limit) is { } why)
@@ -191,6 +185,20 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             if (!kept.Contains(p)) kept.Add(p);
         }
         return s with { Problems = kept, Listing = listing };
+    }
+
+    /// <summary>The problem at minibatch <paramref name="mb"/> (null: its own), or null and why it is too large there.</summary>
+    private static (ConvProblem? Problem, string? TooLarge) AtMb(ConvProblem p, int? mb)
+    {
+        if (mb is not { } m || m == p.Mb) return (p, null);
+        try
+        {
+            return (p.WithMb(m), null);
+        }
+        catch (ProblemTooLargeException x)
+        {
+            return (null, $"too large at --mb {m}: {x.Plain()}");
+        }
     }
 
     private static string? TooLarge(ConvProblem p, long limit) =>
