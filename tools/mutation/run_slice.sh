@@ -19,5 +19,8 @@ filter=${FILTER:-$filter}
 project=${PROJECT:-ConvVerify.csproj}
 cd "$root/tests/ConvVerify.Tests"
 # No Python: the live-torch tests are filtered out, and any left would otherwise start an interpreter per mutant.
-CONVVERIFY_PYTHON=/nonexistent nice -n ${NICE:-10} "$stryker" --project "$project" "${args[@]}" --test-case-filter "$filter" \
+# LIVE=1 keeps the machine's interpreter, for the torch adapter's own slice.
+python=/nonexistent
+[ -n "${LIVE:-}" ] && python=${CONVVERIFY_PYTHON:-}
+CONVVERIFY_PYTHON=$python nice -n ${NICE:-10} "$stryker" --project "$project" "${args[@]}" --test-case-filter "$filter" \
   --concurrency 2 --reporter json --reporter html --reporter progress -O "$root/StrykerOutput/$name"
