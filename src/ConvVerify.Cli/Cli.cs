@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace ConvVerify.Cli;
 
-/// <summary>The <c>convverify</c> command line. <see cref="Run"/> is the whole program, so tests call it in-process.</summary>
+/// <summary>The <c>convverify</c> command line. <see cref="Run(string[], TextWriter, TextWriter)"/> is the whole program, so tests call it in-process.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs a command line, writing to the given streams; returns the exit code (0 pass, 1 mismatch, 2 bad input).</summary>
@@ -23,6 +23,12 @@ public static class Cli
         // Redirected output (a log, a pipe, a test's StringWriter) is read by grep and by programs: never wrap a line
         // (FAIL lines, paths) and never shrink a table's columns to fit a width nobody sees.
         console.Profile.Width = terminal ? Math.Max(console.Profile.Width, 160) : 10_000;
+        return Run(args, console, stdout, stderr);
+    }
+
+    /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/> with the console given: tests pass an interactive one to see what a terminal gets.</summary>
+    internal static int Run(string[] args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
+    {
         var root = new RootCommand("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
         {
             CasesCommand.Build(console),

@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using ConvVerify.Catalog;
+using ConvVerify.Fixtures;
+using ConvVerify.Problems;
+using Spectre.Console;
+
+namespace ConvVerify.Tests.Cli;
+
+/// <summary>
+/// What a terminal gets: a progress bar for runs and pack writes. Output that is not a terminal (every other test, a CI
+/// log) gets none, so these run the command line with an interactive console of their own.
+/// </summary>
+public class TerminalTests : CliTestBase
+{
+    private static CliResult RunOnTerminal(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.Yes,
+        });
+        console.Profile.Width = 200;
+        int code = ConvVerify.Cli.Cli.Run(args, console, stdout, stderr);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Test]
+    public void ACheckOnATerminalShowsItsProgressToTheEndAndTheSameReport()
+    {
+        string[] args = ["check", "--set", "question", "--dtype", "f32", "--fill", "integer", "--oracle", "exact"];
+        var terminal = RunOnTerminal(args);
+        var log = Run(args);
+        Assert.That(terminal.Code, Is.EqualTo(0), terminal.ToString());
+        Assert.That(terminal.Out, Does.Match(@"check\s.*100\s*%"), terminal.ToString());
+        Assert.That(log.Out, Does.Not.Contain("%"), "a log gets no progress");
+        // The report after the bar is the log's, line for line (but for the time taken).
+        static string Untimed(string s) => Regex.Replace(s.TrimEnd(), @"\d+\.\d s\)$", "s)");
+        Assert.That(Untimed(terminal.Out), Does.EndWith(Untimed(log.Out)));
+    }
+
+    [Test]
+    public void AFailingCheckOnATerminalStillFails()
+    {
+        // The bar is a view of the run, not a different run: a mismatch fails the same way.
+        string dir = CopyCommittedPack("question");
+        File.Delete(Path.Combine(dir, "manifest.json"));
+        string id = QuestionCase("f32", "integer");
+        string y = Path.Combine(dir, id, "y.npy");
+        var shape = new[] { 1, 16, 3, 3 };
+        var values = Npy.Read<float>(y, DType.Float32, shape);
+        values[0] += 1;
+        Npy.Write(y, shape, values);
+        var terminal = RunOnTerminal("check", "--pack", dir);
+        Assert.That(terminal.Code, Is.EqualTo(1), terminal.ToString());
+        Assert.That(terminal.Out, Does.Contain("FAIL " + id + " y"));
+    }
+
+    [Test]
+    public void AGenerateOnATerminalCountsEveryCaseAndWritesThePack()
+    {
+        string dir = TempPath("pack");
+        var r = RunOnTerminal("fixtures", "generate", "--set", "question", "--dtype", "f32", "--fill", "integer", "--oracle", "exact", "--out", dir);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Match(@"generate\s.*100\s*%"), r.ToString());
+        Assert.That(r.Out, Does.Contain($"wrote {dir}: {CaseSets.Load("question").Count} cases"));
+        Assert.That(Run("fixtures", "check", dir).Code, Is.EqualTo(0));
+    }
+}
