@@ -37,7 +37,7 @@ public class ReportMergeTests : CliTestBase
         string[] shards = Shards(3, "--set", "question");
         var missing = Run("report", "merge", shards[0], shards[2]);
         Assert.That(missing.Code, Is.EqualTo(2), missing.ToString());
-        Assert.That(missing.Err, Does.Contain("missing 2/3"));
+        Assert.That(missing.Err, Does.StartWith("convverify: report merge: ").And.Contain("missing 2/3"));
         var twice = Run("report", "merge", shards[0], shards[0], shards[1], shards[2]);
         Assert.That(twice.Err, Does.Contain("given twice"));
         string foreign = TempPath("foreign.json");
