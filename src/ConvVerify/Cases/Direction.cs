@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvVerify.Convolution;
 using ConvVerify.Problems;
 
@@ -138,5 +139,7 @@ public static class Directions
         return new ConvResults<T>(Run(Direction.Forward), Run(Direction.BackwardData), Run(Direction.BackwardWeights), Run(Direction.BackwardBias));
     }
 
-    internal static ArgumentOutOfRangeException Unknown(Direction d) => new(nameof(d), d, "unknown direction");
+    // The caller's argument names the parameter, so ConvResults.Get(direction) says "direction", not this method's "d".
+    internal static ArgumentOutOfRangeException Unknown(Direction d, [CallerArgumentExpression(nameof(d))] string? parameter = null) =>
+        new(parameter, d, "unknown direction");
 }

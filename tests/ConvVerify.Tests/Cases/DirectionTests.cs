@@ -97,16 +97,18 @@ public class DirectionTests
     {
         var p = Sample();
         var results = new ConvResults<double>([], [], [], []);
-        TestDelegate[] uses =
+        // Each names its own parameter: the extensions' receiver d, ConvResults.Get's direction.
+        (TestDelegate Use, string Parameter)[] uses =
         [
-            () => Bogus.TensorName(), () => Bogus.ShapeOf(p), () => Bogus.SizeOf(p), () => Bogus.AccumulationLength(p),
-            () => Bogus.Compute(new Recorder(), p, Inputs(p)), () => results.Get(Bogus),
+            (() => Bogus.TensorName(), "d"), (() => Bogus.ShapeOf(p), "d"), (() => Bogus.SizeOf(p), "d"), (() => Bogus.AccumulationLength(p), "d"),
+            (() => Bogus.Compute(new Recorder(), p, Inputs(p)), "d"), (() => results.Get(Bogus), "direction"),
         ];
-        foreach (var use in uses)
+        foreach (var (use, parameter) in uses)
         {
             var e = Assert.Throws<ArgumentOutOfRangeException>(use)!;
             Assert.That(e.ActualValue, Is.EqualTo(Bogus));
             Assert.That(e.Message, Does.StartWith("unknown direction"));
+            Assert.That(e.ParamName, Is.EqualTo(parameter));
         }
     }
 
