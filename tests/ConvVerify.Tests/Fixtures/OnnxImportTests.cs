@@ -227,6 +227,23 @@ public class OnnxImportTests : CliTestBase
     }
 
     [Test]
+    public void ShapesOfAnotherRankOrRanksThatDifferAreSkippedWithTheShapes()
+    {
+        Assert.That(ProblemSkip([1, 2], [3, 2], []), Is.EqualTo("m.onnx: X has shape (1, 2); conv1d–3d need rank 3 to 5"));
+        Assert.That(ProblemSkip([1, 2, 2, 2, 2, 2], [3, 2, 1, 1, 1, 1], []), Is.EqualTo("m.onnx: X has shape (1, 2, 2, 2, 2, 2); conv1d–3d need rank 3 to 5"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3, 3], []), Is.EqualTo("m.onnx: W has shape (3, 2, 3, 3), X (1, 2, 6): ranks differ"));
+        // Ranks 3 and 5 are conv1d and conv3d.
+        var conv1d = OnnxConvModel.From(ConvModel([1, 2, 6], [3, 2, 3], _ => { }), "m.onnx").Problem([1, 2, 6], [3, 2, 3], false, "n", "m.onnx");
+        var conv3d = OnnxConvModel.From(ConvModel([1, 2, 4, 4, 4], [3, 2, 3, 3, 3], _ => { }), "m.onnx").Problem([1, 2, 4, 4, 4], [3, 2, 3, 3, 3], false, "n", "m.onnx");
+        Assert.That((conv1d.Rank, conv3d.Rank), Is.EqualTo((1, 3)));
+    }
+
+    [Test]
+    public void AModelWithoutAGraphIsSkipped() =>
+        Assert.That(() => OnnxConvModel.From(new ModelProto { IrVersion = 8 }, "m.onnx"),
+            Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo("m.onnx: the model has no graph"));
+
+    [Test]
     public void AConvWithTheWrongNumberOfInputsOrOutputsIsSkipped()
     {
         var model = ConvModel([1, 2, 6], [3, 2, 3], _ => { });

@@ -1,0 +1,88 @@
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Fixtures;
+
+/// <summary>Refusals of the pack reader and writers that other tests reach only by their type: here with the words a user reads.</summary>
+public class FixtureRefusalTests : TempFolderTest
+{
+    private static readonly ConvProblem Small = BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3");
+
+    [Test]
+    public void APackCannotBeWrittenOverAFile()
+    {
+        string file = Path.Combine(Dir, "pack");
+        File.WriteAllText(file, "");
+        Assert.That(() => PackWriter.CheckReplaceable(file, force: true),
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{file}: is a file, not a pack folder"));
+    }
+
+    [Test]
+    public void ForceReplacesAPackButNeverAFolderHoldingAnythingElse()
+    {
+        string pack = Path.Combine(Dir, "pack");
+        FixtureGenerator.Generate(pack, [ConvCase.Create(Small, Fill.Integer)], new EngineOracle(ConvEngines.Naive), force: false);
+        Assert.That(PackWriter.CheckReplaceable(pack, force: true), Is.True);
+        File.WriteAllText(Path.Combine(pack, "notes.txt"), "mine");
+        Directory.CreateDirectory(Path.Combine(pack, "photos"));
+        Assert.That(() => PackWriter.CheckReplaceable(pack, force: true), Throws.TypeOf<FixtureException>().With.Message.StartsWith(
+            $"{pack}: not a fixture pack (2 entries are neither case folders nor manifest.json, e.g. ").And.Message.EndsWith(
+            "); refusing to delete it even with --force"));
+        Assert.That(File.Exists(Path.Combine(pack, "notes.txt")), Is.True);
+    }
+
+    [Test]
+    public void CasesWhoseIdsDifferOnlyInLetterCaseWouldShareAFolder()
+    {
+        // Generated ids carry a hash of any name with capitals, so only ids given by hand (a pack read back, edited) can clash.
+        var lower = ConvCase.Create(Small, Fill.Integer) with { Id = "case-a" };
+        var upper = ConvCase.Create(Small, Fill.Normal) with { Id = "Case-A" };
+        string pack = Path.Combine(Dir, "pack");
+        Assert.That(() => FixtureGenerator.Generate(pack, [lower, upper], new EngineOracle(ConvEngines.Naive), force: false),
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{pack}: cases would share a folder (ids equal up to letter case): case-a"));
+        Assert.That(Directory.Exists(pack), Is.False, "nothing written");
+    }
+
+    [Test]
+    public void AFolderWithNeitherManifestNorCasesIsNotAPack()
+    {
+        Directory.CreateDirectory(Path.Combine(Dir, "just-a-folder"));
+        Assert.That(() => FixturePack.Open(Dir), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{Dir}: neither a manifest.json nor any <case>/case.json: not a fixture pack"));
+    }
+
+    [Test]
+    public void ALoopOfLinksIsRefusedNotFollowedForever()
+    {
+        string a = Path.Combine(Dir, "a"), b = Path.Combine(Dir, "b");
+        Directory.CreateSymbolicLink(a, b);
+        Directory.CreateSymbolicLink(b, a);
+        string path = Path.Combine(a, "case.json");
+        Assert.That(() => PackPaths.RealPath(path), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{path}: too many symbolic links (a loop?)"));
+    }
+
+    [Test]
+    public void AnUnknownFillIsAnErrorUnlessTheReaderCollectsWarnings()
+    {
+        var file = CaseFile.From(ConvCase.Create(Small, Fill.Integer)) with { Fill = "uniform" };
+        Assert.That(() => file.ToCase("c/case.json", null),
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo("c/case.json: fill must be \"integer\" or \"normal\", got \"uniform\""));
+        var warnings = new List<string>();
+        Assert.That(file.ToCase("c/case.json", warnings).Fill, Is.EqualTo(Fill.Normal));
+        Assert.That(warnings, Is.EqualTo(new[] { "c/case.json: unknown fill \"uniform\", compared with the normal fill's rule (within the bounds, not exactly)" }));
+    }
+
+    [Test]
+    public void CaseAndManifestFilesThatAreNotJsonNameTheFileAndWhy()
+    {
+        string json = Path.Combine(Dir, "case.json");
+        File.WriteAllText(json, "{ \"rank\": ");
+        Assert.That(() => CaseFile.Read(json), Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{json}: not a valid case.json (").And.InnerException.TypeOf<System.Text.Json.JsonException>());
+        string manifest = Path.Combine(Dir, "manifest.json");
+        File.WriteAllText(manifest, "[1, 2]");
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{manifest}: not a valid manifest.json ("));
+    }
+}
