@@ -77,10 +77,12 @@ public static class RandomProblems
         {
             return null;
         }
-        long k = p.Kernel.Aggregate(1L, (a, b) => a * b);
-        long macs = (long)p.YSize * (p.IC / p.Groups) * k;
-        return p.XSize > MaxElements || p.WSize > MaxElements || p.YSize > MaxElements || macs > MaxMacs ? null : p;
+        return WithinLimits(p) ? p : null;
     }
+
+    /// <summary>Whether no tensor of <paramref name="p"/> has more than <see cref="MaxElements"/> elements and no direction more than <see cref="MaxMacs"/> multiply-adds.</summary>
+    internal static bool WithinLimits(ConvProblem p) =>
+        p.XSize <= MaxElements && p.WSize <= MaxElements && p.YSize <= MaxElements && p.MultiplyAdds <= MaxMacs;
 
     private static int Next(ref ulong state, int n)
     {

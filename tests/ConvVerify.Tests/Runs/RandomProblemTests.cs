@@ -1,4 +1,5 @@
 using ConvVerify.Catalog;
+using ConvVerify.Problems;
 using ConvVerify.Runs;
 using ConvVerify.Tests.Cli;
 
@@ -65,6 +66,28 @@ public class RandomProblemTests
             Assert.That(ps.Max(p => Math.Max(p.XSize, Math.Max(p.WSize, p.YSize))), Is.LessThanOrEqualTo(RandomProblems.MaxElements));
             Assert.That(ps.Max(p => p.MultiplyAdds), Is.LessThanOrEqualTo(RandomProblems.MaxMacs));
         });
+    }
+
+    /// <summary>
+    /// The limits are inclusive and apply to each tensor and the multiply-adds alone. The stream itself never draws x
+    /// at the limit (at most 4·16·6³ = 13,824 elements) nor w (a power of two needs kernels of 1, 2 or 4: at most 2¹²),
+    /// so hand-made problems pin them: each exactly at one limit is kept, each one past one limit (the rest within) is not.
+    /// </summary>
+    [TestCase("mb1ic1iw16384oc1kw1sw2", true, TestName = "x at the limit")]
+    [TestCase("mb1ic1iw4096oc4kw1", true, TestName = "y at the limit")]
+    [TestCase("mb1ic16iw64oc16kw64", true, TestName = "w at the limit")]
+    [TestCase("mb1ic16ih19iw19oc32kh4kw4", true, TestName = "multiply-adds at the limit")]
+    [TestCase("mb1ic1iw16386oc1kw1sw2", false, TestName = "x past the limit")]
+    [TestCase("mb1ic1iw4097oc4kw1", false, TestName = "y past the limit")]
+    [TestCase("mb1ic16iw65oc16kw65", false, TestName = "w past the limit")]
+    [TestCase("mb1ic16ih19iw20oc32kh4kw4", false, TestName = "multiply-adds past the limit")]
+    public void EachLimitIsInclusiveAndStandsAlone(string descriptor, bool kept)
+    {
+        var p = BenchdnnDescriptor.Parse(descriptor);
+        long[] sizes = [p.XSize, p.WSize, p.YSize];
+        int atOrPast = sizes.Count(s => s >= RandomProblems.MaxElements) + (p.MultiplyAdds >= RandomProblems.MaxMacs ? 1 : 0);
+        Assert.That(atOrPast, Is.EqualTo(1), $"x {p.XSize}, w {p.WSize}, y {p.YSize}, {p.MultiplyAdds} multiply-adds: exactly one limit reached");
+        Assert.That(RandomProblems.WithinLimits(p), Is.EqualTo(kept));
     }
 
     [Test]
