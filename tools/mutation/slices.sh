@@ -19,7 +19,8 @@ slice() {
     conv-channel) echo "$exact||**/Convolution/ChannelJob.cs **/Convolution/ChannelKernels.cs" ;;
     conv-weight) echo "$exact||**/Convolution/WeightKernels.cs" ;;
     small)       echo "$t.Cases|$t.Layouts|$t.Snapshots|$t.Runs|$t.Fixtures.CaseFilePropertyTests|$t.Fixtures.PackTests|$t.Convolution.QuestionCaseTests|$t.Cli.CasesCommandTests||**/Layouts/*.cs **/Catalog/*.cs **/Cases/*.cs **/Snapshots/*.cs" ;;
-    reports)     echo "$t.Reports||**/Reports/*.cs" ;;
+    # With the browser test: it alone runs the page's script (which reports broken pictures and script errors to it).
+    reports)     echo "$t.Reports|$t.Cli.HtmlReportTests||**/Reports/*.cs" ;;
     runs)        echo "$t.Runs|$t.Implementations|$t.Cli.CheckCommandTests|$t.Cli.VerifyImplCommandTests||**/Runs/*.cs" ;;
     fixtures)    echo "$t.Fixtures|$t.Cli.PackPathSafetyTests|$t.Cli.FixturesCommandTests||**/Fixtures/*.cs" ;;
     oracles)     echo "$t.Oracles&FullyQualifiedName!~LiveCatalogTests&FullyQualifiedName!~TorchOracle&FullyQualifiedName!~PythonLocator||**/Oracles/OrtOracle.cs **/Oracles/OrtModels.cs **/Oracles/OracleRegistry.cs **/Oracles/EngineOracle.cs **/Oracles/TorchLayout.cs **/Oracles/TorchTolerance.cs **/Oracles/*Exception.cs" ;;

@@ -71,6 +71,52 @@ public partial class HtmlReportPageTests : TempFolderTest
         Assert.That(page, Does.Contain("<li class=\"absent\">warning: candidate file extra.npy matches no case</li>"));
     }
 
+    // The declarations of one CSS selector in the page's single <style> block (selectors may be grouped with commas).
+    private static Dictionary<string, string> Rule(string page, string selector)
+    {
+        var styles = Regex.Matches(page, "<style>(.*?)</style>", RegexOptions.Singleline);
+        Assert.That(styles, Has.Count.EqualTo(1), "one closed style block");
+        var rule = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match m in Regex.Matches(styles[0].Groups[1].Value, "([^{}]+)\\{([^}]*)\\}"))
+        {
+            if (!m.Groups[1].Value.Split(',').Select(x => x.Trim()).Contains(selector)) continue;
+            foreach (string d in m.Groups[2].Value.Split(';', StringSplitOptions.RemoveEmptyEntries))
+                rule[d.Split(':')[0].Trim()] = d[(d.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+        }
+        return rule;
+    }
+
+    // The red, green and blue of a #rrggbb colour.
+    private static (int R, int G, int B) Rgb(string hex) =>
+        (Convert.ToInt32(hex[1..3], 16), Convert.ToInt32(hex[3..5], 16), Convert.ToInt32(hex[5..7], 16));
+
+    [Test]
+    public void OutcomesAreColouredByWhatTheyMeanAndTheTableIsRuled()
+    {
+        string page = Page(Report());
+        // Failures and errors red and bold, passes green, what needs a look (suspicious, absent) amber: red and green, little blue.
+        foreach (string bad in new[] { ".FAIL", ".ERROR" })
+        {
+            var (r, g, b) = Rgb(Rule(page, bad)["color"]);
+            Assert.That(r, Is.GreaterThan(2 * Math.Max(g, b)), bad + " is red");
+            Assert.That(Rule(page, bad)["font-weight"], Is.EqualTo("bold"));
+        }
+        var pass = Rgb(Rule(page, ".pass")["color"]);
+        Assert.That(pass.G, Is.GreaterThan(2 * Math.Max(pass.R, pass.B)), ".pass is green");
+        foreach (string look in new[] { ".suspicious", ".absent" })
+        {
+            var (r, g, b) = Rgb(Rule(page, look)["color"]);
+            Assert.That(Math.Min(r, g), Is.GreaterThan(2 * b), look + " is amber");
+        }
+        // Every cell ruled, failure sections set off by a rule in the failures' red, pictures side by side.
+        Assert.That(Rule(page, "table")["border-collapse"], Is.EqualTo("collapse"));
+        Assert.That(Rule(page, "td"), Does.ContainKey("border"));
+        Assert.That(Rule(page, "th")["border"], Is.EqualTo(Rule(page, "td")["border"]));
+        Assert.That(Rule(page, "section.failure")["border-top"], Does.EndWith(Rule(page, ".FAIL")["color"]));
+        Assert.That(Rule(page, "figure")["display"], Is.EqualTo("inline-block"));
+        Assert.That(Rule(page, "body"), Does.ContainKey("font-family"));
+    }
+
     [Test]
     public void FailingSuspiciousAndUnusableDirectionsGetASectionAndOnlyMappedOnesPictures()
     {
