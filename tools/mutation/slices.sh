@@ -6,7 +6,7 @@ set -uo pipefail
 set -f # the globs are Stryker's, not the shell's
 root=$(cd "$(dirname "$0")/../.." && pwd)
 t='FullyQualifiedName~ConvVerify.Tests'
-exact="$t.Convolution.ExactConvTests|$t.Convolution.EngineDetailTests|$t.Convolution.BufferCheckTests"
+exact="$t.Convolution.ExactConvTests|$t.Convolution.EngineDetailTests|$t.Convolution.BufferCheckTests|$t.Convolution.ExactPolicyTests"
 
 # name | filter | project (empty: the library) | globs; a slice whose name ends in -torch keeps live Python (LIVE=1)
 slice() {

@@ -113,7 +113,7 @@ public static unsafe partial class ExactConv
                         X = xt != null ? pxt : (T*)x, DyT = pdyt, Dw = (T*)dw,
                         N = n, Groups = jobGroups, InChannels = icg, Lanes = ocg,
                         LanesOverGroups = overGroups, ProblemGroups = groups, BlocksPerGroup = blocks,
-                        BlocksPerTask = WeightJob<T, TV, TS, TF>.RunLength(blocks, (long)jobGroups * Blocks(icg, 8) * gd.K * gh.K, threads),
+                        BlocksPerTask = RunLength(blocks, (long)jobGroups * Blocks(icg, 8) * gd.K * gh.K, threads),
                         DyStrides = (jobGroups * blocks * positions * v, positions * v),
                         XStrides = xStrides,
                         Out = (gd.Out, gh.Out, gw.Out), K = (gd.K, gh.K, gw.K),
@@ -156,8 +156,20 @@ public static unsafe partial class ExactConv
     /// As many items per task as leave every thread at least four tasks, up to <paramref name="most"/>: the more
     /// position blocks a task has, the more of them share each slice of weights it brings into cache.
     /// </summary>
-    private static int PerTask(int items, long otherTasks, int threads, int most) =>
+    internal static int PerTask(int items, long otherTasks, int threads, int most) =>
         (int)Math.Clamp(items * otherTasks / (4L * threads), 1, most);
+
+    /// <summary>
+    /// dL/dw's output-channel blocks per task (<see cref="WeightJob{T, TV, TS, TF}.BlocksPerTask"/>) for
+    /// <paramref name="blocks"/> blocks and <paramref name="others"/> tasks per run of them: 4, whose x loads the kernels
+    /// share, halved while that leaves fewer than four tasks per thread.
+    /// </summary>
+    internal static int RunLength(int blocks, long others, int threads)
+    {
+        int run = 4;
+        while (run > 1 && others * ((blocks + run - 1) / run) < 4L * threads) run /= 2;
+        return run;
+    }
 
     /// <summary>Strides (n, channel, d, h, w) of (N, channels, D, H, W) with <paramref name="lanes"/> values per element (lanes over groups).</summary>
     private static (int N, int C, int D, int H, int W) Strides(int channels, (int D, int H, int W) spatial, int lanes = 1)

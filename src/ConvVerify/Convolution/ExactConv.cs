@@ -202,27 +202,43 @@ public static unsafe partial class ExactConv
         void Run<TV, TS>(int threads, bool overGroups) where TV : struct where TS : struct, ISimd<TV, T>;
     }
 
-    /// <summary>
-    /// Picks the lane layout and the vector width. Lanes over the <paramref name="lanes"/> destination channels of a
-    /// group use the widest width the CPU accelerates, narrowed while a narrower one needs no more blocks (so a group
-    /// of 3 channels uses 4-lane vectors and a depthwise group scalars); lanes over groups likewise narrow on the
-    /// group count. Lanes over groups run when they need fewer vectors per position and term (depthwise, a few
-    /// channels per group in many groups), or when <see cref="ExactConvOptions.Layout"/> forces them. A layout or
-    /// width whose padded transposed copies (<paramref name="copySize"/>) would not fit an array is passed over.
-    /// Which layout and width run change no result.
-    /// </summary>
+    /// <summary>Runs <paramref name="setup"/> with the width and lane layout <see cref="Choose"/> picks among the widths this CPU accelerates.</summary>
     private static void Dispatch<T>(ExactConvOptions options, int groups, int lanes, Func<int, bool, long> copySize, ISetup<T> setup)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var (v, overGroups) = Choose(Widths<T>(options.UseVectors), options.Layout, groups, lanes, copySize);
         int threads = options.Threads;
+        if (v == 1) setup.Run<T, Scalar<T>>(threads, overGroups);
+        else if (v == Vector512<T>.Count && Vector512.IsHardwareAccelerated) setup.Run<Vector512<T>, Simd512<T>>(threads, overGroups);
+        else if (v == Vector256<T>.Count && Vector256.IsHardwareAccelerated) setup.Run<Vector256<T>, Simd256<T>>(threads, overGroups);
+        else setup.Run<Vector128<T>, Simd128<T>>(threads, overGroups);
+    }
+
+    /// <summary>The lane counts of the vectors this CPU accelerates for <typeparamref name="T"/>, widest first, then 1 (scalars).</summary>
+    internal static List<int> Widths<T>(bool useVectors)
+    {
         List<int> widths = [];
-        if (options.UseVectors)
+        if (useVectors)
         {
             if (Vector512.IsHardwareAccelerated) widths.Add(Vector512<T>.Count);
             if (Vector256.IsHardwareAccelerated) widths.Add(Vector256<T>.Count);
             if (Vector128.IsHardwareAccelerated) widths.Add(Vector128<T>.Count);
         }
         widths.Add(1);
+        return widths;
+    }
+
+    /// <summary>
+    /// Picks the lane layout and the vector width among <paramref name="widths"/> (widest first, ending in 1). Lanes over
+    /// the <paramref name="lanes"/> destination channels of a group use the widest width, narrowed while a narrower one
+    /// needs no more blocks (so a group of 3 channels uses 4-lane vectors and a depthwise group scalars); lanes over
+    /// groups likewise narrow on the group count. Lanes over groups run when they need fewer vectors per position and
+    /// term (depthwise, a few channels per group in many groups), or when <paramref name="layout"/> forces them. A
+    /// layout or width whose padded transposed copies (<paramref name="copySize"/>) would not fit an array is passed
+    /// over. Which layout and width run change no result, only the speed: this is the policy the tests pin.
+    /// </summary>
+    internal static (int Width, bool OverGroups) Choose(IReadOnlyList<int> widths, LaneLayout layout, int groups, int lanes, Func<int, bool, long> copySize)
+    {
         int Narrowest(int count)
         {
             int i = 0;
@@ -230,7 +246,7 @@ public static unsafe partial class ExactConv
             return i;
         }
         int ic = Narrowest(lanes), ig = Narrowest(groups);
-        bool overGroups = options.Layout switch
+        bool overGroups = layout switch
         {
             LaneLayout.Groups => true,
             LaneLayout.Channels => false,
@@ -239,10 +255,6 @@ public static unsafe partial class ExactConv
         if (overGroups && copySize(widths[ig], true) > Array.MaxLength) overGroups = false;
         int i = overGroups ? ig : ic;
         while (copySize(widths[i], overGroups) > Array.MaxLength) i++;
-        int v = widths[i];
-        if (v == 1) setup.Run<T, Scalar<T>>(threads, overGroups);
-        else if (v == Vector512<T>.Count && Vector512.IsHardwareAccelerated) setup.Run<Vector512<T>, Simd512<T>>(threads, overGroups);
-        else if (v == Vector256<T>.Count && Vector256.IsHardwareAccelerated) setup.Run<Vector256<T>, Simd256<T>>(threads, overGroups);
-        else setup.Run<Vector128<T>, Simd128<T>>(threads, overGroups);
+        return (widths[i], overGroups);
     }
 }

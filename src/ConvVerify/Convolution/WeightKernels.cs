@@ -310,14 +310,6 @@ internal sealed unsafe class WeightJob<T, TV, TS, TF>
 
     public int Tasks => Groups * Runs * Chunks * K.D * K.H;
 
-    /// <summary><see cref="BlocksPerTask"/> for <paramref name="blocks"/> blocks and <paramref name="others"/> tasks per run of them.</summary>
-    public static int RunLength(int blocks, long others, int threads)
-    {
-        int run = 4;
-        while (run > 1 && others * ((blocks + run - 1) / run) < 4L * threads) run /= 2;
-        return run;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(int task)
     {

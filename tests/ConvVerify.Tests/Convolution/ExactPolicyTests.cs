@@ -1,0 +1,106 @@
+using ConvVerify.Convolution;
+
+namespace ConvVerify.Tests.Convolution;
+
+/// <summary>
+/// The exact engine's speed decisions: vector width, lane layout, work per task, how tasks meet threads. No result
+/// depends on them (ExactConvTests compare every path with the definition bit for bit), so only these tests can tell
+/// when a decision stops being the documented one — the slow path would still be right.
+/// </summary>
+public class ExactPolicyTests
+{
+    // AVX-512 float lanes, then 256- and 128-bit, then scalars.
+    private static readonly int[] Float512 = [16, 8, 4, 1];
+
+    private static long Fits(int width, bool overGroups) => 0;
+
+    private static (int, bool) Choose(int groups, int lanes, LaneLayout layout = LaneLayout.Auto, Func<int, bool, long>? copySize = null) =>
+        ExactConv.Choose(Float512, layout, groups, lanes, copySize ?? Fits);
+
+    [TestCase(1, 16, 16, TestName = "a full vector of channels")]
+    [TestCase(1, 17, 16, TestName = "one past a vector: still the widest (two blocks either way)")]
+    [TestCase(1, 8, 8, TestName = "eight channels: the 256-bit vector")]
+    [TestCase(1, 3, 4, TestName = "a group of three channels: 4-lane vectors")]
+    [TestCase(1, 2, 4, TestName = "two channels: 4-lane vectors, not scalars")]
+    [TestCase(2, 32, 16, TestName = "a few groups of many channels")]
+    public void ChannelLanesNarrowWhileNoMoreBlocksAreNeeded(int groups, int lanes, int width) =>
+        Assert.That(Choose(groups, lanes), Is.EqualTo((width, false)));
+
+    [TestCase(32, 1, 16, TestName = "depthwise: a vector of groups")]
+    [TestCase(3, 1, 4, TestName = "three depthwise groups: 4 lanes of groups")]
+    [TestCase(64, 2, 16, TestName = "many groups of two channels")]
+    public void ManyGroupsOfFewChannelsPutGroupsInTheLanes(int groups, int lanes, int width) =>
+        Assert.That(Choose(groups, lanes), Is.EqualTo((width, true)));
+
+    [Test]
+    public void OnATieChannelsWin()
+    {
+        // 16 groups of 16 channels: one vector of groups per channel or one vector of channels per group, 16 either way.
+        Assert.That(Choose(16, 16), Is.EqualTo((16, false)));
+        // 2 groups of 4: groups take 16 / 8 / 4 ... → 4 lanes (one block) x 4 channels = 4 vectors; channels 2 x 1 = 2.
+        Assert.That(Choose(2, 4), Is.EqualTo((4, false)));
+    }
+
+    [Test]
+    public void TheOptionsCanForceEitherLayout()
+    {
+        Assert.That(Choose(1, 16, LaneLayout.Groups), Is.EqualTo((1, true)), "one group: scalars over groups");
+        Assert.That(Choose(32, 1, LaneLayout.Channels), Is.EqualTo((1, false)), "depthwise over channels: scalars");
+        Assert.That(Choose(32, 1, LaneLayout.Groups), Is.EqualTo((16, true)));
+    }
+
+    [Test]
+    public void CopiesThatWouldNotFitAnArrayAreAvoided()
+    {
+        long tooLarge = (long)Array.MaxLength + 1;
+        // Groups in the lanes would need a transposed source too large: channels instead.
+        Assert.That(Choose(32, 1, copySize: (_, overGroups) => overGroups ? tooLarge : 0), Is.EqualTo((1, false)));
+        // Widths whose padded copies are too large are passed over, narrowest last.
+        Assert.That(Choose(1, 16, copySize: (w, _) => w >= 8 ? tooLarge : 0), Is.EqualTo((4, false)));
+        // Exactly the largest array is fine.
+        Assert.That(Choose(1, 16, copySize: (_, _) => Array.MaxLength), Is.EqualTo((16, false)));
+    }
+
+    [Test]
+    public void WithoutVectorsOnlyScalarsRemain()
+    {
+        Assert.That(ExactConv.Widths<float>(useVectors: false), Is.EqualTo(new[] { 1 }));
+        var widths = ExactConv.Widths<float>(useVectors: true);
+        Assert.That(widths[^1], Is.EqualTo(1));
+        Assert.That(widths, Is.Ordered.Descending.And.Unique);
+        Assert.That(ExactConv.Choose([1], LaneLayout.Auto, 32, 7, Fits), Is.EqualTo((1, false)), "scalars: both layouts need as many vectors; channels");
+    }
+
+    [TestCase(100, 1, 2, 32, 12, TestName = "a hundred blocks on two threads: four tasks each, rounded down")]
+    [TestCase(100, 1, 2, 8, 8, TestName = "at most the kernel's limit")]
+    [TestCase(3, 1, 2, 32, 1, TestName = "fewer blocks than four tasks a thread: one a task")]
+    [TestCase(10, 8, 1, 32, 20, TestName = "other tasks count: 80 blocks over four tasks")]
+    [TestCase(1_000_000, 1_000_000, 2, 32, 32, TestName = "no overflow of the product")]
+    public void PositionBlocksPerTaskLeaveEveryThreadFourTasks(int items, long others, int threads, int most, int perTask) =>
+        Assert.That(ExactConv.PerTask(items, others, threads, most), Is.EqualTo(perTask));
+
+    [TestCase(64, 16, 2, 4, TestName = "plenty of work: runs of four blocks")]
+    [TestCase(4, 1, 2, 1, TestName = "four blocks, nothing else, two threads: one block a task")]
+    [TestCase(4, 2, 2, 1, TestName = "four blocks in two chunks: runs of two leave four tasks, still fewer than eight")]
+    [TestCase(8, 2, 2, 2, TestName = "runs of two give eight tasks on two threads")]
+    [TestCase(16, 2, 2, 4, TestName = "runs of four give eight tasks")]
+    [TestCase(1, 1, 1, 1, TestName = "one block")]
+    public void WeightBlocksPerTaskHalveUntilEveryThreadHasFourTasks(int blocks, long others, int threads, int run) =>
+        Assert.That(ExactConv.RunLength(blocks, others, threads), Is.EqualTo(run));
+
+    [Test]
+    public void OneThreadOrOneTaskRunsOnTheCallingThreadInOrder()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        foreach (var (count, threads) in new[] { (5, 1), (1, 2), (5, 0) })
+        {
+            var seen = new List<(int Task, int Thread)>();
+            ExactConv.For(count, threads, i => seen.Add((i, Environment.CurrentManagedThreadId)));
+            Assert.That(seen, Is.EqualTo(Enumerable.Range(0, count).Select(i => (i, caller))), $"{count} tasks, {threads} threads");
+        }
+        var all = new System.Collections.Concurrent.ConcurrentBag<int>();
+        ExactConv.For(1000, 2, all.Add);
+        Assert.That(all.Order(), Is.EqualTo(Enumerable.Range(0, 1000)), "on two threads every task once");
+        ExactConv.For(0, 2, _ => Assert.Fail("no tasks, no calls"));
+    }
+}
