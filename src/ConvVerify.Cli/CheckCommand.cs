@@ -117,10 +117,12 @@ internal static class CheckCommand
             throw new CliException(e.Message);
         }
         var available = Plans.ReadCases(packs, warnings, errors);
+        var selection = Said(sel.Resolve(pr, defaultSet: "question"), console);
         return new RunPlan
         {
             Command = "check",
-            Cases = Said(sel.Resolve(pr, defaultSet: "question"), console).InPacks(available, string.Join(", ", packDirs)),
+            Cases = selection.InPacks(available, string.Join(", ", packDirs)),
+            Skipped = selection.Skipped(),
             References = [Plans.Reference(packs, packDir is null ? "committed packs" : null)],
             Subject = new EngineSource(ConvEngines.Default),
             Warnings = warnings,
@@ -154,6 +156,7 @@ internal static class CheckCommand
         {
             Command = "check",
             Cases = (selection with { Problems = problems }).Generated(seed),
+            Skipped = selection.Skipped(),
             References = [.. oracles.Select(o => new OracleSource(o))],
             Subject = new EngineSource(ConvEngines.Default),
         };

@@ -49,6 +49,7 @@ internal static class SoakCommand
             {
                 Command = "soak",
                 Cases = selection.Generated(s),
+                Skipped = selection.Skipped(),
                 References = [.. oracles.Select(o => new OracleSource(o))],
                 Subject = new EngineSource(ConvEngines.Default),
                 Requirement = run.RequirementOf(pr),

@@ -58,6 +58,14 @@ public static class HtmlReport
             html.Append("</section>\n");
         }
 
+        if (report.Skipped.Count > 0)
+        {
+            html.Append("<h2>Skipped problems</h2>\n<table id=\"skipped\"><tr><th>descriptor</th><th>why</th><th>reason</th><th>where</th></tr>\n");
+            foreach (var s in report.Skipped)
+                html.Append("<tr class=\"absent\"><td>").Append(E(s.Descriptor)).Append("</td><td>").Append(E(s.Kind)).Append("</td><td>").Append(E(s.Reason))
+                    .Append("</td><td>").Append(E(s.Where)).Append("</td></tr>\n");
+            html.Append("</table>\n");
+        }
         html.Append("<h2>Every direction</h2>\n<table id=\"rows\"><tr><th>case</th><th>dir</th><th>subject</th><th>reference</th><th>outcome</th><th>error/bound</th><th>max abs err</th></tr>\n");
         foreach (var r in report.Rows)
         {

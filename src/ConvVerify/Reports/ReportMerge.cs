@@ -24,6 +24,9 @@ public static class ReportMerge
             string refs(RunReport x) => string.Join(",", x.References.Select(s => s.Name + string.Concat(s.Versions.Select(kv => $" {kv.Key} {kv.Value}"))));
             if (refs(r) != refs(first) || r.Subject.Name != first.Subject.Name)
                 throw new ArgumentException($"{path}: checked {r.Subject.Name} against {refs(r)}, but {firstPath} checked {first.Subject.Name} against {refs(first)}");
+            // Every shard of a run lists the same skipped problems: sharding splits the cases, not the selection.
+            if (!r.Skipped.SequenceEqual(first.Skipped))
+                throw new ArgumentException($"{path}: shard of another selection ({r.Skipped.Count} problems skipped) than {firstPath} ({first.Skipped.Count} skipped)");
             Shard shard;
             try
             {
@@ -58,6 +61,7 @@ public static class ReportMerge
             Started = ordered.Min(p => p.Report.Started) ?? first.Started,
             Seconds = ordered.Sum(p => p.Report.Seconds),
             Warnings = [.. ordered.SelectMany(p => p.Report.Warnings).Distinct()],
+            Skipped = first.Skipped,
             Rows = [.. ordered.SelectMany(p => p.Report.Rows)],
         };
     }

@@ -237,6 +237,18 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         return sb.ToString();
     }
 
+    /// <summary>The entries skipped, for the run report (<see cref="RunPlan.Skipped"/>).</summary>
+    public IReadOnlyList<SkippedProblem> Skipped() =>
+    [
+        .. Listing.Where(l => l.Kind != BatchSkipKind.None).Select(l => new SkippedProblem
+        {
+            Where = l.Where, Descriptor = l.Descriptor, Kind = SkippedProblem.KindName(l.Kind),
+            Reason = l.Status.StartsWith(SkippedPrefix, StringComparison.Ordinal) ? l.Status[SkippedPrefix.Length..] : l.Status,
+        }),
+    ];
+
+    private const string SkippedPrefix = "skipped: ";
+
     private static string KindName(BatchSkipKind k) => k switch
     {
         BatchSkipKind.Option => "by an unsupported option",

@@ -55,6 +55,9 @@ public sealed record RunPlan
     /// <summary>Warnings found while planning (unreadable pack entries, unmatched candidate folders).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Problems the selection named but leaves out (<see cref="CaseSelection.Skipped"/>), carried into the report.</summary>
+    public IReadOnlyList<SkippedProblem> Skipped { get; init; } = [];
+
     /// <summary>Rows for cases that could not even be selected (a broken case.json), reported as errors.</summary>
     public IReadOnlyList<RunRow> PlanningErrors { get; init; } = [];
 

@@ -61,6 +61,9 @@ public sealed class RunReport
     /// <summary>Things a user should know that are not rows: unmatched candidate files, packs without manifest.</summary>
     [JsonPropertyName("warnings")] public List<string> Warnings { get; init; } = [];
 
+    /// <summary>Problems the selection named but the run left out, each with why (benchdnn entries with unsupported options, too large, …).</summary>
+    [JsonPropertyName("skipped")] public List<SkippedProblem> Skipped { get; init; } = [];
+
     /// <summary>Every row, in run order.</summary>
     [JsonPropertyName("rows")] public List<RunRow> Rows { get; init; } = [];
 
@@ -69,6 +72,7 @@ public sealed class RunReport
     {
         Cases = Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count(),
         Directions = Rows.Count,
+        Skipped = Skipped.Count,
         Outcomes = new SortedDictionary<string, int>(Enum.GetValues<Outcome>().ToDictionary(o => o.Name(), Count), StringComparer.Ordinal),
         ExitCode = ExitCode(),
         Reasons = [.. Reasons()],
@@ -117,6 +121,8 @@ public sealed class RunReport
         foreach (var o in new[] { Outcome.Suspicious, Outcome.NotInPack, Outcome.NotProvidedByOracle, Outcome.NotProvided })
             parts.Add($"{Count(o)} {o.Name()}");
         parts.Add($"{Count(Outcome.Error)} errors");
+        // Said only when there are any: a run of a hand-picked set skips nothing, a benchdnn corpus run usually does.
+        if (Skipped.Count > 0) parts.Add($"{Skipped.Count} problems skipped");
         string against = string.Join(", ", References.Select(r => r.Name + Versions(r)));
         return string.Create(CultureInfo.InvariantCulture,
             $"{Command}: {Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count()} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");

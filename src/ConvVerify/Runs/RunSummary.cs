@@ -13,6 +13,9 @@ public sealed record RunSummary
     /// <summary>Rows.</summary>
     [JsonPropertyName("directions")] public int Directions { get; init; }
 
+    /// <summary>Problems the selection named but the run left out (the report's <c>skipped</c> list).</summary>
+    [JsonPropertyName("skipped")] public int Skipped { get; init; }
+
     /// <summary>Rows by outcome name; every outcome is present.</summary>
     [JsonPropertyName("outcomes")] public SortedDictionary<string, int> Outcomes { get; init; } = new(StringComparer.Ordinal);
 

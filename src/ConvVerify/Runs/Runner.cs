@@ -32,6 +32,7 @@ public static class Runner
             SelectionCases = plan.Cases.Count,
             SelectionHash = RunReport.HashOf(plan.Cases.Select(e => e.Case.Id)),
             Warnings = [.. plan.Warnings],
+            Skipped = [.. plan.Skipped],
             Rows = [.. plan.PlanningErrors],
         };
         var cases = plan.Cases.Where(e => plan.Shard.Contains(e.Case.Id)).ToList();
