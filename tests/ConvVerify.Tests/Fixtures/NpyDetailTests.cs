@@ -53,4 +53,33 @@ public class NpyDetailTests : TempFolderTest
         Directory.CreateDirectory(folder);
         Assert.That(() => Npy.Read<float>(folder, DType.Float32, [1]), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{folder}: file not found"));
     }
+
+    private static readonly byte[] Magic = [0x93, .. "NUMPY"u8.ToArray()];
+
+    private string Refusal(byte[] bytes)
+    {
+        string path = Path.Combine(Dir, "p.npy");
+        File.WriteAllBytes(path, bytes);
+        return Assert.Throws<FixtureException>(() => Npy.Read<float>(path, DType.Float32, [1]))!.Message[(path.Length + 2)..];
+    }
+
+    [Test]
+    public void ThePreambleIsCheckedPieceByPieceAndEachPieceNamed()
+    {
+        // Not numpy's magic: a short file, the magic's first five bytes, a wrong byte in a whole preamble.
+        Assert.That(Refusal("abc"u8.ToArray()), Is.EqualTo("not a .npy file (it does not start with the magic \\x93NUMPY; 3 bytes read)"));
+        Assert.That(Refusal(Magic[..5]), Is.EqualTo("not a .npy file (it does not start with the magic \\x93NUMPY; 5 bytes read)"));
+        Assert.That(Refusal([0x93, .. "NUMPx"u8.ToArray(), 1, 0, 0, 0]), Is.EqualTo("not a .npy file (it does not start with the magic \\x93NUMPY; 10 bytes read)"));
+        // The magic, then too little for a version and a header length.
+        Assert.That(Refusal(Magic), Is.EqualTo("truncated .npy file (6 bytes, shorter than the 10-byte preamble)"));
+        Assert.That(Refusal([.. Magic, 1, 0, 0]), Is.EqualTo("truncated .npy file (9 bytes, shorter than the 10-byte preamble)"));
+        // Versions numpy has not made; 2.0 and 3.0 have a 4-byte header length.
+        Assert.That(Refusal([.. Magic, 4, 0, 0, 0]), Is.EqualTo("unknown .npy format version 4.0 (known: 1.0, 2.0, 3.0)"));
+        Assert.That(Refusal([.. Magic, 0, 1, 0, 0]), Is.EqualTo("unknown .npy format version 0.1 (known: 1.0, 2.0, 3.0)"));
+        Assert.That(Refusal([.. Magic, 2, 0, 0, 0]), Is.EqualTo("truncated .npy file (shorter than the 12-byte preamble of version 2.0)"));
+        Assert.That(Refusal([.. Magic, 3, 0, 0, 0, 0]), Is.EqualTo("truncated .npy file (shorter than the 12-byte preamble of version 3.0)"));
+        // A whole preamble announcing an empty header: the header is what is wrong then.
+        Assert.That(Refusal([.. Magic, 1, 0, 0, 0]), Does.StartWith("not a readable .npy file (header "));
+        Assert.That(Refusal([.. Magic, 2, 0, 0, 0, 0, 0]), Does.StartWith("not a readable .npy file (header "));
+    }
 }
