@@ -85,4 +85,29 @@ public class FixtureRefusalTests : TempFolderTest
         File.WriteAllText(manifest, "[1, 2]");
         Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{manifest}: not a valid manifest.json ("));
     }
+
+    [TestCase("cases")]
+    [TestCase("files")]
+    public void AManifestWithoutItsListsIsNamed(string list)
+    {
+        // A whole manifest of a generated pack with one of its lists null.
+        string pack = Path.Combine(Dir, "pack");
+        FixtureGenerator.Generate(pack, [ConvCase.Create(Small, Fill.Integer)], new EngineOracle(ConvEngines.Naive), force: false);
+        string manifest = Path.Combine(pack, "manifest.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        json[list] = null;
+        File.WriteAllText(manifest, json.ToJsonString());
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: \"cases\" and \"files\" must be present and not null"));
+    }
+
+    [Test]
+    public void ACaseAddedTwiceToOnePackIsAProgrammingError()
+    {
+        var writer = new PackWriter(Path.Combine(Dir, "pack"), force: false);
+        var c = ConvCase.Create(Small, Fill.Integer);
+        var inputs = c.MakeInputs<float>();
+        var results = Directions.ComputeAll(ConvEngines.Naive, Small, inputs).ToDictionary(Small);
+        writer.Add(c, inputs, results);
+        Assert.That(() => writer.Add(c, inputs, results), Throws.ArgumentException.With.Message.StartsWith($"case {c.Id} added twice").And.Property("ParamName").EqualTo("c"));
+    }
 }
