@@ -59,11 +59,12 @@ internal static class OrtModels
     /// <summary>Whether some dimension is cropped away entirely.</summary>
     public static bool CropsAll(ConvProblem p) => Enumerable.Range(0, p.Rank).Any(i => p.Input[i] + p.PadEnd[i] == 0);
 
+    /// <summary>Whether any end padding is negative.</summary>
+    // Stryker disable once Equality : a zero end padding crops nothing, and x cut to its own extents is x
+    public static bool Crops(ConvProblem p) => p.PadEnd.Any(e => e < 0);
+
     // The begin padding ORT sees: one less where the kept element of a dimension cropped away entirely takes its place.
     private static long Begin(ConvProblem p, int i) => p.PadBegin[i] - (p.Input[i] + p.PadEnd[i] == 0 ? 1 : 0);
-
-    /// <summary>Whether any end padding is negative.</summary>
-    public static bool Crops(ConvProblem p) => p.PadEnd.Any(e => e < 0);
 
     private sealed class Graph(ConvProblem p)
     {
@@ -101,22 +102,15 @@ internal static class OrtModels
             // Not output_shape: with it, ORT ignores explicit pads and computes its own.
             long[] outputPadding = [.. Enumerable.Range(0, Rank).Select(i =>
                 cropped[i] - ((p.Output[i] - 1L) * p.Stride[i] + (long)(p.Kernel[i] - 1) * p.Dilation[i] + 1 - Begin(p, i) - Math.Max(0, p.PadEnd[i])))];
-            if (outputPadding.Any(v => v < 0))
-                throw new InvalidOperationException($"ConvTranspose output padding {string.Join(", ", outputPadding)} < 0 for {p}");
             var attributes = ConvAttributes(p.Kernel.Select(v => (long)v), p.Stride, p.Dilation, p.Groups, Pads);
             attributes.Add(Ints("output_padding", outputPadding));
-            if (!Crops(p))
-            {
-                Node("ConvTranspose", ["dy", "w"], "out", attributes);
-            }
-            else
-            {
-                // The cropped input elements are read by no window: their gradient is zero.
-                string t = Node("ConvTranspose", ["dy", "w"], null, attributes);
-                if (CropsAll(p)) t = Node("Sub", [t, t], null, []);
-                long[] pads = [.. new long[2 + Rank], 0, 0, .. Enumerable.Range(0, Rank).Select(i => (long)(p.Input[i] - cropped[i]))];
-                Node("Pad", [t, Constant(pads)], "out", []);
-            }
+            // The cropped input elements are read by no window: their gradient is zero, padded back on (by nothing when
+            // nothing is cropped: one graph for every problem, rather than a branch no result could tell apart).
+            // A wrong output padding would give dx another shape, which OrtOracle refuses.
+            string t = Node("ConvTranspose", ["dy", "w"], null, attributes);
+            if (CropsAll(p)) t = Node("Sub", [t, t], null, []);
+            long[] pads = [.. new long[2 + Rank], 0, 0, .. Enumerable.Range(0, Rank).Select(i => (long)(p.Input[i] - cropped[i]))];
+            Node("Pad", [t, Constant(pads)], "out", []);
             Output("out", p.XShape);
         }
 
@@ -133,13 +127,9 @@ internal static class OrtModels
             Input("dy", p.YShape);
             string kernel = Node("Transpose", ["dy"], null, [Ints("perm", [1, 0, .. Spatial])]);
             string z = Node("Conv", [input, kernel], null, ConvAttributes(p.Output.Select(v => (long)v), p.Dilation, p.Stride, groups, Pads));
-            // z's extents are floor((padded − (out−1)·s − 1) / dil) + 1 ≥ k; anything beyond k is no weight's.
-            long[] zExtent = [.. Enumerable.Range(0, Rank).Select(i =>
-                (Begin(p, i) + cropped[i] + Math.Max(0, p.PadEnd[i]) - (p.Output[i] - 1L) * p.Stride[i] - 1) / p.Dilation[i] + 1)];
-            if (zExtent.Where((v, i) => v < p.Kernel[i]).Any())
-                throw new InvalidOperationException($"dw convolution extent {string.Join(", ", zExtent)} below the kernel for {p}");
-            if (zExtent.Where((v, i) => v > p.Kernel[i]).Any())
-                z = Node("Slice", [z, Constant(new long[Rank]), Constant([.. p.Kernel.Select(v => (long)v)]), Constant(Spatial)], null, []);
+            // z's extents are floor((padded − (out−1)·s − 1) / dil) + 1 ≥ k; anything beyond k is no weight's, so z is cut
+            // to k (a cut of nothing when it is k). Were it shorter, dw would come out of another shape, which OrtOracle refuses.
+            z = Node("Slice", [z, Constant(new long[Rank]), Constant([.. p.Kernel.Select(v => (long)v)]), Constant(Spatial)], null, []);
             Node("Transpose", [z], "out", [Ints("perm", [1, 0, .. Spatial])]);
             Output("out", p.WShape);
         }
@@ -154,8 +144,10 @@ internal static class OrtModels
         private string CroppedX()
         {
             Input("x", p.XShape);
+            // Nothing cropped: the Conv reads x itself (a cut of nothing would do too, but ORT's messages name what the Conv reads).
             if (!Crops(p)) return "x";
-            string sliced = Node("Slice", ["x", Constant(new long[Rank]), Constant([.. Cropped(p).Select(v => (long)v)]), Constant(Spatial)], null, []);
+            int[] cropped = Cropped(p);
+            string sliced = Node("Slice", ["x", Constant(new long[Rank]), Constant([.. cropped.Select(v => (long)v)]), Constant(Spatial)], null, []);
             // x − x: zero in x's dtype without a typed constant (inputs are finite).
             return CropsAll(p) ? Node("Sub", [sliced, sliced], null, []) : sliced;
         }
