@@ -123,6 +123,15 @@ public class ProblemDetailTests
     }
 
     [Test]
+    public void ARankOutsideOneToThreeSaysHowManyExtentsItGot()
+    {
+        Assert.That(() => new ConvProblem(1, 1, 1, 1, [3, 3, 3, 3], [1, 1, 1, 1]),
+            Throws.ArgumentException.With.Message.StartsWith("input: spatial rank must be 1, 2 or 3, got 4 extents"));
+        Assert.That(() => new ConvProblem(1, 1, 1, 1, [], []), Throws.ArgumentException.With.Message.StartsWith("input: spatial rank must be 1, 2 or 3, got 0 extents"));
+        Assert.That(new ConvProblem(1, 1, 1, 1, [3, 3, 3], [1, 1, 1]).Rank, Is.EqualTo(3));
+    }
+
+    [Test]
     public void AnUnknownPaddingModeIsNamed()
     {
         var e = Assert.Throws<ArgumentException>(() => ConvProblem.WithPadding((PaddingMode)9, 1, 1, 1, 1, [3], [1]))!;

@@ -21,6 +21,25 @@ public class SnapshotEdgeTests
     }
 
     [Test]
+    public void ResultsOfAnotherElementTypeThanTheCaseAreRefused()
+    {
+        var c = ConvVerify.Cases.ConvCase.Create(ConvVerify.Problems.BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3", ConvVerify.Problems.DType.Float64), ConvVerify.Cases.Fill.Integer);
+        var floats = new ConvVerify.Cases.ConvResults<float>(new float[4], new float[16], new float[9], new float[1]);
+        Assert.That(() => ConvSnapshot.Format(c, floats), Throws.ArgumentException.With.Message.StartsWith(
+            "results: element type Single does not match the case's dtype Float64").And.Property("ParamName").EqualTo("results"));
+    }
+
+    [Test]
+    public void ANarrowTensorHoldingAValueItsDTypeCannotIsRefusedByElement()
+    {
+        // 1 + 2⁻¹⁰ is a float16 value but not a bfloat16 one (8 bits of significand).
+        float v = 1 + MathF.ScaleB(1, -10);
+        Assert.That(() => ConvSnapshot.StorageSha256(ConvVerify.Problems.DType.BFloat16, [1f, v]), Throws.ArgumentException.With.Message.StartsWith(
+            "values: element 1 (").And.Message.Contains(") is not a bfloat16 value").And.Property("ParamName").EqualTo("values"));
+        Assert.That(ConvSnapshot.StorageSha256(ConvVerify.Problems.DType.Float16, [1f, v]), Has.Length.EqualTo(64));
+    }
+
+    [Test]
     public void OnlyFloatAndDoubleAreHashed()
     {
         Assert.That(() => ConvSnapshot.Sha256<Half>([(Half)1]), Throws.TypeOf<NotSupportedException>().With.Message.EqualTo("snapshots support float and double, not Half"));
