@@ -130,6 +130,14 @@ internal static class CheckCommand
         };
     }
 
+    // The committed sets' selections as one: their problems in order (each once) and every line any of them skipped.
+    private static CaseSelection Committed(IReadOnlyList<CaseSelection> sets) => sets[0] with
+    {
+        Source = "the committed sets",
+        Problems = [.. sets.SelectMany(s => s.Problems).Distinct()],
+        Listing = [.. sets.SelectMany(s => s.Listing)],
+    };
+
     private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, string names, ulong seed, TorchLayout layout, IAnsiConsole console)
     {
         IReadOnlyList<IConvOracle> oracles;
@@ -147,15 +155,14 @@ internal static class CheckCommand
         }
         if (layout != TorchLayout.Contiguous && !oracles.Any(o => o.Name.StartsWith(TorchOracle.OracleName, StringComparison.Ordinal)))
             throw new CliException("--layout goes with --oracle torch");
-        var selection = Said(sel.Resolve(pr, defaultSet: "question", seed), console);
+        // With no selection, check every set that fits in memory and time: the committed ones, each under --mb and --max-macs.
+        var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
-        // With no selection, check every set that fits in memory and time: the committed ones.
-        var problems = sel.Given(pr) ? selection.Problems : [.. CaseSets.Committed.SelectMany(s => CaseSets.Load(s))];
         return new RunPlan
         {
             Command = "check",
-            Cases = (selection with { Problems = problems }).Generated(seed),
+            Cases = selection.Generated(seed),
             Skipped = selection.Skipped(),
             References = [.. oracles.Select(o => new OracleSource(o))],
             Subject = new EngineSource(ConvEngines.Default),

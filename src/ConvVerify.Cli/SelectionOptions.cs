@@ -31,6 +31,9 @@ internal sealed class SelectionOptions
     public bool Given(ParseResult pr) =>
         pr.GetValue(Set) is not null || pr.GetValue(Batch) is not null || (pr.GetValue(Descriptors)?.Length ?? 0) > 0 || pr.GetValue(Random) is not null;
 
+    /// <summary>With no source given: each of <paramref name="sets"/> as the default set, under the command's dtype, fill, --mb and --max-macs.</summary>
+    public IReadOnlyList<CaseSelection> Resolve(ParseResult pr, IEnumerable<string> sets, ulong seed) => [.. sets.Select(s => Resolve(pr, s, seed))];
+
     /// <summary>The selection; random problems are drawn from <paramref name="seed"/> (the command's --seed).</summary>
     public CaseSelection Resolve(ParseResult pr, string defaultSet, ulong seed = Cases.ConvCase.DefaultSeed) =>
         CaseSelection.Resolve(pr.GetValue(Set), pr.GetValue(Batch), pr.GetValue(Descriptors) ?? [], pr.GetValue(DType), pr.GetValue(Fill), defaultSet,

@@ -131,9 +131,8 @@ public static partial class OnnxImport
     [GeneratedRegex(@"^input_(\d+)\.pb$")]
     private static partial Regex InputName();
 
-    // The model's problems are decided per data set: the shapes come from the data.
-    // A result, not an assignment inside try: a mutation testing tool's removed assignment would leave the sets
-    // unassigned, which does not compile, and it then drops every mutant of Import (docs/mutation-testing.md).
+    // A result, not an assignment inside try: a mutation testing tool's removed `continue` after the catch would read
+    // the sets unassigned, which does not compile, and it then drops every mutant of Import (docs/mutation-testing.md).
     private static List<DataSet>? ReadOrSkip(string folder, List<OnnxSkipped> skipped)
     {
         try
@@ -147,6 +146,7 @@ public static partial class OnnxImport
         }
     }
 
+    // The model's problems are decided per data set: the shapes come from the data.
     private static List<DataSet> Read(string folder)
     {
         string modelPath = Path.Combine(folder, "model.onnx");

@@ -60,8 +60,7 @@ internal static class OrtModels
     public static bool CropsAll(ConvProblem p) => Enumerable.Range(0, p.Rank).Any(i => p.Input[i] + p.PadEnd[i] == 0);
 
     /// <summary>Whether any end padding is negative.</summary>
-    // Stryker disable once Equality : a zero end padding crops nothing, and x cut to its own extents is x
-    public static bool Crops(ConvProblem p) => p.PadEnd.Any(e => e < 0);
+    public static bool Crops(ConvProblem p) => p.PadEnd.Any(int.IsNegative);
 
     // The begin padding ORT sees: one less where the kept element of a dimension cropped away entirely takes its place.
     private static long Begin(ConvProblem p, int i) => p.PadBegin[i] - (p.Input[i] + p.PadEnd[i] == 0 ? 1 : 0);

@@ -24,9 +24,12 @@ public static class ReportMerge
             string refs(RunReport x) => string.Join(",", x.References.Select(s => s.Name + string.Concat(s.Versions.Select(kv => $" {kv.Key} {kv.Value}"))));
             if (refs(r) != refs(first) || r.Subject.Name != first.Subject.Name)
                 throw new ArgumentException($"{path}: checked {r.Subject.Name} against {refs(r)}, but {firstPath} checked {first.Subject.Name} against {refs(first)}");
-            // Every shard of a run lists the same skipped problems: sharding splits the cases, not the selection.
-            if (!r.Skipped.SequenceEqual(first.Skipped))
-                throw new ArgumentException($"{path}: shard of another selection ({r.Skipped.Count} problems skipped) than {firstPath} ({first.Skipped.Count} skipped)");
+            // Every shard of a run skips the same problems: sharding splits the cases, not the selection. Where they were
+            // named is not compared: a batch file's path depends on the machine and the folder each shard ran in.
+            if (!r.SkippedByKind.SequenceEqual(first.SkippedByKind))
+                throw new ArgumentException($"{path}: shard of another selection (skipped {Kinds(r)}) than {firstPath} (skipped {Kinds(first)})");
+            if (r.Skipped.Zip(first.Skipped).FirstOrDefault(z => !SameSkip(z.First, z.Second)) is ({ } mine, { } theirs))
+                throw new ArgumentException($"{path}: shard of another selection (skipped {mine.Descriptor}: {mine.Reason}) than {firstPath} (skipped {theirs.Descriptor}: {theirs.Reason} there)");
             Shard shard;
             try
             {
@@ -61,8 +64,14 @@ public static class ReportMerge
             Started = ordered.Min(p => p.Report.Started) ?? first.Started,
             Seconds = ordered.Sum(p => p.Report.Seconds),
             Warnings = [.. ordered.SelectMany(p => p.Report.Warnings).Distinct()],
-            Skipped = first.Skipped,
+            Skipped = [.. first.Skipped],
+            SkippedByKind = new(first.SkippedByKind, StringComparer.Ordinal),
             Rows = [.. ordered.SelectMany(p => p.Report.Rows)],
         };
     }
+
+    private static string Kinds(RunReport r) =>
+        r.SkippedByKind.Count == 0 ? "nothing" : string.Join(", ", r.SkippedByKind.Select(kv => $"{kv.Value} {kv.Key}"));
+
+    private static bool SameSkip(SkippedProblem a, SkippedProblem b) => a.Descriptor == b.Descriptor && a.Kind == b.Kind && a.Reason == b.Reason;
 }

@@ -48,8 +48,8 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
         return r;
     }
 
-    // A result, not an assignment inside try: a mutation testing tool's removed assignment would leave the path
-    // unassigned, which does not compile, and it then drops every mutant of Produce (docs/mutation-testing.md).
+    // A result, not an assignment inside try: a mutation testing tool's removed `continue` after the catch would read
+    // the path unassigned, which does not compile, and it then drops every mutant of Produce (docs/mutation-testing.md).
     private (string? Path, string? Refused) FileOf(string id, Direction d)
     {
         try

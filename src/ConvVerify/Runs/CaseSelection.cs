@@ -190,7 +190,9 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <summary>The problem at minibatch <paramref name="mb"/> (null: its own), or null and why it is too large there.</summary>
     private static (ConvProblem? Problem, string? TooLarge) AtMb(ConvProblem p, int? mb)
     {
-        if (mb is not { } m || m == p.Mb) return (p, null);
+        // Not `mb is not { } m`: a mutation testing tool's flipped pattern would read m unassigned, which does not compile.
+        if (mb is null || mb.Value == p.Mb) return (p, null);
+        int m = mb.Value;
         try
         {
             return (p.WithMb(m), null);

@@ -61,8 +61,33 @@ public sealed class RunReport
     /// <summary>Things a user should know that are not rows: unmatched candidate files, packs without manifest.</summary>
     [JsonPropertyName("warnings")] public List<string> Warnings { get; init; } = [];
 
-    /// <summary>Problems the selection named but the run left out, each with why (benchdnn entries with unsupported options, too large, …).</summary>
+    /// <summary>
+    /// Problems the selection named but the run left out, each with why (benchdnn entries with unsupported options, too
+    /// large, …): the first <see cref="MaxSkippedListed"/> of them, in order; <see cref="SkippedByKind"/> counts them all.
+    /// </summary>
     [JsonPropertyName("skipped")] public List<SkippedProblem> Skipped { get; init; } = [];
+
+    /// <summary>How many problems were left out, by <see cref="SkippedProblem.Kind"/>: all of them, listed or not.</summary>
+    [JsonPropertyName("skipped_by_kind")] public SortedDictionary<string, int> SkippedByKind { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Most skipped problems a report lists: benchdnn's whole corpus skips about 200,000 entries (options and dtypes
+    /// this harness does not model), which would make every report tens of megabytes of the same few reasons.
+    /// </summary>
+    public const int MaxSkippedListed = 1000;
+
+    /// <summary>How many problems were left out in all.</summary>
+    [JsonIgnore] public int SkippedTotal => SkippedByKind.Values.Sum();
+
+    /// <summary>The report's <see cref="Skipped"/> and <see cref="SkippedByKind"/> for a run that left out <paramref name="skipped"/>.</summary>
+    public static (List<SkippedProblem> Listed, SortedDictionary<string, int> ByKind) SkippedOf(IEnumerable<SkippedProblem> skipped)
+    {
+        ArgumentNullException.ThrowIfNull(skipped);
+        var all = skipped.ToList();
+        var byKind = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var g in all.GroupBy(k => k.Kind)) byKind[g.Key] = g.Count();
+        return ([.. all.Take(MaxSkippedListed)], byKind);
+    }
 
     /// <summary>Every row, in run order.</summary>
     [JsonPropertyName("rows")] public List<RunRow> Rows { get; init; } = [];
@@ -72,7 +97,7 @@ public sealed class RunReport
     {
         Cases = Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count(),
         Directions = Rows.Count,
-        Skipped = Skipped.Count,
+        Skipped = SkippedTotal,
         Outcomes = new SortedDictionary<string, int>(Enum.GetValues<Outcome>().ToDictionary(o => o.Name(), Count), StringComparer.Ordinal),
         ExitCode = ExitCode(),
         Reasons = [.. Reasons()],
@@ -122,7 +147,7 @@ public sealed class RunReport
             parts.Add($"{Count(o)} {o.Name()}");
         parts.Add($"{Count(Outcome.Error)} errors");
         // Said only when there are any: a run of a hand-picked set skips nothing, a benchdnn corpus run usually does.
-        if (Skipped.Count > 0) parts.Add($"{Skipped.Count} problems skipped");
+        if (SkippedTotal > 0) parts.Add($"{SkippedTotal} problems skipped");
         string against = string.Join(", ", References.Select(r => r.Name + Versions(r)));
         return string.Create(CultureInfo.InvariantCulture,
             $"{Command}: {Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count()} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");

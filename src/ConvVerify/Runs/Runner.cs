@@ -20,6 +20,7 @@ public static class Runner
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.References.Count == 0) throw new ArgumentException("plan: at least one reference is needed", nameof(plan));
         var clock = Stopwatch.StartNew();
+        var (skipped, skippedByKind) = RunReport.SkippedOf(plan.Skipped);
         var report = new RunReport
         {
             Command = plan.Command,
@@ -32,7 +33,8 @@ public static class Runner
             SelectionCases = plan.Cases.Count,
             SelectionHash = RunReport.HashOf(plan.Cases.Select(e => e.Case.Id)),
             Warnings = [.. plan.Warnings],
-            Skipped = [.. plan.Skipped],
+            Skipped = skipped,
+            SkippedByKind = skippedByKind,
             Rows = [.. plan.PlanningErrors],
         };
         var cases = plan.Cases.Where(e => plan.Shard.Contains(e.Case.Id)).ToList();

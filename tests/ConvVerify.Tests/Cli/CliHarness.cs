@@ -35,6 +35,16 @@ public abstract class CliTestBase
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Runs the command line with StringWriter streams and a console of the caller's making on stdout (e.g. an interactive one).</summary>
+    public static CliResult Run(Func<TextWriter, Spectre.Console.IAnsiConsole> console, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = ConvVerify.Cli.Cli.Run(args, console(stdout), stdout, stderr);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
     /// <summary>A path inside the temporary folder (the folder is created, the path is not).</summary>
     protected string TempPath(string name)
     {

@@ -12,21 +12,18 @@ namespace ConvVerify.Tests.Cli;
 /// </summary>
 public class TerminalTests : CliTestBase
 {
-    private static CliResult RunOnTerminal(params string[] args)
+    // What a terminal offers: interactive, with ANSI control codes (the progress bar redraws in place).
+    private static IAnsiConsole Terminal(TextWriter stdout)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = AnsiSupport.Yes,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.Yes,
         });
         console.Profile.Width = 200;
-        int code = ConvVerify.Cli.Cli.Run(args, console, stdout, stderr);
-        return new CliResult(code, stdout.ToString(), stderr.ToString());
+        return console;
     }
+
+    private static CliResult RunOnTerminal(params string[] args) => Run(Terminal, args);
 
     [Test]
     public void ACheckOnATerminalShowsItsProgressToTheEndAndTheSameReport()

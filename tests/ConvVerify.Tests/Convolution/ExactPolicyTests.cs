@@ -18,7 +18,7 @@ public class ExactPolicyTests
         ExactConv.Choose(Float512, layout, groups, lanes, copySize ?? Fits);
 
     [TestCase(1, 16, 16, TestName = "a full vector of channels")]
-    [TestCase(1, 17, 16, TestName = "one past a vector: still the widest (two blocks either way)")]
+    [TestCase(1, 17, 16, TestName = "17 channels: 2 blocks of 16 against 3 of 8")]
     [TestCase(1, 8, 8, TestName = "eight channels: the 256-bit vector")]
     [TestCase(1, 3, 4, TestName = "a group of three channels: 4-lane vectors")]
     [TestCase(1, 2, 4, TestName = "two channels: 4-lane vectors, not scalars")]
@@ -37,7 +37,9 @@ public class ExactPolicyTests
     {
         // 16 groups of 16 channels: one vector of groups per channel or one vector of channels per group, 16 either way.
         Assert.That(Choose(16, 16), Is.EqualTo((16, false)));
-        // 2 groups of 4: groups take 16 / 8 / 4 ... → 4 lanes (one block) x 4 channels = 4 vectors; channels 2 x 1 = 2.
+        // 4 groups of 4: one 4-lane vector of groups per channel (4) or one of channels per group (4).
+        Assert.That(Choose(4, 4), Is.EqualTo((4, false)));
+        // 2 groups of 4 is no tie: groups in 4 lanes need 1 block x 4 channels = 4 vectors, channels 2 groups x 1 = 2.
         Assert.That(Choose(2, 4), Is.EqualTo((4, false)));
     }
 

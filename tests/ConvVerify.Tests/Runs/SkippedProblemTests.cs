@@ -66,6 +66,7 @@ public class SkippedProblemTests : TempFolderTest
         var s = Selection();
         var report = Run(s);
         Assert.That(report.Skipped, Is.EqualTo(s.Skipped()));
+        Assert.That(report.SkippedByKind, Is.EqualTo(new Dictionary<string, int> { ["invalid"] = 1, ["option"] = 1, ["too-large"] = 1 }));
         Assert.That(report.Summary.Skipped, Is.EqualTo(3));
         Assert.That(report.SummaryLine(), Does.Contain("0 errors, 3 problems skipped ("));
         Assert.That(report.ExitCode(), Is.EqualTo(RunReport.ExitPass), "skipping is no failure");
@@ -76,8 +77,10 @@ public class SkippedProblemTests : TempFolderTest
             var first = doc.RootElement.GetProperty("skipped")[0];
             Assert.That((first.GetProperty("descriptor").GetString(), first.GetProperty("kind").GetString()), Is.EqualTo(("mb1ic2ih5oc2kh3", "option")));
             Assert.That(doc.RootElement.GetProperty("summary").GetProperty("skipped").GetInt32(), Is.EqualTo(3));
+            Assert.That(doc.RootElement.GetProperty("skipped_by_kind").GetProperty("too-large").GetInt32(), Is.EqualTo(1));
         }
-        Assert.That(RunReport.Read(json).Skipped, Is.EqualTo(report.Skipped));
+        var read = RunReport.Read(json);
+        Assert.That((read.Skipped, read.SkippedByKind), Is.EqualTo((report.Skipped, report.SkippedByKind)));
         // Without skips the line is as before.
         Assert.That(Run(CaseSelection.Resolve("question", null, [], "f32", "integer", "question")).SummaryLine(), Does.Not.Contain("skipped"));
     }
@@ -86,27 +89,68 @@ public class SkippedProblemTests : TempFolderTest
     public void ShardsOfOneRunShareTheListAndTheMergeKeepsItOnce()
     {
         var s = Selection();
-        var merged = ReportMerge.Merge([("1.json", Run(s, Shard.Parse("1/2"))), ("2.json", Run(s, Shard.Parse("2/2")))]);
+        var second = Run(s, Shard.Parse("2/2"));
+        // Run elsewhere: the batch file's path differs, nothing else. Still the same run.
+        for (int i = 0; i < second.Skipped.Count; i++)
+            second.Skipped[i] = second.Skipped[i] with { Where = "/elsewhere/batch.txt:" + second.Skipped[i].Where.Split(':')[^1] };
+        var merged = ReportMerge.Merge([("1.json", Run(s, Shard.Parse("1/2"))), ("2.json", second)]);
         Assert.That(merged.Skipped, Is.EqualTo(s.Skipped()));
+        Assert.That(merged.SkippedTotal, Is.EqualTo(3));
+        // Another reason for the same problem, or another count: another selection, named.
         var other = Run(s, Shard.Parse("2/2"));
-        other.Skipped.RemoveAt(0);
-        Assert.That(() => ReportMerge.Merge([("1.json", Run(s, Shard.Parse("1/2"))), ("2.json", other)]),
-            Throws.ArgumentException.With.Message.EqualTo("2.json: shard of another selection (2 problems skipped) than 1.json (3 skipped)"));
+        other.Skipped[1] = other.Skipped[1] with { Reason = "too large: 5 multiply-adds per direction, more than --max-macs 4" };
+        Assert.That(() => ReportMerge.Merge([("1.json", Run(s, Shard.Parse("1/2"))), ("2.json", other)]), Throws.ArgumentException.With.Message.EqualTo(
+            "2.json: shard of another selection (skipped mb2ic16ih32oc16kh3: too large: 5 multiply-adds per direction, more than --max-macs 4) than 1.json "
+            + $"(skipped mb2ic16ih32oc16kh3: {s.Skipped()[1].Reason} there)"));
+        var fewer = Run(s, Shard.Parse("2/2"));
+        fewer.SkippedByKind.Remove("option");
+        Assert.That(() => ReportMerge.Merge([("1.json", Run(s, Shard.Parse("1/2"))), ("2.json", fewer)]), Throws.ArgumentException.With.Message.EqualTo(
+            "2.json: shard of another selection (skipped 1 invalid, 1 too-large) than 1.json (skipped 1 invalid, 1 option, 1 too-large)"));
+        var none = Runner.Run(new RunPlan
+        {
+            Command = "check", Cases = s.Generated(1), References = [new EngineSource(ConvEngines.Naive)], Subject = new EngineSource(ConvEngines.Exact), Shard = Shard.Parse("2/2"),
+        });
+        Assert.That(() => ReportMerge.Merge([("1.json", Run(s, Shard.Parse("1/2"))), ("2.json", none)]), Throws.ArgumentException.With.Message.Contains("(skipped nothing)"));
     }
 
     [Test]
-    public void JUnitShowsEachAsASkippedTestCase()
+    public void AReportListsTheFirstThousandAndCountsThemAll()
+    {
+        var many = Enumerable.Range(0, 1500).Select(i => new SkippedProblem
+        {
+            Where = $"b.txt:{i + 1}", Descriptor = $"mb1ic1ih{i + 1}oc1kh1", Kind = i % 3 == 0 ? "dtype" : "option", Reason = "--dt=s8 is not modelled",
+        }).ToList();
+        var report = Runner.Run(new RunPlan { Command = "check", Cases = [], References = [new EngineSource(ConvEngines.Naive)], Subject = new EngineSource(ConvEngines.Exact), Skipped = many, RequireComparison = false });
+        Assert.That(report.Skipped, Is.EqualTo(many.Take(RunReport.MaxSkippedListed)));
+        Assert.That(RunReport.MaxSkippedListed, Is.EqualTo(1000));
+        Assert.That(report.SkippedByKind, Is.EqualTo(new Dictionary<string, int> { ["dtype"] = 500, ["option"] = 1000 }));
+        Assert.That(report.Summary.Skipped, Is.EqualTo(1500));
+        Assert.That(report.SummaryLine(), Does.Contain("1500 problems skipped"));
+        HtmlReport.Write(report, Dir);
+        string page = File.ReadAllText(Path.Combine(Dir, "index.html"));
+        Assert.That(page, Does.Contain("<details id=\"skipped\"><summary>1500 problems skipped: 500 dtype, 1000 option</summary>"));
+        Assert.That(page, Does.Contain("<p>the first 1000 are listed</p>"));
+        var xml = JUnitWriter.ToXml(report);
+        Assert.That(xml.Descendants("testcase").Select(t => t.Attribute("name")!.Value), Is.EqualTo(new[] { "dtype: 500 problems", "option: 1000 problems" }));
+    }
+
+    [Test]
+    public void JUnitShowsOneSkippedTestCasePerKindInTheFirstShardOnly()
     {
         var report = Run(Selection());
         var xml = JUnitWriter.ToXml(report);
         var skippedCases = xml.Descendants("testcase").Where(t => t.Attribute("classname")!.Value == "convverify.check.skipped").ToList();
-        Assert.That(skippedCases.Select(t => t.Attribute("name")!.Value), Is.EqualTo(report.Skipped.Select(k => k.Descriptor)));
-        Assert.That(skippedCases[1].Element("skipped")!.Attribute("message")!.Value,
-            Is.EqualTo($"too-large: {report.Skipped[1].Reason} ({report.Skipped[1].Where})"));
+        Assert.That(skippedCases.Select(t => t.Attribute("name")!.Value), Is.EqualTo(new[] { "invalid: 1 problems", "option: 1 problems", "too-large: 1 problems" }));
+        Assert.That(skippedCases[2].Element("skipped")!.Attribute("message")!.Value,
+            Is.EqualTo($"1 problems skipped (too-large), e.g. mb2ic16ih32oc16kh3 ({report.Skipped[1].Where}): {report.Skipped[1].Reason}"));
         var suite = xml.Descendants("testsuite").Single();
         Assert.That(suite.Attribute("tests")!.Value, Is.EqualTo((report.Rows.Count + 3).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(suite.Attribute("skipped")!.Value, Is.EqualTo("3"));
         Assert.That(xml.Root!.Attribute("tests")!.Value, Is.EqualTo(suite.Attribute("tests")!.Value));
+        // Every shard skips the same problems; CI pages add shards up, so only the first shows them.
+        var s = Selection();
+        Assert.That(JUnitWriter.ToXml(Run(s, Shard.Parse("1/2"))).Descendants("skipped").Count(), Is.EqualTo(3));
+        Assert.That(JUnitWriter.ToXml(Run(s, Shard.Parse("2/2"))).Descendants("skipped"), Is.Empty);
     }
 
     [Test]
@@ -116,11 +160,12 @@ public class SkippedProblemTests : TempFolderTest
         report.Skipped.Add(new SkippedProblem { Where = "x<1>", Descriptor = "a&b", Kind = "invalid", Reason = "<script>" });
         HtmlReport.Write(report, Dir);
         string page = File.ReadAllText(Path.Combine(Dir, "index.html"));
-        Assert.That(page, Does.Contain("<h2>Skipped problems</h2>"));
+        Assert.That(page, Does.Contain("<details id=\"skipped\"><summary>3 problems skipped: 1 invalid, 1 option, 1 too-large</summary>"));
+        Assert.That(page, Does.Not.Contain("are listed"), "all of them are");
         Assert.That(page, Does.Contain("<tr class=\"absent\"><td>mb1ic2ih5oc2kh3</td><td>option</td>"));
         Assert.That(page, Does.Contain("<tr class=\"absent\"><td>a&amp;b</td><td>invalid</td><td>&lt;script&gt;</td><td>x&lt;1&gt;</td></tr>"));
         HtmlReport.Write(Run(CaseSelection.Resolve("question", null, [], "f32", "integer", "question")), Dir);
-        Assert.That(File.ReadAllText(Path.Combine(Dir, "index.html")), Does.Not.Contain("Skipped problems"));
+        Assert.That(File.ReadAllText(Path.Combine(Dir, "index.html")), Does.Not.Contain("skipped"));
     }
 
     [Test]
@@ -132,5 +177,20 @@ public class SkippedProblemTests : TempFolderTest
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Contain("3 problems skipped"));
         Assert.That(RunReport.Read(json).Skipped.Select(k => k.Kind), Is.EqualTo(new[] { "option", "too-large", "invalid" }));
+    }
+
+    [Test]
+    public void CheckWithoutASourceAppliesTheLimitToEveryCommittedSetAndListsWhatItLeftOut()
+    {
+        string json = Path.Combine(Dir, "r.json");
+        var r = CliTestBase.Run("check", "--oracle", "exact", "--dtype", "f32", "--fill", "integer", "--max-macs", "1000", "--json", json);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        var report = RunReport.Read(json);
+        var committed = Catalog.CaseSets.Committed.SelectMany(set => Catalog.CaseSets.Load(set)).ToList();
+        Assert.That(report.SkippedTotal, Is.EqualTo(committed.Count(p => p.MultiplyAdds > 1000)));
+        Assert.That(report.Skipped.Select(k => k.Kind), Is.All.EqualTo("too-large"));
+        var ran = report.Rows.Select(row => BenchdnnDescriptor.Parse(row.Descriptor).MultiplyAdds).ToList();
+        Assert.That(ran, Is.Not.Empty.And.All.LessThanOrEqualTo(1000));
+        Assert.That(report.Summary.Cases, Is.EqualTo(committed.Where(p => p.MultiplyAdds <= 1000).Distinct().Count()));
     }
 }
