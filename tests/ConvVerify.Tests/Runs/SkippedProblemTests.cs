@@ -193,4 +193,18 @@ public class SkippedProblemTests : TempFolderTest
         Assert.That(ran, Is.Not.Empty.And.All.LessThanOrEqualTo(1000));
         Assert.That(report.Summary.Cases, Is.EqualTo(committed.Where(p => p.MultiplyAdds <= 1000).Distinct().Count()));
     }
+
+    [Test]
+    public void AReportWrittenBeforeTheListExistedStillReads()
+    {
+        string json = Path.Combine(Dir, "old.json");
+        Run(Selection()).Write(json);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+        node.Remove("skipped");
+        node.Remove("skipped_by_kind");
+        File.WriteAllText(json, node.ToJsonString());
+        var old = RunReport.Read(json);
+        Assert.That((old.Skipped, old.SkippedTotal), Is.EqualTo((new List<SkippedProblem>(), 0)));
+        Assert.That(old.SummaryLine(), Does.Not.Contain("skipped"));
+    }
 }
