@@ -123,24 +123,24 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             var p = e.Problem;
             if (p is null)
             {
-                listing.Add(line with { Kind = e.SkipKind, Status = "skipped: " + e.Skip });
+                listing.Add(line.Skipped(e.SkipKind, e.Skip!));
                 continue;
             }
             if (e.DTypeGiven && dtypeGiven && !dtypes.Contains(p.DType))
             {
-                listing.Add(line with { Kind = BatchSkipKind.DType, Status = $"skipped: dtype {DTypeName(p.DType)} not selected by --dtype" });
+                listing.Add(line.Skipped(BatchSkipKind.DType, $"dtype {DTypeName(p.DType)} not selected by --dtype"));
                 continue;
             }
             var (atMb, tooLargeAtMb) = AtMb(p, mb);
             if (atMb is null)
             {
-                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: " + tooLargeAtMb });
+                listing.Add(line.Skipped(BatchSkipKind.TooLarge, tooLargeAtMb!));
                 continue;
             }
             p = atMb;
             if (TooLarge(p, limit) is { } why)
             {
-                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: " + why });
+                listing.Add(line.Skipped(BatchSkipKind.TooLarge, why));
                 continue;
             }
             var dirs = DirectionsOf(e.Dir, p.HasBias);
@@ -174,12 +174,12 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             var (p, tooLargeAtMb) = AtMb(original, mb);
             if (p is null)
             {
-                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: " + tooLargeAtMb });
+                listing.Add(line.Skipped(BatchSkipKind.TooLarge, tooLargeAtMb!));
                 continue;
             }
             if (TooLarge(p, limit) is { } why)
             {
-                listing.Add(line with { Kind = BatchSkipKind.TooLarge, Status = "skipped: " + why });
+                listing.Add(line.Skipped(BatchSkipKind.TooLarge, why));
                 continue;
             }
             if (!kept.Contains(p)) kept.Add(p);
@@ -245,11 +245,9 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         .. Listing.Where(l => l.Kind != BatchSkipKind.None).Select(l => new SkippedProblem
         {
             Where = l.Where, Descriptor = l.Descriptor, Kind = SkippedProblem.KindName(l.Kind),
-            Reason = l.Status.StartsWith(SkippedPrefix, StringComparison.Ordinal) ? l.Status[SkippedPrefix.Length..] : l.Status,
+            Reason = l.Reason,
         }),
     ];
-
-    private const string SkippedPrefix = "skipped: ";
 
     private static string KindName(BatchSkipKind k) => k switch
     {
@@ -351,6 +349,12 @@ public sealed record SelectionLine(string Where, string Descriptor, string Optio
 
     /// <summary>The 1-based case it became or was merged into; 0 when skipped.</summary>
     public int Case { get; init; }
+
+    /// <summary>Why it was skipped (the <see cref="Status"/> without "skipped: "); empty when taken.</summary>
+    public string Reason { get; init; } = "";
+
+    /// <summary>This line as skipped for <paramref name="reason"/>.</summary>
+    public SelectionLine Skipped(BatchSkipKind kind, string reason) => this with { Kind = kind, Reason = reason, Status = "skipped: " + reason };
 }
 
 /// <summary>A selection error whose message is already as the user should read it.</summary>
