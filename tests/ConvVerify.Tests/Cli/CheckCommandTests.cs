@@ -97,11 +97,7 @@ public partial class CheckCommandTests : CliTestBase
     {
         string pack = CopyCommittedPack("question");
         string id = QuestionCase("f32", "integer");
-        string dx = Path.Combine(pack, id, "dx.npy");
-        var shape = new[] { 1, 3, 5, 5 };
-        var values = Npy.Read<float>(dx, DType.Float32, shape);
-        values[7] += 1;
-        Npy.Write(dx, shape, values);
+        string dx = Bump(pack, id, "dx", [1, 3, 5, 5], 7);
 
         var r = Run("check", "--pack", pack);
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
@@ -114,12 +110,8 @@ public partial class CheckCommandTests : CliTestBase
         string pack = CopyCommittedPack("question");
         File.Delete(Path.Combine(pack, "manifest.json"));
         string id = QuestionCase("f32", "integer");
-        string dx = Path.Combine(pack, id, "dx.npy");
-        var shape = new[] { 1, 3, 5, 5 };
-        var values = Npy.Read<float>(dx, DType.Float32, shape);
         // Flat 37 of (1, 3, 5, 5) is [0, 1, 2, 2]: 37 = 1*25 + 2*5 + 2.
-        values[37] += 1;
-        Npy.Write(dx, shape, values);
+        Bump(pack, id, "dx", [1, 3, 5, 5], 37);
 
         var r = Run("check", "--pack", pack);
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());

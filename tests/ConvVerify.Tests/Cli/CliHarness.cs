@@ -1,3 +1,4 @@
+using ConvVerify.Fixtures;
 using ConvVerify.Tests.Fixtures;
 
 namespace ConvVerify.Tests.Cli;
@@ -58,6 +59,16 @@ public abstract class CliTestBase
         string target = TempPath(name);
         CopyDirectory(CommittedPacks.Dir(set), target);
         return target;
+    }
+
+    /// <summary>Adds 1 to element <paramref name="flat"/> of a float32 result file (shape <paramref name="shape"/>) of a pack case; returns the file's path.</summary>
+    protected static string Bump(string pack, string id, string tensor, int[] shape, int flat)
+    {
+        string path = Path.Combine(pack, id, tensor + ".npy");
+        var values = Npy.Read<float>(path, ConvVerify.Problems.DType.Float32, shape);
+        values[flat] += 1;
+        Npy.Write(path, shape, values);
+        return path;
     }
 
     public static void CopyDirectory(string from, string to)

@@ -46,11 +46,7 @@ public class TerminalTests : CliTestBase
         string dir = CopyCommittedPack("question");
         File.Delete(Path.Combine(dir, "manifest.json"));
         string id = QuestionCase("f32", "integer");
-        string y = Path.Combine(dir, id, "y.npy");
-        var shape = new[] { 1, 16, 3, 3 };
-        var values = Npy.Read<float>(y, DType.Float32, shape);
-        values[0] += 1;
-        Npy.Write(y, shape, values);
+        Bump(dir, id, "y", [1, 16, 3, 3], 0);
         var terminal = RunOnTerminal("check", "--pack", dir);
         Assert.That(terminal.Code, Is.EqualTo(1), terminal.ToString());
         Assert.That(terminal.Out, Does.Contain("FAIL " + id + " y"));
