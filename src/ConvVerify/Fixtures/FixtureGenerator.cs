@@ -28,13 +28,15 @@ public static class FixtureGenerator
         using var swap = AtomicFolder.Begin(directory);
         PackWriter.CheckReplaceable(swap.Target, force);
         var writer = new PackWriter(swap.Staging, force: false);
-        for (int i = 0; i < cases.Count; i++)
+        // Counts named outside the tuple: a mutation testing tool's conditional inside it (`i + 1`, or `Count` turned
+        // into a method group) does not compile, and then every mutant of this method is dropped unseen.
+        int total = cases.Count;
+        for (int i = 0; i < total; i++)
         {
             var c = cases[i];
             DTypes.Dispatch(c.Problem.DType, new AddCase(writer, c, oracle));
-            // A named count, not `i + 1` inside the tuple: a mutation testing tool's conditional there does not compile.
             int done = i + 1;
-            progress?.Report((done, cases.Count, c));
+            progress?.Report((done, total, c));
         }
         var manifest = writer.Complete(Generator, oracle.Name, oracle.Versions);
         swap.Commit();

@@ -286,7 +286,8 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     private List<CaseEntry> Entries(ulong seed)
     {
         var list = new List<CaseEntry>();
-        foreach (var dt in DTypes.Union(Details.Values.Any(d => d.DTypeFixed) ? Problems.Select(p => p.DType) : []).Distinct())
+        // The run's dtypes, then any other a batch file fixed (a dtype the inner test rejects costs one pass of nothing).
+        foreach (var dt in DTypes.Union(Problems.Select(p => p.DType)))
             foreach (var f in Fills)
                 foreach (var p in Problems)
                 {

@@ -104,9 +104,9 @@ public static class Freshness
                 if (at < 0) continue;
                 string where = c.Entry.Pack?.CasePath(c.Case.Id, name + ".npy") ?? name;
                 var stale = new SourceResults<T>();
+                // Both sides have the problem's shape (the pack's files are read against it), so the first difference is an element.
                 foreach (var d in directions)
-                    stale.Absent[d] = new Absence(Outcome.Fail, $"{where}: differs from the inputs the generator makes today from seed {c.Case.Seed}"
-                        + (at < Math.Min(stored.Length, fresh.Length) ? $" (first at flat index {at})" : " (length)"));
+                    stale.Absent[d] = new Absence(Outcome.Fail, $"{where}: differs from the inputs the generator makes today from seed {c.Case.Seed} (first at flat index {at})");
                 return stale;
             }
             return _oracle.Produce(c with { Inputs = regenerated }, directions);

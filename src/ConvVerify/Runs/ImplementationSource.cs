@@ -16,6 +16,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     public override string Name => name;
 
     /// <inheritdoc/>
+    // Stryker disable once Boolean : asked per direction or for all at once, it makes the same calls in the same order; only memory differs
     public override bool ComputesDirectionsAlone => true;
 
     /// <inheritdoc/>

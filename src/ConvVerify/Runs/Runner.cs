@@ -105,10 +105,12 @@ public static class Runner
                             rows.Add(Row(loaded, d, references[i].Source, references[i].Results, references[j].Source, references[j].Results, shared));
                 }
                 // The direction is judged: its results are not needed again, and the next direction's bounds need the room.
+                // Stryker disable all : how much was dropped only decides when to collect, a matter of memory, never of a result
                 long dropped = 0;
                 foreach (var results in references.Select(r => r.Results).Append(actual))
                     if (results.Values.Remove(d, out var values)) dropped += (long)values.Length * Unsafe.SizeOf<T>();
                 Scratch.Reclaim(dropped);
+                // Stryker restore all
             }
             if (references.Count < 2) return rows;
             // Every side agrees with every other on a direction, or the direction is in dispute: said on each of its rows.
@@ -124,6 +126,7 @@ public static class Runner
         {
             var clock = Stopwatch.StartNew();
             var p = c.Case.Problem;
+            // Stryker disable once String : every path below replaces the empty reason (absence, length, verdict)
             var row = new RunRow
             {
                 Case = c.Case.Id, Descriptor = p.ToString(), DType = DTypes.ShortName(p.DType), Fill = ConvCase.FillName(c.Case.Fill),

@@ -154,18 +154,32 @@ public class BatchSelectionTests
         Assert.That(CliTestBase.Run("check", "--max-macs", "1000").Code, Is.EqualTo(2));
     }
 
+    private const string LayoutsBatch = "mb1ic2ih4oc2kh3\n--stag=axb mb1ic2ih4oc2kh3\n--stag=acdb --dir=BWD_D mb1ic2ih5oc2kh3\n--reset --stag=axb mb1ic2ih4oc2kh3\n";
+
     [Test]
-    public void AChannelsLastSourceTagIsASecondCaseThatTorchComputesInChannelsLast()
+    public void AChannelsLastSourceTagIsASecondCaseOfTheSameInputs()
     {
-        var s = Resolve("mb1ic2ih4oc2kh3\n--stag=axb mb1ic2ih4oc2kh3\n--stag=acdb --dir=BWD_D mb1ic2ih5oc2kh3\n");
+        var s = Resolve(LayoutsBatch);
         var cases = s.Generated(1);
         Assert.That(cases.Select(c => (c.Case.Problem.Input[0], c.Layout)), Is.EqualTo(new[]
         {
             (4, ConvVerify.Oracles.TorchLayout.Contiguous), (4, ConvVerify.Oracles.TorchLayout.ChannelsLast), (5, ConvVerify.Oracles.TorchLayout.ChannelsLast),
-        }));
+        }), "a layout named twice is still one case");
         Assert.That(cases[1].Case.Id, Is.EqualTo(cases[0].Case.Id + "__channels-last"));
+        Assert.That(cases[2].Case.Id, Does.EndWith("__channels-last"));
+        Assert.That(cases[0].Case.Id, Does.Not.Contain("channels-last"));
         Assert.That(cases[1].Case.Seed, Is.EqualTo(cases[0].Case.Seed));
-        Assert.That(s.Listing[1].Status, Is.EqualTo("merged into case 1 (every direction; torch in channels-last)"));
+        Assert.That(s.Listing.Select(l => l.Status), Is.EqualTo(new[]
+        {
+            "case 1 (every direction)", "merged into case 1 (every direction; torch in channels-last)", "case 2 (dx; torch in channels-last)",
+            "merged into case 1 (every direction; torch in channels-last)",
+        }));
+    }
+
+    [Test]
+    public void AChannelsLastSourceTagIsComputedByTorchInChannelsLast()
+    {
+        var cases = Resolve(LayoutsBatch).Generated(1);
         var torch = ConvVerify.Tests.Oracles.LiveTorch.Require();
         var report = Runner.Run(new RunPlan { Command = "test", Cases = cases, References = [new OracleSource(torch)], Subject = new EngineSource(ConvEngines.Default) });
         Assert.That(report.Rows.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Pass));

@@ -1,0 +1,175 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Comparison;
+using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using ConvVerify.Runs;
+
+namespace ConvVerify.Tests.Runs;
+
+/// <summary>
+/// Plans over packs without live torch: reading a pack's cases (a broken one an error row), its integrity rows, what the
+/// pack is called as a reference, and the freshness check against the definition as the oracle (bitwise when the
+/// versions match, stale inputs found, and the read-only plan when the oracle is not here).
+/// </summary>
+public class PackPlanTests : TempFolderTest
+{
+    private static readonly ConvCase Integer = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih4oc2kh3"), Fill.Integer, 1) with { Id = "integer" };
+    private static readonly ConvCase Normal = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih5oc2kh3"), Fill.Normal, 1) with { Id = "normal" };
+    private static readonly IConvOracle Naive = new EngineOracle(ConvEngines.Naive);
+
+    // A pack of the naive engine's results; `alter` may change the inputs written (stale ones).
+    private FixturePack Pack(string name, IConvOracle? oracle = null, Action<float[]>? alterX = null, ConvCase[]? cases = null)
+    {
+        oracle ??= Naive;
+        string dir = Path.Combine(Dir, name);
+        var writer = new PackWriter(dir, force: false);
+        foreach (var c in cases ?? [Integer, Normal])
+        {
+            var inputs = c.MakeInputs<float>();
+            var results = oracle.Compute(c.Problem, inputs, Directions.For(c.Problem));
+            alterX?.Invoke(inputs.X);
+            writer.Add(c, inputs, results);
+        }
+        writer.Complete("test", oracle.Name, oracle.Versions);
+        return FixturePack.Open(dir);
+    }
+
+    [Test]
+    public void ABrokenCaseFileIsAnErrorRowAndTheOtherCasesStillRun()
+    {
+        var pack = Pack("p");
+        File.WriteAllText(Path.Combine(pack.Directory, "integer", "case.json"), "{");
+        var warnings = new List<string>();
+        var errors = new List<RunRow>();
+        var cases = Plans.ReadCases(pack, warnings, errors);
+        Assert.That(cases.Select(c => c.Case.Id), Is.EqualTo(new[] { "normal" }));
+        var row = errors.Single();
+        Assert.That((row.Case, row.Descriptor, row.DType, row.Fill, row.Direction, row.Reference, row.Subject, row.Outcome),
+            Is.EqualTo(("integer", "?", "?", "?", "*", "pack", "-", Outcome.Error)));
+        Assert.That(row.Reason, Does.Contain("case.json"));
+        Assert.That(Plans.ReadCases(pack, warnings, [], ["normal"]).Select(c => c.Case.Id), Is.EqualTo(new[] { "normal" }));
+    }
+
+    [Test]
+    public void AFileFailingItsHashIsARowWithTheOutcomeAsked()
+    {
+        var pack = Pack("p");
+        File.AppendAllText(Path.Combine(pack.Directory, "normal", "y.npy"), "x");
+        var errors = new List<RunRow>();
+        Plans.OpenChecked(pack.Directory, [], errors, Outcome.Fail);
+        var row = errors.Single();
+        Assert.That((row.Case, row.Descriptor, row.DType, row.Fill, row.Direction, row.Reference, row.Subject, row.Outcome),
+            Is.EqualTo(("(pack)", "-", "-", "-", "*", "pack", "-", Outcome.Fail)));
+        Assert.That(row.Reason, Does.StartWith(Plans.CorruptPrefix).And.Contain("normal/y.npy"));
+        var asOracle = new List<RunRow>();
+        Plans.OpenChecked(pack.Directory, [], asOracle);
+        Assert.That(asOracle.Single().Outcome, Is.EqualTo(Outcome.Error));
+    }
+
+    private sealed class Versioned(string name, string version) : IConvOracle
+    {
+        public string Name => name;
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string> { ["lib"] = version };
+
+        public double BoundFactor => 1.0;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> => Naive.Compute(problem, inputs, directions);
+    }
+
+    [Test]
+    public void PacksAsAReferenceAreNamedWithTheirOracleAndItsVersionsWhenTheyAgree()
+    {
+        var a = Pack("a", new Versioned("lib", "1"), cases: [Integer]);
+        var b = Pack("b", new Versioned("lib", "1"), cases: [Normal]);
+        var c = Pack("c", new Versioned("lib", "2"), cases: [Normal]);
+        var d = Pack("d", new Versioned("other", "1"), cases: [Normal]);
+        var one = Plans.Reference([a]);
+        Assert.That((one.Name, one.Versions["lib"]), Is.EqualTo(($"pack {a.Directory} (lib)", "1")));
+        var two = Plans.Reference([a, b], "committed packs");
+        Assert.That((two.Name, two.Versions["lib"]), Is.EqualTo(("committed packs (lib)", "1")));
+        var differ = Plans.Reference([a, c]);
+        Assert.That((differ.Name, differ.Versions.Count), Is.EqualTo(("packs (lib)", 0)), "versions that differ are no one's");
+        Assert.That(Plans.Reference([a, d]).Name, Is.EqualTo("packs"));
+    }
+
+    [Test]
+    public void TheVersionsAreTheSameOnlyForTheSameOracleWithEveryVersionRecorded()
+    {
+        var pack = Pack("p", new Versioned("lib", "1"), cases: [Integer]);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new Versioned("lib", "1")), Is.True);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new Versioned("lib", "2")), Is.False);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new Versioned("other", "1")), Is.False);
+        Assert.That(Freshness.SameVersions(null, new Versioned("lib", "1")), Is.False);
+    }
+
+    [Test]
+    public void AFreshPackIsComparedBitwiseWhenTheVersionsMatchAndWithinBoundsWhenNot()
+    {
+        var pack = Pack("p", new Versioned("lib", "1"));
+        var same = Runner.Run(Freshness.Plan(pack, new Versioned("lib", "1")));
+        Assert.That(same.Command, Is.EqualTo("fixtures check"));
+        Assert.That(same.Rows.Select(r => (r.Reference, r.Subject, r.Outcome, r.Tolerance)).Distinct(),
+            Is.EqualTo(new[] { ("pack", "lib", Outcome.Pass, (Tolerance?)Tolerance.Bitwise) }));
+        Assert.That(same.Warnings, Is.Empty);
+        var newer = Runner.Run(Freshness.Plan(pack, new Versioned("lib", "2")));
+        Assert.That(newer.Rows.Where(r => r.Case == "integer").Select(r => r.Tolerance).Distinct(), Is.EqualTo(new Tolerance?[] { Tolerance.ExactValues }));
+        Assert.That(newer.Rows.Where(r => r.Case == "normal").Select(r => r.Tolerance).Distinct(), Is.EqualTo(new Tolerance?[] { Tolerance.SoundBound }));
+        Assert.That(newer.Warnings.Single(), Is.EqualTo("the pack was made with lib 1, live lib is lib 2: normal-fill results are compared within the sound bound, not bitwise"));
+        Assert.That(newer.Rows.Select(r => r.Reference).Distinct().Single(), Is.EqualTo("pack"));
+    }
+
+    [Test]
+    public void InputsTheGeneratorNoLongerMakesFailEveryDirectionNamingTheFile()
+    {
+        var pack = Pack("p", alterX: x => x[3] += 1, cases: [Integer]);
+        var report = Runner.Run(Freshness.Plan(pack, Naive));
+        string x = Path.Combine(pack.Directory, "integer", "x.npy");
+        Assert.That(report.Rows.Select(r => (r.Direction, r.Outcome, r.Reason)), Is.EqualTo(Directions.For(Integer.Problem).Select(d =>
+            (d.TensorName(), Outcome.Fail, $"{x}: differs from the inputs the generator makes today from seed {Integer.Seed} (first at flat index 3)"))));
+    }
+
+    [Test]
+    public void WithoutItsOracleAPackIsStillReadAndEveryDirectionSaysWhyItWasNotChecked()
+    {
+        var pack = Pack("p", cases: [Integer]);
+        var report = Runner.Run(Freshness.ReadOnlyPlan(pack, "torch is not installed"));
+        Assert.That(report.Warnings, Is.EqualTo(new[] { "freshness not checked: torch is not installed" }));
+        Assert.That(report.Rows.Select(r => (r.Direction, r.Reference, r.Subject, r.Outcome, r.Reason)), Is.EqualTo(Directions.For(Integer.Problem).Select(d =>
+            (d.TensorName(), "pack", "naive", Outcome.NotProvidedByOracle, $"{d.TensorName()}: freshness not checked: torch is not installed"))));
+        Assert.That((report.Command, report.ExitCode()), Is.EqualTo(("fixtures check", RunReport.ExitPass)), "nothing compared is no failure here");
+        // A broken case is still found.
+        File.WriteAllText(Path.Combine(pack.Directory, "integer", "case.json"), "{");
+        Assert.That(Runner.Run(Freshness.ReadOnlyPlan(pack, "no torch")).ExitCode(), Is.EqualTo(RunReport.ExitBadInput));
+    }
+
+    [Test]
+    public void NullArgumentsAreRefusedByName()
+    {
+        var pack = Pack("p", cases: [Integer]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Plans.ReadCases((FixturePack)null!, [], []))!.ParamName, Is.EqualTo("pack"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Plans.ReadCases(pack, null!, []))!.ParamName, Is.EqualTo("warnings"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Plans.ReadCases(pack, [], null!))!.ParamName, Is.EqualTo("errors"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Plans.OpenChecked(pack.Directory, null!, []))!.ParamName, Is.EqualTo("warnings"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Plans.OpenChecked(pack.Directory, [], null!))!.ParamName, Is.EqualTo("errors"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Plans.Reference(null!))!.ParamName, Is.EqualTo("packs"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Plans.Matches(null!, Integer))!.ParamName, Is.EqualTo("wanted"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Plans.Matches(Integer, null!))!.ParamName, Is.EqualTo("have"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Freshness.Plan(null!, Naive))!.ParamName, Is.EqualTo("pack"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Freshness.Plan(pack, null!))!.ParamName, Is.EqualTo("oracle"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Freshness.ReadOnlyPlan(null!, "why"))!.ParamName, Is.EqualTo("pack"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Freshness.SameVersions(null, null!))!.ParamName, Is.EqualTo("oracle"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => RunPlan.DefaultTolerance(Integer, null!, new PackSource()))!.ParamName, Is.EqualTo("reference"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => RunPlan.DefaultTolerance(Integer, new PackSource(), null!))!.ParamName, Is.EqualTo("subject"));
+        });
+    }
+}

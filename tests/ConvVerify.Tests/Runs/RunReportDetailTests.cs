@@ -1,0 +1,119 @@
+using System.Text.Json;
+using ConvVerify.Runs;
+using ConvVerify.Tests.Reports;
+
+namespace ConvVerify.Tests.Runs;
+
+/// <summary>The report's own rules: every reason a run does not pass, word for word; the summary line; its defaults.</summary>
+public class RunReportDetailTests : TempFolderTest
+{
+    private static RunReport Report(params RunRow[] rows) => Report(rows, strict: false);
+
+    private static RunReport Report(RunRow[] rows, bool strict = false, List<string>? warnings = null, string? shard = null, bool requireComparison = true,
+        List<SourceInfo>? references = null) => new()
+    {
+        Command = "check",
+        Subject = new SourceInfo { Name = "naive" },
+        References = references ?? [new SourceInfo { Name = "torch" }],
+        Rows = [.. rows],
+        Strict = strict,
+        Warnings = warnings ?? [],
+        Shard = shard ?? Shard.All.ToString(),
+        RequireComparison = requireComparison,
+    };
+
+    private static RunRow Row(Outcome o, string id = "c1", string direction = "y") => TestRows.Row(id, direction, o, reason: "why");
+
+    [Test]
+    public void EveryReasonIsOneSentenceInOneOrder()
+    {
+        var report = Report(Row(Outcome.Suspicious), Row(Outcome.Fail), Row(Outcome.Fail, direction: "dx"), Row(Outcome.Error, direction: "*"));
+        Assert.That(report.Reasons(), Is.EqualTo(new[]
+        {
+            "1 directions could not be checked (unusable input)", "2 directions failed",
+            "1 directions are suspicious (beyond the probabilistic bound)",
+        }));
+        Assert.That(report.ExitCode(), Is.EqualTo(RunReport.ExitBadInput));
+        var strict = Report([Row(Outcome.Pass)], strict: true, warnings: ["w1", "w2"]);
+        Assert.That(strict.Reasons(), Is.EqualTo(new[] { "2 warnings, and --strict makes warnings errors" }));
+        Assert.That(strict.ExitCode(), Is.EqualTo(RunReport.ExitBadInput));
+    }
+
+    [Test]
+    public void APassingRunHasNoReasonAndExitsZeroEvenWhenStrict()
+    {
+        Assert.That(Report(Row(Outcome.Pass)).Reasons(), Is.Empty);
+        var strict = Report([Row(Outcome.Pass)], strict: true);
+        Assert.That((strict.Reasons().Count(), strict.ExitCode()), Is.EqualTo((0, RunReport.ExitPass)));
+        var warned = Report([Row(Outcome.Pass)], warnings: ["only a warning"]);
+        Assert.That(warned.ExitCode(), Is.EqualTo(RunReport.ExitPass));
+        Assert.That(Report(Row(Outcome.Suspicious)).ExitCode(), Is.EqualTo(RunReport.ExitFail));
+    }
+
+    [Test]
+    public void AnEmptyRunFailsOnlyWhenWholeAndRequiredToCompare()
+    {
+        Assert.That(Report().Reasons(), Is.EqualTo(new[] { "no case was selected" }));
+        Assert.That(Report().ExitCode(), Is.EqualTo(RunReport.ExitFail));
+        Assert.That(Report([], shard: "2/3").Reasons(), Is.Empty, "an empty shard of a small run is normal");
+        Assert.That(Report([], requireComparison: false).Reasons(), Is.Empty);
+    }
+
+    [Test]
+    public void TheSummaryLineNamesEveryOutcomeTheSidesTheirVersionsAndTheShard()
+    {
+        RunRow[] rows = [Row(Outcome.Pass), Row(Outcome.Fail, direction: "dx"), Row(Outcome.Pass, id: "c2")];
+        List<SourceInfo> references =
+            [new SourceInfo { Name = "torch", Versions = new(StringComparer.Ordinal) { ["numpy"] = "1.24.2", ["torch"] = "1.13.1" } }, new SourceInfo { Name = "pack" }];
+        var report = Report(rows, references: references);
+        report.Seconds = 1.5;
+        Assert.That(report.SummaryLine(), Is.EqualTo(
+            "check: 2 cases, 3 directions: 2 passed, 1 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 0 errors "
+            + "(naive against torch numpy 1.24.2 torch 1.13.1, pack, 1.5 s)"));
+        var shard = Report(rows, references: references, shard: "1/2");
+        shard.Seconds = 1.5;
+        Assert.That(shard.SummaryLine(), Does.EndWith("(naive against torch numpy 1.24.2 torch 1.13.1, pack, shard 1/2, 1.5 s)"));
+    }
+
+    [Test]
+    public void ANewReportSaysWhenItStartedInUtc()
+    {
+        var report = Report();
+        Assert.That(report.Started, Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"));
+        var started = DateTime.ParseExact(report.Started, "yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.That(started, Is.EqualTo(DateTime.UtcNow).Within(TimeSpan.FromMinutes(5)));
+        Assert.That(report.SelectionHash, Is.Empty);
+    }
+
+    [Test]
+    public void AReportWithoutTheNewerFieldsReadsWithTheirDefaults()
+    {
+        string path = Path.Combine(Dir, "old.json");
+        File.WriteAllText(path, """{"schema": "convverify-report/1", "command": "check", "subject": {"name": "naive"}, "references": [{"name": "torch"}], "rows": []}""");
+        var report = RunReport.Read(path);
+        Assert.That((report.RequireComparison, report.SelectionHash, report.Shard, report.Strict), Is.EqualTo((true, "", "1/1", false)));
+    }
+
+    [Test]
+    public void AWrittenReportIsOneJsonDocumentEndingInANewline()
+    {
+        string path = Path.Combine(Dir, "r.json");
+        Report(Row(Outcome.Pass)).Write(path);
+        string text = File.ReadAllText(path);
+        Assert.That(text, Does.EndWith("}\n"));
+        Assert.That(RunReport.Read(path).Rows.Single().Outcome, Is.EqualTo(Outcome.Pass));
+    }
+
+    [Test]
+    public void ANullOutcomeIsAnUnknownOne()
+    {
+        string path = Path.Combine(Dir, "null.json");
+        Report(Row(Outcome.Pass)).Write(path);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"outcome\": \"pass\"", "\"outcome\": null", StringComparison.Ordinal));
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path));
+        Assert.That(e!.Message, Does.Contain("unknown outcome ''"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => new OutcomeConverter().Write(null!, Outcome.Pass, new JsonSerializerOptions()))!.ParamName,
+            Is.EqualTo("writer"));
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using ConvVerify.Runs;
+
+namespace ConvVerify.Tests.Runs;
+
+/// <summary>
+/// Each side of a comparison on its own: what every source says of a direction it lacks, which sources are asked once per
+/// case, the dtype check of an implementation's narrow results, and the oracles' dtype support asked before a run.
+/// </summary>
+public class SourceDetailTests : TempFolderTest
+{
+    private static readonly ConvCase Small = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih4oc2kh3"), Fill.Integer, 1);
+
+    private static LoadedCase<float> Loaded(ConvCase c, IReadOnlyDictionary<Direction, float[]>? pack = null) =>
+        new(new CaseEntry(c), c.MakeInputs<float>(), pack ?? new Dictionary<Direction, float[]>());
+
+    /// <summary>Computes float32 only (like ONNX Runtime), counting its calls.</summary>
+    private sealed class Float32Only(string name = "f32-only") : IConvOracle
+    {
+        public int Calls { get; private set; }
+
+        public string Name => name;
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1.0;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+        {
+            reason = problem.DType == DType.Float32 ? null : "float32 only";
+            return reason is null;
+        }
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Calls++;
+            return directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
+        }
+    }
+
+    [Test]
+    public void AnOracleIsAskedOnceForEveryDirectionOfACase()
+    {
+        var oracle = new Float32Only();
+        var report = Runner.Run(new RunPlan
+        {
+            Command = "test", Cases = [new CaseEntry(Small)], References = [new EngineSource(ConvEngines.Naive)], Subject = new OracleSource(oracle),
+        });
+        Assert.That(report.Rows.Select(r => r.Outcome), Is.EqualTo(Enumerable.Repeat(Outcome.Pass, 4)));
+        Assert.That(oracle.Calls, Is.EqualTo(1), "an oracle's one autograd pass gives every direction");
+    }
+
+    [Test]
+    public void EachSourceSaysWhyADirectionIsAbsent()
+    {
+        var pack = new PackSource().Produce(Loaded(Small, new Dictionary<Direction, float[]> { [Direction.Forward] = [1f] }), [Direction.Forward, Direction.BackwardData]);
+        Assert.That(pack.Values.Keys, Is.EqualTo(new[] { Direction.Forward }));
+        Assert.That(pack.Absent[Direction.BackwardData], Is.EqualTo(new Absence(Outcome.NotInPack, "dx: not in pack")));
+
+        var folder = new CandidateFolderSource(Dir);
+        Assert.That(folder.Name, Is.EqualTo("candidate"));
+        var candidate = folder.Produce(Loaded(Small), [Direction.BackwardWeights]);
+        string path = Path.Combine(Dir, Small.Id, "dw.npy");
+        Assert.That(candidate.Absent[Direction.BackwardWeights], Is.EqualTo(new Absence(Outcome.NotProvided, $"dw: not provided ({path} does not exist)")));
+    }
+
+    [Test]
+    public void ACandidateFolderNeverLooksOutsideItselfForACaseId()
+    {
+        // A case named to climb out: an error naming it, not "not provided" (which would be looked for outside).
+        var c = Small with { Id = "../outside" };
+        var r = new CandidateFolderSource(Dir).Produce(Loaded(c), [Direction.Forward]);
+        var absent = r.Absent[Direction.Forward];
+        Assert.That(absent.Outcome, Is.EqualTo(Outcome.Error));
+        Assert.That(absent.Reason, Does.Contain("../outside"));
+        Assert.That(r.Values, Is.Empty);
+    }
+
+    [Test]
+    public void AnUnreadableCandidateFileIsAFailureNamingIt()
+    {
+        Directory.CreateDirectory(Path.Combine(Dir, Small.Id));
+        string path = Path.Combine(Dir, Small.Id, "y.npy");
+        File.WriteAllText(path, "not an npy file");
+        var absent = new CandidateFolderSource(Dir).Produce(Loaded(Small), [Direction.Forward]).Absent[Direction.Forward];
+        Assert.That(absent.Outcome, Is.EqualTo(Outcome.Fail));
+        Assert.That(absent.Reason, Does.Contain(path));
+    }
+
+    /// <summary>Writes 1 + 2⁻²⁰ everywhere: a float32 value, but not a bfloat16 one.</summary>
+    private sealed class Unrounded : IConvImplementation
+    {
+        private static void Fill<T>(Span<T> s) where T : unmanaged, IFloatingPointIeee754<T> => s.Fill(T.CreateChecked(1 + Math.Pow(2, -20)));
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Fill(y);
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> => Fill(dx);
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> => Fill(dw);
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> => Fill(db);
+    }
+
+    [Test]
+    public void ANarrowResultThatIsNotOfItsDTypeFailsNamingTheElement()
+    {
+        var bf16 = ConvCase.Create(Small.Problem.WithDType(DType.BFloat16), Fill.Integer, 1);
+        var r = new ImplementationSource(new Unrounded()).Produce(Loaded(bf16), [Direction.Forward]);
+        Assert.That(r.Absent[Direction.Forward], Is.EqualTo(new Absence(Outcome.Fail,
+            "y: element 0 is 1.0000009536743164, not a bfloat16 value: a bfloat16 result must be rounded to bfloat16 (DTypes.Round)")));
+        // The same values are float32 values: compared, not refused.
+        var f32 = new ImplementationSource(new Unrounded()).Produce(Loaded(Small), [Direction.Forward]);
+        Assert.That(f32.Values[Direction.Forward][0], Is.EqualTo(1 + Math.Pow(2, -20)));
+    }
+
+    [Test]
+    public void ADTypeNoOracleComputesIsRefusedWithEveryOraclesReason()
+    {
+        var p = Small.Problem;
+        Assert.That(DTypeSupport.Unprovided([new Float32Only()], p, DType.Float32), Is.Null);
+        Assert.That(DTypeSupport.Unprovided([new Float32Only()], p, DType.Float64),
+            Is.EqualTo("f64 (float64) is not provided by this oracle: oracle f32-only: float32 only"));
+        Assert.That(DTypeSupport.Unprovided([new Float32Only("a"), new Float32Only("b")], p, DType.Float64),
+            Is.EqualTo("f64 (float64) is not provided by any of these oracles: oracle a: float32 only; oracle b: float32 only"));
+        Assert.That(DTypeSupport.Unprovided([new Float32Only(), new EngineOracle(ConvEngines.Naive)], p, DType.Float64), Is.Null);
+    }
+
+    [Test]
+    public void OnlyNamedDTypesAreRefusedBeforeTheRun()
+    {
+        var f64 = CaseSelection.Resolve(null, null, ["mb1ic2ih4oc2kh3"], "f64", "integer", "question");
+        Assert.That(DTypeSupport.UnprovidedNamed([new Float32Only()], f64, named: true), Does.StartWith("f64 (float64) is not provided"));
+        Assert.That(DTypeSupport.UnprovidedNamed([new Float32Only()], f64, named: false), Is.Null);
+        var both = CaseSelection.Resolve(null, null, ["mb1ic2ih4oc2kh3"], null, "integer", "question");
+        Assert.That(DTypeSupport.UnprovidedNamed([new Float32Only()], both, named: true), Does.StartWith("f64 (float64)"), "the first dtype not computed");
+        var none = CaseSelection.Resolve(null, null, ["mb2ic4ih8oc4kh3"], "f64", "integer", "question", maxMacs: 10);
+        Assert.That(DTypeSupport.UnprovidedNamed([new Float32Only()], none, named: true), Is.Null, "no problem left to ask about");
+    }
+
+    [Test]
+    public void NullArgumentsAreRefusedByName()
+    {
+        var loaded = Loaded(Small);
+        ResultSource[] sources = [new PackSource(), new CandidateFolderSource(Dir), new ImplementationSource(new Unrounded()), new EngineSource(ConvEngines.Naive), new OracleSource(new Float32Only())];
+        Assert.Multiple(() =>
+        {
+            foreach (var s in sources)
+            {
+                Assert.That(Assert.Throws<ArgumentNullException>(() => s.Produce<float>(null!, [Direction.Forward]))!.ParamName, Is.EqualTo("c"), s.GetType().Name);
+                Assert.That(Assert.Throws<ArgumentNullException>(() => s.Produce(loaded, null!))!.ParamName, Is.EqualTo("directions"), s.GetType().Name);
+            }
+            Assert.That(Assert.Throws<ArgumentNullException>(() => new OracleSource(null!))!.ParamName, Is.EqualTo("oracle"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => DTypeSupport.Unprovided(null!, Small.Problem, DType.Float32))!.ParamName, Is.EqualTo("oracles"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => DTypeSupport.Unprovided([], null!, DType.Float32))!.ParamName, Is.EqualTo("problem"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => DTypeSupport.UnprovidedNamed([], null!, true))!.ParamName, Is.EqualTo("selection"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => WorstElement.From(null!))!.ParamName, Is.EqualTo("e"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Shard.Parse(null!))!.ParamName, Is.EqualTo("text"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Shard.All.Contains(null!))!.ParamName, Is.EqualTo("caseId"));
+        });
+    }
+}
