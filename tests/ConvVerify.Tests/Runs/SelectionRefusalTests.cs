@@ -80,16 +80,4 @@ public class SelectionRefusalTests : TempFolderTest
         var plan = new RunPlan { Command = "check", Cases = [], References = [], Subject = new EngineSource(ConvEngines.Naive) };
         Assert.That(() => Runner.Run(plan), Throws.ArgumentException.With.Message.StartsWith("plan: at least one reference is needed").And.Property("ParamName").EqualTo("plan"));
     }
-
-    [Test]
-    public void OracleNamesAreCheckedOneByOne()
-    {
-        Assert.That(() => OracleRegistry.CreateAll("exact,,naive"), Throws.ArgumentException.With.Message.StartsWith("oracle: empty name in 'exact,,naive'"));
-        Assert.That(() => OracleRegistry.CreateAll("exact,naive,exact"), Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' named twice in 'exact,naive,exact'"));
-        Assert.That(() => OracleRegistry.Create("oracle-of-delphi"), Throws.ArgumentException.With.Message.StartsWith(
-            $"oracle: unknown oracle 'oracle-of-delphi' (known: {string.Join(", ", OracleRegistry.Names)})"));
-        Assert.That(() => OracleRegistry.Register("exact", "again", _ => new EngineOracle(ConvEngines.Naive)),
-            Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' is registered already"));
-        Assert.That(OracleRegistry.CreateAll("exact, naive").Select(o => o.Name), Is.EqualTo(new[] { "exact", "naive" }));
-    }
 }

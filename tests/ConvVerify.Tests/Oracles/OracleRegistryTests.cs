@@ -1,0 +1,80 @@
+using ConvVerify.Convolution;
+using ConvVerify.Oracles;
+
+namespace ConvVerify.Tests.Oracles;
+
+/// <summary>The oracles by name: what <c>--oracle</c> lists, what each is said to be, and every refusal, without starting torch.</summary>
+public class OracleRegistryTests
+{
+    [Test]
+    public void EveryEngineAndBothLiveOraclesAreListedInOrder()
+    {
+        var names = OracleRegistry.Names;
+        Assert.That(names, Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+        Assert.That(names, Is.SupersetOf(new[] { "exact", "naive", "ort", "torch" }));
+        Assert.That(names, Is.SupersetOf(ConvEngines.Names));
+    }
+
+    [Test]
+    public void EachOracleIsDescribedByWhatItIs()
+    {
+        string about = OracleRegistry.Describe();
+        Assert.That(about, Does.Contain("exact (the exact engine (bitwise the definition)); naive (the naive engine (bitwise the definition))"));
+        Assert.That(about, Does.Contain("ort (ONNX Runtime's CPU provider in-process, float32 and float16)"));
+        Assert.That(about, Does.Contain("torch (live PyTorch through pythonnet)"));
+        Assert.That(about.Split("; "), Has.Length.EqualTo(OracleRegistry.Names.Count));
+    }
+
+    [Test]
+    public void AnEngineByNameIsThatEngineAsAnOracle()
+    {
+        var oracle = OracleRegistry.Create("naive");
+        Assert.That(oracle, Is.TypeOf<EngineOracle>());
+        Assert.That(((EngineOracle)oracle).Engine, Is.SameAs(ConvEngines.Naive));
+    }
+
+    // Registered once per process (the registry is global; a test host may run the fixture again).
+    private static OracleOptions? _heard;
+
+    static OracleRegistryTests() => OracleRegistry.Register("options-test", "a test's fake", o =>
+    {
+        _heard = o;
+        return new EngineOracle(ConvEngines.Naive);
+    });
+
+    [Test]
+    public void ARegisteredFactoryHearsTheOptions()
+    {
+        OracleRegistry.Create("options-test", new OracleOptions(TorchLayout.ChannelsLast));
+        Assert.That(_heard, Is.EqualTo(new OracleOptions(TorchLayout.ChannelsLast)));
+        OracleRegistry.Create("options-test");
+        Assert.That(_heard, Is.EqualTo(new OracleOptions()), "no options: the defaults");
+        Assert.That(OracleRegistry.Describe(), Does.Contain("options-test (a test's fake)"));
+    }
+
+    [Test]
+    public void OracleNamesAreCheckedOneByOne()
+    {
+        Assert.That(() => OracleRegistry.CreateAll("exact,,naive"), Throws.ArgumentException.With.Message.StartsWith("oracle: empty name in 'exact,,naive'"));
+        Assert.That(() => OracleRegistry.CreateAll("exact,naive,exact"), Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' named twice in 'exact,naive,exact'"));
+        Assert.That(() => OracleRegistry.Create("oracle-of-delphi"), Throws.ArgumentException.With.Message.StartsWith(
+            $"oracle: unknown oracle 'oracle-of-delphi' (known: {string.Join(", ", OracleRegistry.Names)})"));
+        Assert.That(() => OracleRegistry.Register("exact", "again", _ => new EngineOracle(ConvEngines.Naive)),
+            Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' is registered already"));
+        Assert.That(OracleRegistry.CreateAll("exact, naive").Select(o => o.Name), Is.EqualTo(new[] { "exact", "naive" }));
+    }
+
+    [Test]
+    public void NullAndBlankArgumentsAreRefusedByName()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Assert.Catch<ArgumentException>(() => OracleRegistry.Register(" ", "blank", _ => new EngineOracle(ConvEngines.Naive)))!.ParamName, Is.EqualTo("name"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => OracleRegistry.Register("null-factory", "none", null!))!.ParamName, Is.EqualTo("create"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => OracleRegistry.Create(null!))!.ParamName, Is.EqualTo("name"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => OracleRegistry.CreateAll(null!))!.ParamName, Is.EqualTo("names"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => new EngineOracle(null!))!.ParamName, Is.EqualTo("engine"));
+        });
+        Assert.That(OracleRegistry.Names, Does.Not.Contain("null-factory"));
+    }
+}
