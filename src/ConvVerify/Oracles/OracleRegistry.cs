@@ -21,10 +21,20 @@ public static class OracleRegistry
     }
 
     /// <summary>Every registered name, sorted.</summary>
-    public static IReadOnlyList<string> Names => [.. Factories.Keys.Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Names
+    {
+        get
+        {
+            // Under the lock: a registration elsewhere (an extension, a test's fake) must not change the table mid-walk.
+            lock (Factories) return [.. Factories.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
 
     /// <summary>One line per oracle: its name and what it is.</summary>
-    public static string Describe() => string.Join("; ", Names.Select(n => $"{n} ({Factories[n].About})"));
+    public static string Describe()
+    {
+        lock (Factories) return string.Join("; ", Factories.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} ({f.Value.About})"));
+    }
 
     /// <summary>Adds an oracle (an extension's, or a test's fake).</summary>
     /// <exception cref="ArgumentException">The name is taken.</exception>

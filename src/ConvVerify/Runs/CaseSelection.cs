@@ -286,7 +286,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     private List<CaseEntry> Entries(ulong seed)
     {
         var list = new List<CaseEntry>();
-        // The run's dtypes, then any other a batch file fixed (a dtype the inner test rejects costs one pass of nothing).
+        // The run's dtypes, then those of the problems (the ones a batch file fixed; the inner test rejects any other).
         foreach (var dt in DTypes.Union(Problems.Select(p => p.DType)))
             foreach (var f in Fills)
                 foreach (var p in Problems)

@@ -18,12 +18,12 @@ public partial class HelpSnapshotTests
     private static partial Regex CommandLine();
 
     // Oracles the other tests of this process register (their fakes) are not the tool's.
-    [GeneratedRegex(@"; [a-z0-9-]+ \(a test's fake\)")]
+    [GeneratedRegex(@"[a-z0-9-]+ \(a test's fake\); |; [a-z0-9-]+ \(a test's fake\)")]
     private static partial Regex TestFake();
 
     // What the installed tool prints: its usage lines name the executable, which in a test run is the test host.
     private static string AsTheTool(string help) =>
-        TestFake().Replace(help, "").Replace("\n  testhost", "\n  convverify", StringComparison.Ordinal);
+        TestFake().Replace(help, "").Replace("\n  " + System.CommandLine.RootCommand.ExecutableName + " ", "\n  convverify ", StringComparison.Ordinal);
 
     private static IEnumerable<string> SubcommandsIn(string help)
     {

@@ -18,11 +18,13 @@ public class OracleRegistryTests
     [Test]
     public void EachOracleIsDescribedByWhatItIs()
     {
-        string about = OracleRegistry.Describe();
-        Assert.That(about, Does.Contain("exact (the exact engine (bitwise the definition)); naive (the naive engine (bitwise the definition))"));
-        Assert.That(about, Does.Contain("ort (ONNX Runtime's CPU provider in-process, float32 and float16)"));
-        Assert.That(about, Does.Contain("torch (live PyTorch through pythonnet)"));
-        Assert.That(about.Split("; "), Has.Length.EqualTo(OracleRegistry.Names.Count));
+        // Entry by entry: other tests of this process register fakes, which sort among them.
+        var entries = OracleRegistry.Describe().Split("; ");
+        Assert.That(entries, Does.Contain("exact (the exact engine (bitwise the definition))"));
+        Assert.That(entries, Does.Contain("naive (the naive engine (bitwise the definition))"));
+        Assert.That(entries, Does.Contain("ort (ONNX Runtime's CPU provider in-process, float32 and float16)"));
+        Assert.That(entries, Does.Contain("torch (live PyTorch through pythonnet)"));
+        Assert.That(entries.Select(e => e[..e.IndexOf(' ', StringComparison.Ordinal)]), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
     }
 
     [Test]
@@ -57,8 +59,9 @@ public class OracleRegistryTests
     {
         Assert.That(() => OracleRegistry.CreateAll("exact,,naive"), Throws.ArgumentException.With.Message.StartsWith("oracle: empty name in 'exact,,naive'"));
         Assert.That(() => OracleRegistry.CreateAll("exact,naive,exact"), Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' named twice in 'exact,naive,exact'"));
-        Assert.That(() => OracleRegistry.Create("oracle-of-delphi"), Throws.ArgumentException.With.Message.StartsWith(
-            $"oracle: unknown oracle 'oracle-of-delphi' (known: {string.Join(", ", OracleRegistry.Names)})"));
+        var unknown = Assert.Catch<ArgumentException>(() => OracleRegistry.Create("oracle-of-delphi"))!;
+        Assert.That(unknown.Message, Does.StartWith("oracle: unknown oracle 'oracle-of-delphi' (known: ").And.Contain("exact, ").And.Contain("naive, ").And.Contain("torch"));
+        Assert.That(unknown.ParamName, Is.EqualTo("name"));
         Assert.That(() => OracleRegistry.Register("exact", "again", _ => new EngineOracle(ConvEngines.Naive)),
             Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' is registered already"));
         Assert.That(OracleRegistry.CreateAll("exact, naive").Select(o => o.Name), Is.EqualTo(new[] { "exact", "naive" }));

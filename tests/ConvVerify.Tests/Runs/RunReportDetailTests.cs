@@ -96,24 +96,15 @@ public class RunReportDetailTests : TempFolderTest
     }
 
     [Test]
-    public void AWrittenReportIsOneJsonDocumentEndingInANewline()
+    public void AWrittenReportEndsInANewline()
     {
         string path = Path.Combine(Dir, "r.json");
         Report(Row(Outcome.Pass)).Write(path);
-        string text = File.ReadAllText(path);
-        Assert.That(text, Does.EndWith("}\n"));
-        Assert.That(RunReport.Read(path).Rows.Single().Outcome, Is.EqualTo(Outcome.Pass));
+        Assert.That(File.ReadAllText(path), Does.EndWith("}\n"));
     }
 
     [Test]
-    public void ANullOutcomeIsAnUnknownOne()
-    {
-        string path = Path.Combine(Dir, "null.json");
-        Report(Row(Outcome.Pass)).Write(path);
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"outcome\": \"pass\"", "\"outcome\": null", StringComparison.Ordinal));
-        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path));
-        Assert.That(e!.Message, Does.Contain("unknown outcome ''"));
+    public void TheOutcomeConverterRefusesANullWriter() =>
         Assert.That(Assert.Throws<ArgumentNullException>(() => new OutcomeConverter().Write(null!, Outcome.Pass, new JsonSerializerOptions()))!.ParamName,
             Is.EqualTo("writer"));
-    }
 }

@@ -36,9 +36,13 @@ public class RunsDetailTests : TempFolderTest
         report.Write(path);
         Assert.That(File.ReadAllText(path), Does.Contain("\"outcome\": \"pass\""), "outcomes are written by name");
         Assert.That(RunReport.Read(path).Rows.Single().Outcome, Is.EqualTo(Outcome.Pass));
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"outcome\": \"pass\"", "\"outcome\": \"bogus\"", StringComparison.Ordinal));
+        string written = File.ReadAllText(path);
+        File.WriteAllText(path, written.Replace("\"outcome\": \"pass\"", "\"outcome\": \"bogus\"", StringComparison.Ordinal));
         var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
         Assert.That(e.Message, Does.StartWith($"{path}: not a ConvVerify report").And.Contain("unknown outcome 'bogus'"));
+        // A null outcome is no outcome either (JSON null reads as the empty name).
+        File.WriteAllText(path, written.Replace("\"outcome\": \"pass\"", "\"outcome\": null", StringComparison.Ordinal));
+        Assert.That(Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!.Message, Does.Contain("unknown outcome ''"));
     }
 
     /// <summary>Throws from every direction, each with another exception type an implementation might throw.</summary>

@@ -33,21 +33,11 @@ public class SelectionDetailTests : TempFolderTest
     public void AMergedEntryKeepsTheDTypeFixedOnlyIfEveryEntryFixedIt()
     {
         // The first entry fixes f32, the second leaves the dtype to the run: the merged case runs in every dtype asked for;
-        // when both fix it (the second inherits --dt), only in that one.
+        // when both fix it, only in that one.
         var s = Batch("--dt=f32 mb1ic2ih4oc2kh3\n--reset mb1ic2ih4oc2kh3\n", dtype: null);
         Assert.That(s.Cases(1).Select(c => c.Problem.DType), Is.EqualTo(new[] { DType.Float32, DType.Float64, DType.BFloat16 }));
         var both = Batch("--dt=f32 mb1ic2ih4oc2kh3\n--dt=f32 mb1ic2ih4oc2kh3\n", dtype: null);
         Assert.That(both.Cases(1).Select(c => c.Problem.DType), Is.EqualTo(new[] { DType.Float32 }));
-    }
-
-    [Test]
-    public void ADTypeOnlyTheFileNamesIsAddedToTheRunsDTypes()
-    {
-        var s = Batch("--dt=f16 mb1ic2ih4oc2kh3\n--reset mb1ic2ih5oc2kh3\n", dtype: null);
-        Assert.That(s.Cases(1).Select(c => (c.Problem.Input[0], c.Problem.DType)), Is.EqualTo(new[]
-        {
-            (5, DType.Float32), (5, DType.Float64), (5, DType.BFloat16), (4, DType.Float16),
-        }));
     }
 
     [Test]
@@ -81,7 +71,7 @@ public class SelectionDetailTests : TempFolderTest
     }
 
     [Test]
-    public void ADescriptorSkippedForItsSizeIsListedUnderTheSourceAsWritten()
+    public void ADescriptorSkippedForItsSizeIsListedUnderTheSourceInCanonicalForm()
     {
         var s = CaseSelection.Resolve(null, null, ["mb2ic4ih8oc4kh3"], "f32", "integer", "question", maxMacs: 10);
         var line = s.Listing.Single();
