@@ -5,7 +5,8 @@
 
 Several reports (slices) may be given; a file in more than one keeps its latest report's mutants. Score as Stryker
 counts it: (killed + timeout) / (killed + timeout + survived + no coverage); compile errors and ignored mutants are
-left out. Survivors are listed per file with line and mutator, for docs/mutation-testing.md, and so are the mutants
+left out of the score (the compile errors are counted in their own column: a mutant Stryker could not compile is
+untested, not killed). Survivors are listed per file with line and mutator, for docs/mutation-testing.md, and so are the mutants
 marked equivalent in the source (`// Stryker disable once <mutator> : <reason>`), with their reasons.
 """
 import json
@@ -32,7 +33,7 @@ def main(paths):
         score = 100.0 * detected / (detected + undetected) if detected + undetected else 100.0
         equivalent = [m for m in files[name] if m["status"] == "Ignored" and not m.get("statusReason", "").startswith("Removed by")]
         total["Equivalent"] += len(equivalent)
-        rows.append(f"| {short} | {score:.1f} % | {c['Killed']} | {c['Timeout']} | {c['Survived']} | {c['NoCoverage']} | {len(equivalent)} |")
+        rows.append(f"| {short} | {score:.1f} % | {c['Killed']} | {c['Timeout']} | {c['Survived']} | {c['NoCoverage']} | {len(equivalent)} | {c['CompileError']} |")
         for m in equivalent:
             marked.append(f"- {short}:{m['location']['start']['line']} {m['mutatorName']}: {m['statusReason'].strip()}")
         for m in files[name]:
@@ -40,11 +41,11 @@ def main(paths):
                 line = m["location"]["start"]["line"]
                 survivors.append(f"- {short}:{line} {m['status']} {m['mutatorName']}: `{m.get('replacement', '').strip()[:80]}`")
     detected, undetected = total["Killed"] + total["Timeout"], total["Survived"] + total["NoCoverage"]
-    print("| file | score | killed | timeout | survived | no coverage | marked equivalent |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| file | score | killed | timeout | survived | no coverage | marked equivalent | compile error |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print("\n".join(rows))
     if detected + undetected:
-        print(f"| **all** | **{100.0 * detected / (detected + undetected):.1f} %** | {total['Killed']} | {total['Timeout']} | {total['Survived']} | {total['NoCoverage']} | {total['Equivalent']} |")
+        print(f"| **all** | **{100.0 * detected / (detected + undetected):.1f} %** | {total['Killed']} | {total['Timeout']} | {total['Survived']} | {total['NoCoverage']} | {total['Equivalent']} | {total['CompileError']} |")
     print()
     print("\n".join(survivors))
     if marked:

@@ -27,13 +27,16 @@ slice() {
     # The torch adapter and the interpreter search, against live torch (the catalog's 982 live tests left out: the
     # adapter's own tests reach the same code in a fraction of the time).
     oracles-torch) echo "$t.Oracles.TorchOracle|$t.Oracles.PythonLocator|$t.LowPrecision.BFloat16Tests||**/Oracles/TorchOracle.cs **/Oracles/PythonLocator.cs **/Oracles/TorchAvailability.cs" ;;
+    # The two files at the library's root: the atomic folder swap (its in-process tests; the kill tests spawn CLIs) and
+    # the search for the repository's folders.
+    root)        echo "($t.Cli.AtomicWriteTests&FullyQualifiedName!~AKilled)|$t.Runs.LocationsTests|$t.Cli.SnapshotsCommandTests|$t.Cli.FixturesCommandTests||**/ConvVerify/AtomicFolder.cs **/ConvVerify/Locations.cs" ;;
     cli)         echo "$t.Cli&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~HtmlReportTests&FullyQualifiedName!~SoakCommand&TestCategory!=resnet50|ConvVerify.Cli.csproj|**/*.cs" ;;
     *) return 1 ;;
   esac
 }
 
 if [ $# -eq 0 ]; then
-  echo "slices: problems comparison conv-def conv-setup conv-channel conv-weight small reports runs fixtures oracles oracles-torch cli"
+  echo "slices: problems comparison conv-def conv-setup conv-channel conv-weight small reports runs fixtures oracles oracles-torch root cli"
   exit 0
 fi
 for name in "$@"; do
