@@ -29,7 +29,7 @@ slice() {
     oracles-torch) echo "$t.Oracles.TorchOracle|$t.Oracles.PythonLocator|$t.LowPrecision.BFloat16Tests||**/Oracles/TorchOracle.cs **/Oracles/PythonLocator.cs **/Oracles/TorchAvailability.cs" ;;
     # The two files at the library's root: the atomic folder swap (its in-process tests; the kill tests spawn CLIs) and
     # the search for the repository's folders.
-    root)        echo "($t.Cli.AtomicWriteTests&FullyQualifiedName!~AKilled)|$t.Runs.LocationsTests|$t.Cli.SnapshotsCommandTests|$t.Cli.FixturesCommandTests||**/ConvVerify/AtomicFolder.cs **/ConvVerify/Locations.cs" ;;
+    root)        echo "($t.Cli.AtomicWriteTests&FullyQualifiedName!~AKilled)|$t.Fixtures.AtomicFolderTests|$t.Runs.Locations|$t.Cli.SnapshotsCommandTests|$t.Cli.FixturesCommandTests||**/ConvVerify/AtomicFolder.cs **/ConvVerify/Locations.cs" ;;
     cli)         echo "$t.Cli&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~HtmlReportTests&FullyQualifiedName!~SoakCommand&TestCategory!=resnet50|ConvVerify.Cli.csproj|**/*.cs" ;;
     *) return 1 ;;
   esac

@@ -28,3 +28,46 @@ public class LocationsTests
         Assert.That(Locations.SnapshotsDir(), Is.EqualTo(Path.Combine(ConvVerify.Tests.Fixtures.CommittedPacks.Root, "snapshots")));
     }
 }
+
+/// <summary>The locator's refusals and the variable that overrides where the committed packs are.</summary>
+[NonParallelizable] // sets an environment variable every pack lookup of the process reads
+public class LocationsOverrideTests : TempFolderTest
+{
+    [Test]
+    public void TheFolderHoldingTheSolutionFileIsItsOwnRoot()
+    {
+        File.WriteAllText(Path.Combine(Dir, "marker.sln"), "");
+        Assert.That(Locations.RepositoryRoot(Dir, "marker.sln"), Is.EqualTo(Dir));
+        Assert.That(Locations.RepositoryRoot(Path.Combine(Dir, "not", "yet", "made"), "marker.sln"), Is.EqualTo(Dir), "a start that does not exist yet");
+    }
+
+    [Test]
+    public void BlankArgumentsAreRefusedByName()
+    {
+        Assert.That(Assert.Catch<ArgumentException>(() => Locations.RepositoryRoot(" "))!.ParamName, Is.EqualTo("start"));
+        Assert.That(Assert.Catch<ArgumentException>(() => Locations.RepositoryRoot(Dir, ""))!.ParamName, Is.EqualTo("solutionFile"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => Locations.CommittedPack(null!))!.ParamName, Is.EqualTo("set"));
+    }
+
+    [Test]
+    public void TheFixturesVariableWinsOverTheRepositoryUnlessEmpty()
+    {
+        string? saved = Environment.GetEnvironmentVariable(Locations.FixturesVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Locations.FixturesVariable, Dir);
+            Assert.That(Locations.CommittedPacksRoot(), Is.EqualTo(Dir));
+            Assert.That(Locations.CommittedPack("basic"), Is.EqualTo(Path.Combine(Dir, "basic")));
+            Environment.SetEnvironmentVariable(Locations.FixturesVariable, "");
+            Assert.That(Locations.CommittedPack("basic"), Is.EqualTo(ConvVerify.Tests.Fixtures.CommittedPacks.Dir("basic")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Locations.FixturesVariable, saved);
+        }
+    }
+
+    [Test]
+    public void FromTheTestAssemblyTheBenchdnnInputsAreTheRepositorysVendoredCopy() =>
+        Assert.That(Locations.BenchdnnInputs(), Is.EqualTo(Path.Combine(ConvVerify.Tests.Fixtures.CommittedPacks.Root, "third_party", "benchdnn-conv")));
+}

@@ -1,0 +1,148 @@
+namespace ConvVerify.Tests.Fixtures;
+
+/// <summary>
+/// The folder swap on its own, in-process (AtomicWriteTests kills real runs): what it leaves beside the target at each
+/// step, which leftovers the next run restores or removes and which it must not touch, the lock, and its refusals.
+/// </summary>
+public class AtomicFolderTests : TempFolderTest
+{
+    private string Target => Path.Combine(Dir, "pack");
+
+    private string[] Beside() => [.. Directory.GetFileSystemEntries(Dir).Select(Path.GetFileName).Where(n => n != "pack").Order(StringComparer.Ordinal)!];
+
+    private string Aside(string kind, string name = "pack")
+    {
+        string path = Path.Combine(Dir, $".{name}.{kind}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    [Test]
+    public void TheNewContentsGoIntoAnEmptyStagingFolderBesideTheTargetUnderALock()
+    {
+        using var swap = AtomicFolder.Begin(Target + Path.DirectorySeparatorChar);
+        Assert.That(swap.Target, Is.EqualTo(Target), "a trailing separator names the same folder");
+        Assert.That(Path.GetDirectoryName(swap.Staging), Is.EqualTo(Dir));
+        Assert.That(Path.GetFileName(swap.Staging), Does.Match("^\\.pack\\.tmp-[0-9a-f]{32}$"));
+        Assert.That(Directory.GetFileSystemEntries(swap.Staging), Is.Empty);
+        Assert.That(Beside(), Is.EqualTo(new[] { ".pack.lock", Path.GetFileName(swap.Staging) }));
+        Assert.That(Directory.Exists(Target), Is.False, "nothing is swapped in before Commit");
+    }
+
+    [Test]
+    public void ACommittedSwapLeavesOnlyTheNewFolder()
+    {
+        Directory.CreateDirectory(Target);
+        File.WriteAllText(Path.Combine(Target, "old.txt"), "old");
+        using (var swap = AtomicFolder.Begin(Target))
+        {
+            File.WriteAllText(Path.Combine(swap.Staging, "new.txt"), "new");
+            swap.Commit();
+            Assert.That(Directory.Exists(swap.Staging), Is.False);
+        }
+        Assert.That(Directory.GetFiles(Target).Select(Path.GetFileName), Is.EqualTo(new[] { "new.txt" }));
+        Assert.That(Beside(), Is.Empty, "no lock, no old folder, no staging");
+    }
+
+    [Test]
+    public void AnAbandonedSwapLeavesTheTargetAsItWas()
+    {
+        Directory.CreateDirectory(Target);
+        File.WriteAllText(Path.Combine(Target, "old.txt"), "old");
+        string staging;
+        using (var swap = AtomicFolder.Begin(Target))
+        {
+            staging = swap.Staging;
+            File.WriteAllText(Path.Combine(staging, "new.txt"), "new");
+        }
+        Assert.That(Directory.GetFiles(Target).Select(Path.GetFileName), Is.EqualTo(new[] { "old.txt" }));
+        Assert.That(Directory.Exists(staging), Is.False);
+        Assert.That(Beside(), Is.Empty);
+    }
+
+    [Test]
+    public void ASecondSwapOfTheSameTargetIsRefusedWhileTheFirstHoldsTheLock()
+    {
+        using (AtomicFolder.Begin(Target))
+        {
+            var e = Assert.Throws<IOException>(() => AtomicFolder.Begin(Target))!;
+            Assert.That(e.Message, Is.EqualTo($"{Target}: another run is writing it (lock {Path.Combine(Dir, ".pack.lock")} is held); try again when that run has finished"));
+            using (AtomicFolder.Begin(Path.Combine(Dir, "other"))) { }
+        }
+        using (AtomicFolder.Begin(Target)) { }
+    }
+
+    [Test]
+    public void OfTwoOldFoldersTheNewestIsRestoredAndTheOtherRemoved()
+    {
+        string older = Aside("old"), newer = Aside("old");
+        File.WriteAllText(Path.Combine(older, "which"), "older");
+        File.WriteAllText(Path.Combine(newer, "which"), "newer");
+        Directory.SetLastWriteTimeUtc(older, DateTime.UtcNow.AddHours(-2));
+        Directory.SetLastWriteTimeUtc(newer, DateTime.UtcNow.AddHours(-1));
+        using (AtomicFolder.Begin(Target)) { }
+        Assert.That(File.ReadAllText(Path.Combine(Target, "which")), Is.EqualTo("newer"));
+        Assert.That(Beside(), Is.Empty);
+    }
+
+    [Test]
+    public void AnOldFolderBesideAnExistingTargetIsRemovedNotRestored()
+    {
+        Directory.CreateDirectory(Target);
+        File.WriteAllText(Path.Combine(Target, "which"), "target");
+        File.WriteAllText(Path.Combine(Aside("old"), "which"), "old");
+        using (AtomicFolder.Begin(Target)) { }
+        Assert.That(File.ReadAllText(Path.Combine(Target, "which")), Is.EqualTo("target"));
+        Assert.That(Beside(), Is.Empty);
+    }
+
+    [Test]
+    public void FoldersThatOnlyLookLikeLeftoversAreNotTouched()
+    {
+        // Not a 32-digit id, another target's leftover, an unknown kind: none of them is ours.
+        Directory.CreateDirectory(Path.Combine(Dir, ".pack.tmp-notanid"));
+        Directory.CreateDirectory(Path.Combine(Dir, $".pack.tmp-{Guid.NewGuid():D}"));
+        Aside("tmp", name: "pack2");
+        Aside("old", name: "pac");
+        Aside("stale");
+        string[] before = Beside();
+        using (AtomicFolder.Begin(Target)) { }
+        Assert.That(Beside(), Is.EqualTo(before));
+        Assert.That(Directory.Exists(Target), Is.False, "an old folder of another target is not restored here");
+    }
+
+    [Test]
+    public void AFolderIsAsideOnlyWhenAnOldCopyOfItWaits()
+    {
+        Assert.That(AtomicFolder.HasFolderAside(Target), Is.False);
+        Aside("tmp");
+        Aside("trash");
+        Aside("old", name: "pack2");
+        Assert.That(AtomicFolder.HasFolderAside(Target), Is.False);
+        Aside("old");
+        Assert.That(AtomicFolder.HasFolderAside(Target), Is.True);
+        Assert.That(AtomicFolder.HasFolderAside(Path.Combine(Dir, "missing", "pack")), Is.False, "its parent does not exist");
+    }
+
+    [Test]
+    public void ACommitAfterTheSwapWasDisposedIsRefused()
+    {
+        var swap = AtomicFolder.Begin(Target);
+        swap.Dispose();
+        Assert.Throws<ObjectDisposedException>(swap.Commit);
+        swap.Dispose();
+        Assert.That(Beside(), Is.Empty, "disposing twice is harmless");
+    }
+
+    [Test]
+    public void ALinkARootAndNoNameAreRefused()
+    {
+        string real = Path.Combine(Dir, "real");
+        Directory.CreateDirectory(real);
+        Directory.CreateSymbolicLink(Target, real);
+        Assert.That(Assert.Throws<IOException>(() => AtomicFolder.Begin(Target))!.Message, Is.EqualTo($"{Target}: is a symbolic link (to {real}); give the folder it points to"));
+        Assert.That(Assert.Throws<IOException>(() => AtomicFolder.Begin("/"))!.Message, Is.EqualTo("/: cannot replace a file-system root"));
+        Assert.That(Assert.Catch<ArgumentException>(() => AtomicFolder.Begin(" "))!.ParamName, Is.EqualTo("target"));
+        Assert.That(Assert.Catch<ArgumentException>(() => AtomicFolder.HasFolderAside(null!))!.ParamName, Is.EqualTo("target"));
+    }
+}
