@@ -46,9 +46,11 @@ public static class Npy
             long available = f.Length - f.Position;
             int size = DTypes.StorageSize(dtype);
             long needed = DataBytes(header.Shape, size, available);
+            // DataBytes gives up (-1) as soon as the product passes what the file holds, so a shape that fits never needs
+            // more than is there: a count that differs is either short (-1) or leaves bytes over.
             if (needed != available)
-                throw new FixtureException(needed < 0 || needed > available
-                    ? $"{path}: not a readable .npy file (truncated: shape {FormatShape(header.Shape)} of {NpyName(dtype)} needs {(needed < 0 ? "more than " + available.ToString(CultureInfo.InvariantCulture) : needed.ToString(CultureInfo.InvariantCulture))} data bytes, the file has {available})"
+                throw new FixtureException(needed < 0
+                    ? $"{path}: not a readable .npy file (truncated: shape {FormatShape(header.Shape)} of {NpyName(dtype)} needs more than {available} data bytes, the file has {available})"
                     : $"{path}: not a readable .npy file ({available - needed} bytes after the data of shape {FormatShape(header.Shape)})");
             bool swap = (header.Descr[0] == '<') != BitConverter.IsLittleEndian;
             if (size == 2) return ReadNarrow<T>(f, checked((int)(needed / 2)), swap, dtype);

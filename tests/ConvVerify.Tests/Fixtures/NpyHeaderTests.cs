@@ -1,0 +1,174 @@
+using System.Text;
+using ConvVerify.Fixtures;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Fixtures;
+
+/// <summary>
+/// The .npy header as a reader of other people's files meets it: every dtype numpy names, told by its name; each way a
+/// header dict can be wrong, said word for word; and the narrow writers' exact bytes (bfloat16 as raw bits, float16).
+/// </summary>
+public class NpyHeaderTests : TempFolderTest
+{
+    // A version 1.0 file with this header dict (padded as numpy pads it) and these data bytes.
+    private string File(string dict, byte[]? data = null)
+    {
+        string path = Path.Combine(Dir, "t.npy");
+        string header = dict.PadRight(117) + "\n";
+        System.IO.File.WriteAllBytes(path, [0x93, .. "NUMPY"u8.ToArray(), 1, 0, .. BitConverter.GetBytes((ushort)header.Length), .. Encoding.Latin1.GetBytes(header), .. data ?? []]);
+        return path;
+    }
+
+    private string Refusal(string dict, DType dtype = DType.Float32, int[]? shape = null)
+    {
+        string path = File(dict);
+        return Assert.Throws<FixtureException>(() => Npy.Read<float>(path, dtype, shape ?? [1]))!.Message[(path.Length + 2)..];
+    }
+
+    private static string Dict(string descr, string shape = "(1,)") => $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+
+    [TestCase("|b1", "bool")]
+    [TestCase("|?", "bool")]
+    [TestCase("|i1", "int8")]
+    [TestCase("|b", "int8")]
+    [TestCase("|u1", "uint8")]
+    [TestCase("|B", "uint8")]
+    [TestCase("<i2", "int16")]
+    [TestCase(">i4", "int32")]
+    [TestCase("<u4", "uint32")]
+    [TestCase("<i8", "int64")]
+    [TestCase("<u8", "uint64")]
+    [TestCase("<f2", "float16")]
+    [TestCase("<e", "float16")]
+    [TestCase("<f8", "float64")]
+    [TestCase("<c8", "complex64")]
+    [TestCase("<c16", "complex128")]
+    [TestCase("|O", "object")]
+    [TestCase("<V8", "'<V8'")]
+    [TestCase("|f4", "'|f4'")]
+    [TestCase("=f8", "'=f8'")]
+    [TestCase("f8", "'f8'")]
+    public void AnotherDTypeIsNamedAsNumpyNamesIt(string descr, string name) =>
+        Assert.That(Refusal(Dict(descr)), Is.EqualTo($"dtype is {name}, expected float32"));
+
+    [Test]
+    public void ABFloat16MixUpSaysWhichDTypeWouldReadTheFile()
+    {
+        Assert.That(Refusal(Dict("<u2")), Is.EqualTo("dtype is uint16, expected float32 (uint16 arrays hold bfloat16 bits, read only when case.json's dtype is \"bfloat16\")"));
+        Assert.That(Refusal(Dict("<u2"), DType.Float16), Does.EndWith("expected float16 (uint16 arrays hold bfloat16 bits, read only when case.json's dtype is \"bfloat16\")"));
+        Assert.That(Refusal(Dict("<f4"), DType.BFloat16), Is.EqualTo("dtype is float32, expected bfloat16 (stored as its raw bits, '<u2')"));
+        Assert.That(Refusal(Dict("<i2"), DType.Float16), Is.EqualTo("dtype is int16, expected float16"));
+    }
+
+    // The dict's text as the message quotes it, then the parser's words; a token is quoted as the next 12 characters of
+    // the header (numpy pads it with spaces) and an ellipsis.
+    private static string Bad(string dict, string why) => $"not a readable .npy file (header \"{dict}\": {why})";
+
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'extra': 1, }", "unknown key 'extra'")]
+    [TestCase("{'fortran_order': False, 'shape': (1,), }", "no 'descr'")]
+    [TestCase("{'descr': '<f4', 'shape': (1,), }", "no 'fortran_order'")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, }", "no 'shape'")]
+    [TestCase("{'descr': '<f4', 'descr': '<f4', }", "'descr' is given twice")]
+    [TestCase("{'descr': '<f4' 'fortran_order': False, }", "expected ',' or '}'")]
+    [TestCase("{'descr' '<f4', }", "expected ':', got ''<f4', }    …'")]
+    [TestCase("{descr: '<f4', }", "expected a quoted key, got 'descr: '<f4'…'")]
+    [TestCase("{'descr: '<f4', }", "expected ':', got '<f4', }     …'")]
+    [TestCase("{'descr", "unterminated string")]
+    [TestCase("{'de\\scr': '<f4', }", "escapes in strings are not read")]
+    [TestCase("{'descr': [('a', '<f4')], }", "'descr' is not a string (structured dtypes are not read)")]
+    [TestCase("{'descr': '<f4', 'fortran_order': false, }", "'fortran_order' is 'false, }    …', not True or False")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (5), }", "a one-extent shape needs a trailing comma, as in (5,)")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (5 x), }", "shape holds 'x), }       …' after an extent")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (-5,), }", "shape holds '-5,), }     …', not a non-negative integer")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", "shape extent 99999999999999999999 is too large")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } x", "text after the dict")]
+    [TestCase("['descr']", "expected '{', got '['descr']   …'")]
+    public void EachWrongHeaderIsSaidInWords(string dict, string why) => Assert.That(Refusal(dict), Is.EqualTo(Bad(dict, why)));
+
+    [Test]
+    public void AShapeOfMoreThan64ExtentsIsRefusedAtThe65th()
+    {
+        string sixtyFour = Dict("<f4", "(" + string.Concat(Enumerable.Repeat("1, ", 64)) + ")");
+        Assert.That(Refusal(sixtyFour), Does.Contain("shape is (" + string.Join(", ", Enumerable.Repeat("1", 64)) + "), expected (1)"), "64 extents are read");
+        string sixtyFive = Dict("<f4", "(" + string.Concat(Enumerable.Repeat("1, ", 65)) + ")");
+        Assert.That(Refusal(sixtyFive), Does.EndWith(": shape has more than 64 extents (numpy's limit))"));
+    }
+
+    [Test]
+    public void ALongHeaderIsQuotedToItsFirst80Characters()
+    {
+        string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'a_key_numpy_never_writes': 1, }";
+        Assert.That(dict.Length, Is.GreaterThan(80));
+        Assert.That(Refusal(dict), Is.EqualTo($"not a readable .npy file (header \"{dict[..80]}…\": unknown key 'a_key_numpy_never_writes')"));
+    }
+
+    [Test]
+    public void TheEndOfTheHeaderIsNamedWhenATokenIsMissing() =>
+        Assert.That(Refusal("{'descr':"), Is.EqualTo(Bad("{'descr':", "'descr' is not a string (structured dtypes are not read)")));
+
+    [Test]
+    public void DataBeyondTheShapeOrShortOfItIsSaidInBytes()
+    {
+        string path = File(Dict("<f4", "(2,)"), new byte[12]);
+        Assert.That(() => Npy.Read<float>(path, DType.Float32, [2]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{path}: not a readable .npy file (4 bytes after the data of shape (2))"));
+        path = File(Dict("<f4", "(2,)"), new byte[5]);
+        Assert.That(() => Npy.Read<float>(path, DType.Float32, [2]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{path}: not a readable .npy file (truncated: shape (2) of float32 needs more than 5 data bytes, the file has 5)"));
+    }
+
+    [Test]
+    public void ABigEndianFileReadsAsItsValues()
+    {
+        byte[] be = [0x3F, 0x80, 0, 0, 0xC0, 0, 0, 0]; // 1.0f and -2.0f, most significant byte first
+        string path = File(Dict(">f4", "(2,)"), be);
+        Assert.That(Npy.Read<float>(path, DType.Float32, [2]), Is.EqualTo(new[] { 1f, -2f }));
+        string bf16 = File(Dict(">u2", "(2,)"), [0x3F, 0x80, 0xC0, 0x00]); // bfloat16 1.0 and -2.0
+        Assert.That(Npy.Read<float>(bf16, DType.BFloat16, [2]), Is.EqualTo(new[] { 1f, -2f }));
+    }
+
+    [Test]
+    public void NarrowTensorsAreWrittenAsNumpyLaysThemOut()
+    {
+        string path = Path.Combine(Dir, "b.npy");
+        Npy.Write(path, [2, 1], new[] { 1f, -2f }, DType.BFloat16);
+        byte[] bytes = System.IO.File.ReadAllBytes(path);
+        // The 10-byte preamble, a header padded with spaces to 118 bytes ending in '\n' (data at 128), then the bits.
+        Assert.That(bytes[..10], Is.EqualTo(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, 118, 0 }));
+        string header = Encoding.Latin1.GetString(bytes, 10, 118);
+        Assert.That(header, Is.EqualTo("{'descr': '<u2', 'fortran_order': False, 'shape': (2, 1), }".PadRight(117) + "\n"));
+        Assert.That(bytes[128..], Is.EqualTo(new byte[] { 0x80, 0x3F, 0x00, 0xC0 }));
+        Npy.Write(path, [3], new[] { 1f, 0.5f, 65504f }, DType.Float16);
+        bytes = System.IO.File.ReadAllBytes(path);
+        Assert.That(Encoding.Latin1.GetString(bytes, 10, 118).TrimEnd(), Is.EqualTo("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }"));
+        Assert.That(bytes[128..], Is.EqualTo(new byte[] { 0x00, 0x3C, 0x00, 0x38, 0xFF, 0x7B }));
+        Assert.That(Npy.Read<float>(path, DType.Float16, [3]), Is.EqualTo(new[] { 1f, 0.5f, 65504f }));
+    }
+
+    [Test]
+    public void ANarrowWriterNeverRoundsWhatItWasGiven()
+    {
+        string path = Path.Combine(Dir, "r.npy");
+        float notBf16 = 1 + MathF.Pow(2, -10);
+        Assert.That(() => Npy.Write(path, [2], new[] { 1f, notBf16 }, DType.BFloat16), Throws.ArgumentException
+            .With.Message.StartsWith($"{path}: element 1 is 1.0009766, not a bfloat16 value").And.Property("ParamName").EqualTo("data"));
+        Assert.That(() => Npy.Write(path, [1], new[] { 1.0 }, DType.BFloat16), Throws.ArgumentException
+            .With.Message.StartsWith($"{path}: Double values are not bfloat16's").And.Property("ParamName").EqualTo("data"));
+        Assert.That(System.IO.File.Exists(path), Is.False);
+    }
+
+    [Test]
+    public void NullArgumentsAreRefusedByName()
+    {
+        string path = Path.Combine(Dir, "n.npy");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Read<float>(path, DType.Float32, null!))!.ParamName, Is.EqualTo("shape"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(path, null!, new[] { 1f }))!.ParamName, Is.EqualTo("shape"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(path, [1], (float[])null!))!.ParamName, Is.EqualTo("data"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(null!, [1], new[] { 1f }, DType.BFloat16))!.ParamName, Is.EqualTo("path"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(path, null!, new[] { 1f }, DType.BFloat16))!.ParamName, Is.EqualTo("shape"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(path, [1], (float[])null!, DType.BFloat16))!.ParamName, Is.EqualTo("data"));
+        });
+    }
+}
