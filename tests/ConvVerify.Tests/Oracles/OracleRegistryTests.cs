@@ -55,6 +55,21 @@ public class OracleRegistryTests
     }
 
     [Test]
+    public void TorchIsCreatedExactlyWhenItsProbeSaysItCanRunAndInTheLayoutAsked()
+    {
+        // Both outcomes are asserted: which one a run sees depends on the machine (CI has torch; mutation runs do not).
+        var probe = TorchOracle.Probe();
+        if (!probe.Available)
+        {
+            var e = Assert.Throws<OracleUnavailableException>(() => OracleRegistry.Create("torch"))!;
+            Assert.That(e.Message, Is.EqualTo("torch: " + probe.Reason));
+            return;
+        }
+        Assert.That(OracleRegistry.Create("torch"), Is.SameAs(TorchOracle.Get()));
+        Assert.That(OracleRegistry.Create("torch", new OracleOptions(TorchLayout.ChannelsLast)).Name, Is.EqualTo("torch-channels-last"));
+    }
+
+    [Test]
     public void OracleNamesAreCheckedOneByOne()
     {
         Assert.That(() => OracleRegistry.CreateAll("exact,,naive"), Throws.ArgumentException.With.Message.StartsWith("oracle: empty name in 'exact,,naive'"));
