@@ -1,0 +1,86 @@
+using ConvVerify.Fixtures;
+
+namespace ConvVerify.Tests.Fixtures;
+
+/// <summary>
+/// The path confinement's own rules: links are resolved like realpath (relative targets with <c>.</c> and <c>..</c>,
+/// chains up to the hop limit), "under" means under a separator, and the first offending entry is the first by name.
+/// </summary>
+public class PackPathDetailTests : TempFolderTest
+{
+    private string Make(params string[] parts)
+    {
+        string path = Path.Combine([Dir, .. parts]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    [Test]
+    public void RelativeLinkTargetsAreResolvedFromWhereTheLinkLives()
+    {
+        string b = Make("b");
+        Make("a");
+        File.CreateSymbolicLink(Path.Combine(Dir, "a", "up"), "../b");
+        File.CreateSymbolicLink(Path.Combine(Dir, "here"), "./b");
+        File.CreateSymbolicLink(Path.Combine(Dir, "a", "deep"), "../a/./../b/");
+        Assert.That(PackPaths.RealPath(Path.Combine(Dir, "a", "up")), Is.EqualTo(b));
+        Assert.That(PackPaths.RealPath(Path.Combine(Dir, "here")), Is.EqualTo(b));
+        Assert.That(PackPaths.RealPath(Path.Combine(Dir, "a", "deep", "missing")), Is.EqualTo(Path.Combine(b, "missing")), "a missing tail is kept");
+    }
+
+    [Test]
+    public void AChainOfFortyLinksResolvesAndAFortyFirstIsALoop()
+    {
+        string end = Make("end");
+        string previous = end;
+        for (int i = 1; i <= 41; i++)
+        {
+            string link = Path.Combine(Dir, $"l{i}");
+            File.CreateSymbolicLink(link, previous);
+            previous = link;
+        }
+        Assert.That(PackPaths.RealPath(Path.Combine(Dir, "l40")), Is.EqualTo(end));
+        string last = Path.Combine(Dir, "l41");
+        Assert.That(() => PackPaths.RealPath(last), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{last}: too many symbolic links (a loop?)"));
+    }
+
+    [Test]
+    public void UnderMeansTheFolderItselfOrBelowASeparator()
+    {
+        string root = Path.Combine(Dir, "pack");
+        Assert.That(PackPaths.IsUnder(root, root), Is.True);
+        Assert.That(PackPaths.IsUnder(root + Path.DirectorySeparatorChar, root), Is.True, "a trailing separator on the root");
+        Assert.That(PackPaths.IsUnder(root, Path.Combine(root, "case", "x.npy")), Is.True);
+        Assert.That(PackPaths.IsUnder(root, root + "2"), Is.False, "a sibling sharing the prefix");
+        Assert.That(PackPaths.IsUnder(root, Dir), Is.False);
+        // Linux file systems tell letter case apart; Windows and macOS ones (by default) do not.
+        Assert.That(PackPaths.IsUnder(root, Path.Combine(Dir, "PACK", "x")), Is.EqualTo(!OperatingSystem.IsLinux()));
+    }
+
+    [Test]
+    public void InsideRefusesALinkOnTheWayOut()
+    {
+        string root = Make("pack");
+        string outside = Make("outside");
+        Directory.CreateSymbolicLink(Path.Combine(root, "case"), outside);
+        Assert.That(() => PackPaths.Inside(root, "case", "y.npy"), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{Path.Combine(root, "case")}: a symbolic link to {outside}, outside {root}: refusing to read or write through it"));
+        Directory.CreateSymbolicLink(Path.Combine(root, "alias"), Make("pack", "real"));
+        Assert.That(PackPaths.Inside(root, "alias", "y.npy"), Is.EqualTo(Path.Combine(root, "alias", "y.npy")), "a link that stays inside is fine");
+    }
+
+    [Test]
+    public void TheFirstOffendingEntryByNameIsTheOneReported()
+    {
+        string root = Make("pack");
+        string outside = Make("outside");
+        Make("pack", "case");
+        // Two bad entries at each level; the report names the first in ordinal order, so it does not depend on the file system's listing.
+        Directory.CreateSymbolicLink(Path.Combine(root, "case", "b.npy"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(root, "case", "a.npy"), outside);
+        Assert.That(() => PackPaths.CheckTwoLevels(root), Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{Path.Combine(root, "case", "a.npy")}: "));
+        Directory.CreateSymbolicLink(Path.Combine(root, "z-link"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(root, "b-link"), outside);
+        Assert.That(() => PackPaths.CheckTwoLevels(root), Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{Path.Combine(root, "b-link")}: "));
+    }
+}
