@@ -131,9 +131,7 @@ internal sealed class OrdinalMapConverter : JsonConverter<SortedDictionary<strin
         new(JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader, options) ?? throw new JsonException("a map of strings is null"),
             StringComparer.Ordinal);
 
-    // A map built with another comparer is written in ordinal order too; one read or built ordinal is written as it is.
+    // Always in ordinal order, whatever comparer the map was built with (a manifest is written once per pack: the copy is cheap).
     public override void Write(Utf8JsonWriter writer, SortedDictionary<string, string> value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer,
-            (IDictionary<string, string>)(value.Comparer == StringComparer.Ordinal ? value : new SortedDictionary<string, string>(value, StringComparer.Ordinal)),
-            options);
+        JsonSerializer.Serialize(writer, (IDictionary<string, string>)new SortedDictionary<string, string>(value, StringComparer.Ordinal), options);
 }

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Fixtures;
+
+/// <summary>
+/// The pack's two kinds of JSON file in detail: each extent field of case.json named when it is missing or of the wrong
+/// rank, and the manifest's layout (ordinal order, trailing newline, creation time, a self-hash too short to be one).
+/// </summary>
+public class PackFileTests : TempFolderTest
+{
+    private static readonly ConvCase Case2D = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"), Fill.Integer, 1) with { Id = "c" };
+
+    private string CaseJson(Action<JsonObject> change)
+    {
+        string path = Path.Combine(Dir, "case.json");
+        CaseFile.From(Case2D).Write(path);
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        change(json);
+        File.WriteAllText(path, json.ToJsonString());
+        return path;
+    }
+
+    private static string Refusal(string path) =>
+        Assert.Throws<FixtureException>(() => CaseFile.Read(path).ToCase(path, null))!.Message;
+
+    [TestCase("input")]
+    [TestCase("kernel")]
+    [TestCase("stride")]
+    [TestCase("pad_begin")]
+    [TestCase("pad_end")]
+    [TestCase("dilation")]
+    public void EachExtentFieldIsNamedWhenMissingOrOfAnotherRank(string field)
+    {
+        string missing = CaseJson(j => j[field] = null);
+        Assert.That(Refusal(missing), Is.EqualTo($"{missing}: {field} is missing or null"));
+        string shorter = CaseJson(j => j[field] = new JsonArray(1));
+        Assert.That(Refusal(shorter), Is.EqualTo($"{shorter}: rank is 2 but {field} has 1 extents"));
+    }
+
+    [Test]
+    public void TheOutputMayBeLeftOutButNotGivenAtAnotherRank()
+    {
+        string omitted = CaseJson(j => j.Remove("output"));
+        Assert.That(CaseFile.Read(omitted).ToCase(omitted, null).Problem.Output, Is.EqualTo(new[] { 2, 2 }));
+        string shorter = CaseJson(j => j["output"] = new JsonArray(2));
+        Assert.That(Refusal(shorter), Is.EqualTo($"{shorter}: rank is 2 but output has 1 extents"));
+    }
+
+    [Test]
+    public void AManifestIsWrittenInOrdinalOrderEndingInANewline()
+    {
+        string path = Path.Combine(Dir, "manifest.json");
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["c/b.npy"] = "1", ["c/B.npy"] = "2", ["c/a.npy"] = "3" };
+        new Manifest { Format = Manifest.CurrentFormat, Generator = "test", Versions = new(), Created = "now", Cases = ["c"], Files = files }.Write(path);
+        string text = File.ReadAllText(path);
+        Assert.That(text, Does.EndWith("}\n"));
+        Assert.That(Manifest.Read(path).Files.Keys, Is.EqualTo(new[] { "c/B.npy", "c/a.npy", "c/b.npy" }));
+        Assert.That(text.IndexOf("c/B.npy", StringComparison.Ordinal), Is.LessThan(text.IndexOf("c/a.npy", StringComparison.Ordinal)));
+        // A map built with a case-blind comparer (two keys equal to it collapse) is still written in ordinal order.
+        new Manifest { Format = Manifest.CurrentFormat, Generator = "test", Versions = new(), Created = "now", Cases = ["c"], Files = new(StringComparer.OrdinalIgnoreCase) { ["c/b.npy"] = "1", ["c/A.npy"] = "3" } }.Write(path);
+        text = File.ReadAllText(path);
+        Assert.That(text.IndexOf("c/A.npy", StringComparison.Ordinal), Is.LessThan(text.IndexOf("c/b.npy", StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public void ASelfHashTooShortToBeOneIsAMismatchNotACrash()
+    {
+        string path = Path.Combine(Dir, "manifest.json");
+        new Manifest { Format = Manifest.CurrentFormat, Generator = "test", Versions = new(), Created = "now", Cases = ["c"], Files = new(StringComparer.Ordinal) }.Write(path);
+        string text = File.ReadAllText(path);
+        int at = text.IndexOf("\"manifest-sha256\": \"", StringComparison.Ordinal);
+        Assert.That(at, Is.GreaterThan(0));
+        File.WriteAllText(path, text[..at] + "\"manifest-sha256\": \"ab\"\n}\n");
+        Assert.That(Manifest.Read(path).SelfHashMatches, Is.False);
+    }
+
+    [Test]
+    public void AGeneratedPackRecordsWhenItWasMadeAndNamesItsNarrowFilesAsNpy()
+    {
+        var bf16 = ConvCase.Create(Case2D.Problem.WithDType(DType.BFloat16), Fill.Integer, 1) with { Id = "n" };
+        string dir = Path.Combine(Dir, "pack");
+        var manifest = FixtureGenerator.Generate(dir, [bf16], new EngineOracle(ConvEngines.Naive), force: false);
+        Assert.That(manifest.Created, Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"));
+        Assert.That(Directory.GetFiles(Path.Combine(dir, "n")).Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            Is.EqualTo(new[] { "b.npy", "case.json", "db.npy", "dw.npy", "dx.npy", "dy.npy", "w.npy", "x.npy", "y.npy" }));
+        Assert.That(FixturePack.Open(dir).CheckIntegrity(), Is.Empty);
+    }
+}
