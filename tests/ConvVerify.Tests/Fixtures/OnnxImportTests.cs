@@ -227,6 +227,41 @@ public class OnnxImportTests : CliTestBase
     }
 
     [Test]
+    public void AnAttributeOfTheWrongTypeOrOutOfRangeIsSkippedNamingIt()
+    {
+        var type = AttributeProto.Types.AttributeType.Int;
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("group", 1)), Is.EqualTo("m.onnx: attribute group is Ints, expected INT"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = type, I = 1L << 40 }),
+            Is.EqualTo("m.onnx: attribute group=1099511627776 is out of range"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = type, I = -(1L << 40) }),
+            Is.EqualTo("m.onnx: attribute group=-1099511627776 is out of range"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "strides", Type = type, I = 1 }), Is.EqualTo("m.onnx: attribute strides is Int, expected INTS"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("strides", 1L << 40)), Is.EqualTo("m.onnx: attribute strides (1099511627776) is out of range"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("dilations", -(1L << 40))), Is.EqualTo("m.onnx: attribute dilations (-1099511627776) is out of range"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "auto_pad", Type = type, I = 1 }), Is.EqualTo("m.onnx: attribute auto_pad is Int, expected STRING"));
+        // The largest values an int holds are read (and then judged by the problem).
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = type, I = int.MaxValue }), Does.Not.Contain("out of range"));
+    }
+
+    [Test]
+    public void ANodeOtherThanOneConvOfTheDefaultDomainIsSkippedNamingIt()
+    {
+        var foreign = ConvModel([1, 2, 6], [3, 2, 3], _ => { });
+        foreign.Graph.Node[0].Domain = "com.example";
+        Assert.That(() => OnnxConvModel.From(foreign, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo("m.onnx: the node is com.example.Conv, not Conv"));
+        var onnxDomain = ConvModel([1, 2, 6], [3, 2, 3], _ => { });
+        onnxDomain.Graph.Node[0].Domain = "ai.onnx";
+        Assert.That(OnnxConvModel.From(onnxDomain, "m.onnx"), Is.Not.Null, "ai.onnx is the default domain by name");
+        var many = ConvModel([1, 2, 6], [3, 2, 3], _ => { });
+        foreach (string op in (string[])["Relu", "Add", "Mul", "Sub"]) many.Graph.Node.Add(new NodeProto { OpType = op });
+        Assert.That(() => OnnxConvModel.From(many, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo(
+            "m.onnx: 5 nodes (Conv, Relu, Add, Mul, ...), only single-node Conv models are imported"));
+        many.Graph.Node.RemoveAt(4);
+        Assert.That(() => OnnxConvModel.From(many, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo(
+            "m.onnx: 4 nodes (Conv, Relu, Add, Mul), only single-node Conv models are imported"));
+    }
+
+    [Test]
     public void ShapesOfAnotherRankOrRanksThatDifferAreSkippedWithTheShapes()
     {
         Assert.That(ProblemSkip([1, 2], [3, 2], []), Is.EqualTo("m.onnx: X has shape (1, 2); conv1d–3d need rank 3 to 5"));
