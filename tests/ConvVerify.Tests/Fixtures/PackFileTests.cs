@@ -90,4 +90,15 @@ public class PackFileTests : TempFolderTest
             Is.EqualTo(new[] { "b.npy", "case.json", "db.npy", "dw.npy", "dx.npy", "dy.npy", "w.npy", "x.npy", "y.npy" }));
         Assert.That(FixturePack.Open(dir).CheckIntegrity(), Is.Empty);
     }
+
+    [Test]
+    public void AJsonNullOrNoFileIsSaidAsSuch()
+    {
+        string caseJson = Path.Combine(Dir, "case.json"), manifest = Path.Combine(Dir, "manifest.json");
+        Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: file not found"));
+        File.WriteAllText(caseJson, "null");
+        File.WriteAllText(manifest, "null");
+        Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: empty"));
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: empty"));
+    }
 }
