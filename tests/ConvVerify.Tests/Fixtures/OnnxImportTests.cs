@@ -148,6 +148,40 @@ public class OnnxImportTests : CliTestBase
     }
 
     [Test]
+    public void DataSetsThatDoNotFitTheirModelAreSkippedNamingTheFile()
+    {
+        string good = Node("test_conv_with_strides_padding");
+        string noOutput = CopyTest(good, "no_output");
+        string output = Path.Combine(noOutput, "test_data_set_0", "output_0.pb");
+        File.Delete(output);
+        string extraInput = CopyTest(good, "extra_input");
+        File.Copy(Path.Combine(extraInput, "test_data_set_0", "input_1.pb"), Path.Combine(extraInput, "test_data_set_0", "input_2.pb"));
+        string noSets = CopyTest(good, "no_sets");
+        Directory.Move(Path.Combine(noSets, "test_data_set_0"), Path.Combine(noSets, "data"));
+        string wrongY = CopyTest(good, "wrong_y");
+        string y = Path.Combine(wrongY, "test_data_set_0", "output_0.pb");
+        var yTensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(y));
+        yTensor.Dims[3] += 1;
+        File.WriteAllBytes(y, yTensor.ToByteArray());
+        string twoSets = CopyTest(good, "two_sets");
+        CopyDirectory(Path.Combine(twoSets, "test_data_set_0"), Path.Combine(twoSets, "test_data_set_1"));
+
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", good, noOutput, extraInput, noSets, wrongY, twoSets, good, "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain($"{output}: missing"));
+        Assert.That(r.Out, Does.Contain($"{Path.Combine(extraInput, "test_data_set_0")}: 3 input_N.pb files, the model has 2 inputs besides its initializers (x, W)"));
+        Assert.That(r.Out, Does.Contain($"{noSets}: no test_data_set_N folder"));
+        Assert.That(r.Out, Does.Match(@"output_0\.pb: shape \(1, 1, 4, 4\), the Conv of .* gives \(1, 1, 4, 3\)"));
+        // Several data sets of one model are cases named by their number; a folder named twice is imported once.
+        var ids = FixturePack.Open(pack).CaseIds;
+        Assert.That(ids.Count(id => id.Contains("two_sets.0", StringComparison.Ordinal)), Is.EqualTo(1), string.Join(", ", ids));
+        Assert.That(ids.Count(id => id.Contains("two_sets.1", StringComparison.Ordinal)), Is.EqualTo(1), string.Join(", ", ids));
+        Assert.That(r.Out, Does.Contain("(a folder given twice?)"));
+        Assert.That(ids, Has.Count.EqualTo(3));
+    }
+
+    [Test]
     public void OutIsUntouchedWhenTheImportFails()
     {
         string pack = TempPath("onnx");
