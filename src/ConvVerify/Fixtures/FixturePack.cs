@@ -78,7 +78,7 @@ public sealed class FixturePack
             problems.Add($"{Path.Combine(Directory, "manifest.json")}: its \"manifest-sha256\" does not match its own bytes (corrupt or edited)");
         foreach (var (file, hash) in Manifest.Files)
         {
-            // Stryker disable once String : Open checked every key already, so this split never throws and its "where" is never shown
+            // Stryker disable once String : Open checked every key already (unless a caller edits Manifest.Files since), so its "where" is not shown
             var (id, name) = PackPaths.SplitFileKey(file, Path.Combine(Directory, "manifest.json"));
             string path = CasePath(id, name);
             if (!File.Exists(path)) problems.Add($"{path}: listed in the manifest but missing");

@@ -205,6 +205,8 @@ public static class Npy
     private static long DataBytes(long[] shape, int itemSize, long available)
     {
         if (shape.Contains(0)) return 0;
+        // A shape of no extents (a scalar) still holds one element.
+        if (itemSize > available) return -1;
         long n = itemSize;
         foreach (long d in shape)
         {

@@ -103,8 +103,28 @@ public class NpyHeaderTests : TempFolderTest
     }
 
     [Test]
-    public void TheEndOfTheHeaderIsNamedWhenATokenIsMissing() =>
+    public void ADescrWithoutAValueIsNoString() =>
         Assert.That(Refusal("{'descr':"), Is.EqualTo(Bad("{'descr':", "'descr' is not a string (structured dtypes are not read)")));
+
+    [Test]
+    public void AHeaderCutShortNamesItsEnd()
+    {
+        // Unpadded, as no numpy writes it: the parser runs off the end of the header itself.
+        string path = Path.Combine(Dir, "cut.npy");
+        System.IO.File.WriteAllBytes(path, [0x93, .. "NUMPY"u8.ToArray(), 1, 0, 1, 0, (byte)'{']);
+        Assert.That(() => Npy.Read<float>(path, DType.Float32, [1]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{path}: not a readable .npy file (header \"{{\": expected a quoted key, got '(end of header)')"));
+    }
+
+    [Test]
+    public void AScalarShortOfItsOneElementIsTruncated()
+    {
+        // Shape (): one element, four bytes of float32; two are there.
+        string path = File(Dict("<f4", "()"), [0, 0]);
+        Assert.That(() => Npy.Read<float>(path, DType.Float32, []), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{path}: not a readable .npy file (truncated: shape () of float32 needs more than 2 data bytes, the file has 2)"));
+        Assert.That(Npy.Read<float>(File(Dict("<f4", "()"), [0, 0, 0x80, 0x3F]), DType.Float32, []), Is.EqualTo(new[] { 1f }));
+    }
 
     [Test]
     public void DataBeyondTheShapeOrShortOfItIsSaidInBytes()
@@ -118,8 +138,9 @@ public class NpyHeaderTests : TempFolderTest
     }
 
     [Test]
-    public void ABigEndianFileReadsAsItsValues()
+    public void BigEndianFourAndTwoByteElementsReadAsTheirValues()
     {
+        // Each element width swaps on its own path (NpyPropertyTests reads big-endian float64).
         byte[] be = [0x3F, 0x80, 0, 0, 0xC0, 0, 0, 0]; // 1.0f and -2.0f, most significant byte first
         string path = File(Dict(">f4", "(2,)"), be);
         Assert.That(Npy.Read<float>(path, DType.Float32, [2]), Is.EqualTo(new[] { 1f, -2f }));

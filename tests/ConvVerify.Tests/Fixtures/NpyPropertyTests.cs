@@ -127,19 +127,13 @@ public class NpyPropertyTests
         }
     }
 
-    // Examples the property found or that the brief named; each is a regular test so a regression is named plainly.
+    // Examples the property found or that the brief named; each is a regular test so a regression is named plainly
+    // (the header's other refusals, word for word: NpyHeaderTests).
     [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776,), }", "shape is (1099511627776), expected (2)")]
-    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", "shape holds '-1,)")]
     [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (2.5,), }", "shape holds '.5,)")]
     [TestCase("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", "fortran_order is True")]
     [TestCase("{'descr': '<f4', 'fortran_order': 1, 'shape': (2,), }", "'fortran_order' is '1")]
-    [TestCase("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", "dtype is object, expected float32")]
     [TestCase("{'descr': '<U10', 'fortran_order': False, 'shape': (2,), }", "dtype is '<U10', expected float32")]
-    [TestCase("{'descr': '|f4', 'fortran_order': False, 'shape': (2,), }", "dtype is '|f4', expected float32")]
-    [TestCase("{'descr': '<f4', 'fortran_order': False, }", "no 'shape'")]
-    [TestCase("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", "'descr' is given twice")]
-    [TestCase("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", "structured dtypes")]
-    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } junk", "text after the dict")]
     public void ABadHeaderIsNamed(string dict, string message)
     {
         File.WriteAllBytes(_path, [.. NpyBytes(1, dict), .. new byte[8]]);

@@ -273,8 +273,12 @@ public class OnnxImportTests : CliTestBase
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("strides", 1L << 40)), Is.EqualTo("m.onnx: attribute strides (1099511627776) is out of range"));
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("dilations", -(1L << 40))), Is.EqualTo("m.onnx: attribute dilations (-1099511627776) is out of range"));
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "auto_pad", Type = type, I = 1 }), Is.EqualTo("m.onnx: attribute auto_pad is Int, expected STRING"));
-        // The largest values an int holds are read (and then judged by the problem).
-        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = type, I = int.MaxValue }), Does.Not.Contain("out of range"));
+        // The extremes an int holds are read, and then judged by the problem.
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = type, I = int.MaxValue }),
+            Is.EqualTo("m.onnx: group=2147483647 does not fit X's 2 channels and W's 2 per group"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = type, I = int.MinValue }),
+            Is.EqualTo("m.onnx: group=-2147483648 does not fit X's 2 channels and W's 2 per group"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("strides", int.MinValue)), Is.EqualTo("m.onnx: sw: must be >= 1, got -2147483648"));
     }
 
     [Test]
@@ -291,8 +295,9 @@ public class OnnxImportTests : CliTestBase
         Assert.That(() => OnnxConvModel.From(many, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo(
             "m.onnx: 5 nodes (Conv, Relu, Add, Mul, ...), only single-node Conv models are imported"));
         many.Graph.Node.RemoveAt(4);
+        many.Graph.Node.Add(new NodeProto { OpType = "Relu" });
         Assert.That(() => OnnxConvModel.From(many, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo(
-            "m.onnx: 4 nodes (Conv, Relu, Add, Mul), only single-node Conv models are imported"));
+            "m.onnx: 5 nodes (Conv, Relu, Add, Mul), only single-node Conv models are imported"), "each operator named once");
     }
 
     [Test]

@@ -1,9 +1,10 @@
 using ConvVerify.Convolution;
 using ConvVerify.Oracles;
+using ConvVerify.Problems;
 
 namespace ConvVerify.Tests.Oracles;
 
-/// <summary>The oracles by name: what <c>--oracle</c> lists, what each is said to be, and every refusal, without starting torch.</summary>
+/// <summary>The oracles by name: what <c>--oracle</c> lists, what each is said to be, every refusal, and the definition as an oracle.</summary>
 public class OracleRegistryTests
 {
     [Test]
@@ -61,6 +62,7 @@ public class OracleRegistryTests
         var probe = TorchOracle.Probe();
         if (!probe.Available)
         {
+            if (LiveTorch.Required) Assert.Fail($"torch is required here ({LiveTorch.RequireVariable}=1) but unavailable: {probe.Reason}");
             var e = Assert.Throws<OracleUnavailableException>(() => OracleRegistry.Create("torch"))!;
             Assert.That(e.Message, Is.EqualTo("torch: " + probe.Reason));
             return;
@@ -83,6 +85,14 @@ public class OracleRegistryTests
     }
 
     [Test]
+    public void TheDefinitionAsAnOracleRecordsThisLibrarysVersion()
+    {
+        var versions = new EngineOracle(ConvEngines.Exact).Versions;
+        Assert.That(versions.Keys, Is.EqualTo(new[] { "convverify" }));
+        Assert.That(versions["convverify"], Does.Match(@"^\d+\.\d+\.\d+\.\d+$"));
+    }
+
+    [Test]
     public void NullAndBlankArgumentsAreRefusedByName()
     {
         Assert.Multiple(() =>
@@ -92,6 +102,8 @@ public class OracleRegistryTests
             Assert.That(Assert.Throws<ArgumentNullException>(() => OracleRegistry.Create(null!))!.ParamName, Is.EqualTo("name"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => OracleRegistry.CreateAll(null!))!.ParamName, Is.EqualTo("names"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => new EngineOracle(null!))!.ParamName, Is.EqualTo("engine"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => new EngineOracle(ConvEngines.Naive).Compute(
+                BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"), new ConvVerify.Cases.ConvInputs<float>([], [], [], []), null!))!.ParamName, Is.EqualTo("directions"));
         });
         Assert.That(OracleRegistry.Names, Does.Not.Contain("null-factory"));
     }

@@ -50,7 +50,7 @@ public class LocationsOverrideTests : TempFolderTest
     }
 
     [Test]
-    public void TheFixturesVariableWinsOverTheRepositoryUnlessEmpty()
+    public void TheFixturesVariableWinsOverTheRepository()
     {
         string? saved = Environment.GetEnvironmentVariable(Locations.FixturesVariable);
         try
@@ -58,7 +58,7 @@ public class LocationsOverrideTests : TempFolderTest
             Environment.SetEnvironmentVariable(Locations.FixturesVariable, Dir);
             Assert.That(Locations.CommittedPacksRoot(), Is.EqualTo(Dir));
             Assert.That(Locations.CommittedPack("basic"), Is.EqualTo(Path.Combine(Dir, "basic")));
-            Environment.SetEnvironmentVariable(Locations.FixturesVariable, "");
+            Environment.SetEnvironmentVariable(Locations.FixturesVariable, null);
             Assert.That(Locations.CommittedPack("basic"), Is.EqualTo(ConvVerify.Tests.Fixtures.CommittedPacks.Dir("basic")));
         }
         finally
