@@ -66,4 +66,18 @@ public class OrtOracleDetailTests
             Assert.That(Assert.Throws<ArgumentNullException>(() => oracle.Compute(Small, inputs, null!))!.ParamName, Is.EqualTo("directions"));
         });
     }
+
+    [Test]
+    public void EachModelDeclaresTheShapesOfItsInputsAndOutput()
+    {
+        // Declared shapes make ONNX Runtime check every feed; the names of model, graph and nodes are labels only.
+        static (string, long[])[] Shapes(Google.Protobuf.Collections.RepeatedField<Onnx.ValueInfoProto> values) =>
+            [.. values.Select(v => (v.Name, v.Type.TensorType.Shape.Dim.Select(d => d.DimValue).ToArray()))];
+        var forward = Onnx.ModelProto.Parser.ParseFrom(OrtModels.Build(Small, Direction.Forward)).Graph;
+        Assert.That(Shapes(forward.Input).Where(v => v.Item1 is "w" or "b"), Is.EqualTo(new[] { ("w", new long[] { 16, 3, 3, 3 }), ("b", new long[] { 16 }) }));
+        Assert.That(Shapes(forward.Output), Is.EqualTo(new[] { ("out", new long[] { 1, 16, 3, 3 }) }));
+        var weights = Onnx.ModelProto.Parser.ParseFrom(OrtModels.Build(Small, Direction.BackwardWeights)).Graph;
+        Assert.That(Shapes(weights.Output), Is.EqualTo(new[] { ("out", new long[] { 16, 3, 3, 3 }) }));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => OrtModels.Build(null!, Direction.Forward))!.ParamName, Is.EqualTo("p"));
+    }
 }
