@@ -54,6 +54,18 @@ public partial class HtmlReportPageTests : TempFolderTest
         return Encoding.UTF8.GetString(bytes);
     }
 
+    /// <summary>
+    /// The whole page of the report above, pinned in snapshots/reports/: its markup, style and browser hooks are then a
+    /// reviewed change (accept with CONVVERIFY_ACCEPT_SNAPSHOTS=1), while the tests below say what each part must hold.
+    /// </summary>
+    [Test]
+    public void ThePageIsItsVerifiedSnapshot()
+    {
+        var store = new ConvVerify.Snapshots.SnapshotStore(Path.Combine(ConvVerify.Tests.Snapshots.Snapshot.Repository.Directory, "reports"));
+        var result = store.Check("html-report_index", Page(Report()), ConvVerify.Snapshots.SnapshotStore.AcceptRequestedByEnvironment);
+        Assert.That(result.Passed, result.Message);
+    }
+
     [Test]
     public void TheHeadSaysWhatRanAgainstWhatAndWhyItFails()
     {
