@@ -257,7 +257,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         BatchSkipKind.TooLarge => "too large",
         BatchSkipKind.Invalid => "invalid",
         BatchSkipKind.Include => "missing or cyclic includes",
-        _ => "taken",
+        _ => throw new ArgumentOutOfRangeException(nameof(k), k, "a taken entry is no reason to skip"),
     };
 
     /// <summary>The dtypes of <c>--dtype</c>: <see cref="ConvVerify.Problems.DTypes.Default"/> (f32, f64, bf16) when null.</summary>

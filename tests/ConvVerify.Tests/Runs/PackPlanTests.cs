@@ -22,7 +22,8 @@ public class PackPlanTests : TempFolderTest
     private static readonly IConvOracle Naive = new EngineOracle(ConvEngines.Naive);
 
     // A pack of the oracle's results (the naive engine's by default); `alterX` may change the x written (stale inputs).
-    private FixturePack Pack(string name, IConvOracle? oracle = null, Action<float[]>? alterX = null, ConvCase[]? cases = null)
+    private FixturePack Pack(string name, IConvOracle? oracle = null, Action<float[]>? alterX = null, ConvCase[]? cases = null,
+        Func<ConvInputs<float>, ConvInputs<float>>? alter = null)
     {
         oracle ??= Naive;
         string dir = Path.Combine(Dir, name);
@@ -32,7 +33,7 @@ public class PackPlanTests : TempFolderTest
             var inputs = c.MakeInputs<float>();
             var results = oracle.Compute(c.Problem, inputs, Directions.For(c.Problem));
             alterX?.Invoke(inputs.X);
-            writer.Add(c, inputs, results);
+            writer.Add(c, alter?.Invoke(inputs) ?? inputs, results);
         }
         writer.Complete("test", oracle.Name, oracle.Versions);
         return FixturePack.Open(dir);
@@ -174,5 +175,69 @@ public class PackPlanTests : TempFolderTest
             Assert.That(Assert.Throws<ArgumentNullException>(() => RunPlan.DefaultTolerance(Integer, null!, new PackSource()))!.ParamName, Is.EqualTo("reference"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => RunPlan.DefaultTolerance(Integer, new PackSource(), null!))!.ParamName, Is.EqualTo("subject"));
         });
+    }
+
+    [TestCase("w")]
+    [TestCase("b")]
+    [TestCase("dy")]
+    public void EachStaleInputIsNamedFromItsFirstElement(string tensor)
+    {
+        static float[] Bumped(float[] a)
+        {
+            var copy = (float[])a.Clone();
+            copy[0] += 1;
+            return copy;
+        }
+        var pack = Pack("p", cases: [Integer], alter: i => tensor switch
+        {
+            "w" => i with { W = Bumped(i.W) },
+            "b" => i with { B = Bumped(i.B) },
+            _ => i with { Dy = Bumped(i.Dy) },
+        });
+        var row = Runner.Run(Freshness.Plan(pack, Naive)).Rows.First();
+        Assert.That(row.Reason, Is.EqualTo($"{Path.Combine(pack.Directory, "integer", tensor + ".npy")}: differs from the inputs the generator makes today from seed {Integer.Seed} (first at flat index 0)"));
+    }
+
+    private sealed class TwoVersions(string lib, string other) : IConvOracle
+    {
+        public string Name => "lib";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string> { ["lib"] = lib, ["other"] = other };
+
+        public double BoundFactor => 1.0;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> => Naive.Compute(problem, inputs, directions);
+    }
+
+    [Test]
+    public void EveryVersionMustMatchNotJustOne()
+    {
+        var pack = Pack("p", new TwoVersions("1", "1"), cases: [Integer]);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new TwoVersions("1", "1")), Is.True);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new TwoVersions("1", "2")), Is.False);
+    }
+
+    [Test]
+    public void APackWithoutAManifestHasUnknownVersions()
+    {
+        var pack = Pack("p", new Versioned("lib", "1"), cases: [Integer]);
+        File.Delete(Path.Combine(pack.Directory, "manifest.json"));
+        var plan = Freshness.Plan(FixturePack.Open(pack.Directory), new Versioned("lib", "1"));
+        Assert.That(plan.Warnings, Does.Contain("the pack was made with (unknown versions), live lib is lib 1: normal-fill results are compared within the sound bound, not bitwise"));
+    }
+
+    [Test]
+    public void TheDefaultRuleIsBitwiseBetweenDefinitionsExactForIntegersAndProbabilisticOtherwise()
+    {
+        var engine = new EngineSource(ConvEngines.Naive);
+        var pack = new PackSource();
+        Assert.That(RunPlan.DefaultTolerance(Integer, engine, new EngineSource(ConvEngines.Exact)), Is.EqualTo(Tolerance.Bitwise));
+        Assert.That(RunPlan.DefaultTolerance(Normal, engine, new EngineSource(ConvEngines.Exact)), Is.EqualTo(Tolerance.Bitwise));
+        Assert.That(RunPlan.DefaultTolerance(Integer, pack, engine), Is.EqualTo(Tolerance.ExactValues));
+        Assert.That(RunPlan.DefaultTolerance(Normal, engine, pack), Is.EqualTo(Tolerance.Probabilistic));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => RunPlan.DefaultTolerance(null!, pack, pack))!.ParamName, Is.EqualTo("c"));
     }
 }

@@ -107,4 +107,23 @@ public class RunReportDetailTests : TempFolderTest
     public void TheOutcomeConverterRefusesANullWriter() =>
         Assert.That(Assert.Throws<ArgumentNullException>(() => new OutcomeConverter().Write(null!, Outcome.Pass, new JsonSerializerOptions()))!.ParamName,
             Is.EqualTo("writer"));
+
+    [Test]
+    public void AbsentDirectionsFailARunUnlessAnyIsRequired()
+    {
+        var absent = Report(Row(Outcome.Pass), Row(Outcome.NotProvided, direction: "dx"));
+        Assert.That(absent.Requirement, Is.EqualTo(Requirement.All), "all is the default");
+        Assert.That(absent.Reasons().Single(), Does.StartWith("--require all: 1 directions not provided (first: c1 dx: why)"));
+        var plan = new RunPlan { Command = "c", Cases = [], References = [new PackSource()], Subject = new PackSource() };
+        Assert.That(plan.Requirement, Is.EqualTo(Requirement.All));
+    }
+
+    [Test]
+    public void TheSelectionHashIsTheSha256OfTheIdsOnePerLine()
+    {
+        // sha256(b"a\nb"), by Python's hashlib.
+        Assert.That(RunReport.HashOf(["a", "b"]), Is.EqualTo("7e18f737311b2dc3b2f269dd78396b0351f14fb66efa879f768cb23181883c78"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => RunReport.HashOf(null!))!.ParamName, Is.EqualTo("caseIds"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => RunReport.SkippedOf(null!))!.ParamName, Is.EqualTo("skipped"));
+    }
 }
