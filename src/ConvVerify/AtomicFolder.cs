@@ -20,7 +20,6 @@ public sealed class AtomicFolder : IDisposable
 {
     private readonly FileStream _lock;
     private readonly string _lockPath;
-    private bool _committed;
 
     private AtomicFolder(string target, string staging, FileStream lockStream, string lockPath)
     {
@@ -89,7 +88,6 @@ public sealed class AtomicFolder : IDisposable
         }
         // The window: between these two renames the target is absent; Recover puts the .old- folder back.
         Directory.Move(Staging, Target);
-        _committed = true;
         if (old is not null) DeleteAside(parent, name, old);
     }
 
@@ -99,7 +97,8 @@ public sealed class AtomicFolder : IDisposable
         if (!_lock.CanRead) return;
         try
         {
-            if (!_committed && Directory.Exists(Staging)) Directory.Delete(Staging, recursive: true);
+            // After a commit the staging folder is the target, under its new name: nothing is left to delete.
+            if (Directory.Exists(Staging)) Directory.Delete(Staging, recursive: true);
         }
         finally
         {
@@ -137,7 +136,7 @@ public sealed class AtomicFolder : IDisposable
         }
         foreach (string d in olds) DeleteAside(parent, name, d);
         foreach (var (path, kind) in leftovers)
-            if (kind is "tmp" or "trash" && Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            if (kind is "tmp" or "trash") Directory.Delete(path, recursive: true);
     }
 
     // An .old- folder is restored by Recover, so it must never be half deleted: rename it to .trash- first.

@@ -145,4 +145,38 @@ public class AtomicFolderTests : TempFolderTest
         Assert.That(Assert.Catch<ArgumentException>(() => AtomicFolder.Begin(" "))!.ParamName, Is.EqualTo("target"));
         Assert.That(Assert.Catch<ArgumentException>(() => AtomicFolder.HasFolderAside(null!))!.ParamName, Is.EqualTo("target"));
     }
+
+    [Test]
+    public void AMissingParentIsMade()
+    {
+        string deep = Path.Combine(Dir, "a", "b", "pack");
+        using var swap = AtomicFolder.Begin(deep);
+        Assert.That(Directory.Exists(swap.Staging), Is.True);
+        Assert.That(Path.GetDirectoryName(swap.Staging), Is.EqualTo(Path.Combine(Dir, "a", "b")));
+    }
+
+    [Test]
+    public void ASecondDisposeLeavesTheNextHoldersLockAlone()
+    {
+        var first = AtomicFolder.Begin(Target);
+        first.Dispose();
+        using (AtomicFolder.Begin(Target))
+        {
+            first.Dispose();
+            Assert.That(File.Exists(Path.Combine(Dir, ".pack.lock")), Is.True, "the lock file of the run that holds it now");
+            Assert.Throws<IOException>(() => AtomicFolder.Begin(Target), "and it still locks");
+        }
+    }
+
+    [Test]
+    public void UnfinishedWritesAndDeletesAreRemovedAndOnlyDotNameLeftoversCount()
+    {
+        string tmp = Aside("tmp"), trash = Aside("trash");
+        File.WriteAllText(Path.Combine(trash, "half"), "");
+        using (AtomicFolder.Begin(Target)) { }
+        Assert.That(Directory.Exists(tmp) || Directory.Exists(trash), Is.False);
+        // A folder that is ".pack." only if its first characters are ignored is not aside.
+        Directory.CreateDirectory(Path.Combine(Dir, $"xpackxold-{Guid.NewGuid():N}"));
+        Assert.That(AtomicFolder.HasFolderAside(Target), Is.False);
+    }
 }
