@@ -102,6 +102,7 @@ public class AtomicFolderTests : TempFolderTest
         // Not a 32-digit id, another target's leftover, an unknown kind: none of them is ours.
         Directory.CreateDirectory(Path.Combine(Dir, ".pack.tmp-notanid"));
         Directory.CreateDirectory(Path.Combine(Dir, $".pack.tmp-{Guid.NewGuid():D}"));
+        Directory.CreateDirectory(Path.Combine(Dir, $".pack.tmpx{Guid.NewGuid():N}"));
         Aside("tmp", name: "pack2");
         Aside("old", name: "pac");
         Aside("stale");
