@@ -20,7 +20,7 @@ slice() {
     conv-weight) echo "$exact||**/Convolution/WeightKernels.cs" ;;
     small)       echo "$t.Cases|$t.Layouts|$t.Snapshots|$t.Runs|$t.Fixtures.CaseFilePropertyTests|$t.Fixtures.PackTests|$t.Convolution.QuestionCaseTests|$t.Cli.CasesCommandTests||**/Layouts/*.cs **/Catalog/*.cs **/Cases/*.cs **/Snapshots/*.cs" ;;
     # With the browser test: it alone runs the page's script (which reports broken pictures and script errors to it).
-    reports)     echo "$t.Reports|$t.Cli.HtmlReportTests||**/Reports/*.cs" ;;
+    reports)     echo "$t.Reports|$t.Cli.HtmlReportTests|$t.Runs.SkippedProblemTests||**/Reports/*.cs" ;;
     runs)        echo "$t.Runs|$t.Implementations|$t.Cli.CheckCommandTests|$t.Cli.VerifyImplCommandTests||**/Runs/*.cs" ;;
     fixtures)    echo "$t.Fixtures|$t.Cli.PackPathSafetyTests|$t.Cli.FixturesCommandTests||**/Fixtures/*.cs" ;;
     oracles)     echo "($t.Oracles&FullyQualifiedName!~LiveCatalogTests&FullyQualifiedName!~TorchOracle&FullyQualifiedName!~PythonLocator)|$t.LowPrecision.LowPrecisionConvTests.Ort||**/Oracles/*.cs !**/Oracles/TorchOracle.cs !**/Oracles/PythonLocator.cs !**/Oracles/TorchAvailability.cs" ;;
