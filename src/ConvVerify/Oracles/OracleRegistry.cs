@@ -33,7 +33,7 @@ public static class OracleRegistry
     /// <summary>One line per oracle: its name and what it is.</summary>
     public static string Describe()
     {
-        lock (Factories) return string.Join("; ", Factories.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} ({f.Value.About})"));
+        lock (Factories) return string.Join("; ", Names.Select(n => $"{n} ({Factories[n].About})"));
     }
 
     /// <summary>Adds an oracle (an extension's, or a test's fake).</summary>

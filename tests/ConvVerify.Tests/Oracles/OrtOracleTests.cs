@@ -103,13 +103,28 @@ public class OrtOracleTests
             Throws.ArgumentException.With.Message.StartsWith("directions: ort does not provide db: the problem has no bias").And.Property("ParamName").EqualTo("directions"));
     }
 
-    [Test]
-    public void WrongInputSizesAreRejectedNamingTheTensorAndProblem()
+    [TestCase("x", 75)]
+    [TestCase("w", 432)]
+    [TestCase("b", 16)]
+    [TestCase("dy", 144)]
+    public void WrongInputSizesAreRejectedNamingTheTensorAndProblem(string tensor, int size)
     {
         var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3");
         var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
-        Assert.That(() => Oracle.Compute(problem, inputs with { Dy = inputs.Dy[1..] }, [Direction.BackwardBias]),
-            Throws.ArgumentException.With.Message.Contains("inputs.dy: expected 144 elements, got 143").And.Message.Contains("mb1ic3ih5oc16oh3kh3ph0 (float32, bias)"));
+        inputs = tensor switch
+        {
+            "x" => inputs with { X = inputs.X[1..] },
+            "w" => inputs with { W = inputs.W[1..] },
+            "b" => inputs with { B = inputs.B[1..] },
+            _ => inputs with { Dy = inputs.Dy[1..] },
+        };
+        var e = Assert.Throws<ArgumentException>(() => Oracle.Compute(problem, inputs, [Direction.BackwardBias]))!;
+        Assert.That(e.Message, Does.StartWith($"inputs.{tensor}: expected {size} elements, got {size - 1}: mb1ic3ih5oc16oh3kh3ph0 (float32, bias)"));
+        Assert.That(e.ParamName, Is.EqualTo("inputs"));
+        var noBias = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", hasBias: false);
+        var short_ = ConvCase.Create(noBias, Fill.Integer).MakeInputs<float>();
+        Assert.That(() => Oracle.Compute(noBias, short_ with { X = short_.X[1..] }, [Direction.Forward]),
+            Throws.ArgumentException.With.Message.Contains("(float32, no bias)"));
     }
 
     [Test]

@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Numerics;
 using ConvVerify.Cases;
 using ConvVerify.Comparison;
 using ConvVerify.Convolution;
@@ -74,30 +72,13 @@ public class PackPlanTests : TempFolderTest
         Assert.That(asOracle.Single().Outcome, Is.EqualTo(Outcome.Error));
     }
 
-    // The definition under another name and versions ("lib", and "other" when given).
-    private sealed class Versioned(string name, string version, string? other = null) : IConvOracle
-    {
-        public string Name => name;
-
-        public IReadOnlyDictionary<string, string> Versions { get; } = other is null
-            ? new Dictionary<string, string> { ["lib"] = version }
-            : new Dictionary<string, string> { ["lib"] = version, ["other"] = other };
-
-        public double BoundFactor => 1.0;
-
-        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
-
-        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-            where T : unmanaged, IFloatingPointIeee754<T> => Naive.Compute(problem, inputs, directions);
-    }
-
     [Test]
     public void PacksAsAReferenceAreNamedWithTheirOracleAndItsVersionsWhenTheyAgree()
     {
-        var a = Pack("a", new Versioned("lib", "1"), cases: [Integer]);
-        var b = Pack("b", new Versioned("lib", "1"), cases: [Normal]);
-        var c = Pack("c", new Versioned("lib", "2"), cases: [Normal]);
-        var d = Pack("d", new Versioned("other", "1"), cases: [Normal]);
+        var a = Pack("a", new DefinitionOracle("lib", ("lib", "1")), cases: [Integer]);
+        var b = Pack("b", new DefinitionOracle("lib", ("lib", "1")), cases: [Normal]);
+        var c = Pack("c", new DefinitionOracle("lib", ("lib", "2")), cases: [Normal]);
+        var d = Pack("d", new DefinitionOracle("other", ("lib", "1")), cases: [Normal]);
         var one = Plans.Reference([a]);
         Assert.That((one.Name, one.Versions["lib"]), Is.EqualTo(($"pack {a.Directory} (lib)", "1")));
         var two = Plans.Reference([a, b], "committed packs");
@@ -110,23 +91,23 @@ public class PackPlanTests : TempFolderTest
     [Test]
     public void TheVersionsAreTheSameOnlyForTheSameOracleWithEveryVersionRecorded()
     {
-        var pack = Pack("p", new Versioned("lib", "1"), cases: [Integer]);
-        Assert.That(Freshness.SameVersions(pack.Manifest, new Versioned("lib", "1")), Is.True);
-        Assert.That(Freshness.SameVersions(pack.Manifest, new Versioned("lib", "2")), Is.False);
-        Assert.That(Freshness.SameVersions(pack.Manifest, new Versioned("other", "1")), Is.False);
-        Assert.That(Freshness.SameVersions(null, new Versioned("lib", "1")), Is.False);
+        var pack = Pack("p", new DefinitionOracle("lib", ("lib", "1")), cases: [Integer]);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new DefinitionOracle("lib", ("lib", "1"))), Is.True);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new DefinitionOracle("lib", ("lib", "2"))), Is.False);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new DefinitionOracle("other", ("lib", "1"))), Is.False);
+        Assert.That(Freshness.SameVersions(null, new DefinitionOracle("lib", ("lib", "1"))), Is.False);
     }
 
     [Test]
     public void AFreshPackIsComparedBitwiseWhenTheVersionsMatchAndWithinBoundsWhenNot()
     {
-        var pack = Pack("p", new Versioned("lib", "1"));
-        var same = Runner.Run(Freshness.Plan(pack, new Versioned("lib", "1")));
+        var pack = Pack("p", new DefinitionOracle("lib", ("lib", "1")));
+        var same = Runner.Run(Freshness.Plan(pack, new DefinitionOracle("lib", ("lib", "1"))));
         Assert.That(same.Command, Is.EqualTo("fixtures check"));
         Assert.That(same.Rows.Select(r => (r.Reference, r.Subject, r.Outcome, r.Tolerance)).Distinct(),
             Is.EqualTo(new[] { ("pack", "lib", Outcome.Pass, (Tolerance?)Tolerance.Bitwise) }));
         Assert.That(same.Warnings, Is.Empty);
-        var newer = Runner.Run(Freshness.Plan(pack, new Versioned("lib", "2")));
+        var newer = Runner.Run(Freshness.Plan(pack, new DefinitionOracle("lib", ("lib", "2"))));
         Assert.That(newer.Rows.Where(r => r.Case == "integer").Select(r => r.Tolerance).Distinct(), Is.EqualTo(new Tolerance?[] { Tolerance.ExactValues }));
         Assert.That(newer.Rows.Where(r => r.Case == "normal").Select(r => r.Tolerance).Distinct(), Is.EqualTo(new Tolerance?[] { Tolerance.SoundBound }));
         Assert.That(newer.Warnings, Has.Count.EqualTo(1), "the versions' warning (its words: RunsDetailTests)");
@@ -204,17 +185,17 @@ public class PackPlanTests : TempFolderTest
     [Test]
     public void EveryVersionMustMatchNotJustOne()
     {
-        var pack = Pack("p", new Versioned("lib", "1", other: "1"), cases: [Integer]);
-        Assert.That(Freshness.SameVersions(pack.Manifest, new Versioned("lib", "1", other: "1")), Is.True);
-        Assert.That(Freshness.SameVersions(pack.Manifest, new Versioned("lib", "1", other: "2")), Is.False);
+        var pack = Pack("p", new DefinitionOracle("lib", ("lib", "1"), ("other", "1")), cases: [Integer]);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new DefinitionOracle("lib", ("lib", "1"), ("other", "1"))), Is.True);
+        Assert.That(Freshness.SameVersions(pack.Manifest, new DefinitionOracle("lib", ("lib", "1"), ("other", "2"))), Is.False);
     }
 
     [Test]
     public void APackWithoutAManifestHasUnknownVersions()
     {
-        var pack = Pack("p", new Versioned("lib", "1"), cases: [Integer]);
+        var pack = Pack("p", new DefinitionOracle("lib", ("lib", "1")), cases: [Integer]);
         File.Delete(Path.Combine(pack.Directory, "manifest.json"));
-        var plan = Freshness.Plan(FixturePack.Open(pack.Directory), new Versioned("lib", "1"));
+        var plan = Freshness.Plan(FixturePack.Open(pack.Directory), new DefinitionOracle("lib", ("lib", "1")));
         Assert.That(plan.Warnings, Does.Contain("the pack was made with (unknown versions), live lib is lib 1: normal-fill results are compared within the sound bound, not bitwise"));
     }
 

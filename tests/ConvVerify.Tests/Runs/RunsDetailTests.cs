@@ -1,6 +1,5 @@
 using System.Numerics;
 using ConvVerify.Cases;
-using System.Diagnostics.CodeAnalysis;
 using ConvVerify.Convolution;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
@@ -123,35 +122,11 @@ public class RunsDetailTests : TempFolderTest
             + "1 by an unsupported option, 1 by dtype, 1 not matched by --match, 1 too large, 1 invalid, 1 missing or cyclic includes"));
     }
 
-    /// <summary>The definition under a name and versions of the test's choosing; optionally one element short in y.</summary>
-    private sealed class NamedOracle(string name, string version, bool shortForward = false) : IConvOracle
-    {
-        public string Name => name;
-
-        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string> { [name] = version };
-
-        public double BoundFactor => 1.0;
-
-        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
-        {
-            reason = null;
-            return true;
-        }
-
-        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-            where T : unmanaged, IFloatingPointIeee754<T> =>
-            directions.ToDictionary(d => d, d =>
-            {
-                var values = d.Compute(ConvEngines.Naive, problem, inputs);
-                return shortForward && d == Direction.Forward ? values[..^1] : values;
-            });
-    }
-
     [Test]
     public void AReferenceResultOfTheWrongLengthFailsThatDirection()
     {
         var c = CommittedPacks.Open("question").ReadCase(CommittedPacks.Open("question").CaseIds[0]);
-        var rows = Check.AgainstOracle(c, new NamedOracle("fake", "1", shortForward: true));
+        var rows = Check.AgainstOracle(c, new DefinitionOracle("fake", ("fake", "1")) { ShortForward = true });
         int size = c.Problem.YSize;
         var y = rows.Single(r => r.Direction == "y");
         Assert.That((y.Outcome, y.Reason), Is.EqualTo((Outcome.Fail, $"y: {size} elements, expected {size - 1}")));
@@ -163,9 +138,9 @@ public class RunsDetailTests : TempFolderTest
     {
         var pack = CommittedPacks.Open("question");
         var made = pack.Manifest!;
-        var other = Freshness.Plan(pack, new NamedOracle("fake", "1"));
+        var other = Freshness.Plan(pack, new DefinitionOracle("fake", ("fake", "1")));
         Assert.That(other.Warnings, Does.Contain($"the pack was made by oracle {made.OracleName}, checked against fake: results are compared within the sound bound, not bitwise"));
-        var newer = Freshness.Plan(pack, new NamedOracle(made.OracleName, "99.0"));
+        var newer = Freshness.Plan(pack, new DefinitionOracle(made.OracleName, (made.OracleName, "99.0")));
         string madeWith = string.Join(" ", made.Versions.Select(kv => $"{kv.Key} {kv.Value}"));
         Assert.That(newer.Warnings, Does.Contain(
             $"the pack was made with {madeWith}, live {made.OracleName} is {made.OracleName} 99.0: normal-fill results are compared within the sound bound, not bitwise"));

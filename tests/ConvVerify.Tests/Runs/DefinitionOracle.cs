@@ -1,0 +1,34 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Runs;
+
+/// <summary>
+/// The definition as an oracle under a name and versions of the test's choosing, for plans that compare packs made by
+/// "another" oracle or other versions; optionally one element short in y.
+/// </summary>
+internal sealed class DefinitionOracle(string name, params (string Key, string Value)[] versions) : IConvOracle
+{
+    /// <summary>Whether y comes back one element short.</summary>
+    public bool ShortForward { get; init; }
+
+    public string Name => name;
+
+    public IReadOnlyDictionary<string, string> Versions { get; } = versions.ToDictionary(v => v.Key, v => v.Value);
+
+    public double BoundFactor => 1.0;
+
+    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
+
+    public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        directions.ToDictionary(d => d, d =>
+        {
+            var values = d.Compute(ConvEngines.Naive, problem, inputs);
+            return ShortForward && d == Direction.Forward ? values[..^1] : values;
+        });
+}
