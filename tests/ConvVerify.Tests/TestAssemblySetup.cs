@@ -10,7 +10,17 @@ namespace ConvVerify.Tests;
 [SetUpFixture]
 public sealed class TestAssemblySetup
 {
+    /// <summary>Set to 1 by the mutation run: its test host runs one mutant after another in the same process.</summary>
+    public const string KeepPythonVariable = "CONVVERIFY_KEEP_PYTHON";
+
     /// <summary>CPython cannot be restarted, so only the end of the test run may finalize it.</summary>
+    /// <remarks>
+    /// Stryker reuses a test host for the next mutant's run; finalized there, Python would be "shut down" for every
+    /// later mutant, whose torch tests would then be ignored and the mutants reported as survivors.
+    /// </remarks>
     [OneTimeTearDown]
-    public void ShutDownPython() => TorchOracle.Shutdown();
+    public void ShutDownPython()
+    {
+        if (Environment.GetEnvironmentVariable(KeepPythonVariable) != "1") TorchOracle.Shutdown();
+    }
 }

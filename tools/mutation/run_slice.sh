@@ -21,6 +21,8 @@ cd "$root/tests/ConvVerify.Tests"
 # No Python: the live-torch tests are filtered out, and any left would otherwise start an interpreter per mutant.
 # LIVE=1 keeps the machine's interpreter, for the torch adapter's own slice.
 python=/nonexistent
-[ -n "${LIVE:-}" ] && python=${CONVVERIFY_PYTHON:-}
+# Stryker runs mutant after mutant in one test host: Python must outlive each run's end (TestAssemblySetup), since it
+# cannot start again in the same process. What starts it runs once per host: its mutants are not really tested here.
+[ -n "${LIVE:-}" ] && { python=${CONVVERIFY_PYTHON:-}; export CONVVERIFY_KEEP_PYTHON=1; }
 CONVVERIFY_PYTHON=$python nice -n ${NICE:-10} "$stryker" --project "$project" "${args[@]}" --test-case-filter "$filter" \
   --concurrency 2 --reporter json --reporter html --reporter progress -O "$root/StrykerOutput/$name"
