@@ -274,16 +274,7 @@ public sealed class TorchOracle : IConvOracle
                     {
                         foreach (var t in tensors) t.Dispose();
                     }
-                    if (!PyTuple.IsTupleType(result) || result.Length() != 4)
-                        throw new TorchOracleException($"{ModuleName}.compute returned {result.Repr()} instead of (y, dx, dw, db) for {Describe(p)}");
-                    var r = new ConvResults<T>(new T[p.YSize], new T[p.XSize], new T[p.WSize], new T[p.BSize]);
-                    TensorOut(Own(result[0]), "y", p.YShape, r.Y, p);
-                    TensorOut(Own(result[1]), "dx", p.XShape, r.Dx, p);
-                    TensorOut(Own(result[2]), "dw", p.WShape, r.Dw, p);
-                    var db = Own(result[3]);
-                    if (p.HasBias) TensorOut(db, "db", p.BShape, r.Db, p);
-                    else if (!db.IsNone()) throw new TorchOracleException($"db: expected None for a problem without bias, got {db.Repr()}: {Describe(p)}");
-                    return r;
+                    return Results<T>(result, p);
                 }
                 finally
                 {
@@ -295,6 +286,24 @@ public sealed class TorchOracle : IConvOracle
         {
             Life.ExitReadLock();
         }
+    }
+
+    /// <summary>
+    /// The results in <c>compute</c>'s return value <paramref name="result"/>: a tuple (y, dx, dw, db), each checked by
+    /// <see cref="TensorOut"/>, db None for a problem without bias. The caller holds the GIL.
+    /// </summary>
+    internal static ConvResults<T> Results<T>(PyObject result, ConvProblem p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!PyTuple.IsTupleType(result) || result.Length() != 4)
+            throw new TorchOracleException($"{ModuleName}.compute returned {result.Repr()} instead of (y, dx, dw, db) for {Describe(p)}");
+        var r = new ConvResults<T>(new T[p.YSize], new T[p.XSize], new T[p.WSize], new T[p.BSize]);
+        using (var y = result[0]) TensorOut(y, "y", p.YShape, r.Y, p);
+        using (var dx = result[1]) TensorOut(dx, "dx", p.XShape, r.Dx, p);
+        using (var dw = result[2]) TensorOut(dw, "dw", p.WShape, r.Dw, p);
+        using var db = result[3];
+        if (p.HasBias) TensorOut(db, "db", p.BShape, r.Db, p);
+        else if (!db.IsNone()) throw new TorchOracleException($"db: expected None for a problem without bias, got {db.Repr()}: {Describe(p)}");
+        return r;
     }
 
     /// <summary>A new contiguous torch tensor of <paramref name="shape"/> holding <paramref name="data"/>. The caller holds the GIL.</summary>

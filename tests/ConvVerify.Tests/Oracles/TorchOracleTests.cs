@@ -91,15 +91,13 @@ public class TorchOracleTests
     }
 
     [Test]
-    public void DTypeMismatchAndWrongSizesAreRejectedBeforePython()
+    public void ADTypeMismatchIsRejectedBeforePython()
     {
+        // Wrong sizes: TorchResultsTests.AnInputOfTheWrongSizeIsNamed.
         var oracle = LiveTorch.Require();
         var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", DType.Float64);
         var floats = ConvCase.Create(problem.WithDType(DType.Float32), Fill.Integer).MakeInputs<float>();
         Assert.That(() => oracle.Compute(problem, floats), Throws.ArgumentException.With.Message.Contains("does not match the problem's dtype float64"));
-        var doubles = ConvCase.Create(problem, Fill.Integer).MakeInputs<double>();
-        var shortDy = doubles with { Dy = doubles.Dy[1..] };
-        Assert.That(() => oracle.Compute(problem, shortDy), Throws.ArgumentException.With.Message.Contains("inputs.dy: expected 144 elements, got 143"));
     }
 
     [Test]

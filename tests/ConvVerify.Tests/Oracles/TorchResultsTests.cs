@@ -1,0 +1,142 @@
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using Python.Runtime;
+
+namespace ConvVerify.Tests.Oracles;
+
+/// <summary>
+/// What <c>compute</c> hands back is checked piece by piece before a byte is copied: the tuple, each tensor under its
+/// own name, and db's absence without bias. Hand-made Python values stand in for a broken torch.
+/// </summary>
+[Parallelizable(ParallelScope.All)]
+public class TorchResultsTests
+{
+    private static float[] Count(int n, int from) => [.. Enumerable.Range(from, n).Select(i => (float)i)];
+
+    // y, dx, dw, db of a 1-D problem, each tensor holding its own run of integers so a mix-up shows in the values.
+    private static PyObject[] Tensors(TorchOracle torch, ConvProblem p) =>
+    [
+        torch.TensorIn<float>(Count(p.YSize, 100), p.YShape),
+        torch.TensorIn<float>(Count(p.XSize, 200), p.XShape),
+        torch.TensorIn<float>(Count(p.WSize, 300), p.WShape),
+        torch.TensorIn<float>(Count(p.BSize, 400), p.BShape),
+    ];
+
+    private static void Dispose(IEnumerable<PyObject> objects)
+    {
+        foreach (var o in objects) o.Dispose();
+    }
+
+    private static string Where(ConvProblem p) => $": {BenchdnnDescriptor.Format(p)} (float32, {(p.HasBias ? "bias" : "no bias")})";
+
+    [Test]
+    public void EachTensorLandsInItsOwnResult()
+    {
+        var torch = LiveTorch.Require();
+        var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3");
+        using (Py.GIL())
+        {
+            var t = Tensors(torch, p);
+            using var tuple = new PyTuple(t);
+            var r = TorchOracle.Results<float>(tuple, p);
+            Assert.That(r.Y, Is.EqualTo(Count(6, 100)));
+            Assert.That(r.Dx, Is.EqualTo(Count(8, 200)));
+            Assert.That(r.Dw, Is.EqualTo(Count(18, 300)));
+            Assert.That(r.Db, Is.EqualTo(Count(3, 400)));
+            Dispose(t);
+        }
+    }
+
+    [Test]
+    public void AnythingButATupleOfFourIsRefusedWithWhatCameBack()
+    {
+        var torch = LiveTorch.Require();
+        var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3");
+        using (Py.GIL())
+        {
+            var t = Tensors(torch, p);
+            using var list = new PyList(t);
+            using var three = new PyTuple(t[..3]);
+            using var five = new PyTuple([.. t, t[3]]);
+            foreach (var (value, shows) in new[] { (list, "[tensor("), ((PyObject)three, "(tensor("), (five, "(tensor(") })
+            {
+                var e = Assert.Throws<TorchOracleException>(() => TorchOracle.Results<float>(value, p))!;
+                Assert.That(e.Message, Does.StartWith("convverify_torch.compute returned " + shows));
+                Assert.That(e.Message, Does.EndWith($" instead of (y, dx, dw, db) for {BenchdnnDescriptor.Format(p)} (float32, bias)"));
+            }
+            Dispose(t);
+        }
+    }
+
+    [TestCase(0, 1, "y: expected shape (1, 3, 2), torch returned (1, 2, 4)")]
+    [TestCase(1, 2, "dx: expected shape (1, 2, 4), torch returned (3, 2, 3)")]
+    [TestCase(2, 0, "dw: expected shape (3, 2, 3), torch returned (1, 3, 2)")]
+    [TestCase(3, 0, "db: expected shape (3), torch returned (1, 3, 2)")]
+    public void ATensorInAnotherPlaceIsNamedByItsPlace(int place, int from, string message)
+    {
+        var torch = LiveTorch.Require();
+        var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3");
+        using (Py.GIL())
+        {
+            var t = Tensors(torch, p);
+            var swapped = (PyObject[])t.Clone();
+            swapped[place] = t[from];
+            using var tuple = new PyTuple(swapped);
+            Assert.That(() => TorchOracle.Results<float>(tuple, p),
+                Throws.TypeOf<TorchOracleException>().With.Message.EqualTo(message + Where(p)));
+            Dispose(t);
+        }
+    }
+
+    [Test]
+    public void DbIsATensorWithBiasAndNoneWithout()
+    {
+        var torch = LiveTorch.Require();
+        var biased = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3");
+        var plain = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3", hasBias: false);
+        using (Py.GIL())
+        {
+            var t = Tensors(torch, biased);
+            using var noDb = new PyTuple([t[0], t[1], t[2], PyObject.None]);
+            Assert.That(() => TorchOracle.Results<float>(noDb, biased),
+                Throws.TypeOf<TorchOracleException>().With.Message.EqualTo("db: expected a tensor of shape (3), got None" + Where(biased)));
+            Assert.That(TorchOracle.Results<float>(noDb, plain).Db, Is.Empty);
+            using var withDb = new PyTuple(t);
+            var e = Assert.Throws<TorchOracleException>(() => TorchOracle.Results<float>(withDb, plain))!;
+            Assert.That(e.Message, Does.StartWith("db: expected None for a problem without bias, got tensor([400., 401., 402.]"));
+            Assert.That(e.Message, Does.EndWith(Where(plain)));
+            Dispose(t);
+        }
+    }
+
+    [Test]
+    public void NullArgumentsAreRefusedByNameBeforePython()
+    {
+        var torch = LiveTorch.Require();
+        var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3");
+        var inputs = ConvVerify.Cases.ConvCase.Create(p, ConvVerify.Cases.Fill.Integer).MakeInputs<float>();
+        Assert.That(() => torch.Compute(null!, inputs), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
+        Assert.That(() => torch.Compute<float>(p, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("inputs"));
+    }
+
+    [TestCase("x")]
+    [TestCase("w")]
+    [TestCase("b")]
+    [TestCase("dy")]
+    public void AnInputOfTheWrongSizeIsNamed(string tensor)
+    {
+        var torch = LiveTorch.Require();
+        var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3");
+        var good = ConvVerify.Cases.ConvCase.Create(p, ConvVerify.Cases.Fill.Integer).MakeInputs<float>();
+        var (bad, expected) = tensor switch
+        {
+            "x" => (good with { X = good.X[1..] }, 8),
+            "w" => (good with { W = good.W[1..] }, 18),
+            "b" => (good with { B = good.B[1..] }, 3),
+            _ => (good with { Dy = good.Dy[1..] }, 6),
+        };
+        Assert.That(() => torch.Compute(p, bad), Throws.ArgumentException
+            .With.Message.EqualTo($"inputs.{tensor}: expected {expected} elements, got {expected - 1}{Where(p)} (Parameter 'inputs')")
+            .And.Property("ParamName").EqualTo("inputs"));
+    }
+}
