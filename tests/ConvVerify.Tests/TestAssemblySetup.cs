@@ -10,6 +10,14 @@ namespace ConvVerify.Tests;
 [SetUpFixture]
 public sealed class TestAssemblySetup
 {
+    /// <summary>
+    /// Stryker runs one mutant after another in the same test host, and the exact engine keeps its position plans in a
+    /// static cache: a plan built by one mutant's code would be served to the next mutant's run and fail (or pass) its
+    /// tests for it. Each run starts with none.
+    /// </summary>
+    [OneTimeSetUp]
+    public void ForgetPlans() => ConvVerify.Convolution.ExactConv.ForgetPlans();
+
     /// <summary>Set to 1 by the mutation run: its test host runs one mutant after another in the same process.</summary>
     public const string KeepPythonVariable = "CONVVERIFY_KEEP_PYTHON";
 

@@ -152,6 +152,9 @@ public static unsafe partial class ExactConv
         return plan;
     }
 
+    /// <summary>Empties the plan cache (a test run's start: a plan must not outlive the code that built it).</summary>
+    internal static void ForgetPlans() => Plans.Clear();
+
     /// <summary>
     /// As many items per task as leave every thread at least four tasks, up to <paramref name="most"/>: the more
     /// position blocks a task has, the more of them share each slice of weights it brings into cache.
