@@ -193,4 +193,43 @@ public partial class HtmlReportPageTests : TempFolderTest
         Assert.That(page, Does.Not.Contain("<li class=\"FAIL\">"));
         Assert.That(page, Does.Contain("<li>against: <b>torch</b> </li>"), "a reference without versions");
     }
+
+    [Test]
+    public void ANullReportIsRefusedByName() =>
+        Assert.That(() => HtmlReport.Write(null!, Dir), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("report"));
+
+    [Test]
+    public void AFolderThatDoesNotExistYetIsCreated()
+    {
+        string folder = Path.Combine(Dir, "reports", "run 1");
+        HtmlReport.Write(Report(), folder);
+        Assert.That(File.ReadAllText(Path.Combine(folder, "index.html")), Does.StartWith("<!DOCTYPE html>"));
+        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            Is.EqualTo(new[] { "failure-0-heatmap.png", "failure-0-histogram.png", "index.html" }));
+    }
+
+    /// <summary>
+    /// The pictures' titles name the direction (and the heatmap its slice). ScottPlot's PNG is read back as bytes only, so
+    /// each picture is compared with the same map drawn by <see cref="Plots"/> under the title written out here: the same
+    /// bytes, while a picture under any other title differs.
+    /// </summary>
+    [Test]
+    public void ThePicturesAreTitledWithTheCaseDirectionAndSlice()
+    {
+        HtmlReport.Write(Report(), Dir);
+        string expected = Path.Combine(Dir, "expected");
+        Directory.CreateDirectory(expected);
+        byte[] Drawn(Action<string> draw, string name)
+        {
+            string path = Path.Combine(expected, name);
+            draw(path);
+            return File.ReadAllBytes(path);
+        }
+        byte[] heat = File.ReadAllBytes(Path.Combine(Dir, "failure-0-heatmap.png"));
+        Assert.That(heat, Is.EqualTo(Drawn(p => Plots.Heatmap(Map(), "a dx [0, 0, :, :]: error/bound", p), "heat.png")));
+        Assert.That(heat, Is.Not.EqualTo(Drawn(p => Plots.Heatmap(Map(), "", p), "untitled-heat.png")), "the bytes tell titles apart");
+        byte[] hist = File.ReadAllBytes(Path.Combine(Dir, "failure-0-histogram.png"));
+        Assert.That(hist, Is.EqualTo(Drawn(p => Plots.Histogram(Map(), "a dx: error/bound of every element", p), "hist.png")));
+        Assert.That(hist, Is.Not.EqualTo(Drawn(p => Plots.Histogram(Map(), "", p), "untitled-hist.png")), "the bytes tell titles apart");
+    }
 }

@@ -123,6 +123,14 @@ public class JUnitWriterTests
     }
 
     [Test]
+    public void TheDocumentDeclaresXml10InUtf8()
+    {
+        // What a caller of ToXml gets (Write saves it to a file, whose writer declares the same).
+        var declaration = JUnitWriter.ToXml(EveryOutcome).Declaration;
+        Assert.That(declaration?.ToString(), Is.EqualTo("<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
+    }
+
+    [Test]
     public void ANullReportIsRefusedByName() =>
         Assert.That(() => JUnitWriter.ToXml(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("report"));
 }

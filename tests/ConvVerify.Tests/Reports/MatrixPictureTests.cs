@@ -46,12 +46,23 @@ public class MatrixPictureTests : TempFolderTest
                 else Assert.That(heat.Intensities[r, c], Is.EqualTo(k + 1.0), $"({r}, {c}) holds weight {k}");
             }
         Assert.That(heat.NaNCellColor, Is.EqualTo(ScottPlot.Colors.White));
+        Assert.That(plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>().Single().Label, Is.EqualTo("weight (flat index + 1)"), "the colour bar says what its colours are");
         Assert.That(plot.Axes.Title.Label.Text, Does.EndWith(": 4 x 16, 36 non-zero entries sharing 9 weights"));
         Assert.That(plot.Axes.Bottom.Label.Text, Is.EqualTo("column: element of x (flat)"));
         Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("row: element of h (flat, from the top)"));
         plot.GetImage(640, 360);
         var ticks = ((ScottPlot.TickGenerators.NumericManual)plot.Axes.Left.TickGenerator).Ticks;
         Assert.That(ticks.Select(t => (t.Position, t.Label)), Is.EqualTo(new[] { (3.0, "0"), (2.0, "1"), (1.0, "2"), (0.0, "3") }), "rows counted from the top");
+    }
+
+    [Test]
+    public void ATallMIsLabelledEveryFewRowsDownToItsLastRowAndNoFurther()
+    {
+        // 24 rows: a label every second row, 0 at the top … 22 one row above the bottom; none for a row 24 below the picture's last.
+        var (plot, width, height) = MatrixPicture.Plot(BenchdnnDescriptor.Parse("mb1ic1iw24oc1kw1"));
+        plot.GetImage(width, height);
+        var ticks = ((ScottPlot.TickGenerators.NumericManual)plot.Axes.Left.TickGenerator).Ticks;
+        Assert.That(ticks.Select(t => (t.Position, t.Label)), Is.EqualTo(Enumerable.Range(0, 12).Select(i => (23.0 - 2 * i, (2 * i).ToString(System.Globalization.CultureInfo.InvariantCulture)))));
     }
 
     [Test]

@@ -9,7 +9,7 @@ namespace ConvVerify.Tests.Reports;
 /// What the report's two pictures show, read from their plots before they are saved: the heatmap's cells (row 0 on top,
 /// infinity drawn as the top of the scale), rings on exactly the cells at or past the bound, and the histogram's bars.
 /// </summary>
-public class PlotsTests
+public class PlotsTests : TempFolderTest
 {
     // 3 rows x 4 columns: row 1 has one cell exactly at the bound, one past it and one infinite (error against a zero bound).
     private static readonly double[] Ratios = [0.1, 0.2, 0.3, 0.4, 1.0, 0.999, 5.0, double.PositiveInfinity, 0, 0.5, 0.6, 0.7];
@@ -29,6 +29,31 @@ public class PlotsTests
             "the infinite cell takes the largest finite ratio");
         Assert.That((heat.ManualRange!.Value.Min, heat.ManualRange.Value.Max), Is.EqualTo((0.0, 5.0)));
         Assert.That(plot.Axes.Title.Label.Text, Is.EqualTo("t"));
+        Assert.That(plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>().Single().Label, Is.EqualTo("error / bound"), "the colour bar says what its colours measure");
+    }
+
+    // The width and height a PNG declares in its IHDR chunk (big-endian, after the 8-byte signature and the chunk's length and type).
+    private static (int Width, int Height) PngSize(string path)
+    {
+        byte[] png = File.ReadAllBytes(path);
+        Assert.That(System.Text.Encoding.ASCII.GetString(png, 12, 4), Is.EqualTo("IHDR"));
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+    }
+
+    [Test]
+    public void TheHeatmapPictureIs720WideAndGrows18PixelsARowBetween260And720High()
+    {
+        (int, int) Size(int height)
+        {
+            string path = Path.Combine(Dir, $"h{height}.png");
+            Plots.Heatmap(Map([.. Enumerable.Repeat(0.5, height * 2)], height, 2), "t", path);
+            return PngSize(path);
+        }
+        // 200 + 18 per row: 218 for one row (raised to 260), 380 for 10, 560 for 20, 920 for 40 (capped at 720).
+        Assert.That(new[] { Size(1), Size(10), Size(20), Size(40) }, Is.EqualTo(new[] { (720, 260), (720, 380), (720, 560), (720, 720) }));
+        string histogram = Path.Combine(Dir, "hist.png");
+        Plots.Histogram(Map(Ratios, 3, 4), "h", histogram);
+        Assert.That(PngSize(histogram), Is.EqualTo((720, 360)));
     }
 
     [Test]
@@ -123,5 +148,7 @@ public class PlotsTests
         var bound = plot.GetPlottables<VerticalLine>().Single();
         Assert.That((bound.X, bound.LegendText), Is.EqualTo((0.0, "the bound")), "the bound is marked at log10 = 0");
         Assert.That(plot.Axes.Title.Label.Text, Is.EqualTo("h"));
+        Assert.That(plot.Axes.Bottom.Label.Text, Is.EqualTo("log10(error / bound): first bin also exact matches, last also infinite"));
+        Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("1 + log10(count)"));
     }
 }

@@ -124,6 +124,42 @@ public class ReportMergeDetailTests
     }
 
     [Test]
+    public void SeveralReferencesAreNamedCommaSeparated()
+    {
+        var two = new RunReport
+        {
+            Command = "check", Subject = new SourceInfo { Name = "naive" },
+            References = [.. One.References, new SourceInfo { Name = "ort", Versions = new(StringComparer.Ordinal) { ["onnxruntime"] = "1.17.0" } }],
+            Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
+        };
+        Assert.That(Refusal(("s1.json", One), ("s2.json", two)),
+            Is.EqualTo("s2.json: checked naive against torch torch 1.13.0,ort onnxruntime 1.17.0, but s1.json checked naive against torch torch 1.13.0"));
+    }
+
+    // A shard that left out one problem, counted under the kind "option" whatever its own kind says (the count is
+    // compared apart from the list; here only the list differs).
+    private static RunReport Skipping(string shard, string descriptor, string kind)
+    {
+        var r = Shard(shard, "", 0, [], "a");
+        r.Skipped.Add(new SkippedProblem { Where = "b.txt:2", Descriptor = descriptor, Kind = kind, Reason = "--attr-post-ops=relu is not modelled" });
+        r.SkippedByKind["option"] = 1;
+        return r;
+    }
+
+    [Test]
+    public void ASkippedProblemOfAnotherKindOrAnotherDescriptorIsAnotherSelection()
+    {
+        var first = Skipping("1/2", "mb1ic2ih5oc2kh3", "option");
+        Assert.That(ReportMerge.Merge([("1.json", first), ("2.json", Skipping("2/2", "mb1ic2ih5oc2kh3", "option"))]).Skipped, Is.EqualTo(first.Skipped), "the same problem");
+        Assert.That(Refusal(("1.json", first), ("2.json", Skipping("2/2", "mb1ic2ih5oc2kh3", "dtype"))), Is.EqualTo(
+            "2.json: shard of another selection (skipped mb1ic2ih5oc2kh3: --attr-post-ops=relu is not modelled) than 1.json "
+            + "(skipped mb1ic2ih5oc2kh3: --attr-post-ops=relu is not modelled there)"));
+        Assert.That(Refusal(("1.json", first), ("2.json", Skipping("2/2", "mb1ic2ih6oc2kh3", "option"))), Is.EqualTo(
+            "2.json: shard of another selection (skipped mb1ic2ih6oc2kh3: --attr-post-ops=relu is not modelled) than 1.json "
+            + "(skipped mb1ic2ih5oc2kh3: --attr-post-ops=relu is not modelled there)"));
+    }
+
+    [Test]
     public void AnUnreadableShardFieldIsNamedWithItsFile()
     {
         var bad = Shard("4/3", "", 0, [], "c");

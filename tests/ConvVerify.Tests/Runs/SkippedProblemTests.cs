@@ -168,6 +168,50 @@ public class SkippedProblemTests : TempFolderTest
         Assert.That(File.ReadAllText(Path.Combine(Dir, "index.html")), Does.Not.Contain("skipped"));
     }
 
+    // A report of a run that left out the two problems below, counted as given.
+    private static RunReport TwoListed(SortedDictionary<string, int> byKind) => new()
+    {
+        Command = "check", Subject = new SourceInfo { Name = "exact" }, References = [new SourceInfo { Name = "naive" }], RequireComparison = false,
+        Skipped =
+        [
+            new SkippedProblem { Where = "b.txt:2", Descriptor = "mb1ic2ih5oc2kh3", Kind = "option", Reason = "--attr-post-ops=relu is not modelled" },
+            new SkippedProblem { Where = "b.txt:3", Descriptor = "mb2ic16ih32oc16kh3", Kind = "too-large", Reason = "too large" },
+        ],
+        SkippedByKind = byKind,
+    };
+
+    [Test]
+    public void ThePageFoldsThemIntoATableAndSaysOnlyWhenSomeAreNotListed()
+    {
+        const string Table = "<table><tr><th>descriptor</th><th>why</th><th>reason</th><th>where</th></tr>\n"
+            + "<tr class=\"absent\"><td>mb1ic2ih5oc2kh3</td><td>option</td><td>--attr-post-ops=relu is not modelled</td><td>b.txt:2</td></tr>\n"
+            + "<tr class=\"absent\"><td>mb2ic16ih32oc16kh3</td><td>too-large</td><td>too large</td><td>b.txt:3</td></tr>\n"
+            + "</table>\n";
+        // Both listed: the list is the whole of it, and the folded block closes before the table of directions.
+        HtmlReport.Write(TwoListed(new(StringComparer.Ordinal) { ["option"] = 1, ["too-large"] = 1 }), Dir);
+        Assert.That(File.ReadAllText(Path.Combine(Dir, "index.html")), Does.Contain(
+            "<details id=\"skipped\"><summary>2 problems skipped: 1 option, 1 too-large</summary>\n" + Table + "</details>\n<h2>Every direction</h2>"));
+        // Three skipped, two listed (a report keeps the first thousand): the page says so.
+        HtmlReport.Write(TwoListed(new(StringComparer.Ordinal) { ["option"] = 2, ["too-large"] = 1 }), Dir);
+        Assert.That(File.ReadAllText(Path.Combine(Dir, "index.html")), Does.Contain(
+            "<details id=\"skipped\"><summary>3 problems skipped: 2 option, 1 too-large</summary>\n" + Table + "<p>the first 2 are listed</p>\n</details>\n<h2>Every direction</h2>"));
+    }
+
+    [Test]
+    public void JUnitCountsAKindWithNoListedExampleWithoutOne()
+    {
+        // Only the first thousand are listed: a kind met after them has a count and no example.
+        var report = TwoListed(new(StringComparer.Ordinal) { ["dtype"] = 4, ["option"] = 1, ["too-large"] = 1 });
+        var skipped = JUnitWriter.ToXml(report).Descendants("testcase").Select(t => (
+            (string?)t.Attribute("classname"), (string?)t.Attribute("name"), (string?)t.Attribute("time"), (string?)t.Element("skipped")?.Attribute("message"))).ToList();
+        Assert.That(skipped, Is.EqualTo(new (string?, string?, string?, string?)[]
+        {
+            ("convverify.check.skipped", "dtype: 4 problems", "0", "4 problems skipped (dtype)"),
+            ("convverify.check.skipped", "option: 1 problems", "0", "1 problems skipped (option), e.g. mb1ic2ih5oc2kh3 (b.txt:2): --attr-post-ops=relu is not modelled"),
+            ("convverify.check.skipped", "too-large: 1 problems", "0", "1 problems skipped (too-large), e.g. mb2ic16ih32oc16kh3 (b.txt:3): too large"),
+        }));
+    }
+
     [Test]
     public void CheckWritesThemIntoItsJsonReport()
     {
