@@ -29,7 +29,7 @@ public static class ReportMerge
             if (!r.SkippedByKind.SequenceEqual(first.SkippedByKind))
                 throw new ArgumentException($"{path}: shard of another selection (skipped {Kinds(r)}) than {firstPath} (skipped {Kinds(first)})");
             if (r.Skipped.Zip(first.Skipped).FirstOrDefault(z => !SameSkip(z.First, z.Second)) is ({ } mine, { } theirs))
-                throw new ArgumentException($"{path}: shard of another selection (skipped {mine.Descriptor}: {mine.Reason}) than {firstPath} (skipped {theirs.Descriptor}: {theirs.Reason} there)");
+                throw new ArgumentException($"{path}: shard of another selection (skipped {mine.Descriptor}, {mine.Kind}: {mine.Reason}) than {firstPath} (skipped {theirs.Descriptor}, {theirs.Kind}: {theirs.Reason} there)");
             Shard shard;
             try
             {

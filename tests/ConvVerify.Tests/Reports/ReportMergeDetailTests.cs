@@ -152,11 +152,11 @@ public class ReportMergeDetailTests
         var first = Skipping("1/2", "mb1ic2ih5oc2kh3", "option");
         Assert.That(ReportMerge.Merge([("1.json", first), ("2.json", Skipping("2/2", "mb1ic2ih5oc2kh3", "option"))]).Skipped, Is.EqualTo(first.Skipped), "the same problem");
         Assert.That(Refusal(("1.json", first), ("2.json", Skipping("2/2", "mb1ic2ih5oc2kh3", "dtype"))), Is.EqualTo(
-            "2.json: shard of another selection (skipped mb1ic2ih5oc2kh3: --attr-post-ops=relu is not modelled) than 1.json "
-            + "(skipped mb1ic2ih5oc2kh3: --attr-post-ops=relu is not modelled there)"));
+            "2.json: shard of another selection (skipped mb1ic2ih5oc2kh3, dtype: --attr-post-ops=relu is not modelled) than 1.json "
+            + "(skipped mb1ic2ih5oc2kh3, option: --attr-post-ops=relu is not modelled there)"));
         Assert.That(Refusal(("1.json", first), ("2.json", Skipping("2/2", "mb1ic2ih6oc2kh3", "option"))), Is.EqualTo(
-            "2.json: shard of another selection (skipped mb1ic2ih6oc2kh3: --attr-post-ops=relu is not modelled) than 1.json "
-            + "(skipped mb1ic2ih5oc2kh3: --attr-post-ops=relu is not modelled there)"));
+            "2.json: shard of another selection (skipped mb1ic2ih6oc2kh3, option: --attr-post-ops=relu is not modelled) than 1.json "
+            + "(skipped mb1ic2ih5oc2kh3, option: --attr-post-ops=relu is not modelled there)"));
     }
 
     [Test]

@@ -100,8 +100,8 @@ public class SkippedProblemTests : TempFolderTest
         var other = Run(s, Shard.Parse("2/2"));
         other.Skipped[1] = other.Skipped[1] with { Reason = "too large: 5 multiply-adds per direction, more than --max-macs 4" };
         Assert.That(() => ReportMerge.Merge([("1.json", Run(s, Shard.Parse("1/2"))), ("2.json", other)]), Throws.ArgumentException.With.Message.EqualTo(
-            "2.json: shard of another selection (skipped mb2ic16ih32oc16kh3: too large: 5 multiply-adds per direction, more than --max-macs 4) than 1.json "
-            + $"(skipped mb2ic16ih32oc16kh3: {s.Skipped()[1].Reason} there)"));
+            "2.json: shard of another selection (skipped mb2ic16ih32oc16kh3, too-large: too large: 5 multiply-adds per direction, more than --max-macs 4) than 1.json "
+            + $"(skipped mb2ic16ih32oc16kh3, too-large: {s.Skipped()[1].Reason} there)"));
         var fewer = Run(s, Shard.Parse("2/2"));
         fewer.SkippedByKind.Remove("option");
         Assert.That(() => ReportMerge.Merge([("1.json", Run(s, Shard.Parse("1/2"))), ("2.json", fewer)]), Throws.ArgumentException.With.Message.EqualTo(
