@@ -26,7 +26,7 @@ slice() {
     oracles)     echo "($t.Oracles&FullyQualifiedName!~LiveCatalogTests&FullyQualifiedName!~TorchOracle&FullyQualifiedName!~PythonLocator)|$t.LowPrecision.LowPrecisionConvTests.Ort||**/Oracles/*.cs !**/Oracles/TorchOracle.cs !**/Oracles/PythonLocator.cs !**/Oracles/TorchAvailability.cs" ;;
     # The torch adapter and the interpreter search, against live torch (the catalog's 982 live tests left out: the
     # adapter's own tests reach the same code in a fraction of the time).
-    oracles-torch) echo "$t.Oracles.TorchOracle|$t.Oracles.PythonLocator|$t.LowPrecision.BFloat16Tests||**/Oracles/TorchOracle.cs **/Oracles/PythonLocator.cs **/Oracles/TorchAvailability.cs" ;;
+    oracles-torch) echo "$t.Oracles.TorchOracle|$t.Oracles.TorchResults|$t.Oracles.PythonLocator|$t.LowPrecision.BFloat16Tests||**/Oracles/TorchOracle.cs **/Oracles/PythonLocator.cs **/Oracles/TorchAvailability.cs" ;;
     # The two files at the library's root: the atomic folder swap (its in-process tests; the kill tests spawn CLIs) and
     # the search for the repository's folders.
     root)        echo "($t.Cli.AtomicWriteTests&FullyQualifiedName!~AKilled)|$t.Fixtures.AtomicFolderTests|$t.Runs.Locations|$t.Cli.SnapshotsCommandTests|$t.Cli.FixturesCommandTests||**/ConvVerify/AtomicFolder.cs **/ConvVerify/Locations.cs" ;;
