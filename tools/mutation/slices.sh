@@ -6,6 +6,7 @@ set -uo pipefail
 set -f # the globs are Stryker's, not the shell's
 root=$(cd "$(dirname "$0")/../.." && pwd)
 t='FullyQualifiedName~ConvVerify.Tests'
+cli="$t.Cli&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~HtmlReportTests&FullyQualifiedName!~SoakCommand&TestCategory!=resnet50"
 exact="$t.Convolution.ExactConvTests|$t.Convolution.EngineDetailTests|$t.Convolution.BufferCheckTests|$t.Convolution.ExactPolicyTests"
 
 # name | filter | project (empty: the library) | globs; a slice whose name ends in -torch keeps live Python (LIVE=1)
@@ -30,13 +31,16 @@ slice() {
     # The two files at the library's root: the atomic folder swap (its in-process tests; the kill tests spawn CLIs) and
     # the search for the repository's folders.
     root)        echo "($t.Cli.AtomicWriteTests&FullyQualifiedName!~AKilled)|$t.Fixtures.AtomicFolderTests|$t.Runs.Locations|$t.Cli.SnapshotsCommandTests|$t.Cli.FixturesCommandTests||**/ConvVerify/AtomicFolder.cs **/ConvVerify/Locations.cs" ;;
-    cli)         echo "$t.Cli&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~HtmlReportTests&FullyQualifiedName!~SoakCommand&TestCategory!=resnet50|ConvVerify.Cli.csproj|**/*.cs" ;;
+    cli)         echo "$cli|ConvVerify.Cli.csproj|**/*.cs" ;;
+    # The command line in two halves that each fit a session (775 mutants in all, most of them run by every CLI test).
+    cli-core)    echo "$cli|ConvVerify.Cli.csproj|**/Cli.cs **/Program.cs **/CliException.cs **/RunOptions.cs **/SelectionOptions.cs **/ConsoleReport.cs **/Progress.cs" ;;
+    cli-commands) echo "$cli|ConvVerify.Cli.csproj|**/*Command.cs" ;;
     *) return 1 ;;
   esac
 }
 
 if [ $# -eq 0 ]; then
-  echo "slices: problems comparison conv-def conv-setup conv-channel conv-weight small reports runs fixtures oracles oracles-torch root cli"
+  echo "slices: problems comparison conv-def conv-setup conv-channel conv-weight small reports runs fixtures oracles oracles-torch root cli (or cli-core cli-commands)"
   exit 0
 fi
 for name in "$@"; do
