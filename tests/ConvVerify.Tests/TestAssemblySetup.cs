@@ -11,12 +11,16 @@ namespace ConvVerify.Tests;
 public sealed class TestAssemblySetup
 {
     /// <summary>
-    /// Stryker runs one mutant after another in the same test host, and the exact engine keeps its position plans in a
-    /// static cache: a plan built by one mutant's code would be served to the next mutant's run and fail (or pass) its
-    /// tests for it. Each run starts with none.
+    /// Stryker runs one mutant after another in the same test host, and the exact engine keeps its position plans (the
+    /// torch oracle its narrow-dtype answers) in a static cache: what one mutant's code put there would be served to the
+    /// next mutant's run and fail (or pass) its tests for it. Each run starts with none.
     /// </summary>
     [OneTimeSetUp]
-    public void ForgetPlans() => ConvVerify.Convolution.ExactConv.ForgetPlans();
+    public void ForgetCaches()
+    {
+        ConvVerify.Convolution.ExactConv.ForgetPlans();
+        TorchOracle.ForgetNarrowSupport();
+    }
 
     /// <summary>Set to 1 by the mutation run: its test host runs one mutant after another in the same process.</summary>
     public const string KeepPythonVariable = "CONVVERIFY_KEEP_PYTHON";

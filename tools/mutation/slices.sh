@@ -25,9 +25,12 @@ slice() {
     runs)        echo "$t.Runs|$t.Implementations|$t.Cli.CheckCommandTests|$t.Cli.VerifyImplCommandTests||**/Runs/*.cs" ;;
     fixtures)    echo "$t.Fixtures|$t.Cli.PackPathSafetyTests|$t.Cli.FixturesCommandTests||**/Fixtures/*.cs" ;;
     oracles)     echo "($t.Oracles&FullyQualifiedName!~LiveCatalogTests&FullyQualifiedName!~TorchOracle&FullyQualifiedName!~PythonLocator)|$t.LowPrecision.LowPrecisionConvTests.Ort||**/Oracles/*.cs !**/Oracles/TorchOracle.cs !**/Oracles/PythonLocator.cs !**/Oracles/TorchAvailability.cs" ;;
-    # The torch adapter and the interpreter search, against live torch (the catalog's 982 live tests left out: the
-    # adapter's own tests reach the same code in a fraction of the time).
-    oracles-torch) echo "$t.Oracles.TorchOracle|$t.Oracles.TorchResults|$t.Oracles.PythonLocator|$t.LowPrecision.BFloat16Tests||**/Oracles/TorchOracle.cs **/Oracles/PythonLocator.cs **/Oracles/TorchAvailability.cs" ;;
+    # The torch adapter against live torch (the catalog's 982 live tests left out: the adapter's own tests reach the
+    # same code in a fraction of the time). What starts Python is marked: it runs once per test host, and Stryker reuses
+    # the host for the next mutant, so a mutant there would decide every later mutant's verdict.
+    oracles-torch) echo "$t.Oracles.TorchOracle|$t.Oracles.TorchResults|$t.LowPrecision.BFloat16Tests||**/Oracles/TorchOracle.cs" ;;
+    # The interpreter search, with fake interpreters and no live Python (its result is cached per host like torch's).
+    oracles-python) echo "$t.Oracles.PythonLocator||**/Oracles/PythonLocator.cs **/Oracles/TorchAvailability.cs" ;;
     # The two files at the library's root: the atomic folder swap (its in-process tests; the kill tests spawn CLIs) and
     # the search for the repository's folders.
     root)        echo "($t.Cli.AtomicWriteTests&FullyQualifiedName!~AKilled)|$t.Fixtures.AtomicFolderTests|$t.Runs.Locations|$t.Cli.SnapshotsCommandTests|$t.Cli.FixturesCommandTests||**/ConvVerify/AtomicFolder.cs **/ConvVerify/Locations.cs" ;;
@@ -40,7 +43,7 @@ slice() {
 }
 
 if [ $# -eq 0 ]; then
-  echo "slices: problems comparison conv-def conv-setup conv-channel conv-weight small reports runs fixtures oracles oracles-torch root cli (or cli-core cli-commands)"
+  echo "slices: problems comparison conv-def conv-setup conv-channel conv-weight small reports runs fixtures oracles oracles-torch oracles-python root cli (or cli-core cli-commands)"
   exit 0
 fi
 for name in "$@"; do

@@ -32,6 +32,7 @@ public sealed class TorchOracle : IConvOracle
     private readonly PyObject _compute;
     private readonly PyObject _narrowSupport;
 
+    // Stryker disable all : once per process (mutation runs reuse the process for the next mutant: a mutant here would decide every later verdict; every live test needs it, and CI requires torch)
     private TorchOracle(PyObject module, string torchVersion, string numpyVersion)
     {
         _empty = module.GetAttr("empty");
@@ -40,6 +41,7 @@ public sealed class TorchOracle : IConvOracle
         TorchVersion = torchVersion;
         NumpyVersion = numpyVersion;
     }
+    // Stryker restore all
 
     /// <summary><c>torch.__version__</c> of the embedded interpreter.</summary>
     public string TorchVersion { get; }
@@ -89,6 +91,12 @@ public sealed class TorchOracle : IConvOracle
 
     private static readonly Dictionary<(int Rank, DType DType), string> NarrowSupportCache = [];
 
+    /// <summary>Empties the cache of torch's narrow-dtype answers (a test run's start: an answer must not outlive the code that read it).</summary>
+    internal static void ForgetNarrowSupport()
+    {
+        lock (NarrowSupportCache) NarrowSupportCache.Clear();
+    }
+
     // Whether torch runs this rank in this narrow dtype is torch's to say: ask it once, with a tiny convolution, and keep
     // its own error text as the reason (torch 1.13: "slow_conv2d_cpu" not implemented for 'Half').
     private static string NarrowSupport(ConvProblem p)
@@ -119,6 +127,7 @@ public sealed class TorchOracle : IConvOracle
         return answer;
     }
 
+    // Stryker disable all : once per process, as the constructor
     /// <summary>
     /// Finds Python (see <see cref="PythonLocator"/>), starts it in-process and imports the oracle module, once;
     /// later calls return the cached outcome. Never throws for a missing or broken Python: it reports why.
@@ -131,6 +140,7 @@ public sealed class TorchOracle : IConvOracle
             return _probe ??= Start(new PythonLocator());
         }
     }
+    // Stryker restore all
 
     /// <summary>The oracle.</summary>
     /// <exception cref="InvalidOperationException">PyTorch is unavailable (the message is <see cref="TorchAvailability.Reason"/>) or was shut down.</exception>
@@ -147,6 +157,7 @@ public sealed class TorchOracle : IConvOracle
         }
     }
 
+    // Stryker disable all : once per process, as the constructor
     /// <summary>
     /// Finalizes the embedded Python, waiting for running calls. Idempotent. Afterwards <see cref="Get"/> throws,
     /// because CPython (and torch) cannot be started again in the same process: call it once, at process end.
@@ -177,6 +188,7 @@ public sealed class TorchOracle : IConvOracle
             }
         }
     }
+    // Stryker restore all
 
     /// <summary>y, dL/dx, dL/dw and dL/db (empty without bias) of the problem, as PyTorch autograd computes them.</summary>
     /// <typeparam name="T">float for <see cref="DType.Float32"/>, <see cref="DType.BFloat16"/> and <see cref="DType.Float16"/> (holding only values of the narrow type), double for <see cref="DType.Float64"/>.</typeparam>
@@ -394,6 +406,7 @@ public sealed class TorchOracle : IConvOracle
         }
     }
 
+    // Stryker disable all : once per process, as the constructor
     private static TorchAvailability Start(PythonLocator locator)
     {
         var location = locator.Locate();
@@ -474,6 +487,7 @@ public sealed class TorchOracle : IConvOracle
         searched = $"{local} and the python/ folder beside a ConvVerify.sln above {baseDir}";
         return null;
     }
+    // Stryker restore all
 
     private static void EnterLive()
     {
@@ -488,8 +502,10 @@ public sealed class TorchOracle : IConvOracle
     private const string ShutDownMessage =
         "the live PyTorch oracle was shut down (TorchOracle.Shutdown); the embedded Python cannot be started again in this process";
 
+    // Stryker disable all : once per process, as the constructor
     private static TorchAvailability ShutDownAvailability() =>
         new(false, ShutDownMessage, _probe?.Interpreter, _probe?.LibPython, _probe?.TorchVersion, _probe?.NumpyVersion);
+    // Stryker restore all
 
     private static Dictionary<string, object> ProblemDict(ConvProblem p, string dtype) => new()
     {

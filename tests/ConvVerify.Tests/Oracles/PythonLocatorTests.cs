@@ -22,7 +22,8 @@ public class PythonLocatorTests
         // A file that is there but cannot be run (no execute bit: not even root may exec it).
         File.WriteAllText(Path.Combine(_dir, "notexec"), "#!/bin/sh\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(_dir, "notexec"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        Script("works", """echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "prefix": "/fake", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""");
+        // Runs only the probe script, given as Python's -c argument (any other command line is not the probe's).
+        Script("works", """[ "$1" = -c ] && [ $# -eq 2 ] && case "$2" in *CONVVERIFY-PROBE*) true;; *) false;; esac || exit 9; echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "prefix": "/fake", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""");
     }
 
     [OneTimeTearDown]
