@@ -73,26 +73,44 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
     private readonly Func<string, string?> _environment;
     private readonly Func<IEnumerable<string>> _candidates;
     private readonly TimeSpan _timeout;
+    private readonly Func<string, bool> _fileExists;
 
     /// <summary>Creates a locator. The parameters exist so tests can inject an environment and candidates instead of mutating the process's.</summary>
     /// <param name="environment">Reads an environment variable; null for the process environment.</param>
-    /// <param name="candidates">Interpreters to try when neither variable is set (a bare name is looked up on PATH); null for <see cref="DefaultCandidates"/>.</param>
+    /// <param name="candidates">Interpreters to try when neither variable is set (a bare name is looked up on PATH); null for <see cref="DefaultCandidates()"/>.</param>
     /// <param name="timeout">How long one interpreter may take to answer; null for <see cref="DefaultTimeout"/>.</param>
     public PythonLocator(Func<string, string?>? environment = null, IEnumerable<string>? candidates = null, TimeSpan? timeout = null)
+        : this(environment, candidates, timeout, null)
+    {
+    }
+
+    /// <summary>Creates a locator that sees the file system through <paramref name="fileExists"/>, so a test can hide the
+    /// machine's own interpreters (the search for a libpython's interpreter always reaches <c>/bin</c>).</summary>
+    /// <param name="environment">As in the public constructor.</param>
+    /// <param name="candidates">As in the public constructor.</param>
+    /// <param name="timeout">As in the public constructor.</param>
+    /// <param name="fileExists">Whether a file is there; null for <see cref="File.Exists"/>.</param>
+    internal PythonLocator(Func<string, string?>? environment, IEnumerable<string>? candidates, TimeSpan? timeout, Func<string, bool>? fileExists)
     {
         _environment = environment ?? Environment.GetEnvironmentVariable;
         _candidates = candidates is null ? DefaultCandidates : () => candidates;
         _timeout = timeout ?? DefaultTimeout;
+        _fileExists = fileExists ?? File.Exists;
     }
 
     /// <summary><c>/usr/bin/python3</c>, <c>/usr/bin/python3.N</c> (newest first), then <c>python3</c> (looked up on PATH).</summary>
-    public static IEnumerable<string> DefaultCandidates()
+    public static IEnumerable<string> DefaultCandidates() => DefaultCandidates("/usr/bin");
+
+    /// <summary><c><paramref name="folder"/>/python3</c>, <c><paramref name="folder"/>/python3.N</c> (newest first), then <c>python3</c> (looked up on PATH).</summary>
+    /// <param name="folder">The folder to look in (<c>/usr/bin</c> for <see cref="DefaultCandidates()"/>); a test's own.</param>
+    internal static IEnumerable<string> DefaultCandidates(string folder)
     {
-        yield return "/usr/bin/python3";
+        yield return folder + "/python3";
         string[] versioned = [];
         try
         {
-            versioned = [.. Directory.EnumerateFiles("/usr/bin", "python3.*")
+            // Stryker disable once String : an empty search pattern lists every file, and VersionedName below keeps the same ones
+            versioned = [.. Directory.EnumerateFiles(folder, "python3.*")
                 .Where(f => VersionedName().IsMatch(Path.GetFileName(f)))
                 .OrderByDescending(f => int.Parse(VersionedName().Match(Path.GetFileName(f)).Groups[1].Value, CultureInfo.InvariantCulture))];
         }
@@ -148,7 +166,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
     private PythonInstallation? TryLibPython(string libPython, List<string> attempts)
     {
         string label = $"{libPython} (from {PyDllVariable})";
-        if (!File.Exists(libPython))
+        if (!_fileExists(libPython))
         {
             attempts.Add($"{label}: not found");
             return null;
@@ -165,7 +183,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
                 // Not the first one found, but the first that works: a bin/python3 of another version higher up (the
                 // system's, under /) must not end the search, nor be taken.
                 string exe = Path.Combine(dir, "bin", name);
-                if (!File.Exists(exe)) continue;
+                if (!_fileExists(exe)) continue;
                 tried++;
                 if (TryInterpreter(exe, $"{exe} (interpreter of {label})", libPython, attempts) is { } found) return found;
             }
@@ -178,7 +196,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
 
     private PythonInstallation? TryInterpreter(string path, string label, string? libPython, List<string> attempts)
     {
-        if (!File.Exists(path))
+        if (!_fileExists(path))
         {
             attempts.Add($"{label}: not found");
             return null;
@@ -222,6 +240,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            // Stryker disable once Boolean : CreateNoWindow is read only on Windows (.NET's Unix Process.Start ignores it), and these tests run on Linux
             CreateNoWindow = true,
         };
         psi.ArgumentList.Add("-c");
@@ -229,6 +248,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         Process process;
         try
         {
+            // Stryker disable once String : Process.Start returns null only for a shell-executed document, and UseShellExecute is false
             process = Process.Start(psi) ?? throw new Win32Exception("Process.Start returned null");
         }
         catch (Win32Exception e)
@@ -247,6 +267,8 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
                 catch (InvalidOperationException) { /* exited meanwhile */ }
                 return (null, $"no answer within {_timeout.TotalSeconds:0.#} s (killed)");
             }
+            // Stryker disable once Statement : after a timed wait that saw the exit, the untimed one only waits for event-based
+            // output readers (none here: the pipes are read with ReadToEndAsync, awaited below); ExitCode is already known
             process.WaitForExit();
             string output = stdout.GetAwaiter().GetResult(), errors = stderr.GetAwaiter().GetResult();
             string? line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("CONVVERIFY-PROBE ", StringComparison.Ordinal));
@@ -258,6 +280,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             try
             {
                 using var doc = JsonDocument.Parse(line["CONVVERIFY-PROBE ".Length..]);
+                // Stryker disable once String : the error text is read only when there is no outcome
                 return (doc.RootElement.Clone(), "");
             }
             catch (JsonException e)
@@ -269,10 +292,10 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
 
     private string? OnPath(string name)
     {
-        foreach (string dir in (_environment("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (string dir in _environment("PATH")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries) ?? [])
         {
             string full = Path.Combine(dir, name);
-            if (File.Exists(full)) return full;
+            if (_fileExists(full)) return full;
         }
         return null;
     }
