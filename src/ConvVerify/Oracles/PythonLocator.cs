@@ -261,12 +261,17 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             // Read both pipes asynchronously: a child filling one pipe while we block on the other would deadlock.
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
+            var clock = Stopwatch.StartNew();
             if (!process.WaitForExit(_timeout))
             {
                 try { process.Kill(entireProcessTree: true); }
                 catch (InvalidOperationException) { /* exited meanwhile */ }
                 return (null, $"no answer within {_timeout.TotalSeconds:0.#} s (killed)");
             }
+            // A process the interpreter started may still hold its output open after it exited; the search must not
+            // wait for that process, whose end no one knows.
+            if (!Task.WaitAll([stdout, stderr], TimeSpan.FromTicks(Math.Max(0, (_timeout - clock.Elapsed).Ticks))))
+                return (null, $"exited, but a process it started kept its output open past {_timeout.TotalSeconds:0.#} s");
             // Stryker disable once Statement : after a timed wait that saw the exit, the untimed one only waits for event-based
             // output readers (none here: the pipes are read with ReadToEndAsync, awaited below); ExitCode is already known
             process.WaitForExit();

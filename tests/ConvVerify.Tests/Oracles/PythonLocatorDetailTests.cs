@@ -26,6 +26,8 @@ public class PythonLocatorDetailTests
         Script("readsstdin", "cat > /dev/null; " + Answer("3.99.0"));
         // Hangs with a child of its own, and says which processes must be gone once it is killed.
         Script("hangstree", """sleep 30 & echo "$$ $!" > "$0.pids"; wait""");
+        // Answers and exits, leaving a child that holds its stdout open.
+        Script("holdsout", """sleep 30 & echo "$!" > "$0.pid"; echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""");
         Script("stdoutonly", "echo 'Could not find platform independent libraries'; echo 'last words on stdout'; exit 4");
         Script("silent", "exit 5");
     }
@@ -229,6 +231,26 @@ public class PythonLocatorDetailTests
         var deadline = Stopwatch.StartNew();
         while (pids.Any(Alive) && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
         Assert.That(pids.Where(Alive), Is.Empty, "the interpreter and its child must not outlive the timeout");
+    }
+
+    [Test]
+    public void AnInterpreterWhoseChildHoldsItsOutputIsGivenUpAtTheTimeout()
+    {
+        var clock = Stopwatch.StartNew();
+        var location = new PythonLocator(Env(), [Fake("holdsout")], TimeSpan.FromSeconds(2)).Locate();
+        clock.Stop();
+        int held = int.Parse(File.ReadAllText(Fake("holdsout") + ".pid"));
+        try
+        {
+            Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("holdsout")}: exited, but a process it started kept its output open past 2 s" }));
+            // Not a benchmark: the child sleeps 30 s, and an answer before then shows the wait is bounded.
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
+        }
+        finally
+        {
+            try { System.Diagnostics.Process.GetProcessById(held).Kill(); }
+            catch (ArgumentException) { /* already gone */ }
+        }
     }
 
     private static bool Alive(int pid)
