@@ -1,3 +1,4 @@
+using ConvVerify.Cases;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
 using Python.Runtime;
@@ -138,5 +139,58 @@ public class TorchResultsTests
         Assert.That(() => torch.Compute(p, bad), Throws.ArgumentException
             .With.Message.EqualTo($"inputs.{tensor}: expected {expected} elements, got {expected - 1}{Where(p)} (Parameter 'inputs')")
             .And.Property("ParamName").EqualTo("inputs"));
+    }
+
+    [Test]
+    public void AsAnOracleItNamesItsVersionsAndLayoutAndHandsBackTheDirectionsAskedFor()
+    {
+        var torch = LiveTorch.Require();
+        Assert.That(torch.Versions, Is.EqualTo(new Dictionary<string, string> { ["torch"] = torch.TorchVersion, ["numpy"] = torch.NumpyVersion }));
+        Assert.That(torch.In(TorchLayout.Contiguous).Name, Is.EqualTo("torch"));
+        Assert.That(torch.In(TorchLayout.ChannelsLast).Name, Is.EqualTo("torch-channels-last"));
+        var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3", hasBias: false);
+        var inputs = ConvVerify.Cases.ConvCase.Create(p, ConvVerify.Cases.Fill.Integer).MakeInputs<float>();
+        IConvOracle oracle = torch;
+        var got = oracle.Compute(p, inputs, [Direction.BackwardWeights, Direction.Forward]);
+        Assert.That(got.Keys, Is.EquivalentTo(new[] { Direction.BackwardWeights, Direction.Forward }));
+        var naive = ConvVerify.Tests.Runs.Check.Naive(p, inputs);
+        Assert.That(got[Direction.BackwardWeights], Is.EqualTo(naive.Dw));
+        Assert.That(got[Direction.Forward], Is.EqualTo(naive.Y));
+        Assert.That(oracle.Provides(p, Direction.BackwardBias, out string? why), Is.False);
+        Assert.That(() => oracle.Compute(p, inputs, [Direction.BackwardBias]), Throws.ArgumentException
+            .With.Message.EqualTo($"directions: torch does not provide db: {why} (Parameter 'directions')"));
+        Assert.That(() => oracle.Compute(p, inputs, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("directions"));
+    }
+
+    [Test]
+    public void NarrowDTypesAreProvidedAsTorchSays()
+    {
+        var torch = LiveTorch.Require();
+        // torch 1.13 on CPU: convolutions in bfloat16, none in float16 ("slow_conv2d_cpu" not implemented for 'Half').
+        var bf16 = BenchdnnDescriptor.Parse("mb1ic2ih4oc3kh3", DType.BFloat16);
+        Assert.That(torch.Provides(bf16, Direction.Forward, out string? none), Is.True, none);
+        var f16 = BenchdnnDescriptor.Parse("mb1ic2ih4oc3kh3", DType.Float16);
+        Assert.That(torch.Provides(f16, Direction.Forward, out string? why), Is.False);
+        Assert.That(why, Does.StartWith($"torch {torch.TorchVersion} has no CPU conv2d in float16: ").And.Contain("Half"));
+        // Asked again (the answer is kept per rank and dtype): the same words.
+        Assert.That(torch.Provides(f16, Direction.BackwardData, out string? again), Is.False);
+        Assert.That(again, Is.EqualTo(why));
+    }
+
+    [Test]
+    public void TensorsOfAnotherSizeThanTheirShapeAreRefused()
+    {
+        var torch = LiveTorch.Require();
+        using (Py.GIL())
+        {
+            Assert.That(() => torch.TensorIn<float>(new float[5], [2, 3]), Throws.ArgumentException
+                .With.Message.EqualTo("data: 5 elements for shape (2, 3) of 6 (Parameter 'data')"));
+            using var t = torch.TensorIn<float>(new float[6], [2, 3]);
+            Assert.That(() => TorchOracle.TensorOut<float>(t, "y", [2, 3], new float[5]), Throws.ArgumentException
+                .With.Message.EqualTo("destination: 5 elements for y of 6 (Parameter 'destination')"));
+            using var empty = torch.TensorIn<float>([], [0, 3]);
+            var none = Array.Empty<float>();
+            Assert.That(() => TorchOracle.TensorOut<float>(empty, "dx", [0, 3], none), Throws.Nothing);
+        }
     }
 }
