@@ -6,7 +6,7 @@ using ConvVerify.Oracles;
 
 namespace ConvVerify.Tests;
 
-/// <summary>Process-wide setup for every test: the embedded Python is finalized once, after the last test.</summary>
+/// <summary>Process-wide setup for every test: caches emptied at each run's start, the embedded Python finalized once, after the last test.</summary>
 [SetUpFixture]
 public sealed class TestAssemblySetup
 {

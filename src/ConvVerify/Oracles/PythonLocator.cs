@@ -232,6 +232,8 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         return found;
     }
 
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
+
     private (JsonElement? Outcome, string Error) Run(string path)
     {
         var psi = new ProcessStartInfo(path)
@@ -269,12 +271,11 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
                 return (null, $"no answer within {_timeout.TotalSeconds:0.#} s (killed)");
             }
             // A process the interpreter started may still hold its output open after it exited; the search must not
-            // wait for that process, whose end no one knows.
-            if (!Task.WaitAll([stdout, stderr], TimeSpan.FromTicks(Math.Max(0, (_timeout - clock.Elapsed).Ticks))))
+            // wait for that process, whose end no one knows. An exit just before the timeout still gets a moment for
+            // its pipes to drain.
+            var rest = _timeout - clock.Elapsed;
+            if (!Task.WaitAll([stdout, stderr], rest > OutputGrace ? rest : OutputGrace))
                 return (null, $"exited, but a process it started kept its output open past {_timeout.TotalSeconds:0.#} s");
-            // Stryker disable once Statement : after a timed wait that saw the exit, the untimed one only waits for event-based
-            // output readers (none here: the pipes are read with ReadToEndAsync, awaited below); ExitCode is already known
-            process.WaitForExit();
             string output = stdout.GetAwaiter().GetResult(), errors = stderr.GetAwaiter().GetResult();
             string? line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("CONVVERIFY-PROBE ", StringComparison.Ordinal));
             if (line is null)

@@ -239,7 +239,6 @@ public class PythonLocatorDetailTests
         var clock = Stopwatch.StartNew();
         var location = new PythonLocator(Env(), [Fake("holdsout")], TimeSpan.FromSeconds(2)).Locate();
         clock.Stop();
-        int held = int.Parse(File.ReadAllText(Fake("holdsout") + ".pid"));
         try
         {
             Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("holdsout")}: exited, but a process it started kept its output open past 2 s" }));
@@ -248,8 +247,15 @@ public class PythonLocatorDetailTests
         }
         finally
         {
-            try { System.Diagnostics.Process.GetProcessById(held).Kill(); }
-            catch (ArgumentException) { /* already gone */ }
+            if (int.TryParse(File.ReadAllText(Fake("holdsout") + ".pid"), out int held))
+            {
+                try
+                {
+                    using var child = Process.GetProcessById(held);
+                    child.Kill();
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException) { /* already gone */ }
+            }
         }
     }
 

