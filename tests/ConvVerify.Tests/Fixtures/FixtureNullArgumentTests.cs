@@ -32,6 +32,7 @@ public class FixtureNullArgumentTests : TempFolderTest
             Assert.That(NullParam(() => CaseFile.From(null!)), Is.EqualTo("c"));
             Assert.That(NullParam(() => FixtureGenerator.Generate(Path.Combine(Dir, "g"), null!, new EngineOracle(ConvEngines.Naive), force: false)), Is.EqualTo("cases"));
             Assert.That(NullParam(() => FixtureGenerator.Generate(Path.Combine(Dir, "g"), [Small], null!, force: false)), Is.EqualTo("oracle"));
+            Assert.That(NullParam(() => OnnxImport.Import(null!, Path.Combine(Dir, "o"))), Is.EqualTo("sources"));
             Assert.That(NullParam(() => OnnxImport.Import([Dir], null!)), Is.EqualTo("output"));
         });
         Assert.That(Directory.GetFileSystemEntries(Dir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "pack" }), "nothing but the writer's own folder was made");
