@@ -46,6 +46,45 @@ public class NpyDetailTests : TempFolderTest
     }
 
     [Test]
+    public void AHeaderOfExactlyTheLengthNumpyAcceptsIsRead()
+    {
+        const int length = 10_000;
+        string path = Path.Combine(Dir, "long.npy");
+        var bytes = new List<byte>([0x93, .. "NUMPY"u8.ToArray(), 2, 0, .. BitConverter.GetBytes(length)]);
+        bytes.AddRange(Encoding.ASCII.GetBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }".PadRight(length - 1) + "\n"));
+        bytes.AddRange([0, 0, 0x80, 0x3F]);
+        File.WriteAllBytes(path, [.. bytes]);
+        Assert.That(Npy.Read<float>(path, DType.Float32, [1]), Is.EqualTo(new[] { 1f }));
+    }
+
+    [Test]
+    public void Version3HeadersAreUtf8AndVersions1And2Latin1()
+    {
+        // 'é' in a descr: two bytes in UTF-8, one in latin-1; either way the dtype is named as the writer spelled it.
+        string Named(byte version, byte[] descr)
+        {
+            string path = Path.Combine(Dir, $"v{version}.npy");
+            byte[] dict = [.. "{'descr': '"u8.ToArray(), .. descr, .. "', 'fortran_order': False, 'shape': (1,), }\n"u8.ToArray()];
+            File.WriteAllBytes(path, [.. Magic, version, 0, .. BitConverter.GetBytes(dict.Length), .. dict, 0, 0, 0, 0]);
+            return Assert.Throws<FixtureException>(() => Npy.Read<float>(path, DType.Float32, [1]))!.Message[(path.Length + 2)..];
+        }
+        Assert.That(Named(3, [(byte)'<', (byte)'f', 0xC3, 0xA9]), Is.EqualTo("dtype is '<fé', expected float32"));
+        Assert.That(Named(2, [(byte)'<', (byte)'f', 0xE9]), Is.EqualTo("dtype is '<fé', expected float32"));
+    }
+
+    [Test]
+    public void AnInputOutputErrorWhileReadingNamesTheFile()
+    {
+        // Linux's /proc/self/mem opens, but reading address 0 of this process fails with EIO.
+        const string path = "/proc/self/mem";
+        Assume.That(File.Exists(path), Is.True, "needs Linux's /proc");
+        var e = Assert.Throws<FixtureException>(() => Npy.Read<float>(path, DType.Float32, [1]))!;
+        Assert.That(e.Message, Does.StartWith($"{path}: not a readable .npy file (").And.EndWith(")"));
+        Assert.That(e.InnerException, Is.InstanceOf<IOException>());
+        Assert.That(e.Message, Does.Contain(e.InnerException!.Message));
+    }
+
+    [Test]
     public void AFolderWhereAFileShouldBeIsUnreadableNotACrash()
     {
         // File.Exists is false for a folder, so the reader says the file is missing rather than failing to open it.

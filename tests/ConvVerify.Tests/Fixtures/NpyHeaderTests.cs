@@ -69,6 +69,8 @@ public class NpyHeaderTests : TempFolderTest
     [TestCase("{'descr': '<f4', 'shape': (1,), }", "no 'fortran_order'")]
     [TestCase("{'descr': '<f4', 'fortran_order': False, }", "no 'shape'")]
     [TestCase("{'descr': '<f4', 'descr': '<f4', }", "'descr' is given twice")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'fortran_order': False, }", "'fortran_order' is given twice")]
+    [TestCase("{'descr': '<f4', 'shape': (1,), 'shape': (1,), }", "'shape' is given twice")]
     [TestCase("{'descr': '<f4' 'fortran_order': False, }", "expected ',' or '}'")]
     [TestCase("{'descr' '<f4', }", "expected ':', got ''<f4', }    …'")]
     [TestCase("{descr: '<f4', }", "expected a quoted key, got 'descr: '<f4'…'")]
@@ -103,6 +105,34 @@ public class NpyHeaderTests : TempFolderTest
     }
 
     [Test]
+    public void AHeaderOfExactly80CharactersIsQuotedWhole()
+    {
+        string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'kkkkkkkkkkkkkkkk': 1, }";
+        Assert.That(dict.Length, Is.EqualTo(80));
+        Assert.That(Refusal(dict), Is.EqualTo(Bad(dict, "unknown key 'kkkkkkkkkkkkkkkk'")));
+    }
+
+    [Test]
+    public void SpacesBeforeACommaAreSkipped() =>
+        Assert.That(Npy.Read<float>(File("{'descr': '<f4' , 'fortran_order': False  , 'shape': (1,) , }", [0, 0, 0x80, 0x3F]), DType.Float32, [1]),
+            Is.EqualTo(new[] { 1f }));
+
+    [Test]
+    public void ATokenIsQuotedToTheEndOfTheHeaderWhenTwelveCharactersOrFewerRemain()
+    {
+        // Unpadded headers, so the bad token is the header's last characters.
+        string Quoted(string header)
+        {
+            string path = Path.Combine(Dir, "u.npy");
+            System.IO.File.WriteAllBytes(path, [0x93, .. "NUMPY"u8.ToArray(), 1, 0, (byte)header.Length, 0, .. Encoding.Latin1.GetBytes(header)]);
+            return Assert.Throws<FixtureException>(() => Npy.Read<float>(path, DType.Float32, [1]))!.Message[(path.Length + 2)..];
+        }
+        Assert.That(Quoted("{'shape': (1, abcdefghijkl"), Is.EqualTo(Bad("{'shape': (1, abcdefghijkl", "shape holds 'abcdefghijkl', not a non-negative integer")));
+        Assert.That(Quoted("{'shape': (1, abc"), Is.EqualTo(Bad("{'shape': (1, abc", "shape holds 'abc', not a non-negative integer")));
+        Assert.That(Quoted("{'shape': (1, abcdefghijklm"), Is.EqualTo(Bad("{'shape': (1, abcdefghijklm", "shape holds 'abcdefghijkl…', not a non-negative integer")));
+    }
+
+    [Test]
     public void ADescrWithoutAValueIsNoString() =>
         Assert.That(Refusal("{'descr':"), Is.EqualTo(Bad("{'descr':", "'descr' is not a string (structured dtypes are not read)")));
 
@@ -132,6 +162,10 @@ public class NpyHeaderTests : TempFolderTest
         string path = File(Dict("<f4", "(2,)"), new byte[12]);
         Assert.That(() => Npy.Read<float>(path, DType.Float32, [2]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
             $"{path}: not a readable .npy file (4 bytes after the data of shape (2))"));
+        // An empty shape needs no data: any byte is one too many.
+        path = File(Dict("<f4", "(0,)"), new byte[4]);
+        Assert.That(() => Npy.Read<float>(path, DType.Float32, [0]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{path}: not a readable .npy file (4 bytes after the data of shape (0))"));
         path = File(Dict("<f4", "(2,)"), new byte[5]);
         Assert.That(() => Npy.Read<float>(path, DType.Float32, [2]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
             $"{path}: not a readable .npy file (truncated: shape (2) of float32 needs more than 5 data bytes, the file has 5)"));
@@ -164,6 +198,21 @@ public class NpyHeaderTests : TempFolderTest
         Assert.That(Encoding.Latin1.GetString(bytes, 10, 118).TrimEnd(), Is.EqualTo("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }"));
         Assert.That(bytes[128..], Is.EqualTo(new byte[] { 0x00, 0x3C, 0x00, 0x38, 0xFF, 0x7B }));
         Assert.That(Npy.Read<float>(path, DType.Float16, [3]), Is.EqualTo(new[] { 1f, 0.5f, 65504f }));
+    }
+
+    [Test]
+    public void ANarrowHeaderIsPaddedToTheNextMultipleOf64EvenWhenTheNewlineAloneCrossesIt()
+    {
+        // 22 extents make the dict 119 characters: 10 + 119 + the newline is 130, so the data starts at 192, not 128.
+        string path = Path.Combine(Dir, "w.npy");
+        int[] shape = [.. Enumerable.Repeat(1, 22)];
+        Npy.Write(path, shape, new[] { 1f }, DType.Float16);
+        byte[] bytes = System.IO.File.ReadAllBytes(path);
+        string dict = "{'descr': '<f2', 'fortran_order': False, 'shape': (" + string.Join(", ", Enumerable.Repeat("1", 22)) + "), }";
+        Assert.That(dict.Length, Is.EqualTo(119));
+        Assert.That(bytes[8..10], Is.EqualTo(new byte[] { 182, 0 }));
+        Assert.That(Encoding.Latin1.GetString(bytes, 10, 182), Is.EqualTo(dict.PadRight(181) + "\n"));
+        Assert.That(bytes[192..], Is.EqualTo(new byte[] { 0x00, 0x3C }));
     }
 
     [Test]
