@@ -85,6 +85,20 @@ public class NpyDetailTests : TempFolderTest
     }
 
     [Test]
+    public void A16BitTensorOfMoreElementsThanAnArrayHoldsIsNotReadAsAWrappedCount()
+    {
+        // 2^32 float16 elements in a sparse 8 GiB file: the count, 2^32, wraps to 0 in an int.
+        string path = Path.Combine(Dir, "huge.npy");
+        string header = "{'descr': '<f2', 'fortran_order': False, 'shape': (65536, 65536), }".PadRight(117) + "\n";
+        using (var f = new FileStream(path, FileMode.CreateNew))
+        {
+            f.Write([.. Magic, 1, 0, (byte)header.Length, 0, .. Encoding.ASCII.GetBytes(header)]);
+            f.SetLength(128 + (1L << 33));
+        }
+        Assert.That(() => Npy.Read<float>(path, DType.Float16, [65536, 65536]), Throws.TypeOf<OverflowException>());
+    }
+
+    [Test]
     public void AFolderWhereAFileShouldBeIsUnreadableNotACrash()
     {
         // File.Exists is false for a folder, so the reader says the file is missing rather than failing to open it.
