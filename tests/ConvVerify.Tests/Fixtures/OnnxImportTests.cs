@@ -281,9 +281,53 @@ public class OnnxImportTests : CliTestBase
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("strides", int.MinValue)), Is.EqualTo("m.onnx: sw: must be >= 1, got -2147483648"));
     }
 
+    private static ConvProblem Mapped(int[] x, int[] w, params AttributeProto[] attributes) =>
+        OnnxConvModel.From(ConvModel(x, w, a => a.AddRange(attributes)), "m.onnx").Problem(x, w, false, "n", "m.onnx");
+
+    private static AttributeProto AutoPad(string value) =>
+        new() { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+
+    [Test]
+    public void AttributeValuesAtTheEdgesAreReadAsGiven()
+    {
+        // An empty auto_pad is NOTSET: the explicit pads apply.
+        var empty = Mapped([1, 2, 6], [3, 2, 3], AutoPad(""), IntsAttribute("pads", 1, 2));
+        Assert.That((empty.PadBegin[0], empty.PadEnd[0]), Is.EqualTo((1, 2)));
+        // The largest int is a stride like any other.
+        Assert.That(Mapped([1, 2, 6], [3, 2, 3], IntsAttribute("strides", int.MaxValue)).Stride[0], Is.EqualTo(int.MaxValue));
+        // SAME_UPPER counts the dilated kernel: 2 * (3 - 1) + 1 = 5 elements, so 4 of padding at stride 1.
+        var dilated = Mapped([1, 2, 6], [3, 2, 3], AutoPad("SAME_UPPER"), IntsAttribute("dilations", 2));
+        Assert.That((dilated.PadBegin[0], dilated.PadEnd[0], dilated.Output[0]), Is.EqualTo((2, 2, 6)));
+    }
+
+    [Test]
+    public void AWrongValueIsSkippedWhereverItStands()
+    {
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("pads", 0, 1L << 40)), Is.EqualTo("m.onnx: attribute pads (0, 1099511627776) is out of range"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 0 }),
+            Is.EqualTo("m.onnx: group=0 does not fit X's 2 channels and W's 2 per group"));
+        // SAME_UPPER leaves a stride below 1 to the problem, which names it.
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], AutoPad("SAME_UPPER"), IntsAttribute("strides", 0)), Is.EqualTo("m.onnx: sw: must be >= 1, got 0"));
+    }
+
+    [Test]
+    public void AnEmptyBiasNameIsNoBias()
+    {
+        var model = ConvModel([1, 2, 6], [3, 2, 3], _ => { });
+        model.Graph.Node[0].Input.Add("");
+        Assert.That(OnnxConvModel.From(model, "m.onnx").B, Is.Null);
+        model.Graph.Node[0].Input[2] = "b";
+        Assert.That(OnnxConvModel.From(model, "m.onnx").B, Is.EqualTo("b"));
+    }
+
     [Test]
     public void ANodeOtherThanOneConvOfTheDefaultDomainIsSkippedNamingIt()
     {
+        var relu = ConvModel([1, 2, 6], [3, 2, 3], _ => { });
+        relu.Graph.Node[0].OpType = "Relu";
+        relu.Graph.Node[0].Domain = "ai.onnx";
+        Assert.That(() => OnnxConvModel.From(relu, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo("m.onnx: the node is Relu, not Conv"),
+            "the default domain is not named, by either of its names");
         var foreign = ConvModel([1, 2, 6], [3, 2, 3], _ => { });
         foreign.Graph.Node[0].Domain = "com.example";
         Assert.That(() => OnnxConvModel.From(foreign, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo("m.onnx: the node is com.example.Conv, not Conv"));
