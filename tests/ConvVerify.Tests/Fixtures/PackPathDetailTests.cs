@@ -70,6 +70,18 @@ public class PackPathDetailTests : TempFolderTest
     }
 
     [Test]
+    public void CheckLinkLooksAtTheEntryItselfNotItsParents()
+    {
+        // Callers check each component in turn (Inside, CheckTwoLevels), so a plain file is judged as itself: inside.
+        string root = Make("pack");
+        string outside = Make("outside");
+        File.WriteAllText(Path.Combine(outside, "y.npy"), "");
+        Directory.CreateSymbolicLink(Path.Combine(root, "case"), outside);
+        Assert.That(() => PackPaths.CheckLink(root, Path.Combine(root, "case", "y.npy")), Throws.Nothing);
+        Assert.That(() => PackPaths.CheckLink(root, Path.Combine(root, "case")), Throws.TypeOf<FixtureException>());
+    }
+
+    [Test]
     public void TheFirstOffendingEntryByNameIsTheOneReported()
     {
         string root = Make("pack");

@@ -40,6 +40,8 @@ public class PackPathTests : TempFolderTest
             "m.json: files key \"../y.npy\": case id \"..\" is a relative path component: only a plain name inside the folder is allowed"));
         Assert.That(() => PackPaths.SplitFileKey("case-1/", "m.json"), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
             "m.json: files key \"case-1/\": file \"\" is empty: only a plain name inside the folder is allowed"));
+        Assert.That(() => PackPaths.SplitFileKey("/y.npy", "m.json"), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            "m.json: files key \"/y.npy\": case id \"\" is empty: only a plain name inside the folder is allowed"), "a '/' first is still the one '/'");
     }
 
     [Test]
