@@ -77,6 +77,9 @@ public class PackFileTests : TempFolderTest
         Assert.That(at, Is.GreaterThan(0));
         File.WriteAllText(path, text[..at] + "\"manifest-sha256\": \"ab\"\n}\n");
         Assert.That(Manifest.Read(path).SelfHashMatches, Is.False);
+        // 54 bytes from the key to the end: more than 64 minus the key's 20, fewer than the key and 64.
+        File.WriteAllText(path, text[..at] + "\"manifest-sha256\": \"" + new string('a', 30) + "\"\n}\n");
+        Assert.That(Manifest.Read(path).SelfHashMatches, Is.False);
     }
 
     [Test]
