@@ -68,6 +68,28 @@ public class OnnxTensorsTests
     }
 
     [Test]
+    public void AFileThatIsMissingOrNotProtobufIsSkippedNamingIt()
+    {
+        string dir = Directory.CreateTempSubdirectory("convverify-onnx-tensors-").FullName;
+        try
+        {
+            string missing = Path.Combine(dir, "model.onnx");
+            var e = Assert.Throws<OnnxSkipException>(() => OnnxTensors.ReadModel(missing))!;
+            Assert.That(e.Message, Does.StartWith($"{missing}: cannot be read ("));
+            Assert.That(e.InnerException, Is.InstanceOf<FileNotFoundException>());
+            // A length-delimited field 1 of 5 bytes, cut off after its length.
+            string cut = Path.Combine(dir, "cut.pb");
+            File.WriteAllBytes(cut, [0x0A, 0x05]);
+            Assert.That(Skip(() => OnnxTensors.ReadModel(cut)), Does.StartWith($"{cut}: not an ONNX model ("));
+            Assert.That(Skip(() => OnnxTensors.ReadTensor(cut)), Does.StartWith($"{cut}: not a TensorProto ("));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void ElementTypesAreNamedAsOnnxNamesThem()
     {
         Assert.That(OnnxTensors.TypeName((int)TensorProto.Types.DataType.Float16), Is.EqualTo("FLOAT16"));
