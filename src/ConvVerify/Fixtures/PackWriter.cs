@@ -19,7 +19,7 @@ public sealed class PackWriter
     /// <exception cref="FixtureException">The folder is not empty and <paramref name="force"/> is false.</exception>
     public PackWriter(string directory, bool force)
     {
-        ArgumentNullException.ThrowIfNull(directory);
+        // CheckReplaceable refuses a null directory, by this name, before anything is touched.
         _dir = directory;
         if (CheckReplaceable(directory, force))
         {

@@ -43,6 +43,9 @@ public class FixtureRefusalTests : TempFolderTest
         string pack = Path.Combine(Dir, "pack");
         Assert.That(() => FixtureGenerator.Generate(pack, [lower, upper], new EngineOracle(ConvEngines.Naive), force: false),
             Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{pack}: cases would share a folder (ids equal up to letter case): case-a"));
+        var b = lower with { Id = "case-b" };
+        Assert.That(() => FixtureGenerator.Generate(pack, [lower, b, upper, b with { Id = "CASE-B" }], new EngineOracle(ConvEngines.Naive), force: false),
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{pack}: cases would share a folder (ids equal up to letter case): case-a, case-b"));
         Assert.That(Directory.Exists(pack), Is.False, "nothing written");
     }
 

@@ -68,6 +68,17 @@ public class PackFileTests : TempFolderTest
     }
 
     [Test]
+    public void AnEngineResultSetIsWrittenAsItsDirectionsFilesAndCaseJsonEndsInANewline()
+    {
+        string dir = Path.Combine(Dir, "pack");
+        var writer = new PackWriter(dir, force: false);
+        var inputs = Case2D.MakeInputs<float>();
+        writer.Add(Case2D, inputs, Directions.ComputeAll(ConvEngines.Naive, Case2D.Problem, inputs));
+        Assert.That(Directory.GetFiles(Path.Combine(dir, "c")).Select(Path.GetFileName), Is.SupersetOf(new[] { "case.json", "x.npy", "w.npy", "dy.npy", "y.npy", "dx.npy", "dw.npy" }));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "c", "case.json")), Does.StartWith("{").And.EndWith("}\n"));
+    }
+
+    [Test]
     public void ASelfHashTooShortToBeOneIsAMismatchNotACrash()
     {
         string path = Path.Combine(Dir, "manifest.json");
