@@ -29,13 +29,7 @@ public class OnnxImportDetailTests : CliTestBase
         return to;
     }
 
-    private static void EditModel(string folder, Action<ModelProto> edit)
-    {
-        string path = Path.Combine(folder, "model.onnx");
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        edit(model);
-        File.WriteAllBytes(path, model.ToByteArray());
-    }
+    private static void EditModel(string folder, Action<ModelProto> edit) => OnnxImportTests.EditModel(folder, edit);
 
     private static string Set(string folder, int n = 0) => Path.Combine(folder, $"test_data_set_{n}");
 

@@ -400,7 +400,8 @@ public class OnnxImportTests : CliTestBase
         return to;
     }
 
-    private static void EditModel(string folder, Action<ModelProto> edit)
+    /// <summary>Rewrites <c>model.onnx</c> of a copied conformance test through <paramref name="edit"/>.</summary>
+    internal static void EditModel(string folder, Action<ModelProto> edit)
     {
         string path = Path.Combine(folder, "model.onnx");
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
