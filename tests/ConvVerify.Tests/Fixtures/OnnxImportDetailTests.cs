@@ -102,31 +102,12 @@ public class OnnxImportDetailTests : CliTestBase
     [Test]
     public void AnOracleThatFailsIsNamedWithTheDataSetAndProblem()
     {
-        var oracle = new Refusing();
+        var thrown = new InvalidOperationException("no, thanks");
+        var oracle = new ConvVerify.Tests.Runs.ThrowingOracle("refusing", _ => thrown);
         var e = Assert.Throws<FixtureException>(() => OnnxImport.Import([Good], TempPath("pack"), oracle))!;
         Assert.That(e.Message, Does.StartWith($"{Set(Good)}: oracle refusing failed on mb1ic1").And.EndWith(": no, thanks"));
-        Assert.That(e.InnerException, Is.SameAs(oracle.Thrown));
+        Assert.That(e.InnerException, Is.SameAs(thrown));
         Assert.That(Path.Exists(TempPath("pack")), Is.False);
-    }
-
-    private sealed class Refusing : IConvOracle
-    {
-        public InvalidOperationException Thrown { get; } = new("no, thanks");
-
-        public string Name => "refusing";
-
-        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
-
-        public double BoundFactor => 1;
-
-        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
-        {
-            reason = null;
-            return true;
-        }
-
-        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-            where T : unmanaged, IFloatingPointIeee754<T> => throw Thrown;
     }
 
     [Test]

@@ -33,7 +33,7 @@ public class PlotsTests : TempFolderTest
     }
 
     // The width and height a PNG declares in its IHDR chunk (big-endian, after the 8-byte signature and the chunk's length and type).
-    private static (int Width, int Height) PngSize(string path)
+    internal static (int Width, int Height) PngSize(string path)
     {
         byte[] png = File.ReadAllBytes(path);
         Assert.That(System.Text.Encoding.ASCII.GetString(png, 12, 4), Is.EqualTo("IHDR"));

@@ -141,28 +141,10 @@ public class PipelineTests
     [Test]
     public void AnExceptionFromAnOracleBecomesAnErrorRowWithItsMessage()
     {
-        OracleRegistry.Register("fake-throws", "a test's fake", _ => new ThrowingOracle());
+        OracleRegistry.Register("fake-throws", "a test's fake", _ => new ThrowingOracle("fake-throws", p => new InvalidOperationException("the fake oracle refuses " + p)));
         var r = CliTestBase.Run("check", "--oracle", "fake-throws", "mb1ic2iw5oc2kw3", "--dtype", "f32", "--fill", "integer");
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         Assert.That(r.Out, Does.Contain("ERROR").And.Contain("the fake oracle refuses"));
-    }
-
-    private sealed class ThrowingOracle : IConvOracle
-    {
-        public string Name => "fake-throws";
-
-        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
-
-        public double BoundFactor => 1;
-
-        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
-        {
-            reason = null;
-            return true;
-        }
-
-        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-            where T : unmanaged, IFloatingPointIeee754<T> => throw new InvalidOperationException("the fake oracle refuses " + problem);
     }
 
     [TestCase("1/1", "a", true)]
