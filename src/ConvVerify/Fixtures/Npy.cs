@@ -53,9 +53,14 @@ public static class Npy
                 throw new FixtureException(needed < 0
                     ? $"{path}: not a readable .npy file (truncated: shape {FormatShape(header.Shape)} of {NpyName(dtype)} needs more than {available} data bytes, the file has {available})"
                     : $"{path}: not a readable .npy file ({available - needed} bytes after the data of shape {FormatShape(header.Shape)})");
+            // A shape whose extents each fit in an int can still hold more elements than one .NET array does; the file
+            // may even hold them all (a sparse file costs nothing), so this is the reader's limit, said as such.
+            long count = needed / size;
+            if (count > Array.MaxLength)
+                throw new FixtureException($"{path}: shape {FormatShape(header.Shape)} holds {count} elements, more than one array holds ({Array.MaxLength})");
             bool swap = (header.Descr[0] == '<') != BitConverter.IsLittleEndian;
-            if (size == 2) return ReadNarrow<T>(f, checked((int)(needed / 2)), swap, dtype);
-            var data = new T[needed / size];
+            if (size == 2) return ReadNarrow<T>(f, (int)count, swap, dtype);
+            var data = new T[count];
             f.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
             if (swap)
             {

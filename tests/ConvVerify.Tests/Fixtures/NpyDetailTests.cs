@@ -84,18 +84,26 @@ public class NpyDetailTests : TempFolderTest
         Assert.That(e.Message, Does.Contain(e.InnerException!.Message));
     }
 
-    [Test]
-    public void A16BitTensorOfMoreElementsThanAnArrayHoldsIsNotReadAsAWrappedCount()
+    // Sparse files: the data bytes are all there as far as the reader can tell, so only the element count refuses them.
+    // Array.MaxLength + 1 elements is the first count refused; 2^32 float16 elements would wrap to 0 in an int.
+    [TestCase("<f2", DType.Float16, 2, 0x7FFFFFC8L)]
+    [TestCase("<f2", DType.Float16, 2, 1L << 32)]
+    [TestCase("<f4", DType.Float32, 4, 1L << 31)]
+    [TestCase("<f8", DType.Float64, 8, 1L << 31)]
+    public void ATensorOfMoreElementsThanAnArrayHoldsIsAFixtureError(string descr, DType dtype, int size, long count)
     {
-        // 2^32 float16 elements in a sparse 8 GiB file: the count, 2^32, wraps to 0 in an int.
+        Assert.That(Array.MaxLength, Is.EqualTo(0x7FFFFFC7), "the first case is one past the array limit");
+        int[] shape = count == 0x7FFFFFC8L ? [8, 0x0FFFFFF9] : [(int)(count >> 16), 65536];
         string path = Path.Combine(Dir, "huge.npy");
-        string header = "{'descr': '<f2', 'fortran_order': False, 'shape': (65536, 65536), }".PadRight(117) + "\n";
+        string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({shape[0]}, {shape[1]}), }}".PadRight(117) + "\n";
         using (var f = new FileStream(path, FileMode.CreateNew))
         {
             f.Write([.. Magic, 1, 0, (byte)header.Length, 0, .. Encoding.ASCII.GetBytes(header)]);
-            f.SetLength(128 + (1L << 33));
+            f.SetLength(128 + count * size);
         }
-        Assert.That(() => Npy.Read<float>(path, DType.Float16, [65536, 65536]), Throws.TypeOf<OverflowException>());
+        TestDelegate read = dtype == DType.Float64 ? () => Npy.Read<double>(path, dtype, shape) : () => Npy.Read<float>(path, dtype, shape);
+        Assert.That(read, Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{path}: shape ({shape[0]}, {shape[1]}) holds {count} elements, more than one array holds (2147483591)"));
     }
 
     [Test]
