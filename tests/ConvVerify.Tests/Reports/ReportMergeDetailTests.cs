@@ -133,7 +133,7 @@ public class ReportMergeDetailTests
             Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
         };
         Assert.That(Refusal(("s1.json", One), ("s2.json", two)),
-            Is.EqualTo("s2.json: checked naive against torch torch 1.13.0,ort onnxruntime 1.17.0, but s1.json checked naive against torch torch 1.13.0"));
+            Is.EqualTo("s2.json: checked naive against torch torch 1.13.0, ort onnxruntime 1.17.0, but s1.json checked naive against torch torch 1.13.0"));
     }
 
     // A shard that left out one problem, counted under the kind "option" whatever its own kind says (the count is
