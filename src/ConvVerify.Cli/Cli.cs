@@ -12,19 +12,31 @@ public static class Cli
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
-        bool terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
-        });
+        var console = ConsoleFor(stdout, IsTerminal(stdout, Console.Out, Console.IsOutputRedirected));
+        return Run(args, console, stdout, stderr);
+    }
+
+    /// <summary>Whether <paramref name="stdout"/> is a terminal: the process's own output, not redirected to a file or a pipe.</summary>
+    internal static bool IsTerminal(TextWriter stdout, TextWriter consoleOut, bool redirected) => ReferenceEquals(stdout, consoleOut) && !redirected;
+
+    /// <summary>The console a run writes to: what the terminal offers on a terminal, plain text of unbounded width otherwise.</summary>
+    internal static IAnsiConsole ConsoleFor(TextWriter stdout, bool terminal)
+    {
+        var console = AnsiConsole.Create(SettingsFor(stdout, terminal));
         // Redirected output (a log, a pipe, a test's StringWriter) is read by grep and by programs: never wrap a line
         // (FAIL lines, paths) and never shrink a table's columns to fit a width nobody sees.
         console.Profile.Width = terminal ? Math.Max(console.Profile.Width, 160) : 10_000;
-        return Run(args, console, stdout, stderr);
+        return console;
     }
+
+    /// <summary>A terminal's capabilities are detected (colours, redraws); anything else gets none, whatever the environment says.</summary>
+    internal static AnsiConsoleSettings SettingsFor(TextWriter stdout, bool terminal) => new()
+    {
+        Out = new AnsiConsoleOutput(stdout),
+        Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+    };
 
     /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/> with the console given: tests pass an interactive one to see what a terminal gets.</summary>
     internal static int Run(string[] args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)

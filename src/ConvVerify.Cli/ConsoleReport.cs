@@ -15,12 +15,11 @@ internal static class ConsoleReport
     {
         foreach (string w in report.Warnings) console.MarkupLineInterpolated($"[yellow]warning:[/] {w}");
         bool consensus = report.References.Count > 1;
-        var shown = verbose ? report.Rows : [.. report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error)];
-        if (verbose && shown.Count > 0)
+        if (verbose && report.Rows.Count > 0)
         {
             var table = new Table().Border(TableBorder.Simple).AddColumns("case", "dir", "reference", "subject", "max abs err", "err/bound", "verdict");
             if (consensus) table.AddColumn("consensus");
-            foreach (var r in shown)
+            foreach (var r in report.Rows)
             {
                 var cells = new List<Spectre.Console.Rendering.IRenderable>
                 {

@@ -107,7 +107,8 @@ internal sealed class RunOptions(string defaultRequire)
     /// <summary>Runs the plan, prints the report, writes the JSON, and returns the exit code.</summary>
     public int Execute(Spectre.Console.IAnsiConsole console, ParseResult pr, RunPlan plan, string what, Action<RunReport>? after = null)
     {
-        var report = Progress.Run(console, what, pr.GetValue(Report) is null && pr.GetValue(Json) is null ? plan : plan with { ErrorMaps = true });
+        // A failing row's error map is a pass over its elements: made when a file (--report, --json) will hold it.
+        var report = Progress.Run(console, what, plan with { ErrorMaps = pr.GetValue(Report) is not null || pr.GetValue(Json) is not null });
         ConsoleReport.Print(console, report, pr.GetValue(Verbose));
         after?.Invoke(report);
         return Finish(report, pr.GetValue(Json), pr.GetValue(JUnit), pr.GetValue(Report));

@@ -36,6 +36,7 @@ internal sealed class SelectionOptions
 
     /// <summary>The selection; random problems are drawn from <paramref name="seed"/> (the command's --seed).</summary>
     public CaseSelection Resolve(ParseResult pr, string defaultSet, ulong seed = Cases.ConvCase.DefaultSeed) =>
+        // Stryker disable once NullCoalescing : a zero-or-more argument given no descriptor is an empty array, never null
         CaseSelection.Resolve(pr.GetValue(Set), pr.GetValue(Batch), pr.GetValue(Descriptors) ?? [], pr.GetValue(DType), pr.GetValue(Fill), defaultSet,
             pr.GetValue(Random), seed, pr.GetValue(Mb), pr.GetValue(MaxMacs));
 }

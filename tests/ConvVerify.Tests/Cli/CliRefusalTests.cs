@@ -17,6 +17,26 @@ public class CliRefusalTests : CliTestBase
     }
 
     [Test]
+    public void AnUnknownOptionIsNamedWithWhereToFindUsage()
+    {
+        // Every parse error on its own line, then one pointer to the usage.
+        var r = Run("--bogus");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Out, Is.Empty);
+        Assert.That(r.Err.TrimEnd('\n').Split('\n'), Is.EqualTo(new[]
+        {
+            "convverify: Required command was not provided.",
+            "convverify: Unrecognized command or argument '--bogus'.",
+            "Run 'convverify --help' for usage.",
+        }));
+    }
+
+    [Test]
+    public void NullArgumentsAreRefusedByName() =>
+        Assert.That(() => ConvVerify.Cli.Cli.Run(null!, TextWriter.Null, TextWriter.Null),
+            Throws.ArgumentNullException.With.Property(nameof(ArgumentNullException.ParamName)).EqualTo("args"));
+
+    [Test]
     public void APackNeedsTheFixturesOracle() =>
         IsBadUsage(Run("check", "--oracle", "exact", "--pack", CommittedPacks.Dir("question")), "--pack goes with --oracle fixtures");
 

@@ -62,4 +62,32 @@ public class TerminalTests : CliTestBase
         Assert.That(r.Out, Does.Contain($"wrote {dir}: {CaseSets.Load("question").Count} cases"));
         Assert.That(Run("fixtures", "check", dir).Code, Is.EqualTo(0));
     }
+
+    [TestCase(false, false, true)]
+    [TestCase(true, false, false)]
+    [TestCase(false, true, false)]
+    public void OnlyTheProcesssOwnUnredirectedOutputIsATerminal(bool other, bool redirected, bool terminal)
+    {
+        var own = new StringWriter();
+        Assert.That(ConvVerify.Cli.Cli.IsTerminal(other ? new StringWriter() : own, own, redirected), Is.EqualTo(terminal));
+    }
+
+    [Test]
+    public void ATerminalsCapabilitiesAreDetectedAndOtherOutputGetsNone()
+    {
+        var onTerminal = ConvVerify.Cli.Cli.SettingsFor(TextWriter.Null, terminal: true);
+        Assert.That((onTerminal.Ansi, onTerminal.ColorSystem, onTerminal.Interactive),
+            Is.EqualTo((AnsiSupport.Detect, ColorSystemSupport.Detect, InteractionSupport.Detect)));
+        var elsewhere = ConvVerify.Cli.Cli.SettingsFor(TextWriter.Null, terminal: false);
+        Assert.That((elsewhere.Ansi, elsewhere.ColorSystem, elsewhere.Interactive),
+            Is.EqualTo((AnsiSupport.No, ColorSystemSupport.NoColors, InteractionSupport.No)));
+    }
+
+    [Test]
+    public void ATerminalIsAtLeast160ColumnsWideAndOtherOutputNeverWraps()
+    {
+        // Behind a writer that is no console Spectre assumes 80 columns; a terminal run widens that to 160.
+        Assert.That(ConvVerify.Cli.Cli.ConsoleFor(new StringWriter(), terminal: true).Profile.Width, Is.EqualTo(160));
+        Assert.That(ConvVerify.Cli.Cli.ConsoleFor(new StringWriter(), terminal: false).Profile.Width, Is.EqualTo(10_000));
+    }
 }
