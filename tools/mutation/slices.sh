@@ -6,7 +6,9 @@ set -uo pipefail
 set -f # the globs are Stryker's, not the shell's
 root=$(cd "$(dirname "$0")/../.." && pwd)
 t='FullyQualifiedName~ConvVerify.Tests'
-cli="$t.Cli&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~HtmlReportTests&FullyQualifiedName!~SoakCommand&TestCategory!=resnet50"
+# The CLI's tests but those that start child processes or a browser, and the 300-case soak against torch; with the
+# tests elsewhere that drive the CLI in process (ONNX import, the low-precision refusals).
+cli="($t.Cli&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~HtmlReportTests&TestCategory!=soak&TestCategory!=resnet50)|$t.Fixtures.OnnxImport|$t.LowPrecision.LowPrecisionCliTests"
 exact="$t.Convolution.ExactConvTests|$t.Convolution.EngineDetailTests|$t.Convolution.BufferCheckTests|$t.Convolution.ExactPolicyTests"
 
 # name | filter | project (empty: the library) | globs; a slice whose name ends in -torch keeps live Python (LIVE=1)
