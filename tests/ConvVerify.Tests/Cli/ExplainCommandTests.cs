@@ -1,3 +1,5 @@
+using ConvVerify.Cases;
+
 namespace ConvVerify.Tests.Cli;
 
 /// <summary><c>convverify explain</c>.</summary>
@@ -20,6 +22,24 @@ public class ExplainCommandTests : CliTestBase
         Assert.That(header, Is.GreaterThanOrEqualTo(0), text);
         return [.. lines.Skip(header + 1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal)).Select(l => l.Trim())];
     }
+
+    // The walk-through between a problem's extents and its M: the same words for every problem.
+    private const string Walkthrough = """
+        dL/dx is the sum over all filters of each filter's contribution. Output h[n,f,p] used x[n,c,p*s - pb + k*dil] with weight
+        w[f,c,k], so dL/dh[n,f,p] sends dL/dh[n,f,p]*w[f,c,k] back to that input element:
+          dL/dx[n,c,i] = sum over f, k of dL/dh[n,f,(i + pb - k*dil)/s] * w[f,c,k],
+          over the terms where i + pb - k*dil is >= 0, divisible by the stride, and inside the output.
+          dL/dw[f,c,k] = sum over n, p of dL/dh[n,f,p] * x[n,c,p*s - pb + k*dil];  dL/db[f] = sum over n, p of dL/dh[n,f,p].
+
+        The matrix view: h = M*vec(x) (+ b), where M has one row per output element and one column per input element,
+        filled with shared weights; then dL/dx = M^T * vec(dL/dh).
+        """;
+
+    private const string ExtentFormula = "Output extent per spatial dim: floor((in + pad_begin + pad_end - dilation*(k-1) - 1) / stride) + 1";
+
+    private const string Bias = "(PyTorch semantics, bias left out: it adds a constant and does not change dL/dx)";
+
+    private static string Lines(CliResult r) => r.Out.ReplaceLineEndings("\n");
 
     [Test]
     public void DefaultExplainsTheQuestion()
@@ -113,5 +133,235 @@ public class ExplainCommandTests : CliTestBase
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Test]
+    public void SmallConvIsExplainedWordForWord()
+    {
+        // x (1,2,3,3) and 2 filters of (2,2,2): h (1,2,2,2). Row (f,p,q) of M holds filter f's weights (a..h, then i..p)
+        // at the columns c*9 + (p+kh)*3 + (q+kw) of the inputs its window covers.
+        // w and dL/dh are the integer fill's for the case mb1ic2ih3oc2oh2kh2ph0__nobias__f64_integer (float64, no bias);
+        // dL/dx[c,i,j] = sum over f, kh, kw of dL/dh[f,i-kh,j-kw] * w[f,c,kh,kw], e.g. dL/dx[0,0,0] = -2*2 + -2*-2 = 0 and
+        // dL/dx[0,1,1] = (2*2 + 2*1 + -1*-3 + -2*-3) + (-2*-2 + -1*3 + 1*1 + -2*-3) = 15 + 8 = 23.
+        // 4 slices of w print without "first 4 of", 2 slices of dL/dh with one blank line between them.
+        string expected = $$"""
+            Problem mb1ic2ih3oc2oh2kh2ph0 {{Bias}}
+              x: (N=1, C=2, H=3, W=3)
+              w: 2 filters, each (C/groups=2, KH=2, KW=2)
+              h = conv(x, w): (N=1, F=2, OH=2, OW=2)
+              In the question's layout: x is (3,3,2), each filter (2,2,2), h and dL/dh are (2,2,2).
+
+            {{ExtentFormula}}
+              h: floor((3 + 0 + 0 - 1*(2-1) - 1) / 1) + 1 = 2
+              w: floor((3 + 0 + 0 - 1*(2-1) - 1) / 1) + 1 = 2
+
+            {{Walkthrough}}
+              M (8 x 18); weights in row-major order named a, b, c, ...:
+                a b . c d . . . . e f . g h . . . .
+                . a b . c d . . . . e f . g h . . .
+                . . . a b . c d . . . . e f . g h .
+                . . . . a b . c d . . . . e f . g h
+                i j . k l . . . . m n . o p . . . .
+                . i j . k l . . . . m n . o p . . .
+                . . . i j . k l . . . . m n . o p .
+                . . . . i j . k l . . . . m n . o p
+              16 distinct non-zero values in 64 non-zero entries: every row holds the same kernel, shifted.
+
+            A sample, with small integer inputs (the integer fill, seed 4268123152005881) so every number is exact:
+              w (2, 2, 2, 2):
+                   2    1
+                  -3   -3
+
+                   2   -2
+                  -3   -2
+
+                  -2    3
+                   1   -3
+
+                   1    2
+                  -3    4
+              dL/dh (1, 2, 2, 2):
+                  -2   -1
+                   2    2
+
+                  -2    1
+                  -1   -2
+              dL/dx (1, 2, 3, 3):
+                   0  -12    2
+                  10   23   -4
+                  -7  -11    0
+
+                  -6   -1    4
+                  15   -8   -2
+                  -3   -8  -12
+              max |dL/dx - sum of the 2 filters' contributions| = 0
+              max |dL/dx - M^T * dL/dh| = 0
+
+            """;
+        Assert.That(Inputs.CaseSeed(ConvCase.DefaultSeed, "mb1ic2ih3oc2oh2kh2ph0__nobias__f64_integer"), Is.EqualTo(4268123152005881UL),
+            "the seed is the float64 case's without bias");
+        var r = Run("explain", "mb1ic2ih3oc2kh2");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Lines(r), Is.EqualTo(expected));
+        Assert.That(r.Err, Is.Empty);
+    }
+
+    [Test]
+    public void Conv1dOfTwoImagesIsExplainedWordForWord()
+    {
+        // 1-D: every slice is one row of W, and the slices run through channels, then images. w (2,3,2) has 6 slices and
+        // dL/dx (2,3,4) 6, so both print their first 4; dL/dh (2,2,3) has exactly 4. M is block-diagonal: image n's
+        // outputs read only image n's inputs. No line for the question's (H,W,C) layout: it is 2-D with one image.
+        // Seed and tensors: the case mb2ic3iw4oc2ow3kw2pw0__nobias__f64_integer; w[1,0,:] = (4, 2) is the 4th slice, so
+        // dL/dx[0,0,0] = 2*-3 + 1*4 = -2 and dL/dx[0,0,1] = (1*-3 + 2*-3) + (1*4 + 1*2) = -3.
+        string expected = $$"""
+            Problem mb2ic3iw4oc2ow3kw2pw0 {{Bias}}
+              x: (N=2, C=3, W=4)
+              w: 2 filters, each (C/groups=3, KW=2)
+              h = conv(x, w): (N=2, F=2, OW=3)
+
+            {{ExtentFormula}}
+              w: floor((4 + 0 + 0 - 1*(2-1) - 1) / 1) + 1 = 3
+
+            {{Walkthrough}}
+              M (12 x 24); weights in row-major order named a, b, c, ...:
+                a b . . c d . . e f . . . . . . . . . . . . . .
+                . a b . . c d . . e f . . . . . . . . . . . . .
+                . . a b . . c d . . e f . . . . . . . . . . . .
+                g h . . i j . . k l . . . . . . . . . . . . . .
+                . g h . . i j . . k l . . . . . . . . . . . . .
+                . . g h . . i j . . k l . . . . . . . . . . . .
+                . . . . . . . . . . . . a b . . c d . . e f . .
+                . . . . . . . . . . . . . a b . . c d . . e f .
+                . . . . . . . . . . . . . . a b . . c d . . e f
+                . . . . . . . . . . . . g h . . i j . . k l . .
+                . . . . . . . . . . . . . g h . . i j . . k l .
+                . . . . . . . . . . . . . . g h . . i j . . k l
+              12 distinct non-zero values in 72 non-zero entries: every row holds the same kernel, shifted.
+
+            A sample, with small integer inputs (the integer fill, seed 8055345223834309) so every number is exact:
+              w (2, 3, 2), first 4 of 6 slices:
+                  -3   -3
+
+                  -3   -3
+
+                  -1   -1
+
+                   4    2
+              dL/dh (2, 2, 3):
+                   2    1   -1
+
+                   1    1   -2
+
+                  -2    2    2
+
+                  -2   -2    1
+              dL/dx (2, 3, 4), first 4 of 6 slices:
+                  -2   -3   -6   -1
+
+                  -3  -10  -10   11
+
+                  -3   -7   -1    7
+
+                  -2  -12  -12   -4
+              max |dL/dx - sum of the 2 filters' contributions| = 0
+              max |dL/dx - M^T * dL/dh| = 0
+
+            """;
+        Assert.That(Inputs.CaseSeed(ConvCase.DefaultSeed, "mb2ic3iw4oc2ow3kw2pw0__nobias__f64_integer"), Is.EqualTo(8055345223834309UL));
+        var r = Run("explain", "mb2ic3iw4oc2kw2");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Lines(r), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void GroupsAreNamedAndSplitTheChannels()
+    {
+        // g2: filter 0 reads channels 0-1 only (columns 0-17), filter 1 channels 2-3 (columns 18-35); each filter has IC/G = 2 channels.
+        var r = Run("explain", "g2mb1ic4ih3oc2kh2");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string text = Lines(r);
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.StartWith($"Problem g2mb1ic4ih3oc2oh2kh2ph0 {Bias}\n  x: (N=1, C=4, H=3, W=3)\n"));
+            Assert.That(text, Does.Contain("\n  w: 2 filters, each (C/groups=2, KH=2, KW=2), in 2 groups\n"));
+            Assert.That(text, Does.Contain("\n  In the question's layout: x is (3,3,4), each filter (2,2,2), h and dL/dh are (2,2,2).\n"));
+            Assert.That(MatrixRows(text), Is.EqualTo(new[]
+            {
+                "a b . c d . . . . e f . g h . . . . . . . . . . . . . . . . . . . . . .",
+                ". a b . c d . . . . e f . g h . . . . . . . . . . . . . . . . . . . . .",
+                ". . . a b . c d . . . . e f . g h . . . . . . . . . . . . . . . . . . .",
+                ". . . . a b . c d . . . . e f . g h . . . . . . . . . . . . . . . . . .",
+                ". . . . . . . . . . . . . . . . . . i j . k l . . . . m n . o p . . . .",
+                ". . . . . . . . . . . . . . . . . . . i j . k l . . . . m n . o p . . .",
+                ". . . . . . . . . . . . . . . . . . . . . i j . k l . . . . m n . o p .",
+                ". . . . . . . . . . . . . . . . . . . . . . i j . k l . . . . m n . o p",
+            }));
+            Assert.That(text, Does.Contain("\n  max |dL/dx - sum of the 2 filters' contributions| = 0\n"));
+        });
+    }
+
+    [Test]
+    public void WeightsAreLettersUpToTwentySixThenNumbered()
+    {
+        var letters = Run("explain", "mb1ic1iw26oc1kw26");
+        Assert.That(letters.Code, Is.EqualTo(0), letters.ToString());
+        Assert.That(Lines(letters), Does.Contain("\n  M (1 x 26); weights in row-major order named a, b, c, ...:\n"));
+        Assert.That(MatrixRows(letters.Out), Is.EqualTo(new[] { "a b c d e f g h i j k l m n o p q r s t u v w x y z" }));
+
+        // 33 weights: w0..w32, every entry right-aligned to the widest name, "w32". M is 32 x 64, the largest printed.
+        var numbered = Run("explain", "mb1ic1iw64oc1kw33");
+        Assert.That(numbered.Code, Is.EqualTo(0), numbered.ToString());
+        string text = Lines(numbered);
+        Assert.That(text, Does.Contain("\n  M (32 x 64); weights in row-major order named w0, w1, ...:\n"));
+        Assert.That(text, Does.Not.Contain("too large to print"));
+        string[] rows = [.. Enumerable.Range(0, 32).Select(r => string.Join(" ", Enumerable.Range(0, 64).Select(c => (c - r is >= 0 and <= 32 ? $"w{c - r}" : ".").PadLeft(3))).Trim())];
+        Assert.That(rows[1], Does.StartWith(".  w0  w1"));
+        Assert.That(MatrixRows(numbered.Out), Is.EqualTo(rows));
+        Assert.That(text, Does.Contain("\n  33 distinct non-zero values in 1056 non-zero entries: every row holds the same kernel, shifted.\n"));
+    }
+
+    [Test]
+    public void MWithMoreThan32RowsIsShownByTheAnswersExample()
+    {
+        // 33 x 33 has few enough columns but one row too many.
+        var r = Run("explain", "mb1ic1iw33oc1kw1");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Lines(r), Does.Contain(
+            "\nfilled with shared weights; then dL/dx = M^T * vec(dL/dh).\n"
+            + "  Here M is 33 x 33, too large to print; the answer's example mb1ic1ih4oc1oh2kh3ph0n\"answer_matrix\" has the same structure:\n"
+            + "  M (4 x 16); weights in row-major order named a, b, c, ...:\n"));
+        Assert.That(MatrixRows(r.Out), Is.EqualTo(AnswerRows));
+    }
+
+    [TestCase("mb1ic1ih64oc1kh1")] // x and h 4096
+    [TestCase("mb1ic64iw1oc64kw1")] // w 4096
+    public void AtMost4096ElementsEachAreExplained(string descriptor)
+    {
+        var r = Run("explain", descriptor);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+    }
+
+    // Each problem has one tensor one element over the limit and the others within it.
+    [TestCase("mb1ic1iw4097oc1kw1sw2", "mb1ic1iw4097oc1ow2049kw1sw2pw0", "x 4097, w 1, y 2049")]
+    [TestCase("mb1ic1iw1oc1kw1pw2048", "mb1ic1iw1oc1ow4097kw1pw2048", "x 1, w 1, y 4097")]
+    [TestCase("mb1ic65iw1oc64kw1", "mb1ic65iw1oc64ow1kw1pw0", "x 65, w 4160, y 64")]
+    public void OneTensorOver4096ElementsIsRefused(string descriptor, string canonical, string sizes)
+    {
+        var r = Run("explain", descriptor);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err.ReplaceLineEndings("\n"), Is.EqualTo($"convverify: {canonical} is too large to explain ({sizes} elements; at most 4096 each): "
+            + "explain prints its tensors; try a smaller problem with the same stride, padding and dilation\n"));
+        Assert.That(r.Out, Is.Empty);
+    }
+
+    // M^T * dL/dh is checked while M has at most 2^22 entries: 1024 x 4096 is built, 4096 x 4096 is not.
+    [TestCase("mb1ic1ih64oc1kh1sh2", "0")]
+    [TestCase("mb1ic1ih64oc1kh1", "(M too large to build)")]
+    public void MatrixCheckStopsAboveTwoToThe22Entries(string descriptor, string shown)
+    {
+        var r = Run("explain", descriptor);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Lines(r), Does.EndWith($"\n  max |dL/dx - M^T * dL/dh| = {shown}\n"));
     }
 }
