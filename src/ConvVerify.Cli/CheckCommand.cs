@@ -156,6 +156,7 @@ internal static class CheckCommand
         if (layout != TorchLayout.Contiguous && !oracles.Any(o => o.Name.StartsWith(TorchOracle.OracleName, StringComparison.Ordinal)))
             throw new CliException("--layout goes with --oracle torch");
         // With no selection, check every set that fits in memory and time: the committed ones, each under --mb and --max-macs.
+        // Stryker disable once String : with a set, batch file, descriptor or --random named (sel.Given) the default set is never read
         var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);

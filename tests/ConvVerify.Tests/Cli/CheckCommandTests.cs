@@ -1,7 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ConvVerify.Cases;
 using ConvVerify.Catalog;
+using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
 using ConvVerify.Problems;
 using ConvVerify.Tests.Fixtures;
 using ConvVerify.Tests.Oracles;
@@ -306,5 +311,91 @@ public partial class CheckCommandTests : CliTestBase
         var wrong = Run("check", "--pack", pack);
         Assert.That(wrong.Code, Is.EqualTo(2), wrong.ToString());
         Assert.That(wrong.Out, Does.Contain("output (9, 9) does not follow from the other fields"));
+    }
+
+    [Test]
+    public void ACaseInNoCommittedPackNamesEveryPackLookedIn()
+    {
+        // ih6 with kh3 gives oh4: a problem near the question's (ih5) that no committed pack holds.
+        var r = Run("check", "mb1ic3ih6oc16kh3", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Is.EqualTo("convverify: case mb1ic3ih6oc16oh4kh3ph0__f32_integer is in no pack checked ("
+            + $"{CommittedPacks.Dir("question")}, {CommittedPacks.Dir("basic")}, {CommittedPacks.Dir("pytorch")}); use --oracle torch for cases without fixtures\n"));
+    }
+
+    [Test]
+    public void ASetOfTheCommittedPacksIsCheckedAgainstCommittedPacks()
+    {
+        // Not "pack FOLDER", which --pack gives: the folder is the tool's own, not the user's.
+        var r = Run("check", "--set", "question", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        // The question set's two problems, each with a bias: four directions.
+        Assert.That(r.Out, Does.StartWith("check: 2 cases, 8 directions: 8 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, "
+            + "0 not provided, 0 errors (exact against committed packs (torch) numpy "), r.ToString());
+    }
+
+    [Test]
+    public void ALiveOracleWithNoSelectionChecksEveryCommittedSet()
+    {
+        // --max-macs 1 skips every problem: the run says which sets it read without computing any.
+        var r = Run("check", "--oracle", "exact", "--max-macs", "1");
+        int problems = CaseSets.Committed.Sum(set => CaseSets.Load(set).Count);
+        Assert.That(r.Code, Is.EqualTo(1), "nothing compared is no pass\n" + r);
+        var lines = r.Out.Split('\n');
+        Assert.That(lines[..2], Is.EqualTo(new[] { $"0 problems from the committed sets; {problems} skipped: {problems} too large", "why: no case was selected" }), r.ToString());
+        Assert.That(lines[2], Does.StartWith("check: 0 cases, 0 directions: 0 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, "
+            + $"0 not provided, 0 errors, {problems} problems skipped (exact against exact "), r.ToString());
+    }
+
+    [Test]
+    public void ALiveOracleWithDescriptorsReadsOnlyTheCommandLine()
+    {
+        // Not the committed sets as well: the one descriptor is skipped once, as the command line's.
+        var r = Run("check", "--oracle", "exact", "--max-macs", "1", "mb1ic3ih5oc16kh3");
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.StartWith("0 problems from command line; 1 skipped: 1 too large\n"), r.ToString());
+    }
+
+    [Test]
+    public void DefaultDtypesAnOracleDoesNotComputeAreNotProvidedRatherThanRefused()
+    {
+        // Unlike --dtype bf16 named (LowPrecisionCliTests): ORT computes f32 of the default f32, f64 and bf16.
+        var r = Run("check", "--oracle", "ort", "--set", "question", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        // Two problems in three dtypes, four directions each; ORT gives the two f32 cases'.
+        Assert.That(r.Out, Does.Contain("check: 6 cases, 24 directions: 8 passed, 0 failed, 0 suspicious, 0 not in pack, 16 not provided by oracle, "
+            + "0 not provided, 0 errors (exact against ort onnxruntime "), r.ToString());
+    }
+
+    [Test]
+    public void ChannelsLastNeedsOneTorchAmongTheOracles()
+    {
+        // The stand-in is no torch, but its name says torch, which is what the check reads: one such oracle of two is enough.
+        var r = Run("check", "--oracle", TorchStandIn.OracleName + ",exact", "--layout", "channels-last", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain($"(exact against {TorchStandIn.OracleName} convverify "), r.ToString());
+        var none = Run("check", "--oracle", "naive,exact", "--layout", "channels-last", "mb1ic3ih5oc16kh3");
+        Assert.That(none.Code, Is.EqualTo(2), none.ToString());
+        Assert.That(none.Err, Is.EqualTo("convverify: --layout goes with --oracle torch\n"));
+    }
+
+    static CheckCommandTests() => OracleRegistry.Register(TorchStandIn.OracleName, "a test's fake", _ => new TorchStandIn());
+
+    // The mutation run has no torch: this stands in for it by name, and computes as the definition does.
+    private sealed class TorchStandIn : IConvOracle
+    {
+        public const string OracleName = "torch-stand-in";
+        private readonly EngineOracle _definition = new(ConvEngines.Naive);
+
+        public string Name => OracleName;
+
+        public IReadOnlyDictionary<string, string> Versions => _definition.Versions;
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => _definition.Provides(problem, direction, out reason);
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> => _definition.Compute(problem, inputs, directions);
     }
 }

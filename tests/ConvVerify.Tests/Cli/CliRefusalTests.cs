@@ -1,4 +1,4 @@
-using ConvVerify.Catalog;
+using ConvVerify.Oracles;
 using ConvVerify.Tests.Fixtures;
 
 namespace ConvVerify.Tests.Cli;
@@ -41,12 +41,44 @@ public class CliRefusalTests : CliTestBase
         IsBadUsage(Run("check", "--oracle", "exact", "--pack", CommittedPacks.Dir("question")), "--pack goes with --oracle fixtures");
 
     [Test]
-    public void AnUnknownSetOfCommittedPacksNamesTheKnownOnes()
+    public void AnUnknownSetOfCommittedPacksNamesTheKnownOnes() =>
+        IsBadUsage(Run("check", "--set", "nosuchset"), "--set: unknown case set 'nosuchset' (known: question, basic, pytorch, resnet50, resnet50_mb16)\n");
+
+    // Each of these would otherwise be ignored by a check against packs, which hold fixed problems computed in one layout.
+    [TestCase("--layout", "channels-last", "--layout goes with --oracle torch: a pack holds results, not the layout they were computed in")]
+    [TestCase("--random", "3", "--random goes with a live oracle: packs hold only the cases they were made with")]
+    [TestCase("--mb", "2", "--mb and --max-macs go with a live oracle: a pack holds the problems it was made with")]
+    [TestCase("--max-macs", "10", "--mb and --max-macs go with a live oracle: a pack holds the problems it was made with")]
+    public void ALiveOraclesOptionIsRefusedAgainstPacks(string option, string value, string message) =>
+        IsBadUsage(Run("check", option, value), message + "\n");
+
+    // Checked before the oracle is known: a misspelt layout is named even where torch is not installed.
+    [Test]
+    public void ALayoutOtherThanNchwOrChannelsLastIsNamed() =>
+        IsBadUsage(Run("check", "--layout", "diagonal"), "--layout: expected nchw or channels-last, got 'diagonal'\n");
+
+    [TestCase(",exact", "--oracle: empty name in ',exact'; or fixtures for the packs")]
+    [TestCase("exact,exact", "--oracle: 'exact' named twice in 'exact,exact'; or fixtures for the packs")]
+    public void AListOfOraclesThatNamesNoneOrOneTwiceIsRefused(string oracles, string message) =>
+        IsBadUsage(Run("check", "--oracle", oracles), message + "\n");
+
+    [Test]
+    public void AnUnknownOracleIsNamedWithTheKnownOnesAndThePacks()
     {
-        var r = Run("check", "--set", "nosuchset");
-        IsBadUsage(r, "--set: unknown case set 'nosuchset' (known: ");
-        foreach (string set in CaseSets.All) Assert.That(r.Err, Does.Contain(set));
+        // The known list also holds the fakes other tests of this process register, so only its ends are pinned here.
+        var r = Run("check", "--oracle", "bogus");
+        IsBadUsage(r, "--oracle: unknown oracle 'bogus' (known: ");
+        Assert.That(r.Err, Does.EndWith("); or fixtures for the packs\n"));
     }
+
+    // Torch's absence is the real case, but whether torch is there depends on the machine; this oracle never is.
+    private const string Unplugged = "unplugged", UnpluggedWhy = "unplugged: its accelerator is not attached";
+
+    static CliRefusalTests() => OracleRegistry.Register(Unplugged, "a test's fake", _ => throw new OracleUnavailableException(UnpluggedWhy));
+
+    [Test]
+    public void AnOracleThatCannotRunHereSaysWhy() =>
+        IsBadUsage(Run("check", "--oracle", Unplugged, "mb1ic3ih5oc16kh3"), $"--oracle {UnpluggedWhy}\n");
 
     [Test]
     public void GenerateWithoutCasesSaysHowToChooseThem() =>
@@ -118,10 +150,19 @@ public class CliRefusalTests : CliTestBase
         var bytes = File.ReadAllBytes(y);
         bytes[^1] ^= 1;
         File.WriteAllBytes(y, bytes);
+        string dx = Path.Combine(pack, QuestionCase("f64", "normal"), "dx.npy");
+        File.Delete(dx);
         string candidate = TempPath("candidate");
         Directory.CreateDirectory(candidate);
         var r = Run("verify-impl", "--pack", pack, "--candidate", candidate);
-        IsBadUsage(r, "the pack failed its integrity check, so it cannot serve as an oracle:\n  ");
-        Assert.That(r.Err, Does.Contain(y));
+        IsBadUsage(r, "the pack failed its integrity check, so it cannot serve as an oracle:\n");
+        // One file a line, in the manifest's order, which this test does not pin.
+        var lines = r.Err.TrimEnd('\n').Split('\n');
+        Assert.That(lines, Has.Length.EqualTo(3), r.ToString());
+        Assert.That(lines[1..], Is.EquivalentTo(new[]
+        {
+            $"  {y}: sha256 differs from the manifest (corrupt or changed)",
+            $"  {dx}: listed in the manifest but missing",
+        }), r.ToString());
     }
 }
