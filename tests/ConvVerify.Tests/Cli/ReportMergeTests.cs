@@ -67,4 +67,40 @@ public class ReportMergeTests : CliTestBase
         Assert.That(failure.Parent!.Attribute("classname")!.Value, Does.Contain(QuestionCase("f32", "integer")));
         Assert.That(failure.Attribute("message")!.Value, Does.Contain("dx").And.Contain("flat 3"));
     }
+    [Test]
+    public void TheMergePrintsTheWholeRunsSummary()
+    {
+        string[] shards = Shards(3, "--set", "question");
+        var r = Run(["report", "merge", .. shards]);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        // The question pack: 12 cases of four directions each, all passing; merged, the shard is the whole run again.
+        Assert.That(r.Out, Does.StartWith("check: 12 cases, 48 directions: 48 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, "
+            + "0 not provided, 0 errors (exact against committed packs (torch) numpy "), r.ToString());
+    }
+
+    // Checked before any shard is read: an output that cannot be written must not cost the merge first.
+    [TestCase("--json")]
+    [TestCase("--junit")]
+    public void AnOutputThatIsAFolderIsRefusedBeforeTheMerge(string option)
+    {
+        string shard = Shards(1, "--set", "question", "--dtype", "f32", "--fill", "integer")[0];
+        string folder = TempPath("out");
+        Directory.CreateDirectory(folder);
+        var r = Run("report", "merge", shard, option, folder);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Is.EqualTo($"convverify: {option}: cannot write {folder}: it is a folder\n"));
+        Assert.That(r.Out, Is.Empty, "refused before the merged report is printed");
+    }
+
+    [Test]
+    public void AReportFolderThatIsAFileIsRefusedBeforeTheMerge()
+    {
+        string shard = Shards(1, "--set", "question", "--dtype", "f32", "--fill", "integer")[0];
+        string file = TempPath("index");
+        File.WriteAllText(file, "");
+        var r = Run("report", "merge", shard, "--report", file);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Is.EqualTo($"convverify: --report: {file} is a file; give a folder for index.html and its pictures\n"));
+        Assert.That(r.Out, Is.Empty, "refused before the merged report is printed");
+    }
 }

@@ -40,6 +40,21 @@ public class TerminalTests : CliTestBase
     }
 
     [Test]
+    public void AVerifyImplOnATerminalShowsItsProgressUnderItsName()
+    {
+        string pack = CopyCommittedPack("question");
+        string candidate = TempPath("candidate");
+        foreach (string id in CaseFolders(pack))
+        {
+            Directory.CreateDirectory(Path.Combine(candidate, id));
+            File.Copy(Path.Combine(pack, id, "y.npy"), Path.Combine(candidate, id, "y.npy"));
+        }
+        var r = RunOnTerminal("verify-impl", "--pack", pack, "--candidate", candidate, "--require", "any");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Match(@"verify-impl\s.*100\s*%"), r.ToString());
+    }
+
+    [Test]
     public void AFailingCheckOnATerminalStillFails()
     {
         // The bar is a view of the run, not a different run: a mismatch fails the same way.

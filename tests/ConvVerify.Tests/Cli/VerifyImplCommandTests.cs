@@ -42,6 +42,7 @@ public class VerifyImplCommandTests : CliTestBase
         var r = Verify();
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Contain("verify-impl: 12 cases, 48 directions: 48 passed, 0 failed"));
+        Assert.That(r.Out, Does.Not.Contain("warning"), "y.npy, dx.npy, dw.npy and db.npy are the result files");
     }
 
     [Test]
@@ -283,9 +284,48 @@ public class VerifyImplCommandTests : CliTestBase
     public void ALetterCaseSlipIsPointedAtTheCaseItMeant()
     {
         string id = QuestionCase("f64", "integer");
-        Directory.Move(Path.Combine(_candidate, id), Path.Combine(_candidate, id.ToUpperInvariant()));
+        string slip = Path.Combine(_candidate, id.ToUpperInvariant());
+        Directory.Move(Path.Combine(_candidate, id), slip);
         var r = Verify("--require", "any");
-        Assert.That(r.Out, Does.Contain($"did you mean {id}?"));
+        Assert.That(Warnings(r), Is.EqualTo(new[] { $"warning: {slip}: candidate folder matches no case of the pack (did you mean {id}?)" }), r.ToString());
+    }
+
+    private static List<string> Warnings(CliResult r) => [.. r.Out.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal))];
+
+    [Test]
+    public void EveryStrayEntryIsNamedOnceInOrdinalOrder()
+    {
+        // Ordinal: "aa-extra" < the case folders ("mb1…") < "notes.txt" < "zz-extra", and "a.txt" < the results < "z.txt".
+        string kept = QuestionCase("f32", "integer");
+        Directory.Move(Path.Combine(_candidate, QuestionCase("f32", "normal")), Path.Combine(_candidate, "zz-extra"));
+        Directory.Move(Path.Combine(_candidate, QuestionCase("f64", "normal")), Path.Combine(_candidate, "aa-extra"));
+        // Inside a folder that matches no case nothing more is said: the folder is the mistake.
+        File.WriteAllText(Path.Combine(_candidate, "aa-extra", "y.txt"), "");
+        File.WriteAllText(Path.Combine(_candidate, "notes.txt"), "");
+        File.WriteAllText(Path.Combine(_candidate, kept, "z.txt"), "");
+        File.WriteAllText(Path.Combine(_candidate, kept, "a.txt"), "");
+
+        var r = Verify("--require", "any");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Warnings(r), Is.EqualTo(new[]
+        {
+            $"warning: {Path.Combine(_candidate, "aa-extra")}: candidate folder matches no case of the pack",
+            $"warning: {Path.Combine(_candidate, kept, "a.txt")}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)",
+            $"warning: {Path.Combine(_candidate, kept, "z.txt")}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)",
+            $"warning: {Path.Combine(_candidate, "notes.txt")}: a file where case folders are expected; it matches no case of the pack",
+            $"warning: {Path.Combine(_candidate, "zz-extra")}: candidate folder matches no case of the pack",
+        }), r.ToString());
+    }
+
+    [Test]
+    public void AJsonPathThatIsAFolderIsRefusedBeforeTheCandidateIsChecked()
+    {
+        string folder = TempPath("out");
+        Directory.CreateDirectory(folder);
+        var r = Verify("--json", folder);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Is.EqualTo($"convverify: --json: cannot write {folder}: it is a folder\n"));
+        Assert.That(r.Out, Is.Empty, "no run, so no report printed");
     }
 
     [Test]
