@@ -25,7 +25,7 @@ internal static class CasesCommand
             var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed));
             if (pr.GetValue(json))
             {
-                var files = selection.Problems.Select(p => CaseFile.From(ConvCase.Create(p, Fill.Integer)) with { Id = "", Fill = "", Seed = 0 })
+                var files = selection.Problems.Select(p => CaseFile.From(ConvCase.Create(p, Fill.Integer)))
                     .Select(f => new
                     {
                         descriptor = f.Descriptor, name = f.Name, rank = f.Rank, mb = f.Mb, groups = f.Groups, ic = f.IC, oc = f.OC,

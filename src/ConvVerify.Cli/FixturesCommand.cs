@@ -40,6 +40,7 @@ internal static class FixturesCommand
         cmd.SetAction(pr =>
         {
             if (!sel.Given(pr)) throw new CliException("choose the cases with --set, --batch, --random or descriptors");
+            // Stryker disable once String : a selection was given (checked above), so the default set is never read
             var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed));
             bool named = pr.GetValue(sel.DType) is not null;
             Write(console, pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!,
@@ -121,6 +122,7 @@ internal static class FixturesCommand
     private static Command Check(IAnsiConsole console)
     {
         var dir = new Argument<string>("DIR") { Description = "The pack folder" };
+        // Stryker disable once String : fixtures check has no --require (the plan decides what a direction must have), so its default is never read
         var run = new RunOptions("any");
         var cmd = new Command("check", "Verify a pack: every file's sha256 against the manifest, every case readable, and, when the pack's oracle "
             + "(its manifest's \"oracle\", torch for older packs) is available here, freshness: its inputs are what the generator makes today and its "

@@ -34,6 +34,7 @@ internal static class SoakCommand
             run.CheckOutputs(pr);
             ulong s = pr.GetValue(seed);
             string names = pr.GetValue(oracle)!;
+            // Stryker disable once String : --cases always gives random problems (it has a default), so the default set is never read
             var selection = CaseSelection.Resolve(null, null, [], pr.GetValue(dtype), pr.GetValue(fill), "question", pr.GetValue(count), s);
             IReadOnlyList<IConvOracle> oracles;
             try
