@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ConvVerify.Catalog;
 using ConvVerify.Tests.Fixtures;
 
@@ -134,5 +135,125 @@ public class CasesCommandTests : CliTestBase
         var r = Run("cases", "--set", "basic", "mb1ic3ih5oc16kh3");
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         Assert.That(r.Err, Does.Contain("only one"));
+    }
+
+    // Cells of a table line: Spectre separates columns by at least two spaces, and no cell holds two in a row.
+    private static string[] Cells(string line) => Regex.Split(line.Trim(), @"\s{2,}");
+
+    private static string[] NonBlankLines(string text) => [.. text.ReplaceLineEndings("\n").Split('\n').Where(l => l.Trim().Length > 0)];
+
+    private static readonly string[] Header = ["descriptor", "rank", "mb", "g", "ic", "oc", "input", "kernel", "stride", "pad", "dilation", "output", "bias"];
+
+    [Test]
+    public void WithoutASelectionTheQuestionSetIsListedCellByCell()
+    {
+        // question.txt: mb1ic3ih5oc16oh3kh3 (5x5 input, 3x3 kernel, stride 1, no padding: 3x3 out) and mb1ic1ih4oc1oh2kh3
+        // (4x4, 3x3: 2x2), both with a bias (no --dir=FWD_D). Pads print begin/end; dilation is PyTorch's (benchdnn's + 1).
+        var r = Run("cases");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string[] lines = NonBlankLines(r.Out);
+        Assert.That(lines, Has.Length.EqualTo(5), r.ToString());
+        Assert.That(Cells(lines[0]), Is.EqualTo(Header));
+        Assert.That(lines[1].Trim(), Does.Match("^─+$"));
+        Assert.That(Cells(lines[2]), Is.EqualTo(new[] { "mb1ic3ih5oc16oh3kh3ph0n\"question\"", "2", "1", "1", "3", "16", "(5, 5)", "(3, 3)", "(1, 1)", "(0, 0)/(0, 0)", "(1, 1)", "(3, 3)", "yes" }));
+        Assert.That(Cells(lines[3]), Is.EqualTo(new[] { "mb1ic1ih4oc1oh2kh3ph0n\"answer_matrix\"", "2", "1", "1", "1", "1", "(4, 4)", "(3, 3)", "(1, 1)", "(0, 0)/(0, 0)", "(1, 1)", "(2, 2)", "yes" }));
+        // Nothing was skipped, so the summary is the count alone (a batch file's summary adds "; 0 skipped").
+        Assert.That(lines[4], Is.EqualTo("2 problems from question"));
+    }
+
+    [Test]
+    public void RowsWithoutBiasOrWithUnequalPaddingShowIt()
+    {
+        // basic.txt: nobias_k3_s2_p1 is under --dir=FWD_D; its end padding is (o-1)*s - i + k - pb = 2*2 - 6 + 3 - 1 = 0.
+        // rect_k3x2_s3_tail: h (3-1)*3 - 7 + 3 - 1 = 1, w (4-1)*3 - 10 + 2 - 1 = 0.
+        var r = Run("cases", "--set", "basic");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string[] lines = NonBlankLines(r.Out);
+        Assert.That(Cells(lines[0]), Is.EqualTo(Header));
+        string Row(string name) => lines.Single(l => l.Contains($"n\"{name}\"", StringComparison.Ordinal));
+        Assert.That(Cells(Row("nobias_k3_s2_p1")), Is.EqualTo(new[] { "mb1ic4ih6oc5oh3kh3sh2ph1n\"nobias_k3_s2_p1\"", "2", "1", "1", "4", "5", "(6, 6)", "(3, 3)", "(2, 2)", "(1, 1)/(0, 0)", "(1, 1)", "(3, 3)", "no" }));
+        Assert.That(Cells(Row("rect_k3x2_s3_tail")), Is.EqualTo(new[] { "mb1ic3ih7iw10oc4oh3ow4kh3kw2sh3sw3ph1pw1n\"rect_k3x2_s3_tail\"", "2", "1", "1", "3", "4", "(7, 10)", "(3, 2)", "(3, 3)", "(1, 1)/(1, 0)", "(1, 1)", "(3, 4)", "yes" }));
+        Assert.That(lines[^1], Is.EqualTo($"{CaseSets.Load("basic").Count} problems from basic"));
+    }
+
+    [Test]
+    public void ProblemsSkippedAsTooLargeAreListedUnderTheTableAndCounted()
+    {
+        // question: 1 * 16 out channels * 3x3 outputs * 3 in channels * 3x3 kernel = 3,888 multiply-adds; answer_matrix: 36.
+        var r = Run("cases", "--set", "question", "--max-macs", "100");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string[] lines = NonBlankLines(r.Out);
+        Assert.That(lines, Has.Length.EqualTo(5), r.ToString());
+        Assert.That(Cells(lines[2])[0], Is.EqualTo("mb1ic1ih4oc1oh2kh3ph0n\"answer_matrix\""));
+        Assert.That(lines[3], Is.EqualTo("mb1ic3ih5oc16oh3kh3ph0n\"question\"  → skipped: too large: 3,888 multiply-adds per direction, more than --max-macs 100"));
+        Assert.That(lines[4], Is.EqualTo("1 problems from question; 1 skipped: 1 too large"));
+    }
+
+    [Test]
+    public void ABatchListingShowsEachEntrysOptionsAndNotes()
+    {
+        // --dir=BWD_D checks dx only; --impl is recorded with a note and changes nothing; --reset brings back the defaults,
+        // which are not shown.
+        string batch = TempPath("options.txt");
+        File.WriteAllText(batch, "--dir=BWD_D --impl=ref\nmb1ic3ih5oc16kh3\n--reset\nmb1ic1ih4oc1kh3\n");
+        var r = Run("cases", "--batch", batch);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out.ReplaceLineEndings("\n"), Is.EqualTo(
+            $"{batch}:2  mb1ic3ih5oc16kh3  --dir=BWD_D --impl=ref  → case 1 (dx)\n"
+            + "    note: --impl=ref: chooses or configures oneDNN's implementation; ignored here\n"
+            + $"{batch}:4  mb1ic1ih4oc1kh3  → case 2 (every direction)\n"
+            + $"2 problems from {batch}; 0 skipped\n"));
+    }
+
+    [Test]
+    public void JsonIsIndentedWithQuotesInDescriptorsWrittenAsQuotes()
+    {
+        // The problem fields of case.json, one per line as a reader (or a diff) wants them; the descriptor's name quotes
+        // as \" rather than \u0022.
+        var r = Run("cases", "--json", "--set", "question");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        static string Problem(string descriptor, string name, int ic, int oc, int input, int output) => $$"""
+              {
+                "descriptor": "{{descriptor}}",
+                "name": "{{name}}",
+                "rank": 2,
+                "mb": 1,
+                "groups": 1,
+                "ic": {{ic}},
+                "oc": {{oc}},
+                "input": [
+                  {{input}},
+                  {{input}}
+                ],
+                "kernel": [
+                  3,
+                  3
+                ],
+                "stride": [
+                  1,
+                  1
+                ],
+                "pad_begin": [
+                  0,
+                  0
+                ],
+                "pad_end": [
+                  0,
+                  0
+                ],
+                "dilation": [
+                  1,
+                  1
+                ],
+                "output": [
+                  {{output}},
+                  {{output}}
+                ],
+                "bias": true
+              }
+            """;
+        string expected = "[\n" + Problem("mb1ic3ih5oc16oh3kh3ph0n\\\"question\\\"", "question", 3, 16, 5, 3) + ",\n"
+            + Problem("mb1ic1ih4oc1oh2kh3ph0n\\\"answer_matrix\\\"", "answer_matrix", 1, 1, 4, 2) + "\n]\n";
+        Assert.That(r.Out.ReplaceLineEndings("\n"), Is.EqualTo(expected));
     }
 }

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
 using ConvVerify.Tests.Oracles;
+using Spectre.Console;
 
 namespace ConvVerify.Tests.Cli;
 
@@ -7,6 +10,20 @@ namespace ConvVerify.Tests.Cli;
 public class FixturesCommandTests : CliTestBase
 {
     private static readonly string[] TwoProblems = ["mb1ic3ih5oc16kh3", "mb1ic2iw8oc3ow4kw1sw2pw0"];
+
+    static FixturesCommandTests() => CliFakeOracles.Register();
+
+    // The question set in f32 with the integer fill, from the exact engine: 2 cases, both with a bias, so 4 directions
+    // each and 9 files each (case.json, x, w, b, dy, y, dx, dw, db). No torch needed to make it or to check it fresh.
+    private string ExactPack(string name = "exact")
+    {
+        string pack = TempPath(name);
+        var r = Run("fixtures", "generate", "--set", "question", "--dtype", "f32", "--fill", "integer", "--oracle", "exact", "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        return pack;
+    }
+
+    private static string[] Lines(string text) => text.ReplaceLineEndings("\n").Split('\n');
 
     private CliResult Generate(string output, params string[] extra) =>
         Run(["fixtures", "generate", "--out", output, .. TwoProblems, "--dtype", "f32", .. extra]);
@@ -161,5 +178,110 @@ public class FixturesCommandTests : CliTestBase
         Assert.That(shards.Select(s => s.Code), Is.All.Zero, string.Join("\n", shards));
         int Cases(CliResult s) => int.Parse(System.Text.RegularExpressions.Regex.Match(s.Out, @"fixtures check: (\d+) cases").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(shards.Sum(Cases), Is.EqualTo(12));
+    }
+
+    [Test]
+    public void GenerateSaysWhatItWroteWithEveryVersionOfTheOracle()
+    {
+        string pack = TempPath("two-versions");
+        var r = Run("fixtures", "generate", "--set", "question", "--dtype", "f32", "--fill", "integer", "--oracle", CliFakeOracles.TwoVersions, "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out.ReplaceLineEndings("\n"), Is.EqualTo($"wrote {pack}: 2 cases, 18 files (oracle cli-two-versions: lib-a 1.0, lib-b 2.5)\n"));
+        Assert.That(Manifest.Read(Path.Combine(pack, "manifest.json")).Files, Has.Count.EqualTo(18));
+    }
+
+    [Test]
+    public void GenerateRefusesAnOracleItCannotUseAndWritesNothing()
+    {
+        string pack = TempPath("refused");
+        var unknown = Run("fixtures", "generate", "--set", "question", "--oracle", "nope", "--out", pack);
+        Assert.That(unknown.Code, Is.EqualTo(2), unknown.ToString());
+        Assert.That(unknown.Err, Does.StartWith("convverify: --oracle: unknown oracle 'nope' (known: "));
+
+        var unavailable = Run("fixtures", "generate", "--set", "question", "--oracle", CliFakeOracles.Unavailable, "--out", pack);
+        Assert.That(unavailable.Code, Is.EqualTo(2), unavailable.ToString());
+        Assert.That(unavailable.Err.ReplaceLineEndings("\n"), Is.EqualTo($"convverify: fixtures generate needs {CliFakeOracles.UnavailableReason}\n"));
+        Assert.That(Path.Exists(pack), Is.False);
+    }
+
+    [Test]
+    public void GenerateRefusesADTypeNamedThatItsOracleCannotCompute()
+    {
+        // A pack of bf16 inputs without a single result would check nothing; ORT has no bfloat16 Conv.
+        string pack = TempPath("bf16");
+        var r = Run("fixtures", "generate", "--set", "question", "--dtype", "bf16", "--oracle", "ort", "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err.ReplaceLineEndings("\n"), Is.EqualTo($"convverify: --dtype bf16 (bfloat16) is not provided by this oracle: oracle ort: {OrtOracle.BFloat16Reason}\n"));
+        Assert.That(Path.Exists(pack), Is.False);
+    }
+
+    [Test]
+    public void CheckOfAPackWhoseOracleRunsHereSaysHowManyDirectionsAreFresh()
+    {
+        string pack = ExactPack();
+        var r = Run("fixtures", "check", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        // Checked against the pack's own oracle, not torch.
+        Assert.That(r.Out, Does.Contain("(exact against pack "));
+        Assert.That(Lines(r.Out), Does.Contain($"fixtures check {pack}: 2 cases, 0 corrupt files, 0 failed directions, 8 fresh"));
+    }
+
+    [Test]
+    public void CheckOfAPackWhoseOracleIsUnknownHereSaysSoOnceAndThatFreshnessWasNotChecked()
+    {
+        string pack = ExactPack();
+        string manifest = Path.Combine(pack, "manifest.json");
+        (Manifest.Read(manifest) with { Oracle = "no-such-oracle" }).Write(manifest);
+        var r = Run("fixtures", "check", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string[] lines = Lines(r.Out);
+        Assert.That(lines.Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToList(),
+            Has.Count.EqualTo(1).And.One.StartWith("warning: freshness not checked: oracle: unknown oracle 'no-such-oracle' (known: "));
+        Assert.That(lines, Does.Contain($"fixtures check {pack}: 2 cases, 0 corrupt files, 0 failed directions, freshness not checked"));
+    }
+
+    [Test]
+    public void APacksOwnWarningIsPrintedOnce()
+    {
+        // Opening the pack and planning its freshness both see the pack's warnings; the user reads each once.
+        string pack = ExactPack();
+        string manifest = Path.Combine(pack, "manifest.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace($"\"{Manifest.CurrentFormat}\"", $"\"{Manifest.FormatWithoutSelfHash}\"", StringComparison.Ordinal));
+        var r = Run("fixtures", "check", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Lines(r.Out).Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToList(), Is.EqualTo(new[]
+        {
+            $"warning: {manifest}: format \"{Manifest.FormatWithoutSelfHash}\" carries no hash of the manifest itself, so only the files it lists are checked",
+        }));
+        Assert.That(Lines(r.Out), Does.Contain($"fixtures check {pack}: 2 cases, 0 corrupt files, 0 failed directions, 8 fresh"));
+    }
+
+    [Test]
+    public void CheckRefusesAnUnwritableJsonBeforeCheckingAnything()
+    {
+        string pack = ExactPack();
+        string folder = TempPath("a-folder");
+        Directory.CreateDirectory(folder);
+        var r = Run("fixtures", "check", pack, "--json", folder);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err.ReplaceLineEndings("\n"), Is.EqualTo($"convverify: --json: cannot write {folder}: it is a folder\n"));
+        Assert.That(r.Out, Is.Empty, "nothing is checked when the report could not be written");
+    }
+
+    [Test]
+    public void CheckOnATerminalNamesItsProgress()
+    {
+        string pack = ExactPack();
+        var r = Run(w =>
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(w), Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.Yes,
+            });
+            console.Profile.Width = 200;
+            return console;
+        }, "fixtures", "check", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Match(@"fixtures check\s.*100\s*%"), r.ToString());
     }
 }

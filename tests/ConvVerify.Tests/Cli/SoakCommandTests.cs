@@ -4,6 +4,7 @@ using ConvVerify.Cases;
 using ConvVerify.Convolution;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
+using Spectre.Console;
 
 namespace ConvVerify.Tests.Cli;
 
@@ -34,7 +35,11 @@ public class SoakCommandTests : CliTestBase
         }
     }
 
-    static SoakCommandTests() => OracleRegistry.Register("wrong-in-3d", "a test's fake", _ => new WrongIn3D());
+    static SoakCommandTests()
+    {
+        OracleRegistry.Register("wrong-in-3d", "a test's fake", _ => new WrongIn3D());
+        CliFakeOracles.Register();
+    }
 
     [Test]
     public void EveryFailureIsPrintedAsACheckThatReproducesIt()
@@ -68,5 +73,45 @@ public class SoakCommandTests : CliTestBase
         ConvVerify.Tests.Oracles.LiveTorch.Require();
         var r = Run("soak", "--cases", "300", "--seed", "1", "--oracle", "torch");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+    }
+
+    [Test]
+    public void AnOracleOrDTypeThatCannotRunIsBadUsageWithTheReason()
+    {
+        var unavailable = Run("soak", "--cases", "1", "--oracle", CliFakeOracles.Unavailable);
+        Assert.That(unavailable.Code, Is.EqualTo(2), unavailable.ToString());
+        Assert.That(unavailable.Err.ReplaceLineEndings("\n"), Is.EqualTo($"convverify: --oracle {CliFakeOracles.UnavailableReason}\n"));
+        Assert.That(unavailable.Out, Is.Empty);
+
+        var bf16 = Run("soak", "--cases", "1", "--oracle", "ort", "--dtype", "bf16");
+        Assert.That(bf16.Code, Is.EqualTo(2), bf16.ToString());
+        Assert.That(bf16.Err.ReplaceLineEndings("\n"), Is.EqualTo($"convverify: --dtype bf16 (bfloat16) is not provided by this oracle: oracle ort: {OrtOracle.BFloat16Reason}\n"));
+    }
+
+    [Test]
+    public void AnUnwritableJsonIsRefusedBeforeAnythingRuns()
+    {
+        string folder = TempPath("a-folder");
+        Directory.CreateDirectory(folder);
+        var r = Run("soak", "--cases", "1", "--oracle", "exact", "--json", folder);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err.ReplaceLineEndings("\n"), Is.EqualTo($"convverify: --json: cannot write {folder}: it is a folder\n"));
+        Assert.That(r.Out, Is.Empty, "nothing runs when the report could not be written");
+    }
+
+    [Test]
+    public void OnATerminalTheProgressIsNamedSoak()
+    {
+        var r = Run(w =>
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(w), Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.Yes,
+            });
+            console.Profile.Width = 200;
+            return console;
+        }, "soak", "--cases", "1", "--oracle", "exact", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Match(@"soak\s.*100\s*%"), r.ToString());
     }
 }
