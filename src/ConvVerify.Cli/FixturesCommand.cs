@@ -43,7 +43,7 @@ internal static class FixturesCommand
             // Stryker disable once String : a selection was given (checked above), so the default set is never read
             var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed));
             bool named = pr.GetValue(sel.DType) is not null;
-            Write(console, pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!,
+            Write(console, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!,
                 o => DTypeSupport.UnprovidedNamed([o], selection, named));
             return ExitCodes.Pass;
         });
@@ -60,7 +60,7 @@ internal static class FixturesCommand
                 throw new CliException($"fixtures regenerate rewrites a clone's tests/fixtures, and there is no {Locations.SolutionFile} above the current folder; use fixtures generate --out DIR");
             foreach (string set in CaseSets.Committed)
             {
-                Write(console, Locations.CommittedPack(set), CaseSets.AllVariants(set), force: true, TorchOracle.OracleName);
+                Write(console, "fixtures regenerate", Locations.CommittedPack(set), CaseSets.AllVariants(set), force: true, TorchOracle.OracleName);
             }
             return ExitCodes.Pass;
         });
@@ -83,14 +83,14 @@ internal static class FixturesCommand
         }
     }
 
-    private static void Write(IAnsiConsole console, string dir, IReadOnlyList<ConvCase> cases, bool force, string oracleName,
+    private static void Write(IAnsiConsole console, string command, string dir, IReadOnlyList<ConvCase> cases, bool force, string oracleName,
         Func<IConvOracle, string?>? unprovided = null)
     {
-        var oracle = CreateOracle(oracleName, "fixtures generate");
-        // A pack of inputs without a single result checks nothing: a dtype the oracle cannot compute is bad usage.
-        if (unprovided?.Invoke(oracle) is { } why) throw new CliException("--dtype " + why);
+        var oracle = CreateOracle(oracleName, command);
         try
         {
+            // A pack of inputs without a single result checks nothing: a dtype the oracle cannot compute is bad usage.
+            if (unprovided?.Invoke(oracle) is { } why) throw new CliException("--dtype " + why);
             Manifest manifest = null!;
             if (console.Profile.Capabilities.Interactive)
             {
@@ -110,6 +110,11 @@ internal static class FixturesCommand
         catch (FixtureException e)
         {
             throw new CliException(e.Message);
+        }
+        finally
+        {
+            // The command made the oracle, so it releases it (ORT holds native sessions; torch's is shared and stays).
+            (oracle as IDisposable)?.Dispose();
         }
     }
 

@@ -20,20 +20,27 @@ public static class CliFakeOracles
     /// <summary>Why <see cref="Unavailable"/> cannot run; a real oracle's reason starts with its name too ("torch: ...").</summary>
     public const string UnavailableReason = "cli-unavailable: not on this machine";
 
-    /// <summary>The definition (naive loops) under two versions, <c>lib-a 1.0</c> then <c>lib-b 2.5</c>.</summary>
+    /// <summary>The definition (naive loops) under two versions, <c>lib-a 1.0</c> then <c>lib-b 2.5</c>, for `import-onnx`.</summary>
     public const string TwoVersions = "cli-two-versions";
 
-    private static readonly ConcurrentQueue<TwoVersionOracle> Created = new();
+    /// <summary>The same for `fixtures generate`: fixtures run in parallel, so each counts the oracles made under its own name.</summary>
+    public const string TwoVersionsForGenerate = "cli-two-versions-generate";
+
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<TwoVersionOracle>> Created = new(StringComparer.Ordinal);
 
     static CliFakeOracles()
     {
         OracleRegistry.Register(Unavailable, "a test's fake", _ => throw new OracleUnavailableException(UnavailableReason));
-        OracleRegistry.Register(TwoVersions, "a test's fake", _ =>
+        foreach (string name in (string[])[TwoVersions, TwoVersionsForGenerate])
         {
-            var o = new TwoVersionOracle();
-            Created.Enqueue(o);
-            return o;
-        });
+            var made = Created.GetOrAdd(name, _ => new ConcurrentQueue<TwoVersionOracle>());
+            OracleRegistry.Register(name, "a test's fake", _ =>
+            {
+                var o = new TwoVersionOracle(name);
+                made.Enqueue(o);
+                return o;
+            });
+        }
     }
 
     /// <summary>Registers the fakes (once per process).</summary>
@@ -42,17 +49,17 @@ public static class CliFakeOracles
         // The static constructor does the work; this only makes sure it has run.
     }
 
-    /// <summary>Every <see cref="TwoVersions"/> oracle made so far, oldest first.</summary>
-    public static IReadOnlyList<TwoVersionOracle> TwoVersionOracles => [.. Created];
+    /// <summary>Every two-version oracle made under <paramref name="name"/> so far, oldest first.</summary>
+    public static IReadOnlyList<TwoVersionOracle> TwoVersionOracles(string name) => [.. Created[name]];
 
-    public sealed class TwoVersionOracle : IConvOracle, IDisposable
+    public sealed class TwoVersionOracle(string name) : IConvOracle, IDisposable
     {
         private int _disposed;
 
         /// <summary>How many times <see cref="Dispose"/> was called.</summary>
         public int Disposed => _disposed;
 
-        public string Name => TwoVersions;
+        public string Name => name;
 
         public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string> { ["lib-a"] = "1.0", ["lib-b"] = "2.5" };
 
