@@ -55,6 +55,14 @@ public class DescriptorTests
     }
 
     [Test]
+    public void ADeducedBeginPaddingOfZeroIsAccepted()
+    {
+        // ph = ((oh-1)*sh - ih + kh) / 2 = (2 - 5 + 3) / 2 = 0: the edge of the refusal of a negative one.
+        var p = BenchdnnDescriptor.Parse("ic1ih5oc1oh3kh3");
+        Assert.That((p.PadBegin[0], p.PadEnd[0], p.Output[0]), Is.EqualTo((0, 0, 3)));
+    }
+
+    [Test]
     public void NegativeDeducedEndPaddingMeansTrailingInputIsNeverRead()
     {
         var p = BenchdnnDescriptor.Parse("mb1ic17iw8oc17ow4kw1sw2pw0");
