@@ -11,15 +11,20 @@ namespace ConvVerify.Tests;
 public sealed class TestAssemblySetup
 {
     /// <summary>
-    /// Stryker runs one mutant after another in the same test host, and the exact engine keeps its position plans (the
-    /// torch oracle its narrow-dtype answers) in a static cache: what one mutant's code put there would be served to the
-    /// next mutant's run and fail (or pass) its tests for it. Each run starts with none.
+    /// Stryker runs one mutant after another in the same test host, and static caches outlive a run: the exact engine's
+    /// position plans and the torch oracle's narrow-dtype answers in the library, and in the tests the opened committed
+    /// packs, torch's remembered results and the snapshot store. What one mutant's code put there would be served to the
+    /// next mutant's run and fail (or pass) its tests for it. Each run starts with none. (Per-fixture state lives in
+    /// fixture instances or one-time set-ups, which every run makes anew.)
     /// </summary>
     [OneTimeSetUp]
     public void ForgetCaches()
     {
         ConvVerify.Convolution.ExactConv.ForgetPlans();
         TorchOracle.ForgetNarrowSupport();
+        Fixtures.CommittedPacks.Forget();
+        Oracles.LiveTorch.Forget();
+        Snapshots.Snapshot.Forget();
     }
 
     /// <summary>Set to 1 by the mutation run: its test host runs one mutant after another in the same process.</summary>

@@ -45,12 +45,13 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     // `check` with no arguments checks every committed pack (about 1.5 s); the tests that read its output share one run.
-    private static readonly Lazy<CliResult> DefaultCheck = new(() => Run("check"));
+    // Per fixture instance, that is per test run: a mutation run's next run, in the same process, must run it again.
+    private readonly Lazy<CliResult> _defaultCheck = new(() => Run("check"));
 
     [Test]
     public void DefaultChecksEveryCommittedPack()
     {
-        var r = DefaultCheck.Value;
+        var r = _defaultCheck.Value;
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         var s = Summary(r);
         int cases = CaseSets.Committed.Sum(set => CaseFolders(CommittedPacks.Dir(set)).Count());
@@ -281,7 +282,7 @@ public partial class CheckCommandTests : CliTestBase
     [Test]
     public void APassingCheckOfTheCommittedPacksIsShort()
     {
-        var r = DefaultCheck.Value;
+        var r = _defaultCheck.Value;
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.LessThan(30), r.Out);
         // One pack is enough to see every row printed (basic: 1,248 directions).

@@ -11,7 +11,7 @@ namespace ConvVerify.Tests.Cli;
 /// </summary>
 public partial class HelpSnapshotTests
 {
-    private static readonly Lazy<SnapshotStore> Store = new(() => new SnapshotStore(Path.Combine(Snapshot.Repository.Directory, "cli")));
+    private readonly Lazy<SnapshotStore> Store = new(() => new SnapshotStore(Path.Combine(Snapshot.Repository.Directory, "cli")));
 
     // A command line in a help's "Commands:" section: two spaces, the name, then its arguments or description.
     [GeneratedRegex(@"^  ([a-z][a-z0-9-]*)(?:\s|$)")]

@@ -16,6 +16,9 @@ public static class CommittedPacks
     /// <summary>The committed pack of a set, opened once per test run (the packs are read-only to the tests).</summary>
     public static FixturePack Open(string set) => Opened.GetOrAdd(set, s => new(() => FixturePack.Open(Dir(s)))).Value;
 
+    /// <summary>Forgets the opened packs, so the next run opens them with its own code (see <see cref="TestAssemblySetup"/>).</summary>
+    public static void Forget() => Opened.Clear();
+
     /// <summary>(set, case id) of every committed case, for TestCaseSource.</summary>
     public static IEnumerable<TestCaseData> Cases() =>
         CaseSets.Committed.SelectMany(set => Open(set).CaseIds.Select(id => new TestCaseData(set, id).SetArgDisplayNames(id)));

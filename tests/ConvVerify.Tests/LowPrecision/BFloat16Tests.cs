@@ -102,9 +102,9 @@ public class BFloat16Tests
         }
     }
 
-    // One interpreter for the whole fixture (starting one and importing torch costs more than every conversion): the
-    // special values, then the random floats; each test reads the part it needs.
-    private static readonly Lazy<(uint[] Input, (ushort[] Bf16, ushort[] Bf16Scalar, ushort[] F16, uint[] Widened) Torch)> Shared = new(() =>
+    // One interpreter call for the whole fixture (starting one and importing torch costs more than every conversion): the
+    // special values, then the random floats; each test reads the part it needs. Per fixture instance, that is per run.
+    private readonly Lazy<(uint[] Input, (ushort[] Bf16, ushort[] Bf16Scalar, ushort[] F16, uint[] Widened) Torch)> Shared = new(() =>
     {
         var specials = Specials();
         uint[] input = [.. specials.Select(s => s.Bits), .. RandomBits()];

@@ -24,13 +24,18 @@ public static class LiveTorch
         return TorchOracle.Get();
     }
 
-    private static readonly Lazy<RememberingOracle> SharedOracle = new(() => new RememberingOracle(TorchOracle.Get()));
+    private static Lazy<RememberingOracle> _sharedOracle = NewShared();
+
+    private static Lazy<RememberingOracle> NewShared() => new(() => new RememberingOracle(TorchOracle.Get()));
+
+    /// <summary>Forgets the remembered results, so the next run asks torch through its own code (see <see cref="TestAssemblySetup"/>).</summary>
+    public static void Forget() => _sharedOracle = NewShared();
 
     /// <summary>As <see cref="Require"/>, in torch's default layout, remembering results for other tests that ask the same.</summary>
     public static IConvOracle RequireShared()
     {
         Require();
-        return SharedOracle.Value;
+        return _sharedOracle.Value;
     }
 }
 

@@ -17,15 +17,20 @@ namespace ConvVerify.Tests.Oracles;
 [Parallelizable(ParallelScope.All)]
 public class OrtOracleTests
 {
-    // One oracle for the class, so its sessions are shared by the tests that use the same shapes.
-    private static readonly Lazy<OrtOracle> Shared = new(() => new OrtOracle());
+    // One oracle for the class, so its sessions are shared by the tests that use the same shapes. Made and released by
+    // each run: a mutation run starts the next run in the same process, where a released oracle would fail every test.
+    private static OrtOracle? _oracle;
 
-    private static OrtOracle Oracle => Shared.Value;
+    private static OrtOracle Oracle => _oracle ?? throw new InvalidOperationException("the fixture's oracle is made in its one-time set-up");
+
+    [OneTimeSetUp]
+    public void MakeOracle() => _oracle = new OrtOracle();
 
     [OneTimeTearDown]
     public void DisposeOracle()
     {
-        if (Shared.IsValueCreated) Shared.Value.Dispose();
+        _oracle?.Dispose();
+        _oracle = null;
     }
 
     public static IEnumerable<TestCaseData> CommittedFloat32Cases() =>

@@ -8,11 +8,16 @@ namespace ConvVerify.Tests.Snapshots;
 /// </summary>
 public static class Snapshot
 {
-    private static readonly Lazy<SnapshotStore> RepositoryStore =
+    private static Lazy<SnapshotStore> _repositoryStore = NewStore();
+
+    private static Lazy<SnapshotStore> NewStore() =>
         new(() => new SnapshotStore(SnapshotStore.FindRepositoryFolder(TestContext.CurrentContext.TestDirectory)));
 
     /// <summary>The store over the repository's <c>snapshots/</c> folder (found by walking up to ConvVerify.sln).</summary>
-    public static SnapshotStore Repository => RepositoryStore.Value;
+    public static SnapshotStore Repository => _repositoryStore.Value;
+
+    /// <summary>Forgets the store, so the next run makes it with its own code (see <see cref="TestAssemblySetup"/>).</summary>
+    public static void Forget() => _repositoryStore = NewStore();
 
     /// <summary>The snapshot name of a test method and case.</summary>
     public static string NameOf(Type testClass, string method, string caseId)
