@@ -19,9 +19,10 @@ public static class SnapshotDiff
     private const long MaxLcsCells = 16_000_000;
 
     /// <summary>The lines of an LF- or CRLF-terminated text (a final line end does not start another line).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     public static string[] Lines(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
+        // Normalize refuses a null text, under the same parameter name.
         string t = SnapshotStore.Normalize(text);
         if (t.Length == 0) return [];
         if (t.EndsWith('\n')) t = t[..^1];
@@ -41,11 +42,16 @@ public static class SnapshotDiff
         var result = new List<DiffLine>();
         if ((long)n * m > MaxLcsCells)
         {
-            for (int i = 0; i < Math.Max(n, m); i++)
+            // Line i against line i; past the shorter side, each of the longer side's lines differs.
+            int paired = Math.Min(n, m);
+            for (int i = 0; i < paired; i++)
             {
-                if (i < n && (i >= m || a[start + i] != b[start + i])) result.Add(new DiffLine('-', start + i + 1, a[start + i]));
-                if (i < m && (i >= n || a[start + i] != b[start + i])) result.Add(new DiffLine('+', start + i + 1, b[start + i]));
+                if (a[start + i] == b[start + i]) continue;
+                result.Add(new DiffLine('-', start + i + 1, a[start + i]));
+                result.Add(new DiffLine('+', start + i + 1, b[start + i]));
             }
+            for (int i = paired; i < n; i++) result.Add(new DiffLine('-', start + i + 1, a[start + i]));
+            for (int i = paired; i < m; i++) result.Add(new DiffLine('+', start + i + 1, b[start + i]));
             return result;
         }
         // lcs[i, j] = LCS length of a[start+i..endA) and b[start+j..endB).
