@@ -48,6 +48,42 @@ public class SnapshotStoreDetailTests : TempFolderTest
     }
 
     [Test]
+    public void ADifferenceIsReportedWordForWord()
+    {
+        SnapshotStore.WriteText(_store.VerifiedPath("n"), "a\nb\n");
+        var r = _store.Check("n", "a\nc");
+        // The diff's own text ends in a line end; the received file's path follows after an empty line, with no preview.
+        Assert.That(r.Message, Is.EqualTo(
+            $"snapshot n differs from {_store.VerifiedPath("n")}\n"
+            + "verified has 2 lines, received 2; 2 differing lines (1 only in verified '-', 1 only in received '+'):\n"
+            + "  -     2: b\n  +     2: c\n"
+            + $"\nreceived text written to {_store.ReceivedPath("n")}\n{Advice}"));
+    }
+
+    [Test]
+    public void ANewSnapshotOfExactlyTwentyLinesIsPreviewedWhole()
+    {
+        string text = string.Join("\n", Enumerable.Range(1, 20).Select(i => $"l{i}"));
+        var r = _store.Check("n", text);
+        string shown = string.Join("\n", Enumerable.Range(1, 20).Select(i => $"  + l{i}"));
+        Assert.That(r.Message, Is.EqualTo(
+            $"no verified snapshot {_store.VerifiedPath("n")}\nreceived (20 lines), first 20:\n{shown}\nreceived text written to {_store.ReceivedPath("n")}\n{Advice}"));
+    }
+
+    [Test]
+    public void NullArgumentsAreRefusedByName()
+    {
+        Assert.That(() => _store.Check("n", null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("received"));
+        Assert.That(() => _store.Audit(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("expectedNames"));
+        Assert.That(() => SnapshotStore.Normalize(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("text"));
+        // The path is checked first, and a null text is refused before the file's folder is created.
+        Assert.That(() => SnapshotStore.WriteText(null!, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("path"));
+        string folder = Path.Combine(Dir, "new");
+        Assert.That(() => SnapshotStore.WriteText(Path.Combine(folder, "f.txt"), null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("text"));
+        Assert.That(Directory.Exists(folder), Is.False);
+    }
+
+    [Test]
     public void AcceptingSaysWhetherTheSnapshotIsNewOrChanged()
     {
         var created = _store.Check("n", "a", accept: true);
