@@ -93,26 +93,19 @@ public static class Inputs
             if (fill == Fill.Integer)
             {
                 // Never 0: a zero input makes its products zero, and a dropped, doubled or misplaced term invisible.
-                long k = (long)(Next(ref state) % (ulong)(2 * range));
+                long k = (long)(SplitMix64.Next(ref state) % (ulong)(2 * range));
                 v = k < range ? k - range : k - range + 1;
             }
             else
             {
                 long sum = 0;
-                for (int j = 0; j < 12; j++) sum += (long)(Next(ref state) >> 40); // 24-bit uniforms
+                // 24-bit uniforms: the top 24 bits (divided, not shifted, as in SplitMix64.Next).
+                for (int j = 0; j < 12; j++) sum += (long)(SplitMix64.Next(ref state) / (1UL << 40));
                 v = sum / (double)(1 << 24) - 6.0;
             }
             // One rounding to the dtype (the integers are exact in every dtype): bfloat16 and float16 hold only their own values.
             values[i] = T.CreateChecked(DTypes.RoundFromDouble(dtype, v));
         }
         return values;
-    }
-
-    private static ulong Next(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

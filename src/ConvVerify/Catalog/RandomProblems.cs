@@ -1,3 +1,4 @@
+using ConvVerify.Cases;
 using ConvVerify.Problems;
 
 namespace ConvVerify.Catalog;
@@ -84,11 +85,5 @@ public static class RandomProblems
     internal static bool WithinLimits(ConvProblem p) =>
         p.XSize <= MaxElements && p.WSize <= MaxElements && p.YSize <= MaxElements && p.MultiplyAdds <= MaxMacs;
 
-    private static int Next(ref ulong state, int n)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (int)((z ^ (z >> 31)) % (ulong)n);
-    }
+    private static int Next(ref ulong state, int n) => (int)(SplitMix64.Next(ref state) % (ulong)n);
 }
