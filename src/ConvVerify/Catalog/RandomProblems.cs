@@ -23,17 +23,23 @@ public static class RandomProblems
     /// <summary>Largest multiply-add count of one direction.</summary>
     public const long MaxMacs = 1L << 21;
 
+    /// <summary>Draws tried for one problem before giving up: far more than any seed is known to need (a few dozen).</summary>
+    internal const int MaxDraws = 10_000;
+
     /// <summary>Problem <paramref name="index"/> of the stream of <paramref name="seed"/>; named "r&lt;seed&gt;_&lt;index&gt;" so each reproduces.</summary>
-    public static ConvProblem At(ulong seed, int index)
+    public static ConvProblem At(ulong seed, int index) => At(seed, index, MaxDraws);
+
+    // maxDraws is a parameter so that a test reaches the refusal, which no seed does with MaxDraws.
+    internal static ConvProblem At(ulong seed, int index, int maxDraws)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ulong state = seed * 0x9E3779B97F4A7C15UL ^ (ulong)index * 0xD1B54A32D192ED03UL;
         // The rank is kept across redraws: rank-3 draws are rejected more often, and redrawing it would make them rare.
         int rank = 1 + Next(ref state, 3);
-        for (int attempt = 0; ; attempt++)
+        for (int draw = 1; ; draw++)
         {
             if (Draw(ref state, rank, $"r{seed}_{index}") is { } p) return p;
-            if (attempt > 10_000) throw new InvalidOperationException($"random problems: no valid problem in 10000 draws for seed {seed}, index {index}");
+            if (draw >= maxDraws) throw new InvalidOperationException($"random problems: no valid problem in {maxDraws} draws for seed {seed}, index {index}");
         }
     }
 

@@ -32,6 +32,38 @@ public class RandomProblemTests
         }));
     }
 
+    /// <summary>
+    /// Problems recomputed outside the code, by a Python re-implementation of docs/random-problems.md (with the problem's
+    /// validity and stored end padding). Each is the first of its seed whose draws depend on one rule: r1_3 keeps a dim
+    /// of one input element (input + end padding exactly 1); r1_10 is grouped with 3 output channels per group; r1_13
+    /// and r1_141 follow rejected draws that cropped a whole dim (r1_141's in only one of three dims); r1_1892 and r6_113
+    /// follow draws rejected for y's size alone (20,160 and 27,648 elements), r58_71 one rejected for its 2,634,240
+    /// multiply-adds alone.
+    /// </summary>
+    [Test]
+    public void ProblemsBehindEachRedrawRuleArePinned()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(RandomProblems.At(1, 3), Is.EqualTo(new ConvProblem(1, 2, 2, 2, [5, 4, 1], [1, 1, 1], [1, 1, 1], [3, 3, 3], [3, 1, 0], [1, 1, 1], true, name: "r1_3")));
+            Assert.That(RandomProblems.At(1, 10), Is.EqualTo(new ConvProblem(1, 4, 16, 12, [1, 2], [1, 3], [3, 1], [0, 1], [0, 1], [1, 1], true, name: "r1_10")));
+            Assert.That(RandomProblems.At(1, 13), Is.EqualTo(new ConvProblem(4, 8, 8, 24, [12, 3], [6, 3], [2, 3], [2, 3], [0, 2], [1, 2], true, name: "r1_13")));
+            Assert.That(RandomProblems.At(1, 141), Is.EqualTo(new ConvProblem(2, 3, 9, 12, [5, 2, 6], [2, 5, 6], [1, 1, 1], [0, 2, 2], [0, 2, -2], [1, 1, 1], false, name: "r1_141")));
+            Assert.That(RandomProblems.At(1, 1892), Is.EqualTo(new ConvProblem(2, 3, 3, 12, [3, 4, 3], [5, 7, 3], [1, 3, 1], [3, 3, 1], [1, 3, -1], [1, 1, 1], true, name: "r1_1892")));
+            Assert.That(RandomProblems.At(6, 113), Is.EqualTo(new ConvProblem(4, 1, 2, 8, [5, 5, 1], [5, 3, 4], [1, 1, 2], [2, 2, 3], [2, 0, 2], [1, 1, 1], false, name: "r6_113")));
+            Assert.That(RandomProblems.At(58, 71), Is.EqualTo(new ConvProblem(2, 4, 4, 12, [5, 6, 4], [2, 4, 4], [2, 1, 3], [3, 2, 2], [0, 2, 1], [3, 1, 1], true, name: "r58_71")));
+        });
+    }
+
+    [Test]
+    public void AProblemNotFoundByTheLastDrawIsRefused()
+    {
+        // r1_3's first two draws have no output (the Python re-implementation's count), its third is the problem.
+        Assert.That(RandomProblems.At(1, 3, maxDraws: 3), Is.EqualTo(RandomProblems.At(1, 3)));
+        Assert.That(() => RandomProblems.At(1, 3, maxDraws: 2), Throws.InvalidOperationException
+            .With.Message.EqualTo("random problems: no valid problem in 2 draws for seed 1, index 3"));
+    }
+
     [Test]
     public void TwoThousandProblemsSpanExactlyTheDocumentedRanges()
     {
