@@ -126,6 +126,8 @@ public class DirectionTests
             Assert.That(() => Direction.Forward.Compute(null!, p, Inputs(p)), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("impl"));
             Assert.That(() => Direction.Forward.Compute<double>(new Recorder(), p, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("inputs"));
             Assert.That(() => Directions.ComputeAll(NaiveEngine.Instance, null!, Inputs(p)), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
+            // ComputeAll checks the problem itself, first: were it left to Compute, a missing implementation would be named instead.
+            Assert.That(() => Directions.ComputeAll(null!, null!, Inputs(p)), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
         });
     }
 }
