@@ -32,6 +32,19 @@ public class OrtOracleDetailTests
     }
 
     [Test]
+    public void ADisposedOracleRefusesToComputeAndDisposesOnce()
+    {
+        var oracle = new OrtOracle();
+        var inputs = ConvCase.Create(Small, Fill.Integer).MakeInputs<float>();
+        oracle.Compute(Small, inputs, [Direction.Forward]);
+        oracle.Dispose();
+        oracle.Dispose();
+        // Ours, naming the oracle: not whatever ORT's released options would throw on the next session.
+        var e = Assert.Throws<ObjectDisposedException>(() => oracle.Compute(Small, inputs, [Direction.Forward]))!;
+        Assert.That(e.ObjectName, Is.EqualTo(typeof(OrtOracle).FullName));
+    }
+
+    [Test]
     public void NullArgumentsAreRefusedByName()
     {
         using var oracle = new OrtOracle();
