@@ -39,7 +39,10 @@ internal static class ConsoleReport
         {
             // Absences are news once, not once per row: one line per kind with its first reason.
             foreach (var g in report.Rows.Where(r => r.Outcome is Outcome.NotInPack or Outcome.NotProvided or Outcome.NotProvidedByOracle).GroupBy(r => r.Outcome))
-                console.MarkupLineInterpolated($"[yellow]{g.Count()} directions {g.Key.Name()}[/] (e.g. {g.First().Case}: {g.First().Reason})");
+            {
+                var rows = g.ToList();
+                console.MarkupLineInterpolated($"[yellow]{rows.Count} directions {g.Key.Name()}[/] (e.g. {rows[0].Case}: {rows[0].Reason})");
+            }
         }
         foreach (string reason in report.Reasons()) console.MarkupLineInterpolated($"[red]why:[/] {reason}");
         console.WriteLine(report.SummaryLine());

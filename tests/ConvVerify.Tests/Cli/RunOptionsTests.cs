@@ -65,6 +65,16 @@ public class RunOptionsTests : CliTestBase
     }
 
     [Test]
+    public void AReportFolderThatExistsButTakesNoFilesIsRefusedBeforeTheRun()
+    {
+        // /proc/self exists, so making it succeeds; only writing a file into it shows it cannot hold the report.
+        var r = Run("check", "--set", "question", "--report", "/proc/self");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.StartWith("convverify: --report: cannot write into /proc/self: "), r.ToString());
+        Assert.That(r.Out, Is.Empty, "refused before any case ran");
+    }
+
+    [Test]
     public void TheFileSystemRootIsAReportFolderWithoutAParent()
     {
         // "/" has no parent folder to look for; whether it is writable is the file system's answer, not "does not exist".
