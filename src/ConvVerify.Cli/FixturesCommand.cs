@@ -156,9 +156,11 @@ internal static class FixturesCommand
             }
             string oracleName = pack.Manifest?.OracleName ?? TorchOracle.OracleName;
             RunPlan plan;
+            IConvOracle? made = null;
             try
             {
-                plan = Freshness.Plan(pack, OracleRegistry.Create(oracleName));
+                made = OracleRegistry.Create(oracleName);
+                plan = Freshness.Plan(pack, made);
             }
             catch (Exception e) when (e is OracleUnavailableException or ArgumentException)
             {
@@ -170,10 +172,18 @@ internal static class FixturesCommand
                 PlanningErrors = [.. errors, .. plan.PlanningErrors],
                 Shard = run.ShardOf(pr),
             };
-            return run.Execute(console, pr, plan, "fixtures check", report =>
-                console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} corrupt files, "
-                    + $"{report.Count(Outcome.Fail)} failed directions"
-                    + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked")));
+            try
+            {
+                return run.Execute(console, pr, plan, "fixtures check", report =>
+                    console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} corrupt files, "
+                        + $"{report.Count(Outcome.Fail)} failed directions"
+                        + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked")));
+            }
+            finally
+            {
+                // The command made the oracle, so it releases it (ORT holds native sessions).
+                (made as IDisposable)?.Dispose();
+            }
         });
         return cmd;
     }

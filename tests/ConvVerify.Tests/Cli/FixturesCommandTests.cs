@@ -230,6 +230,19 @@ public class FixturesCommandTests : CliTestBase
     }
 
     [Test]
+    public void CheckReleasesTheOracleItMadeForFreshness()
+    {
+        string pack = TempPath("released");
+        Assert.That(Run("fixtures", "generate", "mb1ic1ih4oc1kh3", "--dtype", "f32", "--fill", "integer", "--oracle", CliFakeOracles.TwoVersionsForGenerate, "--out", pack).Code, Is.EqualTo(0));
+        int made = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForGenerate).Count;
+        var r = Run("fixtures", "check", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Lines(r.Out), Does.Contain($"fixtures check {pack}: 1 cases, 0 corrupt files, 0 failed directions, 4 fresh"));
+        var oracle = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForGenerate).Skip(made).Single();
+        Assert.That(oracle.Disposed, Is.EqualTo(1), "the command made the oracle, so it releases it (ORT holds native sessions)");
+    }
+
+    [Test]
     public void CheckOfAPackWhoseOracleIsUnknownHereSaysSoOnceAndThatFreshnessWasNotChecked()
     {
         string pack = ExactPack();
