@@ -1,13 +1,8 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Numerics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ConvVerify.Cases;
 using ConvVerify.Catalog;
-using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
 using ConvVerify.Oracles;
-using ConvVerify.Problems;
 using ConvVerify.Tests.Fixtures;
 using ConvVerify.Tests.Oracles;
 
@@ -372,31 +367,16 @@ public partial class CheckCommandTests : CliTestBase
     public void ChannelsLastNeedsOneTorchAmongTheOracles()
     {
         // The stand-in is no torch, but its name says torch, which is what the check reads: one such oracle of two is enough.
-        var r = Run("check", "--oracle", TorchStandIn.OracleName + ",exact", "--layout", "channels-last", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
+        var r = Run("check", "--oracle", TorchStandIn + ",exact", "--layout", "channels-last", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain($"(exact against {TorchStandIn.OracleName} convverify "), r.ToString());
+        Assert.That(r.Out, Does.Contain($"(exact against {TorchStandIn} convverify "), r.ToString());
         var none = Run("check", "--oracle", "naive,exact", "--layout", "channels-last", "mb1ic3ih5oc16kh3");
         Assert.That(none.Code, Is.EqualTo(2), none.ToString());
         Assert.That(none.Err, Is.EqualTo("convverify: --layout goes with --oracle torch\n"));
     }
 
-    static CheckCommandTests() => OracleRegistry.Register(TorchStandIn.OracleName, "a test's fake", _ => new TorchStandIn());
+    private const string TorchStandIn = "torch-stand-in";
 
     // The mutation run has no torch: this stands in for it by name, and computes as the definition does.
-    private sealed class TorchStandIn : IConvOracle
-    {
-        public const string OracleName = "torch-stand-in";
-        private readonly EngineOracle _definition = new(ConvEngines.Naive);
-
-        public string Name => OracleName;
-
-        public IReadOnlyDictionary<string, string> Versions => _definition.Versions;
-
-        public double BoundFactor => 1;
-
-        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => _definition.Provides(problem, direction, out reason);
-
-        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-            where T : unmanaged, IFloatingPointIeee754<T> => _definition.Compute(problem, inputs, directions);
-    }
+    static CheckCommandTests() => OracleRegistry.Register(TorchStandIn, "a test's fake", _ => new Runs.DefinitionOracle(TorchStandIn, ("convverify", "stand-in")));
 }

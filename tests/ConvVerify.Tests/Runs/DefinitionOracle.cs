@@ -9,10 +9,16 @@ namespace ConvVerify.Tests.Runs;
 
 /// <summary>
 /// The definition as an oracle under a name and versions of the test's choosing, for plans that compare packs made by
-/// "another" oracle or other versions; optionally one element short in y.
+/// "another" oracle or other versions; optionally one element short in y. Counts its disposals, for the commands that
+/// must release the oracles they make.
 /// </summary>
-internal sealed class DefinitionOracle(string name, params (string Key, string Value)[] versions) : IConvOracle
+internal sealed class DefinitionOracle(string name, params (string Key, string Value)[] versions) : IConvOracle, IDisposable
 {
+    private int _disposed;
+
+    /// <summary>How many times <see cref="Dispose"/> was called.</summary>
+    public int Disposed => _disposed;
+
     /// <summary>Whether y comes back one element short.</summary>
     public bool ShortForward { get; init; }
 
@@ -31,4 +37,6 @@ internal sealed class DefinitionOracle(string name, params (string Key, string V
             var values = d.Compute(ConvEngines.Naive, problem, inputs);
             return ShortForward && d == Direction.Forward ? values[..^1] : values;
         });
+
+    public void Dispose() => Interlocked.Increment(ref _disposed);
 }
