@@ -19,9 +19,42 @@ _NARROW = {"bfloat16": torch.bfloat16, "float16": torch.float16}
 
 
 def versions():
-    """Versions that go into a pack's manifest."""
+    """Versions that go into a pack's manifest: what decides the bits of torch's results. The CPU is one of them:
+    torch and oneDNN pick their kernels by instruction set, and float32 results on an AVX2 machine differ in the last
+    bits from those on an AVX-512 machine (another summation order), bfloat16 ones by whole ulps (see narrow_support)."""
     import numpy
-    return {"torch": torch.__version__, "numpy": numpy.__version__}
+    return {"torch": torch.__version__, "numpy": numpy.__version__, "cpu": cpu_kernels()}
+
+
+# oneDNN's CPU instruction sets, most capable first, each with the /proc/cpuinfo flags it needs (oneDNN's cpu_isa_traits).
+_ONEDNN_ISA = [
+    ("avx512_core_amx", {"amx_tile", "amx_bf16", "amx_int8", "avx512_bf16", "avx512_vnni", "avx512f", "avx512bw", "avx512vl", "avx512dq"}),
+    ("avx512_core_bf16", {"avx512_bf16", "avx512_vnni", "avx512f", "avx512bw", "avx512vl", "avx512dq"}),
+    ("avx512_core_vnni", {"avx512_vnni", "avx512f", "avx512bw", "avx512vl", "avx512dq"}),
+    ("avx512_core", {"avx512f", "avx512bw", "avx512vl", "avx512dq"}),
+    ("avx2", {"avx2", "fma"}),
+    ("sse41", {"sse4_1"}),
+]
+
+
+def cpu_kernels(cpuinfo="/proc/cpuinfo", config=None, environ=None):
+    """The kernels torch runs here, as "ATen AVX2, oneDNN avx2": ATen's CPU capability (torch.__config__.show()) and
+    the instruction set oneDNN picks from the CPU's flags, capped by ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA) when
+    set. Where the flags cannot be read (not Linux) oneDNN's part is "unknown", so no two machines look the same."""
+    import os
+    import re
+    environ = os.environ if environ is None else environ
+    config = torch.__config__.show() if config is None else config
+    m = re.search(r"CPU capability usage: (\S+)", config)
+    aten = m.group(1) if m else "unknown"
+    try:
+        with open(cpuinfo) as f:
+            flags = next((set(line.split(":", 1)[1].split()) for line in f if line.startswith("flags")), None)
+    except OSError:
+        flags = None
+    isa = "unknown" if flags is None else next((name for name, need in _ONEDNN_ISA if need <= flags), "default")
+    cap = environ.get("ONEDNN_MAX_CPU_ISA") or environ.get("DNNL_MAX_CPU_ISA")
+    return f"ATen {aten}, oneDNN {isa}" + (f" (capped at {cap})" if cap else "")
 
 
 def dtype_of(name):
@@ -30,17 +63,54 @@ def dtype_of(name):
     return _DTYPES[name]
 
 
-def narrow_support(rank, dtype):
-    """"" when torch runs conv{rank}d forward and backward on CPU in the narrow dtype, else torch's own error text."""
+def narrow_support(rank, dtype, memory_format="contiguous"):
+    """"" when torch runs conv{rank}d forward and backward on CPU in the narrow dtype, summing in float32 and rounding
+    each result once; else why not, as the rest of a sentence that starts "torch <version> ": torch's own error text
+    where it has no such kernel, or the first direction of an integer probe whose result is not its float32 sum
+    rounded once (torch 1.13 on a CPU without AVX-512 has no oneDNN bfloat16 kernels and sums in bfloat16). In
+    memory_format, which picks other kernels (on such a CPU channels-last y sums in float32, its dx and dw do not)."""
+    t = _NARROW[dtype]
     try:
-        t = _NARROW[dtype]
         x = torch.ones((1, 1) + (2,) * int(rank), dtype=t, requires_grad=True)
         w = torch.ones((1, 1) + (1,) * int(rank), dtype=t, requires_grad=True)
         b = torch.ones((1,), dtype=t, requires_grad=True)
         _CONV[int(rank)](x, w, b).sum().backward()
-        return ""
     except Exception as e:  # torch's reason is the point: "slow_conv2d_cpu" not implemented for 'Half'
-        return f"{type(e).__name__}: {e}"
+        return f"has no CPU conv{rank}d in {dtype}: {type(e).__name__}: {e}"
+    return _sums_in_float32(int(rank), t, memory_format)
+
+
+def _sums_in_float32(rank, t, memory_format):
+    # Integers up to 16 in magnitude are exact in bfloat16 and float16, their products exact in float32, and every
+    # sum here stays far below 2^24: float32 gets the exact sum in any order, so its one rounding is the only answer a
+    # float32 accumulator can give. Partial sums pass 256 in magnitude all the time, where bfloat16 (8 bits) holds
+    # only even integers: an accumulator that rounds them shows within a few elements.
+    g = torch.Generator().manual_seed(20261129)
+    spatial = {1: (40,), 2: (10, 10), 3: (6, 6, 6)}[rank]
+    ints = lambda *shape: torch.randint(-16, 17, shape, generator=g).to(torch.float32)
+    x, w, b = ints(2, 32, *spatial), ints(32, 32, *((3,) * rank)), ints(32)
+    y32 = _CONV[rank](x, w, b)
+    dy = ints(*y32.shape)
+    got, want = [], []
+    for dtype, out in ((t, got), (torch.float32, want)):
+        xs, ws, bs = (v.to(dtype) for v in (x, w, b))
+        d = dy.to(dtype)
+        if memory_format == "channels_last":
+            xs, ws, d = channels_last(xs), channels_last(ws), channels_last(d)
+        xs, ws, bs = (v.detach().requires_grad_() for v in (xs, ws, bs))
+        y = _CONV[rank](xs, ws, bs)
+        y.backward(d)
+        out += [y, xs.grad, ws.grad, bs.grad]
+    for name, g_, w_ in zip(("y", "dx", "dw", "db"), got, want):
+        rounded = w_.to(t)
+        differ = (g_ != rounded).nonzero()
+        if len(differ):
+            at = tuple(differ[0].tolist())
+            layout = "" if memory_format == "contiguous" else f" ({memory_format.replace('_', '-')})"
+            return (f"sums CPU conv{rank}d{layout} in {str(t).replace('torch.', '')} without a float32 accumulator on this CPU "
+                    f"({cpu_kernels()}): on integer data, {int(len(differ))} of {g_.numel()} elements of {name} are not "
+                    f"their exact sum rounded once, e.g. {name}{list(at)} = {g_[at].item():g}, exact {w_[at].item():g}")
+    return ""
 
 
 def _narrow(t, name, dtype):

@@ -13,7 +13,7 @@ namespace ConvVerify.Cli;
 /// <summary><c>convverify check</c>: the main job — the C# convolution against an oracle, every case and direction.</summary>
 internal static class CheckCommand
 {
-    public static Command Build(IAnsiConsole console)
+    public static Command Build(IAnsiConsole console, OracleScope oracles)
     {
         var sel = new SelectionOptions();
         var run = new RunOptions("any");
@@ -71,7 +71,7 @@ internal static class CheckCommand
             }
             var plan = fixtures
                 ? AgainstPacks(pr, sel, pr.GetValue(pack), console)
-                : AgainstOracles(pr, sel, pr.GetValue(oracle)!, pr.GetValue(seed), torchLayout, console);
+                : AgainstOracles(pr, sel, oracles, pr.GetValue(oracle)!, pr.GetValue(seed), torchLayout, console);
             plan = plan with
             {
                 Subject = new EngineSource(subject),
@@ -138,12 +138,12 @@ internal static class CheckCommand
         Listing = [.. sets.SelectMany(s => s.Listing)],
     };
 
-    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, string names, ulong seed, TorchLayout layout, IAnsiConsole console)
+    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, OracleScope scope, string names, ulong seed, TorchLayout layout, IAnsiConsole console)
     {
         IReadOnlyList<IConvOracle> oracles;
         try
         {
-            oracles = OracleRegistry.CreateAll(names, new OracleOptions(layout));
+            oracles = scope.CreateAll(names, new OracleOptions(layout));
         }
         catch (ArgumentException e)
         {

@@ -41,13 +41,31 @@ public static class Cli
     /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/> with the console given: tests pass an interactive one to see what a terminal gets.</summary>
     internal static int Run(string[] args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
+        // The run owns the oracles its command makes: they are released here, however the command ends.
+        var oracles = new OracleScope();
+        int code = Run(args, console, oracles, stdout, stderr);
+        try
+        {
+            oracles.Dispose();
+        }
+        catch (AggregateException e)
+        {
+            // The run's verdict was printed, but a native release that fails is an oracle failure all the same.
+            stderr.WriteLine($"convverify: releasing the oracles made for the run failed: {string.Join("; ", e.InnerExceptions.Select(i => i.Plain()))}");
+            return ExitCodes.BadInput;
+        }
+        return code;
+    }
+
+    private static int Run(string[] args, IAnsiConsole console, OracleScope oracles, TextWriter stdout, TextWriter stderr)
+    {
         var root = new RootCommand("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
         {
             CasesCommand.Build(console),
-            CheckCommand.Build(console),
-            FixturesCommand.Build(console),
+            CheckCommand.Build(console, oracles),
+            FixturesCommand.Build(console, oracles),
             VerifyImplCommand.Build(console),
-            SoakCommand.Build(console),
+            SoakCommand.Build(console, oracles),
             ReportCommand.Build(console),
             ExplainCommand.Build(console),
             SnapshotsCommand.Build(console),

@@ -12,17 +12,17 @@ namespace ConvVerify.Cli;
 /// <summary><c>convverify fixtures generate|regenerate|check</c>.</summary>
 internal static class FixturesCommand
 {
-    public static Command Build(IAnsiConsole console)
+    public static Command Build(IAnsiConsole console, OracleScope oracles)
     {
         var cmd = new Command("fixtures", "Make and check fixture packs (format: docs/fixture-format.md).");
-        cmd.Subcommands.Add(Generate(console));
-        cmd.Subcommands.Add(Regenerate(console));
-        cmd.Subcommands.Add(Check(console));
-        cmd.Subcommands.Add(ImportOnnxCommand.Build(console));
+        cmd.Subcommands.Add(Generate(console, oracles));
+        cmd.Subcommands.Add(Regenerate(console, oracles));
+        cmd.Subcommands.Add(Check(console, oracles));
+        cmd.Subcommands.Add(ImportOnnxCommand.Build(console, oracles));
         return cmd;
     }
 
-    private static Command Generate(IAnsiConsole console)
+    private static Command Generate(IAnsiConsole console, OracleScope oracles)
     {
         var sel = new SelectionOptions();
         var output = new Option<string>("--out") { Description = "The pack folder to write", Required = true };
@@ -43,14 +43,14 @@ internal static class FixturesCommand
             // Stryker disable once String : a selection was given (checked above), so the default set is never read
             var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed));
             bool named = pr.GetValue(sel.DType) is not null;
-            Write(console, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!,
-                o => DTypeSupport.UnprovidedNamed([o], selection, named));
+            Write(console, oracles, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!,
+                o => DTypeSupport.UnprovidedNamed([o], selection, named) is { } why ? "--dtype " + why : null);
             return ExitCodes.Pass;
         });
         return cmd;
     }
 
-    private static Command Regenerate(IAnsiConsole console)
+    private static Command Regenerate(IAnsiConsole console, OracleScope oracles)
     {
         var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; f32, f64 and bf16, both fills) with live PyTorch.\n\nExample:\n  convverify fixtures regenerate");
         cmd.SetAction(_ =>
@@ -60,18 +60,35 @@ internal static class FixturesCommand
                 throw new CliException($"fixtures regenerate rewrites a clone's tests/fixtures, and there is no {Locations.SolutionFile} above the current folder; use fixtures generate --out DIR");
             foreach (string set in CaseSets.Committed)
             {
-                Write(console, "fixtures regenerate", Locations.CommittedPack(set), CaseSets.AllVariants(set), force: true, TorchOracle.OracleName);
+                var variants = CaseSets.AllVariants(set);
+                Write(console, oracles, "fixtures regenerate", Locations.CommittedPack(set), variants, force: true, TorchOracle.OracleName,
+                    o => RegenerateRefusal(set, variants, o));
             }
             return ExitCodes.Pass;
         });
         return cmd;
     }
 
-    private static IConvOracle CreateOracle(string name, string purpose)
+    /// <summary>
+    /// Why the oracle cannot rewrite a committed set: a dtype of it the oracle does not compute here (torch on a CPU
+    /// whose bfloat16 sums are not float32) would leave the pack without that dtype's results; null when it can.
+    /// </summary>
+    internal static string? RegenerateRefusal(string set, IReadOnlyList<ConvCase> variants, IConvOracle oracle)
+    {
+        foreach (var c in variants.DistinctBy(c => (c.Problem.DType, c.Problem.Rank)))
+        {
+            if (DTypeSupport.Unprovided([oracle], c.Problem, c.Problem.DType) is { } why)
+                return $"fixtures regenerate: the committed set '{set}' holds {DTypes.ShortName(c.Problem.DType)} cases of rank {c.Problem.Rank}, and {why}; "
+                    + "regenerate where the oracle computes every dtype of the committed sets";
+        }
+        return null;
+    }
+
+    private static IConvOracle CreateOracle(OracleScope oracles, string name, string purpose)
     {
         try
         {
-            return OracleRegistry.Create(name);
+            return oracles.Create(name);
         }
         catch (ArgumentException e)
         {
@@ -83,14 +100,14 @@ internal static class FixturesCommand
         }
     }
 
-    private static void Write(IAnsiConsole console, string command, string dir, IReadOnlyList<ConvCase> cases, bool force, string oracleName,
+    private static void Write(IAnsiConsole console, OracleScope oracles, string command, string dir, IReadOnlyList<ConvCase> cases, bool force, string oracleName,
         Func<IConvOracle, string?>? unprovided = null)
     {
-        var oracle = CreateOracle(oracleName, command);
+        var oracle = CreateOracle(oracles, oracleName, command);
         try
         {
             // A pack of inputs without a single result checks nothing: a dtype the oracle cannot compute is bad usage.
-            if (unprovided?.Invoke(oracle) is { } why) throw new CliException("--dtype " + why);
+            if (unprovided?.Invoke(oracle) is { } why) throw new CliException(why);
             Manifest manifest = null!;
             if (console.Profile.Capabilities.Interactive)
             {
@@ -111,11 +128,6 @@ internal static class FixturesCommand
         {
             throw new CliException(e.Message);
         }
-        finally
-        {
-            // The command made the oracle, so it releases it (ORT holds native sessions; torch's is shared and stays).
-            (oracle as IDisposable)?.Dispose();
-        }
     }
 
     // Progress<T> posts to the thread pool, out of order; this reports on the calling thread, in order.
@@ -124,7 +136,7 @@ internal static class FixturesCommand
         public void Report((int Done, int Total, ConvCase Case) value) => report(value);
     }
 
-    private static Command Check(IAnsiConsole console)
+    private static Command Check(IAnsiConsole console, OracleScope oracles)
     {
         var dir = new Argument<string>("DIR") { Description = "The pack folder" };
         // Stryker disable once String : fixtures check has no --require (the plan decides what a direction must have), so its default is never read
@@ -156,11 +168,9 @@ internal static class FixturesCommand
             }
             string oracleName = pack.Manifest?.OracleName ?? TorchOracle.OracleName;
             RunPlan plan;
-            IConvOracle? made = null;
             try
             {
-                made = OracleRegistry.Create(oracleName);
-                plan = Freshness.Plan(pack, made);
+                plan = Freshness.Plan(pack, oracles.Create(oracleName));
             }
             catch (Exception e) when (e is OracleUnavailableException or ArgumentException)
             {
@@ -172,18 +182,10 @@ internal static class FixturesCommand
                 PlanningErrors = [.. errors, .. plan.PlanningErrors],
                 Shard = run.ShardOf(pr),
             };
-            try
-            {
-                return run.Execute(console, pr, plan, "fixtures check", report =>
-                    console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} corrupt files, "
-                        + $"{report.Count(Outcome.Fail)} failed directions"
-                        + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked")));
-            }
-            finally
-            {
-                // The command made the oracle, so it releases it (ORT holds native sessions).
-                (made as IDisposable)?.Dispose();
-            }
+            return run.Execute(console, pr, plan, "fixtures check", report =>
+                console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} corrupt files, "
+                    + $"{report.Count(Outcome.Fail)} failed directions"
+                    + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked")));
         });
         return cmd;
     }

@@ -9,7 +9,7 @@ namespace ConvVerify.Cli;
 /// <summary><c>convverify fixtures import-onnx DIR... --out PACK [--oracle NAME] [--force]</c>.</summary>
 internal static class ImportOnnxCommand
 {
-    internal static Command Build(IAnsiConsole console)
+    internal static Command Build(IAnsiConsole console, OracleScope oracles)
     {
         var dirs = new Argument<string[]>("DIR") { Description = "ONNX test folders (model.onnx + test_data_set_N/), or folders holding them at any depth", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out") { Description = "The pack folder to write (written only when the import succeeds)", Required = true };
@@ -31,7 +31,7 @@ internal static class ImportOnnxCommand
             {
                 try
                 {
-                    filler = OracleRegistry.Create(name);
+                    filler = oracles.Create(name);
                 }
                 catch (ArgumentException e)
                 {
@@ -51,10 +51,6 @@ internal static class ImportOnnxCommand
             catch (FixtureException e)
             {
                 throw new CliException(e.Message);
-            }
-            finally
-            {
-                (filler as IDisposable)?.Dispose();
             }
             foreach (var i in result.Imported) console.WriteLine($"imported {i.Source} as {i.CaseId} ({i.Descriptor})");
             foreach (var s in result.Skipped) console.WriteLine($"skipped: {s.Reason}");

@@ -11,7 +11,7 @@ namespace ConvVerify.Cli;
 /// <summary><c>convverify soak</c>: problems nobody wrote down, in every direction, against a live oracle; each failure printed so that <c>check</c> reproduces it.</summary>
 internal static class SoakCommand
 {
-    public static Command Build(IAnsiConsole console)
+    public static Command Build(IAnsiConsole console, OracleScope scope)
     {
         var count = new Option<int>("--cases") { Description = "How many random problems (docs/random-problems.md); each runs in every requested dtype and fill", DefaultValueFactory = _ => 300 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the problems and their inputs", DefaultValueFactory = _ => 1 };
@@ -39,7 +39,7 @@ internal static class SoakCommand
             IReadOnlyList<IConvOracle> oracles;
             try
             {
-                oracles = OracleRegistry.CreateAll(names);
+                oracles = scope.CreateAll(names);
             }
             catch (OracleUnavailableException e)
             {

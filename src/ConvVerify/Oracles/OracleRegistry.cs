@@ -57,23 +57,32 @@ public static class OracleRegistry
         (string, Func<OracleOptions, IConvOracle> Create) entry;
         lock (Factories)
         {
-            if (!Factories.TryGetValue(name, out entry))
-                throw new ArgumentException($"oracle: unknown oracle '{name}' (known: {string.Join(", ", Names)})", nameof(name));
+            if (!Factories.TryGetValue(name, out entry)) throw Unknown(name, nameof(name));
         }
         return entry.Create(options ?? new OracleOptions());
     }
 
-    /// <summary>Creates every oracle of a comma-separated list such as "torch,ort", each once.</summary>
+    private static ArgumentException Unknown(string name, string parameter) =>
+        new($"oracle: unknown oracle '{name}' (known: {string.Join(", ", Names)})", parameter);
+
+    /// <summary>
+    /// The names of a comma-separated list such as "torch,ort", trimmed, each once and each registered: what
+    /// <see cref="OracleScope.CreateAll"/> makes, checked whole so that a typo in the second name does not first start the
+    /// first oracle (torch takes seconds).
+    /// </summary>
     /// <exception cref="ArgumentException">An empty or unknown name, or one named twice.</exception>
-    /// <exception cref="OracleUnavailableException">One cannot run here.</exception>
-    public static IReadOnlyList<IConvOracle> CreateAll(string names, OracleOptions? options = null)
+    public static IReadOnlyList<string> SplitNames(string names)
     {
         ArgumentNullException.ThrowIfNull(names);
         var list = names.Split(',', StringSplitOptions.TrimEntries);
         if (list.Any(n => n.Length == 0)) throw new ArgumentException($"oracle: empty name in '{names}'", nameof(names));
         if (list.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ArgumentException($"oracle: '{twice.Key}' named twice in '{names}'", nameof(names));
-        return [.. list.Select(n => Create(n, options))];
+        lock (Factories)
+        {
+            if (list.FirstOrDefault(n => !Factories.ContainsKey(n)) is { } unknown) throw Unknown(unknown, nameof(names));
+        }
+        return list;
     }
 
     private static IConvOracle CreateTorch(OracleOptions options)

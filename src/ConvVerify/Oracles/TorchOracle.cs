@@ -33,13 +33,14 @@ public sealed class TorchOracle : IConvOracle
     private readonly PyObject _narrowSupport;
 
     // Stryker disable all : once per process (mutation runs reuse the process for the next mutant: a mutant here would decide every later verdict; every live test needs it, and CI requires torch)
-    private TorchOracle(PyObject module, string torchVersion, string numpyVersion)
+    private TorchOracle(PyObject module, string torchVersion, string numpyVersion, string cpuKernels)
     {
         _empty = module.GetAttr("empty");
         _compute = module.GetAttr("compute");
         _narrowSupport = module.GetAttr("narrow_support");
         TorchVersion = torchVersion;
         NumpyVersion = numpyVersion;
+        CpuKernels = cpuKernels;
     }
     // Stryker restore all
 
@@ -49,8 +50,14 @@ public sealed class TorchOracle : IConvOracle
     /// <summary><c>numpy.__version__</c> of the embedded interpreter.</summary>
     public string NumpyVersion { get; }
 
+    /// <summary>
+    /// The kernels torch runs on this CPU, as "ATen AVX2, oneDNN avx2": they decide the bits of its results (float32 on
+    /// an AVX2 machine differs from AVX-512 in the last bits), so a pack made elsewhere is compared within the bound.
+    /// </summary>
+    public string CpuKernels { get; }
+
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["torch"] = TorchVersion, ["numpy"] = NumpyVersion };
+    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["torch"] = TorchVersion, ["numpy"] = NumpyVersion, ["cpu"] = CpuKernels };
 
     /// <summary>The oracle's name: "torch".</summary>
     public const string OracleName = "torch";
@@ -62,34 +69,34 @@ public sealed class TorchOracle : IConvOracle
     public double BoundFactor => TorchTolerance.BoundFactor;
 
     /// <inheritdoc/>
-    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, out reason);
+    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, TorchLayout.Contiguous, out reason);
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-        where T : unmanaged, IFloatingPointIeee754<T> => Select(problem, Compute(problem, inputs), directions);
+        where T : unmanaged, IFloatingPointIeee754<T> => Select(problem, TorchLayout.Contiguous, Compute(problem, inputs), directions);
 
     // Autograd computes every direction in one pass anyway; hand back the ones asked for.
-    private static IReadOnlyDictionary<Direction, T[]> Select<T>(ConvProblem problem, ConvResults<T> all, IReadOnlyCollection<Direction> directions)
+    private static IReadOnlyDictionary<Direction, T[]> Select<T>(ConvProblem problem, TorchLayout layout, ConvResults<T> all, IReadOnlyCollection<Direction> directions)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(directions);
         foreach (var d in directions)
-            if (!ProvidesAll(problem, d, out string? why)) throw new ArgumentException($"directions: torch does not provide {d.TensorName()}: {why}", nameof(directions));
+            if (!ProvidesAll(problem, d, layout, out string? why)) throw new ArgumentException($"directions: torch does not provide {d.TensorName()}: {why}", nameof(directions));
         return directions.ToDictionary(d => d, all.Get);
     }
 
-    private static bool ProvidesAll(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+    private static bool ProvidesAll(ConvProblem problem, Direction direction, TorchLayout layout, [NotNullWhen(false)] out string? reason)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        if (DTypes.IsNarrow(problem.DType) && NarrowSupport(problem) is { Length: > 0 } why)
+        if (DTypes.IsNarrow(problem.DType) && NarrowSupport(problem, layout) is { Length: > 0 } why)
         {
-            reason = $"torch {_instance?.TorchVersion} has no CPU conv{problem.Rank}d in {DTypes.NumpyName(problem.DType)}: {why}";
+            reason = $"torch {_instance?.TorchVersion} {why}";
             return false;
         }
         return direction.Applies(problem, out reason);
     }
 
-    private static readonly Dictionary<(int Rank, DType DType), string> NarrowSupportCache = [];
+    private static readonly Dictionary<(int Rank, DType DType, TorchLayout Layout), string> NarrowSupportCache = [];
 
     /// <summary>Empties the cache of torch's narrow-dtype answers (a test run's start: an answer must not outlive the code that read it).</summary>
     internal static void ForgetNarrowSupport()
@@ -97,11 +104,12 @@ public sealed class TorchOracle : IConvOracle
         lock (NarrowSupportCache) NarrowSupportCache.Clear();
     }
 
-    // Whether torch runs this rank in this narrow dtype is torch's to say: ask it once, with a tiny convolution, and keep
-    // its own error text as the reason (torch 1.13: "slow_conv2d_cpu" not implemented for 'Half').
-    private static string NarrowSupport(ConvProblem p)
+    // Whether torch runs this rank in this narrow dtype, and sums it in float32 as the narrow rule needs, is torch's to
+    // say: ask it once, with a small convolution, and keep its answer as the reason (torch 1.13: "slow_conv2d_cpu" not
+    // implemented for 'Half'; on a CPU without AVX-512, bfloat16 summed in bfloat16).
+    private static string NarrowSupport(ConvProblem p, TorchLayout layout)
     {
-        var key = (p.Rank, p.DType);
+        var key = (p.Rank, p.DType, layout);
         lock (NarrowSupportCache)
         {
             if (NarrowSupportCache.TryGetValue(key, out string? known)) return known;
@@ -114,7 +122,8 @@ public sealed class TorchOracle : IConvOracle
             using (Py.GIL())
             using (var rank = new PyInt(p.Rank))
             using (var dtype = new PyString(DTypes.NumpyName(p.DType)))
-            using (var result = torch._narrowSupport.Invoke(rank, dtype))
+            using (var format = new PyString(MemoryFormat(layout)))
+            using (var result = torch._narrowSupport.Invoke(rank, dtype, format))
             {
                 answer = result.As<string>();
             }
@@ -203,12 +212,14 @@ public sealed class TorchOracle : IConvOracle
 
     /// <summary>As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>, with torch computing in the given memory layout (results are NC(D)(H)W either way).</summary>
     public ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, TorchLayout layout) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Compute(p, inputs, d => d["memory_format"] = layout switch
-        {
-            TorchLayout.Contiguous => "contiguous",
-            TorchLayout.ChannelsLast => "channels_last",
-            _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "unknown layout"),
-        });
+        Compute(p, inputs, d => d["memory_format"] = MemoryFormat(layout));
+
+    private static string MemoryFormat(TorchLayout layout) => layout switch
+    {
+        TorchLayout.Contiguous => "contiguous",
+        TorchLayout.ChannelsLast => "channels_last",
+        _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "unknown layout"),
+    };
 
     /// <summary>This oracle as an <see cref="IConvOracle"/> that makes torch compute in <paramref name="layout"/>.</summary>
     public IConvOracle In(TorchLayout layout) => new LayoutView(this, layout);
@@ -221,10 +232,10 @@ public sealed class TorchOracle : IConvOracle
 
         public double BoundFactor => torch.BoundFactor;
 
-        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, out reason);
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, layout, out reason);
 
         public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-            where T : unmanaged, IFloatingPointIeee754<T> => Select(problem, torch.Compute(problem, inputs, layout), directions);
+            where T : unmanaged, IFloatingPointIeee754<T> => Select(problem, layout, torch.Compute(problem, inputs, layout), directions);
     }
 
     /// <summary>As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>; <paramref name="tamper"/> may edit the problem dict before it goes to Python, so tests can provoke Python errors.</summary>
@@ -446,16 +457,18 @@ public sealed class TorchOracle : IConvOracle
                     path.InvokeMethod("insert", zero, dir).Dispose();
                 }
                 var module = Py.Import(ModuleName);
-                string torch, numpy;
+                string torch, numpy, cpu;
                 using (var versions = module.InvokeMethod("versions"))
                 using (var t = versions["torch"])
                 using (var n = versions["numpy"])
+                using (var c = versions["cpu"])
                 {
                     // torch.__version__ is a str subclass (TorchVersion) that As<string> refuses; str() is the text.
                     torch = t.ToString() ?? "";
                     numpy = n.ToString() ?? "";
+                    cpu = c.ToString() ?? "";
                 }
-                _instance = new TorchOracle(module, torch, numpy);
+                _instance = new TorchOracle(module, torch, numpy, cpu);
                 return new TorchAvailability(true, $"using {py.Interpreter} ({py.LibPython}), torch {torch}, numpy {numpy}",
                     py.Interpreter, py.LibPython, torch, numpy);
             }

@@ -21,12 +21,28 @@ internal static class CliFakeOracles
     /// <summary>The same for `fixtures generate`: fixtures run in parallel, so each counts the oracles made under its own name.</summary>
     public const string TwoVersionsForGenerate = "cli-two-versions-generate";
 
+    /// <summary>The same for `check`.</summary>
+    public const string TwoVersionsForCheck = "cli-two-versions-check";
+
+    /// <summary>The same for `soak`.</summary>
+    public const string TwoVersionsForSoak = "cli-two-versions-soak";
+
+    /// <summary>The definition, whose release fails (as a native library's can).</summary>
+    public const string FailsToRelease = "cli-fails-to-release";
+
+    /// <summary>What <see cref="FailsToRelease"/>'s failed release says.</summary>
+    public const string ReleaseFailure = "the native session would not close";
+
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<Runs.DefinitionOracle>> Created = new(StringComparer.Ordinal);
 
     static CliFakeOracles()
     {
         OracleRegistry.Register(Unavailable, "a test's fake", _ => throw new OracleUnavailableException(UnavailableReason));
-        foreach (string name in (string[])[TwoVersions, TwoVersionsForGenerate])
+        OracleRegistry.Register(FailsToRelease, "a test's fake", _ => new Runs.DefinitionOracle(FailsToRelease)
+        {
+            Released = _ => throw new InvalidOperationException(ReleaseFailure),
+        });
+        foreach (string name in (string[])[TwoVersions, TwoVersionsForGenerate, TwoVersionsForCheck, TwoVersionsForSoak])
         {
             var made = Created.GetOrAdd(name, _ => new ConcurrentQueue<Runs.DefinitionOracle>());
             OracleRegistry.Register(name, "a test's fake", _ =>

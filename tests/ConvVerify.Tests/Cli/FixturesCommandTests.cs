@@ -300,4 +300,17 @@ public class FixturesCommandTests : CliTestBase
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Match(@"fixtures check\s.*100\s*%"), r.ToString());
     }
+
+    [Test]
+    public void RegenerateRefusesAnOracleThatDeclinesADTypeOfACommittedSet()
+    {
+        // torch on a CPU where it sums bfloat16 in bfloat16 declines bfloat16: rewriting the packs there would drop
+        // their bfloat16 results, so regenerate refuses before it writes anything.
+        var variants = ConvVerify.Catalog.CaseSets.AllVariants("question");
+        var declining = new Runs.DefinitionOracle("torch") { Declines = ConvVerify.Problems.DType.BFloat16 };
+        Assert.That(ConvVerify.Cli.FixturesCommand.RegenerateRefusal("question", variants, declining), Is.EqualTo(
+            "fixtures regenerate: the committed set 'question' holds bf16 cases of rank 2, and bf16 (bfloat16) is not provided by this oracle: "
+            + $"oracle torch: {Runs.DefinitionOracle.DeclineReason}; regenerate where the oracle computes every dtype of the committed sets"));
+        Assert.That(ConvVerify.Cli.FixturesCommand.RegenerateRefusal("question", variants, new Runs.DefinitionOracle("torch")), Is.Null);
+    }
 }

@@ -57,6 +57,15 @@ public class SoakCommandTests : CliTestBase
     }
 
     [Test]
+    public void TheOracleTheSoakMadeIsReleased()
+    {
+        int before = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForSoak).Count;
+        var r = Run("soak", "--cases", "2", "--seed", "3", "--oracle", CliFakeOracles.TwoVersionsForSoak, "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForSoak).Skip(before).Single().Disposed, Is.EqualTo(1));
+    }
+
+    [Test]
     public void ACorrectOracleSoaksClean()
     {
         var r = Run("soak", "--cases", "20", "--seed", "3", "--oracle", "naive");

@@ -27,17 +27,27 @@ public class LiveCatalogTests
     public void NaiveMatchesLivePyTorchInChannelsLast(ConvCase c)
     {
         var oracle = LiveTorch.Require().In(TorchLayout.ChannelsLast);
-        var rows = Check.AgainstOracle(c, oracle);
-        Assert.That(rows, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3));
-        Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Reason}"), Is.Empty);
+        AllPassOrAllDeclined(c, oracle, Check.AgainstOracle(c, oracle));
     }
 
     [TestCaseSource(nameof(Cases))]
     public void NaiveMatchesLivePyTorch(ConvCase c)
     {
         var oracle = LiveTorch.RequireShared();
-        var rows = Check.AgainstOracle(c, oracle);
+        AllPassOrAllDeclined(c, oracle, Check.AgainstOracle(c, oracle));
+    }
+
+    // Every direction passes, or, for a bfloat16 case on a CPU where torch sums bfloat16 in bfloat16, every direction is
+    // declined with that reason (LowPrecisionConvTests shows the decline is right): never a failure, never a mix.
+    private static void AllPassOrAllDeclined(ConvCase c, IConvOracle oracle, IReadOnlyList<RunRow> rows)
+    {
         Assert.That(rows, Has.Count.EqualTo(c.Problem.HasBias ? 4 : 3));
+        if (c.Problem.DType == DType.BFloat16 && !oracle.Provides(c.Problem, Direction.Forward, out string? why))
+        {
+            Assert.That(why, Does.Contain("without a float32 accumulator on this CPU"));
+            Assert.That(rows.Select(r => r.Outcome), Is.All.EqualTo(Outcome.NotProvidedByOracle));
+            return;
+        }
         Assert.That(rows.Where(r => r.Outcome != Outcome.Pass).Select(r => $"{r.Direction}: {r.Reason}"), Is.Empty);
     }
 }

@@ -74,14 +74,17 @@ public class OracleRegistryTests
     [Test]
     public void OracleNamesAreCheckedOneByOne()
     {
-        Assert.That(() => OracleRegistry.CreateAll("exact,,naive"), Throws.ArgumentException.With.Message.StartsWith("oracle: empty name in 'exact,,naive'"));
-        Assert.That(() => OracleRegistry.CreateAll("exact,naive,exact"), Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' named twice in 'exact,naive,exact'"));
+        Assert.That(() => OracleRegistry.SplitNames("exact,,naive"), Throws.ArgumentException.With.Message.StartsWith("oracle: empty name in 'exact,,naive'"));
+        Assert.That(() => OracleRegistry.SplitNames("exact,naive,exact"), Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' named twice in 'exact,naive,exact'"));
         var unknown = Assert.Catch<ArgumentException>(() => OracleRegistry.Create("oracle-of-delphi"))!;
         Assert.That(unknown.Message, Does.StartWith("oracle: unknown oracle 'oracle-of-delphi' (known: ").And.Contain("exact, ").And.Contain("naive, ").And.Contain("torch"));
         Assert.That(unknown.ParamName, Is.EqualTo("name"));
+        var inList = Assert.Catch<ArgumentException>(() => OracleRegistry.SplitNames("exact, oracle-of-delphi"))!;
+        Assert.That(inList.Message, Is.EqualTo(unknown.Message.Replace("(Parameter 'name')", "(Parameter 'names')", StringComparison.Ordinal)));
+        Assert.That(inList.ParamName, Is.EqualTo("names"));
         Assert.That(() => OracleRegistry.Register("exact", "again", _ => new EngineOracle(ConvEngines.Naive)),
             Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' is registered already"));
-        Assert.That(OracleRegistry.CreateAll("exact, naive").Select(o => o.Name), Is.EqualTo(new[] { "exact", "naive" }));
+        Assert.That(OracleRegistry.SplitNames(" exact, naive "), Is.EqualTo(new[] { "exact", "naive" }));
     }
 
     [Test]
@@ -100,7 +103,7 @@ public class OracleRegistryTests
             Assert.That(Assert.Catch<ArgumentException>(() => OracleRegistry.Register(" ", "blank", _ => new EngineOracle(ConvEngines.Naive)))!.ParamName, Is.EqualTo("name"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => OracleRegistry.Register("null-factory", "none", null!))!.ParamName, Is.EqualTo("create"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => OracleRegistry.Create(null!))!.ParamName, Is.EqualTo("name"));
-            Assert.That(Assert.Throws<ArgumentNullException>(() => OracleRegistry.CreateAll(null!))!.ParamName, Is.EqualTo("names"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => OracleRegistry.SplitNames(null!))!.ParamName, Is.EqualTo("names"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => new EngineOracle(null!))!.ParamName, Is.EqualTo("engine"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => new EngineOracle(ConvEngines.Naive).Compute(
                 BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"), new ConvVerify.Cases.ConvInputs<float>([], [], [], []), null!))!.ParamName, Is.EqualTo("directions"));

@@ -107,6 +107,60 @@ public class TorchOracleTests
         Assert.That(oracle.TorchVersion, Does.Match(@"^\d+\.\d+"));
         Assert.That(oracle.NumpyVersion, Does.Match(@"^\d+\.\d+"));
         Assert.That(TorchOracle.Probe().TorchVersion, Is.EqualTo(oracle.TorchVersion));
+        Assert.That(oracle.Versions, Is.EqualTo(new Dictionary<string, string> { ["torch"] = oracle.TorchVersion, ["numpy"] = oracle.NumpyVersion, ["cpu"] = oracle.CpuKernels }));
+    }
+
+    [Test]
+    public void TheCpuKernelsAreTorchsCapabilityAndTheInstructionSetOneDnnPicks()
+    {
+        var oracle = LiveTorch.Require();
+        // What .NET sees of this CPU says which of oneDNN's instruction sets applies (its cpu_isa_traits).
+        bool avx512 = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported
+            && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported;
+        if (System.Runtime.Intrinsics.X86.X86Base.IsSupported)
+        {
+            string expected = avx512 ? "oneDNN avx512_core" : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "oneDNN avx2" : "oneDNN sse41";
+            Assert.That(oracle.CpuKernels, Does.Match(@"^ATen \S+, ").And.Contain(expected));
+        }
+        string dir = Path.Combine(Path.GetTempPath(), "convverify-cpuinfo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            const string avx512Flags = "avx2 fma sse4_1 avx512f avx512bw avx512vl avx512dq";
+            string Kernels(string? flags, string config = "CPU capability usage: AVX512\n", string? cap = null)
+            {
+                string path = Path.Combine(dir, "cpuinfo");
+                if (flags is null) File.Delete(path);
+                else File.WriteAllText(path, $"processor\t: 0\nflags\t\t: fpu {flags}\nbugs\t\t: none\n\nprocessor\t: 1\nflags\t\t: fpu\n");
+                using (Py.GIL())
+                {
+                    using var module = Py.Import("convverify_torch");
+                    using var environ = new PyDict();
+                    if (cap is not null) using (var v = new PyString(cap)) environ["ONEDNN_MAX_CPU_ISA"] = v;
+                    using var p = new PyString(path);
+                    using var c = new PyString(config);
+                    using var result = module.InvokeMethod("cpu_kernels", p, c, environ);
+                    return result.As<string>();
+                }
+            }
+            Assert.Multiple(() =>
+            {
+                Assert.That(Kernels("sse4_1 avx2 fma", "CPU capability usage: AVX2\n"), Is.EqualTo("ATen AVX2, oneDNN avx2"));
+                Assert.That(Kernels("sse4_1 avx2"), Is.EqualTo("ATen AVX512, oneDNN sse41"), "AVX2 without FMA is no avx2 for oneDNN");
+                Assert.That(Kernels(avx512Flags), Is.EqualTo("ATen AVX512, oneDNN avx512_core"));
+                Assert.That(Kernels(avx512Flags + " avx512_vnni"), Is.EqualTo("ATen AVX512, oneDNN avx512_core_vnni"));
+                Assert.That(Kernels(avx512Flags + " avx512_vnni avx512_bf16"), Is.EqualTo("ATen AVX512, oneDNN avx512_core_bf16"));
+                Assert.That(Kernels(avx512Flags + " avx512_vnni avx512_bf16 amx_tile amx_bf16 amx_int8"), Is.EqualTo("ATen AVX512, oneDNN avx512_core_amx"));
+                Assert.That(Kernels("mmx"), Is.EqualTo("ATen AVX512, oneDNN default"));
+                Assert.That(Kernels(null), Is.EqualTo("ATen AVX512, oneDNN unknown"), "no cpuinfo: no two machines look the same");
+                Assert.That(Kernels("avx2 fma", "no such line"), Is.EqualTo("ATen unknown, oneDNN avx2"));
+                Assert.That(Kernels("avx2 fma", cap: "SSE41"), Is.EqualTo("ATen AVX512, oneDNN avx2 (capped at SSE41)"));
+            });
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 
     [Test]

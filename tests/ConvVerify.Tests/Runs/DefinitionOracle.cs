@@ -19,6 +19,15 @@ internal sealed class DefinitionOracle(string name, params (string Key, string V
     /// <summary>How many times <see cref="Dispose"/> was called.</summary>
     public int Disposed => _disposed;
 
+    /// <summary>Called on every disposal after it is counted (to record the order, or to fail as a native release can).</summary>
+    public Action<DefinitionOracle>? Released { get; init; }
+
+    /// <summary>A dtype it declines (as torch declines bfloat16 on a CPU where it sums it in bfloat16), with <see cref="DeclineReason"/>.</summary>
+    public DType? Declines { get; init; }
+
+    /// <summary>Why it declines <see cref="Declines"/>.</summary>
+    public const string DeclineReason = "sums this dtype without a float32 accumulator here";
+
     /// <summary>Whether y comes back one element short.</summary>
     public bool ShortForward { get; init; }
 
@@ -28,7 +37,11 @@ internal sealed class DefinitionOracle(string name, params (string Key, string V
 
     public double BoundFactor => 1.0;
 
-    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
+    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+    {
+        reason = problem.DType == Declines ? DeclineReason : null;
+        return reason is null && direction.Applies(problem, out reason);
+    }
 
     public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -38,5 +51,9 @@ internal sealed class DefinitionOracle(string name, params (string Key, string V
             return ShortForward && d == Direction.Forward ? values[..^1] : values;
         });
 
-    public void Dispose() => Interlocked.Increment(ref _disposed);
+    public void Dispose()
+    {
+        Interlocked.Increment(ref _disposed);
+        Released?.Invoke(this);
+    }
 }

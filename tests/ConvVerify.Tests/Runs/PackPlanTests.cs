@@ -115,6 +115,24 @@ public class PackPlanTests : TempFolderTest
     }
 
     [Test]
+    public void CasesTheOracleDeclinesHereAreReadButNotJudgedAndTheRestMustPass()
+    {
+        var bf16 = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih4oc2kh3", DType.BFloat16), Fill.Integer, 1) with { Id = "bf16" };
+        var pack = Pack("p", new DefinitionOracle("lib", ("lib", "1")), cases: [Integer, bf16]);
+        var declining = new DefinitionOracle("lib", ("lib", "1")) { Declines = DType.BFloat16 };
+        var report = Runner.Run(Freshness.Plan(pack, declining));
+        Assert.That(report.Warnings, Is.EqualTo(new[] { $"freshness not checked for 1 of 2 cases, which lib declines here (first bf16): {DefinitionOracle.DeclineReason}" }));
+        Assert.That(report.Requirement, Is.EqualTo(Requirement.Any));
+        Assert.That(report.Rows.Select(r => (r.Case, r.Outcome)).Distinct(), Is.EqualTo(new[] { ("integer", Outcome.Pass), ("bf16", Outcome.NotProvidedByOracle) }));
+        Assert.That(report.ExitCode(), Is.EqualTo(RunReport.ExitPass));
+        // What it does provide must still be fresh.
+        var stale = Pack("q", new DefinitionOracle("lib", ("lib", "1")), alterX: x => x[0] += 1, cases: [Integer, bf16]);
+        Assert.That(Runner.Run(Freshness.Plan(stale, declining)).ExitCode(), Is.EqualTo(RunReport.ExitFail));
+        // An oracle that declines nothing keeps --require all.
+        Assert.That(Freshness.Plan(pack, new DefinitionOracle("lib", ("lib", "1"))).Requirement, Is.EqualTo(Requirement.All));
+    }
+
+    [Test]
     public void InputsTheGeneratorNoLongerMakesFailEveryDirectionNamingTheFile()
     {
         var pack = Pack("p", alterX: x => x[3] += 1, cases: [Integer]);
