@@ -59,8 +59,22 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     /// <inheritdoc/>
     public string Name => OracleName;
 
+    /// <summary>
+    /// The kernels ONNX Runtime's MLAS picks on this CPU for float32 (its SGEMM and convolution kernels: avx512f,
+    /// fma3, avx, sse2 on x64; neon on Arm64), as "MLAS fma3". They decide the bits of its results, as torch's do, so a
+    /// pack made on another CPU is compared within the bound rather than bitwise. Read from what .NET sees of the CPU
+    /// (MLAS reads CPUID itself; a runtime told to ignore AVX-512 would name fma3 where MLAS uses avx512f).
+    /// </summary>
+    public static string CpuKernels { get; } = "MLAS " + (
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "avx512f"
+        : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "fma3"
+        : System.Runtime.Intrinsics.X86.Avx.IsSupported ? "avx"
+        : System.Runtime.Intrinsics.X86.X86Base.IsSupported ? "sse2"
+        : System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? "neon"
+        : System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant());
+
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["onnxruntime"] = Version };
+    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["onnxruntime"] = Version, ["cpu"] = CpuKernels };
 
     /// <summary>
     /// 1: ORT's CPU convolutions (im2col and MLAS GEMM, direct depthwise kernels) sum plain products in float32, and on the

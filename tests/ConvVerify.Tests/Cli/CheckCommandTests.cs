@@ -363,7 +363,7 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         // Two problems in three dtypes, four directions each; ORT gives the two f32 cases'.
         Assert.That(r.Out, Does.Contain("check: 6 cases, 24 directions: 8 passed, 0 failed, 0 suspicious, 0 not in pack, 16 not provided by oracle, "
-            + "0 not provided, 0 errors (exact against ort onnxruntime "), r.ToString());
+            + $"0 not provided, 0 errors (exact against ort cpu {OrtOracle.CpuKernels} onnxruntime "), r.ToString());
     }
 
     [Test]

@@ -156,9 +156,28 @@ public class OrtOracleTests
         var oracle = OracleRegistry.Create("ort");
         Assert.That(oracle.Name, Is.EqualTo("ort"));
         Assert.That(oracle.Versions["onnxruntime"], Does.Match(@"^\d+\.\d+\.\d+"));
+        Assert.That(oracle.Versions.Keys, Is.EquivalentTo(new[] { "onnxruntime", "cpu" }));
         Assert.That(oracle.BoundFactor, Is.EqualTo(1.0));
         Assert.That(OracleRegistry.Names, Does.Contain("ort"));
         (oracle as IDisposable)?.Dispose();
+    }
+
+    [Test]
+    public void ItsVersionsNameTheKernelsMlasPicksOnThisCpu()
+    {
+        // MLAS's float32 kernels by CPU feature, read here from the kernel's own list of the CPU's flags (Linux).
+        var flags = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet()
+            : null;
+        using var oracle = new OrtOracle();
+        Assert.That(oracle.Versions["cpu"], Is.EqualTo(OrtOracle.CpuKernels));
+        if (flags is null || !flags.Contains("sse2"))
+        {
+            Assert.That(OrtOracle.CpuKernels, Does.StartWith("MLAS "), "not an x64 Linux: the flags say nothing here");
+            return;
+        }
+        string expected = flags.Contains("avx512f") ? "avx512f" : flags.Contains("avx2") && flags.Contains("fma") ? "fma3" : flags.Contains("avx") ? "avx" : "sse2";
+        Assert.That(OrtOracle.CpuKernels, Is.EqualTo("MLAS " + expected));
     }
 
     [Test]
