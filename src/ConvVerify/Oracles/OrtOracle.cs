@@ -65,13 +65,23 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     /// pack made on another CPU is compared within the bound rather than bitwise. Read from what .NET sees of the CPU
     /// (MLAS reads CPUID itself; a runtime told to ignore AVX-512 would name fma3 where MLAS uses avx512f).
     /// </summary>
-    public static string CpuKernels { get; } = "MLAS " + (
-        System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "avx512f"
-        : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "fma3"
-        : System.Runtime.Intrinsics.X86.Avx.IsSupported ? "avx"
-        : System.Runtime.Intrinsics.X86.X86Base.IsSupported ? "sse2"
-        : System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? "neon"
-        : System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant());
+    public static string CpuKernels { get; } = MlasKernels(new CpuFeatures(
+        System.Runtime.Intrinsics.X86.X86Base.IsSupported, System.Runtime.Intrinsics.X86.Avx.IsSupported,
+        System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported,
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported, System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported,
+        System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture));
+
+    /// <summary>What of the CPU decides MLAS's float32 kernels.</summary>
+    internal readonly record struct CpuFeatures(bool X86, bool Avx, bool Avx2Fma, bool Avx512F, bool AdvSimd, System.Runtime.InteropServices.Architecture Architecture);
+
+    /// <summary>MLAS's float32 kernel family for these features, the most capable first (its platform.cpp dispatch).</summary>
+    internal static string MlasKernels(CpuFeatures cpu) => "MLAS " + (
+        cpu.Avx512F ? "avx512f"
+        : cpu.Avx2Fma ? "fma3"
+        : cpu.Avx ? "avx"
+        : cpu.X86 ? "sse2"
+        : cpu.AdvSimd ? "neon"
+        : cpu.Architecture.ToString().ToLowerInvariant());
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["onnxruntime"] = Version, ["cpu"] = CpuKernels };

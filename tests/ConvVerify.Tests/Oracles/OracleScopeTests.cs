@@ -88,16 +88,17 @@ public class OracleScopeTests
     }
 
     [Test]
-    public void OneFailedReleaseKeepsNoOtherFromBeingReleasedAndIsReported()
+    public void AFailedReleaseKeepsNoOtherFromBeingReleasedAndEveryFailureIsReported()
     {
         var scope = new OracleScope();
         var before = (DefinitionOracle)scope.Create(Counted);
         var failing = (DefinitionOracle)scope.Create(FailsToRelease);
         var after = (DefinitionOracle)scope.Create(Counted);
+        var failingToo = (DefinitionOracle)scope.Create(FailsToRelease);
         var e = Assert.Throws<AggregateException>(scope.Dispose)!;
         Assert.That(e.Message, Does.StartWith("oracle: releasing the oracles made for the run failed"));
-        Assert.That(e.InnerExceptions.Select(i => i.Message), Is.EqualTo(new[] { "the native session would not close" }));
-        Assert.That(new[] { before.Disposed, failing.Disposed, after.Disposed }, Is.EqualTo(new[] { 1, 1, 1 }));
+        Assert.That(e.InnerExceptions.Select(i => i.Message), Is.EqualTo(new[] { "the native session would not close", "the native session would not close" }));
+        Assert.That(new[] { before.Disposed, failing.Disposed, after.Disposed, failingToo.Disposed }, Is.EqualTo(new[] { 1, 1, 1, 1 }));
         Assert.That(scope.Dispose, Throws.Nothing, "a second end releases nothing again, so it has nothing to report");
     }
 

@@ -181,6 +181,21 @@ public class OrtOracleTests
     }
 
     [Test]
+    public void EveryCpuGetsTheMostCapableKernelsItHas()
+    {
+        const System.Runtime.InteropServices.Architecture X64 = System.Runtime.InteropServices.Architecture.X64;
+        Assert.Multiple(() =>
+        {
+            Assert.That(OrtOracle.MlasKernels(new(X86: true, Avx: true, Avx2Fma: true, Avx512F: true, AdvSimd: false, X64)), Is.EqualTo("MLAS avx512f"));
+            Assert.That(OrtOracle.MlasKernels(new(X86: true, Avx: true, Avx2Fma: true, Avx512F: false, AdvSimd: false, X64)), Is.EqualTo("MLAS fma3"));
+            Assert.That(OrtOracle.MlasKernels(new(X86: true, Avx: true, Avx2Fma: false, Avx512F: false, AdvSimd: false, X64)), Is.EqualTo("MLAS avx"));
+            Assert.That(OrtOracle.MlasKernels(new(X86: true, Avx: false, Avx2Fma: false, Avx512F: false, AdvSimd: false, X64)), Is.EqualTo("MLAS sse2"));
+            Assert.That(OrtOracle.MlasKernels(new(X86: false, Avx: false, Avx2Fma: false, Avx512F: false, AdvSimd: true, System.Runtime.InteropServices.Architecture.Arm64)), Is.EqualTo("MLAS neon"));
+            Assert.That(OrtOracle.MlasKernels(new(X86: false, Avx: false, Avx2Fma: false, Avx512F: false, AdvSimd: false, System.Runtime.InteropServices.Architecture.RiscV64)), Is.EqualTo("MLAS riscv64"));
+        });
+    }
+
+    [Test]
     public void CheckAgainstOrtPassesTheCommittedSets()
     {
         var r = CliTestBase.Run("check", "--oracle", "ort");
