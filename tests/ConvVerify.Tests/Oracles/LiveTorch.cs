@@ -31,6 +31,18 @@ public static class LiveTorch
     /// <summary>Forgets the remembered results, so the next run asks torch through its own code (see <see cref="TestAssemblySetup"/>).</summary>
     public static void Forget() => _sharedOracle = NewShared();
 
+    /// <summary>
+    /// Whether <paramref name="oracle"/> declines this bfloat16 problem because this CPU's torch sums bfloat16 without a
+    /// float32 accumulator; when it does, asserts that reason and that every row says "not provided by oracle".
+    /// </summary>
+    public static bool DeclinesBFloat16Here(IConvOracle oracle, ConvVerify.Problems.ConvProblem problem, IEnumerable<ConvVerify.Runs.RunRow> rows)
+    {
+        if (problem.DType != ConvVerify.Problems.DType.BFloat16 || oracle.Provides(problem, ConvVerify.Cases.Direction.Forward, out string? why)) return false;
+        Assert.That(why, Does.Contain("without a float32 accumulator on this CPU"));
+        Assert.That(rows.Select(r => r.Outcome), Is.All.EqualTo(ConvVerify.Runs.Outcome.NotProvidedByOracle));
+        return true;
+    }
+
     /// <summary>As <see cref="Require"/>, in torch's default layout, remembering results for other tests that ask the same.</summary>
     public static IConvOracle RequireShared()
     {
