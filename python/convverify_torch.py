@@ -2,9 +2,9 @@
 pythonnet) and for fixture generation (C# drives it and writes the .npy pack).
 
 A problem is a dict with PyTorch semantics (see docs/fixture-format.md):
-  rank, mb, groups, ic, oc, input, kernel, stride, pad_begin, pad_end, dilation, bias, dtype
+  rank, mb, groups, ic, oc, input, kernel, output, stride, pad_begin, pad_end, dilation, bias, dtype
   (float32, float64, or bfloat16/float16, whose tensors cross as float32 holding only their values),
-  and optionally memory_format: "contiguous" (default) or "channels_last", the layout torch computes in.
+  and memory_format: "contiguous" or "channels_last", the layout torch computes in.
 pad_end may be negative: F.pad with a negative amount crops trailing input elements, which is how a
 benchdnn descriptor whose deduced right padding is below zero is reproduced.
 """
@@ -133,6 +133,11 @@ def channels_last(t):
     return t.permute(order).contiguous().permute(inverse)
 
 
+def _check_shape(name, t, expected):
+    if tuple(t.shape) != expected:
+        raise ValueError(f"{name}: given a tensor of shape {tuple(t.shape)}, the problem says {expected}")
+
+
 def compute(problem, x, w, b, dy):
     """Returns (y, dx, dw, db) of y = conv(F.pad(x), w, b) and its gradients for the upstream gradient dy.
 
@@ -143,12 +148,18 @@ def compute(problem, x, w, b, dy):
     rank = int(problem["rank"])
     if rank not in _CONV:
         raise ValueError(f"rank: expected 1, 2 or 3, got {rank}")
+    # The tensors must be the problem's: torch would broadcast or reinterpret some mismatches without a word.
+    mb, ic, oc, groups = int(problem["mb"]), int(problem["ic"]), int(problem["oc"]), int(problem["groups"])
+    expected = tuple([mb, oc] + [int(v) for v in problem["output"]])
+    _check_shape("x", x, tuple([mb, ic] + [int(v) for v in problem["input"]]))
+    _check_shape("w", w, tuple([oc, ic // groups] + [int(v) for v in problem["kernel"]]))
+    _check_shape("dy", dy, expected)
     narrow = _NARROW.get(problem["dtype"])
     if narrow is not None:
         x, w, dy = _narrow(x, "x", narrow), _narrow(w, "w", narrow), _narrow(dy, "dy", narrow)
         if problem["bias"]:
             b = _narrow(b, "b", narrow)
-    memory_format = problem.get("memory_format", "contiguous")
+    memory_format = problem["memory_format"]
     if memory_format == "channels_last":
         x, w, dy = channels_last(x), channels_last(w), channels_last(dy)
     elif memory_format != "contiguous":
@@ -162,8 +173,7 @@ def compute(problem, x, w, b, dy):
         pads += [int(problem["pad_begin"][d]), int(problem["pad_end"][d])]
     xp = F.pad(x, pads) if any(pads) else x
     y = _CONV[rank](xp, w, b, stride=tuple(problem["stride"]), padding=0,
-                    dilation=tuple(problem["dilation"]), groups=int(problem["groups"]))
-    expected = tuple([int(problem["mb"]), int(problem["oc"])] + [int(v) for v in problem["output"]])
+                    dilation=tuple(problem["dilation"]), groups=groups)
     if tuple(y.shape) != expected:
         raise ValueError(f"torch produced y of shape {tuple(y.shape)}, the problem says {expected}")
     y.backward(dy)

@@ -62,17 +62,51 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     /// <summary>
     /// The kernels ONNX Runtime's MLAS picks on this CPU for float32 (its SGEMM and convolution kernels: avx512f,
     /// fma3, avx, sse2 on x64; neon on Arm64), as "MLAS fma3". They decide the bits of its results, as torch's do, so a
-    /// pack made on another CPU is compared within the bound rather than bitwise. Read from what .NET sees of the CPU
-    /// (MLAS reads CPUID itself; a runtime told to ignore AVX-512 would name fma3 where MLAS uses avx512f).
+    /// pack made on another CPU is compared within the bound rather than bitwise. Read, as MLAS reads CPUID, from the
+    /// kernel's list of the CPU's flags where there is one (Linux): what .NET sees is narrowed by its own settings
+    /// (DOTNET_EnableAVX512F=0 hides AVX-512 from .NET, not from MLAS).
     /// </summary>
-    public static string CpuKernels { get; } = MlasKernels(new CpuFeatures(
-        System.Runtime.Intrinsics.X86.X86Base.IsSupported, System.Runtime.Intrinsics.X86.Avx.IsSupported,
-        System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported,
-        System.Runtime.Intrinsics.X86.Avx512F.IsSupported, System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported,
-        System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture));
+    public static string CpuKernels { get; } = MlasKernels(CpuFeatures.OfThisMachine());
 
     /// <summary>What of the CPU decides MLAS's float32 kernels.</summary>
-    internal readonly record struct CpuFeatures(bool X86, bool Avx, bool Avx2Fma, bool Avx512F, bool AdvSimd, System.Runtime.InteropServices.Architecture Architecture);
+    internal readonly record struct CpuFeatures(bool X86, bool Avx, bool Avx2Fma, bool Avx512F, bool AdvSimd, System.Runtime.InteropServices.Architecture Architecture)
+    {
+        private static System.Runtime.InteropServices.Architecture Here => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture;
+
+        /// <summary>This machine's: from <paramref name="path"/> (/proc/cpuinfo) where it lists the flags, else from what .NET sees.</summary>
+        internal static CpuFeatures OfThisMachine(string path = "/proc/cpuinfo")
+        {
+            string[]? cpuinfo = null;
+            try
+            {
+                if (File.Exists(path)) cpuinfo = File.ReadAllLines(path);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+            return (cpuinfo is null ? null : FromCpuInfo(cpuinfo, Here)) ?? FromRuntime();
+        }
+
+        /// <summary>The features in /proc/cpuinfo's first "flags" (x86) or "Features" (Arm) line; null without one.</summary>
+        internal static CpuFeatures? FromCpuInfo(IEnumerable<string> lines, System.Runtime.InteropServices.Architecture architecture)
+        {
+            string? line = lines.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal) || l.StartsWith("Features", StringComparison.Ordinal));
+            if (line is null || !line.Contains(':', StringComparison.Ordinal)) return null;
+            var flags = line.Split(':', 2)[1].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+            bool x86 = architecture is System.Runtime.InteropServices.Architecture.X64 or System.Runtime.InteropServices.Architecture.X86;
+            return new CpuFeatures(x86, x86 && flags.Contains("avx"), x86 && flags.Contains("avx2") && flags.Contains("fma"),
+                x86 && flags.Contains("avx512f"), !x86 && flags.Contains("asimd"), architecture);
+        }
+
+        // Stryker disable once Logical : only a CPU with exactly one of AVX2 and FMA3 tells these apart, and where /proc/cpuinfo is there (every test run) it is read instead
+        private static CpuFeatures FromRuntime() => new(
+            System.Runtime.Intrinsics.X86.X86Base.IsSupported, System.Runtime.Intrinsics.X86.Avx.IsSupported,
+            System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported,
+            System.Runtime.Intrinsics.X86.Avx512F.IsSupported, System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported, Here);
+    }
 
     /// <summary>MLAS's float32 kernel family for these features, the most capable first (its platform.cpp dispatch).</summary>
     internal static string MlasKernels(CpuFeatures cpu) => "MLAS " + (

@@ -101,6 +101,7 @@ public sealed class TorchOracle : IConvOracle
     /// <summary>Empties the cache of torch's narrow-dtype answers (a test run's start: an answer must not outlive the code that read it).</summary>
     internal static void ForgetNarrowSupport()
     {
+        // Stryker disable once Statement : it matters only between the runs one test host makes (mutant after mutant), which no test of a run can see
         lock (NarrowSupportCache) NarrowSupportCache.Clear();
     }
 
@@ -208,11 +209,11 @@ public sealed class TorchOracle : IConvOracle
     /// <exception cref="TorchOracleException">PyTorch raised (the message has its error text and the problem), or returned an unexpected tensor.</exception>
     /// <exception cref="InvalidOperationException">The oracle was shut down.</exception>
     public ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Compute(p, inputs, TorchLayout.Contiguous);
+        Compute(p, inputs, TorchLayout.Contiguous, null);
 
     /// <summary>As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>, with torch computing in the given memory layout (results are NC(D)(H)W either way).</summary>
     public ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, TorchLayout layout) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Compute(p, inputs, d => d["memory_format"] = MemoryFormat(layout));
+        Compute(p, inputs, layout, null);
 
     private static string MemoryFormat(TorchLayout layout) => layout switch
     {
@@ -239,7 +240,7 @@ public sealed class TorchOracle : IConvOracle
     }
 
     /// <summary>As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>; <paramref name="tamper"/> may edit the problem dict before it goes to Python, so tests can provoke Python errors.</summary>
-    internal ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, Action<Dictionary<string, object>>? tamper)
+    internal ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, TorchLayout layout, Action<Dictionary<string, object>>? tamper)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -252,7 +253,7 @@ public sealed class TorchOracle : IConvOracle
         CheckSize("w", inputs.W.Length, p.WSize, p);
         CheckSize("b", inputs.B.Length, p.BSize, p);
         CheckSize("dy", inputs.Dy.Length, p.YSize, p);
-        var dict = ProblemDict(p, expected);
+        var dict = ProblemDict(p, expected, MemoryFormat(layout));
         tamper?.Invoke(dict);
 
         EnterLive();
@@ -291,6 +292,7 @@ public sealed class TorchOracle : IConvOracle
                         }
                         catch (PythonException e)
                         {
+                            ReleaseFrames(e);
                             throw new TorchOracleException($"torch failed on {Describe(p)}: {e.Type.Name}: {e.Message}", e);
                         }
                     }
@@ -310,6 +312,15 @@ public sealed class TorchOracle : IConvOracle
         {
             Life.ExitReadLock();
         }
+    }
+
+    // The error keeps its traceback, and the traceback compute's frames, until the .NET finalizer runs: their locals are
+    // torch's copies of the inputs (gigabytes for a 3-D layer). Cleared, the frames keep only their lines. The caller holds the GIL.
+    private static void ReleaseFrames(PythonException e)
+    {
+        if (e.Traceback is null) return;
+        using var traceback = Py.Import("traceback");
+        using var _ = traceback.InvokeMethod("clear_frames", e.Traceback);
     }
 
     /// <summary>
@@ -349,11 +360,13 @@ public sealed class TorchOracle : IConvOracle
             data.CopyTo(new Span<T>((void*)DataPtr(tensor), data.Length));
             return tensor;
         }
+        // Stryker disable all : a new tensor's data pointer does not fail; were it to, this releases the tensor now rather than at the finalizer
         catch
         {
             tensor.Dispose();
             throw;
         }
+        // Stryker restore all
     }
 
     /// <summary>
@@ -381,7 +394,7 @@ public sealed class TorchOracle : IConvOracle
         using (var dtype = tensor.GetAttr("dtype"))
         {
             string want = "torch." + DTypeOf<T>();
-            string got = dtype.ToString() ?? "";
+            string? got = dtype.ToString();
             if (got != want) throw new TorchOracleException($"{name}: expected dtype {want}, torch returned {got}{where}");
         }
         using (var device = tensor.GetAttr("device"))
@@ -525,7 +538,7 @@ public sealed class TorchOracle : IConvOracle
         new(false, ShutDownMessage, _probe?.Interpreter, _probe?.LibPython, _probe?.TorchVersion, _probe?.NumpyVersion);
     // Stryker restore all
 
-    private static Dictionary<string, object> ProblemDict(ConvProblem p, string dtype) => new()
+    private static Dictionary<string, object> ProblemDict(ConvProblem p, string dtype, string memoryFormat) => new()
     {
         ["rank"] = p.Rank,
         ["mb"] = p.Mb,
@@ -541,6 +554,7 @@ public sealed class TorchOracle : IConvOracle
         ["bias"] = p.HasBias,
         ["dtype"] = dtype,
         ["output"] = p.Output.ToArray(),
+        ["memory_format"] = memoryFormat,
     };
 
     private static PyObject ToPython(Dictionary<string, object> dict)

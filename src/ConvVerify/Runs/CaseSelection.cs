@@ -257,6 +257,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         BatchSkipKind.TooLarge => "too large",
         BatchSkipKind.Invalid => "invalid",
         BatchSkipKind.Include => "missing or cyclic includes",
+        // Stryker disable once String : unreachable, only skipped entries are grouped (SkippedProblem.KindName's refusal is tested)
         _ => throw new ArgumentOutOfRangeException(nameof(k), k, "a taken entry is no reason to skip"),
     };
 

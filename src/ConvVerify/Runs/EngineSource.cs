@@ -17,6 +17,7 @@ public sealed class EngineSource(IConvEngine engine) : ResultSource
     public override bool IsDefinition => true;
 
     /// <inheritdoc/>
+    // Stryker disable once Boolean : either value gives the same rows; true keeps one direction's results alive at a time (memory)
     public override bool ComputesDirectionsAlone => true;
 
     /// <inheritdoc/>

@@ -54,7 +54,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         {
             double v = double.CreateTruncating(values[i]);
             if (!DTypes.Represents(dtype, v))
-                return $"element {i} is {v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, not a {DTypes.NumpyName(dtype)} value: "
+                return $"element {i} is {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a {DTypes.NumpyName(dtype)} value: "
                     + $"a {DTypes.NumpyName(dtype)} result must be rounded to {DTypes.NumpyName(dtype)} (DTypes.Round)";
         }
         return null;

@@ -196,6 +196,30 @@ public class OrtOracleTests
     }
 
     [Test]
+    public void TheFeaturesAreReadFromTheKernelsListOfFlags()
+    {
+        const System.Runtime.InteropServices.Architecture X64 = System.Runtime.InteropServices.Architecture.X64;
+        static string Kernels(string text, System.Runtime.InteropServices.Architecture arch = X64) =>
+            OrtOracle.CpuFeatures.FromCpuInfo(text.Split('\n'), arch) is { } f ? OrtOracle.MlasKernels(f) : "none";
+        Assert.Multiple(() =>
+        {
+            // Lines as Linux writes them (a tab before the colon); only the first processor's flags are read.
+            Assert.That(Kernels("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512bw\nprocessor\t: 1\nflags\t\t: fpu sse2"), Is.EqualTo("MLAS avx512f"));
+            Assert.That(Kernels("flags\t\t: fpu sse2 avx fma avx2 bmi2"), Is.EqualTo("MLAS fma3"));
+            // AMD Piledriver: FMA3 without AVX2, which MLAS's fma3 kernels need too.
+            Assert.That(Kernels("flags\t\t: fpu sse2 avx fma fma4"), Is.EqualTo("MLAS avx"));
+            Assert.That(Kernels("flags\t\t: fpu sse2 avx2"), Is.EqualTo("MLAS sse2"), "AVX2 without AVX is no CPU; without FMA it is not fma3");
+            Assert.That(Kernels("flags\t: fpu sse2"), Is.EqualTo("MLAS sse2"));
+            Assert.That(Kernels("Features\t: fp asimd evtstrm aes", System.Runtime.InteropServices.Architecture.Arm64), Is.EqualTo("MLAS neon"));
+            Assert.That(Kernels("Features\t: fp evtstrm", System.Runtime.InteropServices.Architecture.Arm64), Is.EqualTo("MLAS arm64"));
+            Assert.That(Kernels("processor\t: 0\nmodel name\t: something"), Is.EqualTo("none"), "no flags line: .NET's view instead");
+            Assert.That(Kernels("flags without a colon"), Is.EqualTo("none"));
+        });
+        // Without the kernel's list, what .NET sees names the same kernels on this machine (no DOTNET_Enable* here).
+        Assert.That(OrtOracle.MlasKernels(OrtOracle.CpuFeatures.OfThisMachine("/nonexistent/cpuinfo")), Is.EqualTo(OrtOracle.CpuKernels));
+    }
+
+    [Test]
     public void CheckAgainstOrtPassesTheCommittedSets()
     {
         var r = CliTestBase.Run("check", "--oracle", "ort");

@@ -61,7 +61,7 @@ public class TorchOracleTests
         var oracle = LiveTorch.Require();
         var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3");
         var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
-        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, d => d["rank"] = 4))!;
+        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, TorchLayout.Contiguous, d => d["rank"] = 4))!;
         Assert.That(e.Message, Does.Contain("ValueError: rank: expected 1, 2 or 3, got 4"));
         Assert.That(e.Message, Does.Contain(BenchdnnDescriptor.Format(problem)));
         Assert.That(e.InnerException, Is.InstanceOf<PythonException>());
@@ -73,7 +73,7 @@ public class TorchOracleTests
         var oracle = LiveTorch.Require();
         var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3");
         var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
-        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, d => d["memory_format"] = "sideways"))!;
+        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, TorchLayout.Contiguous, d => d["memory_format"] = "sideways"))!;
         Assert.That(e.Message, Does.Contain("memory_format: expected 'contiguous' or 'channels_last', got 'sideways'"));
         var cl = oracle.Compute(problem, inputs, TorchLayout.ChannelsLast);
         var naive = ConvVerify.Tests.Runs.Check.Naive(problem, inputs);
@@ -86,8 +86,67 @@ public class TorchOracleTests
         var oracle = LiveTorch.Require();
         var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", DType.Float64);
         var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<double>();
-        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, d => d["output"] = new[] { 4, 3 }))!;
-        Assert.That(e.Message, Does.Contain("torch produced y of shape (1, 16, 3, 3), the problem says (1, 16, 4, 3)"));
+        // A stride the output was not made for: the tensors are the problem's, torch's y is not.
+        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, TorchLayout.Contiguous, d => d["stride"] = new[] { 2, 1 }))!;
+        Assert.That(e.Message, Does.Contain("torch produced y of shape (1, 16, 2, 3), the problem says (1, 16, 3, 3)"));
+    }
+
+    [TestCase("ic", new[] { 4 }, "x: given a tensor of shape (1, 3, 5, 5), the problem says (1, 4, 5, 5)")]
+    [TestCase("input", new[] { 6, 5 }, "x: given a tensor of shape (1, 3, 5, 5), the problem says (1, 3, 6, 5)")]
+    [TestCase("kernel", new[] { 3, 2 }, "w: given a tensor of shape (16, 3, 3, 3), the problem says (16, 3, 3, 2)")]
+    [TestCase("output", new[] { 4, 3 }, "dy: given a tensor of shape (1, 16, 3, 3), the problem says (1, 16, 4, 3)")]
+    public void PythonChecksEveryTensorItIsGivenAgainstTheProblem(string key, int[] value, string message)
+    {
+        // Torch would broadcast or reinterpret some of these without a word; a scalar goes as a scalar.
+        var oracle = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3");
+        var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
+        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, TorchLayout.Contiguous,
+            d => d[key] = value.Length == 1 ? value[0] : value))!;
+        Assert.That(e.Message, Does.Contain("ValueError: " + message));
+    }
+
+    [Test]
+    public void AValuePythonCannotBeGivenIsNamedAndAnUnknownLayoutRefused()
+    {
+        var oracle = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3");
+        var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
+        Assert.That(() => oracle.Compute(problem, inputs, TorchLayout.Contiguous, d => d["groups"] = 1.5), Throws.ArgumentException
+            .With.Message.EqualTo("groups: cannot pass a Double to Python (Parameter 'value')"));
+        Assert.That(() => oracle.Compute(problem, inputs, (TorchLayout)7), Throws.InstanceOf<ArgumentOutOfRangeException>()
+            .With.Message.StartsWith("unknown layout"));
+        Assert.That(() => oracle.Provides(null!, Direction.Forward, out _), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("problem"));
+    }
+
+    [Test]
+    public void AComputeLeavesNoTensorOfItsOwnAliveInPython()
+    {
+        // torch's copies of the inputs and its results are released when a call returns (of a 3-D layer they are
+        // gigabytes): counted by shape, which no other test uses, so tests running beside this one do not count.
+        var oracle = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse("mb1ic7iw13oc5kw3");
+        var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
+        int Alive()
+        {
+            using (Py.GIL())
+            {
+                using var scope = Py.CreateScope();
+                scope.Exec("""
+                    import gc, torch
+                    shapes = {(1, 7, 13), (5, 7, 3), (1, 5, 11), (5,)}
+                    alive = sum(1 for o in gc.get_objects() if isinstance(o, torch.Tensor) and tuple(o.shape) in shapes)
+                    """);
+                using var alive = scope.Get("alive");
+                return alive.As<int>();
+            }
+        }
+        int before = Alive();
+        var r = oracle.Compute(problem, inputs);
+        Assert.That(r.Y, Has.Length.EqualTo(problem.YSize));
+        Assert.That(Alive(), Is.EqualTo(before), "tensors of the problem's shapes alive in Python after compute");
+        Assert.That(() => oracle.Compute(problem, inputs, TorchLayout.Contiguous, d => d["rank"] = 4), Throws.InstanceOf<TorchOracleException>());
+        Assert.That(Alive(), Is.EqualTo(before), "after a compute that Python refused");
     }
 
     [Test]

@@ -192,6 +192,21 @@ public class TorchResultsTests
     }
 
     [Test]
+    public void ATensorOffTheCpuIsRefused()
+    {
+        // data_ptr() of a tensor elsewhere is no address of ours; torch's "meta" device stands in for a GPU here.
+        LiveTorch.Require();
+        using (Py.GIL())
+        {
+            using var scope = Py.CreateScope();
+            scope.Exec("import torch\nt = torch.empty((2, 3), device='meta')");
+            using var t = scope.Get("t");
+            Assert.That(() => TorchOracle.TensorOut<float>(t, "dw", [2, 3], new float[6]), Throws.InstanceOf<TorchOracleException>()
+                .With.Message.EqualTo("dw: expected a CPU tensor, torch returned one on meta"));
+        }
+    }
+
+    [Test]
     public void TensorsOfAnotherSizeThanTheirShapeAreRefused()
     {
         var torch = LiveTorch.Require();

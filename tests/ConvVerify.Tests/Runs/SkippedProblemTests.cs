@@ -58,7 +58,8 @@ public class SkippedProblemTests : TempFolderTest
 
     [Test]
     public void TakenIsNoReasonToSkip() =>
-        Assert.That(() => SkippedProblem.KindName(BatchSkipKind.None), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("kind"));
+        Assert.That(() => SkippedProblem.KindName(BatchSkipKind.None), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("kind")
+            .And.Message.StartsWith("not a reason to skip"));
 
     [Test]
     public void TheReportCarriesThemAndSaysHowMany()
