@@ -69,6 +69,8 @@ def narrow_support(rank, dtype, memory_format="contiguous"):
     where it has no such kernel, or the first direction of an integer probe whose result is not its float32 sum
     rounded once (torch 1.13 on a CPU without AVX-512 has no oneDNN bfloat16 kernels and sums in bfloat16). In
     memory_format, which picks other kernels (on such a CPU channels-last y sums in float32, its dx and dw do not)."""
+    # As compute: the answer is about the kernels compute runs, and those may differ with the thread count.
+    torch.set_num_threads(1)
     t = _NARROW[dtype]
     try:
         x = torch.ones((1, 1) + (2,) * int(rank), dtype=t, requires_grad=True)

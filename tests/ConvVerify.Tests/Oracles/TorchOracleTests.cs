@@ -243,6 +243,20 @@ public class TorchOracleTests
     }
 
     [Test]
+    public void TheNarrowDTypeProbeRunsOnOneThreadAsComputeDoes()
+    {
+        // Its answer is about the kernels compute runs, and compute runs on one thread (dw's and db's bits differ on two).
+        LiveTorch.Require();
+        using (Py.GIL())
+        {
+            using var scope = Py.CreateScope();
+            scope.Exec("import torch, convverify_torch\ntorch.set_num_threads(2)\nconvverify_torch.narrow_support(1, 'bfloat16')\nthreads = torch.get_num_threads()");
+            using var threads = scope.Get("threads");
+            Assert.That(threads.As<int>(), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
     public void LargeTensorCrossesExactly()
     {
         var oracle = LiveTorch.Require();
