@@ -43,7 +43,24 @@ public static class Cli
     {
         // The run owns the oracles its command makes: they are released here, however the command ends.
         var oracles = new OracleScope();
-        int code = Run(args, console, oracles, stdout, stderr);
+        int code;
+        try
+        {
+            code = Run(args, console, oracles, stdout, stderr);
+        }
+        catch
+        {
+            // A bug of ours, on its way out as it is; the oracles are released all the same, and a release that fails
+            // too is not reported over it.
+            try
+            {
+                oracles.Dispose();
+            }
+            catch (AggregateException)
+            {
+            }
+            throw;
+        }
         try
         {
             oracles.Dispose();

@@ -379,30 +379,41 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
+    public void AnOracleIsReleasedEvenWhenTheRunCrashes()
+    {
+        // A bug of ours is no verdict: it goes out as the exception it is (the process prints it and fails), and the
+        // oracles made for the run are released on the way, as by any other end.
+        int before = CliFakeOracles.OraclesMade(CliFakeOracles.Crashes).Count;
+        Assert.That(() => Run("check", "--oracle", CliFakeOracles.Crashes, "mb1ic1ih4oc1kh3", "--dtype", "f32", "--fill", "integer"),
+            Throws.InvalidOperationException.With.Message.EqualTo(CliFakeOracles.CrashMessage));
+        Assert.That(CliFakeOracles.OraclesMade(CliFakeOracles.Crashes).Skip(before).Single().Disposed, Is.EqualTo(1));
+    }
+
+    [Test]
     public void EveryOracleTheCheckMadeIsReleasedHoweverTheCheckEnds()
     {
         const string oracle = CliFakeOracles.TwoVersionsForCheck;
         // Each run makes one; the oracles made before it are the earlier runs'.
-        Runs.DefinitionOracle Made(int before) => CliFakeOracles.TwoVersionOracles(oracle).Skip(before).Single();
-        int before = CliFakeOracles.TwoVersionOracles(oracle).Count;
+        Runs.DefinitionOracle Made(int before) => CliFakeOracles.OraclesMade(oracle).Skip(before).Single();
+        int before = CliFakeOracles.OraclesMade(oracle).Count;
         var passed = Run("check", "--oracle", oracle, "mb1ic1ih4oc1kh3", "--dtype", "f32", "--fill", "integer");
         Assert.That(passed.Code, Is.EqualTo(0), passed.ToString());
         Assert.That(Made(before).Disposed, Is.EqualTo(1), "a run that ends well");
 
-        before = CliFakeOracles.TwoVersionOracles(oracle).Count;
+        before = CliFakeOracles.OraclesMade(oracle).Count;
         var refused = Run("check", "--oracle", oracle, "--layout", "channels-last", "mb1ic1ih4oc1kh3");
         Assert.That(refused.Err, Is.EqualTo("convverify: --layout goes with --oracle torch\n"), refused.ToString());
         Assert.That(Made(before).Disposed, Is.EqualTo(1), "a refusal after the oracle was made");
 
-        before = CliFakeOracles.TwoVersionOracles(oracle).Count;
+        before = CliFakeOracles.OraclesMade(oracle).Count;
         var second = Run("check", "--oracle", oracle + "," + CliFakeOracles.Unavailable, "mb1ic1ih4oc1kh3");
         Assert.That(second.Err, Is.EqualTo($"convverify: --oracle {CliFakeOracles.UnavailableReason}\n"), second.ToString());
         Assert.That(Made(before).Disposed, Is.EqualTo(1), "the first of two oracles, when the second cannot run");
 
-        before = CliFakeOracles.TwoVersionOracles(oracle).Count;
+        before = CliFakeOracles.OraclesMade(oracle).Count;
         var unknown = Run("check", "--oracle", oracle + ",oracle-of-delphi", "mb1ic1ih4oc1kh3");
         Assert.That(unknown.Err, Does.StartWith("convverify: --oracle: unknown oracle 'oracle-of-delphi' (known: "), unknown.ToString());
-        Assert.That(CliFakeOracles.TwoVersionOracles(oracle), Has.Count.EqualTo(before), "an unknown second name: the first is never made");
+        Assert.That(CliFakeOracles.OraclesMade(oracle), Has.Count.EqualTo(before), "an unknown second name: the first is never made");
     }
 
     [Test]

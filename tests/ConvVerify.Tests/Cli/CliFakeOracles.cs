@@ -33,6 +33,12 @@ internal static class CliFakeOracles
     /// <summary>What <see cref="FailsToRelease"/>'s failed release says.</summary>
     public const string ReleaseFailure = "the native session would not close";
 
+    /// <summary>The definition, whose versions throw when read (a bug of the kind no command expects).</summary>
+    public const string Crashes = "cli-crashes";
+
+    /// <summary>What <see cref="Crashes"/>'s versions throw.</summary>
+    public const string CrashMessage = "a bug in the oracle's versions";
+
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<Runs.DefinitionOracle>> Created = new(StringComparer.Ordinal);
 
     static CliFakeOracles()
@@ -41,6 +47,13 @@ internal static class CliFakeOracles
         OracleRegistry.Register(FailsToRelease, "a test's fake", _ => new Runs.DefinitionOracle(FailsToRelease)
         {
             Released = _ => throw new InvalidOperationException(ReleaseFailure),
+        });
+        var crashes = Created.GetOrAdd(Crashes, _ => new ConcurrentQueue<Runs.DefinitionOracle>());
+        OracleRegistry.Register(Crashes, "a test's fake", _ =>
+        {
+            var o = new Runs.DefinitionOracle(Crashes) { VersionsFailure = CrashMessage };
+            crashes.Enqueue(o);
+            return o;
         });
         foreach (string name in (string[])[TwoVersions, TwoVersionsForGenerate, TwoVersionsForCheck, TwoVersionsForSoak])
         {
@@ -60,6 +73,6 @@ internal static class CliFakeOracles
         // The static constructor does the work; this only makes sure it has run.
     }
 
-    /// <summary>Every two-version oracle made under <paramref name="name"/> so far, oldest first.</summary>
-    public static IReadOnlyList<Runs.DefinitionOracle> TwoVersionOracles(string name) => [.. Created[name]];
+    /// <summary>Every oracle made under <paramref name="name"/> (a two-version one or <see cref="Crashes"/>) so far, oldest first.</summary>
+    public static IReadOnlyList<Runs.DefinitionOracle> OraclesMade(string name) => [.. Created[name]];
 }

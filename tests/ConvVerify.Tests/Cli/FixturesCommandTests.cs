@@ -184,12 +184,12 @@ public class FixturesCommandTests : CliTestBase
     public void GenerateSaysWhatItWroteWithEveryVersionOfTheOracle()
     {
         string pack = TempPath("two-versions");
-        int made = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForGenerate).Count;
+        int made = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForGenerate).Count;
         var r = Run("fixtures", "generate", "--set", "question", "--dtype", "f32", "--fill", "integer", "--oracle", CliFakeOracles.TwoVersionsForGenerate, "--out", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out.ReplaceLineEndings("\n"), Is.EqualTo($"wrote {pack}: 2 cases, 18 files (oracle cli-two-versions-generate: lib-a 1.0, lib-b 2.5)\n"));
         Assert.That(Manifest.Read(Path.Combine(pack, "manifest.json")).Files, Has.Count.EqualTo(18));
-        var oracle = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForGenerate).Skip(made).Single();
+        var oracle = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForGenerate).Skip(made).Single();
         Assert.That(oracle.Disposed, Is.EqualTo(1), "the command made the oracle, so it releases it (ORT holds native sessions)");
     }
 
@@ -234,11 +234,11 @@ public class FixturesCommandTests : CliTestBase
     {
         string pack = TempPath("released");
         Assert.That(Run("fixtures", "generate", "mb1ic1ih4oc1kh3", "--dtype", "f32", "--fill", "integer", "--oracle", CliFakeOracles.TwoVersionsForGenerate, "--out", pack).Code, Is.EqualTo(0));
-        int made = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForGenerate).Count;
+        int made = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForGenerate).Count;
         var r = Run("fixtures", "check", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(Lines(r.Out), Does.Contain($"fixtures check {pack}: 1 cases, 0 corrupt files, 0 failed directions, 4 fresh"));
-        var oracle = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForGenerate).Skip(made).Single();
+        var oracle = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForGenerate).Skip(made).Single();
         Assert.That(oracle.Disposed, Is.EqualTo(1), "the command made the oracle, so it releases it (ORT holds native sessions)");
     }
 

@@ -36,7 +36,7 @@ public class ImportOnnxCommandTests : CliTestBase
     public void AnOracleFillsTheGradientsIsNamedWithEveryVersionAndIsReleased()
     {
         string pack = TempPath("onnx");
-        int made = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersions).Count;
+        int made = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersions).Count;
         var r = Run("fixtures", "import-onnx", Good(), "--out", pack, "--oracle", CliFakeOracles.TwoVersions);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out.ReplaceLineEndings("\n"), Does.EndWith(
@@ -46,7 +46,7 @@ public class ImportOnnxCommandTests : CliTestBase
         // No bias: dx and dw only.
         Assert.That(Directory.GetFiles(Path.Combine(pack, manifest.Cases.Single())).Select(Path.GetFileName),
             Is.EquivalentTo(new[] { "case.json", "x.npy", "w.npy", "dy.npy", "y.npy", "dx.npy", "dw.npy" }));
-        var oracle = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersions).Skip(made).Single();
+        var oracle = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersions).Skip(made).Single();
         Assert.That(oracle.Disposed, Is.EqualTo(1), "the command made the oracle, so it releases it (ORT holds native sessions)");
     }
 

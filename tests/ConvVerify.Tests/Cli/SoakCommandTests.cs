@@ -59,10 +59,10 @@ public class SoakCommandTests : CliTestBase
     [Test]
     public void TheOracleTheSoakMadeIsReleased()
     {
-        int before = CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForSoak).Count;
+        int before = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForSoak).Count;
         var r = Run("soak", "--cases", "2", "--seed", "3", "--oracle", CliFakeOracles.TwoVersionsForSoak, "--dtype", "f32", "--fill", "integer");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(CliFakeOracles.TwoVersionOracles(CliFakeOracles.TwoVersionsForSoak).Skip(before).Single().Disposed, Is.EqualTo(1));
+        Assert.That(CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForSoak).Skip(before).Single().Disposed, Is.EqualTo(1));
     }
 
     [Test]

@@ -33,7 +33,12 @@ internal sealed class DefinitionOracle(string name, params (string Key, string V
 
     public string Name => name;
 
-    public IReadOnlyDictionary<string, string> Versions { get; } = versions.ToDictionary(v => v.Key, v => v.Value);
+    private readonly Dictionary<string, string> _versions = versions.ToDictionary(v => v.Key, v => v.Value);
+
+    /// <summary>When set, reading <see cref="Versions"/> throws an <see cref="InvalidOperationException"/> with this message: a bug, not bad input.</summary>
+    public string? VersionsFailure { get; init; }
+
+    public IReadOnlyDictionary<string, string> Versions => VersionsFailure is null ? _versions : throw new InvalidOperationException(VersionsFailure);
 
     public double BoundFactor => 1.0;
 
