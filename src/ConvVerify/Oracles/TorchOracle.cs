@@ -99,9 +99,9 @@ public sealed class TorchOracle : IConvOracle
     private static readonly Dictionary<(int Rank, DType DType, TorchLayout Layout), string> NarrowSupportCache = [];
 
     /// <summary>Empties the cache of torch's narrow-dtype answers (a test run's start: an answer must not outlive the code that read it).</summary>
+    // Stryker disable once all : it matters only between the runs one test host makes (mutant after mutant), which no test of a run can see
     internal static void ForgetNarrowSupport()
     {
-        // Stryker disable once Statement : it matters only between the runs one test host makes (mutant after mutant), which no test of a run can see
         lock (NarrowSupportCache) NarrowSupportCache.Clear();
     }
 
@@ -318,6 +318,7 @@ public sealed class TorchOracle : IConvOracle
     // torch's copies of the inputs (gigabytes for a 3-D layer). Cleared, the frames keep only their lines. The caller holds the GIL.
     private static void ReleaseFrames(PythonException e)
     {
+        // Stryker disable once Statement : an error raised in Python code always has a traceback; the check is for the type system
         if (e.Traceback is null) return;
         using var traceback = Py.Import("traceback");
         using var _ = traceback.InvokeMethod("clear_frames", e.Traceback);

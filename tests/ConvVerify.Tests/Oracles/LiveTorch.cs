@@ -43,6 +43,14 @@ public static class LiveTorch
         return true;
     }
 
+    /// <summary>Runs <paramref name="code"/> in a scope of its own and returns its variable <paramref name="name"/>; the caller holds the GIL and disposes it.</summary>
+    public static Python.Runtime.PyObject Evaluate(string code, string name)
+    {
+        using var scope = Python.Runtime.Py.CreateScope();
+        scope.Exec(code);
+        return scope.Get(name);
+    }
+
     /// <summary>As <see cref="Require"/>, in torch's default layout, remembering results for other tests that ask the same.</summary>
     public static IConvOracle RequireShared()
     {

@@ -131,13 +131,11 @@ public class TorchOracleTests
         {
             using (Py.GIL())
             {
-                using var scope = Py.CreateScope();
-                scope.Exec("""
+                using var alive = LiveTorch.Evaluate("""
                     import gc, torch
                     shapes = {(1, 7, 13), (5, 7, 3), (1, 5, 11), (5,)}
                     alive = sum(1 for o in gc.get_objects() if isinstance(o, torch.Tensor) and tuple(o.shape) in shapes)
-                    """);
-                using var alive = scope.Get("alive");
+                    """, "alive");
                 return alive.As<int>();
             }
         }
@@ -249,9 +247,7 @@ public class TorchOracleTests
         LiveTorch.Require();
         using (Py.GIL())
         {
-            using var scope = Py.CreateScope();
-            scope.Exec("import torch, convverify_torch\ntorch.set_num_threads(2)\nconvverify_torch.narrow_support(1, 'bfloat16')\nthreads = torch.get_num_threads()");
-            using var threads = scope.Get("threads");
+            using var threads = LiveTorch.Evaluate("import torch, convverify_torch\ntorch.set_num_threads(2)\nconvverify_torch.narrow_support(1, 'bfloat16')\nthreads = torch.get_num_threads()", "threads");
             Assert.That(threads.As<int>(), Is.EqualTo(1));
         }
     }

@@ -198,9 +198,7 @@ public class TorchResultsTests
         LiveTorch.Require();
         using (Py.GIL())
         {
-            using var scope = Py.CreateScope();
-            scope.Exec("import torch\nt = torch.empty((2, 3), device='meta')");
-            using var t = scope.Get("t");
+            using var t = LiveTorch.Evaluate("import torch\nt = torch.empty((2, 3), device='meta')", "t");
             Assert.That(() => TorchOracle.TensorOut<float>(t, "dw", [2, 3], new float[6]), Throws.InstanceOf<TorchOracleException>()
                 .With.Message.EqualTo("dw: expected a CPU tensor, torch returned one on meta"));
         }
