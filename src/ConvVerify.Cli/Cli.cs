@@ -52,26 +52,28 @@ public static class Cli
         {
             // A bug of ours, on its way out as it is; the oracles are released all the same, and a release that fails
             // too is not reported over it.
-            try
-            {
-                oracles.Dispose();
-            }
-            catch (AggregateException)
-            {
-            }
+            _ = Release(oracles);
             throw;
         }
+        // The run's verdict was printed, but a native release that fails is an oracle failure all the same.
+        string? failure = Release(oracles);
+        if (failure is null) return code;
+        stderr.WriteLine($"convverify: releasing the oracles made for the run failed: {failure}");
+        return ExitCodes.BadInput;
+    }
+
+    // Null when every oracle was released, else what each failed release said.
+    private static string? Release(OracleScope oracles)
+    {
         try
         {
             oracles.Dispose();
+            return null;
         }
         catch (AggregateException e)
         {
-            // The run's verdict was printed, but a native release that fails is an oracle failure all the same.
-            stderr.WriteLine($"convverify: releasing the oracles made for the run failed: {string.Join("; ", e.InnerExceptions.Select(i => i.Plain()))}");
-            return ExitCodes.BadInput;
+            return string.Join("; ", e.InnerExceptions.Select(i => i.Plain()));
         }
-        return code;
     }
 
     private static int Run(string[] args, IAnsiConsole console, OracleScope oracles, TextWriter stdout, TextWriter stderr)
