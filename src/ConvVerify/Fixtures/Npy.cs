@@ -56,6 +56,7 @@ public static class Npy
             // A shape whose extents each fit in an int can still hold more elements than one .NET array does; the file
             // may even hold them all (a sparse file costs nothing), so this is the reader's limit, said as such.
             long count = needed / size;
+            // Stryker disable once Equality : telling Array.MaxLength elements from one more means allocating 8 GiB of float32 (the 2^32-element test shows the refusal)
             if (count > Array.MaxLength)
                 throw new FixtureException($"{path}: shape {FormatShape(header.Shape)} holds {count} elements, more than one array holds ({Array.MaxLength})");
             bool swap = (header.Descr[0] == '<') != BitConverter.IsLittleEndian;

@@ -47,6 +47,7 @@ public class FixtureNullArgumentTests : TempFolderTest
             Assert.That(NullParam(() => PackPaths.Inside(null!, "a")), Is.EqualTo("root"));
             Assert.That(NullParam(() => PackPaths.Inside(Dir, null!)), Is.EqualTo("names"));
             Assert.That(NullParam(() => PackPaths.CheckLink(null!, Dir)), Is.EqualTo("root"));
+            Assert.That(NullParam(() => PackPaths.CheckTwoLevels(null!)), Is.EqualTo("root"));
             Assert.That(NullParam(() => PackPaths.CheckLink(Dir, null!)), Is.EqualTo("path"));
             Assert.That(NullParam(() => PackPaths.RealPath(null!)), Is.EqualTo("path"));
             Assert.That(NullParam(() => PackPaths.IsUnder(null!, Dir)), Is.EqualTo("root"));

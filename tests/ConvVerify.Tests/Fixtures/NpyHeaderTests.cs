@@ -237,6 +237,8 @@ public class NpyHeaderTests : TempFolderTest
             Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(path, null!, new[] { 1f }))!.ParamName, Is.EqualTo("shape"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(path, [1], (float[])null!))!.ParamName, Is.EqualTo("data"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(null!, [1], new[] { 1f }, DType.BFloat16))!.ParamName, Is.EqualTo("path"));
+            // Before the dtype check too, whose refusal would otherwise name the null path as ": Double values …".
+            Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(null!, [1], new[] { 1.0 }, DType.BFloat16))!.ParamName, Is.EqualTo("path"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(path, null!, new[] { 1f }, DType.BFloat16))!.ParamName, Is.EqualTo("shape"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => Npy.Write(path, [1], (float[])null!, DType.BFloat16))!.ParamName, Is.EqualTo("data"));
         });
