@@ -122,7 +122,7 @@ internal static class FixturesCommand
                 // Not a terminal: a log gets the one line below, not a line per tenth of the cases.
                 manifest = FixtureGenerator.Generate(dir, cases, oracle, force);
             }
-            console.WriteLine($"wrote {dir}: {manifest.Cases.Count} cases, {manifest.Files.Count} files (oracle {oracle.Name}: {string.Join(", ", oracle.Versions.Select(kv => $"{kv.Key} {kv.Value}"))})");
+            console.WriteLine($"wrote {dir}: {manifest.Cases.Count} cases, {manifest.Files.Count} files (oracle {SourceInfo.Describe(oracle.Name, oracle.Versions)})");
         }
         catch (FixtureException e)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ConvVerify.Fixtures;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
+using ConvVerify.Runs;
 using Spectre.Console;
 
 namespace ConvVerify.Cli;
@@ -54,7 +55,7 @@ internal static class ImportOnnxCommand
             }
             foreach (var i in result.Imported) console.WriteLine($"imported {i.Source} as {i.CaseId} ({i.Descriptor})");
             foreach (var s in result.Skipped) console.WriteLine($"skipped: {s.Reason}");
-            string gradients = filler is null ? "dx, dw, db not in pack" : $"dx, dw, db from {filler.Name} {string.Join(" ", filler.Versions.Select(kv => $"{kv.Key} {kv.Value}"))}";
+            string gradients = filler is null ? "dx, dw, db not in pack" : $"dx, dw, db from {SourceInfo.Describe(filler.Name, filler.Versions)}";
             console.WriteLine($"wrote {dir}: {result.Imported.Count} cases from ONNX test data (y from ONNX; {gradients}), {result.Skipped.Count} skipped");
             return ExitCodes.Pass;
         });

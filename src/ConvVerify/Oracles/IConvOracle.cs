@@ -11,8 +11,12 @@ public interface IConvOracle
     /// <summary>The name <c>--oracle</c> takes and reports and manifests record, e.g. "torch".</summary>
     string Name { get; }
 
-    /// <summary>The versions that decide its results, as recorded in a pack's manifest, e.g. {"torch": "1.13.1", "numpy": "1.24.2"}.</summary>
+    /// <summary>The versions that decide its results, as recorded in a pack's manifest, e.g. {"torch": "1.13.1", "numpy": "1.24.2"}
+    /// and, under <see cref="CpuVersionKey"/>, the CPU kernels it runs.</summary>
     IReadOnlyDictionary<string, string> Versions { get; }
+
+    /// <summary>The key of <see cref="Versions"/> naming the CPU kernels an oracle runs (e.g. "ATen AVX2, oneDNN avx2").</summary>
+    const string CpuVersionKey = "cpu";
 
     /// <summary>
     /// Multiplier of the sound bound when this oracle's results are the expected ones: 1 for implementations that sum each

@@ -118,7 +118,7 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         : cpu.Architecture.ToString().ToLowerInvariant());
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["onnxruntime"] = Version, ["cpu"] = CpuKernels };
+    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["onnxruntime"] = Version, [IConvOracle.CpuVersionKey] = CpuKernels };
 
     /// <summary>
     /// 1: ORT's CPU convolutions (im2col and MLAS GEMM, direct depthwise kernels) sum plain products in float32, and on the

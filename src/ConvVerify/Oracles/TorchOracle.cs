@@ -57,7 +57,7 @@ public sealed class TorchOracle : IConvOracle
     public string CpuKernels { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["torch"] = TorchVersion, ["numpy"] = NumpyVersion, ["cpu"] = CpuKernels };
+    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["torch"] = TorchVersion, ["numpy"] = NumpyVersion, [IConvOracle.CpuVersionKey] = CpuKernels };
 
     /// <summary>The oracle's name: "torch".</summary>
     public const string OracleName = "torch";

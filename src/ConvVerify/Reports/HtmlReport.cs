@@ -32,7 +32,12 @@ public static class HtmlReport
         html.Append("<h1>ConvVerify ").Append(E(report.Command)).Append("</h1>\n<p id=\"summary\">").Append(E(report.SummaryLine())).Append("</p>\n<ul>");
         html.Append("<li>checked: <b>").Append(E(report.Subject.Name)).Append("</b></li>");
         foreach (var r in report.References)
-            html.Append("<li>against: <b>").Append(E(r.Name)).Append("</b> ").Append(E(string.Join(", ", r.Versions.Select(kv => $"{kv.Key} {kv.Value}")))).Append("</li>");
+        {
+            html.Append("<li>against: <b>").Append(E(r.Name)).Append("</b>");
+            string versions = SourceInfo.VersionsText(r.Versions);
+            if (versions.Length > 0) html.Append(" [").Append(E(versions)).Append(']');
+            html.Append("</li>");
+        }
         html.Append("<li>started ").Append(E(report.Started)).Append(", ").Append(report.Seconds.ToString("0.0", CultureInfo.InvariantCulture)).Append(" s, shard ").Append(E(report.Shard)).Append("</li>");
         html.Append("<li>exit code ").Append(report.ExitCode()).Append("</li>");
         foreach (string reason in report.Reasons()) html.Append("<li class=\"FAIL\">").Append(E(reason)).Append("</li>");

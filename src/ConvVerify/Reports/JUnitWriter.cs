@@ -60,7 +60,7 @@ public static class JUnitWriter
             new XElement("properties",
                 new XElement("property", new XAttribute("name", "subject"), new XAttribute("value", report.Subject.Name)),
                 report.References.Select(s => new XElement("property", new XAttribute("name", "reference"),
-                    new XAttribute("value", s.Name + string.Concat(s.Versions.Select(kv => $" {kv.Key} {kv.Value}"))))),
+                    new XAttribute("value", s.Describe()))),
                 report.Warnings.Select(w => new XElement("property", new XAttribute("name", "warning"), new XAttribute("value", w)))),
             cases);
         return new XDocument(new XDeclaration("1.0", "utf-8", null),

@@ -148,7 +148,7 @@ public sealed class RunReport
         parts.Add($"{Count(Outcome.Error)} errors");
         // Said only when there are any: a run of a hand-picked set skips nothing, a benchdnn corpus run usually does.
         if (SkippedTotal > 0) parts.Add($"{SkippedTotal} problems skipped");
-        string against = string.Join(", ", References.Select(r => r.Name + Versions(r)));
+        string against = string.Join(", ", References.Select(r => r.Describe()));
         return string.Create(CultureInfo.InvariantCulture,
             $"{Command}: {Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count()} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
     }
@@ -159,8 +159,6 @@ public sealed class RunReport
         ArgumentNullException.ThrowIfNull(caseIds);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", caseIds))));
     }
-
-    private static string Versions(SourceInfo s) => s.Versions.Count == 0 ? "" : " " + string.Join(" ", s.Versions.Select(kv => $"{kv.Key} {kv.Value}"));
 
     /// <summary>JSON settings of reports: indented, NaN and infinities as "NaN"/"Infinity" strings (JSON has no such numbers).</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ConvVerify.Oracles;
 
 namespace ConvVerify.Runs;
 
@@ -12,4 +13,30 @@ public sealed record SourceInfo
 
     /// <summary>Versions, e.g. {"torch": "1.13.1"}; empty for engines and packs.</summary>
     [JsonPropertyName("versions")] public SortedDictionary<string, string> Versions { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The name with its versions, as every report line says it (see <see cref="Describe(string, IReadOnlyDictionary{string, string})"/>).</summary>
+    public string Describe() => Describe(Name, Versions);
+
+    /// <summary>
+    /// "torch [numpy 1.24.2; torch 1.13.1; cpu ATen AVX2, oneDNN avx2]": the software in ordinal order of its key, the
+    /// CPU kernels last (hardware, and a value with commas of its own), "; " between them, in brackets (summary lines
+    /// stand in parentheses, names such as "committed packs (torch)" have their own); just the name when there are no
+    /// versions.
+    /// </summary>
+    public static string Describe(string name, IReadOnlyDictionary<string, string> versions)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string text = VersionsText(versions);
+        return text.Length == 0 ? name : $"{name} [{text}]";
+    }
+
+    /// <summary>The bracketed part of <see cref="Describe(string, IReadOnlyDictionary{string, string})"/>, without the brackets; empty when there are no versions.</summary>
+    public static string VersionsText(IReadOnlyDictionary<string, string> versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        return string.Join("; ", versions
+            .OrderBy(kv => kv.Key == IConvOracle.CpuVersionKey)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{kv.Key} {kv.Value}"));
+    }
 }

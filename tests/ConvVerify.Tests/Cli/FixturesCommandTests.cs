@@ -187,7 +187,7 @@ public class FixturesCommandTests : CliTestBase
         int made = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForGenerate).Count;
         var r = Run("fixtures", "generate", "--set", "question", "--dtype", "f32", "--fill", "integer", "--oracle", CliFakeOracles.TwoVersionsForGenerate, "--out", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out.ReplaceLineEndings("\n"), Is.EqualTo($"wrote {pack}: 2 cases, 18 files (oracle cli-two-versions-generate: lib-a 1.0, lib-b 2.5)\n"));
+        Assert.That(r.Out.ReplaceLineEndings("\n"), Is.EqualTo($"wrote {pack}: 2 cases, 18 files (oracle cli-two-versions-generate [lib-a 1.0; lib-b 2.5])\n"));
         Assert.That(Manifest.Read(Path.Combine(pack, "manifest.json")).Files, Has.Count.EqualTo(18));
         var oracle = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForGenerate).Skip(made).Single();
         Assert.That(oracle.Disposed, Is.EqualTo(1), "the command made the oracle, so it releases it (ORT holds native sessions)");

@@ -75,7 +75,7 @@ public class ReportMergeTests : CliTestBase
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         // The question pack: 12 cases of four directions each, all passing; merged, the shard is the whole run again.
         Assert.That(r.Out, Does.StartWith("check: 12 cases, 48 directions: 48 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, "
-            + "0 not provided, 0 errors (exact against committed packs (torch) numpy "), r.ToString());
+            + "0 not provided, 0 errors (exact against committed packs (torch) [numpy "), r.ToString());
     }
 
     // Checked before any shard is read: an output that cannot be written must not cost the merge first.

@@ -98,7 +98,7 @@ public class JUnitWriterTests
         Assert.That(properties, Is.EqualTo(new (string?, string?)[]
         {
             ("subject", "naive"),
-            ("reference", "torch numpy 1.24.2 torch 1.13.0"),
+            ("reference", "torch [numpy 1.24.2; torch 1.13.0]"),
             ("warning", "pack basic has no manifest"),
         }));
     }

@@ -107,14 +107,14 @@ public class ReportMergeDetailTests
             Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "ort" }],
             Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
         };
-        Assert.That(Refusal(("s1.json", One), ("s2.json", ort)), Is.EqualTo("s2.json: checked naive against ort, but s1.json checked naive against torch torch 1.13.0"));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", ort)), Is.EqualTo("s2.json: checked naive against ort, but s1.json checked naive against torch [torch 1.13.0]"));
         var newerTorch = new RunReport
         {
             Command = "check", Subject = new SourceInfo { Name = "naive" },
             References = [new SourceInfo { Name = "torch", Versions = new(StringComparer.Ordinal) { ["torch"] = "2.1.0" } }],
             Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
         };
-        Assert.That(Refusal(("s1.json", One), ("s2.json", newerTorch)), Does.Contain("against torch torch 2.1.0, but"));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", newerTorch)), Does.Contain("against torch [torch 2.1.0], but"));
         var exact = new RunReport
         {
             Command = "check", Subject = new SourceInfo { Name = "exact" }, References = One.References,
@@ -133,7 +133,7 @@ public class ReportMergeDetailTests
             Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
         };
         Assert.That(Refusal(("s1.json", One), ("s2.json", two)),
-            Is.EqualTo("s2.json: checked naive against torch torch 1.13.0, ort onnxruntime 1.17.0, but s1.json checked naive against torch torch 1.13.0"));
+            Is.EqualTo("s2.json: checked naive against torch [torch 1.13.0], ort [onnxruntime 1.17.0], but s1.json checked naive against torch [torch 1.13.0]"));
     }
 
     // A shard that left out one problem, counted under the kind "option" whatever its own kind says (the count is

@@ -69,10 +69,10 @@ public class RunReportDetailTests : TempFolderTest
         report.Seconds = 1.5;
         Assert.That(report.SummaryLine(), Is.EqualTo(
             "check: 2 cases, 3 directions: 2 passed, 1 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 0 errors "
-            + "(naive against torch numpy 1.24.2 torch 1.13.1, pack, 1.5 s)"));
+            + "(naive against torch [numpy 1.24.2; torch 1.13.1], pack, 1.5 s)"));
         var shard = Report(rows, references: references, shard: "1/2");
         shard.Seconds = 1.5;
-        Assert.That(shard.SummaryLine(), Does.EndWith("(naive against torch numpy 1.24.2 torch 1.13.1, pack, shard 1/2, 1.5 s)"));
+        Assert.That(shard.SummaryLine(), Does.EndWith("(naive against torch [numpy 1.24.2; torch 1.13.1], pack, shard 1/2, 1.5 s)"));
     }
 
     [Test]
