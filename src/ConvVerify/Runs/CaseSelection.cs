@@ -230,7 +230,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     {
         int merged = Listing.Count(l => l.Kind == BatchSkipKind.None && l.Status.StartsWith("merged", StringComparison.Ordinal));
         var skipped = Listing.Where(l => l.Kind != BatchSkipKind.None).GroupBy(l => l.Kind).OrderBy(g => g.Key)
-            .Select(g => $"{g.Count().ToString(CultureInfo.InvariantCulture)} {KindName(g.Key)}").ToList();
+            .Select(g => $"{g.Count().ToString(CultureInfo.InvariantCulture)} {SkipPhrase(g.Key)}").ToList();
         int skippedCount = Listing.Count(l => l.Kind != BatchSkipKind.None);
         var sb = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{Problems.Count} problems from {Source}");
         if (merged > 0) sb.Append(CultureInfo.InvariantCulture, $" ({merged} more entries merged into them)");
@@ -249,7 +249,8 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         }),
     ];
 
-    private static string KindName(BatchSkipKind k) => k switch
+    // The summary line's words; the report's JSON token for a kind is SkippedProblem.KindName.
+    private static string SkipPhrase(BatchSkipKind k) => k switch
     {
         BatchSkipKind.Option => "by an unsupported option",
         BatchSkipKind.DType => "by dtype",
