@@ -91,8 +91,8 @@ public static class Freshness
             && oracle.Versions.All(kv => manifest.Versions.TryGetValue(kv.Key, out string? v) && v == kv.Value);
     }
 
-    private static string Describe(IEnumerable<KeyValuePair<string, string>>? versions) =>
-        versions is null ? "(unknown versions)" : string.Join(" ", versions.Select(kv => $"{kv.Key} {kv.Value}"));
+    private static string Describe(IReadOnlyDictionary<string, string>? versions) =>
+        versions is null ? "(unknown versions)" : $"[{SourceInfo.VersionsText(versions)}]";
 
     // The oracle on inputs regenerated from the case's seed; stale inputs make every result stale, said once per direction.
     private sealed class RegeneratingSource(IConvOracle oracle) : ResultSource

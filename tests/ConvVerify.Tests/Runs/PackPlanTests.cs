@@ -214,7 +214,16 @@ public class PackPlanTests : TempFolderTest
         var pack = Pack("p", new DefinitionOracle("lib", ("lib", "1")), cases: [Integer]);
         File.Delete(Path.Combine(pack.Directory, "manifest.json"));
         var plan = Freshness.Plan(FixturePack.Open(pack.Directory), new DefinitionOracle("lib", ("lib", "1")));
-        Assert.That(plan.Warnings, Does.Contain("the pack was made with (unknown versions), live lib is lib 1: normal-fill results are compared within the sound bound, not bitwise"));
+        Assert.That(plan.Warnings, Does.Contain("the pack was made with (unknown versions), live lib is [lib 1]: normal-fill results are compared within the sound bound, not bitwise"));
+    }
+
+    [Test]
+    public void OtherVersionsAreNamedOnBothSides()
+    {
+        var pack = Pack("p", new DefinitionOracle("lib", ("lib", "1"), ("cpu", "avx2"), ("blas", "3")), cases: [Integer]);
+        var plan = Freshness.Plan(pack, new DefinitionOracle("lib", ("lib", "2"), ("cpu", "avx512f"), ("blas", "3")));
+        Assert.That(plan.Warnings, Does.Contain("the pack was made with [blas 3; lib 1; cpu avx2], live lib is [blas 3; lib 2; cpu avx512f]: "
+            + "normal-fill results are compared within the sound bound, not bitwise"));
     }
 
     [Test]
