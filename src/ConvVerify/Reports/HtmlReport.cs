@@ -34,8 +34,7 @@ public static class HtmlReport
         foreach (var r in report.References)
         {
             html.Append("<li>against: <b>").Append(E(r.Name)).Append("</b>");
-            string versions = SourceInfo.VersionsText(r.Versions);
-            if (versions.Length > 0) html.Append(" [").Append(E(versions)).Append(']');
+            if (r.Versions.Count > 0) html.Append(' ').Append(E(SourceInfo.Bracketed(r.Versions)));
             html.Append("</li>");
         }
         html.Append("<li>started ").Append(E(report.Started)).Append(", ").Append(report.Seconds.ToString("0.0", CultureInfo.InvariantCulture)).Append(" s, shard ").Append(E(report.Shard)).Append("</li>");

@@ -92,7 +92,7 @@ public static class Freshness
     }
 
     private static string Describe(IReadOnlyDictionary<string, string>? versions) =>
-        versions is null ? "(unknown versions)" : $"[{SourceInfo.VersionsText(versions)}]";
+        versions is null ? "(unknown versions)" : SourceInfo.Bracketed(versions);
 
     // The oracle on inputs regenerated from the case's seed; stale inputs make every result stale, said once per direction.
     private sealed class RegeneratingSource(IConvOracle oracle) : ResultSource

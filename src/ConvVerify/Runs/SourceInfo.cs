@@ -26,9 +26,13 @@ public sealed record SourceInfo
     public static string Describe(string name, IReadOnlyDictionary<string, string> versions)
     {
         ArgumentNullException.ThrowIfNull(name);
-        string text = VersionsText(versions);
-        return text.Length == 0 ? name : $"{name} [{text}]";
+        ArgumentNullException.ThrowIfNull(versions);
+        return versions.Count == 0 ? name : $"{name} {Bracketed(versions)}";
     }
+
+    /// <summary>"[numpy 1.24.2; torch 1.13.1]": <see cref="VersionsText"/> in its brackets, "[]" when there are none (callers that
+    /// leave an empty list out check the count).</summary>
+    public static string Bracketed(IReadOnlyDictionary<string, string> versions) => $"[{VersionsText(versions)}]";
 
     /// <summary>The bracketed part of <see cref="Describe(string, IReadOnlyDictionary{string, string})"/>, without the brackets; empty when there are no versions.</summary>
     public static string VersionsText(IReadOnlyDictionary<string, string> versions)
