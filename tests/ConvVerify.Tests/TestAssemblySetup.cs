@@ -6,7 +6,10 @@ using ConvVerify.Oracles;
 
 namespace ConvVerify.Tests;
 
-/// <summary>Process-wide setup for every test: caches emptied at each run's start, the embedded Python finalized once, after the last test.</summary>
+/// <summary>
+/// Process-wide setup for every test: caches emptied at each run's start, one scratch folder for the run's temporary files,
+/// the embedded Python finalized once, after the last test.
+/// </summary>
 [SetUpFixture]
 public sealed class TestAssemblySetup
 {
@@ -26,6 +29,25 @@ public sealed class TestAssemblySetup
         Oracles.LiveTorch.Forget();
         Snapshots.Snapshot.Forget();
     }
+
+    /// <summary>
+    /// Every temporary file and folder of the run (the tests' own, and those of the CLI processes, interpreters and browser
+    /// they start, which inherit <c>TMPDIR</c>) goes into one folder, removed after the last test. .NET reads <c>TMPDIR</c>
+    /// at every <see cref="Path.GetTempPath"/>.
+    /// </summary>
+    /// <remarks>
+    /// On Linux the folder is made in memory (/dev/shm) unless the caller chose <c>TMPDIR</c> or tmpfs is small: the
+    /// suite creates and deletes about 38,000 files, and on ext4 without a journal each create scans the inodes deleted in
+    /// the last minute — a fifth of the suite's CPU time went to that (perf, docs/benchmarks.md "The test suite's time").
+    /// A run's files peak at about 32 MB. A process killed by a test leaves its runtime's diagnostic pipes behind; they go
+    /// with the folder.
+    /// </remarks>
+    [OneTimeSetUp]
+    public void EnterScratchFolder() => TestScratch.Enter();
+
+    /// <summary>Removes the run's scratch folder and gives <c>TMPDIR</c> back its value.</summary>
+    [OneTimeTearDown]
+    public void LeaveScratchFolder() => TestScratch.Leave();
 
     /// <summary>Set to 1 by the mutation run: its test host runs one mutant after another in the same process.</summary>
     public const string KeepPythonVariable = "CONVVERIFY_KEEP_PYTHON";
