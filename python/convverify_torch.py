@@ -21,9 +21,51 @@ _NARROW = {"bfloat16": torch.bfloat16, "float16": torch.float16}
 def versions():
     """Versions that go into a pack's manifest: what decides the bits of torch's results. The CPU is one of them:
     torch and oneDNN pick their kernels by instruction set, and float32 results on an AVX2 machine differ in the last
-    bits from those on an AVX-512 machine (another summation order), bfloat16 ones by whole ulps (see narrow_support)."""
+    bits from those on an AVX-512 machine (another summation order), bfloat16 ones by whole ulps (see narrow_support).
+    The BLAS library is another (see blas_library)."""
     import numpy
-    return {"torch": torch.__version__, "numpy": numpy.__version__, "cpu": cpu_kernels()}
+    return {"torch": torch.__version__, "numpy": numpy.__version__, "blas": blas_library(), "cpu": cpu_kernels()}
+
+
+# File names of shared libraries that provide BLAS (reference, OpenBLAS, MKL, BLIS, FlexiBLAS, ATLAS).
+_BLAS_FILE = r"^lib(blas|openblas|mkl_rt|mkl_core|blis|flexiblas|satlas|tatlas)"
+
+
+def blas_library(maps="/proc/self/maps", config=None, load=None):
+    """The BLAS torch's im2col convolutions sum in, as "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64" or
+    "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0" (the loaded file: Debian keeps each implementation of
+    libblas.so.3 in a folder of its own, "blas" the reference one). torch built with BLAS_INFO=generic (Debian's)
+    calls whichever library the dynamic linker resolves libblas.so.3 to, and its float64 convolutions and float32 1x1
+    ones are GEMM calls: swapping the reference BLAS for OpenBLAS changes their bits (and makes float64 20-40x faster).
+    Where no BLAS library is loaded, torch carries its own (MKL in PyPI's wheels), named from torch.__config__.show().
+    maps, config and load (ctypes.CDLL) are parameters for tests."""
+    import os
+    import re
+    config = torch.__config__.show() if config is None else config
+    if load is None:
+        import ctypes
+        load = ctypes.CDLL
+    info = re.search(r"BLAS_INFO=(\w+)", config)
+    info = info.group(1) if info else "unknown"
+    try:
+        with open(maps) as f:
+            paths = sorted({parts[5].strip() for parts in (line.split(None, 5) for line in f) if len(parts) == 6})
+    except OSError:
+        return f"unknown (BLAS_INFO={info})"
+    loaded = [p for p in paths if p.startswith("/") and re.search(_BLAS_FILE, os.path.basename(p))]
+    for path in loaded:
+        try:
+            get = getattr(load(path), "openblas_get_config", None)
+        except (OSError, AttributeError):
+            continue
+        if get is not None:
+            import ctypes
+            get.restype = ctypes.c_char_p
+            return get().decode().strip()
+    if loaded:
+        return ", ".join(loaded)
+    mkl = re.search(r"Math Kernel Library Version (\S+)", config)
+    return f"built in: {'MKL ' + mkl.group(1) if mkl else 'none found'} (BLAS_INFO={info})"
 
 
 # oneDNN's CPU instruction sets, most capable first, each with the /proc/cpuinfo flags it needs (oneDNN's cpu_isa_traits).

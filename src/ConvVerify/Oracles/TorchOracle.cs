@@ -33,13 +33,14 @@ public sealed class TorchOracle : IConvOracle
     private readonly PyObject _narrowSupport;
 
     // Stryker disable all : once per process (mutation runs reuse the process for the next mutant: a mutant here would decide every later verdict; every live test needs it, and CI requires torch)
-    private TorchOracle(PyObject module, string torchVersion, string numpyVersion, string cpuKernels)
+    private TorchOracle(PyObject module, string torchVersion, string numpyVersion, string blas, string cpuKernels)
     {
         _empty = module.GetAttr("empty");
         _compute = module.GetAttr("compute");
         _narrowSupport = module.GetAttr("narrow_support");
         TorchVersion = torchVersion;
         NumpyVersion = numpyVersion;
+        Blas = blas;
         CpuKernels = cpuKernels;
     }
     // Stryker restore all
@@ -51,13 +52,24 @@ public sealed class TorchOracle : IConvOracle
     public string NumpyVersion { get; }
 
     /// <summary>
+    /// The BLAS library torch's GEMM-based convolutions sum in (float64 ones, float32 1x1 ones), as
+    /// "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0" (Debian's reference BLAS) or "OpenBLAS 0.3.21 … Zen …": torch built for a generic BLAS
+    /// calls whichever library the system resolves, and another one gives other bits (python/convverify_torch.py,
+    /// <c>blas_library</c>).
+    /// </summary>
+    public string Blas { get; }
+
+    /// <summary>The key of <see cref="Blas"/> in <see cref="Versions"/>.</summary>
+    public const string BlasVersionKey = "blas";
+
+    /// <summary>
     /// The kernels torch runs on this CPU, as "ATen AVX2, oneDNN avx2": they decide the bits of its results (float32 on
     /// an AVX2 machine differs from AVX-512 in the last bits), so a pack made elsewhere is compared within the bound.
     /// </summary>
     public string CpuKernels { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["torch"] = TorchVersion, ["numpy"] = NumpyVersion, [IConvOracle.CpuVersionKey] = CpuKernels };
+    public IReadOnlyDictionary<string, string> Versions => new Dictionary<string, string> { ["torch"] = TorchVersion, ["numpy"] = NumpyVersion, [BlasVersionKey] = Blas, [IConvOracle.CpuVersionKey] = CpuKernels };
 
     /// <summary>The oracle's name: "torch".</summary>
     public const string OracleName = "torch";
@@ -471,18 +483,20 @@ public sealed class TorchOracle : IConvOracle
                     path.InvokeMethod("insert", zero, dir).Dispose();
                 }
                 var module = Py.Import(ModuleName);
-                string torch, numpy, cpu;
+                string torch, numpy, blas, cpu;
                 using (var versions = module.InvokeMethod("versions"))
                 using (var t = versions["torch"])
                 using (var n = versions["numpy"])
+                using (var b = versions["blas"])
                 using (var c = versions["cpu"])
                 {
                     // torch.__version__ is a str subclass (TorchVersion) that As<string> refuses; str() is the text.
                     torch = t.ToString() ?? "";
                     numpy = n.ToString() ?? "";
+                    blas = b.ToString() ?? "";
                     cpu = c.ToString() ?? "";
                 }
-                _instance = new TorchOracle(module, torch, numpy, cpu);
+                _instance = new TorchOracle(module, torch, numpy, blas, cpu);
                 return new TorchAvailability(true, $"using {py.Interpreter} ({py.LibPython}), torch {torch}, numpy {numpy}",
                     py.Interpreter, py.LibPython, torch, numpy);
             }

@@ -164,7 +164,84 @@ public class TorchOracleTests
         Assert.That(oracle.TorchVersion, Does.Match(@"^\d+\.\d+"));
         Assert.That(oracle.NumpyVersion, Does.Match(@"^\d+\.\d+"));
         Assert.That(TorchOracle.Probe().TorchVersion, Is.EqualTo(oracle.TorchVersion));
-        Assert.That(oracle.Versions, Is.EqualTo(new Dictionary<string, string> { ["torch"] = oracle.TorchVersion, ["numpy"] = oracle.NumpyVersion, ["cpu"] = oracle.CpuKernels }));
+        Assert.That(oracle.Versions, Is.EqualTo(new Dictionary<string, string> { ["torch"] = oracle.TorchVersion, ["numpy"] = oracle.NumpyVersion, ["blas"] = oracle.Blas, ["cpu"] = oracle.CpuKernels }));
+    }
+
+    /// <summary>
+    /// torch's float64 and 1x1 convolutions are GEMM calls into whichever BLAS the system resolves (measured: Debian's
+    /// reference libblas and OpenBLAS give different bits), so the library is among the versions.
+    /// </summary>
+    [Test]
+    public void TheBlasIsTheLibraryThisProcessLoaded()
+    {
+        var oracle = LiveTorch.Require();
+        Assert.That(oracle.Blas, Is.Not.Empty);
+        if (!OperatingSystem.IsLinux()) return;
+        // torch is loaded in this very process: its memory map, read here, names the BLAS files the label must name.
+        var mapped = File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 6 && f[5].StartsWith('/')).Select(f => f[5].Trim()).ToHashSet(StringComparer.Ordinal);
+        var blasFiles = mapped.Where(f => Path.GetFileName(f).StartsWith("libblas", StringComparison.Ordinal)
+            || Path.GetFileName(f).StartsWith("libopenblas", StringComparison.Ordinal)).ToList();
+        if (oracle.Blas.StartsWith("OpenBLAS ", StringComparison.Ordinal))
+            Assert.That(blasFiles, Has.Some.Contains("openblas"), oracle.Blas);
+        else if (blasFiles.Count > 0)
+            Assert.That(oracle.Blas.Split(", "), Is.EquivalentTo(blasFiles), "the loaded files, by their real paths");
+        else
+            Assert.That(oracle.Blas, Does.StartWith("built in: "));
+    }
+
+    [Test]
+    public void TheBlasLabelNamesOpenBlasByItsConfigurationOtherLibrariesByTheirFilesAndABuiltInOneFromTorchsConfig()
+    {
+        var oracle = LiveTorch.Require();
+        string dir = Path.Combine(Path.GetTempPath(), "convverify-maps-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string Label(string? maps, string config = "  - Build settings: BLAS_INFO=generic, LAPACK_INFO=generic\n")
+            {
+                string path = Path.Combine(dir, "maps");
+                if (maps is null) File.Delete(path);
+                else File.WriteAllText(path, string.Join("\n", maps.Split('|').Select(f => $"7f0000000000-7f0000001000 r-xp 00000000 fe:01 42 {f}")) + "\n");
+                using (Py.GIL())
+                {
+                    // A stand-in for ctypes.CDLL: OpenBLAS answers openblas_get_config, every other library is not there.
+                    using var load = LiveTorch.Evaluate("""
+                        class _Lib:
+                            def __init__(self):
+                                def openblas_get_config():
+                                    return b"OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64 "
+                                self.openblas_get_config = openblas_get_config
+                        def load(path):
+                            if "openblas" in path:
+                                return _Lib()
+                            raise OSError(path + ": cannot open shared object file")
+                        """, "load");
+                    using var module = Py.Import("convverify_torch");
+                    using var p = new PyString(path);
+                    using var c = new PyString(config);
+                    using var result = module.InvokeMethod("blas_library", p, c, load);
+                    return result.As<string>();
+                }
+            }
+            const string reference = "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0";
+            Assert.Multiple(() =>
+            {
+                Assert.That(Label(reference + "|/usr/lib/x86_64-linux-gnu/liblapack.so.3|[heap]"), Is.EqualTo(reference));
+                Assert.That(Label("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3|/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"),
+                    Is.EqualTo("OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64"));
+                Assert.That(Label("/opt/blis/libblis.so.4|" + reference), Is.EqualTo("/opt/blis/libblis.so.4, " + reference), "every library loaded, in order");
+                Assert.That(Label("/usr/local/cuda/lib64/libcublas.so.12|/usr/lib/libc.so.6"), Is.EqualTo("built in: none found (BLAS_INFO=generic)"));
+                Assert.That(Label("/usr/lib/libc.so.6", "  - Intel(R) oneAPI Math Kernel Library Version 2022.2-Product Build 20220804\n  - Build settings: BLAS_INFO=mkl, "),
+                    Is.EqualTo("built in: MKL 2022.2-Product (BLAS_INFO=mkl)"));
+                Assert.That(Label(null), Is.EqualTo("unknown (BLAS_INFO=generic)"), "no memory map: no two machines look the same");
+                Assert.That(Label(null, "no build settings"), Is.EqualTo("unknown (BLAS_INFO=unknown)"));
+            });
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 
     [Test]

@@ -151,7 +151,7 @@ public class TorchResultsTests
     public void AsAnOracleItNamesItsVersionsAndLayoutAndHandsBackTheDirectionsAskedFor()
     {
         var torch = LiveTorch.Require();
-        Assert.That(torch.Versions, Is.EqualTo(new Dictionary<string, string> { ["torch"] = torch.TorchVersion, ["numpy"] = torch.NumpyVersion, ["cpu"] = torch.CpuKernels }));
+        Assert.That(torch.Versions, Is.EqualTo(new Dictionary<string, string> { ["torch"] = torch.TorchVersion, ["numpy"] = torch.NumpyVersion, ["blas"] = torch.Blas, ["cpu"] = torch.CpuKernels }));
         Assert.That(torch.In(TorchLayout.Contiguous).Name, Is.EqualTo("torch"));
         Assert.That(torch.In(TorchLayout.ChannelsLast).Name, Is.EqualTo("torch-channels-last"));
         var p = BenchdnnDescriptor.Parse("mb1ic2iw4oc3kw3", hasBias: false);
