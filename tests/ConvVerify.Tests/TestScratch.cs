@@ -32,7 +32,7 @@ internal static class TestScratch
         {
             Directory.Delete(_root, recursive: true);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A child process still exiting may hold a file; the folder's name says whose it was.
             TestContext.Progress.WriteLine($"scratch folder {_root} not removed: {e.Message}");
