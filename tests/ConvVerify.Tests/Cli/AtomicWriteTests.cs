@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using ConvVerify.Fixtures;
 
 namespace ConvVerify.Tests.Cli;
@@ -181,21 +182,41 @@ public class AtomicWriteTests : CliTestBase
     [Test]
     public void ASecondRunOnTheSameTargetFailsAtOnceAndTheFirstCompletes()
     {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("stops the first run with Linux's SIGSTOP");
         string target = TempPath("pack");
-        // float32 in both fills (106 cases, about a second of writing): the second run, in process, starts and ends
-        // within milliseconds of the first's staging folder appearing.
         using var p = StartWriting(target, ["fixtures", "generate", "--set", "basic", "--dtype", "f32", "--oracle", "exact", "--out", target]);
         Assert.That(p.HasExited, Is.False, "the first run was still writing");
-        var second = Run("fixtures", "generate", "--out", target, "--force", "--set", "question", "--oracle", "exact");
+        // Frozen while it holds the lock, the first run cannot finish before the second one asks (on tmpfs the whole
+        // write takes a few hundred milliseconds, less than a loaded machine's in-process start of the second).
+        Signal(p, SigStop);
+        var secondRun = Task.Run(() => Run("fixtures", "generate", "--out", target, "--force", "--set", "question", "--oracle", "exact"));
+        bool failedAtOnce;
+        try
+        {
+            // Had the second run waited for the lock, it would wait here for good: the first cannot move.
+            failedAtOnce = secondRun.Wait(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Signal(p, SigCont);
+        }
+        Assert.That(failedAtOnce, Is.True, "the second run waited for the first instead of failing at once");
+        var second = secondRun.Result;
         Assert.That(second.Code, Is.EqualTo(2), second.ToString());
         Assert.That(second.Err, Does.Contain($"{target}: another run is writing it (lock {Path.Combine(Temp, ".pack.lock")} is held)"));
-        // Had the second run waited for the lock, the first would have finished by now.
-        Assert.That(p.HasExited, Is.False, "it failed at once rather than waiting for the first run");
         Assert.That(p.WaitForExit(30_000), Is.True);
         Assert.That(p.ExitCode, Is.EqualTo(0));
         Assert.That(IntactCases(target), Is.EqualTo(2 * BasicCases), "the first run's pack, whole");
         Assert.That(Beside(target), Is.Empty);
     }
+
+    private const int SigStop = 19, SigCont = 18; // Linux's numbers
+
+    private static void Signal(Process p, int signal) =>
+        Assert.That(Kill(p.Id, signal), Is.Zero, $"kill({p.Id}, {signal}): errno {Marshal.GetLastPInvokeError()}");
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     [Test]
     public void BeginRestoresAnOldFolderLeftBetweenTheRenamesAndRemovesOtherLeftovers()
