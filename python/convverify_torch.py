@@ -36,15 +36,14 @@ def blas_library(maps="/proc/self/maps", config=None, load=None):
     "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0" (the loaded file: Debian keeps each implementation of
     libblas.so.3 in a folder of its own, "blas" the reference one). torch built with BLAS_INFO=generic (Debian's)
     calls whichever library the dynamic linker resolves libblas.so.3 to, and its float64 convolutions and float32 1x1
-    ones are GEMM calls: swapping the reference BLAS for OpenBLAS changes their bits (and makes float64 20-40x faster).
+    ones are GEMM calls: swapping the reference BLAS for OpenBLAS changes their bits (and made float64 8-21x faster).
     Where no BLAS library is loaded, torch carries its own (MKL in PyPI's wheels), named from torch.__config__.show().
     maps, config and load (ctypes.CDLL) are parameters for tests."""
+    import ctypes
     import os
     import re
     config = torch.__config__.show() if config is None else config
-    if load is None:
-        import ctypes
-        load = ctypes.CDLL
+    load = ctypes.CDLL if load is None else load
     info = re.search(r"BLAS_INFO=(\w+)", config)
     info = info.group(1) if info else "unknown"
     try:
@@ -59,7 +58,6 @@ def blas_library(maps="/proc/self/maps", config=None, load=None):
         except (OSError, AttributeError):
             continue
         if get is not None:
-            import ctypes
             get.restype = ctypes.c_char_p
             return get().decode().strip()
     if loaded:

@@ -18,8 +18,8 @@ internal static class TestScratch
         _previous = Environment.GetEnvironmentVariable(Variable);
         // Short: Unix socket paths end at 108 bytes, and chromium and the .NET runtime put theirs in TMPDIR.
         string name = $"convverify-tests-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
-        string? memory = string.IsNullOrEmpty(_previous) ? InMemoryFolder() : null;
-        _root = memory is not null && TryCreate(Path.Combine(memory, name)) ? Path.Combine(memory, name) : Path.Combine(Path.GetTempPath(), name);
+        string? inMemory = string.IsNullOrEmpty(_previous) && InMemoryFolder() is { } shm ? Path.Combine(shm, name) : null;
+        _root = inMemory is not null && TryCreate(inMemory) ? inMemory : Path.Combine(Path.GetTempPath(), name);
         Directory.CreateDirectory(_root);
         Environment.SetEnvironmentVariable(Variable, _root);
     }

@@ -29,9 +29,6 @@ internal static class Property
     }
 
     /// <summary>A fresh file name for a property that writes thousands of files, in the run's scratch folder (tmpfs on Linux).</summary>
-    public static string ScratchFile(string extension)
-    {
-        string dir = Path.GetTempPath();
-        return Path.Combine(dir, "convverify-prop-" + Guid.NewGuid().ToString("N") + extension);
-    }
+    public static string ScratchFile(string extension) =>
+        Path.Combine(Path.GetTempPath(), "convverify-prop-" + Guid.NewGuid().ToString("N") + extension);
 }
