@@ -1,0 +1,58 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Oracles;
+
+/// <summary>
+/// Another oracle whose narrow-dtype (bfloat16, float16) results are its float32 results for the same values, each
+/// rounded once to the dtype, to nearest even: the harness's rule for narrow dtypes (float32 sums, one rounding) made
+/// from a float32 oracle. For CPUs where torch 1.13 sums bfloat16 in bfloat16 (no AVX-512) and so declines it, and for
+/// float16, which torch 1.13 does not convolve on a CPU at all. float32 and float64 are the inner oracle's own.
+/// </summary>
+/// <param name="inner">The float32 oracle.</param>
+public sealed class Float32RoundedOnceOracle(IConvOracle inner) : IConvOracle
+{
+    /// <summary>The key of <see cref="Versions"/> that says how narrow results are made.</summary>
+    public const string NarrowVersionKey = "narrow";
+
+    /// <summary>What <see cref="NarrowVersionKey"/> records.</summary>
+    public const string NarrowRule = "float32, rounded once to nearest even";
+
+    private readonly IConvOracle _inner = inner ?? throw new ArgumentNullException(nameof(inner));
+
+    /// <summary>The inner oracle's name and "-rounded", e.g. "torch-rounded".</summary>
+    public string Name => _inner.Name + "-rounded";
+
+    /// <summary>The inner oracle's versions and the narrow rule: its results' bits differ from a narrow kernel's.</summary>
+    public IReadOnlyDictionary<string, string> Versions =>
+        new Dictionary<string, string>(_inner.Versions, StringComparer.Ordinal) { [NarrowVersionKey] = NarrowRule };
+
+    /// <inheritdoc/>
+    public double BoundFactor => _inner.BoundFactor;
+
+    /// <inheritdoc/>
+    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return _inner.Provides(Working(problem), direction, out reason);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (!DTypes.IsNarrow(problem.DType)) return _inner.Compute(problem, inputs, directions);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (!DTypes.Holds<T>(problem.DType))
+            throw new ArgumentException($"T: {typeof(T).Name} does not hold {DTypes.NumpyName(problem.DType)} values (they cross as float32)", nameof(inputs));
+        // The narrow values are float32 values, so the inner oracle sees exactly the inputs the problem has.
+        var results = _inner.Compute(Working(problem), inputs, directions);
+        foreach (var values in results.Values) DTypes.Round<T>(problem.DType, values);
+        return results;
+    }
+
+    private static ConvProblem Working(ConvProblem problem) => DTypes.IsNarrow(problem.DType) ? problem.WithDType(DType.Float32) : problem;
+}

@@ -1,0 +1,109 @@
+using ConvVerify.Cases;
+using ConvVerify.Catalog;
+using ConvVerify.Convolution;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+using ConvVerify.Tests.Cli;
+using ConvVerify.Tests.Runs;
+
+namespace ConvVerify.Tests.Oracles;
+
+/// <summary>
+/// A narrow-dtype reference made from a float32 oracle (<c>--oracle torch-rounded</c>): float32 sums, each rounded once,
+/// which is what the definition does for bfloat16 and float16.
+/// </summary>
+public class Float32RoundedOnceOracleTests : CliTestBase
+{
+    private static IEnumerable<ConvCase> NarrowCommittedCases() =>
+        CaseSets.Committed.SelectMany(CaseSets.AllVariants).Where(c => DTypes.IsNarrow(c.Problem.DType));
+
+    [Test]
+    public void OverTheDefinitionInFloat32ItIsTheDefinitionInEveryNarrowDType()
+    {
+        var oracle = new Float32RoundedOnceOracle(new EngineOracle(ConvEngines.Naive));
+        int compared = 0;
+        foreach (var c in NarrowCommittedCases())
+        {
+            var p = c.Problem;
+            var inputs = c.MakeInputs<float>();
+            var directions = Directions.For(p).ToList();
+            var got = oracle.Compute(p, inputs, directions);
+            foreach (var d in directions)
+            {
+                float[] expected = d.Compute(ConvEngines.Naive, p, inputs);
+                Bitwise.AssertEqual(expected, got[d], $"{c.Id} {d.TensorName()}");
+                compared++;
+            }
+        }
+        Assert.That(compared, Is.GreaterThan(500), "both narrow dtypes, both fills, every committed case");
+    }
+
+    // Three products summed in float32 and rounded once: 256 + 1 + 1 = 258 and 256 + 0.5 + 0.5 = 257, a tie between
+    // bfloat16's 256 and 258 that goes to the even 256. Summed in bfloat16, the first would be 256 too.
+    [TestCase(1f, 1f, 258f)]
+    [TestCase(0.5f, 0.5f, 256f)]
+    public void EachResultIsItsFloat32SumRoundedOnce(float second, float third, float expected)
+    {
+        var p = BenchdnnDescriptor.Parse("mb1ic3ih1oc1oh1kh1ph0", DType.BFloat16, hasBias: false);
+        var inputs = new ConvInputs<float>([256f, second, third], [1f, 1f, 1f], [], [1f]);
+        var oracle = new Float32RoundedOnceOracle(new EngineOracle(ConvEngines.Exact));
+        Assert.That(oracle.Compute(p, inputs, [Direction.Forward])[Direction.Forward], Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void WideDTypesAreTheInnerOraclesOwnAndNarrowOnesAreAskedInFloat32()
+    {
+        var inner = new DefinitionOracle("inner", ("lib", "1")) { Declines = DType.Float32 };
+        var oracle = new Float32RoundedOnceOracle(inner);
+        Assert.That(oracle.Name, Is.EqualTo("inner-rounded"));
+        Assert.That(oracle.Versions, Is.EqualTo(new Dictionary<string, string> { ["lib"] = "1", ["narrow"] = "float32, rounded once to nearest even" }));
+        Assert.That(oracle.BoundFactor, Is.EqualTo(inner.BoundFactor));
+        foreach (var dtype in new[] { DType.BFloat16, DType.Float16, DType.Float32 })
+        {
+            Assert.That(oracle.Provides(BenchdnnDescriptor.Parse("mb1ic3ih5oc4kh3", dtype), Direction.Forward, out string? why), Is.False, dtype.ToString());
+            Assert.That(why, Is.EqualTo(DefinitionOracle.DeclineReason));
+        }
+        Assert.That(oracle.Provides(BenchdnnDescriptor.Parse("mb1ic3ih5oc4kh3", DType.Float64), Direction.Forward, out _), Is.True);
+        var bf16Declined = new Float32RoundedOnceOracle(new DefinitionOracle("inner") { Declines = DType.BFloat16 });
+        Assert.That(bf16Declined.Provides(BenchdnnDescriptor.Parse("mb1ic3ih5oc4kh3", DType.BFloat16), Direction.Forward, out _), Is.True,
+            "what the inner oracle thinks of bfloat16 does not matter: it is asked in float32");
+        // A wide result is not rounded: 1 + 2^-20 is no bfloat16 value.
+        var f32 = BenchdnnDescriptor.Parse("mb1ic1ih1oc1oh1kh1ph0", DType.Float32, hasBias: false);
+        var wide = new Float32RoundedOnceOracle(new EngineOracle(ConvEngines.Naive))
+            .Compute(f32, new ConvInputs<float>([1f + MathF.Pow(2, -20)], [1f], [], [1f]), [Direction.Forward]);
+        Assert.That(wide[Direction.Forward], Is.EqualTo(new[] { 1f + MathF.Pow(2, -20) }));
+    }
+
+    [Test]
+    public void BadArgumentsAreRefusedByName()
+    {
+        Assert.That(() => new Float32RoundedOnceOracle(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("inner"));
+        var oracle = new Float32RoundedOnceOracle(new EngineOracle(ConvEngines.Naive));
+        var bf16 = BenchdnnDescriptor.Parse("mb1ic1ih1oc1oh1kh1ph0", DType.BFloat16, hasBias: false);
+        Assert.That(() => oracle.Compute(bf16, new ConvInputs<double>([1], [1], [], [1]), [Direction.Forward]),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("inputs").And.Message.Contains("bfloat16"));
+        Assert.That(() => oracle.Compute<float>(bf16, null!, [Direction.Forward]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("inputs"));
+        Assert.That(() => oracle.Compute(null!, new ConvInputs<float>([1], [1], [], [1]), [Direction.Forward]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("problem"));
+        Assert.That(() => oracle.Provides(null!, Direction.Forward, out _), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("problem"));
+    }
+
+    [Test]
+    public void TorchRoundedIsALiveReferenceForBothNarrowDTypesWhereTorchHasNone()
+    {
+        var torch = LiveTorch.Require();
+        var p = BenchdnnDescriptor.Parse("mb1ic3ih1oc1oh1kh1ph0", DType.BFloat16, hasBias: false);
+        var inputs = new ConvInputs<float>([256f, 1f, 1f], [1f, 1f, 1f], [], [1f]);
+        using (var scope = new OracleScope())
+        {
+            var rounded = scope.Create("torch-rounded");
+            Assert.That(rounded.Compute(p, inputs, [Direction.Forward])[Direction.Forward], Is.EqualTo(new[] { 258f }));
+            Assert.That(rounded.Versions.Keys, Is.EquivalentTo(torch.Versions.Keys.Append("narrow")));
+        }
+        foreach (string dtype in (string[])["bf16", "f16"])
+        {
+            var r = Run("check", "--oracle", "torch-rounded", "--dtype", dtype);
+            Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+            Assert.That(r.Out, Does.Contain(" 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 0 errors").And.Contain("against torch-rounded ["), r.Out);
+        }
+    }
+}
