@@ -49,9 +49,13 @@ public sealed class Float32RoundedOnceOracle(IConvOracle inner) : IConvOracle
         if (!DTypes.Holds<T>(problem.DType))
             throw new ArgumentException($"T: {typeof(T).Name} does not hold {DTypes.NumpyName(problem.DType)} values (they cross as float32)", nameof(inputs));
         // The narrow values are float32 values, so the inner oracle sees exactly the inputs the problem has.
-        var results = _inner.Compute(Working(problem), inputs, directions);
-        foreach (var values in results.Values) DTypes.Round<T>(problem.DType, values);
-        return results;
+        // Rounded in copies: an inner oracle may keep the arrays it hands out (a cache of results).
+        return _inner.Compute(Working(problem), inputs, directions).ToDictionary(kv => kv.Key, kv =>
+        {
+            T[] rounded = [.. kv.Value];
+            DTypes.Round<T>(problem.DType, rounded);
+            return rounded;
+        });
     }
 
     private static ConvProblem Working(ConvProblem problem) => DTypes.IsNarrow(problem.DType) ? problem.WithDType(DType.Float32) : problem;

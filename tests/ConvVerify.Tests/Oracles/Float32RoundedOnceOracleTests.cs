@@ -74,6 +74,40 @@ public class Float32RoundedOnceOracleTests : CliTestBase
         Assert.That(wide[Direction.Forward], Is.EqualTo(new[] { 1f + MathF.Pow(2, -20) }));
     }
 
+    /// <summary>An oracle that hands out the same array every time, as a cache of results does.</summary>
+    private sealed class KeepingOracle(float value) : IConvOracle
+    {
+        public float[] Kept { get; } = [value];
+
+        public string Name => "keeping";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
+        {
+            reason = null;
+            return true;
+        }
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+            new Dictionary<Direction, T[]> { [Direction.Forward] = (T[])(object)Kept };
+    }
+
+    [Test]
+    public void TheInnerOraclesArraysAreLeftAsTheyWere()
+    {
+        var inner = new KeepingOracle(257f);
+        var oracle = new Float32RoundedOnceOracle(inner);
+        var p = BenchdnnDescriptor.Parse("mb1ic1ih1oc1oh1kh1ph0", DType.BFloat16, hasBias: false);
+        var inputs = new ConvInputs<float>([1f], [1f], [], [1f]);
+        Assert.That(oracle.Compute(p, inputs, [Direction.Forward])[Direction.Forward], Is.EqualTo(new[] { 256f }));
+        Assert.That(inner.Kept, Is.EqualTo(new[] { 257f }), "the kept float32 result, unrounded");
+        Assert.That(oracle.Compute(p, inputs, [Direction.Forward])[Direction.Forward], Is.EqualTo(new[] { 256f }));
+    }
+
     [Test]
     public void BadArgumentsAreRefusedByName()
     {
@@ -82,7 +116,9 @@ public class Float32RoundedOnceOracleTests : CliTestBase
         var bf16 = BenchdnnDescriptor.Parse("mb1ic1ih1oc1oh1kh1ph0", DType.BFloat16, hasBias: false);
         Assert.That(() => oracle.Compute(bf16, new ConvInputs<double>([1], [1], [], [1]), [Direction.Forward]),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("inputs").And.Message.Contains("bfloat16"));
-        Assert.That(() => oracle.Compute<float>(bf16, null!, [Direction.Forward]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("inputs"));
+        // An inner oracle that never looks at the inputs: the refusal is this oracle's own.
+        Assert.That(() => new Float32RoundedOnceOracle(new KeepingOracle(1f)).Compute<float>(bf16, null!, [Direction.Forward]),
+            Throws.ArgumentNullException.With.Property("ParamName").EqualTo("inputs"));
         Assert.That(() => oracle.Compute(null!, new ConvInputs<float>([1], [1], [], [1]), [Direction.Forward]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("problem"));
         Assert.That(() => oracle.Provides(null!, Direction.Forward, out _), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("problem"));
     }

@@ -25,6 +25,7 @@ public class OracleRegistryTests
         Assert.That(entries, Does.Contain("naive (the naive engine (bitwise the definition))"));
         Assert.That(entries, Does.Contain("ort (ONNX Runtime's CPU provider in-process, float32 and float16)"));
         Assert.That(entries, Does.Contain("torch (live PyTorch through pythonnet)"));
+        Assert.That(entries, Does.Contain("torch-rounded (live PyTorch, bfloat16 and float16 computed in float32 and each result rounded once)"));
         Assert.That(entries.Select(e => e[..e.IndexOf(' ', StringComparison.Ordinal)]), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
     }
 

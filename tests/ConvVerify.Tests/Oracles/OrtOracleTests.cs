@@ -220,6 +220,24 @@ public class OrtOracleTests
     }
 
     [Test]
+    public void AListOfFlagsIsReadInsteadOfWhatDotNetSees()
+    {
+        if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64)
+            Assert.Ignore("the file below lists an x86-64 CPU's flags");
+        // A CPU with neither AVX nor FMA, unlike any machine that runs this suite: only a file read names sse2.
+        string path = Path.Combine(Path.GetTempPath(), $"convverify-cpuinfo-{Guid.NewGuid():N}");
+        File.WriteAllText(path, "processor\t: 0\nflags\t\t: fpu sse sse2\n");
+        try
+        {
+            Assert.That(OrtOracle.MlasKernels(OrtOracle.CpuFeatures.OfThisMachine(path)), Is.EqualTo("MLAS sse2"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void CheckAgainstOrtPassesTheCommittedSets()
     {
         var r = CliTestBase.Run("check", "--oracle", "ort");
