@@ -22,8 +22,11 @@ public sealed class Float32RoundedOnceOracle(IConvOracle inner) : IConvOracle
 
     private readonly IConvOracle _inner = inner ?? throw new ArgumentNullException(nameof(inner));
 
-    /// <summary>The inner oracle's name and "-rounded", e.g. "torch-rounded".</summary>
-    public string Name => _inner.Name + "-rounded";
+    /// <summary>What follows the inner oracle's name in <see cref="Name"/>.</summary>
+    public const string NameSuffix = "-rounded";
+
+    /// <summary>The inner oracle's name and <see cref="NameSuffix"/>, e.g. "torch-rounded".</summary>
+    public string Name => _inner.Name + NameSuffix;
 
     /// <summary>The inner oracle's versions and the narrow rule: its results' bits differ from a narrow kernel's.</summary>
     public IReadOnlyDictionary<string, string> Versions =>

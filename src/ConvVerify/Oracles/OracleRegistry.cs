@@ -12,7 +12,7 @@ public static class OracleRegistry
     {
         [TorchOracle.OracleName] = ("live PyTorch through pythonnet", CreateTorch),
         [OrtOracle.OracleName] = ("ONNX Runtime's CPU provider in-process, float32 and float16", OrtOracle.Create),
-        [TorchOracle.OracleName + "-rounded"] = ("live PyTorch, bfloat16 and float16 computed in float32 and each result rounded once", o => new Float32RoundedOnceOracle(CreateTorch(o))),
+        [TorchOracle.OracleName + Float32RoundedOnceOracle.NameSuffix] = ("live PyTorch, bfloat16 and float16 computed in float32 and each result rounded once", o => new Float32RoundedOnceOracle(CreateTorch(o))),
     };
 
     static OracleRegistry()
