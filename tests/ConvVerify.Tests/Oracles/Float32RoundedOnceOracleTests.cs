@@ -142,4 +142,20 @@ public class Float32RoundedOnceOracleTests : CliTestBase
             Assert.That(r.Out, Does.Contain(" 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 0 errors").And.Contain("against torch-rounded ["), r.Out);
         }
     }
+
+    [Test]
+    public void APackItWritesNamesItAndIsFreshAgainstIt()
+    {
+        LiveTorch.Require();
+        string pack = TempPath("rounded");
+        var generate = Run("fixtures", "generate", "--set", "question", "--dtype", "bf16", "--oracle", "torch-rounded", "--out", pack);
+        Assert.That(generate.Code, Is.EqualTo(0), generate.ToString());
+        var manifest = ConvVerify.Fixtures.FixturePack.Open(pack).Manifest!;
+        Assert.That(manifest.OracleName, Is.EqualTo("torch-rounded"));
+        Assert.That(manifest.Versions, Does.ContainKey("narrow").WithValue("float32, rounded once to nearest even"));
+        // The pack names its oracle, so checking it asks torch-rounded again, and its versions match: bitwise.
+        var check = Run("fixtures", "check", pack);
+        Assert.That(check.Code, Is.EqualTo(0), check.ToString());
+        Assert.That(check.Out, Does.Contain("4 cases, 0 corrupt files, 0 failed directions, 16 fresh"), check.Out);
+    }
 }
