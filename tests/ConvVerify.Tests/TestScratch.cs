@@ -7,6 +7,7 @@ internal static class TestScratch
     private const long MinimumFreeBytes = 512L << 20;
 
     private const string Variable = "TMPDIR";
+    private const string Prefix = "convverify-tests-";
     private static string? _root;
     private static string? _previous;
 
@@ -17,10 +18,11 @@ internal static class TestScratch
     {
         _previous = Environment.GetEnvironmentVariable(Variable);
         // Short: Unix socket paths end at 108 bytes, and chromium and the .NET runtime put theirs in TMPDIR.
-        string name = $"convverify-tests-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+        string name = $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         string? inMemory = string.IsNullOrEmpty(_previous) && InMemoryFolder() is { } shm ? Path.Combine(shm, name) : null;
         _root = inMemory is not null && TryCreate(inMemory) ? inMemory : Path.Combine(Path.GetTempPath(), name);
         Directory.CreateDirectory(_root);
+        RemoveOrphans(Path.GetDirectoryName(_root)!);
         Environment.SetEnvironmentVariable(Variable, _root);
     }
 
@@ -40,6 +42,40 @@ internal static class TestScratch
         _root = null;
     }
 
+    /// <summary>
+    /// Removes the folders of runs whose process is gone: a test host that is killed (a mutation run recycles its hosts,
+    /// a user presses Ctrl-C) never reaches <see cref="Leave"/>, and in /dev/shm what is left holds memory.
+    /// </summary>
+    internal static void RemoveOrphans(string parent)
+    {
+        foreach (string folder in Directory.EnumerateDirectories(parent, Prefix + "*"))
+        {
+            string[] parts = Path.GetFileName(folder)[Prefix.Length..].Split('-');
+            if (parts.Length != 2 || !int.TryParse(parts[0], out int pid) || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or going away under a concurrent run's sweep: not ours to insist on.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static bool TryCreate(string folder)
     {
         try
@@ -53,13 +89,26 @@ internal static class TestScratch
         }
     }
 
+    /// <summary>Whether the last mount of <paramref name="folder"/> in <paramref name="mounts"/> (/proc/mounts' lines) lacks noexec.</summary>
+    internal static bool AllowsExecution(string folder, IEnumerable<string> mounts)
+    {
+        string? options = null;
+        foreach (string line in mounts)
+        {
+            string[] f = line.Split(' ');
+            if (f.Length >= 4 && f[1] == folder) options = f[3];
+        }
+        return options is not null && !options.Split(',').Contains("noexec");
+    }
+
     private static string? InMemoryFolder()
     {
         const string shm = "/dev/shm";
         if (!OperatingSystem.IsLinux() || !Directory.Exists(shm)) return null;
         try
         {
-            return new DriveInfo(shm).AvailableFreeSpace >= MinimumFreeBytes ? shm : null;
+            // noexec would stop the fake interpreters the locator tests write and run.
+            return new DriveInfo(shm).AvailableFreeSpace >= MinimumFreeBytes && AllowsExecution(shm, File.ReadLines("/proc/mounts")) ? shm : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
