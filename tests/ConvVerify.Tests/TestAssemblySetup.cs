@@ -30,18 +30,7 @@ public sealed class TestAssemblySetup
         Snapshots.Snapshot.Forget();
     }
 
-    /// <summary>
-    /// Every temporary file and folder of the run (the tests' own, and those of the CLI processes, interpreters and browser
-    /// they start, which inherit <c>TMPDIR</c>) goes into one folder, removed after the last test. .NET reads <c>TMPDIR</c>
-    /// at every <see cref="Path.GetTempPath"/>.
-    /// </summary>
-    /// <remarks>
-    /// On Linux the folder is made in memory (/dev/shm) unless the caller chose <c>TMPDIR</c> or tmpfs is small: the
-    /// suite creates and deletes about 38,000 files, and on ext4 without a journal each create scans the inodes deleted in
-    /// the last minute — a fifth of the suite's CPU time went to that (perf, docs/benchmarks.md "The test suite's time").
-    /// A run's files peak at about 32 MB. A process killed by a test leaves its runtime's diagnostic pipes behind; they go
-    /// with the folder.
-    /// </remarks>
+    /// <summary>Every temporary file of the run, the tests' own and their processes', in one folder (see <see cref="TestScratch"/>).</summary>
     [OneTimeSetUp]
     public void EnterScratchFolder() => TestScratch.Enter();
 

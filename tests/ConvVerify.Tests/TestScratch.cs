@@ -1,9 +1,19 @@
 namespace ConvVerify.Tests;
 
-/// <summary>The test run's scratch folder: <see cref="Path.GetTempPath"/> for the tests and every process they start.</summary>
+/// <summary>
+/// The test run's scratch folder: <see cref="Path.GetTempPath"/> for the tests and for the CLI processes, interpreters and
+/// browser they start, which inherit <c>TMPDIR</c> (.NET reads it at every call). Removed after the last test.
+/// </summary>
+/// <remarks>
+/// On Linux the folder is made in memory (/dev/shm) unless the caller chose <c>TMPDIR</c>, tmpfs has under 512 MiB free
+/// (a container's default is 64 MB; a run's files peak at about 32 MB) or it is mounted noexec: the suite creates and
+/// deletes about 38,000 files, and on ext4 without a journal each create scans the inodes deleted in the last minute —
+/// a fifth of the suite's CPU time went to that (perf, docs/benchmarks.md "The test suite's time"). A process killed by
+/// a test leaves its runtime's diagnostic pipes behind; they go with the folder, and a killed test host's folder goes at
+/// the next run's start.
+/// </remarks>
 internal static class TestScratch
 {
-    /// <summary>tmpfs smaller than this (a container's default /dev/shm is 64 MB) is left alone.</summary>
     private const long MinimumFreeBytes = 512L << 20;
 
     private const string Variable = "TMPDIR";
@@ -20,8 +30,7 @@ internal static class TestScratch
         // Short: Unix socket paths end at 108 bytes, and chromium and the .NET runtime put theirs in TMPDIR.
         string name = $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         string? inMemory = string.IsNullOrEmpty(_previous) && InMemoryFolder() is { } shm ? Path.Combine(shm, name) : null;
-        _root = inMemory is not null && TryCreate(inMemory) ? inMemory : Path.Combine(Path.GetTempPath(), name);
-        Directory.CreateDirectory(_root);
+        _root = inMemory is not null && TryCreate(inMemory) ? inMemory : Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), name)).FullName;
         RemoveOrphans(Path.GetDirectoryName(_root)!);
         Environment.SetEnvironmentVariable(Variable, _root);
     }
