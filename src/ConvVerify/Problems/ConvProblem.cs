@@ -129,6 +129,10 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
         // In long, then back: every term is bounded by the padded extent Validate already checked.
         PadEnd = [.. Enumerable.Range(0, Rank).Select(i => (int)Math.Max(-(long)Input[i],
             (Output[i] - 1L) * Stride[i] + (long)Dilation[i] * (Kernel[i] - 1) + 1 - Input[i] - PadBegin[i]))];
+        // Once, here: the element counts are read in loop conditions, and each shape is a new array.
+        XSize = Count(XShape);
+        WSize = Count(WShape);
+        YSize = Count(YShape);
     }
 
     /// <summary>Creates a problem whose padding is PyTorch's <c>padding="same"</c> or <c>"valid"</c>.</summary>
@@ -200,16 +204,16 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
     public int[] YShape => [Mb, OC, .. Output];
 
     /// <summary>Element count of x.</summary>
-    public int XSize => Count(XShape);
+    public int XSize { get; }
 
     /// <summary>Element count of w.</summary>
-    public int WSize => Count(WShape);
+    public int WSize { get; }
 
     /// <summary>Element count of b (0 without bias).</summary>
     public int BSize => HasBias ? OC : 0;
 
     /// <summary>Element count of y.</summary>
-    public int YSize => Count(YShape);
+    public int YSize { get; }
 
     /// <summary>The spatial letters of this rank, outermost first: "w", "hw" or "dhw".</summary>
     public string DimLetters => Rank switch { 1 => "w", 2 => "hw", _ => "dhw" };
