@@ -9,7 +9,7 @@ t='FullyQualifiedName~ConvVerify.Tests'
 # The CLI's tests but those that start child processes or a browser, and the 300-case soak against torch; with the
 # tests elsewhere that drive the CLI in process (ONNX import, the low-precision refusals).
 cli="($t.Cli&FullyQualifiedName!~AtomicWriteTests&FullyQualifiedName!~HtmlReportTests&TestCategory!=soak&TestCategory!=resnet50)|$t.Fixtures.OnnxImport|$t.LowPrecision.LowPrecisionCliTests"
-exact="$t.Convolution.ExactConvTests|$t.Convolution.EngineDetailTests|$t.Convolution.BufferCheckTests|$t.Convolution.ExactPolicyTests"
+exact="$t.Convolution.ExactConvTests|$t.Convolution.EngineDetailTests|$t.Convolution.BufferCheckTests|$t.Convolution.ExactPolicyTests|$t.Convolution.GroupTransposeTests"
 
 # name | filter | project (empty: the library) | globs; a slice whose name ends in -torch keeps live Python (LIVE=1)
 slice() {
@@ -19,6 +19,8 @@ slice() {
     conv-def)    echo "$t.Convolution||**/Convolution/NaiveConv.cs **/Convolution/TapList.cs **/Convolution/ConvMatrix.cs **/Convolution/ConvEngines.cs **/Convolution/ExactEngine.cs **/Convolution/NaiveEngine.cs **/Convolution/ExactConvOptions.cs **/Convolution/Scratch.cs" ;;
     # The exact engine's kernels: ~8 s a mutant (the covering tests run the instrumented kernels), 1,285 mutants in all.
     conv-setup)  echo "$exact||**/Convolution/ExactConv.cs **/Convolution/ExactConv.Setup.cs **/Convolution/ExactConv.Simd.cs **/Convolution/GroupTranspose.cs" ;;
+    # The layout copies against their own tests alone (a second each): what only the engine's tests catch shows here.
+    conv-transpose) echo "$t.Convolution.GroupTransposeTests||**/Convolution/GroupTranspose.cs" ;;
     conv-channel) echo "$exact||**/Convolution/ChannelJob.cs **/Convolution/ChannelKernels.cs" ;;
     conv-weight) echo "$exact||**/Convolution/WeightKernels.cs" ;;
     small)       echo "$t.Cases|$t.Layouts|$t.Snapshots|$t.Runs|$t.Fixtures.CaseFilePropertyTests|$t.Fixtures.PackTests|$t.Convolution.QuestionCaseTests|$t.Cli.CasesCommandTests||**/Layouts/*.cs **/Catalog/*.cs **/Cases/*.cs **/Snapshots/*.cs" ;;
@@ -45,7 +47,7 @@ slice() {
 }
 
 if [ $# -eq 0 ]; then
-  echo "slices: problems comparison conv-def conv-setup conv-channel conv-weight small reports runs fixtures oracles oracles-torch oracles-python root cli (or cli-core cli-commands)"
+  echo "slices: problems comparison conv-def conv-setup conv-transpose conv-channel conv-weight small reports runs fixtures oracles oracles-torch oracles-python root cli (or cli-core cli-commands)"
   exit 0
 fi
 for name in "$@"; do
