@@ -35,14 +35,22 @@ public unsafe class GroupTransposeTests
     private static T[] Numbered<T>(int count, int offset) where T : IFloatingPointIeee754<T> =>
         [.. Enumerable.Range(0, count).Select(i => T.CreateChecked(offset + i + 0.5))];
 
+    private static void AssertUntouched<T>(T[] dst, int length, string what) where T : IFloatingPointIeee754<T>
+    {
+        for (int i = length; i < dst.Length; i++)
+            if (!T.IsNaN(dst[i])) Assert.Fail($"{what}: wrote {dst[i]} at {i}, past the destination's {length} elements");
+    }
+
     private static void ToLanes<T>((int N, int Groups, int Channels, int Plane) s, int v, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int blocks = (s.Groups + v - 1) / v;
         T[] src = Numbered<T>(s.N * s.Groups * s.Channels * s.Plane, 1);
-        // Poisoned, so an element the copy never writes shows.
-        T[] dst = [.. Enumerable.Repeat(T.NaN, s.N * blocks * s.Channels * s.Plane * v)];
+        // Poisoned, so an element the copy never writes shows, with a tail of one vector it must leave alone.
+        int length = s.N * blocks * s.Channels * s.Plane * v;
+        T[] dst = [.. Enumerable.Repeat(T.NaN, length + v)];
         fixed (T* ps = src, pd = dst) GroupTranspose<T>.ToLanes(ps, pd, s.N, s.Groups, s.Channels, s.Plane, v, threads);
+        AssertUntouched(dst, length, $"{typeof(T).Name}, {v} lanes, {threads} threads, {s}");
         for (int n = 0; n < s.N; n++)
             for (int gb = 0; gb < blocks; gb++)
                 for (int c = 0; c < s.Channels; c++)
@@ -65,9 +73,11 @@ public unsafe class GroupTransposeTests
         T[] src = Numbered<T>(s.N * blocks * s.Channels * s.Plane * v, 1);
         // Biases in steps of 1000, far from the sources' spacing of 1, so a bias of the wrong channel shows.
         T[] bias = [.. Enumerable.Range(0, s.Groups * s.Channels).Select(i => T.CreateChecked(1000.0 * (i + 1)))];
-        T[] dst = [.. Enumerable.Repeat(T.NaN, s.N * s.Groups * s.Channels * s.Plane)];
+        int length = s.N * s.Groups * s.Channels * s.Plane;
+        T[] dst = [.. Enumerable.Repeat(T.NaN, length + v)];
         fixed (T* ps = src, pd = dst, pb = bias)
             GroupTranspose<T>.FromLanes(ps, pd, withBias ? pb : null, s.N, s.Groups, s.Channels, s.Plane, v, threads);
+        AssertUntouched(dst, length, $"{typeof(T).Name}, {v} lanes, {threads} threads, bias {withBias}, {s}");
         for (int n = 0; n < s.N; n++)
             for (int g = 0; g < s.Groups; g++)
                 for (int c = 0; c < s.Channels; c++)
