@@ -12,7 +12,7 @@ namespace ConvVerify.Oracles;
 /// float16, which torch 1.13 does not convolve on a CPU at all. float32 and float64 are the inner oracle's own.
 /// </summary>
 /// <param name="inner">The float32 oracle.</param>
-public sealed class Float32RoundedOnceOracle(IConvOracle inner) : IConvOracle
+public sealed class Float32RoundedOnceOracle(IConvOracle inner) : IConvOracle, ILayoutOracle, IDisposable
 {
     /// <summary>The key of <see cref="Versions"/> that says how narrow results are made.</summary>
     public const string NarrowVersionKey = "narrow";
@@ -60,6 +60,15 @@ public sealed class Float32RoundedOnceOracle(IConvOracle inner) : IConvOracle
             return rounded;
         });
     }
+
+    /// <summary>
+    /// This oracle over the inner oracle in <paramref name="layout"/> (a case's channels-last, as a benchdnn
+    /// <c>--stag=axb</c> asks), or itself when the inner oracle has one layout only.
+    /// </summary>
+    public IConvOracle In(TorchLayout layout) => _inner is ILayoutOracle inner ? new Float32RoundedOnceOracle(inner.In(layout)) : this;
+
+    /// <summary>Releases the inner oracle when it holds anything (ONNX Runtime's sessions, for one).</summary>
+    public void Dispose() => (_inner as IDisposable)?.Dispose();
 
     private static ConvProblem Working(ConvProblem problem) => DTypes.IsNarrow(problem.DType) ? problem.WithDType(DType.Float32) : problem;
 }

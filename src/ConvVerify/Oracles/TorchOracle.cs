@@ -15,7 +15,7 @@ namespace ConvVerify.Oracles;
 /// whose engine lives until <see cref="Shutdown"/>. Tensors cross through <c>torch.empty</c> and <c>data_ptr()</c>
 /// with a memory copy: element-wise conversion is about 500 times slower.
 /// </remarks>
-public sealed class TorchOracle : IConvOracle
+public sealed class TorchOracle : IConvOracle, ILayoutOracle
 {
     private const string ModuleName = "convverify_torch";
 

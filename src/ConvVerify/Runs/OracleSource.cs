@@ -32,8 +32,9 @@ public sealed class OracleSource(IConvOracle oracle) : ResultSource
         ArgumentNullException.ThrowIfNull(directions);
         var r = new SourceResults<T>();
         var provided = new List<Direction>();
-        // A case may ask for torch's channels-last kernels (a benchdnn --stag=axb); other oracles have one layout.
-        var oracle = c.Entry.Layout != TorchLayout.Contiguous && Oracle is TorchOracle torch ? torch.In(c.Entry.Layout) : Oracle;
+        // A case may ask for torch's channels-last kernels (a benchdnn --stag=axb), through torch-rounded too; other
+        // oracles have one layout.
+        var oracle = c.Entry.Layout != TorchLayout.Contiguous && Oracle is ILayoutOracle layouts ? layouts.In(c.Entry.Layout) : Oracle;
         foreach (var d in directions)
         {
             if (oracle.Provides(c.Case.Problem, d, out string? why)) provided.Add(d);

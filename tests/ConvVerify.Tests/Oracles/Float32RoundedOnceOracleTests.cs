@@ -108,6 +108,68 @@ public class Float32RoundedOnceOracleTests : CliTestBase
         Assert.That(oracle.Compute(p, inputs, [Direction.Forward])[Direction.Forward], Is.EqualTo(new[] { 256f }));
     }
 
+    /// <summary>Computes by the definition, recording the dtype of every problem it is asked and the layout it was put in.</summary>
+    private sealed class RecordingOracle(List<string> log, TorchLayout layout = TorchLayout.Contiguous) : IConvOracle, ILayoutOracle
+    {
+        public string Name => "recording";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason) =>
+            direction.Applies(problem, out reason);
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            log.Add($"{problem.DType} {layout}");
+            return directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
+        }
+
+        public IConvOracle In(TorchLayout other) => new RecordingOracle(log, other);
+    }
+
+    [Test]
+    public void TheInnerOracleIsAskedInFloat32ForNarrowDTypesAndInTheirOwnForWideOnes()
+    {
+        // The definition in a narrow dtype is also a float32 sum rounded once, so only the inner oracle can tell
+        // whether it was handed the narrow problem.
+        var log = new List<string>();
+        var oracle = new Float32RoundedOnceOracle(new RecordingOracle(log));
+        foreach (var dtype in new[] { DType.BFloat16, DType.Float16, DType.Float32 })
+            oracle.Compute(BenchdnnDescriptor.Parse("mb1ic2ih3oc2kh2", dtype), ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih3oc2kh2", dtype), Fill.Integer, 1).MakeInputs<float>(), [Direction.Forward]);
+        var f64 = BenchdnnDescriptor.Parse("mb1ic2ih3oc2kh2", DType.Float64);
+        oracle.Compute(f64, ConvCase.Create(f64, Fill.Integer, 1).MakeInputs<double>(), [Direction.Forward]);
+        Assert.That(log, Is.EqualTo(new[] { "Float32 Contiguous", "Float32 Contiguous", "Float32 Contiguous", "Float64 Contiguous" }));
+    }
+
+    [Test]
+    public void ACaseInChannelsLastIsComputedByTheInnerOracleInChannelsLast()
+    {
+        // A benchdnn batch's --stag=axb puts a case in channels-last; through torch-rounded, torch must compute it so.
+        var log = new List<string>();
+        var source = new ConvVerify.Runs.OracleSource(new Float32RoundedOnceOracle(new RecordingOracle(log)));
+        var c = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih3oc2kh2", DType.BFloat16), Fill.Integer, 1);
+        var entry = new ConvVerify.Runs.CaseEntry(c) { Layout = TorchLayout.ChannelsLast };
+        var results = source.Produce(new ConvVerify.Runs.LoadedCase<float>(entry, c.MakeInputs<float>(), new Dictionary<Direction, float[]>()), [Direction.Forward]);
+        Assert.That(results.Values.Keys, Is.EqualTo(new[] { Direction.Forward }));
+        Assert.That(log, Is.EqualTo(new[] { "Float32 ChannelsLast" }));
+        // An inner oracle of one layout: the case is computed in it, as by that oracle alone.
+        Assert.That(new Float32RoundedOnceOracle(new KeepingOracle(1f)).In(TorchLayout.ChannelsLast).Name, Is.EqualTo("keeping-rounded"));
+    }
+
+    [Test]
+    public void DisposingItReleasesTheInnerOracle()
+    {
+        // OracleScope releases what is IDisposable: a wrapped ONNX Runtime oracle's sessions must not outlive the run.
+        var inner = new DefinitionOracle("inner");
+        IConvOracle oracle = new Float32RoundedOnceOracle(inner);
+        (oracle as IDisposable)?.Dispose();
+        Assert.That(inner.Disposed, Is.EqualTo(1));
+        new Float32RoundedOnceOracle(new KeepingOracle(1f)).Dispose(); // nothing to release
+    }
+
     [Test]
     public void BadArgumentsAreRefusedByName()
     {
