@@ -30,7 +30,7 @@ public sealed class TestAssemblySetup
         Snapshots.Snapshot.Forget();
     }
 
-    /// <summary>Every temporary file of the run, the tests' own and their processes', in one folder (see <see cref="TestScratch"/>).</summary>
+    /// <summary>Every temporary file of the run, the tests' own and the processes' they start, in one folder (see <see cref="TestScratch"/>).</summary>
     [OneTimeSetUp]
     public void EnterScratchFolder() => TestScratch.Enter();
 

@@ -10,7 +10,8 @@ namespace ConvVerify.Tests;
 /// deletes about 38,000 files, and on ext4 without a journal each create scans the inodes deleted in the last minute —
 /// a fifth of the suite's CPU time went to that (perf, docs/benchmarks.md "The test suite's time"). A process killed by
 /// a test leaves its runtime's diagnostic pipes behind; they go with the folder, and a killed test host's folder goes at
-/// the next run's start.
+/// the next run's start. The Python embedded in the test host does not see it: .NET on Unix keeps the environment it
+/// changes to itself and the processes it starts.
 /// </remarks>
 internal static class TestScratch
 {
@@ -18,8 +19,17 @@ internal static class TestScratch
 
     private const string Variable = "TMPDIR";
     private const string Prefix = "convverify-tests-";
+
+    // Held (flock, through FileShare.None) for as long as the run lives, so another run's sweep can tell a live folder
+    // from an orphan even from another PID namespace, as two containers sharing /dev/shm are.
+    private const string OwnerFile = ".owner";
+
+    // A folder with no owner file yet may be a run between making its folder and locking it.
+    private static readonly TimeSpan SetUpGrace = TimeSpan.FromMinutes(1);
+
     private static string? _root;
     private static string? _previous;
+    private static FileStream? _owner;
 
     /// <summary>The folder of the current run, or null outside one.</summary>
     public static string? Root => _root;
@@ -31,6 +41,7 @@ internal static class TestScratch
         string name = $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         string? inMemory = string.IsNullOrEmpty(_previous) && InMemoryFolder() is { } shm ? Path.Combine(shm, name) : null;
         _root = inMemory is not null && TryCreate(inMemory) ? inMemory : Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), name)).FullName;
+        _owner = Own(_root);
         RemoveOrphans(Path.GetDirectoryName(_root)!);
         Environment.SetEnvironmentVariable(Variable, _root);
     }
@@ -39,6 +50,8 @@ internal static class TestScratch
     {
         if (_root is null) return;
         Environment.SetEnvironmentVariable(Variable, _previous);
+        _owner?.Dispose();
+        _owner = null;
         try
         {
             Directory.Delete(_root, recursive: true);
@@ -51,16 +64,23 @@ internal static class TestScratch
         _root = null;
     }
 
+    /// <summary>Takes the owner lock of a run's folder, for as long as the returned stream stays open.</summary>
+    internal static FileStream Own(string folder) =>
+        new(Path.Combine(folder, OwnerFile), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+
     /// <summary>
-    /// Removes the folders of runs whose process is gone: a test host that is killed (a mutation run recycles its hosts,
-    /// a user presses Ctrl-C) never reaches <see cref="Leave"/>, and in /dev/shm what is left holds memory.
+    /// Removes the folders of runs that are gone: a test host that is killed (a mutation run recycles its hosts, a user
+    /// presses Ctrl-C) never reaches <see cref="Leave"/>, and in /dev/shm what is left holds memory. A run is gone when
+    /// its owner lock can be taken (the kernel drops a lock with its process), or, for a folder without one, when the
+    /// folder has not changed for <see cref="SetUpGrace"/>. A PID in the name would not do: another container's PIDs
+    /// mean nothing here, and a reused PID would keep an orphan for good.
     /// </summary>
     internal static void RemoveOrphans(string parent)
     {
         foreach (string folder in Directory.EnumerateDirectories(parent, Prefix + "*"))
         {
             string[] parts = Path.GetFileName(folder)[Prefix.Length..].Split('-');
-            if (parts.Length != 2 || !int.TryParse(parts[0], out int pid) || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            if (parts.Length != 2 || !int.TryParse(parts[0], out _) || folder == _root || !IsAbandoned(folder)) continue;
             try
             {
                 Directory.Delete(folder, recursive: true);
@@ -72,15 +92,20 @@ internal static class TestScratch
         }
     }
 
-    private static bool IsRunning(int pid)
+    private static bool IsAbandoned(string folder)
     {
         try
         {
-            using var p = System.Diagnostics.Process.GetProcessById(pid);
-            return !p.HasExited;
+            using var probe = new FileStream(Path.Combine(folder, OwnerFile), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return true;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (FileNotFoundException)
         {
+            return DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > SetUpGrace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Locked by its live run, gone under a concurrent sweep, or another user's.
             return false;
         }
     }

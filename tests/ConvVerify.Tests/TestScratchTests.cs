@@ -37,27 +37,46 @@ public class TestScratchTests
     }
 
     [Test]
-    public void FoldersOfRunsWhoseProcessIsGoneAreRemovedAndOthersKept()
+    public void FoldersOfRunsThatAreGoneAreRemovedAndLiveOnesKeptWhateverTheirPid()
     {
         string parent = Directory.CreateTempSubdirectory("convverify-orphans-").FullName;
         try
         {
-            // A process that has exited: its PID names no running process (until reused, which the sweep then respects).
-            using var gone = Process.Start(new ProcessStartInfo("dotnet", "--version") { RedirectStandardOutput = true })!;
-            gone.StandardOutput.ReadToEnd();
-            gone.WaitForExit();
-            string orphan = Directory.CreateDirectory(Path.Combine(parent, $"convverify-tests-{gone.Id}-0123abcd")).FullName;
-            File.WriteAllText(Path.Combine(orphan, "left"), "by a killed run");
-            string mine = Directory.CreateDirectory(Path.Combine(parent, $"convverify-tests-{Environment.ProcessId}-89abcdef")).FullName;
-            string unrelated = Directory.CreateDirectory(Path.Combine(parent, "convverify-tests-notapid")).FullName;
-            string other = Directory.CreateDirectory(Path.Combine(parent, "something-else")).FullName;
+            string Folder(string name) => Directory.CreateDirectory(Path.Combine(parent, name)).FullName;
+            // A killed run: its lock went with its process. Its PID may be ours or anyone's; only the lock counts.
+            string killed = Folder($"convverify-tests-{Environment.ProcessId}-0123abcd");
+            TestScratch.Own(killed).Dispose();
+            File.WriteAllText(Path.Combine(killed, "left"), "by a killed run");
+            // A live run in another container: a PID that means nothing here, and its lock held.
+            string live = Folder("convverify-tests-1-89abcdef");
+            using var held = TestScratch.Own(live);
+            // A run between making its folder and locking it, and one of an older suite that never locked.
+            string settingUp = Folder("convverify-tests-2-aaaaaaaa");
+            string old = Folder("convverify-tests-3-bbbbbbbb");
+            Directory.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddMinutes(-2));
+            string unrelated = Folder("convverify-tests-notapid");
+            File.WriteAllText(Path.Combine(unrelated, ".owner"), "");
+            string other = Folder("something-else");
             TestScratch.RemoveOrphans(parent);
-            Assert.That(Directory.Exists(orphan), Is.False, "the exited run's folder");
-            Assert.That(new[] { mine, unrelated, other }.Select(Directory.Exists), Is.All.True, "a live run's folder and folders not named by a run");
+            Assert.That(new[] { killed, old }.Select(Directory.Exists), Is.All.False, "the killed run's folder and the old one");
+            Assert.That(new[] { live, settingUp, unrelated, other }.Select(Directory.Exists), Is.All.True,
+                "a live run's folder, one being set up, and folders not named by a run");
+            Assert.That(File.Exists(Path.Combine(live, ".owner")), Is.True);
         }
         finally
         {
             Directory.Delete(parent, recursive: true);
         }
+    }
+
+    [Test]
+    public void TheRunsOwnFolderIsLockedWhileItLives()
+    {
+        string? root = TestScratch.Root;
+        Assert.That(root, Is.Not.Null);
+        // As another run's sweep would try it.
+        Assert.That(() => TestScratch.Own(root!), Throws.InstanceOf<IOException>());
+        TestScratch.RemoveOrphans(Path.GetDirectoryName(root)!);
+        Assert.That(Directory.Exists(root), Is.True);
     }
 }
