@@ -27,43 +27,62 @@ def versions():
     return {"torch": torch.__version__, "numpy": numpy.__version__, "blas": blas_library(), "cpu": cpu_kernels()}
 
 
-# File names of shared libraries that provide BLAS (reference, OpenBLAS, MKL, BLIS, FlexiBLAS, ATLAS).
-_BLAS_FILE = r"^lib(blas|openblas|mkl_rt|mkl_core|blis|flexiblas|satlas|tatlas)"
+def blas_provider(symbol="dgemm_"):
+    """The real path of the file whose `symbol` torch's GEMM calls reach, or None where torch carries its own or none:
+    looked up as the dynamic linker binds libtorch_cpu's calls, the global scope first (LD_PRELOAD, the interpreter,
+    libraries loaded RTLD_GLOBAL), then libtorch_cpu's own dependencies. Not by file names in the memory map: numpy's
+    bundled OpenBLAS is mapped too, and torch never calls it."""
+    import ctypes
+    import os
+
+    class DlInfo(ctypes.Structure):
+        _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                    ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+    scope = ctypes.CDLL(None)
+    dladdr = scope.dladdr
+    dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(DlInfo)]
+    dladdr.restype = ctypes.c_int
+    torch_cpu = os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so")
+    for handle in (scope, ctypes.CDLL(torch_cpu)):
+        function = getattr(handle, symbol, None)
+        info = DlInfo()
+        if function is not None and dladdr(ctypes.cast(function, ctypes.c_void_p), ctypes.byref(info)) and info.dli_fname:
+            return os.path.realpath(info.dli_fname.decode())
+    return None
 
 
-def blas_library(maps="/proc/self/maps", config=None, load=None):
+def blas_library(config=None, provider=None, load=None):
     """The BLAS torch's im2col convolutions sum in, as "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64" or
-    "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0" (the loaded file: Debian keeps each implementation of
-    libblas.so.3 in a folder of its own, "blas" the reference one). torch built with BLAS_INFO=generic (Debian's)
-    calls whichever library the dynamic linker resolves libblas.so.3 to, and its float64 convolutions and float32 1x1
-    ones are GEMM calls: swapping the reference BLAS for OpenBLAS changes their bits (and made float64 8-21x faster).
-    Where no BLAS library is loaded, torch carries its own (MKL in PyPI's wheels), named from torch.__config__.show().
-    maps, config and load (ctypes.CDLL) are parameters for tests."""
+    "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0" (the file: Debian keeps each implementation of libblas.so.3 in
+    a folder of its own, "blas" the reference one). torch built with BLAS_INFO=generic (Debian's) calls whichever
+    library the dynamic linker resolves libblas.so.3 to, and its float64 convolutions and float32 1x1 ones are GEMM
+    calls: swapping the reference BLAS for OpenBLAS changes their bits (and made float64 8-21x faster). Where torch
+    carries its own (MKL in PyPI's wheels), it is named from torch.__config__.show().
+    config, provider (blas_provider) and load (ctypes.CDLL) are parameters for tests."""
     import ctypes
     import os
     import re
     config = torch.__config__.show() if config is None else config
+    provider = blas_provider if provider is None else provider
     load = ctypes.CDLL if load is None else load
     info = re.search(r"BLAS_INFO=(\w+)", config)
     info = info.group(1) if info else "unknown"
     try:
-        with open(maps) as f:
-            paths = sorted({parts[5].strip() for parts in (line.split(None, 5) for line in f) if len(parts) == 6})
-    except OSError:
+        path = provider()
+    except (OSError, AttributeError):
         return f"unknown (BLAS_INFO={info})"
-    loaded = [p for p in paths if p.startswith("/") and re.search(_BLAS_FILE, os.path.basename(p))]
-    for path in loaded:
-        try:
-            get = getattr(load(path), "openblas_get_config", None)
-        except (OSError, AttributeError):
-            continue
-        if get is not None:
-            get.restype = ctypes.c_char_p
-            return get().decode().strip()
-    if loaded:
-        return ", ".join(loaded)
-    mkl = re.search(r"Math Kernel Library Version (\S+)", config)
-    return f"built in: {'MKL ' + mkl.group(1) if mkl else 'none found'} (BLAS_INFO={info})"
+    if path is None or os.path.basename(path).startswith("libtorch"):
+        mkl = re.search(r"Math Kernel Library Version (\S+)", config)
+        return f"built in: {'MKL ' + mkl.group(1) if mkl else 'none found'} (BLAS_INFO={info})"
+    try:
+        get = getattr(load(path), "openblas_get_config", None)
+    except (OSError, AttributeError):
+        get = None
+    if get is None:
+        return path
+    get.restype = ctypes.c_char_p
+    return get().decode().strip()
 
 
 # oneDNN's CPU instruction sets, most capable first, each with the /proc/cpuinfo flags it needs (oneDNN's cpu_isa_traits).
