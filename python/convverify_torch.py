@@ -40,7 +40,8 @@ def blas_provider(symbol="dgemm_"):
                     ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
 
     scope = ctypes.CDLL(None)
-    dladdr = scope.dladdr
+    # In the C library since glibc 2.34, in libdl before.
+    dladdr = getattr(scope, "dladdr", None) or ctypes.CDLL("libdl.so.2").dladdr
     dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(DlInfo)]
     dladdr.restype = ctypes.c_int
     torch_cpu = os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so")
