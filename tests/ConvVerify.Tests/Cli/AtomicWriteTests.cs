@@ -189,6 +189,8 @@ public class AtomicWriteTests : CliTestBase
         // Frozen while it holds the lock, the first run cannot finish before the second one asks (on tmpfs the whole
         // write takes a few hundred milliseconds, less than a loaded machine's in-process start of the second).
         Signal(p, SigStop);
+        // It could have finished between the look above and the signal; the second run would then rightly succeed.
+        Assert.That(p.HasExited, Is.False, "the first run ended before it could be stopped, so there was no lock to meet");
         var secondRun = Task.Run(() => Run("fixtures", "generate", "--out", target, "--force", "--set", "question", "--oracle", "exact"));
         bool failedAtOnce;
         try
