@@ -8,8 +8,8 @@ namespace ConvVerify.Convolution;
 /// <summary>
 /// The copies that let lanes run over groups: (N, groups·channels, plane) to [n][block of V groups][channel][position][lane]
 /// and back. Pure permutations (plus, on the way back, the bias added once after the sum, as the definition does),
-/// so no value changes. Full blocks of V groups move as V×V tiles transposed in registers (AVX-512 and AVX, float and
-/// double); the rest element by element.
+/// so no value changes. Full blocks of V groups move as V×V tiles transposed in registers (x86: 512, 256 and 128 bits,
+/// float and double); the rest element by element.
 /// </summary>
 internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -89,6 +89,27 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
             {
                 if (toLanes) Tile4x4((double*)planes + p, rowStride, (double*)other + (long)p * 4, 4, null, 0);
                 else Tile4x4((double*)planes + (long)p * 4, 4, (double*)other + p, rowStride, (double*)bias, biasStride);
+            }
+            return p;
+        }
+        // 128-bit tiles for the narrow lanes (groups of at most four channels, or two in float64).
+        if (Sse.IsSupported && typeof(T) == typeof(float) && v == 4)
+        {
+            // Stryker disable once Equality : a last whole tile left to the element loop moves the same values
+            for (; p + 4 <= plane; p += 4)
+            {
+                if (toLanes) Tile4x4((float*)planes + p, rowStride, (float*)other + (long)p * 4, 4, null, 0);
+                else Tile4x4((float*)planes + (long)p * 4, 4, (float*)other + p, rowStride, (float*)bias, biasStride);
+            }
+            return p;
+        }
+        if (Sse2.IsSupported && typeof(T) == typeof(double) && v == 2)
+        {
+            // Stryker disable once Equality : a last whole tile left to the element loop moves the same values
+            for (; p + 2 <= plane; p += 2)
+            {
+                if (toLanes) Tile2x2((double*)planes + p, rowStride, (double*)other + (long)p * 2, 2, null, 0);
+                else Tile2x2((double*)planes + (long)p * 2, 2, (double*)other + p, rowStride, (double*)bias, biasStride);
             }
             return p;
         }
@@ -258,5 +279,43 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
     {
         if (bias != null) value += Vector256.Create(bias[(long)j * bs]);
         Avx.Store(d + j * ds, value);
+    }
+
+    // The same in 128 bits: 4 vectors of 4 floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x4(float* s, long ss, float* d, long ds, float* bias, int bs)
+    {
+        Vector128<float> r0 = Sse.LoadVector128(s), r1 = Sse.LoadVector128(s + ss), r2 = Sse.LoadVector128(s + 2 * ss),
+            r3 = Sse.LoadVector128(s + 3 * ss);
+        // t0 = (a0 b0 a1 b1), t1 = (a2 b2 a3 b3), t2 and t3 the same for rows c and d; then halves side by side.
+        var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackHigh(r0, r1);
+        var t2 = Sse.UnpackLow(r2, r3); var t3 = Sse.UnpackHigh(r2, r3);
+        Put128(Sse.MoveLowToHigh(t0, t2), 0, d, ds, bias, bs);
+        Put128(Sse.MoveHighToLow(t2, t0), 1, d, ds, bias, bs);
+        Put128(Sse.MoveLowToHigh(t1, t3), 2, d, ds, bias, bs);
+        Put128(Sse.MoveHighToLow(t3, t1), 3, d, ds, bias, bs);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put128(Vector128<float> value, int j, float* d, long ds, float* bias, int bs)
+    {
+        if (bias != null) value += Vector128.Create(bias[(long)j * bs]);
+        Sse.Store(d + j * ds, value);
+    }
+
+    // And 2 vectors of 2 doubles.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2x2(double* s, long ss, double* d, long ds, double* bias, int bs)
+    {
+        Vector128<double> r0 = Sse2.LoadVector128(s), r1 = Sse2.LoadVector128(s + ss);
+        Put128(Sse2.UnpackLow(r0, r1), 0, d, ds, bias, bs);
+        Put128(Sse2.UnpackHigh(r0, r1), 1, d, ds, bias, bs);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put128(Vector128<double> value, int j, double* d, long ds, double* bias, int bs)
+    {
+        if (bias != null) value += Vector128.Create(bias[(long)j * bs]);
+        Sse2.Store(d + j * ds, value);
     }
 }
