@@ -69,66 +69,35 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
     // where the hardware has them: to lanes, or from lanes adding bias[row·biasStride]. Returns the positions done.
     private static int Tiles(bool toLanes, T* planes, long rowStride, T* other, int v, int plane, T* bias, int biasStride)
     {
+        // 256- and 128-bit tiles too, for the widths an AVX2 CPU runs and the narrow lanes of small groups: without them
+        // every element moved alone, a strided load each, and a ResNet-50 res5 layer's weights took 1.6–2.8 ms to lay out.
+        if (typeof(T) == typeof(float))
+        {
+            float* s = (float*)planes, o = (float*)other, b = (float*)bias;
+            if (v == 16 && Avx512F.IsSupported) return Tiled(&Tile16, 16, toLanes, s, rowStride, o, plane, b, biasStride);
+            if (v == 8 && Avx.IsSupported) return Tiled(&Tile8x8, 8, toLanes, s, rowStride, o, plane, b, biasStride);
+            if (v == 4 && Sse.IsSupported) return Tiled(&Tile4x4, 4, toLanes, s, rowStride, o, plane, b, biasStride);
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            double* s = (double*)planes, o = (double*)other, b = (double*)bias;
+            if (v == 8 && Avx512F.IsSupported) return Tiled(&Tile8, 8, toLanes, s, rowStride, o, plane, b, biasStride);
+            if (v == 4 && Avx.IsSupported) return Tiled(&Tile4x4, 4, toLanes, s, rowStride, o, plane, b, biasStride);
+            if (v == 2 && Sse2.IsSupported) return Tiled(&Tile2x2, 2, toLanes, s, rowStride, o, plane, b, biasStride);
+        }
+        return 0;
+    }
+
+    // Whole w×w tiles from position 0 on, by tile(source, its row stride, destination, its row stride, bias, bias stride).
+    private static int Tiled<TE>(delegate*<TE*, long, TE*, long, TE*, int, void> tile, int w, bool toLanes, TE* planes, long rowStride,
+        TE* other, int plane, TE* bias, int biasStride) where TE : unmanaged
+    {
         int p = 0;
-        // 256-bit tiles for the widths an AVX2 CPU runs (and an AVX-512 one picks for narrow lanes): without them every
-        // element moved alone, a strided load each, and a ResNet-50 res5 layer's weights took 1.6–2.8 ms to lay out.
-        if (Avx.IsSupported && typeof(T) == typeof(float) && v == 8)
+        // Stryker disable once Equality : a last whole tile left to the element loop moves the same values
+        for (; p + w <= plane; p += w)
         {
-            // Stryker disable once Equality : a last whole tile left to the element loop moves the same values
-            for (; p + 8 <= plane; p += 8)
-            {
-                if (toLanes) Tile8x8((float*)planes + p, rowStride, (float*)other + (long)p * 8, 8, null, 0);
-                else Tile8x8((float*)planes + (long)p * 8, 8, (float*)other + p, rowStride, (float*)bias, biasStride);
-            }
-            return p;
-        }
-        if (Avx.IsSupported && typeof(T) == typeof(double) && v == 4)
-        {
-            // Stryker disable once Equality : a last whole tile left to the element loop moves the same values
-            for (; p + 4 <= plane; p += 4)
-            {
-                if (toLanes) Tile4x4((double*)planes + p, rowStride, (double*)other + (long)p * 4, 4, null, 0);
-                else Tile4x4((double*)planes + (long)p * 4, 4, (double*)other + p, rowStride, (double*)bias, biasStride);
-            }
-            return p;
-        }
-        // 128-bit tiles for the narrow lanes (groups of at most four channels, or two in float64).
-        if (Sse.IsSupported && typeof(T) == typeof(float) && v == 4)
-        {
-            // Stryker disable once Equality : a last whole tile left to the element loop moves the same values
-            for (; p + 4 <= plane; p += 4)
-            {
-                if (toLanes) Tile4x4((float*)planes + p, rowStride, (float*)other + (long)p * 4, 4, null, 0);
-                else Tile4x4((float*)planes + (long)p * 4, 4, (float*)other + p, rowStride, (float*)bias, biasStride);
-            }
-            return p;
-        }
-        if (Sse2.IsSupported && typeof(T) == typeof(double) && v == 2)
-        {
-            // Stryker disable once Equality : a last whole tile left to the element loop moves the same values
-            for (; p + 2 <= plane; p += 2)
-            {
-                if (toLanes) Tile2x2((double*)planes + p, rowStride, (double*)other + (long)p * 2, 2, null, 0);
-                else Tile2x2((double*)planes + (long)p * 2, 2, (double*)other + p, rowStride, (double*)bias, biasStride);
-            }
-            return p;
-        }
-        if (!Avx512F.IsSupported) return 0;
-        if (typeof(T) == typeof(float) && v == 16)
-        {
-            for (; p + 16 <= plane; p += 16)
-            {
-                if (toLanes) Tile16((float*)planes + p, rowStride, (float*)other + (long)p * 16, 16, null, 0);
-                else Tile16((float*)planes + (long)p * 16, 16, (float*)other + p, rowStride, (float*)bias, biasStride);
-            }
-        }
-        else if (typeof(T) == typeof(double) && v == 8)
-        {
-            for (; p + 8 <= plane; p += 8)
-            {
-                if (toLanes) Tile8((double*)planes + p, rowStride, (double*)other + (long)p * 8, 8, null, 0);
-                else Tile8((double*)planes + (long)p * 8, 8, (double*)other + p, rowStride, (double*)bias, biasStride);
-            }
+            if (toLanes) tile(planes + p, rowStride, other + (long)p * w, w, null, 0);
+            else tile(planes + (long)p * w, w, other + p, rowStride, bias, biasStride);
         }
         return p;
     }
