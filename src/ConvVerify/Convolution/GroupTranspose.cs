@@ -154,13 +154,6 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
         Put(Avx512F.Shuffle4x128(v4, v12, 0xdd), q + 12, d, ds, bias, bs);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(Vector512<float> value, int j, float* d, long ds, float* bias, int bs)
-    {
-        if (bias != null) value += Vector512.Create(bias[(long)j * bs]);
-        Avx512F.Store(d + j * ds, value);
-    }
-
     // The double version of Tile16: 8 vectors of 8.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile8(double* s, long ss, double* d, long ds, double* bias, int bs)
@@ -178,21 +171,14 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
         var u2 = Avx512F.Shuffle4x128(t1, t3, 0x88); var u3 = Avx512F.Shuffle4x128(t1, t3, 0xdd);
         var u4 = Avx512F.Shuffle4x128(t4, t6, 0x88); var u5 = Avx512F.Shuffle4x128(t4, t6, 0xdd);
         var u6 = Avx512F.Shuffle4x128(t5, t7, 0x88); var u7 = Avx512F.Shuffle4x128(t5, t7, 0xdd);
-        Put8(Avx512F.Shuffle4x128(u0, u4, 0x88), 0, d, ds, bias, bs);
-        Put8(Avx512F.Shuffle4x128(u0, u4, 0xdd), 4, d, ds, bias, bs);
-        Put8(Avx512F.Shuffle4x128(u1, u5, 0x88), 2, d, ds, bias, bs);
-        Put8(Avx512F.Shuffle4x128(u1, u5, 0xdd), 6, d, ds, bias, bs);
-        Put8(Avx512F.Shuffle4x128(u2, u6, 0x88), 1, d, ds, bias, bs);
-        Put8(Avx512F.Shuffle4x128(u2, u6, 0xdd), 5, d, ds, bias, bs);
-        Put8(Avx512F.Shuffle4x128(u3, u7, 0x88), 3, d, ds, bias, bs);
-        Put8(Avx512F.Shuffle4x128(u3, u7, 0xdd), 7, d, ds, bias, bs);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put8(Vector512<double> value, int j, double* d, long ds, double* bias, int bs)
-    {
-        if (bias != null) value += Vector512.Create(bias[(long)j * bs]);
-        Avx512F.Store(d + j * ds, value);
+        Put(Avx512F.Shuffle4x128(u0, u4, 0x88), 0, d, ds, bias, bs);
+        Put(Avx512F.Shuffle4x128(u0, u4, 0xdd), 4, d, ds, bias, bs);
+        Put(Avx512F.Shuffle4x128(u1, u5, 0x88), 2, d, ds, bias, bs);
+        Put(Avx512F.Shuffle4x128(u1, u5, 0xdd), 6, d, ds, bias, bs);
+        Put(Avx512F.Shuffle4x128(u2, u6, 0x88), 1, d, ds, bias, bs);
+        Put(Avx512F.Shuffle4x128(u2, u6, 0xdd), 5, d, ds, bias, bs);
+        Put(Avx512F.Shuffle4x128(u3, u7, 0x88), 3, d, ds, bias, bs);
+        Put(Avx512F.Shuffle4x128(u3, u7, 0xdd), 7, d, ds, bias, bs);
     }
 
     // Tile16's transpose in 256 bits: 8 vectors of 8 floats s + i·ss, their transpose stored at d + j·ds (plus bias[j·bs]).
@@ -212,21 +198,14 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
         var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xee);
         var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xee);
         var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xee);
-        Put256(Avx.Permute2x128(u0, u4, 0x20), 0, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(u1, u5, 0x20), 1, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(u2, u6, 0x20), 2, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(u3, u7, 0x20), 3, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(u0, u4, 0x31), 4, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(u1, u5, 0x31), 5, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(u2, u6, 0x31), 6, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(u3, u7, 0x31), 7, d, ds, bias, bs);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put256(Vector256<float> value, int j, float* d, long ds, float* bias, int bs)
-    {
-        if (bias != null) value += Vector256.Create(bias[(long)j * bs]);
-        Avx.Store(d + j * ds, value);
+        Put(Avx.Permute2x128(u0, u4, 0x20), 0, d, ds, bias, bs);
+        Put(Avx.Permute2x128(u1, u5, 0x20), 1, d, ds, bias, bs);
+        Put(Avx.Permute2x128(u2, u6, 0x20), 2, d, ds, bias, bs);
+        Put(Avx.Permute2x128(u3, u7, 0x20), 3, d, ds, bias, bs);
+        Put(Avx.Permute2x128(u0, u4, 0x31), 4, d, ds, bias, bs);
+        Put(Avx.Permute2x128(u1, u5, 0x31), 5, d, ds, bias, bs);
+        Put(Avx.Permute2x128(u2, u6, 0x31), 6, d, ds, bias, bs);
+        Put(Avx.Permute2x128(u3, u7, 0x31), 7, d, ds, bias, bs);
     }
 
     // The double version: 4 vectors of 4.
@@ -238,17 +217,10 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
         // t0 = (a0 b0 | a2 b2), t1 = (a1 b1 | a3 b3), t2 and t3 the same for rows c and d.
         var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-        Put256(Avx.Permute2x128(t0, t2, 0x20), 0, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(t1, t3, 0x20), 1, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(t0, t2, 0x31), 2, d, ds, bias, bs);
-        Put256(Avx.Permute2x128(t1, t3, 0x31), 3, d, ds, bias, bs);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put256(Vector256<double> value, int j, double* d, long ds, double* bias, int bs)
-    {
-        if (bias != null) value += Vector256.Create(bias[(long)j * bs]);
-        Avx.Store(d + j * ds, value);
+        Put(Avx.Permute2x128(t0, t2, 0x20), 0, d, ds, bias, bs);
+        Put(Avx.Permute2x128(t1, t3, 0x20), 1, d, ds, bias, bs);
+        Put(Avx.Permute2x128(t0, t2, 0x31), 2, d, ds, bias, bs);
+        Put(Avx.Permute2x128(t1, t3, 0x31), 3, d, ds, bias, bs);
     }
 
     // The same in 128 bits: 4 vectors of 4 floats.
@@ -260,17 +232,10 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
         // t0 = (a0 b0 a1 b1), t1 = (a2 b2 a3 b3), t2 and t3 the same for rows c and d; then halves side by side.
         var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackHigh(r0, r1);
         var t2 = Sse.UnpackLow(r2, r3); var t3 = Sse.UnpackHigh(r2, r3);
-        Put128(Sse.MoveLowToHigh(t0, t2), 0, d, ds, bias, bs);
-        Put128(Sse.MoveHighToLow(t2, t0), 1, d, ds, bias, bs);
-        Put128(Sse.MoveLowToHigh(t1, t3), 2, d, ds, bias, bs);
-        Put128(Sse.MoveHighToLow(t3, t1), 3, d, ds, bias, bs);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put128(Vector128<float> value, int j, float* d, long ds, float* bias, int bs)
-    {
-        if (bias != null) value += Vector128.Create(bias[(long)j * bs]);
-        Sse.Store(d + j * ds, value);
+        Put(Sse.MoveLowToHigh(t0, t2), 0, d, ds, bias, bs);
+        Put(Sse.MoveHighToLow(t2, t0), 1, d, ds, bias, bs);
+        Put(Sse.MoveLowToHigh(t1, t3), 2, d, ds, bias, bs);
+        Put(Sse.MoveHighToLow(t3, t1), 3, d, ds, bias, bs);
     }
 
     // And 2 vectors of 2 doubles.
@@ -278,14 +243,30 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
     private static void Tile2x2(double* s, long ss, double* d, long ds, double* bias, int bs)
     {
         Vector128<double> r0 = Sse2.LoadVector128(s), r1 = Sse2.LoadVector128(s + ss);
-        Put128(Sse2.UnpackLow(r0, r1), 0, d, ds, bias, bs);
-        Put128(Sse2.UnpackHigh(r0, r1), 1, d, ds, bias, bs);
+        Put(Sse2.UnpackLow(r0, r1), 0, d, ds, bias, bs);
+        Put(Sse2.UnpackHigh(r0, r1), 1, d, ds, bias, bs);
+    }
+
+    // Stores a transposed vector as element j of the tile, adding bias[j·bs] when there is a bias: one rounding, as the
+    // element loop's.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<TE>(Vector512<TE> value, int j, TE* d, long ds, TE* bias, int bs) where TE : unmanaged
+    {
+        if (bias != null) value += Vector512.Create(bias[(long)j * bs]);
+        value.Store(d + j * ds);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put128(Vector128<double> value, int j, double* d, long ds, double* bias, int bs)
+    private static void Put<TE>(Vector256<TE> value, int j, TE* d, long ds, TE* bias, int bs) where TE : unmanaged
+    {
+        if (bias != null) value += Vector256.Create(bias[(long)j * bs]);
+        value.Store(d + j * ds);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<TE>(Vector128<TE> value, int j, TE* d, long ds, TE* bias, int bs) where TE : unmanaged
     {
         if (bias != null) value += Vector128.Create(bias[(long)j * bs]);
-        Sse2.Store(d + j * ds, value);
+        value.Store(d + j * ds);
     }
 }

@@ -186,7 +186,14 @@ public class TorchOracleTests
             Assert.That(mapped, Does.Contain(oracle.Blas), "a file loaded here, by its real path");
             // Seen by .NET's own loader, not by the Python code that chose it: the file is a BLAS.
             Assert.That(NativeLibrary.TryLoad(oracle.Blas, out var handle), Is.True, oracle.Blas);
-            Assert.That(NativeLibrary.TryGetExport(handle, "dgemm_", out _), Is.True, $"{oracle.Blas} exports dgemm_");
+            try
+            {
+                Assert.That(NativeLibrary.TryGetExport(handle, "dgemm_", out _), Is.True, $"{oracle.Blas} exports dgemm_");
+            }
+            finally
+            {
+                NativeLibrary.Free(handle);
+            }
         }
         else if (oracle.Blas.StartsWith("OpenBLAS ", StringComparison.Ordinal))
             Assert.That(mapped, Has.Some.Contains("openblas"), oracle.Blas);
