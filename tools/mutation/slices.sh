@@ -23,6 +23,7 @@ slice() {
     conv-transpose) echo "$t.Convolution.GroupTransposeTests||**/Convolution/GroupTranspose.cs" ;;
     conv-channel) echo "$exact||**/Convolution/ChannelJob.cs **/Convolution/ChannelKernels.cs" ;;
     conv-weight) echo "$exact||**/Convolution/WeightKernels.cs" ;;
+    inputs)      echo "$t.Cases.InputsTests|$t.Cases.FastInputsTests||**/Cases/Inputs.cs **/Cases/Inputs.Fast.cs **/Cases/SplitMix64.cs" ;;
     small)       echo "$t.Cases|$t.Layouts|$t.Snapshots|$t.Runs|$t.Fixtures.CaseFilePropertyTests|$t.Fixtures.PackTests|$t.Convolution.QuestionCaseTests|$t.Cli.CasesCommandTests||**/Layouts/*.cs **/Catalog/*.cs **/Cases/*.cs **/Snapshots/*.cs" ;;
     # With the browser test: it alone runs the page's script (which reports broken pictures and script errors to it).
     reports)     echo "$t.Reports|$t.Cli.HtmlReportTests|$t.Runs.SkippedProblemTests||**/Reports/*.cs" ;;
@@ -47,7 +48,7 @@ slice() {
 }
 
 if [ $# -eq 0 ]; then
-  echo "slices: problems comparison conv-def conv-setup conv-transpose conv-channel conv-weight small reports runs fixtures oracles oracles-torch oracles-python root cli (or cli-core cli-commands)"
+  echo "slices: problems comparison conv-def conv-setup conv-transpose conv-channel conv-weight inputs small reports runs fixtures oracles oracles-torch oracles-python root cli (or cli-core cli-commands)"
   exit 0
 fi
 for name in "$@"; do

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvVerify.Problems;
 
 namespace ConvVerify.Cases;
@@ -8,14 +9,27 @@ namespace ConvVerify.Cases;
 /// whose sequence .NET does not promise to keep), and for <see cref="Fill.Normal"/> the Irwin–Hall sum of twelve
 /// 24-bit uniforms minus 6, which needs no transcendental function and is exact in double.
 /// </summary>
-public static class Inputs
+/// <remarks>
+/// <see cref="Values{T}"/> is the definition, one element after another. <see cref="Generate{T}(ConvProblem, Fill, ulong)"/>
+/// fills large tensors with vectors and threads (see <c>Inputs.Fast.cs</c>), which changes no bit: each element's draws
+/// come from its own position in the stream, and its value from the same <see cref="Value{T}"/>.
+/// </remarks>
+public static partial class Inputs
 {
     /// <summary>Largest magnitude of x and w in the integer fill (values ±1 … ±4, never 0); b and dy use half of it.</summary>
     public const int IntegerRange = 4;
 
     /// <summary>Generates x, w, b, dy for a problem. The streams of x, w, b, dy are independent of each other's sizes.</summary>
     /// <exception cref="ArgumentException">An integer fill whose partial sums could exceed the dtype's exact-integer range even with ranges of 1.</exception>
+    // Stryker disable once Boolean : without vectors the same values come, more slowly
     public static ConvInputs<T> Generate<T>(ConvProblem problem, Fill fill, ulong seed)
+        where T : unmanaged, IFloatingPointIeee754<T> => Generate<T>(problem, fill, seed, useVectors: true, Environment.ProcessorCount);
+
+    /// <summary>
+    /// <see cref="Generate{T}(ConvProblem, Fill, ulong)"/> on at most <paramref name="threads"/> threads, with vectors or
+    /// without: the same values whatever the two say (the tests check it).
+    /// </summary>
+    internal static ConvInputs<T> Generate<T>(ConvProblem problem, Fill fill, ulong seed, bool useVectors, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -37,7 +51,7 @@ public static class Inputs
         {
             throw new ArgumentException($"fill: unknown value {(int)fill}", nameof(fill));
         }
-        T[] Make(int count, int stream, int range) => Values<T>(count, seed, stream, fill, range, problem.DType);
+        T[] Make(int count, int stream, int range) => FastValues<T>(count, seed, stream, fill, range, problem.DType, useVectors, threads);
         return new ConvInputs<T>(
             Make(problem.XSize, 1, xwRange),
             Make(problem.WSize, 2, xwRange),
@@ -82,30 +96,76 @@ public static class Inputs
         return (baseSeed ^ h) & ((1UL << 53) - 1);
     }
 
-    private static T[] Values<T>(int count, ulong seed, int stream, Fill fill, int range, DType dtype)
+    /// <summary>
+    /// The definition: <paramref name="count"/> values of stream <paramref name="stream"/>, one after another, each from
+    /// <see cref="DrawsPerElement"/> consecutive outputs of the stream.
+    /// </summary>
+    internal static T[] Values<T>(int count, ulong seed, int stream, Fill fill, int range, DType dtype)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        CheckRange(fill, range);
         var values = new T[count];
-        ulong state = seed + (ulong)stream * 0xD1B54A32D192ED03UL;
-        for (int i = 0; i < count; i++)
-        {
-            double v;
-            if (fill == Fill.Integer)
-            {
-                // Never 0: a zero input makes its products zero, and a dropped, doubled or misplaced term invisible.
-                long k = (long)(SplitMix64.Next(ref state) % (ulong)(2 * range));
-                v = k < range ? k - range : k - range + 1;
-            }
-            else
-            {
-                long sum = 0;
-                // 24-bit uniforms: the top 24 bits (divided, not shifted, as in SplitMix64.Next).
-                for (int j = 0; j < 12; j++) sum += (long)(SplitMix64.Next(ref state) / (1UL << 40));
-                v = sum / (double)(1 << 24) - 6.0;
-            }
-            // One rounding to the dtype (the integers are exact in every dtype): bfloat16 and float16 hold only their own values.
-            values[i] = T.CreateChecked(DTypes.RoundFromDouble(dtype, v));
-        }
+        Sequence<T>(values, StreamStart(seed, stream), fill, range, dtype);
         return values;
+    }
+
+    /// <summary>Consecutive elements of a stream, from <paramref name="state"/> (the state before the first one's draws).</summary>
+    internal static void Sequence<T>(Span<T> values, ulong state, Fill fill, int range, DType dtype)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ulong step = (ulong)DrawsPerElement(fill) * SplitMix64.Gamma;
+        for (int i = 0; i < values.Length; i++, state += step) values[i] = Value<T>(Draw(state, fill), fill, range, dtype);
+    }
+
+    /// <summary>
+    /// The draw of the element whose draws start after <paramref name="state"/>: its one output, or its twelve 24-bit
+    /// uniforms summed: the outputs SplitMix64.Next gives from that state (taken by value, so it stays in a register).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Draw(ulong state, Fill fill)
+    {
+        if (fill == Fill.Integer) return SplitMix64.Mix(state + SplitMix64.Gamma);
+        ulong draw = 0;
+        // 24-bit uniforms: the top 24 bits (divided, not shifted, as in SplitMix64.Mix).
+        for (int j = 0; j < 12; j++) draw += SplitMix64.Mix(state += SplitMix64.Gamma) / (1UL << 40);
+        return draw;
+    }
+
+    /// <exception cref="ArgumentOutOfRangeException">An integer fill's range that is not a power of two.</exception>
+    private static void CheckRange(Fill fill, int range)
+    {
+        if (fill == Fill.Integer && !BitOperations.IsPow2(range))
+            throw new ArgumentOutOfRangeException(nameof(range), range, $"range: the integer fill's ranges are powers of two (4, 2, 1), not {range}");
+    }
+
+    /// <summary>Where stream <paramref name="stream"/> of a seed starts: streams are far apart in SplitMix64's counter.</summary>
+    internal static ulong StreamStart(ulong seed, int stream) => seed + (ulong)stream * 0xD1B54A32D192ED03UL;
+
+    /// <summary>Outputs of the stream one element takes: one for the integer fill, twelve for the normal fill.</summary>
+    internal static int DrawsPerElement(Fill fill) => fill == Fill.Integer ? 1 : 12;
+
+    /// <summary>
+    /// An element from its draw: for the integer fill one SplitMix64 output, for the normal fill the sum of twelve 24-bit
+    /// uniforms (below 2^28, so exact in double).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Value<T>(ulong draw, Fill fill, int range, DType dtype)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double v;
+        if (fill == Fill.Integer)
+        {
+            // k = draw mod 2·range, a mask since ranges are powers of two (4, 2, 1; the callers check). Never 0: a zero
+            // input makes its products zero, and a dropped, doubled or misplaced term invisible. No branch on k: half
+            // the elements would take each way, and the mispredictions cost more than the rest of the element.
+            long k = (long)(draw & (ulong)(2 * range - 1));
+            v = k - range + (k < range ? 0 : 1);
+        }
+        else
+        {
+            v = (long)draw / (double)(1 << 24) - 6.0;
+        }
+        // One rounding to the dtype (the integers are exact in every dtype): bfloat16 and float16 hold only their own values.
+        return T.CreateChecked(DTypes.RoundFromDouble(dtype, v));
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace ConvVerify.Problems;
@@ -128,6 +129,8 @@ public static class DTypes
     /// <paramref name="value"/> rounded once to <paramref name="dtype"/> (float64 to bfloat16 or float16 directly, not through
     /// a rounded float32), as a double: how the fills make their values.
     /// </summary>
+    // Inlined: the input generator calls it for every element it makes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double RoundFromDouble(DType dtype, double value) => dtype switch
     {
         DType.Float32 => (float)value,

@@ -1,0 +1,102 @@
+using System.Numerics;
+using ConvVerify.Convolution;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Cases;
+
+public static partial class Inputs
+{
+    /// <summary>Elements per task: enough that a task outweighs its hand-off to a thread, few enough that a 100 K-element tensor still splits.</summary>
+    internal const int ChunkElements = 1 << 14;
+
+    /// <summary>Elements whose draws are kept on the stack at once before they become values.</summary>
+    private const int BatchElements = 256;
+
+    /// <summary>
+    /// <see cref="Values{T}"/>, the same bits, computed in chunks on up to <paramref name="threads"/> threads and, with
+    /// <paramref name="useVectors"/>, one element per lane of <see cref="Vector{T}"/>. SplitMix64's state is a counter, so
+    /// element i's draws are the outputs after start + i·(draws per element)·γ whichever thread or lane computes them;
+    /// its value is then <see cref="Value{T}"/> of the same draw. Figures in docs/benchmarks.md ("Input generation").
+    /// </summary>
+    internal static T[] FastValues<T>(int count, ulong seed, int stream, Fill fill, int range, DType dtype, bool useVectors, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckRange(fill, range);
+        var values = new T[count];
+        ulong start = StreamStart(seed, stream);
+        int chunks = (count + ChunkElements - 1) / ChunkElements;
+        // Stryker disable once Logical,Equality : which path runs changes no value (the tests compare both with the definition), only the speed
+        bool vectors = useVectors && Vector.IsHardwareAccelerated && Vector<ulong>.Count > 1;
+        ExactConv.For(chunks, threads, c => FillChunk(values, c, start, fill, range, dtype, vectors));
+        return values;
+    }
+
+    /// <summary>
+    /// Chunk <paramref name="chunk"/> of <paramref name="values"/>. The normal fill's twelve draws an element go in
+    /// vectors, a batch at a time, before the batch becomes values; the integer fill's one draw is cheaper than that
+    /// extra pass over a batch, so its chunk goes through the definition's own loop.
+    /// </summary>
+    private static void FillChunk<T>(T[] values, int chunk, ulong start, Fill fill, int range, DType dtype, bool vectors)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int from = chunk * ChunkElements, end = (int)Math.Min(values.Length, (long)(chunk + 1) * ChunkElements);
+        // Stryker disable once Logical : the batch path gives the integer fill the same values, more slowly
+        if (fill == Fill.Integer || !vectors)
+        {
+            Sequence<T>(values.AsSpan(from, end - from), StateBefore(start, fill, from), fill, range, dtype);
+            return;
+        }
+        Span<ulong> draws = stackalloc ulong[BatchElements];
+        // Stryker disable once Equality : a batch starting at the end is empty
+        for (int i = from; i < end; i += BatchElements)
+        {
+            int n = Math.Min(BatchElements, end - i);
+            DrawBatch(StateBefore(start, fill, i), fill, draws[..n], vectors);
+            var to = values.AsSpan(i, n);
+            for (int k = 0; k < to.Length; k++) to[k] = Value<T>(draws[k], fill, range, dtype);
+        }
+    }
+
+    /// <summary>The stream's state before element <paramref name="element"/>'s first draw (arithmetic modulo 2^64, as the loop's).</summary>
+    internal static ulong StateBefore(ulong start, Fill fill, long element) =>
+        start + (ulong)element * (ulong)DrawsPerElement(fill) * SplitMix64.Gamma;
+
+    /// <summary>The draws of consecutive elements from <paramref name="state"/> (the state before the first one's), as <see cref="Values{T}"/> makes them.</summary>
+    internal static void DrawBatch(ulong state, Fill fill, Span<ulong> draws, bool vectors)
+    {
+        int perElement = DrawsPerElement(fill), i = 0;
+        if (vectors)
+        {
+            int lanes = Vector<ulong>.Count;
+            // Lane l holds element i + l: its state starts l elements' draws further on, and the lanes move on together.
+            Span<ulong> offsets = stackalloc ulong[lanes];
+            for (int l = 0; l < lanes; l++) offsets[l] = (ulong)(l * perElement) * SplitMix64.Gamma;
+            var s = new Vector<ulong>(state) + new Vector<ulong>(offsets);
+            var gamma = new Vector<ulong>(SplitMix64.Gamma);
+            var skip = new Vector<ulong>((ulong)((lanes - 1) * perElement) * SplitMix64.Gamma);
+            // Stryker disable once Equality : a last whole vector left to the element loop gives the same draws
+            for (; i + lanes <= draws.Length; i += lanes)
+            {
+                Vector<ulong> draw;
+                if (fill == Fill.Integer)
+                {
+                    s += gamma;
+                    draw = SplitMix64.Mix(s);
+                }
+                else
+                {
+                    draw = Vector<ulong>.Zero;
+                    for (int j = 0; j < 12; j++)
+                    {
+                        s += gamma;
+                        draw += Vector.ShiftRightLogical(SplitMix64.Mix(s), 40);
+                    }
+                }
+                draw.CopyTo(draws[i..]);
+                s += skip;
+            }
+            state += (ulong)(i * perElement) * SplitMix64.Gamma;
+        }
+        for (; i < draws.Length; i++, state += (ulong)perElement * SplitMix64.Gamma) draws[i] = Draw(state, fill);
+    }
+}
