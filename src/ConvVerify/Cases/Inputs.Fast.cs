@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvVerify.Convolution;
 using ConvVerify.Problems;
 
@@ -40,21 +41,30 @@ public static partial class Inputs
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int from = chunk * ChunkElements, end = (int)Math.Min(values.Length, (long)(chunk + 1) * ChunkElements);
-        // Stryker disable once Logical : the batch path gives the integer fill the same values, more slowly
+        // Stryker disable once Logical,Equality,Unary,Boolean : either path gives the same values (the tests run both); this picks the faster
         if (fill == Fill.Integer || !vectors)
-        {
             Sequence<T>(values.AsSpan(from, end - from), StateBefore(start, fill, from), fill, range, dtype);
-            return;
-        }
+        else
+            FillBatches(values, from, end, start, fill, range, dtype);
+    }
+
+    /// <summary>Elements <paramref name="from"/> to <paramref name="end"/> of a stream from <paramref name="start"/>, a batch at a time.</summary>
+    private static void FillBatches<T>(T[] values, int from, int end, ulong start, Fill fill, int range, DType dtype)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         Span<ulong> draws = stackalloc ulong[BatchElements];
         // Stryker disable once Equality : a batch starting at the end is empty
         for (int i = from; i < end; i += BatchElements)
-        {
-            int n = Math.Min(BatchElements, end - i);
-            DrawBatch(StateBefore(start, fill, i), fill, draws[..n], vectors);
-            var to = values.AsSpan(i, n);
-            for (int k = 0; k < to.Length; k++) to[k] = Value<T>(draws[k], fill, range, dtype);
-        }
+            FillBatch(values.AsSpan(i, Math.Min(BatchElements, end - i)), StateBefore(start, fill, i), fill, range, dtype, draws);
+    }
+
+    /// <summary>One batch: its draws in vectors, then each one's value.</summary>
+    private static void FillBatch<T>(Span<T> to, ulong state, Fill fill, int range, DType dtype, Span<ulong> draws)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Stryker disable once Boolean : without vectors the same draws come, more slowly
+        DrawBatch(state, fill, draws[..to.Length], vectors: true);
+        for (int k = 0; k < to.Length; k++) to[k] = Value<T>(draws[k], fill, range, dtype);
     }
 
     /// <summary>The stream's state before element <paramref name="element"/>'s first draw (arithmetic modulo 2^64, as the loop's).</summary>
@@ -72,31 +82,25 @@ public static partial class Inputs
             Span<ulong> offsets = stackalloc ulong[lanes];
             for (int l = 0; l < lanes; l++) offsets[l] = (ulong)(l * perElement) * SplitMix64.Gamma;
             var s = new Vector<ulong>(state) + new Vector<ulong>(offsets);
-            var gamma = new Vector<ulong>(SplitMix64.Gamma);
-            var skip = new Vector<ulong>((ulong)((lanes - 1) * perElement) * SplitMix64.Gamma);
+            var step = new Vector<ulong>((ulong)(lanes * perElement) * SplitMix64.Gamma);
             // Stryker disable once Equality : a last whole vector left to the element loop gives the same draws
-            for (; i + lanes <= draws.Length; i += lanes)
-            {
-                Vector<ulong> draw;
-                if (fill == Fill.Integer)
-                {
-                    s += gamma;
-                    draw = SplitMix64.Mix(s);
-                }
-                else
-                {
-                    draw = Vector<ulong>.Zero;
-                    for (int j = 0; j < 12; j++)
-                    {
-                        s += gamma;
-                        draw += Vector.ShiftRightLogical(SplitMix64.Mix(s), 40);
-                    }
-                }
-                draw.CopyTo(draws[i..]);
-                s += skip;
-            }
+            for (; i + lanes <= draws.Length; i += lanes, s += step) Lanes(s, fill).CopyTo(draws[i..]);
             state += (ulong)(i * perElement) * SplitMix64.Gamma;
         }
         for (; i < draws.Length; i++, state += (ulong)perElement * SplitMix64.Gamma) draws[i] = Draw(state, fill);
+    }
+
+    /// <summary>
+    /// The draws of the elements whose draws start after each lane of <paramref name="s"/>: <see cref="Draw(ulong, Fill)"/>
+    /// on every lane (taken by value, as there, so the states stay in registers).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<ulong> Lanes(Vector<ulong> s, Fill fill)
+    {
+        var gamma = new Vector<ulong>(SplitMix64.Gamma);
+        if (fill == Fill.Integer) return SplitMix64.Mix(s + gamma);
+        var draw = Vector<ulong>.Zero;
+        for (int j = 0; j < 12; j++) draw += Vector.ShiftRightLogical(SplitMix64.Mix(s += gamma), 40);
+        return draw;
     }
 }
