@@ -71,21 +71,26 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
     {
         // 256- and 128-bit tiles too, for the widths an AVX2 CPU runs and the narrow lanes of small groups: without them
         // every element moved alone, a strided load each, and a ResNet-50 res5 layer's weights took 1.6–2.8 ms to lay out.
-        if (typeof(T) == typeof(float))
-        {
-            float* s = (float*)planes, o = (float*)other, b = (float*)bias;
-            if (v == 16 && Avx512F.IsSupported) return Tiled(&Tile16, 16, toLanes, s, rowStride, o, plane, b, biasStride);
-            if (v == 8 && Avx.IsSupported) return Tiled(&Tile8x8, 8, toLanes, s, rowStride, o, plane, b, biasStride);
-            if (v == 4 && Sse.IsSupported) return Tiled(&Tile4x4, 4, toLanes, s, rowStride, o, plane, b, biasStride);
-        }
+        if (typeof(T) == typeof(float)) return FloatTiles(toLanes, (float*)planes, rowStride, (float*)other, v, plane, (float*)bias, biasStride);
         // Stryker disable once Equality : with the double tiles skipped every position goes to the element loop, which moves the same values
-        else if (typeof(T) == typeof(double))
-        {
-            double* s = (double*)planes, o = (double*)other, b = (double*)bias;
-            if (v == 8 && Avx512F.IsSupported) return Tiled(&Tile8, 8, toLanes, s, rowStride, o, plane, b, biasStride);
-            if (v == 4 && Avx.IsSupported) return Tiled(&Tile4x4, 4, toLanes, s, rowStride, o, plane, b, biasStride);
-            if (v == 2 && Sse2.IsSupported) return Tiled(&Tile2x2, 2, toLanes, s, rowStride, o, plane, b, biasStride);
-        }
+        else if (typeof(T) == typeof(double)) return DoubleTiles(toLanes, (double*)planes, rowStride, (double*)other, v, plane, (double*)bias, biasStride);
+        return 0;
+    }
+
+    // The marked branch above holds only this call, so the marker hides no mutant of the width tests.
+    private static int FloatTiles(bool toLanes, float* s, long rowStride, float* o, int v, int plane, float* b, int biasStride)
+    {
+        if (v == 16 && Avx512F.IsSupported) return Tiled(&Tile16, 16, toLanes, s, rowStride, o, plane, b, biasStride);
+        if (v == 8 && Avx.IsSupported) return Tiled(&Tile8x8, 8, toLanes, s, rowStride, o, plane, b, biasStride);
+        if (v == 4 && Sse.IsSupported) return Tiled(&Tile4x4, 4, toLanes, s, rowStride, o, plane, b, biasStride);
+        return 0;
+    }
+
+    private static int DoubleTiles(bool toLanes, double* s, long rowStride, double* o, int v, int plane, double* b, int biasStride)
+    {
+        if (v == 8 && Avx512F.IsSupported) return Tiled(&Tile8, 8, toLanes, s, rowStride, o, plane, b, biasStride);
+        if (v == 4 && Avx.IsSupported) return Tiled(&Tile4x4, 4, toLanes, s, rowStride, o, plane, b, biasStride);
+        if (v == 2 && Sse2.IsSupported) return Tiled(&Tile2x2, 2, toLanes, s, rowStride, o, plane, b, biasStride);
         return 0;
     }
 
