@@ -10,7 +10,7 @@ namespace ConvVerify.Cases;
 /// 24-bit uniforms minus 6, which needs no transcendental function and is exact in double.
 /// </summary>
 /// <remarks>
-/// <see cref="Values{T}"/> is the definition, one element after another. <see cref="Generate{T}(ConvProblem, Fill, ulong)"/>
+/// <see cref="Values{T}"/> is the definition, one element after another. <see cref="Generate{T}"/>
 /// fills large tensors with vectors and threads (see <c>Inputs.Fast.cs</c>), which changes no bit: each element's draws
 /// come from its own position in the stream, and its value from the same <see cref="Value{T}"/>.
 /// </remarks>
@@ -21,15 +21,7 @@ public static partial class Inputs
 
     /// <summary>Generates x, w, b, dy for a problem. The streams of x, w, b, dy are independent of each other's sizes.</summary>
     /// <exception cref="ArgumentException">An integer fill whose partial sums could exceed the dtype's exact-integer range even with ranges of 1.</exception>
-    // Stryker disable once Boolean : without vectors the same values come, more slowly
     public static ConvInputs<T> Generate<T>(ConvProblem problem, Fill fill, ulong seed)
-        where T : unmanaged, IFloatingPointIeee754<T> => Generate<T>(problem, fill, seed, useVectors: true, Environment.ProcessorCount);
-
-    /// <summary>
-    /// <see cref="Generate{T}(ConvProblem, Fill, ulong)"/> on at most <paramref name="threads"/> threads, with vectors or
-    /// without: the same values whatever the two say (the tests check it).
-    /// </summary>
-    internal static ConvInputs<T> Generate<T>(ConvProblem problem, Fill fill, ulong seed, bool useVectors, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -51,7 +43,8 @@ public static partial class Inputs
         {
             throw new ArgumentException($"fill: unknown value {(int)fill}", nameof(fill));
         }
-        T[] Make(int count, int stream, int range) => FastValues<T>(count, seed, stream, fill, range, problem.DType, useVectors, threads);
+        // Stryker disable once Boolean : without vectors the same values come, more slowly
+        T[] Make(int count, int stream, int range) => FastValues<T>(count, seed, stream, fill, range, problem.DType, useVectors: true, Environment.ProcessorCount);
         return new ConvInputs<T>(
             Make(problem.XSize, 1, xwRange),
             Make(problem.WSize, 2, xwRange),
