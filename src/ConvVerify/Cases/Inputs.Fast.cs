@@ -43,7 +43,7 @@ public static partial class Inputs
         int from = chunk * ChunkElements, end = (int)Math.Min(values.Length, (long)(chunk + 1) * ChunkElements);
         // Stryker disable once Logical,Equality,Unary,Boolean : either path gives the same values (the tests run both); this picks the faster
         if (fill == Fill.Integer || !vectors)
-            Sequence<T>(values.AsSpan(from, end - from), StateBefore(start, fill, from), fill, range, dtype);
+            Sequence<T>(values.AsSpan(from, end - from), Skip(start, fill, from), fill, range, dtype);
         else
             FillBatches(values, from, end, start, fill, range, dtype);
     }
@@ -55,7 +55,7 @@ public static partial class Inputs
         Span<ulong> draws = stackalloc ulong[BatchElements];
         // Stryker disable once Equality : a batch starting at the end is empty
         for (int i = from; i < end; i += BatchElements)
-            FillBatch(values.AsSpan(i, Math.Min(BatchElements, end - i)), StateBefore(start, fill, i), fill, range, dtype, draws);
+            FillBatch(values.AsSpan(i, Math.Min(BatchElements, end - i)), Skip(start, fill, i), fill, range, dtype, draws);
     }
 
     /// <summary>One batch: its draws in vectors, then each one's value.</summary>
@@ -67,27 +67,23 @@ public static partial class Inputs
         for (int k = 0; k < to.Length; k++) to[k] = Value<T>(draws[k], fill, range, dtype);
     }
 
-    /// <summary>The stream's state before element <paramref name="element"/>'s first draw (arithmetic modulo 2^64, as the loop's).</summary>
-    internal static ulong StateBefore(ulong start, Fill fill, long element) =>
-        start + (ulong)element * (ulong)DrawsPerElement(fill) * SplitMix64.Gamma;
-
     /// <summary>The draws of consecutive elements from <paramref name="state"/> (the state before the first one's), as <see cref="Values{T}"/> makes them.</summary>
     internal static void DrawBatch(ulong state, Fill fill, Span<ulong> draws, bool vectors)
     {
-        int perElement = DrawsPerElement(fill), i = 0;
+        int i = 0;
         if (vectors)
         {
             int lanes = Vector<ulong>.Count;
-            // Lane l holds element i + l: its state starts l elements' draws further on, and the lanes move on together.
-            Span<ulong> offsets = stackalloc ulong[lanes];
-            for (int l = 0; l < lanes; l++) offsets[l] = (ulong)(l * perElement) * SplitMix64.Gamma;
-            var s = new Vector<ulong>(state) + new Vector<ulong>(offsets);
-            var step = new Vector<ulong>((ulong)(lanes * perElement) * SplitMix64.Gamma);
+            // Lane l holds element i + l: its state starts l elements further on, and the lanes move on together.
+            Span<ulong> states = stackalloc ulong[lanes];
+            for (int l = 0; l < lanes; l++) states[l] = Skip(state, fill, l);
+            var s = new Vector<ulong>(states);
+            var step = new Vector<ulong>(Skip(0, fill, lanes));
             // Stryker disable once Equality : a last whole vector left to the element loop gives the same draws
             for (; i + lanes <= draws.Length; i += lanes, s += step) Lanes(s, fill).CopyTo(draws[i..]);
-            state += (ulong)(i * perElement) * SplitMix64.Gamma;
+            state = Skip(state, fill, i);
         }
-        for (; i < draws.Length; i++, state += (ulong)perElement * SplitMix64.Gamma) draws[i] = Draw(state, fill);
+        for (; i < draws.Length; i++, state = Skip(state, fill, 1)) draws[i] = Draw(state, fill);
     }
 
     /// <summary>

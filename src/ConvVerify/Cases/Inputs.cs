@@ -106,7 +106,7 @@ public static partial class Inputs
     internal static void Sequence<T>(Span<T> values, ulong state, Fill fill, int range, DType dtype)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ulong step = (ulong)DrawsPerElement(fill) * SplitMix64.Gamma;
+        ulong step = Skip(0, fill, 1);
         for (int i = 0; i < values.Length; i++, state += step) values[i] = Value<T>(Draw(state, fill), fill, range, dtype);
     }
 
@@ -136,6 +136,13 @@ public static partial class Inputs
 
     /// <summary>Outputs of the stream one element takes: one for the integer fill, twelve for the normal fill.</summary>
     internal static int DrawsPerElement(Fill fill) => fill == Fill.Integer ? 1 : 12;
+
+    /// <summary>
+    /// <paramref name="state"/> moved past <paramref name="elements"/> elements' draws (modulo 2^64): SplitMix64's state
+    /// is a counter, so this is where the element after them starts.
+    /// </summary>
+    internal static ulong Skip(ulong state, Fill fill, long elements) =>
+        state + (ulong)elements * (ulong)DrawsPerElement(fill) * SplitMix64.Gamma;
 
     /// <summary>
     /// An element from its draw: for the integer fill one SplitMix64 output, for the normal fill the sum of twelve 24-bit

@@ -99,11 +99,11 @@ public class FastInputsTests
         {
             for (; element < target; element++)
                 for (int j = 0; j < perElement; j++) SplitMix64.Next(ref walked);
-            Assert.That(Inputs.StateBefore(start, fill, target), Is.EqualTo(walked), $"state before element {target}");
+            Assert.That(Inputs.Skip(start, fill, target), Is.EqualTo(walked), $"state before element {target}");
             foreach (bool vectors in new[] { true, false })
             {
                 ulong[] draws = new ulong[11];
-                Inputs.DrawBatch(Inputs.StateBefore(start, fill, target), fill, draws, vectors);
+                Inputs.DrawBatch(Inputs.Skip(start, fill, target), fill, draws, vectors);
                 ulong state = walked;
                 for (int k = 0; k < draws.Length; k++)
                 {
