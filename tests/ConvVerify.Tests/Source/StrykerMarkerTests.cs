@@ -1,0 +1,111 @@
+using ConvVerify.Tests.Fixtures;
+
+namespace ConvVerify.Tests.Source;
+
+/// <summary>
+/// The mutation score counts what Stryker runs; a <c>Stryker disable once</c> marker before a statement with a body hides
+/// the body's mutants of the marked kind too (docs/mutation-testing.md, "Markers"). These tests keep every marker of the
+/// product to the line it was written for, and show the scan finds what it must.
+/// </summary>
+public class StrykerMarkerTests
+{
+    // Read once for both product tests: parsing the library's sources is most of their time.
+    private static readonly Lazy<List<(string File, List<(int Line, IReadOnlyList<string> Kinds)> Markers, List<HiddenMutant> Hidden)>> Product = new(() =>
+    {
+        string src = Path.Combine(CommittedPacks.Root, "src");
+        return [.. Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(d => d is "bin" or "obj"))
+            .Order(StringComparer.Ordinal)
+            .Select(f => (File.ReadAllText(f), Path.GetRelativePath(CommittedPacks.Root, f)))
+            .Where(t => t.Item1.Contains("Stryker", StringComparison.OrdinalIgnoreCase))
+            .Select(t => (t.Item2, StrykerMarkers.Markers(t.Item1).ToList(), StrykerMarkers.Hidden(t.Item1).ToList()))];
+    });
+
+    [Test]
+    public void NoMarkerOfTheProductHidesAMutantInABody()
+    {
+        Assert.That(Product.Value.Sum(f => f.Markers.Count), Is.GreaterThan(50), "the product's markers were read");
+        Assert.That(Product.Value.SelectMany(f => f.Hidden.Select(h => $"{f.File}: {h}")), Is.Empty,
+            "move the marked code out of the statement's body, or the body out of the marked statement");
+    }
+
+    [Test]
+    public void EveryMarkerOfTheProductNamesStrykersKinds()
+    {
+        var unknown = Product.Value.SelectMany(f => f.Markers
+            .SelectMany(m => m.Kinds.Where(k => !StrykerMarkers.Kinds.Contains(k)).Select(k => $"{f.File}:{m.Line}: {k}")));
+        Assert.That(unknown, Is.Empty);
+    }
+
+    private static string Method(string body) => "class C { void M(int a, int b, bool c, int[] xs) {\n" + body + "\n} }";
+
+    // The traps: each hides one mutant of its marker's kind in the body (line 3 of the method text).
+    [TestCase("// Stryker disable once Equality : why\nif (a < b)\n    a = a == b ? 1 : 2;", "Equality", "a == b")]
+    [TestCase("// Stryker disable once Equality : why\nfor (int i = 0; i < a; i++)\n{\n    if (i > b) break;\n}", "Equality", "i > b")]
+    [TestCase("// Stryker disable once Arithmetic : why\nwhile (c)\n    a = a + b;", "Arithmetic", "a + b")]
+    [TestCase("// Stryker disable once Logical : why\nforeach (int x in xs) c = c && x > 0;", "Logical", "c && x > 0")]
+    [TestCase("// Stryker disable once Boolean : why\nif (c) { c = false; }", "Boolean", "false")]
+    [TestCase("// Stryker disable once String : why\nusing (var s = new System.IO.StringReader(\"\"))\n    _ = s.ReadLine() + \"x\";", "String", "\"x\"")]
+    [TestCase("// Stryker disable once Bitwise : why\ntry { a = a | b; } finally { }", "Bitwise", "a | b")]
+    [TestCase("// Stryker disable once Linq : why\nswitch (a) { case 1: a = xs.Max(); break; }", "Linq", "xs.Max()")]
+    [TestCase("// Stryker disable once Update : why\nSystem.Threading.Tasks.Parallel.For(0, a, i => { a++; });", "Update", "a++")]
+    [TestCase("// Stryker disable once Equality : why\nif (c) a = 1;\nelse if (a > 1) a = 0;", "Equality", "a > 1")]
+    [TestCase("// Stryker disable once all : why\nif (c) a = -b;", "all", "-b")]
+    [TestCase("// Stryker disable once Statement : why\nif (c) { a = 1; b = 2; }", "Statement", "a = 1;")]
+    public void AHiddenMutantIsFound(string body, string kind, string code)
+    {
+        var hidden = StrykerMarkers.Hidden(Method(body)).ToList();
+        Assert.That(hidden, Is.Not.Empty, body);
+        Assert.That(hidden[0].Kind, Is.EqualTo(kind));
+        Assert.That(hidden[0].MarkerLine, Is.EqualTo(2));
+        Assert.That(hidden.Select(h => h.Code), Does.Contain(code));
+        Assert.That(hidden[0].ToString(), Does.StartWith("marker at line 2 (" + kind + ") also hides line "));
+    }
+
+    // What markers are for: the header, the line itself, an expression lambda, a whole member, the one statement of a body.
+    [TestCase("// Stryker disable once Equality : why\nif (a < b) a = 1;")]
+    [TestCase("// Stryker disable once Equality : why\nfor (int i = 0; i <= a; i++) a += i;")]
+    [TestCase("// Stryker disable once Arithmetic : why\na = a + b;\na = a + b;")]
+    [TestCase("// Stryker disable once Linq : why\na = xs.Select(x => x + 1).Max();")]
+    [TestCase("// Stryker disable once Statement : why\nif (!c) return;")]
+    [TestCase("// Stryker disable once all : why\nif (a <= b) System.Console.WriteLine();")]
+    [TestCase("if (c) a = 1;\n// Stryker disable once Equality : why\nelse if (a > 1) a = 0;")]
+    [TestCase("// Stryker disable once Equality : why\nvar v = a < b;\nif (a == b) a = 0;")]
+    public void AMarkerOnItsOwnLineHidesNothingElse(string body)
+    {
+        Assert.That(StrykerMarkers.Markers(Method(body)).Count(), Is.EqualTo(1), "the marker was read");
+        Assert.That(StrykerMarkers.Hidden(Method(body)), Is.Empty);
+    }
+
+    [Test]
+    public void AMarkerOnAnElseIfCoversItsConditionAndItsBody()
+    {
+        string body = "if (c) a = 1;\n// Stryker disable once Equality : why\nelse if (a > 1) a = b == 2 ? 1 : 0;\nelse a = a < b ? 1 : 0;";
+        var hidden = StrykerMarkers.Hidden(Method(body)).ToList();
+        Assert.That(hidden.Select(h => (h.MarkerLine, h.Line, h.Code)), Is.EqualTo(new[] { (3, 4, "b == 2"), (3, 5, "a < b") }));
+    }
+
+    [Test]
+    public void AMarkerBeforeAMemberCoversItWholeByIntent()
+    {
+        string code = "class C {\n// Stryker disable once Equality : why\nbool M(int a) { if (a > 1) return a == 2; return false; }\n}";
+        Assert.That(StrykerMarkers.Markers(code).Single().Kinds, Is.EqualTo(new[] { "Equality" }));
+        Assert.That(StrykerMarkers.Hidden(code), Is.Empty);
+    }
+
+    [Test]
+    public void SeveralKindsAreReadAndEachIsLookedFor()
+    {
+        string body = "// Stryker disable once Logical, Arithmetic : why\nif (c || a > 0)\n    a = a * b;";
+        Assert.That(StrykerMarkers.Markers(Method(body)).Single().Kinds, Is.EqualTo(new[] { "Logical", "Arithmetic" }));
+        Assert.That(StrykerMarkers.Hidden(Method(body)).Select(h => (h.Kind, h.Code)), Is.EqualTo(new[] { ("Arithmetic", "a * b") }));
+    }
+
+    [Test]
+    public void AnUnknownKindIsNamed()
+    {
+        var e = Assert.Throws<ArgumentException>(() => StrykerMarkers.Is(Microsoft.CodeAnalysis.CSharp.SyntaxFactory.IdentifierName("a"), "Equalty"))!;
+        Assert.That(e.Message, Does.Contain("'Equalty'"));
+        Assert.That(StrykerMarkers.Kinds.Contains("equality"), Is.True, "kinds are compared ignoring case, as Stryker reads them");
+    }
+}

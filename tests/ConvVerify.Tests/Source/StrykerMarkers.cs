@@ -1,0 +1,207 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ConvVerify.Tests.Source;
+
+/// <summary>A mutant a <c>Stryker disable once</c> marker hides beyond the line it was written for.</summary>
+/// <param name="MarkerLine">The marker's line (1-based).</param>
+/// <param name="Kind">The mutator kind named by the marker that also covers <paramref name="Code"/>.</param>
+/// <param name="Line">The hidden code's line (1-based).</param>
+/// <param name="Code">The hidden expression or statement.</param>
+public sealed record HiddenMutant(int MarkerLine, string Kind, int Line, string Code)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"marker at line {MarkerLine} ({Kind}) also hides line {Line}: {Code}";
+}
+
+/// <summary>
+/// Finds what Stryker.NET's <c>// Stryker disable once KIND : reason</c> markers hide without meaning to. Stryker applies
+/// such a marker to the whole syntax node it stands before: before an <c>if</c>, <c>for</c>, <c>using</c>, <c>try</c> or
+/// <c>switch</c> that is the condition or header the reason speaks of <b>and every statement of its body</b>, and before
+/// any statement the bodies of its block lambdas too. A killable mutant of the marked kind in a body is then silently
+/// left out of the score (the eleventh session found two that way). The header and expression lambdas are what a
+/// marker is written for; bodies must hold no mutant of the kinds it names. Members (a marker before a method or a
+/// property covers it whole, by intent) and local functions are not checked.
+/// </summary>
+/// <remarks>
+/// The kinds and what each mutates follow Stryker.NET's mutator list (docs/mutations.md of stryker-net); where a kind's
+/// reach is uncertain the scan takes more rather than less, so a finding is for a reader to judge, and a clean scan is a
+/// real one. <c>Statement</c> and <c>Block</c> remove statements and blocks: a marker of those kinds before a compound
+/// statement can only mean its body, so they count only when the body holds more than one removable statement.
+/// </remarks>
+public static partial class StrykerMarkers
+{
+    /// <summary>The mutator kinds a marker may name (Stryker.NET 5's names, compared ignoring case), and <c>all</c>.</summary>
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "all", "Arithmetic", "Equality", "Logical", "Boolean", "Assignment", "Unary", "Update", "Checked", "Linq", "String",
+        "Bitwise", "Initializer", "CollectionExpression", "Regex", "Math", "StringMethod", "NullCoalescing", "Conditional",
+        "Statement", "Block",
+    };
+
+    private static readonly HashSet<string> LinqMethods =
+    [
+        "SingleOrDefault", "Single", "FirstOrDefault", "First", "Last", "LastOrDefault", "All", "Any", "Skip", "Take",
+        "SkipWhile", "TakeWhile", "Min", "Max", "Sum", "Count", "Average", "OrderBy", "OrderByDescending", "ThenBy",
+        "ThenByDescending", "Reverse", "AsEnumerable", "Union", "Intersect", "Concat", "Except", "MinBy", "MaxBy",
+        "SkipLast", "TakeLast", "Order", "OrderDescending", "UnionBy", "IntersectBy", "ExceptBy", "DefaultIfEmpty",
+        "ElementAt", "ElementAtOrDefault", "Distinct", "DistinctBy", "Prepend", "Append", "LongCount",
+    ];
+
+    private static readonly HashSet<string> StringMethods =
+    [
+        "Trim", "TrimStart", "TrimEnd", "ToUpper", "ToLower", "ToUpperInvariant", "ToLowerInvariant", "PadLeft", "PadRight",
+        "StartsWith", "EndsWith", "Substring", "IndexOf", "LastIndexOf", "Replace", "ElementAt", "ElementAtOrDefault",
+        "IsNullOrEmpty", "IsNullOrWhiteSpace",
+    ];
+
+    [GeneratedRegex(@"^//\s*Stryker\s+disable\s+once\s+(?<kinds>[A-Za-z]+(\s*,\s*[A-Za-z]+)*)", RegexOptions.IgnoreCase)]
+    private static partial Regex MarkerPattern();
+
+    /// <summary>Every <c>disable once</c> marker of <paramref name="code"/>: its line and the kinds it names.</summary>
+    public static IEnumerable<(int Line, IReadOnlyList<string> Kinds)> Markers(string code) =>
+        Parse(code).GetRoot().DescendantTrivia().Select(Marker).Where(m => m.Kinds.Count > 0).Select(m => (m.Line, m.Kinds));
+
+    /// <summary>The mutants of the marked kinds that the markers of <paramref name="code"/> hide in bodies.</summary>
+    public static IEnumerable<HiddenMutant> Hidden(string code)
+    {
+        foreach (var trivia in Parse(code).GetRoot().DescendantTrivia())
+        {
+            var (line, kinds) = Marker(trivia);
+            if (kinds.Count == 0) continue;
+            var token = trivia.Token;
+            // The node the marker stands before: the largest statement (or else clause) that starts at its token.
+            SyntaxNode? target = token.Parent?.AncestorsAndSelf()
+                .TakeWhile(n => n.GetFirstToken() == token && n is not MemberDeclarationSyntax)
+                .LastOrDefault(n => n is StatementSyntax or ElseClauseSyntax);
+            if (target is null or LocalFunctionStatementSyntax) continue;
+            var bodies = Bodies(target).ToList();
+            var nodes = bodies.SelectMany(b => b.DescendantNodesAndSelf()).ToList();
+            foreach (string kind in kinds)
+            {
+                var hidden = kind.Equals("Statement", StringComparison.OrdinalIgnoreCase)
+                    ? Removable(nodes)
+                    : kind.Equals("Block", StringComparison.OrdinalIgnoreCase)
+                        ? Blocks(bodies)
+                        : nodes.Where(n => Is(n, kind));
+                foreach (var n in hidden)
+                    yield return new HiddenMutant(line, kind, n.GetLocation().GetLineSpan().StartLinePosition.Line + 1, Shorten(n.ToString()));
+            }
+        }
+    }
+
+    private static SyntaxTree Parse(string code) =>
+        CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.Preview, DocumentationMode.None));
+
+    private static (int Line, IReadOnlyList<string> Kinds) Marker(SyntaxTrivia trivia)
+    {
+        if (!trivia.IsKind(SyntaxKind.SingleLineCommentTrivia)) return (0, []);
+        var m = MarkerPattern().Match(trivia.ToString());
+        if (!m.Success) return (0, []);
+        string[] kinds = [.. m.Groups["kinds"].Value.Split(',', StringSplitOptions.TrimEntries)];
+        return (trivia.GetLocation().GetLineSpan().StartLinePosition.Line + 1, kinds);
+    }
+
+    /// <summary>What a marker before <paramref name="s"/> covers beyond its header: embedded statements, block lambdas.</summary>
+    private static IEnumerable<SyntaxNode> Bodies(SyntaxNode s)
+    {
+        switch (s)
+        {
+            case ElseClauseSyntax e when e.Statement is IfStatementSyntax inner:
+                foreach (var b in Bodies(inner)) yield return b;
+                yield break;
+            case ElseClauseSyntax e:
+                yield return e.Statement;
+                yield break;
+            case IfStatementSyntax i:
+                yield return i.Statement;
+                if (i.Else is not null) yield return i.Else;
+                break;
+            case CommonForEachStatementSyntax f: yield return f.Statement; break;
+            case ForStatementSyntax f: yield return f.Statement; break;
+            case WhileStatementSyntax w: yield return w.Statement; break;
+            case DoStatementSyntax d: yield return d.Statement; break;
+            case UsingStatementSyntax u: yield return u.Statement; break;
+            case LockStatementSyntax l: yield return l.Statement; break;
+            case FixedStatementSyntax f: yield return f.Statement; break;
+            case CheckedStatementSyntax c: yield return c.Block; break;
+            case UnsafeStatementSyntax u: yield return u.Block; break;
+            case LabeledStatementSyntax l: yield return l.Statement; break;
+            case BlockSyntax b: yield return b; break;
+            case TryStatementSyntax t:
+                yield return t.Block;
+                foreach (var c in t.Catches) yield return c.Block;
+                if (t.Finally is not null) yield return t.Finally.Block;
+                break;
+            case SwitchStatementSyntax sw:
+                foreach (var section in sw.Sections)
+                    foreach (var st in section.Statements) yield return st;
+                break;
+        }
+        // Block lambdas in the header (its condition, initializer or expression) are bodies too.
+        var header = s.DescendantNodes(n => n == s || !IsBody(s, n)).Where(n => !IsBody(s, n));
+        foreach (var f in header.OfType<AnonymousFunctionExpressionSyntax>())
+            if (f.Block is { } block) yield return block;
+    }
+
+    private static bool IsBody(SyntaxNode s, SyntaxNode n) => n.Parent == s && n is StatementSyntax or ElseClauseSyntax or CatchClauseSyntax or FinallyClauseSyntax or SwitchSectionSyntax;
+
+    private static IEnumerable<SyntaxNode> Removable(List<SyntaxNode> nodes)
+    {
+        var removable = nodes.Where(n => n is ExpressionStatementSyntax or ReturnStatementSyntax or BreakStatementSyntax
+            or ContinueStatementSyntax or GotoStatementSyntax or ThrowStatementSyntax or YieldStatementSyntax).ToList();
+        return removable.Count > 1 ? removable : [];
+    }
+
+    private static IEnumerable<SyntaxNode> Blocks(List<SyntaxNode> bodies)
+    {
+        var blocks = bodies.SelectMany(b => b.DescendantNodesAndSelf()).OfType<BlockSyntax>().Where(b => b.Statements.Count > 0).ToList();
+        return blocks.Count > 1 ? blocks : [];
+    }
+
+    /// <summary>Whether Stryker makes a mutant of <paramref name="kind"/> at <paramref name="n"/>.</summary>
+    public static bool Is(SyntaxNode n, string kind) => kind.ToLowerInvariant() switch
+    {
+        "all" => Kinds.Where(k => k is not ("all" or "Statement" or "Block")).Any(k => Is(n, k)),
+        "arithmetic" => n.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression
+            or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression,
+        "equality" => n.Kind() is SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression
+            or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.EqualsExpression
+            or SyntaxKind.NotEqualsExpression or SyntaxKind.RelationalPattern or SyntaxKind.IsPatternExpression,
+        "logical" => n.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression
+            or SyntaxKind.ExclusiveOrExpression or SyntaxKind.AndPattern or SyntaxKind.OrPattern,
+        // Literals, a removed '!', and a negated condition of if, while, do and ?:.
+        "boolean" => n.Kind() is SyntaxKind.TrueLiteralExpression or SyntaxKind.FalseLiteralExpression
+            or SyntaxKind.LogicalNotExpression or SyntaxKind.IfStatement or SyntaxKind.WhileStatement
+            or SyntaxKind.DoStatement or SyntaxKind.ConditionalExpression,
+        "assignment" => n is AssignmentExpressionSyntax a && !a.IsKind(SyntaxKind.SimpleAssignmentExpression),
+        "unary" => n.Kind() is SyntaxKind.UnaryMinusExpression or SyntaxKind.UnaryPlusExpression or SyntaxKind.BitwiseNotExpression,
+        "update" => n.Kind() is SyntaxKind.PreIncrementExpression or SyntaxKind.PreDecrementExpression
+            or SyntaxKind.PostIncrementExpression or SyntaxKind.PostDecrementExpression,
+        "checked" => n.IsKind(SyntaxKind.CheckedExpression),
+        "linq" => n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m } && LinqMethods.Contains(m.Name.Identifier.Text),
+        "string" => n.Kind() is SyntaxKind.StringLiteralExpression or SyntaxKind.InterpolatedStringExpression
+            or SyntaxKind.Utf8StringLiteralExpression
+            || n is MemberAccessExpressionSyntax { Name.Identifier.Text: "Empty" } s && s.Expression.ToString() is "string" or "String",
+        "bitwise" => n.Kind() is SyntaxKind.BitwiseAndExpression or SyntaxKind.BitwiseOrExpression or SyntaxKind.ExclusiveOrExpression
+            or SyntaxKind.LeftShiftExpression or SyntaxKind.RightShiftExpression or SyntaxKind.UnsignedRightShiftExpression,
+        "initializer" => n.Kind() is SyntaxKind.ArrayInitializerExpression or SyntaxKind.CollectionInitializerExpression
+            or SyntaxKind.ComplexElementInitializerExpression,
+        "collectionexpression" => n.IsKind(SyntaxKind.CollectionExpression),
+        "regex" => n is BaseObjectCreationExpressionSyntax o && o.ToString().Contains("Regex", StringComparison.Ordinal)
+            || n is AttributeSyntax { Name: var an } && an.ToString().StartsWith("GeneratedRegex", StringComparison.Ordinal),
+        "math" => n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var e } } && e.ToString() is "Math" or "MathF",
+        "stringmethod" => n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m } && StringMethods.Contains(m.Name.Identifier.Text),
+        "nullcoalescing" => n.Kind() is SyntaxKind.CoalesceExpression or SyntaxKind.CoalesceAssignmentExpression,
+        "conditional" => n.IsKind(SyntaxKind.ConditionalExpression),
+        _ => throw new ArgumentException($"kind: '{kind}' is not a Stryker.NET mutator kind ({string.Join(", ", Kinds)})", nameof(kind)),
+    };
+
+    private static string Shorten(string code)
+    {
+        string one = Regex.Replace(code, @"\s+", " ").Trim();
+        return one.Length <= 100 ? one : one[..97] + "...";
+    }
+}
