@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConvVerify.Problems;
 using ConvVerify.Runs;
 
 namespace ConvVerify.Cli;
@@ -62,7 +63,7 @@ internal sealed class RunOptions(string defaultRequire)
         }
         catch (ArgumentException e)
         {
-            throw new CliException("--shard: " + e.Message["shard: ".Length..]);
+            throw new CliException("--shard: " + e.Plain()["shard: ".Length..]);
         }
     }
 
@@ -96,6 +97,10 @@ internal sealed class RunOptions(string defaultRequire)
         }
     }
 
+    /// <summary>
+    /// An output file must be writable before any work is done: not a folder, in a folder that exists, and openable for
+    /// writing (a file that was not there is removed again, one that was is left as it was).
+    /// </summary>
     public static void CheckOutput(string option, string? path)
     {
         if (path is null) return;
@@ -103,6 +108,17 @@ internal sealed class RunOptions(string defaultRequire)
         if (Directory.Exists(full)) throw new CliException($"{option}: cannot write {path}: it is a folder");
         string? dir = Path.GetDirectoryName(full);
         if (dir is not null && !Directory.Exists(dir)) throw new CliException($"{option}: cannot write {path}: folder {dir} does not exist");
+        bool existed = File.Exists(full);
+        try
+        {
+            // OpenOrCreate with write access neither truncates nor changes a file that is there.
+            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)) { }
+            if (!existed) File.Delete(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{option}: cannot write {path}: {e.Message}");
+        }
     }
 
     /// <summary>Runs the plan, prints the report, writes the JSON, and returns the exit code.</summary>

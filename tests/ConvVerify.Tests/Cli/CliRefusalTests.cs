@@ -97,6 +97,7 @@ public class CliRefusalTests : CliTestBase
         IsBadUsage(r, "--shard: ");
         Assert.That(r.Err, Does.Contain(shard));
         Assert.That(r.Err, Does.Not.Contain("--shard: shard:"), "the option is named once");
+        Assert.That(r.Err, Does.Not.Contain("(Parameter"), ".NET's parameter name is not the user's");
     }
 
     [Test]
@@ -107,6 +108,30 @@ public class CliRefusalTests : CliTestBase
         IsBadUsage(Run("check", "--set", "question", "--json", folder), $"--json: cannot write {folder}: it is a folder");
         string lost = Path.Combine(Temp, "nowhere", "r.xml");
         IsBadUsage(Run("check", "--set", "question", "--junit", lost), $"--junit: cannot write {lost}: folder {Path.Combine(Temp, "nowhere")} does not exist");
+    }
+
+    /// <summary>/proc takes no new file, even from root (whom permission bits would not stop): refused before the run, naming the option.</summary>
+    [TestCase("check", "--set", "question", "--json")]
+    [TestCase("check", "--set", "question", "--junit")]
+    [TestCase("explain", "--png")]
+    public void AnOutputFileThatCannotBeCreatedIsRefusedBeforeTheRun(params string[] args)
+    {
+        Assume.That(Directory.Exists("/proc/self"), "a Linux /proc");
+        string file = "/proc/convverify-" + Guid.NewGuid().ToString("N") + ".out";
+        var r = Run([.. args, file]);
+        IsBadUsage(r, $"{args[^1]}: cannot write {file}: ");
+        Assert.That(r.Out, Does.Not.Contain("passed").And.Not.Contain("dL/dx"), "nothing ran");
+    }
+
+    [Test]
+    public void AnOutputFileThatIsThereIsLeftAsItWasByTheCheckAndOneThatIsNotIsNotLeftBehind()
+    {
+        string kept = TempPath("kept.json"), fresh = TempPath("fresh.xml");
+        File.WriteAllText(kept, "old");
+        var stamp = File.GetLastWriteTimeUtc(kept);
+        Assert.That(Run("report", "merge", TempPath("missing.json"), "--json", kept, "--junit", fresh).Code, Is.EqualTo(2));
+        Assert.That((File.ReadAllText(kept), File.GetLastWriteTimeUtc(kept)), Is.EqualTo(("old", stamp)));
+        Assert.That(File.Exists(fresh), Is.False);
     }
 
     [Test]
