@@ -247,7 +247,12 @@ public class LowPrecisionConvTests
             var inputs = c.MakeInputs<float>();
             var got = torch.Compute(p, inputs);
             var q = p.WithDType(DType.Float64);
-            static double[] D(float[] v, bool abs) => [.. v.Select(x => abs ? Math.Abs((double)x) : x)];
+            static double[] D(float[] v, bool abs)
+            {
+                var d = new double[v.Length];
+                for (int i = 0; i < v.Length; i++) d[i] = abs ? Math.Abs(v[i]) : v[i];
+                return d;
+            }
             var exact = Directions.ComputeAll(ConvEngines.Exact, q, new ConvInputs<double>(D(inputs.X, false), D(inputs.W, false), D(inputs.B, false), D(inputs.Dy, false)));
             var mags = Directions.ComputeAll(ConvEngines.Exact, q, new ConvInputs<double>(D(inputs.X, true), D(inputs.W, true), D(inputs.B, true), D(inputs.Dy, true)));
             foreach (var d in Directions.For(p))

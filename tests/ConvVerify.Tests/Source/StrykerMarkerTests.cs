@@ -39,7 +39,7 @@ public class StrykerMarkerTests
 
     private static string Method(string body) => "class C { void M(int a, int b, bool c, int[] xs) {\n" + body + "\n} }";
 
-    // The traps: each hides one mutant of its marker's kind in the body (line 3 of the method text).
+    // The traps: each marker (line 2 of the class text) also covers a mutant of its kind in a body or a block lambda.
     [TestCase("// Stryker disable once Equality : why\nif (a < b)\n    a = a == b ? 1 : 2;", "Equality", "a == b")]
     [TestCase("// Stryker disable once Equality : why\nfor (int i = 0; i < a; i++)\n{\n    if (i > b) break;\n}", "Equality", "i > b")]
     [TestCase("// Stryker disable once Arithmetic : why\nwhile (c)\n    a = a + b;", "Arithmetic", "a + b")]
