@@ -98,8 +98,8 @@ internal sealed class RunOptions(string defaultRequire)
     }
 
     /// <summary>
-    /// An output file must be writable before any work is done: not a folder, in a folder that exists, and openable for
-    /// writing (a file that was not there is removed again, one that was is left as it was).
+    /// An output file must be writable before any work is done: not a folder, in a folder that exists, not read-only,
+    /// and, when it is not there yet, creatable (it is created and removed again).
     /// </summary>
     public static void CheckOutput(string option, string? path)
     {
@@ -108,12 +108,17 @@ internal sealed class RunOptions(string defaultRequire)
         if (Directory.Exists(full)) throw new CliException($"{option}: cannot write {path}: it is a folder");
         string? dir = Path.GetDirectoryName(full);
         if (dir is not null && !Directory.Exists(dir)) throw new CliException($"{option}: cannot write {path}: folder {dir} does not exist");
-        bool existed = File.Exists(full);
         try
         {
-            // OpenOrCreate with write access neither truncates nor changes a file that is there.
-            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)) { }
-            if (!existed) File.Delete(full);
+            // A file that is there is not opened: it may be a named pipe, whose reader would take an empty open and close
+            // for the whole output, or a device.
+            if (File.Exists(full))
+            {
+                if (File.GetAttributes(full).HasFlag(FileAttributes.ReadOnly)) throw new CliException($"{option}: cannot write {path}: it is read-only");
+                return;
+            }
+            using (new FileStream(full, FileMode.CreateNew, FileAccess.Write)) { }
+            File.Delete(full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

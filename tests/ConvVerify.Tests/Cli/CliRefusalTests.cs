@@ -123,6 +123,42 @@ public class CliRefusalTests : CliTestBase
         Assert.That(r.Out, Does.Not.Contain("passed").And.Not.Contain("dL/dx"), "nothing ran");
     }
 
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo(string path, uint mode);
+
+    /// <summary>
+    /// A named pipe given as --json gets the report once, at the end: opened early to see whether it can be written, its
+    /// reader would take that empty open and close for the whole report, and the real write would then wait forever.
+    /// </summary>
+    [Test]
+    public void ANamedPipeGetsTheWholeReportAndIsNotOpenedBeforeTheRun()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "mkfifo");
+        string fifo = TempPath("report.fifo");
+        Assert.That(mkfifo(fifo, Convert.ToUInt32("600", 8)), Is.Zero, "mkfifo");
+        var reader = Task.Run(() => File.ReadAllText(fifo)); // waits for a writer to open the pipe
+        var run = Task.Run(() => Run("check", "--set", "question", "--json", fifo));
+        bool finished = run.Wait(TimeSpan.FromSeconds(30));
+        if (!finished) using (File.OpenRead(fifo)) { } // a writer waiting for a reader: let it go, then fail
+        Assert.That(finished, Is.True, "the check waited on the pipe");
+        Assert.That(run.Result.Code, Is.Zero, run.Result.ToString());
+        Assert.That(reader.Wait(TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(reader.Result, Does.Contain("convverify-report/1").And.Contain("\"rows\""));
+    }
+
+    [Test]
+    public void AReadOnlyOutputFileIsRefusedBeforeTheRunAndKept()
+    {
+        string file = TempPath("kept.xml");
+        File.WriteAllText(file, "old");
+        File.SetAttributes(file, FileAttributes.ReadOnly);
+        var r = Run("check", "--set", "question", "--junit", file);
+        IsBadUsage(r, $"--junit: cannot write {file}: it is read-only");
+        Assert.That(r.Out, Does.Not.Contain("passed"), "nothing ran");
+        File.SetAttributes(file, FileAttributes.Normal);
+        Assert.That(File.ReadAllText(file), Is.EqualTo("old"));
+    }
+
     [Test]
     public void AnOutputFileThatIsThereIsLeftAsItWasByTheCheckAndOneThatIsNotIsNotLeftBehind()
     {
