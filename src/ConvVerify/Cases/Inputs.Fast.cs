@@ -53,7 +53,6 @@ public static partial class Inputs
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<ulong> draws = stackalloc ulong[BatchElements];
-        // Stryker disable once Equality : a batch starting at the end is empty
         for (int i = from; i < end; i += BatchElements)
             FillBatch(values.AsSpan(i, Math.Min(BatchElements, end - i)), Skip(start, fill, i), fill, range, dtype, draws);
     }
@@ -79,7 +78,6 @@ public static partial class Inputs
             for (int l = 0; l < lanes; l++) states[l] = Skip(state, fill, l);
             var s = new Vector<ulong>(states);
             var step = new Vector<ulong>(Skip(0, fill, lanes));
-            // Stryker disable once Equality : a last whole vector left to the element loop gives the same draws
             for (; i + lanes <= draws.Length; i += lanes, s += step) Lanes(s, fill).CopyTo(draws[i..]);
             state = Skip(state, fill, i);
         }

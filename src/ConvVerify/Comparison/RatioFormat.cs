@@ -17,7 +17,6 @@ public static class RatioFormat
         double scale = Math.Pow(10, 3 - Math.Floor(Math.Log10(Math.Abs(ratio))));
         // No double below 1 floors to 1 here, nor one above 1 ceils to 1: ratio·10⁴ (10³ above 1) stays more than half
         // an ulp from the power of ten even one ulp from 1 (NoRatioNextToOnePrintsAsOne checks the nearest 10⁵ on each side).
-        // Stryker disable once Equality : ratio == 1 returned above, so < and <= choose alike
         double rounded = ratio < 1 ? Math.Floor(ratio * scale) / scale : Math.Ceiling(ratio * scale) / scale;
         return rounded.ToString("G4", CultureInfo.InvariantCulture);
     }

@@ -83,10 +83,10 @@ public static class TensorComparison
             double bound = bounds?[i] ?? 0, soundBound = sound?[i] ?? 0;
             double ratio = bound == 0 ? double.PositiveInfinity : err / bound;
             // Stryker disable once Conditional : without the probabilistic rule bounds and sound are one array, so bound == soundBound
-            var judgement = bitwise ? Judgement.Fail : Judge(err, soundBound, probabilistic ? bound : soundBound);
+            double tight = probabilistic ? bound : soundBound;
+            var judgement = bitwise ? Judgement.Fail : Judge(err, soundBound, tight);
             if (judgement == Judgement.Fail) failures++;
             else if (judgement == Judgement.Suspicious) suspicious++;
-            // Stryker disable once Equality : an equal error assigns the value already held
             if (err > maxAbs) maxAbs = err;
             // The first largest ratio wins; exact rules give every mismatch ratio infinity, and then the largest error does.
             if (worstIndex < 0 || ratio > worstRatio || (double.IsPositiveInfinity(ratio) && ratio == worstRatio && err > worstError))

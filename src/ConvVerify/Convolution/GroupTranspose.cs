@@ -99,7 +99,6 @@ internal static unsafe class GroupTranspose<T> where T : unmanaged, IFloatingPoi
         TE* other, int plane, TE* bias, int biasStride) where TE : unmanaged
     {
         int p = 0;
-        // Stryker disable once Equality : a last whole tile left to the element loop moves the same values
         for (; p + w <= plane; p += w)
         {
             if (toLanes) tile(planes + p, rowStride, other + (long)p * w, w, null, 0);

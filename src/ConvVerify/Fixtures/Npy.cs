@@ -56,7 +56,6 @@ public static class Npy
             // A shape whose extents each fit in an int can still hold more elements than one .NET array does; the file
             // may even hold them all (a sparse file costs nothing), so this is the reader's limit, said as such.
             long count = needed / size;
-            // Stryker disable once Equality : telling Array.MaxLength elements from one more means allocating 8 GiB of float32 (the 2^32-element test shows the refusal)
             if (count > Array.MaxLength)
                 throw new FixtureException($"{path}: shape {FormatShape(header.Shape)} holds {count} elements, more than one array holds ({Array.MaxLength})");
             bool swap = (header.Descr[0] == '<') != BitConverter.IsLittleEndian;
@@ -321,7 +320,6 @@ public static class Npy
             char quote = Peek();
             if (quote is not ('\'' or '"')) throw Error($"expected a quoted key, got '{Token(_pos)}'");
             int end = text.IndexOf(quote, _pos + 1);
-            // Stryker disable once Equality : IndexOf from _pos + 1 is never 0
             if (end < 0) throw Error("unterminated string");
             string s = text[(_pos + 1)..end];
             if (s.Contains('\\') || s.Contains('\n')) throw Error("escapes in strings are not read");

@@ -60,7 +60,6 @@ internal sealed record OnnxConvModel(ModelProto Model, string X, string W, strin
         int[] stride = Ints("strides", rank, path) ?? [.. Enumerable.Repeat(1, rank)];
         int[] dilation = Ints("dilations", rank, path) ?? [.. Enumerable.Repeat(1, rank)];
         int[] input = x[2..];
-        // Stryker disable once String : an absent auto_pad and an empty one are both NOTSET
         string autoPad = String("auto_pad", "NOTSET", path);
         int[]? pads = Ints("pads", 2 * rank, path);
         int[] begin = new int[rank], end = new int[rank];

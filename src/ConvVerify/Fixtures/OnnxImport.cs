@@ -119,8 +119,8 @@ public static partial class OnnxImport
     {
         if (File.Exists(Path.Combine(source, "model.onnx"))) return [source];
         // Stryker disable once String : .NET reads an empty search pattern as "*" (tried: the folders below are found all the same)
-        var found = Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories)
-            .Where(d => File.Exists(Path.Combine(d, "model.onnx"))).Order(StringComparer.Ordinal).ToList();
+        var below = Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories);
+        var found = below.Where(d => File.Exists(Path.Combine(d, "model.onnx"))).Order(StringComparer.Ordinal).ToList();
         if (found.Count == 0) skipped.Add(new OnnxSkipped(source, $"{source}: no model.onnx in it or below it: not an ONNX test folder"));
         return found;
     }

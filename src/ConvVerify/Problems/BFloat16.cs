@@ -43,16 +43,14 @@ public readonly struct BFloat16 : IEquatable<BFloat16>
     public static explicit operator BFloat16(float value)
     {
         uint b = BitConverter.SingleToUInt32Bits(value);
-        // The top half divided down rather than shifted: a mutation test's ">> to >>>" is the same shift on a uint, and a
-        // marker for it would also hide the "| to &" of the quiet bit beside it.
+        // The top half divided down rather than shifted (here and below; the JIT shifts): a mutation test's ">> to >>>" is
+        // the same shift on a uint, and a marker for it would also hide the shift's other mutant and the bits beside it.
         if (float.IsNaN(value)) return new((ushort)((b / (1u << 16)) | 0x0040));
         // Adding 0x7FFF plus the kept part's lowest bit carries into bit 16 exactly when the dropped half is above one
         // half, or one half with an odd kept part; the carry runs on through the exponent, so subnormals become normal
         // and the largest binade overflows to infinity by the same addition.
-        // Stryker disable once Bitwise : on a uint >> and >>> are the same logical shift
-        b += 0x7FFFu + ((b >> 16) & 1);
-        // Stryker disable once Bitwise : on a uint >> and >>> are the same logical shift
-        return new((ushort)(b >> 16));
+        b += 0x7FFFu + ((b / (1u << 16)) & 1);
+        return new((ushort)(b / (1u << 16)));
     }
 
     /// <summary>Rounds a float64 to nearest, ties to even, once (not through a rounded float32).</summary>

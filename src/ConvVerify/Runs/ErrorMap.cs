@@ -52,7 +52,8 @@ public sealed record ErrorMap
         var counts = new long[edges.Length];
         foreach (double r in ratios)
         {
-            // Stryker disable once Equality,Conditional : 0 and below land in bin 0 either way (log10 gives -inf or NaN, which the saturating cast and the clamp send to 0); written out so the reader need not know that
+            // 0 and below land in bin 0 either way (log10 gives -inf or NaN, which the saturating cast and the clamp send to
+            // 0); written out so the reader need not know that.
             int bin = r <= 0 ? 0 : double.IsPositiveInfinity(r) || double.IsNaN(r) ? edges.Length - 1
                 : Math.Clamp((int)Math.Floor((Math.Log10(r) + 4) * 4), 0, edges.Length - 1);
             counts[bin]++;

@@ -54,17 +54,21 @@ public static partial class StrykerMarkers
     [
         "Trim", "TrimStart", "TrimEnd", "ToUpper", "ToLower", "ToUpperInvariant", "ToLowerInvariant", "PadLeft", "PadRight",
         "StartsWith", "EndsWith", "Substring", "IndexOf", "LastIndexOf", "Replace", "ElementAt", "ElementAtOrDefault",
-        "IsNullOrEmpty", "IsNullOrWhiteSpace",
     ];
 
-    [GeneratedRegex(@"^//\s*Stryker\s+disable\s+once\s+(?<kinds>[A-Za-z]+(\s*,\s*[A-Za-z]+)*)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^//\s*Stryker\s+disable\s+once\b(?<kinds>[^:]*)", RegexOptions.IgnoreCase)]
     private static partial Regex MarkerPattern();
 
-    /// <summary>Every <c>disable once</c> marker of <paramref name="code"/>: its line and the kinds it names.</summary>
+    /// <summary>Every <c>disable once</c> marker of <paramref name="code"/>: its line and the kinds it names, as written.</summary>
     public static IEnumerable<(int Line, IReadOnlyList<string> Kinds)> Markers(string code) =>
         Parse(code).GetRoot().DescendantTrivia().Select(Marker).Where(m => m.Kinds.Count > 0).Select(m => (m.Line, m.Kinds));
 
-    /// <summary>The mutants of the marked kinds that the markers of <paramref name="code"/> hide in bodies.</summary>
+    /// <summary>
+    /// What the markers of <paramref name="code"/> cover beyond the one mutant they were written for: mutants of the
+    /// marked kinds in bodies, more than one mutant of a marked kind in the marked code itself (an <c>Equality</c> mark
+    /// on <c>&gt;</c> ignores both <c>&gt;=</c> and <c>&lt;</c>), and markers after code on their line (Stryker reads those too, for
+    /// the statement that follows).
+    /// </summary>
     public static IEnumerable<HiddenMutant> Hidden(string code)
     {
         foreach (var trivia in Parse(code).GetRoot().DescendantTrivia())
@@ -72,25 +76,39 @@ public static partial class StrykerMarkers
             var (line, kinds) = Marker(trivia);
             if (kinds.Count == 0) continue;
             var token = trivia.Token;
-            // The node the marker stands before: the largest statement (or else clause) that starts at its token.
+            if (token.TrailingTrivia.Contains(trivia))
+            {
+                yield return new HiddenMutant(line, string.Join(",", kinds), line, "a marker after code on its line: Stryker applies it to the next statement");
+                continue;
+            }
+            // The node the marker stands before: the largest one that starts at its token, short of a member (a marker
+            // there covers the member whole, by intent) or a local function (likewise).
             SyntaxNode? target = token.Parent?.AncestorsAndSelf()
                 .TakeWhile(n => n.GetFirstToken() == token && n is not MemberDeclarationSyntax)
-                .LastOrDefault(n => n is StatementSyntax or ElseClauseSyntax);
+                .LastOrDefault();
             if (target is null or LocalFunctionStatementSyntax) continue;
             var bodies = Bodies(target).ToList();
-            var nodes = bodies.SelectMany(b => b.DescendantNodesAndSelf()).ToList();
-            foreach (string kind in kinds)
+            var inBodies = bodies.SelectMany(b => b.DescendantNodesAndSelf()).ToHashSet();
+            var own = target.DescendantNodesAndSelf().Where(n => !inBodies.Contains(n)).ToList();
+            foreach (string kind in kinds.Where(Kinds.Contains))
             {
+                bool removal = kind.Equals("Statement", StringComparison.OrdinalIgnoreCase) || kind.Equals("Block", StringComparison.OrdinalIgnoreCase);
                 var hidden = kind.Equals("Statement", StringComparison.OrdinalIgnoreCase)
-                    ? Removable(nodes)
+                    ? Removable(inBodies)
                     : kind.Equals("Block", StringComparison.OrdinalIgnoreCase)
                         ? Blocks(bodies)
-                        : nodes.Where(n => Is(n, kind));
-                foreach (var n in hidden)
-                    yield return new HiddenMutant(line, kind, n.GetLocation().GetLineSpan().StartLinePosition.Line + 1, Shorten(n.ToString()));
+                        : inBodies.Where(n => Count(n, kind) > 0);
+                if (kind.Equals("all", StringComparison.OrdinalIgnoreCase)) hidden = hidden.Concat(Removable(inBodies));
+                foreach (var n in hidden.OrderBy(n => n.SpanStart))
+                    yield return new HiddenMutant(line, kind, LineOf(n), Shorten(n.ToString()));
+                int mutants = removal ? 0 : own.Sum(n => Count(n, kind));
+                if (mutants > 1)
+                    yield return new HiddenMutant(line, kind, LineOf(target), $"{mutants} mutants of its kind in the marked code itself: {Shorten(target.ToString())}");
             }
         }
     }
+
+    private static int LineOf(SyntaxNode n) => n.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
     private static SyntaxTree Parse(string code) =>
         CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.Preview, DocumentationMode.None));
@@ -100,6 +118,7 @@ public static partial class StrykerMarkers
         if (!trivia.IsKind(SyntaxKind.SingleLineCommentTrivia)) return (0, []);
         var m = MarkerPattern().Match(trivia.ToString());
         if (!m.Success) return (0, []);
+        // As written, so that "Equality Arithmetic" (a missing comma, which Stryker reads as no kind it knows) is named.
         string[] kinds = [.. m.Groups["kinds"].Value.Split(',', StringSplitOptions.TrimEntries)];
         return (trivia.GetLocation().GetLineSpan().StartLinePosition.Line + 1, kinds);
     }
@@ -139,6 +158,9 @@ public static partial class StrykerMarkers
                 foreach (var section in sw.Sections)
                     foreach (var st in section.Statements) yield return st;
                 break;
+            case SwitchSectionSyntax section:
+                foreach (var st in section.Statements) yield return st;
+                break;
         }
         // Block lambdas in the header (its condition, initializer or expression) are bodies too.
         var header = s.DescendantNodes(n => n == s || !IsBody(s, n)).Where(n => !IsBody(s, n));
@@ -146,56 +168,75 @@ public static partial class StrykerMarkers
             if (f.Block is { } block) yield return block;
     }
 
-    private static bool IsBody(SyntaxNode s, SyntaxNode n) => n.Parent == s && n is StatementSyntax or ElseClauseSyntax or CatchClauseSyntax or FinallyClauseSyntax or SwitchSectionSyntax;
+    private static bool IsBody(SyntaxNode s, SyntaxNode n) =>
+        n.Parent == s && (n is ElseClauseSyntax or CatchClauseSyntax or FinallyClauseSyntax or SwitchSectionSyntax
+            || n is StatementSyntax && s is StatementSyntax or ElseClauseSyntax or SwitchSectionSyntax);
 
-    private static IEnumerable<SyntaxNode> Removable(List<SyntaxNode> nodes)
+    // Stryker removes calls, return;, throw and yield (not assignments, return of a value, or a switch section's flow):
+    // more than one of them in a body cannot all be the one the marker meant.
+    private static IEnumerable<SyntaxNode> Removable(IEnumerable<SyntaxNode> nodes)
     {
-        var removable = nodes.Where(n => n is ExpressionStatementSyntax or ReturnStatementSyntax or BreakStatementSyntax
-            or ContinueStatementSyntax or GotoStatementSyntax or ThrowStatementSyntax or YieldStatementSyntax).ToList();
+        var removable = nodes.Where(n => n is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax or AwaitExpressionSyntax }
+            or ReturnStatementSyntax { Expression: null } or ThrowStatementSyntax or YieldStatementSyntax
+            || n is BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax && n.Parent is not SwitchSectionSyntax).ToList();
         return removable.Count > 1 ? removable : [];
     }
 
-    private static IEnumerable<SyntaxNode> Blocks(List<SyntaxNode> bodies)
+    private static IEnumerable<SyntaxNode> Blocks(IEnumerable<SyntaxNode> bodies)
     {
         var blocks = bodies.SelectMany(b => b.DescendantNodesAndSelf()).OfType<BlockSyntax>().Where(b => b.Statements.Count > 0).ToList();
         return blocks.Count > 1 ? blocks : [];
     }
 
-    /// <summary>Whether Stryker makes a mutant of <paramref name="kind"/> at <paramref name="n"/>.</summary>
-    public static bool Is(SyntaxNode n, string kind) => kind.ToLowerInvariant() switch
+    /// <summary>How many mutants of <paramref name="kind"/> Stryker makes at <paramref name="n"/> itself (not its children).</summary>
+    public static int Count(SyntaxNode n, string kind) => kind.ToLowerInvariant() switch
     {
-        "all" => Kinds.Where(k => k is not ("all" or "Statement" or "Block")).Any(k => Is(n, k)),
+        "all" => Kinds.Where(k => k is not ("all" or "Statement" or "Block")).Sum(k => Count(n, k)),
         "arithmetic" => n.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression
-            or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression,
-        "equality" => n.Kind() is SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression
-            or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.EqualsExpression
-            or SyntaxKind.NotEqualsExpression or SyntaxKind.RelationalPattern or SyntaxKind.IsPatternExpression,
+            or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression ? 1 : 0,
+        // <, >, <= and >= become two operators each (> to < and >=); == and != one.
+        "equality" => n.Kind() switch
+        {
+            SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression
+                or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.RelationalPattern => 2,
+            SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression or SyntaxKind.IsPatternExpression => 1,
+            _ => 0,
+        },
         "logical" => n.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression
-            or SyntaxKind.ExclusiveOrExpression or SyntaxKind.AndPattern or SyntaxKind.OrPattern,
+            or SyntaxKind.ExclusiveOrExpression or SyntaxKind.AndPattern or SyntaxKind.OrPattern ? 1 : 0,
         // Literals, a removed '!', and a negated condition of if, while, do and ?:.
         "boolean" => n.Kind() is SyntaxKind.TrueLiteralExpression or SyntaxKind.FalseLiteralExpression
             or SyntaxKind.LogicalNotExpression or SyntaxKind.IfStatement or SyntaxKind.WhileStatement
-            or SyntaxKind.DoStatement or SyntaxKind.ConditionalExpression,
-        "assignment" => n is AssignmentExpressionSyntax a && !a.IsKind(SyntaxKind.SimpleAssignmentExpression),
-        "unary" => n.Kind() is SyntaxKind.UnaryMinusExpression or SyntaxKind.UnaryPlusExpression or SyntaxKind.BitwiseNotExpression,
+            or SyntaxKind.DoStatement or SyntaxKind.ConditionalExpression ? 1 : 0,
+        "assignment" => n is AssignmentExpressionSyntax a && !a.IsKind(SyntaxKind.SimpleAssignmentExpression) ? 1 : 0,
+        "unary" => n.Kind() is SyntaxKind.UnaryMinusExpression or SyntaxKind.UnaryPlusExpression or SyntaxKind.BitwiseNotExpression ? 1 : 0,
         "update" => n.Kind() is SyntaxKind.PreIncrementExpression or SyntaxKind.PreDecrementExpression
-            or SyntaxKind.PostIncrementExpression or SyntaxKind.PostDecrementExpression,
-        "checked" => n.IsKind(SyntaxKind.CheckedExpression),
-        "linq" => n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m } && LinqMethods.Contains(m.Name.Identifier.Text),
+            or SyntaxKind.PostIncrementExpression or SyntaxKind.PostDecrementExpression ? 1 : 0,
+        "checked" => n.IsKind(SyntaxKind.CheckedExpression) ? 1 : 0,
+        // By name, wherever it is accessed (Stryker turns an enum's Any into All as readily as a call).
+        "linq" => n is MemberAccessExpressionSyntax { Name.Identifier.Text: var a } && LinqMethods.Contains(a)
+            || n is MemberBindingExpressionSyntax { Name.Identifier.Text: var b } && LinqMethods.Contains(b) ? 1 : 0,
         "string" => n.Kind() is SyntaxKind.StringLiteralExpression or SyntaxKind.InterpolatedStringExpression
             or SyntaxKind.Utf8StringLiteralExpression
-            || n is MemberAccessExpressionSyntax { Name.Identifier.Text: "Empty" } s && s.Expression.ToString() is "string" or "String",
-        "bitwise" => n.Kind() is SyntaxKind.BitwiseAndExpression or SyntaxKind.BitwiseOrExpression or SyntaxKind.ExclusiveOrExpression
-            or SyntaxKind.LeftShiftExpression or SyntaxKind.RightShiftExpression or SyntaxKind.UnsignedRightShiftExpression,
+            || n is MemberAccessExpressionSyntax { Name.Identifier.Text: "Empty" or "IsNullOrEmpty" or "IsNullOrWhiteSpace" } s
+                && s.Expression.ToString() is "string" or "String" ? 1 : 0,
+        // A shift becomes the other shift and, for >>, the unsigned one.
+        "bitwise" => n.Kind() switch
+        {
+            SyntaxKind.LeftShiftExpression or SyntaxKind.RightShiftExpression or SyntaxKind.UnsignedRightShiftExpression => 2,
+            SyntaxKind.BitwiseAndExpression or SyntaxKind.BitwiseOrExpression or SyntaxKind.ExclusiveOrExpression => 1,
+            _ => 0,
+        },
         "initializer" => n.Kind() is SyntaxKind.ArrayInitializerExpression or SyntaxKind.CollectionInitializerExpression
-            or SyntaxKind.ComplexElementInitializerExpression,
-        "collectionexpression" => n.IsKind(SyntaxKind.CollectionExpression),
+            or SyntaxKind.ComplexElementInitializerExpression or SyntaxKind.ObjectInitializerExpression ? 1 : 0,
+        "collectionexpression" => n.IsKind(SyntaxKind.CollectionExpression) ? 1 : 0,
         "regex" => n is BaseObjectCreationExpressionSyntax o && o.ToString().Contains("Regex", StringComparison.Ordinal)
-            || n is AttributeSyntax { Name: var an } && an.ToString().StartsWith("GeneratedRegex", StringComparison.Ordinal),
-        "math" => n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var e } } && e.ToString() is "Math" or "MathF",
-        "stringmethod" => n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m } && StringMethods.Contains(m.Name.Identifier.Text),
-        "nullcoalescing" => n.Kind() is SyntaxKind.CoalesceExpression or SyntaxKind.CoalesceAssignmentExpression,
-        "conditional" => n.IsKind(SyntaxKind.ConditionalExpression),
+            || n is AttributeSyntax { Name: var an } && an.ToString().StartsWith("GeneratedRegex", StringComparison.Ordinal) ? 1 : 0,
+        "math" => n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var e } } && e.ToString() is "Math" or "MathF" ? 1 : 0,
+        "stringmethod" => n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m } && StringMethods.Contains(m.Name.Identifier.Text) ? 1 : 0,
+        "nullcoalescing" => n.Kind() is SyntaxKind.CoalesceExpression or SyntaxKind.CoalesceAssignmentExpression ? 1 : 0,
+        "conditional" => n.IsKind(SyntaxKind.ConditionalExpression) ? 1 : 0,
+        "statement" or "block" => 0,
         _ => throw new ArgumentException($"kind: '{kind}' is not a Stryker.NET mutator kind ({string.Join(", ", Kinds)})", nameof(kind)),
     };
 
