@@ -26,8 +26,7 @@ internal static class ReportCommand
         merge.Options.Add(html);
         merge.SetAction(pr =>
         {
-            RunOptions.CheckOutput("--json", pr.GetValue(json));
-            RunOptions.CheckOutput("--junit", pr.GetValue(junit));
+            RunOptions.CheckOutputs(pr.GetValue(json), pr.GetValue(junit));
             RunOptions.CheckReportFolder(pr.GetValue(html));
             var reports = new List<(string, RunReport)>();
             foreach (string path in pr.GetValue(shards)!)

@@ -70,9 +70,17 @@ internal sealed class RunOptions(string defaultRequire)
     /// <summary>Checks --json and --junit can be written before any work is done.</summary>
     public void CheckOutputs(ParseResult pr)
     {
-        CheckOutput("--json", pr.GetValue(Json));
-        CheckOutput("--junit", pr.GetValue(JUnit));
+        CheckOutputs(pr.GetValue(Json), pr.GetValue(JUnit));
         CheckReportFolder(pr.GetValue(Report));
+    }
+
+    /// <summary>--json and --junit can each be written, and are not one file (the JUnit XML would replace the report).</summary>
+    public static void CheckOutputs(string? json, string? junit)
+    {
+        CheckOutput("--json", json);
+        CheckOutput("--junit", junit);
+        if (json is not null && junit is not null && Path.GetFullPath(json) == Path.GetFullPath(junit))
+            throw new CliException($"--junit: {junit} is also the --json file; give each its own");
     }
 
     /// <summary>--report must name a folder that exists or can be made in an existing, writable parent.</summary>
@@ -118,11 +126,18 @@ internal sealed class RunOptions(string defaultRequire)
                 return;
             }
             using (new FileStream(full, FileMode.CreateNew, FileAccess.Write)) { }
-            File.Delete(full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliException($"{option}: cannot write {path}: {e.Message}");
+        }
+        try
+        {
+            File.Delete(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The empty file stays (a scanner holding it on Windows, say); the output overwrites it at the end.
         }
     }
 

@@ -138,12 +138,30 @@ public class CliRefusalTests : CliTestBase
         Assert.That(mkfifo(fifo, Convert.ToUInt32("600", 8)), Is.Zero, "mkfifo");
         var reader = Task.Run(() => File.ReadAllText(fifo)); // waits for a writer to open the pipe
         var run = Task.Run(() => Run("check", "--set", "question", "--json", fifo));
-        bool finished = run.Wait(TimeSpan.FromSeconds(30));
-        if (!finished) using (File.OpenRead(fifo)) { } // a writer waiting for a reader: let it go, then fail
-        Assert.That(finished, Is.True, "the check waited on the pipe");
-        Assert.That(run.Result.Code, Is.Zero, run.Result.ToString());
-        Assert.That(reader.Wait(TimeSpan.FromSeconds(30)), Is.True);
-        Assert.That(reader.Result, Does.Contain("convverify-report/1").And.Contain("\"rows\""));
+        bool finished = run.Wait(TimeSpan.FromSeconds(30)), read = false;
+        try
+        {
+            Assert.That(finished, Is.True, "the check waited on the pipe");
+            Assert.That(run.Result.Code, Is.Zero, run.Result.ToString());
+            read = reader.Wait(TimeSpan.FromSeconds(30));
+            Assert.That(read, Is.True, "the report reached the reader");
+            Assert.That(reader.Result, Does.Contain("convverify-report/1").And.Contain("\"rows\""));
+        }
+        finally
+        {
+            // Whoever still waits for the other end (a writer for a reader, a reader for a writer) is let go.
+            if (!finished) using (File.OpenRead(fifo)) { }
+            if (!read && !reader.IsCompleted) using (File.OpenWrite(fifo)) { }
+        }
+    }
+
+    [TestCase("check", "--set", "question")]
+    [TestCase("report", "merge", "shard.json")]
+    public void OneFileForBothJsonAndJUnitIsRefused(params string[] args)
+    {
+        string file = TempPath("both.out");
+        IsBadUsage(Run([.. args, "--json", file, "--junit", Path.Combine(Temp, ".", "both.out")]), $"--junit: {Path.Combine(Temp, ".", "both.out")} is also the --json file; give each its own");
+        Assert.That(File.Exists(file), Is.False);
     }
 
     [Test]

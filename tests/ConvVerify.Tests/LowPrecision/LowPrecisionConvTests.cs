@@ -269,6 +269,7 @@ public class LowPrecisionConvTests
                     if (!SameBits(a[i], (float)(BFloat16)sum[i])) notCorrectlyRounded++;
                     double budget = gamma * m[i] + k * float.Epsilon;
                     double used = (Math.Abs(a[i] - sum[i]) - DTypes.Ulp(DType.BFloat16, a[i]) / 2) / budget;
+                    if (double.IsNaN(used)) used = double.PositiveInfinity; // a NaN result is as far off as can be
                     if (most.At < 0 || used > most.Used) most = (used, i);
                 }
                 if (most.At >= 0 && (!worst.TryGetValue(d, out var w) || most.Used > w.Used)) worst[d] = (most.Used, $"{c.Id} {d.TensorName()}[{most.At}]");
