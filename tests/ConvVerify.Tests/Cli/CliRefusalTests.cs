@@ -178,7 +178,7 @@ public class CliRefusalTests : CliTestBase
     }
 
     [Test]
-    public void AnOutputFileThatIsThereIsLeftAsItWasByTheCheckAndOneThatIsNotIsNotLeftBehind()
+    public void AnOutputFileThatIsThereIsLeftAsItWasByTheProbeAndOneThatIsNotIsNotLeftBehind()
     {
         string kept = TempPath("kept.json"), fresh = TempPath("fresh.xml");
         File.WriteAllText(kept, "old");

@@ -5,12 +5,13 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ConvVerify.Tests.Source;
 
-/// <summary>A mutant a <c>Stryker disable once</c> marker hides beyond the line it was written for.</summary>
+/// <summary>What a <c>Stryker disable once</c> marker hides beyond the one mutant it was written for.</summary>
 /// <param name="MarkerLine">The marker's line (1-based).</param>
 /// <param name="Kind">The mutator kind named by the marker that also covers <paramref name="Code"/>.</param>
 /// <param name="Line">The hidden code's line (1-based).</param>
-/// <param name="Code">The hidden expression or statement.</param>
-public sealed record HiddenMutant(int MarkerLine, string Kind, int Line, string Code)
+/// <param name="Code">The hidden expression or statement, or what else the marker covers.</param>
+/// <param name="MarkedCode">When the marked code itself holds several mutants of the kind, that code (shortened); else null.</param>
+public sealed record HiddenMutant(int MarkerLine, string Kind, int Line, string Code, string? MarkedCode = null)
 {
     /// <inheritdoc/>
     public override string ToString() => $"marker at line {MarkerLine} ({Kind}) also hides line {Line}: {Code}";
@@ -18,12 +19,14 @@ public sealed record HiddenMutant(int MarkerLine, string Kind, int Line, string 
 
 /// <summary>
 /// Finds what Stryker.NET's <c>// Stryker disable once KIND : reason</c> markers hide without meaning to. Stryker applies
-/// such a marker to the whole syntax node it stands before: before an <c>if</c>, <c>for</c>, <c>using</c>, <c>try</c> or
-/// <c>switch</c> that is the condition or header the reason speaks of <b>and every statement of its body</b>, and before
-/// any statement the bodies of its block lambdas too. A killable mutant of the marked kind in a body is then silently
-/// left out of the score (the eleventh session found two that way). The header and expression lambdas are what a
-/// marker is written for; bodies must hold no mutant of the kinds it names. Members (a marker before a method or a
-/// property covers it whole, by intent) and local functions are not checked.
+/// such a marker to every mutant of the marked kind in the whole syntax node it stands before: before an <c>if</c>,
+/// <c>for</c>, <c>using</c>, <c>try</c> or <c>switch</c> that is the condition or header the reason speaks of <b>and every
+/// statement of its body</b>, before any statement the bodies of its block lambdas too, and in the marked code itself
+/// every mutant of the kind (an <c>Equality</c> mark on <c>&gt;</c> ignores both <c>&gt;=</c> and <c>&lt;</c>). A killable
+/// mutant so covered is silently left out of the score. So bodies must hold no mutant of the kinds a marker names, and
+/// the marked code at most one of each; a marker after code on its line is a finding too (Stryker applies it to the next
+/// statement). Members (a marker before a method or a property covers it whole, by intent) and local functions are not
+/// checked.
 /// </summary>
 /// <remarks>
 /// The kinds and what each mutates follow Stryker.NET's mutator list (docs/mutations.md of stryker-net); where a kind's
@@ -60,18 +63,28 @@ public static partial class StrykerMarkers
     private static partial Regex MarkerPattern();
 
     /// <summary>Every <c>disable once</c> marker of <paramref name="code"/>: its line and the kinds it names, as written.</summary>
-    public static IEnumerable<(int Line, IReadOnlyList<string> Kinds)> Markers(string code) =>
-        Parse(code).GetRoot().DescendantTrivia().Select(Marker).Where(m => m.Kinds.Count > 0).Select(m => (m.Line, m.Kinds));
+    public static IEnumerable<(int Line, IReadOnlyList<string> Kinds)> Markers(string code) => Markers(Parse(code));
 
     /// <summary>
     /// What the markers of <paramref name="code"/> cover beyond the one mutant they were written for: mutants of the
-    /// marked kinds in bodies, more than one mutant of a marked kind in the marked code itself (an <c>Equality</c> mark
-    /// on <c>&gt;</c> ignores both <c>&gt;=</c> and <c>&lt;</c>), and markers after code on their line (Stryker reads those too, for
-    /// the statement that follows).
+    /// marked kinds in bodies, more than one mutant of a marked kind in the marked code itself, and markers after code
+    /// on their line.
     /// </summary>
-    public static IEnumerable<HiddenMutant> Hidden(string code)
+    public static IEnumerable<HiddenMutant> Hidden(string code) => Hidden(Parse(code));
+
+    /// <summary><see cref="Markers(string)"/> and <see cref="Hidden(string)"/> of one parse.</summary>
+    public static (List<(int Line, IReadOnlyList<string> Kinds)> Markers, List<HiddenMutant> Hidden) Scan(string code)
     {
-        foreach (var trivia in Parse(code).GetRoot().DescendantTrivia())
+        var tree = Parse(code);
+        return ([.. Markers(tree)], [.. Hidden(tree)]);
+    }
+
+    private static IEnumerable<(int Line, IReadOnlyList<string> Kinds)> Markers(SyntaxTree tree) =>
+        tree.GetRoot().DescendantTrivia().Select(Marker).Where(m => m.Kinds.Count > 0);
+
+    private static IEnumerable<HiddenMutant> Hidden(SyntaxTree tree)
+    {
+        foreach (var trivia in tree.GetRoot().DescendantTrivia())
         {
             var (line, kinds) = Marker(trivia);
             if (kinds.Count == 0) continue;
@@ -92,18 +105,20 @@ public static partial class StrykerMarkers
             var own = target.DescendantNodesAndSelf().Where(n => !inBodies.Contains(n)).ToList();
             foreach (string kind in kinds.Where(Kinds.Contains))
             {
-                bool removal = kind.Equals("Statement", StringComparison.OrdinalIgnoreCase) || kind.Equals("Block", StringComparison.OrdinalIgnoreCase);
-                var hidden = kind.Equals("Statement", StringComparison.OrdinalIgnoreCase)
-                    ? Removable(inBodies)
-                    : kind.Equals("Block", StringComparison.OrdinalIgnoreCase)
-                        ? Blocks(bodies)
-                        : inBodies.Where(n => Count(n, kind) > 0);
-                if (kind.Equals("all", StringComparison.OrdinalIgnoreCase)) hidden = hidden.Concat(Removable(inBodies));
+                // Removals (Statement, Block) can only mean a body, so they count there only when there are several.
+                var hidden = kind.ToLowerInvariant() switch
+                {
+                    "statement" => Removable(inBodies),
+                    "block" => Blocks(bodies),
+                    "all" => inBodies.Where(n => Count(n, kind) > 0).Concat(Removable(inBodies)),
+                    _ => inBodies.Where(n => Count(n, kind) > 0),
+                };
                 foreach (var n in hidden.OrderBy(n => n.SpanStart))
                     yield return new HiddenMutant(line, kind, LineOf(n), Shorten(n.ToString()));
-                int mutants = removal ? 0 : own.Sum(n => Count(n, kind));
+                int mutants = own.Sum(n => Count(n, kind));
+                string marked = Shorten(target.ToString());
                 if (mutants > 1)
-                    yield return new HiddenMutant(line, kind, LineOf(target), $"{mutants} mutants of its kind in the marked code itself: {Shorten(target.ToString())}");
+                    yield return new HiddenMutant(line, kind, LineOf(target), $"{mutants} mutants of its kind in the marked code itself: {marked}", marked);
             }
         }
     }
