@@ -183,34 +183,71 @@ public class AtomicWriteTests : CliTestBase
     public void ASecondRunOnTheSameTargetFailsAtOnceAndTheFirstCompletes()
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("stops the first run with Linux's SIGSTOP");
-        string target = TempPath("pack");
-        using var p = StartWriting(target, ["fixtures", "generate", "--set", "basic", "--dtype", "f32", "--oracle", "exact", "--out", target]);
-        Assert.That(p.HasExited, Is.False, "the first run was still writing");
-        // Frozen while it holds the lock, the first run cannot finish before the second one asks (on tmpfs the whole
-        // write takes a few hundred milliseconds, less than a loaded machine's in-process start of the second).
-        Signal(p, SigStop);
-        // It could have finished between the look above and the signal; the second run would then rightly succeed.
-        Assert.That(p.HasExited, Is.False, "the first run ended before it could be stopped, so there was no lock to meet");
-        var secondRun = Task.Run(() => Run("fixtures", "generate", "--out", target, "--force", "--set", "question", "--oracle", "exact"));
-        bool failedAtOnce;
-        try
+        // The stop must land while the first run holds the lock. Its staging folder is created after the lock is taken
+        // and renamed away before it is released, so a staging folder seen while the run is frozen proves the lock held.
+        // A stop that lands after the commit (the run still exiting: CI saw it once, the second run then rightly
+        // succeeded) proves nothing either way and is tried again on a fresh target.
+        const int Attempts = 5;
+        for (int attempt = 0; attempt < Attempts; attempt++)
         {
-            // Had the second run waited for the lock, it would wait here for good: the first cannot move.
-            failedAtOnce = secondRun.Wait(TimeSpan.FromSeconds(30));
+            string target = TempPath($"pack{attempt}");
+            using var p = StartWriting(target, ["fixtures", "generate", "--set", "basic", "--dtype", "f32", "--oracle", "exact", "--out", target]);
+            Assert.That(p.HasExited, Is.False, "the first run ended before it began writing");
+            Signal(p, SigStop);
+            WaitStopped(p);
+            if (p.HasExited || !Beside(target).Any(n => n.Contains(".tmp-", StringComparison.Ordinal)))
+            {
+                Signal(p, SigCont);
+                Assert.That(p.WaitForExit(30_000), Is.True);
+                continue;
+            }
+            var secondRun = Task.Run(() => Run("fixtures", "generate", "--out", target, "--force", "--set", "question", "--oracle", "exact"));
+            bool failedAtOnce;
+            try
+            {
+                // Had the second run waited for the lock, it would wait here for good: the first cannot move.
+                failedAtOnce = secondRun.Wait(TimeSpan.FromSeconds(30));
+            }
+            finally
+            {
+                Signal(p, SigCont);
+            }
+            Assert.That(failedAtOnce, Is.True, "the second run waited for the first instead of failing at once");
+            var second = secondRun.Result;
+            Assert.That(second.Code, Is.EqualTo(2), second.ToString());
+            Assert.That(second.Err, Does.Contain($"{target}: another run is writing it (lock {Path.Combine(Temp, $".pack{attempt}.lock")} is held)"));
+            Assert.That(p.WaitForExit(30_000), Is.True);
+            Assert.That(p.ExitCode, Is.EqualTo(0));
+            Assert.That(IntactCases(target), Is.EqualTo(2 * BasicCases), "the first run's pack, whole");
+            Assert.That(Beside(target), Is.Empty);
+            return;
         }
-        finally
-        {
-            Signal(p, SigCont);
-        }
-        Assert.That(failedAtOnce, Is.True, "the second run waited for the first instead of failing at once");
-        var second = secondRun.Result;
-        Assert.That(second.Code, Is.EqualTo(2), second.ToString());
-        Assert.That(second.Err, Does.Contain($"{target}: another run is writing it (lock {Path.Combine(Temp, ".pack.lock")} is held)"));
-        Assert.That(p.WaitForExit(30_000), Is.True);
-        Assert.That(p.ExitCode, Is.EqualTo(0));
-        Assert.That(IntactCases(target), Is.EqualTo(2 * BasicCases), "the first run's pack, whole");
-        Assert.That(Beside(target), Is.Empty);
+        Assert.Fail($"in {Attempts} attempts the first run was never stopped while it held the lock");
     }
+
+    // kill() only queues SIGSTOP: a thread on the other core runs on until it is interrupted. Waits until every thread
+    // of the process is in state T (or the process is gone), so what is seen beside the target afterwards cannot change.
+    private static void WaitStopped(Process p)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            try
+            {
+                if (Directory.GetDirectories($"/proc/{p.Id}/task").All(t => ThreadState(File.ReadAllText(Path.Combine(t, "stat"))) is 'T' or 'Z'))
+                    return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return; // the process is gone
+            }
+            Thread.Sleep(1);
+        }
+        Assert.Fail($"process {p.Id} did not stop within 10 s of SIGSTOP");
+    }
+
+    // /proc/<pid>/task/<tid>/stat: "tid (comm) S ...", the command may hold spaces and parentheses.
+    private static char ThreadState(string stat) => stat[stat.LastIndexOf(')') + 2];
 
     private const int SigStop = 19, SigCont = 18; // Linux's numbers
 
