@@ -31,17 +31,26 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         "ONNX Runtime's CPU provider has no bfloat16 Conv/ConvTranspose (Type 'tensor(bfloat16)' of input parameter (x) of operator (Conv) is invalid)";
 
     // Past this many cached sessions the cache starts over: a long run over many shapes must not hold every model alive.
-    private const int MaxSessions = 1024;
+    private const int DefaultMaxSessions = 1024;
 
+    private readonly int _maxSessions;
     private readonly Lock _gate = new();
-    private readonly Dictionary<(ConvProblem Problem, Direction Direction), InferenceSession> _sessions = [];
+    private readonly Dictionary<(ConvProblem Problem, Direction Direction), CachedSession> _sessions = [];
     private readonly SessionOptions _options;
     private bool _disposed;
 
     /// <summary>Creates an oracle with its own session cache.</summary>
     /// <exception cref="OracleUnavailableException">ONNX Runtime's native library cannot be loaded here; the message says why.</exception>
     public OrtOracle()
+        : this(DefaultMaxSessions)
     {
+    }
+
+    /// <summary>An oracle whose cache starts over past <paramref name="maxSessions"/> sessions (tests use a small limit).</summary>
+    internal OrtOracle(int maxSessions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
+        _maxSessions = maxSessions;
         Version = NativeVersion();
         // One thread and sequential execution: the same inputs give the same bits on every run (and no thread pool to tear down).
         _options = new SessionOptions
@@ -168,15 +177,18 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         return results;
     }
 
-    /// <summary>Releases every cached session. Idempotent; afterwards <see cref="Compute{T}"/> throws.</summary>
+    /// <summary>
+    /// Releases every cached session (one that another thread is running is released when that run ends). Idempotent;
+    /// afterwards <see cref="Compute{T}"/> throws.
+    /// </summary>
     public void Dispose()
     {
         lock (_gate)
         {
             if (_disposed) return;
             _disposed = true;
-            foreach (var s in _sessions.Values) s.Dispose();
-            _sessions.Clear();
+            DropAll();
+            // Options serve only the creation of a session; those still running do not need them.
             _options.Dispose();
         }
     }
@@ -200,7 +212,20 @@ public sealed class OrtOracle : IConvOracle, IDisposable
 
     private float[] Run(ConvProblem p, Direction d, ConvInputs<float> inputs)
     {
-        var session = Session(p, d);
+        var cached = Acquire(p, d);
+        try
+        {
+            return Run(cached.Session, p, d, inputs);
+        }
+        finally
+        {
+            Release(cached);
+        }
+    }
+
+    /// <summary>One direction on a session (tests run a held session through it).</summary>
+    internal static float[] Run(InferenceSession session, ConvProblem p, Direction d, ConvInputs<float> inputs)
+    {
         (string Name, float[] Data, int[] Shape)[] feeds = d switch
         {
             Direction.Forward => p.HasBias ? [("x", inputs.X, p.XShape), ("w", inputs.W, p.WShape), ("b", inputs.B, p.BShape)] : [("x", inputs.X, p.XShape), ("w", inputs.W, p.WShape)],
@@ -252,22 +277,68 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         return r;
     }
 
-    private InferenceSession Session(ConvProblem p, Direction d)
+    /// <summary>
+    /// The cached session of a direction, counted as running until <see cref="Release"/>: when the cache starts over
+    /// (or the oracle is disposed) while another thread runs a session, that session is released by the run's end,
+    /// not under it.
+    /// </summary>
+    internal CachedSession Acquire(ConvProblem p, Direction d)
     {
         // The name changes no result; without it equal shapes from different sets share a session.
         var key = (p.WithName(null), d);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_sessions.TryGetValue(key, out var cached)) return cached;
-            if (_sessions.Count >= MaxSessions)
+            if (!_sessions.TryGetValue(key, out var cached))
             {
-                foreach (var s in _sessions.Values) s.Dispose();
-                _sessions.Clear();
+                if (_sessions.Count >= _maxSessions) DropAll();
+                cached = new CachedSession(CreateSession(p, d));
+                _sessions[key] = cached;
             }
-            var session = CreateSession(p, d);
-            _sessions[key] = session;
-            return session;
+            cached.Runs++;
+            return cached;
+        }
+    }
+
+    /// <summary>Ends a run begun by <see cref="Acquire"/>; the last run of a dropped session releases it.</summary>
+    internal void Release(CachedSession cached)
+    {
+        lock (_gate)
+        {
+            cached.Runs--;
+            if (cached.Runs == 0 && cached.Dropped) cached.DisposeSession();
+        }
+    }
+
+    // Under _gate.
+    private void DropAll()
+    {
+        foreach (var cached in _sessions.Values)
+        {
+            cached.Dropped = true;
+            if (cached.Runs == 0) cached.DisposeSession();
+        }
+        _sessions.Clear();
+    }
+
+    /// <summary>A session of the cache and the runs using it (both fields guarded by the oracle's lock).</summary>
+    internal sealed class CachedSession(InferenceSession session)
+    {
+        public InferenceSession Session { get; } = session;
+
+        /// <summary>Runs between <see cref="Acquire"/> and <see cref="Release"/>.</summary>
+        public int Runs { get; set; }
+
+        /// <summary>No longer in the cache: released by its last run.</summary>
+        public bool Dropped { get; set; }
+
+        /// <summary>Whether the session has been released.</summary>
+        public bool IsDisposed { get; private set; }
+
+        public void DisposeSession()
+        {
+            Session.Dispose();
+            IsDisposed = true;
         }
     }
 

@@ -32,6 +32,55 @@ public class OrtOracleDetailTests
     }
 
     [Test]
+    public void ASessionDroppedWhileItRunsIsReleasedByThatRunNotUnderIt()
+    {
+        // Tests share one oracle across threads: the cache starting over (or Dispose) on one thread must not release a
+        // session another thread is running (ORT would run a released native session).
+        var a = BenchdnnDescriptor.Parse("mb1ic2iw5oc3kw2", hasBias: false);
+        var b = BenchdnnDescriptor.Parse("mb1ic2iw6oc3kw2", hasBias: false);
+        var inputs = ConvCase.Create(a, Fill.Integer).MakeInputs<float>();
+        var oracle = new OrtOracle(maxSessions: 1);
+        var held = oracle.Acquire(a, Direction.Forward);
+        oracle.Compute(b, ConvCase.Create(b, Fill.Integer).MakeInputs<float>(), [Direction.Forward]);
+        Assert.That((held.Dropped, held.IsDisposed, oracle.CachedSessions), Is.EqualTo((true, false, 1)), "dropped from the cache, not released");
+        Assert.That(OrtOracle.Run(held.Session, a, Direction.Forward, inputs), Is.EqualTo(oracle.Compute(a, inputs, [Direction.Forward])[Direction.Forward]),
+            "the held session still runs");
+        oracle.Release(held);
+        Assert.That(held.IsDisposed, Is.True, "its last run releases it");
+
+        var second = oracle.Acquire(a, Direction.Forward);
+        var third = oracle.Acquire(a, Direction.Forward);
+        Assert.That(third, Is.SameAs(second), "one cached session serves both runs");
+        oracle.Dispose();
+        Assert.That(second.IsDisposed, Is.False, "disposing the oracle waits for the runs");
+        oracle.Release(second);
+        Assert.That(second.IsDisposed, Is.False, "one run is still going");
+        oracle.Release(third);
+        Assert.That(second.IsDisposed, Is.True);
+        Assert.Throws<ObjectDisposedException>(() => oracle.Acquire(a, Direction.Forward));
+    }
+
+    [Test]
+    public void ThreadsSharingAnOracleWhoseCacheStartsOverGetTheSameResults()
+    {
+        ConvProblem[] problems = [.. Enumerable.Range(4, 6).Select(n => BenchdnnDescriptor.Parse($"mb1ic2iw{n}oc3kw2", hasBias: false))];
+        var inputs = problems.Select(p => ConvCase.Create(p, Fill.Integer).MakeInputs<float>()).ToArray();
+        float[][] expected;
+        using (var alone = new OrtOracle())
+            expected = [.. problems.Select((p, i) => alone.Compute(p, inputs[i], [Direction.Forward])[Direction.Forward])];
+        // Two sessions for six problems: nearly every call starts the cache over while the other threads run theirs.
+        using var shared = new OrtOracle(maxSessions: 2);
+        var wrong = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 600, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
+        {
+            int i = k % problems.Length;
+            var got = shared.Compute(problems[i], inputs[i], [Direction.Forward])[Direction.Forward];
+            if (!got.SequenceEqual(expected[i])) wrong.Add($"call {k}, {BenchdnnDescriptor.Format(problems[i])}");
+        });
+        Assert.That(wrong, Is.Empty);
+    }
+
+    [Test]
     public void ADisposedOracleRefusesToComputeAndDisposesOnce()
     {
         var oracle = new OrtOracle();
