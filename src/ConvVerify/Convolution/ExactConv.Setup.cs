@@ -58,7 +58,7 @@ public static unsafe partial class ExactConv
                         Taps = taps, ChannelMajorWeights = !forward, Blocks = positionBlocks,
                         BlocksPerTask = PerTask(positionBlocks.Count, (long)p.Mb * jobGroups * blockGroups, threads, ChannelJob<T, TV, TS, TF>.MaxBlocksPerTask),
                     };
-                    For(job.Tasks, threads, job.Run);
+                    ForTasks(job.Tasks, threads, job.Run);
                     if (overGroups) GroupTranspose<T>.FromLanes(pdt, (T*)dst, (T*)bias, p.Mb, groups, lanes, dstPlane, v, threads);
                 }
             }
@@ -119,7 +119,7 @@ public static unsafe partial class ExactConv
                         Out = (gd.Out, gh.Out, gw.Out), K = (gd.K, gh.K, gw.K),
                         TapsD = TapList.ForTaps(gd), TapsH = TapList.ForTaps(gh), TapsW = TapList.ForTaps(gw),
                     };
-                    For(job.Tasks, threads, job.Run);
+                    ForTasks(job.Tasks, threads, job.Run);
                 }
             }
             finally

@@ -195,6 +195,29 @@ public static unsafe partial class ExactConv
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
     }
 
+    /// <summary>
+    /// Runs a job's tasks 0..count−1 on up to <paramref name="threads"/> threads, each thread taking the next run of
+    /// consecutive tasks from a shared counter. Parallel.For hands out ranges that grow as it goes, and a job's tasks
+    /// are long (tens to hundreds of microseconds): at the end of a call one thread still ran several tasks while the
+    /// other waited (ResNet-50's res2 3x3 forward: 430–570 µs of a 3.9 ms call, against 75–130 µs this way). Runs of
+    /// about a 32nd of a thread's share keep the counter's traffic small where tasks are many and short (dL/dw), and
+    /// keep neighbouring tasks, which write neighbouring elements, on one thread.
+    /// </summary>
+    internal static void ForTasks(int count, int threads, Action<int> body)
+    {
+        if (threads <= 1 || count <= 1)
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+        int grain = Math.Max(1, count / (threads * 32)), next = 0;
+        Parallel.For(0, Math.Min(threads, count), new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+        {
+            for (int start = Interlocked.Add(ref next, grain) - grain; start < count; start = Interlocked.Add(ref next, grain) - grain)
+                for (int i = start, end = Math.Min(count, start + grain); i < end; i++) body(i);
+        });
+    }
+
     /// <summary>What a direction runs once the vector type and the lane layout are chosen.</summary>
     private interface ISetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -105,4 +105,54 @@ public class ExactPolicyTests
         Assert.That(all.Order(), Is.EqualTo(Enumerable.Range(0, 1000)), "on two threads every task once");
         ExactConv.For(0, 2, _ => Assert.Fail("no tasks, no calls"));
     }
+
+    [Test]
+    public void AJobsTasksRunOnTheCallingThreadInOrderWithOneThreadOrOneTask()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        foreach (var (count, threads) in new[] { (5, 1), (1, 2), (1, 1) })
+        {
+            var seen = new List<(int Task, int Thread)>();
+            ExactConv.ForTasks(count, threads, i => seen.Add((i, Environment.CurrentManagedThreadId)));
+            Assert.That(seen, Is.EqualTo(Enumerable.Range(0, count).Select(i => (i, caller))), $"{count} tasks, {threads} threads");
+        }
+        ExactConv.ForTasks(0, 2, _ => Assert.Fail("no tasks, no calls"));
+    }
+
+    [TestCase(2, 2)]
+    [TestCase(3, 2)]
+    [TestCase(63, 2)]
+    [TestCase(64, 2)]
+    [TestCase(65, 2)]
+    [TestCase(1000, 2)]
+    [TestCase(6401, 2)]
+    [TestCase(997, 3)]
+    public void EveryTaskOfAJobRunsOnceOnSeveralThreads(int count, int threads)
+    {
+        var runs = new int[count];
+        ExactConv.ForTasks(count, threads, i => Interlocked.Increment(ref runs[i]));
+        Assert.That(runs, Is.All.EqualTo(1));
+    }
+
+    [Test]
+    public void NeighbouringTasksRunOnOneThreadInRunsOfAThirtySecondOfAThreadsShare()
+    {
+        // 6,400 tasks on two threads: runs of 100, each on one thread and in order (neighbouring tasks write
+        // neighbouring elements, so one thread keeps their cache lines).
+        const int Count = 6400, Run = 100;
+        var thread = new int[Count];
+        var order = new int[Count];
+        int step = 0;
+        ExactConv.ForTasks(Count, 2, i =>
+        {
+            thread[i] = Environment.CurrentManagedThreadId;
+            order[i] = Interlocked.Increment(ref step);
+        });
+        for (int start = 0; start < Count; start += Run)
+        {
+            var run = Enumerable.Range(start, Run);
+            Assert.That(run.Select(i => thread[i]).Distinct().Count(), Is.EqualTo(1), $"tasks {start}..{start + Run - 1} on one thread");
+            Assert.That(run.Select(i => order[i]), Is.Ordered.Ascending, $"tasks {start}..{start + Run - 1} in order");
+        }
+    }
 }
