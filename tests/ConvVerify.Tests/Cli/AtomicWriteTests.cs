@@ -86,6 +86,7 @@ public class AtomicWriteTests : CliTestBase
     private void KillAtPoints(string target, string[] args, Func<string, bool>[] points, Random rng, Func<string, string> whole)
     {
         var seen = new List<string>();
+        int early = 0;
         for (int i = 0; i < points.Length; i++)
         {
             using var p = StartWriting(target, args);
@@ -95,8 +96,16 @@ public class AtomicWriteTests : CliTestBase
             int delay = rng.Next(0, 20);
             Thread.Sleep(delay);
             bool finished = p.HasExited;
-            // The first point is half-way through the write at most; a run done by then was too short for the test to kill it inside.
-            if (i == 0) Assert.That(finished, Is.False, "the first kill found the run finished: give it more to write");
+            // The first point is half-way through the write at most: a run done by then was too short for the test to
+            // kill it inside, or this thread was held up past the run's end (a loaded machine); only the first is an
+            // error, and one run ending early by chance is tried again (it wrote the new contents: still "old or new").
+            if (i == 0 && finished)
+            {
+                Assert.That(++early, Is.LessThan(3), "the first kill found the run finished three times: give it more to write");
+                Assert.That(p.ExitCode, Is.Zero, "a run not killed must succeed");
+                i--;
+                continue;
+            }
             p.Kill(entireProcessTree: true);
             p.WaitForExit();
             string label = $"kill at point {i} +{delay} ms";

@@ -81,7 +81,10 @@ public class OracleRegistryTests
         Assert.That(unknown.Message, Does.StartWith("oracle: unknown oracle 'oracle-of-delphi' (known: ").And.Contain("exact, ").And.Contain("naive, ").And.Contain("torch"));
         Assert.That(unknown.ParamName, Is.EqualTo("name"));
         var inList = Assert.Catch<ArgumentException>(() => OracleRegistry.SplitNames("exact, oracle-of-delphi"))!;
-        Assert.That(inList.Message, Is.EqualTo(unknown.Message.Replace("(Parameter 'name')", "(Parameter 'names')", StringComparison.Ordinal)));
+        // The known names apart: another fixture may register a fake oracle between the two calls.
+        static string WithoutKnown(string m) => System.Text.RegularExpressions.Regex.Replace(m, @"\(known: [^)]*\)", "(known: …)");
+        Assert.That(inList.Message, Does.Contain("exact, ").And.Contain("naive, ").And.Contain("torch"));
+        Assert.That(WithoutKnown(inList.Message), Is.EqualTo(WithoutKnown(unknown.Message).Replace("(Parameter 'name')", "(Parameter 'names')", StringComparison.Ordinal)));
         Assert.That(inList.ParamName, Is.EqualTo("names"));
         Assert.That(() => OracleRegistry.Register("exact", "again", _ => new EngineOracle(ConvEngines.Naive)),
             Throws.ArgumentException.With.Message.StartsWith("oracle: 'exact' is registered already"));
