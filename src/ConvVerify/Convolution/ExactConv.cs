@@ -197,11 +197,10 @@ public static unsafe partial class ExactConv
 
     /// <summary>
     /// Runs a job's tasks 0..count−1 on up to <paramref name="threads"/> threads, each thread taking the next run of
-    /// consecutive tasks from a shared counter. Parallel.For hands out ranges that grow as it goes, and a job's tasks
-    /// are long (tens to hundreds of microseconds): at the end of a call one thread still ran several tasks while the
-    /// other waited (ResNet-50's res2 3x3 forward: 430–570 µs of a 3.9 ms call, against 75–130 µs this way). Runs of
-    /// about a 32nd of a thread's share keep the counter's traffic small where tasks are many and short (dL/dw), and
-    /// keep neighbouring tasks, which write neighbouring elements, on one thread.
+    /// <see cref="Grain"/> consecutive tasks from a shared counter. Parallel.For hands out ranges that grow as it goes;
+    /// a channel job's tasks are long (tens to hundreds of microseconds) and few, so at the end of a call one thread
+    /// still ran several of them while the other waited (ResNet-50's res2 3x3 forward: 430–570 µs of a 3.9 ms call,
+    /// against 75–130 µs this way). A task that throws stops the other threads at their next run.
     /// </summary>
     internal static void ForTasks(int count, int threads, Action<int> body)
     {
@@ -210,13 +209,22 @@ public static unsafe partial class ExactConv
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        int grain = Math.Max(1, count / (threads * 32)), next = 0;
-        Parallel.For(0, Math.Min(threads, count), new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+        threads = Math.Min(threads, count);
+        int grain = Grain(count, threads);
+        long next = 0; // long: a count near int.MaxValue plus every thread's last step must not wrap
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, (_, state) =>
         {
-            for (int start = Interlocked.Add(ref next, grain) - grain; start < count; start = Interlocked.Add(ref next, grain) - grain)
-                for (int i = start, end = Math.Min(count, start + grain); i < end; i++) body(i);
+            for (long start = Interlocked.Add(ref next, grain) - grain; start < count && !state.ShouldExitCurrentIteration; start = Interlocked.Add(ref next, grain) - grain)
+                for (int i = (int)start, end = (int)Math.Min(count, start + grain); i < end; i++) body(i);
         });
     }
+
+    /// <summary>
+    /// Tasks a thread takes at a time in <see cref="ForTasks"/>: a 32nd of its share, at least one. Where tasks are many
+    /// and short (dL/dw of res5: 3,072 tasks of a few microseconds) that keeps the counter's traffic small, and keeps
+    /// neighbouring tasks, which write neighbouring elements (the taps of one dw row), on one thread.
+    /// </summary>
+    internal static int Grain(int count, int threads) => (int)Math.Max(1, count / (32L * Math.Max(1, threads)));
 
     /// <summary>What a direction runs once the vector type and the lane layout are chosen.</summary>
     private interface ISetup<T> where T : unmanaged, IFloatingPointIeee754<T>

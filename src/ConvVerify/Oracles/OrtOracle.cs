@@ -47,6 +47,8 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     }
 
     /// <summary>An oracle whose cache starts over past <paramref name="maxSessions"/> sessions (tests use a small limit).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSessions"/> is below 1.</exception>
+    /// <exception cref="OracleUnavailableException">ONNX Runtime's native library cannot be loaded here; the message says why.</exception>
     internal OrtOracle(int maxSessions)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
@@ -305,6 +307,7 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     {
         lock (_gate)
         {
+            if (cached.Runs <= 0) throw new InvalidOperationException("OrtOracle.Release: the session has no run to end (released twice?)");
             cached.Runs--;
             if (cached.Runs == 0 && cached.Dropped) cached.DisposeSession();
         }
@@ -335,6 +338,7 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         /// <summary>Whether the session has been released.</summary>
         public bool IsDisposed { get; private set; }
 
+        /// <summary>Releases the native session (once: a dropped session is no longer in the cache to be dropped again).</summary>
         public void DisposeSession()
         {
             Session.Dispose();

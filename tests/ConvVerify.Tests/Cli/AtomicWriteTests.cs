@@ -81,9 +81,10 @@ public class AtomicWriteTests : CliTestBase
     /// folder: kill points by progress, not wall time, since a loaded machine stretches the write many times over), plus
     /// a seeded delay. After each kill <paramref name="whole"/> must accept what the target holds ("old"/"new"), or the
     /// target is gone with the old folder aside (the documented window between the two renames). A final run must
-    /// succeed and leave nothing beside the target.
+    /// succeed and leave nothing beside the target. <paramref name="makeOld"/> puts the old contents back when a run
+    /// meant to be killed at the first point finished first.
     /// </summary>
-    private void KillAtPoints(string target, string[] args, Func<string, bool>[] points, Random rng, Func<string, string> whole)
+    private void KillAtPoints(string target, string[] args, Func<string, bool>[] points, Random rng, Func<string, string> whole, Action makeOld)
     {
         var seen = new List<string>();
         int early = 0;
@@ -98,11 +99,12 @@ public class AtomicWriteTests : CliTestBase
             bool finished = p.HasExited;
             // The first point is half-way through the write at most: a run done by then was too short for the test to
             // kill it inside, or this thread was held up past the run's end (a loaded machine); only the first is an
-            // error, and one run ending early by chance is tried again (it wrote the new contents: still "old or new").
+            // error, and one run ending early by chance is tried again from the old contents.
             if (i == 0 && finished)
             {
                 Assert.That(++early, Is.LessThan(3), "the first kill found the run finished three times: give it more to write");
                 Assert.That(p.ExitCode, Is.Zero, "a run not killed must succeed");
+                makeOld();
                 i--;
                 continue;
             }
@@ -129,8 +131,12 @@ public class AtomicWriteTests : CliTestBase
     {
         string target = TempPath("pack");
         // The old pack: the same cases from another seed, so old and new are told apart by their hashes.
-        var old = Run([.. GenerateBasic, "--out", target, "--seed", "1"]);
-        Assert.That(old.Code, Is.EqualTo(0), old.ToString());
+        void MakeOld()
+        {
+            var old = Run([.. GenerateBasic, "--out", target, "--seed", "1", "--force"]);
+            Assert.That(old.Code, Is.EqualTo(0), old.ToString());
+        }
+        MakeOld();
         var oldFiles = FixturePack.Open(target).Manifest!.Files;
         var rng = new Random(20261128);
         KillAtPoints(target, [.. GenerateBasic, "--out", target, "--force"],
@@ -139,7 +145,7 @@ public class AtomicWriteTests : CliTestBase
             {
                 Assert.That(IntactCases(t), Is.EqualTo(BasicCases));
                 return FixturePack.Open(t).Manifest!.Files.SequenceEqual(oldFiles) ? "old" : "new";
-            });
+            }, MakeOld);
     }
 
     [Test]
@@ -148,8 +154,12 @@ public class AtomicWriteTests : CliTestBase
         Assert.That(Directory.Exists(Fixtures.OnnxImportTests.DebianData), Is.True,
             $"{Fixtures.OnnxImportTests.DebianData} not found: install the Debian package libonnx-testdata");
         string target = TempPath("onnx");
-        var old = Run("fixtures", "import-onnx", Fixtures.OnnxImportTests.DebianData, "--out", target);
-        Assert.That(old.Code, Is.EqualTo(0), old.ToString());
+        void MakeOld()
+        {
+            var old = Run("fixtures", "import-onnx", Fixtures.OnnxImportTests.DebianData, "--out", target, "--force");
+            Assert.That(old.Code, Is.EqualTo(0), old.ToString());
+        }
+        MakeOld();
         int cases = FixturePack.Open(target).CaseIds.Count;
         // The new pack's results come from an oracle instead of ONNX's files, so its manifest tells it apart.
         string[] again = ["fixtures", "import-onnx", Fixtures.OnnxImportTests.DebianData, "--out", target, "--force", "--oracle", "exact"];
@@ -159,7 +169,7 @@ public class AtomicWriteTests : CliTestBase
             {
                 Assert.That(IntactCases(t), Is.EqualTo(cases));
                 return FixturePack.Open(t).Manifest!.Oracle == "exact" ? "new" : "old";
-            });
+            }, MakeOld);
     }
 
     [Test]
@@ -170,11 +180,15 @@ public class AtomicWriteTests : CliTestBase
         // Enough files that the copy and the accepting take longer than the kill's seeded delay (up to 20 ms), so kills
         // land inside them: the kill points follow the staging folder's progress, not the clock.
         const int Count = 1000;
-        for (int i = 0; i < Count; i++)
+        void MakeOld()
         {
-            File.WriteAllText(Path.Combine(dir, $"S.n{i:D4}.verified.txt"), "old\n");
-            File.WriteAllText(Path.Combine(dir, $"S.n{i:D4}.received.txt"), "new\n");
+            for (int i = 0; i < Count; i++)
+            {
+                File.WriteAllText(Path.Combine(dir, $"S.n{i:D4}.verified.txt"), "old\n");
+                File.WriteAllText(Path.Combine(dir, $"S.n{i:D4}.received.txt"), "new\n");
+            }
         }
+        MakeOld();
         var rng = new Random(3000);
         KillAtPoints(dir, ["snapshots", "accept", "--dir", dir], [WrittenAtLeast(rng.Next(1, Count)), WrittenAtLeast(rng.Next(Count, 2 * Count)), SwapBegun(dir)], rng,
             d =>
@@ -185,7 +199,7 @@ public class AtomicWriteTests : CliTestBase
                 Assert.That(texts, Has.Length.EqualTo(1), "every snapshot old or every one new, never a mix");
                 Assert.That(received, Is.EqualTo(texts[0] == "old\n" ? Count : 0), "received files go with the old snapshots only");
                 return texts[0] == "old\n" ? "old" : "new";
-            });
+            }, MakeOld);
     }
 
     [Test]
@@ -201,36 +215,54 @@ public class AtomicWriteTests : CliTestBase
         {
             string target = TempPath($"pack{attempt}");
             using var p = StartWriting(target, ["fixtures", "generate", "--set", "basic", "--dtype", "f32", "--oracle", "exact", "--out", target]);
-            if (SignalUnlessExited(p, SigStop)) WaitStopped(p);
-            if (p.HasExited || !Beside(target).Any(n => n.Contains(".tmp-", StringComparison.Ordinal)))
-            {
-                SignalUnlessExited(p, SigCont);
-                Assert.That(p.WaitForExit(30_000), Is.True);
-                Assert.That(p.ExitCode, Is.Zero, "the first run failed");
-                continue;
-            }
-            var secondRun = Task.Run(() => Run("fixtures", "generate", "--out", target, "--force", "--set", "question", "--oracle", "exact"));
-            bool failedAtOnce;
             try
             {
-                // Had the second run waited for the lock, it would wait here for good: the first cannot move.
-                failedAtOnce = secondRun.Wait(TimeSpan.FromSeconds(30));
+                if (TheSecondRunMeetsTheLock(p, target, attempt)) return;
             }
             finally
             {
-                Signal(p, SigCont);
+                // A failed assertion must not leave the first run stopped for good, holding its lock.
+                if (!p.HasExited)
+                {
+                    p.Kill(entireProcessTree: true);
+                    p.WaitForExit();
+                }
             }
-            Assert.That(failedAtOnce, Is.True, "the second run waited for the first instead of failing at once");
-            var second = secondRun.Result;
-            Assert.That(second.Code, Is.EqualTo(2), second.ToString());
-            Assert.That(second.Err, Does.Contain($"{target}: another run is writing it (lock {Path.Combine(Temp, $".pack{attempt}.lock")} is held)"));
-            Assert.That(p.WaitForExit(30_000), Is.True);
-            Assert.That(p.ExitCode, Is.EqualTo(0));
-            Assert.That(IntactCases(target), Is.EqualTo(2 * BasicCases), "the first run's pack, whole");
-            Assert.That(Beside(target), Is.Empty);
-            return;
         }
         Assert.Fail($"in {Attempts} attempts the first run was never stopped while it held the lock");
+    }
+
+    // False when the stop came too late (nothing to meet); otherwise asserts that the second run failed at once.
+    private bool TheSecondRunMeetsTheLock(Process p, string target, int attempt)
+    {
+        if (SignalUnlessExited(p, SigStop)) WaitStopped(p);
+        if (p.HasExited || !Beside(target).Any(n => n.Contains(".tmp-", StringComparison.Ordinal)))
+        {
+            SignalUnlessExited(p, SigCont);
+            Assert.That(p.WaitForExit(30_000), Is.True);
+            Assert.That(p.ExitCode, Is.Zero, "the first run failed");
+            return false;
+        }
+        var secondRun = Task.Run(() => Run("fixtures", "generate", "--out", target, "--force", "--set", "question", "--oracle", "exact"));
+        bool failedAtOnce;
+        try
+        {
+            // Had the second run waited for the lock, it would wait here for good: the first cannot move.
+            failedAtOnce = secondRun.Wait(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Signal(p, SigCont);
+        }
+        Assert.That(failedAtOnce, Is.True, "the second run waited for the first instead of failing at once");
+        var second = secondRun.Result;
+        Assert.That(second.Code, Is.EqualTo(2), second.ToString());
+        Assert.That(second.Err, Does.Contain($"{target}: another run is writing it (lock {Path.Combine(Temp, $".pack{attempt}.lock")} is held)"));
+        Assert.That(p.WaitForExit(30_000), Is.True);
+        Assert.That(p.ExitCode, Is.EqualTo(0));
+        Assert.That(IntactCases(target), Is.EqualTo(2 * BasicCases), "the first run's pack, whole");
+        Assert.That(Beside(target), Is.Empty);
+        return true;
     }
 
     // kill() only queues SIGSTOP: a thread on the other core runs on until it is interrupted. Waits until every thread
@@ -247,7 +279,9 @@ public class AtomicWriteTests : CliTestBase
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return; // the process is gone
+                // The process is gone, or only one of its threads (between the listing and the read): look again.
+                if (p.HasExited) return;
+                continue;
             }
             Thread.Sleep(1);
         }

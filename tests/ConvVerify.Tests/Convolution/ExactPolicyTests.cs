@@ -1,4 +1,6 @@
 using ConvVerify.Convolution;
+using System.Diagnostics;
+using ConvVerify.Problems;
 
 namespace ConvVerify.Tests.Convolution;
 
@@ -121,6 +123,8 @@ public class ExactPolicyTests
 
     [TestCase(2, 2)]
     [TestCase(3, 2)]
+    [TestCase(2, 8, TestName = "fewer tasks than threads")]
+    [TestCase(10, 1 << 27, TestName = "a thread count whose 32-fold is 2^32")]
     [TestCase(63, 2)]
     [TestCase(64, 2)]
     [TestCase(65, 2)]
@@ -134,25 +138,86 @@ public class ExactPolicyTests
         Assert.That(runs, Is.All.EqualTo(1));
     }
 
+    [TestCase(52, 2, 1, TestName = "res2 forward's 52 tasks: one at a time")]
+    [TestCase(64, 2, 1)]
+    [TestCase(128, 2, 2)]
+    [TestCase(3072, 2, 48, TestName = "res5 dL/dw's 3,072 tasks: 48 at a time")]
+    [TestCase(6400, 2, 100)]
+    [TestCase(1000, 3, 10)]
+    [TestCase(5, 0, 1, TestName = "no threads named: at least one task")]
+    [TestCase(int.MaxValue, 1 << 27, 1, TestName = "no overflow of 32 times the threads")]
+    [TestCase(int.MaxValue, 1, 67108863)]
+    public void ARunIsAThirtySecondOfAThreadsShare(int count, int threads, int grain) =>
+        Assert.That(ExactConv.Grain(count, threads), Is.EqualTo(grain));
+
     [Test]
-    public void NeighbouringTasksRunOnOneThreadInRunsOfAThirtySecondOfAThreadsShare()
+    public void ATaskThatThrowsStopsTheJob()
     {
-        // 6,400 tasks on two threads: runs of 100, each on one thread and in order (neighbouring tasks write
-        // neighbouring elements, so one thread keeps their cache lines).
+        // The calling thread's first task waits until the other thread is running tasks, then throws. The other
+        // thread's tasks take 5 µs each, so the job (half a second) outlasts the caller's wake-up and the throw.
+        int ran = 0, caller = Environment.CurrentManagedThreadId;
+        using var otherRan = new ManualResetEventSlim();
+        var e = Assert.Throws<AggregateException>(() => ExactConv.ForTasks(100_000, 2, i =>
+        {
+            Interlocked.Increment(ref ran);
+            if (Environment.CurrentManagedThreadId != caller)
+            {
+                otherRan.Set();
+                for (long end = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 200_000; Stopwatch.GetTimestamp() < end;) { }
+            }
+            else if (otherRan.Wait(TimeSpan.FromSeconds(30))) throw new InvalidOperationException("a task failed");
+            else throw new TimeoutException("the second thread never ran a task");
+        }))!;
+        Assert.That(e.InnerExceptions.Select(x => x.Message), Is.EqualTo(new[] { "a task failed" }));
+        // Runs of 1,562: without the stop the other thread would go on to the job's end, about 98,000 tasks.
+        Assert.That(ran, Is.LessThan(25_000), "the other thread stopped at its next run instead of finishing the job");
+    }
+
+    [Test]
+    public void NeighbouringTasksRunOnOneThreadInRuns()
+    {
+        // 6,400 tasks on two threads: runs of 100, each on one thread and in order. The first task waits until the
+        // other thread has run one, so both threads take runs (tiny tasks would otherwise all end on the first).
         const int Count = 6400, Run = 100;
         var thread = new int[Count];
         var order = new int[Count];
-        int step = 0;
+        int step = 0, caller = Environment.CurrentManagedThreadId;
+        using var otherRan = new ManualResetEventSlim();
         ExactConv.ForTasks(Count, 2, i =>
         {
             thread[i] = Environment.CurrentManagedThreadId;
             order[i] = Interlocked.Increment(ref step);
+            if (thread[i] != caller) otherRan.Set();
+            if (i == 0) otherRan.Wait(TimeSpan.FromSeconds(30));
         });
+        Assert.That(thread.Distinct().Count(), Is.EqualTo(2), "both threads ran tasks");
         for (int start = 0; start < Count; start += Run)
         {
             var run = Enumerable.Range(start, Run);
             Assert.That(run.Select(i => thread[i]).Distinct().Count(), Is.EqualTo(1), $"tasks {start}..{start + Run - 1} on one thread");
             Assert.That(run.Select(i => order[i]), Is.Ordered.Ascending, $"tasks {start}..{start + Run - 1} in order");
         }
+    }
+
+    [Test]
+    public void ThreeThreadsGiveTheBitsOfOneOnJobsOfManyTasks()
+    {
+        // The suite's bitwise proofs run on all cores, two here: three threads take runs from the counter in another
+        // interleaving. Forward and dL/dx of this problem have 256 tasks, dL/dw more.
+        var p = BenchdnnDescriptor.Parse("mb16ic64ih28oc64oh28kh3ph1");
+        var rng = new Random(7);
+        float[] R(int n) => [.. Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+        float[] x = R(p.XSize), w = R(p.WSize), b = R(p.BSize), dy = R(p.YSize);
+        ExactConvOptions one = new() { MaxThreads = 1 }, three = new() { MaxThreads = 3 };
+        float[] Y(ExactConvOptions o) { var y = new float[p.YSize]; ExactConv.Forward<float>(p, x, w, b, y, o); return y; }
+        float[] Dx(ExactConvOptions o) { var d = new float[p.XSize]; ExactConv.BackwardData<float>(p, dy, w, d, o); return d; }
+        float[] Dw(ExactConvOptions o) { var d = new float[p.WSize]; ExactConv.BackwardWeights<float>(p, x, dy, d, o); return d; }
+        static uint[] Bits(float[] v) => [.. v.Select(BitConverter.SingleToUInt32Bits)];
+        Assert.Multiple(() =>
+        {
+            Assert.That(Bits(Y(three)), Is.EqualTo(Bits(Y(one))), "y");
+            Assert.That(Bits(Dx(three)), Is.EqualTo(Bits(Dx(one))), "dx");
+            Assert.That(Bits(Dw(three)), Is.EqualTo(Bits(Dw(one))), "dw");
+        });
     }
 }

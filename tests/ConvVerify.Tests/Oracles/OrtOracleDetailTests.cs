@@ -39,7 +39,7 @@ public class OrtOracleDetailTests
         var a = BenchdnnDescriptor.Parse("mb1ic2iw5oc3kw2", hasBias: false);
         var b = BenchdnnDescriptor.Parse("mb1ic2iw6oc3kw2", hasBias: false);
         var inputs = ConvCase.Create(a, Fill.Integer).MakeInputs<float>();
-        var oracle = new OrtOracle(maxSessions: 1);
+        using var oracle = new OrtOracle(maxSessions: 1);
         var held = oracle.Acquire(a, Direction.Forward);
         oracle.Compute(b, ConvCase.Create(b, Fill.Integer).MakeInputs<float>(), [Direction.Forward]);
         Assert.That((held.Dropped, held.IsDisposed, oracle.CachedSessions), Is.EqualTo((true, false, 1)), "dropped from the cache, not released");
@@ -58,6 +58,8 @@ public class OrtOracleDetailTests
         oracle.Release(third);
         Assert.That(second.IsDisposed, Is.True);
         Assert.Throws<ObjectDisposedException>(() => oracle.Acquire(a, Direction.Forward));
+        Assert.That(() => oracle.Release(third), Throws.InvalidOperationException.With.Message.Contains("released twice"),
+            "a second release would leave the count below zero, and the session never released");
     }
 
     [Test]
