@@ -92,33 +92,29 @@ public class ExactPolicyTests
     public void WeightBlocksPerTaskHalveUntilEveryThreadHasFourTasks(int blocks, long others, int threads, int run) =>
         Assert.That(ExactConv.RunLength(blocks, others, threads), Is.EqualTo(run));
 
-    [Test]
-    public void OneThreadOrOneTaskRunsOnTheCallingThreadInOrder()
+    // Parallel.For's wrapper (layout copies, inputs) and the jobs' counter.
+    private static readonly Dictionary<string, Action<int, int, Action<int>>> Runners = new()
     {
+        ["For"] = ExactConv.For,
+        ["ForTasks"] = ExactConv.ForTasks,
+    };
+
+    [TestCase("For")]
+    [TestCase("ForTasks")]
+    public void OneThreadOrOneTaskRunsOnTheCallingThreadInOrder(string runner)
+    {
+        var run = Runners[runner];
         int caller = Environment.CurrentManagedThreadId;
-        foreach (var (count, threads) in new[] { (5, 1), (1, 2), (5, 0) })
+        foreach (var (count, threads) in new[] { (5, 1), (1, 2), (5, 0), (1, 1) })
         {
             var seen = new List<(int Task, int Thread)>();
-            ExactConv.For(count, threads, i => seen.Add((i, Environment.CurrentManagedThreadId)));
+            run(count, threads, i => seen.Add((i, Environment.CurrentManagedThreadId)));
             Assert.That(seen, Is.EqualTo(Enumerable.Range(0, count).Select(i => (i, caller))), $"{count} tasks, {threads} threads");
         }
         var all = new System.Collections.Concurrent.ConcurrentBag<int>();
-        ExactConv.For(1000, 2, all.Add);
+        run(1000, 2, all.Add);
         Assert.That(all.Order(), Is.EqualTo(Enumerable.Range(0, 1000)), "on two threads every task once");
-        ExactConv.For(0, 2, _ => Assert.Fail("no tasks, no calls"));
-    }
-
-    [Test]
-    public void AJobsTasksRunOnTheCallingThreadInOrderWithOneThreadOrOneTask()
-    {
-        int caller = Environment.CurrentManagedThreadId;
-        foreach (var (count, threads) in new[] { (5, 1), (1, 2), (1, 1) })
-        {
-            var seen = new List<(int Task, int Thread)>();
-            ExactConv.ForTasks(count, threads, i => seen.Add((i, Environment.CurrentManagedThreadId)));
-            Assert.That(seen, Is.EqualTo(Enumerable.Range(0, count).Select(i => (i, caller))), $"{count} tasks, {threads} threads");
-        }
-        ExactConv.ForTasks(0, 2, _ => Assert.Fail("no tasks, no calls"));
+        run(0, 2, _ => Assert.Fail("no tasks, no calls"));
     }
 
     [TestCase(2, 2)]

@@ -63,6 +63,20 @@ public class OrtOracleDetailTests
     }
 
     [Test]
+    public void ASessionNobodyRunsIsReleasedWhenTheCacheStartsOver()
+    {
+        var a = BenchdnnDescriptor.Parse("mb1ic2iw5oc3kw2", hasBias: false);
+        var b = BenchdnnDescriptor.Parse("mb1ic2iw6oc3kw2", hasBias: false);
+        using var oracle = new OrtOracle(maxSessions: 1);
+        var first = oracle.Acquire(a, Direction.Forward);
+        oracle.Release(first);
+        Assert.That((first.Dropped, first.IsDisposed), Is.EqualTo((false, false)), "cached, not released");
+        oracle.Release(oracle.Acquire(b, Direction.Forward));
+        Assert.That((first.Dropped, first.IsDisposed), Is.EqualTo((true, true)), "dropped and released at once");
+        Assert.That(() => new OrtOracle(maxSessions: 0), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("maxSessions"));
+    }
+
+    [Test]
     public void ThreadsSharingAnOracleWhoseCacheStartsOverGetTheSameResults()
     {
         ConvProblem[] problems = [.. Enumerable.Range(4, 6).Select(n => BenchdnnDescriptor.Parse($"mb1ic2iw{n}oc3kw2", hasBias: false))];
