@@ -199,7 +199,7 @@ public class ExactPolicyTests
     public void ThreeThreadsGiveTheBitsOfOneOnJobsOfManyTasks()
     {
         // The suite's bitwise proofs run on all cores, two here: three threads take runs from the counter in another
-        // interleaving. Forward and dL/dx of this problem have 256 tasks, dL/dw more.
+        // interleaving. Forward and dL/dx of this problem have 256 tasks with 8 lanes (128 with 16), dL/dw more.
         var p = BenchdnnDescriptor.Parse("mb16ic64ih28oc64oh28kh3ph1");
         var rng = new Random(7);
         float[] R(int n) => [.. Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
