@@ -43,13 +43,7 @@ public class PythonLocatorDetailTests
 
     private string Script(string name, string body) => ScriptAt(Path.Combine(_dir, name), body);
 
-    private static string ScriptAt(string path, string body)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
-    }
+    private static string ScriptAt(string path, string body) => ShellScripts.Write(path, body);
 
     private string Fake(string name) => Path.Combine(_dir, name);
 

@@ -22,9 +22,11 @@ public class PythonLocatorTests
         // A file that is there but cannot be run (no execute bit: not even root may exec it).
         File.WriteAllText(Path.Combine(_dir, "notexec"), "#!/bin/sh\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(_dir, "notexec"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        // Runs only the probe script, given as Python's -c argument (any other command line is not the probe's).
-        Script("works", """[ "$1" = -c ] && [ $# -eq 2 ] && case "$2" in *CONVVERIFY-PROBE*) true;; *) false;; esac || exit 9; echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "prefix": "/fake", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""");
+        Script("works", Works);
     }
+
+    // Runs only the probe script, given as Python's -c argument (any other command line is not the probe's).
+    private const string Works = """[ "$1" = -c ] && [ $# -eq 2 ] && case "$2" in *CONVVERIFY-PROBE*) true;; *) false;; esac || exit 9; echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "prefix": "/fake", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""";
 
     [OneTimeTearDown]
     public void RemoveFakes()
@@ -32,12 +34,7 @@ public class PythonLocatorTests
         if (_dir.Length > 0) Directory.Delete(_dir, recursive: true);
     }
 
-    private void Script(string name, string body)
-    {
-        string path = Path.Combine(_dir, name);
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
+    private void Script(string name, string body) => ShellScripts.Write(Path.Combine(_dir, name), body);
 
     private string Fake(string name) => Path.Combine(_dir, name);
 
@@ -140,7 +137,7 @@ public class PythonLocatorTests
         string libDir = Directory.CreateDirectory(Path.Combine(root, "lib", "x86_64-linux-gnu")).FullName;
         string lib = Path.Combine(libDir, "libpython3.99.so.1.0");
         File.WriteAllText(lib, "");
-        File.Copy(Fake("works"), Path.Combine(root, "bin", "python3.99"));
+        ShellScripts.Write(Path.Combine(root, "bin", "python3.99"), Works);
         var location = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), []).Locate();
         Assert.That(location.Found, Is.True, location.Reason);
         Assert.That(location.Installation!.LibPython, Is.EqualTo(lib), "the libpython asked for is the one loaded");
