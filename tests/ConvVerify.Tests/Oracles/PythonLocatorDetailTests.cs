@@ -41,9 +41,8 @@ public class PythonLocatorDetailTests
     private static string Answer(string version) =>
         $$"""echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3", "prefix": "/fake", "version": "{{version}}", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""";
 
-    private string Script(string name, string body) => ScriptAt(Path.Combine(_dir, name), body);
+    private string Script(string name, string body) => ShellScripts.Write(Path.Combine(_dir, name), body);
 
-    private static string ScriptAt(string path, string body) => ShellScripts.Write(path, body);
 
     private string Fake(string name) => Path.Combine(_dir, name);
 
@@ -133,8 +132,8 @@ public class PythonLocatorDetailTests
         Assert.That(none.Attempts[0], Is.EqualTo($"{lib} (from PYTHONNET_PYDLL): no interpreter python3 in a bin/ folder above it"));
 
         // A bin/python next to bin/python3 is not among the names, so it is neither tried nor reported.
-        ScriptAt(Path.Combine(root, "bin", "python"), Answer("3.99.0"));
-        string python3 = ScriptAt(Path.Combine(root, "bin", "python3"), Answer("3.99.0"));
+        ShellScripts.Write(Path.Combine(root, "bin", "python"), Answer("3.99.0"));
+        string python3 = ShellScripts.Write(Path.Combine(root, "bin", "python3"), Answer("3.99.0"));
         var found = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), [], null, fileExists).Locate();
         Assert.That(found.Installation?.LibPython, Is.EqualTo(lib), found.Reason);
         Assert.That(found.Attempts, Is.EqualTo(new[] { $"{python3} (interpreter of {lib} (from PYTHONNET_PYDLL)): torch 9.9, numpy 8.8, {lib}" }));
@@ -146,8 +145,8 @@ public class PythonLocatorDetailTests
         // <root>/a/lib/libpython3.98.so: <root>/a/bin/python3.98 and <root>/bin/python3 are both found, both of another version.
         var (root, fileExists) = World("refused");
         string lib = Touch(Path.Combine(root, "a", "lib", "libpython3.98.so"));
-        string near = ScriptAt(Path.Combine(root, "a", "bin", "python3.98"), Answer("3.99.1"));
-        string far = ScriptAt(Path.Combine(root, "bin", "python3"), Answer("3.97.0"));
+        string near = ShellScripts.Write(Path.Combine(root, "a", "bin", "python3.98"), Answer("3.99.1"));
+        string far = ShellScripts.Write(Path.Combine(root, "bin", "python3"), Answer("3.97.0"));
         var location = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), [], null, fileExists).Locate();
         Assert.That(location.Found, Is.False, location.Reason);
         string label = $"{lib} (from PYTHONNET_PYDLL)";
