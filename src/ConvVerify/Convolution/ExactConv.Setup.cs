@@ -132,6 +132,42 @@ public static unsafe partial class ExactConv
 
     private static readonly ConcurrentDictionary<(SpatialDim, SpatialDim, SpatialDim, bool, (int, int, int)), PositionBlocks> Plans = new();
 
+    private static readonly ConcurrentDictionary<(SpatialDim, SpatialDim, SpatialDim, bool), long> TermCounts = new();
+
+    /// <summary>
+    /// Most terms a plan of forward or dL/dx may list (16 Mi: two 64 MB tables). Every distinct combination of per-dim
+    /// tap ranges gets its own term list, so a kernel about as large as its input with full padding (a 1-D kernel of
+    /// 8,000 taps, a 2-D one of 80x80) lists terms by the square of the kernel: gigabytes for a problem of kilobytes.
+    /// Such a problem runs the definition itself; real layers list thousands.
+    /// </summary>
+    internal const long MaxPlanTerms = 1L << 24;
+
+    /// <summary>Largest plan kept for the next call (1 Mi terms, 8 MB): a larger one is rebuilt, not left resident.</summary>
+    internal const long MaxCachedPlanTerms = 1L << 20;
+
+    /// <summary>
+    /// Terms the plan of forward (<paramref name="forward"/>) or dL/dx lists: per dim, the sum of the term counts of its
+    /// distinct (first tap, count) ranges; the positions form a grid, so every combination of them occurs once.
+    /// </summary>
+    internal static long PlanTerms(SpatialDim gd, SpatialDim gh, SpatialDim gw, bool forward)
+    {
+        var key = (gd, gh, gw, forward);
+        if (TermCounts.TryGetValue(key, out long terms)) return terms;
+        terms = 1;
+        foreach (var g in (ReadOnlySpan<SpatialDim>)[gd, gh, gw])
+        {
+            var list = forward ? TapList.ForOutputs(g) : TapList.ForInputs(g);
+            var seen = new HashSet<(int, int)>();
+            long sum = 0;
+            for (int q = 0; q < list.First.Length; q++)
+                if (seen.Add((list.First[q], list.Count[q]))) sum += list.Count[q];
+            // Capped past the limit, so three dims of billions cannot wrap the product.
+            terms = Math.Min(terms * Math.Min(sum, MaxPlanTerms + 1), MaxPlanTerms + 1);
+        }
+        if (TermCounts.Count >= 256) TermCounts.Clear();
+        return TermCounts[key] = terms;
+    }
+
     /// <summary>
     /// The term lists and position blocks of forward or dL/dx, which depend only on the spatial dims and the source's
     /// strides, kept for the next call of the same shape: checks call the same problem in every dtype and with every
@@ -147,13 +183,18 @@ public static unsafe partial class ExactConv
             ? (TapList.ForOutputs(gd), TapList.ForOutputs(gh), TapList.ForOutputs(gw))
             : (TapList.ForInputs(gd), TapList.ForInputs(gh), TapList.ForInputs(gw));
         plan = PositionBlocks.Of(d, h, w, (gd.K, gh.K, gw.K), dstSp, srcStrides);
+        if (plan.TermSource.Length > MaxCachedPlanTerms) return plan;
         if (Plans.Count >= 64) Plans.Clear();
         Plans[key] = plan;
         return plan;
     }
 
     /// <summary>Empties the plan cache (a test run's start: a plan must not outlive the code that built it).</summary>
-    internal static void ForgetPlans() => Plans.Clear();
+    internal static void ForgetPlans()
+    {
+        Plans.Clear();
+        TermCounts.Clear();
+    }
 
     /// <summary>
     /// As many items per task as leave every thread at least four tasks, up to <paramref name="most"/>: the more

@@ -43,17 +43,17 @@ public static unsafe partial class ExactConv
         NaiveConv.CheckLength(w, "w", p.WSize, p.WShape);
         NaiveConv.CheckLength(b, "b", p.BSize, p.HasBias ? p.BShape : []);
         NaiveConv.CheckLength<T>(y, "y", p.YSize, p.YShape);
+        NaiveConv.CheckApart<T>(y, "y", x, "x", w, "w", b, "b");
         var (gd, gh, gw) = p.To3D();
-        int icg = p.IC / p.Groups, ocg = p.OC / p.Groups;
-        long taps = (long)gd.K * gh.K * gw.K;
+        if (PlanTerms(gd, gh, gw, forward: true) > MaxPlanTerms)
+        {
+            NaiveConv.Forward(p, x, w, b, y);
+            return;
+        }
         fixed (T* px = x, pw = w, pb = b, py = y)
         {
             var (xp, wp, bp, yp) = ((nint)px, (nint)pw, p.HasBias ? (nint)pb : 0, (nint)py);
-            long inPlane = (long)gd.In * gh.In * gw.In;
-            Dispatch<T>(options, p.Groups, ocg,
-                (v, overGroups) => overGroups
-                    ? Math.Max(Blocks(p.Groups, v) * v * (long)ocg * icg * taps, (long)p.Mb * Blocks(p.Groups, v) * v * icg * inPlane)
-                    : (long)p.Groups * Blocks(ocg, v) * v * icg * taps,
+            Dispatch<T>(options, p.Groups, p.OC / p.Groups, (v, overGroups) => ChannelCopySize(p, true, v, overGroups),
                 new ChannelSetup<T>(p, gd, gh, gw, true, xp, wp, yp, bp));
         }
         // bfloat16 and float16: the float32 sums above are the definition's, so rounding each once gives its result.
@@ -82,16 +82,16 @@ public static unsafe partial class ExactConv
         NaiveConv.CheckLength(dy, "dy", p.YSize, p.YShape);
         NaiveConv.CheckLength(w, "w", p.WSize, p.WShape);
         NaiveConv.CheckLength<T>(dx, "dx", p.XSize, p.XShape);
+        NaiveConv.CheckApart<T>(dx, "dx", dy, "dy", w, "w");
         var (gd, gh, gw) = p.To3D();
-        int icg = p.IC / p.Groups, ocg = p.OC / p.Groups;
-        long taps = (long)gd.K * gh.K * gw.K;
+        if (PlanTerms(gd, gh, gw, forward: false) > MaxPlanTerms)
+        {
+            NaiveConv.BackwardData(p, dy, w, dx);
+            return;
+        }
         fixed (T* pdy = dy, pw = w, pdx = dx)
         {
-            long outPlane = (long)gd.Out * gh.Out * gw.Out;
-            Dispatch<T>(options, p.Groups, icg,
-                (v, overGroups) => overGroups
-                    ? Math.Max(Blocks(p.Groups, v) * v * (long)icg * ocg * taps, (long)p.Mb * Blocks(p.Groups, v) * v * ocg * outPlane)
-                    : (long)p.Groups * Blocks(icg, v) * v * ocg * taps,
+            Dispatch<T>(options, p.Groups, p.IC / p.Groups, (v, overGroups) => ChannelCopySize(p, false, v, overGroups),
                 new ChannelSetup<T>(p, gd, gh, gw, false, (nint)pdy, (nint)pw, (nint)pdx, 0));
         }
         DTypes.Round(p.DType, dx);
@@ -116,7 +116,14 @@ public static unsafe partial class ExactConv
         NaiveConv.CheckLength(x, "x", p.XSize, p.XShape);
         NaiveConv.CheckLength(dy, "dy", p.YSize, p.YShape);
         NaiveConv.CheckLength<T>(dw, "dw", p.WSize, p.WShape);
+        NaiveConv.CheckApart<T>(dw, "dw", x, "x", dy, "dy");
         var (gd, gh, gw) = p.To3D();
+        if (((long)gw.K + 7) * MaxSumsPerTap + MaxLanes > Array.MaxLength)
+        {
+            // A kernel row of millions of taps: a task's partial sums would not fit an array.
+            NaiveConv.BackwardWeights(p, x, dy, dw);
+            return;
+        }
         int icg = p.IC / p.Groups, ocg = p.OC / p.Groups;
         long positions = (long)p.Mb * gd.Out * gh.Out * gw.Out, inPlane = (long)gd.In * gh.In * gw.In;
         fixed (T* px = x, pdy = dy, pdw = dw)
@@ -150,6 +157,7 @@ public static unsafe partial class ExactConv
         Check<T>(p, options);
         NaiveConv.CheckLength(dy, "dy", p.YSize, p.YShape);
         NaiveConv.CheckLength<T>(db, "db", p.OC, p.BShape);
+        NaiveConv.CheckApart<T>(db, "db", dy, "dy");
         if (!p.HasBias) throw new ArgumentException($"db: problem {p} has no bias, so it has no bias gradient", nameof(db));
         int spatial = p.YSize / (p.Mb * p.OC), oc = p.OC, mb = p.Mb;
         fixed (T* pdy = dy, pdb = db)
@@ -183,6 +191,32 @@ public static unsafe partial class ExactConv
     }
 
     private static int Blocks(int lanes, int v) => (lanes + v - 1) / v;
+
+    /// <summary>Most lanes of any vector the engine runs (Vector512 of float).</summary>
+    internal const int MaxLanes = 16;
+
+    /// <summary>
+    /// Most partial sums a dL/dw task keeps per kw: 8 input channels × 4 output-channel blocks × <see cref="MaxLanes"/>
+    /// (taps in sets of 8 take no more, counting a set's empty slots as the 7 extra taps).
+    /// </summary>
+    internal const int MaxSumsPerTap = 8 * 4 * MaxLanes;
+
+    /// <summary>
+    /// Elements of the largest transposed copy forward (<paramref name="forward"/>) or dL/dx makes with
+    /// <paramref name="v"/> lanes: the weights, and with lanes over groups also the source and the destination, each
+    /// padded to whole blocks of lanes. <see cref="Choose"/> passes over a layout or width whose copy would not fit.
+    /// </summary>
+    internal static long ChannelCopySize(ConvProblem p, bool forward, int v, bool overGroups)
+    {
+        var (gd, gh, gw) = p.To3D();
+        int icg = p.IC / p.Groups, ocg = p.OC / p.Groups;
+        var (lanes, channels) = forward ? (ocg, icg) : (icg, ocg);
+        long taps = (long)gd.K * gh.K * gw.K, inPlane = (long)gd.In * gh.In * gw.In, outPlane = (long)gd.Out * gh.Out * gw.Out;
+        var (srcPlane, dstPlane) = forward ? (inPlane, outPlane) : (outPlane, inPlane);
+        if (!overGroups) return (long)p.Groups * Blocks(lanes, v) * v * channels * taps;
+        long groups = (long)Blocks(p.Groups, v) * v;
+        return Math.Max(groups * lanes * channels * taps, Math.Max(p.Mb * groups * channels * srcPlane, p.Mb * groups * lanes * dstPlane));
+    }
 
     /// <summary>Runs tasks 0..count−1 on up to <paramref name="threads"/> threads; each task writes its own elements.</summary>
     internal static void For(int count, int threads, Action<int> body)

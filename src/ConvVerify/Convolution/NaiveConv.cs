@@ -25,6 +25,7 @@ public static class NaiveConv
         CheckLength(w, "w", p.WSize, p.WShape);
         CheckLength(b, "b", p.BSize, p.HasBias ? p.BShape : []);
         CheckLength(y, "y", p.YSize, p.YShape);
+        CheckApart(y, "y", x, "x", w, "w", b, "b");
         var (icg, ocg, (gd, gh, gw)) = (p.IC / p.Groups, p.OC / p.Groups, p.To3D());
         var (xs, ws, ys) = (Strides(p.XShape), Strides(p.WShape), Strides(p.YShape));
         for (int n = 0; n < p.Mb; n++)
@@ -65,6 +66,7 @@ public static class NaiveConv
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(w, "w", p.WSize, p.WShape);
         CheckLength(dx, "dx", p.XSize, p.XShape);
+        CheckApart(dx, "dx", dy, "dy", w, "w");
         var (icg, ocg, (gd, gh, gw)) = (p.IC / p.Groups, p.OC / p.Groups, p.To3D());
         var (xs, ws, ys) = (Strides(p.XShape), Strides(p.WShape), Strides(p.YShape));
         for (int n = 0; n < p.Mb; n++)
@@ -100,6 +102,7 @@ public static class NaiveConv
         CheckLength(x, "x", p.XSize, p.XShape);
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(dw, "dw", p.WSize, p.WShape);
+        CheckApart(dw, "dw", x, "x", dy, "dy");
         var (icg, ocg, (gd, gh, gw)) = (p.IC / p.Groups, p.OC / p.Groups, p.To3D());
         var (xs, ws, ys) = (Strides(p.XShape), Strides(p.WShape), Strides(p.YShape));
         for (int g = 0; g < p.Groups; g++)
@@ -135,6 +138,7 @@ public static class NaiveConv
     {
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(db, "db", p.OC, p.BShape);
+        CheckApart(db, "db", dy, "dy");
         if (!p.HasBias) throw new ArgumentException($"db: problem {p} has no bias, so it has no bias gradient", nameof(db));
         int spatial = p.YSize / (p.Mb * p.OC);
         for (int o = 0; o < p.OC; o++)
@@ -173,6 +177,20 @@ public static class NaiveConv
     private readonly record struct Strides5(int A, int B, int D, int H);
 
     private static int Off(in Strides5 s, int a, int b, int d, int h, int w) => a * s.A + b * s.B + d * s.D + h * s.H + w;
+
+    /// <summary>
+    /// An output that shares memory with an input would be read after it was written, in an order the engines do not
+    /// share: the result would depend on the engine (and on the thread count), so it is refused.
+    /// </summary>
+    internal static void CheckApart<T>(ReadOnlySpan<T> output, string name, ReadOnlySpan<T> a, string aName, ReadOnlySpan<T> b = default, string bName = "", ReadOnlySpan<T> c = default, string cName = "")
+    {
+        if (output.Overlaps(a)) throw Overlap(name, aName);
+        if (output.Overlaps(b)) throw Overlap(name, bName);
+        if (output.Overlaps(c)) throw Overlap(name, cName);
+    }
+
+    private static ArgumentException Overlap(string output, string input) =>
+        new($"{output}: shares memory with {input}; an output must not overlap an input", output);
 
     internal static void CheckLength<T>(ReadOnlySpan<T> span, string name, int expected, int[] shape)
     {

@@ -13,7 +13,9 @@ internal struct DwWalk
     public int N, XN, DyN;
     public int DCount, DX, DXStep, DDy, DDyStep;
     public int HCount, HX, HXStep, HDy, HDyStep;
-    public int WCount, WX, WXStep, WDy;
+    public int WCount, WX, WDy;
+    /// <summary>x offset between neighbouring output positions: stride·V with lanes over groups, which may pass int.</summary>
+    public nint WXStep;
 }
 
 /// <summary>
@@ -248,10 +250,22 @@ internal struct Ints8
     private int _e0;
 }
 
+/// <summary>Eight x offsets of <see cref="TapSet"/>: an offset of output position 0, which may lie far in the padding.</summary>
+[InlineArray(8)]
+internal struct Offsets8
+{
+    private nint _e0;
+}
+
 /// <summary>The taps of one <see cref="WeightKernels{T, TV, TS, TF}.Taps8"/> call.</summary>
 internal struct TapSet
 {
-    public Ints8 First, End, XBase;
+    public Ints8 First, End;
+    /// <summary>
+    /// x offset of output position 0 of each tap, in nint: position 0 may lie in the begin padding, whose extent times
+    /// the lanes' x stride (V with lanes over groups) passes int.MaxValue for a padding of a few hundred million.
+    /// </summary>
+    public Offsets8 XBase;
     /// <summary>Slots in use: 4 (the first four, for kernels of at most four live taps) or 8.</summary>
     public int Width;
 }
@@ -328,7 +342,7 @@ internal sealed unsafe class WeightJob<T, TV, TS, TF>
             DDy = TapsD.First[kd] * dyD, DDyStep = dyD,
             HCount = TapsH.Count[kh], HX = TapsH.Source[kh] * XStrides.H, HXStep = TapsH.SourceStep * XStrides.H,
             HDy = TapsH.First[kh] * dyH, HDyStep = dyH,
-            WXStep = TapsW.SourceStep * XStrides.W,
+            WXStep = (nint)TapsW.SourceStep * XStrides.W,
         };
         int ic0 = chunk * 8;
         ref T x = ref Unsafe.AsRef<T>(X + ((long)g * InChannels + ic0) * XStrides.C);
@@ -337,33 +351,37 @@ internal sealed unsafe class WeightJob<T, TV, TS, TF>
         // with Taps8 (fewer channels, several kw that have positions) [channel][block][set of 8 taps][slot]; else
         // [kw][channel][block]. The positions are taken a tile of rows at a time, every sum advancing over the tile
         // before the next, so the tile's dy stays in cache for all of them instead of being streamed once per sum.
-        Span<int> slotOf = stackalloc int[K.W];
+        // On the stack for kernels of ordinary width; a kernel row of a million taps would overflow it.
+        Span<int> slotOf = K.W <= MaxStackTaps ? stackalloc int[K.W] : new int[K.W];
         int live = 0;
         for (int kw = 0; kw < K.W; kw++) slotOf[kw] = TapsW.Count[kw] > 0 ? live++ : -1;
         bool taps8 = icgChunk < 8 && live >= 2;
         int sets = (live + 7) / 8;
+        // At most ExactConv.MaxSumsPerTap per kw, and BackwardWeights leaves kernel rows too wide for that to fit an int
+        // to the definition.
         int length = taps8 ? icgChunk * blockCount * sets * 8 * v : K.W * icgChunk * blockCount * v;
         int perKw = icgChunk * blockCount * v;
         T[] sums = Scratch.Rent<T>(length + v);
         Array.Clear(sums, 0, length + v);
         ref T s0 = ref sums[0];
-        Span<TapSet> setOf = stackalloc TapSet[taps8 ? sets : 0];
+        Span<TapSet> setOf = !taps8 ? [] : sets <= MaxStackTaps / 8 ? stackalloc TapSet[sets] : new TapSet[sets];
+        // Each set's live taps in kw order (slots are numbered in kw order), in one pass; empty slots repeat the first.
+        for (int kw = 0; kw < K.W && taps8; kw++)
+        {
+            if (slotOf[kw] < 0) continue;
+            ref TapSet set = ref setOf[slotOf[kw] / 8];
+            int j = slotOf[kw] % 8;
+            set.First[j] = TapsW.First[kw];
+            set.End[j] = TapsW.First[kw] + TapsW.Count[kw];
+            set.XBase[j] = (nint)TapsW.Source[kw] * XStrides.W - TapsW.First[kw] * walk.WXStep;
+        }
         for (int q = 0; q < setOf.Length; q++)
         {
-            // The set's live taps in kw order; empty slots repeat the first.
-            int j = 0;
-            for (int kw = 0; kw < K.W; kw++)
-            {
-                if (slotOf[kw] < 0 || slotOf[kw] / 8 != q) continue;
-                setOf[q].First[j] = TapsW.First[kw];
-                setOf[q].End[j] = TapsW.First[kw] + TapsW.Count[kw];
-                setOf[q].XBase[j] = TapsW.Source[kw] * XStrides.W - TapsW.First[kw] * walk.WXStep;
-                j++;
-            }
-            for (; j < 8; j++) (setOf[q].First[j], setOf[q].End[j], setOf[q].XBase[j]) = (setOf[q].First[0], setOf[q].End[0], setOf[q].XBase[0]);
+            for (int j = q < sets - 1 ? 8 : live - q * 8; j < 8; j++)
+                (setOf[q].First[j], setOf[q].End[j], setOf[q].XBase[j]) = (setOf[q].First[0], setOf[q].End[0], setOf[q].XBase[0]);
             setOf[q].Width = live <= 4 ? 4 : 8;
         }
-        int tileRows = Math.Max(1, TileBytes / (Out.W * blockCount * v * Unsafe.SizeOf<T>()));
+        int tileRows = (int)Math.Max(1, TileBytes / ((long)Out.W * blockCount * v * Unsafe.SizeOf<T>()));
         var tile = walk;
         tile.N = 1;
         tile.DCount = 1;
@@ -428,6 +446,9 @@ internal sealed unsafe class WeightJob<T, TV, TS, TF>
         }
         Scratch.Return(sums);
     }
+
+    /// <summary>Kernel widths (taps of one row) whose per-task tables go on the stack.</summary>
+    private const int MaxStackTaps = 1024;
 
     /// <summary>Bytes of transposed dy a tile of rows may span (the task's blocks), about half of a core's L2.</summary>
     private const int TileBytes = 256 * 1024;

@@ -240,6 +240,28 @@ public class ProblemEdgeTests
     }
 
     [Test]
+    public void PaddedCoordinatesUpToTheIntLimitAreAcceptedAndOneMoreIsNot()
+    {
+        // The definition's index i + pb − k·dil of input 1 would wrap past int.MaxValue here, dropping the term that
+        // its forward reads (y[2] = w·x[1]): an exact engine with 64-bit offsets and the naive loops then disagreed.
+        Assert.That(() => new ConvProblem(1, 1, 1, 1, [2], [1], stride: [1 << 30], padBegin: [int.MaxValue], padEnd: [0]),
+            Throws.InstanceOf<ProblemTooLargeException>().With.Message.EqualTo(
+                "pw: the padded input extent 2147483649 (i=2, pb=2147483647, pe=0) exceeds 2147483647, the largest coordinate the loops index with (Parameter 'padBegin')"));
+        // Cropping does not shrink what the loops index: i + pb stays.
+        Assert.That(() => new ConvProblem(1, 1, 1, 1, [2], [1], stride: [1 << 30], padBegin: [int.MaxValue], padEnd: [-1]),
+            Throws.InstanceOf<ProblemTooLargeException>().With.Message.StartsWith("pw: the padded input extent 2147483649 (i=2, pb=2147483647, pe=-1)"));
+        // End padding the windows reach counts; beyond the last window it is dropped, and does not.
+        Assert.That(() => new ConvProblem(1, 1, 1, 1, [3, 2], [1, 1], stride: [1, 2], padBegin: [0, 1], padEnd: [0, int.MaxValue - 1]),
+            Throws.InstanceOf<ProblemTooLargeException>().With.Message.StartsWith("pw: the padded input extent 2147483649 (i=2, pb=1, pe=2147483646)"));
+        var dropped = new ConvProblem(1, 1, 1, 1, [4], [1], stride: [(1 << 30) + 1], padEnd: [int.MaxValue - 1]);
+        Assert.That((dropped.Output[0], dropped.PadEnd[0]), Is.EqualTo((2, (1 << 30) - 2)));
+        var p = new ConvProblem(1, 1, 1, 1, [2], [1], stride: [1 << 30], padBegin: [int.MaxValue - 2], padEnd: [0]);
+        Assert.That((p.Output[0], p.PadEnd[0]), Is.EqualTo((2, -2)));
+        var q = new ConvProblem(1, 1, 1, 1, [2], [1], stride: [2], padBegin: [1], padEnd: [int.MaxValue - 3]);
+        Assert.That((q.Output[0], (q.Output[0] - 1L) * 2 + 1), Is.EqualTo((1 << 30, (long)int.MaxValue)), "the last window ends at int.MaxValue");
+    }
+
+    [Test]
     public void PlainDropsOnlyTheParameterSuffix()
     {
         Assert.Multiple(() =>
