@@ -125,7 +125,7 @@ internal static class CheckCommand
             Skipped = selection.Skipped(),
             References = [Plans.Reference(packs, packDir is null ? "committed packs" : null)],
             Subject = new EngineSource(ConvEngines.Default),
-            Warnings = warnings,
+            Warnings = [.. warnings, .. selection.InputWarnings()],
             PlanningErrors = errors,
         };
     }
@@ -167,6 +167,7 @@ internal static class CheckCommand
             Skipped = selection.Skipped(),
             References = [.. oracles.Select(o => new OracleSource(o))],
             Subject = new EngineSource(ConvEngines.Default),
+            Warnings = selection.InputWarnings(),
         };
     }
 }

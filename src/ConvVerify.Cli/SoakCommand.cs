@@ -51,6 +51,7 @@ internal static class SoakCommand
                 Command = "soak",
                 Cases = selection.Generated(s),
                 Skipped = selection.Skipped(),
+                Warnings = selection.InputWarnings(),
                 References = [.. oracles.Select(o => new OracleSource(o))],
                 Subject = new EngineSource(ConvEngines.Default),
                 Requirement = run.RequirementOf(pr),

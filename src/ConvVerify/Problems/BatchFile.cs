@@ -107,6 +107,12 @@ public static class BatchFile
         return problems;
     }
 
+    /// <summary>
+    /// Largest batch file read: 64 MiB (benchdnn's largest shape file is 30 KB). A pipe or a device reads as empty,
+    /// never waited on or read without end (<see cref="InputFile"/>).
+    /// </summary>
+    public const long MaxBytes = 64L << 20;
+
     /// <summary>Reads a batch file and its includes.</summary>
     /// <param name="path">The file.</param>
     /// <param name="includeFallback">Where an include not found beside its including file is looked for (benchdnn's inputs folder), or null.</param>
@@ -115,7 +121,7 @@ public static class BatchFile
     {
         string full = Path.GetFullPath(path); // refuses a null path, by that name
         var reader = new Reader(includeFallback);
-        reader.File(full, path, File.ReadAllText(full));
+        reader.File(full, path, InputFile.ReadAllText(full, "batch file", MaxBytes));
         return reader.Entries;
     }
 
@@ -272,7 +278,7 @@ public static class BatchFile
             // shown is a file's path or a source name, never a root, so it has a directory part (perhaps empty).
             string includedShown = fullPath is null ? file : Path.Combine(Path.GetDirectoryName(shown)!, file);
             // benchdnn's harnesses include the same shape files many times over; read and split each once.
-            if (!read.TryGetValue(found, out var tokens)) read[found] = tokens = Tokens(System.IO.File.ReadAllText(found));
+            if (!read.TryGetValue(found, out var tokens)) read[found] = tokens = Tokens(InputFile.ReadAllText(found, "batch file", MaxBytes));
             File(found, includedShown, tokens);
         }
 

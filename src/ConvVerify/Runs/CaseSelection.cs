@@ -109,6 +109,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     private static CaseSelection FromBatch(string batch, IReadOnlyList<DType> dtypes, bool dtypeGiven, IReadOnlyList<Fill> fills, int? mb, long limit)
     {
         string path = BatchPath(batch);
+        if (Directory.Exists(path)) throw new SelectionException($"--batch: {batch} is a folder; give a batch file");
         if (!File.Exists(path)) throw new SelectionException($"--batch: file not found: {batch}");
         var entries = BatchFile.Read(path, Locations.BenchdnnInputs());
         var problems = new List<ConvProblem>();
@@ -247,6 +248,17 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             Where = l.Where, Descriptor = l.Descriptor, Kind = SkippedProblem.KindName(l.Kind),
             Reason = l.Reason,
         }),
+    ];
+
+    /// <summary>
+    /// The skipped entries that are mistakes in the input rather than choices of the run — a descriptor that is no
+    /// problem, an include that is missing or loops — as warnings, which <c>--strict</c> makes errors. Entries left out
+    /// by dtype, <c>--match</c>, size or an option the harness does not model stay plain skips.
+    /// </summary>
+    public IReadOnlyList<string> InputWarnings() =>
+    [
+        .. Listing.Where(l => l.Kind is BatchSkipKind.Invalid or BatchSkipKind.Include)
+            .Select(l => $"{l.Where}: {l.Descriptor}: skipped: {l.Reason}"),
     ];
 
     // The summary line's words; the report's JSON token for a kind is SkippedProblem.KindName.

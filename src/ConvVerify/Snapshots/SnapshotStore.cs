@@ -226,7 +226,11 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Reads a snapshot file as UTF-8 (a BOM, if any, is kept as U+FEFF so it shows up as a difference).</summary>
-    public static string ReadText(string path) => Utf8NoBom.GetString(File.ReadAllBytes(path));
+    /// <remarks>A pipe or a device in the folder reads as empty (<see cref="InputFile"/>); a file past 64 MiB is refused.</remarks>
+    public static string ReadText(string path) => Utf8NoBom.GetString(InputFile.ReadAllBytes(path, "snapshot file", MaxSnapshotBytes));
+
+    /// <summary>Largest snapshot file read: 64 MiB (the largest committed one is under 20 KB).</summary>
+    public const long MaxSnapshotBytes = 64L << 20;
 
     /// <summary>Writes a snapshot file as UTF-8 without BOM, exactly as given (callers normalize first).</summary>
     public static void WriteText(string path, string text)

@@ -48,6 +48,32 @@ public class SkippedProblemTests : TempFolderTest
         Assert.That(CaseSelection.Resolve("basic", null, [], null, null, "question").Skipped(), Is.Empty);
     }
 
+    [Test]
+    public void OnlyMistakesInTheInputAreWarnedAboutAndStrictMakesThemErrors()
+    {
+        string path = Path.Combine(Dir, "batch.txt");
+        File.WriteAllText(path, Batch + "--batch=missing.txt\n");
+        var s = CaseSelection.Resolve(null, path, [], "f32", "integer", "question", maxMacs: 100_000);
+        Assert.That(s.InputWarnings(), Is.EqualTo(new[]
+        {
+            $"{path}:4: mb1ic2ih2oc2kh5: skipped: {s.Skipped()[2].Reason}",
+            $"{path}:5: --batch=missing.txt: skipped: {s.Skipped()[3].Reason}",
+        }), "the option, the size limit are choices, not mistakes");
+        Assert.That(s.Skipped()[2].Reason, Does.StartWith("descriptor 'mb1ic2ih2oc2kh5': computed oh = -2 is not positive"));
+        Assert.That(s.Skipped()[3].Reason, Does.StartWith("--batch=missing.txt: file not found"));
+
+        // Through the command line: a warning only, exit 0; with --strict, exit 2 naming the entry.
+        var r = CliTestBase.Run("check", "--oracle", "naive", "--batch", path, "--dtype", "f32", "--fill", "integer", "--max-macs", "100000");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.All, Does.Contain("mb1ic2ih2oc2kh5: skipped: descriptor 'mb1ic2ih2oc2kh5': computed oh = -2"));
+        r = CliTestBase.Run("check", "--oracle", "naive", "--batch", path, "--dtype", "f32", "--fill", "integer", "--max-macs", "100000", "--strict");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.All, Does.Contain("2 warnings, and --strict makes warnings errors"));
+        File.WriteAllText(path, "mb1ic2ih4oc2kh3\n");
+        r = CliTestBase.Run("check", "--oracle", "naive", "--batch", path, "--dtype", "f32", "--fill", "integer", "--strict");
+        Assert.That(r.Code, Is.EqualTo(0), "a clean batch file is no error under --strict: " + r);
+    }
+
     [TestCase(BatchSkipKind.Option, "option")]
     [TestCase(BatchSkipKind.DType, "dtype")]
     [TestCase(BatchSkipKind.Match, "match")]
