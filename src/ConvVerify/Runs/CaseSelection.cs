@@ -53,25 +53,46 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <param name="randomSeed">The seed of the random problems.</param>
     /// <param name="mb">Every problem at this minibatch (over a batch file's <c>--mb=</c>), or null.</param>
     /// <param name="maxMacs">Problems with more multiply-adds per direction are skipped; null for <see cref="DefaultMaxMacs"/>.</param>
+    /// <param name="memoryBytes">Problems whose case would need more memory (<see cref="CaseBytes"/>) are skipped; null for what this process may use.</param>
     /// <exception cref="ArgumentException">Two sources at once, an unknown set, a missing file, a bad descriptor, an unknown dtype or fill, a bad limit; the message starts with the option.</exception>
     public static CaseSelection Resolve(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
-        int? random = null, ulong randomSeed = ConvCase.DefaultSeed, int? mb = null, long? maxMacs = null) =>
-        Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomSeed, mb, maxMacs) with { AnyDType = dtype is null };
+        int? random = null, ulong randomSeed = ConvCase.DefaultSeed, int? mb = null, long? maxMacs = null, long? memoryBytes = null) =>
+        Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomSeed, mb, new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes))
+            with { AnyDType = dtype is null };
+
+    /// <summary>Most problems <c>--random</c> draws at once: they are drawn and kept before the run starts.</summary>
+    public const int MaxRandom = 1_000_000;
+
+    /// <summary>
+    /// Bytes one case of <paramref name="p"/> may hold at once, about: inputs and two results of every tensor (the
+    /// subject's and the reference's) in float64, and the comparison's float64 copy of the inputs and two bounds.
+    /// </summary>
+    public static long CaseBytes(ConvProblem p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return BytesPerElement * ((long)p.XSize + p.WSize + p.BSize + p.YSize);
+    }
+
+    // 8 (inputs) + 16 (two results) + 8 (float64 copies) + 16 (two bounds).
+    private const long BytesPerElement = 48;
+
+    private readonly record struct Limits(long MaxMacs, long MemoryBytes);
 
     private static CaseSelection Sources(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
-        int? random, ulong randomSeed, int? mb, long? maxMacs)
+        int? random, ulong randomSeed, int? mb, Limits limit)
     {
         ArgumentNullException.ThrowIfNull(descriptors);
         int given = (set is null ? 0 : 1) + (batch is null ? 0 : 1) + (descriptors.Count > 0 ? 1 : 0) + (random is null ? 0 : 1);
         if (given > 1) throw new ArgumentException("give only one of --set, --batch, --random and descriptors");
         if (mb is < 1) throw new ArgumentException($"--mb: the minibatch must be at least 1, got {mb}");
-        if (maxMacs is < 1) throw new ArgumentException($"--max-macs: the limit must be at least 1, got {maxMacs}");
-        long limit = maxMacs ?? DefaultMaxMacs;
+        if (limit.MaxMacs < 1) throw new ArgumentException($"--max-macs: the limit must be at least 1, got {limit.MaxMacs}");
         var dtypes = ParseDTypes(dtype);
         var fills = ParseFills(fill);
         if (random is { } n)
         {
             if (n < 1) throw new ArgumentException($"--random: the number of problems must be at least 1, got {n}");
+            if (n > MaxRandom)
+                throw new ArgumentException($"--random: at most {MaxRandom} problems at once (they are drawn and kept before the run), got {n}; run more seeds instead");
             return Limited(new CaseSelection($"random (seed {randomSeed})", RandomProblems.Take(randomSeed, n), dtypes, fills, Named: true), mb, limit);
         }
         try
@@ -106,7 +127,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <summary>The prefix of a vendored benchdnn file's short name.</summary>
     public const string BenchdnnPrefix = "benchdnn:";
 
-    private static CaseSelection FromBatch(string batch, IReadOnlyList<DType> dtypes, bool dtypeGiven, IReadOnlyList<Fill> fills, int? mb, long limit)
+    private static CaseSelection FromBatch(string batch, IReadOnlyList<DType> dtypes, bool dtypeGiven, IReadOnlyList<Fill> fills, int? mb, Limits limit)
     {
         string path = BatchPath(batch);
         if (Directory.Exists(path)) throw new SelectionException($"--batch: {batch} is a folder; give a batch file");
@@ -165,7 +186,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         return new CaseSelection(batch, problems, dtypes, fills, Named: true) { Details = details, Listing = listing };
     }
 
-    private static CaseSelection Limited(CaseSelection s, int? mb, long limit)
+    private static CaseSelection Limited(CaseSelection s, int? mb, Limits limit)
     {
         var kept = new List<ConvProblem>();
         var listing = new List<SelectionLine>();
@@ -204,10 +225,18 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         }
     }
 
-    private static string? TooLarge(ConvProblem p, long limit) =>
-        p.MultiplyAdds > limit
-            ? $"too large: {p.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)} multiply-adds per direction, more than --max-macs {limit.ToString(CultureInfo.InvariantCulture)}"
+    private static string? TooLarge(ConvProblem p, Limits limit)
+    {
+        if (p.MultiplyAdds > limit.MaxMacs)
+            return $"too large: {p.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)} multiply-adds per direction, more than --max-macs {limit.MaxMacs.ToString(CultureInfo.InvariantCulture)}";
+        long need = CaseBytes(p);
+        // Refused here, not run into an OutOfMemoryException (or the kernel's OOM killer) halfway through the run.
+        return need > limit.MemoryBytes
+            ? $"too large for memory: about {Gib(need)} GiB for its tensors, results and bounds, more than the {Gib(limit.MemoryBytes)} GiB this process may use"
             : null;
+    }
+
+    private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("F1", CultureInfo.InvariantCulture);
 
     /// <summary>The directions a benchdnn <c>--dir=</c> checks (null: every direction the problem has).</summary>
     public static IReadOnlyList<Direction>? DirectionsOf(string? benchdnnDir, bool hasBias) => benchdnnDir switch

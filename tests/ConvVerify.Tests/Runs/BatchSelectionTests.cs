@@ -24,8 +24,8 @@ public class BatchSelectionTests
         return path;
     }
 
-    private CaseSelection Resolve(string text, string? dtype = "f32", int? mb = null, long? maxMacs = null) =>
-        CaseSelection.Resolve(null, Write(text), [], dtype, "integer", "question", mb: mb, maxMacs: maxMacs);
+    private CaseSelection Resolve(string text, string? dtype = "f32", int? mb = null, long? maxMacs = null, long? memory = null) =>
+        CaseSelection.Resolve(null, Write(text), [], dtype, "integer", "question", mb: mb, maxMacs: maxMacs, memoryBytes: memory);
 
     [Test]
     public void EntriesOfOneProblemMergeIntoOneCaseCheckingTheUnionOfTheirDirections()
@@ -100,6 +100,38 @@ public class BatchSelectionTests
         var set = CaseSelection.Resolve(null, null, ["mb2ic4ih8oc4kh3"], "f32", "integer", "question", maxMacs: 10_367);
         Assert.That(set.Problems, Is.Empty);
         Assert.That(set.Listing.Single().Status, Does.Contain("10,368 multiply-adds"));
+    }
+
+    [Test]
+    public void AProblemBeyondTheMemoryThisProcessMayUseIsSkippedWithBothSizes()
+    {
+        // x 2·4·8·8 = 512, w 4·4·3·3 = 144, b 4, y 2·4·6·6 = 288: 948 elements, 48 bytes each (inputs, two results and
+        // the comparison's copy and bounds, all as float64) = 45,504 bytes.
+        var p = BenchdnnDescriptor.Parse("mb2ic4ih8oc4kh3");
+        Assert.That(CaseSelection.CaseBytes(p), Is.EqualTo(45_504));
+        const string text = "mb2ic4ih8oc4kh3\nmb1ic2ih4oc2kh3\n";
+        Assert.That(Resolve(text, memory: 45_504).Problems, Has.Count.EqualTo(2));
+        var below = Resolve(text, memory: 45_503);
+        Assert.That(below.Problems.Select(q => q.Mb), Is.EqualTo(new[] { 1 }));
+        Assert.That(below.Listing[0].Status, Is.EqualTo("skipped: too large for memory: about 0.0 GiB for its tensors, results and bounds, more than the 0.0 GiB this process may use"));
+        Assert.That(below.Listing[0].Kind, Is.EqualTo(BatchSkipKind.TooLarge));
+        // With the real limit: 40,000² float64 elements in and out are about 143 GiB, which no machine of ours has; the
+        // probe that found this ran the kernel's OOM killer.
+        var huge = CaseSelection.Resolve(null, null, ["mb1ic1ih40000iw40000oc1kh1kw1"], "f64", "integer", "question");
+        Assert.That(huge.Problems, Is.Empty);
+        Assert.That(huge.Listing.Single().Status, Does.StartWith("skipped: too large for memory: about 143.1 GiB"));
+        var cli = ConvVerify.Tests.Cli.CliTestBase.Run("check", "--oracle", "naive", "mb1ic1ih40000iw40000oc1kh1kw1", "--dtype", "f64", "--fill", "integer");
+        Assert.That((cli.Code, cli.Out.Contains("1 skipped: 1 too large", StringComparison.Ordinal)), Is.EqualTo((1, true)), cli.ToString());
+        cli = ConvVerify.Tests.Cli.CliTestBase.Run("cases", "mb1ic1ih40000iw40000oc1kh1kw1");
+        Assert.That(cli.Out, Does.Contain("skipped: too large for memory: about 143.1 GiB"));
+    }
+
+    [Test]
+    public void MoreRandomProblemsThanCanBeKeptAreRefused()
+    {
+        Assert.That(CaseSelection.Resolve(null, null, [], "f32", "integer", "question", random: 3).Problems, Has.Count.EqualTo(3));
+        var e = Assert.Throws<ArgumentException>(() => CaseSelection.Resolve(null, null, [], "f32", "integer", "question", random: CaseSelection.MaxRandom + 1));
+        Assert.That(e!.Message, Is.EqualTo("--random: at most 1000000 problems at once (they are drawn and kept before the run), got 1000001; run more seeds instead"));
     }
 
     [Test]
