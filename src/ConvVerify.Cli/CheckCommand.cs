@@ -42,8 +42,10 @@ internal static class CheckCommand
         cmd.Options.Add(layout);
         cmd.SetAction(pr =>
         {
-            run.CheckOutputs(pr);
             bool fixtures = pr.GetValue(oracle) == "fixtures";
+            string? batch = pr.GetValue(sel.Batch);
+            run.CheckOutputs(pr, [("--pack", pr.GetValue(pack)), ("--batch", batch is null || batch.StartsWith(CaseSelection.BenchdnnPrefix, StringComparison.Ordinal) ? null : batch),
+                .. (fixtures && pr.GetValue(pack) is null ? CaseSets.Committed.Select(s => ("committed pack", (string?)Locations.CommittedPack(s))) : [])]);
             if (fixtures && pr.GetResult(seed) is { Implicit: false })
                 throw new CliException("--seed goes with a live oracle: a pack's inputs are stored in it");
             var torchLayout = pr.GetValue(layout) switch

@@ -153,7 +153,7 @@ internal static class FixturesCommand
         cmd.Options.Add(run.Verbose);
         cmd.SetAction(pr =>
         {
-            run.CheckOutputs(pr);
+            run.CheckOutputs(pr, ("pack", pr.GetValue(dir)));
             string path = pr.GetValue(dir)!;
             var warnings = new List<string>();
             var errors = new List<RunRow>();

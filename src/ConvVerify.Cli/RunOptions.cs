@@ -67,11 +67,39 @@ internal sealed class RunOptions(string defaultRequire)
         }
     }
 
-    /// <summary>Checks --json and --junit can be written before any work is done.</summary>
-    public void CheckOutputs(ParseResult pr)
+    /// <summary>
+    /// Checks --json, --junit and --report can be written before any work is done, and that none of them would write over
+    /// what the run reads: an input file (a batch file) or anything in an input folder (a pack, a candidate).
+    /// </summary>
+    public void CheckOutputs(ParseResult pr, params (string Option, string? Path)[] inputs)
     {
-        CheckOutputs(pr.GetValue(Json), pr.GetValue(JUnit));
-        CheckReportFolder(pr.GetValue(Report));
+        string? json = pr.GetValue(Json), junit = pr.GetValue(JUnit), report = pr.GetValue(Report);
+        CheckApart([("--json", json), ("--junit", junit), ("--report", report)], inputs);
+        if (report is not null)
+            foreach (var (option, file) in new[] { ("--json", json), ("--junit", junit) })
+                if (file is not null && Path.GetFullPath(file) == Path.GetFullPath(report))
+                    throw new CliException($"{option}: {file} is also the --report folder; give each its own");
+        CheckOutputs(json, junit);
+        CheckReportFolder(report);
+    }
+
+    /// <summary>Refuses an output that is an input file or lies in an input folder (or is that folder).</summary>
+    public static void CheckApart(IEnumerable<(string Option, string? Path)> outputs, IEnumerable<(string Option, string? Path)> inputs)
+    {
+        var given = inputs.Where(i => i.Path is not null).Select(i => (i.Option, i.Path, Full: Path.TrimEndingDirectorySeparator(Path.GetFullPath(i.Path!)))).ToList();
+        foreach (var (option, path) in outputs)
+        {
+            if (path is null) continue;
+            string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            foreach (var input in given)
+            {
+                bool inside = full == input.Full || (Directory.Exists(input.Full) && full.StartsWith(input.Full + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+                if (inside)
+                    throw new CliException(full == input.Full
+                        ? $"{option}: {path} is the {input.Option} the run reads; an output must not overwrite an input"
+                        : $"{option}: {path} is inside the {input.Option} folder {input.Path}; an output must not overwrite what the run reads");
+            }
+        }
     }
 
     /// <summary>--json and --junit can each be written, and are not one file (the JUnit XML would replace the report).</summary>

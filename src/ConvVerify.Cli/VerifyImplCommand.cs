@@ -23,7 +23,7 @@ internal static class VerifyImplCommand
         run.AddTo(cmd);
         cmd.SetAction(pr =>
         {
-            run.CheckOutputs(pr);
+            run.CheckOutputs(pr, ("--pack", pr.GetValue(pack)), ("--candidate", pr.GetValue(candidate)));
             var requirement = run.RequirementOf(pr);
             string packDir = pr.GetValue(pack)!, candidateDir = pr.GetValue(candidate)!;
             if (!Directory.Exists(candidateDir)) throw new CliException($"--candidate: folder not found: {candidateDir}");
