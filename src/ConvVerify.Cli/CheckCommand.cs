@@ -81,6 +81,7 @@ internal static class CheckCommand
                 Shard = run.ShardOf(pr),
                 Strict = pr.GetValue(run.Strict),
                 ToleranceRule = run.ToleranceRuleOf(pr),
+                ToleranceMode = pr.GetValue(run.Tolerance),
             };
             return run.Execute(console, pr, plan, "check");
         });
@@ -166,6 +167,7 @@ internal static class CheckCommand
         {
             Command = "check",
             Cases = selection.Generated(seed),
+            Seed = seed,
             Skipped = selection.Skipped(),
             References = [.. oracles.Select(o => new OracleSource(o))],
             Subject = new EngineSource(ConvEngines.Default),

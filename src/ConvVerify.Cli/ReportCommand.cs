@@ -17,7 +17,8 @@ internal static class ReportCommand
         var verbose = new Option<bool>("--verbose") { Description = "Print every row" };
         var html = new Option<string?>("--report") { Description = "Write the merged run as an HTML report into this folder" };
         var merge = new Command("merge", "Combine the --json reports of the shards of one run (--shard i/n) and exit as the whole run would: 0 all passed, "
-            + "1 any failed, 2 when the reports are not the shards of one run (another selection, a shard missing or given twice).\n\n"
+            + "1 any failed, 2 when the reports are not the shards of one run (another selection or verdict option, a shard missing or given twice, rows that "
+            + "disagree with their summary or their shard).\n\n"
             + "Example:\n  convverify report merge shard-1.json shard-2.json shard-3.json --junit all.xml");
         merge.Arguments.Add(shards);
         merge.Options.Add(json);
@@ -31,15 +32,26 @@ internal static class ReportCommand
             var reports = new List<(string, RunReport)>();
             foreach (string path in pr.GetValue(shards)!)
             {
-                if (!File.Exists(path)) throw new CliException($"{path}: report not found");
+                RunReport report;
                 try
                 {
-                    reports.Add((path, RunReport.Read(path)));
+                    report = RunReport.Read(path);
+                }
+                catch (FileNotFoundException)
+                {
+                    throw new CliException($"{path}: report not found");
                 }
                 catch (InvalidDataException e)
                 {
                     throw new CliException(e.Message);
                 }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliException($"{path}: cannot read: {e.Message}");
+                }
+                // The merge checks each shard's rows against the summary its run wrote: without one, any rows would do.
+                if (report.WrittenSummary is null) throw new CliException($"{path}: no summary: not the report --json wrote");
+                reports.Add((path, report));
             }
             RunReport merged;
             try

@@ -58,6 +58,8 @@ internal static class SoakCommand
                 Shard = run.ShardOf(pr),
                 Strict = pr.GetValue(run.Strict),
                 ToleranceRule = run.ToleranceRuleOf(pr),
+                ToleranceMode = pr.GetValue(run.Tolerance),
+                Seed = s,
             };
             return run.Execute(console, pr, plan, "soak", report =>
             {

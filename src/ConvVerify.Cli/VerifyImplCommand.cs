@@ -54,6 +54,7 @@ internal static class VerifyImplCommand
                 Shard = run.ShardOf(pr),
                 Strict = pr.GetValue(run.Strict),
                 ToleranceRule = run.ToleranceRuleOf(pr),
+                ToleranceMode = pr.GetValue(run.Tolerance),
                 Warnings = warnings,
                 PlanningErrors = errors,
             };

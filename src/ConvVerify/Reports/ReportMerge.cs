@@ -1,3 +1,4 @@
+using System.Globalization;
 using ConvVerify.Runs;
 
 namespace ConvVerify.Reports;
@@ -5,10 +6,15 @@ namespace ConvVerify.Reports;
 /// <summary>Shard reports combined into the report of the whole run, after checking they are the shards of one run.</summary>
 public static class ReportMerge
 {
-    /// <summary>Merges shard reports: rows in shard order, warnings once each, times added up.</summary>
+    /// <summary>
+    /// Merges shard reports: the rows about the pack every shard holds once, then the cases' rows in shard order;
+    /// warnings once each, times added up.
+    /// </summary>
     /// <exception cref="ArgumentException">
-    /// The reports are not the shards of one run: another command or selection (the first mismatch is named), another
-    /// shard count, a shard twice, or missing shards (listed).
+    /// The reports are not the shards of one run: another command, selection or option deciding the verdict (the first
+    /// mismatch is named), another shard count, a shard twice, or missing shards (listed); or a shard is not what its run
+    /// wrote: a summary (<see cref="RunReport.WrittenSummary"/>) its rows disagree with, a row twice, a case of another
+    /// shard, rows about the pack unlike the other shards', or fewer or more cases in all than the selection holds.
     /// </exception>
     public static RunReport Merge(IReadOnlyList<(string Path, RunReport Report)> shards)
     {
@@ -30,6 +36,11 @@ public static class ReportMerge
                 throw new ArgumentException($"{path}: shard of another selection (skipped {Kinds(r)}) than {firstPath} (skipped {Kinds(first)})");
             if (r.Skipped.Zip(first.Skipped).FirstOrDefault(z => !SameSkip(z.First, z.Second)) is ({ } mine, { } theirs))
                 throw new ArgumentException($"{path}: shard of another selection (skipped {mine.Descriptor}, {mine.Kind}: {mine.Reason}) than {firstPath} (skipped {theirs.Descriptor}, {theirs.Kind}: {theirs.Reason} there)");
+            // The merged report takes one shard's options and judges every row by them: rows judged by others would
+            // pass or fail by which file came first.
+            if (VerdictOptions(r).Zip(VerdictOptions(first)).FirstOrDefault(z => z.First != z.Second) is ({ } option, { } firstOption))
+                throw new ArgumentException($"{path}: run with {option}, but {firstPath} with {firstOption}: the shards of one run share the options that decide its verdict");
+            CheckSummary(path, r);
             Shard shard;
             try
             {
@@ -50,6 +61,7 @@ public static class ReportMerge
         if (missing.Count > 0)
             throw new ArgumentException($"the shards do not cover the run: missing {string.Join(", ", missing.Select(i => $"{i}/{n}"))}");
         var ordered = parsed.OrderBy(p => p.Shard.Index).ToList();
+        var beforeRun = CheckRows(ordered, first.SelectionCases);
         return new RunReport
         {
             Command = first.Command,
@@ -58,6 +70,8 @@ public static class ReportMerge
             Requirement = first.Requirement,
             Strict = first.Strict,
             RequireComparison = first.RequireComparison,
+            ToleranceMode = first.ToleranceMode,
+            Seed = first.Seed,
             Shard = Shard.All.ToString(),
             SelectionCases = first.SelectionCases,
             SelectionHash = first.SelectionHash,
@@ -66,9 +80,79 @@ public static class ReportMerge
             Warnings = [.. ordered.SelectMany(p => p.Report.Warnings).Distinct()],
             Skipped = [.. first.Skipped],
             SkippedByKind = new(first.SkippedByKind, StringComparer.Ordinal),
-            Rows = [.. ordered.SelectMany(p => p.Report.Rows)],
+            Rows = [.. beforeRun, .. ordered.SelectMany(p => p.Report.Rows.Where(r => r.Subject != RunRow.NoSubject))],
         };
     }
+
+    // Every option the exit code depends on beyond the rows themselves, as the command line says it.
+    private static string[] VerdictOptions(RunReport r) =>
+    [
+        r.Requirement == Requirement.Any ? "--require any" : "--require all",
+        r.Strict ? "--strict" : "no --strict",
+        r.ToleranceMode is { } mode ? "--tolerance " + mode : "no --tolerance recorded",
+        r.Seed is { } seed ? string.Create(CultureInfo.InvariantCulture, $"--seed {seed}") : "no --seed recorded",
+        r.RequireComparison ? "a comparison required" : "no comparison required",
+    ];
+
+    // A shard's summary is what its own run decided; rows that no longer give it were cut, added to or edited since.
+    // A report made in memory has only its rows (a caller reading files requires the summary; report merge does).
+    private static void CheckSummary(string path, RunReport r)
+    {
+        if (r.WrittenSummary is not { } written) return;
+        var rows = r.Summary;
+        var pairs = new List<(string Field, int Written, int Rows)>
+        {
+            ("cases", written.Cases, rows.Cases), ("directions", written.Directions, rows.Directions), ("skipped", written.Skipped, rows.Skipped),
+        };
+        foreach (var (outcome, count) in rows.Outcomes)
+            pairs.Add(($"outcomes[\"{outcome}\"]", written.Outcomes.GetValueOrDefault(outcome), count));
+        pairs.Add(("exit_code", written.ExitCode, rows.ExitCode));
+        if (pairs.FirstOrDefault(p => p.Written != p.Rows) is { Field: not null } differs)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{path}: summary.{differs.Field} is {differs.Written}, but its rows give {differs.Rows}: not the report --json wrote"));
+    }
+
+    /// <summary>
+    /// Checks the shards' rows together: the rows about the pack (made before sharding) alike in every shard; each of
+    /// the other rows once, its case in its own shard only; and as many cases in all as the selection holds. Returns
+    /// the rows about the pack, to be kept once.
+    /// </summary>
+    private static List<RunRow> CheckRows(List<(string Path, RunReport Report, Shard Shard)> shards, int selectionCases)
+    {
+        var (firstPath, first, _) = shards[0];
+        var beforeRun = first.Rows.Where(r => r.Subject == RunRow.NoSubject).ToList();
+        var owner = new Dictionary<string, Shard>(StringComparer.Ordinal);
+        foreach (var (path, report, shard) in shards)
+        {
+            var mine = report.Rows.Where(r => r.Subject == RunRow.NoSubject).ToList();
+            if (!mine.Select(Key).SequenceEqual(beforeRun.Select(Key)))
+                throw new ArgumentException($"{path}: {mine.Count} rows about the pack (subject \"{RunRow.NoSubject}\"), unlike the {beforeRun.Count} of {firstPath}: every shard of a run holds the same");
+            var seen = new HashSet<(string, string, string, string)>();
+            foreach (var row in report.Rows.Where(r => r.Subject != RunRow.NoSubject))
+            {
+                if (!seen.Add((row.Case, row.Direction, row.Subject, row.Reference)))
+                    throw new ArgumentException($"{path}: the row of case {row.Case} {row.Direction} ({row.Subject} against {row.Reference}) is there twice");
+                if (!shard.Contains(row.Case))
+                {
+                    var home = Enumerable.Range(1, shard.Count).Select(i => new Shard(i, shard.Count)).First(s => s.Contains(row.Case));
+                    var (homePath, homeReport, _) = shards.First(s => s.Shard == home);
+                    string also = homeReport.Rows.Any(r => r.Case == row.Case) ? $"; it is also in {homePath}" : "";
+                    throw new ArgumentException($"{path}: case {row.Case} belongs to shard {home}, not {shard}{also}");
+                }
+                owner.TryAdd(row.Case, shard);
+            }
+        }
+        if (owner.Count != selectionCases)
+        {
+            string each = string.Join(", ", shards.Select(s => string.Create(CultureInfo.InvariantCulture,
+                $"{s.Shard} {s.Path}: {owner.Values.Count(o => o == s.Shard)}")));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"the shards hold {owner.Count} cases, the selection {selectionCases} ({each}): a shard lost rows, or holds a case the selection has not"));
+        }
+        return beforeRun;
+    }
+
+    private static (string, string, Outcome, string) Key(RunRow r) => (r.Case, r.Direction, r.Outcome, r.Reason);
 
     private static string Kinds(RunReport r) =>
         r.SkippedByKind.Count == 0 ? "nothing" : string.Join(", ", r.SkippedByKind.Select(kv => $"{kv.Value} {kv.Key}"));

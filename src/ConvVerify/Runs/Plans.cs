@@ -24,7 +24,7 @@ public static class Plans
             {
                 errors.Add(new RunRow
                 {
-                    Case = id, Descriptor = "?", DType = "?", Fill = "?", Direction = "*", Reference = "pack", Subject = "-",
+                    Case = id, Descriptor = "?", DType = "?", Fill = "?", Direction = "*", Reference = "pack", Subject = RunRow.NoSubject,
                     Outcome = Outcome.Error, Reason = e.Message,
                 });
             }
@@ -49,7 +49,7 @@ public static class Plans
         foreach (string broken in pack.CheckIntegrity())
             errors.Add(new RunRow
             {
-                Case = "(pack)", Descriptor = "-", DType = "-", Fill = "-", Direction = "*", Reference = "pack", Subject = "-",
+                Case = "(pack)", Descriptor = "-", DType = "-", Fill = "-", Direction = "*", Reference = "pack", Subject = RunRow.NoSubject,
                 Outcome = corrupt, Reason = CorruptPrefix + broken,
             });
         return pack;

@@ -52,6 +52,15 @@ public sealed record RunPlan
     /// </summary>
     public Func<ConvCase, ResultSource, ResultSource, Tolerance>? ToleranceRule { get; init; }
 
+    /// <summary>
+    /// The name of the normal-fill rule the user chose (<c>--tolerance</c>), recorded in the report so that shards run
+    /// under other rules are not merged; null where the command sets <see cref="ToleranceRule"/> itself.
+    /// </summary>
+    public string? ToleranceMode { get; init; }
+
+    /// <summary>The base seed the cases' inputs were made from, recorded in the report; null where a pack holds the inputs.</summary>
+    public ulong? Seed { get; init; }
+
     /// <summary>Warnings found while planning (unreadable pack entries, unmatched candidate folders).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

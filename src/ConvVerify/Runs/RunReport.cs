@@ -43,6 +43,15 @@ public sealed class RunReport
     /// <summary>Whether comparing nothing fails the run.</summary>
     [JsonPropertyName("require_comparison")] public bool RequireComparison { get; init; } = true;
 
+    /// <summary>
+    /// The normal-fill rule the run was given (<c>--tolerance</c>: "probabilistic" or "sound"); null where the command
+    /// sets its own rule (<c>fixtures check</c>), or in a report from before it was recorded.
+    /// </summary>
+    [JsonPropertyName("tolerance")] public string? ToleranceMode { get; init; }
+
+    /// <summary>The base seed of the inputs (<c>--seed</c>) of a run with a live oracle; null where a pack holds the inputs.</summary>
+    [JsonPropertyName("seed")] public ulong? Seed { get; init; }
+
     /// <summary>The shard this report covers, "i/n".</summary>
     [JsonPropertyName("shard")] public string Shard { get; init; } = Runs.Shard.All.ToString();
 
@@ -92,8 +101,20 @@ public sealed class RunReport
     /// <summary>Every row, in run order.</summary>
     [JsonPropertyName("rows")] public List<RunRow> Rows { get; init; } = [];
 
-    /// <summary>Counts and the exit code, computed from the rows.</summary>
-    [JsonPropertyName("summary")] public RunSummary Summary => new()
+    /// <summary>
+    /// Counts and the exit code, computed from the rows: what is written. What a file read back held is kept apart, as
+    /// <see cref="WrittenSummary"/>, so a reader can see whether the rows still agree with it.
+    /// </summary>
+    [JsonPropertyName("summary")] public RunSummary Summary
+    {
+        get => Summarise();
+        init => WrittenSummary = value;
+    }
+
+    /// <summary>The summary a report read from a file held; null for a report made in memory, or a file without one.</summary>
+    [JsonIgnore] public RunSummary? WrittenSummary { get; init; }
+
+    private RunSummary Summarise() => new()
     {
         Cases = Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count(),
         Directions = Rows.Count,
@@ -172,13 +193,46 @@ public sealed class RunReport
     /// <summary>Writes the report as JSON.</summary>
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");
 
+    /// <summary>
+    /// Most bytes a report file may have (1 GiB): far past what a run writes, and a file past it, read whole, would
+    /// only exhaust memory.
+    /// </summary>
+    public const long MaxReportBytes = 1L << 30;
+
     /// <summary>Reads a report written by <see cref="Write"/>.</summary>
-    /// <exception cref="InvalidDataException">Not JSON, or another schema; the message names the file.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A folder; not a regular file with content (a named pipe, a device, an empty file); more than
+    /// <see cref="MaxReportBytes"/>; not JSON, or another schema. The message names the file.
+    /// </exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static RunReport Read(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new InvalidDataException($"{path}: a folder, not a report");
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new FileNotFoundException($"{path}: report not found", path);
+        // .NET does not tell a named pipe or a device from a file, but neither has a size: opened, a pipe waits for a
+        // writer forever and /dev/zero never ends. An empty file is no report either.
+        if (info.Length == 0) throw new InvalidDataException($"{path}: not a regular file with content (a named pipe, a device, or empty): not a report");
+        if (info.Length > MaxReportBytes)
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: {info.Length} bytes, more than a report may have (1 GiB)"));
+        using var bytes = new MemoryStream();
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            // The size was read before the file was opened: one that grows meanwhile is still cut off at the cap.
+            var chunk = new byte[1 << 16];
+            for (int n; (n = stream.Read(chunk)) > 0;)
+            {
+                if (bytes.Length + n > MaxReportBytes) throw new InvalidDataException($"{path}: grew past the size a report may have (1 GiB) while it was read");
+                bytes.Write(chunk, 0, n);
+            }
+        }
         try
         {
-            var report = JsonSerializer.Deserialize<RunReport>(File.ReadAllText(path), JsonOptions) ?? throw new InvalidDataException($"{path}: empty report");
+            bytes.Position = 0;
+            var report = JsonSerializer.Deserialize<RunReport>(bytes, JsonOptions) ?? throw new InvalidDataException($"{path}: empty report");
             if (report.Schema != SchemaId) throw new InvalidDataException($"{path}: schema is \"{report.Schema}\", this reader knows \"{SchemaId}\"");
             return report;
         }

@@ -6,6 +6,12 @@ namespace ConvVerify.Runs;
 /// <summary>One row of a run report: one direction of one case, checked against one reference.</summary>
 public sealed record RunRow
 {
+    /// <summary>
+    /// The subject of a row about the input made before any case ran (a case.json that cannot be read, a pack file failing
+    /// its sha256): such a row is in the report of every shard, since sharding splits only the cases that could be read.
+    /// </summary>
+    public const string NoSubject = "-";
+
     /// <summary>The case id.</summary>
     [JsonPropertyName("case")] public required string Case { get; init; }
 

@@ -29,6 +29,8 @@ public static class Runner
             Requirement = plan.Requirement,
             Strict = plan.Strict,
             RequireComparison = plan.RequireComparison,
+            ToleranceMode = plan.ToleranceMode,
+            Seed = plan.Seed,
             Shard = plan.Shard.ToString(),
             SelectionCases = plan.Cases.Count,
             SelectionHash = RunReport.HashOf(plan.Cases.Select(e => e.Case.Id)),

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ConvVerify.Reports;
 using ConvVerify.Runs;
 
@@ -11,16 +13,21 @@ public class ReportMergeDetailTests
 {
     private const string Hash = "0123456789abcdef0123456789abcdef";
 
-    private static RunReport Shard(string shard, string started, double seconds, string[] warnings, params string[] cases) => new()
+    // The case ids of a shard are ones FNV-1a puts in it (computed apart from Shard.Contains): of three shards, c and e
+    // are in the first, a in the second, g and k in the third; of two, a is in the first and b in the second.
+    private static RunReport Unwritten(string shard, string started, double seconds, string[] warnings, int selection, string[] cases,
+        bool strict = true, Requirement requirement = Requirement.Any, string? tolerance = "probabilistic", ulong? seed = null, bool requireComparison = false) => new()
     {
         Command = "check",
         Subject = new SourceInfo { Name = "naive" },
         References = [new SourceInfo { Name = "torch", Versions = new(StringComparer.Ordinal) { ["torch"] = "1.13.0" } }],
-        Requirement = Requirement.Any,
-        Strict = true,
-        RequireComparison = false,
+        Requirement = requirement,
+        Strict = strict,
+        RequireComparison = requireComparison,
+        ToleranceMode = tolerance,
+        Seed = seed,
         Shard = shard,
-        SelectionCases = 5,
+        SelectionCases = selection,
         SelectionHash = Hash,
         Started = started,
         Seconds = seconds,
@@ -28,9 +35,16 @@ public class ReportMergeDetailTests
         Rows = [.. cases.Select(c => TestRows.Row(c, "forward", Outcome.Pass))],
     };
 
-    private static RunReport One => Shard("1/3", "2026-11-29T03:00:05Z", 1.25, ["w1", "w2"], "a", "b");
-    private static RunReport Two => Shard("2/3", "2026-11-29T03:00:01Z", 2.5, ["w2"], "c");
-    private static RunReport Three => Shard("3/3", "2026-11-29T03:00:09Z", 4, ["w3", "w1"], "d", "e");
+    // As report merge gets it: through the JSON --json writes, so with the summary the run wrote.
+    private static RunReport Written(RunReport r) =>
+        JsonSerializer.Deserialize<RunReport>(JsonSerializer.Serialize(r, RunReport.JsonOptions), RunReport.JsonOptions)!;
+
+    private static RunReport Shard(string shard, string started, double seconds, string[] warnings, params string[] cases) =>
+        Written(Unwritten(shard, started, seconds, warnings, 5, cases));
+
+    private static RunReport One => Shard("1/3", "2026-11-29T03:00:05Z", 1.25, ["w1", "w2"], "c", "e");
+    private static RunReport Two => Shard("2/3", "2026-11-29T03:00:01Z", 2.5, ["w2"], "a");
+    private static RunReport Three => Shard("3/3", "2026-11-29T03:00:09Z", 4, ["w3", "w1"], "g", "k");
 
     private static string Refusal(params (string, RunReport)[] shards) =>
         Assert.Throws<ArgumentException>(() => ReportMerge.Merge(shards))!.Message;
@@ -39,7 +53,7 @@ public class ReportMergeDetailTests
     public void TheMergedReportIsTheWholeRunInShardOrder()
     {
         var merged = ReportMerge.Merge([("s3.json", Three), ("s1.json", One), ("s2.json", Two)]);
-        Assert.That(merged.Rows.Select(r => r.Case), Is.EqualTo(new[] { "a", "b", "c", "d", "e" }), "rows by shard index, not argument order");
+        Assert.That(merged.Rows.Select(r => r.Case), Is.EqualTo(new[] { "c", "e", "a", "g", "k" }), "rows by shard index, not argument order");
         Assert.That(merged.Shard, Is.EqualTo("1/1"));
         Assert.That(merged.Seconds, Is.EqualTo(7.75));
         Assert.That(merged.Started, Is.EqualTo("2026-11-29T03:00:01Z"), "the earliest start");
@@ -52,7 +66,7 @@ public class ReportMergeDetailTests
     [Test]
     public void ASingleWholeRunMergesToItself()
     {
-        var whole = Shard("1/1", "2026-11-29T03:00:00Z", 3, [], "a");
+        var whole = Written(Unwritten("1/1", "2026-11-29T03:00:00Z", 3, [], 1, ["a"]));
         Assert.That(ReportMerge.Merge([("all.json", whole)]).Rows.Select(r => r.Case), Is.EqualTo(new[] { "a" }));
     }
 
@@ -140,10 +154,10 @@ public class ReportMergeDetailTests
     // compared apart from the list; here only the list differs).
     private static RunReport Skipping(string shard, string descriptor, string kind)
     {
-        var r = Shard(shard, "", 0, [], "a");
+        var r = Unwritten(shard, "", 0, [], 2, [shard == "1/2" ? "a" : "b"]);
         r.Skipped.Add(new SkippedProblem { Where = "b.txt:2", Descriptor = descriptor, Kind = kind, Reason = "--attr-post-ops=relu is not modelled" });
         r.SkippedByKind["option"] = 1;
-        return r;
+        return Written(r);
     }
 
     [Test]
@@ -179,4 +193,102 @@ public class ReportMergeDetailTests
     [Test]
     public void MissingShardsAreListed() =>
         Assert.That(Refusal(("s2.json", Two)), Is.EqualTo("the shards do not cover the run: missing 1/3, 3/3"));
+
+    private static RunReport TwoWith(bool strict = true, Requirement requirement = Requirement.Any, string? tolerance = "probabilistic", ulong? seed = null,
+        bool requireComparison = false) =>
+        Written(Unwritten("2/3", "", 0, [], 5, ["a"], strict, requirement, tolerance, seed, requireComparison));
+
+    [Test]
+    public void AnOptionThatDecidesTheVerdictMustBeTheSameInEveryShard()
+    {
+        const string Tail = ": the shards of one run share the options that decide its verdict";
+        Assert.That(Refusal(("s1.json", One), ("s2.json", TwoWith(requirement: Requirement.All))), Is.EqualTo("s2.json: run with --require all, but s1.json with --require any" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", TwoWith(strict: false))), Is.EqualTo("s2.json: run with no --strict, but s1.json with --strict" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", TwoWith(tolerance: "sound"))), Is.EqualTo("s2.json: run with --tolerance sound, but s1.json with --tolerance probabilistic" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", TwoWith(tolerance: null))), Is.EqualTo("s2.json: run with no --tolerance recorded, but s1.json with --tolerance probabilistic" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", TwoWith(seed: 7))), Is.EqualTo("s2.json: run with --seed 7, but s1.json with no --seed recorded" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", TwoWith(requireComparison: true))), Is.EqualTo("s2.json: run with a comparison required, but s1.json with no comparison required" + Tail));
+    }
+
+    [Test]
+    public void TheMergedReportKeepsTheShardsOptions()
+    {
+        RunReport seeded(string shard, params string[] cases) => Written(Unwritten(shard, "", 0, [], 5, cases, tolerance: "sound", seed: 7));
+        var merged = ReportMerge.Merge([("s1.json", seeded("1/3", "c", "e")), ("s2.json", seeded("2/3", "a")), ("s3.json", seeded("3/3", "g", "k"))]);
+        Assert.That((merged.ToleranceMode, merged.Seed), Is.EqualTo(("sound", (ulong?)7)));
+    }
+
+    // The report as JSON, changed there, and read back: what a file edited after the run looks like.
+    private static RunReport Edited(RunReport r, Action<JsonObject> edit)
+    {
+        var json = JsonNode.Parse(JsonSerializer.Serialize(r, RunReport.JsonOptions))!.AsObject();
+        edit(json);
+        return JsonSerializer.Deserialize<RunReport>(json.ToJsonString(), RunReport.JsonOptions)!;
+    }
+
+    [Test]
+    public void AShardsRowsMustGiveItsSummary()
+    {
+        const string Tail = ": not the report --json wrote";
+        // Made in memory, a report has no summary but its rows'.
+        Assert.That(ReportMerge.Merge([("s1.json", One), ("s2.json", Unwritten("2/3", "", 0, [], 5, ["a"])), ("s3.json", Three)]).Rows, Has.Count.EqualTo(5));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", Edited(Two, j => j["summary"]!["cases"] = 2))), Is.EqualTo("s2.json: summary.cases is 2, but its rows give 1" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", Edited(Two, j => j["summary"]!["directions"] = 0))), Is.EqualTo("s2.json: summary.directions is 0, but its rows give 1" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", Edited(Two, j => j["summary"]!["skipped"] = 3))), Is.EqualTo("s2.json: summary.skipped is 3, but its rows give 0" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", Edited(Two, j => j["summary"]!["outcomes"]!["FAIL"] = 1))), Is.EqualTo("s2.json: summary.outcomes[\"FAIL\"] is 1, but its rows give 0" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", Edited(Two, j => j["summary"]!["outcomes"]!.AsObject().Remove("pass")))), Is.EqualTo("s2.json: summary.outcomes[\"pass\"] is 0, but its rows give 1" + Tail));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", Edited(Two, j => j["summary"]!["exit_code"] = 1))), Is.EqualTo("s2.json: summary.exit_code is 1, but its rows give 2" + Tail), "a warning, and --strict");
+    }
+
+    [Test]
+    public void ARowTwiceInAShardIsNamed()
+    {
+        var twice = Written(Unwritten("1/3", "", 0, [], 5, ["c", "e", "c"]));
+        Assert.That(Refusal(("s1.json", twice), ("s2.json", Two), ("s3.json", Three)), Is.EqualTo("s1.json: the row of case c forward (naive against torch) is there twice"));
+        // Another direction, or another reference, of the same case is another row.
+        var others = Unwritten("1/3", "", 0, [], 5, ["c", "e"]);
+        others.Rows.Add(TestRows.Row("c", "dx", Outcome.Pass));
+        others.Rows.Add(TestRows.Row("c", "forward", Outcome.Pass) with { Reference = "ort" });
+        Assert.That(ReportMerge.Merge([("s1.json", Written(others)), ("s2.json", Two), ("s3.json", Three)]).Rows, Has.Count.EqualTo(7));
+    }
+
+    [Test]
+    public void ACaseOfAnotherShardIsNamedWithItsShard()
+    {
+        var stray = Written(Unwritten("1/3", "", 0, [], 5, ["c", "e", "a"]));
+        Assert.That(Refusal(("s1.json", stray), ("s2.json", Two), ("s3.json", Three)), Is.EqualTo("s1.json: case a belongs to shard 2/3, not 1/3; it is also in s2.json"));
+        var moved = Written(Unwritten("2/3", "", 0, [], 5, []));
+        Assert.That(Refusal(("s1.json", stray), ("s2.json", moved), ("s3.json", Three)), Is.EqualTo("s1.json: case a belongs to shard 2/3, not 1/3"));
+    }
+
+    [Test]
+    public void FewerOrMoreCasesThanTheSelectionAreCountedByShard()
+    {
+        var empty = Written(Unwritten("2/3", "", 0, [], 5, []));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", empty), ("s3.json", Three)), Is.EqualTo(
+            "the shards hold 4 cases, the selection 5 (1/3 s1.json: 2, 2/3 s2.json: 0, 3/3 s3.json: 2): a shard lost rows, or holds a case the selection has not"));
+        var more = Written(Unwritten("2/3", "", 0, [], 5, ["a", "b"]));
+        Assert.That(Refusal(("s1.json", One), ("s2.json", more), ("s3.json", Three)), Does.StartWith("the shards hold 6 cases, the selection 5 ("));
+    }
+
+    // A row about the pack, as a broken case.json or a corrupt file makes before the cases are split among the shards.
+    private static RunReport WithPackRows(string shard, string[] cases, params string[] reasons)
+    {
+        var r = Unwritten(shard, "", 0, [], 5, cases);
+        r.Rows.InsertRange(0, reasons.Select(reason => TestRows.Row("(pack)", "*", Outcome.Error, reason) with { Subject = RunRow.NoSubject }));
+        return Written(r);
+    }
+
+    [Test]
+    public void RowsAboutThePackAreInEveryShardAndKeptOnce()
+    {
+        var merged = ReportMerge.Merge([("s1.json", WithPackRows("1/3", ["c", "e"], "x", "y")), ("s2.json", WithPackRows("2/3", ["a"], "x", "y")),
+            ("s3.json", WithPackRows("3/3", ["g", "k"], "x", "y"))]);
+        Assert.That(merged.Rows.Select(r => (r.Case, r.Reason)), Is.EqualTo(new[] { ("(pack)", "x"), ("(pack)", "y"), ("c", ""), ("e", ""), ("a", ""), ("g", ""), ("k", "") }));
+        Assert.That(merged.ExitCode(), Is.EqualTo(RunReport.ExitBadInput));
+        Assert.That(Refusal(("s1.json", WithPackRows("1/3", ["c", "e"], "x", "y")), ("s2.json", WithPackRows("2/3", ["a"], "x")), ("s3.json", WithPackRows("3/3", ["g", "k"], "x", "y"))),
+            Is.EqualTo("s2.json: 1 rows about the pack (subject \"-\"), unlike the 2 of s1.json: every shard of a run holds the same"));
+        Assert.That(Refusal(("s1.json", WithPackRows("1/3", ["c", "e"], "x")), ("s2.json", WithPackRows("2/3", ["a"], "z")), ("s3.json", WithPackRows("3/3", ["g", "k"], "x"))),
+            Is.EqualTo("s2.json: 1 rows about the pack (subject \"-\"), unlike the 1 of s1.json: every shard of a run holds the same"));
+    }
 }

@@ -93,6 +93,42 @@ public class RunReportDetailTests : TempFolderTest
         File.WriteAllText(path, """{"schema": "convverify-report/1", "command": "check", "subject": {"name": "naive"}, "references": [{"name": "torch"}], "rows": []}""");
         var report = RunReport.Read(path);
         Assert.That((report.RequireComparison, report.SelectionHash, report.Shard, report.Strict), Is.EqualTo((true, "", "1/1", false)));
+        Assert.That((report.ToleranceMode, report.Seed, report.WrittenSummary), Is.EqualTo(((string?)null, (ulong?)null, (RunSummary?)null)), "not recorded");
+    }
+
+    [Test]
+    public void AReportReadBackKeepsTheSummaryItsFileHeldApartFromItsRows()
+    {
+        string path = Path.Combine(Dir, "r.json");
+        var written = Report(Row(Outcome.Pass), Row(Outcome.Fail, direction: "dx"));
+        Assert.That(written.WrittenSummary, Is.Null, "made in memory");
+        written.Write(path);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"exit_code\": 1", "\"exit_code\": 0", StringComparison.Ordinal));
+        var read = RunReport.Read(path);
+        Assert.That((read.WrittenSummary!.ExitCode, read.WrittenSummary.Directions, read.WrittenSummary.Outcomes["FAIL"]), Is.EqualTo((0, 2, 1)));
+        Assert.That(read.Summary.ExitCode, Is.EqualTo(RunReport.ExitFail), "the rows' own");
+    }
+
+    [Test]
+    public void AReportSavedWithAByteOrderMarkReads()
+    {
+        string path = Path.Combine(Dir, "bom.json");
+        Report(Row(Outcome.Pass)).Write(path);
+        File.WriteAllText(path, File.ReadAllText(path), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.That(File.ReadAllBytes(path)[..3], Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
+        Assert.That(RunReport.Read(path).Rows.Single().Case, Is.EqualTo("c1"));
+    }
+
+    [Test]
+    public void TheToleranceAndSeedAreWrittenWhenKnown()
+    {
+        string path = Path.Combine(Dir, "r.json");
+        new RunReport { Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [], ToleranceMode = "sound", Seed = 18446744073709551615 }.Write(path);
+        string json = File.ReadAllText(path);
+        Assert.That(json, Does.Contain("\"tolerance\": \"sound\"").And.Contain("\"seed\": 18446744073709551615"));
+        Assert.That((RunReport.Read(path).ToleranceMode, RunReport.Read(path).Seed), Is.EqualTo(("sound", (ulong?)ulong.MaxValue)));
+        Report(Row(Outcome.Pass)).Write(path);
+        Assert.That(File.ReadAllText(path), Does.Not.Contain("\"tolerance\"").And.Not.Contain("\"seed\""), "neither is written when the run had none");
     }
 
     [Test]

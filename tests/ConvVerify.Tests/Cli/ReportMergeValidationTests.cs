@@ -1,0 +1,246 @@
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using ConvVerify.Runs;
+
+namespace ConvVerify.Tests.Cli;
+
+/// <summary>
+/// <c>report merge</c> given shards that would merge into a wrong verdict: run with other verdict options, edited or cut
+/// after they were written, or not report files at all. Each is exit 2 naming the file and the value, never a merge.
+/// </summary>
+public class ReportMergeValidationTests : CliTestBase
+{
+    // The question pack: 12 cases of four directions (y, dx, dw, db) each.
+    private const int QuestionCases = 12;
+
+    private static readonly string[] Results = ["y", "dw", "db"];
+
+    private static void IsRefused(CliResult r, params string[] parts)
+    {
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.StartWith("convverify: report merge: "), r.ToString());
+        foreach (string part in parts) Assert.That(r.Err, Does.Contain(part), r.ToString());
+        Assert.That(r.Out, Is.Empty, "refused before the merged report is printed");
+    }
+
+    // Shard i of n of the command, with extra(i) among its options; returns each file and the shard's exit code.
+    private (string Path, int Code)[] Shards(int n, Func<int, string[]> extra, params string[] command) =>
+        [.. Enumerable.Range(1, n).Select(i =>
+        {
+            string path = TempPath($"shard-{i}.json");
+            var r = Run([.. command, .. extra(i), "--shard", $"{i}/{n}", "--json", path]);
+            Assert.That(File.Exists(path), Is.True, r.ToString());
+            return (path, r.Code);
+        })];
+
+    // Of three, the first shard of the question pack holds no case (the split is by the ids' hash): the tests change the
+    // second and the third.
+    private string[] QuestionShards(int n = 3) => [.. Shards(n, _ => [], "check", "--set", "question").Select(s => s.Path)];
+
+    // A candidate of the question pack holding the pack's own y, dw and db: every dx is "not provided".
+    private (string Pack, string Candidate) WithoutDx()
+    {
+        string pack = CopyCommittedPack("question");
+        string candidate = TempPath("candidate");
+        foreach (string id in CaseFolders(pack))
+        {
+            Directory.CreateDirectory(Path.Combine(candidate, id));
+            foreach (string t in Results) File.Copy(Path.Combine(pack, id, t + ".npy"), Path.Combine(candidate, id, t + ".npy"));
+        }
+        return (pack, candidate);
+    }
+
+    private static void Edit(string path, Action<JsonObject> edit)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
+    }
+
+    // Rewritten through the report's own writer, so the summary agrees with the changed rows: only the merge's
+    // checks across shards can find what was done.
+    private static void Rewrite(string path, Action<RunReport> change)
+    {
+        var report = RunReport.Read(path);
+        change(report);
+        report.Write(path);
+    }
+
+    [Test]
+    public void ShardsRunWithAnotherRequireAreRefusedWhicheverComesFirst()
+    {
+        var (pack, candidate) = WithoutDx();
+        var shards = Shards(3, i => ["--require", i == 1 ? "any" : "all"], "verify-impl", "--pack", pack, "--candidate", candidate);
+        Assert.That(shards.Select(s => s.Code), Is.EqualTo(new[] { 0, 1, 1 }), "the absent dx fail only under --require all");
+        var anyFirst = Run("report", "merge", shards[0].Path, shards[1].Path, shards[2].Path);
+        IsRefused(anyFirst, shards[1].Path, "--require all", shards[0].Path, "--require any");
+        var allFirst = Run("report", "merge", shards[1].Path, shards[0].Path, shards[2].Path);
+        IsRefused(allFirst, shards[0].Path, "--require any", shards[1].Path, "--require all");
+    }
+
+    [Test]
+    public void ShardsRunWithAnotherToleranceAreRefused()
+    {
+        var shards = Shards(3, i => i == 2 ? ["--tolerance", "sound"] : [], "check", "--set", "question");
+        var r = Run("report", "merge", shards[0].Path, shards[1].Path, shards[2].Path);
+        IsRefused(r, shards[1].Path, "--tolerance sound", shards[0].Path, "--tolerance probabilistic");
+    }
+
+    [Test]
+    public void TheToleranceIsRecordedInTheReport()
+    {
+        string path = TempPath("sound.json");
+        Run("check", "--set", "question", "--dtype", "f32", "--tolerance", "sound", "--json", path);
+        Assert.That(JsonNode.Parse(File.ReadAllText(path))!["tolerance"]!.GetValue<string>(), Is.EqualTo("sound"));
+        Run("check", "--set", "question", "--dtype", "f32", "--json", path);
+        Assert.That(JsonNode.Parse(File.ReadAllText(path))!["tolerance"]!.GetValue<string>(), Is.EqualTo("probabilistic"), "the default is said too");
+    }
+
+    [Test]
+    public void ShardsRunWithAndWithoutStrictAreRefused()
+    {
+        var (pack, candidate) = WithoutDx();
+        // A folder that matches no case: a warning, which --strict makes an error.
+        Directory.CreateDirectory(Path.Combine(candidate, "stray"));
+        var shards = Shards(3, i => i == 1 ? ["--require", "any"] : ["--require", "any", "--strict"], "verify-impl", "--pack", pack, "--candidate", candidate);
+        Assert.That(shards.Select(s => s.Code), Is.EqualTo(new[] { 0, 2, 2 }));
+        var r = Run("report", "merge", shards[0].Path, shards[1].Path, shards[2].Path);
+        IsRefused(r, shards[1].Path, "--strict", shards[0].Path, "no --strict");
+    }
+
+    [Test]
+    public void AShardWhoseRowsWereEmptiedIsRefused()
+    {
+        string[] shards = QuestionShards();
+        int cases = RunReport.Read(shards[1]).Rows.Select(r => r.Case).Distinct().Count();
+        Assert.That(cases, Is.GreaterThan(0), "the shard had cases to lose");
+        Edit(shards[1], json => json["rows"] = new JsonArray());
+        IsRefused(Run(["report", "merge", .. shards]), $"{shards[1]}: summary.cases is {cases}, but its rows give 0");
+    }
+
+    [Test]
+    public void AShardWhoseSummarySaysFailWhileItsRowsPassIsRefused()
+    {
+        string[] shards = QuestionShards();
+        Edit(shards[2], json => json["summary"]!["exit_code"] = 1);
+        IsRefused(Run(["report", "merge", .. shards]), $"{shards[2]}: summary.exit_code is 1, but its rows give 0");
+    }
+
+    [Test]
+    public void AShardWithoutItsSummaryIsRefused()
+    {
+        string[] shards = QuestionShards();
+        Edit(shards[0], json => json.Remove("summary"));
+        IsRefusedAsAFile(Run(["report", "merge", .. shards]), $"{shards[0]}: no summary: not the report --json wrote");
+    }
+
+    [Test]
+    public void ARowTwiceInAShardIsRefused()
+    {
+        string[] shards = QuestionShards();
+        RunRow twice = null!;
+        Rewrite(shards[1], r => r.Rows.Add(twice = r.Rows[1]));
+        IsRefused(Run(["report", "merge", .. shards]), shards[1], twice.Case, $" {twice.Direction} ", "twice");
+    }
+
+    [Test]
+    public void ARowOfAnotherShardIsRefused()
+    {
+        string[] shards = QuestionShards();
+        var foreign = RunReport.Read(shards[1]).Rows[0];
+        Rewrite(shards[0], r => r.Rows.Add(foreign));
+        IsRefused(Run(["report", "merge", .. shards]), $"{shards[0]}: case {foreign.Case}", "shard 2/3", "also in " + shards[1]);
+    }
+
+    [Test]
+    public void ACaseOutsideTheSelectionIsRefused()
+    {
+        string[] shards = QuestionShards();
+        // An id that shard 2 would hold, were it selected: only the count can tell it does not belong.
+        string extra = Enumerable.Range(0, 1000).Select(k => $"extra-{k}").First(id => new Shard(2, 3).Contains(id));
+        Rewrite(shards[1], r => r.Rows.AddRange([.. r.Rows.Take(2).Select(row => row with { Case = extra })]));
+        IsRefused(Run(["report", "merge", .. shards]), $"the shards hold {QuestionCases + 1} cases, the selection {QuestionCases}");
+    }
+
+    [Test]
+    public void AShardCutToNothingWithItsSummaryIsRefused()
+    {
+        string[] shards = QuestionShards();
+        int lost = RunReport.Read(shards[1]).Rows.Select(r => r.Case).Distinct().Count();
+        Rewrite(shards[1], r => r.Rows.Clear());
+        IsRefused(Run(["report", "merge", .. shards]), $"the shards hold {QuestionCases - lost} cases, the selection {QuestionCases}", $"{shards[1]}: 0");
+    }
+
+    [Test]
+    public void AnErrorAboutThePackIsInEveryShardAndOnceInTheMerge()
+    {
+        string pack = CopyCommittedPack("question");
+        File.Delete(Path.Combine(pack, "manifest.json"));
+        string broken = QuestionCase("f64", "normal");
+        File.WriteAllText(Path.Combine(pack, broken, "case.json"), "{");
+        var whole = Run("check", "--pack", pack, "--json", TempPath("whole.json"));
+        Assert.That(whole.Code, Is.EqualTo(2), whole.ToString());
+        var shards = Shards(3, _ => [], "check", "--pack", pack);
+        Assert.That(shards.Select(s => s.Code), Is.All.EqualTo(2), "every shard says the pack is broken");
+        var merged = Run(["report", "merge", .. shards.Select(s => s.Path), "--json", TempPath("merged.json")]);
+        Assert.That(merged.Code, Is.EqualTo(2), merged.ToString());
+        Assert.That(merged.Err, Is.Empty, "merged, not refused");
+        var rows = RunReport.Read(TempPath("merged.json")).Rows;
+        Assert.That(rows.Count(r => r.Case == broken), Is.EqualTo(1), "the broken case.json is one row, as in the whole run");
+        Assert.That(rows.Select(r => (r.Case, r.Direction)).Order(), Is.EqualTo(RunReport.Read(TempPath("whole.json")).Rows.Select(r => (r.Case, r.Direction)).Order()));
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo(string path, uint mode);
+
+    [Test]
+    public void ANamedPipeIsRefusedWithoutBeingOpened()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "mkfifo");
+        string fifo = TempPath("shard.fifo");
+        Assert.That(mkfifo(fifo, Convert.ToUInt32("600", 8)), Is.Zero, "mkfifo");
+        var run = Task.Run(() => Run("report", "merge", fifo));
+        bool finished = run.Wait(TimeSpan.FromSeconds(30));
+        try
+        {
+            Assert.That(finished, Is.True, "the merge waited for a writer of the pipe");
+            IsRefusedAsAFile(run.Result, $"{fifo}: not a regular file with content");
+        }
+        finally
+        {
+            if (!finished) using (File.OpenWrite(fifo)) { }
+        }
+    }
+
+    [Test]
+    public void ADeviceIsRefusedWithoutBeingRead()
+    {
+        Assume.That(File.Exists("/dev/zero"), "/dev/zero");
+        IsRefusedAsAFile(Run("report", "merge", "/dev/zero"), "/dev/zero: not a regular file with content");
+    }
+
+    [Test]
+    public void AFolderIsRefusedAsAFolder()
+    {
+        string dir = TempPath("shard-1.json");
+        Directory.CreateDirectory(dir);
+        IsRefusedAsAFile(Run("report", "merge", dir), $"{dir}: a folder, not a report");
+    }
+
+    [Test]
+    public void AFileOverTheSizeCapIsRefusedWithoutBeingRead()
+    {
+        string big = TempPath("big.json");
+        // Sparse: the size is there without a gigabyte written.
+        using (var f = new FileStream(big, FileMode.CreateNew)) f.SetLength((1L << 30) + 1);
+        IsRefusedAsAFile(Run("report", "merge", big), $"{big}: {(1L << 30) + 1} bytes, more than a report may have (1 GiB)");
+    }
+
+    // Refused while reading the files, before the merge: the message is the file's own.
+    private static void IsRefusedAsAFile(CliResult r, string message)
+    {
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.StartWith("convverify: " + message), r.ToString());
+        Assert.That(r.Out, Is.Empty);
+    }
+}
