@@ -81,7 +81,7 @@ public static class TensorComparison
             if (!mismatch) continue;
             double err = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
             double bound = bounds?[i] ?? 0, soundBound = sound?[i] ?? 0;
-            double ratio = bound == 0 ? double.PositiveInfinity : err / bound;
+            double ratio = Ratio(err, bound);
             // Stryker disable once Conditional : without the probabilistic rule bounds and sound are one array, so bound == soundBound
             double tight = probabilistic ? bound : soundBound;
             var judgement = bitwise ? Judgement.Fail : Judge(err, soundBound, tight);
@@ -107,7 +107,7 @@ public static class TensorComparison
 
     /// <summary>
     /// error/bound of every element under <paramref name="tolerance"/> (the tighter bound under the probabilistic rule):
-    /// 0 where the values agree, infinite where the bound is 0 and they do not. For pictures of a failing direction.
+    /// 0 where the values agree, infinite where they do not and the bound is 0, NaN or infinite. For pictures of a failing direction.
     /// </summary>
     /// <exception cref="ArgumentException">A tensor's length does not match the problem.</exception>
     public static double[] Ratios<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
@@ -130,19 +130,25 @@ public static class TensorComparison
         {
             if (!Mismatch(expected[i], actual[i], bitwise)) continue;
             double err = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
-            ratios[i] = bounds[i] == 0 ? double.PositiveInfinity : err / bounds[i];
+            ratios[i] = Ratio(err, bounds[i]);
         }
         return ratios;
     }
 
     /// <summary>
-    /// The per-element rule: an error beyond the sound bound (or NaN) fails; one beyond the probabilistic bound but within
-    /// the sound one is suspicious. For rules without a probabilistic tier pass the sound bound twice.
+    /// The per-element rule: an error beyond the sound bound (or NaN) fails, and so does any error under a sound bound
+    /// that is NaN or infinite; one beyond the probabilistic bound (or under a NaN one) but within the sound one is
+    /// suspicious. For rules without a probabilistic tier pass the sound bound twice.
     /// </summary>
     public static Judgement Judge(double error, double soundBound, double probabilisticBound) =>
-        error > soundBound || double.IsNaN(error) ? Judgement.Fail
-        : error > probabilisticBound ? Judgement.Suspicious
+        error == 0 ? Judgement.Pass
+        // A NaN or infinite input makes M NaN or infinite: such a bound vouches for nothing, and no error may hide under it.
+        : !(error <= soundBound) || !double.IsFinite(soundBound) ? Judgement.Fail
+        : !(error <= probabilisticBound) ? Judgement.Suspicious
         : Judgement.Pass;
+
+    // error/bound, infinite where the bound measures nothing (zero, NaN or infinite).
+    private static double Ratio(double error, double bound) => bound == 0 || !double.IsFinite(bound) ? double.PositiveInfinity : error / bound;
 
     /// <summary>λ of the probabilistic bound: docs/tolerance.md derives it and shows the evidence.</summary>
     public const double Lambda = 8.0;

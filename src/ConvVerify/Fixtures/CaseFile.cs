@@ -132,10 +132,10 @@ public sealed record CaseFile
     }
 
     /// <summary>Reads and validates a case.json.</summary>
-    /// <exception cref="FixtureException">Missing, not JSON, missing fields, or invalid values.</exception>
+    /// <exception cref="FixtureException">Missing, not a regular file, not JSON, missing fields, or invalid values.</exception>
     public static CaseFile Read(string path)
     {
-        if (!File.Exists(path)) throw new FixtureException($"{path}: file not found");
+        PackPaths.CheckRegularFile(path);
         try
         {
             return JsonSerializer.Deserialize<CaseFile>(File.ReadAllText(path), Options) ?? throw new FixtureException($"{path}: empty");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using ConvVerify.Cases;
 using ConvVerify.Comparison;
@@ -36,35 +37,89 @@ public sealed class FixturePack
     /// <summary>Things a user should know, e.g. that integrity could not be checked.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
+    /// <summary>The files a case may hold, all of them read when present: <c>case.json</c>, the inputs and the results.</summary>
+    internal static IReadOnlyList<string> CaseFileNames { get; } =
+        ["case.json", "x.npy", "w.npy", "b.npy", "dy.npy", .. Directions.All.Select(d => d.TensorName() + ".npy")];
+
     /// <summary>Opens a pack.</summary>
-    /// <exception cref="FixtureException">No such folder, an unreadable manifest, no cases at all, or a case id, file
-    /// name or symbolic link that would lead outside the pack (<see cref="PackPaths"/>).</exception>
+    /// <exception cref="FixtureException">No such folder, an unreadable manifest, no cases at all, a case id, file
+    /// name or symbolic link that would lead outside the pack (<see cref="PackPaths"/>), a case file that is not a
+    /// regular file, or a manifest that does not account for the pack: a case listed twice, a case file it does not
+    /// list, a case folder or <c>files</c> key of a case not in <c>cases</c>.</exception>
     public static FixturePack Open(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!System.IO.Directory.Exists(directory)) throw new FixtureException($"{directory}: pack folder not found");
         string manifestPath = Path.Combine(directory, "manifest.json");
         PackPaths.CheckLink(directory, manifestPath);
-        if (File.Exists(manifestPath))
+        if (Path.Exists(manifestPath))
         {
             var manifest = Manifest.Read(manifestPath);
             foreach (string id in manifest.Cases) PackPaths.CheckName(id, $"{manifestPath}: case id");
-            foreach (string key in manifest.Files.Keys) PackPaths.SplitFileKey(key, manifestPath);
+            var keys = manifest.Files.Keys.Select(key => (Key: key, Parts: PackPaths.SplitFileKey(key, manifestPath))).ToList();
+            CheckCasesOnce(manifest.Cases, manifestPath);
+            var cases = manifest.Cases.ToHashSet(StringComparer.Ordinal);
+            // A key of a case that is not run would be hashed and then never read: the manifest says something it does not mean.
+            foreach (var (key, (id, _)) in keys)
+                if (!cases.Contains(id))
+                    throw new FixtureException($"{manifestPath}: files key \"{key}\" belongs to no listed case: case \"{id}\" is not in \"cases\"");
             // Links are checked before anything below the pack is read, so nothing outside it ever is.
             PackPaths.CheckTwoLevels(directory);
+            foreach (string folder in System.IO.Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
+                if (!cases.Contains(Path.GetFileName(folder)) && Path.Exists(Path.Combine(folder, "case.json")))
+                    throw new FixtureException($"{folder}: a case folder (it holds a case.json) whose case is not in {manifestPath}'s \"cases\"");
+            foreach (string id in manifest.Cases) CheckCaseFiles(directory, id, manifest, manifestPath);
             return new FixturePack(directory, manifest, manifest.Cases, manifest.SelfHashMatches is null
                 ? [$"{manifestPath}: format \"{manifest.Format}\" carries no hash of the manifest itself, so only the files it lists are checked"]
                 : []);
         }
         PackPaths.CheckTwoLevels(directory);
         var ids = System.IO.Directory.GetDirectories(directory)
-            .Where(d => File.Exists(Path.Combine(d, "case.json")))
+            .Where(d => Path.Exists(Path.Combine(d, "case.json")))
             .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         foreach (string id in ids) PackPaths.CheckName(id, $"{directory}: case folder");
         if (ids.Count == 0) throw new FixtureException($"{directory}: neither a manifest.json nor any <case>/case.json: not a fixture pack");
+        foreach (string id in ids) CheckCaseFiles(directory, id, null, null);
         return new FixturePack(directory, null, ids,
             [$"{directory}: no manifest.json, so the integrity of its files could not be checked"]);
     }
+
+    // A case run twice is counted twice; ids equal up to letter case share one folder where names ignore case (macOS,
+    // Windows), and the writers refuse them for that.
+    private static void CheckCasesOnce(List<string> ids, string manifestPath)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string id in ids)
+        {
+            if (!seen.TryAdd(id, id))
+            {
+                throw new FixtureException(seen[id] == id
+                    ? $"{manifestPath}: case id \"{id}\" is listed twice in \"cases\""
+                    : $"{manifestPath}: case ids \"{seen[id]}\" and \"{id}\" differ only in letter case (one folder where names ignore case)");
+            }
+        }
+    }
+
+    // Every case file present, and every file the manifest lists, must be a regular file (a named pipe would hang the
+    // read or the hash, a device flood it). With a manifest, every case file a case reads must be listed too, or its hash
+    // was never checked; b.npy and db.npy are read only in a case with bias, which case.json says, so a stray one is
+    // left to the read (ListedPath) to refuse when it is read.
+    private static void CheckCaseFiles(string directory, string id, Manifest? manifest, string? manifestPath)
+    {
+        string folder = Path.Combine(directory, id);
+        if (!System.IO.Directory.Exists(folder)) return;
+        foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(entry);
+            bool listed = manifest is not null && manifest.Files.ContainsKey($"{id}/{name}");
+            if (!listed && !CaseFileNames.Contains(name)) continue;
+            PackPaths.CheckRegularFile(entry);
+            if (manifest is not null && !listed && name is not ("b.npy" or "db.npy")) throw new FixtureException(Unlisted(entry, manifestPath!));
+        }
+    }
+
+    private static string Unlisted(string path, string manifestPath) =>
+        $"{path}: not listed in {manifestPath}, so its integrity cannot be checked; list it with its sha256 or remove it";
 
     /// <summary>
     /// Checks every file against the manifest's sha256 and that every case file the manifest lists exists.
@@ -90,37 +145,71 @@ public sealed class FixturePack
     }
 
     /// <summary>Reads a case's description.</summary>
-    /// <exception cref="FixtureException">Missing or invalid case.json.</exception>
+    /// <exception cref="FixtureException">Missing, unlisted (in a pack with a manifest) or invalid case.json.</exception>
     /// <remarks>The case's id is its folder name, whatever case.json's <c>id</c> says, so renamed or hand-made cases still work.</remarks>
     public ConvCase ReadCase(string id) => ReadCase(id, null);
 
     /// <summary>As <see cref="ReadCase(string)"/>, reading an unknown fill as the normal fill with a line in <paramref name="warnings"/>.</summary>
-    /// <exception cref="FixtureException">Missing or invalid case.json.</exception>
-    public ConvCase ReadCase(string id, ICollection<string>? warnings) =>
-        CaseFile.Read(CasePath(id, "case.json")).ToCase(CasePath(id, "case.json"), warnings) with { Id = id };
+    /// <exception cref="FixtureException">Missing, unlisted (in a pack with a manifest) or invalid case.json.</exception>
+    public ConvCase ReadCase(string id, ICollection<string>? warnings)
+    {
+        string path = ListedPath(id, "case.json");
+        return CaseFile.Read(path).ToCase(path, warnings) with { Id = id };
+    }
 
     /// <summary>Reads a case's inputs and expected results; a result file the pack does not hold is absent from <see cref="PackCase{T}.Expected"/>.</summary>
-    /// <exception cref="FixtureException">A missing input, or any file with the wrong dtype, shape or content.</exception>
+    /// <exception cref="FixtureException">A missing input, a file the manifest does not list or that is not a regular file, or any
+    /// file with the wrong dtype, shape or content, a NaN or infinite value among it.</exception>
     public PackCase<T> Read<T>(string id) where T : unmanaged, IFloatingPointIeee754<T> => Read<T>(ReadCase(id));
 
     /// <summary>As <see cref="Read{T}(string)"/> for a case already read with <see cref="ReadCase(string)"/>, which callers need first to pick <typeparamref name="T"/>.</summary>
-    /// <exception cref="FixtureException">A missing input, or any file with the wrong dtype, shape or content.</exception>
+    /// <exception cref="FixtureException">A missing input, a file the manifest does not list or that is not a regular file, or any
+    /// file with the wrong dtype, shape or content, a NaN or infinite value among it.</exception>
     public PackCase<T> Read<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);
         var (p, id) = (c.Problem, c.Id);
         if (!DTypes.Holds<T>(p.DType))
             throw new InvalidOperationException($"case {id} is {p.DType}, read as {typeof(T).Name}");
-        T[] In(string name, int[] shape) => Npy.Read<T>(CasePath(id, name + ".npy"), p.DType, shape);
+        T[] In(string name, int[] shape)
+        {
+            string path = ListedPath(id, name + ".npy");
+            return Finite(path, Npy.Read<T>(path, p.DType, shape), shape);
+        }
         var inputs = new ConvInputs<T>(In("x", p.XShape), In("w", p.WShape), p.HasBias ? In("b", p.BShape) : [], In("dy", p.YShape));
         var expected = new Dictionary<Direction, T[]>();
         foreach (var d in Directions.All)
         {
             if (d == Direction.BackwardBias && !p.HasBias) continue;
-            string path = CasePath(id, d.TensorName() + ".npy");
-            if (File.Exists(path)) expected[d] = Npy.Read<T>(path, p.DType, d.ShapeOf(p));
+            string path = ListedPath(id, d.TensorName() + ".npy");
+            if (Path.Exists(path)) expected[d] = Finite(path, Npy.Read<T>(path, p.DType, d.ShapeOf(p)), d.ShapeOf(p));
         }
         return new PackCase<T>(c, inputs, expected);
+    }
+
+    // Generated packs hold finite values only. A NaN or infinite input makes every bound of the elements it reaches NaN
+    // or infinite, and a NaN expected value is matched by a NaN result: either would let a wrong candidate pass.
+    private static T[] Finite<T>(string path, T[] values, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = Array.FindIndex(values, v => !T.IsFinite(v));
+        if (i < 0) return values;
+        var index = new int[shape.Length];
+        for (int d = shape.Length - 1, rest = i; d >= 0; d--)
+        {
+            index[d] = rest % shape[d];
+            rest /= shape[d];
+        }
+        throw new FixtureException(string.Create(CultureInfo.InvariantCulture,
+            $"{path}: element {i} [{string.Join(", ", index)}] is {values[i]}: a pack holds finite values only (a non-finite input or result makes its comparison bounds meaningless)"));
+    }
+
+    // The manifest's hashes are what make a pack's files trustworthy: one it does not list was never checked.
+    private string ListedPath(string id, string file)
+    {
+        string path = CasePath(id, file);
+        if (Manifest is not null && !Manifest.Files.ContainsKey($"{id}/{file}") && Path.Exists(path))
+            throw new FixtureException(Unlisted(path, Path.Combine(Directory, "manifest.json")));
+        return path;
     }
 
     /// <summary>The path of a file of a case, confined to the pack.</summary>

@@ -71,9 +71,10 @@ public sealed record Manifest
     [JsonIgnore] public bool? SelfHashMatches { get; private init; }
 
     /// <summary>Reads a manifest.</summary>
-    /// <exception cref="FixtureException">Not JSON, missing fields, an unknown format, or format 2 without its self-hash.</exception>
+    /// <exception cref="FixtureException">Not a regular file, not JSON, missing fields, an unknown format, or format 2 without its self-hash.</exception>
     public static Manifest Read(string path)
     {
+        PackPaths.CheckRegularFile(path);
         try
         {
             byte[] bytes = File.ReadAllBytes(path);
@@ -114,8 +115,10 @@ public sealed record Manifest
     }
 
     /// <summary>sha256 of a file as lower-case hex.</summary>
+    /// <exception cref="FixtureException">Missing or not a regular file.</exception>
     public static string Sha256(string path)
     {
+        PackPaths.CheckRegularFile(path);
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }

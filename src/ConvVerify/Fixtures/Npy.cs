@@ -22,14 +22,14 @@ public static class Npy
     /// <param name="path">The file.</param>
     /// <param name="dtype">The element type the pack says the tensor has.</param>
     /// <param name="shape">The shape the problem gives the tensor.</param>
-    /// <exception cref="FixtureException">Missing, unreadable, truncated, another dtype or another shape.</exception>
+    /// <exception cref="FixtureException">Missing, not a regular file, unreadable, truncated, another dtype or another shape.</exception>
     /// <remarks>bfloat16 arrives as <c>&lt;u2</c> raw bits and float16 as <c>&lt;f2</c>; both come back as the float values they hold, exactly.</remarks>
     public static T[] Read<T>(string path, DType dtype, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (!DTypes.Holds<T>(dtype))
             throw new InvalidOperationException($"{path}: read as {typeof(T).Name} but the pack says {dtype}");
-        if (!File.Exists(path)) throw new FixtureException($"{path}: file not found");
+        PackPaths.CheckRegularFile(path);
         try
         {
             // Stryker disable once Bitwise : the buffer size only tunes speed; 0 (unbuffered) reads the same bytes

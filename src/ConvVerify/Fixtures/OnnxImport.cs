@@ -213,8 +213,16 @@ public static partial class OnnxImport
         var c = ConvCase.Create(problem, Fill.Normal);
         // ONNX tests have no dL/dy; a deterministic one from the case's seed lets oracles and subjects compute the gradients.
         var dy = Inputs.Generate<float>(problem, Fill.Normal, c.Seed).Dy;
-        var data = new ConvInputs<float>(OnnxTensors.Floats(x.Tensor, x.Where), OnnxTensors.Floats(w.Tensor, w.Where),
-            b is { } bb ? OnnxTensors.Floats(bb.Tensor, bb.Where) : [], dy);
-        return new DataSet(dir, c, data, OnnxTensors.Floats(yTensor, outputPath), opsets, null);
+        var data = new ConvInputs<float>(Finite(x.Tensor, x.Where), Finite(w.Tensor, w.Where), b is { } bb ? Finite(bb.Tensor, bb.Where) : [], dy);
+        return new DataSet(dir, c, data, Finite(yTensor, outputPath), opsets, null);
+    }
+
+    // Pack readers refuse a NaN or infinite value (its comparison bounds would mean nothing), so such data is not imported.
+    private static float[] Finite(TensorProto tensor, string where)
+    {
+        float[] values = OnnxTensors.Floats(tensor, where);
+        int i = Array.FindIndex(values, v => !float.IsFinite(v));
+        return i < 0 ? values
+            : throw new OnnxSkipException(string.Create(CultureInfo.InvariantCulture, $"{where}: element {i} is {values[i]}: a pack holds finite values only"));
     }
 }

@@ -97,6 +97,28 @@ public static class PackPaths
         }
     }
 
+    /// <summary>
+    /// Checks that <paramref name="path"/> (its links followed) is a regular file, before anything opens it: opening a
+    /// named pipe waits for a writer that never comes, and a device reads forever or not at all.
+    /// </summary>
+    /// <exception cref="FixtureException">Missing, or a named pipe, device, socket, directory or anything else that is not a regular file.</exception>
+    public static void CheckRegularFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string? what = FileKinds.Of(path) switch
+        {
+            FileKind.Regular => null,
+            FileKind.Missing => throw new FixtureException($"{path}: file not found"),
+            FileKind.NamedPipe => "a named pipe",
+            FileKind.CharacterDevice => "a character device",
+            FileKind.BlockDevice => "a block device",
+            FileKind.Socket => "a socket",
+            FileKind.Directory => "a directory",
+            _ => "a special file",
+        };
+        if (what is not null) throw new FixtureException($"{path}: {what}, not a regular file; refusing to read it");
+    }
+
     /// <summary>The absolute path with every symbolic link resolved (like POSIX realpath; missing tails are kept as given).</summary>
     /// <exception cref="FixtureException">More than 40 links in a row (a loop).</exception>
     public static string RealPath(string path)

@@ -8,7 +8,8 @@ namespace ConvVerify.Runs;
 
 /// <summary>
 /// Results another implementation wrote as <c>&lt;folder&gt;/&lt;case-id&gt;/{y,dx,dw,db}.npy</c>: a missing file is
-/// "not provided", an unreadable one (wrong dtype, shape, corrupt) a failure naming the file.
+/// "not provided", an unreadable one (wrong dtype, shape, corrupt) a failure naming the file, and one that is not a regular
+/// file (a named pipe, a device) an error: it is no result, and opening it could hang.
 /// </summary>
 /// <param name="folder">The candidate folder.</param>
 public sealed class CandidateFolderSource(string folder) : ResultSource
@@ -36,6 +37,12 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
                 r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({path} does not exist)");
                 continue;
             }
+            if (NotRegular(path) is { } why)
+            {
+                // Not a result at all (a pipe or device would hang or flood the read): unusable input, not a wrong answer.
+                r.Absent[d] = new Absence(Outcome.Error, why);
+                continue;
+            }
             try
             {
                 r.Values[d] = Npy.Read<T>(path, p.DType, d.ShapeOf(p));
@@ -46,6 +53,19 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
             }
         }
         return r;
+    }
+
+    private static string? NotRegular(string path)
+    {
+        try
+        {
+            PackPaths.CheckRegularFile(path);
+            return null;
+        }
+        catch (FixtureException e)
+        {
+            return e.Message;
+        }
     }
 
     // A result, not an assignment inside try: a mutation testing tool's removed `continue` after the catch would read

@@ -109,10 +109,10 @@ public class NpyDetailTests : TempFolderTest
     [Test]
     public void AFolderWhereAFileShouldBeIsUnreadableNotACrash()
     {
-        // File.Exists is false for a folder, so the reader says the file is missing rather than failing to open it.
+        // Checked for a regular file before it is opened, so the reader says what is there rather than failing to open it.
         string folder = Path.Combine(Dir, "y.npy");
         Directory.CreateDirectory(folder);
-        Assert.That(() => Npy.Read<float>(folder, DType.Float32, [1]), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{folder}: file not found"));
+        Assert.That(() => Npy.Read<float>(folder, DType.Float32, [1]), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{folder}: a directory, not a regular file; refusing to read it"));
     }
 
     private static readonly byte[] Magic = [0x93, .. "NUMPY"u8.ToArray()];

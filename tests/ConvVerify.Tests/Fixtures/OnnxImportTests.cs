@@ -181,6 +181,33 @@ public class OnnxImportTests : CliTestBase
         Assert.That(ids, Has.Count.EqualTo(3));
     }
 
+    [TestCase("input_0.pb", float.NaN, "NaN")]
+    [TestCase("output_0.pb", float.NegativeInfinity, "-Infinity")]
+    public void ADataSetHoldingANonFiniteValueIsSkippedNamingIt(string file, float value, string said)
+    {
+        // Readers refuse a pack holding one, so the importer must not write it.
+        string good = Node("test_conv_with_strides_padding");
+        string bad = CopyTest(good, "non_finite");
+        string path = Path.Combine(bad, "test_data_set_0", file);
+        var tensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        if (tensor.RawData.Length > 0)
+        {
+            byte[] raw = tensor.RawData.ToByteArray();
+            BitConverter.TryWriteBytes(raw.AsSpan(4, 4), value);
+            tensor.RawData = ByteString.CopyFrom(raw);
+        }
+        else
+        {
+            tensor.FloatData[1] = value;
+        }
+        File.WriteAllBytes(path, tensor.ToByteArray());
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", good, bad, "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain($"{path}: element 1 is {said}: a pack holds finite values only"), r.ToString());
+        Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
+    }
+
     [Test]
     public void OutIsUntouchedWhenTheImportFails()
     {

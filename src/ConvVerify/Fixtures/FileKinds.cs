@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+
+namespace ConvVerify.Fixtures;
+
+/// <summary>What a path names, its symbolic links followed.</summary>
+internal enum FileKind
+{
+    Missing,
+    Regular,
+    Directory,
+    NamedPipe,
+    CharacterDevice,
+    BlockDevice,
+    Socket,
+    Other,
+}
+
+/// <summary>
+/// The kind of a file system entry, found without opening it. .NET tells only files from directories (a named pipe or
+/// a device is a "file" to <see cref="File.Exists"/>), so on Unix this asks the C library for the entry's type bits.
+/// </summary>
+internal static partial class FileKinds
+{
+    // POSIX's type bits of st_mode; the same values on Linux and macOS.
+    private const int TypeMask = 0xF000, Fifo = 0x1000, CharDevice = 0x2000, Dir = 0x4000, BlockDevice = 0x6000, Regular = 0x8000, Socket = 0xC000;
+
+    private const int AtFdCwd = -100, StatxType = 0x1, ModeOffsetStatx = 0x1C, ModeOffsetDarwin = 4, StatBufferSize = 512;
+    private const int ENOENT = 2, ENOTDIR = 20;
+
+    /// <summary>The kind of entry <paramref name="path"/> names, following links (a dangling link is missing).</summary>
+    /// <exception cref="FixtureException">The entry exists but its kind cannot be found (e.g. no permission to look).</exception>
+    public static FileKind Of(string path)
+    {
+        // Stryker disable once all : only a Windows run reaches it
+        if (OperatingSystem.IsWindows()) return OfWindows(path);
+        int mode = StatMode(path, out int errno);
+        if (mode < 0)
+        {
+            return errno is ENOENT or ENOTDIR ? FileKind.Missing
+                : throw new FixtureException($"{path}: cannot tell what kind of file it is ({Marshal.GetPInvokeErrorMessage(errno)})");
+        }
+        return (mode & TypeMask) switch
+        {
+            Regular => FileKind.Regular,
+            Dir => FileKind.Directory,
+            Fifo => FileKind.NamedPipe,
+            CharDevice => FileKind.CharacterDevice,
+            BlockDevice => FileKind.BlockDevice,
+            Socket => FileKind.Socket,
+            _ => FileKind.Other,
+        };
+    }
+
+    // Windows has no named pipes or devices inside a folder (\\.\pipe\ and \\.\ paths are not below a pack, and links
+    // leading there are refused as outside it); the attributes of the link's final target tell the rest.
+    private static FileKind OfWindows(string path)
+    {
+        FileSystemInfo info = new FileInfo(path);
+        if (info.Exists && info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+        if (Directory.Exists(info.FullName)) return FileKind.Directory;
+        if (!info.Exists) return FileKind.Missing;
+        return info.Attributes.HasFlag(FileAttributes.Device) ? FileKind.CharacterDevice : FileKind.Regular;
+    }
+
+    // st_mode of the entry, or -1 with the errno. Linux's statx has one layout on every architecture; macOS's 64-bit
+    // inode stat keeps st_mode right after a 4-byte st_dev on both of its architectures.
+    private static unsafe int StatMode(string path, out int errno)
+    {
+        byte* buffer = stackalloc byte[StatBufferSize];
+        int rc;
+        int offset;
+        // Stryker disable all : a Linux run takes the first branch only
+        if (OperatingSystem.IsMacOS())
+        {
+            rc = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? StatDarwinX64(path, buffer) : StatDarwin(path, buffer);
+            offset = ModeOffsetDarwin;
+        }
+        else
+        {
+            rc = StatX(AtFdCwd, path, 0, StatxType, buffer);
+            offset = ModeOffsetStatx;
+        }
+        // Stryker restore all
+        errno = rc == 0 ? 0 : Marshal.GetLastPInvokeError();
+        return rc == 0 ? *(ushort*)(buffer + offset) : -1;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int StatX(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int StatDarwin(string path, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "stat$INODE64", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int StatDarwinX64(string path, byte* buffer);
+}
