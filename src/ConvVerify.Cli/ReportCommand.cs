@@ -27,6 +27,8 @@ internal static class ReportCommand
         merge.Options.Add(html);
         merge.SetAction(pr =>
         {
+            RunOptions.CheckApart([("--json", pr.GetValue(json)), ("--junit", pr.GetValue(junit)), ("--report", pr.GetValue(html))],
+                pr.GetValue(shards)!.Select(s => ("shard", (string?)s)));
             RunOptions.CheckOutputs(pr.GetValue(json), pr.GetValue(junit));
             RunOptions.CheckReportFolder(pr.GetValue(html));
             var reports = new List<(string, RunReport)>();
@@ -37,9 +39,9 @@ internal static class ReportCommand
                 {
                     report = RunReport.Read(path);
                 }
-                catch (FileNotFoundException)
+                catch (FileNotFoundException e)
                 {
-                    throw new CliException($"{path}: report not found");
+                    throw new CliException(e.Message); // "report not found", or a folder named for what it is
                 }
                 catch (InvalidDataException e)
                 {

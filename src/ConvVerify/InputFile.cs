@@ -3,32 +3,39 @@ using System.Text;
 namespace ConvVerify;
 
 /// <summary>
-/// Reads a file given by a user — a batch file, a report, a snapshot — without trusting what it is: only as many bytes as
-/// its size says, and a file whose size is 0 is not opened at all.
+/// Reads a file given by a user — a batch file, a report, a snapshot — without trusting what it is: a regular file only
+/// (its kind asked of the file system before it is opened), and only as many bytes as its size says, up to a cap.
 /// </summary>
 /// <remarks>
-/// A named pipe or a character device (<c>/dev/zero</c>) has size 0: opening a pipe for reading waits for a writer for
-/// ever, and a device never ends, so reading it to its end fills memory. .NET has no portable way to ask for a file's
-/// type, but every such file reports size 0, and an empty regular file has nothing to read either: both read as empty.
+/// A named pipe or a device is a "file" to .NET: opening a pipe for reading waits for a writer for ever, and a device
+/// such as <c>/dev/zero</c> never ends, so reading it to its end fills memory.
 /// </remarks>
 internal static class InputFile
 {
-    /// <summary>The file's bytes: empty when its size is 0 (an empty file, a pipe or a device).</summary>
+    /// <summary>The file's bytes.</summary>
     /// <param name="path">The file.</param>
     /// <param name="what">What the file is, for messages (e.g. "batch file").</param>
     /// <param name="maxBytes">Largest size read.</param>
-    /// <exception cref="FileNotFoundException">No such file (or a folder of that name).</exception>
-    /// <exception cref="IOException">Larger than <paramref name="maxBytes"/>, or shorter than its size when read.</exception>
+    /// <exception cref="FileNotFoundException">No such file, or a folder of that name.</exception>
+    /// <exception cref="IOException">Not a regular file (a pipe, a device, a socket), larger than <paramref name="maxBytes"/>, or shorter than its size when read.</exception>
     public static byte[] ReadAllBytes(string path, string what, long maxBytes)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-            throw new FileNotFoundException(Directory.Exists(path) ? $"{path}: is a folder, not a {what}" : $"{path}: {what} not found", path);
-        long size = info.Length;
-        if (size == 0) return [];
+        string? kind = Fixtures.FileKinds.Of(path) switch
+        {
+            Fixtures.FileKind.Regular => null,
+            Fixtures.FileKind.Missing => throw new FileNotFoundException($"{path}: {what} not found", path),
+            Fixtures.FileKind.Directory => throw new FileNotFoundException($"{path}: is a folder, not a {what}", path),
+            Fixtures.FileKind.NamedPipe => "a named pipe",
+            Fixtures.FileKind.CharacterDevice => "a character device",
+            Fixtures.FileKind.BlockDevice => "a block device",
+            Fixtures.FileKind.Socket => "a socket",
+            _ => "a special file",
+        };
+        if (kind is not null) throw new IOException($"{path}: {kind}, not a regular file; refusing to read it as a {what}");
+        long size = new FileInfo(path).Length;
         if (size > maxBytes) throw new IOException($"{path}: {size} bytes, more than a {what} may hold ({maxBytes})");
         var bytes = new byte[size];
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1))
         {
             int read = 0;
             while (read < bytes.Length)
@@ -41,7 +48,7 @@ internal static class InputFile
         return bytes;
     }
 
-    /// <summary>The file's text (UTF-8, a byte-order mark dropped): empty when its size is 0.</summary>
+    /// <summary>The file's text (UTF-8, a byte-order mark dropped).</summary>
     /// <inheritdoc cref="ReadAllBytes"/>
     public static string ReadAllText(string path, string what, long maxBytes)
     {

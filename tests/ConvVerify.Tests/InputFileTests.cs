@@ -5,8 +5,9 @@ using ConvVerify.Snapshots;
 namespace ConvVerify.Tests;
 
 /// <summary>
-/// Files users name — batch files, snapshots — are read only as far as their size goes: a named pipe given as a batch
-/// file used to wait for a writer for ever, and /dev/zero filled memory until the runtime aborted.
+/// Files users name — batch files, snapshots, reports — are read only when they are regular files, and only as far as
+/// their size goes: a named pipe given as a batch file used to wait for a writer for ever, and /dev/zero filled memory
+/// until the runtime aborted.
 /// </summary>
 public class InputFileTests : TempFolderTest
 {
@@ -22,16 +23,23 @@ public class InputFileTests : TempFolderTest
     [Test]
     [Platform("Linux")]
     [CancelAfter(20_000)]
-    public void APipeOrADeviceReadsAsEmptyWithoutBeingWaitedOn()
+    public void APipeOrADeviceIsRefusedWithoutBeingOpened()
     {
         string pipe = Fifo();
-        Assert.That(InputFile.ReadAllText(pipe, "batch file", 1 << 20), Is.Empty);
-        Assert.That(InputFile.ReadAllBytes("/dev/zero", "batch file", 1 << 20), Is.Empty);
-        Assert.That(BatchFile.Read(pipe), Is.Empty);
-        Assert.That(BatchFile.Read("/dev/zero"), Is.Empty);
-        Assert.That(SnapshotStore.ReadText(pipe), Is.Empty);
+        Assert.That(() => InputFile.ReadAllText(pipe, "batch file", 1 << 20),
+            Throws.InstanceOf<IOException>().With.Message.EqualTo($"{pipe}: a named pipe, not a regular file; refusing to read it as a batch file"));
+        Assert.That(() => InputFile.ReadAllBytes("/dev/zero", "snapshot file", 1 << 20),
+            Throws.InstanceOf<IOException>().With.Message.EqualTo("/dev/zero: a character device, not a regular file; refusing to read it as a snapshot file"));
+        Assert.That(() => BatchFile.Read(pipe), Throws.InstanceOf<IOException>());
+        Assert.That(() => SnapshotStore.ReadText(pipe), Throws.InstanceOf<IOException>());
         var r = Cli.CliTestBase.Run("check", "--oracle", "naive", "--batch", pipe);
-        Assert.That((r.Code, r.All.Contains("no case was selected", StringComparison.Ordinal)), Is.EqualTo((1, true)), r.ToString());
+        Assert.That((r.Code, r.Err.Contains($"{pipe}: a named pipe, not a regular file", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        r = Cli.CliTestBase.Run("cases", "--batch", "/dev/zero");
+        Assert.That((r.Code, r.Err.Contains("/dev/zero: a character device", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        // An empty regular file is an empty batch, not an error.
+        string empty = Path.Combine(Dir, "empty.txt");
+        File.WriteAllText(empty, "");
+        Assert.That(BatchFile.Read(empty), Is.Empty);
     }
 
     [Test]

@@ -200,9 +200,9 @@ public sealed class RunReport
     public const long MaxReportBytes = 1L << 30;
 
     /// <summary>Reads a report written by <see cref="Write"/>.</summary>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file, or it is a folder.</exception>
     /// <exception cref="InvalidDataException">
-    /// A folder; not a regular file with content (a named pipe, a device, an empty file); more than
+    /// Not a regular file (a named pipe, a device: <see cref="InputFile"/>), an empty one, one of more than
     /// <see cref="MaxReportBytes"/>; not JSON, or another schema. The message names the file.
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -210,25 +210,17 @@ public sealed class RunReport
     public static RunReport Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (Directory.Exists(path)) throw new InvalidDataException($"{path}: a folder, not a report");
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new FileNotFoundException($"{path}: report not found", path);
-        // .NET does not tell a named pipe or a device from a file, but neither has a size: opened, a pipe waits for a
-        // writer forever and /dev/zero never ends. An empty file is no report either.
-        if (info.Length == 0) throw new InvalidDataException($"{path}: not a regular file with content (a named pipe, a device, or empty): not a report");
-        if (info.Length > MaxReportBytes)
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: {info.Length} bytes, more than a report may have (1 GiB)"));
-        using var bytes = new MemoryStream();
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        byte[] content;
+        try
         {
-            // The size was read before the file was opened: one that grows meanwhile is still cut off at the cap.
-            var chunk = new byte[1 << 16];
-            for (int n; (n = stream.Read(chunk)) > 0;)
-            {
-                if (bytes.Length + n > MaxReportBytes) throw new InvalidDataException($"{path}: grew past the size a report may have (1 GiB) while it was read");
-                bytes.Write(chunk, 0, n);
-            }
+            content = InputFile.ReadAllBytes(path, "report", MaxReportBytes);
         }
+        catch (IOException e) when (e is not FileNotFoundException)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+        if (content.Length == 0) throw new InvalidDataException($"{path}: empty, not a report");
+        using var bytes = new MemoryStream(content);
         try
         {
             bytes.Position = 0;

@@ -204,7 +204,7 @@ public class ReportMergeValidationTests : CliTestBase
         try
         {
             Assert.That(finished, Is.True, "the merge waited for a writer of the pipe");
-            IsRefusedAsAFile(run.Result, $"{fifo}: not a regular file with content");
+            IsRefusedAsAFile(run.Result, $"{fifo}: a named pipe, not a regular file; refusing to read it as a report");
         }
         finally
         {
@@ -216,7 +216,7 @@ public class ReportMergeValidationTests : CliTestBase
     public void ADeviceIsRefusedWithoutBeingRead()
     {
         Assume.That(File.Exists("/dev/zero"), "/dev/zero");
-        IsRefusedAsAFile(Run("report", "merge", "/dev/zero"), "/dev/zero: not a regular file with content");
+        IsRefusedAsAFile(Run("report", "merge", "/dev/zero"), "/dev/zero: a character device, not a regular file; refusing to read it as a report");
     }
 
     [Test]
@@ -224,7 +224,7 @@ public class ReportMergeValidationTests : CliTestBase
     {
         string dir = TempPath("shard-1.json");
         Directory.CreateDirectory(dir);
-        IsRefusedAsAFile(Run("report", "merge", dir), $"{dir}: a folder, not a report");
+        IsRefusedAsAFile(Run("report", "merge", dir), $"{dir}: is a folder, not a report");
     }
 
     [Test]
@@ -233,7 +233,7 @@ public class ReportMergeValidationTests : CliTestBase
         string big = TempPath("big.json");
         // Sparse: the size is there without a gigabyte written.
         using (var f = new FileStream(big, FileMode.CreateNew)) f.SetLength((1L << 30) + 1);
-        IsRefusedAsAFile(Run("report", "merge", big), $"{big}: {(1L << 30) + 1} bytes, more than a report may have (1 GiB)");
+        IsRefusedAsAFile(Run("report", "merge", big), $"{big}: {(1L << 30) + 1} bytes, more than a report may hold ({1L << 30})");
     }
 
     // Refused while reading the files, before the merge: the message is the file's own.
