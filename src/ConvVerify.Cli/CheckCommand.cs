@@ -60,8 +60,10 @@ internal static class CheckCommand
                 throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
             if (!fixtures && pr.GetValue(pack) is not null) throw new CliException("--pack goes with --oracle fixtures");
             if (fixtures && pr.GetValue(sel.Random) is not null) throw new CliException("--random goes with a live oracle: packs hold only the cases they were made with");
-            if (fixtures && (pr.GetValue(sel.Mb) is not null || pr.GetValue(sel.MaxMacs) is not null))
-                throw new CliException("--mb and --max-macs go with a live oracle: a pack holds the problems it was made with");
+            if (fixtures && pr.GetValue(sel.Mb) is not null)
+                throw new CliException("--mb goes with a live oracle: a pack holds the problems it was made with");
+            if (fixtures && pr.GetValue(pack) is null && pr.GetValue(sel.MaxMacs) is not null)
+                throw new CliException("--max-macs goes with a live oracle or --pack: the committed packs hold small problems only");
             IConvEngine subject;
             try
             {
@@ -121,11 +123,16 @@ internal static class CheckCommand
         }
         var available = Plans.ReadCases(packs, warnings, errors);
         var selection = Said(sel.Resolve(pr, defaultSet: "question"), console);
+        // A pack given by --pack is not trusted: each of its cases is held to --max-macs and to memory like a named problem.
+        var skipped = new List<SkippedProblem>(selection.Skipped());
+        var cases = selection.InPacks(available, string.Join(", ", packDirs));
+        if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped);
+        if (skipped.Count > selection.Skipped().Count) console.Profile.Out.Writer.WriteLine($"{skipped.Count - selection.Skipped().Count} pack cases skipped: too large");
         return new RunPlan
         {
             Command = "check",
-            Cases = selection.InPacks(available, string.Join(", ", packDirs)),
-            Skipped = selection.Skipped(),
+            Cases = cases,
+            Skipped = skipped,
             References = [Plans.Reference(packs, packDir is null ? "committed packs" : null)],
             Subject = new EngineSource(ConvEngines.Default),
             Warnings = [.. warnings, .. selection.InputWarnings()],

@@ -42,12 +42,15 @@ internal static class VerifyImplCommand
             if (broken.Count > 0) throw new CliException($"the pack failed its integrity check, so it cannot serve as an oracle:\n  {string.Join("\n  ", broken)}");
             var warnings = new List<string>(p.Warnings);
             var errors = new List<RunRow>();
-            var cases = Plans.ReadCases(p, warnings, errors);
+            var skipped = new List<SkippedProblem>();
+            var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), null, skipped);
+            if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{skipped.Count} pack cases skipped: too large");
             warnings.AddRange(Unmatched(candidateDir, p));
             var plan = new RunPlan
             {
                 Command = "verify-impl",
                 Cases = cases,
+                Skipped = skipped,
                 References = [Plans.Reference([p])],
                 Subject = new CandidateFolderSource(candidateDir),
                 Requirement = requirement,

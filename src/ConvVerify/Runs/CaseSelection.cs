@@ -348,6 +348,31 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     }
 
     /// <summary>
+    /// A pack's cases within the work and memory limits; the others are added to <paramref name="skipped"/> with their
+    /// size and the limit. A pack is untrusted input: a case of a few sparse files can ask for 10¹² multiply-adds or
+    /// more memory than the machine has, and would otherwise run for hours or into the OOM killer.
+    /// </summary>
+    /// <param name="cases">The pack cases selected.</param>
+    /// <param name="maxMacs">Most multiply-adds per direction; null for <see cref="DefaultMaxMacs"/>.</param>
+    /// <param name="skipped">Receives the cases left out.</param>
+    /// <param name="memoryBytes">Most bytes a case may need (<see cref="CaseBytes"/>); null for what this process may use.</param>
+    public static IReadOnlyList<CaseEntry> WithinLimits(IReadOnlyList<CaseEntry> cases, long? maxMacs, List<SkippedProblem> skipped, long? memoryBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(skipped);
+        if (maxMacs is < 1) throw new ArgumentException($"--max-macs: the limit must be at least 1, got {maxMacs}");
+        var limit = new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        var kept = new List<CaseEntry>();
+        foreach (var c in cases)
+        {
+            if (TooLarge(c.Case.Problem, limit) is { } why)
+                skipped.Add(new SkippedProblem { Where = c.Pack?.Directory ?? "pack", Descriptor = c.Case.Id, Kind = SkippedProblem.KindName(BatchSkipKind.TooLarge), Reason = why });
+            else kept.Add(c);
+        }
+        return kept;
+    }
+
+    /// <summary>
     /// The cases of <paramref name="available"/> (read from packs) this selection asks for: named problems are looked up
     /// by problem, dtype and fill (a descriptor without a name matches whatever the catalog called it); a set selects
     /// every available case of the requested dtypes and fills.

@@ -1,5 +1,6 @@
 using ConvVerify.Cases;
 using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
 using ConvVerify.Problems;
 using ConvVerify.Runs;
 using ConvVerify.Tests.Cli;
@@ -179,13 +180,45 @@ public class BatchSelectionTests
     }
 
     [Test]
-    public void MbAndMaxMacsAreRefusedWithPacksRatherThanIgnored()
+    public void MbIsRefusedWithPacksAndMaxMacsHoldsTheirCasesToALimit()
     {
         var r = CliTestBase.Run("check", "--set", "basic", "--mb", "3");
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
-        Assert.That(r.Err, Does.Contain("--mb and --max-macs go with a live oracle"));
-        Assert.That(CliTestBase.Run("check", "--max-macs", "1000").Code, Is.EqualTo(2));
+        Assert.That(r.Err, Does.Contain("--mb goes with a live oracle"));
+        Assert.That(CliTestBase.Run("check", "--max-macs", "1000").Code, Is.EqualTo(2), "the committed packs are trusted and small");
+        // A pack given by --pack is not: the question case, 16 filters · 3·3 positions · 3 channels · 3·3 taps = 3,888
+        // multiply-adds per direction, is left out below that.
+        string pack = CommittedPackPath("question");
+        r = CliTestBase.Run("check", "--pack", pack, "--max-macs", "3887");
+        Assert.That((r.Code, r.Out.Contains("6 pack cases skipped: too large", StringComparison.Ordinal)), Is.EqualTo((0, true)), "the pack's 3x3 answer-matrix cases (4 multiply-adds) still run: " + r);
+        r = CliTestBase.Run("check", "--pack", pack, "--max-macs", "3888");
+        Assert.That(r.Out, Does.Not.Contain("pack cases skipped"));
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
     }
+
+    [Test]
+    public void APackCaseBeyondTheLimitsIsSkippedWithItsSize()
+    {
+        string pack = CommittedPackPath("question");
+        var warnings = new List<string>();
+        var errors = new List<RunRow>();
+        var cases = Plans.ReadCases([FixturePack.Open(pack)], warnings, errors);
+        Assert.That(cases, Has.Count.EqualTo(12), "f32, f64 and bf16, both fills");
+        var skipped = new List<SkippedProblem>();
+        // x 75, w 432, b 16, y 144: 667 elements of 48 bytes.
+        Assert.That(CaseSelection.WithinLimits(cases, null, skipped, memoryBytes: 667 * 48), Has.Count.EqualTo(12));
+        Assert.That(skipped, Is.Empty);
+        Assert.That(CaseSelection.WithinLimits(cases, null, skipped, memoryBytes: 667 * 48 - 1).Select(c => c.Case.Problem.Name).Distinct(), Is.EqualTo(new[] { "answer_matrix" }));
+        Assert.That(skipped, Has.Count.EqualTo(6), "the question's cases, in three dtypes and two fills");
+        Assert.That(skipped.Select(k => (k.Where, k.Kind)).Distinct(), Is.EqualTo(new[] { (cases[0].Pack!.Directory, "too-large") }));
+        Assert.That(skipped[0].Reason, Does.StartWith("too large for memory: about 0.0 GiB"));
+        skipped.Clear();
+        Assert.That(CaseSelection.WithinLimits(cases, 3887, skipped), Has.Count.EqualTo(6));
+        Assert.That(skipped[0].Reason, Is.EqualTo("too large: 3,888 multiply-adds per direction, more than --max-macs 3887"));
+        Assert.That(() => CaseSelection.WithinLimits(cases, 0, skipped), Throws.ArgumentException.With.Message.EqualTo("--max-macs: the limit must be at least 1, got 0"));
+    }
+
+    private static string CommittedPackPath(string set) => ConvVerify.Locations.CommittedPack(set);
 
     private const string LayoutsBatch = "mb1ic2ih4oc2kh3\n--stag=axb mb1ic2ih4oc2kh3\n--stag=acdb --dir=BWD_D mb1ic2ih5oc2kh3\n--reset --stag=axb mb1ic2ih4oc2kh3\n";
 
