@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ConvVerify.Problems;
 using ConvVerify.Snapshots;
 
@@ -11,14 +10,7 @@ namespace ConvVerify.Tests;
 /// </summary>
 public class InputFileTests : TempFolderTest
 {
-    private string Fifo()
-    {
-        string path = Path.Combine(Dir, "pipe");
-        using var mkfifo = Process.Start("mkfifo", [path]);
-        mkfifo.WaitForExit();
-        Assert.That(mkfifo.ExitCode, Is.Zero, "mkfifo");
-        return path;
-    }
+    private string Fifo() => NamedPipes.Make(Path.Combine(Dir, "pipe"));
 
     [Test]
     [Platform("Linux")]

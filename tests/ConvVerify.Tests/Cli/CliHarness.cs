@@ -61,6 +61,22 @@ public abstract class CliTestBase
         return target;
     }
 
+    /// <summary>
+    /// A candidate folder holding the pack's own results (y, dx, dw, db of every case): one that passes, so that whatever
+    /// fails in a test is what the test changed.
+    /// </summary>
+    protected string CandidateFromPack(string pack, string name = "candidate")
+    {
+        string candidate = TempPath(name);
+        foreach (string id in CaseFolders(pack))
+        {
+            Directory.CreateDirectory(Path.Combine(candidate, id));
+            foreach (string t in new[] { "y", "dx", "dw", "db" })
+                File.Copy(Path.Combine(pack, id, t + ".npy"), Path.Combine(candidate, id, t + ".npy"));
+        }
+        return candidate;
+    }
+
     /// <summary>Adds 1 to element <paramref name="flat"/> of a float32 result file (shape <paramref name="shape"/>) of a pack case; returns the file's path.</summary>
     protected static string Bump(string pack, string id, string tensor, int[] shape, int flat)
     {
@@ -84,4 +100,21 @@ public abstract class CliTestBase
     /// <summary>Case ids (folder names) of a pack folder, from the folders holding a case.json.</summary>
     public static IEnumerable<string> CaseFolders(string pack) =>
         Directory.GetDirectories(pack).Where(d => File.Exists(Path.Combine(d, "case.json"))).Select(d => Path.GetFileName(d)!);
+}
+
+/// <summary>A command-line test with a fresh copy of the committed question pack and a candidate holding its own results.</summary>
+public abstract class QuestionPackTest : CliTestBase
+{
+    /// <summary>The copy of the question pack.</summary>
+    protected string Pack { get; private set; } = "";
+
+    /// <summary>A candidate folder with the pack's own results, which passes.</summary>
+    protected string Candidate { get; private set; } = "";
+
+    [SetUp]
+    public void MakePackAndCandidate()
+    {
+        Pack = CopyCommittedPack("question");
+        Candidate = CandidateFromPack(Pack);
+    }
 }

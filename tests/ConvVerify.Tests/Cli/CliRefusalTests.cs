@@ -123,9 +123,6 @@ public class CliRefusalTests : CliTestBase
         Assert.That(r.Out, Does.Not.Contain("passed").And.Not.Contain("dL/dx"), "nothing ran");
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    private static extern int mkfifo(string path, uint mode);
-
     /// <summary>
     /// A named pipe given as --json gets the report once, at the end: opened early to see whether it can be written, its
     /// reader would take that empty open and close for the whole report, and the real write would then wait forever.
@@ -133,9 +130,8 @@ public class CliRefusalTests : CliTestBase
     [Test]
     public void ANamedPipeGetsTheWholeReportAndIsNotOpenedBeforeTheRun()
     {
-        Assume.That(OperatingSystem.IsLinux(), "mkfifo");
         string fifo = TempPath("report.fifo");
-        Assert.That(mkfifo(fifo, Convert.ToUInt32("600", 8)), Is.Zero, "mkfifo");
+        NamedPipes.Make(fifo);
         var reader = Task.Run(() => File.ReadAllText(fifo)); // waits for a writer to open the pipe
         var run = Task.Run(() => Run("check", "--set", "question", "--json", fifo));
         bool finished = run.Wait(TimeSpan.FromSeconds(30)), read = false;

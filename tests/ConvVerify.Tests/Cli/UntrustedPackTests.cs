@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ConvVerify.Fixtures;
 using ConvVerify.Problems;
 
@@ -9,37 +8,21 @@ namespace ConvVerify.Tests.Cli;
 /// vouch for, a case listed twice or not at all, NaN or infinite data. Each must stop every reader with exit 2 and a
 /// message naming the file or value, never hang, crash or pass.
 /// </summary>
-public partial class UntrustedPackTests : CliTestBase
+public class UntrustedPackTests : QuestionPackTest
 {
     // The question pack's f32 normal case: x (1, 3, 5, 5), w (16, 3, 3, 3), b (16), y and dy (1, 16, 3, 3).
     private static readonly string NormalCase = QuestionCase("f32", "normal");
     private static readonly int[] XShape = [1, 3, 5, 5], WShape = [16, 3, 3, 3], YShape = [1, 16, 3, 3];
 
-    private string _pack = "";
-    private string _candidate = "";
-
-    [SetUp]
-    public void MakePackAndCandidate()
-    {
-        _pack = CopyCommittedPack("question");
-        // The pack's own results: a candidate that passes, so that whatever fails below is the pack's fault.
-        _candidate = TempPath("candidate");
-        foreach (string id in CaseFolders(_pack))
-        {
-            Directory.CreateDirectory(Path.Combine(_candidate, id));
-            foreach (string t in new[] { "y", "dx", "dw", "db" })
-                File.Copy(Path.Combine(_pack, id, t + ".npy"), Path.Combine(_candidate, id, t + ".npy"));
-        }
-    }
 
     private string[][] Commands =>
     [
-        ["check", "--pack", _pack],
-        ["fixtures", "check", _pack],
-        ["verify-impl", "--pack", _pack, "--candidate", _candidate],
+        ["check", "--pack", Pack],
+        ["fixtures", "check", Pack],
+        ["verify-impl", "--pack", Pack, "--candidate", Candidate],
     ];
 
-    private string ManifestPath => Path.Combine(_pack, "manifest.json");
+    private string ManifestPath => Path.Combine(Pack, "manifest.json");
 
     // Rewrites the manifest through an edit, sealed again with its own hash: only the rules about its content can refuse it.
     private void EditManifest(Action<Manifest> edit)
@@ -52,7 +35,7 @@ public partial class UntrustedPackTests : CliTestBase
     // Writes a float32 tensor of the pack and records its new hash, as someone making a pack by hand would.
     private void Replace(string id, string tensor, int[] shape, Func<float[], float[]> change)
     {
-        string path = Path.Combine(_pack, id, tensor + ".npy");
+        string path = Path.Combine(Pack, id, tensor + ".npy");
         Npy.Write(path, shape, change(Npy.Read<float>(path, DType.Float32, shape)));
         EditManifest(m => m.Files[$"{id}/{tensor}.npy"] = Manifest.Sha256(path));
     }
@@ -73,15 +56,7 @@ public partial class UntrustedPackTests : CliTestBase
 
     // ---- named pipes and devices ----
 
-    [LibraryImport("libc", EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int MkFifo(string path, uint mode);
-
-    private static void MakeFifo(string path)
-    {
-        if (OperatingSystem.IsWindows()) Assert.Ignore("no named pipes in a Windows folder");
-        if (File.Exists(path)) File.Delete(path);
-        Assert.That(MkFifo(path, Convert.ToUInt32("644", 8)), Is.Zero, $"mkfifo {path}: errno {Marshal.GetLastPInvokeError()}");
-    }
+    private static void MakeFifo(string path) => NamedPipes.Make(path);
 
     // Runs the command line, failing (not hanging) when it blocks on the pipe: a writer that comes and goes then lets
     // the blocked open and read go on to an empty file, so the test host is not left with a stuck thread.
@@ -121,7 +96,7 @@ public partial class UntrustedPackTests : CliTestBase
     [TestCase("case.json")]
     public void ANamedPipeAsACaseFileIsRefusedByEveryReader(string file)
     {
-        string fifo = Path.Combine(_pack, NormalCase, file);
+        string fifo = Path.Combine(Pack, NormalCase, file);
         MakeFifo(fifo);
         foreach (string[] command in Commands)
             AssertBadInput(RunBeside(fifo, command), $"{fifo}: a named pipe, not a regular file");
@@ -139,23 +114,23 @@ public partial class UntrustedPackTests : CliTestBase
     public void ANamedPipeInAPackWithoutManifestIsRefused()
     {
         File.Delete(ManifestPath);
-        string fifo = Path.Combine(_pack, NormalCase, "case.json");
+        string fifo = Path.Combine(Pack, NormalCase, "case.json");
         MakeFifo(fifo);
-        AssertBadInput(RunBeside(fifo, ["check", "--pack", _pack]), $"{fifo}: a named pipe, not a regular file");
-        string x = Path.Combine(_pack, QuestionCase("f64", "integer"), "x.npy");
+        AssertBadInput(RunBeside(fifo, ["check", "--pack", Pack]), $"{fifo}: a named pipe, not a regular file");
+        string x = Path.Combine(Pack, QuestionCase("f64", "integer"), "x.npy");
         File.Delete(fifo);
-        File.Copy(Path.Combine(_pack, QuestionCase("f32", "integer"), "case.json"), fifo);
+        File.Copy(Path.Combine(Pack, QuestionCase("f32", "integer"), "case.json"), fifo);
         MakeFifo(x);
-        AssertBadInput(RunBeside(x, ["check", "--pack", _pack]), $"{x}: a named pipe, not a regular file");
+        AssertBadInput(RunBeside(x, ["check", "--pack", Pack]), $"{x}: a named pipe, not a regular file");
     }
 
     [TestCase("y")]
     [TestCase("dw")]
     public void ANamedPipeAsACandidateResultIsRefused(string tensor)
     {
-        string fifo = Path.Combine(_candidate, NormalCase, tensor + ".npy");
+        string fifo = Path.Combine(Candidate, NormalCase, tensor + ".npy");
         MakeFifo(fifo);
-        var r = RunBeside(fifo, ["verify-impl", "--pack", _pack, "--candidate", _candidate]);
+        var r = RunBeside(fifo, ["verify-impl", "--pack", Pack, "--candidate", Candidate]);
         AssertBadInput(r, $"{fifo}: a named pipe, not a regular file");
         Assert.That(r.Out, Does.Contain("47 passed"), "only the pipe's direction is not checked");
     }
@@ -168,9 +143,9 @@ public partial class UntrustedPackTests : CliTestBase
             Throws.TypeOf<FixtureException>().With.Message.EqualTo("/dev/zero: a character device, not a regular file; refusing to read it"));
         Assert.That(() => Npy.Read<float>("/dev/zero", DType.Float32, [1]),
             Throws.TypeOf<FixtureException>().With.Message.StartsWith("/dev/zero: a character device"));
-        Assert.That(() => PackPaths.CheckRegularFile(_pack),
-            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{_pack}: a directory, not a regular file; refusing to read it"));
-        string missing = Path.Combine(_pack, "none.npy");
+        Assert.That(() => PackPaths.CheckRegularFile(Pack),
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{Pack}: a directory, not a regular file; refusing to read it"));
+        string missing = Path.Combine(Pack, "none.npy");
         Assert.That(() => PackPaths.CheckRegularFile(missing), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{missing}: file not found"));
         Assert.That(() => PackPaths.CheckRegularFile(ManifestPath), Throws.Nothing);
     }
@@ -178,8 +153,8 @@ public partial class UntrustedPackTests : CliTestBase
     [Test]
     public void ALinkInsideThePackToARegularFileIsStillRead()
     {
-        string file = Path.Combine(_pack, NormalCase, "x.npy");
-        string moved = Path.Combine(_pack, NormalCase, "x-data");
+        string file = Path.Combine(Pack, NormalCase, "x.npy");
+        string moved = Path.Combine(Pack, NormalCase, "x-data");
         File.Move(file, moved);
         File.CreateSymbolicLink(file, "x-data");
         EditManifest(m => m.Files[$"{NormalCase}/x-data"] = Manifest.Sha256(moved));
@@ -200,7 +175,7 @@ public partial class UntrustedPackTests : CliTestBase
     public void ACaseFileTheManifestDoesNotListIsRefused(string tensor)
     {
         // Changed and unlisted: were it read unchecked, the changed data would be the oracle's.
-        string path = Path.Combine(_pack, NormalCase, tensor + ".npy");
+        string path = Path.Combine(Pack, NormalCase, tensor + ".npy");
         Replace(NormalCase, tensor, tensor switch { "dx" or "x" => XShape, _ => [16] }, v => [.. v.Select(e => e + 1)]);
         EditManifest(m => m.Files.Remove($"{NormalCase}/{tensor}.npy"));
         AssertEveryReaderRefuses($"{path}: not listed in {ManifestPath}");
@@ -209,7 +184,7 @@ public partial class UntrustedPackTests : CliTestBase
     [Test]
     public void ACaseJsonTheManifestDoesNotListIsRefused()
     {
-        string json = Path.Combine(_pack, NormalCase, "case.json");
+        string json = Path.Combine(Pack, NormalCase, "case.json");
         EditManifest(m => m.Files.Remove($"{NormalCase}/case.json"));
         AssertEveryReaderRefuses($"{json}: not listed in {ManifestPath}");
     }
@@ -226,7 +201,7 @@ public partial class UntrustedPackTests : CliTestBase
     {
         // Two folders on Linux, one on macOS and Windows: the writers refuse such ids, so a reader does too.
         string upper = NormalCase.ToUpperInvariant();
-        CopyDirectory(Path.Combine(_pack, NormalCase), Path.Combine(_pack, upper));
+        CopyDirectory(Path.Combine(Pack, NormalCase), Path.Combine(Pack, upper));
         EditManifest(m =>
         {
             m.Cases.Add(upper);
@@ -247,8 +222,8 @@ public partial class UntrustedPackTests : CliTestBase
     [Test]
     public void AnUnlistedCaseFolderIsRefused()
     {
-        string extra = Path.Combine(_pack, "extra");
-        CopyDirectory(Path.Combine(_pack, NormalCase), extra);
+        string extra = Path.Combine(Pack, "extra");
+        CopyDirectory(Path.Combine(Pack, NormalCase), extra);
         AssertEveryReaderRefuses($"{extra}: a case folder (it holds a case.json) whose case is not in {ManifestPath}'s \"cases\"");
     }
 
@@ -265,7 +240,7 @@ public partial class UntrustedPackTests : CliTestBase
         int[] shape = tensor switch { "x" => XShape, "w" or "dw" => WShape, "b" => [16], _ => YShape };
         // Element 7 only, so the message must name the first offending index, not just any.
         Replace(NormalCase, tensor, shape, v => { v[7] = value; return v; });
-        string path = Path.Combine(_pack, NormalCase, tensor + ".npy");
+        string path = Path.Combine(Pack, NormalCase, tensor + ".npy");
         AssertEveryReaderRefuses($"{path}: element 7 ", $" is {said}");
     }
 
@@ -274,17 +249,17 @@ public partial class UntrustedPackTests : CliTestBase
     {
         // The probe: x all NaN, rehashed; a candidate of zeros for y and dw passed with exit 0, its bounds being NaN.
         Replace(NormalCase, "x", XShape, v => [.. v.Select(_ => float.NaN)]);
-        Npy.Write(Path.Combine(_candidate, NormalCase, "y.npy"), YShape, new float[16 * 9]);
-        Npy.Write(Path.Combine(_candidate, NormalCase, "dw.npy"), WShape, new float[16 * 27]);
-        var r = Run("verify-impl", "--pack", _pack, "--candidate", _candidate);
-        AssertBadInput(r, $"{Path.Combine(_pack, NormalCase, "x.npy")}: element 0 [0, 0, 0, 0] is NaN");
+        Npy.Write(Path.Combine(Candidate, NormalCase, "y.npy"), YShape, new float[16 * 9]);
+        Npy.Write(Path.Combine(Candidate, NormalCase, "dw.npy"), WShape, new float[16 * 27]);
+        var r = Run("verify-impl", "--pack", Pack, "--candidate", Candidate);
+        AssertBadInput(r, $"{Path.Combine(Pack, NormalCase, "x.npy")}: element 0 [0, 0, 0, 0] is NaN");
     }
 
     [Test]
     public void ANaNExpectedValueAndANaNCandidateDoNotPass()
     {
         Replace(NormalCase, "y", YShape, v => [.. v.Select(_ => float.NaN)]);
-        Npy.Write(Path.Combine(_candidate, NormalCase, "y.npy"), YShape, Enumerable.Repeat(float.NaN, 16 * 9).ToArray());
-        AssertBadInput(Run("verify-impl", "--pack", _pack, "--candidate", _candidate), $"{Path.Combine(_pack, NormalCase, "y.npy")}: element 0 [0, 0, 0, 0] is NaN");
+        Npy.Write(Path.Combine(Candidate, NormalCase, "y.npy"), YShape, Enumerable.Repeat(float.NaN, 16 * 9).ToArray());
+        AssertBadInput(Run("verify-impl", "--pack", Pack, "--candidate", Candidate), $"{Path.Combine(Pack, NormalCase, "y.npy")}: element 0 [0, 0, 0, 0] is NaN");
     }
 }

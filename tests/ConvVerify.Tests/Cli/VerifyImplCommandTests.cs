@@ -7,32 +7,14 @@ using ConvVerify.Problems;
 namespace ConvVerify.Tests.Cli;
 
 /// <summary><c>convverify verify-impl</c>: a candidate folder of .npy results against a pack.</summary>
-public class VerifyImplCommandTests : CliTestBase
+public class VerifyImplCommandTests : QuestionPackTest
 {
-    private static readonly string[] Results = ["y", "dx", "dw", "db"];
-
     // Shapes of the question case (mb1 ic3 ih5 oc16 kh3, bias), from the problem statement.
     private static readonly int[] XShape = [1, 3, 5, 5];
 
-    private string _pack = "";
-    private string _candidate = "";
+    private CliResult Verify(params string[] extra) => Run(["verify-impl", "--pack", Pack, "--candidate", Candidate, .. extra]);
 
-    [SetUp]
-    public void MakePackAndCandidate()
-    {
-        _pack = CopyCommittedPack("question");
-        _candidate = TempPath("candidate");
-        foreach (string id in CaseFolders(_pack))
-        {
-            Directory.CreateDirectory(Path.Combine(_candidate, id));
-            foreach (string t in Results)
-                File.Copy(Path.Combine(_pack, id, t + ".npy"), Path.Combine(_candidate, id, t + ".npy"));
-        }
-    }
-
-    private CliResult Verify(params string[] extra) => Run(["verify-impl", "--pack", _pack, "--candidate", _candidate, .. extra]);
-
-    private string CandidateFile(string id, string tensor) => Path.Combine(_candidate, id, tensor + ".npy");
+    private string CandidateFile(string id, string tensor) => Path.Combine(Candidate, id, tensor + ".npy");
 
     private static int FailLines(CliResult r) => r.Out.Split('\n').Count(l => l.StartsWith("FAIL", StringComparison.Ordinal));
 
@@ -85,7 +67,7 @@ public class VerifyImplCommandTests : CliTestBase
     [Test]
     public void RequireAnyStillFailsWhenNothingIsProvided()
     {
-        foreach (string dir in Directory.GetDirectories(_candidate)) Directory.Delete(dir, recursive: true);
+        foreach (string dir in Directory.GetDirectories(Candidate)) Directory.Delete(dir, recursive: true);
         var r = Verify("--require", "any");
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
         Assert.That(r.Out, Does.Contain("nothing was compared"));
@@ -183,7 +165,7 @@ public class VerifyImplCommandTests : CliTestBase
     public void MissingCandidateFolderIsBadUsage()
     {
         string missing = TempPath("no-candidate");
-        var r = Run("verify-impl", "--pack", _pack, "--candidate", missing);
+        var r = Run("verify-impl", "--pack", Pack, "--candidate", missing);
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         Assert.That(r.Err, Does.Contain(missing));
     }
@@ -192,7 +174,7 @@ public class VerifyImplCommandTests : CliTestBase
     public void MissingPackFolderIsBadUsage()
     {
         string missing = TempPath("no-pack");
-        var r = Run("verify-impl", "--pack", missing, "--candidate", _candidate);
+        var r = Run("verify-impl", "--pack", missing, "--candidate", Candidate);
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         Assert.That(r.Err, Does.Contain(missing));
     }
@@ -200,7 +182,7 @@ public class VerifyImplCommandTests : CliTestBase
     [Test]
     public void PackOptionIsRequired()
     {
-        var r = Run("verify-impl", "--candidate", _candidate);
+        var r = Run("verify-impl", "--candidate", Candidate);
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         Assert.That(r.Err, Does.Contain("--pack"));
     }
@@ -208,7 +190,7 @@ public class VerifyImplCommandTests : CliTestBase
     [Test]
     public void CorruptPackIsBadInputNotACandidateFailure()
     {
-        string file = Path.Combine(_pack, QuestionCase("f32", "normal"), "dx.npy");
+        string file = Path.Combine(Pack, QuestionCase("f32", "normal"), "dx.npy");
         byte[] bytes = File.ReadAllBytes(file);
         bytes[^1] ^= 0x01;
         File.WriteAllBytes(file, bytes);
@@ -262,9 +244,9 @@ public class VerifyImplCommandTests : CliTestBase
     public void AMisspeltCaseFolderIsNamedAndStrictMakesItBadInput()
     {
         string id = QuestionCase("f32", "normal");
-        string misspelt = Path.Combine(_candidate, id.Replace("question", "questoin", StringComparison.Ordinal));
-        Directory.Move(Path.Combine(_candidate, id), misspelt);
-        File.WriteAllText(Path.Combine(_candidate, QuestionCase("f64", "normal"), "y.txt"), "not a result");
+        string misspelt = Path.Combine(Candidate, id.Replace("question", "questoin", StringComparison.Ordinal));
+        Directory.Move(Path.Combine(Candidate, id), misspelt);
+        File.WriteAllText(Path.Combine(Candidate, QuestionCase("f64", "normal"), "y.txt"), "not a result");
 
         var any = Verify("--require", "any");
         Assert.That(any.Code, Is.EqualTo(0), any.ToString());
@@ -284,8 +266,8 @@ public class VerifyImplCommandTests : CliTestBase
     public void ALetterCaseSlipIsPointedAtTheCaseItMeant()
     {
         string id = QuestionCase("f64", "integer");
-        string slip = Path.Combine(_candidate, id.ToUpperInvariant());
-        Directory.Move(Path.Combine(_candidate, id), slip);
+        string slip = Path.Combine(Candidate, id.ToUpperInvariant());
+        Directory.Move(Path.Combine(Candidate, id), slip);
         var r = Verify("--require", "any");
         Assert.That(Warnings(r), Is.EqualTo(new[] { $"warning: {slip}: candidate folder matches no case of the pack (did you mean {id}?)" }), r.ToString());
     }
@@ -297,23 +279,23 @@ public class VerifyImplCommandTests : CliTestBase
     {
         // Ordinal: "aa-extra" < the case folders ("mb1…") < "notes.txt" < "zz-extra", and "a.txt" < the results < "z.txt".
         string kept = QuestionCase("f32", "integer");
-        Directory.Move(Path.Combine(_candidate, QuestionCase("f32", "normal")), Path.Combine(_candidate, "zz-extra"));
-        Directory.Move(Path.Combine(_candidate, QuestionCase("f64", "normal")), Path.Combine(_candidate, "aa-extra"));
+        Directory.Move(Path.Combine(Candidate, QuestionCase("f32", "normal")), Path.Combine(Candidate, "zz-extra"));
+        Directory.Move(Path.Combine(Candidate, QuestionCase("f64", "normal")), Path.Combine(Candidate, "aa-extra"));
         // Inside a folder that matches no case nothing more is said: the folder is the mistake.
-        File.WriteAllText(Path.Combine(_candidate, "aa-extra", "y.txt"), "");
-        File.WriteAllText(Path.Combine(_candidate, "notes.txt"), "");
-        File.WriteAllText(Path.Combine(_candidate, kept, "z.txt"), "");
-        File.WriteAllText(Path.Combine(_candidate, kept, "a.txt"), "");
+        File.WriteAllText(Path.Combine(Candidate, "aa-extra", "y.txt"), "");
+        File.WriteAllText(Path.Combine(Candidate, "notes.txt"), "");
+        File.WriteAllText(Path.Combine(Candidate, kept, "z.txt"), "");
+        File.WriteAllText(Path.Combine(Candidate, kept, "a.txt"), "");
 
         var r = Verify("--require", "any");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(Warnings(r), Is.EqualTo(new[]
         {
-            $"warning: {Path.Combine(_candidate, "aa-extra")}: candidate folder matches no case of the pack",
-            $"warning: {Path.Combine(_candidate, kept, "a.txt")}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)",
-            $"warning: {Path.Combine(_candidate, kept, "z.txt")}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)",
-            $"warning: {Path.Combine(_candidate, "notes.txt")}: a file where case folders are expected; it matches no case of the pack",
-            $"warning: {Path.Combine(_candidate, "zz-extra")}: candidate folder matches no case of the pack",
+            $"warning: {Path.Combine(Candidate, "aa-extra")}: candidate folder matches no case of the pack",
+            $"warning: {Path.Combine(Candidate, kept, "a.txt")}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)",
+            $"warning: {Path.Combine(Candidate, kept, "z.txt")}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)",
+            $"warning: {Path.Combine(Candidate, "notes.txt")}: a file where case folders are expected; it matches no case of the pack",
+            $"warning: {Path.Combine(Candidate, "zz-extra")}: candidate folder matches no case of the pack",
         }), r.ToString());
     }
 
@@ -344,7 +326,7 @@ public class VerifyImplCommandTests : CliTestBase
     public void AnErrorBetweenTheTwoBoundsIsSuspiciousAndSoundToleranceAcceptsIt()
     {
         string id = QuestionCase("f32", "normal");
-        var read = FixturePack.Open(_pack).Read<float>(id);
+        var read = FixturePack.Open(Pack).Read<float>(id);
         var p = read.Case.Problem;
         float[] y = read.Expected[Direction.Forward];
         double[] sound = TensorComparison.Bounds(p, Direction.Forward, read.Inputs);
