@@ -74,6 +74,8 @@ internal sealed class RunOptions(string defaultRequire)
     public void CheckOutputs(ParseResult pr, params (string Option, string? Path)[] inputs)
     {
         string? json = pr.GetValue(Json), junit = pr.GetValue(JUnit), report = pr.GetValue(Report);
+        foreach (var (option, path) in new[] { ("--json", json), ("--junit", junit), ("--report", report) })
+            if (path is not null && path.Trim().Length == 0) throw new CliException($"{option}: the path is empty");
         CheckApart([("--json", json), ("--junit", junit), ("--report", report)], inputs);
         if (report is not null)
             foreach (var (option, file) in new[] { ("--json", json), ("--junit", junit) })
@@ -115,6 +117,7 @@ internal sealed class RunOptions(string defaultRequire)
     public static void CheckReportFolder(string? dir)
     {
         if (dir is null) return;
+        if (dir.Trim().Length == 0) throw new CliException("--report: the path is empty");
         string full = Path.GetFullPath(dir);
         if (File.Exists(full)) throw new CliException($"--report: {dir} is a file; give a folder for index.html and its pictures");
         string? parent = Path.GetDirectoryName(full);
@@ -140,6 +143,7 @@ internal sealed class RunOptions(string defaultRequire)
     public static void CheckOutput(string option, string? path)
     {
         if (path is null) return;
+        if (path.Trim().Length == 0) throw new CliException($"{option}: the path is empty");
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new CliException($"{option}: cannot write {path}: it is a folder");
         string? dir = Path.GetDirectoryName(full);

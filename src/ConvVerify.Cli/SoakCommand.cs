@@ -35,7 +35,16 @@ internal static class SoakCommand
             ulong s = pr.GetValue(seed);
             string names = pr.GetValue(oracle)!;
             // Stryker disable once String : --cases always gives random problems (it has a default), so the default set is never read
-            var selection = CaseSelection.Resolve(null, null, [], pr.GetValue(dtype), pr.GetValue(fill), "question", pr.GetValue(count), s);
+            CaseSelection selection;
+            try
+            {
+                selection = CaseSelection.Resolve(null, null, [], pr.GetValue(dtype), pr.GetValue(fill), "question", pr.GetValue(count), s);
+            }
+            catch (ArgumentException e) when (e.Message.StartsWith("--random:", StringComparison.Ordinal))
+            {
+                // soak's count is --cases; the selection names the option it knows.
+                throw new CliException("--cases:" + e.Plain()["--random:".Length..]);
+            }
             IReadOnlyList<IConvOracle> oracles;
             try
             {

@@ -52,6 +52,17 @@ public class CliRefusalTests : CliTestBase
     public void ALiveOraclesOptionIsRefusedAgainstPacks(string option, string value, string message) =>
         IsBadUsage(Run("check", option, value), message + "\n");
 
+    // soak's count of problems is --cases: the message names that, not the --random the selection knows it as.
+    [TestCase("0", "--cases: the number of problems must be at least 1, got 0\n")]
+    [TestCase("1000001", "--cases: at most 1000000 problems at once (they are drawn and kept before the run), got 1000001; run more seeds instead\n")]
+    public void SoaksCountIsNamedAsItsOption(string cases, string message) => IsBadUsage(Run("soak", "--cases", cases), message);
+
+    [TestCase("--json")]
+    [TestCase("--junit")]
+    [TestCase("--report")]
+    public void AnEmptyOutputPathIsNamedByItsOption(string option) =>
+        IsBadUsage(Run("check", "--set", "question", option, ""), $"{option}: the path is empty\n");
+
     // Checked before the oracle is known: a misspelt layout is named even where torch is not installed.
     [Test]
     public void ALayoutOtherThanNchwOrChannelsLastIsNamed() =>
