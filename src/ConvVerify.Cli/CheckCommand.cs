@@ -126,7 +126,7 @@ internal static class CheckCommand
         // A pack given by --pack is not trusted: each of its cases is held to --max-macs and to memory like a named problem.
         var skipped = new List<SkippedProblem>(selection.Skipped());
         var cases = selection.InPacks(available, string.Join(", ", packDirs));
-        if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped);
+        if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors);
         if (skipped.Count > selection.Skipped().Count) console.Profile.Out.Writer.WriteLine($"{skipped.Count - selection.Skipped().Count} pack cases skipped: too large");
         return new RunPlan
         {

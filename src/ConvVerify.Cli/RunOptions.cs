@@ -88,11 +88,13 @@ internal sealed class RunOptions(string defaultRequire)
     /// <summary>Refuses an output that is an input file or lies in an input folder (or is that folder).</summary>
     public static void CheckApart(IEnumerable<(string Option, string? Path)> outputs, IEnumerable<(string Option, string? Path)> inputs)
     {
-        var given = inputs.Where(i => i.Path is not null).Select(i => (i.Option, i.Path, Full: Path.TrimEndingDirectorySeparator(Path.GetFullPath(i.Path!)))).ToList();
+        // Links resolved on both sides: a link into the pack is the pack.
+        static string Real(string p) => Path.TrimEndingDirectorySeparator(Fixtures.PackPaths.RealPath(Path.GetFullPath(p)));
+        var given = inputs.Where(i => i.Path is not null).Select(i => (i.Option, i.Path, Full: Real(i.Path!))).ToList();
         foreach (var (option, path) in outputs)
         {
             if (path is null) continue;
-            string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            string full = Real(path);
             foreach (var input in given)
             {
                 bool inside = full == input.Full || (Directory.Exists(input.Full) && full.StartsWith(input.Full + Path.DirectorySeparatorChar, StringComparison.Ordinal));

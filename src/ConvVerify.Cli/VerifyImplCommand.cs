@@ -13,6 +13,10 @@ internal static class VerifyImplCommand
     {
         var pack = new Option<string>("--pack") { Description = "The fixture pack (the oracle)", Required = true };
         var candidate = new Option<string>("--candidate") { Description = "Folder with <case-id>/{y,dx,dw,db}.npy written by the implementation under test", Required = true };
+        var maxMacs = new Option<long?>("--max-macs")
+        {
+            Description = $"Skip pack cases with more multiply-adds per direction; without it, a case above {CaseSelection.DefaultMaxMacs} is an error (exit 2), never left out silently",
+        };
         var run = new RunOptions("all");
         var cmd = new Command("verify-impl", "Check another implementation's results against a fixture pack, element by element: exactly for the integer fill, "
             + "within the sound summation bound for the normal fill.\nExit 0: all pass; 1: any mismatch, or a missing result under --require all; "
@@ -20,6 +24,7 @@ internal static class VerifyImplCommand
             + "Example:\n  convverify verify-impl --pack tests/fixtures/basic --candidate out/ --json report.json");
         cmd.Options.Add(pack);
         cmd.Options.Add(candidate);
+        cmd.Options.Add(maxMacs);
         run.AddTo(cmd);
         cmd.SetAction(pr =>
         {
@@ -43,7 +48,7 @@ internal static class VerifyImplCommand
             var warnings = new List<string>(p.Warnings);
             var errors = new List<RunRow>();
             var skipped = new List<SkippedProblem>();
-            var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), null, skipped);
+            var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), pr.GetValue(maxMacs), skipped, errors);
             if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{skipped.Count} pack cases skipped: too large");
             warnings.AddRange(Unmatched(candidateDir, p));
             var plan = new RunPlan

@@ -48,13 +48,11 @@ internal static class InputFile
         return bytes;
     }
 
-    /// <summary>The file's text (UTF-8, a byte-order mark dropped).</summary>
+    /// <summary>The file's text: UTF-8, or UTF-16/32 by their byte-order mark (Windows PowerShell 5 writes UTF-16), as <see cref="File.ReadAllText(string)"/> reads it.</summary>
     /// <inheritdoc cref="ReadAllBytes"/>
     public static string ReadAllText(string path, string what, long maxBytes)
     {
-        byte[] bytes = ReadAllBytes(path, what, maxBytes);
-        ReadOnlySpan<byte> span = bytes;
-        if (span.StartsWith(Encoding.UTF8.Preamble)) span = span[Encoding.UTF8.Preamble.Length..];
-        return Encoding.UTF8.GetString(span);
+        using var reader = new StreamReader(new MemoryStream(ReadAllBytes(path, what, maxBytes)), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 }

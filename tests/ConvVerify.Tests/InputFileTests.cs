@@ -1,3 +1,4 @@
+using ConvVerify.Fixtures;
 using ConvVerify.Problems;
 using ConvVerify.Snapshots;
 
@@ -58,5 +59,39 @@ public class InputFileTests : TempFolderTest
         Assert.That(e!.Message, Is.EqualTo($"{none}: snapshot file not found"));
         var r = Cli.CliTestBase.Run("check", "--oracle", "naive", "--batch", Dir);
         Assert.That((r.Code, r.Err.Contains($"--batch: {Dir} is a folder; give a batch file", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+    }
+
+    [Test]
+    [Platform("Linux")]
+    public void TheFileSystemIsAskedWhatAPathIsAndDotNetAloneGuessesWithoutOpening()
+    {
+        string pipe = Fifo(), file = Path.Combine(Dir, "f"), empty = Path.Combine(Dir, "e"), none = Path.Combine(Dir, "none");
+        File.WriteAllText(file, "x");
+        File.WriteAllText(empty, "");
+        Assert.Multiple(() =>
+        {
+            Assert.That(FileKinds.Of(file), Is.EqualTo(FileKind.Regular));
+            Assert.That(FileKinds.Of(empty), Is.EqualTo(FileKind.Regular));
+            Assert.That(FileKinds.Of(Dir), Is.EqualTo(FileKind.Directory));
+            Assert.That(FileKinds.Of(none), Is.EqualTo(FileKind.Missing));
+            Assert.That(FileKinds.Of(pipe), Is.EqualTo(FileKind.NamedPipe));
+            Assert.That(FileKinds.Of("/dev/zero"), Is.EqualTo(FileKind.CharacterDevice));
+            // Without the C library's answer (no statx, or a seccomp profile refusing it): size 0 stays unopened.
+            Assert.That(FileKinds.Guess(file), Is.EqualTo(FileKind.Regular));
+            Assert.That(FileKinds.Guess(empty), Is.EqualTo(FileKind.Other));
+            Assert.That(FileKinds.Guess(pipe), Is.EqualTo(FileKind.Other));
+            Assert.That(FileKinds.Guess("/dev/zero"), Is.EqualTo(FileKind.Other));
+            Assert.That(FileKinds.Guess(Dir), Is.EqualTo(FileKind.Directory));
+            Assert.That(FileKinds.Guess(none), Is.EqualTo(FileKind.Missing));
+        });
+    }
+
+    [Test]
+    public void UtfSixteenWithItsMarkReadsAsWindowsWritesIt()
+    {
+        string path = Path.Combine(Dir, "b.txt");
+        File.WriteAllText(path, "mb1ic2ih4oc2kh3\n", new System.Text.UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+        Assert.That(InputFile.ReadAllText(path, "batch file", 1 << 10), Is.EqualTo("mb1ic2ih4oc2kh3\n"));
+        Assert.That(BatchFile.Read(path).Select(e => e.Problem?.ToString()), Is.EqualTo(new[] { "mb1ic2ih4oc2oh2kh3ph0" }));
     }
 }

@@ -25,7 +25,7 @@ internal static partial class FileKinds
     private const int TypeMask = 0xF000, Fifo = 0x1000, CharDevice = 0x2000, Dir = 0x4000, BlockDevice = 0x6000, Regular = 0x8000, Socket = 0xC000;
 
     private const int AtFdCwd = -100, StatxType = 0x1, ModeOffsetStatx = 0x1C, ModeOffsetDarwin = 4, StatBufferSize = 512;
-    private const int ENOENT = 2, ENOTDIR = 20;
+    private const int ENOENT = 2, ENOTDIR = 20, EPERM = 1, ENOSYS = 38;
 
     /// <summary>The kind of entry <paramref name="path"/> names, following links (a dangling link is missing).</summary>
     /// <exception cref="FixtureException">The entry exists but its kind cannot be found (e.g. no permission to look).</exception>
@@ -33,9 +33,19 @@ internal static partial class FileKinds
     {
         // Stryker disable once all : only a Windows run reaches it
         if (OperatingSystem.IsWindows()) return OfWindows(path);
-        int mode = StatMode(path, out int errno);
+        int mode, errno;
+        try
+        {
+            mode = StatMode(path, out errno);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return Guess(path); // a C library without statx (glibc before 2.28, musl before 1.2.5, the BSDs)
+        }
         if (mode < 0)
         {
+            // ENOSYS or EPERM: a container's seccomp profile that predates statx.
+            if (errno is ENOSYS or EPERM) return Guess(path);
             return errno is ENOENT or ENOTDIR ? FileKind.Missing
                 : throw new FixtureException($"{path}: cannot tell what kind of file it is ({Marshal.GetPInvokeErrorMessage(errno)})");
         }
@@ -60,6 +70,18 @@ internal static partial class FileKinds
         if (Directory.Exists(info.FullName)) return FileKind.Directory;
         if (!info.Exists) return FileKind.Missing;
         return info.Attributes.HasFlag(FileAttributes.Device) ? FileKind.CharacterDevice : FileKind.Regular;
+    }
+
+    /// <summary>
+    /// What .NET alone can tell, where the C library cannot be asked: a folder, nothing, a file with content (regular:
+    /// pipes and devices have no size), or an entry of size 0 — an empty file or a pipe or a device, which
+    /// <see cref="FileKind.Other"/> keeps unopened.
+    /// </summary>
+    internal static FileKind Guess(string path)
+    {
+        if (Directory.Exists(path)) return FileKind.Directory;
+        if (!File.Exists(path)) return FileKind.Missing;
+        return new FileInfo(path).Length > 0 ? FileKind.Regular : FileKind.Other;
     }
 
     // st_mode of the entry, or -1 with the errno. Linux's statx has one layout on every architecture; macOS's 64-bit

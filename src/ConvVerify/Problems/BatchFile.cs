@@ -108,7 +108,7 @@ public static class BatchFile
     }
 
     /// <summary>
-    /// Largest batch file read: 64 MiB (benchdnn's largest shape file is 30 KB). A pipe or a device reads as empty,
+    /// Largest batch file read: 64 MiB (benchdnn's largest shape file is 30 KB). A pipe or a device is refused by name,
     /// never waited on or read without end (<see cref="InputFile"/>).
     /// </summary>
     public const long MaxBytes = 64L << 20;

@@ -289,11 +289,12 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
             if (o > Array.MaxLength)
                 throw new ProblemTooLargeException($"o{dim}: output extent {o} (i={Input[i]}, pb={PadBegin[i]}, pe={PadEnd[i]}) is larger than any tensor can hold", "input");
             // The loops index padded coordinates (o·s + k·dil up to the last window's end, i + pb for every input) in
-            // int; beyond int.MaxValue they would wrap. End padding no window reads is dropped, so it does not count.
-            long reach = Math.Max((long)Input[i] + PadBegin[i], (o - 1) * Stride[i] + span);
-            if (reach > int.MaxValue)
+            // int; past int.MaxValue they would wrap. End padding no window reads is dropped, so it does not count.
+            long inputs = (long)Input[i] + PadBegin[i], windows = (o - 1) * Stride[i] + span, reach = Math.Max(inputs, windows);
+            if (reach - 1 > int.MaxValue)
                 throw new ProblemTooLargeException(
-                    $"p{dim}: the padded input extent {reach} (i={Input[i]}, pb={PadBegin[i]}, pe={PadEnd[i]}) exceeds {int.MaxValue}, the largest coordinate the loops index with", "padBegin");
+                    $"p{dim}: the padded input extent {reach} (i={Input[i]}, pb={PadBegin[i]}, pe={PadEnd[i]}) puts coordinates past {int.MaxValue}, the largest the loops index with",
+                    inputs >= windows ? "padBegin" : "padEnd");
             output[i] = (int)o;
         }
         CheckSize("x", [Mb, IC, .. Input]);

@@ -232,7 +232,8 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         long need = CaseBytes(p);
         // Refused here, not run into an OutOfMemoryException (or the kernel's OOM killer) halfway through the run.
         return need > limit.MemoryBytes
-            ? $"too large for memory: about {Gib(need)} GiB for its tensors, results and bounds, more than the {Gib(limit.MemoryBytes)} GiB this process may use"
+            // The machine's own memory stays out of the reason: shards of one run on other machines must agree on it.
+            ? $"too large for this machine's memory: about {Gib(need)} GiB for its tensors, results and bounds"
             : null;
     }
 
@@ -348,26 +349,43 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     }
 
     /// <summary>
-    /// A pack's cases within the work and memory limits; the others are added to <paramref name="skipped"/> with their
-    /// size and the limit. A pack is untrusted input: a case of a few sparse files can ask for 10¹² multiply-adds or
-    /// more memory than the machine has, and would otherwise run for hours or into the OOM killer.
+    /// A pack's cases within the work and memory limits. A pack is untrusted input: a case of a few sparse files can ask
+    /// for 10¹² multiply-adds or more memory than the machine has, and would run for hours or into the OOM killer. A case
+    /// beyond a <c>--max-macs</c> the user gave is skipped, as a named problem is; any other is an error row (exit 2):
+    /// a pack's cases are there to be checked, and one left out silently would let a wrong candidate pass.
     /// </summary>
     /// <param name="cases">The pack cases selected.</param>
-    /// <param name="maxMacs">Most multiply-adds per direction; null for <see cref="DefaultMaxMacs"/>.</param>
-    /// <param name="skipped">Receives the cases left out.</param>
+    /// <param name="maxMacs">Most multiply-adds per direction as given by the user; null for <see cref="DefaultMaxMacs"/>, whose excess is an error.</param>
+    /// <param name="skipped">Receives the cases left out by a given <paramref name="maxMacs"/>.</param>
+    /// <param name="errors">Receives a row for every other case beyond a limit.</param>
     /// <param name="memoryBytes">Most bytes a case may need (<see cref="CaseBytes"/>); null for what this process may use.</param>
-    public static IReadOnlyList<CaseEntry> WithinLimits(IReadOnlyList<CaseEntry> cases, long? maxMacs, List<SkippedProblem> skipped, long? memoryBytes = null)
+    public static IReadOnlyList<CaseEntry> WithinLimits(IReadOnlyList<CaseEntry> cases, long? maxMacs, List<SkippedProblem> skipped, List<RunRow> errors, long? memoryBytes = null)
     {
         ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(skipped);
+        ArgumentNullException.ThrowIfNull(errors);
         if (maxMacs is < 1) throw new ArgumentException($"--max-macs: the limit must be at least 1, got {maxMacs}");
         var limit = new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var kept = new List<CaseEntry>();
         foreach (var c in cases)
         {
-            if (TooLarge(c.Case.Problem, limit) is { } why)
+            var p = c.Case.Problem;
+            if (TooLarge(p, limit) is not { } why)
+            {
+                kept.Add(c);
+                continue;
+            }
+            if (maxMacs is not null && p.MultiplyAdds > maxMacs)
+            {
                 skipped.Add(new SkippedProblem { Where = c.Pack?.Directory ?? "pack", Descriptor = c.Case.Id, Kind = SkippedProblem.KindName(BatchSkipKind.TooLarge), Reason = why });
-            else kept.Add(c);
+                continue;
+            }
+            errors.Add(new RunRow
+            {
+                Case = c.Case.Id, Descriptor = p.ToString(), DType = DTypeName(p.DType), Fill = ConvCase.FillName(c.Case.Fill), Direction = "*",
+                Reference = "pack", Subject = RunRow.NoSubject, Outcome = Outcome.Error,
+                Reason = p.MultiplyAdds > limit.MaxMacs ? why + "; give a larger --max-macs to check it" : why + "; it needs a machine with more memory",
+            });
         }
         return kept;
     }

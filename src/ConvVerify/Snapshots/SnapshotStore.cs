@@ -226,7 +226,7 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Reads a snapshot file as UTF-8 (a BOM, if any, is kept as U+FEFF so it shows up as a difference).</summary>
-    /// <remarks>A pipe or a device in the folder reads as empty (<see cref="InputFile"/>); a file past 64 MiB is refused.</remarks>
+    /// <remarks>A pipe or a device in the folder is refused by name (<see cref="InputFile"/>), and so is a file past 64 MiB.</remarks>
     public static string ReadText(string path) => Utf8NoBom.GetString(InputFile.ReadAllBytes(path, "snapshot file", MaxSnapshotBytes));
 
     /// <summary>Largest snapshot file read: 64 MiB (the largest committed one is under 20 KB).</summary>

@@ -246,17 +246,19 @@ public class ProblemEdgeTests
         // its forward reads (y[2] = w·x[1]): an exact engine with 64-bit offsets and the naive loops then disagreed.
         Assert.That(() => new ConvProblem(1, 1, 1, 1, [2], [1], stride: [1 << 30], padBegin: [int.MaxValue], padEnd: [0]),
             Throws.InstanceOf<ProblemTooLargeException>().With.Message.EqualTo(
-                "pw: the padded input extent 2147483649 (i=2, pb=2147483647, pe=0) exceeds 2147483647, the largest coordinate the loops index with (Parameter 'padBegin')"));
+                "pw: the padded input extent 2147483649 (i=2, pb=2147483647, pe=0) puts coordinates past 2147483647, the largest the loops index with (Parameter 'padBegin')"));
         // Cropping does not shrink what the loops index: i + pb stays.
         Assert.That(() => new ConvProblem(1, 1, 1, 1, [2], [1], stride: [1 << 30], padBegin: [int.MaxValue], padEnd: [-1]),
             Throws.InstanceOf<ProblemTooLargeException>().With.Message.StartsWith("pw: the padded input extent 2147483649 (i=2, pb=2147483647, pe=-1)"));
         // End padding the windows reach counts; beyond the last window it is dropped, and does not.
         Assert.That(() => new ConvProblem(1, 1, 1, 1, [3, 2], [1, 1], stride: [1, 2], padBegin: [0, 1], padEnd: [0, int.MaxValue - 1]),
-            Throws.InstanceOf<ProblemTooLargeException>().With.Message.StartsWith("pw: the padded input extent 2147483649 (i=2, pb=1, pe=2147483646)"));
+            Throws.InstanceOf<ProblemTooLargeException>().With.Message.StartsWith("pw: the padded input extent 2147483649 (i=2, pb=1, pe=2147483646)")
+                .And.Property("ParamName").EqualTo("padEnd"), "the windows reach past it, not the inputs");
         var dropped = new ConvProblem(1, 1, 1, 1, [4], [1], stride: [(1 << 30) + 1], padEnd: [int.MaxValue - 1]);
         Assert.That((dropped.Output[0], dropped.PadEnd[0]), Is.EqualTo((2, (1 << 30) - 2)));
-        var p = new ConvProblem(1, 1, 1, 1, [2], [1], stride: [1 << 30], padBegin: [int.MaxValue - 2], padEnd: [0]);
-        Assert.That((p.Output[0], p.PadEnd[0]), Is.EqualTo((2, -2)));
+        // An extent of 2³¹ indexes coordinates up to int.MaxValue: the largest accepted.
+        var p = new ConvProblem(1, 1, 1, 1, [2], [1], stride: [1 << 30], padBegin: [int.MaxValue - 1], padEnd: [0]);
+        Assert.That((p.Output[0], p.PadEnd[0]), Is.EqualTo((2, -2)), "both windows lie in the begin padding: the whole input is cropped");
         var q = new ConvProblem(1, 1, 1, 1, [2], [1], stride: [2], padBegin: [1], padEnd: [int.MaxValue - 3]);
         Assert.That((q.Output[0], (q.Output[0] - 1L) * 2 + 1), Is.EqualTo((1 << 30, (long)int.MaxValue)), "the last window ends at int.MaxValue");
     }

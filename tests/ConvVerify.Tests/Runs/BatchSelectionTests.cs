@@ -104,7 +104,7 @@ public class BatchSelectionTests
     }
 
     [Test]
-    public void AProblemBeyondTheMemoryThisProcessMayUseIsSkippedWithBothSizes()
+    public void AProblemBeyondTheMemoryThisProcessMayUseIsSkippedWithItsSize()
     {
         // x 2·4·8·8 = 512, w 4·4·3·3 = 144, b 4, y 2·4·6·6 = 288: 948 elements, 48 bytes each (inputs, two results and
         // the comparison's copy and bounds, all as float64) = 45,504 bytes.
@@ -114,17 +114,17 @@ public class BatchSelectionTests
         Assert.That(Resolve(text, memory: 45_504).Problems, Has.Count.EqualTo(2));
         var below = Resolve(text, memory: 45_503);
         Assert.That(below.Problems.Select(q => q.Mb), Is.EqualTo(new[] { 1 }));
-        Assert.That(below.Listing[0].Status, Is.EqualTo("skipped: too large for memory: about 0.0 GiB for its tensors, results and bounds, more than the 0.0 GiB this process may use"));
+        Assert.That(below.Listing[0].Status, Is.EqualTo("skipped: too large for this machine's memory: about 0.0 GiB for its tensors, results and bounds"));
         Assert.That(below.Listing[0].Kind, Is.EqualTo(BatchSkipKind.TooLarge));
         // With the real limit: 40,000² float64 elements in and out are about 143 GiB, which no machine of ours has; the
         // probe that found this ran the kernel's OOM killer.
         var huge = CaseSelection.Resolve(null, null, ["mb1ic1ih40000iw40000oc1kh1kw1"], "f64", "integer", "question");
         Assert.That(huge.Problems, Is.Empty);
-        Assert.That(huge.Listing.Single().Status, Does.StartWith("skipped: too large for memory: about 143.1 GiB"));
+        Assert.That(huge.Listing.Single().Status, Does.StartWith("skipped: too large for this machine's memory: about 143.1 GiB"));
         var cli = ConvVerify.Tests.Cli.CliTestBase.Run("check", "--oracle", "naive", "mb1ic1ih40000iw40000oc1kh1kw1", "--dtype", "f64", "--fill", "integer");
         Assert.That((cli.Code, cli.Out.Contains("1 skipped: 1 too large", StringComparison.Ordinal)), Is.EqualTo((1, true)), cli.ToString());
         cli = ConvVerify.Tests.Cli.CliTestBase.Run("cases", "mb1ic1ih40000iw40000oc1kh1kw1");
-        Assert.That(cli.Out, Does.Contain("skipped: too large for memory: about 143.1 GiB"));
+        Assert.That(cli.Out, Does.Contain("skipped: too large for this machine's memory: about 143.1 GiB"));
     }
 
     [Test]
@@ -197,26 +197,54 @@ public class BatchSelectionTests
     }
 
     [Test]
-    public void APackCaseBeyondTheLimitsIsSkippedWithItsSize()
+    public void APackCaseBeyondTheLimitsIsAnErrorUnlessAGivenMaxMacsSkipsIt()
     {
         string pack = CommittedPackPath("question");
-        var warnings = new List<string>();
-        var errors = new List<RunRow>();
-        var cases = Plans.ReadCases([FixturePack.Open(pack)], warnings, errors);
+        var cases = Plans.ReadCases([FixturePack.Open(pack)], [], []);
         Assert.That(cases, Has.Count.EqualTo(12), "f32, f64 and bf16, both fills");
-        var skipped = new List<SkippedProblem>();
-        // x 75, w 432, b 16, y 144: 667 elements of 48 bytes.
-        Assert.That(CaseSelection.WithinLimits(cases, null, skipped, memoryBytes: 667 * 48), Has.Count.EqualTo(12));
-        Assert.That(skipped, Is.Empty);
-        Assert.That(CaseSelection.WithinLimits(cases, null, skipped, memoryBytes: 667 * 48 - 1).Select(c => c.Case.Problem.Name).Distinct(), Is.EqualTo(new[] { "answer_matrix" }));
-        Assert.That(skipped, Has.Count.EqualTo(6), "the question's cases, in three dtypes and two fills");
-        Assert.That(skipped.Select(k => (k.Where, k.Kind)).Distinct(), Is.EqualTo(new[] { (cases[0].Pack!.Directory, "too-large") }));
-        Assert.That(skipped[0].Reason, Does.StartWith("too large for memory: about 0.0 GiB"));
-        skipped.Clear();
-        Assert.That(CaseSelection.WithinLimits(cases, 3887, skipped), Has.Count.EqualTo(6));
+        var (skipped, errors) = (new List<SkippedProblem>(), new List<RunRow>());
+        // The question case: x 75, w 432, b 16, y 144: 667 elements of 48 bytes.
+        Assert.That(CaseSelection.WithinLimits(cases, null, skipped, errors, memoryBytes: 667 * 48), Has.Count.EqualTo(12));
+        Assert.That((skipped.Count, errors.Count), Is.EqualTo((0, 0)));
+        // Memory is no choice of the user's: a case that does not fit is an error, so a run checking less cannot pass.
+        var kept = CaseSelection.WithinLimits(cases, null, skipped, errors, memoryBytes: 667 * 48 - 1);
+        Assert.That(kept.Select(c => c.Case.Problem.Name).Distinct(), Is.EqualTo(new[] { "answer_matrix" }));
+        Assert.That((skipped.Count, errors.Count), Is.EqualTo((0, 6)), "the question's cases, in three dtypes and two fills");
+        Assert.That(errors.Select(e => e.Outcome).Distinct(), Is.EqualTo(new[] { Outcome.Error }));
+        Assert.That(errors[0].Reason, Is.EqualTo("too large for this machine's memory: about 0.0 GiB for its tensors, results and bounds; it needs a machine with more memory"));
+        Assert.That(errors[0].Case, Is.EqualTo(QuestionId("f32", "integer")));
+        // A --max-macs the user gave skips, as it does a named problem.
+        errors.Clear();
+        Assert.That(CaseSelection.WithinLimits(cases, 3887, skipped, errors), Has.Count.EqualTo(6));
+        Assert.That((skipped.Count, errors.Count), Is.EqualTo((6, 0)));
         Assert.That(skipped[0].Reason, Is.EqualTo("too large: 3,888 multiply-adds per direction, more than --max-macs 3887"));
-        Assert.That(() => CaseSelection.WithinLimits(cases, 0, skipped), Throws.ArgumentException.With.Message.EqualTo("--max-macs: the limit must be at least 1, got 0"));
+        Assert.That(() => CaseSelection.WithinLimits(cases, 0, skipped, errors), Throws.ArgumentException.With.Message.EqualTo("--max-macs: the limit must be at least 1, got 0"));
     }
+
+    [Test]
+    public void VerifyImplSkipsPackCasesOnlyBeyondAMaxMacsTheUserGave()
+    {
+        // Beyond the default limit or memory a pack case is an error row (above); a skip only where the user asked for one.
+        string pack = CommittedPackPath("question");
+        string candidate = Path.Combine(Path.GetTempPath(), "convverify-cand-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            foreach (string id in Directory.GetDirectories(pack).Select(Path.GetFileName).Where(d => File.Exists(Path.Combine(pack, d!, "case.json")))!)
+            {
+                Directory.CreateDirectory(Path.Combine(candidate, id!));
+                foreach (string t in new[] { "y", "dx", "dw", "db" }) File.Copy(Path.Combine(pack, id!, t + ".npy"), Path.Combine(candidate, id!, t + ".npy"));
+            }
+            var r = CliTestBase.Run("verify-impl", "--pack", pack, "--candidate", candidate, "--max-macs", "3887");
+            Assert.That(r.Code, Is.EqualTo(0), "a limit the user gave skips, and says so: " + r);
+            Assert.That(r.Out, Does.Contain("6 pack cases skipped: too large"));
+        }
+        finally
+        {
+            Directory.Delete(candidate, recursive: true);
+        }
+    }
+
+    private static string QuestionId(string dtype, string fill) => CliTestBase.QuestionCase(dtype, fill);
 
     private static string CommittedPackPath(string set) => ConvVerify.Locations.CommittedPack(set);
 
