@@ -56,6 +56,9 @@ internal static class OnnxTensors
         return [.. t.FloatData];
     }
 
+    /// <summary>Largest model or tensor file read: 2 GiB, protobuf's own limit for a message.</summary>
+    public const long MaxFileBytes = int.MaxValue;
+
     /// <summary>ONNX's name of an element type, e.g. "DOUBLE".</summary>
     public static string TypeName(int dataType) =>
         Enum.IsDefined((TensorProto.Types.DataType)dataType) ? ((TensorProto.Types.DataType)dataType).ToString().ToUpperInvariant() : $"unknown ({dataType})";
@@ -65,9 +68,11 @@ internal static class OnnxTensors
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // A regular file only, and no larger than a model or tensor may be: a pipe would wait for ever, a link to
+            // /dev/zero would fill memory.
+            bytes = InputFile.ReadAllBytes(path, what, MaxFileBytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FixtureException)
         {
             throw new OnnxSkipException($"{path}: cannot be read ({e.Message})", e);
         }

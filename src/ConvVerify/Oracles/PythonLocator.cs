@@ -207,6 +207,11 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             attempts.Add($"{label}: {error}");
             return null;
         }
+        if (outcome.Value.ValueKind != JsonValueKind.Object)
+        {
+            attempts.Add($"{label}: its probe answered {outcome.Value.ValueKind.ToString().ToLowerInvariant()} JSON, not an object: not the probe's answer");
+            return null;
+        }
         string Field(string name) => outcome.Value.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
         if (Field("error") is { Length: > 0 } importError)
         {

@@ -195,6 +195,9 @@ public sealed class SnapshotStore
             Fixtures.PackPaths.CheckLink(root, entry);
             string dest = Path.Combine(to, Path.GetFileName(entry));
             if (System.IO.Directory.Exists(entry)) CopyConfined(root, entry, dest);
+            else if (Fixtures.FileKinds.Of(entry) is not Fixtures.FileKind.Regular)
+                // A named pipe would wait for a writer for ever; nothing but files and folders belongs here.
+                throw new IOException($"{entry}: not a regular file; a snapshot folder holds files and folders only");
             else File.Copy(entry, dest);
         }
     }

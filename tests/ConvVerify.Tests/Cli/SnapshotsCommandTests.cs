@@ -26,6 +26,22 @@ public class SnapshotsCommandTests : CliTestBase
     }
 
     [Test]
+    [Platform("Linux")]
+    [CancelAfter(60_000)]
+    public void APipeInTheFolderIsRefusedNotWaitedOn()
+    {
+        // The folder is copied whole before the swap: File.Copy of a pipe waited for a writer for ever (a probe found it).
+        string dir = TempPath("snapshots");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "a.verified.txt"), "old\n");
+        File.WriteAllText(Path.Combine(dir, "a.received.txt"), "new\n");
+        NamedPipes.Make(Path.Combine(dir, "zpipe"));
+        var r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That((r.Code, r.Err.Contains(Path.Combine(dir, "zpipe") + ": not a regular file", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        Assert.That(File.ReadAllText(Path.Combine(dir, "a.verified.txt")), Is.EqualTo("old\n"), "nothing accepted");
+    }
+
+    [Test]
     public void AcceptWithNothingReceivedAcceptsNothing()
     {
         string dir = TempPath("snapshots");

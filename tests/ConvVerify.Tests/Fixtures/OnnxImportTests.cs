@@ -401,6 +401,56 @@ public class OnnxImportTests : CliTestBase
             "m.onnx: Conv with 2 inputs and 2 outputs (expected X, W[, B] and Y)"));
     }
 
+    /// <summary>
+    /// Hostile test folders (a second adversarial probe): a pipe or a link to /dev/zero as model.onnx hung or filled
+    /// memory; a 20-digit data-set number crashed on the parse; two initializers of one name stopped the whole import
+    /// without naming the file; two links to a parent folder made the walk exponential; a tensor claiming 10⁹ elements
+    /// with none in it had the importer generate dL/dy at that size first. Each is a skip naming its file now.
+    /// </summary>
+    [Test]
+    [Platform("Linux")]
+    [CancelAfter(60_000)]
+    public void HostileTestFoldersAreSkippedNamingTheFile()
+    {
+        string good = Node("test_conv_with_strides_padding");
+        string pipe = CopyTest(good, "pipe");
+        NamedPipes.Make(Path.Combine(pipe, "model.onnx"));
+        string zero = CopyTest(good, "zero");
+        File.Delete(Path.Combine(zero, "model.onnx"));
+        File.CreateSymbolicLink(Path.Combine(zero, "model.onnx"), "/dev/zero");
+        string digits = CopyTest(good, "digits");
+        Directory.Move(Path.Combine(digits, "test_data_set_0"), Path.Combine(digits, "test_data_set_99999999999999999999"));
+        string twice = CopyTest(good, "twice");
+        EditModel(twice, m =>
+        {
+            m.Graph.Initializer.Add(new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 1 }, FloatData = { 1 } });
+            m.Graph.Initializer.Add(new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 1 }, FloatData = { 2 } });
+        });
+        string huge = CopyTest(good, "huge");
+        string x = Path.Combine(huge, "test_data_set_0", "input_0.pb");
+        File.WriteAllBytes(x, new TensorProto { Name = "x", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 1, 1, 1_000_000_000, 1 } }.ToByteArray());
+        File.WriteAllBytes(Path.Combine(huge, "test_data_set_0", "output_0.pb"),
+            new TensorProto { Name = "y", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 1, 1, 500_000_000, 1 } }.ToByteArray());
+        string loops = TempPath("loops");
+        Directory.CreateDirectory(Path.Combine(loops, "a"));
+        CopyDirectory(good, Path.Combine(loops, "a", "good"));
+        File.CreateSymbolicLink(Path.Combine(loops, "a", "l1"), "..");
+        File.CreateSymbolicLink(Path.Combine(loops, "a", "l2"), "..");
+
+        string pack = TempPath("onnx");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var r = Run("fixtures", "import-onnx", good, pipe, zero, digits, twice, huge, loops, "--out", pack);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1L << 30), "nothing was made at a claimed size");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("wrote " + pack + ": 2 cases from ONNX test data"), "the good test, and the copy reached through the folder of links once");
+        Assert.That(r.Out, Does.Contain($"{Path.Combine(pipe, "model.onnx")}: cannot be read ({Path.Combine(pipe, "model.onnx")}: a named pipe, not a regular file"));
+        Assert.That(r.Out, Does.Contain($"{Path.Combine(zero, "model.onnx")}: cannot be read ({Path.Combine(zero, "model.onnx")}: a character device, not a regular file"));
+        Assert.That(r.Out, Does.Contain($"{digits}: no test_data_set_N folder"));
+        Assert.That(r.Out, Does.Contain($"{Path.Combine(twice, "model.onnx")}: two initializers are named 'w'"));
+        Assert.That(r.Out, Does.Contain($"{x}: float_data holds 0 values"));
+        Assert.That(r.Out, Does.Not.Contain("l1").And.Not.Contain("l2"), "links to folders are not walked");
+    }
+
     // A Conv model with inputs x and w and output y, opset 17, as the conformance tests are laid out.
     private static ModelProto ConvModel(int[] x, int[] w, Action<Google.Protobuf.Collections.RepeatedField<AttributeProto>> attributes)
     {

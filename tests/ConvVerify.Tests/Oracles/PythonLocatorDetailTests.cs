@@ -30,6 +30,9 @@ public class PythonLocatorDetailTests
         Script("holdsout", """sleep 30 & echo "$!" > "$0.pid"; echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""");
         Script("stdoutonly", "echo 'Could not find platform independent libraries'; echo 'last words on stdout'; exit 4");
         Script("silent", "exit 5");
+        // Valid JSON, but not the probe's object: read as such, it threw from the search (a probe found it).
+        Script("array", "echo 'CONVVERIFY-PROBE [1,2]'");
+        Script("string", "echo 'CONVVERIFY-PROBE \"x\"'");
     }
 
     [OneTimeTearDown]
@@ -69,6 +72,18 @@ public class PythonLocatorDetailTests
         var location = new PythonLocator(Env(), [Fake("works")]).Locate();
         Assert.That(location.Reason, Is.EqualTo("using /fake/bin/python3 (Python 3.99.0, /fake/lib/libpython3.99.so, torch 9.9, numpy 8.8)"));
         Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("works")}: torch 9.9, numpy 8.8, /fake/lib/libpython3.99.so" }));
+    }
+
+    [Test]
+    public void AProbeAnswerThatIsNoObjectIsAnAttemptNotACrash()
+    {
+        var location = new PythonLocator(Env(), [Fake("array"), Fake("string")]).Locate();
+        Assert.That(location.Found, Is.False);
+        Assert.That(location.Attempts, Is.EqualTo(new[]
+        {
+            $"{Fake("array")}: its probe answered array JSON, not an object: not the probe's answer",
+            $"{Fake("string")}: its probe answered string JSON, not an object: not the probe's answer",
+        }));
     }
 
     [Test]
