@@ -73,6 +73,10 @@ internal static class CheckCommand
             {
                 throw new CliException("--" + e.Plain());
             }
+            // An engine against itself can only agree: said, and an error under --strict, rather than passed quietly.
+            string? itself = !fixtures && pr.GetValue(oracle)!.Split(',').Contains(subject.Name, StringComparer.Ordinal)
+                ? $"--oracle {pr.GetValue(oracle)}: the engine checked is {subject.Name} itself, which can only agree with it"
+                : null;
             var plan = fixtures
                 ? AgainstPacks(pr, sel, pr.GetValue(pack), console)
                 : AgainstOracles(pr, sel, oracles, pr.GetValue(oracle)!, pr.GetValue(seed), torchLayout, console);
@@ -85,6 +89,7 @@ internal static class CheckCommand
                 ToleranceRule = run.ToleranceRuleOf(pr),
                 ToleranceMode = pr.GetValue(run.Tolerance),
             };
+            if (itself is not null) plan = plan with { Warnings = [.. plan.Warnings, itself] };
             return run.Execute(console, pr, plan, "check");
         });
         return cmd;

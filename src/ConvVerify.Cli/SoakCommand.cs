@@ -60,7 +60,9 @@ internal static class SoakCommand
                 Command = "soak",
                 Cases = selection.Generated(s),
                 Skipped = selection.Skipped(),
-                Warnings = selection.InputWarnings(),
+                Warnings = names.Split(',').Contains(ConvEngines.Default.Name, StringComparer.Ordinal)
+                    ? [.. selection.InputWarnings(), $"--oracle {names}: soak checks the {ConvEngines.Default.Name} engine, which can only agree with itself"]
+                    : selection.InputWarnings(),
                 References = [.. oracles.Select(o => new OracleSource(o))],
                 Subject = new EngineSource(ConvEngines.Default),
                 Requirement = run.RequirementOf(pr),

@@ -57,6 +57,20 @@ public class CliRefusalTests : CliTestBase
     [TestCase("1000001", "--cases: at most 1000000 problems at once (they are drawn and kept before the run), got 1000001; run more seeds instead\n")]
     public void SoaksCountIsNamedAsItsOption(string cases, string message) => IsBadUsage(Run("soak", "--cases", cases), message);
 
+    // An engine against itself can only agree: said as a warning (an error under --strict), never passed quietly.
+    [Test]
+    public void AnEngineCheckedAgainstItselfIsWarnedAbout()
+    {
+        var r = Run("check", "--oracle", "exact", "mb1ic1ih3oc1kh3", "--dtype", "f32", "--fill", "integer");
+        Assert.That((r.Code, r.All.Contains("--oracle exact: the engine checked is exact itself, which can only agree with it", StringComparison.Ordinal)), Is.EqualTo((0, true)), r.ToString());
+        r = Run("check", "--oracle", "naive", "--engine", "naive", "mb1ic1ih3oc1kh3", "--dtype", "f32", "--fill", "integer", "--strict");
+        Assert.That((r.Code, r.All.Contains("the engine checked is naive itself", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        r = Run("soak", "--oracle", "exact", "--cases", "1", "--dtype", "f32", "--fill", "integer", "--strict");
+        Assert.That((r.Code, r.All.Contains("soak checks the exact engine, which can only agree with itself", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        r = Run("check", "--oracle", "naive", "mb1ic1ih3oc1kh3", "--dtype", "f32", "--fill", "integer", "--strict");
+        Assert.That(r.Code, Is.Zero, "exact against naive is the point: " + r);
+    }
+
     [TestCase("--json")]
     [TestCase("--junit")]
     [TestCase("--report")]
