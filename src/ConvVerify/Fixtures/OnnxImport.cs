@@ -80,8 +80,16 @@ public static partial class OnnxImport
                     skipped.Add(new OnnxSkipped(set.Source, $"{set.Source}: the same case id {c.Id} as {first} (a folder given twice?)"));
                     continue;
                 }
+                var results = Results(c, set, oracle);
+                // Finite inputs can still overflow (3e38 summed): the pack's readers would refuse the result, so it is
+                // not written.
+                if (NonFinite(results) is { } bad)
+                {
+                    skipped.Add(new OnnxSkipped(set.Source, $"{set.Source}: {bad}: a pack holds finite values only"));
+                    continue;
+                }
                 seen[c.Id] = set.Source;
-                writer.Add(c, set.Inputs!, Results(c, set, oracle));
+                writer.Add(c, set.Inputs!, results);
                 imported.Add(new OnnxImported(set.Source, c.Id, c.Problem.ToString()));
                 opsets.UnionWith(set.Opsets);
             }
@@ -95,6 +103,17 @@ public static partial class OnnxImport
         var manifest = writer.Complete(Generator, oracle is null ? OracleName : $"{OracleName}+{oracle.Name}", versions);
         swap.Commit();
         return new OnnxImportResult(manifest, imported, skipped);
+    }
+
+    // The first non-finite result element, as "dw[3] is Infinity", or null.
+    private static string? NonFinite(Dictionary<Direction, float[]> results)
+    {
+        foreach (var (d, v) in results)
+        {
+            int i = Array.FindIndex(v, e => !float.IsFinite(e));
+            if (i >= 0) return string.Create(CultureInfo.InvariantCulture, $"{d.TensorName()}[{i}] is {v[i]}");
+        }
+        return null;
     }
 
     // y is ONNX's; the oracle, if any, adds the gradients on the same inputs.

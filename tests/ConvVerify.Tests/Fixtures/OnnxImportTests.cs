@@ -451,6 +451,27 @@ public class OnnxImportTests : CliTestBase
         Assert.That(r.Out, Does.Not.Contain("l1").And.Not.Contain("l2"), "links to folders are not walked");
     }
 
+    [Test]
+    public void AnOracleResultThatOverflowsIsSkippedNotWrittenIntoAPackItsReadersRefuse()
+    {
+        // Finite data, but dL/dw sums dy·x over the positions with x near float.MaxValue: infinite. Written, the pack
+        // then failed every reader (a probe found it); now the data set is skipped, naming the element.
+        string good = Node("test_conv_with_strides_padding");
+        string big = CopyTest(good, "big");
+        string x = Path.Combine(big, "test_data_set_0", "input_0.pb");
+        var t = TensorProto.Parser.ParseFrom(File.ReadAllBytes(x));
+        var values = Enumerable.Repeat(3.4e38f, t.FloatData.Count > 0 ? t.FloatData.Count : t.RawData.Length / 4).ToArray();
+        t.FloatData.Clear();
+        t.RawData = ByteString.CopyFrom(values.SelectMany(BitConverter.GetBytes).ToArray());
+        File.WriteAllBytes(x, t.ToByteArray());
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", good, big, "--out", pack, "--oracle", "naive");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("1 cases from ONNX test data"));
+        Assert.That(r.Out, Does.Contain($"skipped: {Path.Combine(big, "test_data_set_0")}: dw[").And.Contain("Infinity: a pack holds finite values only"));
+        Assert.That(Run("check", "--pack", pack, "--oracle", "fixtures").Code, Is.Zero, "what was written reads back");
+    }
+
     // A Conv model with inputs x and w and output y, opset 17, as the conformance tests are laid out.
     private static ModelProto ConvModel(int[] x, int[] w, Action<Google.Protobuf.Collections.RepeatedField<AttributeProto>> attributes)
     {
