@@ -175,6 +175,11 @@ internal static class CheckCommand
         var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
+        // A batch file's --stag=axb asks for channels-last, which only a layout-aware oracle (torch) computes in.
+        int channelsLast = selection.Details.Values.Count(d => d.Layouts.Contains(TorchLayout.ChannelsLast));
+        string[] layoutWarning = channelsLast > 0 && !oracles.Any(o => o is ILayoutOracle)
+            ? [$"{channelsLast} problems ask for channels-last (--stag=axb), but {string.Join(", ", oracles.Select(o => o.Name))} computes in NCHW only: their channels-last cases are NCHW checks"]
+            : [];
         return new RunPlan
         {
             Command = "check",
@@ -183,7 +188,7 @@ internal static class CheckCommand
             Skipped = selection.Skipped(),
             References = [.. oracles.Select(o => new OracleSource(o))],
             Subject = new EngineSource(ConvEngines.Default),
-            Warnings = selection.InputWarnings(),
+            Warnings = [.. selection.InputWarnings(), .. layoutWarning],
         };
     }
 }

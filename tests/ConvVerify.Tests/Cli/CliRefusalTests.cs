@@ -71,6 +71,26 @@ public class CliRefusalTests : CliTestBase
         Assert.That(r.Code, Is.Zero, "exact against naive is the point: " + r);
     }
 
+    [Test]
+    public void ChannelsLastAskedOfOraclesWithoutLayoutsIsWarnedAbout()
+    {
+        // The rows say channels-last, but naive computes in NCHW: said, and an error under --strict (a probe found the
+        // run passing quietly).
+        string batch = Path.Combine(Path.GetTempPath(), "convverify-cl-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllText(batch, "--stag=axb\nmb2ic3ih5oc4kh3\n");
+        try
+        {
+            var r = Run("check", "--oracle", "naive", "--batch", batch, "--dtype", "f32", "--fill", "integer");
+            Assert.That((r.Code, r.All.Contains("1 problems ask for channels-last (--stag=axb), but naive computes in NCHW only", StringComparison.Ordinal)), Is.EqualTo((0, true)), r.ToString());
+            r = Run("check", "--oracle", "naive", "--batch", batch, "--dtype", "f32", "--fill", "integer", "--strict");
+            Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        }
+        finally
+        {
+            File.Delete(batch);
+        }
+    }
+
     [TestCase("--json")]
     [TestCase("--junit")]
     [TestCase("--report")]
