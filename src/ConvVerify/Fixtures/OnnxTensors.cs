@@ -56,8 +56,8 @@ internal static class OnnxTensors
         return [.. t.FloatData];
     }
 
-    /// <summary>Largest model or tensor file read: 2 GiB, protobuf's own limit for a message.</summary>
-    public const long MaxFileBytes = int.MaxValue;
+    /// <summary>Largest model or tensor file read: just under 2 GiB, the largest byte array (protobuf's own limit is 2 GiB).</summary>
+    public const long MaxFileBytes = 0x7FFFFFC7; // Array.MaxLength for bytes
 
     /// <summary>ONNX's name of an element type, e.g. "DOUBLE".</summary>
     public static string TypeName(int dataType) =>
@@ -70,7 +70,7 @@ internal static class OnnxTensors
         {
             // A regular file only, and no larger than a model or tensor may be: a pipe would wait for ever, a link to
             // /dev/zero would fill memory.
-            bytes = InputFile.ReadAllBytes(path, what, MaxFileBytes);
+            bytes = InputFile.ReadAllBytes(path, "protobuf file", MaxFileBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FixtureException)
         {
