@@ -42,6 +42,17 @@ public class SnapshotsCommandTests : CliTestBase
     }
 
     [Test]
+    public void AReceivedFileThatIsNoTextIsNamed()
+    {
+        string dir = TempPath("snapshots");
+        Directory.CreateDirectory(dir);
+        string received = Path.Combine(dir, "a.received.txt");
+        File.WriteAllBytes(received, [0x61, 0xFF, 0xFE]);
+        var r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That((r.Code, r.Err.Contains("a.received.txt: not UTF-8 text (byte 1 is 0xFF); a snapshot is text", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+    }
+
+    [Test]
     public void AcceptWithNothingReceivedAcceptsNothing()
     {
         string dir = TempPath("snapshots");
