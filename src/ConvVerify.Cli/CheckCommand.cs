@@ -130,9 +130,10 @@ internal static class CheckCommand
         var selection = Said(sel.Resolve(pr, defaultSet: "question"), console);
         // A pack given by --pack is not trusted: each of its cases is held to --max-macs and to memory like a named problem.
         var skipped = new List<SkippedProblem>(selection.Skipped());
+        int named = skipped.Count;
         var cases = selection.InPacks(available, string.Join(", ", packDirs));
         if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors);
-        if (skipped.Count > selection.Skipped().Count) console.Profile.Out.Writer.WriteLine($"{skipped.Count - selection.Skipped().Count} pack cases skipped: too large");
+        if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{skipped.Count - named} pack cases skipped: too large");
         return new RunPlan
         {
             Command = "check",

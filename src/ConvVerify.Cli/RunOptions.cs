@@ -74,8 +74,6 @@ internal sealed class RunOptions(string defaultRequire)
     public void CheckOutputs(ParseResult pr, params (string Option, string? Path)[] inputs)
     {
         string? json = pr.GetValue(Json), junit = pr.GetValue(JUnit), report = pr.GetValue(Report);
-        foreach (var (option, path) in new[] { ("--json", json), ("--junit", junit), ("--report", report) })
-            if (path is not null && path.Trim().Length == 0) throw new CliException($"{option}: the path is empty");
         CheckApart([("--json", json), ("--junit", junit), ("--report", report)], inputs);
         if (report is not null)
             foreach (var (option, file) in new[] { ("--json", json), ("--junit", junit) })
@@ -94,6 +92,8 @@ internal sealed class RunOptions(string defaultRequire)
         foreach (var (option, path) in outputs)
         {
             if (path is null) continue;
+            // Before any path is resolved: .NET's refusal of "" names no option.
+            if (path.Trim().Length == 0) throw new CliException($"{option}: the path is empty");
             string full = Real(path);
             foreach (var input in given)
             {
@@ -119,7 +119,6 @@ internal sealed class RunOptions(string defaultRequire)
     public static void CheckReportFolder(string? dir)
     {
         if (dir is null) return;
-        if (dir.Trim().Length == 0) throw new CliException("--report: the path is empty");
         string full = Path.GetFullPath(dir);
         if (File.Exists(full)) throw new CliException($"--report: {dir} is a file; give a folder for index.html and its pictures");
         string? parent = Path.GetDirectoryName(full);

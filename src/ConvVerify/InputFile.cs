@@ -20,18 +20,11 @@ internal static class InputFile
     /// <exception cref="IOException">Not a regular file (a pipe, a device, a socket), larger than <paramref name="maxBytes"/>, or shorter than its size when read.</exception>
     public static byte[] ReadAllBytes(string path, string what, long maxBytes)
     {
-        string? kind = Fixtures.FileKinds.Of(path) switch
-        {
-            Fixtures.FileKind.Regular => null,
-            Fixtures.FileKind.Missing => throw new FileNotFoundException($"{path}: {what} not found", path),
-            Fixtures.FileKind.Directory => throw new FileNotFoundException($"{path}: is a folder, not a {what}", path),
-            Fixtures.FileKind.NamedPipe => "a named pipe",
-            Fixtures.FileKind.CharacterDevice => "a character device",
-            Fixtures.FileKind.BlockDevice => "a block device",
-            Fixtures.FileKind.Socket => "a socket",
-            _ => "a special file",
-        };
-        if (kind is not null) throw new IOException($"{path}: {kind}, not a regular file; refusing to read it as a {what}");
+        var kind = Fixtures.FileKinds.Of(path);
+        if (kind == Fixtures.FileKind.Missing) throw new FileNotFoundException($"{path}: {what} not found", path);
+        if (kind == Fixtures.FileKind.Directory) throw new FileNotFoundException($"{path}: is a folder, not a {what}", path);
+        if (kind != Fixtures.FileKind.Regular)
+            throw new IOException($"{path}: {Fixtures.FileKinds.Describe(kind)}, not a regular file; refusing to read it as a {what}");
         long size = new FileInfo(path).Length;
         if (size > maxBytes) throw new IOException($"{path}: {size} bytes, more than a {what} may hold ({maxBytes})");
         var bytes = new byte[size];

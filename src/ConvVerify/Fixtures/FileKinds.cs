@@ -72,6 +72,19 @@ internal static partial class FileKinds
         return info.Attributes.HasFlag(FileAttributes.Device) ? FileKind.CharacterDevice : FileKind.Regular;
     }
 
+    /// <summary>The kind in words for messages, e.g. "a named pipe".</summary>
+    public static string Describe(FileKind kind) => kind switch
+    {
+        FileKind.Regular => "a regular file",
+        FileKind.Missing => "missing",
+        FileKind.Directory => "a directory",
+        FileKind.NamedPipe => "a named pipe",
+        FileKind.CharacterDevice => "a character device",
+        FileKind.BlockDevice => "a block device",
+        FileKind.Socket => "a socket",
+        _ => "a special file",
+    };
+
     /// <summary>
     /// What .NET alone can tell, where the C library cannot be asked: a folder, nothing, a file with content (regular:
     /// pipes and devices have no size), or an entry of size 0 — an empty file or a pipe or a device, which

@@ -105,18 +105,9 @@ public static class PackPaths
     public static void CheckRegularFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string? what = FileKinds.Of(path) switch
-        {
-            FileKind.Regular => null,
-            FileKind.Missing => throw new FixtureException($"{path}: file not found"),
-            FileKind.NamedPipe => "a named pipe",
-            FileKind.CharacterDevice => "a character device",
-            FileKind.BlockDevice => "a block device",
-            FileKind.Socket => "a socket",
-            FileKind.Directory => "a directory",
-            _ => "a special file",
-        };
-        if (what is not null) throw new FixtureException($"{path}: {what}, not a regular file; refusing to read it");
+        var kind = FileKinds.Of(path);
+        if (kind == FileKind.Missing) throw new FixtureException($"{path}: file not found");
+        if (kind != FileKind.Regular) throw new FixtureException($"{path}: {FileKinds.Describe(kind)}, not a regular file; refusing to read it");
     }
 
     /// <summary>The absolute path with every symbolic link resolved (like POSIX realpath; missing tails are kept as given).</summary>

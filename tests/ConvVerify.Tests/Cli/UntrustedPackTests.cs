@@ -56,8 +56,6 @@ public class UntrustedPackTests : QuestionPackTest
 
     // ---- named pipes and devices ----
 
-    private static void MakeFifo(string path) => NamedPipes.Make(path);
-
     // Runs the command line, failing (not hanging) when it blocks on the pipe: a writer that comes and goes then lets
     // the blocked open and read go on to an empty file, so the test host is not left with a stuck thread.
     private static CliResult RunBeside(string fifo, string[] args)
@@ -97,7 +95,7 @@ public class UntrustedPackTests : QuestionPackTest
     public void ANamedPipeAsACaseFileIsRefusedByEveryReader(string file)
     {
         string fifo = Path.Combine(Pack, NormalCase, file);
-        MakeFifo(fifo);
+        NamedPipes.Make(fifo);
         foreach (string[] command in Commands)
             AssertBadInput(RunBeside(fifo, command), $"{fifo}: a named pipe, not a regular file");
     }
@@ -105,7 +103,7 @@ public class UntrustedPackTests : QuestionPackTest
     [Test]
     public void ANamedPipeAsTheManifestIsRefusedByEveryReader()
     {
-        MakeFifo(ManifestPath);
+        NamedPipes.Make(ManifestPath);
         foreach (string[] command in Commands)
             AssertBadInput(RunBeside(ManifestPath, command), $"{ManifestPath}: a named pipe, not a regular file");
     }
@@ -115,12 +113,12 @@ public class UntrustedPackTests : QuestionPackTest
     {
         File.Delete(ManifestPath);
         string fifo = Path.Combine(Pack, NormalCase, "case.json");
-        MakeFifo(fifo);
+        NamedPipes.Make(fifo);
         AssertBadInput(RunBeside(fifo, ["check", "--pack", Pack]), $"{fifo}: a named pipe, not a regular file");
         string x = Path.Combine(Pack, QuestionCase("f64", "integer"), "x.npy");
         File.Delete(fifo);
         File.Copy(Path.Combine(Pack, QuestionCase("f32", "integer"), "case.json"), fifo);
-        MakeFifo(x);
+        NamedPipes.Make(x);
         AssertBadInput(RunBeside(x, ["check", "--pack", Pack]), $"{x}: a named pipe, not a regular file");
     }
 
@@ -129,7 +127,7 @@ public class UntrustedPackTests : QuestionPackTest
     public void ANamedPipeAsACandidateResultIsRefused(string tensor)
     {
         string fifo = Path.Combine(Candidate, NormalCase, tensor + ".npy");
-        MakeFifo(fifo);
+        NamedPipes.Make(fifo);
         var r = RunBeside(fifo, ["verify-impl", "--pack", Pack, "--candidate", Candidate]);
         AssertBadInput(r, $"{fifo}: a named pipe, not a regular file");
         Assert.That(r.Out, Does.Contain("47 passed"), "only the pipe's direction is not checked");

@@ -14,6 +14,16 @@ public class VerifyImplCommandTests : QuestionPackTest
 
     private CliResult Verify(params string[] extra) => Run(["verify-impl", "--pack", Pack, "--candidate", Candidate, .. extra]);
 
+    [Test]
+    public void PackCasesAreSkippedOnlyBeyondAMaxMacsTheUserGave()
+    {
+        // Beyond the default limit or memory a pack case is an error row (BatchSelectionTests); a skip only where the
+        // user asked for one. The question case has 3,888 multiply-adds per direction.
+        var r = Verify("--max-macs", "3887");
+        Assert.That(r.Code, Is.EqualTo(0), "a limit the user gave skips, and says so: " + r);
+        Assert.That(r.Out, Does.Contain("6 pack cases skipped: too large"));
+    }
+
     private string CandidateFile(string id, string tensor) => Path.Combine(Candidate, id, tensor + ".npy");
 
     private static int FailLines(CliResult r) => r.Out.Split('\n').Count(l => l.StartsWith("FAIL", StringComparison.Ordinal));
