@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Pipes;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -32,11 +33,11 @@ public sealed record PythonLocation(PythonInstallation? Installation, IReadOnlyL
 
 /// <summary>
 /// Finds a Python that can serve as the PyTorch oracle without trusting <c>PATH</c> (which often leads to a
-/// pyenv or venv interpreter lacking torch). Order: <c>CONVVERIFY_PYTHON</c> (an interpreter) or
-/// <c>PYTHONNET_PYDLL</c> (a libpython), which when set are the only thing tried; otherwise <c>/usr/bin/python3</c>,
-/// <c>/usr/bin/python3.N</c> newest first, then <c>python3</c> on <c>PATH</c>; the first that imports torch and
-/// numpy wins. Every candidate is asked about itself in a subprocess with a timeout, so a broken interpreter
-/// cannot crash or hang the caller.
+/// pyenv or venv interpreter lacking torch). Order: <c>CONVVERIFY_PYTHON</c> (an interpreter: a path, or a bare name
+/// looked up on <c>PATH</c>) or <c>PYTHONNET_PYDLL</c> (a libpython), which when set are the only thing tried; otherwise
+/// <c>/usr/bin/python3</c>, <c>/usr/bin/python3.N</c> newest first, then <c>python3</c> on <c>PATH</c>; the first that
+/// imports torch and numpy, and whose libpython loads and is of its version, wins. Every candidate is asked about itself
+/// in a subprocess with a timeout, so a broken interpreter or library cannot crash or hang the caller.
 /// </summary>
 public sealed partial class PythonLocator
 {
@@ -51,6 +52,11 @@ public sealed partial class PythonLocator
 
     // Printed as one JSON line so nothing the interpreter logs on stdout before it can confuse the parse.
     // Import errors are caught to report "No module named 'torch'" instead of a traceback.
+    // The libpython to embed (argv[1] when one was chosen, else the interpreter's own) is loaded here, in a process that
+    // may fail, rather than first inside pythonnet's type initializers, which hide the loader's words: dlopen's error
+    // names a file that is no shared library, of another architecture or missing a dependency. Py_GetVersion needs no
+    // running interpreter and tells a libpython of another version under a name without one. ctypes loads it
+    // RTLD_LOCAL, so it cannot take over the running interpreter's symbols.
     private const string ProbeScript = """
 import sys, os, json, sysconfig
 out = {"executable": sys.executable, "prefix": sys.prefix, "version": sys.version.split()[0]}
@@ -67,6 +73,21 @@ names = [n for n in (v("INSTSONAME"), v("LDLIBRARY")) if n and not n.endswith(".
 dirs = [libdir, os.path.join(libdir, multiarch) if multiarch else "", os.path.join(sys.base_prefix, "lib")]
 out["libpython"] = next((os.path.join(d, n) for n in names for d in dirs if d and os.path.isfile(os.path.join(d, n))), None)
 out["libsearch"] = "LIBDIR=%s MULTIARCH=%s INSTSONAME=%s LDLIBRARY=%s" % (libdir, multiarch, v("INSTSONAME"), v("LDLIBRARY"))
+lib = sys.argv[1] if len(sys.argv) > 1 else out["libpython"]
+try:
+    import ctypes
+except ImportError:
+    ctypes = None
+if lib and ctypes:
+    try:
+        get_version = ctypes.CDLL(lib).Py_GetVersion
+    except OSError as e:
+        out["liberror"] = str(e) or type(e).__name__
+    except AttributeError as e:
+        out["liberror"] = "it has no Py_GetVersion, so it is not a libpython (%s)" % e
+    else:
+        get_version.restype = ctypes.c_char_p
+        out["libversion"] = (get_version() or b"").decode(errors="replace").split(" ")[0]
 print("CONVVERIFY-PROBE " + json.dumps(out))
 """;
 
@@ -130,9 +151,17 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         string? pydll = Nonempty(_environment(PyDllVariable));
         // An explicit choice is never silently replaced by another interpreter: results would come from a torch
         // the user did not ask for.
+        if (pydll is not null && LibPythonProblem(pydll) is { } problem)
+        {
+            attempts.Add($"{pydll} (from {PyDllVariable}): {problem}");
+            attempts.Add($"not trying other interpreters because {PyDllVariable} is set");
+            return new PythonLocation(null, attempts);
+        }
         if (python is not null)
         {
-            var found = TryInterpreter(python, $"{python} (from {PythonVariable})", pydll, attempts);
+            var found = Resolve(python, $" (from {PythonVariable})", attempts) is { } named
+                ? TryInterpreter(named.Path, named.Label, pydll, attempts)
+                : null;
             if (found is null) attempts.Add($"not trying other interpreters because {PythonVariable} is set");
             return new PythonLocation(found, attempts);
         }
@@ -144,33 +173,56 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         }
         foreach (string candidate in _candidates())
         {
-            string label = candidate;
-            string? path = candidate;
-            if (!candidate.Contains('/') && !candidate.Contains('\\'))
-            {
-                label = $"{candidate} on PATH";
-                path = OnPath(candidate);
-                if (path is null)
-                {
-                    attempts.Add($"{label}: not found");
-                    continue;
-                }
-                label = $"{candidate} on PATH ({path})";
-            }
-            var found = TryInterpreter(path, label, null, attempts);
+            if (Resolve(candidate, "", attempts) is not { } resolved) continue;
+            var found = TryInterpreter(resolved.Path, resolved.Label, null, attempts);
             if (found is not null) return new PythonLocation(found, attempts);
         }
         return new PythonLocation(null, attempts);
     }
 
+    // A bare name is looked up on PATH, as a shell would run it; the label keeps the name, where it was found and
+    // where the name came from (origin), so the user sees which file answered for it.
+    private (string Path, string Label)? Resolve(string candidate, string origin, List<string> attempts)
+    {
+        if (candidate.Contains('/') || candidate.Contains('\\')) return (candidate, candidate + origin);
+        if (OnPath(candidate) is not { } path)
+        {
+            attempts.Add($"{candidate} on PATH{origin}: not found");
+            return null;
+        }
+        return (path, $"{candidate} on PATH ({path}){origin}");
+    }
+
+    // What is plainly wrong with a PYTHONNET_PYDLL, before any interpreter runs: pythonnet would dlopen it inside a type
+    // initializer, whose failure reads only "The type initializer for 'Delegates' threw an exception". What only
+    // loading can tell (architecture, dependencies, symbols, version) the probe tells. Only ELF systems are checked.
+    private string? LibPythonProblem(string libPython)
+    {
+        if (!_fileExists(libPython)) return "not found";
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsFreeBSD()) return null;
+        var head = new byte[8];
+        int length;
+        try
+        {
+            using var file = File.OpenRead(libPython);
+            length = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot be read: {e.Message}";
+        }
+        var start = head.AsSpan(0, length);
+        if (length == 0) return "is empty, not a shared library";
+        if (start.StartsWith("\u007FELF"u8)) return null;
+        // The libpython3.N.a beside the .so is an easy mistake to make.
+        if (start.SequenceEqual("!<arch>\n"u8)) return "is a static library (an ar archive), not a shared library";
+        string bytes = string.Join(" ", head.Take(Math.Min(length, 4)).Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
+        return $"is not an ELF shared library: it starts with {bytes}, not 7F 45 4C 46";
+    }
+
     private PythonInstallation? TryLibPython(string libPython, List<string> attempts)
     {
         string label = $"{libPython} (from {PyDllVariable})";
-        if (!_fileExists(libPython))
-        {
-            attempts.Add($"{label}: not found");
-            return null;
-        }
         // The interpreter matching a libpython lives in bin/ under one of the library's ancestors:
         // /usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0 -> /usr/bin/python3.11, /opt/py/lib/libpython3.12.so -> /opt/py/bin/python3.12.
         string? version = LibVersion().Match(Path.GetFileName(libPython)) is { Success: true } m ? m.Groups[1].Value : null;
@@ -201,7 +253,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             attempts.Add($"{label}: not found");
             return null;
         }
-        var (outcome, error) = Run(path);
+        var (outcome, error) = Run(path, libPython);
         if (outcome is null)
         {
             attempts.Add($"{label}: {error}");
@@ -231,15 +283,32 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             attempts.Add($"{label}: has torch {Field("torch")} but no shared libpython to embed ({Field("libsearch")})");
             return null;
         }
+        if (LibPythonRefused(label, lib, Field("version"), Field("liberror"), Field("libversion")) is { } refusal)
+        {
+            attempts.Add(refusal);
+            return null;
+        }
         var found = new PythonInstallation(
             Field("executable") is { Length: > 0 } exe ? exe : path, lib, Field("prefix"), Field("version"), Field("torch"), Field("numpy"));
         attempts.Add($"{label}: torch {found.TorchVersion}, numpy {found.NumpyVersion}, {found.LibPython}");
         return found;
     }
 
+    // Why the probe's load of the libpython (its liberror and libversion) rules the library out; null when it does not,
+    // or when the probe could not try (an interpreter without ctypes): pythonnet's own load then reports what it finds.
+    private static string? LibPythonRefused(string label, string lib, string version, string libError, string libVersion)
+    {
+        if (libError.Length > 0) return $"{label}: cannot embed {lib}: {libError}";
+        if (libVersion.Length == 0) return null;
+        if (MajorMinor().Match(libVersion) is not { Success: true } mm)
+            return $"{label}: cannot tell which Python {lib} is: its Py_GetVersion says '{libVersion}'";
+        return SameMinorVersion(version, mm.Value) ? null
+            : $"{label}: is Python {(version.Length > 0 ? version : "of an unknown version")}, but {lib} is Python {libVersion}";
+    }
+
     private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
 
-    private (JsonElement? Outcome, string Error) Run(string path)
+    private (JsonElement? Outcome, string Error) Run(string path, string? libPython)
     {
         var psi = new ProcessStartInfo(path)
         {
@@ -252,6 +321,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(ProbeScript);
+        if (libPython is not null) psi.ArgumentList.Add(libPython);
         Process process;
         try
         {
@@ -273,6 +343,8 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             {
                 try { process.Kill(entireProcessTree: true); }
                 catch (InvalidOperationException) { /* exited meanwhile */ }
+                // A grandchild whose parent exited is no longer in the tree, but may still hold the output.
+                KillWriters(process);
                 return (null, $"no answer within {_timeout.TotalSeconds:0.#} s (killed)");
             }
             // A process the interpreter started may still hold its output open after it exited; the search must not
@@ -280,7 +352,10 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             // its pipes to drain.
             var rest = _timeout - clock.Elapsed;
             if (!Task.WaitAll([stdout, stderr], rest > OutputGrace ? rest : OutputGrace))
-                return (null, $"exited, but a process it started kept its output open past {_timeout.TotalSeconds:0.#} s");
+            {
+                string killed = KillWriters(process);
+                return (null, $"exited, but a process it started kept its output open past {_timeout.TotalSeconds:0.#} s{(killed.Length > 0 ? $" (killed {killed})" : "")}");
+            }
             string output = stdout.GetAwaiter().GetResult(), errors = stderr.GetAwaiter().GetResult();
             string? line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("CONVVERIFY-PROBE ", StringComparison.Ordinal));
             if (line is null)
@@ -299,6 +374,92 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
                 return (null, $"unreadable answer ({e.Message}): {line}");
             }
         }
+    }
+
+    // Kills every other process holding a write end of the probe's stdout or stderr pipe, and names them ("1234 sleep").
+    // Once the probe has exited, a process it started is re-parented (to init), out of reach of Kill(entireProcessTree),
+    // but what keeps the output open is exactly a write end, which /proc shows: the same "pipe:[inode]" link as ours,
+    // opened for writing. Write ends only: another thread's Process.Start forks a child that holds copies of our read
+    // ends until its exec, and that child is not ours to kill. Without /proc (not Linux) nothing is found.
+    private static string KillWriters(Process process)
+    {
+        var pipes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var reader in new[] { process.StandardOutput, process.StandardError })
+        {
+            if (reader.BaseStream is PipeStream pipe
+                && LinkTarget($"/proc/self/fd/{pipe.SafePipeHandle.DangerousGetHandle()}") is { } target
+                && target.StartsWith("pipe:", StringComparison.Ordinal))
+                pipes.Add(target);
+        }
+        var killed = new List<string>();
+        var tried = new HashSet<int>();
+        // Again while new writers turn up: one may have forked another before it was killed.
+        for (int round = 0; round < 5 && pipes.Count > 0; round++)
+        {
+            var writers = Writers(pipes).Where(tried.Add).ToList();
+            if (writers.Count == 0) break;
+            foreach (int pid in writers)
+            {
+                string name = ReadProc($"/proc/{pid}/comm")?.Trim() ?? "?";
+                try
+                {
+                    using var writer = Process.GetProcessById(pid);
+                    writer.Kill();
+                    killed.Add($"{pid} {name}");
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or Win32Exception)
+                {
+                    // Gone meanwhile, or not ours to kill: the caller gives up on the output either way.
+                }
+            }
+        }
+        return string.Join(", ", killed);
+    }
+
+    // The processes other than this one with one of the pipes open for writing.
+    private static List<int> Writers(HashSet<string> pipes)
+    {
+        var found = new List<int>();
+        string[] processes;
+        try { processes = Directory.GetDirectories("/proc"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return found; }
+        foreach (string dir in processes)
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid == Environment.ProcessId)
+                continue;
+            string[] fds;
+            try { fds = Directory.GetFileSystemEntries(dir + "/fd"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            if (fds.Any(fd => LinkTarget(fd) is { } t && pipes.Contains(t) && OpenForWriting(pid, Path.GetFileName(fd))))
+                found.Add(pid);
+        }
+        return found;
+    }
+
+    // fdinfo's "flags:" line holds the open flags in octal; the access mode is the low two bits (O_WRONLY 1, O_RDWR 2).
+    private static bool OpenForWriting(int pid, string fd)
+    {
+        string? flags = ReadProc($"/proc/{pid}/fdinfo/{fd}")?.Split('\n').FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
+        try
+        {
+            return flags is not null && (Convert.ToInt64(flags["flags:".Length..].Trim(), 8) & 3) != 0;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string? LinkTarget(string path)
+    {
+        try { return new FileInfo(path).LinkTarget; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    private static string? ReadProc(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
     private string? OnPath(string name)
@@ -325,4 +486,8 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
 
     [GeneratedRegex(@"^libpython(\d+\.\d+)")]
     private static partial Regex LibVersion();
+
+    // Of a version as Py_GetVersion begins ("3.11.2", "3.13.0rc1"): "3.11", "3.13".
+    [GeneratedRegex(@"^\d+\.\d+(?!\d)")]
+    private static partial Regex MajorMinor();
 }

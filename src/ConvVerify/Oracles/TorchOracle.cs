@@ -469,7 +469,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Unavailable($"starting Python in-process failed: {e.GetType().Name}: {e.Message}");
+            return Unavailable($"starting Python in-process failed: {StartFailure(e)}");
         }
         using (Py.GIL())
         {
@@ -510,6 +510,21 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     }
 
     // Stryker restore all
+
+    /// <summary>
+    /// What went wrong starting Python, in the words of what failed: pythonnet loads libpython and its symbols inside type
+    /// initializers, whose own message ("The type initializer for 'Delegates' threw an exception") hides the loader's.
+    /// </summary>
+    internal static string StartFailure(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        while (e is TypeInitializationException or System.Reflection.TargetInvocationException && e.InnerException is { } inner) e = inner;
+        string text = $"{e.GetType().Name}: {e.Message}";
+        // A loader may keep dlerror's text in an exception of its own underneath.
+        for (var cause = e.InnerException; cause is not null; cause = cause.InnerException)
+            if (cause.Message.Length > 0 && !text.Contains(cause.Message, StringComparison.Ordinal)) text += $" ({cause.Message})";
+        return text;
+    }
 
     // Stryker disable all : once per process, as the constructor
     /// <summary>

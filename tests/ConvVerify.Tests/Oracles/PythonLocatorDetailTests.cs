@@ -24,15 +24,22 @@ public class PythonLocatorDetailTests
         Script("noversion", """echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3", "prefix": "/fake", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""");
         // Answers only once its stdin is closed: a probe that left stdin open would wait for it forever.
         Script("readsstdin", "cat > /dev/null; " + Answer("3.99.0"));
-        // Hangs with a child of its own, and says which processes must be gone once it is killed.
-        Script("hangstree", """sleep 30 & echo "$$ $!" > "$0.pids"; wait""");
-        // Answers and exits, leaving a child that holds its stdout open.
-        Script("holdsout", """sleep 30 & echo "$!" > "$0.pid"; echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""");
+        // Hangs with a child of its own and a grandchild whose parent has exited (so it is no longer in the tree, but
+        // holds the output), and says which processes must be gone once it is killed.
+        Script("hangstree", """(sleep 30 & echo "$!" > "$0.orphan"); sleep 30 & echo "$$ $! $(cat "$0.orphan")" > "$0.pids"; wait""");
+        // Answers and exits, leaving a child that holds its stdout open, and one that holds only a read end of that pipe
+        // (as a child another thread forks holds the locator's own read end until its exec): the second keeps nothing open.
+        Script("holdsout", """sleep 30 3< /proc/self/fd/1 > /dev/null 2>&1 & echo "$!" > "$0.reader"; sleep 30 & echo "$!" > "$0.pid"; echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""");
         Script("stdoutonly", "echo 'Could not find platform independent libraries'; echo 'last words on stdout'; exit 4");
         Script("silent", "exit 5");
         // Valid JSON, but not the probe's object: read as such, it threw from the search (a probe found it).
         Script("array", "echo 'CONVVERIFY-PROBE [1,2]'");
         Script("string", "echo 'CONVVERIFY-PROBE \"x\"'");
+        // As an interpreter whose ctypes cannot load the libpython it was given ($3): what dlopen says is the reason.
+        Script("libfails", """echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "liberror": "'"$3"': invalid ELF header"}'""");
+        Script("libother", LibVersion("3.98.2"));
+        Script("libnoversion", LibVersion("custom build"));
+        Script("libsame", LibVersion("3.99.0"));
     }
 
     [OneTimeTearDown]
@@ -43,6 +50,10 @@ public class PythonLocatorDetailTests
 
     private static string Answer(string version) =>
         $$"""echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3", "prefix": "/fake", "version": "{{version}}", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""";
+
+    // Interpreter 3.99.0, whose libpython loads and says it is of this version.
+    private static string LibVersion(string version) =>
+        $$"""echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3", "prefix": "/fake", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so", "libversion": "{{version}}"}'""";
 
     private string Script(string name, string body) => ShellScripts.Write(Path.Combine(_dir, name), body);
 
@@ -128,7 +139,7 @@ public class PythonLocatorDetailTests
     public void ALibPythonWithNoInterpreterAboveItSaysWhichNamesWereLookedFor()
     {
         var (root, fileExists) = World("lonely");
-        string lib = Touch(Path.Combine(root, "lib", "libpython3.98.so.1.0"));
+        string lib = FakeLibraries.Write(Path.Combine(root, "lib", "libpython3.98.so.1.0"));
         var location = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), [], null, fileExists).Locate();
         Assert.That(location.Found, Is.False);
         Assert.That(location.Attempts, Is.EqualTo(new[]
@@ -142,7 +153,7 @@ public class PythonLocatorDetailTests
     public void ALibPythonWithoutAVersionInItsNameIsLookedForAsPython3Only()
     {
         var (root, fileExists) = World("unversioned");
-        string lib = Touch(Path.Combine(root, "lib", "libpython3.so"));
+        string lib = FakeLibraries.Write(Path.Combine(root, "lib", "libpython3.so"));
         var none = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), [], null, fileExists).Locate();
         Assert.That(none.Attempts[0], Is.EqualTo($"{lib} (from PYTHONNET_PYDLL): no interpreter python3 in a bin/ folder above it"));
 
@@ -159,7 +170,7 @@ public class PythonLocatorDetailTests
     {
         // <root>/a/lib/libpython3.98.so: <root>/a/bin/python3.98 and <root>/bin/python3 are both found, both of another version.
         var (root, fileExists) = World("refused");
-        string lib = Touch(Path.Combine(root, "a", "lib", "libpython3.98.so"));
+        string lib = FakeLibraries.Write(Path.Combine(root, "a", "lib", "libpython3.98.so"));
         string near = ShellScripts.Write(Path.Combine(root, "a", "bin", "python3.98"), Answer("3.99.1"));
         string far = ShellScripts.Write(Path.Combine(root, "bin", "python3"), Answer("3.97.0"));
         var location = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), [], null, fileExists).Locate();
@@ -177,25 +188,119 @@ public class PythonLocatorDetailTests
     [Test]
     public void AnInterpreterThatDoesNotSayItsVersionIsNotTakenForALibPython()
     {
+        string lib = FakeLibraries.Write(Path.Combine(_dir, "unsaid", "libpython3.98.so"));
         var location = new PythonLocator(
-            Env((PythonLocator.PythonVariable, Fake("noversion")), (PythonLocator.PyDllVariable, "/nowhere/libpython3.98.so")), []).Locate();
+            Env((PythonLocator.PythonVariable, Fake("noversion")), (PythonLocator.PyDllVariable, lib)), []).Locate();
         Assert.That(location.Found, Is.False);
         Assert.That(location.Attempts[0], Is.EqualTo(
-            $"{Fake("noversion")} (from CONVVERIFY_PYTHON): is Python of an unknown version, but /nowhere/libpython3.98.so is Python 3.98"));
+            $"{Fake("noversion")} (from CONVVERIFY_PYTHON): is Python of an unknown version, but {lib} is Python 3.98"));
     }
 
     [Test]
     public void Python311IsNotOfLibPython31ButIsOfLibPython311()
     {
+        string lib31 = FakeLibraries.Write(Path.Combine(_dir, "py31", "libpython3.1.so"));
         var wrong = new PythonLocator(
-            Env((PythonLocator.PythonVariable, Fake("py311")), (PythonLocator.PyDllVariable, "/nowhere/libpython3.1.so")), []).Locate();
+            Env((PythonLocator.PythonVariable, Fake("py311")), (PythonLocator.PyDllVariable, lib31)), []).Locate();
         Assert.That(wrong.Found, Is.False, wrong.Reason);
-        Assert.That(wrong.Attempts[0], Is.EqualTo($"{Fake("py311")} (from CONVVERIFY_PYTHON): is Python 3.11.4, but /nowhere/libpython3.1.so is Python 3.1"));
+        Assert.That(wrong.Attempts[0], Is.EqualTo($"{Fake("py311")} (from CONVVERIFY_PYTHON): is Python 3.11.4, but {lib31} is Python 3.1"));
 
+        string lib311 = FakeLibraries.Write(Path.Combine(_dir, "py311lib", "libpython3.11.so.1.0"));
         var right = new PythonLocator(
-            Env((PythonLocator.PythonVariable, Fake("py311")), (PythonLocator.PyDllVariable, "/nowhere/libpython3.11.so.1.0")), []).Locate();
-        Assert.That(right.Installation?.LibPython, Is.EqualTo("/nowhere/libpython3.11.so.1.0"), right.Reason);
+            Env((PythonLocator.PythonVariable, Fake("py311")), (PythonLocator.PyDllVariable, lib311)), []).Locate();
+        Assert.That(right.Installation?.LibPython, Is.EqualTo(lib311), right.Reason);
         Assert.That(right.Installation?.PythonVersion, Is.EqualTo("3.11.4"));
+    }
+
+    [Test]
+    public void WithBothVariablesAMissingLibPythonIsReportedNotEmbedded()
+    {
+        var location = new PythonLocator(
+            Env((PythonLocator.PythonVariable, Fake("works")), (PythonLocator.PyDllVariable, "/nowhere/libpython3.99.so")), []).Locate();
+        Assert.That(location.Found, Is.False, location.Reason);
+        Assert.That(location.Attempts, Is.EqualTo(new[]
+        {
+            "/nowhere/libpython3.99.so (from PYTHONNET_PYDLL): not found",
+            NotTrying + "PYTHONNET_PYDLL is set",
+        }));
+    }
+
+    // pythonnet's dlopen of such a file failed inside a type initializer, which read as "The type initializer for
+    // 'Delegates' threw an exception" (/etc/passwd, a probe found). An interpreter that would take it waits above it.
+    [TestCase("passwd", "root:x:0:0:root:/root:/bin/bash\n", "is not an ELF shared library: it starts with 72 6F 6F 74, not 7F 45 4C 46")]
+    [TestCase("archive", "!<arch>\n/               0           0     0     0       4         `\n", "is a static library (an ar archive), not a shared library")]
+    [TestCase("short", "#!", "is not an ELF shared library: it starts with 23 21, not 7F 45 4C 46")]
+    [TestCase("empty", "", "is empty, not a shared library")]
+    public void APythonnetPyDllThatIsNoSharedLibraryIsRefusedBeforeAnyInterpreterRuns(string name, string content, string problem)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsFreeBSD()) Assert.Ignore("only ELF systems' libraries are looked at before loading");
+        var (root, fileExists) = World("notelf-" + name);
+        string lib = Path.Combine(root, "lib", "libpython3.99.so");
+        Directory.CreateDirectory(Path.GetDirectoryName(lib)!);
+        File.WriteAllText(lib, content);
+        ShellScripts.Write(Path.Combine(root, "bin", "python3.99"), Answer("3.99.0"));
+        var location = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), [], null, fileExists).Locate();
+        Assert.That(location.Found, Is.False, location.Reason);
+        Assert.That(location.Attempts, Is.EqualTo(new[] { $"{lib} (from PYTHONNET_PYDLL): {problem}", NotTrying + "PYTHONNET_PYDLL is set" }));
+
+        var both = new PythonLocator(Env((PythonLocator.PythonVariable, Fake("works")), (PythonLocator.PyDllVariable, lib)), [], null, fileExists).Locate();
+        Assert.That(both.Attempts[0], Is.EqualTo($"{lib} (from PYTHONNET_PYDLL): {problem}"));
+    }
+
+    [Test]
+    public void TheProbeIsGivenTheLibPythonChosenAndItsLoadErrorIsReported()
+    {
+        // The fake says what dlopen would of the path it was given.
+        string lib = FakeLibraries.Write(Path.Combine(_dir, "unloadable", "libpython3.99.so"));
+        var location = new PythonLocator(Env((PythonLocator.PythonVariable, Fake("libfails")), (PythonLocator.PyDllVariable, lib)), []).Locate();
+        Assert.That(location.Found, Is.False, location.Reason);
+        Assert.That(location.Attempts[0], Is.EqualTo($"{Fake("libfails")} (from CONVVERIFY_PYTHON): cannot embed {lib}: {lib}: invalid ELF header"));
+    }
+
+    [Test]
+    public void TheProbeLoadsTheLibPythonItWouldEmbedAndAsksItsVersion()
+    {
+        // The probe script itself, in a real interpreter, which cannot import the machine's torch (-S: no site-packages)
+        // but finds stand-ins for numpy and torch, so no real torch is imported.
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python)) Assert.Ignore($"no {python} to run the probe script in");
+        string native = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "libSystem.Native.so");
+        if (!File.Exists(native)) Assert.Ignore($"no {native} to stand for a shared library that is not a libpython");
+        string modules = Directory.CreateDirectory(Path.Combine(_dir, "standins")).FullName;
+        File.WriteAllText(Path.Combine(modules, "numpy.py"), "__version__ = '8.8'\n");
+        File.WriteAllText(Path.Combine(modules, "torch.py"), "__version__ = '9.9'\n");
+        string interpreter = ShellScripts.Write(Path.Combine(_dir, "realprobe"), $"PYTHONPATH='{modules}' exec {python} -S \"$@\"");
+        string lib = Path.Combine(Directory.CreateDirectory(Path.Combine(_dir, "notpython")).FullName, "libpython.so");
+        File.Copy(native, lib);
+
+        var notPython = new PythonLocator(Env((PythonLocator.PythonVariable, interpreter), (PythonLocator.PyDllVariable, lib)), []).Locate();
+        Assert.That(notPython.Found, Is.False, notPython.Reason);
+        Assert.That(notPython.Attempts[0], Does.StartWith($"{interpreter} (from CONVVERIFY_PYTHON): cannot embed {lib}: it has no Py_GetVersion, so it is not a libpython ("));
+
+        var own = new PythonLocator(Env((PythonLocator.PythonVariable, interpreter)), []).Locate();
+        if (own.Installation is null && own.Attempts[0].Contains("no shared libpython", StringComparison.Ordinal))
+            Assert.Ignore($"{python} has no shared libpython to load: {own.Reason}");
+        Assert.That(own.Installation?.TorchVersion, Is.EqualTo("9.9"), own.Reason);
+    }
+
+    [Test]
+    public void ALibPythonOfAnotherVersionThanItsNameSaysIsRefused()
+    {
+        // Named without a version, so only the library's own answer tells: libpython.so -> libpython3.98.so.1.0.
+        string lib = FakeLibraries.Write(Path.Combine(_dir, "renamed", "libpython.so"));
+        var chosen = new PythonLocator(Env((PythonLocator.PythonVariable, Fake("libother")), (PythonLocator.PyDllVariable, lib)), []).Locate();
+        Assert.That(chosen.Found, Is.False, chosen.Reason);
+        Assert.That(chosen.Attempts[0], Is.EqualTo($"{Fake("libother")} (from CONVVERIFY_PYTHON): is Python 3.99.0, but {lib} is Python 3.98.2"));
+
+        // The interpreter's own libpython is held to the same.
+        var own = new PythonLocator(Env(), [Fake("libother")]).Locate();
+        Assert.That(own.Attempts, Is.EqualTo(new[] { $"{Fake("libother")}: is Python 3.99.0, but /fake/lib/libpython3.99.so is Python 3.98.2" }));
+
+        var unreadable = new PythonLocator(Env(), [Fake("libnoversion")]).Locate();
+        Assert.That(unreadable.Attempts, Is.EqualTo(new[] { $"{Fake("libnoversion")}: cannot tell which Python /fake/lib/libpython3.99.so is: its Py_GetVersion says 'custom build'" }));
+
+        var same = new PythonLocator(Env(), [Fake("libsame")]).Locate();
+        Assert.That(same.Installation?.LibPython, Is.EqualTo("/fake/lib/libpython3.99.so"), same.Reason);
     }
 
     [Test]
@@ -217,6 +322,28 @@ public class PythonLocatorDetailTests
     }
 
     [Test]
+    public void ABareConvVerifyPythonIsLookedUpOnPathAndNamedWithWhereItWasFound()
+    {
+        var location = new PythonLocator(
+            Env((PythonLocator.PythonVariable, " works "), ("PATH", "/no/dir" + Path.PathSeparator + _dir)), [Fake("py311")]).Locate();
+        Assert.That(location.Attempts, Is.EqualTo(new[] { $"works on PATH ({Fake("works")}) (from CONVVERIFY_PYTHON): torch 9.9, numpy 8.8, /fake/lib/libpython3.99.so" }));
+        Assert.That(location.Installation?.PythonVersion, Is.EqualTo("3.99.0"), "the interpreter named, not a candidate");
+    }
+
+    [Test]
+    public void ABareConvVerifyPythonNotOnPathSaysItWasLookedForThere()
+    {
+        // works is a candidate and on this PATH, under another name: neither may stand in for the one named.
+        var location = new PythonLocator(
+            Env((PythonLocator.PythonVariable, "python3.11"), ("PATH", _dir + "/nothing-here" + Path.PathSeparator + _dir)), ["works"]).Locate();
+        Assert.That(location.Attempts, Is.EqualTo(new[]
+        {
+            "python3.11 on PATH (from CONVVERIFY_PYTHON): not found",
+            NotTrying + "CONVVERIFY_PYTHON is set",
+        }));
+    }
+
+    [Test]
     public void AnInterpreterReadingStdinGetsItsEndAndAnswers()
     {
         // Bounded by the locator's own timeout: were stdin left open, the fake would wait for it until killed.
@@ -234,11 +361,16 @@ public class PythonLocatorDetailTests
         // Not a benchmark: the fake sleeps 30 s, and an answer at the timeout shows the wait is bounded by it.
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
         int[] pids = [.. File.ReadAllText(Fake("hangstree") + ".pids").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];
-        Assert.That(pids, Has.Length.EqualTo(2));
-        // The shell and its sleep: gone, or dead and waiting to be reaped (an orphan's reaper may be slow or absent).
-        var deadline = Stopwatch.StartNew();
-        while (pids.Any(Alive) && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
-        Assert.That(pids.Where(Alive), Is.Empty, "the interpreter and its child must not outlive the timeout");
+        Assert.That(pids, Has.Length.EqualTo(3));
+        try
+        {
+            // The shell and both sleeps: gone, or dead and waiting to be reaped (an orphan's reaper may be slow or absent).
+            Assert.That(Survivors(pids), Is.Empty, "the interpreter, its child and its orphaned grandchild must not outlive the timeout");
+        }
+        finally
+        {
+            KillLeftovers(pids);
+        }
     }
 
     [Test]
@@ -247,23 +379,41 @@ public class PythonLocatorDetailTests
         var clock = Stopwatch.StartNew();
         var location = new PythonLocator(Env(), [Fake("holdsout")], TimeSpan.FromSeconds(2)).Locate();
         clock.Stop();
+        int held = int.Parse(File.ReadAllText(Fake("holdsout") + ".pid"), System.Globalization.CultureInfo.InvariantCulture);
+        int reader = int.Parse(File.ReadAllText(Fake("holdsout") + ".reader"), System.Globalization.CultureInfo.InvariantCulture);
         try
         {
-            Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("holdsout")}: exited, but a process it started kept its output open past 2 s" }));
+            Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("holdsout")}: exited, but a process it started kept its output open past 2 s (killed {held} sleep)" }));
             // Not a benchmark: the child sleeps 30 s, and an answer before then shows the wait is bounded.
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
+            Assert.That(Survivors([held]), Is.Empty, "the child holding the output must not outlive the search");
+            Assert.That(Alive(reader), Is.True, "a process holding only a read end is not what kept the output open");
         }
         finally
         {
-            if (int.TryParse(File.ReadAllText(Fake("holdsout") + ".pid"), out int held))
+            KillLeftovers([held, reader]);
+        }
+    }
+
+    // The pids still alive after waiting up to 10 s for them to go: not a benchmark, the processes sleep 30 s.
+    private static int[] Survivors(int[] pids)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (pids.Any(Alive) && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
+        return [.. pids.Where(Alive)];
+    }
+
+    // A failed test must not leave its fakes' sleeps behind for the rest of the run.
+    private static void KillLeftovers(int[] pids)
+    {
+        foreach (int pid in pids.Where(Alive))
+        {
+            try
             {
-                try
-                {
-                    using var child = Process.GetProcessById(held);
-                    child.Kill();
-                }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException) { /* already gone */ }
+                using var p = Process.GetProcessById(pid);
+                p.Kill();
             }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception) { /* already gone */ }
         }
     }
 

@@ -25,8 +25,9 @@ public class PythonLocatorTests
         Script("works", Works);
     }
 
-    // Runs only the probe script, given as Python's -c argument (any other command line is not the probe's).
-    private const string Works = """[ "$1" = -c ] && [ $# -eq 2 ] && case "$2" in *CONVVERIFY-PROBE*) true;; *) false;; esac || exit 9; echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "prefix": "/fake", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""";
+    // Runs only the probe script, given as Python's -c argument and followed by nothing but the libpython it is to load,
+    // if one was chosen (any other command line is not the probe's).
+    private const string Works = """[ "$1" = -c ] && { [ $# -eq 2 ] || [ $# -eq 3 ]; } && case "$2" in *CONVVERIFY-PROBE*) true;; *) false;; esac || exit 9; echo 'CONVVERIFY-PROBE {"executable": "/fake/bin/python3.99", "prefix": "/fake", "version": "3.99.0", "torch": "9.9", "numpy": "8.8", "libpython": "/fake/lib/libpython3.99.so"}'""";
 
     [OneTimeTearDown]
     public void RemoveFakes()
@@ -121,8 +122,7 @@ public class PythonLocatorTests
     {
         // Embedding one version under the other loads the wrong standard library. (The search upward from the library
         // alone: PythonLocatorDetailTests.EveryInterpreterRefusedForALibPythonIsCounted.)
-        string lib = Path.Combine(Directory.CreateDirectory(Path.Combine(_dir, "orphan", "lib")).FullName, "libpython3.98.so");
-        File.WriteAllText(lib, "");
+        string lib = FakeLibraries.Write(Path.Combine(_dir, "orphan", "lib", "libpython3.98.so"));
         var both = new PythonLocator(Env((PythonLocator.PythonVariable, Fake("works")), (PythonLocator.PyDllVariable, lib)), []).Locate();
         Assert.That(both.Found, Is.False);
         Assert.That(both.Attempts[0], Is.EqualTo($"{Fake("works")} (from CONVVERIFY_PYTHON): is Python 3.99.0, but {lib} is Python 3.98"));
@@ -135,8 +135,7 @@ public class PythonLocatorTests
         string root = Path.Combine(_dir, "prefix");
         Directory.CreateDirectory(Path.Combine(root, "bin"));
         string libDir = Directory.CreateDirectory(Path.Combine(root, "lib", "x86_64-linux-gnu")).FullName;
-        string lib = Path.Combine(libDir, "libpython3.99.so.1.0");
-        File.WriteAllText(lib, "");
+        string lib = FakeLibraries.Write(Path.Combine(libDir, "libpython3.99.so.1.0"));
         ShellScripts.Write(Path.Combine(root, "bin", "python3.99"), Works);
         var location = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), []).Locate();
         Assert.That(location.Found, Is.True, location.Reason);

@@ -32,6 +32,25 @@ public class TorchOracleTests
         from dtype in new[] { DType.Float32, DType.Float64 }
         select new TestCaseData(s.Descriptor, dtype).SetName($"{s.Descriptor}_{dtype}").SetDescription(s.What);
 
+    [Test]
+    public void AFailedStartSaysWhatTheLoaderSaidNotThatATypeInitializerThrew()
+    {
+        // As pythonnet 3.2 fails on a file that loads but is no libpython (PYTHONNET_PYDLL=libz.so.1, say): its symbols
+        // are looked up in a type initializer. No Python is started here: the embedded one cannot be restarted.
+        var missing = new MissingMethodException("Failed to load symbol Py_IncRef: /x/libz.so.1: undefined symbol: Py_IncRef");
+        Assert.That(TorchOracle.StartFailure(new TypeInitializationException("Python.Runtime.Runtime+Delegates", missing)),
+            Is.EqualTo("MissingMethodException: Failed to load symbol Py_IncRef: /x/libz.so.1: undefined symbol: Py_IncRef"));
+
+        // A loader that keeps dlerror's words in an inner exception of its own, under two initializers.
+        var dlopen = new DllNotFoundException("Could not load /etc/passwd", new InvalidOperationException("/etc/passwd: invalid ELF header"));
+        var twice = new TypeInitializationException("Python.Runtime.Runtime", new TypeInitializationException("Python.Runtime.Runtime+Delegates", dlopen));
+        Assert.That(TorchOracle.StartFailure(twice), Is.EqualTo("DllNotFoundException: Could not load /etc/passwd (/etc/passwd: invalid ELF header)"));
+
+        Assert.That(TorchOracle.StartFailure(new InvalidOperationException("plain")), Is.EqualTo("InvalidOperationException: plain"));
+        // An initializer with nothing underneath is all there is to say.
+        Assert.That(TorchOracle.StartFailure(new TypeInitializationException("T", null)), Does.StartWith("TypeInitializationException: "));
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void IntegerFillEqualsNaiveReferenceBitwise(string descriptor, DType dtype)
     {
