@@ -208,6 +208,24 @@ public class OnnxImportTests : CliTestBase
         Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
     }
 
+    [TestCase("input_0.pb", "a TensorProto")]
+    [TestCase("input_1.pb", "a TensorProto")]
+    [TestCase("output_0.pb", "a TensorProto")]
+    [TestCase("../model.onnx", "an ONNX model")]
+    public void AnEmptyFileIsSkippedNamingIt(string file, string what)
+    {
+        // Zero bytes parse as a message with nothing set: an empty input_0.pb was reported as model.onnx's X of shape ().
+        string good = Node("test_conv_with_strides_padding");
+        string bad = CopyTest(good, "empty");
+        string path = Path.GetFullPath(Path.Combine(bad, "test_data_set_0", file));
+        File.WriteAllBytes(path, []);
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", good, bad, "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain($"skipped: {path}: empty (0 bytes), not {what}"), r.ToString());
+        Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
+    }
+
     [Test]
     public void OutIsUntouchedWhenTheImportFails()
     {
