@@ -28,7 +28,7 @@ internal static class CheckCommand
         var layout = new Option<string>("--layout") { Description = "With --oracle torch: the memory layout torch computes in, nchw (default) or channels-last", DefaultValueFactory = _ => "nchw" };
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with a live oracle", DefaultValueFactory = _ => ConvCase.DefaultSeed };
         var cmd = new Command("check", "Run the C# convolution on every selected case and direction and compare it with the oracle.\n"
-            + "Exit 0: all pass; 1: any mismatch (or, with --require all, any direction an oracle does not provide); 2: bad usage or unreadable input.\n\n"
+            + "Exit 0: all pass; 1: any mismatch (or, with --require all, any direction an oracle does not provide), or no case selected; 2: bad usage or unreadable input.\n\n"
             + "Examples:\n  convverify check\n  convverify check --set basic --dtype f32 --fill normal\n"
             + "  convverify check --pack path/to/pack --json report.json\n  convverify check --oracle torch --set resnet50 --dtype f32 --fill normal\n"
             + "  convverify check --oracle naive --engine exact --set basic     # an engine against the definition, bitwise\n"

@@ -79,9 +79,15 @@ internal sealed record OnnxConvModel(ModelProto Model, string X, string W, strin
                 {
                     if (stride[i] < 1 || dilation[i] < 1) break; // ConvProblem names the bad value
                     long output = (input[i] + stride[i] - 1L) / stride[i];
-                    int total = (int)Math.Max(0, (output - 1) * stride[i] + (long)(kernel[i] - 1) * dilation[i] + 1 - input[i]);
-                    int small = total / 2;
-                    (begin[i], end[i]) = autoPad == "SAME_UPPER" ? (small, total - small) : (total - small, small);
+                    // In long: a dilation near int.MaxValue makes the padding larger than an int, which wrapped to a negative pad.
+                    long total = Math.Max(0, checked((output - 1) * stride[i] + (long)(kernel[i] - 1) * dilation[i] + 1 - input[i]));
+                    // ConvProblem's own limit on the padded extent, checked here so the message names the attributes, not a derived pad.
+                    if (input[i] + total - 1 > int.MaxValue)
+                        throw new OnnxSkipException($"{path}: auto_pad={autoPad} with dilations {ConvProblem.FormatTuple(dilation)}, strides {ConvProblem.FormatTuple(stride)} "
+                            + $"and W's kernel {ConvProblem.FormatTuple(kernel)} pads X's axis {i + 2} ({input[i]} elements) by {total}: its last padded index "
+                            + $"{input[i] + total - 1} is past {int.MaxValue}, the largest ConvVerify's loops index with");
+                    int small = (int)(total / 2), large = (int)(total - small);
+                    (begin[i], end[i]) = autoPad == "SAME_UPPER" ? (small, large) : (large, small);
                 }
                 break;
             default:

@@ -8,11 +8,11 @@ namespace ConvVerify.Fixtures;
 internal static class OnnxTensors
 {
     /// <summary>Parses an ONNX model.</summary>
-    /// <exception cref="OnnxSkipException">Missing, unreadable or not a model.</exception>
+    /// <exception cref="OnnxSkipException">Missing, unreadable, empty or not a model.</exception>
     public static ModelProto ReadModel(string path) => Parse(path, ModelProto.Parser, "an ONNX model");
 
     /// <summary>Parses a TensorProto file (input_N.pb, output_N.pb).</summary>
-    /// <exception cref="OnnxSkipException">Missing, unreadable or not a TensorProto.</exception>
+    /// <exception cref="OnnxSkipException">Missing, unreadable, empty or not a TensorProto.</exception>
     public static TensorProto ReadTensor(string path) => Parse(path, TensorProto.Parser, "a TensorProto");
 
     /// <summary>The dims of a tensor as ints.</summary>
@@ -76,6 +76,8 @@ internal static class OnnxTensors
         {
             throw new OnnxSkipException($"{path}: cannot be read ({e.Message})", e);
         }
+        // No bytes is a valid message with every field unset: the empty X would be blamed on the model ("X has shape ()").
+        if (bytes.Length == 0) throw new OnnxSkipException($"{path}: empty (0 bytes), not {what}");
         try
         {
             return parser.ParseFrom(bytes);

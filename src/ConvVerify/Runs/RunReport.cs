@@ -129,7 +129,8 @@ public sealed class RunReport
 
     /// <summary>
     /// The one exit-code rule: 2 when any input was unusable (or, when <see cref="Strict"/>, anything was warned about);
-    /// 1 when any direction failed or was suspicious, a required direction was absent, or nothing was compared at all; else 0.
+    /// 1 when any direction failed or was suspicious, a required direction was absent, or nothing was compared at all
+    /// (no case selected; a shard left empty by the split of a selection that has cases is not that); else 0.
     /// </summary>
     public int ExitCode()
     {
@@ -155,8 +156,13 @@ public sealed class RunReport
         }
         if (RequireComparison && Rows.Count > 0 && Rows.All(r => r.Outcome is not (Outcome.Pass or Outcome.Fail or Outcome.Suspicious)))
             yield return "nothing was compared: every direction was absent on one side";
-        // An empty shard of a small run is normal; an empty whole run means the selection matched nothing.
-        if (RequireComparison && Rows.Count == 0 && Shard == Runs.Shard.All.ToString()) yield return "no case was selected";
+        // An empty shard of a selection that has cases is normal: a CI matrix's job for it must not fail. An empty
+        // selection is the user's filters matching nothing, and fails in every shard: split or not, the verdict is one.
+        if (RequireComparison && Rows.Count == 0)
+        {
+            if (Shard == Runs.Shard.All.ToString()) yield return "no case was selected";
+            else if (SelectionCases == 0) yield return $"no case was selected, in shard {Shard} or any other: the selection is empty before --shard splits it";
+        }
     }
 
     /// <summary>"check: 74 cases, 290 directions: 290 passed, 0 failed, …" — the line every writer ends with.</summary>

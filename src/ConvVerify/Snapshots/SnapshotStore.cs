@@ -166,11 +166,12 @@ public sealed class SnapshotStore
     /// <summary>
     /// Accepts every received file in the folder (see <see cref="Accept"/>), all or nothing: the folder is copied beside
     /// itself, the copy updated and swapped in (<see cref="AtomicFolder"/>), so a run killed at any moment leaves the old
-    /// folder or the new one, and a concurrent accept fails at once.
+    /// folder or the new one, and a concurrent accept fails at once. Every error names the folder's own files, never the copy's.
     /// </summary>
     /// <returns>The full paths of the verified files written, sorted ordinally; empty when there was nothing to accept.</returns>
     /// <exception cref="Fixtures.FixtureException">An entry is a symbolic link leading outside the folder.</exception>
-    /// <exception cref="IOException">Another run is writing the folder.</exception>
+    /// <exception cref="IOException">Another run is writing the folder; a received file's name is no snapshot name, its text
+    /// is not UTF-8, or its verified file is a folder; an entry is not a regular file or folder, or cannot be copied.</exception>
     public IReadOnlyList<string> AcceptAll()
     {
         string? parent = Path.GetDirectoryName(Path.GetFullPath(Directory));
@@ -179,9 +180,27 @@ public sealed class SnapshotStore
         using var swap = AtomicFolder.Begin(Directory);
         var names = ReceivedNames();
         if (names.Count == 0) return [];
+        foreach (string name in names)
+        {
+            string receivedPath = Path.Combine(Directory, name + ReceivedSuffix);
+            // Refused rather than skipped, like every other odd entry: a skipped file would be copied on and never accepted.
+            if (NameProblem(name) is { } problem)
+                throw new IOException($"{receivedPath}: not a received snapshot file: {problem}; rename or remove it");
+            if (System.IO.Directory.Exists(VerifiedPath(name)))
+                throw new IOException($"{VerifiedPath(name)}: is a folder; {receivedPath} cannot be accepted onto it");
+        }
         CopyConfined(Directory, Directory, swap.Staging);
-        var staged = new SnapshotStore(swap.Staging);
-        foreach (string name in names) staged.Accept(name);
+        foreach (string name in names)
+        {
+            // Read from the folder, not from the copy: a message about the text then names the file the user has.
+            string text = Normalize(ReadText(ReceivedPath(name)));
+            string stagedVerified = Path.Combine(swap.Staging, name + VerifiedSuffix);
+            InStaging(ReceivedPath(name), stagedVerified, () =>
+            {
+                WriteText(stagedVerified, text);
+                File.Delete(Path.Combine(swap.Staging, name + ReceivedSuffix));
+            });
+        }
         swap.Commit();
         return [.. names.Select(VerifiedPath)];
     }
@@ -189,7 +208,7 @@ public sealed class SnapshotStore
     // A received file linked to, say, a private key would otherwise be copied into a verified snapshot and committed.
     private static void CopyConfined(string root, string from, string to)
     {
-        System.IO.Directory.CreateDirectory(to);
+        InStaging(from, to, () => System.IO.Directory.CreateDirectory(to));
         foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(from))
         {
             Fixtures.PackPaths.CheckLink(root, entry);
@@ -198,7 +217,22 @@ public sealed class SnapshotStore
             else if (Fixtures.FileKinds.Of(entry) is not Fixtures.FileKind.Regular)
                 // A named pipe would wait for a writer for ever; nothing but files and folders belongs here.
                 throw new IOException($"{entry}: not a regular file; a snapshot folder holds files and folders only");
-            else File.Copy(entry, dest);
+            else InStaging(entry, dest, () => File.Copy(entry, dest));
+        }
+    }
+
+    // The system's message names only the staging copy, a folder the user never made and that is gone after the run:
+    // the user's own entry leads, and the system's reason follows.
+    private static void InStaging(string userPath, string stagedPath, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{userPath}: its copy {stagedPath}, in the folder swapped in when complete, could not be written "
+                + $"(nothing was accepted): {e.Message}", e);
         }
     }
 
@@ -277,13 +311,21 @@ public sealed class SnapshotStore
 
     private static void ValidateName(string name)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(name);
+        if (NameProblem(name) is { } problem) throw new ArgumentException(problem, nameof(name));
+    }
+
+    // Why the name is no snapshot name, or null when it is one.
+    private static string? NameProblem(string name)
+    {
+        if (name.Length == 0) return "snapshot name: empty";
         foreach (char c in name)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-                throw new ArgumentException($"snapshot name: '{name}' holds '{c}'; only ASCII letters, digits, '-', '_' and '.' are allowed", nameof(name));
+                return $"snapshot name: '{name}' holds '{c}'; only ASCII letters, digits, '-', '_' and '.' are allowed";
         }
         if (name.StartsWith('.') || name.EndsWith('.'))
-            throw new ArgumentException($"snapshot name: '{name}' must not start or end with '.'", nameof(name));
+            return $"snapshot name: '{name}' must not start or end with '.'";
+        return null;
     }
 }

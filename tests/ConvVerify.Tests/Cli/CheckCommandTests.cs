@@ -346,6 +346,33 @@ public partial class CheckCommandTests : CliTestBase
             + $"0 not provided, 0 errors, {problems} problems skipped (exact against naive "), r.ToString());
     }
 
+    private static readonly string[] OneProblem = ["check", "--oracle", "naive", "mb1ic1ih5oc1kh3", "--dtype", "f32", "--fill", "integer"];
+
+    [Test]
+    public void AnEmptyShardOfASelectionThatHasCasesPasses()
+    {
+        // One case split eight ways leaves seven shards empty: a CI matrix over a small run must stay green.
+        var shards = Enumerable.Range(1, 8).Select(i => Run([.. OneProblem, "--shard", $"{i}/8"])).ToList();
+        Assert.That(shards.Select(r => r.Code), Is.All.Zero, string.Join("\n", shards));
+        Assert.That(shards.Select(r => Summary(r).Cases).Order(), Is.EqualTo(new[] { 0, 0, 0, 0, 0, 0, 0, 1 }), string.Join("\n", shards));
+        Assert.That(shards.Where(r => Summary(r).Cases == 0).Select(r => r.Out), Has.None.Contains("why:"));
+    }
+
+    [Test]
+    public void ASelectionEmptiedByItsFiltersFailsInEveryShardAsItDoesWhole()
+    {
+        // --max-macs 1 skips the one problem. Whole, the run failed; split, every shard passed, so a CI matrix was
+        // green over a run that checked nothing (and only report merge said 1).
+        var whole = Run([.. OneProblem, "--max-macs", "1"]);
+        Assert.That((whole.Code, whole.Out.Contains("why: no case was selected\n", StringComparison.Ordinal)), Is.EqualTo((1, true)), whole.ToString());
+        foreach (int i in Enumerable.Range(1, 4))
+        {
+            var r = Run([.. OneProblem, "--max-macs", "1", "--shard", $"{i}/4"]);
+            Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+            Assert.That(r.Out, Does.Contain($"why: no case was selected, in shard {i}/4 or any other: the selection is empty before --shard splits it\n"), r.ToString());
+        }
+    }
+
     [Test]
     public void ALiveOracleWithDescriptorsReadsOnlyTheCommandLine()
     {

@@ -50,6 +50,22 @@ public class SnapshotsCommandTests : CliTestBase
         File.WriteAllBytes(received, [0x61, 0xFF, 0xFE]);
         var r = Run("snapshots", "accept", "--dir", dir);
         Assert.That((r.Code, r.Err.Contains("a.received.txt: not UTF-8 text (byte 1 is 0xFF); a snapshot is text", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        // The text is read in the staging copy of the folder, a path the user never made: the message names theirs.
+        Assert.That(r.Err, Does.Contain($"{received}: not UTF-8 text"));
+    }
+
+    [Test]
+    public void AFileNamedOnlyReceivedIsRefusedByItsPath()
+    {
+        // Its snapshot name is empty: the refusal was .NET's own "The value cannot be an empty string.", naming nothing.
+        string dir = TempPath("snapshots");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, ".received.txt"), "x\n");
+        File.WriteAllText(Path.Combine(dir, "a.received.txt"), "new\n");
+        var r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain($"{Path.Combine(dir, ".received.txt")}: not a received snapshot file: snapshot name: empty; rename or remove it"));
+        Assert.That(File.Exists(Path.Combine(dir, "a.verified.txt")), Is.False, "nothing accepted");
     }
 
     [Test]

@@ -208,6 +208,24 @@ public class OnnxImportTests : CliTestBase
         Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
     }
 
+    [TestCase("input_0.pb", "a TensorProto")]
+    [TestCase("input_1.pb", "a TensorProto")]
+    [TestCase("output_0.pb", "a TensorProto")]
+    [TestCase("../model.onnx", "an ONNX model")]
+    public void AnEmptyFileIsSkippedNamingIt(string file, string what)
+    {
+        // Zero bytes parse as a message with nothing set: an empty input_0.pb was reported as model.onnx's X of shape ().
+        string good = Node("test_conv_with_strides_padding");
+        string bad = CopyTest(good, "empty");
+        string path = Path.GetFullPath(Path.Combine(bad, "test_data_set_0", file));
+        File.WriteAllBytes(path, []);
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", good, bad, "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain($"skipped: {path}: empty (0 bytes), not {what}"), r.ToString());
+        Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
+    }
+
     [Test]
     public void OutIsUntouchedWhenTheImportFails()
     {
@@ -325,6 +343,9 @@ public class OnnxImportTests : CliTestBase
         // SAME_UPPER counts the dilated kernel: 2 * (3 - 1) + 1 = 5 elements, so 4 of padding at stride 1.
         var dilated = Mapped([1, 2, 6], [3, 2, 3], AutoPad("SAME_UPPER"), IntsAttribute("dilations", 2));
         Assert.That((dilated.PadBegin[0], dilated.PadEnd[0], dilated.Output[0]), Is.EqualTo((2, 2, 6)));
+        // The largest SAME padding there is: 6 + 2147483642 elements, the last index int.MaxValue itself.
+        var widest = Mapped([1, 2, 6], [3, 2, 2], AutoPad("SAME_LOWER"), IntsAttribute("dilations", 2_147_483_642));
+        Assert.That((widest.PadBegin[0], widest.PadEnd[0], widest.Output[0]), Is.EqualTo((1_073_741_821, 1_073_741_821, 6)));
     }
 
     [Test]
@@ -333,6 +354,15 @@ public class OnnxImportTests : CliTestBase
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("pads", 0, 1L << 40)), Is.EqualTo("m.onnx: attribute pads (0, 1099511627776) is out of range"));
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 0 }),
             Is.EqualTo("m.onnx: group=0 does not fit X's 2 channels and W's 2 per group"));
+        // The dilated kernel spans 2 * (2^31 - 1) + 1 elements, so SAME pads one less: more than an int holds. The
+        // attributes are named, not a wrapped pad (it was "begin padding must be >= 0, got -1").
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], AutoPad("SAME_UPPER"), IntsAttribute("dilations", int.MaxValue)),
+            Is.EqualTo("m.onnx: auto_pad=SAME_UPPER with dilations (2147483647), strides (1) and W's kernel (3) pads X's axis 2 (6 elements) by 4294967294: "
+                + "its last padded index 4294967299 is past 2147483647, the largest ConvVerify's loops index with"));
+        // Padding that fits an int but puts the last index one past the largest is refused the same way, naming the attributes.
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 2], AutoPad("SAME_LOWER"), IntsAttribute("dilations", 2_147_483_643)),
+            Is.EqualTo("m.onnx: auto_pad=SAME_LOWER with dilations (2147483643), strides (1) and W's kernel (2) pads X's axis 2 (6 elements) by 2147483643: "
+                + "its last padded index 2147483648 is past 2147483647, the largest ConvVerify's loops index with"));
         // SAME_UPPER leaves a stride below 1 to the problem, which names it.
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], AutoPad("SAME_UPPER"), IntsAttribute("strides", 0)), Is.EqualTo("m.onnx: sw: must be >= 1, got 0"));
     }

@@ -10,8 +10,9 @@ public class RunReportDetailTests : TempFolderTest
     private static RunReport Report(params RunRow[] rows) => Report(rows, strict: false);
 
     private static RunReport Report(RunRow[] rows, bool strict = false, List<string>? warnings = null, string? shard = null, bool requireComparison = true,
-        List<SourceInfo>? references = null) => new()
+        List<SourceInfo>? references = null, int selectionCases = 0) => new()
     {
+        SelectionCases = selectionCases,
         Command = "check",
         Subject = new SourceInfo { Name = "naive" },
         References = references ?? [new SourceInfo { Name = "torch" }],
@@ -51,12 +52,17 @@ public class RunReportDetailTests : TempFolderTest
     }
 
     [Test]
-    public void AnEmptyRunFailsOnlyWhenWholeAndRequiredToCompare()
+    public void AnEmptyRunFailsWhenItsSelectionIsEmptyNotWhenOnlyItsShardIs()
     {
         Assert.That(Report().Reasons(), Is.EqualTo(new[] { "no case was selected" }));
         Assert.That(Report().ExitCode(), Is.EqualTo(RunReport.ExitFail));
-        Assert.That(Report([], shard: "2/3").Reasons(), Is.Empty, "an empty shard of a small run is normal");
+        Assert.That(Report([], shard: "2/3", selectionCases: 2).Reasons(), Is.Empty, "an empty shard of a small run is normal");
+        // Every shard of an empty selection was empty and passed, so a CI matrix was green while the whole run failed.
+        var emptySelection = Report([], shard: "2/3");
+        Assert.That(emptySelection.Reasons(), Is.EqualTo(new[] { "no case was selected, in shard 2/3 or any other: the selection is empty before --shard splits it" }));
+        Assert.That(emptySelection.ExitCode(), Is.EqualTo(RunReport.ExitFail));
         Assert.That(Report([], requireComparison: false).Reasons(), Is.Empty);
+        Assert.That(Report([], shard: "2/3", requireComparison: false).Reasons(), Is.Empty);
     }
 
     [Test]

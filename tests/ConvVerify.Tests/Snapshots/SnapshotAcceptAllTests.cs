@@ -43,4 +43,32 @@ public class SnapshotAcceptAllTests : TempFolderTest
             $"{store.ReceivedPath("n")}: a symbolic link to ").And.Message.Contains($", outside {store.Directory}: refusing"));
         Assert.That(File.Exists(store.VerifiedPath("n")), Is.False, "nothing was accepted");
     }
+
+    [Test]
+    public void AVerifiedFileThatIsAFolderIsNamedNotItsStagingCopy()
+    {
+        var store = new SnapshotStore(Path.Combine(Dir, "snapshots"));
+        SnapshotStore.WriteText(store.ReceivedPath("n"), "new\n");
+        Directory.CreateDirectory(store.VerifiedPath("n"));
+        Assert.That(() => store.AcceptAll(), Throws.InstanceOf<IOException>().With.Message.EqualTo(
+            $"{store.VerifiedPath("n")}: is a folder; {store.ReceivedPath("n")} cannot be accepted onto it"));
+        Assert.That(File.Exists(store.ReceivedPath("n")), Is.True, "nothing was accepted");
+    }
+
+    [Test]
+    [Platform("Linux")]
+    public void AFileThatCannotBeCopiedIntoTheStagingFolderIsNamedByItsOwnPath()
+    {
+        // The staging folder's name is 38 characters longer than the folder's, so a path just under Linux's limit of
+        // 4,096 bytes is copied to one just over it: the system's error names only the staging copy.
+        string folder = Dir;
+        while (folder.Length < 3_800) folder = Path.Combine(folder, new string('d', 200));
+        var store = new SnapshotStore(Path.Combine(folder, "snapshots"));
+        string name = new('n', 4_080 - store.Directory.Length - 1 - SnapshotStore.ReceivedSuffix.Length);
+        SnapshotStore.WriteText(store.ReceivedPath(name), "new\n");
+        var e = Assert.Throws<IOException>(() => store.AcceptAll())!;
+        Assert.That(e.Message, Does.StartWith($"{store.ReceivedPath(name)}: its copy {Path.GetDirectoryName(store.Directory)}{Path.DirectorySeparatorChar}.snapshots.tmp-"));
+        Assert.That(e.Message, Does.Contain("could not be written (nothing was accepted): "));
+        Assert.That((File.Exists(store.ReceivedPath(name)), File.Exists(store.VerifiedPath(name))), Is.EqualTo((true, false)), "nothing was accepted");
+    }
 }
