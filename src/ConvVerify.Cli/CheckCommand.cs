@@ -44,8 +44,12 @@ internal static class CheckCommand
         {
             bool fixtures = pr.GetValue(oracle) == "fixtures";
             string? batch = pr.GetValue(sel.Batch);
-            run.CheckOutputs(pr, [("--pack", pr.GetValue(pack)), ("--batch", batch is null || batch.StartsWith(CaseSelection.BenchdnnPrefix, StringComparison.Ordinal) ? null : batch),
-                .. (fixtures && pr.GetValue(pack) is null ? CaseSets.Committed.Select(s => ("committed pack", (string?)Locations.CommittedPack(s))) : [])]);
+            // Every file the batch pulls in, its includes and a benchdnn: name's vendored file too: a report written over
+            // one would change what the next run reads.
+            var batchFiles = batch is null ? [] : CaseSelection.BatchFiles(batch);
+            run.CheckOutputs(pr, [("--pack", pr.GetValue(pack)), ("--batch", batchFiles.FirstOrDefault()),
+                .. (fixtures && pr.GetValue(pack) is null ? CaseSets.Committed.Select(s => ("committed pack", (string?)Locations.CommittedPack(s))) : [])],
+                [.. batchFiles.Skip(1).Select(f => (f, batch!))]);
             if (fixtures && pr.GetResult(seed) is { Implicit: false })
                 throw new CliException("--seed goes with a live oracle: a pack's inputs are stored in it");
             var torchLayout = pr.GetValue(layout) switch

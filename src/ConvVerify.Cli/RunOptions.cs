@@ -71,10 +71,16 @@ internal sealed class RunOptions(string defaultRequire)
     /// Checks --json, --junit and --report can be written before any work is done, and that none of them would write over
     /// what the run reads: an input file (a batch file) or anything in an input folder (a pack, a candidate).
     /// </summary>
-    public void CheckOutputs(ParseResult pr, params (string Option, string? Path)[] inputs)
+    public void CheckOutputs(ParseResult pr, params (string Option, string? Path)[] inputs) => CheckOutputs(pr, inputs, []);
+
+    /// <summary>
+    /// As <see cref="CheckOutputs(ParseResult, ValueTuple{string, string}[])"/>, and none of them may write over a file a
+    /// batch includes (<paramref name="included"/>: the file and the <c>--batch</c> that pulls it in).
+    /// </summary>
+    public void CheckOutputs(ParseResult pr, IReadOnlyList<(string Option, string? Path)> inputs, IReadOnlyList<(string File, string Batch)> included)
     {
         string? json = pr.GetValue(Json), junit = pr.GetValue(JUnit), report = pr.GetValue(Report);
-        CheckApart([("--json", json), ("--junit", junit), ("--report", report)], inputs);
+        CheckApart([("--json", json), ("--junit", junit), ("--report", report)], inputs, included);
         if (report is not null)
             foreach (var (option, file) in new[] { ("--json", json), ("--junit", junit) })
                 if (file is not null && Path.GetFullPath(file) == Path.GetFullPath(report))
@@ -83,12 +89,17 @@ internal sealed class RunOptions(string defaultRequire)
         CheckReportFolder(report);
     }
 
-    /// <summary>Refuses an output that is an input file or lies in an input folder (or is that folder).</summary>
-    public static void CheckApart(IEnumerable<(string Option, string? Path)> outputs, IEnumerable<(string Option, string? Path)> inputs)
+    /// <summary>
+    /// Refuses an output that is an input file or lies in an input folder (or is that folder), or that is a file a batch
+    /// includes (<paramref name="included"/>: the file and the <c>--batch</c> that pulls it in, directly or not).
+    /// </summary>
+    public static void CheckApart(IEnumerable<(string Option, string? Path)> outputs, IEnumerable<(string Option, string? Path)> inputs,
+        IEnumerable<(string File, string Batch)>? included = null)
     {
         // Links resolved on both sides: a link into the pack is the pack.
         static string Real(string p) => Path.TrimEndingDirectorySeparator(Fixtures.PackPaths.RealPath(Path.GetFullPath(p)));
         var given = inputs.Where(i => i.Path is not null).Select(i => (i.Option, i.Path, Full: Real(i.Path!))).ToList();
+        var includes = (included ?? []).Select(i => (i.File, i.Batch, Full: Real(i.File))).ToList();
         foreach (var (option, path) in outputs)
         {
             if (path is null) continue;
@@ -103,6 +114,9 @@ internal sealed class RunOptions(string defaultRequire)
                         ? $"{option}: {path} is the {input.Option} the run reads; an output must not overwrite an input"
                         : $"{option}: {path} is inside the {input.Option} folder {input.Path}; an output must not overwrite what the run reads");
             }
+            foreach (var include in includes)
+                if (full == include.Full)
+                    throw new CliException($"{option}: {path} is {include.File}, a batch file that --batch {include.Batch} includes; an output must not overwrite what the run reads");
         }
     }
 

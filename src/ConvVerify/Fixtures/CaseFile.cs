@@ -67,8 +67,15 @@ public sealed record CaseFile
     /// <summary>The seed the inputs were generated from (below 2^53, so JSON readers keep it exact).</summary>
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
 
-    // Descriptors hold quotes; the relaxed encoder writes them as " rather than \u0022, still valid JSON.
-    internal static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Descriptors hold quotes; the relaxed encoder writes them as " rather than \u0022, still valid JSON. A key given twice
+    // is refused when read: by default the last would win, and a hand-edited file could say one thing to a reader and
+    // another to us (writing is unaffected).
+    internal static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        AllowDuplicateProperties = false,
+    };
 
     /// <summary>The file of a case.</summary>
     public static CaseFile From(ConvCase c)
@@ -142,7 +149,7 @@ public sealed record CaseFile
         }
         catch (JsonException e)
         {
-            throw new FixtureException($"{path}: not a valid case.json ({e.Message})", e);
+            throw new FixtureException($"{path}: not a valid case.json ({e.Located()})", e);
         }
     }
 

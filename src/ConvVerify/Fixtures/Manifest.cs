@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ConvVerify.Problems;
 
 namespace ConvVerify.Fixtures;
 
@@ -88,7 +89,7 @@ public sealed record Manifest
         }
         catch (JsonException e)
         {
-            throw new FixtureException($"{path}: not a valid manifest.json ({e.Message})", e);
+            throw new FixtureException($"{path}: not a valid manifest.json ({e.Located()})", e);
         }
     }
 
@@ -131,10 +132,30 @@ public sealed record Manifest
 /// </summary>
 internal sealed class OrdinalMapConverter : JsonConverter<SortedDictionary<string, string>>
 {
-    // Stryker disable once String : a JSON null never reaches a converter (the serializer makes it null itself), so the message is never seen
-    public override SortedDictionary<string, string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        new(JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader, options) ?? throw new JsonException("a map of strings is null"),
-            StringComparer.Ordinal);
+    // Read by hand rather than through a nested JsonSerializer call: that call starts a path and line count of its own, so
+    // its errors (a key given twice) said "$['a/x.npy'], line 0" where the file has "files" and line 17. A JSON null map
+    // never reaches a converter (the serializer makes it null itself).
+    public override SortedDictionary<string, string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException($"expected an object of strings, got {reader.TokenType}");
+        var map = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            reader.Read();
+            // A null stays null, as the serializer's own map reader has it: the checks after reading name it.
+            string? value = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.Null => null,
+                _ => throw new JsonException($"the value of '{key}' is {reader.TokenType}, not a string"),
+            };
+            if (!options.AllowDuplicateProperties && map.ContainsKey(key))
+                throw new JsonException($"Duplicate property '{key}' encountered during deserialization.");
+            map[key] = value!;
+        }
+        return map;
+    }
 
     // Always in ordinal order, whatever comparer the map was built with (a manifest is written once per pack: the copy is cheap).
     public override void Write(Utf8JsonWriter writer, SortedDictionary<string, string> value, JsonSerializerOptions options) =>

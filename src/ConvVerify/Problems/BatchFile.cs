@@ -125,6 +125,23 @@ public static class BatchFile
         return reader.Entries;
     }
 
+    /// <summary>
+    /// The files that reading <paramref name="path"/> with <see cref="Read"/> includes, directly or through another file:
+    /// full paths, each once, in the order first read, without <paramref name="path"/> itself. Includes that are missing or
+    /// would loop are left out, as <see cref="Read"/> skips them. Descriptors are not parsed.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="includeFallback">See <see cref="Read"/>.</param>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="IOException">The file or an include is not a regular file, is too large or cannot be read.</exception>
+    public static IReadOnlyList<string> Includes(string path, string? includeFallback = null)
+    {
+        string full = Path.GetFullPath(path);
+        var reader = new Reader(includeFallback, includesOnly: true);
+        reader.File(full, path, InputFile.ReadAllText(full, "batch file", MaxBytes));
+        return [.. reader.Included];
+    }
+
     /// <summary>Reads the text of a batch file; includes are resolved relative to <paramref name="directory"/>.</summary>
     /// <param name="text">File contents.</param>
     /// <param name="source">Name used in entries and messages.</param>
@@ -173,9 +190,12 @@ public static class BatchFile
     // Single-valued: a regular expression may hold commas (a --batch path is taken whole before the options are split).
     private static readonly HashSet<string> SingleValued = ["match"];
 
-    private sealed class Reader(string? includeFallback)
+    // includesOnly: follow the includes (with the options, which cost nothing) but make no entries, for Includes.
+    private sealed class Reader(string? includeFallback, bool includesOnly = false)
     {
         public List<BatchEntry> Entries { get; } = [];
+
+        public IEnumerable<string> Included => read.Keys;
 
         // Option name → its comma-separated values; absent means benchdnn's default. One state for every file, as benchdnn's.
         private readonly Dictionary<string, string[]> state = new(StringComparer.Ordinal);
@@ -292,6 +312,7 @@ public static class BatchFile
 
         private void Descriptor(string text, int line, string shown)
         {
+            if (includesOnly) return;
             // Stryker disable once Assignment : rebuilding gives the same combinations, only slower
             combos ??= Combos();
             foreach (var combo in combos) Entries.Add(Entry(combo, text, line, shown));

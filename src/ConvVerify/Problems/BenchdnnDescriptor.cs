@@ -22,14 +22,14 @@ public sealed class DescriptorException : ArgumentException
 /// <c>str2desc</c> and <c>sanitize_desc</c> do and printed in benchdnn's order.
 /// </summary>
 /// <remarks>
-/// Rules (benchdnn's): tokens in any order, one optional '_' between them, the last repeat wins; defaults mb 2, g 1,
+/// Rules (benchdnn's): tokens in any order, one optional '_' between them; defaults mb 2, g 1,
 /// stride 1, dilation 0; dilation is zero-based (dh1 = PyTorch dilation 2); an axis is "mentioned" when any of its
 /// i/k/o/d values is non-zero, its stride is not 1 or its padding is ≥ 1; a mentioned axis needs i and k; a missing
 /// output is computed (padding defaulting to 0), a missing padding with a given output is deduced as
 /// ((o−1)s − i + (k−1)(d+1) + 1) / 2 (truncated); the end padding is always (o−1)s − i + (k−1)(d+1) + 1 − pb, which
 /// may be negative (but never below −i: when every window lies in the begin padding, the whole input is cropped). Rank: d mentioned → 3-D (h, w copied from d when both absent), h → 2-D (w copied from h when
-/// absent), w only → 1-D. Differences: a name in quotes loses its quotes, and a trailing <c>*K</c> repeat count in the
-/// name is dropped; bias and dtype are not part of a descriptor.
+/// absent), w only → 1-D. Differences: a field given twice is refused (benchdnn takes the last), a name in quotes loses
+/// its quotes, and a trailing <c>*K</c> repeat count in the name is dropped; bias and dtype are not part of a descriptor.
 /// The printed form always states mb, the outputs and the begin paddings, so it parses back to the same problem.
 /// </remarks>
 public static partial class BenchdnnDescriptor
@@ -46,11 +46,13 @@ public static partial class BenchdnnDescriptor
     public static ConvProblem Parse(string text, DType dtype = DType.Float32, bool hasBias = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string s = text.Trim();
-        if (s.Length == 0) throw new DescriptorException("descriptor: empty text");
+        // Leading white space is skipped rather than trimmed off, so the positions in messages count in the text shown.
+        string s = text.TrimEnd();
+        int pos = s.Length - s.TrimStart().Length;
+        if (pos == s.Length) throw new DescriptorException("descriptor: empty text");
         var v = new Dictionary<string, long>();
+        var at = new Dictionary<string, (int Position, string Digits)>();
         string? name = null;
-        int pos = 0;
         while (pos < s.Length)
         {
             bool ok = false;
@@ -71,6 +73,10 @@ public static partial class BenchdnnDescriptor
                     string tooLarge = $"descriptor '{text}': '{prefix}{s[start..end]}' is too large";
                     throw new DescriptorException(tooLarge, new ProblemTooLargeException(tooLarge));
                 }
+                // benchdnn lets the last repeat win, which hides a typo such as ic3ic4 behind a plausible problem.
+                if (at.TryGetValue(prefix, out var first))
+                    throw new DescriptorException($"descriptor '{text}': '{prefix}' is given twice ({prefix}{first.Digits} at position {first.Position}, {prefix}{s[start..end]} at position {pos})");
+                at[prefix] = (pos, s[start..end]);
                 v[prefix] = value;
                 pos = end;
                 ok = true;

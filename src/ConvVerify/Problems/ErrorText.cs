@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ConvVerify.Problems;
 
 /// <summary>Error messages as people read them.</summary>
@@ -11,5 +13,18 @@ public static class ErrorText
     {
         ArgumentNullException.ThrowIfNull(e);
         return e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+    }
+
+    /// <summary>
+    /// The message of a JSON error with where in the file it happened, in System.Text.Json's words ("Path: $.files['a/x.npy']
+    /// | LineNumber: 4 | BytePositionInLine: 20."). System.Text.Json says where in most of its messages, but not in some:
+    /// a key given twice in a map ("Duplicate properties not allowed during deserialization.", the key only in the
+    /// path), or an error raised by a converter.
+    /// </summary>
+    public static string Located(this JsonException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Path is null || e.Message.Contains($"Path: {e.Path} ", StringComparison.Ordinal) ? e.Message
+            : $"{e.Message.TrimEnd()} Path: {e.Path} | LineNumber: {e.LineNumber} | BytePositionInLine: {e.BytePositionInLine}.";
     }
 }

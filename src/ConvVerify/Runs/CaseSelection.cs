@@ -124,6 +124,34 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         return path;
     }
 
+    /// <summary>
+    /// The files a <c>--batch</c> reads (a <c>benchdnn:NAME</c> resolved): the file, then every file it includes, found as the
+    /// run finds them (<see cref="BatchFile.Includes"/>, with the vendored folder as the fallback). Only what is there: the
+    /// file alone when its includes cannot be read, nothing when a <c>benchdnn:NAME</c> names no file; reading the batch
+    /// for the run then says why.
+    /// </summary>
+    public static IReadOnlyList<string> BatchFiles(string batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        string path;
+        try
+        {
+            path = BatchPath(batch);
+        }
+        catch (ArgumentException)
+        {
+            return [];
+        }
+        try
+        {
+            return [path, .. BatchFile.Includes(path, Locations.BenchdnnInputs())];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [path];
+        }
+    }
+
     /// <summary>The prefix of a vendored benchdnn file's short name.</summary>
     public const string BenchdnnPrefix = "benchdnn:";
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ConvVerify.Problems;
 
 namespace ConvVerify.Runs;
 
@@ -187,13 +188,17 @@ public sealed class RunReport
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", caseIds))));
     }
 
-    /// <summary>JSON settings of reports: indented, NaN and infinities as "NaN"/"Infinity" strings (JSON has no such numbers).</summary>
+    /// <summary>
+    /// JSON settings of reports: indented, NaN and infinities as "NaN"/"Infinity" strings (JSON has no such numbers); a key
+    /// given twice in an object or map is refused when read rather than the last taken.
+    /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Writes the report as JSON.</summary>
@@ -236,7 +241,7 @@ public sealed class RunReport
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a ConvVerify report ({e.Message})", e);
+            throw new InvalidDataException($"{path}: not a ConvVerify report ({e.Located()})", e);
         }
     }
 }

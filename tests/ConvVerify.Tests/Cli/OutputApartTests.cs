@@ -48,4 +48,54 @@ public class OutputApartTests : CliTestBase
         r = Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--json", TempPath("rep"), "--report", TempPath("rep"));
         Assert.That((r.Code, r.Err.Contains("is also the --report folder", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
     }
+
+    [Test]
+    public void AnOutputOnAFileTheBatchIncludesIsRefusedNamingBoth()
+    {
+        // top includes mid, mid includes leaf: a report over either would replace problems the next run reads.
+        string top = TempPath("top.txt"), mid = TempPath("mid.txt"), leaf = TempPath("leaf.txt");
+        File.WriteAllText(top, "--batch=mid.txt\nmb1ic2ih4oc2kh3\n");
+        File.WriteAllText(mid, "--batch=leaf.txt\n");
+        File.WriteAllText(leaf, "mb1ic2ih5oc2kh3\n");
+        var r = Run("check", "--oracle", "naive", "--batch", top, "--json", mid);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --json: {mid} is {mid}, a batch file that --batch {top} includes; an output must not overwrite what the run reads")), r.ToString());
+        r = Run("check", "--oracle", "naive", "--batch", top, "--junit", leaf);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --junit: {leaf} is {leaf}, a batch file that --batch {top} includes; an output must not overwrite what the run reads")), r.ToString());
+        // Another spelling of the same file is the same file.
+        string roundabout = Path.Combine(Temp, "elsewhere", "..", "mid.txt");
+        r = Run("check", "--oracle", "naive", "--batch", top, "--json", roundabout);
+        Assert.That((r.Code, r.Err.Contains($"--json: {roundabout} is {mid}, a batch file", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        Assert.That((File.ReadAllText(mid), File.ReadAllText(leaf)), Is.EqualTo(("--batch=leaf.txt\n", "mb1ic2ih5oc2kh3\n")), "nothing was written");
+        // Beside them is fine: the run reads both problems.
+        r = Run("check", "--oracle", "naive", "--batch", top, "--json", TempPath("r.json"));
+        Assert.That((r.Code, File.Exists(TempPath("r.json"))), Is.EqualTo((0, true)), r.ToString());
+    }
+
+    [Test]
+    public void AnOutputOnAVendoredBenchdnnFileIsRefused()
+    {
+        // set_dilated-conv_1st includes two vendored shape files; neither it nor they may be written over.
+        string dir = ConvVerify.Locations.BenchdnnInputs()!;
+        string set = Path.Combine(dir, "set_dilated-conv_1st"), shapes = Path.Combine(dir, "shapes_dilated_2d_1st_strided_padding");
+        byte[] setBytes = File.ReadAllBytes(set), shapesBytes = File.ReadAllBytes(shapes);
+        try
+        {
+            var r = Run("check", "--oracle", "naive", "--batch", "benchdnn:set_dilated-conv_1st", "--max-macs", "1", "--json", shapes);
+            Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+                $"convverify: --json: {shapes} is {shapes}, a batch file that --batch benchdnn:set_dilated-conv_1st includes; an output must not overwrite what the run reads")),
+                r.ToString());
+            r = Run("check", "--oracle", "naive", "--batch", "benchdnn:set_dilated-conv_1st", "--max-macs", "1", "--junit", set);
+            Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2, $"convverify: --junit: {set} is the --batch the run reads; an output must not overwrite an input")), r.ToString());
+        }
+        finally
+        {
+            // Were either refusal missing, the run would have replaced a vendored file: put it back.
+            bool changed = !File.ReadAllBytes(set).SequenceEqual(setBytes) || !File.ReadAllBytes(shapes).SequenceEqual(shapesBytes);
+            File.WriteAllBytes(set, setBytes);
+            File.WriteAllBytes(shapes, shapesBytes);
+            Assert.That(changed, Is.False, "a vendored benchdnn file was written over");
+        }
+    }
 }

@@ -103,6 +103,21 @@ public class FixtureRefusalTests : TempFolderTest
         Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: \"cases\" and \"files\" must be present and not null"));
     }
 
+    [TestCase("files", "[\"x\"]", "expected an object of strings, got StartArray")]
+    [TestCase("versions", "{\"torch\": 2}", "the value of 'torch' is Number, not a string")]
+    [TestCase("files", "{\"a/case.json\": {}}", "the value of 'a/case.json' is StartObject, not a string")]
+    public void AManifestMapThatIsNotAMapOfStringsIsNamed(string map, string value, string reason)
+    {
+        string pack = Path.Combine(Dir, "pack");
+        FixtureGenerator.Generate(pack, [ConvCase.Create(Small, Fill.Integer)], new EngineOracle(ConvEngines.Naive), force: false);
+        string manifest = Path.Combine(pack, "manifest.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        json[map] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        File.WriteAllText(manifest, json.ToJsonString());
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.StartsWith(
+            $"{manifest}: not a valid manifest.json ({reason} Path: $.{map} | LineNumber: 0 | BytePositionInLine: "));
+    }
+
     [Test]
     public void ACaseAddedTwiceToOnePackIsAProgrammingError()
     {

@@ -237,6 +237,31 @@ public class BatchOptionTests
     }
 
     [Test]
+    public void IncludesListsEveryFileReadThroughTheIncludesOnceAndNothingMissingOrLooping()
+    {
+        // main → a → b (→ a: a cycle, skipped), main → b again (→ a → b: a cycle), main → missing, main → c from the fallback
+        // folder: a and b once each, in the order first read.
+        string dir = Directory.CreateTempSubdirectory("convverify-batchopt-").FullName;
+        try
+        {
+            string fallback = Path.Combine(dir, "vendored");
+            Directory.CreateDirectory(fallback);
+            File.WriteAllText(Path.Combine(dir, "main"), "--batch=a\n--batch=b\n--batch=missing\n--batch=c\n" + Desc + "\n");
+            File.WriteAllText(Path.Combine(dir, "a"), "--batch=b\n");
+            File.WriteAllText(Path.Combine(dir, "b"), "--batch=a\n" + Desc + "\n");
+            File.WriteAllText(Path.Combine(fallback, "c"), Desc + "\n");
+            Assert.That(BatchFile.Includes(Path.Combine(dir, "main"), fallback),
+                Is.EqualTo(new[] { Path.Combine(dir, "a"), Path.Combine(dir, "b"), Path.Combine(fallback, "c") }));
+            Assert.That(BatchFile.Includes(Path.Combine(dir, "b")), Is.EqualTo(new[] { Path.Combine(dir, "a") }));
+            Assert.That(() => BatchFile.Includes(Path.Combine(dir, "none")), Throws.TypeOf<FileNotFoundException>());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void NullArgumentsAreRejected()
     {
         Assert.Multiple(() =>

@@ -20,6 +20,30 @@ public class DescriptorDetailTests
         Assert.That(Error(text), Is.EqualTo(message));
     }
 
+    // benchdnn takes the last of a repeated field; here a repeat is a typo to name. Fields that share a letter (ic/ih/id,
+    // oc/oh, sd/sh, dd/dh) and repeats in a later pass of the prefix list (after '_' or an earlier prefix) are caught too.
+    [TestCase("mb1ic3ic4ih5oc4kh3", "'ic' is given twice (ic3 at position 3, ic4 at position 6)")]
+    [TestCase("mb2mb4ic3ih5oc4kh3", "'mb' is given twice (mb2 at position 0, mb4 at position 3)")]
+    [TestCase("g2g2ic4ih5oc4kh3", "'g' is given twice (g2 at position 0, g2 at position 2)")]
+    [TestCase("ic3ih5oc4oh3kh3ih5", "'ih' is given twice (ih5 at position 3, ih5 at position 15)")]
+    [TestCase("kh3ic3ih5oc4kh3", "'kh' is given twice (kh3 at position 0, kh3 at position 12)")]
+    [TestCase("ic3id5oc4kd3sd2sh1_sd1", "'sd' is given twice (sd2 at position 12, sd1 at position 19)")]
+    [TestCase("ic3ih5oc4kh3ph1pw0ph0", "'ph' is given twice (ph1 at position 12, ph0 at position 18)")]
+    [TestCase("ic3ih5oc4kh3dh1dd0dh0", "'dh' is given twice (dh1 at position 12, dh0 at position 18)")]
+    [TestCase("ic3ih5oc4oh5kh3oc4", "'oc' is given twice (oc4 at position 6, oc4 at position 15)")]
+    public void AFieldGivenTwiceIsNamedWithBothPositions(string text, string reason)
+    {
+        Assert.That(Error(text), Is.EqualTo($"descriptor '{text}': {reason}"));
+    }
+
+    [Test]
+    public void PositionsCountFromTheTextAsGivenWithLeadingWhiteSpace()
+    {
+        Assert.That(Error("  mb1zz"), Is.EqualTo("descriptor '  mb1zz': unrecognized token at position 5: 'zz'"));
+        Assert.That(Error(" mb1ic3ic4ih5oc4kh3"), Is.EqualTo("descriptor ' mb1ic3ic4ih5oc4kh3': 'ic' is given twice (ic3 at position 4, ic4 at position 7)"));
+        Assert.That(BenchdnnDescriptor.Parse(" \tmb1ic3ih5oc4kh3 ").Output, Is.EqualTo(new[] { 3, 3 }));
+    }
+
     [Test]
     public void AGivenZeroPaddingIsKeptAndTheOutputDecidesTheEndPadding()
     {

@@ -235,7 +235,7 @@ public class DescriptorTests
                     {
                         0 => s.Insert(at, insertion),
                         1 => at < s.Length ? s.Remove(at, Math.Max(1, Math.Min(len, s.Length - at))) : s[..^1],
-                        2 => s.Insert(at, s[Math.Min(at, s.Length - 1)..Math.Min(s.Length, at + len)]), // a repeated token: the last one wins
+                        2 => s.Insert(at, s[Math.Min(at, s.Length - 1)..Math.Min(s.Length, at + len)]), // a repeated token: refused as given twice
                         3 => new System.Text.RegularExpressions.Regex(@"\d+").Replace(s, insertion, 1, at % s.Length),
                         _ => s[..at],
                     };

@@ -44,6 +44,29 @@ public class RunsDetailTests : TempFolderTest
         Assert.That(Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!.Message, Does.Contain("unknown outcome ''"));
     }
 
+    // A key twice in a report: the top level, a row, and maps read by the serializer's own reader (counts by outcome, an
+    // oracle's versions), whose error names the key only in its path. Each names the file and where the key is.
+    [TestCase("schema", "\"convverify-report/0\"", "'schema'", "$.schema")]
+    [TestCase("outcome", "\"FAIL\"", "'outcome'", "$.rows[0].outcome")]
+    [TestCase("pass", "0", "$.summary.outcomes.pass", "$.summary.outcomes.pass")]
+    [TestCase("convverify", "\"0.0\"", "$.references[0].versions.convverify", "$.references[0].versions.convverify")]
+    public void AReportWithAKeyTwiceIsNotAReport(string key, string otherValue, string named, string path)
+    {
+        string file = Path.Combine(Dir, "r.json");
+        var small = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"), Fill.Integer);
+        Runner.Run(new RunPlan
+        {
+            Command = "check", Cases = [new CaseEntry(small)], References = [new OracleSource(new EngineOracle(ConvEngines.Naive))], Subject = new EngineSource(ConvEngines.Exact),
+        }).Write(file);
+        Assert.That(RunReport.Read(file).Rows, Is.Not.Empty);
+        string text = File.ReadAllText(file);
+        int at = text.IndexOf($"\"{key}\": ", StringComparison.Ordinal);
+        Assert.That(at, Is.GreaterThan(0), $"the writer's layout changed: the test must find \"{key}\"");
+        File.WriteAllText(file, text.Insert(at, $"\"{key}\": {otherValue},\n"));
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(file))!;
+        Assert.That(e.Message, Does.StartWith($"{file}: not a ConvVerify report (").And.Contain(named).And.Contain($"Path: {path} "));
+    }
+
     /// <summary>Throws from every direction, each with another exception type an implementation might throw.</summary>
     private sealed class Throwing : IConvImplementation
     {
