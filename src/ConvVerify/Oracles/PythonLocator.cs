@@ -148,7 +148,9 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
     {
         var attempts = new List<string>();
         string? python = Nonempty(_environment(PythonVariable));
-        string? pydll = Nonempty(_environment(PyDllVariable));
+        // Absolute from here on: the file checked and probed must be the file pythonnet loads, and dlopen would look
+        // a name without a folder up on the library path instead of in the current directory.
+        string? pydll = Nonempty(_environment(PyDllVariable)) is { } given ? Path.GetFullPath(given) : null;
         // An explicit choice is never silently replaced by another interpreter: results would come from a torch
         // the user did not ask for.
         if (pydll is not null && LibPythonProblem(pydll) is { } problem)
@@ -228,6 +230,9 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         string? version = LibVersion().Match(Path.GetFileName(libPython)) is { Success: true } m ? m.Groups[1].Value : null;
         string[] names = version is null ? ["python3"] : [$"python{version}", "python3"];
         int tried = 0;
+        // Where /bin links to /usr/bin, /bin/python3 is /usr/bin/python3 again: each file is asked once (a probe
+        // imports torch, about a second).
+        var asked = new HashSet<string>(StringComparer.Ordinal);
         for (var dir = Path.GetDirectoryName(Path.GetFullPath(libPython)); dir is not null; dir = Path.GetDirectoryName(dir))
         {
             foreach (string name in names)
@@ -235,7 +240,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
                 // Not the first one found, but the first that works: a bin/python3 of another version higher up (the
                 // system's, under /) must not end the search, nor be taken.
                 string exe = Path.Combine(dir, "bin", name);
-                if (!_fileExists(exe)) continue;
+                if (!_fileExists(exe) || !asked.Add(RealPathOrSelf(exe))) continue;
                 tried++;
                 if (TryInterpreter(exe, $"{exe} (interpreter of {label})", libPython, attempts) is { } found) return found;
             }
@@ -462,14 +467,43 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
+    // As a shell looks a command up: the first file of that name that may be executed (a non-executable python3 early
+    // on PATH is passed over, not reported as the interpreter that "cannot run").
     private string? OnPath(string name)
     {
         foreach (string dir in _environment("PATH")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries) ?? [])
         {
             string full = Path.Combine(dir, name);
-            if (_fileExists(full)) return full;
+            if (_fileExists(full) && MayExecute(full)) return full;
         }
         return null;
+    }
+
+    // Whether any execute bit is set. A file the injected file system shows but the disk does not, or one whose mode
+    // cannot be read, is left to the run to judge.
+    private static bool MayExecute(string path)
+    {
+        if (OperatingSystem.IsWindows()) return true;
+        try
+        {
+            return (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    private static string RealPathOrSelf(string path)
+    {
+        try
+        {
+            return Fixtures.PackPaths.RealPath(path);
+        }
+        catch (Exception e) when (e is Fixtures.FixtureException or IOException or UnauthorizedAccessException)
+        {
+            return path;
+        }
     }
 
     private static string? LastLine(string text) =>

@@ -186,6 +186,50 @@ public class PythonLocatorDetailTests
     }
 
     [Test]
+    public void AnInterpreterReachedTwiceThroughALinkedFolderIsAskedOnce()
+    {
+        // <root>/bin links to <root>/usr/bin, as /bin to /usr/bin on merged-/usr systems: <root>/usr/bin/python3.98 and
+        // <root>/bin/python3.98 are one file, which must be probed (a torch import) and counted once.
+        var (root, fileExists) = World("merged-usr");
+        string lib = FakeLibraries.Write(Path.Combine(root, "usr", "lib", "libpython3.98.so"));
+        string python = ShellScripts.Write(Path.Combine(root, "usr", "bin", "python3.98"), Answer("3.97.0"));
+        Directory.CreateSymbolicLink(Path.Combine(root, "bin"), Path.Combine(root, "usr", "bin"));
+        var location = new PythonLocator(Env((PythonLocator.PyDllVariable, lib)), [], null, fileExists).Locate();
+        string label = $"{lib} (from PYTHONNET_PYDLL)";
+        Assert.That(location.Attempts, Is.EqualTo(new[]
+        {
+            $"{python} (interpreter of {label}): is Python 3.97.0, but {lib} is Python 3.98",
+            $"{label}: none of the 1 interpreters python3.98 or python3 in bin/ folders above it can embed it (each is listed above)",
+            NotTrying + "PYTHONNET_PYDLL is set",
+        }));
+    }
+
+    [Test]
+    public void ARelativePythonnetPyDllIsCheckedProbedAndEmbeddedAsOneAbsolutePath()
+    {
+        // dlopen would look a relative name up elsewhere than the file the locator checked; from the variable on, the
+        // library is the absolute path of what the user named, relative to the current folder.
+        string lib = FakeLibraries.Write(Path.Combine(_dir, "relative", "libpython3.99.so"));
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, lib);
+        Assert.That(relative, Is.Not.EqualTo(lib), "the test needs a path that is not absolute");
+        var location = new PythonLocator(Env((PythonLocator.PythonVariable, Fake("works")), (PythonLocator.PyDllVariable, relative)), []).Locate();
+        Assert.That(location.Installation?.LibPython, Is.EqualTo(lib), location.Reason);
+        Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("works")} (from CONVVERIFY_PYTHON): torch 9.9, numpy 8.8, {lib}" }));
+    }
+
+    [Test]
+    public void ABareNameOnPathPassesOverAFileThatMayNotBeRun()
+    {
+        // As a shell does: a works without execute bits earlier on PATH is not the interpreter found.
+        string notRunnable = Path.Combine(_dir, "not-runnable", "works");
+        Directory.CreateDirectory(Path.GetDirectoryName(notRunnable)!);
+        File.WriteAllText(notRunnable, "#!/bin/sh\nexit 7\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(notRunnable, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var location = new PythonLocator(Env(("PATH", Path.GetDirectoryName(notRunnable) + Path.PathSeparator + _dir)), ["works"]).Locate();
+        Assert.That(location.Attempts, Is.EqualTo(new[] { $"works on PATH ({Fake("works")}): torch 9.9, numpy 8.8, /fake/lib/libpython3.99.so" }));
+    }
+
+    [Test]
     public void AnInterpreterThatDoesNotSayItsVersionIsNotTakenForALibPython()
     {
         string lib = FakeLibraries.Write(Path.Combine(_dir, "unsaid", "libpython3.98.so"));
