@@ -40,6 +40,11 @@ internal static class FixturesCommand
         cmd.SetAction(pr =>
         {
             if (!sel.Given(pr)) throw new CliException("choose the cases with --set, --batch, --random or descriptors");
+            // --force replaces the whole --out folder: a batch file read from inside it (a note kept in a case folder)
+            // would be gone after the run, and one it is inside of would be written over.
+            string? batch = pr.GetValue(sel.Batch);
+            var batchFiles = batch is null ? [] : CaseSelection.BatchFiles(batch);
+            RunOptions.CheckReplacedApart("--out", pr.GetValue(output), [("--batch", batchFiles.FirstOrDefault())], [.. batchFiles.Skip(1).Select(f => (f, batch!))]);
             // Stryker disable once String : a selection was given (checked above), so the default set is never read
             var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed));
             bool named = pr.GetValue(sel.DType) is not null;

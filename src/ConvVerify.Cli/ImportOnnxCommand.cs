@@ -27,6 +27,8 @@ internal static class ImportOnnxCommand
         cmd.Options.Add(force);
         cmd.SetAction(pr =>
         {
+            // The import walks every DIR and then replaces --out whole: neither may hold the other.
+            RunOptions.CheckReplacedApart("--out", pr.GetValue(output), [.. pr.GetValue(dirs)!.Select(d => ("ONNX test data", (string?)d))]);
             IConvOracle? filler = null;
             if (pr.GetValue(oracle) is { } name)
             {

@@ -120,6 +120,29 @@ internal sealed class RunOptions(string defaultRequire)
         }
     }
 
+    /// <summary>
+    /// Refuses a folder the command replaces whole (a pack writer's <c>--out</c>) when the replacement would take an input
+    /// with it: as <see cref="CheckApart"/> (the folder is an input, lies in an input folder, or is a file a batch includes),
+    /// and also when an input, or a file a batch includes, lies inside the folder.
+    /// </summary>
+    public static void CheckReplacedApart(string option, string? folder, IReadOnlyList<(string Option, string? Path)> inputs,
+        IReadOnlyList<(string File, string Batch)>? included = null)
+    {
+        if (folder is null) return;
+        included ??= [];
+        CheckApart([(option, folder)], inputs, included);
+        static string Real(string p) => Path.TrimEndingDirectorySeparator(Fixtures.PackPaths.RealPath(Path.GetFullPath(p)));
+        string full = Real(folder);
+        // Equal paths were refused above; what is left is an input below the folder, which the swap would delete.
+        foreach (var (what, path) in inputs)
+            if (path is not null && Fixtures.PackPaths.IsUnder(full, Real(path)))
+                throw new CliException($"{option}: {folder} holds the {what}{(Directory.Exists(Real(path)) ? " folder" : "")} {path} the run reads; "
+                    + "replacing the folder would delete it");
+        foreach (var (file, batch) in included)
+            if (Fixtures.PackPaths.IsUnder(full, Real(file)))
+                throw new CliException($"{option}: {folder} holds {file}, a batch file that --batch {batch} includes; replacing the folder would delete what the run reads");
+    }
+
     /// <summary>--json and --junit can each be written, and are not one file (the JUnit XML would replace the report).</summary>
     public static void CheckOutputs(string? json, string? junit)
     {

@@ -45,12 +45,21 @@ internal sealed record OnnxConvModel(ModelProto Model, string X, string W, strin
     /// begin/end amounts; SAME_UPPER and SAME_LOWER pad to out = ceil(in/stride) with the odd element at the end or the
     /// begin; VALID pads nothing.
     /// </summary>
+    /// <param name="x">X's shape.</param>
+    /// <param name="xSource">Where X comes from (its <c>input_N.pb</c>, or the model's initializer), named when X's rank is wrong.</param>
+    /// <param name="w">W's shape.</param>
+    /// <param name="wSource">Where W comes from, named when W's rank is not X's.</param>
+    /// <param name="hasBias">Whether the Conv has a bias input.</param>
+    /// <param name="name">The problem's name.</param>
+    /// <param name="path">The model's path, named when its attributes do not fit.</param>
     /// <exception cref="OnnxSkipException">Shapes that do not fit, attributes of the wrong length or kind, or a problem ConvProblem rejects.</exception>
-    public ConvProblem Problem(int[] x, int[] w, bool hasBias, string name, string path)
+    public ConvProblem Problem(int[] x, string xSource, int[] w, string wSource, bool hasBias, string name, string path)
     {
-        if (x.Length is < 3 or > 5) throw new OnnxSkipException($"{path}: X has shape {ConvProblem.FormatTuple(x)}; conv1d–3d need rank 3 to 5");
+        // A rank is the tensor file's own fault, not the model's: the file is named.
+        if (x.Length is < 3 or > 5) throw new OnnxSkipException($"{xSource}: X has shape {ConvProblem.FormatTuple(x)}; conv1d–3d need rank 3 to 5");
         int rank = x.Length - 2;
-        if (w.Length != x.Length) throw new OnnxSkipException($"{path}: W has shape {ConvProblem.FormatTuple(w)}, X {ConvProblem.FormatTuple(x)}: ranks differ");
+        if (w.Length != x.Length)
+            throw new OnnxSkipException($"{wSource}: W has shape {ConvProblem.FormatTuple(w)}, but X ({xSource}) has {ConvProblem.FormatTuple(x)}: ranks differ");
         int group = (int)Int("group", 1, path);
         if (group < 1 || x[1] % group != 0 || w[1] * group != x[1])
             throw new OnnxSkipException($"{path}: group={group} does not fit X's {x[1]} channels and W's {w[1]} per group");

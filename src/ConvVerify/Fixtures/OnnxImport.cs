@@ -225,7 +225,7 @@ public static partial class OnnxImport
         var x = Value("X", model.X);
         var w = Value("W", model.W);
         (TensorProto Tensor, string Where)? b = model.B is null ? null : Value("B", model.B);
-        var problem = model.Problem(OnnxTensors.Shape(x.Tensor, x.Where), OnnxTensors.Shape(w.Tensor, w.Where), b is not null, name,
+        var problem = model.Problem(OnnxTensors.Shape(x.Tensor, x.Where), x.Where, OnnxTensors.Shape(w.Tensor, w.Where), w.Where, b is not null, name,
             Path.Combine(Path.GetDirectoryName(dir)!, "model.onnx"));
         if (b is { } bias && !OnnxTensors.Shape(bias.Tensor, bias.Where).SequenceEqual(problem.BShape))
             throw new OnnxSkipException($"{bias.Where}: B has shape {ConvProblem.FormatTuple(OnnxTensors.Shape(bias.Tensor, bias.Where))}, expected {ConvProblem.FormatTuple(problem.BShape)}");

@@ -98,4 +98,96 @@ public class OutputApartTests : CliTestBase
             Assert.That(changed, Is.False, "a vendored benchdnn file was written over");
         }
     }
+
+    // A pack of one case from the exact engine (no torch needed), and the folder of that case.
+    private (string Pack, string Case) ExactPack()
+    {
+        string pack = TempPath("pack");
+        var r = Run("fixtures", "generate", "--out", pack, "--oracle", "exact", "--dtype", "f32", "--fill", "integer", "mb1ic2ih4oc2kh3");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        return (pack, CaseFolders(pack).Select(id => Path.Combine(pack, id)).Single());
+    }
+
+    private static Dictionary<string, string> Contents(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => f, ConvVerify.Fixtures.Manifest.Sha256);
+
+    private static CliResult Generate(string output, string batch, params string[] extra) =>
+        Run(["fixtures", "generate", "--out", output, "--batch", batch, "--oracle", "exact", "--dtype", "f32", "--fill", "integer", .. extra]);
+
+    [Test]
+    public void GenerateRefusesAnOutWhoseReplacementWouldDeleteItsBatch()
+    {
+        // A batch kept in a case folder of the pack it regenerates: --force read it, then swapped the pack away with it.
+        var (pack, caseDir) = ExactPack();
+        string batch = Path.Combine(caseDir, "batch.txt");
+        File.WriteAllText(batch, "mb1ic2ih5oc2kh3\n");
+        var before = Contents(pack);
+        var r = Generate(pack, batch, "--force");
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --out: {pack} holds the --batch {batch} the run reads; replacing the folder would delete it")), r.ToString());
+
+        // A file the batch includes, a roundabout spelling of --out, and a link to the batch are the same files.
+        string top = TempPath("top.txt");
+        File.WriteAllText(top, $"--batch={batch}\n");
+        string roundabout = Path.Combine(Temp, "elsewhere", "..", "pack");
+        r = Generate(roundabout, top, "--force");
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --out: {roundabout} holds {batch}, a batch file that --batch {top} includes; replacing the folder would delete what the run reads")), r.ToString());
+        string link = TempPath("link.txt");
+        File.CreateSymbolicLink(link, batch);
+        r = Generate(pack, link, "--force");
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --out: {pack} holds the --batch {link} the run reads; replacing the folder would delete it")), r.ToString());
+        string linkedPack = TempPath("linked-pack");
+        Directory.CreateSymbolicLink(linkedPack, pack);
+        r = Generate(pack, Path.Combine(linkedPack, Path.GetFileName(caseDir), "batch.txt"), "--force");
+        Assert.That((r.Code, r.Err.Contains($"--out: {pack} holds the --batch {linkedPack}", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        Assert.That(Contents(pack), Is.EqualTo(before), "nothing was written or deleted");
+
+        // --out on the batch file itself is named as such, not as a file where a folder was expected.
+        r = Generate(batch, batch);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2, $"convverify: --out: {batch} is the --batch the run reads; an output must not overwrite an input")), r.ToString());
+
+        // Read from beside the pack, the same batch replaces it.
+        string outside = TempPath("batch.txt");
+        File.Move(batch, outside);
+        r = Generate(pack, outside, "--force");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(CaseFolders(pack).Single(), Does.StartWith("mb1ic2ih5oc2"));
+    }
+
+    [Test]
+    public void ImportOnnxRefusesAnOutThatHoldsOrIsInsideTheDataItWalks()
+    {
+        string test = Path.Combine(Tests.Fixtures.OnnxImportTests.DebianData, "node", "test_conv_with_strides_padding");
+        if (!Directory.Exists(test)) Assert.Fail($"{test} not found: install the Debian package libonnx-testdata");
+        // An ONNX test kept in a case folder of the pack: the import read it, then --force deleted it with the old pack.
+        var (pack, caseDir) = ExactPack();
+        CopyDirectory(test, caseDir);
+        var before = Contents(pack);
+        var r = Run("fixtures", "import-onnx", caseDir, "--out", pack, "--force");
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --out: {pack} holds the ONNX test data folder {caseDir} the run reads; replacing the folder would delete it")), r.ToString());
+        r = Run("fixtures", "import-onnx", caseDir, "--out", caseDir, "--force");
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --out: {caseDir} is the ONNX test data the run reads; an output must not overwrite an input")), r.ToString());
+        Assert.That(Contents(pack), Is.EqualTo(before), "nothing was written or deleted");
+
+        // A pack written into the folder the import walks (directly or through a link) would be walked by the next import.
+        string data = TempPath("data");
+        CopyDirectory(test, Path.Combine(data, "conv"));
+        string inside = Path.Combine(data, "onnx-pack");
+        r = Run("fixtures", "import-onnx", data, "--out", inside);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --out: {inside} is inside the ONNX test data folder {data}; an output must not overwrite what the run reads")), r.ToString());
+        string link = TempPath("data-link");
+        Directory.CreateSymbolicLink(link, data);
+        r = Run("fixtures", "import-onnx", link, "--out", inside);
+        Assert.That((r.Code, r.Err.Contains($"--out: {inside} is inside the ONNX test data folder {link};", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        Assert.That(Directory.GetFileSystemEntries(data).Select(Path.GetFileName), Is.EqualTo(new[] { "conv" }), "no pack, staging folder or lock file was made");
+
+        // Beside the data is fine.
+        r = Run("fixtures", "import-onnx", data, "--out", TempPath("onnx-pack"));
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+    }
 }

@@ -226,6 +226,49 @@ public class OnnxImportTests : CliTestBase
         Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
     }
 
+    [TestCase(new int[0], "X has shape (); conv1d–3d need rank 3 to 5")]
+    [TestCase(new[] { 1, 35 }, "X has shape (1, 35); conv1d–3d need rank 3 to 5")]
+    [TestCase(new[] { 1, 1, 1, 7, 5, 1 }, "X has shape (1, 1, 1, 7, 5, 1); conv1d–3d need rank 3 to 5")]
+    public void AnInputFileWhoseXHasNoDimsOrTheWrongRankIsSkippedNamingThatFile(int[] dims, string said)
+    {
+        // The rank was reported as model.onnx's fault, though the model is fine and input_0.pb holds the bad tensor.
+        string good = Node("test_conv_with_strides_padding");
+        string bad = CopyTest(good, "x_rank");
+        string x = Path.Combine(bad, "test_data_set_0", "input_0.pb");
+        var tensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(x));
+        tensor.Dims.Clear();
+        tensor.Dims.AddRange(dims.Select(d => (long)d));
+        File.WriteAllBytes(x, tensor.ToByteArray());
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", good, bad, "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain($"skipped: {x}: {said}"), r.ToString());
+        Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void AWOfAnotherRankThanXIsSkippedNamingWhereWComesFrom()
+    {
+        string good = Node("test_conv_with_strides_padding");
+        string bad = CopyTest(good, "w_rank");
+        string x = Path.Combine(bad, "test_data_set_0", "input_0.pb"), w = Path.Combine(bad, "test_data_set_0", "input_1.pb");
+        var tensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(w));
+        tensor.Dims.Clear();
+        tensor.Dims.AddRange([1, 1, 9]);
+        File.WriteAllBytes(w, tensor.ToByteArray());
+        // The same tensor as the model's initializer: the model is then what holds it.
+        string initializer = CopyTest(good, "w_initializer_rank");
+        File.Delete(Path.Combine(initializer, "test_data_set_0", "input_1.pb"));
+        EditModel(initializer, m => m.Graph.Initializer.Add(tensor));
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", good, bad, initializer, "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain($"skipped: {w}: W has shape (1, 1, 9), but X ({x}) has (1, 1, 7, 5): ranks differ"), r.ToString());
+        Assert.That(r.Out, Does.Contain($"skipped: {Path.Combine(initializer, "model.onnx")} initializer '{tensor.Name}': W has shape (1, 1, 9), "
+            + $"but X ({Path.Combine(initializer, "test_data_set_0", "input_0.pb")}) has (1, 1, 7, 5): ranks differ"), r.ToString());
+        Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
+    }
+
     [Test]
     public void OutIsUntouchedWhenTheImportFails()
     {
@@ -264,7 +307,7 @@ public class OnnxImportTests : CliTestBase
     public void AutoPadMeansWhatOnnxRuntimeComputes(string autoPad, int begin, int end)
     {
         var model = ConvModel([1, 2, 6], [3, 2, 4], a => a.Add(new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(autoPad) }));
-        var mapped = OnnxConvModel.From(model, "model.onnx").Problem([1, 2, 6], [3, 2, 4], hasBias: false, "same", "model.onnx");
+        var mapped = OnnxConvModel.From(model, "model.onnx").Problem([1, 2, 6], "x.pb", [3, 2, 4], "w.pb", hasBias: false, "same", "model.onnx");
         Assert.That((mapped.PadBegin[0], mapped.PadEnd[0]), Is.EqualTo((begin, end)));
 
         var inputs = ConvCase.Create(mapped, Fill.Integer).MakeInputs<float>();
@@ -286,7 +329,7 @@ public class OnnxImportTests : CliTestBase
     }
 
     private static string ProblemSkip(int[] x, int[] w, params AttributeProto[] attributes) =>
-        Assert.Throws<OnnxSkipException>(() => OnnxConvModel.From(ConvModel(x, w, a => a.AddRange(attributes)), "m.onnx").Problem(x, w, false, "n", "m.onnx"))!.Message;
+        Assert.Throws<OnnxSkipException>(() => OnnxConvModel.From(ConvModel(x, w, a => a.AddRange(attributes)), "m.onnx").Problem(x, "x.pb", w, "w.pb", false, "n", "m.onnx"))!.Message;
 
     [Test]
     public void AConvWhoseAttributesDoNotFitItsShapesIsSkippedWithTheReason()
@@ -327,7 +370,7 @@ public class OnnxImportTests : CliTestBase
     }
 
     private static ConvProblem Mapped(int[] x, int[] w, params AttributeProto[] attributes) =>
-        OnnxConvModel.From(ConvModel(x, w, a => a.AddRange(attributes)), "m.onnx").Problem(x, w, false, "n", "m.onnx");
+        OnnxConvModel.From(ConvModel(x, w, a => a.AddRange(attributes)), "m.onnx").Problem(x, "x.pb", w, "w.pb", false, "n", "m.onnx");
 
     private static AttributeProto AutoPad(string value) =>
         new() { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
@@ -404,12 +447,12 @@ public class OnnxImportTests : CliTestBase
     [Test]
     public void ShapesOfAnotherRankOrRanksThatDifferAreSkippedWithTheShapes()
     {
-        Assert.That(ProblemSkip([1, 2], [3, 2], []), Is.EqualTo("m.onnx: X has shape (1, 2); conv1d–3d need rank 3 to 5"));
-        Assert.That(ProblemSkip([1, 2, 2, 2, 2, 2], [3, 2, 1, 1, 1, 1], []), Is.EqualTo("m.onnx: X has shape (1, 2, 2, 2, 2, 2); conv1d–3d need rank 3 to 5"));
-        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3, 3], []), Is.EqualTo("m.onnx: W has shape (3, 2, 3, 3), X (1, 2, 6): ranks differ"));
+        Assert.That(ProblemSkip([1, 2], [3, 2], []), Is.EqualTo("x.pb: X has shape (1, 2); conv1d–3d need rank 3 to 5"));
+        Assert.That(ProblemSkip([1, 2, 2, 2, 2, 2], [3, 2, 1, 1, 1, 1], []), Is.EqualTo("x.pb: X has shape (1, 2, 2, 2, 2, 2); conv1d–3d need rank 3 to 5"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3, 3], []), Is.EqualTo("w.pb: W has shape (3, 2, 3, 3), but X (x.pb) has (1, 2, 6): ranks differ"));
         // Ranks 3 and 5 are conv1d and conv3d.
-        var conv1d = OnnxConvModel.From(ConvModel([1, 2, 6], [3, 2, 3], _ => { }), "m.onnx").Problem([1, 2, 6], [3, 2, 3], false, "n", "m.onnx");
-        var conv3d = OnnxConvModel.From(ConvModel([1, 2, 4, 4, 4], [3, 2, 3, 3, 3], _ => { }), "m.onnx").Problem([1, 2, 4, 4, 4], [3, 2, 3, 3, 3], false, "n", "m.onnx");
+        var conv1d = OnnxConvModel.From(ConvModel([1, 2, 6], [3, 2, 3], _ => { }), "m.onnx").Problem([1, 2, 6], "x.pb", [3, 2, 3], "w.pb", false, "n", "m.onnx");
+        var conv3d = OnnxConvModel.From(ConvModel([1, 2, 4, 4, 4], [3, 2, 3, 3, 3], _ => { }), "m.onnx").Problem([1, 2, 4, 4, 4], "x.pb", [3, 2, 3, 3, 3], "w.pb", false, "n", "m.onnx");
         Assert.That((conv1d.Rank, conv3d.Rank), Is.EqualTo((1, 3)));
     }
 
