@@ -60,19 +60,27 @@ internal static class FixturesCommand
         var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; f32, f64 and bf16, both fills) with live PyTorch.\n\nExample:\n  convverify fixtures regenerate");
         cmd.SetAction(_ =>
         {
-            // An installed tool carries a copy of the packs; rewriting that copy would silently change what it checks against.
-            if (Locations.RepositoryRoot() is null)
-                throw new CliException($"fixtures regenerate rewrites a clone's tests/fixtures, and there is no {Locations.SolutionFile} above the current folder; use fixtures generate --out DIR");
+            string root = RegenerateRoot();
             foreach (string set in CaseSets.Committed)
             {
                 var variants = CaseSets.AllVariants(set);
-                Write(console, oracles, "fixtures regenerate", Locations.CommittedPack(set), variants, force: true, TorchOracle.OracleName,
+                Write(console, oracles, "fixtures regenerate", Path.Combine(root, set), variants, force: true, TorchOracle.OracleName,
                     o => RegenerateRefusal(set, variants, o));
             }
             return ExitCodes.Pass;
         });
         return cmd;
     }
+
+    /// <summary>
+    /// The clone's <c>tests/fixtures</c>, which regenerate rewrites. Not <see cref="Locations.CommittedPacksRoot"/>: the packs
+    /// that reads are those of <c>CONVVERIFY_FIXTURES</c> or the copy an installed tool carries beside itself, and rewriting
+    /// either would silently change what that tool or variable checks against, while the clone kept its old packs.
+    /// </summary>
+    /// <exception cref="CliException">No <c>ConvVerify.sln</c> above the current folder or the tool.</exception>
+    internal static string RegenerateRoot() =>
+        Locations.RepositoryRoot() is { } repository ? Path.Combine(repository, "tests", "fixtures")
+            : throw new CliException($"fixtures regenerate rewrites a clone's tests/fixtures, and there is no {Locations.SolutionFile} above the current folder; use fixtures generate --out DIR");
 
     /// <summary>
     /// Why the oracle cannot rewrite a committed set: a dtype of it the oracle does not compute here (torch on a CPU

@@ -68,6 +68,22 @@ public class LocationsOverrideTests : TempFolderTest
     }
 
     [Test]
+    public void RegenerateRewritesTheClonesPacksNotTheFolderTheFixturesVariableNames()
+    {
+        // The variable (or an installed tool's shipped copy) decides what checks read; regenerate is for the clone.
+        string? saved = Environment.GetEnvironmentVariable(Locations.FixturesVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Locations.FixturesVariable, Dir);
+            Assert.That(ConvVerify.Cli.FixturesCommand.RegenerateRoot(), Is.EqualTo(Path.Combine(ConvVerify.Tests.Fixtures.CommittedPacks.Root, "tests", "fixtures")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Locations.FixturesVariable, saved);
+        }
+    }
+
+    [Test]
     public void FromTheTestAssemblyTheBenchdnnInputsAreTheRepositorysVendoredCopy() =>
         Assert.That(Locations.BenchdnnInputs(), Is.EqualTo(Path.Combine(ConvVerify.Tests.Fixtures.CommittedPacks.Root, "third_party", "benchdnn-conv")));
 }
