@@ -38,6 +38,12 @@ internal static class VerifyImplCommand
                 p = FixturePack.Open(packDir);
                 // The candidate is as untrusted as the pack: a linked case folder or file must not read from elsewhere.
                 PackPaths.CheckTwoLevels(candidateDir);
+                // The pack holds y, dx, dw and db under the very names a candidate uses, so given as its own candidate it
+                // passed every direction (under a pile of warnings about its inputs) without checking anything.
+                string realPack = PackPaths.RealPath(packDir), realCandidate = PackPaths.RealPath(candidateDir);
+                if (PackPaths.IsUnder(realPack, realCandidate) && PackPaths.IsUnder(realCandidate, realPack))
+                    throw new CliException($"--candidate: {candidateDir} is the pack itself ({packDir}): its results would only be compared with "
+                        + "themselves; give the folder the implementation under test wrote");
             }
             catch (FixtureException e)
             {

@@ -75,6 +75,36 @@ public class VerifyImplCommandTests : QuestionPackTest
     }
 
     [Test]
+    public void AFolderNamedAsAResultIsUnusableInputNotAResultLeftOut()
+    {
+        // The probe: a folder dx.npy read as "not provided (… does not exist)", and --require any passed the run.
+        string id = QuestionCase("f64", "integer");
+        string folder = CandidateFile(id, "dx");
+        File.Delete(folder);
+        Directory.CreateDirectory(folder);
+
+        var r = Verify("--require", "any");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Out, Does.Contain($"{folder}: a directory, not a regular file").And.Not.Contain("does not exist"));
+        Assert.That(r.Out, Does.Contain("47 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 1 errors"));
+    }
+
+    [Test]
+    public void ThePackAsItsOwnCandidateIsBadUsage()
+    {
+        // The probe: --candidate naming the pack passed all 48 directions (exit 0), under 61 warnings about its inputs.
+        string link = TempPath("link-to-pack");
+        Directory.CreateSymbolicLink(link, Pack);
+        foreach (string candidate in new[] { Pack, Pack + Path.DirectorySeparatorChar, link })
+        {
+            var r = Run("verify-impl", "--pack", Pack, "--candidate", candidate);
+            Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+            Assert.That(r.Err, Does.Contain($"--candidate: {candidate} is the pack itself ({Pack})"), r.ToString());
+            Assert.That(r.Out, Does.Not.Contain("passed"), r.ToString());
+        }
+    }
+
+    [Test]
     public void RequireAnyStillFailsWhenNothingIsProvided()
     {
         foreach (string dir in Directory.GetDirectories(Candidate)) Directory.Delete(dir, recursive: true);
