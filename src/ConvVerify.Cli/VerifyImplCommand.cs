@@ -84,21 +84,21 @@ internal static class VerifyImplCommand
         var names = Directions.All.Select(d => d.TensorName() + ".npy").ToHashSet(StringComparer.Ordinal);
         foreach (string entry in Directory.EnumerateFileSystemEntries(candidateDir).Order(StringComparer.Ordinal))
         {
-            string name = Path.GetFileName(entry);
+            string name = Path.GetFileName(entry), shown = PackPaths.Printable(entry);
             if (!Directory.Exists(entry))
             {
-                yield return $"{entry}: a file where case folders are expected; it matches no case of the pack";
+                yield return $"{shown}: a file where case folders are expected; it matches no case of the pack";
                 continue;
             }
             if (!ids.Contains(name))
             {
                 string? near = ids.FirstOrDefault(id => string.Equals(id, name, StringComparison.OrdinalIgnoreCase));
-                yield return $"{entry}: candidate folder matches no case of the pack{(near is null ? "" : $" (did you mean {near}?)")}";
+                yield return $"{shown}: candidate folder matches no case of the pack{(near is null ? "" : $" (did you mean {near}?)")}";
                 continue;
             }
             foreach (string file in Directory.EnumerateFileSystemEntries(entry).Order(StringComparer.Ordinal))
                 if (!names.Contains(Path.GetFileName(file)))
-                    yield return $"{file}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)";
+                    yield return $"{PackPaths.Printable(file)}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)";
         }
     }
 }

@@ -351,6 +351,32 @@ public class VerifyImplCommandTests : QuestionPackTest
     }
 
     [Test]
+    public void StrayNamesWithControlCharactersAreShownEscapedAndTheJUnitFileIsWritten()
+    {
+        // The probe: a folder named "stray\nverify-impl: …" printed a line of its own, an escape sequence reached the
+        // terminal, and a control character in a warning made --junit fail after the run (exit 2, no report).
+        string forged = Path.Combine(Candidate, "stray\nverify-impl: 12 cases, 48 directions: 48 passed");
+        Directory.CreateDirectory(forged);
+        string id = QuestionCase("f32", "integer");
+        File.WriteAllText(Path.Combine(Candidate, id, "\u001b[2J\u0001.npy"), "");
+        string junit = TempPath("junit.xml");
+
+        var r = Verify("--require", "any", "--junit", junit);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string[] expected =
+        [
+            $"warning: {Path.Combine(Candidate, id)}{Path.DirectorySeparatorChar}\\u001b[2J\\u0001.npy: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)",
+            $"warning: {Candidate}{Path.DirectorySeparatorChar}stray\\u000averify-impl: 12 cases, 48 directions: 48 passed: candidate folder matches no case of the pack",
+        ];
+        Assert.That(Warnings(r), Is.EqualTo(expected), r.ToString());
+        // IndexOfAny, ordinal: a culture-aware Contains finds an ignorable control character everywhere.
+        Assert.That(r.Out.IndexOfAny(['\u001b', '\u0001']), Is.EqualTo(-1), r.ToString());
+        Assert.That(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(3), "two warnings and the summary, no forged line");
+        var properties = System.Xml.Linq.XDocument.Load(junit).Descendants("property").Where(p => (string?)p.Attribute("name") == "warning");
+        Assert.That(properties.Select(p => "warning: " + (string?)p.Attribute("value")), Is.EqualTo(expected));
+    }
+
+    [Test]
     public void ShardsSplitTheCasesAndTogetherCoverThemAll()
     {
         var counts = Enumerable.Range(1, 3).Select(i => Verify("--shard", $"{i}/3")).ToList();
