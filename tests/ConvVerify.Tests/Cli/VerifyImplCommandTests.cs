@@ -377,6 +377,29 @@ public class VerifyImplCommandTests : QuestionPackTest
     }
 
     [Test]
+    public void ADbOfACaseWithoutBiasAndAFileNamedAsACaseAreNamedForWhatTheyAre()
+    {
+        // The probes: a db.npy beside a no-bias case's results was ignored without a word, and a file named as a case
+        // was said to match no case of the pack. The committed pack is only read.
+        string pack = Fixtures.CommittedPacks.Dir("basic");
+        const string noBias = "g2mb1ic4ih5oc4oh5kh3ph1n_nobias_group2___nobias__f32_integer", other = "g2mb1ic4ih5oc4oh5kh3ph1n_nobias_group2___nobias__f64_integer";
+        string candidate = TempPath("basic-candidate");
+        Directory.CreateDirectory(Path.Combine(candidate, noBias));
+        foreach (string t in new[] { "y", "dx", "dw" }) File.Copy(Path.Combine(pack, noBias, t + ".npy"), Path.Combine(candidate, noBias, t + ".npy"));
+        File.Copy(Path.Combine(pack, noBias, "y.npy"), Path.Combine(candidate, noBias, "db.npy"));
+        File.WriteAllText(Path.Combine(candidate, other), "");
+
+        var r = Run("verify-impl", "--pack", pack, "--candidate", candidate, "--require", "any");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Warnings(r), Is.EqualTo(new[]
+        {
+            $"warning: {Path.Combine(candidate, noBias, "db.npy")}: the case has no bias, so it has no db to compare; the file is not read",
+            $"warning: {Path.Combine(candidate, other)}: a file where the case's folder is expected; no result of the case is read from it",
+        }), r.ToString());
+        Assert.That(r.Out, Does.Contain("3 passed, 0 failed"), "the case's y, dx and dw are compared");
+    }
+
+    [Test]
     public void ShardsSplitTheCasesAndTogetherCoverThemAll()
     {
         var counts = Enumerable.Range(1, 3).Select(i => Verify("--shard", $"{i}/3")).ToList();
