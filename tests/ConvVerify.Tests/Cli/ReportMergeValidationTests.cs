@@ -215,6 +215,15 @@ public class ReportMergeValidationTests : CliTestBase
     }
 
     [Test]
+    public void AnEmptyShardPathIsNamed()
+    {
+        // The probe: "convverify: The value cannot be an empty string.", naming nothing.
+        var r = Run("report", "merge", "");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.StartWith("convverify: shard: the path is empty"), r.ToString());
+    }
+
+    [Test]
     public void AFolderIsRefusedAsAFolder()
     {
         string dir = TempPath("shard-1.json");

@@ -210,6 +210,16 @@ public class VerifyImplCommandTests : QuestionPackTest
         Assert.That(r.Err, Does.Contain(missing));
     }
 
+    [TestCase("--pack")]
+    [TestCase("--candidate")]
+    public void AnEmptyPathIsNamedByItsOption(string option)
+    {
+        // The probe: --candidate "$OUT" with OUT unset said only "The value cannot be an empty string."
+        var r = Run("verify-impl", "--pack", option == "--pack" ? "" : Pack, "--candidate", option == "--candidate" ? " " : Candidate);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Is.EqualTo($"convverify: {option}: the path is empty{Environment.NewLine}"), r.ToString());
+    }
+
     [Test]
     public void MissingPackFolderIsBadUsage()
     {
