@@ -98,7 +98,11 @@ internal sealed class RunOptions(string defaultRequire)
     {
         // Links resolved on both sides: a link into the pack is the pack.
         static string Real(string p) => Path.TrimEndingDirectorySeparator(Fixtures.PackPaths.RealPath(Path.GetFullPath(p)));
-        var given = inputs.Where(i => i.Path is not null).Select(i => (i.Option, i.Path, Full: Real(i.Path!))).ToList();
+        // An unset variable in a CI script (--candidate "$OUT") gives "": .NET's refusal of it names no option.
+        var inputList = inputs.ToList();
+        if (inputList.FirstOrDefault(i => i.Path is not null && i.Path.Trim().Length == 0) is { Option: not null } empty)
+            throw new CliException($"{empty.Option}: the path is empty");
+        var given = inputList.Where(i => i.Path is not null).Select(i => (i.Option, i.Path, Full: Real(i.Path!))).ToList();
         var includes = (included ?? []).Select(i => (i.File, i.Batch, Full: Real(i.File))).ToList();
         foreach (var (option, path) in outputs)
         {

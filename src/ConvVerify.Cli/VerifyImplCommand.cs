@@ -38,6 +38,12 @@ internal static class VerifyImplCommand
                 p = FixturePack.Open(packDir);
                 // The candidate is as untrusted as the pack: a linked case folder or file must not read from elsewhere.
                 PackPaths.CheckTwoLevels(candidateDir);
+                // The pack holds y, dx, dw and db under the very names a candidate uses, so given as its own candidate it
+                // passed every direction (under a pile of warnings about its inputs) without checking anything.
+                string realPack = PackPaths.RealPath(packDir), realCandidate = PackPaths.RealPath(candidateDir);
+                if (PackPaths.IsUnder(realPack, realCandidate) && PackPaths.IsUnder(realCandidate, realPack))
+                    throw new CliException($"--candidate: {candidateDir} is the pack itself ({packDir}): its results would only be compared with "
+                        + "themselves; give the folder the implementation under test wrote");
             }
             catch (FixtureException e)
             {
@@ -50,7 +56,7 @@ internal static class VerifyImplCommand
             var skipped = new List<SkippedProblem>();
             var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), pr.GetValue(maxMacs), skipped, errors);
             if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{skipped.Count} pack cases skipped: too large");
-            warnings.AddRange(Unmatched(candidateDir, p));
+            warnings.AddRange(Unmatched(candidateDir, p, [.. cases.Where(c => !c.Case.Problem.HasBias).Select(c => c.Case.Id)]));
             var plan = new RunPlan
             {
                 Command = "verify-impl",
@@ -71,28 +77,35 @@ internal static class VerifyImplCommand
         return cmd;
     }
 
-    // A misspelt case folder or result file would otherwise read as "not provided" and pass under --require any.
-    private static IEnumerable<string> Unmatched(string candidateDir, FixturePack pack)
+    // A misspelt case folder or result file would otherwise read as "not provided" and pass under --require any; a db.npy
+    // of a case without bias is never read, and says the implementation took the case for another.
+    private static IEnumerable<string> Unmatched(string candidateDir, FixturePack pack, HashSet<string> withoutBias)
     {
         var ids = pack.CaseIds.ToHashSet(StringComparer.Ordinal);
         var names = Directions.All.Select(d => d.TensorName() + ".npy").ToHashSet(StringComparer.Ordinal);
         foreach (string entry in Directory.EnumerateFileSystemEntries(candidateDir).Order(StringComparer.Ordinal))
         {
-            string name = Path.GetFileName(entry);
+            string name = Path.GetFileName(entry), shown = PackPaths.Printable(entry);
             if (!Directory.Exists(entry))
             {
-                yield return $"{entry}: a file where case folders are expected; it matches no case of the pack";
+                yield return ids.Contains(name)
+                    ? $"{shown}: a file where the case's folder is expected; no result of the case is read from it"
+                    : $"{shown}: a file where case folders are expected; it matches no case of the pack";
                 continue;
             }
             if (!ids.Contains(name))
             {
                 string? near = ids.FirstOrDefault(id => string.Equals(id, name, StringComparison.OrdinalIgnoreCase));
-                yield return $"{entry}: candidate folder matches no case of the pack{(near is null ? "" : $" (did you mean {near}?)")}";
+                yield return $"{shown}: candidate folder matches no case of the pack{(near is null ? "" : $" (did you mean {near}?)")}";
                 continue;
             }
             foreach (string file in Directory.EnumerateFileSystemEntries(entry).Order(StringComparer.Ordinal))
+            {
                 if (!names.Contains(Path.GetFileName(file)))
-                    yield return $"{file}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)";
+                    yield return $"{PackPaths.Printable(file)}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)";
+                else if (Path.GetFileName(file) == "db.npy" && withoutBias.Contains(name))
+                    yield return $"{PackPaths.Printable(file)}: the case has no bias, so it has no db to compare; the file is not read";
+            }
         }
     }
 }

@@ -36,7 +36,10 @@ public abstract class ConvImplementationFixture
     /// <summary>The implementation under test.</summary>
     protected abstract IConvImplementation Implementation { get; }
 
-    /// <summary>Whether a direction the implementation does not support fails the case (default) or is only reported.</summary>
+    /// <summary>
+    /// Whether a direction the implementation does not support fails the case (default) or is only reported; a case of
+    /// which no direction is compared at all fails either way.
+    /// </summary>
     protected virtual bool RequireAllDirections => true;
 
     /// <summary>
@@ -47,12 +50,27 @@ public abstract class ConvImplementationFixture
 
     /// <summary>Every case of the given packs.</summary>
     /// <exception cref="FixtureException">A folder is not a pack.</exception>
+    /// <exception cref="ArgumentException">No folder is given, or the folders hold no case at all (NUnit then reports the
+    /// exception against <see cref="MatchesThePack"/>).</exception>
     protected static IEnumerable<TestCaseData> CasesIn(params string[] packDirectories)
     {
         ArgumentNullException.ThrowIfNull(packDirectories);
+        int cases = 0;
         foreach (string dir in packDirectories)
+        {
             foreach (string id in FixturePack.Open(dir).CaseIds)
+            {
+                cases++;
                 yield return new TestCaseData(dir, id).SetArgDisplayNames(id);
+            }
+        }
+        // NUnit shows a source that yields nothing as no test at all, and the suite stays green having checked nothing.
+        if (cases == 0)
+        {
+            throw new ArgumentException(packDirectories.Length == 0
+                ? $"no pack folder given: there is nothing to check the implementation against (the committed packs are found under {Locations.CommittedPacksRoot() ?? "no folder"}; set {FixturesVariable})"
+                : $"no case in {string.Join(", ", packDirectories)}: there is nothing to check the implementation against", nameof(packDirectories));
+        }
     }
 
     /// <summary>The pack folders checked: every sub-folder with a manifest.json of <see cref="Locations.CommittedPacksRoot"/>.</summary>
@@ -68,6 +86,10 @@ public abstract class ConvImplementationFixture
     [TestCaseSource(nameof(Cases))]
     public void MatchesThePack(string packDirectory, string caseId)
     {
+        ArgumentException.ThrowIfNullOrEmpty(packDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(caseId);
+        var implementation = Implementation;
+        Assert.That(implementation, Is.Not.Null, $"{GetType().Name}.Implementation is null: it must return the implementation under test");
         var (pack, integrity) = Packs.GetOrAdd(Path.GetFullPath(packDirectory), dir => new(() =>
         {
             var opened = FixturePack.Open(dir);
@@ -79,12 +101,16 @@ public abstract class ConvImplementationFixture
             Command = GetType().Name,
             Cases = [new CaseEntry(pack.ReadCase(caseId), pack)],
             References = [Plans.Reference([pack])],
-            Subject = new ImplementationSource(Implementation, Implementation.GetType().Name),
+            Subject = new ImplementationSource(implementation, implementation.GetType().Name),
             Requirement = RequireAllDirections ? Requirement.All : Requirement.Any,
         };
-        var failed = Runner.Run(plan).Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error
+        var report = Runner.Run(plan);
+        var failed = report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error
             || (RequireAllDirections && r.Outcome is Outcome.NotProvided or Outcome.NotProvidedByOracle));
         Assert.That(failed.Select(r => $"{r.Direction}: {r.Outcome.Name()}: {r.Reason}"), Is.Empty);
+        // Without RequireAllDirections no absent direction fails, so a case where every one was absent (an implementation
+        // that supports nothing) passed having compared nothing; the run's own rule says so.
+        Assert.That(report.Reasons(), Is.Empty, $"{caseId}: {string.Join("; ", report.Rows.Select(r => r.Reason))}");
     }
 
     /// <summary>The catalog was found: a fixture that silently checked nothing would pass.</summary>

@@ -31,7 +31,7 @@ public static class PackPaths
             _ => null,
         };
         if (why is not null)
-            throw new FixtureException($"{what} \"{Escape(name ?? "")}\" {why}: only a plain name inside the folder is allowed");
+            throw new FixtureException($"{what} \"{Printable(name ?? "")}\" {why}: only a plain name inside the folder is allowed");
     }
 
     /// <summary>Splits a manifest <c>files</c> key <c>&lt;case-id&gt;/&lt;file&gt;</c> into its two plain names.</summary>
@@ -42,9 +42,9 @@ public static class PackPaths
         string what = $"{manifestPath}: files key";
         int slash = key.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0 || key.LastIndexOf('/') != slash)
-            throw new FixtureException($"{what} \"{Escape(key)}\" must be <case-id>/<file> with exactly one '/'");
-        CheckName(key[..slash], $"{what} \"{Escape(key)}\": case id");
-        CheckName(key[(slash + 1)..], $"{what} \"{Escape(key)}\": file");
+            throw new FixtureException($"{what} \"{Printable(key)}\" must be <case-id>/<file> with exactly one '/'");
+        CheckName(key[..slash], $"{what} \"{Printable(key)}\": case id");
+        CheckName(key[(slash + 1)..], $"{what} \"{Printable(key)}\": file");
         return (key[..slash], key[(slash + 1)..]);
     }
 
@@ -77,7 +77,7 @@ public static class PackPaths
         if (new FileInfo(path).LinkTarget is null) return;
         string real = RealPath(path), realRoot = RealPath(root);
         if (!IsUnder(realRoot, real))
-            throw new FixtureException($"{path}: a symbolic link to {real}, outside {root}: refusing to read or write through it");
+            throw new FixtureException($"{Printable(path)}: a symbolic link to {Printable(real)}, outside {Printable(root)}: refusing to read or write through it");
     }
 
     /// <summary>
@@ -158,7 +158,14 @@ public static class PackPaths
         return path.Equals(r, cmp) || path.StartsWith(r + Path.DirectorySeparatorChar, cmp);
     }
 
-    // Control characters in a message would garble the terminal; show them as \uXXXX.
-    private static string Escape(string s) =>
-        string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    /// <summary>
+    /// <paramref name="s"/> with every control character written as <c>\uXXXX</c>, for a message: a name from someone
+    /// else's folder may hold a newline, which would start a line of its own (say, a forged summary line), or an escape
+    /// sequence, which would drive the terminal.
+    /// </summary>
+    public static string Printable(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    }
 }

@@ -18,20 +18,20 @@ public static class JUnitWriter
         var cases = report.Rows.Select(r =>
         {
             var tc = new XElement("testcase",
-                new XAttribute("classname", $"convverify.{report.Command}.{r.Case}"),
-                new XAttribute("name", $"{r.Direction} ({r.Subject} vs {r.Reference})"),
+                new XAttribute("classname", X($"convverify.{report.Command}.{r.Case}")),
+                new XAttribute("name", X($"{r.Direction} ({r.Subject} vs {r.Reference})")),
                 new XAttribute("time", F(r.Seconds)));
             switch (r.Outcome)
             {
                 case Outcome.Fail or Outcome.Suspicious:
-                    tc.Add(new XElement("failure", new XAttribute("message", r.Reason), new XAttribute("type", r.Outcome.Name()),
-                        $"{r.Descriptor} ({r.DType}, {r.Fill})\n{r.Reason}"));
+                    tc.Add(new XElement("failure", new XAttribute("message", X(r.Reason)), new XAttribute("type", r.Outcome.Name()),
+                        X($"{r.Descriptor} ({r.DType}, {r.Fill})\n{r.Reason}")));
                     break;
                 case Outcome.Error:
-                    tc.Add(new XElement("error", new XAttribute("message", r.Reason), new XAttribute("type", "unusable input"), r.Reason));
+                    tc.Add(new XElement("error", new XAttribute("message", X(r.Reason)), new XAttribute("type", "unusable input"), X(r.Reason)));
                     break;
                 case Outcome.NotInPack or Outcome.NotProvided or Outcome.NotProvidedByOracle:
-                    tc.Add(new XElement("skipped", new XAttribute("message", $"{r.Outcome.Name()}: {r.Reason}")));
+                    tc.Add(new XElement("skipped", new XAttribute("message", X($"{r.Outcome.Name()}: {r.Reason}"))));
                     break;
             }
             return tc;
@@ -46,26 +46,40 @@ public static class JUnitWriter
                 var example = report.Skipped.FirstOrDefault(k => k.Kind == kv.Key);
                 string eg = example is null ? "" : $", e.g. {example.Descriptor} ({example.Where}): {example.Reason}";
                 return new XElement("testcase",
-                    new XAttribute("classname", $"convverify.{report.Command}.skipped"), new XAttribute("name", $"{kv.Key}: {kv.Value} problems"), new XAttribute("time", "0"),
-                    new XElement("skipped", new XAttribute("message", $"{kv.Value} problems skipped ({kv.Key}){eg}")));
+                    new XAttribute("classname", X($"convverify.{report.Command}.skipped")), new XAttribute("name", X($"{kv.Key}: {kv.Value} problems")), new XAttribute("time", "0"),
+                    new XElement("skipped", new XAttribute("message", X($"{kv.Value} problems skipped ({kv.Key}){eg}"))));
             }));
         }
         int failures = report.Count(Outcome.Fail) + report.Count(Outcome.Suspicious);
         int skipped = cases.Count(c => c.Element("skipped") is not null);
         var suite = new XElement("testsuite",
-            new XAttribute("name", $"convverify {report.Command} (shard {report.Shard})"),
+            new XAttribute("name", X($"convverify {report.Command} (shard {report.Shard})")),
             new XAttribute("tests", cases.Count), new XAttribute("failures", failures),
             new XAttribute("errors", report.Count(Outcome.Error)), new XAttribute("skipped", skipped),
-            new XAttribute("time", F(report.Seconds)), new XAttribute("timestamp", report.Started),
+            new XAttribute("time", F(report.Seconds)), new XAttribute("timestamp", X(report.Started)),
             new XElement("properties",
-                new XElement("property", new XAttribute("name", "subject"), new XAttribute("value", report.Subject.Name)),
+                new XElement("property", new XAttribute("name", "subject"), new XAttribute("value", X(report.Subject.Name))),
                 report.References.Select(s => new XElement("property", new XAttribute("name", "reference"),
-                    new XAttribute("value", s.Describe()))),
-                report.Warnings.Select(w => new XElement("property", new XAttribute("name", "warning"), new XAttribute("value", w)))),
+                    new XAttribute("value", X(s.Describe())))),
+                report.Warnings.Select(w => new XElement("property", new XAttribute("name", "warning"), new XAttribute("value", X(w))))),
             cases);
         return new XDocument(new XDeclaration("1.0", "utf-8", null),
             new XElement("testsuites", new XAttribute("name", "convverify"), new XAttribute("tests", cases.Count),
                 new XAttribute("failures", failures), new XAttribute("errors", report.Count(Outcome.Error)), new XAttribute("time", F(report.Seconds)), suite));
+    }
+
+    // XML 1.0 cannot hold most control characters, not even escaped, so one in a name (a stray file in a candidate folder)
+    // or a shard's text made the writer throw after the run: written as \uXXXX, as the console and the messages show them.
+    private static string X(string s)
+    {
+        var o = new System.Text.StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (i + 1 < s.Length && System.Xml.XmlConvert.IsXmlSurrogatePair(s[i + 1], s[i])) o.Append(s, i++, 2);
+            else if (System.Xml.XmlConvert.IsXmlChar(s[i])) o.Append(s[i]);
+            else o.Append(CultureInfo.InvariantCulture, $"\\u{(int)s[i]:x4}");
+        }
+        return o.ToString();
     }
 
     // "1/n" (the whole run is "1/1").

@@ -9,7 +9,7 @@ namespace ConvVerify.Runs;
 /// <summary>
 /// Results another implementation wrote as <c>&lt;folder&gt;/&lt;case-id&gt;/{y,dx,dw,db}.npy</c>: a missing file is
 /// "not provided", an unreadable one (wrong dtype, shape, corrupt) a failure naming the file, and one that is not a regular
-/// file (a named pipe, a device) an error: it is no result, and opening it could hang.
+/// file (a named pipe, a device, a folder, a link leading nowhere) an error: it is no result, and opening it could hang.
 /// </summary>
 /// <param name="folder">The candidate folder.</param>
 public sealed class CandidateFolderSource(string folder) : ResultSource
@@ -32,7 +32,9 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
                 r.Absent[d] = new Absence(Outcome.Error, refused!);
                 continue;
             }
-            if (!File.Exists(path))
+            // Only nothing at all is "not provided": File.Exists is false for a folder named y.npy too, and that read as
+            // a result not given passed under --require any.
+            if (!Path.Exists(path) && new FileInfo(path).LinkTarget is null)
             {
                 r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({path} does not exist)");
                 continue;

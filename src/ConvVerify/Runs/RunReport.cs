@@ -201,6 +201,37 @@ public sealed class RunReport
         AllowDuplicateProperties = false,
     };
 
+    // A report read is someone else's file (a CI job's shard): a null where the model has none crashed the merge with a
+    // NullReferenceException, or said "Value cannot be null" naming no file. Nullable annotations cover the members;
+    // elements of lists and maps, which they do not, are checked by Malformed.
+    private static readonly JsonSerializerOptions ReadOptions = new(JsonOptions) { RespectNullableAnnotations = true };
+
+    // What the writer never writes and the readers of a report would trip over, named by its JSON path; null when none.
+    private static string? Malformed(RunReport r)
+    {
+        static string? NullIn<T>(string what, IReadOnlyList<T?> items) where T : class =>
+            Enumerable.Range(0, items.Count).Where(i => items[i] is null).Select(i => $"{what}[{i}] is null").FirstOrDefault();
+        static string? NullVersion(string what, SourceInfo s) =>
+            s.Versions.Where(kv => kv.Value is null).Select(kv => $"{what}.versions[\"{kv.Key}\"] is null").FirstOrDefault();
+        string? why = NullIn("rows", r.Rows) ?? NullIn("references", r.References) ?? NullIn("warnings", r.Warnings) ?? NullIn("skipped", r.Skipped)
+            ?? NullVersion("subject", r.Subject)
+            ?? Enumerable.Range(0, r.References.Count).Select(i => NullVersion($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
+            ?? (r.WrittenSummary is { } written ? NullIn("summary.reasons", written.Reasons) : null);
+        return why ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null);
+    }
+
+    // The pictures index the ratios as height x width and the counts by the edges: a map that does not hold them threw
+    // IndexOutOfRangeException, and a vast height ran out of memory, while the HTML page was drawn.
+    private static string? MalformedMap(string what, ErrorMap m)
+    {
+        if (m.Height < 1 || m.Width < 1) return string.Create(CultureInfo.InvariantCulture, $"{what} is {m.Height} x {m.Width}: a slice has at least one row and one column");
+        if ((long)m.Height * m.Width != m.Ratios.Length)
+            return string.Create(CultureInfo.InvariantCulture, $"{what} is {m.Height} x {m.Width}, but holds {m.Ratios.Length} ratios");
+        if (m.HistogramEdges.Length != m.HistogramCounts.Length)
+            return string.Create(CultureInfo.InvariantCulture, $"{what} has {m.HistogramEdges.Length} histogram edges, but {m.HistogramCounts.Length} counts");
+        return m.HistogramCounts.Any(c => c < 0) ? $"{what} has a negative histogram count" : null;
+    }
+
     /// <summary>Writes the report as JSON.</summary>
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");
 
@@ -214,7 +245,8 @@ public sealed class RunReport
     /// <exception cref="FileNotFoundException">There is no such file, or it is a folder.</exception>
     /// <exception cref="InvalidDataException">
     /// Not a regular file (a named pipe, a device: <see cref="InputFile"/>), an empty one, one of more than
-    /// <see cref="MaxReportBytes"/>; not JSON, or another schema. The message names the file.
+    /// <see cref="MaxReportBytes"/>; not JSON, or another schema; or holding what no report is written with: a null (a row,
+    /// a warning, a member), an error map whose ratios or histogram do not fill its own sizes. The message names the file.
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
@@ -235,13 +267,15 @@ public sealed class RunReport
         try
         {
             bytes.Position = 0;
-            var report = JsonSerializer.Deserialize<RunReport>(bytes, JsonOptions) ?? throw new InvalidDataException($"{path}: empty report");
+            var report = JsonSerializer.Deserialize<RunReport>(bytes, ReadOptions) ?? throw new InvalidDataException($"{path}: empty report");
             if (report.Schema != SchemaId) throw new InvalidDataException($"{path}: schema is \"{report.Schema}\", this reader knows \"{SchemaId}\"");
+            if (Malformed(report) is { } why) throw new InvalidDataException($"{path}: not a ConvVerify report ({why})");
             return report;
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a ConvVerify report ({e.Located()})", e);
+            // System.Text.Json's advice on a null speaks to the program's author, not to whoever holds the file.
+            throw new InvalidDataException($"{path}: not a ConvVerify report ({e.Located().Replace(" Consider updating its nullability annotation.", "", StringComparison.Ordinal)})", e);
         }
     }
 }

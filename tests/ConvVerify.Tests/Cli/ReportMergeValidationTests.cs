@@ -215,6 +215,15 @@ public class ReportMergeValidationTests : CliTestBase
     }
 
     [Test]
+    public void AnEmptyShardPathIsNamed()
+    {
+        // The probe: "convverify: The value cannot be an empty string.", naming nothing.
+        var r = Run("report", "merge", "");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.StartWith("convverify: shard: the path is empty"), r.ToString());
+    }
+
+    [Test]
     public void AFolderIsRefusedAsAFolder()
     {
         string dir = TempPath("shard-1.json");
@@ -229,6 +238,63 @@ public class ReportMergeValidationTests : CliTestBase
         // Sparse: the size is there without a gigabyte written.
         using (var f = new FileStream(big, FileMode.CreateNew)) f.SetLength((1L << 30) + 1);
         IsRefusedAsAFile(Run("report", "merge", big), $"{big}: {(1L << 30) + 1} bytes, more than a report may hold ({1L << 30})");
+    }
+
+    // The probes: each of these crashed report merge with a NullReferenceException and a stack trace, or stopped it with
+    // "Value cannot be null" naming no file.
+    [TestCase("rows", "rows[48] is null")]
+    [TestCase("warnings", "warnings[0] is null")]
+    [TestCase("references", "references[1] is null")]
+    [TestCase("skipped", "skipped[0] is null")]
+    [TestCase("subject", "'subject'", "Path: $.subject ")]
+    [TestCase("case", "'case'", "Path: $.rows[0].case ")]
+    [TestCase("versions", "references[0].versions[\"torch\"] is null")]
+    public void ANullWhereTheWriterWritesNoneIsRefusedByItsPlace(string where, params string[] said)
+    {
+        string shard = TempPath("shard.json");
+        var r = Run("check", "--set", "question", "--json", shard);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Edit(shard, json =>
+        {
+            switch (where)
+            {
+                case "rows" or "warnings" or "references" or "skipped": json[where]!.AsArray().Add(null); break;
+                case "subject": json["subject"] = null; break;
+                case "case": json["rows"]![0]!["case"] = null; break;
+                case "versions": json["references"]![0]!["versions"]!["torch"] = null; break;
+            }
+        });
+        var merged = Run("report", "merge", shard, "--report", TempPath("html"), "--junit", TempPath("junit.xml"));
+        Assert.That(merged.Code, Is.EqualTo(2), merged.ToString());
+        Assert.That(merged.Err, Does.StartWith($"convverify: {shard}: not a ConvVerify report ("), merged.ToString());
+        foreach (string s in said) Assert.That(merged.Err, Does.Contain(s), merged.ToString());
+        Assert.That(merged.Err, Does.Not.Contain("   at ").And.Not.Contain("nullability annotation"), merged.ToString());
+    }
+
+    // The probes: the HTML page's pictures indexed these and threw IndexOutOfRangeException or OverflowException (a
+    // stack trace, exit 134), or stopped with ScottPlot's "min must be a real number".
+    [TestCase("height", 6, "rows[{0}].map is 6 x 5, but holds 25 ratios")]
+    [TestCase("height", -5, "rows[{0}].map is -5 x 5: a slice has at least one row and one column")]
+    [TestCase("width", 0, "rows[{0}].map is 5 x 0: a slice has at least one row and one column")]
+    [TestCase("histogram_counts", 1, "rows[{0}].map has 33 histogram edges, but 1 counts")]
+    public void AnErrorMapThatDoesNotHoldItsOwnSizesIsRefused(string field, int value, string said)
+    {
+        string pack = CopyCommittedPack("question");
+        string candidate = CandidateFromPack(pack);
+        Bump(candidate, QuestionCase("f32", "integer"), "dx", [1, 3, 5, 5], 3);
+        string shard = TempPath("shard.json");
+        var r = Run("verify-impl", "--pack", pack, "--candidate", candidate, "--json", shard);
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        int row = -1;
+        Edit(shard, json =>
+        {
+            var rows = json["rows"]!.AsArray();
+            row = rows.Select((x, i) => (x, i)).Single(t => t.x!["map"] is not null).i;
+            var map = rows[row]!["map"]!.AsObject();
+            map[field] = field == "histogram_counts" ? new JsonArray(value) : value;
+        });
+        var merged = Run("report", "merge", shard, "--report", TempPath("html"));
+        IsRefusedAsAFile(merged, $"{shard}: not a ConvVerify report ({string.Format(System.Globalization.CultureInfo.InvariantCulture, said, row)})");
     }
 
     // Refused while reading the files, before the merge: the message is the file's own.

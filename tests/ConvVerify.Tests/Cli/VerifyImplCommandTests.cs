@@ -75,6 +75,36 @@ public class VerifyImplCommandTests : QuestionPackTest
     }
 
     [Test]
+    public void AFolderNamedAsAResultIsUnusableInputNotAResultLeftOut()
+    {
+        // The probe: a folder dx.npy read as "not provided (… does not exist)", and --require any passed the run.
+        string id = QuestionCase("f64", "integer");
+        string folder = CandidateFile(id, "dx");
+        File.Delete(folder);
+        Directory.CreateDirectory(folder);
+
+        var r = Verify("--require", "any");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Out, Does.Contain($"{folder}: a directory, not a regular file").And.Not.Contain("does not exist"));
+        Assert.That(r.Out, Does.Contain("47 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 1 errors"));
+    }
+
+    [Test]
+    public void ThePackAsItsOwnCandidateIsBadUsage()
+    {
+        // The probe: --candidate naming the pack passed all 48 directions (exit 0), under 61 warnings about its inputs.
+        string link = TempPath("link-to-pack");
+        Directory.CreateSymbolicLink(link, Pack);
+        foreach (string candidate in new[] { Pack, Pack + Path.DirectorySeparatorChar, link })
+        {
+            var r = Run("verify-impl", "--pack", Pack, "--candidate", candidate);
+            Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+            Assert.That(r.Err, Does.Contain($"--candidate: {candidate} is the pack itself ({Pack})"), r.ToString());
+            Assert.That(r.Out, Does.Not.Contain("passed"), r.ToString());
+        }
+    }
+
+    [Test]
     public void RequireAnyStillFailsWhenNothingIsProvided()
     {
         foreach (string dir in Directory.GetDirectories(Candidate)) Directory.Delete(dir, recursive: true);
@@ -178,6 +208,16 @@ public class VerifyImplCommandTests : QuestionPackTest
         var r = Run("verify-impl", "--pack", Pack, "--candidate", missing);
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         Assert.That(r.Err, Does.Contain(missing));
+    }
+
+    [TestCase("--pack")]
+    [TestCase("--candidate")]
+    public void AnEmptyPathIsNamedByItsOption(string option)
+    {
+        // The probe: --candidate "$OUT" with OUT unset said only "The value cannot be an empty string."
+        var r = Run("verify-impl", "--pack", option == "--pack" ? "" : Pack, "--candidate", option == "--candidate" ? " " : Candidate);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Is.EqualTo($"convverify: {option}: the path is empty{Environment.NewLine}"), r.ToString());
     }
 
     [Test]
@@ -318,6 +358,55 @@ public class VerifyImplCommandTests : QuestionPackTest
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         Assert.That(r.Err, Is.EqualTo($"convverify: --json: cannot write {folder}: it is a folder\n"));
         Assert.That(r.Out, Is.Empty, "no run, so no report printed");
+    }
+
+    [Test]
+    public void StrayNamesWithControlCharactersAreShownEscapedAndTheJUnitFileIsWritten()
+    {
+        // The probe: a folder named "stray\nverify-impl: …" printed a line of its own, an escape sequence reached the
+        // terminal, and a control character in a warning made --junit fail after the run (exit 2, no report).
+        string forged = Path.Combine(Candidate, "stray\nverify-impl: 12 cases, 48 directions: 48 passed");
+        Directory.CreateDirectory(forged);
+        string id = QuestionCase("f32", "integer");
+        File.WriteAllText(Path.Combine(Candidate, id, "\u001b[2J\u0001.npy"), "");
+        string junit = TempPath("junit.xml");
+
+        var r = Verify("--require", "any", "--junit", junit);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string[] expected =
+        [
+            $"warning: {Path.Combine(Candidate, id)}{Path.DirectorySeparatorChar}\\u001b[2J\\u0001.npy: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)",
+            $"warning: {Candidate}{Path.DirectorySeparatorChar}stray\\u000averify-impl: 12 cases, 48 directions: 48 passed: candidate folder matches no case of the pack",
+        ];
+        Assert.That(Warnings(r), Is.EqualTo(expected), r.ToString());
+        // IndexOfAny, ordinal: a culture-aware Contains finds an ignorable control character everywhere.
+        Assert.That(r.Out.IndexOfAny(['\u001b', '\u0001']), Is.EqualTo(-1), r.ToString());
+        Assert.That(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(3), "two warnings and the summary, no forged line");
+        var properties = System.Xml.Linq.XDocument.Load(junit).Descendants("property").Where(p => (string?)p.Attribute("name") == "warning");
+        Assert.That(properties.Select(p => "warning: " + (string?)p.Attribute("value")), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void ADbOfACaseWithoutBiasAndAFileNamedAsACaseAreNamedForWhatTheyAre()
+    {
+        // The probes: a db.npy beside a no-bias case's results was ignored without a word, and a file named as a case
+        // was said to match no case of the pack. The committed pack is only read.
+        string pack = Fixtures.CommittedPacks.Dir("basic");
+        const string noBias = "g2mb1ic4ih5oc4oh5kh3ph1n_nobias_group2___nobias__f32_integer", other = "g2mb1ic4ih5oc4oh5kh3ph1n_nobias_group2___nobias__f64_integer";
+        string candidate = TempPath("basic-candidate");
+        Directory.CreateDirectory(Path.Combine(candidate, noBias));
+        foreach (string t in new[] { "y", "dx", "dw" }) File.Copy(Path.Combine(pack, noBias, t + ".npy"), Path.Combine(candidate, noBias, t + ".npy"));
+        File.Copy(Path.Combine(pack, noBias, "y.npy"), Path.Combine(candidate, noBias, "db.npy"));
+        File.WriteAllText(Path.Combine(candidate, other), "");
+
+        var r = Run("verify-impl", "--pack", pack, "--candidate", candidate, "--require", "any");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Warnings(r), Is.EqualTo(new[]
+        {
+            $"warning: {Path.Combine(candidate, noBias, "db.npy")}: the case has no bias, so it has no db to compare; the file is not read",
+            $"warning: {Path.Combine(candidate, other)}: a file where the case's folder is expected; no result of the case is read from it",
+        }), r.ToString());
+        Assert.That(r.Out, Does.Contain("3 passed, 0 failed"), "the case's y, dx and dw are compared");
     }
 
     [Test]

@@ -131,6 +131,30 @@ public class JUnitWriterTests
     }
 
     [Test]
+    public void ControlCharactersXmlCannotHoldAreWrittenEscapedAndTheRestKept()
+    {
+        // The probe: a candidate folder named "bad\u0001name" (a warning) made --junit fail after the run with
+        // "'\u0001', hexadecimal value 0x01, is an invalid character", and a shard's row text did the same in report merge.
+        var report = Report(Row("c\u001b[31m", "forward", Outcome.Fail, "x\u0001y\ttab\nline 😀"), Row("d", "data", Outcome.Error, "e\u0000"));
+        report.Warnings.Add("w\u0008");
+        string path = Path.Combine(Path.GetTempPath(), $"junit-{Guid.NewGuid():N}.xml");
+        try
+        {
+            JUnitWriter.Write(report, path);
+            var xml = XDocument.Load(path);
+            var fail = xml.Descendants("failure").Single();
+            Assert.That((string?)fail.Parent!.Attribute("classname"), Is.EqualTo("convverify.check.c\\u001b[31m"));
+            Assert.That((string?)fail.Attribute("message"), Is.EqualTo("x\\u0001y\ttab\nline 😀"), "tab, newline and a character beyond the BMP are XML");
+            Assert.That((string?)xml.Descendants("error").Single().Attribute("message"), Is.EqualTo("e\\u0000"));
+            Assert.That(xml.Descendants("property").Select(p => (string?)p.Attribute("value")), Does.Contain("w\\u0008"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void ANullReportIsRefusedByName() =>
         Assert.That(() => JUnitWriter.ToXml(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("report"));
 }

@@ -1,0 +1,96 @@
+using System.Numerics;
+using ConvVerify.Convolution;
+using ConvVerify.NUnit;
+using ConvVerify.Problems;
+using ConvVerify.Tests.Fixtures;
+using NUnit.Framework.Internal;
+
+namespace ConvVerify.Tests.Implementations;
+
+/// <summary>
+/// <see cref="ConvImplementationFixture"/> as another project might get it wrong: an implementation that supports
+/// nothing, no packs or empty ones, a null implementation. Each must fail its test with a message, never pass.
+/// </summary>
+public class FixtureMisuseTests : TempFolderTest
+{
+    private static readonly string Question = CommittedPacks.Dir("question");
+
+    private static readonly string IntegerCase = CommittedPacks.Open("question").CaseIds.First(i => i.Contains("question___f32_integer", StringComparison.Ordinal));
+
+    // Forward from the matrix view, or nothing at all; every other direction is not supported.
+    private sealed class Partial(bool forward) : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _inner = new();
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (!forward) throw new NotSupportedException("no forward either");
+            _inner.Forward(p, x, w, b, y);
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NotSupportedException("no dx");
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NotSupportedException("no dw");
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NotSupportedException("no db");
+    }
+
+    // Generic only so that NUnit does not run it as a fixture of its own (it builds no open generic type without type
+    // arguments given in an attribute); the tests call its test method themselves.
+    private sealed class Lenient<TUnused>(IConvImplementation? implementation) : ConvImplementationFixture
+    {
+        protected override IConvImplementation Implementation => implementation!;
+
+        protected override bool RequireAllDirections => false;
+
+        public static IEnumerable<TestCaseData> Over(params string[] packs) => CasesIn(packs);
+    }
+
+    // The failure MatchesThePack reports, null when it passes; the isolated context keeps it out of this test's result.
+    private static string? FailureOf(Lenient<object> fixture, string caseId)
+    {
+        using (new TestExecutionContext.IsolatedContext())
+        {
+            try
+            {
+                fixture.MatchesThePack(Question, caseId);
+                return null;
+            }
+            catch (AssertionException e)
+            {
+                return e.Message;
+            }
+        }
+    }
+
+    [Test]
+    public void WithoutRequireAllDirectionsACaseOfWhichNothingIsComparedStillFails()
+    {
+        // The probe: an implementation throwing NotSupportedException everywhere passed every case under RequireAllDirections false.
+        string? failure = FailureOf(new Lenient<object>(new Partial(forward: false)), IntegerCase);
+        Assert.That(failure, Does.Contain("nothing was compared").And.Contain("y: not provided (no forward either)"));
+        Assert.That(FailureOf(new Lenient<object>(new Partial(forward: true)), IntegerCase), Is.Null, "one direction compared is a check: the others may be absent");
+    }
+
+    [Test]
+    public void ANullImplementationIsNamedNotANullReference()
+    {
+        string? failure = FailureOf(new Lenient<object>(null), IntegerCase);
+        Assert.That(failure, Does.Contain("Lenient`1.Implementation is null: it must return the implementation under test"));
+    }
+
+    [Test]
+    public void NoPackOrAPackWithoutCasesIsAnErrorNotAnEmptySource()
+    {
+        // The probe: CasesIn() yielded nothing, so NUnit made no test of MatchesThePack and the suite passed having checked nothing.
+        Assert.That(() => Lenient<object>.Over().ToList(), Throws.ArgumentException.With.Message.StartsWith("no pack folder given"));
+        // A pack by the letter: a manifest listing no case (format 1, which needs no hash of its own).
+        File.WriteAllText(Path.Combine(Dir, "manifest.json"),
+            """{"format": "convverify-fixtures/1", "generator": "hand", "versions": {}, "created": "2026-12-01T00:00:00Z", "cases": [], "files": {}}""");
+        Assert.That(() => Lenient<object>.Over(Dir).ToList(), Throws.ArgumentException.With.Message.StartsWith($"no case in {Dir}"));
+        Assert.That(Lenient<object>.Over(Question).Count(), Is.EqualTo(12), "a pack with cases is every case");
+    }
+}
