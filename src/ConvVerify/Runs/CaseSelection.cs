@@ -114,6 +114,8 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     public static string BatchPath(string batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        // An unset variable in a CI script (--batch "$LIST") gives "": .NET's refusal of it names no option.
+        if (batch.Trim().Length == 0) throw new ArgumentException("--batch: the path is empty");
         if (!batch.StartsWith(BenchdnnPrefix, StringComparison.Ordinal)) return batch;
         string name = batch[BenchdnnPrefix.Length..];
         string dir = Locations.BenchdnnInputs() ?? throw new ArgumentException(

@@ -97,6 +97,18 @@ public class CliRefusalTests : CliTestBase
     public void AnEmptyOutputPathIsNamedByItsOption(string option) =>
         IsBadUsage(Run("check", "--set", "question", option, ""), $"{option}: the path is empty\n");
 
+    // An unset variable in a CI script (--batch "$LIST") is named, in every command that reads a batch.
+    [TestCase("check", "")]
+    [TestCase("check", " ")]
+    [TestCase("cases", "")]
+    [TestCase("fixtures generate", "")]
+    public void AnEmptyBatchPathIsNamedByItsOption(string command, string batch)
+    {
+        string[] args = [.. command.Split(' '), "--batch", batch];
+        if (command == "fixtures generate") args = [.. args, "--out", TempPath("never-written")];
+        IsBadUsage(Run(args), "--batch: the path is empty\n");
+    }
+
     // Checked before the oracle is known: a misspelt layout is named even where torch is not installed.
     [Test]
     public void ALayoutOtherThanNchwOrChannelsLastIsNamed() =>
