@@ -201,10 +201,16 @@ public class OnnxImportTests : CliTestBase
             tensor.FloatData[1] = value;
         }
         File.WriteAllBytes(path, tensor.ToByteArray());
+        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"{path}: element 1 is {said}: a pack holds finite values only");
+    }
+
+    // The good test becomes the pack's one case, the bad one a line of the run's output: a skip never stops the import.
+    private void ImportsTheGoodOneAndSkipsTheBad(string good, string bad, string line)
+    {
         string pack = TempPath("onnx");
         var r = Run("fixtures", "import-onnx", good, bad, "--out", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain($"{path}: element 1 is {said}: a pack holds finite values only"), r.ToString());
+        Assert.That(r.Out, Does.Contain(line), r.ToString());
         Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
     }
 
@@ -219,11 +225,7 @@ public class OnnxImportTests : CliTestBase
         string bad = CopyTest(good, "empty");
         string path = Path.GetFullPath(Path.Combine(bad, "test_data_set_0", file));
         File.WriteAllBytes(path, []);
-        string pack = TempPath("onnx");
-        var r = Run("fixtures", "import-onnx", good, bad, "--out", pack);
-        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain($"skipped: {path}: empty (0 bytes), not {what}"), r.ToString());
-        Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
+        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"skipped: {path}: empty (0 bytes), not {what}");
     }
 
     [TestCase(new int[0], "X has shape (); conv1d–3d need rank 3 to 5")]
@@ -239,11 +241,7 @@ public class OnnxImportTests : CliTestBase
         tensor.Dims.Clear();
         tensor.Dims.AddRange(dims.Select(d => (long)d));
         File.WriteAllBytes(x, tensor.ToByteArray());
-        string pack = TempPath("onnx");
-        var r = Run("fixtures", "import-onnx", good, bad, "--out", pack);
-        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain($"skipped: {x}: {said}"), r.ToString());
-        Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
+        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"skipped: {x}: {said}");
     }
 
     [Test]
