@@ -96,30 +96,24 @@ internal sealed class RunOptions(string defaultRequire)
     public static void CheckApart(IEnumerable<(string Option, string? Path)> outputs, IEnumerable<(string Option, string? Path)> inputs,
         IEnumerable<(string File, string Batch)>? included = null)
     {
-        // Links resolved on both sides: a link into the pack is the pack.
-        static string Real(string p) => Path.TrimEndingDirectorySeparator(Fixtures.PackPaths.RealPath(Path.GetFullPath(p)));
-        // An unset variable in a CI script (--candidate "$OUT") gives "": .NET's refusal of it names no option.
         var inputList = inputs.ToList();
-        if (inputList.FirstOrDefault(i => i.Path is not null && i.Path.Trim().Length == 0) is { Option: not null } empty)
-            throw new CliException($"{empty.Option}: the path is empty");
+        foreach (var (option, path) in inputList) NotEmpty(option, path);
         var given = inputList.Where(i => i.Path is not null).Select(i => (i.Option, i.Path, Full: Real(i.Path!))).ToList();
         var includes = (included ?? []).Select(i => (i.File, i.Batch, Full: Real(i.File))).ToList();
         foreach (var (option, path) in outputs)
         {
             if (path is null) continue;
-            // Before any path is resolved: .NET's refusal of "" names no option.
-            if (path.Trim().Length == 0) throw new CliException($"{option}: the path is empty");
+            NotEmpty(option, path);
             string full = Real(path);
             foreach (var input in given)
             {
-                bool inside = full == input.Full || (Directory.Exists(input.Full) && full.StartsWith(input.Full + Path.DirectorySeparatorChar, StringComparison.Ordinal));
-                if (inside)
-                    throw new CliException(full == input.Full
-                        ? $"{option}: {path} is the {input.Option} the run reads; an output must not overwrite an input"
-                        : $"{option}: {path} is inside the {input.Option} folder {input.Path}; an output must not overwrite what the run reads");
+                if (Fixtures.PackPaths.SamePath(full, input.Full))
+                    throw new CliException($"{option}: {path} is the {input.Option} the run reads; an output must not overwrite an input");
+                if (Directory.Exists(input.Full) && Fixtures.PackPaths.IsUnder(input.Full, full))
+                    throw new CliException($"{option}: {path} is inside the {input.Option} folder {input.Path}; an output must not overwrite what the run reads");
             }
             foreach (var include in includes)
-                if (full == include.Full)
+                if (Fixtures.PackPaths.SamePath(full, include.Full))
                     throw new CliException($"{option}: {path} is {include.File}, a batch file that --batch {include.Batch} includes; an output must not overwrite what the run reads");
         }
     }
@@ -135,7 +129,6 @@ internal sealed class RunOptions(string defaultRequire)
         if (folder is null) return;
         included ??= [];
         CheckApart([(option, folder)], inputs, included);
-        static string Real(string p) => Path.TrimEndingDirectorySeparator(Fixtures.PackPaths.RealPath(Path.GetFullPath(p)));
         string full = Real(folder);
         // Equal paths were refused above; what is left is an input below the folder, which the swap would delete.
         foreach (var (what, path) in inputs)
@@ -145,6 +138,16 @@ internal sealed class RunOptions(string defaultRequire)
         foreach (var (file, batch) in included)
             if (Fixtures.PackPaths.IsUnder(full, Real(file)))
                 throw new CliException($"{option}: {folder} holds {file}, a batch file that --batch {batch} includes; replacing the folder would delete what the run reads");
+    }
+
+    // Links resolved: a link into the pack is the pack.
+    private static string Real(string p) => Path.TrimEndingDirectorySeparator(Fixtures.PackPaths.RealPath(Path.GetFullPath(p)));
+
+    // An unset variable in a CI script (--candidate "$OUT") gives "", which .NET refuses naming no option; checked before
+    // any path is resolved.
+    private static void NotEmpty(string option, string? path)
+    {
+        if (path is not null && path.Trim().Length == 0) throw new CliException($"{option}: the path is empty");
     }
 
     /// <summary>--json and --junit can each be written, and are not one file (the JUnit XML would replace the report).</summary>
@@ -185,7 +188,7 @@ internal sealed class RunOptions(string defaultRequire)
     public static void CheckOutput(string option, string? path)
     {
         if (path is null) return;
-        if (path.Trim().Length == 0) throw new CliException($"{option}: the path is empty");
+        NotEmpty(option, path);
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new CliException($"{option}: cannot write {path}: it is a folder");
         string? dir = Path.GetDirectoryName(full);

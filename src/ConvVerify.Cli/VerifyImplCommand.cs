@@ -41,7 +41,7 @@ internal static class VerifyImplCommand
                 // The pack holds y, dx, dw and db under the very names a candidate uses, so given as its own candidate it
                 // passed every direction (under a pile of warnings about its inputs) without checking anything.
                 string realPack = PackPaths.RealPath(packDir), realCandidate = PackPaths.RealPath(candidateDir);
-                if (PackPaths.IsUnder(realPack, realCandidate) && PackPaths.IsUnder(realCandidate, realPack))
+                if (PackPaths.SamePath(realPack, realCandidate))
                     throw new CliException($"--candidate: {candidateDir} is the pack itself ({packDir}): its results would only be compared with "
                         + "themselves; give the folder the implementation under test wrote");
             }

@@ -158,6 +158,9 @@ public static class PackPaths
         return path.Equals(r, cmp) || path.StartsWith(r + Path.DirectorySeparatorChar, cmp);
     }
 
+    /// <summary>Whether two real paths name the same file or folder (compared as <see cref="IsUnder"/> compares them).</summary>
+    public static bool SamePath(string a, string b) => IsUnder(a, b) && IsUnder(b, a);
+
     /// <summary>
     /// <paramref name="s"/> with every control character written as <c>\uXXXX</c>, for a message: a name from someone
     /// else's folder may hold a newline, which would start a line of its own (say, a forged summary line), or an escape
