@@ -53,7 +53,7 @@ public static unsafe partial class ExactConv
         fixed (T* px = x, pw = w, pb = b, py = y)
         {
             var (xp, wp, bp, yp) = ((nint)px, (nint)pw, p.HasBias ? (nint)pb : 0, (nint)py);
-            Dispatch<T>(options, p.Groups, p.OC / p.Groups, (v, overGroups) => ChannelCopySize(p, true, v, overGroups),
+            Dispatch<T>(options, p.MultiplyAdds, p.Groups, p.OC / p.Groups, (v, overGroups) => ChannelCopySize(p, true, v, overGroups),
                 new ChannelSetup<T>(p, gd, gh, gw, true, xp, wp, yp, bp));
         }
         // bfloat16 and float16: the float32 sums above are the definition's, so rounding each once gives its result.
@@ -91,7 +91,7 @@ public static unsafe partial class ExactConv
         }
         fixed (T* pdy = dy, pw = w, pdx = dx)
         {
-            Dispatch<T>(options, p.Groups, p.IC / p.Groups, (v, overGroups) => ChannelCopySize(p, false, v, overGroups),
+            Dispatch<T>(options, p.MultiplyAdds, p.Groups, p.IC / p.Groups, (v, overGroups) => ChannelCopySize(p, false, v, overGroups),
                 new ChannelSetup<T>(p, gd, gh, gw, false, (nint)pdy, (nint)pw, (nint)pdx, 0));
         }
         DTypes.Round(p.DType, dx);
@@ -128,7 +128,7 @@ public static unsafe partial class ExactConv
         long positions = (long)p.Mb * gd.Out * gh.Out * gw.Out, inPlane = (long)gd.In * gh.In * gw.In;
         fixed (T* px = x, pdy = dy, pdw = dw)
         {
-            Dispatch<T>(options, p.Groups, ocg,
+            Dispatch<T>(options, p.MultiplyAdds, p.Groups, ocg,
                 (v, overGroups) => overGroups
                     ? Math.Max(Blocks(p.Groups, v) * v * (long)ocg * positions, (long)p.Mb * Blocks(p.Groups, v) * v * icg * inPlane)
                     : (long)p.Groups * Blocks(ocg, v) * v * positions,
@@ -164,7 +164,7 @@ public static unsafe partial class ExactConv
         {
             var (dyp, dbp) = ((nint)pdy, (nint)pdb);
             const int Chunk = 16;
-            For((oc + Chunk - 1) / Chunk, options.Threads, chunk =>
+            For((oc + Chunk - 1) / Chunk, options.ThreadsFor(p.YSize), chunk =>
             {
                 T* d = (T*)dyp;
                 for (int o = chunk * Chunk; o < Math.Min(oc, (chunk + 1) * Chunk); o++)
@@ -268,11 +268,11 @@ public static unsafe partial class ExactConv
     }
 
     /// <summary>Runs <paramref name="setup"/> with the width and lane layout <see cref="Choose"/> picks among the widths this CPU accelerates.</summary>
-    private static void Dispatch<T>(ExactConvOptions options, int groups, int lanes, Func<int, bool, long> copySize, ISetup<T> setup)
+    private static void Dispatch<T>(ExactConvOptions options, long work, int groups, int lanes, Func<int, bool, long> copySize, ISetup<T> setup)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (v, overGroups) = Choose(Widths<T>(options.UseVectors), options.Layout, groups, lanes, copySize);
-        int threads = options.Threads;
+        int threads = options.ThreadsFor(work);
         if (v == 1) setup.Run<T, Scalar<T>>(threads, overGroups);
         else if (v == Vector512<T>.Count && Vector512.IsHardwareAccelerated) setup.Run<Vector512<T>, Simd512<T>>(threads, overGroups);
         else if (v == Vector256<T>.Count && Vector256.IsHardwareAccelerated) setup.Run<Vector256<T>, Simd256<T>>(threads, overGroups);

@@ -12,7 +12,10 @@ public sealed record ExactConvOptions
     /// <summary>One thread and no vectors: the plainest path, for checking the others against it.</summary>
     public static ExactConvOptions ScalarSingleThread { get; } = new() { MaxThreads = 1, UseVectors = false };
 
-    /// <summary>Most threads one call may use; 0 (the default) means <see cref="Environment.ProcessorCount"/>.</summary>
+    /// <summary>
+    /// Most threads one call may use; 0 (the default) means <see cref="Environment.ProcessorCount"/>. A call with too
+    /// little work to share (under about a million multiply-adds per thread) uses fewer.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
     public int MaxThreads
     {
@@ -27,6 +30,19 @@ public sealed record ExactConvOptions
     internal LaneLayout Layout { get; init; }
 
     internal int Threads => MaxThreads == 0 ? Environment.ProcessorCount : MaxThreads;
+
+    /// <summary>
+    /// Multiply-adds (additions for dL/db) a call must have per thread before it takes another. Waking a sleeping pool
+    /// thread takes 0.1–0.3 ms, longer than a small problem's whole computation, and the woken thread then spins before
+    /// it sleeps again: on the thousands of small problems of a soak or a catalog, threads cost CPU and win no time. A
+    /// million multiply-adds is 0.1–0.2 ms of one thread here. 0 lets every call take <see cref="MaxThreads"/> (for the
+    /// tests, which run small problems on every thread count to show the count changes no bit).
+    /// </summary>
+    internal long MinWorkPerThread { get; init; } = 1 << 20;
+
+    /// <summary>Threads for a call of <paramref name="work"/> multiply-adds: <see cref="Threads"/>, fewer when the work is too small to share.</summary>
+    internal int ThreadsFor(long work) =>
+        MinWorkPerThread <= 0 ? Threads : (int)Math.Clamp(work / MinWorkPerThread, 1, Threads);
 }
 
 /// <summary>What the lanes of a vector hold (see <see cref="ExactConv"/>'s dispatch).</summary>

@@ -340,9 +340,11 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         using (process)
         {
             process.StandardInput.Close();
-            // Read both pipes asynchronously: a child filling one pipe while we block on the other would deadlock.
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
+            // Both pipes at once, each on a thread of its own: a child filling one pipe while we block on the other would
+            // deadlock, and reads completed through the thread pool wait for a pool thread, which a busy process (a
+            // test run, an application searching from its own pool) may not have free before the timeout.
+            var stdout = ReadToEndOnOwnThread(process.StandardOutput);
+            var stderr = ReadToEndOnOwnThread(process.StandardError);
             var clock = Stopwatch.StartNew();
             if (!process.WaitForExit(_timeout))
             {
@@ -380,6 +382,9 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             }
         }
     }
+
+    private static Task<string> ReadToEndOnOwnThread(StreamReader reader) =>
+        Task.Factory.StartNew(reader.ReadToEnd, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     // Kills every other process holding a write end of the probe's stdout or stderr pipe, and names them ("1234 sleep").
     // Once the probe has exited, a process it started is re-parented (to init), out of reach of Kill(entireProcessTree),

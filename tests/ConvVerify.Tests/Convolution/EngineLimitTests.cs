@@ -127,7 +127,7 @@ public class EngineLimitTests
         var c = Inputs.Generate<T>(p, Fill.Normal, 5);
         var expected = new T[p.WSize];
         NaiveConv.BackwardWeights<T>(p, c.X, c.Dy, expected);
-        foreach (var o in new ExactConvOptions[] { ExactConvOptions.Default, new() { Layout = LaneLayout.Groups }, new() { Layout = LaneLayout.Channels }, ExactConvOptions.ScalarSingleThread })
+        foreach (var o in new ExactConvOptions[] { new() { MinWorkPerThread = 0 }, new() { Layout = LaneLayout.Groups, MinWorkPerThread = 0 }, new() { Layout = LaneLayout.Channels, MinWorkPerThread = 0 }, ExactConvOptions.ScalarSingleThread })
         {
             var dw = new T[p.WSize];
             ExactConv.BackwardWeights<T>(p, c.X, c.Dy, dw, o);

@@ -16,6 +16,9 @@ public class ExactConvTests
 {
     private static readonly ExactConvOptions Vectors1Thread = new() { MaxThreads = 1 };
 
+    // Every core even on problems too small to share, which Default runs on one thread: the random problems are small.
+    private static readonly ExactConvOptions AllThreads = new() { MinWorkPerThread = 0 };
+
     // ---- the catalog ----
 
     private static IEnumerable<TestCaseData> CommittedSets() =>
@@ -315,10 +318,10 @@ public class ExactConvTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var naive = ConvVerify.Tests.Runs.Check.Naive(p, c);
-        List<ExactConvOptions> runs = alsoScalar ? [ExactConvOptions.Default, ExactConvOptions.ScalarSingleThread, Vectors1Thread] : [ExactConvOptions.Default];
+        List<ExactConvOptions> runs = alsoScalar ? [AllThreads, ExactConvOptions.ScalarSingleThread, Vectors1Thread] : [AllThreads];
         if (p.Groups > 1)
         {
-            runs.Add(new() { Layout = LaneLayout.Groups });
+            runs.Add(AllThreads with { Layout = LaneLayout.Groups });
             runs.Add(new() { Layout = LaneLayout.Channels, MaxThreads = 1 });
             if (alsoScalar) runs.Add(ExactConvOptions.ScalarSingleThread with { Layout = LaneLayout.Groups });
         }

@@ -67,9 +67,10 @@ public class PythonLocatorTests
         var locator = new PythonLocator(
             Env(("PATH", _dir + "/nothing-here")),
             [Fake("absent"), Fake("notorch"), Fake("crashes"), Fake("hangs"), Fake("nolib"), "python3"],
-            // Every candidate has this long, not only the one that hangs: 2 s left a loaded machine (a starved thread
-            // pool draining the pipes) too little for the others' answers.
-            TimeSpan.FromSeconds(5));
+            // Every candidate has this long, not only the one that hangs. (With the pipes read through the thread pool,
+            // 2 s were too little for the others' answers on a loaded machine, whose pool was starved; they are read on
+            // threads of their own now.)
+            TimeSpan.FromSeconds(2));
         var location = locator.Locate();
         Assert.That(location.Found, Is.False, location.Reason);
         Assert.That(location.Attempts, Is.EqualTo(new[]
@@ -77,7 +78,7 @@ public class PythonLocatorTests
             $"{Fake("absent")}: not found",
             $"{Fake("notorch")}: No module named 'torch'",
             $"{Fake("crashes")}: exited with code 3: Fatal Python error: init_fs_encoding",
-            $"{Fake("hangs")}: no answer within 5 s (killed)",
+            $"{Fake("hangs")}: no answer within 2 s (killed)",
             $"{Fake("nolib")}: has torch 9.9 but no shared libpython to embed (LIBDIR=/fake/lib)",
             "python3 on PATH: not found",
         }));
