@@ -40,20 +40,21 @@ public class EngineDetailTests
     }
 
     [Test]
-    public void ACallTakesAThreadPerMillionMultiplyAddsUpToItsMost()
+    public void ACallTakesAThreadPer131072MultiplyAddsUpToItsMost()
     {
         var three = new ExactConvOptions { MaxThreads = 3 };
-        Assert.That(three.MinWorkPerThread, Is.EqualTo(1 << 20), "the default share, in multiply-adds");
+        Assert.That(three.MinWorkPerThread, Is.EqualTo(131_072), "the default share, in multiply-adds");
         Assert.Multiple(() =>
         {
             Assert.That(three.ThreadsFor(0), Is.EqualTo(1), "an empty call still runs on its own thread");
-            Assert.That(three.ThreadsFor((1 << 21) - 1), Is.EqualTo(1), "one thread until two full shares");
-            Assert.That(three.ThreadsFor(1 << 21), Is.EqualTo(2));
-            Assert.That(three.ThreadsFor(3L << 20), Is.EqualTo(3));
+            Assert.That(three.ThreadsFor(2 * 131_072 - 1), Is.EqualTo(1), "one thread until two full shares");
+            Assert.That(three.ThreadsFor(2 * 131_072), Is.EqualTo(2));
+            Assert.That(three.ThreadsFor(3 * 131_072), Is.EqualTo(3));
             Assert.That(three.ThreadsFor(long.MaxValue), Is.EqualTo(3), "never more than MaxThreads");
             Assert.That((three with { MinWorkPerThread = 0 }).ThreadsFor(1), Is.EqualTo(3), "0 shares nothing out: every thread allowed");
             Assert.That(ExactConvOptions.Default.ThreadsFor(long.MaxValue), Is.EqualTo(Environment.ProcessorCount));
             Assert.That(ExactConvOptions.ScalarSingleThread.ThreadsFor(long.MaxValue), Is.EqualTo(1));
+            Assert.That(new ExactConvOptions { MaxThreads = 2 }.ThreadsFor(BenchdnnDescriptor.Parse("g256mb1ic256ih14oc256oh14kh3ph1").MultiplyAdds), Is.EqualTo(2), "ResNet-50's depthwise layer shares");
         });
     }
 
