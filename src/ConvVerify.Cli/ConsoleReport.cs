@@ -1,5 +1,6 @@
 using System.Globalization;
 using ConvVerify.Comparison;
+using ConvVerify.Fixtures;
 using ConvVerify.Runs;
 using Spectre.Console;
 
@@ -11,9 +12,19 @@ namespace ConvVerify.Cli;
 /// </summary>
 internal static class ConsoleReport
 {
-    public static void Print(IAnsiConsole console, RunReport report, bool verbose)
+    /// <summary>Prints <paramref name="report"/>.</summary>
+    /// <param name="console">Where to.</param>
+    /// <param name="report">The run.</param>
+    /// <param name="verbose">Every row, not only those that need attention.</param>
+    /// <param name="fromFiles">
+    /// The report was read from files someone else may have written (<c>report merge</c>): every text of it is printed
+    /// with its control characters as <c>\uXXXX</c>, so a newline cannot forge a line of its own (a summary, a pass) and an
+    /// escape sequence cannot drive the terminal. A run's own report keeps them (a torch error's traceback has newlines).
+    /// </param>
+    public static void Print(IAnsiConsole console, RunReport report, bool verbose, bool fromFiles = false)
     {
-        foreach (string w in report.Warnings) console.MarkupLineInterpolated($"[yellow]warning:[/] {w}");
+        string T(string? s) => s is null ? "" : fromFiles ? PackPaths.Printable(s) : s;
+        foreach (string w in report.Warnings) console.MarkupLineInterpolated($"[yellow]warning:[/] {T(w)}");
         bool consensus = report.References.Count > 1;
         if (verbose && report.Rows.Count > 0)
         {
@@ -23,29 +34,29 @@ internal static class ConsoleReport
             {
                 var cells = new List<Spectre.Console.Rendering.IRenderable>
                 {
-                    new Text(r.Case), new Text(r.Direction), new Text(r.Reference), new Text(r.Subject),
+                    new Text(T(r.Case)), new Text(T(r.Direction)), new Text(T(r.Reference)), new Text(T(r.Subject)),
                     new Text(r.MaxAbsError is { } m ? m.ToString("G4", CultureInfo.InvariantCulture) : "-"),
                     new Text(r.Ratio is { } q ? RatioFormat.Format(q) : "-"),
                     new Markup($"[{Color(r.Outcome)}]{Markup.Escape(r.Outcome.Name())}[/]"),
                 };
-                if (consensus) cells.Add(new Text(r.Consensus ?? "-"));
+                if (consensus) cells.Add(new Text(T(r.Consensus ?? "-")));
                 table.AddRow(cells);
             }
             console.Write(table);
         }
         foreach (var r in report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error))
-            console.MarkupLineInterpolated($"[{Color(r.Outcome)}]{r.Outcome.Name()}[/] {r.Case} {r.Direction} ({r.Subject} vs {r.Reference}): {r.Reason}");
+            console.MarkupLineInterpolated($"[{Color(r.Outcome)}]{r.Outcome.Name()}[/] {T(r.Case)} {T(r.Direction)} ({T(r.Subject)} vs {T(r.Reference)}): {T(r.Reason)}");
         if (!verbose)
         {
             // Absences are news once, not once per row: one line per kind with its first reason.
             foreach (var g in report.Rows.Where(r => r.Outcome is Outcome.NotInPack or Outcome.NotProvided or Outcome.NotProvidedByOracle).GroupBy(r => r.Outcome))
             {
                 var rows = g.ToList();
-                console.MarkupLineInterpolated($"[yellow]{rows.Count} directions {g.Key.Name()}[/] (e.g. {rows[0].Case}: {rows[0].Reason})");
+                console.MarkupLineInterpolated($"[yellow]{rows.Count} directions {g.Key.Name()}[/] (e.g. {T(rows[0].Case)}: {T(rows[0].Reason)})");
             }
         }
-        foreach (string reason in report.Reasons()) console.MarkupLineInterpolated($"[red]why:[/] {reason}");
-        console.WriteLine(report.SummaryLine());
+        foreach (string reason in report.Reasons()) console.MarkupLineInterpolated($"[red]why:[/] {T(reason)}");
+        console.WriteLine(T(report.SummaryLine()));
     }
 
     private static string Color(Outcome o) => o switch

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConvVerify.Fixtures;
 using ConvVerify.Reports;
 using ConvVerify.Runs;
 using Spectre.Console;
@@ -62,9 +63,10 @@ internal static class ReportCommand
             }
             catch (ArgumentException e)
             {
-                throw new CliException("report merge: " + e.Message);
+                // The messages quote the shards' own texts (commands, names, reasons): one line each, whatever they hold.
+                throw new CliException(PackPaths.Printable("report merge: " + e.Message));
             }
-            ConsoleReport.Print(console, merged, pr.GetValue(verbose));
+            ConsoleReport.Print(console, merged, pr.GetValue(verbose), fromFiles: true);
             return RunOptions.Finish(merged, pr.GetValue(json), pr.GetValue(junit), pr.GetValue(html));
         });
         cmd.Subcommands.Add(merge);

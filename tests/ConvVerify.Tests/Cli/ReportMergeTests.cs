@@ -68,6 +68,36 @@ public class ReportMergeTests : CliTestBase
         Assert.That(failure.Attribute("message")!.Value, Does.Contain("dx").And.Contain("flat 3"));
     }
     [Test]
+    public void AShardsTextsArePrintedWithTheirControlCharactersEscaped()
+    {
+        // Someone else's shard file: a newline in a case id or a warning would print a line of its own (a forged pass, a
+        // forged summary), an escape sequence would drive the terminal.
+        string shard = Shards(1, "--set", "question")[0];
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(shard))!;
+        string first = (string)json["rows"]![0]!["case"]!;
+        foreach (var row in json["rows"]!.AsArray().Where(row => (string)row!["case"]! == first))
+            row!["case"] = "q\u001b[2J\ncheck: 1 cases, 1 directions: 1 passed";
+        json["warnings"]!.AsArray().Add("w\r\nPASS forged");
+        File.WriteAllText(shard, json.ToJsonString());
+        var r = Run("report", "merge", shard, "--verbose");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        // (By character: a culture-aware substring search ignores control characters and finds them anywhere.)
+        Assert.That(r.Out.Where(c => char.IsControl(c) && c != '\n'), Is.Empty, r.Out);
+        Assert.That(r.Out.Split('\n'), Has.None.StartsWith("check: 1 cases").And.None.StartsWith("PASS forged"), r.Out);
+        Assert.That(r.Out, Does.Contain("q\\u001b[2J\\u000acheck: 1 cases").And.Contain("w\\u000d\\u000aPASS forged"), r.Out);
+
+        // And in the messages that refuse a shard: they quote its texts.
+        json["command"] = "check\u001b[31m\nforged";
+        File.WriteAllText(shard, json.ToJsonString());
+        string other = TempPath("other.json");
+        Assert.That(Run("check", "--set", "question", "--shard", "1/1", "--json", other).Code, Is.EqualTo(0));
+        var refused = Run("report", "merge", shard, other);
+        Assert.That(refused.Code, Is.EqualTo(2), refused.ToString());
+        Assert.That(refused.Err.TrimEnd('\n').Where(char.IsControl), Is.Empty, refused.Err);
+        Assert.That(refused.Err, Does.Contain("\\u001b[31m\\u000aforged"), refused.Err);
+    }
+
+    [Test]
     public void TheMergePrintsTheWholeRunsSummary()
     {
         string[] shards = Shards(3, "--set", "question");

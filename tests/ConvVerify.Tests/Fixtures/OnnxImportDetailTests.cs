@@ -48,6 +48,28 @@ public class OnnxImportDetailTests : CliTestBase
     }
 
     [Test]
+    public void APackThatWouldReplaceOrSitInsideASourceIsRefusedAndTheSourceKept()
+    {
+        string parent = TempPath("sources");
+        string conv = Path.Combine(parent, "a_conv");
+        CopyDirectory(Good, conv);
+        int files = Directory.GetFiles(parent, "*", SearchOption.AllDirectories).Length;
+        Assert.Multiple(() =>
+        {
+            // Even with force: replacing the output would delete the source, or the source's folder.
+            Assert.That(() => OnnxImport.Import([conv], conv, force: true), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+                $"{conv}: holds the ONNX test folder {conv} the import reads; replacing it would delete it"));
+            Assert.That(() => OnnxImport.Import([conv], parent, force: true), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+                $"{parent}: holds the ONNX test folder {conv} the import reads; replacing it would delete it"));
+            string inside = Path.Combine(parent, "pack");
+            Assert.That(() => OnnxImport.Import([parent], inside), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+                $"{inside}: inside the ONNX test folder {parent} the import reads; write the pack elsewhere"));
+            Assert.That(Directory.Exists(inside), Is.False);
+        });
+        Assert.That(Directory.GetFiles(parent, "*", SearchOption.AllDirectories), Has.Length.EqualTo(files), "the sources as they were");
+    }
+
+    [Test]
     public void TestsBelowASourceComeInOrdinalOrderAndDataSetsInNumericOrder()
     {
         string parent = TempPath("parent");
