@@ -121,6 +121,19 @@ public class ExplainCommandTests : CliTestBase
     }
 
     [Test]
+    public void AnUnparsableDescriptorIsNamedWithItsControlCharactersEscaped()
+    {
+        // The parser's message quoted the text as it was: the escape sequence reached the terminal (explain's and cases').
+        foreach (string command in new[] { "explain", "cases" })
+        {
+            var r = Run(command, "mb1ic1ih4oc1kh3\u001b[2J\r");
+            Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+            Assert.That(r.Err, Does.Contain("descriptor 'mb1ic1ih4oc1kh3\\u001b[2J\\u000d'"), r.ToString());
+            Assert.That(r.Err.TrimEnd().Where(char.IsControl), Is.Empty, r.ToString());
+        }
+    }
+
+    [Test]
     public void TooLargeAProblemIsBadUsageNotAWait()
     {
         var r = Run("explain", "mb1ic64ih56oc64kh3");
