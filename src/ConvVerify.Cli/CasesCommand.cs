@@ -38,25 +38,30 @@ internal static class CasesCommand
             if (pr.GetValue(sel.Batch) is not null)
             {
                 // A batch file: every entry, taken or not, so a reader sees what the file's options did to each descriptor.
+                // The file may be anyone's: its text is printed with control characters escaped, so a newline cannot
+                // forge a line and an escape sequence cannot drive the terminal.
                 var o = console.Profile.Out.Writer;
                 foreach (var line in selection.Listing)
                 {
-                    o.WriteLine($"{line.Where}  {line.Descriptor}{(line.Options.Length > 0 ? "  " + line.Options : "")}  → {line.Status}");
-                    foreach (string note in line.Notes) o.WriteLine($"    note: {note}");
+                    o.WriteLine(PackPaths.Printable($"{line.Where}  {line.Descriptor}{(line.Options.Length > 0 ? "  " + line.Options : "")}  → {line.Status}"));
+                    foreach (string note in line.Notes) o.WriteLine("    note: " + PackPaths.Printable(note));
                 }
-                o.WriteLine(selection.Summary());
+                o.WriteLine(PackPaths.Printable(selection.Summary()));
                 return ExitCodes.Pass;
             }
             var table = new Table().Border(TableBorder.Simple).AddColumns("descriptor", "rank", "mb", "g", "ic", "oc", "input", "kernel", "stride", "pad", "dilation", "output", "bias");
+            // Cells are Text, not markup: a descriptor's name may hold '[' (which markup refuses or reads as a style)
+            // and control characters.
             foreach (var p in selection.Problems)
-                table.AddRow(p.ToString(), p.Rank.ToString(CultureInfo.InvariantCulture), p.Mb.ToString(CultureInfo.InvariantCulture),
+                table.AddRow(new[] { PackPaths.Printable(p.ToString()), p.Rank.ToString(CultureInfo.InvariantCulture), p.Mb.ToString(CultureInfo.InvariantCulture),
                     p.Groups.ToString(CultureInfo.InvariantCulture), p.IC.ToString(CultureInfo.InvariantCulture), p.OC.ToString(CultureInfo.InvariantCulture),
                     ConvProblem.FormatTuple(p.Input), ConvProblem.FormatTuple(p.Kernel), ConvProblem.FormatTuple(p.Stride),
-                    $"{ConvProblem.FormatTuple(p.PadBegin)}/{ConvProblem.FormatTuple(p.PadEnd)}", ConvProblem.FormatTuple(p.Dilation), ConvProblem.FormatTuple(p.Output), p.HasBias ? "yes" : "no");
+                    $"{ConvProblem.FormatTuple(p.PadBegin)}/{ConvProblem.FormatTuple(p.PadEnd)}", ConvProblem.FormatTuple(p.Dilation), ConvProblem.FormatTuple(p.Output), p.HasBias ? "yes" : "no" }
+                    .Select(cell => new Text(cell)));
             foreach (var column in table.Columns) column.NoWrap();
             console.Write(table);
-            foreach (var line in selection.Listing) console.Profile.Out.Writer.WriteLine($"{line.Descriptor}  → {line.Status}");
-            console.WriteLine(selection.Listing.Count > 0 ? selection.Summary() : $"{selection.Problems.Count} problems from {selection.Source}");
+            foreach (var line in selection.Listing) console.Profile.Out.Writer.WriteLine(PackPaths.Printable($"{line.Descriptor}  → {line.Status}"));
+            console.WriteLine(PackPaths.Printable(selection.Listing.Count > 0 ? selection.Summary() : $"{selection.Problems.Count} problems from {selection.Source}"));
             return ExitCodes.Pass;
         });
         return cmd;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using ConvVerify.Cases;
 using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
 using ConvVerify.Problems;
 using Spectre.Console;
 
@@ -37,7 +38,7 @@ internal static class ExplainCommand
             }
             // explain prints every element of x and recomputes dL/dx once per filter: it is for problems a person can read.
             if (p.XSize > MaxElements || p.YSize > MaxElements || p.WSize > MaxElements)
-                throw new CliException($"{p} is too large to explain (x {p.XSize}, w {p.WSize}, y {p.YSize} elements; at most {MaxElements} each): "
+                throw new CliException($"{PackPaths.Printable(p.ToString())} is too large to explain (x {p.XSize}, w {p.WSize}, y {p.YSize} elements; at most {MaxElements} each): "
                     + "explain prints its tensors; try a smaller problem with the same stride, padding and dilation");
             if (pr.GetValue(png) is { } file)
             {
@@ -56,7 +57,8 @@ internal static class ExplainCommand
         var o = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
         var dims = p.DimLetters.ToUpperInvariant().Select(c => c.ToString()).ToArray();
-        o.AppendLine(ci, $"Problem {p} (PyTorch semantics, bias left out: it adds a constant and does not change dL/dx)");
+        // A descriptor's name may hold control characters (a newline would forge a line, an escape drive the terminal).
+        o.AppendLine(ci, $"Problem {PackPaths.Printable(p.ToString())} (PyTorch semantics, bias left out: it adds a constant and does not change dL/dx)");
         o.AppendLine(ci, $"  x: {Shape(p.XShape, ["N", "C", .. dims])}");
         o.AppendLine(ci, $"  w: {p.OC} filters, each {Shape([.. p.WShape.Skip(1)], ["C/groups", .. dims.Select(d => "K" + d)])}{(p.Groups > 1 ? $", in {p.Groups} groups" : "")}");
         o.AppendLine(ci, $"  h = conv(x, w): {Shape(p.YShape, ["N", "F", .. dims.Select(d => "O" + d)])}");

@@ -33,7 +33,9 @@ internal static class SoakCommand
         {
             run.CheckOutputs(pr);
             ulong s = pr.GetValue(seed);
-            string names = pr.GetValue(oracle)!;
+            // Trimmed as the registry trims them: " exact" is the exact engine too, and the reproduce line must stay one
+            // shell word.
+            string names = string.Join(',', pr.GetValue(oracle)!.Split(',', StringSplitOptions.TrimEntries));
             // Stryker disable once String : --cases always gives random problems (it has a default), so the default set is never read
             CaseSelection selection;
             try

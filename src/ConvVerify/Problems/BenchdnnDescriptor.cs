@@ -4,14 +4,19 @@ using System.Text.RegularExpressions;
 
 namespace ConvVerify.Problems;
 
-/// <summary>A descriptor that could not be parsed; the message names the descriptor and the offending token or value.</summary>
+/// <summary>
+/// A descriptor that could not be parsed; the message names the descriptor and the offending token or value, with every
+/// control character written as <c>\uXXXX</c> (<see cref="Fixtures.PackPaths.Printable"/>): a descriptor may come from
+/// someone else's batch file, and its message is printed, where a newline would forge a line and an escape sequence
+/// drive the terminal.
+/// </summary>
 public sealed class DescriptorException : ArgumentException
 {
     /// <summary>Creates the exception.</summary>
-    public DescriptorException(string message) : base(message) { }
+    public DescriptorException(string message) : base(Fixtures.PackPaths.Printable(message)) { }
 
     /// <summary>Creates the exception with the problem validation error that caused it.</summary>
-    public DescriptorException(string message, Exception inner) : base(message, inner) { }
+    public DescriptorException(string message, Exception inner) : base(Fixtures.PackPaths.Printable(message), inner) { }
 
     /// <summary>Creates the exception with no message.</summary>
     public DescriptorException() { }

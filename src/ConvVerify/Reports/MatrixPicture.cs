@@ -18,7 +18,7 @@ public static class MatrixPicture
     {
         ArgumentNullException.ThrowIfNull(p);
         if ((long)p.YSize * p.XSize > MaxEntries)
-            throw new ArgumentException($"png: M of {p} is {p.YSize} x {p.XSize}, more than the {MaxEntries} entries a picture can show; try a smaller problem with the same stride, padding and dilation");
+            throw new ArgumentException($"png: M of {Fixtures.PackPaths.Printable(p.ToString())} is {p.YSize} x {p.XSize}, more than the {MaxEntries} entries a picture can show; try a smaller problem with the same stride, padding and dilation");
     }
 
     /// <summary>Draws M of <paramref name="p"/> as a PNG.</summary>

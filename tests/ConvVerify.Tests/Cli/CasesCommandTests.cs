@@ -206,6 +206,29 @@ public class CasesCommandTests : CliTestBase
     }
 
     [Test]
+    public void ANamesBracketsAndControlCharactersAreListedAsText()
+    {
+        // Spectre reads a cell's text as markup: '[' alone threw (a stack trace), "[red]x[/]" lost its brackets.
+        var r = Run("cases", "mb1ic1ih4oc1kh3n\"a[b\"", "mb1ic1ih4oc1kh3n\"[red]x[/]\"", "mb1ic1ih4oc1kh3n\"c\u001b[2Jd\"");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("n\"a[b\"").And.Contain("n\"[red]x[/]\"").And.Contain("n\"c\\u001b[2Jd\""));
+        Assert.That(r.Out.Where(c => char.IsControl(c) && c is not '\n' and not '\r'), Is.Empty, r.ToString());
+    }
+
+    [Test]
+    public void ABatchListingEscapesTheFilesControlCharacters()
+    {
+        // A batch file is anyone's: a carriage return in it could overwrite its line on a terminal, an escape sequence
+        // drive the terminal.
+        string batch = TempPath("hostile.txt");
+        File.WriteAllText(batch, "mb1ic1ih4oc1kh3n\"a\u001b[31mb\"\nzz\u0007\u001b[2J\n--impl=\u001b]0;t\u0007\nmb1ic1ih4oc1kh3\n");
+        var r = Run("cases", "--batch", batch);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("n\"a\\u001b[31mb\"").And.Contain("zz\\u0007\\u001b[2J").And.Contain("--impl=\\u001b]0;t\\u0007"));
+        Assert.That(r.Out.Where(c => char.IsControl(c) && c is not '\n' and not '\r'), Is.Empty, r.ToString());
+    }
+
+    [Test]
     public void JsonIsIndentedWithQuotesInDescriptorsWrittenAsQuotes()
     {
         // The problem fields of case.json, one per line as a reader (or a diff) wants them; the descriptor's name quotes

@@ -102,6 +102,38 @@ public class ExplainCommandTests : CliTestBase
     }
 
     [Test]
+    public void ANamesControlCharactersAreEscapedInTheWalkThroughAndTheRefusals()
+    {
+        // A newline in the name forged a line of the walk-through; an escape sequence reached the terminal.
+        const string Name = "n\"a\u001b[31mb\nPASS\"";
+        var r = Run("explain", "mb1ic1ih4oc1kh3" + Name);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.StartWith("Problem mb1ic1ih4oc1oh2kh3ph0n\"a\\u001b[31mb\\u000aPASS\" "));
+        Assert.That(r.Out.Where(c => char.IsControl(c) && c is not '\n' and not '\r'), Is.Empty, r.ToString());
+        var big = Run("explain", "mb1ic64ih56oc64kh3" + Name);
+        Assert.That(big.Code, Is.EqualTo(2), big.ToString());
+        Assert.That(big.Err, Does.Contain("\\u001b[31mb\\u000aPASS"));
+        Assert.That(big.Err.TrimEnd().Where(char.IsControl), Is.Empty, big.ToString());
+        var png = Run("explain", "mb1ic64iw64oc64kw1" + Name, "--png", TempPath("m.png"));
+        Assert.That(png.Code, Is.EqualTo(2), png.ToString());
+        Assert.That(png.Err, Does.Contain("\\u001b[31mb\\u000aPASS"));
+        Assert.That(png.Err.TrimEnd().Where(char.IsControl), Is.Empty, png.ToString());
+    }
+
+    [Test]
+    public void AnUnparsableDescriptorIsNamedWithItsControlCharactersEscaped()
+    {
+        // The parser's message quoted the text as it was: the escape sequence reached the terminal (explain's and cases').
+        foreach (string command in new[] { "explain", "cases" })
+        {
+            var r = Run(command, "mb1ic1ih4oc1kh3\u001b[2J\r");
+            Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+            Assert.That(r.Err, Does.Contain("descriptor 'mb1ic1ih4oc1kh3\\u001b[2J\\u000d'"), r.ToString());
+            Assert.That(r.Err.TrimEnd().Where(char.IsControl), Is.Empty, r.ToString());
+        }
+    }
+
+    [Test]
     public void TooLargeAProblemIsBadUsageNotAWait()
     {
         var r = Run("explain", "mb1ic64ih56oc64kh3");

@@ -57,6 +57,19 @@ public class SoakCommandTests : CliTestBase
     }
 
     [Test]
+    public void OracleNamesWithSpacesAreTheOraclesTheyName()
+    {
+        // The registry trims the names: " exact" is the exact engine, which only agrees with itself; that was not said
+        // (a silent pass under --strict), and the reproduce line split "naive, wrong-in-3d" into two shell words.
+        var itself = Run("soak", "--cases", "1", "--oracle", "naive, exact", "--dtype", "f32", "--fill", "integer", "--strict");
+        Assert.That(itself.Code, Is.EqualTo(2), itself.ToString());
+        Assert.That(itself.Out, Does.Contain("--oracle naive,exact: soak checks the exact engine, which can only agree with itself"));
+        var r = Run("soak", "--cases", "2", "--seed", "5", "--oracle", "naive, wrong-in-3d", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Contain("reproduce: convverify check --oracle naive,wrong-in-3d '"));
+    }
+
+    [Test]
     public void TheOracleTheSoakMadeIsReleased()
     {
         int before = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForSoak).Count;
