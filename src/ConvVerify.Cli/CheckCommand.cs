@@ -78,7 +78,8 @@ internal static class CheckCommand
                 throw new CliException("--" + e.Plain());
             }
             // An engine against itself can only agree: said, and an error under --strict, rather than passed quietly.
-            string? itself = !fixtures && pr.GetValue(oracle)!.Split(',').Contains(subject.Name, StringComparer.Ordinal)
+            // Names trimmed as the registry trims them: " exact" is the exact engine too.
+            string? itself = !fixtures && pr.GetValue(oracle)!.Split(',', StringSplitOptions.TrimEntries).Contains(subject.Name, StringComparer.Ordinal)
                 ? $"--oracle {pr.GetValue(oracle)}: the engine checked is {subject.Name} itself, which can only agree with it"
                 : null;
             var plan = fixtures

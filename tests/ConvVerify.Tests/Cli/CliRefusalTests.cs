@@ -67,6 +67,9 @@ public class CliRefusalTests : CliTestBase
         Assert.That((r.Code, r.All.Contains("the engine checked is naive itself", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
         r = Run("soak", "--oracle", "exact", "--cases", "1", "--dtype", "f32", "--fill", "integer", "--strict");
         Assert.That((r.Code, r.All.Contains("soak checks the exact engine, which can only agree with itself", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        // The registry trims names: " exact" is the exact engine too.
+        r = Run("check", "--oracle", "naive, exact", "mb1ic1ih3oc1kh3", "--dtype", "f32", "--fill", "integer", "--strict");
+        Assert.That((r.Code, r.All.Contains("--oracle naive, exact: the engine checked is exact itself", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
         r = Run("check", "--oracle", "naive", "mb1ic1ih3oc1kh3", "--dtype", "f32", "--fill", "integer", "--strict");
         Assert.That(r.Code, Is.Zero, "exact against naive is the point: " + r);
     }
