@@ -38,24 +38,26 @@ internal static class CasesCommand
             if (pr.GetValue(sel.Batch) is not null)
             {
                 // A batch file: every entry, taken or not, so a reader sees what the file's options did to each descriptor.
+                // Its text is someone else's: an escape sequence in a descriptor would drive the terminal.
                 var o = console.Profile.Out.Writer;
                 foreach (var line in selection.Listing)
                 {
-                    o.WriteLine($"{line.Where}  {line.Descriptor}{(line.Options.Length > 0 ? "  " + line.Options : "")}  → {line.Status}");
-                    foreach (string note in line.Notes) o.WriteLine($"    note: {note}");
+                    o.WriteLine(PackPaths.Printable($"{line.Where}  {line.Descriptor}{(line.Options.Length > 0 ? "  " + line.Options : "")}  → {line.Status}"));
+                    foreach (string note in line.Notes) o.WriteLine(PackPaths.Printable($"    note: {note}"));
                 }
                 o.WriteLine(selection.Summary());
                 return ExitCodes.Pass;
             }
             var table = new Table().Border(TableBorder.Simple).AddColumns("descriptor", "rank", "mb", "g", "ic", "oc", "input", "kernel", "stride", "pad", "dilation", "output", "bias");
             foreach (var p in selection.Problems)
-                table.AddRow(p.ToString(), p.Rank.ToString(CultureInfo.InvariantCulture), p.Mb.ToString(CultureInfo.InvariantCulture),
+                // AddRow reads its strings as markup: a '[' in a problem's name threw, a "[red]" coloured the row.
+                table.AddRow(Markup.Escape(PackPaths.Printable(p.ToString())), p.Rank.ToString(CultureInfo.InvariantCulture), p.Mb.ToString(CultureInfo.InvariantCulture),
                     p.Groups.ToString(CultureInfo.InvariantCulture), p.IC.ToString(CultureInfo.InvariantCulture), p.OC.ToString(CultureInfo.InvariantCulture),
                     ConvProblem.FormatTuple(p.Input), ConvProblem.FormatTuple(p.Kernel), ConvProblem.FormatTuple(p.Stride),
                     $"{ConvProblem.FormatTuple(p.PadBegin)}/{ConvProblem.FormatTuple(p.PadEnd)}", ConvProblem.FormatTuple(p.Dilation), ConvProblem.FormatTuple(p.Output), p.HasBias ? "yes" : "no");
             foreach (var column in table.Columns) column.NoWrap();
             console.Write(table);
-            foreach (var line in selection.Listing) console.Profile.Out.Writer.WriteLine($"{line.Descriptor}  → {line.Status}");
+            foreach (var line in selection.Listing) console.Profile.Out.Writer.WriteLine(PackPaths.Printable($"{line.Descriptor}  → {line.Status}"));
             console.WriteLine(selection.Listing.Count > 0 ? selection.Summary() : $"{selection.Problems.Count} problems from {selection.Source}");
             return ExitCodes.Pass;
         });
