@@ -11,8 +11,21 @@ namespace ConvVerify.Reports;
 /// for every failing or suspicious direction a heatmap of error/bound over the worst slice and a histogram over all
 /// elements, drawn with ScottPlot as PNG files beside the page.
 /// </summary>
-public static class HtmlReport
+public static partial class HtmlReport
 {
+    /// <summary>
+    /// Whether <see cref="Write"/> may write a file of that name into its folder: <c>index.html</c>, or a failure's
+    /// picture, <c>failure-K-heatmap.png</c> or <c>failure-K-histogram.png</c>.
+    /// </summary>
+    public static bool IsPageFile(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name == "index.html" || PictureName().IsMatch(name);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^failure-[0-9]+-(heatmap|histogram)\.png$")]
+    private static partial System.Text.RegularExpressions.Regex PictureName();
+
     /// <summary>Writes the page and its pictures into <paramref name="directory"/> (created if needed).</summary>
     public static void Write(RunReport report, string directory)
     {
