@@ -115,7 +115,22 @@ internal sealed class RunOptions(string defaultRequire)
             foreach (var include in includes)
                 if (Fixtures.PackPaths.SamePath(full, include.Full))
                     throw new CliException($"{option}: {path} is {include.File}, a batch file that --batch {include.Batch} includes; an output must not overwrite what the run reads");
+            if (option != "--report") continue;
+            // The folder may hold inputs, but not under the names the page and its pictures take (report merge r/index.html
+            // --report r wrote the page over the shard it had just read).
+            foreach (var (what, inputFull) in given.Select(g => ($"the {g.Option} {g.Path}", g.Full)).Concat(includes.Select(i => ($"{i.File}, a batch file that --batch {i.Batch} includes", i.Full))))
+                if (WrittenByPage(full, inputFull) is { } name)
+                    throw new CliException($"--report: {path} would write {name} over {what}; an output must not overwrite what the run reads");
         }
+    }
+
+    // The name of the page's file that writing the HTML report into the (real) folder would write over the (real) file
+    // with: a page file in the folder, or an index.html there that links to the file; null when none.
+    private static string? WrittenByPage(string folder, string file)
+    {
+        if (Path.GetDirectoryName(file) is { } parent && Fixtures.PackPaths.SamePath(parent, folder) && Reports.HtmlReport.IsPageFile(Path.GetFileName(file)))
+            return Path.GetFileName(file);
+        return Fixtures.PackPaths.SamePath(Real(Path.Combine(folder, "index.html")), file) ? "index.html" : null;
     }
 
     /// <summary>

@@ -113,10 +113,24 @@ public static class BatchFile
     /// </summary>
     public const long MaxBytes = 64L << 20;
 
+    /// <summary>
+    /// Deepest chain of <c>--batch=</c> includes followed (benchdnn's own nest three or four deep); an include past it is a
+    /// skipped entry.
+    /// </summary>
+    public const int MaxIncludeDepth = 64;
+
+    /// <summary>
+    /// Most entries a batch file may make, descriptors times the combinations of the option values in force (benchdnn's
+    /// largest file, test_conv_all, makes about 740,000): a few options with many comma-separated values multiply to
+    /// billions, which were built without end.
+    /// </summary>
+    public const long MaxEntries = 2_000_000;
+
     /// <summary>Reads a batch file and its includes.</summary>
     /// <param name="path">The file.</param>
     /// <param name="includeFallback">Where an include not found beside its including file is looked for (benchdnn's inputs folder), or null.</param>
     /// <exception cref="FileNotFoundException">No such file (an include that is missing is a skipped entry instead).</exception>
+    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries; the message names where.</exception>
     public static IReadOnlyList<BatchEntry> Read(string path, string? includeFallback = null)
     {
         string full = Path.GetFullPath(path); // refuses a null path, by that name
@@ -278,9 +292,24 @@ public static class BatchFile
             {
                 File = shown, Line = line, Descriptor = "--batch=" + file, SkipKind = BatchSkipKind.Include, Skip = reason,
             };
+            // A chain of includes is followed by recursion: thousands of files, each including the next, overflowed the stack.
+            if (stack.Count > MaxIncludeDepth)
+            {
+                Entries.Add(Failed($"--batch={file}: includes nested more than {MaxIncludeDepth} deep"));
+                return;
+            }
             var candidates = new List<string>();
-            if (fullPath is not null) candidates.Add(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath)!, file)));
-            if (includeFallback is not null) candidates.Add(Path.GetFullPath(Path.Combine(includeFallback, file)));
+            try
+            {
+                if (fullPath is not null) candidates.Add(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath)!, file)));
+                if (includeFallback is not null) candidates.Add(Path.GetFullPath(Path.Combine(includeFallback, file)));
+            }
+            catch (ArgumentException)
+            {
+                // A NUL in the name: .NET's "Null character in path." named neither the file nor its line, and ended the whole read.
+                Entries.Add(Failed($"--batch={file}: not a file name (it holds a null character)"));
+                return;
+            }
             string? found = candidates.FirstOrDefault(System.IO.File.Exists);
             if (found is null)
             {
@@ -308,14 +337,30 @@ public static class BatchFile
         private sealed record Combo(BatchEntry Template, DType? DType, bool Bias, string Match, long Mb);
 
         private List<Combo>? combos;
+
+        // --match patterns that timed out → where they first did.
+        private readonly Dictionary<string, string> slowMatches = new(StringComparer.Ordinal);
         private readonly Dictionary<(string, DType, bool), (ConvProblem? Problem, ArgumentException? Error)> parsed = [];
 
         private void Descriptor(string text, int line, string shown)
         {
             if (includesOnly) return;
+            long count = combos?.Count ?? CombinationCount();
+            if (Entries.Count + count > MaxEntries)
+                // (DescriptorException writes the line's control characters as \uXXXX.)
+                throw new DescriptorException(string.Create(CultureInfo.InvariantCulture,
+                    $"{shown}:{line}: {text}: the batch makes more than {MaxEntries:N0} entries, descriptors times the combinations of the option values in force ({(count > MaxEntries ? "over " + MaxEntries.ToString("N0", CultureInfo.InvariantCulture) : count.ToString("N0", CultureInfo.InvariantCulture))} here); split it"));
             // Stryker disable once Assignment : rebuilding gives the same combinations, only slower
             combos ??= Combos();
             foreach (var combo in combos) Entries.Add(Entry(combo, text, line, shown));
+        }
+
+        // How many combinations Combos would make, without making them; past MaxEntries the count stops growing.
+        private long CombinationCount()
+        {
+            long count = 1;
+            foreach (var values in state.Values) count = Math.Min(count * values.Length, MaxEntries + 1);
+            return count;
         }
 
         private List<Combo> Combos()
@@ -390,6 +435,9 @@ public static class BatchFile
             if (entry.SkipKind != BatchSkipKind.None) return entry;
             if (combo.Match.Length > 0)
             {
+                // A second a descriptor: a pattern that backtracks without end on every one of thousands made the read take hours.
+                if (slowMatches.TryGetValue(combo.Match, out string? firstSlow))
+                    return entry with { SkipKind = BatchSkipKind.Invalid, Skip = $"--match={combo.Match} took more than a second at {firstSlow}; not tried again" };
                 bool matched;
                 try
                 {
@@ -401,6 +449,7 @@ public static class BatchFile
                 }
                 catch (RegexMatchTimeoutException)
                 {
+                    slowMatches[combo.Match] = entry.Where;
                     return entry with { SkipKind = BatchSkipKind.Invalid, Skip = $"--match={combo.Match} took more than a second on this descriptor" };
                 }
                 if (!matched) return entry with { SkipKind = BatchSkipKind.Match, Skip = $"not matched by --match={combo.Match}" };

@@ -318,7 +318,8 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     public IReadOnlyList<string> InputWarnings() =>
     [
         .. Listing.Where(l => l.Kind is BatchSkipKind.Invalid or BatchSkipKind.Include)
-            .Select(l => $"{l.Where}: {l.Descriptor}: skipped: {l.Reason}"),
+            // Printed as warnings: a batch file's control characters would reach the terminal.
+            .Select(l => Fixtures.PackPaths.Printable($"{l.Where}: {l.Descriptor}: skipped: {l.Reason}")),
     ];
 
     // The summary line's words; the report's JSON token for a kind is SkippedProblem.KindName.

@@ -217,8 +217,15 @@ public sealed class RunReport
             ?? NullVersion("subject", r.Subject)
             ?? Enumerable.Range(0, r.References.Count).Select(i => NullVersion($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? (r.WrittenSummary is { } written ? NullIn("summary.reasons", written.Reasons) : null);
-        return why ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null);
+        return why ?? BadSeconds("seconds", r.Seconds)
+            ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadSeconds($"rows[{i}].seconds", r.Rows[i].Seconds)).FirstOrDefault(w => w is not null)
+            ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null);
     }
+
+    // A time is a finite count of seconds: "NaN" or "-Infinity", which the JSON reader takes, went into JUnit's time
+    // attribute, a decimal there, and into the summary line as "NaN s".
+    private static string? BadSeconds(string what, double seconds) =>
+        double.IsFinite(seconds) && seconds >= 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{what} is {seconds}, not a time");
 
     // The pictures index the ratios as height x width and the counts by the edges: a map that does not hold them threw
     // IndexOutOfRangeException, and a vast height ran out of memory, while the HTML page was drawn.

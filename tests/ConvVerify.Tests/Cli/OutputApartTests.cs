@@ -50,6 +50,29 @@ public class OutputApartTests : CliTestBase
     }
 
     [Test]
+    public void AReportFolderThatWouldWriteItsPageOverAnInputIsRefused()
+    {
+        // report merge r/index.html --report r read the shard, then wrote the page over it.
+        string folder = TempPath("r");
+        Directory.CreateDirectory(folder);
+        string shard = Path.Combine(folder, "index.html");
+        Assert.That(Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--json", shard).Code, Is.EqualTo(0));
+        string written = File.ReadAllText(shard);
+        var r = Run("report", "merge", shard, "--report", folder);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --report: {folder} would write index.html over the shard {shard}; an output must not overwrite what the run reads")), r.ToString());
+        Assert.That(File.ReadAllText(shard), Is.EqualTo(written), "the shard was not written over");
+        // A failure's picture is a page file too; a batch file of another name in the folder is read and left alone.
+        string batch = Path.Combine(folder, "failure-0-heatmap.png");
+        File.WriteAllText(batch, "mb1ic2ih4oc2kh3\n");
+        r = Run("check", "--oracle", "naive", "--batch", batch, "--report", folder);
+        Assert.That((r.Code, r.Err.Contains($"would write failure-0-heatmap.png over the --batch {batch}", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        File.Move(batch, Path.Combine(folder, "shapes.txt"));
+        r = Run("check", "--oracle", "naive", "--batch", Path.Combine(folder, "shapes.txt"), "--dtype", "f32", "--fill", "integer", "--report", folder);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+    }
+
+    [Test]
     public void AnOutputOnAFileTheBatchIncludesIsRefusedNamingBoth()
     {
         // top includes mid, mid includes leaf: a report over either would replace problems the next run reads.

@@ -179,6 +179,18 @@ public partial class HtmlReportPageTests : TempFolderTest
     }
 
     [Test]
+    public void ControlCharactersReachThePageAsEscapesAndLineBreaksStay()
+    {
+        // HtmlEncode left them raw: a NUL or an escape sequence from a shard is no character an HTML page may hold.
+        var report = Report();
+        report.Rows[1] = report.Rows[1] with { Reason = "dx\u0000\u001b[2J: wrong\nsecond line" };
+        report.Warnings.Add("bell\u0007");
+        string page = Page(report);
+        Assert.That(page.Where(c => char.IsControl(c) && c != '\n').Select(c => (int)c), Is.Empty);
+        Assert.That(page, Does.Contain("<p>dx\\u0000\\u001b[2J: wrong\nsecond line</p>").And.Contain("warning: bell\\u0007<"));
+    }
+
+    [Test]
     public void APassingRunHasNoSectionsNoPicturesAndExitCodeZero()
     {
         var report = new RunReport

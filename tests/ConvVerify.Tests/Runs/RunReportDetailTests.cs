@@ -115,6 +115,23 @@ public class RunReportDetailTests : TempFolderTest
         Assert.That(read.Summary.ExitCode, Is.EqualTo(RunReport.ExitFail), "the rows' own");
     }
 
+    [TestCase("\"seconds\": 0.5,", "\"seconds\": \"NaN\",", "(seconds is NaN, not a time)")]
+    [TestCase("\"seconds\": 0.5,", "\"seconds\": -1,", "(seconds is -1, not a time)")]
+    [TestCase("\"seconds\": 0.25", "\"seconds\": \"-Infinity\"", "(rows[0].seconds is -Infinity, not a time)")]
+    public void AReportWhoseTimeIsNoTimeIsRefusedNamingIt(string was, string edited, string why)
+    {
+        // The JSON reader takes "NaN" for any number; JUnit's time attribute then said time="NaN", which is no decimal.
+        string path = Path.Combine(Dir, "r.json");
+        var report = Report(Row(Outcome.Pass) with { Seconds = 0.25 });
+        report.Seconds = 0.5;
+        report.Write(path);
+        string text = File.ReadAllText(path);
+        Assert.That(text, Does.Contain(was));
+        File.WriteAllText(path, text.Replace(was, edited, StringComparison.Ordinal));
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report {why}"));
+    }
+
     [Test]
     public void AReportSavedWithAByteOrderMarkReads()
     {
