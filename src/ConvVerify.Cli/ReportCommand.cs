@@ -30,6 +30,7 @@ internal static class ReportCommand
         {
             RunOptions.CheckApart([("--json", pr.GetValue(json)), ("--junit", pr.GetValue(junit)), ("--report", pr.GetValue(html))],
                 pr.GetValue(shards)!.Select(s => ("shard", (string?)s)));
+            RunOptions.CheckReportApart(pr.GetValue(html), pr.GetValue(json), pr.GetValue(junit));
             RunOptions.CheckOutputs(pr.GetValue(json), pr.GetValue(junit));
             RunOptions.CheckReportFolder(pr.GetValue(html));
             var reports = new List<(string, RunReport)>();

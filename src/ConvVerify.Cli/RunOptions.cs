@@ -81,12 +81,27 @@ internal sealed class RunOptions(string defaultRequire)
     {
         string? json = pr.GetValue(Json), junit = pr.GetValue(JUnit), report = pr.GetValue(Report);
         CheckApart([("--json", json), ("--junit", junit), ("--report", report)], inputs, included);
-        if (report is not null)
-            foreach (var (option, file) in new[] { ("--json", json), ("--junit", junit) })
-                if (file is not null && Path.GetFullPath(file) == Path.GetFullPath(report))
-                    throw new CliException($"{option}: {file} is also the --report folder; give each its own");
+        CheckReportApart(report, json, junit);
         CheckOutputs(json, junit);
         CheckReportFolder(report);
+    }
+
+    /// <summary>
+    /// Refuses a <c>--json</c> or <c>--junit</c> file that is the <c>--report</c> folder, or that the page would write
+    /// over: <c>index.html</c> or a failure's picture in that folder, or what its <c>index.html</c> links to.
+    /// </summary>
+    public static void CheckReportApart(string? report, string? json, string? junit)
+    {
+        if (report is null) return;
+        string folder = Real(report);
+        foreach (var (option, file) in new[] { ("--json", json), ("--junit", junit) })
+        {
+            if (file is null) continue;
+            if (Path.GetFullPath(file) == Path.GetFullPath(report))
+                throw new CliException($"{option}: {file} is also the --report folder; give each its own");
+            if (WrittenByPage(folder, Real(file)) is { } name)
+                throw new CliException($"{option}: {file} is where --report {report} writes {name}; give each its own");
+        }
     }
 
     /// <summary>

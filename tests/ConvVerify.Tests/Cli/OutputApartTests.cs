@@ -73,6 +73,32 @@ public class OutputApartTests : CliTestBase
     }
 
     [Test]
+    public void AReportFileThePageWouldWriteOverIsRefused()
+    {
+        // --json r/index.html --report r: the page was written over the JSON report the same run had just written.
+        string folder = TempPath("r");
+        string json = Path.Combine(folder, "index.html"), junit = Path.Combine(folder, "failure-2-histogram.png");
+        var r = Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--json", json, "--report", folder);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2, $"convverify: --json: {json} is where --report {folder} writes index.html; give each its own")), r.ToString());
+        r = Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--junit", junit, "--report", folder);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2, $"convverify: --junit: {junit} is where --report {folder} writes failure-2-histogram.png; give each its own")), r.ToString());
+        Assert.That(Directory.Exists(folder), Is.False, "refused before anything is written");
+
+        // report merge checked neither this nor a --json that is the --report folder itself.
+        string shard = TempPath("shard.json");
+        Assert.That(Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--json", shard).Code, Is.EqualTo(0));
+        r = Run("report", "merge", shard, "--json", json, "--report", folder);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2, $"convverify: --json: {json} is where --report {folder} writes index.html; give each its own")), r.ToString());
+        r = Run("report", "merge", shard, "--junit", folder, "--report", folder);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2, $"convverify: --junit: {folder} is also the --report folder; give each its own")), r.ToString());
+        // Other names in the folder are the user's to choose.
+        Directory.CreateDirectory(folder);
+        r = Run("report", "merge", shard, "--json", Path.Combine(folder, "merged.json"), "--report", folder);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(File.Exists(Path.Combine(folder, "merged.json")) && File.Exists(Path.Combine(folder, "index.html")), Is.True);
+    }
+
+    [Test]
     public void AnOutputOnAFileTheBatchIncludesIsRefusedNamingBoth()
     {
         // top includes mid, mid includes leaf: a report over either would replace problems the next run reads.
