@@ -14,7 +14,7 @@ public sealed record ExactConvOptions
 
     /// <summary>
     /// Most threads one call may use; 0 (the default) means <see cref="Environment.ProcessorCount"/>. A call with too
-    /// little work to share (under about 130,000 multiply-adds per thread) uses fewer.
+    /// little work to share (under 131,072 multiply-adds per thread) uses fewer.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
     public int MaxThreads
