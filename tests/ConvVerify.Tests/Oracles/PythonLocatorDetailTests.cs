@@ -399,9 +399,9 @@ public class PythonLocatorDetailTests
     public void AHangingInterpreterIsKilledWithItsChildrenAtTheTimeout()
     {
         var clock = Stopwatch.StartNew();
-        var location = new PythonLocator(Env(), [Fake("hangstree")], TimeSpan.FromSeconds(2)).Locate();
+        var location = new PythonLocator(Env(), [Fake("hangstree")], TimeSpan.FromSeconds(1)).Locate();
         clock.Stop();
-        Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("hangstree")}: no answer within 2 s (killed)" }));
+        Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("hangstree")}: no answer within 1 s (killed)" }));
         // Not a benchmark: the fake sleeps 30 s, and an answer at the timeout shows the wait is bounded by it.
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
         int[] pids = [.. File.ReadAllText(Fake("hangstree") + ".pids").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];
@@ -421,13 +421,13 @@ public class PythonLocatorDetailTests
     public void AnInterpreterWhoseChildHoldsItsOutputIsGivenUpAtTheTimeout()
     {
         var clock = Stopwatch.StartNew();
-        var location = new PythonLocator(Env(), [Fake("holdsout")], TimeSpan.FromSeconds(2)).Locate();
+        var location = new PythonLocator(Env(), [Fake("holdsout")], TimeSpan.FromSeconds(1)).Locate();
         clock.Stop();
         int held = int.Parse(File.ReadAllText(Fake("holdsout") + ".pid"), System.Globalization.CultureInfo.InvariantCulture);
         int reader = int.Parse(File.ReadAllText(Fake("holdsout") + ".reader"), System.Globalization.CultureInfo.InvariantCulture);
         try
         {
-            Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("holdsout")}: exited, but a process it started kept its output open past 2 s (killed {held} sleep)" }));
+            Assert.That(location.Attempts, Is.EqualTo(new[] { $"{Fake("holdsout")}: exited, but a process it started kept its output open past 1 s (killed {held} sleep)" }));
             // Not a benchmark: the child sleeps 30 s, and an answer before then shows the wait is bounded.
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
             Assert.That(Survivors([held]), Is.Empty, "the child holding the output must not outlive the search");

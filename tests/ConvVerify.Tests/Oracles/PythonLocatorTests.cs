@@ -70,7 +70,7 @@ public class PythonLocatorTests
             // Every candidate has this long, not only the one that hangs. (With the pipes read through the thread pool,
             // 2 s were too little for the others' answers on a loaded machine, whose pool was starved; they are read on
             // threads of their own now.)
-            TimeSpan.FromSeconds(2));
+            TimeSpan.FromSeconds(1));
         var location = locator.Locate();
         Assert.That(location.Found, Is.False, location.Reason);
         Assert.That(location.Attempts, Is.EqualTo(new[]
@@ -78,7 +78,7 @@ public class PythonLocatorTests
             $"{Fake("absent")}: not found",
             $"{Fake("notorch")}: No module named 'torch'",
             $"{Fake("crashes")}: exited with code 3: Fatal Python error: init_fs_encoding",
-            $"{Fake("hangs")}: no answer within 2 s (killed)",
+            $"{Fake("hangs")}: no answer within 1 s (killed)",
             $"{Fake("nolib")}: has torch 9.9 but no shared libpython to embed (LIBDIR=/fake/lib)",
             "python3 on PATH: not found",
         }));
