@@ -18,9 +18,12 @@ namespace ConvVerify.Convolution;
 public static class NaiveConv
 {
     /// <summary>y[n,o,p] = Σ_{c,k} x[n, g·ICg + c, p·s − pb + k·dil] · w[o,c,k] (+ b[o]); out-of-range taps read padding zeros.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(p);
         CheckLength(x, "x", p.XSize, p.XShape);
         CheckLength(w, "w", p.WSize, p.WShape);
         CheckLength(b, "b", p.BSize, p.HasBias ? p.BShape : []);
@@ -60,9 +63,12 @@ public static class NaiveConv
     /// dx[n,c,i] = Σ_{o,k} dy[n,o,(i + pb − k·dil)/s] · w[o,c,k] over the terms where i + pb − k·dil is ≥ 0, divisible by s
     /// and inside the output: the transpose of <see cref="Forward{T}"/>, written directly rather than through it.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(p);
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(w, "w", p.WSize, p.WShape);
         CheckLength(dx, "dx", p.XSize, p.XShape);
@@ -96,9 +102,12 @@ public static class NaiveConv
     }
 
     /// <summary>dw[o,c,k] = Σ_{n,p} dy[n,o,p] · x[n, g·ICg + c, p·s − pb + k·dil] over in-range input positions.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(p);
         CheckLength(x, "x", p.XSize, p.XShape);
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(dw, "dw", p.WSize, p.WShape);
@@ -133,9 +142,12 @@ public static class NaiveConv
     }
 
     /// <summary>db[o] = Σ_{n,p} dy[n,o,p].</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
+    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), an output that overlaps an input, or a problem without bias.</exception>
     public static void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(p);
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(db, "db", p.OC, p.BShape);
         CheckApart(db, "db", dy, "dy");

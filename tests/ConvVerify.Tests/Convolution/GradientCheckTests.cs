@@ -93,4 +93,17 @@ public class GradientCheckTests
         e = Assert.Throws<ArgumentException>(() => NaiveConv.BackwardBias<float>(p.WithBias(false), new float[72], new float[4]));
         Assert.That(e!.Message, Does.Contain("has no bias"));
     }
+
+    [Test]
+    public void ANullProblemIsNamedNotANullReference()
+    {
+        // The probe: each of the four dereferenced p for its buffer checks and threw NullReferenceException.
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => NaiveConv.Forward<float>(null!, [], [], [], new float[1]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
+            Assert.That(() => NaiveConv.BackwardData<float>(null!, [], [], new float[1]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
+            Assert.That(() => NaiveConv.BackwardWeights<float>(null!, [], [], new float[1]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
+            Assert.That(() => NaiveConv.BackwardBias<float>(null!, [], new float[1]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
+        });
+    }
 }
