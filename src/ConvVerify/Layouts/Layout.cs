@@ -13,7 +13,7 @@ namespace ConvVerify.Layouts;
 public static class Layout
 {
     /// <summary>Transposes a row-major tensor: result dim i is source dim <paramref name="perm"/>[i].</summary>
-    /// <exception cref="ArgumentException">The shape does not match the data, or <paramref name="perm"/> is not a permutation of the dims.</exception>
+    /// <exception cref="ArgumentException">The shape does not match the data or holds more elements than an array can, or <paramref name="perm"/> is not a permutation of the dims.</exception>
     public static T[] Permute<T>(ReadOnlySpan<T> src, IReadOnlyList<int> shape, IReadOnlyList<int> perm)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -25,8 +25,11 @@ public static class Layout
         foreach (int d in shape)
         {
             if (d < 0) throw new ArgumentException($"shape: negative extent in {ConvProblem.FormatTuple(shape)}", nameof(shape));
-            count *= d;
+            // Held just past the largest array: a product of many extents would wrap, and one wrapped to 0 matched an empty span.
+            count = Math.Min(count * d, (long)Array.MaxLength + 1);
         }
+        if (count > Array.MaxLength)
+            throw new ArgumentException($"shape: {ConvProblem.FormatTuple(shape)} holds more elements than a .NET array can ({Array.MaxLength})", nameof(shape));
         if (count != src.Length)
             throw new ArgumentException($"src: has {src.Length} elements, shape {ConvProblem.FormatTuple(shape)} needs {count}", nameof(src));
 
@@ -46,15 +49,28 @@ public static class Layout
     }
 
     /// <summary>(N, C, spatial...) to channels-last (N, spatial..., C), PyTorch's <c>channels_last</c> memory order.</summary>
-    public static T[] ToChannelsLast<T>(ReadOnlySpan<T> ncs, IReadOnlyList<int> shape) =>
-        Permute(ncs, shape, [0, .. Enumerable.Range(2, shape.Count - 2), 1]);
+    /// <exception cref="ArgumentException"><paramref name="shape"/> has fewer than 2 dims or does not match the data.</exception>
+    public static T[] ToChannelsLast<T>(ReadOnlySpan<T> ncs, IReadOnlyList<int> shape)
+    {
+        CheckNcShape(shape, nameof(shape));
+        return Permute(ncs, shape, [0, .. Enumerable.Range(2, shape.Count - 2), 1]);
+    }
 
     /// <summary>Channels-last (N, spatial..., C) back to (N, C, spatial...); <paramref name="ncsShape"/> is the NC-first shape.</summary>
+    /// <exception cref="ArgumentException"><paramref name="ncsShape"/> has fewer than 2 dims or does not match the data.</exception>
     public static T[] FromChannelsLast<T>(ReadOnlySpan<T> nsc, IReadOnlyList<int> ncsShape)
     {
-        ArgumentNullException.ThrowIfNull(ncsShape);
+        CheckNcShape(ncsShape, nameof(ncsShape));
         int[] nscShape = [ncsShape[0], .. ncsShape.Skip(2), ncsShape[1]];
         return Permute(nsc, nscShape, [0, ncsShape.Count - 1, .. Enumerable.Range(1, ncsShape.Count - 2)]);
+    }
+
+    // Without an N and a C there is no channel to move: the index arithmetic would fail in a way that names neither.
+    private static void CheckNcShape(IReadOnlyList<int> shape, string name)
+    {
+        ArgumentNullException.ThrowIfNull(shape, name);
+        if (shape.Count < 2)
+            throw new ArgumentException($"{name}: channels-last needs (N, C, spatial...), at least 2 dims, got {ConvProblem.FormatTuple(shape)}", name);
     }
 
     /// <summary>The question's image (H, W, C) as NCHW with N = 1.</summary>

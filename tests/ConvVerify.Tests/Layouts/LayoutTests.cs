@@ -50,4 +50,26 @@ public class LayoutTests
         Assert.That(() => Layout.Permute<int>(new int[6], [2, 3], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("perm"));
         Assert.That(() => Layout.FromChannelsLast<int>(new int[6], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("ncsShape"));
     }
+
+    [Test]
+    public void ChannelsLastWithoutAChannelDimIsNamed()
+    {
+        // The probe: a null shape was a NullReferenceException, one of fewer than 2 dims an error about "count" or an IndexOutOfRangeException.
+        Assert.That(() => Layout.ToChannelsLast<int>(new int[1], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("shape"));
+        var e = Assert.Throws<ArgumentException>(() => Layout.ToChannelsLast<int>(new int[3], [3]))!;
+        Assert.That((e.Message, e.ParamName), Is.EqualTo(("shape: channels-last needs (N, C, spatial...), at least 2 dims, got (3) (Parameter 'shape')", "shape")));
+        e = Assert.Throws<ArgumentException>(() => Layout.FromChannelsLast<int>(new int[3], [3]))!;
+        Assert.That((e.Message, e.ParamName), Is.EqualTo(("ncsShape: channels-last needs (N, C, spatial...), at least 2 dims, got (3) (Parameter 'ncsShape')", "ncsShape")));
+        Assert.That(() => Layout.FromChannelsLast<int>(new int[1], []), Throws.ArgumentException.With.Property("ParamName").EqualTo("ncsShape"));
+        Assert.That(Layout.ToChannelsLast<int>([1, 2], [1, 2]), Is.EqualTo(new[] { 1, 2 }), "(N, C) alone is its own channels-last form");
+    }
+
+    [Test]
+    public void AShapeWhoseCountWrapsIsRefusedNotMatchedToAnEmptySpan()
+    {
+        // The probe: 65536^4 = 2^64 wrapped to 0 in long, so an empty span "matched" the shape and an empty array came back.
+        var e = Assert.Throws<ArgumentException>(() => Layout.Permute<int>([], [65536, 65536, 65536, 65536], [3, 2, 1, 0]))!;
+        Assert.That((e.Message, e.ParamName), Is.EqualTo(($"shape: (65536, 65536, 65536, 65536) holds more elements than a .NET array can ({Array.MaxLength}) (Parameter 'shape')", "shape")));
+        Assert.That(Layout.Permute<int>([], [int.MaxValue, int.MaxValue, int.MaxValue, 0], [3, 2, 1, 0]), Is.Empty, "a zero extent still makes any shape empty");
+    }
 }
