@@ -18,6 +18,7 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
     public string Id { get; init; } = IdOf(Problem, Fill);
 
     /// <summary>The case of <paramref name="problem"/> with <paramref name="fill"/>, its seed derived from <paramref name="baseSeed"/> and its id.</summary>
+    /// <exception cref="ArgumentException"><paramref name="fill"/> is not a defined <see cref="Fill"/>.</exception>
     public static ConvCase Create(ConvProblem problem, Fill fill, ulong baseSeed = DefaultSeed)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -29,6 +30,7 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
     /// not all [a-z0-9._-] also gets the first 8 hex digits of its SHA-256, so names that differ only in replaced
     /// characters or in letter case (on case-insensitive file systems) cannot share an id.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="fill"/> is not a defined <see cref="Fill"/>.</exception>
     public static string IdOf(ConvProblem problem, Fill fill)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -58,5 +60,12 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
     public static string DTypeName(DType dtype) => DTypes.ShortName(dtype);
 
     /// <summary>"integer" or "normal".</summary>
-    public static string FillName(Fill fill) => fill == Fill.Integer ? "integer" : "normal";
+    /// <exception cref="ArgumentException"><paramref name="fill"/> is not a defined <see cref="Fill"/>.</exception>
+    public static string FillName(Fill fill) => fill switch
+    {
+        Fill.Integer => "integer",
+        Fill.Normal => "normal",
+        // Not "normal": a case id, case.json and a snapshot would claim a fill that Inputs.Generate then refuses.
+        _ => throw new ArgumentException($"fill: unknown value {(int)fill}", nameof(fill)),
+    };
 }
