@@ -53,9 +53,15 @@ public static partial class Inputs
     }
 
     /// <summary>The largest |partial sum| any direction can reach with the given integer ranges.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A range below 1 or above <see cref="IntegerRange"/>.</exception>
     public static long MaxPartialSum(ConvProblem problem, int xwRange, int dyRange)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        // The fill's ranges only: a negative one gave a meaningless sum, and a huge one wrapped the products of long.
+        ArgumentOutOfRangeException.ThrowIfLessThan(xwRange, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(xwRange, IntegerRange);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dyRange, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dyRange, IntegerRange);
         long k = problem.Kernel.Aggregate(1L, (a, b) => a * b);
         long outSpatial = problem.Output.Aggregate(1L, (a, b) => a * b);
         long fwd = problem.IC / problem.Groups * k * xwRange * xwRange + dyRange;
@@ -69,11 +75,13 @@ public static partial class Inputs
     /// summation order gives the same sum (and a bfloat16 result the same single rounding of it). For float16 the largest
     /// finite value, 65504, which is lower: a larger result would round to infinity.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="dtype"/> is not a defined <see cref="DType"/>.</exception>
     public static long ExactIntegerLimit(DType dtype) => dtype switch
     {
         DType.Float64 => 1L << 53,
         DType.Float16 => 65504,
-        _ => 1L << 24,
+        DType.Float32 or DType.BFloat16 => 1L << 24,
+        _ => throw new ArgumentException($"dtype: unknown value {(int)dtype}", nameof(dtype)),
     };
 
     /// <summary>A stable per-case seed from a base seed and a case id (FNV-1a), so cases of one pack differ. Below 2^53, so JSON keeps it exact.</summary>

@@ -22,4 +22,23 @@ public class CaseArgumentTests
             Assert.That(ConvCase.FillName(Fill.Integer) + " " + ConvCase.FillName(Fill.Normal), Is.EqualTo("integer normal"));
         });
     }
+
+    [Test]
+    public void TheIntegerLimitOfAnUnknownDTypeIsRefusedNotFloat32s()
+    {
+        // The probe: (DType)42 fell into the float32 arm and got 2^24.
+        Assert.That(() => Inputs.ExactIntegerLimit((DType)42), Throws.ArgumentException.With.Message.StartsWith("dtype: unknown value 42").And.Property("ParamName").EqualTo("dtype"));
+        Assert.That(DTypes.All.Select(Inputs.ExactIntegerLimit), Is.EqualTo(new[] { 1L << 24, 1L << 53, 1L << 24, 65504 }));
+    }
+
+    [TestCase(-4, 2, "xwRange")]
+    [TestCase(0, 2, "xwRange")]
+    [TestCase(int.MaxValue, 2, "xwRange")]
+    [TestCase(4, -1, "dyRange")]
+    [TestCase(4, int.MaxValue, "dyRange")]
+    public void AMaxPartialSumOfARangeOutsideTheFillsIsRefused(int xwRange, int dyRange, string name)
+    {
+        // The probe: (−4, 2) gave 98, (int.MaxValue, int.MaxValue) a sum that had wrapped long.
+        Assert.That(() => Inputs.MaxPartialSum(P, xwRange, dyRange), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo(name));
+    }
 }
