@@ -137,6 +137,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
 
     /// <summary>Creates a problem whose padding is PyTorch's <c>padding="same"</c> or <c>"valid"</c>.</summary>
     /// <exception cref="ArgumentException"><c>same</c> with a stride other than 1, or any invalid field.</exception>
+    /// <exception cref="ProblemTooLargeException"><c>same</c> padding of more than <see cref="int.MaxValue"/> elements.</exception>
     public static ConvProblem WithPadding(
         PaddingMode padding, int mb, int groups, int ic, int oc,
         IReadOnlyList<int> input, IReadOnlyList<int> kernel,
@@ -152,15 +153,22 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
         {
             for (int i = 0; i < rank; i++)
             {
+                // The constructor reports a list whose length is not the rank; only what each list holds is read here.
+                if (i >= kernel.Count || i >= (stride?.Count ?? rank) || i >= (dilation?.Count ?? rank)) break;
                 int s = stride is null ? 1 : stride[i];
                 if (s != 1)
                     throw new ArgumentException($"stride: padding=\"same\" needs stride 1 in every dim (as PyTorch), got stride {FormatTuple(stride!)}", nameof(stride));
                 int d = dilation is null ? 1 : dilation[i];
-                if (i >= kernel.Count) break; // the constructor reports the rank mismatch
-                // PyTorch's _conv_forward pads total = d·(k−1), the odd element at the end.
-                int total = d * (kernel[i] - 1);
-                begin[i] = total / 2;
-                end[i] = total - begin[i];
+                // PyTorch's _conv_forward pads total = d·(k−1), the odd element at the end. In long: in int a large
+                // dilation wrapped it, and the constructor then named a padding the caller never gave.
+                long total = d * (kernel[i] - 1L);
+                if (d >= 1 && kernel[i] >= 1 && total > int.MaxValue)
+                    throw new ProblemTooLargeException(
+                        $"dilation: padding=\"same\" pads dilation·(k−1) = {d}·{kernel[i] - 1L} = {total} in spatial dim {i}, past {int.MaxValue}, the largest the loops index with",
+                        nameof(dilation));
+                if (total is < 0 or > int.MaxValue) break; // a kernel or dilation below 1, which the constructor names
+                begin[i] = (int)(total / 2);
+                end[i] = (int)(total - begin[i]);
             }
         }
         else if (padding != PaddingMode.Valid)

@@ -221,6 +221,32 @@ public class ProblemEdgeTests
     }
 
     [Test]
+    public void AShortStrideOrDilationWithSamePaddingIsTheConstructorsRankError()
+    {
+        // The probe: WithPadding read stride[1] and dilation[1] of one-element lists and threw IndexOutOfRangeException.
+        Assert.That(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [5, 5], [3, 3], stride: [1]),
+            Throws.ArgumentException.With.Message.StartsWith("stride: expected 2 extents").And.Property("ParamName").EqualTo("stride"));
+        Assert.That(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [5, 5], [3, 3], dilation: [1]),
+            Throws.ArgumentException.With.Message.StartsWith("dilation: expected 2 extents").And.Property("ParamName").EqualTo("dilation"));
+        Assert.That(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [3, 3, 3, 3], [1, 1, 1, 1], stride: [1, 1, 1]),
+            Throws.ArgumentException.With.Message.StartsWith("input: spatial rank must be 1, 2 or 3, got 4 extents"));
+    }
+
+    [Test]
+    public void SamePaddingPastIntIsTooLargeNotAWrappedPadding()
+    {
+        // The probe: d·(k−1) = 2^29·4 wrapped int to −2^31, and the constructor blamed a begin padding of −2^30 the
+        // caller never gave; 2^30·4 wrapped to 0 and it said the kernel did not fit an unpadded input.
+        foreach (int d in new[] { 1 << 29, 1 << 30 })
+        {
+            var e = Assert.Throws<ProblemTooLargeException>(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [5], [5], dilation: [d]))!;
+            Assert.That((e.Message, e.ParamName), Is.EqualTo(($"dilation: padding=\"same\" pads dilation·(k−1) = {d}·4 = {4L * d} in spatial dim 0, past {int.MaxValue}, the largest the loops index with (Parameter 'dilation')", "dilation")));
+        }
+        Assert.That(() => ConvProblem.WithPadding(PaddingMode.Same, 1, 1, 1, 1, [5], [int.MinValue]),
+            Throws.ArgumentException.With.Message.StartsWith("kw: must be >= 1").And.Property("ParamName").EqualTo("kw"), "a kernel below 1 is still the constructor's to name");
+    }
+
+    [Test]
     public void AnOmittedEndPaddingIsTheBeginPadding()
     {
         var p = new ConvProblem(1, 1, 1, 1, [5], [3], padBegin: [1]);
