@@ -140,8 +140,11 @@ public static class TensorComparison
     /// that is NaN or infinite; one beyond the probabilistic bound (or under a NaN one) but within the sound one is
     /// suspicious. For rules without a probabilistic tier pass the sound bound twice.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="error"/> is negative: an absolute error is at least 0 (or NaN).</exception>
     public static Judgement Judge(double error, double soundBound, double probabilisticBound) =>
-        error == 0 ? Judgement.Pass
+        // A signed difference passed here would pass every element below its expected value, however far.
+        error < 0 ? throw new ArgumentOutOfRangeException(nameof(error), error, "error: an absolute error, |actual − expected|, is never negative")
+        : error == 0 ? Judgement.Pass
         // A NaN or infinite input makes M NaN or infinite: such a bound vouches for nothing, and no error may hide under it.
         : !(error <= soundBound) || !double.IsFinite(soundBound) ? Judgement.Fail
         : !(error <= probabilisticBound) ? Judgement.Suspicious
