@@ -32,7 +32,7 @@ public static class TensorComparison
     /// <param name="boundFactor">Scale of the sound bound (≥ 1).</param>
     /// <param name="engine">Computes the bound's convolution; <see cref="ConvEngines.Default"/> when null.</param>
     /// <exception cref="ArgumentException">A tensor's length does not match the problem.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="boundFactor"/> is below 1 (or NaN).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="boundFactor"/> is below 1 (or NaN), or <paramref name="tolerance"/> is not a defined <see cref="Tolerance"/>.</exception>
     public static Verdict Compare<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -41,6 +41,7 @@ public static class TensorComparison
         ArgumentNullException.ThrowIfNull(inputs);
         // Checked here, not only where a bound is computed: identical tensors skip the bound, and a bad factor must not pass then.
         if (!(boundFactor >= 1)) throw new ArgumentOutOfRangeException(nameof(boundFactor), boundFactor, "a bound factor below 1 would not be sound");
+        CheckTolerance(tolerance);
         int[] shape = direction.ShapeOf(p);
         string name = direction.TensorName();
         int count = direction.SizeOf(p);
@@ -110,11 +111,17 @@ public static class TensorComparison
     /// 0 where the values agree, infinite where they do not and the bound is 0, NaN or infinite. For pictures of a failing direction.
     /// </summary>
     /// <exception cref="ArgumentException">A tensor's length does not match the problem.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="boundFactor"/> is below 1 (or NaN), or <paramref name="tolerance"/> is not a defined <see cref="Tolerance"/>.</exception>
     public static double[] Ratios<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int[] shape = direction.ShapeOf(p); // refuses a null problem, as p
+        // As Compare: refused whatever the rule, not only where a bound reads them.
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (!(boundFactor >= 1)) throw new ArgumentOutOfRangeException(nameof(boundFactor), boundFactor, "a bound factor below 1 would not be sound");
+        CheckTolerance(tolerance);
+        int[] shape = direction.ShapeOf(p);
         NaiveConv.CheckLength(expected, "expected " + direction.TensorName(), direction.SizeOf(p), shape);
         NaiveConv.CheckLength(actual, "actual " + direction.TensorName(), direction.SizeOf(p), shape);
         bool bitwise = tolerance == Tolerance.Bitwise;
@@ -149,6 +156,12 @@ public static class TensorComparison
         : !(error <= soundBound) || !double.IsFinite(soundBound) ? Judgement.Fail
         : !(error <= probabilisticBound) ? Judgement.Suspicious
         : Judgement.Pass;
+
+    // An undefined rule fell through to exact equality while the verdict's text named the sound bound.
+    private static void CheckTolerance(Tolerance tolerance)
+    {
+        if (!Enum.IsDefined(tolerance)) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, $"tolerance: unknown value {(int)tolerance}");
+    }
 
     // error/bound, infinite where the bound measures nothing (zero, NaN or infinite).
     private static double Ratio(double error, double bound) => bound == 0 || !double.IsFinite(bound) ? double.PositiveInfinity : error / bound;

@@ -16,4 +16,29 @@ public class ComparisonArgumentTests
         Assert.That(() => TensorComparison.Judge(error, 1, 1), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("error"));
         Assert.That(TensorComparison.Judge(-0.0, 1, 1), Is.EqualTo(Judgement.Pass), "−0 is no error");
     }
+
+    private static readonly ConvProblem Dot = BenchdnnDescriptor.Parse("mb1ic1iw2oc1ow1kw2", hasBias: false);
+
+    private static readonly ConvInputs<float> DotInputs = new([1f, 2f], [3f, 4f], [], [1f]);
+
+    [Test]
+    public void AnUnknownToleranceIsRefused()
+    {
+        // The probe: (Tolerance)99 was judged as exact equality while the verdict read "within the sound summation bound".
+        Assert.That(() => TensorComparison.Compare(Dot, Direction.Forward, DotInputs, [11f], [11f], (Tolerance)99),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("tolerance").And.Message.StartsWith("tolerance: unknown value 99"));
+        Assert.That(() => TensorComparison.Ratios(Dot, Direction.Forward, DotInputs, [11f], [12f], (Tolerance)99),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("tolerance"));
+    }
+
+    [Test]
+    public void RatiosRefuseWhatCompareRefusesWhateverTheRule()
+    {
+        // The probe: under exact equality Ratios read neither the inputs nor the factor, and took null and NaN.
+        Assert.That(() => TensorComparison.Ratios(Dot, Direction.Forward, null!, [11f], [12f], Tolerance.ExactValues),
+            Throws.ArgumentNullException.With.Property("ParamName").EqualTo("inputs"));
+        Assert.That(() => TensorComparison.Ratios(Dot, Direction.Forward, DotInputs, [11f], [12f], Tolerance.ExactValues, double.NaN),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("boundFactor"));
+        Assert.That(TensorComparison.Ratios(Dot, Direction.Forward, DotInputs, [11f], [12f], Tolerance.ExactValues), Is.EqualTo(new[] { double.PositiveInfinity }));
+    }
 }
