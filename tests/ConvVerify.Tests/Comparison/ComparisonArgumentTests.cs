@@ -41,4 +41,15 @@ public class ComparisonArgumentTests
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("boundFactor"));
         Assert.That(TensorComparison.Ratios(Dot, Direction.Forward, DotInputs, [11f], [12f], Tolerance.ExactValues), Is.EqualTo(new[] { double.PositiveInfinity }));
     }
+
+    [Test]
+    public void InputsWithANullTensorAreRefusedByName()
+    {
+        // The probe: ConvInputs took a null x, and Compare under the sound bound threw NullReferenceException lifting it.
+        Assert.That(() => new ConvInputs<float>(null!, [3f, 4f], [], [1f]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("X"));
+        Assert.That(() => new ConvInputs<float>([1f, 2f], null!, [], [1f]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("W"));
+        Assert.That(() => new ConvInputs<float>([1f, 2f], [3f, 4f], null!, [1f]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("B"));
+        Assert.That(() => DotInputs with { Dy = null! }, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("Dy"));
+        Assert.That((DotInputs with { B = [] }).X, Is.EqualTo(new[] { 1f, 2f }));
+    }
 }
