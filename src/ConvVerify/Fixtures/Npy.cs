@@ -204,7 +204,9 @@ public static class Npy
         }
         catch (FormatException e)
         {
-            throw new FixtureException($"{path}: not a readable .npy file (header {Snip(text)}: {e.Message})", e);
+            // The header is someone else's text: a newline in it would start a line of its own in the report, an escape
+            // sequence drive the terminal.
+            throw new FixtureException($"{path}: not a readable .npy file (header {PackPaths.Printable($"{Snip(text)}: {e.Message}")})", e);
         }
     }
 
@@ -371,7 +373,7 @@ public static class Npy
             _ => null,
         };
         // A float of the width asked for without a byte order this reader takes, say '|f4', would read as "float32, expected float32".
-        return name is null || (body is "f4" or "f8" && descr[0] is not ('<' or '>')) ? $"'{descr}'" : name;
+        return name is null || (body is "f4" or "f8" && descr[0] is not ('<' or '>')) ? $"'{PackPaths.Printable(descr)}'" : name;
     }
 
     private static string NpyName(DType dtype) => DTypes.NumpyName(dtype);
