@@ -79,6 +79,22 @@ public class FixtureRefusalTests : TempFolderTest
     }
 
     [Test]
+    public void ADTypeOrFillHoldingControlCharactersIsQuotedWithThemWrittenOut()
+    {
+        // Compared by character: Is.EqualTo and Does.Contain on strings ignore control characters.
+        static void Said(string actual, string expected) => Assert.That(actual.ToCharArray(), Is.EqualTo(expected.ToCharArray()), actual);
+        var file = CaseFile.From(ConvCase.Create(Small, Fill.Integer));
+        Said(Assert.Throws<FixtureException>(() => (file with { DType = "float32\u001b[2J\n" }).ToCase("c/case.json"))!.Message,
+            "c/case.json: dtype must be \"float32\", \"float64\", \"bfloat16\" or \"float16\", got \"float32\\u001b[2J\\u000a\"");
+        var odd = file with { Fill = "normal\u001b[2J\n" };
+        Said(Assert.Throws<FixtureException>(() => odd.ToCase("c/case.json"))!.Message,
+            "c/case.json: fill must be \"integer\" or \"normal\", got \"normal\\u001b[2J\\u000a\"");
+        var warnings = new List<string>();
+        odd.ToCase("c/case.json", warnings);
+        Said(warnings.Single(), "c/case.json: unknown fill \"normal\\u001b[2J\\u000a\", compared with the normal fill's rule (within the bounds, not exactly)");
+    }
+
+    [Test]
     public void CaseAndManifestFilesThatAreNotJsonNameTheFileAndWhy()
     {
         string json = Path.Combine(Dir, "case.json");
