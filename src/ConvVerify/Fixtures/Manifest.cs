@@ -80,7 +80,9 @@ public sealed record Manifest
         {
             byte[] bytes = File.ReadAllBytes(path);
             var m = JsonSerializer.Deserialize<Manifest>(bytes, CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
-            if (m.Cases is null || m.Files is null) throw new FixtureException($"{path}: \"cases\" and \"files\" must be present and not null");
+            // A null map would be dereferenced far from here: "versions" by every comparison of the pack's oracle with a live one.
+            if (m.Versions is null || m.Cases is null || m.Files is null)
+                throw new FixtureException($"{path}: \"versions\", \"cases\" and \"files\" must be present and not null");
             if (m.Format == FormatWithoutSelfHash) return m;
             if (m.Format != CurrentFormat)
                 throw new FixtureException($"{path}: format is \"{m.Format}\", this reader knows \"{CurrentFormat}\" and \"{FormatWithoutSelfHash}\"");

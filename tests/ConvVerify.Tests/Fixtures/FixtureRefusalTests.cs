@@ -105,6 +105,7 @@ public class FixtureRefusalTests : TempFolderTest
         Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{manifest}: not a valid manifest.json ("));
     }
 
+    [TestCase("versions")]
     [TestCase("cases")]
     [TestCase("files")]
     public void AManifestWithoutItsListsIsNamed(string list)
@@ -116,7 +117,7 @@ public class FixtureRefusalTests : TempFolderTest
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
         json[list] = null;
         File.WriteAllText(manifest, json.ToJsonString());
-        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: \"cases\" and \"files\" must be present and not null"));
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: \"versions\", \"cases\" and \"files\" must be present and not null"));
     }
 
     [TestCase("files", "[\"x\"]", "expected an object of strings, got StartArray")]
