@@ -120,6 +120,38 @@ public class FixtureRefusalTests : TempFolderTest
         Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: \"versions\", \"cases\" and \"files\" must be present and not null"));
     }
 
+    // What a manifest says is printed (the oracle and its versions in every summary line); '^' stands for ESC, as test names
+    // holding it are not run. Compared by character: Is.EqualTo and Does.Contain on strings ignore control characters.
+    [TestCase("oracle", "\"x^[2J\\nFAKE\"", "\"oracle\" holds a control character: \"x\\u001b[2J\\u000aFAKE\"")]
+    [TestCase("versions", "{\"torch\": \"2^[2J\"}", "\"versions\" holds a control character: \"2\\u001b[2J\"")]
+    [TestCase("versions", "{\"torch^[2J\": \"2\"}", "\"versions\" holds a control character: \"torch\\u001b[2J\"")]
+    [TestCase("format", "\"convverify-fixtures/2^[2J\"", "\"format\" holds a control character: \"convverify-fixtures/2\\u001b[2J\"")]
+    [TestCase("generator", "\"g\\r\"", "\"generator\" holds a control character: \"g\\u000d\"")]
+    [TestCase("created", "\"\\u0007\"", "\"created\" holds a control character: \"\\u0007\"")]
+    public void ManifestTextHoldingAControlCharacterIsRefusedWithItWrittenOut(string field, string value, string reason)
+    {
+        string pack = Path.Combine(Dir, "pack");
+        FixtureGenerator.Generate(pack, [ConvCase.Create(Small, Fill.Integer)], new EngineOracle(ConvEngines.Naive), force: false);
+        string manifest = Path.Combine(pack, "manifest.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        json[field] = System.Text.Json.Nodes.JsonNode.Parse(value.Replace("^", "\\u001b", StringComparison.Ordinal));
+        File.WriteAllText(manifest, json.ToJsonString());
+        string said = Assert.Throws<FixtureException>(() => Manifest.Read(manifest))!.Message;
+        Assert.That(said.ToCharArray(), Is.EqualTo($"{manifest}: {reason}".ToCharArray()), said);
+    }
+
+    // The maps' own messages quote a key; '^' stands for ESC, as test names holding it are not run.
+    [TestCase("{\"files\": {\"a/x^\": \"1\", \"a/x^\": \"2\"}}", "Duplicate property 'a/x\\u001b' encountered during deserialization.")]
+    [TestCase("{\"versions\": {\"torch\\n\": 2}}", "the value of 'torch\\u000a' is Number, not a string")]
+    public void AMapKeyQuotedInAJsonErrorHasItsControlCharactersWrittenOut(string text, string reason)
+    {
+        string manifest = Path.Combine(Dir, "manifest.json");
+        File.WriteAllText(manifest, text.Replace("^", "\\u001b", StringComparison.Ordinal));
+        string said = Assert.Throws<FixtureException>(() => Manifest.Read(manifest))!.Message;
+        Assert.That(said.Where(char.IsControl), Is.Empty, said);
+        Assert.That(said, Does.StartWith($"{manifest}: not a valid manifest.json ({reason}"));
+    }
+
     [TestCase("files", "[\"x\"]", "expected an object of strings, got StartArray")]
     [TestCase("versions", "{\"torch\": 2}", "the value of 'torch' is Number, not a string")]
     [TestCase("files", "{\"a/case.json\": {}}", "the value of 'a/case.json' is StartObject, not a string")]
