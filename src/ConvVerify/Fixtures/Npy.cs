@@ -176,7 +176,8 @@ public static class Npy
             throw new FixtureException($"{path}: not a .npy file (it does not start with the magic \\x93NUMPY; {read} bytes read)");
         if (read < 10)
             throw new FixtureException($"{path}: truncated .npy file ({read} bytes, shorter than the 10-byte preamble)");
-        if (head[6] is not (1 or 2 or 3))
+        // numpy reads only these three exactly: a 1.1 is a format it does not know either, whatever its header says.
+        if (head[6] is not (1 or 2 or 3) || head[7] != 0)
             throw new FixtureException($"{path}: unknown .npy format version {head[6]}.{head[7]} (known: 1.0, 2.0, 3.0)");
         long length;
         if (head[6] == 1)
