@@ -102,19 +102,20 @@ public sealed record CaseFile
     /// <exception cref="FixtureException">An invalid field; the message names <paramref name="path"/> and the field.</exception>
     public ConvCase ToCase(string path, ICollection<string>? warnings)
     {
-        // Only the long names: case.json says what the .npy files hold, in torch's words.
+        // Only the long names: case.json says what the .npy files hold, in torch's words. The values quoted below are
+        // someone else's text: written out, their control characters cannot forge report lines or drive the terminal.
         var dtype = DType is "float32" or "float64" or "bfloat16" or "float16" ? DTypes.TryParse(DType)!.Value
-            : throw new FixtureException($"{path}: dtype must be \"float32\", \"float64\", \"bfloat16\" or \"float16\", got \"{DType}\"");
+            : throw new FixtureException($"{path}: dtype must be \"float32\", \"float64\", \"bfloat16\" or \"float16\", got \"{PackPaths.Printable(DType ?? "")}\"");
         var fill = Fill switch
         {
             "integer" => Cases.Fill.Integer,
             "normal" => Cases.Fill.Normal,
             _ when warnings is not null && Fill is not null => UnknownFill(),
-            _ => throw new FixtureException($"{path}: fill must be \"integer\" or \"normal\", got \"{Fill}\""),
+            _ => throw new FixtureException($"{path}: fill must be \"integer\" or \"normal\", got \"{PackPaths.Printable(Fill ?? "")}\""),
         };
         Cases.Fill UnknownFill()
         {
-            warnings.Add($"{path}: unknown fill \"{Fill}\", compared with the normal fill's rule (within the bounds, not exactly)");
+            warnings.Add($"{path}: unknown fill \"{PackPaths.Printable(Fill)}\", compared with the normal fill's rule (within the bounds, not exactly)");
             return Cases.Fill.Normal;
         }
         // Before the rank sizes anything: a stand-in output of new int[Rank] must not overflow or claim gigabytes.

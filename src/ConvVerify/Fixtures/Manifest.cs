@@ -72,7 +72,8 @@ public sealed record Manifest
     [JsonIgnore] public bool? SelfHashMatches { get; private init; }
 
     /// <summary>Reads a manifest.</summary>
-    /// <exception cref="FixtureException">Not a regular file, not JSON, missing fields, an unknown format, or format 2 without its self-hash.</exception>
+    /// <exception cref="FixtureException">Not a regular file, not JSON, missing fields, text holding a control character, an unknown
+    /// format, or format 2 without its self-hash.</exception>
     public static Manifest Read(string path)
     {
         PackPaths.CheckRegularFile(path);
@@ -80,7 +81,15 @@ public sealed record Manifest
         {
             byte[] bytes = File.ReadAllBytes(path);
             var m = JsonSerializer.Deserialize<Manifest>(bytes, CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
-            if (m.Cases is null || m.Files is null) throw new FixtureException($"{path}: \"cases\" and \"files\" must be present and not null");
+            // A null map would be dereferenced far from here: "versions" by every comparison of the pack's oracle with a live one.
+            if (m.Versions is null || m.Cases is null || m.Files is null)
+                throw new FixtureException($"{path}: \"versions\", \"cases\" and \"files\" must be present and not null");
+            // Its text is printed (the oracle's name and versions in every summary line): a control character would forge a
+            // line of the report or drive the terminal, and no writer puts one there.
+            (string Field, string? Text)[] texts = [("format", m.Format), ("generator", m.Generator), ("oracle", m.Oracle), ("created", m.Created),
+                .. m.Versions.SelectMany(v => new[] { ("versions", v.Key), ("versions", v.Value) })];
+            if (texts.FirstOrDefault(t => t.Text?.Any(char.IsControl) == true) is (string field, string text))
+                throw new FixtureException($"{path}: \"{field}\" holds a control character: \"{PackPaths.Printable(text)}\"");
             if (m.Format == FormatWithoutSelfHash) return m;
             if (m.Format != CurrentFormat)
                 throw new FixtureException($"{path}: format is \"{m.Format}\", this reader knows \"{CurrentFormat}\" and \"{FormatWithoutSelfHash}\"");

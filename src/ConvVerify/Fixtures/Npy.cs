@@ -176,7 +176,8 @@ public static class Npy
             throw new FixtureException($"{path}: not a .npy file (it does not start with the magic \\x93NUMPY; {read} bytes read)");
         if (read < 10)
             throw new FixtureException($"{path}: truncated .npy file ({read} bytes, shorter than the 10-byte preamble)");
-        if (head[6] is not (1 or 2 or 3))
+        // numpy reads only these three exactly: a 1.1 is a format it does not know either, whatever its header says.
+        if (head[6] is not (1 or 2 or 3) || head[7] != 0)
             throw new FixtureException($"{path}: unknown .npy format version {head[6]}.{head[7]} (known: 1.0, 2.0, 3.0)");
         long length;
         if (head[6] == 1)
@@ -204,7 +205,9 @@ public static class Npy
         }
         catch (FormatException e)
         {
-            throw new FixtureException($"{path}: not a readable .npy file (header {Snip(text)}: {e.Message})", e);
+            // The header is someone else's text: a newline in it would start a line of its own in the report, an escape
+            // sequence drive the terminal.
+            throw new FixtureException($"{path}: not a readable .npy file (header {PackPaths.Printable($"{Snip(text)}: {e.Message}")})", e);
         }
     }
 
@@ -371,7 +374,7 @@ public static class Npy
             _ => null,
         };
         // A float of the width asked for without a byte order this reader takes, say '|f4', would read as "float32, expected float32".
-        return name is null || (body is "f4" or "f8" && descr[0] is not ('<' or '>')) ? $"'{descr}'" : name;
+        return name is null || (body is "f4" or "f8" && descr[0] is not ('<' or '>')) ? $"'{PackPaths.Printable(descr)}'" : name;
     }
 
     private static string NpyName(DType dtype) => DTypes.NumpyName(dtype);

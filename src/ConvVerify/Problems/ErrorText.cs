@@ -19,12 +19,14 @@ public static class ErrorText
     /// The message of a JSON error with where in the file it happened, in System.Text.Json's words ("Path: $.files['a/x.npy']
     /// | LineNumber: 4 | BytePositionInLine: 20."). System.Text.Json says where in most of its messages, but not in some:
     /// a key given twice in a map ("Duplicate properties not allowed during deserialization.", the key only in the
-    /// path), or an error raised by a converter.
+    /// path), or an error raised by a converter. Control characters are written as <c>\uXXXX</c>
+    /// (<see cref="Fixtures.PackPaths.Printable"/>): the key quoted comes from someone else's file, and a newline or escape
+    /// sequence in it would forge a line of the report or drive the terminal.
     /// </summary>
     public static string Located(this JsonException e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return e.Path is null || e.Message.Contains($"Path: {e.Path} ", StringComparison.Ordinal) ? e.Message
-            : $"{e.Message.TrimEnd()} Path: {e.Path} | LineNumber: {e.LineNumber} | BytePositionInLine: {e.BytePositionInLine}.";
+        return Fixtures.PackPaths.Printable(e.Path is null || e.Message.Contains($"Path: {e.Path} ", StringComparison.Ordinal) ? e.Message
+            : $"{e.Message.TrimEnd()} Path: {e.Path} | LineNumber: {e.LineNumber} | BytePositionInLine: {e.BytePositionInLine}.");
     }
 }

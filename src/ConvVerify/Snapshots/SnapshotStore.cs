@@ -184,8 +184,10 @@ public sealed class SnapshotStore
         {
             string receivedPath = Path.Combine(Directory, name + ReceivedSuffix);
             // Refused rather than skipped, like every other odd entry: a skipped file would be copied on and never accepted.
+            // A name may hold any character but '/': written out, a newline or escape sequence in it cannot forge a line
+            // or drive the terminal.
             if (NameProblem(name) is { } problem)
-                throw new IOException($"{receivedPath}: not a received snapshot file: {problem}; rename or remove it");
+                throw new IOException(Fixtures.PackPaths.Printable($"{receivedPath}: not a received snapshot file: {problem}; rename or remove it"));
             if (System.IO.Directory.Exists(VerifiedPath(name)))
                 throw new IOException($"{VerifiedPath(name)}: is a folder; {receivedPath} cannot be accepted onto it");
         }
@@ -216,7 +218,7 @@ public sealed class SnapshotStore
             if (System.IO.Directory.Exists(entry)) CopyConfined(root, entry, dest);
             else if (Fixtures.FileKinds.Of(entry) is not Fixtures.FileKind.Regular)
                 // A named pipe would wait for a writer for ever; nothing but files and folders belongs here.
-                throw new IOException($"{entry}: not a regular file; a snapshot folder holds files and folders only");
+                throw new IOException($"{Fixtures.PackPaths.Printable(entry)}: not a regular file; a snapshot folder holds files and folders only");
             else InStaging(entry, dest, () => File.Copy(entry, dest));
         }
     }
@@ -231,7 +233,7 @@ public sealed class SnapshotStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"{userPath}: its copy {stagedPath}, in the folder swapped in when complete, could not be written "
+            throw new IOException($"{Fixtures.PackPaths.Printable(userPath)}: its copy {Fixtures.PackPaths.Printable(stagedPath)}, in the folder swapped in when complete, could not be written "
                 + $"(nothing was accepted): {e.Message}", e);
         }
     }

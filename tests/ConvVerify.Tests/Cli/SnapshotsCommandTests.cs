@@ -69,6 +69,28 @@ public class SnapshotsCommandTests : CliTestBase
     }
 
     [Test]
+    [Platform("Linux")]
+    public void NamesHoldingControlCharactersAreWrittenOutInTheRefusal()
+    {
+        // A name from a cloned folder may hold an escape sequence (it drives the terminal) or a newline (a forged line).
+        string dir = TempPath("snapshots");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "x\u001b[2Jy.received.txt"), "new\n");
+        var r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err.Where(c => char.IsControl(c) && c != '\n'), Is.Empty, r.ToString());
+        Assert.That(r.Err, Does.Contain($"{dir}/x\\u001b[2Jy.received.txt: not a received snapshot file: snapshot name: 'x\\u001b[2Jy' holds '\\u001b'"));
+
+        File.Delete(Path.Combine(dir, "x\u001b[2Jy.received.txt"));
+        File.WriteAllText(Path.Combine(dir, "a.received.txt"), "new\n");
+        NamedPipes.Make(Path.Combine(dir, "pipe\n\u001b[2J"));
+        r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err.Where(c => char.IsControl(c) && c != '\n'), Is.Empty, r.ToString());
+        Assert.That(r.Err, Does.Contain($"{dir}/pipe\\u000a\\u001b[2J: not a regular file"));
+    }
+
+    [Test]
     public void AcceptWithNothingReceivedAcceptsNothing()
     {
         string dir = TempPath("snapshots");

@@ -79,6 +79,22 @@ public class FixtureRefusalTests : TempFolderTest
     }
 
     [Test]
+    public void ADTypeOrFillHoldingControlCharactersIsQuotedWithThemWrittenOut()
+    {
+        // Compared by character: Is.EqualTo and Does.Contain on strings ignore control characters.
+        static void Said(string actual, string expected) => Assert.That(actual.ToCharArray(), Is.EqualTo(expected.ToCharArray()), actual);
+        var file = CaseFile.From(ConvCase.Create(Small, Fill.Integer));
+        Said(Assert.Throws<FixtureException>(() => (file with { DType = "float32\u001b[2J\n" }).ToCase("c/case.json"))!.Message,
+            "c/case.json: dtype must be \"float32\", \"float64\", \"bfloat16\" or \"float16\", got \"float32\\u001b[2J\\u000a\"");
+        var odd = file with { Fill = "normal\u001b[2J\n" };
+        Said(Assert.Throws<FixtureException>(() => odd.ToCase("c/case.json"))!.Message,
+            "c/case.json: fill must be \"integer\" or \"normal\", got \"normal\\u001b[2J\\u000a\"");
+        var warnings = new List<string>();
+        odd.ToCase("c/case.json", warnings);
+        Said(warnings.Single(), "c/case.json: unknown fill \"normal\\u001b[2J\\u000a\", compared with the normal fill's rule (within the bounds, not exactly)");
+    }
+
+    [Test]
     public void CaseAndManifestFilesThatAreNotJsonNameTheFileAndWhy()
     {
         string json = Path.Combine(Dir, "case.json");
@@ -89,6 +105,7 @@ public class FixtureRefusalTests : TempFolderTest
         Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{manifest}: not a valid manifest.json ("));
     }
 
+    [TestCase("versions")]
     [TestCase("cases")]
     [TestCase("files")]
     public void AManifestWithoutItsListsIsNamed(string list)
@@ -100,7 +117,39 @@ public class FixtureRefusalTests : TempFolderTest
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
         json[list] = null;
         File.WriteAllText(manifest, json.ToJsonString());
-        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: \"cases\" and \"files\" must be present and not null"));
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: \"versions\", \"cases\" and \"files\" must be present and not null"));
+    }
+
+    // What a manifest says is printed (the oracle and its versions in every summary line); '^' stands for ESC, as test names
+    // holding it are not run. Compared by character: Is.EqualTo and Does.Contain on strings ignore control characters.
+    [TestCase("oracle", "\"x^[2J\\nFAKE\"", "\"oracle\" holds a control character: \"x\\u001b[2J\\u000aFAKE\"")]
+    [TestCase("versions", "{\"torch\": \"2^[2J\"}", "\"versions\" holds a control character: \"2\\u001b[2J\"")]
+    [TestCase("versions", "{\"torch^[2J\": \"2\"}", "\"versions\" holds a control character: \"torch\\u001b[2J\"")]
+    [TestCase("format", "\"convverify-fixtures/2^[2J\"", "\"format\" holds a control character: \"convverify-fixtures/2\\u001b[2J\"")]
+    [TestCase("generator", "\"g\\r\"", "\"generator\" holds a control character: \"g\\u000d\"")]
+    [TestCase("created", "\"\\u0007\"", "\"created\" holds a control character: \"\\u0007\"")]
+    public void ManifestTextHoldingAControlCharacterIsRefusedWithItWrittenOut(string field, string value, string reason)
+    {
+        string pack = Path.Combine(Dir, "pack");
+        FixtureGenerator.Generate(pack, [ConvCase.Create(Small, Fill.Integer)], new EngineOracle(ConvEngines.Naive), force: false);
+        string manifest = Path.Combine(pack, "manifest.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        json[field] = System.Text.Json.Nodes.JsonNode.Parse(value.Replace("^", "\\u001b", StringComparison.Ordinal));
+        File.WriteAllText(manifest, json.ToJsonString());
+        string said = Assert.Throws<FixtureException>(() => Manifest.Read(manifest))!.Message;
+        Assert.That(said.ToCharArray(), Is.EqualTo($"{manifest}: {reason}".ToCharArray()), said);
+    }
+
+    // The maps' own messages quote a key; '^' stands for ESC, as test names holding it are not run.
+    [TestCase("{\"files\": {\"a/x^\": \"1\", \"a/x^\": \"2\"}}", "Duplicate property 'a/x\\u001b' encountered during deserialization.")]
+    [TestCase("{\"versions\": {\"torch\\n\": 2}}", "the value of 'torch\\u000a' is Number, not a string")]
+    public void AMapKeyQuotedInAJsonErrorHasItsControlCharactersWrittenOut(string text, string reason)
+    {
+        string manifest = Path.Combine(Dir, "manifest.json");
+        File.WriteAllText(manifest, text.Replace("^", "\\u001b", StringComparison.Ordinal));
+        string said = Assert.Throws<FixtureException>(() => Manifest.Read(manifest))!.Message;
+        Assert.That(said.Where(char.IsControl), Is.Empty, said);
+        Assert.That(said, Does.StartWith($"{manifest}: not a valid manifest.json ({reason}"));
     }
 
     [TestCase("files", "[\"x\"]", "expected an object of strings, got StartArray")]

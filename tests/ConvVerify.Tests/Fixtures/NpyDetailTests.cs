@@ -143,4 +143,18 @@ public class NpyDetailTests : TempFolderTest
         Assert.That(Refusal([.. Magic, 1, 0, 0, 0]), Does.StartWith("not a readable .npy file (header "));
         Assert.That(Refusal([.. Magic, 2, 0, 0, 0, 0, 0]), Does.StartWith("not a readable .npy file (header "));
     }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void AMinorVersionNumpyHasNotMadeIsUnknown(byte major)
+    {
+        // A whole, valid file of one float32 but for the minor version: numpy refuses it, so no pack may hold it.
+        byte[] header = Encoding.Latin1.GetBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }".PadRight(47) + "\n");
+        byte[] length = major == 1 ? BitConverter.GetBytes((ushort)header.Length) : BitConverter.GetBytes((uint)header.Length);
+        string path = Path.Combine(Dir, "v.npy");
+        File.WriteAllBytes(path, [.. Magic, major, 0, .. length, .. header, 0, 0, 0x80, 0x3F]);
+        Assert.That(Npy.Read<float>(path, DType.Float32, [1]), Is.EqualTo(new[] { 1f }), "the same file as version x.0 is read");
+        Assert.That(Refusal([.. Magic, major, 1, .. length, .. header, 0, 0, 0x80, 0x3F]), Is.EqualTo($"unknown .npy format version {major}.1 (known: 1.0, 2.0, 3.0)"));
+    }
 }

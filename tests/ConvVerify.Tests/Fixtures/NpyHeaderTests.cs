@@ -112,6 +112,19 @@ public class NpyHeaderTests : TempFolderTest
         Assert.That(Refusal(dict), Is.EqualTo(Bad(dict, "unknown key 'kkkkkkkkkkkkkkkk'")));
     }
 
+    // The header is quoted in the message: its control characters are written out, so a newline cannot start a line of the
+    // report (a forged summary) and an escape sequence cannot drive the terminal. Test names holding control characters are
+    // not run by the test adapter, so '^' stands for ESC in the cases; compared by character, as Does.Contain ignores them.
+    [TestCase("{'descr': '<f4',\n'fortran_order': False, 'shape': (1,), }", "not a readable .npy file (header \"{'descr': '<f4',\\u000a'fortran_order': False, 'shape': (1,), }\": expected a quoted key, got '\\u000a'fortran_or…')")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), '^[2J': 1}", "not a readable .npy file (header \"{'descr': '<f4', 'fortran_order': False, 'shape': (1,), '\\u001b[2J': 1}\": unknown key '\\u001b[2J')")]
+    [TestCase("{'descr': '^[31m<f4', 'fortran_order': False, 'shape': (1,), }", "dtype is '\\u001b[31m<f4', expected float32")]
+    public void ControlCharactersOfTheHeaderAreWrittenOut(string dict, string message)
+    {
+        string said = Refusal(dict.Replace('^', '\u001b'));
+        Assert.That(said.Where(char.IsControl), Is.Empty, said);
+        Assert.That(said.ToCharArray(), Is.EqualTo(message.ToCharArray()), said);
+    }
+
     [Test]
     public void SpacesBeforeACommaAreSkipped() =>
         Assert.That(Npy.Read<float>(File("{'descr': '<f4' , 'fortran_order': False  , 'shape': (1,) , }", [0, 0, 0x80, 0x3F]), DType.Float32, [1]),
