@@ -5,8 +5,26 @@ namespace ConvVerify.Cases;
 
 /// <summary>The four results of a case: y, dL/dx, dL/dw and dL/db (empty without bias).</summary>
 /// <typeparam name="T">float or double.</typeparam>
+/// <exception cref="ArgumentNullException">A result is null (an absent one is empty).</exception>
 public sealed record ConvResults<T>(T[] Y, T[] Dx, T[] Dw, T[] Db)
 {
+    // Refused here, by name, as ConvInputs refuses its tensors: results come from implementations under test, and a null
+    // one surfaced as a NullReferenceException wherever it was first compared or written.
+
+    /// <summary>y (N, OC, out...).</summary>
+    public T[] Y { get; init => field = NotNull(value, nameof(Y)); } = NotNull(Y, nameof(Y));
+
+    /// <summary>dL/dx (N, IC, spatial...).</summary>
+    public T[] Dx { get; init => field = NotNull(value, nameof(Dx)); } = NotNull(Dx, nameof(Dx));
+
+    /// <summary>dL/dw (OC, IC/G, k...).</summary>
+    public T[] Dw { get; init => field = NotNull(value, nameof(Dw)); } = NotNull(Dw, nameof(Dw));
+
+    /// <summary>dL/db (OC), empty without bias.</summary>
+    public T[] Db { get; init => field = NotNull(value, nameof(Db)); } = NotNull(Db, nameof(Db));
+
+    private static T[] NotNull(T[] value, string name) => value ?? throw new ArgumentNullException(name, $"{name}: a result is null; an absent one is empty");
+
     /// <summary>The result of one direction.</summary>
     public T[] Get(Direction direction) => direction switch
     {

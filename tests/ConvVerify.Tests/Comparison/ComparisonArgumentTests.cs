@@ -52,4 +52,17 @@ public class ComparisonArgumentTests
         Assert.That(() => DotInputs with { Dy = null! }, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("Dy"));
         Assert.That((DotInputs with { B = [] }).X, Is.EqualTo(new[] { 1f, 2f }));
     }
+
+    [Test]
+    public void ResultsWithANullTensorAreRefusedByName()
+    {
+        // Results come from implementations under test: a null one is named where it is made, not met later as a
+        // NullReferenceException where it is compared or written.
+        Assert.That(() => new ConvResults<float>(null!, [], [], []), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("Y"));
+        Assert.That(() => new ConvResults<float>([], null!, [], []), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("Dx"));
+        Assert.That(() => new ConvResults<float>([], [], null!, []), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("Dw"));
+        var results = new ConvResults<float>([1f], [2f], [3f], []);
+        Assert.That(() => results with { Db = null! }, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("Db"));
+        Assert.That((results with { Db = [4f] }).Get(Direction.BackwardBias), Is.EqualTo(new[] { 4f }));
+    }
 }
