@@ -26,13 +26,17 @@ public static class DTypeSupport
     }
 
     /// <summary>
-    /// When the dtypes were asked for by name (<paramref name="named"/>), the first one no oracle computes, with the reasons;
-    /// null otherwise. Without a name a dtype's cases are reported "not provided by oracle", row by row.
+    /// When the dtypes were asked for by name (<paramref name="named"/>), the first one no oracle computes for any problem of
+    /// the selection, with the reasons for its first problem; null otherwise. Without a name a dtype's cases are reported
+    /// "not provided by oracle", row by row, as are the problems of a dtype computed for others.
     /// </summary>
     public static string? UnprovidedNamed(IReadOnlyList<IConvOracle> oracles, CaseSelection selection, bool named)
     {
         ArgumentNullException.ThrowIfNull(selection);
         if (!named || selection.Problems.Count == 0) return null;
-        return selection.DTypes.Select(d => Unprovided(oracles, selection.Problems[0], d)).FirstOrDefault(r => r is not null);
+        // Every problem is asked, not the first only: an oracle may compute a dtype in one rank and not in another (torch
+        // answers for its narrow dtypes rank by rank), and a run must not be refused for what its first problem lacks.
+        return selection.DTypes.Where(d => selection.Problems.All(p => Unprovided(oracles, p, d) is not null))
+            .Select(d => Unprovided(oracles, selection.Problems[0], d)).FirstOrDefault();
     }
 }

@@ -143,6 +143,35 @@ public class SourceDetailTests : TempFolderTest
         Assert.That(DTypeSupport.UnprovidedNamed([new Float32Only()], none, named: true), Is.Null, "no problem left to ask about");
     }
 
+    // float64 in 2-D only, as torch may compute a narrow dtype in one rank and not in another.
+    private sealed class Float64In2DOnly : IConvOracle
+    {
+        public string Name => "f64-2d";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1.0;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+        {
+            reason = problem.DType != DType.Float64 || problem.Rank == 2 ? null : $"no conv{problem.Rank}d in float64";
+            return reason is null;
+        }
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> => throw new NotSupportedException();
+    }
+
+    [Test]
+    public void ANamedDTypeIsRefusedOnlyWhenNoProblemOfTheSelectionGetsIt()
+    {
+        var mixed = CaseSelection.Resolve(null, null, ["mb1ic2iw5oc2kw3", "mb1ic2ih4oc2kh3"], "f64", "integer", "question");
+        Assert.That(DTypeSupport.UnprovidedNamed([new Float64In2DOnly()], mixed, named: true), Is.Null, "the 2-D problem is computed; the 1-D one is a row");
+        var oneD = CaseSelection.Resolve(null, null, ["mb1ic2iw5oc2kw3", "mb1ic3iw6oc2kw2"], "f64", "integer", "question");
+        Assert.That(DTypeSupport.UnprovidedNamed([new Float64In2DOnly()], oneD, named: true),
+            Is.EqualTo("f64 (float64) is not provided by this oracle: oracle f64-2d: no conv1d in float64"));
+    }
+
     [Test]
     public void NullArgumentsAreRefusedByName()
     {
