@@ -171,7 +171,7 @@ internal sealed class RunOptions(string defaultRequire)
     }
 
     // Links resolved: a link into the pack is the pack.
-    private static string Real(string p) => Path.TrimEndingDirectorySeparator(Fixtures.PackPaths.RealPath(Path.GetFullPath(p)));
+    private static string Real(string p) => Fixtures.PackPaths.RealPath(p);
 
     // An unset variable in a CI script (--candidate "$OUT") gives "", which .NET refuses naming no option; checked before
     // any path is resolved.

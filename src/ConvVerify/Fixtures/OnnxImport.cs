@@ -56,11 +56,11 @@ public static partial class OnnxImport
         foreach (string s in sources)
             if (!Directory.Exists(s)) throw new FixtureException($"{s}: folder not found");
         // The pack replaces what is at output whole: a source there or below it would be deleted, and an output inside a
-        // source would be written while the source is walked.
-        string target = Real(output);
+        // source would be written while the source is walked. Links resolved: a link to a folder is that folder.
+        string target = PackPaths.RealPath(output);
         foreach (string s in sources)
         {
-            string source = Real(s);
+            string source = PackPaths.RealPath(s);
             if (PackPaths.IsUnder(target, source))
                 throw new FixtureException($"{output}: holds the ONNX test folder {s} the import reads; replacing it would delete it");
             if (PackPaths.IsUnder(source, target))
@@ -115,9 +115,6 @@ public static partial class OnnxImport
         swap.Commit();
         return new OnnxImportResult(manifest, imported, skipped);
     }
-
-    // Links resolved, so a link to a folder is that folder.
-    private static string Real(string path) => Path.TrimEndingDirectorySeparator(PackPaths.RealPath(Path.GetFullPath(path)));
 
     // The first non-finite result element, as "dw[3] is Infinity", or null.
     private static string? NonFinite(Dictionary<Direction, float[]> results)

@@ -166,9 +166,13 @@ public static class PackPaths
     /// else's folder may hold a newline, which would start a line of its own (say, a forged summary line), or an escape
     /// sequence, which would drive the terminal.
     /// </summary>
-    public static string Printable(string s)
+    /// <param name="s">The text.</param>
+    /// <param name="keepWhiteSpace">Keep line breaks and tabs (a page that shows a traceback's lines); other control characters are still written out.</param>
+    public static string Printable(string s, bool keepWhiteSpace = false)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        bool Hidden(char c) => char.IsControl(c) && !(keepWhiteSpace && c is ('\n' or '\r' or '\t'));
+        // Most texts hold none: returned as they are, not rebuilt a character at a time.
+        return s.Any(Hidden) ? string.Concat(s.Select(c => Hidden(c) ? $"\\u{(int)c:x4}" : c.ToString())) : s;
     }
 }

@@ -26,20 +26,16 @@ public static partial class HtmlReport
     [System.Text.RegularExpressions.GeneratedRegex(@"^failure-[0-9]+-(heatmap|histogram)\.png$")]
     private static partial System.Text.RegularExpressions.Regex PictureName();
 
-    // HtmlEncode leaves control characters as they are, and HTML has no place for them (a NUL or an escape sequence from
-    // someone's shard is a parse error, and shows as nothing): written as \uXXXX, as the console shows them. White space
-    // stays, so a traceback keeps its lines.
-    private static string Visible(string s) => s.Any(Hidden) ? string.Concat(s.Select(c => Hidden(c) ? $"\\u{(int)c:x4}" : c.ToString())) : s;
-
-    private static bool Hidden(char c) => char.IsControl(c) && c is not ('\n' or '\r' or '\t');
-
     /// <summary>Writes the page and its pictures into <paramref name="directory"/> (created if needed).</summary>
     public static void Write(RunReport report, string directory)
     {
         ArgumentNullException.ThrowIfNull(report);
         Directory.CreateDirectory(directory);
         var html = new StringBuilder();
-        string E(string s) => WebUtility.HtmlEncode(Visible(s));
+        // HtmlEncode leaves control characters as they are, and HTML has no place for them (a NUL or an escape sequence from
+        // someone's shard is a parse error, and shows as nothing): written as \uXXXX, as the console shows them. White
+        // space stays, so a traceback keeps its lines.
+        string E(string s) => WebUtility.HtmlEncode(Fixtures.PackPaths.Printable(s, keepWhiteSpace: true));
         string R(double? r) => r is { } v ? RatioFormat.Format(v) : "-";
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ConvVerify ").Append(E(report.Command)).Append("</title>\n<style>")
             .Append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}")
