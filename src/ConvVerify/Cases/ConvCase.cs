@@ -12,6 +12,12 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
     public const ulong DefaultSeed = 20261127;
 
     /// <summary>
+    /// Seeds a pack can record: below 2^53. Readers in other languages (JavaScript's, and any that parse JSON numbers as
+    /// doubles) round a larger integer, and would then make other inputs than the pack's.
+    /// </summary>
+    public const ulong SeedLimit = 1UL << 53;
+
+    /// <summary>
     /// A stable, file-system-safe id from the canonical descriptor, bias, dtype and fill, e.g.
     /// <c>mb1ic3ih5oc16oh3kh3ph0n_question___f32_integer</c>. A case read from a pack carries its folder name instead.
     /// </summary>

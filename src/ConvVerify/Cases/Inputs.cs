@@ -94,7 +94,7 @@ public static partial class Inputs
             h ^= c;
             h *= 1099511628211UL;
         }
-        return (baseSeed ^ h) & ((1UL << 53) - 1);
+        return (baseSeed ^ h) & (ConvCase.SeedLimit - 1);
     }
 
     /// <summary>

@@ -64,23 +64,47 @@ public sealed record CaseFile
     /// <summary>"integer" or "normal".</summary>
     [JsonPropertyName("fill")] public required string Fill { get; init; }
 
-    /// <summary>The seed the inputs were generated from (below 2^53, so JSON readers keep it exact).</summary>
+    /// <summary>The seed the inputs were generated from (below <see cref="ConvCase.SeedLimit"/>, so JSON readers keep it exact).</summary>
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
 
     // Descriptors hold quotes; the relaxed encoder writes them as " rather than \u0022, still valid JSON. A key given twice
     // is refused when read: by default the last would win, and a hand-edited file could say one thing to a reader and
-    // another to us (writing is unaffected).
+    // another to us. A key this reader does not know is refused too: it may say something about the case ("layout",
+    // "padding_mode") that, ignored, would have the data checked as another problem (writing is unaffected by either).
     internal static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>The keys of <typeparamref name="TFile"/>'s JSON, in declaration order.</summary>
+    internal static string[] KeysOf<TFile>() =>
+        [.. typeof(TFile).GetProperties().Select(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name).OfType<string>()];
+
+    /// <summary>
+    /// The message for a file of <paramref name="kind"/> that <see cref="JsonSerializer"/> refused: for a key it does not
+    /// know, that key, its line and the keys there are, in the file's words rather than .NET's (which name a C# type);
+    /// anything else as <see cref="ErrorText.Located"/> says it.
+    /// </summary>
+    internal static string Refusal(JsonException e, string kind, IReadOnlyList<string> keys)
+    {
+        var unknown = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON property '(.*)' could not be mapped to any \\.NET member", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!unknown.Success) return $"not a valid {kind} ({e.Located()})";
+        string line = e.LineNumber is long n ? $" on line {n + 1}" : "";
+        return $"not a valid {kind} (unknown key \"{PackPaths.Printable(unknown.Groups[1].Value)}\"{line}; its keys are {string.Join(", ", keys)}, and one this reader does not know might change what the file means)";
+    }
+
+    private static readonly string[] Keys = KeysOf<CaseFile>();
+
     /// <summary>The file of a case.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The case's seed is not below <see cref="ConvCase.SeedLimit"/>.</exception>
     public static CaseFile From(ConvCase c)
     {
         ArgumentNullException.ThrowIfNull(c);
+        if (c.Seed >= ConvCase.SeedLimit)
+            throw new ArgumentOutOfRangeException(nameof(c), c.Seed, $"case {c.Id}: a pack records seeds below 2^53 (other languages' JSON readers round larger integers), got {c.Seed}");
         var p = c.Problem;
         return new CaseFile
         {
@@ -134,6 +158,8 @@ public sealed record CaseFile
         {
             throw new FixtureException($"{path}: {e.Plain()}", e);
         }
+        if (Seed >= ConvCase.SeedLimit)
+            throw new FixtureException($"{path}: seed must be below 2^53 (other languages' JSON readers round larger integers, and would make other inputs), got {Seed}");
         if (Output is not null && !p.Output.SequenceEqual(Output))
             throw new FixtureException($"{path}: output {ConvProblem.FormatTuple(Output)} does not follow from the other fields (they give {ConvProblem.FormatTuple(p.Output)})");
         return new ConvCase(p, fill, Seed);
@@ -150,7 +176,7 @@ public sealed record CaseFile
         }
         catch (JsonException e)
         {
-            throw new FixtureException($"{path}: not a valid case.json ({e.Located()})", e);
+            throw new FixtureException($"{path}: {Refusal(e, "case.json", Keys)}", e);
         }
     }
 

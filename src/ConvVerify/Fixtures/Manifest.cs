@@ -20,6 +20,8 @@ public sealed record Manifest
 
     private const string SelfHashKey = "manifest-sha256";
 
+    private static readonly string[] Keys = CaseFile.KeysOf<Manifest>();
+
     // Stands in for the self-hash while it is computed; a real sha256 of all zeros is not going to turn up.
     private static readonly string Placeholder = new('0', 64);
 
@@ -98,7 +100,7 @@ public sealed record Manifest
         }
         catch (JsonException e)
         {
-            throw new FixtureException($"{path}: not a valid manifest.json ({e.Located()})", e);
+            throw new FixtureException($"{path}: {CaseFile.Refusal(e, "manifest.json", Keys)}", e);
         }
     }
 

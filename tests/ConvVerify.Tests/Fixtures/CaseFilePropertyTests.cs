@@ -97,8 +97,10 @@ public class CaseFilePropertyTests
                 var kase = CaseFile.Read(_path).ToCase(_path, warnings);
                 Assert.That(kase.Problem.Rank, Is.InRange(1, 3));
                 read++;
-                // Leaving out an optional field, or adding one nobody reads, changes nothing.
-                if (c.Mutations.All(m => (m.Kind == "remove" && Optional.Contains(m.Field)) || m.Field == "extra"))
+                // A key the reader does not know might change what the case means: never read past.
+                Assert.That(c.Mutations.Any(m => m.Field == "extra"), Is.False, "a file with an unknown key was read");
+                // Leaving out an optional field changes nothing.
+                if (c.Mutations.All(m => m.Kind == "remove" && Optional.Contains(m.Field)))
                     return;
                 Assert.That(c.Mutations, Is.Not.Empty);
             }
@@ -106,7 +108,9 @@ public class CaseFilePropertyTests
             {
                 refused++;
                 Assert.That(e.Message, Does.StartWith(_path + ": "));
-                Assert.That(c.Mutations.All(m => (m.Kind == "remove" && Optional.Contains(m.Field)) || m.Field == "extra"), Is.False, $"a valid file was refused: {e.Message}");
+                Assert.That(c.Mutations.All(m => m.Kind == "remove" && Optional.Contains(m.Field)), Is.False, $"a valid file was refused: {e.Message}");
+                if (c.Mutations is [{ Field: "extra" }])
+                    Assert.That(e.Message, Does.Contain("unknown key \"extra\""), "names the unknown key");
                 // One field removed or of the wrong JSON type: the message must say which.
                 if (c.Mutations is [{ Kind: "remove" or "set", Field: var field, Value: var value }] && !Optional.Contains(field) && field != "extra"
                     && (value.Length == 0 || value is "null" or "true" or "{}" or "[]" or "\"text\"" or "1.5" or "1e30" or "[null]" or "[[1]]"))

@@ -177,10 +177,13 @@ public class PackTests
     [Test]
     public void Format2WithoutItsSelfHashIsUnreadable()
     {
-        // A corrupted key name is a missing key to the JSON reader: format 2 must then refuse, not skip the check.
-        EditManifest("\"manifest-sha256\"", "\"manifest-sha257\"");
+        // Format 2 must refuse, not skip the check: the key left out, or its name corrupted (a key the reader does not know).
+        string text = File.ReadAllText(ManifestPath);
+        File.WriteAllText(ManifestPath, System.Text.RegularExpressions.Regex.Replace(text, ",\\n  \"manifest-sha256\": \"[0-9a-f]{64}\"", ""));
         var e = Assert.Throws<FixtureException>(() => FixturePack.Open(_dir));
         Assert.That(e!.Message, Is.EqualTo($"{ManifestPath}: format \"convverify-fixtures/2\" requires \"manifest-sha256\", which is missing"));
+        File.WriteAllText(ManifestPath, text.Replace("\"manifest-sha256\"", "\"manifest-sha257\"", StringComparison.Ordinal));
+        Assert.That(() => FixturePack.Open(_dir), Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{ManifestPath}: not a valid manifest.json (unknown key \"manifest-sha257\""));
     }
 
     [Test]
