@@ -106,11 +106,13 @@ public static class DTypes
     /// <paramref name="value"/> rounded to <paramref name="dtype"/>, to nearest even: the one rounding of a narrow dtype's
     /// result. Unchanged for float32 and float64, whose results are their sums.
     /// </summary>
-    /// <exception cref="ArgumentException">A narrow dtype with <typeparamref name="T"/> other than float: its sums are float32, and a
-    /// float64 sum rounded through float32 would be rounded twice.</exception>
+    /// <exception cref="ArgumentException">An undefined dtype, or a narrow dtype with <typeparamref name="T"/> other than float: its
+    /// sums are float32, and a float64 sum rounded through float32 would be rounded twice.</exception>
     public static T Round<T>(DType dtype, T value) where T : unmanaged, IFloatingPointIeee754<T> => dtype switch
     {
-        _ when !IsNarrow(dtype) => value,
+        // An undefined dtype is not "wide": taken as one, its values would pass unrounded.
+        DType.Float32 or DType.Float64 => value,
+        _ when !IsNarrow(dtype) => throw Unknown(dtype),
         _ when typeof(T) != typeof(float) => throw new ArgumentException(
             $"T: {NumpyName(dtype)} results are float32 sums rounded once; {typeof(T).Name} is not float", nameof(value)),
         DType.BFloat16 => T.CreateTruncating((float)(BFloat16)float.CreateTruncating(value)),
@@ -118,10 +120,12 @@ public static class DTypes
     };
 
     /// <summary><see cref="Round{T}(DType, T)"/> of every element, in place.</summary>
+    /// <exception cref="ArgumentException">As <see cref="Round{T}(DType, T)"/>, an undefined dtype even with no element.</exception>
     public static void Round<T>(DType dtype, Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Stryker disable once Statement : only skips the loop; the element-wise Round returns a wide value unchanged
-        if (!IsNarrow(dtype)) return;
+        if (dtype is DType.Float32 or DType.Float64) return;
+        if (!IsNarrow(dtype)) throw Unknown(dtype);
         for (int i = 0; i < values.Length; i++) values[i] = Round(dtype, values[i]);
     }
 

@@ -164,6 +164,10 @@ public class DTypesTests
             ["SmallestSubnormal"] = () => DTypes.SmallestSubnormal(Bogus),
             ["Dispatch"] = () => DTypes.Dispatch(Bogus, new ElementTypeName()),
             ["Holds"] = () => DTypes.Holds<float>(Bogus),
+            ["Round"] = () => DTypes.Round(Bogus, 1f),
+            ["Round of a span"] = () => DTypes.Round(Bogus, new float[] { 1f }.AsSpan()),
+            ["Round of a double"] = () => DTypes.Round(Bogus, 1.0),
+            ["Round of no element"] = () => DTypes.Round(Bogus, Span<float>.Empty),
         };
         foreach (var (name, call) in calls)
         {
