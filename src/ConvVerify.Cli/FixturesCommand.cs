@@ -196,9 +196,13 @@ internal static class FixturesCommand
                 Shard = run.ShardOf(pr),
             };
             return run.Execute(console, pr, plan, "fixtures check", report =>
-                console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} corrupt files, "
-                    + $"{report.Count(Outcome.Fail)} failed directions"
-                    + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked")));
+            {
+                // A corrupt file's row fails the run too, but it is a file, counted as one, not a direction.
+                int corrupt = report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal));
+                console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {corrupt} corrupt files, "
+                    + $"{report.Rows.Count(r => r.Outcome == Outcome.Fail && !r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} failed directions"
+                    + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked"));
+            });
         });
         return cmd;
     }

@@ -35,6 +35,9 @@ public static class Plans
     /// <summary>How the reason of a row about a file that fails its manifest's sha256 begins.</summary>
     public const string CorruptPrefix = "corrupt: ";
 
+    /// <summary>The case of the rows about a pack's files rather than one of its cases (a file that fails its sha256).</summary>
+    public const string PackCase = "(pack)";
+
     /// <summary>
     /// Opens a pack and checks it is whole: every file that is missing or fails its sha256 becomes a row with
     /// <paramref name="corrupt"/> as its outcome (an error where the pack serves as the oracle, a failure where the pack is
@@ -49,7 +52,7 @@ public static class Plans
         foreach (string broken in pack.CheckIntegrity())
             errors.Add(new RunRow
             {
-                Case = "(pack)", Descriptor = "-", DType = "-", Fill = "-", Direction = "*", Reference = "pack", Subject = RunRow.NoSubject,
+                Case = PackCase, Descriptor = "-", DType = "-", Fill = "-", Direction = "*", Reference = "pack", Subject = RunRow.NoSubject,
                 Outcome = corrupt, Reason = CorruptPrefix + broken,
             });
         return pack;

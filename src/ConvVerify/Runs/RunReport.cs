@@ -117,13 +117,16 @@ public sealed class RunReport
 
     private RunSummary Summarise() => new()
     {
-        Cases = Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count(),
+        Cases = CaseCount(),
         Directions = Rows.Count,
         Skipped = SkippedTotal,
         Outcomes = new SortedDictionary<string, int>(Enum.GetValues<Outcome>().ToDictionary(o => o.Name(), Count), StringComparer.Ordinal),
         ExitCode = ExitCode(),
         Reasons = [.. Reasons()],
     };
+
+    // The rows about a pack's files are no case of it: counted, a pack with a corrupt file had one case more than it holds.
+    private int CaseCount() => Rows.Select(r => r.Case).Where(c => c != Plans.PackCase).Distinct(StringComparer.Ordinal).Count();
 
     /// <summary>Rows with that outcome.</summary>
     public int Count(Outcome outcome) => Rows.Count(r => r.Outcome == outcome);
@@ -142,9 +145,15 @@ public sealed class RunReport
     /// <summary>Why the run does not pass, one sentence each (empty when it does).</summary>
     public IEnumerable<string> Reasons()
     {
-        if (Count(Outcome.Error) > 0) yield return $"{Count(Outcome.Error)} directions could not be checked (unusable input)";
+        // A pack's corrupt or missing files are rows too (an error where the pack is the oracle, a failure where it is
+        // checked), said as files: "2 directions failed" for one failed direction and one corrupt file miscounts both.
+        int files = Rows.Count(r => r.Case == Plans.PackCase);
+        int errors = Count(Outcome.Error) - Rows.Count(r => r.Case == Plans.PackCase && r.Outcome == Outcome.Error);
+        int failed = Count(Outcome.Fail) - Rows.Count(r => r.Case == Plans.PackCase && r.Outcome == Outcome.Fail);
+        if (files > 0) yield return $"{files} files of the pack fail their manifest's sha256 or are missing";
+        if (errors > 0) yield return $"{errors} directions could not be checked (unusable input)";
         if (Strict && Warnings.Count > 0) yield return $"{Warnings.Count} warnings, and --strict makes warnings errors";
-        if (Count(Outcome.Fail) > 0) yield return $"{Count(Outcome.Fail)} directions failed";
+        if (failed > 0) yield return $"{failed} directions failed";
         if (Count(Outcome.Suspicious) > 0) yield return $"{Count(Outcome.Suspicious)} directions are suspicious (beyond the probabilistic bound)";
         if (Requirement == Requirement.All)
         {
@@ -178,7 +187,7 @@ public sealed class RunReport
         if (SkippedTotal > 0) parts.Add($"{SkippedTotal} problems skipped");
         string against = string.Join(", ", References.Select(r => r.Describe()));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Command}: {Rows.Select(r => r.Case).Distinct(StringComparer.Ordinal).Count()} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
+            $"{Command}: {CaseCount()} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
     }
 
     /// <summary>The <see cref="SelectionHash"/> of a list of case ids: SHA-256 of the ids, one per line, in order.</summary>

@@ -130,7 +130,13 @@ public class FixturesCommandTests : CliTestBase
         var r = Run("fixtures", "check", pack);
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
         Assert.That(r.Out, Does.Contain("corrupt:").And.Contain(file));
-        Assert.That(r.Out, Does.Contain("1 corrupt files"));
+        // The changed input fails its case's four directions (the generator makes another w), and the file is counted
+        // once, as a file: neither a case of its own nor a direction among the failed ones.
+        var lines = Lines(r.Out);
+        Assert.That(lines, Does.Contain($"fixtures check {pack}: 12 cases, 1 corrupt files, 4 failed directions, 44 fresh"));
+        Assert.That(lines.Where(l => l.StartsWith("why: ", StringComparison.Ordinal)),
+            Is.EqualTo(new[] { "why: 1 files of the pack fail their manifest's sha256 or are missing", "why: 4 directions failed" }));
+        Assert.That(lines.Single(l => l.StartsWith("fixtures check: ", StringComparison.Ordinal)), Does.StartWith("fixtures check: 12 cases, 49 directions: 44 passed, 5 failed"));
     }
 
     [Test]

@@ -41,6 +41,21 @@ public class RunReportDetailTests : TempFolderTest
     }
 
     [Test]
+    public void APacksCorruptFilesAreCountedAsFilesNotAsCasesOrDirections()
+    {
+        // As the pack's own check has it (a failure) and as a run against the pack does (an error): one row per file.
+        var checkedPack = Report(Row(Outcome.Pass), Row(Outcome.Fail, direction: "dx"), Row(Outcome.Fail, Plans.PackCase, "*"), Row(Outcome.Fail, Plans.PackCase, "*"));
+        Assert.That(checkedPack.Reasons(), Is.EqualTo(new[] { "2 files of the pack fail their manifest's sha256 or are missing", "1 directions failed" }));
+        Assert.That(checkedPack.ExitCode(), Is.EqualTo(RunReport.ExitFail));
+        Assert.That(checkedPack.Summary.Cases, Is.EqualTo(1));
+        Assert.That(checkedPack.SummaryLine(), Does.StartWith("check: 1 cases, 4 directions: 1 passed, 3 failed"));
+        var asOracle = Report(Row(Outcome.Pass), Row(Outcome.Error, Plans.PackCase, "*"));
+        Assert.That(asOracle.Reasons(), Is.EqualTo(new[] { "1 files of the pack fail their manifest's sha256 or are missing" }));
+        Assert.That(asOracle.ExitCode(), Is.EqualTo(RunReport.ExitBadInput));
+        Assert.That(Report(Row(Outcome.Error, Plans.PackCase, "*")).Summary.Cases, Is.Zero);
+    }
+
+    [Test]
     public void APassingRunHasNoReasonAndExitsZeroEvenWhenStrict()
     {
         Assert.That(Report(Row(Outcome.Pass)).Reasons(), Is.Empty);
