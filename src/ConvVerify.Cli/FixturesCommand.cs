@@ -198,9 +198,8 @@ internal static class FixturesCommand
             return run.Execute(console, pr, plan, "fixtures check", report =>
             {
                 // A corrupt file's row fails the run too, but it is a file, counted as one, not a direction.
-                int corrupt = report.Rows.Count(r => r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal));
-                console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {corrupt} corrupt files, "
-                    + $"{report.Rows.Count(r => r.Outcome == Outcome.Fail && !r.Reason.StartsWith(Plans.CorruptPrefix, StringComparison.Ordinal))} failed directions"
+                console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Case == Plans.PackCase)} corrupt files, "
+                    + $"{report.Rows.Count(r => r.Outcome == Outcome.Fail && r.Case != Plans.PackCase)} failed directions"
                     + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked"));
             });
         });
