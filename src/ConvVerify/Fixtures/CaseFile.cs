@@ -58,10 +58,10 @@ public sealed record CaseFile
     /// <summary>Whether the case has a bias.</summary>
     [JsonPropertyName("bias")] public required bool Bias { get; init; }
 
-    /// <summary>"float32" or "float64".</summary>
+    /// <summary>"float32", "float64", "bfloat16" or "float16": what the .npy files hold.</summary>
     [JsonPropertyName("dtype")] public required string DType { get; init; }
 
-    /// <summary>"integer" or "normal".</summary>
+    /// <summary>"integer" or "normal"; another fill (a hand-made pack's) is compared with the normal fill's rule, with a warning.</summary>
     [JsonPropertyName("fill")] public required string Fill { get; init; }
 
     /// <summary>The seed the inputs were generated from (below <see cref="ConvCase.SeedLimit"/>, so JSON readers keep it exact).</summary>
