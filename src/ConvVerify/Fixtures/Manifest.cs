@@ -22,6 +22,8 @@ public sealed record Manifest
 
     private static readonly string[] Keys = CaseFile.KeysOf<Manifest>();
 
+    private static readonly string[] RequiredKeys = CaseFile.RequiredKeysOf<Manifest>();
+
     // Stands in for the self-hash while it is computed; a real sha256 of all zeros is not going to turn up.
     private static readonly string Placeholder = new('0', 64);
 
@@ -79,9 +81,9 @@ public sealed record Manifest
     public static Manifest Read(string path)
     {
         PackPaths.CheckRegularFile(path);
+        byte[] bytes = File.ReadAllBytes(path);
         try
         {
-            byte[] bytes = File.ReadAllBytes(path);
             var m = JsonSerializer.Deserialize<Manifest>(bytes, CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
             // A null map would be dereferenced far from here: "versions" by every comparison of the pack's oracle with a live one.
             if (m.Versions is null || m.Cases is null || m.Files is null)
@@ -100,7 +102,7 @@ public sealed record Manifest
         }
         catch (JsonException e)
         {
-            throw new FixtureException($"{path}: {CaseFile.Refusal(e, "manifest.json", Keys)}", e);
+            throw new FixtureException($"{path}: {CaseFile.Refusal(e, "manifest.json", Keys, RequiredKeys, System.Text.Encoding.UTF8.GetString(bytes))}", e);
         }
     }
 

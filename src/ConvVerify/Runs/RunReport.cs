@@ -164,8 +164,12 @@ public sealed class RunReport
                     yield return $"--require all: {absent.Count} directions {o.Name()} (first: {absent[0].Case} {absent[0].Direction}: {absent[0].Reason}); --require any accepts absent directions";
             }
         }
-        if (RequireComparison && Rows.Count > 0 && Rows.All(r => r.Outcome is not (Outcome.Pass or Outcome.Fail or Outcome.Suspicious)))
-            yield return "nothing was compared: every direction was absent on one side";
+        // Rows that are all errors have their reason above: saying they were absent sent users looking for files that were there.
+        if (RequireComparison && Rows.Count > 0 && Rows.All(r => r.Outcome is not (Outcome.Pass or Outcome.Fail or Outcome.Suspicious))
+            && Rows.Any(r => r.Outcome != Outcome.Error))
+        {
+            yield return "nothing was compared: every direction was absent on one side" + (Count(Outcome.Error) > 0 ? " or could not be checked" : "");
+        }
         // An empty shard of a selection that has cases is normal: a CI matrix's job for it must not fail. An empty
         // selection is the user's filters matching nothing, and fails in every shard: split or not, the verdict is one.
         if (RequireComparison && Rows.Count == 0)

@@ -56,6 +56,21 @@ public class RunReportDetailTests : TempFolderTest
     }
 
     [Test]
+    public void ARunWhoseOnlyRowsAreErrorsIsNotSaidToHaveAbsentDirections()
+    {
+        // A bad case.json gives one error row: "every direction was absent on one side" beside it sent users looking
+        // for missing files that were all there.
+        var errors = Report(Row(Outcome.Error, direction: "*"), Row(Outcome.Error, id: "c2", direction: "*"));
+        Assert.That(errors.Reasons(), Is.EqualTo(new[] { "2 directions could not be checked (unusable input)" }));
+        Assert.That(errors.ExitCode(), Is.EqualTo(RunReport.ExitBadInput));
+        var mixed = Report(Row(Outcome.Error, direction: "*"), Row(Outcome.NotProvided, id: "c2"));
+        Assert.That(mixed.Reasons().Last(), Is.EqualTo("nothing was compared: every direction was absent on one side or could not be checked"));
+        var absent = Report(Row(Outcome.NotProvided), Row(Outcome.NotInPack, direction: "dx"));
+        Assert.That(absent.Reasons().Last(), Is.EqualTo("nothing was compared: every direction was absent on one side"));
+        Assert.That(absent.ExitCode(), Is.EqualTo(RunReport.ExitFail));
+    }
+
+    [Test]
     public void APassingRunHasNoReasonAndExitsZeroEvenWhenStrict()
     {
         Assert.That(Report(Row(Outcome.Pass)).Reasons(), Is.Empty);

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
+using ConvVerify.Oracles;
+using ConvVerify.Problems;
+
+namespace ConvVerify.Tests.Fixtures;
+
+/// <summary>
+/// A hand-made case.json or manifest.json that is wrong is refused in the file's own words: the key (with its index in a
+/// list), the line and the value written there, never .NET's type names or benchdnn's tokens ("System.Int32", "peh"),
+/// which mean nothing to someone writing JSON from Python.
+/// </summary>
+public class CaseFileWordsTests : TempFolderTest
+{
+    private string _pack = "";
+    private ConvCase _case = null!;
+
+    [SetUp]
+    public void MakePack()
+    {
+        _pack = Path.Combine(Dir, "pack");
+        _case = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih5iw5oc3kh3kw3ph0pw0"), Fill.Integer);
+        FixtureGenerator.Generate(_pack, [_case], new EngineOracle(ConvEngines.Naive), force: false);
+    }
+
+    private string CaseJson => Path.Combine(_pack, _case.Id, "case.json");
+
+    private string ManifestJson => Path.Combine(_pack, "manifest.json");
+
+    // case.json with one key set to the JSON text given (or removed, for null), as a hand editor would leave it.
+    private void Edit(string key, string? json)
+    {
+        var o = JsonNode.Parse(File.ReadAllText(CaseJson))!.AsObject();
+        if (json is null) o.Remove(key);
+        else o[key] = JsonNode.Parse(json);
+        File.WriteAllText(CaseJson, o.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    // The line, counted from 1, where the file holds `text`.
+    private static int LineOf(string path, string text) => File.ReadAllLines(path).ToList().FindIndex(l => l.Contains(text, StringComparison.Ordinal)) + 1;
+
+    private string Refusal() => Assert.Throws<FixtureException>(() => CaseFile.Read(CaseJson).ToCase(CaseJson))!.Message;
+
+    private static void NoDotNetWords(string message)
+    {
+        Assert.That(message, Does.Not.Contain("System."));
+        Assert.That(message, Does.Not.Contain("ConvVerify."));
+        Assert.That(message, Does.Not.Contain("BytePositionInLine"));
+    }
+
+    [TestCase("pad_begin", "[-1, 0]", "pad_begin[0] must be >= 0, got -1")]
+    [TestCase("pad_begin", "[0, -3]", "pad_begin[1] must be >= 0, got -3")]
+    [TestCase("pad_end", "[-6, 0]", "pad_end[0] must be >= -input[0] (-5: it crops at most the whole input), got -6")]
+    [TestCase("pad_end", "[0, -9]", "pad_end[1] must be >= -input[1] (-5: it crops at most the whole input), got -9")]
+    [TestCase("dilation", "[1, 0]", "dilation[1] must be >= 1 (PyTorch's dilation: 1 is none), got 0")]
+    [TestCase("stride", "[0, 1]", "stride[0] must be >= 1, got 0")]
+    [TestCase("kernel", "[3, -2]", "kernel[1] must be >= 1, got -2")]
+    [TestCase("input", "[0, 5]", "input[0] must be >= 1, got 0")]
+    public void ASpatialFieldOutOfRangeIsNamedByItsKeyAndIndex(string key, string value, string expected)
+    {
+        Edit(key, value);
+        Assert.That(Refusal(), Is.EqualTo($"{CaseJson}: {expected}"));
+    }
+
+    [TestCase("ic", "\"2\"", "an integer")]
+    [TestCase("mb", "1.5", "an integer")]
+    [TestCase("seed", "-1", "an integer from 0 to 2^53 - 1")]
+    [TestCase("bias", "\"yes\"", "true or false")]
+    [TestCase("dtype", "32", "a string")]
+    [TestCase("input", "5", "a list of integers")]
+    public void AValueOfTheWrongKindIsNamedWithItsKeyLineAndValue(string key, string value, string kind)
+    {
+        Edit(key, value);
+        int line = LineOf(CaseJson, $"\"{key}\"");
+        Assert.That(line, Is.GreaterThan(0));
+        string message = Refusal();
+        Assert.That(message, Is.EqualTo($"{CaseJson}: not a valid case.json (\"{key}\" on line {line} must be {kind}, got {value})"));
+        NoDotNetWords(message);
+    }
+
+    [Test]
+    public void AnElementOfTheWrongKindInAListIsNamedWithItsIndex()
+    {
+        Edit("input", "[5, 5.0]");
+        int line = LineOf(CaseJson, "5.0");
+        string message = Refusal();
+        Assert.That(message, Is.EqualTo($"{CaseJson}: not a valid case.json (\"input[1]\" on line {line} must be an integer, got 5.0)"));
+    }
+
+    [Test]
+    public void AMissingKeyIsNamedWithTheKeysAFileMustHave()
+    {
+        Edit("stride", null);
+        string message = Refusal();
+        Assert.That(message, Is.EqualTo($"{CaseJson}: not a valid case.json (missing key \"stride\"; the keys it must have are rank, mb, groups, ic, oc, "
+            + "input, kernel, stride, pad_begin, pad_end, dilation, bias, dtype, fill, seed)"));
+        NoDotNetWords(message);
+    }
+
+    [Test]
+    public void ALongValueIsShortenedAndItsControlCharactersWrittenOut()
+    {
+        Edit("ic", JsonValueOf("\u001b[2J" + new string('a', 200)));
+        string message = Refusal();
+        // By character: NUnit's culture-aware string constraints skip control characters.
+        Assert.That(message.Any(char.IsControl), Is.False, message);
+        Assert.That(message, Does.Contain("must be an integer, got \"\\u001b[2Jaaaa"));
+        Assert.That(message, Does.EndWith("…)"));
+        Assert.That(message.Length, Is.LessThan(CaseJson.Length + 200), message);
+    }
+
+    private static string JsonValueOf(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+
+    [Test]
+    public void AManifestValueOfTheWrongKindIsNamedToo()
+    {
+        string text = File.ReadAllText(ManifestJson);
+        string created = JsonNode.Parse(text)!["created"]!.ToJsonString();
+        File.WriteAllText(ManifestJson, text.Replace($"\"created\": {created}", "\"created\": 20261130", StringComparison.Ordinal));
+        int line = LineOf(ManifestJson, "\"created\"");
+        string message = Assert.Throws<FixtureException>(() => Manifest.Read(ManifestJson))!.Message;
+        Assert.That(message, Is.EqualTo($"{ManifestJson}: not a valid manifest.json (\"created\" on line {line} must be a string, got 20261130)"));
+    }
+
+    [Test]
+    public void AFileThatIsNoObjectIsSaidToBeOne()
+    {
+        File.WriteAllText(CaseJson, "[1, 2]");
+        string message = Refusal();
+        Assert.That(message, Is.EqualTo($"{CaseJson}: not a valid case.json (the file must hold one JSON object, got [1, 2])"));
+    }
+}
