@@ -79,122 +79,9 @@ public sealed record CaseFile
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    /// <summary>The keys of <typeparamref name="TFile"/>'s JSON, in declaration order.</summary>
-    internal static string[] KeysOf<TFile>() =>
-        [.. typeof(TFile).GetProperties().Select(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name).OfType<string>()];
+    private static readonly string[] Keys = JsonRefusal.KeysOf<CaseFile>();
 
-    /// <summary>The keys <typeparamref name="TFile"/>'s JSON must have, in declaration order.</summary>
-    internal static string[] RequiredKeysOf<TFile>() =>
-        [.. typeof(TFile).GetProperties().Where(p => p.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.RequiredMemberAttribute"))
-            .Select(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name).OfType<string>()];
-
-    /// <summary>
-    /// The message for a file of <paramref name="kind"/> that <see cref="JsonSerializer"/> refused, in the file's words
-    /// rather than .NET's (which name C# types, "System.Int32", and a byte position): for a key it does not know, that key,
-    /// its line and the keys there are; for a missing key, the keys the file must have (<paramref name="required"/>); for
-    /// a value of the wrong kind, its key (with its index in a list), its line, the kind it must be and the value written
-    /// there (read again from <paramref name="json"/>, the file's text); anything else as <see cref="ErrorText.Located"/> says it.
-    /// </summary>
-    internal static string Refusal(JsonException e, string kind, IReadOnlyList<string> keys, IReadOnlyList<string>? required = null, string? json = null)
-    {
-        var unknown = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON property '(.*)' could not be mapped to any \\.NET member", System.Text.RegularExpressions.RegexOptions.Singleline);
-        if (unknown.Success)
-        {
-            string line = e.LineNumber is long n ? $" on line {n + 1}" : "";
-            return $"not a valid {kind} (unknown key \"{PackPaths.Printable(unknown.Groups[1].Value)}\"{line}; its keys are {string.Join(", ", keys)}, and one this reader does not know might change what the file means)";
-        }
-        var missing = System.Text.RegularExpressions.Regex.Match(e.Message, "^JSON deserialization for type '[^']*' was missing required properties including: (.*?)\\.( Path:|$)", System.Text.RegularExpressions.RegexOptions.Singleline);
-        if (missing.Success && required is not null)
-        {
-            var names = System.Text.RegularExpressions.Regex.Matches(missing.Groups[1].Value, "'([^']*)'").Select(m => $"\"{PackPaths.Printable(m.Groups[1].Value)}\"").ToList();
-            return $"not a valid {kind} (missing key{(names.Count == 1 ? "" : "s")} {string.Join(", ", names)}; the keys it must have are {string.Join(", ", required)})";
-        }
-        var wrongKind = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON value could not be converted to ([^ ]+?)\\. Path:", System.Text.RegularExpressions.RegexOptions.Singleline);
-        if (wrongKind.Success && json is not null && e.Path is { } path && ValueAt(json, path) is { } value)
-        {
-            string must = KindOf(wrongKind.Groups[1].Value);
-            if (path == "$") return $"not a valid {kind} (the file must hold one JSON object, got {value})";
-            string line = e.LineNumber is long n ? $" on line {n + 1}" : "";
-            return $"not a valid {kind} (\"{PackPaths.Printable(KeyOf(path))}\"{line} must be {must}, got {value})";
-        }
-        return $"not a valid {kind} ({e.Located()})";
-    }
-
-    // The .NET type System.Text.Json names, as the kind of JSON value a writer must put there.
-    private static string KindOf(string type) => type switch
-    {
-        "System.Int32" or "System.Int64" => "an integer",
-        "System.UInt64" => "an integer from 0 to 2^53 - 1",
-        "System.Boolean" => "true or false",
-        "System.String" => "a string",
-        "System.Int32[]" => "a list of integers",
-        "System.String[]" => "a list of strings",
-        _ when type.StartsWith("System.Collections.Generic.Dictionary", StringComparison.Ordinal) => "an object",
-        _ when type.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) => "a list",
-        _ => "an object",
-    };
-
-    // "$.input[1]" as the file's words, "input[1]"; "$['manifest-sha256']" as "manifest-sha256".
-    private static string KeyOf(string path)
-    {
-        var parts = PathParts(path) ?? [path];
-        var text = new System.Text.StringBuilder();
-        foreach (var part in parts)
-        {
-            if (part is int i) text.Append('[').Append(i).Append(']');
-            else text.Append(text.Length == 0 ? "" : ".").Append((string)part);
-        }
-        return text.ToString();
-    }
-
-    // The parts of a System.Text.Json path: names (string) and list indices (int); null when it is not one.
-    private static List<object>? PathParts(string path)
-    {
-        var m = System.Text.RegularExpressions.Regex.Match(path, @"^\$((\.(?<name>[^.\[]+))|(\['(?<quoted>(?:[^']|'')*)'\])|(\[(?<index>\d+)\]))*$");
-        if (!m.Success) return null;
-        var parts = new List<(int At, object Part)>();
-        parts.AddRange(m.Groups["name"].Captures.Select(c => (c.Index, (object)c.Value)));
-        parts.AddRange(m.Groups["quoted"].Captures.Select(c => (c.Index, (object)c.Value.Replace("''", "'", StringComparison.Ordinal))));
-        parts.AddRange(m.Groups["index"].Captures.Select(c => (c.Index, (object)int.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture))));
-        return [.. parts.OrderBy(p => p.At).Select(p => p.Part)];
-    }
-
-    // The value at a System.Text.Json path of the text, as a message quotes it: on one line, control characters written
-    // out (someone else's text: it could forge report lines or drive the terminal), and at most 60 characters.
-    private static string? ValueAt(string json, string path)
-    {
-        if (PathParts(path) is not { } parts) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            var at = doc.RootElement;
-            foreach (var part in parts)
-            {
-                if (part is int i ? at.ValueKind != JsonValueKind.Array || i >= at.GetArrayLength() : at.ValueKind != JsonValueKind.Object || !at.TryGetProperty((string)part, out _))
-                    return null;
-                at = part is int j ? at[j] : at.GetProperty((string)part);
-            }
-            string text = at.ValueKind == JsonValueKind.String ? $"\"{at.GetString()}\"" : Compact(at);
-            text = PackPaths.Printable(text);
-            return text.Length > 60 ? text[..59] + "…" : text;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    // An array or object without the file's line breaks and indentation, elements apart by ", " as people write them.
-    private static string Compact(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Array => "[" + string.Join(", ", e.EnumerateArray().Select(Compact)) + "]",
-        JsonValueKind.Object => "{" + string.Join(", ", e.EnumerateObject().Select(p => $"{JsonSerializer.Serialize(p.Name)}: {Compact(p.Value)}")) + "}",
-        _ => e.GetRawText(),
-    };
-
-    private static readonly string[] Keys = KeysOf<CaseFile>();
-
-    private static readonly string[] RequiredKeys = RequiredKeysOf<CaseFile>();
+    private static readonly string[] RequiredKeys = JsonRefusal.RequiredKeysOf<CaseFile>();
 
     /// <summary>The file of a case.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The case's seed is not below <see cref="ConvCase.SeedLimit"/>.</exception>
@@ -286,7 +173,7 @@ public sealed record CaseFile
         }
         catch (JsonException e)
         {
-            throw new FixtureException($"{path}: {Refusal(e, "case.json", Keys, RequiredKeys, text)}", e);
+            throw new FixtureException($"{path}: {JsonRefusal.Message(e, "case.json", Keys, RequiredKeys, text)}", e);
         }
     }
 

@@ -20,9 +20,9 @@ public sealed record Manifest
 
     private const string SelfHashKey = "manifest-sha256";
 
-    private static readonly string[] Keys = CaseFile.KeysOf<Manifest>();
+    private static readonly string[] Keys = JsonRefusal.KeysOf<Manifest>();
 
-    private static readonly string[] RequiredKeys = CaseFile.RequiredKeysOf<Manifest>();
+    private static readonly string[] RequiredKeys = JsonRefusal.RequiredKeysOf<Manifest>();
 
     // Stands in for the self-hash while it is computed; a real sha256 of all zeros is not going to turn up.
     private static readonly string Placeholder = new('0', 64);
@@ -102,7 +102,7 @@ public sealed record Manifest
         }
         catch (JsonException e)
         {
-            throw new FixtureException($"{path}: {CaseFile.Refusal(e, "manifest.json", Keys, RequiredKeys, System.Text.Encoding.UTF8.GetString(bytes))}", e);
+            throw new FixtureException($"{path}: {JsonRefusal.Message(e, "manifest.json", Keys, RequiredKeys, System.Text.Encoding.UTF8.GetString(bytes))}", e);
         }
     }
 
