@@ -88,6 +88,10 @@ public sealed record Manifest
             // A null map would be dereferenced far from here: "versions" by every comparison of the pack's oracle with a live one.
             if (m.Versions is null || m.Cases is null || m.Files is null)
                 throw new FixtureException($"{path}: \"versions\", \"cases\" and \"files\" must be present and not null");
+            // A null version printed as "[torch ]", as if torch had an empty version; a null hash matched no file's.
+            foreach (var (map, name) in new[] { (m.Versions, "versions"), (m.Files, "files") })
+                if (map.FirstOrDefault(kv => kv.Value is null).Key is { } key)
+                    throw new FixtureException($"{path}: \"{name}\" gives \"{PackPaths.Printable(key)}\" null; its values are strings");
             // Its text is printed (the oracle's name and versions in every summary line): a control character would forge a
             // line of the report or drive the terminal, and no writer puts one there.
             (string Field, string? Text)[] texts = [("format", m.Format), ("generator", m.Generator), ("oracle", m.Oracle), ("created", m.Created),

@@ -8,8 +8,9 @@ using ConvVerify.Problems;
 namespace ConvVerify.Tests.Fixtures;
 
 /// <summary>
-/// A key a case.json or a manifest.json reader does not know is refused, naming the file, the key and its line: read
-/// past, a key such as "layout" or "padding_mode" would have the data checked as another problem than its maker's.
+/// What a case.json or manifest.json reader must not read past, each refused naming the file and the key: a key it does
+/// not know (read past, "layout" or "padding_mode" would have the data checked as another problem than its maker's), a
+/// null among the manifest's versions or hashes, a seed other languages' readers would round.
 /// </summary>
 public class UnknownKeyTests : TempFolderTest
 {
@@ -81,6 +82,17 @@ public class UnknownKeyTests : TempFolderTest
         var m = Manifest.Read(ManifestJson);
         Assert.That(m.Versions["someone-else"], Is.EqualTo("1.0"));
         Assert.That(m.SelfHashMatches, Is.False, "the edit is seen by the manifest's own hash");
+    }
+
+    [TestCase("\"versions\": {", "versions", "someone-else")]
+    [TestCase("\"files\": {", "files", "some/case.json")]
+    public void ANullInTheManifestsMapsIsRefusedNamingItsKey(string opening, string map, string key)
+    {
+        string text = File.ReadAllText(ManifestJson);
+        Assert.That(text, Does.Contain(opening));
+        File.WriteAllText(ManifestJson, text.Replace(opening, $"{opening}\n    \"{key}\": null,", StringComparison.Ordinal));
+        Assert.That(() => Manifest.Read(ManifestJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{ManifestJson}: \"{map}\" gives \"{key}\" null; its values are strings"));
     }
 
     [TestCase(9007199254740991UL, true)]
