@@ -7,7 +7,10 @@ using ConvVerify.Problems;
 
 namespace ConvVerify.Runs;
 
-/// <summary>A .NET implementation's results: <see cref="NotSupportedException"/> is "not provided", any other exception a failure with its message.</summary>
+/// <summary>
+/// A .NET implementation's results: <see cref="NotSupportedException"/> is "not provided", any other exception (but
+/// <see cref="OutOfMemoryException"/>) a failure of that direction naming its type, its message and its inner exceptions.
+/// </summary>
 /// <param name="implementation">The implementation.</param>
 /// <param name="name">Its name in reports.</param>
 public sealed class ImplementationSource(IConvImplementation implementation, string name = "implementation") : ResultSource
@@ -37,12 +40,22 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
             {
                 r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({e.Message})");
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or ArithmeticException)
+            // Whatever else it throws is its answer for this direction: let through, a NullReferenceException or a
+            // NotImplementedException abandoned the whole case as unusable input (exit 2), its other directions unreported.
+            // Out of memory is the machine's state, not the implementation's answer, and ends the run as anywhere else.
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: the implementation threw {e.GetType().Name}: {e.Message}");
+                r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: the implementation threw {Described(e)}");
             }
         }
         return r;
+    }
+
+    // A wrapper's own message can say nothing (a type initializer's names only the type): the chain down to the cause.
+    private static string Described(Exception e)
+    {
+        string text = $"{e.GetType().Name}: {e.Message}";
+        return e.InnerException is { } inner ? $"{text} <- {Described(inner)}" : text;
     }
 
     // A bfloat16 (float16) result is stored in that type: a float32 sum handed back unrounded is not one, however close,
