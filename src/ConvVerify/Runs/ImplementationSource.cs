@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ConvVerify.Cases;
 using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
@@ -32,8 +34,8 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         {
             try
             {
-                var values = d.Compute(implementation, c.Case.Problem, c.Inputs);
-                if (NotOfTheDType(c.Case.Problem.DType, values) is { } why) r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: {why}");
+                var (values, wrote) = Run(d, c.Case.Problem, c.Inputs);
+                if ((wrote ?? NotOfTheDType(c.Case.Problem.DType, values)) is { } why) r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: {why}");
                 else r.Values[d] = values;
             }
             catch (NotSupportedException e)
@@ -50,6 +52,29 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         }
         return r;
     }
+
+    // The implementation reads copies of the inputs: one that writes into them anyway (through MemoryMarshal, or a native
+    // call handed the wrong pointer) widened the bound of its own result by what it wrote (a forward that put 1e30 into x
+    // passed a y off by 0.5), and handed it to every later direction. Compared afterwards, the write fails the direction.
+    private (T[] Values, string? Wrote) Run<T>(Direction d, ConvProblem p, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var reads = d.InputsOf();
+        T[] Given(string name, T[] original) => reads.Contains(name) ? [.. original] : original;
+        var given = new ConvInputs<T>(Given("x", inputs.X), Given("w", inputs.W), Given("b", inputs.B), Given("dy", inputs.Dy));
+        var values = new T[d.SizeOf(p)];
+        d.Compute(implementation, p, given, values);
+        foreach (var (name, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
+        {
+            // Bitwise: a NaN rewritten as another NaN, or 0 as -0, is a write all the same.
+            var before = MemoryMarshal.AsBytes(original.AsSpan());
+            int at = before.CommonPrefixLength(MemoryMarshal.AsBytes(copy.AsSpan())) / Unsafe.SizeOf<T>();
+            if (at < original.Length)
+                return (values, $"the implementation wrote into its input {name} (element {at}: {Shown(original[at])} became {Shown(copy[at])}); the inputs are read-only");
+        }
+        return (values, null);
+    }
+
+    private static string Shown<T>(T value) where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
 
     // A wrapper's own message can say nothing (a type initializer's names only the type): the chain down to the cause.
     private static string Described(Exception e)

@@ -121,4 +121,23 @@ public class MisbehavingImplementationTests
         OnlyFails(rows, Direction.BackwardData);
         Assert.That(rows["dx"].Reason, Is.EqualTo("dx: the implementation threw " + described));
     }
+
+    [TestCase(Direction.Forward, "x")]
+    [TestCase(Direction.Forward, "w")]
+    [TestCase(Direction.Forward, "b")]
+    [TestCase(Direction.BackwardData, "dy")]
+    [TestCase(Direction.BackwardData, "w")]
+    [TestCase(Direction.BackwardWeights, "x")]
+    [TestCase(Direction.BackwardWeights, "dy")]
+    [TestCase(Direction.BackwardBias, "dy")]
+    public void WritingIntoAnInputFailsThatDirectionAndNoOtherSeesIt(Direction at, string input)
+    {
+        // The probe: forward's 1e30 written into x after computing y made y's bound 1e30 times too wide (a y off by 0.5
+        // passed), and dw, computed from that x, failed for forward's misdeed.
+        var rows = Rows(new Misbehaving(at, spoiled: input), "normal");
+        OnlyFails(rows, at);
+        string reason = rows[at.TensorName()].Reason;
+        Assert.That(reason, Does.StartWith($"{at.TensorName()}: the implementation wrote into its input {input} (element 1: "));
+        Assert.That(reason, Does.EndWith(" became 1E+30); the inputs are read-only"));
+    }
 }
