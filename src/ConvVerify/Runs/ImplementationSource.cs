@@ -61,7 +61,10 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         var reads = d.InputsOf();
         T[] Given(string name, T[] original) => reads.Contains(name) ? [.. original] : original;
         var given = new ConvInputs<T>(Given("x", inputs.X), Given("w", inputs.W), Given("b", inputs.B), Given("dy", inputs.Dy));
+        // NaN, not zeroed memory: an implementation that adds into its output, or leaves elements it takes for 0, is
+        // wrong on any buffer it did not clear itself, and passed every case on the fresh array.
         var values = new T[d.SizeOf(p)];
+        values.AsSpan().Fill(T.NaN);
         d.Compute(implementation, p, given, values);
         foreach (var (name, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
         {

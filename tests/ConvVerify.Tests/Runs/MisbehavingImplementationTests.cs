@@ -140,4 +140,15 @@ public class MisbehavingImplementationTests
         Assert.That(reason, Does.StartWith($"{at.TensorName()}: the implementation wrote into its input {input} (element 1: "));
         Assert.That(reason, Does.EndWith(" became 1E+30); the inputs are read-only"));
     }
+
+    [TestCase(Direction.Forward)]
+    [TestCase(Direction.BackwardData)]
+    [TestCase(Direction.BackwardWeights)]
+    [TestCase(Direction.BackwardBias)]
+    public void AddingIntoTheOutputInsteadOfWritingItFails(Direction at)
+    {
+        // The probe: each direction's output came zeroed, so an implementation that adds into it (wrong on any buffer it
+        // did not clear itself) passed every case.
+        OnlyFails(Rows(new Misbehaving(at, accumulates: true), "integer"), at);
+    }
 }
