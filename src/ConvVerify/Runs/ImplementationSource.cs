@@ -12,13 +12,18 @@ namespace ConvVerify.Runs;
 /// <summary>
 /// A .NET implementation's results: <see cref="NotSupportedException"/> is "not provided", any other exception (but
 /// <see cref="OutOfMemoryException"/>) a failure of that direction naming its type, its message and its inner exceptions.
+/// Each direction reads copies of its inputs (a write into one fails it) and writes an output that starts as NaN.
 /// </summary>
 /// <param name="implementation">The implementation.</param>
 /// <param name="name">Its name in reports.</param>
+/// <exception cref="ArgumentNullException">An argument is null.</exception>
 public sealed class ImplementationSource(IConvImplementation implementation, string name = "implementation") : ResultSource
 {
+    private readonly IConvImplementation _implementation = implementation ?? throw new ArgumentNullException(nameof(implementation));
+    private readonly string _name = name ?? throw new ArgumentNullException(nameof(name));
+
     /// <inheritdoc/>
-    public override string Name => name;
+    public override string Name => _name;
 
     /// <inheritdoc/>
     // Stryker disable once Boolean : asked per direction or for all at once, it makes the same calls in the same order; only memory differs
@@ -59,20 +64,20 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     private (T[] Values, string? Wrote) Run<T>(Direction d, ConvProblem p, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var reads = d.InputsOf();
-        T[] Given(string name, T[] original) => reads.Contains(name) ? [.. original] : original;
+        T[] Given(string input, T[] original) => reads.Contains(input) ? [.. original] : original;
         var given = new ConvInputs<T>(Given("x", inputs.X), Given("w", inputs.W), Given("b", inputs.B), Given("dy", inputs.Dy));
         // NaN, not zeroed memory: an implementation that adds into its output, or leaves elements it takes for 0, is
         // wrong on any buffer it did not clear itself, and passed every case on the fresh array.
         var values = new T[d.SizeOf(p)];
         values.AsSpan().Fill(T.NaN);
-        d.Compute(implementation, p, given, values);
-        foreach (var (name, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
+        d.Compute(_implementation, p, given, values);
+        foreach (var (input, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
         {
             // Bitwise: a NaN rewritten as another NaN, or 0 as -0, is a write all the same.
             var before = MemoryMarshal.AsBytes(original.AsSpan());
             int at = before.CommonPrefixLength(MemoryMarshal.AsBytes(copy.AsSpan())) / Unsafe.SizeOf<T>();
             if (at < original.Length)
-                return (values, $"the implementation wrote into its input {name} (element {at}: {Shown(original[at])} became {Shown(copy[at])}); the inputs are read-only");
+                return (values, $"the implementation wrote into its input {input} (element {at}: {Shown(original[at])} became {Shown(copy[at])}); the inputs are read-only");
         }
         return (values, null);
     }
