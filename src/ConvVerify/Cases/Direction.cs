@@ -110,6 +110,16 @@ public static class Directions
         };
     }
 
+    /// <summary>The inputs a direction reads, by name: x, w and b (forward), dy and w (dL/dx), x and dy (dL/dw), dy (dL/db).</summary>
+    internal static IReadOnlyList<string> InputsOf(this Direction d) => d switch
+    {
+        Direction.Forward => ["x", "w", "b"],
+        Direction.BackwardData => ["dy", "w"],
+        Direction.BackwardWeights => ["x", "dy"],
+        Direction.BackwardBias => ["dy"],
+        _ => throw Unknown(d),
+    };
+
     /// <summary>Runs one direction of <paramref name="impl"/> on <paramref name="inputs"/> into a new array.</summary>
     /// <exception cref="ArgumentException">db of a problem without bias, or inputs of the wrong size.</exception>
     public static T[] Compute<T>(this Direction d, IConvImplementation impl, ConvProblem p, ConvInputs<T> inputs)
@@ -118,6 +128,14 @@ public static class Directions
         ArgumentNullException.ThrowIfNull(impl);
         ArgumentNullException.ThrowIfNull(inputs);
         var result = new T[d.SizeOf(p)];
+        d.Compute(impl, p, inputs, result);
+        return result;
+    }
+
+    /// <summary>Runs one direction of <paramref name="impl"/> on <paramref name="inputs"/> into <paramref name="result"/>, of <see cref="SizeOf"/> elements.</summary>
+    internal static void Compute<T>(this Direction d, IConvImplementation impl, ConvProblem p, ConvInputs<T> inputs, Span<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         switch (d)
         {
             case Direction.Forward: impl.Forward<T>(p, inputs.X, inputs.W, inputs.B, result); break;
@@ -127,7 +145,6 @@ public static class Directions
             // Stryker disable once Statement : unreachable, SizeOf refuses an unknown direction first; kept so no direction passes silently
             default: throw Unknown(d);
         }
-        return result;
     }
 
     /// <summary>All four results of <paramref name="impl"/> (db empty without bias).</summary>

@@ -6,7 +6,9 @@ namespace ConvVerify.Convolution;
 /// <summary>
 /// A .NET convolution to be checked against the oracle. Layouts are ConvVerify's: x (N, IC, spatial...), w (OC, IC/G, k...),
 /// y and dy (N, OC, out...), row-major; b and db are empty without bias. A direction the implementation does not have
-/// throws <see cref="NotSupportedException"/> and is reported "not provided".
+/// throws <see cref="NotSupportedException"/> and is reported "not provided"; any other exception fails the direction. The
+/// inputs are read-only: a direction that writes into one fails (it is handed copies, so no bound and no other direction
+/// sees the write). The output holds NaN on entry: every element must be written, never added into.
 /// </summary>
 public interface IConvImplementation
 {

@@ -12,8 +12,11 @@ namespace ConvVerify.Runs;
 /// file (a named pipe, a device, a folder, a link leading nowhere) an error: it is no result, and opening it could hang.
 /// </summary>
 /// <param name="folder">The candidate folder.</param>
+/// <exception cref="ArgumentNullException"><paramref name="folder"/> is null.</exception>
 public sealed class CandidateFolderSource(string folder) : ResultSource
 {
+    private readonly string _folder = folder ?? throw new ArgumentNullException(nameof(folder));
+
     /// <inheritdoc/>
     public override string Name => "candidate";
 
@@ -76,7 +79,7 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
     {
         try
         {
-            return (PackPaths.Inside(folder, id, d.TensorName() + ".npy"), null);
+            return (PackPaths.Inside(_folder, id, d.TensorName() + ".npy"), null);
         }
         catch (FixtureException e)
         {

@@ -87,17 +87,17 @@ public static class Runner
             var loaded = Load<T>(entry);
             var p = entry.Case.Problem;
             var directions = Cases.Directions.For(p).Where(d => (plan.Directions?.Contains(d) ?? true) && (entry.Directions?.Contains(d) ?? true)).ToList();
-            var references = plan.References.Select(r => (Source: r, Results: r.Produce(loaded, directions))).ToList();
+            var references = plan.References.Select(r => (Source: r, Results: Answered(r, r.Produce(loaded, directions), directions))).ToList();
             // A subject that computes directions one by one anyway is asked for each just before it is compared, so
             // only one of its results is alive at a time: of a 3-D layer, each is a gigabyte.
             bool oneByOne = plan.Subject.ComputesDirectionsAlone;
-            var subject = oneByOne ? null : plan.Subject.Produce(loaded, directions);
+            var subject = oneByOne ? null : Answered(plan.Subject, plan.Subject.Produce(loaded, directions), directions);
             double shared = directions.Count == 0 ? 0 : clock.Elapsed.TotalSeconds / directions.Count;
             var rows = new List<RunRow>();
             foreach (var d in directions)
             {
                 var own = Stopwatch.StartNew();
-                var actual = subject ?? plan.Subject.Produce(loaded, [d]);
+                var actual = subject ?? Answered(plan.Subject, plan.Subject.Produce(loaded, [d]), [d]);
                 double seconds = shared + own.Elapsed.TotalSeconds;
                 foreach (var (source, results) in references)
                     rows.Add(Row(loaded, d, source, results, plan.Subject, actual, seconds));
@@ -122,6 +122,22 @@ public static class Runner
                 Consensus = rows.Where(o => o.Direction == r.Direction && o.Outcome is Outcome.Pass or Outcome.Fail or Outcome.Suspicious)
                     .All(o => o.Outcome == Outcome.Pass) ? "agree" : "disagree",
             })];
+        }
+
+        // A source of another's making may break Produce's contract: no results at all, or a direction left without a
+        // result or an absence (or with a null result), abandoned the whole case with the sentence of a
+        // KeyNotFoundException or NullReferenceException, naming neither the source nor the direction.
+        private static SourceResults<T> Answered<T>(ResultSource source, SourceResults<T> results, IReadOnlyList<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (results is null) throw new InvalidOperationException($"source {source.Name} returned null, not its results");
+            foreach (var d in directions)
+            {
+                if (results.Absent.ContainsKey(d) || results.Values.GetValueOrDefault(d) is not null) continue;
+                results.Values.Remove(d);
+                results.Absent[d] = new Absence(Outcome.Error, $"{d.TensorName()}: source {source.Name} gave neither a result nor the reason it has none");
+            }
+            return results;
         }
 
         private RunRow Row<T>(LoadedCase<T> c, Direction d, ResultSource reference, SourceResults<T> expected, ResultSource subject, SourceResults<T> actual, double shared)

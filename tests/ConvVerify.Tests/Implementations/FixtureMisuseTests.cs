@@ -75,6 +75,34 @@ public class FixtureMisuseTests : TempFolderTest
         Assert.That(FailureOf(new Lenient<object>(new Partial(forward: true)), IntegerCase), Is.Null, "one direction compared is a check: the others may be absent");
     }
 
+    // Forward from the matrix view; every gradient dereferences a workspace it never made.
+    private sealed class Crashing : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _inner = new();
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _inner.Forward(p, x, w, b, y);
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NullReferenceException("no workspace");
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NullReferenceException("no workspace");
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NullReferenceException("no workspace");
+    }
+
+    [Test]
+    public void AnImplementationThatCrashesFailsNamingTheDirectionAndTheException()
+    {
+        // The probe: the failure read "*: ERROR: no workspace", as if the pack were unusable, with neither the direction nor
+        // the exception's type, and y's pass went unreported.
+        string? failure = FailureOf(new Lenient<object>(new Crashing()), IntegerCase);
+        Assert.That(failure, Does.Contain("dx: FAIL: dx: the implementation threw NullReferenceException: no workspace"));
+        Assert.That(failure, Does.Not.Contain("ERROR"));
+    }
+
     [Test]
     public void ANullImplementationIsNamedNotANullReference()
     {

@@ -137,6 +137,43 @@ public class RunnerDetailTests
         Assert.That((row.Case, row.Descriptor, row.DType, row.Fill), Is.EqualTo((Small.Id, Small.Problem.ToString(), "f32", "integer")));
     }
 
+    /// <summary>Breaks the contract of <see cref="ResultSource.Produce{T}"/>: for forward, neither a result nor an absence (or a null result).</summary>
+    private sealed class Silent(bool nullResult, bool nullResults = false) : ResultSource
+    {
+        public override string Name => "silent";
+
+        public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
+        {
+            if (nullResults) return null!;
+            var r = new SourceResults<T>();
+            if (nullResult) r.Values[Direction.Forward] = null!;
+            return r;
+        }
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void ASourceThatReturnsNoResultsAtAllIsAnErrorNamingIt(bool asSubject)
+    {
+        var silent = new Silent(false, nullResults: true);
+        var plan = asSubject ? Plan(Small, silent) : Plan(Small, new EngineSource(ConvEngines.Naive), silent);
+        var row = Runner.Run(plan).Rows.Single();
+        Assert.That((row.Direction, row.Outcome, row.Reason), Is.EqualTo(("*", Outcome.Error, "source silent returned null, not its results")));
+    }
+
+    [TestCase(false, true)]
+    [TestCase(false, false)]
+    [TestCase(true, true)]
+    [TestCase(true, false)]
+    public void ASourceThatLeavesADirectionUnansweredIsAnErrorOfThatDirectionNamingIt(bool nullResult, bool asSubject)
+    {
+        // The probe: the pipeline's dictionary lookup threw, and the case became one error row for every direction saying
+        // "The given key 'Forward' was not present in the dictionary." (or a NullReferenceException's sentence).
+        var plan = asSubject ? Plan(Small, new Silent(nullResult)) : Plan(Small, new EngineSource(ConvEngines.Naive), new Silent(nullResult));
+        var row = Runner.Run(plan).Rows.Single();
+        Assert.That((row.Direction, row.Outcome, row.Reason), Is.EqualTo(("y", Outcome.Error, "y: source silent gave neither a result nor the reason it has none")));
+    }
+
     [Test]
     public void NullArgumentsAreRefusedByName()
     {

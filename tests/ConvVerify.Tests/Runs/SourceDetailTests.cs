@@ -185,6 +185,11 @@ public class SourceDetailTests : TempFolderTest
                 Assert.That(Assert.Throws<ArgumentNullException>(() => s.Produce(loaded, null!))!.ParamName, Is.EqualTo("directions"), s.GetType().Name);
             }
             Assert.That(Assert.Throws<ArgumentNullException>(() => new OracleSource(null!))!.ParamName, Is.EqualTo("oracle"));
+            // Taken without a check, a null implementation failed every direction with "the implementation threw
+            // ArgumentNullException: ... (Parameter 'impl')", and a null folder every case with a path error.
+            Assert.That(Assert.Throws<ArgumentNullException>(() => new ImplementationSource(null!))!.ParamName, Is.EqualTo("implementation"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => new ImplementationSource(new Unrounded(), null!))!.ParamName, Is.EqualTo("name"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => new CandidateFolderSource(null!))!.ParamName, Is.EqualTo("folder"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => DTypeSupport.Unprovided(null!, Small.Problem, DType.Float32))!.ParamName, Is.EqualTo("oracles"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => DTypeSupport.Unprovided([], null!, DType.Float32))!.ParamName, Is.EqualTo("problem"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => DTypeSupport.UnprovidedNamed([], null!, true))!.ParamName, Is.EqualTo("selection"));
