@@ -1,9 +1,5 @@
 using System.Text.Json.Nodes;
-using ConvVerify.Cases;
-using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
-using ConvVerify.Oracles;
-using ConvVerify.Problems;
 
 namespace ConvVerify.Tests.Fixtures;
 
@@ -12,22 +8,9 @@ namespace ConvVerify.Tests.Fixtures;
 /// list), the line and the value written there, never .NET's type names or benchdnn's tokens ("System.Int32", "peh"),
 /// which mean nothing to someone writing JSON from Python.
 /// </summary>
-public class CaseFileWordsTests : TempFolderTest
+public class CaseFileWordsTests : OneCasePackTest
 {
-    private string _pack = "";
-    private ConvCase _case = null!;
-
-    [SetUp]
-    public void MakePack()
-    {
-        _pack = Path.Combine(Dir, "pack");
-        _case = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih5iw5oc3kh3kw3ph0pw0"), Fill.Integer);
-        FixtureGenerator.Generate(_pack, [_case], new EngineOracle(ConvEngines.Naive), force: false);
-    }
-
-    private string CaseJson => Path.Combine(_pack, _case.Id, "case.json");
-
-    private string ManifestJson => Path.Combine(_pack, "manifest.json");
+    protected override string Descriptor => "mb1ic2ih5iw5oc3kh3kw3ph0pw0";
 
     // case.json with one key set to the JSON text given (or removed, for null), as a hand editor would leave it.
     private void Edit(string key, string? json)

@@ -1,9 +1,5 @@
 using System.Text.Json;
-using ConvVerify.Cases;
-using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
-using ConvVerify.Oracles;
-using ConvVerify.Problems;
 
 namespace ConvVerify.Tests.Fixtures;
 
@@ -11,23 +7,8 @@ namespace ConvVerify.Tests.Fixtures;
 /// A key given twice in a case.json or a manifest.json is refused, naming the file and the key: JSON readers disagree
 /// on which one counts, so a hand-edited file could show one value and be checked with the other.
 /// </summary>
-public class DuplicateKeyTests : TempFolderTest
+public class DuplicateKeyTests : OneCasePackTest
 {
-    private string _pack = "";
-    private ConvCase _case = null!;
-
-    [SetUp]
-    public void MakePack()
-    {
-        _pack = Path.Combine(Dir, "pack");
-        _case = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"), Fill.Integer);
-        FixtureGenerator.Generate(_pack, [_case], new EngineOracle(ConvEngines.Naive), force: false);
-    }
-
-    private string CaseJson => Path.Combine(_pack, _case.Id, "case.json");
-
-    private string ManifestJson => Path.Combine(_pack, "manifest.json");
-
     // The file with the first `"key": value` written a second time, before it and with another value: the value is kept
     // as written up to the end of its line, so a number, a string or true stays what it is.
     private static void Repeat(string path, string key, string otherValue)
@@ -48,7 +29,7 @@ public class DuplicateKeyTests : TempFolderTest
         Assert.That(e.Message, Does.StartWith($"{CaseJson}: not a valid case.json (").And.Contain($"'{key}'").And.Contain($"$.{key}"));
         Assert.That(e.InnerException, Is.InstanceOf<JsonException>());
         // The same file read as part of the pack: the pack names it too.
-        Assert.That(() => FixturePack.Open(_pack).ReadCase(_case.Id),
+        Assert.That(() => FixturePack.Open(PackDir).ReadCase(Case.Id),
             Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{CaseJson}: not a valid case.json (").And.Message.Contain($"'{key}'"));
     }
 
@@ -64,11 +45,11 @@ public class DuplicateKeyTests : TempFolderTest
     public void AManifestWithAFileHashTwiceIsRefusedNamingTheFile()
     {
         // Two hashes of one file: with the last taken, the first (the one a reader sees first) was never compared.
-        string key = $"{_case.Id}/case.json";
+        string key = $"{Case.Id}/case.json";
         Repeat(ManifestJson, key, $"\"{new string('0', 64)}\"");
         Assert.That(() => Manifest.Read(ManifestJson), Throws.TypeOf<FixtureException>().With.Message.StartsWith(
             $"{ManifestJson}: not a valid manifest.json (").And.Message.Contain($"'{key}'").And.Message.Contain("$.files"));
-        Assert.That(() => FixturePack.Open(_pack), Throws.TypeOf<FixtureException>().With.Message.Contain($"'{key}'"));
+        Assert.That(() => FixturePack.Open(PackDir), Throws.TypeOf<FixtureException>().With.Message.Contain($"'{key}'"));
     }
 
     [Test]

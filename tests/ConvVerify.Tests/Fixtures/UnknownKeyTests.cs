@@ -1,9 +1,7 @@
 using System.Text.Json;
-using ConvVerify.Cases;
 using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
 using ConvVerify.Oracles;
-using ConvVerify.Problems;
 
 namespace ConvVerify.Tests.Fixtures;
 
@@ -12,23 +10,8 @@ namespace ConvVerify.Tests.Fixtures;
 /// not know (read past, "layout" or "padding_mode" would have the data checked as another problem than its maker's), a
 /// null among the manifest's versions or hashes, a seed other languages' readers would round.
 /// </summary>
-public class UnknownKeyTests : TempFolderTest
+public class UnknownKeyTests : OneCasePackTest
 {
-    private string _pack = "";
-    private ConvCase _case = null!;
-
-    [SetUp]
-    public void MakePack()
-    {
-        _pack = Path.Combine(Dir, "pack");
-        _case = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"), Fill.Integer);
-        FixtureGenerator.Generate(_pack, [_case], new EngineOracle(ConvEngines.Naive), force: false);
-    }
-
-    private string CaseJson => Path.Combine(_pack, _case.Id, "case.json");
-
-    private string ManifestJson => Path.Combine(_pack, "manifest.json");
-
     // The file with `"key": value,` on a line of its own after the opening brace; the line it is on, counted from 1.
     private static int Insert(string path, string key, string value)
     {
@@ -49,7 +32,7 @@ public class UnknownKeyTests : TempFolderTest
         Assert.That(e.Message, Is.EqualTo($"{CaseJson}: not a valid case.json (unknown key \"{key}\" on line {line}; its keys are id, descriptor, name, rank, "
             + "mb, groups, ic, oc, input, kernel, stride, pad_begin, pad_end, dilation, output, bias, dtype, fill, seed, and one this reader does not know might change what the file means)"));
         Assert.That(e.InnerException, Is.InstanceOf<JsonException>());
-        Assert.That(() => FixturePack.Open(_pack).ReadCase(_case.Id),
+        Assert.That(() => FixturePack.Open(PackDir).ReadCase(Case.Id),
             Throws.TypeOf<FixtureException>().With.Message.Contain($"unknown key \"{key}\""));
     }
 
@@ -60,7 +43,7 @@ public class UnknownKeyTests : TempFolderTest
         var e = Assert.Throws<FixtureException>(() => Manifest.Read(ManifestJson))!;
         Assert.That(e.Message, Is.EqualTo($"{ManifestJson}: not a valid manifest.json (unknown key \"comment\" on line {line}; its keys are format, generator, "
             + "oracle, versions, created, cases, files, manifest-sha256, and one this reader does not know might change what the file means)"));
-        Assert.That(() => FixturePack.Open(_pack), Throws.TypeOf<FixtureException>().With.Message.Contain("unknown key \"comment\""));
+        Assert.That(() => FixturePack.Open(PackDir), Throws.TypeOf<FixtureException>().With.Message.Contain("unknown key \"comment\""));
     }
 
     [Test]
@@ -101,7 +84,7 @@ public class UnknownKeyTests : TempFolderTest
     public void ASeedIsReadOnlyBelowTwoToThe53(ulong seed, bool read)
     {
         string text = File.ReadAllText(CaseJson);
-        string written = $"\"seed\": {_case.Seed}";
+        string written = $"\"seed\": {Case.Seed}";
         Assert.That(text, Does.Contain(written));
         File.WriteAllText(CaseJson, text.Replace(written, $"\"seed\": {seed}", StringComparison.Ordinal));
         if (read)
@@ -116,7 +99,7 @@ public class UnknownKeyTests : TempFolderTest
     [Test]
     public void ACaseWhoseSeedAPackCannotRecordIsNotWritten()
     {
-        var c = _case with { Seed = 1UL << 53 };
+        var c = Case with { Seed = 1UL << 53 };
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => CaseFile.From(c))!;
         Assert.That(e.Message, Does.StartWith($"case {c.Id}: a pack records seeds below 2^53 (other languages' JSON readers round larger integers), got 9007199254740992"));
         Assert.That(() => FixtureGenerator.Generate(Path.Combine(Dir, "other"), [c], new EngineOracle(ConvEngines.Naive), force: false), Throws.Exception);
