@@ -16,7 +16,8 @@ internal static class SnapshotsCommand
         accept.SetAction(pr =>
         {
             string folder = pr.GetValue(dir) ?? Locations.SnapshotsDir();
-            if (!Directory.Exists(folder) && !AtomicFolder.HasFolderAside(folder)) throw new CliException($"--dir: folder not found: {folder}");
+            if (!Directory.Exists(folder) && !AtomicFolder.HasFolderAside(folder))
+                throw new CliException($"--dir: {Fixtures.PackPaths.NotAFolder(folder) ?? "folder not found"}: {folder}");
             var written = new SnapshotStore(folder).AcceptAll();
             foreach (string f in written) console.WriteLine($"accepted {f}");
             console.WriteLine($"{written.Count} snapshot files accepted in {folder}");

@@ -31,7 +31,7 @@ internal static class VerifyImplCommand
             run.CheckOutputs(pr, ("--pack", pr.GetValue(pack)), ("--candidate", pr.GetValue(candidate)));
             var requirement = run.RequirementOf(pr);
             string packDir = pr.GetValue(pack)!, candidateDir = pr.GetValue(candidate)!;
-            if (!Directory.Exists(candidateDir)) throw new CliException($"--candidate: folder not found: {candidateDir}");
+            if (PackPaths.NotAFolder(candidateDir) is { } notAFolder) throw new CliException($"--candidate: {notAFolder}: {candidateDir}");
             FixturePack p;
             try
             {

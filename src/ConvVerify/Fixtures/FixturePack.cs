@@ -49,7 +49,7 @@ public sealed class FixturePack
     public static FixturePack Open(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        if (!System.IO.Directory.Exists(directory)) throw new FixtureException($"{directory}: pack folder not found");
+        if (PackPaths.NotAFolder(directory, "pack folder") is { } notAFolder) throw new FixtureException($"{directory}: {notAFolder}");
         string manifestPath = Path.Combine(directory, "manifest.json");
         PackPaths.CheckLink(directory, manifestPath);
         if (Path.Exists(manifestPath))

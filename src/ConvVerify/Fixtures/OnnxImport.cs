@@ -54,7 +54,7 @@ public static partial class OnnxImport
         ArgumentNullException.ThrowIfNull(output);
         if (sources.Count == 0) throw new FixtureException("no ONNX test folder given");
         foreach (string s in sources)
-            if (!Directory.Exists(s)) throw new FixtureException($"{s}: folder not found");
+            if (PackPaths.NotAFolder(s) is { } notAFolder) throw new FixtureException($"{s}: {notAFolder}");
         // The pack replaces what is at output whole: a source there or below it would be deleted, and an output inside a
         // source would be written while the source is walked. Links resolved: a link to a folder is that folder.
         string target = PackPaths.RealPath(output);

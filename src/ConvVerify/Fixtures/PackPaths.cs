@@ -110,6 +110,23 @@ public static class PackPaths
         if (kind != FileKind.Regular) throw new FixtureException($"{path}: {FileKinds.Describe(kind)}, not a regular file; refusing to read it");
     }
 
+    /// <summary>
+    /// Null when <paramref name="path"/> (its links followed) is a folder; otherwise what it is instead, as a message says it:
+    /// "folder not found", or e.g. "a regular file, not a folder" (a file given for a folder was called "not found", and
+    /// the user looked for a typo in a path that was there). <paramref name="folder"/> names the folder: "pack folder".
+    /// </summary>
+    public static string? NotAFolder(string path, string folder = "folder")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var kind = FileKinds.Of(path);
+        return kind switch
+        {
+            FileKind.Directory => null,
+            FileKind.Missing => $"{folder} not found",
+            _ => $"{FileKinds.Describe(kind)}, not a {folder}",
+        };
+    }
+
     /// <summary>The absolute path with every symbolic link resolved (like POSIX realpath; missing tails are kept as given).</summary>
     /// <exception cref="FixtureException">More than 40 links in a row (a loop).</exception>
     public static string RealPath(string path)

@@ -8,10 +8,14 @@ namespace ConvVerify.Runs;
 
 /// <summary>An engine's results (the definition, or one bitwise equal to it).</summary>
 /// <param name="engine">The engine.</param>
+/// <exception cref="ArgumentNullException"><paramref name="engine"/> is null.</exception>
 public sealed class EngineSource(IConvEngine engine) : ResultSource
 {
+    // Refused when made: a null engine was found only by the first run's report, as a NullReferenceException at Name.
+    private readonly IConvEngine _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+
     /// <inheritdoc/>
-    public override string Name => engine.Name;
+    public override string Name => _engine.Name;
 
     /// <inheritdoc/>
     public override bool IsDefinition => true;
@@ -26,7 +30,7 @@ public sealed class EngineSource(IConvEngine engine) : ResultSource
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(directions);
         var r = new SourceResults<T>();
-        foreach (var d in directions) r.Values[d] = d.Compute(engine, c.Case.Problem, c.Inputs);
+        foreach (var d in directions) r.Values[d] = d.Compute(_engine, c.Case.Problem, c.Inputs);
         return r;
     }
 }

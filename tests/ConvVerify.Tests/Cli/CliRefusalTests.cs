@@ -277,6 +277,17 @@ public class CliRefusalTests : CliTestBase
     }
 
     [Test]
+    public void AFileWhereAFolderIsExpectedIsSaidToBeAFileNotMissing()
+    {
+        // "folder not found" for a path that is there sent users looking for a typo.
+        string file = TempPath("results.npy");
+        File.WriteAllText(file, "not a folder");
+        IsBadUsage(Run("verify-impl", "--pack", CommittedPacks.Dir("question"), "--candidate", file), $"--candidate: a regular file, not a folder: {file}");
+        IsBadUsage(Run("snapshots", "accept", "--dir", file), $"--dir: a regular file, not a folder: {file}");
+        IsBadUsage(Run("verify-impl", "--pack", file, "--candidate", Temp), $"{file}: a regular file, not a pack folder");
+    }
+
+    [Test]
     public void APackThatFailsItsIntegrityCheckIsNoOracleForVerifyImpl()
     {
         string pack = CopyCommittedPack("question");

@@ -114,6 +114,12 @@ public class OnnxImportTests : CliTestBase
         var missing = Run("fixtures", "import-onnx", Path.Combine(Temp, "nowhere"), "--out", pack);
         Assert.That(missing.Code, Is.EqualTo(2), missing.ToString());
         Assert.That(missing.Err, Does.Contain("nowhere: folder not found"));
+
+        string file = TempPath("model.onnx");
+        File.WriteAllText(file, "");
+        var notAFolder = Run("fixtures", "import-onnx", file, "--out", pack);
+        Assert.That(notAFolder.Code, Is.EqualTo(2), notAFolder.ToString());
+        Assert.That(notAFolder.Err, Does.Contain($"{file}: a regular file, not a folder"));
     }
 
     [Test]

@@ -190,6 +190,7 @@ public class SourceDetailTests : TempFolderTest
             Assert.That(Assert.Throws<ArgumentNullException>(() => new ImplementationSource(null!))!.ParamName, Is.EqualTo("implementation"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => new ImplementationSource(new Unrounded(), null!))!.ParamName, Is.EqualTo("name"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => new CandidateFolderSource(null!))!.ParamName, Is.EqualTo("folder"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => new EngineSource(null!))!.ParamName, Is.EqualTo("engine"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => DTypeSupport.Unprovided(null!, Small.Problem, DType.Float32))!.ParamName, Is.EqualTo("oracles"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => DTypeSupport.Unprovided([], null!, DType.Float32))!.ParamName, Is.EqualTo("problem"));
             Assert.That(Assert.Throws<ArgumentNullException>(() => DTypeSupport.UnprovidedNamed([], null!, true))!.ParamName, Is.EqualTo("selection"));
