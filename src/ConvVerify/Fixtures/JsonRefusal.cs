@@ -41,66 +41,64 @@ internal static class JsonRefusal
             return $"not a valid {kind} (missing key{(names.Count == 1 ? "" : "s")} {string.Join(", ", names)}; the keys it must have are {string.Join(", ", required)})";
         }
         var wrongKind = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON value could not be converted to ([^ ]+?)\\. Path:", System.Text.RegularExpressions.RegexOptions.Singleline);
-        if (wrongKind.Success && json is not null && e.Path is { } path && ValueAt(json, path) is { } value)
+        if (wrongKind.Success && json is not null && e.Path is { } path && PathParts(path) is { } parts && ValueAt(json, parts) is { } value)
         {
-            string must = KindOf(wrongKind.Groups[1].Value);
-            if (path == "$") return $"not a valid {kind} (the file must hold one JSON object, got {value})";
+            if (parts.Count == 0) return $"not a valid {kind} (the file must hold one JSON object, got {value})";
             string line = e.LineNumber is long n ? $" on line {n + 1}" : "";
-            return $"not a valid {kind} (\"{PackPaths.Printable(KeyOf(path))}\"{line} must be {must}, got {value})";
+            return $"not a valid {kind} (\"{PackPaths.Printable(KeyOf(parts))}\"{line} must be {KindOf(wrongKind.Groups[1].Value)}, got {value})";
         }
         return $"not a valid {kind} ({e.Located()})";
     }
 
-    // The .NET type System.Text.Json names, as the kind of JSON value a writer must put there.
+    // The .NET type System.Text.Json names, as the kind of JSON value a writer must put there: those of case.json's and
+    // manifest.json's fields (their maps are read by OrdinalMapConverter, which says its own errors).
     private static string KindOf(string type) => type switch
     {
-        "System.Int32" or "System.Int64" => "an integer",
+        "System.Int32" => "an integer",
         "System.UInt64" => "an integer from 0 to 2^53 - 1",
         "System.Boolean" => "true or false",
         "System.String" => "a string",
         "System.Int32[]" => "a list of integers",
-        "System.String[]" => "a list of strings",
-        _ when type.StartsWith("System.Collections.Generic.Dictionary", StringComparison.Ordinal) => "an object",
-        _ when type.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) => "a list",
-        _ => "an object",
+        _ when type.StartsWith("System.Collections.Generic.List`1[System.String", StringComparison.Ordinal) => "a list of strings",
+        _ => "a value of another kind",
     };
 
-    // "$.input[1]" as the file's words, "input[1]"; "$['manifest-sha256']" as "manifest-sha256".
-    private static string KeyOf(string path)
+    // "$.input[1]" as the file's words, "input[1]".
+    private static string KeyOf(List<object> parts)
     {
-        var parts = PathParts(path) ?? [path];
         var text = new System.Text.StringBuilder();
         foreach (var part in parts)
         {
             if (part is int i) text.Append('[').Append(i).Append(']');
+            // Stryker disable once all : the files' keys are not nested (their maps' errors are OrdinalMapConverter's), so only a first name comes here
             else text.Append(text.Length == 0 ? "" : ".").Append((string)part);
         }
         return text.ToString();
     }
 
-    // The parts of a System.Text.Json path: names (string) and list indices (int); null when it is not one.
+    // The parts of a System.Text.Json path: names (string) and list indices (int); null when it is not one of those (the
+    // files' keys are plain words, which System.Text.Json writes after a dot, never quoted).
     private static List<object>? PathParts(string path)
     {
-        var m = System.Text.RegularExpressions.Regex.Match(path, @"^\$((\.(?<name>[^.\[]+))|(\['(?<quoted>(?:[^']|'')*)'\])|(\[(?<index>\d+)\]))*$");
+        var m = System.Text.RegularExpressions.Regex.Match(path, @"^\$((\.(?<name>[^.\[]+))|(\[(?<index>\d+)\]))*$");
         if (!m.Success) return null;
         var parts = new List<(int At, object Part)>();
         parts.AddRange(m.Groups["name"].Captures.Select(c => (c.Index, (object)c.Value)));
-        parts.AddRange(m.Groups["quoted"].Captures.Select(c => (c.Index, (object)c.Value.Replace("''", "'", StringComparison.Ordinal))));
         parts.AddRange(m.Groups["index"].Captures.Select(c => (c.Index, (object)int.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture))));
         return [.. parts.OrderBy(p => p.At).Select(p => p.Part)];
     }
 
     // The value at a System.Text.Json path of the text, as a message quotes it: on one line, control characters written
     // out (someone else's text: it could forge report lines or drive the terminal), and at most 60 characters.
-    private static string? ValueAt(string json, string path)
+    private static string? ValueAt(string json, List<object> parts)
     {
-        if (PathParts(path) is not { } parts) return null;
         try
         {
             using var doc = JsonDocument.Parse(json);
             var at = doc.RootElement;
             foreach (var part in parts)
             {
+                // Stryker disable once all : the path is where the same text failed to read, so it always leads to a value; this only guards a path misread here
                 if (part is int i ? at.ValueKind != JsonValueKind.Array || i >= at.GetArrayLength() : at.ValueKind != JsonValueKind.Object || !at.TryGetProperty((string)part, out _))
                     return null;
                 at = part is int j ? at[j] : at.GetProperty((string)part);

@@ -83,6 +83,33 @@ public class CaseFileWordsTests : OneCasePackTest
     }
 
     [Test]
+    public void MissingKeysAreNamedTogether()
+    {
+        Edit("stride", null);
+        Edit("seed", null);
+        Assert.That(Refusal(), Does.StartWith($"{CaseJson}: not a valid case.json (missing keys \"stride\", \"seed\"; the keys it must have are "));
+    }
+
+    [Test]
+    public void AnObjectWhereANumberBelongsIsQuotedAsPeopleWriteIt()
+    {
+        Edit("mb", "{\"a\": [1, 2], \"b\": {}}");
+        int line = LineOf(CaseJson, "\"mb\"");
+        Assert.That(Refusal(), Is.EqualTo($"{CaseJson}: not a valid case.json (\"mb\" on line {line} must be an integer, got {{\"a\": [1, 2], \"b\": {{}}}})"));
+    }
+
+    // A quoted value is shown whole up to 60 characters (its quotes included), and cut to 59 and "…" past that.
+    [TestCase(58, false)]
+    [TestCase(59, true)]
+    public void AValueIsShownWholeUpToSixtyCharacters(int letters, bool cut)
+    {
+        string value = new('a', letters);
+        Edit("ic", JsonValueOf(value));
+        string shown = cut ? "\"" + value[..58] + "…" : "\"" + value + "\"";
+        Assert.That(Refusal(), Does.EndWith($"must be an integer, got {shown})"));
+    }
+
+    [Test]
     public void ALongValueIsShortenedAndItsControlCharactersWrittenOut()
     {
         Edit("ic", JsonValueOf("\u001b[2J" + new string('a', 200)));
@@ -105,6 +132,20 @@ public class CaseFileWordsTests : OneCasePackTest
         int line = LineOf(ManifestJson, "\"created\"");
         string message = Assert.Throws<FixtureException>(() => Manifest.Read(ManifestJson))!.Message;
         Assert.That(message, Is.EqualTo($"{ManifestJson}: not a valid manifest.json (\"created\" on line {line} must be a string, got 20261130)"));
+    }
+
+    [TestCase("cases", "{}", "a list of strings")]
+    [TestCase("manifest-sha256", "5", "a string")]
+    [TestCase("generator", "[\"me\"]", "a string")]
+    public void AManifestKeyOfTheWrongKindIsNamedInItsOwnWords(string key, string value, string kind)
+    {
+        var o = JsonNode.Parse(File.ReadAllText(ManifestJson))!.AsObject();
+        o[key] = JsonNode.Parse(value);
+        File.WriteAllText(ManifestJson, o.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        int line = LineOf(ManifestJson, $"\"{key}\"");
+        string message = Assert.Throws<FixtureException>(() => Manifest.Read(ManifestJson))!.Message;
+        Assert.That(message, Is.EqualTo($"{ManifestJson}: not a valid manifest.json (\"{key}\" on line {line} must be {kind}, got {value})"));
+        NoDotNetWords(message);
     }
 
     [Test]
