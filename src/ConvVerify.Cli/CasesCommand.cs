@@ -61,7 +61,7 @@ internal static class CasesCommand
             foreach (var column in table.Columns) column.NoWrap();
             console.Write(table);
             foreach (var line in selection.Listing) console.Profile.Out.Writer.WriteLine(PackPaths.Printable($"{line.Descriptor}  → {line.Status}"));
-            console.WriteLine(PackPaths.Printable(selection.Listing.Count > 0 ? selection.Summary() : $"{selection.Problems.Count} problems from {selection.Source}"));
+            console.WriteLine(PackPaths.Printable(selection.Listing.Count > 0 ? selection.Summary() : $"{Counted.Of(selection.Problems.Count, "problem")} from {selection.Source}"));
             return ExitCodes.Pass;
         });
         return cmd;

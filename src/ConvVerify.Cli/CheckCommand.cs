@@ -138,7 +138,7 @@ internal static class CheckCommand
         int named = skipped.Count;
         var cases = selection.InPacks(available, string.Join(", ", packDirs));
         if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors);
-        if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{skipped.Count - named} pack cases skipped: too large");
+        if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count - named, "pack case")} skipped: too large");
         return new RunPlan
         {
             Command = "check",
@@ -184,7 +184,7 @@ internal static class CheckCommand
         // A batch file's --stag=axb asks for channels-last, which only a layout-aware oracle (torch) computes in.
         int channelsLast = selection.Details.Values.Count(d => d.Layouts.Contains(TorchLayout.ChannelsLast));
         string[] layoutWarning = channelsLast > 0 && !oracles.Any(o => o is ILayoutOracle)
-            ? [$"{channelsLast} problems ask for channels-last (--stag=axb), but {string.Join(", ", oracles.Select(o => o.Name))} computes in NCHW only: their channels-last cases are NCHW checks"]
+            ? [$"{Counted.Of(channelsLast, "problem")} {(channelsLast == 1 ? "asks" : "ask")} for channels-last (--stag=axb), but {string.Join(", ", oracles.Select(o => o.Name))} computes in NCHW only: their channels-last cases are NCHW checks"]
             : [];
         return new RunPlan
         {

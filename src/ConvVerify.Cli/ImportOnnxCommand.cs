@@ -58,7 +58,7 @@ internal static class ImportOnnxCommand
             foreach (var i in result.Imported) console.WriteLine($"imported {i.Source} as {i.CaseId} ({i.Descriptor})");
             foreach (var s in result.Skipped) console.WriteLine($"skipped: {s.Reason}");
             string gradients = filler is null ? "dx, dw, db not in pack" : $"dx, dw, db from {SourceInfo.Describe(filler.Name, filler.Versions)}";
-            console.WriteLine($"wrote {dir}: {result.Imported.Count} cases from ONNX test data (y from ONNX; {gradients}), {result.Skipped.Count} skipped");
+            console.WriteLine($"wrote {dir}: {Counted.Of(result.Imported.Count, "case")} from ONNX test data (y from ONNX; {gradients}), {result.Skipped.Count} skipped");
             return ExitCodes.Pass;
         });
         return cmd;

@@ -55,7 +55,7 @@ internal static class VerifyImplCommand
             var errors = new List<RunRow>();
             var skipped = new List<SkippedProblem>();
             var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), pr.GetValue(maxMacs), skipped, errors);
-            if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{skipped.Count} pack cases skipped: too large");
+            if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count, "pack case")} skipped: too large");
             warnings.AddRange(Unmatched(candidateDir, p, [.. cases.Where(c => !c.Case.Problem.HasBias).Select(c => c.Case.Id)]));
             var plan = new RunPlan
             {
