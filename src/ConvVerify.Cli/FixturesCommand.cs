@@ -29,7 +29,7 @@ internal static class FixturesCommand
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs", DefaultValueFactory = _ => ConvCase.DefaultSeed };
         var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty --out folder" };
         var oracle = new Option<string>("--oracle") { Description = "The oracle whose results the pack holds: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
-        var cmd = new Command("generate", "Write a pack with live PyTorch: C# makes the inputs, python/convverify_torch.py the results. "
+        var cmd = new Command("generate", "Write a pack: C# makes the inputs, the --oracle the results (live PyTorch by default, through python/convverify_torch.py). "
             + "The manifest is written last, so an interrupted run never leaves a pack that looks complete.\n\n"
             + "Examples:\n  convverify fixtures generate --out my-pack --set basic --dtype f32\n  convverify fixtures generate --out my-pack mb1ic3ih5oc16kh3 --fill integer");
         sel.AddTo(cmd);

@@ -20,7 +20,7 @@ internal static class ImportOnnxCommand
             + "dilations, group, bias) becomes one case per test data set, with ONNX's x, w, b and expected y; dy is generated from the case seed. "
             + "Anything else is skipped with the reason (docs/fixture-format.md, \"Packs imported from ONNX\").\n\n"
             + "Examples:\n  convverify fixtures import-onnx /usr/share/libonnx-testdata/data --out onnx-pack\n"
-            + "  convverify fixtures import-onnx onnx/backend/test/data/node --out onnx-pack --oracle torch\n  convverify check --pack onnx-pack");
+            + "  convverify fixtures import-onnx /usr/share/libonnx-testdata/data/node --out onnx-pack --oracle torch --force\n  convverify check --pack onnx-pack");
         cmd.Arguments.Add(dirs);
         cmd.Options.Add(output);
         cmd.Options.Add(oracle);
