@@ -15,7 +15,7 @@ internal static class CasesCommand
     {
         var sel = new SelectionOptions();
         var json = new Option<bool>("--json") { Description = "Write the problems as JSON with the fields of case.json" };
-        var cmd = new Command("cases", "List problems with their parameters (PyTorch semantics) and output extents.\n\nExamples:\n  convverify cases --set basic\n  convverify cases --batch benchdnn:harness_conv_f32\n  convverify cases --batch path/to/shapes_basic --json\n  convverify cases mb1ic3ih5oc16kh3\n  convverify cases --random 20 --seed 7");
+        var cmd = new Command("cases", "List problems with their parameters (PyTorch semantics) and output extents.\n\nExamples:\n  convverify cases --set basic\n  convverify cases --batch benchdnn:harness_conv_f32\n  convverify cases --batch third_party/benchdnn-conv/shapes_basic --json\n  convverify cases mb1ic3ih5oc16kh3\n  convverify cases --random 20 --seed 7");
         var seed = new Option<ulong>("--seed") { Description = "Seed of --random", DefaultValueFactory = _ => ConvCase.DefaultSeed };
         sel.AddTo(cmd, withDtypeFill: false);
         cmd.Options.Add(json);
@@ -61,7 +61,7 @@ internal static class CasesCommand
             foreach (var column in table.Columns) column.NoWrap();
             console.Write(table);
             foreach (var line in selection.Listing) console.Profile.Out.Writer.WriteLine(PackPaths.Printable($"{line.Descriptor}  → {line.Status}"));
-            console.WriteLine(PackPaths.Printable(selection.Listing.Count > 0 ? selection.Summary() : $"{selection.Problems.Count} problems from {selection.Source}"));
+            console.WriteLine(PackPaths.Printable(selection.Listing.Count > 0 ? selection.Summary() : $"{Counted.Of(selection.Problems.Count, "problem")} from {selection.Source}"));
             return ExitCodes.Pass;
         });
         return cmd;

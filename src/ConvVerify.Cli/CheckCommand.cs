@@ -25,12 +25,13 @@ internal static class CheckCommand
         };
         var pack = new Option<string?>("--pack") { Description = "Check against this fixture pack instead of the committed ones (any pack in the documented format)" };
         var engine = new Option<string>("--engine") { Description = $"The engine checked: {string.Join(", ", ConvEngines.Names)} (all bitwise the definition)", DefaultValueFactory = _ => ConvEngines.Default.Name };
-        var layout = new Option<string>("--layout") { Description = "With --oracle torch: the memory layout torch computes in, nchw (default) or channels-last", DefaultValueFactory = _ => "nchw" };
+        var layout = new Option<string>("--layout") { Description = "With --oracle torch: the memory layout torch computes in, nchw or channels-last", DefaultValueFactory = _ => "nchw" };
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with a live oracle", DefaultValueFactory = _ => ConvCase.DefaultSeed };
         var cmd = new Command("check", "Run the C# convolution on every selected case and direction and compare it with the oracle.\n"
-            + "Exit 0: all pass; 1: any mismatch (or, with --require all, any direction an oracle does not provide), or no case selected; 2: bad usage or unreadable input.\n\n"
+            + "Exit 0: all pass; 1: any failed or suspicious direction (or, with --require all, any direction an oracle does not provide), nothing compared, or no case selected; "
+            + "2: bad usage, unreadable input, or (with --strict) any warning.\n\n"
             + "Examples:\n  convverify check\n  convverify check --set basic --dtype f32 --fill normal\n"
-            + "  convverify check --pack path/to/pack --json report.json\n  convverify check --oracle torch --set resnet50 --dtype f32 --fill normal\n"
+            + "  convverify check --pack tests/fixtures/basic --json report.json\n  convverify check --oracle torch --set resnet50 --dtype f32 --fill normal\n"
             + "  convverify check --oracle naive --engine exact --set basic     # an engine against the definition, bitwise\n"
             + "  convverify check --oracle torch --batch benchdnn:set_conv_all --mb 2 --dtype f32   # benchdnn's corpus (docs/benchdnn.md)");
         sel.AddTo(cmd);
@@ -138,7 +139,7 @@ internal static class CheckCommand
         int named = skipped.Count;
         var cases = selection.InPacks(available, string.Join(", ", packDirs));
         if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors);
-        if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{skipped.Count - named} pack cases skipped: too large");
+        if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count - named, "pack case")} skipped: too large");
         return new RunPlan
         {
             Command = "check",
@@ -184,7 +185,7 @@ internal static class CheckCommand
         // A batch file's --stag=axb asks for channels-last, which only a layout-aware oracle (torch) computes in.
         int channelsLast = selection.Details.Values.Count(d => d.Layouts.Contains(TorchLayout.ChannelsLast));
         string[] layoutWarning = channelsLast > 0 && !oracles.Any(o => o is ILayoutOracle)
-            ? [$"{channelsLast} problems ask for channels-last (--stag=axb), but {string.Join(", ", oracles.Select(o => o.Name))} computes in NCHW only: their channels-last cases are NCHW checks"]
+            ? [$"{Counted.Of(channelsLast, "problem")} {(channelsLast == 1 ? "asks" : "ask")} for channels-last (--stag=axb), but {string.Join(", ", oracles.Select(o => o.Name))} computes in NCHW only: their channels-last cases are NCHW checks"]
             : [];
         return new RunPlan
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
 using Spectre.Console;
@@ -76,6 +77,26 @@ public static class Cli
         }
     }
 
+    // The command as typed, "convverify fixtures check": the root's own name is the executable's, which in a test is the test host.
+    private static string PathOf(CommandResult command)
+    {
+        var names = new List<string>();
+        for (var c = command; c.Parent is CommandResult parent; c = parent) names.Insert(0, c.Command.Name);
+        return string.Join(" ", ["convverify", .. names]);
+    }
+
+    // System.CommandLine says "Required argument missing for command: 'check'", which names neither the argument nor
+    // which check (fixtures check or check).
+    private static string Described(ParseError error)
+    {
+        if (error.SymbolResult is ArgumentResult { Argument: var missing, Tokens.Count: 0, Parent: CommandResult command }
+            && error.Message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        {
+            return $"{PathOf(command)["convverify ".Length..]}: {missing.Name} is missing: {missing.Description}";
+        }
+        return error.Message;
+    }
+
     private static int Run(string[] args, IAnsiConsole console, OracleScope oracles, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
@@ -92,8 +113,9 @@ public static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) stderr.WriteLine($"convverify: {error.Message}");
-            stderr.WriteLine("Run 'convverify --help' for usage.");
+            foreach (var error in parse.Errors) stderr.WriteLine($"convverify: {Described(error)}");
+            // The root's help lists only the commands: the one to read is that of the command the error is in.
+            stderr.WriteLine($"Run '{PathOf(parse.CommandResult)} --help' for usage.");
             return ExitCodes.BadInput;
         }
         try

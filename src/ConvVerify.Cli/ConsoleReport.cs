@@ -52,7 +52,7 @@ internal static class ConsoleReport
             foreach (var g in report.Rows.Where(r => r.Outcome is Outcome.NotInPack or Outcome.NotProvided or Outcome.NotProvidedByOracle).GroupBy(r => r.Outcome))
             {
                 var rows = g.ToList();
-                console.MarkupLineInterpolated($"[yellow]{rows.Count} directions {g.Key.Name()}[/] (e.g. {T(rows[0].Case)}: {T(rows[0].Reason)})");
+                console.MarkupLineInterpolated($"[yellow]{Counted.Of(rows.Count, "direction")} {g.Key.Name()}[/] (e.g. {T(rows[0].Case)}: {T(rows[0].Reason)})");
             }
         }
         foreach (string reason in report.Reasons()) console.MarkupLineInterpolated($"[red]why:[/] {T(reason)}");

@@ -132,7 +132,7 @@ internal static class ExplainCommand
         AppendTensor(o, "w", inputs.W, p.WShape);
         AppendTensor(o, "dL/dh", inputs.Dy, p.YShape);
         AppendTensor(o, "dL/dx", dx, p.XShape);
-        o.AppendLine(ci, $"  max |dL/dx - sum of the {p.OC} filters' contributions| = {viaFilters.ToString(ci)}");
+        o.AppendLine(ci, $"  max |dL/dx - sum of the {(p.OC == 1 ? "1 filter's contribution" : $"{p.OC} filters' contributions")}| = {viaFilters.ToString(ci)}");
         o.AppendLine(ci, $"  max |dL/dx - M^T * dL/dh| = {viaMatrix}");
     }
 

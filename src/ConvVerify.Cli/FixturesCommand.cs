@@ -29,7 +29,7 @@ internal static class FixturesCommand
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs", DefaultValueFactory = _ => ConvCase.DefaultSeed };
         var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty --out folder" };
         var oracle = new Option<string>("--oracle") { Description = "The oracle whose results the pack holds: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
-        var cmd = new Command("generate", "Write a pack with live PyTorch: C# makes the inputs, python/convverify_torch.py the results. "
+        var cmd = new Command("generate", "Write a pack: C# makes the inputs, the --oracle the results (live PyTorch by default, through python/convverify_torch.py). "
             + "The manifest is written last, so an interrupted run never leaves a pack that looks complete.\n\n"
             + "Examples:\n  convverify fixtures generate --out my-pack --set basic --dtype f32\n  convverify fixtures generate --out my-pack mb1ic3ih5oc16kh3 --fill integer");
         sel.AddTo(cmd);
@@ -135,7 +135,7 @@ internal static class FixturesCommand
                 // Not a terminal: a log gets the one line below, not a line per tenth of the cases.
                 manifest = FixtureGenerator.Generate(dir, cases, oracle, force);
             }
-            console.WriteLine($"wrote {dir}: {manifest.Cases.Count} cases, {manifest.Files.Count} files (oracle {SourceInfo.Describe(oracle.Name, oracle.Versions)})");
+            console.WriteLine($"wrote {dir}: {Counted.Of(manifest.Cases.Count, "case")}, {Counted.Of(manifest.Files.Count, "file")} (oracle {SourceInfo.Describe(oracle.Name, oracle.Versions)})");
         }
         catch (FixtureException e)
         {
@@ -198,8 +198,8 @@ internal static class FixturesCommand
             return run.Execute(console, pr, plan, "fixtures check", report =>
             {
                 // A corrupt file's row fails the run too, but it is a file, counted as one, not a direction.
-                console.WriteLine($"fixtures check {path}: {pack.CaseIds.Count} cases, {report.Rows.Count(r => r.Case == Plans.PackCase)} corrupt files, "
-                    + $"{report.Rows.Count(r => r.Outcome == Outcome.Fail && r.Case != Plans.PackCase)} failed directions"
+                console.WriteLine($"fixtures check {path}: {Counted.Of(pack.CaseIds.Count, "case")}, {Counted.Of(report.Rows.Count(r => r.Case == Plans.PackCase), "corrupt file")}, "
+                    + $"{Counted.Of(report.Rows.Count(r => r.Outcome == Outcome.Fail && r.Case != Plans.PackCase), "failed direction")}"
                     + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked"));
             });
         });

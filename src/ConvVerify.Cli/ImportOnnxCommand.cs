@@ -20,7 +20,7 @@ internal static class ImportOnnxCommand
             + "dilations, group, bias) becomes one case per test data set, with ONNX's x, w, b and expected y; dy is generated from the case seed. "
             + "Anything else is skipped with the reason (docs/fixture-format.md, \"Packs imported from ONNX\").\n\n"
             + "Examples:\n  convverify fixtures import-onnx /usr/share/libonnx-testdata/data --out onnx-pack\n"
-            + "  convverify fixtures import-onnx onnx/backend/test/data/node --out onnx-pack --oracle torch\n  convverify check --pack onnx-pack");
+            + "  convverify fixtures import-onnx /usr/share/libonnx-testdata/data/node --out onnx-pack --oracle torch --force\n  convverify check --pack onnx-pack");
         cmd.Arguments.Add(dirs);
         cmd.Options.Add(output);
         cmd.Options.Add(oracle);
@@ -58,7 +58,7 @@ internal static class ImportOnnxCommand
             foreach (var i in result.Imported) console.WriteLine($"imported {i.Source} as {i.CaseId} ({i.Descriptor})");
             foreach (var s in result.Skipped) console.WriteLine($"skipped: {s.Reason}");
             string gradients = filler is null ? "dx, dw, db not in pack" : $"dx, dw, db from {SourceInfo.Describe(filler.Name, filler.Versions)}";
-            console.WriteLine($"wrote {dir}: {result.Imported.Count} cases from ONNX test data (y from ONNX; {gradients}), {result.Skipped.Count} skipped");
+            console.WriteLine($"wrote {dir}: {Counted.Of(result.Imported.Count, "case")} from ONNX test data (y from ONNX; {gradients}), {result.Skipped.Count} skipped");
             return ExitCodes.Pass;
         });
         return cmd;

@@ -9,7 +9,7 @@ internal sealed class RunOptions(string defaultRequire)
 {
     public Option<string> Require { get; } = new("--require")
     {
-        Description = $"all: every direction must be provided by the oracle and the checked side; any: absent directions are reported, not failures (default: {defaultRequire})",
+        Description = "all: every direction must be provided by the oracle and the checked side; any: absent directions are reported, not failures",
         DefaultValueFactory = _ => defaultRequire,
     };
 
@@ -22,8 +22,8 @@ internal sealed class RunOptions(string defaultRequire)
 
     public Option<string> Tolerance { get; } = new("--tolerance")
     {
-        Description = "Normal-fill rule. probabilistic (default): the sound bound is the hard limit and an element beyond the tighter probabilistic "
-            + "bound (docs/tolerance.md) is suspicious, which fails the run; sound: only the sound bound, for implementations whose rounding does not "
+        Description = "Normal-fill rule. probabilistic: the sound bound is the hard limit and an element beyond the tighter probabilistic "
+            + "bound (docs/tolerance.md) is suspicious, which fails the run (bf16 and f16 have the sound bound only); sound: only the sound bound, for implementations whose rounding does not "
             + "follow the model — Winograd or FFT convolutions, data-dependent summation orders",
         DefaultValueFactory = _ => "probabilistic",
     };

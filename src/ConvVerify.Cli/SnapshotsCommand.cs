@@ -11,7 +11,9 @@ internal static class SnapshotsCommand
     {
         var cmd = new Command("snapshots", "Manage the snapshot files in snapshots/.");
         var dir = new Option<string?>("--dir") { Description = "The snapshots folder (default: snapshots/ of this repository)" };
-        var accept = new Command("accept", "Accept every *.received.txt in the snapshots folder as the new *.verified.txt, and list what was written.\n\nExample:\n  convverify snapshots accept");
+        var accept = new Command("accept", "Accept every *.received.txt in the snapshots folder as the new *.verified.txt, and list what was written. "
+            + "Only the folder itself is read, not its subfolders: the help snapshots (snapshots/cli) and the report page's (snapshots/reports) "
+            + "are accepted with --dir.\n\nExamples:\n  convverify snapshots accept\n  convverify snapshots accept --dir snapshots/cli");
         accept.Options.Add(dir);
         accept.SetAction(pr =>
         {
@@ -20,7 +22,7 @@ internal static class SnapshotsCommand
                 throw new CliException($"--dir: {Fixtures.PackPaths.NotAFolder(folder) ?? "folder not found"}: {folder}");
             var written = new SnapshotStore(folder).AcceptAll();
             foreach (string f in written) console.WriteLine($"accepted {f}");
-            console.WriteLine($"{written.Count} snapshot files accepted in {folder}");
+            console.WriteLine($"{Counted.Of(written.Count, "snapshot file")} accepted in {folder}");
             return ExitCodes.Pass;
         });
         cmd.Subcommands.Add(accept);

@@ -18,9 +18,11 @@ internal static class VerifyImplCommand
             Description = $"Skip pack cases with more multiply-adds per direction; without it, a case above {CaseSelection.DefaultMaxMacs} is an error (exit 2), never left out silently",
         };
         var run = new RunOptions("all");
-        var cmd = new Command("verify-impl", "Check another implementation's results against a fixture pack, element by element: exactly for the integer fill, "
-            + "within the sound summation bound for the normal fill.\nExit 0: all pass; 1: any mismatch, or a missing result under --require all; "
-            + "2: bad usage, an unreadable pack, or (with --strict) candidate files that match no case.\n\n"
+        var cmd = new Command("verify-impl", "Check another implementation's results against a fixture pack, element by element. The integer fill must match exactly (+0 = -0). "
+            + "In the normal fill an element beyond the sound summation bound fails, and one within it but beyond the tighter probabilistic bound "
+            + "(docs/tolerance.md) is suspicious, which fails the run too unless --tolerance sound; bf16 and f16 have the sound bound only.\n"
+            + "Exit 0: all pass; 1: any failed or suspicious direction, a missing result under --require all, or nothing compared; "
+            + "2: bad usage, an unreadable pack, a result that is not a regular file, or (with --strict) any warning, e.g. candidate files that match no case.\n\n"
             + "Example:\n  convverify verify-impl --pack tests/fixtures/basic --candidate out/ --json report.json");
         cmd.Options.Add(pack);
         cmd.Options.Add(candidate);
@@ -55,7 +57,7 @@ internal static class VerifyImplCommand
             var errors = new List<RunRow>();
             var skipped = new List<SkippedProblem>();
             var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), pr.GetValue(maxMacs), skipped, errors);
-            if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{skipped.Count} pack cases skipped: too large");
+            if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count, "pack case")} skipped: too large");
             warnings.AddRange(Unmatched(candidateDir, p, [.. cases.Where(c => !c.Case.Problem.HasBias).Select(c => c.Case.Id)]));
             var plan = new RunPlan
             {

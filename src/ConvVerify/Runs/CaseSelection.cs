@@ -293,8 +293,8 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         var skipped = Listing.Where(l => l.Kind != BatchSkipKind.None).GroupBy(l => l.Kind).OrderBy(g => g.Key)
             .Select(g => $"{g.Count().ToString(CultureInfo.InvariantCulture)} {SkipPhrase(g.Key)}").ToList();
         int skippedCount = Listing.Count(l => l.Kind != BatchSkipKind.None);
-        var sb = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{Problems.Count} problems from {Source}");
-        if (merged > 0) sb.Append(CultureInfo.InvariantCulture, $" ({merged} more entries merged into them)");
+        var sb = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{Counted.Of(Problems.Count, "problem")} from {Source}");
+        if (merged > 0) sb.Append(CultureInfo.InvariantCulture, $" ({Counted.Of(merged, "more entry", "more entries")} merged into {(Problems.Count == 1 ? "it" : "them")})");
         sb.Append(CultureInfo.InvariantCulture, $"; {skippedCount} skipped");
         if (skipped.Count > 0) sb.Append(": ").Append(string.Join(", ", skipped));
         return sb.ToString();

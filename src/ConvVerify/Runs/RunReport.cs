@@ -150,18 +150,19 @@ public sealed class RunReport
         int files = Rows.Count(r => r.Case == Plans.PackCase);
         int errors = Count(Outcome.Error) - Rows.Count(r => r.Case == Plans.PackCase && r.Outcome == Outcome.Error);
         int failed = Count(Outcome.Fail) - Rows.Count(r => r.Case == Plans.PackCase && r.Outcome == Outcome.Fail);
-        if (files > 0) yield return $"{files} files of the pack fail their manifest's sha256 or are missing";
-        if (errors > 0) yield return $"{errors} directions could not be checked (unusable input)";
-        if (Strict && Warnings.Count > 0) yield return $"{Warnings.Count} warnings, and --strict makes warnings errors";
-        if (failed > 0) yield return $"{failed} directions failed";
-        if (Count(Outcome.Suspicious) > 0) yield return $"{Count(Outcome.Suspicious)} directions are suspicious (beyond the probabilistic bound)";
+        if (files > 0) yield return $"{Counted.Of(files, "file")} of the pack {(files == 1 ? "fails its" : "fail their")} manifest's sha256 or {(files == 1 ? "is" : "are")} missing";
+        if (errors > 0) yield return $"{Counted.Of(errors, "direction")} could not be checked (unusable input)";
+        if (Strict && Warnings.Count > 0) yield return $"{Counted.Of(Warnings.Count, "warning")}, and --strict makes warnings errors";
+        if (failed > 0) yield return $"{Counted.Of(failed, "direction")} failed";
+        if (Count(Outcome.Suspicious) is > 0 and var suspicious)
+            yield return $"{Counted.Of(suspicious, "direction")} {(suspicious == 1 ? "is" : "are")} suspicious (beyond the probabilistic bound)";
         if (Requirement == Requirement.All)
         {
             foreach (var o in new[] { Outcome.NotProvided, Outcome.NotProvidedByOracle })
             {
                 var absent = Rows.Where(r => r.Outcome == o).ToList();
                 if (absent.Count > 0)
-                    yield return $"--require all: {absent.Count} directions {o.Name()} (first: {absent[0].Case} {absent[0].Direction}: {absent[0].Reason}); --require any accepts absent directions";
+                    yield return $"--require all: {Counted.Of(absent.Count, "direction")} {o.Name()} (first: {absent[0].Case} {absent[0].Direction}: {WithoutDirection(absent[0])}); --require any accepts absent directions";
             }
         }
         // Rows that are all errors have their reason above: saying they were absent sent users looking for files that were there.
@@ -179,6 +180,10 @@ public sealed class RunReport
         }
     }
 
+    // Every source's reason begins with its tensor ("dw: not provided (...)"), which the row's direction already says.
+    private static string WithoutDirection(RunRow r) =>
+        r.Reason.StartsWith(r.Direction + ": ", StringComparison.Ordinal) ? r.Reason[(r.Direction.Length + 2)..] : r.Reason;
+
     /// <summary>"check: 74 cases, 290 directions: 290 passed, 0 failed, …" — the line every writer ends with.</summary>
     public string SummaryLine()
     {
@@ -186,12 +191,12 @@ public sealed class RunReport
         var parts = new List<string> { $"{Count(Outcome.Pass)} passed", $"{Count(Outcome.Fail)} failed" };
         foreach (var o in new[] { Outcome.Suspicious, Outcome.NotInPack, Outcome.NotProvidedByOracle, Outcome.NotProvided })
             parts.Add($"{Count(o)} {o.Name()}");
-        parts.Add($"{Count(Outcome.Error)} errors");
+        parts.Add(Counted.Of(Count(Outcome.Error), "error"));
         // Said only when there are any: a run of a hand-picked set skips nothing, a benchdnn corpus run usually does.
-        if (SkippedTotal > 0) parts.Add($"{SkippedTotal} problems skipped");
+        if (SkippedTotal > 0) parts.Add($"{Counted.Of(SkippedTotal, "problem")} skipped");
         string against = string.Join(", ", References.Select(r => r.Describe()));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Command}: {CaseCount()} cases, {Rows.Count} directions: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
+            $"{Command}: {Counted.Of(CaseCount(), "case")}, {Counted.Of(Rows.Count, "direction")}: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
     }
 
     /// <summary>The <see cref="SelectionHash"/> of a list of case ids: SHA-256 of the ids, one per line, in order.</summary>

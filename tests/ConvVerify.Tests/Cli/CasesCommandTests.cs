@@ -126,7 +126,7 @@ public class CasesCommandTests : CliTestBase
         var r = Run("cases", "--batch", batch);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Contain($"{batch}:2  mb1icXih5  → skipped: descriptor 'mb1icXih5': 'ic' has no value"));
-        Assert.That(r.Out, Does.Contain("1 problems from").And.Contain("1 skipped: 1 invalid"));
+        Assert.That(r.Out, Does.Contain("1 problem from").And.Contain("1 skipped: 1 invalid"));
     }
 
     [Test]
@@ -186,7 +186,7 @@ public class CasesCommandTests : CliTestBase
         Assert.That(lines, Has.Length.EqualTo(5), r.ToString());
         Assert.That(Cells(lines[2])[0], Is.EqualTo("mb1ic1ih4oc1oh2kh3ph0n\"answer_matrix\""));
         Assert.That(lines[3], Is.EqualTo("mb1ic3ih5oc16oh3kh3ph0n\"question\"  → skipped: too large: 3,888 multiply-adds per direction, more than --max-macs 100"));
-        Assert.That(lines[4], Is.EqualTo("1 problems from question; 1 skipped: 1 too large"));
+        Assert.That(lines[4], Is.EqualTo("1 problem from question; 1 skipped: 1 too large"));
     }
 
     [Test]

@@ -84,7 +84,7 @@ public class CliRefusalTests : CliTestBase
         try
         {
             var r = Run("check", "--oracle", "naive", "--batch", batch, "--dtype", "f32", "--fill", "integer");
-            Assert.That((r.Code, r.All.Contains("1 problems ask for channels-last (--stag=axb), but naive computes in NCHW only", StringComparison.Ordinal)), Is.EqualTo((0, true)), r.ToString());
+            Assert.That((r.Code, r.All.Contains("1 problem asks for channels-last (--stag=axb), but naive computes in NCHW only", StringComparison.Ordinal)), Is.EqualTo((0, true)), r.ToString());
             r = Run("check", "--oracle", "naive", "--batch", batch, "--dtype", "f32", "--fill", "integer", "--strict");
             Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         }

@@ -58,14 +58,14 @@ public class ConsoleReportTests
             "suspicious b y (naive vs torch): beyond the probabilistic bound",
             "ERROR b dx (naive vs torch): unreadable dy",
             "2 directions not in pack (e.g. c: no y.npy)",
-            "1 directions not provided (e.g. e: the candidate has no dw)",
-            "1 directions not provided by oracle (e.g. f: no bias gradient from ort)",
-            "why: 1 directions could not be checked (unusable input)",
-            "why: 1 directions failed",
-            "why: 1 directions are suspicious (beyond the probabilistic bound)",
-            "why: --require all: 1 directions not provided (first: e dw: the candidate has no dw); --require any accepts absent directions",
-            "why: --require all: 1 directions not provided by oracle (first: f db: no bias gradient from ort); --require any accepts absent directions",
-            "check: 6 cases, 8 directions: 1 passed, 1 failed, 1 suspicious, 2 not in pack, 1 not provided by oracle, 1 not provided, 1 errors (naive against torch, 0.0 s)",
+            "1 direction not provided (e.g. e: the candidate has no dw)",
+            "1 direction not provided by oracle (e.g. f: no bias gradient from ort)",
+            "why: 1 direction could not be checked (unusable input)",
+            "why: 1 direction failed",
+            "why: 1 direction is suspicious (beyond the probabilistic bound)",
+            "why: --require all: 1 direction not provided (first: e dw: the candidate has no dw); --require any accepts absent directions",
+            "why: --require all: 1 direction not provided by oracle (first: f db: no bias gradient from ort); --require any accepts absent directions",
+            "check: 6 cases, 8 directions: 1 passed, 1 failed, 1 suspicious, 2 not in pack, 1 not provided by oracle, 1 not provided, 1 error (naive against torch, 0.0 s)",
         }));
     }
 
@@ -76,7 +76,7 @@ public class ConsoleReportTests
         report.Warnings.Clear();
         Assert.That(Print(report, verbose: false), Is.EqualTo(new[]
         {
-            "check: 1 cases, 1 directions: 1 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 0 errors (naive against torch, 0.0 s)",
+            "check: 1 case, 1 direction: 1 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 0 errors (naive against torch, 0.0 s)",
         }));
     }
 

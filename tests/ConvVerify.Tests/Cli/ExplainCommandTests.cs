@@ -70,7 +70,7 @@ public class ExplainCommandTests : CliTestBase
         Assert.That(r.Out, Does.Not.Contain("too large to print"));
         Assert.That(MatrixRows(r.Out), Is.EqualTo(AnswerRows));
         Assert.That(r.Out, Does.Contain("floor((4 + 0 + 0 - 1*(3-1) - 1) / 1) + 1 = 2"));
-        Assert.That(r.Out, Does.Contain("max |dL/dx - sum of the 1 filters' contributions| = 0"));
+        Assert.That(r.Out, Does.Contain("max |dL/dx - sum of the 1 filter's contribution| = 0"));
     }
 
     [Test]

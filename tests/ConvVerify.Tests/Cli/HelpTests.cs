@@ -27,6 +27,20 @@ public class HelpTests : CliTestBase
         Assert.That(r.Err, Does.Contain("frobnicate"));
     }
 
+    // The usage hint points at the help that describes what was wrong: the root's lists only the commands.
+    [TestCase(new[] { "verify-impl", "--pack", "p" }, "verify-impl", "--candidate")]
+    [TestCase(new[] { "fixtures", "check" }, "fixtures check", "DIR")]
+    [TestCase(new[] { "report", "merge" }, "report merge", "SHARD")]
+    [TestCase(new[] { "frobnicate" }, "", "frobnicate")]
+    public void BadUsagePointsAtTheHelpOfTheCommandGiven(string[] args, string command, string offending)
+    {
+        var r = Run(args);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain(offending), r.ToString());
+        string help = command.Length == 0 ? "convverify --help" : $"convverify {command} --help";
+        Assert.That(r.Err, Does.EndWith($"Run '{help}' for usage.{Environment.NewLine}"), r.ToString());
+    }
+
     [Test]
     public void UnknownOptionIsBadUsage()
     {

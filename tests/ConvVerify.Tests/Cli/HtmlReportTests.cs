@@ -74,7 +74,7 @@ public partial class HtmlReportTests : CliTestBase
         Assert.That(body, Does.Contain("data-images=\"ok:2\""), "both pictures loaded with a size:\n" + body);
         Assert.That(body, Does.Not.Contain("data-errors"), "no script errors");
         Assert.That(dom, Does.Contain($"<tr class=\"FAIL\" data-case=\"{id}\" data-direction=\"dx\">"));
-        Assert.That(dom, Does.Contain("1 directions failed"));
+        Assert.That(dom, Does.Contain("1 direction failed"));
         string shot = Path.Combine(report, "shot.png");
         Browse($"--hide-scrollbars --window-size=1100,1300 --screenshot={shot} file://{page}", printsPage: false);
         Assert.That(new FileInfo(shot).Length, Is.GreaterThan(20_000), "a page with pictures, not a blank one");

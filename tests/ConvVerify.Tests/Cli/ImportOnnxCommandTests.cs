@@ -29,7 +29,7 @@ public class ImportOnnxCommandTests : CliTestBase
         string[] lines = r.Out.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
         Assert.That(lines, Has.Length.EqualTo(2), r.ToString());
         Assert.That(lines[0], Does.StartWith($"imported {Path.Combine(Good(), "test_data_set_0")} as "));
-        Assert.That(lines[1], Is.EqualTo($"wrote {pack}: 1 cases from ONNX test data (y from ONNX; dx, dw, db not in pack), 0 skipped"));
+        Assert.That(lines[1], Is.EqualTo($"wrote {pack}: 1 case from ONNX test data (y from ONNX; dx, dw, db not in pack), 0 skipped"));
     }
 
     [Test]
@@ -40,7 +40,7 @@ public class ImportOnnxCommandTests : CliTestBase
         var r = Run("fixtures", "import-onnx", Good(), "--out", pack, "--oracle", CliFakeOracles.TwoVersions);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out.ReplaceLineEndings("\n"), Does.EndWith(
-            $"\nwrote {pack}: 1 cases from ONNX test data (y from ONNX; dx, dw, db from cli-two-versions [lib-a 1.0; lib-b 2.5]), 0 skipped\n"));
+            $"\nwrote {pack}: 1 case from ONNX test data (y from ONNX; dx, dw, db from cli-two-versions [lib-a 1.0; lib-b 2.5]), 0 skipped\n"));
         var manifest = Manifest.Read(Path.Combine(pack, "manifest.json"));
         Assert.That(manifest.OracleName, Is.EqualTo("onnx+cli-two-versions"));
         // No bias: dx and dw only.

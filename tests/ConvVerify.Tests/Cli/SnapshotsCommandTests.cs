@@ -23,6 +23,8 @@ public class SnapshotsCommandTests : CliTestBase
         Assert.That(r.Out, Does.Contain(Path.Combine(dir, "beta.verified.txt")));
         Assert.That(r.Out, Does.Not.Contain("gamma"));
         Assert.That(r.Out, Does.Contain("2 snapshot files accepted"));
+        File.WriteAllText(Path.Combine(dir, "delta.received.txt"), "delta\n");
+        Assert.That(Run("snapshots", "accept", "--dir", dir).Out, Does.Contain("1 snapshot file accepted in"));
     }
 
     [Test]

@@ -145,7 +145,7 @@ public class OnnxImportTests : CliTestBase
         string pack = TempPath("onnx");
         var r = Run("fixtures", "import-onnx", good, truncated, attribute, twoNodes, doubles, badPads, "--out", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain("wrote " + pack + ": 1 cases from ONNX test data").And.Contain("5 skipped"));
+        Assert.That(r.Out, Does.Contain("wrote " + pack + ": 1 case from ONNX test data").And.Contain("5 skipped"));
         Assert.That(r.Out, Does.Contain($"skipped: {input}:"), "the truncated file is named");
         Assert.That(r.Out, Does.Contain($"{Path.Combine(attribute, "model.onnx")}: unsupported Conv attribute 'fancy'"));
         Assert.That(r.Out, Does.Contain($"{Path.Combine(twoNodes, "model.onnx")}: 2 nodes (Conv, Relu), only single-node Conv models are imported"));
@@ -544,7 +544,7 @@ public class OnnxImportTests : CliTestBase
         string pack = TempPath("onnx");
         var r = Run("fixtures", "import-onnx", good, big, "--out", pack, "--oracle", "naive");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain("1 cases from ONNX test data"));
+        Assert.That(r.Out, Does.Contain("1 case from ONNX test data"));
         Assert.That(r.Out, Does.Contain($"skipped: {Path.Combine(big, "test_data_set_0")}: dw[").And.Contain("Infinity: a pack holds finite values only"));
         Assert.That(Run("check", "--pack", pack, "--oracle", "fixtures").Code, Is.Zero, "what was written reads back");
     }

@@ -167,7 +167,7 @@ public class BatchSelectionTests
         Assert.That(r.Out, Does.Contain("--dir=BWD_WB --dt=f32  → merged into case 1 (y, dw, db)"));
         // Options outlive their line: the third descriptor runs under all four combinations of line 2, each skipped.
         Assert.That(r.Out, Does.Contain("mb1ic2ih9oc2kh3  --dir=BWD_D --dt=f32 --attr-post-ops=relu  → skipped: option --attr-post-ops=relu is not supported"));
-        Assert.That(r.Out, Does.Contain("2 problems from").And.Contain("(1 more entries merged into them); 6 skipped: 4 by an unsupported option, 2 by dtype"));
+        Assert.That(r.Out, Does.Contain("2 problems from").And.Contain("(1 more entry merged into them); 6 skipped: 4 by an unsupported option, 2 by dtype"));
     }
 
     [Test]
@@ -176,7 +176,7 @@ public class BatchSelectionTests
         string path = Write("mb1ic2ih4oc2kh3\n--dt=bf16 mb1ic2ih5oc2kh3\n");
         var r = CliTestBase.Run("check", "--oracle", "naive", "--batch", path, "--dtype", "f32");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain("1 problems from").And.Contain("1 skipped: 1 by dtype"));
+        Assert.That(r.Out, Does.Contain("1 problem from").And.Contain("1 skipped: 1 by dtype"));
     }
 
     [Test]

@@ -31,8 +31,8 @@ public class RunReportDetailTests : TempFolderTest
         var report = Report(Row(Outcome.Suspicious), Row(Outcome.Fail), Row(Outcome.Fail, direction: "dx"), Row(Outcome.Error, direction: "*"));
         Assert.That(report.Reasons(), Is.EqualTo(new[]
         {
-            "1 directions could not be checked (unusable input)", "2 directions failed",
-            "1 directions are suspicious (beyond the probabilistic bound)",
+            "1 direction could not be checked (unusable input)", "2 directions failed",
+            "1 direction is suspicious (beyond the probabilistic bound)",
         }));
         Assert.That(report.ExitCode(), Is.EqualTo(RunReport.ExitBadInput));
         var strict = Report([Row(Outcome.Pass)], strict: true, warnings: ["w1", "w2"]);
@@ -45,12 +45,12 @@ public class RunReportDetailTests : TempFolderTest
     {
         // As the pack's own check has it (a failure) and as a run against the pack does (an error): one row per file.
         var checkedPack = Report(Row(Outcome.Pass), Row(Outcome.Fail, direction: "dx"), Row(Outcome.Fail, Plans.PackCase, "*"), Row(Outcome.Fail, Plans.PackCase, "*"));
-        Assert.That(checkedPack.Reasons(), Is.EqualTo(new[] { "2 files of the pack fail their manifest's sha256 or are missing", "1 directions failed" }));
+        Assert.That(checkedPack.Reasons(), Is.EqualTo(new[] { "2 files of the pack fail their manifest's sha256 or are missing", "1 direction failed" }));
         Assert.That(checkedPack.ExitCode(), Is.EqualTo(RunReport.ExitFail));
         Assert.That(checkedPack.Summary.Cases, Is.EqualTo(1));
-        Assert.That(checkedPack.SummaryLine(), Does.StartWith("check: 1 cases, 4 directions: 1 passed, 3 failed"));
+        Assert.That(checkedPack.SummaryLine(), Does.StartWith("check: 1 case, 4 directions: 1 passed, 3 failed"));
         var asOracle = Report(Row(Outcome.Pass), Row(Outcome.Error, Plans.PackCase, "*"));
-        Assert.That(asOracle.Reasons(), Is.EqualTo(new[] { "1 files of the pack fail their manifest's sha256 or are missing" }));
+        Assert.That(asOracle.Reasons(), Is.EqualTo(new[] { "1 file of the pack fails its manifest's sha256 or is missing" }));
         Assert.That(asOracle.ExitCode(), Is.EqualTo(RunReport.ExitBadInput));
         Assert.That(Report(Row(Outcome.Error, Plans.PackCase, "*")).Summary.Cases, Is.Zero);
     }
@@ -197,12 +197,21 @@ public class RunReportDetailTests : TempFolderTest
         Assert.That(Assert.Throws<ArgumentNullException>(() => new OutcomeConverter().Write(null!, Outcome.Pass, new JsonSerializerOptions()))!.ParamName,
             Is.EqualTo("writer"));
 
+    // Every source's reason names its tensor ("dw: not provided (...)"): printed after the row's direction, it said "dw: dw:".
+    [Test]
+    public void TheFirstAbsentDirectionIsNamedOnce()
+    {
+        var absent = Report(Row(Outcome.Pass), Row(Outcome.NotProvided, direction: "dw") with { Reason = "dw: not provided (c1/dw.npy does not exist)" },
+            Row(Outcome.NotProvided, direction: "dx") with { Reason = "dx: not provided (c1/dx.npy does not exist)" });
+        Assert.That(absent.Reasons().Single(), Does.StartWith("--require all: 2 directions not provided (first: c1 dw: not provided (c1/dw.npy does not exist));"));
+    }
+
     [Test]
     public void AbsentDirectionsFailARunUnlessAnyIsRequired()
     {
         var absent = Report(Row(Outcome.Pass), Row(Outcome.NotProvided, direction: "dx"));
         Assert.That(absent.Requirement, Is.EqualTo(Requirement.All), "all is the default");
-        Assert.That(absent.Reasons().Single(), Does.StartWith("--require all: 1 directions not provided (first: c1 dx: why)"));
+        Assert.That(absent.Reasons().Single(), Does.StartWith("--require all: 1 direction not provided (first: c1 dx: why)"));
         var plan = new RunPlan { Command = "c", Cases = [], References = [new PackSource()], Subject = new PackSource() };
         Assert.That(plan.Requirement, Is.EqualTo(Requirement.All));
     }

@@ -66,7 +66,7 @@ public class SelectionDetailTests : TempFolderTest
     [Test]
     public void TheSummarySaysNothingOfMergesOrSkipsThatDidNotHappen()
     {
-        Assert.That(Descriptors("mb1ic2ih4oc2kh3").Summary(), Is.EqualTo("1 problems from command line; 0 skipped"));
+        Assert.That(Descriptors("mb1ic2ih4oc2kh3").Summary(), Is.EqualTo("1 problem from command line; 0 skipped"));
         Assert.That(Batch("mb1ic2ih4oc2kh3\nmb1ic2ih5oc2kh3\n").Summary(), Is.EqualTo($"2 problems from {Path.Combine(Dir, "batch")}; 0 skipped"));
     }
 
