@@ -63,18 +63,9 @@ internal static class JsonRefusal
         _ => "a value of another kind",
     };
 
-    // "$.input[1]" as the file's words, "input[1]".
-    private static string KeyOf(List<object> parts)
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (var part in parts)
-        {
-            if (part is int i) text.Append('[').Append(i).Append(']');
-            // Stryker disable once all : the files' keys are not nested (their maps' errors are OrdinalMapConverter's), so only a first name comes here
-            else text.Append(text.Length == 0 ? "" : ".").Append((string)part);
-        }
-        return text.ToString();
-    }
+    // "$.input[1]" as the file's words, "input[1]". The files' keys are not nested (their maps' errors are
+    // OrdinalMapConverter's own), so a path is one name and list indices.
+    private static string KeyOf(List<object> parts) => string.Concat(parts.Select(p => p is int i ? $"[{i}]" : (string)p));
 
     // The parts of a System.Text.Json path: names (string) and list indices (int); null when it is not one of those (the
     // files' keys are plain words, which System.Text.Json writes after a dot, never quoted).
@@ -96,18 +87,13 @@ internal static class JsonRefusal
         {
             using var doc = JsonDocument.Parse(json);
             var at = doc.RootElement;
-            foreach (var part in parts)
-            {
-                // Stryker disable once all : the path is where the same text failed to read, so it always leads to a value; this only guards a path misread here
-                if (part is int i ? at.ValueKind != JsonValueKind.Array || i >= at.GetArrayLength() : at.ValueKind != JsonValueKind.Object || !at.TryGetProperty((string)part, out _))
-                    return null;
-                at = part is int j ? at[j] : at.GetProperty((string)part);
-            }
+            // The path is where the same text failed to read, so it leads to a value; one misread here gives the plain message.
+            foreach (var part in parts) at = part is int i ? at[i] : at.GetProperty((string)part);
             string text = at.ValueKind == JsonValueKind.String ? $"\"{at.GetString()}\"" : Compact(at);
             text = PackPaths.Printable(text);
             return text.Length > 60 ? text[..59] + "…" : text;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException)
         {
             return null;
         }
