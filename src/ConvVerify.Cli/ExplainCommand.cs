@@ -43,7 +43,15 @@ internal static class ExplainCommand
             if (pr.GetValue(png) is { } file)
             {
                 RunOptions.CheckOutput("--png", file);
-                ConvVerify.Reports.MatrixPicture.Write(p, file);
+                try
+                {
+                    ConvVerify.Reports.MatrixPicture.Write(p, file);
+                }
+                catch (ArgumentException e) when (e.Message.StartsWith("png:", StringComparison.Ordinal))
+                {
+                    // The library names the picture; the command line names its option.
+                    throw new CliException("--" + e.Plain());
+                }
             }
             console.Profile.Out.Writer.Write(Explain(p));
             if (pr.GetValue(png) is { } written) console.Profile.Out.Writer.WriteLine($"\nM drawn in {written}");

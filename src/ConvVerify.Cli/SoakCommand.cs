@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConvVerify.Cases;
+using ConvVerify.Catalog;
 using ConvVerify.Convolution;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
@@ -76,10 +77,18 @@ internal static class SoakCommand
             };
             return run.Execute(console, pr, plan, "soak", report =>
             {
+                var problems = plan.Cases.DistinctBy(c => c.Case.Id).ToDictionary(c => c.Case.Id, c => c.Case.Problem);
                 foreach (var r in report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error).DistinctBy(r => r.Case))
-                    console.WriteLine($"reproduce: convverify check --oracle {names} '{r.Descriptor}' --dtype {r.DType} --fill {r.Fill} --seed {s} --verbose");
+                    console.WriteLine("reproduce: " + Reproduce(names, r, problems.GetValueOrDefault(r.Case), s));
             });
         });
         return cmd;
     }
+
+    // A descriptor always has a bias, so `check DESCRIPTOR` of a bias-free problem checks another case (other inputs, a
+    // dL/db): such a problem is reproduced as problem i of the seed's stream, which every --random beyond i draws alike.
+    private static string Reproduce(string names, RunRow r, ConvProblem? problem, ulong seed) =>
+        problem is { HasBias: false } && RandomProblems.IndexOf(problem, seed) is { } i
+            ? $"convverify check --oracle {names} --random {i + 1} --seed {seed} --dtype {r.DType} --fill {r.Fill}"
+            : $"convverify check --oracle {names} '{r.Descriptor}' --dtype {r.DType} --fill {r.Fill} --seed {seed} --verbose";
 }

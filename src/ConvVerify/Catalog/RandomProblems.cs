@@ -43,6 +43,17 @@ public static class RandomProblems
         }
     }
 
+    /// <summary>The index of <paramref name="problem"/> in the stream of <paramref name="seed"/>, read from its name; null when it is not named as one of that stream's.</summary>
+    public static int? IndexOf(ConvProblem problem, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        string prefix = $"r{seed}_";
+        return problem.Name is { } name && name.StartsWith(prefix, StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i)
+            && name == $"r{seed}_{i}"
+            ? i : null;
+    }
+
     /// <summary>Problems 0 … <paramref name="count"/>−1 of the stream.</summary>
     public static IReadOnlyList<ConvProblem> Take(ulong seed, int count)
     {

@@ -219,6 +219,8 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     private static CaseSelection Limited(CaseSelection s, int? mb, Limits limit)
     {
         var kept = new List<ConvProblem>();
+        // A set beside the list: List.Contains made --random 1000000 (the most allowed) take hours before the first case.
+        var seen = new HashSet<ConvProblem>();
         var listing = new List<SelectionLine>();
         foreach (var original in s.Problems)
         {
@@ -234,7 +236,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 listing.Add(line.Skipped(BatchSkipKind.TooLarge, why));
                 continue;
             }
-            if (!kept.Contains(p)) kept.Add(p);
+            if (seen.Add(p)) kept.Add(p);
         }
         return s with { Problems = kept, Listing = listing };
     }

@@ -157,6 +157,12 @@ public class ExplainCommandTests : CliTestBase
             Assert.That(r.Out, Does.Contain($"M drawn in {png}"));
             var big = CliTestBase.Run("explain", "mb1ic8ih64oc8kh3", "--png", Path.Combine(dir, "big.png"));
             Assert.That(big.Code, Is.EqualTo(2), big.ToString());
+            // Small enough to explain (1100 elements each), too large to draw (M 1100 x 1100): the refusal names the option
+            // as it was given, as every other refusal of --png does.
+            var wide = CliTestBase.Run("explain", "mb1ic1iw1100oc1kw1", "--png", Path.Combine(dir, "wide.png"));
+            Assert.That(wide.Code, Is.EqualTo(2), wide.ToString());
+            Assert.That(wide.Err, Does.StartWith("convverify: --png: M of mb1ic1iw1100oc1ow1100kw1pw0 is 1100 x 1100, more than the 1048576 entries"), wide.ToString());
+            Assert.That(File.Exists(Path.Combine(dir, "wide.png")), Is.False);
             var bad = CliTestBase.Run("explain", "--png", Path.Combine(dir, "no-such-folder", "m.png"));
             Assert.That(bad.Code, Is.EqualTo(2), bad.ToString());
             Assert.That(bad.Err, Does.Contain("--png"));

@@ -35,9 +35,34 @@ public class SoakCommandTests : CliTestBase
         }
     }
 
+    /// <summary>Wrong in y for every problem without a bias: a descriptor cannot say "no bias", so these need another reproduction.</summary>
+    private sealed class WrongWithoutBias : IConvOracle
+    {
+        public string Name => "wrong-without-bias";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+        {
+            reason = direction == Direction.BackwardBias && !problem.HasBias ? "no bias" : null;
+            return reason is null;
+        }
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var r = directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
+            if (!problem.HasBias && r.TryGetValue(Direction.Forward, out var y)) y[^1] += T.One;
+            return r;
+        }
+    }
+
     static SoakCommandTests()
     {
         OracleRegistry.Register("wrong-in-3d", "a test's fake", _ => new WrongIn3D());
+        OracleRegistry.Register("wrong-without-bias", "a test's fake", _ => new WrongWithoutBias());
         CliFakeOracles.Register();
     }
 
@@ -54,6 +79,26 @@ public class SoakCommandTests : CliTestBase
         var again = Run(words);
         Assert.That(again.Code, Is.EqualTo(1), again.ToString());
         Assert.That(again.Out, Does.Contain("FAIL").And.Contain(" y "));
+    }
+
+    [Test]
+    public void AFailureWithoutBiasIsReproducedTooWithTheSameCase()
+    {
+        // A descriptor always has a bias, so `check DESCRIPTOR` of a bias-free random problem checked another case (with a
+        // bias, other inputs, a dL/db): it passed where the soak had failed.
+        var r = Run("soak", "--cases", "12", "--seed", "5", "--oracle", "wrong-without-bias", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        var failed = ConvVerify.Catalog.RandomProblems.Take(5, 12).Where(p => !p.HasBias).ToList();
+        var lines = r.Out.Split('\n').Where(l => l.StartsWith("reproduce: ", StringComparison.Ordinal)).ToList();
+        Assert.That(lines, Has.Count.EqualTo(failed.Count).And.Count.GreaterThan(0), r.ToString());
+        foreach (var (line, p) in lines.Zip(failed))
+        {
+            string[] words = line["reproduce: convverify ".Length..].Split(' ').Select(w => w.Trim('\'')).ToArray();
+            var again = Run(words);
+            Assert.That(again.Code, Is.EqualTo(1), line + "\n" + again);
+            string id = ConvCase.IdOf(p, Fill.Integer);
+            Assert.That(again.Out.Split('\n').Any(l => l.Contains("FAIL", StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal)), Is.True, id + "\n" + again);
+        }
     }
 
     [Test]

@@ -87,6 +87,19 @@ public class BatchSelectionTests
     }
 
     [Test]
+    public void ProblemsThatMeetAtOneMinibatchAreKeptOnceInFirstSeenOrder()
+    {
+        // The dedupe once scanned the list kept so far for every problem, which took --random 1000000 (the most allowed)
+        // hours before the first case; a set now does it, and must keep what the list did: the first of equal problems,
+        // in order, and every random problem (their names differ).
+        var s = CaseSelection.Resolve(null, null, ["mb1ic2ih4oc2kh3", "mb1ic3ih4oc2kh3", "mb2ic2ih4oc2kh3", "mb1ic2ih4oc2kh3n\"named\"", "mb3ic3ih4oc2kh3"],
+            "f32", "integer", "question", mb: 2);
+        Assert.That(s.Problems.Select(p => (p.IC, p.Mb, p.Name)), Is.EqualTo(new[] { (2, 2, (string?)null), (3, 2, null), (2, 2, "named") }));
+        var random = CaseSelection.Resolve(null, null, [], "f32", "integer", "question", random: 20_000, randomSeed: 3);
+        Assert.That(random.Problems.Select(p => p.Name), Is.EqualTo(Enumerable.Range(0, 20_000).Select(i => $"r3_{i}")));
+    }
+
+    [Test]
     public void AProblemBeyondMaxMacsIsSkippedWithItsSizeAndTheLimit()
     {
         // 2·4·(6·6)·4·(3·3) = 10,368 multiply-adds per direction.

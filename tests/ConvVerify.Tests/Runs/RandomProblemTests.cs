@@ -20,6 +20,18 @@ public class RandomProblemTests
     }
 
     [Test]
+    public void AProblemsIndexIsReadFromItsNameInItsOwnStreamOnly()
+    {
+        Assert.That(RandomProblems.IndexOf(RandomProblems.At(7, 12), 7), Is.EqualTo(12));
+        Assert.That(RandomProblems.IndexOf(RandomProblems.At(ulong.MaxValue, 0), ulong.MaxValue), Is.EqualTo(0));
+        Assert.That(RandomProblems.IndexOf(RandomProblems.At(7, 12), 1), Is.Null);
+        Assert.That(RandomProblems.IndexOf(RandomProblems.At(17, 2), 1), Is.Null);
+        foreach (string name in (string[])["r7_012", "r7_+12", "r7_12 ", "r7_", "r7_99999999999", "q7_12"])
+            Assert.That(RandomProblems.IndexOf(BenchdnnDescriptor.Parse($"mb1ic1iw3oc1kw1n\"{name}\""), 7), Is.Null, name);
+        Assert.That(RandomProblems.IndexOf(BenchdnnDescriptor.Parse("mb1ic1iw3oc1kw1"), 7), Is.Null);
+    }
+
+    [Test]
     public void TheStreamIsPinnedAcrossVersions()
     {
         // Recorded from `convverify cases --random 3 --seed 1` when the stream was documented (docs/random-problems.md):
