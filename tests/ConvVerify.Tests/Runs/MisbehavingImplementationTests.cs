@@ -18,11 +18,11 @@ public class MisbehavingImplementationTests
 {
     private static readonly string Pack = "question";
 
-    private static string CaseOf(string fill) =>
-        CommittedPacks.Open(Pack).CaseIds.First(i => i.Contains("question___f32_" + fill, StringComparison.Ordinal));
+    private static string CaseOf(string fill, string dtype = "f32") =>
+        CommittedPacks.Open(Pack).CaseIds.First(i => i.Contains($"question___{dtype}_{fill}", StringComparison.Ordinal));
 
     /// <summary>The matrix view's results, with one misdeed in direction <paramref name="at"/>.</summary>
-    private sealed class Misbehaving(Direction at, Exception? thrown = null, string? spoiled = null, bool accumulates = false) : IConvImplementation
+    private sealed class Misbehaving(Direction at, Exception? thrown = null, string? spoiled = null, bool accumulates = false, bool offTheDType = false) : IConvImplementation
     {
         private readonly MatrixViewImplementation _right = new();
 
@@ -32,6 +32,8 @@ public class MisbehavingImplementationTests
             var into = Into(Direction.Forward, y);
             _right.Forward(p, x, w, b, into);
             Add(into, y);
+            // One float32 step off a bfloat16 value: no longer one, as an implementation that forgot to round hands back.
+            if (at == Direction.Forward && offTheDType) y[0] = T.CreateChecked(MathF.BitIncrement(float.CreateChecked(y[0])));
             Spoil(Direction.Forward, "x", x);
             Spoil(Direction.Forward, "w", w);
             Spoil(Direction.Forward, "b", b);
@@ -88,8 +90,8 @@ public class MisbehavingImplementationTests
         }
     }
 
-    private static Dictionary<string, (Outcome Outcome, string Reason)> Rows(IConvImplementation impl, string fill) =>
-        Check.Implementation(impl, CommittedPacks.Open(Pack), CaseOf(fill)).ToDictionary(r => r.Direction, r => (r.Outcome, r.Reason));
+    private static Dictionary<string, (Outcome Outcome, string Reason)> Rows(IConvImplementation impl, string fill, string dtype = "f32") =>
+        Check.Implementation(impl, CommittedPacks.Open(Pack), CaseOf(fill, dtype)).ToDictionary(r => r.Direction, r => (r.Outcome, r.Reason));
 
     private static void OnlyFails(Dictionary<string, (Outcome Outcome, string Reason)> rows, Direction failing)
     {
@@ -139,6 +141,18 @@ public class MisbehavingImplementationTests
         string reason = rows[at.TensorName()].Reason;
         Assert.That(reason, Does.StartWith($"{at.TensorName()}: the implementation wrote into its input {input} (element 1: "));
         Assert.That(reason, Does.EndWith(" became 1E+30); the inputs are read-only"));
+    }
+
+    [Test]
+    public void AWriteIntoAnInputIsSaidBeforeAResultOffItsDType()
+    {
+        // Both at once: the write is the graver misdeed (the other directions' inputs were at stake), and said first.
+        var rows = Rows(new Misbehaving(Direction.Forward, spoiled: "x", offTheDType: true), "integer", "bf16");
+        OnlyFails(rows, Direction.Forward);
+        Assert.That(rows["y"].Reason, Does.StartWith("y: the implementation wrote into its input x (element 1: "));
+        var offAlone = Rows(new Misbehaving(Direction.Forward, offTheDType: true), "integer", "bf16");
+        OnlyFails(offAlone, Direction.Forward);
+        Assert.That(offAlone["y"].Reason, Does.Not.Contain("wrote into"));
     }
 
     [TestCase(Direction.Forward)]
