@@ -11,10 +11,14 @@ namespace ConvVerify.Tests.Cli;
 /// <summary><c>convverify soak</c>: random problems against an oracle, every failure printed as a check command that reproduces it.</summary>
 public class SoakCommandTests : CliTestBase
 {
-    /// <summary>Wrong in y for every 3-D problem: the soak must find those, and only those.</summary>
-    private sealed class WrongIn3D : IConvOracle
+    /// <summary>
+    /// The definition, but wrong in y's last element for the problems <paramref name="wrong"/> picks: "wrong-in-3d", every
+    /// 3-D problem (the soak must find those, and only those), and "wrong-without-bias", every problem without a bias (a
+    /// descriptor cannot say "no bias", so these need another reproduction).
+    /// </summary>
+    private sealed class WrongWhere(string name, Func<ConvProblem, bool> wrong) : IConvOracle
     {
-        public string Name => "wrong-in-3d";
+        public string Name => name;
 
         public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
 
@@ -30,39 +34,15 @@ public class SoakCommandTests : CliTestBase
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var r = directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
-            if (problem.Rank == 3 && r.TryGetValue(Direction.Forward, out var y)) y[^1] += T.One;
-            return r;
-        }
-    }
-
-    /// <summary>Wrong in y for every problem without a bias: a descriptor cannot say "no bias", so these need another reproduction.</summary>
-    private sealed class WrongWithoutBias : IConvOracle
-    {
-        public string Name => "wrong-without-bias";
-
-        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
-
-        public double BoundFactor => 1;
-
-        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
-        {
-            reason = direction == Direction.BackwardBias && !problem.HasBias ? "no bias" : null;
-            return reason is null;
-        }
-
-        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            var r = directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
-            if (!problem.HasBias && r.TryGetValue(Direction.Forward, out var y)) y[^1] += T.One;
+            if (wrong(problem) && r.TryGetValue(Direction.Forward, out var y)) y[^1] += T.One;
             return r;
         }
     }
 
     static SoakCommandTests()
     {
-        OracleRegistry.Register("wrong-in-3d", "a test's fake", _ => new WrongIn3D());
-        OracleRegistry.Register("wrong-without-bias", "a test's fake", _ => new WrongWithoutBias());
+        OracleRegistry.Register("wrong-in-3d", "a test's fake", _ => new WrongWhere("wrong-in-3d", p => p.Rank == 3));
+        OracleRegistry.Register("wrong-without-bias", "a test's fake", _ => new WrongWhere("wrong-without-bias", p => !p.HasBias));
         CliFakeOracles.Register();
     }
 
