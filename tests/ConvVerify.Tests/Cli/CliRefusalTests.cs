@@ -277,6 +277,19 @@ public class CliRefusalTests : CliTestBase
     }
 
     [Test]
+    public void AMistypedOptionAmongACommandsValuesIsAnUnknownOption()
+    {
+        // Taken as one more value, it said "give only one of --set, --batch, --random and descriptors", or looked for a
+        // report named --frob.
+        IsBadUsage(Run("check", "--orcale", "torch", "--set", "basic"), "unknown option '--orcale'");
+        IsBadUsage(Run("report", "merge", TempPath("a.json"), "--frob"), "unknown option '--frob'");
+        IsBadUsage(Run("fixtures", "import-onnx", Temp, "--out", TempPath("pack"), "--frc"), "unknown option '--frc'");
+        IsBadUsage(Run("cases", "-x"), "unknown option '-x'");
+        var r = Run("check", "--orcale", "torch", "--set", "basic");
+        Assert.That(r.Err, Does.Contain("Run 'convverify check --help' for usage."));
+    }
+
+    [Test]
     public void AFileWhereAFolderIsExpectedIsSaidToBeAFileNotMissing()
     {
         // "folder not found" for a path that is there sent users looking for a typo.
