@@ -80,6 +80,19 @@ public class CasesTableTests
     }
 
     [Test]
+    public void ANameWiderThanTheConsoleIsTheLoneEllipsisItWas()
+    {
+        // A name longer than the console (a batch file is anyone's) leaves no table Spectre can draw: one "…", as before,
+        // not one per block, and no crash.
+        var problems = new[] { BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3n\"" + new string('x', 9_990) + "\""), RandomProblems.At(7, 0) };
+        foreach (int width in new[] { 10_000, 160 })
+        {
+            var (old, blocks) = Both(problems, 1, width);
+            Assert.That(blocks, Is.EqualTo(old).And.EqualTo("…"), $"width {width}");
+        }
+    }
+
+    [Test]
     public void ATerminalsColoursAndAnAsciiBorderAreTheOneTablesToo()
     {
         // A console without Unicode draws a border's safe variant (Simple has none today); one with ANSI could style it.
