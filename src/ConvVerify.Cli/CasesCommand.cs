@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using ConvVerify.Cases;
 using ConvVerify.Fixtures;
@@ -49,17 +48,7 @@ internal static class CasesCommand
                 o.WriteLine(PackPaths.Printable(selection.Summary()));
                 return ExitCodes.Pass;
             }
-            var table = new Table().Border(TableBorder.Simple).AddColumns("descriptor", "rank", "mb", "g", "ic", "oc", "input", "kernel", "stride", "pad", "dilation", "output", "bias");
-            // Cells are Text, not markup: a descriptor's name may hold '[' (which markup refuses or reads as a style)
-            // and control characters.
-            foreach (var p in selection.Problems)
-                table.AddRow(new[] { PackPaths.Printable(p.ToString()), p.Rank.ToString(CultureInfo.InvariantCulture), p.Mb.ToString(CultureInfo.InvariantCulture),
-                    p.Groups.ToString(CultureInfo.InvariantCulture), p.IC.ToString(CultureInfo.InvariantCulture), p.OC.ToString(CultureInfo.InvariantCulture),
-                    ConvProblem.FormatTuple(p.Input), ConvProblem.FormatTuple(p.Kernel), ConvProblem.FormatTuple(p.Stride),
-                    $"{ConvProblem.FormatTuple(p.PadBegin)}/{ConvProblem.FormatTuple(p.PadEnd)}", ConvProblem.FormatTuple(p.Dilation), ConvProblem.FormatTuple(p.Output), p.HasBias ? "yes" : "no" }
-                    .Select(cell => new Text(cell)));
-            foreach (var column in table.Columns) column.NoWrap();
-            console.Write(table);
+            ProblemTable.Write(console, selection.Problems);
             foreach (var line in selection.Listing) console.Profile.Out.Writer.WriteLine(PackPaths.Printable($"{line.Descriptor}  → {line.Status}"));
             console.WriteLine(PackPaths.Printable(selection.Listing.Count > 0 ? selection.Summary() : $"{Counted.Of(selection.Problems.Count, "problem")} from {selection.Source}"));
             return ExitCodes.Pass;
