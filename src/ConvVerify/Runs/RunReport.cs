@@ -262,7 +262,9 @@ public sealed class RunReport
     {
         // Streamed into the file: made as one string first, a run of 100,000 cases (a 215 MB file) held the text three
         // times over (the string, it with its newline, its UTF-8), 1.3 GB more at its peak than the run itself.
-        using var file = File.Create(path);
+        // Shared for reading, as File.WriteAllText opened it: a reader at a named pipe holds it open, and File.Create's
+        // exclusive lock was refused there.
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
         JsonSerializer.Serialize(file, this, JsonOptions);
         file.WriteByte((byte)'\n');
     }
