@@ -88,7 +88,9 @@ public static class JUnitWriter
     /// <summary>Writes the XML to <paramref name="path"/>.</summary>
     public static void Write(RunReport report, string path)
     {
-        using var stream = File.Create(path);
+        // Shared for reading, as the --json report is written: File.Create's exclusive lock was refused at a named pipe
+        // whose reader holds it open.
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
         ToXml(report).Save(stream);
     }
 }

@@ -187,13 +187,14 @@ public class CliRefusalTests : CliTestBase
     /// A named pipe given as --json gets the report once, at the end: opened early to see whether it can be written, its
     /// reader would take that empty open and close for the whole report, and the real write would then wait forever.
     /// </summary>
-    [Test]
-    public void ANamedPipeGetsTheWholeReportAndIsNotOpenedBeforeTheRun()
+    [TestCase("--json", "convverify-report/1")]
+    [TestCase("--junit", "<testsuites")]
+    public void ANamedPipeGetsTheWholeReportAndIsNotOpenedBeforeTheRun(string option, string content)
     {
         string fifo = TempPath("report.fifo");
         NamedPipes.Make(fifo);
         var reader = Task.Run(() => File.ReadAllText(fifo)); // waits for a writer to open the pipe
-        var run = Task.Run(() => Run("check", "--set", "question", "--json", fifo));
+        var run = Task.Run(() => Run("check", "--set", "question", option, fifo));
         bool finished = run.Wait(TimeSpan.FromSeconds(30)), read = false;
         try
         {
@@ -201,7 +202,7 @@ public class CliRefusalTests : CliTestBase
             Assert.That(run.Result.Code, Is.Zero, run.Result.ToString());
             read = reader.Wait(TimeSpan.FromSeconds(30));
             Assert.That(read, Is.True, "the report reached the reader");
-            Assert.That(reader.Result, Does.Contain("convverify-report/1").And.Contain("\"rows\""));
+            Assert.That(reader.Result, Does.Contain(content));
         }
         finally
         {
