@@ -14,7 +14,7 @@ namespace ConvVerify.Reports;
 public static partial class HtmlReport
 {
     /// <summary>
-    /// Whether <see cref="Write"/> may write a file of that name into its folder: <c>index.html</c>, or a failure's
+    /// Whether <see cref="Write(RunReport, string)"/> may write a file of that name into its folder: <c>index.html</c>, or a failure's
     /// picture, <c>failure-K-heatmap.png</c> or <c>failure-K-histogram.png</c>.
     /// </summary>
     public static bool IsPageFile(string name)
@@ -34,7 +34,10 @@ public static partial class HtmlReport
     private static partial System.Text.RegularExpressions.Regex PictureName();
 
     /// <summary>Writes the page and its pictures into <paramref name="directory"/> (created if needed).</summary>
-    public static void Write(RunReport report, string directory)
+    public static void Write(RunReport report, string directory) => Write(report, directory, MaxPictured);
+
+    /// <summary>As <see cref="Write(RunReport, string)"/>, drawing at most <paramref name="maxPictured"/> failing directions (tests draw few).</summary>
+    internal static void Write(RunReport report, string directory, int maxPictured)
     {
         ArgumentNullException.ThrowIfNull(report);
         Directory.CreateDirectory(directory);
@@ -76,8 +79,8 @@ public static partial class HtmlReport
 
         var failing = report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error).ToList();
         int mapped = failing.Count(r => r.Map is not null), pictured = 0;
-        if (mapped > MaxPictured)
-            html.Append("<p id=\"unpictured\">pictures of the first ").Append(MaxPictured).Append(" of ").Append(mapped)
+        if (mapped > maxPictured)
+            html.Append("<p id=\"unpictured\">pictures of the first ").Append(maxPictured).Append(" of ").Append(mapped)
                 .Append(" failing directions only; a --json report holds the error maps of all</p>\n");
         for (int k = 0; k < failing.Count; k++)
         {
@@ -85,7 +88,7 @@ public static partial class HtmlReport
             html.Append("<section class=\"failure\" id=\"failure-").Append(k).Append("\"><h2 class=\"").Append(E(r.Outcome.Name())).Append("\">")
                 .Append(E(r.Outcome.Name())).Append(' ').Append(E(r.Case)).Append(' ').Append(E(r.Direction)).Append("</h2>\n<p>")
                 .Append(E($"{r.Descriptor} ({r.DType}, {r.Fill}); {r.Subject} against {r.Reference}")).Append("</p>\n<p>").Append(E(r.Reason)).Append("</p>\n");
-            if (r.Map is { } map && pictured < MaxPictured)
+            if (r.Map is { } map && pictured < maxPictured)
             {
                 pictured++;
                 string heat = $"failure-{k}-heatmap.png", hist = $"failure-{k}-histogram.png";

@@ -39,20 +39,22 @@ public class ReportScaleTests : TempFolderTest
     public void TheHtmlPageDrawsTheFirstFailingDirectionsOnlyAndSaysSo()
     {
         var map = ErrorMap.From([0.1, 2.5, 0.1, 0.2], [1, 1, 2, 2], [0, 0, 0, 1]);
-        int failing = HtmlReport.MaxPictured + 3;
+        // Three drawn, as the report's own limit would be applied (drawing its 100 takes seconds).
+        const int limit = 3;
+        int failing = limit + 3;
         var report = Report(0);
         report.Rows.Add(TestRows.Row("e", "*", Outcome.Error, reason: "unreadable"));
         report.Rows.AddRange(Enumerable.Range(0, failing).Select(i => TestRows.Row($"c{i}", "y", Outcome.Fail, reason: "y: wrong", ratio: 2.5, map: map)));
-        HtmlReport.Write(report, Dir);
+        HtmlReport.Write(report, Dir, limit);
         string page = File.ReadAllText(Path.Combine(Dir, "index.html"));
-        // The error row has no map, so it takes no picture's place: the first MaxPictured rows with maps are drawn.
+        // The error row has no map, so it takes no picture's place: the first `limit` rows with maps are drawn.
         var drawn = Directory.GetFiles(Dir, "*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
-        Assert.That(drawn, Has.Length.EqualTo(2 * HtmlReport.MaxPictured));
-        Assert.That(drawn, Does.Contain($"failure-{HtmlReport.MaxPictured}-histogram.png").And.Not.Contain($"failure-{HtmlReport.MaxPictured + 1}-heatmap.png"));
-        Assert.That(page, Does.Contain($"<p id=\"unpictured\">pictures of the first {HtmlReport.MaxPictured} of {failing} failing directions only; "
+        Assert.That(drawn, Has.Length.EqualTo(2 * limit));
+        Assert.That(drawn, Does.Contain($"failure-{limit}-histogram.png").And.Not.Contain($"failure-{limit + 1}-heatmap.png"));
+        Assert.That(page, Does.Contain($"<p id=\"unpictured\">pictures of the first {limit} of {failing} failing directions only; "
             + "a --json report holds the error maps of all</p>"));
         Assert.That(page, Does.Contain($"id=\"failure-{failing}\""), "every failing direction keeps its section");
-        Assert.That(page, Does.Not.Contain($"failure-{HtmlReport.MaxPictured + 1}-"), "no picture past the limit is named");
+        Assert.That(page, Does.Not.Contain($"failure-{limit + 1}-"), "no picture past the limit is named");
     }
 
     [Test]
@@ -60,9 +62,10 @@ public class ReportScaleTests : TempFolderTest
     {
         var map = ErrorMap.From([0.1, 2.5, 0.1, 0.2], [1, 1, 2, 2], [0, 0, 0, 1]);
         var report = Report(0);
-        report.Rows.AddRange(Enumerable.Range(0, HtmlReport.MaxPictured).Select(i => TestRows.Row($"c{i}", "y", Outcome.Fail, reason: "y: wrong", ratio: 2.5, map: map)));
-        HtmlReport.Write(report, Dir);
-        Assert.That(Directory.GetFiles(Dir, "*.png"), Has.Length.EqualTo(2 * HtmlReport.MaxPictured));
+        const int limit = 3;
+        report.Rows.AddRange(Enumerable.Range(0, limit).Select(i => TestRows.Row($"c{i}", "y", Outcome.Fail, reason: "y: wrong", ratio: 2.5, map: map)));
+        HtmlReport.Write(report, Dir, limit);
+        Assert.That(Directory.GetFiles(Dir, "*.png"), Has.Length.EqualTo(2 * limit));
         Assert.That(File.ReadAllText(Path.Combine(Dir, "index.html")), Does.Not.Contain("unpictured"));
     }
 }
