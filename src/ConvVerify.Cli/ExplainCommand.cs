@@ -43,15 +43,9 @@ internal static class ExplainCommand
             if (pr.GetValue(png) is { } file)
             {
                 RunOptions.CheckOutput("--png", file);
-                try
-                {
-                    ConvVerify.Reports.MatrixPicture.Write(p, file);
-                }
-                catch (ArgumentException e) when (e.Message.StartsWith("png:", StringComparison.Ordinal))
-                {
-                    // The library names the picture; the command line names its option.
-                    throw new CliException("--" + e.Plain());
-                }
+                // Asked first rather than caught: the library's refusal names the picture, the command line its option.
+                if (ConvVerify.Reports.MatrixPicture.TooLarge(p) is { } why) throw new CliException($"--png: {why}");
+                ConvVerify.Reports.MatrixPicture.Write(p, file);
             }
             console.Profile.Out.Writer.Write(Explain(p));
             if (pr.GetValue(png) is { } written) console.Profile.Out.Writer.WriteLine($"\nM drawn in {written}");

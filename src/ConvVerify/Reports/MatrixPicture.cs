@@ -16,9 +16,16 @@ public static class MatrixPicture
     /// <exception cref="ArgumentException">M is too large; the message gives its size.</exception>
     internal static void CheckSize(ConvProblem p)
     {
+        if (TooLarge(p) is { } why) throw new ArgumentException($"png: {why}");
+    }
+
+    /// <summary>Why M of <paramref name="p"/> cannot be drawn (more than <see cref="MaxEntries"/> entries), or null when it can.</summary>
+    public static string? TooLarge(ConvProblem p)
+    {
         ArgumentNullException.ThrowIfNull(p);
-        if ((long)p.YSize * p.XSize > MaxEntries)
-            throw new ArgumentException($"png: M of {Fixtures.PackPaths.Printable(p.ToString())} is {p.YSize} x {p.XSize}, more than the {MaxEntries} entries a picture can show; try a smaller problem with the same stride, padding and dilation");
+        return (long)p.YSize * p.XSize > MaxEntries
+            ? $"M of {Fixtures.PackPaths.Printable(p.ToString())} is {p.YSize} x {p.XSize}, more than the {MaxEntries} entries a picture can show; try a smaller problem with the same stride, padding and dilation"
+            : null;
     }
 
     /// <summary>Draws M of <paramref name="p"/> as a PNG.</summary>

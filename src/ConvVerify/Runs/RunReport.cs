@@ -148,8 +148,8 @@ public sealed class RunReport
         // A pack's corrupt or missing files are rows too (an error where the pack is the oracle, a failure where it is
         // checked), said as files: "2 directions failed" for one failed direction and one corrupt file miscounts both.
         int files = Rows.Count(r => r.Case == Plans.PackCase);
-        int errors = Count(Outcome.Error) - Rows.Count(r => r.Case == Plans.PackCase && r.Outcome == Outcome.Error);
-        int failed = Count(Outcome.Fail) - Rows.Count(r => r.Case == Plans.PackCase && r.Outcome == Outcome.Fail);
+        int errors = Rows.Count(r => r.Outcome == Outcome.Error && r.Case != Plans.PackCase);
+        int failed = Rows.Count(r => r.Outcome == Outcome.Fail && r.Case != Plans.PackCase);
         if (files > 0) yield return $"{Counted.Of(files, "file")} of the pack {(files == 1 ? "fails its" : "fail their")} manifest's sha256 or {(files == 1 ? "is" : "are")} missing";
         if (errors > 0) yield return $"{Counted.Of(errors, "direction")} could not be checked (unusable input)";
         if (Strict && Warnings.Count > 0) yield return $"{Counted.Of(Warnings.Count, "warning")}, and --strict makes warnings errors";

@@ -87,17 +87,17 @@ public static class Runner
             var loaded = Load<T>(entry);
             var p = entry.Case.Problem;
             var directions = Cases.Directions.For(p).Where(d => (plan.Directions?.Contains(d) ?? true) && (entry.Directions?.Contains(d) ?? true)).ToList();
-            var references = plan.References.Select(r => (Source: r, Results: Answered(r, r.Produce(loaded, directions), directions))).ToList();
+            var references = plan.References.Select(r => (Source: r, Results: Produce(r, loaded, directions))).ToList();
             // A subject that computes directions one by one anyway is asked for each just before it is compared, so
             // only one of its results is alive at a time: of a 3-D layer, each is a gigabyte.
             bool oneByOne = plan.Subject.ComputesDirectionsAlone;
-            var subject = oneByOne ? null : Answered(plan.Subject, plan.Subject.Produce(loaded, directions), directions);
+            var subject = oneByOne ? null : Produce(plan.Subject, loaded, directions);
             double shared = directions.Count == 0 ? 0 : clock.Elapsed.TotalSeconds / directions.Count;
             var rows = new List<RunRow>();
             foreach (var d in directions)
             {
                 var own = Stopwatch.StartNew();
-                var actual = subject ?? Answered(plan.Subject, plan.Subject.Produce(loaded, [d]), [d]);
+                var actual = subject ?? Produce(plan.Subject, loaded, [d]);
                 double seconds = shared + own.Elapsed.TotalSeconds;
                 foreach (var (source, results) in references)
                     rows.Add(Row(loaded, d, source, results, plan.Subject, actual, seconds));
@@ -127,9 +127,10 @@ public static class Runner
         // A source of another's making may break Produce's contract: no results at all, or a direction left without a
         // result or an absence (or with a null result), abandoned the whole case with the sentence of a
         // KeyNotFoundException or NullReferenceException, naming neither the source nor the direction.
-        private static SourceResults<T> Answered<T>(ResultSource source, SourceResults<T> results, IReadOnlyList<Direction> directions)
+        private static SourceResults<T> Produce<T>(ResultSource source, LoadedCase<T> c, IReadOnlyList<Direction> directions)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            var results = source.Produce(c, directions);
             if (results is null) throw new InvalidOperationException($"source {source.Name} returned null, not its results");
             foreach (var d in directions)
             {
