@@ -26,7 +26,7 @@ internal static class CheckCommand
         var pack = new Option<string?>("--pack") { Description = "Check against this fixture pack instead of the committed ones (any pack in the documented format)" };
         var engine = new Option<string>("--engine") { Description = $"The engine checked: {string.Join(", ", ConvEngines.Names)} (all bitwise the definition)", DefaultValueFactory = _ => ConvEngines.Default.Name };
         var layout = new Option<string>("--layout") { Description = "With --oracle torch: the memory layout torch computes in, nchw or channels-last", DefaultValueFactory = _ => "nchw" };
-        var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with a live oracle", DefaultValueFactory = _ => ConvCase.DefaultSeed };
+        var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with a live oracle", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);
         var cmd = new Command("check", "Run the C# convolution on every selected case and direction and compare it with the oracle.\n"
             + "Exit 0: all pass; 1: any failed or suspicious direction (or, with --require all, any direction an oracle does not provide), nothing compared, or no case selected; "
             + "2: bad usage, unreadable input, or (with --strict) any warning.\n\n"

@@ -97,9 +97,9 @@ public static class Cli
         return error.Message;
     }
 
-    private static int Run(string[] args, IAnsiConsole console, OracleScope oracles, TextWriter stdout, TextWriter stderr)
-    {
-        var root = new RootCommand("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
+    /// <summary>The command tree: every subcommand, writing to <paramref name="console"/>, its oracles made in <paramref name="oracles"/>.</summary>
+    internal static RootCommand Root(IAnsiConsole console, OracleScope oracles) =>
+        new("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
         {
             CasesCommand.Build(console),
             CheckCommand.Build(console, oracles),
@@ -110,7 +110,10 @@ public static class Cli
             ExplainCommand.Build(console),
             SnapshotsCommand.Build(console),
         };
-        var parse = root.Parse(args);
+
+    private static int Run(string[] args, IAnsiConsole console, OracleScope oracles, TextWriter stdout, TextWriter stderr)
+    {
+        var parse = Root(console, oracles).Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors) stderr.WriteLine($"convverify: {Described(error)}");

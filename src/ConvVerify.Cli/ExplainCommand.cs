@@ -81,12 +81,62 @@ internal static class ExplainCommand
         o.AppendLine("filled with shared weights; then dL/dx = M^T * vec(dL/dh).");
         // Only M is drawn from the answer's problem, and M holds neither its dtype nor a bias: the parser's defaults do.
         var shown = p.YSize <= 32 && p.XSize <= 64 ? p : BenchdnnDescriptor.Parse(Answer);
-        if (!ReferenceEquals(shown, p))
+        var blocks = Blocks(p);
+        if (!ReferenceEquals(shown, p) && blocks is null)
             o.AppendLine(ci, $"  Here M is {p.YSize} x {p.XSize}, too large to print; the answer's example {shown} has the same structure:");
+        else if (!ReferenceEquals(shown, p))
+        {
+            // The answer's example is one image of one group: M of several is not alike as a whole (with groups, most of
+            // it is zero), only block by block.
+            AppendWrapped(o, $"Here M is {p.YSize} x {p.XSize}, too large to print. It is {blocks!.Value.Why}, {blocks.Value.Where}; "
+                + $"each block has the structure of the answer's example {shown}:");
+        }
         AppendMatrix(o, shown);
+        if (ReferenceEquals(shown, p) && blocks is { } printed) AppendWrapped(o, $"M is {printed.Why}, {printed.Where}.");
         o.AppendLine();
         AppendSample(o, p);
         return o.ToString();
+    }
+
+    /// <summary>
+    /// Why M is block-diagonal and where its blocks lie, or null when it is one block (one image, one group). Its rows
+    /// run over images, then output channels, then output positions, and its columns over images, then input channels,
+    /// then input positions: an output reads only its own image, and of it only its own group's input channels, so the
+    /// blocks are one per image and group, each of a group's output channels by its input channels.
+    /// </summary>
+    internal static (string Why, string Where)? Blocks(ConvProblem p)
+    {
+        int blocks = p.Mb * p.Groups;
+        if (blocks == 1) return null;
+        int outPositions = p.YSize / (p.Mb * p.OC), inPositions = p.XSize / (p.Mb * p.IC);
+        int rows = p.OC / p.Groups * outPositions, cols = p.IC / p.Groups * inPositions;
+        string images = "each image's outputs read only that image's inputs";
+        string groups = p.IC == p.Groups
+            ? $"depthwise, each output channel reads only its group's input channel (1 of the {p.IC})"
+            : $"each group's output rows only touch that group's input channels ({p.IC / p.Groups} of the {p.IC})";
+        string why = (p.Mb > 1, p.Groups > 1) switch
+        {
+            (true, false) => $"block-diagonal by image: {images}",
+            (false, true) => $"block-diagonal by group: {groups}",
+            _ => $"block-diagonal by image and, within an image, by group: {images}, and {groups}",
+        };
+        return (why, string.Create(CultureInfo.InvariantCulture, $"so all its non-zero entries lie in {blocks} blocks of {rows} x {cols} on its diagonal"));
+    }
+
+    // A sentence as lines of at most 120 characters, each indented by two spaces, broken at spaces.
+    private static void AppendWrapped(StringBuilder o, string sentence)
+    {
+        var line = new StringBuilder("  ");
+        foreach (string word in sentence.Split(' '))
+        {
+            if (line.Length > 2 && line.Length + 1 + word.Length > 120)
+            {
+                o.AppendLine(line.ToString());
+                line.Clear().Append("  ");
+            }
+            line.Append(line.Length > 2 ? " " : "").Append(word);
+        }
+        o.AppendLine(line.ToString());
     }
 
     private static string Shape(int[] shape, IEnumerable<string> names) =>
@@ -102,7 +152,9 @@ internal static class ExplainCommand
         o.AppendLine(CultureInfo.InvariantCulture, $"  M ({m.Rows} x {m.Cols}); weights in row-major order named {(p.WSize <= 26 ? "a, b, c, ..." : "w0, w1, ...")}:");
         for (int r = 0; r < m.Rows; r++)
             o.AppendLine("    " + string.Join(" ", Enumerable.Range(0, m.Cols).Select(c => Name(m[r, c]).PadLeft(width))));
-        o.AppendLine(CultureInfo.InvariantCulture, $"  {m.DistinctNonZero().Count} distinct non-zero values in {m.NonZeroCount} non-zero entries: every row holds the same kernel, shifted.");
+        // A row is one output element, so it holds the weights of that element's filter only: with several filters, not all the same.
+        string rows = p.OC == 1 ? "every row holds the same kernel, shifted" : "every row holds the filter of its output channel, shifted";
+        o.AppendLine(CultureInfo.InvariantCulture, $"  {m.DistinctNonZero().Count} distinct non-zero values in {m.NonZeroCount} non-zero entries: {rows}.");
     }
 
     private static void AppendSample(StringBuilder o, ConvProblem p)

@@ -26,7 +26,7 @@ internal static class FixturesCommand
     {
         var sel = new SelectionOptions();
         var output = new Option<string>("--out") { Description = "The pack folder to write", Required = true };
-        var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs", DefaultValueFactory = _ => ConvCase.DefaultSeed };
+        var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);
         var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty --out folder" };
         var oracle = new Option<string>("--oracle") { Description = "The oracle whose results the pack holds: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
         var cmd = new Command("generate", "Write a pack: C# makes the inputs, the --oracle the results (live PyTorch by default, through python/convverify_torch.py). "

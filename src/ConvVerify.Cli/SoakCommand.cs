@@ -14,8 +14,8 @@ internal static class SoakCommand
 {
     public static Command Build(IAnsiConsole console, OracleScope scope)
     {
-        var count = new Option<int>("--cases") { Description = "How many random problems (docs/random-problems.md); each runs in every requested dtype and fill", DefaultValueFactory = _ => 300 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the problems and their inputs", DefaultValueFactory = _ => 1 };
+        var count = new Option<int>("--cases") { Description = "How many random problems (docs/random-problems.md); each runs in every requested dtype and fill", DefaultValueFactory = _ => 300 }.WholeNumber(1);
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the problems and their inputs", DefaultValueFactory = _ => 1 }.WholeNumber(0UL);
         var oracle = new Option<string>("--oracle") { Description = "Live oracles, comma-separated: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
         var dtype = new Option<string?>("--dtype") { Description = "f32, f64, bf16 or f16 (default: f32, f64 and bf16)" };
         var fill = new Option<string?>("--fill") { Description = "integer or normal (default: both)" };

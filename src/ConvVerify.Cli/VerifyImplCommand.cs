@@ -16,7 +16,7 @@ internal static class VerifyImplCommand
         var maxMacs = new Option<long?>("--max-macs")
         {
             Description = $"Skip pack cases with more multiply-adds per direction; without it, a case above {CaseSelection.DefaultMaxMacs} is an error (exit 2), never left out silently",
-        };
+        }.WholeNumber(1L);
         var run = new RunOptions("all");
         var cmd = new Command("verify-impl", "Check another implementation's results against a fixture pack, element by element. The integer fill must match exactly (+0 = -0). "
             + "In the normal fill an element beyond the sound summation bound fails, and one within it but beyond the tighter probabilistic bound "

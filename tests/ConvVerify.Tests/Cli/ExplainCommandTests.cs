@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
 using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Problems;
 
 namespace ConvVerify.Tests.Cli;
 
@@ -203,7 +206,7 @@ public class ExplainCommandTests : CliTestBase
                 . i j . k l . . . . m n . o p . . .
                 . . . i j . k l . . . . m n . o p .
                 . . . . i j . k l . . . . m n . o p
-              16 distinct non-zero values in 64 non-zero entries: every row holds the same kernel, shifted.
+              16 distinct non-zero values in 64 non-zero entries: every row holds the filter of its output channel, shifted.
 
             A sample, with small integer inputs (the integer fill, seed 4268123152005881) so every number is exact:
               w (2, 2, 2, 2):
@@ -249,7 +252,8 @@ public class ExplainCommandTests : CliTestBase
     {
         // 1-D: every slice is one row of W, and the slices run through channels, then images. w (2,3,2) has 6 slices and
         // dL/dx (2,3,4) 6, so both print their first 4; dL/dh (2,2,3) has exactly 4. M is block-diagonal: image n's
-        // outputs read only image n's inputs. No line for the question's (H,W,C) layout: it is 2-D with one image.
+        // outputs read only image n's inputs (2 blocks of 2 filters x 3 outputs by 3 channels x 4 inputs), and explain says
+        // so. No line for the question's (H,W,C) layout: it is 2-D with one image.
         // Seed and tensors: the case mb2ic3iw4oc2ow3kw2pw0__nobias__f64_integer; w[1,0,:] = (4, 2) is the 4th slice, so
         // dL/dx[0,0,0] = 2*-3 + 1*4 = -2 and dL/dx[0,0,1] = (1*-3 + 2*-3) + (1*4 + 1*2) = -3.
         string expected = $$"""
@@ -275,7 +279,9 @@ public class ExplainCommandTests : CliTestBase
                 . . . . . . . . . . . . g h . . i j . . k l . .
                 . . . . . . . . . . . . . g h . . i j . . k l .
                 . . . . . . . . . . . . . . g h . . i j . . k l
-              12 distinct non-zero values in 72 non-zero entries: every row holds the same kernel, shifted.
+              12 distinct non-zero values in 72 non-zero entries: every row holds the filter of its output channel, shifted.
+              M is block-diagonal by image: each image's outputs read only that image's inputs, so all its non-zero entries lie in 2
+              blocks of 6 x 12 on its diagonal.
 
             A sample, with small integer inputs (the integer fill, seed 8055345223834309) so every number is exact:
               w (2, 3, 2), first 4 of 6 slices:
@@ -370,6 +376,85 @@ public class ExplainCommandTests : CliTestBase
             + "  Here M is 33 x 33, too large to print; the answer's example mb1ic1ih4oc1oh2kh3ph0n\"answer_matrix\" has the same structure:\n"
             + "  M (4 x 16); weights in row-major order named a, b, c, ...:\n"));
         Assert.That(MatrixRows(r.Out), Is.EqualTo(AnswerRows));
+    }
+
+    // What explain says of M's blocks, checked against M itself (ConvMatrix with every weight non-zero, weight i + 1 at
+    // w's flat index i): how many blocks, their size, that nothing lies outside them, and how many input channels each
+    // output channel reads. The answer's example is one image and one channel, so it stands for a block, never for all M.
+    [TestCase("g2mb1ic4ih5oc4kh3", false)] // the brief's: groups, M 36 x 100 too large to print
+    [TestCase("g4mb1ic4ih6oc8kh3", false)] // depthwise, two filters per channel
+    [TestCase("g4mb1ic4ih6oc4kh3sh2ph1", false)] // depthwise, strided and padded
+    [TestCase("g3mb2ic6ih4oc3kh3", false)] // images and groups
+    [TestCase("mb2ic3ih5oc4kh3", false)] // images only
+    [TestCase("g2mb1ic4ih3oc2kh2", true)] // groups, M printed
+    [TestCase("g2mb2ic2iw3oc2kw2", true)] // images and depthwise groups, M printed
+    public void TheBlocksExplainClaimsAreThoseOfM(string descriptor, bool printed)
+    {
+        var r = Run("explain", descriptor);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        // The sentence is wrapped: its lines (all of explain's indented ones) joined back into one.
+        string text = Lines(r).Replace("\n  ", " ", StringComparison.Ordinal);
+        var claim = Regex.Match(text, @"(?<lead>Here M is \d+ x \d+, too large to print\. It is|shifted\. M is) block-diagonal by (?<by>image and, within an image, by group|image|group): "
+            + @"(?<why>[^\n]*?)so all its non-zero entries lie in (?<n>\d+) blocks of (?<rows>\d+) x (?<cols>\d+) on its diagonal(?<end>[.;])");
+        Assert.That(claim.Success, Is.True, text);
+        Assert.That((claim.Groups["lead"].Value.StartsWith("Here", StringComparison.Ordinal), claim.Groups["end"].Value), Is.EqualTo(printed ? (false, ".") : (true, ";")));
+        Assert.That(text, Does.Not.Contain("has the same structure"), "M as a whole is not like the answer's one-image, one-channel example");
+
+        var p = BenchdnnDescriptor.Parse(descriptor, DType.Float64, hasBias: false);
+        var m = ConvMatrix<double>.Build(p, [.. Enumerable.Range(1, p.WSize).Select(v => (double)v)]);
+        int n = int.Parse(claim.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int rows = int.Parse(claim.Groups["rows"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int cols = int.Parse(claim.Groups["cols"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That((n * rows, n * cols), Is.EqualTo((m.Rows, m.Cols)), "the blocks tile the diagonal");
+        var inBlock = new bool[n];
+        var outside = new List<string>();
+        for (int i = 0; i < m.Rows; i++)
+        {
+            for (int j = 0; j < m.Cols; j++)
+            {
+                if (m[i, j] == 0) continue;
+                if (j / cols != i / rows) outside.Add($"M[{i},{j}] = {m[i, j]}");
+                else inBlock[i / rows] = true;
+            }
+        }
+        Assert.That(outside, Is.Empty, "non-zero entries outside the diagonal blocks");
+        Assert.That(inBlock, Is.All.True, "every block holds weights: no finer split is claimed than M has");
+        Assert.That(claim.Groups["by"].Value.Contains("image", StringComparison.Ordinal), Is.EqualTo(p.Mb > 1));
+        Assert.That(claim.Groups["by"].Value.Contains("group", StringComparison.Ordinal), Is.EqualTo(p.Groups > 1));
+        if (p.Groups == 1) return;
+
+        // vec(h) and vec(x) are in NCHW order: a row's output channel and a column's input channel follow from the extents.
+        var said = Regex.Match(claim.Groups["why"].Value, @"\((?<k>\d+) of the (?<ic>\d+)\)");
+        Assert.That(said.Success, Is.True, claim.Value);
+        int outPositions = m.Rows / (p.Mb * p.OC), inPositions = m.Cols / (p.Mb * p.IC);
+        var channelsRead = Enumerable.Range(0, p.OC).Select(_ => new HashSet<int>()).ToArray();
+        for (int i = 0; i < m.Rows; i++)
+            for (int j = 0; j < m.Cols; j++)
+                if (m[i, j] != 0) channelsRead[i / outPositions % p.OC].Add(j / inPositions % p.IC);
+        int read = channelsRead.Select(c => c.Count).Distinct().Single();
+        Assert.That((said.Groups["k"].Value, said.Groups["ic"].Value), Is.EqualTo((read.ToString(System.Globalization.CultureInfo.InvariantCulture), p.IC.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.That(claim.Groups["why"].Value.Contains("depthwise", StringComparison.Ordinal), Is.EqualTo(read == 1), "depthwise is said when each output channel reads one input channel");
+    }
+
+    // Each row of M holds one filter's weights (every weight i + 1 at w's flat index i): with one filter, every row the
+    // same kernel; with more, the filter of the row's output channel, which explain then says.
+    [TestCase("mb1ic1ih4oc1kh3", "every row holds the same kernel, shifted.")]
+    [TestCase("g2mb1ic4ih3oc2kh2", "every row holds the filter of its output channel, shifted.")]
+    [TestCase("mb2ic1iw5oc3kw2sw2", "every row holds the filter of its output channel, shifted.")]
+    public void WhatEachRowOfMHoldsIsSaidOfIt(string descriptor, string said)
+    {
+        var r = Run("explain", descriptor);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Lines(r), Does.Contain($" non-zero entries: {said}\n"));
+        var p = BenchdnnDescriptor.Parse(descriptor, DType.Float64, hasBias: false);
+        var m = ConvMatrix<double>.Build(p, [.. Enumerable.Range(1, p.WSize).Select(v => (double)v)]);
+        int perFilter = p.WSize / p.OC, outPositions = m.Rows / (p.Mb * p.OC);
+        for (int i = 0; i < m.Rows; i++)
+        {
+            int f = i / outPositions % p.OC;
+            var weights = Enumerable.Range(0, m.Cols).Select(j => m[i, j]).Where(v => v != 0).Select(v => (int)v - 1).ToList();
+            Assert.That(weights, Is.Not.Empty.And.All.InRange(f * perFilter, (f + 1) * perFilter - 1), $"row {i} holds filter {f}'s weights only");
+        }
     }
 
     [TestCase("mb1ic1ih64oc1kh1")] // x and h 4096
