@@ -152,8 +152,9 @@ public static partial class OnnxImport
         // Links to folders are not followed: two links to a parent would make the walk exponential. One that stays inside
         // the source leads to a folder the walk reaches by its own path; one that leads out of it is said (below).
         var below = Directory.EnumerateDirectories(source, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).ToList();
+        string root = PackPaths.RealPath(source);
         foreach (string folder in below.Prepend(source))
-            LinksOut(source, folder, output, skipped);
+            LinksOut(source, root, folder, output, skipped);
         var found = below.Where(HasModel).Order(StringComparer.Ordinal).ToList();
         if (found.Count == 0) skipped.Add(new OnnxSkipped(source, $"{source}: no model.onnx in it or below it: not an ONNX test folder"));
         return found;
@@ -170,9 +171,8 @@ public static partial class OnnxImport
     // The links to folders in folder that lead outside the source the user named (or loop), each a skip naming it: walked,
     // they would read what the user did not name (the pack being written, too); passed over in silence, a folder of links
     // to tests elsewhere said only "no model.onnx in it or below it".
-    private static void LinksOut(string source, string folder, string output, List<OnnxSkipped> skipped)
+    private static void LinksOut(string source, string root, string folder, string output, List<OnnxSkipped> skipped)
     {
-        string root = PackPaths.RealPath(source);
         bool test = HasModel(folder);
         foreach (var link in new DirectoryInfo(folder).EnumerateDirectories().Where(d => d.LinkTarget is not null).OrderBy(d => d.Name, StringComparer.Ordinal))
         {
