@@ -25,11 +25,13 @@ internal static class InputFile
         if (kind == Fixtures.FileKind.Directory) throw new FileNotFoundException($"{path}: is a folder, not a {what}", path);
         if (kind != Fixtures.FileKind.Regular)
             throw new IOException($"{path}: {Fixtures.FileKinds.Describe(kind)}, not a regular file; refusing to read it as a {what}");
-        long size = new FileInfo(path).Length;
-        if (size > maxBytes) throw new IOException($"{path}: {size} bytes, more than a {what} may hold ({maxBytes})");
-        var bytes = new byte[size];
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1))
         {
+            // The size of the file opened: FileInfo's is a symbolic link's own (its target's name), so a file read through a
+            // link was cut to a few dozen bytes and refused as truncated.
+            long size = stream.Length;
+            if (size > maxBytes) throw new IOException($"{path}: {size} bytes, more than a {what} may hold ({maxBytes})");
+            var bytes = new byte[size];
             int read = 0;
             while (read < bytes.Length)
             {
@@ -37,8 +39,8 @@ internal static class InputFile
                 if (n == 0) throw new IOException($"{path}: ended after {read} of its {size} bytes (it changed while it was read)");
                 read += n;
             }
+            return bytes;
         }
-        return bytes;
     }
 
     /// <summary>The file's text: UTF-8, or UTF-16/32 by their byte-order mark (Windows PowerShell 5 writes UTF-16), as <see cref="File.ReadAllText(string)"/> reads it.</summary>

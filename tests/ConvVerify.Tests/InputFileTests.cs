@@ -87,6 +87,36 @@ public class InputFileTests : TempFolderTest
     }
 
     [Test]
+    public void AFileReadThroughALinkIsReadWholeAndItsOwnSizeLimited()
+    {
+        // The size was the link's own (the length of its target's name): a 100-byte file behind a link was read as its
+        // first few bytes, an ONNX model through a link refused as truncated, a report as not JSON.
+        string file = Path.Combine(Dir, "a-file-whose-name-is-long-enough.bin"), link = Path.Combine(Dir, "l");
+        byte[] bytes = [.. Enumerable.Range(0, 100).Select(i => (byte)i)];
+        File.WriteAllBytes(file, bytes);
+        File.CreateSymbolicLink(link, Path.GetFileName(file));
+        Assert.That(InputFile.ReadAllBytes(link, "protobuf file", 100), Is.EqualTo(bytes));
+        Assert.That(() => InputFile.ReadAllBytes(link, "protobuf file", 99), Throws.InstanceOf<IOException>().With.Message.EqualTo(
+            $"{link}: 100 bytes, more than a protobuf file may hold (99)"));
+    }
+
+    [Test]
+    [Platform("Linux")]
+    public void DotNetAloneGuessesALinkByWhatItLeadsTo()
+    {
+        // A link's own size is never 0, so a link to a pipe or an empty file was guessed regular, and opened.
+        string pipe = Fifo(), empty = Path.Combine(Dir, "e"), file = Path.Combine(Dir, "f");
+        File.WriteAllText(empty, "");
+        File.WriteAllText(file, "x");
+        File.CreateSymbolicLink(Path.Combine(Dir, "to-pipe"), pipe);
+        File.CreateSymbolicLink(Path.Combine(Dir, "to-empty"), empty);
+        File.CreateSymbolicLink(Path.Combine(Dir, "to-file"), file);
+        Assert.That(FileKinds.Guess(Path.Combine(Dir, "to-pipe")), Is.EqualTo(FileKind.Other));
+        Assert.That(FileKinds.Guess(Path.Combine(Dir, "to-empty")), Is.EqualTo(FileKind.Other));
+        Assert.That(FileKinds.Guess(Path.Combine(Dir, "to-file")), Is.EqualTo(FileKind.Regular));
+    }
+
+    [Test]
     public void UtfSixteenWithItsMarkReadsAsWindowsWritesIt()
     {
         string path = Path.Combine(Dir, "b.txt");

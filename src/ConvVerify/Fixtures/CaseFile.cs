@@ -162,11 +162,12 @@ public sealed record CaseFile
     }
 
     /// <summary>Reads and validates a case.json.</summary>
-    /// <exception cref="FixtureException">Missing, not a regular file, not JSON, missing fields, or invalid values.</exception>
+    /// <exception cref="FixtureException">Missing, not a regular file, not UTF-8 (<see cref="Utf8Json"/>), not JSON, missing fields, or invalid values.</exception>
     public static CaseFile Read(string path)
     {
         PackPaths.CheckRegularFile(path);
-        string text = File.ReadAllText(path);
+        if (!Utf8Json.TryText(File.ReadAllBytes(path), out var utf8, out string? notUtf8)) throw new FixtureException($"{path}: {notUtf8}");
+        string text = System.Text.Encoding.UTF8.GetString(utf8.Span);
         try
         {
             return JsonSerializer.Deserialize<CaseFile>(text, Options) ?? throw new FixtureException($"{path}: empty");

@@ -94,7 +94,10 @@ internal static partial class FileKinds
     {
         if (Directory.Exists(path)) return FileKind.Directory;
         if (!File.Exists(path)) return FileKind.Missing;
-        return new FileInfo(path).Length > 0 ? FileKind.Regular : FileKind.Other;
+        // The size of what a link leads to: a link's own is its target's name, which made a link to a pipe "regular".
+        FileSystemInfo info = new FileInfo(path);
+        if (info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+        return info is FileInfo { Length: > 0 } ? FileKind.Regular : FileKind.Other;
     }
 
     // st_mode of the entry, or -1 with the errno. Linux's statx has one layout on every architecture; macOS's 64-bit

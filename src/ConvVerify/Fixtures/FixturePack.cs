@@ -102,8 +102,9 @@ public sealed class FixturePack
 
     // Every case file present, and every file the manifest lists, must be a regular file (a named pipe would hang the
     // read or the hash, a device flood it). With a manifest, every case file a case reads must be listed too, or its hash
-    // was never checked; b.npy and db.npy are read only in a case with bias, which case.json says, so a stray one is
-    // left to the read (ListedPath) to refuse when it is read.
+    // was never checked; b.npy and db.npy belong only to a case with bias, which case.json says, so they are left to the
+    // read: refused there when unlisted in a case with bias (ListedPath), and in a case without bias whether listed or not
+    // (CheckNoBiasFiles).
     private static void CheckCaseFiles(string directory, string id, Manifest? manifest, string? manifestPath)
     {
         string folder = Path.Combine(directory, id);
@@ -159,12 +160,14 @@ public sealed class FixturePack
 
     /// <summary>Reads a case's inputs and expected results; a result file the pack does not hold is absent from <see cref="PackCase{T}.Expected"/>.</summary>
     /// <exception cref="FixtureException">A missing input, a file the manifest does not list or that is not a regular file, or any
-    /// file with the wrong dtype, shape or content, a NaN or infinite value among it.</exception>
+    /// file with the wrong dtype, shape or content, a NaN or infinite value among it; a <c>b.npy</c> or <c>db.npy</c> in a case
+    /// without bias.</exception>
     public PackCase<T> Read<T>(string id) where T : unmanaged, IFloatingPointIeee754<T> => Read<T>(ReadCase(id));
 
     /// <summary>As <see cref="Read{T}(string)"/> for a case already read with <see cref="ReadCase(string)"/>, which callers need first to pick <typeparamref name="T"/>.</summary>
     /// <exception cref="FixtureException">A missing input, a file the manifest does not list or that is not a regular file, or any
-    /// file with the wrong dtype, shape or content, a NaN or infinite value among it.</exception>
+    /// file with the wrong dtype, shape or content, a NaN or infinite value among it; a <c>b.npy</c> or <c>db.npy</c> in a case
+    /// without bias.</exception>
     public PackCase<T> Read<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);
@@ -174,8 +177,12 @@ public sealed class FixturePack
         T[] In(string name, int[] shape)
         {
             string path = ListedPath(id, name + ".npy");
+            // Said in the case's terms: "file not found" alone left the reader to work out why a b was wanted.
+            if (name == "b" && !Path.Exists(path) && new FileInfo(path).LinkTarget is null)
+                throw new FixtureException($"{path}: file not found; case.json says \"bias\": true, so the case's inputs include b.npy");
             return Finite(path, Npy.Read<T>(path, p.DType, shape), shape);
         }
+        if (!p.HasBias) CheckNoBiasFiles(id);
         var inputs = new ConvInputs<T>(In("x", p.XShape), In("w", p.WShape), p.HasBias ? In("b", p.BShape) : [], In("dy", p.YShape));
         var expected = new Dictionary<Direction, T[]>();
         foreach (var d in Directions.All)
@@ -185,6 +192,21 @@ public sealed class FixturePack
             if (Path.Exists(path)) expected[d] = Finite(path, Npy.Read<T>(path, p.DType, d.ShapeOf(p)), d.ShapeOf(p));
         }
         return new PackCase<T>(c, inputs, expected);
+    }
+
+    // A b.npy or db.npy in a case whose case.json says "bias": false contradicts the case's own description: either the
+    // bias was dropped from case.json (and the pack's y holds it) or the file belongs to another case. Neither is read,
+    // so it was passed over in silence and the case checked as whatever case.json says. It is refused like a key
+    // case.json does not know, not warned about like a stray candidate file: the pack is the oracle, and one of its cases
+    // that says two things cannot serve as one. A link counts as an entry even when it leads nowhere.
+    private void CheckNoBiasFiles(string id)
+    {
+        foreach (string file in (ReadOnlySpan<string>)["b.npy", "db.npy"])
+        {
+            string path = CasePath(id, file);
+            if (Path.Exists(path) || new FileInfo(path).LinkTarget is not null)
+                throw new FixtureException($"{path}: case.json says \"bias\": false, but the case's folder holds {file}; a case without bias has neither b.npy nor db.npy: remove the file, or set \"bias\": true if the case has one");
+        }
     }
 
     // Generated packs hold finite values only. A NaN or infinite input makes every bound of the elements it reaches NaN

@@ -76,15 +76,16 @@ public sealed record Manifest
     [JsonIgnore] public bool? SelfHashMatches { get; private init; }
 
     /// <summary>Reads a manifest.</summary>
-    /// <exception cref="FixtureException">Not a regular file, not JSON, missing fields, text holding a control character, an unknown
+    /// <exception cref="FixtureException">Not a regular file, not UTF-8 (<see cref="Utf8Json"/>), not JSON, missing fields, text holding a control character, an unknown
     /// format, or format 2 without its self-hash.</exception>
     public static Manifest Read(string path)
     {
         PackPaths.CheckRegularFile(path);
         byte[] bytes = File.ReadAllBytes(path);
+        if (!Utf8Json.TryText(bytes, out var json, out string? notUtf8)) throw new FixtureException($"{path}: {notUtf8}");
         try
         {
-            var m = JsonSerializer.Deserialize<Manifest>(bytes, CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
+            var m = JsonSerializer.Deserialize<Manifest>(json.Span, CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
             // A null map would be dereferenced far from here: "versions" by every comparison of the pack's oracle with a live one.
             if (m.Versions is null || m.Cases is null || m.Files is null)
                 throw new FixtureException($"{path}: \"versions\", \"cases\" and \"files\" must be present and not null");
@@ -106,7 +107,7 @@ public sealed record Manifest
         }
         catch (JsonException e)
         {
-            throw new FixtureException($"{path}: {JsonRefusal.Message(e, "manifest.json", Keys, RequiredKeys, System.Text.Encoding.UTF8.GetString(bytes))}", e);
+            throw new FixtureException($"{path}: {JsonRefusal.Message(e, "manifest.json", Keys, RequiredKeys, Encoding.UTF8.GetString(json.Span))}", e);
         }
     }
 

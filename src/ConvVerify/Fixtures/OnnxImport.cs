@@ -74,9 +74,9 @@ public static partial class OnnxImport
         var skipped = new List<OnnxSkipped>();
         var opsets = new SortedSet<long>();
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string folder in sources.SelectMany(s => TestFolders(s, skipped)))
+        foreach (var (source, folder) in sources.SelectMany(s => TestFolders(s, target, skipped).Select(f => (s, f))))
         {
-            var sets = ReadOrSkip(folder, skipped);
+            var sets = ReadOrSkip(source, folder, skipped);
             if (sets is null) continue;
             foreach (var set in sets)
             {
@@ -145,15 +145,69 @@ public static partial class OnnxImport
     }
 
     // A folder with model.onnx is a test; otherwise every folder below it that has one, in ordinal order.
-    private static IEnumerable<string> TestFolders(string source, List<OnnxSkipped> skipped)
+    private static IEnumerable<string> TestFolders(string source, string output, List<OnnxSkipped> skipped)
     {
-        if (File.Exists(Path.Combine(source, "model.onnx"))) return [source];
+        if (HasModel(source)) return [source];
         // Stryker disable once String : .NET reads an empty search pattern as "*" (tried: the folders below are found all the same)
-        // Links to folders are not followed: two links to a parent would make the walk exponential.
-        var below = Directory.EnumerateDirectories(source, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint });
-        var found = below.Where(d => File.Exists(Path.Combine(d, "model.onnx"))).Order(StringComparer.Ordinal).ToList();
+        // Links to folders are not followed: two links to a parent would make the walk exponential. One that stays inside
+        // the source leads to a folder the walk reaches by its own path; one that leads out of it is said (below).
+        var below = Directory.EnumerateDirectories(source, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).ToList();
+        string root = PackPaths.RealPath(source);
+        foreach (string folder in below.Prepend(source))
+            LinksOut(source, root, folder, output, skipped);
+        var found = below.Where(HasModel).Order(StringComparer.Ordinal).ToList();
         if (found.Count == 0) skipped.Add(new OnnxSkipped(source, $"{source}: no model.onnx in it or below it: not an ONNX test folder"));
         return found;
+    }
+
+    // A model.onnx that is a link leading nowhere or in a loop still makes a test folder: one skipped, naming the link,
+    // rather than no test at all.
+    private static bool HasModel(string folder)
+    {
+        string model = Path.Combine(folder, "model.onnx");
+        return File.Exists(model) || new FileInfo(model).LinkTarget is not null;
+    }
+
+    // The links to folders in folder that lead outside the source the user named (or loop), each a skip naming it: walked,
+    // they would read what the user did not name (the pack being written, too); passed over in silence, a folder of links
+    // to tests elsewhere said only "no model.onnx in it or below it".
+    private static void LinksOut(string source, string root, string folder, string output, List<OnnxSkipped> skipped)
+    {
+        bool test = HasModel(folder);
+        foreach (var link in new DirectoryInfo(folder).EnumerateDirectories().Where(d => d.LinkTarget is not null).OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            // A test's data-set folders are the test's reading to judge (Read), and said there once.
+            if (test && DataSetName().IsMatch(link.Name)) continue;
+            string path = Path.Combine(folder, link.Name), real;
+            try
+            {
+                real = PackPaths.RealPath(path);
+            }
+            catch (FixtureException e)
+            {
+                skipped.Add(new OnnxSkipped(path, e.Message));
+                continue;
+            }
+            if (PackPaths.IsUnder(root, real)) continue;
+            string what = PackPaths.IsUnder(output, real) ? " (into the pack being written): not followed"
+                : ": not followed; give the folder it leads to as a DIR to import what it holds";
+            skipped.Add(new OnnxSkipped(path, $"{PackPaths.Printable(path)}: a symbolic link to {PackPaths.Printable(real)}, outside {PackPaths.Printable(source)}{what}"));
+        }
+    }
+
+    // A test's file or data-set folder is read through a symbolic link only when the link resolves inside the source the
+    // user named, the rule of packs (PackPaths): otherwise the import would read what the user did not name, the pack
+    // it is writing among it. A loop of links is a skip too, not a hang.
+    private static void Confined(string source, string path)
+    {
+        try
+        {
+            PackPaths.CheckLink(source, path);
+        }
+        catch (FixtureException e)
+        {
+            throw new OnnxSkipException(e.Message);
+        }
     }
 
     private sealed record DataSet(string Source, ConvCase? Case, ConvInputs<float>? Inputs, float[]? Y, long[] Opsets, string? Skip);
@@ -167,11 +221,11 @@ public static partial class OnnxImport
 
     // A result, not an assignment inside try: a mutation testing tool's removed `continue` after the catch would read
     // the sets unassigned, which does not compile, and it then drops every mutant of Import (docs/mutation-testing.md).
-    private static List<DataSet>? ReadOrSkip(string folder, List<OnnxSkipped> skipped)
+    private static List<DataSet>? ReadOrSkip(string source, string folder, List<OnnxSkipped> skipped)
     {
         try
         {
-            return Read(folder);
+            return Read(source, folder);
         }
         catch (OnnxSkipException e)
         {
@@ -181,9 +235,10 @@ public static partial class OnnxImport
     }
 
     // The model's problems are decided per data set: the shapes come from the data.
-    private static List<DataSet> Read(string folder)
+    private static List<DataSet> Read(string source, string folder)
     {
         string modelPath = Path.Combine(folder, "model.onnx");
+        Confined(source, modelPath);
         var model = OnnxConvModel.From(OnnxTensors.ReadModel(modelPath), modelPath);
         long[] opsets = [.. model.Model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version)];
         var graph = model.Model.Graph;
@@ -205,7 +260,8 @@ public static partial class OnnxImport
             string name = sets.Count == 1 ? baseName : $"{baseName}.{Path.GetFileName(sets[k])["test_data_set_".Length..]}";
             try
             {
-                result.Add(ReadSet(sets[k], model, feeds, initializers, name, opsets));
+                Confined(source, sets[k]);
+                result.Add(ReadSet(source, sets[k], model, feeds, initializers, name, opsets));
             }
             catch (OnnxSkipException e)
             {
@@ -215,7 +271,7 @@ public static partial class OnnxImport
         return result;
     }
 
-    private static DataSet ReadSet(string dir, OnnxConvModel model, List<string> feeds, Dictionary<string, TensorProto> initializers, string name, long[] opsets)
+    private static DataSet ReadSet(string source, string dir, OnnxConvModel model, List<string> feeds, Dictionary<string, TensorProto> initializers, string name, long[] opsets)
     {
         var inputs = Directory.GetFiles(dir)
             .Select(f => (File: f, Match: InputName().Match(Path.GetFileName(f))))
@@ -225,6 +281,7 @@ public static partial class OnnxImport
         if (inputs.Count != feeds.Count)
             throw new OnnxSkipException($"{dir}: {inputs.Count} input_N.pb files, the model has {feeds.Count} inputs besides its initializers ({string.Join(", ", feeds)})");
         string outputPath = Path.Combine(dir, "output_0.pb");
+        foreach (string file in inputs.Append(outputPath)) Confined(source, file);
         if (!File.Exists(outputPath)) throw new OnnxSkipException($"{outputPath}: missing");
         var values = new Dictionary<string, (TensorProto Tensor, string Where)>();
         foreach (var (n, t) in initializers) values[n] = (t, $"{Path.Combine(Path.GetDirectoryName(dir)!, "model.onnx")} initializer '{n}'");

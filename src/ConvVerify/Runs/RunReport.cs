@@ -279,7 +279,7 @@ public sealed class RunReport
     /// <exception cref="FileNotFoundException">There is no such file, or it is a folder.</exception>
     /// <exception cref="InvalidDataException">
     /// Not a regular file (a named pipe, a device: <see cref="InputFile"/>), an empty one, one of more than
-    /// <see cref="MaxReportBytes"/>; not JSON, or another schema; or holding what no report is written with: a null (a row,
+    /// <see cref="MaxReportBytes"/>; not UTF-8 (<see cref="Utf8Json"/>: a leading byte-order mark is skipped), not JSON, or another schema; or holding what no report is written with: a null (a row,
     /// a warning, a member), an error map whose ratios or histogram do not fill its own sizes. The message names the file.
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -297,11 +297,10 @@ public sealed class RunReport
             throw new InvalidDataException(e.Message, e);
         }
         if (content.Length == 0) throw new InvalidDataException($"{path}: empty, not a report");
-        using var bytes = new MemoryStream(content);
+        if (!Utf8Json.TryText(content, out var text, out string? notUtf8)) throw new InvalidDataException($"{path}: not a ConvVerify report ({notUtf8})");
         try
         {
-            bytes.Position = 0;
-            var report = JsonSerializer.Deserialize<RunReport>(bytes, ReadOptions) ?? throw new InvalidDataException($"{path}: empty report");
+            var report = JsonSerializer.Deserialize<RunReport>(text.Span, ReadOptions) ?? throw new InvalidDataException($"{path}: empty report");
             if (report.Schema != SchemaId) throw new InvalidDataException($"{path}: schema is \"{report.Schema}\", this reader knows \"{SchemaId}\"");
             if (Malformed(report) is { } why) throw new InvalidDataException($"{path}: not a ConvVerify report ({why})");
             return report;
