@@ -40,6 +40,8 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     /// (a debug build, software float16) stays well within it.</summary>
     public const double SlowMultiplyAddsPerSecond = 1e6;
 
+    private const int StackBytes = 8 << 20;
+
     // Thread.Join takes at most int.MaxValue milliseconds (24.8 days).
     private static readonly TimeSpan LongestLimit = TimeSpan.FromMilliseconds(int.MaxValue);
 
@@ -150,8 +152,9 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         values.AsSpan().Fill(T.NaN);
         var call = new Call($"call for {d.TensorName()} of case {c.Case.Id}", limit);
         // A thread of its own, not the pool's: an abandoned call keeps its thread for as long as it runs. In the
-        // background, so that one still stuck does not keep the process from exiting.
-        var thread = new Thread(() => call.Run(state, () => d.Compute(_implementation, p, given, values)))
+        // background, so that one still stuck does not keep the process from exiting. With a main thread's stack (8 MB on
+        // Linux), not a new thread's 1.5 MB: a recursive implementation that ran on a program's main thread runs here too.
+        var thread = new Thread(() => call.Run(state, () => d.Compute(_implementation, p, given, values)), StackBytes)
         {
             IsBackground = true,
             Name = $"ConvVerify {_name} {d.TensorName()}",
