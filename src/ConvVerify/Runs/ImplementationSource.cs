@@ -24,7 +24,8 @@ namespace ConvVerify.Runs;
 /// implementation object is not called again, from this source or any other: a second call would run alongside the
 /// first (no implementation is asked to be safe for that), so each later direction fails at once, naming the stuck call.
 /// An output is held (pinned) until the implementation's next call has returned: a write into it after its call had
-/// returned (a kept pointer, a background thread) fails that next direction instead of moving through the heap.
+/// returned (a kept pointer, a background thread) fails that next direction instead of landing on whatever the collector
+/// had moved there. A write made later still is not seen: an output must not be kept past its call.
 /// </remarks>
 /// <param name="implementation">The implementation.</param>
 /// <param name="name">Its name in reports.</param>
