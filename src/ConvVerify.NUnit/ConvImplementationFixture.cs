@@ -43,6 +43,15 @@ public abstract class ConvImplementationFixture
     protected virtual bool RequireAllDirections => true;
 
     /// <summary>
+    /// How long one direction may run before it fails and is abandoned (<see cref="ImplementationSource.TimeLimit"/>):
+    /// null (the default) for <see cref="ImplementationSource.DefaultTimeLimit"/> of each case's problem,
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for no limit, to step through the implementation in a debugger. An abandoned
+    /// call goes on running on its thread; while it does, the implementation is not called again, and every later
+    /// direction fails at once, naming it.
+    /// </summary>
+    protected virtual TimeSpan? DirectionTimeLimit => null;
+
+    /// <summary>
     /// Every case of every pack: (pack folder, case id). To check other packs, hide it in the derived class:
     /// <c>public static new IEnumerable&lt;TestCaseData&gt; Cases() => CasesIn("path/to/pack");</c>
     /// </summary>
@@ -101,7 +110,7 @@ public abstract class ConvImplementationFixture
             Command = GetType().Name,
             Cases = [new CaseEntry(pack.ReadCase(caseId), pack)],
             References = [Plans.Reference([pack])],
-            Subject = new ImplementationSource(implementation, implementation.GetType().Name),
+            Subject = new ImplementationSource(implementation, implementation.GetType().Name) { TimeLimit = DirectionTimeLimit },
             Requirement = RequireAllDirections ? Requirement.All : Requirement.Any,
         };
         var report = Runner.Run(plan);

@@ -8,7 +8,9 @@ namespace ConvVerify.Convolution;
 /// y and dy (N, OC, out...), row-major; b and db are empty without bias. A direction the implementation does not have
 /// throws <see cref="NotSupportedException"/> and is reported "not provided"; any other exception fails the direction. The
 /// inputs are read-only: a direction that writes into one fails (it is handed copies, so no bound and no other direction
-/// sees the write). The output holds NaN on entry: every element must be written, never added into.
+/// sees the write). The output holds NaN on entry: every element must be written, never added into, and nothing may write
+/// into it once the call has returned (no pointer to it kept, no thread still at work on it). A call that does not return
+/// within the harness's time limit (<see cref="Runs.ImplementationSource.TimeLimit"/>) fails and is abandoned.
 /// </summary>
 public interface IConvImplementation
 {

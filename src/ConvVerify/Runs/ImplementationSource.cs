@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using ConvVerify.Cases;
 using ConvVerify.Convolution;
@@ -12,15 +14,81 @@ namespace ConvVerify.Runs;
 /// <summary>
 /// A .NET implementation's results: <see cref="NotSupportedException"/> is "not provided", any other exception (but
 /// <see cref="OutOfMemoryException"/>) a failure of that direction naming its type, its message and its inner exceptions.
-/// Each direction reads copies of its inputs (a write into one fails it) and writes an output that starts as NaN.
+/// Each direction reads copies of its inputs (a write into one fails it) and writes a fresh output that starts as NaN.
 /// </summary>
+/// <remarks>
+/// Each direction runs on a thread of its own, for at most <see cref="TimeLimit"/> (by default
+/// <see cref="DefaultTimeLimit"/> of the problem). A call that has not returned by then fails its direction and is
+/// abandoned: .NET cannot stop a thread, so it goes on running (and holding a CPU, if it spins) until it returns, if
+/// ever. Nothing it writes afterwards is read: its output and input copies were its own. While it runs, the same
+/// implementation object is not called again, from this source or any other: a second call would run alongside the
+/// first (no implementation is asked to be safe for that), so each later direction fails at once, naming the stuck call.
+/// An output is held (pinned) until the implementation's next call has returned: a write into it after its call had
+/// returned (a kept pointer, a background thread) fails that next direction instead of landing on whatever the collector
+/// had moved there. A write made later still is not seen: an output must not be kept past its call.
+/// </remarks>
 /// <param name="implementation">The implementation.</param>
 /// <param name="name">Its name in reports.</param>
 /// <exception cref="ArgumentNullException">An argument is null.</exception>
 public sealed class ImplementationSource(IConvImplementation implementation, string name = "implementation") : ResultSource
 {
+    /// <summary>The least time a direction is given by default, however small its problem: a first call loads native
+    /// libraries, compiles kernels or waits for a machine that other work keeps busy.</summary>
+    public static readonly TimeSpan DefaultTimeLimitFloor = TimeSpan.FromSeconds(120);
+
+    /// <summary>The rate the default limit allows for, in multiply-adds per second: a few hundred times slower than the
+    /// definition's own loops (0.2–0.35 G per second in float32, docs/benchmarks.md), so an honest slow implementation
+    /// (a debug build, software float16) stays well within it.</summary>
+    public const double SlowMultiplyAddsPerSecond = 1e6;
+
+    private const int StackBytes = 8 << 20;
+
+    // Thread.Join takes at most int.MaxValue milliseconds (24.8 days).
+    private static readonly TimeSpan LongestLimit = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    // Per implementation object, whichever source calls it: the call it has abandoned and the output it was last handed.
+    private static readonly ConditionalWeakTable<IConvImplementation, CallState> States = new();
+
     private readonly IConvImplementation _implementation = implementation ?? throw new ArgumentNullException(nameof(implementation));
     private readonly string _name = name ?? throw new ArgumentNullException(nameof(name));
+    private readonly TimeSpan? _timeLimit;
+
+    /// <summary>
+    /// How long one direction may run before it fails and is abandoned; null (the default) for
+    /// <see cref="DefaultTimeLimit"/> of each case's problem, <see cref="Timeout.InfiniteTimeSpan"/> for no limit (to
+    /// step through an implementation in a debugger).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero, negative (but <see cref="Timeout.InfiniteTimeSpan"/>), or
+    /// longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    public TimeSpan? TimeLimit
+    {
+        get => _timeLimit;
+        init => _timeLimit = value is not { } limit || limit == Timeout.InfiniteTimeSpan ? value
+            : limit <= TimeSpan.Zero ? throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit,
+                $"TimeLimit: a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got {limit}")
+            : limit > LongestLimit ? throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit,
+                $"TimeLimit: a direction's time limit must be at most {LongestLimit} (int.MaxValue milliseconds; Timeout.InfiniteTimeSpan for none), got {limit}")
+            : limit;
+    }
+
+    /// <summary>
+    /// The time limit of a direction of <paramref name="p"/> unless one is given: <see cref="DefaultTimeLimitFloor"/>
+    /// plus its multiply-adds at <see cref="SlowMultiplyAddsPerSecond"/>, in whole seconds (at most <see cref="int.MaxValue"/> milliseconds).
+    /// </summary>
+    public static TimeSpan DefaultTimeLimit(ConvProblem p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        // Whole seconds: the limit is named in every row it fails.
+        double seconds = DefaultTimeLimitFloor.TotalSeconds + Math.Ceiling(p.MultiplyAdds / SlowMultiplyAddsPerSecond);
+        return seconds >= LongestLimit.TotalSeconds ? LongestLimit : TimeSpan.FromSeconds(seconds);
+    }
+
+    // For tests: whether a call of the implementation that was abandoned is still running.
+    internal static bool HasAbandonedCall(IConvImplementation implementation)
+    {
+        if (!States.TryGetValue(implementation, out var state)) return false;
+        lock (state) return state.Stuck is not null;
+    }
 
     /// <inheritdoc/>
     public override string Name => _name;
@@ -35,13 +103,16 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(directions);
         var r = new SourceResults<T>();
+        var state = States.GetValue(_implementation, _ => new CallState());
+        var limit = _timeLimit ?? DefaultTimeLimit(c.Case.Problem);
         foreach (var d in directions)
         {
             try
             {
-                var (values, wrote) = Run(d, c.Case.Problem, c.Inputs);
-                if ((wrote ?? NotOfTheDType(c.Case.Problem.DType, values)) is { } why) r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: {why}");
-                else r.Values[d] = values;
+                var (values, wrong) = Run(state, limit, d, c);
+                // No values come without a reason: the call was not made or not waited for.
+                if ((wrong ?? NotOfTheDType(c.Case.Problem.DType, values!)) is { } why) r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: {why}");
+                else r.Values[d] = values!;
             }
             catch (NotSupportedException e)
             {
@@ -61,17 +132,55 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     // The implementation reads copies of the inputs: one that writes into them anyway (through MemoryMarshal, or a native
     // call handed the wrong pointer) widened the bound of its own result by what it wrote (a forward that put 1e30 into x
     // passed a y off by 0.5), and handed it to every later direction. Compared afterwards, the write fails the direction.
-    private (T[] Values, string? Wrote) Run<T>(Direction d, ConvProblem p, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T>
+    // The result is null, with the reason, when the call was not made or not waited for.
+    private (T[]? Values, string? Wrong) Run<T>(CallState state, TimeSpan limit, Direction d, LoadedCase<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var (p, inputs) = (c.Case.Problem, c.Inputs);
+        lock (state)
+        {
+            if (state.Stuck is { } stuck)
+                return (null, $"not called: the implementation's {stuck.What} did not return within {Seconds(stuck.Limit)} s and may still be running; "
+                    + "calling it again would run it alongside that call");
+        }
         var reads = d.InputsOf();
         // Stryker disable once Conditional : a copy of an input the direction does not read changes only memory
         T[] Given(string input, T[] original) => reads.Contains(input) ? [.. original] : original;
         var given = new ConvInputs<T>(Given("x", inputs.X), Given("w", inputs.W), Given("b", inputs.B), Given("dy", inputs.Dy));
         // NaN, not zeroed memory: an implementation that adds into its output, or leaves elements it takes for 0, is
-        // wrong on any buffer it did not clear itself, and passed every case on the fresh array.
-        var values = new T[d.SizeOf(p)];
+        // wrong on any buffer it did not clear itself, and passed every case on the fresh array. Pinned: a pointer the
+        // implementation keeps past its call then still points into this array, which is held and checked (Kept).
+        var values = GC.AllocateUninitializedArray<T>(d.SizeOf(p), pinned: true);
         values.AsSpan().Fill(T.NaN);
-        d.Compute(_implementation, p, given, values);
+        var call = new Call($"call for {d.TensorName()} of case {c.Case.Id}", limit);
+        // A thread of its own, not the pool's: an abandoned call keeps its thread for as long as it runs. In the
+        // background, so that one still stuck does not keep the process from exiting. With a main thread's stack (8 MB on
+        // Linux), not a new thread's 1.5 MB: a recursive implementation that ran on a program's main thread runs here too.
+        var thread = new Thread(() => call.Run(state, () => d.Compute(_implementation, p, given, values)), StackBytes)
+        {
+            IsBackground = true,
+            Name = $"ConvVerify {_name} {d.TensorName()}",
+        };
+        thread.Start();
+        if (!thread.Join(limit))
+        {
+            lock (state)
+            {
+                // It may have returned between the limit and the lock: then its answer is as good as any other.
+                if (!call.Returned)
+                {
+                    state.Stuck = call;
+                    // Whatever the stuck call writes where, no later call is made to be blamed for it.
+                    state.Kept = null;
+                    return (null, $"did not return within {Seconds(limit)} s; the call was abandoned on its thread, which may still be running "
+                        + "(nothing it writes is read, and the implementation is not called again while it runs)");
+                }
+            }
+        }
+        call.Thrown?.Throw();
+        // Checked first: the write happened before this call returned, maybe in it, and is the graver misdeed.
+        string? late = LateWrite(state);
+        lock (state) state.Kept = new Kept(() => HashOf(values), HashOf(values), call.What);
+        if (late is not null) return (values, late);
         foreach (var (input, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
         {
             // Bitwise: a NaN rewritten as another NaN, or 0 as -0, is a write all the same.
@@ -81,6 +190,73 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
                 return (values, $"the implementation wrote into its input {input} (element {at}: {Shown(original[at])} became {Shown(copy[at])}); the inputs are read-only");
         }
         return (values, null);
+    }
+
+    // The output the implementation was handed last, held until now: changed since its call returned, it was written
+    // through a pointer or a reference kept past the call. Not held, the write went wherever the collector had since put
+    // other objects.
+    private static string? LateWrite(CallState state)
+    {
+        Kept? kept;
+        lock (state) (kept, state.Kept) = (state.Kept, null);
+        return kept is not null && kept.Hash() != kept.Returned
+            ? $"the output of the implementation's {kept.What} was written into after that call had returned; an output must not be kept past its call"
+            : null;
+    }
+
+    private static int HashOf<T>(T[] values) where T : unmanaged
+    {
+        var hash = new HashCode();
+        hash.AddBytes(MemoryMarshal.AsBytes(values.AsSpan()));
+        return hash.ToHashCode();
+    }
+
+    // Milliseconds are enough for a limit of a second or more; a shorter one (a test's) is shown to the microsecond.
+    private static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.######", CultureInfo.InvariantCulture);
+
+    // What an implementation object's calls leave: the call it abandoned, if that is still running, and the output of
+    // its last call that returned. Locked on itself.
+    private sealed class CallState
+    {
+        public Call? Stuck { get; set; }
+
+        public Kept? Kept { get; set; }
+    }
+
+    // The bytes are what matter: hashed again by the closure over the typed array.
+    private sealed record Kept(Func<int> Hash, int Returned, string What);
+
+    // One direction's call on its own thread: whether it returned, and what it threw.
+    private sealed class Call(string what, TimeSpan limit)
+    {
+        public string What => what;
+
+        public TimeSpan Limit => limit;
+
+        public bool Returned { get; private set; }
+
+        public ExceptionDispatchInfo? Thrown { get; private set; }
+
+        public void Run(CallState state, Action compute)
+        {
+            try
+            {
+                compute();
+            }
+            // Rethrown on the caller's thread, where the direction's answer is read; unhandled here, it ended the process.
+            catch (Exception e)
+            {
+                Thrown = ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                lock (state)
+                {
+                    Returned = true;
+                    if (state.Stuck == this) state.Stuck = null;
+                }
+            }
+        }
     }
 
     private static string Shown<T>(T value) where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);

@@ -49,8 +49,16 @@ public class FixtureMisuseTests : TempFolderTest
         public static IEnumerable<TestCaseData> Over(params string[] packs) => CasesIn(packs);
     }
 
+    // Lenient, with a direction time limit of its own.
+    private sealed class Timed<TUnused>(IConvImplementation implementation, TimeSpan limit) : ConvImplementationFixture
+    {
+        protected override IConvImplementation Implementation => implementation;
+
+        protected override TimeSpan? DirectionTimeLimit => limit;
+    }
+
     // The failure MatchesThePack reports, null when it passes; the isolated context keeps it out of this test's result.
-    private static string? FailureOf(Lenient<object> fixture, string caseId)
+    private static string? FailureOf(ConvImplementationFixture fixture, string caseId)
     {
         using (new TestExecutionContext.IsolatedContext())
         {
@@ -120,5 +128,53 @@ public class FixtureMisuseTests : TempFolderTest
             """{"format": "convverify-fixtures/1", "generator": "hand", "versions": {}, "created": "2026-12-01T00:00:00Z", "cases": [], "files": {}}""");
         Assert.That(() => Lenient<object>.Over(Dir).ToList(), Throws.ArgumentException.With.Message.StartsWith($"no case in {Dir}"));
         Assert.That(Lenient<object>.Over(Question).Count(), Is.EqualTo(12), "a pack with cases is every case");
+    }
+
+    // Forward waits until the test releases it; the other directions are the matrix view's.
+    private sealed class Waiting(ManualResetEventSlim gate) : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _inner = new();
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            gate.Wait();
+            _inner.Forward(p, x, w, b, y);
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _inner.BackwardData(p, dy, w, dx);
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _inner.BackwardWeights(p, x, dy, dw);
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _inner.BackwardBias(p, dy, db);
+    }
+
+    [Test]
+    public void ADirectionThatNeverReturnsFailsTheCaseWithinTheFixturesTimeLimit()
+    {
+        // The probe: a forward waiting on an event nobody sets hung the test run for good.
+        using var gate = new ManualResetEventSlim();
+        var stalling = new Waiting(gate);
+        try
+        {
+            string? failure = FailureOf(new Timed<object>(stalling, TimeSpan.FromMilliseconds(50)), IntegerCase);
+            Assert.That(failure, Does.Contain("y: FAIL: y: did not return within 0.05 s; the call was abandoned on its thread"));
+            Assert.That(failure, Does.Contain("dx: FAIL: dx: not called: the implementation's call for y of case "));
+        }
+        finally
+        {
+            gate.Set();
+            SpinWait.SpinUntil(() => !ConvVerify.Runs.ImplementationSource.HasAbandonedCall(stalling), TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Test]
+    public void AZeroTimeLimitIsRefusedNamingIt()
+    {
+        var fixture = new Timed<object>(new MatrixViewImplementation(), TimeSpan.Zero);
+        Assert.That(() => fixture.MatchesThePack(Question, IntegerCase), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.StartsWith(
+            "TimeLimit: a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got 00:00:00"));
     }
 }

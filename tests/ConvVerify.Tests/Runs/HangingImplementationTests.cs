@@ -1,0 +1,293 @@
+using System.Numerics;
+using ConvVerify.Cases;
+using ConvVerify.Convolution;
+using ConvVerify.Problems;
+using ConvVerify.Runs;
+using ConvVerify.Tests.Fixtures;
+using ConvVerify.Tests.Implementations;
+
+namespace ConvVerify.Tests.Runs;
+
+/// <summary>
+/// A .NET implementation whose direction never returns (a loop, a deadlock), returns only after its time limit, or keeps
+/// its output and writes into it later. The run goes on and says which call, and nothing the abandoned call writes is
+/// read. Every stalled thread is released at teardown, so none stays busy after its test.
+/// </summary>
+public class HangingImplementationTests
+{
+    // For the calls that stall: any limit they cannot outlast is a test of it.
+    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(100);
+
+    // For the calls that must pass: only a stall, never a loaded machine, may reach it.
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(20);
+
+    private static readonly string IntegerCase =
+        CommittedPacks.Open("question").CaseIds.First(i => i.Contains("question___f32_integer", StringComparison.Ordinal));
+
+    // Set at teardown: what every stalled call waits for.
+    private volatile bool _released;
+    private ManualResetEventSlim _gate = new();
+    private readonly List<IConvImplementation> _made = [];
+
+    [SetUp]
+    public void Reset()
+    {
+        _released = false;
+        _gate = new ManualResetEventSlim();
+        _made.Clear();
+    }
+
+    [TearDown]
+    public void Release()
+    {
+        _released = true;
+        _gate.Set();
+        // Bounded, but no assertion on time: a thread left running would only spin on after the test.
+        foreach (var impl in _made) SpinWait.SpinUntil(() => !ImplementationSource.HasAbandonedCall(impl), TimeSpan.FromSeconds(10));
+        _gate.Dispose();
+    }
+
+    /// <summary>The matrix view's results, after <paramref name="stall"/> in direction <paramref name="at"/>.</summary>
+    private sealed class Stalling(Direction at, Action stall) : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _right = new();
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Stall(Direction.Forward);
+            _right.Forward(p, x, w, b, y);
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Stall(Direction.BackwardData);
+            _right.BackwardData(p, dy, w, dx);
+        }
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Stall(Direction.BackwardWeights);
+            _right.BackwardWeights(p, x, dy, dw);
+        }
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Stall(Direction.BackwardBias);
+            _right.BackwardBias(p, dy, db);
+        }
+
+        private void Stall(Direction d)
+        {
+            if (d == at) stall();
+        }
+    }
+
+    private T Made<T>(T impl) where T : IConvImplementation
+    {
+        _made.Add(impl);
+        return impl;
+    }
+
+    private static Dictionary<string, (Outcome Outcome, string Reason)> Rows(IConvImplementation impl, TimeSpan? limit)
+    {
+        var pack = CommittedPacks.Open("question");
+        var entry = new CaseEntry(pack.ReadCase(IntegerCase), pack);
+        var plan = new RunPlan
+        {
+            Command = "test", Cases = [entry], References = [Plans.Reference([pack])],
+            Subject = new ImplementationSource(impl) { TimeLimit = limit },
+        };
+        return Runner.RunCase(plan, entry).ToDictionary(r => r.Direction, r => (r.Outcome, r.Reason));
+    }
+
+    private static string Abandoned(string tensor, string limit) =>
+        $"{tensor}: did not return within {limit} s; the call was abandoned on its thread, which may still be running "
+        + "(nothing it writes is read, and the implementation is not called again while it runs)";
+
+    private static string NotCalled(string tensor, string stuck, string limit) =>
+        $"{tensor}: not called: the implementation's call for {stuck} of case {IntegerCase} did not return within {limit} s and may still be running; "
+        + "calling it again would run it alongside that call";
+
+    [Test]
+    public void ADirectionThatLoopsForeverFailsAndTheRunGoesOn()
+    {
+        // The probe: forward spinning forever hung the whole run; no row was ever written.
+        var rows = Rows(Made(new Stalling(Direction.Forward, () => { while (!_released) { } })), Short);
+        Assert.That(rows.Keys, Is.EqualTo(new[] { "y", "dx", "dw", "db" }), "every direction is a row of its own");
+        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.1"))));
+        // Still spinning: a second call would run beside it, so the others fail at once, naming it.
+        foreach (string d in new[] { "dx", "dw", "db" })
+            Assert.That(rows[d], Is.EqualTo((Outcome.Fail, NotCalled(d, "y", "0.1"))), d);
+    }
+
+    [Test]
+    public void ADirectionThatDeadlocksFailsAndTheRunGoesOn()
+    {
+        // Forward, as every direction a short limit applies to: a right one could run past 50 ms on a busy machine.
+        var rows = Rows(Made(new Stalling(Direction.Forward, () => _gate.Wait())), TimeSpan.FromMilliseconds(50));
+        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.05"))));
+        foreach (string d in new[] { "dx", "dw", "db" })
+            Assert.That(rows[d], Is.EqualTo((Outcome.Fail, NotCalled(d, "y", "0.05"))), d);
+    }
+
+    [Test]
+    public void ASlowDirectionWithinItsLimitPasses()
+    {
+        var rows = Rows(Made(new Stalling(Direction.BackwardWeights, () => Thread.Sleep(30))), Generous);
+        foreach (var (d, row) in rows) Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
+        // No limit at all (for a debugger) is a limit too.
+        foreach (var (d, row) in Rows(Made(new Stalling(Direction.Forward, () => Thread.Sleep(1))), Timeout.InfiniteTimeSpan))
+            Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
+    }
+
+    /// <summary>Forward never returns: it writes 1e30 over its output, again and again, until released.</summary>
+    private sealed class Scribbling(Func<bool> released, ManualResetEventSlim started) : IConvImplementation
+    {
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            started.Set();
+            for (int i = 0; !released(); i = (i + 1) % y.Length) y[i] = T.CreateChecked(1e30);
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NotSupportedException();
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NotSupportedException();
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
+            throw new NotSupportedException();
+    }
+
+    [Test]
+    public void AnAbandonedCallStillWritingIntoItsOutputSpoilsNoLaterComparison()
+    {
+        using var started = new ManualResetEventSlim();
+        var rows = Rows(Made(new Scribbling(() => _released, started)), Short);
+        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.1"))));
+        Assert.That(started.Wait(TimeSpan.FromSeconds(10)), Is.True, "the call runs and goes on writing");
+        // While it writes on, a right implementation is checked on the same case: every one of its outputs is its own.
+        foreach (var (d, row) in Rows(Made(new Stalling(Direction.Forward, () => { })), Generous))
+            Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
+        Assert.That(ImplementationSource.HasAbandonedCall(_made[0]), Is.True, "the abandoned call was still writing throughout");
+    }
+
+    /// <summary>The first forward waits for the gate, then fills its output with 1e30 and says so; later calls are right.</summary>
+    private sealed class LateForward(ManualResetEventSlim gate, ManualResetEventSlim wrote) : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _right = new();
+        private int _calls;
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (Interlocked.Increment(ref _calls) > 1)
+            {
+                _right.Forward(p, x, w, b, y);
+                return;
+            }
+            gate.Wait();
+            y.Fill(T.CreateChecked(1e30));
+            wrote.Set();
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _right.BackwardData(p, dy, w, dx);
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _right.BackwardWeights(p, x, dy, dw);
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _right.BackwardBias(p, dy, db);
+    }
+
+    [Test]
+    public void ACallThatReturnsAfterItsLimitIsNotReadAndTheImplementationIsCalledAgainOnceItHas()
+    {
+        using var wrote = new ManualResetEventSlim();
+        var impl = Made(new LateForward(_gate, wrote));
+        var pack = CommittedPacks.Open("question");
+        var loaded = new LoadedCase<float>(new CaseEntry(pack.ReadCase(IntegerCase), pack), pack.Read<float>(pack.ReadCase(IntegerCase)).Inputs, new Dictionary<Direction, float[]>());
+        var source = new ImplementationSource(impl) { TimeLimit = Short };
+        var first = source.Produce(loaded, [Direction.Forward]);
+        Assert.That(first.Absent[Direction.Forward], Is.EqualTo(new Absence(Outcome.Fail, Abandoned("y", "0.1"))));
+        // Now the abandoned call writes its 1e30s and returns: into nothing the harness holds.
+        _gate.Set();
+        Assert.That(wrote.Wait(TimeSpan.FromSeconds(10)), Is.True, "the released forward wrote its output");
+        Assert.That(SpinWait.SpinUntil(() => !ImplementationSource.HasAbandonedCall(impl), TimeSpan.FromSeconds(10)), Is.True, "the abandoned call returned");
+        Assert.That(first.Values, Is.Empty, "the late output is no result");
+        // Returned, it no longer stands in the way: the next run calls the implementation, on fresh buffers, and passes.
+        foreach (var (d, row) in Rows(impl, Generous)) Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
+    }
+
+    /// <summary>The matrix view's results, but forward keeps a pointer to y and dx writes through it.</summary>
+    private sealed unsafe class KeepsItsOutput : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _right = new();
+        private void* _kept;
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            _right.Forward(p, x, w, b, y);
+            fixed (T* at = y) _kept = at;
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            *(T*)_kept = T.CreateChecked(12345);
+            _right.BackwardData(p, dy, w, dx);
+        }
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _right.BackwardWeights(p, x, dy, dw);
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _right.BackwardBias(p, dy, db);
+    }
+
+    [Test]
+    public void AWriteIntoAnOutputAfterItsCallReturnedFailsTheNextDirection()
+    {
+        // The probe: the write went unseen (every direction passed), and through a pointer into an unpinned array it
+        // could land on whatever the collector had moved there.
+        var rows = Rows(Made(new KeepsItsOutput()), null);
+        Assert.That(rows["y"].Outcome, Is.EqualTo(Outcome.Pass), "y was compared before the write: " + rows["y"].Reason);
+        Assert.That(rows["dx"], Is.EqualTo((Outcome.Fail,
+            $"dx: the output of the implementation's call for y of case {IntegerCase} was written into after that call had returned; an output must not be kept past its call")));
+        Assert.That(rows["dw"].Outcome, Is.EqualTo(Outcome.Pass), rows["dw"].Reason);
+        Assert.That(rows["db"].Outcome, Is.EqualTo(Outcome.Pass), rows["db"].Reason);
+    }
+
+    [TestCase(0.0, "00:00:00")]
+    // -1 ms is Timeout.InfiniteTimeSpan, no limit, as everywhere in .NET; a millisecond either side is not.
+    [TestCase(-0.002, "-00:00:00.0020000")]
+    [TestCase(-2.0, "-00:00:02")]
+    public void AZeroOrNegativeLimitIsRefusedNamingIt(double seconds, string shown)
+    {
+        Assert.That(() => new ImplementationSource(new MatrixViewImplementation()) { TimeLimit = TimeSpan.FromSeconds(seconds) },
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.StartsWith(
+                $"TimeLimit: a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got {shown}"));
+    }
+
+    [Test]
+    public void ALimitBeyondWhatAThreadCanBeWaitedForIsRefusedNamingIt()
+    {
+        Assert.That(() => new ImplementationSource(new MatrixViewImplementation()) { TimeLimit = TimeSpan.FromDays(30) },
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.StartsWith(
+                "TimeLimit: a direction's time limit must be at most 24.20:31:23.6470000 (int.MaxValue milliseconds; Timeout.InfiniteTimeSpan for none), got 30.00:00:00"));
+    }
+
+    [Test]
+    public void TheDefaultLimitIsTwoMinutesPlusASecondPerMillionMultiplyAddsRoundedUp()
+    {
+        // 1x1 kernel: 1·1000·(100·100)·1000·1 = 10^10 multiply-adds, 10^4 s at 10^6 a second.
+        var large = new ConvProblem(1, 1, 1000, 1000, [100, 100], [1, 1]);
+        Assert.That(ImplementationSource.DefaultTimeLimit(large), Is.EqualTo(TimeSpan.FromSeconds(120 + 10_000)));
+        // 1·1000·1·1000·1 = 10^6 multiply-adds: one second over the floor.
+        Assert.That(ImplementationSource.DefaultTimeLimit(new ConvProblem(1, 1, 1000, 1000, [1], [1])), Is.EqualTo(TimeSpan.FromSeconds(121)));
+        // 3 multiply-adds: the floor and one (whole) second more.
+        Assert.That(ImplementationSource.DefaultTimeLimit(new ConvProblem(1, 1, 1, 1, [3], [3])), Is.EqualTo(TimeSpan.FromSeconds(121)));
+        // 40000·46000·40000 ≈ 7.4·10^13 multiply-adds, 2.4 years: capped at what Thread.Join accepts, not an exception mid-run.
+        var huge = new ConvProblem(1, 1, 40_000, 40_000, [46_000], [1]);
+        Assert.That(ImplementationSource.DefaultTimeLimit(huge), Is.EqualTo(TimeSpan.FromMilliseconds(int.MaxValue)));
+    }
+}
