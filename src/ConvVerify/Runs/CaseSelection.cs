@@ -433,15 +433,40 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     {
         ArgumentNullException.ThrowIfNull(available);
         if (!Named) return [.. available.Where(a => (AnyDType || DTypes.Contains(a.Case.Problem.DType)) && Fills.Contains(a.Case.Fill))];
+        return InPacks(available, packsDescription, EqualityComparer<ConvCase>.Default);
+    }
+
+    /// <summary>As <see cref="InPacks(IReadOnlyList{CaseEntry}, string)"/>, cases told apart by <paramref name="sameCase"/>; tests count its comparisons.</summary>
+    internal IReadOnlyList<CaseEntry> InPacks(IReadOnlyList<CaseEntry> available, string packsDescription, IEqualityComparer<ConvCase> sameCase)
+    {
+        // Looked up, not searched: a scan of every available case for every wanted one, and of every case taken for every
+        // hit, made --random 100000 against packs of as many cases take about 10¹⁰ comparisons before the first case ran.
+        // The lists keep pack order, so the hits, and the first of two equal cases, are those the scans found.
+        var byProblem = new Dictionary<(Fill, ConvProblem), List<CaseEntry>>();
+        var byUnnamed = new Dictionary<(Fill, ConvProblem), List<CaseEntry>>();
+        foreach (var a in available)
+        {
+            Add(byProblem, (a.Case.Fill, a.Case.Problem), a);
+            Add(byUnnamed, (a.Case.Fill, a.Case.Problem.Name is null ? a.Case.Problem : a.Case.Problem.WithName(null)), a);
+        }
         var selected = new List<CaseEntry>();
+        var taken = new HashSet<ConvCase>(sameCase);
         foreach (var wanted in Entries(ConvCase.DefaultSeed))
         {
-            var hits = available.Where(a => Plans.Matches(wanted.Case, a.Case)).ToList();
-            if (hits.Count == 0)
+            // Plans.Matches: a wanted problem without a name matches whatever the catalog called it.
+            var hits = (wanted.Case.Problem.Name is null ? byUnnamed : byProblem).GetValueOrDefault((wanted.Case.Fill, wanted.Case.Problem));
+            if (hits is null)
                 throw new ArgumentException($"case {wanted.Case.Id} is in no pack checked ({packsDescription}); use --oracle torch for cases without fixtures");
-            selected.AddRange(hits.Where(h => !selected.Any(s => s.Case == h.Case)).Select(h => h with { Directions = wanted.Directions }));
+            foreach (var h in hits)
+                if (taken.Add(h.Case)) selected.Add(h with { Directions = wanted.Directions });
         }
         return selected;
+    }
+
+    private static void Add(Dictionary<(Fill, ConvProblem), List<CaseEntry>> index, (Fill, ConvProblem) key, CaseEntry entry)
+    {
+        if (index.TryGetValue(key, out var list)) list.Add(entry);
+        else index[key] = [entry];
     }
 }
 

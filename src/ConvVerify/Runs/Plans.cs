@@ -77,6 +77,7 @@ public static class Plans
         [.. packs.SelectMany(p => ReadCases(p, warnings, errors))];
 
     /// <summary>Whether a case matches a wanted problem and fill (a wanted problem without a name matches whatever the catalog called it).</summary>
+    /// <remarks><see cref="CaseSelection.InPacks(IReadOnlyList{CaseEntry}, string)"/> looks cases up by this rule through an index: a change here is a change there.</remarks>
     public static bool Matches(ConvCase wanted, ConvCase have)
     {
         ArgumentNullException.ThrowIfNull(wanted);

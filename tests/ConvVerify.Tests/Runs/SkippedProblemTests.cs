@@ -165,9 +165,9 @@ public class SkippedProblemTests : TempFolderTest
         var report = Run(Selection());
         var xml = JUnitWriter.ToXml(report);
         var skippedCases = xml.Descendants("testcase").Where(t => t.Attribute("classname")!.Value == "convverify.check.skipped").ToList();
-        Assert.That(skippedCases.Select(t => t.Attribute("name")!.Value), Is.EqualTo(new[] { "invalid: 1 problems", "option: 1 problems", "too-large: 1 problems" }));
+        Assert.That(skippedCases.Select(t => t.Attribute("name")!.Value), Is.EqualTo(new[] { "invalid: 1 problem", "option: 1 problem", "too-large: 1 problem" }));
         Assert.That(skippedCases[2].Element("skipped")!.Attribute("message")!.Value,
-            Is.EqualTo($"1 problems skipped (too-large), e.g. mb2ic16ih32oc16kh3 ({report.Skipped[1].Where}): {report.Skipped[1].Reason}"));
+            Is.EqualTo($"1 problem skipped (too-large), e.g. mb2ic16ih32oc16kh3 ({report.Skipped[1].Where}): {report.Skipped[1].Reason}"));
         var suite = xml.Descendants("testsuite").Single();
         Assert.That(suite.Attribute("tests")!.Value, Is.EqualTo((report.Rows.Count + 3).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(suite.Attribute("skipped")!.Value, Is.EqualTo("3"));
@@ -232,8 +232,8 @@ public class SkippedProblemTests : TempFolderTest
         Assert.That(skipped, Is.EqualTo(new (string?, string?, string?, string?)[]
         {
             ("convverify.check.skipped", "dtype: 4 problems", "0", "4 problems skipped (dtype)"),
-            ("convverify.check.skipped", "option: 1 problems", "0", "1 problems skipped (option), e.g. mb1ic2ih5oc2kh3 (b.txt:2): --attr-post-ops=relu is not modelled"),
-            ("convverify.check.skipped", "too-large: 1 problems", "0", "1 problems skipped (too-large), e.g. mb2ic16ih32oc16kh3 (b.txt:3): too large"),
+            ("convverify.check.skipped", "option: 1 problem", "0", "1 problem skipped (option), e.g. mb1ic2ih5oc2kh3 (b.txt:2): --attr-post-ops=relu is not modelled"),
+            ("convverify.check.skipped", "too-large: 1 problem", "0", "1 problem skipped (too-large), e.g. mb2ic16ih32oc16kh3 (b.txt:3): too large"),
         }));
     }
 
