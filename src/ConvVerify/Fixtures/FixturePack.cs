@@ -81,6 +81,11 @@ public sealed class FixturePack
                 : strays);
         }
         PackPaths.CheckTwoLevels(directory);
+        // A Manifest.json is the manifest where names ignore case; elsewhere the pack was read as one without a manifest,
+        // its hashes unchecked, with only a warning that it had none.
+        foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+            if (string.Equals(Path.GetFileName(entry), "manifest.json", StringComparison.OrdinalIgnoreCase))
+                throw new FixtureException($"{PackPaths.Printable(entry)}: differs from manifest.json only in letter case; {InOtherCase("manifest.json")}");
         var ids = System.IO.Directory.GetDirectories(directory)
             .Where(HoldsCaseJson)
             .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
