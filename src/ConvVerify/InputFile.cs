@@ -46,8 +46,8 @@ internal static class InputFile
     /// <summary>
     /// The file's text: strict UTF-8, a leading byte-order mark dropped (<see cref="Utf8Text"/>). A file that is not UTF-8 is
     /// refused naming its byte offset and line: decoded leniently, a bad byte became U+FFFD and the text said something the
-    /// file does not, and a UTF-16 file (Windows PowerShell 5's <c>&gt;</c> writes one) read here was one benchdnn, which
-    /// reads bytes, cannot read.
+    /// file does not; and a UTF-16 file (Windows PowerShell 5's <c>&gt;</c> writes one), once accepted by its byte-order
+    /// mark, is a batch file benchdnn, which reads bytes, cannot read.
     /// </summary>
     /// <inheritdoc cref="ReadAllBytes"/>
     /// <exception cref="IOException">As <see cref="ReadAllBytes"/>, or the bytes are not UTF-8.</exception>
