@@ -43,11 +43,18 @@ internal static class InputFile
         }
     }
 
-    /// <summary>The file's text: UTF-8, or UTF-16/32 by their byte-order mark (Windows PowerShell 5 writes UTF-16), as <see cref="File.ReadAllText(string)"/> reads it.</summary>
+    /// <summary>
+    /// The file's text: strict UTF-8, a leading byte-order mark dropped (<see cref="Utf8Text"/>). A file that is not UTF-8 is
+    /// refused naming its byte offset and line: decoded leniently, a bad byte became U+FFFD and the text said something the
+    /// file does not; and a UTF-16 file (Windows PowerShell 5's <c>&gt;</c> writes one), once accepted by its byte-order
+    /// mark, is a batch file benchdnn, which reads bytes, cannot read.
+    /// </summary>
     /// <inheritdoc cref="ReadAllBytes"/>
+    /// <exception cref="IOException">As <see cref="ReadAllBytes"/>, or the bytes are not UTF-8.</exception>
     public static string ReadAllText(string path, string what, long maxBytes)
     {
-        using var reader = new StreamReader(new MemoryStream(ReadAllBytes(path, what, maxBytes)), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
+        byte[] bytes = ReadAllBytes(path, what, maxBytes);
+        if (!Utf8Text.TryText(bytes, what, out var text, out string? refusal)) throw new IOException($"{path}: {refusal}");
+        return Encoding.UTF8.GetString(text.Span);
     }
 }

@@ -115,13 +115,4 @@ public class InputFileTests : TempFolderTest
         Assert.That(FileKinds.Guess(Path.Combine(Dir, "to-empty")), Is.EqualTo(FileKind.Other));
         Assert.That(FileKinds.Guess(Path.Combine(Dir, "to-file")), Is.EqualTo(FileKind.Regular));
     }
-
-    [Test]
-    public void UtfSixteenWithItsMarkReadsAsWindowsWritesIt()
-    {
-        string path = Path.Combine(Dir, "b.txt");
-        File.WriteAllText(path, "mb1ic2ih4oc2kh3\n", new System.Text.UnicodeEncoding(bigEndian: false, byteOrderMark: true));
-        Assert.That(InputFile.ReadAllText(path, "batch file", 1 << 10), Is.EqualTo("mb1ic2ih4oc2kh3\n"));
-        Assert.That(BatchFile.Read(path).Select(e => e.Problem?.ToString()), Is.EqualTo(new[] { "mb1ic2ih4oc2oh2kh3ph0" }));
-    }
 }

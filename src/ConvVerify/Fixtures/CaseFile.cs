@@ -161,12 +161,17 @@ public sealed record CaseFile
         return new ConvCase(p, fill, Seed);
     }
 
+    /// <summary>
+    /// Largest case.json read: 1 MiB. Every committed one is under 700 bytes (a dozen short fields); read whole with no
+    /// limit, a 2 GB file (or one that is all zeros behind its size) ended in an OutOfMemoryException naming no file.
+    /// </summary>
+    public const long MaxBytes = 1L << 20;
+
     /// <summary>Reads and validates a case.json.</summary>
-    /// <exception cref="FixtureException">Missing, not a regular file, not UTF-8 (<see cref="Utf8Json"/>), not JSON, missing fields, or invalid values.</exception>
+    /// <exception cref="FixtureException">Missing, not a regular file, larger than <see cref="MaxBytes"/>, not UTF-8 (<see cref="Utf8Text"/>), not JSON, missing fields, or invalid values.</exception>
     public static CaseFile Read(string path)
     {
-        PackPaths.CheckRegularFile(path);
-        if (!Utf8Json.TryText(File.ReadAllBytes(path), out var utf8, out string? notUtf8)) throw new FixtureException($"{path}: {notUtf8}");
+        if (!Utf8Text.TryText(PackPaths.ReadWhole(path, "case.json", MaxBytes), "JSON file", out var utf8, out string? notUtf8)) throw new FixtureException($"{path}: {notUtf8}");
         string text = System.Text.Encoding.UTF8.GetString(utf8.Span);
         try
         {

@@ -34,7 +34,7 @@ public sealed class FixturePack
     /// <summary>Case ids: the manifest's, or every sub-folder holding a case.json.</summary>
     public IReadOnlyList<string> CaseIds { get; }
 
-    /// <summary>Things a user should know, e.g. that integrity could not be checked.</summary>
+    /// <summary>Things a user should know, e.g. that integrity could not be checked, or that a case folder holds a file no case reads.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>The files a case may hold, all of them read when present: <c>case.json</c>, the inputs and the results.</summary>
@@ -45,7 +45,9 @@ public sealed class FixturePack
     /// <exception cref="FixtureException">No such folder, an unreadable manifest, no cases at all, a case id, file
     /// name or symbolic link that would lead outside the pack (<see cref="PackPaths"/>), a case file that is not a
     /// regular file, or a manifest that does not account for the pack: a case listed twice, a case file it does not
-    /// list, a case folder or <c>files</c> key of a case not in <c>cases</c>.</exception>
+    /// list, a case folder or <c>files</c> key of a case not in <c>cases</c>; a file or <c>files</c> key whose name differs
+    /// from a case file's only in letter case (<c>Y.NPY</c>). Any other file in a case folder that the manifest does not list
+    /// is one of <see cref="Warnings"/>.</exception>
     public static FixturePack Open(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -60,28 +62,39 @@ public sealed class FixturePack
             CheckCasesOnce(manifest.Cases, manifestPath);
             var cases = manifest.Cases.ToHashSet(StringComparer.Ordinal);
             // A key of a case that is not run would be hashed and then never read: the manifest says something it does not mean.
-            foreach (var (key, (id, _)) in keys)
+            foreach (var (key, (id, file)) in keys)
+            {
                 if (!cases.Contains(id))
                     throw new FixtureException($"{manifestPath}: files key \"{key}\" belongs to no listed case: case \"{id}\" is not in \"cases\"");
+                if (CaseFileNameInOtherCase(file) is { } meant)
+                    throw new FixtureException($"{manifestPath}: files key \"{PackPaths.Printable(key)}\" differs from the case file {meant} only in letter case; {InOtherCase(meant)}");
+            }
             // Links are checked before anything below the pack is read, so nothing outside it ever is.
             PackPaths.CheckTwoLevels(directory);
             foreach (string folder in System.IO.Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
-                if (!cases.Contains(Path.GetFileName(folder)) && Path.Exists(Path.Combine(folder, "case.json")))
+                if (!cases.Contains(Path.GetFileName(folder)) && HoldsCaseJson(folder))
                     throw new FixtureException($"{folder}: a case folder (it holds a case.json) whose case is not in {manifestPath}'s \"cases\"");
-            foreach (string id in manifest.Cases) CheckCaseFiles(directory, id, manifest, manifestPath);
+            var strays = new List<string>();
+            foreach (string id in manifest.Cases) CheckCaseFiles(directory, id, manifest, manifestPath, strays);
             return new FixturePack(directory, manifest, manifest.Cases, manifest.SelfHashMatches is null
-                ? [$"{manifestPath}: format \"{manifest.Format}\" carries no hash of the manifest itself, so only the files it lists are checked"]
-                : []);
+                ? [$"{manifestPath}: format \"{manifest.Format}\" carries no hash of the manifest itself, so only the files it lists are checked", .. strays]
+                : strays);
         }
         PackPaths.CheckTwoLevels(directory);
+        // A Manifest.json is the manifest where names ignore case; elsewhere the pack was read as one without a manifest,
+        // its hashes unchecked, with only a warning that it had none.
+        foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+            if (string.Equals(Path.GetFileName(entry), "manifest.json", StringComparison.OrdinalIgnoreCase))
+                throw new FixtureException($"{PackPaths.Printable(entry)}: differs from manifest.json only in letter case; {InOtherCase("manifest.json")}");
         var ids = System.IO.Directory.GetDirectories(directory)
-            .Where(d => Path.Exists(Path.Combine(d, "case.json")))
+            .Where(HoldsCaseJson)
             .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         foreach (string id in ids) PackPaths.CheckName(id, $"{directory}: case folder");
         if (ids.Count == 0) throw new FixtureException($"{directory}: neither a manifest.json nor any <case>/case.json: not a fixture pack");
-        foreach (string id in ids) CheckCaseFiles(directory, id, null, null);
+        var unread = new List<string>();
+        foreach (string id in ids) CheckCaseFiles(directory, id, null, null, unread);
         return new FixturePack(directory, null, ids,
-            [$"{directory}: no manifest.json, so the integrity of its files could not be checked"]);
+            [$"{directory}: no manifest.json, so the integrity of its files could not be checked", .. unread]);
     }
 
     // A case run twice is counted twice; ids equal up to letter case share one folder where names ignore case (macOS,
@@ -105,19 +118,50 @@ public sealed class FixturePack
     // was never checked; b.npy and db.npy belong only to a case with bias, which case.json says, so they are left to the
     // read: refused there when unlisted in a case with bias (ListedPath), and in a case without bias whether listed or not
     // (CheckNoBiasFiles).
-    private static void CheckCaseFiles(string directory, string id, Manifest? manifest, string? manifestPath)
+    // Any other entry is never read. One whose name differs from a case file's only in letter case (Y.NPY, DY.npy) is
+    // refused: where names ignore case it is read as that file, where they do not it is not, so the pack would hold one
+    // result on a Mac and none on Linux (and a missing result is a direction not checked). Any other entry the manifest
+    // does not list (notes.txt, x.npy.bak) is a warning, as a stray file in a candidate folder is (an error under
+    // --strict): it cannot change a verdict, since it is not read, but it may be a case file misnamed. An entry the
+    // manifest lists is accounted for: its hash is checked with the others.
+    private static void CheckCaseFiles(string directory, string id, Manifest? manifest, string? manifestPath, List<string> warnings)
     {
         string folder = Path.Combine(directory, id);
         if (!System.IO.Directory.Exists(folder)) return;
         foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(entry);
+            if (CaseFileNameInOtherCase(name) is { } meant)
+                throw new FixtureException($"{PackPaths.Printable(entry)}: differs from the case file {meant} only in letter case; {InOtherCase(meant)}");
             bool listed = manifest is not null && manifest.Files.ContainsKey($"{id}/{name}");
-            if (!listed && !CaseFileNames.Contains(name)) continue;
+            if (!listed && !CaseFileNames.Contains(name))
+            {
+                warnings.Add($"{PackPaths.Printable(entry)}: not a case file (expected {Expected}){(manifest is null ? "" : $" and not listed in {manifestPath}")}; it is not read");
+                continue;
+            }
             PackPaths.CheckRegularFile(entry);
             if (manifest is not null && !listed && name is not ("b.npy" or "db.npy")) throw new FixtureException(Unlisted(entry, manifestPath!));
         }
     }
+
+    // Whether a folder is a case folder. A Case.json instead of case.json is refused: where names ignore case the folder is
+    // a case, where they do not it was passed over, and a pack without a manifest lost the case without a word.
+    private static bool HoldsCaseJson(string folder)
+    {
+        foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(folder))
+            if (CaseFileNameInOtherCase(Path.GetFileName(entry)) == "case.json")
+                throw new FixtureException($"{PackPaths.Printable(entry)}: differs from the case file case.json only in letter case; {InOtherCase("case.json")}");
+        return Path.Exists(Path.Combine(folder, "case.json"));
+    }
+
+    // The case file a name differs from only in letter case, or null (for a case file's own name too).
+    private static string? CaseFileNameInOtherCase(string name) =>
+        CaseFileNames.Contains(name) ? null : CaseFileNames.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+
+    private static string InOtherCase(string meant) =>
+        $"a file system that ignores letter case would read it as {meant} and one that does not would never read it; rename it {meant} or remove it";
+
+    private static readonly string Expected = string.Join(", ", CaseFileNames.SkipLast(1)) + " or " + CaseFileNames[^1];
 
     private static string Unlisted(string path, string manifestPath) =>
         $"{path}: not listed in {manifestPath}, so its integrity cannot be checked; list it with its sha256 or remove it";

@@ -111,6 +111,28 @@ public static class PackPaths
     }
 
     /// <summary>
+    /// A pack's small file (<c>case.json</c>, <c>manifest.json</c>) read whole: a regular file (<see cref="CheckRegularFile"/>)
+    /// of at most <paramref name="maxBytes"/>, its size asked before a byte is read, so a huge file or one that grew
+    /// past its size is refused by name rather than read until memory runs out.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="what">What it is, for the message: "case.json".</param>
+    /// <param name="maxBytes">Largest size read.</param>
+    /// <exception cref="FixtureException">Missing, not a regular file, larger than <paramref name="maxBytes"/>, or cut short while read.</exception>
+    public static byte[] ReadWhole(string path, string what, long maxBytes)
+    {
+        CheckRegularFile(path);
+        try
+        {
+            return InputFile.ReadAllBytes(path, what, maxBytes);
+        }
+        catch (IOException e)
+        {
+            throw new FixtureException(e.Message, e);
+        }
+    }
+
+    /// <summary>
     /// Null when <paramref name="path"/> (its links followed) is a folder; otherwise what it is instead, as a message says it:
     /// "folder not found", or e.g. "a regular file, not a folder" (a file given for a folder was called "not found", and
     /// the user looked for a typo in a path that was there). <paramref name="folder"/> names the folder: "pack folder".

@@ -265,18 +265,13 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Reads a snapshot file as UTF-8 (a BOM, if any, is kept as U+FEFF so it shows up as a difference).</summary>
-    /// <remarks>A pipe or a device in the folder is refused by name (<see cref="InputFile"/>), and so is a file past 64 MiB.</remarks>
+    /// <remarks>A pipe or a device in the folder is refused by name (<see cref="InputFile"/>), and so is a file past 64 MiB
+    /// or one that is not UTF-8 (<see cref="Utf8Text"/>, naming the byte offset and line).</remarks>
     public static string ReadText(string path)
     {
         byte[] bytes = InputFile.ReadAllBytes(path, "snapshot file", MaxSnapshotBytes);
-        try
-        {
-            return Utf8NoBom.GetString(bytes);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new IOException($"{path}: not UTF-8 text (byte {e.Index} is 0x{(e.BytesUnknown is { Length: > 0 } b ? b[0] : 0):X2}); a snapshot is text", e);
-        }
+        if (Utf8Text.Refusal(bytes, "snapshot file") is { } refusal) throw new IOException($"{path}: {refusal}");
+        return Utf8NoBom.GetString(bytes);
     }
 
     /// <summary>Largest snapshot file read: 64 MiB (the largest committed one is under 20 KB).</summary>

@@ -51,9 +51,9 @@ public class SnapshotsCommandTests : CliTestBase
         string received = Path.Combine(dir, "a.received.txt");
         File.WriteAllBytes(received, [0x61, 0xFF, 0xFE]);
         var r = Run("snapshots", "accept", "--dir", dir);
-        Assert.That((r.Code, r.Err.Contains("a.received.txt: not UTF-8 text (byte 1 is 0xFF); a snapshot is text", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        Assert.That((r.Code, r.Err.Contains("a.received.txt: not UTF-8: byte offset 1 (line 1) holds 0xFF, which UTF-8 never uses; a snapshot file must be UTF-8", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
         // The text is read in the staging copy of the folder, a path the user never made: the message names theirs.
-        Assert.That(r.Err, Does.Contain($"{received}: not UTF-8 text"));
+        Assert.That(r.Err, Does.Contain($"{received}: not UTF-8: byte offset 1"));
     }
 
     [Test]

@@ -140,3 +140,33 @@ public class SnapshotStoreDetailTests : TempFolderTest
         Assert.That(e.FileName, Is.EqualTo(_store.ReceivedPath("never-received")));
     }
 }
+
+/// <summary>
+/// A snapshot file that is not UTF-8 is refused with the shared check's words (the byte offset, its line, what is wrong).
+/// The offset the decoder reported before was checked and was already the file's, for ASCII and for multi-byte text alike.
+/// </summary>
+public class SnapshotEncodingTests : TempFolderTest
+{
+    // The bad sequence after n copies of the filler, on line 2 (the filler's first copy is preceded by "t\n").
+    [TestCase("61", 0, "FF", "holds 0xFF, which UTF-8 never uses")]
+    [TestCase("61", 200_000, "ED A0 80", "begins 0xED 0xA0 0x80, a UTF-16 surrogate (U+D800 to U+DFFF), which UTF-8 may not encode")]
+    [TestCase("C3 A9", 100_000, "E2 82 41", "begins a 3-byte sequence that byte offset {1} (0x41) cuts short: 0xE2 0x82 0x41")]
+    [TestCase("F0 9F 98 80", 50_000, "BF", "holds 0xBF, a continuation byte where a character should begin")]
+    public void ABadSequenceIsNamedAtItsOffsetInTheFile(string filler, int copies, string bad, string why)
+    {
+        string path = Path.Combine(Dir, "a.verified.txt");
+        byte[] one = Convert.FromHexString(filler.Replace(" ", "", StringComparison.Ordinal));
+        int at = 2 + one.Length * copies;
+        File.WriteAllBytes(path, [.. "t\n"u8.ToArray(), .. Enumerable.Repeat(one, copies).SelectMany(b => b), .. Convert.FromHexString(bad.Replace(" ", "", StringComparison.Ordinal)), .. "\n"u8.ToArray()]);
+        var e = Assert.Throws<IOException>(() => SnapshotStore.ReadText(path));
+        Assert.That(e!.Message, Is.EqualTo($"{path}: not UTF-8: byte offset {at} (line 2) {why.Replace("{1}", (at + 2).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)}; a snapshot file must be UTF-8"));
+    }
+
+    [Test]
+    public void AByteOrderMarkIsKeptToShowAsADifference()
+    {
+        string path = Path.Combine(Dir, "a.verified.txt");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, (byte)'a', (byte)'\n']);
+        Assert.That(SnapshotStore.ReadText(path), Is.EqualTo("\uFEFFa\n"));
+    }
+}

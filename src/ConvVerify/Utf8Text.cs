@@ -6,35 +6,50 @@ using System.Text.Unicode;
 namespace ConvVerify;
 
 /// <summary>
-/// The one check of a JSON file's encoding before it is parsed, for every JSON file ConvVerify reads (a pack's
-/// <c>case.json</c> and <c>manifest.json</c>, the run reports <c>report merge</c> reads): strict UTF-8, as RFC 8259
-/// requires of JSON exchanged between systems. A leading UTF-8 byte-order mark is skipped (RFC 8259 lets a reader
-/// ignore it, and Windows editors write one); anything else that is not UTF-8 is refused, naming the byte offset.
+/// The one check of a text file's encoding before it is parsed, for every text file ConvVerify reads: the JSON files (a
+/// pack's <c>case.json</c> and <c>manifest.json</c>, the run reports <c>report merge</c> reads), benchdnn batch and shape
+/// files, and snapshot files. Strict UTF-8, as RFC 8259 requires of JSON exchanged between systems and as benchdnn, which
+/// reads its files as bytes, can read them. A leading UTF-8 byte-order mark is skipped (RFC 8259 lets a reader ignore it,
+/// and Windows editors write one); anything else that is not UTF-8 is refused, naming the byte offset and the line.
 /// </summary>
 /// <remarks>
 /// Decoded leniently, an invalid byte became U+FFFD and the file was read as something it does not say: a case name or
 /// a warning quoted back changed, or (in a string System.Text.Json had to convert) a refusal blaming the value's kind.
 /// </remarks>
-internal static class Utf8Json
+internal static class Utf8Text
 {
     private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>
-    /// The JSON text of a file's <paramref name="bytes"/> (a leading UTF-8 BOM dropped), or false and the reason it is not
-    /// UTF-8 in <paramref name="refusal"/>, e.g. "not UTF-8: byte offset 17 holds 0xFF, which UTF-8 never uses; a JSON file
-    /// must be UTF-8". The offset counts from the file's first byte, 0-based, the BOM included.
+    /// The text of a file's <paramref name="bytes"/> (a leading UTF-8 BOM dropped), or false and the reason it is not
+    /// UTF-8 in <paramref name="refusal"/> (<see cref="Refusal"/>).
     /// </summary>
-    public static bool TryText(byte[] bytes, out ReadOnlyMemory<byte> text, [NotNullWhen(false)] out string? refusal)
+    /// <param name="bytes">The file's bytes.</param>
+    /// <param name="kind">What the file is, for the refusal: "JSON file", "batch file".</param>
+    /// <param name="text">The bytes after the BOM, if any.</param>
+    /// <param name="refusal">Why the bytes are not UTF-8.</param>
+    public static bool TryText(byte[] bytes, string kind, out ReadOnlyMemory<byte> text, [NotNullWhen(false)] out string? refusal)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        int start = bytes.AsSpan().StartsWith(Bom) ? Bom.Length : 0;
-        text = bytes.AsMemory(start);
-        refusal = null;
-        if (Utf8.IsValid(text.Span)) return true;
-        int at = start + FirstInvalid(text.Span);
-        refusal = $"not UTF-8: byte offset {at.ToString(CultureInfo.InvariantCulture)} {Why(bytes, at)}; a JSON file must be UTF-8";
-        text = default;
-        return false;
+        refusal = Refusal(bytes, kind);
+        text = refusal is null ? bytes.AsMemory(bytes.AsSpan().StartsWith(Bom) ? Bom.Length : 0) : default;
+        return refusal is null;
+    }
+
+    /// <summary>
+    /// Null when <paramref name="bytes"/> are UTF-8 (a BOM is U+FEFF, UTF-8 like any character); otherwise why not, e.g.
+    /// "not UTF-8: byte offset 17 (line 2) holds 0xFF, which UTF-8 never uses; a JSON file must be UTF-8". The offset counts
+    /// from the file's first byte, 0-based, a BOM included; lines count from 1, each ended by a line feed.
+    /// </summary>
+    /// <param name="bytes">The file's bytes.</param>
+    /// <param name="kind">What the file is: "a {kind} must be UTF-8".</param>
+    public static string? Refusal(ReadOnlySpan<byte> bytes, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        if (Utf8.IsValid(bytes)) return null;
+        int at = FirstInvalid(bytes);
+        int line = bytes[..at].Count((byte)'\n') + 1;
+        return string.Create(CultureInfo.InvariantCulture, $"not UTF-8: byte offset {at} (line {line}) {Why(bytes, at)}; a {kind} must be UTF-8");
     }
 
     // Where the first invalid sequence begins: the transcoder stops exactly there (and, told this is all the input, at a
@@ -60,10 +75,14 @@ internal static class Utf8Json
     }
 
     // What is wrong with the sequence that begins at byte at, in UTF-8's terms (RFC 3629's table of well-formed sequences).
-    private static string Why(byte[] bytes, int at)
+    private static string Why(ReadOnlySpan<byte> bytes, int at)
     {
         byte lead = bytes[at];
-        string Hex(int from, int count) => string.Join(" ", bytes.Skip(from).Take(count).Select(b => $"0x{b:X2}"));
+        static string Hex(ReadOnlySpan<byte> all, int from, int count)
+        {
+            var part = all.Slice(from, Math.Min(count, all.Length - from));
+            return string.Join(" ", part.ToArray().Select(b => $"0x{b:X2}"));
+        }
         if (lead is >= 0x80 and <= 0xBF) return $"holds 0x{lead:X2}, a continuation byte where a character should begin";
         if (lead is 0xC0 or 0xC1 or >= 0xF5)
         {
@@ -87,13 +106,13 @@ internal static class Utf8Json
         for (int k = 1; k < length; k++)
         {
             if (at + k >= bytes.Length)
-                return $"begins a {length}-byte sequence ({Hex(at, k)}) that the end of the file cuts short";
+                return $"begins a {length}-byte sequence ({Hex(bytes, at, k)}) that the end of the file cuts short";
             byte b = bytes[at + k];
-            if (k == 1 && b is >= 0x80 and <= 0xBF && (b < low || b > high)) return $"begins {Hex(at, length)}, {why}";
+            if (k == 1 && b is >= 0x80 and <= 0xBF && (b < low || b > high)) return $"begins {Hex(bytes, at, length)}, {why}";
             if (b is < 0x80 or > 0xBF)
-                return $"begins a {length}-byte sequence that byte offset {(at + k).ToString(CultureInfo.InvariantCulture)} (0x{b:X2}) cuts short: {Hex(at, k + 1)}";
+                return $"begins a {length}-byte sequence that byte offset {(at + k).ToString(CultureInfo.InvariantCulture)} (0x{b:X2}) cuts short: {Hex(bytes, at, k + 1)}";
         }
         // Stryker disable once String : the transcoder stopped here, so one of the rules above applies
-        return $"begins an invalid sequence ({Hex(at, length)})";
+        return $"begins an invalid sequence ({Hex(bytes, at, length)})";
     }
 }
