@@ -179,7 +179,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         call.Thrown?.Throw();
         // Checked first: the write happened before this call returned, maybe in it, and is the graver misdeed.
         string? late = LateWrite(state);
-        lock (state) state.Kept = new Kept(() => HashOf(values), HashOf(values), call.What);
+        lock (state) state.Kept = Kept.Of(values, call.What);
         if (late is not null) return (values, late);
         foreach (var (input, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
         {
@@ -224,7 +224,12 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     }
 
     // The bytes are what matter: hashed again by the closure over the typed array.
-    private sealed record Kept(Func<int> Hash, int Returned, string What);
+    private sealed record Kept(Func<int> Hash, int Returned, string What)
+    {
+        // Made here, not by a lambda in Run: that one shared Run's closure, and held all Run's calls had captured (the
+        // source, the case's inputs, the copies of them) with the output, until the next call or for good.
+        public static Kept Of<T>(T[] values, string what) where T : unmanaged => new(() => HashOf(values), HashOf(values), what);
+    }
 
     // One direction's call on its own thread: whether it returned, and what it threw.
     private sealed class Call(string what, TimeSpan limit)

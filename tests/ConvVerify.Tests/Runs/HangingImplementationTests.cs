@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvVerify.Cases;
 using ConvVerify.Convolution;
 using ConvVerify.Problems;
@@ -255,6 +256,33 @@ public class HangingImplementationTests
             $"dx: the output of the implementation's call for y of case {IntegerCase} was written into after that call had returned; an output must not be kept past its call")));
         Assert.That(rows["dw"].Outcome, Is.EqualTo(Outcome.Pass), rows["dw"].Reason);
         Assert.That(rows["db"].Outcome, Is.EqualTo(Outcome.Pass), rows["db"].Reason);
+    }
+
+    // A call for forward on a case of its own, the source and the case then dropped: what is still reachable of them.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference[] ForwardCalledAndDropped(IConvImplementation impl)
+    {
+        var pack = CommittedPacks.Open("question");
+        var c = pack.ReadCase(IntegerCase);
+        var inputs = pack.Read<float>(c).Inputs;
+        var source = new ImplementationSource(impl) { TimeLimit = Generous };
+        Assert.That(source.Produce(new LoadedCase<float>(new CaseEntry(c, pack), inputs, new Dictionary<Direction, float[]>()), [Direction.Forward]).Values, Contains.Key(Direction.Forward));
+        return [new(source), new(inputs.X), new(inputs.W), new(inputs.Dy)];
+    }
+
+    [Test]
+    public void OnlyTheOutputIsHeldAfterACallNotTheSourceOrTheCaseInputs()
+    {
+        // The probe: the output held to catch a late write came with everything its call had captured, the source and the
+        // case's inputs (of a 3-D layer, gigabytes) among it, until the next call; after the last, for as long as the
+        // implementation lived (the NUnit fixture's, the whole test run).
+        var impl = new MatrixViewImplementation();
+        var held = ForwardCalledAndDropped(impl);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.That(held.Select(r => r.IsAlive), Is.All.False, "the source, x, w and dy");
+        GC.KeepAlive(impl);
     }
 
     [TestCase(0.0, "00:00:00")]
