@@ -258,6 +258,51 @@ public class HangingImplementationTests
         Assert.That(rows["db"].Outcome, Is.EqualTo(Outcome.Pass), rows["db"].Reason);
     }
 
+    /// <summary>Forward says it began, then waits for the test's gate; dx waits for a gate of its own; dw is right.</summary>
+    private sealed class StallsTwice(ManualResetEventSlim forwardBegan, ManualResetEventSlim forwardGate, ManualResetEventSlim dxGate) : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _right = new();
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            forwardBegan.Set();
+            forwardGate.Wait();
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dxGate.Wait();
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _right.BackwardWeights(p, x, dy, dw);
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _right.BackwardBias(p, dy, db);
+    }
+
+    [Test]
+    public void TwoAbandonedCallsAtOnceKeepTheImplementationFromBeingCalledUntilBothReturn()
+    {
+        // Two sources (parallel NUnit cases of one fixture) call one implementation at once, and both calls stall. The
+        // probe: the second abandoned call took the first's place, and once it returned the implementation was called
+        // again, alongside the first, still running.
+        using var forwardBegan = new ManualResetEventSlim();
+        using var dxGate = new ManualResetEventSlim();
+        var impl = Made(new StallsTwice(forwardBegan, _gate, dxGate));
+        var pack = CommittedPacks.Open("question");
+        var c = pack.ReadCase(IntegerCase);
+        var loaded = new LoadedCase<float>(new CaseEntry(c, pack), pack.Read<float>(c).Inputs, new Dictionary<Direction, float[]>());
+        var y = Task.Run(() => new ImplementationSource(impl) { TimeLimit = TimeSpan.FromMilliseconds(50) }.Produce(loaded, [Direction.Forward]));
+        Assert.That(forwardBegan.Wait(TimeSpan.FromSeconds(10)), Is.True, "forward was called");
+        // Abandoned after forward: its limit is longer, and it began later.
+        var dx = new ImplementationSource(impl) { TimeLimit = Short }.Produce(loaded, [Direction.BackwardData]);
+        Assume.That(dx.Absent[Direction.BackwardData], Is.EqualTo(new Absence(Outcome.Fail, Abandoned("dx", "0.1"))), "dx was called before forward's limit ran out");
+        Assert.That(y.Result.Absent[Direction.Forward], Is.EqualTo(new Absence(Outcome.Fail, Abandoned("y", "0.05"))));
+        // dx is let go and returns; forward still runs.
+        dxGate.Set();
+        var dw = new ImplementationSource(impl) { TimeLimit = Generous }.Produce(loaded, [Direction.BackwardWeights]);
+        Assert.That(dw.Absent[Direction.BackwardWeights], Is.EqualTo(new Absence(Outcome.Fail, NotCalled("dw", "y", "0.05"))));
+    }
+
     // A call for forward on a case of its own, the source and the case then dropped: what is still reachable of them.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference[] ForwardCalledAndDropped(IConvImplementation impl)
