@@ -46,7 +46,8 @@ internal static class WholeNumbers
     {
         string value = result.Tokens[0].Value;
         // NumberStyles.None reads ASCII digits only: no sign, blank, point, exponent or separator; too many digits fail too.
-        if (T.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out T parsed) && parsed >= min) return parsed;
+        // But for trailing NULs, which .NET's parse skips ("5\0" was 5): a response file can hold them.
+        if (value.All(char.IsAsciiDigit) && T.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out T parsed) && parsed >= min) return parsed;
         result.AddError(Refusal(option, min, value));
         return default;
     }

@@ -87,7 +87,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     internal static bool HasAbandonedCall(IConvImplementation implementation)
     {
         if (!States.TryGetValue(implementation, out var state)) return false;
-        lock (state) return state.Stuck is not null;
+        lock (state) return state.Stuck.Count > 0;
     }
 
     /// <inheritdoc/>
@@ -138,7 +138,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         var (p, inputs) = (c.Case.Problem, c.Inputs);
         lock (state)
         {
-            if (state.Stuck is { } stuck)
+            if (state.Stuck.FirstOrDefault() is { } stuck)
                 return (null, $"not called: the implementation's {stuck.What} did not return within {Seconds(stuck.Limit)} s and may still be running; "
                     + "calling it again would run it alongside that call");
         }
@@ -168,7 +168,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
                 // It may have returned between the limit and the lock: then its answer is as good as any other.
                 if (!call.Returned)
                 {
-                    state.Stuck = call;
+                    state.Stuck.Add(call);
                     // Whatever the stuck call writes where, no later call is made to be blamed for it.
                     state.Kept = null;
                     return (null, $"did not return within {Seconds(limit)} s; the call was abandoned on its thread, which may still be running "
@@ -179,7 +179,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         call.Thrown?.Throw();
         // Checked first: the write happened before this call returned, maybe in it, and is the graver misdeed.
         string? late = LateWrite(state);
-        lock (state) state.Kept = new Kept(() => HashOf(values), HashOf(values), call.What);
+        lock (state) state.Kept = Kept.Of(values, call.What);
         if (late is not null) return (values, late);
         foreach (var (input, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
         {
@@ -214,17 +214,24 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     // Milliseconds are enough for a limit of a second or more; a shorter one (a test's) is shown to the microsecond.
     private static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.######", CultureInfo.InvariantCulture);
 
-    // What an implementation object's calls leave: the call it abandoned, if that is still running, and the output of
-    // its last call that returned. Locked on itself.
+    // What an implementation object's calls leave: the calls it abandoned that are still running, and the output of its
+    // last call that returned. Locked on itself.
     private sealed class CallState
     {
-        public Call? Stuck { get; set; }
+        // A list, not one call: two sources calling at once (parallel NUnit cases of one fixture) can each abandon one,
+        // and the first must still stand in the way once the second has returned.
+        public List<Call> Stuck { get; } = [];
 
         public Kept? Kept { get; set; }
     }
 
     // The bytes are what matter: hashed again by the closure over the typed array.
-    private sealed record Kept(Func<int> Hash, int Returned, string What);
+    private sealed record Kept(Func<int> Hash, int Returned, string What)
+    {
+        // Made here, not by a lambda in Run: that one shared Run's closure, and held all Run's calls had captured (the
+        // source, the case's inputs, the copies of them) with the output, until the next call or for good.
+        public static Kept Of<T>(T[] values, string what) where T : unmanaged => new(() => HashOf(values), HashOf(values), what);
+    }
 
     // One direction's call on its own thread: whether it returned, and what it threw.
     private sealed class Call(string what, TimeSpan limit)
@@ -253,7 +260,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
                 lock (state)
                 {
                     Returned = true;
-                    if (state.Stuck == this) state.Stuck = null;
+                    state.Stuck.Remove(this);
                 }
             }
         }

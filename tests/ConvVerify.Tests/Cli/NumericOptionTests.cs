@@ -14,9 +14,10 @@ namespace ConvVerify.Tests.Cli;
 public partial class NumericOptionTests : CliTestBase
 {
     // Values no whole-number option takes: words, blanks, signs, other scripts' digits, fractions, exponents, hex,
-    // separators, numbers past every 64-bit type, and a control character (printed escaped).
+    // separators, numbers past every 64-bit type, and control characters (printed escaped): .NET's parse takes trailing
+    // NULs ("5\0" was 5), which a response file can hold.
     private static readonly string[] NotWholeNumbers =
-        ["xyz", "", " 5", "5 ", "+5", "-5", "\u0663", "5.0", "1e6", "0x10", "1,000", "1_000", "99999999999999999999999", "5\u001b[2J"];
+        ["xyz", "", " 5", "5 ", "+5", "-5", "\u0663", "5.0", "1e6", "0x10", "1,000", "1_000", "99999999999999999999999", "5\u001b[2J", "5\0", "5\0\0"];
 
     // What each numeric option's numbers mean: a seed may be 0; counts, minibatches and limits start at 1. Stated here
     // rather than read from the command, so that an option refusing too much or too little is caught.

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvVerify.Cases;
 using ConvVerify.Convolution;
 using ConvVerify.Problems;
@@ -140,6 +141,26 @@ public class HangingImplementationTests
             Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
     }
 
+    // 64 KB of stack a frame, checked by the runtime at each: past the end it throws, and does not end the process.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Deep(int frames)
+    {
+        Span<byte> frame = stackalloc byte[64 << 10];
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        frame[frames] = 1;
+        return frames == 0 ? frame[0] : Deep(frames - 1) + frame[frames];
+    }
+
+    [Test]
+    public void ACallHasTheStackOfAProgramsMainThread()
+    {
+        // 4 MB deep: within a Linux main thread's 8 MB (the README's promise), more than the 1.5 MB .NET gives a new thread
+        // on macOS or musl (glibc gives one ulimit -s, 8 MB by default). Given 1.5 MB (tried), forward failed with
+        // InsufficientExecutionStackException.
+        foreach (var (d, row) in Rows(Made(new Stalling(Direction.Forward, () => Deep(64))), Generous))
+            Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
+    }
+
     /// <summary>Forward never returns: it writes 1e30 over its output, again and again, until released.</summary>
     private sealed class Scribbling(Func<bool> released, ManualResetEventSlim started) : IConvImplementation
     {
@@ -255,6 +276,78 @@ public class HangingImplementationTests
             $"dx: the output of the implementation's call for y of case {IntegerCase} was written into after that call had returned; an output must not be kept past its call")));
         Assert.That(rows["dw"].Outcome, Is.EqualTo(Outcome.Pass), rows["dw"].Reason);
         Assert.That(rows["db"].Outcome, Is.EqualTo(Outcome.Pass), rows["db"].Reason);
+    }
+
+    /// <summary>Forward says it began, then waits for the test's gate; dx waits for a gate of its own; dw is right.</summary>
+    private sealed class StallsTwice(ManualResetEventSlim forwardBegan, ManualResetEventSlim forwardGate, ManualResetEventSlim dxGate) : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _right = new();
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            forwardBegan.Set();
+            forwardGate.Wait();
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dxGate.Wait();
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _right.BackwardWeights(p, x, dy, dw);
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
+            _right.BackwardBias(p, dy, db);
+    }
+
+    [Test]
+    public void TwoAbandonedCallsAtOnceKeepTheImplementationFromBeingCalledUntilBothReturn()
+    {
+        // Two sources (parallel NUnit cases of one fixture) call one implementation at once, and both calls stall. The
+        // probe: the second abandoned call took the first's place, and once it returned the implementation was called
+        // again, alongside the first, still running.
+        using var forwardBegan = new ManualResetEventSlim();
+        using var dxGate = new ManualResetEventSlim();
+        var impl = Made(new StallsTwice(forwardBegan, _gate, dxGate));
+        var pack = CommittedPacks.Open("question");
+        var c = pack.ReadCase(IntegerCase);
+        var loaded = new LoadedCase<float>(new CaseEntry(c, pack), pack.Read<float>(c).Inputs, new Dictionary<Direction, float[]>());
+        var y = Task.Run(() => new ImplementationSource(impl) { TimeLimit = TimeSpan.FromMilliseconds(50) }.Produce(loaded, [Direction.Forward]));
+        Assert.That(forwardBegan.Wait(TimeSpan.FromSeconds(10)), Is.True, "forward was called");
+        // Abandoned after forward: its limit is longer, and it began later.
+        var dx = new ImplementationSource(impl) { TimeLimit = Short }.Produce(loaded, [Direction.BackwardData]);
+        Assume.That(dx.Absent[Direction.BackwardData], Is.EqualTo(new Absence(Outcome.Fail, Abandoned("dx", "0.1"))), "dx was called before forward's limit ran out");
+        Assert.That(y.Result.Absent[Direction.Forward], Is.EqualTo(new Absence(Outcome.Fail, Abandoned("y", "0.05"))));
+        // dx is let go and returns; forward still runs.
+        dxGate.Set();
+        var dw = new ImplementationSource(impl) { TimeLimit = Generous }.Produce(loaded, [Direction.BackwardWeights]);
+        Assert.That(dw.Absent[Direction.BackwardWeights], Is.EqualTo(new Absence(Outcome.Fail, NotCalled("dw", "y", "0.05"))));
+    }
+
+    // A call for forward on a case of its own, the source and the case then dropped: what is still reachable of them.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference[] ForwardCalledAndDropped(IConvImplementation impl)
+    {
+        var pack = CommittedPacks.Open("question");
+        var c = pack.ReadCase(IntegerCase);
+        var inputs = pack.Read<float>(c).Inputs;
+        var source = new ImplementationSource(impl) { TimeLimit = Generous };
+        Assert.That(source.Produce(new LoadedCase<float>(new CaseEntry(c, pack), inputs, new Dictionary<Direction, float[]>()), [Direction.Forward]).Values, Contains.Key(Direction.Forward));
+        return [new(source), new(inputs.X), new(inputs.W), new(inputs.Dy)];
+    }
+
+    [Test]
+    public void OnlyTheOutputIsHeldAfterACallNotTheSourceOrTheCaseInputs()
+    {
+        // The probe: the output held to catch a late write came with everything its call had captured, the source and the
+        // case's inputs (of a 3-D layer, gigabytes) among it, until the next call; after the last, for as long as the
+        // implementation lived (the NUnit fixture's, the whole test run).
+        var impl = new MatrixViewImplementation();
+        var held = ForwardCalledAndDropped(impl);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.That(held.Select(r => r.IsAlive), Is.All.False, "the source, x, w and dy");
+        GC.KeepAlive(impl);
     }
 
     [TestCase(0.0, "00:00:00")]
