@@ -152,16 +152,11 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         var values = GC.AllocateUninitializedArray<T>(d.SizeOf(p), pinned: true);
         values.AsSpan().Fill(T.NaN);
         var call = new Call($"call for {d.TensorName()} of case {c.Case.Id}", limit);
-        // A thread of its own, not the pool's: an abandoned call keeps its thread for as long as it runs. In the
-        // background, so that one still stuck does not keep the process from exiting. With a main thread's stack (8 MB on
-        // Linux), not a new thread's 1.5 MB: a recursive implementation that ran on a program's main thread runs here too.
-        var thread = new Thread(() => call.Run(state, () => d.Compute(_implementation, p, given, values)), StackBytes)
-        {
-            IsBackground = true,
-            Name = $"ConvVerify {_name} {d.TensorName()}",
-        };
-        thread.Start();
-        if (!thread.Join(limit))
+        void Compute() => call.Run(state, () => d.Compute(_implementation, p, given, values));
+        // No limit, nothing to wait for: the caller's own thread, for an implementation bound to the thread that made it
+        // (a COM apartment, a CUDA or Python context), and for stepping into it in a debugger.
+        if (limit == Timeout.InfiniteTimeSpan) Compute();
+        else if (!ReturnedOnItsOwnThread(Compute, limit, $"ConvVerify {_name} {d.TensorName()}"))
         {
             lock (state)
             {
@@ -190,6 +185,16 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
                 return (values, $"the implementation wrote into its input {input} (element {at}: {Shown(original[at])} became {Shown(copy[at])}); the inputs are read-only");
         }
         return (values, null);
+    }
+
+    // A thread of its own, not the pool's: an abandoned call keeps its thread for as long as it runs. In the background,
+    // so that one still stuck does not keep the process from exiting. With a main thread's stack (8 MB on Linux), not a
+    // new thread's 1.5 MB (macOS, musl): a recursive implementation that ran on a program's main thread runs here too.
+    private static bool ReturnedOnItsOwnThread(Action compute, TimeSpan limit, string name)
+    {
+        var thread = new Thread(() => compute(), StackBytes) { IsBackground = true, Name = name };
+        thread.Start();
+        return thread.Join(limit);
     }
 
     // The output the implementation was handed last, held until now: changed since its call returned, it was written

@@ -141,6 +141,19 @@ public class HangingImplementationTests
             Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
     }
 
+    [Test]
+    public void WithoutALimitEachCallRunsOnTheCallersThreadAndWithOneOnAnother()
+    {
+        // An implementation bound to the thread that made it (a COM apartment, a CUDA or Python context) has no limit to
+        // opt out of the thread per call with; none is its way.
+        int caller = Environment.CurrentManagedThreadId, ran = -1;
+        var rows = Rows(Made(new Stalling(Direction.Forward, () => ran = Environment.CurrentManagedThreadId)), Timeout.InfiniteTimeSpan);
+        Assert.That((rows["y"].Outcome, ran), Is.EqualTo((Outcome.Pass, caller)), rows["y"].Reason);
+        rows = Rows(Made(new Stalling(Direction.Forward, () => ran = Environment.CurrentManagedThreadId)), Generous);
+        Assert.That(rows["y"].Outcome, Is.EqualTo(Outcome.Pass), rows["y"].Reason);
+        Assert.That(ran, Is.Not.EqualTo(caller));
+    }
+
     // 64 KB of stack a frame, checked by the runtime at each: past the end it throws, and does not end the process.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Deep(int frames)
