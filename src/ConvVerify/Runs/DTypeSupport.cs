@@ -30,16 +30,19 @@ public static class DTypeSupport
     /// <summary>
     /// When the dtypes were asked for by name (<paramref name="named"/>), the first one no oracle computes for any problem of
     /// the selection, with the reasons for its first problem; null otherwise. Without a name a dtype's cases are reported
-    /// "not provided by oracle", row by row, as are the problems of a dtype computed for others.
+    /// "not provided by oracle", row by row, as are the problems of a dtype computed for others. Each problem is asked in
+    /// <paramref name="layout"/> when given (fixtures generate: a pack holds NC(D)(H)W results computed so, whatever a
+    /// batch file's --stag), else in every layout its cases run in, as a run asks.
     /// </summary>
-    public static string? UnprovidedNamed(IReadOnlyList<IConvOracle> oracles, CaseSelection selection, bool named)
+    public static string? UnprovidedNamed(IReadOnlyList<IConvOracle> oracles, CaseSelection selection, bool named, TorchLayout? layout = null)
     {
         ArgumentNullException.ThrowIfNull(selection);
         if (!named || selection.Problems.Count == 0) return null;
         // Every problem is asked, not the first only: an oracle may compute a dtype in one rank and not in another (torch
         // answers for its narrow dtypes rank by rank), and a run must not be refused for what its first problem lacks.
         // Each in every layout its cases run in (a batch file's --stag=axb is torch in channels-last), as the run asks.
-        var asked = selection.Problems.SelectMany(p => (selection.Details.GetValueOrDefault(p)?.Layouts ?? [TorchLayout.Contiguous]).Select(l => (p, l))).ToList();
+        var asked = selection.Problems.SelectMany(p => (layout is { } every ? [every] : selection.Details.GetValueOrDefault(p)?.Layouts ?? [TorchLayout.Contiguous])
+            .Select(l => (p, l))).ToList();
         return selection.DTypes.Where(d => asked.All(a => Unprovided(oracles, a.p, d, a.l) is not null))
             .Select(d => Unprovided(oracles, asked[0].p, d, asked[0].l)).FirstOrDefault();
     }

@@ -208,6 +208,10 @@ public class SourceDetailTests : TempFolderTest
         Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.ChannelsLast)], channelsLast, named: true), Is.Null);
         Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.Contiguous)], channelsLast, named: true),
             Is.EqualTo("bf16 (bfloat16) is not provided by this oracle: oracle bf16-layout-channels-last: no bfloat16 in ChannelsLast"));
+        // fixtures generate computes every case in NC(D)(H)W (a pack holds results, not layouts), and asks so.
+        Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.Contiguous)], channelsLast, named: true, TorchLayout.Contiguous), Is.Null);
+        Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.ChannelsLast)], channelsLast, named: true, TorchLayout.Contiguous),
+            Is.EqualTo("bf16 (bfloat16) is not provided by this oracle: oracle bf16-layout: no bfloat16 in Contiguous"));
         // A problem in both layouts is computed when either is.
         File.WriteAllText(path, "mb1ic2ih4oc2kh3\n--stag=axb mb1ic2ih4oc2kh3\n");
         var both = CaseSelection.Resolve(null, path, [], "bf16", "integer", "question");
@@ -215,6 +219,29 @@ public class SourceDetailTests : TempFolderTest
         Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.Contiguous)], both, named: true), Is.Null);
         Assert.That(DTypeSupport.Unprovided([new BFloat16In(TorchLayout.Contiguous)], Small.Problem, DType.BFloat16, TorchLayout.ChannelsLast),
             Does.EndWith("no bfloat16 in ChannelsLast"));
+    }
+
+    // Registered once per process (a name is taken for good): bfloat16 only in channels-last.
+    private static readonly Lazy<string> ChannelsLastBFloat16 = new(() =>
+    {
+        OracleRegistry.Register("fake-bf16-channels-last", "a test's fake", o => new BFloat16In(TorchLayout.ChannelsLast).In(o.Layout));
+        return "fake-bf16-channels-last";
+    });
+
+    [Test]
+    public void TheCommandLineAsksTheLayoutItComputesIn()
+    {
+        string path = Path.Combine(Dir, "batch");
+        File.WriteAllText(path, "--stag=axb mb1ic2ih4oc2kh3\n");
+        // check computes the case in channels-last, where the oracle has bfloat16: a run, not a usage error.
+        var check = Cli.CliTestBase.Run("check", "--oracle", ChannelsLastBFloat16.Value, "--batch", path, "--dtype", "bf16", "--fill", "integer");
+        Assert.That(check.Code, Is.EqualTo(0), check.ToString());
+        // fixtures generate computes it in NC(D)(H)W, where the oracle has none: refused before anything is written.
+        string pack = Path.Combine(Dir, "pack");
+        var generate = Cli.CliTestBase.Run("fixtures", "generate", "--oracle", ChannelsLastBFloat16.Value, "--batch", path, "--dtype", "bf16", "--out", pack);
+        Assert.That(generate.Code, Is.EqualTo(2), generate.ToString());
+        Assert.That(generate.Err, Does.Contain("--dtype bf16 (bfloat16) is not provided by this oracle: oracle bf16-layout: no bfloat16 in Contiguous"));
+        Assert.That(Directory.Exists(pack), Is.False);
     }
 
     [Test]
