@@ -128,7 +128,9 @@ def narrow_support(rank, dtype, memory_format="contiguous"):
     each result once; else why not, as the rest of a sentence that starts "torch <version> ": torch's own error text
     where it has no such kernel, or the first direction of an integer probe whose result is not its float32 sum
     rounded once (torch 1.13 on a CPU without AVX-512 has no oneDNN bfloat16 kernels and sums in bfloat16). In
-    memory_format, which picks other kernels (on such a CPU channels-last y sums in float32, its dx and dw do not)."""
+    memory_format, which picks other kernels (on such a CPU channels-last y sums in float32, its dx and dw do not).
+    Ungrouped, and its answer stands for grouped and depthwise problems too: measured, torch 1.13 picks its bfloat16
+    kernels by the CPU, not the groups (the evidence is in TorchOracle.NarrowSupport)."""
     # As compute: the answer is about the kernels compute runs, and those may differ with the thread count.
     torch.set_num_threads(1)
     t = _NARROW[dtype]

@@ -49,7 +49,7 @@ internal static class FixturesCommand
             var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed));
             bool named = pr.GetValue(sel.DType) is not null;
             Write(console, oracles, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!,
-                o => DTypeSupport.UnprovidedNamed([o], selection, named) is { } why ? "--dtype " + why : null);
+                o => DTypeSupport.UnprovidedNamed([o], selection, named, TorchLayout.Contiguous) is { } why ? "--dtype " + why : null);
             return ExitCodes.Pass;
         });
         return cmd;

@@ -26,9 +26,16 @@ namespace ConvVerify.NUnit;
 public abstract class ConvImplementationFixture
 {
     // Opening a pack (manifest, link checks) and hashing it once per case would make the fixture quadratic in the
-    // pack's size: once per pack and process.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<(FixturePack Pack, IReadOnlyList<string> Integrity)>> Packs =
+    // pack's size: once per pack and process, while it stays good. A pack that could not be read is not kept: the
+    // error may be passing (an I/O error, a manifest half-written by `fixtures generate` at that moment), and kept it
+    // would fail every later fixture of the process with a stale message; the next case tries again. A pack read whole
+    // whose files do not match its manifest is kept with the files' sizes and times: the next case checks it again
+    // only if one of them has changed (rehashing a broken pack for each of its cases is quadratic), and its message
+    // says the verdict is from that earlier check.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<OpenedPack>> Packs =
         new(StringComparer.Ordinal);
+
+    private sealed record OpenedPack(FixturePack Pack, IReadOnlyList<string> Integrity, string Stamp, DateTime CheckedAt);
 
     /// <summary>Environment variable naming a folder of packs.</summary>
     public const string FixturesVariable = Locations.FixturesVariable;
@@ -99,12 +106,11 @@ public abstract class ConvImplementationFixture
         ArgumentException.ThrowIfNullOrEmpty(caseId);
         var implementation = Implementation;
         Assert.That(implementation, Is.Not.Null, $"{GetType().Name}.Implementation is null: it must return the implementation under test");
-        var (pack, integrity) = Packs.GetOrAdd(Path.GetFullPath(packDirectory), dir => new(() =>
-        {
-            var opened = FixturePack.Open(dir);
-            return (opened, opened.CheckIntegrity());
-        })).Value;
-        Assert.That(integrity, Is.Empty, $"{packDirectory} failed its integrity check: it cannot serve as an oracle");
+        var (opened, earlier) = Open(Path.GetFullPath(packDirectory));
+        Assert.That(opened.Integrity, Is.Empty, $"{packDirectory} failed its integrity check"
+            + (earlier ? $" (made at {opened.CheckedAt.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC for an earlier case; none of its files has changed since)" : "")
+            + ": it cannot serve as an oracle");
+        var pack = opened.Pack;
         var plan = new RunPlan
         {
             Command = GetType().Name,
@@ -120,6 +126,54 @@ public abstract class ConvImplementationFixture
         // Without RequireAllDirections no absent direction fails, so a case where every one was absent (an implementation
         // that supports nothing) passed having compared nothing; the run's own rule says so.
         Assert.That(report.Reasons(), Is.Empty, $"{caseId}: {string.Join("; ", report.Rows.Select(r => r.Reason))}");
+    }
+
+    // The pack, opened and checked now or by an earlier case (earlier: true) when its verdict still holds.
+    private static (OpenedPack Pack, bool Earlier) Open(string dir)
+    {
+        bool earlier = true;
+        var lazy = Packs.GetOrAdd(dir, d => new(() =>
+        {
+            earlier = false;
+            return OpenNow(d);
+        }));
+        OpenedPack opened;
+        try
+        {
+            opened = lazy.Value;
+        }
+        catch
+        {
+            // Only this attempt: the cases waiting on it report its error, the next one reads the pack again.
+            Packs.TryRemove(KeyValuePair.Create(dir, lazy));
+            throw;
+        }
+        if (earlier && opened.Integrity.Count > 0 && Stamp(dir) != opened.Stamp)
+        {
+            Packs.TryRemove(KeyValuePair.Create(dir, lazy));
+            return Open(dir);
+        }
+        return (opened, earlier);
+    }
+
+    private static OpenedPack OpenNow(string dir)
+    {
+        var pack = FixturePack.Open(dir);
+        // Taken before the hashes, so a file changed while they are computed makes the next case check again.
+        string stamp = Stamp(dir);
+        var at = DateTime.UtcNow;
+        return new OpenedPack(pack, pack.CheckIntegrity(), stamp, at);
+    }
+
+    // Every file of the pack and its case folders (two levels, as a pack is; Open refused links leading out) with its
+    // size and last write: a pack rewritten or restored changes one of them. Metadata only, nothing is read.
+    private static string Stamp(string dir)
+    {
+        var text = new System.Text.StringBuilder();
+        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, AttributesToSkip = 0, IgnoreInaccessible = false };
+        foreach (var f in new DirectoryInfo(dir).EnumerateFiles("*", options).OrderBy(f => f.FullName, StringComparer.Ordinal))
+            text.Append(f.FullName).Append('|').Append(f.Length).Append('|').Append(f.LastWriteTimeUtc.Ticks).Append('\n');
+        return text.ToString();
     }
 
     /// <summary>The catalog was found: a fixture that silently checked nothing would pass.</summary>

@@ -120,6 +120,15 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     // Whether torch runs this rank in this narrow dtype, and sums it in float32 as the narrow rule needs, is torch's to
     // say: ask it once, with a small convolution, and keep its answer as the reason (torch 1.13: "slow_conv2d_cpu" not
     // implemented for 'Half'; on a CPU without AVX-512, bfloat16 summed in bfloat16).
+    // The probe is ungrouped and its answer serves grouped and depthwise problems too: in torch 1.13 on a CPU the
+    // verdict cannot differ with groups. Its bfloat16 kernels are oneDNN's for every problem where the CPU has AVX-512
+    // (BW, VL, DQ; mkldnn_bf16_device_check, whatever the groups) and ATen's slow ones, a group at a time, elsewhere.
+    // Measured (2026-12-01, torch 1.13.0a0, AVX-512 BF16 CPU) on the probe's integer data with groups 1, 2, 4 and 8,
+    // 1-3 input and 1-2 output channels per group, depthwise with multipliers 1 and 2, ranks 1-3, both layouts: oneDNN
+    // (also capped at AVX512_CORE and AVX512_CORE_VNNI) sums every direction of every one in float32; capped at AVX2 it
+    // raises for every one alike; ATen's kernels (oneDNN off, as without AVX-512) break the rule in every one. The
+    // directions that break it do differ (channels-last 1-D depthwise y sums in bfloat16, ungrouped y in float32), but
+    // dx and dw break it already ungrouped, so the verdict, which is for every direction, is the same.
     private static string NarrowSupport(ConvProblem p, TorchLayout layout)
     {
         var key = (p.Rank, p.DType, layout);

@@ -32,9 +32,7 @@ public sealed class OracleSource(IConvOracle oracle) : ResultSource
         ArgumentNullException.ThrowIfNull(directions);
         var r = new SourceResults<T>();
         var provided = new List<Direction>();
-        // A case may ask for torch's channels-last kernels (a benchdnn --stag=axb), through torch-rounded too; other
-        // oracles have one layout.
-        var oracle = c.Entry.Layout != TorchLayout.Contiguous && Oracle is ILayoutOracle layouts ? layouts.In(c.Entry.Layout) : Oracle;
+        var oracle = In(Oracle, c.Entry.Layout);
         foreach (var d in directions)
         {
             if (oracle.Provides(c.Case.Problem, d, out string? why)) provided.Add(d);
@@ -44,4 +42,12 @@ public sealed class OracleSource(IConvOracle oracle) : ResultSource
             foreach (var (d, v) in oracle.Compute(c.Case.Problem, c.Inputs, provided)) r.Values[d] = v;
         return r;
     }
+
+    /// <summary>
+    /// <paramref name="oracle"/> as it computes a case in <paramref name="layout"/>: a case may ask for torch's
+    /// channels-last kernels (a benchdnn --stag=axb), through torch-rounded too; other oracles have one layout. The
+    /// pre-run dtype check asks the same (<see cref="DTypeSupport"/>), so it judges the kernels the run will call.
+    /// </summary>
+    internal static IConvOracle In(IConvOracle oracle, TorchLayout layout) =>
+        layout != TorchLayout.Contiguous && oracle is ILayoutOracle layouts ? layouts.In(layout) : oracle;
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using ConvVerify.Convolution;
+using ConvVerify.Fixtures;
 using ConvVerify.NUnit;
 using ConvVerify.Problems;
 using ConvVerify.Tests.Fixtures;
@@ -58,13 +59,15 @@ public class FixtureMisuseTests : TempFolderTest
     }
 
     // The failure MatchesThePack reports, null when it passes; the isolated context keeps it out of this test's result.
-    private static string? FailureOf(ConvImplementationFixture fixture, string caseId)
+    private static string? FailureOf(ConvImplementationFixture fixture, string caseId) => FailureOf(fixture, Question, caseId);
+
+    private static string? FailureOf(ConvImplementationFixture fixture, string pack, string caseId)
     {
         using (new TestExecutionContext.IsolatedContext())
         {
             try
             {
-                fixture.MatchesThePack(Question, caseId);
+                fixture.MatchesThePack(pack, caseId);
                 return null;
             }
             catch (AssertionException e)
@@ -168,6 +171,57 @@ public class FixtureMisuseTests : TempFolderTest
             gate.Set();
             SpinWait.SpinUntil(() => !ConvVerify.Runs.ImplementationSource.HasAbandonedCall(stalling), TimeSpan.FromSeconds(10));
         }
+    }
+
+    // A copy of the question pack in this test's folder, so it can be broken and repaired; returns its folder.
+    private string CopyOfQuestion()
+    {
+        string copy = Path.Combine(Dir, "question");
+        foreach (string file in Directory.GetFiles(Question, "*", SearchOption.AllDirectories))
+        {
+            string to = Path.Combine(copy, Path.GetRelativePath(Question, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        return copy;
+    }
+
+    [Test]
+    public void APackThatCouldNotBeReadIsReadAgainByTheNextCase()
+    {
+        // The probe: the fixture kept the pack's failed opening for the process, so once the manifest had been caught
+        // half-written (as `fixtures generate` rewrites it), every later case reported that stale error, repaired or not.
+        string pack = CopyOfQuestion();
+        string manifest = Path.Combine(pack, "manifest.json");
+        byte[] whole = File.ReadAllBytes(manifest);
+        File.WriteAllBytes(manifest, whole[..(whole.Length / 2)]);
+        var fixture = new Lenient<object>(new MatrixViewImplementation());
+        Assert.That(() => fixture.MatchesThePack(pack, IntegerCase), Throws.TypeOf<FixtureException>().With.Message.Contains(manifest));
+        Assert.That(() => fixture.MatchesThePack(pack, IntegerCase), Throws.TypeOf<FixtureException>(), "still broken: the error again, from a new attempt");
+        File.WriteAllBytes(manifest, whole);
+        using (new TestExecutionContext.IsolatedContext())
+            Assert.That(() => fixture.MatchesThePack(pack, IntegerCase), Throws.Nothing, "repaired: the same process reads it again");
+    }
+
+    [Test]
+    public void AnIntegrityFailureIsKeptWhileThePackIsUnchangedAndSaysSo()
+    {
+        string pack = CopyOfQuestion();
+        string y = Path.Combine(pack, IntegerCase, "y.npy");
+        byte[] good = File.ReadAllBytes(y);
+        byte[] bad = [.. good];
+        bad[^1] ^= 1;
+        File.WriteAllBytes(y, bad);
+        var fixture = new Lenient<object>(new MatrixViewImplementation());
+        string? first = FailureOf(fixture, pack, IntegerCase);
+        Assert.That(first, Does.Contain($"{pack} failed its integrity check: it cannot serve as an oracle"));
+        // Rehashing a broken pack for each of its cases would be quadratic: the verdict stands, dated, while nothing changed.
+        string? second = FailureOf(fixture, pack, IntegerCase);
+        Assert.That(second, Does.Match(@"failed its integrity check \(made at \d\d:\d\d:\d\d UTC for an earlier case; none of its files has changed since\)"));
+        Assert.That(second, Does.Contain("y.npy: sha256 differs from the manifest"));
+        // Restored (as git checkout would), the pack is checked again and serves.
+        File.WriteAllBytes(y, good);
+        Assert.That(FailureOf(fixture, pack, IntegerCase), Is.Null);
     }
 
     [Test]

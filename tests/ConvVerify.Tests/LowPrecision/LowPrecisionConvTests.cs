@@ -154,6 +154,10 @@ public class LowPrecisionConvTests
         var cases = CaseSets.Committed.SelectMany(CaseSets.AllVariants).DistinctBy(c => c.Id)
             .Where(c => c.Problem.DType == DType.BFloat16 && c.Fill == Fill.Integer).ToList();
         Assert.That(cases, Has.Count.EqualTo(78));
+        // torch's probe is ungrouped (TorchOracle.NarrowSupport says why its verdict holds for groups): grouped and
+        // depthwise cases here hold it to that wherever torch offers bfloat16.
+        Assert.That(cases.Where(c => c.Problem.Groups > 1 && c.Problem.IC == c.Problem.Groups).Select(c => c.Problem.Rank).Distinct(), Is.EquivalentTo(new[] { 1, 2 }), "depthwise");
+        Assert.That(cases.Where(c => c.Problem.Groups > 1 && c.Problem.IC > c.Problem.Groups).Select(c => c.Problem.Rank).Distinct(), Is.EquivalentTo(new[] { 2, 3 }), "grouped");
         var raw = Against(new RawTorch(live, layout), cases, Tolerance.Bitwise);
         Assert.That(raw, Has.Count.EqualTo(cases.Sum(c => c.Problem.HasBias ? 4 : 3)));
         Assert.That(raw.Select(r => r.Tolerance), Is.All.EqualTo(Tolerance.Bitwise));

@@ -172,6 +172,78 @@ public class SourceDetailTests : TempFolderTest
             Is.EqualTo("f64 (float64) is not provided by this oracle: oracle f64-2d: no conv1d in float64"));
     }
 
+    // bfloat16 in one layout only, as torch answers for its narrow dtypes layout by layout (torch 1.13 without AVX-512
+    // sums channels-last y in float32 and contiguous y in bfloat16).
+    private sealed class BFloat16In(TorchLayout only, TorchLayout layout = TorchLayout.Contiguous) : IConvOracle, ILayoutOracle
+    {
+        public string Name => layout == TorchLayout.Contiguous ? "bf16-layout" : "bf16-layout-channels-last";
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1.0;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+        {
+            reason = problem.DType != DType.BFloat16 || layout == only ? null : $"no bfloat16 in {layout}";
+            return reason is null;
+        }
+
+        public IConvOracle In(TorchLayout other) => new BFloat16In(only, other);
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> => directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
+    }
+
+    [Test]
+    public void ANamedDTypeIsAskedOfTheOracleInTheLayoutItsCasesRunIn()
+    {
+        string path = Path.Combine(Dir, "batch");
+        File.WriteAllText(path, "--stag=axb mb1ic2ih4oc2kh3\n--stag=axb mb1ic3ih5oc2kh3\n");
+        var channelsLast = CaseSelection.Resolve(null, path, [], "bf16", "integer", "question");
+        // Each row of the run asks the oracle in its case's layout; the check before it must ask the same, or it refuses
+        // a run every row of which would be computed, and lets through one none of which is.
+        var rows = channelsLast.Generated(1).Select(e => new OracleSource(new BFloat16In(TorchLayout.ChannelsLast))
+            .Produce(new LoadedCase<float>(e, e.Case.MakeInputs<float>(), new Dictionary<Direction, float[]>()), [Direction.Forward]));
+        Assert.That(rows.Select(r => r.Absent.Count), Is.All.EqualTo(0), "the run computes every row in channels-last");
+        Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.ChannelsLast)], channelsLast, named: true), Is.Null);
+        Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.Contiguous)], channelsLast, named: true),
+            Is.EqualTo("bf16 (bfloat16) is not provided by this oracle: oracle bf16-layout-channels-last: no bfloat16 in ChannelsLast"));
+        // fixtures generate computes every case in NC(D)(H)W (a pack holds results, not layouts), and asks so.
+        Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.Contiguous)], channelsLast, named: true, TorchLayout.Contiguous), Is.Null);
+        Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.ChannelsLast)], channelsLast, named: true, TorchLayout.Contiguous),
+            Is.EqualTo("bf16 (bfloat16) is not provided by this oracle: oracle bf16-layout: no bfloat16 in Contiguous"));
+        // A problem in both layouts is computed when either is.
+        File.WriteAllText(path, "mb1ic2ih4oc2kh3\n--stag=axb mb1ic2ih4oc2kh3\n");
+        var both = CaseSelection.Resolve(null, path, [], "bf16", "integer", "question");
+        Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.ChannelsLast)], both, named: true), Is.Null);
+        Assert.That(DTypeSupport.UnprovidedNamed([new BFloat16In(TorchLayout.Contiguous)], both, named: true), Is.Null);
+        Assert.That(DTypeSupport.Unprovided([new BFloat16In(TorchLayout.Contiguous)], Small.Problem, DType.BFloat16, TorchLayout.ChannelsLast),
+            Does.EndWith("no bfloat16 in ChannelsLast"));
+    }
+
+    // Registered once per process (a name is taken for good): bfloat16 only in channels-last.
+    private static readonly Lazy<string> ChannelsLastBFloat16 = new(() =>
+    {
+        OracleRegistry.Register("fake-bf16-channels-last", "a test's fake", o => new BFloat16In(TorchLayout.ChannelsLast).In(o.Layout));
+        return "fake-bf16-channels-last";
+    });
+
+    [Test]
+    public void TheCommandLineAsksTheLayoutItComputesIn()
+    {
+        string path = Path.Combine(Dir, "batch");
+        File.WriteAllText(path, "--stag=axb mb1ic2ih4oc2kh3\n");
+        // check computes the case in channels-last, where the oracle has bfloat16: a run, not a usage error.
+        var check = Cli.CliTestBase.Run("check", "--oracle", ChannelsLastBFloat16.Value, "--batch", path, "--dtype", "bf16", "--fill", "integer");
+        Assert.That(check.Code, Is.EqualTo(0), check.ToString());
+        // fixtures generate computes it in NC(D)(H)W, where the oracle has none: refused before anything is written.
+        string pack = Path.Combine(Dir, "pack");
+        var generate = Cli.CliTestBase.Run("fixtures", "generate", "--oracle", ChannelsLastBFloat16.Value, "--batch", path, "--dtype", "bf16", "--out", pack);
+        Assert.That(generate.Code, Is.EqualTo(2), generate.ToString());
+        Assert.That(generate.Err, Does.Contain("--dtype bf16 (bfloat16) is not provided by this oracle: oracle bf16-layout: no bfloat16 in Contiguous"));
+        Assert.That(Directory.Exists(pack), Is.False);
+    }
+
     [Test]
     public void NullArgumentsAreRefusedByName()
     {
