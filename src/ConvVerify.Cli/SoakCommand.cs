@@ -53,6 +53,11 @@ internal static class SoakCommand
             {
                 oracles = scope.CreateAll(names);
             }
+            catch (ArgumentException e)
+            {
+                // "oracle: unknown oracle 'Torch' (known: ...)", named by the option as check names it.
+                throw new CliException("--" + e.Plain());
+            }
             catch (OracleUnavailableException e)
             {
                 throw new CliException("--oracle " + e.Message);
