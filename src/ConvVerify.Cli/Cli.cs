@@ -78,8 +78,9 @@ public static class Cli
     }
 
     /// <summary>The command tree: every subcommand, writing to <paramref name="console"/>, its oracles made in <paramref name="oracles"/>.</summary>
-    internal static RootCommand Root(IAnsiConsole console, OracleScope oracles) =>
-        new("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
+    internal static RootCommand Root(IAnsiConsole console, OracleScope oracles)
+    {
+        var root = new RootCommand("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
         {
             CasesCommand.Build(console),
             CheckCommand.Build(console, oracles),
@@ -90,6 +91,12 @@ public static class Cli
             ExplainCommand.Build(console),
             SnapshotsCommand.Build(console),
         };
+        // System.CommandLine's [suggest] directive (for dotnet-suggest's shell completion, which this tool does not
+        // document) ran instead of the command and exited 0 having done nothing: "convverify [suggest] check" passed.
+        // Without it a bracketed word is an argument like any other, refused as one.
+        root.Directives.Clear();
+        return root;
+    }
 
     private static int Run(string[] args, IAnsiConsole console, OracleScope oracles, TextWriter stdout, TextWriter stderr)
     {

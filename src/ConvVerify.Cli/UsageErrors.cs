@@ -74,6 +74,9 @@ internal static class UsageErrors
             replaced.Add(option);
         }
 
+        // The root has no directives (Cli.Root), but System.CommandLine still takes a leading [word] as one and drops it.
+        foreach (var token in parse.Tokens.Where(t => t.Type == TokenType.Directive))
+            said.Add($"unexpected argument '{PackPaths.Printable(token.Value)}'");
         foreach (var token in parse.UnmatchedTokens)
         {
             if (switchValues.Remove(token)) continue;

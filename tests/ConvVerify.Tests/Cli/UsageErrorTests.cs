@@ -174,6 +174,15 @@ public class UsageErrorTests : CliTestBase
         Assert.That(r.Out, Does.Contain("--out"));
     }
 
+    [TestCase("[suggest]")]
+    [TestCase("[diagram]")]
+    [TestCase("[parse]")]
+    public void ADirectiveIsAWordLikeAnyOther(string directive)
+    {
+        // System.CommandLine's [suggest] ran instead of the command and passed having done nothing.
+        Refused(Run(directive, "check", "--set", "question"), "check", $"unexpected argument '{directive}'");
+    }
+
     [Test]
     public void AnAtSignIsNotAFileOfArguments()
     {
