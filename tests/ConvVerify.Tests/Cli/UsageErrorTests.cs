@@ -91,6 +91,16 @@ public class UsageErrorTests : CliTestBase
         // Last on the line, and given empty after '=' (an unset variable in --json=$OUT).
         Refused(Run([.. CommandTree.Line(path, except: name), name]), path, message);
         Refused(Run([.. CommandTree.Line(path, except: name), name + "="]), path, message);
+        // An unknown option where the value should be is not taken for it (check --json --frob wrote a file named --frob).
+        if (!typed)
+        {
+            foreach (string word in new[] { "--frob", "-", "-x" })
+                Refused(Run([.. CommandTree.Line(path, except: name), name, word]), path,
+                    $"{name}: expected a value, got the unknown option '{word}' (a path starting with '-' is written ./{word})");
+            // Written as a path, the same name is a value like any other.
+            string[] line = [.. CommandTree.Line(path, except: name), name, "./--frob"];
+            Assert.That(UsageErrors.Of(CommandTree.Root().Parse(line, UsageErrors.Configuration()), line), Is.Empty, string.Join(' ', line));
+        }
     }
 
     [TestCaseSource(nameof(Switches))]
