@@ -22,7 +22,7 @@ internal static class CheckCommand
             Description = "fixtures (the committed packs, or --pack; no Python needed), or live oracles, comma-separated: "
                 + OracleRegistry.Describe() + ". With several, each is also checked against the others (consensus).",
             DefaultValueFactory = _ => "fixtures",
-        };
+        }.CommaList();
         var pack = new Option<string?>("--pack") { Description = "Check against this fixture pack instead of the committed ones (any pack in the documented format)" };
         var engine = new Option<string>("--engine") { Description = $"The engine checked: {string.Join(", ", ConvEngines.Names)} (all bitwise the definition)", DefaultValueFactory = _ => ConvEngines.Default.Name };
         var layout = new Option<string>("--layout") { Description = "With --oracle torch: the memory layout torch computes in, nchw or channels-last", DefaultValueFactory = _ => "nchw" };
@@ -43,14 +43,15 @@ internal static class CheckCommand
         cmd.Options.Add(layout);
         cmd.SetAction(pr =>
         {
-            bool fixtures = pr.GetValue(oracle) == "fixtures";
-            string? batch = pr.GetValue(sel.Batch);
+            var names = CommaLists.Items("--oracle", pr.GetValue(oracle)!);
+            bool fixtures = names is ["fixtures"];
             // Every file the batch pulls in, its includes and a benchdnn: name's vendored file too: a report written over
-            // one would change what the next run reads.
-            var batchFiles = batch is null ? [] : CaseSelection.BatchFiles(batch);
+            // one would change what the next run reads. Read once: the files kept apart are those whose entries are run.
+            var batch = sel.ReadBatch(pr);
+            var batchFiles = batch?.Files ?? [];
             run.CheckOutputs(pr, [("--pack", pr.GetValue(pack)), ("--batch", batchFiles.FirstOrDefault()),
                 .. (fixtures && pr.GetValue(pack) is null ? CaseSets.Committed.Select(s => ("committed pack", (string?)Locations.CommittedPack(s))) : [])],
-                [.. batchFiles.Skip(1).Select(f => (f, batch!))]);
+                [.. batchFiles.Skip(1).Select(f => (f, batch!.Batch))]);
             if (fixtures && pr.GetResult(seed) is { Implicit: false })
                 throw new CliException("--seed goes with a live oracle: a pack's inputs are stored in it");
             var torchLayout = pr.GetValue(layout) switch
@@ -79,13 +80,12 @@ internal static class CheckCommand
                 throw new CliException("--" + e.Plain());
             }
             // An engine against itself can only agree: said, and an error under --strict, rather than passed quietly.
-            // Names trimmed as the registry trims them: " exact" is the exact engine too.
-            string? itself = !fixtures && pr.GetValue(oracle)!.Split(',', StringSplitOptions.TrimEntries).Contains(subject.Name, StringComparer.Ordinal)
+            string? itself = !fixtures && names.Contains(subject.Name, StringComparer.Ordinal)
                 ? $"--oracle {pr.GetValue(oracle)}: the engine checked is {subject.Name} itself, which can only agree with it"
                 : null;
             var plan = fixtures
-                ? AgainstPacks(pr, sel, pr.GetValue(pack), console)
-                : AgainstOracles(pr, sel, oracles, pr.GetValue(oracle)!, pr.GetValue(seed), torchLayout, console);
+                ? AgainstPacks(pr, sel, batch, pr.GetValue(pack), console)
+                : AgainstOracles(pr, sel, batch, oracles, string.Join(',', names), pr.GetValue(seed), torchLayout, console);
             plan = plan with
             {
                 Subject = new EngineSource(subject),
@@ -108,7 +108,7 @@ internal static class CheckCommand
         return selection;
     }
 
-    private static RunPlan AgainstPacks(ParseResult pr, SelectionOptions sel, string? packDir, IAnsiConsole console)
+    private static RunPlan AgainstPacks(ParseResult pr, SelectionOptions sel, BatchRead? batch, string? packDir, IAnsiConsole console)
     {
         string? set = pr.GetValue(sel.Set);
         List<string> packDirs;
@@ -133,7 +133,7 @@ internal static class CheckCommand
             throw new CliException(e.Message);
         }
         var available = Plans.ReadCases(packs, warnings, errors);
-        var selection = Said(sel.Resolve(pr, defaultSet: "question"), console);
+        var selection = Said(sel.Resolve(pr, defaultSet: "question", batch: batch), console);
         // A pack given by --pack is not trusted: each of its cases is held to --max-macs and to memory like a named problem.
         var skipped = new List<SkippedProblem>(selection.Skipped());
         int named = skipped.Count;
@@ -160,7 +160,7 @@ internal static class CheckCommand
         Listing = [.. sets.SelectMany(s => s.Listing)],
     };
 
-    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, OracleScope scope, string names, ulong seed, TorchLayout layout, IAnsiConsole console)
+    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, BatchRead? batch, OracleScope scope, string names, ulong seed, TorchLayout layout, IAnsiConsole console)
     {
         IReadOnlyList<IConvOracle> oracles;
         try
@@ -179,7 +179,7 @@ internal static class CheckCommand
             throw new CliException("--layout goes with --oracle torch");
         // With no selection, check every set that fits in memory and time: the committed ones, each under --mb and --max-macs.
         // Stryker disable once String : with a set, batch file, descriptor or --random named (sel.Given) the default set is never read
-        var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);
+        var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed, batch) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
         // A batch file's --stag=axb asks for channels-last, which only a layout-aware oracle (torch) computes in.

@@ -77,29 +77,10 @@ public static class Cli
         }
     }
 
-    // The command as typed, "convverify fixtures check": the root's own name is the executable's, which in a test is the test host.
-    private static string PathOf(CommandResult command)
-    {
-        var names = new List<string>();
-        for (var c = command; c.Parent is CommandResult parent; c = parent) names.Insert(0, c.Command.Name);
-        return string.Join(" ", ["convverify", .. names]);
-    }
-
-    // System.CommandLine says "Required argument missing for command: 'check'", which names neither the argument nor
-    // which check (fixtures check or check).
-    private static string Described(ParseError error)
-    {
-        if (error.SymbolResult is ArgumentResult { Argument: var missing, Tokens.Count: 0, Parent: CommandResult command }
-            && error.Message.StartsWith("Required argument missing", StringComparison.Ordinal))
-        {
-            return $"{PathOf(command)["convverify ".Length..]}: {missing.Name} is missing: {missing.Description}";
-        }
-        return error.Message;
-    }
-
     /// <summary>The command tree: every subcommand, writing to <paramref name="console"/>, its oracles made in <paramref name="oracles"/>.</summary>
-    internal static RootCommand Root(IAnsiConsole console, OracleScope oracles) =>
-        new("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
+    internal static RootCommand Root(IAnsiConsole console, OracleScope oracles)
+    {
+        var root = new RootCommand("ConvVerify: a naive C# convolution and its gradients checked against PyTorch autograd; an oracle for other implementations.")
         {
             CasesCommand.Build(console),
             CheckCommand.Build(console, oracles),
@@ -110,15 +91,24 @@ public static class Cli
             ExplainCommand.Build(console),
             SnapshotsCommand.Build(console),
         };
+        // System.CommandLine's [suggest] directive (for dotnet-suggest's shell completion, which this tool does not
+        // document) ran instead of the command and exited 0 having done nothing: "convverify [suggest] check" passed.
+        // Without it a bracketed word is an argument like any other, refused as one.
+        root.Directives.Clear();
+        return root;
+    }
 
     private static int Run(string[] args, IAnsiConsole console, OracleScope oracles, TextWriter stdout, TextWriter stderr)
     {
-        var parse = Root(console, oracles).Parse(args);
-        if (parse.Errors.Count > 0)
+        var parse = Root(console, oracles).Parse(args, UsageErrors.Configuration());
+        var errors = UsageErrors.Of(parse, args);
+        // An error System.CommandLine finds that UsageErrors does not say is still refused, in its words.
+        if (errors.Count == 0 && parse.Errors.Count > 0) errors = [.. parse.Errors.Select(e => e.Message)];
+        if (errors.Count > 0)
         {
-            foreach (var error in parse.Errors) stderr.WriteLine($"convverify: {Described(error)}");
+            foreach (string error in errors) stderr.WriteLine($"convverify: {error}");
             // The root's help lists only the commands: the one to read is that of the command the error is in.
-            stderr.WriteLine($"Run '{PathOf(parse.CommandResult)} --help' for usage.");
+            stderr.WriteLine($"Run '{UsageErrors.PathOf(parse.CommandResult)} --help' for usage.");
             return ExitCodes.BadInput;
         }
         try

@@ -18,7 +18,7 @@ internal static class ExplainCommand
 
     public static Command Build(IAnsiConsole console)
     {
-        var descriptor = new Argument<string?>("DESCRIPTOR") { Description = "A benchdnn descriptor (default: the question's case, mb1ic3ih5oc16kh3)", Arity = ArgumentArity.ZeroOrOne };
+        var descriptor = new Argument<string?>("DESCRIPTOR") { Description = "A benchdnn descriptor (default: the question's case, mb1ic3ih5oc16kh3)", Arity = ArgumentArity.ZeroOrOne }.RefusingOptions();
         var cmd = new Command("explain", "Walk through how dL/dx is computed for a problem: shapes, the output-size formula with its numbers, "
             + "dL/dx as the sum of every filter's contribution, the matrix view M, and the numbers for a sample dL/dh.\n\n"
             + "Examples:\n  convverify explain\n  convverify explain mb1ic1ih4oc1kh3 --png m.png\n  convverify explain mb1ic1ih4oc1kh3\n  convverify explain mb1ic1iw7oc1kw3sw2pw1");

@@ -42,11 +42,12 @@ internal static class FixturesCommand
             if (!sel.Given(pr)) throw new CliException("choose the cases with --set, --batch, --random or descriptors");
             // --force replaces the whole --out folder: a batch file read from inside it (a note kept in a case folder)
             // would be gone after the run, and one it is inside of would be written over.
-            string? batch = pr.GetValue(sel.Batch);
-            var batchFiles = batch is null ? [] : CaseSelection.BatchFiles(batch);
-            RunOptions.CheckReplacedApart("--out", pr.GetValue(output), [("--batch", batchFiles.FirstOrDefault())], [.. batchFiles.Skip(1).Select(f => (f, batch!))]);
+            // The batch is read once: the files kept apart are those whose entries the run takes.
+            var batch = sel.ReadBatch(pr);
+            var batchFiles = batch?.Files ?? [];
+            RunOptions.CheckReplacedApart("--out", pr.GetValue(output), [("--batch", batchFiles.FirstOrDefault())], [.. batchFiles.Skip(1).Select(f => (f, batch!.Batch))]);
             // Stryker disable once String : a selection was given (checked above), so the default set is never read
-            var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed));
+            var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed), batch);
             bool named = pr.GetValue(sel.DType) is not null;
             Write(console, oracles, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!,
                 o => DTypeSupport.UnprovidedNamed([o], selection, named, TorchLayout.Contiguous) is { } why ? "--dtype " + why : null);

@@ -16,7 +16,7 @@ internal static class SoakCommand
     {
         var count = new Option<int>("--cases") { Description = "How many random problems (docs/random-problems.md); each runs in every requested dtype and fill", DefaultValueFactory = _ => 300 }.WholeNumber(1);
         var seed = new Option<ulong>("--seed") { Description = "Seed of the problems and their inputs", DefaultValueFactory = _ => 1 }.WholeNumber(0UL);
-        var oracle = new Option<string>("--oracle") { Description = "Live oracles, comma-separated: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
+        var oracle = new Option<string>("--oracle") { Description = "Live oracles, comma-separated: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName }.CommaList();
         var dtype = new Option<string?>("--dtype") { Description = "f32, f64, bf16 or f16 (default: f32, f64 and bf16)" };
         var fill = new Option<string?>("--fill") { Description = "integer or normal (default: both)" };
         var run = new RunOptions("any");
@@ -34,9 +34,9 @@ internal static class SoakCommand
         {
             run.CheckOutputs(pr);
             ulong s = pr.GetValue(seed);
-            // Trimmed as the registry trims them: " exact" is the exact engine too, and the reproduce line must stay one
-            // shell word.
-            string names = string.Join(',', pr.GetValue(oracle)!.Split(',', StringSplitOptions.TrimEntries));
+            // Trimmed: " exact" is the exact engine too, and the reproduce line must stay one shell word.
+            var items = CommaLists.Items("--oracle", pr.GetValue(oracle)!);
+            string names = string.Join(',', items);
             // Stryker disable once String : --cases always gives random problems (it has a default), so the default set is never read
             CaseSelection selection;
             try
@@ -53,6 +53,11 @@ internal static class SoakCommand
             {
                 oracles = scope.CreateAll(names);
             }
+            catch (ArgumentException e)
+            {
+                // "oracle: unknown oracle 'Torch' (known: ...)", named by the option as check names it.
+                throw new CliException("--" + e.Plain());
+            }
             catch (OracleUnavailableException e)
             {
                 throw new CliException("--oracle " + e.Message);
@@ -63,7 +68,7 @@ internal static class SoakCommand
                 Command = "soak",
                 Cases = selection.Generated(s),
                 Skipped = selection.Skipped(),
-                Warnings = names.Split(',').Contains(ConvEngines.Default.Name, StringComparer.Ordinal)
+                Warnings = items.Contains(ConvEngines.Default.Name, StringComparer.Ordinal)
                     ? [.. selection.InputWarnings(), $"--oracle {names}: soak checks the {ConvEngines.Default.Name} engine, which can only agree with itself"]
                     : selection.InputWarnings(),
                 References = [.. oracles.Select(o => new OracleSource(o))],

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace ConvVerify.Cli;
 
@@ -23,6 +24,7 @@ internal static class WholeNumbers
         ArgumentNullException.ThrowIfNull(option);
         ArgumentOutOfRangeException.ThrowIfNegative(min);
         option.CustomParser = result => Parse(result, option.Name, min);
+        Ranges.AddOrUpdate(option, Range(min));
         return option;
     }
 
@@ -33,12 +35,22 @@ internal static class WholeNumbers
         ArgumentNullException.ThrowIfNull(option);
         ArgumentOutOfRangeException.ThrowIfNegative(min);
         option.CustomParser = result => Parse(result, option.Name, min);
+        Ranges.AddOrUpdate(option, Range(min));
         return option;
     }
 
+    // The range each option made here takes, for the messages that are not about a value (one missing, UsageErrors).
+    private static readonly ConditionalWeakTable<Option, string> Ranges = [];
+
+    /// <summary>"a whole number from 1 to 2147483647" for an option made by <see cref="WholeNumber{T}(Option{T}, T)"/>, else null.</summary>
+    public static string? Expected(Option option) => Ranges.TryGetValue(option, out string? range) ? range : null;
+
+    private static string Range<T>(T min) where T : struct, IBinaryInteger<T>, IMinMaxValue<T> =>
+        string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {T.MaxValue}");
+
     /// <summary>What an option parsed by <see cref="WholeNumber{T}(Option{T}, T)"/> says of a value it refuses.</summary>
     public static string Refusal<T>(string option, T min, string value) where T : struct, IBinaryInteger<T>, IMinMaxValue<T> =>
-        string.Create(CultureInfo.InvariantCulture, $"{option}: expected a whole number from {min} to {T.MaxValue}, got '{Fixtures.PackPaths.Printable(value)}'");
+        $"{option}: expected {Range(min)}, got '{Fixtures.PackPaths.Printable(value)}'";
 
     // Called only with a value given: an option left out takes its default (or null) without a parse. The arity is
     // checked before, so there is exactly one token.

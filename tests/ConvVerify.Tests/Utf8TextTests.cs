@@ -200,7 +200,7 @@ public class BatchFileEncodingTests : TempFolderTest
         Assert.That(() => ConvVerify.Problems.BatchFile.Read(main), Throws.TypeOf<IOException>().With.Message.EqualTo(
             $"{inner}: not UTF-8: byte offset 0 (line 1) holds 0x80, a continuation byte where a character should begin; a batch file must be UTF-8"));
         // The files a run reads, for its output checks: the including file alone, as for an include that cannot be read.
-        Assert.That(CaseSelection.BatchFiles(main), Is.EqualTo(new[] { main }));
+        Assert.That(CaseSelection.ReadBatch(main).Files, Is.EqualTo(new[] { main }));
     }
 
     [Test]

@@ -81,7 +81,7 @@ public sealed record BatchEntry
 /// <remarks>
 /// Understood: <c>--reset</c>, <c>--dir=</c>, <c>--dt=</c>/<c>--cfg=</c> and <c>--bia-dt=</c> (through <see cref="DTypeOf"/>),
 /// <c>--mb=</c> (0: as written), <c>--match=REGEX</c> (against the other options in force and the descriptor as written, whole),
-/// <c>--batch=FILE</c> (relative to the including file, then to the include fallback of <see cref="Read"/>; cycles and missing files are
+/// <c>--batch=FILE</c> (relative to the including file, then to the include fallback of <see cref="Read(string, string?)"/>; cycles and missing files are
 /// skipped entries). Recorded and ignored, since they do not change the mathematics: <c>--stag/--wtag/--dtag</c>,
 /// <c>--alg</c>, <c>--impl</c>, <c>--skip-impl</c>, <c>--allow-enum-tags-only</c>, <c>--attr-scratchpad</c>,
 /// <c>--cpu-isa-hints</c>, <c>--check-ref-impl</c>. Any other option at a value other than its default skips the cases it
@@ -139,28 +139,26 @@ public static class BatchFile
         return reader.Entries;
     }
 
-    /// <summary>
-    /// The files that reading <paramref name="path"/> with <see cref="Read"/> includes, directly or through another file:
-    /// full paths, each once, in the order first read, without <paramref name="path"/> itself. Includes that are missing or
-    /// would loop are left out, as <see cref="Read"/> skips them. Descriptors are not parsed.
-    /// </summary>
+    /// <summary>As <see cref="Read(string, string?)"/>, also giving the files it included from the same reading: full paths, each once, in the order first read, without <paramref name="path"/> itself; includes that are missing or would loop are left out, as they are skipped entries.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="includeFallback">See <see cref="Read"/>.</param>
+    /// <param name="includeFallback">See <see cref="Read(string, string?)"/>.</param>
+    /// <param name="included">The included files, full paths, each once, in the order first read, without <paramref name="path"/>.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="IOException">The file or an include is not a regular file, is too large or cannot be read.</exception>
-    public static IReadOnlyList<string> Includes(string path, string? includeFallback = null)
+    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries.</exception>
+    public static IReadOnlyList<BatchEntry> Read(string path, string? includeFallback, out IReadOnlyList<string> included)
     {
         string full = Path.GetFullPath(path);
-        var reader = new Reader(includeFallback, includesOnly: true);
+        var reader = new Reader(includeFallback);
         reader.File(full, path, InputFile.ReadAllText(full, "batch file", MaxBytes));
-        return [.. reader.Included];
+        included = [.. reader.Included];
+        return reader.Entries;
     }
 
     /// <summary>Reads the text of a batch file; includes are resolved relative to <paramref name="directory"/>.</summary>
     /// <param name="text">File contents.</param>
     /// <param name="source">Name used in entries and messages.</param>
     /// <param name="directory">Folder of relative includes, or null (then every include is a skipped entry).</param>
-    /// <param name="includeFallback">See <see cref="Read"/>.</param>
+    /// <param name="includeFallback">See <see cref="Read(string, string?)"/>.</param>
     public static IReadOnlyList<BatchEntry> ReadText(string text, string source, string? directory, string? includeFallback = null)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -204,8 +202,7 @@ public static class BatchFile
     // Single-valued: a regular expression may hold commas (a --batch path is taken whole before the options are split).
     private static readonly HashSet<string> SingleValued = ["match"];
 
-    // includesOnly: follow the includes (with the options, which cost nothing) but make no entries, for Includes.
-    private sealed class Reader(string? includeFallback, bool includesOnly = false)
+    private sealed class Reader(string? includeFallback)
     {
         public List<BatchEntry> Entries { get; } = [];
 
@@ -344,7 +341,6 @@ public static class BatchFile
 
         private void Descriptor(string text, int line, string shown)
         {
-            if (includesOnly) return;
             long count = combos?.Count ?? CombinationCount();
             if (Entries.Count + count > MaxEntries)
                 // (DescriptorException writes the line's control characters as \uXXXX.)

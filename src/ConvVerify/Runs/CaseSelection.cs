@@ -1,6 +1,7 @@
 using ConvVerify.Cases;
 using ConvVerify.Catalog;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
@@ -54,11 +55,16 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <param name="mb">Every problem at this minibatch (over a batch file's <c>--mb=</c>), or null.</param>
     /// <param name="maxMacs">Problems with more multiply-adds per direction are skipped; null for <see cref="DefaultMaxMacs"/>.</param>
     /// <param name="memoryBytes">Problems whose case would need more memory (<see cref="CaseBytes"/>) are skipped; null for what this process may use.</param>
+    /// <param name="batchRead"><paramref name="batch"/> as <see cref="ReadBatch"/> read it, or null to read it here.</param>
     /// <exception cref="ArgumentException">Two sources at once, an unknown set, a missing file, a bad descriptor, an unknown dtype or fill, a bad limit; the message starts with the option.</exception>
     public static CaseSelection Resolve(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
-        int? random = null, ulong randomSeed = ConvCase.DefaultSeed, int? mb = null, long? maxMacs = null, long? memoryBytes = null) =>
-        Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomSeed, mb, new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes))
+        int? random = null, ulong randomSeed = ConvCase.DefaultSeed, int? mb = null, long? maxMacs = null, long? memoryBytes = null, BatchRead? batchRead = null)
+    {
+        if (batchRead is not null && batchRead.Batch != batch)
+            throw new ArgumentException($"the batch read is of '{batchRead.Batch}', not of --batch '{batch}'", nameof(batchRead));
+        return Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomSeed, mb, new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes), batchRead)
             with { AnyDType = dtype is null };
+    }
 
     /// <summary>Most problems <c>--random</c> draws at once: they are drawn and kept before the run starts.</summary>
     public const int MaxRandom = 1_000_000;
@@ -79,7 +85,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     private readonly record struct Limits(long MaxMacs, long MemoryBytes);
 
     private static CaseSelection Sources(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
-        int? random, ulong randomSeed, int? mb, Limits limit)
+        int? random, ulong randomSeed, int? mb, Limits limit, BatchRead? batchRead)
     {
         ArgumentNullException.ThrowIfNull(descriptors);
         int given = (set is null ? 0 : 1) + (batch is null ? 0 : 1) + (descriptors.Count > 0 ? 1 : 0) + (random is null ? 0 : 1);
@@ -97,7 +103,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         }
         try
         {
-            if (batch is not null) return FromBatch(batch, dtypes, dtype is not null, fills, mb, limit);
+            if (batch is not null) return FromBatch(batchRead ?? ReadBatch(batch), dtypes, dtype is not null, fills, mb, limit);
             if (descriptors.Count > 0)
                 return Limited(new CaseSelection("command line", [.. descriptors.Select(d => BenchdnnDescriptor.Parse(d))], dtypes, fills, Named: true), mb, limit);
             string source = set ?? defaultSet;
@@ -127,12 +133,11 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     }
 
     /// <summary>
-    /// The files a <c>--batch</c> reads (a <c>benchdnn:NAME</c> resolved): the file, then every file it includes, found as the
-    /// run finds them (<see cref="BatchFile.Includes"/>, with the vendored folder as the fallback). Only what is there: the
-    /// file alone when its includes cannot be read, nothing when a <c>benchdnn:NAME</c> names no file; reading the batch
-    /// for the run then says why.
+    /// Reads a <c>--batch</c> (a <c>benchdnn:NAME</c> resolved) once, for both what the run must not write over
+    /// (<see cref="BatchRead.Files"/>) and the run's problems (<see cref="Resolve"/> given the reading). A batch that cannot
+    /// be read is no exception here: <see cref="BatchRead.Files"/> then holds only what is there, and the selection says why.
     /// </summary>
-    public static IReadOnlyList<string> BatchFiles(string batch)
+    public static BatchRead ReadBatch(string batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         string path;
@@ -140,29 +145,31 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         {
             path = BatchPath(batch);
         }
-        catch (ArgumentException)
+        catch (ArgumentException e)
         {
-            return [];
+            return new BatchRead(batch, [], null, ExceptionDispatchInfo.Capture(e));
         }
+        if (Directory.Exists(path)) return new BatchRead(batch, [path], null, ExceptionDispatchInfo.Capture(new SelectionException($"--batch: {batch} is a folder; give a batch file")));
+        if (!File.Exists(path)) return new BatchRead(batch, [], null, ExceptionDispatchInfo.Capture(new SelectionException($"--batch: file not found: {batch}")));
         try
         {
-            return [path, .. BatchFile.Includes(path, Locations.BenchdnnInputs())];
+            var entries = BatchFile.Read(path, Locations.BenchdnnInputs(), out var included);
+            return new BatchRead(batch, [path, .. included], entries, null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return [path];
+            return new BatchRead(batch, [path], null, ExceptionDispatchInfo.Capture(e));
         }
     }
 
     /// <summary>The prefix of a vendored benchdnn file's short name.</summary>
     public const string BenchdnnPrefix = "benchdnn:";
 
-    private static CaseSelection FromBatch(string batch, IReadOnlyList<DType> dtypes, bool dtypeGiven, IReadOnlyList<Fill> fills, int? mb, Limits limit)
+    private static CaseSelection FromBatch(BatchRead read, IReadOnlyList<DType> dtypes, bool dtypeGiven, IReadOnlyList<Fill> fills, int? mb, Limits limit)
     {
-        string path = BatchPath(batch);
-        if (Directory.Exists(path)) throw new SelectionException($"--batch: {batch} is a folder; give a batch file");
-        if (!File.Exists(path)) throw new SelectionException($"--batch: file not found: {batch}");
-        var entries = BatchFile.Read(path, Locations.BenchdnnInputs());
+        read.Failure?.Throw();
+        string batch = read.Batch;
+        var entries = read.Entries!;
         var problems = new List<ConvProblem>();
         var details = new Dictionary<ConvProblem, SelectedProblem>();
         var caseNumber = new Dictionary<ConvProblem, int>();
@@ -504,3 +511,26 @@ public sealed record SelectionLine(string Where, string Descriptor, string Optio
 
 /// <summary>A selection error whose message is already as the user should read it.</summary>
 internal sealed class SelectionException(string message) : ArgumentException(message);
+
+/// <summary>A <c>--batch</c> as <see cref="CaseSelection.ReadBatch"/> read it, once: the files read and the entries they make, or why it could not be read.</summary>
+public sealed class BatchRead
+{
+    internal BatchRead(string batch, IReadOnlyList<string> files, IReadOnlyList<BatchEntry>? entries, ExceptionDispatchInfo? failure)
+    {
+        Batch = batch;
+        Files = files;
+        Entries = entries;
+        Failure = failure;
+    }
+
+    /// <summary>The <c>--batch</c> value read, as given.</summary>
+    public string Batch { get; }
+
+    /// <summary>The file (a <c>benchdnn:NAME</c> resolved), then every file it included, each once; only what is there when the read failed.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    internal IReadOnlyList<BatchEntry>? Entries { get; }
+
+    // Thrown when the selection is made, where a batch that cannot be read has always been said.
+    internal ExceptionDispatchInfo? Failure { get; }
+}

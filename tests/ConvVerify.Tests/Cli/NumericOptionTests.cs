@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
-using ConvVerify.Oracles;
 
 namespace ConvVerify.Tests.Cli;
 
@@ -33,18 +32,9 @@ public partial class NumericOptionTests : CliTestBase
     [GeneratedRegex(@"^convverify: (?<option>--[a-z-]+): expected a whole number from (?<min>\d+) to (?<max>\d+), got '(?<value>.*)'$")]
     private static partial Regex Refusal();
 
-    private static RootCommand Tree()
-    {
-        using var oracles = new OracleScope();
-        return ConvVerify.Cli.Cli.Root(ConvVerify.Cli.Cli.ConsoleFor(TextWriter.Null, terminal: false), oracles);
-    }
+    private static RootCommand Tree() => CommandTree.Root();
 
-    private static IEnumerable<(string[] Path, Command Command)> Commands(Command command, string[] path)
-    {
-        yield return (path, command);
-        foreach (var sub in command.Subcommands)
-            foreach (var found in Commands(sub, [.. path, sub.Name])) yield return found;
-    }
+    private static IEnumerable<(string[] Path, Command Command)> Commands(Command command, string[] path) => CommandTree.Commands(command, path);
 
     // The typed options: all but text (a name, a path, a list), switches (a word after one is not taken as its value)
     // and the options that take no value at all (--help, --version).

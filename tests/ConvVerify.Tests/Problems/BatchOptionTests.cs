@@ -243,6 +243,13 @@ public class BatchOptionTests
         }
     }
 
+    /// <summary>The files reading <paramref name="path"/> includes, from the same reading as its entries.</summary>
+    internal static IReadOnlyList<string> Included(string path, string? fallback = null)
+    {
+        BatchFile.Read(path, fallback, out var included);
+        return included;
+    }
+
     [Test]
     public void IncludesListsEveryFileReadThroughTheIncludesOnceAndNothingMissingOrLooping()
     {
@@ -257,10 +264,10 @@ public class BatchOptionTests
             File.WriteAllText(Path.Combine(dir, "a"), "--batch=b\n");
             File.WriteAllText(Path.Combine(dir, "b"), "--batch=a\n" + Desc + "\n");
             File.WriteAllText(Path.Combine(fallback, "c"), Desc + "\n");
-            Assert.That(BatchFile.Includes(Path.Combine(dir, "main"), fallback),
+            Assert.That(Included(Path.Combine(dir, "main"), fallback),
                 Is.EqualTo(new[] { Path.Combine(dir, "a"), Path.Combine(dir, "b"), Path.Combine(fallback, "c") }));
-            Assert.That(BatchFile.Includes(Path.Combine(dir, "b")), Is.EqualTo(new[] { Path.Combine(dir, "a") }));
-            Assert.That(() => BatchFile.Includes(Path.Combine(dir, "none")), Throws.TypeOf<FileNotFoundException>());
+            Assert.That(Included(Path.Combine(dir, "b")), Is.EqualTo(new[] { Path.Combine(dir, "a") }));
+            Assert.That(() => Included(Path.Combine(dir, "none")), Throws.TypeOf<FileNotFoundException>());
         }
         finally
         {

@@ -17,7 +17,7 @@ public class HostileBatchTests : TempFolderTest
         Assert.That(e, Has.Count.EqualTo(2));
         Assert.That((e[0].SkipKind, e[0].Where, e[0].Skip), Is.EqualTo((BatchSkipKind.Include, $"{main}:1", "--batch=a\0b: not a file name (it holds a null character)")));
         Assert.That(e[1].Problem, Is.Not.Null);
-        Assert.That(BatchFile.Includes(main), Is.Empty);
+        Assert.That(BatchOptionTests.Included(main), Is.Empty);
     }
 
     [Test]

@@ -144,7 +144,7 @@ public class BatchSelectionTests
     public void MoreRandomProblemsThanCanBeKeptAreRefused()
     {
         Assert.That(CaseSelection.Resolve(null, null, [], "f32", "integer", "question", random: 3).Problems, Has.Count.EqualTo(3));
-        var e = Assert.Throws<ArgumentException>(() => CaseSelection.Resolve(null, null, [], "f32", "integer", "question", random: CaseSelection.MaxRandom + 1));
+        var e = Assert.Catch<ArgumentException>(() => CaseSelection.Resolve(null, null, [], "f32", "integer", "question", random: CaseSelection.MaxRandom + 1));
         Assert.That(e!.Message, Is.EqualTo("--random: at most 1000000 problems at once (they are drawn and kept before the run), got 1000001; run more seeds instead"));
     }
 
@@ -268,5 +268,58 @@ public class BatchSelectionTests
         var report = Runner.Run(new RunPlan { Command = "test", Cases = cases, References = [new OracleSource(torch)], Subject = new EngineSource(ConvEngines.Default) });
         Assert.That(report.Rows.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Pass));
         Assert.That(report.Rows.Count(r => r.Case.EndsWith("__channels-last", StringComparison.Ordinal)), Is.EqualTo(4 + 1));
+    }
+}
+
+/// <summary>A --batch is read once: the files a command keeps apart from its outputs are those whose entries it runs.</summary>
+public class BatchReadOnceTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void MakeFolder() => _dir = Directory.CreateTempSubdirectory("convverify-readonce-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public void TheSelectionIsMadeFromTheReadingWhoseFilesWereListed()
+    {
+        string main = Path.Combine(_dir, "main"), first = Path.Combine(_dir, "first"), second = Path.Combine(_dir, "second");
+        File.WriteAllText(first, "mb1ic2ih4oc2kh3\n");
+        File.WriteAllText(second, "mb1ic3ih5oc4kh3\n");
+        File.WriteAllText(main, "--batch=first\n");
+        var read = CaseSelection.ReadBatch(main);
+        // The file changes between the check of the outputs and the run: a second reading would run second's problem
+        // while the outputs were kept apart from first only.
+        File.WriteAllText(main, "--batch=second\n");
+        var selection = CaseSelection.Resolve(null, main, [], "f32", "integer", "question", batchRead: read);
+        Assert.That(read.Files, Is.EqualTo(new[] { main, first }));
+        Assert.That(selection.Problems.Select(p => p.ToString()), Is.EqualTo(new[] { "mb1ic2ih4oc2oh2kh3ph0" }));
+        // Read afresh, the same call sees the change: the reading given is what made the difference.
+        Assert.That(CaseSelection.Resolve(null, main, [], "f32", "integer", "question").Problems.Select(p => p.ToString()),
+            Is.EqualTo(new[] { "mb1ic3ih5oc4oh3kh3ph0" }));
+    }
+
+    [Test]
+    public void AReadingOfAnotherBatchIsRefused() =>
+        Assert.That(() => CaseSelection.Resolve(null, "b", [], "f32", "integer", "question", batchRead: CaseSelection.ReadBatch(Path.Combine(_dir, "a"))),
+            Throws.ArgumentException.With.Property(nameof(ArgumentException.ParamName)).EqualTo("batchRead"));
+
+    [Test]
+    public void ABatchThatCannotBeReadIsSaidWhenTheSelectionIsMadeAsBefore()
+    {
+        // Read up front, a failure waits for the selection, which says it as a read of its own would.
+        string folder = Path.Combine(_dir, "folder");
+        Directory.CreateDirectory(folder);
+        foreach (string batch in new[] { folder, Path.Combine(_dir, "none"), "benchdnn:no_such_file", " " })
+        {
+            var read = CaseSelection.ReadBatch(batch);
+            string said = Assert.Catch<ArgumentException>(() => CaseSelection.Resolve(null, batch, [], "f32", "integer", "question"))!.Message;
+            Assert.That(() => CaseSelection.Resolve(null, batch, [], "f32", "integer", "question", batchRead: read),
+                Throws.InstanceOf<ArgumentException>().With.Message.EqualTo(said), batch);
+        }
+        Assert.That(CaseSelection.ReadBatch(folder).Files, Is.EqualTo(new[] { folder }));
+        Assert.That(CaseSelection.ReadBatch(Path.Combine(_dir, "none")).Files, Is.Empty);
     }
 }

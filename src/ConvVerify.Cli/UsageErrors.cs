@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using ConvVerify.Fixtures;
+
+namespace ConvVerify.Cli;
+
+/// <summary>What is wrong with a command line, said in the command line's own words for every command and option alike.</summary>
+/// <remarks>
+/// System.CommandLine's own messages ("Option '--mb' expects a single argument but 2 were provided.", "Required argument
+/// missing for option: '--random'.", "Unrecognized command or argument 'frob'.") name no expected kind, follow no form of
+/// ours, and are translated into the user's UI language from its satellite resources while ours are not. They are
+/// found here from the parse's structure, never by reading their wording, and replaced: an option given more than once
+/// or with no value, a switch given a value it cannot mean, an unknown command, option or extra argument, and a missing
+/// command, required option or argument. Errors our own parsers and validators add (<see cref="WholeNumbers"/>,
+/// <see cref="OptionLikeTokens"/>) are already in our words and pass through, unless the same option has a worse problem
+/// said here.
+/// </remarks>
+internal static class UsageErrors
+{
+    /// <summary>
+    /// How the command line is parsed: no response files. System.CommandLine would read any token starting with '@' as
+    /// the name of a file of further arguments (<c>check @foo</c> read foo; <c>--json @out.json</c> read out.json instead
+    /// of writing it), which nothing in this tool documents or needs and a CI script would not expect of a path.
+    /// </summary>
+    public static ParserConfiguration Configuration() => new() { ResponseFileTokenReplacer = null };
+
+    /// <summary>What a switch (an option of type bool) says of a value it cannot mean.</summary>
+    public static string SwitchRefusal(string option, string value) =>
+        $"{option}: expected no value, or true or false, got '{PackPaths.Printable(value)}'";
+
+    /// <summary>The errors of <paramref name="parse"/> of <paramref name="args"/>, each a line, in the order found; empty when there is none.</summary>
+    public static IReadOnlyList<string> Of(ParseResult parse, IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(args);
+        // Help and --version run instead of the command, whatever else the line holds, as System.CommandLine has them.
+        if (parse.Errors.Count == 0 && parse.Action is not null && parse.Action != parse.CommandResult.Command.Action) return [];
+        var said = new List<string>();
+        var replaced = new HashSet<SymbolResult>();
+        var command = parse.CommandResult;
+        string path = PathOf(command);
+
+        // A switch's value is true or false only. System.CommandLine reads --verbose=xyz as --verbose and a separate xyz,
+        // which a command with descriptors then took as one ("descriptor 'xyz': unrecognized token"): the joined form is
+        // looked at here, on the line as typed, since the parse no longer tells it from --verbose xyz (xyz a descriptor).
+        var switchValues = new List<string>();
+        var switches = command.Command.Options.Where(o => o.ValueType == typeof(bool) && o.Arity.MaximumNumberOfValues > 0).ToList();
+        foreach (string arg in args.TakeWhile(a => a != "--"))
+        {
+            int at = arg.IndexOfAny(['=', ':']);
+            if (at < 0 || !arg.StartsWith('-')) continue;
+            string name = arg[..at], value = arg[(at + 1)..];
+            if (switches.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name)) is { } flag && !bool.TryParse(value, out _))
+            {
+                said.Add(SwitchRefusal(flag.Name, value));
+                // The value went to the command's arguments, or was left over: a complaint about it would only repeat this one.
+                foreach (var a in command.Children.OfType<ArgumentResult>()) replaced.Add(a);
+                switchValues.Add(value);
+            }
+        }
+
+        foreach (var option in command.Children.OfType<OptionResult>().Where(o => !o.Implicit))
+        {
+            string name = option.Option.Name;
+            var values = option.Tokens.Select(t => PackPaths.Printable(t.Value)).ToList();
+            // A bare switch repeated means what it means once (a script adding --verbose to a line that has it); any
+            // option repeated with a value is refused, since which of the values counts is a guess.
+            if (option.IdentifierTokenCount > 1 && (option.Option.ValueType != typeof(bool) || values.Count > 0))
+                said.Add($"{name}: given {Times(option.IdentifierTokenCount)}{(values.Count == option.IdentifierTokenCount ? $" ({Listed(values)})" : "")}; give it once");
+            else if (values.Count == 0 && option.Option.Arity.MinimumNumberOfValues > 0)
+                said.Add(WholeNumbers.Expected(option.Option) is { } kind ? $"{name}: expected a value: {kind}" : $"{name}: expected a value, got none");
+            // System.CommandLine gives a text option the next word when it is no option of the command: check --json
+            // --frob wrote the report to a file named --frob. No name or list starts with '-', and a path that does can
+            // be written ./-name, as OptionLikeTokens has it for arguments. Counted options say it in their own words.
+            else if (values.Count == 1 && option.Tokens[0].Value.StartsWith('-') && option.Option.ValueType == typeof(string) && WholeNumbers.Expected(option.Option) is null)
+                said.Add($"{name}: expected a value, got the unknown option '{values[0]}' (a path starting with '-' is written ./{values[0]})");
+            else continue;
+            replaced.Add(option);
+        }
+
+        // The root has no directives (Cli.Root), but System.CommandLine still takes a leading [word] as one and drops it.
+        foreach (var token in parse.Tokens.Where(t => t.Type == TokenType.Directive))
+            said.Add($"unexpected argument '{PackPaths.Printable(token.Value)}'");
+        foreach (var token in parse.UnmatchedTokens)
+        {
+            if (switchValues.Remove(token)) continue;
+            string shown = PackPaths.Printable(token);
+            said.Add(token.StartsWith('-') ? $"unknown option '{shown}'"
+                : command.Command.Subcommands.Count > 0 ? $"{Prefix(path)}unknown command '{shown}' (known: {Names(command.Command)})"
+                : $"{Prefix(path)}unexpected argument '{shown}'");
+        }
+        // A group (fixtures, report, snapshots, the root) does nothing itself; told of an unknown word above, not twice.
+        if (command.Command.Subcommands.Count > 0 && command.Command.Action is null && parse.UnmatchedTokens.Count == 0)
+            said.Add($"{Prefix(path)}COMMAND is missing: one of {Names(command.Command)}");
+        // A required option left out has a result with no identifier, which System.CommandLine's complaint is about.
+        foreach (var required in command.Command.Options.Where(o => o.Required))
+        {
+            var result = command.Children.OfType<OptionResult>().FirstOrDefault(r => r.Option == required);
+            if (result is { IdentifierTokenCount: > 0 }) continue;
+            said.Add($"{Prefix(path)}{required.Name} is missing: {required.Description}");
+            if (result is not null) replaced.Add(result);
+        }
+        foreach (var argument in command.Children.OfType<ArgumentResult>()
+            .Where(a => a.Tokens.Count < a.Argument.Arity.MinimumNumberOfValues && !replaced.Contains(a)))
+        {
+            said.Add($"{Prefix(path)}{argument.Argument.Name} is missing: {argument.Argument.Description}");
+            replaced.Add(argument);
+        }
+        foreach (var argument in command.Command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0 && !command.Children.OfType<ArgumentResult>().Any(r => r.Argument == a)))
+            said.Add($"{Prefix(path)}{argument.Name} is missing: {argument.Description}");
+
+        // What is left is ours (a value refused by its parser, an option-like descriptor), except what System.CommandLine
+        // says of a command (every such case is said above) or of a symbol said above.
+        foreach (var error in parse.Errors)
+        {
+            if (error.SymbolResult is CommandResult || error.SymbolResult is null) continue;
+            if (replaced.Contains(error.SymbolResult) || error.SymbolResult is ArgumentResult { Parent: { } parent } && replaced.Contains(parent)) continue;
+            said.Add(error.Message);
+        }
+        return said;
+    }
+
+    // The command as typed, "convverify fixtures check": the root's own name is the executable's, which in a test is the test host.
+    internal static string PathOf(CommandResult command)
+    {
+        var names = new List<string>();
+        for (var c = command; c.Parent is CommandResult parent; c = parent) names.Insert(0, c.Command.Name);
+        return string.Join(" ", ["convverify", .. names]);
+    }
+
+    // "fixtures check: " before a message about a command's own words; nothing for the root, whose name the line starts with.
+    private static string Prefix(string path) => path == "convverify" ? "" : path["convverify ".Length..] + ": ";
+
+    private static string Names(Command command) => string.Join(", ", command.Subcommands.Select(c => c.Name));
+
+    private static string Times(int n) => n == 2 ? "twice" : string.Create(CultureInfo.InvariantCulture, $"{n} times");
+
+    private static string Listed(IReadOnlyList<string> values) =>
+        values.Count == 1 ? $"'{values[0]}'" : string.Join(", ", values.SkipLast(1).Select(v => $"'{v}'")) + $" and '{values[^1]}'";
+
+    // A counted option states its range; a text option what its help says it holds (every option has a description).
+}

@@ -1,0 +1,224 @@
+using System.CommandLine;
+using ConvVerify.Cli;
+
+namespace ConvVerify.Tests.Cli;
+
+/// <summary>
+/// What System.CommandLine found wrong with a line, said in the command line's words for every command and option,
+/// found by walking the command tree: an option given twice or with no value, a switch given a value, an unknown
+/// command, option or argument, a missing command or required option; and no '@file' read as more arguments. An option
+/// or command added later is held to the same rules here, and fails them unless it goes through UsageErrors.
+/// </summary>
+public class UsageErrorTests : CliTestBase
+{
+    // What each whole-number option takes, stated here (as in NumericOptionTests) rather than read from the code.
+    private static readonly Dictionary<string, string> Ranges = new(StringComparer.Ordinal)
+    {
+        ["--seed"] = "a whole number from 0 to 18446744073709551615",
+        ["--random"] = "a whole number from 1 to 2147483647",
+        ["--cases"] = "a whole number from 1 to 2147483647",
+        ["--mb"] = "a whole number from 1 to 2147483647",
+        ["--max-macs"] = "a whole number from 1 to 9223372036854775807",
+    };
+
+    private static bool IsSwitch(Option o) => o.ValueType == typeof(bool) && o.Arity.MaximumNumberOfValues > 0;
+
+    private static IEnumerable<TestCaseData> Options(Func<Option, bool> which) =>
+        CommandTree.All().SelectMany(c => c.Command.Options.Where(o => o.Arity.MaximumNumberOfValues > 0 && which(o))
+            .Select(o => new TestCaseData(c.Path, o.Name).SetArgDisplayNames(c.Path, o.Name)));
+
+    /// <summary>Every option that takes a value or may (switches too), of every command.</summary>
+    public static IEnumerable<TestCaseData> ValuedOptions() => Options(_ => true);
+
+    /// <summary>Every option that must be given a value when named.</summary>
+    public static IEnumerable<TestCaseData> ValueRequiredOptions() => Options(o => o.Arity.MinimumNumberOfValues > 0);
+
+    /// <summary>Every switch (an option of type bool), of every command.</summary>
+    public static IEnumerable<TestCaseData> Switches() => Options(IsSwitch);
+
+    /// <summary>Every command with subcommands (the root included), by path.</summary>
+    public static IEnumerable<TestCaseData> Groups() =>
+        CommandTree.All().Where(c => c.Command.Subcommands.Count > 0).Select(c => new TestCaseData(c.Path).SetArgDisplayNames(c.Path is "" ? "(root)" : c.Path));
+
+    /// <summary>Every command that runs (no subcommands), by path.</summary>
+    public static IEnumerable<TestCaseData> Leaves() =>
+        CommandTree.All().Where(c => c.Command.Subcommands.Count == 0).Select(c => new TestCaseData(c.Path).SetArgDisplayNames(c.Path));
+
+    // The whole of stderr: the message, then the pointer to the command's help; nothing run.
+    private static void Refused(CliResult r, string path, params string[] messages)
+    {
+        string usage = path is "" ? "Run 'convverify --help' for usage." : $"Run 'convverify {path} --help' for usage.";
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+            Assert.That(r.Out, Is.Empty, "refused before any work");
+            Assert.That(r.Err.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'), Is.EqualTo([.. messages.Select(m => "convverify: " + m), usage]), r.ToString());
+        });
+    }
+
+    [TestCaseSource(nameof(ValuedOptions))]
+    public void AnOptionGivenTwiceIsRefusedNamingBothValues(string path, string name)
+    {
+        bool flag = IsSwitch(CommandTree.At(path).Options.Single(o => o.Name == name));
+        string[] values = flag ? ["true", "false"] : ["1", "2"];
+        string[] line = CommandTree.Line(path, except: name);
+        Refused(Run([.. line, name, values[0], name, values[1]]), path, $"{name}: given twice ('{values[0]}' and '{values[1]}'); give it once");
+        // The same value twice is refused too: the rule is about the line, not about a conflict.
+        Refused(Run([.. line, $"{name}={values[0]}", $"{name}={values[0]}"]), path, $"{name}: given twice ('{values[0]}' and '{values[0]}'); give it once");
+    }
+
+    [Test]
+    public void AnOptionGivenThreeTimesIsCounted() =>
+        Refused(Run("check", "--mb", "2", "--mb", "3", "--mb", "4"), "check", "--mb: given 3 times ('2', '3' and '4'); give it once");
+
+    [Test]
+    public void ABareSwitchRepeatedMeansItOnce()
+    {
+        // A script adding --verbose to a line that has it: the same meaning twice, so no guess to refuse.
+        var parse = CommandTree.Root().Parse(["cases", "--json", "--json"], UsageErrors.Configuration());
+        Assert.That(UsageErrors.Of(parse, ["cases", "--json", "--json"]), Is.Empty);
+        Refused(Run("cases", "--json", "--json=false"), "cases", "--json: given twice; give it once");
+    }
+
+    [TestCaseSource(nameof(ValueRequiredOptions))]
+    public void AnOptionGivenNoValueIsRefusedSayingWhatItTakes(string path, string name)
+    {
+        var option = CommandTree.At(path).Options.Single(o => o.Name == name);
+        bool typed = option.ValueType != typeof(string) && option.ValueType != typeof(string[]);
+        // A range says what a number takes; a text option's help is a sentence, not a kind, so only the absence is said.
+        string message = typed ? $"{name}: expected a value: {Ranges[name]}" : $"{name}: expected a value, got none";
+        // Last on the line, and given empty after '=' (an unset variable in --json=$OUT).
+        Refused(Run([.. CommandTree.Line(path, except: name), name]), path, message);
+        Refused(Run([.. CommandTree.Line(path, except: name), name + "="]), path, message);
+        // An unknown option where the value should be is not taken for it (check --json --frob wrote a file named --frob).
+        if (!typed)
+        {
+            foreach (string word in new[] { "--frob", "-", "-x" })
+                Refused(Run([.. CommandTree.Line(path, except: name), name, word]), path,
+                    $"{name}: expected a value, got the unknown option '{word}' (a path starting with '-' is written ./{word})");
+            // Written as a path, the same name is a value like any other.
+            string[] line = [.. CommandTree.Line(path, except: name), name, "./--frob"];
+            Assert.That(UsageErrors.Of(CommandTree.Root().Parse(line, UsageErrors.Configuration()), line), Is.Empty, string.Join(' ', line));
+        }
+    }
+
+    [TestCaseSource(nameof(Switches))]
+    public void ASwitchGivenAValueOtherThanTrueOrFalseIsRefusedNamingIt(string path, string name)
+    {
+        foreach (string value in new[] { "xyz", "", "1", "yes", "true,false", "\u001b[2J" })
+        {
+            string shown = ConvVerify.Fixtures.PackPaths.Printable(value);
+            Refused(Run([.. CommandTree.Line(path), $"{name}={value}"]), path, $"{name}: expected no value, or true or false, got '{shown}'");
+            Refused(Run([.. CommandTree.Line(path), $"{name}:{value}"]), path, $"{name}: expected no value, or true or false, got '{shown}'");
+        }
+        // true and false are what they say, in any case, joined or not.
+        foreach (var (given, meant) in new[] { ("true", true), ("false", false), ("False", false), ("TRUE", true) })
+        {
+            string[] joined = [.. CommandTree.Line(path), $"{name}={given}"];
+            var parse = CommandTree.Root().Parse(joined, UsageErrors.Configuration());
+            Assert.That(UsageErrors.Of(parse, joined), Is.Empty, string.Join(' ', joined));
+            var option = parse.CommandResult.Command.Options.Single(o => o.Name == name);
+            Assert.That(parse.GetResult(option)!.GetValueOrDefault<bool>(), Is.EqualTo(meant), string.Join(' ', joined));
+        }
+    }
+
+    [Test]
+    public void AWordAfterASwitchIsNotItsValue()
+    {
+        // check --verbose DESCRIPTOR: the descriptor is the descriptor; only the joined form is the switch's value.
+        string[] line = ["check", "--verbose", "mb1ic3ih5oc16kh3"];
+        var parse = CommandTree.Root().Parse(line, UsageErrors.Configuration());
+        Assert.That(UsageErrors.Of(parse, line), Is.Empty);
+        Assert.That(parse.GetValue<string[]>("DESCRIPTOR"), Is.EqualTo(new[] { "mb1ic3ih5oc16kh3" }));
+        // After "--" everything is an argument, switch-like or not (one starting with '-' is refused as such, OptionLikeTokens).
+        string[] after = ["report", "merge", "--", "--verbose=xyz"];
+        Assert.That(UsageErrors.Of(CommandTree.Root().Parse(after, UsageErrors.Configuration()), after), Has.None.Contains("expected no value"));
+    }
+
+    [Test]
+    public void TheWalkFindsTheOptionsOfTheSubcommands()
+    {
+        var valued = ValuedOptions().Select(t => $"{t.Arguments[0]} {t.Arguments[1]}").ToList();
+        Assert.That(valued, Does.Contain("check --mb").And.Contain("check --oracle").And.Contain("report merge --json").And.Contain("fixtures generate --out"));
+        var switches = Switches().Select(t => $"{t.Arguments[0]} {t.Arguments[1]}").ToList();
+        Assert.That(switches, Does.Contain("check --verbose").And.Contain("soak --strict").And.Contain("cases --json").And.Contain("fixtures generate --force"));
+        Assert.That(ValueRequiredOptions().Select(t => $"{t.Arguments[0]} {t.Arguments[1]}"), Does.Contain("check --random").And.Not.Contain("check --verbose"));
+    }
+
+    [TestCaseSource(nameof(Groups))]
+    public void AGroupWithoutItsCommandOrWithAnUnknownOneNamesTheKnownOnes(string path)
+    {
+        var group = CommandTree.At(path);
+        string known = string.Join(", ", group.Subcommands.Select(c => c.Name));
+        string prefix = path is "" ? "" : path + ": ";
+        string[] line = path.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Refused(Run(line), path, $"{prefix}COMMAND is missing: one of {known}");
+        Refused(Run([.. line, "frob"]), path, $"{prefix}unknown command 'frob' (known: {known})");
+        Refused(Run([.. line, "--frob"]), path, "unknown option '--frob'");
+    }
+
+    [TestCaseSource(nameof(Leaves))]
+    public void ACommandNamesAnUnknownOptionAndAMissingRequiredOne(string path)
+    {
+        var command = CommandTree.At(path);
+        Refused(Run([.. CommandTree.Line(path), "--frob"]), path, "unknown option '--frob'");
+        foreach (var required in command.Options.Where(o => o.Required))
+            Refused(Run(CommandTree.Line(path, except: required.Name)), path, $"{path}: {required.Name} is missing: {required.Description}");
+        // A word beyond what the command's arguments take (those taking any number of words have no beyond).
+        int room = command.Arguments.Sum(a => a.Arity.MaximumNumberOfValues) - command.Arguments.Count(a => a.Arity.MinimumNumberOfValues > 0);
+        if (room < 100)
+            Refused(Run([.. CommandTree.Line(path), .. Enumerable.Repeat("mb1ic3ih5oc16kh3", room), "extra"]), path, $"{path}: unexpected argument 'extra'");
+    }
+
+    [Test]
+    public void AMissingArgumentIsNamedWithWhatItIs() =>
+        Refused(Run("report", "merge"), "report merge", "report merge: SHARD is missing: The --json reports of every shard of one run");
+
+    [Test]
+    public void HelpIsShownWhateverElseTheLineHolds()
+    {
+        // A required option left out or a bad switch value does not keep the help from being asked for.
+        var r = Run("fixtures", "generate", "--verbose=xyz", "--help");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("--out"));
+    }
+
+    [TestCase("[suggest]")]
+    [TestCase("[diagram]")]
+    [TestCase("[parse]")]
+    public void ADirectiveIsAWordLikeAnyOther(string directive)
+    {
+        // System.CommandLine's [suggest] ran instead of the command and passed having done nothing.
+        Refused(Run(directive, "check", "--set", "question"), "check", $"unexpected argument '{directive}'");
+    }
+
+    [Test]
+    public void AnAtSignIsNotAFileOfArguments()
+    {
+        // System.CommandLine would read the file named after '@' as more arguments: here it is a word like any other.
+        string file = TempPath("args");
+        File.WriteAllText(file, "--set basic\n");
+        string[] line = ["check", "@" + file];
+        var parse = CommandTree.Root().Parse(line, UsageErrors.Configuration());
+        Assert.That(parse.GetValue<string[]>("DESCRIPTOR"), Is.EqualTo(new[] { "@" + file }));
+        Assert.That(parse.GetValue<string?>("--set"), Is.Null);
+        // The whole run: a descriptor that is not one, refused as such; and a missing file is not looked for.
+        var r = Run(line);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.StartWith($"convverify: descriptor '@{file}'"), r.ToString());
+        var missing = Run("report", "merge", "@" + TempPath("none"));
+        Assert.That(missing.Err, Does.Not.Contain("Response file"), missing.ToString());
+        Assert.That(missing.Err, Does.Contain("@" + TempPath("none")), missing.ToString());
+    }
+
+    [Test]
+    public void TheSaidErrorsAreTheCommandLinesNotSystemCommandLines()
+    {
+        // System.CommandLine's own sentences end in a full stop and quote the option; ours follow "option: what, got 'value'".
+        foreach (string[] line in new[] { new[] { "check", "--mb", "2", "--mb", "4" }, ["check", "--random"], ["frob"], ["fixtures"], ["fixtures", "generate"], ["soak", "extra"] })
+        {
+            var r = Run(line);
+            Assert.That(r.Err.Split('\n')[0], Does.Not.EndWith(".").And.Not.Contain("Required").And.Not.Contain("Unrecognized").And.Not.Contain("expects"), r.ToString());
+        }
+    }
+}
