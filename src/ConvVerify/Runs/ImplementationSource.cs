@@ -17,7 +17,7 @@ namespace ConvVerify.Runs;
 /// Each direction reads copies of its inputs (a write into one fails it) and writes a fresh output that starts as NaN.
 /// </summary>
 /// <remarks>
-/// Each direction runs on a thread of its own, for at most <see cref="TimeLimit"/> (by default
+/// Each direction runs on a thread apart from the caller's (kept between calls), for at most <see cref="TimeLimit"/> (by default
 /// <see cref="DefaultTimeLimit"/> of the problem). A call that has not returned by then fails its direction and is
 /// abandoned: .NET cannot stop a thread, so it goes on running (and holding a CPU, if it spins) until it returns, if
 /// ever. Nothing it writes afterwards is read: its output and input copies were its own. While it runs, the same
@@ -156,7 +156,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         // No limit, nothing to wait for: the caller's own thread, for an implementation bound to the thread that made it
         // (a COM apartment, a CUDA or Python context), and for stepping into it in a debugger.
         if (limit == Timeout.InfiniteTimeSpan) Compute();
-        else if (!ReturnedOnItsOwnThread(Compute, limit, $"ConvVerify {_name} {d.TensorName()}"))
+        else if (!ReturnedOnItsOwnThread(Compute, limit))
         {
             lock (state)
             {
@@ -187,14 +187,63 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         return (values, null);
     }
 
-    // A thread of its own, not the pool's: an abandoned call keeps its thread for as long as it runs. In the background,
-    // so that one still stuck does not keep the process from exiting. With a main thread's stack (8 MB on Linux), not a
-    // new thread's 1.5 MB (macOS, musl): a recursive implementation that ran on a program's main thread runs here too.
-    private static bool ReturnedOnItsOwnThread(Action compute, TimeSpan limit, string name)
+    // On a thread of the call threads: whether the call returned within the limit.
+    private static bool ReturnedOnItsOwnThread(Action compute, TimeSpan limit)
     {
-        var thread = new Thread(() => compute(), StackBytes) { IsBackground = true, Name = name };
-        thread.Start();
-        return thread.Join(limit);
+        var done = new ManualResetEventSlim();
+        CallThread.Start(compute, done);
+        // Not disposed when abandoned: the call sets it whenever it returns.
+        if (!done.Wait(limit)) return false;
+        done.Dispose();
+        return true;
+    }
+
+    // Threads that run implementation calls, kept between calls: a thread made for each call, with its stack mapped and
+    // unmapped, cost about a millisecond a direction (a fifth of a run of small cases). Not the thread pool's: an
+    // abandoned call keeps its thread for as long as it runs, and the pool would grow to replace it; here the thread
+    // returns to the idle ones only when its call does. In the background, so that one still stuck does not keep the
+    // process from exiting. With a main thread's stack (8 MB on Linux), not a new thread's 1.5 MB (macOS, musl): a
+    // recursive implementation that ran on a program's main thread runs here too.
+    private sealed class CallThread
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentStack<CallThread> Idle = new();
+        private readonly AutoResetEvent _go = new(false);
+        private Action? _work;
+        private ManualResetEventSlim? _done;
+
+        private CallThread() => new Thread(Loop, StackBytes) { IsBackground = true, Name = "ConvVerify implementation call" }.Start();
+
+        // work must not throw (Call.Run catches everything): unhandled on this thread, it would end the process.
+        public static void Start(Action work, ManualResetEventSlim done)
+        {
+            if (!Idle.TryPop(out var thread)) thread = new CallThread();
+            (thread._work, thread._done) = (work, done);
+            thread._go.Set();
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                _go.WaitOne();
+                var done = _done!;
+                _done = null;
+                RunOne();
+                // Idle before the caller wakes, so that its next call finds this thread rather than making one.
+                Idle.Push(this);
+                done.Set();
+            }
+        }
+
+        // A frame of its own, gone when the call returns: a local of Loop's would keep the call (its implementation, its
+        // inputs) alive while the thread waits for the next one, in a debug build for as long as the thread lives.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void RunOne()
+        {
+            var work = _work!;
+            _work = null;
+            work();
+        }
     }
 
     // The output the implementation was handed last, held until now: changed since its call returned, it was written

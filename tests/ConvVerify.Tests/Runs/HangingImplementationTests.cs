@@ -154,6 +154,51 @@ public class HangingImplementationTests
         Assert.That(ran, Is.Not.EqualTo(caller));
     }
 
+    /// <summary>The matrix view's results, recording the thread each direction ran on.</summary>
+    private sealed class Recording : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _right = new();
+
+        public List<Thread> Threads { get; } = [];
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Threads.Add(Thread.CurrentThread);
+            _right.Forward(p, x, w, b, y);
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Threads.Add(Thread.CurrentThread);
+            _right.BackwardData(p, dy, w, dx);
+        }
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Threads.Add(Thread.CurrentThread);
+            _right.BackwardWeights(p, x, dy, dw);
+        }
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Threads.Add(Thread.CurrentThread);
+            _right.BackwardBias(p, dy, db);
+        }
+    }
+
+    // Alone: a call of another test running meanwhile could take the kept thread, and this one would make another.
+    [Test, NonParallelizable]
+    public void CallsThatReturnLeaveTheirThreadToTheNextCall()
+    {
+        // A thread made for each call cost about a millisecond a direction; one kept serves them all when none stalls.
+        var impl = Made(new Recording());
+        var rows = Rows(impl, Generous);
+        Assert.That(rows.Values.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Pass));
+        Assert.That(impl.Threads, Has.Count.EqualTo(4));
+        Assert.That(impl.Threads.Distinct().Count(), Is.EqualTo(1), "one thread, kept between calls");
+        Assert.That(impl.Threads[0], Is.Not.SameAs(Thread.CurrentThread));
+    }
+
     // 64 KB of stack a frame, checked by the runtime at each: past the end it throws, and does not end the process.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Deep(int frames)
