@@ -133,33 +133,13 @@ public class FixtureMisuseTests : TempFolderTest
         Assert.That(Lenient<object>.Over(Question).Count(), Is.EqualTo(12), "a pack with cases is every case");
     }
 
-    // Forward waits until the test releases it; the other directions are the matrix view's.
-    private sealed class Waiting(ManualResetEventSlim gate) : IConvImplementation
-    {
-        private readonly MatrixViewImplementation _inner = new();
-
-        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            gate.Wait();
-            _inner.Forward(p, x, w, b, y);
-        }
-
-        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _inner.BackwardData(p, dy, w, dx);
-
-        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _inner.BackwardWeights(p, x, dy, dw);
-
-        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _inner.BackwardBias(p, dy, db);
-    }
-
     [Test]
     public void ADirectionThatNeverReturnsFailsTheCaseWithinTheFixturesTimeLimit()
     {
         // The probe: a forward waiting on an event nobody sets hung the test run for good.
         using var gate = new ManualResetEventSlim();
-        var stalling = new Waiting(gate);
+        // Forward waits until the test releases it; the other directions are the matrix view's.
+        var stalling = HookedImplementation.At(ConvVerify.Cases.Direction.Forward, () => gate.Wait());
         try
         {
             string? failure = FailureOf(new Timed<object>(stalling, TimeSpan.FromMilliseconds(50)), IntegerCase);

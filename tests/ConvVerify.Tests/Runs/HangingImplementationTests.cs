@@ -48,41 +48,6 @@ public class HangingImplementationTests
         _gate.Dispose();
     }
 
-    /// <summary>The matrix view's results, after <paramref name="stall"/> in direction <paramref name="at"/>.</summary>
-    private sealed class Stalling(Direction at, Action stall) : IConvImplementation
-    {
-        private readonly MatrixViewImplementation _right = new();
-
-        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            Stall(Direction.Forward);
-            _right.Forward(p, x, w, b, y);
-        }
-
-        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            Stall(Direction.BackwardData);
-            _right.BackwardData(p, dy, w, dx);
-        }
-
-        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            Stall(Direction.BackwardWeights);
-            _right.BackwardWeights(p, x, dy, dw);
-        }
-
-        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            Stall(Direction.BackwardBias);
-            _right.BackwardBias(p, dy, db);
-        }
-
-        private void Stall(Direction d)
-        {
-            if (d == at) stall();
-        }
-    }
-
     private T Made<T>(T impl) where T : IConvImplementation
     {
         _made.Add(impl);
@@ -113,7 +78,7 @@ public class HangingImplementationTests
     public void ADirectionThatLoopsForeverFailsAndTheRunGoesOn()
     {
         // The probe: forward spinning forever hung the whole run; no row was ever written.
-        var rows = Rows(Made(new Stalling(Direction.Forward, () => { while (!_released) { } })), Short);
+        var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => { while (!_released) { } })), Short);
         Assert.That(rows.Keys, Is.EqualTo(new[] { "y", "dx", "dw", "db" }), "every direction is a row of its own");
         Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.1"))));
         // Still spinning: a second call would run beside it, so the others fail at once, naming it.
@@ -125,7 +90,7 @@ public class HangingImplementationTests
     public void ADirectionThatDeadlocksFailsAndTheRunGoesOn()
     {
         // Forward, as every direction a short limit applies to: a right one could run past 50 ms on a busy machine.
-        var rows = Rows(Made(new Stalling(Direction.Forward, () => _gate.Wait())), TimeSpan.FromMilliseconds(50));
+        var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => _gate.Wait())), TimeSpan.FromMilliseconds(50));
         Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.05"))));
         foreach (string d in new[] { "dx", "dw", "db" })
             Assert.That(rows[d], Is.EqualTo((Outcome.Fail, NotCalled(d, "y", "0.05"))), d);
@@ -134,10 +99,10 @@ public class HangingImplementationTests
     [Test]
     public void ASlowDirectionWithinItsLimitPasses()
     {
-        var rows = Rows(Made(new Stalling(Direction.BackwardWeights, () => Thread.Sleep(30))), Generous);
+        var rows = Rows(Made(HookedImplementation.At(Direction.BackwardWeights, () => Thread.Sleep(30))), Generous);
         foreach (var (d, row) in rows) Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
         // No limit at all (for a debugger) is a limit too.
-        foreach (var (d, row) in Rows(Made(new Stalling(Direction.Forward, () => Thread.Sleep(1))), Timeout.InfiniteTimeSpan))
+        foreach (var (d, row) in Rows(Made(HookedImplementation.At(Direction.Forward, () => Thread.Sleep(1))), Timeout.InfiniteTimeSpan))
             Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
     }
 
@@ -147,43 +112,11 @@ public class HangingImplementationTests
         // An implementation bound to the thread that made it (a COM apartment, a CUDA or Python context) has no limit to
         // opt out of the thread per call with; none is its way.
         int caller = Environment.CurrentManagedThreadId, ran = -1;
-        var rows = Rows(Made(new Stalling(Direction.Forward, () => ran = Environment.CurrentManagedThreadId)), Timeout.InfiniteTimeSpan);
+        var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => ran = Environment.CurrentManagedThreadId)), Timeout.InfiniteTimeSpan);
         Assert.That((rows["y"].Outcome, ran), Is.EqualTo((Outcome.Pass, caller)), rows["y"].Reason);
-        rows = Rows(Made(new Stalling(Direction.Forward, () => ran = Environment.CurrentManagedThreadId)), Generous);
+        rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => ran = Environment.CurrentManagedThreadId)), Generous);
         Assert.That(rows["y"].Outcome, Is.EqualTo(Outcome.Pass), rows["y"].Reason);
         Assert.That(ran, Is.Not.EqualTo(caller));
-    }
-
-    /// <summary>The matrix view's results, recording the thread each direction ran on.</summary>
-    private sealed class Recording : IConvImplementation
-    {
-        private readonly MatrixViewImplementation _right = new();
-
-        public List<Thread> Threads { get; } = [];
-
-        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            Threads.Add(Thread.CurrentThread);
-            _right.Forward(p, x, w, b, y);
-        }
-
-        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            Threads.Add(Thread.CurrentThread);
-            _right.BackwardData(p, dy, w, dx);
-        }
-
-        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            Threads.Add(Thread.CurrentThread);
-            _right.BackwardWeights(p, x, dy, dw);
-        }
-
-        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            Threads.Add(Thread.CurrentThread);
-            _right.BackwardBias(p, dy, db);
-        }
     }
 
     // Alone: a call of another test running meanwhile could take the kept thread, and this one would make another.
@@ -191,12 +124,12 @@ public class HangingImplementationTests
     public void CallsThatReturnLeaveTheirThreadToTheNextCall()
     {
         // A thread made for each call cost about a millisecond a direction; one kept serves them all when none stalls.
-        var impl = Made(new Recording());
-        var rows = Rows(impl, Generous);
+        var threads = new List<Thread>();
+        var rows = Rows(Made(new HookedImplementation(_ => threads.Add(Thread.CurrentThread))), Generous);
         Assert.That(rows.Values.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Pass));
-        Assert.That(impl.Threads, Has.Count.EqualTo(4));
-        Assert.That(impl.Threads.Distinct().Count(), Is.EqualTo(1), "one thread, kept between calls");
-        Assert.That(impl.Threads[0], Is.Not.SameAs(Thread.CurrentThread));
+        Assert.That(threads, Has.Count.EqualTo(4));
+        Assert.That(threads.Distinct().Count(), Is.EqualTo(1), "one thread, kept between calls");
+        Assert.That(threads[0], Is.Not.SameAs(Thread.CurrentThread));
     }
 
     // 64 KB of stack a frame, checked by the runtime at each: past the end it throws, and does not end the process.
@@ -215,7 +148,7 @@ public class HangingImplementationTests
         // 4 MB deep: within a Linux main thread's 8 MB (the README's promise), more than the 1.5 MB .NET gives a new thread
         // on macOS or musl (glibc gives one ulimit -s, 8 MB by default). Given 1.5 MB (tried), forward failed with
         // InsufficientExecutionStackException.
-        foreach (var (d, row) in Rows(Made(new Stalling(Direction.Forward, () => Deep(64))), Generous))
+        foreach (var (d, row) in Rows(Made(HookedImplementation.At(Direction.Forward, () => Deep(64))), Generous))
             Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
     }
 
@@ -246,7 +179,7 @@ public class HangingImplementationTests
         Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.1"))));
         Assert.That(started.Wait(TimeSpan.FromSeconds(10)), Is.True, "the call runs and goes on writing");
         // While it writes on, a right implementation is checked on the same case: every one of its outputs is its own.
-        foreach (var (d, row) in Rows(Made(new Stalling(Direction.Forward, () => { })), Generous))
+        foreach (var (d, row) in Rows(Made(HookedImplementation.At(Direction.Forward, () => { })), Generous))
             Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
         Assert.That(ImplementationSource.HasAbandonedCall(_made[0]), Is.True, "the abandoned call was still writing throughout");
     }
