@@ -138,6 +138,4 @@ internal static class UsageErrors
 
     private static string Listed(IReadOnlyList<string> values) =>
         values.Count == 1 ? $"'{values[0]}'" : string.Join(", ", values.SkipLast(1).Select(v => $"'{v}'")) + $" and '{values[^1]}'";
-
-    // A counted option states its range; a text option what its help says it holds (every option has a description).
 }
