@@ -22,7 +22,7 @@ internal static class VerifyImplCommand
             + "In the normal fill an element beyond the sound summation bound fails, and one within it but beyond the tighter probabilistic bound "
             + "(docs/tolerance.md) is suspicious, which fails the run too unless --tolerance sound; bf16 and f16 have the sound bound only.\n"
             + "Exit 0: all pass; 1: any failed or suspicious direction, a missing result under --require all, or nothing compared; "
-            + "2: bad usage, an unreadable pack, a result that is not a regular file, or (with --strict) any warning, e.g. candidate files that match no case.\n\n"
+            + "2: bad usage, an unreadable pack, a result that is not a regular file or is named in other letters (Y.NPY), or (with --strict) any warning, e.g. candidate files that match no case.\n\n"
             + "Example:\n  convverify verify-impl --pack tests/fixtures/basic --candidate out/ --json report.json");
         cmd.Options.Add(pack);
         cmd.Options.Add(candidate);
@@ -58,7 +58,7 @@ internal static class VerifyImplCommand
             var skipped = new List<SkippedProblem>();
             var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), pr.GetValue(maxMacs), skipped, errors);
             if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count, "pack case")} skipped: too large");
-            warnings.AddRange(Unmatched(candidateDir, p, [.. cases.Where(c => !c.Case.Problem.HasBias).Select(c => c.Case.Id)]));
+            warnings.AddRange(Unmatched(candidateDir, p, [.. cases.Select(c => c.Case.Id)], [.. cases.Where(c => !c.Case.Problem.HasBias).Select(c => c.Case.Id)]));
             var plan = new RunPlan
             {
                 Command = "verify-impl",
@@ -80,14 +80,22 @@ internal static class VerifyImplCommand
     }
 
     // A misspelt case folder or result file would otherwise read as "not provided" and pass under --require any; a db.npy
-    // of a case without bias is never read, and says the implementation took the case for another.
-    private static IEnumerable<string> Unmatched(string candidateDir, FixturePack pack, HashSet<string> withoutBias)
+    // of a case without bias is never read, and says the implementation took the case for another. A case folder's or a
+    // result's name in other letters (CASE-1, Y.NPY) is an error of its directions where the run reads them
+    // (CandidateFolderSource), and said here only where it does not: a case left out (--max-macs), a db of a case without bias.
+    private static IEnumerable<string> Unmatched(string candidateDir, FixturePack pack, HashSet<string> run, HashSet<string> withoutBias)
     {
         var ids = pack.CaseIds.ToHashSet(StringComparer.Ordinal);
         var names = Directions.All.Select(d => d.TensorName() + ".npy").ToHashSet(StringComparer.Ordinal);
         foreach (string entry in Directory.EnumerateFileSystemEntries(candidateDir).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(entry), shown = PackPaths.Printable(entry);
+            if (!ids.Contains(name) && ids.FirstOrDefault(id => string.Equals(id, name, StringComparison.OrdinalIgnoreCase)) is { } near)
+            {
+                if (!run.Contains(near))
+                    yield return $"{shown}: differs from the case folder {near} only in letter case, as which only a file system that ignores letter case reads it; its case is not run, so it is not read; rename it {near}";
+                continue;
+            }
             if (!Directory.Exists(entry))
             {
                 yield return ids.Contains(name)
@@ -97,13 +105,20 @@ internal static class VerifyImplCommand
             }
             if (!ids.Contains(name))
             {
-                string? near = ids.FirstOrDefault(id => string.Equals(id, name, StringComparison.OrdinalIgnoreCase));
-                yield return $"{shown}: candidate folder matches no case of the pack{(near is null ? "" : $" (did you mean {near}?)")}";
+                yield return $"{shown}: candidate folder matches no case of the pack";
                 continue;
             }
             foreach (string file in Directory.EnumerateFileSystemEntries(entry).Order(StringComparer.Ordinal))
             {
-                if (!names.Contains(Path.GetFileName(file)))
+                string? meant = names.Contains(Path.GetFileName(file)) ? null
+                    : names.FirstOrDefault(n => string.Equals(n, Path.GetFileName(file), StringComparison.OrdinalIgnoreCase));
+                if (meant == "db.npy" && withoutBias.Contains(name))
+                    yield return $"{PackPaths.Printable(file)}: differs from the result file db.npy only in letter case, and the case has no bias, so it has no db to compare; the file is not read";
+                else if (meant is not null && !run.Contains(name))
+                    yield return $"{PackPaths.Printable(file)}: differs from the result file {meant} only in letter case, as which only a file system that ignores letter case reads it; its case is not run, so it is not read; rename it {meant}";
+                else if (meant is not null)
+                    continue;
+                else if (!names.Contains(Path.GetFileName(file)))
                     yield return $"{PackPaths.Printable(file)}: not a result file (expected y.npy, dx.npy, dw.npy or db.npy)";
                 else if (Path.GetFileName(file) == "db.npy" && withoutBias.Contains(name))
                     yield return $"{PackPaths.Printable(file)}: the case has no bias, so it has no db to compare; the file is not read";

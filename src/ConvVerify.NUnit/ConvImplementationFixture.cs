@@ -35,7 +35,13 @@ public abstract class ConvImplementationFixture
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<OpenedPack>> Packs =
         new(StringComparer.Ordinal);
 
-    private sealed record OpenedPack(FixturePack Pack, IReadOnlyList<string> Integrity, string Stamp, DateTime CheckedAt);
+    private sealed record OpenedPack(FixturePack Pack, IReadOnlyList<string> Integrity, string Stamp, DateTime CheckedAt)
+    {
+        private int _warned;
+
+        // True for the one caller that is to show the pack's warnings: once per pack opened, whichever case comes first.
+        public bool FirstToWarn() => Interlocked.Exchange(ref _warned, 1) == 0;
+    }
 
     /// <summary>Environment variable naming a folder of packs.</summary>
     public const string FixturesVariable = Locations.FixturesVariable;
@@ -57,6 +63,14 @@ public abstract class ConvImplementationFixture
     /// direction fails at once, naming it.
     /// </summary>
     protected virtual TimeSpan? DirectionTimeLimit => null;
+
+    /// <summary>
+    /// Whether a pack's warnings (<see cref="FixturePack.Warnings"/>: no manifest.json, so no integrity check; a file in a
+    /// case folder that is not a case file and not in the manifest) fail every case of the pack, as the command line's
+    /// <c>--strict</c> makes warnings errors. By default (false) they are shown once per pack and process, as an NUnit
+    /// warning (<see cref="Assert.Warn(string)"/>) on the first case that reads the pack; that case is checked all the same.
+    /// </summary>
+    protected virtual bool Strict => false;
 
     /// <summary>
     /// Every case of every pack: (pack folder, case id). To check other packs, hide it in the derived class:
@@ -106,10 +120,19 @@ public abstract class ConvImplementationFixture
         ArgumentException.ThrowIfNullOrEmpty(caseId);
         var implementation = Implementation;
         Assert.That(implementation, Is.Not.Null, $"{GetType().Name}.Implementation is null: it must return the implementation under test");
-        var (opened, earlier) = Open(Path.GetFullPath(packDirectory));
+        var (opened, earlier) = Open(Path.GetFullPath(packDirectory), Strict);
+        var warnings = opened.Pack.Warnings;
+        // Once, not for each case: a warning on every case of a pack would bury the cases' own results (and the NUnit
+        // adapter shows a warned test as skipped by default), where one says it and the rest report as they are.
+        if (!Strict && warnings.Count > 0 && opened.FirstToWarn())
+            Assert.Warn($"{packDirectory}: {Counted.Of(warnings.Count, "warning")} about the pack (shown once, with the first of its cases run; "
+                + $"this case is checked all the same, and {GetType().Name}.Strict would make them fail every case):\n  {string.Join("\n  ", warnings)}");
         Assert.That(opened.Integrity, Is.Empty, $"{packDirectory} failed its integrity check"
             + (earlier ? $" (made at {opened.CheckedAt.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC for an earlier case; none of its files has changed since)" : "")
             + ": it cannot serve as an oracle");
+        // Every case, as an integrity failure does: under Strict the pack does not serve until its warnings are dealt with.
+        if (Strict && warnings.Count > 0)
+            Assert.Fail($"{packDirectory}: {Counted.Of(warnings.Count, "warning")} about the pack, and {GetType().Name}.Strict makes warnings errors:\n  {string.Join("\n  ", warnings)}");
         var pack = opened.Pack;
         var plan = new RunPlan
         {
@@ -128,8 +151,9 @@ public abstract class ConvImplementationFixture
         Assert.That(report.Reasons(), Is.Empty, $"{caseId}: {string.Join("; ", report.Rows.Select(r => r.Reason))}");
     }
 
-    // The pack, opened and checked now or by an earlier case (earlier: true) when its verdict still holds.
-    private static (OpenedPack Pack, bool Earlier) Open(string dir)
+    // The pack, opened and checked now or by an earlier case (earlier: true) when its verdict still holds. A verdict that
+    // fails the case (an integrity failure; warnings, under strict) holds only while no file has changed.
+    private static (OpenedPack Pack, bool Earlier) Open(string dir, bool strict)
     {
         bool earlier = true;
         var lazy = Packs.GetOrAdd(dir, d => new(() =>
@@ -148,10 +172,10 @@ public abstract class ConvImplementationFixture
             Packs.TryRemove(KeyValuePair.Create(dir, lazy));
             throw;
         }
-        if (earlier && opened.Integrity.Count > 0 && Stamp(dir) != opened.Stamp)
+        if (earlier && (opened.Integrity.Count > 0 || (strict && opened.Pack.Warnings.Count > 0)) && Stamp(dir) != opened.Stamp)
         {
             Packs.TryRemove(KeyValuePair.Create(dir, lazy));
-            return Open(dir);
+            return Open(dir, strict);
         }
         return (opened, earlier);
     }

@@ -158,7 +158,8 @@ public sealed class FixturePack
     private static string? CaseFileNameInOtherCase(string name) =>
         CaseFileNames.Contains(name) ? null : CaseFileNames.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
 
-    private static string InOtherCase(string meant) =>
+    // Also the candidate folders' rule (CandidateFolderSource): one result file under two spellings is judged one way.
+    internal static string InOtherCase(string meant) =>
         $"a file system that ignores letter case would read it as {meant} and one that does not would never read it; rename it {meant} or remove it";
 
     private static readonly string Expected = string.Join(", ", CaseFileNames.SkipLast(1)) + " or " + CaseFileNames[^1];

@@ -313,13 +313,30 @@ public class VerifyImplCommandTests : QuestionPackTest
     }
 
     [Test]
-    public void ALetterCaseSlipIsPointedAtTheCaseItMeant()
+    public void ACaseFolderInOtherLettersIsAnErrorOfEachOfItsDirections()
     {
+        // The probe: only a warning ("did you mean …?"), so on Linux the case was not provided and --require any passed,
+        // while macOS and Windows read the folder as the case's and compared it.
         string id = QuestionCase("f64", "integer");
         string slip = Path.Combine(Candidate, id.ToUpperInvariant());
         Directory.Move(Path.Combine(Candidate, id), slip);
-        var r = Verify("--require", "any");
-        Assert.That(Warnings(r), Is.EqualTo(new[] { $"warning: {slip}: candidate folder matches no case of the pack (did you mean {id}?)" }), r.ToString());
+        string json = TempPath("report.json");
+        var r = Verify("--require", "any", "--json", json);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(Warnings(r), Is.Empty, r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var errors = doc.RootElement.GetProperty("rows").EnumerateArray().Where(e => e.GetProperty("outcome").GetString() == "ERROR").ToList();
+        Assert.That(errors.Select(e => e.GetProperty("direction").GetString()), Is.EquivalentTo(new[] { "y", "dx", "dw", "db" }));
+        Assert.That(errors.Select(e => e.GetProperty("reason").GetString()), Is.All.EqualTo(
+            $"{slip}: differs from the case folder {id} only in letter case; a file system that ignores letter case would read it as {id} and one that does not would never read it; rename it {id} or remove it"));
+
+        // Its case not run: never read, on any system, and said so.
+        var skipped = Verify("--max-macs", "3887");
+        Assert.That(skipped.Code, Is.EqualTo(0), skipped.ToString());
+        Assert.That(Warnings(skipped), Is.EqualTo(new[]
+        {
+            $"warning: {slip}: differs from the case folder {id} only in letter case, as which only a file system that ignores letter case reads it; its case is not run, so it is not read; rename it {id}",
+        }), skipped.ToString());
     }
 
     private static List<string> Warnings(CliResult r) => [.. r.Out.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal))];
@@ -397,16 +414,66 @@ public class VerifyImplCommandTests : QuestionPackTest
         Directory.CreateDirectory(Path.Combine(candidate, noBias));
         foreach (string t in new[] { "y", "dx", "dw" }) File.Copy(Path.Combine(pack, noBias, t + ".npy"), Path.Combine(candidate, noBias, t + ".npy"));
         File.Copy(Path.Combine(pack, noBias, "y.npy"), Path.Combine(candidate, noBias, "db.npy"));
+        // Read as db.npy where names ignore case, and not read there either: the warning says both.
+        File.Copy(Path.Combine(pack, noBias, "y.npy"), Path.Combine(candidate, noBias, "DB.NPY"));
         File.WriteAllText(Path.Combine(candidate, other), "");
 
         var r = Run("verify-impl", "--pack", pack, "--candidate", candidate, "--require", "any");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(Warnings(r), Is.EqualTo(new[]
         {
+            $"warning: {Path.Combine(candidate, noBias, "DB.NPY")}: differs from the result file db.npy only in letter case, and the case has no bias, so it has no db to compare; the file is not read",
             $"warning: {Path.Combine(candidate, noBias, "db.npy")}: the case has no bias, so it has no db to compare; the file is not read",
             $"warning: {Path.Combine(candidate, other)}: a file where the case's folder is expected; no result of the case is read from it",
         }), r.ToString());
         Assert.That(r.Out, Does.Contain("3 passed, 0 failed"), "the case's y, dx and dw are compared");
+    }
+
+    [Test]
+    public void AResultNamedInOtherLettersIsAnErrorOfItsDirectionOnEverySystem()
+    {
+        // The probe: Y.NPY got only "not a result file", so on Linux y was not provided and --require any passed, while
+        // macOS and Windows read it as y.npy and compared it. An error row names it wherever the run happens.
+        string id = QuestionCase("f32", "integer"), both = QuestionCase("f64", "normal");
+        string upper = Path.Combine(Candidate, id, "Y.NPY"), mixed = Path.Combine(Candidate, id, "DX.npy");
+        File.Move(CandidateFile(id, "y"), upper);
+        File.Move(CandidateFile(id, "dx"), mixed);
+        // Beside the result itself too: where names ignore case the two are one file, so which was meant is unknown.
+        string beside = Path.Combine(Candidate, both, "dW.npy");
+        File.Copy(CandidateFile(both, "dw"), beside);
+        string json = TempPath("report.json");
+
+        var r = Verify("--require", "any", "--json", json);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(Warnings(r), Is.Empty, "said once, as the rows' errors, not again as a stray file");
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var errors = doc.RootElement.GetProperty("rows").EnumerateArray().Where(e => e.GetProperty("outcome").GetString() == "ERROR")
+            .Select(e => $"{e.GetProperty("case").GetString()} {e.GetProperty("direction").GetString()}: {e.GetProperty("reason").GetString()}");
+        const string Elsewhere = "a file system that ignores letter case would read it as {0} and one that does not would never read it; rename it {0} or remove it";
+        Assert.That(errors, Is.EquivalentTo(new[]
+        {
+            $"{id} y: {upper}: differs from the result file y.npy only in letter case; {string.Format(System.Globalization.CultureInfo.InvariantCulture, Elsewhere, "y.npy")}",
+            $"{id} dx: {mixed}: differs from the result file dx.npy only in letter case; {string.Format(System.Globalization.CultureInfo.InvariantCulture, Elsewhere, "dx.npy")}",
+            $"{both} dw: {beside}: differs from the result file dw.npy only in letter case; {string.Format(System.Globalization.CultureInfo.InvariantCulture, Elsewhere, "dw.npy")}",
+        }));
+        Assert.That(r.Out, Does.Contain("45 passed, 0 failed"), "every other direction of the three cases is compared");
+    }
+
+    [Test]
+    public void AResultInOtherLettersThatTheRunDoesNotReadIsAWarningSayingSo()
+    {
+        // Its case left out by --max-macs (a db of a case without bias: ADbOfACaseWithoutBias…): never read, on any
+        // system, so a warning (an error under --strict) that says what it would be read as, rather than "not a result file".
+        string id = QuestionCase("f32", "integer");
+        string upper = Path.Combine(Candidate, id, "Y.NPY");
+        File.Move(CandidateFile(id, "y"), upper);
+        var skipped = Verify("--max-macs", "3887");
+        Assert.That(Warnings(skipped), Is.EqualTo(new[]
+        {
+            $"warning: {upper}: differs from the result file y.npy only in letter case, as which only a file system that ignores letter case reads it; its case is not run, so it is not read; rename it y.npy",
+        }), skipped.ToString());
+        Assert.That(skipped.Code, Is.EqualTo(0), skipped.ToString());
+        Assert.That(Verify("--max-macs", "3887", "--strict").Code, Is.EqualTo(2));
     }
 
     [Test]

@@ -4,6 +4,7 @@ using ConvVerify.Fixtures;
 using ConvVerify.NUnit;
 using ConvVerify.Problems;
 using ConvVerify.Tests.Fixtures;
+using NUnit.Framework.Interfaces;
 using NUnit.Framework.Internal;
 
 namespace ConvVerify.Tests.Implementations;
@@ -56,6 +57,36 @@ public class FixtureMisuseTests : TempFolderTest
         protected override IConvImplementation Implementation => implementation;
 
         protected override TimeSpan? DirectionTimeLimit => limit;
+    }
+
+    // Lenient, or strict about the pack's warnings.
+    private sealed class Warned<TUnused>(bool strict) : ConvImplementationFixture
+    {
+        protected override IConvImplementation Implementation { get; } = new MatrixViewImplementation();
+
+        protected override bool RequireAllDirections => false;
+
+        protected override bool Strict => strict;
+    }
+
+    // What NUnit made of one call of MatchesThePack: the result's state and message, as a runner would show them.
+    private static (ResultState State, string Message) ResultOf(ConvImplementationFixture fixture, string pack, string caseId)
+    {
+        using (new TestExecutionContext.IsolatedContext())
+        {
+            // As NUnit's own test command ends a test: the warnings and failures recorded become the result's state.
+            var result = TestExecutionContext.CurrentContext.CurrentResult;
+            try
+            {
+                fixture.MatchesThePack(pack, caseId);
+                result.RecordTestCompletion();
+            }
+            catch (AssertionException e)
+            {
+                result.RecordException(e);
+            }
+            return (result.ResultState, result.Message);
+        }
     }
 
     // The failure MatchesThePack reports, null when it passes; the isolated context keeps it out of this test's result.
@@ -210,5 +241,62 @@ public class FixtureMisuseTests : TempFolderTest
         var fixture = new Timed<object>(new MatrixViewImplementation(), TimeSpan.Zero);
         Assert.That(() => fixture.MatchesThePack(Question, IntegerCase), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.StartsWith(
             "TimeLimit: a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got 00:00:00"));
+    }
+
+    [Test]
+    public void AStrayFileInACaseFolderIsAWarningOncePerPackAndTheCaseIsStillChecked()
+    {
+        // The probe: the fixture read the pack's warnings and showed none of them, so a misnamed result sat unseen.
+        string pack = CopyOfQuestion();
+        string stray = Path.Combine(pack, IntegerCase, "y.npy.bak");
+        File.WriteAllBytes(stray, [1, 2, 3]);
+        string other = CommittedPacks.Open("question").CaseIds.First(i => i != IntegerCase);
+        var (state, message) = ResultOf(new Warned<object>(strict: false), pack, IntegerCase);
+        Assert.That(state, Is.EqualTo(ResultState.Warning), message);
+        Assert.That(message, Does.Contain(stray + ": not a case file").And.Contain("1 warning about the pack"));
+        Assert.That(message, Does.Contain("Warned`1.Strict would make them fail every case"));
+        // Once per pack and process: the next case, of this fixture or another, passes with nothing said.
+        Assert.That(ResultOf(new Warned<object>(strict: false), pack, other), Is.EqualTo((ResultState.Success, "")));
+        Assert.That(ResultOf(new Warned<object>(strict: false), pack, IntegerCase).State, Is.EqualTo(ResultState.Success));
+        // A case that fails still fails, with the warning in its result too: a warning never hides a failure.
+        string copy2 = Path.Combine(Dir, "second");
+        Directory.CreateDirectory(copy2);
+        foreach (string file in Directory.GetFiles(pack, "*", SearchOption.AllDirectories))
+        {
+            string to = Path.Combine(copy2, Path.GetRelativePath(pack, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        var failing = ResultOf(new Lenient<object>(new Partial(forward: false)), copy2, IntegerCase);
+        Assert.That(failing.State.Status, Is.EqualTo(TestStatus.Failed));
+        Assert.That(failing.Message, Does.Contain("y.npy.bak: not a case file"));
+    }
+
+    [Test]
+    public void UnderStrictAPacksWarningsFailEveryCaseNamingThem()
+    {
+        string pack = CopyOfQuestion();
+        string stray = Path.Combine(pack, IntegerCase, "notes.txt");
+        File.WriteAllText(stray, "x");
+        var strict = new Warned<object>(strict: true);
+        for (int i = 0; i < 2; i++)
+        {
+            var (state, message) = ResultOf(strict, pack, IntegerCase);
+            Assert.That(state.Status, Is.EqualTo(TestStatus.Failed), $"case run {i + 1}");
+            Assert.That(message, Does.StartWith($"{pack}: 1 warning about the pack, and Warned`1.Strict makes warnings errors:\n  {stray}: not a case file"));
+        }
+        // Dealt with, the pack is read again (as a repaired integrity failure is) and serves.
+        File.Delete(stray);
+        Assert.That(ResultOf(strict, pack, IntegerCase), Is.EqualTo((ResultState.Success, "")), "a strict fixture on a pack without warnings passes");
+    }
+
+    [Test]
+    public void APackWithoutAManifestIsWarnedAbout()
+    {
+        string pack = CopyOfQuestion();
+        File.Delete(Path.Combine(pack, "manifest.json"));
+        var (state, message) = ResultOf(new Warned<object>(strict: false), pack, IntegerCase);
+        Assert.That(state, Is.EqualTo(ResultState.Warning));
+        Assert.That(message, Does.Contain($"{pack}: no manifest.json, so the integrity of its files could not be checked"));
     }
 }

@@ -83,6 +83,27 @@ public class SourceDetailTests : TempFolderTest
     }
 
     [Test]
+    public void ACandidateNameInOtherLettersIsAnErrorWhereverNamesIgnoreCaseOrNot()
+    {
+        // Only the names the folder lists decide, so this holds on macOS and Windows too, where y.npy would open Y.NPY.
+        string upper = Path.Combine(Dir, Small.Id, "Y.NPY");
+        Directory.CreateDirectory(Path.Combine(Dir, Small.Id));
+        File.WriteAllText(upper, "");
+        var source = new CandidateFolderSource(Dir);
+        var file = source.Produce(Loaded(Small), [Direction.Forward, Direction.BackwardData]);
+        Assert.That(file.Absent[Direction.Forward].Outcome, Is.EqualTo(Outcome.Error));
+        Assert.That(file.Absent[Direction.Forward].Reason, Does.StartWith($"{upper}: differs from the result file y.npy only in letter case; "));
+        Assert.That(file.Absent[Direction.BackwardData].Outcome, Is.EqualTo(Outcome.NotProvided), "dx has no name in other letters");
+
+        // The case's folder in other letters: every direction, named after the folder.
+        var other = Small with { Id = Small.Id.ToUpperInvariant() };
+        Assume.That(other.Id, Is.Not.EqualTo(Small.Id));
+        var folder = new CandidateFolderSource(Dir).Produce(Loaded(other), [Direction.Forward, Direction.BackwardData]);
+        Assert.That(folder.Absent.Values.Select(a => a.Reason), Is.All.StartWith($"{Path.Combine(Dir, Small.Id)}: differs from the case folder {other.Id} only in letter case; "));
+        Assert.That(folder.Absent.Values.Select(a => a.Outcome), Is.All.EqualTo(Outcome.Error));
+    }
+
+    [Test]
     public void AnUnreadableCandidateFileIsAFailureNamingIt()
     {
         Directory.CreateDirectory(Path.Combine(Dir, Small.Id));
