@@ -135,7 +135,9 @@ internal static class CheckCommand
         var available = Plans.ReadCases(packs, warnings, errors);
         var selection = Said(sel.Resolve(pr, defaultSet: "question", batch: batch), console);
         // A pack given by --pack is not trusted: each of its cases is held to --max-macs and to memory like a named problem.
-        var skipped = new List<SkippedProblem>(selection.Skipped());
+        // Without a selection every pack case runs and the default set stands for nothing, so what --max-macs skipped of it
+        // (the question case) is no problem of this run and must not be reported as one.
+        var skipped = new List<SkippedProblem>(selection.Named ? selection.Skipped() : []);
         int named = skipped.Count;
         var cases = selection.InPacks(available, string.Join(", ", packDirs));
         if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors);
