@@ -56,22 +56,15 @@ internal static class Utf8Text
     // (whether or not told this is all the input, as it is by default: only the status it stops with differs).
     private static int FirstInvalid(ReadOnlySpan<byte> bytes)
     {
-        char[] buffer = ArrayPool<char>.Shared.Rent(1 << 16);
-        try
+        // Not pooled: only a file about to be refused comes here.
+        char[] buffer = new char[1 << 16];
+        int done = 0;
+        while (true)
         {
-            int done = 0;
-            while (true)
-            {
-                var status = Utf8.ToUtf16(bytes[done..], buffer, out int read, out _, replaceInvalidSequences: false);
-                done += read;
-                // Stryker disable once Equality : only called on invalid bytes, so the loop always ends at InvalidData
-                if (status != OperationStatus.DestinationTooSmall) return done;
-            }
-        }
-        finally
-        {
-            // Stryker disable once Statement : a buffer not returned to the pool costs memory, not a different offset
-            ArrayPool<char>.Shared.Return(buffer);
+            var status = Utf8.ToUtf16(bytes[done..], buffer, out int read, out _, replaceInvalidSequences: false);
+            done += read;
+            // Stryker disable once Equality : only called on invalid bytes, so the loop always ends at InvalidData
+            if (status != OperationStatus.DestinationTooSmall) return done;
         }
     }
 
