@@ -96,19 +96,19 @@ internal static class UsageErrors
         // A required option left out has a result with no identifier, which System.CommandLine's complaint is about.
         foreach (var required in command.Command.Options.Where(o => o.Required))
         {
+            // Stryker disable once Linq : System.CommandLine gives every required option a result, one without identifier when left out
             var result = command.Children.OfType<OptionResult>().FirstOrDefault(r => r.Option == required);
             if (result is { IdentifierTokenCount: > 0 }) continue;
             said.Add($"{Prefix(path)}{required.Name} is missing: {required.Description}");
             if (result is not null) replaced.Add(result);
         }
+        // Every argument has a result too, with fewer tokens than it needs when left out.
         foreach (var argument in command.Children.OfType<ArgumentResult>()
             .Where(a => a.Tokens.Count < a.Argument.Arity.MinimumNumberOfValues && !replaced.Contains(a)))
         {
             said.Add($"{Prefix(path)}{argument.Argument.Name} is missing: {argument.Argument.Description}");
             replaced.Add(argument);
         }
-        foreach (var argument in command.Command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0 && !command.Children.OfType<ArgumentResult>().Any(r => r.Argument == a)))
-            said.Add($"{Prefix(path)}{argument.Name} is missing: {argument.Description}");
 
         // What is left is ours (a value refused by its parser, an option-like descriptor), except what System.CommandLine
         // says of a command (every such case is said above) or of a symbol said above.
@@ -136,6 +136,7 @@ internal static class UsageErrors
 
     private static string Times(int n) => n == 2 ? "twice" : string.Create(CultureInfo.InvariantCulture, $"{n} times");
 
+    // Two values or more: only an option given more than once lists its values.
     private static string Listed(IReadOnlyList<string> values) =>
-        values.Count == 1 ? $"'{values[0]}'" : string.Join(", ", values.SkipLast(1).Select(v => $"'{v}'")) + $" and '{values[^1]}'";
+        string.Join(", ", values.SkipLast(1).Select(v => $"'{v}'")) + $" and '{values[^1]}'";
 }

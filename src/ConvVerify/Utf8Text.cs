@@ -52,25 +52,19 @@ internal static class Utf8Text
         return string.Create(CultureInfo.InvariantCulture, $"not UTF-8: byte offset {at} (line {line}) {Why(bytes, at)}; a {kind} must be UTF-8");
     }
 
-    // Where the first invalid sequence begins: the transcoder stops exactly there (and, told this is all the input, at a
-    // sequence cut short by the end too).
+    // Where the first invalid sequence begins: the transcoder stops exactly there, at a sequence cut short by the end too
+    // (whether or not told this is all the input, as it is by default: only the status it stops with differs).
     private static int FirstInvalid(ReadOnlySpan<byte> bytes)
     {
-        char[] buffer = ArrayPool<char>.Shared.Rent(1 << 16);
-        try
+        // Not pooled: only a file about to be refused comes here.
+        char[] buffer = new char[1 << 16];
+        int done = 0;
+        while (true)
         {
-            int done = 0;
-            while (true)
-            {
-                var status = Utf8.ToUtf16(bytes[done..], buffer, out int read, out _, replaceInvalidSequences: false, isFinalBlock: true);
-                done += read;
-                // Stryker disable once Equality : only called on invalid bytes, so the loop always ends at InvalidData
-                if (status != OperationStatus.DestinationTooSmall) return done;
-            }
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(buffer);
+            var status = Utf8.ToUtf16(bytes[done..], buffer, out int read, out _, replaceInvalidSequences: false);
+            done += read;
+            // Stryker disable once Equality : only called on invalid bytes, so the loop always ends at InvalidData
+            if (status != OperationStatus.DestinationTooSmall) return done;
         }
     }
 
@@ -95,13 +89,14 @@ internal static class Utf8Text
         int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
         // The range the second byte must be in: narrower after E0, ED, F0 and F4, which rules out overlong encodings,
         // UTF-16's surrogates and code points past U+10FFFF.
-        (byte low, byte high, string why) = lead switch
+        (byte low, byte high, string? why) = lead switch
         {
             0xE0 => ((byte)0xA0, (byte)0xBF, "an overlong encoding (of a character below U+0800)"),
             0xED => ((byte)0x80, (byte)0x9F, "a UTF-16 surrogate (U+D800 to U+DFFF), which UTF-8 may not encode"),
             0xF0 => ((byte)0x90, (byte)0xBF, "an overlong encoding (of a character below U+10000)"),
             0xF4 => ((byte)0x80, (byte)0x8F, "a code point past U+10FFFF, the last of Unicode"),
-            _ => ((byte)0x80, (byte)0xBF, ""),
+            // Any continuation byte is allowed: no second byte is refused for a reason of its own.
+            _ => ((byte)0x80, (byte)0xBF, null),
         };
         for (int k = 1; k < length; k++)
         {

@@ -18,7 +18,8 @@ public class Utf8TextTests : TempFolderTest
 
     private static string Refusal(byte[] bytes)
     {
-        Assert.That(Utf8Text.TryText(bytes, "JSON file", out _, out string? why), Is.False);
+        Assert.That(Utf8Text.TryText(bytes, "JSON file", out var text, out string? why), Is.False);
+        Assert.That(text.IsEmpty, Is.True, "a refused file gives no text to read");
         return why!;
     }
 
@@ -34,6 +35,14 @@ public class Utf8TextTests : TempFolderTest
     [TestCase("F4 90 80 80", "byte offset 7 (line 1) begins 0xF4 0x90 0x80 0x80, a code point past U+10FFFF, the last of Unicode")]
     [TestCase("E2 82 41", "byte offset 7 (line 1) begins a 3-byte sequence that byte offset 9 (0x41) cuts short: 0xE2 0x82 0x41")]
     [TestCase("C3 22", "byte offset 7 (line 1) begins a 2-byte sequence that byte offset 8 (0x22) cuts short: 0xC3 0x22")]
+    // The ends of each lead's range for the second byte, and of the continuation bytes, are allowed: the sequence is
+    // cut short only by the byte after them.
+    [TestCase("E2 80 41", "byte offset 7 (line 1) begins a 3-byte sequence that byte offset 9 (0x41) cuts short: 0xE2 0x80 0x41")]
+    [TestCase("E2 BF 41", "byte offset 7 (line 1) begins a 3-byte sequence that byte offset 9 (0x41) cuts short: 0xE2 0xBF 0x41")]
+    [TestCase("E0 A0 41", "byte offset 7 (line 1) begins a 3-byte sequence that byte offset 9 (0x41) cuts short: 0xE0 0xA0 0x41")]
+    [TestCase("ED 9F 41", "byte offset 7 (line 1) begins a 3-byte sequence that byte offset 9 (0x41) cuts short: 0xED 0x9F 0x41")]
+    [TestCase("F0 90 80 41", "byte offset 7 (line 1) begins a 4-byte sequence that byte offset 10 (0x41) cuts short: 0xF0 0x90 0x80 0x41")]
+    [TestCase("F4 8F BF 41", "byte offset 7 (line 1) begins a 4-byte sequence that byte offset 10 (0x41) cuts short: 0xF4 0x8F 0xBF 0x41")]
     public void AnInvalidSequenceIsRefusedAtItsFirstByte(string hex, string said)
     {
         Assert.That(Refusal(Json(hex)), Is.EqualTo($"not UTF-8: {said}; a JSON file must be UTF-8"));
@@ -41,6 +50,9 @@ public class Utf8TextTests : TempFolderTest
 
     [TestCase("F0 9F 98", "byte offset 7 (line 1) begins a 4-byte sequence (0xF0 0x9F 0x98) that the end of the file cuts short")]
     [TestCase("E2", "byte offset 7 (line 1) begins a 3-byte sequence (0xE2) that the end of the file cuts short")]
+    // Wrong before the end cuts it: the bytes shown are those the file has.
+    [TestCase("E0 80", "byte offset 7 (line 1) begins 0xE0 0x80, an overlong encoding (of a character below U+0800)")]
+    [TestCase("F4 90", "byte offset 7 (line 1) begins 0xF4 0x90, a code point past U+10FFFF, the last of Unicode")]
     public void ASequenceCutShortByTheEndOfTheFileIsRefused(string hex, string said)
     {
         Assert.That(Refusal(Json(hex, after: "")), Is.EqualTo($"not UTF-8: {said}; a JSON file must be UTF-8"));
@@ -78,6 +90,20 @@ public class Utf8TextTests : TempFolderTest
         byte[] bigEndian = [.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes("{}")];
         Assert.That(Refusal(bigEndian), Does.StartWith("not UTF-8: byte offset 0 (line 1) holds 0xFE, which UTF-8 never uses (a UTF-16 or UTF-32 byte-order mark"));
         Assert.That(Refusal(Json("FF FE")), Does.Not.Contain("byte-order mark"), "only at the start of the file");
+        // An empty file saved as UTF-16 is its mark alone.
+        Assert.That(Refusal([0xFF, 0xFE]), Does.Contain("(a UTF-16 or UTF-32 byte-order mark: "));
+        Assert.That(Refusal([0xFE, 0xFF]), Does.Contain("(a UTF-16 or UTF-32 byte-order mark: "));
+        // Half a mark, or a mark's byte followed by anything else, is no mark.
+        foreach (byte[] bytes in new byte[][] { [0xFF], [0xFE], [0xFF, 0x41], [0xFE, 0x41], [0xFF, 0xFF], [0xFE, 0xFE], [0xF5, 0xFE], [0xF5, 0xFF] })
+            Assert.That(Refusal(bytes), Is.EqualTo($"not UTF-8: byte offset 0 (line 1) holds 0x{bytes[0]:X2}, which UTF-8 never uses; a JSON file must be UTF-8"),
+                Convert.ToHexString(bytes));
+    }
+
+    [Test]
+    public void NullsAreRefusedByName()
+    {
+        Assert.That(() => Utf8Text.TryText(null!, "JSON file", out _, out _), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("bytes"));
+        Assert.That(() => Utf8Text.Refusal("{}"u8, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("kind"));
     }
 
     [Test]

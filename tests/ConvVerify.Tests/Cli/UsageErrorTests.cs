@@ -105,7 +105,8 @@ public class UsageErrorTests : CliTestBase
     [TestCaseSource(nameof(Switches))]
     public void ASwitchGivenAValueOtherThanTrueOrFalseIsRefusedNamingIt(string path, string name)
     {
-        foreach (string value in new[] { "xyz", "", "1", "yes", "true,false", "\u001b[2J" })
+        // "-x" goes to the command's arguments (or is left over), whose refusal of a word starting with '-' is not repeated.
+        foreach (string value in new[] { "xyz", "", "1", "yes", "true,false", "\u001b[2J", "-x" })
         {
             string shown = ConvVerify.Fixtures.PackPaths.Printable(value);
             Refused(Run([.. CommandTree.Line(path), $"{name}={value}"]), path, $"{name}: expected no value, or true or false, got '{shown}'");
@@ -173,6 +174,66 @@ public class UsageErrorTests : CliTestBase
     [Test]
     public void AMissingArgumentIsNamedWithWhatItIs() =>
         Refused(Run("report", "merge"), "report merge", "report merge: SHARD is missing: The --json reports of every shard of one run");
+
+    /// <summary>Every command that must be given an argument, by path.</summary>
+    public static IEnumerable<TestCaseData> TakingArguments() =>
+        CommandTree.All().Where(c => c.Command.Arguments.Any(a => a.Arity.MinimumNumberOfValues > 0))
+            .Select(c => new TestCaseData(c.Path).SetArgDisplayNames(c.Path));
+
+    [TestCaseSource(nameof(TakingArguments))]
+    public void EveryRequiredArgumentLeftOutIsNamedWithWhatItIs(string path)
+    {
+        var command = CommandTree.At(path);
+        string[] line = [.. path.Split(' '), .. command.Options.Where(o => o.Required).SelectMany(o => new[] { o.Name, "required-value" })];
+        Refused(Run(line), path, [.. command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0).Select(a => $"{path}: {a.Name} is missing: {a.Description}")]);
+    }
+
+    [Test]
+    public void AValueItsParserRefusesIsSaidBesideTheOtherErrorsOfTheLine()
+    {
+        // Each problem once, whoever finds it: the repeated option here, the value's own parser (WholeNumbers) there.
+        Refused(Run("check", "--random", "xyz", "--mb", "1", "--mb", "2"), "check",
+            "--mb: given twice ('1' and '2'); give it once", "--random: expected a whole number from 1 to 2147483647, got 'xyz'");
+        Refused(Run("check", "--random", "xyz", "--verbose=maybe"), "check",
+            "--verbose: expected no value, or true or false, got 'maybe'", "--random: expected a whole number from 1 to 2147483647, got 'xyz'");
+    }
+
+    [Test]
+    public void OnlyACommandThatDoesNothingItselfIsToldToNameOne()
+    {
+        // UsageErrors reads any tree. A root with an action of its own runs it when no subcommand is named.
+        var runs = new RootCommand { new Command("sub") };
+        runs.SetAction(_ => 0);
+        Assert.That(UsageErrors.Of(runs.Parse([], UsageErrors.Configuration()), []), Is.Empty);
+        // A command with no subcommands has none to name, action or not.
+        var bare = new RootCommand { new Command("noop") };
+        Assert.That(UsageErrors.Of(bare.Parse(["noop"], UsageErrors.Configuration()), ["noop"]), Is.Empty);
+        // Without its action the root is a group.
+        Assert.That(UsageErrors.Of(bare.Parse([], UsageErrors.Configuration()), []), Is.EqualTo(new[] { "COMMAND is missing: one of noop" }));
+    }
+
+    [Test]
+    public void NullsAreRefusedByName()
+    {
+        string[] line = ["cases", "--set", "basic"];
+        var parse = CommandTree.Root().Parse(line, UsageErrors.Configuration());
+        Assert.That(() => UsageErrors.Of(null!, line), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("parse"));
+        Assert.That(() => UsageErrors.Of(parse, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("args"));
+        Assert.That(() => ((Option<string>)null!).CommaList(), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("option"));
+        Assert.That(() => CommaLists.Refusal("--oracle", null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("value"));
+        Assert.That(() => CommaLists.Items("--oracle", null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("value"));
+        Assert.That(() => ((Option<int>)null!).WholeNumber(1), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("option"));
+        Assert.That(() => ((Option<int?>)null!).WholeNumber(1), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("option"));
+    }
+
+    [Test]
+    public void AWholeNumberOptionCannotStartBelowZero()
+    {
+        // Signs are not read, so a range from -1 would promise a value no line can give.
+        Assert.That(() => new Option<int>("--n").WholeNumber(-1), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("min"));
+        Assert.That(() => new Option<long?>("--n").WholeNumber(-1L), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("min"));
+        Assert.That(WholeNumbers.Expected(new Option<int>("--n").WholeNumber(0)), Is.EqualTo("a whole number from 0 to 2147483647"));
+    }
 
     [Test]
     public void HelpIsShownWhateverElseTheLineHolds()
