@@ -134,6 +134,9 @@ public abstract class ConvImplementationFixture
         if (Strict && warnings.Count > 0)
             Assert.Fail($"{packDirectory}: {Counted.Of(warnings.Count, "warning")} about the pack, and {GetType().Name}.Strict makes warnings errors:\n  {string.Join("\n  ", warnings)}");
         var pack = opened.Pack;
+        // Refused in the fixture's own name: "TimeLimit" is the library's, which the fixture's author never wrote.
+        if (DirectionTimeLimit is { } limit && ImplementationSource.TimeLimitProblem(limit) is { } why)
+            throw new ArgumentOutOfRangeException(nameof(DirectionTimeLimit), limit, $"{GetType().Name}.{nameof(DirectionTimeLimit)}: {why}");
         var plan = new RunPlan
         {
             Command = GetType().Name,

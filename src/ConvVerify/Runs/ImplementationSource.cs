@@ -63,13 +63,21 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     public TimeSpan? TimeLimit
     {
         get => _timeLimit;
-        init => _timeLimit = value is not { } limit || limit == Timeout.InfiniteTimeSpan ? value
-            : limit <= TimeSpan.Zero ? throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit,
-                $"TimeLimit: a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got {limit}")
-            : limit > LongestLimit ? throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit,
-                $"TimeLimit: a direction's time limit must be at most {LongestLimit} (int.MaxValue milliseconds; Timeout.InfiniteTimeSpan for none), got {limit}")
-            : limit;
+        init => _timeLimit = value is { } limit && TimeLimitProblem(limit) is { } why
+            ? throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, $"TimeLimit: {why}")
+            : value;
     }
+
+    /// <summary>
+    /// What is wrong with <paramref name="limit"/> as a <see cref="TimeLimit"/>, e.g. "a direction's time limit must be
+    /// positive (or Timeout.InfiniteTimeSpan for none), got 00:00:00"; null when it is one. For a setting of another
+    /// name to refuse a value by the same rule, in its own name.
+    /// </summary>
+    public static string? TimeLimitProblem(TimeSpan limit) =>
+        limit == Timeout.InfiniteTimeSpan ? null
+        : limit <= TimeSpan.Zero ? $"a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got {limit}"
+        : limit > LongestLimit ? $"a direction's time limit must be at most {LongestLimit} (int.MaxValue milliseconds; Timeout.InfiniteTimeSpan for none), got {limit}"
+        : null;
 
     /// <summary>
     /// The time limit of a direction of <paramref name="p"/> unless one is given: <see cref="DefaultTimeLimitFloor"/>

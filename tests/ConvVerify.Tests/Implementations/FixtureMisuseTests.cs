@@ -240,7 +240,7 @@ public class FixtureMisuseTests : TempFolderTest
     {
         var fixture = new Timed<object>(new MatrixViewImplementation(), TimeSpan.Zero);
         Assert.That(() => fixture.MatchesThePack(Question, IntegerCase), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.StartsWith(
-            "TimeLimit: a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got 00:00:00"));
+            "Timed`1.DirectionTimeLimit: a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got 00:00:00"));
     }
 
     [Test]
