@@ -157,6 +157,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         // NaN, not zeroed memory: an implementation that adds into its output, or leaves elements it takes for 0, is
         // wrong on any buffer it did not clear itself, and passed every case on the fresh array. Pinned: a pointer the
         // implementation keeps past its call then still points into this array, which is held and checked (Kept).
+        // Stryker disable once Boolean : unpinned, the array differs only when the collector moves it under a kept pointer, which no test can provoke without writing into freed memory
         var values = GC.AllocateUninitializedArray<T>(d.SizeOf(p), pinned: true);
         values.AsSpan().Fill(T.NaN);
         var call = new Call($"call for {d.TensorName()} of case {c.Case.Id}", limit);
@@ -202,7 +203,9 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         CallThread.Start(compute, done);
         // Not disposed when abandoned: the call sets it whenever it returns.
         if (!done.Wait(limit)) return false;
+        // Stryker disable once Statement : an event never waited on again; disposing it is a matter of memory
         done.Dispose();
+        // Stryker disable once Boolean : false leads to the check of Returned under the lock, which the call set before the event, so the answer is used all the same
         return true;
     }
 
@@ -321,6 +324,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
             {
                 lock (state)
                 {
+                    // Stryker disable once Boolean : read only when the wait passed its limit; true then means the call returned between the wait and the lock, which no test can time
                     Returned = true;
                     state.Stuck.Remove(this);
                 }

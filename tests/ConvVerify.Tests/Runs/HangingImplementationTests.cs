@@ -90,10 +90,11 @@ public class HangingImplementationTests
     public void ADirectionThatDeadlocksFailsAndTheRunGoesOn()
     {
         // Forward, as every direction a short limit applies to: a right one could run past 50 ms on a busy machine.
-        var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => _gate.Wait())), TimeSpan.FromMilliseconds(50));
-        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.05"))));
+        // 50.5 ms: a limit under a second is shown to the microsecond, not rounded to 0.051 (or 0.05).
+        var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => _gate.Wait())), TimeSpan.FromMilliseconds(50.5));
+        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.0505"))));
         foreach (string d in new[] { "dx", "dw", "db" })
-            Assert.That(rows[d], Is.EqualTo((Outcome.Fail, NotCalled(d, "y", "0.05"))), d);
+            Assert.That(rows[d], Is.EqualTo((Outcome.Fail, NotCalled(d, "y", "0.0505"))), d);
     }
 
     [Test]
@@ -130,6 +131,8 @@ public class HangingImplementationTests
         Assert.That(threads, Has.Count.EqualTo(4));
         Assert.That(threads.Distinct().Count(), Is.EqualTo(1), "one thread, kept between calls");
         Assert.That(threads[0], Is.Not.SameAs(Thread.CurrentThread));
+        // In the background (one still stuck does not keep the process from exiting), and named for a debugger's list.
+        Assert.That((threads[0].IsBackground, threads[0].Name), Is.EqualTo((true, "ConvVerify implementation call")));
     }
 
     // 64 KB of stack a frame, checked by the runtime at each: past the end it throws, and does not end the process.
@@ -358,6 +361,65 @@ public class HangingImplementationTests
         Assert.That(() => new ImplementationSource(new MatrixViewImplementation()) { TimeLimit = TimeSpan.FromDays(30) },
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.StartsWith(
                 "TimeLimit: a direction's time limit must be at most 24.20:31:23.6470000 (int.MaxValue milliseconds; Timeout.InfiniteTimeSpan for none), got 30.00:00:00"));
+    }
+
+    [Test]
+    public void TheLongestLimitAThreadCanBeWaitedForIsAccepted()
+    {
+        var longest = TimeSpan.FromMilliseconds(int.MaxValue);
+        Assert.That(new ImplementationSource(new MatrixViewImplementation()) { TimeLimit = longest }.TimeLimit, Is.EqualTo(longest));
+        Assert.That(ImplementationSource.TimeLimitProblem(longest), Is.Null);
+        Assert.That(ImplementationSource.TimeLimitProblem(longest + TimeSpan.FromTicks(1)), Does.StartWith("a direction's time limit must be at most"));
+    }
+
+    [Test]
+    public void EachOutputStartsAsNaNAndNoCallIsAbandonedOfAnImplementationNeverCalled()
+    {
+        // NaN, not whatever the pinned heap's reused memory held: an element left unwritten must never pass by luck.
+        var impl = Made(new StartsNaN());
+        Assert.That(ImplementationSource.HasAbandonedCall(impl), Is.False, "never called");
+        foreach (var (d, row) in Rows(impl, Generous)) Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
+        Assert.That(impl.AllNaN, Is.EqualTo(new[] { true, true, true, true }));
+        Assert.That(() => ImplementationSource.DefaultTimeLimit(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("p"));
+    }
+
+    /// <summary>The matrix view's results, noting first whether each output it is handed holds only NaN.</summary>
+    private sealed class StartsNaN : IConvImplementation
+    {
+        private readonly MatrixViewImplementation _right = new();
+
+        public List<bool> AllNaN { get; } = [];
+
+        private void Note<T>(Span<T> output) where T : IFloatingPointIeee754<T>
+        {
+            bool all = true;
+            foreach (var v in output) all &= T.IsNaN(v);
+            AllNaN.Add(all);
+        }
+
+        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Note(y);
+            _right.Forward(p, x, w, b, y);
+        }
+
+        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Note(dx);
+            _right.BackwardData(p, dy, w, dx);
+        }
+
+        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Note(dw);
+            _right.BackwardWeights(p, x, dy, dw);
+        }
+
+        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Note(db);
+            _right.BackwardBias(p, dy, db);
+        }
     }
 
     [Test]
