@@ -27,7 +27,8 @@ public class CasesTableTests
         console.Write(table);
     }
 
-    private static IAnsiConsole Console(StringWriter w, int width, bool ansi, bool unicode)
+    /// <summary>A console writing into <paramref name="w"/> at a width, with or without ANSI; Unicode as detected unless given.</summary>
+    internal static IAnsiConsole Console(StringWriter w, int width, bool ansi = false, bool? unicode = null)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -37,7 +38,7 @@ public class CasesTableTests
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = width;
-        console.Profile.Capabilities.Unicode = unicode;
+        if (unicode is { } u) console.Profile.Capabilities.Unicode = u;
         return console;
     }
 

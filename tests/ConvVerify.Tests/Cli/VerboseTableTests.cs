@@ -41,19 +41,6 @@ public class VerboseTableTests
         _ => "yellow",
     };
 
-    private static IAnsiConsole Console(StringWriter w, int width, bool ansi = false)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(w),
-            Ansi = ansi ? AnsiSupport.Yes : AnsiSupport.No,
-            ColorSystem = ansi ? ColorSystemSupport.TrueColor : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = width;
-        return console;
-    }
-
     private static string Plain(string? s) => s ?? "";
 
     private static string Printable(string? s) => s is null ? "" : PackPaths.Printable(s);
@@ -98,11 +85,11 @@ public class VerboseTableTests
         foreach (bool consensus in new[] { false, true })
         {
             using var one = new StringWriter();
-            WriteAsOneTable(Console(one, width), rows, consensus, Printable);
+            WriteAsOneTable(CasesTableTests.Console(one, width), rows, consensus, Printable);
             foreach (int blockRows in new[] { 1, 7 })
             {
                 using var blocks = new StringWriter();
-                var console = Console(blocks, width);
+                var console = CasesTableTests.Console(blocks, width);
                 ConsoleReport.WriteRows(console, rows, consensus, Printable, blockRows, console.Write);
                 Assert.That(blocks.ToString(), Is.EqualTo(one.ToString()), $"consensus {consensus}, {blockRows} rows a block");
             }
@@ -115,9 +102,9 @@ public class VerboseTableTests
         // A run's own report keeps its control characters (a torch traceback's newlines); ANSI colours the verdicts.
         var rows = Rows(20);
         using var one = new StringWriter();
-        WriteAsOneTable(Console(one, 160, ansi: true), rows, consensus: true, Plain);
+        WriteAsOneTable(CasesTableTests.Console(one, 160, ansi: true), rows, consensus: true, Plain);
         using var blocks = new StringWriter();
-        var console = Console(blocks, 160, ansi: true);
+        var console = CasesTableTests.Console(blocks, 160, ansi: true);
         ConsoleReport.WriteRows(console, rows, consensus: true, Plain, 4, console.Write);
         Assert.That(blocks.ToString(), Is.EqualTo(one.ToString()));
         Assert.That(one.ToString(), Does.Contain("\u001b["), "the verdicts are coloured");
@@ -129,12 +116,12 @@ public class VerboseTableTests
         // The memory bound itself: the console never gets a table of more rows than a block, however many rows.
         var rows = Rows(150);
         using var w = new StringWriter();
-        var console = Console(w, 10_000);
+        var console = CasesTableTests.Console(w, 10_000);
         var sizes = new List<int>();
         ConsoleReport.WriteRows(console, rows, consensus: false, Printable, 64, t => { sizes.Add(t.Rows.Count); console.Write(t); });
         Assert.That(sizes, Is.EqualTo(new[] { 64, 64, 150 - 128 }));
         using var old = new StringWriter();
-        WriteAsOneTable(Console(old, 10_000), rows, consensus: false, Printable);
+        WriteAsOneTable(CasesTableTests.Console(old, 10_000), rows, consensus: false, Printable);
         Assert.That(w.ToString(), Is.EqualTo(old.ToString()));
     }
 
@@ -148,9 +135,9 @@ public class VerboseTableTests
             Rows = [.. Enumerable.Range(0, 10).Select(i => Row(i, "case" + i.ToString(CultureInfo.InvariantCulture), Outcome.Pass))],
         };
         using var printed = new StringWriter();
-        ConsoleReport.Print(Console(printed, 10_000), report, verbose: true);
+        ConsoleReport.Print(CasesTableTests.Console(printed, 10_000), report, verbose: true);
         using var old = new StringWriter();
-        WriteAsOneTable(Console(old, 10_000), report.Rows, consensus: false, Plain);
+        WriteAsOneTable(CasesTableTests.Console(old, 10_000), report.Rows, consensus: false, Plain);
         Assert.That(printed.ToString(), Does.StartWith(old.ToString()));
         Assert.That(printed.ToString()[old.ToString().Length..], Is.EqualTo(report.SummaryLine() + "\n"));
         Assert.That(BlockTable.BlockRows, Is.InRange(64, 4096), "a block is a bounded piece of any run");

@@ -188,31 +188,21 @@ public class HangingImplementationTests
     }
 
     /// <summary>The first forward waits for the gate, then fills its output with 1e30 and says so; later calls are right.</summary>
-    private sealed class LateForward(ManualResetEventSlim gate, ManualResetEventSlim wrote) : IConvImplementation
+    private sealed class LateForward(ManualResetEventSlim gate, ManualResetEventSlim wrote) : HookedImplementation
     {
-        private readonly MatrixViewImplementation _right = new();
         private int _calls;
 
-        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
         {
             if (Interlocked.Increment(ref _calls) > 1)
             {
-                _right.Forward(p, x, w, b, y);
+                Right.Forward(p, x, w, b, y);
                 return;
             }
             gate.Wait();
             y.Fill(T.CreateChecked(1e30));
             wrote.Set();
         }
-
-        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _right.BackwardData(p, dy, w, dx);
-
-        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _right.BackwardWeights(p, x, dy, dw);
-
-        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _right.BackwardBias(p, dy, db);
     }
 
     [Test]
@@ -235,28 +225,21 @@ public class HangingImplementationTests
     }
 
     /// <summary>The matrix view's results, but forward keeps a pointer to y and dx writes through it.</summary>
-    private sealed unsafe class KeepsItsOutput : IConvImplementation
+    private sealed unsafe class KeepsItsOutput : HookedImplementation
     {
-        private readonly MatrixViewImplementation _right = new();
         private void* _kept;
 
-        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
         {
-            _right.Forward(p, x, w, b, y);
+            Right.Forward(p, x, w, b, y);
             fixed (T* at = y) _kept = at;
         }
 
-        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+        public override void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
         {
             *(T*)_kept = T.CreateChecked(12345);
-            _right.BackwardData(p, dy, w, dx);
+            Right.BackwardData(p, dy, w, dx);
         }
-
-        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _right.BackwardWeights(p, x, dy, dw);
-
-        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _right.BackwardBias(p, dy, db);
     }
 
     [Test]
@@ -273,24 +256,15 @@ public class HangingImplementationTests
     }
 
     /// <summary>Forward says it began, then waits for the test's gate; dx waits for a gate of its own; dw is right.</summary>
-    private sealed class StallsTwice(ManualResetEventSlim forwardBegan, ManualResetEventSlim forwardGate, ManualResetEventSlim dxGate) : IConvImplementation
+    private sealed class StallsTwice(ManualResetEventSlim forwardBegan, ManualResetEventSlim forwardGate, ManualResetEventSlim dxGate) : HookedImplementation
     {
-        private readonly MatrixViewImplementation _right = new();
-
-        public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
         {
             forwardBegan.Set();
             forwardGate.Wait();
         }
 
-        public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
-            dxGate.Wait();
-
-        public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _right.BackwardWeights(p, x, dy, dw);
-
-        public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T> =>
-            _right.BackwardBias(p, dy, db);
+        public override void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) => dxGate.Wait();
     }
 
     [Test]
