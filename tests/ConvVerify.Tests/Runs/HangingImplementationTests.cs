@@ -418,8 +418,9 @@ public class HangingImplementationTests
     {
         // Thrown on a thread of the harness's with nobody waiting: unhandled, it would end the process.
         var impl = Made(new ThrowsLate(_gate));
-        var first = new ImplementationSource(impl) { TimeLimit = Short }.Produce(LoadedIntegerCase(), [Direction.Forward]);
-        Assert.That(first.Absent[Direction.Forward], Is.EqualTo(new Absence(Outcome.Fail, Abandoned("y", "0.1"))));
+        // 1 ms: forward waits for the gate however long it is given.
+        var first = new ImplementationSource(impl) { TimeLimit = TimeSpan.FromMilliseconds(1) }.Produce(LoadedIntegerCase(), [Direction.Forward]);
+        Assert.That(first.Absent[Direction.Forward], Is.EqualTo(new Absence(Outcome.Fail, Abandoned("y", "0.001"))));
         _gate.Set();
         Assert.That(SpinWait.SpinUntil(() => !ImplementationSource.HasAbandonedCall(impl), TimeSpan.FromSeconds(10)), Is.True, "the abandoned call returned");
         var rows = Rows(impl, Generous);
@@ -512,8 +513,9 @@ public class HangingImplementationTests
     }
 
     [Test]
-    public void OnlyTheOutputIsHeldAfterACallNotTheSourceOrTheCaseInputs()
+    public void OnlyTheCallsOwnBuffersAreHeldAfterACallNotTheSourceOrTheCaseInputs()
     {
+        // Its output and its copies of the inputs are held, to catch a late write into one; the case's own inputs are not.
         // The probe: the output held to catch a late write came with everything its call had captured, the source and the
         // case's inputs (of a 3-D layer, gigabytes) among it, until the next call; after the last, for as long as the
         // implementation lived (the NUnit fixture's, the whole test run).
