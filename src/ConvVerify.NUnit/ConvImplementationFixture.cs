@@ -46,7 +46,10 @@ public abstract class ConvImplementationFixture
     /// <summary>Environment variable naming a folder of packs.</summary>
     public const string FixturesVariable = Locations.FixturesVariable;
 
-    /// <summary>The implementation under test.</summary>
+    /// <summary>The implementation under test, read once per case.</summary>
+    /// <remarks>Never disposed by the fixture, <see cref="IDisposable"/> or not: one object kept for every case (as in
+    /// the example) would be disposed under the next case, and an abandoned call (<see cref="DirectionTimeLimit"/>) may
+    /// still be running in it. Dispose of it in a <c>[OneTimeTearDown]</c> of your own, if it is safe to.</remarks>
     protected abstract IConvImplementation Implementation { get; }
 
     /// <summary>

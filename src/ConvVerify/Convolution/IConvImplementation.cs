@@ -9,7 +9,8 @@ namespace ConvVerify.Convolution;
 /// throws <see cref="NotSupportedException"/> and is reported "not provided"; any other exception fails the direction. The
 /// inputs are read-only: a direction that writes into one fails (it is handed copies, so no bound and no other direction
 /// sees the write). The output holds NaN on entry: every element must be written, never added into, and nothing may write
-/// into it once the call has returned (no pointer to it kept, no thread still at work on it). A call that does not return
+/// into it once the call has returned (no pointer to it kept, no thread still at work on it); nor may a pointer to an
+/// input be kept past the call (the copies are held until the next call, and a write into one then fails it). A call that does not return
 /// within the harness's time limit (<see cref="Runs.ImplementationSource.TimeLimit"/>) fails and is abandoned.
 /// </summary>
 public interface IConvImplementation

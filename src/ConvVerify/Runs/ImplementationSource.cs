@@ -23,9 +23,15 @@ namespace ConvVerify.Runs;
 /// ever. Nothing it writes afterwards is read: its output and input copies were its own. While it runs, the same
 /// implementation object is not called again, from this source or any other: a second call would run alongside the
 /// first (no implementation is asked to be safe for that), so each later direction fails at once, naming the stuck call.
-/// An output is held (pinned) until the implementation's next call has returned: a write into it after its call had
-/// returned (a kept pointer, a background thread) fails that next direction instead of landing on whatever the collector
-/// had moved there. A write made later still is not seen: an output must not be kept past its call.
+/// An output, and the copies of the inputs its call read, are held (pinned) until the implementation's next call has
+/// returned: a write into one after its call had returned (a kept pointer, a background thread) fails that next direction
+/// instead of landing on whatever the collector had moved there. A write made later still is not seen: neither an output
+/// nor an input may be kept past its call.
+/// A wait for a call that ends in an exception of the caller's own (its thread interrupted) is no answer of the
+/// implementation's: the exception goes on up (the run reports the case as an error), and the call, left running, is
+/// abandoned as if past its limit.
+/// The implementation is the caller's: it is never disposed here (disposing it while an abandoned call still runs in
+/// it would pull its buffers from under that call), nor is any other object made of it.
 /// </remarks>
 /// <param name="implementation">The implementation.</param>
 /// <param name="name">Its name in reports.</param>
@@ -56,7 +62,8 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     /// <summary>
     /// How long one direction may run before it fails and is abandoned; null (the default) for
     /// <see cref="DefaultTimeLimit"/> of each case's problem, <see cref="Timeout.InfiniteTimeSpan"/> for no limit (to
-    /// step through an implementation in a debugger).
+    /// step through an implementation in a debugger). A limit that is no whole number of milliseconds is waited for the
+    /// next whole one, the least the wait counts: a call is never abandoned before its limit.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Zero, negative (but <see cref="Timeout.InfiniteTimeSpan"/>), or
     /// longer than <see cref="int.MaxValue"/> milliseconds.</exception>
@@ -115,23 +122,30 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         var limit = _timeLimit ?? DefaultTimeLimit(c.Case.Problem);
         foreach (var d in directions)
         {
-            try
+            // Only what the call threw is the implementation's answer. Anything thrown on this thread (the harness's wait
+            // for the call interrupted, a fault of the harness's own) goes on up as the harness's, an error of the case:
+            // caught here with the call's, a ThreadInterruptedException that interrupted the wait was reported as the
+            // implementation's, which had thrown nothing.
+            var (values, wrong, thrown) = Run(state, limit, d, c);
+            switch (thrown?.SourceException)
             {
-                var (values, wrong) = Run(state, limit, d, c);
-                // No values come without a reason: the call was not made or not waited for.
-                if ((wrong ?? NotOfTheDType(c.Case.Problem.DType, values!)) is { } why) r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: {why}");
-                else r.Values[d] = values!;
-            }
-            catch (NotSupportedException e)
-            {
-                r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({e.Message})");
-            }
-            // Whatever else it throws is its answer for this direction: let through, a NullReferenceException or a
-            // NotImplementedException abandoned the whole case as unusable input (exit 2), its other directions unreported.
-            // Out of memory is the machine's state, not the implementation's answer, and ends the run as anywhere else.
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: the implementation threw {Described(e)}");
+                case NotSupportedException e:
+                    r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({e.Message})");
+                    break;
+                // Out of memory is the machine's state, not the implementation's answer, and ends the run as anywhere else.
+                case OutOfMemoryException:
+                    thrown!.Throw();
+                    break;
+                // Whatever else it throws is its answer for this direction: let through, a NullReferenceException or a
+                // NotImplementedException abandoned the whole case as unusable input (exit 2), its other directions unreported.
+                case { } e:
+                    r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: the implementation threw {Described(e)}");
+                    break;
+                default:
+                    // No values come without a reason: the call was not made or not waited for.
+                    if ((wrong ?? NotOfTheDType(c.Case.Problem.DType, values!)) is { } why) r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: {why}");
+                    else r.Values[d] = values!;
+                    break;
             }
         }
         return r;
@@ -140,19 +154,23 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     // The implementation reads copies of the inputs: one that writes into them anyway (through MemoryMarshal, or a native
     // call handed the wrong pointer) widened the bound of its own result by what it wrote (a forward that put 1e30 into x
     // passed a y off by 0.5), and handed it to every later direction. Compared afterwards, the write fails the direction.
-    // The result is null, with the reason, when the call was not made or not waited for.
-    private (T[]? Values, string? Wrong) Run<T>(CallState state, TimeSpan limit, Direction d, LoadedCase<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    // The result is null, with the reason, when the call was not made or not waited for; with what it threw, when it threw.
+    private (T[]? Values, string? Wrong, ExceptionDispatchInfo? Thrown) Run<T>(CallState state, TimeSpan limit, Direction d, LoadedCase<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (p, inputs) = (c.Case.Problem, c.Inputs);
         lock (state)
         {
             if (state.Stuck.FirstOrDefault() is { } stuck)
-                return (null, $"not called: the implementation's {stuck.What} did not return within {Seconds(stuck.Limit)} s and may still be running; "
-                    + "calling it again would run it alongside that call");
+                return (null, $"not called: the implementation's {stuck.What} {stuck.Abandoned} and may still be running; "
+                    + "calling it again would run it alongside that call", null);
         }
         var reads = d.InputsOf();
+        // Copies, pinned and held with the output until the next call has returned, for the output's reason: a pointer
+        // kept past the call and written through later (the read-only spans are no bar to MemoryMarshal or a native call)
+        // went, into a copy the collector had since moved or freed, onto whatever it had put there (the case's inputs, a
+        // reference's results, the runtime's own objects). Held, such a write lands in the copy, where the next call sees it.
         // Stryker disable once Conditional : a copy of an input the direction does not read changes only memory
-        T[] Given(string input, T[] original) => reads.Contains(input) ? [.. original] : original;
+        T[] Given(string input, T[] original) => reads.Contains(input) ? PinnedCopy(original) : original;
         var given = new ConvInputs<T>(Given("x", inputs.X), Given("w", inputs.W), Given("b", inputs.B), Given("dy", inputs.Dy));
         // NaN, not zeroed memory: an implementation that adds into its output, or leaves elements it takes for 0, is
         // wrong on any buffer it did not clear itself, and passed every case on the fresh array. Pinned: a pointer the
@@ -160,49 +178,83 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         // Stryker disable once Boolean : unpinned, the array differs only when the collector moves it under a kept pointer, which no test can provoke without writing into freed memory
         var values = GC.AllocateUninitializedArray<T>(d.SizeOf(p), pinned: true);
         values.AsSpan().Fill(T.NaN);
-        var call = new Call($"call for {d.TensorName()} of case {c.Case.Id}", limit);
-        void Compute() => call.Run(state, () => d.Compute(_implementation, p, given, values));
+        var call = new Call($"call for {d.TensorName()} of case {c.Case.Id}");
+        void Compute() => call.Run(state, () => d.Compute(_implementation, p, given, values), onACallThread: limit != Timeout.InfiniteTimeSpan);
         // No limit, nothing to wait for: the caller's own thread, for an implementation bound to the thread that made it
         // (a COM apartment, a CUDA or Python context), and for stepping into it in a debugger.
+        // An interrupt of the caller's thread then lands inside the implementation's code, and is its answer as whatever
+        // else it throws there.
         if (limit == Timeout.InfiniteTimeSpan) Compute();
-        else if (!ReturnedOnItsOwnThread(Compute, limit))
+        else if (!ReturnedOnItsOwnThread(Compute, limit, e => Abandon(state, call, $"was left running when the harness's wait for it ended in {e.GetType().Name}")))
         {
-            lock (state)
+            if (Abandon(state, call, $"did not return within {Seconds(limit)} s"))
             {
-                // It may have returned between the limit and the lock: then its answer is as good as any other.
-                if (!call.Returned)
-                {
-                    state.Stuck.Add(call);
-                    // Whatever the stuck call writes where, no later call is made to be blamed for it.
-                    state.Kept = null;
-                    return (null, $"did not return within {Seconds(limit)} s; the call was abandoned on its thread, which may still be running "
-                        + "(nothing it writes is read, and the implementation is not called again while it runs)");
-                }
+                return (null, $"did not return within {Seconds(limit)} s; the call was abandoned on its thread, which may still be running "
+                    + "(nothing it writes is read, and the implementation is not called again while it runs)", null);
             }
         }
-        call.Thrown?.Throw();
+        if (call.Thrown is { } thrown) return (null, null, thrown);
         // Checked first: the write happened before this call returned, maybe in it, and is the graver misdeed.
         string? late = LateWrite(state);
-        lock (state) state.Kept = Kept.Of(values, call.What);
-        if (late is not null) return (values, late);
+        lock (state) state.Kept = Kept.Of(call.What, values, [.. new[] { ("x", given.X), ("w", given.W), ("b", given.B), ("dy", given.Dy) }.Where(g => reads.Contains(g.Item1))]);
+        if (late is not null) return (values, late, null);
         foreach (var (input, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
         {
             // Bitwise: a NaN rewritten as another NaN, or 0 as -0, is a write all the same.
             var before = MemoryMarshal.AsBytes(original.AsSpan());
             int at = before.CommonPrefixLength(MemoryMarshal.AsBytes(copy.AsSpan())) / Unsafe.SizeOf<T>();
             if (at < original.Length)
-                return (values, $"the implementation wrote into its input {input} (element {at}: {Shown(original[at])} became {Shown(copy[at])}); the inputs are read-only");
+                return (values, $"the implementation wrote into its input {input} (element {at}: {Shown(original[at])} became {Shown(copy[at])}); the inputs are read-only", null);
         }
-        return (values, null);
+        return (values, null, null);
     }
 
-    // On a thread of the call threads: whether the call returned within the limit.
-    private static bool ReturnedOnItsOwnThread(Action compute, TimeSpan limit)
+    private static T[] PinnedCopy<T>(T[] original) where T : unmanaged
+    {
+        var copy = GC.AllocateUninitializedArray<T>(original.Length, pinned: true);
+        original.AsSpan().CopyTo(copy);
+        return copy;
+    }
+
+    // Marks the call abandoned, unless it has returned meanwhile (then its answer is as good as any other's): true if it was.
+    private static bool Abandon(CallState state, Call call, string why)
+    {
+        lock (state)
+        {
+            if (call.Returned) return false;
+            call.Abandoned = why;
+            state.Stuck.Add(call);
+            // Whatever the stuck call writes where, no later call is made to be blamed for it.
+            state.Kept = null;
+            return true;
+        }
+    }
+
+    // The wait counts whole milliseconds, and truncated a limit to them: one of 0.5 ms waited none at all, and abandoned
+    // every call before it had begun. Rounded up, no call is abandoned before its limit; TimeLimitProblem keeps the
+    // result within what the wait takes.
+    internal static int WaitMilliseconds(TimeSpan limit) =>
+        limit == Timeout.InfiniteTimeSpan ? Timeout.Infinite : checked((int)((limit.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond));
+
+    // On a thread of the call threads: whether the call returned within the limit. A wait that throws (its thread
+    // interrupted) leaves the call running: abandoned is told, before the exception goes on up, so that no later call
+    // runs alongside it.
+    private static bool ReturnedOnItsOwnThread(Action compute, TimeSpan limit, Action<Exception> abandoned)
     {
         var done = new ManualResetEventSlim();
         CallThread.Start(compute, done);
+        bool returned;
+        try
+        {
+            returned = done.Wait(WaitMilliseconds(limit));
+        }
+        catch (Exception e)
+        {
+            abandoned(e);
+            throw;
+        }
         // Not disposed when abandoned: the call sets it whenever it returns.
-        if (!done.Wait(limit)) return false;
+        if (!returned) return false;
         // Stryker disable once Statement : an event never waited on again; disposing it is a matter of memory
         done.Dispose();
         // Stryker disable once Boolean : false leads to the check of Returned under the lock, which the call set before the event, so the answer is used all the same
@@ -236,7 +288,16 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         {
             while (true)
             {
-                _go.WaitOne();
+                // Interrupted by an implementation's thread of its own, which kept this one from an earlier call: unhandled
+                // here, it ended the process.
+                try
+                {
+                    _go.WaitOne();
+                }
+                catch (ThreadInterruptedException)
+                {
+                    continue;
+                }
                 var done = _done!;
                 _done = null;
                 RunOne();
@@ -257,15 +318,18 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         }
     }
 
-    // The output the implementation was handed last, held until now: changed since its call returned, it was written
-    // through a pointer or a reference kept past the call. Not held, the write went wherever the collector had since put
-    // other objects.
+    // The output and the input copies the implementation was handed last, held until now: changed since its call
+    // returned, one was written through a pointer or a reference kept past the call. Not held, the write went wherever
+    // the collector had since put other objects.
     private static string? LateWrite(CallState state)
     {
         Kept? kept;
         lock (state) (kept, state.Kept) = (state.Kept, null);
-        return kept is not null && kept.Hash() != kept.Returned
-            ? $"the output of the implementation's {kept.What} was written into after that call had returned; an output must not be kept past its call"
+        if (kept is null) return null;
+        if (kept.Output.Hash() != kept.Output.Returned)
+            return $"the output of the implementation's {kept.What} was written into after that call had returned; an output must not be kept past its call";
+        return kept.Inputs.FirstOrDefault(i => i.Hash() != i.Returned) is { } input
+            ? $"the input {input.Name} of the implementation's {kept.What} was written into after that call had returned; the inputs are read-only, and must not be kept past their call"
             : null;
     }
 
@@ -276,11 +340,12 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         return hash.ToHashCode();
     }
 
-    // Milliseconds are enough for a limit of a second or more; a shorter one (a test's) is shown to the microsecond.
-    private static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.######", CultureInfo.InvariantCulture);
+    // Milliseconds are enough for a limit of a second or more; a shorter one (a test's) is shown to the tick, 100 ns: to
+    // the microsecond, a limit of one tick (accepted, and waited for a millisecond) was said to be "0 s".
+    private static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.#######", CultureInfo.InvariantCulture);
 
-    // What an implementation object's calls leave: the calls it abandoned that are still running, and the output of its
-    // last call that returned. Locked on itself.
+    // What an implementation object's calls leave: the calls it abandoned that are still running, and the output and
+    // input copies of its last call that returned. Locked on itself.
     private sealed class CallState
     {
         // A list, not one call: two sources calling at once (parallel NUnit cases of one fixture) can each abandon one,
@@ -290,26 +355,34 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         public Kept? Kept { get; set; }
     }
 
+    // A call's output and the copies of the inputs it read, each with its hash when the call returned.
+    private sealed record Kept(string What, Held Output, IReadOnlyList<Held> Inputs)
+    {
+        public static Kept Of<T>(string what, T[] output, IEnumerable<(string Name, T[] Copy)> inputs) where T : unmanaged =>
+            new(what, Held.Of("output", output), [.. inputs.Select(i => Held.Of(i.Name, i.Copy))]);
+    }
+
     // The bytes are what matter: hashed again by the closure over the typed array.
-    private sealed record Kept(Func<int> Hash, int Returned, string What)
+    private sealed record Held(string Name, Func<int> Hash, int Returned)
     {
         // Made here, not by a lambda in Run: that one shared Run's closure, and held all Run's calls had captured (the
-        // source, the case's inputs, the copies of them) with the output, until the next call or for good.
-        public static Kept Of<T>(T[] values, string what) where T : unmanaged => new(() => HashOf(values), HashOf(values), what);
+        // source, the case's inputs) with the output, until the next call or for good.
+        public static Held Of<T>(string name, T[] values) where T : unmanaged => new(name, () => HashOf(values), HashOf(values));
     }
 
     // One direction's call on its own thread: whether it returned, and what it threw.
-    private sealed class Call(string what, TimeSpan limit)
+    private sealed class Call(string what)
     {
         public string What => what;
 
-        public TimeSpan Limit => limit;
+        // Why it was abandoned, e.g. "did not return within 0.1 s"; set under the state's lock.
+        public string? Abandoned { get; set; }
 
         public bool Returned { get; private set; }
 
         public ExceptionDispatchInfo? Thrown { get; private set; }
 
-        public void Run(CallState state, Action compute)
+        public void Run(CallState state, Action compute, bool onACallThread)
         {
             try
             {
@@ -322,6 +395,11 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
             }
             finally
             {
+                // An interrupt the implementation left pending on a call thread (its own Thread.Interrupt of the thread it
+                // ran on) throws from the thread's next wait: this lock, the wait for the next call, where unhandled it
+                // ended the process, or the next call's own code, failing a direction that did nothing wrong. On the
+                // caller's own thread it is the caller's, and stays.
+                if (onACallThread) ClearInterrupt();
                 lock (state)
                 {
                     // Stryker disable once Boolean : read only when the wait passed its limit; true then means the call returned between the wait and the lock, which no test can time
@@ -329,6 +407,18 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
                     state.Stuck.Remove(this);
                 }
             }
+        }
+    }
+
+    // A pending interrupt throws from the first wait, even of no time at all; none pending, the wait does nothing.
+    private static void ClearInterrupt()
+    {
+        try
+        {
+            Thread.Sleep(0);
+        }
+        catch (ThreadInterruptedException)
+        {
         }
     }
 

@@ -291,6 +291,215 @@ public class HangingImplementationTests
         Assert.That(dw.Absent[Direction.BackwardWeights], Is.EqualTo(new Absence(Outcome.Fail, NotCalled("dw", "y", "0.05"))));
     }
 
+    private static LoadedCase<float> LoadedIntegerCase()
+    {
+        var pack = CommittedPacks.Open("question");
+        var c = pack.ReadCase(IntegerCase);
+        return new LoadedCase<float>(new CaseEntry(c, pack), pack.Read<float>(c).Inputs, new Dictionary<Direction, float[]>());
+    }
+
+    [Test]
+    public void AnInterruptOfTheHarnesssOwnWaitIsNotBlamedOnTheImplementationAndLeavesTheCallAbandoned()
+    {
+        // The probe: the caller's thread interrupted while it waited for forward came back as "y: the implementation threw
+        // ThreadInterruptedException", a failure of an implementation that had thrown nothing and was still running.
+        using var began = new ManualResetEventSlim();
+        var impl = Made(HookedImplementation.At(Direction.Forward, () =>
+        {
+            began.Set();
+            _gate.Wait();
+        }));
+        var loaded = LoadedIntegerCase();
+        SourceResults<float>? produced = null;
+        Exception? caught = null;
+        var caller = new Thread(() =>
+        {
+            try
+            {
+                produced = new ImplementationSource(impl) { TimeLimit = Generous }.Produce(loaded, [Direction.Forward]);
+            }
+            catch (Exception e)
+            {
+                caught = e;
+            }
+        });
+        caller.Start();
+        Assert.That(began.Wait(TimeSpan.FromSeconds(10)), Is.True, "forward was called");
+        caller.Interrupt();
+        Assert.That(caller.Join(TimeSpan.FromSeconds(10)), Is.True, "the caller is no longer waiting");
+        Assert.That(produced?.Absent.Values.Select(a => a.Reason), Is.Null, "no result at all, least of all a failure of the implementation's");
+        Assert.That(caught, Is.TypeOf<ThreadInterruptedException>(), "the harness's own exception, gone on up");
+        // Forward still waits for the gate: a second call would run alongside it.
+        Assert.That(ImplementationSource.HasAbandonedCall(impl), Is.True);
+        var dx = new ImplementationSource(impl) { TimeLimit = Generous }.Produce(loaded, [Direction.BackwardData]);
+        Assert.That(dx.Absent[Direction.BackwardData], Is.EqualTo(new Absence(Outcome.Fail,
+            $"dx: not called: the implementation's call for y of case {IntegerCase} was left running when the harness's wait for it ended in ThreadInterruptedException "
+            + "and may still be running; calling it again would run it alongside that call")));
+    }
+
+    [TestCase(1L, 1)]
+    [TestCase(5_000L, 1)]
+    [TestCase(10_000L, 1)]
+    [TestCase(10_001L, 2)]
+    [TestCase(505_000L, 51)]
+    [TestCase(20_000_000L, 2000)]
+    public void TheWaitIsGivenTheLimitRoundedUpToWholeMilliseconds(long ticks, int milliseconds)
+    {
+        // The probe: a limit of 0.5 ms (5,000 ticks) was waited for 0 ms, as the wait truncates a TimeSpan: every call
+        // was abandoned before it had begun, a limit TimeLimitProblem accepts behaving as the zero it refuses.
+        var limit = TimeSpan.FromTicks(ticks);
+        Assert.That(ImplementationSource.TimeLimitProblem(limit), Is.Null, "a positive limit");
+        Assert.That(ImplementationSource.WaitMilliseconds(limit), Is.EqualTo(milliseconds));
+    }
+
+    [Test]
+    public void TheWaitOfTheLongestLimitAndOfNoneIsWhatTheWaitTakes()
+    {
+        Assert.That(ImplementationSource.WaitMilliseconds(TimeSpan.FromMilliseconds(int.MaxValue)), Is.EqualTo(int.MaxValue));
+        Assert.That(ImplementationSource.WaitMilliseconds(TimeSpan.FromMilliseconds(int.MaxValue) - TimeSpan.FromTicks(1)), Is.EqualTo(int.MaxValue));
+        Assert.That(ImplementationSource.WaitMilliseconds(Timeout.InfiniteTimeSpan), Is.EqualTo(-1));
+    }
+
+    [Test]
+    public void ALimitOfOneTickIsShownAsOneTickNotAsZero()
+    {
+        // The probe: shown to the microsecond, a limit of 100 ns failed its call "within 0 s".
+        var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => _gate.Wait())), TimeSpan.FromTicks(1));
+        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.0000001"))));
+    }
+
+    /// <summary>The matrix view's results, but forward keeps a pointer into its copy of x, and dx writes through it.</summary>
+    private sealed unsafe class KeepsAnInput : HookedImplementation
+    {
+        private void* _kept;
+
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            Right.Forward(p, x, w, b, y);
+            fixed (T* at = x) _kept = at;
+        }
+
+        public override void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
+        {
+            *(T*)_kept = T.CreateChecked(12345);
+            Right.BackwardData(p, dy, w, dx);
+        }
+    }
+
+    [Test]
+    public void AWriteIntoAnInputCopyAfterItsCallReturnedFailsTheNextDirectionAndNoOtherVerdict()
+    {
+        // The probe: the write went unseen (every direction passed), through a pointer into a copy nothing held or pinned:
+        // once the collector had moved or freed the copy, onto whatever it had put there (the case's x, a result).
+        var rows = Rows(Made(new KeepsAnInput()), null);
+        Assert.That(rows["y"].Outcome, Is.EqualTo(Outcome.Pass), "y was compared before the write: " + rows["y"].Reason);
+        Assert.That(rows["dx"], Is.EqualTo((Outcome.Fail,
+            $"dx: the input x of the implementation's call for y of case {IntegerCase} was written into after that call had returned; the inputs are read-only, and must not be kept past their call")));
+        // dw reads x: the case's own, untouched by a write into forward's copy.
+        Assert.That(rows["dw"].Outcome, Is.EqualTo(Outcome.Pass), rows["dw"].Reason);
+        Assert.That(rows["db"].Outcome, Is.EqualTo(Outcome.Pass), rows["db"].Reason);
+    }
+
+    /// <summary>The first forward waits for the gate, then throws; later forwards throw at once; the rest is right.</summary>
+    private sealed class ThrowsLate(ManualResetEventSlim gate) : HookedImplementation
+    {
+        private int _calls;
+
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            if (Interlocked.Increment(ref _calls) > 1) throw new InvalidOperationException("a later forward");
+            gate.Wait();
+            throw new InvalidOperationException("the abandoned forward");
+        }
+    }
+
+    [Test]
+    public void AnAbandonedCallThatThrowsWhenItReturnsIsBlamedOnNoLaterCall()
+    {
+        // Thrown on a thread of the harness's with nobody waiting: unhandled, it would end the process.
+        var impl = Made(new ThrowsLate(_gate));
+        // 1 ms: forward waits for the gate however long it is given.
+        var first = new ImplementationSource(impl) { TimeLimit = TimeSpan.FromMilliseconds(1) }.Produce(LoadedIntegerCase(), [Direction.Forward]);
+        Assert.That(first.Absent[Direction.Forward], Is.EqualTo(new Absence(Outcome.Fail, Abandoned("y", "0.001"))));
+        _gate.Set();
+        Assert.That(SpinWait.SpinUntil(() => !ImplementationSource.HasAbandonedCall(impl), TimeSpan.FromSeconds(10)), Is.True, "the abandoned call returned");
+        var rows = Rows(impl, Generous);
+        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, "y: the implementation threw InvalidOperationException: a later forward")));
+        foreach (string d in new[] { "dx", "dw", "db" }) Assert.That(rows[d].Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {rows[d].Reason}");
+    }
+
+    /// <summary>Forward says it began and waits for the gate before its right result; dx throws.</summary>
+    private sealed class ThrowsWhileForwardRuns(ManualResetEventSlim began, ManualResetEventSlim gate) : HookedImplementation
+    {
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            began.Set();
+            gate.Wait();
+            Right.Forward(p, x, w, b, y);
+        }
+
+        public override void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) =>
+            throw new InvalidOperationException("no dx");
+    }
+
+    [Test]
+    public void ADirectionThatThrowsWhileAnotherRunsFailsAloneAndTheOtherIsStillAnswered()
+    {
+        // Two sources at once (parallel NUnit cases of one fixture): dx's exception is dx's, and forward, still within its
+        // limit, is neither disturbed nor abandoned by it.
+        using var began = new ManualResetEventSlim();
+        var impl = Made(new ThrowsWhileForwardRuns(began, _gate));
+        var loaded = LoadedIntegerCase();
+        var y = Task.Run(() => new ImplementationSource(impl) { TimeLimit = Generous }.Produce(loaded, [Direction.Forward]));
+        Assert.That(began.Wait(TimeSpan.FromSeconds(10)), Is.True, "forward was called");
+        var dx = new ImplementationSource(impl) { TimeLimit = Generous }.Produce(loaded, [Direction.BackwardData]);
+        Assert.That(dx.Absent[Direction.BackwardData], Is.EqualTo(new Absence(Outcome.Fail, "dx: the implementation threw InvalidOperationException: no dx")));
+        Assert.That(ImplementationSource.HasAbandonedCall(impl), Is.False, "forward is within its limit");
+        _gate.Set();
+        Assert.That(y.Wait(TimeSpan.FromSeconds(10)), Is.True, "forward returned");
+        Assert.That((y.Result.Absent.Count, y.Result.Values.Keys.Single()), Is.EqualTo((0, Direction.Forward)));
+    }
+
+    /// <summary>The matrix view's results, but forward interrupts the thread it runs on, and dx sleeps.</summary>
+    private sealed class InterruptsItsThread : HookedImplementation
+    {
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            Thread.CurrentThread.Interrupt();
+            Right.Forward(p, x, w, b, y);
+        }
+
+        public override void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
+        {
+            Thread.Sleep(1);
+            Right.BackwardData(p, dy, w, dx);
+        }
+    }
+
+    [Test]
+    public void AnInterruptLeftPendingOnACallThreadEndsNothingAndReachesNoLaterCall()
+    {
+        // The probe: the kept thread's wait for its next call threw the pending ThreadInterruptedException, unhandled,
+        // and the test host died.
+        foreach (var (d, row) in Rows(Made(new InterruptsItsThread()), Generous))
+            Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
+    }
+
+    // Alone: the kept thread, interrupted, could meanwhile be running another test's call.
+    [Test, NonParallelizable]
+    public void AnInterruptOfAnIdleCallThreadEndsNothing()
+    {
+        // An implementation's worker of its own that interrupts the thread which called it, once that call is over. The
+        // probe: the idle thread's wait for its next call threw, unhandled, and the test host died.
+        Thread? ran = null;
+        var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => ran = Thread.CurrentThread)), Generous);
+        Assert.That(rows["y"].Outcome, Is.EqualTo(Outcome.Pass), rows["y"].Reason);
+        ran!.Interrupt();
+        foreach (var (d, row) in Rows(Made(new HookedImplementation()), Generous))
+            Assert.That(row.Outcome, Is.EqualTo(Outcome.Pass), $"{d}: {row.Reason}");
+        Assert.That(ran.IsAlive, Is.True, "the thread waits for its next call");
+    }
+
     // A call for forward on a case of its own, the source and the case then dropped: what is still reachable of them.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference[] ForwardCalledAndDropped(IConvImplementation impl)
@@ -304,8 +513,9 @@ public class HangingImplementationTests
     }
 
     [Test]
-    public void OnlyTheOutputIsHeldAfterACallNotTheSourceOrTheCaseInputs()
+    public void OnlyTheCallsOwnBuffersAreHeldAfterACallNotTheSourceOrTheCaseInputs()
     {
+        // Its output and its copies of the inputs are held, to catch a late write into one; the case's own inputs are not.
         // The probe: the output held to catch a late write came with everything its call had captured, the source and the
         // case's inputs (of a 3-D layer, gigabytes) among it, until the next call; after the last, for as long as the
         // implementation lived (the NUnit fixture's, the whole test run).
