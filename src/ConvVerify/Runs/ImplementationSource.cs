@@ -41,13 +41,13 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     /// (a debug build, software float16) stays well within it.</summary>
     public const double SlowMultiplyAddsPerSecond = 1e6;
 
-    private const int StackBytes = 8 << 20;
-
     // Thread.Join takes at most int.MaxValue milliseconds (24.8 days).
-    private static readonly TimeSpan LongestLimit = TimeSpan.FromMilliseconds(int.MaxValue);
+    internal static readonly TimeSpan LongestLimit = TimeSpan.FromMilliseconds(int.MaxValue);
 
     // Per implementation object, whichever source calls it: the call it has abandoned and the output it was last handed.
     private static readonly ConditionalWeakTable<IConvImplementation, CallState> States = new();
+
+    private static readonly KeptThreads CallThreads = new("ConvVerify implementation call");
 
     private readonly IConvImplementation _implementation = implementation ?? throw new ArgumentNullException(nameof(implementation));
     private readonly string _name = name ?? throw new ArgumentNullException(nameof(name));
@@ -196,65 +196,17 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         return (values, null);
     }
 
-    // On a thread of the call threads: whether the call returned within the limit.
+    // On a kept thread (KeptThreads): whether the call returned within the limit.
     private static bool ReturnedOnItsOwnThread(Action compute, TimeSpan limit)
     {
         var done = new ManualResetEventSlim();
-        CallThread.Start(compute, done);
+        CallThreads.Start(compute, done);
         // Not disposed when abandoned: the call sets it whenever it returns.
         if (!done.Wait(limit)) return false;
         // Stryker disable once Statement : an event never waited on again; disposing it is a matter of memory
         done.Dispose();
         // Stryker disable once Boolean : false leads to the check of Returned under the lock, which the call set before the event, so the answer is used all the same
         return true;
-    }
-
-    // Threads that run implementation calls, kept between calls: a thread made for each call, with its stack mapped and
-    // unmapped, cost about a millisecond a direction (a fifth of a run of small cases). Not the thread pool's: an
-    // abandoned call keeps its thread for as long as it runs, and the pool would grow to replace it; here the thread
-    // returns to the idle ones only when its call does. In the background, so that one still stuck does not keep the
-    // process from exiting. With a main thread's stack (8 MB on Linux), not a new thread's 1.5 MB (macOS, musl): a
-    // recursive implementation that ran on a program's main thread runs here too.
-    private sealed class CallThread
-    {
-        private static readonly System.Collections.Concurrent.ConcurrentStack<CallThread> Idle = new();
-        private readonly AutoResetEvent _go = new(false);
-        private Action? _work;
-        private ManualResetEventSlim? _done;
-
-        private CallThread() => new Thread(Loop, StackBytes) { IsBackground = true, Name = "ConvVerify implementation call" }.Start();
-
-        // work must not throw (Call.Run catches everything): unhandled on this thread, it would end the process.
-        public static void Start(Action work, ManualResetEventSlim done)
-        {
-            if (!Idle.TryPop(out var thread)) thread = new CallThread();
-            (thread._work, thread._done) = (work, done);
-            thread._go.Set();
-        }
-
-        private void Loop()
-        {
-            while (true)
-            {
-                _go.WaitOne();
-                var done = _done!;
-                _done = null;
-                RunOne();
-                // Idle before the caller wakes, so that its next call finds this thread rather than making one.
-                Idle.Push(this);
-                done.Set();
-            }
-        }
-
-        // A frame of its own, gone when the call returns: a local of Loop's would keep the call (its implementation, its
-        // inputs) alive while the thread waits for the next one, in a debug build for as long as the thread lives.
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private void RunOne()
-        {
-            var work = _work!;
-            _work = null;
-            work();
-        }
     }
 
     // The output the implementation was handed last, held until now: changed since its call returned, it was written
