@@ -1,7 +1,29 @@
 using ConvVerify.Convolution;
+using ConvVerify.Runs;
 
 namespace ConvVerify.Oracles;
 
 /// <summary>Settings an oracle may honour when it is created by name.</summary>
 /// <param name="Layout">The memory layout torch computes in.</param>
-public sealed record OracleOptions(TorchLayout Layout = TorchLayout.Contiguous);
+/// <param name="TimeLimit">
+/// How long one torch call may run before it fails and is abandoned (<see cref="TorchOracle.WithTimeLimit"/>): null (the
+/// default) for <see cref="TorchOracle.DefaultTimeLimit"/> of each problem, <see cref="Timeout.InfiniteTimeSpan"/> for
+/// none. Other oracles have none.
+/// </param>
+public sealed record OracleOptions(TorchLayout Layout = TorchLayout.Contiguous, TimeSpan? TimeLimit = null)
+{
+    private readonly TimeSpan? _timeLimit = Checked(TimeLimit);
+
+    /// <summary>How long one torch call may run; see the constructor.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero, negative (but <see cref="Timeout.InfiniteTimeSpan"/>), or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    public TimeSpan? TimeLimit
+    {
+        get => _timeLimit;
+        init => _timeLimit = Checked(value);
+    }
+
+    // The rule of an implementation's limit, in this setting's name.
+    private static TimeSpan? Checked(TimeSpan? limit) => limit is { } given && ImplementationSource.TimeLimitProblem(given) is { } why
+        ? throw new ArgumentOutOfRangeException(nameof(TimeLimit), given, $"{nameof(OracleOptions)}.{nameof(TimeLimit)}: {why}")
+        : limit;
+}

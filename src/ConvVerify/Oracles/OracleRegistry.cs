@@ -91,6 +91,8 @@ public static class OracleRegistry
         var availability = TorchOracle.Probe();
         if (!availability.Available) throw new OracleUnavailableException("torch: " + availability.Reason);
         var torch = TorchOracle.Get();
-        return options.Layout == TorchLayout.Contiguous ? torch : torch.In(options.Layout);
+        if (options.TimeLimit is not { } limit) return options.Layout == TorchLayout.Contiguous ? torch : torch.In(options.Layout);
+        var limited = torch.WithTimeLimit(limit);
+        return options.Layout == TorchLayout.Contiguous ? limited : ((ILayoutOracle)limited).In(options.Layout);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using ConvVerify.Cases;
 using ConvVerify.Problems;
+using ConvVerify.Runs;
 using Python.Runtime;
 
 namespace ConvVerify.Oracles;
@@ -14,6 +15,12 @@ namespace ConvVerify.Oracles;
 /// CPython can be initialized once per process and never again after finalization, so the oracle is a singleton
 /// whose engine lives until <see cref="Shutdown"/>. Tensors cross through <c>torch.empty</c> and <c>data_ptr()</c>
 /// with a memory copy: element-wise conversion is about 500 times slower.
+/// Each call runs on a thread apart from the caller's, for at most a time limit (by default <see cref="DefaultTimeLimit"/>
+/// of the problem; <see cref="WithTimeLimit"/>, <see cref="OracleOptions.TimeLimit"/>). One that has not returned by then
+/// (a deadlock in a native library, a pathological problem) fails with a <see cref="TorchOracleException"/> and is
+/// abandoned: neither .NET nor Python can stop it, so it goes on running until it returns, if ever. Until it does, every
+/// call of the oracle fails at once, naming it: stuck in native code that holds Python's lock, it leaves no other thread
+/// into Python, and a call would wait for good. <see cref="Shutdown"/> then leaves Python as it is (see there).
 /// </remarks>
 public sealed class TorchOracle : IConvOracle, ILayoutOracle
 {
@@ -21,8 +28,12 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
 
     private static readonly Lock Gate = new();
 
-    // Compute holds it shared for the whole call; Shutdown takes it exclusively so it never finalizes Python under a running call.
+    // A caller holds it shared while it waits for its call (at most the call's limit); Shutdown takes it exclusively so it
+    // never finalizes Python under a call someone waits for. One abandoned past its limit is TorchCalls' to count.
     private static readonly ReaderWriterLockSlim Life = new(LockRecursionPolicy.NoRecursion);
+
+    // The process's calls into Python: one interpreter, one GIL, so a stuck call stands in the way of every caller.
+    private static readonly TorchCalls Calls = new();
     private static TorchAvailability? _probe;
     private static TorchOracle? _instance;
     private static bool _engineStarted;
@@ -84,8 +95,41 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, TorchLayout.Contiguous, out reason);
 
     /// <inheritdoc/>
+    /// <exception cref="TorchOracleException">PyTorch raised, returned an unexpected tensor, did not return within <see cref="DefaultTimeLimit"/>, or has not returned from an earlier call that did not.</exception>
     public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-        where T : unmanaged, IFloatingPointIeee754<T> => Select(problem, TorchLayout.Contiguous, Compute(problem, inputs), directions);
+        where T : unmanaged, IFloatingPointIeee754<T> => Compute(problem, inputs, TorchLayout.Contiguous, null, directions);
+
+    private IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, TorchLayout layout, TimeSpan? timeLimit, IReadOnlyCollection<Direction> directions)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(directions);
+        return Select(problem, layout, Compute(problem, inputs, layout, null, timeLimit, directions), directions);
+    }
+
+    /// <summary>
+    /// The time limit of a call for <paramref name="p"/> unless one is given: <see cref="ImplementationSource.DefaultTimeLimitFloor"/>
+    /// (a first call loads kernels, other work keeps the machine busy) plus the multiply-adds of y, dx and dw, which
+    /// autograd computes in the one call, at <see cref="ImplementationSource.SlowMultiplyAddsPerSecond"/>, in whole
+    /// seconds (at most <see cref="int.MaxValue"/> milliseconds): as an implementation's direction is given, three times over.
+    /// </summary>
+    public static TimeSpan DefaultTimeLimit(ConvProblem p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        double seconds = ImplementationSource.DefaultTimeLimitFloor.TotalSeconds + Math.Ceiling(3.0 * p.MultiplyAdds / ImplementationSource.SlowMultiplyAddsPerSecond);
+        return seconds >= ImplementationSource.LongestLimit.TotalSeconds ? ImplementationSource.LongestLimit : TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>
+    /// This oracle with every call given <paramref name="limit"/> instead of <see cref="DefaultTimeLimit"/>:
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for none (the call then runs on the caller's thread, to step into it in a
+    /// debugger). An <see cref="ILayoutOracle"/> too, whose views keep the limit.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero, negative (but <see cref="Timeout.InfiniteTimeSpan"/>), or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    public IConvOracle WithTimeLimit(TimeSpan limit)
+    {
+        if (ImplementationSource.TimeLimitProblem(limit) is { } why) throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit: {why}");
+        return new LimitedView(this, limit);
+    }
 
     // Autograd computes every direction in one pass anyway; hand back the ones asked for.
     private static IReadOnlyDictionary<Direction, T[]> Select<T>(ConvProblem problem, TorchLayout layout, ConvResults<T> all, IReadOnlyCollection<Direction> directions)
@@ -141,14 +185,18 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         EnterLive();
         try
         {
-            using (Py.GIL())
-            using (var rank = new PyInt(p.Rank))
-            using (var dtype = new PyString(DTypes.NumpyName(p.DType)))
-            using (var format = new PyString(MemoryFormat(layout)))
-            using (var result = torch._narrowSupport.Invoke(rank, dtype, format))
+            // A small convolution: the least limit a call is given.
+            answer = Calls.Run($"its {DTypes.NumpyName(p.DType)} support probe for rank {p.Rank} in layout {MemoryFormat(layout)}", ImplementationSource.DefaultTimeLimitFloor, () =>
             {
-                answer = result.As<string>();
-            }
+                using (Py.GIL())
+                using (var rank = new PyInt(p.Rank))
+                using (var dtype = new PyString(DTypes.NumpyName(p.DType)))
+                using (var format = new PyString(MemoryFormat(layout)))
+                using (var result = torch._narrowSupport.Invoke(rank, dtype, format))
+                {
+                    return result.As<string>();
+                }
+            });
         }
         finally
         {
@@ -191,9 +239,16 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
 
     // Stryker disable all : once per process, as the constructor
     /// <summary>
-    /// Finalizes the embedded Python, waiting for running calls. Idempotent. Afterwards <see cref="Get"/> throws,
-    /// because CPython (and torch) cannot be started again in the same process: call it once, at process end.
+    /// Finalizes the embedded Python, waiting for running calls (each for at most its time limit). Idempotent.
+    /// Afterwards <see cref="Get"/> throws, because CPython (and torch) cannot be started again in the same process: call
+    /// it once, at process end.
     /// </summary>
+    /// <remarks>
+    /// While an abandoned call has not returned, Python is left as it is, and pythonnet's own finalization at process
+    /// exit is called off: finalizing waits for good for the GIL a call stuck in native code holds, and crashes the
+    /// process (abort, segmentation fault) when a call that released it returns into a finalized interpreter. The
+    /// process then exits without it; the abandoned call's thread is a background one.
+    /// </remarks>
     public static void Shutdown()
     {
         lock (Gate)
@@ -205,6 +260,11 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
                 _shutDown = true;
                 _instance = null;
                 if (!_engineStarted) return;
+                if (TorchCalls.AnyAbandonedRunning)
+                {
+                    KeepPythonAtExit();
+                    return;
+                }
                 using (Py.GIL())
                 {
                     // Objects torch keeps in reference cycles crash the interpreter's final collections; frozen
@@ -227,7 +287,8 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     /// <param name="p">The problem; its dtype must be <typeparamref name="T"/>'s.</param>
     /// <param name="inputs">x, w, b (empty without bias) and dL/dy, sized as the problem says.</param>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> does not match the problem's dtype, or an input has the wrong size.</exception>
-    /// <exception cref="TorchOracleException">PyTorch raised (the message has its error text and the problem), or returned an unexpected tensor.</exception>
+    /// <exception cref="TorchOracleException">PyTorch raised (the message has its error text and the problem), returned an
+    /// unexpected tensor, did not return within <see cref="DefaultTimeLimit"/>, or has not returned from an earlier call that did not.</exception>
     /// <exception cref="InvalidOperationException">The oracle was shut down.</exception>
     public ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
         Compute(p, inputs, TorchLayout.Contiguous, null);
@@ -246,7 +307,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     /// <summary>This oracle as an <see cref="IConvOracle"/> that makes torch compute in <paramref name="layout"/>.</summary>
     public IConvOracle In(TorchLayout layout) => new LayoutView(this, layout);
 
-    private sealed class LayoutView(TorchOracle torch, TorchLayout layout) : IConvOracle
+    private sealed class LayoutView(TorchOracle torch, TorchLayout layout, TimeSpan? limit = null) : IConvOracle
     {
         public string Name => layout == TorchLayout.Contiguous ? OracleName : OracleName + "-channels-last";
 
@@ -257,11 +318,35 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, layout, out reason);
 
         public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
-            where T : unmanaged, IFloatingPointIeee754<T> => Select(problem, layout, torch.Compute(problem, inputs, layout), directions);
+            where T : unmanaged, IFloatingPointIeee754<T> => torch.Compute(problem, inputs, layout, limit, directions);
     }
 
-    /// <summary>As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>; <paramref name="tamper"/> may edit the problem dict before it goes to Python, so tests can provoke Python errors.</summary>
-    internal ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, TorchLayout layout, Action<Dictionary<string, object>>? tamper)
+    // The oracle with a time limit of its own, in torch's default layout; a case's channels-last keeps the limit.
+    private sealed class LimitedView(TorchOracle torch, TimeSpan limit) : IConvOracle, ILayoutOracle
+    {
+        public string Name => torch.Name;
+
+        public IReadOnlyDictionary<string, string> Versions => torch.Versions;
+
+        public double BoundFactor => torch.BoundFactor;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => torch.Provides(problem, direction, out reason);
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> => torch.Compute(problem, inputs, TorchLayout.Contiguous, limit, directions);
+
+        public IConvOracle In(TorchLayout layout) => new LayoutView(torch, layout, limit);
+    }
+
+    /// <summary>
+    /// As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>, within <paramref name="timeLimit"/> (null for
+    /// <see cref="DefaultTimeLimit"/>); <paramref name="directions"/> are those asked for, named if the call does not return.
+    /// For tests: <paramref name="tamper"/> may edit the problem dict before it goes to Python, to provoke Python errors;
+    /// <paramref name="calls"/> replaces the process's calls (a call a test strands then refuses only the test's own),
+    /// and <paramref name="inside"/> runs on the call's thread, holding the GIL, just before torch computes.
+    /// </summary>
+    internal ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, TorchLayout layout, Action<Dictionary<string, object>>? tamper,
+        TimeSpan? timeLimit = null, IReadOnlyCollection<Direction>? directions = null, TorchCalls? calls = null, Action? inside = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -276,62 +361,74 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         CheckSize("dy", inputs.Dy.Length, p.YSize, p);
         var dict = ProblemDict(p, expected, MemoryFormat(layout));
         tamper?.Invoke(dict);
+        if (timeLimit is { } given && ImplementationSource.TimeLimitProblem(given) is { } why)
+            throw new ArgumentOutOfRangeException(nameof(timeLimit), given, $"timeLimit: {why}");
+        var asked = directions ?? Cases.Directions.For(p);
+        string what = $"{string.Join(", ", asked.Select(d => d.TensorName()))} of {Describe(p)}";
 
         EnterLive();
         try
         {
-            using (Py.GIL())
-            {
-                var owned = new List<PyObject>();
-                try
-                {
-                    PyObject Own(PyObject o)
-                    {
-                        owned.Add(o);
-                        return o;
-                    }
-                    var pyProblem = Own(ToPython(dict));
-                    // torch's copies of the inputs are released as soon as it has computed, before the results are
-                    // copied out: of a 3-D layer they are gigabytes, and nothing on the Python side keeps them.
-                    var tensors = new List<PyObject>();
-                    PyObject In(ReadOnlySpan<T> data, int[] shape)
-                    {
-                        var t = TensorIn(data, shape);
-                        tensors.Add(t);
-                        return t;
-                    }
-                    PyObject result;
-                    try
-                    {
-                        var x = In(inputs.X, p.XShape);
-                        var w = In(inputs.W, p.WShape);
-                        var b = p.HasBias ? In(inputs.B, p.BShape) : PyObject.None;
-                        var dy = In(inputs.Dy, p.YShape);
-                        try
-                        {
-                            result = Own(_compute.Invoke(pyProblem, x, w, b, dy));
-                        }
-                        catch (PythonException e)
-                        {
-                            ReleaseFrames(e);
-                            throw new TorchOracleException($"torch failed on {Describe(p)}: {e.Type.Name}: {e.Message}", e);
-                        }
-                    }
-                    finally
-                    {
-                        foreach (var t in tensors) t.Dispose();
-                    }
-                    return Results<T>(result, p);
-                }
-                finally
-                {
-                    foreach (var o in owned) o.Dispose();
-                }
-            }
+            return (calls ?? Calls).Run(what, timeLimit ?? DefaultTimeLimit(p), () => ComputeOnCallThread(p, inputs, dict, inside));
         }
         finally
         {
             Life.ExitReadLock();
+        }
+    }
+
+    // On the call's thread (TorchCalls); takes the GIL.
+    private ConvResults<T> ComputeOnCallThread<T>(ConvProblem p, ConvInputs<T> inputs, Dictionary<string, object> dict, Action? inside)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using (Py.GIL())
+        {
+            inside?.Invoke();
+            var owned = new List<PyObject>();
+            try
+            {
+                PyObject Own(PyObject o)
+                {
+                    owned.Add(o);
+                    return o;
+                }
+                var pyProblem = Own(ToPython(dict));
+                // torch's copies of the inputs are released as soon as it has computed, before the results are
+                // copied out: of a 3-D layer they are gigabytes, and nothing on the Python side keeps them.
+                var tensors = new List<PyObject>();
+                PyObject In(ReadOnlySpan<T> data, int[] shape)
+                {
+                    var t = TensorIn(data, shape);
+                    tensors.Add(t);
+                    return t;
+                }
+                PyObject result;
+                try
+                {
+                    var x = In(inputs.X, p.XShape);
+                    var w = In(inputs.W, p.WShape);
+                    var b = p.HasBias ? In(inputs.B, p.BShape) : PyObject.None;
+                    var dy = In(inputs.Dy, p.YShape);
+                    try
+                    {
+                        result = Own(_compute.Invoke(pyProblem, x, w, b, dy));
+                    }
+                    catch (PythonException e)
+                    {
+                        ReleaseFrames(e);
+                        throw new TorchOracleException($"torch failed on {Describe(p)}: {e.Type.Name}: {e.Message}", e);
+                    }
+                }
+                finally
+                {
+                    foreach (var t in tensors) t.Dispose();
+                }
+                return Results<T>(result, p);
+            }
+            finally
+            {
+                foreach (var o in owned) o.Dispose();
+            }
         }
     }
 
@@ -440,6 +537,9 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         EnterLive();
         try
         {
+            // On the caller's thread, without a limit: what the benchmark measures is the copy, not a thread's hop. But
+            // not behind a call that has not returned, which may hold the GIL for good.
+            Calls.ThrowIfAbandonedRunning($"a round trip of {data.Length} elements");
             using (Py.GIL())
             {
                 int[] shape = [data.Length];
@@ -558,6 +658,24 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         return null;
     }
     // Stryker restore all
+
+    /// <summary>
+    /// Calls off pythonnet's finalization at process exit (<c>PythonEngine.OnProcessExit</c>, which pythonnet 3.2
+    /// subscribes to <see cref="AppDomain.ProcessExit"/> and unsubscribes only in its own Shutdown): with a call stuck
+    /// holding the GIL it kept <c>Environment.Exit</c> and the return from Main from ever ending the process.
+    /// </summary>
+    /// <returns>Whether the handler was found (a later pythonnet may name it otherwise; a test pins it).</returns>
+    internal static bool KeepPythonAtExit()
+    {
+        var handler = typeof(PythonEngine).GetMethod(PythonExitHandler, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static,
+            [typeof(object), typeof(EventArgs)]);
+        if (handler is null) return false;
+        // Stryker disable once Statement : only the process's exit shows it, with a call stuck (measured by hand: the CLI exits after the run's report, 2 with its error rows; subscribed, it hung for good)
+        AppDomain.CurrentDomain.ProcessExit -= handler.CreateDelegate<EventHandler>();
+        return true;
+    }
+
+    internal const string PythonExitHandler = "OnProcessExit";
 
     private static void EnterLive()
     {

@@ -47,13 +47,13 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     /// (a debug build, software float16) stays well within it.</summary>
     public const double SlowMultiplyAddsPerSecond = 1e6;
 
-    private const int StackBytes = 8 << 20;
-
     // Thread.Join takes at most int.MaxValue milliseconds (24.8 days).
-    private static readonly TimeSpan LongestLimit = TimeSpan.FromMilliseconds(int.MaxValue);
+    internal static readonly TimeSpan LongestLimit = TimeSpan.FromMilliseconds(int.MaxValue);
 
     // Per implementation object, whichever source calls it: the call it has abandoned and the output it was last handed.
     private static readonly ConditionalWeakTable<IConvImplementation, CallState> States = new();
+
+    private static readonly KeptThreads CallThreads = new("ConvVerify implementation call");
 
     private readonly IConvImplementation _implementation = implementation ?? throw new ArgumentNullException(nameof(implementation));
     private readonly string _name = name ?? throw new ArgumentNullException(nameof(name));
@@ -236,13 +236,13 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     internal static int WaitMilliseconds(TimeSpan limit) =>
         limit == Timeout.InfiniteTimeSpan ? Timeout.Infinite : checked((int)((limit.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond));
 
-    // On a thread of the call threads: whether the call returned within the limit. A wait that throws (its thread
+    // On a kept thread (KeptThreads): whether the call returned within the limit. A wait that throws (its thread
     // interrupted) leaves the call running: abandoned is told, before the exception goes on up, so that no later call
     // runs alongside it.
     private static bool ReturnedOnItsOwnThread(Action compute, TimeSpan limit, Action<Exception> abandoned)
     {
         var done = new ManualResetEventSlim();
-        CallThread.Start(compute, done);
+        CallThreads.Start(compute, done);
         bool returned;
         try
         {
@@ -259,63 +259,6 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         done.Dispose();
         // Stryker disable once Boolean : false leads to the check of Returned under the lock, which the call set before the event, so the answer is used all the same
         return true;
-    }
-
-    // Threads that run implementation calls, kept between calls: a thread made for each call, with its stack mapped and
-    // unmapped, cost about a millisecond a direction (a fifth of a run of small cases). Not the thread pool's: an
-    // abandoned call keeps its thread for as long as it runs, and the pool would grow to replace it; here the thread
-    // returns to the idle ones only when its call does. In the background, so that one still stuck does not keep the
-    // process from exiting. With a main thread's stack (8 MB on Linux), not a new thread's 1.5 MB (macOS, musl): a
-    // recursive implementation that ran on a program's main thread runs here too.
-    private sealed class CallThread
-    {
-        private static readonly System.Collections.Concurrent.ConcurrentStack<CallThread> Idle = new();
-        private readonly AutoResetEvent _go = new(false);
-        private Action? _work;
-        private ManualResetEventSlim? _done;
-
-        private CallThread() => new Thread(Loop, StackBytes) { IsBackground = true, Name = "ConvVerify implementation call" }.Start();
-
-        // work must not throw (Call.Run catches everything): unhandled on this thread, it would end the process.
-        public static void Start(Action work, ManualResetEventSlim done)
-        {
-            if (!Idle.TryPop(out var thread)) thread = new CallThread();
-            (thread._work, thread._done) = (work, done);
-            thread._go.Set();
-        }
-
-        private void Loop()
-        {
-            while (true)
-            {
-                // Interrupted by an implementation's thread of its own, which kept this one from an earlier call: unhandled
-                // here, it ended the process.
-                try
-                {
-                    _go.WaitOne();
-                }
-                catch (ThreadInterruptedException)
-                {
-                    continue;
-                }
-                var done = _done!;
-                _done = null;
-                RunOne();
-                // Idle before the caller wakes, so that its next call finds this thread rather than making one.
-                Idle.Push(this);
-                done.Set();
-            }
-        }
-
-        // A frame of its own, gone when the call returns: a local of Loop's would keep the call (its implementation, its
-        // inputs) alive while the thread waits for the next one, in a debug build for as long as the thread lives.
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private void RunOne()
-        {
-            var work = _work!;
-            _work = null;
-            work();
-        }
     }
 
     // The output and the input copies the implementation was handed last, held until now: changed since its call
@@ -342,7 +285,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
 
     // Milliseconds are enough for a limit of a second or more; a shorter one (a test's) is shown to the tick, 100 ns: to
     // the microsecond, a limit of one tick (accepted, and waited for a millisecond) was said to be "0 s".
-    private static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.#######", CultureInfo.InvariantCulture);
+    internal static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.#######", CultureInfo.InvariantCulture);
 
     // What an implementation object's calls leave: the calls it abandoned that are still running, and the output and
     // input copies of its last call that returned. Locked on itself.
