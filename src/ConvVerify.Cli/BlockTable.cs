@@ -20,7 +20,7 @@ internal static class BlockTable
     /// <summary>Rows per block: a block's rendering costs some tens of kilobytes per row.</summary>
     internal const int BlockRows = 1024;
 
-    /// <summary>Writes a table with a simple border, its rows made on demand (twice: once measured, once drawn), in blocks of <paramref name="blockRows"/>, each handed to <paramref name="write"/>.</summary>
+    /// <summary>Writes a table with a simple border, its rows made on demand (those of the first block once, every other twice: once measured, once drawn), in blocks of <paramref name="blockRows"/>, each handed to <paramref name="write"/>.</summary>
     /// <param name="console">The console the table is laid out for.</param>
     /// <param name="headers">The column headers, as markup.</param>
     /// <param name="noWrap">Whether the columns keep their cells on one line (else Spectre folds the widest when the table does not fit).</param>
@@ -39,9 +39,15 @@ internal static class BlockTable
         int cellWidth = maxWidth - ((IRenderable)overhead).Measure(options, maxWidth).Max;
 
         int[] widths = [.. headers.Select(h => ((IRenderable)new Markup(h)).Measure(options, cellWidth).Max)];
+        // The first block's cells, kept from the measuring pass and drawn as they are: a table of one block (most runs)
+        // makes each row once. Later rows are made again to be drawn, since keeping every row's cells until all are
+        // measured is the memory that grows with the rows; measuring leaves a Text or Markup as it was, so the bytes drawn
+        // are those of a row made afresh.
+        var kept = new IRenderable[Math.Min(rows, blockRows)][];
         for (int i = 0; i < rows; i++)
         {
             var cells = row(i);
+            if (i < kept.Length) kept[i] = cells;
             for (int c = 0; c < cells.Length; c++)
                 widths[c] = Math.Max(widths[c], cells[c].Measure(options, cellWidth).Max);
         }
@@ -57,7 +63,7 @@ internal static class BlockTable
         {
             bool first = b == 0, last = b == blocks - 1;
             var table = Block(headers, noWrap, widths, new PartOfSimple(TableBorder.Simple, top: first, bottom: last), header: first);
-            for (int i = b * blockRows; i < Math.Min(rows, (b + 1) * blockRows); i++) table.AddRow(row(i));
+            for (int i = b * blockRows; i < Math.Min(rows, (b + 1) * blockRows); i++) table.AddRow(i < kept.Length ? kept[i] : row(i));
             write(table);
         }
     }

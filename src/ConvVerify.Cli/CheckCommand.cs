@@ -61,7 +61,7 @@ internal static class CheckCommand
                 var other => throw new CliException($"--layout: expected nchw or channels-last, got '{other}'"),
             };
             if (fixtures && torchLayout != TorchLayout.Contiguous)
-                throw new CliException("--layout goes with --oracle torch: a pack holds results, not the layout they were computed in");
+                throw new CliException($"--layout {pr.GetValue(layout)} goes with --oracle torch: a pack holds results, not the layout they were computed in");
             if (pr.GetValue(pack) is not null && pr.GetValue(sel.Set) is not null)
                 throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
             if (!fixtures && pr.GetValue(pack) is not null) throw new CliException("--pack goes with --oracle fixtures");
@@ -177,8 +177,11 @@ internal static class CheckCommand
         {
             throw new CliException("--oracle " + e.Message);
         }
+        // Read by name: torch's factory returns the view computing in the layout, which is no ILayoutOracle itself. Said
+        // with the layout and the oracles given, as the warning of a batch file's --stag=axb names them.
         if (layout != TorchLayout.Contiguous && !oracles.Any(o => o.Name.StartsWith(TorchOracle.OracleName, StringComparison.Ordinal)))
-            throw new CliException("--layout goes with --oracle torch");
+            throw new CliException($"--layout {pr.GetValue<string>("--layout")} goes with --oracle torch: {string.Join(", ", oracles.Select(o => o.Name))} "
+                + $"{(oracles.Count == 1 ? "computes" : "compute")} in NCHW only");
         // With no selection, check every set that fits in memory and time: the committed ones, each under --mb and --max-macs.
         // Stryker disable once String : with a set, batch file, descriptor or --random named (sel.Given) the default set is never read
         var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed, batch) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);

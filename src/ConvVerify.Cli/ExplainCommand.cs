@@ -79,23 +79,81 @@ internal static class ExplainCommand
         o.AppendLine();
         o.AppendLine("The matrix view: h = M*vec(x) (+ b), where M has one row per output element and one column per input element,");
         o.AppendLine("filled with shared weights; then dL/dx = M^T * vec(dL/dh).");
-        // Only M is drawn from the answer's problem, and M holds neither its dtype nor a bias: the parser's defaults do.
-        var shown = p.YSize <= 32 && p.XSize <= 64 ? p : BenchdnnDescriptor.Parse(Answer);
         var blocks = Blocks(p);
-        if (!ReferenceEquals(shown, p) && blocks is null)
-            o.AppendLine(ci, $"  Here M is {p.YSize} x {p.XSize}, too large to print; the answer's example {shown} has the same structure:");
-        else if (!ReferenceEquals(shown, p))
+        var shown = p;
+        if (!Printable(p))
         {
-            // The answer's example is one image of one group: M of several is not alike as a whole (with groups, most of
-            // it is zero), only block by block.
-            AppendWrapped(o, $"Here M is {p.YSize} x {p.XSize}, too large to print. It is {blocks!.Value.Why}, {blocks.Value.Where}; "
-                + $"each block has the structure of the answer's example {shown}:");
+            // M too large is shown by this problem cut down (one image, one channel each side, a few outputs per dim),
+            // which keeps every field that shapes where the weights fall: said as such, and nothing more is claimed of
+            // it. Only when even that is too large is another problem shown, its differences named.
+            string lead = string.Create(ci, $"Here M is {p.YSize} x {p.XSize}, too large to print")
+                + (blocks is { } b ? $". It is {b.Why}, {b.Where}; " : "; ");
+            if (Cut(p) is { } cut)
+            {
+                shown = cut;
+                AppendWrapped(o, lead + $"cut to one image, one channel in and out and a {ConvProblem.FormatTuple(cut.Input)} input, keeping its kernel, "
+                    + $"stride, padding and dilation, this problem is {cut}, whose M is:");
+            }
+            else
+            {
+                // Only M is drawn from the answer's problem, and M holds neither its dtype nor a bias: the parser's defaults do.
+                shown = BenchdnnDescriptor.Parse(Answer);
+                AppendWrapped(o, lead + "so is its M cut to one image, one channel in and out and the fewest outputs. "
+                    + $"The answer's example {shown} differs from it in {string.Join(", ", Differences(p, shown))}; its M is:");
+            }
         }
         AppendMatrix(o, shown);
         if (ReferenceEquals(shown, p) && blocks is { } printed) AppendWrapped(o, $"M is {printed.Why}, {printed.Where}.");
         o.AppendLine();
         AppendSample(o, p);
         return o.ToString();
+    }
+
+    // Whether M fits on a screen: a row a line, each entry a few characters wide.
+    private static bool Printable(ConvProblem p) => p.YSize <= 32 && p.XSize <= 64;
+
+    /// <summary>
+    /// <paramref name="p"/> with one image, one input and one output channel and its input cut to give at most 2 outputs
+    /// per dim (else 1), keeping its kernel, stride, padding (both ends, as stored) and dilation; null when no such cut
+    /// has an M small enough to print.
+    /// </summary>
+    internal static ConvProblem? Cut(ConvProblem p)
+    {
+        foreach (int most in new[] { 2, 1 })
+        {
+            var input = new int[p.Rank];
+            for (int d = 0; d < p.Rank; d++)
+            {
+                // The input extent whose padded span holds exactly the windows wanted; at least one element, at most p's.
+                long need = (Math.Min(p.Output[d], most) - 1L) * p.Stride[d] + (long)p.Dilation[d] * (p.Kernel[d] - 1) + 1 - p.PadBegin[d] - p.PadEnd[d];
+                input[d] = (int)Math.Clamp(need, 1, p.Input[d]);
+            }
+            ConvProblem cut;
+            try
+            {
+                cut = new ConvProblem(1, 1, 1, 1, input, p.Kernel, p.Stride, p.PadBegin, p.PadEnd, p.Dilation, hasBias: false, DType.Float64);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+            // The constructor drops end padding no window reads: a cut that lost some would not be "keeping its padding".
+            if (Printable(cut) && cut.PadEnd.SequenceEqual(p.PadEnd)) return cut;
+        }
+        return null;
+    }
+
+    // Which of the fields that place M's entries differ between p and the example q, each with both values.
+    private static IEnumerable<string> Differences(ConvProblem p, ConvProblem q)
+    {
+        static string T(IEnumerable<int> v) => ConvProblem.FormatTuple(v);
+        if (p.Rank != q.Rank) yield return string.Create(CultureInfo.InvariantCulture, $"spatial dims ({p.Rank} here, {q.Rank} there)");
+        if (!p.Kernel.SequenceEqual(q.Kernel)) yield return $"kernel ({T(p.Kernel)} here, {T(q.Kernel)} there)";
+        if (!p.Stride.SequenceEqual(q.Stride)) yield return $"stride ({T(p.Stride)} here, {T(q.Stride)} there)";
+        if (!p.PadBegin.SequenceEqual(q.PadBegin) || !p.PadEnd.SequenceEqual(q.PadEnd))
+            yield return $"padding ({T(p.PadBegin)} before and {T(p.PadEnd)} after here, {T(q.PadBegin)} and {T(q.PadEnd)} there)";
+        if (!p.Dilation.SequenceEqual(q.Dilation)) yield return $"dilation ({T(p.Dilation)} here, {T(q.Dilation)} there)";
+        yield return $"input ({T(p.Input)} here, {T(q.Input)} there)";
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ internal static class FixturesCommand
     private static Command Generate(IAnsiConsole console, OracleScope oracles)
     {
         var sel = new SelectionOptions();
-        var output = new Option<string>("--out") { Description = "The pack folder to write", Required = true };
+        var output = new Option<string>("--out") { Description = "The pack folder to write", Required = true }.Expecting("a folder");
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);
         var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty --out folder" };
         var oracle = new Option<string>("--oracle") { Description = "The oracle whose results the pack holds: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };

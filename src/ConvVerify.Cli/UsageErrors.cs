@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ConvVerify.Fixtures;
 
 namespace ConvVerify.Cli;
@@ -29,6 +30,25 @@ internal static class UsageErrors
     public static string SwitchRefusal(string option, string value) =>
         $"{option}: expected no value, or true or false, got '{PackPaths.Printable(value)}'";
 
+    // What kind of value each option given one by Expecting takes, for the messages that have no value to show.
+    private static readonly ConditionalWeakTable<Option, string> Kinds = [];
+
+    /// <summary>Records that <paramref name="option"/> takes <paramref name="kind"/> ("a folder"), which a line leaving it out is told.</summary>
+    public static T Expecting<T>(this T option, string kind) where T : Option
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        Kinds.AddOrUpdate(option, kind);
+        return option;
+    }
+
+    /// <summary>
+    /// What <paramref name="option"/> takes: its range when <see cref="WholeNumbers"/> parses it, else the kind given to
+    /// <see cref="Expecting"/>, else "a value".
+    /// </summary>
+    public static string Expected(Option option) =>
+        WholeNumbers.Expected(option) ?? (Kinds.TryGetValue(option, out string? kind) ? kind : "a value");
+
     /// <summary>The errors of <paramref name="parse"/> of <paramref name="args"/>, each a line, in the order found; empty when there is none.</summary>
     public static IReadOnlyList<string> Of(ParseResult parse, IReadOnlyList<string> args)
     {
@@ -44,20 +64,28 @@ internal static class UsageErrors
         // A switch's value is true or false only. System.CommandLine reads --verbose=xyz as --verbose and a separate xyz,
         // which a command with descriptors then took as one ("descriptor 'xyz': unrecognized token"): the joined form is
         // looked at here, on the line as typed, since the parse no longer tells it from --verbose xyz (xyz a descriptor).
-        var switchValues = new List<string>();
+        // The refused value is then no word of the line: the rest of it is parsed again without it, so that every other
+        // complaint (an unknown option among the descriptors, a missing required option) is said with it, as when no
+        // switch is refused, and none is dropped with the value's.
+        var cleaned = new List<string>(args.Count);
         var switches = command.Command.Options.Where(o => o.ValueType == typeof(bool) && o.Arity.MaximumNumberOfValues > 0).ToList();
-        foreach (string arg in args.TakeWhile(a => a != "--"))
+        bool after = false;
+        foreach (string arg in args)
         {
+            after |= arg == "--";
             int at = arg.IndexOfAny(['=', ':']);
-            if (at < 0 || !arg.StartsWith('-')) continue;
-            string name = arg[..at], value = arg[(at + 1)..];
-            if (switches.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name)) is { } flag && !bool.TryParse(value, out _))
+            if (!after && at >= 0 && arg.StartsWith('-') && switches.FirstOrDefault(o => o.Name == arg[..at] || o.Aliases.Contains(arg[..at])) is { } flag
+                && !bool.TryParse(arg[(at + 1)..], out _))
             {
-                said.Add(SwitchRefusal(flag.Name, value));
-                // The value went to the command's arguments, or was left over: a complaint about it would only repeat this one.
-                foreach (var a in command.Children.OfType<ArgumentResult>()) replaced.Add(a);
-                switchValues.Add(value);
+                said.Add(SwitchRefusal(flag.Name, arg[(at + 1)..]));
+                cleaned.Add(arg[..at]);
             }
+            else cleaned.Add(arg);
+        }
+        if (said.Count > 0)
+        {
+            parse = parse.RootCommandResult.Command.Parse(cleaned, parse.Configuration);
+            command = parse.CommandResult;
         }
 
         foreach (var option in command.Children.OfType<OptionResult>().Where(o => !o.Implicit))
@@ -84,7 +112,6 @@ internal static class UsageErrors
             said.Add($"unexpected argument '{PackPaths.Printable(token.Value)}'");
         foreach (var token in parse.UnmatchedTokens)
         {
-            if (switchValues.Remove(token)) continue;
             string shown = PackPaths.Printable(token);
             said.Add(token.StartsWith('-') ? $"unknown option '{shown}'"
                 : command.Command.Subcommands.Count > 0 ? $"{Prefix(path)}unknown command '{shown}' (known: {Names(command.Command)})"
@@ -99,7 +126,9 @@ internal static class UsageErrors
             // Stryker disable once Linq : System.CommandLine gives every required option a result, one without identifier when left out
             var result = command.Children.OfType<OptionResult>().FirstOrDefault(r => r.Option == required);
             if (result is { IdentifierTokenCount: > 0 }) continue;
-            said.Add($"{Prefix(path)}{required.Name} is missing: {required.Description}");
+            // Said as every other complaint about an option is: its name, what it takes, what it got. Its help sentence
+            // says what the value is for, not what kind of value it is.
+            said.Add($"{Prefix(path)}{required.Name} is required: expected {Expected(required)}, got none");
             if (result is not null) replaced.Add(result);
         }
         // Every argument has a result too, with fewer tokens than it needs when left out.

@@ -11,8 +11,8 @@ internal static class VerifyImplCommand
 {
     public static Command Build(IAnsiConsole console)
     {
-        var pack = new Option<string>("--pack") { Description = "The fixture pack (the oracle)", Required = true };
-        var candidate = new Option<string>("--candidate") { Description = "Folder with <case-id>/{y,dx,dw,db}.npy written by the implementation under test", Required = true };
+        var pack = new Option<string>("--pack") { Description = "The fixture pack (the oracle)", Required = true }.Expecting("a folder");
+        var candidate = new Option<string>("--candidate") { Description = "Folder with <case-id>/{y,dx,dw,db}.npy written by the implementation under test", Required = true }.Expecting("a folder");
         var maxMacs = new Option<long?>("--max-macs")
         {
             Description = $"Skip pack cases with more multiply-adds per direction; without it, a case above {CaseSelection.DefaultMaxMacs} is an error (exit 2), never left out silently",

@@ -205,7 +205,7 @@ public partial class CheckCommandTests : CliTestBase
         r = Run("check", "--oracle", "torch", "--layout", "diagonal", "mb1ic4ih7oc6kh3");
         Assert.That((r.Code, r.Err.Contains("--layout: expected nchw or channels-last, got 'diagonal'", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
         r = Run("check", "--layout", "channels-last");
-        Assert.That((r.Code, r.Err.Contains("--layout goes with --oracle torch", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        Assert.That((r.Code, r.Err.Contains("--layout channels-last goes with --oracle torch", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
     }
 
     [Test]
@@ -260,7 +260,7 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(engine.Err, Does.Contain("--engine").And.Contain("turbo"));
         var layout = Run("check", "--oracle", "ort", "--layout", "channels-last", "--set", "question");
         Assert.That(layout.Code, Is.EqualTo(2), layout.ToString());
-        Assert.That(layout.Err, Does.Contain("--layout goes with --oracle torch"));
+        Assert.That(layout.Err, Is.EqualTo("convverify: --layout channels-last goes with --oracle torch: ort computes in NCHW only\n"));
         Assert.That(layout.Out, Does.Not.Contain("check:"), "no work was done");
     }
 
@@ -402,7 +402,8 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(r.Out, Does.Contain($"(exact against {TorchStandIn} [convverify "), r.ToString());
         var none = Run("check", "--oracle", "naive,exact", "--layout", "channels-last", "mb1ic3ih5oc16kh3");
         Assert.That(none.Code, Is.EqualTo(2), none.ToString());
-        Assert.That(none.Err, Is.EqualTo("convverify: --layout goes with --oracle torch\n"));
+        // The refusal names the layout asked for and every oracle given, none of which computes in it.
+        Assert.That(none.Err, Is.EqualTo("convverify: --layout channels-last goes with --oracle torch: naive, exact compute in NCHW only\n"));
     }
 
     [Test]
@@ -429,7 +430,7 @@ public partial class CheckCommandTests : CliTestBase
 
         before = CliFakeOracles.OraclesMade(oracle).Count;
         var refused = Run("check", "--oracle", oracle, "--layout", "channels-last", "mb1ic1ih4oc1kh3");
-        Assert.That(refused.Err, Is.EqualTo("convverify: --layout goes with --oracle torch\n"), refused.ToString());
+        Assert.That(refused.Err, Is.EqualTo($"convverify: --layout channels-last goes with --oracle torch: {oracle} computes in NCHW only\n"), refused.ToString());
         Assert.That(Made(before).Disposed, Is.EqualTo(1), "a refusal after the oracle was made");
 
         before = CliFakeOracles.OraclesMade(oracle).Count;
@@ -452,12 +453,30 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(r.Err, Is.EqualTo($"convverify: releasing the oracles made for the run failed: {CliFakeOracles.ReleaseFailure}\n"));
     }
 
+    [Test]
+    public void ChannelsLastReachesTheOracleEndToEndWithoutPython()
+    {
+        // The layout is handed to the oracle's factory, as torch's is (OracleOptions), and the oracle the run computes with
+        // is the one made for it: this fake names itself by the layout it was made in, as torch's view does.
+        var r = Run("check", "--oracle", LayoutStandIn, "--layout", "channels-last", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain($"check: 1 case, 4 directions: 4 passed").And.Contain($"(exact against {LayoutStandIn}-channels-last [convverify "), r.ToString());
+        var nchw = Run("check", "--oracle", LayoutStandIn, "--layout", "nchw", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
+        Assert.That(nchw.Code, Is.EqualTo(0), nchw.ToString());
+        Assert.That(nchw.Out, Does.Contain($"(exact against {LayoutStandIn} [convverify "), nchw.ToString());
+    }
+
     private const string TorchStandIn = "torch-stand-in";
+
+    // A torch by name whose factory honours the layout asked for, as torch's does.
+    private const string LayoutStandIn = "torch-layout-stand-in";
 
     // The mutation run has no torch: this stands in for it by name, and computes as the definition does.
     static CheckCommandTests()
     {
         OracleRegistry.Register(TorchStandIn, "a test's fake", _ => new Runs.DefinitionOracle(TorchStandIn, ("convverify", "stand-in")));
+        OracleRegistry.Register(LayoutStandIn, "a test's fake", o => new Runs.DefinitionOracle(
+            o.Layout == TorchLayout.ChannelsLast ? LayoutStandIn + "-channels-last" : LayoutStandIn, ("convverify", "stand-in")));
         CliFakeOracles.Register();
     }
 }

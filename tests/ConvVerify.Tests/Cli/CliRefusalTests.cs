@@ -44,7 +44,7 @@ public class CliRefusalTests : CliTestBase
         IsBadUsage(Run("check", "--set", "nosuchset"), "--set: unknown case set 'nosuchset' (known: question, basic, pytorch, resnet50, resnet50_mb16)\n");
 
     // Each of these would otherwise be ignored by a check against packs, which hold fixed problems computed in one layout.
-    [TestCase("--layout", "channels-last", "--layout goes with --oracle torch: a pack holds results, not the layout they were computed in")]
+    [TestCase("--layout", "channels-last", "--layout channels-last goes with --oracle torch: a pack holds results, not the layout they were computed in")]
     [TestCase("--random", "3", "--random goes with a live oracle: packs hold only the cases they were made with")]
     [TestCase("--mb", "2", "--mb goes with a live oracle: a pack holds the problems it was made with")]
     [TestCase("--max-macs", "10", "--max-macs goes with a live oracle or --pack: the committed packs hold small problems only")]

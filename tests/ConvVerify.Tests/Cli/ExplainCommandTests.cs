@@ -366,21 +366,78 @@ public class ExplainCommandTests : CliTestBase
     }
 
     [Test]
-    public void MWithMoreThan32RowsIsShownByTheAnswersExample()
+    public void MWithMoreThan32RowsIsShownByTheProblemCutDown()
     {
-        // 33 x 33 has few enough columns but one row too many.
+        // 33 x 33 has few enough columns but one row too many. The answer's 2-D, 3x3 example was said to have "the same
+        // structure" as this 1-D, one-weight M; the problem itself, cut to two outputs, is what it is.
         var r = Run("explain", "mb1ic1iw33oc1kw1");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(Lines(r), Does.Contain(
             "\nfilled with shared weights; then dL/dx = M^T * vec(dL/dh).\n"
-            + "  Here M is 33 x 33, too large to print; the answer's example mb1ic1ih4oc1oh2kh3ph0n\"answer_matrix\" has the same structure:\n"
-            + "  M (4 x 16); weights in row-major order named a, b, c, ...:\n"));
+            + "  Here M is 33 x 33, too large to print; cut to one image, one channel in and out and a (2) input, keeping its kernel,\n"
+            + "  stride, padding and dilation, this problem is mb1ic1iw2oc1ow2kw1pw0, whose M is:\n"
+            + "  M (2 x 2); weights in row-major order named a, b, c, ...:\n"));
+        Assert.That(MatrixRows(r.Out), Is.EqualTo(new[] { "a .", ". a" }));
+        Assert.That(r.Out, Does.Not.Contain("same structure"));
+    }
+
+    // M of a problem, printed as explain prints one with at most 26 weights (weight i + 1 at w's flat index i, named by letter).
+    private static string[] RowsOf(ConvProblem p)
+    {
+        var m = ConvMatrix<double>.Build(p, [.. Enumerable.Range(1, p.WSize).Select(v => (double)v)]);
+        return [.. Enumerable.Range(0, m.Rows).Select(i => string.Join(" ", Enumerable.Range(0, m.Cols).Select(j => m[i, j] == 0 ? "." : ((char)('a' + (int)m[i, j] - 1)).ToString())))];
+    }
+
+    // Problems whose M is too large to print, with stride, padding or dilation other than the answer's example's (all 1,
+    // 0, 1): the M shown is that of a problem with this one's kernel, stride, padding and dilation, as said.
+    [TestCase("mb1ic2ih9oc2kh3sh2ph1dh1")] // stride, padding and dilation
+    [TestCase("mb1ic1iw70oc1kw3sw3pw2")] // 1-D, strided and padded: 70 columns
+    [TestCase("g4mb1ic4ih6oc4kh3sh2ph1")] // depthwise blocks, strided and padded
+    [TestCase("mb2ic1id5ih5iw5oc1kd2kh2kw2sd2pd1")] // 3-D, images
+    [TestCase("mb1ic3ih5oc16kh3")] // the question: stride 1, no padding, 4x4 cut, the answer's M
+    public void MTooLargeIsShownByAProblemWithItsKernelStridePaddingAndDilation(string descriptor)
+    {
+        var r = Run("explain", descriptor);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string text = Lines(r).Replace("\n  ", " ", StringComparison.Ordinal);
+        var said = Regex.Match(text, @"cut to one image, one channel in and out and a (?<input>\([\d, ]+\)) input, keeping its kernel, stride, padding and dilation, this problem is (?<cut>\S+), whose M is:");
+        Assert.That(said.Success, Is.True, text);
+        Assert.That(text, Does.Not.Contain("same structure"));
+        var p = BenchdnnDescriptor.Parse(descriptor, DType.Float64, hasBias: false);
+        var cut = BenchdnnDescriptor.Parse(said.Groups["cut"].Value, DType.Float64, hasBias: false);
+        Assert.Multiple(() =>
+        {
+            Assert.That((cut.Mb, cut.IC, cut.OC, cut.Groups), Is.EqualTo((1, 1, 1, 1)));
+            Assert.That(cut.Kernel, Is.EqualTo(p.Kernel));
+            Assert.That(cut.Stride, Is.EqualTo(p.Stride));
+            Assert.That(cut.PadBegin, Is.EqualTo(p.PadBegin));
+            Assert.That(cut.PadEnd, Is.EqualTo(p.PadEnd));
+            Assert.That(cut.Dilation, Is.EqualTo(p.Dilation));
+            Assert.That(ConvProblem.FormatTuple(cut.Input), Is.EqualTo(said.Groups["input"].Value));
+            Assert.That(cut.Input.Zip(p.Input, (c, i) => c <= i), Is.All.True, "cut, not grown");
+            Assert.That(MatrixRows(r.Out), Is.EqualTo(RowsOf(cut)));
+        });
+    }
+
+    [Test]
+    public void MThatNoCutCanPrintIsShownByTheAnswersExampleWithWhatDiffers()
+    {
+        // An 11x11 kernel needs an input of 11x11 for one output: 121 columns, too many even cut down. The end padding
+        // is the stored one: none, since no window of a 12x12 input read with stride 2 reaches it.
+        var r = Run("explain", "mb1ic1ih12oc1kh11sh2ph1");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string text = Lines(r).Replace("\n  ", " ", StringComparison.Ordinal);
+        Assert.That(text, Does.Contain("Here M is 4 x 144, too large to print; so is its M cut to one image, one channel in and out and the fewest outputs. "
+            + "The answer's example mb1ic1ih4oc1oh2kh3ph0n\"answer_matrix\" differs from it in kernel ((11, 11) here, (3, 3) there), "
+            + "stride ((2, 2) here, (1, 1) there), padding ((1, 1) before and (0, 0) after here, (0, 0) and (0, 0) there), "
+            + "input ((12, 12) here, (4, 4) there); its M is: M (4 x 16)"));
         Assert.That(MatrixRows(r.Out), Is.EqualTo(AnswerRows));
+        Assert.That(text, Does.Not.Contain("same structure"));
     }
 
     // What explain says of M's blocks, checked against M itself (ConvMatrix with every weight non-zero, weight i + 1 at
     // w's flat index i): how many blocks, their size, that nothing lies outside them, and how many input channels each
-    // output channel reads. The answer's example is one image and one channel, so it stands for a block, never for all M.
+    // output channel reads. The M shown then is of one image and one channel, so it stands for no claim about all M.
     [TestCase("g2mb1ic4ih5oc4kh3", false)] // the brief's: groups, M 36 x 100 too large to print
     [TestCase("g4mb1ic4ih6oc8kh3", false)] // depthwise, two filters per channel
     [TestCase("g4mb1ic4ih6oc4kh3sh2ph1", false)] // depthwise, strided and padded

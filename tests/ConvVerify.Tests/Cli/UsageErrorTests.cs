@@ -21,6 +21,15 @@ public class UsageErrorTests : CliTestBase
         ["--max-macs"] = "a whole number from 1 to 9223372036854775807",
     };
 
+    // What each required option takes, stated here: a required option added later must be given a kind (UsageErrors.Expecting).
+    private static readonly Dictionary<string, string> Kinds = new(StringComparer.Ordinal)
+    {
+        ["fixtures generate --out"] = "a folder",
+        ["fixtures import-onnx --out"] = "a folder",
+        ["verify-impl --pack"] = "a folder",
+        ["verify-impl --candidate"] = "a folder",
+    };
+
     private static bool IsSwitch(Option o) => o.ValueType == typeof(bool) && o.Arity.MaximumNumberOfValues > 0;
 
     private static IEnumerable<TestCaseData> Options(Func<Option, bool> which) =>
@@ -164,11 +173,34 @@ public class UsageErrorTests : CliTestBase
         var command = CommandTree.At(path);
         Refused(Run([.. CommandTree.Line(path), "--frob"]), path, "unknown option '--frob'");
         foreach (var required in command.Options.Where(o => o.Required))
-            Refused(Run(CommandTree.Line(path, except: required.Name)), path, $"{path}: {required.Name} is missing: {required.Description}");
+            Refused(Run(CommandTree.Line(path, except: required.Name)), path, $"{path}: {required.Name} is required: expected {Kinds[$"{path} {required.Name}"]}, got none");
         // A word beyond what the command's arguments take (those taking any number of words have no beyond).
         int room = command.Arguments.Sum(a => a.Arity.MaximumNumberOfValues) - command.Arguments.Count(a => a.Arity.MinimumNumberOfValues > 0);
         if (room < 100)
             Refused(Run([.. CommandTree.Line(path), .. Enumerable.Repeat("mb1ic3ih5oc16kh3", room), "extra"]), path, $"{path}: unexpected argument 'extra'");
+    }
+
+    [Test]
+    public void ARequiredOptionLeftOutIsNamedWithTheKindItTakesNotItsHelp()
+    {
+        // Its help sentence ("The pack folder to write") said what the value is for, in another form than every other
+        // complaint about an option: the name, what it takes, what it got.
+        Refused(Run("verify-impl"), "verify-impl",
+            "verify-impl: --pack is required: expected a folder, got none", "verify-impl: --candidate is required: expected a folder, got none");
+        Assert.That(Run("fixtures", "generate").Err, Does.Not.Contain("The pack folder to write"));
+        // A counted option says its range; one given no kind says it takes a value, never its help.
+        var root = new RootCommand
+        {
+            new Option<int>("--n") { Description = "How many", Required = true }.WholeNumber(1),
+            new Option<string>("--name") { Description = "Who", Required = true },
+        };
+        Assert.That(UsageErrors.Of(root.Parse([], UsageErrors.Configuration()), []), Is.EqualTo(new[]
+        {
+            "--n is required: expected a whole number from 1 to 2147483647, got none",
+            "--name is required: expected a value, got none",
+        }));
+        Assert.That(() => new Option<string>("--x").Expecting(" "), Throws.ArgumentException.With.Property("ParamName").EqualTo("kind"));
+        Assert.That(() => ((Option<string>)null!).Expecting("a folder"), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("option"));
     }
 
     [Test]
@@ -196,6 +228,36 @@ public class UsageErrorTests : CliTestBase
             "--mb: given twice ('1' and '2'); give it once", "--random: expected a whole number from 1 to 2147483647, got 'xyz'");
         Refused(Run("check", "--random", "xyz", "--verbose=maybe"), "check",
             "--verbose: expected no value, or true or false, got 'maybe'", "--random: expected a whole number from 1 to 2147483647, got 'xyz'");
+    }
+
+    [Test]
+    public void ASwitchValueRefusedLeavesEveryOtherComplaintOfTheLineSaid()
+    {
+        // The value went to the descriptors with the unknown option, and the complaint about both was dropped with its.
+        Refused(Run("check", "--verbose=xyz", "--frob"), "check", "--verbose: expected no value, or true or false, got 'xyz'", "unknown option '--frob'");
+        Refused(Run("check", "--verbose=-x", "--frob"), "check", "--verbose: expected no value, or true or false, got '-x'", "unknown option '--frob'");
+        Refused(Run("verify-impl", "--strict=1", "--verbose=no", "--max-macs", "x"), "verify-impl",
+            "--strict: expected no value, or true or false, got '1'",
+            "--verbose: expected no value, or true or false, got 'no'",
+            "verify-impl: --pack is required: expected a folder, got none",
+            "verify-impl: --candidate is required: expected a folder, got none",
+            "--max-macs: expected a whole number from 1 to 9223372036854775807, got 'x'");
+    }
+
+    [TestCaseSource(nameof(Switches))]
+    public void ASwitchValueRefusedAddsItsLineAndDropsNone(string path, string name)
+    {
+        // Every switch of every command, on a line with an unknown option and an extra word (and a required option left
+        // out where there is one): what is said is what the line says with the bare switch, the refusal first.
+        var command = CommandTree.At(path);
+        string? left = command.Options.FirstOrDefault(o => o.Required)?.Name;
+        string[] rest = [.. CommandTree.Line(path, except: left), "--frob", "extra"];
+        var bare = Run([.. rest, name]);
+        var refused = Run([.. rest, $"{name}=xyz"]);
+        string[] expected = [$"convverify: {name}: expected no value, or true or false, got 'xyz'", .. bare.Err.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n')];
+        Assert.That(bare.Err, Does.Contain("unknown option '--frob'"), bare.ToString());
+        Assert.That(refused.Code, Is.EqualTo(2), refused.ToString());
+        Assert.That(refused.Err.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'), Is.EqualTo(expected), refused.ToString());
     }
 
     [Test]

@@ -111,6 +111,32 @@ public class VerboseTableTests
     }
 
     [Test]
+    public void TheFirstBlocksRowsAreMadeOnceAndDrawnAsTheOneTable()
+    {
+        // Each row was made twice, to be measured and then drawn; the first block's are drawn from the measuring pass
+        // (any others are made again: keeping them all is the memory the blocks bound).
+        var rows = Rows(10);
+        foreach (int blockRows in new[] { 4, 10, 64 })
+        {
+            var made = new int[rows.Count];
+            using var w = new StringWriter();
+            var console = CasesTableTests.Console(w, 160, ansi: true);
+            BlockTable.Write(console, ["case", "verdict"], noWrap: false, rows.Count, i =>
+            {
+                made[i]++;
+                return [new Text(Printable(rows[i].Case)), new Markup($"[{Color(rows[i].Outcome)}]{rows[i].Outcome}[/]")];
+            }, blockRows, console.Write);
+            Assert.That(made, Is.EqualTo(Enumerable.Range(0, rows.Count).Select(i => i < blockRows ? 1 : 2)), $"{blockRows} rows a block");
+            // Measured, then drawn, the same cells: the bytes of the one table (one block, or the first of several).
+            using var one = new StringWriter();
+            var table = new Table().Border(TableBorder.Simple).AddColumns("case", "verdict");
+            foreach (var r in rows) table.AddRow(new Text(Printable(r.Case)), new Markup($"[{Color(r.Outcome)}]{r.Outcome}[/]"));
+            CasesTableTests.Console(one, 160, ansi: true).Write(table);
+            Assert.That(w.ToString(), Is.EqualTo(one.ToString()), $"{blockRows} rows a block");
+        }
+    }
+
+    [Test]
     public void NoBlockHoldsMoreThanItsRows()
     {
         // The memory bound itself: the console never gets a table of more rows than a block, however many rows.
