@@ -97,12 +97,12 @@ internal static class UsageErrors
             if (option.IdentifierTokenCount > 1 && (option.Option.ValueType != typeof(bool) || values.Count > 0))
                 said.Add($"{name}: given {Times(option.IdentifierTokenCount)}{(values.Count == option.IdentifierTokenCount ? $" ({Listed(values)})" : "")}; give it once");
             else if (values.Count == 0 && option.Option.Arity.MinimumNumberOfValues > 0)
-                said.Add(WholeNumbers.Expected(option.Option) is { } kind ? $"{name}: expected a value: {kind}" : $"{name}: expected a value, got none");
+                said.Add(WholeNumbers.Expected(option.Option) is { } kind ? $"{name}: expected a value: {kind}" : $"{name}: expected {Expected(option.Option)}, got none");
             // System.CommandLine gives a text option the next word when it is no option of the command: check --json
             // --frob wrote the report to a file named --frob. No name or list starts with '-', and a path that does can
             // be written ./-name, as OptionLikeTokens has it for arguments. Counted options say it in their own words.
             else if (values.Count == 1 && option.Tokens[0].Value.StartsWith('-') && option.Option.ValueType == typeof(string) && WholeNumbers.Expected(option.Option) is null)
-                said.Add($"{name}: expected a value, got the unknown option '{values[0]}' (a path starting with '-' is written ./{values[0]})");
+                said.Add($"{name}: expected {Expected(option.Option)}, got the unknown option '{values[0]}' (a path starting with '-' is written ./{values[0]})");
             else continue;
             replaced.Add(option);
         }

@@ -94,8 +94,10 @@ public class UsageErrorTests : CliTestBase
     {
         var option = CommandTree.At(path).Options.Single(o => o.Name == name);
         bool typed = option.ValueType != typeof(string) && option.ValueType != typeof(string[]);
-        // A range says what a number takes; a text option's help is a sentence, not a kind, so only the absence is said.
-        string message = typed ? $"{name}: expected a value: {Ranges[name]}" : $"{name}: expected a value, got none";
+        // A range says what a number takes; a text option's help is a sentence, not a kind: the kind it was given, or only
+        // the absence, is said.
+        string kind = Kinds.TryGetValue($"{path} {name}", out string? given) ? given : "a value";
+        string message = typed ? $"{name}: expected a value: {Ranges[name]}" : $"{name}: expected {kind}, got none";
         // Last on the line, and given empty after '=' (an unset variable in --json=$OUT).
         Refused(Run([.. CommandTree.Line(path, except: name), name]), path, message);
         Refused(Run([.. CommandTree.Line(path, except: name), name + "="]), path, message);
@@ -104,7 +106,7 @@ public class UsageErrorTests : CliTestBase
         {
             foreach (string word in new[] { "--frob", "-", "-x" })
                 Refused(Run([.. CommandTree.Line(path, except: name), name, word]), path,
-                    $"{name}: expected a value, got the unknown option '{word}' (a path starting with '-' is written ./{word})");
+                    $"{name}: expected {kind}, got the unknown option '{word}' (a path starting with '-' is written ./{word})");
             // Written as a path, the same name is a value like any other.
             string[] line = [.. CommandTree.Line(path, except: name), name, "./--frob"];
             Assert.That(UsageErrors.Of(CommandTree.Root().Parse(line, UsageErrors.Configuration()), line), Is.Empty, string.Join(' ', line));
