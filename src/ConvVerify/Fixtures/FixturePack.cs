@@ -34,7 +34,7 @@ public sealed class FixturePack
     /// <summary>Case ids: the manifest's, or every sub-folder holding a case.json.</summary>
     public IReadOnlyList<string> CaseIds { get; }
 
-    /// <summary>Things a user should know, e.g. that integrity could not be checked, or that a case folder holds a file no case reads.</summary>
+    /// <summary>Things a user should know, e.g. that integrity could not be checked, or that the pack's folder or a case folder holds a file no case reads.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>The files a case may hold, all of them read when present: <c>case.json</c>, the inputs and the results.</summary>
@@ -46,8 +46,8 @@ public sealed class FixturePack
     /// name or symbolic link that would lead outside the pack (<see cref="PackPaths"/>), a case file that is not a
     /// regular file, or a manifest that does not account for the pack: a case listed twice, a case file it does not
     /// list, a case folder or <c>files</c> key of a case not in <c>cases</c>; a file or <c>files</c> key whose name differs
-    /// from a case file's only in letter case (<c>Y.NPY</c>). Any other file in a case folder that the manifest does not list
-    /// is one of <see cref="Warnings"/>.</exception>
+    /// from a case file's only in letter case (<c>Y.NPY</c>). Any other file in a case folder that the manifest does not list,
+    /// and anything in the pack's folder that is neither manifest.json nor a case folder, is one of <see cref="Warnings"/>.</exception>
     public static FixturePack Open(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -71,10 +71,14 @@ public sealed class FixturePack
             }
             // Links are checked before anything below the pack is read, so nothing outside it ever is.
             PackPaths.CheckTwoLevels(directory);
-            foreach (string folder in System.IO.Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
-                if (!cases.Contains(Path.GetFileName(folder)) && HoldsCaseJson(folder))
-                    throw new FixtureException($"{folder}: a case folder (it holds a case.json) whose case is not in {manifestPath}'s \"cases\"");
             var strays = new List<string>();
+            foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+            {
+                if (Path.GetFileName(entry) is "manifest.json" || cases.Contains(Path.GetFileName(entry))) continue;
+                if (System.IO.Directory.Exists(entry) && HoldsCaseJson(entry))
+                    throw new FixtureException($"{entry}: a case folder (it holds a case.json) whose case is not in {manifestPath}'s \"cases\"");
+                strays.Add(RootStray(entry, manifestPath));
+            }
             foreach (string id in manifest.Cases) CheckCaseFiles(directory, id, manifest, manifestPath, strays);
             return new FixturePack(directory, manifest, manifest.Cases, manifest.SelfHashMatches is null
                 ? [$"{manifestPath}: format \"{manifest.Format}\" carries no hash of the manifest itself, so only the files it lists are checked", .. strays]
@@ -86,12 +90,15 @@ public sealed class FixturePack
         foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
             if (string.Equals(Path.GetFileName(entry), "manifest.json", StringComparison.OrdinalIgnoreCase))
                 throw new FixtureException($"{PackPaths.Printable(entry)}: differs from manifest.json only in letter case; {InOtherCase("manifest.json")}");
-        var ids = System.IO.Directory.GetDirectories(directory)
-            .Where(HoldsCaseJson)
-            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        var ids = new List<string>();
+        var unread = new List<string>();
+        foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        {
+            if (System.IO.Directory.Exists(entry) && HoldsCaseJson(entry)) ids.Add(Path.GetFileName(entry));
+            else unread.Add(RootStray(entry, null));
+        }
         foreach (string id in ids) PackPaths.CheckName(id, $"{directory}: case folder");
         if (ids.Count == 0) throw new FixtureException($"{directory}: neither a manifest.json nor any <case>/case.json: not a fixture pack");
-        var unread = new List<string>();
         foreach (string id in ids) CheckCaseFiles(directory, id, null, null, unread);
         return new FixturePack(directory, null, ids,
             [$"{directory}: no manifest.json, so the integrity of its files could not be checked", .. unread]);
@@ -143,6 +150,15 @@ public sealed class FixturePack
             if (manifest is not null && !listed && name is not ("b.npy" or "db.npy")) throw new FixtureException(Unlisted(entry, manifestPath!));
         }
     }
+
+    // The pack's own folder holds manifest.json and case folders and nothing else a reader looks at, so anything else
+    // there was passed over in silence, as a stray file in a case folder used to be: a folder whose case.json was lost
+    // (in a pack without a manifest, a case gone without a word), a misplaced result or a note. It is warned about as a
+    // case folder's stray is (an error under --strict); the writer refuses to clear such a folder with --force alike.
+    private static string RootStray(string entry, string? manifestPath) =>
+        PackPaths.Printable(entry) + (System.IO.Directory.Exists(entry)
+            ? $": a folder without a case.json{(manifestPath is null ? "" : $" and not in {manifestPath}'s \"cases\"")}, so no case; it is not read"
+            : ": neither a case folder nor manifest.json; it is not read");
 
     // Whether a folder is a case folder. A Case.json instead of case.json is refused: where names ignore case the folder is
     // a case, where they do not it was passed over, and a pack without a manifest lost the case without a word.
