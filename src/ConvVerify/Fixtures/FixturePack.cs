@@ -187,22 +187,49 @@ public sealed class FixturePack
     /// Checks every file against the manifest's sha256 and that every case file the manifest lists exists.
     /// Returns one line per problem; empty when the pack is intact (or has no manifest to check against).
     /// </summary>
-    public IReadOnlyList<string> CheckIntegrity()
+    public IReadOnlyList<string> CheckIntegrity() => CheckIntegrity(null);
+
+    /// <summary>
+    /// As <see cref="CheckIntegrity()"/>, adding to <paramref name="failed"/> the <c>files</c> key of each file that is
+    /// missing or differs from its sha256, for <see cref="CheckFiles(IEnumerable{string})"/> to look at again.
+    /// </summary>
+    public IReadOnlyList<string> CheckIntegrity(ICollection<string>? failed)
     {
         if (Manifest is null) return [];
         var problems = new List<string>();
         if (Manifest.SelfHashMatches == false)
             problems.Add($"{Path.Combine(Directory, "manifest.json")}: its \"manifest-sha256\" does not match its own bytes (corrupt or edited)");
-        foreach (var (file, hash) in Manifest.Files)
+        problems.AddRange(CheckFiles(Manifest.Files.Keys, failed));
+        foreach (string id in CaseIds)
+            if (!Manifest.Files.ContainsKey($"{id}/case.json")) problems.Add($"{Path.Combine(Directory, id)}: case listed without a case.json in the manifest");
+        return problems;
+    }
+
+    /// <summary>
+    /// Checks only the files of the given <c>files</c> keys against the manifest's sha256: one line per file that is
+    /// missing or differs, as <see cref="CheckIntegrity()"/> words it; a key the manifest does not list is passed over.
+    /// A long-lived process looks again at the files that failed, rather than hashing the whole pack again.
+    /// </summary>
+    public IReadOnlyList<string> CheckFiles(IEnumerable<string> keys) => CheckFiles(keys, null);
+
+    private List<string> CheckFiles(IEnumerable<string> keys, ICollection<string>? failed)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var problems = new List<string>();
+        if (Manifest is null) return problems;
+        foreach (string file in keys)
         {
+            if (!Manifest.Files.TryGetValue(file, out string? hash)) continue;
             // Stryker disable once String : Open checked every key already (unless a caller edits Manifest.Files since), so its "where" is not shown
             var (id, name) = PackPaths.SplitFileKey(file, Path.Combine(Directory, "manifest.json"));
             string path = CasePath(id, name);
-            if (!File.Exists(path)) problems.Add($"{path}: listed in the manifest but missing");
-            else if (Manifest.Sha256(path) != hash) problems.Add($"{path}: sha256 differs from the manifest (corrupt or changed)");
+            string? problem = !File.Exists(path) ? $"{path}: listed in the manifest but missing"
+                : Manifest.Sha256(path) != hash ? $"{path}: sha256 differs from the manifest (corrupt or changed)"
+                : null;
+            if (problem is null) continue;
+            problems.Add(problem);
+            failed?.Add(file);
         }
-        foreach (string id in CaseIds)
-            if (!Manifest.Files.ContainsKey($"{id}/case.json")) problems.Add($"{Path.Combine(Directory, id)}: case listed without a case.json in the manifest");
         return problems;
     }
 
@@ -216,7 +243,9 @@ public sealed class FixturePack
     public ConvCase ReadCase(string id, ICollection<string>? warnings)
     {
         string path = ListedPath(id, "case.json");
-        return CaseFile.Read(path).ToCase(path, warnings) with { Id = id };
+        byte[] bytes = PackPaths.ReadWhole(path, "case.json", CaseFile.MaxBytes);
+        CheckHash(id, "case.json", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        return CaseFile.Parse(path, bytes).ToCase(path, warnings) with { Id = id };
     }
 
     /// <summary>Reads a case's inputs and expected results; a result file the pack does not hold is absent from <see cref="PackCase{T}.Expected"/>.</summary>
@@ -241,7 +270,7 @@ public sealed class FixturePack
             // Said in the case's terms: "file not found" alone left the reader to work out why a b was wanted.
             if (name == "b" && !Path.Exists(path) && new FileInfo(path).LinkTarget is null)
                 throw new FixtureException($"{path}: file not found; case.json says \"bias\": true, so the case's inputs include b.npy");
-            return Finite(path, Npy.Read<T>(path, p.DType, shape), shape);
+            return Finite(path, ReadListed<T>(id, name + ".npy", p.DType, shape), shape);
         }
         if (!p.HasBias) CheckNoBiasFiles(id);
         var inputs = new ConvInputs<T>(In("x", p.XShape), In("w", p.WShape), p.HasBias ? In("b", p.BShape) : [], In("dy", p.YShape));
@@ -250,7 +279,7 @@ public sealed class FixturePack
         {
             if (d == Direction.BackwardBias && !p.HasBias) continue;
             string path = ListedPath(id, d.TensorName() + ".npy");
-            if (Path.Exists(path)) expected[d] = Finite(path, Npy.Read<T>(path, p.DType, d.ShapeOf(p)), d.ShapeOf(p));
+            if (Path.Exists(path)) expected[d] = Finite(path, ReadListed<T>(id, d.TensorName() + ".npy", p.DType, d.ShapeOf(p)), d.ShapeOf(p));
         }
         return new PackCase<T>(c, inputs, expected);
     }
@@ -284,6 +313,48 @@ public sealed class FixturePack
         }
         throw new FixtureException(string.Create(CultureInfo.InvariantCulture,
             $"{path}: element {i} [{string.Join(", ", index)}] is {values[i]}: a pack holds finite values only (a non-finite input or result makes its comparison bounds meaningless)"));
+    }
+
+    // A pack's file is compared with the manifest's sha256 as it is read, not only by CheckIntegrity: a process that keeps
+    // a pack open (the NUnit fixture, for a whole test run) would otherwise use a file rewritten after the check as if it
+    // had been checked. The bytes hashed are the bytes used, read once. The cost is one more sha256 of each file a run
+    // reads (docs/benchmarks.md). A file that fails to parse is hashed again on its own, so a changed file is named as
+    // changed rather than by whatever its new bytes break.
+    private T[] ReadListed<T>(string id, string file, DType dtype, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string path = CasePath(id, file);
+        if (ExpectedHash(id, file) is null) return Npy.Read<T>(path, dtype, shape);
+        T[] values;
+        string read;
+        try
+        {
+            values = Npy.Read<T>(path, dtype, shape, out read);
+        }
+        catch (FixtureException e)
+        {
+            string? now;
+            try
+            {
+                now = Manifest.Sha256(path);
+            }
+            catch (Exception again) when (again is FixtureException or IOException or UnauthorizedAccessException)
+            {
+                now = null;
+            }
+            if (now is not null) CheckHash(id, file, now, e);
+            throw;
+        }
+        CheckHash(id, file, read);
+        return values;
+    }
+
+    private string? ExpectedHash(string id, string file) => Manifest?.Files.GetValueOrDefault($"{id}/{file}");
+
+    private void CheckHash(string id, string file, string actual, Exception? inner = null)
+    {
+        if (ExpectedHash(id, file) is not { } expected || actual == expected) return;
+        string message = $"{CasePath(id, file)}: sha256 differs from the manifest (corrupt or changed), found as its case read it; a file that does not match its hash cannot serve as an oracle";
+        throw inner is null ? new FixtureException(message) : new FixtureException(message, inner);
     }
 
     // The manifest's hashes are what make a pack's files trustworthy: one it does not list was never checked.
