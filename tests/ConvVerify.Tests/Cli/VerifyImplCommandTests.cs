@@ -105,6 +105,42 @@ public class VerifyImplCommandTests : QuestionPackTest
     }
 
     [Test]
+    public void ACopyOfThePackPassesAndItsFirstWarningSaysItIsACopyWhoseResultsAreThePacks()
+    {
+        // The probe: a copy of the pack (the pack itself is refused above) passed all 48 directions with 61 warnings, each
+        // about one of its files ("not a result file"), none saying that the results compared were the pack's own.
+        string copy = CopyCommittedPack("question", "copy");
+        var r = Run("verify-impl", "--pack", Pack, "--candidate", copy);
+        Assert.That(r.Code, Is.EqualTo(0), "an exact implementation writes such files too: a pass, said plainly; " + r);
+        Assert.That(Warnings(r)[0], Is.EqualTo($"warning: {copy}: a copy of a pack, not only an implementation's results (it holds {Path.Combine(copy, "manifest.json")}), "
+            + $"and all 48 result files it holds are byte for byte the pack's own in {Pack}: every direction passes whatever the implementation computed; "
+            + "give a folder holding only what the implementation under test wrote"));
+        Assert.That(Run("verify-impl", "--pack", Pack, "--candidate", copy, "--strict").Code, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void ACopyOfThePackIntoWhichSomeResultsWereWrittenCountsTheOnesStillThePacks()
+    {
+        // A copy the implementation wrote one result into (the rest forgotten), its manifest.json removed: the case.json
+        // files still say what it is, and the 47 results it did not write pass whatever it computed.
+        string copy = CopyCommittedPack("question", "copy");
+        File.Delete(Path.Combine(copy, "manifest.json"));
+        Bump(copy, QuestionCase("f32", "integer"), "y", [1, 16, 3, 3], 0);
+        var r = Run("verify-impl", "--pack", Pack, "--candidate", copy);
+        Assert.That(r.Code, Is.EqualTo(1), "the one written differs: " + r);
+        Assert.That(Warnings(r)[0], Does.StartWith($"warning: {copy}: a copy of a pack, not only an implementation's results (it holds {copy}{Path.DirectorySeparatorChar}"));
+        Assert.That(Warnings(r)[0], Does.EndWith($"case.json), and 47 of the 48 result files it holds are byte for byte the pack's own in {Pack}: "
+            + "those directions pass whatever the implementation computed; give a folder holding only what the implementation under test wrote"));
+    }
+
+    [Test]
+    public void ResultsWrittenFreshPassWithNoWordOfACopy()
+    {
+        // The harness's own candidate: results only, byte for byte the pack's (an exact implementation's can be): no warning.
+        Assert.That(Warnings(Verify()), Is.Empty);
+    }
+
+    [Test]
     public void RequireAnyStillFailsWhenNothingIsProvided()
     {
         foreach (string dir in Directory.GetDirectories(Candidate)) Directory.Delete(dir, recursive: true);
