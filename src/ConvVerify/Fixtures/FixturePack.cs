@@ -187,6 +187,7 @@ public sealed class FixturePack
     /// Checks every file against the manifest's sha256 and that every case file the manifest lists exists.
     /// Returns one line per problem; empty when the pack is intact (or has no manifest to check against).
     /// </summary>
+    /// <remarks>The hashes found are kept: a file read later must still have one of them or the manifest's (<see cref="Read{T}(ConvCase)"/>).</remarks>
     public IReadOnlyList<string> CheckIntegrity() => CheckIntegrity(null);
 
     /// <summary>
@@ -223,9 +224,17 @@ public sealed class FixturePack
             // Stryker disable once String : Open checked every key already (unless a caller edits Manifest.Files since), so its "where" is not shown
             var (id, name) = PackPaths.SplitFileKey(file, Path.Combine(Directory, "manifest.json"));
             string path = CasePath(id, name);
-            string? problem = !File.Exists(path) ? $"{path}: listed in the manifest but missing"
-                : Manifest.Sha256(path) != hash ? $"{path}: sha256 differs from the manifest (corrupt or changed)"
-                : null;
+            string? problem = null;
+            if (!File.Exists(path))
+            {
+                _hashed.TryRemove(file, out _);
+                problem = $"{path}: listed in the manifest but missing";
+            }
+            else
+            {
+                string actual = _hashed[file] = Manifest.Sha256(path);
+                if (actual != hash) problem = $"{path}: sha256 differs from the manifest (corrupt or changed)";
+            }
             if (problem is null) continue;
             problems.Add(problem);
             failed?.Add(file);
@@ -239,13 +248,17 @@ public sealed class FixturePack
     public ConvCase ReadCase(string id) => ReadCase(id, null);
 
     /// <summary>As <see cref="ReadCase(string)"/>, reading an unknown fill as the normal fill with a line in <paramref name="warnings"/>.</summary>
-    /// <exception cref="FixtureException">Missing, unlisted (in a pack with a manifest) or invalid case.json.</exception>
+    /// <exception cref="FixtureException">Missing, unlisted (in a pack with a manifest) or invalid case.json, or one whose
+    /// bytes match neither the manifest's sha256 nor the one <see cref="CheckIntegrity()"/> found.</exception>
     public ConvCase ReadCase(string id, ICollection<string>? warnings)
     {
         string path = ListedPath(id, "case.json");
         byte[] bytes = PackPaths.ReadWhole(path, "case.json", CaseFile.MaxBytes);
+        var said = new List<string>();
+        var c = CaseFile.Parse(path, bytes).ToCase(path, said);
         CheckHash(id, "case.json", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
-        return CaseFile.Parse(path, bytes).ToCase(path, warnings) with { Id = id };
+        foreach (string line in said) warnings?.Add(line);
+        return c with { Id = id };
     }
 
     /// <summary>Reads a case's inputs and expected results; a result file the pack does not hold is absent from <see cref="PackCase{T}.Expected"/>.</summary>
@@ -257,7 +270,8 @@ public sealed class FixturePack
     /// <summary>As <see cref="Read{T}(string)"/> for a case already read with <see cref="ReadCase(string)"/>, which callers need first to pick <typeparamref name="T"/>.</summary>
     /// <exception cref="FixtureException">A missing input, a file the manifest does not list or that is not a regular file, or any
     /// file with the wrong dtype, shape or content, a NaN or infinite value among it; a <c>b.npy</c> or <c>db.npy</c> in a case
-    /// without bias.</exception>
+    /// without bias; a file that reads well but whose bytes match neither the manifest's sha256 nor the one
+    /// <see cref="CheckIntegrity()"/> found (changed since it was checked).</exception>
     public PackCase<T> Read<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);
@@ -270,7 +284,7 @@ public sealed class FixturePack
             // Said in the case's terms: "file not found" alone left the reader to work out why a b was wanted.
             if (name == "b" && !Path.Exists(path) && new FileInfo(path).LinkTarget is null)
                 throw new FixtureException($"{path}: file not found; case.json says \"bias\": true, so the case's inputs include b.npy");
-            return Finite(path, ReadListed<T>(id, name + ".npy", p.DType, shape), shape);
+            return ReadListed<T>(id, name + ".npy", p.DType, shape);
         }
         if (!p.HasBias) CheckNoBiasFiles(id);
         var inputs = new ConvInputs<T>(In("x", p.XShape), In("w", p.WShape), p.HasBias ? In("b", p.BShape) : [], In("dy", p.YShape));
@@ -279,7 +293,7 @@ public sealed class FixturePack
         {
             if (d == Direction.BackwardBias && !p.HasBias) continue;
             string path = ListedPath(id, d.TensorName() + ".npy");
-            if (Path.Exists(path)) expected[d] = Finite(path, ReadListed<T>(id, d.TensorName() + ".npy", p.DType, d.ShapeOf(p)), d.ShapeOf(p));
+            if (Path.Exists(path)) expected[d] = ReadListed<T>(id, d.TensorName() + ".npy", p.DType, d.ShapeOf(p));
         }
         return new PackCase<T>(c, inputs, expected);
     }
@@ -317,44 +331,31 @@ public sealed class FixturePack
 
     // A pack's file is compared with the manifest's sha256 as it is read, not only by CheckIntegrity: a process that keeps
     // a pack open (the NUnit fixture, for a whole test run) would otherwise use a file rewritten after the check as if it
-    // had been checked. The bytes hashed are the bytes used, read once. The cost is one more sha256 of each file a run
-    // reads (docs/benchmarks.md). A file that fails to parse is hashed again on its own, so a changed file is named as
-    // changed rather than by whatever its new bytes break.
+    // had been checked. The bytes hashed are the bytes used, read once; the cost is one more sha256 of each file a run
+    // reads (docs/benchmarks.md). What the file says is judged first: a file that does not read, or holds a NaN, is
+    // refused for that, in its own words, whether or not its hash matches; only one that reads well is refused for its
+    // hash. A file the integrity check found corrupt, and that is unchanged since, is read: that check reported it, and
+    // `fixtures check` goes on to show which directions the corruption breaks.
     private T[] ReadListed<T>(string id, string file, DType dtype, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         string path = CasePath(id, file);
-        if (ExpectedHash(id, file) is null) return Npy.Read<T>(path, dtype, shape);
-        T[] values;
-        string read;
-        try
-        {
-            values = Npy.Read<T>(path, dtype, shape, out read);
-        }
-        catch (FixtureException e)
-        {
-            string? now;
-            try
-            {
-                now = Manifest.Sha256(path);
-            }
-            catch (Exception again) when (again is FixtureException or IOException or UnauthorizedAccessException)
-            {
-                now = null;
-            }
-            if (now is not null) CheckHash(id, file, now, e);
-            throw;
-        }
+        var values = Finite(path, Npy.Read<T>(path, dtype, shape, out string read), shape);
         CheckHash(id, file, read);
         return values;
     }
 
-    private string? ExpectedHash(string id, string file) => Manifest?.Files.GetValueOrDefault($"{id}/{file}");
+    // The sha256 each listed file had when CheckIntegrity or CheckFiles last hashed it, by files key.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _hashed = new(StringComparer.Ordinal);
 
-    private void CheckHash(string id, string file, string actual, Exception? inner = null)
+    private void CheckHash(string id, string file, string actual)
     {
-        if (ExpectedHash(id, file) is not { } expected || actual == expected) return;
-        string message = $"{CasePath(id, file)}: sha256 differs from the manifest (corrupt or changed), found as its case read it; a file that does not match its hash cannot serve as an oracle";
-        throw inner is null ? new FixtureException(message) : new FixtureException(message, inner);
+        string key = $"{id}/{file}";
+        if (Manifest is null || !Manifest.Files.TryGetValue(key, out string? listed) || actual == listed) return;
+        bool known = _hashed.TryGetValue(key, out string? seen);
+        if (known && actual == seen) return;
+        throw new FixtureException(known
+            ? $"{CasePath(id, file)}: changed since the pack's integrity check hashed it (its sha256 now matches neither that check's nor the manifest's), found as its case read it; a file that changes under a run cannot serve as an oracle"
+            : $"{CasePath(id, file)}: sha256 differs from the manifest (corrupt or changed), found as its case read it; a file that does not match its hash cannot serve as an oracle");
     }
 
     // The manifest's hashes are what make a pack's files trustworthy: one it does not list was never checked.

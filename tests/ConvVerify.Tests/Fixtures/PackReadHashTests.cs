@@ -10,8 +10,12 @@ namespace ConvVerify.Tests.Fixtures;
 /// </summary>
 public class PackReadHashTests : OneCasePackTest
 {
-    private string Changed(string path) =>
+    private static string Unlike(string path) =>
         $"{path}: sha256 differs from the manifest (corrupt or changed), found as its case read it; a file that does not match its hash cannot serve as an oracle";
+
+    private static string Changed(string path) =>
+        $"{path}: changed since the pack's integrity check hashed it (its sha256 now matches neither that check's nor the manifest's), found as its case read it; "
+        + "a file that changes under a run cannot serve as an oracle";
 
     private string CaseFile(string name) => Path.Combine(PackDir, Case.Id, name);
 
@@ -30,28 +34,48 @@ public class PackReadHashTests : OneCasePackTest
     {
         var pack = FixturePack.Open(PackDir);
         Assert.That(pack.CheckIntegrity(), Is.Empty);
+        Assert.That(pack.Read<float>(Case.Id).Expected, Has.Count.EqualTo(4));
         FlipABit(CaseFile(name));
         Assert.That(() => pack.Read<float>(Case.Id), Throws.TypeOf<FixtureException>().With.Message.EqualTo(Changed(CaseFile(name))));
     }
 
     [Test]
-    public void ACaseJsonChangedAfterTheCheckIsRefusedAsItIsRead()
+    public void WithoutACheckAFileIsComparedWithTheManifest()
     {
+        // A reader that never called CheckIntegrity still uses no file the manifest does not vouch for.
         var pack = FixturePack.Open(PackDir);
         File.AppendAllText(CaseJson, "\n");
-        Assert.That(() => pack.ReadCase(Case.Id), Throws.TypeOf<FixtureException>().With.Message.EqualTo(Changed(CaseJson)));
+        Assert.That(() => pack.ReadCase(Case.Id), Throws.TypeOf<FixtureException>().With.Message.EqualTo(Unlike(CaseJson)));
+        FlipABit(CaseFile("dy.npy"));
+        Assert.That(() => pack.Read<float>(Case), Throws.TypeOf<FixtureException>().With.Message.EqualTo(Unlike(CaseFile("dy.npy"))));
     }
 
     [Test]
-    public void AChangedFileThatNoLongerReadsIsNamedAsChangedWithWhyItDoesNotRead()
+    public void AFileTheCheckFoundCorruptIsReadWhileUnchangedAndRefusedOnceItChanges()
     {
-        // Cut short, y read as "truncated", which sends one looking for a broken writer rather than a changed pack.
+        // The check reported it (`fixtures check` then shows which directions it breaks); a later change is news.
         var pack = FixturePack.Open(PackDir);
         string y = CaseFile("y.npy");
+        FlipABit(y);
+        Assert.That(pack.CheckIntegrity(), Is.EqualTo(new[] { $"{y}: sha256 differs from the manifest (corrupt or changed)" }));
+        Assert.That(pack.Read<float>(Case.Id).Expected, Has.Count.EqualTo(4));
+        FlipABit(y);
+        Assert.That(pack.Read<float>(Case.Id).Expected, Has.Count.EqualTo(4), "put back as the manifest has it: good again");
+        byte[] bytes = File.ReadAllBytes(y);
+        bytes[^8] ^= 1;
+        File.WriteAllBytes(y, bytes);
+        Assert.That(() => pack.Read<float>(Case.Id), Throws.TypeOf<FixtureException>().With.Message.EqualTo(Changed(y)));
+    }
+
+    [Test]
+    public void AChangedFileThatNoLongerReadsIsRefusedForWhatIsWrongWithIt()
+    {
+        // What the file says comes first: "truncated" tells more than a hash, and the hash is never the only word.
+        var pack = FixturePack.Open(PackDir);
+        pack.CheckIntegrity();
+        string y = CaseFile("y.npy");
         File.WriteAllBytes(y, File.ReadAllBytes(y)[..^4]);
-        var e = Assert.Throws<FixtureException>(() => pack.Read<float>(Case.Id))!;
-        Assert.That(e.Message, Is.EqualTo(Changed(y)));
-        Assert.That(e.InnerException?.Message, Does.StartWith($"{y}: not a readable .npy file (truncated"));
+        Assert.That(() => pack.Read<float>(Case.Id), Throws.TypeOf<FixtureException>().With.Message.StartWith($"{y}: not a readable .npy file (truncated"));
     }
 
     [Test]

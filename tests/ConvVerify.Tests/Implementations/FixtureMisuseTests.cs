@@ -284,13 +284,14 @@ public class FixtureMisuseTests : TempFolderTest
         File.AppendAllText(caseJson, " ");
         // An error of the case, as any case.json the case cannot read is.
         Assert.That(() => FailureOf(fixture, pack, IntegerCase), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
-            $"{caseJson}: sha256 differs from the manifest (corrupt or changed), found as its case read it; a file that does not match its hash cannot serve as an oracle"));
+            $"{caseJson}: changed since the pack's integrity check hashed it (its sha256 now matches neither that check's nor the manifest's), found as its case read it; "
+            + "a file that changes under a run cannot serve as an oracle"));
         // A result: the case is an error naming the file, not a failure of whatever element the change made differ.
         string other = CommittedPacks.Open("question").CaseIds.First(i => i != IntegerCase && i.Contains("f32", StringComparison.Ordinal));
         string dx = Path.Combine(pack, other, "dx.npy");
         byte[] good = File.ReadAllBytes(dx);
         File.WriteAllBytes(dx, [.. good[..^4], (byte)(good[^4] ^ 1), .. good[^3..]]);
-        Assert.That(FailureOf(fixture, pack, other), Does.Contain($"*: ERROR: {dx}: sha256 differs from the manifest (corrupt or changed), found as its case read it"));
+        Assert.That(FailureOf(fixture, pack, other), Does.Contain($"*: ERROR: {dx}: changed since the pack's integrity check hashed it"));
     }
 
     [Test]
