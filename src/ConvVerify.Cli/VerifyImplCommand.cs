@@ -58,6 +58,7 @@ internal static class VerifyImplCommand
             var skipped = new List<SkippedProblem>();
             var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), pr.GetValue(maxMacs), skipped, errors);
             if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count, "pack case")} skipped: too large");
+            if (CopiedFromPack(candidateDir, p, cases) is { } copied) warnings.Add(copied);
             warnings.AddRange(Unmatched(candidateDir, p, [.. cases.Select(c => c.Case.Id)], [.. cases.Where(c => !c.Case.Problem.HasBias).Select(c => c.Case.Id)]));
             var plan = new RunPlan
             {
@@ -77,6 +78,75 @@ internal static class VerifyImplCommand
             return run.Execute(console, pr, plan, "verify-impl");
         });
         return cmd;
+    }
+
+    // A copy of the pack given as the candidate (the pack itself is refused above) passed every direction: its results are
+    // the pack's own. So does an exact implementation whose .npy files come out byte for byte as the pack's, which is why
+    // identical results alone say nothing (the harness's own candidates are such copies). What names the situation is
+    // the pack's other files beside them: a manifest.json or a case.json is never an implementation's output, so the
+    // folder was copied from a pack, and each result still byte for byte the pack's passes whatever the implementation
+    // computed: all of them when nothing was written into the copy, the forgotten directions when some were. One warning
+    // says so (the files it holds are also warned about one by one, below, where it is easily lost).
+    private static string? CopiedFromPack(string candidateDir, FixturePack pack, IReadOnlyList<CaseEntry> cases)
+    {
+        string top = Path.Combine(candidateDir, "manifest.json");
+        string? sign = IsRegular(top) ? top
+            : cases.Select(c => Path.Combine(candidateDir, c.Case.Id, "case.json")).FirstOrDefault(IsRegular);
+        if (sign is null) return null;
+        int results = 0, same = 0;
+        foreach (var c in cases)
+        {
+            foreach (var d in Directions.All)
+            {
+                if (d == Direction.BackwardBias && !c.Case.Problem.HasBias) continue;
+                string name = d.TensorName() + ".npy", mine = Path.Combine(candidateDir, c.Case.Id, name);
+                if (!IsRegular(mine)) continue;
+                results++;
+                if (SameBytes(mine, pack.CasePath(c.Case.Id, name))) same++;
+            }
+        }
+        if (same == 0) return null;
+        string which = same == results ? $"all {Counted.Of(results, "result file")} it holds are" : $"{same} of the {Counted.Of(results, "result file")} it holds are";
+        return $"{PackPaths.Printable(candidateDir)}: a copy of a pack, not only an implementation's results (it holds {PackPaths.Printable(sign)}), and {which} "
+            + $"byte for byte the pack's own in {PackPaths.Printable(pack.Directory)}: {(same == results ? "every direction passes" : "those directions pass")} "
+            + "whatever the implementation computed; give a folder holding only what the implementation under test wrote";
+    }
+
+    // Links followed; a pipe or device is never opened here (the run's read reports it).
+    private static bool IsRegular(string path)
+    {
+        try
+        {
+            PackPaths.CheckRegularFile(path);
+            return true;
+        }
+        catch (FixtureException)
+        {
+            return false;
+        }
+    }
+
+    // Whether two regular files hold the same bytes: sizes first, then a chunk at a time (a candidate's file may be huge).
+    private static bool SameBytes(string a, string b)
+    {
+        try
+        {
+            if (!IsRegular(b) || new FileInfo(a).Length != new FileInfo(b).Length) return false;
+            using var fa = File.OpenRead(a);
+            using var fb = File.OpenRead(b);
+            var (ba, bb) = (new byte[1 << 16], new byte[1 << 16]);
+            while (true)
+            {
+                int na = fa.ReadAtLeast(ba, ba.Length, throwOnEndOfStream: false), nb = fb.ReadAtLeast(bb, bb.Length, throwOnEndOfStream: false);
+                if (na != nb || !ba.AsSpan(0, na).SequenceEqual(bb.AsSpan(0, nb))) return false;
+                if (na == 0) return true;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: the run's read says why; it is no copy that passes.
+            return false;
+        }
     }
 
     // A misspelt case folder or result file would otherwise read as "not provided" and pass under --require any; a db.npy

@@ -29,13 +29,19 @@ public abstract class ConvImplementationFixture
     // pack's size: once per pack and process, while it stays good. A pack that could not be read is not kept: the
     // error may be passing (an I/O error, a manifest half-written by `fixtures generate` at that moment), and kept it
     // would fail every later fixture of the process with a stale message; the next case tries again. A pack read whole
-    // whose files do not match its manifest is kept with the files' sizes and times: the next case checks it again
-    // only if one of them has changed (rehashing a broken pack for each of its cases is quadratic), and its message
-    // says the verdict is from that earlier check.
+    // whose files do not match its manifest is kept with the files' sizes and times, the files that failed and the
+    // manifest's own hash: the next case checks the whole pack again only if a size or time has changed, the manifest's
+    // bytes have, or one of the files that failed now matches (rehashing a broken pack for each of its cases is
+    // quadratic; those few files and the manifest are not). Sizes and times alone missed a repair that keeps both (a
+    // byte put back by a tool that restores the time, `touch -r`); the time of a file's last status change, which no
+    // tool sets, would catch it, but .NET does not show it. The message says the verdict is from that earlier check.
+    // A pack that was good stays open; each case's files are compared with the manifest as the case reads them
+    // (FixturePack.Read), so a file rewritten later fails its case instead of serving unchecked.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<OpenedPack>> Packs =
         new(StringComparer.Ordinal);
 
-    private sealed record OpenedPack(FixturePack Pack, IReadOnlyList<string> Integrity, string Stamp, DateTime CheckedAt)
+    private sealed record OpenedPack(
+        FixturePack Pack, IReadOnlyList<string> Integrity, IReadOnlyList<string> Failed, string? ManifestHash, string Stamp, DateTime CheckedAt)
     {
         private int _warned;
 
@@ -131,7 +137,8 @@ public abstract class ConvImplementationFixture
             Assert.Warn($"{packDirectory}: {Counted.Of(warnings.Count, "warning")} about the pack (shown once, with the first of its cases run; "
                 + $"this case is checked all the same, and {GetType().Name}.Strict would make them fail every case):\n  {string.Join("\n  ", warnings)}");
         Assert.That(opened.Integrity, Is.Empty, $"{packDirectory} failed its integrity check"
-            + (earlier ? $" (made at {opened.CheckedAt.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC for an earlier case; none of its files has changed since)" : "")
+            + (earlier ? $" (made at {opened.CheckedAt.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC for an earlier case; "
+                + "the files that failed still fail, and neither manifest.json nor any file's size or time has changed since)" : "")
             + ": it cannot serve as an oracle");
         // Every case, as an integrity failure does: under Strict the pack does not serve until its warnings are dealt with.
         if (Strict && warnings.Count > 0)
@@ -178,7 +185,7 @@ public abstract class ConvImplementationFixture
             Packs.TryRemove(KeyValuePair.Create(dir, lazy));
             throw;
         }
-        if (earlier && (opened.Integrity.Count > 0 || (strict && opened.Pack.Warnings.Count > 0)) && Stamp(dir) != opened.Stamp)
+        if (earlier && (opened.Integrity.Count > 0 || (strict && opened.Pack.Warnings.Count > 0)) && Changed(dir, opened))
         {
             Packs.TryRemove(KeyValuePair.Create(dir, lazy));
             return Open(dir, strict);
@@ -188,11 +195,34 @@ public abstract class ConvImplementationFixture
 
     private static OpenedPack OpenNow(string dir)
     {
+        // Taken before the manifest is read, as the stamp is before the hashes, so a file changed meanwhile makes the next
+        // case check again.
+        string? manifestHash = ManifestHash(dir);
         var pack = FixturePack.Open(dir);
-        // Taken before the hashes, so a file changed while they are computed makes the next case check again.
         string stamp = Stamp(dir);
         var at = DateTime.UtcNow;
-        return new OpenedPack(pack, pack.CheckIntegrity(), stamp, at);
+        var failed = new List<string>();
+        var integrity = pack.CheckIntegrity(failed);
+        return new OpenedPack(pack, integrity, failed, manifestHash, stamp, at);
+    }
+
+    // Whether a verdict that fails the pack may no longer hold. The stamp first: metadata only, and it is all a warning
+    // depends on.
+    private static bool Changed(string dir, OpenedPack opened) =>
+        Stamp(dir) != opened.Stamp
+        || (opened.Integrity.Count > 0 && (ManifestHash(dir) != opened.ManifestHash || opened.Pack.CheckFiles(opened.Failed).Count < opened.Failed.Count));
+
+    // The sha256 of manifest.json's bytes; null when there is none or it cannot be read now (Open says why).
+    private static string? ManifestHash(string dir)
+    {
+        try
+        {
+            return Manifest.Sha256(Path.Combine(dir, "manifest.json"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     // Every file of the pack and its case folders (two levels, as a pack is; Open refused links leading out) with its

@@ -169,9 +169,12 @@ public sealed record CaseFile
 
     /// <summary>Reads and validates a case.json.</summary>
     /// <exception cref="FixtureException">Missing, not a regular file, larger than <see cref="MaxBytes"/>, not UTF-8 (<see cref="Utf8Text"/>), not JSON, missing fields, or invalid values.</exception>
-    public static CaseFile Read(string path)
+    public static CaseFile Read(string path) => Parse(path, PackPaths.ReadWhole(path, "case.json", MaxBytes));
+
+    /// <summary>As <see cref="Read"/>, of the bytes already read from <paramref name="path"/> (a pack hashes them first).</summary>
+    internal static CaseFile Parse(string path, byte[] bytes)
     {
-        if (!Utf8Text.TryText(PackPaths.ReadWhole(path, "case.json", MaxBytes), "JSON file", out var utf8, out string? notUtf8)) throw new FixtureException($"{path}: {notUtf8}");
+        if (!Utf8Text.TryText(bytes, "JSON file", out var utf8, out string? notUtf8)) throw new FixtureException($"{path}: {notUtf8}");
         string text = System.Text.Encoding.UTF8.GetString(utf8.Span);
         try
         {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using ConvVerify.Problems;
 using NumSharp;
@@ -24,7 +25,23 @@ public static class Npy
     /// <param name="shape">The shape the problem gives the tensor.</param>
     /// <exception cref="FixtureException">Missing, not a regular file, unreadable, truncated, another dtype or another shape.</exception>
     /// <remarks>bfloat16 arrives as <c>&lt;u2</c> raw bits and float16 as <c>&lt;f2</c>; both come back as the float values they hold, exactly.</remarks>
-    public static T[] Read<T>(string path, DType dtype, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    public static T[] Read<T>(string path, DType dtype, int[] shape) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Read<T>(path, dtype, shape, null);
+
+    /// <summary>
+    /// As <see cref="Read{T}(string, DType, int[])"/>, with the sha256 (lower-case hex) of the very bytes read: a pack
+    /// compares a file with its manifest as it reads it, so a file changed after the pack's integrity check is never used
+    /// unchecked, and a separate hash would read the file twice and leave a moment between the check and the read.
+    /// </summary>
+    internal static T[] Read<T>(string path, DType dtype, int[] shape, out string sha256) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var data = Read<T>(path, dtype, shape, hash);
+        sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+        return data;
+    }
+
+    private static T[] Read<T>(string path, DType dtype, int[] shape, IncrementalHash? hash) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (!DTypes.Holds<T>(dtype))
@@ -33,7 +50,9 @@ public static class Npy
         try
         {
             // Stryker disable once Bitwise : the buffer size only tunes speed; 0 (unbuffered) reads the same bytes
-            using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            // Every byte of a file read whole passes through: the data runs to the file's end (checked below).
+            using Stream f = hash is null ? file : new HashingStream(file, hash);
             var header = ReadHeader(path, f);
             string expectedDescr = Descr(dtype)[1..];
             if (header.Descr.Length != 3 || header.Descr[0] is not ('<' or '>') || header.Descr[1..] != expectedDescr)
@@ -85,7 +104,7 @@ public static class Npy
         _ => throw new ArgumentException($"dtype: unknown value {(int)dtype}", nameof(dtype)),
     };
 
-    private static T[] ReadNarrow<T>(FileStream f, int count, bool swap, DType dtype) where T : unmanaged, IFloatingPointIeee754<T>
+    private static T[] ReadNarrow<T>(Stream f, int count, bool swap, DType dtype) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var bits = new ushort[count];
         f.ReadExactly(MemoryMarshal.AsBytes(bits.AsSpan()));
@@ -163,11 +182,48 @@ public static class Npy
         f.Write(MemoryMarshal.AsBytes(bits.AsSpan()));
     }
 
+    // A read-only view of a file that feeds every byte read to a hash; its length and position are the file's.
+    private sealed class HashingStream(FileStream inner, IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            hash.AppendData(buffer[..n]);
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     private sealed record Header(string Descr, bool FortranOrder, long[] Shape);
 
     // The preamble first, so garbage is named for what it is and not for what a guessing reader made of it
     // (NumSharp's np.load reads a 7-byte file as "pickled data").
-    private static Header ReadHeader(string path, FileStream f)
+    private static Header ReadHeader(string path, Stream f)
     {
         Span<byte> head = stackalloc byte[12];
         int read = f.ReadAtLeast(head[..10], 10, throwOnEndOfStream: false);

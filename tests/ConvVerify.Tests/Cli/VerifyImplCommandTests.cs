@@ -104,6 +104,45 @@ public class VerifyImplCommandTests : QuestionPackTest
         }
     }
 
+    // The answer-matrix cases only (the question cases have 3,888 multiply-adds per direction): six cases, 24 results.
+    private static readonly string[] SmallCases = ["--max-macs", "3887"];
+
+    [Test]
+    public void ACopyOfThePackPassesAndItsFirstWarningSaysItIsACopyWhoseResultsAreThePacks()
+    {
+        // The probe: a copy of the pack (the pack itself is refused above) passed every direction under a warning for
+        // each of its files ("not a result file"), none saying that the results compared were the pack's own.
+        string copy = CopyCommittedPack("question", "copy");
+        var r = Run(["verify-impl", "--pack", Pack, "--candidate", copy, .. SmallCases]);
+        Assert.That(r.Code, Is.EqualTo(0), "an exact implementation writes such files too: a pass, said plainly; " + r);
+        Assert.That(Warnings(r)[0], Is.EqualTo($"warning: {copy}: a copy of a pack, not only an implementation's results (it holds {Path.Combine(copy, "manifest.json")}), "
+            + $"and all 24 result files it holds are byte for byte the pack's own in {Pack}: every direction passes whatever the implementation computed; "
+            + "give a folder holding only what the implementation under test wrote"));
+    }
+
+    [Test]
+    public void ACopyOfThePackIntoWhichSomeResultsWereWrittenCountsTheOnesStillThePacks()
+    {
+        // A copy the implementation wrote one result into (the rest forgotten), its manifest.json removed: the case.json
+        // files still say what it is, and the 23 results it did not write pass whatever it computed.
+        string copy = CopyCommittedPack("question", "copy");
+        File.Delete(Path.Combine(copy, "manifest.json"));
+        string answer = "mb1ic1ih4oc1oh2kh3ph0n_answer_matrix___f32_";
+        File.Copy(Path.Combine(copy, answer + "normal", "y.npy"), Path.Combine(copy, answer + "integer", "y.npy"), overwrite: true);
+        var r = Run(["verify-impl", "--pack", Pack, "--candidate", copy, .. SmallCases]);
+        Assert.That(r.Code, Is.EqualTo(1), "the one written differs: " + r);
+        Assert.That(Warnings(r)[0], Does.StartWith($"warning: {copy}: a copy of a pack, not only an implementation's results (it holds {copy}{Path.DirectorySeparatorChar}"));
+        Assert.That(Warnings(r)[0], Does.EndWith($"case.json), and 23 of the 24 result files it holds are byte for byte the pack's own in {Pack}: "
+            + "those directions pass whatever the implementation computed; give a folder holding only what the implementation under test wrote"));
+    }
+
+    [Test]
+    public void ResultsWrittenFreshPassWithNoWordOfACopy()
+    {
+        // The harness's own candidate: results only, byte for byte the pack's (an exact implementation's can be): no warning.
+        Assert.That(Warnings(Verify()), Is.Empty);
+    }
+
     [Test]
     public void RequireAnyStillFailsWhenNothingIsProvided()
     {

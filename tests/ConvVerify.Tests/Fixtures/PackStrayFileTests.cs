@@ -8,6 +8,7 @@ namespace ConvVerify.Tests.Fixtures;
 /// silence, where a candidate folder's stray file is a warning. Now a name that differs from a case file's only in letter
 /// case is refused (where names ignore case it is that file, where they do not it is never read), and any other entry
 /// the manifest does not list is a warning, an error under --strict; one the manifest lists is accounted for by its hash.
+/// The pack's own folder follows the same rule: anything but manifest.json and case folders is a warning.
 /// </summary>
 public class PackStrayFileTests : OneCasePackTest
 {
@@ -110,6 +111,49 @@ public class PackStrayFileTests : OneCasePackTest
         Assert.That(() => FixturePack.Open(PackDir), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
             $"{path}: differs from manifest.json only in letter case; a file system that ignores letter case would read it as manifest.json "
             + "and one that does not would never read it; rename it manifest.json or remove it"));
+    }
+
+    [Test]
+    public void AFileOrAFolderWithoutCaseJsonBesideTheManifestIsAWarningNamingIt()
+    {
+        // The probe: the pack's own folder was never looked at beyond its case folders, so a result dropped at the top or
+        // a folder that is no case sat there unsaid, where the same file in a case folder was a warning.
+        string file = Path.Combine(PackDir, "y.npy"), folder = Path.Combine(PackDir, "old");
+        File.WriteAllText(file, "");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "x.npy"), "");
+        var pack = FixturePack.Open(PackDir);
+        Assert.That(pack.Warnings, Is.EqualTo(new[]
+        {
+            $"{folder}: a folder without a case.json and not in {ManifestJson}'s \"cases\", so no case; it is not read",
+            $"{file}: neither a case folder nor manifest.json; it is not read",
+        }));
+        Assert.That((pack.CaseIds, pack.CheckIntegrity()), Is.EqualTo((new[] { Case.Id }, Array.Empty<string>())), "the pack reads as before");
+    }
+
+    [Test]
+    public void InAPackWithoutAManifestAFolderThatLostItsCaseJsonIsAWarningNotACaseGoneSilently()
+    {
+        File.Delete(ManifestJson);
+        string lost = Path.Combine(PackDir, "lost");
+        Directory.CreateDirectory(lost);
+        File.Copy(Path.Combine(PackDir, Case.Id, "x.npy"), Path.Combine(lost, "x.npy"));
+        File.WriteAllText(Path.Combine(PackDir, "README"), "");
+        Assert.That(FixturePack.Open(PackDir).Warnings, Is.EqualTo(new[]
+        {
+            $"{PackDir}: no manifest.json, so the integrity of its files could not be checked",
+            $"{Path.Combine(PackDir, "README")}: neither a case folder nor manifest.json; it is not read",
+            $"{lost}: a folder without a case.json, so no case; it is not read",
+        }));
+    }
+
+    [Test]
+    public void InARunAStrayAtThePacksTopIsAWarningThatStrictMakesAnError()
+    {
+        string path = Path.Combine(PackDir, "notes.txt");
+        File.WriteAllText(path, "");
+        var r = CliTestBase.Run("check", "--oracle", "fixtures", "--pack", PackDir, "--strict");
+        Assert.That((r.Code, r.All.Contains($"{path}: neither a case folder nor manifest.json", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
     }
 
     [Test]

@@ -253,11 +253,70 @@ public class FixtureMisuseTests : TempFolderTest
         Assert.That(first, Does.Contain($"{pack} failed its integrity check: it cannot serve as an oracle"));
         // Rehashing a broken pack for each of its cases would be quadratic: the verdict stands, dated, while nothing changed.
         string? second = FailureOf(fixture, pack, IntegerCase);
-        Assert.That(second, Does.Match(@"failed its integrity check \(made at \d\d:\d\d:\d\d UTC for an earlier case; none of its files has changed since\)"));
+        Assert.That(second, Does.Match(@"failed its integrity check \(made at \d\d:\d\d:\d\d UTC for an earlier case; the files that failed still fail, and neither manifest.json nor any file's size or time has changed since\)"));
         Assert.That(second, Does.Contain("y.npy: sha256 differs from the manifest"));
         // Restored (as git checkout would), the pack is checked again and serves.
         File.WriteAllBytes(y, good);
         Assert.That(FailureOf(fixture, pack, IntegerCase), Is.Null);
+    }
+
+    [Test]
+    public void ARepairThatKeepsTheFilesSizeAndTimeIsNoticed()
+    {
+        // The probe: the kept verdict was dropped only when a file's size or last write changed, so a byte put back by a
+        // tool that restores the time (`touch -r`, an archive's extraction) left the fixture failing a good pack.
+        string pack = CopyOfQuestion();
+        string y = Path.Combine(pack, IntegerCase, "y.npy");
+        byte[] good = File.ReadAllBytes(y);
+        var time = File.GetLastWriteTimeUtc(y);
+        File.WriteAllBytes(y, [.. good[..^4], (byte)(good[^4] ^ 1), .. good[^3..]]);
+        File.SetLastWriteTimeUtc(y, time);
+        var fixture = new Lenient<object>(new MatrixViewImplementation());
+        Assert.That(FailureOf(fixture, pack, IntegerCase), Does.Contain("y.npy: sha256 differs from the manifest"));
+        File.WriteAllBytes(y, good);
+        File.SetLastWriteTimeUtc(y, time);
+        Assert.That(FailureOf(fixture, pack, IntegerCase), Is.Null, "the file that failed matches again: the pack is checked again and serves");
+    }
+
+    [Test]
+    public void AManifestMadeToMatchAChangedFileIsNoticedWhateverItsTime()
+    {
+        // The other way to make a pack whole: the manifest takes the file's new hash (the size of a hash never changes).
+        string pack = CopyOfQuestion();
+        string y = Path.Combine(pack, IntegerCase, "y.npy"), manifest = Path.Combine(pack, "manifest.json");
+        byte[] good = File.ReadAllBytes(y);
+        File.WriteAllBytes(y, [.. good[..^4], (byte)(good[^4] ^ 1), .. good[^3..]]);
+        var fixture = new Lenient<object>(new Partial(forward: false));
+        Assert.That(FailureOf(fixture, pack, IntegerCase), Does.Contain("y.npy: sha256 differs from the manifest"));
+        var time = File.GetLastWriteTimeUtc(manifest);
+        var m = Manifest.Read(manifest);
+        m.Files[$"{IntegerCase}/y.npy"] = Manifest.Sha256(y);
+        m.Write(manifest);
+        File.SetLastWriteTimeUtc(manifest, time);
+        // Forward is not run (Partial(false)), so the changed y serves without a comparison to fail; only the pack's verdict is asked.
+        Assert.That(FailureOf(fixture, pack, IntegerCase), Does.Not.Contain("integrity"));
+    }
+
+    [Test]
+    public void AFileOfAGoodPackChangedLaterFailsItsCaseNamingIt()
+    {
+        // The probe: a pack that passed its check stayed open for the process unlooked-at, so a case.json rewritten since
+        // (here harmlessly, by a trailing space: the case reads the same) served unchecked, and the case passed.
+        string pack = CopyOfQuestion();
+        var fixture = new Lenient<object>(new MatrixViewImplementation());
+        Assert.That(FailureOf(fixture, pack, IntegerCase), Is.Null);
+        string caseJson = Path.Combine(pack, IntegerCase, "case.json");
+        File.AppendAllText(caseJson, " ");
+        // An error of the case, as any case.json the case cannot read is.
+        Assert.That(() => FailureOf(fixture, pack, IntegerCase), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{caseJson}: changed since the pack's integrity check hashed it (its sha256 now matches neither that check's nor the manifest's), found as its case read it; "
+            + "a file that changes under a run cannot serve as an oracle"));
+        // A result: the case is an error naming the file, not a failure of whatever element the change made differ.
+        string other = CommittedPacks.Open("question").CaseIds.First(i => i != IntegerCase && i.Contains("f32", StringComparison.Ordinal));
+        string dx = Path.Combine(pack, other, "dx.npy");
+        byte[] good = File.ReadAllBytes(dx);
+        File.WriteAllBytes(dx, [.. good[..^4], (byte)(good[^4] ^ 1), .. good[^3..]]);
+        Assert.That(FailureOf(fixture, pack, other), Does.Contain($"*: ERROR: {dx}: changed since the pack's integrity check hashed it"));
     }
 
     [Test]

@@ -34,7 +34,7 @@ public class StrykerMarkerTests
         ("src/ConvVerify/Comparison/TensorComparison.cs", "Arithmetic", "long liftedBytes", "a size handed to the collector as a hint"),
         ("src/ConvVerify/Convolution/Scratch.cs", "Equality", "length <= PoolLimit ?", "pooled or allocated, the array is long enough"),
         ("src/ConvVerify/Convolution/Scratch.cs", "all", "if (array.Length <= PoolLimit)", "whether an array goes back to the pool is memory only"),
-        ("src/ConvVerify/Fixtures/Npy.cs", "Bitwise", "using var f = new FileStream(", "any buffer size, 0 (unbuffered) too, reads the same bytes"),
+        ("src/ConvVerify/Fixtures/Npy.cs", "Bitwise", "using var file = new FileStream(", "any buffer size, 0 (unbuffered) too, reads the same bytes"),
         ("src/ConvVerify/Problems/BatchFile.cs", "String", "var entry = new BatchEntry {", "both template strings are replaced by each entry's own"),
     ];
 
