@@ -6,13 +6,16 @@ namespace ConvVerify.Reports;
 /// <summary>Shard reports combined into the report of the whole run, after checking they are the shards of one run.</summary>
 public static class ReportMerge
 {
+    // Missing shards named in a refusal; the rest are counted.
+    private const int MissingListed = 10;
+
     /// <summary>
     /// Merges shard reports: the rows about the pack every shard holds once, then the cases' rows in shard order;
     /// warnings once each, times added up.
     /// </summary>
     /// <exception cref="ArgumentException">
     /// The reports are not the shards of one run: another command, selection or option deciding the verdict (the first
-    /// mismatch is named), another shard count, a shard twice, or missing shards (listed); or a shard is not what its run
+    /// mismatch is named), another shard count, a shard twice, or missing shards (the first ten listed, the rest counted); or a shard is not what its run
     /// wrote: a summary (<see cref="RunReport.WrittenSummary"/>) its rows disagree with, a row twice, a case of another
     /// shard, rows about the pack unlike the other shards', or fewer or more cases in all than the selection holds.
     /// </exception>
@@ -57,9 +60,19 @@ public static class ReportMerge
             throw new ArgumentException($"{other.Path}: shard {other.Shard} of {other.Shard.Count}, but {parsed[0].Path} is one of {n}");
         if (parsed.GroupBy(p => p.Shard.Index).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ArgumentException($"shard {twice.Key}/{n} given twice: {string.Join(", ", twice.Select(p => p.Path))}");
-        var missing = Enumerable.Range(1, n).Except(parsed.Select(p => p.Shard.Index)).ToList();
-        if (missing.Count > 0)
-            throw new ArgumentException($"the shards do not cover the run: missing {string.Join(", ", missing.Select(i => $"{i}/{n}"))}");
+        // Every index is in 1..n and given once (above), so n less the shards given are missing. Only the first few are
+        // looked for, found within as many steps as there are files: a shard "1/2147483647" (a count --shard takes) had
+        // the two billion others listed, 8 GB of them, and the merge ran out of memory instead of saying so.
+        long missing = (long)n - parsed.Count;
+        if (missing > 0)
+        {
+            var given = parsed.Select(p => p.Shard.Index).ToHashSet();
+            var named = new List<long>();
+            for (long i = 1; i <= n && named.Count < MissingListed; i++)
+                if (!given.Contains((int)i)) named.Add(i);
+            string more = missing > named.Count ? string.Create(CultureInfo.InvariantCulture, $" and {missing - named.Count:N0} more") : "";
+            throw new ArgumentException($"the shards do not cover the run: missing {string.Join(", ", named.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i}/{n}")))}{more}");
+        }
         var ordered = parsed.OrderBy(p => p.Shard.Index).ToList();
         var beforeRun = CheckRows(ordered, first.SelectionCases);
         return new RunReport

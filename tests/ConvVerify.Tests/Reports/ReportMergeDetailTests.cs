@@ -194,6 +194,22 @@ public class ReportMergeDetailTests
     public void MissingShardsAreListed() =>
         Assert.That(Refusal(("s2.json", Two)), Is.EqualTo("the shards do not cover the run: missing 1/3, 3/3"));
 
+    [Test]
+    public void AVastShardCountIsRefusedWithoutListingEveryMissingShard()
+    {
+        // A shard "1/2147483647" (a count --shard accepts) had the two billion others listed, a list of 8 GB that ran out
+        // of memory before the message was made.
+        var vast = Shard("1/2147483647", "", 0, [], "c");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.That(Refusal(("s.json", vast)), Is.EqualTo("the shards do not cover the run: missing 2/2147483647, 3/2147483647, 4/2147483647, "
+            + "5/2147483647, 6/2147483647, 7/2147483647, 8/2147483647, 9/2147483647, 10/2147483647, 11/2147483647 and 2,147,483,636 more"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+        // Up to ten missing are all listed, as before; one more is counted.
+        var twelve = Shard("1/12", "", 0, [], "c");
+        Assert.That(Refusal(("s.json", twelve)), Does.EndWith("10/12, 11/12 and 1 more"));
+        Assert.That(Refusal(("s.json", Shard("1/11", "", 0, [], "c"))), Does.EndWith("9/11, 10/11, 11/11"));
+    }
+
     private static RunReport TwoWith(bool strict = true, Requirement requirement = Requirement.Any, string? tolerance = "probabilistic", ulong? seed = null,
         bool requireComparison = false) =>
         Written(Unwritten("2/3", "", 0, [], 5, ["a"], strict, requirement, tolerance, seed, requireComparison));
