@@ -81,9 +81,9 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     }
 
     /// <summary>
-    /// How long one call (<see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/>, every direction asked) may run before it fails and is abandoned; null
-    /// (the default) for <see cref="DefaultTimeLimit"/> of each call's problem and directions,
-    /// <see cref="Timeout.InfiniteTimeSpan"/> for none (the call then runs on the caller's thread, to step into it in a
+    /// How long one call (<see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/>, every
+    /// direction asked) may run before it fails and is abandoned; null (the default) for <see cref="DefaultTimeLimit"/> of
+    /// each call's problem and directions, <see cref="Timeout.InfiniteTimeSpan"/> for none (the call then runs on the caller's thread, to step into it in a
     /// debugger). A limit that is no whole number of milliseconds is waited for the next whole one.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Zero, negative (but <see cref="Timeout.InfiniteTimeSpan"/>), or
@@ -241,11 +241,11 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         CheckSize("w", f.W.Length, problem.WSize, problem);
         CheckSize("b", f.B.Length, problem.BSize, problem);
         CheckSize("dy", f.Dy.Length, problem.YSize, problem);
-        // Here, not first on the call's thread: a disposed oracle is refused as such even behind an abandoned call.
-        lock (_gate) ObjectDisposedException.ThrowIf(_disposed, this);
-        string what = $"{string.Join(", ", directions.Select(d => d.TensorName()))} of {Describe(problem)}";
         if (timeLimit is { } given && ImplementationSource.TimeLimitProblem(given) is { } wrong)
             throw new ArgumentOutOfRangeException(nameof(timeLimit), given, $"timeLimit: {wrong}");
+        // Before the refusal behind an abandoned call: a disposed oracle says so, whatever it left running.
+        lock (_gate) ObjectDisposedException.ThrowIf(_disposed, this);
+        string what = $"{string.Join(", ", directions.Select(d => d.TensorName()))} of {Describe(problem)}";
         return _calls.Run(what, timeLimit ?? _timeLimit ?? DefaultTimeLimit(problem, directions), () =>
         {
             var results = new Dictionary<Direction, T[]>();
@@ -259,7 +259,8 @@ public sealed class OrtOracle : IConvOracle, IDisposable
 
     /// <summary>
     /// Releases every cached session (one that another thread is running, or a call abandoned past its limit, is released
-    /// when that run ends). Idempotent; afterwards <see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/> throws.
+    /// when that run ends). Idempotent; afterwards
+    /// <see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/> throws.
     /// </summary>
     public void Dispose()
     {
@@ -277,7 +278,10 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     /// <summary>The registry's factory: a new oracle, or <see cref="OracleUnavailableException"/> when ONNX Runtime cannot load.</summary>
     internal static IConvOracle Create(OracleOptions options) => new OrtOracle { TimeLimit = options.TimeLimit };
 
-    /// <summary>Builds the session of a direction (what <see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/> caches); tests use it to see ORT's own errors.</summary>
+    /// <summary>
+    /// Builds the session of a direction (what <see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/>
+    /// caches); tests use it to see ORT's own errors.
+    /// </summary>
     /// <exception cref="OrtOracleException">ORT refused the model.</exception>
     internal InferenceSession CreateSession(ConvProblem p, Direction direction)
     {
