@@ -6,15 +6,16 @@ namespace ConvVerify.Oracles;
 /// <summary>Settings an oracle may honour when it is created by name.</summary>
 /// <param name="Layout">The memory layout torch computes in.</param>
 /// <param name="TimeLimit">
-/// How long one torch call may run before it fails and is abandoned (<see cref="TorchOracle.WithTimeLimit"/>): null (the
-/// default) for <see cref="TorchOracle.DefaultTimeLimit"/> of each problem, <see cref="Timeout.InfiniteTimeSpan"/> for
-/// none. Other oracles have none.
+/// How long one call of torch (<see cref="TorchOracle.WithTimeLimit"/>) or ONNX Runtime (<see cref="OrtOracle.TimeLimit"/>)
+/// may run before it fails and is abandoned: null (the default) for the oracle's own default of each call
+/// (<see cref="TorchOracle.DefaultTimeLimit"/>, <see cref="OrtOracle.DefaultTimeLimit"/>), <see cref="Timeout.InfiniteTimeSpan"/>
+/// for none. The engines, which run in .NET, have none.
 /// </param>
 public sealed record OracleOptions(TorchLayout Layout = TorchLayout.Contiguous, TimeSpan? TimeLimit = null)
 {
     private readonly TimeSpan? _timeLimit = Checked(TimeLimit);
 
-    /// <summary>How long one torch call may run; see the constructor.</summary>
+    /// <summary>How long one torch or ONNX Runtime call may run; see the constructor.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Zero, negative (but <see cref="Timeout.InfiniteTimeSpan"/>), or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
     public TimeSpan? TimeLimit
     {

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using ConvVerify.Cases;
 using ConvVerify.Problems;
+using ConvVerify.Runs;
 using Microsoft.ML.OnnxRuntime;
 
 namespace ConvVerify.Oracles;
@@ -16,6 +17,13 @@ namespace ConvVerify.Oracles;
 /// A second implementation that shares no code with PyTorch, so the two oracles can be checked against each other.
 /// Sessions are cached per problem and direction (the tensors are inputs, not initializers, so one session serves every
 /// fill and seed); <see cref="Dispose"/> releases them.
+/// Each call (the making of the sessions it needs and their runs) runs on a thread apart from the caller's, for at most a
+/// time limit (by default <see cref="DefaultTimeLimit"/> of the problem and directions; <see cref="TimeLimit"/>,
+/// <see cref="OracleOptions.TimeLimit"/>). One that has not returned by then (a deadlock or a loop in native code) fails
+/// with an <see cref="OrtOracleException"/> and is abandoned: nothing can stop it, so it goes on running until it returns,
+/// if ever. Until it does, every call of this oracle fails at once, naming it, as torch's do; another
+/// <see cref="OrtOracle"/> is not concerned. The sessions it uses are released only once it has returned, however the
+/// cache starts over or the oracle is disposed meanwhile.
 /// </remarks>
 public sealed class OrtOracle : IConvOracle, IDisposable
 {
@@ -37,7 +45,15 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<(ConvProblem Problem, Direction Direction), CachedSession> _sessions = [];
     private readonly SessionOptions _options;
+    private readonly LimitedCalls _calls = new(OracleName, message => new OrtOracleException(message), CallThreads);
+    private readonly TimeSpan? _timeLimit;
     private bool _disposed;
+
+    // Sessions being made outside the lock (guarded by it): the options they are made with are released by the last of
+    // them once the oracle is disposed, not under a creation an abandoned call may still be in.
+    private int _creating;
+
+    private static readonly KeptThreads CallThreads = new("ConvVerify ort call");
 
     /// <summary>Creates an oracle with its own session cache.</summary>
     /// <exception cref="OracleUnavailableException">ONNX Runtime's native library cannot be loaded here; the message says why.</exception>
@@ -62,6 +78,42 @@ public sealed class OrtOracle : IConvOracle, IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
+    }
+
+    /// <summary>
+    /// How long one call (<see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/>, every
+    /// direction asked) may run before it fails and is abandoned; null (the default) for <see cref="DefaultTimeLimit"/> of
+    /// each call's problem and directions, <see cref="Timeout.InfiniteTimeSpan"/> for none (the call then runs on the caller's thread, to step into it in a
+    /// debugger). A limit that is no whole number of milliseconds is waited for the next whole one.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero, negative (but <see cref="Timeout.InfiniteTimeSpan"/>), or
+    /// longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    public TimeSpan? TimeLimit
+    {
+        get => _timeLimit;
+        init => _timeLimit = value is { } limit && ImplementationSource.TimeLimitProblem(limit) is { } why
+            ? throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, $"TimeLimit: {why}")
+            : value;
+    }
+
+    /// <summary>
+    /// The time limit of a call for <paramref name="directions"/> of <paramref name="p"/> unless one is given:
+    /// <see cref="ImplementationSource.DefaultTimeLimitFloor"/> (a first call makes its sessions, other work keeps the
+    /// machine busy) plus the problem's multiply-adds once for each of y, dx and dw asked, at
+    /// <see cref="ImplementationSource.SlowMultiplyAddsPerSecond"/>, in whole seconds (at most <see cref="int.MaxValue"/>
+    /// milliseconds). Torch's rule (<see cref="TorchOracle.DefaultTimeLimit"/>) counts all three in every call, since
+    /// autograd computes them all; ONNX Runtime runs a session of its own for each direction asked and none other, each
+    /// y, dx or dw a convolution of the problem's multiply-adds, so it is given what it computes: torch's limit when all
+    /// three are asked, an implementation's for one. db, a sum of dy's at most <see cref="int.MaxValue"/> elements, is
+    /// counted as torch's rule counts it, not at all: a few seconds at worst, well within the floor.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">A null argument.</exception>
+    public static TimeSpan DefaultTimeLimit(ConvProblem p, IEnumerable<Direction> directions)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(directions);
+        int convolutions = directions.Distinct().Count(d => d != Direction.BackwardBias);
+        return ImplementationSource.SlowLimit((double)convolutions * p.MultiplyAdds);
     }
 
     /// <summary>The version of the loaded native ONNX Runtime, e.g. "1.31.1".</summary>
@@ -137,6 +189,9 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     /// </summary>
     public double BoundFactor => 1.0;
 
+    /// <summary>Whether the options sessions are made with have been released (for tests).</summary>
+    internal bool OptionsReleased => _options.IsClosed;
+
     /// <summary>The number of sessions cached (for tests).</summary>
     internal int CachedSessions
     {
@@ -156,9 +211,21 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     }
 
     /// <inheritdoc/>
-    /// <exception cref="OrtOracleException">ONNX Runtime failed (the message has its text and the problem) or returned a tensor of another shape.</exception>
+    /// <exception cref="OrtOracleException">ONNX Runtime failed (the message has its text and the problem), returned a
+    /// tensor of another shape, did not return within <see cref="TimeLimit"/>, or has not returned from an earlier call
+    /// of this oracle that did not.</exception>
     /// <exception cref="ObjectDisposedException">The oracle was disposed.</exception>
     public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+        where T : unmanaged, IFloatingPointIeee754<T> => Compute(problem, inputs, directions, null, null);
+
+    /// <summary>
+    /// As <see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/>, within
+    /// <paramref name="timeLimit"/> (null for <see cref="TimeLimit"/>); for tests, <paramref name="inside"/> runs on the
+    /// call's thread with each direction's session acquired, just before it runs, and <paramref name="creating"/> there
+    /// just before a session is made.
+    /// </summary>
+    internal IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions,
+        Action<Direction, CachedSession>? inside, TimeSpan? timeLimit = null, Action<Direction>? creating = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -174,14 +241,26 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         CheckSize("w", f.W.Length, problem.WSize, problem);
         CheckSize("b", f.B.Length, problem.BSize, problem);
         CheckSize("dy", f.Dy.Length, problem.YSize, problem);
-        var results = new Dictionary<Direction, T[]>();
-        foreach (var d in directions) results[d] = (T[])(object)Run(problem, d, f);
-        return results;
+        if (timeLimit is { } given && ImplementationSource.TimeLimitProblem(given) is { } wrong)
+            throw new ArgumentOutOfRangeException(nameof(timeLimit), given, $"timeLimit: {wrong}");
+        // Before the refusal behind an abandoned call: a disposed oracle says so, whatever it left running.
+        lock (_gate) ObjectDisposedException.ThrowIf(_disposed, this);
+        string what = $"{string.Join(", ", directions.Select(d => d.TensorName()))} of {Describe(problem)}";
+        return _calls.Run(what, timeLimit ?? _timeLimit ?? DefaultTimeLimit(problem, directions), () =>
+        {
+            var results = new Dictionary<Direction, T[]>();
+            foreach (var d in directions) results[d] = (T[])(object)Run(problem, d, f, inside, creating);
+            return results;
+        });
     }
 
+    /// <summary>This oracle's calls (for tests: whether one was abandoned and has not returned, what it is counted in).</summary>
+    internal LimitedCalls Calls => _calls;
+
     /// <summary>
-    /// Releases every cached session (one that another thread is running is released when that run ends). Idempotent;
-    /// afterwards <see cref="Compute{T}"/> throws.
+    /// Releases every cached session (one that another thread is running, or a call abandoned past its limit, is released
+    /// when that run ends). Idempotent; afterwards
+    /// <see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/> throws.
     /// </summary>
     public void Dispose()
     {
@@ -190,15 +269,19 @@ public sealed class OrtOracle : IConvOracle, IDisposable
             if (_disposed) return;
             _disposed = true;
             DropAll();
-            // Options serve only the creation of a session; those still running do not need them.
-            _options.Dispose();
+            // Options serve only the creation of a session; those still running do not need them. One being made (by a
+            // call abandoned there, or on its way to the lock) releases them when it is done.
+            if (_creating == 0) _options.Dispose();
         }
     }
 
     /// <summary>The registry's factory: a new oracle, or <see cref="OracleUnavailableException"/> when ONNX Runtime cannot load.</summary>
-    internal static IConvOracle Create(OracleOptions options) => new OrtOracle();
+    internal static IConvOracle Create(OracleOptions options) => new OrtOracle { TimeLimit = options.TimeLimit };
 
-    /// <summary>Builds the session of a direction (what <see cref="Compute{T}"/> caches); tests use it to see ORT's own errors.</summary>
+    /// <summary>
+    /// Builds the session of a direction (what <see cref="Compute{T}(ConvProblem, ConvInputs{T}, IReadOnlyCollection{Direction})"/>
+    /// caches); tests use it to see ORT's own errors.
+    /// </summary>
     /// <exception cref="OrtOracleException">ORT refused the model.</exception>
     internal InferenceSession CreateSession(ConvProblem p, Direction direction)
     {
@@ -212,11 +295,14 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         }
     }
 
-    private float[] Run(ConvProblem p, Direction d, ConvInputs<float> inputs)
+    // On the call's thread (LimitedCalls), acquire to release: a call abandoned in its run keeps its session from being
+    // released (DropAll, Dispose) until it returns.
+    private float[] Run(ConvProblem p, Direction d, ConvInputs<float> inputs, Action<Direction, CachedSession>? inside, Action<Direction>? creating)
     {
-        var cached = Acquire(p, d);
+        var cached = Acquire(p, d, creating);
         try
         {
+            inside?.Invoke(d, cached);
             return Run(cached.Session, p, d, inputs);
         }
         finally
@@ -284,20 +370,56 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     /// (or the oracle is disposed) while another thread runs a session, that session is released by the run's end,
     /// not under it.
     /// </summary>
-    internal CachedSession Acquire(ConvProblem p, Direction d)
+    /// <param name="p">The problem.</param>
+    /// <param name="d">The direction.</param>
+    /// <param name="creating">For tests: runs just before a session is made, outside the lock, as the making does.</param>
+    internal CachedSession Acquire(ConvProblem p, Direction d, Action<Direction>? creating = null)
     {
         // The name changes no result; without it equal shapes from different sets share a session.
         var key = (p.WithName(null), d);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_sessions.TryGetValue(key, out var cached))
+            if (_sessions.TryGetValue(key, out var found))
             {
-                if (_sessions.Count >= _maxSessions) DropAll();
-                cached = new CachedSession(CreateSession(p, d));
-                _sessions[key] = cached;
+                found.Runs++;
+                return found;
             }
-            cached.Runs++;
+            _creating++;
+        }
+        // Made outside the lock: a creation that hangs in native code (its call abandoned past its limit) must keep
+        // neither other calls of cached sessions nor Dispose waiting for the lock for good.
+        InferenceSession made;
+        try
+        {
+            creating?.Invoke(d);
+            made = CreateSession(p, d);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _creating--;
+                if (_disposed && _creating == 0) _options.Dispose();
+            }
+        }
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                made.Dispose();
+                throw new ObjectDisposedException(GetType().FullName);
+            }
+            // Made meanwhile by another call of the same problem and direction: one session serves both.
+            if (_sessions.TryGetValue(key, out var found))
+            {
+                made.Dispose();
+                found.Runs++;
+                return found;
+            }
+            if (_sessions.Count >= _maxSessions) DropAll();
+            var cached = new CachedSession(made) { Runs = 1 };
+            _sessions[key] = cached;
             return cached;
         }
     }

@@ -29,11 +29,17 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     private static readonly Lock Gate = new();
 
     // A caller holds it shared while it waits for its call (at most the call's limit); Shutdown takes it exclusively so it
-    // never finalizes Python under a call someone waits for. One abandoned past its limit is TorchCalls' to count.
+    // never finalizes Python under a call someone waits for. One abandoned past its limit is PythonCalls' to count.
     private static readonly ReaderWriterLockSlim Life = new(LockRecursionPolicy.NoRecursion);
 
+    private static readonly KeptThreads CallThreads = new("ConvVerify torch call");
+
+    // The abandoned calls still running of every torch LimitedCalls (the process's and tests' own): Python must not be
+    // finalized under any of them. Torch's alone: a stuck ONNX Runtime call has no part in Python.
+    private static readonly LimitedCalls.Tally PythonCalls = new();
+
     // The process's calls into Python: one interpreter, one GIL, so a stuck call stands in the way of every caller.
-    private static readonly TorchCalls Calls = new();
+    private static readonly LimitedCalls Calls = NewCalls();
     private static TorchAvailability? _probe;
     private static TorchOracle? _instance;
     private static bool _engineStarted;
@@ -115,8 +121,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     public static TimeSpan DefaultTimeLimit(ConvProblem p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        double seconds = ImplementationSource.DefaultTimeLimitFloor.TotalSeconds + Math.Ceiling(3.0 * p.MultiplyAdds / ImplementationSource.SlowMultiplyAddsPerSecond);
-        return seconds >= ImplementationSource.LongestLimit.TotalSeconds ? ImplementationSource.LongestLimit : TimeSpan.FromSeconds(seconds);
+        return ImplementationSource.SlowLimit(3.0 * p.MultiplyAdds);
     }
 
     /// <summary>
@@ -260,7 +265,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
                 _shutDown = true;
                 _instance = null;
                 if (!_engineStarted) return;
-                if (TorchCalls.AnyAbandonedRunning)
+                if (PythonCalls.Any)
                 {
                     KeepPythonAtExit();
                     return;
@@ -339,6 +344,13 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     }
 
     /// <summary>
+    /// Calls into Python as the oracle makes them, refused with a <see cref="TorchOracleException"/> while one abandoned
+    /// has not returned, and counted for <see cref="Shutdown"/> with every other such instance: the process's, or a test's
+    /// own (a call it strands then refuses only the test's calls, and still keeps Python from being finalized under it).
+    /// </summary>
+    internal static LimitedCalls NewCalls() => new(OracleName, message => new TorchOracleException(message), CallThreads, PythonCalls);
+
+    /// <summary>
     /// As <see cref="Compute{T}(ConvProblem, ConvInputs{T})"/>, within <paramref name="timeLimit"/> (null for
     /// <see cref="DefaultTimeLimit"/>); <paramref name="directions"/> are those asked for, named if the call does not return.
     /// For tests: <paramref name="tamper"/> may edit the problem dict before it goes to Python, to provoke Python errors;
@@ -346,7 +358,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     /// and <paramref name="inside"/> runs on the call's thread, holding the GIL, just before torch computes.
     /// </summary>
     internal ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs, TorchLayout layout, Action<Dictionary<string, object>>? tamper,
-        TimeSpan? timeLimit = null, IReadOnlyCollection<Direction>? directions = null, TorchCalls? calls = null, Action? inside = null)
+        TimeSpan? timeLimit = null, IReadOnlyCollection<Direction>? directions = null, LimitedCalls? calls = null, Action? inside = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -377,7 +389,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         }
     }
 
-    // On the call's thread (TorchCalls); takes the GIL.
+    // On the call's thread (LimitedCalls); takes the GIL.
     private ConvResults<T> ComputeOnCallThread<T>(ConvProblem p, ConvInputs<T> inputs, Dictionary<string, object> dict, Action? inside)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -93,8 +93,18 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     public static TimeSpan DefaultTimeLimit(ConvProblem p)
     {
         ArgumentNullException.ThrowIfNull(p);
+        return SlowLimit(p.MultiplyAdds);
+    }
+
+    /// <summary>
+    /// <see cref="DefaultTimeLimitFloor"/> plus <paramref name="multiplyAdds"/> at <see cref="SlowMultiplyAddsPerSecond"/>,
+    /// in whole seconds, at most <see cref="LongestLimit"/>: the rule of every default limit (a direction's, an oracle
+    /// call's), given the work it allows for.
+    /// </summary>
+    internal static TimeSpan SlowLimit(double multiplyAdds)
+    {
         // Whole seconds: the limit is named in every row it fails.
-        double seconds = DefaultTimeLimitFloor.TotalSeconds + Math.Ceiling(p.MultiplyAdds / SlowMultiplyAddsPerSecond);
+        double seconds = DefaultTimeLimitFloor.TotalSeconds + Math.Ceiling(multiplyAdds / SlowMultiplyAddsPerSecond);
         return seconds >= LongestLimit.TotalSeconds ? LongestLimit : TimeSpan.FromSeconds(seconds);
     }
 

@@ -27,7 +27,7 @@ public class TorchTimeLimitTests
         var oracle = LiveTorch.Require();
         var problem = BenchdnnDescriptor.Parse(Descriptor);
         var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
-        var calls = new TorchCalls();
+        var calls = TorchOracle.NewCalls();
         PyObject ev;
         using (Py.GIL()) ev = LiveTorch.Evaluate("import threading\nev = threading.Event()", "ev");
         void Hold()
@@ -74,9 +74,9 @@ public class TorchTimeLimitTests
         var problem = BenchdnnDescriptor.Parse(Descriptor);
         var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
         Thread? ran = null;
-        oracle.Compute(problem, inputs, TorchLayout.Contiguous, null, Timeout.InfiniteTimeSpan, null, new TorchCalls(), () => ran = Thread.CurrentThread);
+        oracle.Compute(problem, inputs, TorchLayout.Contiguous, null, Timeout.InfiniteTimeSpan, null, TorchOracle.NewCalls(), () => ran = Thread.CurrentThread);
         Assert.That(ran, Is.SameAs(Thread.CurrentThread));
-        oracle.Compute(problem, inputs, TorchLayout.Contiguous, null, TimeSpan.FromMinutes(1), null, new TorchCalls(), () => ran = Thread.CurrentThread);
+        oracle.Compute(problem, inputs, TorchLayout.Contiguous, null, TimeSpan.FromMinutes(1), null, TorchOracle.NewCalls(), () => ran = Thread.CurrentThread);
         Assert.That(ran, Is.Not.SameAs(Thread.CurrentThread));
         // In the background, so that one still stuck does not keep the process from exiting.
         Assert.That((ran!.IsBackground, ran.Name), Is.EqualTo((true, "ConvVerify torch call")));
