@@ -25,11 +25,11 @@ internal static class CheckCommand
         }.CommaList();
         var pack = new Option<string?>("--pack") { Description = "Check against this fixture pack instead of the committed ones (any pack in the documented format)" };
         var engine = new Option<string>("--engine") { Description = $"The engine checked: {string.Join(", ", ConvEngines.Names)} (all bitwise the definition)", DefaultValueFactory = _ => ConvEngines.Default.Name };
-        var layout = new Option<string>("--layout") { Description = "With --oracle torch: the memory layout torch computes in, nchw or channels-last", DefaultValueFactory = _ => "nchw" };
+        var layout = new Option<string>("--layout") { Description = "The memory layout the live oracle computes in, nchw or channels-last (torch can; an oracle that cannot is refused)", DefaultValueFactory = _ => "nchw" };
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with a live oracle", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);
         var cmd = new Command("check", "Run the C# convolution on every selected case and direction and compare it with the oracle.\n"
             + "Exit 0: all pass; 1: any failed or suspicious direction (or, with --require all, any direction an oracle does not provide), nothing compared, or no case selected; "
-            + "2: bad usage, unreadable input, or (with --strict) any warning.\n\n"
+            + "2: bad usage, unreadable input, an oracle that failed (raised, timed out, a library missing), or (with --strict) any warning.\n\n"
             + "Examples:\n  convverify check\n  convverify check --set basic --dtype f32 --fill normal\n"
             + "  convverify check --pack tests/fixtures/basic --json report.json\n  convverify check --oracle torch --set resnet50 --dtype f32 --fill normal\n"
             + "  convverify check --oracle naive --engine exact --set basic     # an engine against the definition, bitwise\n"
@@ -54,14 +54,17 @@ internal static class CheckCommand
                 [.. batchFiles.Skip(1).Select(f => (f, batch!.Batch))]);
             if (fixtures && pr.GetResult(seed) is { Implicit: false })
                 throw new CliException("--seed goes with a live oracle: a pack's inputs are stored in it");
-            var torchLayout = pr.GetValue(layout) switch
+            TorchLayout torchLayout;
+            try
             {
-                "nchw" => TorchLayout.Contiguous,
-                "channels-last" => TorchLayout.ChannelsLast,
-                var other => throw new CliException($"--layout: expected nchw or channels-last, got '{other}'"),
-            };
+                torchLayout = OracleLayouts.Parse(pr.GetValue(layout)!);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException("--" + e.Plain());
+            }
             if (fixtures && torchLayout != TorchLayout.Contiguous)
-                throw new CliException($"--layout {pr.GetValue(layout)} goes with --oracle torch: a pack holds results, not the layout they were computed in");
+                throw new CliException($"--layout {pr.GetValue(layout)} goes with a live oracle that computes in it, as torch does: a pack holds results, not the layout they were computed in");
             if (pr.GetValue(pack) is not null && pr.GetValue(sel.Set) is not null)
                 throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
             if (!fixtures && pr.GetValue(pack) is not null) throw new CliException("--pack goes with --oracle fixtures");
@@ -177,19 +180,23 @@ internal static class CheckCommand
         {
             throw new CliException("--oracle " + e.Message);
         }
-        // Read by name: torch's factory returns the view computing in the layout, which is no ILayoutOracle itself. Said
-        // with the layout and the oracles given, as the warning of a batch file's --stag=axb names them.
-        if (layout != TorchLayout.Contiguous && !oracles.Any(o => o.Name.StartsWith(TorchOracle.OracleName, StringComparison.Ordinal)))
-            throw new CliException($"--layout {pr.GetValue<string>("--layout")} goes with --oracle torch: {string.Join(", ", oracles.Select(o => o.Name))} "
-                + $"{(oracles.Count == 1 ? "computes" : "compute")} in NCHW only");
+        // Read from what each oracle made for the layout declares it computes in, never from its name: a torch-named oracle
+        // that ignores the layout would have run NCHW under a channels-last check, and another that honours it been refused.
+        // Said with the layout and the oracles given, as the warning of a batch file's --stag=axb names them.
+        if (layout != TorchLayout.Contiguous && !oracles.Any(o => OracleLayouts.ComputesIn(o) == layout))
+        {
+            bool never = !oracles.Any(o => OracleLayouts.CanComputeIn(o, layout));
+            throw new CliException($"--layout {OracleLayouts.Name(layout)} goes with an oracle that computes in it, as torch does: {string.Join(", ", oracles.Select(o => o.Name))} "
+                + $"{(oracles.Count == 1 ? "computes" : "compute")} in NCHW{(never ? " only" : "")}");
+        }
         // With no selection, check every set that fits in memory and time: the committed ones, each under --mb and --max-macs.
         // Stryker disable once String : with a set, batch file, descriptor or --random named (sel.Given) the default set is never read
         var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed, batch) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
-        // A batch file's --stag=axb asks for channels-last, which only a layout-aware oracle (torch) computes in.
+        // A batch file's --stag=axb asks for channels-last, which only an oracle declaring it (torch) computes in.
         int channelsLast = selection.Details.Values.Count(d => d.Layouts.Contains(TorchLayout.ChannelsLast));
-        string[] layoutWarning = channelsLast > 0 && !oracles.Any(o => o is ILayoutOracle)
+        string[] layoutWarning = channelsLast > 0 && !oracles.Any(o => OracleLayouts.CanComputeIn(o, TorchLayout.ChannelsLast))
             ? [$"{Counted.Of(channelsLast, "problem")} {(channelsLast == 1 ? "asks" : "ask")} for channels-last (--stag=axb), but {string.Join(", ", oracles.Select(o => o.Name))} computes in NCHW only: their channels-last cases are NCHW checks"]
             : [];
         return new RunPlan

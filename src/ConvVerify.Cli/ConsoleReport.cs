@@ -29,7 +29,7 @@ internal static class ConsoleReport
         bool consensus = report.References.Count > 1;
         if (verbose && report.Rows.Count > 0) WriteRows(console, report.Rows, consensus, T, BlockTable.BlockRows, console.Write);
         foreach (var r in report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error))
-            console.MarkupLineInterpolated($"[{Color(r.Outcome)}]{r.Outcome.Name()}[/] {T(r.Case)} {T(r.Direction)} ({T(r.Subject)} vs {T(r.Reference)}): {T(r.Reason)}");
+            console.MarkupLineInterpolated($"[{Color(r.Outcome)}]{r.OutcomeText}[/] {T(r.Case)} {T(r.Direction)} ({T(r.Subject)} vs {T(r.Reference)}): {T(r.Reason)}");
         if (!verbose)
         {
             // Absences are news once, not once per row: one line per kind with its first reason.
@@ -69,7 +69,7 @@ internal static class ConsoleReport
             new Text(T(r.Case)), new Text(T(r.Direction)), new Text(T(r.Reference)), new Text(T(r.Subject)),
             new Text(r.MaxAbsError is { } m ? m.ToString("G4", CultureInfo.InvariantCulture) : "-"),
             new Text(r.Ratio is { } q ? RatioFormat.Format(q) : "-"),
-            new Markup($"[{Color(r.Outcome)}]{Markup.Escape(r.Outcome.Name())}[/]"),
+            new Markup($"[{Color(r.Outcome)}]{Markup.Escape(r.OutcomeText)}[/]"),
         };
         if (consensus) cells.Add(new Text(T(r.Consensus ?? "-")));
         return [.. cells];

@@ -61,6 +61,12 @@ public sealed class Float32RoundedOnceOracle(IConvOracle inner) : IConvOracle, I
         });
     }
 
+    /// <summary>The inner oracle's layouts; NC(D)(H)W only when it declares none.</summary>
+    public IReadOnlyCollection<TorchLayout> Layouts => _inner is ILayoutOracle inner ? inner.Layouts : [TorchLayout.Contiguous];
+
+    /// <summary>The layout the inner oracle computes in.</summary>
+    public TorchLayout Layout => OracleLayouts.ComputesIn(_inner);
+
     /// <summary>
     /// This oracle over the inner oracle in <paramref name="layout"/> (a case's channels-last, as a benchdnn
     /// <c>--stag=axb</c> asks), or itself when the inner oracle has one layout only.

@@ -4,7 +4,11 @@ using ConvVerify.Runs;
 namespace ConvVerify.Oracles;
 
 /// <summary>Settings an oracle may honour when it is created by name.</summary>
-/// <param name="Layout">The memory layout torch computes in.</param>
+/// <param name="Layout">
+/// The memory layout asked of the oracle. A factory that honours it returns an oracle declaring it
+/// (<see cref="ILayoutOracle.Layout"/>, as torch's does); one that ignores it returns an NC(D)(H)W oracle, which must not
+/// declare the layout, and <c>check --layout</c> then refuses it.
+/// </param>
 /// <param name="TimeLimit">
 /// How long one call of torch (<see cref="TorchOracle.WithTimeLimit"/>) or ONNX Runtime (<see cref="OrtOracle.TimeLimit"/>)
 /// may run before it fails and is abandoned: null (the default) for the oracle's own default of each call

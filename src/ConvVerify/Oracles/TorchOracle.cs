@@ -91,6 +91,15 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     /// <summary>The oracle's name: "torch".</summary>
     public const string OracleName = "torch";
 
+    /// <summary>Both: torch has contiguous and channels-last kernels.</summary>
+    public static IReadOnlyCollection<TorchLayout> AllLayouts { get; } = [TorchLayout.Contiguous, TorchLayout.ChannelsLast];
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<TorchLayout> Layouts => AllLayouts;
+
+    /// <summary><see cref="TorchLayout.Contiguous"/>: the oracle itself computes in torch's default; <see cref="In"/> gives the others.</summary>
+    public TorchLayout Layout => TorchLayout.Contiguous;
+
     /// <inheritdoc/>
     public string Name => OracleName;
 
@@ -312,9 +321,17 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     /// <summary>This oracle as an <see cref="IConvOracle"/> that makes torch compute in <paramref name="layout"/>.</summary>
     public IConvOracle In(TorchLayout layout) => new LayoutView(this, layout);
 
-    private sealed class LayoutView(TorchOracle torch, TorchLayout layout, TimeSpan? limit = null) : IConvOracle
+    // A layout view is a layout oracle too: what it declares is what check --layout reads, and a case's own layout may
+    // move it to another.
+    private sealed class LayoutView(TorchOracle torch, TorchLayout layout, TimeSpan? limit = null) : IConvOracle, ILayoutOracle
     {
         public string Name => layout == TorchLayout.Contiguous ? OracleName : OracleName + "-channels-last";
+
+        public IReadOnlyCollection<TorchLayout> Layouts => AllLayouts;
+
+        public TorchLayout Layout => layout;
+
+        public IConvOracle In(TorchLayout other) => new LayoutView(torch, other, limit);
 
         public IReadOnlyDictionary<string, string> Versions => torch.Versions;
 
@@ -330,6 +347,10 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     private sealed class LimitedView(TorchOracle torch, TimeSpan limit) : IConvOracle, ILayoutOracle
     {
         public string Name => torch.Name;
+
+        public IReadOnlyCollection<TorchLayout> Layouts => AllLayouts;
+
+        public TorchLayout Layout => TorchLayout.Contiguous;
 
         public IReadOnlyDictionary<string, string> Versions => torch.Versions;
 

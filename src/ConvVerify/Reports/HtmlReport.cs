@@ -69,6 +69,7 @@ public static partial class HtmlReport
         {
             html.Append("<li>against: <b>").Append(E(r.Name)).Append("</b>");
             if (r.Versions.Count > 0) html.Append(' ').Append(E(SourceInfo.Bracketed(r.Versions)));
+            if (r.Layout is { } layout) html.Append(" in ").Append(E(layout));
             html.Append("</li>");
         }
         html.Append("<li>started ").Append(E(report.Started)).Append(", ").Append(report.Seconds.ToString("0.0", CultureInfo.InvariantCulture)).Append(" s, shard ").Append(E(report.Shard)).Append("</li>");
@@ -86,7 +87,7 @@ public static partial class HtmlReport
         {
             var r = failing[k];
             html.Append("<section class=\"failure\" id=\"failure-").Append(k).Append("\"><h2 class=\"").Append(E(r.Outcome.Name())).Append("\">")
-                .Append(E(r.Outcome.Name())).Append(' ').Append(E(r.Case)).Append(' ').Append(E(r.Direction)).Append("</h2>\n<p>")
+                .Append(E(r.OutcomeText)).Append(' ').Append(E(r.Case)).Append(' ').Append(E(r.Direction)).Append("</h2>\n<p>")
                 .Append(E($"{r.Descriptor} ({r.DType}, {r.Fill}); {r.Subject} against {r.Reference}")).Append("</p>\n<p>").Append(E(r.Reason)).Append("</p>\n");
             if (r.Map is { } map && pictured < maxPictured)
             {
@@ -121,7 +122,7 @@ public static partial class HtmlReport
             string cls = r.Outcome switch { Outcome.Pass => "pass", Outcome.Fail => "FAIL", Outcome.Error => "ERROR", Outcome.Suspicious => "suspicious", _ => "absent" };
             html.Append("<tr class=\"").Append(cls).Append("\" data-case=\"").Append(E(r.Case)).Append("\" data-direction=\"").Append(E(r.Direction)).Append("\"><td>")
                 .Append(E(r.Case)).Append("</td><td>").Append(E(r.Direction)).Append("</td><td>").Append(E(r.Subject)).Append("</td><td>").Append(E(r.Reference))
-                .Append("</td><td class=\"").Append(cls).Append("\">").Append(E(r.Outcome.Name())).Append("</td><td>").Append(R(r.Ratio)).Append("</td><td>")
+                .Append("</td><td class=\"").Append(cls).Append("\">").Append(E(r.OutcomeText)).Append("</td><td>").Append(R(r.Ratio)).Append("</td><td>")
                 .Append(r.MaxAbsError is { } m ? m.ToString("G4", CultureInfo.InvariantCulture) : "-").Append("</td></tr>\n");
             Spill();
         }

@@ -8,7 +8,7 @@ namespace ConvVerify.Reports;
 
 /// <summary>
 /// A run report as JUnit XML, the format GitHub Actions, GitLab, Azure Pipelines and Jenkins display: one test case per
-/// case × direction × reference, the verdict as the failure message, absences as skipped, unusable input as errors.
+/// case × direction × reference, the verdict as the failure message, absences as skipped, unusable input and oracle failures as errors (their type says which).
 /// </summary>
 /// <remarks>
 /// Written element by element to its file: the document built first as a tree held a 100,000-case soak's 374,787 test
@@ -120,7 +120,7 @@ public static class JUnitWriter
                 Child(w, "failure", [("message", X(r.Reason)), ("type", r.Outcome.Name())], X($"{r.Descriptor} ({r.DType}, {r.Fill})\n{r.Reason}"));
                 break;
             case Outcome.Error:
-                Child(w, "error", [("message", X(r.Reason)), ("type", "unusable input")], X(r.Reason));
+                Child(w, "error", [("message", X(r.Reason)), ("type", r.ErrorCauseOrInput.Name())], X(r.Reason));
                 break;
             case var o when Absent(o):
                 Child(w, "skipped", [("message", X($"{r.Outcome.Name()}: {r.Reason}"))], null);

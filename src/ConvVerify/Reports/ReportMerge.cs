@@ -30,7 +30,8 @@ public static class ReportMerge
             if (r.Command != first.Command) throw new ArgumentException($"{path}: a '{r.Command}' report, but {firstPath} is '{first.Command}'");
             if (r.SelectionHash != first.SelectionHash || r.SelectionCases != first.SelectionCases)
                 throw new ArgumentException($"{path}: shard of another selection ({r.SelectionCases} cases, hash {r.SelectionHash[..Math.Min(12, r.SelectionHash.Length)]}) than {firstPath} ({first.SelectionCases} cases, hash {first.SelectionHash[..Math.Min(12, first.SelectionHash.Length)]}): not the same packs or catalog");
-            string refs(RunReport x) => string.Join(", ", x.References.Select(s => s.Describe()));
+            // With the layout each computed in: a shard run with --layout channels-last checked other kernels than one without.
+            string refs(RunReport x) => string.Join(", ", x.References.Select(s => s.Describe() + (s.Layout is { } layout ? " in " + layout : "")));
             if (refs(r) != refs(first) || r.Subject.Name != first.Subject.Name)
                 throw new ArgumentException($"{path}: checked {r.Subject.Name} against {refs(r)}, but {firstPath} checked {first.Subject.Name} against {refs(first)}");
             // Every shard of a run skips the same problems: sharding splits the cases, not the selection. Where they were

@@ -423,7 +423,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             errors.Add(new RunRow
             {
                 Case = c.Case.Id, Descriptor = p.ToString(), DType = DTypeName(p.DType), Fill = ConvCase.FillName(c.Case.Fill), Direction = "*",
-                Reference = "pack", Subject = RunRow.NoSubject, Outcome = Outcome.Error,
+                Reference = "pack", Subject = RunRow.NoSubject, Outcome = Outcome.Error, Cause = ErrorCause.Input,
                 Reason = p.MultiplyAdds > limit.MaxMacs ? why + "; give a larger --max-macs to check it" : why + "; it needs a machine with more memory",
             });
         }

@@ -25,6 +25,9 @@ public sealed class OracleSource(IConvOracle oracle) : ResultSource
     /// <inheritdoc/>
     public override bool IsDefinition => Oracle is EngineOracle;
 
+    /// <summary>The layout the oracle declares it computes in (<see cref="OracleLayouts.ComputesIn"/>), when not NC(D)(H)W: what it did, not what was asked of it.</summary>
+    public override string? Layout => OracleLayouts.ComputesIn(Oracle) is var l && l != TorchLayout.Contiguous ? OracleLayouts.Name(l) : null;
+
     /// <inheritdoc/>
     public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
     {
@@ -49,5 +52,5 @@ public sealed class OracleSource(IConvOracle oracle) : ResultSource
     /// pre-run dtype check asks the same (<see cref="DTypeSupport"/>), so it judges the kernels the run will call.
     /// </summary>
     internal static IConvOracle In(IConvOracle oracle, TorchLayout layout) =>
-        layout != TorchLayout.Contiguous && oracle is ILayoutOracle layouts ? layouts.In(layout) : oracle;
+        layout != TorchLayout.Contiguous && oracle is ILayoutOracle layouts && layouts.Layouts.Contains(layout) ? layouts.In(layout) : oracle;
 }

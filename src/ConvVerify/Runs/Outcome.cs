@@ -21,6 +21,9 @@ public enum Outcome
     /// <summary>The checked side gave no result for this direction; a failure only under <see cref="Requirement.All"/>.</summary>
     NotProvided,
 
-    /// <summary>Unusable input: an unreadable pack, a problem the oracle rejected. Exit code 2.</summary>
+    /// <summary>
+    /// Could not be checked: unusable input (an unreadable pack, a problem the oracle rejected), or an oracle that failed on
+    /// input that was fine (torch raising, a time limit passed, a library missing); <see cref="RunRow.Cause"/> says which. Exit code 2.
+    /// </summary>
     Error,
 }

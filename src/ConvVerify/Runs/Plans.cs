@@ -25,7 +25,7 @@ public static class Plans
                 errors.Add(new RunRow
                 {
                     Case = id, Descriptor = "?", DType = "?", Fill = "?", Direction = "*", Reference = "pack", Subject = RunRow.NoSubject,
-                    Outcome = Outcome.Error, Reason = e.Message,
+                    Outcome = Outcome.Error, Cause = ErrorCause.Input, Reason = e.Message,
                 });
             }
         }

@@ -29,9 +29,15 @@ public abstract class ResultSource
     public virtual bool ComputesDirectionsAlone => false;
 
     /// <summary>The results for <paramref name="directions"/>: each is in <see cref="SourceResults{T}.Values"/> or <see cref="SourceResults{T}.Absent"/>.</summary>
-    /// <remarks>Exceptions mean unusable input (an oracle that rejects the problem): the pipeline turns them into error rows.</remarks>
+    /// <remarks>
+    /// Exceptions mean the case could not be checked: the pipeline turns them into error rows, of unusable input (an oracle
+    /// that rejects the problem) or of an oracle's failure (<see cref="ErrorCauses.Of"/>: torch raising, a time limit passed).
+    /// </remarks>
     public abstract SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions) where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>The memory layout it computes in, as <see cref="SourceInfo.Layout"/> records it; null for NC(D)(H)W or none.</summary>
+    public virtual string? Layout => null;
+
     /// <summary>For reports.</summary>
-    public SourceInfo Info() => new() { Name = Name, Versions = new SortedDictionary<string, string>(Versions.ToDictionary(), StringComparer.Ordinal) };
+    public SourceInfo Info() => new() { Name = Name, Versions = new SortedDictionary<string, string>(Versions.ToDictionary(), StringComparer.Ordinal), Layout = Layout };
 }

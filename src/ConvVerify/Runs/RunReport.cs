@@ -20,7 +20,7 @@ public sealed class RunReport
     /// <summary>Exit code: a direction failed or was suspicious, or a required direction was absent.</summary>
     public const int ExitFail = 1;
 
-    /// <summary>Exit code: unusable input (unreadable pack, rejected problem, bad usage).</summary>
+    /// <summary>Exit code: unusable input (unreadable pack, rejected problem, bad usage), or an oracle that failed on the input (no verdict either way).</summary>
     public const int ExitBadInput = 2;
 
     /// <summary>The schema id of this report.</summary>
@@ -132,7 +132,7 @@ public sealed class RunReport
     public int Count(Outcome outcome) => Rows.Count(r => r.Outcome == outcome);
 
     /// <summary>
-    /// The one exit-code rule: 2 when any input was unusable (or, when <see cref="Strict"/>, anything was warned about);
+    /// The one exit-code rule: 2 when any input was unusable or an oracle failed on it (or, when <see cref="Strict"/>, anything was warned about);
     /// 1 when any direction failed or was suspicious, a required direction was absent, or nothing was compared at all
     /// (no case selected; a shard left empty by the split of a selection that has cases is not that); else 0.
     /// </summary>
@@ -148,10 +148,14 @@ public sealed class RunReport
         // A pack's corrupt or missing files are rows too (an error where the pack is the oracle, a failure where it is
         // checked), said as files: "2 directions failed" for one failed direction and one corrupt file miscounts both.
         int files = Rows.Count(r => r.Case == Plans.PackCase);
-        int errors = Rows.Count(r => r.Outcome == Outcome.Error && r.Case != Plans.PackCase);
+        int errors = Rows.Count(r => r.Outcome == Outcome.Error && r.Case != Plans.PackCase && r.ErrorCauseOrInput == ErrorCause.Input);
+        int oracleFailures = Rows.Count(r => r.Outcome == Outcome.Error && r.Case != Plans.PackCase && r.ErrorCauseOrInput == ErrorCause.Oracle);
         int failed = Rows.Count(r => r.Outcome == Outcome.Fail && r.Case != Plans.PackCase);
         if (files > 0) yield return $"{Counted.Of(files, "file")} of the pack {(files == 1 ? "fails its" : "fail their")} manifest's sha256 or {(files == 1 ? "is" : "are")} missing";
-        if (errors > 0) yield return $"{Counted.Of(errors, "direction")} could not be checked (unusable input)";
+        if (errors > 0) yield return $"{Counted.Of(errors, "direction")} could not be checked ({ErrorCause.Input.Name()})";
+        // A broken dependency (torch raising or timing out, a library missing) is no fault of the input: said apart, so
+        // nobody goes looking for one. Still exit 2: the run is no verdict on the subject.
+        if (oracleFailures > 0) yield return $"{Counted.Of(oracleFailures, "direction")} could not be checked ({ErrorCause.Oracle.Name()}, not unusable input)";
         if (Strict && Warnings.Count > 0) yield return $"{Counted.Of(Warnings.Count, "warning")}, and --strict makes warnings errors";
         if (failed > 0) yield return $"{Counted.Of(failed, "direction")} failed";
         if (Count(Outcome.Suspicious) is > 0 and var suspicious)
@@ -191,7 +195,9 @@ public sealed class RunReport
         var parts = new List<string> { $"{Count(Outcome.Pass)} passed", $"{Count(Outcome.Fail)} failed" };
         foreach (var o in new[] { Outcome.Suspicious, Outcome.NotInPack, Outcome.NotProvidedByOracle, Outcome.NotProvided })
             parts.Add($"{Count(o)} {o.Name()}");
-        parts.Add(Counted.Of(Count(Outcome.Error), "error"));
+        int oracleFailures = Rows.Count(r => r.Outcome == Outcome.Error && r.ErrorCauseOrInput == ErrorCause.Oracle);
+        // The count of every error stays as grep reads it; how many of them an oracle's failure made is said after it.
+        parts.Add(Counted.Of(Count(Outcome.Error), "error") + (oracleFailures > 0 ? $" ({Counted.Of(oracleFailures, ErrorCause.Oracle.Name())})" : ""));
         // Said only when there are any: a run of a hand-picked set skips nothing, a benchdnn corpus run usually does.
         if (SkippedTotal > 0) parts.Add($"{Counted.Of(SkippedTotal, "problem")} skipped");
         string against = string.Join(", ", References.Select(r => r.Describe()));
@@ -235,10 +241,27 @@ public sealed class RunReport
             ?? NullVersion("subject", r.Subject)
             ?? Enumerable.Range(0, r.References.Count).Select(i => NullVersion($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? (r.WrittenSummary is { } written ? NullIn("summary.reasons", written.Reasons) : null);
-        return why ?? BadSeconds("seconds", r.Seconds)
+        return why ?? BadLayout("subject", r.Subject)
+            ?? Enumerable.Range(0, r.References.Count).Select(i => BadLayout($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
+            ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadCause($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
+            ?? BadSeconds("seconds", r.Seconds)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadSeconds($"rows[{i}].seconds", r.Rows[i].Seconds)).FirstOrDefault(w => w is not null)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null);
     }
+
+    // A layout the writer never writes (NCHW is left out) would be shown and compared by report merge as if it were one.
+    private static string? BadLayout(string what, SourceInfo s) => s.Layout is null or "channels-last" ? null
+        : $"{what}.layout is \"{s.Layout}\", expected \"channels-last\" or none (NCHW)";
+
+    // The cause says why an ERROR row could not be checked; on another row it says nothing true, and a number the enum
+    // reader takes ("cause": 7) is no cause the reports can name.
+    private static string? BadCause(string what, RunRow row) => row.Cause switch
+    {
+        null => null,
+        { } c when !Enum.IsDefined(c) => string.Create(CultureInfo.InvariantCulture, $"{what}.cause is {(int)c}, expected \"input\" or \"oracle\""),
+        _ when row.Outcome != Outcome.Error => $"{what}.cause is given on a \"{row.Outcome.Name()}\" row: only ERROR rows have one",
+        _ => null,
+    };
 
     // A time is a finite count of seconds: "NaN" or "-Infinity", which the JSON reader takes, went into JUnit's time
     // attribute, a decimal there, and into the summary line as "NaN s".

@@ -57,6 +57,21 @@ public sealed record RunRow
     /// <summary>For a failing or suspicious direction (when the plan asks for maps): where it is wrong.</summary>
     [JsonPropertyName("map")] public ErrorMap? Map { get; init; }
 
+    /// <summary>
+    /// For an <see cref="Outcome.Error"/> row: whether the input was unusable or an oracle failed on it. Null on other
+    /// rows, and on the error rows of reports from before it was recorded, which all said unusable input (<see cref="ErrorCauseOrInput"/>).
+    /// </summary>
+    [JsonPropertyName("cause")] public ErrorCause? Cause { get; init; }
+
+    /// <summary>The cause of an error row, <see cref="ErrorCause.Input"/> when none is recorded (as reports from before said it).</summary>
+    [JsonIgnore] public ErrorCause ErrorCauseOrInput => Cause ?? ErrorCause.Input;
+
+    /// <summary>
+    /// The outcome as people read it: "ERROR (oracle failure)" for an error row an oracle's failure made, so that it is not
+    /// taken for bad input; else the outcome's name (<see cref="Outcomes.Name"/>).
+    /// </summary>
+    [JsonIgnore] public string OutcomeText => Outcome == Outcome.Error && Cause == ErrorCause.Oracle ? $"{Outcome.Name()} ({ErrorCause.Oracle.Name()})" : Outcome.Name();
+
     /// <summary>A sentence a person can act on: the verdict, or why nothing was compared.</summary>
     [JsonPropertyName("reason")] public required string Reason { get; init; }
 

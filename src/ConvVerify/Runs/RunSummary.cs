@@ -19,7 +19,7 @@ public sealed record RunSummary
     /// <summary>Rows by outcome name; every outcome is present.</summary>
     [JsonPropertyName("outcomes")] public SortedDictionary<string, int> Outcomes { get; init; } = new(StringComparer.Ordinal);
 
-    /// <summary>The exit code the run ends with: 0 all passed, 1 any failed or suspicious (or required but absent), 2 unusable input.</summary>
+    /// <summary>The exit code the run ends with: 0 all passed, 1 any failed or suspicious (or required but absent), 2 unusable input or an oracle that failed.</summary>
     [JsonPropertyName("exit_code")] public int ExitCode { get; init; }
 
     /// <summary>Why the exit code is not 0, one sentence each.</summary>

@@ -59,15 +59,18 @@ public static class Runner
         {
             return DTypes.Dispatch(entry.Case.Problem.DType, new CaseRun(plan, entry));
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        // An interrupt of the run's own thread is a request to stop, not a fault of the case: made a row, the run went
+        // on to the next case as if nothing had asked it to end. Out of memory is the machine's state.
+        catch (Exception e) when (e is not (OutOfMemoryException or ThreadInterruptedException))
         {
-            // Unreadable pack files, problems an oracle rejects, inputs that cannot be generated: unusable input, said once.
-            return [ErrorRow(plan, entry.Case, "*", e.Message)];
+            // Unreadable pack files, problems an oracle rejects, inputs that cannot be generated: unusable input; torch or
+            // ORT raising, a time limit passed, a library missing: the oracle failed, not the input. Said once, as which.
+            return [ErrorRow(plan, entry.Case, "*", e.Message, ErrorCauses.Of(e))];
         }
     }
 
-    /// <summary>A row for a case that could not be checked at all.</summary>
-    public static RunRow ErrorRow(RunPlan plan, ConvCase c, string direction, string reason)
+    /// <summary>A row for a case that could not be checked at all, for <paramref name="cause"/>.</summary>
+    public static RunRow ErrorRow(RunPlan plan, ConvCase c, string direction, string reason, ErrorCause cause = ErrorCause.Input)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(c);
@@ -75,7 +78,7 @@ public static class Runner
         {
             Case = c.Id, Descriptor = c.Problem.ToString(), DType = DTypes.ShortName(c.Problem.DType), Fill = ConvCase.FillName(c.Fill),
             Direction = direction, Reference = string.Join(",", plan.References.Select(r => r.Name)), Subject = plan.Subject.Name,
-            Outcome = Outcome.Error, Reason = reason,
+            Outcome = Outcome.Error, Reason = reason, Cause = cause,
         };
     }
 
@@ -153,7 +156,7 @@ public static class Runner
                 Direction = d.TensorName(), Reference = reference.Name, Subject = subject.Name, Outcome = Outcome.Pass, Reason = "",
             };
             if (expected.Absent.TryGetValue(d, out var missing) || actual.Absent.TryGetValue(d, out missing))
-                return row with { Outcome = missing.Outcome, Reason = missing.Reason, Seconds = shared };
+                return row with { Outcome = missing.Outcome, Reason = missing.Reason, Cause = missing.Outcome == Outcome.Error ? ErrorCause.Input : null, Seconds = shared };
             T[] e = expected.Values[d], a = actual.Values[d];
             if (a.Length != e.Length)
                 return row with { Outcome = Outcome.Fail, Reason = $"{d.TensorName()}: {a.Length} elements, expected {e.Length}", Seconds = shared };

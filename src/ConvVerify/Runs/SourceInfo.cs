@@ -14,6 +14,14 @@ public sealed record SourceInfo
     /// <summary>Versions, e.g. {"torch": "1.13.1"}; empty for engines and packs.</summary>
     [JsonPropertyName("versions")] public SortedDictionary<string, string> Versions { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The memory layout an oracle computed in when it is not NC(D)(H)W: "channels-last" (<c>check --layout</c>, as the
+    /// oracle declared it, <see cref="OracleLayouts.ComputesIn"/>); absent for NC(D)(H)W, for packs, engines and
+    /// implementations, and in reports from before it was recorded. A case's own layout (a batch file's
+    /// <c>--stag=axb</c>) is in its id.
+    /// </summary>
+    [JsonPropertyName("layout")] public string? Layout { get; init; }
+
     /// <summary>The name with its versions, as every report line says it (see <see cref="Describe(string, IReadOnlyDictionary{string, string})"/>).</summary>
     public string Describe() => Describe(Name, Versions);
 

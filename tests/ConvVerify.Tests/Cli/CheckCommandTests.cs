@@ -205,7 +205,7 @@ public partial class CheckCommandTests : CliTestBase
         r = Run("check", "--oracle", "torch", "--layout", "diagonal", "mb1ic4ih7oc6kh3");
         Assert.That((r.Code, r.Err.Contains("--layout: expected nchw or channels-last, got 'diagonal'", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
         r = Run("check", "--layout", "channels-last");
-        Assert.That((r.Code, r.Err.Contains("--layout channels-last goes with --oracle torch", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        Assert.That((r.Code, r.Err.Contains("--layout channels-last goes with a live oracle that computes in it, as torch does: a pack holds", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
     }
 
     [Test]
@@ -260,7 +260,7 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(engine.Err, Does.Contain("--engine").And.Contain("turbo"));
         var layout = Run("check", "--oracle", "ort", "--layout", "channels-last", "--set", "question");
         Assert.That(layout.Code, Is.EqualTo(2), layout.ToString());
-        Assert.That(layout.Err, Is.EqualTo("convverify: --layout channels-last goes with --oracle torch: ort computes in NCHW only\n"));
+        Assert.That(layout.Err, Is.EqualTo("convverify: --layout channels-last goes with an oracle that computes in it, as torch does: ort computes in NCHW only\n"));
         Assert.That(layout.Out, Does.Not.Contain("check:"), "no work was done");
     }
 
@@ -394,16 +394,36 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
-    public void ChannelsLastNeedsOneTorchAmongTheOracles()
+    public void ChannelsLastIsRefusedToOraclesThatDoNotComputeInItWhateverTheirNames()
     {
-        // The stand-in is no torch, but its name says torch, which is what the check reads: one such oracle of two is enough.
+        // The stand-in's name says torch, but its factory ignores the layout and it declares none: a channels-last check
+        // against it would run NCHW and pass. Refused as any NCHW oracle is, naming it and the layout.
         var r = Run("check", "--oracle", TorchStandIn + ",exact", "--layout", "channels-last", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
-        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain($"(exact against {TorchStandIn} [convverify "), r.ToString());
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Is.EqualTo($"convverify: --layout channels-last goes with an oracle that computes in it, as torch does: {TorchStandIn}, exact compute in NCHW only\n"));
+        Assert.That(r.Out, Does.Not.Contain("check:"), "no work was done");
         var none = Run("check", "--oracle", "naive,exact", "--layout", "channels-last", "mb1ic3ih5oc16kh3");
         Assert.That(none.Code, Is.EqualTo(2), none.ToString());
-        // The refusal names the layout asked for and every oracle given, none of which computes in it.
-        Assert.That(none.Err, Is.EqualTo("convverify: --layout channels-last goes with --oracle torch: naive, exact compute in NCHW only\n"));
+        Assert.That(none.Err, Is.EqualTo("convverify: --layout channels-last goes with an oracle that computes in it, as torch does: naive, exact compute in NCHW only\n"));
+    }
+
+    [Test]
+    public void AnOracleThatFailsIsSaidAsSuchInEveryReportNotAsUnusableInput()
+    {
+        string json = TempPath("failure.json"), junit = TempPath("failure.xml");
+        var r = Run("check", "--oracle", CliFakeOracles.TorchLikeFailure, "mb1ic1ih4oc1kh3", "--dtype", "f32", "--fill", "integer", "--json", json, "--junit", junit);
+        // Still exit 2, as README says of a case that could not be checked; the words say whose fault it was.
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Out.Contains("\nwhy: 1 direction could not be checked (oracle failure, not unusable input)\n", StringComparison.Ordinal), Is.True, r.ToString());
+        Assert.That(r.Out.Contains("(unusable input)", StringComparison.Ordinal), Is.False, r.ToString());
+        Assert.That(r.Out.StartsWith($"ERROR (oracle failure) mb1ic1ih4oc1oh2kh3ph0__f32_integer * (exact vs {CliFakeOracles.TorchLikeFailure}): {CliFakeOracles.TorchLikeFailureMessage}\n",
+            StringComparison.Ordinal), Is.True, r.ToString());
+        Assert.That(r.Out.Contains(", 1 error (1 oracle failure) (", StringComparison.Ordinal), Is.True, r.ToString());
+        var report = ConvVerify.Runs.RunReport.Read(json);
+        Assert.That(report.Rows.Select(row => row.Cause), Is.EqualTo(new ConvVerify.Runs.ErrorCause?[] { ConvVerify.Runs.ErrorCause.Oracle }));
+        Assert.That(report.Summary.Reasons, Is.EqualTo(new[] { "1 direction could not be checked (oracle failure, not unusable input)" }));
+        var error = System.Xml.Linq.XDocument.Load(junit).Descendants("error").Single();
+        Assert.That((string?)error.Attribute("type"), Is.EqualTo("oracle failure"));
     }
 
     [Test]
@@ -430,7 +450,7 @@ public partial class CheckCommandTests : CliTestBase
 
         before = CliFakeOracles.OraclesMade(oracle).Count;
         var refused = Run("check", "--oracle", oracle, "--layout", "channels-last", "mb1ic1ih4oc1kh3");
-        Assert.That(refused.Err, Is.EqualTo($"convverify: --layout channels-last goes with --oracle torch: {oracle} computes in NCHW only\n"), refused.ToString());
+        Assert.That(refused.Err, Is.EqualTo($"convverify: --layout channels-last goes with an oracle that computes in it, as torch does: {oracle} computes in NCHW only\n"), refused.ToString());
         Assert.That(Made(before).Disposed, Is.EqualTo(1), "a refusal after the oracle was made");
 
         before = CliFakeOracles.OraclesMade(oracle).Count;
@@ -454,29 +474,41 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
-    public void ChannelsLastReachesTheOracleEndToEndWithoutPython()
+    public void ChannelsLastIsAcceptedOfAnyOracleThatComputesInItAndTheReportSaysSo()
     {
-        // The layout is handed to the oracle's factory, as torch's is (OracleOptions), and the oracle the run computes with
-        // is the one made for it: this fake names itself by the layout it was made in, as torch's view does.
-        var r = Run("check", "--oracle", LayoutStandIn, "--layout", "channels-last", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
+        // No torch by name: what the oracle declares decides. The layout reaches its factory (OracleOptions), the run
+        // computes in it, and the report records it for the oracle that did, not for the engine beside it.
+        string json = TempPath("layout.json");
+        int before = LayoutsComputed.Count;
+        var r = Run("check", "--oracle", LayoutStandIn + ",exact", "--layout", "channels-last", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer", "--json", json);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain($"check: 1 case, 4 directions: 4 passed").And.Contain($"(exact against {LayoutStandIn}-channels-last [convverify "), r.ToString());
-        var nchw = Run("check", "--oracle", LayoutStandIn, "--layout", "nchw", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer");
+        Assert.That(r.Out, Does.Contain("check: 1 case, "), r.ToString());
+        Assert.That(LayoutsComputed.Skip(before), Is.EqualTo(new[] { TorchLayout.ChannelsLast }), "one computation, in channels-last");
+        var report = ConvVerify.Runs.RunReport.Read(json);
+        Assert.That(report.References.Select(s => (s.Name, s.Layout)), Is.EqualTo(new[] { (LayoutStandIn, (string?)"channels-last"), ("exact", null) }));
+        using (var doc = JsonDocument.Parse(File.ReadAllText(json)))
+            Assert.That(doc.RootElement.GetProperty("references")[0].GetProperty("layout").GetString(), Is.EqualTo("channels-last"));
+
+        before = LayoutsComputed.Count;
+        var nchw = Run("check", "--oracle", LayoutStandIn, "--layout", "nchw", "mb1ic3ih5oc16kh3", "--dtype", "f32", "--fill", "integer", "--json", json);
         Assert.That(nchw.Code, Is.EqualTo(0), nchw.ToString());
-        Assert.That(nchw.Out, Does.Contain($"(exact against {LayoutStandIn} [convverify "), nchw.ToString());
+        Assert.That(LayoutsComputed.Skip(before), Is.EqualTo(new[] { TorchLayout.Contiguous }));
+        Assert.That(ConvVerify.Runs.RunReport.Read(json).References.Single().Layout, Is.Null, "NCHW is the default, not written");
     }
 
     private const string TorchStandIn = "torch-stand-in";
 
-    // A torch by name whose factory honours the layout asked for, as torch's does.
-    private const string LayoutStandIn = "torch-layout-stand-in";
+    // Computes in the layout its factory is given, and declares it; its name is no torch's.
+    private const string LayoutStandIn = "layout-stand-in";
 
-    // The mutation run has no torch: this stands in for it by name, and computes as the definition does.
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<TorchLayout> LayoutsComputed = new();
+
+    // The mutation run has no torch: the first stands in for it by name only (it ignores the layout and declares none,
+    // as an oracle that cannot honour one must), and computes as the definition does.
     static CheckCommandTests()
     {
         OracleRegistry.Register(TorchStandIn, "a test's fake", _ => new Runs.DefinitionOracle(TorchStandIn, ("convverify", "stand-in")));
-        OracleRegistry.Register(LayoutStandIn, "a test's fake", o => new Runs.DefinitionOracle(
-            o.Layout == TorchLayout.ChannelsLast ? LayoutStandIn + "-channels-last" : LayoutStandIn, ("convverify", "stand-in")));
+        OracleRegistry.Register(LayoutStandIn, "a test's fake", o => new Runs.LayoutDefinitionOracle(LayoutStandIn, o.Layout, LayoutsComputed));
         CliFakeOracles.Register();
     }
 }

@@ -39,11 +39,22 @@ internal static class CliFakeOracles
     /// <summary>What <see cref="Crashes"/>'s versions throw.</summary>
     public const string CrashMessage = "a bug in the oracle's versions";
 
+    /// <summary>The definition under <see cref="Float32RoundedOnceOracle"/>, a layout oracle by type that computes in NCHW only (its inner oracle has no other layout).</summary>
+    public const string RoundedNchwOnly = "cli-rounded-nchw";
+
+    /// <summary>An oracle whose every computation fails as torch's does when it raises (no fault of the input).</summary>
+    public const string TorchLikeFailure = "cli-torch-like-failure";
+
+    /// <summary>What <see cref="TorchLikeFailure"/> throws.</summary>
+    public const string TorchLikeFailureMessage = "torch failed on the fake's problem: RuntimeError: a kernel the fake pretends to lack";
+
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<Runs.DefinitionOracle>> Created = new(StringComparer.Ordinal);
 
     static CliFakeOracles()
     {
         OracleRegistry.Register(Unavailable, "a test's fake", _ => throw new OracleUnavailableException(UnavailableReason));
+        OracleRegistry.Register(RoundedNchwOnly, "a test's fake", _ => new Float32RoundedOnceOracle(new Runs.DefinitionOracle(RoundedNchwOnly)));
+        OracleRegistry.Register(TorchLikeFailure, "a test's fake", _ => new Runs.ThrowingOracle(TorchLikeFailure, _ => new TorchOracleException(TorchLikeFailureMessage)));
         OracleRegistry.Register(FailsToRelease, "a test's fake", _ => new Runs.DefinitionOracle(FailsToRelease)
         {
             Released = _ => throw new InvalidOperationException(ReleaseFailure),

@@ -44,7 +44,7 @@ public class CliRefusalTests : CliTestBase
         IsBadUsage(Run("check", "--set", "nosuchset"), "--set: unknown case set 'nosuchset' (known: question, basic, pytorch, resnet50, resnet50_mb16)\n");
 
     // Each of these would otherwise be ignored by a check against packs, which hold fixed problems computed in one layout.
-    [TestCase("--layout", "channels-last", "--layout channels-last goes with --oracle torch: a pack holds results, not the layout they were computed in")]
+    [TestCase("--layout", "channels-last", "--layout channels-last goes with a live oracle that computes in it, as torch does: a pack holds results, not the layout they were computed in")]
     [TestCase("--random", "3", "--random goes with a live oracle: packs hold only the cases they were made with")]
     [TestCase("--mb", "2", "--mb goes with a live oracle: a pack holds the problems it was made with")]
     [TestCase("--max-macs", "10", "--max-macs goes with a live oracle or --pack: the committed packs hold small problems only")]
@@ -87,6 +87,10 @@ public class CliRefusalTests : CliTestBase
             Assert.That((r.Code, r.All.Contains("1 problem asks for channels-last (--stag=axb), but naive computes in NCHW only", StringComparison.Ordinal)), Is.EqualTo((0, true)), r.ToString());
             r = Run("check", "--oracle", "naive", "--batch", batch, "--dtype", "f32", "--fill", "integer", "--strict");
             Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+            // A layout oracle by type over an NCHW-only one declares NCHW only: warned about as well.
+            r = Run("check", "--oracle", CliFakeOracles.RoundedNchwOnly, "--batch", batch, "--dtype", "f32", "--fill", "integer");
+            Assert.That((r.Code, r.All.Contains($"1 problem asks for channels-last (--stag=axb), but {CliFakeOracles.RoundedNchwOnly}-rounded computes in NCHW only", StringComparison.Ordinal)),
+                Is.EqualTo((0, true)), r.ToString());
         }
         finally
         {
@@ -135,7 +139,11 @@ public class CliRefusalTests : CliTestBase
     // Torch's absence is the real case, but whether torch is there depends on the machine; this oracle never is.
     private const string Unplugged = "unplugged", UnpluggedWhy = "unplugged: its accelerator is not attached";
 
-    static CliRefusalTests() => OracleRegistry.Register(Unplugged, "a test's fake", _ => throw new OracleUnavailableException(UnpluggedWhy));
+    static CliRefusalTests()
+    {
+        OracleRegistry.Register(Unplugged, "a test's fake", _ => throw new OracleUnavailableException(UnpluggedWhy));
+        CliFakeOracles.Register();
+    }
 
     [Test]
     public void AnOracleThatCannotRunHereSaysWhy() =>

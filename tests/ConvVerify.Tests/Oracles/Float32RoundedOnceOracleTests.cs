@@ -127,6 +127,10 @@ public class Float32RoundedOnceOracleTests : CliTestBase
             return directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
         }
 
+        public IReadOnlyCollection<TorchLayout> Layouts { get; } = [TorchLayout.Contiguous, TorchLayout.ChannelsLast];
+
+        public TorchLayout Layout => layout;
+
         public IConvOracle In(TorchLayout other) => new RecordingOracle(log, other);
     }
 
@@ -157,6 +161,22 @@ public class Float32RoundedOnceOracleTests : CliTestBase
         Assert.That(log, Is.EqualTo(new[] { "Float32 ChannelsLast" }));
         // An inner oracle of one layout: the case is computed in it, as by that oracle alone.
         Assert.That(new Float32RoundedOnceOracle(new KeepingOracle(1f)).In(TorchLayout.ChannelsLast).Name, Is.EqualTo("keeping-rounded"));
+    }
+
+    [Test]
+    public void ItDeclaresTheLayoutsOfItsInnerOracleAndNoOthers()
+    {
+        // Over an oracle of one layout it is itself in every layout: declaring channels-last there (it is a layout oracle
+        // by type) made a batch file's --stag=axb pass unwarned through NCHW kernels.
+        var nchwOnly = new Float32RoundedOnceOracle(new ConvVerify.Tests.Runs.DefinitionOracle("d"));
+        Assert.That(nchwOnly.Layouts, Is.EqualTo(new[] { TorchLayout.Contiguous }));
+        Assert.That(OracleLayouts.CanComputeIn(nchwOnly, TorchLayout.ChannelsLast), Is.False);
+        Assert.That(nchwOnly.In(TorchLayout.ChannelsLast), Is.SameAs(nchwOnly));
+        Assert.That(OracleLayouts.ComputesIn(nchwOnly.In(TorchLayout.ChannelsLast)), Is.EqualTo(TorchLayout.Contiguous));
+        var both = new Float32RoundedOnceOracle(new RecordingOracle([]));
+        Assert.That(OracleLayouts.CanComputeIn(both, TorchLayout.ChannelsLast), Is.True);
+        Assert.That((OracleLayouts.ComputesIn(both), OracleLayouts.ComputesIn(both.In(TorchLayout.ChannelsLast))),
+            Is.EqualTo((TorchLayout.Contiguous, TorchLayout.ChannelsLast)));
     }
 
     [Test]

@@ -133,6 +133,9 @@ public class TorchTimeLimitTests
             Bitwise.AssertEqual(expected.Dw, r[Direction.BackwardWeights], oracle.Name);
         }
         Assert.That((limited.Name, channelsLast.Name, fixedLayout.Name), Is.EqualTo(("torch", "torch-channels-last", "torch-channels-last")));
+        // What check --layout reads: each declares the layout it computes in.
+        Assert.That(new[] { limited, channelsLast, fixedLayout }.Select(OracleLayouts.ComputesIn),
+            Is.EqualTo(new[] { TorchLayout.Contiguous, TorchLayout.ChannelsLast, TorchLayout.ChannelsLast }));
         Assert.That(limited.Versions, Is.EqualTo(TorchOracle.Get().Versions));
     }
 

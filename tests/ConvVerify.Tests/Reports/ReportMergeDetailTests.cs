@@ -138,6 +138,21 @@ public class ReportMergeDetailTests
     }
 
     [Test]
+    public void AnotherLayoutOfTheSameOracleIsAnotherReference()
+    {
+        // A shard whose torch computed in channels-last ran other kernels than one in NCHW: not one run, though the
+        // names and versions agree. Said with the layout, which the summary line leaves to the oracle's name.
+        var channelsLast = new RunReport
+        {
+            Command = "check", Subject = new SourceInfo { Name = "naive" },
+            References = [One.References[0] with { Layout = "channels-last" }],
+            Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
+        };
+        Assert.That(Refusal(("s1.json", One), ("s2.json", channelsLast)),
+            Is.EqualTo("s2.json: checked naive against torch [torch 1.13.0] in channels-last, but s1.json checked naive against torch [torch 1.13.0]"));
+    }
+
+    [Test]
     public void SeveralReferencesAreNamedCommaSeparated()
     {
         var two = new RunReport

@@ -209,6 +209,10 @@ public class SourceDetailTests : TempFolderTest
             return reason is null;
         }
 
+        public IReadOnlyCollection<TorchLayout> Layouts { get; } = [TorchLayout.Contiguous, TorchLayout.ChannelsLast];
+
+        public TorchLayout Layout => layout;
+
         public IConvOracle In(TorchLayout other) => new BFloat16In(only, other);
 
         public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
