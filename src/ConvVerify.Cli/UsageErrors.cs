@@ -98,11 +98,14 @@ internal static class UsageErrors
                 said.Add($"{name}: given {Times(option.IdentifierTokenCount)}{(values.Count == option.IdentifierTokenCount ? $" ({Listed(values)})" : "")}; give it once");
             else if (values.Count == 0 && option.Option.Arity.MinimumNumberOfValues > 0)
                 said.Add(WholeNumbers.Expected(option.Option) is { } kind ? $"{name}: expected a value: {kind}" : $"{name}: expected {Expected(option.Option)}, got none");
-            // System.CommandLine gives a text option the next word when it is no option of the command: check --json
-            // --frob wrote the report to a file named --frob. No name or list starts with '-', and a path that does can
-            // be written ./-name, as OptionLikeTokens has it for arguments. Counted options say it in their own words.
+            // System.CommandLine gives a text option the next word, even an option of the command: check --json --frob
+            // wrote the report to a file named --frob, and check --json --verbose dropped the --verbose. No name or list
+            // starts with '-', and a path that does can be written ./-name, as OptionLikeTokens has it for arguments.
+            // Counted options say it in their own words. A known option is not called unknown: "got the unknown option
+            // '--verbose'" sent the reader to check a spelling that was right.
             else if (values.Count == 1 && option.Tokens[0].Value.StartsWith('-') && option.Option.ValueType == typeof(string) && WholeNumbers.Expected(option.Option) is null)
-                said.Add($"{name}: expected {Expected(option.Option)}, got the unknown option '{values[0]}' (a path starting with '-' is written ./{values[0]})");
+                said.Add($"{name}: expected {Expected(option.Option)}, got {(IsOptionOf(command, option.Tokens[0].Value) ? "the option" : "the unknown option")} '{values[0]}' "
+                    + $"(a path starting with '-' is written ./{values[0]})");
             else continue;
             replaced.Add(option);
         }
@@ -148,6 +151,14 @@ internal static class UsageErrors
             said.Add(error.Message);
         }
         return said;
+    }
+
+    // Whether word names an option the command answers to: its own, or a recursive one of a command above it (--help, -h).
+    private static bool IsOptionOf(CommandResult command, string word)
+    {
+        for (var c = command; c is not null; c = c.Parent as CommandResult)
+            if (c.Command.Options.Any(o => (c == command || o.Recursive) && (o.Name == word || o.Aliases.Contains(word)))) return true;
+        return false;
     }
 
     // The command as typed, "convverify fixtures check": the root's own name is the executable's, which in a test is the test host.

@@ -107,6 +107,12 @@ public class UsageErrorTests : CliTestBase
             foreach (string word in new[] { "--frob", "-", "-x" })
                 Refused(Run([.. CommandTree.Line(path, except: name), name, word]), path,
                     $"{name}: expected {kind}, got the unknown option '{word}' (a path starting with '-' is written ./{word})");
+            // An option the command knows, taken for the value all the same, is not called unknown (its spelling was right).
+            // (explain and snapshots accept have no other option of their own: the root's --help and its alias stand for one.)
+            string? other = CommandTree.At(path).Options.FirstOrDefault(o => o.Name != name && o.Name.StartsWith("--", StringComparison.Ordinal))?.Name;
+            foreach (string word in new[] { "--help", "-h", other }.OfType<string>())
+                Refused(Run([.. CommandTree.Line(path, except: name), name, word]), path,
+                    $"{name}: expected {kind}, got the option '{word}' (a path starting with '-' is written ./{word})");
             // Written as a path, the same name is a value like any other.
             string[] line = [.. CommandTree.Line(path, except: name), name, "./--frob"];
             Assert.That(UsageErrors.Of(CommandTree.Root().Parse(line, UsageErrors.Configuration()), line), Is.Empty, string.Join(' ', line));
