@@ -67,14 +67,20 @@ internal static class UsageErrors
         // The refused value is then no word of the line: the rest of it is parsed again without it, so that every other
         // complaint (an unknown option among the descriptors, a missing required option) is said with it, as when no
         // switch is refused, and none is dropped with the value's.
+        // Only words after the command's own name are its options: fixtures --force=x generate has no switch --force
+        // where it stands, and was told both that its value was refused and that the option was unknown.
         var cleaned = new List<string>(args.Count);
         var switches = command.Command.Options.Where(o => o.ValueType == typeof(bool) && o.Arity.MaximumNumberOfValues > 0).ToList();
+        var names = new List<Command>();
+        for (var c = command; c.Parent is CommandResult parent; c = parent) names.Insert(0, c.Command);
+        int named = 0;
         bool after = false;
         foreach (string arg in args)
         {
             after |= arg == "--";
+            if (!after && named < names.Count && (arg == names[named].Name || names[named].Aliases.Contains(arg))) named++;
             int at = arg.IndexOfAny(['=', ':']);
-            if (!after && at >= 0 && arg.StartsWith('-') && switches.FirstOrDefault(o => o.Name == arg[..at] || o.Aliases.Contains(arg[..at])) is { } flag
+            if (!after && named == names.Count && at >= 0 && arg.StartsWith('-') && switches.FirstOrDefault(o => o.Name == arg[..at] || o.Aliases.Contains(arg[..at])) is { } flag
                 && !bool.TryParse(arg[(at + 1)..], out _))
             {
                 said.Add(SwitchRefusal(flag.Name, arg[(at + 1)..]));

@@ -252,6 +252,17 @@ public class UsageErrorTests : CliTestBase
             "--max-macs: expected a whole number from 1 to 9223372036854775807, got 'x'");
     }
 
+    [Test]
+    public void ASwitchOfASubcommandGivenBeforeItsNameIsUnknownThereAndNothingElse()
+    {
+        // The probe: "--force: expected no value, or true or false, got 'x'" and then "unknown option '--force'", for a word
+        // that is no option of fixtures, where it stands, whatever its value.
+        Refused(Run("fixtures", "--force=x", "generate", "--out", "./unused"), "fixtures generate", "unknown option '--force=x'");
+        Refused(Run("fixtures", "--force", "generate", "--out", "./unused"), "fixtures generate", "unknown option '--force'");
+        // After the name, the same word is the switch's, and its value is refused.
+        Refused(Run("fixtures", "generate", "--force=x", "--out", "./unused"), "fixtures generate", "--force: expected no value, or true or false, got 'x'");
+    }
+
     [TestCaseSource(nameof(Switches))]
     public void ASwitchValueRefusedAddsItsLineAndDropsNone(string path, string name)
     {
