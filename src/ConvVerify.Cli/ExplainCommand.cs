@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -147,12 +148,15 @@ internal static class ExplainCommand
     private static IEnumerable<string> Differences(ConvProblem p, ConvProblem q)
     {
         static string T(IEnumerable<int> v) => ConvProblem.FormatTuple(v);
+        // Across ranks a field with one value in every dim of both is no difference: "stride ((1) here, (1, 1) there)" named
+        // as a difference what is the same, and buried the fields that do differ among them.
+        static bool Same(ImmutableArray<int> a, ImmutableArray<int> b) => a.SequenceEqual(b) || a.Length != b.Length && a.Concat(b).Distinct().Count() == 1;
         if (p.Rank != q.Rank) yield return string.Create(CultureInfo.InvariantCulture, $"spatial dims ({p.Rank} here, {q.Rank} there)");
-        if (!p.Kernel.SequenceEqual(q.Kernel)) yield return $"kernel ({T(p.Kernel)} here, {T(q.Kernel)} there)";
-        if (!p.Stride.SequenceEqual(q.Stride)) yield return $"stride ({T(p.Stride)} here, {T(q.Stride)} there)";
-        if (!p.PadBegin.SequenceEqual(q.PadBegin) || !p.PadEnd.SequenceEqual(q.PadEnd))
+        if (!Same(p.Kernel, q.Kernel)) yield return $"kernel ({T(p.Kernel)} here, {T(q.Kernel)} there)";
+        if (!Same(p.Stride, q.Stride)) yield return $"stride ({T(p.Stride)} here, {T(q.Stride)} there)";
+        if (!Same(p.PadBegin, q.PadBegin) || !Same(p.PadEnd, q.PadEnd))
             yield return $"padding ({T(p.PadBegin)} before and {T(p.PadEnd)} after here, {T(q.PadBegin)} and {T(q.PadEnd)} there)";
-        if (!p.Dilation.SequenceEqual(q.Dilation)) yield return $"dilation ({T(p.Dilation)} here, {T(q.Dilation)} there)";
+        if (!Same(p.Dilation, q.Dilation)) yield return $"dilation ({T(p.Dilation)} here, {T(q.Dilation)} there)";
         yield return $"input ({T(p.Input)} here, {T(q.Input)} there)";
     }
 

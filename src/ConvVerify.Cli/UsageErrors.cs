@@ -67,14 +67,20 @@ internal static class UsageErrors
         // The refused value is then no word of the line: the rest of it is parsed again without it, so that every other
         // complaint (an unknown option among the descriptors, a missing required option) is said with it, as when no
         // switch is refused, and none is dropped with the value's.
+        // Only words after the command's own name are its options: fixtures --force=x generate has no switch --force
+        // where it stands, and was told both that its value was refused and that the option was unknown.
         var cleaned = new List<string>(args.Count);
         var switches = command.Command.Options.Where(o => o.ValueType == typeof(bool) && o.Arity.MaximumNumberOfValues > 0).ToList();
+        var names = new List<Command>();
+        for (var c = command; c.Parent is CommandResult parent; c = parent) names.Insert(0, c.Command);
+        int named = 0;
         bool after = false;
         foreach (string arg in args)
         {
             after |= arg == "--";
+            if (!after && named < names.Count && (arg == names[named].Name || names[named].Aliases.Contains(arg))) named++;
             int at = arg.IndexOfAny(['=', ':']);
-            if (!after && at >= 0 && arg.StartsWith('-') && switches.FirstOrDefault(o => o.Name == arg[..at] || o.Aliases.Contains(arg[..at])) is { } flag
+            if (!after && named == names.Count && at >= 0 && arg.StartsWith('-') && switches.FirstOrDefault(o => o.Name == arg[..at] || o.Aliases.Contains(arg[..at])) is { } flag
                 && !bool.TryParse(arg[(at + 1)..], out _))
             {
                 said.Add(SwitchRefusal(flag.Name, arg[(at + 1)..]));
@@ -98,11 +104,14 @@ internal static class UsageErrors
                 said.Add($"{name}: given {Times(option.IdentifierTokenCount)}{(values.Count == option.IdentifierTokenCount ? $" ({Listed(values)})" : "")}; give it once");
             else if (values.Count == 0 && option.Option.Arity.MinimumNumberOfValues > 0)
                 said.Add(WholeNumbers.Expected(option.Option) is { } kind ? $"{name}: expected a value: {kind}" : $"{name}: expected {Expected(option.Option)}, got none");
-            // System.CommandLine gives a text option the next word when it is no option of the command: check --json
-            // --frob wrote the report to a file named --frob. No name or list starts with '-', and a path that does can
-            // be written ./-name, as OptionLikeTokens has it for arguments. Counted options say it in their own words.
+            // System.CommandLine gives a text option the next word, even an option of the command: check --json --frob
+            // wrote the report to a file named --frob, and check --json --verbose dropped the --verbose. No name or list
+            // starts with '-', and a path that does can be written ./-name, as OptionLikeTokens has it for arguments.
+            // Counted options say it in their own words. A known option is not called unknown: "got the unknown option
+            // '--verbose'" sent the reader to check a spelling that was right.
             else if (values.Count == 1 && option.Tokens[0].Value.StartsWith('-') && option.Option.ValueType == typeof(string) && WholeNumbers.Expected(option.Option) is null)
-                said.Add($"{name}: expected {Expected(option.Option)}, got the unknown option '{values[0]}' (a path starting with '-' is written ./{values[0]})");
+                said.Add($"{name}: expected {Expected(option.Option)}, got {(IsOptionOf(command, option.Tokens[0].Value) ? "the option" : "the unknown option")} '{values[0]}' "
+                    + $"(a path starting with '-' is written ./{values[0]})");
             else continue;
             replaced.Add(option);
         }
@@ -148,6 +157,14 @@ internal static class UsageErrors
             said.Add(error.Message);
         }
         return said;
+    }
+
+    // Whether word names an option the command answers to: its own, or a recursive one of a command above it (--help, -h).
+    private static bool IsOptionOf(CommandResult command, string word)
+    {
+        for (var c = command; c is not null; c = c.Parent as CommandResult)
+            if (c.Command.Options.Any(o => (c == command || o.Recursive) && (o.Name == word || o.Aliases.Contains(word)))) return true;
+        return false;
     }
 
     // The command as typed, "convverify fixtures check": the root's own name is the executable's, which in a test is the test host.

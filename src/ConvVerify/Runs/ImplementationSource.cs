@@ -24,8 +24,8 @@ namespace ConvVerify.Runs;
 /// implementation object is not called again, from this source or any other: a second call would run alongside the
 /// first (no implementation is asked to be safe for that), so each later direction fails at once, naming the stuck call.
 /// An output, and the copies of the inputs its call read, are held (pinned) until the implementation's next call has
-/// returned: a write into one after its call had returned (a kept pointer, a background thread) fails that next direction
-/// instead of landing on whatever the collector had moved there. A write made later still is not seen: neither an output
+/// returned, whether either returned or threw: a write into one after its call had returned (a kept pointer, a background
+/// thread) fails that next direction, in place of what it threw, instead of landing on whatever the collector had moved there. A write made later still is not seen: neither an output
 /// nor an input may be kept past its call.
 /// A wait for a call that ends in an exception of the caller's own (its thread interrupted) is no answer of the
 /// implementation's: the exception goes on up (the run reports the case as an error), and the call, left running, is
@@ -203,10 +203,20 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
                     + "(nothing it writes is read, and the implementation is not called again while it runs)", null);
             }
         }
-        if (call.Thrown is { } thrown) return (null, null, thrown);
-        // Checked first: the write happened before this call returned, maybe in it, and is the graver misdeed.
-        string? late = LateWrite(state);
-        lock (state) state.Kept = Kept.Of(call.What, values, [.. new[] { ("x", given.X), ("w", given.W), ("b", given.B), ("dy", given.Dy) }.Where(g => reads.Contains(g.Item1))]);
+        // Out of memory ends the run (Produce): nothing more is made for it, least of all hashes of what it was handed.
+        if (call.Thrown is { SourceException: OutOfMemoryException } outOfMemory) return (null, null, outOfMemory);
+        // Held whatever the call answered: one that threw ("not provided" among them) may have kept a pointer as well as
+        // one that returned, and its buffers, unheld, were freed under it. Hashed before the lock, which every call's
+        // return takes; swapped in one step, so that two calls returning at once (parallel cases of one implementation)
+        // each check and replace the one before: taken and set apart, one could drop the other's, unchecked and unheld.
+        var kept = Kept.Of(call.What, values, [.. new[] { ("x", given.X), ("w", given.W), ("b", given.B), ("dy", given.Dy) }.Where(g => reads.Contains(g.Item1))]);
+        Kept? last;
+        lock (state) (last, state.Kept) = (state.Kept, kept);
+        // Checked first: the write happened before this call returned, maybe in it, and is the graver misdeed. It is said
+        // in place of what this call threw too: the earlier call's buffers are checked once, and a "not provided" here
+        // would otherwise have let the write go unsaid.
+        string? late = LateWrite(last);
+        if (call.Thrown is { } thrown) return late is null ? (null, null, thrown) : (null, late, null);
         if (late is not null) return (values, late, null);
         foreach (var (input, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
         {
@@ -274,10 +284,8 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     // The output and the input copies the implementation was handed last, held until now: changed since its call
     // returned, one was written through a pointer or a reference kept past the call. Not held, the write went wherever
     // the collector had since put other objects.
-    private static string? LateWrite(CallState state)
+    private static string? LateWrite(Kept? kept)
     {
-        Kept? kept;
-        lock (state) (kept, state.Kept) = (state.Kept, null);
         if (kept is null) return null;
         if (kept.Output.Hash() != kept.Output.Returned)
             return $"the output of the implementation's {kept.What} was written into after that call had returned; an output must not be kept past its call";
@@ -298,7 +306,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     internal static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.#######", CultureInfo.InvariantCulture);
 
     // What an implementation object's calls leave: the calls it abandoned that are still running, and the output and
-    // input copies of its last call that returned. Locked on itself.
+    // input copies of its last call that returned or threw. Locked on itself.
     private sealed class CallState
     {
         // A list, not one call: two sources calling at once (parallel NUnit cases of one fixture) can each abandon one,

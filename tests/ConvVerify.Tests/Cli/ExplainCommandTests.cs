@@ -435,6 +435,19 @@ public class ExplainCommandTests : CliTestBase
         Assert.That(text, Does.Not.Contain("same structure"));
     }
 
+    [Test]
+    public void AcrossRanksOnlyTheFieldsThatDifferInValueAreNamed()
+    {
+        // 1-D against the answer's 2-D: stride 1 and dilation 1 in every dim of both were named as differences, "stride ((1)
+        // here, (1, 1) there)", among the padding that does differ. A kernel of 3 is 3 in every dim of both too.
+        var r = Run("explain", "mb1ic1iw70oc1kw3pw30");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string text = Lines(r).Replace("\n  ", " ", StringComparison.Ordinal);
+        Assert.That(text, Does.Contain("The answer's example mb1ic1ih4oc1oh2kh3ph0n\"answer_matrix\" differs from it in spatial dims (1 here, 2 there), "
+            + "padding ((30) before and (30) after here, (0, 0) and (0, 0) there), input ((70) here, (4, 4) there); its M is:"));
+        Assert.That(MatrixRows(r.Out), Is.EqualTo(AnswerRows));
+    }
+
     // What explain says of M's blocks, checked against M itself (ConvMatrix with every weight non-zero, weight i + 1 at
     // w's flat index i): how many blocks, their size, that nothing lies outside them, and how many input channels each
     // output channel reads. The M shown then is of one image and one channel, so it stands for no claim about all M.

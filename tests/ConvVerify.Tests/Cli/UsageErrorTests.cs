@@ -107,6 +107,12 @@ public class UsageErrorTests : CliTestBase
             foreach (string word in new[] { "--frob", "-", "-x" })
                 Refused(Run([.. CommandTree.Line(path, except: name), name, word]), path,
                     $"{name}: expected {kind}, got the unknown option '{word}' (a path starting with '-' is written ./{word})");
+            // An option the command knows, taken for the value all the same, is not called unknown (its spelling was right).
+            // (explain and snapshots accept have no other option of their own: the root's --help and its alias stand for one.)
+            string? other = CommandTree.At(path).Options.FirstOrDefault(o => o.Name != name && o.Name.StartsWith("--", StringComparison.Ordinal))?.Name;
+            foreach (string word in new[] { "--help", "-h", other }.OfType<string>())
+                Refused(Run([.. CommandTree.Line(path, except: name), name, word]), path,
+                    $"{name}: expected {kind}, got the option '{word}' (a path starting with '-' is written ./{word})");
             // Written as a path, the same name is a value like any other.
             string[] line = [.. CommandTree.Line(path, except: name), name, "./--frob"];
             Assert.That(UsageErrors.Of(CommandTree.Root().Parse(line, UsageErrors.Configuration()), line), Is.Empty, string.Join(' ', line));
@@ -244,6 +250,17 @@ public class UsageErrorTests : CliTestBase
             "verify-impl: --pack is required: expected a folder, got none",
             "verify-impl: --candidate is required: expected a folder, got none",
             "--max-macs: expected a whole number from 1 to 9223372036854775807, got 'x'");
+    }
+
+    [Test]
+    public void ASwitchOfASubcommandGivenBeforeItsNameIsUnknownThereAndNothingElse()
+    {
+        // The probe: "--force: expected no value, or true or false, got 'x'" and then "unknown option '--force'", for a word
+        // that is no option of fixtures, where it stands, whatever its value.
+        Refused(Run("fixtures", "--force=x", "generate", "--out", "./unused"), "fixtures generate", "unknown option '--force=x'");
+        Refused(Run("fixtures", "--force", "generate", "--out", "./unused"), "fixtures generate", "unknown option '--force'");
+        // After the name, the same word is the switch's, and its value is refused.
+        Refused(Run("fixtures", "generate", "--force=x", "--out", "./unused"), "fixtures generate", "--force: expected no value, or true or false, got 'x'");
     }
 
     [TestCaseSource(nameof(Switches))]

@@ -104,11 +104,17 @@ public class TorchTimeLimitTests
     }
 
     [Test]
-    public void ALimitThatIsNoneIsRefusedInTheNameItWasGivenBy()
+    public void ALimitThatIsNoneIsRefusedByTheOracle()
     {
         var oracle = LiveTorch.Require();
         Assert.That(() => oracle.WithTimeLimit(TimeSpan.Zero), Throws.InstanceOf<ArgumentOutOfRangeException>()
             .With.Message.StartsWith("limit: a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got 00:00:00"));
+    }
+
+    // Without torch: the options are checked before any oracle is made, and the mutation run has no torch.
+    [Test]
+    public void ALimitThatIsNoneIsRefusedByTheOptionsInTheirName()
+    {
         Assert.That(() => new OracleOptions(TimeLimit: TimeSpan.FromSeconds(-2)), Throws.InstanceOf<ArgumentOutOfRangeException>()
             .With.Message.StartsWith("OracleOptions.TimeLimit: a direction's time limit must be positive"));
         Assert.That(() => new OracleOptions() with { TimeLimit = TimeSpan.FromDays(30) }, Throws.InstanceOf<ArgumentOutOfRangeException>()

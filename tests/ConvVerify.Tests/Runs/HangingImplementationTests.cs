@@ -400,6 +400,40 @@ public class HangingImplementationTests
         Assert.That(rows["db"].Outcome, Is.EqualTo(Outcome.Pass), rows["db"].Reason);
     }
 
+    /// <summary>Forward keeps a pointer into its output and says it is not provided; dx writes through the pointer, then
+    /// computes (or says it is not provided as well).</summary>
+    private sealed unsafe class KeepsAnOutputAndThrows(bool dxThrows) : HookedImplementation
+    {
+        private void* _kept;
+
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            fixed (T* at = y) _kept = at;
+            throw new NotSupportedException("no forward");
+        }
+
+        public override void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
+        {
+            *(T*)_kept = T.CreateChecked(12345);
+            if (dxThrows) throw new NotSupportedException("no dx");
+            Right.BackwardData(p, dy, w, dx);
+        }
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AWriteIntoTheOutputOfACallThatThrewFailsTheNextDirectionEvenOneThatThrows(bool dxThrows)
+    {
+        // The probe: a call that threw had its output and input copies neither held nor checked, so the write through the
+        // pointer it kept went unseen (dx passed, or was "not provided") onto an array the collector was free to reuse.
+        var rows = Rows(Made(new KeepsAnOutputAndThrows(dxThrows)), Generous);
+        Assert.That(rows["y"], Is.EqualTo((Outcome.NotProvided, "y: not provided (no forward)")));
+        Assert.That(rows["dx"], Is.EqualTo((Outcome.Fail,
+            $"dx: the output of the implementation's call for y of case {IntegerCase} was written into after that call had returned; an output must not be kept past its call")));
+        Assert.That(rows["dw"].Outcome, Is.EqualTo(Outcome.Pass), rows["dw"].Reason);
+        Assert.That(rows["db"].Outcome, Is.EqualTo(Outcome.Pass), rows["db"].Reason);
+    }
+
     /// <summary>The first forward waits for the gate, then throws; later forwards throw at once; the rest is right.</summary>
     private sealed class ThrowsLate(ManualResetEventSlim gate) : HookedImplementation
     {
