@@ -27,6 +27,22 @@ internal sealed class KeptThreads(string name)
         thread.Go.Set();
     }
 
+    /// <summary>
+    /// Clears an interrupt pending on the current thread: one left there by the called code would throw from the thread's
+    /// next wait (a lock taken as the call ends, the wait for the next call) instead of where it was meant.
+    /// </summary>
+    public static void ClearInterrupt()
+    {
+        try
+        {
+            // A pending interrupt throws from the first wait, even of no time at all; none pending, the wait does nothing.
+            Thread.Sleep(0);
+        }
+        catch (ThreadInterruptedException)
+        {
+        }
+    }
+
     private sealed class Worker
     {
         private readonly KeptThreads _owner;
@@ -73,7 +89,16 @@ internal sealed class KeptThreads(string name)
         {
             var work = Work!;
             Work = null;
-            work();
+            try
+            {
+                work();
+            }
+            // The callers' work catches all it throws (for its caller's thread); one that got away is a fault of ConvVerify's
+            // own, and ends the process saying so rather than as an unhandled exception of an unnamed thread.
+            catch (Exception e)
+            {
+                Environment.FailFast($"ConvVerify: a call on a kept thread ({_owner.Name}) let an exception escape: {e}", e);
+            }
         }
     }
 

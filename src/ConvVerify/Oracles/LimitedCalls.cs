@@ -141,6 +141,9 @@ internal sealed class LimitedCalls(string oracle, Func<string, Exception> error,
             }
             finally
             {
+                // Always on a kept thread: an interrupt left pending there (by code of the call's) would throw from this
+                // lock when contended, leaving the call stuck for good, or from the thread's wait for its next call.
+                KeptThreads.ClearInterrupt();
                 lock (owner._stuck)
                 {
                     // Stryker disable once Boolean : read only when the wait passed its limit; true then means the call returned between the wait and the lock, which no test can time

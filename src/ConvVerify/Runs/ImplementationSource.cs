@@ -115,6 +115,13 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         lock (state) return state.Stuck.Count > 0;
     }
 
+    /// <summary>Whether the buffers of an earlier call of <paramref name="implementation"/> are held (for tests).</summary>
+    internal static bool HoldsEarlierBuffers(IConvImplementation implementation)
+    {
+        if (!States.TryGetValue(implementation, out var state)) return false;
+        lock (state) return state.Kept is not null;
+    }
+
     /// <inheritdoc/>
     public override string Name => _name;
 
@@ -244,8 +251,10 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
             if (call.Returned) return false;
             call.Abandoned = why;
             state.Stuck.Add(call);
-            // Whatever the stuck call writes where, no later call is made to be blamed for it.
-            state.Kept = null;
+            // Whatever the stuck call writes where, no later call is made to be blamed for it; the last call's buffers stay
+            // held (a pointer the stuck call kept from them must not land in freed memory) but are not checked, and are let
+            // go with the next call, made only once the stuck one has returned.
+            if (state.Kept is { } last) state.Kept = last with { Checked = false };
             return true;
         }
     }
@@ -286,7 +295,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     // the collector had since put other objects.
     private static string? LateWrite(Kept? kept)
     {
-        if (kept is null) return null;
+        if (kept is not { Checked: true }) return null;
         if (kept.Output.Hash() != kept.Output.Returned)
             return $"the output of the implementation's {kept.What} was written into after that call had returned; an output must not be kept past its call";
         return kept.Inputs.FirstOrDefault(i => i.Hash() != i.Returned) is { } input
@@ -317,7 +326,8 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     }
 
     // A call's output and the copies of the inputs it read, each with its hash when the call returned.
-    private sealed record Kept(string What, Held Output, IReadOnlyList<Held> Inputs)
+    // Not checked once a call was abandoned after them: what the stuck call writes is blamed on no one.
+    private sealed record Kept(string What, Held Output, IReadOnlyList<Held> Inputs, bool Checked = true)
     {
         public static Kept Of<T>(string what, T[] output, IEnumerable<(string Name, T[] Copy)> inputs) where T : unmanaged =>
             new(what, Held.Of("output", output), [.. inputs.Select(i => Held.Of(i.Name, i.Copy))]);
@@ -360,7 +370,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
                 // ran on) throws from the thread's next wait: this lock, the wait for the next call, where unhandled it
                 // ended the process, or the next call's own code, failing a direction that did nothing wrong. On the
                 // caller's own thread it is the caller's, and stays.
-                if (onACallThread) ClearInterrupt();
+                if (onACallThread) KeptThreads.ClearInterrupt();
                 lock (state)
                 {
                     // Stryker disable once Boolean : read only when the wait passed its limit; true then means the call returned between the wait and the lock, which no test can time
@@ -368,18 +378,6 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
                     state.Stuck.Remove(this);
                 }
             }
-        }
-    }
-
-    // A pending interrupt throws from the first wait, even of no time at all; none pending, the wait does nothing.
-    private static void ClearInterrupt()
-    {
-        try
-        {
-            Thread.Sleep(0);
-        }
-        catch (ThreadInterruptedException)
-        {
         }
     }
 

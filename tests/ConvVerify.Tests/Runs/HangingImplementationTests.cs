@@ -206,6 +206,20 @@ public class HangingImplementationTests
     }
 
     [Test]
+    public void TheBuffersOfTheCallBeforeAnAbandonedOneStayHeldWhileItRuns()
+    {
+        // y returns; dx is abandoned. A pointer dx's code kept from y's buffers (the same object's earlier call) must not
+        // land in freed memory while dx runs on: they were let go at the abandonment, to be blamed on no one.
+        var impl = Made(HookedImplementation.At(Direction.BackwardData, () => _gate.Wait()));
+        var rows = Rows(impl, Short);
+        Assert.That(rows["y"].Outcome, Is.EqualTo(Outcome.Pass), rows["y"].Reason);
+        Assert.That(rows["dx"], Is.EqualTo((Outcome.Fail, Abandoned("dx", "0.1"))));
+        Assert.That(ImplementationSource.HasAbandonedCall(impl), Is.True);
+        GC.Collect();
+        Assert.That(ImplementationSource.HoldsEarlierBuffers(impl), Is.True, "y's output and input copies, while dx runs");
+    }
+
+    [Test]
     public void ACallThatReturnsAfterItsLimitIsNotReadAndTheImplementationIsCalledAgainOnceItHas()
     {
         using var wrote = new ManualResetEventSlim();
