@@ -106,7 +106,7 @@ public static class Cli
         if (errors.Count == 0 && parse.Errors.Count > 0) errors = [.. parse.Errors.Select(e => e.Message)];
         if (errors.Count > 0)
         {
-            foreach (string error in errors) stderr.WriteLine($"convverify: {error}");
+            foreach (string error in errors) stderr.WriteLine($"convverify: {Shown(error)}");
             // The root's help lists only the commands: the one to read is that of the command the error is in.
             stderr.WriteLine($"Run '{UsageErrors.PathOf(parse.CommandResult)} --help' for usage.");
             return ExitCodes.BadInput;
@@ -117,14 +117,19 @@ public static class Cli
         }
         catch (CliException e)
         {
-            stderr.WriteLine($"convverify: {e.Message}");
+            stderr.WriteLine($"convverify: {Shown(e.Message)}");
             return ExitCodes.BadInput;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or TorchOracleException or OrtOracleException)
         {
             // Unreadable or unwritable files and oracle failures are bad input, not crashes: one line, exit 2.
-            stderr.WriteLine($"convverify: {e.Plain()}");
+            stderr.WriteLine($"convverify: {Shown(e.Plain())}");
             return ExitCodes.BadInput;
         }
     }
+
+    // An error quotes what the user gave (--dtype, --layout, --tolerance values, paths) and what files said: its control
+    // characters are escaped here, once for every refusal, so that no quoted value drives the terminal. Line ends stay,
+    // for the errors of several lines.
+    private static string Shown(string error) => ConvVerify.Fixtures.PackPaths.Printable(error, keepWhiteSpace: true);
 }

@@ -16,4 +16,16 @@ public class HostileTextTests : CliTestBase
         Assert.That(Controls(r.All), Is.Empty, r.ToString());
         Assert.That(r.Out, Does.Contain("warning: " + batch + ":1: mb1ic1ih3oc1oh3kh1\\u001b[31mRED: skipped: "));
     }
+
+    [TestCase("--dtype")]
+    [TestCase("--layout")]
+    [TestCase("--tolerance")]
+    [TestCase("--fill")]
+    public void ARefusedValueIsQuotedWithItsControlCharactersEscaped(string option)
+    {
+        var r = Run("check", "--oracle", "exact", option, "f\u001b[31mx");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(Controls(r.All), Is.Empty, r.ToString());
+        Assert.That(r.Err, Does.Contain("'f\\u001b[31mx'"), r.ToString());
+    }
 }
