@@ -27,6 +27,13 @@ public class PackReadHashTests : OneCasePackTest
         File.WriteAllBytes(path, bytes);
     }
 
+    [Test]
+    public void CheckFilesRefusesNoKeysByName()
+    {
+        var pack = FixturePack.Open(PackDir);
+        Assert.That(() => pack.CheckFiles(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("keys"));
+    }
+
     [TestCase("y.npy")]
     [TestCase("x.npy")]
     [TestCase("dw.npy")]

@@ -212,6 +212,8 @@ public class PackTests
         File.Delete(Path.Combine(_dir, "manifest.json"));
         var pack = FixturePack.Open(_dir);
         Assert.That(pack.CaseIds, Has.Count.EqualTo(8));
+        // By name, ordinal, whatever order the folder lists them in: the case ids a run works through and reports.
+        Assert.That(pack.CaseIds, Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
         Assert.That(pack.Warnings.Single(), Does.Contain("no manifest.json"));
     }
 
