@@ -31,10 +31,13 @@ public abstract class ConvImplementationFixture
     // would fail every later fixture of the process with a stale message; the next case tries again. A pack read whole
     // whose files do not match its manifest is kept with the files' sizes and times, the files that failed and the
     // manifest's own hash: the next case checks the whole pack again only if a size or time has changed, the manifest's
-    // bytes have, or one of the files that failed now matches (rehashing a broken pack for each of its cases is
-    // quadratic; those few files and the manifest are not). Sizes and times alone missed a repair that keeps both (a
-    // byte put back by a tool that restores the time, `touch -r`); the time of a file's last status change, which no
-    // tool sets, would catch it, but .NET does not show it. The message says the verdict is from that earlier check.
+    // bytes have, or one of its own files that failed now matches. Sizes and times alone missed a repair that keeps both
+    // (a byte put back by a tool that restores the time, `touch -r`); the time of a file's last status change, which no
+    // tool sets, would catch it, but .NET does not show it. Each case hashes again only its own files that failed, so
+    // each such file is hashed about once a run: every case hashing every file that failed was quadratic again when they
+    // were many (a pack regenerated under a stale manifest fails every file: each case then hashed the whole pack). A
+    // repair that keeps sizes and times is noticed by the first case of the repaired files, or by a later check of the
+    // whole pack. The message says the verdict is from that earlier check.
     // A pack that was good stays open; each case's files are compared with the manifest as the case reads them
     // (FixturePack.Read), so a file rewritten later fails its case instead of serving unchecked.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<OpenedPack>> Packs =
@@ -129,7 +132,7 @@ public abstract class ConvImplementationFixture
         ArgumentException.ThrowIfNullOrEmpty(caseId);
         var implementation = Implementation;
         Assert.That(implementation, Is.Not.Null, $"{GetType().Name}.Implementation is null: it must return the implementation under test");
-        var (opened, earlier) = Open(Path.GetFullPath(packDirectory), Strict);
+        var (opened, earlier) = Open(Path.GetFullPath(packDirectory), Strict, caseId);
         var warnings = opened.Pack.Warnings;
         // Once, not for each case: a warning on every case of a pack would bury the cases' own results (and the NUnit
         // adapter shows a warned test as skipped by default), where one says it and the rest report as they are.
@@ -138,7 +141,8 @@ public abstract class ConvImplementationFixture
                 + $"this case is checked all the same, and {GetType().Name}.Strict would make them fail every case):\n  {string.Join("\n  ", warnings)}");
         Assert.That(opened.Integrity, Is.Empty, $"{packDirectory} failed its integrity check"
             + (earlier ? $" (made at {opened.CheckedAt.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC for an earlier case; "
-                + "the files that failed still fail, and neither manifest.json nor any file's size or time has changed since)" : "")
+                + (OwnFiles(opened.Failed, caseId).Count > 0 ? "this case's files that failed still fail" : "the files that failed are other cases', not hashed again for this one")
+                + ", and neither manifest.json nor any file's size or time has changed since)" : "")
             + ": it cannot serve as an oracle");
         // Every case, as an integrity failure does: under Strict the pack does not serve until its warnings are dealt with.
         if (Strict && warnings.Count > 0)
@@ -166,7 +170,7 @@ public abstract class ConvImplementationFixture
 
     // The pack, opened and checked now or by an earlier case (earlier: true) when its verdict still holds. A verdict that
     // fails the case (an integrity failure; warnings, under strict) holds only while no file has changed.
-    private static (OpenedPack Pack, bool Earlier) Open(string dir, bool strict)
+    private static (OpenedPack Pack, bool Earlier) Open(string dir, bool strict, string caseId)
     {
         bool earlier = true;
         var lazy = Packs.GetOrAdd(dir, d => new(() =>
@@ -185,10 +189,10 @@ public abstract class ConvImplementationFixture
             Packs.TryRemove(KeyValuePair.Create(dir, lazy));
             throw;
         }
-        if (earlier && (opened.Integrity.Count > 0 || (strict && opened.Pack.Warnings.Count > 0)) && Changed(dir, opened))
+        if (earlier && (opened.Integrity.Count > 0 || (strict && opened.Pack.Warnings.Count > 0)) && Changed(dir, opened, caseId))
         {
             Packs.TryRemove(KeyValuePair.Create(dir, lazy));
-            return Open(dir, strict);
+            return Open(dir, strict, caseId);
         }
         return (opened, earlier);
     }
@@ -206,11 +210,20 @@ public abstract class ConvImplementationFixture
         return new OpenedPack(pack, integrity, failed, manifestHash, stamp, at);
     }
 
-    // Whether a verdict that fails the pack may no longer hold. The stamp first: metadata only, and it is all a warning
-    // depends on.
-    private static bool Changed(string dir, OpenedPack opened) =>
-        Stamp(dir) != opened.Stamp
-        || (opened.Integrity.Count > 0 && (ManifestHash(dir) != opened.ManifestHash || opened.Pack.CheckFiles(opened.Failed).Count < opened.Failed.Count));
+    // Whether a verdict that fails the pack may no longer hold, as far as the case about to run can tell: the stamp first
+    // (metadata only, and it is all a warning depends on), then the manifest's bytes and the case's own files that failed.
+    private static bool Changed(string dir, OpenedPack opened, string caseId)
+    {
+        if (Stamp(dir) != opened.Stamp) return true;
+        if (opened.Integrity.Count == 0) return false;
+        if (ManifestHash(dir) != opened.ManifestHash) return true;
+        var own = OwnFiles(opened.Failed, caseId);
+        return own.Count > 0 && opened.Pack.CheckFiles(own).Count < own.Count;
+    }
+
+    // The files keys ("<case>/<file>") of one case among those that failed.
+    private static List<string> OwnFiles(IReadOnlyList<string> failed, string caseId) =>
+        [.. failed.Where(key => key.StartsWith(caseId + "/", StringComparison.Ordinal))];
 
     // The sha256 of manifest.json's bytes; null when there is none or it cannot be read now (Open says why).
     private static string? ManifestHash(string dir)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ConvVerify.Runs;
@@ -7,17 +9,17 @@ namespace ConvVerify.Runs;
 /// that is not the input. Both end the run with exit 2 (the run is no verdict on the subject either way); the reports
 /// say which, since a broken dependency sent users looking for a fault in input that had none.
 /// </summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ErrorCause>))]
+[JsonConverter(typeof(ErrorCauseConverter))]
 public enum ErrorCause
 {
     /// <summary>Unusable input: an unreadable pack or file, a problem an oracle rejected, inputs that cannot be made. Written "input".</summary>
-    [JsonStringEnumMemberName("input")] Input,
+    Input,
 
     /// <summary>
     /// An oracle failed on input that was fine: torch or ONNX Runtime raised or returned something unexpected, a torch call
     /// passed its time limit (or an earlier one has not returned), or a library it needs is missing. Written "oracle".
     /// </summary>
-    [JsonStringEnumMemberName("oracle")] Oracle,
+    Oracle,
 }
 
 /// <summary>The words reports use for an <see cref="ErrorCause"/>, and the cause of what a case threw.</summary>
@@ -46,5 +48,46 @@ public static class ErrorCauses
                 return ErrorCause.Oracle;
         }
         return ErrorCause.Input;
+    }
+}
+
+// "input" or "oracle", as the writer writes them, and nothing else: the enum converter of System.Text.Json also took a
+// number or a numeric string ("cause": 1 read as an oracle failure, 0 as unusable input), which no writer writes, and
+// said of a name it did not know only that it "could not be converted to System.Nullable`1[ConvVerify.Runs.ErrorCause]".
+internal sealed class ErrorCauseConverter : JsonConverter<ErrorCause>
+{
+    private const string Expected = "expected \"input\" or \"oracle\"";
+
+    public override ErrorCause Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            string got = reader.TokenType switch
+            {
+                JsonTokenType.Number => "the number " + System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
+                JsonTokenType.True => "true",
+                JsonTokenType.False => "false",
+                var other => other.ToString(),
+            };
+            throw new JsonException($"cause: {Expected}, got {got}");
+        }
+        string text = reader.GetString()!;
+        return text switch
+        {
+            "input" => ErrorCause.Input,
+            "oracle" => ErrorCause.Oracle,
+            _ => throw new JsonException($"cause: unknown cause '{text}', {Expected}"),
+        };
+    }
+
+    public override void Write(Utf8JsonWriter writer, ErrorCause value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value switch
+        {
+            ErrorCause.Input => "input",
+            ErrorCause.Oracle => "oracle",
+            _ => throw new ArgumentOutOfRangeException(nameof(value), value, string.Create(CultureInfo.InvariantCulture, $"cause: {Expected}, got {(int)value}")),
+        });
     }
 }

@@ -53,7 +53,8 @@ public static class Plans
             errors.Add(new RunRow
             {
                 Case = PackCase, Descriptor = "-", DType = "-", Fill = "-", Direction = "*", Reference = "pack", Subject = RunRow.NoSubject,
-                Outcome = corrupt, Reason = CorruptPrefix + broken,
+                // Every ERROR row a run writes says its cause (report-schema.md); a missing one is how reports from before read.
+                Outcome = corrupt, Cause = corrupt == Outcome.Error ? ErrorCause.Input : null, Reason = CorruptPrefix + broken,
             });
         return pack;
     }

@@ -1,6 +1,7 @@
 using ConvVerify.Fixtures;
 using ConvVerify.Tests.Cli;
 using ConvVerify.Tests.Properties;
+using CsCheck;
 
 namespace ConvVerify.Tests.Fixtures;
 
@@ -11,6 +12,18 @@ namespace ConvVerify.Tests.Fixtures;
 /// </summary>
 public class ManifestPropertyTests : CliTestBase
 {
+    /// <summary>Edits of a manifest; <paramref name="Metadata"/>: of its members but "files" and "cases" only.</summary>
+    internal sealed record Edit(bool Metadata, JsonMutations.Mutation[] Mutations);
+
+    // Edits anywhere land mostly in "files", which holds most of a manifest's nodes, and what they break the files' own
+    // hashes catch, or the reader refuses: eight of them never edited the rest (format, oracle, versions, generator),
+    // which only the manifest's own hash catches, so the check of that hash could go unnoticed. Half edit that rest alone.
+    private static readonly Gen<Edit> Edits = Gen.Select(Gen.Bool, JsonMutations.Gen, (metadata, m) => new Edit(metadata, m));
+
+    private static (string Text, string[] Applied) Apply(string valid, Edit e) => e.Metadata
+        ? JsonMutations.Apply(valid, e.Mutations, n => !n.GetPath().StartsWith("$.files", StringComparison.Ordinal) && !n.GetPath().StartsWith("$.cases", StringComparison.Ordinal))
+        : JsonMutations.Apply(valid, e.Mutations);
+
     [Test]
     public void AnyManifestIsReadOrRefusedNamingTheFile()
     {
@@ -19,9 +32,9 @@ public class ManifestPropertyTests : CliTestBase
         string manifestPath = Path.Combine(pack, "manifest.json");
         string valid = File.ReadAllText(manifestPath);
         int opened = 0, refused = 0;
-        Property.ForAll(JsonMutations.Gen, mutations =>
+        Property.ForAll(Edits, edit =>
         {
-            var (text, applied) = JsonMutations.Apply(valid, mutations);
+            var (text, applied) = Apply(valid, edit);
             File.WriteAllText(manifestPath, text);
             try
             {
@@ -39,8 +52,8 @@ public class ManifestPropertyTests : CliTestBase
                 Assert.That(e.Message, Does.Contain(pack), string.Join("; ", applied));
                 Assert.That(e.Message.Where(ch => char.IsControl(ch) && ch != '\n'), Is.Empty, e.Message);
             }
-        }, iterations: 8, stream: 13,
-            describe: m => string.Join("; ", JsonMutations.Apply(valid, m).Applied));
+        }, iterations: 10, stream: 13,
+            describe: e => string.Join("; ", Apply(valid, e).Applied));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(opened, Is.GreaterThan(0), "packs opened");

@@ -253,7 +253,7 @@ public class FixtureMisuseTests : TempFolderTest
         Assert.That(first, Does.Contain($"{pack} failed its integrity check: it cannot serve as an oracle"));
         // Rehashing a broken pack for each of its cases would be quadratic: the verdict stands, dated, while nothing changed.
         string? second = FailureOf(fixture, pack, IntegerCase);
-        Assert.That(second, Does.Match(@"failed its integrity check \(made at \d\d:\d\d:\d\d UTC for an earlier case; the files that failed still fail, and neither manifest.json nor any file's size or time has changed since\)"));
+        Assert.That(second, Does.Match(@"failed its integrity check \(made at \d\d:\d\d:\d\d UTC for an earlier case; this case's files that failed still fail, and neither manifest.json nor any file's size or time has changed since\)"));
         Assert.That(second, Does.Contain("y.npy: sha256 differs from the manifest"));
         // Restored (as git checkout would), the pack is checked again and serves.
         File.WriteAllBytes(y, good);
@@ -276,6 +276,27 @@ public class FixtureMisuseTests : TempFolderTest
         File.WriteAllBytes(y, good);
         File.SetLastWriteTimeUtc(y, time);
         Assert.That(FailureOf(fixture, pack, IntegerCase), Is.Null, "the file that failed matches again: the pack is checked again and serves");
+    }
+
+    [Test]
+    public void ACaseHashesAgainOnlyItsOwnFilesThatFailed()
+    {
+        // The probe: a kept integrity failure made every later case hash every file that failed, so a pack whose files all
+        // fail (regenerated under a stale manifest) was hashed whole for each of its cases, quadratic again. Here another
+        // case's failed file becomes a named pipe of the same size (0) and time, which no stamp tells from it: hashed for
+        // this case, it failed the case as "not a regular file"; left alone, the case fails with the kept verdict.
+        string pack = CopyOfQuestion();
+        string y = Path.Combine(pack, IntegerCase, "y.npy");
+        File.WriteAllBytes(y, []);
+        var time = File.GetLastWriteTimeUtc(y);
+        var fixture = new Lenient<object>(new MatrixViewImplementation());
+        Assert.That(FailureOf(fixture, pack, IntegerCase), Does.Contain("y.npy: sha256 differs from the manifest"));
+        NamedPipes.Make(y);
+        File.SetLastWriteTimeUtc(y, time);
+        string other = CommittedPacks.Open("question").CaseIds.First(i => i != IntegerCase);
+        string? failure = FailureOf(fixture, pack, other);
+        Assert.That(failure, Does.Contain("for an earlier case; the files that failed are other cases', not hashed again for this one, and neither"));
+        Assert.That(failure, Does.Contain($"{y}: sha256 differs from the manifest"));
     }
 
     [Test]

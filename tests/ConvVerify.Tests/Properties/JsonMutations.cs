@@ -32,13 +32,17 @@ internal static partial class JsonMutations
         CsCheck.Gen.Select(CsCheck.Gen.Int[0, 10_000], CsCheck.Gen.Int[0, 99], CsCheck.Gen.OneOf(Values), (node, kind, value) => new Mutation(node, kind, value)).Array[1, 3];
 
     /// <summary>The edited text, and each edit said with the JSON path it was made at.</summary>
-    public static (string Text, string[] Applied) Apply(string json, Mutation[] mutations)
+    /// <param name="json">A valid document.</param>
+    /// <param name="mutations">The edits.</param>
+    /// <param name="at">Which nodes may be edited (the root always may); null for all. The text's own edits (a key given
+    /// twice, the text cut short) are made anywhere.</param>
+    public static (string Text, string[] Applied) Apply(string json, Mutation[] mutations, Func<JsonNode, bool>? at = null)
     {
         var root = JsonNode.Parse(json)!;
         var applied = new List<string>();
         foreach (var m in mutations)
         {
-            var nodes = All(root).ToList();
+            var nodes = All(root).Where(n => n == root || at is null || at(n)).ToList();
             var target = nodes[m.Node % nodes.Count];
             var parent = target.Parent;
             applied.Add(m.Kind switch { < 55 => "set", < 70 => "remove", < 78 => "nest", < 86 => "add", < 93 => "duplicate key", _ => "truncate" }
