@@ -199,6 +199,13 @@ internal static class CheckCommand
         string[] layoutWarning = channelsLast > 0 && !oracles.Any(o => OracleLayouts.CanComputeIn(o, TorchLayout.ChannelsLast))
             ? [$"{Counted.Of(channelsLast, "problem")} {(channelsLast == 1 ? "asks" : "ask")} for channels-last (--stag=axb), but {string.Join(", ", oracles.Select(o => o.Name))} computes in NCHW only: their channels-last cases are NCHW checks"]
             : [];
+        // An oracle beside the one computing in the layout (ort beside torch) computes in NCHW: its references are NCHW
+        // checks, said rather than let the layout seem to hold for every reference of the run.
+        var inNchw = layout == TorchLayout.Contiguous ? [] : oracles.Where(o => OracleLayouts.ComputesIn(o) != layout).Select(o => o.Name).ToList();
+        string[] partWarning = inNchw.Count > 0
+            ? [$"--layout {OracleLayouts.Name(layout)}: {string.Join(", ", inNchw)} {(inNchw.Count == 1 ? "computes" : "compute")} in NCHW, not {OracleLayouts.Name(layout)}; "
+                + $"{string.Join(", ", oracles.Where(o => OracleLayouts.ComputesIn(o) == layout).Select(o => o.Name))} alone {(oracles.Count - inNchw.Count == 1 ? "does" : "do")}"]
+            : [];
         return new RunPlan
         {
             Command = "check",
@@ -207,7 +214,7 @@ internal static class CheckCommand
             Skipped = selection.Skipped(),
             References = [.. oracles.Select(o => new OracleSource(o))],
             Subject = new EngineSource(ConvEngines.Default),
-            Warnings = [.. selection.InputWarnings(), .. layoutWarning],
+            Warnings = [.. selection.InputWarnings(), .. layoutWarning, .. partWarning],
         };
     }
 }
