@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ConvVerify.Runs;
@@ -12,14 +10,14 @@ namespace ConvVerify.Runs;
 [JsonConverter(typeof(ErrorCauseConverter))]
 public enum ErrorCause
 {
-    /// <summary>Unusable input: an unreadable pack or file, a problem an oracle rejected, inputs that cannot be made. Written "input".</summary>
-    Input,
+    /// <summary>Unusable input: an unreadable pack or file, a problem an oracle rejected, inputs that cannot be made.</summary>
+    [JsonStringEnumMemberName("input")] Input,
 
     /// <summary>
     /// An oracle failed on input that was fine: torch or ONNX Runtime raised or returned something unexpected, a torch call
-    /// passed its time limit (or an earlier one has not returned), or a library it needs is missing. Written "oracle".
+    /// passed its time limit (or an earlier one has not returned), or a library it needs is missing.
     /// </summary>
-    Oracle,
+    [JsonStringEnumMemberName("oracle")] Oracle,
 }
 
 /// <summary>The words reports use for an <see cref="ErrorCause"/>, and the cause of what a case threw.</summary>
@@ -48,46 +46,5 @@ public static class ErrorCauses
                 return ErrorCause.Oracle;
         }
         return ErrorCause.Input;
-    }
-}
-
-// "input" or "oracle", as the writer writes them, and nothing else: the enum converter of System.Text.Json also took a
-// number or a numeric string ("cause": 1 read as an oracle failure, 0 as unusable input), which no writer writes, and
-// said of a name it did not know only that it "could not be converted to System.Nullable`1[ConvVerify.Runs.ErrorCause]".
-internal sealed class ErrorCauseConverter : JsonConverter<ErrorCause>
-{
-    private const string Expected = "expected \"input\" or \"oracle\"";
-
-    public override ErrorCause Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            string got = reader.TokenType switch
-            {
-                JsonTokenType.Number => "the number " + System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
-                JsonTokenType.True => "true",
-                JsonTokenType.False => "false",
-                var other => other.ToString(),
-            };
-            throw new JsonException($"cause: {Expected}, got {got}");
-        }
-        string text = reader.GetString()!;
-        return text switch
-        {
-            "input" => ErrorCause.Input,
-            "oracle" => ErrorCause.Oracle,
-            _ => throw new JsonException($"cause: unknown cause '{text}', {Expected}"),
-        };
-    }
-
-    public override void Write(Utf8JsonWriter writer, ErrorCause value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value switch
-        {
-            ErrorCause.Input => "input",
-            ErrorCause.Oracle => "oracle",
-            _ => throw new ArgumentOutOfRangeException(nameof(value), value, string.Create(CultureInfo.InvariantCulture, $"cause: {Expected}, got {(int)value}")),
-        });
     }
 }

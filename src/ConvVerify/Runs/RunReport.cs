@@ -36,7 +36,7 @@ public sealed class RunReport
     [JsonPropertyName("references")] public required List<SourceInfo> References { get; init; }
 
     /// <summary>Whether absent directions fail the run.</summary>
-    [JsonPropertyName("requirement")] [JsonConverter(typeof(JsonStringEnumConverter<Requirement>))] public Requirement Requirement { get; init; } = Requirement.All;
+    [JsonPropertyName("requirement")] [JsonConverter(typeof(RequirementConverter))] public Requirement Requirement { get; init; } = Requirement.All;
 
     /// <summary>Whether warnings are errors (exit 2).</summary>
     [JsonPropertyName("strict")] public bool Strict { get; init; }

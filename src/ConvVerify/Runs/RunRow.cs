@@ -37,7 +37,7 @@ public sealed record RunRow
     [JsonPropertyName("outcome")] [JsonConverter(typeof(OutcomeConverter))] public required Outcome Outcome { get; init; }
 
     /// <summary>The rule applied, when a comparison was made.</summary>
-    [JsonPropertyName("tolerance")] [JsonConverter(typeof(JsonStringEnumConverter<Tolerance>))] public Tolerance? Tolerance { get; init; }
+    [JsonPropertyName("tolerance")] [JsonConverter(typeof(ToleranceConverter))] public Tolerance? Tolerance { get; init; }
 
     /// <summary>Elements compared (0 when nothing was).</summary>
     [JsonPropertyName("elements")] public int Elements { get; init; }

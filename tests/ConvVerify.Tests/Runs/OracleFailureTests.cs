@@ -189,6 +189,22 @@ public class OracleFailureTests
         Assert.That(message, Does.EndWith(")"));
     }
 
+    [TestCase("requirement", "1", "requirement: expected \"All\" or \"Any\", got the number 1 Path: $.requirement")]
+    [TestCase("requirement", "\"all\"", "requirement: unknown requirement 'all', expected \"All\" or \"Any\" Path: $.requirement")]
+    [TestCase("requirement", "\"\\u001b\"", "requirement: unknown requirement '\\u001b', expected \"All\" or \"Any\" Path: $.requirement")]
+    [TestCase("tolerance", "\"Sound\"", "tolerance: unknown tolerance 'Sound', expected \"ExactValues\" or \"SoundBound\" or \"Probabilistic\" or \"Bitwise\" Path: $.rows[0].tolerance")]
+    [TestCase("tolerance", "2", "tolerance: expected \"ExactValues\" or \"SoundBound\" or \"Probabilistic\" or \"Bitwise\", got the number 2 Path: $.rows[0].tolerance")]
+    public void ARequirementOrToleranceNoWriterWritesIsRefusedNamingItAndWhatItMayBe(string field, string value, string why)
+    {
+        // System.Text.Json's enum converter read 1 as Any and "all" as All, and said of other names only that they "could
+        // not be converted to ConvVerify.Runs.Requirement".
+        var json = Json(WithOracleFailure());
+        if (field == "requirement") json[field] = JsonNode.Parse(value);
+        else json["rows"]![0]![field] = JsonNode.Parse(value);
+        string message = Assert.Throws<InvalidDataException>(() => Read(json))!.Message;
+        Assert.That(message.Contains($".json: not a ConvVerify report ({why}", StringComparison.Ordinal), Is.True, message);
+    }
+
     [Test]
     public void JUnitHtmlAndTheConsoleSayTheOracleFailed()
     {
