@@ -239,7 +239,7 @@ public class HangingImplementationTests
     }
 
     /// <summary>The matrix view's results, but forward keeps a pointer to y (or into its copy of x), and dx writes through it.</summary>
-    private sealed unsafe class KeepsAPointer(bool intoInput) : HookedImplementation
+    private sealed unsafe class KeepsAPointer(bool intoInput, ManualResetEventSlim? dxWaitsFor = null) : HookedImplementation
     {
         private void* _kept;
 
@@ -258,6 +258,7 @@ public class HangingImplementationTests
 
         public override void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
         {
+            dxWaitsFor?.Wait();
             *(T*)_kept = T.CreateChecked(12345);
             Right.BackwardData(p, dy, w, dx);
         }
@@ -387,6 +388,33 @@ public class HangingImplementationTests
         // The probe: shown to the microsecond, a limit of 100 ns failed its call "within 0 s".
         var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => _gate.Wait())), TimeSpan.FromTicks(1));
         Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.0000001"))));
+    }
+
+    [Test]
+    public void WhatAnAbandonedCallWritesIntoTheBuffersBeforeItIsBlamedOnNoLaterCall()
+    {
+        // dx, abandoned, writes through forward's kept pointer into y's held output once it is let go. Those buffers stay
+        // held (not freed under the pointer) but unchecked: the next case's first call, made once dx has returned, passes.
+        var impl = Made(new KeepsAPointer(intoInput: false, dxWaitsFor: _gate));
+        var rows = Rows(impl, Short);
+        Assert.That(rows["y"].Outcome, Is.EqualTo(Outcome.Pass), rows["y"].Reason);
+        Assert.That(rows["dx"], Is.EqualTo((Outcome.Fail, Abandoned("dx", "0.1"))));
+        _gate.Set();
+        Assert.That(SpinWait.SpinUntil(() => !ImplementationSource.HasAbandonedCall(impl), TimeSpan.FromSeconds(10)), Is.True, "dx returns once let go");
+        Assert.That(Rows(impl, Generous)["y"].Outcome, Is.EqualTo(Outcome.Pass), "the stuck call's write is blamed on no one");
+    }
+
+    [Test]
+    public void WithoutALimitAnInterruptTheImplementationLeavesOnTheCallersThreadIsTheCallers()
+    {
+        // On the caller's own thread the interrupt is the caller's, as everything else the implementation does there: not
+        // cleared as one left on a kept thread is.
+        var pack = CommittedPacks.Open("question");
+        var c = pack.ReadCase(IntegerCase);
+        var source = new ImplementationSource(HookedImplementation.At(Direction.Forward, () => Thread.CurrentThread.Interrupt())) { TimeLimit = Timeout.InfiniteTimeSpan };
+        var produced = source.Produce(new LoadedCase<float>(new CaseEntry(c, pack), pack.Read<float>(c).Inputs, new Dictionary<Direction, float[]>()), [Direction.Forward]);
+        Assert.That(produced.Values, Contains.Key(Direction.Forward));
+        Assert.That(() => Thread.Sleep(0), Throws.TypeOf<ThreadInterruptedException>(), "still pending on the caller's thread");
     }
 
     [Test]
