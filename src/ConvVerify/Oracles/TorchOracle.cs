@@ -416,10 +416,10 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     {
         using (Py.GIL())
         {
-            inside?.Invoke();
             var owned = new List<PyObject>();
             try
             {
+                inside?.Invoke();
                 PyObject Own(PyObject o)
                 {
                     owned.Add(o);
@@ -442,21 +442,21 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
                     var w = In(inputs.W, p.WShape);
                     var b = p.HasBias ? In(inputs.B, p.BShape) : PyObject.None;
                     var dy = In(inputs.Dy, p.YShape);
-                    try
-                    {
-                        result = Own(_compute.Invoke(pyProblem, x, w, b, dy));
-                    }
-                    catch (PythonException e)
-                    {
-                        ReleaseFrames(e);
-                        throw new TorchOracleException($"torch failed on {Describe(p)}: {e.Type.Name}: {e.Message}", e);
-                    }
+                    result = Own(_compute.Invoke(pyProblem, x, w, b, dy));
                 }
                 finally
                 {
                     foreach (var t in tensors) t.Dispose();
                 }
                 return Results<T>(result, p);
+            }
+            // Whatever Python raises in the call is torch's failure, said with the problem: in compute, and as much in the
+            // making of the inputs' tensors (out of memory in torch.empty) or the reading of the results, which went up
+            // as a bare PythonException, reported as unusable input.
+            catch (PythonException e)
+            {
+                ReleaseFrames(e);
+                throw new TorchOracleException($"torch failed on {Describe(p)}: {e.Type.Name}: {e.Message}", e);
             }
             finally
             {

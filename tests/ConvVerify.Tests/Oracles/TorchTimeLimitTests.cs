@@ -104,6 +104,26 @@ public class TorchTimeLimitTests
     }
 
     [Test]
+    public void WhatPythonRaisesBeforeComputeIsTorchsFailureNamingTheProblem()
+    {
+        // The making of the inputs' tensors raising (out of memory in torch.empty, say): a bare PythonException went up,
+        // reported as unusable input; it is torch's failure, as one raised in compute is.
+        var oracle = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse(Descriptor);
+        var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
+        static void Raise()
+        {
+            using var scope = Py.CreateScope();
+            scope.Exec("raise MemoryError('no room for x')");
+        }
+        var e = Assert.Throws<TorchOracleException>(() => oracle.Compute(problem, inputs, TorchLayout.Contiguous, null, null, null, TorchOracle.NewCalls(), Raise))!;
+        Assert.That(e.Message, Is.EqualTo($"torch failed on {Descriptor} (float32, bias): MemoryError: no room for x"));
+        Assert.That(ConvVerify.Runs.ErrorCauses.Of(e), Is.EqualTo(ConvVerify.Runs.ErrorCause.Oracle));
+        // And the oracle goes on.
+        Assert.That(oracle.Compute(problem, inputs).Y, Has.Length.EqualTo(problem.YSize));
+    }
+
+    [Test]
     public void ALimitThatIsNoneIsRefusedByTheOracle()
     {
         var oracle = LiveTorch.Require();
