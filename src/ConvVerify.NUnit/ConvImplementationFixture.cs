@@ -78,7 +78,8 @@ public abstract class ConvImplementationFixture
 
     /// <summary>
     /// Whether a pack's warnings (<see cref="FixturePack.Warnings"/>: no manifest.json, so no integrity check; a file in a
-    /// case folder that is not a case file and not in the manifest) fail every case of the pack, as the command line's
+    /// case folder that is not a case file and not in the manifest, anything in the pack's own folder but manifest.json and
+    /// case folders) fail every case of the pack, as the command line's
     /// <c>--strict</c> makes warnings errors. By default (false) they are shown once per pack and process, as an NUnit
     /// warning (<see cref="Assert.Warn(string)"/>) on the first case that reads the pack; that case is checked all the same.
     /// </summary>

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace ConvVerify;
 
 /// <summary>
-/// Threads that run calls a caller may abandon after a time limit (an implementation's directions, torch's calls), kept
+/// Threads that run calls a caller may abandon after a time limit (an implementation's directions, torch's and ONNX Runtime's calls), kept
 /// between calls: a thread made for each call, with its stack mapped and unmapped, cost about a millisecond a direction
 /// (a fifth of a run of small cases). Not the thread pool's: an abandoned call keeps its thread for as long as it runs,
 /// and the pool would grow to replace it; here the thread returns to the idle ones only when its call does. In the

@@ -14,8 +14,8 @@ public enum ErrorCause
     [JsonStringEnumMemberName("input")] Input,
 
     /// <summary>
-    /// An oracle failed on input that was fine: torch or ONNX Runtime raised or returned something unexpected, a torch call
-    /// passed its time limit (or an earlier one has not returned), or a library it needs is missing.
+    /// An oracle failed on input that was fine: torch or ONNX Runtime raised or returned something unexpected, a call of
+    /// either passed its time limit (or an earlier one has not returned), or a library it needs is missing.
     /// </summary>
     [JsonStringEnumMemberName("oracle")] Oracle,
 }

@@ -241,13 +241,17 @@ public sealed class RunReport
             ?? NullVersion("subject", r.Subject)
             ?? Enumerable.Range(0, r.References.Count).Select(i => NullVersion($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? (r.WrittenSummary is { } written ? NullIn("summary.reasons", written.Reasons) : null);
-        return why ?? BadLayout("subject", r.Subject)
+        return why ?? BadToleranceMode(r.ToleranceMode) ?? BadLayout("subject", r.Subject)
             ?? Enumerable.Range(0, r.References.Count).Select(i => BadLayout($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadCause($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
             ?? BadSeconds("seconds", r.Seconds)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadSeconds($"rows[{i}].seconds", r.Rows[i].Seconds)).FirstOrDefault(w => w is not null)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null);
     }
+
+    // check's --tolerance as the run was given it, or none: another word was merged and written back as if a run had used it.
+    private static string? BadToleranceMode(string? mode) => mode is null or "probabilistic" or "sound" ? null
+        : $"tolerance is \"{Fixtures.PackPaths.Printable(mode)}\", expected \"probabilistic\" or \"sound\" (check's --tolerance) or none";
 
     // A layout the writer never writes (NCHW is left out) would be shown and compared by report merge as if it were one.
     private static string? BadLayout(string what, SourceInfo s) => s.Layout is null or "channels-last" ? null

@@ -175,12 +175,14 @@ public class OracleFailureTests
     [TestCase("rows", 0, "cause", "true", "cause: expected \"input\" or \"oracle\", got true Path: $.rows[0].cause | LineNumber: 0 | BytePositionInLine: ")]
     [TestCase("rows", 0, "cause", "[]", "cause: expected \"input\" or \"oracle\", got StartArray Path: $.rows[0].cause | LineNumber: 0 | BytePositionInLine: ")]
     [TestCase("rows", 0, "outcome", "\"pass\"", "rows[0].cause is given on a \"pass\" row: only ERROR rows have one")]
+    [TestCase("", 0, "tolerance", "\"bogus\"", "tolerance is \"bogus\", expected \"probabilistic\" or \"sound\" (check's --tolerance) or none")]
     [TestCase("references", 0, "layout", "\"sideways\"", "references[0].layout is \"sideways\", expected \"channels-last\" or none (NCHW)")]
     [TestCase("references", 0, "layout", "\"nchw\"", "references[0].layout is \"nchw\", expected \"channels-last\" or none (NCHW)")]
     public void ACauseOrLayoutNoWriterWritesIsRefusedByItsPath(string list, int index, string field, string value, string why)
     {
         var json = Json(WithOracleFailure());
-        json[list]![index]![field] = JsonNode.Parse(value);
+        if (list.Length == 0) json[field] = JsonNode.Parse(value);
+        else json[list]![index]![field] = JsonNode.Parse(value);
         if (field == "outcome") json.Remove("summary");
         // A number or name the reader took (0 and 1 were read as the enum's values) is refused as any other value no
         // writer writes, naming it and the two it may be, and where System.Text.Json says (its position ends the message).
