@@ -23,7 +23,7 @@ internal static class CheckCommand
                 + OracleRegistry.Describe() + ". With several, each is also checked against the others (consensus).",
             DefaultValueFactory = _ => "fixtures",
         }.CommaList();
-        var pack = new Option<string?>("--pack") { Description = "Check against this fixture pack instead of the committed ones (any pack in the documented format)" };
+        var pack = new Option<string?>("--pack") { Description = "Check against this fixture pack instead of the committed ones (any pack in the documented format)" }.Expecting("a folder");
         var engine = new Option<string>("--engine") { Description = $"The engine checked: {string.Join(", ", ConvEngines.Names)} (all bitwise the definition)", DefaultValueFactory = _ => ConvEngines.Default.Name };
         var layout = new Option<string>("--layout") { Description = "The memory layout the live oracle computes in, nchw or channels-last (torch can; an oracle that cannot is refused)", DefaultValueFactory = _ => "nchw" };
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with a live oracle", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);

@@ -23,7 +23,7 @@ internal static class ExplainCommand
         var cmd = new Command("explain", "Walk through how dL/dx is computed for a problem: shapes, the output-size formula with its numbers, "
             + "dL/dx as the sum of every filter's contribution, the matrix view M, and the numbers for a sample dL/dh.\n\n"
             + "Examples:\n  convverify explain\n  convverify explain mb1ic1ih4oc1kh3 --png m.png\n  convverify explain mb1ic1ih4oc1kh3\n  convverify explain mb1ic1iw7oc1kw3sw2pw1");
-        var png = new Option<string?>("--png") { Description = "Also draw the matrix M as a PNG: every entry sharing a weight in the same colour" };
+        var png = new Option<string?>("--png") { Description = "Also draw the matrix M as a PNG: every entry sharing a weight in the same colour" }.Expecting("a file");
         cmd.Arguments.Add(descriptor);
         cmd.Options.Add(png);
         cmd.SetAction(pr =>

@@ -13,10 +13,10 @@ internal static class ReportCommand
     {
         var cmd = new Command("report", "Work with run reports (--json files).");
         var shards = new Argument<string[]>("SHARD") { Description = "The --json reports of every shard of one run", Arity = ArgumentArity.OneOrMore }.RefusingOptions();
-        var json = new Option<string?>("--json") { Description = "Write the merged report (schema convverify-report/1)" };
-        var junit = new Option<string?>("--junit") { Description = "Write the merged run as JUnit XML" };
+        var json = new Option<string?>("--json") { Description = "Write the merged report (schema convverify-report/1)" }.Expecting("a file");
+        var junit = new Option<string?>("--junit") { Description = "Write the merged run as JUnit XML" }.Expecting("a file");
         var verbose = new Option<bool>("--verbose") { Description = "Print every row" };
-        var html = new Option<string?>("--report") { Description = "Write the merged run as an HTML report into this folder" };
+        var html = new Option<string?>("--report") { Description = "Write the merged run as an HTML report into this folder" }.Expecting("a folder");
         var merge = new Command("merge", "Combine the --json reports of the shards of one run (--shard i/n) and exit as the whole run would: 0 all passed, "
             + "1 any failed, 2 when the reports are not the shards of one run (another selection or verdict option, a shard missing or given twice, rows that "
             + "disagree with their summary or their shard).\n\n"

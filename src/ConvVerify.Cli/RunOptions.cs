@@ -14,9 +14,9 @@ internal sealed class RunOptions(string defaultRequire)
     };
 
     public Option<string?> Shard { get; } = new("--shard") { Description = "Run only part i of n (1 <= i <= n) of the cases, split by case id: e.g. --shard 2/4. A shard the split leaves empty passes; a selection with no case at all fails in every shard" };
-    public Option<string?> Json { get; } = new("--json") { Description = "Also write the run report (schema convverify-report/1, docs/report-schema.md) to this file" };
-    public Option<string?> JUnit { get; } = new("--junit") { Description = "Also write the run as JUnit XML (one test case per case x direction x reference) for CI systems to display" };
-    public Option<string?> Report { get; } = new("--report") { Description = "Also write an HTML report into this folder: DIR/index.html with the summary, every row, and pictures of where each failing direction is wrong" };
+    public Option<string?> Json { get; } = new Option<string?>("--json") { Description = "Also write the run report (schema convverify-report/1, docs/report-schema.md) to this file" }.Expecting("a file");
+    public Option<string?> JUnit { get; } = new Option<string?>("--junit") { Description = "Also write the run as JUnit XML (one test case per case x direction x reference) for CI systems to display" }.Expecting("a file");
+    public Option<string?> Report { get; } = new Option<string?>("--report") { Description = "Also write an HTML report into this folder: DIR/index.html with the summary, every row, and pictures of where each failing direction is wrong" }.Expecting("a folder");
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Print every row, not just failures and the summary" };
     public Option<bool> Strict { get; } = new("--strict") { Description = "Treat warnings (e.g. candidate files that match no case) as errors: exit 2" };
 

@@ -10,7 +10,7 @@ internal static class SnapshotsCommand
     public static Command Build(IAnsiConsole console)
     {
         var cmd = new Command("snapshots", "Manage the snapshot files in snapshots/.");
-        var dir = new Option<string?>("--dir") { Description = "The snapshots folder (default: snapshots/ of this repository)" };
+        var dir = new Option<string?>("--dir") { Description = "The snapshots folder (default: snapshots/ of this repository)" }.Expecting("a folder");
         var accept = new Command("accept", "Accept every *.received.txt in the snapshots folder as the new *.verified.txt, and list what was written. "
             + "Only the folder itself is read, not its subfolders: the help snapshots (snapshots/cli) and the report page's (snapshots/reports) "
             + "are accepted with --dir.\n\nExamples:\n  convverify snapshots accept\n  convverify snapshots accept --dir snapshots/cli");

@@ -28,6 +28,28 @@ public class UsageErrorTests : CliTestBase
         ["fixtures import-onnx --out"] = "a folder",
         ["verify-impl --pack"] = "a folder",
         ["verify-impl --candidate"] = "a folder",
+        // Paths, told as such when a value is missing: a file written or read, a folder written or read.
+        ["check --json"] = "a file",
+        ["check --junit"] = "a file",
+        ["check --report"] = "a folder",
+        ["fixtures check --json"] = "a file",
+        ["fixtures check --junit"] = "a file",
+        ["fixtures check --report"] = "a folder",
+        ["verify-impl --json"] = "a file",
+        ["verify-impl --junit"] = "a file",
+        ["verify-impl --report"] = "a folder",
+        ["soak --json"] = "a file",
+        ["soak --junit"] = "a file",
+        ["soak --report"] = "a folder",
+        ["report merge --json"] = "a file",
+        ["report merge --junit"] = "a file",
+        ["report merge --report"] = "a folder",
+        ["cases --batch"] = "a file",
+        ["check --batch"] = "a file",
+        ["fixtures generate --batch"] = "a file",
+        ["check --pack"] = "a folder",
+        ["explain --png"] = "a file",
+        ["snapshots accept --dir"] = "a folder",
     };
 
     private static bool IsSwitch(Option o) => o.ValueType == typeof(bool) && o.Arity.MaximumNumberOfValues > 0;
