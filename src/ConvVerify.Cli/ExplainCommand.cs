@@ -92,8 +92,12 @@ internal static class ExplainCommand
             if (Cut(p) is { } cut)
             {
                 shown = cut;
+                // Along a dim cut to one output the stride places nothing: kept in the descriptor, it is not seen in M.
+                string[] single = [.. Enumerable.Range(0, p.Rank).Where(d => p.Output[d] >= 2 && cut.Output[d] == 1).Select(d => dims[d])];
+                string unseen = single.Length == 0 ? ""
+                    : $" (one output along {string.Join(" and ", single)}, where two would make M too large to print, so its stride there does not show)";
                 AppendWrapped(o, lead + $"cut to one image, one channel in and out and a {ConvProblem.FormatTuple(cut.Input)} input, keeping its kernel, "
-                    + $"stride, padding and dilation, this problem is {cut}, whose M is:");
+                    + $"stride, padding and dilation, this problem is {cut}{unseen}, whose M is:");
             }
             else
             {
@@ -115,16 +119,20 @@ internal static class ExplainCommand
 
     /// <summary>
     /// <paramref name="p"/> with one image, one input and one output channel and its input cut to give at most 2 outputs
-    /// per dim (else 1), keeping its kernel, stride, padding (both ends, as stored) and dilation; null when no such cut
-    /// has an M small enough to print.
+    /// per dim, keeping its kernel, stride, padding (both ends, as stored) and dilation; 2 along as many dims as have them
+    /// and fit (the earlier dims first), 1 along the others; null when no such cut has an M small enough to print.
     /// </summary>
     internal static ConvProblem? Cut(ConvProblem p)
     {
-        foreach (int most in new[] { 2, 1 })
+        // A stride shows only between two outputs: a cut to one along a dim that has more keeps its stride in name only.
+        // Bit d of a choice keeps two along dim d; the choices with more dims kept come first.
+        var choices = Enumerable.Range(0, 1 << p.Rank).OrderByDescending(c => System.Numerics.BitOperations.PopCount((uint)c)).ThenBy(c => c);
+        foreach (int choice in choices)
         {
             var input = new int[p.Rank];
             for (int d = 0; d < p.Rank; d++)
             {
+                int most = (choice >> d & 1) == 1 ? 2 : 1;
                 // The input extent whose padded span holds exactly the windows wanted; at least one element, at most p's.
                 long need = (Math.Min(p.Output[d], most) - 1L) * p.Stride[d] + (long)p.Dilation[d] * (p.Kernel[d] - 1) + 1 - p.PadBegin[d] - p.PadEnd[d];
                 input[d] = (int)Math.Clamp(need, 1, p.Input[d]);

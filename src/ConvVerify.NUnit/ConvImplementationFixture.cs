@@ -169,16 +169,23 @@ public abstract class ConvImplementationFixture
         Assert.That(report.Reasons(), Is.Empty, $"{caseId}: {string.Join("; ", report.Rows.Select(r => r.Reason))}");
     }
 
+    /// <summary>
+    /// For tests: runs with the pack's folder once a case has found the pack's entry and whether it holds a verdict,
+    /// before it waits for the verdict (so that another case can open the pack at that moment).
+    /// </summary>
+    internal static Action<string>? OpeningHook { get; set; }
+
     // The pack, opened and checked now or by an earlier case (earlier: true) when its verdict still holds. A verdict that
     // fails the case (an integrity failure; warnings, under strict) holds only while no file has changed.
     private static (OpenedPack Pack, bool Earlier) Open(string dir, bool strict, string caseId)
     {
-        bool earlier = true;
-        var lazy = Packs.GetOrAdd(dir, d => new(() =>
-        {
-            earlier = false;
-            return OpenNow(d);
-        }));
+        var lazy = Packs.GetOrAdd(dir, d => new(() => OpenNow(d)));
+        // Earlier: the verdict was there before this case asked. Not "whose factory ran": the factory stored may be
+        // another case's, run on whichever thread asks first, so a flag it set told one case that another had checked
+        // the pack when it had itself (labelling the verdict "for an earlier case", and hashing again). A verdict still
+        // being made when asked for is made while this case waits: as fresh as its own, so it is neither.
+        bool earlier = lazy.IsValueCreated;
+        OpeningHook?.Invoke(dir);
         OpenedPack opened;
         try
         {

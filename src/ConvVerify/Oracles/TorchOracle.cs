@@ -107,7 +107,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     public double BoundFactor => TorchTolerance.BoundFactor;
 
     /// <inheritdoc/>
-    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, TorchLayout.Contiguous, out reason);
+    public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, TorchLayout.Contiguous, null, out reason);
 
     /// <inheritdoc/>
     /// <exception cref="TorchOracleException">PyTorch raised, returned an unexpected tensor, did not return within <see cref="DefaultTimeLimit"/>, or has not returned from an earlier call that did not.</exception>
@@ -118,7 +118,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(directions);
-        return Select(problem, layout, Compute(problem, inputs, layout, null, timeLimit, directions), directions);
+        return Select(problem, layout, timeLimit, Compute(problem, inputs, layout, null, timeLimit, directions), directions);
     }
 
     /// <summary>
@@ -134,7 +134,8 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     }
 
     /// <summary>
-    /// This oracle with every call given <paramref name="limit"/> instead of <see cref="DefaultTimeLimit"/>:
+    /// This oracle with every call given <paramref name="limit"/> instead of <see cref="DefaultTimeLimit"/> (its narrow-dtype
+    /// support probe too, instead of <see cref="ImplementationSource.DefaultTimeLimitFloor"/>):
     /// <see cref="Timeout.InfiniteTimeSpan"/> for none (the call then runs on the caller's thread, to step into it in a
     /// debugger). An <see cref="ILayoutOracle"/> too, whose views keep the limit.
     /// </summary>
@@ -146,19 +147,20 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     }
 
     // Autograd computes every direction in one pass anyway; hand back the ones asked for.
-    private static IReadOnlyDictionary<Direction, T[]> Select<T>(ConvProblem problem, TorchLayout layout, ConvResults<T> all, IReadOnlyCollection<Direction> directions)
+    private static IReadOnlyDictionary<Direction, T[]> Select<T>(ConvProblem problem, TorchLayout layout, TimeSpan? limit, ConvResults<T> all, IReadOnlyCollection<Direction> directions)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(directions);
         foreach (var d in directions)
-            if (!ProvidesAll(problem, d, layout, out string? why)) throw new ArgumentException($"directions: torch does not provide {d.TensorName()}: {why}", nameof(directions));
+            if (!ProvidesAll(problem, d, layout, limit, out string? why)) throw new ArgumentException($"directions: torch does not provide {d.TensorName()}: {why}", nameof(directions));
         return directions.ToDictionary(d => d, all.Get);
     }
 
-    private static bool ProvidesAll(ConvProblem problem, Direction direction, TorchLayout layout, [NotNullWhen(false)] out string? reason)
+    // limit: the view's own (WithTimeLimit), which the narrow probe keeps too; null for none given.
+    private static bool ProvidesAll(ConvProblem problem, Direction direction, TorchLayout layout, TimeSpan? limit, [NotNullWhen(false)] out string? reason)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        if (DTypes.IsNarrow(problem.DType) && NarrowSupport(problem, layout) is { Length: > 0 } why)
+        if (DTypes.IsNarrow(problem.DType) && NarrowSupport(problem, layout, limit) is { Length: > 0 } why)
         {
             reason = $"torch {_instance?.TorchVersion} {why}";
             return false;
@@ -175,6 +177,12 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         lock (NarrowSupportCache) NarrowSupportCache.Clear();
     }
 
+    /// <summary>
+    /// For tests: runs on the narrow-dtype probe's thread, holding the GIL, just before torch is asked (to see which thread
+    /// that is). Process-wide, so a test that sets it runs alone (and forgets the cached answers first, or no probe runs).
+    /// </summary>
+    internal static Action? NarrowProbeInside { get; set; }
+
     // Whether torch runs this rank in this narrow dtype, and sums it in float32 as the narrow rule needs, is torch's to
     // say: ask it once, with a small convolution, and keep its answer as the reason (torch 1.13: "slow_conv2d_cpu" not
     // implemented for 'Half'; on a CPU without AVX-512, bfloat16 summed in bfloat16).
@@ -187,7 +195,9 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     // raises for every one alike; ATen's kernels (oneDNN off, as without AVX-512) break the rule in every one. The
     // directions that break it do differ (channels-last 1-D depthwise y sums in bfloat16, ungrouped y in float32), but
     // dx and dw break it already ungrouped, so the verdict, which is for every direction, is the same.
-    private static string NarrowSupport(ConvProblem p, TorchLayout layout)
+    // The probe keeps the limit the oracle was given, if any: Timeout.InfiniteTimeSpan (a debugger stepping through, or
+    // paused) runs it on the caller's thread, never abandoned; none given, the floor, since it is a small convolution.
+    private static string NarrowSupport(ConvProblem p, TorchLayout layout, TimeSpan? limit)
     {
         var key = (p.Rank, p.DType, layout);
         lock (NarrowSupportCache)
@@ -199,15 +209,15 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         EnterLive();
         try
         {
-            // A small convolution: the least limit a call is given.
-            answer = Calls.Run($"its {DTypes.NumpyName(p.DType)} support probe for rank {p.Rank} in layout {MemoryFormat(layout)}", ImplementationSource.DefaultTimeLimitFloor, () =>
+            answer = Calls.Run($"its {DTypes.NumpyName(p.DType)} support probe for rank {p.Rank} in layout {MemoryFormat(layout)}", limit ?? ImplementationSource.DefaultTimeLimitFloor, () =>
             {
                 using (Py.GIL())
                 using (var rank = new PyInt(p.Rank))
                 using (var dtype = new PyString(DTypes.NumpyName(p.DType)))
                 using (var format = new PyString(MemoryFormat(layout)))
-                using (var result = torch._narrowSupport.Invoke(rank, dtype, format))
                 {
+                    NarrowProbeInside?.Invoke();
+                    using var result = torch._narrowSupport.Invoke(rank, dtype, format);
                     return result.As<string>();
                 }
             });
@@ -337,7 +347,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
 
         public double BoundFactor => torch.BoundFactor;
 
-        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, layout, out reason);
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, layout, limit, out reason);
 
         public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
             where T : unmanaged, IFloatingPointIeee754<T> => torch.Compute(problem, inputs, layout, limit, directions);
@@ -356,7 +366,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
 
         public double BoundFactor => torch.BoundFactor;
 
-        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => torch.Provides(problem, direction, out reason);
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, TorchLayout.Contiguous, limit, out reason);
 
         public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
             where T : unmanaged, IFloatingPointIeee754<T> => torch.Compute(problem, inputs, TorchLayout.Contiguous, limit, directions);

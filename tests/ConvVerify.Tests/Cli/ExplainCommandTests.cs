@@ -419,6 +419,31 @@ public class ExplainCommandTests : CliTestBase
         });
     }
 
+    // A stride shows only between two outputs. Cut to one output in every dim, these were shown as a 1 x 1 M "keeping its
+    // stride": now two are kept along every dim where they fit, and a dim left with one is named.
+    [TestCase("mb1ic1ih33iw33oc1kh1kw1sh32sw32", "(33, 1)", new[] { 2, 1 }, "W")] // 2 x 2 outputs read 33 x 33 = 1089 columns; 2 x 1, 33
+    [TestCase("mb1ic1id3ih3iw33oc1kd1kh1kw1sd2sh2sw32", "(3, 3, 1)", new[] { 2, 2, 1 }, "W")] // 3-D: two along D and H fit, 9 columns
+    [TestCase("mb1ic1iw65oc1kw1sw64", "(1)", new[] { 1 }, "W")] // two outputs 64 apart read 65 columns, one more than is printed
+    public void ACutKeepsTwoOutputsAlongEveryDimWhereTheyFitAndNamesTheDimsWhereItsStrideDoesNotShow(string descriptor, string input, int[] outputs, string single)
+    {
+        var r = Run("explain", descriptor);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        string text = Lines(r).Replace("\n  ", " ", StringComparison.Ordinal);
+        var said = Regex.Match(text, @"cut to one image, one channel in and out and a (?<input>\([\d, ]+\)) input, keeping its kernel, stride, padding and dilation, "
+            + @"this problem is (?<cut>\S+) \(one output along (?<single>[A-Z ,and]+), where two would make M too large to print, so its stride there does not show\), whose M is:");
+        Assert.That(said.Success, Is.True, text);
+        var p = BenchdnnDescriptor.Parse(descriptor, DType.Float64, hasBias: false);
+        var cut = BenchdnnDescriptor.Parse(said.Groups["cut"].Value, DType.Float64, hasBias: false);
+        Assert.Multiple(() =>
+        {
+            Assert.That((said.Groups["input"].Value, said.Groups["single"].Value), Is.EqualTo((input, single)));
+            Assert.That(ConvProblem.FormatTuple(cut.Input), Is.EqualTo(input));
+            Assert.That(cut.Output, Is.EqualTo(outputs));
+            Assert.That((cut.Kernel, cut.Stride, cut.PadBegin, cut.PadEnd, cut.Dilation), Is.EqualTo((p.Kernel, p.Stride, p.PadBegin, p.PadEnd, p.Dilation)));
+            Assert.That(MatrixRows(r.Out), Is.EqualTo(RowsOf(cut)));
+        });
+    }
+
     [Test]
     public void MThatNoCutCanPrintIsShownByTheAnswersExampleWithWhatDiffers()
     {

@@ -300,6 +300,64 @@ public class FixtureMisuseTests : TempFolderTest
     }
 
     [Test]
+    public void TwoCasesOpeningAPackAtOnceNeitherSayTheVerdictWasAnEarlierCases()
+    {
+        // The probe: "earlier" was a flag of the factory the first case stored, set by whichever thread ran it. The first
+        // case held here with the pack's entry stored and its verdict not yet made, the second ran that factory, checking
+        // the pack itself, yet kept its own flag: it labelled the verdict "made … for an earlier case" and hashed again.
+        string pack = CopyOfQuestion();
+        string y = Path.Combine(pack, IntegerCase, "y.npy");
+        byte[] bad = File.ReadAllBytes(y);
+        bad[^1] ^= 1;
+        File.WriteAllBytes(y, bad);
+        string full = Path.GetFullPath(pack);
+        var fixture = new Lenient<object>(new MatrixViewImplementation());
+        using var arrived = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        int opening = 0;
+        // Only this test's pack: the hook is the process's, and other tests open other packs meanwhile.
+        ConvImplementationFixture.OpeningHook = dir =>
+        {
+            if (dir != full || Interlocked.Increment(ref opening) != 1) return;
+            arrived.Set();
+            // A guard against a test that never releases it, not a measure of time.
+            release.Wait(TimeSpan.FromMinutes(1));
+        };
+        string? first = null;
+        Exception? thrown = null;
+        var held = new Thread(() =>
+        {
+            try
+            {
+                first = FailureOf(fixture, pack, IntegerCase);
+            }
+            catch (Exception e)
+            {
+                thrown = e;
+            }
+        });
+        string? second;
+        try
+        {
+            held.Start();
+            Assert.That(arrived.Wait(TimeSpan.FromMinutes(1)), "the first case reached the pack");
+            second = FailureOf(fixture, pack, IntegerCase);
+        }
+        finally
+        {
+            release.Set();
+            held.Join();
+            ConvImplementationFixture.OpeningHook = null;
+        }
+        Assert.That((thrown, opening), Is.EqualTo(((Exception?)null, 2)), "both cases opened the pack, the first held while the second did");
+        string plain = $"{pack} failed its integrity check: it cannot serve as an oracle";
+        Assert.That(second, Does.Contain(plain).And.Not.Contain("earlier case"), "the case that made the verdict");
+        Assert.That(first, Does.Contain(plain).And.Not.Contain("earlier case"), "the case that waited for it to be made");
+        // A case after both has the verdict from an earlier case, and says so.
+        Assert.That(FailureOf(fixture, pack, IntegerCase), Does.Contain("UTC for an earlier case; this case's files that failed still fail"));
+    }
+
+    [Test]
     public void AManifestMadeToMatchAChangedFileIsNoticedWhateverItsTime()
     {
         // The other way to make a pack whole: the manifest takes the file's new hash (the size of a hash never changes).

@@ -82,6 +82,48 @@ public class TorchTimeLimitTests
         Assert.That((ran!.IsBackground, ran.Name), Is.EqualTo((true, "ConvVerify torch call")));
     }
 
+    // The narrow-dtype probe, reached through Provides, keeps the limit an oracle was given: with none (a debugger paused
+    // on it for minutes) it runs on the caller's thread, where it was abandoned after the floor's 120 s on a kept one.
+    // Alone: the hook and the forgotten answers are the process's, and a probe of another test would run the hook.
+    [Test, NonParallelizable]
+    public void TheNarrowProbeKeepsTheOraclesLimitOnTheCallersThreadWithoutOne()
+    {
+        var torch = LiveTorch.Require();
+        var problem = BenchdnnDescriptor.Parse(Descriptor).WithDType(DType.BFloat16);
+        Thread? ran = null;
+        Thread? ProbedOn(IConvOracle oracle)
+        {
+            ran = null;
+            TorchOracle.ForgetNarrowSupport();
+            oracle.Provides(problem, Direction.Forward, out _);
+            return ran;
+        }
+        TorchOracle.NarrowProbeInside = () => ran = Thread.CurrentThread;
+        try
+        {
+            var unlimited = torch.WithTimeLimit(Timeout.InfiniteTimeSpan);
+            var onCallers = new[]
+            {
+                unlimited,
+                ((ILayoutOracle)unlimited).In(TorchLayout.ChannelsLast),
+                OracleRegistry.Create(TorchOracle.OracleName, new OracleOptions(TorchLayout.ChannelsLast, Timeout.InfiniteTimeSpan)),
+            };
+            foreach (var oracle in onCallers)
+                Assert.That(ProbedOn(oracle), Is.SameAs(Thread.CurrentThread), $"{oracle.Name} without a limit");
+            // With a limit, its own or the floor, on a kept thread that can be abandoned.
+            foreach (var oracle in new[] { torch, torch.WithTimeLimit(TimeSpan.FromMinutes(5)), torch.In(TorchLayout.ChannelsLast) })
+            {
+                var thread = ProbedOn(oracle);
+                Assert.That(thread, Is.Not.Null.And.Not.SameAs(Thread.CurrentThread), $"{oracle.Name} with a limit");
+                Assert.That(thread!.Name, Is.EqualTo("ConvVerify torch call"));
+            }
+        }
+        finally
+        {
+            TorchOracle.NarrowProbeInside = null;
+        }
+    }
+
     [Test]
     public void WhatTorchRaisesOnTheCallsThreadArrivesAsItWas()
     {
