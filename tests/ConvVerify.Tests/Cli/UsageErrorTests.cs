@@ -285,6 +285,24 @@ public class UsageErrorTests : CliTestBase
         Refused(Run("fixtures", "generate", "--force=x", "--out", "./unused"), "fixtures generate", "--force: expected no value, or true or false, got 'x'");
     }
 
+    [Test]
+    public void AfterASecondDoubleDashASwitchLikeWordIsStillAnArgument()
+    {
+        // Everything after the first "--" is an argument, another "--" among them: none is looked at as a switch's value.
+        string[] line = ["check", "--oracle", "exact", "--", "--", "--verbose=xyz"];
+        var said = UsageErrors.Of(CommandTree.Root().Parse(line, UsageErrors.Configuration()), line);
+        Assert.That(said.Where(e => e.StartsWith("--verbose:", StringComparison.Ordinal)), Is.Empty, string.Join("\n", said));
+    }
+
+    [Test]
+    public void ASwitchGivenAgainBesideARefusedValueIsSaidGivenTwice()
+    {
+        // The refused value is dropped from the line parsed again, the switch kept: given once more with a value, the
+        // switch was given twice, which is said too.
+        Refused(Run("check", "--oracle", "exact", "--verbose=xyz", "--verbose=true", "mb1ic1ih3oc1kh1"), "check",
+            "--verbose: expected no value, or true or false, got 'xyz'", "--verbose: given twice; give it once");
+    }
+
     [TestCaseSource(nameof(Switches))]
     public void ASwitchValueRefusedAddsItsLineAndDropsNone(string path, string name)
     {
