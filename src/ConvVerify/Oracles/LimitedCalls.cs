@@ -55,7 +55,7 @@ internal sealed class LimitedCalls(string oracle, Func<string, Exception> error,
         bool returned;
         try
         {
-            returned = done.Wait(Runs.ImplementationSource.WaitMilliseconds(limit));
+            returned = done.Wait(TimeLimits.WaitMilliseconds(limit));
         }
         catch (Exception)
         {
@@ -96,7 +96,7 @@ internal sealed class LimitedCalls(string oracle, Func<string, Exception> error,
         }
     }
 
-    private static string Seconds(TimeSpan limit) => Runs.ImplementationSource.Seconds(limit);
+    private static string Seconds(TimeSpan limit) => TimeLimits.Seconds(limit);
 
     /// <summary>The abandoned calls still running of every <see cref="LimitedCalls"/> given it (torch's: one interpreter).</summary>
     internal sealed class Tally

@@ -1,5 +1,4 @@
 using ConvVerify.Convolution;
-using ConvVerify.Runs;
 
 namespace ConvVerify.Oracles;
 
@@ -28,7 +27,7 @@ public sealed record OracleOptions(TorchLayout Layout = TorchLayout.Contiguous, 
     }
 
     // The rule of an implementation's limit, in this setting's name.
-    private static TimeSpan? Checked(TimeSpan? limit) => limit is { } given && ImplementationSource.TimeLimitProblem(given) is { } why
+    private static TimeSpan? Checked(TimeSpan? limit) => limit is { } given && TimeLimits.Problem(given) is { } why
         ? throw new ArgumentOutOfRangeException(nameof(TimeLimit), given, $"{nameof(OracleOptions)}.{nameof(TimeLimit)}: {why}")
         : limit;
 }

@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using ConvVerify.Cases;
 using ConvVerify.Problems;
-using ConvVerify.Runs;
 using Microsoft.ML.OnnxRuntime;
 
 namespace ConvVerify.Oracles;
@@ -91,16 +90,16 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     public TimeSpan? TimeLimit
     {
         get => _timeLimit;
-        init => _timeLimit = value is { } limit && ImplementationSource.TimeLimitProblem(limit) is { } why
+        init => _timeLimit = value is { } limit && TimeLimits.Problem(limit) is { } why
             ? throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, $"TimeLimit: {why}")
             : value;
     }
 
     /// <summary>
     /// The time limit of a call for <paramref name="directions"/> of <paramref name="p"/> unless one is given:
-    /// <see cref="ImplementationSource.DefaultTimeLimitFloor"/> (a first call makes its sessions, other work keeps the
+    /// <see cref="TimeLimits.Floor"/> (a first call makes its sessions, other work keeps the
     /// machine busy) plus the problem's multiply-adds once for each of y, dx and dw asked, at
-    /// <see cref="ImplementationSource.SlowMultiplyAddsPerSecond"/>, in whole seconds (at most <see cref="int.MaxValue"/>
+    /// <see cref="TimeLimits.SlowMultiplyAddsPerSecond"/>, in whole seconds (at most <see cref="int.MaxValue"/>
     /// milliseconds). Torch's rule (<see cref="TorchOracle.DefaultTimeLimit"/>) counts all three in every call, since
     /// autograd computes them all; ONNX Runtime runs a session of its own for each direction asked and none other, each
     /// y, dx or dw a convolution of the problem's multiply-adds, so it is given what it computes: torch's limit when all
@@ -113,7 +112,7 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(directions);
         int convolutions = directions.Distinct().Count(d => d != Direction.BackwardBias);
-        return ImplementationSource.SlowLimit((double)convolutions * p.MultiplyAdds);
+        return TimeLimits.ForWork((double)convolutions * p.MultiplyAdds);
     }
 
     /// <summary>The version of the loaded native ONNX Runtime, e.g. "1.31.1".</summary>
@@ -241,7 +240,7 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         CheckSize("w", f.W.Length, problem.WSize, problem);
         CheckSize("b", f.B.Length, problem.BSize, problem);
         CheckSize("dy", f.Dy.Length, problem.YSize, problem);
-        if (timeLimit is { } given && ImplementationSource.TimeLimitProblem(given) is { } wrong)
+        if (timeLimit is { } given && TimeLimits.Problem(given) is { } wrong)
             throw new ArgumentOutOfRangeException(nameof(timeLimit), given, $"timeLimit: {wrong}");
         // Before the refusal behind an abandoned call: a disposed oracle says so, whatever it left running.
         lock (_gate) ObjectDisposedException.ThrowIf(_disposed, this);

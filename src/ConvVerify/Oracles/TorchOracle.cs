@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using ConvVerify.Cases;
 using ConvVerify.Problems;
-using ConvVerify.Runs;
 using Python.Runtime;
 
 namespace ConvVerify.Oracles;
@@ -122,27 +121,27 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     }
 
     /// <summary>
-    /// The time limit of a call for <paramref name="p"/> unless one is given: <see cref="ImplementationSource.DefaultTimeLimitFloor"/>
+    /// The time limit of a call for <paramref name="p"/> unless one is given: <see cref="TimeLimits.Floor"/>
     /// (a first call loads kernels, other work keeps the machine busy) plus the multiply-adds of y, dx and dw, which
-    /// autograd computes in the one call, at <see cref="ImplementationSource.SlowMultiplyAddsPerSecond"/>, in whole
+    /// autograd computes in the one call, at <see cref="TimeLimits.SlowMultiplyAddsPerSecond"/>, in whole
     /// seconds (at most <see cref="int.MaxValue"/> milliseconds): as an implementation's direction is given, three times over.
     /// </summary>
     public static TimeSpan DefaultTimeLimit(ConvProblem p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        return ImplementationSource.SlowLimit(3.0 * p.MultiplyAdds);
+        return TimeLimits.ForWork(3.0 * p.MultiplyAdds);
     }
 
     /// <summary>
     /// This oracle with every call given <paramref name="limit"/> instead of <see cref="DefaultTimeLimit"/> (its narrow-dtype
-    /// support probe too, instead of <see cref="ImplementationSource.DefaultTimeLimitFloor"/>):
+    /// support probe too, instead of <see cref="TimeLimits.Floor"/>):
     /// <see cref="Timeout.InfiniteTimeSpan"/> for none (the call then runs on the caller's thread, to step into it in a
     /// debugger). An <see cref="ILayoutOracle"/> too, whose views keep the limit.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Zero, negative (but <see cref="Timeout.InfiniteTimeSpan"/>), or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
     public IConvOracle WithTimeLimit(TimeSpan limit)
     {
-        if (ImplementationSource.TimeLimitProblem(limit) is { } why) throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit: {why}");
+        if (TimeLimits.Problem(limit) is { } why) throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit: {why}");
         return new LimitedView(this, limit);
     }
 
@@ -209,7 +208,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         EnterLive();
         try
         {
-            answer = Calls.Run($"its {DTypes.NumpyName(p.DType)} support probe for rank {p.Rank} in layout {MemoryFormat(layout)}", limit ?? ImplementationSource.DefaultTimeLimitFloor, () =>
+            answer = Calls.Run($"its {DTypes.NumpyName(p.DType)} support probe for rank {p.Rank} in layout {MemoryFormat(layout)}", limit ?? TimeLimits.Floor, () =>
             {
                 using (Py.GIL())
                 using (var rank = new PyInt(p.Rank))
@@ -404,7 +403,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         CheckSize("dy", inputs.Dy.Length, p.YSize, p);
         var dict = ProblemDict(p, expected, MemoryFormat(layout));
         tamper?.Invoke(dict);
-        if (timeLimit is { } given && ImplementationSource.TimeLimitProblem(given) is { } why)
+        if (timeLimit is { } given && TimeLimits.Problem(given) is { } why)
             throw new ArgumentOutOfRangeException(nameof(timeLimit), given, $"timeLimit: {why}");
         var asked = directions ?? Cases.Directions.For(p);
         string what = $"{string.Join(", ", asked.Select(d => d.TensorName()))} of {Describe(p)}";

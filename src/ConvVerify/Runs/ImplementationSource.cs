@@ -38,17 +38,11 @@ namespace ConvVerify.Runs;
 /// <exception cref="ArgumentNullException">An argument is null.</exception>
 public sealed class ImplementationSource(IConvImplementation implementation, string name = "implementation") : ResultSource
 {
-    /// <summary>The least time a direction is given by default, however small its problem: a first call loads native
-    /// libraries, compiles kernels or waits for a machine that other work keeps busy.</summary>
-    public static readonly TimeSpan DefaultTimeLimitFloor = TimeSpan.FromSeconds(120);
+    /// <summary>The least time a direction is given by default (<see cref="TimeLimits.Floor"/>).</summary>
+    public static readonly TimeSpan DefaultTimeLimitFloor = TimeLimits.Floor;
 
-    /// <summary>The rate the default limit allows for, in multiply-adds per second: a few hundred times slower than the
-    /// definition's own loops (0.2–0.35 G per second in float32, docs/benchmarks.md), so an honest slow implementation
-    /// (a debug build, software float16) stays well within it.</summary>
-    public const double SlowMultiplyAddsPerSecond = 1e6;
-
-    // Thread.Join takes at most int.MaxValue milliseconds (24.8 days).
-    internal static readonly TimeSpan LongestLimit = TimeSpan.FromMilliseconds(int.MaxValue);
+    /// <summary>The rate the default limit allows for, in multiply-adds per second (<see cref="TimeLimits.SlowMultiplyAddsPerSecond"/>).</summary>
+    public const double SlowMultiplyAddsPerSecond = TimeLimits.SlowMultiplyAddsPerSecond;
 
     // Per implementation object, whichever source calls it: the call it has abandoned and the output it was last handed.
     private static readonly ConditionalWeakTable<IConvImplementation, CallState> States = new();
@@ -77,14 +71,9 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
 
     /// <summary>
     /// What is wrong with <paramref name="limit"/> as a <see cref="TimeLimit"/>, e.g. "a direction's time limit must be
-    /// positive (or Timeout.InfiniteTimeSpan for none), got 00:00:00"; null when it is one. For a setting of another
-    /// name to refuse a value by the same rule, in its own name.
+    /// positive (or Timeout.InfiniteTimeSpan for none), got 00:00:00"; null when it is one (<see cref="TimeLimits.Problem"/>).
     /// </summary>
-    public static string? TimeLimitProblem(TimeSpan limit) =>
-        limit == Timeout.InfiniteTimeSpan ? null
-        : limit <= TimeSpan.Zero ? $"a direction's time limit must be positive (or Timeout.InfiniteTimeSpan for none), got {limit}"
-        : limit > LongestLimit ? $"a direction's time limit must be at most {LongestLimit} (int.MaxValue milliseconds; Timeout.InfiniteTimeSpan for none), got {limit}"
-        : null;
+    public static string? TimeLimitProblem(TimeSpan limit) => TimeLimits.Problem(limit);
 
     /// <summary>
     /// The time limit of a direction of <paramref name="p"/> unless one is given: <see cref="DefaultTimeLimitFloor"/>
@@ -93,19 +82,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     public static TimeSpan DefaultTimeLimit(ConvProblem p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        return SlowLimit(p.MultiplyAdds);
-    }
-
-    /// <summary>
-    /// <see cref="DefaultTimeLimitFloor"/> plus <paramref name="multiplyAdds"/> at <see cref="SlowMultiplyAddsPerSecond"/>,
-    /// in whole seconds, at most <see cref="LongestLimit"/>: the rule of every default limit (a direction's, an oracle
-    /// call's), given the work it allows for.
-    /// </summary>
-    internal static TimeSpan SlowLimit(double multiplyAdds)
-    {
-        // Whole seconds: the limit is named in every row it fails.
-        double seconds = DefaultTimeLimitFloor.TotalSeconds + Math.Ceiling(multiplyAdds / SlowMultiplyAddsPerSecond);
-        return seconds >= LongestLimit.TotalSeconds ? LongestLimit : TimeSpan.FromSeconds(seconds);
+        return TimeLimits.ForWork(p.MultiplyAdds);
     }
 
     // For tests: whether a call of the implementation that was abandoned is still running.
@@ -204,9 +181,9 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         if (limit == Timeout.InfiniteTimeSpan) Compute();
         else if (!ReturnedOnItsOwnThread(Compute, limit, e => Abandon(state, call, $"was left running when the harness's wait for it ended in {e.GetType().Name}")))
         {
-            if (Abandon(state, call, $"did not return within {Seconds(limit)} s"))
+            if (Abandon(state, call, $"did not return within {TimeLimits.Seconds(limit)} s"))
             {
-                return (null, $"did not return within {Seconds(limit)} s; the call was abandoned on its thread, which may still be running "
+                return (null, $"did not return within {TimeLimits.Seconds(limit)} s; the call was abandoned on its thread, which may still be running "
                     + "(nothing it writes is read, and the implementation is not called again while it runs)", null);
             }
         }
@@ -259,12 +236,6 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         }
     }
 
-    // The wait counts whole milliseconds, and truncated a limit to them: one of 0.5 ms waited none at all, and abandoned
-    // every call before it had begun. Rounded up, no call is abandoned before its limit; TimeLimitProblem keeps the
-    // result within what the wait takes.
-    internal static int WaitMilliseconds(TimeSpan limit) =>
-        limit == Timeout.InfiniteTimeSpan ? Timeout.Infinite : checked((int)((limit.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond));
-
     // On a kept thread (KeptThreads): whether the call returned within the limit. A wait that throws (its thread
     // interrupted) leaves the call running: abandoned is told, before the exception goes on up, so that no later call
     // runs alongside it.
@@ -275,7 +246,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         bool returned;
         try
         {
-            returned = done.Wait(WaitMilliseconds(limit));
+            returned = done.Wait(TimeLimits.WaitMilliseconds(limit));
         }
         catch (Exception e)
         {
@@ -309,10 +280,6 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         hash.AddBytes(MemoryMarshal.AsBytes(values.AsSpan()));
         return hash.ToHashCode();
     }
-
-    // Milliseconds are enough for a limit of a second or more; a shorter one (a test's) is shown to the tick, 100 ns: to
-    // the microsecond, a limit of one tick (accepted, and waited for a millisecond) was said to be "0 s".
-    internal static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.#######", CultureInfo.InvariantCulture);
 
     // What an implementation object's calls leave: the calls it abandoned that are still running, and the output and
     // input copies of its last call that returned or threw. Locked on itself.

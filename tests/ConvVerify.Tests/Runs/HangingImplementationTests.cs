@@ -371,15 +371,15 @@ public class HangingImplementationTests
         // was abandoned before it had begun, a limit TimeLimitProblem accepts behaving as the zero it refuses.
         var limit = TimeSpan.FromTicks(ticks);
         Assert.That(ImplementationSource.TimeLimitProblem(limit), Is.Null, "a positive limit");
-        Assert.That(ImplementationSource.WaitMilliseconds(limit), Is.EqualTo(milliseconds));
+        Assert.That(TimeLimits.WaitMilliseconds(limit), Is.EqualTo(milliseconds));
     }
 
     [Test]
     public void TheWaitOfTheLongestLimitAndOfNoneIsWhatTheWaitTakes()
     {
-        Assert.That(ImplementationSource.WaitMilliseconds(TimeSpan.FromMilliseconds(int.MaxValue)), Is.EqualTo(int.MaxValue));
-        Assert.That(ImplementationSource.WaitMilliseconds(TimeSpan.FromMilliseconds(int.MaxValue) - TimeSpan.FromTicks(1)), Is.EqualTo(int.MaxValue));
-        Assert.That(ImplementationSource.WaitMilliseconds(Timeout.InfiniteTimeSpan), Is.EqualTo(-1));
+        Assert.That(TimeLimits.WaitMilliseconds(TimeSpan.FromMilliseconds(int.MaxValue)), Is.EqualTo(int.MaxValue));
+        Assert.That(TimeLimits.WaitMilliseconds(TimeSpan.FromMilliseconds(int.MaxValue) - TimeSpan.FromTicks(1)), Is.EqualTo(int.MaxValue));
+        Assert.That(TimeLimits.WaitMilliseconds(Timeout.InfiniteTimeSpan), Is.EqualTo(-1));
     }
 
     [Test]
