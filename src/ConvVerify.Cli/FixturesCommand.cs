@@ -152,7 +152,7 @@ internal static class FixturesCommand
 
     private static Command Check(IAnsiConsole console, OracleScope oracles)
     {
-        var dir = new Argument<string>("DIR") { Description = "The pack folder" };
+        var dir = new Argument<string>("DIR") { Description = "The pack folder" }.Expecting("a pack folder");
         // Stryker disable once String : fixtures check has no --require (the plan decides what a direction must have), so its default is never read
         var run = new RunOptions("any");
         var cmd = new Command("check", "Verify a pack: every file's sha256 against the manifest, every case readable, and, when the pack's oracle "

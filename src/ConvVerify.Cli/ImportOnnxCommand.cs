@@ -12,7 +12,7 @@ internal static class ImportOnnxCommand
 {
     internal static Command Build(IAnsiConsole console, OracleScope oracles)
     {
-        var dirs = new Argument<string[]>("DIR") { Description = "ONNX test folders (model.onnx + test_data_set_N/), or folders holding them at any depth", Arity = ArgumentArity.OneOrMore }.RefusingOptions();
+        var dirs = new Argument<string[]>("DIR") { Description = "ONNX test folders (model.onnx + test_data_set_N/), or folders holding them at any depth", Arity = ArgumentArity.OneOrMore }.RefusingOptions().Expecting("one or more folders of ONNX test data");
         var output = new Option<string>("--out") { Description = "The pack folder to write (written only when the import succeeds)", Required = true }.Expecting("a folder");
         var oracle = new Option<string?>("--oracle") { Description = "Also fill dx, dw and db with this oracle on the imported inputs: " + OracleRegistry.Describe() + ". Without it they are \"not in pack\"" };
         var force = new Option<bool>("--force") { Description = "Replace an existing pack at --out" };

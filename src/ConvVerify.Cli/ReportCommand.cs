@@ -12,7 +12,7 @@ internal static class ReportCommand
     public static Command Build(IAnsiConsole console)
     {
         var cmd = new Command("report", "Work with run reports (--json files).");
-        var shards = new Argument<string[]>("SHARD") { Description = "The --json reports of every shard of one run", Arity = ArgumentArity.OneOrMore }.RefusingOptions();
+        var shards = new Argument<string[]>("SHARD") { Description = "The --json reports of every shard of one run", Arity = ArgumentArity.OneOrMore }.RefusingOptions().Expecting("the --json report of every shard");
         var json = new Option<string?>("--json") { Description = "Write the merged report (schema convverify-report/1)" }.Expecting("a file");
         var junit = new Option<string?>("--junit") { Description = "Write the merged run as JUnit XML" }.Expecting("a file");
         var verbose = new Option<bool>("--verbose") { Description = "Print every row" };

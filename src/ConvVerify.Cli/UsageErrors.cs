@@ -30,11 +30,11 @@ internal static class UsageErrors
     public static string SwitchRefusal(string option, string value) =>
         $"{option}: expected no value, or true or false, got '{PackPaths.Printable(value)}'";
 
-    // What kind of value each option given one by Expecting takes, for the messages that have no value to show.
-    private static readonly ConditionalWeakTable<Option, string> Kinds = [];
+    // What kind of value each option or argument given one by Expecting takes, for the messages that have no value to show.
+    private static readonly ConditionalWeakTable<Symbol, string> Kinds = [];
 
-    /// <summary>Records that <paramref name="option"/> takes <paramref name="kind"/> ("a folder"), which a line leaving it out is told.</summary>
-    public static T Expecting<T>(this T option, string kind) where T : Option
+    /// <summary>Records that <paramref name="option"/> (an option or an argument) takes <paramref name="kind"/> ("a folder"), which a line leaving it out is told.</summary>
+    public static T Expecting<T>(this T option, string kind) where T : Symbol
     {
         ArgumentNullException.ThrowIfNull(option);
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
@@ -144,7 +144,8 @@ internal static class UsageErrors
         foreach (var argument in command.Children.OfType<ArgumentResult>()
             .Where(a => a.Tokens.Count < a.Argument.Arity.MinimumNumberOfValues && !replaced.Contains(a)))
         {
-            said.Add($"{Prefix(path)}{argument.Argument.Name} is missing: {argument.Argument.Description}");
+            // Said as a required option left out is: what it takes, not its help sentence.
+            said.Add($"{Prefix(path)}{argument.Argument.Name} is missing: expected {(Kinds.TryGetValue(argument.Argument, out string? kind) ? kind : "a value")}, got none");
             replaced.Add(argument);
         }
 

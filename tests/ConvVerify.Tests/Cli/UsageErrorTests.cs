@@ -52,6 +52,14 @@ public class UsageErrorTests : CliTestBase
         ["snapshots accept --dir"] = "a folder",
     };
 
+    // What each required argument takes, said when it is left out.
+    private static readonly Dictionary<string, string> ArgumentKinds = new(StringComparer.Ordinal)
+    {
+        ["fixtures check DIR"] = "a pack folder",
+        ["fixtures import-onnx DIR"] = "one or more folders of ONNX test data",
+        ["report merge SHARD"] = "the --json report of every shard",
+    };
+
     private static bool IsSwitch(Option o) => o.ValueType == typeof(bool) && o.Arity.MaximumNumberOfValues > 0;
 
     private static IEnumerable<TestCaseData> Options(Func<Option, bool> which) =>
@@ -235,7 +243,7 @@ public class UsageErrorTests : CliTestBase
 
     [Test]
     public void AMissingArgumentIsNamedWithWhatItIs() =>
-        Refused(Run("report", "merge"), "report merge", "report merge: SHARD is missing: The --json reports of every shard of one run");
+        Refused(Run("report", "merge"), "report merge", "report merge: SHARD is missing: expected the --json report of every shard, got none");
 
     /// <summary>Every command that must be given an argument, by path.</summary>
     public static IEnumerable<TestCaseData> TakingArguments() =>
@@ -243,11 +251,11 @@ public class UsageErrorTests : CliTestBase
             .Select(c => new TestCaseData(c.Path).SetArgDisplayNames(c.Path));
 
     [TestCaseSource(nameof(TakingArguments))]
-    public void EveryRequiredArgumentLeftOutIsNamedWithWhatItIs(string path)
+    public void EveryRequiredArgumentLeftOutIsNamedWithWhatItTakes(string path)
     {
         var command = CommandTree.At(path);
         string[] line = [.. path.Split(' '), .. command.Options.Where(o => o.Required).SelectMany(o => new[] { o.Name, "required-value" })];
-        Refused(Run(line), path, [.. command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0).Select(a => $"{path}: {a.Name} is missing: {a.Description}")]);
+        Refused(Run(line), path, [.. command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0).Select(a => $"{path}: {a.Name} is missing: expected {ArgumentKinds[$"{path} {a.Name}"]}, got none")]);
     }
 
     [Test]
