@@ -28,6 +28,35 @@ internal sealed class KeptThreads(string name)
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> on a kept thread and waits for it at most <paramref name="limit"/> (in whole
+    /// milliseconds, rounded up: <see cref="TimeLimits.WaitMilliseconds"/>): whether it returned in time. A wait that
+    /// throws (the caller's thread interrupted) leaves the work running: <paramref name="waitFailed"/> is told, so that
+    /// the caller can count it abandoned, before the exception goes on up.
+    /// </summary>
+    /// <remarks><paramref name="work"/> must not throw, as for <see cref="Start"/>.</remarks>
+    public bool RunWithin(Action work, TimeSpan limit, Action<Exception> waitFailed)
+    {
+        var done = new ManualResetEventSlim();
+        Start(work, done);
+        bool returned;
+        try
+        {
+            returned = done.Wait(TimeLimits.WaitMilliseconds(limit));
+        }
+        catch (Exception e)
+        {
+            waitFailed(e);
+            throw;
+        }
+        // Not disposed when abandoned: the work sets it whenever it returns.
+        if (!returned) return false;
+        // Stryker disable once Statement : an event never waited on again; disposing it is a matter of memory
+        done.Dispose();
+        // Stryker disable once Boolean : false leads every caller to check under its lock whether the work returned, which it set before the event, so the answer is used all the same
+        return true;
+    }
+
+    /// <summary>
     /// Clears an interrupt pending on the current thread: one left there by the called code would throw from the thread's
     /// next wait (a lock taken as the call ends, the wait for the next call) instead of where it was meant.
     /// </summary>

@@ -50,24 +50,11 @@ internal sealed class LimitedCalls(string oracle, Func<string, Exception> error,
         if (limit == Timeout.InfiniteTimeSpan) return work();
         var call = new Call(what, limit);
         TResult result = default!;
-        var done = new ManualResetEventSlim();
-        threads.Start(() => call.Run(this, () => result = work()), done);
-        bool returned;
-        try
-        {
-            returned = done.Wait(TimeLimits.WaitMilliseconds(limit));
-        }
-        catch (Exception)
-        {
-            // The caller's wait interrupted: the call goes on, and no other may run alongside it.
-            Abandon(call);
-            throw;
-        }
+        // The caller's wait interrupted: the call goes on, and no other may run alongside it.
+        bool returned = threads.RunWithin(() => call.Run(this, () => result = work()), limit, _ => Abandon(call));
         if (!returned && Abandon(call))
             throw error($"{oracle} did not return within {Seconds(limit)} s from {what}; the call was abandoned on its thread, "
                 + $"which may still be running, and {oracle} is not called again until it returns");
-        if (returned)
-            done.Dispose();
         call.Thrown?.Throw();
         return result;
     }

@@ -179,7 +179,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         // An interrupt of the caller's thread then lands inside the implementation's code, and is its answer as whatever
         // else it throws there.
         if (limit == Timeout.InfiniteTimeSpan) Compute();
-        else if (!ReturnedOnItsOwnThread(Compute, limit, e => Abandon(state, call, $"was left running when the harness's wait for it ended in {e.GetType().Name}")))
+        else if (!CallThreads.RunWithin(Compute, limit, e => Abandon(state, call, $"was left running when the harness's wait for it ended in {e.GetType().Name}")))
         {
             if (Abandon(state, call, $"did not return within {TimeLimits.Seconds(limit)} s"))
             {
@@ -234,31 +234,6 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
             if (state.Kept is { } last) state.Kept = last with { Checked = false };
             return true;
         }
-    }
-
-    // On a kept thread (KeptThreads): whether the call returned within the limit. A wait that throws (its thread
-    // interrupted) leaves the call running: abandoned is told, before the exception goes on up, so that no later call
-    // runs alongside it.
-    private static bool ReturnedOnItsOwnThread(Action compute, TimeSpan limit, Action<Exception> abandoned)
-    {
-        var done = new ManualResetEventSlim();
-        CallThreads.Start(compute, done);
-        bool returned;
-        try
-        {
-            returned = done.Wait(TimeLimits.WaitMilliseconds(limit));
-        }
-        catch (Exception e)
-        {
-            abandoned(e);
-            throw;
-        }
-        // Not disposed when abandoned: the call sets it whenever it returns.
-        if (!returned) return false;
-        // Stryker disable once Statement : an event never waited on again; disposing it is a matter of memory
-        done.Dispose();
-        // Stryker disable once Boolean : false leads to the check of Returned under the lock, which the call set before the event, so the answer is used all the same
-        return true;
     }
 
     // The output and the input copies the implementation was handed last, held until now: changed since its call
