@@ -8,7 +8,7 @@ namespace ConvVerify;
 /// <summary>
 /// The one check of a text file's encoding before it is parsed, for every text file ConvVerify reads: the JSON files (a
 /// pack's <c>case.json</c> and <c>manifest.json</c>, the run reports <c>report merge</c> reads), benchdnn batch and shape
-/// files, and snapshot files. Strict UTF-8, as RFC 8259 requires of JSON exchanged between systems and as benchdnn, which
+/// files (the catalog's embedded sets too), and snapshot files. Strict UTF-8, as RFC 8259 requires of JSON exchanged between systems and as benchdnn, which
 /// reads its files as bytes, can read them. A leading UTF-8 byte-order mark is skipped (RFC 8259 lets a reader ignore it,
 /// and Windows editors write one); anything else that is not UTF-8 is refused, naming the byte offset and the line.
 /// </summary>

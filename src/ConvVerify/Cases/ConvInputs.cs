@@ -5,19 +5,19 @@ namespace ConvVerify.Cases;
 /// <exception cref="ArgumentNullException">A tensor is null (an absent one is empty).</exception>
 public sealed record ConvInputs<T>(T[] X, T[] W, T[] B, T[] Dy)
 {
+    private const string What = "a tensor of the inputs";
+
     // Refused here, by name: a null array surfaced as a NullReferenceException in whichever bound or engine read it first.
 
     /// <summary>x (N, IC, spatial...).</summary>
-    public T[] X { get; init => field = NotNull(value, nameof(X)); } = NotNull(X, nameof(X));
+    public T[] X { get; init => field = NullTensors.Refused(value, nameof(X), What); } = NullTensors.Refused(X, nameof(X), What);
 
     /// <summary>w (OC, IC/G, k...).</summary>
-    public T[] W { get; init => field = NotNull(value, nameof(W)); } = NotNull(W, nameof(W));
+    public T[] W { get; init => field = NullTensors.Refused(value, nameof(W), What); } = NullTensors.Refused(W, nameof(W), What);
 
     /// <summary>b (OC), empty without bias.</summary>
-    public T[] B { get; init => field = NotNull(value, nameof(B)); } = NotNull(B, nameof(B));
+    public T[] B { get; init => field = NullTensors.Refused(value, nameof(B), What); } = NullTensors.Refused(B, nameof(B), What);
 
     /// <summary>dL/dy (N, OC, out...).</summary>
-    public T[] Dy { get; init => field = NotNull(value, nameof(Dy)); } = NotNull(Dy, nameof(Dy));
-
-    private static T[] NotNull(T[] value, string name) => value ?? throw new ArgumentNullException(name, $"{name}: a tensor of the inputs is null; an absent one is empty");
+    public T[] Dy { get; init => field = NullTensors.Refused(value, nameof(Dy), What); } = NullTensors.Refused(Dy, nameof(Dy), What);
 }

@@ -8,22 +8,22 @@ namespace ConvVerify.Cases;
 /// <exception cref="ArgumentNullException">A result is null (an absent one is empty).</exception>
 public sealed record ConvResults<T>(T[] Y, T[] Dx, T[] Dw, T[] Db)
 {
+    private const string What = "a result";
+
     // Refused here, by name, as ConvInputs refuses its tensors: results come from implementations under test, and a null
     // one surfaced as a NullReferenceException wherever it was first compared or written.
 
     /// <summary>y (N, OC, out...).</summary>
-    public T[] Y { get; init => field = NotNull(value, nameof(Y)); } = NotNull(Y, nameof(Y));
+    public T[] Y { get; init => field = NullTensors.Refused(value, nameof(Y), What); } = NullTensors.Refused(Y, nameof(Y), What);
 
     /// <summary>dL/dx (N, IC, spatial...).</summary>
-    public T[] Dx { get; init => field = NotNull(value, nameof(Dx)); } = NotNull(Dx, nameof(Dx));
+    public T[] Dx { get; init => field = NullTensors.Refused(value, nameof(Dx), What); } = NullTensors.Refused(Dx, nameof(Dx), What);
 
     /// <summary>dL/dw (OC, IC/G, k...).</summary>
-    public T[] Dw { get; init => field = NotNull(value, nameof(Dw)); } = NotNull(Dw, nameof(Dw));
+    public T[] Dw { get; init => field = NullTensors.Refused(value, nameof(Dw), What); } = NullTensors.Refused(Dw, nameof(Dw), What);
 
     /// <summary>dL/db (OC), empty without bias.</summary>
-    public T[] Db { get; init => field = NotNull(value, nameof(Db)); } = NotNull(Db, nameof(Db));
-
-    private static T[] NotNull(T[] value, string name) => value ?? throw new ArgumentNullException(name, $"{name}: a result is null; an absent one is empty");
+    public T[] Db { get; init => field = NullTensors.Refused(value, nameof(Db), What); } = NullTensors.Refused(Db, nameof(Db), What);
 
     /// <summary>The result of one direction.</summary>
     public T[] Get(Direction direction) => direction switch

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text;
 using ConvVerify.Cases;
 using ConvVerify.Problems;
 
@@ -17,14 +18,35 @@ public static class CaseSets
 
     /// <summary>The shape-file text of a set.</summary>
     /// <exception cref="ArgumentException">No set of that name; the message lists the known ones.</exception>
+    /// <exception cref="InvalidDataException">The set's embedded file is not UTF-8 (<see cref="Decode"/>).</exception>
     public static string Text(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        using var stream = typeof(CaseSets).Assembly.GetManifestResourceStream($"ConvVerify.Catalog.Sets.{name}.txt");
+        string resource = $"ConvVerify.Catalog.Sets.{name}.txt";
+        using var stream = typeof(CaseSets).Assembly.GetManifestResourceStream(resource);
         if (stream is null || !All.Contains(name))
             throw new ArgumentException($"set: unknown case set '{name}' (known: {string.Join(", ", All)})", nameof(name));
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return Decode(bytes.ToArray(), resource);
+    }
+
+    /// <summary>
+    /// The text of an embedded shape file's <paramref name="bytes"/>, decoded strictly as every other text file ConvVerify
+    /// reads is (<see cref="Utf8Text"/>: a leading UTF-8 BOM dropped, anything else not UTF-8 refused).
+    /// </summary>
+    /// <remarks>
+    /// Decoded leniently (a <see cref="StreamReader"/>'s default), a bad byte committed to a set became U+FFFD and the set
+    /// was read as something its file does not say; refused, it names the resource and the byte offset.
+    /// </remarks>
+    /// <param name="bytes">The resource's bytes.</param>
+    /// <param name="resource">The manifest resource's name, for the refusal: "ConvVerify.Catalog.Sets.basic.txt".</param>
+    /// <exception cref="InvalidDataException">The bytes are not UTF-8: "{resource}: not UTF-8: byte offset 17 (line 2) ...".</exception>
+    internal static string Decode(byte[] bytes, string resource)
+    {
+        if (!Utf8Text.TryText(bytes, "shape file", out var text, out string? refusal))
+            throw new InvalidDataException($"{resource}: {refusal}");
+        return Encoding.UTF8.GetString(text.Span);
     }
 
     /// <summary>Every case of a set as committed: float32, float64 and bfloat16, integer and normal fill, the default seed.</summary>

@@ -51,6 +51,9 @@ public class ComparisonArgumentTests
         Assert.That(() => new ConvInputs<float>([1f, 2f], [3f, 4f], null!, [1f]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("B"));
         Assert.That(() => DotInputs with { Dy = null! }, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("Dy"));
         Assert.That((DotInputs with { B = [] }).X, Is.EqualTo(new[] { 1f, 2f }));
+        // The message says which record refused, as ResultsWithANullTensorAreRefusedByName's says "a result".
+        Assert.That(() => DotInputs with { W = null! }, Throws.ArgumentNullException.With.Message.StartsWith(
+            "W: a tensor of the inputs is null; an absent one is empty"));
     }
 
     [Test]
@@ -64,5 +67,7 @@ public class ComparisonArgumentTests
         var results = new ConvResults<float>([1f], [2f], [3f], []);
         Assert.That(() => results with { Db = null! }, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("Db"));
         Assert.That((results with { Db = [4f] }).Get(Direction.BackwardBias), Is.EqualTo(new[] { 4f }));
+        Assert.That(() => new ConvResults<float>([], [], [], null!), Throws.ArgumentNullException.With.Message.StartsWith(
+            "Db: a result is null; an absent one is empty"));
     }
 }
