@@ -158,7 +158,9 @@ internal static class FixturesCommand
         var cmd = new Command("check", "Verify a pack: every file's sha256 against the manifest, every case readable, and, when the pack's oracle "
             + "(its manifest's \"oracle\", torch for older packs) is available here, freshness: its inputs are what the generator makes today and its "
             + "results what the oracle computes (bitwise when the oracle's versions are the manifest's).\n"
-            + "Exit 0: intact and fresh; 1: a corrupt file or a stale result; 2: an unreadable file.\n\nExample:\n  convverify fixtures check tests/fixtures/basic");
+            + "Exit 0: intact and fresh, or intact with freshness not checked where the pack's oracle cannot run here (a warning says so); "
+            + "1: a corrupt file or a stale result; "
+            + "2: bad usage, an unreadable file, or an oracle that failed in the freshness check (raised, timed out, a library missing).\n\nExample:\n  convverify fixtures check tests/fixtures/basic");
         cmd.Arguments.Add(dir);
         cmd.Options.Add(run.Shard);
         cmd.Options.Add(run.Json);

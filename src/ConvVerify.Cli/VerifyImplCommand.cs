@@ -87,6 +87,11 @@ internal static class VerifyImplCommand
     // folder was copied from a pack, and each result still byte for byte the pack's passes whatever the implementation
     // computed: all of them when nothing was written into the copy, the forgotten directions when some were. One warning
     // says so (the files it holds are also warned about one by one, below, where it is easily lost).
+    // It cannot be made precise. An exact implementation that writes its results into a copy of the pack leaves a
+    // folder identical, byte for byte, to a copy it wrote nothing into: same pack files, same inputs, same results. Only
+    // the files' metadata could differ, and it says nothing reliable: a copy (cp -r, a checkout) gives every file a new
+    // time, in whatever order it copies them, and a copy that keeps times (cp -p, rsync -a) keeps the pack's. So the
+    // warning says what it saw, and that it cannot tell the copy's results from the same bytes written over them.
     private static string? CopiedFromPack(string candidateDir, FixturePack pack, IReadOnlyList<CaseEntry> cases)
     {
         string top = Path.Combine(candidateDir, "manifest.json");
@@ -108,7 +113,8 @@ internal static class VerifyImplCommand
         if (same == 0) return null;
         string which = same == results ? $"all {Counted.Of(results, "result file")} it holds are" : $"{same} of the {Counted.Of(results, "result file")} it holds are";
         return $"{PackPaths.Printable(candidateDir)}: a copy of a pack, not only an implementation's results (it holds {PackPaths.Printable(sign)}), and {which} "
-            + $"byte for byte the pack's own in {PackPaths.Printable(pack.Directory)}: {(same == results ? "every direction passes" : "those directions pass")} "
+            + $"byte for byte the pack's own in {PackPaths.Printable(pack.Directory)}; whether they are the copy's or the implementation wrote the same bytes over them "
+            + $"(an exact one can) cannot be told from the folder: if they are the copy's, {(same == results ? "every direction passes" : "those directions pass")} "
             + "whatever the implementation computed; give a folder holding only what the implementation under test wrote";
     }
 

@@ -212,8 +212,8 @@ public sealed class OrtOracle : IConvOracle, IDisposable
     /// <inheritdoc/>
     /// <exception cref="OrtOracleException">ONNX Runtime failed (the message has its text and the problem), returned a
     /// tensor of another shape, did not return within <see cref="TimeLimit"/>, or has not returned from an earlier call
-    /// of this oracle that did not.</exception>
-    /// <exception cref="ObjectDisposedException">The oracle was disposed.</exception>
+    /// of this oracle that did not; or the oracle was disposed (then its <see cref="Exception.InnerException"/> is an
+    /// <see cref="ObjectDisposedException"/>).</exception>
     public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
         where T : unmanaged, IFloatingPointIeee754<T> => Compute(problem, inputs, directions, null, null);
 
@@ -242,9 +242,12 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         CheckSize("dy", f.Dy.Length, problem.YSize, problem);
         if (timeLimit is { } given && TimeLimits.Problem(given) is { } wrong)
             throw new ArgumentOutOfRangeException(nameof(timeLimit), given, $"timeLimit: {wrong}");
-        // Before the refusal behind an abandoned call: a disposed oracle says so, whatever it left running.
-        lock (_gate) ObjectDisposedException.ThrowIf(_disposed, this);
         string what = $"{string.Join(", ", directions.Select(d => d.TensorName()))} of {Describe(problem)}";
+        // Before the refusal behind an abandoned call: a disposed oracle says so, whatever it left running.
+        lock (_gate)
+        {
+            if (_disposed) throw Disposed(what);
+        }
         return _calls.Run(what, timeLimit ?? _timeLimit ?? DefaultTimeLimit(problem, directions), () =>
         {
             var results = new Dictionary<Direction, T[]>();
@@ -273,6 +276,12 @@ public sealed class OrtOracle : IConvOracle, IDisposable
             if (_creating == 0) _options.Dispose();
         }
     }
+
+    // The oracle's own exception, as its other failures are: an ObjectDisposedException reached a run as a general one,
+    // and a call disposed under (a run's end racing a case, a caller's bug) read "unusable input" for input that was fine.
+    // The ObjectDisposedException underneath names the oracle's type, as .NET's own would.
+    private OrtOracleException Disposed(string what) =>
+        new($"ort not called for {what}: the oracle was disposed (OrtOracle.Dispose) and its sessions released", new ObjectDisposedException(GetType().FullName));
 
     /// <summary>The registry's factory: a new oracle, or <see cref="OracleUnavailableException"/> when ONNX Runtime cannot load.</summary>
     internal static IConvOracle Create(OracleOptions options) => new OrtOracle { TimeLimit = options.TimeLimit };
@@ -378,7 +387,7 @@ public sealed class OrtOracle : IConvOracle, IDisposable
         var key = (p.WithName(null), d);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed) throw Disposed($"{d.TensorName()} of {Describe(p)}");
             if (_sessions.TryGetValue(key, out var found))
             {
                 found.Runs++;
@@ -407,7 +416,7 @@ public sealed class OrtOracle : IConvOracle, IDisposable
             if (_disposed)
             {
                 made.Dispose();
-                throw new ObjectDisposedException(GetType().FullName);
+                throw Disposed($"{d.TensorName()} of {Describe(p)}");
             }
             // Made meanwhile by another call of the same problem and direction: one session serves both.
             if (_sessions.TryGetValue(key, out var found))

@@ -216,8 +216,17 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
                 using (var format = new PyString(MemoryFormat(layout)))
                 {
                     NarrowProbeInside?.Invoke();
-                    using var result = torch._narrowSupport.Invoke(rank, dtype, format);
-                    return result.As<string>();
+                    try
+                    {
+                        using var result = torch._narrowSupport.Invoke(rank, dtype, format);
+                        return result.As<string>();
+                    }
+                    // The probe answers torch's own refusals itself; what it still raises (out of memory, a broken
+                    // install) is torch's failure, as compute's is: a bare PythonException read as unusable input.
+                    catch (PythonException e)
+                    {
+                        throw new TorchOracleException($"torch failed on its {DTypes.NumpyName(p.DType)} support probe for rank {p.Rank} in layout {MemoryFormat(layout)}: {e.Type.Name}: {e.Message}", e);
+                    }
                 }
             });
         }
@@ -245,14 +254,15 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     // Stryker restore all
 
     /// <summary>The oracle.</summary>
-    /// <exception cref="InvalidOperationException">PyTorch is unavailable (the message is <see cref="TorchAvailability.Reason"/>) or was shut down.</exception>
+    /// <exception cref="InvalidOperationException">PyTorch is unavailable (the message is <see cref="TorchAvailability.Reason"/>).</exception>
+    /// <exception cref="TorchOracleException">The oracle was shut down (<see cref="Shutdown"/>): its failure, not a caller's input's.</exception>
     public static TorchOracle Get()
     {
         var availability = Probe();
         lock (Gate)
         {
             // Shutdown may have run between Probe and here; say so rather than repeat a stale reason.
-            if (_shutDown) throw new InvalidOperationException(ShutDownMessage);
+            if (_shutDown) throw ShutDown();
             // Start sets the instance exactly when it reports torch available.
             if (_instance is null)
                 throw new InvalidOperationException("live PyTorch oracle unavailable: " + availability.Reason);
@@ -312,7 +322,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     /// <exception cref="ArgumentException"><typeparamref name="T"/> does not match the problem's dtype, or an input has the wrong size.</exception>
     /// <exception cref="TorchOracleException">PyTorch raised (the message has its error text and the problem), returned an
     /// unexpected tensor, did not return within <see cref="DefaultTimeLimit"/>, or has not returned from an earlier call that did not.</exception>
-    /// <exception cref="InvalidOperationException">The oracle was shut down.</exception>
+    /// <exception cref="TorchOracleException">The oracle was shut down (<see cref="Shutdown"/>).</exception>
     public ConvResults<T> Compute<T>(ConvProblem p, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
         Compute(p, inputs, TorchLayout.Contiguous, null);
 
@@ -725,12 +735,19 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         if (_shutDown)
         {
             Life.ExitReadLock();
-            throw new InvalidOperationException(ShutDownMessage);
+            throw ShutDown();
         }
     }
 
     private const string ShutDownMessage =
-        "the live PyTorch oracle was shut down (TorchOracle.Shutdown); the embedded Python cannot be started again in this process";
+        "the live PyTorch oracle and its embedded Python interpreter were shut down (TorchOracle.Shutdown); the interpreter cannot be started again in this process";
+
+    /// <summary>
+    /// What a call of the oracle after <see cref="Shutdown"/> throws: the oracle's own exception, naming the shut-down
+    /// interpreter. An <see cref="InvalidOperationException"/> reached a run as a general one, and its error row read
+    /// "unusable input" for a case whose input was fine.
+    /// </summary>
+    internal static TorchOracleException ShutDown() => new($"torch not called: {ShutDownMessage}");
 
     // Stryker disable all : once per process, as the constructor
     private static TorchAvailability ShutDownAvailability() =>

@@ -15,7 +15,8 @@ public enum ErrorCause
 
     /// <summary>
     /// An oracle failed on input that was fine: torch or ONNX Runtime raised or returned something unexpected, a call of
-    /// either passed its time limit (or an earlier one has not returned), or a library it needs is missing.
+    /// either passed its time limit (or an earlier one has not returned), a library it needs is missing, or the oracle was
+    /// shut down (torch) or disposed (ORT) before it was called.
     /// </summary>
     [JsonStringEnumMemberName("oracle")] Oracle,
 }
@@ -33,8 +34,8 @@ public static class ErrorCauses
 
     /// <summary>
     /// Whether <paramref name="e"/> is an oracle's failure rather than the input's: the exceptions torch's and ONNX
-    /// Runtime's oracles throw when they raise, time out or cannot run, and a native library missing or not loadable,
-    /// also behind a type initializer or as the cause of another exception.
+    /// Runtime's oracles throw when they raise, time out, cannot run, or are called shut down or disposed, and a native
+    /// library missing or not loadable, also behind a type initializer or as the cause of another exception.
     /// </summary>
     public static ErrorCause Of(Exception e)
     {

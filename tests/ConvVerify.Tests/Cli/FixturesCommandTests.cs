@@ -177,6 +177,22 @@ public class FixturesCommandTests : CliTestBase
     }
 
     [Test]
+    public void AnOracleThatFailsInTheFreshnessCheckExits2AsAnOracleFailure()
+    {
+        // The help said exit 2 meant an unreadable file; an oracle that raises on every case (as torch does on a kernel
+        // it lacks) exits 2 too, said as the oracle's failure, as check says it: the pack itself is fine.
+        string pack = ExactPack();
+        string manifest = Path.Combine(pack, "manifest.json");
+        (Manifest.Read(manifest) with { Oracle = CliFakeOracles.TorchLikeFailure }).Write(manifest);
+        var r = Run("fixtures", "check", pack);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        var lines = Lines(r.Out);
+        Assert.That(lines.Where(l => l.StartsWith("why: ", StringComparison.Ordinal)),
+            Is.EqualTo(new[] { "why: 2 directions could not be checked (oracle failure, not unusable input)" }), r.ToString());
+        Assert.That(lines, Does.Contain($"fixtures check {pack}: 2 cases, 0 corrupt files, 0 failed directions, 0 fresh"), r.ToString());
+    }
+
+    [Test]
     public void FixturesCheckTakesShards()
     {
         string pack = CopyCommittedPack("question");

@@ -2,6 +2,7 @@ using ConvVerify.Cases;
 using ConvVerify.Convolution;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
+using ConvVerify.Runs;
 
 namespace ConvVerify.Tests.Oracles;
 
@@ -57,7 +58,7 @@ public class OrtOracleDetailTests
         Assert.That(second.IsDisposed, Is.False, "one run is still going");
         oracle.Release(third);
         Assert.That(second.IsDisposed, Is.True);
-        Assert.Throws<ObjectDisposedException>(() => oracle.Acquire(a, Direction.Forward));
+        Assert.That(Assert.Throws<OrtOracleException>(() => oracle.Acquire(a, Direction.Forward))!.InnerException, Is.TypeOf<ObjectDisposedException>());
         Assert.That(() => oracle.Release(third), Throws.InvalidOperationException.With.Message.Contains("released twice"),
             "a second release would leave the count below zero, and the session never released");
     }
@@ -104,9 +105,25 @@ public class OrtOracleDetailTests
         oracle.Compute(Small, inputs, [Direction.Forward]);
         oracle.Dispose();
         oracle.Dispose();
-        // Ours, naming the oracle: not whatever ORT's released options would throw on the next session.
-        var e = Assert.Throws<ObjectDisposedException>(() => oracle.Compute(Small, inputs, [Direction.Forward]))!;
-        Assert.That(e.ObjectName, Is.EqualTo(typeof(OrtOracle).FullName));
+        // Ours, naming the oracle: not whatever ORT's released options would throw on the next session. The oracle's own
+        // exception, so that a run says "oracle failure", with .NET's disposed exception, naming the type, underneath.
+        var e = Assert.Throws<OrtOracleException>(() => oracle.Compute(Small, inputs, [Direction.Forward]))!;
+        Assert.That(e.Message, Is.EqualTo("ort not called for y of mb1ic3ih5oc16oh3kh3ph0 (float32, bias): the oracle was disposed (OrtOracle.Dispose) and its sessions released"));
+        Assert.That(((ObjectDisposedException)e.InnerException!).ObjectName, Is.EqualTo(typeof(OrtOracle).FullName));
+    }
+
+    [Test]
+    public void AnOracleDisposedWhileItMakesASessionReleasesItAndSaysItWasDisposed()
+    {
+        // Dispose (a run's end) between the check on entry and the session's making: the session made for a disposed
+        // oracle is released at once, and the call refused in the oracle's words, as on entry.
+        var oracle = new OrtOracle();
+        var inputs = ConvCase.Create(Small, Fill.Integer).MakeInputs<float>();
+        var e = Assert.Throws<OrtOracleException>(() => oracle.Compute(Small, inputs, [Direction.BackwardData], null, Timeout.InfiniteTimeSpan, _ => oracle.Dispose()))!;
+        Assert.That(e.Message, Is.EqualTo("ort not called for dx of mb1ic3ih5oc16oh3kh3ph0 (float32, bias): the oracle was disposed (OrtOracle.Dispose) and its sessions released"));
+        Assert.That(e.InnerException, Is.TypeOf<ObjectDisposedException>());
+        Assert.That((oracle.CachedSessions, oracle.OptionsReleased), Is.EqualTo((0, true)));
+        Assert.That(ErrorCauses.Of(e), Is.EqualTo(ErrorCause.Oracle));
     }
 
     [Test]

@@ -147,7 +147,7 @@ public class OrtOracleTests
         foreach (var d in Directions.All) Bitwise.AssertEqual(first[d], again[d], $"{d}: a cached session gives the same bits");
         oracle.Dispose();
         oracle.Dispose();
-        Assert.That(() => oracle.Compute(problem, inputs, [Direction.Forward]), Throws.TypeOf<ObjectDisposedException>());
+        Assert.That(() => oracle.Compute(problem, inputs, [Direction.Forward]), Throws.TypeOf<OrtOracleException>().With.InnerException.TypeOf<ObjectDisposedException>());
     }
 
     [Test]

@@ -34,6 +34,9 @@ public class OracleFailureTests
         "torch time limit" => new TorchOracleException("torch did not return within 3 s from y, dx, dw of mb1ic2ih4oc2kh3; the call was abandoned on its thread"),
         "ort raised" => new OrtOracleException("ONNX Runtime failed on mb1ic2ih4oc2kh3: [ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION"),
         "oracle gone" => new OracleUnavailableException("torch: was shut down"),
+        // What the live torch oracle throws when called after TorchOracle.Shutdown (an InvalidOperationException before,
+        // read as unusable input). Made, not provoked: the suite's one Python interpreter must live until the suite ends.
+        "torch shut down" => TorchOracle.ShutDown(),
         "library missing" => new TypeInitializationException("Microsoft.ML.OnnxRuntime.NativeMethods", new DllNotFoundException("libonnxruntime.so: cannot open shared object file")),
         "problem rejected" => new ArgumentException("p: kernel larger than the padded input"),
         "bug of a source" => new InvalidOperationException("source x returned null, not its results"),
@@ -44,6 +47,7 @@ public class OracleFailureTests
     [TestCase("torch time limit", ErrorCause.Oracle)]
     [TestCase("ort raised", ErrorCause.Oracle)]
     [TestCase("oracle gone", ErrorCause.Oracle)]
+    [TestCase("torch shut down", ErrorCause.Oracle)]
     [TestCase("library missing", ErrorCause.Oracle)]
     [TestCase("problem rejected", ErrorCause.Input)]
     [TestCase("bug of a source", ErrorCause.Input)]
@@ -60,6 +64,27 @@ public class OracleFailureTests
             : "1 direction could not be checked (unusable input)";
         Assert.That(report.Reasons().ToList(), Is.EqualTo(new[] { expected }));
         Assert.That(report.SummaryLine().Contains(cause == ErrorCause.Oracle ? ", 1 error (1 oracle failure) (" : ", 1 error (", StringComparison.Ordinal), Is.True, report.SummaryLine());
+    }
+
+    [Test]
+    public void ATorchOracleShutDownSaysItsInterpreterWasShutDown()
+    {
+        var e = TorchOracle.ShutDown();
+        Assert.That(e.Message, Does.StartWith("torch not called: ").And.Contain("Python interpreter were shut down (TorchOracle.Shutdown)"));
+    }
+
+    [Test]
+    public void ADisposedOrtOracleCalledByARunIsAnOracleFailureNotUnusableInput()
+    {
+        // The real oracle, not a fake: disposed, its refusal was an ObjectDisposedException, which the run read as the
+        // case's input being unusable.
+        var ort = new OrtOracle();
+        ort.Dispose();
+        var report = Runner.Run(Plan(ort, Small));
+        var row = report.Rows.Single();
+        Assert.That((row.Outcome, row.Cause), Is.EqualTo((Outcome.Error, (ErrorCause?)ErrorCause.Oracle)), row.Reason);
+        Assert.That(row.Reason, Does.StartWith("ort not called for ").And.EndWith(": the oracle was disposed (OrtOracle.Dispose) and its sessions released"));
+        Assert.That(report.Reasons().ToList(), Is.EqualTo(new[] { "1 direction could not be checked (oracle failure, not unusable input)" }));
     }
 
     [Test]
