@@ -86,10 +86,13 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     }
 
     // For tests: whether a call of the implementation that was abandoned is still running.
-    internal static bool HasAbandonedCall(IConvImplementation implementation)
+    internal static bool HasAbandonedCall(IConvImplementation implementation) => AbandonedCallsRunning(implementation) > 0;
+
+    // For tests: how many calls of the implementation were abandoned and are still running.
+    internal static int AbandonedCallsRunning(IConvImplementation implementation)
     {
-        if (!States.TryGetValue(implementation, out var state)) return false;
-        lock (state) return state.Stuck.Count > 0;
+        if (!States.TryGetValue(implementation, out var state)) return 0;
+        lock (state) return state.Stuck.Count;
     }
 
     /// <summary>Whether the buffers of an earlier call of <paramref name="implementation"/> are held (for tests).</summary>
