@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.ExceptionServices;
-
 namespace ConvVerify.Oracles;
 
 /// <summary>
@@ -24,7 +21,7 @@ namespace ConvVerify.Oracles;
 /// <param name="tally">Counts this instance's abandoned calls still running with those of the others given it; null for none.</param>
 internal sealed class LimitedCalls(string oracle, Func<string, Exception> error, KeptThreads threads, LimitedCalls.Tally? tally = null)
 {
-    private readonly List<Call> _stuck = [];
+    private readonly List<AbandonableCall> _stuck = [];
 
     /// <summary>Whether a call of this instance was abandoned and has not returned.</summary>
     public bool HasAbandonedCall
@@ -48,27 +45,15 @@ internal sealed class LimitedCalls(string oracle, Func<string, Exception> error,
         ThrowIfAbandonedRunning(what);
         // No limit, nothing to wait for: the caller's own thread, for stepping into the oracle in a debugger.
         if (limit == Timeout.InfiniteTimeSpan) return work();
-        var call = new Call(what, limit);
+        var call = new AbandonableCall(what, limit, _stuck, _stuck, onAbandoned: tally is null ? null : tally.Add, onRemoved: tally is null ? null : tally.Remove);
         TResult result = default!;
         // The caller's wait interrupted: the call goes on, and no other may run alongside it.
-        bool returned = threads.RunWithin(() => call.Run(this, () => result = work()), limit, _ => Abandon(call));
-        if (!returned && Abandon(call))
+        bool returned = threads.RunWithin(() => call.Run(() => result = work()), limit, _ => call.Abandon());
+        if (!returned && call.Abandon())
             throw error($"{oracle} did not return within {Seconds(limit)} s from {what}; the call was abandoned on its thread, "
                 + $"which may still be running, and {oracle} is not called again until it returns");
         call.Thrown?.Throw();
         return result;
-    }
-
-    // Marks the call abandoned, unless it has returned meanwhile (then its answer is as good as any other's): true if it was.
-    private bool Abandon(Call call)
-    {
-        lock (_stuck)
-        {
-            if (call.Returned) return false;
-            _stuck.Add(call);
-            tally?.Add();
-            return true;
-        }
     }
 
     /// <summary>Refuses <paramref name="what"/> while a call abandoned earlier has not returned.</summary>
@@ -99,46 +84,6 @@ internal sealed class LimitedCalls(string oracle, Func<string, Exception> error,
         internal void Add() => Interlocked.Increment(ref _running);
 
         internal void Remove() => Interlocked.Decrement(ref _running);
-    }
-
-    private sealed class Call(string what, TimeSpan limit)
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-
-        public string What => what;
-
-        public TimeSpan Limit => limit;
-
-        public TimeSpan Elapsed => _clock.Elapsed;
-
-        public bool Returned { get; private set; }
-
-        public ExceptionDispatchInfo? Thrown { get; private set; }
-
-        public void Run(LimitedCalls owner, Action compute)
-        {
-            try
-            {
-                compute();
-            }
-            // Rethrown on the caller's thread; unhandled here, it ended the process.
-            catch (Exception e)
-            {
-                Thrown = ExceptionDispatchInfo.Capture(e);
-            }
-            finally
-            {
-                // Always on a kept thread: an interrupt left pending there (by code of the call's) would throw from this
-                // lock when contended, leaving the call stuck for good, or from the thread's wait for its next call.
-                KeptThreads.ClearInterrupt();
-                lock (owner._stuck)
-                {
-                    // Stryker disable once Boolean : read only when the wait passed its limit; true then means the call returned between the wait and the lock, which no test can time
-                    Returned = true;
-                    if (owner._stuck.Remove(this)) owner.Counted?.Remove();
-                }
-            }
-        }
     }
 
     /// <summary>The tally this instance's abandoned calls are counted in; null for none.</summary>

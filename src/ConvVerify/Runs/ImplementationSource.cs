@@ -86,10 +86,13 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     }
 
     // For tests: whether a call of the implementation that was abandoned is still running.
-    internal static bool HasAbandonedCall(IConvImplementation implementation)
+    internal static bool HasAbandonedCall(IConvImplementation implementation) => AbandonedCallsRunning(implementation) > 0;
+
+    // For tests: how many calls of the implementation were abandoned and are still running.
+    internal static int AbandonedCallsRunning(IConvImplementation implementation)
     {
-        if (!States.TryGetValue(implementation, out var state)) return false;
-        lock (state) return state.Stuck.Count > 0;
+        if (!States.TryGetValue(implementation, out var state)) return 0;
+        lock (state) return state.Stuck.Count;
     }
 
     /// <summary>Whether the buffers of an earlier call of <paramref name="implementation"/> are held (for tests).</summary>
@@ -172,16 +175,23 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         // Stryker disable once Boolean : unpinned, the array differs only when the collector moves it under a kept pointer, which no test can provoke without writing into freed memory
         var values = GC.AllocateUninitializedArray<T>(d.SizeOf(p), pinned: true);
         values.AsSpan().Fill(T.NaN);
-        var call = new Call($"call for {d.TensorName()} of case {c.Case.Id}");
-        void Compute() => call.Run(state, () => d.Compute(_implementation, p, given, values), onACallThread: limit != Timeout.InfiniteTimeSpan);
+        var call = new AbandonableCall($"call for {d.TensorName()} of case {c.Case.Id}", limit, state, state.Stuck,
+            // Whatever the stuck call writes where, no later call is made to be blamed for it; the last call's buffers stay
+            // held (a pointer the stuck call kept from them must not land in freed memory) but are not checked, and are let
+            // go with the next call, made only once the stuck one has returned.
+            onAbandoned: () =>
+            {
+                if (state.Kept is { } held) state.Kept = held with { Checked = false };
+            });
+        void Compute() => call.Run(() => d.Compute(_implementation, p, given, values));
         // No limit, nothing to wait for: the caller's own thread, for an implementation bound to the thread that made it
         // (a COM apartment, a CUDA or Python context), and for stepping into it in a debugger.
         // An interrupt of the caller's thread then lands inside the implementation's code, and is its answer as whatever
         // else it throws there.
         if (limit == Timeout.InfiniteTimeSpan) Compute();
-        else if (!CallThreads.RunWithin(Compute, limit, e => Abandon(state, call, $"was left running when the harness's wait for it ended in {e.GetType().Name}")))
+        else if (!CallThreads.RunWithin(Compute, limit, e => call.Abandon($"was left running when the harness's wait for it ended in {e.GetType().Name}")))
         {
-            if (Abandon(state, call, $"did not return within {TimeLimits.Seconds(limit)} s"))
+            if (call.Abandon($"did not return within {TimeLimits.Seconds(limit)} s"))
             {
                 return (null, $"did not return within {TimeLimits.Seconds(limit)} s; the call was abandoned on its thread, which may still be running "
                     + "(nothing it writes is read, and the implementation is not called again while it runs)", null);
@@ -220,22 +230,6 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         return copy;
     }
 
-    // Marks the call abandoned, unless it has returned meanwhile (then its answer is as good as any other's): true if it was.
-    private static bool Abandon(CallState state, Call call, string why)
-    {
-        lock (state)
-        {
-            if (call.Returned) return false;
-            call.Abandoned = why;
-            state.Stuck.Add(call);
-            // Whatever the stuck call writes where, no later call is made to be blamed for it; the last call's buffers stay
-            // held (a pointer the stuck call kept from them must not land in freed memory) but are not checked, and are let
-            // go with the next call, made only once the stuck one has returned.
-            if (state.Kept is { } last) state.Kept = last with { Checked = false };
-            return true;
-        }
-    }
-
     // The output and the input copies the implementation was handed last, held until now: changed since its call
     // returned, one was written through a pointer or a reference kept past the call. Not held, the write went wherever
     // the collector had since put other objects.
@@ -262,7 +256,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     {
         // A list, not one call: two sources calling at once (parallel NUnit cases of one fixture) can each abandon one,
         // and the first must still stand in the way once the second has returned.
-        public List<Call> Stuck { get; } = [];
+        public List<AbandonableCall> Stuck { get; } = [];
 
         public Kept? Kept { get; set; }
     }
@@ -281,46 +275,6 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         // Made here, not by a lambda in Run: that one shared Run's closure, and held all Run's calls had captured (the
         // source, the case's inputs) with the output, until the next call or for good.
         public static Held Of<T>(string name, T[] values) where T : unmanaged => new(name, () => HashOf(values), HashOf(values));
-    }
-
-    // One direction's call on its own thread: whether it returned, and what it threw.
-    private sealed class Call(string what)
-    {
-        public string What => what;
-
-        // Why it was abandoned, e.g. "did not return within 0.1 s"; set under the state's lock.
-        public string? Abandoned { get; set; }
-
-        public bool Returned { get; private set; }
-
-        public ExceptionDispatchInfo? Thrown { get; private set; }
-
-        public void Run(CallState state, Action compute, bool onACallThread)
-        {
-            try
-            {
-                compute();
-            }
-            // Rethrown on the caller's thread, where the direction's answer is read; unhandled here, it ended the process.
-            catch (Exception e)
-            {
-                Thrown = ExceptionDispatchInfo.Capture(e);
-            }
-            finally
-            {
-                // An interrupt the implementation left pending on a call thread (its own Thread.Interrupt of the thread it
-                // ran on) throws from the thread's next wait: this lock, the wait for the next call, where unhandled it
-                // ended the process, or the next call's own code, failing a direction that did nothing wrong. On the
-                // caller's own thread it is the caller's, and stays.
-                if (onACallThread) KeptThreads.ClearInterrupt();
-                lock (state)
-                {
-                    // Stryker disable once Boolean : read only when the wait passed its limit; true then means the call returned between the wait and the lock, which no test can time
-                    Returned = true;
-                    state.Stuck.Remove(this);
-                }
-            }
-        }
     }
 
     private static string Shown<T>(T value) where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
