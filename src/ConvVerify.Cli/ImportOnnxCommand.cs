@@ -27,7 +27,8 @@ internal static class ImportOnnxCommand
         cmd.Options.Add(force);
         cmd.SetAction(pr =>
         {
-            // The import walks every DIR and then replaces --out whole: neither may hold the other.
+            // The import walks every DIR and then replaces --out whole: neither may hold the other. Checked here, in the
+            // words every command that replaces a folder uses, and so not again by the import.
             RunOptions.CheckReplacedApart("--out", pr.GetValue(output), [.. pr.GetValue(dirs)!.Select(d => ("ONNX test data", (string?)d))]);
             IConvOracle? filler = null;
             if (pr.GetValue(oracle) is { } name)
@@ -49,7 +50,7 @@ internal static class ImportOnnxCommand
             OnnxImportResult result;
             try
             {
-                result = OnnxImport.Import(pr.GetValue(dirs)!, dir, filler, pr.GetValue(force));
+                result = OnnxImport.Import(pr.GetValue(dirs)!, dir, filler, pr.GetValue(force), apartChecked: true);
             }
             catch (FixtureException e)
             {

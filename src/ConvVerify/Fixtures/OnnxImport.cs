@@ -46,9 +46,13 @@ public static partial class OnnxImport
     /// <param name="output">The pack folder to write.</param>
     /// <param name="oracle">Computes dL/dx, dL/dw and dL/db on the imported inputs; null leaves them out of the pack ("not in pack").</param>
     /// <param name="force">Replace an existing pack at <paramref name="output"/>.</param>
-    /// <exception cref="FixtureException">A source folder is missing, nothing is importable (the message lists every skip), <paramref name="output"/>
-    /// cannot be replaced, or the oracle failed.</exception>
-    public static OnnxImportResult Import(IReadOnlyList<string> sources, string output, IConvOracle? oracle = null, bool force = false)
+    /// <param name="apartChecked">The caller has already refused an <paramref name="output"/> that holds a source or lies
+    /// inside one, links resolved, in its own words (the command line does, naming <c>--out</c>, as for every command
+    /// that replaces a folder): the import does not check it a second time.</param>
+    /// <exception cref="FixtureException">A source folder is missing, <paramref name="output"/> holds a source or lies inside one (unless
+    /// <paramref name="apartChecked"/>), nothing is importable (the message lists every skip), <paramref name="output"/> cannot be replaced,
+    /// or the oracle failed.</exception>
+    public static OnnxImportResult Import(IReadOnlyList<string> sources, string output, IConvOracle? oracle = null, bool force = false, bool apartChecked = false)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(output);
@@ -58,7 +62,7 @@ public static partial class OnnxImport
         // The pack replaces what is at output whole: a source there or below it would be deleted, and an output inside a
         // source would be written while the source is walked. Links resolved: a link to a folder is that folder.
         string target = PackPaths.RealPath(output);
-        foreach (string s in sources)
+        foreach (string s in apartChecked ? [] : sources)
         {
             string source = PackPaths.RealPath(s);
             if (PackPaths.IsUnder(target, source))

@@ -70,6 +70,17 @@ public class OnnxImportDetailTests : CliTestBase
     }
 
     [Test]
+    public void ACallerThatCheckedTheOutputApartIsNotCheckedAgain()
+    {
+        // The command line refuses such an --out in its own words before the import; the import then does not look again.
+        string parent = TempPath("sources");
+        CopyDirectory(Good, Path.Combine(parent, "a_conv"));
+        string inside = Path.Combine(parent, "pack");
+        Assert.That(() => OnnxImport.Import([parent], inside), Throws.TypeOf<FixtureException>(), "unchecked, the import checks");
+        Assert.That(OnnxImport.Import([parent], inside, apartChecked: true).Imported, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public void TestsBelowASourceComeInOrdinalOrderAndDataSetsInNumericOrder()
     {
         string parent = TempPath("parent");
