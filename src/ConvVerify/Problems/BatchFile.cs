@@ -421,7 +421,7 @@ public static class BatchFile
             string mbText = Get("mb");
             long mb = 0;
             if (mbText.Length > 0 && (!long.TryParse(mbText, NumberStyles.None, CultureInfo.InvariantCulture, out mb) || mb > int.MaxValue))
-                return Skipped(BatchSkipKind.Invalid, $"--mb={mbText} is not a minibatch (a non-negative integer)");
+                return Skipped(BatchSkipKind.Invalid, $"--mb={mbText} is not a minibatch (expected a whole number from 0 to {int.MaxValue}; 0: as the descriptor says)");
             return new Combo(entry, dtype, bias, Get("match"), mb);
         }
 
