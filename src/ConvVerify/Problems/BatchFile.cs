@@ -310,8 +310,12 @@ public static class BatchFile
             string? found = candidates.FirstOrDefault(System.IO.File.Exists);
             if (found is null)
             {
-                Entries.Add(Failed(candidates.Count == 0
-                    ? $"--batch={file}: includes are not resolved in text without a folder"
+                // "--batch=" and "--batch=sub/" name the folder they are read in: said so, not "file not found" in a folder
+                // that plainly exists.
+                string? folder = candidates.FirstOrDefault(Directory.Exists);
+                Entries.Add(Failed(candidates.Count == 0 ? $"--batch={file}: includes are not resolved in text without a folder"
+                    : file.Length == 0 ? "--batch=: names no file"
+                    : folder is not null ? $"--batch={file}: {folder} is a folder, not a batch file"
                     : $"--batch={file}: file not found (looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())})"));
                 return;
             }

@@ -219,6 +219,11 @@ public class BatchOptionTests
             string a = Path.Combine(dir, "a");
             var missingTwice = Read("--batch=nope", directory: dir, fallback: a);
             Assert.That(missingTwice.Single().Skip, Is.EqualTo($"--batch=nope: file not found (looked in {dir}, {a})"));
+
+            // The probe: a folder, and no name at all, were "file not found (looked in ...)" in a folder that exists.
+            Assert.That(Read("--batch=a", directory: dir).Single().Skip, Is.EqualTo($"--batch=a: {a} is a folder, not a batch file"));
+            Assert.That(Read("--batch=sub/", directory: dir, fallback: a).Single().Skip, Is.EqualTo($"--batch=sub/: {Path.Combine(a, "sub")}{Path.DirectorySeparatorChar} is a folder, not a batch file"));
+            Assert.That(Read("--batch=", directory: dir).Single().Skip, Is.EqualTo("--batch=: names no file"));
         }
         finally
         {
