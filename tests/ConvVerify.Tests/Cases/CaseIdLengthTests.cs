@@ -40,6 +40,5 @@ public class CaseIdLengthTests : CliTestBase
         var r = Run("fixtures", "generate", "--out", pack, $"mb1ic1iw5oc1kw3n{new string('a', 300)}", "--dtype", "f32", "--fill", "integer", "--oracle", "exact");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(Directory.GetDirectories(pack).Select(d => Path.GetFileName(d).Length).Single(), Is.EqualTo(200));
-        Assert.That(Run("fixtures", "check", pack).Code, Is.EqualTo(0));
     }
 }
