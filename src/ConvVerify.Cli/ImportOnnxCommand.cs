@@ -55,10 +55,12 @@ internal static class ImportOnnxCommand
             {
                 throw new CliException(e.Message);
             }
-            foreach (var i in result.Imported) console.WriteLine($"imported {i.Source} as {i.CaseId} ({i.Descriptor})");
-            foreach (var s in result.Skipped) console.WriteLine($"skipped: {s.Reason}");
+            // Folder names, attribute names and values, operator types: all from someone else's files, where a newline
+            // would forge a line of this output and an escape sequence drive the terminal.
+            foreach (var i in result.Imported) console.WriteLine(PackPaths.Printable($"imported {i.Source} as {i.CaseId} ({i.Descriptor})"));
+            foreach (var s in result.Skipped) console.WriteLine(PackPaths.Printable($"skipped: {s.Reason}"));
             string gradients = filler is null ? "dx, dw, db not in pack" : $"dx, dw, db from {SourceInfo.Describe(filler.Name, filler.Versions)}";
-            console.WriteLine($"wrote {dir}: {Counted.Of(result.Imported.Count, "case")} from ONNX test data (y from ONNX; {gradients}), {result.Skipped.Count} skipped");
+            console.WriteLine(PackPaths.Printable($"wrote {dir}: {Counted.Of(result.Imported.Count, "case")} from ONNX test data (y from ONNX; {gradients}), {result.Skipped.Count} skipped"));
             return ExitCodes.Pass;
         });
         return cmd;

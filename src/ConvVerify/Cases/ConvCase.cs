@@ -34,21 +34,39 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
     /// <summary>
     /// The id of a problem and fill (see <see cref="Id"/>). Characters outside [A-Za-z0-9.-] become '_'; a name that is
     /// not all [a-z0-9._-] also gets the first 8 hex digits of its SHA-256, so names that differ only in replaced
-    /// characters or in letter case (on case-insensitive file systems) cannot share an id.
+    /// characters or in letter case (on case-insensitive file systems) cannot share an id. An id that would be longer than
+    /// <see cref="MaxIdLength"/> has its descriptor part cut to fit and followed by '-' and the first 8 hex digits of the
+    /// SHA-256 of the whole descriptor, before the bias, dtype and fill.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="fill"/> is not a defined <see cref="Fill"/>.</exception>
     public static string IdOf(ConvProblem problem, Fill fill)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        string descriptor = BenchdnnDescriptor.Format(problem);
         var sb = new StringBuilder();
-        foreach (char c in BenchdnnDescriptor.Format(problem))
+        foreach (char c in descriptor)
             sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_');
         if (problem.Name is { } name && !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-'))
-            sb.Append('-').Append(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8]);
-        if (!problem.HasBias) sb.Append("__nobias");
-        sb.Append("__").Append(DTypeName(problem.DType)).Append('_').Append(FillName(fill));
-        return sb.ToString();
+            sb.Append('-').Append(Hash8(name));
+        string tail = (problem.HasBias ? "" : "__nobias") + "__" + DTypeName(problem.DType) + "_" + FillName(fill);
+        // The id is a folder name in a pack and a snapshot's file name: a long case name (a deep ONNX test folder's, a
+        // batch file's n"...") made one past the file system's 255 bytes, and the whole pack write failed on it. Cut,
+        // it keeps the hash of the whole descriptor, so two problems that differ only past the cut still differ.
+        if (sb.Length + tail.Length > MaxIdLength)
+        {
+            sb.Length = MaxIdLength - tail.Length - 9;
+            sb.Append('-').Append(Hash8(descriptor));
+        }
+        return sb.Append(tail).ToString();
     }
+
+    /// <summary>
+    /// The longest id <see cref="IdOf"/> makes: 255 bytes (a file name on common file systems) less room for what is
+    /// added to it (<c>__channels-last</c>, a snapshot's <c>.received.txt</c>).
+    /// </summary>
+    public const int MaxIdLength = 200;
+
+    private static string Hash8(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
 
     /// <summary>The cases of the given problems in every requested dtype and fill, with seeds from <paramref name="baseSeed"/>.</summary>
     public static IReadOnlyList<ConvCase> Expand(IEnumerable<ConvProblem> problems, IEnumerable<DType> dtypes, IEnumerable<Fill> fills,

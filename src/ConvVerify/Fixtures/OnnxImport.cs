@@ -107,7 +107,7 @@ public static partial class OnnxImport
         }
         if (imported.Count == 0)
             throw new FixtureException($"{string.Join(", ", sources)}: no importable single-node float32 Conv test ({skipped.Count} skipped)"
-                + string.Concat(skipped.Select(s => "\n  " + s.Reason)));
+                + string.Concat(skipped.Select(s => "\n  " + PackPaths.Printable(s.Reason))));
         var versions = new Dictionary<string, string> { ["onnx-opset"] = string.Join(", ", opsets) };
         if (oracle is not null)
             foreach (var (k, v) in oracle.Versions) versions[k] = v;
@@ -242,6 +242,10 @@ public static partial class OnnxImport
         var model = OnnxConvModel.From(OnnxTensors.ReadModel(modelPath), modelPath);
         long[] opsets = [.. model.Model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version)];
         var graph = model.Model.Graph;
+        // Each test input feeds the graph input of its position: a name listed twice would have its value taken from
+        // whichever file comes last.
+        if (graph.Input.GroupBy(i => i.Name).FirstOrDefault(g => g.Count() > 1) is { } input)
+            throw new OnnxSkipException($"{modelPath}: {input.Count()} graph inputs are named '{input.Key}'");
         var initializers = new Dictionary<string, TensorProto>();
         foreach (var t in graph.Initializer)
             if (!initializers.TryAdd(t.Name, t)) throw new OnnxSkipException($"{modelPath}: two initializers are named '{t.Name}'");
@@ -273,16 +277,24 @@ public static partial class OnnxImport
 
     private static DataSet ReadSet(string source, string dir, OnnxConvModel model, List<string> feeds, Dictionary<string, TensorProto> initializers, string name, long[] opsets)
     {
-        var inputs = Directory.GetFiles(dir)
+        var numbered = Directory.GetFiles(dir)
             .Select(f => (File: f, Match: InputName().Match(Path.GetFileName(f))))
             .Where(i => i.Match.Success)
-            .OrderBy(i => long.Parse(i.Match.Groups[1].Value, CultureInfo.InvariantCulture))
-            .Select(i => i.File).ToList();
+            .Select(i => (i.File, Number: long.Parse(i.Match.Groups[1].Value, CultureInfo.InvariantCulture)))
+            .OrderBy(i => i.Number).ThenBy(i => i.File, StringComparer.Ordinal).ToList();
+        // ONNX's runner reads input_0.pb to input_{n-1}.pb: with a gap (input_0, input_2) or a number written twice
+        // (input_0, input_00) the files were fed by their order, W from whichever came second.
+        for (int i = 0; i < numbered.Count; i++)
+            if (numbered[i].Number != i)
+                throw new OnnxSkipException(string.Create(CultureInfo.InvariantCulture,
+                    $"{numbered[i].File}: input number {numbered[i].Number} where input_{i}.pb was expected (test inputs are numbered 0, 1, 2, ... without gaps or repeats)"));
+        var inputs = numbered.Select(i => i.File).ToList();
         if (inputs.Count != feeds.Count)
             throw new OnnxSkipException($"{dir}: {inputs.Count} input_N.pb files, the model has {feeds.Count} inputs besides its initializers ({string.Join(", ", feeds)})");
         string outputPath = Path.Combine(dir, "output_0.pb");
         foreach (string file in inputs.Append(outputPath)) Confined(source, file);
-        if (!File.Exists(outputPath)) throw new OnnxSkipException($"{outputPath}: missing");
+        // A folder of that name is left to the reader, which says it is one ("missing" sent the user looking for a file).
+        if (!Path.Exists(outputPath)) throw new OnnxSkipException($"{outputPath}: missing");
         var values = new Dictionary<string, (TensorProto Tensor, string Where)>();
         foreach (var (n, t) in initializers) values[n] = (t, $"{Path.Combine(Path.GetDirectoryName(dir)!, "model.onnx")} initializer '{n}'");
         for (int i = 0; i < inputs.Count; i++) values[feeds[i]] = (OnnxTensors.ReadTensor(inputs[i]), inputs[i]);

@@ -203,14 +203,17 @@ public static class PackPaths
     /// <summary>
     /// <paramref name="s"/> with every control character written as <c>\uXXXX</c>, for a message: a name from someone
     /// else's folder may hold a newline, which would start a line of its own (say, a forged summary line), or an escape
-    /// sequence, which would drive the terminal.
+    /// sequence, which would drive the terminal. Invisible format characters (a zero-width space, a byte-order mark
+    /// inside a line, a right-to-left override) are written so too: printed, the offending value of "unrecognized
+    /// token at position 15: ''" could not be seen, and an override reorders the text after it.
     /// </summary>
     /// <param name="s">The text.</param>
     /// <param name="keepWhiteSpace">Keep line breaks and tabs (a page that shows a traceback's lines); other control characters are still written out.</param>
     public static string Printable(string s, bool keepWhiteSpace = false)
     {
         ArgumentNullException.ThrowIfNull(s);
-        bool Hidden(char c) => char.IsControl(c) && !(keepWhiteSpace && c is ('\n' or '\r' or '\t'));
+        bool Hidden(char c) => (char.IsControl(c) && !(keepWhiteSpace && c is ('\n' or '\r' or '\t')))
+            || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
         // Most texts hold none: returned as they are, not rebuilt a character at a time.
         return s.Any(Hidden) ? string.Concat(s.Select(c => Hidden(c) ? $"\\u{(int)c:x4}" : c.ToString())) : s;
     }

@@ -310,8 +310,12 @@ public static class BatchFile
             string? found = candidates.FirstOrDefault(System.IO.File.Exists);
             if (found is null)
             {
-                Entries.Add(Failed(candidates.Count == 0
-                    ? $"--batch={file}: includes are not resolved in text without a folder"
+                // "--batch=" and "--batch=sub/" name the folder they are read in: said so, not "file not found" in a folder
+                // that plainly exists.
+                string? folder = candidates.FirstOrDefault(Directory.Exists);
+                Entries.Add(Failed(candidates.Count == 0 ? $"--batch={file}: includes are not resolved in text without a folder"
+                    : file.Length == 0 ? "--batch=: names no file"
+                    : folder is not null ? $"--batch={file}: {folder} is a folder, not a batch file"
                     : $"--batch={file}: file not found (looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())})"));
                 return;
             }
@@ -421,7 +425,7 @@ public static class BatchFile
             string mbText = Get("mb");
             long mb = 0;
             if (mbText.Length > 0 && (!long.TryParse(mbText, NumberStyles.None, CultureInfo.InvariantCulture, out mb) || mb > int.MaxValue))
-                return Skipped(BatchSkipKind.Invalid, $"--mb={mbText} is not a minibatch (a non-negative integer)");
+                return Skipped(BatchSkipKind.Invalid, $"--mb={mbText} is not a minibatch (expected a whole number from 0 to {int.MaxValue}; 0: as the descriptor says)");
             return new Combo(entry, dtype, bias, Get("match"), mb);
         }
 

@@ -228,6 +228,27 @@ public class CasesCommandTests : CliTestBase
         Assert.That(r.Out.Where(c => char.IsControl(c) && c is not '\n' and not '\r'), Is.Empty, r.ToString());
     }
 
+    /// <summary>
+    /// The probe: a zero-width space after a descriptor was refused as "unrecognized token at position 15: ''", the
+    /// offending value printed but invisible; a byte-order mark starting a later line of a batch file the same; a
+    /// right-to-left override in a name reordered the listing after it.
+    /// </summary>
+    [Test]
+    public void InvisibleFormatCharactersAreNamedAsEscapes()
+    {
+        var zeroWidth = Run("cases", "mb1ic1ih5oc1kh3\u200b");
+        Assert.That(zeroWidth.Code, Is.EqualTo(2), zeroWidth.ToString());
+        Assert.That(zeroWidth.Err.Contains("unrecognized token at position 15: '\\u200b'", StringComparison.Ordinal), zeroWidth.ToString());
+
+        string batch = TempPath("bom.txt");
+        File.WriteAllText(batch, "mb1ic1ih5oc1kh3\n\uFEFFmb1ic2ih5oc1kh3\nmb1ic1ih4oc1kh3n\"a\u202Eb\"\n");
+        var listed = Run("cases", "--batch", batch);
+        Assert.That(listed.Code, Is.EqualTo(0), listed.ToString());
+        Assert.That(listed.Out.Contains($"{batch}:2  \\ufeffmb1ic2ih5oc1kh3  → skipped: descriptor '\\ufeffmb1ic2ih5oc1kh3': unrecognized token at position 0", StringComparison.Ordinal), listed.ToString());
+        Assert.That(listed.Out.Contains("n\"a\\u202eb\"", StringComparison.Ordinal), listed.ToString());
+        Assert.That(listed.Out.Where(c => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format), Is.Empty, listed.ToString());
+    }
+
     [Test]
     public void JsonIsIndentedWithQuotesInDescriptorsWrittenAsQuotes()
     {

@@ -550,6 +550,98 @@ public class OnnxImportTests : CliTestBase
         Assert.That(Run("check", "--pack", pack, "--oracle", "fixtures").Code, Is.Zero, "what was written reads back");
     }
 
+    [Test]
+    public void AConvAttributeGivenTwiceIsSkippedNamingIt()
+    {
+        // The probe: a second strides was passed over and the first one read, a Conv the test's other readers may not take.
+        var model = ConvModel([1, 2, 6], [3, 2, 3], a => a.AddRange([IntsAttribute("strides", 2), IntsAttribute("pads", 0, 0), IntsAttribute("strides", 1)]));
+        Assert.That(() => OnnxConvModel.From(model, "m.onnx"), Throws.TypeOf<OnnxSkipException>().With.Message.EqualTo(
+            "m.onnx: Conv attribute 'strides' is given 2 times (ONNX allows each attribute once)"));
+    }
+
+    [Test]
+    public void WsChannelsTimesTheGroupsAreNotWrappedToFitX()
+    {
+        // The probe: 4 groups of 2^30 + 1 channels is 2^32 + 4, which wrapped in int to X's 4 channels, and the shapes passed.
+        Assert.That(ProblemSkip([1, 4, 6], [3, (1 << 30) + 1, 3], new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 4 }),
+            Is.EqualTo("m.onnx: group=4 does not fit X's 4 channels and W's 1073741825 per group"));
+    }
+
+    [TestCase("input_2.pb", 2, 1)]
+    [TestCase("input_00.pb", 0, 1)]
+    public void TestInputsNumberedWithAGapOrANumberTwiceAreSkippedNamingTheFile(string wName, int number, int expected)
+    {
+        // The probe: W was read from whichever file came second (input_2.pb with no input_1.pb, or input_00.pb).
+        string good = Node("test_conv_with_strides_padding");
+        string bad = CopyTest(good, "numbering");
+        string w = Path.Combine(bad, "test_data_set_0", wName);
+        File.Move(Path.Combine(bad, "test_data_set_0", "input_1.pb"), w);
+        ImportsTheGoodOneAndSkipsTheBad(good, bad,
+            $"skipped: {w}: input number {number} where input_{expected}.pb was expected (test inputs are numbered 0, 1, 2, ... without gaps or repeats)");
+    }
+
+    [Test]
+    public void AGraphInputListedTwiceIsSkippedNamingIt()
+    {
+        // The probe: inputs x, W, x took X from input_2.pb, the last file fed to the name.
+        string good = Node("test_conv_with_strides_padding");
+        string bad = CopyTest(good, "input_twice");
+        EditModel(bad, m => m.Graph.Input.Add(m.Graph.Input[0].Clone()));
+        File.Copy(Path.Combine(bad, "test_data_set_0", "input_1.pb"), Path.Combine(bad, "test_data_set_0", "input_2.pb"));
+        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"skipped: {Path.Combine(bad, "model.onnx")}: 2 graph inputs are named 'x'");
+    }
+
+    [Test]
+    public void AnExpectedOutputThatIsAFolderIsSaidToBeOne()
+    {
+        string good = Node("test_conv_with_strides_padding");
+        string bad = CopyTest(good, "output_folder");
+        string y = Path.Combine(bad, "test_data_set_0", "output_0.pb");
+        File.Delete(y);
+        Directory.CreateDirectory(y);
+        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"skipped: {y}: cannot be read ({y}: is a folder, not a protobuf file)");
+    }
+
+    [Test]
+    public void ATestFolderWithANameLongerThanACaseIdMayBeIsImported()
+    {
+        // The probe: the case id took the whole name, past 255 bytes, and the whole import failed on the folder it named.
+        string good = Node("test_conv_with_strides_padding");
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", good, CopyTest(good, new string('a', 240)), "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(2));
+    }
+
+    /// <summary>
+    /// Folder names, attribute names and values and operator types come from someone else's files: printed as they were,
+    /// an escape sequence drove the terminal and a newline forged a line of the output ("imported evil").
+    /// </summary>
+    [Test]
+    public void ControlCharactersFromTheTestsAreEscapedInWhatTheImportPrints()
+    {
+        string good = Node("test_conv_with_strides_padding");
+        string folder = CopyTest(good, "esc\u001b[31m_name");
+        string attribute = CopyTest(good, "attribute");
+        EditModel(attribute, m => m.Graph.Node[0].Attribute.Add(new AttributeProto { Name = "x\u001b[2J\nimported evil", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
+        string op = CopyTest(good, "op");
+        EditModel(op, m => m.Graph.Node[0].OpType = "Relu\nimported evil");
+        string pack = TempPath("onnx");
+        var r = Run("fixtures", "import-onnx", folder, attribute, op, "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out.Where(c => char.IsControl(c) && c is not ('\n' or '\r')), Is.Empty, r.ToString());
+        Assert.That(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(4), "one line imported, two skipped, the summary");
+        Assert.That(r.Out.Contains("esc\\u001b[31m_name/test_data_set_0 as ", StringComparison.Ordinal), r.ToString());
+        Assert.That(r.Out.Contains("unsupported Conv attribute 'x\\u001b[2J\\u000aimported evil'", StringComparison.Ordinal), r.ToString());
+        Assert.That(r.Out.Contains("the node is Relu\\u000aimported evil, not Conv", StringComparison.Ordinal), r.ToString());
+
+        // Nothing importable: the skips are the error's lines, one each.
+        var none = Run("fixtures", "import-onnx", attribute, op, "--out", pack, "--force");
+        Assert.That(none.Code, Is.EqualTo(2), none.ToString());
+        Assert.That(none.Err.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(3), none.ToString());
+        Assert.That(none.Err.Contains("the node is Relu\\u000aimported evil, not Conv", StringComparison.Ordinal), none.ToString());
+    }
+
     // A Conv model with inputs x and w and output y, opset 17, as the conformance tests are laid out.
     private static ModelProto ConvModel(int[] x, int[] w, Action<Google.Protobuf.Collections.RepeatedField<AttributeProto>> attributes)
     {

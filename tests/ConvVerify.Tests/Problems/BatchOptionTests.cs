@@ -98,8 +98,11 @@ public class BatchOptionTests
     [TestCase("--dir=FWD_I --bia-dt=bf16", BatchSkipKind.DType, "bias dtype bf16 not supported (the bias has the data's dtype here)")]
     [TestCase("--dir=BWD_W --bia-dt=f64", BatchSkipKind.DType, "bias dtype f64 not supported (the bias has the data's dtype here)")]
     [TestCase("--dir=FWD_D --dt=f64 --bia-dt=f32", BatchSkipKind.DType, "bias dtype f32 not supported (the bias has the data's dtype here)")]
-    [TestCase("--mb=x", BatchSkipKind.Invalid, "--mb=x is not a minibatch (a non-negative integer)")]
-    [TestCase("--mb=2147483648", BatchSkipKind.Invalid, "--mb=2147483648 is not a minibatch (a non-negative integer)")]
+    [TestCase("--mb=x", BatchSkipKind.Invalid, "--mb=x is not a minibatch (expected a whole number from 0 to 2147483647; 0: as the descriptor says)")]
+    // 2^31 and a number past long are non-negative integers: the reason names the range they are outside, as the command line's --mb does.
+    [TestCase("--mb=2147483648", BatchSkipKind.Invalid, "--mb=2147483648 is not a minibatch (expected a whole number from 0 to 2147483647; 0: as the descriptor says)")]
+    [TestCase("--mb=99999999999999999999", BatchSkipKind.Invalid, "--mb=99999999999999999999 is not a minibatch (expected a whole number from 0 to 2147483647; 0: as the descriptor says)")]
+    [TestCase("--mb=-1", BatchSkipKind.Invalid, "--mb=-1 is not a minibatch (expected a whole number from 0 to 2147483647; 0: as the descriptor says)")]
     [TestCase("--match=xyz", BatchSkipKind.Match, "not matched by --match=xyz")]
     public void AnEntryIsSkippedWithItsReason(string options, BatchSkipKind kind, string reason)
     {
@@ -216,6 +219,11 @@ public class BatchOptionTests
             string a = Path.Combine(dir, "a");
             var missingTwice = Read("--batch=nope", directory: dir, fallback: a);
             Assert.That(missingTwice.Single().Skip, Is.EqualTo($"--batch=nope: file not found (looked in {dir}, {a})"));
+
+            // The probe: a folder, and no name at all, were "file not found (looked in ...)" in a folder that exists.
+            Assert.That(Read("--batch=a", directory: dir).Single().Skip, Is.EqualTo($"--batch=a: {a} is a folder, not a batch file"));
+            Assert.That(Read("--batch=sub/", directory: dir, fallback: a).Single().Skip, Is.EqualTo($"--batch=sub/: {Path.Combine(a, "sub")}{Path.DirectorySeparatorChar} is a folder, not a batch file"));
+            Assert.That(Read("--batch=", directory: dir).Single().Skip, Is.EqualTo("--batch=: names no file"));
         }
         finally
         {
