@@ -196,8 +196,12 @@ public sealed class RunReport
         foreach (var o in new[] { Outcome.Suspicious, Outcome.NotInPack, Outcome.NotProvidedByOracle, Outcome.NotProvided })
             parts.Add($"{Count(o)} {o.Name()}");
         int oracleFailures = Rows.Count(r => r.Outcome == Outcome.Error && r.ErrorCauseOrInput == ErrorCause.Oracle);
-        // The count of every error stays as grep reads it; how many of them an oracle's failure made is said after it.
-        parts.Add(Counted.Of(Count(Outcome.Error), "error") + (oracleFailures > 0 ? $" ({Counted.Of(oracleFailures, ErrorCause.Oracle.Name())})" : ""));
+        // The count of every error stays as grep reads it; how many of them an oracle's failure made is said after it,
+        // without a bracket of its own: "1 error (1 oracle failure) (naive against …)" read as two afterthoughts.
+        int errors = Count(Outcome.Error);
+        parts.Add(Counted.Of(errors, "error") + (oracleFailures == 0 ? ""
+            : errors == 1 ? ", an " + ErrorCause.Oracle.Name()
+            : $", {oracleFailures} of them {(oracleFailures == 1 ? "an " + ErrorCause.Oracle.Name() : ErrorCause.Oracle.Name() + "s")}"));
         // Said only when there are any: a run of a hand-picked set skips nothing, a benchdnn corpus run usually does.
         if (SkippedTotal > 0) parts.Add($"{Counted.Of(SkippedTotal, "problem")} skipped");
         string against = string.Join(", ", References.Select(r => r.Describe()));
@@ -246,7 +250,8 @@ public sealed class RunReport
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadCause($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
             ?? BadSeconds("seconds", r.Seconds)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadSeconds($"rows[{i}].seconds", r.Rows[i].Seconds)).FirstOrDefault(w => w is not null)
-            ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null);
+            ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null)
+            ?? ReportChecks.Inconsistent(r);
     }
 
     // check's --tolerance as the run was given it, or none: another word was merged and written back as if a run had used it.

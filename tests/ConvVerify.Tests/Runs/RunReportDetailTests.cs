@@ -140,9 +140,13 @@ public class RunReportDetailTests : TempFolderTest
         Assert.That(written.WrittenSummary, Is.Null, "made in memory");
         written.Write(path);
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"exit_code\": 1", "\"exit_code\": 0", StringComparison.Ordinal));
-        var read = RunReport.Read(path);
+        // Deserialized as such, both are there to compare (report merge does, for reports it is handed in memory)...
+        var read = JsonSerializer.Deserialize<RunReport>(File.ReadAllText(path), RunReport.JsonOptions)!;
         Assert.That((read.WrittenSummary!.ExitCode, read.WrittenSummary.Directions, read.WrittenSummary.Outcomes["FAIL"]), Is.EqualTo((0, 2, 1)));
         Assert.That(read.Summary.ExitCode, Is.EqualTo(RunReport.ExitFail), "the rows' own");
+        // ... and the file reader refuses the file, naming both.
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report (summary.exit_code is 0, but its rows give 1)"));
     }
 
     [TestCase("\"seconds\": 0.5,", "\"seconds\": \"NaN\",", "(seconds is NaN, not a time)")]
