@@ -112,18 +112,7 @@ public static class ReportMerge
     // A report made in memory has only its rows (a caller reading files requires the summary; report merge does).
     private static void CheckSummary(string path, RunReport r)
     {
-        if (r.WrittenSummary is not { } written) return;
-        var rows = r.Summary;
-        var pairs = new List<(string Field, int Written, int Rows)>
-        {
-            ("cases", written.Cases, rows.Cases), ("directions", written.Directions, rows.Directions), ("skipped", written.Skipped, rows.Skipped),
-        };
-        foreach (var (outcome, count) in rows.Outcomes)
-            pairs.Add(($"outcomes[\"{outcome}\"]", written.Outcomes.GetValueOrDefault(outcome), count));
-        pairs.Add(("exit_code", written.ExitCode, rows.ExitCode));
-        if (pairs.FirstOrDefault(p => p.Written != p.Rows) is { Field: not null } differs)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{path}: summary.{differs.Field} is {differs.Written}, but its rows give {differs.Rows}: not the report --json wrote"));
+        if (ReportChecks.SummaryDisagreement(r) is { } why) throw new ArgumentException($"{path}: {why}: not the report --json wrote");
     }
 
     /// <summary>

@@ -196,8 +196,12 @@ public sealed class RunReport
         foreach (var o in new[] { Outcome.Suspicious, Outcome.NotInPack, Outcome.NotProvidedByOracle, Outcome.NotProvided })
             parts.Add($"{Count(o)} {o.Name()}");
         int oracleFailures = Rows.Count(r => r.Outcome == Outcome.Error && r.ErrorCauseOrInput == ErrorCause.Oracle);
-        // The count of every error stays as grep reads it; how many of them an oracle's failure made is said after it.
-        parts.Add(Counted.Of(Count(Outcome.Error), "error") + (oracleFailures > 0 ? $" ({Counted.Of(oracleFailures, ErrorCause.Oracle.Name())})" : ""));
+        // The count of every error stays as grep reads it; how many of them an oracle's failure made is said after it,
+        // without a bracket of its own: "1 error (1 oracle failure) (naive against …)" read as two afterthoughts.
+        int errors = Count(Outcome.Error);
+        parts.Add(Counted.Of(errors, "error") + (oracleFailures == 0 ? ""
+            : errors == 1 ? ", an " + ErrorCause.Oracle.Name()
+            : $", {oracleFailures} of them {(oracleFailures == 1 ? "an " + ErrorCause.Oracle.Name() : ErrorCause.Oracle.Name() + "s")}"));
         // Said only when there are any: a run of a hand-picked set skips nothing, a benchdnn corpus run usually does.
         if (SkippedTotal > 0) parts.Add($"{Counted.Of(SkippedTotal, "problem")} skipped");
         string against = string.Join(", ", References.Select(r => r.Describe()));
@@ -246,7 +250,8 @@ public sealed class RunReport
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadCause($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
             ?? BadSeconds("seconds", r.Seconds)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadSeconds($"rows[{i}].seconds", r.Rows[i].Seconds)).FirstOrDefault(w => w is not null)
-            ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null);
+            ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null)
+            ?? ReportChecks.Inconsistent(r);
     }
 
     // check's --tolerance as the run was given it, or none: another word was merged and written back as if a run had used it.
@@ -308,7 +313,10 @@ public sealed class RunReport
     /// <exception cref="InvalidDataException">
     /// Not a regular file (a named pipe, a device: <see cref="InputFile"/>), an empty one, one of more than
     /// <see cref="MaxReportBytes"/>; not UTF-8 (<see cref="Utf8Text"/>: a leading byte-order mark is skipped), not JSON, or another schema; or holding what no report is written with: a null (a row,
-    /// a warning, a member), an error map whose ratios or histogram do not fill its own sizes. The message names the file.
+    /// a warning, a member), an error map whose ratios or histogram do not fill its own sizes; a negative or NaN error or
+    /// ratio, a negative bound, histogram edges not finite and strictly increasing, or a count that disagrees with what it
+    /// counts (failures and the histogram with the elements, skipped with skipped_by_kind, the summary with the rows). The
+    /// message names the file, the member's JSON path and its value.
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>

@@ -114,7 +114,7 @@ public class ReportMergeValidationTests : CliTestBase
         int cases = RunReport.Read(shards[1]).Rows.Select(r => r.Case).Distinct().Count();
         Assert.That(cases, Is.GreaterThan(0), "the shard had cases to lose");
         Edit(shards[1], json => json["rows"] = new JsonArray());
-        IsRefused(Run(["report", "merge", .. shards]), $"{shards[1]}: summary.cases is {cases}, but its rows give 0");
+        IsRefusedAsAFile(Run(["report", "merge", .. shards]), $"{shards[1]}: not a ConvVerify report (summary.cases is {cases}, but its rows give 0)");
     }
 
     [Test]
@@ -122,7 +122,7 @@ public class ReportMergeValidationTests : CliTestBase
     {
         string[] shards = QuestionShards();
         Edit(shards[2], json => json["summary"]!["exit_code"] = 1);
-        IsRefused(Run(["report", "merge", .. shards]), $"{shards[2]}: summary.exit_code is 1, but its rows give 0");
+        IsRefusedAsAFile(Run(["report", "merge", .. shards]), $"{shards[2]}: not a ConvVerify report (summary.exit_code is 1, but its rows give 0)");
     }
 
     [Test]

@@ -31,6 +31,13 @@ internal static partial class JsonMutations
     public static Gen<Mutation[]> Gen { get; } =
         CsCheck.Gen.Select(CsCheck.Gen.Int[0, 10_000], CsCheck.Gen.Int[0, 99], CsCheck.Gen.OneOf(Values), (node, kind, value) => new Mutation(node, kind, value)).Array[1, 3];
 
+    /// <summary>
+    /// One edit that keeps the text JSON and leaves one path to blame: a member or element replaced by another value, or
+    /// removed (<see cref="Apply"/> with it says that path).
+    /// </summary>
+    public static Gen<Mutation> Edit { get; } =
+        CsCheck.Gen.Select(CsCheck.Gen.Int[0, 10_000], CsCheck.Gen.Int[0, 69], CsCheck.Gen.OneOf(Values), (node, kind, value) => new Mutation(node, kind, value));
+
     /// <summary>The edited text, and each edit said with the JSON path it was made at.</summary>
     /// <param name="json">A valid document.</param>
     /// <param name="mutations">The edits.</param>

@@ -63,7 +63,7 @@ public class OracleFailureTests
             ? "1 direction could not be checked (oracle failure, not unusable input)"
             : "1 direction could not be checked (unusable input)";
         Assert.That(report.Reasons().ToList(), Is.EqualTo(new[] { expected }));
-        Assert.That(report.SummaryLine().Contains(cause == ErrorCause.Oracle ? ", 1 error (1 oracle failure) (" : ", 1 error (", StringComparison.Ordinal), Is.True, report.SummaryLine());
+        Assert.That(report.SummaryLine().Contains(cause == ErrorCause.Oracle ? ", 1 error, an oracle failure (" : ", 1 error (", StringComparison.Ordinal), Is.True, report.SummaryLine());
     }
 
     [Test]
@@ -98,7 +98,11 @@ public class OracleFailureTests
         {
             "1 direction could not be checked (unusable input)", "2 directions could not be checked (oracle failure, not unusable input)",
         }));
-        Assert.That(report.SummaryLine().Contains(", 3 errors (2 oracle failures) (", StringComparison.Ordinal), Is.True, report.SummaryLine());
+        Assert.That(report.SummaryLine().Contains(", 3 errors, 2 of them oracle failures (", StringComparison.Ordinal), Is.True, report.SummaryLine());
+        // One bracket group, the run's: the oracle failures are part of the sentence, not a second afterthought.
+        Assert.That(report.SummaryLine().Count(c => c == '('), Is.EqualTo(1), report.SummaryLine());
+        var oneOfTwo = Runner.Run(Plan(oracle, Small, Other));
+        Assert.That(oneOfTwo.SummaryLine().Contains(", 2 errors, 1 of them an oracle failure (", StringComparison.Ordinal), Is.True, oneOfTwo.SummaryLine());
     }
 
     [Test]

@@ -140,9 +140,13 @@ public class RunReportDetailTests : TempFolderTest
         Assert.That(written.WrittenSummary, Is.Null, "made in memory");
         written.Write(path);
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"exit_code\": 1", "\"exit_code\": 0", StringComparison.Ordinal));
-        var read = RunReport.Read(path);
+        // Deserialized as such, both are there to compare (report merge does, for reports it is handed in memory)...
+        var read = JsonSerializer.Deserialize<RunReport>(File.ReadAllText(path), RunReport.JsonOptions)!;
         Assert.That((read.WrittenSummary!.ExitCode, read.WrittenSummary.Directions, read.WrittenSummary.Outcomes["FAIL"]), Is.EqualTo((0, 2, 1)));
         Assert.That(read.Summary.ExitCode, Is.EqualTo(RunReport.ExitFail), "the rows' own");
+        // ... and the file reader refuses the file, naming both.
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report (summary.exit_code is 0, but its rows give 1)"));
     }
 
     [TestCase("\"seconds\": 0.5,", "\"seconds\": \"NaN\",", "(seconds is NaN, not a time)")]
@@ -160,6 +164,47 @@ public class RunReportDetailTests : TempFolderTest
         File.WriteAllText(path, text.Replace(was, edited, StringComparison.Ordinal));
         var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
         Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report {why}"));
+    }
+
+    // skipped lists the first 1,000 problems and skipped_by_kind counts them all: a list that is not their first
+    // problems, or counts past what a report holds, would be merged into a run that skipped other problems.
+    [TestCase("option", 1, "skipped lists 2 \"option\" problems by skipped[2], but skipped_by_kind[\"option\"] is 1")]
+    [TestCase("option", 3, "skipped_by_kind[\"option\"] is 3, but skipped lists 2: a report lists every skipped problem up to 1000")]
+    [TestCase("dtype", 0, "skipped_by_kind[\"dtype\"] is 0, not a count of skipped problems (1 or more)")]
+    [TestCase("dtype", -4, "skipped_by_kind[\"dtype\"] is -4, not a count of skipped problems (1 or more)")]
+    [TestCase("match", 1, "skipped_by_kind[\"match\"] is 1, but skipped lists 0: a report lists every skipped problem up to 1000")]
+    [TestCase("option", 1500, "skipped lists 3 problems, but skipped_by_kind counts 1501: a report lists the first 1000")]
+    [TestCase("option", int.MaxValue, "skipped_by_kind counts 2147483648 problems in all, more than a report counts (2147483647)")]
+    public void ASkippedListThatIsNotItsCountsFirstProblemsIsRefused(string kind, int count, string why)
+    {
+        string path = Path.Combine(Dir, "r.json");
+        var (listed, byKind) = RunReport.SkippedOf(new[] { "option", "dtype", "option" }.Select(k => new SkippedProblem { Where = "b:1", Descriptor = "mb1ic1ih5oc1kh3", Kind = k, Reason = "--" + k }));
+        var report = Report(Row(Outcome.Pass));
+        report.Skipped.AddRange(listed);
+        foreach (var (k, n) in byKind) report.SkippedByKind[k] = n;
+        report.Write(path);
+        Assert.That(RunReport.Read(path).SkippedTotal, Is.EqualTo(3), "as written, it reads");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        json["skipped_by_kind"]![kind] = count;
+        File.WriteAllText(path, json.ToJsonString());
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report ({why})"));
+    }
+
+    [Test]
+    public void MoreThanAThousandListedOrAnOutcomeNoRowHasIsRefused()
+    {
+        string path = Path.Combine(Dir, "r.json");
+        var report = Report(Row(Outcome.Pass));
+        report.Skipped.AddRange(Enumerable.Range(0, 1001).Select(i => new SkippedProblem { Where = "b:" + i, Descriptor = "mb1ic1ih5oc1kh3", Kind = "dtype", Reason = "--dt" }));
+        report.SkippedByKind["dtype"] = 1001;
+        report.Write(path);
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report (skipped lists 1001 problems, more than the 1000 a report lists)"));
+        Report(Row(Outcome.Pass)).Write(path);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"pass\": 1,", "\"pass\": 1, \"passed\": 0,", StringComparison.Ordinal));
+        e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Does.StartWith($"{path}: not a ConvVerify report (summary.outcomes[\"passed\"] is given, but it is no outcome: expected \"pass\", \"FAIL\""));
     }
 
     [Test]

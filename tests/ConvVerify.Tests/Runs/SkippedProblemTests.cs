@@ -271,6 +271,8 @@ public class SkippedProblemTests : TempFolderTest
         var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!.AsObject();
         node.Remove("skipped");
         node.Remove("skipped_by_kind");
+        // Its summary had no count of them either (a4ab656 added both); one saying 3 disagrees with the lists and is refused.
+        node["summary"]!.AsObject().Remove("skipped");
         File.WriteAllText(json, node.ToJsonString());
         var old = RunReport.Read(json);
         Assert.That((old.Skipped, old.SkippedTotal), Is.EqualTo((new List<SkippedProblem>(), 0)));
