@@ -48,7 +48,15 @@ internal static class CliFakeOracles
     /// <summary>What <see cref="TorchLikeFailure"/> throws.</summary>
     public const string TorchLikeFailureMessage = "torch failed on the fake's problem: RuntimeError: a kernel the fake pretends to lack";
 
+    /// <summary>The commands that have an oracle recording its options (<see cref="RecordsOptions"/>), each its own: tests of different commands run in parallel.</summary>
+    private static readonly string[] RecordingCommands = ["check", "soak", "fixtures generate", "fixtures check", "fixtures import-onnx"];
+
+    /// <summary>The definition, recording the <see cref="OracleOptions"/> a command made it with (<see cref="OptionsGiven"/>); one name for each command.</summary>
+    public static string RecordsOptions(string command) => "cli-records-options-" + command.Replace(' ', '-');
+
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<Runs.DefinitionOracle>> Created = new(StringComparer.Ordinal);
+
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<OracleOptions>> Given = new(StringComparer.Ordinal);
 
     static CliFakeOracles()
     {
@@ -66,6 +74,15 @@ internal static class CliFakeOracles
             crashes.Enqueue(o);
             return o;
         });
+        foreach (string name in RecordingCommands.Select(RecordsOptions))
+        {
+            var given = Given.GetOrAdd(name, _ => new ConcurrentQueue<OracleOptions>());
+            OracleRegistry.Register(name, "a test's fake", options =>
+            {
+                given.Enqueue(options);
+                return new Runs.DefinitionOracle(name);
+            });
+        }
         foreach (string name in (string[])[TwoVersions, TwoVersionsForGenerate, TwoVersionsForCheck, TwoVersionsForSoak])
         {
             var made = Created.GetOrAdd(name, _ => new ConcurrentQueue<Runs.DefinitionOracle>());
@@ -86,4 +103,7 @@ internal static class CliFakeOracles
 
     /// <summary>Every oracle made under <paramref name="name"/> (a two-version one or <see cref="Crashes"/>) so far, oldest first.</summary>
     public static IReadOnlyList<Runs.DefinitionOracle> OraclesMade(string name) => [.. Created[name]];
+
+    /// <summary>The options of every oracle made under <paramref name="name"/> (a <see cref="RecordsOptions"/> one) so far, oldest first.</summary>
+    public static IReadOnlyList<OracleOptions> OptionsGiven(string name) => [.. Given[name]];
 }
