@@ -160,10 +160,11 @@ public class OracleTimeLimitTests : CliTestBase
     {
         // ONNX Runtime, not torch: its abandoned call holds only this run's own oracle (made and released by the run),
         // where torch's would hold the process's one interpreter, which every other test shares. One millisecond cannot
-        // make the sessions of y, dx and dw, let alone run them; the call then returns on its own, soon after.
-        var r = Run("check", "--oracle", "ort", "--oracle-time-limit", "0.001", "mb1ic16ih32oc16kh3ph1", "--dtype", "f32", "--fill", "integer");
+        // make the sessions of y, dx and dw, let alone run their 64 million multiply-adds; the call then returns on its
+        // own, soon after.
+        var r = Run("check", "--oracle", "ort", "--oracle-time-limit", "0.001", "mb1ic32ih48oc32kh3ph1", "--dtype", "f32", "--fill", "integer");
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
-        Assert.That(r.Out.StartsWith("ERROR (oracle failure) mb1ic16ih32oc16oh32kh3ph1__f32_integer * (exact vs ort): ort did not return within 0.001 s from y, dx, dw, db of ",
+        Assert.That(r.Out.StartsWith("ERROR (oracle failure) mb1ic32ih48oc32oh48kh3ph1__f32_integer * (exact vs ort): ort did not return within 0.001 s from y, dx, dw, db of ",
             StringComparison.Ordinal), Is.True, r.ToString());
         Assert.That(r.Out.Contains("\nwhy: 1 direction could not be checked (oracle failure, not unusable input)\n", StringComparison.Ordinal), Is.True, r.ToString());
     }
