@@ -159,14 +159,27 @@ public class OracleTimeLimitTests : CliTestBase
     public void AnOrtCallPastTheLimitIsAnOracleFailureNamingIt()
     {
         // ONNX Runtime, not torch: its abandoned call holds only this run's own oracle (made and released by the run),
-        // where torch's would hold the process's one interpreter, which every other test shares. One millisecond cannot
-        // make the sessions of y, dx and dw, let alone run their 64 million multiply-adds; the call then returns on its
-        // own, soon after.
-        var r = Run("check", "--oracle", "ort", "--oracle-time-limit", "0.001", "mb1ic32ih48oc32kh3ph1", "--dtype", "f32", "--fill", "integer");
+        // where torch's would hold the process's one interpreter, which every other test shares. Its calls wait for a
+        // gate opened only after the run: a problem too big to finish in the limit would not do, since a wait woken late
+        // (a loaded machine) takes the answer of a call that returned meanwhile.
+        int before = CliFakeOracles.GatedOrtsMade.Count;
+        CliFakeOracles.OrtGate.Reset();
+        CliResult r;
+        try
+        {
+            r = Run(["check", "--oracle", CliFakeOracles.GatedOrt, "--oracle-time-limit", "0.001", .. OneCase]);
+        }
+        finally
+        {
+            CliFakeOracles.OrtGate.Set();
+        }
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
-        Assert.That(r.Out.StartsWith("ERROR (oracle failure) mb1ic32ih48oc32oh48kh3ph1__f32_integer * (exact vs ort): ort did not return within 0.001 s from y, dx, dw, db of ",
-            StringComparison.Ordinal), Is.True, r.ToString());
+        Assert.That(r.Out.StartsWith($"ERROR (oracle failure) mb1ic1ih4oc1oh2kh3ph0__f32_integer * (exact vs {CliFakeOracles.GatedOrt}): "
+            + "ort did not return within 0.001 s from y, dx, dw, db of ", StringComparison.Ordinal), Is.True, r.ToString());
         Assert.That(r.Out.Contains("\nwhy: 1 direction could not be checked (oracle failure, not unusable input)\n", StringComparison.Ordinal), Is.True, r.ToString());
+        // The abandoned call returns once the gate is open, as the oracle's own tests see it.
+        var ort = CliFakeOracles.GatedOrtsMade.Skip(before).Single();
+        Assert.That(SpinWait.SpinUntil(() => !ort.Calls.HasAbandonedCall, TimeSpan.FromMinutes(1)), Is.True, "the abandoned call returned");
     }
 
     [Test]
