@@ -27,6 +27,7 @@ internal static class CheckCommand
         var engine = new Option<string>("--engine") { Description = $"The engine checked: {string.Join(", ", ConvEngines.Names)} (all bitwise the definition)", DefaultValueFactory = _ => ConvEngines.Default.Name };
         var layout = new Option<string>("--layout") { Description = "The memory layout the live oracle computes in, nchw or channels-last (torch can; an oracle that cannot is refused)", DefaultValueFactory = _ => "nchw" };
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs with a live oracle", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);
+        var timeLimit = OracleTimeLimit.Create();
         var cmd = new Command("check", "Run the C# convolution on every selected case and direction and compare it with the oracle.\n"
             + "Exit 0: all pass; 1: any failed or suspicious direction (or, with --require all, any direction an oracle does not provide), nothing compared, or no case selected; "
             + "2: bad usage, unreadable input, an oracle that failed (raised, timed out, a library missing), or (with --strict) any warning.\n\n"
@@ -41,6 +42,7 @@ internal static class CheckCommand
         cmd.Options.Add(engine);
         cmd.Options.Add(seed);
         cmd.Options.Add(layout);
+        cmd.Options.Add(timeLimit);
         cmd.SetAction(pr =>
         {
             var names = CommaLists.Items("--oracle", pr.GetValue(oracle)!);
@@ -54,6 +56,8 @@ internal static class CheckCommand
                 [.. batchFiles.Skip(1).Select(f => (f, batch!.Batch))]);
             if (fixtures && pr.GetResult(seed) is { Implicit: false })
                 throw new CliException("--seed goes with a live oracle: a pack's inputs are stored in it");
+            if (fixtures && pr.GetValue(timeLimit) is not null)
+                throw new CliException($"{OracleTimeLimit.Name} goes with a live oracle: a pack's results are stored in it, not computed");
             TorchLayout torchLayout;
             try
             {
@@ -88,7 +92,7 @@ internal static class CheckCommand
                 : null;
             var plan = fixtures
                 ? AgainstPacks(pr, sel, batch, pr.GetValue(pack), console)
-                : AgainstOracles(pr, sel, batch, oracles, string.Join(',', names), pr.GetValue(seed), torchLayout, console);
+                : AgainstOracles(pr, sel, batch, oracles, string.Join(',', names), pr.GetValue(seed), new OracleOptions(torchLayout, pr.GetValue(timeLimit)), console);
             plan = plan with
             {
                 Subject = new EngineSource(subject),
@@ -165,12 +169,13 @@ internal static class CheckCommand
         Listing = [.. sets.SelectMany(s => s.Listing)],
     };
 
-    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, BatchRead? batch, OracleScope scope, string names, ulong seed, TorchLayout layout, IAnsiConsole console)
+    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, BatchRead? batch, OracleScope scope, string names, ulong seed, OracleOptions options, IAnsiConsole console)
     {
+        var layout = options.Layout;
         IReadOnlyList<IConvOracle> oracles;
         try
         {
-            oracles = scope.CreateAll(names, new OracleOptions(layout));
+            oracles = scope.CreateAll(names, options);
         }
         catch (ArgumentException e)
         {
@@ -180,6 +185,7 @@ internal static class CheckCommand
         {
             throw new CliException("--oracle " + e.Message);
         }
+        OracleTimeLimit.RefuseWithoutLiveOracle(options.TimeLimit, oracles);
         // Read from what each oracle made for the layout declares it computes in, never from its name: a torch-named oracle
         // that ignores the layout would have run NCHW under a channels-last check, and another that honours it been refused.
         // Said with the layout and the oracles given, as the warning of a batch file's --stag=axb names them.

@@ -29,6 +29,7 @@ internal static class FixturesCommand
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);
         var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty --out folder" };
         var oracle = new Option<string>("--oracle") { Description = "The oracle whose results the pack holds: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
+        var timeLimit = OracleTimeLimit.Create();
         var cmd = new Command("generate", "Write a pack: C# makes the inputs, the --oracle the results (live PyTorch by default, through python/convverify_torch.py). "
             + "The manifest is written last, so an interrupted run never leaves a pack that looks complete.\n\n"
             + "Examples:\n  convverify fixtures generate --out my-pack --set basic --dtype f32\n  convverify fixtures generate --out my-pack mb1ic3ih5oc16kh3 --fill integer");
@@ -37,6 +38,7 @@ internal static class FixturesCommand
         cmd.Options.Add(seed);
         cmd.Options.Add(force);
         cmd.Options.Add(oracle);
+        cmd.Options.Add(timeLimit);
         cmd.SetAction(pr =>
         {
             if (!sel.Given(pr)) throw new CliException("choose the cases with --set, --batch, --random or descriptors");
@@ -49,7 +51,7 @@ internal static class FixturesCommand
             // Stryker disable once String : a selection was given (checked above), so the default set is never read
             var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed), batch);
             bool named = pr.GetValue(sel.DType) is not null;
-            Write(console, oracles, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!,
+            Write(console, oracles, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!, pr.GetValue(timeLimit),
                 o => DTypeSupport.UnprovidedNamed([o], selection, named, TorchLayout.Contiguous) is { } why ? "--dtype " + why : null);
             return ExitCodes.Pass;
         });
@@ -58,14 +60,16 @@ internal static class FixturesCommand
 
     private static Command Regenerate(IAnsiConsole console, OracleScope oracles)
     {
+        var timeLimit = OracleTimeLimit.Create();
         var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; f32, f64 and bf16, both fills) with live PyTorch.\n\nExample:\n  convverify fixtures regenerate");
-        cmd.SetAction(_ =>
+        cmd.Options.Add(timeLimit);
+        cmd.SetAction(pr =>
         {
             string root = RegenerateRoot();
             foreach (string set in CaseSets.Committed)
             {
                 var variants = CaseSets.AllVariants(set);
-                Write(console, oracles, "fixtures regenerate", Path.Combine(root, set), variants, force: true, TorchOracle.OracleName,
+                Write(console, oracles, "fixtures regenerate", Path.Combine(root, set), variants, force: true, TorchOracle.OracleName, pr.GetValue(timeLimit),
                     o => RegenerateRefusal(set, variants, o));
             }
             return ExitCodes.Pass;
@@ -98,11 +102,11 @@ internal static class FixturesCommand
         return null;
     }
 
-    private static IConvOracle CreateOracle(OracleScope oracles, string name, string purpose)
+    private static IConvOracle CreateOracle(OracleScope oracles, string name, string purpose, TimeSpan? timeLimit)
     {
         try
         {
-            return oracles.Create(name);
+            return oracles.Create(name, new OracleOptions(TimeLimit: timeLimit));
         }
         catch (ArgumentException e)
         {
@@ -115,9 +119,10 @@ internal static class FixturesCommand
     }
 
     private static void Write(IAnsiConsole console, OracleScope oracles, string command, string dir, IReadOnlyList<ConvCase> cases, bool force, string oracleName,
-        Func<IConvOracle, string?>? unprovided = null)
+        TimeSpan? timeLimit, Func<IConvOracle, string?>? unprovided = null)
     {
-        var oracle = CreateOracle(oracles, oracleName, command);
+        var oracle = CreateOracle(oracles, oracleName, command, timeLimit);
+        OracleTimeLimit.RefuseWithoutLiveOracle(timeLimit, [oracle]);
         try
         {
             // A pack of inputs without a single result checks nothing: a dtype the oracle cannot compute is bad usage.
@@ -155,6 +160,7 @@ internal static class FixturesCommand
         var dir = new Argument<string>("DIR") { Description = "The pack folder" }.Expecting("a pack folder");
         // Stryker disable once String : fixtures check has no --require (the plan decides what a direction must have), so its default is never read
         var run = new RunOptions("any");
+        var timeLimit = OracleTimeLimit.Create();
         var cmd = new Command("check", "Verify a pack: every file's sha256 against the manifest, every case readable, and, when the pack's oracle "
             + "(its manifest's \"oracle\", torch for older packs) is available here, freshness: its inputs are what the generator makes today and its "
             + "results what the oracle computes (bitwise when the oracle's versions are the manifest's).\n"
@@ -167,6 +173,7 @@ internal static class FixturesCommand
         cmd.Options.Add(run.JUnit);
         cmd.Options.Add(run.Report);
         cmd.Options.Add(run.Verbose);
+        cmd.Options.Add(timeLimit);
         cmd.SetAction(pr =>
         {
             run.CheckOutputs(pr, ("pack", pr.GetValue(dir)));
@@ -186,7 +193,9 @@ internal static class FixturesCommand
             RunPlan plan;
             try
             {
-                plan = Freshness.Plan(pack, oracles.Create(oracleName));
+                var oracle = oracles.Create(oracleName, new OracleOptions(TimeLimit: pr.GetValue(timeLimit)));
+                OracleTimeLimit.RefuseWithoutLiveOracle(pr.GetValue(timeLimit), [oracle], "the pack's oracle ");
+                plan = Freshness.Plan(pack, oracle);
             }
             catch (Exception e) when (e is OracleUnavailableException or ArgumentException)
             {

@@ -16,6 +16,7 @@ internal static class ImportOnnxCommand
         var output = new Option<string>("--out") { Description = "The pack folder to write (written only when the import succeeds)", Required = true }.Expecting("a folder");
         var oracle = new Option<string?>("--oracle") { Description = "Also fill dx, dw and db with this oracle on the imported inputs: " + OracleRegistry.Describe() + ". Without it they are \"not in pack\"" };
         var force = new Option<bool>("--force") { Description = "Replace an existing pack at --out" };
+        var timeLimit = OracleTimeLimit.Create();
         var cmd = new Command("import-onnx", "Make a pack of ONNX's own conformance data: every single-node float32 Conv model (pads, auto_pad, strides, "
             + "dilations, group, bias) becomes one case per test data set, with ONNX's x, w, b and expected y; dy is generated from the case seed. "
             + "Anything else is skipped with the reason (docs/fixture-format.md, \"Packs imported from ONNX\").\n\n"
@@ -25,16 +26,19 @@ internal static class ImportOnnxCommand
         cmd.Options.Add(output);
         cmd.Options.Add(oracle);
         cmd.Options.Add(force);
+        cmd.Options.Add(timeLimit);
         cmd.SetAction(pr =>
         {
             // The import walks every DIR and then replaces --out whole: neither may hold the other.
             RunOptions.CheckReplacedApart("--out", pr.GetValue(output), [.. pr.GetValue(dirs)!.Select(d => ("ONNX test data", (string?)d))]);
             IConvOracle? filler = null;
+            if (pr.GetValue(oracle) is null && pr.GetValue(timeLimit) is not null)
+                throw new CliException($"{OracleTimeLimit.Name} goes with --oracle: without it the import calls no oracle");
             if (pr.GetValue(oracle) is { } name)
             {
                 try
                 {
-                    filler = oracles.Create(name);
+                    filler = oracles.Create(name, new OracleOptions(TimeLimit: pr.GetValue(timeLimit)));
                 }
                 catch (ArgumentException e)
                 {
@@ -44,6 +48,7 @@ internal static class ImportOnnxCommand
                 {
                     throw new CliException($"fixtures import-onnx --oracle needs {e.Message}");
                 }
+                OracleTimeLimit.RefuseWithoutLiveOracle(pr.GetValue(timeLimit), [filler]);
             }
             string dir = pr.GetValue(output)!;
             OnnxImportResult result;

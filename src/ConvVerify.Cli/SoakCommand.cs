@@ -19,6 +19,7 @@ internal static class SoakCommand
         var oracle = new Option<string>("--oracle") { Description = "Live oracles, comma-separated: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName }.CommaList();
         var dtype = new Option<string?>("--dtype") { Description = "f32, f64, bf16 or f16 (default: f32, f64 and bf16)" };
         var fill = new Option<string?>("--fill") { Description = "integer or normal (default: both)" };
+        var timeLimit = OracleTimeLimit.Create();
         var run = new RunOptions("any");
         var cmd = new Command("soak", "Check the C# convolution on N random problems against a live oracle, every direction. A failure is a bug in the "
             + "naive loops, the oracle adapter or the bound; each is printed as a check command that reproduces it.\n"
@@ -29,6 +30,7 @@ internal static class SoakCommand
         cmd.Options.Add(oracle);
         cmd.Options.Add(dtype);
         cmd.Options.Add(fill);
+        cmd.Options.Add(timeLimit);
         run.AddTo(cmd);
         cmd.SetAction(pr =>
         {
@@ -51,7 +53,7 @@ internal static class SoakCommand
             IReadOnlyList<IConvOracle> oracles;
             try
             {
-                oracles = scope.CreateAll(names);
+                oracles = scope.CreateAll(names, new OracleOptions(TimeLimit: pr.GetValue(timeLimit)));
             }
             catch (ArgumentException e)
             {
@@ -62,6 +64,7 @@ internal static class SoakCommand
             {
                 throw new CliException("--oracle " + e.Message);
             }
+            OracleTimeLimit.RefuseWithoutLiveOracle(pr.GetValue(timeLimit), oracles);
             if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(dtype) is not null) is { } why) throw new CliException("--dtype " + why);
             var plan = new RunPlan
             {

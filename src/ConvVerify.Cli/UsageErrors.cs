@@ -14,7 +14,7 @@ namespace ConvVerify.Cli;
 /// found here from the parse's structure, never by reading their wording, and replaced: an option given more than once
 /// or with no value, a switch given a value it cannot mean, an unknown command, option or extra argument, and a missing
 /// command, required option or argument. Errors our own parsers and validators add (<see cref="WholeNumbers"/>,
-/// <see cref="OptionLikeTokens"/>) are already in our words and pass through, unless the same option has a worse problem
+/// <see cref="OracleTimeLimit"/>, <see cref="OptionLikeTokens"/>) are already in our words and pass through, unless the same option has a worse problem
 /// said here.
 /// </remarks>
 internal static class UsageErrors
@@ -43,11 +43,14 @@ internal static class UsageErrors
     }
 
     /// <summary>
-    /// What <paramref name="option"/> takes: its range when <see cref="WholeNumbers"/> parses it, else the kind given to
+    /// What <paramref name="option"/> takes: its range when <see cref="WholeNumbers"/> or <see cref="OracleTimeLimit"/> parses it, else the kind given to
     /// <see cref="Expecting"/>, else "a value".
     /// </summary>
     public static string Expected(Option option) =>
-        WholeNumbers.Expected(option) ?? (Kinds.TryGetValue(option, out string? kind) ? kind : "a value");
+        Typed(option) ?? (Kinds.TryGetValue(option, out string? kind) ? kind : "a value");
+
+    // What an option whose value is parsed as a number takes (WholeNumbers, OracleTimeLimit); null for a text option.
+    private static string? Typed(Option option) => WholeNumbers.Expected(option) ?? OracleTimeLimit.Expected(option);
 
     /// <summary>The errors of <paramref name="parse"/> of <paramref name="args"/>, each a line, in the order found; empty when there is none.</summary>
     public static IReadOnlyList<string> Of(ParseResult parse, IReadOnlyList<string> args)
@@ -103,13 +106,13 @@ internal static class UsageErrors
             if (option.IdentifierTokenCount > 1 && (option.Option.ValueType != typeof(bool) || values.Count > 0))
                 said.Add($"{name}: given {Times(option.IdentifierTokenCount)}{(values.Count == option.IdentifierTokenCount ? $" ({Listed(values)})" : "")}; give it once");
             else if (values.Count == 0 && option.Option.Arity.MinimumNumberOfValues > 0)
-                said.Add(WholeNumbers.Expected(option.Option) is { } kind ? $"{name}: expected a value: {kind}" : $"{name}: expected {Expected(option.Option)}, got none");
+                said.Add(Typed(option.Option) is { } kind ? $"{name}: expected a value: {kind}" : $"{name}: expected {Expected(option.Option)}, got none");
             // System.CommandLine gives a text option the next word, even an option of the command: check --json --frob
             // wrote the report to a file named --frob, and check --json --verbose dropped the --verbose. No name or list
             // starts with '-', and a path that does can be written ./-name, as OptionLikeTokens has it for arguments.
             // Counted options say it in their own words. A known option is not called unknown: "got the unknown option
             // '--verbose'" sent the reader to check a spelling that was right.
-            else if (values.Count == 1 && option.Tokens[0].Value.StartsWith('-') && option.Option.ValueType == typeof(string) && WholeNumbers.Expected(option.Option) is null)
+            else if (values.Count == 1 && option.Tokens[0].Value.StartsWith('-') && option.Option.ValueType == typeof(string) && Typed(option.Option) is null)
                 said.Add($"{name}: expected {Expected(option.Option)}, got {(IsOptionOf(command, option.Tokens[0].Value) ? "the option" : "the unknown option")} '{values[0]}' "
                     + $"(a path starting with '-' is written ./{values[0]})");
             else continue;

@@ -18,8 +18,8 @@ public static class TimeLimits
     /// (a debug build, software float16) stays well within it.</summary>
     public const double SlowMultiplyAddsPerSecond = 1e6;
 
-    // A wait takes at most int.MaxValue milliseconds (24.8 days).
-    internal static readonly TimeSpan Longest = TimeSpan.FromMilliseconds(int.MaxValue);
+    /// <summary>The longest limit a call may be given (<see cref="Problem"/>): a wait takes at most <see cref="int.MaxValue"/> milliseconds (24.8 days).</summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromMilliseconds(int.MaxValue);
 
     /// <summary>
     /// What is wrong with <paramref name="limit"/> as a time limit, e.g. "a direction's time limit must be positive (or
@@ -50,7 +50,11 @@ public static class TimeLimits
     internal static int WaitMilliseconds(TimeSpan limit) =>
         limit == Timeout.InfiniteTimeSpan ? Timeout.Infinite : checked((int)((limit.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond));
 
+    /// <summary>
+    /// <paramref name="limit"/> in seconds as every message names it, invariant: "130.2", "0.001"; to the millisecond from
+    /// a second up, to the tick (100 ns) below.
+    /// </summary>
     // Milliseconds are enough for a limit of a second or more; a shorter one (a test's) is shown to the tick, 100 ns: to
     // the microsecond, a limit of one tick (accepted, and waited for a millisecond) was said to be "0 s".
-    internal static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.#######", CultureInfo.InvariantCulture);
+    public static string Seconds(TimeSpan limit) => limit.TotalSeconds.ToString(limit.TotalSeconds >= 1 ? "0.###" : "0.#######", CultureInfo.InvariantCulture);
 }

@@ -48,7 +48,30 @@ internal static class CliFakeOracles
     /// <summary>What <see cref="TorchLikeFailure"/> throws.</summary>
     public const string TorchLikeFailureMessage = "torch failed on the fake's problem: RuntimeError: a kernel the fake pretends to lack";
 
+    /// <summary>The commands that have an oracle recording its options (<see cref="RecordsOptions"/>), each its own: tests of different commands run in parallel.</summary>
+    private static readonly string[] RecordingCommands = ["check", "soak", "fixtures generate", "fixtures check", "fixtures import-onnx"];
+
+    /// <summary>The definition, recording the <see cref="OracleOptions"/> a command made it with (<see cref="OptionsGiven"/>); one name for each command.</summary>
+    public static string RecordsOptions(string command) => "cli-records-options-" + command.Replace(' ', '-');
+
+    /// <summary>
+    /// ONNX Runtime's oracle as the registry makes it from a command's options (<see cref="OrtOracle.Create"/>), each of
+    /// whose calls waits on its call's thread for <see cref="OrtGate"/>: a call that cannot return before its limit,
+    /// however late the machine's load wakes the wait for it.
+    /// </summary>
+    public const string GatedOrt = "cli-gated-ort";
+
+    /// <summary>What every call of a <see cref="GatedOrt"/> oracle waits for; its one test sets it when done.</summary>
+    public static ManualResetEventSlim OrtGate { get; } = new();
+
+    private static readonly ConcurrentQueue<OrtOracle> GatedOrts = new();
+
+    /// <summary>Every ONNX Runtime oracle a <see cref="GatedOrt"/> was made around, oldest first.</summary>
+    public static IReadOnlyList<OrtOracle> GatedOrtsMade => [.. GatedOrts];
+
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<Runs.DefinitionOracle>> Created = new(StringComparer.Ordinal);
+
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<OracleOptions>> Given = new(StringComparer.Ordinal);
 
     static CliFakeOracles()
     {
@@ -66,6 +89,21 @@ internal static class CliFakeOracles
             crashes.Enqueue(o);
             return o;
         });
+        OracleRegistry.Register(GatedOrt, "a test's fake", options =>
+        {
+            var ort = (OrtOracle)OrtOracle.Create(options);
+            GatedOrts.Enqueue(ort);
+            return new Gated(ort);
+        });
+        foreach (string name in RecordingCommands.Select(RecordsOptions))
+        {
+            var given = Given.GetOrAdd(name, _ => new ConcurrentQueue<OracleOptions>());
+            OracleRegistry.Register(name, "a test's fake", options =>
+            {
+                given.Enqueue(options);
+                return new Runs.DefinitionOracle(name);
+            });
+        }
         foreach (string name in (string[])[TwoVersions, TwoVersionsForGenerate, TwoVersionsForCheck, TwoVersionsForSoak])
         {
             var made = Created.GetOrAdd(name, _ => new ConcurrentQueue<Runs.DefinitionOracle>());
@@ -78,6 +116,28 @@ internal static class CliFakeOracles
         }
     }
 
+    // The ONNX Runtime oracle under its own name, each call held on its thread until OrtGate is set; released as the
+    // oracle is (by the run's scope).
+    private sealed class Gated(OrtOracle ort) : IConvOracle, IDisposable
+    {
+        // A call the limit never abandoned (none given it) goes on after this rather than wait on the test for good.
+        private static readonly TimeSpan GateTimeout = TimeSpan.FromMinutes(1);
+
+        public string Name => GatedOrt;
+
+        public IReadOnlyDictionary<string, string> Versions => ort.Versions;
+
+        public double BoundFactor => ort.BoundFactor;
+
+        public bool Provides(ConvVerify.Problems.ConvProblem problem, ConvVerify.Cases.Direction direction, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason) =>
+            ort.Provides(problem, direction, out reason);
+
+        public IReadOnlyDictionary<ConvVerify.Cases.Direction, T[]> Compute<T>(ConvVerify.Problems.ConvProblem problem, ConvVerify.Cases.ConvInputs<T> inputs, IReadOnlyCollection<ConvVerify.Cases.Direction> directions)
+            where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => ort.Compute(problem, inputs, directions, (_, _) => OrtGate.Wait(GateTimeout));
+
+        public void Dispose() => ort.Dispose();
+    }
+
     /// <summary>Registers the fakes (once per process).</summary>
     public static void Register()
     {
@@ -86,4 +146,7 @@ internal static class CliFakeOracles
 
     /// <summary>Every oracle made under <paramref name="name"/> (a two-version one or <see cref="Crashes"/>) so far, oldest first.</summary>
     public static IReadOnlyList<Runs.DefinitionOracle> OraclesMade(string name) => [.. Created[name]];
+
+    /// <summary>The options of every oracle made under <paramref name="name"/> (a <see cref="RecordsOptions"/> one) so far, oldest first.</summary>
+    public static IReadOnlyList<OracleOptions> OptionsGiven(string name) => [.. Given[name]];
 }

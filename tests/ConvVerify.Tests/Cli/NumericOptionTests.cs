@@ -29,6 +29,17 @@ public partial class NumericOptionTests : CliTestBase
         ["--max-macs"] = 1,
     };
 
+    // The options that take seconds (or none) instead of a whole number, and what they say they take; stated here too.
+    private static readonly Dictionary<string, string> Seconds = new(StringComparer.Ordinal)
+    {
+        ["--oracle-time-limit"] = "a number of seconds above 0 and at most 2147483.647, or none",
+    };
+
+    // What no option of seconds takes: the whole numbers' refusals but those that are decimals, and what else a time
+    // could be written as (a unit, a point at either end, a sign before a fraction, infinity in words, none in capitals).
+    private static readonly string[] NotSeconds =
+        [.. NotWholeNumbers.Where(v => v != "5.0"), "0", "0.0", "5.", ".5", "-0.5", "5s", "1:00", "inf", "NaN", "None", "2147483.648", "2147483.6470001"];
+
     [GeneratedRegex(@"^convverify: (?<option>--[a-z-]+): expected a whole number from (?<min>\d+) to (?<max>\d+), got '(?<value>.*)'$")]
     private static partial Regex Refusal();
 
@@ -40,9 +51,14 @@ public partial class NumericOptionTests : CliTestBase
     // and the options that take no value at all (--help, --version).
     private static bool Typed(Option o) => o.Arity.MaximumNumberOfValues > 0 && o.ValueType != typeof(string) && o.ValueType != typeof(bool);
 
-    /// <summary>Every typed option of every command, as (command path, option name).</summary>
-    public static IEnumerable<TestCaseData> TypedOptions() =>
-        Commands(Tree(), []).SelectMany(c => c.Command.Options.Where(Typed).Select(o => new TestCaseData(string.Join(' ', c.Path), o.Name)
+    /// <summary>Every typed option of every command that takes a whole number (all but those of <see cref="Seconds"/>), as (command path, option name).</summary>
+    public static IEnumerable<TestCaseData> TypedOptions() => Options(o => Typed(o) && !Seconds.ContainsKey(o.Name));
+
+    /// <summary>Every option of every command that takes seconds, as (command path, option name).</summary>
+    public static IEnumerable<TestCaseData> SecondsOptions() => Options(o => Typed(o) && Seconds.ContainsKey(o.Name));
+
+    private static IEnumerable<TestCaseData> Options(Func<System.CommandLine.Option, bool> which) =>
+        Commands(Tree(), []).SelectMany(c => c.Command.Options.Where(which).Select(o => new TestCaseData(string.Join(' ', c.Path), o.Name)
             .SetArgDisplayNames(string.Join(' ', c.Path), o.Name)));
 
     // The command's line up to the option: its path, and a value for each required option and argument, so that the
@@ -101,12 +117,30 @@ public partial class NumericOptionTests : CliTestBase
         Refused(line, path, name, min == 0 ? "-1" : (min - 1).ToString(CultureInfo.InvariantCulture));
     }
 
+    [TestCaseSource(nameof(SecondsOptions))]
+    public void SecondsTheOptionCannotTakeAreRefusedInTheUsersWords(string path, string name)
+    {
+        string[] line = Line(path, name, out var option);
+        foreach (string value in NotSeconds)
+        {
+            var r = Run([.. line, name, value]);
+            string shown = ConvVerify.Fixtures.PackPaths.Printable(value);
+            Assert.That((r.Code, r.Out, r.Err.ReplaceLineEndings("\n")),
+                Is.EqualTo((2, "", $"convverify: {name}: expected {Seconds[name]}, got '{shown}'\nRun 'convverify {path} --help' for usage.\n")), $"{path} {name} '{shown}'");
+        }
+        // The ends it states are taken, as is none: the longest wait, int.MaxValue milliseconds, and one tick.
+        Assert.That(Parsed(line, option, "2147483.647"), Is.EqualTo(TimeSpan.FromMilliseconds(int.MaxValue)), $"{path} {name}");
+        Assert.That(Parsed(line, option, "0.0000001"), Is.EqualTo(TimeSpan.FromTicks(1)), $"{path} {name}");
+        Assert.That(Parsed(line, option, "none"), Is.EqualTo(Timeout.InfiniteTimeSpan), $"{path} {name}");
+    }
+
     [Test]
     public void TheWalkFindsTheNumericOptionsOfTheSubcommands()
     {
         var found = TypedOptions().Select(t => $"{t.Arguments[0]} {t.Arguments[1]}").ToList();
         Assert.That(found, Does.Contain("check --random").And.Contain("check --seed").And.Contain("soak --cases")
             .And.Contain("fixtures generate --max-macs").And.Contain("verify-impl --max-macs").And.Contain("cases --mb"));
+        Assert.That(SecondsOptions().Select(t => $"{t.Arguments[0]} {t.Arguments[1]}"), Does.Contain("check --oracle-time-limit").And.Contain("fixtures regenerate --oracle-time-limit"));
     }
 
     [Test]

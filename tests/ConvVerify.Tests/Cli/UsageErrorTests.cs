@@ -11,7 +11,7 @@ namespace ConvVerify.Tests.Cli;
 /// </summary>
 public class UsageErrorTests : CliTestBase
 {
-    // What each whole-number option takes, stated here (as in NumericOptionTests) rather than read from the code.
+    // What each typed option takes, stated here (as in NumericOptionTests) rather than read from the code.
     private static readonly Dictionary<string, string> Ranges = new(StringComparer.Ordinal)
     {
         ["--seed"] = "a whole number from 0 to 18446744073709551615",
@@ -19,6 +19,7 @@ public class UsageErrorTests : CliTestBase
         ["--cases"] = "a whole number from 1 to 2147483647",
         ["--mb"] = "a whole number from 1 to 2147483647",
         ["--max-macs"] = "a whole number from 1 to 9223372036854775807",
+        ["--oracle-time-limit"] = "a number of seconds above 0 and at most 2147483.647, or none",
     };
 
     // What each required option takes, stated here: a required option added later must be given a kind (UsageErrors.Expecting).
