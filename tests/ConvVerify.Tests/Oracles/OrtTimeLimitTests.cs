@@ -97,11 +97,19 @@ public class OrtTimeLimitTests
         var inputs = ConvCase.Create(problem, Fill.Integer).MakeInputs<float>();
         var oracle = new OrtOracle();
         using var gate = new ManualResetEventSlim();
+        using var making = new ManualResetEventSlim();
         try
         {
             var e = Assert.Throws<OrtOracleException>(() => oracle.Compute(problem, inputs, [Direction.BackwardWeights], null,
-                TimeSpan.FromMilliseconds(1), _ => gate.Wait()))!;
+                TimeSpan.FromMilliseconds(1), _ =>
+                {
+                    making.Set();
+                    gate.Wait();
+                }))!;
             Assert.That(e.Message, Does.StartWith($"ort did not return within 0.001 s from dw of {Descriptor} (float32, bias);"));
+            // Under load the 1 ms can pass before the call's thread has started making the session; a Dispose then would
+            // come first, and the call would find the oracle disposed rather than be stranded in the making.
+            Assert.That(making.Wait(TimeSpan.FromMinutes(1)), "the call started making its session");
             // Not a measure of time: a Dispose that waited for the stranded making would never return.
             Assert.That(Task.Run(oracle.Dispose).Wait(TimeSpan.FromMinutes(1)), "Dispose returned while the making is stranded");
             Assert.That(oracle.OptionsReleased, Is.False, "the making still uses the options");
