@@ -83,7 +83,7 @@ public sealed record Manifest
     public const long MaxBytes = 256L << 20;
 
     /// <summary>Reads a manifest.</summary>
-    /// <exception cref="FixtureException">Not a regular file, larger than <see cref="MaxBytes"/>, not UTF-8 (<see cref="Utf8Text"/>), not JSON, missing fields, text holding a control character, an unknown
+    /// <exception cref="FixtureException">Not a regular file, larger than <see cref="MaxBytes"/>, not UTF-8 (<see cref="Utf8Text"/>), not JSON, missing fields, text holding a control character, a "files" value that is no sha256, an unknown
     /// format, or format 2 without its self-hash.</exception>
     public static Manifest Read(string path)
     {
@@ -99,6 +99,10 @@ public sealed record Manifest
             foreach (var (map, name) in new[] { (m.Versions, "versions"), (m.Files, "files") })
                 if (map.FirstOrDefault(kv => kv.Value is null).Key is { } key)
                     throw new FixtureException($"{path}: \"{name}\" gives \"{PackPaths.Printable(key)}\" null; its values are strings");
+            // A value that is no sha256 matches no file's hash: compared as one, it blamed the file ("sha256 differs … corrupt
+            // or changed", exit 1) for the manifest's fault, even a file whose right hash was only written in capitals.
+            if (m.Files.FirstOrDefault(kv => !IsSha256(kv.Value)) is { Key: { } badKey, Value: { } bad })
+                throw new FixtureException($"{path}: \"files\" gives \"{PackPaths.Printable(badKey)}\" \"{PackPaths.Printable(bad.Length > 80 ? bad[..80] + "…" : bad)}\", not a sha256 (64 lower-case hex digits)");
             // Its text is printed (the oracle's name and versions in every summary line): a control character would forge a
             // line of the report or drive the terminal, and no writer puts one there.
             (string Field, string? Text)[] texts = [("format", m.Format), ("generator", m.Generator), ("oracle", m.Oracle), ("created", m.Created),
@@ -138,6 +142,9 @@ public sealed record Manifest
         copy.AsSpan(at + key.Length, 64).Fill((byte)'0');
         return Convert.ToHexStringLower(SHA256.HashData(copy));
     }
+
+    // What Sha256 writes: 64 lower-case hex digits.
+    private static bool IsSha256(string value) => value.Length == 64 && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     /// <summary>sha256 of a file as lower-case hex.</summary>
     /// <exception cref="FixtureException">Missing or not a regular file.</exception>

@@ -167,6 +167,37 @@ public class FixtureRefusalTests : TempFolderTest
             $"{manifest}: not a valid manifest.json ({reason} Path: $.{map} | LineNumber: 0 | BytePositionInLine: "));
     }
 
+    // A value that is no sha256 matches no file's hash: read as one, it blamed the file ("sha256 differs … corrupt or changed",
+    // exit 1) for the manifest's fault, even a file whose right hash was only written in capitals (as PowerShell's Get-FileHash does).
+    [TestCase("ZZ", "\"ZZ\"")]
+    [TestCase("", "\"\"")]
+    [TestCase("upper", null)]
+    [TestCase("^[2J", "\"\\u001b[2J\"")]
+    [TestCase("long", null)]
+    public void AFilesValueThatIsNoSha256IsTheManifestsFaultNamingTheKeyAndTheValue(string value, string? said)
+    {
+        string pack = Path.Combine(Dir, "pack");
+        var c = ConvCase.Create(Small, Fill.Integer);
+        FixtureGenerator.Generate(pack, [c], new EngineOracle(ConvEngines.Naive), force: false);
+        string manifest = Path.Combine(pack, "manifest.json"), key = $"{c.Id}/y.npy";
+        var m = Manifest.Read(manifest);
+        string hash = Manifest.Sha256(Path.Combine(pack, c.Id, "y.npy"));
+        m.Files[key] = value switch
+        {
+            "upper" => hash.ToUpperInvariant(),
+            // Not zeros: the writer puts the self-hash in place of 64 zeros wherever they stand.
+            "long" => hash + new string('f', 100),
+            _ => value.Replace("^", "\u001b", StringComparison.Ordinal),
+        };
+        // Written with its self-hash right, so the value is all that is wrong with it.
+        m.Write(manifest);
+        // A long value is quoted to its first 80 characters.
+        said ??= value == "upper" ? $"\"{hash.ToUpperInvariant()}\"" : $"\"{(hash + new string('f', 100))[..80]}…\"";
+        string message = Assert.Throws<FixtureException>(() => Manifest.Read(manifest))!.Message;
+        Assert.That(message.ToCharArray(), Is.EqualTo(
+            $"{manifest}: \"files\" gives \"{key}\" {said}, not a sha256 (64 lower-case hex digits)".ToCharArray()), message);
+    }
+
     [Test]
     public void ACaseAddedTwiceToOnePackIsAProgrammingError()
     {
