@@ -172,12 +172,12 @@ internal sealed class OrdinalMapConverter : JsonConverter<SortedDictionary<strin
         var map = new SortedDictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
+            string key = Text(ref reader, written => $"the key '{written}'");
             reader.Read();
             // A null stays null, as the serializer's own map reader has it: the checks after reading name it.
             string? value = reader.TokenType switch
             {
-                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.String => Text(ref reader, written => $"the value of '{key}' ('{written}')"),
                 JsonTokenType.Null => null,
                 _ => throw new JsonException($"the value of '{key}' is {reader.TokenType}, not a string"),
             };
@@ -186,6 +186,22 @@ internal sealed class OrdinalMapConverter : JsonConverter<SortedDictionary<strin
             map[key] = value!;
         }
         return map;
+    }
+
+    // A string that escapes half of a UTF-16 surrogate pair alone ("\ud800") is no text, and GetString throws; the
+    // serializer said that in .NET's words ("could not be converted to …SortedDictionary`2[…]"), naming neither key nor value.
+    // `what` names it, given the string as the file writes it.
+    private static string Text(ref Utf8JsonReader reader, Func<string, string> what)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            string written = Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
+            throw new JsonException(what(written) + " escapes half of a UTF-16 surrogate pair alone: no character, so no text");
+        }
     }
 
     // Always in ordinal order, whatever comparer the map was built with (a manifest is written once per pack: the copy is cheap).

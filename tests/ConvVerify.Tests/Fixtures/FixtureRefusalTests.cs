@@ -152,6 +152,18 @@ public class FixtureRefusalTests : TempFolderTest
         Assert.That(said, Does.StartWith($"{manifest}: not a valid manifest.json ({reason}"));
     }
 
+    // JSON may escape half of a UTF-16 surrogate pair alone; no character is that. In a map's key or value it was refused in
+    // .NET's words ("could not be converted to System.Collections.Generic.SortedDictionary`2[…]"), naming neither.
+    [TestCase("{\"versions\": {\"torch\\ud800\": \"2\"}}", "the key 'torch\\ud800' escapes half of a UTF-16 surrogate pair alone: no character, so no text Path: $.versions")]
+    [TestCase("{\"files\": {\"a/y.npy\": \"\\udc00\"}}", "the value of 'a/y.npy' ('\\udc00') escapes half of a UTF-16 surrogate pair alone: no character, so no text Path: $.files")]
+    public void AMapKeyOrValueEscapingALoneSurrogateIsNamed(string text, string reason)
+    {
+        string manifest = Path.Combine(Dir, "manifest.json");
+        File.WriteAllText(manifest, text);
+        string said = Assert.Throws<FixtureException>(() => Manifest.Read(manifest))!.Message;
+        Assert.That(said, Does.StartWith($"{manifest}: not a valid manifest.json ({reason} | LineNumber: 0 | BytePositionInLine: "));
+    }
+
     [TestCase("files", "[\"x\"]", "expected an object of strings, got StartArray")]
     [TestCase("versions", "{\"torch\": 2}", "the value of 'torch' is Number, not a string")]
     [TestCase("files", "{\"a/case.json\": {}}", "the value of 'a/case.json' is StartObject, not a string")]
