@@ -28,6 +28,9 @@ internal static class JsonRefusal
     /// </summary>
     public static string Message(JsonException e, string kind, IReadOnlyList<string> keys, IReadOnlyList<string>? required = null, string? json = null)
     {
+        // Nothing but white space (or a byte-order mark, skipped before): said as a value that is no object is.
+        if (e.Path == "$" && e.Message.StartsWith("The input does not contain any JSON tokens.", StringComparison.Ordinal))
+            return $"not a valid {kind} ({NoObject("nothing")})";
         var unknown = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON property '(.*)' could not be mapped to any \\.NET member", System.Text.RegularExpressions.RegexOptions.Singleline);
         if (unknown.Success)
         {
@@ -43,7 +46,7 @@ internal static class JsonRefusal
         var wrongKind = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON value could not be converted to ([^ ]+?)\\. Path:", System.Text.RegularExpressions.RegexOptions.Singleline);
         if (wrongKind.Success && json is not null && e.Path is { } path && PathParts(path) is { } parts && ValueAt(json, parts, out bool noText) is { } value)
         {
-            if (parts.Count == 0) return $"not a valid {kind} (the file must hold one JSON object, got {value})";
+            if (parts.Count == 0) return $"not a valid {kind} ({NoObject(value)})";
             string line = e.LineNumber is long n ? $" on line {n + 1}" : "";
             return noText
                 ? $"not a valid {kind} (\"{PackPaths.Printable(KeyOf(parts))}\"{line} is {value}, which escapes half of a UTF-16 surrogate pair alone: no character, so no text)"
@@ -51,6 +54,9 @@ internal static class JsonRefusal
         }
         return $"not a valid {kind} ({e.Located()})";
     }
+
+    /// <summary>Why a file whose JSON value is <paramref name="got"/> (as a message quotes it, or "null", "nothing") is refused.</summary>
+    public static string NoObject(string got) => $"the file must hold one JSON object, got {got}";
 
     // The .NET type System.Text.Json names, as the kind of JSON value a writer must put there: those of case.json's and
     // manifest.json's fields (their maps are read by OrdinalMapConverter, which says its own errors).

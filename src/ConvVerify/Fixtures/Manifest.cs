@@ -91,7 +91,7 @@ public sealed record Manifest
         if (!Utf8Text.TryText(bytes, "JSON file", out var json, out string? notUtf8)) throw new FixtureException($"{path}: {notUtf8}");
         try
         {
-            var m = JsonSerializer.Deserialize<Manifest>(json.Span, CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
+            var m = JsonSerializer.Deserialize<Manifest>(json.Span, CaseFile.Options) ?? throw new FixtureException($"{path}: not a valid manifest.json ({JsonRefusal.NoObject("null")})");
             // A null map would be dereferenced far from here: "versions" by every comparison of the pack's oracle with a live one.
             if (m.Versions is null || m.Cases is null || m.Files is null)
                 throw new FixtureException($"{path}: \"versions\", \"cases\" and \"files\" must be present and not null");

@@ -113,7 +113,22 @@ public class PackFileTests : TempFolderTest
         Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: file not found"));
         File.WriteAllText(caseJson, "null");
         File.WriteAllText(manifest, "null");
-        Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: empty"));
-        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: empty"));
+        // Said as the file holds it, as any other value that is no object is ("got [1, 2]"): it was "empty", which it is not.
+        Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: not a valid case.json (the file must hold one JSON object, got null)"));
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: not a valid manifest.json (the file must hold one JSON object, got null)"));
+    }
+
+    // A file of no JSON value was refused in .NET's words ("The input does not contain any JSON tokens. Expected the input to
+    // start with a valid JSON token, when isFinalBlock is true."). A byte-order mark alone is skipped as at the start of any file.
+    [TestCase("")]
+    [TestCase(" \n\t\r\n")]
+    [TestCase("\uFEFF")]
+    public void AFileOfNoJsonValueIsSaidToHoldNothing(string text)
+    {
+        string caseJson = Path.Combine(Dir, "case.json"), manifest = Path.Combine(Dir, "manifest.json");
+        File.WriteAllText(caseJson, text, new System.Text.UTF8Encoding(false));
+        File.WriteAllText(manifest, text, new System.Text.UTF8Encoding(false));
+        Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: not a valid case.json (the file must hold one JSON object, got nothing)"));
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: not a valid manifest.json (the file must hold one JSON object, got nothing)"));
     }
 }
