@@ -89,6 +89,8 @@ internal static class JsonRefusal
 
     private const int ShownLength = 60;
 
+    private const int MaxQuotedDepth = 1024;
+
     // The value at a System.Text.Json path of the text, as a message quotes it: on one line, control characters written
     // out (someone else's text: it could forge report lines or drive the terminal), and at most 60 characters. A string
     // that escapes a lone surrogate ("\ud800") has no text to show: it is shown as written, and noText says so.
@@ -98,8 +100,9 @@ internal static class JsonRefusal
         try
         {
             // A value nested past the default depth of 64 is refused where a string or a number belongs before its depth is
-            // looked at, so it must be read back here too; no file can be nested deeper than it is long.
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = Math.Max(64, json.Length) });
+            // looked at, so it must be read back here too; but not without a limit: JsonDocument's time grows with the square of
+            // the depth (a case.json of 400,000 '[' ran for minutes). Deeper still, the message is .NET's.
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxQuotedDepth });
             var at = doc.RootElement;
             // The path is where the same text failed to read, so it leads to a value; one misread here gives the plain message.
             foreach (var part in parts) at = part is int i ? at[i] : at.GetProperty((string)part);

@@ -155,13 +155,26 @@ public class CaseFileWordsTests : OneCasePackTest
     {
         // By text: JsonNode itself refuses to read past depth 64.
         string text = File.ReadAllText(CaseJson);
-        string edited = System.Text.RegularExpressions.Regex.Replace(text, "\"name\": [^,\n]*", "\"name\": " + new string('[', 5000) + new string(']', 5000));
+        string edited = System.Text.RegularExpressions.Regex.Replace(text, "\"name\": [^,\n]*", "\"name\": " + new string('[', 200) + new string(']', 200));
         Assert.That(edited, Is.Not.EqualTo(text));
         File.WriteAllText(CaseJson, edited);
         int line = LineOf(CaseJson, "\"name\"");
         string message = Refusal();
         Assert.That(message, Is.EqualTo($"{CaseJson}: not a valid case.json (\"name\" on line {line} must be a string, got {new string('[', 59)}…)"));
         NoDotNetWords(message);
+    }
+
+    // Read back without a limit of depth, a case.json of 400,000 '[' (800 KB, under the 1 MiB a case.json may have) ran for
+    // minutes: JsonDocument's time grows with the square of the depth. Past the depth a message quotes, it is refused at once.
+    [Test]
+    [CancelAfter(60_000)]
+    public void AValueNestedHundredsOfThousandsDeepIsRefusedWithoutReadingItBack()
+    {
+        string text = File.ReadAllText(CaseJson);
+        string edited = System.Text.RegularExpressions.Regex.Replace(text, "\"name\": [^,\n]*", "\"name\": " + new string('[', 400_000) + new string(']', 400_000));
+        Assert.That(edited, Is.Not.EqualTo(text));
+        File.WriteAllText(CaseJson, edited);
+        Assert.That(Refusal(), Does.StartWith($"{CaseJson}: not a valid case.json (").And.Contain("$.name"));
     }
 
     // JSON may escape half of a UTF-16 surrogate pair alone ("\ud800"); no character is that, so the value is no text. It
