@@ -178,7 +178,7 @@ public sealed record CaseFile
         string text = System.Text.Encoding.UTF8.GetString(utf8.Span);
         try
         {
-            return JsonSerializer.Deserialize<CaseFile>(text, Options) ?? throw new FixtureException($"{path}: empty");
+            return JsonSerializer.Deserialize<CaseFile>(text, Options) ?? throw new FixtureException($"{path}: not a valid case.json ({JsonRefusal.NoObject("null")})");
         }
         catch (JsonException e)
         {

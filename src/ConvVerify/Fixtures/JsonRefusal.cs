@@ -28,6 +28,9 @@ internal static class JsonRefusal
     /// </summary>
     public static string Message(JsonException e, string kind, IReadOnlyList<string> keys, IReadOnlyList<string>? required = null, string? json = null)
     {
+        // Nothing but white space (or a byte-order mark, skipped before): said as a value that is no object is.
+        if (e.Path == "$" && e.Message.StartsWith("The input does not contain any JSON tokens.", StringComparison.Ordinal))
+            return $"not a valid {kind} ({NoObject("nothing")})";
         var unknown = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON property '(.*)' could not be mapped to any \\.NET member", System.Text.RegularExpressions.RegexOptions.Singleline);
         if (unknown.Success)
         {
@@ -41,14 +44,19 @@ internal static class JsonRefusal
             return $"not a valid {kind} (missing key{(names.Count == 1 ? "" : "s")} {string.Join(", ", names)}; the keys it must have are {string.Join(", ", required)})";
         }
         var wrongKind = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON value could not be converted to ([^ ]+?)\\. Path:", System.Text.RegularExpressions.RegexOptions.Singleline);
-        if (wrongKind.Success && json is not null && e.Path is { } path && PathParts(path) is { } parts && ValueAt(json, parts) is { } value)
+        if (wrongKind.Success && json is not null && e.Path is { } path && PathParts(path) is { } parts && ValueAt(json, parts, out bool noText) is { } value)
         {
-            if (parts.Count == 0) return $"not a valid {kind} (the file must hold one JSON object, got {value})";
+            if (parts.Count == 0) return $"not a valid {kind} ({NoObject(value)})";
             string line = e.LineNumber is long n ? $" on line {n + 1}" : "";
-            return $"not a valid {kind} (\"{PackPaths.Printable(KeyOf(parts))}\"{line} must be {KindOf(wrongKind.Groups[1].Value)}, got {value})";
+            return noText
+                ? $"not a valid {kind} (\"{PackPaths.Printable(KeyOf(parts))}\"{line} is {value}, which escapes half of a UTF-16 surrogate pair alone: no character, so no text)"
+                : $"not a valid {kind} (\"{PackPaths.Printable(KeyOf(parts))}\"{line} must be {KindOf(wrongKind.Groups[1].Value)}, got {value})";
         }
         return $"not a valid {kind} ({e.Located()})";
     }
+
+    /// <summary>Why a file whose JSON value is <paramref name="got"/> (as a message quotes it, or "null", "nothing") is refused.</summary>
+    public static string NoObject(string got) => $"the file must hold one JSON object, got {got}";
 
     // The .NET type System.Text.Json names, as the kind of JSON value a writer must put there: those of case.json's and
     // manifest.json's fields (their maps are read by OrdinalMapConverter, which says its own errors).
@@ -79,19 +87,31 @@ internal static class JsonRefusal
         return [.. parts.OrderBy(p => p.At).Select(p => p.Part)];
     }
 
+    private const int ShownLength = 60;
+
+    private const int MaxQuotedDepth = 1024;
+
     // The value at a System.Text.Json path of the text, as a message quotes it: on one line, control characters written
-    // out (someone else's text: it could forge report lines or drive the terminal), and at most 60 characters.
-    private static string? ValueAt(string json, List<object> parts)
+    // out (someone else's text: it could forge report lines or drive the terminal), and at most 60 characters. A string
+    // that escapes a lone surrogate ("\ud800") has no text to show: it is shown as written, and noText says so.
+    private static string? ValueAt(string json, List<object> parts, out bool noText)
     {
+        noText = false;
         try
         {
-            using var doc = JsonDocument.Parse(json);
+            // A value nested past the default depth of 64 is refused where a string or a number belongs before its depth is
+            // looked at, so it must be read back here too; but not without a limit: JsonDocument's time grows with the square of
+            // the depth (a case.json of 400,000 '[' ran for minutes). Deeper still, the message is .NET's.
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxQuotedDepth });
             var at = doc.RootElement;
             // The path is where the same text failed to read, so it leads to a value; one misread here gives the plain message.
             foreach (var part in parts) at = part is int i ? at[i] : at.GetProperty((string)part);
-            string text = at.ValueKind == JsonValueKind.String ? $"\"{at.GetString()}\"" : Compact(at);
+            string text;
+            if (at.ValueKind != JsonValueKind.String) text = Compact(at);
+            else if (TryGetString(at) is { } s) text = $"\"{s}\"";
+            else (text, noText) = (at.GetRawText(), true);
             text = PackPaths.Printable(text);
-            return text.Length > 60 ? text[..59] + "…" : text;
+            return text.Length > ShownLength ? text[..(ShownLength - 1)] + "…" : text;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException)
         {
@@ -99,11 +119,57 @@ internal static class JsonRefusal
         }
     }
 
-    // An array or object without the file's line breaks and indentation, elements apart by ", " as people write them.
-    private static string Compact(JsonElement e) => e.ValueKind switch
+    // Null when the string escapes a lone surrogate: JSON allows the escape, and no .NET string of it can be made.
+    private static string? TryGetString(JsonElement e)
     {
-        JsonValueKind.Array => "[" + string.Join(", ", e.EnumerateArray().Select(Compact)) + "]",
-        JsonValueKind.Object => "{" + string.Join(", ", e.EnumerateObject().Select(p => $"{JsonSerializer.Serialize(p.Name)}: {Compact(p.Value)}")) + "}",
-        _ => e.GetRawText(),
-    };
+        try
+        {
+            return e.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    // An array or object without the file's line breaks and indentation, elements apart by ", " as people write them; only
+    // so far as a message shows (past 60 characters), so that a value nested thousands deep is not walked to its bottom.
+    private static string Compact(JsonElement e)
+    {
+        var text = new System.Text.StringBuilder();
+        Compact(e, text);
+        return text.ToString();
+    }
+
+    private static void Compact(JsonElement e, System.Text.StringBuilder text)
+    {
+        if (text.Length > ShownLength) return;
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Array:
+                text.Append('[');
+                foreach (var (item, i) in e.EnumerateArray().Select((item, i) => (item, i)))
+                {
+                    if (text.Length > ShownLength) return;
+                    if (i > 0) text.Append(", ");
+                    Compact(item, text);
+                }
+                text.Append(']');
+                break;
+            case JsonValueKind.Object:
+                text.Append('{');
+                foreach (var (p, i) in e.EnumerateObject().Select((p, i) => (p, i)))
+                {
+                    if (text.Length > ShownLength) return;
+                    if (i > 0) text.Append(", ");
+                    text.Append(JsonSerializer.Serialize(p.Name)).Append(": ");
+                    Compact(p.Value, text);
+                }
+                text.Append('}');
+                break;
+            default:
+                text.Append(e.GetRawText());
+                break;
+        }
+    }
 }

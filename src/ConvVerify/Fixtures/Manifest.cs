@@ -83,7 +83,7 @@ public sealed record Manifest
     public const long MaxBytes = 256L << 20;
 
     /// <summary>Reads a manifest.</summary>
-    /// <exception cref="FixtureException">Not a regular file, larger than <see cref="MaxBytes"/>, not UTF-8 (<see cref="Utf8Text"/>), not JSON, missing fields, text holding a control character, an unknown
+    /// <exception cref="FixtureException">Not a regular file, larger than <see cref="MaxBytes"/>, not UTF-8 (<see cref="Utf8Text"/>), not JSON, missing fields, text holding a control character, a "files" value that is no sha256, an unknown
     /// format, or format 2 without its self-hash.</exception>
     public static Manifest Read(string path)
     {
@@ -91,7 +91,7 @@ public sealed record Manifest
         if (!Utf8Text.TryText(bytes, "JSON file", out var json, out string? notUtf8)) throw new FixtureException($"{path}: {notUtf8}");
         try
         {
-            var m = JsonSerializer.Deserialize<Manifest>(json.Span, CaseFile.Options) ?? throw new FixtureException($"{path}: empty");
+            var m = JsonSerializer.Deserialize<Manifest>(json.Span, CaseFile.Options) ?? throw new FixtureException($"{path}: not a valid manifest.json ({JsonRefusal.NoObject("null")})");
             // A null map would be dereferenced far from here: "versions" by every comparison of the pack's oracle with a live one.
             if (m.Versions is null || m.Cases is null || m.Files is null)
                 throw new FixtureException($"{path}: \"versions\", \"cases\" and \"files\" must be present and not null");
@@ -99,6 +99,10 @@ public sealed record Manifest
             foreach (var (map, name) in new[] { (m.Versions, "versions"), (m.Files, "files") })
                 if (map.FirstOrDefault(kv => kv.Value is null).Key is { } key)
                     throw new FixtureException($"{path}: \"{name}\" gives \"{PackPaths.Printable(key)}\" null; its values are strings");
+            // A value that is no sha256 matches no file's hash: compared as one, it blamed the file ("sha256 differs … corrupt
+            // or changed", exit 1) for the manifest's fault, even a file whose right hash was only written in capitals.
+            if (m.Files.FirstOrDefault(kv => !IsSha256(kv.Value)) is { Key: { } badKey, Value: { } bad })
+                throw new FixtureException($"{path}: \"files\" gives \"{PackPaths.Printable(badKey)}\" \"{PackPaths.Printable(bad.Length > 80 ? bad[..80] + "…" : bad)}\", not a sha256 (64 lower-case hex digits)");
             // Its text is printed (the oracle's name and versions in every summary line): a control character would forge a
             // line of the report or drive the terminal, and no writer puts one there.
             (string Field, string? Text)[] texts = [("format", m.Format), ("generator", m.Generator), ("oracle", m.Oracle), ("created", m.Created),
@@ -139,6 +143,9 @@ public sealed record Manifest
         return Convert.ToHexStringLower(SHA256.HashData(copy));
     }
 
+    // What Sha256 writes: 64 lower-case hex digits.
+    private static bool IsSha256(string value) => value.Length == 64 && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
     /// <summary>sha256 of a file as lower-case hex.</summary>
     /// <exception cref="FixtureException">Missing or not a regular file.</exception>
     public static string Sha256(string path)
@@ -165,12 +172,12 @@ internal sealed class OrdinalMapConverter : JsonConverter<SortedDictionary<strin
         var map = new SortedDictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
+            string key = Text(ref reader, written => $"the key '{written}'");
             reader.Read();
             // A null stays null, as the serializer's own map reader has it: the checks after reading name it.
             string? value = reader.TokenType switch
             {
-                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.String => Text(ref reader, written => $"the value of '{key}' ('{written}')"),
                 JsonTokenType.Null => null,
                 _ => throw new JsonException($"the value of '{key}' is {reader.TokenType}, not a string"),
             };
@@ -179,6 +186,22 @@ internal sealed class OrdinalMapConverter : JsonConverter<SortedDictionary<strin
             map[key] = value!;
         }
         return map;
+    }
+
+    // A string that escapes half of a UTF-16 surrogate pair alone ("\ud800") is no text, and GetString throws; the
+    // serializer said that in .NET's words ("could not be converted to …SortedDictionary`2[…]"), naming neither key nor value.
+    // `what` names it, given the string as the file writes it.
+    private static string Text(ref Utf8JsonReader reader, Func<string, string> what)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            string written = Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
+            throw new JsonException(what(written) + " escapes half of a UTF-16 surrogate pair alone: no character, so no text");
+        }
     }
 
     // Always in ordinal order, whatever comparer the map was built with (a manifest is written once per pack: the copy is cheap).

@@ -171,13 +171,16 @@ public sealed class SnapshotStore
     /// <returns>The full paths of the verified files written, sorted ordinally; empty when there was nothing to accept.</returns>
     /// <exception cref="Fixtures.FixtureException">An entry is a symbolic link leading outside the folder.</exception>
     /// <exception cref="IOException">Another run is writing the folder; a received file's name is no snapshot name, its text
-    /// is not UTF-8, or its verified file is a folder; an entry is not a regular file or folder, or cannot be copied.</exception>
+    /// is not UTF-8, or its verified file is a folder; a folder is named as a received file; an entry is not a regular file or folder, or cannot be copied.</exception>
     public IReadOnlyList<string> AcceptAll()
     {
         string? parent = Path.GetDirectoryName(Path.GetFullPath(Directory));
         if (parent is null || !System.IO.Directory.Exists(parent)) return [];
         // Begun even when there is nothing to accept: that restores a folder a killed accept left aside and removes its leftovers.
         using var swap = AtomicFolder.Begin(Directory);
+        // A folder so named is no received file, and the snapshot meant was never accepted: refused, as its verified twin is.
+        if (System.IO.Directory.EnumerateDirectories(Directory, "*" + ReceivedSuffix).Where(d => d.EndsWith(ReceivedSuffix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault() is { } folder)
+            throw new IOException(Fixtures.PackPaths.Printable($"{folder}: is a folder, not a received snapshot file; rename or remove it"));
         var names = ReceivedNames();
         if (names.Count == 0) return [];
         foreach (string name in names)

@@ -43,6 +43,23 @@ public class SnapshotsCommandTests : CliTestBase
         Assert.That(File.ReadAllText(Path.Combine(dir, "a.verified.txt")), Is.EqualTo("old\n"), "nothing accepted");
     }
 
+    // A folder named as a received file was passed over: the run accepted the rest and exited 0, so the snapshot someone meant
+    // to accept (a tool that wrote a folder, a file moved into one) was never accepted, without a word. Its verified twin as a
+    // folder was refused already.
+    [Test]
+    public void AFolderNamedAsAReceivedFileIsRefusedNotPassedOver()
+    {
+        string dir = TempPath("snapshots");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "a.verified.txt"), "old\n");
+        File.WriteAllText(Path.Combine(dir, "a.received.txt"), "new\n");
+        string folder = Path.Combine(dir, "b.received.txt");
+        Directory.CreateDirectory(folder);
+        var r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2, $"convverify: {folder}: is a folder, not a received snapshot file; rename or remove it")), r.ToString());
+        Assert.That(File.ReadAllText(Path.Combine(dir, "a.verified.txt")), Is.EqualTo("old\n"), "nothing accepted");
+    }
+
     [Test]
     public void AReceivedFileThatIsNoTextIsNamed()
     {

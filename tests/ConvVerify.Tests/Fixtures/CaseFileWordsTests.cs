@@ -148,6 +148,51 @@ public class CaseFileWordsTests : OneCasePackTest
         NoDotNetWords(message);
     }
 
+    // Nested past System.Text.Json's default depth of 64, the value could not be read back to be quoted, and the message
+    // fell back to .NET's own ("could not be converted to System.String"); it is quoted as far as 60 characters reach.
+    [Test]
+    public void AValueNestedDeeperThan64ListsIsQuotedToo()
+    {
+        // By text: JsonNode itself refuses to read past depth 64.
+        string text = File.ReadAllText(CaseJson);
+        string edited = System.Text.RegularExpressions.Regex.Replace(text, "\"name\": [^,\n]*", "\"name\": " + new string('[', 200) + new string(']', 200));
+        Assert.That(edited, Is.Not.EqualTo(text));
+        File.WriteAllText(CaseJson, edited);
+        int line = LineOf(CaseJson, "\"name\"");
+        string message = Refusal();
+        Assert.That(message, Is.EqualTo($"{CaseJson}: not a valid case.json (\"name\" on line {line} must be a string, got {new string('[', 59)}…)"));
+        NoDotNetWords(message);
+    }
+
+    // Read back without a limit of depth, a case.json of 400,000 '[' (800 KB, under the 1 MiB a case.json may have) ran for
+    // minutes: JsonDocument's time grows with the square of the depth. Past the depth a message quotes, it is refused at once.
+    [Test]
+    [CancelAfter(60_000)]
+    public void AValueNestedHundredsOfThousandsDeepIsRefusedWithoutReadingItBack()
+    {
+        string text = File.ReadAllText(CaseJson);
+        string edited = System.Text.RegularExpressions.Regex.Replace(text, "\"name\": [^,\n]*", "\"name\": " + new string('[', 400_000) + new string(']', 400_000));
+        Assert.That(edited, Is.Not.EqualTo(text));
+        File.WriteAllText(CaseJson, edited);
+        Assert.That(Refusal(), Does.StartWith($"{CaseJson}: not a valid case.json (").And.Contain("$.name"));
+    }
+
+    // JSON may escape half of a UTF-16 surrogate pair alone ("\ud800"); no character is that, so the value is no text. It
+    // was refused in .NET's words ("could not be converted to System.String"), as if it were no string.
+    [TestCase("\\ud800", "\"pro\\ud800be\"")]
+    [TestCase("\\udc00\\ud800", "\"pro\\udc00\\ud800be\"")]
+    public void AStringHoldingALoneSurrogateEscapeIsSaidToHoldNoText(string escape, string shown)
+    {
+        string text = File.ReadAllText(ManifestJson);
+        string edited = System.Text.RegularExpressions.Regex.Replace(text, "\"generator\": \"[^\"]*\"", $"\"generator\": \"pro{escape}be\"");
+        Assert.That(edited, Is.Not.EqualTo(text));
+        File.WriteAllText(ManifestJson, edited);
+        int line = LineOf(ManifestJson, "\"generator\"");
+        string message = Assert.Throws<FixtureException>(() => Manifest.Read(ManifestJson))!.Message;
+        Assert.That(message, Is.EqualTo($"{ManifestJson}: not a valid manifest.json (\"generator\" on line {line} is {shown}, which escapes half of a UTF-16 surrogate pair alone: no character, so no text)"));
+        NoDotNetWords(message);
+    }
+
     [Test]
     public void AFileThatIsNoObjectIsSaidToBeOne()
     {

@@ -152,6 +152,18 @@ public class FixtureRefusalTests : TempFolderTest
         Assert.That(said, Does.StartWith($"{manifest}: not a valid manifest.json ({reason}"));
     }
 
+    // JSON may escape half of a UTF-16 surrogate pair alone; no character is that. In a map's key or value it was refused in
+    // .NET's words ("could not be converted to System.Collections.Generic.SortedDictionary`2[…]"), naming neither.
+    [TestCase("{\"versions\": {\"torch\\ud800\": \"2\"}}", "the key 'torch\\ud800' escapes half of a UTF-16 surrogate pair alone: no character, so no text Path: $.versions")]
+    [TestCase("{\"files\": {\"a/y.npy\": \"\\udc00\"}}", "the value of 'a/y.npy' ('\\udc00') escapes half of a UTF-16 surrogate pair alone: no character, so no text Path: $.files")]
+    public void AMapKeyOrValueEscapingALoneSurrogateIsNamed(string text, string reason)
+    {
+        string manifest = Path.Combine(Dir, "manifest.json");
+        File.WriteAllText(manifest, text);
+        string said = Assert.Throws<FixtureException>(() => Manifest.Read(manifest))!.Message;
+        Assert.That(said, Does.StartWith($"{manifest}: not a valid manifest.json ({reason} | LineNumber: 0 | BytePositionInLine: "));
+    }
+
     [TestCase("files", "[\"x\"]", "expected an object of strings, got StartArray")]
     [TestCase("versions", "{\"torch\": 2}", "the value of 'torch' is Number, not a string")]
     [TestCase("files", "{\"a/case.json\": {}}", "the value of 'a/case.json' is StartObject, not a string")]
@@ -165,6 +177,37 @@ public class FixtureRefusalTests : TempFolderTest
         File.WriteAllText(manifest, json.ToJsonString());
         Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.StartsWith(
             $"{manifest}: not a valid manifest.json ({reason} Path: $.{map} | LineNumber: 0 | BytePositionInLine: "));
+    }
+
+    // A value that is no sha256 matches no file's hash: read as one, it blamed the file ("sha256 differs … corrupt or changed",
+    // exit 1) for the manifest's fault, even a file whose right hash was only written in capitals (as PowerShell's Get-FileHash does).
+    [TestCase("ZZ", "\"ZZ\"")]
+    [TestCase("", "\"\"")]
+    [TestCase("upper", null)]
+    [TestCase("^[2J", "\"\\u001b[2J\"")]
+    [TestCase("long", null)]
+    public void AFilesValueThatIsNoSha256IsTheManifestsFaultNamingTheKeyAndTheValue(string value, string? said)
+    {
+        string pack = Path.Combine(Dir, "pack");
+        var c = ConvCase.Create(Small, Fill.Integer);
+        FixtureGenerator.Generate(pack, [c], new EngineOracle(ConvEngines.Naive), force: false);
+        string manifest = Path.Combine(pack, "manifest.json"), key = $"{c.Id}/y.npy";
+        var m = Manifest.Read(manifest);
+        string hash = Manifest.Sha256(Path.Combine(pack, c.Id, "y.npy"));
+        m.Files[key] = value switch
+        {
+            "upper" => hash.ToUpperInvariant(),
+            // Not zeros: the writer puts the self-hash in place of 64 zeros wherever they stand.
+            "long" => hash + new string('f', 100),
+            _ => value.Replace("^", "\u001b", StringComparison.Ordinal),
+        };
+        // Written with its self-hash right, so the value is all that is wrong with it.
+        m.Write(manifest);
+        // A long value is quoted to its first 80 characters.
+        said ??= value == "upper" ? $"\"{hash.ToUpperInvariant()}\"" : $"\"{(hash + new string('f', 100))[..80]}…\"";
+        string message = Assert.Throws<FixtureException>(() => Manifest.Read(manifest))!.Message;
+        Assert.That(message.ToCharArray(), Is.EqualTo(
+            $"{manifest}: \"files\" gives \"{key}\" {said}, not a sha256 (64 lower-case hex digits)".ToCharArray()), message);
     }
 
     [Test]

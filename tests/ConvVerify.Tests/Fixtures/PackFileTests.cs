@@ -55,7 +55,8 @@ public class PackFileTests : TempFolderTest
     public void AManifestIsWrittenInOrdinalOrderEndingInANewline()
     {
         string path = Path.Combine(Dir, "manifest.json");
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["c/b.npy"] = "1", ["c/B.npy"] = "2", ["c/a.npy"] = "3" };
+        // The values are sha256s, as a manifest read back must hold; only the keys' order is looked at.
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["c/b.npy"] = new('1', 64), ["c/B.npy"] = new('2', 64), ["c/a.npy"] = new('3', 64) };
         new Manifest { Format = Manifest.CurrentFormat, Generator = "test", Versions = new(), Created = "now", Cases = ["c"], Files = files }.Write(path);
         string text = File.ReadAllText(path);
         Assert.That(text, Does.EndWith("}\n"));
@@ -112,7 +113,22 @@ public class PackFileTests : TempFolderTest
         Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: file not found"));
         File.WriteAllText(caseJson, "null");
         File.WriteAllText(manifest, "null");
-        Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: empty"));
-        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: empty"));
+        // Said as the file holds it, as any other value that is no object is ("got [1, 2]"): it was "empty", which it is not.
+        Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: not a valid case.json (the file must hold one JSON object, got null)"));
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: not a valid manifest.json (the file must hold one JSON object, got null)"));
+    }
+
+    // A file of no JSON value was refused in .NET's words ("The input does not contain any JSON tokens. Expected the input to
+    // start with a valid JSON token, when isFinalBlock is true."). A byte-order mark alone is skipped as at the start of any file.
+    [TestCase("")]
+    [TestCase(" \n\t\r\n")]
+    [TestCase("\uFEFF")]
+    public void AFileOfNoJsonValueIsSaidToHoldNothing(string text)
+    {
+        string caseJson = Path.Combine(Dir, "case.json"), manifest = Path.Combine(Dir, "manifest.json");
+        File.WriteAllText(caseJson, text, new System.Text.UTF8Encoding(false));
+        File.WriteAllText(manifest, text, new System.Text.UTF8Encoding(false));
+        Assert.That(() => CaseFile.Read(caseJson), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{caseJson}: not a valid case.json (the file must hold one JSON object, got nothing)"));
+        Assert.That(() => Manifest.Read(manifest), Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{manifest}: not a valid manifest.json (the file must hold one JSON object, got nothing)"));
     }
 }
