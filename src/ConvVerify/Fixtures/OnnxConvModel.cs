@@ -64,13 +64,22 @@ internal sealed record OnnxConvModel(ModelProto Model, string X, string W, strin
         int rank = x.Length - 2;
         if (w.Length != x.Length)
             throw new OnnxSkipException($"{wSource}: W has shape {ConvProblem.FormatTuple(w)}, but X ({xSource}) has {ConvProblem.FormatTuple(x)}: ranks differ");
+        // An empty extent is the data's fault: the file it came from is named, not the model (a batch of 0 in input_0.pb
+        // was reported as "model.onnx: mb: must be >= 1").
+        string letters = "dhw"[(3 - rank)..];
+        NoEmptyExtent("X", x, xSource, ["mb", "ic", .. letters.Select(c => $"i{c}")]);
+        NoEmptyExtent("W", w, wSource, ["oc", "ic per group", .. letters.Select(c => $"k{c}")]);
+        bool groupGiven = Attribute("group") is not null;
         int group = (int)Int("group", 1, path);
+        // Without a group attribute, channels that disagree are the data's: X's and W's files are named.
+        if (!groupGiven && w[1] != x[1])
+            throw new OnnxSkipException($"{wSource}: W has shape {ConvProblem.FormatTuple(w)}, but X ({xSource}) has {ConvProblem.FormatTuple(x)}: W's {w[1]} input channels differ from X's {x[1]} (the model has no group attribute, so group is 1)");
         // In long: W's 2^30 + 1 channels per group times 4 groups wrapped to X's 4 channels, and W's shape was taken as fitting.
         if (group < 1 || x[1] % group != 0 || (long)w[1] * group != x[1])
             throw new OnnxSkipException($"{path}: group={group} does not fit X's {x[1]} channels and W's {w[1]} per group");
         int[] kernel = w[2..];
         if (Ints("kernel_shape", rank, path) is { } ks && !ks.SequenceEqual(kernel))
-            throw new OnnxSkipException($"{path}: kernel_shape {ConvProblem.FormatTuple(ks)} differs from W's spatial shape {ConvProblem.FormatTuple(kernel)}");
+            throw new OnnxSkipException($"{path}: kernel_shape {ConvProblem.FormatTuple(ks)} differs from W's spatial shape {ConvProblem.FormatTuple(kernel)} ({wSource})");
         int[] stride = Ints("strides", rank, path) ?? [.. Enumerable.Repeat(1, rank)];
         int[] dilation = Ints("dilations", rank, path) ?? [.. Enumerable.Repeat(1, rank)];
         int[] input = x[2..];
@@ -117,8 +126,25 @@ internal sealed record OnnxConvModel(ModelProto Model, string X, string W, strin
         }
         catch (ArgumentException e)
         {
-            throw new OnnxSkipException($"{path}: {e.Plain()}", e);
+            // What ConvProblem refuses is named after where its value came from: a tensor's size after its file, the
+            // attributes after the model, and a disagreement between them after the model with both files.
+            string where = e.ParamName switch
+            {
+                "x" => xSource,
+                "w" => wSource,
+                "stride" or "dilation" or "groups" => path,
+                _ => $"{path} with X {ConvProblem.FormatTuple(x)} from {xSource} and W {ConvProblem.FormatTuple(w)} from {wSource}",
+            };
+            throw new OnnxSkipException($"{where}: {e.Plain()}", e);
         }
+    }
+
+    // ConvProblem's names for the extents (mb, ic, ih, ...), so the message reads as its own would, under the file's name.
+    private static void NoEmptyExtent(string tensor, int[] shape, string source, string[] names)
+    {
+        int i = Array.FindIndex(shape, d => d < 1);
+        if (i >= 0)
+            throw new OnnxSkipException($"{source}: {tensor} has shape {ConvProblem.FormatTuple(shape)}: {names[i]}: must be >= 1, got {shape[i]}");
     }
 
     private AttributeProto? Attribute(string name) => Node.Attribute.FirstOrDefault(a => a.Name == name);

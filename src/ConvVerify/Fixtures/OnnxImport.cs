@@ -241,6 +241,11 @@ public static partial class OnnxImport
         Confined(source, modelPath);
         var model = OnnxConvModel.From(OnnxTensors.ReadModel(modelPath), modelPath);
         long[] opsets = [.. model.Model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version)];
+        // ONNX numbers its opsets from 1; a version below that was copied into the manifest's "onnx-opset" as it was
+        // (-9223372036854775808 stood there beside the real ones), describing data of an opset that does not exist.
+        int bad = Array.FindIndex(opsets, v => v < 1);
+        if (bad >= 0)
+            throw new OnnxSkipException(string.Create(CultureInfo.InvariantCulture, $"{modelPath}: opset_import gives the default domain version {opsets[bad]} (ONNX opset versions must be >= 1)"));
         var graph = model.Model.Graph;
         // Each test input feeds the graph input of its position: a name listed twice would have its value taken from
         // whichever file comes last.

@@ -88,8 +88,7 @@ public static class OracleRegistry
 
     private static IConvOracle CreateTorch(OracleOptions options)
     {
-        var availability = TorchOracle.Probe();
-        if (!availability.Available) throw new OracleUnavailableException("torch: " + availability.Reason);
+        // Unavailable: OracleUnavailableException, "torch: " and the probe's reason.
         var torch = TorchOracle.Get();
         if (options.TimeLimit is not { } limit) return options.Layout == TorchLayout.Contiguous ? torch : torch.In(options.Layout);
         var limited = torch.WithTimeLimit(limit);

@@ -254,18 +254,22 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     // Stryker restore all
 
     /// <summary>The oracle.</summary>
-    /// <exception cref="InvalidOperationException">PyTorch is unavailable (the message is <see cref="TorchAvailability.Reason"/>).</exception>
+    /// <exception cref="OracleUnavailableException">PyTorch is unavailable here: the message is "torch: " and <see cref="TorchAvailability.Reason"/>, as every other oracle's that cannot run.</exception>
     /// <exception cref="TorchOracleException">The oracle was shut down (<see cref="Shutdown"/>): its failure, not a caller's input's.</exception>
-    public static TorchOracle Get()
+    public static TorchOracle Get() => GetFor(Probe());
+
+    // The decision on a probe's outcome, apart from the once-per-process probe: a test gives the outcome of a locator that
+    // finds no Python without touching the process's interpreter. An InvalidOperationException here was the one "cannot
+    // run here" that callers catching OracleUnavailableException (the CLI's exit 2 with the reason) let through.
+    internal static TorchOracle GetFor(TorchAvailability availability)
     {
-        var availability = Probe();
         lock (Gate)
         {
             // Shutdown may have run between Probe and here; say so rather than repeat a stale reason.
             if (_shutDown) throw ShutDown();
             // Start sets the instance exactly when it reports torch available.
-            if (_instance is null)
-                throw new InvalidOperationException("live PyTorch oracle unavailable: " + availability.Reason);
+            if (!availability.Available || _instance is null)
+                throw new OracleUnavailableException("torch: " + availability.Reason);
             return _instance;
         }
     }

@@ -34,7 +34,8 @@ public sealed class DescriptorException : ArgumentException
 /// ((o−1)s − i + (k−1)(d+1) + 1) / 2 (truncated); the end padding is always (o−1)s − i + (k−1)(d+1) + 1 − pb, which
 /// may be negative (but never below −i: when every window lies in the begin padding, the whole input is cropped). Rank: d mentioned → 3-D (h, w copied from d when both absent), h → 2-D (w copied from h when
 /// absent), w only → 1-D. Differences: a field given twice is refused (benchdnn takes the last), a name in quotes loses
-/// its quotes, and a trailing <c>*K</c> repeat count in the name is dropped; bias and dtype are not part of a descriptor.
+/// its quotes (an opening quote must be closed at the end of the descriptor: benchdnn would keep <c>"a</c> of
+/// <c>n"a</c> as the name), and a trailing <c>*K</c> repeat count in the name is dropped; bias and dtype are not part of a descriptor.
 /// The printed form always states mb, the outputs and the begin paddings, so it parses back to the same problem.
 /// </remarks>
 public static partial class BenchdnnDescriptor
@@ -88,7 +89,7 @@ public static partial class BenchdnnDescriptor
             }
             if (pos < s.Length && s[pos] == 'n')
             {
-                name = CleanName(s[(pos + 1)..]);
+                name = CleanName(text, s, pos + 1);
                 break;
             }
             if (pos < s.Length && s[pos] == '_') pos++;
@@ -213,11 +214,22 @@ public static partial class BenchdnnDescriptor
         return sb.ToString();
     }
 
-    // An empty result is no name: ConvProblem stores it as null.
-    private static string CleanName(string raw)
+    // An empty result is no name: ConvProblem stores it as null. benchdnn keeps everything after 'n' verbatim, quotes
+    // included, so n"a would be the name "a there; here a quote that opens a name must close it at the end, since a
+    // lost closing quote (or text after it) is a damaged descriptor, not a name.
+    private static string CleanName(string text, string s, int start)
     {
-        string name = raw.Length >= 2 && raw[0] == '"' && raw[^1] == '"' ? raw[1..^1] : raw;
-        return RepeatSuffix().Replace(name, "");
+        string raw = s[start..];
+        if (raw.Length > 0 && raw[0] == '"')
+        {
+            int close = raw.LastIndexOf('"');
+            if (close == 0)
+                throw new DescriptorException($"descriptor '{text}': the name's quote at position {start} is never closed: '{Snip(s, start)}' (expected n\"NAME\" or a name without quotes)");
+            if (close != raw.Length - 1)
+                throw new DescriptorException($"descriptor '{text}': text after the name's closing quote at position {start + close + 1}: '{Snip(s, start + close + 1)}' (expected n\"NAME\" to end the descriptor)");
+            raw = raw[1..^1];
+        }
+        return RepeatSuffix().Replace(raw, "");
     }
 
     private static string Snip(string s, int pos) => pos >= s.Length ? "(end of text)" : s.Length - pos > 12 ? s.Substring(pos, 12) + "…" : s[pos..];

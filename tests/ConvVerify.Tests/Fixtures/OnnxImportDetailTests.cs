@@ -107,6 +107,40 @@ public class OnnxImportDetailTests : CliTestBase
         Assert.That(r.Manifest.OracleName, Is.EqualTo("onnx"));
     }
 
+    // The probe: long.MinValue was copied into the manifest's "onnx-opset" beside the real opsets.
+    [TestCase(long.MinValue, "ai.onnx")]
+    [TestCase(0L, "")]
+    [TestCase(-1L, "")]
+    public void AnOpsetBelowOneIsSkippedNamingTheModelAndTheValue(long version, string domain)
+    {
+        string folder = CopyTest("opset");
+        EditModel(folder, m =>
+        {
+            m.OpsetImport.Clear();
+            m.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.example", Version = 0 });
+            m.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
+        });
+        var r = OnnxImport.Import([Good, folder], TempPath("pack"));
+        Assert.That(r.Skipped.Select(s => s.Reason), Is.EqualTo(new[]
+        {
+            $"{folder}/model.onnx: opset_import gives the default domain version {version.ToString(System.Globalization.CultureInfo.InvariantCulture)} (ONNX opset versions must be >= 1)",
+        }));
+        Assert.That(r.Manifest.Versions["onnx-opset"], Is.EqualTo("11"), "the good test's opset alone");
+    }
+
+    [Test]
+    public void OpsetOneIsAnOpset()
+    {
+        string folder = CopyTest("opset_1");
+        EditModel(folder, m =>
+        {
+            m.OpsetImport.Clear();
+            m.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 1 });
+        });
+        var r = OnnxImport.Import([folder], TempPath("pack"));
+        Assert.That((r.Skipped.Count, r.Manifest.Versions["onnx-opset"]), Is.EqualTo((0, "1")));
+    }
+
     [Test]
     public void AnOracleAddsTheGradientsButNotY()
     {
@@ -161,5 +195,55 @@ public class OnnxImportDetailTests : CliTestBase
         });
         var r = OnnxImport.Import([Good, folder], TempPath("pack"));
         Assert.That(r.Skipped.Single().Reason, Is.EqualTo($"{folder}/model.onnx initializer 'B': B has shape (2), expected (1)"));
+    }
+
+    // Only the dims change: the problem is built from shapes before any element is read.
+    private static void SetDims(string file, params long[] dims)
+    {
+        var tensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(file));
+        tensor.Dims.Clear();
+        tensor.Dims.AddRange(dims);
+        File.WriteAllBytes(file, tensor.ToByteArray());
+    }
+
+    // The probe: X (input_0.pb) with a batch of 0 was reported as "model.onnx: mb: must be >= 1". Each value is now
+    // named after the file it came from: X's and W's test inputs, W as the model's initializer, the model's attributes,
+    // and the model with both files when only together they do not fit.
+    [Test]
+    public void AProblemErrorNamesTheFileItsValueCameFrom()
+    {
+        string x = CopyTest("x_mb_0"), w = CopyTest("w_oc_0"), initializer = CopyTest("initializer_kh_0"), strides = CopyTest("strides_0"),
+            channels = CopyTest("channels"), kernel = CopyTest("kernel_past_x"), spatial = CopyTest("x_iw_0");
+        SetDims(Path.Combine(Set(x), "input_0.pb"), 0, 1, 7, 5);
+        SetDims(Path.Combine(Set(spatial), "input_0.pb"), 1, 1, 7, 0);
+        SetDims(Path.Combine(Set(w), "input_1.pb"), 0, 1, 3, 3);
+        SetDims(Path.Combine(Set(channels), "input_0.pb"), 1, 2, 7, 5);
+        SetDims(Path.Combine(Set(kernel), "input_1.pb"), 1, 1, 3, 9);
+        string kernelShape = CopyTest("kernel_shape");
+        SetDims(Path.Combine(Set(kernelShape), "input_1.pb"), 1, 1, 3, 9);
+        EditModel(kernel, m => m.Graph.Node[0].Attribute.Remove(m.Graph.Node[0].Attribute.Single(a => a.Name == "kernel_shape")));
+        string wFile = Path.Combine(Set(initializer), "input_1.pb");
+        var wTensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(wFile));
+        File.Delete(wFile);
+        wTensor.Dims.Clear();
+        wTensor.Dims.AddRange([1, 1, 0, 3]);
+        EditModel(initializer, m => m.Graph.Initializer.Add(wTensor));
+        EditModel(strides, m => m.Graph.Node[0].Attribute.Single(a => a.Name == "strides").Ints[0] = 0);
+
+        var r = OnnxImport.Import([Good, x, spatial, w, initializer, strides, channels, kernelShape, kernel], TempPath("pack"));
+        string X(string folder) => Path.Combine(Set(folder), "input_0.pb");
+        string W(string folder) => Path.Combine(Set(folder), "input_1.pb");
+        Assert.That(r.Skipped.Select(s => s.Reason), Is.EqualTo(new[]
+        {
+            $"{X(x)}: X has shape (0, 1, 7, 5): mb: must be >= 1, got 0",
+            $"{X(spatial)}: X has shape (1, 1, 7, 0): iw: must be >= 1, got 0",
+            $"{W(w)}: W has shape (0, 1, 3, 3): oc: must be >= 1, got 0",
+            $"{initializer}/model.onnx initializer '{wTensor.Name}': W has shape (1, 1, 0, 3): kh: must be >= 1, got 0",
+            $"{strides}/model.onnx: sh: must be >= 1, got 0",
+            $"{W(channels)}: W has shape (1, 1, 3, 3), but X ({X(channels)}) has (1, 2, 7, 5): W's 1 input channels differ from X's 2 (the model has no group attribute, so group is 1)",
+            $"{kernelShape}/model.onnx: kernel_shape (3, 3) differs from W's spatial shape (3, 9) ({W(kernelShape)})",
+            $"{kernel}/model.onnx with X (1, 1, 7, 5) from {X(kernel)} and W (1, 1, 3, 9) from {W(kernel)}: kw: dilated kernel extent 9 (k=9, dilation=1) exceeds the padded input 7 (i=5 + pb=1 + pe=1): the output would be empty",
+        }));
+        Assert.That(r.Imported, Has.Count.EqualTo(1));
     }
 }

@@ -341,7 +341,7 @@ public class OnnxImportTests : CliTestBase
         Assert.That(ProblemSkip([1, 4, 6], [2, 3, 3], new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 2 }),
             Is.EqualTo("m.onnx: group=2 does not fit X's 4 channels and W's 3 per group"));
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("kernel_shape", 2)),
-            Is.EqualTo("m.onnx: kernel_shape (2) differs from W's spatial shape (3)"));
+            Is.EqualTo("m.onnx: kernel_shape (2) differs from W's spatial shape (3) (w.pb)"));
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("SAME") }),
             Is.EqualTo("m.onnx: unsupported auto_pad 'SAME' (expected NOTSET, SAME_UPPER, SAME_LOWER or VALID)"));
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("VALID") }, IntsAttribute("pads", 1, 1)),
@@ -458,6 +458,20 @@ public class OnnxImportTests : CliTestBase
         var conv1d = OnnxConvModel.From(ConvModel([1, 2, 6], [3, 2, 3], _ => { }), "m.onnx").Problem([1, 2, 6], "x.pb", [3, 2, 3], "w.pb", false, "n", "m.onnx");
         var conv3d = OnnxConvModel.From(ConvModel([1, 2, 4, 4, 4], [3, 2, 3, 3, 3], _ => { }), "m.onnx").Problem([1, 2, 4, 4, 4], "x.pb", [3, 2, 3, 3, 3], "w.pb", false, "n", "m.onnx");
         Assert.That((conv1d.Rank, conv3d.Rank), Is.EqualTo((1, 3)));
+    }
+
+    [Test]
+    public void ATensorTooLargeForTheProblemIsNamedAfterItsFile()
+    {
+        // x holds 2^30 elements; W (4, 2, 2^28) holds 2^31, past a .NET array: W's file is to blame, not the model.
+        Assert.That(ProblemSkip([1, 2, 1 << 29], [4, 2, 1 << 28], []),
+            Is.EqualTo($"w.pb: w: shape (4, 2, 268435456) holds more elements than a .NET array can ({Array.MaxLength})"));
+        Assert.That(ProblemSkip([1, 4, 1 << 29], [4, 4, 1], []),
+            Is.EqualTo($"x.pb: x: shape (1, 4, 536870912) holds more elements than a .NET array can ({Array.MaxLength})"));
+        // Channels are the data's too, checked before the group: X's 0 channels, with a group given, is X's fault.
+        Assert.That(ProblemSkip([1, 0, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 2 }),
+            Is.EqualTo("x.pb: X has shape (1, 0, 6): ic: must be >= 1, got 0"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 0, 3], []), Is.EqualTo("w.pb: W has shape (3, 0, 3): ic per group: must be >= 1, got 0"));
     }
 
     [Test]

@@ -124,6 +124,18 @@ public class PythonLocatorDetailTests
         Assert.That(works.Attempts, Is.EqualTo(new[] { $"{Fake("works")} (from CONVVERIFY_PYTHON): torch 9.9, numpy 8.8, /fake/lib/libpython3.99.so" }));
     }
 
+    // The probe: TorchOracle.Get threw InvalidOperationException where every other oracle that cannot run here throws
+    // OracleUnavailableException, which the commands catch to exit 2 with the reason. The outcome of a locator that
+    // finds no Python is given to Get's decision; the suite's own interpreter is not touched.
+    [Test]
+    public void TorchOracleGetWithNoPythonIsAnOracleUnavailableExceptionGivingTheReason()
+    {
+        var location = new PythonLocator(Env((PythonLocator.PythonVariable, "/no/such/python3")), []).Locate();
+        var e = Assert.Throws<OracleUnavailableException>(() => TorchOracle.GetFor(new TorchAvailability(false, location.Reason, null, null, null, null)))!;
+        Assert.That(e.Message, Is.EqualTo("torch: no Python with torch and numpy found; tried: /no/such/python3 (from CONVVERIFY_PYTHON): not found; "
+            + "not trying other interpreters because CONVVERIFY_PYTHON is set"));
+    }
+
     [Test]
     public void AFailedPythonnetPyDllSaysWhyNothingElseWasTried()
     {

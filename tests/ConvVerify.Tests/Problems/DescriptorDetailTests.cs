@@ -125,4 +125,28 @@ public class DescriptorDetailTests
         Assert.That(BenchdnnDescriptor.Parse("mb1ic2ih4oc2kh3n\"\"").Name, Is.Null);
         Assert.That(BenchdnnDescriptor.Parse("mb1ic2ih4oc2kh3n\"*3\"").Name, Is.Null, "a name that is only a repeat count");
     }
+
+    // benchdnn keeps everything after 'n' as the name, quotes included; a quote that opens a name and never closes was
+    // once taken the same way ("a), and printed back as n""a", so the damage survived a round trip unnoticed.
+    [TestCase("mb1ic3ih5oc4kh3n\"abc", "the name's quote at position 16 is never closed: '\"abc'")]
+    [TestCase("mb1ic3ih5oc4kh3n\"a", "the name's quote at position 16 is never closed: '\"a'")]
+    [TestCase("mb1ic3ih5oc4kh3n\"", "the name's quote at position 16 is never closed: '\"'")]
+    [TestCase("mb1ic3ih5oc4kh3n\"abcdefghijklmnop", "the name's quote at position 16 is never closed: '\"abcdefghijk…'")]
+    [TestCase("mb1ic3ih5oc4kh3n\"abc\"*2", "text after the name's closing quote at position 21: '*2'")]
+    [TestCase("mb1ic3ih5oc4kh3n\"a\"b", "text after the name's closing quote at position 19: 'b'")]
+    public void AnUnterminatedNameQuoteIsNamedWithItsPosition(string text, string reason)
+    {
+        string expected = reason.StartsWith("text", StringComparison.Ordinal) ? "(expected n\"NAME\" to end the descriptor)" : "(expected n\"NAME\" or a name without quotes)";
+        Assert.That(Error(text), Is.EqualTo($"descriptor '{text}': {reason} {expected}"));
+    }
+
+    [Test]
+    public void NamesWithoutAnOpeningQuoteAreTakenAsWritten()
+    {
+        // benchdnn's own rule for an unquoted name; a quote inside a quoted name is part of it.
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic3ih5oc4kh3nabc").Name, Is.EqualTo("abc"));
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic3ih5oc4kh3nab\"c").Name, Is.EqualTo("ab\"c"));
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic3ih5oc4kh3n\"a\"b\"").Name, Is.EqualTo("a\"b"));
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic3ih5oc4kh3n\"\"\"").Name, Is.EqualTo("\""));
+    }
 }
