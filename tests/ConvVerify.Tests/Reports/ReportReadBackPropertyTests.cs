@@ -292,7 +292,7 @@ public partial class ReportReadBackPropertyTests
             {
                 File.Delete(path);
             }
-        }, iterations: 90, stream: 43, describe: b => b.ToString());
+        }, iterations: 64, stream: 43, describe: b => b.ToString());
         Assert.That(tried, Has.Count.GreaterThan(20), string.Join(", ", tried));
     }
 
