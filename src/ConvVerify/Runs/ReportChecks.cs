@@ -1,4 +1,6 @@
 using System.Globalization;
+using ConvVerify.Cases;
+using ConvVerify.Problems;
 
 namespace ConvVerify.Runs;
 
@@ -10,11 +12,17 @@ namespace ConvVerify.Runs;
 internal static class ReportChecks
 {
     /// <summary>The first value or count of <paramref name="r"/> no writer makes, or null.</summary>
-    public static string? Inconsistent(RunReport r) =>
-        Enumerable.Range(0, r.Rows.Count).Select(i => BadRow($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
-        ?? BadSkipped(r)
-        // Last: the summary is computed from the rows and the skipped counts, which must be sound first.
-        ?? SummaryDisagreement(r);
+    public static string? Inconsistent(RunReport r)
+    {
+        // Rows of one case share their descriptor: parsed once, a report of a million rows is not a million parses.
+        var problems = new Dictionary<string, (ConvProblem? Problem, string? Error)>(StringComparer.Ordinal);
+        for (int i = 0; i < r.Rows.Count; i++)
+            if ((BadRow($"rows[{i}]", r.Rows[i]) ?? BadWorst($"rows[{i}]", r.Rows[i], problems)) is { } why) return why;
+        return BadSkipped(r)
+            ?? BadSelection(r)
+            // Last: the summary is computed from the rows, the skipped counts and the selection, which must be sound first.
+            ?? SummaryDisagreement(r);
+    }
 
     // An error is |actual - expected| and a ratio error/bound: both at least 0 or infinite, never NaN (TensorComparison
     // makes a NaN element's error infinite). A bound is a sum of magnitudes: at least 0, infinite, or NaN when an input
@@ -34,8 +42,53 @@ internal static class ReportChecks
                 ?? NotBound($"{what}.worst.bound", w.Bound)
                 ?? NotBound($"{what}.worst.sound_bound", w.SoundBound);
             if (why is not null) return why;
+            // The worst element is the one of the largest error/bound, not of the largest error (TensorComparison): its
+            // error is one of those max_abs_error is the largest of, and may be smaller.
+            if (row.MaxAbsError is { } max && !(w.AbsError <= max))
+                return Say($"{what}.worst.abs_error is {w.AbsError}, but {what}.max_abs_error is {max}: the largest error is at least the worst element's");
         }
         return row.Map is { } map ? BadMapValues($"{what}.map", map, row.Elements) : null;
+    }
+
+    // The worst element is one of those compared, at the multi-index its flat index has in the direction's result,
+    // whose shape the row's descriptor gives (the writer writes the problem's canonical descriptor on every row it
+    // compared, and only those have a worst element).
+    private static string? BadWorst(string what, RunRow row, Dictionary<string, (ConvProblem? Problem, string? Error)> problems)
+    {
+        if (row.Worst is not { } w) return null;
+        if (w.Index < 0 || w.Index >= row.Elements)
+            return Say($"{what}.worst.index is {w.Index}, but {what}.elements is {row.Elements}: the worst element is one of those compared (0 to elements - 1)");
+        if (row.Direction is not ("y" or "dx" or "dw" or "db"))
+            return $"{what}.direction is \"{Printable(row.Direction)}\", but {what}.worst is given: only a compared direction (y, dx, dw or db) has a worst element";
+        if (!problems.TryGetValue(row.Descriptor, out var parsed))
+        {
+            // The name (n"...", always last) decides no shape, and a name of someone else's making is no reason to refuse.
+            int name = row.Descriptor.IndexOf('n', StringComparison.Ordinal);
+            bool ok = BenchdnnDescriptor.TryParse(name < 0 ? row.Descriptor : row.Descriptor[..name], out var p, out string? error);
+            problems[row.Descriptor] = parsed = (ok ? p : null, error);
+        }
+        if (parsed.Problem is not { } problem)
+            return $"{what}.descriptor is \"{Printable(row.Descriptor)}\", but {what}.worst is given: a compared row's descriptor gives its result's shape ({parsed.Error})";
+        var direction = Directions.FromTensorName(row.Direction);
+        int[] shape = direction.ShapeOf(problem);
+        int size = direction.SizeOf(problem);
+        if (row.Elements != size)
+            return Say($"{what}.elements is {row.Elements}, but {what}.direction \"{row.Direction}\" of {what}.descriptor has {size} (shape [{string.Join(", ", shape)}])");
+        int[] at = Unravel(w.Index, shape);
+        return w.Position.AsSpan().SequenceEqual(at) ? null
+            : Say($"{what}.worst.position is [{string.Join(", ", w.Position)}], but {what}.worst.index {w.Index} is [{string.Join(", ", at)}] in the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor");
+    }
+
+    // Row-major, as the comparison numbers elements.
+    private static int[] Unravel(int flat, int[] shape)
+    {
+        var index = new int[shape.Length];
+        for (int d = shape.Length - 1; d >= 0; d--)
+        {
+            index[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return index;
     }
 
     // Run after the map's shape is checked (RunReport.MalformedMap): the ratios fill it, the counts are one per edge.
@@ -62,6 +115,13 @@ internal static class ReportChecks
     // names at least once: the list is the counts' first problems, all of them while there are no more than fit.
     private static string? BadSkipped(RunReport r)
     {
+        // Each kind is one of the writer's words (SkippedProblem.KindName): another would be merged and counted as if
+        // it said why a problem was left out.
+        if (r.SkippedByKind.Keys.FirstOrDefault(k => !SkipKinds.Contains(k, StringComparer.Ordinal)) is { } unknownCount)
+            return Say($"skipped_by_kind[\"{Printable(unknownCount)}\"] is {r.SkippedByKind[unknownCount]}, but \"{Printable(unknownCount)}\" is no kind of skipped problem: expected {KindList}");
+        for (int i = 0; i < r.Skipped.Count; i++)
+            if (!SkipKinds.Contains(r.Skipped[i].Kind, StringComparer.Ordinal))
+                return $"skipped[{i}].kind is \"{Printable(r.Skipped[i].Kind)}\", not a kind of skipped problem: expected {KindList}";
         foreach (var (kind, count) in r.SkippedByKind)
             if (count < 1) return Say($"skipped_by_kind[\"{Printable(kind)}\"] is {count}, not a count of skipped problems (1 or more)");
         long total = r.SkippedByKind.Values.Sum(c => (long)c);
@@ -88,6 +148,27 @@ internal static class ReportChecks
         return null;
     }
 
+    private static readonly string[] SkipKinds =
+        [.. Enum.GetValues<BatchSkipKind>().Where(k => k != BatchSkipKind.None).Select(SkippedProblem.KindName)];
+
+    private static readonly string KindList = string.Join(", ", SkipKinds.Select(k => $"\"{k}\""));
+
+    // selection_cases and selection_hash describe the whole selection, before sharding, and are recorded together (a
+    // report from before has neither): a shard's rows hold at most the selection's cases. The rows about the pack
+    // (subject "-"), made before the cases were read, may name a case that could not be, which the selection has not.
+    private static string? BadSelection(RunReport r)
+    {
+        if (NotCount("selection_cases", r.SelectionCases) is { } why) return why;
+        if (r.SelectionHash.Length == 0)
+            return r.SelectionCases == 0 ? null
+                : Say($"selection_cases is {r.SelectionCases}, but selection_hash is empty: a report records both, or neither (one from before they were)");
+        if (r.SelectionHash.Length != 64 || !r.SelectionHash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
+            return $"selection_hash is \"{Printable(r.SelectionHash)}\", not a SHA-256 (64 lower-case hex digits) or empty";
+        int held = r.Rows.Where(x => x.Subject != RunRow.NoSubject).Select(x => x.Case).Distinct(StringComparer.Ordinal).Count();
+        return held <= r.SelectionCases ? null
+            : Say($"selection_cases is {r.SelectionCases}, but the rows hold {held} cases (those about the pack, subject \"{RunRow.NoSubject}\", left out): a shard holds at most the whole selection's");
+    }
+
     /// <summary>
     /// Where the summary a report was read with (<see cref="RunReport.WrittenSummary"/>) and the one its rows, skipped
     /// counts and options give differ, e.g. <c>summary.cases is 2, but its rows give 1</c>; null when they agree or
@@ -108,9 +189,18 @@ internal static class ReportChecks
         foreach (var (outcome, count) in rows.Outcomes)
             pairs.Add(($"outcomes[\"{outcome}\"]", written.Outcomes.GetValueOrDefault(outcome), count));
         pairs.Add(("exit_code", written.ExitCode, rows.ExitCode));
-        return pairs.FirstOrDefault(p => p.Written != p.Rows) is { Field: not null } differs
-            ? Say($"summary.{differs.Field} is {differs.Written}, but its rows give {differs.Rows}")
-            : null;
+        if (pairs.FirstOrDefault(p => p.Written != p.Rows) is { Field: not null } differs)
+            return Say($"summary.{differs.Field} is {differs.Written}, but its rows give {differs.Rows}");
+        // The reasons are made from the rows and options alone (RunReport.Reasons), word for word: compared last, as
+        // the sentences of the counts above.
+        var (said, given) = (written.Reasons, rows.Reasons);
+        for (int i = 0; i < Math.Min(said.Count, given.Count); i++)
+            if (!string.Equals(said[i], given[i], StringComparison.Ordinal))
+                return $"summary.reasons[{i}] is \"{Printable(said[i])}\", but its rows give \"{Printable(given[i])}\"";
+        return said.Count == given.Count ? null
+            : said.Count < given.Count
+            ? Say($"summary.reasons lists {said.Count}, but its rows give {given.Count}: the next is \"{Printable(given[said.Count])}\"")
+            : Say($"summary.reasons[{given.Count}] is \"{Printable(said[given.Count])}\", but its rows give {given.Count} {(given.Count == 1 ? "reason" : "reasons")}");
     }
 
     private static string? NotError(string what, double? value, string kind) =>

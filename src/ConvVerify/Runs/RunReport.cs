@@ -315,8 +315,10 @@ public sealed class RunReport
     /// <see cref="MaxReportBytes"/>; not UTF-8 (<see cref="Utf8Text"/>: a leading byte-order mark is skipped), not JSON, or another schema; or holding what no report is written with: a null (a row,
     /// a warning, a member), an error map whose ratios or histogram do not fill its own sizes; a negative or NaN error or
     /// ratio, a negative bound, histogram edges not finite and strictly increasing, or a count that disagrees with what it
-    /// counts (failures and the histogram with the elements, skipped with skipped_by_kind, the summary with the rows). The
-    /// message names the file, the member's JSON path and its value.
+    /// counts (failures and the histogram with the elements, skipped with skipped_by_kind, the summary and its reasons
+    /// with the rows, selection_cases with the cases the rows hold); a skip kind the writer has no word for; a worst
+    /// element not among those compared, not at its index in the shape the row's descriptor and direction give, or with
+    /// an error past max_abs_error. The message names the file, the member's JSON path and its value.
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>

@@ -28,10 +28,11 @@ public class ReportPropertyTests : CliTestBase
         var rows = new List<RunRow>
         {
             TestRows.Row("a", "forward", Outcome.Pass, seconds: 0.25, ratio: 0.5, maxAbs: 1e-6),
-            TestRows.Row("a", "backward_data", Outcome.Fail, "dx: 3 of 6 elements beyond the bound", ratio: 3, maxAbs: 0.25, map: map) with
+            TestRows.Row("a", "dx", Outcome.Fail, "dx: 3 of 6 elements beyond the bound", ratio: 3, maxAbs: 0.25, map: map) with
             {
-                // The histogram counts every element compared, as the writer's does (the reader refuses other counts).
-                Elements = 6, Failures = 3,
+                // The histogram counts every element compared, as the writer's does, and the descriptor gives dx the shape
+                // [1, 1, 2, 3] the worst element is placed in (the reader refuses other counts and places).
+                Descriptor = "mb1ic1ih2iw3oc1oh2ow3kh1kw1", Elements = 6, Failures = 3,
                 Worst = new WorstElement { Index = 4, Position = [0, 0, 1, 1], Expected = 1, Actual = 1.25, AbsError = 0.25, Bound = 0.01, SoundBound = 0.5 },
             },
             TestRows.Row("b", "forward", r.Next(2) == 0 ? Outcome.NotProvided : Outcome.Error, "y: not provided"),

@@ -40,7 +40,9 @@ public partial class ReportReadBackPropertyTests
                 bool failing = outcome != Outcome.Pass;
                 return new RunRow
                 {
-                    Case = "c" + n.ToString(CultureInfo.InvariantCulture), Descriptor = "mb1ic1ih5oc1kh3", DType = "f32", Fill = "normal", Direction = "y",
+                    // The descriptor gives y the shape the elements are numbered in (a 1x1 kernel keeps the extents).
+                    Case = "c" + n.ToString(CultureInfo.InvariantCulture), DType = "f32",
+                    Descriptor = string.Create(CultureInfo.InvariantCulture, $"mb{shape[0]}ic1ih{shape[2]}iw{shape[3]}oc{shape[1]}oh{shape[2]}ow{shape[3]}kh1kw1ph0pw0n\"c\""), Fill = "normal", Direction = "y",
                     Reference = "torch", Subject = "naive", Outcome = outcome, Tolerance = Tolerance.Probabilistic, Reason = "y: compared",
                     Elements = n, Failures = failing ? ratios.Count(r => r > 1) : 0, MaxAbsError = ratios.Max(), Ratio = ratios.Max(),
                     Worst = new WorstElement { Index = worst, Position = position, Expected = 1, Actual = 1 + ratios[worst], AbsError = ratios[worst], Bound = bound, SoundBound = both ? sound : null },
@@ -208,7 +210,7 @@ public partial class ReportReadBackPropertyTests
     }
 
     private static readonly Gen<Broken> Breaks =
-        Gen.Select(ShortReports.Where(r => r.Rows.Any(x => x.Map is not null)), Gen.Int[0, 15], Gen.Int[0, 1000], Gen.Double[1e-300, 1e300], (r, pick, where, m) => new Broken(r, pick, where, m));
+        Gen.Select(ShortReports.Where(r => r.Rows.Any(x => x.Map is not null)), Gen.Int[0, 28], Gen.Int[0, 1000], Gen.Double[1e-300, 1e300], (r, pick, where, m) => new Broken(r, pick, where, m));
 
     [Test]
     public void AValueNoWriterGivesIsRefusedNamingItsPathAndValue()
@@ -225,9 +227,36 @@ public partial class ReportReadBackPropertyTests
             string m = b.Magnitude.ToString("R", CultureInfo.InvariantCulture), neg = "-" + m;
             int edges = map["histogram_log10_edges"]!.AsArray().Count, slice = map["ratios"]!.AsArray().Count, elements = (int)row["elements"]!;
             int e = 1 + b.Where % (edges - 1), r = b.Where % slice;
+            var skipped = json["skipped"]!.AsArray();
+            var reasons = json["summary"]!["reasons"]!.AsArray();
+            var worst = row["worst"]!.AsObject();
+            int index = (int)worst["index"]!;
+            int[] position = [.. worst["position"]!.AsArray().Select(x => (int)x!)];
+            int[] moved = [.. position[..^1], position[^1] + 1];
+            string Listed(int[] p) => "[" + string.Join(", ", p) + "]";
+            // The cases the rows hold, but for those about the pack (made before the selection was read).
+            int held = rows.Where(x => (string)x!["subject"]! != RunRow.NoSubject).Select(x => (string)x!["case"]!).Distinct(StringComparer.Ordinal).Count();
+            int pick = b.Pick == 17 && skipped.Count == 0 ? 16 : b.Pick == 23 && reasons.Count == 0 ? 22 : b.Pick;
+            string? alsoMember = null, alsoValue = null;
             // What is set, and what the refusal must say: the member's path as the reader writes it, and the value.
-            (string Member, string Value, string[] Said) edit = b.Pick switch
+            (string Member, string Value, string[] Said) edit = pick switch
             {
+                16 => ("skipped_by_kind[\"Option\"]", "1", ["skipped_by_kind[\"Option\"] is 1, but \"Option\" is no kind of skipped problem: expected \"option\", "]),
+                17 => ($"skipped[{b.Where % skipped.Count}].kind", "\"Option\"", [$"skipped[{b.Where % skipped.Count}].kind is \"Option\", not a kind of skipped problem"]),
+                18 => ($"rows[{i}].worst.index", elements.ToString(CultureInfo.InvariantCulture), [$"rows[{i}].worst.index is {elements}, but rows[{i}].elements is {elements}"]),
+                19 => ($"rows[{i}].worst.index", "-1", [$"rows[{i}].worst.index is -1, but rows[{i}].elements is {elements}"]),
+                20 => ($"rows[{i}].worst.position", "[" + string.Join(",", moved) + "]",
+                       [$"rows[{i}].worst.position is {Listed(moved)}, but rows[{i}].worst.index {index} is {Listed(position)} in the shape"]),
+                // The worst element's error past the largest: set with the largest made finite.
+                21 => ($"rows[{i}].worst.abs_error", "\"Infinity\"", [$"rows[{i}].worst.abs_error is Infinity, but rows[{i}].max_abs_error is {m}"]),
+                22 => ("summary.reasons", new System.Text.Json.Nodes.JsonArray([.. reasons.Select(x => x!.DeepClone()), "made up"]).ToJsonString(),
+                       [$"summary.reasons[{reasons.Count}] is \"made up\", but its rows give {reasons.Count} "]),
+                23 => ("summary.reasons[0]", "\"made up\"", ["summary.reasons[0] is \"made up\", but its rows give \""]),
+                24 => ("selection_cases", "-1", ["selection_cases is -1, not a count (0 or more)"]),
+                25 => ("selection_hash", "\"\"", [$"selection_cases is {(int)json["selection_cases"]!}, but selection_hash is empty"]),
+                26 => ("selection_cases", (held - 1).ToString(CultureInfo.InvariantCulture), [$"selection_cases is {held - 1}, but the rows hold {held} cases"]),
+                27 => ($"rows[{i}].direction", "\"db\"", [$"rows[{i}].direction \"db\" of rows[{i}].descriptor"]),
+                28 => ($"rows[{i}].descriptor", "\"mb1ic1\"", [$"rows[{i}].descriptor is \"mb1ic1\", but rows[{i}].worst is given"]),
                 0 => ($"rows[{i}].max_abs_error", neg, [$"rows[{i}].max_abs_error is {neg}"]),
                 1 => ($"rows[{i}].max_abs_error", "\"NaN\"", [$"rows[{i}].max_abs_error is NaN"]),
                 2 => ($"rows[{i}].ratio", "\"-Infinity\"", [$"rows[{i}].ratio is -Infinity"]),
@@ -248,8 +277,10 @@ public partial class ReportReadBackPropertyTests
                 14 => ("summary.directions", (rows.Count + 1).ToString(CultureInfo.InvariantCulture), [$"summary.directions is {rows.Count + 1}, but its rows give {rows.Count}"]),
                 _ => ($"summary.outcomes[\"{row["outcome"]}\"]", "0", [$"summary.outcomes[\"{row["outcome"]}\"] is 0, but its rows give {(int)json["summary"]!["outcomes"]![(string)row["outcome"]!]!}"]),
             };
+            if (pick == 21) (alsoMember, alsoValue) = ($"rows[{i}].max_abs_error", m);
             tried.Add(edit.Member.Split('.', 3).Last());
             Set(json, edit.Member, edit.Value);
+            if (alsoMember is not null) Set(json, alsoMember, alsoValue!);
             string path = Property.ScratchFile(".json");
             try
             {
@@ -261,8 +292,8 @@ public partial class ReportReadBackPropertyTests
             {
                 File.Delete(path);
             }
-        }, iterations: 48, stream: 43, describe: b => b.ToString());
-        Assert.That(tried, Has.Count.GreaterThan(10), string.Join(", ", tried));
+        }, iterations: 64, stream: 43, describe: b => b.ToString());
+        Assert.That(tried, Has.Count.GreaterThan(20), string.Join(", ", tried));
     }
 
     // Sets a member by the reader's path: a.b[3].c["d"].
@@ -292,6 +323,8 @@ public partial class ReportReadBackPropertyTests
         string top = parts[0];
         var counterparts = new List<string>();
         if (top is "rows" or "warnings" or "strict" or "requirement" or "require_comparison" or "shard" or "selection_cases" or "skipped_by_kind") counterparts.Add("summary");
+        // selection_cases counts at least the cases the rows hold; selection_hash is recorded with it.
+        if (top is "rows" or "selection_hash") counterparts.Add("selection_cases");
         if (top == "skipped") counterparts.Add("skipped_by_kind");
         if (top == "skipped_by_kind") counterparts.Add("skipped");
         if (parts.Count >= 3 && top == "rows" && parts[2] == ".outcome") counterparts.Add(parts[0] + parts[1] + ".cause");

@@ -269,4 +269,121 @@ public class RunReportDetailTests : TempFolderTest
         Assert.That(Assert.Throws<ArgumentNullException>(() => RunReport.HashOf(null!))!.ParamName, Is.EqualTo("caseIds"));
         Assert.That(Assert.Throws<ArgumentNullException>(() => RunReport.SkippedOf(null!))!.ParamName, Is.EqualTo("skipped"));
     }
+
+    // Writes the report, reads it back as written (it must read), applies the edit to its JSON, and returns why the
+    // reader refuses the result, without the file's name and the frame every such message has.
+    private string Refusal(RunReport report, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        string path = Path.Combine(Dir, "r.json");
+        report.Write(path);
+        Assert.That(() => RunReport.Read(path), Throws.Nothing, "as written, it reads");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        string frame = $"{path}: not a ConvVerify report (";
+        Assert.That(e.Message, Does.StartWith(frame).And.EndWith(")"));
+        return e.Message[frame.Length..^1];
+    }
+
+    // The skip kinds are the writer's six words: another would be merged and counted as a reason no run gives.
+    [Test]
+    public void ASkipKindTheWriterHasNoWordForIsRefused()
+    {
+        var report = Report(Row(Outcome.Pass));
+        var (listed, byKind) = RunReport.SkippedOf(new[] { "option", "too-large" }.Select(k => new SkippedProblem { Where = "b:1", Descriptor = "mb1ic1ih5oc1kh3", Kind = k, Reason = "--" + k }));
+        report.Skipped.AddRange(listed);
+        foreach (var (k, n) in byKind) report.SkippedByKind[k] = n;
+        const string expected = "expected \"option\", \"dtype\", \"match\", \"too-large\", \"invalid\", \"include\"";
+        Assert.That(Refusal(report, j => j["skipped"]![1]!["kind"] = "too_large"),
+            Is.EqualTo("skipped[1].kind is \"too_large\", not a kind of skipped problem: " + expected));
+        Assert.That(Refusal(report, j => j["skipped_by_kind"]!["Option"] = 2),
+            Is.EqualTo("skipped_by_kind[\"Option\"] is 2, but \"Option\" is no kind of skipped problem: " + expected));
+    }
+
+    // y of mb1ic3ih5oc16oh3kh3 is 1 x 16 x 3 x 3 (144 elements): flat 40 is channel 4 (40 = 4 * 9 + 4), row 1, column 1.
+    private static RunRow Compared(double maxAbs = 0.5, double worstError = 0.25) => TestRows.Row("c1", "y", Outcome.Fail, "y: 1 of 144 elements beyond the bound", ratio: 2, maxAbs: maxAbs) with
+    {
+        Elements = 144, Failures = 1, Tolerance = ConvVerify.Comparison.Tolerance.SoundBound,
+        Worst = new WorstElement { Index = 40, Position = [0, 4, 1, 1], Expected = 1, Actual = 1 + worstError, AbsError = worstError, Bound = worstError / 2 },
+    };
+
+    [TestCase("worst.index", "144", "rows[0].worst.index is 144, but rows[0].elements is 144: the worst element is one of those compared (0 to elements - 1)")]
+    [TestCase("worst.index", "-1", "rows[0].worst.index is -1, but rows[0].elements is 144: the worst element is one of those compared (0 to elements - 1)")]
+    [TestCase("worst.position", "[0, 4, 1, 2]",
+        "rows[0].worst.position is [0, 4, 1, 2], but rows[0].worst.index 40 is [0, 4, 1, 1] in the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor")]
+    [TestCase("worst.position", "[4, 1, 1]",
+        "rows[0].worst.position is [4, 1, 1], but rows[0].worst.index 40 is [0, 4, 1, 1] in the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor")]
+    [TestCase("elements", "145", "rows[0].elements is 145, but rows[0].direction \"y\" of rows[0].descriptor has 144 (shape [1, 16, 3, 3])")]
+    // dw is 16 x 3 x 3 x 3.
+    [TestCase("direction", "\"dw\"", "rows[0].elements is 144, but rows[0].direction \"dw\" of rows[0].descriptor has 432 (shape [16, 3, 3, 3])")]
+    [TestCase("direction", "\"*\"", "rows[0].direction is \"*\", but rows[0].worst is given: only a compared direction (y, dx, dw or db) has a worst element")]
+    public void AWorstElementNotWhereItsIndexIsInTheRowsShapeIsRefused(string member, string value, string why)
+    {
+        string[] path = member.Split('.');
+        Assert.That(Refusal(Report(Compared()), j =>
+        {
+            var node = j["rows"]![0]!;
+            foreach (string step in path[..^1]) node = node[step]!;
+            node[path[^1]] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        }), Is.EqualTo(why));
+    }
+
+    [Test]
+    public void AComparedRowsDescriptorMustGiveItsShape()
+    {
+        Assert.That(Refusal(Report(Compared()), j => j["rows"]![0]!["descriptor"] = "mb1ic1"),
+            Does.StartWith("rows[0].descriptor is \"mb1ic1\", but rows[0].worst is given: a compared row's descriptor gives its result's shape (descriptor 'mb1ic1': "));
+        // The name decides no shape: one the parser would refuse is no reason to refuse the report.
+        string path = Path.Combine(Dir, "named.json");
+        Report(Compared() with { Descriptor = "mb1ic3ih5oc16oh3kh3n\"a\"b\u0007\"" }).Write(path);
+        Assert.That(RunReport.Read(path).Rows[0].Worst!.Position, Is.EqualTo(new[] { 0, 4, 1, 1 }));
+    }
+
+    // The worst element is the one of the largest error/bound: its error may be below the largest, never above.
+    [Test]
+    public void AWorstElementsErrorPastTheLargestIsRefused()
+    {
+        string path = Path.Combine(Dir, "below.json");
+        Report(Compared(maxAbs: 0.5, worstError: 0.125)).Write(path);
+        Assert.That(RunReport.Read(path).Rows[0].Worst!.AbsError, Is.EqualTo(0.125), "below the largest: read");
+        Assert.That(Refusal(Report(Compared()), j => j["rows"]![0]!["max_abs_error"] = 0.125),
+            Is.EqualTo("rows[0].worst.abs_error is 0.25, but rows[0].max_abs_error is 0.125: the largest error is at least the worst element's"));
+        Assert.That(Refusal(Report(Compared()), j => j["rows"]![0]!["worst"]!["abs_error"] = "Infinity"),
+            Is.EqualTo("rows[0].worst.abs_error is Infinity, but rows[0].max_abs_error is 0.5: the largest error is at least the worst element's"));
+    }
+
+    [Test]
+    public void ReasonsTheRowsDoNotGiveAreRefused()
+    {
+        var report = Report(Row(Outcome.Fail), Row(Outcome.Pass, direction: "dx"));
+        Assert.That(Refusal(report, j => j["summary"]!["reasons"]![0] = "2 directions failed"),
+            Is.EqualTo("summary.reasons[0] is \"2 directions failed\", but its rows give \"1 direction failed\""));
+        Assert.That(Refusal(report, j => j["summary"]!["reasons"] = new System.Text.Json.Nodes.JsonArray()),
+            Is.EqualTo("summary.reasons lists 0, but its rows give 1: the next is \"1 direction failed\""));
+        Assert.That(Refusal(report, j => j["summary"]!["reasons"]!.AsArray().Add("3 warnings, and --strict makes warnings errors")),
+            Is.EqualTo("summary.reasons[1] is \"3 warnings, and --strict makes warnings errors\", but its rows give 1 reason"));
+        // A control character is shown escaped, as the console shows it.
+        Assert.That(Refusal(report, j => j["summary"]!["reasons"]![0] = "1 direction\u001b[2Jfailed"),
+            Is.EqualTo("summary.reasons[0] is \"1 direction\\u001b[2Jfailed\", but its rows give \"1 direction failed\""));
+    }
+
+    [Test]
+    public void ASelectionSmallerThanTheCasesItsRowsHoldIsRefused()
+    {
+        // Two cases compared, and a third whose case.json could not be read (its row, about the pack, is no case of the selection).
+        var unreadable = Row(Outcome.Error, id: "c3", direction: "*") with { Subject = RunRow.NoSubject, Reference = "pack", Cause = ErrorCause.Input };
+        var report = new RunReport
+        {
+            Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }], Shard = "1/2",
+            SelectionCases = 2, SelectionHash = RunReport.HashOf(["c1", "c2", "c4"]), Rows = [Row(Outcome.Pass), Row(Outcome.Pass, id: "c2"), unreadable],
+        };
+        Assert.That(Refusal(report, j => j["selection_cases"] = 1),
+            Is.EqualTo("selection_cases is 1, but the rows hold 2 cases (those about the pack, subject \"-\", left out): a shard holds at most the whole selection's"));
+        Assert.That(Refusal(report, j => j["selection_cases"] = -2), Is.EqualTo("selection_cases is -2, not a count (0 or more)"));
+        Assert.That(Refusal(report, j => j["selection_hash"] = ""),
+            Is.EqualTo("selection_cases is 2, but selection_hash is empty: a report records both, or neither (one from before they were)"));
+        Assert.That(Refusal(report, j => j["selection_hash"] = "ABC"), Is.EqualTo("selection_hash is \"ABC\", not a SHA-256 (64 lower-case hex digits) or empty"));
+        Assert.That(Refusal(report, j => j["selection_hash"] = new string('A', 64)), Does.StartWith("selection_hash is \"AAAA"));
+    }
 }
