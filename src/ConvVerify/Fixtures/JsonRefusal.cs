@@ -55,6 +55,24 @@ internal static class JsonRefusal
         return $"not a valid {kind} ({e.Located()})";
     }
 
+    /// <summary>
+    /// What to say of a string System.Text.Json could not convert because it escapes half of a UTF-16 surrogate pair alone
+    /// ("\ud800", which JSON allows and no .NET string holds): its path as the report reader writes paths
+    /// (<c>rows[0].subject</c>), its line and the escape as written; null for any other failure, which the caller words.
+    /// </summary>
+    /// <param name="e">The reader's failure.</param>
+    /// <param name="json">The file's text.</param>
+    internal static string? LoneSurrogate(JsonException e, string json)
+    {
+        if (!e.Message.StartsWith("The JSON value could not be converted to System.String.", StringComparison.Ordinal)
+            || e.Path is not { } path || PathParts(path) is not { Count: > 0 } parts
+            || ValueAt(json, parts, out bool noText) is not { } value || !noText)
+            return null;
+        string key = string.Concat(parts.Select((p, i) => p is int n ? $"[{n}]" : i == 0 ? (string)p : "." + (string)p));
+        string line = e.LineNumber is long l ? $" on line {l + 1}" : "";
+        return $"{PackPaths.Printable(key)}{line} is {value}, which escapes half of a UTF-16 surrogate pair alone: no character, so no text";
+    }
+
     /// <summary>Why a file whose JSON value is <paramref name="got"/> (as a message quotes it, or "null", "nothing") is refused.</summary>
     public static string NoObject(string got) => $"the file must hold one JSON object, got {got}";
 

@@ -166,6 +166,24 @@ public class RunReportDetailTests : TempFolderTest
         Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report {why}"));
     }
 
+    [Test]
+    public void AStringEscapingALoneSurrogateIsSaidToHoldNoTextNamingItsPath()
+    {
+        // JSON allows "\ud800"; no .NET string holds it, and System.Text.Json called the plain string a value that "could
+        // not be converted to System.String".
+        string path = Path.Combine(Dir, "r.json");
+        Report(Row(Outcome.Pass)).Write(path);
+        string text = File.ReadAllText(path);
+        int at = text.IndexOf("\"subject\": \"", StringComparison.Ordinal);
+        Assert.That(at, Is.GreaterThan(0));
+        int line = text[..at].Count(c => c == '\n') + 1;
+        string value = text[(at + 12)..text.IndexOf('"', at + 12)];
+        File.WriteAllText(path, text[..(at + 12)] + "\\ud800" + text[(at + 12)..]);
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report (rows[0].subject on line {line} is \"\\ud800{value}\", "
+            + "which escapes half of a UTF-16 surrogate pair alone: no character, so no text)"));
+    }
+
     // skipped lists the first 1,000 problems and skipped_by_kind counts them all: a list that is not their first
     // problems, or counts past what a report holds, would be merged into a run that skipped other problems.
     [TestCase("option", 1, "skipped lists 2 \"option\" problems by skipped[2], but skipped_by_kind[\"option\"] is 1")]
