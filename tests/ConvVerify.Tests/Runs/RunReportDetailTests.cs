@@ -330,8 +330,12 @@ public class RunReportDetailTests : TempFolderTest
     [TestCase("worst.index", "-1", "rows[0].worst.index is -1, but rows[0].elements is 144: the worst element is one of those compared (0 to elements - 1)")]
     [TestCase("worst.position", "[0, 4, 1, 2]",
         "rows[0].worst.position is [0, 4, 1, 2], but rows[0].worst.index 40 is [0, 4, 1, 1] in the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor")]
+    // A position of another length is said by its count, not listed: a hostile report's position of 100,000 indices was
+    // written out whole into the message.
     [TestCase("worst.position", "[4, 1, 1]",
-        "rows[0].worst.position is [4, 1, 1], but rows[0].worst.index 40 is [0, 4, 1, 1] in the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor")]
+        "rows[0].worst.position has 3 indices, but the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor has 4 dimensions")]
+    [TestCase("worst.position", "[0, 4, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]",
+        "rows[0].worst.position has 42 indices, but the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor has 4 dimensions")]
     [TestCase("elements", "145", "rows[0].elements is 145, but rows[0].direction \"y\" of rows[0].descriptor has 144 (shape [1, 16, 3, 3])")]
     // dw is 16 x 3 x 3 x 3.
     [TestCase("direction", "\"dw\"", "rows[0].elements is 144, but rows[0].direction \"dw\" of rows[0].descriptor has 432 (shape [16, 3, 3, 3])")]
