@@ -44,6 +44,13 @@ internal static class JsonRefusal
             return $"not a valid {kind} (missing key{(names.Count == 1 ? "" : "s")} {string.Join(", ", names)}; the keys it must have are {string.Join(", ", required)})";
         }
         var wrongKind = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON value could not be converted to ([^ ]+?)\\. Path:", System.Text.RegularExpressions.RegexOptions.Singleline);
+        // A key escaping a lone surrogate fails the object that holds it ("could not be converted to ConvVerify.Fixtures.CaseFile. Path: $").
+        if (wrongKind.Success && json is not null && e.Path is { } objectPath && PathParts(objectPath) is { } objectParts && UndecodableKey(json, objectParts) is { } badKey)
+        {
+            string line = e.LineNumber is long n ? $" on line {n + 1}" : "";
+            string where = objectParts.Count == 0 ? "" : $" in \"{PackPaths.Printable(KeyOf(objectParts))}\"";
+            return $"not a valid {kind} (the key {badKey}{where}{line} escapes half of a UTF-16 surrogate pair alone: no character, so no text)";
+        }
         if (wrongKind.Success && json is not null && e.Path is { } path && PathParts(path) is { } parts && ValueAt(json, parts, out bool noText) is { } value)
         {
             if (parts.Count == 0) return $"not a valid {kind} ({NoObject(value)})";
