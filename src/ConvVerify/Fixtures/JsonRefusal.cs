@@ -44,6 +44,13 @@ internal static class JsonRefusal
             return $"not a valid {kind} (missing key{(names.Count == 1 ? "" : "s")} {string.Join(", ", names)}; the keys it must have are {string.Join(", ", required)})";
         }
         var wrongKind = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON value could not be converted to ([^ ]+?)\\. Path:", System.Text.RegularExpressions.RegexOptions.Singleline);
+        // A key escaping a lone surrogate fails the object that holds it ("could not be converted to ConvVerify.Fixtures.CaseFile. Path: $").
+        if (wrongKind.Success && json is not null && e.Path is { } objectPath && PathParts(objectPath) is { } objectParts && UndecodableKey(json, objectParts) is { } badKey)
+        {
+            string line = e.LineNumber is long n ? $" on line {n + 1}" : "";
+            string where = objectParts.Count == 0 ? "" : $" in \"{PackPaths.Printable(KeyOf(objectParts))}\"";
+            return $"not a valid {kind} (the key {badKey}{where}{line} escapes half of a UTF-16 surrogate pair alone: no character, so no text)";
+        }
         if (wrongKind.Success && json is not null && e.Path is { } path && PathParts(path) is { } parts && ValueAt(json, parts, out bool noText) is { } value)
         {
             if (parts.Count == 0) return $"not a valid {kind} ({NoObject(value)})";
@@ -61,16 +68,66 @@ internal static class JsonRefusal
     /// (<c>rows[0].subject</c>), its line and the escape as written; null for any other failure, which the caller words.
     /// </summary>
     /// <param name="e">The reader's failure.</param>
-    /// <param name="json">The file's text.</param>
-    internal static string? LoneSurrogate(JsonException e, string json)
+    /// <param name="text">Makes the file's text, when the failure is one of a value's kind.</param>
+    internal static string? LoneSurrogate(JsonException e, Func<string> text)
     {
-        if (!e.Message.StartsWith("The JSON value could not be converted to System.String.", StringComparison.Ordinal)
-            || e.Path is not { } path || PathParts(path) is not { Count: > 0 } parts
-            || ValueAt(json, parts, out bool noText) is not { } value || !noText)
+        if (!e.Message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal)
+            || e.Path is not { } path || PathParts(path) is not { } parts)
             return null;
+        // Made only now: a report may be a gigabyte, and most failures (a missing comma, a cut-off file) are no such string.
+        string json = text();
         string key = string.Concat(parts.Select((p, i) => p is int n ? $"[{n}]" : i == 0 ? (string)p : "." + (string)p));
         string line = e.LineNumber is long l ? $" on line {l + 1}" : "";
-        return $"{PackPaths.Printable(key)}{line} is {value}, which escapes half of a UTF-16 surrogate pair alone: no character, so no text";
+        const string NoText = "which escapes half of a UTF-16 surrogate pair alone: no character, so no text";
+        // A key so escaped fails the object that holds it (a map's, "could not be converted to System.String", or a
+        // record's, "… to ConvVerify.Runs.RunSummary"), at the object's path: the key is named as written.
+        if (UndecodableKey(json, parts) is { } name)
+            return $"{(parts.Count == 0 ? "the report" : PackPaths.Printable(key))}{line} has the key {name}, {NoText}";
+        if (!e.Message.StartsWith("The JSON value could not be converted to System.String.", StringComparison.Ordinal)
+            || parts.Count == 0 || ValueAt(json, parts, out bool noText) is not { } value || !noText)
+            return null;
+        return $"{PackPaths.Printable(key)}{line} is {value}, {NoText}";
+    }
+
+    // The first key of the object at the path that escapes a lone surrogate, quoted as written and cut as a value is;
+    // null when the path leads to no object, or none of its keys does.
+    private static string? UndecodableKey(string json, List<object> parts)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxQuotedDepth });
+            var at = doc.RootElement;
+            foreach (var part in parts) at = part is int i ? at[i] : at.GetProperty((string)part);
+            if (at.ValueKind != JsonValueKind.Object) return null;
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(at.GetRawText()), new JsonReaderOptions { MaxDepth = MaxQuotedDepth });
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (TryGetString(ref reader) is null)
+                {
+                    string text = PackPaths.Printable($"\"{System.Text.Encoding.UTF8.GetString(reader.ValueSpan)}\"");
+                    return text.Length > ShownLength ? text[..(ShownLength - 1)] + "…" : text;
+                }
+                reader.Skip();
+            }
+            return null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static string? TryGetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Why a file whose JSON value is <paramref name="got"/> (as a message quotes it, or "null", "nothing") is refused.</summary>

@@ -212,9 +212,32 @@ public static class PackPaths
     public static string Printable(string s, bool keepWhiteSpace = false)
     {
         ArgumentNullException.ThrowIfNull(s);
-        bool Hidden(char c) => (char.IsControl(c) && !(keepWhiteSpace && c is ('\n' or '\r' or '\t')))
-            || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+        // How many UTF-16 units the character at i takes (2 for a surrogate pair), negated when it is written out. By code
+        // point, not by unit: the format characters past U+FFFF (the invisible tag characters U+E0000 to U+E007F, which
+        // spell hidden text) are pairs of surrogates, each of which alone is no format character.
+        int At(int i)
+        {
+            char c = s[i];
+            int length = char.IsSurrogatePair(s, i) ? 2 : 1;
+            bool hidden = (char.IsControl(c) && !(keepWhiteSpace && c is ('\n' or '\r' or '\t')))
+                || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(s, i) == System.Globalization.UnicodeCategory.Format;
+            return hidden ? -length : length;
+        }
+        int first = 0;
+        for (int n; first < s.Length && (n = At(first)) > 0; first += n) { }
         // Most texts hold none: returned as they are, not rebuilt a character at a time.
-        return s.Any(Hidden) ? string.Concat(s.Select(c => Hidden(c) ? $"\\u{(int)c:x4}" : c.ToString())) : s;
+        if (first == s.Length) return s;
+        var shown = new System.Text.StringBuilder(s.Length + 12).Append(s, 0, first);
+        for (int i = first; i < s.Length;)
+        {
+            int n = At(i);
+            for (int k = 0; k < Math.Abs(n); k++)
+            {
+                if (n < 0) shown.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)s[i + k]:x4}");
+                else shown.Append(s[i + k]);
+            }
+            i += Math.Abs(n);
+        }
+        return shown.ToString();
     }
 }

@@ -74,6 +74,9 @@ internal static class ReportChecks
         int size = direction.SizeOf(problem);
         if (row.Elements != size)
             return Say($"{what}.elements is {row.Elements}, but {what}.direction \"{row.Direction}\" of {what}.descriptor has {size} (shape [{string.Join(", ", shape)}])");
+        // Counted, not listed: a position is someone else's array, and a hostile one of 100,000 indices was written out whole.
+        if (w.Position.Length != shape.Length)
+            return Say($"{what}.worst.position has {w.Position.Length} {(w.Position.Length == 1 ? "index" : "indices")}, but the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor has {shape.Length} dimensions");
         int[] at = Unravel(w.Index, shape);
         return w.Position.AsSpan().SequenceEqual(at) ? null
             : Say($"{what}.worst.position is [{string.Join(", ", w.Position)}], but {what}.worst.index {w.Index} is [{string.Join(", ", at)}] in the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor");

@@ -343,7 +343,7 @@ public sealed class RunReport
             if (Malformed(report) is { } why) throw new InvalidDataException($"{path}: not a ConvVerify report ({why})");
             return report;
         }
-        catch (JsonException e) when (Fixtures.JsonRefusal.LoneSurrogate(e, System.Text.Encoding.UTF8.GetString(text.Span)) is { } noText)
+        catch (JsonException e) when (Fixtures.JsonRefusal.LoneSurrogate(e, () => System.Text.Encoding.UTF8.GetString(text.Span)) is { } noText)
         {
             // System.Text.Json calls such a string a value that "could not be converted to System.String", which it plainly is.
             throw new InvalidDataException($"{path}: not a ConvVerify report ({noText})", e);

@@ -179,7 +179,9 @@ public sealed class SnapshotStore
         // Begun even when there is nothing to accept: that restores a folder a killed accept left aside and removes its leftovers.
         using var swap = AtomicFolder.Begin(Directory);
         // A folder so named is no received file, and the snapshot meant was never accepted: refused, as its verified twin is.
-        if (System.IO.Directory.EnumerateDirectories(Directory, "*" + ReceivedSuffix).Where(d => d.EndsWith(ReceivedSuffix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault() is { } folder)
+        // Only in a folder that exists: one that does not has nothing to accept, as ReceivedNames says below.
+        if (System.IO.Directory.Exists(Directory)
+            && System.IO.Directory.EnumerateDirectories(Directory, "*" + ReceivedSuffix).Where(d => d.EndsWith(ReceivedSuffix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault() is { } folder)
             throw new IOException(Fixtures.PackPaths.Printable($"{folder}: is a folder, not a received snapshot file; rename or remove it"));
         var names = ReceivedNames();
         if (names.Count == 0) return [];

@@ -193,6 +193,20 @@ public class CaseFileWordsTests : OneCasePackTest
         NoDotNetWords(message);
     }
 
+    // A key so escaped fails the object holding it, and was refused as "could not be converted to
+    // ConvVerify.Fixtures.CaseFile. Path: $", naming neither key nor value.
+    [Test]
+    public void AKeyHoldingALoneSurrogateEscapeIsNamedAsWritten()
+    {
+        string text = File.ReadAllText(CaseJson);
+        int brace = text.IndexOf('{', StringComparison.Ordinal);
+        File.WriteAllText(CaseJson, text[..(brace + 1)] + "\"x\\ud800\": 1, " + text[(brace + 1)..]);
+        string message = Refusal();
+        Assert.That(message, Does.StartWith($"{CaseJson}: not a valid case.json (the key \"x\\ud800\" on line "));
+        Assert.That(message, Does.EndWith(" escapes half of a UTF-16 surrogate pair alone: no character, so no text)"));
+        NoDotNetWords(message);
+    }
+
     [Test]
     public void AFileThatIsNoObjectIsSaidToBeOne()
     {

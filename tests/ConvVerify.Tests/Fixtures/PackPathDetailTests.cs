@@ -15,6 +15,19 @@ public class PackPathDetailTests : TempFolderTest
         return path;
     }
 
+    // Format characters past U+FFFF are surrogate pairs: the tag characters (U+E0000 to U+E007F) spell text no terminal
+    // shows, and were printed as they were, each half alone being no format character. Expected escapes written by hand.
+    [Test]
+    public void FormatCharactersPastTheBasicPlaneAreWrittenOut()
+    {
+        Assert.That(PackPaths.Printable("n\U000E0041\U000E0042x"), Is.EqualTo("n\\udb40\\udc41\\udb40\\udc42x"));
+        Assert.That(PackPaths.Printable("a\u200bb\U0001D173c"), Is.EqualTo("a\\u200bb\\ud834\\udd73c"), "a zero-width space and a musical format character");
+        // Visible characters past the plane stay, as do lone surrogates (no character, and no format one).
+        Assert.That(PackPaths.Printable("\U0001F600 ok"), Is.EqualTo("\U0001F600 ok"));
+        Assert.That(PackPaths.Printable("\ud800x\udc00"), Is.EqualTo("\ud800x\udc00"));
+        Assert.That(PackPaths.Printable("t\tn\n\u001b", keepWhiteSpace: true), Is.EqualTo("t\tn\n\\u001b"));
+    }
+
     [Test]
     public void RelativeLinkTargetsAreResolvedFromWhereTheLinkLives()
     {

@@ -184,6 +184,32 @@ public class RunReportDetailTests : TempFolderTest
             + "which escapes half of a UTF-16 surrogate pair alone: no character, so no text)"));
     }
 
+    // A key so escaped failed the object holding it in .NET's words: "could not be converted to System.String. Path:
+    // $.skipped_by_kind" for a map's, "… to ConvVerify.Runs.RunSummary" for a record's.
+    [TestCase("\"skipped_by_kind\": {", "\"option\\ud800\": 1, ", "skipped_by_kind on line {0} has the key \"option\\ud800\"")]
+    [TestCase("\"summary\": {", "\"cases\\udc00\": 1, ", "summary on line {0} has the key \"cases\\udc00\"")]
+    [TestCase("{", "\"x\\ud800\": 1, ", "the report on line {0} has the key \"x\\ud800\"")]
+    public void AKeyEscapingALoneSurrogateIsNamedAsWritten(string opening, string key, string said)
+    {
+        string path = Path.Combine(Dir, "k.json");
+        Report(Row(Outcome.Pass)).Write(path);
+        string text = File.ReadAllText(path);
+        int at = text.IndexOf(opening, StringComparison.Ordinal) + opening.Length;
+        Assert.That(at, Is.GreaterThan(opening.Length - 1));
+        // Into an empty object (a report's skipped_by_kind when nothing was skipped) without the comma.
+        if (text[at..].TrimStart().StartsWith('}')) key = key.TrimEnd(' ', ',');
+        File.WriteAllText(path, text[..at] + key + text[at..]);
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        string frame = $"{path}: not a ConvVerify report (";
+        Assert.That(e.Message, Does.StartWith(frame));
+        string why = e.Message[frame.Length..];
+        // The line is System.Text.Json's, where it stopped; the words are the file's.
+        var m = System.Text.RegularExpressions.Regex.Match(why, " on line (\\d+) ");
+        Assert.That(m.Success, why);
+        Assert.That(why, Is.EqualTo(string.Format(System.Globalization.CultureInfo.InvariantCulture, said, m.Groups[1].Value)
+            + ", which escapes half of a UTF-16 surrogate pair alone: no character, so no text)"));
+    }
+
     // skipped lists the first 1,000 problems and skipped_by_kind counts them all: a list that is not their first
     // problems, or counts past what a report holds, would be merged into a run that skipped other problems.
     [TestCase("option", 1, "skipped lists 2 \"option\" problems by skipped[2], but skipped_by_kind[\"option\"] is 1")]
@@ -330,8 +356,12 @@ public class RunReportDetailTests : TempFolderTest
     [TestCase("worst.index", "-1", "rows[0].worst.index is -1, but rows[0].elements is 144: the worst element is one of those compared (0 to elements - 1)")]
     [TestCase("worst.position", "[0, 4, 1, 2]",
         "rows[0].worst.position is [0, 4, 1, 2], but rows[0].worst.index 40 is [0, 4, 1, 1] in the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor")]
+    // A position of another length is said by its count, not listed: a hostile report's position of 100,000 indices was
+    // written out whole into the message.
     [TestCase("worst.position", "[4, 1, 1]",
-        "rows[0].worst.position is [4, 1, 1], but rows[0].worst.index 40 is [0, 4, 1, 1] in the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor")]
+        "rows[0].worst.position has 3 indices, but the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor has 4 dimensions")]
+    [TestCase("worst.position", "[0, 4, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]",
+        "rows[0].worst.position has 42 indices, but the shape [1, 16, 3, 3] of rows[0].direction \"y\" of rows[0].descriptor has 4 dimensions")]
     [TestCase("elements", "145", "rows[0].elements is 145, but rows[0].direction \"y\" of rows[0].descriptor has 144 (shape [1, 16, 3, 3])")]
     // dw is 16 x 3 x 3 x 3.
     [TestCase("direction", "\"dw\"", "rows[0].elements is 144, but rows[0].direction \"dw\" of rows[0].descriptor has 432 (shape [16, 3, 3, 3])")]

@@ -19,6 +19,15 @@ public class SnapshotAcceptAllTests : TempFolderTest
     }
 
     [Test]
+    public void AFolderThatDoesNotExistHasNothingToAcceptAndIsNotCreated()
+    {
+        // The parent exists, the folder does not: the check for folders named as received files looked into it regardless.
+        var store = new SnapshotStore(Path.Combine(Dir, "snapshots"));
+        Assert.That(store.AcceptAll(), Is.Empty);
+        Assert.That(Directory.Exists(store.Directory), Is.False, "accepting nothing made no folder");
+    }
+
+    [Test]
     public void SubFoldersAreCarriedOverWhenAccepting()
     {
         var store = new SnapshotStore(Path.Combine(Dir, "snapshots"));
