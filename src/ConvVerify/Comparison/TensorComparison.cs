@@ -337,7 +337,8 @@ public static class TensorComparison
         return r;
     }
 
-    private static int[] Unravel(int flat, int[] shape)
+    // Row-major: the multi-index of the flat index, as the comparison numbers elements (and the report reader checks).
+    internal static int[] Unravel(int flat, int[] shape)
     {
         var index = new int[shape.Length];
         for (int d = shape.Length - 1; d >= 0; d--)

@@ -77,21 +77,9 @@ internal static class ReportChecks
         // Counted, not listed: a position is someone else's array, and a hostile one of 100,000 indices was written out whole.
         if (w.Position.Length != shape.Length)
             return Say($"{what}.worst.position has {w.Position.Length} {(w.Position.Length == 1 ? "index" : "indices")}, but the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor has {shape.Length} dimensions");
-        int[] at = Unravel(w.Index, shape);
+        int[] at = Comparison.TensorComparison.Unravel(w.Index, shape);
         return w.Position.AsSpan().SequenceEqual(at) ? null
             : Say($"{what}.worst.position is [{string.Join(", ", w.Position)}], but {what}.worst.index {w.Index} is [{string.Join(", ", at)}] in the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor");
-    }
-
-    // Row-major, as the comparison numbers elements.
-    private static int[] Unravel(int flat, int[] shape)
-    {
-        var index = new int[shape.Length];
-        for (int d = shape.Length - 1; d >= 0; d--)
-        {
-            index[d] = flat % shape[d];
-            flat /= shape[d];
-        }
-        return index;
     }
 
     // Run after the map's shape is checked (RunReport.MalformedMap): the ratios fill it, the counts are one per edge.
