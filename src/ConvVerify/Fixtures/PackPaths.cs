@@ -205,7 +205,8 @@ public static class PackPaths
     /// else's folder may hold a newline, which would start a line of its own (say, a forged summary line), or an escape
     /// sequence, which would drive the terminal. Invisible format characters (a zero-width space, a byte-order mark
     /// inside a line, a right-to-left override) are written so too: printed, the offending value of "unrecognized
-    /// token at position 15: ''" could not be seen, and an override reorders the text after it.
+    /// token at position 15: ''" could not be seen, and an override reorders the text after it. So are the line and
+    /// paragraph separators U+2028 and U+2029, at which some viewers break the line.
     /// </summary>
     /// <param name="s">The text.</param>
     /// <param name="keepWhiteSpace">Keep line breaks and tabs (a page that shows a traceback's lines); other control characters are still written out.</param>
@@ -219,8 +220,11 @@ public static class PackPaths
         {
             char c = s[i];
             int length = char.IsSurrogatePair(s, i) ? 2 : 1;
+            // U+2028 and U+2029 are no control characters, but an editor, a log viewer or a JavaScript console breaks the
+            // line at them: a forged line as a newline makes one.
             bool hidden = (char.IsControl(c) && !(keepWhiteSpace && c is ('\n' or '\r' or '\t')))
-                || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(s, i) == System.Globalization.UnicodeCategory.Format;
+                || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(s, i) is System.Globalization.UnicodeCategory.Format
+                    or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
             return hidden ? -length : length;
         }
         int first = 0;

@@ -28,6 +28,15 @@ public class PackPathDetailTests : TempFolderTest
         Assert.That(PackPaths.Printable("t\tn\n\u001b", keepWhiteSpace: true), Is.EqualTo("t\tn\n\\u001b"));
     }
 
+    // Editors, log viewers and JavaScript consoles break a line at U+2028 and U+2029, which are no control characters: a
+    // name holding one could forge a line as a newline could. Kept line breaks are \n, \r and \t only.
+    [Test]
+    public void LineAndParagraphSeparatorsAreWrittenOut()
+    {
+        Assert.That(PackPaths.Printable("a\u2028check: 0 failed\u2029b"), Is.EqualTo("a\\u2028check: 0 failed\\u2029b"));
+        Assert.That(PackPaths.Printable("a\u2028b", keepWhiteSpace: true), Is.EqualTo("a\\u2028b"));
+    }
+
     [Test]
     public void RelativeLinkTargetsAreResolvedFromWhereTheLinkLives()
     {
