@@ -352,6 +352,8 @@ public static class Npy
                 int start = _pos;
                 while (_pos < text.Length && char.IsAsciiDigit(text[_pos])) _pos++;
                 if (_pos == start) throw Error($"shape holds '{Token(start)}', not a non-negative integer");
+                // numpy reads the header as a Python literal, where 01 is a syntax error: a file it would refuse is refused.
+                if (text[start] == '0' && _pos - start > 1) throw Error($"shape extent {text[start.._pos]} has a leading zero, which numpy refuses");
                 if (!long.TryParse(text.AsSpan(start, _pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out long d))
                     throw Error($"shape extent {text[start.._pos]} is too large");
                 dims.Add(d);

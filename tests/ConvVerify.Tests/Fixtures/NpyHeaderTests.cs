@@ -83,6 +83,8 @@ public class NpyHeaderTests : TempFolderTest
     [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (5 x), }", "shape holds 'x), }       …' after an extent")]
     [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (-5,), }", "shape holds '-5,), }     …', not a non-negative integer")]
     [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", "shape extent 99999999999999999999 is too large")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (01, 4), }", "shape extent 01 has a leading zero, which numpy refuses")]
+    [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 00), }", "shape extent 00 has a leading zero, which numpy refuses")]
     [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } x", "text after the dict")]
     [TestCase("['descr']", "expected '{', got '['descr']   …'")]
     public void EachWrongHeaderIsSaidInWords(string dict, string why) => Assert.That(Refusal(dict), Is.EqualTo(Bad(dict, why)));
