@@ -88,7 +88,8 @@ public static class OracleRegistry
 
     private static IConvOracle CreateTorch(OracleOptions options)
     {
-        // Unavailable: OracleUnavailableException, "torch: " and the probe's reason.
+        // No probe here: Get decides under the oracle's lock, so a Shutdown between a probe and the call cannot be told as a
+        // stale "unavailable"; it throws OracleUnavailableException ("torch: " and the probe's reason) where torch cannot run.
         var torch = TorchOracle.Get();
         if (options.TimeLimit is not { } limit) return options.Layout == TorchLayout.Contiguous ? torch : torch.In(options.Layout);
         var limited = torch.WithTimeLimit(limit);
