@@ -23,8 +23,9 @@ public static class CaseSets
     {
         ArgumentNullException.ThrowIfNull(name);
         string resource = $"ConvVerify.Catalog.Sets.{name}.txt";
-        using var stream = typeof(CaseSets).Assembly.GetManifestResourceStream(resource);
-        if (stream is null || !All.Contains(name))
+        // The name is checked before it goes into a resource's name: only a known set's is opened.
+        using var stream = All.Contains(name) ? typeof(CaseSets).Assembly.GetManifestResourceStream(resource) : null;
+        if (stream is null)
             throw new ArgumentException($"set: unknown case set '{name}' (known: {string.Join(", ", All)})", nameof(name));
         using var bytes = new MemoryStream();
         stream.CopyTo(bytes);
