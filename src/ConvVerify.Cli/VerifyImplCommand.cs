@@ -174,9 +174,11 @@ internal static class VerifyImplCommand
             }
             if (!Directory.Exists(entry))
             {
+                // Said for what it is: a named pipe was called a file, and one looked for a file that is not there.
+                string kind = IsRegular(entry) ? "a file" : PackPaths.KindOf(entry);
                 yield return ids.Contains(name)
-                    ? $"{shown}: a file where the case's folder is expected; no result of the case is read from it"
-                    : $"{shown}: a file where case folders are expected; it matches no case of the pack";
+                    ? $"{shown}: {kind} where the case's folder is expected; no result of the case is read from it"
+                    : $"{shown}: {kind} where case folders are expected; it matches no case of the pack";
                 continue;
             }
             if (!ids.Contains(name))

@@ -44,7 +44,7 @@ public sealed class FixturePack
     /// <summary>Opens a pack.</summary>
     /// <exception cref="FixtureException">No such folder, an unreadable manifest, no cases at all, a case id, file
     /// name or symbolic link that would lead outside the pack (<see cref="PackPaths"/>), a case file that is not a
-    /// regular file, or a manifest that does not account for the pack: a case listed twice, a case file it does not
+    /// regular file, a listed case's folder that is something else (a named pipe, a file), or a manifest that does not account for the pack: a case listed twice, a case file it does not
     /// list, a case folder or <c>files</c> key of a case not in <c>cases</c>; a file or <c>files</c> key whose name differs
     /// from a case file's only in letter case (<c>Y.NPY</c>). Any other file in a case folder that the manifest does not list,
     /// and anything in the pack's folder that is neither manifest.json nor a case folder, is one of <see cref="Warnings"/>.</exception>
@@ -134,7 +134,11 @@ public sealed class FixturePack
     private static void CheckCaseFiles(string directory, string id, Manifest? manifest, string? manifestPath, List<string> warnings)
     {
         string folder = Path.Combine(directory, id);
-        if (!System.IO.Directory.Exists(folder)) return;
+        // A case folder that is missing leaves its files to the integrity check, which names each; one that is something
+        // else (a named pipe, a file) was said to hold no case.json ("file not found"), as if the folder were empty.
+        var kind = FileKinds.Of(folder);
+        if (kind == FileKind.Missing) return;
+        if (kind != FileKind.Directory) throw new FixtureException($"{PackPaths.Printable(folder)}: {PackPaths.KindOf(folder)}, not a case folder; refusing to read it");
         foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(entry);

@@ -24,7 +24,7 @@ public sealed record Manifest
 
     private static readonly string[] RequiredKeys = JsonRefusal.RequiredKeysOf<Manifest>();
 
-    // Stands in for the self-hash while it is computed; a real sha256 of all zeros is not going to turn up.
+    // Stands in for the self-hash while it is computed: the 64 zeros the reader puts in its place to check it.
     private static readonly string Placeholder = new('0', 64);
 
     /// <summary>Format tag.</summary>
@@ -113,7 +113,7 @@ public sealed record Manifest
             if (m.Format != CurrentFormat)
                 throw new FixtureException($"{path}: format is \"{m.Format}\", this reader knows \"{CurrentFormat}\" and \"{FormatWithoutSelfHash}\"");
             if (m.SelfSha256 is null) throw new FixtureException($"{path}: format \"{CurrentFormat}\" requires \"{SelfHashKey}\", which is missing");
-            return m with { SelfHashMatches = SelfHash(bytes) == m.SelfSha256 };
+            return m with { SelfHashMatches = SelfHashAt(bytes) is >= 0 and var at && SelfHash(bytes, at) == m.SelfSha256 };
         }
         catch (JsonException e)
         {
@@ -124,22 +124,30 @@ public sealed record Manifest
     /// <summary>Writes the manifest in the current format, with its self-hash.</summary>
     public void Write(string path)
     {
-        string text = JsonSerializer.Serialize(this with { Format = CurrentFormat, SelfSha256 = Placeholder }, CaseFile.Options) + "\n";
-        byte[] bytes = Encoding.UTF8.GetBytes(text);
-        // Stryker disable once String : the serializer always writes the placeholder just set, so this never throws
-        string hash = SelfHash(bytes) ?? throw new InvalidOperationException("the self-hash placeholder went missing from the serialized manifest");
-        File.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.Replace(Placeholder, hash, StringComparison.Ordinal)));
+        byte[] bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this with { Format = CurrentFormat, SelfSha256 = Placeholder }, CaseFile.Options) + "\n");
+        // Stryker disable once String : the serializer always writes the key just set, so this never throws
+        int at = SelfHashAt(bytes) is >= 0 and var found ? found : throw new InvalidOperationException("the self-hash placeholder went missing from the serialized manifest");
+        // Only the self-hash's own 64 characters: replacing every run of 64 zeros also rewrote a case id or a "files"
+        // hash holding one (a benchdnn name n"000…"), and the pack no longer matched its own hash or named its cases.
+        Encoding.ASCII.GetBytes(SelfHash(bytes, at), bytes.AsSpan(at, 64));
+        File.WriteAllBytes(path, bytes);
     }
 
-    // The hash of the bytes with the 64 characters after the key zeroed, so writer and reader hash the same thing;
-    // null when the key is not there as written (a corrupted key or hand-edited layout then fails the comparison).
-    private static string? SelfHash(byte[] bytes)
+    // Where the self-hash's 64 characters start, or -1 when the key is not there as written (a corrupted key or
+    // hand-edited layout then fails the comparison). The last "manifest-sha256": " is the key: the writer puts it last,
+    // and a key of "versions" (an oracle's names) could spell it too, ahead of it.
+    private static int SelfHashAt(byte[] bytes)
     {
         byte[] key = Encoding.UTF8.GetBytes($"\"{SelfHashKey}\": \"");
-        int at = bytes.AsSpan().IndexOf(key);
-        if (at < 0 || at + key.Length + 64 > bytes.Length) return null;
+        int at = bytes.AsSpan().LastIndexOf(key);
+        return at < 0 || at + key.Length + 64 > bytes.Length ? -1 : at + key.Length;
+    }
+
+    // The hash of the bytes with the 64 characters at `at` zeroed, so writer and reader hash the same thing.
+    private static string SelfHash(byte[] bytes, int at)
+    {
         byte[] copy = (byte[])bytes.Clone();
-        copy.AsSpan(at + key.Length, 64).Fill((byte)'0');
+        copy.AsSpan(at, 64).Fill((byte)'0');
         return Convert.ToHexStringLower(SHA256.HashData(copy));
     }
 

@@ -240,12 +240,7 @@ public static partial class OnnxImport
         string modelPath = Path.Combine(folder, "model.onnx");
         Confined(source, modelPath);
         var model = OnnxConvModel.From(OnnxTensors.ReadModel(modelPath), modelPath);
-        long[] opsets = [.. model.Model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version)];
-        // ONNX numbers its opsets from 1; a version below that was copied into the manifest's "onnx-opset" as it was
-        // (-9223372036854775808 stood there beside the real ones), describing data of an opset that does not exist.
-        int bad = Array.FindIndex(opsets, v => v < 1);
-        if (bad >= 0)
-            throw new OnnxSkipException(string.Create(CultureInfo.InvariantCulture, $"{modelPath}: opset_import gives the default domain version {opsets[bad]} (ONNX opset versions must be >= 1)"));
+        long[] opsets = DefaultOpset(model.Model, modelPath);
         var graph = model.Model.Graph;
         // Each test input feeds the graph input of its position: a name listed twice would have its value taken from
         // whichever file comes last.
@@ -278,6 +273,29 @@ public static partial class OnnxImport
             }
         }
         return result;
+    }
+
+    // The model's opset of the default domain, as the manifest's "onnx-opset" records it. ONNX (onnx.proto, ModelProto)
+    // requires a model to list which version of the ONNX operator set it imports, under "" or its other name "ai.onnx";
+    // IR versions before 3 had no opset_import, and ONNX's checker takes such a model's operators as opset 1.
+    private static long[] DefaultOpset(ModelProto model, string modelPath)
+    {
+        var listed = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").ToList();
+        // ONNX numbers its opsets from 1; a version below that was copied into the manifest's "onnx-opset" as it was
+        // (-9223372036854775808 stood there beside the real ones), describing data of an opset that does not exist.
+        if (listed.FirstOrDefault(o => o.Version < 1) is { } bad)
+            throw new OnnxSkipException(string.Create(CultureInfo.InvariantCulture, $"{modelPath}: opset_import gives the default domain version {bad.Version} (ONNX opset versions must be >= 1)"));
+        // Two versions of one domain name no one operator set (ONNX's checker and ONNX Runtime each keep the last they
+        // read): both went into "onnx-opset", as if the pack held data of two opsets. The same version twice is one.
+        if (listed.Select(o => o.Version).Distinct().Count() > 1)
+            throw new OnnxSkipException($"{modelPath}: opset_import lists the default domain more than once, as "
+                + string.Join(" and ", listed.Select(o => string.Create(CultureInfo.InvariantCulture, $"\"{o.Domain}\" version {o.Version}")))
+                + ": which opset the model uses is not defined");
+        if (listed.Count > 0) return [listed[0].Version];
+        // None listed added nothing to "onnx-opset", so a pack of only such models named no opset at all.
+        if (model.IrVersion < 3) return [1];
+        throw new OnnxSkipException(string.Create(CultureInfo.InvariantCulture,
+            $"{modelPath}: opset_import lists no version of the default domain (\"\" or \"ai.onnx\"), which ONNX requires from IR version 3 (the model's is {model.IrVersion}): its opset is unknown"));
     }
 
     private static DataSet ReadSet(string source, string dir, OnnxConvModel model, List<string> feeds, Dictionary<string, TensorProto> initializers, string name, long[] opsets)

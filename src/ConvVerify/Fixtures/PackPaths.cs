@@ -149,6 +149,19 @@ public static class PackPaths
         };
     }
 
+    /// <summary>
+    /// What <paramref name="path"/> is, its links followed, in words for a message: "a directory", "a regular file",
+    /// "a named pipe", "a character device", "a socket", "a symbolic link leading nowhere" or "missing". Nothing is opened,
+    /// so a named pipe is told without waiting on it.
+    /// </summary>
+    /// <exception cref="FixtureException">The entry exists but its kind cannot be found (e.g. no permission to look).</exception>
+    public static string KindOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var kind = FileKinds.Of(path);
+        return kind == FileKind.Missing && new FileInfo(path).LinkTarget is not null ? "a symbolic link leading nowhere" : FileKinds.Describe(kind);
+    }
+
     /// <summary>The absolute path with every symbolic link resolved (like POSIX realpath; missing tails are kept as given).</summary>
     /// <exception cref="FixtureException">More than 40 links in a row (a loop).</exception>
     public static string RealPath(string path)

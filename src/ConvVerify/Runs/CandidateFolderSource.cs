@@ -52,7 +52,7 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
             // a result not given passed under --require any.
             if (!Path.Exists(path) && new FileInfo(path).LinkTarget is null)
             {
-                r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({path} does not exist)");
+                r.Absent[d] = NotThere(d, path);
                 continue;
             }
             if (NotRegular(path) is { } why)
@@ -107,6 +107,24 @@ public sealed class CandidateFolderSource(string folder) : ResultSource
         {
             return [];
         }
+    }
+
+    // Nothing at a result's path: not provided, said of the case folder when that is not a folder (a named pipe or a file
+    // standing for it, never opened): "y.npy does not exist" had the user look for a file in a folder that is not one.
+    private static Absence NotThere(Direction d, string path)
+    {
+        string folder = Path.GetDirectoryName(path)!;
+        FileKind kind;
+        try
+        {
+            kind = FileKinds.Of(folder);
+        }
+        catch (FixtureException e)
+        {
+            return new Absence(Outcome.Error, e.Message);
+        }
+        string why = kind is FileKind.Directory or FileKind.Missing ? $"{path} does not exist" : $"{folder} is {FileKinds.Describe(kind)}, not a folder";
+        return new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({why})");
     }
 
     private static string? NotRegular(string path)

@@ -134,6 +134,39 @@ public class UntrustedPackTests : QuestionPackTest
     }
 
     [Test]
+    public void ANamedPipeAsACaseFolderIsRefusedByEveryReader()
+    {
+        // The probe: a listed case whose folder was a pipe was said to be missing its files ("case.json: file not found",
+        // "listed in the manifest but missing"), as if an empty folder stood there.
+        string fifo = Path.Combine(Pack, NormalCase);
+        Directory.Delete(fifo, recursive: true);
+        NamedPipes.Make(fifo);
+        foreach (string[] command in Commands)
+            AssertBadInput(RunBeside(fifo, command), $"{fifo}: a named pipe, not a case folder; refusing to read it");
+    }
+
+    [Test]
+    public void NamedPipesInACandidateAreNamedForWhatTheyAreAndNeverOpened()
+    {
+        // The probes: a pipe standing for a case folder, or at the top where only case folders belong, was called "a file",
+        // and the case's results were said not to exist as files; a pipe named case.json beside the results, or named as a
+        // result, must not be opened either (the copy-of-a-pack check looks for a case.json and a manifest.json).
+        string folder = Path.Combine(Candidate, NormalCase), manifest = Path.Combine(Candidate, "manifest.json");
+        string otherCase = QuestionCase("f64", "integer");
+        string caseJson = Path.Combine(Candidate, otherCase, "case.json"), y = Path.Combine(Candidate, otherCase, "y.npy");
+        Directory.Delete(folder, recursive: true);
+        foreach (string pipe in new[] { folder, manifest, caseJson, y }) NamedPipes.Make(pipe);
+        var r = RunBeside(y, ["verify-impl", "--pack", Pack, "--candidate", Candidate, "--require", "any"]);
+        AssertBadInput(r,
+            $"warning: {folder}: a named pipe where the case's folder is expected; no result of the case is read from it",
+            $"warning: {manifest}: a named pipe where case folders are expected; it matches no case of the pack",
+            $"warning: {caseJson}: not a result file",
+            $"y: not provided ({folder} is a named pipe, not a folder)",
+            $"{y}: a named pipe, not a regular file");
+        Assert.That(r.All, Does.Not.Contain("a file where"), r.ToString());
+    }
+
+    [Test]
     public void ADeviceIsNotARegularFile()
     {
         if (OperatingSystem.IsWindows()) Assert.Ignore("no /dev");

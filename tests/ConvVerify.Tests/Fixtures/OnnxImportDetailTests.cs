@@ -129,6 +129,61 @@ public class OnnxImportDetailTests : CliTestBase
     }
 
     [Test]
+    public void ADefaultDomainListedWithTwoVersionsIsSkippedNamingBoth()
+    {
+        // The probe: both versions went into "onnx-opset" ("11, 13" for one model), as if the pack held two opsets' data.
+        string two = CopyTest("two_opsets"), same = CopyTest("same_opset_twice");
+        EditModel(two, m =>
+        {
+            m.OpsetImport.Clear();
+            m.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+            m.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.example", Version = 2 });
+            m.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx", Version = 7 });
+        });
+        // One opset under both names is no conflict: imported, and recorded once.
+        EditModel(same, m =>
+        {
+            m.OpsetImport.Clear();
+            m.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 11 });
+            m.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx", Version = 11 });
+        });
+        var r = OnnxImport.Import([two, same], TempPath("pack"));
+        Assert.That(r.Skipped.Select(s => s.Reason), Is.EqualTo(new[]
+        {
+            $"{two}/model.onnx: opset_import lists the default domain more than once, as \"\" version 13 and \"ai.onnx\" version 7: which opset the model uses is not defined",
+        }));
+        Assert.That(r.Imported.Select(i => i.Source), Is.EqualTo(new[] { Set(same) }));
+        Assert.That(r.Manifest.Versions["onnx-opset"], Is.EqualTo("11"));
+    }
+
+    [Test]
+    public void NoDefaultDomainIsOpsetOneBeforeIrVersionThreeAndSkippedFromIt()
+    {
+        // The probe: a model listing no default-domain opset was imported and added nothing to "onnx-opset": a pack of
+        // such models alone recorded "" as its opset. ONNX's checker takes a model from before IR version 3 (which had no
+        // opset_import) as opset 1, and refuses one from IR version 3 on.
+        string old = CopyTest("ir2"), later = CopyTest("ir3");
+        EditModel(old, m =>
+        {
+            m.IrVersion = 2;
+            m.OpsetImport.Clear();
+        });
+        EditModel(later, m =>
+        {
+            m.IrVersion = 3;
+            m.OpsetImport.Clear();
+            m.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.example", Version = 5 });
+        });
+        var r = OnnxImport.Import([old, later], TempPath("pack"));
+        Assert.That(r.Skipped.Select(s => s.Reason), Is.EqualTo(new[]
+        {
+            $"{later}/model.onnx: opset_import lists no version of the default domain (\"\" or \"ai.onnx\"), which ONNX requires from IR version 3 (the model's is 3): its opset is unknown",
+        }));
+        Assert.That(r.Imported.Select(i => i.Source), Is.EqualTo(new[] { Set(old) }));
+        Assert.That(r.Manifest.Versions["onnx-opset"], Is.EqualTo("1"));
+    }
+
+    [Test]
     public void OpsetOneIsAnOpset()
     {
         string folder = CopyTest("opset_1");
