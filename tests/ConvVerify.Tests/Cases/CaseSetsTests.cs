@@ -34,4 +34,16 @@ public class CaseSetsTests
     {
         foreach (string name in CaseSets.All) Assert.That(CaseSets.Load(name), Is.Not.Empty, name);
     }
+
+    // A shape file added to Catalog/Sets but not to CaseSets.All is embedded and never reachable (nor read by the test
+    // above); one named in All but not embedded is refused as unknown. Both lists must name the same sets.
+    [Test]
+    public void TheEmbeddedShapeFilesAreExactlyTheNamedSets()
+    {
+        const string prefix = "ConvVerify.Catalog.Sets.";
+        var embedded = typeof(CaseSets).Assembly.GetManifestResourceNames()
+            .Where(r => r.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(r => r[prefix.Length..^".txt".Length]);
+        Assert.That(embedded, Is.EquivalentTo(CaseSets.All));
+    }
 }
