@@ -163,8 +163,9 @@ public static class TensorComparison
         if (!Enum.IsDefined(tolerance)) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, $"tolerance: unknown value {(int)tolerance}");
     }
 
-    // error/bound, infinite where the bound measures nothing (zero, NaN or infinite).
-    private static double Ratio(double error, double bound) => bound == 0 || !double.IsFinite(bound) ? double.PositiveInfinity : error / bound;
+    // error/bound, infinite where the bound measures nothing (zero, NaN or infinite). Also the report reader's: a ratio
+    // read back must be the one this makes of the worst element's error and bound (ReportChecks).
+    internal static double Ratio(double error, double bound) => bound == 0 || !double.IsFinite(bound) ? double.PositiveInfinity : error / bound;
 
     /// <summary>λ of the probabilistic bound: docs/tolerance.md derives it and shows the evidence.</summary>
     public const double Lambda = 8.0;

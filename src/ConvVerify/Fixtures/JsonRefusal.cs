@@ -63,18 +63,22 @@ internal static class JsonRefusal
     }
 
     /// <summary>
-    /// What to say of a string System.Text.Json could not convert because it escapes half of a UTF-16 surrogate pair alone
-    /// ("\ud800", which JSON allows and no .NET string holds): its path as the report reader writes paths
-    /// (<c>rows[0].subject</c>), its line and the escape as written; null for any other failure, which the caller words.
+    /// What to say of a value System.Text.Json could not convert ("The JSON value could not be converted to System.Int32"),
+    /// in the report reader's words: its path as that reader writes paths (<c>rows[0].subject</c>), its line and the value as
+    /// written. A string that escapes half of a UTF-16 surrogate pair alone ("\ud800", which JSON allows and no .NET
+    /// string holds) is said to hold no text, whatever the field's kind (a string, or an enum's name); a value of another
+    /// kind is said to be no <paramref name="kindOf"/> of the .NET type named. Null for any other failure, or a type
+    /// <paramref name="kindOf"/> has no words for, which the caller words.
     /// </summary>
     /// <param name="e">The reader's failure.</param>
     /// <param name="text">Makes the file's text, when the failure is one of a value's kind.</param>
-    internal static string? LoneSurrogate(JsonException e, Func<string> text)
+    /// <param name="kindOf">The kind of JSON value a writer must put where .NET wants the type named ("an integer"), or null.</param>
+    internal static string? ValueRefusal(JsonException e, Func<string> text, Func<string, string?> kindOf)
     {
-        if (!e.Message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal)
-            || e.Path is not { } path || PathParts(path) is not { } parts)
+        var wrongKind = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON value could not be converted to ([^ ]+?)\\. Path:", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!wrongKind.Success || e.Path is not { } path || PathParts(path) is not { } parts)
             return null;
-        // Made only now: a report may be a gigabyte, and most failures (a missing comma, a cut-off file) are no such string.
+        // Made only now: a report may be a gigabyte, and most failures (a missing comma, a cut-off file) are no such value.
         string json = text();
         string key = string.Concat(parts.Select((p, i) => p is int n ? $"[{n}]" : i == 0 ? (string)p : "." + (string)p));
         string line = e.LineNumber is long l ? $" on line {l + 1}" : "";
@@ -83,10 +87,9 @@ internal static class JsonRefusal
         // record's, "… to ConvVerify.Runs.RunSummary"), at the object's path: the key is named as written.
         if (UndecodableKey(json, parts) is { } name)
             return $"{(parts.Count == 0 ? "the report" : PackPaths.Printable(key))}{line} has the key {name}, {NoText}";
-        if (!e.Message.StartsWith("The JSON value could not be converted to System.String.", StringComparison.Ordinal)
-            || parts.Count == 0 || ValueAt(json, parts, out bool noText) is not { } value || !noText)
-            return null;
-        return $"{PackPaths.Printable(key)}{line} is {value}, {NoText}";
+        if (parts.Count == 0 || ValueAt(json, parts, out bool noText) is not { } value) return null;
+        if (noText) return $"{PackPaths.Printable(key)}{line} is {value}, {NoText}";
+        return kindOf(wrongKind.Groups[1].Value) is { } kind ? $"{PackPaths.Printable(key)}{line} is {value}, not {kind}" : null;
     }
 
     // The first key of the object at the path that escapes a lone surrogate, quoted as written and cut as a value is;

@@ -37,7 +37,7 @@ public abstract class ExactNameConverter<T>(string field) : JsonConverter<T> whe
         string text = reader.GetString()!;
         foreach (var (name, value) in Names)
             if (name == text) return value;
-        throw new JsonException($"{field}: unknown {field} '{Fixtures.PackPaths.Printable(text)}', {Expected}");
+        throw new JsonException($"{field}: unknown {field} '{ReportChecks.Printable(text)}', {Expected}");
     }
 
     /// <inheritdoc/>

@@ -16,7 +16,8 @@ public sealed class OutcomeConverter : JsonConverter<Outcome>
         }
         catch (ArgumentException e)
         {
-            throw new System.Text.Json.JsonException(e.Message, e);
+            // Without .NET's " (Parameter 'name')", which names a C# parameter, not anything in the report.
+            throw new System.Text.Json.JsonException(ConvVerify.Problems.ErrorText.Plain(e), e);
         }
     }
 

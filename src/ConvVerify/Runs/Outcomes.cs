@@ -17,11 +17,11 @@ public static class Outcomes
     };
 
     /// <summary>The outcome of a report name.</summary>
-    /// <exception cref="ArgumentException">Not an outcome's name.</exception>
+    /// <exception cref="ArgumentException">Not an outcome's name (quoted with control characters written out, and cut after 80 characters).</exception>
     public static Outcome Parse(string name)
     {
         foreach (var o in Enum.GetValues<Outcome>())
             if (o.Name() == name) return o;
-        throw new ArgumentException($"outcome: unknown outcome '{name}'", nameof(name));
+        throw new ArgumentException($"outcome: unknown outcome '{ReportChecks.Printable(name)}'", nameof(name));
     }
 }

@@ -46,6 +46,30 @@ internal static class ReportChecks
             // error is one of those max_abs_error is the largest of, and may be smaller.
             if (row.MaxAbsError is { } max && !(w.AbsError <= max))
                 return Say($"{what}.worst.abs_error is {w.AbsError}, but {what}.max_abs_error is {max}: the largest error is at least the worst element's");
+            // A verdict gives its largest error, its largest ratio and its worst element together (Runner).
+            if (row.MaxAbsError is null || row.Ratio is null)
+                return $"{what}.worst is given, but {what}.{(row.MaxAbsError is null ? "max_abs_error" : "ratio")} is not: a compared row has its largest error, its largest ratio and its worst element";
+            // The ratio is the worst element's own, made by the one rule from the two numbers written beside it: the same
+            // IEEE division of the same doubles, which the JSON writer writes as the shortest text that reads back to
+            // them, so the equality is exact (an infinite error, a bound of 0, NaN or Infinity all give Infinity).
+            // Before 2026-11-30 an infinite bound gave the quotient itself, 0 for a finite error: a report of then is read.
+            double ratio = Comparison.TensorComparison.Ratio(w.AbsError, w.Bound);
+            bool older = double.IsPositiveInfinity(w.Bound) && double.IsFinite(w.AbsError) && row.Ratio.Value == 0;
+            if (!row.Ratio.Value.Equals(ratio) && !older)
+                return Say($"{what}.ratio is {row.Ratio.Value}, but {what}.worst.abs_error {w.AbsError} over {what}.worst.bound {w.Bound} is {ratio}: the ratio is the worst element's error/bound (Infinity where the bound is 0, NaN or Infinity)");
+        }
+        else
+        {
+            // TensorComparison names a worst element whenever any element differs: without one, none did (or none was
+            // compared), so nothing is beyond its bound, the largest error and ratio are 0, and no map is drawn around it.
+            if (row.Failures > 0)
+                return Say($"{what}.failures is {row.Failures}, but {what}.worst is not given: a row with an element beyond its bound has a worst element");
+            if (row.MaxAbsError is { } max && max != 0)
+                return Say($"{what}.max_abs_error is {max}, but {what}.worst is not given: a row whose elements differ has a worst element (without one, max_abs_error is 0)");
+            if (row.Ratio is { } ratio && ratio != 0)
+                return Say($"{what}.ratio is {ratio}, but {what}.worst is not given: a row whose elements differ has a worst element (without one, ratio is 0)");
+            if (row.Map is not null)
+                return $"{what}.map is given, but {what}.worst is not given: a map is of a failing direction's slice through its worst element";
         }
         return row.Map is { } map ? BadMapValues($"{what}.map", map, row.Elements) : null;
     }
@@ -60,15 +84,21 @@ internal static class ReportChecks
             return Say($"{what}.worst.index is {w.Index}, but {what}.elements is {row.Elements}: the worst element is one of those compared (0 to elements - 1)");
         if (row.Direction is not ("y" or "dx" or "dw" or "db"))
             return $"{what}.direction is \"{Printable(row.Direction)}\", but {what}.worst is given: only a compared direction (y, dx, dw or db) has a worst element";
+        // The name (n"...", always last) decides no shape, and a name of someone else's making is no reason to refuse.
+        int name = row.Descriptor.IndexOf('n', StringComparison.Ordinal);
         if (!problems.TryGetValue(row.Descriptor, out var parsed))
         {
-            // The name (n"...", always last) decides no shape, and a name of someone else's making is no reason to refuse.
-            int name = row.Descriptor.IndexOf('n', StringComparison.Ordinal);
             bool ok = BenchdnnDescriptor.TryParse(name < 0 ? row.Descriptor : row.Descriptor[..name], out var p, out string? error);
             problems[row.Descriptor] = parsed = (ok ? p : null, error);
         }
         if (parsed.Problem is not { } problem)
-            return $"{what}.descriptor is \"{Printable(row.Descriptor)}\", but {what}.worst is given: a compared row's descriptor gives its result's shape ({parsed.Error})";
+        {
+            // The parser's reason begins with the descriptor, quoted whole: said once, cut, before it.
+            string text = name < 0 ? row.Descriptor : row.Descriptor[..name], error = parsed.Error ?? "";
+            string prefix = $"descriptor '{text}': ";
+            string reason = error.StartsWith(prefix, StringComparison.Ordinal) ? error[prefix.Length..] : error;
+            return $"{what}.descriptor is \"{Printable(row.Descriptor)}\", but {what}.worst is given: a compared row's descriptor gives its result's shape ({Printable(reason, 2 * MaxQuoted)})";
+        }
         var direction = Directions.FromTensorName(row.Direction);
         int[] shape = direction.ShapeOf(problem);
         int size = direction.SizeOf(problem);
@@ -205,6 +235,14 @@ internal static class ReportChecks
 
     private static string Say(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    // A kind is someone else's text: shown as the console would show it.
-    private static string Printable(string s) => Fixtures.PackPaths.Printable(s);
+    /// <summary>Most characters of a report's own text (a descriptor, a reason, a kind) a refusal quotes.</summary>
+    internal const int MaxQuoted = 80;
+
+    /// <summary>
+    /// Someone else's text as a refusal quotes it: shown as the console would show it (<see cref="Fixtures.PackPaths.Printable"/>),
+    /// and cut after <see cref="MaxQuoted"/> characters with "…", as a manifest's refusals are: a hostile report's
+    /// descriptor of 10 MB was echoed whole (<paramref name="most"/> characters, for a longer sentence that may quote it). Never cut between the halves of a surrogate pair, which alone are no character.
+    /// </summary>
+    internal static string Printable(string s, int most = MaxQuoted) => Fixtures.PackPaths.Printable(s.Length <= most ? s
+        : s[..(char.IsHighSurrogate(s[most - 1]) ? most - 1 : most)] + "…");
 }

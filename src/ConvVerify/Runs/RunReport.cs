@@ -240,7 +240,7 @@ public sealed class RunReport
         static string? NullIn<T>(string what, IReadOnlyList<T?> items) where T : class =>
             Enumerable.Range(0, items.Count).Where(i => items[i] is null).Select(i => $"{what}[{i}] is null").FirstOrDefault();
         static string? NullVersion(string what, SourceInfo s) =>
-            s.Versions.Where(kv => kv.Value is null).Select(kv => $"{what}.versions[\"{kv.Key}\"] is null").FirstOrDefault();
+            s.Versions.Where(kv => kv.Value is null).Select(kv => $"{what}.versions[\"{ReportChecks.Printable(kv.Key)}\"] is null").FirstOrDefault();
         string? why = NullIn("rows", r.Rows) ?? NullIn("references", r.References) ?? NullIn("warnings", r.Warnings) ?? NullIn("skipped", r.Skipped)
             ?? NullVersion("subject", r.Subject)
             ?? Enumerable.Range(0, r.References.Count).Select(i => NullVersion($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
@@ -256,11 +256,11 @@ public sealed class RunReport
 
     // check's --tolerance as the run was given it, or none: another word was merged and written back as if a run had used it.
     private static string? BadToleranceMode(string? mode) => mode is null or "probabilistic" or "sound" ? null
-        : $"tolerance is \"{Fixtures.PackPaths.Printable(mode)}\", expected \"probabilistic\" or \"sound\" (check's --tolerance) or none";
+        : $"tolerance is \"{ReportChecks.Printable(mode)}\", expected \"probabilistic\" or \"sound\" (check's --tolerance) or none";
 
     // A layout the writer never writes (NCHW is left out) would be shown and compared by report merge as if it were one.
     private static string? BadLayout(string what, SourceInfo s) => s.Layout is null or "channels-last" ? null
-        : $"{what}.layout is \"{s.Layout}\", expected \"channels-last\" or none (NCHW)";
+        : $"{what}.layout is \"{ReportChecks.Printable(s.Layout)}\", expected \"channels-last\" or none (NCHW)";
 
     // The cause says why an ERROR row could not be checked; on another row it says nothing true. (Its value is one of
     // the two already: the reader takes nothing else, ErrorCauseConverter.)
@@ -284,6 +284,33 @@ public sealed class RunReport
             return string.Create(CultureInfo.InvariantCulture, $"{what} has {m.HistogramEdges.Length} histogram edges, but {m.HistogramCounts.Length} counts");
         return m.HistogramCounts.Any(c => c < 0) ? $"{what} has a negative histogram count" : null;
     }
+
+    // The kind of JSON value a report holds where System.Text.Json wanted the C# type named; null for a type no member of
+    // a report has by itself (a list of rows, a record), whose failures System.Text.Json words.
+    private static string? KindOf(string type)
+    {
+        type = type.StartsWith("System.Nullable`1[", StringComparison.Ordinal) ? type["System.Nullable`1[".Length..^1] : type;
+        return type.StartsWith("System.Collections.Generic.List`1[", StringComparison.Ordinal) ? "a list"
+            : type.StartsWith("System.Collections.Generic.SortedDictionary`2[", StringComparison.Ordinal) ? "an object"
+            : Kinds.GetValueOrDefault(type);
+    }
+
+    private static readonly Dictionary<string, string> Kinds = new(StringComparer.Ordinal)
+    {
+        [typeof(int).FullName!] = string.Create(CultureInfo.InvariantCulture, $"an integer from {int.MinValue} to {int.MaxValue}"),
+        [typeof(ulong).FullName!] = string.Create(CultureInfo.InvariantCulture, $"an integer from 0 to {ulong.MaxValue}"),
+        [typeof(long).FullName!] = string.Create(CultureInfo.InvariantCulture, $"an integer from {long.MinValue} to {long.MaxValue}"),
+        [typeof(double).FullName!] = "a number, \"NaN\", \"Infinity\" or \"-Infinity\"",
+        [typeof(bool).FullName!] = "true or false",
+        [typeof(string).FullName!] = "a string",
+        [typeof(int[]).FullName!] = "a list of integers",
+        [typeof(double[]).FullName!] = "a list of numbers",
+        [typeof(long[]).FullName!] = "a list of integers",
+        [typeof(RunRow).FullName!] = "an object", [typeof(SourceInfo).FullName!] = "an object", [typeof(WorstElement).FullName!] = "an object",
+        [typeof(ErrorMap).FullName!] = "an object", [typeof(RunSummary).FullName!] = "an object", [typeof(SkippedProblem).FullName!] = "an object",
+        // The converters of the other enums say their own refusals (ExactNameConverter); an outcome's said only its name.
+        [typeof(Outcome).FullName!] = $"an outcome: expected {string.Join(", ", Enum.GetValues<Outcome>().Select(o => $"\"{o.Name()}\""))}",
+    };
 
     /// <summary>Writes the report as JSON.</summary>
     public void Write(string path)
@@ -317,8 +344,10 @@ public sealed class RunReport
     /// ratio, a negative bound, histogram edges not finite and strictly increasing, or a count that disagrees with what it
     /// counts (failures and the histogram with the elements, skipped with skipped_by_kind, the summary and its reasons
     /// with the rows, selection_cases with the cases the rows hold); a skip kind the writer has no word for; a worst
-    /// element not among those compared, not at its index in the shape the row's descriptor and direction give, or with
-    /// an error past max_abs_error. The message names the file, the member's JSON path and its value.
+    /// element not among those compared, not at its index in the shape the row's descriptor and direction give, with
+    /// an error past max_abs_error, or whose error over its bound is not the row's ratio; a row without one whose
+    /// failures, error, ratio or map say an element differed; a value of the wrong JSON kind. The message names the file,
+    /// the member's JSON path and its value (text cut after <see cref="ReportChecks.MaxQuoted"/> characters).
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
@@ -339,14 +368,16 @@ public sealed class RunReport
         try
         {
             var report = JsonSerializer.Deserialize<RunReport>(text.Span, ReadOptions) ?? throw new InvalidDataException($"{path}: empty report");
-            if (report.Schema != SchemaId) throw new InvalidDataException($"{path}: schema is \"{report.Schema}\", this reader knows \"{SchemaId}\"");
+            if (report.Schema != SchemaId) throw new InvalidDataException($"{path}: schema is \"{ReportChecks.Printable(report.Schema)}\", this reader knows \"{SchemaId}\"");
             if (Malformed(report) is { } why) throw new InvalidDataException($"{path}: not a ConvVerify report ({why})");
             return report;
         }
-        catch (JsonException e) when (Fixtures.JsonRefusal.LoneSurrogate(e, () => System.Text.Encoding.UTF8.GetString(text.Span)) is { } noText)
+        catch (JsonException e) when (Fixtures.JsonRefusal.ValueRefusal(e, () => System.Text.Encoding.UTF8.GetString(text.Span), KindOf) is { } said)
         {
-            // System.Text.Json calls such a string a value that "could not be converted to System.String", which it plainly is.
-            throw new InvalidDataException($"{path}: not a ConvVerify report ({noText})", e);
+            // System.Text.Json calls a string escaping a lone surrogate a value that "could not be converted to
+            // System.String", which it plainly is, and any value of the wrong kind one that could not be converted to a
+            // C# type ("System.Int32", "ConvVerify.Runs.Outcome"), naming neither the value nor what a writer must put there.
+            throw new InvalidDataException($"{path}: not a ConvVerify report ({said})", e);
         }
         catch (JsonException e)
         {

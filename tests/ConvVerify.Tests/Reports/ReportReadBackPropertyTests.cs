@@ -44,13 +44,26 @@ public partial class ReportReadBackPropertyTests
                     Case = "c" + n.ToString(CultureInfo.InvariantCulture), DType = "f32",
                     Descriptor = string.Create(CultureInfo.InvariantCulture, $"mb{shape[0]}ic1ih{shape[2]}iw{shape[3]}oc{shape[1]}oh{shape[2]}ow{shape[3]}kh1kw1ph0pw0n\"c\""), Fill = "normal", Direction = "y",
                     Reference = "torch", Subject = "naive", Outcome = outcome, Tolerance = Tolerance.Probabilistic, Reason = "y: compared",
-                    Elements = n, Failures = failing ? ratios.Count(r => r > 1) : 0, MaxAbsError = ratios.Max(), Ratio = ratios.Max(),
+                    Elements = n, Failures = failing ? ratios.Count(r => r > 1) : 0, MaxAbsError = ratios.Max(), Ratio = RatioOf(ratios[worst], bound),
                     Worst = new WorstElement { Index = worst, Position = position, Expected = 1, Actual = 1 + ratios[worst], AbsError = ratios[worst], Bound = bound, SoundBound = both ? sound : null },
                     Map = failing ? ErrorMap.From(ratios, shape, position) : null,
                     Consensus = both ? "agree" : null,
                     Seconds = double.IsFinite(ratios[0]) ? ratios[0] % 7 : 0,
                 };
             });
+        });
+
+    // The ratio a verdict gives its worst element: its error over its bound, Infinity where the bound measures nothing
+    // (0, NaN or Infinity), as docs/report-schema.md says.
+    private static double RatioOf(double error, double bound) => bound == 0 || !double.IsFinite(bound) ? double.PositiveInfinity : error / bound;
+
+    // A compared direction whose results agree everywhere (or that has no elements): no worst element, no error, no ratio.
+    private static readonly Gen<RunRow> Identical =
+        Gen.Select(Gen.Int[0, 1], Gen.Bool, (n, sound) => new RunRow
+        {
+            Case = "same", Descriptor = n == 1 ? "mb1ic1ih1oc1kh1" : "mb1ic1ih1oc1kh1n\"empty\"", DType = "f64", Fill = "integer", Direction = n == 1 ? "y" : "db",
+            Reference = "torch", Subject = "naive", Outcome = Outcome.Pass, Tolerance = sound ? Tolerance.SoundBound : Tolerance.ExactValues,
+            Reason = "y: all equal", Elements = n, Failures = 0, MaxAbsError = 0, Ratio = 0,
         });
 
     // A direction nothing was compared in: absent on one side, or an error with its cause (none in a report from before).
@@ -71,13 +84,13 @@ public partial class ReportReadBackPropertyTests
 
     /// <summary>Reports as the writer makes them: the options, rows and skipped problems a run can have.</summary>
     /// <remarks>A list cut at 1,000 is tried now and then: each is some 100 KB of JSON to write and read.</remarks>
-    internal static readonly Gen<RunReport> Reports = ReportsSkipping(Gen.Frequency((12, Gen.Int[0, 4]), (1, Gen.Int[998, 1003])));
+    internal static readonly Gen<RunReport> Reports = ReportsSkipping(Gen.Frequency((12, Gen.Int[0, 4]), (1, Gen.Int[998, 1000]), (2, Gen.Int[1001, 1003])));
 
     // The edits' reports list a few skipped problems: in a list of a thousand nearly every edit would land on one.
     private static readonly Gen<RunReport> ShortReports = ReportsSkipping(Gen.Int[0, 4]);
 
     private static Gen<RunReport> ReportsSkipping(Gen<int> skipped) =>
-        Gen.Select(Gen.Frequency((2, Compared), (1, Absent)).List[0, 4], Skips(skipped), Gen.Bool, Gen.Bool, Gen.Bool, Text.List[0, 2],
+        Gen.Select(Gen.Frequency((4, Compared), (1, Identical), (2, Absent)).List[0, 4], Skips(skipped), Gen.Bool, Gen.Bool, Gen.Bool, Text.List[0, 2],
             Gen.OneOf(Gen.Const("1/1"), Gen.Const("2/3")), Gen.OneOf(Gen.Const((string?)null), Gen.Const((string?)"probabilistic"), Gen.Const((string?)"sound")))
         .Select(t =>
         {
@@ -210,7 +223,7 @@ public partial class ReportReadBackPropertyTests
     }
 
     private static readonly Gen<Broken> Breaks =
-        Gen.Select(ShortReports.Where(r => r.Rows.Any(x => x.Map is not null)), Gen.Int[0, 28], Gen.Int[0, 1000], Gen.Double[1e-300, 1e300], (r, pick, where, m) => new Broken(r, pick, where, m));
+        Gen.Select(ShortReports.Where(r => r.Rows.Any(x => x.Map is not null)), Gen.Int[0, 30], Gen.Int[0, 1000], Gen.Double[1e-300, 1e300], (r, pick, where, m) => new Broken(r, pick, where, m));
 
     [Test]
     public void AValueNoWriterGivesIsRefusedNamingItsPathAndValue()
@@ -257,6 +270,9 @@ public partial class ReportReadBackPropertyTests
                 26 => ("selection_cases", (held - 1).ToString(CultureInfo.InvariantCulture), [$"selection_cases is {held - 1}, but the rows hold {held} cases"]),
                 27 => ($"rows[{i}].direction", "\"db\"", [$"rows[{i}].direction \"db\" of rows[{i}].descriptor"]),
                 28 => ($"rows[{i}].descriptor", "\"mb1ic1\"", [$"rows[{i}].descriptor is \"mb1ic1\", but rows[{i}].worst is given"]),
+                // A ratio not the worst element's error over its bound; a failing row without its worst element.
+                29 => ($"rows[{i}].ratio", m, [$"rows[{i}].ratio is {m}, but rows[{i}].worst.abs_error "]),
+                30 => ($"rows[{i}].worst", "null", [$", but rows[{i}].worst is not given: "]),
                 0 => ($"rows[{i}].max_abs_error", neg, [$"rows[{i}].max_abs_error is {neg}"]),
                 1 => ($"rows[{i}].max_abs_error", "\"NaN\"", [$"rows[{i}].max_abs_error is NaN"]),
                 2 => ($"rows[{i}].ratio", "\"-Infinity\"", [$"rows[{i}].ratio is -Infinity"]),

@@ -97,4 +97,75 @@ public class ReportChecksMutationTests
         report.Skipped.Add(report.Skipped[0] with { Where = "b:1000" });
         Assert.That(ReportChecks.Inconsistent(report), Is.Null, "all 1,000 listed");
     }
+
+    // The row's ratio is its worst element's error over its bound, Infinity where the bound measures nothing (0, NaN or
+    // Infinity): a row whose ratio is neither would be merged with a verdict its own numbers do not give.
+    [TestCase(0.5, 0.25, 3, "3", "0.5", "0.25", "2")]
+    [TestCase(0.5, 0.25, 2.0000000000000004, "2.0000000000000004", "0.5", "0.25", "2")]
+    [TestCase(0.5, 0, 2, "2", "0.5", "0", "Infinity")]
+    [TestCase(0.5, double.NaN, 2, "2", "0.5", "NaN", "Infinity")]
+    [TestCase(0.5, double.PositiveInfinity, 1, "1", "0.5", "Infinity", "Infinity")]
+    [TestCase(double.PositiveInfinity, double.PositiveInfinity, 0, "0", "Infinity", "Infinity", "Infinity")]
+    [TestCase(double.PositiveInfinity, 0.25, 1e308, "1E+308", "Infinity", "0.25", "Infinity")]
+    [TestCase(0.5, 0.25, double.PositiveInfinity, "Infinity", "0.5", "0.25", "2")]
+    public void ARatioNotTheWorstElementsErrorOverItsBoundIsRefused(double error, double bound, double ratio, string saidRatio, string saidError, string saidBound, string quotient)
+    {
+        var row = Row() with { MaxAbsError = error, Ratio = ratio };
+        row = row with { Worst = row.Worst! with { AbsError = error, Bound = bound } };
+        Assert.That(ReportChecks.Inconsistent(Report(row)), Is.EqualTo(
+            $"rows[0].ratio is {saidRatio}, but rows[0].worst.abs_error {saidError} over rows[0].worst.bound {saidBound} is {quotient}: "
+            + "the ratio is the worst element's error/bound (Infinity where the bound is 0, NaN or Infinity)"));
+    }
+
+    // What a verdict writes: the quotient as IEEE division rounds it (0.1 / 0.3 is 0.33333333333333337), Infinity past
+    // the largest double (1 over the smallest subnormal), subnormals alike, and Infinity for a bound that measures nothing.
+    [TestCase(0.1, 0.3, 0.33333333333333337)]
+    [TestCase(1, double.Epsilon, double.PositiveInfinity)]
+    [TestCase(3 * double.Epsilon, 2 * double.Epsilon, 1.5)]
+    [TestCase(0.5, 0, double.PositiveInfinity)]
+    [TestCase(0.5, double.NaN, double.PositiveInfinity)]
+    [TestCase(double.PositiveInfinity, 0.25, double.PositiveInfinity)]
+    [TestCase(0, 0.25, 0)]
+    // Before 2026-11-30 (a NaN or infinite bound vouches for nothing) a finite error over an infinite bound was 0.
+    [TestCase(0.5, double.PositiveInfinity, 0)]
+    public void TheRatioAVerdictWritesIsSound(double error, double bound, double ratio)
+    {
+        var row = Row() with { MaxAbsError = error, Ratio = ratio };
+        Assert.That(ReportChecks.Inconsistent(Report(row with { Worst = row.Worst! with { AbsError = error, Bound = bound } })), Is.Null);
+    }
+
+    // A verdict names its worst element whenever any element differs: a row without one had every element agree (or
+    // none compared), so nothing beyond its bound, no error, no ratio, and no map drawn around it.
+    [Test]
+    public void ARowWithoutAWorstElementWhoseNumbersSayAnElementDifferedIsRefused()
+    {
+        var row = Row() with { Worst = null };
+        var agreeing = row with { Outcome = Outcome.Pass, Failures = 0, MaxAbsError = 0, Ratio = 0, Map = null };
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ReportChecks.Inconsistent(Report(row)),
+                Is.EqualTo("rows[0].failures is 1, but rows[0].worst is not given: a row with an element beyond its bound has a worst element"));
+            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { MaxAbsError = 0.5 })),
+                Is.EqualTo("rows[0].max_abs_error is 0.5, but rows[0].worst is not given: a row whose elements differ has a worst element (without one, max_abs_error is 0)"));
+            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { MaxAbsError = double.PositiveInfinity })),
+                Does.StartWith("rows[0].max_abs_error is Infinity, but rows[0].worst is not given"));
+            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { Ratio = 2 })),
+                Is.EqualTo("rows[0].ratio is 2, but rows[0].worst is not given: a row whose elements differ has a worst element (without one, ratio is 0)"));
+            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { Map = Row().Map })),
+                Is.EqualTo("rows[0].map is given, but rows[0].worst is not given: a map is of a failing direction's slice through its worst element"));
+            Assert.That(ReportChecks.Inconsistent(Report(agreeing)), Is.Null, "every element agreed");
+            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { Elements = 0 })), Is.Null, "no element compared");
+            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { Elements = 0, MaxAbsError = null, Ratio = null })), Is.Null, "nothing compared");
+        }
+    }
+
+    // A verdict gives its largest error, its largest ratio and its worst element together.
+    [Test]
+    public void AWorstElementWithoutTheLargestErrorOrRatioIsRefused()
+    {
+        Assert.That(ReportChecks.Inconsistent(Report(Row() with { Ratio = null })),
+            Is.EqualTo("rows[0].worst is given, but rows[0].ratio is not: a compared row has its largest error, its largest ratio and its worst element"));
+        Assert.That(ReportChecks.Inconsistent(Report(Row() with { MaxAbsError = null })),
+            Is.EqualTo("rows[0].worst is given, but rows[0].max_abs_error is not: a compared row has its largest error, its largest ratio and its worst element"));
+    }
 }

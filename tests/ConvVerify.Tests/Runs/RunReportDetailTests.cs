@@ -316,14 +316,16 @@ public class RunReportDetailTests : TempFolderTest
 
     // Writes the report, reads it back as written (it must read), applies the edit to its JSON, and returns why the
     // reader refuses the result, without the file's name and the frame every such message has.
-    private string Refusal(RunReport report, Action<System.Text.Json.Nodes.JsonNode> edit)
+    // The JSON is written on one line. (A string escaping a lone surrogate, which no JsonNode holds, is set as a
+    // placeholder and replaced in the text, by <paramref name="text"/>.)
+    private string Refusal(RunReport report, Action<System.Text.Json.Nodes.JsonNode> edit, Func<string, string>? text = null)
     {
         string path = Path.Combine(Dir, "r.json");
         report.Write(path);
         Assert.That(() => RunReport.Read(path), Throws.Nothing, "as written, it reads");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
         edit(json);
-        File.WriteAllText(path, json.ToJsonString());
+        File.WriteAllText(path, (text ?? (t => t))(json.ToJsonString()));
         var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
         string frame = $"{path}: not a ConvVerify report (";
         Assert.That(e.Message, Does.StartWith(frame).And.EndWith(")"));
@@ -381,7 +383,7 @@ public class RunReportDetailTests : TempFolderTest
     public void AComparedRowsDescriptorMustGiveItsShape()
     {
         Assert.That(Refusal(Report(Compared()), j => j["rows"]![0]!["descriptor"] = "mb1ic1"),
-            Does.StartWith("rows[0].descriptor is \"mb1ic1\", but rows[0].worst is given: a compared row's descriptor gives its result's shape (descriptor 'mb1ic1': "));
+            Is.EqualTo("rows[0].descriptor is \"mb1ic1\", but rows[0].worst is given: a compared row's descriptor gives its result's shape ('oc' must be >= 1, got nothing)"));
         // The name decides no shape: one the parser would refuse is no reason to refuse the report.
         string path = Path.Combine(Dir, "named.json");
         Report(Compared() with { Descriptor = "mb1ic3ih5oc16oh3kh3n\"a\"b\u0007\"" }).Write(path);
@@ -399,6 +401,21 @@ public class RunReportDetailTests : TempFolderTest
             Is.EqualTo("rows[0].worst.abs_error is 0.25, but rows[0].max_abs_error is 0.125: the largest error is at least the worst element's"));
         Assert.That(Refusal(Report(Compared()), j => j["rows"]![0]!["worst"]!["abs_error"] = "Infinity"),
             Is.EqualTo("rows[0].worst.abs_error is Infinity, but rows[0].max_abs_error is 0.5: the largest error is at least the worst element's"));
+    }
+
+    // The reader compares the ratio with the worst element's error over its bound exactly: that holds only if every double
+    // reads back as the one written, the quotients that are no short decimal and the subnormals among them.
+    [TestCase(0.1, 0.3)]
+    [TestCase(1e-310, 3e-320)]
+    [TestCase(2.2250738585072014E-308, 1.7976931348623157E+308)]
+    [TestCase(1, double.Epsilon)]
+    public void ARatioAsWrittenReadsBackAsTheWorstElementsErrorOverItsBound(double error, double bound)
+    {
+        string path = Path.Combine(Dir, "ratio.json");
+        var row = Compared(maxAbs: error);
+        Report(row with { Ratio = error / bound, Worst = row.Worst! with { AbsError = error, Bound = bound } }).Write(path);
+        var read = RunReport.Read(path).Rows[0];
+        Assert.That((read.Ratio, read.Worst!.AbsError, read.Worst.Bound), Is.EqualTo(((double?)(error / bound), error, bound)));
     }
 
     [Test]
@@ -433,5 +450,104 @@ public class RunReportDetailTests : TempFolderTest
             Is.EqualTo("selection_cases is 2, but selection_hash is empty: a report records both, or neither (one from before they were)"));
         Assert.That(Refusal(report, j => j["selection_hash"] = "ABC"), Is.EqualTo("selection_hash is \"ABC\", not a SHA-256 (64 lower-case hex digits) or empty"));
         Assert.That(Refusal(report, j => j["selection_hash"] = new string('A', 64)), Does.StartWith("selection_hash is \"AAAA"));
+    }
+
+    // Someone else's text is quoted cut after 80 characters, as a manifest's refusals quote it: a hostile report's
+    // descriptor, reason or kind of 10 MB was echoed whole into the one line a refusal is.
+    [TestCase("skipped[0].kind", "skipped[0].kind is \"")]
+    [TestCase("skipped_by_kind", "skipped_by_kind[\"")]
+    [TestCase("summary.reasons[0]", "summary.reasons[0] is \"")]
+    [TestCase("rows[0].descriptor", "rows[0].descriptor is \"mb1ic3")]
+    [TestCase("rows[0].descriptor digits", "rows[0].descriptor is \"mb1ic3")]
+    [TestCase("rows[0].outcome", "unknown outcome 'x")]
+    [TestCase("rows[0].tolerance", "unknown tolerance 'x")]
+    [TestCase("references[0].layout", "references[0].layout is \"")]
+    [TestCase("tolerance", "tolerance is \"")]
+    [TestCase("subject.versions", "subject.versions[\"")]
+    public void AVastHostileStringIsQuotedCut(string member, string said)
+    {
+        string vast = "x\u001b" + new string('x', 100_000);
+        var report = Report(Compared());
+        report.Skipped.Add(new SkippedProblem { Where = "b:1", Descriptor = "mb1ic1ih5oc1kh3", Kind = "dtype", Reason = "--dt" });
+        report.SkippedByKind["dtype"] = 1;
+        string why = Refusal(report, j =>
+        {
+            var row = j["rows"]![0]!;
+            switch (member)
+            {
+                case "skipped[0].kind": j["skipped"]![0]!["kind"] = vast; break;
+                case "skipped_by_kind": j["skipped_by_kind"]![vast] = 1; break;
+                case "summary.reasons[0]": j["summary"]!["reasons"]![0] = vast; break;
+                case "rows[0].descriptor": row["descriptor"] = "mb1ic3ih5oc16oh3kh3" + vast; break;
+                // The parser's reason quotes the digits it finds too large.
+                case "rows[0].descriptor digits": row["descriptor"] = "mb1ic3ih5oc16oh3kh3g" + new string('9', 100_000); break;
+                case "rows[0].outcome": row["outcome"] = vast; break;
+                case "rows[0].tolerance": row["tolerance"] = vast; break;
+                case "references[0].layout": j["references"]![0]!["layout"] = vast; break;
+                case "tolerance": j["tolerance"] = vast; break;
+                default: j["subject"]!["versions"] = new System.Text.Json.Nodes.JsonObject { [vast] = null }; break;
+            }
+        });
+        Assert.That(why.Contains(said, StringComparison.Ordinal), Is.True, $"names the path: {why}");
+        Assert.That(why, Has.Length.LessThan(400));
+        Assert.That(why.Contains('…', StringComparison.Ordinal), Is.True, why);
+        Assert.That(why.Any(char.IsControl), Is.False, why);
+    }
+
+    [Test]
+    public void AVastSchemaIsQuotedCut()
+    {
+        string path = Path.Combine(Dir, "schema.json");
+        Report(Row(Outcome.Pass)).Write(path);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"convverify-report/1\"", "\"" + new string('s', 100_000) + "\"", StringComparison.Ordinal));
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: schema is \"{new string('s', 80)}…\", this reader knows \"convverify-report/1\""));
+    }
+
+    [Test]
+    public void AStringIsCutAfterEightyCharactersButNeverWithinASurrogatePair()
+    {
+        Assert.That(ReportChecks.Printable(new string('a', 80)), Is.EqualTo(new string('a', 80)), "80 fit");
+        Assert.That(ReportChecks.Printable(new string('a', 81)), Is.EqualTo(new string('a', 80) + "…"));
+        // U+1F600 is two UTF-16 units: cut between them, the first alone would be no character.
+        Assert.That(ReportChecks.Printable(new string('a', 79) + "\U0001F600b"), Is.EqualTo(new string('a', 79) + "…"));
+        Assert.That(ReportChecks.Printable(new string('a', 78) + "\U0001F600b"), Is.EqualTo(new string('a', 78) + "\U0001F600…"));
+    }
+
+    // A value of the wrong kind, or an enum's name escaping a lone surrogate, was refused in .NET's words ("The JSON value
+    // could not be converted to System.Int32", "… to ConvVerify.Runs.Outcome"), naming neither the value nor what a writer
+    // puts there, and with the path as .NET writes it.
+    [TestCase("rows[0].outcome", "\"\\ud800\"", "is \"\\ud800\", which escapes half of a UTF-16 surrogate pair alone: no character, so no text")]
+    [TestCase("rows[0].tolerance", "\"Sound\\udc00\"", "is \"Sound\\udc00\", which escapes half of a UTF-16 surrogate pair alone: no character, so no text")]
+    [TestCase("requirement", "\"\\ud800All\"", "is \"\\ud800All\", which escapes half of a UTF-16 surrogate pair alone: no character, so no text")]
+    [TestCase("rows[0].outcome", "3", "is 3, not an outcome: expected \"pass\", \"FAIL\", \"suspicious\", \"not in pack\", \"not provided by oracle\", \"not provided\", \"ERROR\"")]
+    [TestCase("rows[0].outcome", "[\"FAIL\"]", "is [\"FAIL\"], not an outcome: expected \"pass\", \"FAIL\", \"suspicious\", \"not in pack\", \"not provided by oracle\", \"not provided\", \"ERROR\"")]
+    [TestCase("rows[0].elements", "\"144\"", "is \"144\", not an integer from -2147483648 to 2147483647")]
+    [TestCase("rows[0].elements", "144.5", "is 144.5, not an integer from -2147483648 to 2147483647")]
+    [TestCase("rows[0].failures", "3000000000", "is 3000000000, not an integer from -2147483648 to 2147483647")]
+    [TestCase("rows[0].ratio", "true", "is true, not a number, \"NaN\", \"Infinity\" or \"-Infinity\"")]
+    [TestCase("rows[0].worst.bound", "\"inf\"", "is \"inf\", not a number, \"NaN\", \"Infinity\" or \"-Infinity\"")]
+    [TestCase("rows[0].worst.position", "\"0, 4, 1, 1\"", "is \"0, 4, 1, 1\", not a list of integers")]
+    [TestCase("rows[0].worst", "40", "is 40, not an object")]
+    [TestCase("rows", "{}", "is {}, not a list")]
+    [TestCase("strict", "1", "is 1, not true or false")]
+    [TestCase("seed", "-1", "is -1, not an integer from 0 to 18446744073709551615")]
+    [TestCase("command", "5", "is 5, not a string")]
+    public void AValueOfTheWrongKindIsRefusedNamingItsPathAndTheValueAsWritten(string member, string value, string said)
+    {
+        string[] steps = member.Split('.');
+        const string Placeholder = "LONE-SURROGATE";
+        bool lone = value.Contains("\\u", StringComparison.Ordinal);
+        string why = Refusal(Report(Compared()), j =>
+        {
+            var node = j;
+            foreach (string step in steps[..^1]) node = step.EndsWith(']') ? node[step[..step.IndexOf('[')]]![int.Parse(step[(step.IndexOf('[') + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)]! : node[step]!;
+            string last = steps[^1];
+            var set = lone ? System.Text.Json.Nodes.JsonValue.Create(Placeholder) : System.Text.Json.Nodes.JsonNode.Parse(value);
+            if (last.EndsWith(']')) node[last[..last.IndexOf('[')]]![int.Parse(last[(last.IndexOf('[') + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)] = set;
+            else node[last] = set;
+        }, t => lone ? t.Replace($"\"{Placeholder}\"", value, StringComparison.Ordinal) : t);
+        // The JSON is one line.
+        Assert.That(why, Is.EqualTo($"{member} on line 1 {said}"));
     }
 }
