@@ -52,7 +52,8 @@ public static class ReportMerge
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"{path}: {e.Message}", e);
+                // Plain: Shard.Parse's parameter name is C#'s, nothing a user of the report can act on.
+                throw new ArgumentException($"{path}: {Problems.ErrorText.Plain(e)}", e);
             }
             parsed.Add((path, r, shard));
         }
