@@ -272,7 +272,11 @@ internal sealed class RunOptions(string defaultRequire)
         return report.ExitCode();
     }
 
-    private static void Write(string option, string? path, Action<string> write)
+    /// <summary>
+    /// Writes an output file through <paramref name="write"/>, a failure (a full disk, a device) named by its option and path
+    /// as a usage error rather than a bare .NET message.
+    /// </summary>
+    internal static void Write(string option, string? path, Action<string> write)
     {
         if (path is null) return;
         try
