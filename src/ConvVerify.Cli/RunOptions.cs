@@ -209,6 +209,9 @@ internal sealed class RunOptions(string defaultRequire)
             // Stryker disable once String : any content probes the same write
             File.WriteAllText(probe, "");
             File.Delete(probe);
+            // A folder where the page writes a file: the whole run went by, then "Access to the path '…/index.html' is denied".
+            if (Directory.EnumerateDirectories(full).Select(Path.GetFileName).FirstOrDefault(n => Reports.HtmlReport.IsPageFile(n!)) is { } name)
+                throw new CliException($"--report: cannot write into {dir}: {name} there is a folder, where the page writes its {name}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -105,6 +105,17 @@ public class OutputApartTests : CliTestBase
         Assert.That(Run("report", "merge", shard, "--json", TempPath("copy2.json")).Code, Is.EqualTo(0));
     }
 
+    [TestCase("index.html")]
+    [TestCase("failure-0-heatmap.png")]
+    public void AReportFolderHoldingAFolderWhereThePageWritesIsRefusedBeforeTheRun(string name)
+    {
+        // check --report r with a folder r/index.html ran every case, then said "Access to the path ... is denied" (exit 2).
+        string folder = TempPath("r");
+        Directory.CreateDirectory(Path.Combine(folder, name));
+        var r = Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--report", folder);
+        Assert.That((r.Code, r.Err.Trim(), r.Out), Is.EqualTo((2, $"convverify: --report: cannot write into {folder}: {name} there is a folder, where the page writes its {name}", "")), r.ToString());
+    }
+
     [Test]
     public void AReportFileThePageWouldWriteOverIsRefused()
     {
