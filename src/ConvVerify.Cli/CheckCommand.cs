@@ -47,6 +47,9 @@ internal static class CheckCommand
         {
             var names = CommaLists.Items("--oracle", pr.GetValue(oracle)!);
             bool fixtures = names is ["fixtures"];
+            // Said as itself: the registry of live oracles called it an unknown oracle, beside a hint to use it.
+            if (!fixtures && names.Contains("fixtures"))
+                throw new CliException($"--oracle: 'fixtures' (the packs) goes alone, not in a list of live oracles: '{pr.GetValue(oracle)}'");
             // Every file the batch pulls in, its includes and a benchdnn: name's vendored file too: a report written over
             // one would change what the next run reads. Read once: the files kept apart are those whose entries are run.
             var batch = sel.ReadBatch(pr);

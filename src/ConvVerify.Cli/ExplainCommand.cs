@@ -46,7 +46,8 @@ internal static class ExplainCommand
                 RunOptions.CheckOutput("--png", file);
                 // Asked first rather than caught: the library's refusal names the picture, the command line its option.
                 if (ConvVerify.Reports.MatrixPicture.TooLarge(p) is { } why) throw new CliException($"--png: {why}");
-                ConvVerify.Reports.MatrixPicture.Write(p, file);
+                // Through the writer of the run reports: a full disk said "No space left on device" naming no option.
+                RunOptions.Write("--png", file, f => ConvVerify.Reports.MatrixPicture.Write(p, f));
             }
             console.Profile.Out.Writer.Write(Explain(p));
             if (pr.GetValue(png) is { } written) console.Profile.Out.Writer.WriteLine($"\nM drawn in {written}");

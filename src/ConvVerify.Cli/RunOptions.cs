@@ -124,11 +124,15 @@ internal sealed class RunOptions(string defaultRequire)
             {
                 if (Fixtures.PackPaths.SamePath(full, input.Full))
                     throw new CliException($"{option}: {path} is the {input.Option} the run reads; an output must not overwrite an input");
+                // A hard link is the input under another name: report merge s1.json s2.json --json copy.json, copy.json a
+                // hard link to s2.json, wrote the merged report over the shard it had read.
+                if (Fixtures.PackPaths.SameFile(full, input.Full))
+                    throw new CliException($"{option}: {path} is the {input.Option} {input.Path} the run reads, under another name (a hard link); an output must not overwrite an input");
                 if (Directory.Exists(input.Full) && Fixtures.PackPaths.IsUnder(input.Full, full))
                     throw new CliException($"{option}: {path} is inside the {input.Option} folder {input.Path}; an output must not overwrite what the run reads");
             }
             foreach (var include in includes)
-                if (Fixtures.PackPaths.SamePath(full, include.Full))
+                if (Fixtures.PackPaths.SamePath(full, include.Full) || Fixtures.PackPaths.SameFile(full, include.Full))
                     throw new CliException($"{option}: {path} is {include.File}, a batch file that --batch {include.Batch} includes; an output must not overwrite what the run reads");
             if (option != "--report") continue;
             // The folder may hold inputs, but not under the names the page and its pictures take (report merge r/index.html
@@ -145,7 +149,8 @@ internal sealed class RunOptions(string defaultRequire)
     {
         if (Path.GetDirectoryName(file) is { } parent && Fixtures.PackPaths.SamePath(parent, folder) && Reports.HtmlReport.IsPageFile(Path.GetFileName(file)))
             return Path.GetFileName(file);
-        return Fixtures.PackPaths.SamePath(Real(Path.Combine(folder, "index.html")), file) ? "index.html" : null;
+        string index = Real(Path.Combine(folder, "index.html"));
+        return Fixtures.PackPaths.SamePath(index, file) || Fixtures.PackPaths.SameFile(index, file) ? "index.html" : null;
     }
 
     /// <summary>
@@ -204,6 +209,9 @@ internal sealed class RunOptions(string defaultRequire)
             // Stryker disable once String : any content probes the same write
             File.WriteAllText(probe, "");
             File.Delete(probe);
+            // A folder where the page writes a file: the whole run went by, then "Access to the path '…/index.html' is denied".
+            if (Directory.EnumerateDirectories(full).Select(Path.GetFileName).FirstOrDefault(n => Reports.HtmlReport.IsPageFile(n!)) is { } name)
+                throw new CliException($"--report: cannot write into {dir}: {name} there is a folder, where the page writes its {name}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -267,7 +275,11 @@ internal sealed class RunOptions(string defaultRequire)
         return report.ExitCode();
     }
 
-    private static void Write(string option, string? path, Action<string> write)
+    /// <summary>
+    /// Writes an output file through <paramref name="write"/>, a failure (a full disk, a device) named by its option and path
+    /// as a usage error rather than a bare .NET message.
+    /// </summary>
+    internal static void Write(string option, string? path, Action<string> write)
     {
         if (path is null) return;
         try

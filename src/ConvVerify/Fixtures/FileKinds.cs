@@ -25,6 +25,10 @@ internal static partial class FileKinds
     private const int TypeMask = 0xF000, Fifo = 0x1000, CharDevice = 0x2000, Dir = 0x4000, BlockDevice = 0x6000, Regular = 0x8000, Socket = 0xC000;
 
     private const int AtFdCwd = -100, StatxType = 0x1, ModeOffsetStatx = 0x1C, ModeOffsetDarwin = 4, StatBufferSize = 512;
+
+    // statx's inode and device number (its major and minor: stx_dev_major, stx_dev_minor); macOS's 64-bit inode stat's
+    // st_ino and its 4-byte st_dev at 0.
+    private const int StatxIno = 0x100, InoOffsetStatx = 0x20, DevOffsetStatx = 0x88, InoOffsetDarwin = 8;
     private const int ENOENT = 2, ENOTDIR = 20, EPERM = 1, ENOSYS = 38;
 
     /// <summary>The kind of entry <paramref name="path"/> names, following links (a dangling link is missing).</summary>
@@ -70,6 +74,41 @@ internal static partial class FileKinds
         if (Directory.Exists(info.FullName)) return FileKind.Directory;
         if (!info.Exists) return FileKind.Missing;
         return info.Attributes.HasFlag(FileAttributes.Device) ? FileKind.CharacterDevice : FileKind.Regular;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="a"/> and <paramref name="b"/> (links followed) are one file by its device and inode, so
+    /// two names of one file under hard links are seen as one, as no path comparison can. False when either is missing
+    /// or the C library cannot be asked (Windows, no statx): the caller's path comparison is what is left.
+    /// </summary>
+    public static bool SameFile(string a, string b)
+    {
+        try
+        {
+            return Identity(a) is { } x && Identity(b) is { } y && x == y;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    // (device, inode) of the entry, or null when it cannot be found.
+    private static unsafe (ulong Device, ulong Inode)? Identity(string path)
+    {
+        // Stryker disable once all : only a Windows run reaches it
+        if (OperatingSystem.IsWindows()) return null;
+        byte* buffer = stackalloc byte[StatBufferSize];
+        // Stryker disable all : a Linux run takes the second branch only
+        if (OperatingSystem.IsMacOS())
+        {
+            int rc = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? StatDarwinX64(path, buffer) : StatDarwin(path, buffer);
+            return rc == 0 ? ((ulong)*(uint*)buffer, *(ulong*)(buffer + InoOffsetDarwin)) : null;
+        }
+        // Stryker restore all
+        if (StatX(AtFdCwd, path, 0, StatxIno, buffer) != 0 || (*(uint*)buffer & StatxIno) == 0) return null;
+        ulong device = ((ulong)*(uint*)(buffer + DevOffsetStatx) << 32) | *(uint*)(buffer + DevOffsetStatx + 4);
+        return (device, *(ulong*)(buffer + InoOffsetStatx));
     }
 
     /// <summary>The kind in words for messages, e.g. "a named pipe".</summary>

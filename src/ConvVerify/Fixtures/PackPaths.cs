@@ -214,6 +214,20 @@ public static class PackPaths
     public static bool SamePath(string a, string b) => IsUnder(a, b) && IsUnder(b, a);
 
     /// <summary>
+    /// Whether <paramref name="a"/> and <paramref name="b"/> are one existing file by the file system's identity of it
+    /// (its device and inode), not by name: a hard link is another name of the same file, which <see cref="SamePath"/>
+    /// cannot see. False when either is missing, and wherever the identity cannot be asked for (Windows).
+    /// </summary>
+    /// <param name="a">A path.</param>
+    /// <param name="b">Another path.</param>
+    public static bool SameFile(string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return FileKinds.SameFile(a, b);
+    }
+
+    /// <summary>
     /// <paramref name="s"/> with every control character written as <c>\uXXXX</c>, for a message: a name from someone
     /// else's folder may hold a newline, which would start a line of its own (say, a forged summary line), or an escape
     /// sequence, which would drive the terminal. Invisible format characters (a zero-width space, a byte-order mark

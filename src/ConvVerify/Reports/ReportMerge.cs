@@ -52,7 +52,8 @@ public static class ReportMerge
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"{path}: {e.Message}", e);
+                // Plain: Shard.Parse's parameter name is C#'s, nothing a user of the report can act on.
+                throw new ArgumentException($"{path}: {Problems.ErrorText.Plain(e)}", e);
             }
             parsed.Add((path, r, shard));
         }
@@ -60,7 +61,14 @@ public static class ReportMerge
         if (parsed.FirstOrDefault(p => p.Shard.Count != n) is { Path: not null } other)
             throw new ArgumentException($"{other.Path}: shard {other.Shard} of {other.Shard.Count}, but {parsed[0].Path} is one of {n}");
         if (parsed.GroupBy(p => p.Shard.Index).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ArgumentException($"shard {twice.Key}/{n} given twice: {string.Join(", ", twice.Select(p => p.Path))}");
+        {
+            // Counted and its files listed as the missing ones are: "given twice" over three files said less than was so,
+            // and a shard given a thousand times listed every file.
+            int times = twice.Count();
+            string count = times == 2 ? "twice" : string.Create(CultureInfo.InvariantCulture, $"{times:N0} times");
+            string more = times > MissingListed ? string.Create(CultureInfo.InvariantCulture, $" and {times - MissingListed:N0} more") : "";
+            throw new ArgumentException($"shard {twice.Key}/{n} given {count}: {string.Join(", ", twice.Take(MissingListed).Select(p => p.Path))}{more}");
+        }
         // Every index is in 1..n and given once (above), so n less the shards given are missing. Only the first few are
         // looked for, found within as many steps as there are files: a shard "1/2147483647" (a count --shard takes) had
         // the two billion others listed, 8 GB of them, and the merge ran out of memory instead of saying so.

@@ -248,6 +248,7 @@ public sealed class RunReport
         return why ?? BadToleranceMode(r.ToleranceMode) ?? BadLayout("subject", r.Subject)
             ?? Enumerable.Range(0, r.References.Count).Select(i => BadLayout($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadCause($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
+            ?? BadStarted(r.Started)
             ?? BadSeconds("seconds", r.Seconds)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadSeconds($"rows[{i}].seconds", r.Rows[i].Seconds)).FirstOrDefault(w => w is not null)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => r.Rows[i].Map is { } map ? MalformedMap($"rows[{i}].map", map) : null).FirstOrDefault(w => w is not null)
@@ -267,6 +268,13 @@ public sealed class RunReport
     private static string? BadCause(string what, RunRow row) => row.Cause is not null && row.Outcome != Outcome.Error
         ? $"{what}.cause is given on a \"{row.Outcome.Name()}\" row: only ERROR rows have one"
         : null;
+
+    // The writer's form only: report merge takes the earliest shard's start by comparing the strings, which orders times
+    // of this form alone; "garbage" or "!" was taken as is, and "!" became the merged run's start and JUnit's timestamp.
+    private static string? BadStarted(string started) =>
+        DateTime.TryParseExact(started, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out _)
+            ? null
+            : $"started is \"{Fixtures.PackPaths.Printable(started)}\", expected a UTC time as yyyy-MM-ddTHH:mm:ssZ";
 
     // A time is a finite count of seconds: "NaN" or "-Infinity", which the JSON reader takes, went into JUnit's time
     // attribute, a decimal there, and into the summary line as "NaN s".

@@ -124,6 +124,8 @@ public class CliRefusalTests : CliTestBase
     // Refused as the line is parsed, by the rule of every comma-separated option (CommaListTests), before any oracle starts.
     [TestCase(",exact", "--oracle: empty name (item 1 of 2) in ',exact'\nRun 'convverify check --help' for usage.")]
     [TestCase("exact,exact", "--oracle: 'exact' named twice in 'exact,exact'\nRun 'convverify check --help' for usage.")]
+    [TestCase("fixtures,naive", "--oracle: 'fixtures' (the packs) goes alone, not in a list of live oracles: 'fixtures,naive'")]
+    [TestCase("torch, fixtures", "--oracle: 'fixtures' (the packs) goes alone, not in a list of live oracles: 'torch, fixtures'")]
     public void AListOfOraclesThatNamesNoneOrOneTwiceIsRefused(string oracles, string message) =>
         IsBadUsage(Run("check", "--oracle", oracles), message + "\n");
 

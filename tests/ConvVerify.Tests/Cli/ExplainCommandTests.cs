@@ -169,6 +169,12 @@ public class ExplainCommandTests : CliTestBase
             var bad = CliTestBase.Run("explain", "--png", Path.Combine(dir, "no-such-folder", "m.png"));
             Assert.That(bad.Code, Is.EqualTo(2), bad.ToString());
             Assert.That(bad.Err, Does.Contain("--png"));
+            // A write that fails once begun (a full disk) is named by the option too: it said "No space left on device : '/dev/full'".
+            if (File.Exists("/dev/full"))
+            {
+                var full = CliTestBase.Run("explain", "--png", "/dev/full");
+                Assert.That((full.Code, full.Err.StartsWith("convverify: --png: cannot write /dev/full: ", StringComparison.Ordinal)), Is.EqualTo((2, true)), full.ToString());
+            }
         }
         finally
         {

@@ -73,6 +73,50 @@ public class OutputApartTests : CliTestBase
     }
 
     [Test]
+    public void AnOutputThatIsAnInputUnderAHardLinkIsRefused()
+    {
+        // report merge s1.json s2.json --json copy.json, copy.json a hard link to s2.json: the merged report was written
+        // over the shard it had read, and the run passed; a path comparison cannot see a hard link.
+        string shard = TempPath("shard.json");
+        Assert.That(Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--json", shard).Code, Is.EqualTo(0));
+        string written = File.ReadAllText(shard);
+        string copy = HardLinks.Make(shard, TempPath("copy.json"));
+        var r = Run("report", "merge", shard, "--json", copy);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --json: {copy} is the shard {shard} the run reads, under another name (a hard link); an output must not overwrite an input")), r.ToString());
+        r = Run("report", "merge", shard, "--junit", copy);
+        Assert.That((r.Code, r.Err.Contains($"--junit: {copy} is the shard {shard} the run reads, under another name", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        // The page's index.html may be the shard by another name too.
+        string folder = TempPath("r");
+        Directory.CreateDirectory(folder);
+        HardLinks.Make(shard, Path.Combine(folder, "index.html"));
+        r = Run("report", "merge", shard, "--report", folder);
+        Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2,
+            $"convverify: --report: {folder} would write index.html over the shard {shard}; an output must not overwrite what the run reads")), r.ToString());
+        // A batch file under another name is the batch file.
+        string batch = TempPath("b.txt");
+        File.WriteAllText(batch, "mb1ic2ih4oc2kh3\n");
+        string other = HardLinks.Make(batch, TempPath("b-link.txt"));
+        r = Run("check", "--oracle", "naive", "--batch", batch, "--json", other);
+        Assert.That((r.Code, r.Err.Contains($"--json: {other} is the --batch {batch} the run reads, under another name", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+        Assert.That((File.ReadAllText(shard), File.ReadAllText(batch)), Is.EqualTo((written, "mb1ic2ih4oc2kh3\n")), "nothing was written over");
+        // A copy is another file, however alike.
+        File.Copy(shard, TempPath("copy2.json"));
+        Assert.That(Run("report", "merge", shard, "--json", TempPath("copy2.json")).Code, Is.EqualTo(0));
+    }
+
+    [TestCase("index.html")]
+    [TestCase("failure-0-heatmap.png")]
+    public void AReportFolderHoldingAFolderWhereThePageWritesIsRefusedBeforeTheRun(string name)
+    {
+        // check --report r with a folder r/index.html ran every case, then said "Access to the path ... is denied" (exit 2).
+        string folder = TempPath("r");
+        Directory.CreateDirectory(Path.Combine(folder, name));
+        var r = Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--report", folder);
+        Assert.That((r.Code, r.Err.Trim(), r.Out), Is.EqualTo((2, $"convverify: --report: cannot write into {folder}: {name} there is a folder, where the page writes its {name}", "")), r.ToString());
+    }
+
+    [Test]
     public void AReportFileThePageWouldWriteOverIsRefused()
     {
         // --json r/index.html --report r: the page was written over the JSON report the same run had just written.

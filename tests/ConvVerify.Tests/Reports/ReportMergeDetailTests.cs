@@ -192,7 +192,7 @@ public class ReportMergeDetailTests
     public void AnUnreadableShardFieldIsNamedWithItsFile()
     {
         var bad = Shard("4/3", "", 0, [], "c");
-        Assert.That(Refusal(("s1.json", One), ("bad.json", bad)), Does.StartWith("bad.json: shard: expected i/n").And.Contain("'4/3'"));
+        Assert.That(Refusal(("s1.json", One), ("bad.json", bad)), Is.EqualTo("bad.json: shard: expected i/n with 1 <= i <= n (e.g. 1/4), got '4/3'"), "no C# parameter name");
     }
 
     [Test]
@@ -204,6 +204,17 @@ public class ReportMergeDetailTests
     public void AShardTwiceIsNamedWithBothFiles() =>
         Assert.That(Refusal(("s1.json", One), ("s2.json", Two), ("again.json", Two), ("s3.json", Three)),
             Is.EqualTo("shard 2/3 given twice: s2.json, again.json"));
+
+    [Test]
+    public void AShardGivenThreeTimesIsCountedAndAThousandTimesListedInPart()
+    {
+        Assert.That(Refusal(("s1.json", One), ("s2.json", Two), ("again.json", Two), ("more.json", Two), ("s3.json", Three)),
+            Is.EqualTo("shard 2/3 given 3 times: s2.json, again.json, more.json"));
+        var two = Two;
+        var many = Enumerable.Range(1, 1000).Select(i => ($"c{i}.json", two)).ToArray();
+        Assert.That(Refusal([("s1.json", One), .. many, ("s3.json", Three)]),
+            Is.EqualTo("shard 2/3 given 1,000 times: c1.json, c2.json, c3.json, c4.json, c5.json, c6.json, c7.json, c8.json, c9.json, c10.json and 990 more"));
+    }
 
     [Test]
     public void MissingShardsAreListed() =>

@@ -166,6 +166,29 @@ public class RunReportDetailTests : TempFolderTest
         Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report {why}"));
     }
 
+    [TestCase("!", "(started is \"!\", expected a UTC time as yyyy-MM-ddTHH:mm:ssZ)")]
+    [TestCase("2026-13-01T00:00:00Z", "(started is \"2026-13-01T00:00:00Z\", expected a UTC time as yyyy-MM-ddTHH:mm:ssZ)")]
+    [TestCase("2026-11-29 03:00:05", "(started is \"2026-11-29 03:00:05\", expected a UTC time as yyyy-MM-ddTHH:mm:ssZ)")]
+    [TestCase("1999-01-02T03:04:05Z", null)]
+    public void AReportWhoseStartIsNoTimeIsRefusedNamingIt(string started, string? why)
+    {
+        // report merge takes the earliest start by comparing strings: "!" was the merged run's start and JUnit's timestamp.
+        string path = Path.Combine(Dir, "r.json");
+        var report = Report(Row(Outcome.Pass));
+        report.Write(path);
+        string text = File.ReadAllText(path);
+        string was = $"\"started\": \"{report.Started}\"";
+        Assert.That(text, Does.Contain(was));
+        File.WriteAllText(path, text.Replace(was, $"\"started\": \"{started}\"", StringComparison.Ordinal));
+        if (why is null)
+        {
+            Assert.That(RunReport.Read(path).Started, Is.EqualTo(started));
+            return;
+        }
+        var e = Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report {why}"));
+    }
+
     [Test]
     public void AStringEscapingALoneSurrogateIsSaidToHoldNoTextNamingItsPath()
     {
