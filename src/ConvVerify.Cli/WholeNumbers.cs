@@ -13,7 +13,7 @@ namespace ConvVerify.Cli;
 /// seed of the command line is a whole number written in ASCII digits and nothing else: no sign, no blanks, no
 /// exponent, fraction, hex prefix or group separator, so what a script passes is what the run records and reproduces
 /// from. A value outside the option's range (a negative count, a seed beyond 64 bits) is refused alike. Rules of a run
-/// that carry advice of their own (at most 1,000,000 random problems) are still said by the run.
+/// that carry advice of their own (at most 100,000 random problems) are still said by the run.
 /// </remarks>
 internal static class WholeNumbers
 {

@@ -54,7 +54,7 @@ public class CliRefusalTests : CliTestBase
     // soak's count of problems is --cases: the message names that, not the --random the selection knows it as; 0 is no
     // count at all, refused as the option is read, and more than the run draws at once by the run, with its advice.
     [TestCase("0", "--cases: expected a whole number from 1 to 2147483647, got '0'\nRun 'convverify soak --help' for usage.\n")]
-    [TestCase("1000001", "--cases: at most 1000000 problems at once (they are drawn and kept before the run), got 1000001; run more seeds instead\n")]
+    [TestCase("100001", "--cases: at most 100000 problems at once (they are drawn and kept before the run), got 100001; run more seeds instead\n")]
     public void SoaksCountIsNamedAsItsOption(string cases, string message) => IsBadUsage(Run("soak", "--cases", cases), message);
 
     // An engine against itself can only agree: said as a warning (an error under --strict), never passed quietly.

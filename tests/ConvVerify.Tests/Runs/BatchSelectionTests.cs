@@ -89,7 +89,7 @@ public class BatchSelectionTests
     [Test]
     public void ProblemsThatMeetAtOneMinibatchAreKeptOnceInFirstSeenOrder()
     {
-        // The dedupe once scanned the list kept so far for every problem, which took --random 1000000 (the most allowed)
+        // The dedupe once scanned the list kept so far for every problem, which took --random 1000000 (then the most allowed)
         // hours before the first case; a set now does it, and must keep what the list did: the first of equal problems,
         // in order, and every random problem (their names differ).
         var s = CaseSelection.Resolve(null, null, ["mb1ic2ih4oc2kh3", "mb1ic3ih4oc2kh3", "mb2ic2ih4oc2kh3", "mb1ic2ih4oc2kh3n\"named\"", "mb3ic3ih4oc2kh3"],
@@ -145,7 +145,7 @@ public class BatchSelectionTests
     {
         Assert.That(CaseSelection.Resolve(null, null, [], "f32", "integer", "question", random: 3).Problems, Has.Count.EqualTo(3));
         var e = Assert.Catch<ArgumentException>(() => CaseSelection.Resolve(null, null, [], "f32", "integer", "question", random: CaseSelection.MaxRandom + 1));
-        Assert.That(e!.Message, Is.EqualTo("--random: at most 1000000 problems at once (they are drawn and kept before the run), got 1000001; run more seeds instead"));
+        Assert.That(e!.Message, Is.EqualTo("--random: at most 100000 problems at once (they are drawn and kept before the run), got 100001; run more seeds instead"));
     }
 
     [Test]
