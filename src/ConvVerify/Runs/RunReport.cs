@@ -274,7 +274,7 @@ public sealed class RunReport
     private static string? BadStarted(string started) =>
         DateTime.TryParseExact(started, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out _)
             ? null
-            : $"started is \"{Fixtures.PackPaths.Printable(started)}\", expected a UTC time as yyyy-MM-ddTHH:mm:ssZ";
+            : $"started is \"{ReportChecks.Printable(started)}\", expected a UTC time as yyyy-MM-ddTHH:mm:ssZ";
 
     // A time is a finite count of seconds: "NaN" or "-Infinity", which the JSON reader takes, went into JUnit's time
     // attribute, a decimal there, and into the summary line as "NaN s".

@@ -487,6 +487,7 @@ public class RunReportDetailTests : TempFolderTest
     [TestCase("references[0].layout", "references[0].layout is \"")]
     [TestCase("tolerance", "tolerance is \"")]
     [TestCase("subject.versions", "subject.versions[\"")]
+    [TestCase("started", "started is \"x")]
     public void AVastHostileStringIsQuotedCut(string member, string said)
     {
         string vast = "x\u001b" + new string('x', 100_000);
@@ -508,6 +509,7 @@ public class RunReportDetailTests : TempFolderTest
                 case "rows[0].tolerance": row["tolerance"] = vast; break;
                 case "references[0].layout": j["references"]![0]!["layout"] = vast; break;
                 case "tolerance": j["tolerance"] = vast; break;
+                case "started": j["started"] = vast; break;
                 default: j["subject"]!["versions"] = new System.Text.Json.Nodes.JsonObject { [vast] = null }; break;
             }
         });
