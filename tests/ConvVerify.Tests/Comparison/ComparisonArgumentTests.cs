@@ -70,4 +70,52 @@ public class ComparisonArgumentTests
         Assert.That(() => new ConvResults<float>([], [], [], null!), Throws.ArgumentNullException.With.Message.StartsWith(
             "Db: a result is null; an absent one is empty"));
     }
+
+    [Test]
+    public void AnInfiniteBoundFactorIsRefusedByName()
+    {
+        // The probe: factor ∞ passed the "≥ 1" check and made every bound infinite, under which a y one float32 ulp off its
+        // expected value failed as "outside the sound summation bound ... bound Infinity": exact equality under another name.
+        var inf = double.PositiveInfinity;
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => TensorComparison.Compare(Dot, Direction.Forward, DotInputs, [11f], [11f], Tolerance.SoundBound, inf),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("boundFactor")
+                    .And.Message.StartsWith("an infinite bound factor bounds nothing: every element that differs at all would fail"));
+            Assert.That(() => TensorComparison.Ratios(Dot, Direction.Forward, DotInputs, [11f], [12f], Tolerance.ExactValues, inf),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("boundFactor"));
+            Assert.That(() => TensorComparison.Bounds(Dot, Direction.Forward, DotInputs, inf),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("factor"));
+            Assert.That(() => TensorComparison.NarrowBounds(Dot.WithDType(DType.BFloat16), Direction.Forward, DotInputs, [11f], [11f], inf),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("factor"));
+        });
+        // The largest finite factor is a factor: 1 off 11 is far inside it.
+        Assert.That(TensorComparison.Compare(Dot, Direction.Forward, DotInputs, [11f], [12f], Tolerance.SoundBound, double.MaxValue).Passed, Is.True);
+    }
+
+    [Test]
+    public void AnUnknownDirectionIsRefusedInTheCallersName()
+    {
+        // The probe: (Direction)9 was refused as "unknown direction (Parameter 'd')", a parameter the caller never wrote.
+        Assert.That(() => TensorComparison.Compare(Dot, (Direction)9, DotInputs, [11f], [11f], Tolerance.SoundBound),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("direction").And.Message.StartsWith("direction: unknown value 9"));
+        Assert.That(() => TensorComparison.Ratios(Dot, (Direction)9, DotInputs, [11f], [11f], Tolerance.SoundBound),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("direction"));
+    }
+
+    [Test]
+    public void TheBiasGradientOfAProblemWithoutBiasIsNotComparedAsAPass()
+    {
+        // The probe: Compare(db) of a problem without bias returned "db: all 0 elements within the sound summation bound",
+        // a pass that had checked nothing.
+        Assert.That(Dot.HasBias, Is.False);
+        Assert.That(() => TensorComparison.Compare(Dot, Direction.BackwardBias, DotInputs, [], [], Tolerance.SoundBound),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("direction")
+                .And.Message.StartsWith("direction: problem mb1ic1iw2oc1ow1kw2pw0 has no db to compare (the problem has no bias)"));
+        Assert.That(() => TensorComparison.Ratios(Dot, Direction.BackwardBias, DotInputs, [], [], Tolerance.Bitwise),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("direction"));
+        var biased = Dot.WithBias(true);
+        Assert.That(TensorComparison.Compare(biased, Direction.BackwardBias, DotInputs with { B = [0f] }, [1f], [1f], Tolerance.SoundBound).Count, Is.EqualTo(1),
+            "with a bias, its gradient is compared");
+    }
 }
