@@ -118,4 +118,32 @@ public class ComparisonArgumentTests
         Assert.That(TensorComparison.Compare(biased, Direction.BackwardBias, DotInputs with { B = [0f] }, [1f], [1f], Tolerance.SoundBound).Count, Is.EqualTo(1),
             "with a bias, its gradient is compared");
     }
+
+    [Test]
+    public void ValuesOfAnotherTypeThanTheProblemsDTypeAreRefused()
+    {
+        // The probe: a float32 problem (the default of ConvProblem and of a parsed descriptor) compared double values with
+        // float32's unit roundoff, so a double result off by 1e-6 (a billion float64 ulps) passed.
+        var doubles = new ConvInputs<double>([1, 2], [3, 4], [], [1]);
+        Assert.That(Dot.DType, Is.EqualTo(DType.Float32));
+        Assert.That(() => TensorComparison.Compare(Dot, Direction.Forward, doubles, [11.0], [11.000001], Tolerance.SoundBound),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("T").And.Message.StartsWith(
+                "T: problem mb1ic1iw2oc1ow1kw2pw0 is float32, whose values are float, not Double; its bounds would not be theirs"));
+        Assert.That(TensorComparison.Compare(Dot.WithDType(DType.Float64), Direction.Forward, doubles, [11.0], [11.000001], Tolerance.SoundBound).Passed,
+            Is.False, "as float64, the error is far outside the bound");
+        // And float values of a float64 problem, or a type that is no dtype's; a bfloat16 problem's values are float.
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => TensorComparison.Ratios(Dot.WithDType(DType.Float64), Direction.Forward, DotInputs, [11f], [11f], Tolerance.SoundBound),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("T").And.Message.Contains("is float64, whose values are double, not Single"));
+            Assert.That(() => TensorComparison.Bounds(Dot, Direction.Forward, doubles), Throws.ArgumentException.With.Property("ParamName").EqualTo("T"));
+            Assert.That(() => TensorComparison.ProbabilisticBounds(Dot, Direction.Forward, doubles, [11.0]), Throws.ArgumentException.With.Property("ParamName").EqualTo("T"));
+            Assert.That(() => TensorComparison.NarrowBounds(Dot.WithDType(DType.BFloat16), Direction.Forward, doubles, [11.0], [11.0]),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("T"));
+            var halves = new ConvInputs<Half>([(Half)1, (Half)2], [(Half)3, (Half)4], [], [(Half)1]);
+            Assert.That(() => TensorComparison.Compare(Dot.WithDType(DType.Float16), Direction.Forward, halves, [(Half)11], [(Half)11], Tolerance.SoundBound),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("T").And.Message.Contains("whose values are float, not Half"));
+            Assert.That(TensorComparison.NarrowBounds(Dot.WithDType(DType.BFloat16), Direction.Forward, DotInputs, [11f], [11f]), Has.Length.EqualTo(1));
+        });
+    }
 }
