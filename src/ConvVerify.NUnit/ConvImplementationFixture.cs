@@ -93,14 +93,22 @@ public abstract class ConvImplementationFixture
 
     /// <summary>Every case of the given packs.</summary>
     /// <exception cref="FixtureException">A folder is not a pack.</exception>
-    /// <exception cref="ArgumentException">No folder is given, or the folders hold no case at all (NUnit then reports the
-    /// exception against <see cref="MatchesThePack"/>).</exception>
+    /// <exception cref="ArgumentException">No folder is given, one is null or empty or given twice, or the folders hold no
+    /// case at all (NUnit then reports the exception against <see cref="MatchesThePack"/>).</exception>
     protected static IEnumerable<TestCaseData> CasesIn(params string[] packDirectories)
     {
         ArgumentNullException.ThrowIfNull(packDirectories);
         int cases = 0;
+        var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (string dir in packDirectories)
         {
+            // Named as the fixture's argument: FixturePack's refusal named its own parameter, and an empty path read
+            // ": pack folder not found", naming nothing.
+            if (string.IsNullOrEmpty(dir))
+                throw new ArgumentException($"packDirectories: a pack folder is {(dir is null ? "null" : "empty")}", nameof(packDirectories));
+            // A pack given twice (or as two spellings of one folder) made every case of it two tests of one name.
+            if (!given.Add(Path.GetFullPath(dir)))
+                throw new ArgumentException($"packDirectories: {dir} is given twice (as {Path.GetFullPath(dir)})", nameof(packDirectories));
             foreach (string id in FixturePack.Open(dir).CaseIds)
             {
                 cases++;

@@ -31,17 +31,22 @@ public static class TensorComparison
     /// <param name="tolerance">The rule.</param>
     /// <param name="boundFactor">Scale of the sound bound (≥ 1).</param>
     /// <param name="engine">Computes the bound's convolution; <see cref="ConvEngines.Default"/> when null.</param>
-    /// <exception cref="ArgumentException">A tensor's length does not match the problem.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="boundFactor"/> is below 1 (or NaN), or <paramref name="tolerance"/> is not a defined <see cref="Tolerance"/>.</exception>
+    /// <exception cref="ArgumentException">A tensor's length does not match the problem, <typeparamref name="T"/> is not the
+    /// element type of the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), or <paramref name="direction"/> is
+    /// <see cref="Direction.BackwardBias"/> of a problem without bias (there is nothing to compare).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="boundFactor"/> is below 1, NaN or infinite, or <paramref name="tolerance"/> or
+    /// <paramref name="direction"/> is not a defined value.</exception>
     public static Verdict Compare<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
+        CheckElementType<T>(p);
         // Checked here, not only where a bound is computed: identical tensors skip the bound, and a bad factor must not pass then.
-        if (!(boundFactor >= 1)) throw new ArgumentOutOfRangeException(nameof(boundFactor), boundFactor, "a bound factor below 1 would not be sound");
+        CheckFactor(boundFactor, nameof(boundFactor));
         CheckTolerance(tolerance);
+        CheckDirection(p, direction);
         int[] shape = direction.ShapeOf(p);
         string name = direction.TensorName();
         int count = direction.SizeOf(p);
@@ -110,8 +115,11 @@ public static class TensorComparison
     /// error/bound of every element under <paramref name="tolerance"/> (the tighter bound under the probabilistic rule):
     /// 0 where the values agree, infinite where they do not and the bound is 0, NaN or infinite. For pictures of a failing direction.
     /// </summary>
-    /// <exception cref="ArgumentException">A tensor's length does not match the problem.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="boundFactor"/> is below 1 (or NaN), or <paramref name="tolerance"/> is not a defined <see cref="Tolerance"/>.</exception>
+    /// <exception cref="ArgumentException">A tensor's length does not match the problem, <typeparamref name="T"/> is not the
+    /// element type of the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), or <paramref name="direction"/> is
+    /// <see cref="Direction.BackwardBias"/> of a problem without bias (there is nothing to compare).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="boundFactor"/> is below 1, NaN or infinite, or <paramref name="tolerance"/> or
+    /// <paramref name="direction"/> is not a defined value.</exception>
     public static double[] Ratios<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -119,8 +127,10 @@ public static class TensorComparison
         // As Compare: refused whatever the rule, not only where a bound reads them.
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
-        if (!(boundFactor >= 1)) throw new ArgumentOutOfRangeException(nameof(boundFactor), boundFactor, "a bound factor below 1 would not be sound");
+        CheckElementType<T>(p);
+        CheckFactor(boundFactor, nameof(boundFactor));
         CheckTolerance(tolerance);
+        CheckDirection(p, direction);
         int[] shape = direction.ShapeOf(p);
         NaiveConv.CheckLength(expected, "expected " + direction.TensorName(), direction.SizeOf(p), shape);
         NaiveConv.CheckLength(actual, "actual " + direction.TensorName(), direction.SizeOf(p), shape);
@@ -157,6 +167,34 @@ public static class TensorComparison
         : !(error <= probabilisticBound) ? Judgement.Suspicious
         : Judgement.Pass;
 
+    // The bounds are the problem's dtype's: double values of a float32 problem (the default dtype of a ConvProblem and of a
+    // parsed descriptor) were judged with float32's unit roundoff, so a double result off by a millionth passed, and float
+    // values of a float64 problem failed for float32's own rounding.
+    private static void CheckElementType<T>(ConvProblem p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!DTypes.Holds<T>(p.DType))
+            throw new ArgumentException(
+                $"T: problem {p} is {DTypes.NumpyName(p.DType)}, whose values are {(DTypes.Holds<float>(p.DType) ? "float" : "double")}, not {typeof(T).Name}; "
+                + "its bounds would not be theirs (ConvProblem.WithDType gives the problem another dtype)", nameof(T));
+    }
+
+    // Below 1 the bound is no longer sound. An infinite factor made every bound infinite, under which the rule fails every
+    // element that differs at all: exact equality, reported as "outside the sound summation bound" with a bound of Infinity.
+    private static void CheckFactor(double factor, string name)
+    {
+        if (!(factor >= 1)) throw new ArgumentOutOfRangeException(name, factor, "a bound factor below 1 would not be sound");
+        if (double.IsPositiveInfinity(factor)) throw new ArgumentOutOfRangeException(name, factor, "an infinite bound factor bounds nothing: every element that differs at all would fail");
+    }
+
+    // Named as the caller's argument: the shape's own refusal named a parameter "d" the caller never wrote. A bias gradient
+    // of a problem without bias has no element: compared, it passed ("all 0 elements within ..."), having checked nothing.
+    private static void CheckDirection(ConvProblem p, Direction direction)
+    {
+        if (!Enum.IsDefined(direction)) throw new ArgumentOutOfRangeException(nameof(direction), direction, $"direction: unknown value {(int)direction}");
+        if (!direction.Applies(p, out string? why))
+            throw new ArgumentException($"direction: problem {p} has no {direction.TensorName()} to compare ({why})", nameof(direction));
+    }
+
     // An undefined rule fell through to exact equality while the verdict's text named the sound bound.
     private static void CheckTolerance(Tolerance tolerance)
     {
@@ -184,11 +222,14 @@ public static class TensorComparison
     /// differ by at most the sum of two such errors. λ = 8 puts a false alarm per element far below 1e-12 in the
     /// Gaussian limit; the measured errors stay far inside it (docs/tolerance.md).
     /// </remarks>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the element type of the problem's dtype, or
+    /// <paramref name="reference"/>'s length does not match the problem.</exception>
     public static double[] ProbabilisticBounds<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> reference, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
+        CheckElementType<T>(p);
         NaiveConv.CheckLength(reference, "reference " + direction.TensorName(), direction.SizeOf(p), direction.ShapeOf(p));
         return ProbabilisticBoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Square), reference, engine);
     }
@@ -214,12 +255,15 @@ public static class TensorComparison
     }
 
     /// <summary>The per-element bounds 2·γ_K·M + 2·K·η of a direction, scaled by <paramref name="factor"/>, M computed by <paramref name="engine"/>.</summary>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the element type of the problem's dtype.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is below 1, NaN or infinite.</exception>
     public static double[] Bounds<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, double factor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
-        if (!(factor >= 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "a bound factor below 1 would not be sound");
+        CheckElementType<T>(p);
+        CheckFactor(factor, nameof(factor));
         return BoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Abs), factor, engine);
     }
 
@@ -252,13 +296,16 @@ public static class TensorComparison
     /// differ by a whole ulp near a half-way point, but a result rounded the wrong way (toward zero, or summed in the
     /// narrow type) lands outside ½ ulp of S on about half of the elements, and is seen. docs/tolerance.md derives it.
     /// </remarks>
+    /// <exception cref="ArgumentException">A tensor's length does not match the problem, or <typeparamref name="T"/> is not the element type of the problem's dtype.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is below 1, NaN or infinite.</exception>
     public static double[] NarrowBounds<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         double factor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
-        if (!(factor >= 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "a bound factor below 1 would not be sound");
+        CheckElementType<T>(p);
+        CheckFactor(factor, nameof(factor));
         int[] shape = direction.ShapeOf(p);
         NaiveConv.CheckLength(expected, "expected " + direction.TensorName(), direction.SizeOf(p), shape);
         NaiveConv.CheckLength(actual, "actual " + direction.TensorName(), direction.SizeOf(p), shape);

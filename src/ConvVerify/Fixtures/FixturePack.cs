@@ -48,9 +48,12 @@ public sealed class FixturePack
     /// list, a case folder or <c>files</c> key of a case not in <c>cases</c>; a file or <c>files</c> key whose name differs
     /// from a case file's only in letter case (<c>Y.NPY</c>). Any other file in a case folder that the manifest does not list,
     /// and anything in the pack's folder that is neither manifest.json nor a case folder, is one of <see cref="Warnings"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is null or empty.</exception>
     public static FixturePack Open(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        // Refused by name: looked for, it was ": pack folder not found", a message that names nothing.
+        if (directory.Length == 0) throw new ArgumentException("directory: an empty path names no pack folder", nameof(directory));
         if (PackPaths.NotAFolder(directory, "pack folder") is { } notAFolder) throw new FixtureException($"{directory}: {notAFolder}");
         string manifestPath = Path.Combine(directory, "manifest.json");
         PackPaths.CheckLink(directory, manifestPath);
@@ -249,13 +252,16 @@ public sealed class FixturePack
     /// <summary>Reads a case's description.</summary>
     /// <exception cref="FixtureException">Missing, unlisted (in a pack with a manifest) or invalid case.json.</exception>
     /// <remarks>The case's id is its folder name, whatever case.json's <c>id</c> says, so renamed or hand-made cases still work.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
     public ConvCase ReadCase(string id) => ReadCase(id, null);
 
     /// <summary>As <see cref="ReadCase(string)"/>, reading an unknown fill as the normal fill with a line in <paramref name="warnings"/>.</summary>
     /// <exception cref="FixtureException">Missing, unlisted (in a pack with a manifest) or invalid case.json, or one whose
     /// bytes match neither the manifest's sha256 nor the one <see cref="CheckIntegrity()"/> found.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
     public ConvCase ReadCase(string id, ICollection<string>? warnings)
     {
+        ArgumentNullException.ThrowIfNull(id);
         string path = ListedPath(id, "case.json");
         byte[] bytes = PackPaths.ReadWhole(path, "case.json", CaseFile.MaxBytes);
         var said = new List<string>();
@@ -373,5 +379,12 @@ public sealed class FixturePack
 
     /// <summary>The path of a file of a case, confined to the pack.</summary>
     /// <exception cref="FixtureException"><paramref name="id"/> or <paramref name="file"/> is not a plain name, or a link leads outside the pack.</exception>
-    public string CasePath(string id, string file) => PackPaths.Inside(Directory, id, file);
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="file"/> is null.</exception>
+    public string CasePath(string id, string file)
+    {
+        // A null name was refused as 'name "" is empty', as if the caller had given an empty one.
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(file);
+        return PackPaths.Inside(Directory, id, file);
+    }
 }

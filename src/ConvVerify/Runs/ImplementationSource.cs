@@ -127,7 +127,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
             switch (thrown?.SourceException)
             {
                 case NotSupportedException e:
-                    r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({e.Message})");
+                    r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({MessageOf(e)})");
                     break;
                 // Out of memory is the machine's state, not the implementation's answer, and ends the run as anywhere else.
                 case OutOfMemoryException:
@@ -280,10 +280,27 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     private static string Shown<T>(T value) where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
 
     // A wrapper's own message can say nothing (a type initializer's names only the type): the chain down to the cause.
+    // A loop, not a recursion: the harness's stack is not the implementation's to exhaust with a chain of wrappers.
     private static string Described(Exception e)
     {
-        string text = $"{e.GetType().Name}: {e.Message}";
-        return e.InnerException is { } inner ? $"{text} <- {Described(inner)}" : text;
+        var text = new System.Text.StringBuilder();
+        for (Exception? at = e; at is not null; at = at.InnerException)
+            text.Append(at == e ? "" : " <- ").Append(at.GetType().Name).Append(": ").Append(MessageOf(at));
+        return text.ToString();
+    }
+
+    // Message is virtual: one that throws, read here, was an exception of the harness's own, and abandoned the whole case
+    // as an error ("*: ERROR: ..."), naming neither the direction nor the implementation, its other directions unreported.
+    private static string MessageOf(Exception e)
+    {
+        try
+        {
+            return e.Message;
+        }
+        catch (Exception broken) when (broken is not OutOfMemoryException)
+        {
+            return $"no message: reading its Message threw {broken.GetType().Name}";
+        }
     }
 
     // A bfloat16 (float16) result is stored in that type: a float32 sum handed back unrounded is not one, however close,

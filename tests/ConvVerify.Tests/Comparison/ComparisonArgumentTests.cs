@@ -70,4 +70,80 @@ public class ComparisonArgumentTests
         Assert.That(() => new ConvResults<float>([], [], [], null!), Throws.ArgumentNullException.With.Message.StartsWith(
             "Db: a result is null; an absent one is empty"));
     }
+
+    [Test]
+    public void AnInfiniteBoundFactorIsRefusedByName()
+    {
+        // The probe: factor ∞ passed the "≥ 1" check and made every bound infinite, under which a y one float32 ulp off its
+        // expected value failed as "outside the sound summation bound ... bound Infinity": exact equality under another name.
+        var inf = double.PositiveInfinity;
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => TensorComparison.Compare(Dot, Direction.Forward, DotInputs, [11f], [11f], Tolerance.SoundBound, inf),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("boundFactor")
+                    .And.Message.StartsWith("an infinite bound factor bounds nothing: every element that differs at all would fail"));
+            Assert.That(() => TensorComparison.Ratios(Dot, Direction.Forward, DotInputs, [11f], [12f], Tolerance.ExactValues, inf),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("boundFactor"));
+            Assert.That(() => TensorComparison.Bounds(Dot, Direction.Forward, DotInputs, inf),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("factor"));
+            Assert.That(() => TensorComparison.NarrowBounds(Dot.WithDType(DType.BFloat16), Direction.Forward, DotInputs, [11f], [11f], inf),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("factor"));
+        });
+        // The largest finite factor is a factor: 1 off 11 is far inside it.
+        Assert.That(TensorComparison.Compare(Dot, Direction.Forward, DotInputs, [11f], [12f], Tolerance.SoundBound, double.MaxValue).Passed, Is.True);
+    }
+
+    [Test]
+    public void AnUnknownDirectionIsRefusedInTheCallersName()
+    {
+        // The probe: (Direction)9 was refused as "unknown direction (Parameter 'd')", a parameter the caller never wrote.
+        Assert.That(() => TensorComparison.Compare(Dot, (Direction)9, DotInputs, [11f], [11f], Tolerance.SoundBound),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("direction").And.Message.StartsWith("direction: unknown value 9"));
+        Assert.That(() => TensorComparison.Ratios(Dot, (Direction)9, DotInputs, [11f], [11f], Tolerance.SoundBound),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("direction"));
+    }
+
+    [Test]
+    public void TheBiasGradientOfAProblemWithoutBiasIsNotComparedAsAPass()
+    {
+        // The probe: Compare(db) of a problem without bias returned "db: all 0 elements within the sound summation bound",
+        // a pass that had checked nothing.
+        Assert.That(Dot.HasBias, Is.False);
+        Assert.That(() => TensorComparison.Compare(Dot, Direction.BackwardBias, DotInputs, [], [], Tolerance.SoundBound),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("direction")
+                .And.Message.StartsWith("direction: problem mb1ic1iw2oc1ow1kw2pw0 has no db to compare (the problem has no bias)"));
+        Assert.That(() => TensorComparison.Ratios(Dot, Direction.BackwardBias, DotInputs, [], [], Tolerance.Bitwise),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("direction"));
+        var biased = Dot.WithBias(true);
+        Assert.That(TensorComparison.Compare(biased, Direction.BackwardBias, DotInputs with { B = [0f] }, [1f], [1f], Tolerance.SoundBound).Count, Is.EqualTo(1),
+            "with a bias, its gradient is compared");
+    }
+
+    [Test]
+    public void ValuesOfAnotherTypeThanTheProblemsDTypeAreRefused()
+    {
+        // The probe: a float32 problem (the default of ConvProblem and of a parsed descriptor) compared double values with
+        // float32's unit roundoff, so a double result off by 1e-6 (a billion float64 ulps) passed.
+        var doubles = new ConvInputs<double>([1, 2], [3, 4], [], [1]);
+        Assert.That(Dot.DType, Is.EqualTo(DType.Float32));
+        Assert.That(() => TensorComparison.Compare(Dot, Direction.Forward, doubles, [11.0], [11.000001], Tolerance.SoundBound),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("T").And.Message.StartsWith(
+                "T: problem mb1ic1iw2oc1ow1kw2pw0 is float32, whose values are float, not Double; its bounds would not be theirs"));
+        Assert.That(TensorComparison.Compare(Dot.WithDType(DType.Float64), Direction.Forward, doubles, [11.0], [11.000001], Tolerance.SoundBound).Passed,
+            Is.False, "as float64, the error is far outside the bound");
+        // And float values of a float64 problem, or a type that is no dtype's; a bfloat16 problem's values are float.
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => TensorComparison.Ratios(Dot.WithDType(DType.Float64), Direction.Forward, DotInputs, [11f], [11f], Tolerance.SoundBound),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("T").And.Message.Contains("is float64, whose values are double, not Single"));
+            Assert.That(() => TensorComparison.Bounds(Dot, Direction.Forward, doubles), Throws.ArgumentException.With.Property("ParamName").EqualTo("T"));
+            Assert.That(() => TensorComparison.ProbabilisticBounds(Dot, Direction.Forward, doubles, [11.0]), Throws.ArgumentException.With.Property("ParamName").EqualTo("T"));
+            Assert.That(() => TensorComparison.NarrowBounds(Dot.WithDType(DType.BFloat16), Direction.Forward, doubles, [11.0], [11.0]),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("T"));
+            var halves = new ConvInputs<Half>([(Half)1, (Half)2], [(Half)3, (Half)4], [], [(Half)1]);
+            Assert.That(() => TensorComparison.Compare(Dot.WithDType(DType.Float16), Direction.Forward, halves, [(Half)11], [(Half)11], Tolerance.SoundBound),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("T").And.Message.Contains("whose values are float, not Half"));
+            Assert.That(TensorComparison.NarrowBounds(Dot.WithDType(DType.BFloat16), Direction.Forward, DotInputs, [11f], [11f]), Has.Length.EqualTo(1));
+        });
+    }
 }

@@ -34,7 +34,7 @@ public class NonFiniteBoundTests
     [Test]
     public void TheSameHoldsInFloat64()
     {
-        var verdict = TensorComparison.Compare(Dot, Direction.Forward, Inputs(double.NaN), [3.0], [2.5], Tolerance.SoundBound);
+        var verdict = TensorComparison.Compare(Dot.WithDType(DType.Float64), Direction.Forward, Inputs(double.NaN), [3.0], [2.5], Tolerance.SoundBound);
         Assert.That(verdict.Failures, Is.EqualTo(1), verdict.ToString());
     }
 

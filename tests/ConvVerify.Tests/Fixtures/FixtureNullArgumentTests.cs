@@ -39,6 +39,24 @@ public class FixtureNullArgumentTests : TempFolderTest
     }
 
     [Test]
+    public void APacksReadersNameANullCaseOrFileAndAnEmptyFolder()
+    {
+        // The probe: a null case id or file name was refused as 'name "" is empty', as if the caller had given an empty one,
+        // and an empty folder as ": pack folder not found", a message that names nothing.
+        var pack = CommittedPacks.Open("question");
+        Assert.Multiple(() =>
+        {
+            Assert.That(NullParam(() => pack.ReadCase(null!)), Is.EqualTo("id"));
+            Assert.That(NullParam(() => pack.Read<float>((string)null!)), Is.EqualTo("id"));
+            Assert.That(NullParam(() => pack.CasePath(null!, "x.npy")), Is.EqualTo("id"));
+            Assert.That(NullParam(() => pack.CasePath(pack.CaseIds[0], null!)), Is.EqualTo("file"));
+        });
+        Assert.That(() => FixturePack.Open(""), Throws.ArgumentException.With.Property("ParamName").EqualTo("directory")
+            .And.Message.StartsWith("directory: an empty path names no pack folder"));
+        Assert.That(() => pack.ReadCase(""), Throws.TypeOf<FixtureException>().With.Message.Contains("name \"\" is empty"), "an empty id is a name, refused as one");
+    }
+
+    [Test]
     public void ThePathChecksNameTheNullArgument()
     {
         Assert.Multiple(() =>

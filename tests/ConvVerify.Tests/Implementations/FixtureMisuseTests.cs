@@ -165,6 +165,20 @@ public class FixtureMisuseTests : TempFolderTest
     }
 
     [Test]
+    public void APackFolderThatIsNullEmptyOrGivenTwiceIsRefusedInTheFixturesName()
+    {
+        // The probe: a null folder was refused as FixturePack's parameter "directory", an empty one as ": pack folder not
+        // found" (naming nothing), and a pack given twice made each of its cases two tests of one name.
+        Assert.That(() => Lenient<object>.Over(Question, null!).ToList(), Throws.ArgumentException.With.Property("ParamName").EqualTo("packDirectories")
+            .And.Message.StartsWith("packDirectories: a pack folder is null"));
+        Assert.That(() => Lenient<object>.Over("").ToList(), Throws.ArgumentException.With.Property("ParamName").EqualTo("packDirectories")
+            .And.Message.StartsWith("packDirectories: a pack folder is empty"));
+        string again = Path.Combine(Question, "..", Path.GetFileName(Question));
+        Assert.That(() => Lenient<object>.Over(Question, again).ToList(), Throws.ArgumentException.With.Property("ParamName").EqualTo("packDirectories")
+            .And.Message.StartsWith($"packDirectories: {again} is given twice (as {Path.GetFullPath(Question)})"));
+    }
+
+    [Test]
     public void ADirectionThatNeverReturnsFailsTheCaseWithinTheFixturesTimeLimit()
     {
         // The probe: a forward waiting on an event nobody sets hung the test run for good.

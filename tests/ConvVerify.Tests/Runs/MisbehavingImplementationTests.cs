@@ -112,6 +112,37 @@ public class MisbehavingImplementationTests
         // The type initializer's own message says nothing: the library that could not load is its inner exception.
         yield return new TestCaseData(new TypeInitializationException("Native", new DllNotFoundException("libconv.so")),
             "TypeInitializationException: The type initializer for 'Native' threw an exception. <- DllNotFoundException: libconv.so").SetArgDisplayNames("TypeInitialization");
+        // The probe: a Message that throws was read by the harness, which made the whole case one error row, "*: ERROR:
+        // message getter broke", naming neither the direction nor the implementation, and y, dw and db went unreported.
+        yield return new TestCaseData(new MessageThrows(), "MessageThrows: no message: reading its Message threw InvalidOperationException").SetArgDisplayNames("MessageThrows");
+        yield return new TestCaseData(new InvalidOperationException("outer", new MessageThrows()),
+            "InvalidOperationException: outer <- MessageThrows: no message: reading its Message threw InvalidOperationException").SetArgDisplayNames("InnerMessageThrows");
+        // Exceptions that mean something to whoever catches them are the implementation's answer all the same: a
+        // cancellation is not the run's, and NUnit's own result exceptions neither pass nor ignore the test.
+        yield return new TestCaseData(new OperationCanceledException("cancelled"), "OperationCanceledException: cancelled").SetArgDisplayNames("OperationCanceled");
+        yield return new TestCaseData(new ThreadInterruptedException("its own"), "ThreadInterruptedException: its own").SetArgDisplayNames("ThreadInterrupted");
+        yield return new TestCaseData(new SuccessException("done"), "SuccessException: done").SetArgDisplayNames("NUnitSuccess");
+        yield return new TestCaseData(new IgnoreException("later"), "IgnoreException: later").SetArgDisplayNames("NUnitIgnore");
+    }
+
+    // An implementation's exception whose Message throws, as a lazily formatted native error might.
+    private sealed class MessageThrows : Exception
+    {
+        public override string Message => throw new InvalidOperationException("message getter broke");
+    }
+
+    // Not supported, with a Message that throws.
+    private sealed class NotSupportedMessageThrows : NotSupportedException
+    {
+        public override string Message => throw new InvalidOperationException("message getter broke");
+    }
+
+    [Test]
+    public void ANotSupportedExceptionWhoseMessageThrowsIsStillNotProvided()
+    {
+        var rows = Rows(new Misbehaving(Direction.BackwardData, new NotSupportedMessageThrows()), "integer");
+        Assert.That(rows["dx"], Is.EqualTo((Outcome.NotProvided, "dx: not provided (no message: reading its Message threw InvalidOperationException)")));
+        Assert.That(rows["y"].Outcome, Is.EqualTo(Outcome.Pass), "the other directions are compared");
     }
 
     [TestCaseSource(nameof(Thrown))]
