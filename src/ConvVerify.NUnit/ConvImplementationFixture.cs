@@ -119,10 +119,18 @@ public abstract class ConvImplementationFixture
         if (cases == 0)
         {
             throw new ArgumentException(packDirectories.Length == 0
-                ? $"no pack folder given: there is nothing to check the implementation against (the committed packs are found under {Locations.CommittedPacksRoot() ?? "no folder"}; set {FixturesVariable})"
+                ? NoPackGiven(Locations.CommittedPacksRoot())
                 : $"no case in {string.Join(", ", packDirectories)}: there is nothing to check the implementation against", nameof(packDirectories));
         }
     }
+
+    // Why no pack folder came: "found under X" read as if X held packs when the variable named a folder that is not there.
+    internal static string NoPackGiven(string? root) =>
+        "no pack folder given: there is nothing to check the implementation against (the committed packs are "
+        + (root is null ? "looked for under no folder: none was found"
+            : Directory.Exists(root) ? $"found under {root}, which holds none: no sub-folder with a manifest.json"
+            : $"looked for under {root}, which does not exist")
+        + $"; set {FixturesVariable})";
 
     /// <summary>The pack folders checked: every sub-folder with a manifest.json of <see cref="Locations.CommittedPacksRoot"/>.</summary>
     public static IReadOnlyList<string> PackDirectories()

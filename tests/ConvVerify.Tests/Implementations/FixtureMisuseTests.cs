@@ -153,6 +153,18 @@ public class FixtureMisuseTests : TempFolderTest
     }
 
     [Test]
+    public void NoPackFolderSaysWhetherTheFolderLookedInExists()
+    {
+        // CONVVERIFY_FIXTURES naming a folder that is not there read "the committed packs are found under" it.
+        string missing = Path.Combine(Dir, "not-there");
+        Assert.That(ConvVerify.NUnit.ConvImplementationFixture.NoPackGiven(missing),
+            Is.EqualTo($"no pack folder given: there is nothing to check the implementation against (the committed packs are looked for under {missing}, which does not exist; set CONVVERIFY_FIXTURES)"));
+        Assert.That(ConvVerify.NUnit.ConvImplementationFixture.NoPackGiven(Dir),
+            Is.EqualTo($"no pack folder given: there is nothing to check the implementation against (the committed packs are found under {Dir}, which holds none: no sub-folder with a manifest.json; set CONVVERIFY_FIXTURES)"));
+        Assert.That(ConvVerify.NUnit.ConvImplementationFixture.NoPackGiven(null), Does.Contain("looked for under no folder: none was found"));
+    }
+
+    [Test]
     public void NoPackOrAPackWithoutCasesIsAnErrorNotAnEmptySource()
     {
         // The probe: CasesIn() yielded nothing, so NUnit made no test of MatchesThePack and the suite passed having checked nothing.
