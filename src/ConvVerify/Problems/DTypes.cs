@@ -114,7 +114,8 @@ public static class DTypes
         DType.Float32 or DType.Float64 => value,
         _ when !IsNarrow(dtype) => throw Unknown(dtype),
         _ when typeof(T) != typeof(float) => throw new ArgumentException(
-            $"T: {NumpyName(dtype)} results are float32 sums rounded once; {typeof(T).Name} is not float", nameof(value)),
+            // Named as the type argument, which is what is wrong (TensorComparison's refusal names it so too), not the value.
+            $"T: {NumpyName(dtype)} results are float32 sums rounded once; {typeof(T).Name} is not float", nameof(T)),
         DType.BFloat16 => T.CreateTruncating((float)(BFloat16)float.CreateTruncating(value)),
         _ => T.CreateTruncating((float)(Half)float.CreateTruncating(value)),
     };

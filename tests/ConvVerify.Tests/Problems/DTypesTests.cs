@@ -134,7 +134,8 @@ public class DTypesTests
             Assert.That(DTypes.Round(DType.Float16, 1 + MathF.Pow(2, -11) + MathF.Pow(2, -20)), Is.EqualTo(1 + MathF.Pow(2, -10)));
             Assert.That(DTypes.Round(DType.Float32, above), Is.EqualTo(above), "float32 results are their sums");
             Assert.That(DTypes.Round(DType.Float64, 1 + Math.Pow(2, -40)), Is.EqualTo(1 + Math.Pow(2, -40)));
-            Assert.That(() => DTypes.Round(DType.BFloat16, 1.0), Throws.ArgumentException.With.Message.StartsWith("T: bfloat16 results are float32 sums rounded once; Double is not float"));
+            Assert.That(() => DTypes.Round(DType.BFloat16, 1.0), Throws.ArgumentException.With.Message.StartsWith("T: bfloat16 results are float32 sums rounded once; Double is not float")
+                .And.Property(nameof(ArgumentException.ParamName)).EqualTo("T"));
             Assert.That(() => DTypes.Round(DType.Float16, 1.0), Throws.ArgumentException.With.Message.StartsWith("T: float16 results"));
 
             float[] narrow = [tie, above, 3f];
