@@ -414,6 +414,18 @@ public class OnnxImportTests : CliTestBase
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], AutoPad("SAME_UPPER"), IntsAttribute("strides", 0)), Is.EqualTo("m.onnx: sw: must be >= 1, got 0"));
     }
 
+    // What ConvProblem refuses is named after where the value came from: a dilation below 1 is the model's (with and
+    // without auto_pad, which leaves it to the problem); output channels the group does not divide are W's and the
+    // model's together.
+    [Test]
+    public void ADilationBelowOneIsTheModelsAndOutputChannelsTheGroupDoesNotDivideAreBothFiles()
+    {
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("dilations", 0)), Is.EqualTo("m.onnx: dw: must be >= 1, got 0"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], AutoPad("SAME_LOWER"), IntsAttribute("dilations", 0)), Is.EqualTo("m.onnx: dw: must be >= 1, got 0"));
+        Assert.That(ProblemSkip([1, 4, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 2 }),
+            Is.EqualTo("m.onnx with X (1, 4, 6) from x.pb and W (3, 2, 3) from w.pb: oc: 3 output channels are not divisible by groups=2"));
+    }
+
     [Test]
     public void AnEmptyBiasNameIsNoBias()
     {
