@@ -385,6 +385,9 @@ public class OnnxImportTests : CliTestBase
         // An empty auto_pad is NOTSET: the explicit pads apply.
         var empty = Mapped([1, 2, 6], [3, 2, 3], AutoPad(""), IntsAttribute("pads", 1, 2));
         Assert.That((empty.PadBegin[0], empty.PadEnd[0]), Is.EqualTo((1, 2)));
+        // So is NOTSET written out.
+        var notSet = Mapped([1, 2, 6], [3, 2, 3], AutoPad("NOTSET"), IntsAttribute("pads", 2, 1));
+        Assert.That((notSet.PadBegin[0], notSet.PadEnd[0]), Is.EqualTo((2, 1)));
         // The largest int is a stride like any other.
         Assert.That(Mapped([1, 2, 6], [3, 2, 3], IntsAttribute("strides", int.MaxValue)).Stride[0], Is.EqualTo(int.MaxValue));
         // SAME_UPPER counts the dilated kernel: 2 * (3 - 1) + 1 = 5 elements, so 4 of padding at stride 1.
