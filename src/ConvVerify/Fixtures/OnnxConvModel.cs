@@ -83,7 +83,8 @@ internal sealed record OnnxConvModel(ModelProto Model, string X, string W, strin
         int[] stride = Ints("strides", rank, path) ?? [.. Enumerable.Repeat(1, rank)];
         int[] dilation = Ints("dilations", rank, path) ?? [.. Enumerable.Repeat(1, rank)];
         int[] input = x[2..];
-        string autoPad = String("auto_pad", "NOTSET", path);
+        // An absent auto_pad reads as an empty one: ONNX takes both as NOTSET.
+        string autoPad = String("auto_pad", "", path);
         int[]? pads = Ints("pads", 2 * rank, path);
         int[] begin = new int[rank], end = new int[rank];
         switch (autoPad)
@@ -103,7 +104,8 @@ internal sealed record OnnxConvModel(ModelProto Model, string X, string W, strin
                     if (stride[i] < 1 || dilation[i] < 1) break; // ConvProblem names the bad value
                     long output = (input[i] + stride[i] - 1L) / stride[i];
                     // In long: a dilation near int.MaxValue makes the padding larger than an int, which wrapped to a negative pad.
-                    long total = Math.Max(0, checked((output - 1) * stride[i] + (long)(kernel[i] - 1) * dilation[i] + 1 - input[i]));
+                    // No long overflows: (output - 1) * stride is below input, and (kernel - 1) * dilation below 2^62.
+                    long total = Math.Max(0, (output - 1) * stride[i] + (long)(kernel[i] - 1) * dilation[i] + 1 - input[i]);
                     // ConvProblem's own limit on the padded extent, checked here so the message names the attributes, not a derived pad.
                     if (input[i] + total - 1 > int.MaxValue)
                         throw new OnnxSkipException($"{path}: auto_pad={autoPad} with dilations {ConvProblem.FormatTuple(dilation)}, strides {ConvProblem.FormatTuple(stride)} "
@@ -127,12 +129,13 @@ internal sealed record OnnxConvModel(ModelProto Model, string X, string W, strin
         catch (ArgumentException e)
         {
             // What ConvProblem refuses is named after where its value came from: a tensor's size after its file, the
-            // attributes after the model, and a disagreement between them after the model with both files.
+            // attributes after the model, and a disagreement between them after the model with both files. The group is
+            // not among the attributes here: a group below 1 is refused above, so ConvProblem never names it.
             string where = e.ParamName switch
             {
                 "x" => xSource,
                 "w" => wSource,
-                "stride" or "dilation" or "groups" => path,
+                "stride" or "dilation" => path,
                 _ => $"{path} with X {ConvProblem.FormatTuple(x)} from {xSource} and W {ConvProblem.FormatTuple(w)} from {wSource}",
             };
             throw new OnnxSkipException($"{where}: {e.Plain()}", e);

@@ -385,6 +385,9 @@ public class OnnxImportTests : CliTestBase
         // An empty auto_pad is NOTSET: the explicit pads apply.
         var empty = Mapped([1, 2, 6], [3, 2, 3], AutoPad(""), IntsAttribute("pads", 1, 2));
         Assert.That((empty.PadBegin[0], empty.PadEnd[0]), Is.EqualTo((1, 2)));
+        // So is NOTSET written out.
+        var notSet = Mapped([1, 2, 6], [3, 2, 3], AutoPad("NOTSET"), IntsAttribute("pads", 2, 1));
+        Assert.That((notSet.PadBegin[0], notSet.PadEnd[0]), Is.EqualTo((2, 1)));
         // The largest int is a stride like any other.
         Assert.That(Mapped([1, 2, 6], [3, 2, 3], IntsAttribute("strides", int.MaxValue)).Stride[0], Is.EqualTo(int.MaxValue));
         // SAME_UPPER counts the dilated kernel: 2 * (3 - 1) + 1 = 5 elements, so 4 of padding at stride 1.
@@ -412,6 +415,18 @@ public class OnnxImportTests : CliTestBase
                 + "its last padded index 2147483648 is past 2147483647, the largest ConvVerify's loops index with"));
         // SAME_UPPER leaves a stride below 1 to the problem, which names it.
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], AutoPad("SAME_UPPER"), IntsAttribute("strides", 0)), Is.EqualTo("m.onnx: sw: must be >= 1, got 0"));
+    }
+
+    // What ConvProblem refuses is named after where the value came from: a dilation below 1 is the model's (with and
+    // without auto_pad, which leaves it to the problem); output channels the group does not divide are W's and the
+    // model's together.
+    [Test]
+    public void ADilationBelowOneIsTheModelsAndOutputChannelsTheGroupDoesNotDivideAreBothFiles()
+    {
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("dilations", 0)), Is.EqualTo("m.onnx: dw: must be >= 1, got 0"));
+        Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], AutoPad("SAME_LOWER"), IntsAttribute("dilations", 0)), Is.EqualTo("m.onnx: dw: must be >= 1, got 0"));
+        Assert.That(ProblemSkip([1, 4, 6], [3, 2, 3], new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 2 }),
+            Is.EqualTo("m.onnx with X (1, 4, 6) from x.pb and W (3, 2, 3) from w.pb: oc: 3 output channels are not divisible by groups=2"));
     }
 
     [Test]
