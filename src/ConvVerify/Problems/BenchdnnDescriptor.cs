@@ -70,18 +70,18 @@ public static partial class BenchdnnDescriptor
                 if (end == start)
                 {
                     string got = start < s.Length && s[start] == '-' ? "a negative value" : "no value";
-                    throw new DescriptorException($"descriptor '{text}': '{prefix}' has {got} at position {start} (expected a non-negative integer)");
+                    throw new DescriptorException($"descriptor '{Quoted(text)}': '{prefix}' has {got} at position {start} (expected a non-negative integer)");
                 }
                 // A zero-based dilation becomes PyTorch's by adding 1, so its largest value is one less.
                 long max = prefix[0] == 'd' ? int.MaxValue - 1 : int.MaxValue;
                 if (!long.TryParse(s.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value > max)
                 {
-                    string tooLarge = $"descriptor '{text}': '{prefix}{s[start..end]}' is too large";
+                    string tooLarge = $"descriptor '{Quoted(text)}': '{Quoted(prefix + s[start..end])}' is too large";
                     throw new DescriptorException(tooLarge, new ProblemTooLargeException(tooLarge));
                 }
                 // benchdnn lets the last repeat win, which hides a typo such as ic3ic4 behind a plausible problem.
                 if (at.TryGetValue(prefix, out var first))
-                    throw new DescriptorException($"descriptor '{text}': '{prefix}' is given twice ({prefix}{first.Digits} at position {first.Position}, {prefix}{s[start..end]} at position {pos})");
+                    throw new DescriptorException($"descriptor '{Quoted(text)}': '{prefix}' is given twice ({Quoted(prefix + first.Digits)} at position {first.Position}, {Quoted(prefix + s[start..end])} at position {pos})");
                 at[prefix] = (pos, s[start..end]);
                 v[prefix] = value;
                 pos = end;
@@ -94,13 +94,13 @@ public static partial class BenchdnnDescriptor
             }
             if (pos < s.Length && s[pos] == '_') pos++;
             if (!ok)
-                throw new DescriptorException($"descriptor '{text}': unrecognized token at position {pos - (pos > 0 && s[pos - 1] == '_' ? 1 : 0)}: '{Snip(s, pos)}'");
+                throw new DescriptorException($"descriptor '{Quoted(text)}': unrecognized token at position {pos - (pos > 0 && s[pos - 1] == '_' ? 1 : 0)}: '{Snip(s, pos)}'");
         }
 
         long Get(string key, long fallback) => v.TryGetValue(key, out long x) ? x : fallback;
         long g = Get("g", 1), mb = Get("mb", 2), ic = Get("ic", 0), oc = Get("oc", 0);
         foreach (var (key, value) in new[] { ("g", g), ("ic", ic), ("oc", oc), ("sd", Get("sd", 1)), ("sh", Get("sh", 1)), ("sw", Get("sw", 1)) })
-            if (value < 1) throw new DescriptorException($"descriptor '{text}': '{key}' must be >= 1, got {(v.ContainsKey(key) ? value.ToString(CultureInfo.InvariantCulture) : "nothing")}");
+            if (value < 1) throw new DescriptorException($"descriptor '{Quoted(text)}': '{key}' must be >= 1, got {(v.ContainsKey(key) ? value.ToString(CultureInfo.InvariantCulture) : "nothing")}");
 
         // Per axis d, h, w: [o, i, k, s, p, dil]; p = -1 means "not given", as benchdnn's sentinel.
         var axes = new long[3][];
@@ -116,27 +116,27 @@ public static partial class BenchdnnDescriptor
             bool mentioned = x[0] != 0 || x[1] != 0 || x[2] != 0 || x[5] != 0 || x[3] != 1 || x[4] >= 1;
             if (!mentioned) continue;
             if (x[1] == 0 || x[2] == 0)
-                throw new DescriptorException($"descriptor '{text}': axis {c} is mentioned but '{(x[1] == 0 ? "i" : "k")}{c}' is missing or 0");
+                throw new DescriptorException($"descriptor '{Quoted(text)}': axis {c} is mentioned but '{(x[1] == 0 ? "i" : "k")}{c}' is missing or 0");
             long ext = (x[2] - 1) * (x[5] + 1) + 1;
             if (x[0] == 0)
             {
                 x[4] = Math.Max(x[4], 0);
                 x[0] = (x[1] - ext + 2 * x[4]) / x[3] + 1;
                 if (x[0] <= 0)
-                    throw new DescriptorException($"descriptor '{text}': computed o{c} = {x[0]} is not positive (i{c}={x[1]}, k{c}={x[2]}, d{c}={x[5]}, p{c}={x[4]})");
+                    throw new DescriptorException($"descriptor '{Quoted(text)}': computed o{c} = {x[0]} is not positive (i{c}={x[1]}, k{c}={x[2]}, d{c}={x[5]}, p{c}={x[4]})");
             }
             else if (x[4] < 0)
             {
                 x[4] = ((x[0] - 1) * x[3] - x[1] + ext) / 2;
                 if (x[4] < 0)
-                    throw new DescriptorException($"descriptor '{text}': o{c}{x[0]} with i{c}{x[1]} and k{c}{x[2]} deduces p{c} = {x[4]}, a negative begin padding; give p{c} explicitly");
+                    throw new DescriptorException($"descriptor '{Quoted(text)}': o{c}{x[0]} with i{c}{x[1]} and k{c}{x[2]} deduces p{c} = {x[4]}, a negative begin padding; give p{c} explicitly");
             }
         }
         bool noD = axes[0][0] == 0, noH = axes[1][0] == 0, noW = axes[2][0] == 0;
         int rank = !noD ? 3 : !noH ? 2 : !noW ? 1 : 0;
-        if (rank == 0) throw new DescriptorException($"descriptor '{text}': no spatial dimension (give at least iw/kw, ih/kh or id/kd)");
+        if (rank == 0) throw new DescriptorException($"descriptor '{Quoted(text)}': no spatial dimension (give at least iw/kw, ih/kh or id/kd)");
         if (rank == 3 && noH != noW)
-            throw new DescriptorException($"descriptor '{text}': a 3-D problem needs either both h and w or neither (then both copy d)");
+            throw new DescriptorException($"descriptor '{Quoted(text)}': a 3-D problem needs either both h and w or neither (then both copy d)");
         if (rank == 3 && noH) axes[1] = axes[2] = axes[0];
         if (rank == 2 && noW) axes[2] = axes[1];
 
@@ -149,19 +149,19 @@ public static partial class BenchdnnDescriptor
         long[] padEndLong = [.. used.Select(x => Math.Max(-x[1], (x[0] - 1) * x[3] - x[1] + (x[2] - 1) * (x[5] + 1) + 1 - x[4]))];
         foreach (var (pe, c) in padEndLong.Zip(letters))
             // Never below int.MinValue: an end padding is at least −i.
-            if (pe > int.MaxValue) throw new DescriptorException($"descriptor '{text}': the end padding of {c} deduced from the other values ({pe}) is out of range");
+            if (pe > int.MaxValue) throw new DescriptorException($"descriptor '{Quoted(text)}': the end padding of {c} deduced from the other values ({pe}) is out of range");
         var padEnd = padEndLong.Select(v => (int)v).ToArray();
         try
         {
             var p = new ConvProblem((int)mb, (int)g, (int)ic, (int)oc, Field(1), Field(2), Field(3), padBegin, padEnd,
                 [.. used.Select(x => (int)x[5] + 1)], hasBias, dtype, name);
             if (!p.Output.SequenceEqual(output))
-                throw new DescriptorException($"descriptor '{text}': outputs {ConvProblem.FormatTuple(output)} are inconsistent with the rest (they give {ConvProblem.FormatTuple(p.Output)})");
+                throw new DescriptorException($"descriptor '{Quoted(text)}': outputs {ConvProblem.FormatTuple(output)} are inconsistent with the rest (they give {ConvProblem.FormatTuple(p.Output)})");
             return p;
         }
         catch (ArgumentException e) when (e is not DescriptorException)
         {
-            throw new DescriptorException($"descriptor '{text}': {e.Plain()}", e);
+            throw new DescriptorException($"descriptor '{Quoted(text)}': {e.Plain()}", e);
         }
     }
 
@@ -224,15 +224,28 @@ public static partial class BenchdnnDescriptor
         {
             int close = raw.LastIndexOf('"');
             if (close == 0)
-                throw new DescriptorException($"descriptor '{text}': the name's quote at position {start} is never closed: '{Snip(s, start)}' (expected n\"NAME\" or a name without quotes)");
+                throw new DescriptorException($"descriptor '{Quoted(text)}': the name's quote at position {start} is never closed: '{Snip(s, start)}' (expected n\"NAME\" or a name without quotes)");
             if (close != raw.Length - 1)
-                throw new DescriptorException($"descriptor '{text}': text after the name's closing quote at position {start + close + 1}: '{Snip(s, start + close + 1)}' (expected n\"NAME\" to end the descriptor)");
+                throw new DescriptorException($"descriptor '{Quoted(text)}': text after the name's closing quote at position {start + close + 1}: '{Snip(s, start + close + 1)}' (expected n\"NAME\" to end the descriptor)");
             raw = raw[1..^1];
         }
         return RepeatSuffix().Replace(raw, "");
     }
 
-    private static string Snip(string s, int pos) => pos >= s.Length ? "(end of text)" : s.Length - pos > 12 ? s.Substring(pos, 12) + "…" : s[pos..];
+    /// <summary>Most characters of a descriptor a refusal quotes.</summary>
+    internal const int MaxQuoted = 120;
+
+    /// <summary>
+    /// The descriptor as a refusal quotes it: cut after <see cref="MaxQuoted"/> characters with "…" (never between the
+    /// halves of a surrogate pair). A hostile line of 600,000 characters was quoted whole into one message, in some
+    /// places twice; positions still count in the whole text, and the part at a position is quoted by itself.
+    /// </summary>
+    internal static string Quoted(string text) =>
+        text.Length <= MaxQuoted ? text : text[..(char.IsHighSurrogate(text[MaxQuoted - 1]) ? MaxQuoted - 1 : MaxQuoted)] + "…";
+
+    // The part of the text at a position, cut as Quoted cuts (a pair's halves alone printed as two escapes of nothing).
+    private static string Snip(string s, int pos) => pos >= s.Length ? "(end of text)"
+        : s.Length - pos > 12 ? s.Substring(pos, char.IsHighSurrogate(s[pos + 11]) ? 11 : 12) + "…" : s[pos..];
 
     [GeneratedRegex(@"\*\d+$")]
     private static partial Regex RepeatSuffix();

@@ -95,7 +95,7 @@ internal static class ReportChecks
         {
             // The parser's reason begins with the descriptor, quoted whole: said once, cut, before it.
             string text = name < 0 ? row.Descriptor : row.Descriptor[..name], error = parsed.Error ?? "";
-            string prefix = $"descriptor '{text}': ";
+            string prefix = $"descriptor '{BenchdnnDescriptor.Quoted(text)}': ";
             string reason = error.StartsWith(prefix, StringComparison.Ordinal) ? error[prefix.Length..] : error;
             return $"{what}.descriptor is \"{Printable(row.Descriptor)}\", but {what}.worst is given: a compared row's descriptor gives its result's shape ({Printable(reason, 2 * MaxQuoted)})";
         }

@@ -149,4 +149,28 @@ public class DescriptorDetailTests
         Assert.That(BenchdnnDescriptor.Parse("mb1ic3ih5oc4kh3n\"a\"b\"").Name, Is.EqualTo("a\"b"));
         Assert.That(BenchdnnDescriptor.Parse("mb1ic3ih5oc4kh3n\"\"\"").Name, Is.EqualTo("\""));
     }
+    // A hostile line of 600,000 characters was quoted whole, its digits a second time: the descriptor and any run of
+    // digits are quoted cut after 120 characters, and positions still count in the whole text.
+    [Test]
+    public void AVastDescriptorIsQuotedCut()
+    {
+        string vast = "mb1ic3ih5oc4kh3" + new string('z', 600_000);
+        Assert.That(Error(vast), Is.EqualTo($"descriptor '{vast[..120]}…': unrecognized token at position 15: 'zzzzzzzzzzzz…'"));
+        string named = "mb1ic3ih5oc4kh3n\"" + new string('a', 600_000);
+        Assert.That(Error(named), Is.EqualTo($"descriptor '{named[..120]}…': the name's quote at position 16 is never closed: '\"aaaaaaaaaaa…' (expected n\"NAME\" or a name without quotes)"));
+        // Not cut between the halves of a surrogate pair, which alone are no character.
+        string pairs = "mb1ic3ih5oc4kh3" + string.Concat(Enumerable.Repeat("\U0001F600", 100));
+        Assert.That(char.IsHighSurrogate(pairs[119]), Is.True, "the 120th character is a pair's first half");
+        Assert.That(Error("mb1ic3ih5oc4kh3z" + pairs[15..]), Does.EndWith($"unrecognized token at position 15: 'z{pairs[15..25]}…'"), "the part at a position is not cut between a pair's halves either");
+        Assert.That(Error(pairs), Is.EqualTo($"descriptor '{pairs[..119]}…': unrecognized token at position 15: '{pairs[15..27]}…'"));
+    }
+
+    [Test]
+    public void VastDigitsAreQuotedCut()
+    {
+        string digits = new string('9', 2_000_000);
+        Assert.That(Error("mb1ic" + digits + "ih5oc4kh3"), Is.EqualTo($"descriptor '{("mb1ic" + digits)[..120]}…': '{("ic" + digits)[..120]}…' is too large"));
+        string zeros = new string('0', 1_000_000) + "3";
+        Assert.That(Error("mb1ic" + zeros + "ih5oc4kh3ic3"), Does.EndWith($"'ic' is given twice ({("ic" + zeros)[..120]}… at position 3, ic3 at position 1000015)"));
+    }
 }

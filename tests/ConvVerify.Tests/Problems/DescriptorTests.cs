@@ -282,7 +282,7 @@ public class DescriptorTests
     // The message quotes the descriptor and then says what in it is wrong: a token, a field or a position.
     private static void AssertNamesTheCause(string text, DescriptorException e)
     {
-        string prefix = $"descriptor '{ConvVerify.Fixtures.PackPaths.Printable(text)}': ";
+        string prefix = $"descriptor '{ConvVerify.Fixtures.PackPaths.Printable(BenchdnnDescriptor.Quoted(text))}': ";
         if (text.Trim().Length == 0)
         {
             Assert.That(e.Message, Is.EqualTo("descriptor: empty text"));
