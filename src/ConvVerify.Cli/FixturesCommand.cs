@@ -141,7 +141,8 @@ internal static class FixturesCommand
                 // Not a terminal: a log gets the one line below, not a line per tenth of the cases.
                 manifest = FixtureGenerator.Generate(dir, cases, oracle, force);
             }
-            console.WriteLine($"wrote {dir}: {Counted.Of(manifest.Cases.Count, "case")}, {Counted.Of(manifest.Files.Count, "file")} (oracle {SourceInfo.Describe(oracle.Name, oracle.Versions)})");
+            // The folder's name is the user's, and may hold a newline (a forged line of this output) or an escape sequence.
+            console.WriteLine(PackPaths.Printable($"wrote {dir}: {Counted.Of(manifest.Cases.Count, "case")}, {Counted.Of(manifest.Files.Count, "file")} (oracle {SourceInfo.Describe(oracle.Name, oracle.Versions)})"));
         }
         catch (FixtureException e)
         {
@@ -210,7 +211,7 @@ internal static class FixturesCommand
             return run.Execute(console, pr, plan, "fixtures check", report =>
             {
                 // A corrupt file's row fails the run too, but it is a file, counted as one, not a direction.
-                console.WriteLine($"fixtures check {path}: {Counted.Of(pack.CaseIds.Count, "case")}, {Counted.Of(report.Rows.Count(r => r.Case == Plans.PackCase), "corrupt file")}, "
+                console.WriteLine($"fixtures check {PackPaths.Printable(path)}: {Counted.Of(pack.CaseIds.Count, "case")}, {Counted.Of(report.Rows.Count(r => r.Case == Plans.PackCase), "corrupt file")}, "
                     + $"{Counted.Of(report.Rows.Count(r => r.Outcome == Outcome.Fail && r.Case != Plans.PackCase), "failed direction")}"
                     + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked"));
             });

@@ -38,15 +38,25 @@ public sealed class PackWriter
     public static bool CheckReplaceable(string directory, bool force)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        if (File.Exists(directory)) throw new FixtureException($"{directory}: is a file, not a pack folder");
+        // A named pipe or a device given for the folder was called "a file", and the user looked for a file that was not there.
+        if (File.Exists(directory)) throw new FixtureException($"{PackPaths.Printable(directory)}: is {PackPaths.KindOf(directory)}, not a pack folder");
         if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return false;
-        if (!force) throw new FixtureException($"{directory}: folder is not empty; pass --force to replace its contents");
+        if (!force) throw new FixtureException($"{PackPaths.Printable(directory)}: folder is not empty; pass --force to replace its contents");
         PackPaths.CheckTwoLevels(directory);
         // --force replaces a pack, never anything else: only a folder of case folders (and a manifest) is cleared.
         var strays = Directory.GetFiles(directory).Where(f => Path.GetFileName(f) != "manifest.json")
             .Concat(Directory.GetDirectories(directory).Where(d => !File.Exists(Path.Combine(d, "case.json")))).ToList();
         if (strays.Count > 0)
-            throw new FixtureException($"{directory}: not a fixture pack ({strays.Count} entries are neither case folders nor manifest.json, e.g. {strays[0]}); refusing to delete it even with --force");
+            throw new FixtureException($"{PackPaths.Printable(directory)}: not a fixture pack ({Counted.Of(strays.Count, "entry", "entries")} {(strays.Count == 1 ? "is neither a case folder" : "are neither case folders")} nor manifest.json, e.g. "
+                + $"{PackPaths.Printable(strays[0])}); refusing to delete it even with --force");
+        // A case folder holds files: a folder inside one (someone's notes or data kept beside a case) was deleted with
+        // the pack, unseen, and a named pipe or a device there is nothing a writer made either.
+        var inner = Directory.GetDirectories(directory).Order(StringComparer.Ordinal)
+            .SelectMany(d => Directory.EnumerateFileSystemEntries(d).Order(StringComparer.Ordinal))
+            .FirstOrDefault(e => FileKinds.Of(e) != FileKind.Regular);
+        if (inner is not null)
+            throw new FixtureException($"{PackPaths.Printable(inner)}: {PackPaths.KindOf(inner)} in a case folder, where a pack holds regular files only; "
+                + "refusing to delete it even with --force");
         return true;
     }
 

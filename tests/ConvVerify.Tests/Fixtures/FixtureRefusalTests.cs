@@ -17,7 +17,7 @@ public class FixtureRefusalTests : TempFolderTest
         string file = Path.Combine(Dir, "pack");
         File.WriteAllText(file, "");
         Assert.That(() => PackWriter.CheckReplaceable(file, force: true),
-            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{file}: is a file, not a pack folder"));
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{file}: is a regular file, not a pack folder"));
     }
 
     [Test]

@@ -148,6 +148,19 @@ public class PackStrayFileTests : OneCasePackTest
     }
 
     [Test]
+    public void ANamedPipeAtThePacksTopIsCalledSo()
+    {
+        // Was "neither a case folder nor manifest.json", as of a file the user could open: opening a pipe waits for a writer.
+        File.Delete(ManifestJson);
+        string pipe = NamedPipes.Make(Path.Combine(PackDir, "pipe"));
+        Assert.That(FixturePack.Open(PackDir).Warnings, Is.EqualTo(new[]
+        {
+            $"{PackDir}: no manifest.json, so the integrity of its files could not be checked",
+            $"{pipe}: a named pipe, neither a case folder nor manifest.json; it is not read",
+        }));
+    }
+
+    [Test]
     public void InARunAStrayAtThePacksTopIsAWarningThatStrictMakesAnError()
     {
         string path = Path.Combine(PackDir, "notes.txt");
