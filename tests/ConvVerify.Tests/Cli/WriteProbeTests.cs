@@ -176,6 +176,18 @@ public class WriteProbeTests : CliTestBase
         }
     }
 
+    [Test]
+    public void APackBelowAFileSaysTheFileIsInTheWay()
+    {
+        // "afile/x: pack folder not found" sent the user looking for a typo in x.
+        string file = TempPath("afile");
+        File.WriteAllText(file, "");
+        string pack = Path.Combine(file, "x");
+        var r = Run("fixtures", "check", pack);
+        Assert.That((r.Code, r.Err), Is.EqualTo((2, $"convverify: {pack}: pack folder not found ({file} is a regular file, not a folder)\n")), r.ToString());
+        Assert.That(PackPaths.NotAFolder(Path.Combine(Temp, "none", "x")), Is.EqualTo("folder not found"), "a missing folder above is no file in the way");
+    }
+
     // Mode bits for an ordinary user; for root, which they do not bind, the immutable flag (Linux, ext4 and the like).
     private static void MakeReadOnly(string folder)
     {
