@@ -147,7 +147,9 @@ public sealed class FixturePack
             bool listed = manifest is not null && manifest.Files.ContainsKey($"{id}/{name}");
             if (!listed && !CaseFileNames.Contains(name))
             {
-                warnings.Add($"{PackPaths.Printable(entry)}: not a case file (expected {Expected}){(manifest is null ? "" : $" and not listed in {manifestPath}")}; it is not read");
+                // A named pipe, device or folder is said as what it is, as at the pack's top (RootStray).
+                string what = FileKinds.Of(entry) is FileKind.Regular ? "" : PackPaths.KindOf(entry) + ", ";
+                warnings.Add($"{PackPaths.Printable(entry)}: {what}not a case file (expected {Expected}){(manifest is null ? "" : $" and not listed in {manifestPath}")}; it is not read");
                 continue;
             }
             PackPaths.CheckRegularFile(entry);

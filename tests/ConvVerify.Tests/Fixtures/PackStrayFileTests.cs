@@ -161,6 +161,19 @@ public class PackStrayFileTests : OneCasePackTest
     }
 
     [Test]
+    public void ANamedPipeOrAFolderInACaseFolderIsCalledSo()
+    {
+        string pipe = NamedPipes.Make(Path.Combine(CaseDir, "p"));
+        string folder = Path.Combine(CaseDir, "old");
+        Directory.CreateDirectory(folder);
+        Assert.That(FixturePack.Open(PackDir).Warnings, Is.EqualTo(new[]
+        {
+            $"{folder}: a directory, not a case file (expected {Expected}) and not listed in {ManifestJson}; it is not read",
+            $"{pipe}: a named pipe, not a case file (expected {Expected}) and not listed in {ManifestJson}; it is not read",
+        }));
+    }
+
+    [Test]
     public void InARunAStrayAtThePacksTopIsAWarningThatStrictMakesAnError()
     {
         string path = Path.Combine(PackDir, "notes.txt");
