@@ -28,7 +28,7 @@ public static class FixtureGenerator
         using var swap = AtomicFolder.Begin(directory);
         PackWriter.CheckReplaceable(swap.Target, force);
         // Stryker disable once Boolean : the staging folder is new and empty, and force only matters for one that is not
-        var writer = new PackWriter(swap.Staging, force: false);
+        var writer = new PackWriter(swap.Staging, force: false, swappedInAs: swap.Target);
         // Counts named outside the tuple: a mutation testing tool's conditional inside it (`i + 1`, or `Count` turned
         // into a method group) does not compile, and then every mutant of this method is dropped unseen.
         int total = cases.Count;
