@@ -71,7 +71,6 @@ public sealed class AtomicFolder : IDisposable
         try
         {
             Recover(parent, name, full);
-            CheckReplaceable(full);
             string staging = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);
             return new AtomicFolder(full, staging, lockStream, lockPath);
@@ -109,19 +108,24 @@ public sealed class AtomicFolder : IDisposable
         }
     }
 
-    // Every folder of the old target must let its entries be deleted, and the target itself be moved aside. A read-only
-    // one was found only after the whole new folder was written: the swap put the new one in, the old one's deletion
-    // failed (the run said "Access to the path ... is denied" of a .trash- folder and exited 2 having written), and its
-    // leftover then failed every later run the same way. Links are not followed: a link is deleted, not its target.
-    private static void CheckReplaceable(string full)
+    /// <summary>
+    /// Checks that <see cref="Commit"/> can delete the old <see cref="Target"/>: every folder of it writable. Called by a
+    /// writer once it has judged the old folder its own to replace (a pack, a snapshot folder) and before it writes: a
+    /// read-only folder was found only after the whole new folder was written, when the swap had put it in and the old
+    /// one's deletion failed (the run said "Access to the path ... is denied" of a .trash- folder and exited 2 having
+    /// written), and its leftover then failed every later run the same way.
+    /// </summary>
+    /// <exception cref="IOException">A folder of the old target cannot be written; the message names it.</exception>
+    public void CheckReplaceable()
     {
-        if (!Directory.Exists(full) || new FileInfo(full).LinkTarget is not null) return;
-        var folders = Directory.EnumerateDirectories(full, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
-            .Order(StringComparer.Ordinal).Prepend(full);
+        // Links are not followed: a link is deleted, not what it leads to.
+        if (!Directory.Exists(Target)) return;
+        var folders = Directory.EnumerateDirectories(Target, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+            .Order(StringComparer.Ordinal).Prepend(Target);
         foreach (string folder in folders)
         {
             if (Fixtures.FileKinds.WhyNotWritable(folder) is { } why)
-                throw new IOException($"{folder}: cannot be written ({why}), so {(folder == full ? "it" : full)} cannot be replaced; nothing was written");
+                throw new IOException($"{folder}: cannot be written ({why}), so {(folder == Target ? "it" : Target)} cannot be replaced; nothing was written");
         }
     }
 

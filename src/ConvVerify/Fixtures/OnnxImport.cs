@@ -68,6 +68,7 @@ public static partial class OnnxImport
         }
         using var swap = AtomicFolder.Begin(output);
         PackWriter.CheckReplaceable(swap.Target, force);
+        swap.CheckReplaceable();
         // Stryker disable once Boolean : the staging folder is new and empty, and force only matters for one that is not
         var writer = new PackWriter(swap.Staging, force: false, swappedInAs: swap.Target);
         var imported = new List<OnnxImported>();

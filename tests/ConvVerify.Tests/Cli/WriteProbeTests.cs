@@ -156,6 +156,26 @@ public class WriteProbeTests : CliTestBase
     }
 
     [Test]
+    public void AReadOnlySubfolderOfASnapshotFolderIsRefusedBeforeAnythingIsAccepted()
+    {
+        string snapshots = TempPath("snapshots"), cli = Path.Combine(snapshots, "cli");
+        Directory.CreateDirectory(cli);
+        File.WriteAllText(Path.Combine(snapshots, "a.received.txt"), "new\n");
+        MakeReadOnly(cli);
+        try
+        {
+            var r = Run("snapshots", "accept", "--dir", snapshots);
+            Assert.That((r.Code, r.Err), Is.EqualTo((2, $"convverify: {cli}: cannot be written (Operation not permitted), so {snapshots} cannot be replaced; nothing was written\n"))
+                .Or.EqualTo((2, $"convverify: {cli}: cannot be written (Permission denied), so {snapshots} cannot be replaced; nothing was written\n")), r.ToString());
+            Assert.That(Directory.GetFileSystemEntries(snapshots).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "a.received.txt", "cli" }), "nothing accepted");
+        }
+        finally
+        {
+            UndoReadOnly(cli);
+        }
+    }
+
+    [Test]
     public void ALeftoverThatCannotBeDeletedIsNamedWithWhatToDo()
     {
         string pack = Pack();
