@@ -66,6 +66,7 @@ internal static class FixturesCommand
         cmd.SetAction(pr =>
         {
             string root = RegenerateRoot();
+            CheckRegenerateTargets(root);
             foreach (string set in CaseSets.Committed)
             {
                 var variants = CaseSets.AllVariants(set);
@@ -86,6 +87,30 @@ internal static class FixturesCommand
     internal static string RegenerateRoot() =>
         Locations.RepositoryRoot() is { } repository ? Path.Combine(repository, "tests", "fixtures")
             : throw new CliException($"fixtures regenerate rewrites a clone's tests/fixtures, and there is no {Locations.SolutionFile} above the current folder; use fixtures generate --out DIR");
+
+    /// <summary>
+    /// Refuses, before any set is rewritten, a committed set's folder under <paramref name="root"/> that its rewrite would
+    /// refuse: each pack is swapped in whole, but a stray in the third set's folder was found after the first two were
+    /// rewritten, leaving the clone's packs of two generations.
+    /// </summary>
+    /// <exception cref="CliException">A set's folder is a file or a link, or holds anything but a pack.</exception>
+    internal static void CheckRegenerateTargets(string root)
+    {
+        foreach (string set in CaseSets.Committed)
+        {
+            string dir = Path.Combine(root, set);
+            try
+            {
+                if (new FileInfo(dir).LinkTarget is { } link)
+                    throw new FixtureException($"{PackPaths.Printable(dir)}: is a symbolic link (to {PackPaths.Printable(link)}); regenerate rewrites the clone's own folders");
+                PackWriter.CheckReplaceable(dir, force: true);
+            }
+            catch (FixtureException e)
+            {
+                throw new CliException($"fixtures regenerate: {e.Message}; no set was rewritten");
+            }
+        }
+    }
 
     /// <summary>
     /// Why the oracle cannot rewrite a committed set: a dtype of it the oracle does not compute here (torch on a CPU
@@ -141,7 +166,8 @@ internal static class FixturesCommand
                 // Not a terminal: a log gets the one line below, not a line per tenth of the cases.
                 manifest = FixtureGenerator.Generate(dir, cases, oracle, force);
             }
-            console.WriteLine($"wrote {dir}: {Counted.Of(manifest.Cases.Count, "case")}, {Counted.Of(manifest.Files.Count, "file")} (oracle {SourceInfo.Describe(oracle.Name, oracle.Versions)})");
+            // The folder's name is the user's, and may hold a newline (a forged line of this output) or an escape sequence.
+            console.WriteLine(PackPaths.Printable($"wrote {dir}: {Counted.Of(manifest.Cases.Count, "case")}, {Counted.Of(manifest.Files.Count, "file")} (oracle {SourceInfo.Describe(oracle.Name, oracle.Versions)})"));
         }
         catch (FixtureException e)
         {
@@ -210,7 +236,7 @@ internal static class FixturesCommand
             return run.Execute(console, pr, plan, "fixtures check", report =>
             {
                 // A corrupt file's row fails the run too, but it is a file, counted as one, not a direction.
-                console.WriteLine($"fixtures check {path}: {Counted.Of(pack.CaseIds.Count, "case")}, {Counted.Of(report.Rows.Count(r => r.Case == Plans.PackCase), "corrupt file")}, "
+                console.WriteLine($"fixtures check {PackPaths.Printable(path)}: {Counted.Of(pack.CaseIds.Count, "case")}, {Counted.Of(report.Rows.Count(r => r.Case == Plans.PackCase), "corrupt file")}, "
                     + $"{Counted.Of(report.Rows.Count(r => r.Outcome == Outcome.Fail && r.Case != Plans.PackCase), "failed direction")}"
                     + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked"));
             });

@@ -199,7 +199,8 @@ internal sealed class RunOptions(string defaultRequire)
     {
         if (dir is null) return;
         string full = Path.GetFullPath(dir);
-        if (File.Exists(full)) throw new CliException($"--report: {dir} is a file; give a folder for index.html and its pictures");
+        // Said as what it is: a named pipe or a device was "a file", and the user looked for a file that was not there.
+        if (File.Exists(full)) throw new CliException($"--report: {dir} is {Fixtures.PackPaths.KindOf(full)}; give a folder for index.html and its pictures");
         string? parent = Path.GetDirectoryName(full);
         if (parent is not null && !Directory.Exists(parent)) throw new CliException($"--report: cannot write {dir}: folder {parent} does not exist");
         try

@@ -21,8 +21,9 @@ internal static class SnapshotsCommand
             if (!Directory.Exists(folder) && !AtomicFolder.HasFolderAside(folder))
                 throw new CliException($"--dir: {Fixtures.PackPaths.NotAFolder(folder) ?? "folder not found"}: {folder}");
             var written = new SnapshotStore(folder).AcceptAll();
-            foreach (string f in written) console.WriteLine($"accepted {f}");
-            console.WriteLine($"{Counted.Of(written.Count, "snapshot file")} accepted in {folder}");
+            // The folder's name is the user's, and may hold a newline (a forged line of this output) or an escape sequence.
+            foreach (string f in written) console.WriteLine(Fixtures.PackPaths.Printable($"accepted {f}"));
+            console.WriteLine(Fixtures.PackPaths.Printable($"{Counted.Of(written.Count, "snapshot file")} accepted in {folder}"));
             return ExitCodes.Pass;
         });
         cmd.Subcommands.Add(accept);

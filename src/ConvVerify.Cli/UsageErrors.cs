@@ -60,6 +60,12 @@ internal static class UsageErrors
         // Help and --version run instead of the command, whatever else the line holds, as System.CommandLine has them.
         if (parse.Errors.Count == 0 && parse.Action is not null && parse.Action != parse.CommandResult.Command.Action) return [];
         var said = new List<string>();
+        // .NET reads a command line's bytes that are not UTF-8 (a file name in Latin-1, say) as U+FFFD: --out named a
+        // folder other than the one typed, which was then written, and a pack named so was checked under the other name.
+        // No path or value of this tool holds U+FFFD, so one typed as such is refused alike.
+        foreach (string arg in args.Where(a => a.Contains('\uFFFD', StringComparison.Ordinal)))
+            said.Add($"argument '{PackPaths.Printable(arg).Replace("\uFFFD", "\\ufffd", StringComparison.Ordinal)}' holds bytes that are not UTF-8 (read as U+FFFD, "
+                + "shown as \\ufffd), so the path or value meant cannot be named; give it in UTF-8");
         var replaced = new HashSet<SymbolResult>();
         var command = parse.CommandResult;
         string path = PathOf(command);

@@ -49,7 +49,7 @@ public sealed class AtomicFolder : IDisposable
         // The swap would replace the link itself with a folder, and the old contents live elsewhere: refuse rather than surprise.
         if (new FileInfo(full).LinkTarget is { } link)
             throw new IOException($"{full}: is a symbolic link (to {link}); give the folder it points to");
-        Directory.CreateDirectory(parent);
+        MakeParent(target, parent);
         string lockPath = Path.Combine(parent, $".{name}.lock");
         FileStream lockStream;
         try
@@ -61,6 +61,13 @@ public sealed class AtomicFolder : IDisposable
         {
             throw new IOException($"{full}: another run is writing it (lock {lockPath} is held); try again when that run has finished", e);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            // The system's "Access to the path '.../.pack.lock' is denied" named only a file the user never made: the
+            // folder that cannot be written (or a folder in the lock's place) is what to fix.
+            throw new IOException(Directory.Exists(lockPath) ? $"{full}: its lock {lockPath} is a folder, not a lock file; remove it"
+                : $"{full}: cannot write in {parent}, where its lock and the new contents go ({e.Message})", e);
+        }
         try
         {
             Recover(parent, name, full);
@@ -70,8 +77,55 @@ public sealed class AtomicFolder : IDisposable
         }
         catch
         {
+            // Deleted before unlocking, as Dispose does: a refused run left its lock file beside the user's folder.
+            try
+            {
+                File.Delete(lockPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The refusal being thrown says what matters; a lock file left blocks nobody (the lock died with the stream).
+            }
             lockStream.Dispose();
             throw;
+        }
+    }
+
+    // The folder the target goes in, made when missing. A file on the way was said only as "The file '/a/b' already
+    // exists.", naming neither the target nor what stood in the way.
+    private static void MakeParent(string target, string parent)
+    {
+        try
+        {
+            Directory.CreateDirectory(parent);
+        }
+        catch (IOException e)
+        {
+            string? blocking = parent;
+            while (blocking is not null && !Path.Exists(blocking) && new FileInfo(blocking).LinkTarget is null) blocking = Path.GetDirectoryName(blocking);
+            string why = blocking is not null && !Directory.Exists(blocking) ? $"{blocking} is {Fixtures.PackPaths.KindOf(blocking)}, not a folder" : e.Message;
+            throw new IOException($"{target}: its folder {parent} cannot be made: {why}", e);
+        }
+    }
+
+    /// <summary>
+    /// Checks that <see cref="Commit"/> can delete the old <see cref="Target"/>: every folder of it writable. Called by a
+    /// writer once it has judged the old folder its own to replace (a pack, a snapshot folder) and before it writes: a
+    /// read-only folder was found only after the whole new folder was written, when the swap had put it in and the old
+    /// one's deletion failed (the run said "Access to the path ... is denied" of a .trash- folder and exited 2 having
+    /// written), and its leftover then failed every later run the same way.
+    /// </summary>
+    /// <exception cref="IOException">A folder of the old target cannot be written; the message names it.</exception>
+    public void CheckReplaceable()
+    {
+        // Links are not followed: a link is deleted, not what it leads to.
+        if (!Directory.Exists(Target)) return;
+        var folders = Directory.EnumerateDirectories(Target, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+            .Order(StringComparer.Ordinal).Prepend(Target);
+        foreach (string folder in folders)
+        {
+            if (Fixtures.FileKinds.WhyNotWritable(folder) is { } why)
+                throw new IOException($"{folder}: cannot be written ({why}), so {(folder == Target ? "it" : Target)} cannot be replaced; nothing was written");
         }
     }
 
@@ -88,7 +142,7 @@ public sealed class AtomicFolder : IDisposable
         }
         // The window: between these two renames the target is absent; Recover puts the .old- folder back.
         Directory.Move(Staging, Target);
-        if (old is not null) DeleteAside(parent, name, old);
+        if (old is not null) DeleteAside(parent, name, old, $"{Target}: written, but its old contents, set aside as");
     }
 
     /// <summary>Deletes <see cref="Staging"/> unless committed, and releases and deletes the lock file.</summary>
@@ -134,17 +188,31 @@ public sealed class AtomicFolder : IDisposable
             Directory.Move(olds[0], full);
             olds.RemoveAt(0);
         }
-        foreach (string d in olds) DeleteAside(parent, name, d);
+        foreach (string d in olds) DeleteAside(parent, name, d, $"{full}: an earlier run's leftover beside it,");
         foreach (var (path, kind) in leftovers)
-            if (kind is "tmp" or "trash") Directory.Delete(path, recursive: true);
+            if (kind is "tmp" or "trash") Delete(path, $"{full}: an earlier run's leftover beside it,");
     }
 
     // An .old- folder is restored by Recover, so it must never be half deleted: rename it to .trash- first.
-    private static void DeleteAside(string parent, string name, string old)
+    private static void DeleteAside(string parent, string name, string old, string context)
     {
         string trash = Path.Combine(parent, $".{name}.trash-{Guid.NewGuid():N}");
         Directory.Move(old, trash);
-        Directory.Delete(trash, recursive: true);
+        Delete(trash, context);
+    }
+
+    // The system's "Access to the path '.../.pack.trash-…/case' is denied" named a folder the user never made, and not
+    // what to do: every run after failed on it the same way.
+    private static void Delete(string folder, string context)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{context} {folder}, cannot be deleted ({e.Message}); remove it by hand", e);
+        }
     }
 
     private static string? Kind(string folder, string name)

@@ -111,6 +111,31 @@ internal static partial class FileKinds
         return (device, *(ulong*)(buffer + InoOffsetStatx));
     }
 
+    /// <summary>
+    /// Null when this process may create and delete entries in the folder <paramref name="path"/> (write and search
+    /// permission, as the kernel judges them: root passes a folder's mode bits but not its immutable flag or a read-only
+    /// mount); otherwise the system's reason, e.g. "Permission denied". Null too where that cannot be asked (Windows, no
+    /// C library): the writes themselves then say it.
+    /// </summary>
+    public static string? WhyNotWritable(string path)
+    {
+        // Stryker disable once all : only a Windows run reaches it
+        if (OperatingSystem.IsWindows()) return null;
+        try
+        {
+            return Access(path, WriteOk | SearchOk) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private const int WriteOk = 2, SearchOk = 1;
+
+    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Access(string path, int mode);
+
     /// <summary>The kind in words for messages, e.g. "a named pipe".</summary>
     public static string Describe(FileKind kind) => kind switch
     {

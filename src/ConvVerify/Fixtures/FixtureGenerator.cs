@@ -27,8 +27,9 @@ public static class FixtureGenerator
             throw new FixtureException($"{directory}: cases would share a folder (ids equal up to letter case): {string.Join(", ", duplicates)}");
         using var swap = AtomicFolder.Begin(directory);
         PackWriter.CheckReplaceable(swap.Target, force);
+        swap.CheckReplaceable();
         // Stryker disable once Boolean : the staging folder is new and empty, and force only matters for one that is not
-        var writer = new PackWriter(swap.Staging, force: false);
+        var writer = new PackWriter(swap.Staging, force: false, swappedInAs: swap.Target);
         // Counts named outside the tuple: a mutation testing tool's conditional inside it (`i + 1`, or `Count` turned
         // into a method group) does not compile, and then every mutant of this method is dropped unseen.
         int total = cases.Count;

@@ -150,7 +150,9 @@ public sealed class FixturePack
             bool listed = manifest is not null && manifest.Files.ContainsKey($"{id}/{name}");
             if (!listed && !CaseFileNames.Contains(name))
             {
-                warnings.Add($"{PackPaths.Printable(entry)}: not a case file (expected {Expected}){(manifest is null ? "" : $" and not listed in {manifestPath}")}; it is not read");
+                // A named pipe, device or folder is said as what it is, as at the pack's top (RootStray).
+                string what = FileKinds.Of(entry) is FileKind.Regular ? "" : PackPaths.KindOf(entry) + ", ";
+                warnings.Add($"{PackPaths.Printable(entry)}: {what}not a case file (expected {Expected}){(manifest is null ? "" : $" and not listed in {manifestPath}")}; it is not read");
                 continue;
             }
             PackPaths.CheckRegularFile(entry);
@@ -165,7 +167,10 @@ public sealed class FixturePack
     private static string RootStray(string entry, string? manifestPath) =>
         PackPaths.Printable(entry) + (System.IO.Directory.Exists(entry)
             ? $": a folder without a case.json{(manifestPath is null ? "" : $" and not in {manifestPath}'s \"cases\"")}, so no case; it is not read"
-            : ": neither a case folder nor manifest.json; it is not read");
+            // A named pipe or a device is said as what it is: "neither a case folder nor manifest.json" read as a file
+            // the user could open, and opening a pipe waits for a writer.
+            : FileKinds.Of(entry) is FileKind.Regular ? ": neither a case folder nor manifest.json; it is not read"
+            : $": {PackPaths.KindOf(entry)}, neither a case folder nor manifest.json; it is not read");
 
     // Whether a folder is a case folder. A Case.json instead of case.json is refused: where names ignore case the folder is
     // a case, where they do not it was passed over, and a pack without a manifest lost the case without a word.

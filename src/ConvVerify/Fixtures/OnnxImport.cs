@@ -68,8 +68,9 @@ public static partial class OnnxImport
         }
         using var swap = AtomicFolder.Begin(output);
         PackWriter.CheckReplaceable(swap.Target, force);
+        swap.CheckReplaceable();
         // Stryker disable once Boolean : the staging folder is new and empty, and force only matters for one that is not
-        var writer = new PackWriter(swap.Staging, force: false);
+        var writer = new PackWriter(swap.Staging, force: false, swappedInAs: swap.Target);
         var imported = new List<OnnxImported>();
         var skipped = new List<OnnxSkipped>();
         var opsets = new SortedSet<long>();
@@ -161,11 +162,12 @@ public static partial class OnnxImport
     }
 
     // A model.onnx that is a link leading nowhere or in a loop still makes a test folder: one skipped, naming the link,
-    // rather than no test at all.
+    // rather than no test at all. So does a folder named model.onnx, which the reader says is one: taken for no model,
+    // it made "no model.onnx in it or below it" of a folder that visibly held one.
     private static bool HasModel(string folder)
     {
         string model = Path.Combine(folder, "model.onnx");
-        return File.Exists(model) || new FileInfo(model).LinkTarget is not null;
+        return Path.Exists(model) || new FileInfo(model).LinkTarget is not null;
     }
 
     // The links to folders in folder that lead outside the source the user named (or loop), each a skip naming it: walked,
@@ -300,7 +302,9 @@ public static partial class OnnxImport
 
     private static DataSet ReadSet(string source, string dir, OnnxConvModel model, List<string> feeds, Dictionary<string, TensorProto> initializers, string name, long[] opsets)
     {
-        var numbered = Directory.GetFiles(dir)
+        // Every entry, not only files: a folder named input_0.pb was passed over, and the data set was said to lack
+        // input 0 ("input number 1 where input_0.pb was expected"); read, it is refused as the folder it is.
+        var numbered = Directory.GetFileSystemEntries(dir)
             .Select(f => (File: f, Match: InputName().Match(Path.GetFileName(f))))
             .Where(i => i.Match.Success)
             .Select(i => (i.File, Number: long.Parse(i.Match.Groups[1].Value, CultureInfo.InvariantCulture)))

@@ -144,9 +144,22 @@ public static class PackPaths
         return kind switch
         {
             FileKind.Directory => null,
-            FileKind.Missing => $"{folder} not found",
+            FileKind.Missing => InTheWay(path) is { } file ? $"{folder} not found ({file} is {KindOf(file)}, not a folder)" : $"{folder} not found",
             _ => $"{FileKinds.Describe(kind)}, not a {folder}",
         };
+    }
+
+    // The nearest existing entry above a missing path when it is no folder: "a/b" of a file "a" was "folder not found",
+    // and the user looked for a typo in b.
+    private static string? InTheWay(string path)
+    {
+        for (string? up = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)); !string.IsNullOrEmpty(up); up = Path.GetDirectoryName(up))
+        {
+            var kind = FileKinds.Of(up);
+            if (kind == FileKind.Directory) return null;
+            if (kind != FileKind.Missing) return up;
+        }
+        return null;
     }
 
     /// <summary>

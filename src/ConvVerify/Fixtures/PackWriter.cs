@@ -12,15 +12,22 @@ namespace ConvVerify.Fixtures;
 public sealed class PackWriter
 {
     private readonly string _dir;
+    private readonly string? _target;
     private readonly List<string> _cases = [];
     private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
 
     /// <summary>Prepares <paramref name="directory"/> for a new pack.</summary>
+    /// <param name="directory">The folder written.</param>
+    /// <param name="force">Replace the contents of a non-empty folder (a pack only, see <see cref="CheckReplaceable"/>).</param>
+    /// <param name="swappedInAs">When <paramref name="directory"/> is a staging folder (<see cref="AtomicFolder"/>), the
+    /// folder it replaces when complete: a write that fails (a full disk) is then said of that folder, the user's, and not
+    /// only of a staging file the user never made and that is gone after the run.</param>
     /// <exception cref="FixtureException">The folder is not empty and <paramref name="force"/> is false.</exception>
-    public PackWriter(string directory, bool force)
+    public PackWriter(string directory, bool force, string? swappedInAs = null)
     {
         // CheckReplaceable refuses a null directory, by this name, before anything is touched.
         _dir = directory;
+        _target = swappedInAs;
         if (CheckReplaceable(directory, force))
         {
             foreach (string sub in Directory.GetDirectories(directory)) Directory.Delete(sub, recursive: true);
@@ -38,15 +45,25 @@ public sealed class PackWriter
     public static bool CheckReplaceable(string directory, bool force)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        if (File.Exists(directory)) throw new FixtureException($"{directory}: is a file, not a pack folder");
+        // A named pipe or a device given for the folder was called "a file", and the user looked for a file that was not there.
+        if (File.Exists(directory)) throw new FixtureException($"{PackPaths.Printable(directory)}: is {PackPaths.KindOf(directory)}, not a pack folder");
         if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return false;
-        if (!force) throw new FixtureException($"{directory}: folder is not empty; pass --force to replace its contents");
+        if (!force) throw new FixtureException($"{PackPaths.Printable(directory)}: folder is not empty; pass --force to replace its contents");
         PackPaths.CheckTwoLevels(directory);
         // --force replaces a pack, never anything else: only a folder of case folders (and a manifest) is cleared.
         var strays = Directory.GetFiles(directory).Where(f => Path.GetFileName(f) != "manifest.json")
             .Concat(Directory.GetDirectories(directory).Where(d => !File.Exists(Path.Combine(d, "case.json")))).ToList();
         if (strays.Count > 0)
-            throw new FixtureException($"{directory}: not a fixture pack ({strays.Count} entries are neither case folders nor manifest.json, e.g. {strays[0]}); refusing to delete it even with --force");
+            throw new FixtureException($"{PackPaths.Printable(directory)}: not a fixture pack ({Counted.Of(strays.Count, "entry", "entries")} {(strays.Count == 1 ? "is neither a case folder" : "are neither case folders")} nor manifest.json, e.g. "
+                + $"{PackPaths.Printable(strays[0])}); refusing to delete it even with --force");
+        // A case folder holds files: a folder inside one (someone's notes or data kept beside a case) was deleted with
+        // the pack, unseen, and a named pipe or a device there is nothing a writer made either.
+        var inner = Directory.GetDirectories(directory).Order(StringComparer.Ordinal)
+            .SelectMany(d => Directory.EnumerateFileSystemEntries(d).Order(StringComparer.Ordinal))
+            .FirstOrDefault(e => FileKinds.Of(e) != FileKind.Regular);
+        if (inner is not null)
+            throw new FixtureException($"{PackPaths.Printable(inner)}: {PackPaths.KindOf(inner)} in a case folder, where a pack holds regular files only; "
+                + "refusing to delete it even with --force");
         return true;
     }
 
@@ -64,11 +81,17 @@ public sealed class PackWriter
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(results);
-        var p = c.Problem;
         // Case ids become folder names: one that is not a plain name would write outside the pack.
         PackPaths.CheckName(c.Id, $"{_dir}: case id");
         string caseDir = Path.Combine(_dir, c.Id);
         if (_cases.Contains(c.Id)) throw new ArgumentException($"case {c.Id} added twice", nameof(c));
+        Writing(() => Write(c, inputs, results, caseDir));
+        _cases.Add(c.Id);
+    }
+
+    private void Write<T>(ConvCase c, ConvInputs<T> inputs, IReadOnlyDictionary<Direction, T[]> results, string caseDir) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var p = c.Problem;
         Directory.CreateDirectory(caseDir);
         var caseFile = CaseFile.From(c);
         caseFile.Write(Path.Combine(caseDir, "case.json"));
@@ -84,7 +107,25 @@ public sealed class PackWriter
         Save("dy", p.YShape, inputs.Dy);
         foreach (var d in Directions.For(p))
             if (results.TryGetValue(d, out var r)) Save(d.TensorName(), d.ShapeOf(p), r);
-        _cases.Add(c.Id);
+    }
+
+    // A write into a staging folder that fails is said of the folder it was to replace, which is left as it was.
+    private void Writing(Action write)
+    {
+        if (_target is null)
+        {
+            write();
+            return;
+        }
+        try
+        {
+            write();
+        }
+        catch (Exception e) when ((e is IOException && e is not FixtureException) || e is UnauthorizedAccessException)
+        {
+            throw new FixtureException($"{PackPaths.Printable(_target)}: its new pack, written in {PackPaths.Printable(_dir)} to be swapped in when complete, "
+                + $"could not be written (the folder is left as it was): {e.Message}", e);
+        }
     }
 
     /// <summary>Writes manifest.json, which marks the pack complete.</summary>
@@ -104,7 +145,7 @@ public sealed class PackWriter
             Cases = [.. _cases],
             Files = _files,
         };
-        manifest.Write(Path.Combine(_dir, "manifest.json"));
+        Writing(() => manifest.Write(Path.Combine(_dir, "manifest.json")));
         return manifest;
     }
 

@@ -196,6 +196,7 @@ public sealed class SnapshotStore
             if (System.IO.Directory.Exists(VerifiedPath(name)))
                 throw new IOException($"{VerifiedPath(name)}: is a folder; {receivedPath} cannot be accepted onto it");
         }
+        swap.CheckReplaceable();
         CopyConfined(Directory, Directory, swap.Staging);
         foreach (string name in names)
         {

@@ -261,7 +261,7 @@ public class CliRefusalTests : CliTestBase
     {
         string file = TempPath("index");
         File.WriteAllText(file, "");
-        IsBadUsage(Run("check", "--set", "question", "--report", file), $"--report: {file} is a file; give a folder for index.html and its pictures");
+        IsBadUsage(Run("check", "--set", "question", "--report", file), $"--report: {file} is a regular file; give a folder for index.html and its pictures");
         string lost = Path.Combine(Temp, "nowhere", "report");
         IsBadUsage(Run("check", "--set", "question", "--report", lost), $"--report: cannot write {lost}: folder {Path.Combine(Temp, "nowhere")} does not exist");
         Assert.That(Directory.Exists(Path.Combine(Temp, "nowhere")), Is.False);

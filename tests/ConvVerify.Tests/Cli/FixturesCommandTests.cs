@@ -335,4 +335,21 @@ public class FixturesCommandTests : CliTestBase
             + $"oracle torch: {Runs.DefinitionOracle.DeclineReason}; regenerate where the oracle computes every dtype of the committed sets"));
         Assert.That(ConvVerify.Cli.FixturesCommand.RegenerateRefusal("question", variants, new Runs.DefinitionOracle("torch")), Is.Null);
     }
+    [Test]
+    public void RegenerateRefusesAnyCommittedSetsFolderItCannotReplaceBeforeRewritingOne()
+    {
+        // A stray in basic/ was found after question/ had been rewritten: the clone held packs of two generations.
+        string root = TempPath("fixtures");
+        string question = Path.Combine(root, "question"), basic = Path.Combine(root, "basic");
+        Directory.CreateDirectory(question);
+        File.WriteAllText(Path.Combine(question, "manifest.json"), "{}");
+        ConvVerify.Cli.FixturesCommand.CheckRegenerateTargets(root);
+        File.WriteAllText(basic, "");
+        Assert.That(() => ConvVerify.Cli.FixturesCommand.CheckRegenerateTargets(root), Throws.TypeOf<ConvVerify.Cli.CliException>().With.Message.EqualTo(
+            $"fixtures regenerate: {basic}: is a regular file, not a pack folder; no set was rewritten"));
+        File.Delete(basic);
+        Directory.CreateSymbolicLink(basic, question);
+        Assert.That(() => ConvVerify.Cli.FixturesCommand.CheckRegenerateTargets(root), Throws.TypeOf<ConvVerify.Cli.CliException>().With.Message.EqualTo(
+            $"fixtures regenerate: {basic}: is a symbolic link (to {question}); regenerate rewrites the clone's own folders; no set was rewritten"));
+    }
 }

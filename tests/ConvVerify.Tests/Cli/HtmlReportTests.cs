@@ -87,7 +87,7 @@ public partial class HtmlReportTests : CliTestBase
         File.WriteAllText(file, "");
         var intoFile = Run("check", "--set", "question", "--report", file);
         Assert.That(intoFile.Code, Is.EqualTo(2), intoFile.ToString());
-        Assert.That(intoFile.Err, Does.Contain("--report").And.Contain("is a file"));
+        Assert.That(intoFile.Err, Does.Contain("--report").And.Contain("is a regular file"));
         var underFile = Run("check", "--set", "question", "--report", Path.Combine(file, "sub"));
         Assert.That(underFile.Code, Is.EqualTo(2), underFile.ToString());
         Assert.That(underFile.Err, Does.Contain("--report"));

@@ -130,7 +130,7 @@ public class ReportMergeTests : CliTestBase
         File.WriteAllText(file, "");
         var r = Run("report", "merge", shard, "--report", file);
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
-        Assert.That(r.Err, Is.EqualTo($"convverify: --report: {file} is a file; give a folder for index.html and its pictures\n"));
+        Assert.That(r.Err, Is.EqualTo($"convverify: --report: {file} is a regular file; give a folder for index.html and its pictures\n"));
         Assert.That(r.Out, Is.Empty, "refused before the merged report is printed");
     }
 }

@@ -17,7 +17,7 @@ public class FixtureRefusalTests : TempFolderTest
         string file = Path.Combine(Dir, "pack");
         File.WriteAllText(file, "");
         Assert.That(() => PackWriter.CheckReplaceable(file, force: true),
-            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{file}: is a file, not a pack folder"));
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{file}: is a regular file, not a pack folder"));
     }
 
     [Test]
@@ -219,5 +219,19 @@ public class FixtureRefusalTests : TempFolderTest
         var results = Directions.ComputeAll(ConvEngines.Naive, Small, inputs).ToDictionary(Small);
         writer.Add(c, inputs, results);
         Assert.That(() => writer.Add(c, inputs, results), Throws.ArgumentException.With.Message.StartsWith($"case {c.Id} added twice").And.Property("ParamName").EqualTo("c"));
+    }
+    [Test]
+    public void AWriteThatFailsInTheStagingFolderIsSaidOfTheFolderItWasToReplace()
+    {
+        // A full disk was "No space left on device : '.../.pack.tmp-…/case/case.json'", of a folder the user never made
+        // and that was gone after the run. Here the case folder's name is taken by a file, which fails its creation alike.
+        string staging = Path.Combine(Dir, ".pack.tmp-1"), target = Path.Combine(Dir, "pack");
+        var c = ConvCase.Create(Small, Fill.Integer);
+        var writer = new PackWriter(staging, force: false, swappedInAs: target);
+        File.WriteAllText(Path.Combine(staging, c.Id), "");
+        var oracle = new EngineOracle(ConvEngines.Naive);
+        var inputs = c.MakeInputs<float>();
+        Assert.That(() => writer.Add(c, inputs, oracle.Compute(c.Problem, inputs, [Direction.Forward])), Throws.TypeOf<FixtureException>().With.Message.StartsWith(
+            $"{target}: its new pack, written in {staging} to be swapped in when complete, could not be written (the folder is left as it was): "));
     }
 }

@@ -301,4 +301,21 @@ public class OnnxImportDetailTests : CliTestBase
         }));
         Assert.That(r.Imported, Has.Count.EqualTo(1));
     }
+    [Test]
+    public void AFolderNamedModelOnnxOrInputPbIsRefusedAsAFolderNotTakenForNoFile()
+    {
+        // A folder named model.onnx made "no model.onnx in it or below it"; one named input_0.pb "input number 1 where
+        // input_0.pb was expected": each blamed a file that was missing, of a folder that visibly held one of that name.
+        string model = CopyTest("model-folder");
+        File.Delete(Path.Combine(model, "model.onnx"));
+        Directory.CreateDirectory(Path.Combine(model, "model.onnx"));
+        string input = CopyTest("input-folder");
+        string pb = Path.Combine(Set(input), "input_0.pb");
+        File.Delete(pb);
+        Directory.CreateDirectory(pb);
+        Assert.That(() => OnnxImport.Import([model, input], TempPath("pack")), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{model}, {input}: no importable single-node float32 Conv test (2 skipped)"
+            + $"\n  {model}/model.onnx: cannot be read ({model}/model.onnx: is a folder, not a protobuf file)"
+            + $"\n  {pb}: cannot be read ({pb}: is a folder, not a protobuf file)"));
+    }
 }

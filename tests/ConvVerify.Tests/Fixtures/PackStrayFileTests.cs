@@ -148,6 +148,32 @@ public class PackStrayFileTests : OneCasePackTest
     }
 
     [Test]
+    public void ANamedPipeAtThePacksTopIsCalledSo()
+    {
+        // Was "neither a case folder nor manifest.json", as of a file the user could open: opening a pipe waits for a writer.
+        File.Delete(ManifestJson);
+        string pipe = NamedPipes.Make(Path.Combine(PackDir, "pipe"));
+        Assert.That(FixturePack.Open(PackDir).Warnings, Is.EqualTo(new[]
+        {
+            $"{PackDir}: no manifest.json, so the integrity of its files could not be checked",
+            $"{pipe}: a named pipe, neither a case folder nor manifest.json; it is not read",
+        }));
+    }
+
+    [Test]
+    public void ANamedPipeOrAFolderInACaseFolderIsCalledSo()
+    {
+        string pipe = NamedPipes.Make(Path.Combine(CaseDir, "p"));
+        string folder = Path.Combine(CaseDir, "old");
+        Directory.CreateDirectory(folder);
+        Assert.That(FixturePack.Open(PackDir).Warnings, Is.EqualTo(new[]
+        {
+            $"{folder}: a directory, not a case file (expected {Expected}) and not listed in {ManifestJson}; it is not read",
+            $"{pipe}: a named pipe, not a case file (expected {Expected}) and not listed in {ManifestJson}; it is not read",
+        }));
+    }
+
+    [Test]
     public void InARunAStrayAtThePacksTopIsAWarningThatStrictMakesAnError()
     {
         string path = Path.Combine(PackDir, "notes.txt");
