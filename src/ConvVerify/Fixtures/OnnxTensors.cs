@@ -56,8 +56,12 @@ internal static class OnnxTensors
         return [.. t.FloatData];
     }
 
-    /// <summary>Largest model or tensor file read: just under 2 GiB, the largest byte array (protobuf's own limit is 2 GiB).</summary>
-    public const long MaxFileBytes = 0x7FFFFFC7; // Array.MaxLength for bytes
+    /// <summary>
+    /// Largest model or tensor file read: 256 MiB. ONNX's Conv test files are a few KB, and a whole ResNet-50 model is about
+    /// 100 MB; at the largest byte array (just under 2 GiB, protobuf's own limit) a sparse 1.9 GB file was read whole,
+    /// taking 7 s and 2 GB of memory, before it was refused as no TensorProto.
+    /// </summary>
+    public const long MaxFileBytes = 256L << 20;
 
     /// <summary>ONNX's name of an element type, e.g. "DOUBLE".</summary>
     public static string TypeName(int dataType) =>

@@ -34,6 +34,17 @@ public class OnnxImportDetailTests : CliTestBase
     private static string Set(string folder, int n = 0) => Path.Combine(folder, $"test_data_set_{n}");
 
     [Test]
+    public void ATensorFileLargerThanAnyModelIsSkippedUnread()
+    {
+        // Sparse: a file just past the limit costs nothing to make, and was read whole (2 GB, 7 s) when the limit was 2 GiB.
+        string test = CopyTest("big"), input = Path.Combine(Set(test), "input_0.pb");
+        using (var f = File.Open(input, FileMode.Truncate)) f.SetLength(OnnxTensors.MaxFileBytes + 1);
+        Assert.That(OnnxTensors.MaxFileBytes, Is.EqualTo(256L << 20));
+        Assert.That(() => OnnxImport.Import([test], TempPath("pack")), Throws.TypeOf<FixtureException>().With.Message.Contains(
+            $"{input}: {OnnxTensors.MaxFileBytes + 1} bytes, more than a protobuf file may hold ({OnnxTensors.MaxFileBytes})"));
+    }
+
+    [Test]
     public void NoSourceAtAllIsRefused() =>
         Assert.That(() => OnnxImport.Import([], TempPath("pack")), Throws.TypeOf<FixtureException>().With.Message.EqualTo("no ONNX test folder given"));
 
