@@ -102,7 +102,7 @@ public sealed record Manifest
             // A value that is no sha256 matches no file's hash: compared as one, it blamed the file ("sha256 differs … corrupt
             // or changed", exit 1) for the manifest's fault, even a file whose right hash was only written in capitals.
             if (m.Files.FirstOrDefault(kv => !IsSha256(kv.Value)) is { Key: { } badKey, Value: { } bad })
-                throw new FixtureException($"{path}: \"files\" gives \"{PackPaths.Printable(badKey)}\" \"{PackPaths.Printable(bad.Length > 80 ? bad[..80] + "…" : bad)}\", not a sha256 (64 lower-case hex digits)");
+                throw new FixtureException($"{path}: \"files\" gives \"{PackPaths.Printable(badKey)}\" \"{PackPaths.Printable(PackPaths.Cut(bad, 80))}\", not a sha256 (64 lower-case hex digits)");
             // Its text is printed (the oracle's name and versions in every summary line): a control character would forge a
             // line of the report or drive the terminal, and no writer puts one there.
             (string Field, string? Text)[] texts = [("format", m.Format), ("generator", m.Generator), ("oracle", m.Oracle), ("created", m.Created),

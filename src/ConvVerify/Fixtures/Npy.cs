@@ -288,7 +288,7 @@ public static class Npy
     private static string Snip(string text)
     {
         string t = text.TrimEnd();
-        return "\"" + (t.Length > 80 ? t[..80] + "…" : t) + "\"";
+        return "\"" + PackPaths.Cut(t, 80) + "\"";
     }
 
     /// <summary>

@@ -241,6 +241,14 @@ public static class PackPaths
     }
 
     /// <summary>
+    /// <paramref name="s"/> cut after <paramref name="most"/> characters with "…", never between the two halves of a
+    /// surrogate pair (alone, each is no character, and Printable writes it as an escape): how a refusal quotes
+    /// someone else's text, which may be megabytes long.
+    /// </summary>
+    internal static string Cut(string s, int most) =>
+        s.Length <= most ? s : s[..(char.IsHighSurrogate(s[most - 1]) ? most - 1 : most)] + "…";
+
+    /// <summary>
     /// <paramref name="s"/> with every control character written as <c>\uXXXX</c>, for a message: a name from someone
     /// else's folder may hold a newline, which would start a line of its own (say, a forged summary line), or an escape
     /// sequence, which would drive the terminal. Invisible format characters (a zero-width space, a byte-order mark

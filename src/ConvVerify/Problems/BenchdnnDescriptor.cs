@@ -241,7 +241,7 @@ public static partial class BenchdnnDescriptor
     /// places twice; positions still count in the whole text, and the part at a position is quoted by itself.
     /// </summary>
     internal static string Quoted(string text) =>
-        text.Length <= MaxQuoted ? text : text[..(char.IsHighSurrogate(text[MaxQuoted - 1]) ? MaxQuoted - 1 : MaxQuoted)] + "…";
+        Fixtures.PackPaths.Cut(text, MaxQuoted);
 
     // The part of the text at a position, cut as Quoted cuts (a pair's halves alone printed as two escapes of nothing).
     private static string Snip(string s, int pos) => pos >= s.Length ? "(end of text)"

@@ -243,6 +243,5 @@ internal static class ReportChecks
     /// and cut after <see cref="MaxQuoted"/> characters with "…", as a manifest's refusals are: a hostile report's
     /// descriptor of 10 MB was echoed whole (<paramref name="most"/> characters, for a longer sentence that may quote it). Never cut between the halves of a surrogate pair, which alone are no character.
     /// </summary>
-    internal static string Printable(string s, int most = MaxQuoted) => Fixtures.PackPaths.Printable(s.Length <= most ? s
-        : s[..(char.IsHighSurrogate(s[most - 1]) ? most - 1 : most)] + "…");
+    internal static string Printable(string s, int most = MaxQuoted) => Fixtures.PackPaths.Printable(Fixtures.PackPaths.Cut(s, most));
 }
