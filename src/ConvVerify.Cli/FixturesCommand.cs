@@ -104,8 +104,9 @@ internal static class FixturesCommand
                 if (new FileInfo(dir).LinkTarget is { } link)
                     throw new FixtureException($"{PackPaths.Printable(dir)}: is a symbolic link (to {PackPaths.Printable(link)}); regenerate rewrites the clone's own folders");
                 PackWriter.CheckReplaceable(dir, force: true);
+                AtomicFolder.CheckReplaceable(dir);
             }
-            catch (FixtureException e)
+            catch (Exception e) when (e is FixtureException or IOException or UnauthorizedAccessException)
             {
                 throw new CliException($"fixtures regenerate: {e.Message}; no set was rewritten");
             }

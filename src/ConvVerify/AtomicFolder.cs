@@ -115,17 +115,25 @@ public sealed class AtomicFolder : IDisposable
     /// one's deletion failed (the run said "Access to the path ... is denied" of a .trash- folder and exited 2 having
     /// written), and its leftover then failed every later run the same way.
     /// </summary>
-    /// <exception cref="IOException">A folder of the old target cannot be written; the message names it.</exception>
-    public void CheckReplaceable()
+    /// <exception cref="IOException">A folder of the old target cannot be emptied; the message names it.</exception>
+    public void CheckReplaceable() => CheckReplaceable(Target);
+
+    /// <summary>
+    /// <see cref="CheckReplaceable()"/> of a folder not yet locked: <c>fixtures regenerate</c> checks every set's folder
+    /// before it rewrites the first, so that a read-only third set cannot leave the clone's packs of two generations.
+    /// </summary>
+    /// <exception cref="IOException">A folder of <paramref name="target"/> cannot be emptied; the message names it.</exception>
+    public static void CheckReplaceable(string target)
     {
+        ArgumentNullException.ThrowIfNull(target);
         // Links are not followed: a link is deleted, not what it leads to.
-        if (!Directory.Exists(Target)) return;
-        var folders = Directory.EnumerateDirectories(Target, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
-            .Order(StringComparer.Ordinal).Prepend(Target);
+        if (!Directory.Exists(target)) return;
+        var folders = Directory.EnumerateDirectories(target, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+            .Order(StringComparer.Ordinal).Prepend(target);
         foreach (string folder in folders)
         {
             if (Fixtures.FileKinds.WhyNotWritable(folder) is { } why)
-                throw new IOException($"{folder}: cannot be written ({why}), so {(folder == Target ? "it" : Target)} cannot be replaced; nothing was written");
+                throw new IOException($"{folder}: cannot be emptied ({why}), so {(folder == target ? "it" : target)} cannot be replaced; nothing was written");
         }
     }
 

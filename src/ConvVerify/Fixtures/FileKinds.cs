@@ -112,8 +112,8 @@ internal static partial class FileKinds
     }
 
     /// <summary>
-    /// Null when this process may create and delete entries in the folder <paramref name="path"/> (write and search
-    /// permission, as the kernel judges them: root passes a folder's mode bits but not its immutable flag or a read-only
+    /// Null when this process may list, create and delete entries in the folder <paramref name="path"/> (read, write and
+    /// search permission, as the kernel judges them; a folder is listed before it is emptied: root passes a folder's mode bits but not its immutable flag or a read-only
     /// mount); otherwise the system's reason, e.g. "Permission denied". Null too where that cannot be asked (Windows, no
     /// C library): the writes themselves then say it.
     /// </summary>
@@ -123,7 +123,7 @@ internal static partial class FileKinds
         if (OperatingSystem.IsWindows()) return null;
         try
         {
-            return Access(path, WriteOk | SearchOk) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+            return Access(path, ReadOk | WriteOk | SearchOk) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
@@ -131,7 +131,7 @@ internal static partial class FileKinds
         }
     }
 
-    private const int WriteOk = 2, SearchOk = 1;
+    private const int ReadOk = 4, WriteOk = 2, SearchOk = 1;
 
     [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Access(string path, int mode);

@@ -134,6 +134,31 @@ public class WriteProbeTests : CliTestBase
     }
 
     [Test]
+    public void RegenerateRefusesAReadOnlySetBeforeRewritingAny()
+    {
+        // The stray check ran over every set first, but a read-only folder of the third was found after the first two
+        // had been rewritten, leaving the clone's packs of two generations.
+        string root = TempPath("fixtures");
+        foreach (string set in ConvVerify.Catalog.CaseSets.Committed) Directory.CreateDirectory(Path.Combine(root, set));
+        string last = Path.Combine(root, ConvVerify.Catalog.CaseSets.Committed[^1]), caseDir = Path.Combine(last, "case");
+        Directory.CreateDirectory(caseDir);
+        File.WriteAllText(Path.Combine(last, "manifest.json"), "{}");
+        File.WriteAllText(Path.Combine(caseDir, "case.json"), "{}");
+        MakeReadOnly(caseDir);
+        try
+        {
+            string message = Assert.Throws<ConvVerify.Cli.CliException>(() => ConvVerify.Cli.FixturesCommand.CheckRegenerateTargets(root))!.Message;
+            Assert.That(message, Does.StartWith($"fixtures regenerate: {caseDir}: cannot be emptied ("));
+            Assert.That(message, Does.EndWith($"), so {last} cannot be replaced; nothing was written; no set was rewritten"));
+        }
+        finally
+        {
+            UndoReadOnly(caseDir);
+        }
+        ConvVerify.Cli.FixturesCommand.CheckRegenerateTargets(root);
+    }
+
+    [Test]
     public void AReadOnlyOldPackIsRefusedBeforeAnythingIsWritten()
     {
         // Found only after the new pack was written: the swap put it in, deleting the old one failed ("Access to the path
@@ -145,8 +170,8 @@ public class WriteProbeTests : CliTestBase
         try
         {
             var r = Run([.. OneCase, "--out", pack, "--force"]);
-            Assert.That((r.Code, r.Err), Is.EqualTo((2, $"convverify: {caseDir}: cannot be written (Operation not permitted), so {pack} cannot be replaced; nothing was written\n"))
-                .Or.EqualTo((2, $"convverify: {caseDir}: cannot be written (Permission denied), so {pack} cannot be replaced; nothing was written\n")), r.ToString());
+            Assert.That((r.Code, r.Err), Is.EqualTo((2, $"convverify: {caseDir}: cannot be emptied (Operation not permitted), so {pack} cannot be replaced; nothing was written\n"))
+                .Or.EqualTo((2, $"convverify: {caseDir}: cannot be emptied (Permission denied), so {pack} cannot be replaced; nothing was written\n")), r.ToString());
             Assert.That(Directory.GetFileSystemEntries(Temp).Select(Path.GetFileName), Is.EqualTo(new[] { "pack" }), "no staging, trash or lock left");
         }
         finally
@@ -165,8 +190,8 @@ public class WriteProbeTests : CliTestBase
         try
         {
             var r = Run("snapshots", "accept", "--dir", snapshots);
-            Assert.That((r.Code, r.Err), Is.EqualTo((2, $"convverify: {cli}: cannot be written (Operation not permitted), so {snapshots} cannot be replaced; nothing was written\n"))
-                .Or.EqualTo((2, $"convverify: {cli}: cannot be written (Permission denied), so {snapshots} cannot be replaced; nothing was written\n")), r.ToString());
+            Assert.That((r.Code, r.Err), Is.EqualTo((2, $"convverify: {cli}: cannot be emptied (Operation not permitted), so {snapshots} cannot be replaced; nothing was written\n"))
+                .Or.EqualTo((2, $"convverify: {cli}: cannot be emptied (Permission denied), so {snapshots} cannot be replaced; nothing was written\n")), r.ToString());
             Assert.That(Directory.GetFileSystemEntries(snapshots).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "a.received.txt", "cli" }), "nothing accepted");
         }
         finally
