@@ -64,8 +64,8 @@ internal static class UsageErrors
         // folder other than the one typed, which was then written, and a pack named so was checked under the other name.
         // No path or value of this tool holds U+FFFD, so one typed as such is refused alike.
         foreach (string arg in args.Where(a => a.Contains('\uFFFD', StringComparison.Ordinal)))
-            said.Add($"argument '{PackPaths.Printable(arg).Replace("\uFFFD", "\\ufffd", StringComparison.Ordinal)}' holds bytes that are not UTF-8 (read as U+FFFD, "
-                + "shown as \\ufffd), so the path or value meant cannot be named; give it in UTF-8");
+            said.Add($"argument '{PackPaths.Printable(PackPaths.Cut(arg, 200)).Replace("\uFFFD", "\\ufffd", StringComparison.Ordinal)}' holds U+FFFD (shown as \\ufffd), "
+                + "which is how .NET reads bytes that are not UTF-8, so the path or value meant cannot be named; give it in UTF-8, without U+FFFD");
         var replaced = new HashSet<SymbolResult>();
         var command = parse.CommandResult;
         string path = PathOf(command);

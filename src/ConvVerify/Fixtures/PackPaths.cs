@@ -245,8 +245,15 @@ public static class PackPaths
     /// surrogate pair (alone, each is no character, and Printable writes it as an escape): how a refusal quotes
     /// someone else's text, which may be megabytes long.
     /// </summary>
-    internal static string Cut(string s, int most) =>
-        s.Length <= most ? s : s[..(char.IsHighSurrogate(s[most - 1]) ? most - 1 : most)] + "…";
+    /// <param name="s">The text.</param>
+    /// <param name="most">Most characters kept, at least 2.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="most"/> is below 2 (a pair's first half alone would leave nothing).</exception>
+    public static string Cut(string s, int most)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentOutOfRangeException.ThrowIfLessThan(most, 2);
+        return s.Length <= most ? s : s[..(char.IsHighSurrogate(s[most - 1]) ? most - 1 : most)] + "…";
+    }
 
     /// <summary>
     /// <paramref name="s"/> with every control character written as <c>\uXXXX</c>, for a message: a name from someone

@@ -70,7 +70,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <remarks>
     /// Each problem is kept as one case per dtype and fill asked for, about 1.4 KB each: at 1,000,000 problems in every
     /// dtype and fill, <c>soak</c> held 8.2 GB before its first case (82 s), past what a CI runner has; 100,000 hold
-    /// about 0.9 GB. More problems are more seeds, or shards of one.
+    /// about 0.9 GB. More problems are more seeds.
     /// </remarks>
     public const int MaxRandom = 100_000;
 

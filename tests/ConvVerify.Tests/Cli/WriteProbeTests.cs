@@ -121,7 +121,7 @@ public class WriteProbeTests : CliTestBase
         string output = TempPath("bad\uFFFD");
         var r = Run([.. OneCase, "--out", output]);
         Assert.That((r.Code, r.Err.Split('\n')[0]), Is.EqualTo((2,
-            $"convverify: argument '{Path.Combine(Temp, "bad")}\\ufffd' holds bytes that are not UTF-8 (read as U+FFFD, shown as \\ufffd), so the path or value meant cannot be named; give it in UTF-8")), r.ToString());
+            $"convverify: argument '{Path.Combine(Temp, "bad")}\\ufffd' holds U+FFFD (shown as \\ufffd), which is how .NET reads bytes that are not UTF-8, so the path or value meant cannot be named; give it in UTF-8, without U+FFFD")), r.ToString());
         Assert.That(Path.Exists(output), Is.False);
     }
 

@@ -117,4 +117,14 @@ public class PackPathDetailTests : TempFolderTest
         Directory.CreateSymbolicLink(Path.Combine(root, "b-link"), outside);
         Assert.That(() => PackPaths.CheckTwoLevels(root), Throws.TypeOf<FixtureException>().With.Message.StartsWith($"{Path.Combine(root, "b-link")}: "));
     }
+
+    [Test]
+    public void CutKeepsWholeCharactersAndRefusesALengthThatKeepsNone()
+    {
+        Assert.That(PackPaths.Cut("abc", 3), Is.EqualTo("abc"));
+        Assert.That(PackPaths.Cut("abcd", 3), Is.EqualTo("abc…"));
+        Assert.That(PackPaths.Cut("ab\U0001F600", 3), Is.EqualTo("ab…"), "not between a pair's halves");
+        Assert.That(PackPaths.Cut("a\U0001F600b", 3), Is.EqualTo("a\U0001F600…"));
+        Assert.That(() => PackPaths.Cut("abc", 1), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("most"));
+    }
 }
