@@ -99,14 +99,11 @@ internal static partial class FileKinds
         // Stryker disable once all : only a Windows run reaches it
         if (OperatingSystem.IsWindows()) return null;
         byte* buffer = stackalloc byte[StatBufferSize];
+        if (Stat(path, StatxIno, buffer) != 0) return null;
         // Stryker disable all : a Linux run takes the second branch only
-        if (OperatingSystem.IsMacOS())
-        {
-            int rc = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? StatDarwinX64(path, buffer) : StatDarwin(path, buffer);
-            return rc == 0 ? ((ulong)*(uint*)buffer, *(ulong*)(buffer + InoOffsetDarwin)) : null;
-        }
+        if (OperatingSystem.IsMacOS()) return ((ulong)*(uint*)buffer, *(ulong*)(buffer + InoOffsetDarwin));
         // Stryker restore all
-        if (StatX(AtFdCwd, path, 0, StatxIno, buffer) != 0 || (*(uint*)buffer & StatxIno) == 0) return null;
+        if ((*(uint*)buffer & StatxIno) == 0) return null;
         ulong device = ((ulong)*(uint*)(buffer + DevOffsetStatx) << 32) | *(uint*)(buffer + DevOffsetStatx + 4);
         return (device, *(ulong*)(buffer + InoOffsetStatx));
     }
@@ -169,22 +166,25 @@ internal static partial class FileKinds
     private static unsafe int StatMode(string path, out int errno)
     {
         byte* buffer = stackalloc byte[StatBufferSize];
-        int rc;
-        int offset;
-        // Stryker disable all : a Linux run takes the first branch only
-        if (OperatingSystem.IsMacOS())
-        {
-            rc = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? StatDarwinX64(path, buffer) : StatDarwin(path, buffer);
-            offset = ModeOffsetDarwin;
-        }
-        else
-        {
-            rc = StatX(AtFdCwd, path, 0, StatxType, buffer);
-            offset = ModeOffsetStatx;
-        }
+        int rc = Stat(path, StatxType, buffer);
+        int offset = ModeOffsetStatx;
+        // Stryker disable all : a Linux run takes the statx offset only
+        if (OperatingSystem.IsMacOS()) offset = ModeOffsetDarwin;
         // Stryker restore all
         errno = rc == 0 ? 0 : Marshal.GetLastPInvokeError();
         return rc == 0 ? *(ushort*)(buffer + offset) : -1;
+    }
+
+    // The entry's stat, links followed, into buffer: Linux's statx asked for statxMask, macOS's 64-bit inode stat (all
+    // of it); 0, or -1 with the errno left for GetLastPInvokeError. One place for the platform's call, which the kind
+    // and the identity of a file both read.
+    private static unsafe int Stat(string path, uint statxMask, byte* buffer)
+    {
+        // Stryker disable all : a Linux run takes the statx branch only
+        if (OperatingSystem.IsMacOS())
+            return RuntimeInformation.ProcessArchitecture == Architecture.X64 ? StatDarwinX64(path, buffer) : StatDarwin(path, buffer);
+        // Stryker restore all
+        return StatX(AtFdCwd, path, 0, statxMask, buffer);
     }
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]

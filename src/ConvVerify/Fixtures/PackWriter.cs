@@ -51,14 +51,15 @@ public sealed class PackWriter
         if (!force) throw new FixtureException($"{PackPaths.Printable(directory)}: folder is not empty; pass --force to replace its contents");
         PackPaths.CheckTwoLevels(directory);
         // --force replaces a pack, never anything else: only a folder of case folders (and a manifest) is cleared.
+        string[] folders = Directory.GetDirectories(directory);
         var strays = Directory.GetFiles(directory).Where(f => Path.GetFileName(f) != "manifest.json")
-            .Concat(Directory.GetDirectories(directory).Where(d => !File.Exists(Path.Combine(d, "case.json")))).ToList();
+            .Concat(folders.Where(d => !File.Exists(Path.Combine(d, "case.json")))).ToList();
         if (strays.Count > 0)
             throw new FixtureException($"{PackPaths.Printable(directory)}: not a fixture pack ({Counted.Of(strays.Count, "entry", "entries")} {(strays.Count == 1 ? "is neither a case folder" : "are neither case folders")} nor manifest.json, e.g. "
                 + $"{PackPaths.Printable(strays[0])}); refusing to delete it even with --force");
         // A case folder holds files: a folder inside one (someone's notes or data kept beside a case) was deleted with
         // the pack, unseen, and a named pipe or a device there is nothing a writer made either.
-        var inner = Directory.GetDirectories(directory).Order(StringComparer.Ordinal)
+        var inner = folders.Order(StringComparer.Ordinal)
             .SelectMany(d => Directory.EnumerateFileSystemEntries(d).Order(StringComparer.Ordinal))
             .FirstOrDefault(e => FileKinds.Of(e) != FileKind.Regular);
         if (inner is not null)

@@ -6,8 +6,13 @@ namespace ConvVerify.Reports;
 /// <summary>Shard reports combined into the report of the whole run, after checking they are the shards of one run.</summary>
 public static class ReportMerge
 {
-    // Missing shards named in a refusal; the rest are counted.
-    private const int MissingListed = 10;
+    // Shards named in a refusal (missing, or given more than once); the rest are counted.
+    private const int MostListed = 10;
+
+    // The first of a long list, then how many more: a thousand shards given twice, or two billion missing, each listed
+    // whole was a message nobody reads (and the missing ones 8 GB of it).
+    private static string Listed(IReadOnlyList<string> shown, long total) =>
+        string.Join(", ", shown) + (total > shown.Count ? string.Create(CultureInfo.InvariantCulture, $" and {total - shown.Count:N0} more") : "");
 
     /// <summary>
     /// Merges shard reports: the rows about the pack every shard holds once, then the cases' rows in shard order;
@@ -66,8 +71,7 @@ public static class ReportMerge
             // and a shard given a thousand times listed every file.
             int times = twice.Count();
             string count = times == 2 ? "twice" : string.Create(CultureInfo.InvariantCulture, $"{times:N0} times");
-            string more = times > MissingListed ? string.Create(CultureInfo.InvariantCulture, $" and {times - MissingListed:N0} more") : "";
-            throw new ArgumentException($"shard {twice.Key}/{n} given {count}: {string.Join(", ", twice.Take(MissingListed).Select(p => p.Path))}{more}");
+            throw new ArgumentException($"shard {twice.Key}/{n} given {count}: {Listed([.. twice.Take(MostListed).Select(p => p.Path)], times)}");
         }
         // Every index is in 1..n and given once (above), so n less the shards given are missing. Only the first few are
         // looked for, found within as many steps as there are files: a shard "1/2147483647" (a count --shard takes) had
@@ -77,10 +81,9 @@ public static class ReportMerge
         {
             var given = parsed.Select(p => p.Shard.Index).ToHashSet();
             var named = new List<long>();
-            for (long i = 1; i <= n && named.Count < MissingListed; i++)
+            for (long i = 1; i <= n && named.Count < MostListed; i++)
                 if (!given.Contains((int)i)) named.Add(i);
-            string more = missing > named.Count ? string.Create(CultureInfo.InvariantCulture, $" and {missing - named.Count:N0} more") : "";
-            throw new ArgumentException($"the shards do not cover the run: missing {string.Join(", ", named.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i}/{n}")))}{more}");
+            throw new ArgumentException($"the shards do not cover the run: missing {Listed([.. named.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i}/{n}"))], missing)}");
         }
         var ordered = parsed.OrderBy(p => p.Shard.Index).ToList();
         var beforeRun = CheckRows(ordered, first.SelectionCases);
