@@ -410,6 +410,8 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
             if (writers.Count == 0) break;
             foreach (int pid in writers)
             {
+                if (!HoldsWriteEnd(pid, pipes))
+                    continue;
                 string name = ReadProc($"/proc/{pid}/comm")?.Trim() ?? "?";
                 try
                 {
@@ -425,6 +427,27 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         }
         return string.Join(", ", killed);
     }
+
+    // The last word before a kill, written so that no single change to it can widen what is killed: Writers only proposes
+    // pids, and a mutation tool once turned its filter into "every process" and killed the whole machine twice. This
+    // guard is excluded from mutation on purpose; its tests are the kill tests that pass only when it lets the real
+    // writer through, and a mutant that let everything through here is exactly the run nobody can afford.
+    // Stryker disable all : a mutant of this guard kills processes outside the test (see above)
+    private static bool HoldsWriteEnd(int pid, HashSet<string> pipes)
+    {
+        if (pid <= 1 || pid == Environment.ProcessId || pipes.Count == 0 || !pipes.All(p => p.StartsWith("pipe:[", StringComparison.Ordinal)))
+            return false;
+        string[] fds;
+        try { fds = Directory.GetFileSystemEntries($"/proc/{pid}/fd"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        foreach (string fd in fds)
+        {
+            if (LinkTarget(fd) is { } target && pipes.Contains(target) && OpenForWriting(pid, Path.GetFileName(fd)))
+                return true;
+        }
+        return false;
+    }
+    // Stryker restore all
 
     // The processes other than this one with one of the pipes open for writing.
     private static List<int> Writers(HashSet<string> pipes)
