@@ -92,8 +92,9 @@ public abstract class ConvImplementationFixture
     public static IEnumerable<TestCaseData> Cases() => CasesIn([.. PackDirectories()]);
 
     /// <summary>Every case of the given packs.</summary>
-    /// <exception cref="FixtureException">A folder is not a pack.</exception>
-    /// <exception cref="ArgumentException">No folder is given, one is null or empty or given twice, or the folders hold no
+    /// <exception cref="FixtureException">A folder is not a pack, or its path holds a loop of symbolic links.</exception>
+    /// <exception cref="ArgumentException">No folder is given, one is null or empty or given twice (under any spelling, symbolic
+    /// links resolved), or the folders hold no
     /// case at all (NUnit then reports the exception against <see cref="MatchesThePack"/>).</exception>
     protected static IEnumerable<TestCaseData> CasesIn(params string[] packDirectories)
     {
@@ -106,9 +107,11 @@ public abstract class ConvImplementationFixture
             // ": pack folder not found", naming nothing.
             if (string.IsNullOrEmpty(dir))
                 throw new ArgumentException($"packDirectories: a pack folder is {(dir is null ? "null" : "empty")}", nameof(packDirectories));
-            // A pack given twice (or as two spellings of one folder) made every case of it two tests of one name.
-            if (!given.Add(Path.GetFullPath(dir)))
-                throw new ArgumentException($"packDirectories: {dir} is given twice (as {Path.GetFullPath(dir)})", nameof(packDirectories));
+            // A pack given twice (or as two spellings of one folder, a symbolic link to it included) made every case of it
+            // two tests of one name.
+            string real = PackPaths.RealPath(dir);
+            if (!given.Add(real))
+                throw new ArgumentException($"packDirectories: {dir} is given twice (as {real})", nameof(packDirectories));
             foreach (string id in FixturePack.Open(dir).CaseIds)
             {
                 cases++;

@@ -280,6 +280,8 @@ public sealed class FixturePack
     /// <exception cref="FixtureException">A missing input, a file the manifest does not list or that is not a regular file, or any
     /// file with the wrong dtype, shape or content, a NaN or infinite value among it; a <c>b.npy</c> or <c>db.npy</c> in a case
     /// without bias.</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the case's element type (float for a float32
+    /// or bfloat16 case, double for a float64 one).</exception>
     public PackCase<T> Read<T>(string id) where T : unmanaged, IFloatingPointIeee754<T> => Read<T>(ReadCase(id));
 
     /// <summary>As <see cref="Read{T}(string)"/> for a case already read with <see cref="ReadCase(string)"/>, which callers need first to pick <typeparamref name="T"/>.</summary>
@@ -287,6 +289,7 @@ public sealed class FixturePack
     /// file with the wrong dtype, shape or content, a NaN or infinite value among it; a <c>b.npy</c> or <c>db.npy</c> in a case
     /// without bias; a file that reads well but whose bytes match neither the manifest's sha256 nor the one
     /// <see cref="CheckIntegrity()"/> found (changed since it was checked).</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the case's element type.</exception>
     public PackCase<T> Read<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);

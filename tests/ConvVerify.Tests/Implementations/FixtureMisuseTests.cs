@@ -187,7 +187,12 @@ public class FixtureMisuseTests : TempFolderTest
             .And.Message.StartsWith("packDirectories: a pack folder is empty"));
         string again = Path.Combine(Question, "..", Path.GetFileName(Question));
         Assert.That(() => Lenient<object>.Over(Question, again).ToList(), Throws.ArgumentException.With.Property("ParamName").EqualTo("packDirectories")
-            .And.Message.StartsWith($"packDirectories: {again} is given twice (as {Path.GetFullPath(Question)})"));
+            .And.Message.StartsWith($"packDirectories: {again} is given twice (as {PackPaths.RealPath(Question)})"));
+        // A symbolic link is another spelling of the folder it leads to: its cases were listed twice under one name.
+        string link = Path.Combine(Dir, "question-link");
+        Directory.CreateSymbolicLink(link, Question);
+        Assert.That(() => Lenient<object>.Over(Question, link).ToList(), Throws.ArgumentException.With.Property("ParamName").EqualTo("packDirectories")
+            .And.Message.StartsWith($"packDirectories: {link} is given twice (as {PackPaths.RealPath(Question)})"));
     }
 
     [Test]
