@@ -51,23 +51,7 @@ public sealed class AtomicFolder : IDisposable
             throw new IOException($"{full}: is a symbolic link (to {link}); give the folder it points to");
         MakeParent(target, parent);
         string lockPath = Path.Combine(parent, $".{name}.lock");
-        FileStream lockStream;
-        try
-        {
-            // FileShare.None is an exclusive flock on Unix and a sharing lock on Windows; both die with the process.
-            lockStream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
-        {
-            throw new IOException($"{full}: another run is writing it (lock {lockPath} is held); try again when that run has finished", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            // The system's "Access to the path '.../.pack.lock' is denied" named only a file the user never made: the
-            // folder that cannot be written (or a folder in the lock's place) is what to fix.
-            throw new IOException(Directory.Exists(lockPath) ? $"{full}: its lock {lockPath} is a folder, not a lock file; remove it"
-                : $"{full}: cannot write in {parent}, where its lock and the new contents go ({e.Message})", e);
-        }
+        FileStream lockStream = Lock(full, parent, lockPath);
         try
         {
             Recover(parent, name, full);
@@ -88,6 +72,44 @@ public sealed class AtomicFolder : IDisposable
             }
             lockStream.Dispose();
             throw;
+        }
+    }
+
+    // A run ending deletes its lock file, then unlocks it. A run that opened the file just before the delete gets the lock
+    // once it is released, but on a file no longer at the path, while a third run creates a new one there and locks that:
+    // two writers. So a lock counts only on the file still at the path; otherwise it is taken again on the new one.
+    private static FileStream Lock(string full, string parent, string lockPath)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            FileStream lockStream = Open(full, parent, lockPath);
+            if (Fixtures.FileKinds.StillAt(lockStream.SafeFileHandle, lockPath) != false) return lockStream;
+            lockStream.Dispose();
+            if (attempt == MaxLockAttempts)
+                throw new IOException($"{full}: another run is writing it (its lock {lockPath} was deleted under this run {MaxLockAttempts} times); try again when that run has finished");
+        }
+    }
+
+    // Each attempt but the last found the lock file replaced by another run in the moment between opening and locking it.
+    private const int MaxLockAttempts = 10;
+
+    private static FileStream Open(string full, string parent, string lockPath)
+    {
+        try
+        {
+            // FileShare.None is an exclusive flock on Unix and a sharing lock on Windows; both die with the process.
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new IOException($"{full}: another run is writing it (lock {lockPath} is held); try again when that run has finished", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            // The system's "Access to the path '.../.pack.lock' is denied" named only a file the user never made: the
+            // folder that cannot be written (or a folder in the lock's place) is what to fix.
+            throw new IOException(Directory.Exists(lockPath) ? $"{full}: its lock {lockPath} is a folder, not a lock file; remove it"
+                : $"{full}: cannot write in {parent}, where its lock and the new contents go ({e.Message})", e);
         }
     }
 

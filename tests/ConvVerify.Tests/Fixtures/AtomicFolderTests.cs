@@ -1,3 +1,5 @@
+using ConvVerify.Fixtures;
+
 namespace ConvVerify.Tests.Fixtures;
 
 /// <summary>
@@ -70,6 +72,74 @@ public class AtomicFolderTests : TempFolderTest
             using (AtomicFolder.Begin(Path.Combine(Dir, "other"))) { }
         }
         using (AtomicFolder.Begin(Target)) { }
+    }
+
+    [Test]
+    public void RunsThatStartAndEndAtOnceNeverHoldTheLockTogether()
+    {
+        // A run ending deletes its lock file and then unlocks it; a run that had opened the file just before the delete
+        // got the lock after it, on a file no longer at the path, while a third run locked the new file there: two
+        // holders. Three threads (flock binds each open file, so threads contend as processes do) begin and end at once.
+        // Two holders showed as two at once, or as one run's cleanup deleting the other's staging folder.
+        int holders = 0, most = 0, held = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var until = DateTime.UtcNow.AddSeconds(1.5);
+        var threads = Enumerable.Range(0, 3).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                while (DateTime.UtcNow < until)
+                {
+                    AtomicFolder swap;
+                    try { swap = AtomicFolder.Begin(Target); }
+                    catch (IOException e) when (e.Message.Contains("another run is writing it", StringComparison.Ordinal)) { continue; }
+                    using (swap)
+                    {
+                        InterlockedMax(ref most, Interlocked.Increment(ref holders));
+                        Interlocked.Increment(ref held);
+                        Thread.SpinWait(200);
+                        Interlocked.Decrement(ref holders);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.That(failures.Select(e => e.Message), Is.Empty, "no run's files were removed under it");
+        Assert.That(most, Is.EqualTo(1), "never two holders at once");
+        Assert.That(held, Is.GreaterThan(100), "the lock was taken again and again");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
+
+    [Test]
+    public void ALockCountsOnlyOnTheFileStillAtItsPath()
+    {
+        string path = Path.Combine(Dir, ".pack.lock");
+        using var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.That(FileKinds.StillAt(held.SafeFileHandle, path), Is.Null, "not asked outside Linux");
+            return;
+        }
+        Assert.That(FileKinds.StillAt(held.SafeFileHandle, path), Is.True);
+        Assert.That(FileKinds.StillAt(held.SafeFileHandle, Path.Combine(Dir, "other")), Is.False, "a missing path");
+        File.Delete(path);
+        Assert.That(FileKinds.StillAt(held.SafeFileHandle, path), Is.False, "deleted");
+        File.WriteAllText(path, "");
+        Assert.That(FileKinds.StillAt(held.SafeFileHandle, path), Is.False, "another file under the same name");
+        string link = Path.Combine(Dir, "link");
+        File.CreateSymbolicLink(link, path);
+        using var other = new FileStream(path, FileMode.Open, FileAccess.Read);
+        Assert.That(FileKinds.StillAt(other.SafeFileHandle, link), Is.True, "a link is followed to the file");
     }
 
     [Test]
