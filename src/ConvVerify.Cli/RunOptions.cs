@@ -202,7 +202,7 @@ internal sealed class RunOptions(string defaultRequire)
         // Said as what it is: a named pipe or a device was "a file", and the user looked for a file that was not there.
         if (File.Exists(full)) throw new CliException($"--report: {dir} is {Fixtures.PackPaths.KindOf(full)}; give a folder for index.html and its pictures");
         string? parent = Path.GetDirectoryName(full);
-        if (parent is not null && !Directory.Exists(parent)) throw new CliException($"--report: cannot write {dir}: folder {parent} does not exist");
+        if (parent is not null && !Directory.Exists(parent)) throw new CliException($"--report: cannot write {dir}: {NoFolder(parent)}");
         try
         {
             Directory.CreateDirectory(full);
@@ -220,6 +220,16 @@ internal sealed class RunOptions(string defaultRequire)
         }
     }
 
+    // Why an output's folder is not there: a regular file in its place, or above it, was "folder ... does not exist", and
+    // the user looked for a folder to make where a file stood.
+    internal static string NoFolder(string folder)
+    {
+        string? why = Fixtures.PackPaths.NotAFolder(folder);
+        if (why is not null && !why.StartsWith("folder not found", StringComparison.Ordinal)) return $"{folder} is {why}";
+        return why is not null && why.IndexOf('(', StringComparison.Ordinal) is >= 0 and int at
+            ? $"folder {folder} does not exist {why[at..]}" : $"folder {folder} does not exist";
+    }
+
     /// <summary>
     /// An output file must be writable before any work is done: not a folder, in a folder that exists, not read-only,
     /// and, when it is not there yet, creatable (it is created and removed again).
@@ -231,7 +241,7 @@ internal sealed class RunOptions(string defaultRequire)
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new CliException($"{option}: cannot write {path}: it is a folder");
         string? dir = Path.GetDirectoryName(full);
-        if (dir is not null && !Directory.Exists(dir)) throw new CliException($"{option}: cannot write {path}: folder {dir} does not exist");
+        if (dir is not null && !Directory.Exists(dir)) throw new CliException($"{option}: cannot write {path}: {NoFolder(dir)}");
         try
         {
             // A file that is there is not opened: it may be a named pipe, whose reader would take an empty open and close

@@ -58,6 +58,9 @@ internal static class VerifyImplCommand
             var skipped = new List<SkippedProblem>();
             var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), pr.GetValue(maxMacs), skipped, errors);
             if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count, "pack case")} skipped: too large");
+            if (LinkedToPack(candidateDir, p, cases) is { } linked)
+                throw new CliException($"--candidate: {PackPaths.Printable(linked.Mine)} is the pack's own {PackPaths.Printable(linked.Packs)} (one file under two names, "
+                    + "a hard link): its result would only be compared with itself; give the folder the implementation under test wrote");
             if (CopiedFromPack(candidateDir, p, cases) is { } copied) warnings.Add(copied);
             warnings.AddRange(Unmatched(candidateDir, p, [.. cases.Select(c => c.Case.Id)], [.. cases.Where(c => !c.Case.Problem.HasBias).Select(c => c.Case.Id)]));
             var plan = new RunPlan
@@ -78,6 +81,22 @@ internal static class VerifyImplCommand
             return run.Execute(console, pr, plan, "verify-impl");
         });
         return cmd;
+    }
+
+    // The first result file that is the pack's own file of the same name, by device and inode: a hard link (cp -al, ln)
+    // passed every direction without checking anything, as the pack given as its own candidate did. Symbolic links are
+    // refused already (CheckTwoLevels); a hard link looks like any file until its identity is asked.
+    private static (string Mine, string Packs)? LinkedToPack(string candidateDir, FixturePack pack, IReadOnlyList<CaseEntry> cases)
+    {
+        foreach (var c in cases)
+        {
+            foreach (var d in Directions.All)
+            {
+                string name = d.TensorName() + ".npy", mine = Path.Combine(candidateDir, c.Case.Id, name), packs = pack.CasePath(c.Case.Id, name);
+                if (PackPaths.SameFile(mine, packs)) return (mine, packs);
+            }
+        }
+        return null;
     }
 
     // A copy of the pack given as the candidate (the pack itself is refused above) passed every direction: its results are

@@ -49,6 +49,10 @@ public sealed class AtomicFolder : IDisposable
         // The swap would replace the link itself with a folder, and the old contents live elsewhere: refuse rather than surprise.
         if (new FileInfo(full).LinkTarget is { } link)
             throw new IOException($"{full}: is a symbolic link (to {link}); give the folder it points to");
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(name);
+        if (bytes > MaxNameBytes)
+            throw new IOException($"{full}: its name is {bytes} bytes long, more than {MaxNameBytes}: the new contents are written beside it as "
+                + $".<name>.tmp-<32 hex digits> (and the old set aside as .<name>.trash-<32 hex digits>), and a file name holds at most 255 bytes; give a shorter name");
         MakeParent(target, parent);
         string lockPath = Path.Combine(parent, $".{name}.lock");
         FileStream lockStream = Lock(full, parent, lockPath);
@@ -90,6 +94,15 @@ public sealed class AtomicFolder : IDisposable
         }
     }
 
+    // The lock is taken by another open file: .NET gives flock's EWOULDBLOCK as the errno itself (11 on Linux, 35 on macOS)
+    // and Windows a sharing or lock violation.
+    private static bool HeldElsewhere(IOException e) =>
+        e.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
+
+    // 255 bytes, the longest file name of Linux's and macOS's file systems, less what the longest name beside the
+    // target adds: "." + name + ".trash-" + 32 hex digits.
+    private const int MaxNameBytes = 255 - 40;
+
     // Each attempt but the last found the lock file replaced by another run in the moment between opening and locking it.
     private const int MaxLockAttempts = 10;
 
@@ -100,9 +113,15 @@ public sealed class AtomicFolder : IDisposable
             // FileShare.None is an exclusive flock on Unix and a sharing lock on Windows; both die with the process.
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        catch (IOException e) when (HeldElsewhere(e))
         {
             throw new IOException($"{full}: another run is writing it (lock {lockPath} is held); try again when that run has finished", e);
+        }
+        catch (IOException e)
+        {
+            // Any other failure was said as "another run is writing it" (a name too long for the file system), or as .NET's
+            // "Could not find file '/proc/.x.lock'" (a folder that takes no new file), naming a file the user never made.
+            throw new IOException($"{full}: its lock {lockPath} cannot be made in {parent} ({e.Message})", e);
         }
         catch (UnauthorizedAccessException e)
         {

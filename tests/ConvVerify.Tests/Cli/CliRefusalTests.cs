@@ -179,6 +179,16 @@ public class CliRefusalTests : CliTestBase
         IsBadUsage(Run("check", "--set", "question", "--json", folder), $"--json: cannot write {folder}: it is a folder");
         string lost = Path.Combine(Temp, "nowhere", "r.xml");
         IsBadUsage(Run("check", "--set", "question", "--junit", lost), $"--junit: cannot write {lost}: folder {Path.Combine(Temp, "nowhere")} does not exist");
+        // The probe: a regular file where the folder goes (or above it) was "folder ... does not exist" too.
+        string file = TempPath("afile");
+        File.WriteAllText(file, "");
+        IsBadUsage(Run("check", "--set", "question", "--json", Path.Combine(file, "r.json")),
+            $"--json: cannot write {Path.Combine(file, "r.json")}: {file} is a regular file, not a folder");
+        string below = Path.Combine(file, "sub", "r.xml");
+        IsBadUsage(Run("check", "--set", "question", "--junit", below),
+            $"--junit: cannot write {below}: folder {Path.Combine(file, "sub")} does not exist ({file} is a regular file, not a folder)");
+        IsBadUsage(Run("explain", "mb1ic1ih4oc1kh3", "--png", Path.Combine(file, "x.png")),
+            $"--png: cannot write {Path.Combine(file, "x.png")}: {file} is a regular file, not a folder");
     }
 
     /// <summary>/proc takes no new file, even from root (whom permission bits would not stop): refused before the run, naming the option.</summary>
@@ -265,6 +275,8 @@ public class CliRefusalTests : CliTestBase
         string lost = Path.Combine(Temp, "nowhere", "report");
         IsBadUsage(Run("check", "--set", "question", "--report", lost), $"--report: cannot write {lost}: folder {Path.Combine(Temp, "nowhere")} does not exist");
         Assert.That(Directory.Exists(Path.Combine(Temp, "nowhere")), Is.False);
+        IsBadUsage(Run("check", "--set", "question", "--report", Path.Combine(file, "report")),
+            $"--report: cannot write {Path.Combine(file, "report")}: {file} is a regular file, not a folder");
     }
 
     [Test]

@@ -104,6 +104,28 @@ public class VerifyImplCommandTests : QuestionPackTest
         }
     }
 
+    [Test]
+    public void AResultHardLinkedToThePacksOwnIsBadUsage()
+    {
+        // The probe: a candidate whose result files were hard links to the pack's (cp -al) passed all 48 directions, with
+        // --strict too: one file under two names, compared with itself.
+        if (OperatingSystem.IsWindows()) Assert.Ignore("no ln here");
+        string id = FixturePack.Open(Pack).CaseIds[^1], mine = CandidateFile(id, "dw");
+        File.Delete(mine);
+        Assert.That(Link(Path.Combine(Pack, id, "dw.npy"), mine), Is.Zero, "ln made the hard link");
+        var r = Verify("--strict");
+        Assert.That((r.Code, r.Err), Is.EqualTo((2, $"convverify: --candidate: {mine} is the pack's own {Path.Combine(Pack, id, "dw.npy")} (one file under two names, "
+            + "a hard link): its result would only be compared with itself; give the folder the implementation under test wrote\n")), r.ToString());
+        Assert.That(r.Out, Does.Not.Contain("passed"), r.ToString());
+    }
+
+    private static int Link(string existing, string name)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ln", [existing, name]))!;
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+
     // The answer-matrix cases only (the question cases have 3,888 multiply-adds per direction): six cases, 24 results.
     private static readonly string[] SmallCases = ["--max-macs", "3887"];
 

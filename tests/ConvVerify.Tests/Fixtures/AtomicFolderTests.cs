@@ -218,6 +218,38 @@ public class AtomicFolderTests : TempFolderTest
     }
 
     [Test]
+    public void ANameTooLongForTheFoldersBesideItIsRefusedBeforeAnythingIsMade()
+    {
+        // The probe: a 250-character name was "another run is writing it (lock ... is held)", with no other run (its lock's
+        // name was too long), and a 220-character one .NET's "The path '.../.<name>.tmp-…' is too long", naming a folder
+        // the user never made. The limit is in bytes: 107 two-byte letters and one more byte fit, 108 do not.
+        string fits = Path.Combine(Dir, new string('\u00e9', 107) + "x");
+        using (var swap = AtomicFolder.Begin(fits))
+        {
+            swap.Commit();
+            Directory.CreateDirectory(Path.Combine(swap.Target, "kept"));
+        }
+        using (var again = AtomicFolder.Begin(fits)) again.Commit();
+        Assert.That(Directory.Exists(fits), Is.True, "215 bytes: the longest name that is written, swapped and set aside");
+        string tooLong = Path.Combine(Dir, new string('\u00e9', 108));
+        Assert.That(Assert.Throws<IOException>(() => AtomicFolder.Begin(tooLong))!.Message, Is.EqualTo(
+            $"{tooLong}: its name is 216 bytes long, more than 215: the new contents are written beside it as .<name>.tmp-<32 hex digits> "
+            + "(and the old set aside as .<name>.trash-<32 hex digits>), and a file name holds at most 255 bytes; give a shorter name"));
+        Assert.That(Directory.GetFileSystemEntries(Dir).Select(Path.GetFileName), Is.EqualTo(new[] { Path.GetFileName(fits) }), "nothing made for the refused name");
+    }
+
+    [Test]
+    public void ALockThatCannotBeMadeSaysSoNotThatAnotherRunHoldsIt()
+    {
+        // The probe: in /proc, which takes no new file, it was .NET's "Could not find file '/proc/.x.lock'.", naming only
+        // a file the user never made; any such failure other than a lock held elsewhere was "another run is writing it".
+        Assume.That(Directory.Exists("/proc/self"), "a Linux /proc");
+        string target = "/proc/convverify-no-such-folder";
+        Assert.That(Assert.Throws<IOException>(() => AtomicFolder.Begin(target))!.Message,
+            Does.StartWith($"{target}: its lock /proc/.convverify-no-such-folder.lock cannot be made in /proc (").And.Not.Contain("another run"));
+    }
+
+    [Test]
     public void AMissingParentIsMade()
     {
         string deep = Path.Combine(Dir, "a", "b", "pack");
