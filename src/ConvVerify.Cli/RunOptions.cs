@@ -224,10 +224,9 @@ internal sealed class RunOptions(string defaultRequire)
     // the user looked for a folder to make where a file stood.
     internal static string NoFolder(string folder)
     {
-        string? why = Fixtures.PackPaths.NotAFolder(folder);
-        if (why is not null && !why.StartsWith("folder not found", StringComparison.Ordinal)) return $"{folder} is {why}";
-        return why is not null && why.IndexOf('(', StringComparison.Ordinal) is >= 0 and int at
-            ? $"folder {folder} does not exist {why[at..]}" : $"folder {folder} does not exist";
+        string? file = Fixtures.PackPaths.InTheWay(folder);
+        string what = file is null ? "" : $"{file} is {Fixtures.PackPaths.KindOf(file)}, not a folder";
+        return file == folder ? what : file is null ? $"folder {folder} does not exist" : $"folder {folder} does not exist ({what})";
     }
 
     /// <summary>

@@ -142,9 +142,7 @@ public sealed class AtomicFolder : IDisposable
         }
         catch (IOException e)
         {
-            string? blocking = parent;
-            while (blocking is not null && !Path.Exists(blocking) && new FileInfo(blocking).LinkTarget is null) blocking = Path.GetDirectoryName(blocking);
-            string why = blocking is not null && !Directory.Exists(blocking) ? $"{blocking} is {Fixtures.PackPaths.KindOf(blocking)}, not a folder" : e.Message;
+            string why = Fixtures.PackPaths.InTheWay(parent) is { } blocking ? $"{blocking} is {Fixtures.PackPaths.KindOf(blocking)}, not a folder" : e.Message;
             throw new IOException($"{target}: its folder {parent} cannot be made: {why}", e);
         }
     }

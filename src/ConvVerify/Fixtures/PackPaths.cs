@@ -144,20 +144,26 @@ public static class PackPaths
         return kind switch
         {
             FileKind.Directory => null,
-            FileKind.Missing => InTheWay(path) is { } file ? $"{folder} not found ({file} is {KindOf(file)}, not a folder)" : $"{folder} not found",
+            FileKind.Missing => InTheWay(path) is { } file && file != path ? $"{folder} not found ({file} is {KindOf(file)}, not a folder)" : $"{folder} not found",
             _ => $"{FileKinds.Describe(kind)}, not a {folder}",
         };
     }
 
-    // The nearest existing entry above a missing path when it is no folder: "a/b" of a file "a" was "folder not found",
-    // and the user looked for a typo in b.
-    private static string? InTheWay(string path)
+    /// <summary>
+    /// What stands where a folder is wanted: the nearest entry at or above <paramref name="path"/> that exists and is no
+    /// folder (a regular file, a device, a symbolic link leading nowhere), or null when the nearest existing one is a
+    /// folder. "a/b" below a file "a" was "folder not found", and the user looked for a typo in b; one place says it for
+    /// a pack folder, an output's folder and a writer's parent folder.
+    /// </summary>
+    /// <exception cref="FixtureException">An entry exists but its kind cannot be found (e.g. no permission to look).</exception>
+    public static string? InTheWay(string path)
     {
-        for (string? up = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)); !string.IsNullOrEmpty(up); up = Path.GetDirectoryName(up))
+        ArgumentNullException.ThrowIfNull(path);
+        for (string? at = Path.TrimEndingDirectorySeparator(path); !string.IsNullOrEmpty(at); at = Path.GetDirectoryName(at))
         {
-            var kind = FileKinds.Of(up);
+            var kind = FileKinds.Of(at);
             if (kind == FileKind.Directory) return null;
-            if (kind != FileKind.Missing) return up;
+            if (kind != FileKind.Missing || new FileInfo(at).LinkTarget is not null) return at;
         }
         return null;
     }
