@@ -428,10 +428,10 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         return string.Join(", ", killed);
     }
 
-    // The last word before a kill, written so that no single change to it can widen what is killed: Writers only proposes
-    // pids, and a mutation tool once turned its filter into "every process" and killed the whole machine twice. This
-    // guard is excluded from mutation on purpose; its tests are the kill tests that pass only when it lets the real
-    // writer through, and a mutant that let everything through here is exactly the run nobody can afford.
+    // What decides who is killed, asked again just before each kill (a pid may have exited and been reused meanwhile).
+    // A mutation tool once turned the search's filter into "every process" and killed the whole machine twice, so the
+    // filter lives here alone and is excluded from mutation on purpose: a mutant of the search or of the kill loop can
+    // now at worst skip a kill. Its tests are the kill tests, which pass only when it lets the real writer through.
     // Stryker disable all : a mutant of this guard kills processes outside the test (see above)
     private static bool HoldsWriteEnd(int pid, HashSet<string> pipes)
     {
@@ -449,7 +449,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
     }
     // Stryker restore all
 
-    // The processes other than this one with one of the pipes open for writing.
+    // The processes with one of the pipes open for writing: every process is asked, and HoldsWriteEnd alone answers.
     private static List<int> Writers(HashSet<string> pipes)
     {
         var found = new List<int>();
@@ -458,12 +458,7 @@ print("CONVVERIFY-PROBE " + json.dumps(out))
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return found; }
         foreach (string dir in processes)
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid == Environment.ProcessId)
-                continue;
-            string[] fds;
-            try { fds = Directory.GetFileSystemEntries(dir + "/fd"); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            if (fds.Any(fd => LinkTarget(fd) is { } t && pipes.Contains(t) && OpenForWriting(pid, Path.GetFileName(fd))))
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && HoldsWriteEnd(pid, pipes))
                 found.Add(pid);
         }
         return found;
