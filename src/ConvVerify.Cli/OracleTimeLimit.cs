@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using ConvVerify.Oracles;
 
@@ -65,12 +66,15 @@ internal static class OracleTimeLimit
         string whole = point < 0 ? value : value[..point], fraction = point < 0 ? "0" : value[(point + 1)..];
         // Digits on both sides of the point: ".5" and "5." are typos as often as not, and "5.0.1" no number.
         if (whole.Length == 0 || fraction.Length == 0 || !whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit)) return null;
-        // Decimal, not double: "0.0000001" is exactly one tick. Past decimal's range, and past what a tick count holds, the
-        // value is too long for any limit: TimeSpan.MaxValue, which the rule refuses as such.
-        if (!decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal seconds)) return null;
-        var limit = seconds >= (decimal)TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerSecond
-            ? TimeSpan.MaxValue
-            : TimeSpan.FromTicks((long)decimal.Ceiling(seconds * TimeSpan.TicksPerSecond));
+        // The ticks counted from the digits themselves, not through decimal: decimal keeps 28 places and read 1e-29 s
+        // (29 of them) as 0, refused as not above 0 although it is. Digits past the seventh place (a tick, 100 ns) that
+        // are not all zero add a tick, so a limit is rounded up, never down: no call is abandoned before the limit given,
+        // and any positive value is at least a tick, which the wait rounds up to a whole millisecond (TimeLimits). Past
+        // what a tick count holds, the value is too long for any limit: TimeSpan.MaxValue, which the rule refuses as such.
+        const int places = 7;
+        var ticks = BigInteger.Parse(whole + fraction[..Math.Min(fraction.Length, places)].PadRight(places, '0'), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (fraction.Length > places && fraction[places..].Any(c => c != '0')) ticks++;
+        var limit = ticks > long.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)ticks);
         // The library's rule, so the command line cannot take what OracleOptions refuses or refuse what it takes.
         return TimeLimits.Problem(limit) is null ? limit : null;
     }

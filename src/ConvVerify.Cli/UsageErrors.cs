@@ -107,9 +107,10 @@ internal static class UsageErrors
         {
             string name = option.Option.Name;
             var values = option.Tokens.Select(t => PackPaths.Printable(t.Value)).ToList();
-            // A bare switch repeated means what it means once (a script adding --verbose to a line that has it); any
-            // option repeated with a value is refused, since which of the values counts is a guess.
-            if (option.IdentifierTokenCount > 1 && (option.Option.ValueType != typeof(bool) || values.Count > 0))
+            // Any option repeated is refused, since which of the values counts is a guess; a bare switch too, as README
+            // says of every option: --strict --strict was taken while --strict --strict=false was refused, so whether a
+            // repeat passed hung on how it was written, and a line that names a switch twice is a line built wrong.
+            if (option.IdentifierTokenCount > 1)
                 said.Add($"{name}: given {Times(option.IdentifierTokenCount)}{(values.Count == option.IdentifierTokenCount ? $" ({Listed(values)})" : "")}; give it once");
             else if (values.Count == 0 && option.Option.Arity.MinimumNumberOfValues > 0)
                 said.Add(Typed(option.Option) is { } kind ? $"{name}: expected a value: {kind}" : $"{name}: expected {Expected(option.Option)}, got none");
@@ -123,6 +124,26 @@ internal static class UsageErrors
                     + $"(a path starting with '-' is written ./{values[0]})");
             else continue;
             replaced.Add(option);
+        }
+
+        // A switch takes one value: in --verbose true false the first is its value and the second became a DESCRIPTOR,
+        // refused by a selection rule that named neither ("give only one of --set, --batch, --random and descriptors").
+        // A word true or false right after a switch's value is refused here, naming it, rather than read as the argument
+        // it landed in: no descriptor is true or false, and a second value for a switch is a typo or a script's variable
+        // split in two, where taking either as the value would be a guess (as an option given twice is refused). A path
+        // so named is still given as ./false, as a path starting with '-' is.
+        var arguments = command.Children.OfType<ArgumentResult>().ToList();
+        foreach (var option in command.Children.OfType<OptionResult>().Where(o => !o.Implicit && o.Option.ValueType == typeof(bool) && o.Tokens.Count == 1))
+        {
+            // By reference: tokens of one word are equal, and the line may hold true more than once.
+            int at = IndexOf(parse.Tokens, option.Tokens[0]);
+            if (at < 0 || at + 1 >= parse.Tokens.Count) continue;
+            var next = parse.Tokens[at + 1];
+            if (next.Type != TokenType.Argument || !bool.TryParse(next.Value, out _)) continue;
+            if (arguments.FirstOrDefault(a => IndexOf(a.Tokens, next) >= 0) is not { } argument) continue;
+            string word = PackPaths.Printable(next.Value);
+            said.Add($"'{word}' after {option.Option.Name} {PackPaths.Printable(option.Tokens[0].Value)} was read as {argument.Argument.Name}: a switch takes one value, true or false"
+                + (Kinds.TryGetValue(argument.Argument, out _) ? $" (a path named {word} is written ./{word})" : ""));
         }
 
         // The root has no directives (Cli.Root), but System.CommandLine still takes a leading [word] as one and drops it.
@@ -167,6 +188,14 @@ internal static class UsageErrors
             said.Add(error.Message);
         }
         return said;
+    }
+
+    // Where token itself (not a token equal to it) is in tokens; -1 when it is not.
+    private static int IndexOf(IReadOnlyList<Token> tokens, Token token)
+    {
+        for (int i = 0; i < tokens.Count; i++)
+            if (ReferenceEquals(tokens[i], token)) return i;
+        return -1;
     }
 
     // Whether word names an option the command answers to: its own, or a recursive one of a command above it (--help, -h).

@@ -51,6 +51,19 @@ public static class TimeLimits
         limit == Timeout.InfiniteTimeSpan ? Timeout.Infinite : checked((int)((limit.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond));
 
     /// <summary>
+    /// How long a wait for <paramref name="limit"/> (positive) waits, as a message that a call did not return within it says:
+    /// "0.001 s" for a limit of a whole millisecond, "0.001 s (a limit of 0.0001 s, waited for in whole milliseconds)" for one that
+    /// <see cref="WaitMilliseconds"/> rounds up.
+    /// </summary>
+    // The wait, not the limit: a limit of 0.0001 s was said to have passed "within 0.0001 s" after a wait of a whole
+    // millisecond, which was what the call had been given. The limit follows when it differs, as the number typed.
+    public static string Waited(TimeSpan limit)
+    {
+        var waited = TimeSpan.FromMilliseconds(WaitMilliseconds(limit));
+        return waited == limit ? $"{Seconds(waited)} s" : $"{Seconds(waited)} s (a limit of {Seconds(limit)} s, waited for in whole milliseconds)";
+    }
+
+    /// <summary>
     /// <paramref name="limit"/> in seconds as every message names it, invariant: "130.2", "0.001"; to the millisecond from
     /// a second up, to the tick (100 ns) below.
     /// </summary>

@@ -50,7 +50,7 @@ internal sealed class LimitedCalls(string oracle, Func<string, Exception> error,
         // The caller's wait interrupted: the call goes on, and no other may run alongside it.
         bool returned = threads.RunWithin(() => call.Run(() => result = work()), limit, _ => call.Abandon());
         if (!returned && call.Abandon())
-            throw error($"{oracle} did not return within {Seconds(limit)} s from {what}; the call was abandoned on its thread, "
+            throw error($"{oracle} did not return within {TimeLimits.Waited(limit)} from {what}; the call was abandoned on its thread, "
                 + $"which may still be running, and {oracle} is not called again until it returns");
         call.Thrown?.Throw();
         return result;

@@ -191,9 +191,9 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         if (limit == Timeout.InfiniteTimeSpan) Compute();
         else if (!CallThreads.RunWithin(Compute, limit, e => call.Abandon($"was left running when the harness's wait for it ended in {e.GetType().Name}")))
         {
-            if (call.Abandon($"did not return within {TimeLimits.Seconds(limit)} s"))
+            if (call.Abandon($"did not return within {TimeLimits.Waited(limit)}"))
             {
-                return (null, $"did not return within {TimeLimits.Seconds(limit)} s; the call was abandoned on its thread, which may still be running "
+                return (null, $"did not return within {TimeLimits.Waited(limit)}; the call was abandoned on its thread, which may still be running "
                     + "(nothing it writes is read, and the implementation is not called again while it runs)", null);
             }
         }

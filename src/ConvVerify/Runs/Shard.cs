@@ -14,7 +14,7 @@ public sealed record Shard(int Index, int Count)
     public static Shard All { get; } = new(1, 1);
 
     /// <summary>Parses "i/n".</summary>
-    /// <exception cref="ArgumentException">Not two integers with 1 ≤ i ≤ n; the message states the rule.</exception>
+    /// <exception cref="ArgumentException">Not two integers with 1 ≤ i ≤ n ≤ <see cref="int.MaxValue"/>; the message states the rule.</exception>
     public static Shard Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -23,7 +23,8 @@ public sealed record Shard(int Index, int Count)
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n)
             || n < 1 || i < 1 || i > n)
-            throw new ArgumentException($"shard: expected i/n with 1 <= i <= n (e.g. 1/4), got '{text}'", nameof(text));
+            // The upper bound said too: 1/2147483648 keeps 1 <= i <= n and was refused by a rule it met.
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"shard: expected i/n with 1 <= i <= n <= {int.MaxValue} (e.g. 1/4), got '{text}'"), nameof(text));
         return new Shard(i, n);
     }
 

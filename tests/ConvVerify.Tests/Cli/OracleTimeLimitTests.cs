@@ -31,6 +31,13 @@ public class OracleTimeLimitTests : CliTestBase
         // Below a tick, rounded up to one: no call is abandoned before the limit given.
         new("0.00000001", TimeSpan.FromTicks(1)),
         new("0.00000015", TimeSpan.FromTicks(2)),
+        // Past the 28 places decimal keeps, above 0 all the same (the probe: 1e-29 s was refused as not above 0): a tick,
+        // which the wait rounds up to a millisecond.
+        new("0.00000000000000000000000000001", TimeSpan.FromTicks(1)),
+        new("0." + new string('0', 100) + "1", TimeSpan.FromTicks(1)),
+        new("0.0000001" + new string('0', 30) + "1", TimeSpan.FromTicks(2)),
+        new("0.0000001" + new string('0', 30), TimeSpan.FromTicks(1)),
+        new("000000000000000000000000000000005", TimeSpan.FromTicks(50_000_000)),
         // The longest wait there is: int.MaxValue milliseconds.
         new("2147483.647", TimeSpan.FromMilliseconds(2_147_483_647)),
         new("2147483.6470000", TimeSpan.FromMilliseconds(2_147_483_647)),
@@ -68,6 +75,7 @@ public class OracleTimeLimitTests : CliTestBase
     [TestCase("2147483.6470001")]
     [TestCase("922337203685.4775808")]
     [TestCase("99999999999999999999999999999999999")]
+    [TestCase("0.00000000000000000000000000000000000000000")]
     public void AnythingElseIsNoLimit(string value) => Assert.That(OracleTimeLimit.Parse(value), Is.Null);
 
     [Test]
@@ -178,6 +186,30 @@ public class OracleTimeLimitTests : CliTestBase
             + "ort did not return within 0.001 s from y, dx, dw, db of ", StringComparison.Ordinal), Is.True, r.ToString());
         Assert.That(r.Out.Contains("\nwhy: 1 direction could not be checked (oracle failure, not unusable input)\n", StringComparison.Ordinal), Is.True, r.ToString());
         // The abandoned call returns once the gate is open, as the oracle's own tests see it.
+        var ort = CliFakeOracles.GatedOrtsMade.Skip(before).Single();
+        Assert.That(SpinWait.SpinUntil(() => !ort.Calls.HasAbandonedCall, TimeSpan.FromMinutes(1)), Is.True, "the abandoned call returned");
+    }
+
+    [TestCase("0.0001", "0.0001")]
+    [TestCase("0.00000000000000000000000000001", "0.0000001")]
+    public void ALimitBelowAMillisecondWaitsOneAndSaysSo(string given, string limit)
+    {
+        // The probe: 1e-29 s was refused as not above 0, and 0.0001 failed "within 0.0001 s" after a whole millisecond's
+        // wait. README: whole milliseconds, rounded up, never less than it says; the row says the wait and the limit.
+        int before = CliFakeOracles.GatedOrtsMade.Count;
+        CliFakeOracles.OrtGate.Reset();
+        CliResult r;
+        try
+        {
+            r = Run(["check", "--oracle", CliFakeOracles.GatedOrt, "--oracle-time-limit", given, .. OneCase]);
+        }
+        finally
+        {
+            CliFakeOracles.OrtGate.Set();
+        }
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Out.StartsWith($"ERROR (oracle failure) mb1ic1ih4oc1oh2kh3ph0__f32_integer * (exact vs {CliFakeOracles.GatedOrt}): "
+            + $"ort did not return within 0.001 s (a limit of {limit} s, waited for in whole milliseconds) from y, dx, dw, db of ", StringComparison.Ordinal), Is.True, r.ToString());
         var ort = CliFakeOracles.GatedOrtsMade.Skip(before).Single();
         Assert.That(SpinWait.SpinUntil(() => !ort.Calls.HasAbandonedCall, TimeSpan.FromMinutes(1)), Is.True, "the abandoned call returned");
     }

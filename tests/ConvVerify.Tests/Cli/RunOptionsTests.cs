@@ -113,4 +113,22 @@ public class RunOptionsTests : CliTestBase
         var e = Assert.Throws<CliException>(() => RunOptions.Finish(report, null, null, blocked))!;
         Assert.That(e.Message, Does.StartWith($"--report: cannot write {blocked}: "));
     }
+
+    [TestCase("1/2147483648")]
+    [TestCase("2147483648/2147483648")]
+    [TestCase("1/99999999999999999999")]
+    public void AShardPastTheLargestCountSaysTheLimit(string shard)
+    {
+        // The probe: 1/2147483648 was told "expected i/n with 1 <= i <= n", which it meets; the bound it broke was unsaid.
+        var r = Run("check", "--oracle", "exact", "mb1ic1ih4oc1kh3", "--dtype", "f32", "--fill", "integer", "--shard", shard);
+        Assert.That((r.Code, r.Out, r.Err), Is.EqualTo((2, "", $"convverify: --shard: expected i/n with 1 <= i <= n <= 2147483647 (e.g. 1/4), got '{shard}'\n")), r.ToString());
+    }
+
+    [Test]
+    public void TheLargestShardCountIsTaken()
+    {
+        // The bound said is the bound kept: n = 2147483647 runs (its shard of one case most likely empty, which passes).
+        var r = Run("check", "--oracle", "exact", "mb1ic1ih4oc1kh3", "--dtype", "f32", "--fill", "integer", "--shard", "2147483647/2147483647");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+    }
 }

@@ -111,13 +111,44 @@ public class UsageErrorTests : CliTestBase
     public void AnOptionGivenThreeTimesIsCounted() =>
         Refused(Run("check", "--mb", "2", "--mb", "3", "--mb", "4"), "check", "--mb: given 3 times ('2', '3' and '4'); give it once");
 
-    [Test]
-    public void ABareSwitchRepeatedMeansItOnce()
+    [TestCaseSource(nameof(Switches))]
+    public void ABareSwitchGivenTwiceIsRefusedAsAnyOptionIs(string path, string name)
     {
-        // A script adding --verbose to a line that has it: the same meaning twice, so no guess to refuse.
-        var parse = CommandTree.Root().Parse(["cases", "--json", "--json"], UsageErrors.Configuration());
-        Assert.That(UsageErrors.Of(parse, ["cases", "--json", "--json"]), Is.Empty);
-        Refused(Run("cases", "--json", "--json=false"), "cases", "--json: given twice; give it once");
+        // The probe: cases --json --json, check --verbose --verbose, --strict --strict and fixtures generate --force
+        // --force passed, while --strict --strict=false was refused as given twice: every option is given at most once.
+        string[] line = CommandTree.Line(path, except: name);
+        Refused(Run([.. line, name, name]), path, $"{name}: given twice; give it once");
+        Refused(Run([.. line, name, name, name]), path, $"{name}: given 3 times; give it once");
+        // Written either way, the same refusal.
+        Refused(Run([.. line, name, $"{name}=false"]), path, $"{name}: given twice; give it once");
+    }
+
+    [TestCase("true", "false")]
+    [TestCase("false", "true")]
+    [TestCase("true", "true")]
+    [TestCase("false", "False")]
+    public void ASecondSwitchValueIsNamedNotTakenForADescriptor(string value, string stray)
+    {
+        // The probe: check --set question --verbose true false read false as a descriptor, and was told "give only one of
+        // --set, --batch, --random and descriptors", which named neither word.
+        Refused(Run("check", "--set", "question", "--verbose", value, stray), "check",
+            $"'{stray}' after --verbose {value} was read as DESCRIPTOR: a switch takes one value, true or false");
+        Refused(Run("check", "--oracle", "exact", "--strict=" + value, stray, "mb1ic1ih3oc1kh1"), "check",
+            $"'{stray}' after --strict {value} was read as DESCRIPTOR: a switch takes one value, true or false");
+        // A path argument is told how to name a file so named.
+        Refused(Run("report", "merge", "--verbose", value, stray), "report merge",
+            $"'{stray}' after --verbose {value} was read as SHARD: a switch takes one value, true or false (a path named {stray} is written ./{stray})");
+    }
+
+    [Test]
+    public void ADescriptorAfterASwitchValueIsStillOne()
+    {
+        // Only true or false is refused there: any other word after a switch's value is the argument it always was, and a
+        // true or false after "--" is an argument as typed.
+        string[] line = ["check", "--oracle", "exact", "--verbose", "true", "mb1ic1ih3oc1kh1", "--strict", "false", "mb1ic1ih3oc2kh1"];
+        Assert.That(UsageErrors.Of(CommandTree.Root().Parse(line, UsageErrors.Configuration()), line), Is.Empty);
+        string[] dashed = ["check", "--oracle", "exact", "--verbose", "true", "--", "false"];
+        Assert.That(UsageErrors.Of(CommandTree.Root().Parse(dashed, UsageErrors.Configuration()), dashed), Is.Empty);
     }
 
     [TestCaseSource(nameof(ValueRequiredOptions))]

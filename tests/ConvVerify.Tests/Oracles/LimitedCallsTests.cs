@@ -13,6 +13,25 @@ public class LimitedCallsTests
     private static LimitedCalls Calls(LimitedCalls.Tally? tally = null) => new("frob", message => new InvalidDataException(message), Threads, tally);
 
     [Test]
+    public void ALimitBelowAMillisecondIsSaidAsTheMillisecondWaited()
+    {
+        // The probe: --oracle-time-limit 0.0001 failed "within 0.0001 s" after a wait of a whole millisecond (the wait
+        // counts whole ones, rounded up): the time waited is said, then the limit it was rounded up from.
+        var calls = Calls();
+        using var gate = new ManualResetEventSlim();
+        try
+        {
+            var e = Assert.Throws<InvalidDataException>(() => calls.Run("y of P", TimeSpan.FromTicks(1_000), () => gate.Wait(Timeout.Infinite)))!;
+            Assert.That(e.Message, Does.StartWith("frob did not return within 0.001 s (a limit of 0.0001 s, waited for in whole milliseconds) from y of P; "));
+        }
+        finally
+        {
+            gate.Set();
+        }
+        Assert.That(SpinWait.SpinUntil(() => !calls.HasAbandonedCall, TimeSpan.FromSeconds(10)), Is.True, "the abandoned call returned");
+    }
+
+    [Test]
     public void AStrandedCallFailsInTheOraclesWordsRefusesTheNextAndIsCountedUntilItReturns()
     {
         var tally = new LimitedCalls.Tally();

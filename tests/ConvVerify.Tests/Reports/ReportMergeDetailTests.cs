@@ -192,7 +192,7 @@ public class ReportMergeDetailTests
     public void AnUnreadableShardFieldIsNamedWithItsFile()
     {
         var bad = Shard("4/3", "", 0, [], "c");
-        Assert.That(Refusal(("s1.json", One), ("bad.json", bad)), Is.EqualTo("bad.json: shard: expected i/n with 1 <= i <= n (e.g. 1/4), got '4/3'"), "no C# parameter name");
+        Assert.That(Refusal(("s1.json", One), ("bad.json", bad)), Is.EqualTo("bad.json: shard: expected i/n with 1 <= i <= n <= 2147483647 (e.g. 1/4), got '4/3'"), "no C# parameter name");
     }
 
     [Test]

@@ -66,12 +66,13 @@ public class HangingImplementationTests
         return Runner.RunCase(plan, entry).ToDictionary(r => r.Direction, r => (r.Outcome, r.Reason));
     }
 
+    // The limit as said: seconds ("0.1"), or seconds and more ("0.001 s (a limit of …)").
     private static string Abandoned(string tensor, string limit) =>
-        $"{tensor}: did not return within {limit} s; the call was abandoned on its thread, which may still be running "
+        $"{tensor}: did not return within {(limit.EndsWith(')') ? limit : limit + " s")}; the call was abandoned on its thread, which may still be running "
         + "(nothing it writes is read, and the implementation is not called again while it runs)";
 
     private static string NotCalled(string tensor, string stuck, string limit) =>
-        $"{tensor}: not called: the implementation's call for {stuck} of case {IntegerCase} did not return within {limit} s and may still be running; "
+        $"{tensor}: not called: the implementation's call for {stuck} of case {IntegerCase} did not return within {(limit.EndsWith(')') ? limit : limit + " s")} and may still be running; "
         + "calling it again would run it alongside that call";
 
     [Test]
@@ -90,11 +91,13 @@ public class HangingImplementationTests
     public void ADirectionThatDeadlocksFailsAndTheRunGoesOn()
     {
         // Forward, as every direction a short limit applies to: a right one could run past 50 ms on a busy machine.
-        // 50.5 ms: a limit under a second is shown to the microsecond, not rounded to 0.051 (or 0.05).
+        // 50.5 ms: waited for 51, the whole millisecond above it, which is said, and the limit after it as given, to the
+        // microsecond, not rounded to 0.051 (or 0.05).
         var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => _gate.Wait())), TimeSpan.FromMilliseconds(50.5));
-        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.0505"))));
+        const string said = "0.051 s (a limit of 0.0505 s, waited for in whole milliseconds)";
+        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", said))));
         foreach (string d in new[] { "dx", "dw", "db" })
-            Assert.That(rows[d], Is.EqualTo((Outcome.Fail, NotCalled(d, "y", "0.0505"))), d);
+            Assert.That(rows[d], Is.EqualTo((Outcome.Fail, NotCalled(d, "y", said))), d);
     }
 
     [Test]
@@ -430,11 +433,12 @@ public class HangingImplementationTests
     }
 
     [Test]
-    public void ALimitOfOneTickIsShownAsOneTickNotAsZero()
+    public void ALimitOfOneTickIsShownAsTheMillisecondWaitedNotAsZero()
     {
-        // The probe: shown to the microsecond, a limit of 100 ns failed its call "within 0 s".
+        // The probe: shown to the microsecond, a limit of 100 ns failed its call "within 0 s"; shown to the tick, "within
+        // 0.0000001 s" after a wait of a whole millisecond. The wait is said, then the limit it was rounded up from.
         var rows = Rows(Made(HookedImplementation.At(Direction.Forward, () => _gate.Wait())), TimeSpan.FromTicks(1));
-        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.0000001"))));
+        Assert.That(rows["y"], Is.EqualTo((Outcome.Fail, Abandoned("y", "0.001 s (a limit of 0.0000001 s, waited for in whole milliseconds)"))));
     }
 
     [Test]
