@@ -20,11 +20,13 @@ internal static class ConsoleReport
     /// <param name="fromFiles">
     /// The report was read from files someone else may have written (<c>report merge</c>): every text of it is printed
     /// with its control characters as <c>\uXXXX</c>, so a newline cannot forge a line of its own (a summary, a pass) and an
-    /// escape sequence cannot drive the terminal. A run's own report keeps them (a torch error's traceback has newlines).
+    /// escape sequence cannot drive the terminal. A run's own report keeps its line breaks and tabs (a torch error's
+    /// traceback has newlines) and writes every other control or invisible format character as <c>\uXXXX</c> too: its case ids and
+    /// reasons hold a pack's folder names, which may hold a right-to-left override (control characters are refused there).
     /// </param>
     public static void Print(IAnsiConsole console, RunReport report, bool verbose, bool fromFiles = false)
     {
-        string T(string? s) => s is null ? "" : fromFiles ? PackPaths.Printable(s) : s;
+        string T(string? s) => s is null ? "" : PackPaths.Printable(s, keepWhiteSpace: !fromFiles);
         foreach (string w in report.Warnings) console.MarkupLineInterpolated($"[yellow]warning:[/] {T(w)}");
         bool consensus = report.References.Count > 1;
         if (verbose && report.Rows.Count > 0) WriteRows(console, report.Rows, consensus, T, BlockTable.BlockRows, console.Write);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -85,7 +86,7 @@ public sealed record BatchEntry
 /// skipped entries). Recorded and ignored, since they do not change the mathematics: <c>--stag/--wtag/--dtag</c>,
 /// <c>--alg</c>, <c>--impl</c>, <c>--skip-impl</c>, <c>--allow-enum-tags-only</c>, <c>--attr-scratchpad</c>,
 /// <c>--cpu-isa-hints</c>, <c>--check-ref-impl</c>. Any other option at a value other than its default skips the cases it
-/// governs, naming it. Nothing makes a whole file fail: bad descriptors are skipped entries too.
+/// governs, naming it. Bad descriptors are skipped entries too; only a read past <see cref="MaxEntries"/> or <see cref="MatchBudget"/> fails the whole file.
 /// </remarks>
 public static class BatchFile
 {
@@ -126,11 +127,27 @@ public static class BatchFile
     /// </summary>
     public const long MaxEntries = 2_000_000;
 
+    // Longest one --match pattern may take on one descriptor; past it the descriptor is skipped and the pattern not tried again.
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Longest all the <c>--match=</c> patterns of one read (the file and its includes) may take together: ten seconds; past it
+    /// the read stops with a <see cref="DescriptorException"/> naming the line.
+    /// </summary>
+    /// <remarks>
+    /// The per-pattern limit alone was no bound: it is kept per pattern text, so patterns that differ only by a no-op tail
+    /// (<c>(.*a){40}</c>, <c>(.*a){40}()</c>, …) each took their second, a minute for seventy. Ten seconds is far above what
+    /// ordinary patterns cost (benchdnn's own, such as <c>.*[^k][^d][0-9]kh3[^0-9].*</c>, take 1–3 µs a descriptor on a
+    /// loaded 2-core machine, so a few seconds even at <see cref="MaxEntries"/>), and caps a hostile file's matching at about
+    /// eleven seconds (the match that crosses the budget may run its full second).
+    /// </remarks>
+    public static TimeSpan MatchBudget { get; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Reads a batch file and its includes.</summary>
     /// <param name="path">The file.</param>
     /// <param name="includeFallback">Where an include not found beside its including file is looked for (benchdnn's inputs folder), or null.</param>
     /// <exception cref="FileNotFoundException">No such file (an include that is missing is a skipped entry instead).</exception>
-    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries; the message names where.</exception>
+    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries, or its <c>--match=</c> patterns take more than <see cref="MatchBudget"/> together; the message names where.</exception>
     public static IReadOnlyList<BatchEntry> Read(string path, string? includeFallback = null)
     {
         string full = Path.GetFullPath(path); // refuses a null path, by that name
@@ -144,7 +161,7 @@ public static class BatchFile
     /// <param name="includeFallback">See <see cref="Read(string, string?)"/>.</param>
     /// <param name="included">The included files, full paths, each once, in the order first read, without <paramref name="path"/>.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries.</exception>
+    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries, or its <c>--match=</c> patterns take more than <see cref="MatchBudget"/> together.</exception>
     public static IReadOnlyList<BatchEntry> Read(string path, string? includeFallback, out IReadOnlyList<string> included)
     {
         string full = Path.GetFullPath(path);
@@ -159,11 +176,18 @@ public static class BatchFile
     /// <param name="source">Name used in entries and messages.</param>
     /// <param name="directory">Folder of relative includes, or null (then every include is a skipped entry).</param>
     /// <param name="includeFallback">See <see cref="Read(string, string?)"/>.</param>
+    /// <exception cref="DescriptorException">As <see cref="Read(string, string?)"/>.</exception>
     public static IReadOnlyList<BatchEntry> ReadText(string text, string source, string? directory, string? includeFallback = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(source);
-        var reader = new Reader(includeFallback);
+        return ReadText(text, source, directory, includeFallback, MatchTimeout, MatchBudget);
+    }
+
+    // Tests' limits, small enough that running out of the budget takes a fraction of a second.
+    internal static IReadOnlyList<BatchEntry> ReadText(string text, string source, string? directory, string? includeFallback, TimeSpan matchTimeout, TimeSpan matchBudget)
+    {
+        var reader = new Reader(includeFallback, matchTimeout, matchBudget);
         reader.File(directory is null ? null : Path.Combine(Path.GetFullPath(directory), source), source, text);
         return reader.Entries;
     }
@@ -202,8 +226,13 @@ public static class BatchFile
     // Single-valued: a regular expression may hold commas (a --batch path is taken whole before the options are split).
     private static readonly HashSet<string> SingleValued = ["match"];
 
-    private sealed class Reader(string? includeFallback)
+    private sealed class Reader(string? includeFallback, TimeSpan matchTimeout, TimeSpan matchBudget)
     {
+        public Reader(string? includeFallback)
+            : this(includeFallback, MatchTimeout, MatchBudget)
+        {
+        }
+
         public List<BatchEntry> Entries { get; } = [];
 
         public IEnumerable<string> Included => read.Keys;
@@ -341,6 +370,9 @@ public static class BatchFile
 
         // --match patterns that timed out → where they first did.
         private readonly Dictionary<string, string> slowMatches = new(StringComparer.Ordinal);
+
+        // What every --match of this read has taken so far, against matchBudget.
+        private TimeSpan matchSpent;
         private readonly Dictionary<(string, DType, bool), (ConvProblem? Problem, ArgumentException? Error)> parsed = [];
 
         private void Descriptor(string text, int line, string shown)
@@ -353,6 +385,16 @@ public static class BatchFile
             // Stryker disable once Assignment : rebuilding gives the same combinations, only slower
             combos ??= Combos();
             foreach (var combo in combos) Entries.Add(Entry(combo, text, line, shown));
+        }
+
+        // Every match counts, slow or not: a pattern that takes just under its second on each of thousands of descriptors is
+        // as endless as one that runs away. (DescriptorException writes the line's control characters as \uXXXX.)
+        private void Spend(TimeSpan took, BatchEntry entry, string match)
+        {
+            matchSpent += took;
+            if (matchSpent > matchBudget)
+                throw new DescriptorException(string.Create(CultureInfo.InvariantCulture,
+                    $"{entry.Where}: {entry.Descriptor}: the --match patterns of the batch together took more than {matchBudget.TotalSeconds:0.###} seconds (here --match={match}); the batch is not read: use fewer or simpler patterns"));
         }
 
         // How many combinations Combos would make, without making them; past MaxEntries the count stops growing.
@@ -438,20 +480,24 @@ public static class BatchFile
                 // A second a descriptor: a pattern that backtracks without end on every one of thousands made the read take hours.
                 if (slowMatches.TryGetValue(combo.Match, out string? firstSlow))
                     return entry with { SkipKind = BatchSkipKind.Invalid, Skip = $"--match={combo.Match} took more than a second at {firstSlow}; not tried again" };
-                bool matched;
+                bool matched = false;
+                string? skip = null;
+                long started = Stopwatch.GetTimestamp();
                 try
                 {
-                    matched = Regex.IsMatch($"{entry.Options} {text}".Trim(), $"^(?:{combo.Match})$", RegexOptions.None, TimeSpan.FromSeconds(1));
+                    matched = Regex.IsMatch($"{entry.Options} {text}".Trim(), $"^(?:{combo.Match})$", RegexOptions.None, matchTimeout);
                 }
                 catch (ArgumentException e)
                 {
-                    return entry with { SkipKind = BatchSkipKind.Invalid, Skip = $"--match={combo.Match} is not a regular expression: {e.Message}" };
+                    skip = $"--match={combo.Match} is not a regular expression: {e.Message}";
                 }
                 catch (RegexMatchTimeoutException)
                 {
                     slowMatches[combo.Match] = entry.Where;
-                    return entry with { SkipKind = BatchSkipKind.Invalid, Skip = $"--match={combo.Match} took more than a second on this descriptor" };
+                    skip = $"--match={combo.Match} took more than a second on this descriptor";
                 }
+                Spend(Stopwatch.GetElapsedTime(started), entry, combo.Match);
+                if (skip is not null) return entry with { SkipKind = BatchSkipKind.Invalid, Skip = skip };
                 if (!matched) return entry with { SkipKind = BatchSkipKind.Match, Skip = $"not matched by --match={combo.Match}" };
             }
             var key = (text, combo.DType ?? DType.Float32, combo.Bias);

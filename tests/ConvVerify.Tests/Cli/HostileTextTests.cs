@@ -28,4 +28,21 @@ public class HostileTextTests : CliTestBase
         Assert.That(Controls(r.All), Is.Empty, r.ToString());
         Assert.That(r.Err, Does.Contain("'f\\u001b[31mx'"), r.ToString());
     }
+
+    [Test]
+    public void CheckPrintsAPackCaseIdWithItsInvisibleFormatCharactersEscaped()
+    {
+        // A pack's case folder may not hold a control character, but a right-to-left override was printed as it is in
+        // every table row and FAIL line, reordering what followed it on the line.
+        string pack = TempPath("pack"), id = "ab\u202ecd";
+        CopyDirectory(Path.Combine(ConvVerify.Tests.Fixtures.CommittedPacks.Dir("question"), QuestionCase("f32", "integer")), Path.Combine(pack, id));
+        // No manifest.json (a warning), so the changed y is a failure of that direction, not a corrupt pack.
+        Bump(pack, id, "y", [1, 16, 3, 3], 0);
+        var r = Run("check", "--pack", pack, "--verbose");
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        Assert.That(r.All.Contains('\u202e', StringComparison.Ordinal), Is.False, r.ToString());
+        var rows = r.Out.Split('\n').Where(l => l.TrimStart().StartsWith("ab\\u202ecd ", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        Assert.That(rows, Is.EqualTo(new[] { "y", "dx", "dw", "db" }), r.ToString());
+        Assert.That(r.Out, Does.Contain("FAIL ab\\u202ecd y ("), r.ToString());
+    }
 }

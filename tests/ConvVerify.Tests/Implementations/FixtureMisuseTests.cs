@@ -177,6 +177,20 @@ public class FixtureMisuseTests : TempFolderTest
     }
 
     [Test]
+    public void ACaseIdsInvisibleFormatCharactersAreEscapedInItsTestsNameOnly()
+    {
+        // A case folder may not hold a control character, but a right-to-left override was the test's name as it was.
+        string id = "ab\u202ecd";
+        ConvVerify.Tests.Cli.CliTestBase.CopyDirectory(Path.Combine(Question, IntegerCase), Path.Combine(Dir, id));
+        var data = Lenient<object>.Over(Dir).Single();
+        // The test as NUnit builds it from the source's data.
+        var test = new global::NUnit.Framework.Internal.Builders.NUnitTestCaseBuilder().BuildTestMethod(
+            new MethodWrapper(typeof(Lenient<object>), nameof(ConvImplementationFixture.MatchesThePack)), null, data);
+        Assert.That(test.Name, Is.EqualTo("MatchesThePack(ab\\u202ecd)"));
+        Assert.That(test.Arguments, Is.EqualTo(new object[] { Dir, id }), "the test reads the folder by its own name");
+    }
+
+    [Test]
     public void APackFolderThatIsNullEmptyOrGivenTwiceIsRefusedInTheFixturesName()
     {
         // The probe: a null folder was refused as FixturePack's parameter "directory", an empty one as ": pack folder not
