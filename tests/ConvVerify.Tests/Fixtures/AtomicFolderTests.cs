@@ -83,7 +83,7 @@ public class AtomicFolderTests : TempFolderTest
         // Two holders showed as two at once, or as one run's cleanup deleting the other's staging folder.
         int holders = 0, most = 0, held = 0;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var until = DateTime.UtcNow.AddSeconds(1.5);
+        var until = DateTime.UtcNow.AddSeconds(0.75);
         var threads = Enumerable.Range(0, 3).Select(_ => new Thread(() =>
         {
             try
@@ -111,7 +111,7 @@ public class AtomicFolderTests : TempFolderTest
         threads.ForEach(t => t.Join());
         Assert.That(failures.Select(e => e.Message), Is.Empty, "no run's files were removed under it");
         Assert.That(most, Is.EqualTo(1), "never two holders at once");
-        Assert.That(held, Is.GreaterThan(100), "the lock was taken again and again");
+        Assert.That(held, Is.GreaterThan(20), "the lock was taken again and again");
     }
 
     private static void InterlockedMax(ref int target, int value)
