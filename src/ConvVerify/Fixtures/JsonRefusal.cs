@@ -108,8 +108,7 @@ internal static class JsonRefusal
             {
                 if (TryGetString(ref reader) is null)
                 {
-                    string text = PackPaths.Printable($"\"{System.Text.Encoding.UTF8.GetString(reader.ValueSpan)}\"");
-                    return text.Length > ShownLength ? text[..(ShownLength - 1)] + "…" : text;
+                    return Shown(PackPaths.Printable($"\"{System.Text.Encoding.UTF8.GetString(reader.ValueSpan)}\""));
                 }
                 reader.Skip();
             }
@@ -167,6 +166,10 @@ internal static class JsonRefusal
 
     private const int ShownLength = 60;
 
+    // A quoted value as a refusal shows it: at most ShownLength characters with the "…", cut where PackPaths.Cut cuts
+    // (never inside a surrogate pair, which Printable leaves as it is).
+    private static string Shown(string text) => text.Length > ShownLength ? PackPaths.Cut(text, ShownLength - 1) : text;
+
     private const int MaxQuotedDepth = 1024;
 
     // The value at a System.Text.Json path of the text, as a message quotes it: on one line, control characters written
@@ -188,8 +191,7 @@ internal static class JsonRefusal
             if (at.ValueKind != JsonValueKind.String) text = Compact(at);
             else if (TryGetString(at) is { } s) text = $"\"{s}\"";
             else (text, noText) = (at.GetRawText(), true);
-            text = PackPaths.Printable(text);
-            return text.Length > ShownLength ? text[..(ShownLength - 1)] + "…" : text;
+            return Shown(PackPaths.Printable(text));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException)
         {

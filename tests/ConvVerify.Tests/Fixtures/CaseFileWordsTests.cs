@@ -110,6 +110,16 @@ public class CaseFileWordsTests : OneCasePackTest
     }
 
     [Test]
+    public void AValueIsNotCutInsideACharacterOfTwoUnits()
+    {
+        // 57 letters after the quote put an emoji's two UTF-16 units at the 59th and 60th places: cut after the 59th, the
+        // message ended in half a character, which no encoder writes (UTF-8 output made it a U+FFFD).
+        string value = new string('a', 57) + "\U0001F600" + "bbb";
+        Edit("ic", JsonValueOf(value));
+        Assert.That(Refusal(), Does.EndWith($"must be an integer, got \"{new string('a', 57)}…)"));
+    }
+
+    [Test]
     public void ALongValueIsShortenedAndItsControlCharactersWrittenOut()
     {
         Edit("ic", JsonValueOf("\u001b[2J" + new string('a', 200)));
