@@ -19,10 +19,12 @@ public static class ReportMerge
     /// warnings once each, times added up.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// The reports are not the shards of one run: another command, selection or option deciding the verdict (the first
+    /// The reports are not the shards of one run: another command, subject (its versions included), references, selection or option deciding the verdict (the first
     /// mismatch is named), another shard count, a shard twice, or missing shards (the first ten listed, the rest counted); or a shard is not what its run
     /// wrote: a summary (<see cref="RunReport.WrittenSummary"/>) its rows disagree with, a row twice, a case of another
-    /// shard, rows about the pack unlike the other shards', or fewer or more cases in all than the selection holds.
+    /// shard, rows about the pack unlike the other shards', fewer or more cases in all than the selection holds, or
+    /// cases that are not the selection's (<see cref="RunReport.SelectionSetHash"/>, which a report from before it was
+    /// recorded has not: refused too); or times that add up past what a double holds.
     /// </exception>
     public static RunReport Merge(IReadOnlyList<(string Path, RunReport Report)> shards)
     {
@@ -34,11 +36,13 @@ public static class ReportMerge
         {
             if (r.Command != first.Command) throw new ArgumentException($"{path}: a '{r.Command}' report, but {firstPath} is '{first.Command}'");
             if (r.SelectionHash != first.SelectionHash || r.SelectionCases != first.SelectionCases)
-                throw new ArgumentException($"{path}: shard of another selection ({r.SelectionCases} cases, hash {r.SelectionHash[..Math.Min(12, r.SelectionHash.Length)]}) than {firstPath} ({first.SelectionCases} cases, hash {first.SelectionHash[..Math.Min(12, first.SelectionHash.Length)]}): not the same packs or catalog");
-            // With the layout each computed in: a shard run with --layout channels-last checked other kernels than one without.
-            string refs(RunReport x) => string.Join(", ", x.References.Select(s => s.Describe() + (s.Layout is { } layout ? " in " + layout : "")));
-            if (refs(r) != refs(first) || r.Subject.Name != first.Subject.Name)
-                throw new ArgumentException($"{path}: checked {r.Subject.Name} against {refs(r)}, but {firstPath} checked {first.Subject.Name} against {refs(first)}");
+                throw new ArgumentException($"{path}: shard of another selection ({r.SelectionCases} cases, hash {Short(r.SelectionHash)}) than {firstPath} ({first.SelectionCases} cases, hash {Short(first.SelectionHash)}): not the same packs or catalog");
+            // The subject with its versions, as the references: a shard run with another torch (or other CPU kernels) checked
+            // other code, and the merged report named only the first shard's. Compared field by field, said as the summary
+            // line says them, with the layout each computed in: a shard run with --layout channels-last checked other
+            // kernels than one without.
+            if (!SameSource(r.Subject, first.Subject) || r.References.Count != first.References.Count || r.References.Zip(first.References).Any(z => !SameSource(z.First, z.Second)))
+                throw new ArgumentException($"{path}: checked {Side(r.Subject)} against {Refs(r)}, but {firstPath} checked {Side(first.Subject)} against {Refs(first)}");
             // Every shard of a run skips the same problems: sharding splits the cases, not the selection. Where they were
             // named is not compared: a batch file's path depends on the machine and the folder each shard ran in.
             if (!r.SkippedByKind.SequenceEqual(first.SkippedByKind))
@@ -86,7 +90,15 @@ public static class ReportMerge
             throw new ArgumentException($"the shards do not cover the run: missing {Listed([.. named.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i}/{n}"))], missing)}");
         }
         var ordered = parsed.OrderBy(p => p.Shard.Index).ToList();
+        CheckSelectionSet(ordered);
         var beforeRun = CheckRows(ordered, first.SelectionCases);
+        CheckCasesAreTheSelection(ordered);
+        double seconds = ordered.Sum(p => p.Report.Seconds);
+        // Each shard's time is finite (the reader refuses others), but their sum need not be: written, "Infinity" was a
+        // report (and a JUnit time) that report merge itself refuses to read back.
+        if (!double.IsFinite(seconds))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"the shards ran {seconds} seconds in all ({string.Join(", ", ordered.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Path}: {p.Report.Seconds}")))}): not a time, so not the reports of one run"));
         return new RunReport
         {
             Command = first.Command,
@@ -100,13 +112,50 @@ public static class ReportMerge
             Shard = Shard.All.ToString(),
             SelectionCases = first.SelectionCases,
             SelectionHash = first.SelectionHash,
+            SelectionSetHash = first.SelectionSetHash,
             Started = ordered.Min(p => p.Report.Started) ?? first.Started,
-            Seconds = ordered.Sum(p => p.Report.Seconds),
+            Seconds = seconds,
             Warnings = [.. ordered.SelectMany(p => p.Report.Warnings).Distinct()],
             Skipped = [.. first.Skipped],
             SkippedByKind = new(first.SkippedByKind, StringComparer.Ordinal),
             Rows = [.. beforeRun, .. ordered.SelectMany(p => p.Report.Rows.Where(r => r.Subject != RunRow.NoSubject))],
         };
+    }
+
+    private static bool SameSource(SourceInfo a, SourceInfo b) =>
+        a.Name == b.Name && a.Layout == b.Layout && a.Versions.SequenceEqual(b.Versions);
+
+    private static string Side(SourceInfo s) => s.Describe() + (s.Layout is { } layout ? " in " + layout : "");
+
+    private static string Refs(RunReport r) => string.Join(", ", r.References.Select(Side));
+
+    private static string Short(string hash) => hash[..Math.Min(12, hash.Length)];
+
+    // selection_hash is of the ids in plan order, which the rows do not keep: the merge can compare it between shards,
+    // not rebuild it, and a case renamed in a shard (to an id hashing to the same shard) passed as one of the selection.
+    // selection_set_hash is rebuilt from the rows, below; a shard without it (from before it was recorded) cannot be
+    // checked so, and is refused rather than merged on its word.
+    private static void CheckSelectionSet(List<(string Path, RunReport Report, Shard Shard)> shards)
+    {
+        var (firstPath, first, _) = shards[0];
+        foreach (var (path, r, _) in shards)
+        {
+            if (r.SelectionSetHash.Length == 0)
+                throw new ArgumentException($"{path}: no selection_set_hash (a report from before it was recorded, 2026-12-02): the merge cannot check that the shards' cases are the selection's; run the shard again");
+            if (r.SelectionSetHash != first.SelectionSetHash)
+                throw new ArgumentException($"{path}: shard of another selection (selection_set_hash {Short(r.SelectionSetHash)}) than {firstPath} ({Short(first.SelectionSetHash)}): not the same packs or catalog");
+        }
+    }
+
+    // The cases of the rows (those about the pack aside, which may name a case that could not be read) are the
+    // selection's, not only as many: recomputed from them, the set hash is the one every shard recorded.
+    private static void CheckCasesAreTheSelection(List<(string Path, RunReport Report, Shard Shard)> shards)
+    {
+        string recorded = shards[0].Report.SelectionSetHash;
+        string held = RunReport.SetHashOf(shards.SelectMany(s => s.Report.Rows).Where(r => r.Subject != RunRow.NoSubject).Select(r => r.Case));
+        if (held != recorded)
+            throw new ArgumentException($"the shards hold cases that are not the selection's: their ids hash to {Short(held)}, but selection_set_hash is {Short(recorded)}: "
+                + "a shard holds a case the selection has not (a case renamed, or from another run) in place of one it has");
     }
 
     // Every option the exit code depends on beyond the rows themselves, as the command line says it.

@@ -181,10 +181,17 @@ internal static class ReportChecks
     private static string? BadSelection(RunReport r)
     {
         if (NotCount("selection_cases", r.SelectionCases) is { } why) return why;
+        static bool Sha256(string h) => h.Length == 64 && h.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+        // selection_set_hash came after the other two: a report may have them without it, never it without them.
+        if (r.SelectionSetHash.Length > 0 && !Sha256(r.SelectionSetHash))
+            return $"selection_set_hash is \"{Printable(r.SelectionSetHash)}\", not a SHA-256 (64 lower-case hex digits) or empty";
         if (r.SelectionHash.Length == 0)
-            return r.SelectionCases == 0 ? null
-                : Say($"selection_cases is {r.SelectionCases}, but selection_hash is empty: a report records both, or neither (one from before they were)");
-        if (r.SelectionHash.Length != 64 || !r.SelectionHash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
+        {
+            if (r.SelectionCases != 0)
+                return Say($"selection_cases is {r.SelectionCases}, but selection_hash is empty: a report records both, or neither (one from before they were)");
+            return r.SelectionSetHash.Length == 0 ? null : "selection_set_hash is given, but selection_hash is empty: a report that records the one records the other";
+        }
+        if (!Sha256(r.SelectionHash))
             return $"selection_hash is \"{Printable(r.SelectionHash)}\", not a SHA-256 (64 lower-case hex digits) or empty";
         int held = r.Rows.Where(x => x.Subject != RunRow.NoSubject).Select(x => x.Case).Distinct(StringComparer.Ordinal).Count();
         return held <= r.SelectionCases ? null

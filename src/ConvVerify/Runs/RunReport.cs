@@ -62,6 +62,13 @@ public sealed class RunReport
     /// <summary>A hash of every case id of the whole selection, before sharding: shards of one run share it.</summary>
     [JsonPropertyName("selection_hash")] public string SelectionHash { get; init; } = "";
 
+    /// <summary>
+    /// <see cref="SetHashOf"/> the case ids of the whole selection, before sharding: unlike <see cref="SelectionHash"/>
+    /// (the ids in plan order) it does not depend on their order, so <c>report merge</c> recomputes it from the cases of
+    /// the shards' rows and sees whether they are the selection's. Empty in a report from before it was recorded.
+    /// </summary>
+    [JsonPropertyName("selection_set_hash")] public string SelectionSetHash { get; init; } = "";
+
     /// <summary>UTC start time, ISO 8601.</summary>
     [JsonPropertyName("started")] public string Started { get; init; } = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
@@ -214,6 +221,26 @@ public sealed class RunReport
     {
         ArgumentNullException.ThrowIfNull(caseIds);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", caseIds))));
+    }
+
+    /// <summary>
+    /// The <see cref="SelectionSetHash"/> of a set of case ids: SHA-256 of the distinct ids' UTF-8 bytes sorted bytewise,
+    /// each written as a netstring (its byte count in decimal, ':', its bytes, ','), so no id's own characters (a line
+    /// feed in a folder name) can make two sets hash alike.
+    /// </summary>
+    public static string SetHashOf(IEnumerable<string> caseIds)
+    {
+        ArgumentNullException.ThrowIfNull(caseIds);
+        var ids = caseIds.Distinct(StringComparer.Ordinal).Select(System.Text.Encoding.UTF8.GetBytes).ToList();
+        ids.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (byte[] id in ids)
+        {
+            sha.AppendData(System.Text.Encoding.ASCII.GetBytes(id.Length.ToString(CultureInfo.InvariantCulture) + ":"));
+            sha.AppendData(id);
+            sha.AppendData(","u8);
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     /// <summary>

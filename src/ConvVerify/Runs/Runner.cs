@@ -34,6 +34,7 @@ public static class Runner
             Shard = plan.Shard.ToString(),
             SelectionCases = plan.Cases.Count,
             SelectionHash = RunReport.HashOf(plan.Cases.Select(e => e.Case.Id)),
+            SelectionSetHash = RunReport.SetHashOf(plan.Cases.Select(e => e.Case.Id)),
             Warnings = [.. plan.Warnings],
             Skipped = skipped,
             SkippedByKind = skippedByKind,

@@ -162,6 +162,80 @@ public class ReportMergeValidationTests : CliTestBase
     }
 
     [Test]
+    public void ACaseRenamedWithinItsShardIsRefused()
+    {
+        // The probe: a case of shard 2 renamed to an id that shard 2 would hold too, its summary rewritten. The count of
+        // cases and every case's shard agree, so the merge passed 12 cases, one of which no shard had checked.
+        string[] shards = QuestionShards();
+        string real = RunReport.Read(shards[1]).Rows[0].Case;
+        string renamed = Enumerable.Range(0, 1000).Select(k => $"{real}X{k}").First(id => new Shard(2, 3).Contains(id));
+        Rewrite(shards[1], r =>
+        {
+            var rows = r.Rows.Select(row => row.Case == real ? row with { Case = renamed } : row).ToList();
+            r.Rows.Clear();
+            r.Rows.AddRange(rows);
+        });
+        string merged = TempPath("merged.json");
+        IsRefused(Run(["report", "merge", .. shards, "--json", merged]), "the shards hold cases that are not the selection's", "selection_set_hash");
+        Assert.That(File.Exists(merged), Is.False);
+    }
+
+    [Test]
+    public void EveryRunRecordsTheSetOfItsSelectionsCaseIds()
+    {
+        string whole = TempPath("whole.json");
+        Assert.That(Run("check", "--set", "question", "--json", whole).Code, Is.EqualTo(0));
+        var report = RunReport.Read(whole);
+        Assert.That(report.SelectionSetHash, Is.EqualTo(RunReport.SetHashOf(report.Rows.Select(r => r.Case))), "the whole run holds every case");
+        Assert.That(QuestionShards().Select(s => RunReport.Read(s).SelectionSetHash), Is.All.EqualTo(report.SelectionSetHash), "each shard the whole selection's");
+    }
+
+    [Test]
+    public void AShardWithoutTheSelectionSetHashIsRefusedAsFromBefore()
+    {
+        // A report written before selection_set_hash (2026-12-02) reads, but cannot be checked against its selection.
+        string[] shards = QuestionShards();
+        Edit(shards[2], json => json.Remove("selection_set_hash"));
+        Assert.That(RunReport.Read(shards[2]).SelectionSetHash, Is.Empty, "read");
+        IsRefused(Run(["report", "merge", .. shards]), $"{shards[2]}: no selection_set_hash (a report from before it was recorded, 2026-12-02)", "run the shard again");
+    }
+
+    [Test]
+    public void AMalformedSelectionSetHashIsRefusedAsAFile()
+    {
+        string[] shards = QuestionShards();
+        Edit(shards[1], json => json["selection_set_hash"] = "xyz");
+        IsRefusedAsAFile(Run(["report", "merge", .. shards]), $"{shards[1]}: not a ConvVerify report (selection_set_hash is \"xyz\", not a SHA-256 (64 lower-case hex digits) or empty)");
+    }
+
+    [Test]
+    public void ShardsOfTheSameSubjectInOtherVersionsAreRefused()
+    {
+        // The probe: fixtures check shards run with torch 1.13.0a0 and 2.1.0 (other CPU kernels) merged into one report
+        // naming the first shard's versions only. Here the subject's versions are written in, as another machine's run
+        // would have them (the summary does not say them).
+        string[] shards = QuestionShards(2);
+        Edit(shards[0], json => json["subject"]!["versions"] = new JsonObject { ["torch"] = "1.13.0a0" });
+        Edit(shards[1], json => json["subject"]!["versions"] = new JsonObject { ["torch"] = "2.1.0", ["cpu"] = "ATen AVX2" });
+        string merged = TempPath("merged.json");
+        IsRefused(Run(["report", "merge", .. shards, "--json", merged]), $"{shards[1]}: checked exact [torch 2.1.0; cpu ATen AVX2] against", $"but {shards[0]} checked exact [torch 1.13.0a0] against");
+        Assert.That(File.Exists(merged), Is.False);
+    }
+
+    [Test]
+    public void ShardTimesAddingUpPastADoubleAreRefused()
+    {
+        // The probe: two shards of 1.7e308 seconds each (a time the reader takes) merged into "seconds": "Infinity" and
+        // JUnit time="Infinity", which report merge then refused to read back.
+        string[] shards = QuestionShards(2);
+        foreach (string shard in shards) Edit(shard, json => json["seconds"] = 1.7e308);
+        string merged = TempPath("merged.json"), junit = TempPath("merged.xml");
+        IsRefused(Run(["report", "merge", .. shards, "--json", merged, "--junit", junit]),
+            $"the shards ran Infinity seconds in all ({shards[0]}: 1.7E+308, {shards[1]}: 1.7E+308): not a time");
+        Assert.That(File.Exists(merged) || File.Exists(junit), Is.False, "nothing written");
+    }
+
+    [Test]
     public void AShardCutToNothingWithItsSummaryIsRefused()
     {
         string[] shards = QuestionShards();

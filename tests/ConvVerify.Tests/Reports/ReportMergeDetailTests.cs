@@ -13,6 +13,9 @@ public class ReportMergeDetailTests
 {
     private const string Hash = "0123456789abcdef0123456789abcdef";
 
+    // The cases of the selections the tests merge, by their count: of five, the three shards' below; of two, a and b.
+    private static string[] Selection(int cases) => cases switch { 5 => ["a", "c", "e", "g", "k"], 2 => ["a", "b"], 1 => ["a"], _ => [] };
+
     // The case ids of a shard are ones FNV-1a puts in it (computed apart from Shard.Contains): of three shards, c and e
     // are in the first, a in the second, g and k in the third; of two, a is in the first and b in the second.
     private static RunReport Unwritten(string shard, string started, double seconds, string[] warnings, int selection, string[] cases,
@@ -29,6 +32,7 @@ public class ReportMergeDetailTests
         Shard = shard,
         SelectionCases = selection,
         SelectionHash = Hash,
+        SelectionSetHash = RunReport.SetHashOf(Selection(selection)),
         Started = started,
         Seconds = seconds,
         Warnings = [.. warnings],
@@ -135,6 +139,80 @@ public class ReportMergeDetailTests
             Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
         };
         Assert.That(Refusal(("s1.json", One), ("s2.json", exact)), Does.StartWith("s2.json: checked exact against torch"));
+    }
+
+    [Test]
+    public void AnotherVersionOfTheSubjectIsNamed()
+    {
+        // The same subject's name with other versions (another torch, other CPU kernels) checked other code: merged, the
+        // report named only the first shard's versions.
+        RunReport of(string shard, string torch, params string[] cases)
+        {
+            var r = Unwritten(shard, "", 0, [], 5, cases);
+            return Written(new RunReport
+            {
+                Command = r.Command, Subject = new SourceInfo { Name = "torch", Versions = new(StringComparer.Ordinal) { ["torch"] = torch } },
+                References = r.References, Requirement = r.Requirement, Strict = r.Strict, RequireComparison = r.RequireComparison,
+                ToleranceMode = r.ToleranceMode, Shard = shard, SelectionCases = 5, SelectionHash = Hash, SelectionSetHash = r.SelectionSetHash,
+                Rows = [.. r.Rows.Select(row => row with { Subject = "torch" })],
+            });
+        }
+        var one = of("1/3", "1.13.0a0", "c", "e");
+        Assert.That(ReportMerge.Merge([("s1.json", one), ("s2.json", of("2/3", "1.13.0a0", "a")), ("s3.json", of("3/3", "1.13.0a0", "g", "k"))]).Subject.Versions["torch"],
+            Is.EqualTo("1.13.0a0"), "the same versions merge");
+        Assert.That(Refusal(("s1.json", one), ("s2.json", of("2/3", "2.1.0", "a")), ("s3.json", of("3/3", "1.13.0a0", "g", "k"))),
+            Is.EqualTo("s2.json: checked torch [torch 2.1.0] against torch [torch 1.13.0], but s1.json checked torch [torch 1.13.0a0] against torch [torch 1.13.0]"));
+        var layout = Written(new RunReport
+        {
+            Command = one.Command, Subject = one.Subject with { Layout = "channels-last" }, References = one.References, Shard = "2/3",
+            SelectionCases = 5, SelectionHash = Hash,
+        });
+        Assert.That(Refusal(("s1.json", one), ("s2.json", layout)), Does.StartWith("s2.json: checked torch [torch 1.13.0a0] in channels-last against"));
+    }
+
+    [Test]
+    public void AShardWithoutTheSelectionSetHashIsRefusedAsFromBefore()
+    {
+        var old = Written(new RunReport
+        {
+            Command = Two.Command, Subject = Two.Subject, References = Two.References, Requirement = Two.Requirement, Strict = Two.Strict,
+            RequireComparison = Two.RequireComparison, ToleranceMode = Two.ToleranceMode, Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
+            Rows = Two.Rows,
+        });
+        Assert.That(Refusal(("s1.json", One), ("s2.json", old), ("s3.json", Three)), Is.EqualTo(
+            "s2.json: no selection_set_hash (a report from before it was recorded, 2026-12-02): the merge cannot check that the shards' cases are the selection's; run the shard again"));
+    }
+
+    [Test]
+    public void ACaseRenamedInItsShardIsRefusedThoughTheCountsAgree()
+    {
+        // The id "a" became, one the second of three shards would hold too: the count of cases is still five and every
+        // case is in its own shard, so only the set of ids tells that the selection's case "a" was never checked.
+        string renamed = Enumerable.Range(0, 1000).Select(k => $"a{k}").First(id => new ConvVerify.Runs.Shard(2, 3).Contains(id));
+        var two = Shard("2/3", "2026-11-29T03:00:01Z", 2.5, ["w2"], renamed);
+        Assert.That(Refusal(("s1.json", One), ("s2.json", two), ("s3.json", Three)), Is.EqualTo(
+            $"the shards hold cases that are not the selection's: their ids hash to {RunReport.SetHashOf(["c", "e", renamed, "g", "k"])[..12]}, but selection_set_hash is "
+            + $"{RunReport.SetHashOf(Selection(5))[..12]}: a shard holds a case the selection has not (a case renamed, or from another run) in place of one it has"));
+        var otherSelection = Written(new RunReport
+        {
+            Command = Two.Command, Subject = Two.Subject, References = Two.References, Requirement = Two.Requirement, Strict = Two.Strict,
+            RequireComparison = Two.RequireComparison, ToleranceMode = Two.ToleranceMode, Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
+            SelectionSetHash = RunReport.SetHashOf(["a", "c", "e", "g", renamed]), Rows = Two.Rows,
+        });
+        Assert.That(Refusal(("s1.json", One), ("s2.json", otherSelection), ("s3.json", Three)), Is.EqualTo(
+            $"s2.json: shard of another selection (selection_set_hash {RunReport.SetHashOf(["a", "c", "e", "g", renamed])[..12]}) than s1.json "
+            + $"({RunReport.SetHashOf(Selection(5))[..12]}): not the same packs or catalog"));
+    }
+
+    [Test]
+    public void TimesAddingUpPastADoubleAreRefused()
+    {
+        // Each shard's time is one the reader takes; their sum, Infinity, is not: written, the merged report was refused when read back.
+        var one = Shard("1/3", "2026-11-29T03:00:05Z", 1.7e308, [], "c", "e");
+        var two = Shard("2/3", "2026-11-29T03:00:01Z", 1.7e308, [], "a");
+        Assert.That(Refusal(("s1.json", one), ("s2.json", two), ("s3.json", Three)), Is.EqualTo(
+            "the shards ran Infinity seconds in all (s1.json: 1.7E+308, s2.json: 1.7E+308, s3.json: 4): not a time, so not the reports of one run"));
+        Assert.That(ReportMerge.Merge([("s1.json", one), ("s2.json", Two), ("s3.json", Three)]).Seconds, Is.EqualTo(1.7e308), "a large finite sum is a time (2.5 and 4 are lost in its rounding)");
     }
 
     [Test]

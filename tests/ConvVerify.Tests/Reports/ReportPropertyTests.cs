@@ -50,6 +50,7 @@ public class ReportPropertyTests : CliTestBase
             Seed = 7,
             SelectionCases = 2,
             SelectionHash = RunReport.HashOf(["a", "b"]),
+            SelectionSetHash = RunReport.SetHashOf(["a", "b"]),
             Started = "2026-11-29T03:00:00Z",
             Seconds = 1.5,
             Warnings = ["w1"],
@@ -71,7 +72,7 @@ public class ReportPropertyTests : CliTestBase
             {
                 Command = report.Command, Subject = report.Subject, References = report.References, Requirement = report.Requirement,
                 ToleranceMode = report.ToleranceMode, Seed = report.Seed, Shard = shard, SelectionCases = report.SelectionCases,
-                SelectionHash = report.SelectionHash, Started = report.Started, Seconds = report.Seconds, Warnings = report.Warnings,
+                SelectionHash = report.SelectionHash, SelectionSetHash = report.SelectionSetHash, Started = report.Started, Seconds = report.Seconds, Warnings = report.Warnings,
                 Skipped = report.Skipped, SkippedByKind = report.SkippedByKind, Rows = report.Rows,
             };
             var (text, applied) = JsonMutations.Apply(JsonSerializer.Serialize(report, RunReport.JsonOptions), mutations);

@@ -102,6 +102,7 @@ public partial class ReportReadBackPropertyTests
                 References = [new SourceInfo { Name = "torch-channels-last", Versions = new(StringComparer.Ordinal) { ["torch"] = "2.5.1" }, Layout = any ? "channels-last" : null }],
                 Requirement = any ? Requirement.Any : Requirement.All, Strict = strict, RequireComparison = requireComparison, ToleranceMode = tolerance,
                 Seed = strict ? 7UL : null, Shard = shard, SelectionCases = rows.Count, SelectionHash = RunReport.HashOf(rows.Select(r => r.Case)),
+                SelectionSetHash = RunReport.SetHashOf(rows.Select(r => r.Case)),
                 Started = "2026-12-01T04:00:00Z", Seconds = 0.5 * rows.Count, Warnings = warnings, Skipped = listed, SkippedByKind = byKind, Rows = rows,
             };
         });

@@ -475,6 +475,37 @@ public class RunReportDetailTests : TempFolderTest
         Assert.That(Refusal(report, j => j["selection_hash"] = new string('A', 64)), Does.StartWith("selection_hash is \"AAAA"));
     }
 
+    [Test]
+    public void ASelectionSetHashIsASha256GivenWithTheSelectionHash()
+    {
+        var report = new RunReport
+        {
+            Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }], Shard = "1/2",
+            SelectionCases = 2, SelectionHash = RunReport.HashOf(["c1", "c2"]), SelectionSetHash = RunReport.SetHashOf(["c1", "c2"]),
+            Rows = [Row(Outcome.Pass), Row(Outcome.Pass, id: "c2")],
+        };
+        Assert.That(Refusal(report, j => j["selection_set_hash"] = "ABC"), Is.EqualTo("selection_set_hash is \"ABC\", not a SHA-256 (64 lower-case hex digits) or empty"));
+        Assert.That(Refusal(report, j => j["selection_set_hash"] = new string('A', 64)), Does.StartWith("selection_set_hash is \"AAAA"));
+        Assert.That(Refusal(report, j => { j["selection_hash"] = ""; j["selection_cases"] = 0; }),
+            Is.EqualTo("selection_set_hash is given, but selection_hash is empty: a report that records the one records the other"));
+    }
+
+    [Test]
+    public void TheSelectionSetHashIsTheSha256OfTheSortedIdsAsNetstrings()
+    {
+        // By Python's hashlib: sha256(b"1:a,1:b,"), whatever the order or repetition of the ids.
+        const string ab = "9f2b0d502d181b391c81652fdca2ccb0b747828fe438ba90c3e0092bcb39b3a4";
+        Assert.That(RunReport.SetHashOf(["b", "a"]), Is.EqualTo(ab));
+        Assert.That(RunReport.SetHashOf(["a", "b", "a"]), Is.EqualTo(ab), "a set: an id twice is the id once");
+        // Sorted by UTF-8 bytes (U+FF61 is EF BD A1, U+1F600 F0 9F 98 80), not by UTF-16 code units (where the
+        // surrogate D83D of U+1F600 comes first): sorted(b) in Python, for anyone recomputing it.
+        Assert.That(RunReport.SetHashOf(["\U0001F600", "\uFF61"]), Is.EqualTo("b85454a4323475306270d6ec11155ce8fbe00e89b5e6822891f716df47f6f55f"));
+        Assert.That(RunReport.SetHashOf([]), Is.EqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), "sha256 of nothing");
+        // One id per line would make these one text, "a\nb\nc".
+        Assert.That(RunReport.SetHashOf(["a\nb", "c"]), Is.Not.EqualTo(RunReport.SetHashOf(["a", "b\nc"])));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => RunReport.SetHashOf(null!))!.ParamName, Is.EqualTo("caseIds"));
+    }
+
     // Someone else's text is quoted cut after 80 characters, as a manifest's refusals quote it: a hostile report's
     // descriptor, reason or kind of 10 MB was echoed whole into the one line a refusal is.
     [TestCase("skipped[0].kind", "skipped[0].kind is \"")]
