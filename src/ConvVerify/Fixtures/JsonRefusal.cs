@@ -67,7 +67,8 @@ internal static class JsonRefusal
     /// in the report reader's words: its path as that reader writes paths (<c>rows[0].subject</c>), its line and the value as
     /// written. A string that escapes half of a UTF-16 surrogate pair alone ("\ud800", which JSON allows and no .NET
     /// string holds) is said to hold no text, whatever the field's kind (a string, or an enum's name); a value of another
-    /// kind is said to be no <paramref name="kindOf"/> of the .NET type named. Null for any other failure, or a type
+    /// kind is said to be no <paramref name="kindOf"/> of the .NET type named, a null where none may be "is null", and a
+    /// file holding no object as <see cref="NoObject"/> says. Null for any other failure, or a type
     /// <paramref name="kindOf"/> has no words for, which the caller words.
     /// </summary>
     /// <param name="e">The reader's failure.</param>
@@ -75,19 +76,25 @@ internal static class JsonRefusal
     /// <param name="kindOf">The kind of JSON value a writer must put where .NET wants the type named ("an integer"), or null.</param>
     internal static string? ValueRefusal(JsonException e, Func<string> text, Func<string, string?> kindOf)
     {
+        // A null where a list or an object must be was System.Text.Json's "The property or field 'references' on type
+        // 'ConvVerify.Runs.RunReport' doesn't allow setting null values", naming a C# type; said as a null item of a list is.
+        bool isNull = e.Message.Contains("doesn't allow setting null values", StringComparison.Ordinal);
         var wrongKind = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON value could not be converted to ([^ ]+?)\\. Path:", System.Text.RegularExpressions.RegexOptions.Singleline);
-        if (!wrongKind.Success || e.Path is not { } path || PathParts(path) is not { } parts)
+        if (!(wrongKind.Success || isNull) || e.Path is not { } path || PathParts(path) is not { } parts)
             return null;
-        // Made only now: a report may be a gigabyte, and most failures (a missing comma, a cut-off file) are no such value.
-        string json = text();
         string key = string.Concat(parts.Select((p, i) => p is int n ? $"[{n}]" : i == 0 ? (string)p : "." + (string)p));
         string line = e.LineNumber is long l ? $" on line {l + 1}" : "";
+        if (isNull) return parts.Count == 0 ? null : $"{PackPaths.Printable(key)}{line} is null";
+        // Made only now: a report may be a gigabyte, and most failures (a missing comma, a cut-off file) are no such value.
+        string json = text();
         const string NoText = "which escapes half of a UTF-16 surrogate pair alone: no character, so no text";
         // A key so escaped fails the object that holds it (a map's, "could not be converted to System.String", or a
         // record's, "… to ConvVerify.Runs.RunSummary"), at the object's path: the key is named as written.
         if (UndecodableKey(json, parts) is { } name)
             return $"{(parts.Count == 0 ? "the report" : PackPaths.Printable(key))}{line} has the key {name}, {NoText}";
-        if (parts.Count == 0 || ValueAt(json, parts, out bool noText) is not { } value) return null;
+        if (ValueAt(json, parts, out bool noText) is not { } value) return null;
+        // A string or a list where the report's object must be was "could not be converted to ConvVerify.Runs.RunReport".
+        if (parts.Count == 0) return NoObject(value);
         if (noText) return $"{PackPaths.Printable(key)}{line} is {value}, {NoText}";
         return kindOf(wrongKind.Groups[1].Value) is { } kind ? $"{PackPaths.Printable(key)}{line} is {value}, not {kind}" : null;
     }

@@ -320,8 +320,8 @@ public class ReportMergeValidationTests : CliTestBase
     [TestCase("warnings", "warnings[0] is null")]
     [TestCase("references", "references[1] is null")]
     [TestCase("skipped", "skipped[0] is null")]
-    [TestCase("subject", "'subject'", "Path: $.subject ")]
-    [TestCase("case", "'case'", "Path: $.rows[0].case ")]
+    [TestCase("subject", "(subject on line 1 is null)")]
+    [TestCase("case", "(rows[0].case on line 1 is null)")]
     [TestCase("versions", "references[0].versions[\"torch\"] is null")]
     public void ANullWhereTheWriterWritesNoneIsRefusedByItsPlace(string where, params string[] said)
     {

@@ -149,6 +149,26 @@ public class RunReportDetailTests : TempFolderTest
         Assert.That(e.Message, Is.EqualTo($"{path}: not a ConvVerify report (summary.exit_code is 0, but its rows give 1)"));
     }
 
+    [Test]
+    public void ANullListOrAReportThatIsNoObjectIsSaidInTheReadersWords()
+    {
+        // The probe: System.Text.Json's "The property or field 'references' on type 'ConvVerify.Runs.RunReport' doesn't
+        // allow setting null values" and "could not be converted to ConvVerify.Runs.RunReport", naming C# types.
+        string path = Path.Combine(Dir, "r.json");
+        Report(Row(Outcome.Pass)).Write(path);
+        string text = File.ReadAllText(path);
+        int line = text[..text.IndexOf("\"references\"", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        File.WriteAllText(path, System.Text.RegularExpressions.Regex.Replace(text, "\"references\": \\[[^\\]]*\\]", "\"references\": null"));
+        Assert.That(Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!.Message,
+            Is.EqualTo($"{path}: not a ConvVerify report (references on line {line} is null)"));
+        File.WriteAllText(path, "\"hello\"");
+        Assert.That(Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!.Message,
+            Is.EqualTo($"{path}: not a ConvVerify report (the file must hold one JSON object, got \"hello\")"));
+        File.WriteAllText(path, "[1, 2]");
+        Assert.That(Assert.Throws<InvalidDataException>(() => RunReport.Read(path))!.Message,
+            Is.EqualTo($"{path}: not a ConvVerify report (the file must hold one JSON object, got [1, 2])"));
+    }
+
     [TestCase("\"seconds\": 0.5,", "\"seconds\": \"NaN\",", "(seconds is NaN, not a time)")]
     [TestCase("\"seconds\": 0.5,", "\"seconds\": -1,", "(seconds is -1, not a time)")]
     [TestCase("\"seconds\": 0.25", "\"seconds\": \"-Infinity\"", "(rows[0].seconds is -Infinity, not a time)")]
