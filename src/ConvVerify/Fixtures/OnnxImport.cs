@@ -149,16 +149,44 @@ public static partial class OnnxImport
     private static IEnumerable<string> TestFolders(string source, string output, List<OnnxSkipped> skipped)
     {
         if (HasModel(source)) return [source];
-        // Stryker disable once String : .NET reads an empty search pattern as "*" (tried: the folders below are found all the same)
-        // Links to folders are not followed: two links to a parent would make the walk exponential. One that stays inside
-        // the source leads to a folder the walk reaches by its own path; one that leads out of it is said (below).
-        var below = Directory.EnumerateDirectories(source, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).ToList();
+        var below = FoldersBelow(source, skipped);
         string root = PackPaths.RealPath(source);
         foreach (string folder in below.Prepend(source))
             LinksOut(source, root, folder, output, skipped);
         var found = below.Where(HasModel).Order(StringComparer.Ordinal).ToList();
         if (found.Count == 0) skipped.Add(new OnnxSkipped(source, $"{source}: no model.onnx in it or below it: not an ONNX test folder"));
         return found;
+    }
+
+    // Every folder below source, one level at a time. Links to folders are not followed: two links to a parent would make
+    // the walk exponential. One that stays inside the source leads to a folder the walk reaches by its own path; one that
+    // leads out of it is said (LinksOut).
+    private static List<string> FoldersBelow(string source, List<OnnxSkipped> skipped)
+    {
+        var below = new List<string>();
+        var pending = new Stack<string>([source]);
+        var options = new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint };
+        while (pending.TryPop(out string? folder))
+        {
+            // Stryker disable once String : .NET reads an empty search pattern as "*" (tried: the folders below are found all the same)
+            var inners = Directory.EnumerateDirectories(folder, "*", options);
+            foreach (string inner in inners)
+            {
+                // .NET reads a name's bytes that are not UTF-8 as U+FFFD and cannot open the folder by the name it made:
+                // walked into, one such empty folder anywhere below failed the whole import with "Could not find a part of
+                // the path" of a folder that exists. No test of ONNX's is named so; a real U+FFFD in a name is refused
+                // alike, as on the command line (the two cannot be told apart).
+                if (Path.GetFileName(inner).Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    skipped.Add(new OnnxSkipped(inner, $"{PackPaths.Printable(inner).Replace("\uFFFD", "\\ufffd", StringComparison.Ordinal)}: "
+                        + "the folder's name is not UTF-8 (.NET reads such bytes as U+FFFD, shown as \\ufffd, and cannot open the folder by that name): not read"));
+                    continue;
+                }
+                below.Add(inner);
+                pending.Push(inner);
+            }
+        }
+        return below;
     }
 
     // A model.onnx that is a link leading nowhere or in a loop still makes a test folder: one skipped, naming the link,
@@ -221,6 +249,9 @@ public static partial class OnnxImport
     [GeneratedRegex(@"^input_(\d{1,9})\.pb$")]
     private static partial Regex InputName();
 
+    [GeneratedRegex(@"^output_(\d{1,9})\.pb$")]
+    private static partial Regex OutputName();
+
     // A result, not an assignment inside try: a mutation testing tool's removed `continue` after the catch would read
     // the sets unassigned, which does not compile, and it then drops every mutant of Import (docs/mutation-testing.md).
     private static List<DataSet>? ReadOrSkip(string source, string folder, List<OnnxSkipped> skipped)
@@ -253,6 +284,17 @@ public static partial class OnnxImport
             if (!initializers.TryAdd(t.Name, t)) throw new OnnxSkipException($"{modelPath}: two initializers are named '{t.Name}'");
         // Test inputs feed the graph inputs that are not initializers, in order (IR < 4 lists initializers as inputs too).
         var feeds = graph.Input.Select(i => i.Name).Where(n => !initializers.ContainsKey(n)).ToList();
+        // ONNX's runner pairs output_N.pb with the graph's outputs in order, so the Conv's expected y is the file of its
+        // output's place there. output_0.pb was taken as y whatever the graph said: with outputs (x, y), x's values were
+        // the expected y, the correct engine failed and a candidate copying x into y passed.
+        var outputs = graph.Output.Select(o => o.Name).ToList();
+        if (outputs.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } output)
+            throw new OnnxSkipException($"{modelPath}: {output.Count()} graph outputs are named '{output.Key}'");
+        int yIndex = outputs.IndexOf(model.Y);
+        if (yIndex < 0)
+            throw new OnnxSkipException($"{modelPath}: the Conv's output '{model.Y}' is not a graph output "
+                + (outputs.Count == 0 ? "(the graph lists none)" : $"(the graph's are {string.Join(", ", outputs)})")
+                + ": no output_N.pb holds its expected value");
         var sets = Directory.GetDirectories(folder)
             .Select(d => (Dir: d, Match: DataSetName().Match(Path.GetFileName(d))))
             .Where(s => s.Match.Success)
@@ -267,7 +309,7 @@ public static partial class OnnxImport
             try
             {
                 Confined(source, sets[k]);
-                result.Add(ReadSet(source, sets[k], model, feeds, initializers, name, opsets));
+                result.Add(ReadSet(source, sets[k], model, feeds, initializers, outputs, yIndex, name, opsets));
             }
             catch (OnnxSkipException e)
             {
@@ -300,28 +342,40 @@ public static partial class OnnxImport
             $"{modelPath}: opset_import lists no version of the default domain (\"\" or \"ai.onnx\"), which ONNX requires from IR version 3 (the model's is {model.IrVersion}): its opset is unknown"));
     }
 
-    private static DataSet ReadSet(string source, string dir, OnnxConvModel model, List<string> feeds, Dictionary<string, TensorProto> initializers, string name, long[] opsets)
+    // The data set's input_N.pb or output_N.pb files in order of N. Every entry, not only files: a folder named
+    // input_0.pb was passed over, and the data set was said to lack input 0 ("input number 1 where input_0.pb was
+    // expected"); read, it is refused as the folder it is.
+    private static List<string> Numbered(string dir, Regex pattern, string kind)
     {
-        // Every entry, not only files: a folder named input_0.pb was passed over, and the data set was said to lack
-        // input 0 ("input number 1 where input_0.pb was expected"); read, it is refused as the folder it is.
         var numbered = Directory.GetFileSystemEntries(dir)
-            .Select(f => (File: f, Match: InputName().Match(Path.GetFileName(f))))
+            .Select(f => (File: f, Match: pattern.Match(Path.GetFileName(f))))
             .Where(i => i.Match.Success)
             .Select(i => (i.File, Number: long.Parse(i.Match.Groups[1].Value, CultureInfo.InvariantCulture)))
             .OrderBy(i => i.Number).ThenBy(i => i.File, StringComparer.Ordinal).ToList();
-        // ONNX's runner reads input_0.pb to input_{n-1}.pb: with a gap (input_0, input_2) or a number written twice
-        // (input_0, input_00) the files were fed by their order, W from whichever came second.
+        // ONNX's runner reads input_0.pb to input_{n-1}.pb (and output_N.pb alike): with a gap (input_0, input_2) or a
+        // number written twice (input_0, input_00) the files were fed by their order, W from whichever came second.
         for (int i = 0; i < numbered.Count; i++)
             if (numbered[i].Number != i)
                 throw new OnnxSkipException(string.Create(CultureInfo.InvariantCulture,
-                    $"{numbered[i].File}: input number {numbered[i].Number} where input_{i}.pb was expected (test inputs are numbered 0, 1, 2, ... without gaps or repeats)"));
-        var inputs = numbered.Select(i => i.File).ToList();
+                    $"{numbered[i].File}: {kind} number {numbered[i].Number} where {kind}_{i}.pb was expected (test {kind}s are numbered 0, 1, 2, ... without gaps or repeats)"));
+        return [.. numbered.Select(i => i.File)];
+    }
+
+    private static DataSet ReadSet(string source, string dir, OnnxConvModel model, List<string> feeds, Dictionary<string, TensorProto> initializers,
+        List<string> outputs, int yIndex, string name, long[] opsets)
+    {
+        var inputs = Numbered(dir, InputName(), "input");
         if (inputs.Count != feeds.Count)
             throw new OnnxSkipException($"{dir}: {inputs.Count} input_N.pb files, the model has {feeds.Count} inputs besides its initializers ({string.Join(", ", feeds)})");
-        string outputPath = Path.Combine(dir, "output_0.pb");
+        var expected = Numbered(dir, OutputName(), "output");
+        string outputPath = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"output_{yIndex}.pb"));
         foreach (string file in inputs.Append(outputPath)) Confined(source, file);
         // A folder of that name is left to the reader, which says it is one ("missing" sent the user looking for a file).
-        if (!Path.Exists(outputPath)) throw new OnnxSkipException($"{outputPath}: missing");
+        if (!Path.Exists(outputPath)) throw new OnnxSkipException($"{outputPath}: missing (the Conv's output '{model.Y}' is graph output {yIndex})");
+        // ONNX's runner compares as many outputs as there are files with those the model gives, and fails on a count that
+        // differs: an output_1.pb beside a graph of one output was passed over in silence.
+        if (expected.Count != outputs.Count)
+            throw new OnnxSkipException($"{dir}: {Counted.Of(expected.Count, "output_N.pb file")}, the model has {Counted.Of(outputs.Count, "output")} ({string.Join(", ", outputs)})");
         var values = new Dictionary<string, (TensorProto Tensor, string Where)>();
         foreach (var (n, t) in initializers) values[n] = (t, $"{Path.Combine(Path.GetDirectoryName(dir)!, "model.onnx")} initializer '{n}'");
         for (int i = 0; i < inputs.Count; i++) values[feeds[i]] = (OnnxTensors.ReadTensor(inputs[i]), inputs[i]);

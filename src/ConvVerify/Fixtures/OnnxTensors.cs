@@ -33,14 +33,26 @@ internal static class OnnxTensors
     }
 
     /// <summary>The float32 elements of a tensor, from raw_data (little-endian) or float_data.</summary>
-    /// <exception cref="OnnxSkipException">Another element type, external or segmented data, or an element count that does not match the dims (a truncated file).</exception>
+    /// <exception cref="OnnxSkipException">Another element type, external or segmented data, a data_location ONNX does not define, values in
+    /// more than one field or in a field of another type, or an element count that does not match the dims (a truncated file).</exception>
     public static float[] Floats(TensorProto t, string where)
     {
         if (t.DataType != (int)TensorProto.Types.DataType.Float)
             throw new OnnxSkipException($"{where}: element type {TypeName(t.DataType)}, only float32 is imported");
+        // Protobuf keeps an enum value it does not know as its number: data_location 2 was read as "not external" and
+        // imported, where ONNX knows only DEFAULT (0) and EXTERNAL (1) and no reader can say what 2 means.
+        if (!Enum.IsDefined(t.DataLocation))
+            throw new OnnxSkipException($"{where}: data_location {(int)t.DataLocation} is none that ONNX defines (0 DEFAULT, 1 EXTERNAL)");
         if (t.DataLocation == TensorProto.Types.DataLocation.External || t.ExternalData.Count > 0)
             throw new OnnxSkipException($"{where}: data stored outside the file (external_data) is not supported");
         if (t.Segment is not null) throw new OnnxSkipException($"{where}: segmented tensors are not supported");
+        // ONNX's checker allows one value field per tensor: with raw_data and float_data both set the file holds two sets
+        // of values, and raw_data was taken in silence, where another reader may take the other.
+        string[] fields = [.. ValueFields(t)];
+        if (fields.Length > 1)
+            throw new OnnxSkipException($"{where}: values in {(fields.Length == 2 ? "both " : "")}{string.Join(" and ", fields)} (ONNX allows one value field per tensor): which are the tensor's is not defined");
+        if (fields is [var other] && other is not ("raw_data" or "float_data"))
+            throw new OnnxSkipException($"{where}: float32 values in {other} (ONNX keeps them in float_data or raw_data)");
         long count = Shape(t, where).Aggregate(1L, (a, d) => a * d);
         if (t.RawData.Length > 0)
         {
@@ -54,6 +66,18 @@ internal static class OnnxTensors
         if (t.FloatData.Count != count)
             throw new OnnxSkipException($"{where}: float_data holds {t.FloatData.Count} values, dims ({string.Join(", ", t.Dims)}) need {count} (truncated or corrupt)");
         return [.. t.FloatData];
+    }
+
+    // The value fields that hold anything, by their names in onnx.proto, in its order.
+    private static IEnumerable<string> ValueFields(TensorProto t)
+    {
+        if (t.FloatData.Count > 0) yield return "float_data";
+        if (t.Int32Data.Count > 0) yield return "int32_data";
+        if (t.StringData.Count > 0) yield return "string_data";
+        if (t.Int64Data.Count > 0) yield return "int64_data";
+        if (t.RawData.Length > 0) yield return "raw_data";
+        if (t.DoubleData.Count > 0) yield return "double_data";
+        if (t.Uint64Data.Count > 0) yield return "uint64_data";
     }
 
     /// <summary>

@@ -312,6 +312,143 @@ public class OnnxImportDetailTests : CliTestBase
         }));
         Assert.That(r.Imported, Has.Count.EqualTo(1));
     }
+    // The probe: with graph outputs (z, y), output_0.pb (z's values) was imported as the Conv's expected y, so the correct
+    // engine failed and a candidate returning z passed. ONNX's runner pairs output_N.pb with the graph's outputs in
+    // order: y is output_1.pb. z is a graph input of y's shape passed through, its values y's plus 1.
+    [Test]
+    public void TheExpectedYIsTheOutputFileOfTheConvsPlaceAmongTheGraphOutputs()
+    {
+        string folder = CopyTest("z_then_y");
+        var yTensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(Set(folder), "output_0.pb")));
+        float[] y = OnnxTensors.Floats(yTensor, "output_0.pb");
+        var z = new TensorProto { Name = "z", DataType = (int)TensorProto.Types.DataType.Float, Dims = { yTensor.Dims }, FloatData = { y.Select(v => v + 1) } };
+        EditModel(folder, m =>
+        {
+            m.Graph.Input.Add(new ValueInfoProto { Name = "z" });
+            m.Graph.Output.Insert(0, new ValueInfoProto { Name = "z" });
+        });
+        File.Move(Path.Combine(Set(folder), "output_0.pb"), Path.Combine(Set(folder), "output_1.pb"));
+        File.WriteAllBytes(Path.Combine(Set(folder), "output_0.pb"), z.ToByteArray());
+        File.WriteAllBytes(Path.Combine(Set(folder), "input_2.pb"), z.ToByteArray());
+
+        string pack = TempPath("pack");
+        var r = OnnxImport.Import([folder], pack);
+        Assert.That(r.Skipped, Is.Empty);
+        string id = r.Imported.Single().CaseId;
+        var problem = FixturePack.Open(pack).ReadCase(id).Problem;
+        Assert.That(Npy.Read<float>(Path.Combine(pack, id, "y.npy"), DType.Float32, problem.YShape), Is.EqualTo(y));
+    }
+
+    // input_N.pb feeds the graph's N-th input that is no initializer, and the Conv takes X and W by name: graph inputs
+    // listed as (W, x) take W from input_0.pb, not X by position.
+    [Test]
+    public void TestInputsFeedTheGraphInputsOfTheirPlaceAndTheConvTakesThemByName()
+    {
+        string folder = CopyTest("w_then_x");
+        EditModel(folder, m => (m.Graph.Input[0], m.Graph.Input[1]) = (m.Graph.Input[1], m.Graph.Input[0]));
+        string x = Path.Combine(Set(folder), "input_0.pb"), w = Path.Combine(Set(folder), "input_1.pb"), moved = Path.Combine(Set(folder), "moved.pb");
+        File.Move(x, moved);
+        File.Move(w, x);
+        File.Move(moved, w);
+        float[] xs = OnnxTensors.Floats(TensorProto.Parser.ParseFrom(File.ReadAllBytes(w)), w), ws = OnnxTensors.Floats(TensorProto.Parser.ParseFrom(File.ReadAllBytes(x)), x);
+
+        string pack = TempPath("pack");
+        var r = OnnxImport.Import([folder], pack);
+        string id = r.Imported.Single().CaseId;
+        var problem = FixturePack.Open(pack).ReadCase(id).Problem;
+        Assert.That(problem.XShape, Is.EqualTo(new[] { 1, 1, 7, 5 }));
+        Assert.That(Npy.Read<float>(Path.Combine(pack, id, "x.npy"), DType.Float32, problem.XShape), Is.EqualTo(xs));
+        Assert.That(Npy.Read<float>(Path.Combine(pack, id, "w.npy"), DType.Float32, problem.WShape), Is.EqualTo(ws));
+    }
+
+    [Test]
+    public void OutputFilesThatDoNotMatchTheGraphsOutputsAreSkippedNamingThem()
+    {
+        // Each was imported with output_0.pb as y: a Conv output the graph does not list, a graph listing none or y
+        // twice, an output_1.pb beside a graph of one output, a gap in the numbering, and y's own file missing.
+        string notListed = CopyTest("y_not_listed"), none = CopyTest("no_outputs"), twice = CopyTest("y_twice"),
+            extra = CopyTest("extra_output"), gap = CopyTest("output_gap"), missing = CopyTest("y_file_missing");
+        EditModel(notListed, m => m.Graph.Output[0].Name = "z");
+        EditModel(none, m => m.Graph.Output.Clear());
+        EditModel(twice, m => m.Graph.Output.Add(m.Graph.Output[0].Clone()));
+        File.Copy(Path.Combine(Set(extra), "output_0.pb"), Path.Combine(Set(extra), "output_1.pb"));
+        EditModel(gap, m => m.Graph.Output.Add(new ValueInfoProto { Name = "x" }));
+        File.Copy(Path.Combine(Set(gap), "output_0.pb"), Path.Combine(Set(gap), "output_2.pb"));
+        EditModel(missing, m => m.Graph.Output.Insert(0, new ValueInfoProto { Name = "x" }));
+
+        var r = OnnxImport.Import([Good, notListed, none, twice, extra, gap, missing], TempPath("pack"));
+        Assert.That(r.Skipped.Select(s => s.Reason), Is.EqualTo(new[]
+        {
+            $"{notListed}/model.onnx: the Conv's output 'y' is not a graph output (the graph's are z): no output_N.pb holds its expected value",
+            $"{none}/model.onnx: the Conv's output 'y' is not a graph output (the graph lists none): no output_N.pb holds its expected value",
+            $"{twice}/model.onnx: 2 graph outputs are named 'y'",
+            $"{Set(extra)}: 2 output_N.pb files, the model has 1 output (y)",
+            $"{Set(gap)}/output_2.pb: output number 2 where output_1.pb was expected (test outputs are numbered 0, 1, 2, ... without gaps or repeats)",
+            $"{Set(missing)}/output_1.pb: missing (the Conv's output 'y' is graph output 1)",
+        }));
+        Assert.That(r.Imported.Single().Source, Is.EqualTo(Set(Good)));
+    }
+
+    // The probe: one empty folder named b'junk\xff' anywhere below a DIR failed the whole import with "Could not find a
+    // part of the path '.../junk\ufffd'", of a folder that exists (.NET reads 0xFF as U+FFFD and cannot open that name).
+    [Test]
+    public void AFolderWhoseNameIsNotUtf8IsSkippedNamingItAndTheRestImported()
+    {
+        string source = TempPath("source"), deep = Path.Combine(source, "deep");
+        CopyDirectory(Good, Path.Combine(source, "tests", "good"));
+        string junk = NonUtf8Names.MakeFolder(deep, "junk");
+        try
+        {
+            var r = OnnxImport.Import([source], TempPath("pack"));
+            Assert.That(r.Imported.Single().Source, Is.EqualTo(Set(Path.Combine(source, "tests", "good"))));
+            Assert.That(r.Skipped.Select(s => (s.Source, s.Reason)), Is.EqualTo(new[]
+            {
+                (junk, $"{deep}/junk\\ufffd: the folder's name is not UTF-8 (.NET reads such bytes as U+FFFD, shown as \\ufffd, and cannot open the folder by that name): not read"),
+            }));
+        }
+        finally
+        {
+            NonUtf8Names.RemoveFolder(deep, "junk");
+        }
+    }
+
+    // ONNX's checker allows one value field per tensor, float32 values in float_data or raw_data only, and data_location
+    // DEFAULT (0) or EXTERNAL (1). The probe: raw_data and float_data together imported raw_data in silence, and
+    // data_location 2 was read as "not external".
+    [TestCase("float_data", "values in both float_data and raw_data (ONNX allows one value field per tensor): which are the tensor's is not defined")]
+    [TestCase("float_data and double_data", "values in float_data and raw_data and double_data (ONNX allows one value field per tensor): which are the tensor's is not defined")]
+    [TestCase("int32_data only", "float32 values in int32_data (ONNX keeps them in float_data or raw_data)")]
+    [TestCase("data_location 2", "data_location 2 is none that ONNX defines (0 DEFAULT, 1 EXTERNAL)")]
+    public void ATensorWhoseValueFieldsOnnxRefusesIsSkippedNamingThem(string edit, string said)
+    {
+        string folder = CopyTest("fields");
+        string file = Path.Combine(Set(folder), "input_0.pb");
+        var t = TensorProto.Parser.ParseFrom(File.ReadAllBytes(file));
+        Assert.That(t.RawData.Length, Is.GreaterThan(0), "the conformance test keeps X in raw_data");
+        float[] x = OnnxTensors.Floats(t, file);
+        switch (edit)
+        {
+            case "float_data":
+                t.FloatData.AddRange(x.Select(v => v + 1));
+                break;
+            case "float_data and double_data":
+                t.FloatData.AddRange(x);
+                t.DoubleData.AddRange(x.Select(v => (double)v));
+                break;
+            case "int32_data only":
+                t.RawData = ByteString.Empty;
+                t.Int32Data.AddRange(x.Select(v => (int)v));
+                break;
+            default:
+                t.DataLocation = (TensorProto.Types.DataLocation)2;
+                break;
+        }
+        File.WriteAllBytes(file, t.ToByteArray());
+        var r = OnnxImport.Import([Good, folder], TempPath("pack"));
+        Assert.That(r.Skipped.Single().Reason, Is.EqualTo($"{file}: {said}"));
+        Assert.That(r.Imported.Single().Source, Is.EqualTo(Set(Good)));
+    }
+
     [Test]
     public void AFolderNamedModelOnnxOrInputPbIsRefusedAsAFolderNotTakenForNoFile()
     {
