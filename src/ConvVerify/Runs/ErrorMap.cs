@@ -33,11 +33,8 @@ public sealed record ErrorMap
         ArgumentNullException.ThrowIfNull(ratios);
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(worst);
-        int spatial = shape.Length - 2;
-        // The slice keeps the last two dims (one for 1-D) and fixes the others at the worst element.
-        int keep = Math.Min(2, Math.Max(1, spatial));
-        int height = keep == 2 ? shape[^2] : 1, width = shape[^1];
-        int fixedDims = shape.Length - keep;
+        var (label, height, width) = SliceOf(shape, worst);
+        int fixedDims = shape.Length - Math.Min(2, Math.Max(1, shape.Length - 2));
         long offset = 0, stride = 1;
         for (int d = shape.Length - 1; d >= 0; d--)
         {
@@ -46,7 +43,6 @@ public sealed record ErrorMap
         }
         var slice = new double[height * width];
         Array.Copy(ratios, offset, slice, 0, slice.Length);
-        string label = "[" + string.Join(", ", Enumerable.Range(0, shape.Length).Select(d => d < fixedDims ? worst[d].ToString(System.Globalization.CultureInfo.InvariantCulture) : ":")) + "]";
         // Bins of a quarter decade from 1e-4 to 1e4 of the bound; below goes to the first, above (and infinity) to the last.
         double[] edges = [.. Enumerable.Range(0, 33).Select(i => -4 + i * 0.25)];
         var counts = new long[edges.Length];
@@ -59,5 +55,18 @@ public sealed record ErrorMap
             counts[bin]++;
         }
         return new ErrorMap { Slice = label, Height = height, Width = width, Ratios = slice, HistogramEdges = edges, HistogramCounts = counts };
+    }
+
+    /// <summary>
+    /// The slice a map of a result of <paramref name="shape"/> shows around the element at <paramref name="worst"/>: it
+    /// keeps the last two dims (one for a 1-D result's strip) and fixes the others at the element, e.g. "[0, 3, :, :]".
+    /// The report reader asks it too: a map of another size than its row's result was drawn as that row's picture.
+    /// </summary>
+    internal static (string Label, int Height, int Width) SliceOf(int[] shape, int[] worst)
+    {
+        int keep = Math.Min(2, Math.Max(1, shape.Length - 2));
+        int fixedDims = shape.Length - keep;
+        string label = "[" + string.Join(", ", Enumerable.Range(0, shape.Length).Select(d => d < fixedDims ? worst[d].ToString(System.Globalization.CultureInfo.InvariantCulture) : ":")) + "]";
+        return (label, keep == 2 ? shape[^2] : 1, shape[^1]);
     }
 }

@@ -108,8 +108,16 @@ internal static class ReportChecks
         if (w.Position.Length != shape.Length)
             return Say($"{what}.worst.position has {w.Position.Length} {(w.Position.Length == 1 ? "index" : "indices")}, but the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor has {shape.Length} dimensions");
         int[] at = Comparison.TensorComparison.Unravel(w.Index, shape);
-        return w.Position.AsSpan().SequenceEqual(at) ? null
-            : Say($"{what}.worst.position is [{string.Join(", ", w.Position)}], but {what}.worst.index {w.Index} is [{string.Join(", ", at)}] in the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor");
+        if (!w.Position.AsSpan().SequenceEqual(at))
+            return Say($"{what}.worst.position is [{string.Join(", ", w.Position)}], but {what}.worst.index {w.Index} is [{string.Join(", ", at)}] in the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor");
+        // The map is of the result's slice through the worst element: a 1 x 5,000,000 map on a row whose slice is 3 x 3
+        // was read, and drawn as that row's picture.
+        if (row.Map is not { } m) return null;
+        var (label, height, width) = ErrorMap.SliceOf(shape, at);
+        if (m.Height != height || m.Width != width)
+            return Say($"{what}.map is {m.Height} x {m.Width}, but the slice {label} of the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor is {height} x {width}");
+        return m.Slice == label ? null
+            : $"{what}.map.slice is \"{Printable(m.Slice)}\", but the slice through {what}.worst.position [{string.Join(", ", at)}] is {label}";
     }
 
     // Run after the map's shape is checked (RunReport.MalformedMap): the ratios fill it, the counts are one per edge.

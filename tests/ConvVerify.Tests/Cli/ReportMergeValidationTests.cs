@@ -351,6 +351,10 @@ public class ReportMergeValidationTests : CliTestBase
     [TestCase("height", -5, "rows[{0}].map is -5 x 5: a slice has at least one row and one column")]
     [TestCase("width", 0, "rows[{0}].map is 5 x 0: a slice has at least one row and one column")]
     [TestCase("histogram_counts", 1, "rows[{0}].map has 33 histogram edges, but 1 counts")]
+    // The probe: a map of another size than its row's slice (1 x 5,000,000 on a 5 x 5 slice) was read and drawn. The
+    // question case's dx is [1, 3, 5, 5]: the slice through the element bumped is 5 x 5, and labelled by its first two indices.
+    [TestCase("reshaped", 0, "rows[{0}].map is 1 x 25, but the slice [0, 0, :, :] of the shape [1, 3, 5, 5] of rows[{0}].direction \"dx\" of rows[{0}].descriptor is 5 x 5")]
+    [TestCase("slice", 0, "rows[{0}].map.slice is \"[0, 2, :, :]\", but the slice through rows[{0}].worst.position [0, 0, 0, 3] is [0, 0, :, :]")]
     public void AnErrorMapThatDoesNotHoldItsOwnSizesIsRefused(string field, int value, string said)
     {
         string pack = CopyCommittedPack("question");
@@ -365,7 +369,9 @@ public class ReportMergeValidationTests : CliTestBase
             var rows = json["rows"]!.AsArray();
             row = rows.Select((x, i) => (x, i)).Single(t => t.x!["map"] is not null).i;
             var map = rows[row]!["map"]!.AsObject();
-            map[field] = field == "histogram_counts" ? new JsonArray(value) : value;
+            if (field == "reshaped") (map["height"], map["width"]) = (1, 25);
+            else if (field == "slice") map["slice"] = "[0, 2, :, :]";
+            else map[field] = field == "histogram_counts" ? new JsonArray(value) : value;
         });
         var merged = Run("report", "merge", shard, "--report", TempPath("html"));
         IsRefusedAsAFile(merged, $"{shard}: not a ConvVerify report ({string.Format(System.Globalization.CultureInfo.InvariantCulture, said, row)})");
