@@ -52,6 +52,7 @@ public static class TensorComparison
         int count = direction.SizeOf(p);
         NaiveConv.CheckLength(expected, "expected " + name, count, shape);
         NaiveConv.CheckLength(actual, "actual " + name, count, shape);
+        CheckInputs(p, direction, inputs);
         bool bitwise = tolerance == Tolerance.Bitwise;
         bool probabilistic = tolerance == Tolerance.Probabilistic;
         // Identical tensors pass under any bound; the bound costs a whole convolution, so skip it then.
@@ -134,6 +135,7 @@ public static class TensorComparison
         int[] shape = direction.ShapeOf(p);
         NaiveConv.CheckLength(expected, "expected " + direction.TensorName(), direction.SizeOf(p), shape);
         NaiveConv.CheckLength(actual, "actual " + direction.TensorName(), direction.SizeOf(p), shape);
+        CheckInputs(p, direction, inputs);
         bool bitwise = tolerance == Tolerance.Bitwise;
         double[] bounds = tolerance switch
         {
@@ -193,6 +195,16 @@ public static class TensorComparison
         if (!Enum.IsDefined(direction)) throw new ArgumentOutOfRangeException(nameof(direction), direction, $"direction: unknown value {(int)direction}");
         if (!direction.Applies(p, out string? why))
             throw new ArgumentException($"direction: problem {p} has no {direction.TensorName()} to compare ({why})", nameof(direction));
+    }
+
+    // The inputs the direction's bound reads, checked whether or not a bound is made: identical results skip the bound,
+    // and exact rules never make one, so inputs of the wrong length were refused only when the results happened to differ.
+    private static void CheckInputs<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (direction is Direction.Forward or Direction.BackwardWeights) NaiveConv.CheckLength<T>(inputs.X, "x", p.XSize, p.XShape);
+        if (direction is Direction.Forward or Direction.BackwardData) NaiveConv.CheckLength<T>(inputs.W, "w", p.WSize, p.WShape);
+        if (direction == Direction.Forward) NaiveConv.CheckLength<T>(inputs.B, "b", p.BSize, p.HasBias ? p.BShape : []);
+        if (direction != Direction.Forward) NaiveConv.CheckLength<T>(inputs.Dy, "dy", p.YSize, p.YShape);
     }
 
     // An undefined rule fell through to exact equality while the verdict's text named the sound bound.
@@ -275,12 +287,18 @@ public static class TensorComparison
         long k = direction.AccumulationLength(p);
         double u = DTypes.UnitRoundoff(p.DType);
         double eta = DTypes.SmallestSubnormal(p.DType);
-        double gamma = k * u / (1 - k * u);
+        double gamma = Gamma(k, u);
         // The magnitudes themselves were summed in float64; one more relative u64 per term keeps the bound an upper bound.
         double slack = 1 + 2 * k * Math.ScaleB(1, -53);
-        for (int i = 0; i < m.Length; i++) m[i] = factor * (2 * gamma * m[i] * slack + 2 * k * eta);
+        for (int i = 0; i < m.Length; i++) m[i] = double.IsPositiveInfinity(gamma) ? gamma : factor * (2 * gamma * m[i] * slack + 2 * k * eta);
         return m;
     }
+
+    // γ_K = K·u/(1 − K·u) (Higham §3.1) holds only while K·u < 1. Past it (float32 sums of 2^24 terms or more: dL/dw or
+    // dL/db of a 3-D layer over a large minibatch) the formula gave a negative bound, under which a 1-ulp difference failed
+    // with a negative ratio, and at K·u = 1 an infinite one. No summation bound is known there: infinite, it vouches for
+    // nothing, and every element that differs at all fails (Judge), as for a NaN or infinite input.
+    internal static double Gamma(long k, double u) => k * u < 1 ? k * u / (1 - k * u) : double.PositiveInfinity;
 
     /// <summary>
     /// The per-element bounds on |a − e| of a bfloat16 or float16 direction: the actual value a must lie within
@@ -317,13 +335,18 @@ public static class TensorComparison
         double[] m = direction.Compute(engine, q, Lift(p, direction, inputs, Lifting.Abs, lifted));
         long k = direction.AccumulationLength(p);
         double u = DTypes.UnitRoundoff(p.DType), eta = DTypes.SmallestSubnormal(p.DType);
-        double gamma = k * u / (1 - k * u), u64 = Math.ScaleB(1, -53);
+        double gamma = Gamma(k, u), u64 = Math.ScaleB(1, -53);
         var bounds = new double[sums.Length];
         for (int i = 0; i < bounds.Length; i++)
         {
             double e = double.CreateChecked(expected[i]), a = double.CreateChecked(actual[i]);
             // A non-finite value meets a zero bound: its error is infinite, and it fails unless both sides hold it.
             if (!double.IsFinite(e) || !double.IsFinite(a) || !double.IsFinite(sums[i])) continue;
+            if (double.IsPositiveInfinity(gamma))
+            {
+                bounds[i] = gamma;
+                continue;
+            }
             // The float64 S and M are themselves sums of K terms: 2·K·u64·M more keeps the interval around the exact S.
             double r = factor * (gamma * m[i] * (1 + 2 * k * u64) + k * eta) + 2 * k * u64 * m[i] + DTypes.Ulp(p.DType, a) / 2;
             bounds[i] = Math.Max(0, a >= e ? sums[i] + r - e : e - (sums[i] - r));

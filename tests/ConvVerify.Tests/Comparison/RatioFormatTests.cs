@@ -17,6 +17,15 @@ public class RatioFormatTests
     [TestCase(double.NaN, "nan")]
     public void FourDigitsRoundedAwayFromOne(double ratio, string text) => Assert.That(RatioFormat.Format(ratio), Is.EqualTo(text));
 
+    // The probe: 10^(3 − log10 r) overflowed, and a verdict with a vast bound factor said "worst error/bound NaN".
+    [TestCase(1e-310, "1E-310")]
+    [TestCase(2.2250738585072014E-308, "2.225E-308")]
+    [TestCase(double.Epsilon, "4.941E-324")]
+    [TestCase(1.2344e-301, "1.234E-301")]
+    [TestCase(double.MaxValue, "1.798E+308")]
+    [TestCase(1e301, "1E+301")]
+    public void RatiosAtTheEdgesOfADoubleAreNumbers(double ratio, string text) => Assert.That(RatioFormat.Format(ratio), Is.EqualTo(text));
+
     [Test]
     public void NoRatioOnEitherSideOfOnePrintsAsTheOtherSide()
     {
