@@ -7,8 +7,8 @@ namespace ConvVerify.Convolution;
 /// A .NET convolution to be checked against the oracle. Layouts are ConvVerify's: x (N, IC, spatial...), w (OC, IC/G, k...),
 /// y and dy (N, OC, out...), row-major; b and db are empty without bias. A direction the implementation does not have
 /// throws <see cref="NotSupportedException"/> and is reported "not provided"; any other exception fails the direction. The
-/// inputs are read-only: a direction that writes into one fails (it is handed copies, so no bound and no other direction
-/// sees the write). The output holds NaN on entry: every element must be written, never added into, and nothing may write
+/// inputs are read-only: a direction that writes into one fails, whether it then returns or throws (<see cref="NotSupportedException"/>
+/// included: a write is no "not provided"), and it is handed copies, so no bound and no other direction sees the write. The output holds NaN on entry: every element must be written, never added into, and nothing may write
 /// into it once the call has returned (no pointer to it kept, no thread still at work on it); nor may a pointer to an
 /// input be kept past the call (the copies are held until the next call, and a write into one then fails it). A call that does not return
 /// within the harness's time limit (<see cref="Runs.ImplementationSource.TimeLimit"/>) fails and is abandoned.

@@ -14,7 +14,8 @@ namespace ConvVerify.Runs;
 /// <summary>
 /// A .NET implementation's results: <see cref="NotSupportedException"/> is "not provided", any other exception (but
 /// <see cref="OutOfMemoryException"/>) a failure of that direction naming its type, its message and its inner exceptions.
-/// Each direction reads copies of its inputs (a write into one fails it) and writes a fresh output that starts as NaN.
+/// Each direction reads copies of its inputs (a write into one fails it, whether the call then returned or threw) and writes
+/// a fresh output that starts as NaN.
 /// </summary>
 /// <remarks>
 /// Each direction runs on a thread apart from the caller's (kept between calls), for at most <see cref="TimeLimit"/> (by default
@@ -150,7 +151,8 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
 
     // The implementation reads copies of the inputs: one that writes into them anyway (through MemoryMarshal, or a native
     // call handed the wrong pointer) widened the bound of its own result by what it wrote (a forward that put 1e30 into x
-    // passed a y off by 0.5), and handed it to every later direction. Compared afterwards, the write fails the direction.
+    // passed a y off by 0.5), and handed it to every later direction. Compared afterwards, the write fails the direction,
+    // whether the call returned or threw.
     // The result is null, with the reason, when the call was not made or not waited for; with what it threw, when it threw.
     private (T[]? Values, string? Wrong, ExceptionDispatchInfo? Thrown) Run<T>(CallState state, TimeSpan limit, Direction d, LoadedCase<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -210,17 +212,28 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         // in place of what this call threw too: the earlier call's buffers are checked once, and a "not provided" here
         // would otherwise have let the write go unsaid.
         string? late = LateWrite(last);
-        if (call.Thrown is { } thrown) return late is null ? (null, null, thrown) : (null, late, null);
-        if (late is not null) return (values, late, null);
+        if (late is not null) return (call.Thrown is null ? values : null, late, null);
+        // Checked whether the call returned or threw: a call that wrote into an input and then threw (NotSupportedException
+        // among them) was "not provided", or failed for what it threw alone, and the write went unsaid. Against the case's
+        // own inputs, the state before the call: the held copies' hashes (Kept) were taken after it, write included.
+        string? written = WrittenInput(inputs, given);
+        if (call.Thrown is { } thrown)
+            return written is null ? (null, null, thrown) : (null, $"{written}; the call then threw {Described(thrown.SourceException)}", null);
+        return (values, written, null);
+    }
+
+    // The first input whose copy the call changed, said with the element and its values before and after; null when none.
+    private static string? WrittenInput<T>(ConvInputs<T> inputs, ConvInputs<T> given) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         foreach (var (input, original, copy) in new[] { ("x", inputs.X, given.X), ("w", inputs.W, given.W), ("b", inputs.B, given.B), ("dy", inputs.Dy, given.Dy) })
         {
             // Bitwise: a NaN rewritten as another NaN, or 0 as -0, is a write all the same.
             var before = MemoryMarshal.AsBytes(original.AsSpan());
             int at = before.CommonPrefixLength(MemoryMarshal.AsBytes(copy.AsSpan())) / Unsafe.SizeOf<T>();
             if (at < original.Length)
-                return (values, $"the implementation wrote into its input {input} (element {at}: {Shown(original[at])} became {Shown(copy[at])}); the inputs are read-only", null);
+                return $"the implementation wrote into its input {input} (element {at}: {Shown(original[at])} became {Shown(copy[at])}); the inputs are read-only";
         }
-        return (values, null, null);
+        return null;
     }
 
     private static T[] PinnedCopy<T>(T[] original) where T : unmanaged

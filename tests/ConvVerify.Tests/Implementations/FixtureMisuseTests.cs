@@ -145,6 +145,31 @@ public class FixtureMisuseTests : TempFolderTest
         Assert.That(failure, Does.Not.Contain("ERROR"));
     }
 
+    // Right in every direction but forward, which writes 1e30 into x's first element through its read-only span and then throws.
+    private sealed class WritesThenThrows(Exception thrown) : HookedImplementation
+    {
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            System.Runtime.InteropServices.MemoryMarshal.GetReference(x) = T.CreateChecked(1e30);
+            throw thrown;
+        }
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void ADirectionThatWritesIntoAnInputAndThenThrowsFailsNamingTheInput(bool notSupported)
+    {
+        // The probe: the write went unsaid, the call being "not provided" (which a lenient fixture lets pass) or failing
+        // for what it threw alone.
+        Exception thrown = notSupported ? new NotSupportedException("no forward") : new InvalidOperationException("gave up");
+        string? failure = FailureOf(new Lenient<object>(new WritesThenThrows(thrown)), IntegerCase);
+        Assert.That(failure, Is.Not.Null, "the case passed");
+        Assert.That(failure, Does.Contain("y: FAIL: y: the implementation wrote into its input x (element 0: "));
+        Assert.That(failure, Does.Contain(" became 1E+30); the inputs are read-only; the call then threw "
+            + (notSupported ? "NotSupportedException: no forward" : "InvalidOperationException: gave up")));
+        Assert.That(failure, Does.Not.Contain("dx: FAIL").And.Not.Contain("dw: FAIL"), "the other directions read the case's own x");
+    }
+
     [Test]
     public void ANullImplementationIsNamedNotANullReference()
     {

@@ -21,13 +21,23 @@ public class MisbehavingImplementationTests
     private static string CaseOf(string fill, string dtype = "f32") =>
         CommittedPacks.Open(Pack).CaseIds.First(i => i.Contains($"question___{dtype}_{fill}", StringComparison.Ordinal));
 
-    /// <summary>The matrix view's results, with one misdeed in direction <paramref name="at"/>.</summary>
-    private sealed class Misbehaving(Direction at, Exception? thrown = null, string? spoiled = null, bool accumulates = false, bool offTheDType = false) : IConvImplementation
+    /// <summary>
+    /// The matrix view's results, with one misdeed in direction <paramref name="at"/>; with <paramref name="spoilsFirst"/>,
+    /// it writes into <paramref name="spoiled"/> before it throws <paramref name="thrown"/>.
+    /// </summary>
+    private sealed class Misbehaving(Direction at, Exception? thrown = null, string? spoiled = null, bool accumulates = false, bool offTheDType = false,
+        bool spoilsFirst = false) : IConvImplementation
     {
         private readonly MatrixViewImplementation _right = new();
 
         public void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
         {
+            if (spoilsFirst)
+            {
+                Spoil(Direction.Forward, "x", x);
+                Spoil(Direction.Forward, "w", w);
+                Spoil(Direction.Forward, "b", b);
+            }
             Throw(Direction.Forward);
             var into = Into(Direction.Forward, y);
             _right.Forward(p, x, w, b, into);
@@ -41,6 +51,11 @@ public class MisbehavingImplementationTests
 
         public void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
         {
+            if (spoilsFirst)
+            {
+                Spoil(Direction.BackwardData, "dy", dy);
+                Spoil(Direction.BackwardData, "w", w);
+            }
             Throw(Direction.BackwardData);
             var into = Into(Direction.BackwardData, dx);
             _right.BackwardData(p, dy, w, into);
@@ -51,6 +66,11 @@ public class MisbehavingImplementationTests
 
         public void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
         {
+            if (spoilsFirst)
+            {
+                Spoil(Direction.BackwardWeights, "x", x);
+                Spoil(Direction.BackwardWeights, "dy", dy);
+            }
             Throw(Direction.BackwardWeights);
             var into = Into(Direction.BackwardWeights, dw);
             _right.BackwardWeights(p, x, dy, into);
@@ -61,6 +81,7 @@ public class MisbehavingImplementationTests
 
         public void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
         {
+            if (spoilsFirst) Spoil(Direction.BackwardBias, "dy", dy);
             Throw(Direction.BackwardBias);
             var into = Into(Direction.BackwardBias, db);
             _right.BackwardBias(p, dy, into);
@@ -172,6 +193,37 @@ public class MisbehavingImplementationTests
         string reason = rows[at.TensorName()].Reason;
         Assert.That(reason, Does.StartWith($"{at.TensorName()}: the implementation wrote into its input {input} (element 1: "));
         Assert.That(reason, Does.EndWith(" became 1E+30); the inputs are read-only"));
+    }
+
+    [TestCase(Direction.Forward, "x", false)]
+    [TestCase(Direction.Forward, "x", true)]
+    [TestCase(Direction.Forward, "b", false)]
+    [TestCase(Direction.BackwardData, "dy", true)]
+    [TestCase(Direction.BackwardWeights, "x", false)]
+    [TestCase(Direction.BackwardBias, "dy", true)]
+    public void WritingIntoAnInputAndThenThrowingFailsThatDirectionNamingTheInputAndWhatWasThrown(Direction at, string input, bool notSupported)
+    {
+        // The probe: a forward that wrote 1e30 into x and then threw NotSupportedException was "not provided", and one that
+        // threw anything else failed for the exception alone: the write was never said, and every case passed in the fixture.
+        Exception thrown = notSupported ? new NotSupportedException("not this one") : new InvalidOperationException("gave up");
+        var rows = Rows(new Misbehaving(at, thrown, spoiled: input, spoilsFirst: true), "normal");
+        OnlyFails(rows, at);
+        string reason = rows[at.TensorName()].Reason;
+        Assert.That(reason, Does.StartWith($"{at.TensorName()}: the implementation wrote into its input {input} (element 1: "));
+        Assert.That(reason, Does.EndWith(" became 1E+30); the inputs are read-only; the call then threw "
+            + (notSupported ? "NotSupportedException: not this one" : "InvalidOperationException: gave up")));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void ThrowingWithoutWritingIsSaidAsBefore(bool notSupported)
+    {
+        // The other side of the check above: a copy compared after a call that threw is not a write unless it changed.
+        Exception thrown = notSupported ? new NotSupportedException("not this one") : new InvalidOperationException("gave up");
+        var rows = Rows(new Misbehaving(Direction.Forward, thrown, spoiled: "x", spoilsFirst: false), "normal");
+        Assert.That(rows["y"], Is.EqualTo(notSupported
+            ? (Outcome.NotProvided, "y: not provided (not this one)")
+            : (Outcome.Fail, "y: the implementation threw InvalidOperationException: gave up")));
     }
 
     [Test]
