@@ -42,7 +42,10 @@ public sealed class FixturePack
         ["case.json", "x.npy", "w.npy", "b.npy", "dy.npy", .. Directions.All.Select(d => d.TensorName() + ".npy")];
 
     /// <summary>Opens a pack.</summary>
-    /// <exception cref="FixtureException">No such folder, an unreadable manifest, no cases at all, a case id, file
+    /// <remarks>A manifest whose <c>cases</c> is empty opens as a pack of no cases; only a folder without a manifest needs a
+    /// case folder to be a pack at all.</remarks>
+    /// <exception cref="FixtureException">No such folder, an unreadable manifest, a folder holding neither a manifest.json nor
+    /// any case folder, a case id, file
     /// name or symbolic link that would lead outside the pack (<see cref="PackPaths"/>), a case file that is not a
     /// regular file, a listed case's folder that is something else (a named pipe, a file), or a manifest that does not account for the pack: a case listed twice, a case file it does not
     /// list, a case folder or <c>files</c> key of a case not in <c>cases</c>; a file or <c>files</c> key whose name differs
@@ -333,7 +336,8 @@ public sealed class FixturePack
 
     // Generated packs hold finite values only. A NaN or infinite input makes every bound of the elements it reaches NaN
     // or infinite, and a NaN expected value is matched by a NaN result: either would let a wrong candidate pass.
-    private static T[] Finite<T>(string path, T[] values, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    // PackWriter.Add refuses them in the same words, so a pack its readers would refuse is never written.
+    internal static T[] Finite<T>(string path, T[] values, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = Array.FindIndex(values, v => !T.IsFinite(v));
         if (i < 0) return values;

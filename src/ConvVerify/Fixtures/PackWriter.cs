@@ -14,6 +14,8 @@ public sealed class PackWriter
     private readonly string _dir;
     private readonly string? _target;
     private readonly List<string> _cases = [];
+    // The added ids by their folder where names ignore case.
+    private readonly Dictionary<string, string> _folders = new(StringComparer.OrdinalIgnoreCase);
     private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
 
     /// <summary>Prepares <paramref name="directory"/> for a new pack.</summary>
@@ -77,6 +79,12 @@ public sealed class PackWriter
     }
 
     /// <summary>Adds one case with its inputs and those results the oracle gave; a direction left out is "not in pack" to readers.</summary>
+    /// <remarks>An Add that throws leaves the writer, and the pack's folder, as they were before it: the case is not in
+    /// the pack, and other cases may still be added.</remarks>
+    /// <exception cref="FixtureException">The case id is not a plain name, is manifest.json (in any letter case), or differs from
+    /// an added case's only in letter case; an input or result holds a NaN or infinite value; a write fails.</exception>
+    /// <exception cref="ArgumentException">The case was added already; a tensor does not fill its shape; the problem has no
+    /// bias but a b or db is given.</exception>
     public void Add<T>(ConvCase c, ConvInputs<T> inputs, IReadOnlyDictionary<Direction, T[]> results) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);
@@ -84,30 +92,86 @@ public sealed class PackWriter
         ArgumentNullException.ThrowIfNull(results);
         // Case ids become folder names: one that is not a plain name would write outside the pack.
         PackPaths.CheckName(c.Id, $"{_dir}: case id");
+        // A case folder named manifest.json takes the manifest's place, and Complete then failed to write it; where names
+        // ignore case a Manifest.json is that place too.
+        if (string.Equals(c.Id, "manifest.json", StringComparison.OrdinalIgnoreCase))
+            throw new FixtureException($"{_dir}: case id \"{PackPaths.Printable(c.Id)}\" is the name of the pack's manifest: a case folder cannot take its place");
         string caseDir = Path.Combine(_dir, c.Id);
         if (_cases.Contains(c.Id)) throw new ArgumentException($"case {c.Id} added twice", nameof(c));
-        Writing(() => Write(c, inputs, results, caseDir));
+        // Such ids share one folder where names ignore case (macOS, Windows), and FixturePack.Open refuses the pack for them.
+        if (_folders.TryGetValue(c.Id, out string? other))
+            throw new FixtureException($"{_dir}: case ids \"{PackPaths.Printable(other)}\" and \"{PackPaths.Printable(c.Id)}\" differ only in letter case (one folder where names ignore case)");
+        var tensors = Tensors(c, inputs, results);
+        // Everything the pack's readers would refuse is refused before a file is written.
+        foreach (var (name, shape, data) in tensors)
+        {
+            string path = Path.Combine(_target ?? _dir, c.Id, name + ".npy");
+            long count = shape.Aggregate(1L, (a, b) => a * b);
+            if (count != data.Length)
+                throw new ArgumentException($"{PackPaths.Printable(path)}: {data.Length} values do not fill shape {ConvProblem.FormatTuple(shape)}", name is "x" or "w" or "b" or "dy" ? nameof(inputs) : nameof(results));
+            FixturePack.Finite(PackPaths.Printable(path), data, shape);
+        }
+        // A write that fails part way (a full disk, a value a narrow dtype cannot hold) is undone: the files of a case not
+        // in "cases" made the pack one that FixturePack.Open refuses.
+        bool existed = Path.Exists(caseDir) || new FileInfo(caseDir).LinkTarget is not null;
+        try
+        {
+            Writing(() => Write(c, tensors, caseDir));
+        }
+        catch
+        {
+            Undo(c.Id, caseDir, existed);
+            throw;
+        }
         _cases.Add(c.Id);
+        _folders.Add(c.Id, c.Id);
     }
 
-    private void Write<T>(ConvCase c, ConvInputs<T> inputs, IReadOnlyDictionary<Direction, T[]> results, string caseDir) where T : unmanaged, IFloatingPointIeee754<T>
+    // The files of a case, inputs then results, each with its shape. A problem without bias has no b or db: one given was
+    // dropped in silence, and whoever made it believed it in the pack.
+    private static List<(string Name, int[] Shape, T[] Data)> Tensors<T>(ConvCase c, ConvInputs<T> inputs, IReadOnlyDictionary<Direction, T[]> results)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var p = c.Problem;
+        if (!p.HasBias && inputs.B.Length > 0)
+            throw new ArgumentException($"case {c.Id}: b holds {Counted.Of(inputs.B.Length, "value", "values")}, but the problem {p} has no bias: a case without bias has no b", nameof(inputs));
+        if (!p.HasBias && results.ContainsKey(Direction.BackwardBias))
+            throw new ArgumentException($"case {c.Id}: a db result is given, but the problem {p} has no bias: a case without bias has no db", nameof(results));
+        var tensors = new List<(string, int[], T[])> { ("x", p.XShape, inputs.X), ("w", p.WShape, inputs.W) };
+        if (p.HasBias) tensors.Add(("b", p.BShape, inputs.B));
+        tensors.Add(("dy", p.YShape, inputs.Dy));
+        foreach (var d in Directions.For(p))
+            if (results.TryGetValue(d, out var r)) tensors.Add((d.TensorName(), d.ShapeOf(p), r ?? throw new ArgumentException($"case {c.Id}: the {d.TensorName()} result is null", nameof(results))));
+        return tensors;
+    }
+
+    private void Write<T>(ConvCase c, List<(string Name, int[] Shape, T[] Data)> tensors, string caseDir) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         Directory.CreateDirectory(caseDir);
         var caseFile = CaseFile.From(c);
         caseFile.Write(Path.Combine(caseDir, "case.json"));
         Track(c.Id, "case.json");
-        void Save(string name, int[] shape, T[] data)
+        foreach (var (name, shape, data) in tensors)
         {
-            Npy.Write(Path.Combine(caseDir, name + ".npy"), shape, data, p.DType);
+            Npy.Write(Path.Combine(caseDir, name + ".npy"), shape, data, c.Problem.DType);
             Track(c.Id, name + ".npy");
         }
-        Save("x", p.XShape, inputs.X);
-        Save("w", p.WShape, inputs.W);
-        if (p.HasBias) Save("b", p.BShape, inputs.B);
-        Save("dy", p.YShape, inputs.Dy);
-        foreach (var d in Directions.For(p))
-            if (results.TryGetValue(d, out var r)) Save(d.TensorName(), d.ShapeOf(p), r);
+    }
+
+    // Forgets the files of a case whose Add failed and removes what it wrote. The removal is best effort: the exception
+    // that made the Add fail is the one the caller needs, not one from cleaning up after it.
+    private void Undo(string id, string caseDir, bool existed)
+    {
+        var keys = _files.Keys.Where(k => k.StartsWith(id + "/", StringComparison.Ordinal)).ToList();
+        foreach (string key in keys) _files.Remove(key);
+        try
+        {
+            if (!existed && Directory.Exists(caseDir)) Directory.Delete(caseDir, recursive: true);
+            else if (existed) foreach (string key in keys) File.Delete(Path.Combine(_dir, key));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     // A write into a staging folder that fails is said of the folder it was to replace, which is left as it was.

@@ -234,4 +234,96 @@ public class FixtureRefusalTests : TempFolderTest
         Assert.That(() => writer.Add(c, inputs, oracle.Compute(c.Problem, inputs, [Direction.Forward])), Throws.TypeOf<FixtureException>().With.Message.StartsWith(
             $"{target}: its new pack, written in {staging} to be swapped in when complete, could not be written (the folder is left as it was): "));
     }
+
+    private static IReadOnlyDictionary<Direction, float[]> NaiveResults(ConvCase c, ConvInputs<float> inputs) =>
+        Directions.ComputeAll(ConvEngines.Naive, c.Problem, inputs).ToDictionary(c.Problem);
+
+    // A failed Add registered the hashes of the files it had written: the pack completed, with "bad/..." keys of a case
+    // not in "cases", and FixturePack.Open refused it. Refused before any write (a dy that does not fill its shape) or
+    // failing part way (a dy value bfloat16 cannot hold, after x, w and b were written), the case leaves no trace.
+    [TestCase(DType.Float32)]
+    [TestCase(DType.BFloat16)]
+    public void AnAddThatFailsLeavesThePackAsItWas(DType dtype)
+    {
+        string dir = Path.Combine(Dir, "pack");
+        var writer = new PackWriter(dir, force: false);
+        var good = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3", dtype), Fill.Integer) with { Id = "good" };
+        var bad = good with { Id = "bad" };
+        var inputs = good.MakeInputs<float>();
+        var results = NaiveResults(good, inputs);
+        var badInputs = dtype == DType.Float32 ? inputs with { Dy = inputs.Dy[1..] } : inputs with { Dy = [1.0000001f, .. inputs.Dy[1..]] };
+        Assert.That(() => writer.Add(bad, badInputs, results), Throws.ArgumentException.With.Message.StartsWith(Path.Combine(dir, "bad", "dy.npy") + ": "));
+        writer.Add(good, inputs, results);
+        var manifest = writer.Complete("test", "naive", new Dictionary<string, string>());
+        Assert.That(manifest.Files.Keys.Where(k => !k.StartsWith("good/", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(Directory.Exists(Path.Combine(dir, "bad")), Is.False, "the failed case's folder is removed");
+        var pack = FixturePack.Open(dir);
+        Assert.That((pack.CaseIds, pack.Warnings, pack.CheckIntegrity()), Is.EqualTo((new[] { "good" }, Array.Empty<string>(), Array.Empty<string>())));
+    }
+
+    [Test]
+    public void TheWriterRefusesCaseIdsThatDifferOnlyInLetterCase()
+    {
+        string dir = Path.Combine(Dir, "pack");
+        var writer = new PackWriter(dir, force: false);
+        var c = ConvCase.Create(Small, Fill.Integer) with { Id = "Case" };
+        var inputs = c.MakeInputs<float>();
+        writer.Add(c, inputs, NaiveResults(c, inputs));
+        Assert.That(() => writer.Add(c with { Id = "case" }, inputs, NaiveResults(c, inputs)), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{dir}: case ids \"Case\" and \"case\" differ only in letter case (one folder where names ignore case)"));
+        writer.Complete("test", "naive", new Dictionary<string, string>());
+        Assert.That(FixturePack.Open(dir).CaseIds, Is.EqualTo(new[] { "Case" }));
+    }
+
+    // A case folder named manifest.json took the manifest's place: Complete failed with an UnauthorizedAccessException.
+    [TestCase("manifest.json")]
+    [TestCase("Manifest.JSON")]
+    public void TheWriterRefusesTheManifestsNameForACaseId(string id)
+    {
+        string dir = Path.Combine(Dir, "pack");
+        var writer = new PackWriter(dir, force: false);
+        var c = ConvCase.Create(Small, Fill.Integer) with { Id = id };
+        var inputs = c.MakeInputs<float>();
+        Assert.That(() => writer.Add(c, inputs, NaiveResults(c, inputs)), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{dir}: case id \"{id}\" is the name of the pack's manifest: a case folder cannot take its place"));
+        Assert.That(Directory.EnumerateFileSystemEntries(dir), Is.Empty, "nothing written");
+    }
+
+    // Written without a word, then refused by every reader of the pack.
+    [TestCase("x", float.NaN)]
+    [TestCase("dw", float.PositiveInfinity)]
+    public void TheWriterRefusesANonFiniteValueNamingTheTensorAndTheElement(string tensor, float value)
+    {
+        string dir = Path.Combine(Dir, "pack");
+        var writer = new PackWriter(dir, force: false);
+        var c = ConvCase.Create(Small, Fill.Integer);
+        var inputs = c.MakeInputs<float>();
+        var results = NaiveResults(c, inputs).ToDictionary();
+        // x is (1, 1, 4, 4) and dw (1, 1, 3, 3): flat index 5 is [0, 0, 1, 1] in x and [0, 0, 1, 2] in dw.
+        Assert.That((Small.XShape, Small.WShape), Is.EqualTo((new[] { 1, 1, 4, 4 }, new[] { 1, 1, 3, 3 })));
+        (tensor == "x" ? inputs.X : results[Direction.BackwardWeights])[5] = value;
+        string at = tensor == "x" ? "[0, 0, 1, 1]" : "[0, 0, 1, 2]";
+        string said = float.IsNaN(value) ? "NaN" : "Infinity";
+        Assert.That(() => writer.Add(c, inputs, results), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{Path.Combine(dir, c.Id, tensor + ".npy")}: element 5 {at} is {said}: a pack holds finite values only (a non-finite input or result makes its comparison bounds meaningless)"));
+        Assert.That(Directory.EnumerateFileSystemEntries(dir), Is.Empty, "nothing written");
+    }
+
+    // A b or db given for a problem without bias was dropped in silence.
+    [Test]
+    public void TheWriterRefusesABiasOrItsGradientForAProblemWithoutBias()
+    {
+        string dir = Path.Combine(Dir, "pack");
+        var writer = new PackWriter(dir, force: false);
+        var p = BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3", hasBias: false);
+        var c = ConvCase.Create(p, Fill.Integer);
+        var inputs = c.MakeInputs<float>();
+        var results = NaiveResults(c, inputs).ToDictionary();
+        Assert.That(() => writer.Add(c, inputs with { B = [1f] }, results), Throws.ArgumentException.With.Message.EqualTo(
+            $"case {c.Id}: b holds 1 value, but the problem {p} has no bias: a case without bias has no b (Parameter 'inputs')"));
+        results[Direction.BackwardBias] = [1f];
+        Assert.That(() => writer.Add(c, inputs, results), Throws.ArgumentException.With.Message.EqualTo(
+            $"case {c.Id}: a db result is given, but the problem {p} has no bias: a case without bias has no db (Parameter 'results')"));
+        Assert.That(Directory.EnumerateFileSystemEntries(dir), Is.Empty, "nothing written");
+    }
 }
