@@ -106,9 +106,8 @@ internal static partial class FileKinds
         try
         {
             handle.DangerousAddRef(ref added);
-            if (StatX((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxIno, buffer) != 0 || (*(uint*)buffer & StatxIno) == 0) return null;
-            ulong device = ((ulong)*(uint*)(buffer + DevOffsetStatx) << 32) | *(uint*)(buffer + DevOffsetStatx + 4);
-            return Identity(path) == (device, *(ulong*)(buffer + InoOffsetStatx));
+            if (StatX((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxIno, buffer) != 0 || StatxIdentity(buffer) is not { } open) return null;
+            return Identity(path) == open;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
@@ -132,6 +131,12 @@ internal static partial class FileKinds
         // Stryker disable all : a Linux run takes the second branch only
         if (OperatingSystem.IsMacOS()) return ((ulong)*(uint*)buffer, *(ulong*)(buffer + InoOffsetDarwin));
         // Stryker restore all
+        return StatxIdentity(buffer);
+    }
+
+    // (device, inode) from a statx buffer, or null when the call did not fill the inode (stx_mask).
+    private static unsafe (ulong Device, ulong Inode)? StatxIdentity(byte* buffer)
+    {
         if ((*(uint*)buffer & StatxIno) == 0) return null;
         ulong device = ((ulong)*(uint*)(buffer + DevOffsetStatx) << 32) | *(uint*)(buffer + DevOffsetStatx + 4);
         return (device, *(ulong*)(buffer + InoOffsetStatx));

@@ -14,8 +14,8 @@ public sealed class PackWriter
     private readonly string _dir;
     private readonly string? _target;
     private readonly List<string> _cases = [];
-    // The added ids by their folder where names ignore case.
-    private readonly Dictionary<string, string> _folders = new(StringComparer.OrdinalIgnoreCase);
+    // The added ids, compared as folders are where names ignore case: TryGetValue gives the one added as written.
+    private readonly HashSet<string> _folders = new(StringComparer.OrdinalIgnoreCase);
     private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
 
     /// <summary>Prepares <paramref name="directory"/> for a new pack.</summary>
@@ -97,9 +97,10 @@ public sealed class PackWriter
         if (string.Equals(c.Id, "manifest.json", StringComparison.OrdinalIgnoreCase))
             throw new FixtureException($"{_dir}: case id \"{PackPaths.Printable(c.Id)}\" is the name of the pack's manifest: a case folder cannot take its place");
         string caseDir = Path.Combine(_dir, c.Id);
-        if (_cases.Contains(c.Id)) throw new ArgumentException($"case {c.Id} added twice", nameof(c));
+        _folders.TryGetValue(c.Id, out string? other);
+        if (other == c.Id) throw new ArgumentException($"case {c.Id} added twice", nameof(c));
         // Such ids share one folder where names ignore case (macOS, Windows), and FixturePack.Open refuses the pack for them.
-        if (_folders.TryGetValue(c.Id, out string? other))
+        if (other is not null)
             throw new FixtureException($"{_dir}: case ids \"{PackPaths.Printable(other)}\" and \"{PackPaths.Printable(c.Id)}\" differ only in letter case (one folder where names ignore case)");
         var tensors = Tensors(c, inputs, results);
         // Everything the pack's readers would refuse is refused before a file is written.
@@ -124,7 +125,7 @@ public sealed class PackWriter
             throw;
         }
         _cases.Add(c.Id);
-        _folders.Add(c.Id, c.Id);
+        _folders.Add(c.Id);
     }
 
     // The files of a case, inputs then results, each with its shape. A problem without bias has no b or db: one given was

@@ -33,8 +33,7 @@ public sealed record ErrorMap
         ArgumentNullException.ThrowIfNull(ratios);
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(worst);
-        var (label, height, width) = SliceOf(shape, worst);
-        int fixedDims = shape.Length - Math.Min(2, Math.Max(1, shape.Length - 2));
+        var (label, fixedDims, height, width) = SliceOf(shape, worst);
         long offset = 0, stride = 1;
         for (int d = shape.Length - 1; d >= 0; d--)
         {
@@ -61,12 +60,13 @@ public sealed record ErrorMap
     /// The slice a map of a result of <paramref name="shape"/> shows around the element at <paramref name="worst"/>: it
     /// keeps the last two dims (one for a 1-D result's strip) and fixes the others at the element, e.g. "[0, 3, :, :]".
     /// The report reader asks it too: a map of another size than its row's result was drawn as that row's picture.
+    /// <c>Fixed</c> is how many leading dims the slice fixes.
     /// </summary>
-    internal static (string Label, int Height, int Width) SliceOf(int[] shape, int[] worst)
+    internal static (string Label, int Fixed, int Height, int Width) SliceOf(int[] shape, int[] worst)
     {
         int keep = Math.Min(2, Math.Max(1, shape.Length - 2));
         int fixedDims = shape.Length - keep;
         string label = "[" + string.Join(", ", Enumerable.Range(0, shape.Length).Select(d => d < fixedDims ? worst[d].ToString(System.Globalization.CultureInfo.InvariantCulture) : ":")) + "]";
-        return (label, keep == 2 ? shape[^2] : 1, shape[^1]);
+        return (label, fixedDims, keep == 2 ? shape[^2] : 1, shape[^1]);
     }
 }

@@ -113,7 +113,7 @@ internal static class ReportChecks
         // The map is of the result's slice through the worst element: a 1 x 5,000,000 map on a row whose slice is 3 x 3
         // was read, and drawn as that row's picture.
         if (row.Map is not { } m) return null;
-        var (label, height, width) = ErrorMap.SliceOf(shape, at);
+        var (label, _, height, width) = ErrorMap.SliceOf(shape, at);
         if (m.Height != height || m.Width != width)
             return Say($"{what}.map is {m.Height} x {m.Width}, but the slice {label} of the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor is {height} x {width}");
         return m.Slice == label ? null
