@@ -64,14 +64,19 @@ public class OrtTimeLimitTests
         var inputs = ConvCase.Create(a, Fill.Integer).MakeInputs<float>();
         var oracle = new OrtOracle(maxSessions: 1);
         using var gate = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
         OrtOracle.CachedSession? held = null;
         try
         {
             Assert.Throws<OrtOracleException>(() => oracle.Compute(a, inputs, [Direction.Forward], (_, s) =>
             {
                 held = s;
+                entered.Set();
                 gate.Wait();
             }, TimeSpan.FromMilliseconds(1)));
+            // Under load the 1 ms can pass before the call's thread has acquired its session; b's acquiring would then
+            // come first, and a's session would be the one cached rather than the one dropped.
+            Assert.That(entered.Wait(TimeSpan.FromMinutes(1)), "the call acquired its session");
             // The cache starts over (b's session past its one), then the oracle is disposed, as a run's end does.
             oracle.Release(oracle.Acquire(b, Direction.Forward));
             Assert.That((held!.Dropped, held.IsDisposed), Is.EqualTo((true, false)), "dropped from the cache, not released");
