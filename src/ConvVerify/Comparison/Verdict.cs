@@ -11,7 +11,9 @@ namespace ConvVerify.Comparison;
 /// <param name="WorstRatio">The largest error/bound ratio (0 when every element matches).</param>
 /// <param name="Worst">The worst element: the first with the largest ratio, and among infinite ratios (every mismatch under an exact rule) the largest error; null when every element matches.</param>
 /// <param name="Suspicious">Under the probabilistic rule, elements beyond the probabilistic bound but within the sound one.</param>
-public sealed record Verdict(string Tensor, Tolerance Tolerance, int Count, int Failures, double MaxAbsError, double WorstRatio, ElementError? Worst, int Suspicious = 0)
+/// <param name="Narrow">Whether the bound was the bfloat16 and float16 rule (<see cref="TensorComparison.NarrowBounds{T}"/>), the sound bound of those dtypes.</param>
+public sealed record Verdict(string Tensor, Tolerance Tolerance, int Count, int Failures, double MaxAbsError, double WorstRatio, ElementError? Worst, int Suspicious = 0,
+    bool Narrow = false)
 {
     /// <summary>True when no element is outside its bound, nor suspicious.</summary>
     public bool Passed => Failures == 0 && Suspicious == 0;
@@ -20,7 +22,7 @@ public sealed record Verdict(string Tensor, Tolerance Tolerance, int Count, int 
     public bool IsSuspicious => Failures == 0 && Suspicious > 0;
 
     /// <summary>The rule in words.</summary>
-    public string Rule => Tolerance switch
+    public string Rule => Narrow ? "the narrow sound bound (each value within its float32 sum's bound plus half an ulp of the exact sum)" : Tolerance switch
     {
         Tolerance.ExactValues => "exact equality (+0 = -0)",
         Tolerance.Bitwise => "bitwise equality",

@@ -1,6 +1,7 @@
 using ConvVerify.Cases;
 using ConvVerify.Comparison;
 using ConvVerify.Convolution;
+using ConvVerify.Problems;
 
 namespace ConvVerify.Runs;
 
@@ -77,6 +78,7 @@ public sealed record RunPlan
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(subject);
         if (reference.IsDefinition && subject.IsDefinition) return Tolerance.Bitwise;
-        return c.Fill == Fill.Integer ? Tolerance.ExactValues : Tolerance.Probabilistic;
+        // Narrow dtypes have no probabilistic tier (TensorComparison.NarrowBounds): their rule is the sound one.
+        return c.Fill == Fill.Integer ? Tolerance.ExactValues : DTypes.IsNarrow(c.Problem.DType) ? Tolerance.SoundBound : Tolerance.Probabilistic;
     }
 }

@@ -167,7 +167,7 @@ public static class Runner
             return row with
             {
                 Outcome = v.Passed ? Outcome.Pass : v.IsSuspicious ? Outcome.Suspicious : Outcome.Fail,
-                Tolerance = tolerance,
+                Tolerance = v.Tolerance,
                 Elements = v.Count,
                 Failures = v.Failures + v.Suspicious,
                 MaxAbsError = v.MaxAbsError,

@@ -57,11 +57,69 @@ public class NarrowBoundDetailTests
         Assert.That(() => Bound(1f, 1f, factor: 0.5), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
-    [TestCase(float.NaN, 1f)]
-    [TestCase(1f, float.PositiveInfinity)]
-    public void ANonFiniteValueHasNoRoom(float expected, float actual)
+    [Test]
+    public void ANonFiniteExpectedValueBreaksTheRuleAndLeavesNoRoom()
     {
-        Assert.That(Bound(expected, actual), Is.Zero);
+        Assert.That(Bound(float.NaN, 1f), Is.Zero);
+        Assert.That(Bound(float.PositiveInfinity, 1f), Is.Zero);
+    }
+
+    [TestCase(float.PositiveInfinity)]
+    [TestCase(float.NegativeInfinity)]
+    [TestCase(float.NaN)]
+    public void ANonFiniteActualValueIsHeldToTheFarthestACorrectResultCouldLie(float actual)
+    {
+        // Not 0, which the verdict printed as "bound 0": e = 1 is inside, and a correct result of its binade reaches
+        // S + r above it (S lies above 1), r with ½ ulp of 1 (2^−8).
+        Assert.That(Bound(1f, actual), Is.EqualTo(S + R(1, Math.ScaleB(1, -8)) - 1));
+        var v = TensorComparison.Compare(P, Direction.Forward, In, [1f], [actual], Tolerance.SoundBound);
+        Assert.That((v.Failures, v.Worst!.Bound), Is.EqualTo((1, S + R(1, Math.ScaleB(1, -8)) - 1)), v.ToString());
+    }
+
+    [Test]
+    public void AnExpectedValueOutsideItsOwnIntervalFailsACorrectActualValue()
+    {
+        // e = 1 + 2^−6 is two bfloat16 ulps above S = 1 + 2^−8, far past its allowance of ½ ulp (2^−8) plus the float32
+        // budget; a = 1 is S correctly rounded. Measured from S alone a passed beside any e: a wrong reference went unseen.
+        float e = 1 + MathF.ScaleB(1, -6);
+        Assert.That(Bound(e, 1f), Is.Zero);
+        var v = TensorComparison.Compare(P, Direction.Forward, In, [e], [1f], Tolerance.SoundBound);
+        Assert.That((v.Failures, v.Worst!.Bound, v.Worst.ExactSum, v.Worst.ExpectedAllowance), Is.EqualTo((1, 0.0, S, R(1, Math.ScaleB(1, -8)))), v.ToString());
+        Assert.That(v.ToString(), Does.EndWith(FormattableString.Invariant(
+            $"exact sum {S:R}: the expected value lies {Math.ScaleB(1, -6) - Math.ScaleB(1, -8):G4} from it, beyond its own allowance {R(1, Math.ScaleB(1, -8)):G4}, so the reference breaks the rule and no difference from it is allowed")));
+        // Inside its interval (1 + 2^−7, ½ ulp above S) the same e is no longer blamed, and the correct a passes beside it.
+        var fine = TensorComparison.Compare(P, Direction.Forward, In, [1 + MathF.ScaleB(1, -7)], [1f], Tolerance.SoundBound);
+        Assert.That((fine.Passed, fine.Worst!.ExpectedAllowance), Is.EqualTo((true, (double?)null)), fine.ToString());
+        Assert.That(fine.Worst.ToString(), Does.EndWith(FormattableString.Invariant($", exact sum {S:R}")));
+    }
+
+    [Test]
+    public void AnInputThatIsNotFiniteGivesABoundThatVouchesForNothing()
+    {
+        // As the float32 rule's M: infinite (or NaN) where an input is, not a bound of 0 that the verdict printed.
+        var inf = new ConvInputs<float>([1f, float.PositiveInfinity], [1f, 1f], [], [1f]);
+        Assert.That(TensorComparison.NarrowBounds(P, Direction.Forward, inf, [1f], [float.PositiveInfinity]).Single(), Is.EqualTo(double.PositiveInfinity));
+        var nan = new ConvInputs<float>([1f, float.NaN], [1f, 1f], [], [1f]);
+        Assert.That(TensorComparison.NarrowBounds(P, Direction.Forward, nan, [1f], [float.NaN]).Single(), Is.NaN);
+        var v = TensorComparison.Compare(P, Direction.Forward, nan, [1f], [float.NaN], Tolerance.SoundBound);
+        Assert.That((v.Failures, v.Worst!.ExactSum), Is.EqualTo((1, double.NaN)), v.ToString());
+    }
+
+    [Test]
+    public void TheVerdictNamesTheNarrowRuleNotTheOneAskedFor([Values(Tolerance.SoundBound, Tolerance.Probabilistic)] Tolerance rule)
+    {
+        float far = 1 + MathF.ScaleB(1, -6);
+        var wrong = TensorComparison.Compare(P, Direction.Forward, In, [1f], [far], rule);
+        var same = TensorComparison.Compare(P, Direction.Forward, In, [1f], [1f], rule);
+        foreach (var v in new[] { wrong, same })
+        {
+            Assert.That((v.Tolerance, v.Narrow), Is.EqualTo((Tolerance.SoundBound, true)));
+            Assert.That(v.ToString(), Does.Contain("the narrow sound bound (each value within its float32 sum's bound plus half an ulp of the exact sum)"));
+            Assert.That(v.ToString(), Does.Not.Contain("probabilistic").And.Not.Contain("error/sound bound"));
+        }
+        Assert.That(wrong.Worst!.SoundBound, Is.Null, "one bound, printed once");
+        // Integer-filled narrow cases keep their exact rule.
+        Assert.That(TensorComparison.Compare(P, Direction.Forward, In, [1f], [far], Tolerance.ExactValues).Narrow, Is.False);
     }
 
     [Test]

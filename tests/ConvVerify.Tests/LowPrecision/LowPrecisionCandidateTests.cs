@@ -1,4 +1,5 @@
 using ConvVerify.Cases;
+using ConvVerify.Comparison;
 using ConvVerify.Fixtures;
 using ConvVerify.Problems;
 using ConvVerify.Runs;
@@ -54,6 +55,32 @@ public class LowPrecisionCandidateTests : CliTestBase
         // basic's integer sums mostly stay within bfloat16's exact integers, where no rounding happens; the normal fill's
         // results are rounded everywhere, and cut toward zero they leave ½ ulp of the exact sum on about half the elements.
         Assert.That(failed.Where(r => r.Fill == "normal").Count(), Is.GreaterThan(100), Summary(rows));
+    }
+
+    [TestCase(Accumulation.InBFloat16)]
+    [TestCase(Accumulation.TowardZero)]
+    public void AWrongReferenceIsSeenWhenTheDefinitionIsCheckedAgainstIt(Accumulation mode)
+    {
+        // check's roles: the definition is the subject, the reference (torch) the expected side. A rule measuring the
+        // subject against the exact sum alone passed the definition beside any reference, however wrong.
+        var pack = CommittedPacks.Open("basic");
+        int failed = 0, compared = 0;
+        foreach (string id in Bf16Cases(pack).Where(id => id.Contains("_normal", StringComparison.Ordinal)))
+        {
+            var c = pack.Read<float>(id);
+            var p = c.Case.Problem;
+            var wrong = Directions.ComputeAll(new LowPrecisionCandidate(mode), p, c.Inputs);
+            foreach (var d in Directions.For(p))
+            {
+                var v = TensorComparison.Compare<float>(p, d, c.Inputs, wrong.Get(d), c.Expected[d], Tolerance.Probabilistic);
+                compared++;
+                if (!v.Passed) failed++;
+            }
+        }
+        TestContext.Out.WriteLine($"{mode}: {failed} of {compared} directions fail");
+        Assert.That(compared, Is.GreaterThan(200));
+        // As the same references fail as candidates (RoundingTowardZeroIsRejected: about half of the elements leave ½ ulp).
+        Assert.That(failed, Is.GreaterThan(compared / 2), $"{mode}: {failed} of {compared}");
     }
 
     [Test]
