@@ -56,7 +56,7 @@ public static class Npy
             var header = ReadHeader(path, f);
             string expectedDescr = Descr(dtype)[1..];
             if (header.Descr.Length != 3 || header.Descr[0] is not ('<' or '>') || header.Descr[1..] != expectedDescr)
-                throw new FixtureException($"{path}: dtype is {DescrName(header.Descr)}, expected {NpyName(dtype)}{DTypeHint(header.Descr, dtype)}");
+                throw new FixtureException($"{path}: {DTypeRefusal(header.Descr, dtype)}");
             if (header.FortranOrder)
                 throw new FixtureException($"{path}: fortran_order is True; only C-order arrays are read (save a C-contiguous copy)");
             if (!header.Shape.SequenceEqual(shape.Select(d => (long)d)))
@@ -116,6 +116,30 @@ public static class Npy
             data[i] = T.CreateTruncating(v);
         }
         return data;
+    }
+
+    // Why a descr is not the dtype's. A type of the right width whose byte order the file does not give ('|', '=' or no
+    // character: numpy reads all three as the reading machine's order, and never writes them for a type of more than one
+    // byte) is refused for that, as is float16 under its other name 'e': naming the type alone would read "float16,
+    // expected float16".
+    private static string DTypeRefusal(string descr, DType dtype)
+    {
+        string want = Descr(dtype)[1..];
+        string expected = $"expected {NpyName(dtype)}{(dtype == DType.BFloat16 ? " (its raw bits)" : "")} as '<{want}' or '>{want}'";
+        bool ordered = descr.Length > 0 && descr[0] is '<' or '>' or '|' or '=';
+        if ((ordered ? descr[1..] : descr) == want)
+        {
+            string why = descr[0] switch
+            {
+                '|' => "has no byte order ('|' is for one-byte types)",
+                '=' => "is in the byte order of the machine that wrote it ('='), which the file does not record",
+                _ => "has no byte-order character",
+            };
+            return $"dtype '{descr}' {why}; {expected}";
+        }
+        string name = DescrName(descr);
+        if (name == NpyName(dtype)) return $"dtype '{descr}' is {name} under a name numpy does not write; {expected}";
+        return $"dtype is {name}, expected {NpyName(dtype)}{DTypeHint(descr, dtype)}";
     }
 
     // A <u2 array is how bfloat16 is stored, so a float32 case holding one is most likely a bfloat16 tensor under the
@@ -293,8 +317,9 @@ public static class Npy
 
     /// <summary>
     /// The header dict, as numpy writes it: a Python literal with exactly the keys 'descr' (a string), 'fortran_order'
-    /// (True or False) and 'shape' (a tuple of non-negative integers), then spaces and a newline. Structured dtypes (a list
-    /// as descr) and any other Python are refused: no fixture has them.
+    /// (True or False) and 'shape' (a tuple of non-negative integers), then spaces and a newline; between tokens, the
+    /// whitespace numpy's literal_eval skips. Structured dtypes (a list as descr) and any other Python (comments included)
+    /// are refused: no fixture has them.
     /// </summary>
     private ref struct HeaderParser(string text)
     {
@@ -305,6 +330,7 @@ public static class Npy
             string? descr = null;
             bool? fortran = null;
             long[]? shape = null;
+            SkipToDict();
             Expect('{');
             while (true)
             {
@@ -316,7 +342,13 @@ public static class Npy
                 {
                     case "descr" when descr is null:
                         SkipSpace();
-                        descr = Peek() is '\'' or '"' ? ReadString() : throw Error("'descr' is not a string (structured dtypes are not read)");
+                        descr = Peek() switch
+                        {
+                            '\'' or '"' => ReadString(),
+                            // numpy's descr of a structured dtype is a list of fields.
+                            '[' => throw Error("'descr' is not a string (structured dtypes are not read)"),
+                            _ => throw Error($"expected a string as 'descr', got '{Token(_pos)}'"),
+                        };
                         break;
                     case "fortran_order" when fortran is null:
                         fortran = ReadBool();
@@ -334,7 +366,8 @@ public static class Npy
                 else if (Peek() != '}') throw Error("expected ',' or '}'");
             }
             _pos++;
-            if (text.AsSpan(_pos).TrimEnd(' ').TrimEnd('\n').TrimEnd(' ').Length != 0) throw Error("text after the dict");
+            SkipSpace();
+            if (_pos < text.Length) throw Error("text after the dict");
             if (descr is null) throw Error("no 'descr'");
             if (fortran is null) throw Error("no 'fortran_order'");
             if (shape is null) throw Error("no 'shape'");
@@ -395,10 +428,29 @@ public static class Npy
             _pos++;
         }
 
+        // Between tokens (the dict is in braces, so Python joins its lines) numpy's literal_eval skips what Python's tokenizer
+        // does: space, tab, form feed and line breaks. Anything else blank or unprintable where a token should start is
+        // named here, as no later message would say what is wrong with it.
         private void SkipSpace()
         {
-            while (_pos < text.Length && text[_pos] == ' ') _pos++;
+            while (_pos < text.Length && text[_pos] is ' ' or '\t' or '\f' or '\r' or '\n') _pos++;
+            if (_pos < text.Length && (char.IsWhiteSpace(text[_pos]) || char.IsControl(text[_pos])))
+                throw Error($"unexpected {Name(text[_pos])} at offset {_pos} (between tokens numpy reads only spaces, tabs, form feeds and line breaks)");
         }
+
+        // Before the dict literal_eval strips spaces and tabs, and Python skips blank lines; past a line break, though, what
+        // stands before the '{' is an indent, which it refuses, as it does a form feed there in some cases: neither is read.
+        private readonly void SkipToDict()
+        {
+            int lineStart = 0, i = 0;
+            for (; i < text.Length && text[i] is ' ' or '\t' or '\f' or '\r' or '\n'; i++)
+                if (text[i] is '\r' or '\n') lineStart = i + 1;
+            int bad = lineStart == 0 ? text.IndexOf('\f', 0, i) : i > lineStart ? lineStart : -1;
+            if (bad >= 0)
+                throw Error($"{Name(text[bad])} at offset {bad} before the dict's '{{' is not read (only spaces and tabs on the header's first line, or whole blank lines)");
+        }
+
+        private static string Name(char c) => $"U+{(int)c:X4}";
 
         private readonly char Peek() => _pos < text.Length ? text[_pos] : '\0';
 
@@ -431,8 +483,7 @@ public static class Npy
             "O" => "object",
             _ => null,
         };
-        // A float of the width asked for without a byte order this reader takes, say '|f4', would read as "float32, expected float32".
-        return name is null || (body is "f4" or "f8" && descr[0] is not ('<' or '>')) ? $"'{PackPaths.Printable(descr)}'" : name;
+        return name is null ? $"'{PackPaths.Printable(descr)}'" : name;
     }
 
     private static string NpyName(DType dtype) => DTypes.NumpyName(dtype);

@@ -45,9 +45,8 @@ public class NpyHeaderTests : TempFolderTest
     [TestCase("<c16", "complex128")]
     [TestCase("|O", "object")]
     [TestCase("<V8", "'<V8'")]
-    [TestCase("|f4", "'|f4'")]
-    [TestCase("=f8", "'=f8'")]
-    [TestCase("f8", "'f8'")]
+    [TestCase("=f8", "float64")]
+    [TestCase("f8", "float64")]
     public void AnotherDTypeIsNamedAsNumpyNamesIt(string descr, string name) =>
         Assert.That(Refusal(Dict(descr)), Is.EqualTo($"dtype is {name}, expected float32"));
 
@@ -117,7 +116,7 @@ public class NpyHeaderTests : TempFolderTest
     // The header is quoted in the message: its control characters are written out, so a newline cannot start a line of the
     // report (a forged summary) and an escape sequence cannot drive the terminal. Test names holding control characters are
     // not run by the test adapter, so '^' stands for ESC in the cases; compared by character, as Does.Contain ignores them.
-    [TestCase("{'descr': '<f4',\n'fortran_order': False, 'shape': (1,), }", "not a readable .npy file (header \"{'descr': '<f4',\\u000a'fortran_order': False, 'shape': (1,), }\": expected a quoted key, got '\\u000a'fortran_or…')")]
+    [TestCase("{'descr': '<f4',\n'fortran_order': False, 'shape': (1,), 'x': 1}", "not a readable .npy file (header \"{'descr': '<f4',\\u000a'fortran_order': False, 'shape': (1,), 'x': 1}\": unknown key 'x')")]
     [TestCase("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), '^[2J': 1}", "not a readable .npy file (header \"{'descr': '<f4', 'fortran_order': False, 'shape': (1,), '\\u001b[2J': 1}\": unknown key '\\u001b[2J')")]
     [TestCase("{'descr': '^[31m<f4', 'fortran_order': False, 'shape': (1,), }", "dtype is '\\u001b[31m<f4', expected float32")]
     public void ControlCharactersOfTheHeaderAreWrittenOut(string dict, string message)
@@ -146,10 +145,6 @@ public class NpyHeaderTests : TempFolderTest
         Assert.That(Quoted("{'shape': (1, abc"), Is.EqualTo(Bad("{'shape': (1, abc", "shape holds 'abc', not a non-negative integer")));
         Assert.That(Quoted("{'shape': (1, abcdefghijklm"), Is.EqualTo(Bad("{'shape': (1, abcdefghijklm", "shape holds 'abcdefghijkl…', not a non-negative integer")));
     }
-
-    [Test]
-    public void ADescrWithoutAValueIsNoString() =>
-        Assert.That(Refusal("{'descr':"), Is.EqualTo(Bad("{'descr':", "'descr' is not a string (structured dtypes are not read)")));
 
     [Test]
     public void AHeaderCutShortNamesItsEnd()
