@@ -144,6 +144,34 @@ def narrow_support(rank, dtype, memory_format="contiguous"):
     return _sums_in_float32(int(rank), t, memory_format)
 
 
+def layout_support(rank, dtype, memory_format):
+    """"" when torch computes conv{rank}d in dtype in memory_format, as far as its result shows; else why not, as the
+    rest of a sentence that starts "torch <version> ". torch picks a channels-last kernel by its inputs' strides, and
+    one that has none (torch 1.13 on CPU: conv3d) takes channels-last inputs without a word and computes in NC(D)(H)W:
+    measured, its y then comes back contiguous and equal bit for bit to the NCHW y. A channels-last kernel writes y with
+    channels innermost. The probe is ungrouped with a 3-wide kernel, which is what has a channels-last kernel where any
+    has: torch 1.13 computes conv1d with a 1-wide kernel, or depthwise, in NCW even from channels-last inputs.
+    A dtype torch has no kernel for answers "": narrow_support says so, and those cases are not computed at all."""
+    if memory_format == "contiguous":
+        return ""
+    if memory_format != "channels_last":
+        raise ValueError(f"memory_format: expected 'contiguous' or 'channels_last', got {memory_format!r}")
+    torch.set_num_threads(1)
+    rank = int(rank)
+    t = _NARROW.get(dtype) or dtype_of(dtype)
+    x = channels_last(torch.ones((1, 2) + (4,) * rank, dtype=t))
+    w = channels_last(torch.ones((2, 2) + (3,) * rank, dtype=t))
+    try:
+        y = _CONV[rank](x, w)
+    except RuntimeError:  # no kernel for the dtype: "slow_conv2d_cpu" not implemented for 'Half'
+        return ""
+    # y is (1, 2, 2, ...): channels innermost means stride 1 on dim 1, which a contiguous y (stride 2^rank) never has.
+    if y.stride(1) == 1:
+        return ""
+    how = "contiguous" if y.is_contiguous() else f"with strides {tuple(y.stride())}"
+    return f"computes conv{rank}d in NC{'DHW'[3 - rank:]} whatever the input's layout (from channels-last x and w, y came back {how})"
+
+
 def _sums_in_float32(rank, t, memory_format):
     # Integers up to 16 in magnitude are exact in bfloat16 and float16, their products exact in float32, and every
     # sum here stays far below 2^24: float32 gets the exact sum in any order, so its one rounding is the only answer a

@@ -215,15 +215,18 @@ internal static class CheckCommand
             ? [$"--layout {OracleLayouts.Name(layout)}: {string.Join(", ", inNchw)} {(inNchw.Count == 1 ? "computes" : "compute")} in NCHW, not {OracleLayouts.Name(layout)}; "
                 + $"{string.Join(", ", oracles.Where(o => OracleLayouts.ComputesIn(o) == layout).Select(o => o.Name))} alone {(oracles.Count - inNchw.Count == 1 ? "does" : "do")}"]
             : [];
+        var cases = selection.Generated(seed);
         return new RunPlan
         {
             Command = "check",
-            Cases = selection.Generated(seed),
+            Cases = cases,
             Seed = seed,
             Skipped = selection.Skipped(),
             References = [.. oracles.Select(o => new OracleSource(o))],
             Subject = new EngineSource(ConvEngines.Default),
-            Warnings = [.. selection.InputWarnings(), .. layoutWarning, .. partWarning],
+            // Cases an oracle declares channels-last for but computes in NCHW (torch's conv3d), said as the cases of an
+            // oracle that computes in NCHW only are: the report would otherwise name them torch-channels-last checks.
+            Warnings = [.. selection.InputWarnings(), .. layoutWarning, .. partWarning, .. LayoutFallbacks.Warnings(oracles, cases)],
         };
     }
 }

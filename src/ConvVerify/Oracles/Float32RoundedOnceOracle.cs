@@ -73,6 +73,13 @@ public sealed class Float32RoundedOnceOracle(IConvOracle inner) : IConvOracle, I
     /// </summary>
     public IConvOracle In(TorchLayout layout) => _inner is ILayoutOracle inner ? new Float32RoundedOnceOracle(inner.In(layout)) : this;
 
+    /// <summary>The inner oracle's, for the float32 problem it computes (a narrow dtype's working one).</summary>
+    public string? LayoutFallback(ConvProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return _inner is ILayoutOracle inner ? inner.LayoutFallback(Working(problem)) : null;
+    }
+
     /// <summary>Releases the inner oracle when it holds anything (ONNX Runtime's sessions, for one).</summary>
     public void Dispose() => (_inner as IDisposable)?.Dispose();
 

@@ -1,3 +1,5 @@
+using ConvVerify.Problems;
+
 namespace ConvVerify.Oracles;
 
 /// <summary>
@@ -16,6 +18,15 @@ public interface ILayoutOracle
 
     /// <summary>This oracle computing in <paramref name="layout"/>; itself, still in its own <see cref="Layout"/>, for a layout not among <see cref="Layouts"/>.</summary>
     IConvOracle In(TorchLayout layout);
+
+    /// <summary>
+    /// Null when this oracle computes <paramref name="problem"/> in its <see cref="Layout"/>; otherwise why it computes it
+    /// in NC(D)(H)W instead, as a sentence naming the oracle's library (torch 1.13 on CPU has no channels-last conv3d, and
+    /// computes one from channels-last inputs in NCDHW: its own probe finds it). Its results are still right, only not
+    /// of the kernels the layout asked for, so commands compute them and warn, naming the cases.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="problem"/> is null.</exception>
+    string? LayoutFallback(ConvProblem problem);
 }
 
 /// <summary>What an oracle computes in, read from what it declares (<see cref="ILayoutOracle"/>); an oracle that declares nothing computes in NC(D)(H)W.</summary>
@@ -33,6 +44,18 @@ public static class OracleLayouts
     {
         ArgumentNullException.ThrowIfNull(oracle);
         return layout == TorchLayout.Contiguous || (oracle is ILayoutOracle l && l.Layouts.Contains(layout));
+    }
+
+    /// <summary>
+    /// Null when <paramref name="oracle"/> computes <paramref name="problem"/> in the layout it declares
+    /// (<see cref="ComputesIn"/>), as an oracle that declares none does in NC(D)(H)W; otherwise its
+    /// <see cref="ILayoutOracle.LayoutFallback"/>'s reason.
+    /// </summary>
+    public static string? Fallback(IConvOracle oracle, ConvProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(oracle);
+        ArgumentNullException.ThrowIfNull(problem);
+        return oracle is ILayoutOracle l && l.Layout != TorchLayout.Contiguous ? l.LayoutFallback(problem) : null;
     }
 
     /// <summary>The layout's name as <c>--layout</c> takes it and reports record it: "nchw" or "channels-last".</summary>

@@ -47,6 +47,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     private readonly PyObject _empty;
     private readonly PyObject _compute;
     private readonly PyObject _narrowSupport;
+    private readonly PyObject _layoutSupport;
 
     // Stryker disable all : once per process (mutation runs reuse the process for the next mutant: a mutant here would decide every later verdict; every live test needs it, and CI requires torch)
     private TorchOracle(PyObject module, string torchVersion, string numpyVersion, string blas, string cpuKernels)
@@ -54,6 +55,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         _empty = module.GetAttr("empty");
         _compute = module.GetAttr("compute");
         _narrowSupport = module.GetAttr("narrow_support");
+        _layoutSupport = module.GetAttr("layout_support");
         TorchVersion = torchVersion;
         NumpyVersion = numpyVersion;
         Blas = blas;
@@ -101,6 +103,9 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
 
     /// <inheritdoc/>
     public string Name => OracleName;
+
+    /// <inheritdoc/>
+    public string? LayoutFallback(ConvProblem problem) => LayoutFallbackOf(problem, TorchLayout.Contiguous, null);
 
     /// <inheritdoc/>
     public double BoundFactor => TorchTolerance.BoundFactor;
@@ -169,15 +174,77 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
 
     private static readonly Dictionary<(int Rank, DType DType, TorchLayout Layout), string> NarrowSupportCache = [];
 
-    /// <summary>Empties the cache of torch's narrow-dtype answers (a test run's start: an answer must not outlive the code that read it).</summary>
+    /// <summary>Empties the caches of torch's narrow-dtype and layout answers (a test run's start: an answer must not outlive the code that read it).</summary>
     // Stryker disable once all : it matters only between the runs one test host makes (mutant after mutant), which no test of a run can see
     internal static void ForgetNarrowSupport()
     {
         lock (NarrowSupportCache) NarrowSupportCache.Clear();
+        lock (LayoutSupportCache) LayoutSupportCache.Clear();
+    }
+
+    private static readonly Dictionary<(int Rank, DType DType, TorchLayout Layout), string> LayoutSupportCache = [];
+
+    // Whether torch computes this rank in the layout asked is torch's to say, as its narrow dtypes are: torch 1.13 on CPU
+    // has no channels-last conv3d and computes it in NCDHW from channels-last inputs without a word (its y comes back
+    // contiguous, bit for bit the NCDHW y), so a check in channels-last would have checked its NCDHW kernels. Asked once
+    // per rank and dtype (kernels are picked by dtype too) with a small convolution, within the limit the narrow probe
+    // has. Not a refusal: torch's NCDHW result is still a right reference, only not of the kernels asked for, so the
+    // run computes it and says so (a warning, which --strict makes an error).
+    private static string? LayoutFallbackOf(ConvProblem p, TorchLayout layout, TimeSpan? limit)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (layout == TorchLayout.Contiguous) return null;
+        var key = (p.Rank, p.DType, layout);
+        string? answer;
+        lock (LayoutSupportCache)
+        {
+            LayoutSupportCache.TryGetValue(key, out answer);
+        }
+        if (answer is null)
+        {
+            string what = $"its {DTypes.NumpyName(p.DType)} layout probe for rank {p.Rank} in layout {MemoryFormat(layout)}";
+            answer = Ask(what, limit, (torch, rank, dtype, format) => torch._layoutSupport.Invoke(rank, dtype, format), p, layout);
+            lock (LayoutSupportCache) LayoutSupportCache[key] = answer;
+        }
+        return answer.Length == 0 ? null : $"torch {_instance?.TorchVersion} {answer}";
+    }
+
+    // One of the module's probes, answered with a string: on a call thread within the limit (none given, the floor,
+    // since a probe is a small convolution), holding the GIL. What it still raises is torch's failure, as compute's is.
+    private static string Ask(string what, TimeSpan? limit, Func<TorchOracle, PyInt, PyString, PyString, PyObject> probe, ConvProblem p, TorchLayout layout)
+    {
+        var torch = Get();
+        EnterLive();
+        try
+        {
+            return Calls.Run(what, limit ?? TimeLimits.Floor, () =>
+            {
+                using (Py.GIL())
+                using (var rank = new PyInt(p.Rank))
+                using (var dtype = new PyString(DTypes.NumpyName(p.DType)))
+                using (var format = new PyString(MemoryFormat(layout)))
+                {
+                    NarrowProbeInside?.Invoke();
+                    try
+                    {
+                        using var result = probe(torch, rank, dtype, format);
+                        return result.As<string>();
+                    }
+                    catch (PythonException e)
+                    {
+                        throw new TorchOracleException($"torch failed on {what}: {e.Type.Name}: {e.Message}", e);
+                    }
+                }
+            });
+        }
+        finally
+        {
+            Life.ExitReadLock();
+        }
     }
 
     /// <summary>
-    /// For tests: runs on the narrow-dtype probe's thread, holding the GIL, just before torch is asked (to see which thread
+    /// For tests: runs on a probe's thread (narrow dtypes, layouts), holding the GIL, just before torch is asked (to see which thread
     /// that is). Process-wide, so a test that sets it runs alone (and forgets the cached answers first, or no probe runs).
     /// </summary>
     internal static Action? NarrowProbeInside { get; set; }
@@ -203,37 +270,10 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         {
             if (NarrowSupportCache.TryGetValue(key, out string? known)) return known;
         }
-        var torch = Get();
-        string answer;
-        EnterLive();
-        try
-        {
-            answer = Calls.Run($"its {DTypes.NumpyName(p.DType)} support probe for rank {p.Rank} in layout {MemoryFormat(layout)}", limit ?? TimeLimits.Floor, () =>
-            {
-                using (Py.GIL())
-                using (var rank = new PyInt(p.Rank))
-                using (var dtype = new PyString(DTypes.NumpyName(p.DType)))
-                using (var format = new PyString(MemoryFormat(layout)))
-                {
-                    NarrowProbeInside?.Invoke();
-                    try
-                    {
-                        using var result = torch._narrowSupport.Invoke(rank, dtype, format);
-                        return result.As<string>();
-                    }
-                    // The probe answers torch's own refusals itself; what it still raises (out of memory, a broken
-                    // install) is torch's failure, as compute's is: a bare PythonException read as unusable input.
-                    catch (PythonException e)
-                    {
-                        throw new TorchOracleException($"torch failed on its {DTypes.NumpyName(p.DType)} support probe for rank {p.Rank} in layout {MemoryFormat(layout)}: {e.Type.Name}: {e.Message}", e);
-                    }
-                }
-            });
-        }
-        finally
-        {
-            Life.ExitReadLock();
-        }
+        // The probe answers torch's own refusals itself; what it still raises (out of memory, a broken install) is
+        // torch's failure, as compute's is: a bare PythonException read as unusable input.
+        string answer = Ask($"its {DTypes.NumpyName(p.DType)} support probe for rank {p.Rank} in layout {MemoryFormat(layout)}", limit,
+            (torch, rank, dtype, format) => torch._narrowSupport.Invoke(rank, dtype, format), p, layout);
         lock (NarrowSupportCache) NarrowSupportCache[key] = answer;
         return answer;
     }
@@ -362,6 +402,8 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
 
         public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, layout, limit, out reason);
 
+        public string? LayoutFallback(ConvProblem problem) => LayoutFallbackOf(problem, layout, limit);
+
         public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
             where T : unmanaged, IFloatingPointIeee754<T> => torch.Compute(problem, inputs, layout, limit, directions);
     }
@@ -380,6 +422,8 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         public double BoundFactor => torch.BoundFactor;
 
         public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => ProvidesAll(problem, direction, TorchLayout.Contiguous, limit, out reason);
+
+        public string? LayoutFallback(ConvProblem problem) => LayoutFallbackOf(problem, TorchLayout.Contiguous, limit);
 
         public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
             where T : unmanaged, IFloatingPointIeee754<T> => torch.Compute(problem, inputs, TorchLayout.Contiguous, limit, directions);

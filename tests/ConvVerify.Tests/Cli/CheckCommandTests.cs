@@ -209,6 +209,35 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
+    public void LiveTorchInChannelsLastWarnsThatItsRank3CasesCheckItsNcdhwKernels()
+    {
+        // torch 1.13 on CPU has no channels-last conv3d: its rank-3 cases would have been reported as torch-channels-last
+        // checks of kernels never run. Said, in the report too, and an error under --strict; a rank-2 run says nothing.
+        var torch = LiveTorch.Require();
+        string json = TempPath("channels-last-3d.json");
+        string warning = $"torch-channels-last: torch {torch.TorchVersion} computes conv3d in NCDHW whatever the input's layout (from channels-last x and w, "
+            + "y came back contiguous): 1 rank-3 case (f32) asked of it in channels-last checks its NCDHW kernels, not channels-last ones";
+        string[] args = ["check", "--oracle", "torch", "--layout", "channels-last", "mb1ic2id4ih4iw4oc2kd3kh3kw3", "mb1ic4ih7oc6kh3sh2ph1", "--dtype", "f32", "--fill", "integer"];
+        var r = Run([.. args, "--json", json]);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Summary(r), Is.EqualTo((2, 8, 8, 0, 0, 0)), "the cases still run: torch's NCDHW results are right");
+        Assert.That(r.Out, Does.Contain("warning: " + warning), r.ToString());
+        Assert.That(ConvVerify.Runs.RunReport.Read(json).Warnings, Is.EqualTo(new[] { warning }));
+        Assert.That(Run([.. args, "--strict"]).Code, Is.EqualTo(2));
+
+        var rank2 = Run("check", "--oracle", "torch", "--layout", "channels-last", "mb1ic4ih7oc6kh3sh2ph1", "mb2ic4iw9oc6kw3pw1", "--dtype", "f32", "--fill", "integer", "--strict");
+        Assert.That(rank2.Code, Is.EqualTo(0), rank2.ToString());
+        Assert.That(rank2.All, Does.Not.Contain("warning"), rank2.ToString());
+
+        // A batch file's channels-last (--stag=acdeb) asks torch the same, case by case, beside its NCDHW twin.
+        string batch = TempPath("channels-last-3d.txt");
+        File.WriteAllText(batch, "--stag=abcde,acdeb\nmb1ic2id4ih4iw4oc2kd3kh3kw3\n");
+        var stag = Run("check", "--oracle", "torch", "--batch", batch, "--dtype", "f32", "--fill", "integer");
+        Assert.That(stag.Code, Is.EqualTo(0), stag.ToString());
+        Assert.That(stag.Out, Does.Contain("check: 2 cases, ").And.Contain("warning: " + warning), stag.ToString());
+    }
+
+    [Test]
     public void OptionsThatWouldBeIgnoredAreBadUsage()
     {
         var r = Run("check", "--pack", CommittedPacks.Dir("question"), "--set", "basic");

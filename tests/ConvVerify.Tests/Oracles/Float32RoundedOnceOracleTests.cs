@@ -132,6 +132,8 @@ public class Float32RoundedOnceOracleTests : CliTestBase
         public TorchLayout Layout => layout;
 
         public IConvOracle In(TorchLayout other) => new RecordingOracle(log, other);
+
+        public string? LayoutFallback(ConvProblem problem) => null;
     }
 
     [Test]

@@ -101,6 +101,33 @@ public class TorchOracleTests
     }
 
     [Test]
+    public void TheLayoutProbeFindsConv3dComputedInNcdhwAndConv2dInChannelsLast()
+    {
+        // Torch's behaviour as its probe finds it (torch 1.13 on CPU): no channels-last conv3d, so a channels-last
+        // check of a rank-3 problem checks its NCDHW kernels; conv2d (and conv1d) have channels-last ones. Fails when a
+        // torch brings a channels-last conv3d, as it should: the assumption is written down here.
+        var torch = LiveTorch.Require();
+        var cl = (ILayoutOracle)torch.In(TorchLayout.ChannelsLast);
+        var rank3 = BenchdnnDescriptor.Parse("mb2ic3id4ih5iw6oc4kd2kh3kw3sd2pd1ph1pw1");
+        foreach (var dtype in new[] { DType.Float32, DType.Float64, DType.BFloat16 })
+            Assert.That(cl.LayoutFallback(rank3.WithDType(dtype)), Is.EqualTo($"torch {torch.TorchVersion} computes conv3d in NCDHW whatever the input's layout "
+                + "(from channels-last x and w, y came back contiguous)"), dtype.ToString());
+        Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3")), Is.Null, "conv2d computes in channels-last");
+        Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("mb2ic4iw9oc6kw3pw1")), Is.Null, "conv1d computes in channels-last");
+        // In NCDHW there is nothing to fall back from; torch-rounded asks its inner torch (in float32 for bfloat16).
+        Assert.That(torch.LayoutFallback(rank3), Is.Null);
+        Assert.That(((ILayoutOracle)torch.In(TorchLayout.Contiguous)).LayoutFallback(rank3), Is.Null);
+        Assert.That(new Float32RoundedOnceOracle((IConvOracle)cl).LayoutFallback(rank3.WithDType(DType.BFloat16)), Does.Contain("computes conv3d in NCDHW"));
+
+        // What the probe says is what compute does: a rank-3 case in channels-last gives the NCDHW results bit for bit,
+        // on data whose sums round (a kernel of another summation order would differ in the last bits).
+        var inputs = ConvCase.Create(rank3, Fill.Normal).MakeInputs<float>();
+        var nchw = torch.Compute(rank3, inputs);
+        var inCl = torch.Compute(rank3, inputs, TorchLayout.ChannelsLast);
+        foreach (var d in Directions.For(rank3)) Bitwise.AssertEqual(nchw.Get(d), inCl.Get(d), $"{d}, rank 3, channels-last asked");
+    }
+
+    [Test]
     public void PythonShapeCheckErrorIsReported()
     {
         var oracle = LiveTorch.Require();

@@ -30,6 +30,8 @@ internal sealed class LayoutDefinitionOracle(string name, TorchLayout layout, Co
 
     public IConvOracle In(TorchLayout other) => new LayoutDefinitionOracle(name, other, computed);
 
+    public string? LayoutFallback(ConvProblem problem) => null;
+
     public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
 
     public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)

@@ -215,6 +215,8 @@ public class SourceDetailTests : TempFolderTest
 
         public IConvOracle In(TorchLayout other) => new BFloat16In(only, other);
 
+        public string? LayoutFallback(ConvProblem problem) => null;
+
         public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
             where T : unmanaged, IFloatingPointIeee754<T> => directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
     }
