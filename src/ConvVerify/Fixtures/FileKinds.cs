@@ -158,7 +158,6 @@ internal static partial class FileKinds
     public static unsafe bool IsMountRoot(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        // Stryker disable once all : only a Windows run reaches it
         if (OperatingSystem.IsWindows()) return false;
         string full = Path.GetFullPath(Path.TrimEndingDirectorySeparator(path));
         string? parent = Path.GetDirectoryName(full);
