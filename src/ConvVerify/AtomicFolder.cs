@@ -87,8 +87,9 @@ public sealed class AtomicFolder : IDisposable
         for (int attempt = 1; ; attempt++)
         {
             FileStream lockStream = Open(full, parent, lockPath);
-            if (Fixtures.FileKinds.StillAt(lockStream.SafeFileHandle, lockPath) != false) return lockStream;
+            if (Fixtures.FileKinds.IsEntryAt(lockStream.SafeFileHandle, lockPath) != false) return lockStream;
             lockStream.Dispose();
+            if (new FileInfo(lockPath).LinkTarget is not null) throw LinkRefused(full, lockPath);
             if (attempt == MaxLockAttempts)
                 throw new IOException($"{full}: another run is writing it (its lock {lockPath} was deleted under this run {MaxLockAttempts} times); try again when that run has finished");
         }
@@ -108,10 +109,10 @@ public sealed class AtomicFolder : IDisposable
 
     private static FileStream Open(string full, string parent, string lockPath)
     {
+        FileStream? stream;
         try
         {
-            // FileShare.None is an exclusive flock on Unix and a sharing lock on Windows; both die with the process.
-            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream = OpenUnlessLink(lockPath);
         }
         catch (IOException e) when (HeldElsewhere(e))
         {
@@ -129,6 +130,39 @@ public sealed class AtomicFolder : IDisposable
             // folder that cannot be written (or a folder in the lock's place) is what to fix.
             throw new IOException(Directory.Exists(lockPath) ? $"{full}: its lock {lockPath} is a folder, not a lock file; remove it"
                 : $"{full}: cannot write in {parent}, where its lock and the new contents go ({e.Message})", e);
+        }
+        return stream ?? throw LinkRefused(full, lockPath);
+    }
+
+    private static IOException LinkRefused(string full, string lockPath) =>
+        new($"{full}: its lock {lockPath} is a symbolic link (to {new FileInfo(lockPath).LinkTarget}), not a lock file; nothing was written; remove it");
+
+    // The lock file opened, or null when a symbolic link is in its place. FileShare.None is an exclusive flock on Unix
+    // and a sharing lock on Windows; both die with the process. Opening with O_CREAT through a link planted there made a
+    // file wherever it led; .NET has no O_NOFOLLOW, but O_CREAT|O_EXCL (CreateNew) never follows a link, and an open
+    // without O_CREAT makes nothing (and Lock then finds the file open is not the entry at the path: IsEntryAt).
+    private static FileStream? OpenUnlessLink(string lockPath)
+    {
+        // A run ending deletes the file between this run's two opens: made again, up to MaxLockAttempts times.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e) when (!HeldElsewhere(e) && attempt < MaxLockAttempts)
+            {
+                // It exists, or cannot be made, which the open below or the last attempt says.
+            }
+            if (new FileInfo(lockPath).LinkTarget is not null) return null;
+            try
+            {
+                return new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (FileNotFoundException) when (attempt < MaxLockAttempts)
+            {
+                // Deleted since: made again.
+            }
         }
     }
 
@@ -167,6 +201,11 @@ public sealed class AtomicFolder : IDisposable
         ArgumentNullException.ThrowIfNull(target);
         // Links are not followed: a link is deleted, not what it leads to.
         if (!Directory.Exists(target)) return;
+        // The swap renames the old folder aside, and the kernel refuses to rename a mount point (EBUSY): that was found
+        // only after the whole new folder was written, and said as "Device or resource busy", naming nothing.
+        if (Fixtures.FileKinds.IsMountRoot(target))
+            throw new IOException($"{target}: is a mount point (e.g. a bind mount), which cannot be replaced: the new contents are swapped in by renaming, "
+                + $"and a mount point cannot be renamed; give a folder below it instead, e.g. {Path.Combine(target, "out")}; nothing was written");
         var folders = Directory.EnumerateDirectories(target, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
             .Order(StringComparer.Ordinal).Prepend(target);
         foreach (string folder in folders)
@@ -185,10 +224,11 @@ public sealed class AtomicFolder : IDisposable
         if (Directory.Exists(Target))
         {
             old = Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
-            Directory.Move(Target, old);
+            Rename(Target, old, $"{Target}: written in {Staging}, but the old folder could not be set aside as {old}, so it was left as it was and the new contents were discarded");
         }
         // The window: between these two renames the target is absent; Recover puts the .old- folder back.
-        Directory.Move(Staging, Target);
+        Rename(Staging, Target, $"{Target}: written in {Staging}, but it could not be renamed into place"
+            + (old is null ? "" : $" (the old folder is aside as {old}, and the next run on {Target} puts it back)"));
         if (old is not null) DeleteAside(parent, name, old, $"{Target}: written, but its old contents, set aside as");
     }
 
@@ -220,7 +260,8 @@ public sealed class AtomicFolder : IDisposable
         string? parent = Path.GetDirectoryName(full);
         string name = Path.GetFileName(full);
         return parent is not null && Directory.Exists(parent)
-            && Directory.GetDirectories(parent).Any(d => Path.GetFileName(d).StartsWith($".{name}.", StringComparison.Ordinal) && Kind(Path.GetFileName(d), name) == "old");
+            && Directory.GetDirectories(parent).Any(d => Path.GetFileName(d).StartsWith($".{name}.", StringComparison.Ordinal) && Kind(Path.GetFileName(d), name) == "old"
+                && new DirectoryInfo(d).LinkTarget is null);
     }
 
     private static void Recover(string parent, string name, string full)
@@ -228,16 +269,43 @@ public sealed class AtomicFolder : IDisposable
         var leftovers = Directory.GetDirectories(parent)
             .Where(d => Path.GetFileName(d).StartsWith($".{name}.", StringComparison.Ordinal))
             .Select(d => (Path: d, Kind: Kind(Path.GetFileName(d), name))).Where(l => l.Kind is not null).ToList();
+        // The listing counts a link to a folder as a folder. A run of ours leaves only folders: a link so named was put
+        // there by someone else, and a link renamed into place made the target lead outside (an accept then copied the
+        // outside folder's every file into the snapshots). Refused, not deleted: it is not ours to remove.
+        foreach (var (path, _) in leftovers)
+        {
+            if (new DirectoryInfo(path).LinkTarget is { } link)
+                throw new IOException($"{full}: {path} beside it is a symbolic link (to {link}), not a folder an earlier run left; nothing was written; remove it");
+        }
         var olds = leftovers.Where(l => l.Kind == "old").Select(l => l.Path)
             .OrderByDescending(Directory.GetLastWriteTimeUtc).ToList();
         if (!Directory.Exists(full) && olds.Count > 0)
         {
-            Directory.Move(olds[0], full);
+            Rename(olds[0], full, $"{full}: an earlier run's old folder {olds[0]} could not be put back");
+            // A link swapped in for the folder between the check above and the rename: put it back where it was found.
+            if (new DirectoryInfo(full).LinkTarget is { } link)
+            {
+                Directory.Move(full, olds[0]);
+                throw new IOException($"{full}: {olds[0]} beside it is a symbolic link (to {link}), not a folder an earlier run left; nothing was written; remove it");
+            }
             olds.RemoveAt(0);
         }
         foreach (string d in olds) DeleteAside(parent, name, d, $"{full}: an earlier run's leftover beside it,");
         foreach (var (path, kind) in leftovers)
             if (kind is "tmp" or "trash") Delete(path, $"{full}: an earlier run's leftover beside it,");
+    }
+
+    // The system's "Device or resource busy" or "Permission denied" said neither which rename failed nor of which folder.
+    private static void Rename(string from, string to, string context)
+    {
+        try
+        {
+            Directory.Move(from, to);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{context}: {e.Message}", e);
+        }
     }
 
     // An .old- folder is restored by Recover, so it must never be half deleted: rename it to .trash- first.

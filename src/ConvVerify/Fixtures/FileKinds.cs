@@ -119,7 +119,73 @@ internal static partial class FileKinds
         }
     }
 
-    private const int AtEmptyPath = 0x1000;
+    private const int AtEmptyPath = 0x1000, AtSymlinkNoFollow = 0x100;
+
+    /// <summary>
+    /// Whether the file open as <paramref name="handle"/> is the entry <paramref name="path"/> names itself, a symbolic
+    /// link there not followed (by device and inode): false when the path is a link, or another file, or missing; null
+    /// where that cannot be asked (not Linux, no statx).
+    /// </summary>
+    public static unsafe bool? IsEntryAt(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (!OperatingSystem.IsLinux()) return null;
+        byte* buffer = stackalloc byte[StatBufferSize];
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (StatX((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxIno, buffer) != 0 || StatxIdentity(buffer) is not { } open) return null;
+            if (StatX(AtFdCwd, path, AtSymlinkNoFollow, StatxIno, buffer) != 0) return false;
+            return StatxIdentity(buffer) == open;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// Whether the folder <paramref name="path"/> (a link there not followed) is the root of a mount: the kernel's own
+    /// flag where it gives one (statx's STATX_ATTR_MOUNT_ROOT, Linux 5.8), otherwise a mount id or a device differing
+    /// from its parent's. A bind mount of a folder of the same file system has its parent's device, so the device is the
+    /// last resort. False when it cannot be asked (Windows, no C library) or either is missing.
+    /// </summary>
+    public static unsafe bool IsMountRoot(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (OperatingSystem.IsWindows()) return false;
+        string full = Path.GetFullPath(Path.TrimEndingDirectorySeparator(path));
+        string? parent = Path.GetDirectoryName(full);
+        if (parent is null) return true;
+        try
+        {
+            if (!OperatingSystem.IsLinux())
+                return Identity(full) is { } self && Identity(parent) is { } up && self.Device != up.Device;
+            byte* buffer = stackalloc byte[StatBufferSize];
+            if (StatX(AtFdCwd, full, AtSymlinkNoFollow, (uint)StatxIno | StatxMountId, buffer) != 0) return false;
+            if ((*(ulong*)(buffer + AttributesMaskOffset) & AttrMountRoot) != 0) return (*(ulong*)(buffer + AttributesOffset) & AttrMountRoot) != 0;
+            bool hasMountId = (*(uint*)buffer & StatxMountId) != 0;
+            ulong mountId = *(ulong*)(buffer + MountIdOffset);
+            var mine = StatxIdentity(buffer);
+            if (StatX(AtFdCwd, parent, 0, (uint)StatxIno | StatxMountId, buffer) != 0) return false;
+            if (hasMountId && (*(uint*)buffer & StatxMountId) != 0) return mountId != *(ulong*)(buffer + MountIdOffset);
+            return mine is { } s && StatxIdentity(buffer) is { } p && s.Device != p.Device;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    // statx's stx_attributes and stx_attributes_mask, STATX_ATTR_MOUNT_ROOT, STATX_MNT_ID and stx_mnt_id.
+    private const int AttributesOffset = 0x08, AttributesMaskOffset = 0x38, MountIdOffset = 0x90;
+    private const ulong AttrMountRoot = 0x2000;
+    private const uint StatxMountId = 0x1000;
 
     // (device, inode) of the entry, or null when it cannot be found.
     private static unsafe (ulong Device, ulong Inode)? Identity(string path)
