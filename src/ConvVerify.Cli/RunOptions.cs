@@ -179,10 +179,14 @@ internal sealed class RunOptions(string defaultRequire)
     private static string Real(string p) => Fixtures.PackPaths.RealPath(p);
 
     // An unset variable in a CI script (--candidate "$OUT") gives "", which .NET refuses naming no option; checked before
-    // any path is resolved.
-    private static void NotEmpty(string option, string? path)
+    // any path is resolved. A name of blanks only is a real name, but far more often a slip than meant: it is refused
+    // saying what it is and how to give it on purpose.
+    internal static void NotEmpty(string option, string? path)
     {
-        if (path is not null && path.Trim().Length == 0) throw new CliException($"{option}: the path is empty");
+        if (path is null) return;
+        if (path.Length == 0) throw new CliException($"{option}: the path is empty");
+        if (path.Trim().Length == 0)
+            throw new CliException($"{option}: the path is only blanks ('{Fixtures.PackPaths.Printable(path)}'); for a file or folder of that name give it as './{Fixtures.PackPaths.Printable(path)}'");
     }
 
     /// <summary>--json and --junit can each be written, and are not one file (the JUnit XML would replace the report).</summary>

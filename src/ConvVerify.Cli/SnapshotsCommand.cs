@@ -12,11 +12,13 @@ internal static class SnapshotsCommand
         var cmd = new Command("snapshots", "Manage the snapshot files in snapshots/.");
         var dir = new Option<string?>("--dir") { Description = "The snapshots folder (default: snapshots/ of this repository)" }.Expecting("a folder");
         var accept = new Command("accept", "Accept every *.received.txt in the snapshots folder as the new *.verified.txt, and list what was written. "
-            + "Only the folder itself is read, not its subfolders: the help snapshots (snapshots/cli) and the report page's (snapshots/reports) "
+            + "Only the folder's own received files are accepted; its subfolders are carried over as they are (and checked like it: a pipe, "
+            + "or a link leading outside, refuses the whole accept). The help snapshots (snapshots/cli) and the report page's (snapshots/reports) "
             + "are accepted with --dir.\n\nExamples:\n  convverify snapshots accept\n  convverify snapshots accept --dir snapshots/cli");
         accept.Options.Add(dir);
         accept.SetAction(pr =>
         {
+            RunOptions.NotEmpty("--dir", pr.GetValue(dir));
             string folder = pr.GetValue(dir) ?? Locations.SnapshotsDir();
             if (!Directory.Exists(folder) && !AtomicFolder.HasFolderAside(folder))
                 throw new CliException($"--dir: {Fixtures.PackPaths.NotAFolder(folder) ?? "folder not found"}: {folder}");

@@ -126,7 +126,10 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     {
         ArgumentNullException.ThrowIfNull(batch);
         // An unset variable in a CI script (--batch "$LIST") gives "": .NET's refusal of it names no option.
-        if (batch.Trim().Length == 0) throw new ArgumentException("--batch: the path is empty");
+        if (batch.Length == 0) throw new ArgumentException("--batch: the path is empty");
+        // A real name, but far more often a slip than meant (as the command line's other paths, RunOptions.NotEmpty).
+        if (batch.Trim().Length == 0)
+            throw new ArgumentException($"--batch: the path is only blanks ('{Fixtures.PackPaths.Printable(batch)}'); for a file of that name give it as './{Fixtures.PackPaths.Printable(batch)}'");
         if (!batch.StartsWith(BenchdnnPrefix, StringComparison.Ordinal)) return batch;
         string name = batch[BenchdnnPrefix.Length..];
         string dir = Locations.BenchdnnInputs() ?? throw new ArgumentException(

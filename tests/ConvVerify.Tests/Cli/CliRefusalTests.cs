@@ -113,7 +113,20 @@ public class CliRefusalTests : CliTestBase
     {
         string[] args = [.. command.Split(' '), "--batch", batch];
         if (command == "fixtures generate") args = [.. args, "--out", TempPath("never-written")];
-        IsBadUsage(Run(args), "--batch: the path is empty\n");
+        // Blanks are a name, not nothing: said as what they are, with the way to mean them.
+        IsBadUsage(Run(args), batch.Length == 0 ? "--batch: the path is empty\n" : "--batch: the path is only blanks (' '); for a file of that name give it as './ '\n");
+    }
+
+    // The probe: "snapshots accept --dir ''" gave .NET's "The value cannot be an empty string or composed entirely of
+    // whitespace.", naming no option; "fixtures generate --out '  '" called a path of two blanks empty.
+    [TestCase("snapshots accept", "--dir", "", "--dir: the path is empty")]
+    [TestCase("snapshots accept", "--dir", " ", "--dir: the path is only blanks (' '); for a file or folder of that name give it as './ '")]
+    [TestCase("fixtures generate", "--out", "  ", "--out: the path is only blanks ('  '); for a file or folder of that name give it as './  '")]
+    public void ABlankFolderPathIsNamedByItsOption(string command, string option, string path, string message)
+    {
+        string[] args = [.. command.Split(' '), option, path];
+        if (command == "fixtures generate") args = [.. args, "--set", "question", "--oracle", "exact"];
+        IsBadUsage(Run(args), message + "\n");
     }
 
     // Checked before the oracle is known: a misspelt layout is named even where torch is not installed.

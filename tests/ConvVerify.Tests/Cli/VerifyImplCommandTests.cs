@@ -305,7 +305,8 @@ public class VerifyImplCommandTests : QuestionPackTest
         // The probe: --candidate "$OUT" with OUT unset said only "The value cannot be an empty string."
         var r = Run("verify-impl", "--pack", option == "--pack" ? "" : Pack, "--candidate", option == "--candidate" ? " " : Candidate);
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
-        Assert.That(r.Err, Is.EqualTo($"convverify: {option}: the path is empty{Environment.NewLine}"), r.ToString());
+        Assert.That(r.Err, Is.EqualTo(option == "--pack" ? $"convverify: --pack: the path is empty{Environment.NewLine}"
+            : $"convverify: --candidate: the path is only blanks (' '); for a file or folder of that name give it as './ '{Environment.NewLine}"), r.ToString());
     }
 
     [Test]
