@@ -144,13 +144,23 @@ internal sealed class RunOptions(string defaultRequire)
     }
 
     // The name of the page's file that writing the HTML report into the (real) folder would write over the (real) file
-    // with: a page file in the folder, or an index.html there that links to the file; null when none.
+    // with: a page file in the folder, or an entry of a page file's name there (index.html, a failure's picture) that is
+    // a link to the file (or into it, a folder) or the file under another name; null when none. The page replaces its names rather than write
+    // through them (HtmlReport.Write), so such a link is not written through; refused all the same, as the run would
+    // replace a name the user made for the input (a link failure-0-heatmap.png to a pack's y.npy turned it into a PNG).
     private static string? WrittenByPage(string folder, string file)
     {
         if (Path.GetDirectoryName(file) is { } parent && Fixtures.PackPaths.SamePath(parent, folder) && Reports.HtmlReport.IsPageFile(Path.GetFileName(file)))
             return Path.GetFileName(file);
-        string index = Real(Path.Combine(folder, "index.html"));
-        return Fixtures.PackPaths.SamePath(index, file) || Fixtures.PackPaths.SameFile(index, file) ? "index.html" : null;
+        if (!Directory.Exists(folder)) return null;
+        foreach (string entry in Directory.EnumerateFileSystemEntries(folder).Where(e => Reports.HtmlReport.IsPageFile(Path.GetFileName(e))).Order(StringComparer.Ordinal))
+        {
+            string real = Real(entry);
+            // The file may be an input folder (a pack): a link to its y.npy is a link into what the run reads.
+            if (Fixtures.PackPaths.SamePath(real, file) || Fixtures.PackPaths.SameFile(real, file) || (Directory.Exists(file) && Fixtures.PackPaths.IsUnder(file, real)))
+                return Path.GetFileName(entry);
+        }
+        return null;
     }
 
     /// <summary>
@@ -189,13 +199,23 @@ internal sealed class RunOptions(string defaultRequire)
             throw new CliException($"{option}: the path is only blanks ('{Fixtures.PackPaths.Printable(path)}'); for a file or folder of that name give it as './{Fixtures.PackPaths.Printable(path)}'");
     }
 
-    /// <summary>--json and --junit can each be written, and are not one file (the JUnit XML would replace the report).</summary>
+    /// <summary>
+    /// --json and --junit can each be written, and are not one file (the JUnit XML would replace the report): not by path,
+    /// links followed, nor as one file under two names (a hard link).
+    /// </summary>
     public static void CheckOutputs(string? json, string? junit)
     {
         CheckOutput("--json", json);
         CheckOutput("--junit", junit);
-        if (json is not null && junit is not null && Path.GetFullPath(json) == Path.GetFullPath(junit))
+        if (json is null || junit is null) return;
+        if (Path.GetFullPath(json) == Path.GetFullPath(junit))
             throw new CliException($"--junit: {junit} is also the --json file; give each its own");
+        string a = Real(json), b = Real(junit);
+        // A link j.xml -> a.json, or a hard link: the JUnit XML replaced the report, and the run passed.
+        if (Fixtures.PackPaths.SamePath(a, b))
+            throw new CliException($"--junit: {junit} leads to {b}, which --json {json} also writes (a symbolic link); give each its own");
+        if (Fixtures.PackPaths.SameFile(a, b))
+            throw new CliException($"--junit: {junit} is the --json file {json} under another name (a hard link); give each its own");
     }
 
     /// <summary>--report must name a folder that exists or can be made in an existing, writable parent.</summary>
@@ -207,6 +227,9 @@ internal sealed class RunOptions(string defaultRequire)
         if (File.Exists(full)) throw new CliException($"--report: {dir} is {Fixtures.PackPaths.KindOf(full)}; give a folder for index.html and its pictures");
         string? parent = Path.GetDirectoryName(full);
         if (parent is not null && !Directory.Exists(parent)) throw new CliException($"--report: cannot write {dir}: {NoFolder(parent)}");
+        // Made to probe it, and removed again: the page makes it when it is written. Left, a run refused after this check
+        // (soak --report nd1 --oracle bogus) left an empty folder behind.
+        bool made = !Directory.Exists(full);
         try
         {
             Directory.CreateDirectory(full);
@@ -214,9 +237,22 @@ internal sealed class RunOptions(string defaultRequire)
             // Stryker disable once String : any content probes the same write
             File.WriteAllText(probe, "");
             File.Delete(probe);
-            // A folder where the page writes a file: the whole run went by, then "Access to the path '…/index.html' is denied".
-            if (Directory.EnumerateDirectories(full).Select(Path.GetFileName).FirstOrDefault(n => Reports.HtmlReport.IsPageFile(n!)) is { } name)
-                throw new CliException($"--report: cannot write into {dir}: {name} there is a folder, where the page writes its {name}");
+            if (made)
+            {
+                Directory.Delete(full);
+                return;
+            }
+            foreach (string entry in Directory.EnumerateFileSystemEntries(full).Where(e => Reports.HtmlReport.IsPageFile(Path.GetFileName(e))).Order(StringComparer.Ordinal))
+            {
+                string name = Path.GetFileName(entry);
+                // A link is replaced, not written through (HtmlReport.Write); a folder, a named pipe or a device is not:
+                // the whole run went by, then "Access to the path '…/index.html' is denied", or the run hung at a pipe.
+                if (new FileInfo(entry).LinkTarget is not null) continue;
+                string kind = Fixtures.PackPaths.KindOf(entry);
+                if (Directory.Exists(entry)) throw new CliException($"--report: cannot write into {dir}: {name} there is a folder, where the page writes its {name}");
+                if (kind != "a regular file")
+                    throw new CliException($"--report: cannot write into {dir}: {name} there is {kind}, where the page writes its {name}; remove it");
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -247,6 +283,11 @@ internal sealed class RunOptions(string defaultRequire)
         if (dir is not null && !Directory.Exists(dir)) throw new CliException($"{option}: cannot write {path}: {NoFolder(dir)}");
         try
         {
+            // A link whose target's folder is missing (File.Exists is true for it): the whole run went by, then "Could not
+            // find file". One whose target's folder is there makes the target.
+            if (new FileInfo(full).LinkTarget is not null && Fixtures.PackPaths.KindOf(full) == "a symbolic link leading nowhere"
+                && Path.GetDirectoryName(Real(full)) is { } targetFolder && !Directory.Exists(targetFolder))
+                throw new CliException($"{option}: cannot write {path}: it is a symbolic link to {Real(full)}, and {NoFolder(targetFolder)}");
             // A file that is there is not opened: it may be a named pipe, whose reader would take an empty open and close
             // for the whole output, or a device.
             if (File.Exists(full))

@@ -37,12 +37,26 @@ public static partial class HtmlReport
     public static void Write(RunReport report, string directory) => Write(report, directory, MaxPictured);
 
     /// <summary>As <see cref="Write(RunReport, string)"/>, drawing at most <paramref name="maxPictured"/> failing directions (tests draw few).</summary>
+    /// <remarks>
+    /// Every file is written beside its name and renamed over it (<see cref="ReplacedFile"/>): a symbolic or hard link
+    /// left at one of the page's names is replaced, not written through (a link failure-0-heatmap.png to a pack's y.npy
+    /// turned the array into a PNG). Pictures of the page's names (<see cref="IsPageFile"/>) that this page does not show
+    /// are removed, so no picture of an earlier run stands beside it.
+    /// </remarks>
     internal static void Write(RunReport report, string directory, int maxPictured)
     {
         ArgumentNullException.ThrowIfNull(report);
         Directory.CreateDirectory(directory);
+        var written = new HashSet<string>(StringComparer.Ordinal) { "index.html" };
+        ReplacedFile.Write(Path.Combine(directory, "index.html"), stream => WritePage(report, directory, maxPictured, stream, written), followLinks: false);
+        foreach (string stale in Directory.EnumerateFileSystemEntries(directory).Where(p => IsPageFile(Path.GetFileName(p)) && !written.Contains(Path.GetFileName(p))).ToList())
+            File.Delete(stale);
+    }
+
+    private static void WritePage(RunReport report, string directory, int maxPictured, Stream stream, HashSet<string> written)
+    {
         // Written out as it grows: held whole, a page of 100,000 cases (105 MB) took 430 MB more, as the builder and its string.
-        using var page = new StreamWriter(Path.Combine(directory, "index.html"), append: false, new UTF8Encoding(false));
+        using var page = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
         var html = new StringBuilder();
         void Spill()
         {
@@ -93,8 +107,10 @@ public static partial class HtmlReport
             {
                 pictured++;
                 string heat = $"failure-{k}-heatmap.png", hist = $"failure-{k}-histogram.png";
-                Plots.Heatmap(map, $"{r.Case} {r.Direction} {map.Slice}: error/bound", Path.Combine(directory, heat));
-                Plots.Histogram(map, $"{r.Case} {r.Direction}: error/bound of every element", Path.Combine(directory, hist));
+                ReplacedFile.WriteByName(Path.Combine(directory, heat), p => Plots.Heatmap(map, $"{r.Case} {r.Direction} {map.Slice}: error/bound", p), followLinks: false);
+                ReplacedFile.WriteByName(Path.Combine(directory, hist), p => Plots.Histogram(map, $"{r.Case} {r.Direction}: error/bound of every element", p), followLinks: false);
+                written.Add(heat);
+                written.Add(hist);
                 html.Append("<figure><img src=\"").Append(heat).Append("\" alt=\"heatmap of error/bound\"><figcaption>error/bound over ").Append(E(map.Slice))
                     .Append("; cells at or past the bound are ringed</figcaption></figure>")
                     .Append("<figure><img src=\"").Append(hist).Append("\" alt=\"histogram of error/bound\"><figcaption>log10(error/bound) over every element; the bound is at 0</figcaption></figure>\n");

@@ -27,14 +27,14 @@ public static class JUnitWriter
         return doc;
     }
 
-    /// <summary>Writes the XML to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes the XML to <paramref name="path"/>: into a file beside it, renamed over it when whole (a named pipe or a
+    /// device is written in place), so a failure part way leaves the file that was there (<see cref="ReplacedFile"/>).
+    /// </summary>
     public static void Write(RunReport report, string path)
     {
         ArgumentNullException.ThrowIfNull(report);
-        // Shared for reading, as the --json report is written: File.Create's exclusive lock was refused at a named pipe
-        // whose reader holds it open.
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        Write(report, stream);
+        ReplacedFile.Write(path, stream => Write(report, stream));
     }
 
     /// <summary>Writes the XML to <paramref name="stream"/>: UTF-8 with its byte order mark, indented by two spaces.</summary>

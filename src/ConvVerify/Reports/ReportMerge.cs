@@ -94,9 +94,9 @@ public static class ReportMerge
         var beforeRun = CheckRows(ordered, first.SelectionCases);
         CheckCasesAreTheSelection(ordered);
         double seconds = ordered.Sum(p => p.Report.Seconds);
-        // Each shard's time is finite (the reader refuses others), but their sum need not be: written, "Infinity" was a
-        // report (and a JUnit time) that report merge itself refuses to read back.
-        if (!double.IsFinite(seconds))
+        // Each shard's time is at most RunReport.MaxSeconds (the reader refuses others), but their sum need not be:
+        // written, "Infinity" was a report (and a JUnit time) that report merge itself refuses to read back.
+        if (!(seconds <= RunReport.MaxSeconds))
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"the shards ran {seconds} seconds in all ({string.Join(", ", ordered.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Path}: {p.Report.Seconds}")))}): not a time, so not the reports of one run"));
         return new RunReport

@@ -71,7 +71,34 @@ internal static class ReportChecks
             if (row.Map is not null)
                 return $"{what}.map is given, but {what}.worst is not given: a map is of a failing direction's slice through its worst element";
         }
-        return row.Map is { } map ? BadMapValues($"{what}.map", map, row.Elements) : null;
+        // After the numbers are known to agree among themselves: then whether the outcome is theirs.
+        return OutcomeDisagreement(what, row) ?? (row.Map is { } map ? BadMapValues($"{what}.map", map, row.Elements) : null);
+    }
+
+    // The outcome is the verdict of the numbers beside it (Runner.Row): a shard edited to say "pass" on a row with an
+    // element beyond its bound, or "not provided" on a row that failed, merged to a run that passed. A compared row
+    // (one with a ratio) passes with no element beyond its bound, and is suspicious or failing with one; a row with no
+    // comparison (not in pack, not provided, not provided by oracle, ERROR, or a FAIL with no result to compare: a
+    // length that differs, an unreadable file, an implementation that threw) has no elements, failures, errors or worst element.
+    private static string? OutcomeDisagreement(string what, RunRow row)
+    {
+        string outcome = $"{what}.outcome is \"{row.Outcome.Name()}\"";
+        switch (row.Outcome)
+        {
+            case Outcome.Pass when row.Failures > 0:
+                return Say($"{outcome}, but {what}.failures is {row.Failures}: a direction passes with no element beyond its bound");
+            case Outcome.Suspicious or Outcome.Fail when row.Ratio is not null && row.Failures == 0:
+                return $"{outcome}, but {what}.failures is 0: a compared direction {(row.Outcome == Outcome.Fail ? "fails" : "is suspicious")} only with an element beyond its bound";
+            case Outcome.Suspicious when row.Ratio is null:
+                return $"{outcome}, but {what}.ratio is not given: a suspicious direction is a compared one";
+            case Outcome.Pass or Outcome.Suspicious:
+            case Outcome.Fail when row.Ratio is not null:
+                return null;
+        }
+        if (row.Ratio is not null) return $"{outcome}, but {what}.ratio is given: only a compared direction (pass, FAIL or suspicious) has one";
+        if (row.MaxAbsError is not null) return $"{outcome}, but {what}.max_abs_error is given: only a compared direction has one";
+        if (row.Elements != 0) return Say($"{outcome}, but {what}.elements is {row.Elements}: a direction with no comparison has no elements compared");
+        return row.Failures != 0 ? Say($"{outcome}, but {what}.failures is {row.Failures}: a direction with no comparison has no failures") : null;
     }
 
     // The worst element is one of those compared, at the multi-index its flat index has in the direction's result,

@@ -275,6 +275,8 @@ public sealed class RunReport
         return why ?? BadToleranceMode(r.ToleranceMode) ?? BadLayout("subject", r.Subject)
             ?? Enumerable.Range(0, r.References.Count).Select(i => BadLayout($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadCause($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
+            ?? BadCommand(r.Command)
+            ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadWords($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
             ?? BadStarted(r.Started)
             ?? BadSeconds("seconds", r.Seconds)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadSeconds($"rows[{i}].seconds", r.Rows[i].Seconds)).FirstOrDefault(w => w is not null)
@@ -303,10 +305,38 @@ public sealed class RunReport
             ? null
             : $"started is \"{ReportChecks.Printable(started)}\", expected a UTC time as yyyy-MM-ddTHH:mm:ssZ";
 
+    /// <summary>
+    /// Most seconds a report's run, or a row, may take: about 31 years. More is no run's time: 1.7e308 was read, and
+    /// printed as a number of 309 digits in the summary line and JUnit's time attribute.
+    /// </summary>
+    public const double MaxSeconds = 1e9;
+
     // A time is a finite count of seconds: "NaN" or "-Infinity", which the JSON reader takes, went into JUnit's time
     // attribute, a decimal there, and into the summary line as "NaN s".
     private static string? BadSeconds(string what, double seconds) =>
-        double.IsFinite(seconds) && seconds >= 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{what} is {seconds}, not a time");
+        !(double.IsFinite(seconds) && seconds >= 0) ? string.Create(CultureInfo.InvariantCulture, $"{what} is {seconds}, not a time")
+        : seconds > MaxSeconds ? string.Create(CultureInfo.InvariantCulture, $"{what} is {seconds}, more than the {MaxSeconds:0} seconds (about 31 years) a run may take")
+        : null;
+
+    // The words the writers write: another command was merged and shown as the run's ("rm -rf"), another dtype or fill
+    // shown and counted as if a case had it. The rows about the pack (subject "-") that could not read a case say "?" or
+    // "-" for what they could not tell.
+    private static readonly string[] Commands = ["check", "verify-impl", "soak", "fixtures check"];
+
+    private static string? BadCommand(string command) => Commands.Contains(command, StringComparer.Ordinal) ? null
+        : $"command is \"{ReportChecks.Printable(command)}\", expected {string.Join(", ", Commands.Select(c => $"\"{c}\""))}";
+
+    private static readonly string[] DTypeNames = [.. Enum.GetValues<Problems.DType>().Select(Problems.DTypes.ShortName)];
+    private static readonly string[] FillNames = [.. Enum.GetValues<Cases.Fill>().Select(Cases.ConvCase.FillName)];
+
+    private static string? BadWords(string what, RunRow row)
+    {
+        bool aboutPack = row.Subject == RunRow.NoSubject;
+        bool Known(string[] names, string value) => names.Contains(value, StringComparer.Ordinal) || (aboutPack && value is "?" or "-");
+        string Expected(string[] names) => string.Join(", ", names.Select(n => $"\"{n}\"")) + (aboutPack ? ", or \"?\" or \"-\" on a row about the pack" : "");
+        if (!Known(DTypeNames, row.DType)) return $"{what}.dtype is \"{ReportChecks.Printable(row.DType)}\", expected {Expected(DTypeNames)}";
+        return Known(FillNames, row.Fill) ? null : $"{what}.fill is \"{ReportChecks.Printable(row.Fill)}\", expected {Expected(FillNames)}";
+    }
 
     // The pictures index the ratios as height x width and the counts by the edges: a map that does not hold them threw
     // IndexOutOfRangeException, and a vast height ran out of memory, while the HTML page was drawn.
@@ -347,16 +377,19 @@ public sealed class RunReport
         [typeof(Outcome).FullName!] = $"an outcome: expected {string.Join(", ", Enum.GetValues<Outcome>().Select(o => $"\"{o.Name()}\""))}",
     };
 
-    /// <summary>Writes the report as JSON.</summary>
+    /// <summary>
+    /// Writes the report as JSON: into a file beside <paramref name="path"/>, renamed over it when whole (a named pipe or
+    /// a device is written in place), so a full disk leaves the previous report as it was (<see cref="ReplacedFile"/>).
+    /// </summary>
     public void Write(string path)
     {
         // Streamed into the file: made as one string first, a run of 100,000 cases (a 215 MB file) held the text three
         // times over (the string, it with its newline, its UTF-8), 1.3 GB more at its peak than the run itself.
-        // Shared for reading, as File.WriteAllText opened it: a reader at a named pipe holds it open, and File.Create's
-        // exclusive lock was refused there.
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        JsonSerializer.Serialize(file, this, JsonOptions);
-        file.WriteByte((byte)'\n');
+        ReplacedFile.Write(path, file =>
+        {
+            JsonSerializer.Serialize(file, this, JsonOptions);
+            file.WriteByte((byte)'\n');
+        });
     }
 
     /// <summary>

@@ -225,13 +225,14 @@ public class ReportMergeValidationTests : CliTestBase
     [Test]
     public void ShardTimesAddingUpPastADoubleAreRefused()
     {
-        // The probe: two shards of 1.7e308 seconds each (a time the reader takes) merged into "seconds": "Infinity" and
-        // JUnit time="Infinity", which report merge then refused to read back.
+        // The probe: two shards of 1.7e308 seconds each (a time the reader took then) merged into "seconds": "Infinity" and
+        // JUnit time="Infinity", which report merge then refused to read back. Each shard's time is at most 1e9 now (the
+        // summary printed 1.7e308 as 309 digits); two of 6e8 still add up past what the reader takes.
         string[] shards = QuestionShards(2);
-        foreach (string shard in shards) Edit(shard, json => json["seconds"] = 1.7e308);
+        foreach (string shard in shards) Edit(shard, json => json["seconds"] = 6e8);
         string merged = TempPath("merged.json"), junit = TempPath("merged.xml");
         IsRefused(Run(["report", "merge", .. shards, "--json", merged, "--junit", junit]),
-            $"the shards ran Infinity seconds in all ({shards[0]}: 1.7E+308, {shards[1]}: 1.7E+308): not a time");
+            $"the shards ran 1200000000 seconds in all ({shards[0]}: 600000000, {shards[1]}: 600000000): not a time");
         Assert.That(File.Exists(merged) || File.Exists(junit), Is.False, "nothing written");
     }
 
@@ -383,5 +384,114 @@ public class ReportMergeValidationTests : CliTestBase
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
         Assert.That(r.Err, Does.StartWith("convverify: " + message), r.ToString());
         Assert.That(r.Out, Is.Empty);
+    }
+
+    // The question pack and a candidate holding its results, but y off by one in one element of one case, another
+    // problem's dx in another, and no db in a third: a FAIL row compared, a FAIL row of a length that differs, and a
+    // "not provided" row beside the passing ones.
+    private (string Pack, string Candidate) Broken()
+    {
+        string pack = CopyCommittedPack("question");
+        string candidate = TempPath("broken");
+        foreach (string id in CaseFolders(pack))
+        {
+            Directory.CreateDirectory(Path.Combine(candidate, id));
+            foreach (string t in new[] { "y", "dx", "dw", "db" }) File.Copy(Path.Combine(pack, id, t + ".npy"), Path.Combine(candidate, id, t + ".npy"));
+        }
+        string y = Path.Combine(candidate, QuestionCase("f32", "integer"), "y.npy");
+        byte[] bytes = File.ReadAllBytes(y);
+        BitConverter.GetBytes(BitConverter.ToSingle(bytes, bytes.Length - 4) + 1).CopyTo(bytes, bytes.Length - 4);
+        File.WriteAllBytes(y, bytes);
+        // Another problem's dx, of another length.
+        File.Copy(Path.Combine(pack, "mb1ic1ih4oc1oh2kh3ph0n_answer_matrix___f32_normal", "dx.npy"), Path.Combine(candidate, QuestionCase("f32", "normal"), "dx.npy"), overwrite: true);
+        File.Delete(Path.Combine(candidate, QuestionCase("f64", "integer"), "db.npy"));
+        return (pack, candidate);
+    }
+
+    [Test]
+    public void ARowWhoseOutcomeDisagreesWithItsNumbersIsRefused()
+    {
+        // The probe: a shard edited so every row says "pass", its summary made to agree, merged to exit 0 while y kept
+        // "failures": 1 and "ratio": "Infinity"; FAIL rows made "not provided" likewise.
+        var (pack, candidate) = Broken();
+        string shard = TempPath("v.json");
+        Assert.That(Run("verify-impl", "--pack", pack, "--candidate", candidate, "--json", shard).Code, Is.EqualTo(1));
+        var read = RunReport.Read(shard);
+        int failing = read.Rows.FindIndex(r => r.Outcome == Outcome.Fail && r.Ratio is not null);
+        Assert.That(failing, Is.Not.Negative, "a compared FAIL row");
+        int failures = read.Rows[failing].Failures;
+        string passed = TempPath("passed.json"), absent = TempPath("absent.json");
+        File.Copy(shard, passed);
+        File.Copy(shard, absent);
+        Rewrite(passed, r =>
+        {
+            for (int i = 0; i < r.Rows.Count; i++) r.Rows[i] = r.Rows[i] with { Outcome = Outcome.Pass };
+        });
+        Unreadable(Run("report", "merge", passed), $"{passed}: not a ConvVerify report (rows[{failing}].outcome is \"pass\", but rows[{failing}].failures is {failures}: a direction passes with no element beyond its bound)");
+        Rewrite(absent, r =>
+        {
+            for (int i = 0; i < r.Rows.Count; i++) if (r.Rows[i].Outcome == Outcome.Fail) r.Rows[i] = r.Rows[i] with { Outcome = Outcome.NotProvided };
+        });
+        Unreadable(Run("report", "merge", absent), $"{absent}: not a ConvVerify report (rows[{failing}].outcome is \"not provided\", but rows[{failing}].ratio is given: only a compared direction (pass, FAIL or suspicious) has one)");
+        // A suspicious row with no element beyond a bound is refused too.
+        string suspicious = TempPath("suspicious.json");
+        File.Copy(shard, suspicious);
+        int passing = read.Rows.FindIndex(r => r.Outcome == Outcome.Pass);
+        Rewrite(suspicious, r => r.Rows[passing] = r.Rows[passing] with { Outcome = Outcome.Suspicious });
+        Unreadable(Run("report", "merge", suspicious), $"{suspicious}: not a ConvVerify report (rows[{passing}].outcome is \"suspicious\", but rows[{passing}].failures is 0: a compared direction is suspicious only with an element beyond its bound)");
+    }
+
+    private static void Unreadable(CliResult r, string message) =>
+        Assert.That((r.Code, r.Err.Trim(), r.Out), Is.EqualTo((2, "convverify: " + message, "")), r.ToString());
+
+    [Test]
+    public void TheReportsOfEveryCommandReadBack()
+    {
+        // Every writer of rows: Runner's compared rows (pass and FAIL), its length mismatch and absent rows, the pack's
+        // error rows (subject "-", dtype "?"), Freshness's rows (fixtures check), and soak's.
+        var (pack, candidate) = Broken();
+        string broken = CopyCommittedPack("question", "unreadable");
+        File.WriteAllText(Path.Combine(broken, CaseFolders(broken).Order(StringComparer.Ordinal).First(), "case.json"), "not json");
+        string[][] commands =
+        [
+            ["check", "--set", "question"],
+            ["verify-impl", "--pack", pack, "--candidate", candidate],
+            ["verify-impl", "--pack", pack, "--candidate", candidate, "--require", "all"],
+            ["check", "--pack", broken],
+            ["fixtures", "check", pack],
+            ["soak", "--cases", "2", "--oracle", "naive, exact", "--dtype", "f32", "--fill", "integer"],
+        ];
+        var outcomes = new HashSet<Outcome>();
+        for (int i = 0; i < commands.Length; i++)
+        {
+            string json = TempPath($"report-{i}.json");
+            var run = Run([.. commands[i], "--json", json]);
+            Assert.That(File.Exists(json), Is.True, run.ToString());
+            outcomes.UnionWith(RunReport.Read(json).Rows.Select(r => r.Outcome));
+            // report merge refuses a soak's report for a reason of its own ("the row of case ... is there twice", an
+            // issue apart from the reader's checks): read above, as the reader reads it, and not merged.
+            if (commands[i][0] == "soak") continue;
+            var merged = Run("report", "merge", json);
+            Assert.That((merged.Code, merged.Err), Is.EqualTo((run.Code, "")), $"{string.Join(' ', commands[i])}: {merged}");
+        }
+        Assert.That(outcomes, Is.SupersetOf(new[] { Outcome.Pass, Outcome.Fail, Outcome.NotProvided, Outcome.Error }), "the rows of every kind were read");
+    }
+
+    [TestCase("command", "rm -rf", "command is \"rm -rf\", expected \"check\", \"verify-impl\", \"soak\", \"fixtures check\"")]
+    [TestCase("dtype", "f99", "rows[0].dtype is \"f99\", expected \"f32\", \"f64\", \"bf16\", \"f16\"")]
+    [TestCase("fill", "zzz", "rows[0].fill is \"zzz\", expected \"integer\", \"normal\"")]
+    [TestCase("seconds", 1.7e308, "seconds is 1.7E+308, more than the 1000000000 seconds (about 31 years) a run may take")]
+    public void AWordOrATimeNoWriterWritesIsRefused(string field, object value, string message)
+    {
+        string shard = TempPath("s.json");
+        Assert.That(Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--json", shard).Code, Is.Zero);
+        Edit(shard, json =>
+        {
+            JsonNode node = value is double d ? JsonValue.Create(d) : JsonValue.Create((string)value);
+            if (field is "command" or "seconds") json[field] = node;
+            else json["rows"]![0]![field] = node;
+        });
+        var r = Run("report", "merge", shard);
+        Assert.That((r.Code, r.Err.Contains(message, StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
     }
 }

@@ -208,11 +208,12 @@ public class ReportMergeDetailTests
     public void TimesAddingUpPastADoubleAreRefused()
     {
         // Each shard's time is one the reader takes; their sum, Infinity, is not: written, the merged report was refused when read back.
-        var one = Shard("1/3", "2026-11-29T03:00:05Z", 1.7e308, [], "c", "e");
-        var two = Shard("2/3", "2026-11-29T03:00:01Z", 1.7e308, [], "a");
+        // The reader takes at most RunReport.MaxSeconds (1e9) a report: two of 6e8 pass it together.
+        var one = Shard("1/3", "2026-11-29T03:00:05Z", 6e8, [], "c", "e");
+        var two = Shard("2/3", "2026-11-29T03:00:01Z", 6e8, [], "a");
         Assert.That(Refusal(("s1.json", one), ("s2.json", two), ("s3.json", Three)), Is.EqualTo(
-            "the shards ran Infinity seconds in all (s1.json: 1.7E+308, s2.json: 1.7E+308, s3.json: 4): not a time, so not the reports of one run"));
-        Assert.That(ReportMerge.Merge([("s1.json", one), ("s2.json", Two), ("s3.json", Three)]).Seconds, Is.EqualTo(1.7e308), "a large finite sum is a time (2.5 and 4 are lost in its rounding)");
+            "the shards ran 1200000004 seconds in all (s1.json: 600000000, s2.json: 600000000, s3.json: 4): not a time, so not the reports of one run"));
+        Assert.That(ReportMerge.Merge([("s1.json", one), ("s2.json", Two), ("s3.json", Three)]).Seconds, Is.EqualTo(6e8 + 2.5 + 4), "a sum within the limit is a time");
     }
 
     [Test]

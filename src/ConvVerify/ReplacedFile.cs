@@ -1,0 +1,78 @@
+using ConvVerify.Fixtures;
+
+namespace ConvVerify;
+
+/// <summary>
+/// Writes an output file whole or not at all: into a temporary file beside it (<c>.&lt;name&gt;.tmp-&lt;guid&gt;&lt;extension&gt;</c>, the extension kept for writers that go by it; on
+/// the same file system), renamed over the name when complete. A failure part way (a full disk) leaves the file that was
+/// there as it was and removes the temporary one; written in place, a full disk had truncated the previous report.
+/// </summary>
+public static class ReplacedFile
+{
+    /// <summary>
+    /// Writes <paramref name="path"/> through <paramref name="write"/>, given the temporary file's stream. With
+    /// <paramref name="followLinks"/> (a <c>--json</c> or <c>--junit</c> the user named) a symbolic link is followed and
+    /// its target replaced, and a named pipe or a device is written in place (a reader holds the pipe; a rename would put
+    /// a file where it stood). Without it (the files the HTML page names itself) the name is replaced: a link or a hard
+    /// link there is replaced, never written through, and anything that is not a regular file is refused.
+    /// </summary>
+    /// <exception cref="IOException">The write, or the rename, failed; or, without <paramref name="followLinks"/>, the name is not a regular file or a link.</exception>
+    public static void Write(string path, Action<Stream> write, bool followLinks = true)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        WriteByName(path, temp =>
+        {
+            // Shared for reading, as the outputs were always opened: a reader may look at it while it is written.
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            write(stream);
+        }, followLinks, inPlace: p =>
+        {
+            using var stream = new FileStream(p, FileMode.Create, FileAccess.Write, FileShare.Read);
+            write(stream);
+        });
+    }
+
+    /// <summary>
+    /// As <see cref="Write(string, Action{Stream}, bool)"/>, for a writer that opens a file by its name itself (a plot's
+    /// SavePng): <paramref name="write"/> is given the temporary file's path, which does not exist yet.
+    /// </summary>
+    public static void WriteByName(string path, Action<string> write, bool followLinks = true) => WriteByName(path, write, followLinks, write);
+
+    private static void WriteByName(string path, Action<string> write, bool followLinks, Action<string> inPlace)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(write);
+        string target = followLinks ? PackPaths.RealPath(path) : Path.GetFullPath(path);
+        bool link = new FileInfo(target).LinkTarget is not null;
+        var kind = link ? FileKind.Missing : FileKinds.Of(target);
+        if (kind is not (FileKind.Missing or FileKind.Regular))
+        {
+            if (!followLinks || kind == FileKind.Directory) throw new IOException($"{path} is {FileKinds.Describe(kind)}, not a regular file; not written");
+            inPlace(target);
+            return;
+        }
+        string temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}{Path.GetExtension(target)}");
+        try
+        {
+            write(temp);
+            // Flushed to the disk before the rename: a crash after it must not leave the name on an empty file.
+            using (var f = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)) f.Flush(flushToDisk: true);
+            // The old file's permissions go with the name (a report kept group-readable stays so).
+            if (kind == FileKind.Regular && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
+            // rename(2): it replaces the name itself, a link or another name of a file (a hard link) included, never what it leads to.
+            File.Move(temp, target, overwrite: true);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The write's own failure is the one to report; the temporary file's name says what it is.
+            }
+            throw;
+        }
+    }
+}
