@@ -109,7 +109,12 @@ public static class Runner
                 {
                     for (int i = 0; i < references.Count; i++)
                         for (int j = i + 1; j < references.Count; j++)
+                        {
+                            // An oracle that is the subject itself (soak --oracle naive,exact) was compared with every other
+                            // oracle just above: the pair again is a row of the same names, which a merge reads as one row twice.
+                            if (references[i].Source.Name == plan.Subject.Name || references[j].Source.Name == plan.Subject.Name) continue;
                             rows.Add(Row(loaded, d, references[i].Source, references[i].Results, references[j].Source, references[j].Results, shared));
+                        }
                 }
                 // The direction is judged: its results are not needed again, and the next direction's bounds need the room.
                 // Stryker disable all : how much was dropped only decides when to collect, a matter of memory, never of a result

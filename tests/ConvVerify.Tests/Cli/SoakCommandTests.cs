@@ -4,6 +4,7 @@ using ConvVerify.Cases;
 using ConvVerify.Convolution;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
+using ConvVerify.Runs;
 using Spectre.Console;
 
 namespace ConvVerify.Tests.Cli;
@@ -92,6 +93,24 @@ public class SoakCommandTests : CliTestBase
         var r = Run("soak", "--cases", "2", "--seed", "5", "--oracle", "naive, wrong-in-3d", "--dtype", "f32", "--fill", "integer");
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
         Assert.That(r.Out, Does.Contain("reproduce: convverify check --oracle naive,wrong-in-3d '"));
+    }
+
+    [TestCase("naive,exact")]
+    [TestCase("exact,naive")]
+    public void AnOracleThatIsTheSubjectIsNotComparedWithTheOthersTwice(string oracles)
+    {
+        // exact (the oracle) against naive repeated exact (the subject) against naive under the same two names: a merge of
+        // the report refused it as one row twice.
+        string json = TempPath("itself.json");
+        var r = Run("soak", "--cases", "1", "--oracle", oracles, "--dtype", "f32", "--fill", "integer", "--json", json);
+        Assert.That(r.Code, Is.Zero, r.ToString());
+        var rows = RunReport.Read(json).Rows;
+        var pairs = rows.Select(row => (row.Case, row.Direction, row.Reference, row.Subject)).ToList();
+        Assert.That(pairs, Is.Unique);
+        // Each direction: the subject against each of the two oracles, and nothing more.
+        Assert.That(rows.GroupBy(row => (row.Case, row.Direction)).Select(g => g.Count()), Is.All.EqualTo(2));
+        var merged = Run("report", "merge", json);
+        Assert.That((merged.Code, merged.Err), Is.EqualTo((0, "")), merged.ToString());
     }
 
     [Test]
