@@ -205,7 +205,12 @@ public sealed class SnapshotStore
             string stagedVerified = Path.Combine(swap.Staging, name + VerifiedSuffix);
             InStaging(ReceivedPath(name), stagedVerified, () =>
             {
+                // The copy of a read-only verified file is read-only too: written anew, not opened for writing, and given
+                // the mode the user chose for it back.
+                UnixFileMode? mode = OperatingSystem.IsWindows() || !File.Exists(stagedVerified) ? null : File.GetUnixFileMode(stagedVerified);
+                File.Delete(stagedVerified);
                 WriteText(stagedVerified, text);
+                if (mode is { } m && !OperatingSystem.IsWindows()) File.SetUnixFileMode(stagedVerified, m);
                 File.Delete(Path.Combine(swap.Staging, name + ReceivedSuffix));
             });
         }
@@ -225,7 +230,24 @@ public sealed class SnapshotStore
             else if (Fixtures.FileKinds.Of(entry) is not Fixtures.FileKind.Regular)
                 // A named pipe would wait for a writer for ever; nothing but files and folders belongs here.
                 throw new IOException($"{Fixtures.PackPaths.Printable(entry)}: not a regular file; a snapshot folder holds files and folders only");
-            else InStaging(entry, dest, () => File.Copy(entry, dest));
+            else
+            {
+                CheckReadable(entry);
+                InStaging(entry, dest, () => File.Copy(entry, dest));
+            }
+        }
+    }
+
+    // File.Copy's refusal to read the user's file read as a failure to write the copy.
+    private static void CheckReadable(string path)
+    {
+        try
+        {
+            using var _ = new FileStream(path, FileMode.Open, FileAccess.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{Fixtures.PackPaths.Printable(path)}: cannot be read (nothing was accepted): {e.Message}", e);
         }
     }
 
