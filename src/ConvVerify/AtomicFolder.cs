@@ -223,6 +223,7 @@ public sealed class AtomicFolder : IDisposable
         string? old = null;
         if (Directory.Exists(Target))
         {
+            KeepAccess(Target, Staging);
             old = Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
             Rename(Target, old, $"{Target}: written in {Staging}, but the old folder could not be set aside as {old}, so it was left as it was and the new contents were discarded");
         }
@@ -230,6 +231,19 @@ public sealed class AtomicFolder : IDisposable
         Rename(Staging, Target, $"{Target}: written in {Staging}, but it could not be renamed into place"
             + (old is null ? "" : $" (the old folder is aside as {old}, and the next run on {Target} puts it back)"));
         if (old is not null) DeleteAside(parent, name, old, $"{Target}: written, but its old contents, set aside as");
+    }
+
+    // The new folder keeps who may use the old one: made by this process, it had its owner and default mode, so a private
+    // 0700 folder came back 0755 and a shared setgid group folder (2770) root:root 0755, its group shut out. The owner too
+    // where this process may give it (root), else the group alone (a member may), else neither; the mode last, since a
+    // change of owner may clear set-id bits.
+    private static void KeepAccess(string from, string to)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        if (Fixtures.FileKinds.Owner(from) is { } theirs && Fixtures.FileKinds.Owner(to) is { } ours && theirs != ours
+            && !Fixtures.FileKinds.TryChown(to, theirs.Uid, theirs.Gid))
+            Fixtures.FileKinds.TryChown(to, uint.MaxValue, theirs.Gid);
+        File.SetUnixFileMode(to, File.GetUnixFileMode(from));
     }
 
     /// <summary>Deletes <see cref="Staging"/> unless committed, and releases and deletes the lock file.</summary>

@@ -182,6 +182,53 @@ internal static partial class FileKinds
         }
     }
 
+    /// <summary>
+    /// The owner and group of <paramref name="path"/> (a link there not followed), or null where they cannot be asked
+    /// (not Linux, no C library) or it is missing.
+    /// </summary>
+    public static unsafe (uint Uid, uint Gid)? Owner(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!OperatingSystem.IsLinux()) return null;
+        byte* buffer = stackalloc byte[StatBufferSize];
+        try
+        {
+            if (StatX(AtFdCwd, path, AtSymlinkNoFollow, StatxUid | StatxGid, buffer) != 0) return null;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+        if ((*(uint*)buffer & (StatxUid | StatxGid)) != (StatxUid | StatxGid)) return null;
+        return (*(uint*)(buffer + UidOffsetStatx), *(uint*)(buffer + GidOffsetStatx));
+    }
+
+    /// <summary>
+    /// Gives <paramref name="path"/> (a link there not followed) the owner <paramref name="uid"/> and the group
+    /// <paramref name="gid"/> (<see cref="uint.MaxValue"/>: left as it is); false where this process may not (only root
+    /// gives a file away; a member may give a group) or it cannot be asked.
+    /// </summary>
+    public static bool TryChown(string path, uint uid, uint gid)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            return LChown(path, uid, gid) == 0;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    // statx's STATX_UID and STATX_GID, stx_uid and stx_gid.
+    private const uint StatxUid = 0x8, StatxGid = 0x10;
+    private const int UidOffsetStatx = 0x14, GidOffsetStatx = 0x18;
+
+    [LibraryImport("libc", EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int LChown(string path, uint owner, uint group);
+
     // statx's stx_attributes and stx_attributes_mask, STATX_ATTR_MOUNT_ROOT, STATX_MNT_ID and stx_mnt_id.
     private const int AttributesOffset = 0x08, AttributesMaskOffset = 0x38, MountIdOffset = 0x90;
     private const ulong AttrMountRoot = 0x2000;
