@@ -134,6 +134,8 @@ public abstract class ConvImplementationFixture
         "no pack folder given: there is nothing to check the implementation against (the committed packs are "
         + (root is null ? "looked for under no folder: none was found"
             : Directory.Exists(root) ? $"found under {root}, which holds none: no sub-folder with a manifest.json"
+            // A file there exists: "does not exist" sent the user looking for a path that is plainly there.
+            : File.Exists(root) ? $"looked for under {root}, which is a file, not a folder"
             : $"looked for under {root}, which does not exist")
         + $"; set {FixturesVariable})";
 

@@ -196,9 +196,16 @@ public static class TensorComparison
     // of a problem without bias has no element: compared, it passed ("all 0 elements within ..."), having checked nothing.
     private static void CheckDirection(ConvProblem p, Direction direction)
     {
-        if (!Enum.IsDefined(direction)) throw new ArgumentOutOfRangeException(nameof(direction), direction, $"direction: unknown value {(int)direction}");
+        CheckDefined(direction);
         if (!direction.Applies(p, out string? why))
             throw new ArgumentException($"direction: problem {p} has no {direction.TensorName()} to compare ({why})", nameof(direction));
+    }
+
+    // The bounds' own entry points: a bias gradient of a problem without bias has no bounds ([]), but an undefined
+    // direction is the caller's, named as the caller's argument rather than the shape's own parameter "d".
+    private static void CheckDefined(Direction direction)
+    {
+        if (!Enum.IsDefined(direction)) throw new ArgumentOutOfRangeException(nameof(direction), direction, $"direction: unknown value {(int)direction}");
     }
 
     // The inputs the direction's bound reads, checked whether or not a bound is made: identical results skip the bound,
@@ -240,12 +247,14 @@ public static class TensorComparison
     /// </remarks>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the element type of the problem's dtype, or
     /// <paramref name="reference"/>'s length does not match the problem.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="direction"/> is not a defined value.</exception>
     public static double[] ProbabilisticBounds<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> reference, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(inputs);
         CheckElementType<T>(p);
+        CheckDefined(direction);
         NaiveConv.CheckLength(reference, "reference " + direction.TensorName(), direction.SizeOf(p), direction.ShapeOf(p));
         return ProbabilisticBoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Square), reference, engine);
     }
@@ -272,7 +281,7 @@ public static class TensorComparison
 
     /// <summary>The per-element bounds 2·γ_K·M + 2·K·η of a direction, scaled by <paramref name="factor"/>, M computed by <paramref name="engine"/>.</summary>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the element type of the problem's dtype.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is below 1, NaN or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is below 1, NaN or infinite, or <paramref name="direction"/> is not a defined value.</exception>
     public static double[] Bounds<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, double factor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -280,6 +289,7 @@ public static class TensorComparison
         ArgumentNullException.ThrowIfNull(inputs);
         CheckElementType<T>(p);
         CheckFactor(factor, nameof(factor));
+        CheckDefined(direction);
         return BoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Abs), factor, engine);
     }
 
@@ -323,8 +333,8 @@ public static class TensorComparison
     /// channels-last dx of a padded 1x1 convolution, off by 12) passed a check of the definition against it.
     /// docs/tolerance.md derives the rule.
     /// </remarks>
-    /// <exception cref="ArgumentException">A tensor's length does not match the problem, or <typeparamref name="T"/> is not the element type of the problem's dtype.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is below 1, NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">A tensor's length does not match the problem, <typeparamref name="T"/> is not the element type of the problem's dtype, or the problem's dtype is not bfloat16 or float16.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is below 1, NaN or infinite, or <paramref name="direction"/> is not a defined value.</exception>
     public static double[] NarrowBounds<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         double factor = 1.0, IConvEngine? engine = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -338,6 +348,10 @@ public static class TensorComparison
         ArgumentNullException.ThrowIfNull(inputs);
         CheckElementType<T>(p);
         CheckFactor(factor, nameof(factor));
+        CheckDefined(direction);
+        // A float32 or float64 result is not rounded from a float32 sum: this rule would be wrong for it, not merely loose.
+        if (!DTypes.IsNarrow(p.DType))
+            throw new ArgumentException($"p: problem {p} is {DTypes.NumpyName(p.DType)}, not bfloat16 or float16; its bounds are Bounds and ProbabilisticBounds", nameof(p));
         int[] shape = direction.ShapeOf(p);
         NaiveConv.CheckLength(expected, "expected " + direction.TensorName(), direction.SizeOf(p), shape);
         NaiveConv.CheckLength(actual, "actual " + direction.TensorName(), direction.SizeOf(p), shape);

@@ -15,6 +15,9 @@ namespace ConvVerify.Convolution;
 /// <remarks>
 /// Layouts, shapes and argument checks are <see cref="NaiveConv"/>'s. Results do not depend on
 /// <see cref="ExactConvOptions"/>: vector width and thread count only change which elements are computed together.
+/// "Bitwise" holds for every finite, infinite and zero result (the sign of zero included); a NaN result is NaN where the
+/// definition's is, but its payload and sign may differ (which NaN survives an operation on two NaNs is the operand
+/// order's and the hardware's, as IEEE 754 leaves it), so <see cref="Comparison.Bitwise"/> counts any NaN equal to any NaN.
 /// Only <see cref="float"/> and <see cref="double"/> are supported (bfloat16 and float16 problems run as float, rounded once at the end). Each call takes its transposed copies (the weights or dy,
 /// and with lanes over groups the source and destination too) from <see cref="ArrayPool{T}.Shared"/> when they are small,
 /// and allocates the large ones, which the pool would otherwise keep resident for good; it builds per-dimension index

@@ -2,7 +2,9 @@ namespace ConvVerify.Convolution;
 
 /// <summary>
 /// How <see cref="ExactConv"/> may run. Neither setting changes a single bit of any result: every output element is
-/// computed by the same sequence of roundings whatever the vector width or the number of threads.
+/// computed by the same sequence of roundings whatever the vector width or the number of threads. The one exception is
+/// which NaN a NaN result is: where two NaNs meet, IEEE 754 leaves the payload (and sign) that survives to the hardware
+/// and the operand order, which the vector paths do not keep; a NaN element is NaN on every path.
 /// </summary>
 public sealed record ExactConvOptions
 {

@@ -285,7 +285,7 @@ public sealed class FixturePack
     /// without bias.</exception>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the case's element type (float for a float32
     /// or bfloat16 case, double for a float64 one).</exception>
-    public PackCase<T> Read<T>(string id) where T : unmanaged, IFloatingPointIeee754<T> => Read<T>(ReadCase(id));
+    public PackCase<T> Read<T>(string id) where T : unmanaged, IFloatingPointIeee754<T> => ReadOf<T>(ReadCase(id));
 
     /// <summary>As <see cref="Read{T}(string)"/> for a case already read with <see cref="ReadCase(string)"/>, which callers need first to pick <typeparamref name="T"/>.</summary>
     /// <exception cref="FixtureException">A missing input, a file the manifest does not list or that is not a regular file, or any
@@ -293,9 +293,25 @@ public sealed class FixturePack
     /// without bias; a file that reads well but whose bytes match neither the manifest's sha256 nor the one
     /// <see cref="CheckIntegrity()"/> found (changed since it was checked).</exception>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the case's element type.</exception>
+    /// <exception cref="ArgumentException"><paramref name="c"/> is not the case its case.json describes (another problem, dtype,
+    /// bias, fill or seed): the pack's files are that case's.</exception>
     public PackCase<T> Read<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);
+        // Taken on the caller's word, a case edited after ReadCase came back with the pack's results labelled as its own
+        // problem, and a bias dropped from it was blamed on case.json.
+        var onFile = ReadCase(c.Id, new List<string>());
+        if (!c.Problem.Equals(onFile.Problem) || c.Fill != onFile.Fill || c.Seed != onFile.Seed)
+            throw new ArgumentException(
+                $"c: case {c.Id} is given as {Described(c)}, but its case.json describes {Described(onFile)}; the pack's files are that case's (read it with ReadCase)", nameof(c));
+        return ReadOf<T>(c);
+    }
+
+    private static string Described(ConvCase c) =>
+        $"{c.Problem} ({DTypes.ShortName(c.Problem.DType)}, {(c.Problem.HasBias ? "bias" : "no bias")}, {ConvCase.FillName(c.Fill)} fill, seed {c.Seed})";
+
+    private PackCase<T> ReadOf<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var (p, id) = (c.Problem, c.Id);
         if (!DTypes.Holds<T>(p.DType))
             throw new InvalidOperationException($"case {id} is {p.DType}, read as {typeof(T).Name}");

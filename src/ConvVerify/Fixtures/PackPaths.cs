@@ -14,13 +14,14 @@ public static class PackPaths
 
     /// <summary>
     /// Checks that <paramref name="name"/> is one plain path component: not empty, not <c>.</c> or <c>..</c>, no
-    /// path separator, drive colon, NUL or other control character.
+    /// path separator, drive colon, NUL or other control character, and at most 255 bytes in UTF-8 (a file name's limit).
     /// </summary>
     /// <param name="name">The case id or file name.</param>
     /// <param name="what">What it is, for the message, e.g. "case id" or "manifest.json: files key \"a/b\"".</param>
     /// <exception cref="FixtureException">The name is not plain; the message quotes it.</exception>
     public static void CheckName(string? name, string what)
     {
+        const int MaxNameBytes = 255;
         string? why = name switch
         {
             null or "" => "is empty",
@@ -28,6 +29,8 @@ public static class PackPaths
             _ when name.IndexOfAny(Separators) >= 0 => "holds a path separator",
             _ when name.Contains(':', StringComparison.Ordinal) => "holds ':' (a drive letter or stream name)",
             _ when name.Any(char.IsControl) => "holds a control character",
+            // A longer component is refused by the file system with .NET's PathTooLongException, naming no case.
+            _ when System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes => $"is {System.Text.Encoding.UTF8.GetByteCount(name)} bytes long in UTF-8, more than the {MaxNameBytes} a file name may hold",
             _ => null,
         };
         if (why is not null)

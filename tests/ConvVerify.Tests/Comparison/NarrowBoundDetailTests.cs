@@ -139,6 +139,35 @@ public class NarrowBoundDetailTests
     }
 
     [Test]
+    public void AnUndefinedDirectionIsNamedAsTheCallersArgumentByEveryBound()
+    {
+        // Bounds and ProbabilisticBounds named the shape's own parameter "d", which the caller never wrote.
+        var d = (Direction)9;
+        var f32 = P.WithDType(DType.Float32);
+        foreach (var call in new TestDelegate[]
+        {
+            () => TensorComparison.Bounds(f32, d, In),
+            () => TensorComparison.ProbabilisticBounds(f32, d, In, [1f]),
+            () => TensorComparison.NarrowBounds(P, d, In, [1f], [1f]),
+        })
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(call)!;
+            Assert.That((e.ParamName, e.Message), Is.EqualTo(("direction", "direction: unknown value 9 (Parameter 'direction')\nActual value was 9.")));
+        }
+    }
+
+    [TestCase(DType.Float32)]
+    [TestCase(DType.Float64)]
+    public void TheNarrowRuleRefusesAWideProblem(DType dtype)
+    {
+        // A float32 result is no float32 sum rounded to a narrow type: the bound it gave was wrong for it, not just loose.
+        var e = dtype == DType.Float32
+            ? Assert.Throws<ArgumentException>(() => TensorComparison.NarrowBounds(P.WithDType(dtype), Direction.Forward, In, [1f], [1f]))!
+            : Assert.Throws<ArgumentException>(() => TensorComparison.NarrowBounds(P.WithDType(dtype), Direction.Forward, new ConvInputs<double>([1, 1], [1, 1], [], [1]), [1.0], [1.0]))!;
+        Assert.That((e.ParamName, e.Message), Is.EqualTo(("p", $"p: problem {P} is {(dtype == DType.Float32 ? "float32" : "float64")}, not bfloat16 or float16; its bounds are Bounds and ProbabilisticBounds (Parameter 'p')")));
+    }
+
+    [Test]
     public void TheEngineGivenComputesTheSumAndTheMagnitudes()
     {
         var engine = new ComparisonDetailTests.CountingEngine();

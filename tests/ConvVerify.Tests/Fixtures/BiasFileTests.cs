@@ -102,4 +102,24 @@ public class BiasFileTests : CliTestBase
         var read = FixturePack.Open(dir).Read<float>("a");
         Assert.That(read.Expected.Keys, Is.EquivalentTo(new[] { Direction.Forward, Direction.BackwardData, Direction.BackwardWeights }));
     }
+
+    [Test]
+    public void ACaseThatIsNotItsCaseJsonsIsRefusedNotReadAsTheCallersWord()
+    {
+        // The probe: Read<T>(c with { Problem = other }) returned the pack's results labelled as other's problem, and a
+        // bias dropped from the caller's case was blamed on case.json (which says "bias": true).
+        var pack = FixturePack.Open(Pack());
+        var a = pack.ReadCase("a");
+        var noBias = Assert.Throws<ArgumentException>(() => pack.Read<float>(a with { Problem = a.Problem.WithBias(false) }))!;
+        Assert.That((noBias.ParamName, noBias.Message), Is.EqualTo(("c",
+            $"c: case a is given as mb1ic1ih4oc1oh2kh3ph0 (f32, no bias, integer fill, seed {a.Seed}), but its case.json describes mb1ic1ih4oc1oh2kh3ph0 (f32, bias, integer fill, seed {a.Seed}); "
+            + "the pack's files are that case's (read it with ReadCase) (Parameter 'c')")));
+        var other = BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3sh2ph1");
+        Assert.That(() => pack.Read<float>(a with { Problem = other }), Throws.ArgumentException.With.Message.Contains("is given as mb1ic1ih4oc1oh2kh3sh2ph1"));
+        Assert.That(() => pack.Read<float>(a with { Seed = a.Seed + 1 }), Throws.ArgumentException.With.Message.Contains($"seed {a.Seed + 1}), but its case.json describes"));
+        Assert.That(() => pack.Read<float>(a with { Fill = Fill.Normal }), Throws.ArgumentException.With.Message.Contains("normal fill"));
+        // The case as read, and a copy of it under another name of the same id, read as before.
+        Assert.That(pack.Read<float>(a).Case, Is.SameAs(a));
+        Assert.That(pack.Read<float>(a with { }).Inputs.X, Has.Length.EqualTo(16));
+    }
 }

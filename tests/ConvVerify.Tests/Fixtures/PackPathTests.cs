@@ -22,6 +22,26 @@ public class PackPathTests : TempFolderTest
     [TestCase("a\nb", "case id \"a\\u000ab\" holds a control character: only a plain name inside the folder is allowed")]
     public void EachRuleNamesTheNameAndWhy(string? name, string message) => Assert.That(Refusal(name), Is.EqualTo(message));
 
+    [Test]
+    public void ANameLongerThanAFileNameMayBeIsRefusedByItsLength()
+    {
+        // Set by a caller (c with { Id = ... }), a 300-letter id reached the file system and came back as .NET's
+        // PathTooLongException, naming no case. 255 bytes pass; 256 do not, nor 128 two-byte letters.
+        Assert.That(() => PackPaths.CheckName(new string('a', 255), "case id"), Throws.Nothing);
+        Assert.That(Refusal(new string('a', 256)), Does.EndWith("\" is 256 bytes long in UTF-8, more than the 255 a file name may hold: only a plain name inside the folder is allowed"));
+        Assert.That(Refusal(new string('é', 128)), Does.Contain("\" is 256 bytes long in UTF-8"));
+    }
+
+    [Test]
+    public void PackWriterRefusesATooLongIdAsAFixtureException()
+    {
+        var c = ConvVerify.Cases.ConvCase.Create(ConvVerify.Problems.BenchdnnDescriptor.Parse("mb1ic1iw3oc1kw2"), ConvVerify.Cases.Fill.Integer, 1) with { Id = new string('a', 300) };
+        var inputs = c.MakeInputs<float>();
+        var writer = new PackWriter(Path.Combine(Dir, "pack"), false);
+        var e = Assert.Throws<FixtureException>(() => writer.Add(c, inputs, new Dictionary<ConvVerify.Cases.Direction, float[]>()))!;
+        Assert.That(e.Message, Does.Contain("is 300 bytes long in UTF-8"));
+    }
+
     [TestCase("case-1")]
     [TestCase("...")]
     [TestCase(".hidden")]

@@ -187,6 +187,11 @@ public class FixtureMisuseTests : TempFolderTest
         Assert.That(ConvVerify.NUnit.ConvImplementationFixture.NoPackGiven(Dir),
             Is.EqualTo($"no pack folder given: there is nothing to check the implementation against (the committed packs are found under {Dir}, which holds none: no sub-folder with a manifest.json; set CONVVERIFY_FIXTURES)"));
         Assert.That(ConvVerify.NUnit.ConvImplementationFixture.NoPackGiven(null), Does.Contain("looked for under no folder: none was found"));
+        // The variable naming a file (the probe: CONVVERIFY_FIXTURES=README.md) said it did not exist.
+        string file = Path.Combine(Dir, "README.md");
+        File.WriteAllText(file, "not a folder");
+        Assert.That(ConvVerify.NUnit.ConvImplementationFixture.NoPackGiven(file),
+            Is.EqualTo($"no pack folder given: there is nothing to check the implementation against (the committed packs are looked for under {file}, which is a file, not a folder; set CONVVERIFY_FIXTURES)"));
     }
 
     [Test]
