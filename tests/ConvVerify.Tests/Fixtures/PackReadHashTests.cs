@@ -51,8 +51,12 @@ public class PackReadHashTests : OneCasePackTest
     {
         // A reader that never called CheckIntegrity still uses no file the manifest does not vouch for.
         var pack = FixturePack.Open(PackDir);
+        string json = File.ReadAllText(CaseJson);
         File.AppendAllText(CaseJson, "\n");
         Assert.That(() => pack.ReadCase(Case.Id), Throws.TypeOf<FixtureException>().With.Message.EqualTo(Unlike(CaseJson)));
+        // Read(case) reads case.json too, to hold the case given to it: that refusal comes first while case.json is changed.
+        Assert.That(() => pack.Read<float>(Case), Throws.TypeOf<FixtureException>().With.Message.EqualTo(Unlike(CaseJson)));
+        File.WriteAllText(CaseJson, json);
         FlipABit(CaseFile("dy.npy"));
         Assert.That(() => pack.Read<float>(Case), Throws.TypeOf<FixtureException>().With.Message.EqualTo(Unlike(CaseFile("dy.npy"))));
     }
