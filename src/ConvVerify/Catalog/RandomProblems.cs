@@ -11,9 +11,11 @@ namespace ConvVerify.Catalog;
 /// Per problem: rank 1–3 uniformly; mb 1–4; groups 1 (1/2), 2–4 (1/4), depthwise with channel multiplier 1–3 (1/4);
 /// channels per group 1–8; per dim: kernel 1–7, dilation 1–3 (1 with probability 1/2), stride 1–3 (1 with probability
 /// 1/2), input 1–12 (rank 3: 1–6), begin padding 0–3, end padding equal to it (1/2), another 0–3 (1/4) or cropping −2–0
-/// (1/4); bias with probability 3/4. Draws that give no valid problem (output below 1) or more than
-/// <see cref="MaxElements"/> elements in any tensor or <see cref="MaxMacs"/> multiply-adds are redrawn from the same stream (keeping the rank).
-/// Kernels larger than the input (with padding) and strides larger than the kernel come out often.
+/// (1/4); bias with probability 3/4. Draws that give no valid problem (output below 1), whose drawn end padding crops the
+/// whole input, or with more than <see cref="MaxElements"/> elements in any tensor or <see cref="MaxMacs"/> multiply-adds
+/// are redrawn from the same stream (keeping the rank). Kernels larger than the input (with padding) and strides larger
+/// than the kernel come out often, and so, about 1 in 120, do problems whose windows all lie in the begin padding (their
+/// stored end padding crops the whole input): redrawing those would change the problems seeds already gave.
 /// </remarks>
 public static class RandomProblems
 {

@@ -75,7 +75,7 @@ public sealed record BatchEntry
 
 /// <summary>
 /// Reads benchdnn batch files (<c>tests/benchdnn/inputs/conv/</c> in oneDNN) as benchdnn's conv driver does: white-space
-/// separated tokens, <c>#</c> to the end of a line is a comment, a token ending in <c>\</c> continues in the next; options
+/// separated tokens, a token starting with <c>#</c> starts a comment to the end of its line, a token ending in <c>\</c> continues in the next; options
 /// keep their value until changed or <c>--reset</c>, also across <c>--batch=</c> includes (benchdnn's settings are one
 /// static state); a descriptor runs once per combination of the comma-separated values of the options in force.
 /// </summary>
@@ -223,6 +223,9 @@ public static class BatchFile
     // Options that leave the mathematics alone: layouts, which oneDNN implementation runs, memory management.
     private static readonly HashSet<string> Ignored = ["stag", "wtag", "dtag", "alg", "impl", "skip-impl", "allow-enum-tags-only", "attr-scratchpad", "cpu-isa-hints", "check-ref-impl"];
 
+    // Options whose lists benchdnn refuses with an empty item: its parsers of a direction, dtype or minibatch take no empty value.
+    private static readonly HashSet<string> EmptyItemRefused = ["dir", "dt", "cfg", "mb"];
+
     // Single-valued: a regular expression may hold commas (a --batch path is taken whole before the options are split).
     private static readonly HashSet<string> SingleValued = ["match"];
 
@@ -239,6 +242,9 @@ public static class BatchFile
 
         // Option name → its comma-separated values; absent means benchdnn's default. One state for every file, as benchdnn's.
         private readonly Dictionary<string, string[]> state = new(StringComparer.Ordinal);
+
+        // Options in force whose list has an empty item → why every descriptor under them is refused.
+        private readonly SortedDictionary<string, string> emptyItems = new(StringComparer.Ordinal);
         private readonly List<string> stack = [];
 
         private readonly Dictionary<string, List<(string Token, int Line)>> read = new(StringComparer.Ordinal);
@@ -271,11 +277,11 @@ public static class BatchFile
             bool continued = false;
             for (int i = 0; i < lines.Length; i++)
             {
-                string line = lines[i];
-                int hash = line.IndexOf('#', StringComparison.Ordinal);
-                if (hash >= 0) line = line[..hash];
-                foreach (string raw in line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                foreach (string raw in lines[i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
                 {
+                    // benchdnn starts a comment only at a token's start: a '#' inside one (mb1ic1iw3oc1kw1#pw1, n"a#1") is
+                    // part of it. Cutting the line at any '#' took the first as a pw0 problem and cut the second's name.
+                    if (raw.StartsWith('#')) break;
                     string token = raw;
                     int at = i + 1;
                     if (continued && tokens.Count > 0)
@@ -300,13 +306,24 @@ public static class BatchFile
             {
                 case "reset":
                     state.Clear();
+                    emptyItems.Clear();
                     combos = null;
                     break;
                 case "batch":
                     Include(value, line, fullPath, shown);
                     break;
                 default:
-                    state[name] = SingleValued.Contains(name) ? [value] : value.Split(',');
+                    string[] values = SingleValued.Contains(name) ? [value] : value.Split(',');
+                    // benchdnn refuses a list with an empty item here (--dir=BWD_D, or --mb=3,); taking it as the default
+                    // added a combination nobody asked for. The other items are kept so the entries say what they were.
+                    // (Elsewhere an empty item is meant: --attr-post-ops=,linear:2:1 is "none, then linear".)
+                    if (values.Length > 1 && values.Contains("") && EmptyItemRefused.Contains(name))
+                    {
+                        emptyItems[name] = $"--{name}={value} has an empty item (benchdnn refuses the list)";
+                        values = values.Where(v => v.Length > 0).DefaultIfEmpty("").ToArray();
+                    }
+                    else emptyItems.Remove(name);
+                    state[name] = values;
                     combos = null;
                     break;
             }
@@ -354,8 +371,11 @@ public static class BatchFile
                 Entries.Add(Failed($"--batch={file}: include cycle ({string.Join(" → ", loop)})"));
                 return;
             }
-            // shown is a file's path or a source name, never a root, so it has a directory part (perhaps empty).
-            string includedShown = fullPath is null ? file : Path.Combine(Path.GetDirectoryName(shown)!, file);
+            // shown is a file's path or a source name, never a root, so it has a directory part (perhaps empty). An include
+            // found in the fallback is named where it was read: beside the including file it is not there.
+            string includedShown = fullPath is null ? file
+                : found == candidates[0] ? Path.Combine(Path.GetDirectoryName(shown)!, file)
+                : found;
             // benchdnn's harnesses include the same shape files many times over; read and split each once.
             if (!read.TryGetValue(found, out var tokens)) read[found] = tokens = Tokens(InputFile.ReadAllText(found, "batch file", MaxBytes));
             File(found, includedShown, tokens);
@@ -415,7 +435,11 @@ public static class BatchFile
             {
                 var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
                 for (int i = 0; i < names.Count; i++) chosen[names[i]] = lists[i][pick[i]];
-                result.Add(MakeCombo(chosen));
+                var combo = MakeCombo(chosen);
+                // As a bad --dir is: an invalid entry, a warning that --strict makes an error.
+                if (emptyItems.Count > 0)
+                    combo = combo with { Template = combo.Template with { SkipKind = BatchSkipKind.Invalid, Skip = string.Join("; ", emptyItems.Values) } };
+                result.Add(combo);
                 int k = names.Count - 1;
                 while (k >= 0 && ++pick[k] == lists[k].Length) pick[k--] = 0;
                 if (k < 0) break;

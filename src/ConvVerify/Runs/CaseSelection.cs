@@ -2,6 +2,7 @@ using ConvVerify.Cases;
 using ConvVerify.Catalog;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using ConvVerify.Oracles;
 using ConvVerify.Problems;
@@ -179,8 +180,12 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         string batch = read.Batch;
         var entries = read.Entries!;
         var problems = new List<ConvProblem>();
-        var details = new Dictionary<ConvProblem, SelectedProblem>();
         var caseNumber = new Dictionary<ConvProblem, int>();
+        var cases = new List<BatchCase>();
+        // Which case checks a problem in a dtype. Entries are merged here, once each is in the dtypes it is checked in: an
+        // entry without --dt is checked in every dtype of the run, and merged on the problem as written (f32) its f64 copy
+        // and a --dt=f64 entry of the same problem were two cases of one id (docs/benchdnn.md).
+        var owner = new Dictionary<ConvProblem, int>();
         var listing = new List<SelectionLine>();
         foreach (var e in entries)
         {
@@ -212,22 +217,46 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             }
             var dirs = DirectionsOf(e.Dir, p.HasBias);
             var layout = e.ChannelsLast ? TorchLayout.ChannelsLast : TorchLayout.Contiguous;
-            if (caseNumber.TryGetValue(p, out int k))
+            // The dtypes the entry is checked in: the one its --dt fixed, else the run's (it was read as f32).
+            IReadOnlyList<DType> checkedIn = e.DTypeGiven ? [p.DType] : dtypes;
+            int k = caseNumber.GetValueOrDefault(p);
+            bool created = false;
+            if (k == 0 && checkedIn.Any(d => !owner.ContainsKey(p.WithDType(d))))
             {
-                var old = details[p];
-                details[p] = new SelectedProblem(old.DTypeFixed && e.DTypeGiven,
-                    old.Directions is null || dirs is null ? null : [.. ConvVerify.Cases.Directions.All.Where(d => old.Directions.Contains(d) || dirs.Contains(d))])
-                {
-                    Layouts = old.Layouts.Contains(layout) ? old.Layouts : [.. old.Layouts, layout],
-                };
-                listing.Add(line with { Case = k, Status = $"merged into case {k} ({Describe(details[p].Directions)}{LayoutNote(e)})" });
-                continue;
+                problems.Add(p);
+                cases.Add(new BatchCase(e.DTypeGiven));
+                k = caseNumber[p] = problems.Count;
+                created = true;
             }
-            problems.Add(p);
-            caseNumber[p] = problems.Count;
-            details[p] = new SelectedProblem(e.DTypeGiven, dirs) { Layouts = [layout] };
-            listing.Add(line with { Case = problems.Count, Status = $"case {problems.Count} ({Describe(dirs)}{LayoutNote(e)})" });
+            // An entry without --dt makes the case it joins one of the run's dtypes too.
+            else if (k > 0 && !e.DTypeGiven) cases[k - 1].Fixed = false;
+            // The cases (other than its own) the entry was merged into, with the dtypes it was merged in.
+            var into = new SortedDictionary<int, List<DType>>();
+            foreach (var d in checkedIn)
+            {
+                var instance = p.WithDType(d);
+                if (owner.TryGetValue(instance, out int o))
+                {
+                    cases[o - 1].Add(d, dirs, layout);
+                    (into.TryGetValue(o, out var list) ? list : into[o] = []).Add(d);
+                }
+                else
+                {
+                    owner[instance] = k;
+                    cases[k - 1].Add(d, dirs, layout);
+                    if (!created) (into.TryGetValue(k, out var list) ? list : into[k] = []).Add(d);
+                }
+            }
+            // The dtypes are named unless the entry joined the whole case; a new case names those it did not keep.
+            string merged = string.Join(", ", into.Select(kv =>
+                $"case {kv.Key}{(!created && kv.Value.Count == cases[kv.Key - 1].CheckedIn.Count ? "" : " in " + string.Join(", ", kv.Value.Select(DTypeName)))} ({cases[kv.Key - 1].Describe()}{LayoutNote(e)})"));
+            if (created)
+                listing.Add(line with { Case = k, Status = $"case {k} ({Describe(dirs)}{LayoutNote(e)}){(merged.Length > 0 ? "; merged into " + merged : "")}" });
+            else
+                listing.Add(line with { Case = into.Keys.First(), Status = "merged into " + merged });
         }
+        var details = new Dictionary<ConvProblem, SelectedProblem>();
+        for (int i = 0; i < problems.Count; i++) details[problems[i]] = cases[i].Selected();
         return new CaseSelection(batch, problems, dtypes, fills, Named: true) { Details = details, Listing = listing };
     }
 
@@ -298,7 +327,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
 
     private static string LayoutNote(BatchEntry e) => e.ChannelsLast ? "; torch in channels-last" : "";
 
-    private static string Describe(IReadOnlyList<Direction>? dirs) =>
+    internal static string Describe(IReadOnlyList<Direction>? dirs) =>
         dirs is null ? "every direction" : string.Join(", ", dirs.Select(d => d.TensorName()));
 
     private static string DTypeName(DType d) => ConvVerify.Problems.DTypes.ShortName(d);
@@ -384,13 +413,18 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 foreach (var p in Problems)
                 {
                     var detail = Details.GetValueOrDefault(p);
-                    if (detail is { DTypeFixed: true } ? p.DType != dt : !DTypes.Contains(dt)) continue;
+                    var directions = detail?.Directions;
+                    if (detail?.CheckedIn is { } checkedIn)
+                    {
+                        if (!checkedIn.TryGetValue(dt, out directions)) continue;
+                    }
+                    else if (detail is { DTypeFixed: true } ? p.DType != dt : !DTypes.Contains(dt)) continue;
                     foreach (var layout in detail?.Layouts ?? [TorchLayout.Contiguous])
                     {
                         var c = ConvCase.Create(p.WithDType(dt), f, seed);
                         // The same problem in both layouts is two cases; the id says which (same inputs: same seed).
                         if (layout == TorchLayout.ChannelsLast) c = c with { Id = c.Id + "__channels-last" };
-                        list.Add(new CaseEntry(c) { Directions = detail?.Directions, Layout = layout });
+                        list.Add(new CaseEntry(c) { Directions = directions, Layout = layout });
                     }
                 }
         return list;
@@ -465,7 +499,10 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             Add(byUnnamed, (a.Case.Fill, a.Case.Problem.Name is null ? a.Case.Problem : a.Case.Problem.WithName(null)), a);
         }
         var selected = new List<CaseEntry>();
-        var taken = new HashSet<ConvCase>(sameCase);
+        // Where each pack case taken is in selected: two entries of the selection can land on one pack case (a descriptor
+        // without a name and the same one named as the pack names it), and it then checks the directions of both. Taking
+        // only the first entry's dropped the second's directions without a word, and a run passed having compared less.
+        var taken = new Dictionary<ConvCase, int>(sameCase);
         foreach (var wanted in Entries(ConvCase.DefaultSeed))
         {
             // Plans.Matches: a wanted problem without a name matches whatever the catalog called it.
@@ -473,15 +510,60 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             if (hits is null)
                 throw new ArgumentException($"case {wanted.Case.Id} is in no pack checked ({packsDescription}); use --oracle torch for cases without fixtures");
             foreach (var h in hits)
-                if (taken.Add(h.Case)) selected.Add(h with { Directions = wanted.Directions });
+            {
+                // One hash a case taken (ReadsAndComparisonsGrowWithTheCasesNotTheirSquare counts them).
+                ref int at = ref CollectionsMarshal.GetValueRefOrAddDefault(taken, h.Case, out bool seen);
+                if (seen) selected[at] = selected[at] with { Directions = UnionOf(selected[at].Directions, wanted.Directions) };
+                else
+                {
+                    at = selected.Count;
+                    selected.Add(h with { Directions = wanted.Directions });
+                }
+            }
         }
         return selected;
     }
+
+    // Directions of two entries together, in the usual order; null (every direction) takes in any other.
+    internal static IReadOnlyList<Direction>? UnionOf(IReadOnlyList<Direction>? a, IReadOnlyList<Direction>? b) =>
+        a is null || b is null ? null : [.. ConvVerify.Cases.Directions.All.Where(d => a.Contains(d) || b.Contains(d))];
 
     private static void Add(Dictionary<(Fill, ConvProblem), List<CaseEntry>> index, (Fill, ConvProblem) key, CaseEntry entry)
     {
         if (index.TryGetValue(key, out var list)) list.Add(entry);
         else index[key] = [entry];
+    }
+}
+
+// A case of a batch file as its entries are read: the directions checked in each dtype, and torch's layouts.
+internal sealed class BatchCase(bool dtypeFixed)
+{
+    public bool Fixed { get; set; } = dtypeFixed;
+
+    public Dictionary<DType, IReadOnlyList<Direction>?> CheckedIn { get; } = [];
+
+    private readonly List<TorchLayout> layouts = [];
+
+    public void Add(DType d, IReadOnlyList<Direction>? dirs, TorchLayout layout)
+    {
+        CheckedIn[d] = CheckedIn.TryGetValue(d, out var before) ? CaseSelection.UnionOf(before, dirs) : dirs;
+        if (!layouts.Contains(layout)) layouts.Add(layout);
+    }
+
+    // The directions, and where they differ between dtypes, which in each ("f32, bf16: dx; f64: y, dx").
+    public string Describe()
+    {
+        var byDirections = CheckedIn.OrderBy(kv => ConvVerify.Problems.DTypes.All.ToList().IndexOf(kv.Key))
+            .GroupBy(kv => CaseSelection.Describe(kv.Value)).ToList();
+        return byDirections.Count == 1 ? byDirections[0].Key
+            : string.Join("; ", byDirections.Select(g => $"{string.Join(", ", g.Select(kv => ConvVerify.Problems.DTypes.ShortName(kv.Key)))}: {g.Key}"));
+    }
+
+    public SelectedProblem Selected()
+    {
+        IReadOnlyList<Direction>? union = [];
+        foreach (var dirs in CheckedIn.Values) union = CaseSelection.UnionOf(union, dirs);
+        return new SelectedProblem(Fixed, union) { Layouts = [.. layouts], CheckedIn = CheckedIn };
     }
 }
 
@@ -492,6 +574,13 @@ public sealed record SelectedProblem(bool DTypeFixed, IReadOnlyList<Direction>? 
 {
     /// <summary>The layouts torch computes it in (a benchdnn <c>--stag=axb</c>: channels-last); the directions are their union.</summary>
     public IReadOnlyList<TorchLayout> Layouts { get; init; } = [TorchLayout.Contiguous];
+
+    /// <summary>
+    /// The dtypes it is checked in, each with its directions (null: every direction), or null for what
+    /// <see cref="DTypeFixed"/> and <see cref="Directions"/> say. Entries of one problem merge per dtype: one without
+    /// <c>--dt=</c> checks its directions in every dtype of the run, one with <c>--dt=f32</c> its own in f32 only.
+    /// </summary>
+    public IReadOnlyDictionary<DType, IReadOnlyList<Direction>?>? CheckedIn { get; init; }
 }
 
 /// <summary>One entry of a selection's listing: where it was read, what it says, and what became of it.</summary>

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ConvVerify.Cases;
 using ConvVerify.Comparison;
 using ConvVerify.Oracles;
@@ -74,6 +75,23 @@ public class BenchdnnCorpusTests
         var byDefault = CaseSelection.Resolve(null, "benchdnn:set_conv_all", [], "f32", "integer", "question", mb: 2);
         Assert.That(byDefault.Listing.Where(l => l.Kind == BatchSkipKind.TooLarge).Select(l => l.Descriptor).ToList(),
             Has.Count.EqualTo(2).And.Some.Contains("3d_unet:conv_4"));
+    }
+
+    [Test]
+    public void NoVendoredFileSelectsACaseTwice()
+    {
+        // test_conv_all checked shapes_regression_dw:3 twice in bf16: once from an entry without --dt, once from one with
+        // --dt=bf16. Every file no other includes (each included one is read within them, under the options they set),
+        // in every default dtype; a selection only, nothing is computed.
+        var included = VendoredFiles().SelectMany(n => Regex.Matches(File.ReadAllText(Path.Combine(Folder, n)), @"--batch=(\S+)").Select(m => m.Groups[1].Value)).ToHashSet();
+        var roots = VendoredFiles().Where(n => !included.Contains(n)).ToList();
+        Assert.That(roots, Does.Contain("test_conv_all"));
+        foreach (string name in roots)
+        {
+            var s = CaseSelection.Resolve(null, "benchdnn:" + name, [], null, "integer", "question");
+            var twice = s.Generated(1).GroupBy(e => e.Case.Id).Where(g => g.Count() > 1).Select(g => g.Key).Take(5).ToList();
+            Assert.That(twice, Is.Empty, name);
+        }
     }
 
     [TestCase("shapes_3d_1st_strided_padding")]

@@ -26,6 +26,39 @@ public class BatchLanguageTests
     }
 
     [Test]
+    public void ACommentStartsOnlyAtATokensStart()
+    {
+        // benchdnn reads mb1ic1iw3oc1kw1#pw1 as one token, no problem: here too (it was a pw0 problem, the rest a comment),
+        // and a name may hold '#' (it was cut, and the entry refused as a quote never closed).
+        var e = Read("mb1ic1iw3oc1kw1#pw1\nmb1ic1iw3oc1kw1n\"a#1\"  # a comment mb1ic1iw5oc1kw1\n#mb1ic1iw7oc1kw1\n");
+        Assert.That(e, Has.Count.EqualTo(2));
+        Assert.That((e[0].Descriptor, e[0].SkipKind, e[0].Problem), Is.EqualTo(("mb1ic1iw3oc1kw1#pw1", BatchSkipKind.Invalid, (ConvProblem?)null)));
+        Assert.That(e[0].Skip, Does.Contain("'#pw1'"));
+        Assert.That((e[1].SkipKind, e[1].Problem?.Name), Is.EqualTo((BatchSkipKind.None, "a#1")));
+    }
+
+    [TestCase("--dir=BWD_D,", "--dir=BWD_D, has an empty item (benchdnn refuses the list)", "--dir=BWD_D")]
+    [TestCase("--dt=f64,", "--dt=f64, has an empty item (benchdnn refuses the list)", "--dt=f64")]
+    [TestCase("--mb=3,", "--mb=3, has an empty item (benchdnn refuses the list)", "--mb=3")]
+    [TestCase("--cfg=,f32", "--cfg=,f32 has an empty item (benchdnn refuses the list)", "--cfg=f32")]
+    public void AnEmptyItemOfAListIsRefusedNotTakenAsTheDefault(string option, string reason, string options)
+    {
+        // It added a combination at the default (every direction, the run's dtypes, the written minibatch) silently.
+        var e = Read($"{option} mb1ic1iw3oc1kw1\n--reset mb1ic1iw4oc1kw1\n");
+        Assert.That(e.Select(x => (x.Options, x.SkipKind, x.Skip)), Is.EqualTo(new[]
+        {
+            (options, BatchSkipKind.Invalid, reason),
+            ("", BatchSkipKind.None, null),
+        }));
+        // Under --strict an invalid entry is an error: the selection lists it among the input's warnings.
+        string path = Write("empty-item", $"{option} mb1ic1iw3oc1kw1\n");
+        Assert.That(CaseSelection.Resolve(null, path, [], "f32", "integer", "question").InputWarnings().Single(), Does.Contain(reason));
+        // An empty value alone is the default, and other options' empty items are meant (--attr-post-ops=,linear:2:1).
+        Assert.That(Read("--dir= mb1ic1iw3oc1kw1\n").Single().SkipKind, Is.EqualTo(BatchSkipKind.None));
+        Assert.That(Read("--attr-post-ops=,linear:2:1 mb1ic1iw3oc1kw1\n").Select(x => x.SkipKind), Is.EqualTo(new[] { BatchSkipKind.None, BatchSkipKind.Option }));
+    }
+
+    [Test]
     public void AFileOfCommentsOnlyIsAnEmptySetNotAnError()
     {
         Assert.That(Read("# a comment\n\n   # another\n"), Is.Empty);

@@ -208,6 +208,14 @@ public class BatchOptionTests
             var fallback = Read("--batch=sub/inc", fallback: Path.Combine(dir, "a"));
             Assert.That(fallback.Select(x => (x.File, x.SkipKind)), Is.EqualTo(new[] { ("sub/inc", BatchSkipKind.None) }));
 
+            // Included by a file, but found only in the fallback: named where it was read, not beside the file (where the
+            // name pointed to nothing).
+            string other = Path.Combine(dir, "other");
+            Directory.CreateDirectory(other);
+            File.WriteAllText(Path.Combine(other, "main"), "--batch=sub/inc\n");
+            var fromFallback = BatchFile.Read(Path.Combine(other, "main"), Path.Combine(dir, "a"));
+            Assert.That(fromFallback.Select(x => (x.File, x.SkipKind)), Is.EqualTo(new[] { (Path.Combine(dir, "a", "sub", "inc"), BatchSkipKind.None) }));
+
             // Read from text with no folder of its own, an include found in the fallback is named as written.
             var fallbackFromNamedSource = BatchFile.ReadText("--batch=sub/inc", "x/t", null, Path.Combine(dir, "a"));
             Assert.That(fallbackFromNamedSource.Select(x => x.File), Is.EqualTo(new[] { "sub/inc" }));

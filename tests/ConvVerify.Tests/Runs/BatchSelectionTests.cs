@@ -177,7 +177,8 @@ public class BatchSelectionTests
         Assert.That(r.Out, Does.Contain($"{path}:1  mb1ic2ih4oc2kh3  --dir=FWD_B  → case 1 (y)"));
         Assert.That(r.Out, Does.Contain($"{path}:2  mb1ic2ih4oc2kh3  --dir=BWD_D --dt=f32  → case 2 (dx)"));
         Assert.That(r.Out, Does.Contain("--dir=BWD_D --dt=u8  → skipped: dtype u8 not supported"));
-        Assert.That(r.Out, Does.Contain("--dir=BWD_WB --dt=f32  → merged into case 1 (y, dw, db)"));
+        // Case 1 is checked in every dtype (line 1 fixes none), the f32 entry adds dw and db in f32 only.
+        Assert.That(r.Out, Does.Contain("--dir=BWD_WB --dt=f32  → merged into case 1 in f32 (f32: y, dw, db; f64, bf16: y)"));
         // Options outlive their line: the third descriptor runs under all four combinations of line 2, each skipped.
         Assert.That(r.Out, Does.Contain("mb1ic2ih9oc2kh3  --dir=BWD_D --dt=f32 --attr-post-ops=relu  → skipped: option --attr-post-ops=relu is not supported"));
         Assert.That(r.Out, Does.Contain("2 problems from").And.Contain("(1 more entry merged into them); 6 skipped: 4 by an unsupported option, 2 by dtype"));

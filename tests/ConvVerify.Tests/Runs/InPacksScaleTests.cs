@@ -23,7 +23,14 @@ public class InPacksScaleTests : TempFolderTest
             var hits = available.Where(a => Plans.Matches(wanted.Case, a.Case)).ToList();
             if (hits.Count == 0)
                 throw new ArgumentException($"case {wanted.Case.Id} is in no pack checked ({packsDescription}); use --oracle torch for cases without fixtures");
-            selected.AddRange(hits.Where(h => !selected.Any(x => x.Case == h.Case)).Select(h => h with { Directions = wanted.Directions }));
+            foreach (var h in hits)
+            {
+                int at = selected.FindIndex(x => x.Case == h.Case);
+                if (at < 0) selected.Add(h with { Directions = wanted.Directions });
+                else if (selected[at].Directions is { } before && wanted.Directions is { } more)
+                    selected[at] = selected[at] with { Directions = [.. Directions.All.Where(d => before.Contains(d) || more.Contains(d))] };
+                else selected[at] = selected[at] with { Directions = null };
+            }
         }
         return selected;
     }

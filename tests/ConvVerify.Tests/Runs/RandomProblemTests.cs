@@ -68,6 +68,17 @@ public class RandomProblemTests
     }
 
     [Test]
+    public void AProblemWhoseWindowsAllLieInPaddingIsKeptAsDocumented()
+    {
+        // docs/random-problems.md: only the drawn end padding is tested, so r99_125's one row of windows reads only the
+        // begin padding and the problem keeps an end padding cropping its one input row; the doc names it.
+        var p = RandomProblems.At(99, 125);
+        Assert.That(p.ToString(), Is.EqualTo("mb3ic4ih1iw10oc4oh1ow5kh1kw5sh3sw1ph1pw3dh2dw1n\"r99_125\""));
+        Assert.That((p.Input[0], p.PadBegin[0], p.PadEnd[0]), Is.EqualTo((1, 1, -1)));
+        Assert.That(File.ReadAllText(Path.Combine(Locations.RepositoryRoot()!, "docs", "random-problems.md")), Does.Contain("mb3ic4ih1iw10oc4oh1ow5kh1kw5sh3sw1ph1pw3dh2dw1"));
+    }
+
+    [Test]
     public void AProblemNotFoundByTheLastDrawIsRefused()
     {
         // r1_3's first two draws have no output (the Python re-implementation's count), its third is the problem.

@@ -40,6 +40,49 @@ public class SelectionDetailTests : TempFolderTest
         Assert.That(both.Cases(1).Select(c => c.Problem.DType), Is.EqualTo(new[] { DType.Float32 }));
     }
 
+    // The entries as the run takes them: case id and directions.
+    private static IEnumerable<string> Checked(CaseSelection s) =>
+        s.Generated(1).Select(e => $"{e.Case.Id}: {(e.Directions is null ? "every" : string.Join(",", e.Directions.Select(d => d.TensorName())))}");
+
+    [Test]
+    public void AnEntryWithoutADTypeMergesWithOneOfTheSameProblemInADTypeItIsCheckedIn()
+    {
+        // The first entry is checked in every dtype of the run, the second in f64 only: their f64 cases are one case (the
+        // merge took them for two problems, and the run checked one id twice), f32 and bf16 check dx alone.
+        var s = Batch("--dir=BWD_D\nmb1ic2iw5oc3kw3\n--dir=FWD_D --dt=f64\nmb1ic2iw5oc3kw3\n", dtype: null);
+        Assert.That(Checked(s), Is.EqualTo(new[]
+        {
+            "mb1ic2iw5oc3ow3kw3pw0__nobias__f32_integer: dx",
+            "mb1ic2iw5oc3ow3kw3pw0__nobias__f64_integer: y,dx",
+            "mb1ic2iw5oc3ow3kw3pw0__nobias__bf16_integer: dx",
+        }));
+        Assert.That(s.Listing.Select(l => l.Status), Is.EqualTo(new[] { "case 1 (dx)", "merged into case 1 in f64 (f32, bf16: dx; f64: y, dx)" }));
+        Assert.That(s.Problems, Has.Count.EqualTo(1));
+        // The other order: the f64 entry is case 1, the entry of every dtype a second case but for f64, merged into the first.
+        var reversed = Batch("--dir=FWD_D --dt=f64\nmb1ic2iw5oc3kw3\n--reset --dir=BWD_D\nmb1ic2iw5oc3kw3\n", dtype: null);
+        Assert.That(Checked(reversed), Is.EquivalentTo(Checked(s)));
+        Assert.That(reversed.Listing.Select(l => l.Status), Is.EqualTo(new[] { "case 1 (y)", "case 2 (dx); merged into case 1 in f64 (y, dx)" }));
+        // Filtered to f64 by --dtype, the two entries are one case.
+        Assert.That(Checked(Batch("--dir=BWD_D\nmb1ic2iw5oc3kw3\n--dir=FWD_D --dt=f64\nmb1ic2iw5oc3kw3\n", dtype: "f64")),
+            Is.EqualTo(new[] { "mb1ic2iw5oc3ow3kw3pw0__nobias__f64_integer: y,dx" }));
+    }
+
+    [Test]
+    public void AnEntryFixedToOneDTypeAddsItsDirectionsInThatDTypeOnly()
+    {
+        // --dt=f32 merged into an entry without --dt checked its y in every dtype (the merged case lost the fixed dtype).
+        var s = Batch("--dir=BWD_D mb1ic2iw5oc3kw3\n--dir=FWD_D --dt=f32 mb1ic2iw5oc3kw3\n", dtype: null);
+        Assert.That(Checked(s), Is.EqualTo(new[]
+        {
+            "mb1ic2iw5oc3ow3kw3pw0__nobias__f32_integer: y,dx",
+            "mb1ic2iw5oc3ow3kw3pw0__nobias__f64_integer: dx",
+            "mb1ic2iw5oc3ow3kw3pw0__nobias__bf16_integer: dx",
+        }));
+        var reversed = Batch("--dir=FWD_D --dt=f32 mb1ic2iw5oc3kw3\n--reset --dir=BWD_D mb1ic2iw5oc3kw3\n", dtype: null);
+        Assert.That(Checked(reversed), Is.EqualTo(Checked(s)));
+        Assert.That(reversed.Listing[1].Status, Is.EqualTo("merged into case 1 (f32: y, dx; f64, bf16: dx)"));
+    }
+
     [Test]
     public void MergingWithAnEntryOfEveryDirectionChecksEveryDirection()
     {
@@ -117,6 +160,21 @@ public class SelectionDetailTests : TempFolderTest
         Assert.That(Assert.Throws<ArgumentNullException>(() => s.InPacks(null!, "test packs"))!.ParamName, Is.EqualTo("available"));
         var missing = Assert.Catch<ArgumentException>(() => Batch("mb1ic2ih9oc2kh3\n").InPacks([have], "test packs"));
         Assert.That(missing!.Message, Does.Contain("is in no pack checked (test packs)"));
+    }
+
+    [Test]
+    public void EntriesLandingOnOnePackCaseCheckEveryDirectionEitherAsks()
+    {
+        // The first entry (no name) matches the pack's case whatever the pack called it, the second names it: one pack
+        // case, checked in dw and db for the first and y for the second. Only the first's were checked, without a word.
+        var s = Batch("--dir=BWD_WB mb1ic4iw9oc6ow5kw3sw2pw1\n--dir=FWD_B mb1ic4iw9oc6ow5kw3sw2pw1n\"conv1d_k3_s2_p1\"\n");
+        var have = new CaseEntry(ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic4iw9oc6ow5kw3sw2pw1n\"conv1d_k3_s2_p1\""), Fill.Integer, 5));
+        var found = s.InPacks([have], "test packs").Single();
+        Assert.That(found.Case, Is.EqualTo(have.Case));
+        Assert.That(found.Directions, Is.EqualTo(new[] { Direction.Forward, Direction.BackwardWeights, Direction.BackwardBias }));
+        // An entry of every direction takes in the other's.
+        var every = Batch("--dir=FWD_B mb1ic4iw9oc6ow5kw3sw2pw1\n--reset mb1ic4iw9oc6ow5kw3sw2pw1n\"conv1d_k3_s2_p1\"\n");
+        Assert.That(every.InPacks([have], "test packs").Single().Directions, Is.Null);
     }
 
     [Test]
