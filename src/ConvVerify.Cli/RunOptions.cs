@@ -256,6 +256,18 @@ internal sealed class RunOptions(string defaultRequire)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // The folder made only to probe goes too when the probe fails, or the refusal left it behind after all.
+            if (made)
+            {
+                try
+                {
+                    Directory.Delete(full, recursive: true);
+                }
+                catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+                {
+                    // The refusal below says what matters.
+                }
+            }
             throw new CliException($"--report: cannot write into {dir}: {e.Message}");
         }
     }
@@ -293,6 +305,12 @@ internal sealed class RunOptions(string defaultRequire)
             if (File.Exists(full))
             {
                 if (File.GetAttributes(full).HasFlag(FileAttributes.ReadOnly)) throw new CliException($"{option}: cannot write {path}: it is read-only");
+                // A regular file is replaced by a new one made beside it (ReplacedFile): its folder, the link's target's
+                // where it is a link, must take a new entry, or the run's output was lost at its very end.
+                string real = Real(full);
+                if (Fixtures.PackPaths.KindOf(real) == "a regular file" && Path.GetDirectoryName(real) is { } folder
+                    && Fixtures.PackPaths.WhyNotWritable(folder) is { } why)
+                    throw new CliException($"{option}: cannot write {path}: it is replaced by a new file made in {folder}, which cannot be written ({why})");
                 return;
             }
             using (new FileStream(full, FileMode.CreateNew, FileAccess.Write)) { }

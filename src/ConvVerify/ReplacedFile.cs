@@ -3,7 +3,7 @@ using ConvVerify.Fixtures;
 namespace ConvVerify;
 
 /// <summary>
-/// Writes an output file whole or not at all: into a temporary file beside it (<c>.&lt;name&gt;.tmp-&lt;guid&gt;&lt;extension&gt;</c>, the extension kept for writers that go by it; on
+/// Writes an output file whole or not at all: into a temporary file beside it (<c>.convverify-&lt;guid&gt;.tmp&lt;extension&gt;</c>, the extension kept for writers that go by it; on
 /// the same file system), renamed over the name when complete. A failure part way (a full disk) leaves the file that was
 /// there as it was and removes the temporary one; written in place, a full disk had truncated the previous report.
 /// </summary>
@@ -51,7 +51,11 @@ public static class ReplacedFile
             inPlace(target);
             return;
         }
-        string temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}{Path.GetExtension(target)}");
+        // A name of its own length, not the target's plus a suffix: a target name near the 255-byte limit, which the
+        // checks before the run could create, made a temporary name too long only after the whole run. The extension is
+        // kept for writers that go by it, as long as it is short.
+        string extension = Path.GetExtension(target) is { Length: <= 16 } ext ? ext : "";
+        string temp = Path.Combine(Path.GetDirectoryName(target)!, $".convverify-{Guid.NewGuid():N}.tmp{extension}");
         try
         {
             write(temp);

@@ -14,7 +14,8 @@ namespace ConvVerify.Comparison;
 /// <param name="SoundBound">Under the probabilistic rule, the element's sound bound (its hard limit; <paramref name="Bound"/> is then the probabilistic one); else null.</param>
 /// <param name="ExactSum">Under the bfloat16 and float16 rule, the element's exact sum S, which both values must lie near; else null.</param>
 /// <param name="ExpectedAllowance">Under that rule, how far from S the expected value may lie, given only when it lies
-/// farther (the reference breaks the rule, so no difference from it is allowed: <paramref name="Bound"/> is 0); else null.</param>
+/// farther (the reference breaks the rule, so no difference from it is allowed: <paramref name="Bound"/> is 0); NaN for
+/// a NaN, or an infinity no correct rounding of S gives; else null.</param>
 public sealed record ElementError(int Index, int[] Position, double Expected, double Actual, double AbsError, double RelError, double Bound, double Ratio,
     double? SoundBound = null, double? ExactSum = null, double? ExpectedAllowance = null)
 {
@@ -28,7 +29,7 @@ public sealed record ElementError(int Index, int[] Position, double Expected, do
             : ExpectedAllowance is not { } r ? string.Create(CultureInfo.InvariantCulture, $", exact sum {s:R}")
             : double.IsFinite(Expected) ? string.Create(CultureInfo.InvariantCulture,
                 $", exact sum {s:R}: the expected value lies {Math.Abs(Expected - s):G4} from it, beyond its own allowance {r:G4}, so the reference breaks the rule and no difference from it is allowed")
-            : string.Create(CultureInfo.InvariantCulture, $", exact sum {s:R}: the expected value is not finite where the exact sum is, so the reference breaks the rule and no difference from it is allowed");
+            : string.Create(CultureInfo.InvariantCulture, $", exact sum {s:R}: no correct rounding of it gives the expected value, so the reference breaks the rule and no difference from it is allowed");
         return string.Create(CultureInfo.InvariantCulture,
             $"[{string.Join(", ", Position)}] (flat {Index}): expected {Expected:R}, actual {Actual:R}{zeroSign}, abs err {AbsError:G4}, rel err {RelError:G4}, bound {Bound:G4}, error/bound {RatioFormat.Format(Ratio)}{sound}{exact}");
     }

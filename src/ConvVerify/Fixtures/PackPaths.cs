@@ -172,6 +172,13 @@ public static class PackPaths
     }
 
     /// <summary>
+    /// Null when this process may create and delete entries in the folder <paramref name="folder"/>, as the kernel judges
+    /// it (root passes mode bits, not an immutable flag or a read-only mount); otherwise the system's reason. Null too
+    /// where that cannot be asked (Windows): the writes themselves then say it.
+    /// </summary>
+    public static string? WhyNotWritable(string folder) => FileKinds.WhyNotWritable(folder);
+
+    /// <summary>
     /// What <paramref name="path"/> is, its links followed, in words for a message: "a directory", "a regular file",
     /// "a named pipe", "a character device", "a socket", "a symbolic link leading nowhere" or "missing". Nothing is opened,
     /// so a named pipe is told without waiting on it.

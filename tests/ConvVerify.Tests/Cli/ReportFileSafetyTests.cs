@@ -184,6 +184,61 @@ public class ReportFileSafetyTests : CliTestBase
         }
     }
 
+    [Test]
+    public void AnOutputNameNearTheLimitIsWrittenThroughATemporaryNameThatFits()
+    {
+        // The temporary name was the output's plus ".tmp-<32 hex>.json": a name of 250 bytes passed the check before the
+        // run (it can be made), and the run's output was lost at its end with "File name too long".
+        string output = TempPath(new string('r', 245) + ".json");
+        var r = Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--json", output);
+        Assert.That((r.Code, File.Exists(output)), Is.EqualTo((0, true)), r.ToString());
+    }
+
+    [Test]
+    public void AnOutputInAFolderThatTakesNoNewFileIsRefusedBeforeTheRun()
+    {
+        // Replaced by a file made beside it, a writable report in a read-only folder failed only after the whole run.
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("mounts a tmpfs");
+        string disk = TempPath("ro");
+        Directory.CreateDirectory(disk);
+        if (!Mount(disk)) Assert.Ignore("cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN)");
+        try
+        {
+            string output = Path.Combine(disk, "out.json");
+            File.WriteAllText(output, "the previous report");
+            Assert.That(Command("mount", "-o", "remount,ro", disk), Is.Zero, "remount read-only");
+            var r = Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--json", output);
+            Assert.That((r.Code, r.Err.Trim()), Is.EqualTo((2, $"convverify: --json: cannot write {output}: it is replaced by a new file made in {disk}, which cannot be written (Read-only file system)")), r.ToString());
+            Assert.That(r.Out, Is.Empty, "refused before the run");
+        }
+        finally
+        {
+            Unmount(disk);
+        }
+    }
+
+    [Test]
+    public void AReportFolderWhoseProbeFailsIsNotLeftBehind()
+    {
+        // Two inodes: the mount's root and the folder made to probe; the probe file finds none left, and the folder made
+        // for it stayed behind the refusal.
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("mounts a tmpfs");
+        string disk = TempPath("inodes");
+        Directory.CreateDirectory(disk);
+        if (Command("mount", "-t", "tmpfs", "-o", "size=64k,nr_inodes=2", "tmpfs", disk) != 0) Assert.Ignore("cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN)");
+        try
+        {
+            string report = Path.Combine(disk, "page");
+            var r = Run("check", "--oracle", "naive", "mb1ic2ih4oc2kh3", "--dtype", "f32", "--fill", "integer", "--report", report);
+            Assert.That((r.Code, r.Err.StartsWith($"convverify: --report: cannot write into {report}: ", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
+            Assert.That(Directory.GetFileSystemEntries(disk), Is.Empty, "the folder made to probe is gone");
+        }
+        finally
+        {
+            Unmount(disk);
+        }
+    }
+
     private static bool Mount(string folder) => Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", folder) == 0;
 
     private static void Unmount(string folder) => Assert.That(Command("umount", folder), Is.Zero, "umount " + folder);

@@ -94,6 +94,24 @@ public class NarrowBoundDetailTests
     }
 
     [Test]
+    public void AnInfinityIsACorrectResultWhereTheSumRoundsPastTheLargestValue()
+    {
+        // float16: 65504 + 26 = 65530 lies past 65520, half-way above the largest value 65504, so it rounds to +∞. An
+        // infinite reference there is right, not "a reference that breaks the rule"; below 65520 it is wrong.
+        var p = new ConvProblem(1, 1, 2, 1, [1], [1], hasBias: false, dtype: DType.Float16);
+        var over = new ConvInputs<float>([1f, 1f], [65504f, 26f], [], [1f]);
+        var same = TensorComparison.Compare(p, Direction.Forward, over, [float.PositiveInfinity], [float.PositiveInfinity], Tolerance.SoundBound);
+        Assert.That(same.Passed, Is.True, same.ToString());
+        var finite = TensorComparison.Compare(p, Direction.Forward, over, [float.PositiveInfinity], [65504f], Tolerance.SoundBound);
+        Assert.That((finite.Failures, finite.Worst!.ExpectedAllowance), Is.EqualTo((1, (double?)null)), finite.ToString());
+        Assert.That(finite.ToString(), Does.Not.Contain("breaks the rule"));
+        var under = new ConvInputs<float>([1f, 1f], [65504f, 8f], [], [1f]);
+        var wrong = TensorComparison.Compare(p, Direction.Forward, under, [float.PositiveInfinity], [65504f], Tolerance.SoundBound);
+        Assert.That((wrong.Failures, wrong.Worst!.ExpectedAllowance), Is.EqualTo((1, (double?)double.NaN)), wrong.ToString());
+        Assert.That(wrong.ToString(), Does.EndWith("exact sum 65512: no correct rounding of it gives the expected value, so the reference breaks the rule and no difference from it is allowed"));
+    }
+
+    [Test]
     public void AnInputThatIsNotFiniteGivesABoundThatVouchesForNothing()
     {
         // As the float32 rule's M: infinite (or NaN) where an input is, not a bound of 0 that the verdict printed.
@@ -114,7 +132,7 @@ public class NarrowBoundDetailTests
         foreach (var v in new[] { wrong, same })
         {
             Assert.That((v.Tolerance, v.Narrow), Is.EqualTo((Tolerance.SoundBound, true)));
-            Assert.That(v.ToString(), Does.Contain("the narrow sound bound (each value within its float32 sum's bound plus half an ulp of the exact sum)"));
+            Assert.That(v.ToString(), Does.Contain("the narrow sound bound (each value within its float32 sum's bound plus half its own ulp of the exact sum)"));
             Assert.That(v.ToString(), Does.Not.Contain("probabilistic").And.Not.Contain("error/sound bound"));
         }
         Assert.That(wrong.Worst!.SoundBound, Is.Null, "one bound, printed once");
