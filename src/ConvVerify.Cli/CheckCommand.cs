@@ -95,7 +95,7 @@ internal static class CheckCommand
                 : null;
             var plan = fixtures
                 ? AgainstPacks(pr, sel, batch, pr.GetValue(pack), console)
-                : AgainstOracles(pr, sel, batch, oracles, string.Join(',', names), pr.GetValue(seed), new OracleOptions(torchLayout, pr.GetValue(timeLimit)), console);
+                : AgainstOracles(pr, sel, batch, oracles, string.Join(',', names), pr.GetValue(seed), new OracleOptions(torchLayout, pr.GetValue(timeLimit)), console, run.ShardOf(pr));
             plan = plan with
             {
                 Subject = new EngineSource(subject),
@@ -172,7 +172,7 @@ internal static class CheckCommand
         Listing = [.. sets.SelectMany(s => s.Listing)],
     };
 
-    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, BatchRead? batch, OracleScope scope, string names, ulong seed, OracleOptions options, IAnsiConsole console)
+    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, BatchRead? batch, OracleScope scope, string names, ulong seed, OracleOptions options, IAnsiConsole console, Shard shard)
     {
         var layout = options.Layout;
         IReadOnlyList<IConvOracle> oracles;
@@ -226,7 +226,8 @@ internal static class CheckCommand
             Subject = new EngineSource(ConvEngines.Default),
             // Cases an oracle declares channels-last for but computes in NCHW (torch's conv3d), said as the cases of an
             // oracle that computes in NCHW only are: the report would otherwise name them torch-channels-last checks.
-            Warnings = [.. selection.InputWarnings(), .. layoutWarning, .. partWarning, .. LayoutFallbacks.Warnings(oracles, cases)],
+            // Of this shard's cases only: every shard's report counted the whole selection's, cases it never ran.
+            Warnings = [.. selection.InputWarnings(), .. layoutWarning, .. partWarning, .. LayoutFallbacks.Warnings(oracles, [.. cases.Where(e => shard.Contains(e.Case.Id))])],
         };
     }
 }

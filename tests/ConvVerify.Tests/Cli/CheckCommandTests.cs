@@ -224,6 +224,12 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(r.Out, Does.Contain("warning: " + warning), r.ToString());
         Assert.That(ConvVerify.Runs.RunReport.Read(json).Warnings, Is.EqualTo(new[] { warning }));
         Assert.That(Run([.. args, "--strict"]).Code, Is.EqualTo(2));
+        // Each shard warns of its own cases only: every shard counted the whole selection's rank-3 cases. Split in two,
+        // the run's two cases fall one way or the other; the shards together warn once, with the whole count.
+        var shards = new[] { Run([.. args, "--shard", "1/2"]), Run([.. args, "--shard", "2/2"]) };
+        Assert.That(shards.Select(x => x.Code), Is.All.Zero);
+        Assert.That(shards.Count(x => x.Out.Contains("warning: " + warning, StringComparison.Ordinal)), Is.EqualTo(1), string.Join("\n", shards.Select(x => x.ToString())));
+        Assert.That(shards.Count(x => x.Out.Contains("warning:", StringComparison.Ordinal)), Is.EqualTo(1), "the other shard has no rank-3 case to warn of");
 
         var rank2 = Run("check", "--oracle", "torch", "--layout", "channels-last", "mb1ic4ih7oc6kh3sh2ph1", "mb2ic4iw9oc6kw3pw1", "--dtype", "f32", "--fill", "integer", "--strict");
         Assert.That(rank2.Code, Is.EqualTo(0), rank2.ToString());
