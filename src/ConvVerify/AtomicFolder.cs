@@ -61,6 +61,8 @@ public sealed class AtomicFolder : IDisposable
             Recover(parent, name, full);
             string staging = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);
+            // Given before anything is written into it: a setgid group folder's group then passes to what is made inside.
+            if (Directory.Exists(full)) KeepAccess(full, staging, writable: true);
             return new AtomicFolder(full, staging, lockStream, lockPath);
         }
         catch
@@ -236,14 +238,17 @@ public sealed class AtomicFolder : IDisposable
     // The new folder keeps who may use the old one: made by this process, it had its owner and default mode, so a private
     // 0700 folder came back 0755 and a shared setgid group folder (2770) root:root 0755, its group shut out. The owner too
     // where this process may give it (root), else the group alone (a member may), else neither; the mode last, since a
-    // change of owner may clear set-id bits.
-    private static void KeepAccess(string from, string to)
+    // change of owner may clear set-id bits. Given once when the staging folder is made (so what is written inside inherits
+    // a setgid group), with the owner's write and search kept until the contents are in (writable), and once more exactly
+    // at the swap.
+    private static void KeepAccess(string from, string to, bool writable = false)
     {
         if (OperatingSystem.IsWindows()) return;
         if (Fixtures.FileKinds.Owner(from) is { } theirs && Fixtures.FileKinds.Owner(to) is { } ours && theirs != ours
             && !Fixtures.FileKinds.TryChown(to, theirs.Uid, theirs.Gid))
             Fixtures.FileKinds.TryChown(to, uint.MaxValue, theirs.Gid);
-        File.SetUnixFileMode(to, File.GetUnixFileMode(from));
+        var mode = File.GetUnixFileMode(from);
+        File.SetUnixFileMode(to, writable ? mode | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : mode);
     }
 
     /// <summary>Deletes <see cref="Staging"/> unless committed, and releases and deletes the lock file.</summary>

@@ -59,5 +59,8 @@ public class AtomicFolderAccessTests : TempFolderTest
         Replace();
         Assert.That(File.ReadAllText(Path.Combine(Target, "new.txt")), Is.EqualTo("new"));
         Assert.That(StatOf(Target), Is.EqualTo("2770 65534 65534"));
+        // What was written inside took the folder's group, as the setgid bit gives it: given only at the swap, the
+        // folder's group came after its contents, which kept the writer's.
+        Assert.That(StatOf(Path.Combine(Target, "new.txt")).Split(' ')[2], Is.EqualTo("65534"));
     }
 }
