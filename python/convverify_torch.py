@@ -163,8 +163,12 @@ def layout_support(rank, dtype, memory_format):
     w = channels_last(torch.ones((2, 2) + (3,) * rank, dtype=t))
     try:
         y = _CONV[rank](x, w)
-    except RuntimeError:  # no kernel for the dtype: "slow_conv2d_cpu" not implemented for 'Half'
-        return ""
+    except RuntimeError as e:
+        # No kernel for the dtype ("slow_conv2d_cpu" not implemented for 'Half'): narrow_support says so. Anything else
+        # (out of memory, a broken install) is torch failing, not an answer that it computes in the layout.
+        if "not implemented for" in str(e):
+            return ""
+        raise
     # y is (1, 2, 2, ...): channels innermost means stride 1 on dim 1, which a contiguous y (stride 2^rank) never has.
     if y.stride(1) == 1:
         return ""

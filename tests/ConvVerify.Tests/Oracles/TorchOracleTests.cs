@@ -383,6 +383,38 @@ public class TorchOracleTests
     }
 
     [Test]
+    public void TheLayoutProbeTakesOnlyAMissingKernelAsNoAnswerAndLetsAnyOtherFailureThrough()
+    {
+        // Every RuntimeError read as "computes in the layout": an out-of-memory or a broken install passed for an answer.
+        LiveTorch.Require();
+        using (Py.GIL())
+        {
+            const string code = """
+                import convverify_torch as cv
+                real = cv._CONV[2]
+                def fails(message):
+                    def conv(*args, **kwargs):
+                        raise RuntimeError(message)
+                    return conv
+                try:
+                    cv._CONV[2] = fails('"slow_conv2d_cpu" not implemented for \'Half\'')
+                    missing = cv.layout_support(2, 'float32', 'channels_last')
+                    cv._CONV[2] = fails('DefaultCPUAllocator: not enough memory')
+                    try:
+                        cv.layout_support(2, 'float32', 'channels_last')
+                        other = 'no exception'
+                    except RuntimeError as e:
+                        other = str(e)
+                finally:
+                    cv._CONV[2] = real
+                result = repr((missing, other))
+                """;
+            using var result = LiveTorch.Evaluate(code, "result");
+            Assert.That(result.As<string>(), Is.EqualTo("('', 'DefaultCPUAllocator: not enough memory')"));
+        }
+    }
+
+    [Test]
     public void LargeTensorCrossesExactly()
     {
         var oracle = LiveTorch.Require();
