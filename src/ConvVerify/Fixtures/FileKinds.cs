@@ -93,32 +93,6 @@ internal static partial class FileKinds
         }
     }
 
-    /// <summary>
-    /// Whether the file open as <paramref name="handle"/> is still the one <paramref name="path"/> names (by device and
-    /// inode): false once it has been deleted or replaced, null where that cannot be asked (not Linux, no statx).
-    /// </summary>
-    public static unsafe bool? StillAt(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
-    {
-        ArgumentNullException.ThrowIfNull(handle);
-        if (!OperatingSystem.IsLinux()) return null;
-        byte* buffer = stackalloc byte[StatBufferSize];
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            if (StatX((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxIno, buffer) != 0 || StatxIdentity(buffer) is not { } open) return null;
-            return Identity(path) == open;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return null;
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
-    }
-
     private const int AtEmptyPath = 0x1000, AtSymlinkNoFollow = 0x100;
 
     /// <summary>

@@ -127,19 +127,21 @@ public class AtomicFolderTests : TempFolderTest
         using var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         if (!OperatingSystem.IsLinux())
         {
-            Assert.That(FileKinds.StillAt(held.SafeFileHandle, path), Is.Null, "not asked outside Linux");
+            Assert.That(FileKinds.IsEntryAt(held.SafeFileHandle, path), Is.Null, "not asked outside Linux");
             return;
         }
-        Assert.That(FileKinds.StillAt(held.SafeFileHandle, path), Is.True);
-        Assert.That(FileKinds.StillAt(held.SafeFileHandle, Path.Combine(Dir, "other")), Is.False, "a missing path");
+        Assert.That(FileKinds.IsEntryAt(held.SafeFileHandle, path), Is.True);
+        Assert.That(FileKinds.IsEntryAt(held.SafeFileHandle, Path.Combine(Dir, "other")), Is.False, "a missing path");
         File.Delete(path);
-        Assert.That(FileKinds.StillAt(held.SafeFileHandle, path), Is.False, "deleted");
+        Assert.That(FileKinds.IsEntryAt(held.SafeFileHandle, path), Is.False, "deleted");
         File.WriteAllText(path, "");
-        Assert.That(FileKinds.StillAt(held.SafeFileHandle, path), Is.False, "another file under the same name");
+        Assert.That(FileKinds.IsEntryAt(held.SafeFileHandle, path), Is.False, "another file under the same name");
         string link = Path.Combine(Dir, "link");
         File.CreateSymbolicLink(link, path);
         using var other = new FileStream(path, FileMode.Open, FileAccess.Read);
-        Assert.That(FileKinds.StillAt(other.SafeFileHandle, link), Is.True, "a link is followed to the file");
+        // The lock's own entry, a link there not followed: a link planted at the lock's path is no lock (AtomicFolderGuardTests).
+        Assert.That(FileKinds.IsEntryAt(other.SafeFileHandle, link), Is.False, "a link is not the file it leads to");
+        Assert.That(FileKinds.IsEntryAt(other.SafeFileHandle, path), Is.True, "the file itself");
     }
 
     [Test]
