@@ -544,18 +544,24 @@ internal sealed class BatchCase(bool dtypeFixed)
 
     private readonly List<TorchLayout> layouts = [];
 
+    // Describe's text until the next Add: a case of test_conv_all is described again for each of its many merged entries.
+    private string? _described;
+
     public void Add(DType d, IReadOnlyList<Direction>? dirs, TorchLayout layout)
     {
         CheckedIn[d] = CheckedIn.TryGetValue(d, out var before) ? CaseSelection.UnionOf(before, dirs) : dirs;
         if (!layouts.Contains(layout)) layouts.Add(layout);
+        _described = null;
     }
 
     // The directions, and where they differ between dtypes, which in each ("f32, bf16: dx; f64: y, dx").
     public string Describe()
     {
-        var byDirections = CheckedIn.OrderBy(kv => ConvVerify.Problems.DTypes.All.ToList().IndexOf(kv.Key))
+        if (_described is not null) return _described;
+        var all = ConvVerify.Problems.DTypes.All;
+        var byDirections = CheckedIn.OrderBy(kv => Enumerable.Range(0, all.Count).First(i => all[i] == kv.Key))
             .GroupBy(kv => CaseSelection.Describe(kv.Value)).ToList();
-        return byDirections.Count == 1 ? byDirections[0].Key
+        return _described = byDirections.Count == 1 ? byDirections[0].Key
             : string.Join("; ", byDirections.Select(g => $"{string.Join(", ", g.Select(kv => ConvVerify.Problems.DTypes.ShortName(kv.Key)))}: {g.Key}"));
     }
 
