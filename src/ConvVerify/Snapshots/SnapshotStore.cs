@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 
 namespace ConvVerify.Snapshots;
@@ -232,13 +233,21 @@ public sealed class SnapshotStore
                 throw new IOException($"{Fixtures.PackPaths.Printable(entry)}: not a regular file; a snapshot folder holds files and folders only");
             else
             {
-                CheckReadable(entry);
-                InStaging(entry, dest, () => File.Copy(entry, dest));
+                try
+                {
+                    File.Copy(entry, dest);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // File.Copy's refusal to read the user's file read as a failure to write the copy: asked only then,
+                    // which of the two it was.
+                    CheckReadable(entry);
+                    InStaging(entry, dest, () => ExceptionDispatchInfo.Throw(e));
+                }
             }
         }
     }
 
-    // File.Copy's refusal to read the user's file read as a failure to write the copy.
     private static void CheckReadable(string path)
     {
         try
