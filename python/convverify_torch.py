@@ -144,36 +144,61 @@ def narrow_support(rank, dtype, memory_format="contiguous"):
     return _sums_in_float32(int(rank), t, memory_format)
 
 
-def layout_support(rank, dtype, memory_format):
-    """"" when torch computes conv{rank}d in dtype in memory_format, as far as its result shows; else why not, as the
-    rest of a sentence that starts "torch <version> ". torch picks a channels-last kernel by its inputs' strides, and
-    one that has none (torch 1.13 on CPU: conv3d) takes channels-last inputs without a word and computes in NC(D)(H)W:
-    measured, its y then comes back contiguous and equal bit for bit to the NCHW y. A channels-last kernel writes y with
-    channels innermost. The probe is ungrouped with a 3-wide kernel, which is what has a channels-last kernel where any
-    has: torch 1.13 computes conv1d with a 1-wide kernel, or depthwise, in NCW even from channels-last inputs.
+def layout_support(rank, dtype, memory_format, depthwise=False, unit_kernel=False, one_channel=False):
+    """"" when torch computes conv{rank}d of this kind in dtype in memory_format, as far as its result shows; else why
+    not, as the rest of a sentence that starts "torch <version> ". torch picks a channels-last kernel by its inputs'
+    strides, and where it has none takes channels-last inputs without a word and computes in NC(D)(H)W: measured, its y
+    then comes back contiguous and equal bit for bit to the NCHW y. A channels-last kernel writes y with channels
+    innermost. Which kernel torch picks depends on the problem's kind too, so the probe is a tiny problem of the kind
+    asked: depthwise (groups > 1, one input channel per group: here groups = channels = 2), one input channel (ungrouped,
+    ic 1: torch cannot tell a channels-last x or w from a contiguous one then), a unit kernel (1 in every spatial dim),
+    or none of these (ungrouped, 2 channels, a 3-wide kernel). Measured (torch 1.13.0a0, CPU, float32, float64,
+    bfloat16): conv3d computes in NCDHW whatever the kind; conv1d in NCW when depthwise, with one input channel or with a
+    1-wide kernel; conv2d in NCHW with one input channel, in channels-last when depthwise or 1x1. The reason names the
+    kind only where the rank's ordinary problem computes in the layout; where it does not, the rank's reason is given.
     A dtype torch has no kernel for answers "": narrow_support says so, and those cases are not computed at all."""
     if memory_format == "contiguous":
         return ""
     if memory_format != "channels_last":
         raise ValueError(f"memory_format: expected 'contiguous' or 'channels_last', got {memory_format!r}")
+    if depthwise and one_channel:
+        raise ValueError("depthwise and one_channel: a depthwise problem has groups > 1, one with one input channel groups 1")
     torch.set_num_threads(1)
     rank = int(rank)
     t = _NARROW.get(dtype) or dtype_of(dtype)
-    x = channels_last(torch.ones((1, 2) + (4,) * rank, dtype=t))
-    w = channels_last(torch.ones((2, 2) + (3,) * rank, dtype=t))
+    ic = 1 if one_channel else 2
+    groups = 2 if depthwise else 1
+    k = 1 if unit_kernel else 3
+    # y is (1, 2, 2 or 4, ...): 2 output channels and no spatial size 1, so a contiguous y and a channels-last one
+    # have different strides.
+    x = channels_last(torch.ones((1, ic) + (4,) * rank, dtype=t))
+    w = channels_last(torch.ones((2, ic // groups) + (k,) * rank, dtype=t))
     try:
-        y = _CONV[rank](x, w)
+        y = _CONV[rank](x, w, groups=groups)
     except RuntimeError as e:
         # No kernel for the dtype ("slow_conv2d_cpu" not implemented for 'Half'): narrow_support says so. Anything else
         # (out of memory, a broken install) is torch failing, not an answer that it computes in the layout.
         if "not implemented for" in str(e):
             return ""
         raise
-    # y is (1, 2, 2, ...): channels innermost means stride 1 on dim 1, which a contiguous y (stride 2^rank) never has.
+    # Channels innermost means stride 1 on dim 1, which a contiguous y (stride 2^rank or more) never has.
     if y.stride(1) == 1:
         return ""
+    # A rank with no channels-last kernel at all (torch 1.13: conv3d) is one reason for every kind of it, so its cases
+    # make one warning, not one per kind.
+    kind = depthwise or unit_kernel or one_channel
+    if kind and layout_support(rank, dtype, memory_format):
+        depthwise = unit_kernel = one_channel = False
     how = "contiguous" if y.is_contiguous() else f"with strides {tuple(y.stride())}"
-    return f"computes conv{rank}d in NC{'DHW'[3 - rank:]} whatever the input's layout (from channels-last x and w, y came back {how})"
+    return (f"computes {_kind(rank, depthwise, unit_kernel, one_channel)} in NC{'DHW'[3 - rank:]} whatever the input's "
+            f"layout (from channels-last x and w, y came back {how})")
+
+
+def _kind(rank, depthwise, unit_kernel, one_channel):
+    # "depthwise conv1d with a 1-wide kernel", "conv2d with one input channel and a 1x1 kernel", "conv3d"
+    unit = {1: "1-wide", 2: "1x1", 3: "1x1x1"}[rank]
+    parts = (["one input channel"] if one_channel else []) + ([f"a {unit} kernel"] if unit_kernel else [])
+    return ("depthwise " if depthwise else "") + f"conv{rank}d" + (" with " + " and ".join(parts) if parts else "")
 
 
 def _sums_in_float32(rank, t, memory_format):

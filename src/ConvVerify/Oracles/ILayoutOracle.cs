@@ -22,7 +22,8 @@ public interface ILayoutOracle
     /// <summary>
     /// Null when this oracle computes <paramref name="problem"/> in its <see cref="Layout"/>; otherwise why it computes it
     /// in NC(D)(H)W instead, as a sentence naming the oracle's library (torch 1.13 on CPU has no channels-last conv3d, and
-    /// computes one from channels-last inputs in NCDHW: its own probe finds it). Its results are still right, only not
+    /// computes one from channels-last inputs in NCDHW; nor a channels-last depthwise or 1-wide conv1d, nor a conv1d or
+    /// conv2d with one input channel: its own probe, of the problem's rank, dtype and kind, finds it). Its results are still right, only not
     /// of the kernels the layout asked for, so commands compute them and warn, with how many cases (and of which dtypes) it concerns.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="problem"/> is null.</exception>

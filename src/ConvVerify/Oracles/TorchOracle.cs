@@ -182,19 +182,23 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         lock (LayoutSupportCache) LayoutSupportCache.Clear();
     }
 
-    private static readonly Dictionary<(int Rank, DType DType, TorchLayout Layout), string> LayoutSupportCache = [];
+    private static readonly Dictionary<(int Rank, DType DType, TorchLayout Layout, LayoutKind Kind), string> LayoutSupportCache = [];
 
-    // Whether torch computes this rank in the layout asked is torch's to say, as its narrow dtypes are: torch 1.13 on CPU
-    // has no channels-last conv3d and computes it in NCDHW from channels-last inputs without a word (its y comes back
-    // contiguous, bit for bit the NCDHW y), so a check in channels-last would have checked its NCDHW kernels. Asked once
-    // per rank and dtype (kernels are picked by dtype too) with a small convolution, within the limit the narrow probe
-    // has. Not a refusal: torch's NCDHW result is still a right reference, only not of the kernels asked for, so the
-    // run computes it and says so (a warning, which --strict makes an error).
+    // Whether torch computes this problem in the layout asked is torch's to say, as its narrow dtypes are: torch 1.13 on
+    // CPU has no channels-last conv3d and computes it in NCDHW from channels-last inputs without a word (its y comes back
+    // contiguous, bit for bit the NCDHW y), so a check in channels-last would have checked its NCDHW kernels. Which
+    // kernel it picks depends on the kind of problem too (torch 1.13: a depthwise conv1d, one with a 1-wide kernel or
+    // with one input channel, and a conv2d with one input channel, are computed in NC(D)(H)W though the rank's ordinary
+    // problem is not), so it is asked once per rank, dtype (kernels are picked by dtype too) and kind, with a small
+    // convolution of that kind, within the limit the narrow probe has. Not a refusal: torch's NCDHW result is still a
+    // right reference, only not of the kernels asked for, so the run computes it and says so (a warning, which --strict
+    // makes an error).
     private static string? LayoutFallbackOf(ConvProblem p, TorchLayout layout, TimeSpan? limit)
     {
         ArgumentNullException.ThrowIfNull(p);
         if (layout == TorchLayout.Contiguous) return null;
-        var key = (p.Rank, p.DType, layout);
+        var kind = LayoutKind.Of(p);
+        var key = (p.Rank, p.DType, layout, kind);
         string? answer;
         lock (LayoutSupportCache)
         {
@@ -202,11 +206,28 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
         }
         if (answer is null)
         {
-            string what = $"its {DTypes.NumpyName(p.DType)} layout probe for rank {p.Rank} in layout {MemoryFormat(layout)}";
-            answer = Ask(what, limit, (torch, rank, dtype, format) => torch._layoutSupport.Invoke(rank, dtype, format), p, layout);
+            string what = $"its {DTypes.NumpyName(p.DType)} layout probe for rank {p.Rank}{kind.Described} in layout {MemoryFormat(layout)}";
+            answer = Ask(what, limit, (torch, rank, dtype, format) =>
+            {
+                using var depthwise = kind.Depthwise.ToPython();
+                using var unitKernel = kind.UnitKernel.ToPython();
+                using var oneChannel = kind.OneInputChannel.ToPython();
+                return torch._layoutSupport.Invoke(rank, dtype, format, depthwise, unitKernel, oneChannel);
+            }, p, layout);
             lock (LayoutSupportCache) LayoutSupportCache[key] = answer;
         }
         return answer.Length == 0 ? null : $"torch {_instance?.TorchVersion} {answer}";
+    }
+
+    // The kinds of problem for which torch may pick another kernel than for the rank's ordinary one: what its layout
+    // probe is asked about (layout_support). Depthwise and one input channel exclude each other (groups > 1, groups 1).
+    private readonly record struct LayoutKind(bool Depthwise, bool OneInputChannel, bool UnitKernel)
+    {
+        public static LayoutKind Of(ConvProblem p) =>
+            new(p.Groups > 1 && p.IC / p.Groups == 1, p.IC == 1, p.Kernel.All(k => k == 1));
+
+        public string Described =>
+            (Depthwise ? ", depthwise" : "") + (OneInputChannel ? ", one input channel" : "") + (UnitKernel ? ", unit kernel" : "");
     }
 
     // One of the module's probes, answered with a string: on a call thread within the limit (none given, the floor,

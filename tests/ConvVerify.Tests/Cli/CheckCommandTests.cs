@@ -231,9 +231,25 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That(shards.Count(x => x.Out.Contains("warning: " + warning, StringComparison.Ordinal)), Is.EqualTo(1), string.Join("\n", shards.Select(x => x.ToString())));
         Assert.That(shards.Count(x => x.Out.Contains("warning:", StringComparison.Ordinal)), Is.EqualTo(1), "the other shard has no rank-3 case to warn of");
 
-        var rank2 = Run("check", "--oracle", "torch", "--layout", "channels-last", "mb1ic4ih7oc6kh3sh2ph1", "mb2ic4iw9oc6kw3pw1", "--dtype", "f32", "--fill", "integer", "--strict");
+        var rank2 = Run("check", "--oracle", "torch", "--layout", "channels-last", "mb1ic4ih7oc6kh3sh2ph1", "mb2ic4iw9oc6kw3pw1", "g4mb1ic4ih7oc4kh3",
+            "mb1ic4ih7oc6kh1", "--dtype", "f32", "--fill", "integer", "--strict");
         Assert.That(rank2.Code, Is.EqualTo(0), rank2.ToString());
         Assert.That(rank2.All, Does.Not.Contain("warning"), rank2.ToString());
+
+        // conv1d has channels-last kernels, but not for every kind of problem (torch 1.13: none depthwise, none 1-wide):
+        // a probe per rank saw only the ordinary one, and these were reported as torch-channels-last checks. One warning
+        // per reason, the ordinary conv1d in none.
+        string Conv1d(string kind, int n, string dtypes) => $"torch-channels-last: torch {torch.TorchVersion} computes {kind} in NCW whatever the input's layout "
+            + $"(from channels-last x and w, y came back contiguous): {n} rank-1 case{(n == 1 ? "" : "s")} ({dtypes}) asked of it in channels-last "
+            + $"{(n == 1 ? "checks" : "check")} its NCW kernels, not channels-last ones";
+        string json1 = TempPath("channels-last-1d.json");
+        var rank1 = Run("check", "--oracle", "torch", "--layout", "channels-last", "g4mb2ic4iw9oc4kw3pw1", "g4mb1ic4iw7oc8kw3", "mb2ic4iw9oc6kw1",
+            "mb2ic4iw9oc6kw3pw1", "--fill", "integer", "--json", json1);
+        Assert.That(rank1.Code, Is.EqualTo(0), rank1.ToString());
+        var expected = new[] { Conv1d("depthwise conv1d", 6, "f32, f64, bf16"), Conv1d("conv1d with a 1-wide kernel", 3, "f32, f64, bf16") };
+        Assert.That(ConvVerify.Runs.RunReport.Read(json1).Warnings, Is.EquivalentTo(expected), rank1.ToString());
+        foreach (string w in expected) Assert.That(rank1.Out, Does.Contain("warning: " + w), rank1.ToString());
+        Assert.That(Run("check", "--oracle", "torch", "--layout", "channels-last", "g4mb2ic4iw9oc4kw3pw1", "--dtype", "f32", "--fill", "integer", "--strict").Code, Is.EqualTo(2));
 
         // A batch file's channels-last (--stag=acdeb) asks torch the same, case by case, beside its NCDHW twin.
         string batch = TempPath("channels-last-3d.txt");

@@ -114,6 +114,25 @@ public class TorchOracleTests
                 + "(from channels-last x and w, y came back contiguous)"), dtype.ToString());
         Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3")), Is.Null, "conv2d computes in channels-last");
         Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("mb2ic4iw9oc6kw3pw1")), Is.Null, "conv1d computes in channels-last");
+        // Which kernel torch picks depends on the kind of problem too: a probe per rank saw none of these. Its conv1d has no
+        // channels-last kernel for a depthwise problem, a 1-wide kernel or one input channel, its conv2d none for one input
+        // channel; a grouped (not depthwise) conv1d, a depthwise or 1x1 conv2d have one. A rank-3 case of any kind gives
+        // the rank's reason, so conv3d makes one warning.
+        string Computes(string what) => $"torch {torch.TorchVersion} computes {what} whatever the input's layout (from channels-last x and w, y came back contiguous)";
+        foreach (var dtype in new[] { DType.Float32, DType.Float64, DType.BFloat16 })
+        {
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("g4mb2ic4iw9oc4kw3pw1").WithDType(dtype)), Is.EqualTo(Computes("depthwise conv1d in NCW")), $"{dtype}, depthwise conv1d");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("g4mb2ic4iw9oc8kw3pw1").WithDType(dtype)), Is.EqualTo(Computes("depthwise conv1d in NCW")), $"{dtype}, depthwise conv1d, multiplier 2");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("mb2ic4iw9oc6kw1").WithDType(dtype)), Is.EqualTo(Computes("conv1d with a 1-wide kernel in NCW")), $"{dtype}, 1-wide conv1d");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("g4mb2ic4iw9oc4kw1").WithDType(dtype)), Is.EqualTo(Computes("depthwise conv1d with a 1-wide kernel in NCW")), $"{dtype}, depthwise 1-wide conv1d");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("mb2ic1iw9oc6kw3").WithDType(dtype)), Is.EqualTo(Computes("conv1d with one input channel in NCW")), $"{dtype}, conv1d, ic 1");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("mb2ic1ih5oc6kh3").WithDType(dtype)), Is.EqualTo(Computes("conv2d with one input channel in NCHW")), $"{dtype}, conv2d, ic 1");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("g2mb2ic4iw9oc6kw3").WithDType(dtype)), Is.Null, $"{dtype}, grouped conv1d");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("g4mb1ic4ih5oc4kh3").WithDType(dtype)), Is.Null, $"{dtype}, depthwise conv2d");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh1").WithDType(dtype)), Is.Null, $"{dtype}, 1x1 conv2d");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("g4mb1ic4ih5oc4kh1").WithDType(dtype)), Is.Null, $"{dtype}, depthwise 1x1 conv2d");
+            Assert.That(cl.LayoutFallback(BenchdnnDescriptor.Parse("g4mb1ic4id4ih5iw6oc4kd1kh1kw1").WithDType(dtype)), Is.EqualTo(Computes("conv3d in NCDHW")), $"{dtype}, depthwise 1x1x1 conv3d");
+        }
         // In NCDHW there is nothing to fall back from; torch-rounded asks its inner torch (in float32 for bfloat16).
         Assert.That(torch.LayoutFallback(rank3), Is.Null);
         Assert.That(((ILayoutOracle)torch.In(TorchLayout.Contiguous)).LayoutFallback(rank3), Is.Null);
@@ -125,6 +144,12 @@ public class TorchOracleTests
         var nchw = torch.Compute(rank3, inputs);
         var inCl = torch.Compute(rank3, inputs, TorchLayout.ChannelsLast);
         foreach (var d in Directions.For(rank3)) Bitwise.AssertEqual(nchw.Get(d), inCl.Get(d), $"{d}, rank 3, channels-last asked");
+        foreach (string descriptor in new[] { "g8mb2ic8iw33oc8kw5pw2", "mb2ic16iw33oc8kw1" })
+        {
+            var p = BenchdnnDescriptor.Parse(descriptor);
+            var data = ConvCase.Create(p, Fill.Normal).MakeInputs<float>();
+            Bitwise.AssertEqual(torch.Compute(p, data).Get(Direction.Forward), torch.Compute(p, data, TorchLayout.ChannelsLast).Get(Direction.Forward), $"{descriptor}, channels-last asked");
+        }
     }
 
     [Test]
