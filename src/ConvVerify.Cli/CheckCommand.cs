@@ -154,7 +154,7 @@ internal static class CheckCommand
         if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count - named, "pack case")} skipped: too large");
         return new RunPlan
         {
-            Command = "check",
+            Command = RunCommands.Check,
             Cases = cases,
             Skipped = skipped,
             References = [Plans.Reference(packs, packDir is null ? "committed packs" : null)],
@@ -218,7 +218,7 @@ internal static class CheckCommand
         var cases = selection.Generated(seed);
         return new RunPlan
         {
-            Command = "check",
+            Command = RunCommands.Check,
             Cases = cases,
             Seed = seed,
             Skipped = selection.Skipped(),

@@ -68,7 +68,7 @@ internal static class SoakCommand
             if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(dtype) is not null) is { } why) throw new CliException("--dtype " + why);
             var plan = new RunPlan
             {
-                Command = "soak",
+                Command = RunCommands.Soak,
                 Cases = selection.Generated(s),
                 Skipped = selection.Skipped(),
                 Warnings = items.Contains(ConvEngines.Default.Name, StringComparer.Ordinal)

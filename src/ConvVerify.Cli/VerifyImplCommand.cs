@@ -65,7 +65,7 @@ internal static class VerifyImplCommand
             warnings.AddRange(Unmatched(candidateDir, p, [.. cases.Select(c => c.Case.Id)], [.. cases.Where(c => !c.Case.Problem.HasBias).Select(c => c.Case.Id)]));
             var plan = new RunPlan
             {
-                Command = "verify-impl",
+                Command = RunCommands.VerifyImpl,
                 Cases = cases,
                 Skipped = skipped,
                 References = [Plans.Reference([p])],

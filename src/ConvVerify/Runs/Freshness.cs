@@ -38,7 +38,7 @@ public static class Freshness
         }
         return new RunPlan
         {
-            Command = "fixtures check",
+            Command = RunCommands.FixturesCheck,
             Cases = cases,
             References = [reference],
             Subject = new RegeneratingSource(oracle),
@@ -60,7 +60,7 @@ public static class Freshness
         var errors = new List<RunRow>();
         return new RunPlan
         {
-            Command = "fixtures check",
+            Command = RunCommands.FixturesCheck,
             Cases = Plans.ReadCases(pack, warnings, errors),
             References = [new PackSource("pack", pack.Manifest?.Versions)],
             Subject = new UnavailableSource(pack.Manifest?.OracleName ?? TorchOracle.OracleName, why),

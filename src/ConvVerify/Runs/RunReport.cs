@@ -321,10 +321,8 @@ public sealed class RunReport
     // The words the writers write: another command was merged and shown as the run's ("rm -rf"), another dtype or fill
     // shown and counted as if a case had it. The rows about the pack (subject "-") that could not read a case say "?" or
     // "-" for what they could not tell.
-    private static readonly string[] Commands = ["check", "verify-impl", "soak", "fixtures check"];
-
-    private static string? BadCommand(string command) => Commands.Contains(command, StringComparer.Ordinal) ? null
-        : $"command is \"{ReportChecks.Printable(command)}\", expected {string.Join(", ", Commands.Select(c => $"\"{c}\""))}";
+    private static string? BadCommand(string command) => RunCommands.All.Contains(command, StringComparer.Ordinal) ? null
+        : $"command is \"{ReportChecks.Printable(command)}\", expected {string.Join(", ", RunCommands.All.Select(c => $"\"{c}\""))}";
 
     private static readonly string[] DTypeNames = [.. Enum.GetValues<Problems.DType>().Select(Problems.DTypes.ShortName)];
     private static readonly string[] FillNames = [.. Enum.GetValues<Cases.Fill>().Select(Cases.ConvCase.FillName)];
