@@ -11,7 +11,7 @@ namespace ConvVerify.Comparison;
 /// <param name="RelError">AbsError / |expected| (infinite when expected is 0 and actual is not).</param>
 /// <param name="Bound">The element's allowed error.</param>
 /// <param name="Ratio">AbsError / Bound (infinite when the bound is 0 and the element does not match).</param>
-/// <param name="SoundBound">Under the probabilistic rule, the element's sound bound (its hard limit; <paramref name="Bound"/> is then the probabilistic one); else null.</param>
+/// <param name="SoundBound">Under the probabilistic rule, the element's sound bound (its hard limit; <paramref name="Bound"/> is then the probabilistic one, capped at this: <see cref="TensorComparison.TierBound"/>); else null.</param>
 /// <param name="ExactSum">Under the bfloat16 and float16 rule, the element's exact sum S, which both values must lie near; else null.</param>
 /// <param name="ExpectedAllowance">Under that rule, how far from S the expected value may lie, given only when it lies
 /// farther (the reference breaks the rule, so no difference from it is allowed: <paramref name="Bound"/> is 0); NaN for

@@ -73,15 +73,7 @@ public static class TensorComparison
         }
         else if (bounded)
         {
-            // One set of float64 copies of the inputs serves both bounds, overwritten in turn: of a 3-D layer each is gigabytes.
-            var lifted = Lift(p, direction, inputs, Lifting.Abs);
-            // Stryker disable once Arithmetic : a size handed to the collector as a hint; no result depends on it
-            long liftedBytes = sizeof(double) * ((long)lifted.X.Length + lifted.W.Length + lifted.B.Length + lifted.Dy.Length);
-            sound = BoundsOf(p, direction, lifted, boundFactor, engine);
-            // The engine's transposed copies, about as large as the inputs it read, are garbage before the second bound.
-            // Stryker disable once all : a collection hint before the second bound; no result depends on it
-            if (probabilistic) Scratch.Reclaim(liftedBytes);
-            bounds = probabilistic ? ProbabilisticBoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Square, lifted), expected, engine) : sound;
+            (sound, bounds) = SoundAndTierBounds(p, direction, inputs, expected, probabilistic, boundFactor, engine);
         }
 
         int failures = 0, suspicious = 0, worstIndex = -1;
@@ -117,8 +109,10 @@ public static class TensorComparison
     }
 
     /// <summary>
-    /// error/bound of every element under <paramref name="tolerance"/> (the tighter bound under the probabilistic rule):
-    /// 0 where the values agree, infinite where they do not and the bound is 0, NaN or infinite. For pictures of a failing direction.
+    /// error/bound of every element under <paramref name="tolerance"/>, against the bound <see cref="Compare{T}"/> judges it by
+    /// (under the probabilistic rule the probabilistic bound capped at the sound one, <see cref="TierBound"/>, so an element
+    /// that fails or is suspicious is past 1): 0 where the values agree, infinite where they do not and the bound is 0, NaN
+    /// or infinite. For pictures of a failing direction.
     /// </summary>
     /// <exception cref="ArgumentException">A tensor's length does not match the problem, <typeparamref name="T"/> is not the
     /// element type of the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), or <paramref name="direction"/> is
@@ -144,8 +138,8 @@ public static class TensorComparison
         double[] bounds = tolerance switch
         {
             Tolerance.SoundBound or Tolerance.Probabilistic when DTypes.IsNarrow(p.DType) => NarrowBounds(p, direction, inputs, expected, actual, boundFactor, engine),
-            Tolerance.SoundBound => Bounds(p, direction, inputs, boundFactor, engine),
-            Tolerance.Probabilistic => ProbabilisticBounds(p, direction, inputs, expected, engine),
+            // The bound Compare judged by: the probabilistic one capped at the sound one, so every failing element's ratio is past 1.
+            Tolerance.SoundBound or Tolerance.Probabilistic => SoundAndTierBounds(p, direction, inputs, expected, tolerance == Tolerance.Probabilistic, boundFactor, engine).Tier,
             _ => new double[expected.Length],
         };
         var ratios = new double[expected.Length];
@@ -157,6 +151,43 @@ public static class TensorComparison
         }
         return ratios;
     }
+
+    // The sound bounds of a float32 or float64 direction and the bounds of its rule: the sound ones again, or under the
+    // probabilistic rule each element's τ capped at its sound bound (TierBound).
+    private static (double[] Sound, double[] Tier) SoundAndTierBounds<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected,
+        bool probabilistic, double boundFactor, IConvEngine? engine)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // One set of float64 copies of the inputs serves both bounds, overwritten in turn: of a 3-D layer each is gigabytes.
+        var lifted = Lift(p, direction, inputs, Lifting.Abs);
+        // Stryker disable once Arithmetic : a size handed to the collector as a hint; no result depends on it
+        long liftedBytes = sizeof(double) * ((long)lifted.X.Length + lifted.W.Length + lifted.B.Length + lifted.Dy.Length);
+        double[] sound = BoundsOf(p, direction, lifted, boundFactor, engine);
+        if (!probabilistic) return (sound, sound);
+        // The engine's transposed copies, about as large as the inputs it read, are garbage before the second bound.
+        // Stryker disable once all : a collection hint before the second bound; no result depends on it
+        Scratch.Reclaim(liftedBytes);
+        double[] tier = ProbabilisticBoundsOf(p, direction, Lift(p, direction, inputs, Lifting.Square, lifted), expected, engine);
+        for (int i = 0; i < tier.Length; i++) tier[i] = TierBound(tier[i], sound[i]);
+        return (sound, tier);
+    }
+
+    /// <summary>
+    /// The bound of one element under the probabilistic rule: its probabilistic bound τ (<see cref="ProbabilisticBounds{T}"/>),
+    /// but never more than its sound bound, and the sound bound itself where that is NaN or infinite.
+    /// </summary>
+    /// <remarks>
+    /// At small K (a 3-wide forward, the dL/dw of a 3x3 kernel over one position) τ, which grows like √K·u, exceeds the
+    /// sound bound, which grows like K·u: an element past the sound bound failed while its error/τ was below 1, the worst
+    /// element was picked by error/τ, and the pictures of the failure showed nothing past its bound. Capped, an element
+    /// fails exactly when it is past the sound bound, so its ratio is then above 1, and one past τ but within the sound
+    /// bound is suspicious as before. A sound bound that vouches for nothing (NaN or infinite: an input held NaN or
+    /// infinity, or K·u ≥ 1) is kept, not replaced by a finite τ: every element that differs fails under it
+    /// (<see cref="Judge"/>), and its ratio is infinite. A NaN τ under a finite sound bound stays NaN (suspicious, as
+    /// <see cref="Judge"/> reads it).
+    /// </remarks>
+    public static double TierBound(double probabilisticBound, double soundBound) =>
+        double.IsFinite(soundBound) ? Math.Min(probabilisticBound, soundBound) : soundBound;
 
     /// <summary>
     /// The per-element rule: an error beyond the sound bound (or NaN) fails, and so does any error under a sound bound
@@ -244,6 +275,9 @@ public static class TensorComparison
     /// any order this gives one implementation's error a variance of at most u²/3 · K · (Q + y²). Two implementations
     /// differ by at most the sum of two such errors. λ = 8 puts a false alarm per element far below 1e-12 in the
     /// Gaussian limit; the measured errors stay far inside it (docs/tolerance.md).
+    /// This is τ alone, the model's bound. The probabilistic rule judges an element by τ capped at its sound bound
+    /// (<see cref="TierBound"/>): at small K τ exceeds the sound bound, which holds for any order and so never lets
+    /// through more than τ should.
     /// </remarks>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the element type of the problem's dtype, or
     /// <paramref name="reference"/>'s length does not match the problem.</exception>

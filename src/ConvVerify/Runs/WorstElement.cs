@@ -24,7 +24,7 @@ public sealed record WorstElement
     /// <summary>The element's allowed error.</summary>
     [JsonPropertyName("bound")] public required double Bound { get; init; }
 
-    /// <summary>Under the probabilistic rule, the element's sound bound (<see cref="Bound"/> is then the probabilistic one).</summary>
+    /// <summary>Under the probabilistic rule, the element's sound bound (<see cref="Bound"/> is then the probabilistic one, capped at this: <see cref="Comparison.TensorComparison.TierBound"/>).</summary>
     [JsonPropertyName("sound_bound")] public double? SoundBound { get; init; }
 
     /// <summary>From a verdict's element.</summary>

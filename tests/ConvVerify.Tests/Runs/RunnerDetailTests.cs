@@ -94,6 +94,38 @@ public class RunnerDetailTests
         Assert.That(Runner.Run(Plan(Long, new Nudged(0)) with { ErrorMaps = true }).Rows.Single().Map, Is.Null);
     }
 
+    /// <summary>The definition with every y element moved up by twice its own sound bound.</summary>
+    private sealed class PastTheSoundBound : ResultSource
+    {
+        private readonly EngineSource _engine = new(ConvEngines.Naive);
+
+        public override string Name => "past";
+
+        public override SourceResults<T> Produce<T>(LoadedCase<T> c, IReadOnlyList<Direction> directions)
+        {
+            var r = _engine.Produce(c, directions);
+            var y = (T[])r.Values[Direction.Forward].Clone();
+            double[] sound = TensorComparison.Bounds(c.Case.Problem, Direction.Forward, c.Inputs);
+            for (int i = 0; i < y.Length; i++) y[i] += T.CreateChecked(2 * sound[i]);
+            r.Values[Direction.Forward] = y;
+            return r;
+        }
+    }
+
+    [Test]
+    public void AtSmallKAFailingRowIsPastItsBoundAndItsMapRingsEveryFailure()
+    {
+        // K = 4 (3 taps and the bias): τ is above the sound bound on every element (Q ≥ M²/K, so τ ≥ 16·u·M/√3 ≈ 9.2·u·M
+        // against 2·γ_4·M ≈ 8·u·M), so every element of this subject is past the sound bound and many are within τ.
+        var small = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic1iw64oc1kw3"), Fill.Normal, 1);
+        var row = Runner.Run(Plan(small, new PastTheSoundBound()) with { ErrorMaps = true }).Rows.Single();
+        Assert.That((row.Outcome, row.Failures), Is.EqualTo((Outcome.Fail, 62)), row.Reason);
+        Assert.That(row.Ratio, Is.GreaterThanOrEqualTo(1), row.Reason);
+        Assert.That(row.Worst!.Bound, Is.LessThanOrEqualTo(row.Worst.SoundBound!.Value));
+        Assert.That(row.Map!.Ratios, Has.All.GreaterThanOrEqualTo(1));
+        Assert.That(Comparison.ProbabilisticCapTests.PastTheBound(row.Map), Is.EqualTo(row.Failures));
+    }
+
     [Test]
     public void ThePlansDirectionsAndTheCasesBothNarrowWhatIsChecked()
     {
