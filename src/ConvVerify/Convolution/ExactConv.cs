@@ -18,7 +18,7 @@ namespace ConvVerify.Convolution;
 /// "Bitwise" holds for every finite, infinite and zero result (the sign of zero included); a NaN result is NaN where the
 /// definition's is, but its payload and sign may differ (which NaN survives an operation on two NaNs is the operand
 /// order's and the hardware's, as IEEE 754 leaves it), so <see cref="Comparison.Bitwise"/> counts any NaN equal to any NaN.
-/// Only <see cref="float"/> and <see cref="double"/> are supported (bfloat16 and float16 problems run as float, rounded once at the end). Each call takes its transposed copies (the weights or dy,
+/// The element type must hold the problem's dtype, as for <see cref="NaiveConv"/>: <see cref="float"/> for float32, bfloat16 and float16 (the narrow ones run as float, rounded once at the end), <see cref="double"/> for float64. Each call takes its transposed copies (the weights or dy,
 /// and with lanes over groups the source and destination too) from <see cref="ArrayPool{T}.Shared"/> when they are small,
 /// and allocates the large ones, which the pool would otherwise keep resident for good; it builds per-dimension index
 /// tables once per shape.
@@ -26,7 +26,8 @@ namespace ConvVerify.Convolution;
 public static unsafe partial class ExactConv
 {
     /// <summary>y = conv(x, w) (+ b), bitwise equal to <see cref="NaiveConv.Forward{T}"/>, on every core with vectors.</summary>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> => Forward(p, x, w, b, y, ExactConvOptions.Default);
 
@@ -37,7 +38,8 @@ public static unsafe partial class ExactConv
     /// <param name="b">Bias (OC), or empty when the problem has none.</param>
     /// <param name="y">Output (N, OC, OD, OH, OW), overwritten.</param>
     /// <param name="options">Threads and vectors; they do not change the result.</param>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, ExactConvOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -64,7 +66,8 @@ public static unsafe partial class ExactConv
     }
 
     /// <summary>dL/dx, bitwise equal to <see cref="NaiveConv.BackwardData{T}"/>, on every core with vectors.</summary>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T> => BackwardData(p, dy, w, dx, ExactConvOptions.Default);
 
@@ -77,7 +80,8 @@ public static unsafe partial class ExactConv
     /// <param name="w">Weights (OC, IC/G, KD, KH, KW).</param>
     /// <param name="dx">Input gradient (N, IC, D, H, W), overwritten.</param>
     /// <param name="options">Threads and vectors; they do not change the result.</param>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx, ExactConvOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -101,7 +105,8 @@ public static unsafe partial class ExactConv
     }
 
     /// <summary>dL/dw, bitwise equal to <see cref="NaiveConv.BackwardWeights{T}"/>, on every core with vectors.</summary>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw)
         where T : unmanaged, IFloatingPointIeee754<T> => BackwardWeights(p, x, dy, dw, ExactConvOptions.Default);
 
@@ -111,7 +116,8 @@ public static unsafe partial class ExactConv
     /// <param name="dy">Upstream gradient (N, OC, OD, OH, OW).</param>
     /// <param name="dw">Weight gradient (OC, IC/G, KD, KH, KW), overwritten.</param>
     /// <param name="options">Threads and vectors; they do not change the result.</param>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or a <typeparamref name="T"/> other than float or double.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, ExactConvOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -141,7 +147,8 @@ public static unsafe partial class ExactConv
     }
 
     /// <summary>dL/db, bitwise equal to <see cref="NaiveConv.BackwardBias{T}"/>, on every core.</summary>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's, a problem without bias, or a <typeparamref name="T"/> other than float or double.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), an output that overlaps an input, or a problem without bias.</exception>
     public static void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db)
         where T : unmanaged, IFloatingPointIeee754<T> => BackwardBias(p, dy, db, ExactConvOptions.Default);
 
@@ -153,7 +160,8 @@ public static unsafe partial class ExactConv
     /// <param name="dy">Upstream gradient (N, OC, OD, OH, OW).</param>
     /// <param name="db">Bias gradient (OC), overwritten.</param>
     /// <param name="options">Threads; vectors are not used.</param>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's, a problem without bias, or a <typeparamref name="T"/> other than float or double.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="p"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), an output that overlaps an input, or a problem without bias.</exception>
     public static void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db, ExactConvOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -185,12 +193,14 @@ public static unsafe partial class ExactConv
         DTypes.Round(p.DType, db);
     }
 
-    private static void Check<T>(ConvProblem p, ExactConvOptions options)
+    // Every refusal before any write, in NaiveConv's order (p, then T, then the buffers): a bfloat16 problem with
+    // double buffers was refused only by the final rounding, after y or db had been computed and written.
+    private static void Check<T>(ConvProblem p, ExactConvOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(options);
-        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
-            throw new ArgumentException($"T: ExactConv supports float and double, not {typeof(T).FullName}", nameof(T));
+        // T holds the dtype only if it is float or double, the two types the kernels are written for.
+        NaiveConv.CheckElementType<T>(p);
     }
 
     private static int Blocks(int lanes, int v) => (lanes + v - 1) / v;

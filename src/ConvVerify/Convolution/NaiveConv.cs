@@ -19,11 +19,12 @@ public static class NaiveConv
 {
     /// <summary>y[n,o,p] = Σ_{c,k} x[n, g·ICg + c, p·s − pb + k·dil] · w[o,c,k] (+ b[o]); out-of-range taps read padding zeros.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
+        CheckElementType<T>(p);
         CheckLength(x, "x", p.XSize, p.XShape);
         CheckLength(w, "w", p.WSize, p.WShape);
         CheckLength(b, "b", p.BSize, p.HasBias ? p.BShape : []);
@@ -64,11 +65,12 @@ public static class NaiveConv
     /// and inside the output: the transpose of <see cref="Forward{T}"/>, written directly rather than through it.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void BackwardData<T>(ConvProblem p, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
+        CheckElementType<T>(p);
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(w, "w", p.WSize, p.WShape);
         CheckLength(dx, "dx", p.XSize, p.XShape);
@@ -103,11 +105,12 @@ public static class NaiveConv
 
     /// <summary>dw[o,c,k] = Σ_{n,p} dy[n,o,p] · x[n, g·ICg + c, p·s − pb + k·dil] over in-range input positions.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), or an output that overlaps an input.</exception>
     public static void BackwardWeights<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
+        CheckElementType<T>(p);
         CheckLength(x, "x", p.XSize, p.XShape);
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(dw, "dw", p.WSize, p.WShape);
@@ -143,11 +146,12 @@ public static class NaiveConv
 
     /// <summary>db[o] = Σ_{n,p} dy[n,o,p].</summary>
     /// <exception cref="ArgumentNullException"><paramref name="p"/> is null.</exception>
-    /// <exception cref="ArgumentException">A buffer whose length is not the problem's (named in the message), an output that overlaps an input, or a problem without bias.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the problem's dtype (<see cref="DTypes.Holds{T}(DType)"/>), a buffer whose length is not the problem's (named in the message), an output that overlaps an input, or a problem without bias.</exception>
     public static void BackwardBias<T>(ConvProblem p, ReadOnlySpan<T> dy, Span<T> db)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
+        CheckElementType<T>(p);
         CheckLength(dy, "dy", p.YSize, p.YShape);
         CheckLength(db, "db", p.OC, p.BShape);
         CheckApart(db, "db", dy, "dy");
@@ -203,6 +207,20 @@ public static class NaiveConv
 
     private static ArgumentException Overlap(string output, string input) =>
         new($"{output}: shares memory with {input}; an output must not overlap an input", output);
+
+    /// <summary>
+    /// The element type is the problem's: float for float32, bfloat16 and float16, double for float64. Another one computed
+    /// silently in its own precision (a float64 problem summed in float32, a float32 one in Half), so the result was not
+    /// the problem's; checked before any buffer, so both engines name the same fault first.
+    /// </summary>
+    internal static void CheckElementType<T>(ConvProblem p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!DTypes.Holds<T>(p.DType))
+            throw new ArgumentException(
+                $"T: problem {p} is {DTypes.NumpyName(p.DType)}, whose values are {(DTypes.Holds<float>(p.DType) ? "float" : "double")}"
+                + (DTypes.IsNarrow(p.DType) ? " (its results are float32 sums rounded once)" : "")
+                + $", not {typeof(T).Name} (ConvProblem.WithDType gives the problem another dtype)", nameof(T));
+    }
 
     internal static void CheckLength<T>(ReadOnlySpan<T> span, string name, int expected, int[] shape)
     {

@@ -80,7 +80,7 @@ public class LowPrecisionConvTests
         var p = BenchdnnDescriptor.Parse("mb1ic3ih5oc16kh3", dtype);
         var d = ConvCase.Create(p.WithDType(DType.Float64), Fill.Integer).MakeInputs<double>();
         var e = Assert.Throws<ArgumentException>(() => NaiveConv.Forward<double>(p, d.X, d.W, d.B, new double[p.YSize]))!;
-        Assert.That(e.Message, Does.Contain("results are float32 sums rounded once; Double is not float"));
+        Assert.That(e.Message, Does.Contain($"is {DTypes.NumpyName(dtype)}, whose values are float (its results are float32 sums rounded once), not Double"));
     }
 
     [TestCaseSource(nameof(Narrow))]
