@@ -350,16 +350,19 @@ public static class TensorComparison
 
     /// <summary>
     /// The per-element bounds on |a − e| of a bfloat16 or float16 direction: each correct result v lies within
-    /// γ_K·M + K·η + ½·ulp(v) of the exact sum S (M and S computed in float64 by <paramref name="engine"/>; ulp of the
-    /// narrow type), scaled in its float32 part by <paramref name="factor"/>. Both sides are held to it: where the
+    /// γ_K·M + K·η + ½·gap(v toward S) of the exact sum S (M and S computed in float64 by <paramref name="engine"/>;
+    /// gap(v toward S) the distance from v to its neighbouring value of the narrow type on S's side), scaled in its
+    /// float32 part by <paramref name="factor"/>. Both sides are held to it: where the
     /// expected value e lies within its own interval, an element's bound is the distance from e to the edge of a's
     /// interval on a's side, so |a − e| exceeds it exactly when a is outside; where e does not (a reference that breaks
     /// the rule), the bound is 0 and every a that differs from e fails. A bound is infinite or NaN where an input is.
     /// </summary>
     /// <remarks>
     /// Any float32 summation s of the K exact products (bfloat16 and float16 products are exact in float32) has
-    /// |s − S| ≤ γ_K·M (Higham §3.1, any order) — half the two-sided bound — plus K·η for underflow; rounding s once to
-    /// nearest moves it by at most ½·ulp(v), ulp taken at the rounded value v, never in a lower binade than s. The bound
+    /// |s − S| ≤ γ_K·M (Higham §3.1, any order) — half the two-sided bound — plus K·η for underflow; v, s rounded once to
+    /// nearest, lies within half the gap to v's neighbour on s's side, so within budget + ½·gap(v toward S) of S (an s
+    /// beyond v, away from S, puts v within the budget of S already). Not ½·ulp(v): at v = ±2^k the gap toward zero is half the ulp,
+    /// and a result rounded outward to ±2^k from just inside it passed by ½·ulp(v). The bound
     /// is measured against S rather than against the expected value, which was rounded too: two correct roundings may
     /// differ by a whole ulp near a half-way point, but a result rounded the wrong way (toward zero, or summed in the
     /// narrow type) lands outside ½ ulp of S on about half of the elements, and is seen. Measured against S alone, the
@@ -430,13 +433,28 @@ public static class TensorComparison
         // How far from S the float32 sum itself may lie, before its one rounding.
         private double Budget(int i) => _perMagnitude * Magnitudes[i] + _underflow;
 
-        // How far from S a correct result v may lie: the budget plus half an ulp of v.
-        private double Allowance(double budget, double v) => budget + DTypes.Ulp(_dtype, v) / 2;
+        // Half the distance from v to its neighbour of the narrow type above (or below): how far that way the values
+        // that round to v reach. Not ½·ulp(v): below a power of two 2^k the neighbour is half as far, so 8 in bfloat16
+        // is the rounding of nothing below 8 − 2^−6, though ½·ulp(8) is 2^−5. Above the largest finite value rounding
+        // overflows from half an ulp of its binade on (IEEE 754 §7.4), not from half the infinite gap to +∞.
+        private double HalfGap(double v, bool above)
+        {
+            double n = above ? DTypes.NextUp(_dtype, v) : DTypes.NextDown(_dtype, v);
+            return (double.IsFinite(n) ? Math.Abs(n - v) : DTypes.Ulp(_dtype, v)) / 2;
+        }
+
+        // How far from S a correct result v may lie: the budget plus half the gap from v to its neighbour on S's side.
+        // A correct v rounds some float32 s with |s − S| ≤ budget: s on S's side of v lies within that half gap of v;
+        // s on the other side puts S even nearer v than s.
+        // At v = S either side would do (v is inside); the wider one, ½·ulp(v), makes the bound around it no narrower
+        // than the interval of any value beside it.
+        private double Allowance(double budget, double s, double v) =>
+            budget + (v == s ? DTypes.Ulp(_dtype, v) / 2 : HalfGap(v, above: s > v));
 
         // Whether v is a correct result: within its allowance of S, or, infinite, what rounding a float32 sum within the
         // budget of S gives past the narrow type's largest value (65520 and more round to infinity in float16).
         private bool Within(double budget, double s, double v) =>
-            double.IsFinite(v) ? Math.Abs(v - s) <= Allowance(budget, v)
+            double.IsFinite(v) ? Math.Abs(v - s) <= Allowance(budget, s, v)
             : double.IsInfinity(v) && DTypes.RoundFromDouble(_dtype, v > 0 ? s + budget : s - budget) == v;
 
         public double BoundAt(int i, double e, double a)
@@ -452,11 +470,14 @@ public static class TensorComparison
             double r;
             if (!double.IsFinite(a))
             {
-                // A non-finite a has no ulp and no side: the farthest a correct result of e's binade could lie from e.
-                r = Allowance(budget, e);
+                // A non-finite a has no gap and no side: the farther edge of e's own interval S ± allowance(e).
+                r = Allowance(budget, s, e);
                 return Math.Max(s + r - e, e - (s - r));
             }
-            r = Allowance(budget, a);
+            // The edge of a's interval S ± allowance(a) on a's side of e: |a − e| exceeds it exactly when a is outside.
+            // (An a between e and S is always inside, since values between two correct ones are, and stays within
+            // this bound too.)
+            r = Allowance(budget, s, a);
             return Math.Max(0, a >= e ? s + r - e : e - (s - r));
         }
 
@@ -470,7 +491,7 @@ public static class TensorComparison
             if (!double.IsFinite(s) || !double.IsFinite(m) || _unbounded) return null;
             double budget = Budget(i);
             if (Within(budget, s, e)) return null;
-            return double.IsFinite(e) ? Allowance(budget, e) : double.NaN;
+            return double.IsFinite(e) ? Allowance(budget, s, e) : double.NaN;
         }
     }
 

@@ -155,19 +155,53 @@ public static class DTypes
     /// </summary>
     public static double Ulp(DType dtype, double value)
     {
-        var (bits, minExponent) = dtype switch
-        {
-            DType.Float32 => (24, -126),
-            DType.Float64 => (53, -1022),
-            DType.BFloat16 => (8, -126),
-            DType.Float16 => (11, -14),
-            _ => throw Unknown(dtype),
-        };
+        var (bits, minExponent, _) = Format(dtype);
         if (!double.IsFinite(value)) return double.PositiveInfinity;
         // Math.ILogB(0) is int.MinValue: zero takes the subnormal spacing, as it should.
         int e = Math.Max(Math.ILogB(value), minExponent);
         return Math.ScaleB(1, e - bits + 1);
     }
+
+    /// <summary>
+    /// The least value of <paramref name="dtype"/> above <paramref name="value"/> (IEEE 754 nextUp for a value of the
+    /// dtype): +∞ above the largest finite value, the smallest subnormal above either zero, the most negative finite value
+    /// above −∞; +∞ and NaN stay as they are.
+    /// </summary>
+    /// <remarks>
+    /// Not always <paramref name="value"/> + <see cref="Ulp"/>: below a positive power of two 2^k the spacing is half its
+    /// ulp, so the neighbour above −2^k is −2^k + ½·ulp(2^k) (except at the smallest normal, whose subnormals below are
+    /// spaced as its own binade).
+    /// </remarks>
+    /// <exception cref="ArgumentException">An undefined dtype.</exception>
+    public static double NextUp(DType dtype, double value)
+    {
+        var (bits, _, maxExponent) = Format(dtype);
+        if (double.IsNaN(value) || double.IsPositiveInfinity(value)) return value;
+        double r = RoundFromDouble(dtype, value);
+        if (r > value) return r;
+        // Rounded to −∞ (−∞ itself, or a value beyond the overflow threshold): the neighbour above is the most negative finite value.
+        if (double.IsNegativeInfinity(r)) return -Math.ScaleB(2 - Math.ScaleB(1, 1 - bits), maxExponent);
+        // r ≤ value is the dtype's value at or just below it; upward, a negative r moves toward zero, into the binade
+        // below its magnitude when that is a power of two.
+        double up = Ulp(dtype, r);
+        if (r < 0 && Math.ScaleB(1, Math.ILogB(r)) == -r) up = Ulp(dtype, r / 2);
+        // Rounded again only so that max + ulp, which is no value of the dtype, becomes +∞.
+        return RoundFromDouble(dtype, r + up);
+    }
+
+    /// <summary>The greatest value of <paramref name="dtype"/> below <paramref name="value"/>: <see cref="NextUp"/> mirrored.</summary>
+    /// <exception cref="ArgumentException">An undefined dtype.</exception>
+    public static double NextDown(DType dtype, double value) => -NextUp(dtype, -value);
+
+    // Significand bits p (the implicit one included), and the smallest and largest normal exponents.
+    private static (int Bits, int MinExponent, int MaxExponent) Format(DType dtype) => dtype switch
+    {
+        DType.Float32 => (24, -126, 127),
+        DType.Float64 => (53, -1022, 1023),
+        DType.BFloat16 => (8, -126, 127),
+        DType.Float16 => (11, -14, 15),
+        _ => throw Unknown(dtype),
+    };
 
     /// <summary>Bytes per element in a file: 4, 8, 2, 2.</summary>
     public static int StorageSize(DType dtype) => dtype switch

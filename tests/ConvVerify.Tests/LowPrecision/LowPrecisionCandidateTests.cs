@@ -113,6 +113,7 @@ public class LowPrecisionCandidateTests : CliTestBase
     [TestCase(Accumulation.Float32RoundedOnce, 0)]
     [TestCase(Accumulation.InBFloat16, 1)]
     [TestCase(Accumulation.TowardZero, 1)]
+    [TestCase(Accumulation.OutwardToPowersOfTwo, 1)]
     public void VerifyImplJudgesBFloat16CandidateFiles(Accumulation mode, int exit)
     {
         string pack = CommittedPacks.Dir("basic");

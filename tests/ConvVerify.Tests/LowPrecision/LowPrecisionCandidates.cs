@@ -15,6 +15,13 @@ public enum Accumulation
 
     /// <summary>float32 sums, the result cut to bfloat16 by dropping the low 16 bits (round toward zero).</summary>
     TowardZero,
+
+    /// <summary>
+    /// float32 sums rounded to nearest, except that a sum between ±2^k and the value one step inside it, nearer that
+    /// value, becomes ±2^k: rounded outward across a binade edge from up to a whole spacing below it, which half an ulp
+    /// of 2^k (twice that spacing) used to let through.
+    /// </summary>
+    OutwardToPowersOfTwo,
 }
 
 /// <summary>
@@ -73,8 +80,15 @@ public sealed class LowPrecisionCandidate(Accumulation mode) : IConvImplementati
     private float Finish(float acc) => mode switch
     {
         Accumulation.TowardZero => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(acc) & 0xFFFF_0000u),
+        Accumulation.OutwardToPowersOfTwo => OutwardToPowerOfTwo(acc, (float)(BFloat16)acc),
         _ => (float)(BFloat16)acc,
     };
+
+    // A normal bfloat16 value whose 7 stored significand bits are all ones is the last one below 2^(exponent + 1); a
+    // sum beyond it in magnitude (it was rounded inward to it) goes out to the power of two instead.
+    private static float OutwardToPowerOfTwo(float acc, float r) =>
+        float.IsNormal(r) && (BitConverter.SingleToUInt32Bits(r) & 0x007F_0000u) == 0x007F_0000u && MathF.Abs(acc) > MathF.Abs(r)
+            ? MathF.CopySign(MathF.ScaleB(1, MathF.ILogB(r) + 1), r) : r;
 }
 
 /// <summary>

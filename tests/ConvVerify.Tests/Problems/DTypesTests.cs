@@ -90,6 +90,70 @@ public class DTypesTests
         Assert.That(DTypes.Ulp(dtype, value), Is.EqualTo(Math.ScaleB(1, log2)));
     }
 
+    // The neighbours, from each format's layout: below 2^k (k above the smallest normal exponent) the spacing is half the
+    // ulp of 2^k; below the smallest normal the subnormals keep its spacing; past the largest finite value, infinity.
+    // bfloat16: [4, 8) spaced 2^−5, [8, 16) 2^−4, subnormals 2^−133, largest (2 − 2^−7)·2^127.
+    // float16: [4, 8) spaced 2^−8, [8, 16) 2^−7, [32768, 65536) 32, subnormals 2^−24, largest 65504.
+    private static IEnumerable<TestCaseData> Neighbours()
+    {
+        double bf16Max = (2 - Math.ScaleB(1, -7)) * Math.ScaleB(1, 127);
+        (DType, double, double, double)[] rows =
+        [
+            // dtype, value, next down, next up
+            (DType.BFloat16, 8, 7.96875, 8.0625),
+            (DType.BFloat16, -8, -8.0625, -7.96875),
+            (DType.BFloat16, 1, 1 - Math.ScaleB(1, -8), 1 + Math.ScaleB(1, -7)),
+            (DType.BFloat16, 0, -Math.ScaleB(1, -133), Math.ScaleB(1, -133)),
+            (DType.BFloat16, -0.0, -Math.ScaleB(1, -133), Math.ScaleB(1, -133)),
+            (DType.BFloat16, Math.ScaleB(1, -126), Math.ScaleB(1, -126) - Math.ScaleB(1, -133), Math.ScaleB(1, -126) + Math.ScaleB(1, -133)),
+            (DType.BFloat16, -Math.ScaleB(1, -126), -Math.ScaleB(1, -126) - Math.ScaleB(1, -133), -Math.ScaleB(1, -126) + Math.ScaleB(1, -133)),
+            (DType.BFloat16, bf16Max, bf16Max - Math.ScaleB(1, 120), double.PositiveInfinity),
+            (DType.BFloat16, -bf16Max, double.NegativeInfinity, -bf16Max + Math.ScaleB(1, 120)),
+            (DType.BFloat16, 1.001, 1, 1 + Math.ScaleB(1, -7)),
+            (DType.Float16, 8, 7.99609375, 8.0078125),
+            (DType.Float16, -8, -8.0078125, -7.99609375),
+            (DType.Float16, Math.ScaleB(1, -14), Math.ScaleB(1, -14) - Math.ScaleB(1, -24), Math.ScaleB(1, -14) + Math.ScaleB(1, -24)),
+            (DType.Float16, 0, -Math.ScaleB(1, -24), Math.ScaleB(1, -24)),
+            (DType.Float16, 65504, 65472, double.PositiveInfinity),
+            (DType.Float16, 70000, 65504, double.PositiveInfinity),
+            (DType.Float16, -70000, double.NegativeInfinity, -65504),
+            (DType.Float16, double.PositiveInfinity, 65504, double.PositiveInfinity),
+            (DType.Float16, double.NegativeInfinity, double.NegativeInfinity, -65504),
+            (DType.Float32, 1, 1 - Math.ScaleB(1, -24), 1 + Math.ScaleB(1, -23)),
+            (DType.Float32, -2, -2 - Math.ScaleB(1, -22), -2 + Math.ScaleB(1, -23)),
+            (DType.Float64, 1, 1 - Math.ScaleB(1, -53), 1 + Math.ScaleB(1, -52)),
+            (DType.Float64, double.MaxValue, double.MaxValue - Math.ScaleB(1, 971), double.PositiveInfinity),
+        ];
+        foreach (var (d, v, down, up) in rows)
+            yield return new TestCaseData(d, v, down, up).SetName($"Neighbours({d}, {v:R})");
+    }
+
+    [TestCaseSource(nameof(Neighbours))]
+    public void NextDownAndNextUpAreTheFormatsNeighbours(DType dtype, double value, double down, double up)
+    {
+        Assert.That((DTypes.NextDown(dtype, value), DTypes.NextUp(dtype, value)), Is.EqualTo((down, up)));
+    }
+
+    [Test]
+    public void NextUpOfNaNIsNaN()
+    {
+        foreach (var d in DTypes.All)
+            Assert.That((DTypes.NextUp(d, double.NaN), DTypes.NextDown(d, double.NaN)), Is.EqualTo((double.NaN, double.NaN)), d.ToString());
+    }
+
+    [Test]
+    public void EveryFloat16NeighbourIsTheOneHalfBitIncrementGives()
+    {
+        // Against an independent implementation, on every float16 value (NaNs aside).
+        for (int bits = 0; bits < 1 << 16; bits++)
+        {
+            var h = BitConverter.UInt16BitsToHalf((ushort)bits);
+            if (Half.IsNaN(h)) continue;
+            Assert.That((DTypes.NextDown(DType.Float16, (double)h), DTypes.NextUp(DType.Float16, (double)h)),
+                Is.EqualTo(((double)Half.BitDecrement(h), (double)Half.BitIncrement(h))), $"0x{bits:x4}");
+        }
+    }
+
     [Test]
     public void UlpOfANonFiniteValueIsInfinite()
     {
@@ -160,6 +224,8 @@ public class DTypesTests
             ["NumpyName"] = () => DTypes.NumpyName(Bogus),
             ["RoundFromDouble"] = () => DTypes.RoundFromDouble(Bogus, 1),
             ["Ulp"] = () => DTypes.Ulp(Bogus, 1),
+            ["NextUp"] = () => DTypes.NextUp(Bogus, 1),
+            ["NextDown"] = () => DTypes.NextDown(Bogus, 1),
             ["StorageSize"] = () => DTypes.StorageSize(Bogus),
             ["UnitRoundoff"] = () => DTypes.UnitRoundoff(Bogus),
             ["SmallestSubnormal"] = () => DTypes.SmallestSubnormal(Bogus),
