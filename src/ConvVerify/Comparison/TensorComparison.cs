@@ -18,7 +18,7 @@ namespace ConvVerify.Comparison;
 /// IC/G·Πk (+1 with bias), dx OC/G·Πk, dw and db N·Πout. A term 2·K·η (η the smallest subnormal) covers underflow.
 /// The bound can be scaled by a factor for oracles whose algorithms round more (documented where used).
 /// For bfloat16 and float16, whose sums are float32 and whose results are rounded once, the rule is
-/// <see cref="NarrowBounds{T}"/>: within the float32 sum's error plus half an ulp of the result, of the exact sum.
+/// <see cref="NarrowBounds{T}"/>: within the float32 sum's error plus half the gap from the result to its neighbour on the exact sum's side, of the exact sum.
 /// </remarks>
 public static class TensorComparison
 {

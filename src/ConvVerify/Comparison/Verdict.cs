@@ -23,7 +23,7 @@ public sealed record Verdict(string Tensor, Tolerance Tolerance, int Count, int 
     public bool IsSuspicious => Failures == 0 && Suspicious > 0;
 
     /// <summary>The rule in words.</summary>
-    public string Rule => Narrow ? "the narrow sound bound (each value within its float32 sum's bound plus half its own ulp of the exact sum)" : Tolerance switch
+    public string Rule => Narrow ? "the narrow sound bound (each value within its float32 sum's bound of the exact sum, plus half the gap to its neighbour on that sum's side)" : Tolerance switch
     {
         Tolerance.ExactValues => "exact equality (+0 = -0)",
         Tolerance.Bitwise => "bitwise equality",

@@ -132,7 +132,7 @@ public class NarrowBoundDetailTests
         foreach (var v in new[] { wrong, same })
         {
             Assert.That((v.Tolerance, v.Narrow), Is.EqualTo((Tolerance.SoundBound, true)));
-            Assert.That(v.ToString(), Does.Contain("the narrow sound bound (each value within its float32 sum's bound plus half its own ulp of the exact sum)"));
+            Assert.That(v.ToString(), Does.Contain("the narrow sound bound (each value within its float32 sum's bound of the exact sum, plus half the gap to its neighbour on that sum's side)"));
             Assert.That(v.ToString(), Does.Not.Contain("probabilistic").And.Not.Contain("error/sound bound"));
         }
         Assert.That(wrong.Worst!.SoundBound, Is.Null, "one bound, printed once");
