@@ -36,7 +36,7 @@ namespace ConvVerify.NUnit;
 /// <c>CONVVERIFY_FIXTURES</c>, else the packs shipped beside the assembly, else <c>tests/fixtures</c> of the repository.
 /// Every pack's files are checked against its manifest before a case is trusted.</para>
 /// <para>A test is named by its case id, <c>MatchesThePack(ID)</c>; when packs given together hold cases of the same id,
-/// the tests of those ids name their pack too, <c>MatchesThePack(ID,pack FOLDER (ORACLE))</c>. A failure names the
+/// the tests of those ids name their pack too, <c>MatchesThePack(ID, pack FOLDER (ORACLE))</c>. A failure names the
 /// implementation, the pack and the oracle that made the pack's results.</para>
 /// </remarks>
 public abstract class ConvImplementationFixture
@@ -198,8 +198,8 @@ public abstract class ConvImplementationFixture
             throw new ArgumentException($"no case in {string.Join(", ", packDirectories)} is kept by the filter given: there is nothing to check the implementation against", "where");
     }
 
-    // Whether the filter keeps a case; one whose case.json cannot be read now stays, to fail its test with the error
-    // (which a filter thrown out of here would report against every test of the fixture at once, or silently drop).
+    // Whether the filter keeps a case; one whose case.json cannot be read now stays, to fail its own test with the error:
+    // thrown from the source, NUnit would report it against every case of the fixture at once; dropped, it went unseen.
     private static bool Keeps(Func<ConvCase, bool> where, FixturePack pack, string id)
     {
         ConvCase c;
