@@ -1,4 +1,6 @@
 using ConvVerify.Catalog;
+using ConvVerify.Cases;
+using ConvVerify.Comparison;
 using ConvVerify.Convolution;
 using ConvVerify.Fixtures;
 using ConvVerify.Runs;
@@ -8,7 +10,8 @@ namespace ConvVerify.NUnit;
 
 /// <summary>
 /// Derive from this in an NUnit project to check a .NET convolution against every case of the committed fixture packs,
-/// every direction: exactly for the integer fill, within the sound bound for the normal fill.
+/// every direction: exactly for the integer fill; for the normal fill, by <see cref="Tolerance"/>, by default within the
+/// probabilistic bound inside the sound one (an element beyond the first but within the second is suspicious, and fails).
 /// </summary>
 /// <example>
 /// <code>
@@ -16,12 +19,25 @@ namespace ConvVerify.NUnit;
 /// {
 ///     protected override IConvImplementation Implementation { get; } = new MyConv();
 /// }
+///
+/// // A Winograd or FFT convolution rounds other than the summations the probabilistic bound models: the sound bound only.
+/// // It supports float32 only, so the other cases are left out (each would fail, its directions not provided).
+/// public class MyWinogradTests : ConvImplementationFixture
+/// {
+///     protected override IConvImplementation Implementation { get; } = new MyWinograd();
+///     protected override Tolerance Tolerance => Tolerance.SoundBound;
+///     public static new IEnumerable&lt;TestCaseData&gt; Cases() =>
+///         CasesWhere(c => c.Problem.DType == DType.Float32, [.. PackDirectories()]);
+/// }
 /// </code>
 /// </example>
 /// <remarks>
-/// The packs are the sub-folders of <see cref="Locations.CommittedPacksRoot"/>: the folder named by
+/// <para>The packs are the sub-folders of <see cref="Locations.CommittedPacksRoot"/>: the folder named by
 /// <c>CONVVERIFY_FIXTURES</c>, else the packs shipped beside the assembly, else <c>tests/fixtures</c> of the repository.
-/// Every pack's files are checked against its manifest before a case is trusted.
+/// Every pack's files are checked against its manifest before a case is trusted.</para>
+/// <para>A test is named by its case id, <c>MatchesThePack(ID)</c>; when packs given together hold cases of the same id,
+/// the tests of those ids name their pack too, <c>MatchesThePack(ID, pack FOLDER (ORACLE))</c>. A failure names the
+/// implementation, the pack and the oracle that made the pack's results.</para>
 /// </remarks>
 public abstract class ConvImplementationFixture
 {
@@ -83,11 +99,35 @@ public abstract class ConvImplementationFixture
     /// <c>--strict</c> makes warnings errors. By default (false) they are shown once per pack and process, as an NUnit
     /// warning (<see cref="Assert.Warn(string)"/>) on the first case that reads the pack; that case is checked all the same.
     /// </summary>
+    /// <remarks>
+    /// That case's result is NUnit's Warning when it passes, which the NUnit test adapter shows as Skipped by default
+    /// (<c>dotnet test</c> counts it among the skipped tests, a .trx file says NotExecuted) although it ran and passed; the
+    /// warning's text is its message. The adapter's <c>MapWarningTo</c> setting shows it otherwise:
+    /// <c>dotnet test -- NUnit.MapWarningTo=Passed</c>, or <c>&lt;MapWarningTo&gt;Passed&lt;/MapWarningTo&gt;</c> in the
+    /// <c>NUnit</c> section of a .runsettings file. A case that fails still fails, the warning in its message.
+    /// </remarks>
     protected virtual bool Strict => false;
 
     /// <summary>
-    /// Every case of every pack: (pack folder, case id). To check other packs, hide it in the derived class:
-    /// <c>public static new IEnumerable&lt;TestCaseData&gt; Cases() => CasesIn("path/to/pack");</c>
+    /// The rule for the normal fill's results of float32 and float64 cases: <see cref="Tolerance.Probabilistic"/> (the
+    /// default, as the command line's) or <see cref="Tolerance.SoundBound"/>, the command line's <c>--tolerance sound</c>.
+    /// </summary>
+    /// <remarks>
+    /// Under <see cref="Tolerance.Probabilistic"/> an element beyond the probabilistic bound (docs/tolerance.md) but within
+    /// the sound one is suspicious, and a suspicious direction fails its case: right for an implementation that sums the
+    /// products as a convolution does, in whatever order. One whose rounding does not follow that model (Winograd, FFT,
+    /// an order that depends on the data) is held to the sound bound only: override this with
+    /// <see cref="Tolerance.SoundBound"/>. The integer fill is compared exactly, and bfloat16 and float16 results within
+    /// their sound bound, whatever this says. <see cref="Tolerance.ExactValues"/> and <see cref="Tolerance.Bitwise"/>,
+    /// and values that are no <see cref="Comparison.Tolerance"/>, fail every case naming this property: the normal fill's
+    /// results depend on the order of summation, which the pack's oracle chose apart from the implementation.
+    /// </remarks>
+    protected virtual Tolerance Tolerance => Tolerance.Probabilistic;
+
+    /// <summary>
+    /// Every case of every pack: (pack folder, case id). To check other packs, or some cases only, hide it in the derived class:
+    /// <c>public static new IEnumerable&lt;TestCaseData&gt; Cases() => CasesIn("path/to/pack");</c>, or
+    /// <c>... => CasesWhere(c => c.Problem.DType == DType.Float32, [.. PackDirectories()]);</c>
     /// </summary>
     public static IEnumerable<TestCaseData> Cases() => CasesIn([.. PackDirectories()]);
 
@@ -96,10 +136,26 @@ public abstract class ConvImplementationFixture
     /// <exception cref="ArgumentException">No folder is given, one is null or empty or given twice (under any spelling, symbolic
     /// links resolved), or the folders hold no
     /// case at all (NUnit then reports the exception against <see cref="MatchesThePack"/>).</exception>
-    protected static IEnumerable<TestCaseData> CasesIn(params string[] packDirectories)
+    protected static IEnumerable<TestCaseData> CasesIn(params string[] packDirectories) => Select(null, packDirectories);
+
+    /// <summary>
+    /// The cases of the given packs that <paramref name="where"/> keeps, e.g. <c>c => c.Problem.DType == DType.Float32</c> for an
+    /// implementation of float32 only (every other case would fail, its directions not provided). A case whose case.json
+    /// cannot be read is kept, to fail naming the error.
+    /// </summary>
+    /// <exception cref="FixtureException">A folder is not a pack, or its path holds a loop of symbolic links.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="CasesIn"/>, or <paramref name="where"/> keeps no case.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="where"/> is null.</exception>
+    protected static IEnumerable<TestCaseData> CasesWhere(Func<ConvCase, bool> where, params string[] packDirectories)
+    {
+        ArgumentNullException.ThrowIfNull(where);
+        return Select(where, packDirectories);
+    }
+
+    private static IEnumerable<TestCaseData> Select(Func<ConvCase, bool>? where, string[] packDirectories)
     {
         ArgumentNullException.ThrowIfNull(packDirectories);
-        int cases = 0;
+        var packs = new List<(string Dir, FixturePack Pack)>();
         var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (string dir in packDirectories)
         {
@@ -112,12 +168,23 @@ public abstract class ConvImplementationFixture
             string real = PackPaths.RealPath(dir);
             if (!given.Add(real))
                 throw new ArgumentException($"packDirectories: {dir} is given twice (as {real})", nameof(packDirectories));
-            foreach (string id in FixturePack.Open(dir).CaseIds)
+            packs.Add((dir, FixturePack.Open(dir)));
+        }
+        var labels = Labels(packs.ConvertAll(p => p.Pack));
+        int cases = 0, kept = 0;
+        foreach (var (dir, pack) in packs)
+        {
+            foreach (string id in pack.CaseIds)
             {
                 cases++;
+                if (where is not null && !Keeps(where, pack, id)) continue;
+                kept++;
                 // The id is a folder name from someone else's pack: a right-to-left override in it reordered the test's
                 // name as a test explorer or log shows it. Shown as the command line shows it; the case still reads the folder.
-                yield return new TestCaseData(dir, id).SetArgDisplayNames(PackPaths.Printable(id));
+                var data = new TestCaseData(dir, id);
+                yield return labels.TryGetValue((pack, id), out string? label)
+                    ? data.SetArgDisplayNames(PackPaths.Printable(id), label)
+                    : data.SetArgDisplayNames(PackPaths.Printable(id));
             }
         }
         // NUnit shows a source that yields nothing as no test at all, and the suite stays green having checked nothing.
@@ -127,17 +194,63 @@ public abstract class ConvImplementationFixture
                 ? NoPackGiven(Locations.CommittedPacksRoot())
                 : $"no case in {string.Join(", ", packDirectories)}: there is nothing to check the implementation against", nameof(packDirectories));
         }
+        if (kept == 0)
+            throw new ArgumentException($"no case in {string.Join(", ", packDirectories)} is kept by the filter given: there is nothing to check the implementation against", "where");
     }
+
+    // Whether the filter keeps a case; one whose case.json cannot be read now stays, to fail its own test with the error:
+    // thrown from the source, NUnit would report it against every case of the fixture at once; dropped, it went unseen.
+    private static bool Keeps(Func<ConvCase, bool> where, FixturePack pack, string id)
+    {
+        ConvCase c;
+        try
+        {
+            c = pack.ReadCase(id);
+        }
+        catch (FixtureException)
+        {
+            return true;
+        }
+        return where(c);
+    }
+
+    // The second display name of the cases whose id another pack given holds too: two packs of the same ids (one made by
+    // another oracle, or a copy) made tests of one name, which test explorers merge or report as one. The pack's folder name
+    // and oracle; its whole path where two such packs share both. Other tests keep the id alone, the names they always had.
+    private static Dictionary<(FixturePack, string), string> Labels(List<FixturePack> packs)
+    {
+        var labels = new Dictionary<(FixturePack, string), string>();
+        var holders = packs.SelectMany(p => p.CaseIds.Select(id => (Pack: p, Id: id))).GroupBy(c => c.Id, StringComparer.Ordinal).Where(g => g.Count() > 1);
+        foreach (var clash in holders)
+        {
+            var shortNames = clash.Select(c => (c.Pack, Name: Label(c.Pack, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(c.Pack.Directory)))))).ToList();
+            bool unique = shortNames.Select(n => n.Name).Distinct(StringComparer.Ordinal).Count() == shortNames.Count;
+            foreach (var (pack, name) in shortNames)
+                labels[(pack, clash.Key)] = unique ? name : Label(pack, Path.GetFullPath(pack.Directory));
+        }
+        return labels;
+    }
+
+    private static string Label(FixturePack pack, string where) =>
+        $"pack {PackPaths.Printable(where)}" + (pack.Manifest is { } m ? $" ({PackPaths.Printable(m.OracleName)})" : "");
 
     // Why no pack folder came: "found under X" read as if X held packs when the variable named a folder that is not there.
     internal static string NoPackGiven(string? root) =>
         "no pack folder given: there is nothing to check the implementation against (the committed packs are "
-        + (root is null ? "looked for under no folder: none was found"
+        + (root is null ? NoRootFound()
             : Directory.Exists(root) ? $"found under {root}, which holds none: no sub-folder with a manifest.json"
             // A file there exists: "does not exist" sent the user looking for a path that is plainly there.
             : File.Exists(root) ? $"looked for under {root}, which is a file, not a folder"
             : $"looked for under {root}, which does not exist")
         + $"; set {FixturesVariable})";
+
+    // Where Locations.CommittedPacksRoot looked and found nothing: "under no folder" told a project outside the repository
+    // neither where it looked nor what to do.
+    internal static string NoRootFound() =>
+        $"not found: {FixturesVariable} is not set, there is no fixtures/ folder beside {AppContext.BaseDirectory} (where the "
+        + $"ConvVerify.NUnit package puts the packs it ships), and no {Locations.SolutionFile} above the current folder "
+        + Directory.GetCurrentDirectory()
+        + (Path.TrimEndingDirectorySeparator(Directory.GetCurrentDirectory()) == Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory) ? "" : $" or above {AppContext.BaseDirectory}");
 
     /// <summary>The pack folders checked: every sub-folder with a manifest.json of <see cref="Locations.CommittedPacksRoot"/>.</summary>
     public static IReadOnlyList<string> PackDirectories()
@@ -175,6 +288,10 @@ public abstract class ConvImplementationFixture
         // Refused in the fixture's own name: "TimeLimit" is the library's, which the fixture's author never wrote.
         if (DirectionTimeLimit is { } limit && ImplementationSource.TimeLimitProblem(limit) is { } why)
             throw new ArgumentOutOfRangeException(nameof(DirectionTimeLimit), limit, $"{GetType().Name}.{nameof(DirectionTimeLimit)}: {why}");
+        // Refused before any case passes by it: a rule the run does not know was applied as the default.
+        var tolerance = Tolerance;
+        if (ToleranceProblem(tolerance) is { } wrong)
+            throw new ArgumentOutOfRangeException(nameof(Tolerance), tolerance, $"{GetType().Name}.{nameof(Tolerance)}: {wrong}");
         var plan = new RunPlan
         {
             Command = GetType().Name,
@@ -182,15 +299,44 @@ public abstract class ConvImplementationFixture
             References = [Plans.Reference([pack])],
             Subject = new ImplementationSource(implementation, implementation.GetType().Name) { TimeLimit = DirectionTimeLimit },
             Requirement = RequireAllDirections ? Requirement.All : Requirement.Any,
+            // As the command line's --tolerance sound: only the probabilistic tier is replaced.
+            ToleranceRule = tolerance == Tolerance.Probabilistic ? null
+                : (c, r, s) => RunPlan.DefaultTolerance(c, r, s) is Tolerance.Probabilistic ? Tolerance.SoundBound : RunPlan.DefaultTolerance(c, r, s),
         };
         var report = Runner.Run(plan);
+        // The pack and its oracle, as the command line's rows say them: two packs of the same case ids read alike otherwise.
+        string against = $"{plan.Subject.Name} vs {plan.References[0].Name}";
         var failed = report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error
-            || (RequireAllDirections && r.Outcome is Outcome.NotProvided or Outcome.NotProvidedByOracle));
-        Assert.That(failed.Select(r => $"{r.Direction}: {r.Outcome.Name()}: {r.Reason}"), Is.Empty);
+            || (RequireAllDirections && r.Outcome is Outcome.NotProvided or Outcome.NotProvidedByOracle)).ToList();
+        // Said by the fixture: Assert.That's own message was the code of its call, and "Expected: <empty>" after the list.
+        if (failed.Count > 0)
+            Assert.Fail($"{caseId} ({against}): {Counted.Of(failed.Count, "direction")} of {report.Rows.Count} did not pass:\n  "
+                + string.Join("\n  ", failed.Select(Line)));
         // Without RequireAllDirections no absent direction fails, so a case where every one was absent (an implementation
         // that supports nothing) passed having compared nothing; the run's own rule says so.
-        Assert.That(report.Reasons(), Is.Empty, $"{caseId}: {string.Join("; ", report.Rows.Select(r => r.Reason))}");
+        if (report.Reasons().ToList() is { Count: > 0 } reasons)
+            Assert.Fail($"{caseId} ({against}): {string.Join("; ", reasons)}:\n  {string.Join("\n  ", report.Rows.Select(Line))}");
     }
+
+    // A row as "y: FAIL: 1 of 48 elements …": its reason begins with the direction (and an absent one's with the outcome
+    // too), which said again read "y: FAIL: y: …" and "dw: not provided: dw: not provided (…)". The command line's advice
+    // to use --tolerance sound, which an NUnit user cannot give, is said as this fixture's property.
+    private string Line(RunRow r)
+    {
+        string reason = r.Reason.StartsWith(r.Direction + ": ", StringComparison.Ordinal) ? r.Reason[(r.Direction.Length + 2)..] : r.Reason;
+        reason = reason.Replace("--tolerance sound", $"{GetType().Name}.{nameof(Tolerance)} => Tolerance.{nameof(Tolerance.SoundBound)}", StringComparison.Ordinal);
+        return reason.StartsWith(r.Outcome.Name(), StringComparison.Ordinal) ? $"{r.Direction}: {reason}" : $"{r.Direction}: {r.OutcomeText}: {reason}";
+    }
+
+    // Why the rule cannot be the normal fill's, or null when it can.
+    internal static string? ToleranceProblem(Tolerance tolerance) => tolerance switch
+    {
+        Tolerance.Probabilistic or Tolerance.SoundBound => null,
+        Tolerance.ExactValues or Tolerance.Bitwise =>
+            $"{tolerance} is no rule for the normal fill, whose results depend on the order of summation that the pack's oracle chose "
+            + "apart from the implementation; expected Tolerance.Probabilistic (the default) or Tolerance.SoundBound (the integer fill is compared exactly either way)",
+        _ => $"{(int)tolerance} is not a Tolerance; expected Tolerance.Probabilistic (the default) or Tolerance.SoundBound",
+    };
 
     /// <summary>
     /// For tests: runs with the pack's folder once a case has found the pack's entry and whether it holds a verdict,
@@ -284,5 +430,5 @@ public abstract class ConvImplementationFixture
     [Test]
     public void PacksAreFound() =>
         Assert.That(PackDirectories(), Has.Count.GreaterThanOrEqualTo(CaseSets.Committed.Count),
-            $"no fixture packs under {Locations.CommittedPacksRoot() ?? "(nowhere: no folder found)"} (set {FixturesVariable})");
+            Locations.CommittedPacksRoot() is { } root ? $"no fixture packs under {root} (set {FixturesVariable})" : $"the fixture packs were {NoRootFound()}; set {FixturesVariable}");
 }

@@ -69,6 +69,16 @@ public class FixtureMisuseTests : TempFolderTest
         protected override bool Strict => strict;
     }
 
+    // Requires every direction, under the normal-fill rule given.
+    private sealed class Tolerant<TUnused>(IConvImplementation implementation, ConvVerify.Comparison.Tolerance tolerance) : ConvImplementationFixture
+    {
+        protected override IConvImplementation Implementation => implementation;
+
+        protected override ConvVerify.Comparison.Tolerance Tolerance => tolerance;
+
+        public static IEnumerable<TestCaseData> Where(Func<ConvVerify.Cases.ConvCase, bool> where, params string[] packs) => CasesWhere(where, packs);
+    }
+
     // What NUnit made of one call of MatchesThePack: the result's state and message, as a runner would show them.
     private static (ResultState State, string Message) ResultOf(ConvImplementationFixture fixture, string pack, string caseId)
     {
@@ -141,7 +151,7 @@ public class FixtureMisuseTests : TempFolderTest
         // The probe: the failure read "*: ERROR: no workspace", as if the pack were unusable, with neither the direction nor
         // the exception's type, and y's pass went unreported.
         string? failure = FailureOf(new Lenient<object>(new Crashing()), IntegerCase);
-        Assert.That(failure, Does.Contain("dx: FAIL: dx: the implementation threw NullReferenceException: no workspace"));
+        Assert.That(failure, Does.Contain("dx: FAIL: the implementation threw NullReferenceException: no workspace"));
         Assert.That(failure, Does.Not.Contain("ERROR"));
     }
 
@@ -164,7 +174,7 @@ public class FixtureMisuseTests : TempFolderTest
         Exception thrown = notSupported ? new NotSupportedException("no forward") : new InvalidOperationException("gave up");
         string? failure = FailureOf(new Lenient<object>(new WritesThenThrows(thrown)), IntegerCase);
         Assert.That(failure, Is.Not.Null, "the case passed");
-        Assert.That(failure, Does.Contain("y: FAIL: y: the implementation wrote into its input x (element 0: "));
+        Assert.That(failure, Does.Contain("y: FAIL: the implementation wrote into its input x (element 0: "));
         Assert.That(failure, Does.Contain(" became 1E+30); the inputs are read-only; the call then threw "
             + (notSupported ? "NotSupportedException: no forward" : "InvalidOperationException: gave up")));
         Assert.That(failure, Does.Not.Contain("dx: FAIL").And.Not.Contain("dw: FAIL"), "the other directions read the case's own x");
@@ -186,7 +196,6 @@ public class FixtureMisuseTests : TempFolderTest
             Is.EqualTo($"no pack folder given: there is nothing to check the implementation against (the committed packs are looked for under {missing}, which does not exist; set CONVVERIFY_FIXTURES)"));
         Assert.That(ConvVerify.NUnit.ConvImplementationFixture.NoPackGiven(Dir),
             Is.EqualTo($"no pack folder given: there is nothing to check the implementation against (the committed packs are found under {Dir}, which holds none: no sub-folder with a manifest.json; set CONVVERIFY_FIXTURES)"));
-        Assert.That(ConvVerify.NUnit.ConvImplementationFixture.NoPackGiven(null), Does.Contain("looked for under no folder: none was found"));
         // The variable naming a file (the probe: CONVVERIFY_FIXTURES=README.md) said it did not exist.
         string file = Path.Combine(Dir, "README.md");
         File.WriteAllText(file, "not a folder");
@@ -249,8 +258,8 @@ public class FixtureMisuseTests : TempFolderTest
         try
         {
             string? failure = FailureOf(new Timed<object>(stalling, TimeSpan.FromMilliseconds(50)), IntegerCase);
-            Assert.That(failure, Does.Contain("y: FAIL: y: did not return within 0.05 s; the call was abandoned on its thread"));
-            Assert.That(failure, Does.Contain("dx: FAIL: dx: not called: the implementation's call for y of case "));
+            Assert.That(failure, Does.Contain("y: FAIL: did not return within 0.05 s; the call was abandoned on its thread"));
+            Assert.That(failure, Does.Contain("dx: FAIL: not called: the implementation's call for y of case "));
         }
         finally
         {
@@ -536,5 +545,117 @@ public class FixtureMisuseTests : TempFolderTest
         var (state, message) = ResultOf(new Warned<object>(strict: false), pack, IntegerCase);
         Assert.That(state, Is.EqualTo(ResultState.Warning));
         Assert.That(message, Does.Contain($"{pack}: no manifest.json, so the integrity of its files could not be checked"));
+    }
+
+    // Right but for forward's normal-fill float32 and float64 results, each moved by 0.3 of its sound bound: beyond the
+    // probabilistic bound, within the sound one (a Winograd implementation's errors, say).
+    private sealed class WithinTheSoundBound : HookedImplementation
+    {
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            base.Forward(p, x, w, b, y);
+            var bounds = ConvVerify.Comparison.TensorComparison.Bounds(p, ConvVerify.Cases.Direction.Forward,
+                new ConvVerify.Cases.ConvInputs<T>(x.ToArray(), w.ToArray(), b.ToArray(), new T[p.YSize]));
+            for (int i = 0; i < y.Length; i++) y[i] += T.CreateChecked(0.3 * bounds[i]);
+        }
+    }
+
+    // Right but for forward's first element, one too large.
+    private sealed class Wrong : HookedImplementation
+    {
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            base.Forward(p, x, w, b, y);
+            y[0] += T.One;
+        }
+    }
+
+    private static readonly string NormalCase = CommittedPacks.Open("question").CaseIds.First(i => i.Contains("question___f32_normal", StringComparison.Ordinal));
+
+    [Test]
+    public void TheToleranceChosenDecidesTheNormalFillAndTheAdviceNamesTheProperty()
+    {
+        // The probe: the fixture always used the probabilistic tier, so an implementation within the sound bound (as Tolerance
+        // tells a Winograd one to be held to) failed every normal-fill case "(accepted with --tolerance sound)", a flag an
+        // NUnit user cannot give.
+        var impl = new WithinTheSoundBound();
+        string? failure = FailureOf(new Tolerant<object>(impl, ConvVerify.Comparison.Tolerance.Probabilistic), NormalCase);
+        Assert.That(failure, Does.Contain("y: suspicious: ").And.Contain("(accepted with Tolerant`1.Tolerance => Tolerance.SoundBound)"));
+        Assert.That(failure, Does.Not.Contain("--tolerance"));
+        Assert.That(FailureOf(new Tolerant<object>(impl, ConvVerify.Comparison.Tolerance.SoundBound), NormalCase), Is.Null);
+        // The integer fill stays exact under the sound bound: the same implementation is exact there, a wrong one fails.
+        Assert.That(FailureOf(new Tolerant<object>(new Wrong(), ConvVerify.Comparison.Tolerance.SoundBound), IntegerCase), Does.Contain("y: FAIL: "));
+    }
+
+    [TestCase(42, "42 is not a Tolerance; expected Tolerance.Probabilistic (the default) or Tolerance.SoundBound")]
+    [TestCase((int)ConvVerify.Comparison.Tolerance.Bitwise, "Bitwise is no rule for the normal fill")]
+    [TestCase((int)ConvVerify.Comparison.Tolerance.ExactValues, "ExactValues is no rule for the normal fill")]
+    public void AToleranceThatIsNoNormalFillRuleIsRefusedNamingTheProperty(int value, string why)
+    {
+        // An undefined value fell through to the default rule unsaid.
+        var fixture = new Tolerant<object>(new MatrixViewImplementation(), (ConvVerify.Comparison.Tolerance)value);
+        Assert.That(() => fixture.MatchesThePack(Question, IntegerCase), Throws.TypeOf<ArgumentOutOfRangeException>()
+            .With.Property("ParamName").EqualTo("Tolerance").And.Message.StartsWith("Tolerant`1.Tolerance: " + why));
+    }
+
+    [Test]
+    public void AFailureNamesThePackAndItsOracleOnceEachDirectionAndNotTheAssertsCode()
+    {
+        // The probe: the message began with Assert.That's own code, said each direction twice ("y: FAIL: y: 1 of 48
+        // elements", "dw: not provided: dw: not provided (no dw)") and named neither the pack nor its oracle.
+        string? failure = FailureOf(new Tolerant<object>(new Wrong(), ConvVerify.Comparison.Tolerance.Probabilistic), IntegerCase);
+        Assert.That(failure, Does.StartWith($"{IntegerCase} (Wrong vs pack {Question} (torch)): 1 direction of 4 did not pass:\n  y: FAIL: 1 of "));
+        Assert.That(failure, Does.Not.Contain("Assert.That").And.Not.Contain("y: FAIL: y:"));
+        string? absent = FailureOf(new Tolerant<object>(new Partial(forward: true), ConvVerify.Comparison.Tolerance.Probabilistic), IntegerCase);
+        Assert.That(absent, Does.Contain("\n  dw: not provided (no dw)").And.Not.Contain("not provided: "));
+    }
+
+    [Test]
+    public void CasesOfTheSameIdInTwoPacksAreTestsOfTwoNamesEachNamingItsPack()
+    {
+        // The probe: CasesIn(pack, another of the same ids) made two tests of each name, which runners merge.
+        string copy = CopyOfQuestion();
+        string other = Path.Combine(Dir, "other");
+        Directory.Move(copy, other);
+        var names = Lenient<object>.Over(Question, other).Select(NameOf).ToList();
+        Assert.That(names, Is.Unique);
+        Assert.That(names, Does.Contain($"MatchesThePack({IntegerCase}, pack question (torch))").And.Contain($"MatchesThePack({IntegerCase}, pack other (torch))"));
+        // One pack alone keeps the names it had.
+        Assert.That(Lenient<object>.Over(other).Select(NameOf), Does.Contain($"MatchesThePack({IntegerCase})"));
+        // Two packs of one folder name (and oracle) are told apart by their paths.
+        string same = Path.Combine(Dir, "elsewhere", "question");
+        Directory.CreateDirectory(Path.GetDirectoryName(same)!);
+        Directory.Move(other, same);
+        var paths = Lenient<object>.Over(Question, same).Select(NameOf).ToList();
+        Assert.That(paths, Is.Unique);
+        Assert.That(paths, Does.Contain($"MatchesThePack({IntegerCase}, pack {same} (torch))"));
+    }
+
+    // The test's name as NUnit builds it from the source's data.
+    private static string NameOf(TestCaseData data) => new global::NUnit.Framework.Internal.Builders.NUnitTestCaseBuilder().BuildTestMethod(
+        new MethodWrapper(typeof(Lenient<object>), nameof(ConvImplementationFixture.MatchesThePack)), null, data).Name;
+
+    [Test]
+    public void CasesWhereKeepsTheCasesChosenAndThoseThatCannotBeRead()
+    {
+        string pack = CopyOfQuestion();
+        var f32 = Tolerant<object>.Where(c => c.Problem.DType == DType.Float32, pack).Select(c => (string)c.Arguments[1]!).ToList();
+        Assert.That(f32, Is.EquivalentTo(CommittedPacks.Open("question").CaseIds.Where(i => i.Contains("___f32_", StringComparison.Ordinal))));
+        // Left out, a case that cannot be read would pass unseen; kept, its test fails naming the error.
+        string f64 = CommittedPacks.Open("question").CaseIds.First(i => i.Contains("___f64_", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(pack, f64, "case.json"), "{");
+        Assert.That(Tolerant<object>.Where(c => c.Problem.DType == DType.Float32, pack).Select(c => (string)c.Arguments[1]!), Does.Contain(f64));
+        Assert.That(() => Tolerant<object>.Where(_ => false, Question).ToList(), Throws.ArgumentException.With.Message.StartsWith($"no case in {Question} is kept by the filter given"));
+        Assert.That(() => Tolerant<object>.Where(null!, Question).ToList(), Throws.ArgumentNullException);
+    }
+
+    [Test]
+    public void NoFolderOfPacksFoundSaysWhereItWasLookedFor()
+    {
+        // The probe: from a project outside the repository the message read "looked for under no folder: none was found".
+        string message = ConvImplementationFixture.NoPackGiven(null);
+        Assert.That(message, Does.Contain("CONVVERIFY_FIXTURES is not set").And.Contain($"no fixtures/ folder beside {AppContext.BaseDirectory}")
+            .And.Contain($"above the current folder {Directory.GetCurrentDirectory()}").And.EndWith("; set CONVVERIFY_FIXTURES)"));
+        Assert.That(message, Does.Not.Contain("no folder"));
     }
 }
