@@ -236,10 +236,15 @@ internal static class FixturesCommand
             };
             return run.Execute(console, pr, plan, "fixtures check", report =>
             {
-                // A corrupt file's row fails the run too, but it is a file, counted as one, not a direction.
-                console.WriteLine($"fixtures check {PackPaths.Printable(path)}: {Counted.Of(pack.CaseIds.Count, "case")}, {Counted.Of(report.Rows.Count(r => r.Case == Plans.PackCase), "corrupt file")}, "
-                    + $"{Counted.Of(report.Rows.Count(r => r.Outcome == Outcome.Fail && r.Case != Plans.PackCase), "failed direction")}"
-                    + (plan.RequireComparison ? $", {report.Count(Outcome.Pass)} fresh" : ", freshness not checked"));
+                // A corrupt file's row fails the run too, but it is a file, counted as one, not a direction. A shard
+                // checks only some of the cases, while every shard reads and hashes the whole pack: "6 cases" beside a
+                // summary of 4 read as a miscount, so a shard says both.
+                var summary = report.Summary;
+                string cases = plan.Shard == Shard.All ? $": {Counted.Of(pack.CaseIds.Count, "case")}"
+                    : $", shard {plan.Shard}: {summary.Cases} of its {Counted.Of(pack.CaseIds.Count, "case")}";
+                console.WriteLine($"fixtures check {PackPaths.Printable(path)}{cases}, {Counted.Of(summary.Files, "corrupt file")}, "
+                    + $"{Counted.Of(summary.Outcomes[Outcome.Fail.Name()], "failed direction")}"
+                    + (plan.RequireComparison ? $", {summary.Outcomes[Outcome.Pass.Name()]} fresh" : ", freshness not checked"));
             });
         });
         return cmd;

@@ -243,10 +243,12 @@ public sealed class FixturePack
             if (!File.Exists(path))
             {
                 _hashed.TryRemove(file, out _);
+                _missing[file] = true;
                 problem = $"{path}: listed in the manifest but missing";
             }
             else
             {
+                _missing.TryRemove(file, out _);
                 string actual = _hashed[file] = Manifest.Sha256(path);
                 if (actual != hash) problem = $"{path}: sha256 differs from the manifest (corrupt or changed)";
             }
@@ -388,6 +390,18 @@ public sealed class FixturePack
 
     // The sha256 each listed file had when CheckIntegrity or CheckFiles last hashed it, by files key.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _hashed = new(StringComparer.Ordinal);
+
+    // The files keys the last check of each found missing (FoundMissing).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _missing = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the last integrity check of this file (<see cref="CheckIntegrity()"/>, <see cref="CheckFiles(IEnumerable{string})"/>)
+    /// found it missing, though the manifest lists it: that check reported it, so a run leaves out the direction it held
+    /// rather than report it a second time as "not in pack" (<see cref="Runs.Plans.ReadCases(FixturePack, List{string}, List{Runs.RunRow}, IReadOnlyCollection{string}?)"/>).
+    /// </summary>
+    /// <param name="id">The case id.</param>
+    /// <param name="file">The file's name in the case folder, e.g. "dw.npy".</param>
+    public bool FoundMissing(string id, string file) => _missing.ContainsKey($"{id}/{file}");
 
     // The case ReadCase last gave for each id, so that Read(case) knows it without reading case.json again.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ConvCase> _given = new(StringComparer.Ordinal);

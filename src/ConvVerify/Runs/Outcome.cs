@@ -12,7 +12,10 @@ public enum Outcome
     /// <summary>Within the sound bound but beyond the probabilistic one: failing by default (see docs/tolerance.md).</summary>
     Suspicious,
 
-    /// <summary>The pack holds no result for this direction; nothing was compared. Never a failure: the pack defines what it can check.</summary>
+    /// <summary>
+    /// The pack (the oracle, where it is the reference) holds no result for this direction; nothing was compared. A failure
+    /// only under <see cref="Requirement.All"/>, as a direction an oracle declines is.
+    /// </summary>
     NotInPack,
 
     /// <summary>The oracle does not compute this direction or dtype (the reason says why); a failure only under <see cref="Requirement.All"/>.</summary>

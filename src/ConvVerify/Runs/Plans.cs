@@ -6,7 +6,11 @@ namespace ConvVerify.Runs;
 /// <summary>Building blocks of plans over packs: reading their cases, checking their integrity, naming what they hold.</summary>
 public static class Plans
 {
-    /// <summary>Every case of the pack (or those of <paramref name="ids"/>); a broken case.json becomes an error row (and the rest still run).</summary>
+    /// <summary>
+    /// Every case of the pack (or those of <paramref name="ids"/>); a broken case.json becomes an error row (and the rest
+    /// still run). A direction whose result file the pack's integrity check found missing is left out of its case: that
+    /// check's row reports the file (<see cref="OpenChecked"/>).
+    /// </summary>
     public static IReadOnlyList<CaseEntry> ReadCases(FixturePack pack, List<string> warnings, List<RunRow> errors, IReadOnlyCollection<string>? ids = null)
     {
         ArgumentNullException.ThrowIfNull(pack);
@@ -18,7 +22,12 @@ public static class Plans
             if (ids is not null && !ids.Contains(id)) continue;
             try
             {
-                cases.Add(new CaseEntry(pack.ReadCase(id, warnings), pack));
+                var c = pack.ReadCase(id, warnings);
+                // A result file the integrity check found missing is its row about the pack's files (a FAIL where the pack
+                // is checked, an ERROR where it is the oracle); its direction left in, the same file was also reported as
+                // "not in pack", which reads as a pack that never held it, and under --require all failed the run twice.
+                var missing = Cases.Directions.For(c.Problem).Where(d => pack.FoundMissing(id, d.TensorName() + ".npy")).ToList();
+                cases.Add(missing.Count == 0 ? new CaseEntry(c, pack) : new CaseEntry(c, pack) { Directions = [.. Cases.Directions.For(c.Problem).Except(missing)] });
             }
             catch (FixtureException e)
             {

@@ -248,7 +248,7 @@ internal static class ReportChecks
         var rows = r.Summary;
         var pairs = new List<(string Field, int Written, int Rows)>
         {
-            ("cases", written.Cases, rows.Cases), ("directions", written.Directions, rows.Directions), ("skipped", written.Skipped, rows.Skipped),
+            ("cases", written.Cases, rows.Cases), ("directions", written.Directions, rows.Directions), ("files", written.Files, rows.Files), ("skipped", written.Skipped, rows.Skipped),
         };
         foreach (var (outcome, count) in rows.Outcomes)
             pairs.Add(($"outcomes[\"{outcome}\"]", written.Outcomes.GetValueOrDefault(outcome), count));

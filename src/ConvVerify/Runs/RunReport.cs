@@ -125,9 +125,10 @@ public sealed class RunReport
     private RunSummary Summarise() => new()
     {
         Cases = CaseCount(),
-        Directions = Rows.Count,
+        Directions = Rows.Count - FileCount(),
+        Files = FileCount(),
         Skipped = SkippedTotal,
-        Outcomes = new SortedDictionary<string, int>(Enum.GetValues<Outcome>().ToDictionary(o => o.Name(), Count), StringComparer.Ordinal),
+        Outcomes = new SortedDictionary<string, int>(Enum.GetValues<Outcome>().ToDictionary(o => o.Name(), DirectionCount), StringComparer.Ordinal),
         ExitCode = ExitCode(),
         Reasons = [.. Reasons()],
     };
@@ -135,8 +136,14 @@ public sealed class RunReport
     // The rows about a pack's files are no case of it: counted, a pack with a corrupt file had one case more than it holds.
     private int CaseCount() => Rows.Select(r => r.Case).Where(c => c != Plans.PackCase).Distinct(StringComparer.Ordinal).Count();
 
-    /// <summary>Rows with that outcome.</summary>
+    /// <summary>Rows with that outcome, those about a pack's files included (each is a JUnit test case, and an ERROR among them still exits 2).</summary>
     public int Count(Outcome outcome) => Rows.Count(r => r.Outcome == outcome);
+
+    // A pack's corrupt or missing file is a file, not a direction: counted among the directions that failed, the summary
+    // line said "3 failed" where the reasons said "1 direction failed" and "2 files of the pack …".
+    private int DirectionCount(Outcome outcome) => Rows.Count(r => r.Outcome == outcome && r.Case != Plans.PackCase);
+
+    private int FileCount() => Rows.Count(r => r.Case == Plans.PackCase);
 
     /// <summary>
     /// The one exit-code rule: 2 when any input was unusable or an oracle failed on it (or, when <see cref="Strict"/>, anything was warned about);
@@ -169,7 +176,10 @@ public sealed class RunReport
             yield return $"{Counted.Of(suspicious, "direction")} {(suspicious == 1 ? "is" : "are")} suspicious (beyond the probabilistic bound)";
         if (Requirement == Requirement.All)
         {
-            foreach (var o in new[] { Outcome.NotProvided, Outcome.NotProvidedByOracle })
+            // The pack is the oracle where it is the reference: a direction it does not hold was not provided by it, and
+            // under --require all fails as one the oracle declined would. Counted as informational, a pack stripped of
+            // every dw.npy (and its manifest re-hashed) passed a candidate whose dw were all garbage.
+            foreach (var o in new[] { Outcome.NotInPack, Outcome.NotProvided, Outcome.NotProvidedByOracle })
             {
                 var absent = Rows.Where(r => r.Outcome == o).ToList();
                 if (absent.Count > 0)
@@ -199,21 +209,23 @@ public sealed class RunReport
     public string SummaryLine()
     {
         // Every outcome, always, in one order: the line is read by people and by grep.
-        var parts = new List<string> { $"{Count(Outcome.Pass)} passed", $"{Count(Outcome.Fail)} failed" };
+        var parts = new List<string> { $"{DirectionCount(Outcome.Pass)} passed", $"{DirectionCount(Outcome.Fail)} failed" };
         foreach (var o in new[] { Outcome.Suspicious, Outcome.NotInPack, Outcome.NotProvidedByOracle, Outcome.NotProvided })
-            parts.Add($"{Count(o)} {o.Name()}");
-        int oracleFailures = Rows.Count(r => r.Outcome == Outcome.Error && r.ErrorCauseOrInput == ErrorCause.Oracle);
+            parts.Add($"{DirectionCount(o)} {o.Name()}");
+        int oracleFailures = Rows.Count(r => r.Outcome == Outcome.Error && r.Case != Plans.PackCase && r.ErrorCauseOrInput == ErrorCause.Oracle);
         // The count of every error stays as grep reads it; how many of them an oracle's failure made is said after it,
         // without a bracket of its own: "1 error (1 oracle failure) (naive against …)" read as two afterthoughts.
-        int errors = Count(Outcome.Error);
+        int errors = DirectionCount(Outcome.Error);
         parts.Add(Counted.Of(errors, "error") + (oracleFailures == 0 ? ""
             : errors == 1 ? ", an " + ErrorCause.Oracle.Name()
             : $", {oracleFailures} of them {(oracleFailures == 1 ? "an " + ErrorCause.Oracle.Name() : ErrorCause.Oracle.Name() + "s")}"));
         // Said only when there are any: a run of a hand-picked set skips nothing, a benchdnn corpus run usually does.
         if (SkippedTotal > 0) parts.Add($"{Counted.Of(SkippedTotal, "problem")} skipped");
+        // Said only when there are any, as files, apart from the directions (the reasons say them so too).
+        if (FileCount() is > 0 and var files) parts.Add($"{Counted.Of(files, "file")} of the pack corrupt or missing");
         string against = string.Join(", ", References.Select(r => r.Describe()));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Command}: {Counted.Of(CaseCount(), "case")}, {Counted.Of(Rows.Count, "direction")}: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
+            $"{Command}: {Counted.Of(CaseCount(), "case")}, {Counted.Of(Rows.Count - FileCount(), "direction")}: {string.Join(", ", parts)} ({Subject.Name} against {against}{(Shard == Runs.Shard.All.ToString() ? "" : ", shard " + Shard)}, {Seconds:0.0} s)");
     }
 
     /// <summary>The <see cref="SelectionHash"/> of a list of case ids: SHA-256 of the ids, one per line, in order.</summary>

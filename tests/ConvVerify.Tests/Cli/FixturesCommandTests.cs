@@ -136,7 +136,7 @@ public class FixturesCommandTests : CliTestBase
         Assert.That(lines, Does.Contain($"fixtures check {pack}: 12 cases, 1 corrupt file, 4 failed directions, 44 fresh"));
         Assert.That(lines.Where(l => l.StartsWith("why: ", StringComparison.Ordinal)),
             Is.EqualTo(new[] { "why: 1 file of the pack fails its manifest's sha256 or is missing", "why: 4 directions failed" }));
-        Assert.That(lines.Single(l => l.StartsWith("fixtures check: ", StringComparison.Ordinal)), Does.StartWith("fixtures check: 12 cases, 49 directions: 44 passed, 5 failed"));
+        Assert.That(lines.Single(l => l.StartsWith("fixtures check: ", StringComparison.Ordinal)), Does.StartWith("fixtures check: 12 cases, 48 directions: 44 passed, 4 failed"));
     }
 
     [Test]
