@@ -91,10 +91,12 @@ internal static class BlockTable
         public override TableBorder? SafeBorder => border.SafeBorder is { } safe ? new PartOfSimple(safe, top, bottom) : null;
         public override string GetPart(TableBorderPart part) => border.GetPart(part);
 
+        // The simple border's top and bottom lines are spaces only: a table began and ended with a line of 150 blanks.
         public override string GetColumnRow(TablePart part, IReadOnlyList<int> widths, IReadOnlyList<IColumn> columns) => part switch
         {
             TablePart.Top when !top => "",
             TablePart.Bottom when !bottom => "",
+            TablePart.Top or TablePart.Bottom when string.IsNullOrWhiteSpace(border.GetColumnRow(part, widths, columns)) => "",
             _ => border.GetColumnRow(part, widths, columns),
         };
     }

@@ -69,7 +69,7 @@ internal static class ConsoleReport
         var cells = new List<IRenderable>
         {
             new Text(T(r.Case)), new Text(T(r.Direction)), new Text(T(r.Reference)), new Text(T(r.Subject)),
-            new Text(r.MaxAbsError is { } m ? m.ToString("G4", CultureInfo.InvariantCulture) : "-"),
+            new Text(r.MaxAbsError is { } m ? RatioFormat.Number(m) : "-"),
             new Text(r.Ratio is { } q ? RatioFormat.Format(q) : "-"),
             new Markup($"[{Color(r.Outcome)}]{Markup.Escape(r.OutcomeText)}[/]"),
         };

@@ -64,20 +64,38 @@ internal static class ExplainCommand
         // A descriptor's name may hold control characters (a newline would forge a line, an escape drive the terminal).
         o.AppendLine(ci, $"Problem {PackPaths.Printable(p.ToString())} (PyTorch semantics, bias left out: it adds a constant and does not change dL/dx)");
         o.AppendLine(ci, $"  x: {Shape(p.XShape, ["N", "C", .. dims])}");
-        o.AppendLine(ci, $"  w: {p.OC} filters, each {Shape([.. p.WShape.Skip(1)], ["C/groups", .. dims.Select(d => "K" + d)])}{(p.Groups > 1 ? $", in {p.Groups} groups" : "")}");
+        o.AppendLine(ci, $"  w: {Counted.Of(p.OC, "filter")}, each {Shape([.. p.WShape.Skip(1)], ["C/groups", .. dims.Select(d => "K" + d)])}{(p.Groups > 1 ? $", in {p.Groups} groups" : "")}");
         o.AppendLine(ci, $"  h = conv(x, w): {Shape(p.YShape, ["N", "F", .. dims.Select(d => "O" + d)])}");
         if (p.Rank == 2 && p.Mb == 1)
             o.AppendLine(ci, $"  In the question's layout: x is ({p.Input[0]},{p.Input[1]},{p.IC}), each filter ({p.Kernel[0]},{p.Kernel[1]},{p.IC / p.Groups}), h and dL/dh are ({p.Output[0]},{p.Output[1]},{p.OC}).");
         o.AppendLine();
         o.AppendLine("Output extent per spatial dim: floor((in + pad_begin + pad_end - dilation*(k-1) - 1) / stride) + 1");
+        // Each line is named by the extent it gives (OH, OW as in h's shape): "w: floor(...)" under "w: 1 filter" read as the
+        // tensor w. A negative (cropping) padding is subtracted: "10 + 0 + -5" read as a typo.
+        static string Plus(long v) => v < 0 ? $" - {-v}" : $" + {v}";
         for (int d = 0; d < p.Rank; d++)
-            o.AppendLine(ci, $"  {p.DimLetters[d]}: floor(({p.Input[d]} + {p.PadBegin[d]} + {p.PadEnd[d]} - {p.Dilation[d]}*({p.Kernel[d]}-1) - 1) / {p.Stride[d]}) + 1 = {p.Output[d]}");
+            o.AppendLine(ci, $"  O{dims[d]}: floor(({p.Input[d]}{Plus(p.PadBegin[d])}{Plus(p.PadEnd[d])} - {p.Dilation[d]}*({p.Kernel[d]}-1) - 1) / {p.Stride[d]}) + 1 = {p.Output[d]}");
         o.AppendLine();
         o.AppendLine("dL/dx is the sum over all filters of each filter's contribution. Output h[n,f,p] used x[n,c,p*s - pb + k*dil] with weight");
-        o.AppendLine("w[f,c,k], so dL/dh[n,f,p] sends dL/dh[n,f,p]*w[f,c,k] back to that input element:");
-        o.AppendLine("  dL/dx[n,c,i] = sum over f, k of dL/dh[n,f,(i + pb - k*dil)/s] * w[f,c,k],");
-        o.AppendLine("  over the terms where i + pb - k*dil is >= 0, divisible by the stride, and inside the output.");
-        o.AppendLine("  dL/dw[f,c,k] = sum over n, p of dL/dh[n,f,p] * x[n,c,p*s - pb + k*dil];  dL/db[f] = sum over n, p of dL/dh[n,f,p].");
+        if (p.Groups == 1)
+        {
+            o.AppendLine("w[f,c,k], so dL/dh[n,f,p] sends dL/dh[n,f,p]*w[f,c,k] back to that input element:");
+            o.AppendLine("  dL/dx[n,c,i] = sum over f, k of dL/dh[n,f,(i + pb - k*dil)/s] * w[f,c,k],");
+            o.AppendLine("  over the terms where i + pb - k*dil is >= 0, divisible by the stride, and inside the output.");
+            o.AppendLine("  dL/dw[f,c,k] = sum over n, p of dL/dh[n,f,p] * x[n,c,p*s - pb + k*dil];  dL/db[f] = sum over n, p of dL/dh[n,f,p].");
+        }
+        else
+        {
+            // With groups w holds C/groups channels per filter: w[f,c,k] with the input channel c indexed past its end or
+            // into another group's weights. The indices within the group, as README's formulas have them.
+            o.AppendLine("w[f,c',k], where x's channel c is in group g = c div (C/groups) and is channel c' = c mod (C/groups) of that group's");
+            o.AppendLine("filters f = g*F/groups ... (g+1)*F/groups - 1, the only filters that read it; so dL/dh[n,f,p] sends dL/dh[n,f,p]*w[f,c',k]");
+            o.AppendLine("back to that input element:");
+            o.AppendLine("  dL/dx[n,c,i] = sum over f of c's group, k of dL/dh[n,f,(i + pb - k*dil)/s] * w[f,c',k],");
+            o.AppendLine("  over the terms where i + pb - k*dil is >= 0, divisible by the stride, and inside the output.");
+            o.AppendLine("  dL/dw[f,c',k] = sum over n, p of dL/dh[n,f,p] * x[n,c,p*s - pb + k*dil] with c = (f div (F/groups))*(C/groups) + c';");
+            o.AppendLine("  dL/db[f] = sum over n, p of dL/dh[n,f,p].");
+        }
         o.AppendLine();
         o.AppendLine("The matrix view: h = M*vec(x) (+ b), where M has one row per output element and one column per input element,");
         o.AppendLine("filled with shared weights; then dL/dx = M^T * vec(dL/dh).");
@@ -224,8 +242,15 @@ internal static class ExplainCommand
         for (int r = 0; r < m.Rows; r++)
             o.AppendLine("    " + string.Join(" ", Enumerable.Range(0, m.Cols).Select(c => Name(m[r, c]).PadLeft(width))));
         // A row is one output element, so it holds the weights of that element's filter only: with several filters, not all the same.
-        string rows = p.OC == 1 ? "every row holds the same kernel, shifted" : "every row holds the filter of its output channel, shifted";
-        o.AppendLine(CultureInfo.InvariantCulture, $"  {m.DistinctNonZero().Count} distinct non-zero values in {m.NonZeroCount} non-zero entries: {rows}.");
+        // An output whose window lies entirely in the padding reads no input: its row is empty, and an M of such rows only
+        // holds no kernel at all ("0 distinct non-zero values ...: every row holds the same kernel" was said of one).
+        int empty = Enumerable.Range(0, m.Rows).Count(r => Enumerable.Range(0, m.Cols).All(c => m[r, c] == 0));
+        string kernel = p.OC == 1 ? "the same kernel" : "the filter of its output channel";
+        string rows = empty == m.Rows ? "M is all zero: every output's window lies entirely in the padding, so no output reads an input"
+            : empty == 0 ? $"every row holds {kernel}, shifted"
+            : string.Create(CultureInfo.InvariantCulture, $"every non-empty row holds {kernel}, shifted; {Counted.Of(empty, "row is", "rows are")} empty, "
+                + $"{(empty == 1 ? "its output's window lying" : "their outputs' windows lying")} entirely in the padding");
+        AppendWrapped(o, $"{Counted.Of(m.DistinctNonZero().Count, "distinct non-zero value")} in {Counted.Of(m.NonZeroCount, "non-zero entry", "non-zero entries")}: {rows}.");
     }
 
     private static void AppendSample(StringBuilder o, ConvProblem p)

@@ -24,13 +24,13 @@ public sealed record ElementError(int Index, int[] Position, double Expected, do
     {
         string zeroSign = Expected == 0 && Actual == 0 && double.IsNegative(Expected) != double.IsNegative(Actual) ? " (the sign of zero differs)" : "";
         string sound = SoundBound is { } sb
-            ? string.Create(CultureInfo.InvariantCulture, $", sound bound {sb:G4} (error/sound bound {RatioFormat.Format(AbsError / sb)})") : "";
+            ? string.Create(CultureInfo.InvariantCulture, $", sound bound {RatioFormat.Number(sb)} (error/sound bound {RatioFormat.Format(AbsError / sb)})") : "";
         string exact = ExactSum is not { } s ? ""
-            : ExpectedAllowance is not { } r ? string.Create(CultureInfo.InvariantCulture, $", exact sum {s:R}")
+            : ExpectedAllowance is not { } r ? string.Create(CultureInfo.InvariantCulture, $", exact sum {RatioFormat.Exact(s)}")
             : double.IsFinite(Expected) ? string.Create(CultureInfo.InvariantCulture,
-                $", exact sum {s:R}: the expected value lies {Math.Abs(Expected - s):G4} from it, beyond its own allowance {r:G4}, so the reference breaks the rule and no difference from it is allowed")
-            : string.Create(CultureInfo.InvariantCulture, $", exact sum {s:R}: no correct rounding of it gives the expected value, so the reference breaks the rule and no difference from it is allowed");
+                $", exact sum {RatioFormat.Exact(s)}: the expected value lies {RatioFormat.Number(Math.Abs(Expected - s))} from it, beyond its own allowance {RatioFormat.Number(r)}, so the reference breaks the rule and no difference from it is allowed")
+            : string.Create(CultureInfo.InvariantCulture, $", exact sum {RatioFormat.Exact(s)}: no correct rounding of it gives the expected value, so the reference breaks the rule and no difference from it is allowed");
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{string.Join(", ", Position)}] (flat {Index}): expected {Expected:R}, actual {Actual:R}{zeroSign}, abs err {AbsError:G4}, rel err {RelError:G4}, bound {Bound:G4}, error/bound {RatioFormat.Format(Ratio)}{sound}{exact}");
+            $"[{string.Join(", ", Position)}] (flat {Index}): expected {RatioFormat.Exact(Expected)}, actual {RatioFormat.Exact(Actual)}{zeroSign}, abs err {RatioFormat.Number(AbsError)}, rel err {RatioFormat.Number(RelError)}, bound {RatioFormat.Number(Bound)}, error/bound {RatioFormat.Format(Ratio)}{sound}{exact}");
     }
 }

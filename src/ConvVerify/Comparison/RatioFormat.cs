@@ -25,4 +25,31 @@ public static class RatioFormat
         double rounded = ratio < 1 ? Math.Floor(ratio * scale) / scale : Math.Ceiling(ratio * scale) / scale;
         return rounded.ToString("G4", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// An error, bound or value for people, as the report's lines and tables print them beside ratios: "inf", "-inf" and
+    /// "nan" as <see cref="Format"/> writes them (a line said "abs err Infinity, ..., error/bound inf", and the page's table
+    /// "inf" in one column and "Infinity" in the next); else 4 significant digits, or the value exactly when that is no
+    /// longer (a line said "actual 5E-324, abs err 4.941E-324" of one subnormal).
+    /// </summary>
+    public static string Number(double value)
+    {
+        if (!double.IsFinite(value)) return NonFinite(value);
+        string exact = value.ToString("R", CultureInfo.InvariantCulture);
+        return SignificantDigits(exact) <= 4 ? exact : value.ToString("G4", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A value exactly (the shortest text that reads back as it), with "inf", "-inf" and "nan" as <see cref="Number"/> writes them.</summary>
+    public static string Exact(double value) =>
+        double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : NonFinite(value);
+
+    private static string NonFinite(double value) => double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+
+    // The digits of a number's mantissa from its first non-zero one: "0.00125" and "1.25E-05" have 3.
+    private static int SignificantDigits(string number)
+    {
+        int e = number.IndexOfAny(['E', 'e']);
+        string digits = new([.. (e < 0 ? number : number[..e]).Where(char.IsAsciiDigit)]);
+        return digits.TrimStart('0').Length;
+    }
 }

@@ -33,7 +33,7 @@ public sealed record Verdict(string Tensor, Tolerance Tolerance, int Count, int 
 
     /// <summary>A sentence a person can act on.</summary>
     public override string ToString() =>
-        Passed ? string.Create(CultureInfo.InvariantCulture, $"{Tensor}: all {Count} elements within {Rule} (max abs err {MaxAbsError:G4}, worst error/bound {RatioFormat.Format(WorstRatio)})")
+        Passed ? string.Create(CultureInfo.InvariantCulture, $"{Tensor}: all {Count} elements within {Rule} (max abs err {RatioFormat.Number(MaxAbsError)}, worst error/bound {RatioFormat.Format(WorstRatio)})")
         : IsSuspicious ? string.Create(CultureInfo.InvariantCulture, $"{Tensor}: {Suspicious} of {Count} elements beyond {Rule}, within the sound bound (accepted with --tolerance sound); worst at {Worst}")
         // The suspicious ones too: a report row counts both as beyond its bound (Runner), and a sentence of 54 beside a count of 62 read as a mistake.
         : Tolerance == Tolerance.Probabilistic ? string.Create(CultureInfo.InvariantCulture,

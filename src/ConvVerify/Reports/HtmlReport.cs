@@ -112,7 +112,8 @@ public static partial class HtmlReport
                 written.Add(heat);
                 written.Add(hist);
                 html.Append("<figure><img src=\"").Append(heat).Append("\" alt=\"heatmap of error/bound\"><figcaption>error/bound over ").Append(E(map.Slice))
-                    .Append("; cells at or past the bound are ringed</figcaption></figure>")
+                    .Append(Plots.Rings(map) ? "; cells at or past the bound are ringed" : "; too many cells to ring: those at or past the bound are 1 and up on the colour bar")
+                    .Append("</figcaption></figure>")
                     .Append("<figure><img src=\"").Append(hist).Append("\" alt=\"histogram of error/bound\"><figcaption>log10(error/bound) over every element; the bound is at 0</figcaption></figure>\n");
             }
             html.Append("</section>\n");
@@ -139,7 +140,7 @@ public static partial class HtmlReport
             html.Append("<tr class=\"").Append(cls).Append("\" data-case=\"").Append(E(r.Case)).Append("\" data-direction=\"").Append(E(r.Direction)).Append("\"><td>")
                 .Append(E(r.Case)).Append("</td><td>").Append(E(r.Direction)).Append("</td><td>").Append(E(r.Subject)).Append("</td><td>").Append(E(r.Reference))
                 .Append("</td><td class=\"").Append(cls).Append("\">").Append(E(r.OutcomeText)).Append("</td><td>").Append(R(r.Ratio)).Append("</td><td>")
-                .Append(r.MaxAbsError is { } m ? m.ToString("G4", CultureInfo.InvariantCulture) : "-").Append("</td></tr>\n");
+                .Append(r.MaxAbsError is { } m ? RatioFormat.Number(m) : "-").Append("</td></tr>\n");
             Spill();
         }
         html.Append("</table>\n</body></html>\n");

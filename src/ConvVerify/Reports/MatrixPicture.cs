@@ -51,7 +51,12 @@ public static class MatrixPicture
         var heat = plt.Add.Heatmap(data);
         heat.Colormap = new ScottPlot.Colormaps.Turbo();
         heat.NaNCellColor = ScottPlot.Colors.White;
-        plt.Add.ColorBar(heat).Label = "weight (flat index + 1)";
+        var bar = plt.Add.ColorBar(heat);
+        bar.Label = "weight (flat index + 1)";
+        // Weights are whole numbers: a tick at 1.5 named a weight there is none of.
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        // The axes end at M's edges (its cells are centred on whole numbers): autoscaled, they ran past M into blank bands.
+        plt.Axes.SetLimits(-0.5, m.Cols - 0.5, -0.5, m.Rows - 0.5);
         plt.Title($"M of {p}: {m.Rows} x {m.Cols}, {m.NonZeroCount} non-zero entries sharing {p.WSize} weights", size: 12);
         plt.XLabel("column: element of x (flat)", size: 12);
         plt.YLabel("row: element of h (flat, from the top)", size: 12);

@@ -5,9 +5,27 @@ namespace ConvVerify.Reports;
 /// <summary>The report's two pictures, drawn with ScottPlot.</summary>
 internal static class Plots
 {
-    /// <summary>error/bound over the slice, row 0 at the top as the tensor is indexed, with every cell at or past the bound ringed.</summary>
+    /// <summary>
+    /// error/bound over the slice, row 0 at the top as the tensor is indexed, with every cell at or past the bound ringed
+    /// when the cells are large enough to hold a ring (<see cref="Rings"/>).
+    /// </summary>
     public static void Heatmap(ErrorMap map, string title, string path) =>
         HeatmapPlot(map, title).SavePng(path, 720, Math.Clamp(200 + 18 * map.Height, 260, 720));
+
+    /// <summary>
+    /// Longest side, in cells, whose failing cells are ringed. The picture is 720 pixels wide: at 50 cells a cell is still
+    /// about 11 pixels across and its ring 6. Past it a ring is wider than its cell, and the white rings covered the colours
+    /// they marked (a 1 × 1024 strip that failed everywhere was drawn all white, 200 × 200 mostly white); there the colour
+    /// bar alone tells the cells at or past the bound, and the page's caption says so.
+    /// </summary>
+    internal const int MaxRingedSide = 50;
+
+    /// <summary>Whether the heatmap of <paramref name="map"/> rings its cells at or past the bound (its longer side is at most <see cref="MaxRingedSide"/> cells).</summary>
+    public static bool Rings(ErrorMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return Math.Max(map.Width, map.Height) <= MaxRingedSide;
+    }
 
     /// <summary>The heatmap's plot, before it is saved (tests read its cells and rings).</summary>
     internal static ScottPlot.Plot HeatmapPlot(ErrorMap map, string title)
@@ -35,15 +53,15 @@ internal static class Plots
                     xs.Add(j);
                     ys.Add(map.Height - 1 - i);
                 }
-        if (xs.Count > 0)
+        if (xs.Count > 0 && Rings(map))
         {
             var marks = plt.Add.ScatterPoints(xs.ToArray(), ys.ToArray());
             marks.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
-            marks.MarkerSize = Math.Clamp(300f / Math.Max(map.Width, map.Height), 4, 14);
+            marks.MarkerSize = Math.Min(300f / Math.Max(map.Width, map.Height), 14);
             marks.Color = ScottPlot.Colors.White;
         }
         plt.Add.ColorBar(heat).Label = "error / bound";
-        plt.Title(title, size: 12);
+        plt.Title(FitTitle(title), size: 12);
         plt.XLabel("column (last dim)", size: 12);
         plt.YLabel(map.Height == 1 ? "" : "row from the top", size: 12);
         // Tick labels count rows from the top, as the tensor is indexed.
@@ -73,9 +91,64 @@ internal static class Plots
         var bound = plt.Add.VerticalLine(0);
         bound.LegendText = "the bound";
         bound.Color = ScottPlot.Colors.Black;
-        plt.Title(title, size: 12);
+        plt.Title(FitTitle(title), size: 12);
         plt.XLabel("log10(error / bound): first bin also exact matches, last also infinite", size: 12);
         plt.YLabel("1 + log10(count)", size: 12);
         return plt;
+    }
+
+    /// <summary>Most characters in a line of a picture's title: at 12 points about 500 of the picture's 720 pixels.</summary>
+    internal const int TitleLine = 72;
+
+    /// <summary>
+    /// Most characters in a picture's title before the middle of its longest word goes: two lines' worth, which breaks
+    /// within words (each may leave a line up to half empty) fit in three lines.
+    /// </summary>
+    internal const int TitleLength = 2 * TitleLine;
+
+    /// <summary>
+    /// <paramref name="title"/> in lines that fit the picture: a case id of a hundred characters ran off the heatmap's left
+    /// edge (its title is centred over the data, right of the picture's centre) and the histogram's right. Broken at spaces,
+    /// a word longer than a line after an underscore or hyphen where it has one; a title longer than
+    /// <see cref="TitleLength"/> keeps the start and end of its longest word (a case id's descriptor, and its hash,
+    /// dtype and fill) around "...".
+    /// </summary>
+    internal static string FitTitle(string title)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        var words = title.Split(' ').ToList();
+        int over = title.Length - TitleLength;
+        if (over > 0)
+        {
+            int longest = words.IndexOf(words.MaxBy(w => w.Length)!);
+            string w = words[longest];
+            int keep = Math.Max(2, w.Length - over - 3);
+            words[longest] = w[..(keep / 2)] + "..." + w[^(keep - keep / 2)..];
+        }
+        var lines = new List<string>();
+        var line = new System.Text.StringBuilder();
+        foreach (string word in words)
+        {
+            string rest = word;
+            if (line.Length > 0 && line.Length + 1 + rest.Length > TitleLine)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+            while (line.Length + rest.Length > TitleLine)
+            {
+                // Broken within the word: after its last underscore or hyphen in the line's second half, else at the line's end.
+                int room = TitleLine - line.Length - (line.Length > 0 ? 1 : 0);
+                int cut = rest.LastIndexOfAny(['_', '-'], Math.Max(0, room - 1)) + 1;
+                if (cut < room / 2) cut = room;
+                line.Append(line.Length > 0 ? " " : "").Append(rest[..cut]);
+                lines.Add(line.ToString());
+                line.Clear();
+                rest = rest[cut..];
+            }
+            if (rest.Length > 0) line.Append(line.Length > 0 ? " " : "").Append(rest);
+        }
+        if (line.Length > 0) lines.Add(line.ToString());
+        return string.Join("\n", lines);
     }
 }

@@ -199,8 +199,8 @@ public class ExplainCommandTests : CliTestBase
               In the question's layout: x is (3,3,2), each filter (2,2,2), h and dL/dh are (2,2,2).
 
             {{ExtentFormula}}
-              h: floor((3 + 0 + 0 - 1*(2-1) - 1) / 1) + 1 = 2
-              w: floor((3 + 0 + 0 - 1*(2-1) - 1) / 1) + 1 = 2
+              OH: floor((3 + 0 + 0 - 1*(2-1) - 1) / 1) + 1 = 2
+              OW: floor((3 + 0 + 0 - 1*(2-1) - 1) / 1) + 1 = 2
 
             {{Walkthrough}}
               M (8 x 18); weights in row-major order named a, b, c, ...:
@@ -269,7 +269,7 @@ public class ExplainCommandTests : CliTestBase
               h = conv(x, w): (N=2, F=2, OW=3)
 
             {{ExtentFormula}}
-              w: floor((4 + 0 + 0 - 1*(2-1) - 1) / 1) + 1 = 3
+              OW: floor((4 + 0 + 0 - 1*(2-1) - 1) / 1) + 1 = 3
 
             {{Walkthrough}}
               M (12 x 24); weights in row-major order named a, b, c, ...:
@@ -349,6 +349,50 @@ public class ExplainCommandTests : CliTestBase
             }));
             Assert.That(text, Does.Contain("\n  max |dL/dx - sum of the 2 filters' contributions| = 0\n"));
         });
+    }
+
+    [Test]
+    public void WithGroupsTheFormulasIndexWWithinTheGroup()
+    {
+        // w of g2 ic4 holds 2 channels per filter: "w[f,c,k]" with x's channel c (0-3) indexed past its end.
+        string text = Lines(Run("explain", "g2mb1ic4ih3oc4kh2"));
+        Assert.That(text, Does.Contain("dL/dx[n,c,i] = sum over f of c's group, k of dL/dh[n,f,(i + pb - k*dil)/s] * w[f,c',k],"));
+        Assert.That(text, Does.Contain("c' = c mod (C/groups)").And.Contain("g = c div (C/groups)"));
+        Assert.That(text, Does.Contain("dL/dw[f,c',k] = sum over n, p of dL/dh[n,f,p] * x[n,c,p*s - pb + k*dil] with c = (f div (F/groups))*(C/groups) + c'"));
+        Assert.That(text, Does.Not.Contain("w[f,c,k]"));
+        Assert.That(Lines(Run("explain", "mb1ic1ih4oc1kh3")), Does.Contain("* w[f,c,k],"), "one group: c is w's channel");
+    }
+
+    [Test]
+    public void OneOfAThingIsSingular()
+    {
+        string text = Lines(Run("explain", "mb1ic1iw1oc1kw1"));
+        Assert.That(text, Does.Contain("\n  w: 1 filter, each (C/groups=1, KW=1)\n"));
+        Assert.That(text, Does.Contain("\n  1 distinct non-zero value in 1 non-zero entry: every row holds the same kernel, shifted.\n"));
+    }
+
+    [Test]
+    public void RowsInThePaddingAreSaidToBeEmptyAndAnAllZeroMHoldsNoKernel()
+    {
+        // iw5 kw1 pw2: outputs 0, 1, 7 and 8 read only padding, their rows of M are empty.
+        string padded = Lines(Run("explain", "mb1ic1iw5oc1ow9kw1pw2")).Replace(",\n  their", ", their", StringComparison.Ordinal);
+        Assert.That(padded, Does.Contain("1 distinct non-zero value in 5 non-zero entries: every non-empty row holds the same kernel, shifted; 4 rows are empty, "
+            + "their outputs' windows lying entirely in the padding."));
+        // Dilation 2147483646 and padding 1073741823 each side: the one output's two taps both fall in the padding.
+        string zero = Lines(Run("explain", "mb1ic1iw2oc1ow1kw2dw2147483646pw1073741823")).Replace("padding,\n  so", "padding, so", StringComparison.Ordinal);
+        Assert.That(zero, Does.Contain("0 distinct non-zero values in 0 non-zero entries: M is all zero: every output's window lies entirely in the padding, "
+            + "so no output reads an input."));
+        Assert.That(zero, Does.Not.Contain("kernel, shifted"));
+    }
+
+    [Test]
+    public void ExtentLinesAreNamedByTheExtentAndCroppingIsSubtracted()
+    {
+        // iw10 kw3 with 2 outputs: the end padding crops 6 of the input (10 - 6 - 2 - 1 + 1 = 2).
+        string text = Lines(Run("explain", "mb1ic1iw10oc1ow2kw3pw0"));
+        Assert.That(text, Does.Contain("\n  OW: floor((10 + 0 - 6 - 1*(3-1) - 1) / 1) + 1 = 2\n"));
+        Assert.That(text, Does.Not.Contain("+ -"));
+        Assert.That(text, Does.Not.Match(@"\n  w: floor"), "no extent line reads as the tensor w");
     }
 
     [Test]

@@ -258,6 +258,19 @@ public class ComparisonDetailTests
         var e = new ElementError(5, [0, 1, 2], -4, 4, 8, 2, 0.5, 16, null);
         Assert.That(e.ToString(), Is.EqualTo("[0, 1, 2] (flat 5): expected -4, actual 4, abs err 8, rel err 2, bound 0.5, error/bound 16"));
         var zero = new ElementError(0, [0], 0, -1, 1, double.PositiveInfinity, 0.25, 4, 2);
-        Assert.That(zero.ToString(), Is.EqualTo("[0] (flat 0): expected 0, actual -1, abs err 1, rel err Infinity, bound 0.25, error/bound 4, sound bound 2 (error/sound bound 0.5)"));
+        Assert.That(zero.ToString(), Is.EqualTo("[0] (flat 0): expected 0, actual -1, abs err 1, rel err inf, bound 0.25, error/bound 4, sound bound 2 (error/sound bound 0.5)"));
+    }
+
+    [Test]
+    public void AnElementErrorWritesEveryNumberOneWay()
+    {
+        // The probe: "abs err Infinity, rel err Infinity, bound 0, error/bound inf", and "actual 5E-324, abs err 4.941E-324"
+        // of one subnormal. Infinities and NaN read as the ratio does; a value no longer than 4 digits reads exactly.
+        var nan = new ElementError(0, [0], 1, double.NaN, double.PositiveInfinity, double.PositiveInfinity, 0, double.PositiveInfinity);
+        Assert.That(nan.ToString(), Is.EqualTo("[0] (flat 0): expected 1, actual nan, abs err inf, rel err inf, bound 0, error/bound inf"));
+        var tiny = new ElementError(0, [0], 0, double.Epsilon, double.Epsilon, double.PositiveInfinity, 0, double.PositiveInfinity);
+        Assert.That(tiny.ToString(), Is.EqualTo("[0] (flat 0): expected 0, actual 5E-324, abs err 5E-324, rel err inf, bound 0, error/bound inf"));
+        var down = new ElementError(0, [0], double.NegativeInfinity, 1.2345678e-5, double.PositiveInfinity, double.NaN, 1.2345678e-5, 0);
+        Assert.That(down.ToString(), Is.EqualTo("[0] (flat 0): expected -inf, actual 1.2345678E-05, abs err inf, rel err nan, bound 1.235E-05, error/bound 0"));
     }
 }

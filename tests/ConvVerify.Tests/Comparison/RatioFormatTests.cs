@@ -52,4 +52,22 @@ public class RatioFormatTests
             Assert.That(RatioFormat.Format(above), Is.EqualTo("1.001"), $"{above:R}");
         }
     }
+
+    [TestCase(double.PositiveInfinity, "inf")]
+    [TestCase(double.NegativeInfinity, "-inf")]
+    [TestCase(double.NaN, "nan")]
+    [TestCase(double.Epsilon, "5E-324")]
+    [TestCase(1.2345678e-5, "1.235E-05")]
+    [TestCase(0.5, "0.5")]
+    [TestCase(-0.00125, "-0.00125")]
+    [TestCase(123456.0, "1.235E+05")]
+    [TestCase(1e20, "1E+20")]
+    [TestCase(0.0, "0")]
+    public void NumbersReadAsRatiosDo(double value, string text) => Assert.That(RatioFormat.Number(value), Is.EqualTo(text));
+
+    [TestCase(double.PositiveInfinity, "inf")]
+    [TestCase(double.NaN, "nan")]
+    [TestCase(0.1, "0.1")]
+    [TestCase(1.2345678e-5, "1.2345678E-05")]
+    public void ExactValuesReadBackAndInfinitiesAsRatiosDo(double value, string text) => Assert.That(RatioFormat.Exact(value), Is.EqualTo(text));
 }

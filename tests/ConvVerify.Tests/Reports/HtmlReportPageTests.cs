@@ -170,6 +170,21 @@ public partial class HtmlReportPageTests : TempFolderTest
     }
 
     [Test]
+    public void TheTableWritesInfinityOneWayInEveryColumn()
+    {
+        // The probe: "inf" under error/bound and "Infinity" under max abs err of one row.
+        var report = new RunReport
+        {
+            Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }],
+            Rows = [TestRows.Row("a", "y", Outcome.Fail, ratio: double.PositiveInfinity, maxAbs: double.PositiveInfinity),
+                TestRows.Row("b", "y", Outcome.Fail, ratio: double.PositiveInfinity, maxAbs: double.Epsilon)],
+        };
+        var rows = TableRow().Matches(Page(report)).Select(m => m.Groups[3].Value).ToList();
+        Assert.That(rows[0], Does.EndWith("<td>inf</td><td>inf</td>"));
+        Assert.That(rows[1], Does.EndWith("<td>inf</td><td>5E-324</td>"));
+    }
+
+    [Test]
     public void NothingFromTheRunReachesThePageUnescaped()
     {
         string page = Page(Report());

@@ -56,6 +56,20 @@ public class MatrixPictureTests : TempFolderTest
     }
 
     [Test]
+    public void TheAxesEndAtMsEdgesAndTheColourBarNamesWholeWeights()
+    {
+        // Autoscaled, the axes ran past M into blank bands, and the colour bar of weights 1..9 had ticks at 0.5 steps.
+        var (plot, width, height) = MatrixPicture.Plot(BenchdnnDescriptor.Parse("mb1ic1ih4oc1kh3"));
+        plot.GetImage(width, height);
+        var limits = plot.Axes.GetLimits();
+        Assert.That((limits.Left, limits.Right, limits.Bottom, limits.Top), Is.EqualTo((-0.5, 15.5, -0.5, 3.5)), "M's 16 columns and 4 rows, cells centred on whole numbers");
+        var bar = plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>().Single();
+        var ticks = bar.Axis.TickGenerator.Ticks.Where(t => t.IsMajor).ToList();
+        Assert.That(ticks, Is.Not.Empty);
+        Assert.That(ticks.Select(t => t.Position), Has.All.Matches<double>(v => v == Math.Round(v)), "a tick on every whole weight, none between");
+    }
+
+    [Test]
     public void ATallMIsLabelledEveryFewRowsDownToItsLastRowAndNoFurther()
     {
         // 24 rows: a label every second row, 0 at the top … 22 one row above the bottom; none for a row 24 below the picture's last.

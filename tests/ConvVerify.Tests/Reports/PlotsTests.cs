@@ -116,11 +116,86 @@ public class PlotsTests : TempFolderTest
     }
 
     [Test]
-    public void RingsShrinkAsTheMapGrowsWithinFourToFourteenPoints()
+    public void RingsShrinkAsTheMapGrowsUpTo50CellsAndAreLeftOutPastIt()
     {
         float Size(int width) => Plots.HeatmapPlot(Map([.. Enumerable.Repeat(1.0, width)], 1, width), "t").GetPlottables<Scatter>().Single().MarkerSize;
-        Assert.That((Size(4), Size(30), Size(300)), Is.EqualTo((14f, 10f, 4f)), "300 points over the longer side, clamped");
+        Assert.That((Size(4), Size(30), Size(50)), Is.EqualTo((14f, 10f, 6f)), "300 points over the longer side, at most 14");
+        Assert.That(Plots.HeatmapPlot(Map([.. Enumerable.Repeat(1.0, 51)], 1, 51), "t").GetPlottables<Scatter>(), Is.Empty, "51 cells: no rings");
+        Assert.That(Plots.HeatmapPlot(Map([.. Enumerable.Repeat(1.0, 51 * 2)], 51, 2), "t").GetPlottables<Scatter>(), Is.Empty, "51 rows: no rings");
+        Assert.That((Plots.Rings(Map([.. Enumerable.Repeat(1.0, 50)], 50, 1)), Plots.Rings(Map([.. Enumerable.Repeat(1.0, 51)], 1, 51))), Is.EqualTo((true, false)));
         Assert.That(Plots.HeatmapPlot(Map(Ratios, 3, 4), "t").Axes.Bottom.Label.Text, Is.EqualTo("column (last dim)"));
+    }
+
+    // The share of white pixels in the plot's data area once saved: a white ring drawn over a cell hides its colour.
+    private string SavedWhiteShare(Plot plot, int width, int height, out double share)
+    {
+        string path = Path.Combine(Dir, $"w{width}x{height}.png");
+        plot.SavePng(path, width, height);
+        // The cells' own rectangle, without the margins the axes leave around them (cell (0, 0) is centred on the origin).
+        var cells = plot.GetPlottables<Heatmap>().SingleOrDefault()?.Intensities;
+        var rect = cells is null ? plot.LastRender.DataRect : new PixelRect(
+            plot.GetPixel(new Coordinates(-0.5, cells.GetLength(0) - 0.5)), plot.GetPixel(new Coordinates(cells.GetLength(1) - 0.5, -0.5)));
+        using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+        Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((width, height)));
+        int white = 0, all = 0;
+        for (int y = (int)rect.Top + 2; y < (int)rect.Bottom - 2; y++)
+            for (int x = (int)rect.Left + 2; x < (int)rect.Right - 2; x++)
+            {
+                all++;
+                var c = bitmap.GetPixel(x, y);
+                if (c.Red > 240 && c.Green > 240 && c.Blue > 240) white++;
+            }
+        share = white / (double)all;
+        return path;
+    }
+
+    [TestCase(1, 1024)]
+    [TestCase(200, 200)]
+    [TestCase(60, 60)]
+    public void ALargeSliceFailingEverywhereShowsItsColours(int height, int width)
+    {
+        // Every cell past the bound (3 x; Turbo's top is dark red): a white ring on each cell 0.5 pixels wide drew a
+        // 1 x 1024 strip all white and 200 x 200 mostly white. Too many cells to ring leaves the colours alone.
+        var map = Map([.. Enumerable.Range(0, height * width).Select(k => 2 + k % 3 / 2.0)], height, width);
+        SavedWhiteShare(Plots.HeatmapPlot(map, "t"), 720, Math.Clamp(200 + 18 * height, 260, 720), out double share);
+        Assert.That(share, Is.LessThan(0.02), $"{height} x {width}: the data area is coloured, not white");
+        Assert.That(Plots.Rings(map), Is.False);
+    }
+
+    [Test]
+    public void LongTitlesFitThePicture()
+    {
+        // A report's case id of 71 characters: its heatmap's title ran off the picture's left edge, its histogram's off the right.
+        const string id = "mb1ic3ih5oc4oh3kh3ph0n__script_alert_1___script__-5c140d35__f32_integer";
+        var map = Map(Ratios, 3, 4);
+        foreach (var (plot, name) in new[] { (Plots.HeatmapPlot(map, $"{id} y [0, 2, :, :]: error/bound"), "heatmap"), (Plots.HistogramPlot(map, $"{id} y: error/bound of every element"), "histogram") })
+        {
+            string path = SavedWhiteShare(plot, 720, 360, out _);
+            using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+            int top = (int)plot.LastRender.DataRect.Top;
+            // Dark pixels (text) in the title's band at the picture's left or right edge: a title cut there.
+            var cut = new List<(int, int)>();
+            for (int y = 0; y < top - 4; y++)
+                foreach (int x in new[] { 0, 1, 2, 717, 718, 719 })
+                    if (bitmap.GetPixel(x, y) is var c && c.Red < 128 && c.Green < 128 && c.Blue < 128) cut.Add((x, y));
+            Assert.That(cut, Is.Empty, $"{name}: the title reaches the picture's edge");
+            Assert.That(plot.Axes.Title.Label.Text.Replace("\n", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal),
+                Is.EqualTo(name == "heatmap" ? $"{id}y[0,2,:,:]:error/bound" : $"{id}y:error/boundofeveryelement"), $"{name}: nothing is lost");
+        }
+    }
+
+    [Test]
+    public void ATitleTooLongForThreeLinesKeepsTheStartAndEndOfItsLongestWord()
+    {
+        string id = "mb1ic1ih4oc1kh3n_" + new string('x', 300) + "_1234abcd__f32_integer";
+        string title = Plots.FitTitle($"{id} dx [0, 0, :, :]: error/bound");
+        string[] lines = title.Split('\n');
+        Assert.That(lines.Select(l => l.Length), Has.All.LessThanOrEqualTo(Plots.TitleLine));
+        Assert.That(lines, Has.Length.LessThanOrEqualTo(3), title);
+        string joined = title.Replace("\n", "", StringComparison.Ordinal);
+        Assert.That(joined, Does.StartWith("mb1ic1ih4oc1kh3n_xxx").And.Contain("...").And.Contain("x_1234abcd__f32_integer"), title);
+        Assert.That(title.Replace('\n', ' '), Does.EndWith("_f32_integer dx [0, 0, :, :]: error/bound"), "the words after the id are whole");
+        Assert.That(Plots.FitTitle("t"), Is.EqualTo("t"), "a short title stays as it is");
     }
 
     [Test]
