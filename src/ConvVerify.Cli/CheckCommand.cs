@@ -106,6 +106,7 @@ internal static class CheckCommand
                 ToleranceMode = pr.GetValue(run.Tolerance),
             };
             if (itself is not null) plan = plan with { Warnings = [.. plan.Warnings, itself] };
+            if (run.ForeignInputsWarning(pr, plan.Cases) is { } foreign) plan = plan with { Warnings = [.. plan.Warnings, foreign] };
             return run.Execute(console, pr, plan, "check");
         });
         return cmd;
