@@ -204,6 +204,17 @@ internal static class CheckCommand
         var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed, batch) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
+        // Nor is a --layout run whose oracles in that layout compute none of its dtypes: the NCHW oracle beside them (ort
+        // beside torch for f16) made it pass having compared no result in the layout asked for.
+        if (layout != TorchLayout.Contiguous && selection.Problems.Count > 0)
+        {
+            var inLayout = oracles.Where(o => OracleLayouts.ComputesIn(o) == layout).ToList();
+            var provided = selection.DTypes.Where(d => selection.Problems.Any(p => DTypeSupport.Unprovided(inLayout, p, d, layout) is null)).ToList();
+            if (provided.Count == 0)
+                throw new CliException($"--layout {OracleLayouts.Name(layout)}: no result would be computed in {OracleLayouts.Name(layout)}: "
+                    + $"{DTypeSupport.Unprovided(inLayout, selection.Problems[0], selection.DTypes[0], layout)}; "
+                    + $"{string.Join(", ", oracles.Except(inLayout).Select(o => o.Name))} {(oracles.Count - inLayout.Count == 1 ? "computes" : "compute")} in NCHW only");
+        }
         // A batch file's --stag=axb asks for channels-last, which only an oracle declaring it (torch) computes in.
         int channelsLast = selection.Details.Values.Count(d => d.Layouts.Contains(TorchLayout.ChannelsLast));
         string[] layoutWarning = channelsLast > 0 && !oracles.Any(o => OracleLayouts.CanComputeIn(o, TorchLayout.ChannelsLast))
