@@ -151,6 +151,15 @@ internal static class CheckCommand
         var skipped = new List<SkippedProblem>(selection.Named ? selection.Skipped() : []);
         int named = skipped.Count;
         var cases = selection.InPacks(available, string.Join(", ", packDirs));
+        // A dtype no pack holds selects nothing, and the run said only "no case was selected": f16 of the committed packs,
+        // which hold none (torch, their oracle, has no CPU float16).
+        if (pr.GetValue(sel.DType) is not null && available.Count > 0 && !available.Any(e => selection.DTypes.Contains(e.Case.Problem.DType)))
+        {
+            var dtype = selection.DTypes[0];
+            var held = DTypes.All.Where(d => available.Any(e => e.Case.Problem.DType == d)).Select(DTypes.ShortName);
+            throw new CliException($"--dtype {DTypes.ShortName(dtype)}: {(packDir is null ? "the committed packs hold" : PackPaths.Printable(packDir) + " holds")} no {DTypes.NumpyName(dtype)} cases "
+                + $"(only {string.Join(", ", held)}); check {DTypes.ShortName(dtype)} against a live oracle that computes it, e.g. --oracle ort or --oracle torch-rounded");
+        }
         if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors);
         if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count - named, "pack case")} skipped: too large");
         return new RunPlan

@@ -209,6 +209,19 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
+    public void AFloat16CheckOfTheCommittedPacksSaysTheyHoldNoneAndNamesTheLiveOracles()
+    {
+        // It said only "why: no case was selected" (exit 1).
+        const string Said = "convverify: --dtype f16: the committed packs hold no float16 cases (only f32, f64, bf16); "
+            + "check f16 against a live oracle that computes it, e.g. --oracle ort or --oracle torch-rounded\n";
+        foreach (string[] args in new[] { new[] { "check", "--dtype", "f16" }, ["check", "--dtype", "f16", "--set", "question"] })
+        {
+            var r = Run(args);
+            Assert.That((r.Code, r.Err.ReplaceLineEndings("\n")), Is.EqualTo((2, Said)), r.ToString());
+        }
+    }
+
+    [Test]
     public void AChannelsLastRunWhoseChannelsLastOracleComputesNoneOfItsDTypesIsBadUsage()
     {
         // torch has no CPU float16; ort beside it computes f16 in NCHW only. The run passed (exit 0) having compared no
