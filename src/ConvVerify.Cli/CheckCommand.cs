@@ -106,6 +106,7 @@ internal static class CheckCommand
                 ToleranceMode = pr.GetValue(run.Tolerance),
             };
             if (itself is not null) plan = plan with { Warnings = [.. plan.Warnings, itself] };
+            if (run.ForeignInputsWarning(pr, plan.Cases) is { } foreign) plan = plan with { Warnings = [.. plan.Warnings, foreign] };
             return run.Execute(console, pr, plan, "check");
         });
         return cmd;
@@ -150,6 +151,15 @@ internal static class CheckCommand
         var skipped = new List<SkippedProblem>(selection.Named ? selection.Skipped() : []);
         int named = skipped.Count;
         var cases = selection.InPacks(available, string.Join(", ", packDirs));
+        // A dtype no pack holds selects nothing, and the run said only "no case was selected": f16 of the committed packs,
+        // which hold none (torch, their oracle, has no CPU float16).
+        if (pr.GetValue(sel.DType) is not null && available.Count > 0 && !available.Any(e => selection.DTypes.Contains(e.Case.Problem.DType)))
+        {
+            var dtype = selection.DTypes[0];
+            var held = DTypes.All.Where(d => available.Any(e => e.Case.Problem.DType == d)).Select(DTypes.ShortName);
+            throw new CliException($"--dtype {DTypes.ShortName(dtype)}: {(packDir is null ? "the committed packs hold" : PackPaths.Printable(packDir) + " holds")} no {DTypes.NumpyName(dtype)} cases "
+                + $"(only {string.Join(", ", held)}); check {DTypes.ShortName(dtype)} against a live oracle that computes it, e.g. --oracle ort or --oracle torch-rounded");
+        }
         if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors);
         if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count - named, "pack case")} skipped: too large");
         return new RunPlan
@@ -203,6 +213,17 @@ internal static class CheckCommand
         var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed, batch) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
+        // Nor is a --layout run whose oracles in that layout compute none of its dtypes: the NCHW oracle beside them (ort
+        // beside torch for f16) made it pass having compared no result in the layout asked for.
+        if (layout != TorchLayout.Contiguous && selection.Problems.Count > 0)
+        {
+            var inLayout = oracles.Where(o => OracleLayouts.ComputesIn(o) == layout).ToList();
+            var provided = selection.DTypes.Where(d => selection.Problems.Any(p => DTypeSupport.Unprovided(inLayout, p, d, layout) is null)).ToList();
+            if (provided.Count == 0)
+                throw new CliException($"--layout {OracleLayouts.Name(layout)}: no result would be computed in {OracleLayouts.Name(layout)}: "
+                    + $"{DTypeSupport.Unprovided(inLayout, selection.Problems[0], selection.DTypes[0], layout)}; "
+                    + $"{string.Join(", ", oracles.Except(inLayout).Select(o => o.Name))} {(oracles.Count - inLayout.Count == 1 ? "computes" : "compute")} in NCHW only");
+        }
         // A batch file's --stag=axb asks for channels-last, which only an oracle declaring it (torch) computes in.
         int channelsLast = selection.Details.Values.Count(d => d.Layouts.Contains(TorchLayout.ChannelsLast));
         string[] layoutWarning = channelsLast > 0 && !oracles.Any(o => OracleLayouts.CanComputeIn(o, TorchLayout.ChannelsLast))

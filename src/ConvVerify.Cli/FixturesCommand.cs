@@ -52,10 +52,26 @@ internal static class FixturesCommand
             var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed), batch);
             bool named = pr.GetValue(sel.DType) is not null;
             Write(console, oracles, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!, pr.GetValue(timeLimit),
-                o => DTypeSupport.UnprovidedNamed([o], selection, named, TorchLayout.Contiguous) is { } why ? "--dtype " + why : null);
+                o => GenerateRefusal(o, selection, named));
             return ExitCodes.Pass;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Why <paramref name="oracle"/> cannot fill a pack of <paramref name="selection"/>: a dtype it computes for none of
+    /// the problems, named or among the defaults (a pack whose cases of a dtype hold no result checks nothing, and the
+    /// generator itself failed on the first such case, naming its own parameter); null when it can. Says which dtypes the
+    /// oracle does compute, and that --dtype (one dtype a run) chooses.
+    /// </summary>
+    internal static string? GenerateRefusal(IConvOracle oracle, CaseSelection selection, bool named)
+    {
+        // Asked as named: the defaults are refused as a named dtype is, not reported row by row as a check does.
+        if (DTypeSupport.UnprovidedNamed([oracle], selection, named: true, TorchLayout.Contiguous) is not { } why) return null;
+        var provided = DTypes.All.Where(d => selection.Problems.Any(p => DTypeSupport.Unprovided([oracle], p, d) is null)).Select(DTypes.ShortName).ToList();
+        string choose = provided.Count == 0 ? $"oracle {oracle.Name} provides none of f32, f64, bf16 and f16 for these problems"
+            : $"oracle {oracle.Name} provides {string.Join(" and ", provided)}: choose {(provided.Count == 1 ? "it" : "one")} with --dtype";
+        return "--dtype " + why + (named ? "" : $" (the default --dtype is {string.Join(", ", selection.DTypes.Select(DTypes.ShortName))})") + "; " + choose;
     }
 
     private static Command Regenerate(IAnsiConsole console, OracleScope oracles)

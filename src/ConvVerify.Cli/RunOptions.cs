@@ -48,6 +48,20 @@ internal sealed class RunOptions(string defaultRequire)
         var other => throw new CliException($"--tolerance: expected probabilistic or sound, got '{other}'"),
     };
 
+    /// <summary>
+    /// The warning for an explicit <c>--tolerance probabilistic</c> over cases whose inputs are not ConvVerify's fill
+    /// (<see cref="Cases.ConvCase.ForeignInputs"/>): the tier models that fill, so those are judged by the sound bound
+    /// all the same, and the user who asked for the tier is told rather than left to find SoundBound in the rows.
+    /// </summary>
+    public string? ForeignInputsWarning(ParseResult pr, IEnumerable<CaseEntry> cases)
+    {
+        if (pr.GetResult(Tolerance) is not { Implicit: false } || pr.GetValue(Tolerance) != "probabilistic") return null;
+        int foreign = cases.Count(e => e.Case.ForeignInputs);
+        return foreign == 0 ? null
+            : $"--tolerance probabilistic: {Counted.Of(foreign, "case")} {(foreign == 1 ? "holds" : "hold")} inputs that are not ConvVerify's fill (imported from ONNX, or a "
+                + "hand-made pack's own fill); the probabilistic tier models that fill only, so they are compared within the sound bound";
+    }
+
     public Requirement RequirementOf(ParseResult pr) => pr.GetValue(Require) switch
     {
         "all" => Requirement.All,

@@ -62,6 +62,7 @@ internal static class VerifyImplCommand
                 throw new CliException($"--candidate: {PackPaths.Printable(linked.Mine)} is the pack's own {PackPaths.Printable(linked.Packs)} (one file under two names, "
                     + "a hard link): its result would only be compared with itself; give the folder the implementation under test wrote");
             if (CopiedFromPack(candidateDir, p, cases) is { } copied) warnings.Add(copied);
+            if (run.ForeignInputsWarning(pr, cases) is { } foreign) warnings.Add(foreign);
             warnings.AddRange(Unmatched(candidateDir, p, [.. cases.Select(c => c.Case.Id)], [.. cases.Where(c => !c.Case.Problem.HasBias).Select(c => c.Case.Id)]));
             var plan = new RunPlan
             {

@@ -23,6 +23,14 @@ public sealed record ConvCase(ConvProblem Problem, Fill Fill, ulong Seed)
     /// </summary>
     public string Id { get; init; } = IdOf(Problem, Fill);
 
+    /// <summary>
+    /// Whether the inputs are someone else's values, not ConvVerify's fill from <see cref="Seed"/>: an ONNX import's
+    /// arbitrary floats, or a hand-made pack's own fill. The probabilistic tier models the normal fill's independent,
+    /// zero-mean terms, and a sum that cancels (1e8, then small values, then -1e8) lies far outside it however well it is
+    /// computed: such a case is judged by the sound bound (<see cref="Runs.RunPlan.DefaultTolerance"/>).
+    /// </summary>
+    public bool ForeignInputs { get; init; }
+
     /// <summary>The case of <paramref name="problem"/> with <paramref name="fill"/>, its seed derived from <paramref name="baseSeed"/> and its id.</summary>
     /// <exception cref="ArgumentException"><paramref name="fill"/> is not a defined <see cref="Fill"/>.</exception>
     public static ConvCase Create(ConvProblem problem, Fill fill, ulong baseSeed = DefaultSeed)

@@ -115,6 +115,7 @@ public sealed record CaseFile
         // someone else's text: written out, their control characters cannot forge report lines or drive the terminal.
         var dtype = DType is "float32" or "float64" or "bfloat16" or "float16" ? DTypes.TryParse(DType)!.Value
             : throw new FixtureException($"{path}: dtype must be \"float32\", \"float64\", \"bfloat16\" or \"float16\", got \"{PackPaths.Printable(DType ?? "")}\"");
+        bool unknown = false;
         var fill = Fill switch
         {
             "integer" => Cases.Fill.Integer,
@@ -124,7 +125,8 @@ public sealed record CaseFile
         };
         Cases.Fill UnknownFill()
         {
-            warnings.Add($"{path}: unknown fill \"{PackPaths.Printable(Fill)}\", compared with the normal fill's rule (within the bounds, not exactly)");
+            warnings.Add($"{path}: unknown fill \"{PackPaths.Printable(Fill)}\", compared within the sound bound (not exactly, nor by the probabilistic tier, which models ConvVerify's normal fill)");
+            unknown = true;
             return Cases.Fill.Normal;
         }
         // Before the rank sizes anything: a stand-in output of new int[Rank] must not overflow or claim gigabytes.
@@ -158,7 +160,7 @@ public sealed record CaseFile
             throw new FixtureException($"{path}: seed must be below 2^53 (other languages' JSON readers round larger integers, and would make other inputs), got {Seed}");
         if (Output is not null && !p.Output.SequenceEqual(Output))
             throw new FixtureException($"{path}: output {ConvProblem.FormatTuple(Output)} does not follow from the other fields (they give {ConvProblem.FormatTuple(p.Output)})");
-        return new ConvCase(p, fill, Seed);
+        return new ConvCase(p, fill, Seed) { ForeignInputs = unknown };
     }
 
     /// <summary>

@@ -31,6 +31,13 @@ public sealed class FixturePack
     /// <summary>The manifest, or null for a pack without one (accepted with a warning).</summary>
     public Manifest? Manifest { get; }
 
+    /// <summary>
+    /// Whether the manifest says the pack was imported from ONNX's test data (oracle <c>onnx</c> or <c>onnx+NAME</c>):
+    /// its cases' inputs are ONNX's, not ConvVerify's fill (<see cref="ConvCase.ForeignInputs"/>).
+    /// </summary>
+    public bool Imported => Manifest?.Oracle is { } o
+        && (o == OnnxImport.OracleName || o.StartsWith(OnnxImport.OracleName + "+", StringComparison.Ordinal));
+
     /// <summary>Case ids: the manifest's, or every sub-folder holding a case.json.</summary>
     public IReadOnlyList<string> CaseIds { get; }
 
@@ -278,7 +285,8 @@ public sealed class FixturePack
         var c = CaseFile.Parse(path, bytes).ToCase(path, said);
         CheckHash(id, "case.json", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
         foreach (string line in said) warnings?.Add(line);
-        var read = c with { Id = id };
+        // An import's x, w and b are ONNX's values, whatever case.json's fill says (it says "normal" for dy's sake).
+        var read = c with { Id = id, ForeignInputs = c.ForeignInputs || Imported };
         _given[id] = read;
         return read;
     }

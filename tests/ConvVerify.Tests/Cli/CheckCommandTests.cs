@@ -209,6 +209,33 @@ public partial class CheckCommandTests : CliTestBase
     }
 
     [Test]
+    public void AFloat16CheckOfTheCommittedPacksSaysTheyHoldNoneAndNamesTheLiveOracles()
+    {
+        // It said only "why: no case was selected" (exit 1).
+        const string Said = "convverify: --dtype f16: the committed packs hold no float16 cases (only f32, f64, bf16); "
+            + "check f16 against a live oracle that computes it, e.g. --oracle ort or --oracle torch-rounded\n";
+        foreach (string[] args in new[] { new[] { "check", "--dtype", "f16" }, ["check", "--dtype", "f16", "--set", "question"] })
+        {
+            var r = Run(args);
+            Assert.That((r.Code, r.Err.ReplaceLineEndings("\n")), Is.EqualTo((2, Said)), r.ToString());
+        }
+    }
+
+    [Test]
+    public void AChannelsLastRunWhoseChannelsLastOracleComputesNoneOfItsDTypesIsBadUsage()
+    {
+        // torch has no CPU float16; ort beside it computes f16 in NCHW only. The run passed (exit 0) having compared no
+        // channels-last result, as torch alone is refused for it.
+        LiveTorch.Require();
+        var r = Run("check", "--oracle", "torch,ort", "--layout", "channels-last", "--dtype", "f16", "--set", "question");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.StartWith("convverify: --layout channels-last: no result would be computed in channels-last: f16 (float16) is not provided by this oracle: "
+            + "oracle torch-channels-last: ").And.EndWith("; ort computes in NCHW only\n"), r.ToString());
+        // A dtype torch computes in channels-last runs, ort's NCHW references beside it.
+        Assert.That(Run("check", "--oracle", "torch,ort", "--layout", "channels-last", "--dtype", "f32", "--fill", "integer", "mb1ic4ih7oc6kh3sh2ph1").Code, Is.EqualTo(0));
+    }
+
+    [Test]
     public void LiveTorchInChannelsLastWarnsThatItsRank3CasesCheckItsNcdhwKernels()
     {
         // torch 1.13 on CPU has no channels-last conv3d: its rank-3 cases would have been reported as torch-channels-last

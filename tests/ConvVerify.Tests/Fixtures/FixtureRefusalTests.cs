@@ -75,7 +75,9 @@ public class FixtureRefusalTests : TempFolderTest
             Throws.TypeOf<FixtureException>().With.Message.EqualTo("c/case.json: fill must be \"integer\" or \"normal\", got \"uniform\""));
         var warnings = new List<string>();
         Assert.That(file.ToCase("c/case.json", warnings).Fill, Is.EqualTo(Fill.Normal));
-        Assert.That(warnings, Is.EqualTo(new[] { "c/case.json: unknown fill \"uniform\", compared with the normal fill's rule (within the bounds, not exactly)" }));
+        Assert.That(file.ToCase("c/case.json", new List<string>()).ForeignInputs, Is.True, "a fill of another's making is judged by the sound bound");
+        Assert.That(CaseFile.From(ConvCase.Create(Small, Fill.Normal)).ToCase("c/case.json", new List<string>()).ForeignInputs, Is.False);
+        Assert.That(warnings, Is.EqualTo(new[] { "c/case.json: unknown fill \"uniform\", compared within the sound bound (not exactly, nor by the probabilistic tier, which models ConvVerify's normal fill)" }));
     }
 
     [Test]
@@ -91,7 +93,7 @@ public class FixtureRefusalTests : TempFolderTest
             "c/case.json: fill must be \"integer\" or \"normal\", got \"normal\\u001b[2J\\u000a\"");
         var warnings = new List<string>();
         odd.ToCase("c/case.json", warnings);
-        Said(warnings.Single(), "c/case.json: unknown fill \"normal\\u001b[2J\\u000a\", compared with the normal fill's rule (within the bounds, not exactly)");
+        Said(warnings.Single(), "c/case.json: unknown fill \"normal\\u001b[2J\\u000a\", compared within the sound bound (not exactly, nor by the probabilistic tier, which models ConvVerify's normal fill)");
     }
 
     [Test]
