@@ -35,13 +35,13 @@ public static class RatioFormat
     public static string Number(double value)
     {
         if (!double.IsFinite(value)) return NonFinite(value);
-        string exact = value.ToString("R", CultureInfo.InvariantCulture);
+        string exact = RoundTripText.Of(value);
         return SignificantDigits(exact) <= 4 ? exact : value.ToString("G4", CultureInfo.InvariantCulture);
     }
 
     /// <summary>A value exactly (the shortest text that reads back as it), with "inf", "-inf" and "nan" as <see cref="Number"/> writes them.</summary>
     public static string Exact(double value) =>
-        double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : NonFinite(value);
+        double.IsFinite(value) ? RoundTripText.Of(value) : NonFinite(value);
 
     private static string NonFinite(double value) => double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
 

@@ -256,8 +256,9 @@ public sealed class RunReport
     }
 
     /// <summary>
-    /// JSON settings of reports: indented, NaN and infinities as "NaN"/"Infinity" strings (JSON has no such numbers); a key
-    /// given twice in an object or map is refused when read rather than the last taken.
+    /// JSON settings of reports: indented, NaN and infinities as "NaN"/"Infinity" strings (JSON has no such numbers), every
+    /// other double as a number that reads back bit for bit (<see cref="RoundTripDoubleConverter"/>); a key given twice in
+    /// an object or map is refused when read rather than the last taken.
     /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
@@ -266,6 +267,7 @@ public sealed class RunReport
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         AllowDuplicateProperties = false,
+        Converters = { new RoundTripDoubleConverter() },
     };
 
     // A report read is someone else's file (a CI job's shard): a null where the model has none crashed the merge with a

@@ -14,7 +14,7 @@ namespace ConvVerify.Snapshots;
 /// </summary>
 /// <remarks>
 /// The text is stable across runs, machines and cultures: every number is formatted with the invariant culture,
-/// values with <c>"R"</c> (shortest round-trip), the sum is accumulated in double in index order, and lines end in LF.
+/// values as the shortest text that reads back as them (<see cref="Comparison.RoundTripText"/>), the sum is accumulated in double in index order, and lines end in LF.
 /// Every value line names its tensor and element (<c>dx[17] = -3.25</c>), so a diff line alone says where a result changed.
 /// A tensor of at most <see cref="MaxFullValues"/> elements is printed whole, a larger one as its first and last
 /// <see cref="EdgeValues"/> elements (its SHA-256 still covers every element).
@@ -120,10 +120,9 @@ public static class ConvSnapshot
         }
     }
 
-    /// <summary>A value printed round-trip exactly: <c>ToString("R", CultureInfo.InvariantCulture)</c>.</summary>
+    /// <summary>A value printed round-trip exactly: the shortest text that reads back as it (<see cref="Comparison.RoundTripText"/>).</summary>
     /// <typeparam name="T">float or double.</typeparam>
-    // Stryker disable once String : for float, double and Half an empty format prints the shortest round-trip string, as "R" does (since .NET Core 3.0); "R" says it is meant
-    public static string Value<T>(T value) where T : IFloatingPointIeee754<T> => value.ToString("R", CultureInfo.InvariantCulture);
+    public static string Value<T>(T value) where T : IFloatingPointIeee754<T> => Comparison.RoundTripText.Of(value);
 
     /// <summary>Lower-case hex SHA-256 of the values' little-endian IEEE 754 bytes (on any host byte order).</summary>
     /// <typeparam name="T">float or double.</typeparam>
