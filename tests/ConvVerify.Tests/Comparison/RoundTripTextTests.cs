@@ -89,8 +89,8 @@ public class RoundTripTextTests
         Assert.That(json.Replace(" ", "").Replace("\n", "").Replace("\r", ""), Is.EqualTo("[\"NaN\",\"Infinity\",\"-Infinity\"]"));
         double[] back = JsonSerializer.Deserialize<double[]>(json, RunReport.JsonOptions)!;
         Assert.That(back, Is.EqualTo(new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity }));
-        Assert.That(() => JsonSerializer.Deserialize<double[]>("[\"1.5\"]", RunReport.JsonOptions), Throws.InstanceOf<JsonException>().With.Message.Contains("'1.5' is no number"));
+        Assert.That(() => JsonSerializer.Deserialize<double[]>("[\"1.5\"]", RunReport.JsonOptions), Throws.InstanceOf<JsonException>().With.Message.StartsWith("The JSON value could not be converted to System.Double. Path: $[0]"));
         Assert.That(() => JsonSerializer.Deserialize<double[]>("[\"nan\"]", RunReport.JsonOptions), Throws.InstanceOf<JsonException>());
-        Assert.That(() => JsonSerializer.Deserialize<double[]>("[true]", RunReport.JsonOptions), Throws.InstanceOf<JsonException>().With.Message.Contains("True is no number"));
+        Assert.That(() => JsonSerializer.Deserialize<double[]>("[true]", RunReport.JsonOptions), Throws.InstanceOf<JsonException>().With.Message.StartsWith("The JSON value could not be converted to System.Double. Path: $[0]"));
     }
 }
