@@ -220,9 +220,14 @@ internal static class CheckCommand
             var inLayout = oracles.Where(o => OracleLayouts.ComputesIn(o) == layout).ToList();
             var provided = selection.DTypes.Where(d => selection.Problems.Any(p => DTypeSupport.Unprovided(inLayout, p, d, layout) is null)).ToList();
             if (provided.Count == 0)
+            {
+                // Every dtype of the run is named with its reason (the default dtypes are three), and the NCHW oracles
+                // only when there are any.
+                var nchw = oracles.Except(inLayout).Select(o => o.Name).ToList();
                 throw new CliException($"--layout {OracleLayouts.Name(layout)}: no result would be computed in {OracleLayouts.Name(layout)}: "
-                    + $"{DTypeSupport.Unprovided(inLayout, selection.Problems[0], selection.DTypes[0], layout)}; "
-                    + $"{string.Join(", ", oracles.Except(inLayout).Select(o => o.Name))} {(oracles.Count - inLayout.Count == 1 ? "computes" : "compute")} in NCHW only");
+                    + string.Join("; ", selection.DTypes.Select(d => DTypeSupport.Unprovided(inLayout, selection.Problems[0], d, layout)))
+                    + (nchw.Count == 0 ? "" : $"; {string.Join(", ", nchw)} {(nchw.Count == 1 ? "computes" : "compute")} in NCHW only"));
+            }
         }
         // A batch file's --stag=axb asks for channels-last, which only an oracle declaring it (torch) computes in.
         int channelsLast = selection.Details.Values.Count(d => d.Layouts.Contains(TorchLayout.ChannelsLast));

@@ -257,7 +257,7 @@ internal static class FixturesCommand
                 // summary of 4 read as a miscount, so a shard says both.
                 var summary = report.Summary;
                 string cases = plan.Shard == Shard.All ? $": {Counted.Of(pack.CaseIds.Count, "case")}"
-                    : $", shard {plan.Shard}: {summary.Cases} of its {Counted.Of(pack.CaseIds.Count, "case")}";
+                    : $", shard {plan.Shard}: {summary.Cases} of the pack's {Counted.Of(pack.CaseIds.Count, "case")}";
                 console.WriteLine($"fixtures check {PackPaths.Printable(path)}{cases}, {Counted.Of(summary.Files, "corrupt file")}, "
                     + $"{Counted.Of(summary.Outcomes[Outcome.Fail.Name()], "failed direction")}"
                     + (plan.RequireComparison ? $", {summary.Outcomes[Outcome.Pass.Name()]} fresh" : ", freshness not checked"));

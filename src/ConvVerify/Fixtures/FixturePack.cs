@@ -306,7 +306,8 @@ public sealed class FixturePack
     /// <see cref="CheckIntegrity()"/> found (changed since it was checked).</exception>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the case's element type.</exception>
     /// <exception cref="ArgumentException"><paramref name="c"/> is not the case its case.json describes (another problem, dtype,
-    /// bias, fill or seed): the pack's files are that case's.</exception>
+    /// bias, fill or seed, or inputs of ConvVerify's fill where the pack's are imported, <see cref="ConvCase.ForeignInputs"/>):
+    /// the pack's files are that case's.</exception>
     public PackCase<T> Read<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(c);
@@ -315,14 +316,17 @@ public sealed class FixturePack
         // run's cases) is case.json's already, and is not read and hashed again.
         if (_given.TryGetValue(c.Id, out var given) && ReferenceEquals(given, c)) return ReadOf<T>(c);
         var onFile = ReadCase(c.Id, new List<string>());
-        if (!c.Problem.Equals(onFile.Problem) || c.Fill != onFile.Fill || c.Seed != onFile.Seed)
+        // ForeignInputs too: a case made anew (ConvCase.Create) for an imported pack's id would have had its ONNX data
+        // judged by the probabilistic tier, which models ConvVerify's own fill.
+        if (!c.Problem.Equals(onFile.Problem) || c.Fill != onFile.Fill || c.Seed != onFile.Seed || c.ForeignInputs != onFile.ForeignInputs)
             throw new ArgumentException(
                 $"c: case {c.Id} is given as {Described(c)}, but its case.json describes {Described(onFile)}; the pack's files are that case's (read it with ReadCase)", nameof(c));
         return ReadOf<T>(c);
     }
 
     private static string Described(ConvCase c) =>
-        $"{c.Problem} ({DTypes.ShortName(c.Problem.DType)}, {(c.Problem.HasBias ? "bias" : "no bias")}, {ConvCase.FillName(c.Fill)} fill, seed {c.Seed})";
+        $"{c.Problem} ({DTypes.ShortName(c.Problem.DType)}, {(c.Problem.HasBias ? "bias" : "no bias")}, {ConvCase.FillName(c.Fill)} fill, seed {c.Seed}"
+        + $"{(c.ForeignInputs ? ", inputs not ConvVerify's fill" : "")})";
 
     private PackCase<T> ReadOf<T>(ConvCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -186,7 +186,10 @@ public static class DTypes
         double up = Ulp(dtype, r);
         if (r < 0 && Math.ScaleB(1, Math.ILogB(r)) == -r) up = Ulp(dtype, r / 2);
         // Rounded again only so that max + ulp, which is no value of the dtype, becomes +∞.
-        return RoundFromDouble(dtype, r + up);
+        double next = RoundFromDouble(dtype, r + up);
+        // −smallest subnormal + itself is +0, but the value above it is −0 (IEEE 754's nextUp), as its mirror NextDown of
+        // the smallest subnormal is +0.
+        return next == 0 && r < 0 ? -0.0 : next;
     }
 
     /// <summary>The greatest value of <paramref name="dtype"/> below <paramref name="value"/>: <see cref="NextUp"/> mirrored.</summary>

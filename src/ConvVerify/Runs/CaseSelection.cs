@@ -513,16 +513,22 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             {
                 // One hash a case taken (ReadsAndComparisonsGrowWithTheCasesNotTheirSquare counts them).
                 ref int at = ref CollectionsMarshal.GetValueRefOrAddDefault(taken, h.Case, out bool seen);
-                if (seen) selected[at] = selected[at] with { Directions = UnionOf(selected[at].Directions, wanted.Directions) };
+                // The pack's entry may hold fewer directions than asked (a result file its integrity check found
+                // missing is reported by its file's row alone): what is asked is taken within them, not in their place.
+                if (seen) selected[at] = selected[at] with { Directions = IntersectionOf(h.Directions, UnionOf(selected[at].Directions, wanted.Directions)) };
                 else
                 {
                     at = selected.Count;
-                    selected.Add(h with { Directions = wanted.Directions });
+                    selected.Add(h with { Directions = IntersectionOf(h.Directions, wanted.Directions) });
                 }
             }
         }
         return selected;
     }
+
+    // Directions both lists hold, in the usual order; null (every direction) is the other list.
+    internal static IReadOnlyList<Direction>? IntersectionOf(IReadOnlyList<Direction>? a, IReadOnlyList<Direction>? b) =>
+        a is null ? b : b is null ? a : [.. ConvVerify.Cases.Directions.All.Where(d => a.Contains(d) && b.Contains(d))];
 
     // Directions of two entries together, in the usual order; null (every direction) takes in any other.
     internal static IReadOnlyList<Direction>? UnionOf(IReadOnlyList<Direction>? a, IReadOnlyList<Direction>? b) =>

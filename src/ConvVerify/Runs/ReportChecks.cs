@@ -45,7 +45,7 @@ internal static class ReportChecks
             // The worst element is the one of the largest error/bound, not of the largest error (TensorComparison): its
             // error is one of those max_abs_error is the largest of, and may be smaller.
             if (row.MaxAbsError is { } max && !(w.AbsError <= max))
-                return Say($"{what}.worst.abs_error is {w.AbsError}, but {what}.max_abs_error is {max}: the largest error is at least the worst element's");
+                return Say($"{what}.worst.abs_error is {N(w.AbsError)}, but {what}.max_abs_error is {N(max)}: the largest error is at least the worst element's");
             // A verdict gives its largest error, its largest ratio and its worst element together (Runner).
             if (row.MaxAbsError is null || row.Ratio is null)
                 return $"{what}.worst is given, but {what}.{(row.MaxAbsError is null ? "max_abs_error" : "ratio")} is not: a compared row has its largest error, its largest ratio and its worst element";
@@ -56,7 +56,7 @@ internal static class ReportChecks
             double ratio = Comparison.TensorComparison.Ratio(w.AbsError, w.Bound);
             bool older = double.IsPositiveInfinity(w.Bound) && double.IsFinite(w.AbsError) && row.Ratio.Value == 0;
             if (!row.Ratio.Value.Equals(ratio) && !older)
-                return Say($"{what}.ratio is {row.Ratio.Value}, but {what}.worst.abs_error {w.AbsError} over {what}.worst.bound {w.Bound} is {ratio}: the ratio is the worst element's error/bound (Infinity where the bound is 0, NaN or Infinity)");
+                return Say($"{what}.ratio is {N(row.Ratio.Value)}, but {what}.worst.abs_error {N(w.AbsError)} over {what}.worst.bound {N(w.Bound)} is {N(ratio)}: the ratio is the worst element's error/bound (Infinity where the bound is 0, NaN or Infinity)");
         }
         else
         {
@@ -65,9 +65,9 @@ internal static class ReportChecks
             if (row.Failures > 0)
                 return Say($"{what}.failures is {row.Failures}, but {what}.worst is not given: a row with an element beyond its bound has a worst element");
             if (row.MaxAbsError is { } max && max != 0)
-                return Say($"{what}.max_abs_error is {max}, but {what}.worst is not given: a row whose elements differ has a worst element (without one, max_abs_error is 0)");
+                return Say($"{what}.max_abs_error is {N(max)}, but {what}.worst is not given: a row whose elements differ has a worst element (without one, max_abs_error is 0)");
             if (row.Ratio is { } ratio && ratio != 0)
-                return Say($"{what}.ratio is {ratio}, but {what}.worst is not given: a row whose elements differ has a worst element (without one, ratio is 0)");
+                return Say($"{what}.ratio is {N(ratio)}, but {what}.worst is not given: a row whose elements differ has a worst element (without one, ratio is 0)");
             if (row.Map is not null)
                 return $"{what}.map is given, but {what}.worst is not given: a map is of a failing direction's slice through its worst element";
         }
@@ -156,9 +156,9 @@ internal static class ReportChecks
         for (int i = 0; i < m.HistogramEdges.Length; i++)
         {
             double e = m.HistogramEdges[i];
-            if (!double.IsFinite(e)) return Say($"{what}.histogram_log10_edges[{i}] is {e}, not a finite log10 edge");
+            if (!double.IsFinite(e)) return Say($"{what}.histogram_log10_edges[{i}] is {N(e)}, not a finite log10 edge");
             if (i > 0 && !(e > m.HistogramEdges[i - 1]))
-                return Say($"{what}.histogram_log10_edges[{i}] is {e}, but {what}.histogram_log10_edges[{i - 1}] is {m.HistogramEdges[i - 1]}: the edges increase strictly");
+                return Say($"{what}.histogram_log10_edges[{i}] is {N(e)}, but {what}.histogram_log10_edges[{i - 1}] is {N(m.HistogramEdges[i - 1])}: the edges increase strictly");
         }
         // The histogram is of every element compared, the slice's ratios of a part of them.
         Int128 total = 0;
@@ -276,6 +276,10 @@ internal static class ReportChecks
     private static string? NotCount(string what, int value) => value >= 0 ? null : Say($"{what} is {value}, not a count (0 or more)");
 
     private static string Say(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    // A number of the report as it reads back: the runtime's own text of 2^−25 names the double below it
+    // (Comparison.RoundTripText), and a refusal about that very value printed another.
+    private static string N(double value) => Comparison.RoundTripText.Of(value);
 
     /// <summary>Most characters of a report's own text (a descriptor, a reason, a kind) a refusal quotes.</summary>
     internal const int MaxQuoted = 80;

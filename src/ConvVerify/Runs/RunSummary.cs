@@ -15,7 +15,8 @@ public sealed record RunSummary
 
     /// <summary>
     /// Rows about a pack's files (case <c>(pack)</c>: a file that fails the manifest's sha256 or is missing), counted as
-    /// files and in no outcome of <see cref="Outcomes"/>; 0 in a report from before they were counted apart.
+    /// files and in no outcome of <see cref="Outcomes"/>; 0 in a report from before they were counted apart (one that had
+    /// such rows counted them as directions, no longer agrees with its rows, and is refused: docs/report-schema.md, "Versions").
     /// </summary>
     [JsonPropertyName("files")] public int Files { get; init; }
 

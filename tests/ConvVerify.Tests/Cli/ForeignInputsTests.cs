@@ -65,6 +65,19 @@ public class ForeignInputsTests : CliTestBase
     }
 
     [Test]
+    public void ACaseMadeAnewForAnImportedPacksIdIsRefusedNotJudgedAsOurFill()
+    {
+        // The review: Read(ConvCase) compared problem, fill and seed only, so ConvCase.Create for an imported case's id
+        // read the ONNX data under a case that claims ConvVerify's fill, and the default rule gave it the probabilistic tier.
+        var pack = FixturePack.Open(ImportedPack());
+        var onFile = pack.ReadCase(pack.CaseIds.Single());
+        Assert.That(onFile.ForeignInputs, Is.True);
+        var ours = onFile with { ForeignInputs = false };
+        Assert.That(() => pack.Read<float>(ours), Throws.ArgumentException.With.Message.Contains("inputs not ConvVerify's fill").And.Message.Contains("read it with ReadCase"));
+        Assert.That(pack.Read<float>(onFile with { }).Case.ForeignInputs, Is.True, "a copy of the pack's own case is read");
+    }
+
+    [Test]
     public void AFloat32LoopPassesAndAnExplicitProbabilisticTierIsWarnedOfNotApplied()
     {
         string pack = ImportedPack();
