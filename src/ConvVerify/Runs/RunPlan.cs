@@ -81,7 +81,8 @@ public sealed record RunPlan
         if (reference.IsDefinition && subject.IsDefinition) return Tolerance.Bitwise;
         // Narrow dtypes have no probabilistic tier (TensorComparison.NarrowBounds): their rule is the sound one. Nor have
         // foreign inputs (ONNX's): the tier models our normal fill, and an imported sum that cancels failed it however it
-        // was computed, the engine against its own pack included.
+        // was computed, the engine against its own pack included. Asked before the integer fill's exact rule, which holds
+        // for ConvVerify's small integers only, not for data that merely says "integer".
         if (c.ForeignInputs) return Tolerance.SoundBound;
         return c.Fill == Fill.Integer ? Tolerance.ExactValues : DTypes.IsNarrow(c.Problem.DType) ? Tolerance.SoundBound : Tolerance.Probabilistic;
     }
