@@ -209,7 +209,7 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
     /// the taps that count: forward and dL/dw visit N·OC·Π(out)·(IC/G)·Π(k), <see cref="MultiplyAdds"/> with the taps
     /// landing in padding or cropped input tested and skipped; dL/dx visits <see cref="DataGradientLoopVisits"/>; dL/db
     /// sums dy once. The naive engine's time follows this, not <see cref="MultiplyAdds"/>, so <c>--max-macs</c> holds
-    /// it to the same limit wherever that engine computes.
+    /// it to the same limit wherever that engine computes, and where the exact engine runs the definition's dL/dx.
     /// </summary>
     public long NaiveLoopVisits => Math.Max(MultiplyAdds, DataGradientLoopVisits);
 

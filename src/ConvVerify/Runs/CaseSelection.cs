@@ -24,7 +24,8 @@ namespace ConvVerify.Runs;
 /// <c>--max-macs</c> or a .NET array are skipped, each with its size and the limit, and listed in <see cref="Listing"/>.
 /// Where the naive engine computes, the definition's loop visits (<see cref="ConvProblem.NaiveLoopVisits"/>) are held
 /// to <c>--max-macs</c> too: its dL/dx visits every input position against every kernel tap, far more than the
-/// multiply-adds when the kernel is wide and the output narrow.
+/// multiply-adds when the kernel is wide and the output narrow. So are they where the exact engine hands dL/dx to
+/// those loops (a tap plan past <c>ExactConv.MaxPlanTerms</c>), whichever engine the run names.
 /// </remarks>
 public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Problems, IReadOnlyList<DType> DTypes, IReadOnlyList<Fill> Fills, bool Named)
 {
@@ -96,7 +97,13 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     private readonly record struct Limits(long MaxMacs, long MemoryBytes, bool NaiveEngine)
     {
         // The work held to --max-macs: the naive engine's time follows its loop visits, which can far exceed the multiply-adds.
-        public bool OverWork(ConvProblem p) => p.MultiplyAdds > MaxMacs || (NaiveEngine && p.NaiveLoopVisits > MaxMacs);
+        public bool OverWork(ConvProblem p) => p.MultiplyAdds > MaxMacs || DataGradientByDefinitionOver(p);
+
+        // Past the multiply-adds, only dL/dx of the definition can visit more than the limit (forward and dL/dw visit the
+        // multiply-adds): where the naive engine computes, or where the exact one falls back to the definition, which
+        // is asked only of a problem whose visits are past the limit (building the plan's tap lists costs its inputs).
+        public bool DataGradientByDefinitionOver(ConvProblem p) =>
+            p.NaiveLoopVisits > MaxMacs && (NaiveEngine || Convolution.ExactConv.DataGradientByDefinition(p));
     }
 
     private static CaseSelection Sources(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
@@ -314,9 +321,9 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     {
         if (p.MultiplyAdds > limit.MaxMacs)
             return $"too large: {p.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)} multiply-adds per direction, more than --max-macs {limit.MaxMacs.ToString(CultureInfo.InvariantCulture)}";
-        // Past the multiply-adds test, only dL/dx can visit more than the limit: forward and dL/dw visit the multiply-adds.
-        if (limit.NaiveEngine && p.NaiveLoopVisits > limit.MaxMacs)
-            return $"too large for the naive engine: {p.DataGradientLoopVisits.ToString("N0", CultureInfo.InvariantCulture)} loop visits in its dL/dx "
+        if (limit.DataGradientByDefinitionOver(p))
+            return $"too large for {(limit.NaiveEngine ? "the naive engine" : $"the exact engine, whose dL/dx runs the definition's loops here (its plan would list more than {Convolution.ExactConv.MaxPlanTerms.ToString("N0", CultureInfo.InvariantCulture)} terms)")}: "
+                + $"{p.DataGradientLoopVisits.ToString("N0", CultureInfo.InvariantCulture)} loop visits in its dL/dx "
                 + $"(every input position against every kernel tap; {p.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)} multiply-adds per direction), "
                 + $"more than --max-macs {limit.MaxMacs.ToString(CultureInfo.InvariantCulture)}";
         long need = CaseBytes(p);

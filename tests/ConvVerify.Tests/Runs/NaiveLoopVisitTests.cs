@@ -111,4 +111,29 @@ public class NaiveLoopVisitTests : TempFolderTest
         errors.Clear();
         Assert.That(CaseSelection.WithinLimits(big, null, skipped, errors), Has.Count.EqualTo(1), "the exact engine runs it");
     }
+
+    [Test]
+    public void TheExactEngineIsHeldToThemWhereItsDataGradientFallsBackToTheDefinition()
+    {
+        // One output position, kernel as large as the input in h and w: each input position q has the one tap k = q, so
+        // each dim's dL/dx plan lists n distinct (first tap, count) ranges of one term, n·n terms in all. At n = 4097 that
+        // is 16,785,409, past the exact engine's 2^24 = 16,777,216: its dL/dx then runs the definition's loops, 4097⁴ ≈ 2.8·10¹⁴
+        // visits, far past a limit the 16,785,409 multiply-adds are within.
+        // At n = 4096, 4096² = 2^24 terms exactly: the plan is built, the visits do not matter.
+        const long limit = 100_000_000;
+        var over = CaseSelection.Resolve(null, null, ["mb1ic1ih4097oc1oh1kh4097ph0iw4097ow1kw4097pw0"], "f32", "integer", "question", maxMacs: limit, memoryBytes: long.MaxValue);
+        var within = CaseSelection.Resolve(null, null, ["mb1ic1ih4096oc1oh1kh4096ph0iw4096ow1kw4096pw0"], "f32", "integer", "question", maxMacs: limit, memoryBytes: long.MaxValue);
+        long visits = 4097L * 4097 * 4097 * 4097;
+        Assert.Multiple(() =>
+        {
+            Assert.That(over.Problems, Is.Empty);
+            Assert.That(over.Skipped().Select(s => s.Reason), Is.EqualTo(new[]
+            {
+                "too large for the exact engine, whose dL/dx runs the definition's loops here (its plan would list more than 16,777,216 terms): "
+                + $"{visits.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} loop visits in its dL/dx (every input position against every kernel tap; "
+                + "16,785,409 multiply-adds per direction), more than --max-macs 100000000",
+            }));
+            Assert.That(within.Problems, Has.Count.EqualTo(1), "the exact engine's plan holds it: " + string.Join("; ", within.Skipped().Select(s => s.Reason)));
+        });
+    }
 }
