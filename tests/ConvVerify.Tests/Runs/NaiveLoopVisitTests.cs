@@ -77,6 +77,16 @@ public class NaiveLoopVisitTests : TempFolderTest
     }
 
     [Test]
+    public void APackMadeByTheNaiveEngineLeavesItOut()
+    {
+        string pack = Path.Combine(Dir, "pack");
+        var r = CliTestBase.Run("fixtures", "generate", "--oracle", "naive", "--out", pack, "mb1ic1iw2000oc1ow1kw2000pw0", "mb1ic2ih4oc2kh3",
+            "--dtype", "f32", "--fill", "integer", "--max-macs", "100000");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(Directory.GetDirectories(pack).Select(Path.GetFileName), Is.EqualTo(new[] { "mb1ic2ih4oc2oh2kh3ph0__f32_integer" }), r.ToString());
+    }
+
+    [Test]
     public void TheExactEngineStillRunsTheProbe()
     {
         // Its 100,000 multiply-adds are within the limit, and the exact engine visits only the taps that land.
