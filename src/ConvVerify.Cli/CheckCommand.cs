@@ -93,9 +93,10 @@ internal static class CheckCommand
             string? itself = !fixtures && names.Contains(subject.Name, StringComparer.Ordinal)
                 ? $"--oracle {pr.GetValue(oracle)}: the engine checked is {subject.Name} itself, which can only agree with it"
                 : null;
+            bool naiveSubject = subject is NaiveEngine;
             var plan = fixtures
-                ? AgainstPacks(pr, sel, batch, pr.GetValue(pack), console)
-                : AgainstOracles(pr, sel, batch, oracles, string.Join(',', names), pr.GetValue(seed), new OracleOptions(torchLayout, pr.GetValue(timeLimit)), console, run.ShardOf(pr));
+                ? AgainstPacks(pr, sel, batch, pr.GetValue(pack), console, naiveSubject)
+                : AgainstOracles(pr, sel, batch, oracles, string.Join(',', names), pr.GetValue(seed), new OracleOptions(torchLayout, pr.GetValue(timeLimit)), console, run.ShardOf(pr), naiveSubject);
             plan = plan with
             {
                 Subject = new EngineSource(subject),
@@ -119,7 +120,8 @@ internal static class CheckCommand
         return selection;
     }
 
-    private static RunPlan AgainstPacks(ParseResult pr, SelectionOptions sel, BatchRead? batch, string? packDir, IAnsiConsole console)
+    // naive: the engine checked is the naive one, whose loop visits (ConvProblem.NaiveLoopVisits) --max-macs holds too.
+    private static RunPlan AgainstPacks(ParseResult pr, SelectionOptions sel, BatchRead? batch, string? packDir, IAnsiConsole console, bool naive)
     {
         string? set = pr.GetValue(sel.Set);
         List<string> packDirs;
@@ -144,7 +146,7 @@ internal static class CheckCommand
             throw new CliException(e.Message);
         }
         var available = Plans.ReadCases(packs, warnings, errors);
-        var selection = Said(sel.Resolve(pr, defaultSet: "question", batch: batch), console);
+        var selection = Said(sel.Resolve(pr, defaultSet: "question", batch: batch, naiveEngine: naive), console);
         // A pack given by --pack is not trusted: each of its cases is held to --max-macs and to memory like a named problem.
         // Without a selection every pack case runs and the default set stands for nothing, so what --max-macs skipped of it
         // (the question case) is no problem of this run and must not be reported as one.
@@ -160,7 +162,7 @@ internal static class CheckCommand
             throw new CliException($"--dtype {DTypes.ShortName(dtype)}: {(packDir is null ? "the committed packs hold" : PackPaths.Printable(packDir) + " holds")} no {DTypes.NumpyName(dtype)} cases "
                 + $"(only {string.Join(", ", held)}); check {DTypes.ShortName(dtype)} against a live oracle that computes it, e.g. --oracle ort or --oracle torch-rounded");
         }
-        if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors);
+        if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors, naiveEngine: naive);
         if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count - named, "pack case")} skipped: too large");
         return new RunPlan
         {
@@ -182,7 +184,8 @@ internal static class CheckCommand
         Listing = [.. sets.SelectMany(s => s.Listing)],
     };
 
-    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, BatchRead? batch, OracleScope scope, string names, ulong seed, OracleOptions options, IAnsiConsole console, Shard shard)
+    private static RunPlan AgainstOracles(ParseResult pr, SelectionOptions sel, BatchRead? batch, OracleScope scope, string names, ulong seed, OracleOptions options, IAnsiConsole console, Shard shard,
+        bool naiveSubject)
     {
         var layout = options.Layout;
         IReadOnlyList<IConvOracle> oracles;
@@ -208,9 +211,11 @@ internal static class CheckCommand
             throw new CliException($"--layout {OracleLayouts.Name(layout)} goes with an oracle that computes in it, as torch does: {string.Join(", ", oracles.Select(o => o.Name))} "
                 + $"{(oracles.Count == 1 ? "computes" : "compute")} in NCHW{(never ? " only" : "")}");
         }
+        // The naive engine, checked or as an oracle, runs the definition's loops in full: --max-macs holds their visits too.
+        bool naive = naiveSubject || oracles.Any(o => o is EngineOracle { Engine: NaiveEngine });
         // With no selection, check every set that fits in memory and time: the committed ones, each under --mb and --max-macs.
         // Stryker disable once String : with a set, batch file, descriptor or --random named (sel.Given) the default set is never read
-        var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed, batch) : Committed(sel.Resolve(pr, CaseSets.Committed, seed)), console);
+        var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed, batch, naive) : Committed(sel.Resolve(pr, CaseSets.Committed, seed, naive)), console);
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
         // Nor is a --layout run whose oracles in that layout compute none of its dtypes: the NCHW oracle beside them (ort

@@ -48,8 +48,10 @@ internal static class FixturesCommand
             var batch = sel.ReadBatch(pr);
             var batchFiles = batch?.Files ?? [];
             RunOptions.CheckReplacedApart("--out", pr.GetValue(output), [("--batch", batchFiles.FirstOrDefault())], [.. batchFiles.Skip(1).Select(f => (f, batch!.Batch))]);
+            // The naive engine as the oracle runs the definition's loops in full: --max-macs holds their visits too.
+            bool naive = pr.GetValue(oracle) == Convolution.ConvEngines.Naive.Name;
             // Stryker disable once String : a selection was given (checked above), so the default set is never read
-            var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed), batch);
+            var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed), batch, naive);
             bool named = pr.GetValue(sel.DType) is not null;
             Write(console, oracles, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!, pr.GetValue(timeLimit),
                 o => GenerateRefusal(o, selection, named));

@@ -142,6 +142,17 @@ public static unsafe partial class ExactConv
     /// </summary>
     internal const long MaxPlanTerms = 1L << 24;
 
+    /// <summary>
+    /// Whether dL/dx of <paramref name="p"/> runs the definition's loops here (its plan would list more than
+    /// <see cref="MaxPlanTerms"/> terms), so its time follows <see cref="ConvProblem.DataGradientLoopVisits"/>, not the
+    /// multiply-adds: <c>--max-macs</c> then holds those visits, as it does wherever the naive engine computes.
+    /// </summary>
+    internal static bool DataGradientByDefinition(ConvProblem p)
+    {
+        var (gd, gh, gw) = p.To3D();
+        return PlanTerms(gd, gh, gw, forward: false) > MaxPlanTerms;
+    }
+
     /// <summary>Largest plan kept for the next call (1 Mi terms, 8 MB): a larger one is rebuilt, not left resident.</summary>
     internal const long MaxCachedPlanTerms = 1L << 20;
 

@@ -195,6 +195,24 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
     public long MultiplyAdds =>
         (long)Mb * OC * Output.Aggregate(1L, (a, b) => a * b) * (IC / Groups) * Kernel.Aggregate(1L, (a, b) => a * b);
 
+    /// <summary>
+    /// Iterations of the innermost loop nest the definition (<c>NaiveConv.BackwardData</c>) runs for dL/dx:
+    /// N·IC·Π(in)·(OC/G)·Π(k), every input position against every kernel tap, each tap tested against the output grid
+    /// and most discarded. It is <see cref="MultiplyAdds"/>·Π(in)/Π(out): a wide kernel over a wide input with one
+    /// output position (<c>iw100000kw100000ow1</c>) has 10⁵ multiply-adds but 10¹⁰ visits.
+    /// </summary>
+    public long DataGradientLoopVisits =>
+        (long)Mb * IC * Input.Aggregate(1L, (a, b) => a * b) * (OC / Groups) * Kernel.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>
+    /// Most loop visits of any direction of the definition (the naive engine), which runs its loops in full whatever
+    /// the taps that count: forward and dL/dw visit N·OC·Π(out)·(IC/G)·Π(k), <see cref="MultiplyAdds"/> with the taps
+    /// landing in padding or cropped input tested and skipped; dL/dx visits <see cref="DataGradientLoopVisits"/>; dL/db
+    /// sums dy once. The naive engine's time follows this, not <see cref="MultiplyAdds"/>, so <c>--max-macs</c> holds
+    /// it to the same limit wherever that engine computes, and where the exact engine runs the definition's dL/dx.
+    /// </summary>
+    public long NaiveLoopVisits => Math.Max(MultiplyAdds, DataGradientLoopVisits);
+
     /// <summary>Returns a copy with another name (null for none).</summary>
     public ConvProblem WithName(string? name) =>
         new(Mb, Groups, IC, OC, Input, Kernel, Stride, PadBegin, PadEnd, Dilation, HasBias, DType, name);

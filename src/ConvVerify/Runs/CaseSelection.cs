@@ -22,6 +22,10 @@ namespace ConvVerify.Runs;
 /// A benchdnn batch file may fix a problem's dtype (<c>--dt=</c>) and the directions checked (<c>--dir=</c>); its entries under
 /// the same problem, bias and dtype are merged into one case checking the union of their directions. Problems beyond
 /// <c>--max-macs</c> or a .NET array are skipped, each with its size and the limit, and listed in <see cref="Listing"/>.
+/// Where the naive engine computes, the definition's loop visits (<see cref="ConvProblem.NaiveLoopVisits"/>) are held
+/// to <c>--max-macs</c> too: its dL/dx visits every input position against every kernel tap, far more than the
+/// multiply-adds when the kernel is wide and the output narrow. So are they where the exact engine hands dL/dx to
+/// those loops (a tap plan past <c>ExactConv.MaxPlanTerms</c>), whichever engine the run names.
 /// </remarks>
 public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Problems, IReadOnlyList<DType> DTypes, IReadOnlyList<Fill> Fills, bool Named)
 {
@@ -57,13 +61,15 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <param name="maxMacs">Problems with more multiply-adds per direction are skipped; null for <see cref="DefaultMaxMacs"/>.</param>
     /// <param name="memoryBytes">Problems whose case would need more memory (<see cref="CaseBytes"/>) are skipped; null for what this process may use.</param>
     /// <param name="batchRead"><paramref name="batch"/> as <see cref="ReadBatch"/> read it, or null to read it here.</param>
+    /// <param name="naiveEngine">Whether the naive engine computes in the run (as the engine checked or as an oracle): problems whose loop visits (<see cref="ConvProblem.NaiveLoopVisits"/>) exceed the limit of multiply-adds are skipped too.</param>
     /// <exception cref="ArgumentException">Two sources at once, an unknown set, a missing file, a bad descriptor, an unknown dtype or fill, a bad limit; the message starts with the option.</exception>
     public static CaseSelection Resolve(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
-        int? random = null, ulong randomSeed = ConvCase.DefaultSeed, int? mb = null, long? maxMacs = null, long? memoryBytes = null, BatchRead? batchRead = null)
+        int? random = null, ulong randomSeed = ConvCase.DefaultSeed, int? mb = null, long? maxMacs = null, long? memoryBytes = null, BatchRead? batchRead = null,
+        bool naiveEngine = false)
     {
         if (batchRead is not null && batchRead.Batch != batch)
             throw new ArgumentException($"the batch read is of '{batchRead.Batch}', not of --batch '{batch}'", nameof(batchRead));
-        return Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomSeed, mb, new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes), batchRead)
+        return Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomSeed, mb, new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, naiveEngine), batchRead)
             with { AnyDType = dtype is null };
     }
 
@@ -88,7 +94,17 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     // 8 (inputs) + 16 (two results) + 8 (float64 copies) + 16 (two bounds).
     private const long BytesPerElement = 48;
 
-    private readonly record struct Limits(long MaxMacs, long MemoryBytes);
+    private readonly record struct Limits(long MaxMacs, long MemoryBytes, bool NaiveEngine)
+    {
+        // The work held to --max-macs: the naive engine's time follows its loop visits, which can far exceed the multiply-adds.
+        public bool OverWork(ConvProblem p) => p.MultiplyAdds > MaxMacs || DataGradientByDefinitionOver(p);
+
+        // Past the multiply-adds, only dL/dx of the definition can visit more than the limit (forward and dL/dw visit the
+        // multiply-adds): where the naive engine computes, or where the exact one falls back to the definition, which
+        // is asked only of a problem whose visits are past the limit (building the plan's tap lists costs its inputs).
+        public bool DataGradientByDefinitionOver(ConvProblem p) =>
+            p.NaiveLoopVisits > MaxMacs && (NaiveEngine || Convolution.ExactConv.DataGradientByDefinition(p));
+    }
 
     private static CaseSelection Sources(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
         int? random, ulong randomSeed, int? mb, Limits limit, BatchRead? batchRead)
@@ -305,6 +321,11 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     {
         if (p.MultiplyAdds > limit.MaxMacs)
             return $"too large: {p.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)} multiply-adds per direction, more than --max-macs {limit.MaxMacs.ToString(CultureInfo.InvariantCulture)}";
+        if (limit.DataGradientByDefinitionOver(p))
+            return $"too large for {(limit.NaiveEngine ? "the naive engine" : $"the exact engine, whose dL/dx runs the definition's loops here (its plan would list more than {Convolution.ExactConv.MaxPlanTerms.ToString("N0", CultureInfo.InvariantCulture)} terms)")}: "
+                + $"{p.DataGradientLoopVisits.ToString("N0", CultureInfo.InvariantCulture)} loop visits in its dL/dx "
+                + $"(every input position against every kernel tap; {p.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)} multiply-adds per direction), "
+                + $"more than --max-macs {limit.MaxMacs.ToString(CultureInfo.InvariantCulture)}";
         long need = CaseBytes(p);
         // Refused here, not run into an OutOfMemoryException (or the kernel's OOM killer) halfway through the run.
         return need > limit.MemoryBytes
@@ -441,13 +462,15 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <param name="skipped">Receives the cases left out by a given <paramref name="maxMacs"/>.</param>
     /// <param name="errors">Receives a row for every other case beyond a limit.</param>
     /// <param name="memoryBytes">Most bytes a case may need (<see cref="CaseBytes"/>); null for what this process may use.</param>
-    public static IReadOnlyList<CaseEntry> WithinLimits(IReadOnlyList<CaseEntry> cases, long? maxMacs, List<SkippedProblem> skipped, List<RunRow> errors, long? memoryBytes = null)
+    /// <param name="naiveEngine">Whether the naive engine computes in the run: the definition's loop visits (<see cref="ConvProblem.NaiveLoopVisits"/>) are then held to the same limit as the multiply-adds.</param>
+    public static IReadOnlyList<CaseEntry> WithinLimits(IReadOnlyList<CaseEntry> cases, long? maxMacs, List<SkippedProblem> skipped, List<RunRow> errors, long? memoryBytes = null,
+        bool naiveEngine = false)
     {
         ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(skipped);
         ArgumentNullException.ThrowIfNull(errors);
         if (maxMacs is < 1) throw new ArgumentException($"--max-macs: the limit must be at least 1, got {maxMacs}");
-        var limit = new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        var limit = new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, naiveEngine);
         var kept = new List<CaseEntry>();
         foreach (var c in cases)
         {
@@ -457,7 +480,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 kept.Add(c);
                 continue;
             }
-            if (maxMacs is not null && p.MultiplyAdds > maxMacs)
+            if (maxMacs is not null && limit.OverWork(p))
             {
                 skipped.Add(new SkippedProblem { Where = c.Pack?.Directory ?? "pack", Descriptor = c.Case.Id, Kind = SkippedProblem.KindName(BatchSkipKind.TooLarge), Reason = why });
                 continue;
@@ -466,7 +489,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             {
                 Case = c.Case.Id, Descriptor = p.ToString(), DType = DTypeName(p.DType), Fill = ConvCase.FillName(c.Case.Fill), Direction = "*",
                 Reference = "pack", Subject = RunRow.NoSubject, Outcome = Outcome.Error, Cause = ErrorCause.Input,
-                Reason = p.MultiplyAdds > limit.MaxMacs ? why + "; give a larger --max-macs to check it" : why + "; it needs a machine with more memory",
+                Reason = limit.OverWork(p) ? why + "; give a larger --max-macs to check it" : why + "; it needs a machine with more memory",
             });
         }
         return kept;
