@@ -9,7 +9,7 @@ internal sealed class SelectionOptions
     public Option<string?> Set { get; } = new("--set") { Description = "A named case set: question, basic, pytorch, resnet50, resnet50_mb16" };
     public Option<string?> Batch { get; } = new Option<string?>("--batch") { Description = "A benchdnn batch file (descriptors and options, docs/benchdnn.md), or benchdnn:NAME for a vendored one, e.g. benchdnn:set_conv_all" }.Expecting("a file");
     public Option<int?> Mb { get; } = new Option<int?>("--mb") { Description = "Every problem at this minibatch (over a batch file's --mb=)" }.WholeNumber(1);
-    public Option<long?> MaxMacs { get; } = new Option<long?>("--max-macs") { Description = $"Skip problems with more multiply-adds per direction (default {CaseSelection.DefaultMaxMacs}: one case under a minute)" }.WholeNumber(1L);
+    public Option<long?> MaxMacs { get; } = new Option<long?>("--max-macs") { Description = $"Skip problems with more multiply-adds per direction, or, where the definition's loops compute, more loop visits (default {CaseSelection.DefaultMaxMacs}: one case under a minute)" }.WholeNumber(1L);
     public Argument<string[]> Descriptors { get; } = new Argument<string[]>("DESCRIPTOR") { Description = "benchdnn descriptors, e.g. mb1ic3ih5oc16kh3", Arity = ArgumentArity.ZeroOrMore }.RefusingOptions();
     public Option<int?> Random { get; } = new Option<int?>("--random") { Description = "N problems drawn at random (docs/random-problems.md), from --seed: each is named r<seed>_<i> and reproduces" }.WholeNumber(1);
     public Option<string?> DType { get; } = new("--dtype") { Description = "f32, f64, bf16 or f16 (default: f32, f64 and bf16; f16 only when named)" };
