@@ -44,7 +44,7 @@ internal sealed class RunOptions(string defaultRequire)
     public Func<Cases.ConvCase, ResultSource, ResultSource, Comparison.Tolerance>? ToleranceRuleOf(ParseResult pr) => pr.GetValue(Tolerance) switch
     {
         "probabilistic" => null,
-        "sound" => (c, r, s) => RunPlan.DefaultTolerance(c, r, s) is Comparison.Tolerance.Probabilistic ? Comparison.Tolerance.SoundBound : RunPlan.DefaultTolerance(c, r, s),
+        "sound" => RunPlan.SoundTolerance,
         var other => throw new CliException($"--tolerance: expected probabilistic or sound, got '{other}'"),
     };
 

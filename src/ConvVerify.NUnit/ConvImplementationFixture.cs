@@ -301,8 +301,7 @@ public abstract class ConvImplementationFixture
             Subject = new ImplementationSource(implementation, implementation.GetType().Name) { TimeLimit = DirectionTimeLimit },
             Requirement = RequireAllDirections ? Requirement.All : Requirement.Any,
             // As the command line's --tolerance sound: only the probabilistic tier is replaced.
-            ToleranceRule = tolerance == Tolerance.Probabilistic ? null
-                : (c, r, s) => RunPlan.DefaultTolerance(c, r, s) is Tolerance.Probabilistic ? Tolerance.SoundBound : RunPlan.DefaultTolerance(c, r, s),
+            ToleranceRule = tolerance == Tolerance.Probabilistic ? null : RunPlan.SoundTolerance,
         };
         var report = Runner.Run(plan);
         // The pack and its oracle, as the command line's rows say them: two packs of the same case ids read alike otherwise.

@@ -96,9 +96,6 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
 
     private readonly record struct Limits(long MaxMacs, long MemoryBytes, bool NaiveEngine)
     {
-        // The work held to --max-macs: the naive engine's time follows its loop visits, which can far exceed the multiply-adds.
-        public bool OverWork(ConvProblem p) => p.MultiplyAdds > MaxMacs || DataGradientByDefinitionOver(p);
-
         // Past the multiply-adds, only dL/dx of the definition can visit more than the limit (forward and dL/dw visit the
         // multiply-adds): where the naive engine computes, or where the exact one falls back to the definition, which
         // is asked only of a problem whose visits are past the limit (building the plan's tap lists costs its inputs).
@@ -317,8 +314,13 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         }
     }
 
-    private static string? TooLarge(ConvProblem p, Limits limit)
+    private static string? TooLarge(ConvProblem p, Limits limit) => TooLarge(p, limit, out _);
+
+    // overWork: the reason is the work held to --max-macs (multiply-adds, or the naive engine's loop visits, which can
+    // far exceed them), not memory. Said here, where it is decided: asked again, it built an exact plan's tap lists again.
+    private static string? TooLarge(ConvProblem p, Limits limit, out bool overWork)
     {
+        overWork = true;
         if (p.MultiplyAdds > limit.MaxMacs)
             return $"too large: {p.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)} multiply-adds per direction, more than --max-macs {limit.MaxMacs.ToString(CultureInfo.InvariantCulture)}";
         if (limit.DataGradientByDefinitionOver(p))
@@ -326,6 +328,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 + $"{p.DataGradientLoopVisits.ToString("N0", CultureInfo.InvariantCulture)} loop visits in its dL/dx "
                 + $"(every input position against every kernel tap; {p.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)} multiply-adds per direction), "
                 + $"more than --max-macs {limit.MaxMacs.ToString(CultureInfo.InvariantCulture)}";
+        overWork = false;
         long need = CaseBytes(p);
         // Refused here, not run into an OutOfMemoryException (or the kernel's OOM killer) halfway through the run.
         return need > limit.MemoryBytes
@@ -475,12 +478,12 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         foreach (var c in cases)
         {
             var p = c.Case.Problem;
-            if (TooLarge(p, limit) is not { } why)
+            if (TooLarge(p, limit, out bool overWork) is not { } why)
             {
                 kept.Add(c);
                 continue;
             }
-            if (maxMacs is not null && limit.OverWork(p))
+            if (maxMacs is not null && overWork)
             {
                 skipped.Add(new SkippedProblem { Where = c.Pack?.Directory ?? "pack", Descriptor = c.Case.Id, Kind = SkippedProblem.KindName(BatchSkipKind.TooLarge), Reason = why });
                 continue;
@@ -489,7 +492,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             {
                 Case = c.Case.Id, Descriptor = p.ToString(), DType = DTypeName(p.DType), Fill = ConvCase.FillName(c.Case.Fill), Direction = "*",
                 Reference = "pack", Subject = RunRow.NoSubject, Outcome = Outcome.Error, Cause = ErrorCause.Input,
-                Reason = limit.OverWork(p) ? why + "; give a larger --max-macs to check it" : why + "; it needs a machine with more memory",
+                Reason = overWork ? why + "; give a larger --max-macs to check it" : why + "; it needs a machine with more memory",
             });
         }
         return kept;

@@ -72,6 +72,13 @@ public sealed record RunPlan
     /// <summary>Rows for cases that could not even be selected (a broken case.json), reported as errors.</summary>
     public IReadOnlyList<RunRow> PlanningErrors { get; init; } = [];
 
+    /// <summary>
+    /// The default rule with its probabilistic tier replaced by the sound bound (<c>--tolerance sound</c>, and the NUnit
+    /// fixture's <c>Tolerance.SoundBound</c>): for implementations whose rounding the tier does not model.
+    /// </summary>
+    public static Tolerance SoundTolerance(ConvCase c, ResultSource reference, ResultSource subject) =>
+        DefaultTolerance(c, reference, subject) is var rule && rule == Tolerance.Probabilistic ? Tolerance.SoundBound : rule;
+
     /// <summary>The default rule (see <see cref="ToleranceRule"/>).</summary>
     public static Tolerance DefaultTolerance(ConvCase c, ResultSource reference, ResultSource subject)
     {
