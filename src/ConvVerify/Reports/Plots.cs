@@ -135,15 +135,13 @@ internal static class Plots
                 lines.Add(line.ToString());
                 line.Clear();
             }
-            while (line.Length + rest.Length > TitleLine)
+            // A word longer than a line starts one of its own (the line before it was ended above, or none was begun), and
+            // is broken within: after its last underscore or hyphen in the line's second half, else at the line's end.
+            while (rest.Length > TitleLine)
             {
-                // Broken within the word: after its last underscore or hyphen in the line's second half, else at the line's end.
-                int room = TitleLine - line.Length - (line.Length > 0 ? 1 : 0);
-                int cut = rest.LastIndexOfAny(['_', '-'], Math.Max(0, room - 1)) + 1;
-                if (cut < room / 2) cut = room;
-                line.Append(line.Length > 0 ? " " : "").Append(rest[..cut]);
-                lines.Add(line.ToString());
-                line.Clear();
+                int cut = rest.LastIndexOfAny(['_', '-'], TitleLine - 1) + 1;
+                if (cut < TitleLine / 2) cut = TitleLine;
+                lines.Add(rest[..cut]);
                 rest = rest[cut..];
             }
             if (rest.Length > 0) line.Append(line.Length > 0 ? " " : "").Append(rest);
