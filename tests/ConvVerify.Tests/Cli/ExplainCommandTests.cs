@@ -610,6 +610,17 @@ public class ExplainCommandTests : CliTestBase
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
     }
 
+    [Test]
+    public void FourThousandFiltersAreSplitWithoutAWait()
+    {
+        // The probe: each filter's contribution, recomputed by the definition once per filter, took minutes for a problem
+        // within the caps. A minute is a guard against that wait, not a speed target: the walk-through takes about a second.
+        var run = Task.Run(() => Run("explain", "mb1ic1iw4096oc4096kw1sw4096"));
+        Assert.That(run.Wait(TimeSpan.FromMinutes(1)), Is.True, "explain of 4096 filters still running after a minute");
+        Assert.That(run.Result.Code, Is.EqualTo(0), run.Result.ToString());
+        Assert.That(Lines(run.Result), Does.Contain("\n  max |dL/dx - sum of the 4096 filters' contributions| = 0\n"));
+    }
+
     // Each problem has one tensor one element over the limit and the others within it.
     [TestCase("mb1ic1iw4097oc1kw1sw2", "mb1ic1iw4097oc1ow2049kw1sw2pw0", "x 4097, w 1, y 2049")]
     [TestCase("mb1ic1iw1oc1kw1pw2048", "mb1ic1iw1oc1ow4097kw1pw2048", "x 1, w 1, y 4097")]
