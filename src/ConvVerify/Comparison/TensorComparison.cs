@@ -83,6 +83,7 @@ public static class TensorComparison
             bool mismatch = Mismatch(expected[i], actual[i], bitwise);
             if (!mismatch) continue;
             double err = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
+            if (narrowRule is not null && narrowRule.BothCorrect(i, err, double.CreateChecked(expected[i]), double.CreateChecked(actual[i]))) continue;
             double bound = bounds?[i] ?? 0, soundBound = sound?[i] ?? 0;
             double ratio = Ratio(err, bound);
             // Stryker disable once Conditional : without the probabilistic rule bounds and sound are one array, so bound == soundBound
@@ -135,9 +136,11 @@ public static class TensorComparison
         NaiveConv.CheckLength(actual, "actual " + direction.TensorName(), direction.SizeOf(p), shape);
         CheckInputs(p, direction, inputs);
         bool bitwise = tolerance == Tolerance.Bitwise;
+        var narrowRule = tolerance is Tolerance.SoundBound or Tolerance.Probabilistic && DTypes.IsNarrow(p.DType)
+            ? NarrowRuleOf(p, direction, inputs, expected, actual, boundFactor, engine) : null;
         double[] bounds = tolerance switch
         {
-            Tolerance.SoundBound or Tolerance.Probabilistic when DTypes.IsNarrow(p.DType) => NarrowBounds(p, direction, inputs, expected, actual, boundFactor, engine),
+            _ when narrowRule is not null => narrowRule.Bounds,
             // The bound Compare judged by: the probabilistic one capped at the sound one, so every failing element's ratio is past 1.
             Tolerance.SoundBound or Tolerance.Probabilistic => SoundAndTierBounds(p, direction, inputs, expected, tolerance == Tolerance.Probabilistic, boundFactor, engine).Tier,
             _ => new double[expected.Length],
@@ -147,6 +150,7 @@ public static class TensorComparison
         {
             if (!Mismatch(expected[i], actual[i], bitwise)) continue;
             double err = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
+            if (narrowRule is not null && narrowRule.BothCorrect(i, err, double.CreateChecked(expected[i]), double.CreateChecked(actual[i]))) continue;
             ratios[i] = Ratio(err, bounds[i]);
         }
         return ratios;
@@ -479,6 +483,20 @@ public static class TensorComparison
             // this bound too.)
             r = Allowance(budget, s, a);
             return Math.Max(0, a >= e ? s + r - e : e - (s - r));
+        }
+
+        /// <summary>
+        /// Whether e and a, an infinite error apart, are both correct results: at the overflow threshold (float16's S = 65520,
+        /// half-way between 65504 and the next binade) the largest finite value and infinity both round a float32 sum within
+        /// the budget of S. No finite bound lets an infinite error pass, so the pair is judged here: as agreeing, not as an
+        /// error of infinity (each failed beside the other). Finite pairs are left to the bound, which passes them already.
+        /// </summary>
+        public bool BothCorrect(int i, double error, double e, double a)
+        {
+            double s = Sums[i], m = Magnitudes[i];
+            if (!double.IsPositiveInfinity(error) || double.IsNaN(e) || double.IsNaN(a) || !double.IsFinite(s) || !double.IsFinite(m) || _unbounded) return false;
+            double budget = Budget(i);
+            return Within(budget, s, e) && Within(budget, s, a);
         }
 
         /// <summary>

@@ -118,4 +118,31 @@ public class NarrowBoundPowerOfTwoTests
         var v = Compare(DType.Float16, past, 65504, 65472);
         Assert.That(v.Worst!.ExpectedAllowance, Is.EqualTo(16 + Budget(65521)).Within(Math.ScaleB(1, -30)), v.ToString());
     }
+
+    [Test]
+    public void AtTheOverflowThresholdTheLargestFiniteFloat16AndInfinityPassBesideEachOther([Values(1, -1)] int sign)
+    {
+        // S = ±65520 exactly: a float32 sum a hair past it rounds to ±∞, one a hair short of it to ±65504 (16 = ½·32 away),
+        // so both are correct. Each failed beside the other: the error between them is infinite, and no bound passes that.
+        var edge = Inputs(sign, 65504, sign, 16);
+        double inf = sign * double.PositiveInfinity, max = sign * 65504.0;
+        var v = Compare(DType.Float16, edge, max, inf);
+        Assert.That((v.Passed, v.Failures), Is.EqualTo((true, 0)), v.ToString());
+        Assert.That(Compare(DType.Float16, edge, inf, max).Passed, Is.True, "the other way round");
+        Assert.That(TensorComparison.Ratios(Problem(DType.Float16), Direction.Forward, edge, [(float)max], [(float)inf], Tolerance.SoundBound).Single(), Is.Zero,
+            "the picture shows the pair as agreeing");
+        // Neither correct value passes beside the other infinity, nor beside a wrong finite value.
+        Assert.That(Compare(DType.Float16, edge, max, -inf).Failures, Is.EqualTo(1));
+        Assert.That(Compare(DType.Float16, edge, inf, -inf).Failures, Is.EqualTo(1));
+        Assert.That(Compare(DType.Float16, edge, inf, sign * 65472.0).Failures, Is.EqualTo(1));
+        // One below the threshold (S = 65519) ∞ is no rounding of S: beside 65504 it fails, as actual or as expected.
+        var below = Inputs(sign, 65504, sign, 15);
+        Assert.That(Compare(DType.Float16, below, max, inf).Failures, Is.EqualTo(1));
+        var broken = Compare(DType.Float16, below, inf, max);
+        Assert.That((broken.Failures, broken.Worst!.ExpectedAllowance), Is.EqualTo((1, (double?)double.NaN)), broken.ToString());
+        // One above it (S = 65521) 65504 is no rounding of S: beside ∞ it fails.
+        var above = Inputs(sign, 65504, sign, 17);
+        Assert.That(Compare(DType.Float16, above, inf, max).Failures, Is.EqualTo(1));
+        Assert.That(Compare(DType.Float16, above, max, inf).Failures, Is.EqualTo(1));
+    }
 }
