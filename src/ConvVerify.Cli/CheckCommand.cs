@@ -160,7 +160,7 @@ internal static class CheckCommand
             var dtype = selection.DTypes[0];
             var held = DTypes.All.Where(d => available.Any(e => e.Case.Problem.DType == d)).Select(DTypes.ShortName);
             throw new CliException($"--dtype {DTypes.ShortName(dtype)}: {(packDir is null ? "the committed packs hold" : PackPaths.Printable(packDir) + " holds")} no {DTypes.NumpyName(dtype)} cases "
-                + $"(only {string.Join(", ", held)}); check {DTypes.ShortName(dtype)} against a live oracle that computes it, e.g. --oracle ort or --oracle torch-rounded");
+                + $"(only {string.Join(", ", held)}); check {DTypes.ShortName(dtype)} against a live oracle that computes it, e.g. {OraclesFor(dtype)}");
         }
         if (packDir is not null) cases = CaseSelection.WithinLimits(cases, pr.GetValue(sel.MaxMacs), skipped, errors, naiveEngine: naive);
         if (skipped.Count > named) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count - named, "pack case")} skipped: too large");
@@ -261,4 +261,14 @@ internal static class CheckCommand
             Warnings = [.. selection.InputWarnings(), .. layoutWarning, .. partWarning, .. LayoutFallbacks.Warnings(oracles, [.. cases.Where(e => shard.Contains(e.Case.Id))])],
         };
     }
+
+    // The live oracles that compute a dtype (torch has no CPU float16, ONNX Runtime no float64 or bfloat16 convolution):
+    // a float32 pack suggested torch-rounded, which only matters for the narrow types.
+    private static string OraclesFor(DType dtype) => dtype switch
+    {
+        DType.Float16 => "--oracle ort or --oracle torch-rounded",
+        DType.BFloat16 => "--oracle torch or --oracle torch-rounded",
+        DType.Float32 => "--oracle torch or --oracle ort",
+        _ => "--oracle torch",
+    };
 }

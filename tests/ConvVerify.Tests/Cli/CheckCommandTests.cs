@@ -208,6 +208,20 @@ public partial class CheckCommandTests : CliTestBase
         Assert.That((r.Code, r.Err.Contains("--layout channels-last goes with a live oracle that computes in it, as torch does: a pack holds", StringComparison.Ordinal)), Is.EqualTo((2, true)), r.ToString());
     }
 
+    [TestCase("f32", "float32", "--oracle torch or --oracle ort")]
+    [TestCase("f64", "float64", "--oracle torch")]
+    public void ADTypeAPackLacksIsSentToTheLiveOraclesThatComputeIt(string dtype, string name, string oracles)
+    {
+        // The probe: a bfloat16 pack checked with --dtype f32 suggested "--oracle ort or --oracle torch-rounded", the
+        // second of which matters only for the narrow types.
+        string pack = TempPath("bf16-pack");
+        var made = Run("fixtures", "generate", "--out", pack, "--set", "question", "--dtype", "bf16", "--oracle", "exact");
+        Assert.That(made.Code, Is.EqualTo(0), made.ToString());
+        var r = Run("check", "--pack", pack, "--dtype", dtype);
+        Assert.That((r.Code, r.Err.ReplaceLineEndings("\n")), Is.EqualTo((2, $"convverify: --dtype {dtype}: {pack} holds no {name} cases (only bf16); "
+            + $"check {dtype} against a live oracle that computes it, e.g. {oracles}\n")), r.ToString());
+    }
+
     [Test]
     public void AFloat16CheckOfTheCommittedPacksSaysTheyHoldNoneAndNamesTheLiveOracles()
     {
