@@ -272,15 +272,22 @@ public sealed class AtomicFolder : IDisposable
     /// Whether a run killed between the swap's two renames left <paramref name="target"/>'s old folder aside (the next
     /// <see cref="Begin"/> puts it back), so a missing target is not yet a missing folder.
     /// </summary>
-    public static bool HasFolderAside(string target)
+    public static bool HasFolderAside(string target) => FoldersAside(target).Count > 0;
+
+    /// <summary>
+    /// The old folders (<c>.&lt;name&gt;.old-&lt;guid&gt;</c>, symbolic links not counted) that runs killed during the swap
+    /// left beside <paramref name="target"/>, full paths sorted ordinally: one a killed run left between the two renames,
+    /// or one it left after them, beside the new folder.
+    /// </summary>
+    public static IReadOnlyList<string> FoldersAside(string target)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         string full = Path.GetFullPath(Path.TrimEndingDirectorySeparator(target));
         string? parent = Path.GetDirectoryName(full);
         string name = Path.GetFileName(full);
-        return parent is not null && Directory.Exists(parent)
-            && Directory.GetDirectories(parent).Any(d => Path.GetFileName(d).StartsWith($".{name}.", StringComparison.Ordinal) && Kind(Path.GetFileName(d), name) == "old"
-                && new DirectoryInfo(d).LinkTarget is null);
+        if (parent is null || !Directory.Exists(parent)) return [];
+        return [.. Directory.GetDirectories(parent).Where(d => Path.GetFileName(d).StartsWith($".{name}.", StringComparison.Ordinal) && Kind(Path.GetFileName(d), name) == "old"
+                && new DirectoryInfo(d).LinkTarget is null).Order(StringComparer.Ordinal)];
     }
 
     private static void Recover(string parent, string name, string full)

@@ -97,10 +97,51 @@ public static class SnapshotDiff
         sb.Append(inv, $"verified has {Lines(verified).Length} lines, received {Lines(received).Length}; ")
           .Append(inv, $"{diff.Count} differing lines ({removed} only in verified '-', {added} only in received '+')");
         sb.Append(diff.Count > maxShown ? string.Create(inv, $", first {maxShown}:") : ":").Append('\n');
-        foreach (var d in diff.Take(maxShown))
-            sb.Append(inv, $"  {d.Kind} {d.LineNumber,5}: {d.Text}\n");
+        var shown = diff.Take(maxShown).ToList();
+        var marked = WhiteSpaceOnlyDifferences(diff);
+        if (shown.Any(marked.Contains)) sb.Append(Legend).Append('\n');
+        foreach (var d in shown)
+            sb.Append(inv, $"  {d.Kind} {d.LineNumber,5}: {(marked.Contains(d) ? Visible(d.Text) : d.Text)}\n");
         if (diff.Count > maxShown)
             sb.Append(inv, $"  ... and {diff.Count - maxShown} more differing lines\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The line <see cref="Describe"/> adds above the differing lines when some of them have their invisible characters shown.</summary>
+    public const string Legend = "  (lines that differ only in white space, or hold nothing else, show it: '\u00B7' a space, '\u2192' a tab, "
+        + "\\uXXXX any other invisible character or a literal '\u00B7' or '\u2192')";
+
+    // A trailing space added by hand showed as "- 5: fill: normal " against "+ 5: fill: normal", two lines that read the
+    // same: the lines that differ from a line of the other side only in invisible characters, or hold nothing else.
+    private static HashSet<DiffLine> WhiteSpaceOnlyDifferences(IReadOnlyList<DiffLine> diff)
+    {
+        var byStripped = diff.ToLookup(d => (d.Kind, Stripped: Stripped(d.Text)));
+        return [.. diff.Where(d => (d.Text.Length > 0 && Stripped(d.Text).Length == 0)
+            || byStripped[(d.Kind == '-' ? '+' : '-', Stripped(d.Text))].Any(o => o.Text != d.Text))];
+    }
+
+    private static bool Invisible(Rune r) =>
+        Rune.IsWhiteSpace(r) || Rune.IsControl(r) || Rune.GetUnicodeCategory(r) is UnicodeCategory.Format;
+
+    private static string Stripped(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (Rune r in text.EnumerateRunes())
+            if (!Invisible(r)) sb.Append(r.ToString());
+        return sb.ToString();
+    }
+
+    // The legend's marks are written out where they stand for themselves, so a mark is never a literal.
+    private static string Visible(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (Rune r in text.EnumerateRunes())
+        {
+            if (r.Value == ' ') sb.Append('\u00B7');
+            else if (r.Value == '\t') sb.Append('\u2192');
+            else if (Invisible(r) || r.Value is 0xB7 or 0x2192) sb.Append(CultureInfo.InvariantCulture, $"\\u{r.Value:X4}");
+            else sb.Append(r.ToString());
+        }
         return sb.ToString();
     }
 }

@@ -146,9 +146,17 @@ public sealed class SnapshotStore
 
         string preview = verified is null ? "\n" + Preview(text) : "";
         return new SnapshotResult(name, verified is null ? SnapshotOutcome.Missing : SnapshotOutcome.Mismatched, verifiedPath, receivedPath,
-            $"{detail}{preview}\nreceived text written to {receivedPath}\n"
-            + $"if the change is intended, accept it: rerun with {AcceptEnvironmentVariable}=1, or move the received file onto the verified one");
+            $"{detail}{preview}\nreceived text written to {receivedPath}\n{AcceptAdvice}");
     }
+
+    /// <summary>
+    /// What a failed check says to do if the change is intended: the command that accepts every received file of this
+    /// folder (from the repository's root), the environment variable, or moving the file by hand.
+    /// </summary>
+    public string AcceptAdvice =>
+        $"if the change is intended, accept it: dotnet run --project src/ConvVerify.Cli -- snapshots accept --dir {ShellWord(Directory)} "
+        + $"(from the repository's root; it accepts every received file of that folder), or rerun with {AcceptEnvironmentVariable}=1, "
+        + "or move the received file onto the verified one";
 
     /// <summary>Moves one received file onto its verified file.</summary>
     /// <returns>The verified file's full path.</returns>
@@ -177,6 +185,8 @@ public sealed class SnapshotStore
     {
         string? parent = Path.GetDirectoryName(Path.GetFullPath(Directory));
         if (parent is null || !System.IO.Directory.Exists(parent)) return [];
+        // Before the lock is taken: AtomicFolder.Begin deletes an old folder aside when the folder exists.
+        RefuseUnacceptedFolderAside();
         // Begun even when there is nothing to accept: that restores a folder a killed accept left aside and removes its leftovers.
         using var swap = AtomicFolder.Begin(Directory);
         // A folder so named is no received file, and the snapshot meant was never accepted: refused, as its verified twin is.
@@ -217,6 +227,137 @@ public sealed class SnapshotStore
         }
         swap.Commit();
         return [.. names.Select(VerifiedPath)];
+    }
+
+    /// <summary>
+    /// Puts the folder back where a <see cref="AcceptAll"/> killed between its swap's two renames left it aside as
+    /// <c>.&lt;name&gt;.old-&lt;guid&gt;</c> and the folder is missing, as the next accept does (<see cref="AtomicFolder.Begin"/>);
+    /// refuses, as that accept does, when the folder exists beside an old one that holds what it lacks. Called before
+    /// writing into the folder: a check writing its received file into a missing folder made a new one, beside which the
+    /// old one, holding every snapshot, was then deleted by the next accept.
+    /// </summary>
+    /// <exception cref="IOException">The folder and an old one aside both exist and the old one holds a file the folder
+    /// lacks or holds otherwise (the message names both and how to put the old one back); another run is writing the folder;
+    /// or the old folder cannot be put back.</exception>
+    public void RecoverInterruptedAccept()
+    {
+        if (System.IO.Directory.Exists(Directory)) RefuseUnacceptedFolderAside();
+        else if (AtomicFolder.HasFolderAside(Directory)) using (AtomicFolder.Begin(Directory)) { }
+    }
+
+    // An old folder aside beside the folder is either a killed accept's, left after its second rename beside the new folder
+    // (deleting it loses nothing), or one left between the renames, beside a folder made anew since (a snapshot test run
+    // writes its received files into a missing folder), and then it holds every snapshot. Told apart by the folder being
+    // what accepting the old one makes.
+    private void RefuseUnacceptedFolderAside()
+    {
+        if (!System.IO.Directory.Exists(Directory)) return;
+        foreach (string old in AtomicFolder.FoldersAside(Directory))
+        {
+            string? lacking;
+            try
+            {
+                lacking = Unaccepted(old, old);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                lacking = null;
+            }
+            // Gone meanwhile: a concurrent accept deleting its own (which the lock then refuses to this one).
+            if (lacking is null || !System.IO.Directory.Exists(old)) continue;
+            // A name not taken: mv onto an existing folder would move the folder into it.
+            string renamed = Enumerable.Range(1, int.MaxValue).Select(i => Directory + (i == 1 ? ".new" : $".new{i}")).First(p => !Path.Exists(p));
+            throw new IOException(Fixtures.PackPaths.Printable(
+                $"{Directory}: an interrupted snapshots accept left the folder's old contents aside as {old}, and {Directory} {lacking}: {Directory} was "
+                + "likely made anew since (a snapshot test run writes its received files into a missing folder), so the old folder "
+                + $"may hold the only copy of the snapshots; nothing was changed. To put it back: mv {ShellWord(Directory)} {ShellWord(renamed)} && mv {ShellWord(old)} {ShellWord(Directory)} "
+                + $"(then run the tests again; {renamed} holds what was written since); to keep {Directory} as it is instead: rm -r {ShellWord(old)}"));
+        }
+    }
+
+    // How this folder differs from what accepting the old one makes, at the old one's first entry (under folder) where it
+    // does ("lacks its a.verified.txt"); null when it does not. Accepting keeps every entry and turns each received file
+    // at the top into its verified file.
+    private string? Unaccepted(string old, string folder)
+    {
+        foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
+        {
+            string relative = Path.GetRelativePath(old, entry), mine = Path.Combine(Directory, relative);
+            bool top = folder == old;
+            try
+            {
+                if (new FileInfo(entry).LinkTarget is not null || System.IO.Directory.Exists(entry))
+                {
+                    // Accepting copies what a link leads to; its name is enough (a link leading outside refuses the accept).
+                    if (!Path.Exists(mine)) return $"lacks its {relative}";
+                    if (new FileInfo(entry).LinkTarget is null && Unaccepted(old, entry) is { } inside) return inside;
+                }
+                else if (top && relative.EndsWith(ReceivedSuffix, StringComparison.Ordinal))
+                {
+                    string name = relative[..^ReceivedSuffix.Length];
+                    if (NameProblem(name) is not null || !SameBytes(Path.Combine(Directory, name + VerifiedSuffix), Utf8NoBom.GetBytes(Normalize(ReadText(entry)))))
+                        return $"lacks its {relative} accepted as {name}{VerifiedSuffix}";
+                }
+                else if (!(top && relative.EndsWith(VerifiedSuffix, StringComparison.Ordinal)
+                    && File.Exists(Path.Combine(old, relative[..^VerifiedSuffix.Length] + ReceivedSuffix))))
+                {
+                    if (!Path.Exists(mine)) return $"lacks its {relative}";
+                    if (Fixtures.FileKinds.Of(entry) is not Fixtures.FileKind.Regular || !SameBytes(mine, File.ReadAllBytes(entry))) return $"holds its {relative} otherwise";
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Fixtures.FixtureException)
+            {
+                // What cannot be read cannot be shown to be kept.
+                return $"cannot be compared at {relative} ({e.Message})";
+            }
+        }
+        return null;
+    }
+
+    private static bool SameBytes(string path, byte[] bytes) =>
+        Fixtures.FileKinds.Of(path) is Fixtures.FileKind.Regular && new FileInfo(path).Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
+
+    /// <summary>
+    /// The folders below this one (at any depth, symbolic links not followed) that hold received files, with how many each:
+    /// <see cref="AcceptAll"/> accepts only the folder's own, and a folder below is accepted on its own.
+    /// </summary>
+    /// <returns>Full paths and counts, sorted ordinally by path; empty when the folder does not exist.</returns>
+    public IReadOnlyList<(string Folder, int Count)> ReceivedInSubfolders()
+    {
+        if (!System.IO.Directory.Exists(Directory)) return [];
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        return [.. System.IO.Directory.EnumerateDirectories(Directory, "*", options)
+            .Select(d => (Folder: d, Count: System.IO.Directory.EnumerateFiles(d, "*" + ReceivedSuffix, new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true })
+                .Count(f => f.EndsWith(ReceivedSuffix, StringComparison.Ordinal))))
+            .Where(f => f.Count > 0)
+            .OrderBy(f => f.Folder, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// What to do about verified files that no expected name accounts for (<see cref="SnapshotAudit.Orphaned"/>): every one
+    /// of them, in full, and the command that deletes them.
+    /// </summary>
+    /// <param name="orphaned">Snapshot names (without <see cref="VerifiedSuffix"/>).</param>
+    /// <returns>Empty when there are none.</returns>
+    public string DescribeOrphans(IReadOnlyList<string> orphaned)
+    {
+        ArgumentNullException.ThrowIfNull(orphaned);
+        if (orphaned.Count == 0) return "";
+        var files = orphaned.Select(n => Path.GetFileName(VerifiedPath(n))).ToList();
+        return $"{Counted.Of(files.Count, "verified snapshot")} in {Directory} {(files.Count == 1 ? "belongs" : "belong")} to no case (a case renamed or removed):\n"
+            + string.Concat(files.Select(f => $"  {f}\n"))
+            + $"delete {(files.Count == 1 ? "it" : "them")} (and commit the deletion): (cd {ShellWord(Directory)} && rm -- {string.Join(' ', files)})";
+    }
+
+    /// <summary>
+    /// <paramref name="s"/> as one word of a POSIX shell command, as the store's advice writes paths: single-quoted unless
+    /// it holds only characters no shell treats specially.
+    /// </summary>
+    public static string ShellWord(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or ':' or '@' or '%' or ',' or '=')
+            ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 
     // A received file linked to, say, a private key would otherwise be copied into a verified snapshot and committed.

@@ -55,6 +55,6 @@ public partial class HelpSnapshotTests
         Assert.That(failures, Is.Empty, string.Join("\n\n", failures));
         Assert.That(seen, Does.Contain("convverify_fixtures_generate").And.Contain("convverify_snapshots_accept"), "the walk reached the subcommands");
         var audit = Store.Value.Audit(seen);
-        Assert.That(audit.Orphaned, Is.Empty, "help snapshots of commands that no longer exist");
+        Assert.That(audit.Orphaned, Is.Empty, "help snapshots of commands that no longer exist: " + Store.Value.DescribeOrphans(audit.Orphaned));
     }
 }

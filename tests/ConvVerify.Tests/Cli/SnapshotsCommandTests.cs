@@ -122,6 +122,55 @@ public class SnapshotsCommandTests : CliTestBase
     }
 
     [Test]
+    public void ReceivedFilesInSubfoldersAreListedWithTheCommandThatAcceptsThem()
+    {
+        // "0 snapshot files accepted" while the help snapshots' received files waited in snapshots/cli, and no word of them.
+        string dir = TempPath("snapshots");
+        Directory.CreateDirectory(Path.Combine(dir, "reports"));
+        Directory.CreateDirectory(Path.Combine(dir, "cli"));
+        Directory.CreateDirectory(Path.Combine(dir, "deep folder", "z"));
+        File.WriteAllText(Path.Combine(dir, "a.verified.txt"), "a\n");
+        File.WriteAllText(Path.Combine(dir, "cli", "x.received.txt"), "x\n");
+        File.WriteAllText(Path.Combine(dir, "cli", "x.verified.txt"), "old\n");
+        File.WriteAllText(Path.Combine(dir, "cli", "y.received.txt"), "y\n");
+        File.WriteAllText(Path.Combine(dir, "deep folder", "z", "z.received.txt"), "z\n");
+        var r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That((r.Code, r.Err), Is.EqualTo((0, "")), r.ToString());
+        Assert.That(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            $"0 snapshot files accepted in {dir}",
+            $"2 received files wait in the subfolder {dir}/cli, accepted on its own: convverify snapshots accept --dir {dir}/cli",
+            $"1 received file waits in the subfolder {dir}/deep folder/z, accepted on its own: convverify snapshots accept --dir '{dir}/deep folder/z'",
+        }));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "cli", "x.verified.txt")), Is.EqualTo("old\n"), "a subfolder is not accepted");
+
+        // The command as listed accepts them; nothing is left to list.
+        r = Run("snapshots", "accept", "--dir", Path.Combine(dir, "cli"));
+        Assert.That(r.Out, Does.Contain("2 snapshot files accepted"));
+        Assert.That(Run("snapshots", "accept", "--dir", dir).Out, Does.Not.Contain("/cli"));
+    }
+
+    [Test]
+    public void AnOldFolderAsideHoldingWhatTheFolderLacksIsNotDeleted()
+    {
+        // The probe's sequence: an accept killed between its renames, a test run writing its received file into a new folder,
+        // and an accept that deleted the old folder without a word.
+        string dir = TempPath("snapshots");
+        string old = Path.Combine(Temp, ".snapshots.old-0123456789abcdef0123456789abcdef");
+        Directory.CreateDirectory(Path.Combine(old, "cli"));
+        File.WriteAllText(Path.Combine(old, "a.verified.txt"), "a\n");
+        File.WriteAllText(Path.Combine(old, "cli", "c.verified.txt"), "c\n");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "a.received.txt"), "a2\n");
+        var r = Run("snapshots", "accept", "--dir", dir);
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.StartWith($"convverify: {dir}: an interrupted snapshots accept left the folder's old contents aside as {old}, and {dir} lacks its a.verified.txt: ")
+            .And.Contain($"To put it back: mv {dir} {dir}.new && mv {old} {dir} "));
+        Assert.That(File.ReadAllText(Path.Combine(old, "cli", "c.verified.txt")), Is.EqualTo("c\n"), "the old folder is kept");
+        Assert.That(Directory.GetFiles(dir).Select(Path.GetFileName), Is.EqualTo(new[] { "a.received.txt" }), "nothing was accepted");
+    }
+
+    [Test]
     public void MissingDirIsBadUsage()
     {
         string missing = TempPath("no-snapshots");

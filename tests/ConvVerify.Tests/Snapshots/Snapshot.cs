@@ -11,10 +11,28 @@ public static class Snapshot
     private static Lazy<SnapshotStore> _repositoryStore = NewStore();
 
     private static Lazy<SnapshotStore> NewStore() =>
-        new(() => new SnapshotStore(SnapshotStore.FindRepositoryFolder(TestContext.CurrentContext.TestDirectory)));
+        new(() => Open(SnapshotStore.FindRepositoryFolder(TestContext.CurrentContext.TestDirectory)));
 
-    /// <summary>The store over the repository's <c>snapshots/</c> folder (found by walking up to ConvVerify.sln).</summary>
+    /// <summary>
+    /// The store over the repository's <c>snapshots/</c> folder (found by walking up to ConvVerify.sln), opened once by
+    /// <see cref="Open"/>: a refusal there fails every snapshot test with its message.
+    /// </summary>
     public static SnapshotStore Repository => _repositoryStore.Value;
+
+    /// <summary>
+    /// A store over <paramref name="folder"/>, put back first if a killed <c>snapshots accept</c> left it aside
+    /// (<see cref="SnapshotStore.RecoverInterruptedAccept"/>), or refused beside an old folder holding what it lacks.
+    /// </summary>
+    /// <remarks>
+    /// Without it a missing <c>snapshots/</c> with its old contents aside failed every snapshot test as "no verified
+    /// snapshot", wrote a new folder of received files only, and the next accept deleted the old folder, the only copy.
+    /// </remarks>
+    public static SnapshotStore Open(string folder)
+    {
+        var store = new SnapshotStore(folder);
+        store.RecoverInterruptedAccept();
+        return store;
+    }
 
     /// <summary>Forgets the store, so the next run makes it with its own code (see <see cref="TestAssemblySetup"/>).</summary>
     public static void Forget() => _repositoryStore = NewStore();

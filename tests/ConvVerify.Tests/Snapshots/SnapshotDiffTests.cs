@@ -114,6 +114,47 @@ public class SnapshotDiffTests
     }
 
     [Test]
+    public void ATrailingSpaceIsShownInTheLinesThatDifferOnlyByIt()
+    {
+        // The probe's case: "fill: normal " against "fill: normal" read the same.
+        Assert.That(SnapshotDiff.Describe("seed: 1\nfill: normal \n", "seed: 1\nfill: normal\n"), Is.EqualTo(
+            "verified has 2 lines, received 2; 2 differing lines (1 only in verified '-', 1 only in received '+'):\n"
+            + "  (lines that differ only in white space, or hold nothing else, show it: '\u00B7' a space, '\u2192' a tab, \\uXXXX any other invisible character or a literal '\u00B7' or '\u2192')\n"
+            + "  -     2: fill:\u00B7normal\u00B7\n  +     2: fill:\u00B7normal\n"));
+    }
+
+    [TestCase("a\tb", "a b", "a\u2192b", "a\u00B7b", TestName = "ATabAgainstASpace")]
+    [TestCase("a  b", "a b", "a\u00B7\u00B7b", "a\u00B7b", TestName = "TwoSpacesAgainstOne")]
+    [TestCase("a\u200B b", "a b", "a\\u200B\u00B7b", "a\u00B7b", TestName = "AnInvisibleFormatCharacter")]
+    [TestCase("\u00B7 \u2192", "\u00B7\u2192", "\\u00B7\u00B7\\u2192", "\\u00B7\\u2192", TestName = "TheMarksThemselvesAreWrittenOut")]
+    public void LinesThatDifferOnlyInInvisibleCharactersShowThem(string verified, string received, string shownVerified, string shownReceived)
+    {
+        string d = SnapshotDiff.Describe(verified, received);
+        Assert.That(d, Does.Contain(SnapshotDiff.Legend + "\n"));
+        Assert.That(d, Does.EndWith($"  -     1: {shownVerified}\n  +     1: {shownReceived}\n"));
+    }
+
+    [Test]
+    public void ALineOfWhiteSpaceAloneIsShownAndOtherLinesAreLeftAsTheyAre()
+    {
+        Assert.That(SnapshotDiff.Describe("x", "x\n \t"), Does.EndWith($"{SnapshotDiff.Legend}\n  +     2: \u00B7\u2192\n"));
+        // Words changed, or an empty line, or a line moved whole: nothing is hidden, and no legend.
+        Assert.That(SnapshotDiff.Describe("a b \nc", "a c\n\nc"), Does.EndWith(":\n  -     1: a b \n  +     1: a c\n  +     2: \n"));
+        Assert.That(SnapshotDiff.Describe("p q\nz", "z\np q"), Is.EqualTo(
+            "verified has 2 lines, received 2; 2 differing lines (1 only in verified '-', 1 only in received '+'):\n  -     1: p q\n  +     2: p q\n"));
+    }
+
+    [Test]
+    public void TheLegendComesOnlyWithAShownLineThatNeedsIt()
+    {
+        // -1 a, +1 x, -3 c, -4 "d ", +3 y, +4 d: the trailing-space pair is past the first two differing lines.
+        string verified = "a\nb\nc\nd \n", received = "x\nb\ny\nd\n";
+        Assert.That(SnapshotDiff.Describe(verified, received, maxShown: 2), Does.Not.Contain(SnapshotDiff.Legend));
+        Assert.That(SnapshotDiff.Describe(verified, received, maxShown: 6), Does.Contain(":\n" + SnapshotDiff.Legend + "\n  -     1: a\n")
+            .And.EndWith("  -     3: c\n  -     4: d\u00B7\n  +     3: y\n  +     4: d\n"));
+    }
+
+    [Test]
     public void DescribeRefusesNullTextsAndANegativeCountByName()
     {
         Assert.That(() => SnapshotDiff.Describe(null!, "a"), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("verified"));

@@ -13,7 +13,10 @@ public class SnapshotStoreDetailTests : TempFolderTest
     [SetUp]
     public void MakeStore() => _store = new SnapshotStore(Path.Combine(Dir, "snapshots"));
 
-    private const string Advice = "if the change is intended, accept it: rerun with CONVVERIFY_ACCEPT_SNAPSHOTS=1, or move the received file onto the verified one";
+    // The command comes first: the variable and the move by hand were all a failure said, never `snapshots accept`.
+    private string Advice => "if the change is intended, accept it: dotnet run --project src/ConvVerify.Cli -- snapshots accept --dir "
+        + $"{_store.Directory} (from the repository's root; it accepts every received file of that folder), or rerun with CONVVERIFY_ACCEPT_SNAPSHOTS=1, "
+        + "or move the received file onto the verified one";
 
     [Test]
     public void ANewSnapshotShowsWhatWasReceivedAndWhereItWasWritten()
@@ -107,6 +110,44 @@ public class SnapshotStoreDetailTests : TempFolderTest
         var both = _store.Audit(["z", "y"]);
         Assert.That((both.Missing, both.Orphaned), Is.EqualTo((new[] { "y", "z" }, new[] { "a", "b" })), "both sorted");
         Assert.That(() => _store.Audit(null!), Throws.ArgumentNullException);
+    }
+
+    [Test]
+    public void TheAdvisedCommandQuotesAFolderTheShellWouldSplit()
+    {
+        var store = new SnapshotStore(Path.Combine(Dir, "my snaps", "it's"));
+        Assert.That(store.AcceptAdvice, Does.Contain($" snapshots accept --dir '{Dir}/my snaps/it'\\''s' (from the repository's root;"));
+        Assert.That(SnapshotStore.ShellWord("a/b-c_d.e+f:g@h%i,j=k"), Is.EqualTo("a/b-c_d.e+f:g@h%i,j=k"), "nothing the shell treats specially");
+        Assert.That(SnapshotStore.ShellWord(""), Is.EqualTo("''"));
+        Assert.That(SnapshotStore.ShellWord("$HOME"), Is.EqualTo("'$HOME'"));
+        Assert.That(() => SnapshotStore.ShellWord(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("s"));
+    }
+
+    [Test]
+    public void OrphansAreListedInFullWithTheCommandThatDeletesThem()
+    {
+        // Past ten the constraint's own listing was cut off ("..."): which files to delete could not be read.
+        var names = Enumerable.Range(0, 12).Select(i => $"gone{i:D2}").ToList();
+        foreach (string n in names.Append("kept")) SnapshotStore.WriteText(_store.VerifiedPath(n), "x\n");
+        var audit = _store.Audit(["kept"]);
+        string message = _store.DescribeOrphans(audit.Orphaned);
+        Assert.That(message, Is.EqualTo(
+            $"12 verified snapshots in {_store.Directory} belong to no case (a case renamed or removed):\n"
+            + string.Concat(names.Select(n => $"  {n}.verified.txt\n"))
+            + $"delete them (and commit the deletion): (cd {_store.Directory} && rm -- {string.Join(' ', names.Select(n => n + ".verified.txt"))})"));
+        Assert.That(_store.DescribeOrphans(["one"]), Is.EqualTo(
+            $"1 verified snapshot in {_store.Directory} belongs to no case (a case renamed or removed):\n  one.verified.txt\n"
+            + $"delete it (and commit the deletion): (cd {_store.Directory} && rm -- one.verified.txt)"));
+        Assert.That(_store.DescribeOrphans([]), Is.Empty);
+        Assert.That(() => _store.DescribeOrphans(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("orphaned"));
+        if (!OperatingSystem.IsLinux()) return;
+        // The command, run as given, deletes the orphans and nothing else.
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(message[(message.LastIndexOf("): ", StringComparison.Ordinal) + 3)..]);
+        using (var p = System.Diagnostics.Process.Start(psi)!) p.WaitForExit();
+        Assert.That(_store.Audit(["kept"]).IsClean, Is.True);
+        Assert.That(_store.VerifiedNames(), Is.EqualTo(new[] { "kept" }));
     }
 
     [TestCase("a\r\nb\rc", "a\nb\nc\n")]
