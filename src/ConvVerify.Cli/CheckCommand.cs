@@ -30,7 +30,7 @@ internal static class CheckCommand
         var timeLimit = OracleTimeLimit.Create();
         var cmd = new Command("check", "Run the C# convolution on every selected case and direction and compare it with the oracle.\n"
             + "Exit 0: all pass; 1: any failed or suspicious direction (or, with --require all, any direction an oracle does not provide), nothing compared, or no case selected; "
-            + "2: bad usage, unreadable input, an oracle that failed (raised, timed out, a library missing), or (with --strict) any warning.\n\n"
+            + "2: bad usage, unreadable input (a committed pack that does not hold exactly its catalog set included), an oracle that failed (raised, timed out, a library missing), or (with --strict) any warning.\n\n"
             + "Examples:\n  convverify check\n  convverify check --set basic --dtype f32 --fill normal\n"
             + "  convverify check --pack tests/fixtures/basic --json report.json\n  convverify check --oracle torch --set resnet50 --dtype f32 --fill normal\n"
             + "  convverify check --oracle naive --engine exact --set basic     # an engine against the definition, bitwise\n"
@@ -146,6 +146,10 @@ internal static class CheckCommand
             throw new CliException(e.Message);
         }
         var available = Plans.ReadCases(packs, warnings, errors);
+        // The committed packs are the catalog's sets: one that holds other cases (a catalog changed and not regenerated, a
+        // pack written over) made check pass over what it happened to hold, "every committed case" no longer being that.
+        // Refused before anything runs, as a pack that cannot be opened is: its rows would pass or fail cases of no set.
+        if (packDir is null && CoverageRefusal(set is null ? CaseSets.Committed : [set], packs, available) is { } stale) throw new CliException(stale);
         var selection = Said(sel.Resolve(pr, defaultSet: "question", batch: batch, naiveEngine: naive), console);
         // A pack given by --pack is not trusted: each of its cases is held to --max-macs and to memory like a named problem.
         // Without a selection every pack case runs and the default set stands for nothing, so what --max-macs skipped of it
@@ -174,6 +178,31 @@ internal static class CheckCommand
             Warnings = [.. warnings, .. selection.InputWarnings()],
             PlanningErrors = errors,
         };
+    }
+
+    /// <summary>
+    /// Why the committed packs <paramref name="packs"/> of <paramref name="sets"/> (in the same order) cannot serve
+    /// <c>check</c>: each that does not hold exactly its set's cases (<see cref="CommittedCoverage"/>) on a line of its
+    /// own, then how to rewrite them; null when every one does.
+    /// </summary>
+    internal static string? CoverageRefusal(IReadOnlyList<string> sets, IReadOnlyList<FixturePack> packs, IReadOnlyList<CaseEntry> available)
+    {
+        var stale = new List<(string Set, string Dir, string Why)>();
+        for (int i = 0; i < sets.Count; i++)
+        {
+            var pack = packs[i];
+            if (CommittedCoverage.Mismatch(sets[i], CaseSets.AllVariants(sets[i]), pack, available.Where(e => ReferenceEquals(e.Pack, pack)).Select(e => e.Case)) is { } why)
+                stale.Add((sets[i], pack.Directory, why));
+        }
+        if (stale.Count == 0) return null;
+        // The clone's packs are rewritten by regenerate; the variable's are someone's own, which regenerate never writes.
+        string fix = Environment.GetEnvironmentVariable(Locations.FixturesVariable) is { Length: > 0 } variable
+            ? $"the committed packs are read from {Locations.FixturesVariable} ({variable}): rewrite "
+                + string.Join(" and ", stale.Select(s => $"'convverify fixtures generate --out {s.Dir} --set {s.Set} --force'")) + ", or unset the variable"
+            : "run 'convverify fixtures regenerate' to rewrite the committed packs from the catalog";
+        return "check reads the committed packs as the catalog's sets, and "
+            + (stale.Count == 1 ? "one does not hold its set" : $"{stale.Count} do not hold their sets") + ":\n"
+            + string.Concat(stale.Select(s => "  " + s.Why + "\n")) + fix;
     }
 
     // The committed sets' selections as one: their problems in order (each once) and every line any of them skipped.

@@ -53,8 +53,15 @@ internal static class FixturesCommand
             // Stryker disable once String : a selection was given (checked above), so the default set is never read
             var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed), batch, naive);
             bool named = pr.GetValue(sel.DType) is not null;
-            Write(console, oracles, "fixtures generate", pr.GetValue(output)!, selection.Cases(pr.GetValue(seed)), pr.GetValue(force), pr.GetValue(oracle)!, pr.GetValue(timeLimit),
-                o => GenerateRefusal(o, selection, named));
+            var cases = selection.Cases(pr.GetValue(seed));
+            string dir = pr.GetValue(output)!;
+            // A committed pack's folder holds its set as check requires it (CommittedCoverage): anything else written there
+            // made check pass over fewer cases, or other ones, without a word.
+            string? committed = CommittedSetAt(dir);
+            if (committed is not null && CommittedRefusal(committed, dir, cases, pr.GetValue(oracle)!) is { } refusal) throw new CliException(refusal);
+            var made = CreateOracle(oracles, pr.GetValue(oracle)!, "fixtures generate", pr.GetValue(timeLimit));
+            Write(console, made, dir, cases, pr.GetValue(force), o => GenerateRefusal(o, selection, named),
+                committed is null ? [] : CommittedPackUnrecordedVersions);
             return ExitCodes.Pass;
         });
         return cmd;
@@ -79,21 +86,113 @@ internal static class FixturesCommand
     private static Command Regenerate(IAnsiConsole console, OracleScope oracles)
     {
         var timeLimit = OracleTimeLimit.Create();
-        var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; f32, f64 and bf16, both fills) with live PyTorch.\n\nExample:\n  convverify fixtures regenerate");
+        var cmd = new Command("regenerate", "Rewrite the committed packs (tests/fixtures/<set> for question, basic and pytorch; f32, f64 and bf16, both fills) with live PyTorch. "
+            + "Every set is checked before the first is rewritten; the manifests record no CPU or BLAS (README, \"Regenerating the fixtures\").\n\n"
+            + "Example:\n  convverify fixtures regenerate");
         cmd.Options.Add(timeLimit);
         cmd.SetAction(pr =>
         {
             string root = RegenerateRoot();
+            // Every set is read, and its cases' folders checked, before any is written: a set that could not be written
+            // (a line repeated in the catalog) was found after the sets before it were rewritten.
+            var sets = RegenerateSets(root, CaseSets.AllVariants);
             CheckRegenerateTargets(root);
-            foreach (string set in CaseSets.Committed)
+            var oracle = CreateOracle(oracles, TorchOracle.OracleName, "fixtures regenerate", pr.GetValue(timeLimit));
+            // And so is whether the oracle computes every dtype of every set: torch declining bfloat16 was found per set too.
+            foreach (var (set, variants) in sets)
             {
-                var variants = CaseSets.AllVariants(set);
-                Write(console, oracles, "fixtures regenerate", Path.Combine(root, set), variants, force: true, TorchOracle.OracleName, pr.GetValue(timeLimit),
-                    o => RegenerateRefusal(set, variants, o));
+                if (RegenerateRefusal(set, variants, oracle) is { } why) throw new CliException(why);
             }
+            foreach (var (set, variants) in sets)
+                Write(console, oracle, Path.Combine(root, set), variants, force: true, unprovided: null, CommittedPackUnrecordedVersions);
+            if (FixturesVariableElsewhere(root) is { } elsewhere) console.MarkupLineInterpolated($"[yellow]warning:[/] {PackPaths.Printable(elsewhere)}");
             return ExitCodes.Pass;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Keys of an oracle's versions a committed pack does not record: torch's CPU kernels (<c>cpu</c>) and BLAS library
+    /// (<c>blas</c>). A pack recording them is checked bitwise on a machine that matches them and within the bound
+    /// elsewhere; the committed packs, made on one machine and checked on every other, are checked the second way
+    /// everywhere (README, "Regenerating the fixtures").
+    /// </summary>
+    internal static IReadOnlyList<string> CommittedPackUnrecordedVersions { get; } = [IConvOracle.CpuVersionKey, TorchOracle.BlasVersionKey];
+
+    /// <summary>
+    /// The committed sets and their cases, every one read and checked before any pack is written: a set whose cases would
+    /// share a folder is refused naming it, and no set is rewritten.
+    /// </summary>
+    /// <param name="root">The folder of the committed packs.</param>
+    /// <param name="variants">A set's cases (<see cref="CaseSets.AllVariants"/>; a test's own in its place).</param>
+    /// <exception cref="CliException">A set cannot be read (a bad or repeated catalog line), or two of its cases share an id.</exception>
+    internal static IReadOnlyList<(string Set, IReadOnlyList<ConvCase> Cases)> RegenerateSets(string root, Func<string, IReadOnlyList<ConvCase>> variants)
+    {
+        var sets = new List<(string, IReadOnlyList<ConvCase>)>();
+        foreach (string set in CaseSets.Committed)
+        {
+            try
+            {
+                var cases = variants(set);
+                FixtureGenerator.CheckIds(Path.Combine(root, set), cases);
+                sets.Add((set, cases));
+            }
+            catch (Exception e) when (e is ArgumentException or FixtureException)
+            {
+                throw new CliException($"fixtures regenerate: {e.Plain()}; no set was rewritten");
+            }
+        }
+        return sets;
+    }
+
+    /// <summary>
+    /// What to tell the user when <c>CONVVERIFY_FIXTURES</c> names another folder than <paramref name="root"/>, the one
+    /// regenerate wrote: check and the NUnit fixture read that folder's packs, not those just written. Null when it is
+    /// not set, or names <paramref name="root"/> itself.
+    /// </summary>
+    internal static string? FixturesVariableElsewhere(string root)
+    {
+        if (Environment.GetEnvironmentVariable(Locations.FixturesVariable) is not { Length: > 0 } variable) return null;
+        if (PackPaths.SamePath(PackPaths.RealPath(variable), PackPaths.RealPath(root))) return null;
+        return $"{Locations.FixturesVariable} is set ({variable}): fixtures regenerate wrote the clone's committed packs in {root}, "
+            + $"but check, and the NUnit fixture, read the packs in {variable}; unset it to check the packs just written";
+    }
+
+    /// <summary>
+    /// The committed set whose pack <paramref name="dir"/> is: the clone's <c>tests/fixtures/SET</c>, or the folder
+    /// <c>check</c> reads as that set's committed pack (<see cref="Locations.CommittedPack"/>); null for any other folder.
+    /// </summary>
+    internal static string? CommittedSetAt(string dir)
+    {
+        string real = PackPaths.RealPath(dir);
+        var roots = new[] { Locations.RepositoryRoot() is { } repository ? Path.Combine(repository, "tests", "fixtures") : null, Locations.CommittedPacksRoot() };
+        foreach (string set in CaseSets.Committed)
+        {
+            foreach (string? root in roots)
+            {
+                if (root is null) continue;
+                string pack = PackPaths.RealPath(Path.Combine(root, set));
+                if (PackPaths.SamePath(real, pack) || (Directory.Exists(real) && Directory.Exists(pack) && PackPaths.SameFile(real, pack))) return set;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Why <c>fixtures generate</c> may not write <paramref name="cases"/> from <paramref name="oracle"/> into the committed
+    /// pack of <paramref name="set"/> at <paramref name="dir"/>: check requires it to hold exactly the set's cases from torch
+    /// (<see cref="CommittedCoverage"/>), and anything else there made it check fewer or other cases without a word. Null
+    /// when they are exactly that (the same as regenerating the one set).
+    /// </summary>
+    internal static string? CommittedRefusal(string set, string dir, IReadOnlyList<ConvCase> cases, string oracle)
+    {
+        var expected = CaseSets.AllVariants(set);
+        bool same = cases.Count == expected.Count && cases.Zip(expected).All(p => p.First.Id == p.Second.Id && CommittedCoverage.SameCase(p.First, p.Second));
+        if (same && oracle == TorchOracle.OracleName) return null;
+        string what = same ? $"results of oracle {oracle}, not torch" : $"{Counted.Of(cases.Count, "case")} other than the set's {expected.Count}";
+        return $"--out {PackPaths.Printable(dir)} is the committed pack of set '{set}', which check requires to hold exactly that set's cases "
+            + $"({CommittedCoverage.Described}) from torch; this run would write {what}. Rewrite it with 'convverify fixtures regenerate' "
+            + $"(or fixtures generate --set {set} with the default --dtype, --fill and --seed), or give another --out";
     }
 
     /// <summary>
@@ -148,9 +247,10 @@ internal static class FixturesCommand
 
     private static IConvOracle CreateOracle(OracleScope oracles, string name, string purpose, TimeSpan? timeLimit)
     {
+        IConvOracle oracle;
         try
         {
-            return oracles.Create(name, new OracleOptions(TimeLimit: timeLimit));
+            oracle = oracles.Create(name, new OracleOptions(TimeLimit: timeLimit));
         }
         catch (ArgumentException e)
         {
@@ -160,13 +260,13 @@ internal static class FixturesCommand
         {
             throw new CliException($"{purpose} needs {e.Message}");
         }
+        OracleTimeLimit.RefuseWithoutLiveOracle(timeLimit, [oracle]);
+        return oracle;
     }
 
-    private static void Write(IAnsiConsole console, OracleScope oracles, string command, string dir, IReadOnlyList<ConvCase> cases, bool force, string oracleName,
-        TimeSpan? timeLimit, Func<IConvOracle, string?>? unprovided = null)
+    private static void Write(IAnsiConsole console, IConvOracle oracle, string dir, IReadOnlyList<ConvCase> cases, bool force,
+        Func<IConvOracle, string?>? unprovided, IReadOnlyCollection<string> unrecordedVersions)
     {
-        var oracle = CreateOracle(oracles, oracleName, command, timeLimit);
-        OracleTimeLimit.RefuseWithoutLiveOracle(timeLimit, [oracle]);
         try
         {
             // A pack of inputs without a single result checks nothing: a dtype the oracle cannot compute is bad usage.
@@ -177,16 +277,19 @@ internal static class FixturesCommand
                 console.Progress().Start(ctx =>
                 {
                     var task = ctx.AddTask("generate", maxValue: cases.Count);
-                    manifest = FixtureGenerator.Generate(dir, cases, oracle, force, new Reporter(_ => task.Increment(1)));
+                    manifest = FixtureGenerator.Generate(dir, cases, oracle, force, unrecordedVersions, new Reporter(_ => task.Increment(1)));
                 });
             }
             else
             {
                 // Not a terminal: a log gets the one line below, not a line per tenth of the cases.
-                manifest = FixtureGenerator.Generate(dir, cases, oracle, force);
+                manifest = FixtureGenerator.Generate(dir, cases, oracle, force, unrecordedVersions);
             }
             // The folder's name is the user's, and may hold a newline (a forged line of this output) or an escape sequence.
-            console.WriteLine(PackPaths.Printable($"wrote {dir}: {Counted.Of(manifest.Cases.Count, "case")}, {Counted.Of(manifest.Files.Count, "file")} (oracle {SourceInfo.Describe(oracle.Name, oracle.Versions)})"));
+            // What the oracle ran on is said, and what of it the manifest leaves out, which the pack's readers never see.
+            var unrecorded = unrecordedVersions.Where(oracle.Versions.ContainsKey).ToList();
+            console.WriteLine(PackPaths.Printable($"wrote {dir}: {Counted.Of(manifest.Cases.Count, "case")}, {Counted.Of(manifest.Files.Count, "file")} (oracle {SourceInfo.Describe(oracle.Name, oracle.Versions)}"
+                + (unrecorded.Count == 0 ? ")" : $"; {string.Join(" and ", unrecorded)} not recorded in the manifest)")));
         }
         catch (FixtureException e)
         {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using ConvVerify.Fixtures;
 
 namespace ConvVerify;
@@ -5,10 +7,17 @@ namespace ConvVerify;
 /// <summary>
 /// Writes an output file whole or not at all: into a temporary file beside it (<c>.convverify-&lt;guid&gt;.tmp&lt;extension&gt;</c>, the extension kept for writers that go by it; on
 /// the same file system), renamed over the name when complete. A failure part way (a full disk) leaves the file that was
-/// there as it was and removes the temporary one; written in place, a full disk had truncated the previous report.
+/// there as it was and removes the temporary one; written in place, a full disk had truncated the previous report. A
+/// run ended by Ctrl+C (SIGINT), SIGTERM, SIGHUP or SIGQUIT while a file is written removes its temporary file too.
 /// </summary>
 public static class ReplacedFile
 {
+    // The temporary files being written, removed by a signal that ends the process: a catch or finally never runs then,
+    // and a complete report was left beside the one asked for as .convverify-<guid>.tmp.json, which nothing removed.
+    private static readonly ConcurrentDictionary<string, byte> Pending = new(StringComparer.Ordinal);
+
+    private static readonly PosixSignal[] EndingSignals = [PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT];
+
     /// <summary>
     /// Writes <paramref name="path"/> through <paramref name="write"/>, given the temporary file's stream. With
     /// <paramref name="followLinks"/> (a <c>--json</c> or <c>--junit</c> the user named) a symbolic link is followed and
@@ -56,6 +65,8 @@ public static class ReplacedFile
         // kept for writers that go by it, as long as it is short.
         string extension = Path.GetExtension(target) is { Length: <= 16 } ext ? ext : "";
         string temp = Path.Combine(Path.GetDirectoryName(target)!, $".convverify-{Guid.NewGuid():N}.tmp{extension}");
+        Pending[temp] = 0;
+        var signals = WatchSignals();
         try
         {
             write(temp);
@@ -77,6 +88,49 @@ public static class ReplacedFile
                 // The write's own failure is the one to report; the temporary file's name says what it is.
             }
             throw;
+        }
+        finally
+        {
+            Pending.TryRemove(temp, out _);
+            foreach (var registration in signals) registration.Dispose();
+        }
+    }
+
+    // The signals that end the process, each calling RemovePending while a file is written. Nothing cancels the signal:
+    // the process ends as it would have, without the temporary file.
+    private static List<PosixSignalRegistration> WatchSignals()
+    {
+        var registrations = new List<PosixSignalRegistration>();
+        foreach (var signal in EndingSignals)
+        {
+            try
+            {
+                registrations.Add(PosixSignalRegistration.Create(signal, _ => RemovePending()));
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // A platform without the signal cannot be ended by it either.
+            }
+        }
+        return registrations;
+    }
+
+    /// <summary>
+    /// Deletes every temporary file being written, as a signal that ends the process does. A write whose file is gone
+    /// fails (its rename finds nothing to move), and the name it was to replace is left as it was.
+    /// </summary>
+    internal static void RemovePending()
+    {
+        foreach (string temp in Pending.Keys)
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process is ending: a file that cannot be deleted stays, as it did before.
+            }
         }
     }
 }

@@ -55,7 +55,38 @@ public static class CaseSets
         ConvCase.Expand(Load(name), DTypes.Default, [Fill.Integer, Fill.Normal]);
 
     /// <summary>The problems of a set, in file order.</summary>
-    /// <exception cref="ArgumentException">Unknown set, or a bad line in it.</exception>
-    public static IReadOnlyList<ConvProblem> Load(string name, DType dtype = DType.Float32) =>
-        BatchFile.Parse(Text(name), $"set '{name}'", dtype);
+    /// <exception cref="ArgumentException">Unknown set, or a bad line in it, or a problem listed twice (<see cref="Parse"/>).</exception>
+    public static IReadOnlyList<ConvProblem> Load(string name, DType dtype = DType.Float32) => Parse(Text(name), name, dtype);
+
+    /// <summary>
+    /// The problems of the shape file <paramref name="text"/> of set <paramref name="name"/>, each of which must make a case
+    /// of its own.
+    /// </summary>
+    /// <remarks>
+    /// A line repeated was a second case of the same id: the run's selection dropped it in silence, while regenerating
+    /// the packs wrote the sets before it and then stopped at it, leaving packs of two generations. The catalog is ours,
+    /// so a repeat is refused wherever the set is read, naming both lines.
+    /// </remarks>
+    /// <exception cref="DescriptorException">A bad line, or two lines making the same case: "set 'pytorch':81: the same
+    /// case as line 80 (...)".</exception>
+    internal static IReadOnlyList<ConvProblem> Parse(string text, string name, DType dtype = DType.Float32)
+    {
+        string source = $"set '{name}'";
+        var problems = BatchFile.Parse(text, source, dtype);
+        var ids = problems.Select(p => ConvCase.IdOf(p, Fill.Integer)).ToList();
+        if (ids.Distinct(StringComparer.OrdinalIgnoreCase).Count() == ids.Count) return problems;
+        // Parse takes every entry, so its problems are the entries in order: each one's line is its entry's.
+        var lines = BatchFile.ReadText(text, source, null).Select(e => e.Line).ToList();
+        var first = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < ids.Count; i++)
+        {
+            if (first.TryAdd(ids[i], i)) continue;
+            int j = first[ids[i]];
+            string how = ids[i] == ids[j] ? $"the same case as line {lines[j]} ({problems[i]}: identical ids)"
+                : $"a case whose id equals line {lines[j]}'s up to letter case ({ids[j]} and {ids[i]}: one folder where names ignore case)";
+            throw new DescriptorException($"{source}:{lines[i]}: {how}; a set lists each problem once: remove one of the lines "
+                + $"(src/ConvVerify/Catalog/Sets/{name}.txt)");
+        }
+        return problems;
+    }
 }

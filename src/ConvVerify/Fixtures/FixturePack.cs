@@ -202,6 +202,9 @@ public sealed class FixturePack
 
     private static readonly string Expected = string.Join(", ", CaseFileNames.SkipLast(1)) + " or " + CaseFileNames[^1];
 
+    /// <summary>The case file names, listed for a message: "case.json, x.npy, ... or db.npy".</summary>
+    internal static string ExpectedCaseFiles => Expected;
+
     private static string Unlisted(string path, string manifestPath) =>
         $"{path}: not listed in {manifestPath}, so its integrity cannot be checked; list it with its sha256 or remove it";
 

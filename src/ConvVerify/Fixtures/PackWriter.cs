@@ -6,7 +6,7 @@ using ConvVerify.Problems;
 namespace ConvVerify.Fixtures;
 
 /// <summary>
-/// Writes a fixture pack. The manifest is written last, by <see cref="Complete"/>, so an interrupted run never leaves
+/// Writes a fixture pack. The manifest is written last, by <see cref="Complete(string, string, IReadOnlyDictionary{string, string}, Manifest?)"/>, so an interrupted run never leaves
 /// a folder that looks like a complete pack.
 /// </summary>
 public sealed class PackWriter
@@ -42,15 +42,18 @@ public sealed class PackWriter
     /// Whether <paramref name="directory"/> holds something a new pack would replace: false when it is absent or empty,
     /// true when it is a pack and <paramref name="force"/> is given.
     /// </summary>
-    /// <exception cref="FixtureException">It is a file, it is not empty and <paramref name="force"/> is false, or it holds anything but a pack
-    /// (including a link leading outside it).</exception>
+    /// <exception cref="FixtureException">It is a file; it holds anything but a pack (a file or folder at its top that is
+    /// neither manifest.json nor a case folder, an entry in a case folder that is not a regular file named as a case file,
+    /// a link leading outside it), whether or not <paramref name="force"/> is given; or it is a pack and
+    /// <paramref name="force"/> is false.</exception>
     public static bool CheckReplaceable(string directory, bool force)
     {
         ArgumentNullException.ThrowIfNull(directory);
         // A named pipe or a device given for the folder was called "a file", and the user looked for a file that was not there.
         if (File.Exists(directory)) throw new FixtureException($"{PackPaths.Printable(directory)}: is {PackPaths.KindOf(directory)}, not a pack folder");
         if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return false;
-        if (!force) throw new FixtureException($"{PackPaths.Printable(directory)}: folder is not empty; pass --force to replace its contents");
+        // What --force would refuse is said first: "pass --force to replace its contents" of a folder that is no pack sent
+        // the user to a --force that then refused to delete it.
         PackPaths.CheckTwoLevels(directory);
         // --force replaces a pack, never anything else: only a folder of case folders (and a manifest) is cleared.
         string[] folders = Directory.GetDirectories(directory);
@@ -59,14 +62,19 @@ public sealed class PackWriter
         if (strays.Count > 0)
             throw new FixtureException($"{PackPaths.Printable(directory)}: not a fixture pack ({Counted.Of(strays.Count, "entry", "entries")} {(strays.Count == 1 ? "is neither a case folder" : "are neither case folders")} nor manifest.json, e.g. "
                 + $"{PackPaths.Printable(strays[0])}); refusing to delete it even with --force");
-        // A case folder holds files: a folder inside one (someone's notes or data kept beside a case) was deleted with
-        // the pack, unseen, and a named pipe or a device there is nothing a writer made either.
-        var inner = folders.Order(StringComparer.Ordinal)
-            .SelectMany(d => Directory.EnumerateFileSystemEntries(d).Order(StringComparer.Ordinal))
-            .FirstOrDefault(e => FileKinds.Of(e) != FileKind.Regular);
-        if (inner is not null)
-            throw new FixtureException($"{PackPaths.Printable(inner)}: {PackPaths.KindOf(inner)} in a case folder, where a pack holds regular files only; "
-                + "refusing to delete it even with --force");
+        // A case folder holds the files a writer makes there: a folder inside one (someone's notes or data kept beside a
+        // case) was deleted with the pack, unseen, and so was a file of another name (notes.txt), while the same file at
+        // the pack's top was refused; a named pipe or a device there is nothing a writer made either.
+        foreach (string entry in folders.Order(StringComparer.Ordinal).SelectMany(d => Directory.EnumerateFileSystemEntries(d).Order(StringComparer.Ordinal)))
+        {
+            if (FileKinds.Of(entry) != FileKind.Regular)
+                throw new FixtureException($"{PackPaths.Printable(entry)}: {PackPaths.KindOf(entry)} in a case folder, where a pack holds regular files only; "
+                    + "refusing to delete it even with --force");
+            if (!FixturePack.CaseFileNames.Contains(Path.GetFileName(entry)))
+                throw new FixtureException($"{PackPaths.Printable(entry)}: not a case file (a pack's case folder holds {FixturePack.ExpectedCaseFiles}), so not the pack's to replace; "
+                    + "refusing to delete it even with --force");
+        }
+        if (!force) throw new FixtureException($"{PackPaths.Printable(directory)}: holds a fixture pack; pass --force to replace it");
         return true;
     }
 
@@ -198,7 +206,18 @@ public sealed class PackWriter
     /// <param name="generator">What produced the pack.</param>
     /// <param name="oracle">The name of the oracle whose results the pack holds.</param>
     /// <param name="versions">That oracle's versions.</param>
-    public Manifest Complete(string generator, string oracle, IReadOnlyDictionary<string, string> versions)
+    public Manifest Complete(string generator, string oracle, IReadOnlyDictionary<string, string> versions) => Complete(generator, oracle, versions, previous: null);
+
+    /// <summary>
+    /// As <see cref="Complete(string, string, IReadOnlyDictionary{string, string})"/>; when <paramref name="previous"/> (the
+    /// manifest of the pack this one replaces) says the same in everything but its time, its <c>created</c> is kept, so
+    /// that a rewrite that changed nothing leaves the manifest as it was.
+    /// </summary>
+    /// <param name="generator">What produced the pack.</param>
+    /// <param name="oracle">The name of the oracle whose results the pack holds.</param>
+    /// <param name="versions">That oracle's versions.</param>
+    /// <param name="previous">The replaced pack's manifest, or null.</param>
+    public Manifest Complete(string generator, string oracle, IReadOnlyDictionary<string, string> versions, Manifest? previous)
     {
         ArgumentNullException.ThrowIfNull(versions);
         var manifest = new Manifest
@@ -211,6 +230,11 @@ public sealed class PackWriter
             Cases = [.. _cases],
             Files = _files,
         };
+        // Every regenerate made a new "created" in every manifest, and the committed packs changed though no result had.
+        if (previous is not null && previous.Format == manifest.Format && previous.Generator == manifest.Generator && previous.Oracle == manifest.Oracle
+            && previous.Versions.SequenceEqual(manifest.Versions) && previous.Cases.SequenceEqual(manifest.Cases, StringComparer.Ordinal)
+            && previous.Files.SequenceEqual(manifest.Files))
+            manifest = manifest with { Created = previous.Created };
         Writing(() => manifest.Write(Path.Combine(_dir, "manifest.json")));
         return manifest;
     }

@@ -308,6 +308,29 @@ public class AtomicWriteTests : CliTestBase
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
+    private const int SigInt = 2;
+
+    [Test]
+    public void AReportInterruptedWhileItIsWrittenLeavesNoTemporaryFile()
+    {
+        // Ctrl+C while --json was written left a whole report as .convverify-<guid>.tmp.json beside it, which nothing removed.
+        if (OperatingSystem.IsWindows()) Assert.Ignore("POSIX signals");
+        string report = TempPath("report.json");
+        bool Writing() => Directory.GetFiles(Temp, ".convverify-*").Length > 0;
+        var p = StartCli("check", "--set", "basic", "--json", report);
+        var sw = Stopwatch.StartNew();
+        while (!p.HasExited && !Writing() && sw.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(0);
+        Assert.That(p.HasExited, Is.False, "the run ended before it wrote its report");
+        // Stopped with its temporary file there, then interrupted: the signal lands while the file is being written.
+        Signal(p, SigStop);
+        WaitStopped(p);
+        Assert.That(Writing(), Is.True);
+        Signal(p, SigInt);
+        Signal(p, SigCont);
+        Assert.That(p.WaitForExit(30_000), Is.True);
+        Assert.That(Directory.GetFiles(Temp, ".convverify-*"), Is.Empty, $"exit {p.ExitCode}");
+    }
+
     [Test]
     public void BeginRestoresAnOldFolderLeftBetweenTheRenamesAndRemovesOtherLeftovers()
     {

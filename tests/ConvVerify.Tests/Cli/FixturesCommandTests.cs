@@ -353,6 +353,22 @@ public class FixturesCommandTests : CliTestBase
         Assert.That(ConvVerify.Cli.FixturesCommand.RegenerateRefusal("question", variants, new Runs.DefinitionOracle("torch")), Is.Null);
     }
     [Test]
+    public void RegenerateReadsEverySetBeforeItWritesOne()
+    {
+        // pytorch.txt with a line repeated: question and basic were rewritten, then the run stopped at pytorch.
+        string root = TempPath("fixtures");
+        var refusal = Assert.Throws<ConvVerify.Cli.CliException>(() => ConvVerify.Cli.FixturesCommand.RegenerateSets(root,
+            set => set == "pytorch" ? throw new ConvVerify.Problems.DescriptorException("set 'pytorch':81: the same case as line 80") : ConvVerify.Catalog.CaseSets.AllVariants(set)))!;
+        Assert.That(refusal.Message, Is.EqualTo("fixtures regenerate: set 'pytorch':81: the same case as line 80; no set was rewritten"));
+        // Cases that would share a folder, however the set came to make them, alike.
+        var question = ConvVerify.Catalog.CaseSets.AllVariants("question");
+        refusal = Assert.Throws<ConvVerify.Cli.CliException>(() => ConvVerify.Cli.FixturesCommand.RegenerateSets(root, set => set == "basic" ? [.. question, question[0]] : question))!;
+        Assert.That(refusal.Message, Is.EqualTo($"fixtures regenerate: {Path.Combine(root, "basic")}: 1 case is given twice (identical ids): {question[0].Id}; no set was rewritten"));
+        Assert.That(Directory.Exists(root), Is.False, "nothing written");
+        Assert.That(ConvVerify.Cli.FixturesCommand.RegenerateSets(root, ConvVerify.Catalog.CaseSets.AllVariants).Select(s => s.Set), Is.EqualTo(ConvVerify.Catalog.CaseSets.Committed));
+    }
+
+    [Test]
     public void RegenerateRefusesAnyCommittedSetsFolderItCannotReplaceBeforeRewritingOne()
     {
         // A stray in basic/ was found after question/ had been rewritten: the clone held packs of two generations.

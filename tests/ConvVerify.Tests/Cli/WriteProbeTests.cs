@@ -83,6 +83,42 @@ public class WriteProbeTests : CliTestBase
     }
 
     [Test]
+    public void ForceNeverDeletesAFileInACaseFolderThatIsNoCaseFile()
+    {
+        // A note kept in a case folder went with the pack under --force (and under regenerate), while the same note at
+        // the pack's top was refused: refused alike now, naming it, before anything is written.
+        string pack = Pack();
+        string notes = Path.Combine(pack, CaseId(pack), "notes.txt");
+        File.WriteAllText(notes, "mine");
+        var before = Directory.GetFiles(pack, "*", SearchOption.AllDirectories).ToDictionary(f => f, Manifest.Sha256);
+        var r = Run([.. OneCase, "--out", pack, "--force"]);
+        Assert.That((r.Code, r.Err), Is.EqualTo((2, $"convverify: {notes}: not a case file (a pack's case folder holds case.json, x.npy, w.npy, b.npy, dy.npy, "
+            + "y.npy, dx.npy, dw.npy or db.npy), so not the pack's to replace; refusing to delete it even with --force\n")), r.ToString());
+        Assert.That(Directory.GetFiles(pack, "*", SearchOption.AllDirectories).ToDictionary(f => f, Manifest.Sha256), Is.EqualTo(before), "nothing written or deleted");
+        File.Delete(notes);
+        Assert.That(Run([.. OneCase, "--out", pack, "--force"]).Code, Is.Zero, "a pack of case files only is replaced");
+    }
+
+    [Test]
+    public void AFolderThatIsNoPackIsSaidSoBeforeForceIsSuggested()
+    {
+        // Without --force the run said "pass --force to replace its contents", and with it refused to delete the folder.
+        string folder = TempPath("p3");
+        Directory.CreateDirectory(folder);
+        string mine = Path.Combine(folder, "mine.txt");
+        File.WriteAllText(mine, "");
+        string refusal = $"convverify: {folder}: not a fixture pack (1 entry is neither a case folder nor manifest.json, e.g. {mine}); refusing to delete it even with --force\n";
+        var r = Run([.. OneCase, "--out", folder]);
+        Assert.That((r.Code, r.Err), Is.EqualTo((2, refusal)), r.ToString());
+        r = Run([.. OneCase, "--out", folder, "--force"]);
+        Assert.That((r.Code, r.Err), Is.EqualTo((2, refusal)), r.ToString());
+        // A pack is what --force is suggested for.
+        string pack = Pack();
+        r = Run([.. OneCase, "--out", pack]);
+        Assert.That((r.Code, r.Err), Is.EqualTo((2, $"convverify: {pack}: holds a fixture pack; pass --force to replace it\n")), r.ToString());
+    }
+
+    [Test]
     public void OneStrayIsCountedInTheSingular()
     {
         string pack = Pack();

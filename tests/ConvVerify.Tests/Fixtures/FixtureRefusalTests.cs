@@ -42,11 +42,39 @@ public class FixtureRefusalTests : TempFolderTest
         var upper = ConvCase.Create(Small, Fill.Normal) with { Id = "Case-A" };
         string pack = Path.Combine(Dir, "pack");
         Assert.That(() => FixtureGenerator.Generate(pack, [lower, upper], new EngineOracle(ConvEngines.Naive), force: false),
-            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{pack}: cases would share a folder (ids equal up to letter case): case-a"));
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{pack}: ids equal up to letter case would share a folder where names ignore case: case-a and Case-A"));
         var b = lower with { Id = "case-b" };
         Assert.That(() => FixtureGenerator.Generate(pack, [lower, b, upper, b with { Id = "CASE-B" }], new EngineOracle(ConvEngines.Naive), force: false),
-            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{pack}: cases would share a folder (ids equal up to letter case): case-a, case-b"));
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{pack}: ids equal up to letter case would share a folder where names ignore case: case-a and Case-A, case-b and CASE-B"));
         Assert.That(Directory.Exists(pack), Is.False, "nothing written");
+    }
+
+    [Test]
+    public void ACaseGivenTwiceIsSaidAsIdenticalIdsNotAsLetterCase()
+    {
+        // A catalog line repeated was "cases would share a folder (ids equal up to letter case)" of two identical ids.
+        var a = ConvCase.Create(Small, Fill.Integer);
+        var other = ConvCase.Create(Small, Fill.Normal);
+        string pack = Path.Combine(Dir, "pack");
+        Assert.That(() => FixtureGenerator.Generate(pack, [a, other, a], new EngineOracle(ConvEngines.Naive), force: false),
+            Throws.TypeOf<FixtureException>().With.Message.EqualTo($"{pack}: 1 case is given twice (identical ids): {a.Id}"));
+        var upper = other with { Id = other.Id.ToUpperInvariant() };
+        Assert.That(() => FixtureGenerator.CheckIds(pack, [a, a, other, upper]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
+            $"{pack}: 1 case is given twice (identical ids): {a.Id}; ids equal up to letter case would share a folder where names ignore case: {other.Id} and {upper.Id}"));
+        Assert.That(Directory.Exists(pack), Is.False, "nothing written");
+    }
+
+    [Test]
+    public void AShapeFileListingAProblemTwiceIsRefusedNamingBothLines()
+    {
+        // pytorch.txt with its last line repeated: cases --set and check dropped the repeat in silence, regenerate wrote two
+        // sets and then stopped at it.
+        string text = "# one\nmb1ic1ih4oc1oh2kh3n\"a\"\nmb1ic1ih5oc1oh3kh3n\"b\"\n\nmb1ic1ih4oc1oh2kh3n\"a\"\n";
+        Assert.That(() => ConvVerify.Catalog.CaseSets.Parse(text, "pytorch"), Throws.TypeOf<DescriptorException>().With.Message.EqualTo(
+            "set 'pytorch':5: the same case as line 2 (mb1ic1ih4oc1oh2kh3ph0n\"a\": identical ids); a set lists each problem once: remove one of the lines "
+            + "(src/ConvVerify/Catalog/Sets/pytorch.txt)"));
+        // The same descriptor under another name is another case.
+        Assert.That(ConvVerify.Catalog.CaseSets.Parse("mb1ic1ih4oc1oh2kh3n\"a\"\nmb1ic1ih4oc1oh2kh3n\"c\"\n", "pytorch"), Has.Count.EqualTo(2));
     }
 
     [Test]

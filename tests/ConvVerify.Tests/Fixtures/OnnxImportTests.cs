@@ -282,7 +282,7 @@ public class OnnxImportTests : CliTestBase
 
         var again = Run("fixtures", "import-onnx", Node("test_basic_conv_with_padding"), "--out", pack);
         Assert.That(again.Code, Is.EqualTo(2), again.ToString());
-        Assert.That(again.Err, Does.Contain("folder is not empty; pass --force"));
+        Assert.That(again.Err, Does.Contain($"{pack}: holds a fixture pack; pass --force to replace it"));
         var failing = Run("fixtures", "import-onnx", Node("test_relu"), "--out", pack, "--force");
         Assert.That(failing.Code, Is.EqualTo(2), failing.ToString());
         Assert.That(Directory.GetFiles(pack, "*", SearchOption.AllDirectories).ToDictionary(f => f, Manifest.Sha256), Is.EqualTo(before));
