@@ -75,9 +75,16 @@ public sealed record RunRow
     /// <summary>A sentence a person can act on: the verdict, or why nothing was compared.</summary>
     [JsonPropertyName("reason")] public required string Reason { get; init; }
 
-    /// <summary>With several references: "agree" when every comparison of this case's direction passed, "disagree" otherwise; else null.</summary>
+    /// <summary>
+    /// With several references, on a direction at least two of them computed: "agree" when every comparison made of this
+    /// case's direction passed, "disagree" otherwise; else null (one reference, or a direction only one of them computed,
+    /// where no oracle stood beside another).
+    /// </summary>
     [JsonPropertyName("consensus")] public string? Consensus { get; init; }
 
-    /// <summary>Seconds spent: the case's computation shared among its directions, plus the comparison.</summary>
+    /// <summary>
+    /// Seconds spent: the case's computation (inputs, every source's results) shared among its directions and, within a
+    /// direction, among its rows, plus the row's own comparison; the rows of a run add up to no more than its time.
+    /// </summary>
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
 }
