@@ -67,6 +67,14 @@ public sealed record RunRow
     [JsonIgnore] public ErrorCause ErrorCauseOrInput => Cause ?? ErrorCause.Input;
 
     /// <summary>
+    /// For an error row of an oracle failure: the oracle was not called for the case, since a call of it abandoned earlier
+    /// in the run (past its time limit) had not returned. The case was never tried, and checks alone as any other: its
+    /// error follows from that call's. Not written to the report: it is what this process saw, read by the command that
+    /// ran it (soak says such cases follow from the first failure rather than offer each as a failure to reproduce).
+    /// </summary>
+    [JsonIgnore] public bool BehindAbandonedCall { get; init; }
+
+    /// <summary>
     /// The outcome as people read it: "ERROR (oracle failure)" for an error row an oracle's failure made, so that it is not
     /// taken for bad input; else the outcome's name (<see cref="Outcomes.Name"/>).
     /// </summary>

@@ -66,7 +66,7 @@ public static class Runner
         {
             // Unreadable pack files, problems an oracle rejects, inputs that cannot be generated: unusable input; torch or
             // ORT raising, a time limit passed, a library missing: the oracle failed, not the input. Said once, as which.
-            return [ErrorRow(plan, entry.Case, "*", e.Message, ErrorCauses.Of(e))];
+            return [ErrorRow(plan, entry.Case, "*", e.Message, ErrorCauses.Of(e)) with { BehindAbandonedCall = Oracles.LimitedCalls.IsBehindAbandonedCall(e) }];
         }
     }
 
