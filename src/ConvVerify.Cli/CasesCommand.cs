@@ -15,7 +15,7 @@ internal static class CasesCommand
         var sel = new SelectionOptions();
         var json = new Option<bool>("--json") { Description = "Write the problems as JSON with the fields of case.json" };
         var cmd = new Command("cases", "List problems with their parameters (PyTorch semantics) and output extents.\n\nExamples:\n  convverify cases --set basic\n  convverify cases --batch benchdnn:harness_conv_f32\n  convverify cases --batch third_party/benchdnn-conv/shapes_basic --json\n  convverify cases mb1ic3ih5oc16kh3\n  convverify cases --random 20 --seed 7");
-        var seed = new Option<ulong>("--seed") { Description = "Seed of --random", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);
+        var seed = new Option<ulong>("--seed") { Description = "Seed of --random and --random-index", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);
         sel.AddTo(cmd, withDtypeFill: false);
         cmd.Options.Add(json);
         cmd.Options.Add(seed);

@@ -76,6 +76,7 @@ internal static class CheckCommand
                 throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
             if (!fixtures && pr.GetValue(pack) is not null) throw new CliException("--pack goes with --oracle fixtures");
             if (fixtures && pr.GetValue(sel.Random) is not null) throw new CliException("--random goes with a live oracle: packs hold only the cases they were made with");
+            if (fixtures && pr.GetValue(sel.RandomIndex) is not null) throw new CliException("--random-index goes with a live oracle: packs hold only the cases they were made with");
             if (fixtures && pr.GetValue(sel.Mb) is not null)
                 throw new CliException("--mb goes with a live oracle: a pack holds the problems it was made with");
             if (fixtures && pr.GetValue(pack) is null && pr.GetValue(sel.MaxMacs) is not null)

@@ -12,6 +12,7 @@ internal sealed class SelectionOptions
     public Option<long?> MaxMacs { get; } = new Option<long?>("--max-macs") { Description = $"Skip problems with more multiply-adds per direction, or, where the definition's loops compute, more loop visits (default {CaseSelection.DefaultMaxMacs}: one case under a minute)" }.WholeNumber(1L);
     public Argument<string[]> Descriptors { get; } = new Argument<string[]>("DESCRIPTOR") { Description = "benchdnn descriptors, e.g. mb1ic3ih5oc16kh3", Arity = ArgumentArity.ZeroOrMore }.RefusingOptions();
     public Option<int?> Random { get; } = new Option<int?>("--random") { Description = "N problems drawn at random (docs/random-problems.md), from --seed: each is named r<seed>_<i> and reproduces" }.WholeNumber(1);
+    public Option<int?> RandomIndex { get; } = new Option<int?>("--random-index") { HelpName = "i", Description = "Only problem i (from 0) of the random problems of --seed, named r<seed>_<i>: the one problem a soak failure names, with or without its bias" }.WholeNumber(0);
     public Option<string?> DType { get; } = new("--dtype") { Description = "f32, f64, bf16 or f16 (default: f32, f64 and bf16; f16 only when named)" };
     public Option<string?> Fill { get; } = new("--fill") { Description = "integer or normal (default: both)" };
 
@@ -21,6 +22,7 @@ internal sealed class SelectionOptions
         cmd.Options.Add(Batch);
         cmd.Arguments.Add(Descriptors);
         cmd.Options.Add(Random);
+        cmd.Options.Add(RandomIndex);
         cmd.Options.Add(Mb);
         cmd.Options.Add(MaxMacs);
         if (!withDtypeFill) return;
@@ -29,7 +31,8 @@ internal sealed class SelectionOptions
     }
 
     public bool Given(ParseResult pr) =>
-        pr.GetValue(Set) is not null || pr.GetValue(Batch) is not null || (pr.GetValue(Descriptors)?.Length ?? 0) > 0 || pr.GetValue(Random) is not null;
+        pr.GetValue(Set) is not null || pr.GetValue(Batch) is not null || (pr.GetValue(Descriptors)?.Length ?? 0) > 0 || pr.GetValue(Random) is not null
+        || pr.GetValue(RandomIndex) is not null;
 
     /// <summary>With no source given: each of <paramref name="sets"/> as the default set, under the command's dtype, fill, --mb and --max-macs.</summary>
     public IReadOnlyList<CaseSelection> Resolve(ParseResult pr, IEnumerable<string> sets, ulong seed, bool naiveEngine = false) =>
@@ -45,5 +48,5 @@ internal sealed class SelectionOptions
     public CaseSelection Resolve(ParseResult pr, string defaultSet, ulong seed = Cases.ConvCase.DefaultSeed, BatchRead? batch = null, bool naiveEngine = false) =>
         // Stryker disable once NullCoalescing : a zero-or-more argument given no descriptor is an empty array, never null
         CaseSelection.Resolve(pr.GetValue(Set), pr.GetValue(Batch), pr.GetValue(Descriptors) ?? [], pr.GetValue(DType), pr.GetValue(Fill), defaultSet,
-            pr.GetValue(Random), seed, pr.GetValue(Mb), pr.GetValue(MaxMacs), batchRead: batch, naiveEngine: naiveEngine);
+            pr.GetValue(Random), seed, pr.GetValue(Mb), pr.GetValue(MaxMacs), batchRead: batch, naiveEngine: naiveEngine, randomIndex: pr.GetValue(RandomIndex));
 }

@@ -83,20 +83,44 @@ internal static class SoakCommand
                 ToleranceMode = pr.GetValue(run.Tolerance),
                 Seed = s,
             };
+            string options = Deciding(pr, timeLimit, run);
             return run.Execute(console, pr, plan, "soak", report =>
             {
                 var problems = plan.Cases.DistinctBy(c => c.Case.Id).ToDictionary(c => c.Case.Id, c => c.Case.Problem);
-                foreach (var r in report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error).DistinctBy(r => r.Case))
-                    console.WriteLine("reproduce: " + Reproduce(names, r, problems.GetValueOrDefault(r.Case), s));
+                // Under --require all a direction not provided fails the soak as a failed one does, and is reproduced alike.
+                var failing = report.Rows.Where(r => r.Outcome is Outcome.Fail or Outcome.Suspicious or Outcome.Error
+                    || (report.Requirement == Requirement.All && r.Outcome is Outcome.NotProvided or Outcome.NotProvidedByOracle)).ToList();
+                // A case whose oracle was not called, since a call abandoned before it had not returned, was never tried:
+                // its check passes. Each was printed as a failure to reproduce; they follow from the abandoned call's.
+                var reproduced = failing.Where(r => !r.BehindAbandonedCall).DistinctBy(r => r.Case).ToList();
+                int behind = failing.Where(r => r.BehindAbandonedCall).Select(r => r.Case).Except(reproduced.Select(r => r.Case), StringComparer.Ordinal).Count();
+                foreach (var r in reproduced)
+                    console.WriteLine("reproduce: " + Reproduce(names, r, problems.GetValueOrDefault(r.Case), s, options));
+                if (behind > 0)
+                    console.WriteLine($"not reproduced: {Counted.Of(behind, "case")} the oracle was not called for, while a call of it abandoned above had not returned: "
+                        + $"{(behind == 1 ? "it follows" : "they follow")} from that failure, not from {(behind == 1 ? "the case itself" : "the cases themselves")}");
             });
         });
         return cmd;
     }
 
+    // The options given that decide a row's outcome, for the check that reproduces it: without them the check of a case
+    // failed by --oracle-time-limit 0.0001 passed. The rest are soak's own (--cases, --shard), outputs (--json, --junit,
+    // --report, --verbose), or the run's warnings (--strict), none of a row's verdict; check takes soak's engine and
+    // layout by default. Each value was checked before the run: digits, or a word of the option's own.
+    private static string Deciding(ParseResult pr, Option<TimeSpan?> timeLimit, RunOptions run)
+    {
+        var said = new List<string>();
+        if (pr.GetResult(timeLimit) is { Implicit: false, Tokens: [var limit] }) said.Add($"{OracleTimeLimit.Name} {limit.Value}");
+        if (pr.GetResult(run.Tolerance) is { Implicit: false }) said.Add($"--tolerance {pr.GetValue(run.Tolerance)}");
+        if (pr.GetResult(run.Require) is { Implicit: false }) said.Add($"--require {pr.GetValue(run.Require)}");
+        return string.Concat(said.Select(o => " " + o));
+    }
+
     // A descriptor always has a bias, so `check DESCRIPTOR` of a bias-free problem checks another case (other inputs, a
-    // dL/db): such a problem is reproduced as problem i of the seed's stream, which every --random beyond i draws alike.
-    private static string Reproduce(string names, RunRow r, ConvProblem? problem, ulong seed) =>
+    // dL/db): such a problem is reproduced as problem i of the seed's stream, alone.
+    private static string Reproduce(string names, RunRow r, ConvProblem? problem, ulong seed, string options) =>
         problem is { HasBias: false } && RandomProblems.IndexOf(problem, seed) is { } i
-            ? $"convverify check --oracle {names} --random {i + 1} --seed {seed} --dtype {r.DType} --fill {r.Fill}"
-            : $"convverify check --oracle {names} '{r.Descriptor}' --dtype {r.DType} --fill {r.Fill} --seed {seed} --verbose";
+            ? $"convverify check --oracle {names} --random-index {i} --seed {seed} --dtype {r.DType} --fill {r.Fill}{options} --verbose"
+            : $"convverify check --oracle {names} '{r.Descriptor}' --dtype {r.DType} --fill {r.Fill} --seed {seed}{options} --verbose";
 }

@@ -86,7 +86,10 @@ public static partial class HtmlReport
             if (r.Layout is { } layout) html.Append(" in ").Append(E(layout));
             html.Append("</li>");
         }
-        html.Append("<li>started ").Append(E(report.Started)).Append(", ").Append(report.Seconds.ToString("0.0", CultureInfo.InvariantCulture)).Append(" s, shard ").Append(E(report.Shard)).Append("</li>");
+        html.Append("<li>started ").Append(E(report.Started)).Append(", ").Append(report.Seconds.ToString("0.0", CultureInfo.InvariantCulture)).Append(" s");
+        // The whole run, split or not (a merged report), is no shard: "shard 1/1" said a part.
+        if (!Runs.Shard.IsWholeRun(report.Shard)) html.Append(", shard ").Append(E(report.Shard));
+        html.Append("</li>");
         html.Append("<li>exit code ").Append(report.ExitCode()).Append("</li>");
         foreach (string reason in report.Reasons()) html.Append("<li class=\"FAIL\">").Append(E(reason)).Append("</li>");
         foreach (string w in report.Warnings) html.Append("<li class=\"absent\">warning: ").Append(E(w)).Append("</li>");

@@ -69,7 +69,8 @@ public static class JUnitWriter
         Attribute(w, "time", time);
 
         w.WriteStartElement("testsuite");
-        Attribute(w, "name", X($"convverify {report.Command} (shard {report.Shard})"));
+        // A run not split, and the report merged from the shards of one, are the whole run: "shard 1/1" said a part.
+        Attribute(w, "name", X($"convverify {report.Command}{(Shard.IsWholeRun(report.Shard) ? "" : $" (shard {report.Shard})")}"));
         Attribute(w, "tests", tests);
         Attribute(w, "failures", failures);
         Attribute(w, "errors", errors);

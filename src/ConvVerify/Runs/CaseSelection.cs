@@ -62,14 +62,15 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <param name="memoryBytes">Problems whose case would need more memory (<see cref="CaseBytes"/>) are skipped; null for what this process may use.</param>
     /// <param name="batchRead"><paramref name="batch"/> as <see cref="ReadBatch"/> read it, or null to read it here.</param>
     /// <param name="naiveEngine">Whether the naive engine computes in the run (as the engine checked or as an oracle): problems whose loop visits (<see cref="ConvProblem.NaiveLoopVisits"/>) exceed the limit of multiply-adds are skipped too.</param>
-    /// <exception cref="ArgumentException">Two sources at once, an unknown set, a missing file, a bad descriptor, an unknown dtype or fill, a bad limit; the message starts with the option.</exception>
+    /// <param name="randomIndex">Only problem <paramref name="randomIndex"/> (from 0) of the random stream of <paramref name="randomSeed"/>, or null.</param>
+    /// <exception cref="ArgumentException">Two sources at once, a negative random index, an unknown set, a missing file, a bad descriptor, an unknown dtype or fill, a bad limit; the message starts with the option.</exception>
     public static CaseSelection Resolve(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
         int? random = null, ulong randomSeed = ConvCase.DefaultSeed, int? mb = null, long? maxMacs = null, long? memoryBytes = null, BatchRead? batchRead = null,
-        bool naiveEngine = false)
+        bool naiveEngine = false, int? randomIndex = null)
     {
         if (batchRead is not null && batchRead.Batch != batch)
             throw new ArgumentException($"the batch read is of '{batchRead.Batch}', not of --batch '{batch}'", nameof(batchRead));
-        return Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomSeed, mb, new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, naiveEngine), batchRead)
+        return Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomIndex, randomSeed, mb, new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, naiveEngine), batchRead)
             with { AnyDType = dtype is null };
     }
 
@@ -104,11 +105,11 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     }
 
     private static CaseSelection Sources(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
-        int? random, ulong randomSeed, int? mb, Limits limit, BatchRead? batchRead)
+        int? random, int? randomIndex, ulong randomSeed, int? mb, Limits limit, BatchRead? batchRead)
     {
         ArgumentNullException.ThrowIfNull(descriptors);
-        int given = (set is null ? 0 : 1) + (batch is null ? 0 : 1) + (descriptors.Count > 0 ? 1 : 0) + (random is null ? 0 : 1);
-        if (given > 1) throw new ArgumentException("give only one of --set, --batch, --random and descriptors");
+        int given = (set is null ? 0 : 1) + (batch is null ? 0 : 1) + (descriptors.Count > 0 ? 1 : 0) + (random is null ? 0 : 1) + (randomIndex is null ? 0 : 1);
+        if (given > 1) throw new ArgumentException("give only one of --set, --batch, --random, --random-index and descriptors");
         if (mb is < 1) throw new ArgumentException($"--mb: the minibatch must be at least 1, got {mb}");
         if (limit.MaxMacs < 1) throw new ArgumentException($"--max-macs: the limit must be at least 1, got {limit.MaxMacs}");
         var dtypes = ParseDTypes(dtype);
@@ -119,6 +120,13 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             if (n > MaxRandom)
                 throw new ArgumentException($"--random: at most {MaxRandom} problems at once (they are drawn and kept before the run), got {n}; run more seeds instead");
             return Limited(new CaseSelection($"random (seed {randomSeed})", RandomProblems.Take(randomSeed, n), dtypes, fills, Named: true), mb, limit);
+        }
+        // One problem of the stream alone, as its own: a descriptor cannot say "no bias", and --random i+1 reran every
+        // problem before it to reproduce a soak's failure of problem i without a bias.
+        if (randomIndex is { } index)
+        {
+            if (index < 0) throw new ArgumentException($"--random-index: the index must be 0 or more, got {index}");
+            return Limited(new CaseSelection($"random problem {index} (seed {randomSeed})", [RandomProblems.At(randomSeed, index)], dtypes, fills, Named: true), mb, limit);
         }
         try
         {

@@ -67,6 +67,14 @@ public sealed record RunRow
     [JsonIgnore] public ErrorCause ErrorCauseOrInput => Cause ?? ErrorCause.Input;
 
     /// <summary>
+    /// For an error row of an oracle failure: the oracle was not called for the case, since a call of it abandoned earlier
+    /// in the run (past its time limit) had not returned. The case was never tried, and checks alone as any other: its
+    /// error follows from that call's. Not written to the report: it is what this process saw, read by the command that
+    /// ran it (soak says such cases follow from the first failure rather than offer each as a failure to reproduce).
+    /// </summary>
+    [JsonIgnore] public bool BehindAbandonedCall { get; init; }
+
+    /// <summary>
     /// The outcome as people read it: "ERROR (oracle failure)" for an error row an oracle's failure made, so that it is not
     /// taken for bad input; else the outcome's name (<see cref="Outcomes.Name"/>).
     /// </summary>
@@ -75,9 +83,16 @@ public sealed record RunRow
     /// <summary>A sentence a person can act on: the verdict, or why nothing was compared.</summary>
     [JsonPropertyName("reason")] public required string Reason { get; init; }
 
-    /// <summary>With several references: "agree" when every comparison of this case's direction passed, "disagree" otherwise; else null.</summary>
+    /// <summary>
+    /// With several references, on a direction at least two of them computed: "agree" when every comparison made of this
+    /// case's direction passed, "disagree" otherwise; else null (one reference, or a direction only one of them computed,
+    /// where no oracle stood beside another).
+    /// </summary>
     [JsonPropertyName("consensus")] public string? Consensus { get; init; }
 
-    /// <summary>Seconds spent: the case's computation shared among its directions, plus the comparison.</summary>
+    /// <summary>
+    /// Seconds spent: the case's computation (inputs, every source's results) shared among its directions and, within a
+    /// direction, among its rows, plus the row's own comparison; the rows of a run add up to no more than its time.
+    /// </summary>
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
 }

@@ -66,7 +66,7 @@ public static class Runner
         {
             // Unreadable pack files, problems an oracle rejects, inputs that cannot be generated: unusable input; torch or
             // ORT raising, a time limit passed, a library missing: the oracle failed, not the input. Said once, as which.
-            return [ErrorRow(plan, entry.Case, "*", e.Message, ErrorCauses.Of(e))];
+            return [ErrorRow(plan, entry.Case, "*", e.Message, ErrorCauses.Of(e)) with { BehindAbandonedCall = Oracles.LimitedCalls.IsBehindAbandonedCall(e) }];
         }
     }
 
@@ -98,13 +98,16 @@ public static class Runner
             var subject = oneByOne ? null : Produce(plan.Subject, loaded, directions);
             double shared = directions.Count == 0 ? 0 : clock.Elapsed.TotalSeconds / directions.Count;
             var rows = new List<RunRow>();
+            // The directions two or more references computed: only there do oracles stand beside each other. Where one
+            // alone did (ort declines bfloat16 beside torch), "agree" claimed a consensus of a single oracle.
+            var beside = new HashSet<string>(StringComparer.Ordinal);
             foreach (var d in directions)
             {
                 var own = Stopwatch.StartNew();
                 var actual = subject ?? Produce(plan.Subject, loaded, [d]);
-                double seconds = shared + own.Elapsed.TotalSeconds;
-                foreach (var (source, results) in references)
-                    rows.Add(Row(loaded, d, source, results, plan.Subject, actual, seconds));
+                if (references.Count(r => r.Results.Values.ContainsKey(d)) >= 2) beside.Add(d.TensorName());
+                // The pairs compared: the subject with each reference, and with several, each reference with every later one.
+                var pairs = references.Select(r => (Reference: r.Source, Expected: r.Results, Subject: plan.Subject, Actual: actual)).ToList();
                 if (plan.CrossCheckReferences)
                 {
                     for (int i = 0; i < references.Count; i++)
@@ -113,9 +116,16 @@ public static class Runner
                             // An oracle that is the subject itself (soak --oracle naive,exact) was compared with every other
                             // oracle just above: the pair again is a row of the same names, which a merge reads as one row twice.
                             if (references[i].Source.Name == plan.Subject.Name || references[j].Source.Name == plan.Subject.Name) continue;
-                            rows.Add(Row(loaded, d, references[i].Source, references[i].Results, references[j].Source, references[j].Results, shared));
+                            pairs.Add((references[i].Source, references[i].Results, references[j].Source, references[j].Results));
                         }
                 }
+                // A row's seconds: the direction's share of the case's computation, and the subject's own for it, split
+                // among the direction's rows, plus the row's own comparison. Each row given the whole share counted the
+                // case's oracle calls once per row: with two oracles (three rows a direction) the rows added up to about
+                // 2.4 times the run. So split, the rows of a run add up to its time, less what no case took.
+                double seconds = (shared + own.Elapsed.TotalSeconds) / pairs.Count;
+                foreach (var pair in pairs)
+                    rows.Add(Row(loaded, d, pair.Reference, pair.Expected, pair.Subject, pair.Actual, seconds));
                 // The direction is judged: its results are not needed again, and the next direction's bounds need the room.
                 // Stryker disable all : how much was dropped only decides when to collect, a matter of memory, never of a result
                 long dropped = 0;
@@ -126,11 +136,13 @@ public static class Runner
             }
             if (references.Count < 2) return rows;
             // Every side agrees with every other on a direction, or the direction is in dispute: said on each of its rows.
-            return [.. rows.Select(r => r with
+            // A comparison not made (a side that declined or failed the direction) is neither; a direction only one
+            // reference computed has no consensus to state, and says none.
+            return [.. rows.Select(r => beside.Contains(r.Direction) ? r with
             {
                 Consensus = rows.Where(o => o.Direction == r.Direction && o.Outcome is Outcome.Pass or Outcome.Fail or Outcome.Suspicious)
                     .All(o => o.Outcome == Outcome.Pass) ? "agree" : "disagree",
-            })];
+            } : r)];
         }
 
         // A source of another's making may break Produce's contract: no results at all, or a direction left without a

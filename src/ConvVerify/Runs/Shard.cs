@@ -13,6 +13,12 @@ public sealed record Shard(int Index, int Count)
     /// <summary>The whole run.</summary>
     public static Shard All { get; } = new(1, 1);
 
+    /// <summary>
+    /// Whether <paramref name="text"/>, a report's shard, is the whole run (<see cref="All"/>): a run not split, or the
+    /// report merged from a run's shards.
+    /// </summary>
+    public static bool IsWholeRun(string text) => text == All.ToString();
+
     /// <summary>Parses "i/n".</summary>
     /// <exception cref="ArgumentException">Not two integers with 1 ≤ i ≤ n ≤ <see cref="int.MaxValue"/>; the message states the rule.</exception>
     public static Shard Parse(string text)

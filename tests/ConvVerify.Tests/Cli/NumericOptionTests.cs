@@ -18,12 +18,13 @@ public partial class NumericOptionTests : CliTestBase
     private static readonly string[] NotWholeNumbers =
         ["xyz", "", " 5", "5 ", "+5", "-5", "\u0663", "5.0", "1e6", "0x10", "1,000", "1_000", "99999999999999999999999", "5\u001b[2J", "5\0", "5\0\0"];
 
-    // What each numeric option's numbers mean: a seed may be 0; counts, minibatches and limits start at 1. Stated here
+    // What each numeric option's numbers mean: a seed and an index may be 0; counts, minibatches and limits start at 1. Stated here
     // rather than read from the command, so that an option refusing too much or too little is caught.
     private static readonly Dictionary<string, int> Minimum = new(StringComparer.Ordinal)
     {
         ["--seed"] = 0,
         ["--random"] = 1,
+        ["--random-index"] = 0,
         ["--cases"] = 1,
         ["--mb"] = 1,
         ["--max-macs"] = 1,

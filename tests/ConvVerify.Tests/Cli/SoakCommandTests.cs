@@ -40,11 +40,116 @@ public class SoakCommandTests : CliTestBase
         }
     }
 
+    /// <summary>
+    /// The definition, called as a live oracle is (each call within the command's time limit on a thread of its own, and
+    /// refused while one abandoned has not returned); its first call returns only once the oracle is released, at the end
+    /// of the command, so it is abandoned at any limit and every call after it is refused behind it.
+    /// </summary>
+    private sealed class FirstCallHangs(TimeSpan? limit) : IConvOracle, IDisposable
+    {
+        public const string OracleName = "first-call-hangs";
+
+        private static readonly KeptThreads Threads = new("ConvVerify soak test call");
+
+        private readonly LimitedCalls _calls = new(OracleName, message => new TorchOracleException(message), Threads);
+
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private int _made;
+
+        public string Name => OracleName;
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> =>
+            _calls.Run($"{string.Join(", ", directions.Select(d => d.TensorName()))} of {problem}", limit ?? TimeSpan.FromMinutes(1), () =>
+            {
+                // A minute at most, should the command never release it.
+                if (Interlocked.Increment(ref _made) == 1) _released.Task.Wait(TimeSpan.FromMinutes(1));
+                return directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
+            });
+
+        public void Dispose() => _released.TrySetResult();
+    }
+
+    /// <summary>The definition, but dL/dw it declines: a direction not provided, which fails a run under --require all.</summary>
+    private sealed class DeclinesWeights : IConvOracle
+    {
+        public const string OracleName = "declines-dw";
+
+        public const string Why = "dw: this fake does not compute dL/dw";
+
+        public string Name => OracleName;
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason)
+        {
+            reason = direction == Direction.BackwardWeights ? Why : null;
+            return reason is null && direction.Applies(problem, out reason);
+        }
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T> =>
+            directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
+    }
+
     static SoakCommandTests()
     {
         OracleRegistry.Register("wrong-in-3d", "a test's fake", _ => new WrongWhere("wrong-in-3d", p => p.Rank == 3));
         OracleRegistry.Register("wrong-without-bias", "a test's fake", _ => new WrongWhere("wrong-without-bias", p => !p.HasBias));
+        OracleRegistry.Register(FirstCallHangs.OracleName, "a test's fake", options => new FirstCallHangs(options.TimeLimit));
+        OracleRegistry.Register(DeclinesWeights.OracleName, "a test's fake", _ => new DeclinesWeights());
         CliFakeOracles.Register();
+    }
+
+    private static List<string> ReproduceLines(CliResult r) => [.. r.Out.Split('\n').Where(l => l.StartsWith("reproduce: ", StringComparison.Ordinal))];
+
+    // The command a reproduce line prints, as a shell would split it.
+    private static string[] Words(string line) => [.. line["reproduce: convverify ".Length..].Split(' ').Select(w => w.Trim('\''))];
+
+    [Test]
+    public void AFailureOfTheTimeLimitIsReproducedWithItAndTheCasesRefusedBehindItFollowFromIt()
+    {
+        // The probe: soak --oracle-time-limit 0.0001 printed check lines without the limit, which passed; and every case
+        // after the first, whose oracle was not called while the first call ran, had a reproduce line of its own.
+        var r = Run("soak", "--cases", "3", "--seed", "1", "--oracle", FirstCallHangs.OracleName, "--dtype", "f32", "--oracle-time-limit", "0.001");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Out, Does.Contain($"{FirstCallHangs.OracleName} did not return within 0.001 s"));
+        var lines = ReproduceLines(r);
+        Assert.That(lines, Has.Count.EqualTo(1), r.ToString());
+        Assert.That(lines[0], Does.Contain(" --oracle-time-limit 0.001 "));
+        Assert.That(r.Out, Does.Contain("\nnot reproduced: 5 cases the oracle was not called for, while a call of it abandoned above had not returned: "
+            + "they follow from that failure, not from the cases themselves\n"), r.ToString());
+        // The line run as it stands fails as the soak did.
+        var again = Run(Words(lines[0]));
+        Assert.That(again.Code, Is.EqualTo(2), again.ToString());
+        Assert.That(again.Out, Does.Contain($"{FirstCallHangs.OracleName} did not return within 0.001 s"));
+    }
+
+    [Test]
+    public void TheOptionsThatDecideAVerdictAreOnTheReproduceLine()
+    {
+        // Under --require all a direction the oracle does not provide fails the soak: it had no reproduce line at all.
+        var r = Run("soak", "--cases", "2", "--seed", "5", "--oracle", DeclinesWeights.OracleName, "--dtype", "f32", "--fill", "integer",
+            "--require", "all", "--tolerance", "sound");
+        Assert.That(r.Code, Is.EqualTo(1), r.ToString());
+        var lines = ReproduceLines(r);
+        Assert.That(lines, Has.Count.EqualTo(2), r.ToString());
+        Assert.That(lines, Has.All.EndsWith(" --tolerance sound --require all --verbose"));
+        foreach (string line in lines)
+        {
+            var again = Run(Words(line));
+            Assert.That(again.Code, Is.EqualTo(1), line + "\n" + again);
+            Assert.That(again.Out, Does.Contain($"--require all: 1 direction not provided by oracle (first: ").And.Contain(DeclinesWeights.Why[4..]));
+        }
     }
 
     [Test]
@@ -70,15 +175,18 @@ public class SoakCommandTests : CliTestBase
         var r = Run("soak", "--cases", "12", "--seed", "5", "--oracle", "wrong-without-bias", "--dtype", "f32", "--fill", "integer");
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
         var failed = ConvVerify.Catalog.RandomProblems.Take(5, 12).Where(p => !p.HasBias).ToList();
-        var lines = r.Out.Split('\n').Where(l => l.StartsWith("reproduce: ", StringComparison.Ordinal)).ToList();
+        var lines = ReproduceLines(r);
         Assert.That(lines, Has.Count.EqualTo(failed.Count).And.Count.GreaterThan(0), r.ToString());
+        Assert.That(failed.Select(p => ConvVerify.Catalog.RandomProblems.IndexOf(p, 5)), Has.Some.GreaterThan(0), "a problem with others before it");
         foreach (var (line, p) in lines.Zip(failed))
         {
-            string[] words = line["reproduce: convverify ".Length..].Split(' ').Select(w => w.Trim('\'')).ToArray();
-            var again = Run(words);
+            var again = Run(Words(line));
             Assert.That(again.Code, Is.EqualTo(1), line + "\n" + again);
             string id = ConvCase.IdOf(p, Fill.Integer);
             Assert.That(again.Out.Split('\n').Any(l => l.Contains("FAIL", StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal)), Is.True, id + "\n" + again);
+            // The problem alone, every row shown: --random i+1 reran the i problems before it, and printed no row that passed.
+            Assert.That(again.Out, Does.Contain("check: 1 case, "), line + "\n" + again);
+            Assert.That(again.Out, Does.Contain(" pass "), line + "\n" + again);
         }
     }
 

@@ -16,6 +16,7 @@ public class UsageErrorTests : CliTestBase
     {
         ["--seed"] = "a whole number from 0 to 18446744073709551615",
         ["--random"] = "a whole number from 1 to 2147483647",
+        ["--random-index"] = "a whole number from 0 to 2147483647",
         ["--cases"] = "a whole number from 1 to 2147483647",
         ["--mb"] = "a whole number from 1 to 2147483647",
         ["--max-macs"] = "a whole number from 1 to 9223372036854775807",

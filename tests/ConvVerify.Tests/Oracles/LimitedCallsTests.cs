@@ -32,6 +32,28 @@ public class LimitedCallsTests
     }
 
     [Test]
+    public void ACallRefusedBehindAnAbandonedOneIsToldFromTheOneThatTimedOut()
+    {
+        // soak printed each case refused behind an abandoned call as a failure to reproduce, where the case was never
+        // tried: the refusal is marked, the time-out is not.
+        var calls = Calls();
+        using var gate = new ManualResetEventSlim();
+        try
+        {
+            var timedOut = Assert.Throws<InvalidDataException>(() => calls.Run("y of P", TimeSpan.FromMilliseconds(1), () => gate.Wait(Timeout.Infinite)))!;
+            var refused = Assert.Throws<InvalidDataException>(() => calls.Run("y of Q", TimeSpan.FromMinutes(1), () => 1))!;
+            Assert.That((LimitedCalls.IsBehindAbandonedCall(timedOut), LimitedCalls.IsBehindAbandonedCall(refused)), Is.EqualTo((false, true)));
+            Assert.That(LimitedCalls.IsBehindAbandonedCall(new InvalidOperationException("the case failed", refused)), Is.True, "also where another wraps it");
+            Assert.That(LimitedCalls.IsBehindAbandonedCall(new InvalidDataException(refused.Message)), Is.False, "by the mark, not the words");
+        }
+        finally
+        {
+            gate.Set();
+        }
+        Assert.That(SpinWait.SpinUntil(() => !calls.HasAbandonedCall, TimeSpan.FromSeconds(10)), Is.True, "the abandoned call returned");
+    }
+
+    [Test]
     public void AStrandedCallFailsInTheOraclesWordsRefusesTheNextAndIsCountedUntilItReturns()
     {
         var tally = new LimitedCalls.Tally();

@@ -25,12 +25,12 @@ public partial class HtmlReportPageTests : TempFolderTest
     private static ErrorMap Map() =>
         ErrorMap.From([0.1, 0.2, 0.1, 0.2, 1.5, 2.5, 1.5, 3.0, 0.1, 0.2, 0.1, 0.2], [1, 1, 3, 4], [0, 0, 1, 3]);
 
-    private static RunReport Report() => new()
+    private static RunReport Report(string shard = "2/3") => new()
     {
         Command = "verify-impl",
         Subject = new SourceInfo { Name = "naive" },
         References = [new SourceInfo { Name = "torch", Versions = new(StringComparer.Ordinal) { ["torch"] = "1.13.0", ["numpy"] = "1.24.2" } }],
-        Shard = "2/3",
+        Shard = shard,
         Started = "2026-11-29T03:00:00Z",
         Seconds = 12.34,
         Warnings = ["candidate file extra.npy matches no case"],
@@ -76,6 +76,8 @@ public partial class HtmlReportPageTests : TempFolderTest
         Assert.That(page, Does.Contain($"<p id=\"summary\">{System.Net.WebUtility.HtmlEncode(report.SummaryLine())}</p>"));
         Assert.That(page, Does.Contain("<li>checked: <b>naive</b></li><li>against: <b>torch</b> [numpy 1.24.2; torch 1.13.0]</li>"));
         Assert.That(page, Does.Contain("<li>started 2026-11-29T03:00:00Z, 12.3 s, shard 2/3</li>"));
+        // The whole run, split and merged or not split at all, is no shard: it said "shard 1/1".
+        Assert.That(Page(Report("1/1")), Does.Contain("<li>started 2026-11-29T03:00:00Z, 12.3 s</li>").And.Not.Contain("shard"));
         Assert.That(page, Does.Contain("<li>exit code 2</li>"), "an unusable input makes the exit code 2");
         var reasons = Regex.Matches(page, "<li class=\"FAIL\">([^<]*)</li>").Select(m => m.Groups[1].Value).ToList();
         Assert.That(reasons, Is.EqualTo(report.Reasons().Select(System.Net.WebUtility.HtmlEncode)));

@@ -15,8 +15,8 @@ namespace ConvVerify.Tests.Reports;
 /// </summary>
 public class JUnitStreamTests
 {
-    // The writer before streaming, as it was but for its plural ("1 problems" is now "1 problem"): the whole document
-    // built as a tree, then saved.
+    // The writer before streaming, as it was but for its plural ("1 problems" is now "1 problem") and the whole run's
+    // suite name (no "(shard 1/1)"): the whole document built as a tree, then saved.
     private static byte[] AsBuilt(RunReport report)
     {
         string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
@@ -55,7 +55,7 @@ public class JUnitStreamTests
         int failures = report.Count(Outcome.Fail) + report.Count(Outcome.Suspicious);
         int skipped = cases.Count(c => c.Element("skipped") is not null);
         var suite = new XElement("testsuite",
-            new XAttribute("name", OldX($"convverify {report.Command} (shard {report.Shard})")),
+            new XAttribute("name", OldX($"convverify {report.Command}" + (report.Shard == "1/1" ? "" : $" (shard {report.Shard})"))),
             new XAttribute("tests", cases.Count), new XAttribute("failures", failures),
             new XAttribute("errors", report.Count(Outcome.Error)), new XAttribute("skipped", skipped),
             new XAttribute("time", F(report.Seconds)), new XAttribute("timestamp", OldX(report.Started)),

@@ -37,6 +37,15 @@ public class JUnitWriterTests
         xml.Descendants("testcase").Single(t => (string?)t.Attribute("classname") == $"convverify.check.{id}" && (string?)t.Attribute("name") == name);
 
     [Test]
+    public void TheWholeRunIsNoShard()
+    {
+        // The probe: a merged report (whose shard is the whole run's, 1/1), and a run not split, were "convverify check
+        // (shard 1/1)", one part of one.
+        var whole = new RunReport { Command = "check", Subject = EveryOutcome.Subject, References = EveryOutcome.References, Shard = "1/1", Rows = [.. EveryOutcome.Rows] };
+        Assert.That((string?)JUnitWriter.ToXml(whole).Root!.Elements("testsuite").Single().Attribute("name"), Is.EqualTo("convverify check"));
+    }
+
+    [Test]
     public void CountsAreOnBothSuiteLevels()
     {
         var xml = JUnitWriter.ToXml(EveryOutcome);

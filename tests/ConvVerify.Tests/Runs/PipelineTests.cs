@@ -208,6 +208,68 @@ public class PipelineTests
         Assert.That(rows, Has.Count.EqualTo(4 * 3), "subject vs each oracle, and the oracles against each other");
     }
 
+    [Test]
+    public void AConsensusIsOfOraclesThatBothComputedTheDirection()
+    {
+        // The probe: soak --oracle torch,ort said "agree" on every float64 and bfloat16 row, where ort computed none of
+        // them: one oracle's pass beside another's absence is no consensus.
+        var c = ConvCase.Create(BenchdnnDescriptor.Parse("mb2ic3iw6oc4kw3", DType.Float64), Fill.Integer);
+        var computes = new DefinitionOracle("computes");
+        var declines = new DefinitionOracle("declines") { Declines = DType.Float64 };
+        var plan = new RunPlan
+        {
+            Command = "check", Cases = [new CaseEntry(c)],
+            References = [new OracleSource(computes), new OracleSource(declines)],
+            Subject = new EngineSource(ConvEngines.Exact),
+        };
+        var rows = Runner.RunCase(plan, plan.Cases[0]);
+        Assert.That(rows.Count(r => r.Outcome == Outcome.Pass), Is.EqualTo(4), "the subject against the oracle that computes, each direction");
+        Assert.That(rows.Select(r => r.Consensus), Is.All.Null);
+        // Two that computed the direction beside one that declined it do agree, and say so.
+        var three = plan with { References = [.. plan.References, new OracleSource(new DefinitionOracle("computes too"))] };
+        Assert.That(Runner.RunCase(three, three.Cases[0]).Select(r => r.Consensus), Is.All.EqualTo("agree"));
+    }
+
+    [Test]
+    public void TheRowsOfARunTakeNoMoreThanTheRun()
+    {
+        // The probe: with torch,ort the rows' seconds added up to 2.4 times the run's, each of a direction's three rows
+        // (the subject against each oracle, the oracles against each other) counting both oracles' calls.
+        var plan = new RunPlan
+        {
+            Command = "check",
+            Cases = [new CaseEntry(ConvCase.Create(BenchdnnDescriptor.Parse("mb2ic3iw6oc4kw3"), Fill.Integer))],
+            References = [new OracleSource(new SlowOracle("slow-a")), new OracleSource(new SlowOracle("slow-b"))],
+            Subject = new EngineSource(ConvEngines.Exact),
+        };
+        var report = Runner.Run(plan);
+        Assert.That(report.Rows, Has.Count.EqualTo(4 * 3));
+        double rows = report.Rows.Sum(r => r.Seconds);
+        Assert.That(rows, Is.LessThanOrEqualTo(report.Seconds), "the rows' seconds are parts of the run's");
+        Assert.That(rows, Is.GreaterThanOrEqualTo(2 * SlowOracle.Delay.TotalSeconds), "the oracles' calls are in the rows");
+    }
+
+    /// <summary>The definition, after a pause long enough that the rows' times are mostly the oracles'.</summary>
+    private sealed class SlowOracle(string name) : IConvOracle
+    {
+        public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(300);
+
+        public string Name => name;
+
+        public IReadOnlyDictionary<string, string> Versions { get; } = new Dictionary<string, string>();
+
+        public double BoundFactor => 1;
+
+        public bool Provides(ConvProblem problem, Direction direction, [NotNullWhen(false)] out string? reason) => direction.Applies(problem, out reason);
+
+        public IReadOnlyDictionary<Direction, T[]> Compute<T>(ConvProblem problem, ConvInputs<T> inputs, IReadOnlyCollection<Direction> directions)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Thread.Sleep(Delay);
+            return directions.ToDictionary(d => d, d => d.Compute(ConvEngines.Naive, problem, inputs));
+        }
+    }
+
     private sealed class ForwardOffByOne : IConvOracle
     {
         public string Name => "off-by-one";

@@ -184,4 +184,26 @@ public class RandomProblemTests
         Assert.That(CliTestBase.Run("check", "--random", "3").Err, Does.Contain("--random goes with a live oracle"));
         Assert.That(CliTestBase.Run("cases", "--random", "3", "--set", "basic").Err, Does.Contain("only one of"));
     }
+
+    [Test]
+    public void OneProblemOfTheStreamIsSelectedAlone()
+    {
+        // A descriptor cannot say "no bias": soak reproduced such a problem i with --random i+1, rerunning all before it.
+        var alone = CaseSelection.Resolve(null, null, [], null, null, "question", randomSeed: 11, randomIndex: 7);
+        Assert.That(alone.Problems, Is.EqualTo(new[] { RandomProblems.Take(11, 8)[7] }));
+        Assert.That(alone.Problems[0].Name, Is.EqualTo("r11_7"));
+        Assert.That(CaseSelection.Resolve(null, null, [], null, null, "question", randomSeed: 11, randomIndex: 0).Problems, Is.EqualTo(new[] { RandomProblems.At(11, 0) }));
+        Assert.That(() => CaseSelection.Resolve(null, null, [], null, null, "question", randomIndex: -1),
+            Throws.ArgumentException.With.Message.EqualTo("--random-index: the index must be 0 or more, got -1"));
+        Assert.That(() => CaseSelection.Resolve(null, null, [], null, null, "question", random: 3, randomIndex: 1),
+            Throws.ArgumentException.With.Message.EqualTo("give only one of --set, --batch, --random, --random-index and descriptors"));
+
+        var r = CliTestBase.Run("cases", "--random-index", "3", "--seed", "11");
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Out, Does.Contain("r11_3").And.Contain("1 problem from random problem 3 (seed 11)"));
+        Assert.That(r.Out, Does.Not.Contain("r11_2").And.Not.Contain("r11_0"));
+        Assert.That(CliTestBase.Run("cases", "--random-index", "-1").Err, Does.Contain("--random-index: expected a whole number from 0 to 2147483647, got '-1'"));
+        Assert.That(CliTestBase.Run("check", "--random-index", "3").Err, Does.Contain("--random-index goes with a live oracle"));
+        Assert.That(CliTestBase.Run("cases", "--random-index", "3", "--random", "2").Err, Does.Contain("only one of"));
+    }
 }

@@ -19,7 +19,7 @@ public class SelectionRefusalTests : TempFolderTest
     [Test]
     public void TwoSourcesAtOnceAreRefused()
     {
-        const string Message = "give only one of --set, --batch, --random and descriptors";
+        const string Message = "give only one of --set, --batch, --random, --random-index and descriptors";
         Assert.That(Refusal(set: "basic", descriptors: ["mb1ic1ih4oc1kh3"]), Is.EqualTo(Message));
         Assert.That(Refusal(set: "basic", batch: "b.txt"), Is.EqualTo(Message));
         Assert.That(Refusal(batch: "b.txt", random: 2), Is.EqualTo(Message));
