@@ -260,22 +260,25 @@ internal static class ExplainCommand
         var inputs = c.MakeInputs<double>();
         var dx = new double[p.XSize];
         NaiveConv.BackwardData<double>(p, inputs.Dy, inputs.W, dx);
-        // Each filter's contribution on its own: dL/dx from w with every other filter zeroed (filter f is w's f-th block).
-        // w is split rather than dL/dh (which gives the same parts): any split of dL/dh into parts that add up to it sums
-        // back to dL/dx, so a wrong index there would change nothing visible, while a wrong block of w changes the sum or throws.
+        // Each filter's contribution on its own: dL/dx of the one-filter problem (its group's input channels, its block of w,
+        // its channel of dL/dh), placed in its group's channels. A wrong block of w or channel of dL/dh changes the sum. Once
+        // per filter, the whole problem with every other filter zeroed cost OC times the definition's dL/dx loop
+        // (mb1ic1iw4096oc4096kw1sw4096: minutes); one filter's problem is 1/OC of it, at most X·W visits in all.
         var sum = new double[p.XSize];
-        int perFilter = p.WSize / p.OC;
+        int icg = p.IC / p.Groups, ocg = p.OC / p.Groups, perFilter = p.WSize / p.OC;
+        int inPlane = p.XSize / (p.Mb * p.IC), outPlane = p.YSize / (p.Mb * p.OC);
+        var one = new ConvProblem(p.Mb, 1, icg, 1, p.Input, p.Kernel, p.Stride, p.PadBegin, p.PadEnd, p.Dilation, hasBias: false, p.DType);
+        var dyF = new double[one.YSize];
+        var part = new double[one.XSize];
         for (int f = 0; f < p.OC; f++)
         {
-            var only = new double[p.WSize];
-            int at = f * perFilter;
-            Array.Copy(inputs.W, at, only, at, perFilter);
-            var part = new double[p.XSize];
-            // The exact engine, bitwise the definition: the definition's dL/dx loop visits every filter's taps for every
-            // input element, so once per filter it was OC times that (mb1ic1iw4096oc4096kw1sw4096: minutes), while the
-            // engine visits only the taps that land, Y·W multiply-adds in all (at most 4096² within the caps above).
-            ExactConv.BackwardData<double>(p, inputs.Dy, only, part);
-            for (int i = 0; i < sum.Length; i++) sum[i] += part[i];
+            for (int n = 0; n < p.Mb; n++) Array.Copy(inputs.Dy, ((long)n * p.OC + f) * outPlane, dyF, (long)n * outPlane, outPlane);
+            NaiveConv.BackwardData<double>(one, dyF, inputs.W.AsSpan(f * perFilter, perFilter), part);
+            int first = f / ocg * icg;
+            for (int n = 0; n < p.Mb; n++)
+                for (int ch = 0; ch < icg; ch++)
+                    for (int s = 0; s < inPlane; s++)
+                        sum[((n * p.IC) + first + ch) * inPlane + s] += part[(n * icg + ch) * inPlane + s];
         }
         double viaFilters = MaxDifference(dx, sum);
         string viaMatrix = p.YSize * (long)p.XSize <= 1 << 22
