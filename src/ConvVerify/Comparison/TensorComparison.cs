@@ -516,8 +516,9 @@ public static class TensorComparison
     private static bool Mismatch<T>(T e, T a, bool bitwise) where T : unmanaged, IFloatingPointIeee754<T> =>
         bitwise ? !Bitwise.Equal(e, a) : Error(double.CreateChecked(e), double.CreateChecked(a)) != 0;
 
-    // NaN or infinity anywhere counts as infinitely wrong, unless both sides hold the very same non-finite value.
-    private static double Error(double e, double a)
+    // NaN or infinity anywhere counts as infinitely wrong, unless both sides hold the very same non-finite value. Also the
+    // report reader's: a worst element's abs_error read back must be the one this makes of its expected and actual values.
+    internal static double Error(double e, double a)
     {
         if (e == a || (double.IsNaN(e) && double.IsNaN(a))) return 0;
         double d = Math.Abs(a - e);

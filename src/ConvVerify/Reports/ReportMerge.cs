@@ -24,7 +24,8 @@ public static class ReportMerge
     /// wrote: a summary (<see cref="RunReport.WrittenSummary"/>) its rows disagree with, a row twice, a case of another
     /// shard, rows about the pack unlike the other shards', fewer or more cases in all than the selection holds, or
     /// cases that are not the selection's (<see cref="RunReport.SelectionSetHash"/>, which a report from before it was
-    /// recorded has not: refused too); or times that add up past what a double holds.
+    /// recorded has not: refused too), or a shard without <see cref="RunReport.CaseDirections"/> (from before it was
+    /// recorded); or times that add up past what a double holds.
     /// </exception>
     public static RunReport Merge(IReadOnlyList<(string Path, RunReport Report)> shards)
     {
@@ -36,7 +37,7 @@ public static class ReportMerge
         {
             if (r.Command != first.Command) throw new ArgumentException($"{path}: a '{r.Command}' report, but {firstPath} is '{first.Command}'");
             if (r.SelectionHash != first.SelectionHash || r.SelectionCases != first.SelectionCases)
-                throw new ArgumentException($"{path}: shard of another selection ({r.SelectionCases} cases, hash {Short(r.SelectionHash)}) than {firstPath} ({first.SelectionCases} cases, hash {Short(first.SelectionHash)}): not the same packs or catalog");
+                throw new ArgumentException(AnotherSelection(path, r, firstPath, first, $"{r.SelectionCases} cases, hash {Short(r.SelectionHash)}", $"{first.SelectionCases} cases, hash {Short(first.SelectionHash)}"));
             // The subject with its versions, as the references: a shard run with another torch (or other CPU kernels) checked
             // other code, and the merged report named only the first shard's. Compared field by field, said as the summary
             // line says them, with the layout each computed in: a shard run with --layout channels-last checked other
@@ -54,6 +55,10 @@ public static class ReportMerge
             if (VerdictOptions(r).Zip(VerdictOptions(first)).FirstOrDefault(z => z.First != z.Second) is ({ } option, { } firstOption))
                 throw new ArgumentException($"{path}: run with {option}, but {firstPath} with {firstOption}: the shards of one run share the options that decide its verdict");
             CheckSummary(path, r);
+            // Which directions each case was checked in is how a shard's cut rows are seen (the reader checks them
+            // against it): a shard without it cannot be checked so.
+            if (r.CaseDirections is null)
+                throw new ArgumentException($"{path}: no case_directions (a report from before it was recorded, 2026-12-02): the merge cannot check that no direction's rows were cut from a case; run the shard again");
             Shard shard;
             try
             {
@@ -118,6 +123,8 @@ public static class ReportMerge
             Warnings = [.. ordered.SelectMany(p => p.Report.Warnings).Distinct()],
             Skipped = [.. first.Skipped],
             SkippedByKind = new(first.SkippedByKind, StringComparer.Ordinal),
+            // Each listed case is one of its shard's rows (the reader checks it), so each is in one shard only.
+            CaseDirections = new(ordered.SelectMany(p => p.Report.CaseDirections!).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), StringComparer.Ordinal),
             Rows = [.. beforeRun, .. ordered.SelectMany(p => p.Report.Rows.Where(r => r.Subject != RunRow.NoSubject))],
         };
     }
@@ -143,7 +150,7 @@ public static class ReportMerge
             if (r.SelectionSetHash.Length == 0)
                 throw new ArgumentException($"{path}: no selection_set_hash (a report from before it was recorded, 2026-12-02): the merge cannot check that the shards' cases are the selection's; run the shard again");
             if (r.SelectionSetHash != first.SelectionSetHash)
-                throw new ArgumentException($"{path}: shard of another selection (selection_set_hash {Short(r.SelectionSetHash)}) than {firstPath} ({Short(first.SelectionSetHash)}): not the same packs or catalog");
+                throw new ArgumentException(AnotherSelection(path, r, firstPath, first, $"selection_set_hash {Short(r.SelectionSetHash)}", Short(first.SelectionSetHash)));
         }
     }
 
@@ -158,13 +165,34 @@ public static class ReportMerge
                 + "a shard holds a case the selection has not (a case renamed, or from another run) in place of one it has");
     }
 
+    // Shards of other selections, said by what makes a selection of their command (the shards share their command):
+    // soak has no packs or catalog, only random problems drawn from its --seed, which is said first where it differs (it
+    // makes other cases, and decides the verdict as well); a check with a seed computed its cases with a live oracle;
+    // the others read packs. "Not the same packs or catalog" was said of soak shards of another --seed or --cases.
+    private static string AnotherSelection(string path, RunReport r, string firstPath, RunReport first, string mine, string theirs)
+    {
+        if (r.Seed != first.Seed)
+            return $"{path}: run with {SeedOf(r)}, but {firstPath} with {SeedOf(first)}: the shards of one run are of one seed, which makes their cases and inputs";
+        string what = r.Command switch
+        {
+            RunCommands.Soak => "another --cases, --dtype or --fill",
+            RunCommands.Check when r.Seed is not null => "other cases (--set, --batch, descriptors, --random, --mb, --max-macs, --dtype or --fill)",
+            RunCommands.Check => "other packs, or other cases of them (--pack, --set, --batch, descriptors, --max-macs, --dtype or --fill)",
+            RunCommands.VerifyImpl => "another pack, or another --max-macs",
+            _ => "another pack",
+        };
+        return $"{path}: shard of another selection ({mine}) than {firstPath} ({theirs}): {what}";
+    }
+
+    private static string SeedOf(RunReport r) => r.Seed is { } seed ? string.Create(CultureInfo.InvariantCulture, $"--seed {seed}") : "no --seed recorded";
+
     // Every option the exit code depends on beyond the rows themselves, as the command line says it.
     private static string[] VerdictOptions(RunReport r) =>
     [
         r.Requirement == Requirement.Any ? "--require any" : "--require all",
         r.Strict ? "--strict" : "no --strict",
         r.ToleranceMode is { } mode ? "--tolerance " + mode : "no --tolerance recorded",
-        r.Seed is { } seed ? string.Create(CultureInfo.InvariantCulture, $"--seed {seed}") : "no --seed recorded",
+        SeedOf(r),
         r.RequireComparison ? "a comparison required" : "no comparison required",
     ];
 

@@ -30,6 +30,10 @@ public abstract class ExactNameConverter<T>(string field) : JsonConverter<T> whe
                 JsonTokenType.Number => "the number " + System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
                 JsonTokenType.True => "true",
                 JsonTokenType.False => "false",
+                // Said as JSON says them, not by the reader's token names ("StartArray").
+                JsonTokenType.StartArray => "a list",
+                JsonTokenType.StartObject => "an object",
+                JsonTokenType.Null => "null",
                 var other => other.ToString(),
             };
             throw new JsonException($"{field}: {Expected}, got {got}");

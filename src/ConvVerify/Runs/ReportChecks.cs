@@ -1,5 +1,6 @@
 using System.Globalization;
 using ConvVerify.Cases;
+using ConvVerify.Comparison;
 using ConvVerify.Problems;
 
 namespace ConvVerify.Runs;
@@ -17,8 +18,14 @@ internal static class ReportChecks
         // Rows of one case share their descriptor: parsed once, a report of a million rows is not a million parses.
         var problems = new Dictionary<string, (ConvProblem? Problem, string? Error)>(StringComparer.Ordinal);
         for (int i = 0; i < r.Rows.Count; i++)
-            if ((BadRow($"rows[{i}]", r.Rows[i]) ?? BadWorst($"rows[{i}]", r.Rows[i], problems)) is { } why) return why;
-        return BadSkipped(r)
+        {
+            string what = $"rows[{i}]";
+            var row = r.Rows[i];
+            if ((BadWholeCase(what, row) ?? BadRow(what, row) ?? BadRule(what, row, r.ToleranceMode) ?? BadShape(what, row, problems)) is { } why) return why;
+        }
+        // The rows of each case together, once each row is sound by itself.
+        return ReportCaseChecks.Inconsistent(r)
+            ?? BadSkipped(r)
             ?? BadSelection(r)
             // Last: the summary is computed from the rows, the skipped counts and the selection, which must be sound first.
             ?? SummaryDisagreement(r);
@@ -71,8 +78,87 @@ internal static class ReportChecks
             if (row.Map is not null)
                 return $"{what}.map is given, but {what}.worst is not given: a map is of a failing direction's slice through its worst element";
         }
-        // After the numbers are known to agree among themselves: then whether the outcome is theirs.
-        return OutcomeDisagreement(what, row) ?? (row.Map is { } map ? BadMapValues($"{what}.map", map, row.Elements) : null);
+        // After the numbers are known to agree among themselves: then whether they are the rule's, and the outcome theirs.
+        return BadRuleNumbers(what, row) ?? OutcomeDisagreement(what, row) ?? (row.Map is { } map ? BadMapValues($"{what}.map", map, row.Elements) : null);
+    }
+
+    // Rows about something other than one direction: subject "-" for a row about the pack made before the cases were
+    // split among shards (a case.json or a file that could not be read: direction "*"), and "*" for a case the run could
+    // not check at all (Runner.ErrorRow: an error, with nothing compared). A "*" row that passed, or had a ratio, was read.
+    private static string? BadWholeCase(string what, RunRow row)
+    {
+        if (row.Subject == RunRow.NoSubject && row.Direction != "*")
+            return $"{what}.direction is \"{Printable(row.Direction)}\", but {what}.subject is \"{RunRow.NoSubject}\": a row about the pack is about a whole case or file (direction \"*\")";
+        if (row.Direction != "*") return null;
+        if (row.Ratio is not null) return $"{what}.ratio is given, but {what}.direction is \"*\": a row about a whole case compared nothing";
+        return row.Subject != RunRow.NoSubject && row.Outcome != Outcome.Error
+            ? $"{what}.outcome is \"{row.Outcome.Name()}\", but {what}.direction is \"*\": a case the run could not check at all is an ERROR"
+            : null;
+    }
+
+    // A compared row names its rule (and only a compared row has one: Runner.Row), and its worst element has the numbers
+    // that rule gives it (TensorComparison.Compare): under the probabilistic rule a sound bound beside the probabilistic
+    // one, which is never above it where it is finite (TierBound); under an exact rule a bound of 0; under every rule an
+    // error that is |actual − expected| of the two values written beside it (the same doubles, the same subtraction), and
+    // not 0 but under the bitwise rule (+0 against −0).
+    private static string? BadRuleNumbers(string what, RunRow row)
+    {
+        if (row.Tolerance is { } given && row.Ratio is null)
+            return $"{what}.tolerance is \"{given}\", but {what}.ratio is not given: a rule is named where a comparison was made";
+        if (row.Tolerance is not { } rule)
+            return row.Ratio is null ? null : $"{what}.ratio is given, but {what}.tolerance is not: a compared row names the rule it was judged by";
+        if (row.Worst is not { } w) return null;
+        bool probabilistic = rule == Tolerance.Probabilistic;
+        if (probabilistic && w.SoundBound is null)
+            return $"{what}.tolerance is \"{rule}\", but {what}.worst.sound_bound is not given: under the probabilistic rule the worst element has its sound bound beside the probabilistic one";
+        if (!probabilistic && w.SoundBound is { } extra)
+            return Say($"{what}.worst.sound_bound is {N(extra)}, but {what}.tolerance is \"{rule}\": only the probabilistic rule has a second bound");
+        if (rule is Tolerance.Bitwise or Tolerance.ExactValues && !w.Bound.Equals(0.0))
+            return Say($"{what}.worst.bound is {N(w.Bound)}, but {what}.tolerance is \"{rule}\": an exact rule allows no error (its bound is 0)");
+        double error = TensorComparison.Error(w.Expected, w.Actual);
+        if (!w.AbsError.Equals(error))
+            return Say($"{what}.worst.abs_error is {N(w.AbsError)}, but {what}.worst.actual {N(w.Actual)} and {what}.worst.expected {N(w.Expected)} are {N(error)} apart: the error is |actual - expected| (Infinity where one is NaN or infinite and they differ)");
+        if (error == 0 && rule != Tolerance.Bitwise)
+            return Say($"{what}.worst.actual and {what}.worst.expected are both {N(w.Actual)}, but {what}.tolerance is \"{rule}\": the worst element is one whose values differ (only the bitwise rule tells +0 from -0)");
+        if (w.SoundBound is { } sound && (double.IsFinite(sound) ? w.Bound > sound : !w.Bound.Equals(sound)))
+            return Say($"{what}.worst.bound is {N(w.Bound)}, but {what}.worst.sound_bound is {N(sound)}: the probabilistic bound is never above a finite sound bound, and is the sound bound itself where that is NaN or infinite");
+        return null;
+    }
+
+    // The rule of a row is the run's (RunPlan.DefaultTolerance, SoundTolerance, Freshness): the probabilistic tier only for
+    // the normal fill of float32 and float64 under --tolerance probabilistic (a bf16 or f16 direction has none, the
+    // integer fill is compared exactly, fixtures check sets its own rule); exact values only for the integer fill.
+    private static string? BadRule(string what, RunRow row, string? mode)
+    {
+        if (row.Tolerance is not { } rule) return null;
+        if (rule == Tolerance.ExactValues && row.Fill != "integer")
+            return $"{what}.tolerance is \"{rule}\", but {what}.fill is \"{Printable(row.Fill)}\": exact values are the integer fill's rule";
+        if (rule != Tolerance.Probabilistic) return null;
+        if (row.DType is not ("f32" or "f64"))
+            return $"{what}.tolerance is \"{rule}\", but {what}.dtype is \"{Printable(row.DType)}\": a bf16 or f16 direction is judged by its sound bound, having no probabilistic tier";
+        if (row.Fill != "normal")
+            return $"{what}.tolerance is \"{rule}\", but {what}.fill is \"{Printable(row.Fill)}\": the probabilistic tier is the normal fill's";
+        return mode == "probabilistic" ? null
+            : mode is null ? $"{what}.tolerance is \"{rule}\", but tolerance is not given: only a run under --tolerance probabilistic judges by that tier"
+            : $"{what}.tolerance is \"{rule}\", but tolerance is \"{Printable(mode)}\": only a run under --tolerance probabilistic judges by that tier";
+    }
+
+    // What the worst element makes of the direction, by the rule the comparison applied to it (TensorComparison.Judge):
+    // under the bitwise rule every element that differs fails. Said with the numbers it was made of.
+    private static (Judgement Judgement, string Why) WorstJudgement(string what, WorstElement w, Tolerance rule)
+    {
+        if (rule == Tolerance.Bitwise) return (Judgement.Fail, $"{what}.worst differs and {what}.tolerance is \"{rule}\", under which every element that differs fails");
+        double sound = w.SoundBound ?? w.Bound;
+        var j = TensorComparison.Judge(w.AbsError, sound, w.Bound);
+        string soundName = w.SoundBound is null ? "bound" : "sound_bound";
+        string why = j switch
+        {
+            Judgement.Fail when !double.IsFinite(sound) => Say($"{what}.worst.{soundName} is {N(sound)}, which vouches for nothing (any error fails)"),
+            Judgement.Fail => Say($"{what}.worst.abs_error {N(w.AbsError)} is past {what}.worst.{soundName} {N(sound)}"),
+            Judgement.Suspicious => Say($"{what}.worst.abs_error {N(w.AbsError)} is past {what}.worst.bound {N(w.Bound)}, within {what}.worst.sound_bound {N(sound)}"),
+            _ => Say($"{what}.worst.abs_error {N(w.AbsError)} is within {what}.worst.bound {N(w.Bound)}"),
+        };
+        return (j, why);
     }
 
     // The outcome is the verdict of the numbers beside it (Runner.Row): a shard edited to say "pass" on a row with an
@@ -93,7 +179,7 @@ internal static class ReportChecks
                 return $"{outcome}, but {what}.ratio is not given: a suspicious direction is a compared one";
             case Outcome.Pass or Outcome.Suspicious:
             case Outcome.Fail when row.Ratio is not null:
-                return null;
+                return OutcomeOfWorst(what, row, outcome);
         }
         if (row.Ratio is not null) return $"{outcome}, but {what}.ratio is given: only a compared direction (pass, FAIL or suspicious) has one";
         if (row.MaxAbsError is not null) return $"{outcome}, but {what}.max_abs_error is given: only a compared direction has one";
@@ -101,16 +187,35 @@ internal static class ReportChecks
         return row.Failures != 0 ? Say($"{outcome}, but {what}.failures is {row.Failures}: a direction with no comparison has no failures") : null;
     }
 
-    // The worst element is one of those compared, at the multi-index its flat index has in the direction's result,
-    // whose shape the row's descriptor gives (the writer writes the problem's canonical descriptor on every row it
-    // compared, and only those have a worst element).
-    private static string? BadWorst(string what, RunRow row, Dictionary<string, (ConvProblem? Problem, string? Error)> problems)
+    // The worst element has the largest error/bound (TensorComparison.Compare): every element is within its bound when it
+    // is, none fails while it passes, and it fails whenever any element does but for a suspicious one of a larger ratio.
+    // So a direction passes exactly when its worst element does, is suspicious only when it is, and fails only when it
+    // fails or is suspicious. A FAIL relabelled "pass" (ratio Infinity, failures set to 0) merged to a run that passed.
+    private static string? OutcomeOfWorst(string what, RunRow row, string outcome)
     {
-        if (row.Worst is not { } w) return null;
-        if (w.Index < 0 || w.Index >= row.Elements)
+        if (row.Worst is not { } w || row.Tolerance is not { } rule) return null;
+        var (j, why) = WorstJudgement(what, w, rule);
+        return (row.Outcome, j) switch
+        {
+            (Outcome.Pass, Judgement.Fail) or (Outcome.Suspicious, Judgement.Fail) => $"{outcome}, but {why}: the worst element fails, so the direction does",
+            (Outcome.Pass, Judgement.Suspicious) => $"{outcome}, but {why}: the worst element is suspicious, so the direction is",
+            (Outcome.Suspicious or Outcome.Fail, Judgement.Pass) => $"{outcome}, but {why}: the worst element, of the largest error/bound, is within its bound, so every element is",
+            _ => null,
+        };
+    }
+
+    // A compared row's elements are those of the direction's result, whose shape the row's descriptor gives (the writer
+    // writes the problem's canonical descriptor on every row it compared); its worst element is one of them, at the
+    // multi-index its flat index has in that shape.
+    private static string? BadShape(string what, RunRow row, Dictionary<string, (ConvProblem? Problem, string? Error)> problems)
+    {
+        if (row.Ratio is null) return null;
+        var w = row.Worst;
+        string compared = w is null ? $"{what}.ratio is given" : $"{what}.worst is given";
+        if (w is not null && (w.Index < 0 || w.Index >= row.Elements))
             return Say($"{what}.worst.index is {w.Index}, but {what}.elements is {row.Elements}: the worst element is one of those compared (0 to elements - 1)");
         if (row.Direction is not ("y" or "dx" or "dw" or "db"))
-            return $"{what}.direction is \"{Printable(row.Direction)}\", but {what}.worst is given: only a compared direction (y, dx, dw or db) has a worst element";
+            return $"{what}.direction is \"{Printable(row.Direction)}\", but {compared}: only a compared direction (y, dx, dw or db) has {(w is null ? "a ratio" : "a worst element")}";
         // The name (n"...", always last) decides no shape, and a name of someone else's making is no reason to refuse.
         int name = row.Descriptor.IndexOf('n', StringComparison.Ordinal);
         if (!problems.TryGetValue(row.Descriptor, out var parsed))
@@ -124,13 +229,14 @@ internal static class ReportChecks
             string text = name < 0 ? row.Descriptor : row.Descriptor[..name], error = parsed.Error ?? "";
             string prefix = $"descriptor '{BenchdnnDescriptor.Quoted(text)}': ";
             string reason = error.StartsWith(prefix, StringComparison.Ordinal) ? error[prefix.Length..] : error;
-            return $"{what}.descriptor is \"{Printable(row.Descriptor)}\", but {what}.worst is given: a compared row's descriptor gives its result's shape ({Printable(reason, 2 * MaxQuoted)})";
+            return $"{what}.descriptor is \"{Printable(row.Descriptor)}\", but {compared}: a compared row's descriptor gives its result's shape ({Printable(reason, 2 * MaxQuoted)})";
         }
         var direction = Directions.FromTensorName(row.Direction);
         int[] shape = direction.ShapeOf(problem);
         int size = direction.SizeOf(problem);
         if (row.Elements != size)
             return Say($"{what}.elements is {row.Elements}, but {what}.direction \"{row.Direction}\" of {what}.descriptor has {size} (shape [{string.Join(", ", shape)}])");
+        if (w is null) return null;
         // Counted, not listed: a position is someone else's array, and a hostile one of 100,000 indices was written out whole.
         if (w.Position.Length != shape.Length)
             return Say($"{what}.worst.position has {w.Position.Length} {(w.Position.Length == 1 ? "index" : "indices")}, but the shape [{string.Join(", ", shape)}] of {what}.direction \"{row.Direction}\" of {what}.descriptor has {shape.Length} dimensions");
@@ -275,11 +381,11 @@ internal static class ReportChecks
 
     private static string? NotCount(string what, int value) => value >= 0 ? null : Say($"{what} is {value}, not a count (0 or more)");
 
-    private static string Say(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    internal static string Say(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     // A number of the report as it reads back: the runtime's own text of 2^−25 names the double below it
     // (Comparison.RoundTripText), and a refusal about that very value printed another.
-    private static string N(double value) => Comparison.RoundTripText.Of(value);
+    internal static string N(double value) => Comparison.RoundTripText.Of(value);
 
     /// <summary>Most characters of a report's own text (a descriptor, a reason, a kind) a refusal quotes.</summary>
     internal const int MaxQuoted = 80;

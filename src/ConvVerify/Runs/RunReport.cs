@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ConvVerify.Cases;
 using ConvVerify.Problems;
 
 namespace ConvVerify.Runs;
@@ -23,8 +24,8 @@ public sealed class RunReport
     /// <summary>Exit code: unusable input (unreadable pack, rejected problem, bad usage), or an oracle that failed on the input (no verdict either way).</summary>
     public const int ExitBadInput = 2;
 
-    /// <summary>The schema id of this report.</summary>
-    [JsonPropertyName("schema")] public string Schema { get; init; } = SchemaId;
+    /// <summary>The schema id of this report (required of a report read: docs/report-schema.md says readers check it).</summary>
+    [JsonPropertyName("schema")] [JsonRequired] public string Schema { get; init; } = SchemaId;
 
     /// <summary>The command that ran, e.g. "check".</summary>
     [JsonPropertyName("command")] public required string Command { get; init; }
@@ -69,8 +70,11 @@ public sealed class RunReport
     /// </summary>
     [JsonPropertyName("selection_set_hash")] public string SelectionSetHash { get; init; } = "";
 
-    /// <summary>UTC start time, ISO 8601.</summary>
-    [JsonPropertyName("started")] public string Started { get; init; } = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// UTC start time, ISO 8601. Required of a report read: its default is the time the object is made, and a report
+    /// without it was merged as a run that started when the merge ran.
+    /// </summary>
+    [JsonPropertyName("started")] [JsonRequired] public string Started { get; init; } = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     /// <summary>Wall time of the run in seconds.</summary>
     [JsonPropertyName("seconds")] public double Seconds { get; set; }
@@ -104,6 +108,35 @@ public sealed class RunReport
         var byKind = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var g in all.GroupBy(k => k.Kind)) byKind[g.Key] = g.Count();
         return ([.. all.Take(MaxSkippedListed)], byKind);
+    }
+
+    /// <summary>
+    /// The cases of this report checked in other directions than y, dx, dw and db (a problem without bias has no db; a
+    /// benchdnn batch file's <c>--dir=</c>, a pack's result file found missing leave some out), each with the directions
+    /// it was checked in, in that order; a case checked in all four is not listed. With it a reader sees a direction's rows
+    /// cut from a case; null in a report from before it was recorded (2026-12-02), which <c>report merge</c> refuses.
+    /// </summary>
+    [JsonPropertyName("case_directions")] public SortedDictionary<string, List<string>>? CaseDirections { get; init; }
+
+    /// <summary>
+    /// The <see cref="CaseDirections"/> of cases checked in the directions given (each case's id with its directions): those
+    /// checked in some but not all of y, dx, dw and db. A case given twice is checked in the directions of both.
+    /// </summary>
+    public static SortedDictionary<string, List<string>> CaseDirectionsOf(IEnumerable<(string Case, IReadOnlyCollection<Direction> Directions)> cases)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        var checkedIn = new Dictionary<string, HashSet<Direction>>(StringComparer.Ordinal);
+        foreach (var (id, directions) in cases)
+        {
+            if (!checkedIn.TryGetValue(id, out var set)) checkedIn[id] = set = [];
+            set.UnionWith(directions);
+        }
+        var listed = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (id, set) in checkedIn)
+            // A case with no direction has no rows to check against a list; one with all four is the default.
+            if (set.Count > 0 && set.Count < Cases.Directions.All.Count)
+                listed[id] = [.. Cases.Directions.All.Where(set.Contains).Select(d => d.TensorName())];
+        return listed;
     }
 
     /// <summary>Every row, in run order.</summary>
@@ -287,9 +320,11 @@ public sealed class RunReport
             ?? Enumerable.Range(0, r.References.Count).Select(i => NullVersion($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? (r.WrittenSummary is { } written ? NullIn("summary.reasons", written.Reasons) : null);
         return why ?? BadToleranceMode(r.ToleranceMode) ?? BadLayout("subject", r.Subject)
+            ?? (r.CaseDirections is { } listed ? listed.Where(kv => kv.Value is null).Select(kv => $"case_directions[\"{ReportChecks.Printable(kv.Key)}\"] is null").FirstOrDefault() : null)
             ?? Enumerable.Range(0, r.References.Count).Select(i => BadLayout($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadCause($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
             ?? BadCommand(r.Command)
+            ?? MissingOption(r)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadWords($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
             ?? BadStarted(r.Started)
             ?? BadSeconds("seconds", r.Seconds)
@@ -332,6 +367,22 @@ public sealed class RunReport
         : seconds > MaxSeconds ? string.Create(CultureInfo.InvariantCulture, $"{what} is {seconds}, more than the {MaxSeconds:0} seconds (about 31 years) a run may take")
         : null;
 
+    // What every run of its command records: check, verify-impl and soak their --tolerance, soak its --seed (from which
+    // its random cases and their inputs are made); fixtures check sets its own rule, and a pack holds the inputs of
+    // verify-impl and fixtures check. A shard without them was read as one from before they were recorded, and merged as
+    // if run under whatever its partners were (or refused only as differing from them).
+    private static string? MissingOption(RunReport r) => r.Command switch
+    {
+        RunCommands.Check or RunCommands.VerifyImpl or RunCommands.Soak when r.ToleranceMode is null =>
+            $"tolerance is not given: a {r.Command} report records the --tolerance it was run with",
+        RunCommands.FixturesCheck when r.ToleranceMode is { } mode =>
+            $"tolerance is \"{ReportChecks.Printable(mode)}\", but a {r.Command} report has none: that command sets its own rule",
+        RunCommands.Soak when r.Seed is null => "seed is not given: a soak report records the --seed its cases and their inputs were made from",
+        RunCommands.VerifyImpl or RunCommands.FixturesCheck when r.Seed is { } seed =>
+            string.Create(CultureInfo.InvariantCulture, $"seed is {seed}, but a {r.Command} report has none: a pack holds its inputs"),
+        _ => null,
+    };
+
     // The words the writers write: another command was merged and shown as the run's ("rm -rf"), another dtype or fill
     // shown and counted as if a case had it. The rows about the pack (subject "-") that could not read a case say "?" or
     // "-" for what they could not tell.
@@ -347,8 +398,14 @@ public sealed class RunReport
         bool Known(string[] names, string value) => names.Contains(value, StringComparer.Ordinal) || (aboutPack && value is "?" or "-");
         string Expected(string[] names) => string.Join(", ", names.Select(n => $"\"{n}\"")) + (aboutPack ? ", or \"?\" or \"-\" on a row about the pack" : "");
         if (!Known(DTypeNames, row.DType)) return $"{what}.dtype is \"{ReportChecks.Printable(row.DType)}\", expected {Expected(DTypeNames)}";
-        return Known(FillNames, row.Fill) ? null : $"{what}.fill is \"{ReportChecks.Printable(row.Fill)}\", expected {Expected(FillNames)}";
+        if (!Known(FillNames, row.Fill)) return $"{what}.fill is \"{ReportChecks.Printable(row.Fill)}\", expected {Expected(FillNames)}";
+        // A direction is one of the four, or "*" for a row about a whole case or a file: another ("dz") was counted and
+        // merged as a direction checked.
+        return DirectionNames.Contains(row.Direction, StringComparer.Ordinal) ? null
+            : $"{what}.direction is \"{ReportChecks.Printable(row.Direction)}\", expected {string.Join(", ", DirectionNames.SkipLast(1).Select(d => $"\"{d}\""))}, or \"*\" for a row about a whole case";
     }
+
+    private static readonly string[] DirectionNames = [.. Directions.All.Select(d => d.TensorName()), "*"];
 
     // The pictures index the ratios as height x width and the counts by the edges: a map that does not hold them threw
     // IndexOutOfRangeException, and a vast height ran out of memory, while the HTML page was drawn.
@@ -426,8 +483,12 @@ public sealed class RunReport
     /// with the rows, selection_cases with the cases the rows hold); a skip kind the writer has no word for; a worst
     /// element not among those compared, not at its index in the shape the row's descriptor and direction give, with
     /// an error past max_abs_error, or whose error over its bound is not the row's ratio; a row without one whose
-    /// failures, error, ratio or map say an element differed; a value of the wrong JSON kind. The message names the file,
-    /// the member's JSON path and its value (text cut after <see cref="ReportChecks.MaxQuoted"/> characters).
+    /// failures, error, ratio or map say an element differed; an outcome, a rule or a worst element's numbers that do not
+    /// give one another; rows of a case that lost a direction (<see cref="CaseDirections"/>), name another subject or
+    /// reference than the report's, or disagree with its id; a member every report of its command holds missing
+    /// (<c>schema</c>, <c>started</c>, <c>tolerance</c>, a soak's <c>seed</c>); a value of the wrong JSON kind. The
+    /// message names the file, the member's JSON path and its value (text cut after <see cref="ReportChecks.MaxQuoted"/>
+    /// characters), and a line counted from 1.
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
@@ -447,10 +508,18 @@ public sealed class RunReport
         if (!Utf8Text.TryText(content, "JSON file", out var text, out string? notUtf8)) throw new InvalidDataException($"{path}: not a ConvVerify report ({notUtf8})");
         try
         {
-            var report = JsonSerializer.Deserialize<RunReport>(text.Span, ReadOptions) ?? throw new InvalidDataException($"{path}: empty report");
-            if (report.Schema != SchemaId) throw new InvalidDataException($"{path}: schema is \"{ReportChecks.Printable(report.Schema)}\", this reader knows \"{SchemaId}\"");
+            // The literal null is JSON, and System.Text.Json makes no report of it.
+            var report = JsonSerializer.Deserialize<RunReport>(text.Span, ReadOptions)
+                ?? throw new InvalidDataException($"{path}: not a ConvVerify report ({Fixtures.JsonRefusal.NoObject("null")})");
+            if (report.Schema != SchemaId) throw OtherSchemaRefusal(path, report.Schema);
             if (Malformed(report) is { } why) throw new InvalidDataException($"{path}: not a ConvVerify report ({why})");
             return report;
+        }
+        // A file of another schema is said to be one, not refused for what this schema's reader misses in it (a key given
+        // twice aside: which of its schemas is meant is not said).
+        catch (JsonException e) when (!e.Message.StartsWith("Duplicate propert", StringComparison.Ordinal) && OtherSchema(text.Span) is { } other)
+        {
+            throw OtherSchemaRefusal(path, other, e);
         }
         catch (JsonException e) when (Fixtures.JsonRefusal.ValueRefusal(e, () => System.Text.Encoding.UTF8.GetString(text.Span), KindOf) is { } said)
         {
@@ -461,8 +530,78 @@ public sealed class RunReport
         }
         catch (JsonException e)
         {
-            // System.Text.Json's advice on a null speaks to the program's author, not to whoever holds the file.
-            throw new InvalidDataException($"{path}: not a ConvVerify report ({e.Located().Replace(" Consider updating its nullability annotation.", "", StringComparison.Ordinal)})", e);
+            throw new InvalidDataException($"{path}: not a ConvVerify report ({Said(e)})", e);
         }
+    }
+
+    private static InvalidDataException OtherSchemaRefusal(string path, string schema, Exception? inner = null) =>
+        new($"{path}: schema is \"{ReportChecks.Printable(schema)}\", this reader knows \"{SchemaId}\"", inner);
+
+    // The top-level "schema" of a text the reader refused, when it is a string naming another schema; else null.
+    private static string? OtherSchema(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool schema = reader.ValueTextEquals("schema"u8);
+                if (!reader.Read()) return null;
+                if (schema) return reader.TokenType == JsonTokenType.String && reader.GetString() is { } name && name != SchemaId ? name : null;
+                reader.Skip();
+            }
+            return null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    // System.Text.Json's refusals in the reader's words: where by the report's path and a line counted from 1, as the
+    // reader's own refusals say it (its LineNumber counts from 0: "LineNumber: 19" was line 20), and a member missing by its
+    // name, not by the C# type that holds it ("'ConvVerify.Runs.RunReport' was missing required properties including: …").
+    private static string Said(JsonException e)
+    {
+        string message = System.Text.RegularExpressions.Regex.Replace(e.Message,
+            @"\s*Path: .*? \| LineNumber: \d+ \| BytePositionInLine: \d+\.$", "", System.Text.RegularExpressions.RegexOptions.Singleline)
+            // System.Text.Json's advice on a null speaks to the program's author, not to whoever holds the file.
+            .Replace(" Consider updating its nullability annotation.", "", StringComparison.Ordinal).TrimEnd().TrimEnd('.');
+        // An invalid literal is quoted with the rest of its line and more: a report's text, cut as the reader cuts quotes.
+        message = ReportChecks.Printable(message, 2 * ReportChecks.MaxQuoted);
+        string where = e.Path is null or "$" ? "" : Fixtures.PackPaths.Printable(System.Text.RegularExpressions.Regex.Replace(e.Path["$".Length..].TrimStart('.'), @"\['(.*?)'\]", "[\"$1\"]"));
+        string line = e.LineNumber is long n ? string.Create(CultureInfo.InvariantCulture, $"line {n + 1}") : "";
+        if (message.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal)) return Fixtures.JsonRefusal.NoObject("nothing");
+        var missing = System.Text.RegularExpressions.Regex.Match(message, "^JSON deserialization for type '[^']*' was missing required properties including: (.*)$", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (missing.Success)
+        {
+            var names = System.Text.RegularExpressions.Regex.Matches(missing.Groups[1].Value, "'([^']*)'").Select(m => $"\"{m.Groups[1].Value}\"");
+            // System.Text.Json finds a member missing at the end of its object, and says that line.
+            string holder = where.Length == 0 ? "the report" : line.Length == 0 ? where : $"{where} (ending on {line})";
+            return $"{holder} has no {string.Join(" or ", names)}, which the writer always writes";
+        }
+        // A key twice, in a map ("Duplicate properties not allowed …") or a record ("Duplicate property 'schema' encountered
+        // during deserialization of type 'ConvVerify.Runs.RunReport'"): at its path, said of the object that holds it.
+        if ((message.StartsWith("Duplicate properties not allowed", StringComparison.Ordinal) || message.StartsWith("Duplicate property '", StringComparison.Ordinal)) && where.Length > 0)
+        {
+            // A key System.Text.Json writes in brackets (["a.b"]) may hold a dot of its own.
+            int dot = where.EndsWith("\"]", StringComparison.Ordinal) ? where.LastIndexOf("[\"", StringComparison.Ordinal) : Math.Max(where.LastIndexOf('.'), where.LastIndexOf('['));
+            string key = dot < 0 ? where : where[dot] == '.' ? where[(dot + 1)..] : where[dot..].TrimStart('[').TrimEnd(']')[1..^1];
+            string parent = dot <= 0 ? "the report" : where[..dot];
+            return $"{parent}{(line.Length == 0 ? "" : " on " + line)} has the key \"{key}\" twice: which of the two is meant is not said";
+        }
+        // The converters of the report's enums begin with the member's name ("requirement: unknown requirement 'all', …"):
+        // said by its path instead.
+        string last = where[(Math.Max(where.LastIndexOf('.'), where.LastIndexOf(']')) + 1)..];
+        if (last.Length > 0 && message.StartsWith(last + ": ", StringComparison.Ordinal)) message = message[(last.Length + 2)..];
+        string at = (where, line) switch
+        {
+            ("", "") => "",
+            ("", _) => line,
+            (_, "") => where,
+            _ => $"{where} on {line}",
+        };
+        return at.Length == 0 ? message : $"{at}: {message}";
     }
 }

@@ -21,6 +21,7 @@ public static class Runner
         if (plan.References.Count == 0) throw new ArgumentException("plan: at least one reference is needed", nameof(plan));
         var clock = Stopwatch.StartNew();
         var (skipped, skippedByKind) = RunReport.SkippedOf(plan.Skipped);
+        var cases = plan.Cases.Where(e => plan.Shard.Contains(e.Case.Id)).ToList();
         var report = new RunReport
         {
             Command = plan.Command,
@@ -38,9 +39,9 @@ public static class Runner
             Warnings = [.. plan.Warnings],
             Skipped = skipped,
             SkippedByKind = skippedByKind,
+            CaseDirections = RunReport.CaseDirectionsOf(cases.Select(e => (e.Case.Id, (IReadOnlyCollection<Direction>)DirectionsOf(plan, e)))),
             Rows = [.. plan.PlanningErrors],
         };
-        var cases = plan.Cases.Where(e => plan.Shard.Contains(e.Case.Id)).ToList();
         for (int i = 0; i < cases.Count; i++)
         {
             report.Rows.AddRange(RunCase(plan, cases[i]));
@@ -70,6 +71,17 @@ public static class Runner
         }
     }
 
+    /// <summary>
+    /// The directions a case is checked in: its problem's, within the plan's and its own selection (a benchdnn batch file's
+    /// <c>--dir=</c>, a pack's result files found missing). The report records them (<see cref="RunReport.CaseDirections"/>).
+    /// </summary>
+    public static List<Direction> DirectionsOf(RunPlan plan, CaseEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(entry);
+        return [.. Cases.Directions.For(entry.Case.Problem).Where(d => (plan.Directions?.Contains(d) ?? true) && (entry.Directions?.Contains(d) ?? true))];
+    }
+
     /// <summary>A row for a case that could not be checked at all, for <paramref name="cause"/>.</summary>
     public static RunRow ErrorRow(RunPlan plan, ConvCase c, string direction, string reason, ErrorCause cause = ErrorCause.Input)
     {
@@ -89,8 +101,7 @@ public static class Runner
         {
             var clock = Stopwatch.StartNew();
             var loaded = Load<T>(entry);
-            var p = entry.Case.Problem;
-            var directions = Cases.Directions.For(p).Where(d => (plan.Directions?.Contains(d) ?? true) && (entry.Directions?.Contains(d) ?? true)).ToList();
+            var directions = DirectionsOf(plan, entry);
             var references = plan.References.Select(r => (Source: r, Results: Produce(r, loaded, directions))).ToList();
             // A subject that computes directions one by one anyway is asked for each just before it is compared, so
             // only one of its results is alive at a time: of a 3-D layer, each is a gigabyte.

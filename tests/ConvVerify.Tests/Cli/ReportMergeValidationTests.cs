@@ -146,9 +146,11 @@ public class ReportMergeValidationTests : CliTestBase
     public void ARowOfAnotherShardIsRefused()
     {
         string[] shards = QuestionShards();
-        var foreign = RunReport.Read(shards[1]).Rows[0];
-        Rewrite(shards[0], r => r.Rows.Add(foreign));
-        IsRefused(Run(["report", "merge", .. shards]), $"{shards[0]}: case {foreign.Case}", "shard 2/3", "also in " + shards[1]);
+        // Every row of the case, each direction's: a case missing a direction is refused as the file is read.
+        var read = RunReport.Read(shards[1]);
+        var foreign = read.Rows.Where(x => x.Case == read.Rows[0].Case).ToList();
+        Rewrite(shards[0], r => r.Rows.AddRange(foreign));
+        IsRefused(Run(["report", "merge", .. shards]), $"{shards[0]}: case {foreign[0].Case}", "shard 2/3", "also in " + shards[1]);
     }
 
     [Test]
@@ -157,7 +159,7 @@ public class ReportMergeValidationTests : CliTestBase
         string[] shards = QuestionShards();
         // An id that shard 2 would hold, were it selected: only the count can tell it does not belong.
         string extra = Enumerable.Range(0, 1000).Select(k => $"extra-{k}").First(id => new Shard(2, 3).Contains(id));
-        Rewrite(shards[1], r => r.Rows.AddRange([.. r.Rows.Take(2).Select(row => row with { Case = extra })]));
+        Rewrite(shards[1], r => r.Rows.AddRange([.. r.Rows.Where(row => row.Case == r.Rows[0].Case).Select(row => row with { Case = extra })]));
         IsRefused(Run(["report", "merge", .. shards]), $"the shards hold {QuestionCases + 1} cases, the selection {QuestionCases}");
     }
 

@@ -33,6 +33,7 @@ public class ReportMergeDetailTests
         SelectionCases = selection,
         SelectionHash = Hash,
         SelectionSetHash = RunReport.SetHashOf(Selection(selection)),
+        CaseDirections = new(StringComparer.Ordinal),
         Started = started,
         Seconds = seconds,
         Warnings = [.. warnings],
@@ -102,7 +103,8 @@ public class ReportMergeDetailTests
             SelectionCases = 5, SelectionHash = "fedcba9876543210fedc",
         };
         Assert.That(Refusal(("s1.json", One), ("s2.json", otherHash)), Is.EqualTo(
-            "s2.json: shard of another selection (5 cases, hash fedcba987654) than s1.json (5 cases, hash 0123456789ab): not the same packs or catalog"));
+            "s2.json: shard of another selection (5 cases, hash fedcba987654) than s1.json (5 cases, hash 0123456789ab): "
+            + "other packs, or other cases of them (--pack, --set, --batch, descriptors, --max-macs, --dtype or --fill)"));
         var otherCount = new RunReport
         {
             Command = "check", Subject = other.Subject, References = other.References, Shard = "2/3",
@@ -154,7 +156,7 @@ public class ReportMergeDetailTests
                 Command = r.Command, Subject = new SourceInfo { Name = "torch", Versions = new(StringComparer.Ordinal) { ["torch"] = torch } },
                 References = r.References, Requirement = r.Requirement, Strict = r.Strict, RequireComparison = r.RequireComparison,
                 ToleranceMode = r.ToleranceMode, Shard = shard, SelectionCases = 5, SelectionHash = Hash, SelectionSetHash = r.SelectionSetHash,
-                Rows = [.. r.Rows.Select(row => row with { Subject = "torch" })],
+                CaseDirections = r.CaseDirections, Rows = [.. r.Rows.Select(row => row with { Subject = "torch" })],
             });
         }
         var one = of("1/3", "1.13.0a0", "c", "e");
@@ -177,7 +179,7 @@ public class ReportMergeDetailTests
         {
             Command = Two.Command, Subject = Two.Subject, References = Two.References, Requirement = Two.Requirement, Strict = Two.Strict,
             RequireComparison = Two.RequireComparison, ToleranceMode = Two.ToleranceMode, Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
-            Rows = Two.Rows,
+            CaseDirections = Two.CaseDirections, Rows = Two.Rows,
         });
         Assert.That(Refusal(("s1.json", One), ("s2.json", old), ("s3.json", Three)), Is.EqualTo(
             "s2.json: no selection_set_hash (a report from before it was recorded, 2026-12-02): the merge cannot check that the shards' cases are the selection's; run the shard again"));
@@ -197,11 +199,11 @@ public class ReportMergeDetailTests
         {
             Command = Two.Command, Subject = Two.Subject, References = Two.References, Requirement = Two.Requirement, Strict = Two.Strict,
             RequireComparison = Two.RequireComparison, ToleranceMode = Two.ToleranceMode, Shard = "2/3", SelectionCases = 5, SelectionHash = Hash,
-            SelectionSetHash = RunReport.SetHashOf(["a", "c", "e", "g", renamed]), Rows = Two.Rows,
+            SelectionSetHash = RunReport.SetHashOf(["a", "c", "e", "g", renamed]), CaseDirections = Two.CaseDirections, Rows = Two.Rows,
         });
         Assert.That(Refusal(("s1.json", One), ("s2.json", otherSelection), ("s3.json", Three)), Is.EqualTo(
             $"s2.json: shard of another selection (selection_set_hash {RunReport.SetHashOf(["a", "c", "e", "g", renamed])[..12]}) than s1.json "
-            + $"({RunReport.SetHashOf(Selection(5))[..12]}): not the same packs or catalog"));
+            + $"({RunReport.SetHashOf(Selection(5))[..12]}): other packs, or other cases of them (--pack, --set, --batch, descriptors, --max-macs, --dtype or --fill)"));
     }
 
     [Test]

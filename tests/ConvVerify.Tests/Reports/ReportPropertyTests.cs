@@ -25,19 +25,25 @@ public class ReportPropertyTests : CliTestBase
     {
         var r = new Random(seed);
         var map = ErrorMap.From([0.5, 2, 0.25, 1, 3, 0.1], [1, 1, 2, 3], [0, 0, 1, 1]);
+        // Case a checked in y and dx, b in y alone (case_directions below), as a batch file's --dir= would have them.
+        const string Descriptor = "mb1ic1ih2iw3oc1oh2ow3kh1kw1";
         var rows = new List<RunRow>
         {
             // Results that agree everywhere: no worst element, and so no error and no ratio (the reader refuses others).
-            TestRows.Row("a", "forward", Outcome.Pass, seconds: 0.25, ratio: 0, maxAbs: 0),
-            TestRows.Row("a", "dx", Outcome.Fail, "dx: 3 of 6 elements beyond the bound", ratio: 4, maxAbs: 0.25, map: map) with
+            TestRows.Row("a", "y", Outcome.Pass, seconds: 0.25, ratio: 0, maxAbs: 0, fill: "normal") with
+            {
+                Descriptor = Descriptor, Elements = 6, Tolerance = ConvVerify.Comparison.Tolerance.Probabilistic,
+            },
+            TestRows.Row("a", "dx", Outcome.Fail, "dx: 3 of 6 elements beyond the bound", ratio: 4, maxAbs: 0.25, map: map, fill: "normal") with
             {
                 // The histogram counts every element compared, as the writer's does, and the descriptor gives dx the shape
                 // [1, 1, 2, 3] the worst element is placed in, whose error over its bound is the ratio (the reader refuses
-                // other counts, places and ratios).
-                Descriptor = "mb1ic1ih2iw3oc1oh2ow3kh1kw1", Elements = 6, Failures = 3,
+                // other counts, places and ratios); the worst element is past its probabilistic bound within its sound one,
+                // beside others past their sound bounds.
+                Descriptor = Descriptor, Elements = 6, Failures = 3, Tolerance = ConvVerify.Comparison.Tolerance.Probabilistic,
                 Worst = new WorstElement { Index = 4, Position = [0, 0, 1, 1], Expected = 1, Actual = 1.25, AbsError = 0.25, Bound = 0.0625, SoundBound = 0.5 },
             },
-            TestRows.Row("b", "forward", r.Next(2) == 0 ? Outcome.NotProvided : Outcome.Error, "y: not provided"),
+            TestRows.Row("b", "y", r.Next(2) == 0 ? Outcome.NotProvided : Outcome.Error, "y: not provided"),
         };
         var (skipped, byKind) = RunReport.SkippedOf([new SkippedProblem { Where = "conv.batch:3", Descriptor = "mb1ic3ih5oc4oh3kh3", Kind = "dtype", Reason = "--dt=bf16" }]);
         return JsonSerializer.Deserialize<RunReport>(JsonSerializer.Serialize(new RunReport
@@ -47,7 +53,6 @@ public class ReportPropertyTests : CliTestBase
             References = [new SourceInfo { Name = "torch", Versions = new(StringComparer.Ordinal) { ["torch"] = "2.5.1" } }],
             Requirement = r.Next(2) == 0 ? Requirement.All : Requirement.Any,
             ToleranceMode = "probabilistic",
-            Seed = 7,
             SelectionCases = 2,
             SelectionHash = RunReport.HashOf(["a", "b"]),
             SelectionSetHash = RunReport.SetHashOf(["a", "b"]),
@@ -56,6 +61,7 @@ public class ReportPropertyTests : CliTestBase
             Warnings = ["w1"],
             Skipped = skipped,
             SkippedByKind = byKind,
+            CaseDirections = new(StringComparer.Ordinal) { ["a"] = ["y", "dx"], ["b"] = ["y"] },
             Rows = rows,
         }, RunReport.JsonOptions), RunReport.JsonOptions)!;
     }
@@ -73,7 +79,7 @@ public class ReportPropertyTests : CliTestBase
                 Command = report.Command, Subject = report.Subject, References = report.References, Requirement = report.Requirement,
                 ToleranceMode = report.ToleranceMode, Seed = report.Seed, Shard = shard, SelectionCases = report.SelectionCases,
                 SelectionHash = report.SelectionHash, SelectionSetHash = report.SelectionSetHash, Started = report.Started, Seconds = report.Seconds, Warnings = report.Warnings,
-                Skipped = report.Skipped, SkippedByKind = report.SkippedByKind, Rows = report.Rows,
+                Skipped = report.Skipped, SkippedByKind = report.SkippedByKind, CaseDirections = report.CaseDirections, Rows = report.Rows,
             };
             var (text, applied) = JsonMutations.Apply(JsonSerializer.Serialize(report, RunReport.JsonOptions), mutations);
             return new Case(text, [$"shard {shard}", .. applied]);

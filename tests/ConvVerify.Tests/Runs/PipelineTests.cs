@@ -77,6 +77,7 @@ public class PipelineTests
     private static RunPlan Plan(ForwardF32Oracle oracle, FakeEngine engine, Requirement requirement) => new()
     {
         Command = "check",
+        ToleranceMode = "probabilistic",
         Cases = [.. CaseSets.Committed.SelectMany(CaseSets.AllVariants).DistinctBy(c => c.Id).Select(c => new CaseEntry(c))],
         References = [new OracleSource(oracle)],
         Subject = new EngineSource(engine),

@@ -12,10 +12,11 @@ namespace ConvVerify.Tests.Runs;
 public class ReportChecksMutationTests
 {
     // A failing direction of 4 elements as Runner writes it: every value in range, every count agreeing, y of shape
-    // [1, 1, 2, 2] (a 3x3 input, a 2x2 kernel).
-    private static RunRow Row() => TestRows.Row("c1", "y", Outcome.Fail, reason: "y: 1 of 4 elements beyond the bound") with
+    // [1, 1, 2, 2] (a 3x3 input, a 2x2 kernel), judged by the probabilistic rule (its worst element past the probabilistic
+    // bound within the sound one, beside another element past its sound bound).
+    private static RunRow Row() => TestRows.Row("c1", "y", Outcome.Fail, reason: "y: 1 of 4 elements beyond the bound", fill: "normal") with
     {
-        Descriptor = "mb1ic1ih3oc1kh2",
+        Descriptor = "mb1ic1ih3oc1kh2", Tolerance = ConvVerify.Comparison.Tolerance.Probabilistic,
         Elements = 4, Failures = 1, MaxAbsError = 0.5, Ratio = 2,
         Worst = new WorstElement { Index = 3, Position = [0, 0, 1, 1], Expected = 1, Actual = 1.5, AbsError = 0.5, Bound = 0.25, SoundBound = 0.5 },
         Map = ErrorMap.From([0.25, 0.5, 0.75, 2], [1, 1, 2, 2], [0, 0, 1, 1]),
@@ -25,7 +26,7 @@ public class ReportChecksMutationTests
     {
         var report = new RunReport
         {
-            Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }], Rows = [row],
+            Command = "check", ToleranceMode = "probabilistic", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }], Rows = [row],
         };
         report.Skipped.AddRange((skippedKinds ?? []).Select((k, i) => new SkippedProblem { Where = $"b:{i + 1}", Descriptor = "mb1ic1ih5oc1kh3", Kind = k, Reason = "--" + k }));
         foreach (var (k, n) in byKind ?? []) report.SkippedByKind[k] = n;
@@ -68,7 +69,9 @@ public class ReportChecksMutationTests
     [Test]
     public void ANaNBoundIsABoundButANaNErrorIsNoError()
     {
-        Assert.That(ReportChecks.Inconsistent(Report(Edited("worst.sound_bound", double.NaN))), Is.Null);
+        // A NaN sound bound (an input held NaN) is the probabilistic rule's bound too, and the ratio over it Infinity.
+        var nan = Row() with { Ratio = double.PositiveInfinity };
+        Assert.That(ReportChecks.Inconsistent(Report(nan with { Worst = nan.Worst! with { Bound = double.NaN, SoundBound = double.NaN } })), Is.Null);
         Assert.That(ReportChecks.Inconsistent(Report(Edited("worst.abs_error", double.NaN))),
             Is.EqualTo("rows[0].worst.abs_error is NaN, not an absolute error (0 or more, or Infinity)"));
     }
@@ -125,13 +128,73 @@ public class ReportChecksMutationTests
     [TestCase(0.5, 0, double.PositiveInfinity)]
     [TestCase(0.5, double.NaN, double.PositiveInfinity)]
     [TestCase(double.PositiveInfinity, 0.25, double.PositiveInfinity)]
-    [TestCase(0, 0.25, 0)]
     // Before 2026-11-30 (a NaN or infinite bound vouches for nothing) a finite error over an infinite bound was 0.
     [TestCase(0.5, double.PositiveInfinity, 0)]
     public void TheRatioAVerdictWritesIsSound(double error, double bound, double ratio)
     {
-        var row = Row() with { MaxAbsError = error, Ratio = ratio };
-        Assert.That(ReportChecks.Inconsistent(Report(row with { Worst = row.Worst! with { AbsError = error, Bound = bound } })), Is.Null);
+        // Judged by the sound bound alone, the worst element's values the error apart: it passes within a finite bound,
+        // and fails past it, or under a bound that vouches for nothing.
+        bool fails = !(error <= bound) || !double.IsFinite(bound);
+        var row = Row() with { MaxAbsError = error, Ratio = ratio, Tolerance = ConvVerify.Comparison.Tolerance.SoundBound };
+        row = row with { Worst = row.Worst! with { Expected = 0, Actual = error, AbsError = error, Bound = bound, SoundBound = null } };
+        Assert.That(ReportChecks.Inconsistent(Report(fails ? row : row with { Outcome = Outcome.Pass, Failures = 0, Map = null })), Is.Null);
+    }
+
+    // The worst element has the largest error/bound: the direction passes exactly when it does, is suspicious only when
+    // it is, and fails when it fails (TensorComparison). The probe: a FAIL of ratio 2 (its worst element's error twice its
+    // bound) relabelled "pass", its failures set to 0, merged with exit 0.
+    [TestCase(Outcome.Pass, "SoundBound", 0.5, 0.25, null, "rows[0].outcome is \"pass\", but rows[0].worst.abs_error 0.5 is past rows[0].worst.bound 0.25: the worst element fails, so the direction does")]
+    [TestCase(Outcome.Pass, "SoundBound", 0.5, double.PositiveInfinity, null, "rows[0].outcome is \"pass\", but rows[0].worst.bound is Infinity, which vouches for nothing (any error fails): the worst element fails, so the direction does")]
+    [TestCase(Outcome.Pass, "Probabilistic", 0.5, 0.25, 1.0, "rows[0].outcome is \"pass\", but rows[0].worst.abs_error 0.5 is past rows[0].worst.bound 0.25, within rows[0].worst.sound_bound 1: the worst element is suspicious, so the direction is")]
+    [TestCase(Outcome.Suspicious, "Probabilistic", 0.5, 0.25, 0.375, "rows[0].outcome is \"suspicious\", but rows[0].worst.abs_error 0.5 is past rows[0].worst.sound_bound 0.375: the worst element fails, so the direction does")]
+    [TestCase(Outcome.Fail, "Probabilistic", 0.25, 0.5, 1.0, "rows[0].outcome is \"FAIL\", but rows[0].worst.abs_error 0.25 is within rows[0].worst.bound 0.5: the worst element, of the largest error/bound, is within its bound, so every element is")]
+    [TestCase(Outcome.Pass, "Bitwise", 0.5, 0.0, null, "rows[0].outcome is \"pass\", but rows[0].worst differs and rows[0].tolerance is \"Bitwise\", under which every element that differs fails: the worst element fails, so the direction does")]
+    // What the writer writes of each: read.
+    [TestCase(Outcome.Fail, "SoundBound", 0.5, 0.25, null, null)]
+    [TestCase(Outcome.Pass, "Probabilistic", 0.25, 0.5, 1.0, null)]
+    [TestCase(Outcome.Suspicious, "Probabilistic", 0.5, 0.25, 1.0, null)]
+    [TestCase(Outcome.Fail, "Probabilistic", 0.5, 0.25, 1.0, null)]
+    public void AnOutcomeItsWorstElementDoesNotGiveIsRefused(Outcome outcome, string rule, double error, double bound, double? sound, string? said)
+    {
+        bool pass = outcome == Outcome.Pass;
+        var row = Row() with
+        {
+            Outcome = outcome, Tolerance = Enum.Parse<ConvVerify.Comparison.Tolerance>(rule), Failures = pass ? 0 : 1, Map = pass ? null : Row().Map,
+            MaxAbsError = error, Ratio = bound == 0 || !double.IsFinite(bound) ? double.PositiveInfinity : error / bound,
+        };
+        row = row with { Worst = row.Worst! with { Expected = 1, Actual = 1 + error, AbsError = error, Bound = bound, SoundBound = sound } };
+        Assert.That(ReportChecks.Inconsistent(Report(row)), Is.EqualTo(said));
+    }
+
+    // The numbers of a worst element are its rule's: the probabilistic one has a sound bound beside the probabilistic
+    // bound, never below it where finite; an exact rule's bound is 0; the error is its values' difference.
+    [TestCase("no sound bound", "rows[0].tolerance is \"Probabilistic\", but rows[0].worst.sound_bound is not given: under the probabilistic rule the worst element has its sound bound beside the probabilistic one")]
+    [TestCase("sound bound below", "rows[0].worst.bound is 0.25, but rows[0].worst.sound_bound is 0.125: the probabilistic bound is never above a finite sound bound, and is the sound bound itself where that is NaN or infinite")]
+    [TestCase("NaN sound bound", "rows[0].worst.bound is 0.25, but rows[0].worst.sound_bound is NaN: the probabilistic bound is never above a finite sound bound, and is the sound bound itself where that is NaN or infinite")]
+    [TestCase("sound bound of another rule", "rows[0].worst.sound_bound is 0.5, but rows[0].tolerance is \"SoundBound\": only the probabilistic rule has a second bound")]
+    [TestCase("exact bound", "rows[0].worst.bound is 0.25, but rows[0].tolerance is \"ExactValues\": an exact rule allows no error (its bound is 0)")]
+    [TestCase("error", "rows[0].worst.abs_error is 0.5, but rows[0].worst.actual 1.75 and rows[0].worst.expected 1 are 0.75 apart: the error is |actual - expected| (Infinity where one is NaN or infinite and they differ)")]
+    [TestCase("no rule", "rows[0].ratio is given, but rows[0].tolerance is not: a compared row names the rule it was judged by")]
+    [TestCase("integer fill", "rows[0].tolerance is \"Probabilistic\", but rows[0].fill is \"integer\": the probabilistic tier is the normal fill's")]
+    [TestCase("bf16", "rows[0].tolerance is \"Probabilistic\", but rows[0].dtype is \"bf16\": a bf16 or f16 direction is judged by its sound bound, having no probabilistic tier")]
+    public void AWorstElementsNumbersNotItsRulesAreRefused(string edit, string said)
+    {
+        var row = Row();
+        var w = row.Worst!;
+        row = edit switch
+        {
+            "no sound bound" => row with { Worst = w with { SoundBound = null } },
+            "sound bound below" => row with { Worst = w with { SoundBound = 0.125 } },
+            "NaN sound bound" => row with { Worst = w with { SoundBound = double.NaN } },
+            "sound bound of another rule" => row with { Tolerance = ConvVerify.Comparison.Tolerance.SoundBound },
+            "exact bound" => row with { Tolerance = ConvVerify.Comparison.Tolerance.ExactValues, Fill = "integer", Worst = w with { SoundBound = null } },
+            "error" => row with { Worst = w with { Actual = 1.75 } },
+            "no rule" => row with { Tolerance = null },
+            "integer fill" => row with { Fill = "integer" },
+            "bf16" => row with { DType = "bf16" },
+            _ => throw new ArgumentOutOfRangeException(nameof(edit), edit, "no such edit"),
+        };
+        Assert.That(ReportChecks.Inconsistent(Report(row)), Is.EqualTo(said));
     }
 
     // A verdict names its worst element whenever any element differs: a row without one had every element agree (or
@@ -154,8 +217,10 @@ public class ReportChecksMutationTests
             Assert.That(ReportChecks.Inconsistent(Report(agreeing with { Map = Row().Map })),
                 Is.EqualTo("rows[0].map is given, but rows[0].worst is not given: a map is of a failing direction's slice through its worst element"));
             Assert.That(ReportChecks.Inconsistent(Report(agreeing)), Is.Null, "every element agreed");
-            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { Elements = 0 })), Is.Null, "no element compared");
-            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { Elements = 0, MaxAbsError = null, Ratio = null })), Is.Null, "nothing compared");
+            // A comparison counts every element of the direction's result.
+            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { Elements = 0 })),
+                Is.EqualTo("rows[0].elements is 0, but rows[0].direction \"y\" of rows[0].descriptor has 4 (shape [1, 1, 2, 2])"), "no element compared");
+            Assert.That(ReportChecks.Inconsistent(Report(agreeing with { Elements = 0, MaxAbsError = null, Ratio = null, Tolerance = null })), Is.Null, "nothing compared");
         }
     }
 

@@ -14,6 +14,7 @@ public class RunReportDetailTests : TempFolderTest
     {
         SelectionCases = selectionCases,
         Command = "check",
+        ToleranceMode = "probabilistic",
         Subject = new SourceInfo { Name = "naive" },
         References = references ?? [new SourceInfo { Name = "torch" }],
         Rows = [.. rows],
@@ -127,10 +128,11 @@ public class RunReportDetailTests : TempFolderTest
     public void AReportWithoutTheNewerFieldsReadsWithTheirDefaults()
     {
         string path = Path.Combine(Dir, "old.json");
-        File.WriteAllText(path, """{"schema": "convverify-report/1", "command": "check", "subject": {"name": "naive"}, "references": [{"name": "torch"}], "rows": []}""");
+        // fixtures check records neither --tolerance nor --seed (a check report without its --tolerance is refused).
+        File.WriteAllText(path, """{"schema": "convverify-report/1", "command": "fixtures check", "subject": {"name": "naive"}, "references": [{"name": "torch"}], "started": "2026-11-29T03:00:05Z", "rows": []}""");
         var report = RunReport.Read(path);
         Assert.That((report.RequireComparison, report.SelectionHash, report.Shard, report.Strict), Is.EqualTo((true, "", "1/1", false)));
-        Assert.That((report.ToleranceMode, report.Seed, report.WrittenSummary), Is.EqualTo(((string?)null, (ulong?)null, (RunSummary?)null)), "not recorded");
+        Assert.That((report.ToleranceMode, report.Seed, report.WrittenSummary, report.CaseDirections), Is.EqualTo(((string?)null, (ulong?)null, (RunSummary?)null, (SortedDictionary<string, List<string>>?)null)), "not recorded");
     }
 
     [Test]
@@ -313,7 +315,7 @@ public class RunReportDetailTests : TempFolderTest
         string json = File.ReadAllText(path);
         Assert.That(json, Does.Contain("\"tolerance\": \"sound\"").And.Contain("\"seed\": 18446744073709551615"));
         Assert.That((RunReport.Read(path).ToleranceMode, RunReport.Read(path).Seed), Is.EqualTo(("sound", (ulong?)ulong.MaxValue)));
-        Report(Row(Outcome.Pass)).Write(path);
+        new RunReport { Command = "fixtures check", Subject = new SourceInfo { Name = "naive" }, References = [], Rows = [Row(Outcome.Pass)] }.Write(path);
         Assert.That(File.ReadAllText(path), Does.Not.Contain("\"tolerance\"").And.Not.Contain("\"seed\""), "neither is written when the run had none");
     }
 
@@ -411,7 +413,7 @@ public class RunReportDetailTests : TempFolderTest
     [TestCase("elements", "145", "rows[0].elements is 145, but rows[0].direction \"y\" of rows[0].descriptor has 144 (shape [1, 16, 3, 3])")]
     // dw is 16 x 3 x 3 x 3.
     [TestCase("direction", "\"dw\"", "rows[0].elements is 144, but rows[0].direction \"dw\" of rows[0].descriptor has 432 (shape [16, 3, 3, 3])")]
-    [TestCase("direction", "\"*\"", "rows[0].direction is \"*\", but rows[0].worst is given: only a compared direction (y, dx, dw or db) has a worst element")]
+    [TestCase("direction", "\"*\"", "rows[0].ratio is given, but rows[0].direction is \"*\": a row about a whole case compared nothing")]
     public void AWorstElementNotWhereItsIndexIsInTheRowsShapeIsRefused(string member, string value, string why)
     {
         string[] path = member.Split('.');
@@ -456,8 +458,10 @@ public class RunReportDetailTests : TempFolderTest
     public void ARatioAsWrittenReadsBackAsTheWorstElementsErrorOverItsBound(double error, double bound)
     {
         string path = Path.Combine(Dir, "ratio.json");
+        // The worst element's values are 0 and the error itself, whose difference is the error exactly; a ratio past 1 fails.
         var row = Compared(maxAbs: error);
-        Report(row with { Ratio = error / bound, Worst = row.Worst! with { AbsError = error, Bound = bound } }).Write(path);
+        row = row with { Ratio = error / bound, Worst = row.Worst! with { Expected = 0, Actual = error, AbsError = error, Bound = bound } };
+        Report(error / bound > 1 ? row : row with { Outcome = Outcome.Pass, Failures = 0 }).Write(path);
         var read = RunReport.Read(path).Rows[0];
         Assert.That((read.Ratio, read.Worst!.AbsError, read.Worst.Bound), Is.EqualTo(((double?)(error / bound), error, bound)));
     }
@@ -484,7 +488,7 @@ public class RunReportDetailTests : TempFolderTest
         var unreadable = Row(Outcome.Error, id: "c3", direction: "*") with { Subject = RunRow.NoSubject, Reference = "pack", Cause = ErrorCause.Input };
         var report = new RunReport
         {
-            Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }], Shard = "1/2",
+            Command = "check", ToleranceMode = "probabilistic", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }], Shard = "1/2",
             SelectionCases = 2, SelectionHash = RunReport.HashOf(["c1", "c2", "c4"]), Rows = [Row(Outcome.Pass), Row(Outcome.Pass, id: "c2"), unreadable],
         };
         Assert.That(Refusal(report, j => j["selection_cases"] = 1),
@@ -501,7 +505,7 @@ public class RunReportDetailTests : TempFolderTest
     {
         var report = new RunReport
         {
-            Command = "check", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }], Shard = "1/2",
+            Command = "check", ToleranceMode = "probabilistic", Subject = new SourceInfo { Name = "naive" }, References = [new SourceInfo { Name = "torch" }], Shard = "1/2",
             SelectionCases = 2, SelectionHash = RunReport.HashOf(["c1", "c2"]), SelectionSetHash = RunReport.SetHashOf(["c1", "c2"]),
             Rows = [Row(Outcome.Pass), Row(Outcome.Pass, id: "c2")],
         };

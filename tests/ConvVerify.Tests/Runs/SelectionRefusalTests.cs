@@ -68,7 +68,7 @@ public class SelectionRefusalTests : TempFolderTest
         }).Write(other);
         File.WriteAllText(other, File.ReadAllText(other).Replace($"\"{RunReport.SchemaId}\"", "\"someone-else/2\"", StringComparison.Ordinal));
         File.WriteAllText(broken, "{\"schema\": ");
-        Assert.That(() => RunReport.Read(nullJson), Throws.TypeOf<InvalidDataException>().With.Message.EqualTo($"{nullJson}: empty report"));
+        Assert.That(() => RunReport.Read(nullJson), Throws.TypeOf<InvalidDataException>().With.Message.EqualTo($"{nullJson}: not a ConvVerify report (the file must hold one JSON object, got null)"));
         Assert.That(() => RunReport.Read(other), Throws.TypeOf<InvalidDataException>().With.Message.EqualTo(
             $"{other}: schema is \"someone-else/2\", this reader knows \"{RunReport.SchemaId}\""));
         Assert.That(() => RunReport.Read(broken), Throws.TypeOf<InvalidDataException>().With.Message.StartsWith($"{broken}: not a ConvVerify report ("));

@@ -26,7 +26,7 @@ public class SkippedProblemTests : TempFolderTest
 
     private RunReport Run(CaseSelection s, Shard? shard = null) => Runner.Run(new RunPlan
     {
-        Command = "check", Cases = s.Generated(1), Skipped = s.Skipped(),
+        Command = "check", ToleranceMode = "probabilistic", Cases = s.Generated(1), Skipped = s.Skipped(),
         References = [new EngineSource(ConvEngines.Naive)], Subject = new EngineSource(ConvEngines.Exact), Shard = shard ?? Shard.All,
     });
 
