@@ -26,7 +26,7 @@ public enum BatchSkipKind
     /// <summary>The descriptor is not a valid problem (the reason names the parameter).</summary>
     Invalid,
 
-    /// <summary>A <c>--batch=</c> include that is missing or would loop.</summary>
+    /// <summary>A <c>--batch=</c> include that is missing, would loop, is nested too deep or cannot be read (a device, a pipe, not UTF-8, …).</summary>
     Include,
 }
 
@@ -82,11 +82,13 @@ public sealed record BatchEntry
 /// <remarks>
 /// Understood: <c>--reset</c>, <c>--dir=</c>, <c>--dt=</c>/<c>--cfg=</c> and <c>--bia-dt=</c> (through <see cref="DTypeOf"/>),
 /// <c>--mb=</c> (0: as written), <c>--match=REGEX</c> (against the other options in force and the descriptor as written, whole),
-/// <c>--batch=FILE</c> (relative to the including file, then to the include fallback of <see cref="Read(string, string?)"/>; cycles and missing files are
-/// skipped entries). Recorded and ignored, since they do not change the mathematics: <c>--stag/--wtag/--dtag</c>,
+/// <c>--batch=FILE</c> (relative to the including file, then to the include fallback of <see cref="Read(string, string?)"/>; cycles, missing files
+/// and files that cannot be read are skipped entries). Recorded and ignored, since they do not change the mathematics: <c>--stag/--wtag/--dtag</c>,
 /// <c>--alg</c>, <c>--impl</c>, <c>--skip-impl</c>, <c>--allow-enum-tags-only</c>, <c>--attr-scratchpad</c>,
 /// <c>--cpu-isa-hints</c>, <c>--check-ref-impl</c>. Any other option at a value other than its default skips the cases it
-/// governs, naming it. Bad descriptors are skipped entries too; only a read past <see cref="MaxEntries"/> or <see cref="MatchBudget"/> fails the whole file.
+/// governs, naming it; an option written without <c>=</c> (<c>--dir</c>, a bare <c>--</c>), which benchdnn stops at, makes the descriptors under it
+/// invalid entries. Bad descriptors are skipped entries too; only a read past <see cref="MaxEntries"/>, <see cref="MaxIncludes"/>,
+/// <see cref="MaxTokens"/> or <see cref="MatchBudget"/> fails the whole file.
 /// </remarks>
 public static class BatchFile
 {
@@ -121,6 +123,21 @@ public static class BatchFile
     public const int MaxIncludeDepth = 64;
 
     /// <summary>
+    /// Most <c>--batch=</c> includes one read follows, counting every time a file is included (benchdnn's largest,
+    /// test_conv_all, includes 1,035 times): the depth limit alone was no bound, since a file that includes the next twice,
+    /// forty deep, is 2⁴⁰ reads. Past it the read stops with a <see cref="DescriptorException"/> naming the include.
+    /// </summary>
+    public const int MaxIncludes = 100_000;
+
+    /// <summary>
+    /// Most tokens one read takes in, the file's and every include's, an included file's each time it is included
+    /// (test_conv_all: 348,259; the largest vendored file alone 136,869): options make no entries, so <see cref="MaxEntries"/> does not bound them, and a large file
+    /// of options included thousands of times was read without end. Past it the read stops with a
+    /// <see cref="DescriptorException"/> naming the token.
+    /// </summary>
+    public const int MaxTokens = 5_000_000;
+
+    /// <summary>
     /// Most entries a batch file may make, descriptors times the combinations of the option values in force (benchdnn's
     /// largest file, test_conv_all, makes about 740,000): a few options with many comma-separated values multiply to
     /// billions, which were built without end.
@@ -147,7 +164,7 @@ public static class BatchFile
     /// <param name="path">The file.</param>
     /// <param name="includeFallback">Where an include not found beside its including file is looked for (benchdnn's inputs folder), or null.</param>
     /// <exception cref="FileNotFoundException">No such file (an include that is missing is a skipped entry instead).</exception>
-    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries, or its <c>--match=</c> patterns take more than <see cref="MatchBudget"/> together; the message names where.</exception>
+    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries, includes files more than <see cref="MaxIncludes"/> times, takes in more than <see cref="MaxTokens"/> tokens, or its <c>--match=</c> patterns take more than <see cref="MatchBudget"/> together; the message names where.</exception>
     public static IReadOnlyList<BatchEntry> Read(string path, string? includeFallback = null)
     {
         string full = Path.GetFullPath(path); // refuses a null path, by that name
@@ -156,12 +173,12 @@ public static class BatchFile
         return reader.Entries;
     }
 
-    /// <summary>As <see cref="Read(string, string?)"/>, also giving the files it included from the same reading: full paths, each once, in the order first read, without <paramref name="path"/> itself; includes that are missing or would loop are left out, as they are skipped entries.</summary>
+    /// <summary>As <see cref="Read(string, string?)"/>, also giving the files it included from the same reading: full paths, each once, in the order first read, without <paramref name="path"/> itself; includes that are missing, would loop or cannot be read are left out, as they are skipped entries.</summary>
     /// <param name="path">The file.</param>
     /// <param name="includeFallback">See <see cref="Read(string, string?)"/>.</param>
     /// <param name="included">The included files, full paths, each once, in the order first read, without <paramref name="path"/>.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries, or its <c>--match=</c> patterns take more than <see cref="MatchBudget"/> together.</exception>
+    /// <exception cref="DescriptorException">As <see cref="Read(string, string?)"/>.</exception>
     public static IReadOnlyList<BatchEntry> Read(string path, string? includeFallback, out IReadOnlyList<string> included)
     {
         string full = Path.GetFullPath(path);
@@ -238,35 +255,75 @@ public static class BatchFile
 
         public List<BatchEntry> Entries { get; } = [];
 
-        public IEnumerable<string> Included => read.Keys;
-
         // Option name → its comma-separated values; absent means benchdnn's default. One state for every file, as benchdnn's.
         private readonly Dictionary<string, string[]> state = new(StringComparer.Ordinal);
 
-        // Options in force whose list has an empty item → why every descriptor under them is refused.
-        private readonly SortedDictionary<string, string> emptyItems = new(StringComparer.Ordinal);
-        private readonly List<string> stack = [];
+        // Options refused as written (an empty item in a list, no "=VALUE") → why every descriptor under them is refused;
+        // the key is the option's name ("" for a bare "--"), so giving the option again, or --reset, lifts it.
+        private readonly SortedDictionary<string, string> refused = new(StringComparer.Ordinal);
 
+        // The files being read, outermost first: as found, for messages, and resolved, for cycles.
+        private readonly List<(string Found, string Real)> stack = [];
+
+        // Each file's tokens, by its real path: benchdnn's harnesses include the same shape files many times over.
         private readonly Dictionary<string, List<(string Token, int Line)>> read = new(StringComparer.Ordinal);
 
-        public void File(string? fullPath, string shown, string text) => File(fullPath, shown, Tokens(text));
+        // Included paths as found → their real paths: a file included again and again is resolved once, not a link looked
+        // for at every folder of its path each time.
+        private readonly Dictionary<string, string> realPaths = new(StringComparer.Ordinal);
 
-        private void File(string? fullPath, string shown, List<(string Token, int Line)> tokens)
+        // The included files as found, each once, in the order first read.
+        private readonly List<string> included = [];
+        private readonly HashSet<string> includedSet = new(StringComparer.Ordinal);
+
+        // What this read has taken so far, against MaxIncludes and MaxTokens.
+        private int includes;
+        private long tokensTaken;
+
+        public IEnumerable<string> Included => included;
+
+        public void File(string? fullPath, string shown, string text) =>
+            File(fullPath is null ? null : (fullPath, RealPathOrSelf(fullPath)), shown, Tokens(text));
+
+        private void File((string Found, string Real)? path, string shown, List<(string Token, int Line)> tokens)
         {
-            if (fullPath is not null) stack.Add(fullPath);
+            if (path is { } p) stack.Add(p);
             try
             {
                 foreach (var (token, line) in tokens)
                 {
-                    if (token.StartsWith("--", StringComparison.Ordinal)) Option(token, line, fullPath, shown);
+                    if (++tokensTaken > MaxTokens)
+                        // (DescriptorException writes the line's control characters as \uXXXX.)
+                        throw new DescriptorException(string.Create(CultureInfo.InvariantCulture,
+                            $"{shown}:{line}: {BenchdnnDescriptor.Quoted(token)}: the batch takes in more than {MaxTokens:N0} tokens with its includes (an included file's each time it is included; benchdnn's test_conv_all takes 348,259); the batch is not read: include large files fewer times"));
+                    if (token.StartsWith("--", StringComparison.Ordinal)) Option(token, line, path?.Found, shown);
                     else Descriptor(token, line, shown);
                 }
             }
             finally
             {
-                if (fullPath is not null) stack.RemoveAt(stack.Count - 1);
+                if (path is not null) stack.RemoveAt(stack.Count - 1);
             }
         }
+
+        // A file's real path names it whatever links lead there, so a loop through a linked folder is a cycle; a path whose
+        // links cannot be resolved is taken as written.
+        private static string RealPathOrSelf(string fullPath)
+        {
+            try
+            {
+                return Fixtures.PackPaths.RealPath(fullPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return fullPath;
+            }
+        }
+
+        // benchdnn reads a token with ">>", which stops at C's isspace: the six ASCII white-space characters only. Splitting
+        // also at Unicode's (a no-break space, U+2028, …) made "ic1ih5oc1kh3<U+00A0>--dir=BWD_D" a descriptor and an option
+        // that changed the direction of every later line; as one token, it is an invalid descriptor naming the character.
+        private static readonly char[] AsciiWhiteSpace = [' ', '\t', '\n', '\v', '\f', '\r'];
 
         // benchdnn's batch(): a token ending in '\' (or a lone '\') continues in the next token, which is glued to it.
         private static List<(string Token, int Line)> Tokens(string text)
@@ -277,7 +334,7 @@ public static class BatchFile
             bool continued = false;
             for (int i = 0; i < lines.Length; i++)
             {
-                foreach (string raw in lines[i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                foreach (string raw in lines[i].Split(AsciiWhiteSpace, StringSplitOptions.RemoveEmptyEntries))
                 {
                     // benchdnn starts a comment only at a token's start: a '#' inside one (mb1ic1iw3oc1kw1#pw1, n"a#1") is
                     // part of it. Cutting the line at any '#' took the first as a pw0 problem and cut the second's name.
@@ -300,15 +357,34 @@ public static class BatchFile
 
         private void Option(string token, int line, string? fullPath, string shown)
         {
+            // benchdnn's parse_reset matches the token's start only: --reset=1 (or --resetx) is --reset there too.
+            if (token.StartsWith("--reset", StringComparison.Ordinal))
+            {
+                state.Clear();
+                refused.Clear();
+                combos = null;
+                return;
+            }
             string[] nameValue = token[2..].Split('=', 2);
             string name = nameValue[0], value = nameValue.Length > 1 ? nameValue[1] : "";
+            if (nameValue.Length == 1 || name.Length == 0)
+            {
+                // benchdnn matches every option but --reset by "--NAME=", so --dir, --mb or a bare "--" is an unknown option
+                // there, which stops the run. Taken as the option at its default, it silently changed what later lines ran.
+                string why = name.Length == 0
+                    ? $"{token} names no option (benchdnn stops at it as an unknown option)"
+                    : $"{token} has no '=VALUE' (benchdnn stops at it as an unknown option; only --reset is written without '=')";
+                if (name == "batch")
+                {
+                    Entries.Add(new BatchEntry { File = shown, Line = line, Descriptor = token, SkipKind = BatchSkipKind.Include, Skip = why });
+                    return;
+                }
+                refused[name] = why;
+                combos = null;
+                return;
+            }
             switch (name)
             {
-                case "reset":
-                    state.Clear();
-                    emptyItems.Clear();
-                    combos = null;
-                    break;
                 case "batch":
                     Include(value, line, fullPath, shown);
                     break;
@@ -319,10 +395,10 @@ public static class BatchFile
                     // (Elsewhere an empty item is meant: --attr-post-ops=,linear:2:1 is "none, then linear".)
                     if (values.Length > 1 && values.Contains("") && EmptyItemRefused.Contains(name))
                     {
-                        emptyItems[name] = $"--{name}={value} has an empty item (benchdnn refuses the list)";
+                        refused[name] = $"--{name}={value} has an empty item (benchdnn refuses the list)";
                         values = values.Where(v => v.Length > 0).DefaultIfEmpty("").ToArray();
                     }
-                    else emptyItems.Remove(name);
+                    else refused.Remove(name);
                     state[name] = values;
                     combos = null;
                     break;
@@ -335,6 +411,10 @@ public static class BatchFile
             {
                 File = shown, Line = line, Descriptor = "--batch=" + file, SkipKind = BatchSkipKind.Include, Skip = reason,
             };
+            if (++includes > MaxIncludes)
+                // (DescriptorException writes the line's control characters as \uXXXX.)
+                throw new DescriptorException(string.Create(CultureInfo.InvariantCulture,
+                    $"{shown}:{line}: --batch={file}: the batch includes files more than {MaxIncludes:N0} times (benchdnn's test_conv_all: 1,035); the batch is not read: a file that includes another twice, which includes another twice, and so on, doubles the reading at each level"));
             // A chain of includes is followed by recursion: thousands of files, each including the next, overflowed the stack.
             if (stack.Count > MaxIncludeDepth)
             {
@@ -365,9 +445,13 @@ public static class BatchFile
                     : $"--batch={file}: file not found (looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())})"));
                 return;
             }
-            if (stack.Contains(found, StringComparer.Ordinal))
+            // By the real path: through a link to its own folder (loop -> .) a file that includes loop/a.txt names itself by a
+            // new path each time, loop/loop/a.txt, …, which no comparison of paths saw until the depth limit, each level read anew.
+            if (!realPaths.TryGetValue(found, out string? real)) realPaths[found] = real = RealPathOrSelf(found);
+            int cycle = stack.FindIndex(s => s.Real == real);
+            if (cycle >= 0)
             {
-                var loop = stack.SkipWhile(s => s != found).Append(found).Select(Path.GetFileName);
+                var loop = stack.Skip(cycle).Select(s => s.Found).Append(found).Select(Path.GetFileName);
                 Entries.Add(Failed($"--batch={file}: include cycle ({string.Join(" → ", loop)})"));
                 return;
             }
@@ -377,8 +461,23 @@ public static class BatchFile
                 : found == candidates[0] ? Path.Combine(Path.GetDirectoryName(shown)!, file)
                 : found;
             // benchdnn's harnesses include the same shape files many times over; read and split each once.
-            if (!read.TryGetValue(found, out var tokens)) read[found] = tokens = Tokens(InputFile.ReadAllText(found, "batch file", MaxBytes));
-            File(found, includedShown, tokens);
+            if (!read.TryGetValue(real, out var tokens))
+            {
+                try
+                {
+                    tokens = Tokens(InputFile.ReadAllText(found, "batch file", MaxBytes));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A device, a pipe (refused unopened), a file too large or not UTF-8, one that cannot be opened: skipped as a
+                    // missing include is. Thrown, it ended the whole read, the including file's other lines with it.
+                    Entries.Add(Failed($"--batch={file}: {e.Message}"));
+                    return;
+                }
+                read[real] = tokens;
+            }
+            if (includedSet.Add(found)) included.Add(found);
+            File((found, real), includedShown, tokens);
         }
 
         private string[] Values(string name, string fallback) => state.TryGetValue(name, out var v) ? v : [fallback];
@@ -437,8 +536,8 @@ public static class BatchFile
                 for (int i = 0; i < names.Count; i++) chosen[names[i]] = lists[i][pick[i]];
                 var combo = MakeCombo(chosen);
                 // As a bad --dir is: an invalid entry, a warning that --strict makes an error.
-                if (emptyItems.Count > 0)
-                    combo = combo with { Template = combo.Template with { SkipKind = BatchSkipKind.Invalid, Skip = string.Join("; ", emptyItems.Values) } };
+                if (refused.Count > 0)
+                    combo = combo with { Template = combo.Template with { SkipKind = BatchSkipKind.Invalid, Skip = string.Join("; ", refused.Values) } };
                 result.Add(combo);
                 int k = names.Count - 1;
                 while (k >= 0 && ++pick[k] == lists[k].Length) pick[k--] = 0;

@@ -400,7 +400,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         BatchSkipKind.Match => "not matched by --match",
         BatchSkipKind.TooLarge => "too large",
         BatchSkipKind.Invalid => "invalid",
-        BatchSkipKind.Include => "missing or cyclic includes",
+        BatchSkipKind.Include => "includes not read (missing, cyclic or unreadable)",
         // Stryker disable once String : unreachable, only skipped entries are grouped (SkippedProblem.KindName's refusal is tested)
         _ => throw new ArgumentOutOfRangeException(nameof(k), k, "a taken entry is no reason to skip"),
     };
