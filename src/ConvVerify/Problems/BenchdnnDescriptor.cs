@@ -61,6 +61,8 @@ public static partial class BenchdnnDescriptor
         string? name = null;
         while (pos < s.Length)
         {
+            // Where this pass began: an unrecognized token is quoted from here, a '_' that no field precedes included.
+            int tokenStart = pos;
             bool ok = false;
             foreach (string prefix in Prefixes)
             {
@@ -94,7 +96,7 @@ public static partial class BenchdnnDescriptor
             }
             if (pos < s.Length && s[pos] == '_') pos++;
             if (!ok)
-                throw new DescriptorException($"descriptor '{Quoted(text)}': unrecognized token at position {pos - (pos > 0 && s[pos - 1] == '_' ? 1 : 0)}: '{Snip(s, pos)}'");
+                throw new DescriptorException($"descriptor '{Quoted(text)}': unrecognized token at position {tokenStart}: '{Snip(s, tokenStart)}'");
         }
 
         long Get(string key, long fallback) => v.TryGetValue(key, out long x) ? x : fallback;
@@ -155,6 +157,17 @@ public static partial class BenchdnnDescriptor
         {
             var p = new ConvProblem((int)mb, (int)g, (int)ic, (int)oc, Field(1), Field(2), Field(3), padBegin, padEnd,
                 [.. used.Select(x => (int)x[5] + 1)], hasBias, dtype, name);
+            // With the end padding held at −i, an output written for windows that all lie in the begin padding can differ
+            // from the one the rest gives: what is wrong is the end padding it needs, beyond the whole input, so that is what
+            // is said, in ConvProblem's words, rather than "inconsistent outputs".
+            for (int a = 0; a < used.Length; a++)
+            {
+                var x = used[a];
+                long written = (x[0] - 1) * x[3] - x[1] + (x[2] - 1) * (x[5] + 1) + 1 - x[4];
+                if (written < -x[1] && p.Output[a] != output[a])
+                    throw new DescriptorException(string.Create(CultureInfo.InvariantCulture,
+                        $"descriptor '{Quoted(text)}': pe{letters[a]}: end padding {written} would crop {-written} elements, more than the {x[1]} input elements of {letters[a]} (every window lies in the begin padding p{letters[a]}{x[4]}, which holds {p.Output[a]} of them, not {x[0]})"));
+            }
             if (!p.Output.SequenceEqual(output))
                 throw new DescriptorException($"descriptor '{Quoted(text)}': outputs {ConvProblem.FormatTuple(output)} are inconsistent with the rest (they give {ConvProblem.FormatTuple(p.Output)})");
             return p;
