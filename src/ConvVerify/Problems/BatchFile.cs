@@ -81,7 +81,8 @@ public sealed record BatchEntry
 /// </summary>
 /// <remarks>
 /// Understood: <c>--reset</c>, <c>--dir=</c>, <c>--dt=</c>/<c>--cfg=</c> and <c>--bia-dt=</c> (through <see cref="DTypeOf"/>),
-/// <c>--mb=</c> (0: as written), <c>--match=REGEX</c> (against the other options in force and the descriptor as written, whole),
+/// <c>--mb=</c> (0: as written), <c>--match=REGEX</c> (a POSIX basic expression, <see cref="PosixBre"/>, searched for in benchdnn's
+/// problem string: the options it prints and the descriptor as it prints it, <see cref="BenchdnnDescriptor.BenchdnnText"/>),
 /// <c>--batch=FILE</c> (relative to the including file, then to the include fallback of <see cref="Read(string, string?)"/>; cycles, missing files
 /// and files that cannot be read are skipped entries). Recorded and ignored, since they do not change the mathematics: <c>--stag/--wtag/--dtag</c>,
 /// <c>--alg</c>, <c>--impl</c>, <c>--skip-impl</c>, <c>--allow-enum-tags-only</c>, <c>--attr-scratchpad</c>,
@@ -153,8 +154,8 @@ public static class BatchFile
     /// </summary>
     /// <remarks>
     /// The per-pattern limit alone was no bound: it is kept per pattern text, so patterns that differ only by a no-op tail
-    /// (<c>(.*a){40}</c>, <c>(.*a){40}()</c>, …) each took their second, a minute for seventy. Ten seconds is far above what
-    /// ordinary patterns cost (benchdnn's own, such as <c>.*[^k][^d][0-9]kh3[^0-9].*</c>, take 1–3 µs a descriptor on a
+    /// (<c>\(.*a\)\{40\}</c>, <c>\(.*a\)\{40\}\(\)</c>, …) each took their second, a minute for seventy. Ten seconds is far above what
+    /// ordinary patterns cost (benchdnn's own, such as <c>.*[^k][^d][0-9]kh3[^0-9].*</c>, take a few µs a descriptor on a
     /// loaded 2-core machine, so a few seconds even at <see cref="MaxEntries"/>), and caps a hostile file's matching at about
     /// eleven seconds (the match that crosses the budget may run its full second).
     /// </remarks>
@@ -388,6 +389,17 @@ public static class BatchFile
                 case "batch":
                     Include(value, line, fullPath, shown);
                     break;
+                case "impl" or "skip-impl":
+                    // benchdnn keeps one implementation filter, which either option replaces whole, its names one list: split
+                    // into values, --skip-impl=ref,x64:gemm made two entries of every descriptor (merged again into one case),
+                    // and --match saw neither as benchdnn prints it.
+                    string other = name == "impl" ? "skip-impl" : "impl";
+                    state.Remove(other);
+                    refused.Remove(other);
+                    refused.Remove(name);
+                    state[name] = [value];
+                    combos = null;
+                    break;
                 default:
                     string[] values = SingleValued.Contains(name) ? [value] : value.Split(',');
                     // benchdnn refuses a list with an empty item here (--dir=BWD_D, or --mb=3,); taking it as the default
@@ -483,7 +495,8 @@ public static class BatchFile
         private string[] Values(string name, string fallback) => state.TryGetValue(name, out var v) ? v : [fallback];
 
         // What the options in force make of any descriptor, one per combination of their values; rebuilt when an option changes.
-        private sealed record Combo(BatchEntry Template, DType? DType, bool Bias, string Match, long Mb);
+        // Prefix: the options as benchdnn's problem string begins, which --match searches with the descriptor.
+        private sealed record Combo(BatchEntry Template, DType? DType, bool Bias, string Match, long Mb, string Prefix);
 
         private List<Combo>? combos;
 
@@ -566,7 +579,7 @@ public static class BatchFile
             // Stryker disable once String : a template's file and descriptor are replaced by each entry's own in Entry
             var entry = new BatchEntry { File = "", Line = 0, Descriptor = "", Options = options.ToString(), Notes = notes, ChannelsLast = channelsLast };
             // Stryker disable once Boolean,String : Entry returns a skipped combination's entry before it reads the bias or the match
-            Combo Skipped(BatchSkipKind kind, string? why) => new(entry with { SkipKind = kind, Skip = why }, null, false, "", 0);
+            Combo Skipped(BatchSkipKind kind, string? why) => new(entry with { SkipKind = kind, Skip = why }, null, false, "", 0, "");
 
             string dir = Get("dir").ToUpperInvariant();
             if (dir.Length > 0 && !Dirs.Contains(dir))
@@ -591,7 +604,37 @@ public static class BatchFile
             long mb = 0;
             if (mbText.Length > 0 && (!long.TryParse(mbText, NumberStyles.None, CultureInfo.InvariantCulture, out mb) || mb > int.MaxValue))
                 return Skipped(BatchSkipKind.Invalid, $"--mb={mbText} is not a minibatch (expected a whole number from 0 to {int.MaxValue}; 0: as the descriptor says)");
-            return new Combo(entry, dtype, bias, Get("match"), mb);
+            return new Combo(entry, dtype, bias, Get("match"), mb, BenchdnnOptions(Get, dir));
+        }
+
+        // The options as benchdnn's prb_t::set_repro_line prints them (conv_aux.cpp), in its order, those at benchdnn's
+        // default left out: --dir (FWD_B, and none given here, is the default), --dt (all f32 is; one dtype is printed as
+        // the src:wei:dst triple it stands for), --bia-dt (only where the direction has no bias of its own), the tags, --alg,
+        // --attr-scratchpad, then the implementation filter. --mb is in the descriptor's mb; the options that skip an entry
+        // before --match is tried (post-ops, scales, strides, …) are not needed.
+        private static string BenchdnnOptions(Func<string, string> get, string dir)
+        {
+            var sb = new StringBuilder();
+            if (dir.Length > 0 && dir != "FWD_B") sb.Append("--dir=").Append(dir).Append(' ');
+            string dt = get("dt").Length > 0 ? get("dt") : get("cfg");
+            if (dt.Length > 0)
+            {
+                string[] parts = dt.Split(':');
+                if (parts.Length == 1) parts = [dt, dt, dt];
+                if (parts.Any(x => x != "f32")) sb.Append("--dt=").Append(string.Join(':', parts)).Append(' ');
+            }
+            string biaDt = get("bia-dt");
+            if (biaDt is not ("" or "undef") && dir is not ("" or "FWD_B" or "BWD_WB")) sb.Append("--bia-dt=").Append(biaDt).Append(' ');
+            foreach (string tag in (string[])["stag", "wtag", "dtag"])
+                if (get(tag) is not ("" or "any") and var value) sb.Append("--").Append(tag).Append('=').Append(value).Append(' ');
+            string alg = get("alg").ToLowerInvariant();
+            if (alg is not ("" or "direct")) sb.Append("--alg=").Append(alg).Append(' ');
+            if (get("attr-scratchpad") is not ("" or "library") and var scratchpad) sb.Append("--attr-scratchpad=").Append(scratchpad).Append(' ');
+            foreach (string filter in (string[])["impl", "skip-impl"])
+                if (get(filter) is { Length: > 0 } names)
+                    // benchdnn drops the quotes of the names (they would defeat its search for them).
+                    sb.Append("--").Append(filter).Append('=').Append(names.Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal)).Append(' ');
+            return sb.ToString();
         }
 
         private BatchEntry Entry(Combo combo, string text, int line, string shown)
@@ -600,6 +643,21 @@ public static class BatchFile
             if (entry.SkipKind != BatchSkipKind.None) return entry;
             if (combo.Match.Length > 0)
             {
+                // benchdnn matches the problem's string, which prints the descriptor as it read it: read here first, so a
+                // descriptor that cannot be read is refused for that, as benchdnn stops at it.
+                if (!fieldsOf.TryGetValue(text, out var read))
+                {
+                    try
+                    {
+                        read = (BenchdnnDescriptor.Read(text), null);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        read = (null, e);
+                    }
+                    fieldsOf[text] = read;
+                }
+                if (read.Error is { } unread) return Unparsed(entry, unread);
                 // A second a descriptor: a pattern that backtracks without end on every one of thousands made the read take hours.
                 if (slowMatches.TryGetValue(combo.Match, out string? firstSlow))
                     return entry with { SkipKind = BatchSkipKind.Invalid, Skip = $"--match={combo.Match} took more than a second at {firstSlow}; not tried again" };
@@ -608,11 +666,11 @@ public static class BatchFile
                 long started = Stopwatch.GetTimestamp();
                 try
                 {
-                    matched = Regex.IsMatch($"{entry.Options} {text}".Trim(), $"^(?:{combo.Match})$", RegexOptions.None, matchTimeout);
+                    matched = Pattern(combo.Match).IsMatch(combo.Prefix + BenchdnnDescriptor.BenchdnnText(read.Fields!, combo.Mb));
                 }
                 catch (ArgumentException e)
                 {
-                    skip = $"--match={combo.Match} is not a regular expression: {e.Message}";
+                    skip = $"--match={combo.Match} is not a POSIX basic regular expression, as benchdnn compiles it: {e.Message}";
                 }
                 catch (RegexMatchTimeoutException)
                 {
@@ -636,11 +694,7 @@ public static class BatchFile
                 }
                 parsed[key] = result;
             }
-            if (result.Error is { } error)
-            {
-                bool tooLarge = error is ProblemTooLargeException || error.InnerException is ProblemTooLargeException;
-                return entry with { SkipKind = tooLarge ? BatchSkipKind.TooLarge : BatchSkipKind.Invalid, Skip = (tooLarge ? "too large: " : "") + error.Plain() };
-            }
+            if (result.Error is { } error) return Unparsed(entry, error);
             var p = result.Problem!;
             try
             {
@@ -652,6 +706,36 @@ public static class BatchFile
             }
             return entry with { Problem = p, DTypeGiven = combo.DType is not null };
         }
+
+        private static BatchEntry Unparsed(BatchEntry entry, ArgumentException error)
+        {
+            bool tooLarge = error is ProblemTooLargeException || error.InnerException is ProblemTooLargeException;
+            return entry with { SkipKind = tooLarge ? BatchSkipKind.TooLarge : BatchSkipKind.Invalid, Skip = (tooLarge ? "too large: " : "") + error.Plain() };
+        }
+
+        // A --match pattern compiled once: benchdnn's POSIX basic expression in .NET's syntax, searched for anywhere in the
+        // problem's string, as regexec does. A pattern that is no expression throws its reason each time it is asked for.
+        private Regex Pattern(string match)
+        {
+            if (!patterns.TryGetValue(match, out var compiled))
+            {
+                try
+                {
+                    compiled = (new Regex(PosixBre.ToNet(match), PosixBre.Options, matchTimeout), null);
+                }
+                catch (ArgumentException e)
+                {
+                    compiled = (null, e);
+                }
+                patterns[match] = compiled;
+            }
+            return compiled.Regex ?? throw compiled.Error!;
+        }
+
+        private readonly Dictionary<string, (Regex? Regex, ArgumentException? Error)> patterns = new(StringComparer.Ordinal);
+
+        // Each descriptor's fields, for the problem string --match searches.
+        private readonly Dictionary<string, (BenchdnnDescriptor.Fields? Fields, ArgumentException? Error)> fieldsOf = new(StringComparer.Ordinal);
 
         // --match never gets here: it selects problems and is taken out before options are judged.
         private static bool Understood(string name) => name is "dir" or "dt" or "cfg" or "bia-dt" or "mb";

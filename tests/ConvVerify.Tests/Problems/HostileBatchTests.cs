@@ -130,17 +130,17 @@ public class HostileBatchTests : TempFolderTest
     [Test]
     public void PatternsDifferingOnlyByANoOpTailShareOneBudgetForTheWholeRead()
     {
-        // "Not tried again" is keyed on the pattern's text, so (.*a){40}, (.*a){40}(), (.*a){40}()(), … each took their own
+        // "Not tried again" is keyed on the pattern's text, so \(.*a\)\{40\}, \(.*a\)\{40\}\(\), … each took their own
         // second: seventy ran for over a minute. Here each may take 20 ms and all of them 300 ms, so a dozen or so run away, each
         // skipping its descriptor as before, then the read stops, long before the seventieth.
         string descriptor = "mb1ic3ih5oc16kh3n_" + new string('a', 38);
-        string text = string.Concat(Enumerable.Range(0, 70).Select(i => $"--match=(.*a){{40}}{string.Concat(Enumerable.Repeat("()", i))}\n{descriptor}\n"));
+        string text = string.Concat(Enumerable.Range(0, 70).Select(i => $"--match=\\(.*a\\)\\{{40\\}}{string.Concat(Enumerable.Repeat("\\(\\)", i))}\n{descriptor}\n"));
         var e = Assert.Throws<DescriptorException>(() => BatchFile.ReadText(text, "t", null, null, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(300)));
-        var m = Regex.Match(e!.Message, $@"^t:(\d+): {descriptor}: the --match patterns of the batch together took more than 0\.3 seconds \(here --match=\(\.\*a\)\{{40\}}((?:\(\))*)\); the batch is not read: use fewer or simpler patterns$");
+        var m = Regex.Match(e!.Message, $@"^t:(\d+): {descriptor}: the --match patterns of the batch together took more than 0\.3 seconds \(here --match=\\\(\.\*a\\\)\\\{{40\\\}}((?:\\\(\\\))*)\); the batch is not read: use fewer or simpler patterns$");
         Assert.That(m.Success, e.Message);
         int line = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         // The descriptor after the i-th pattern is on line 2i + 2 and its pattern has i tails: the message names both of one pair.
-        Assert.That(m.Groups[2].Length / 2, Is.EqualTo((line - 2) / 2));
+        Assert.That(m.Groups[2].Length / 4, Is.EqualTo((line - 2) / 2));
         Assert.That(line, Is.GreaterThan(2).And.LessThanOrEqualTo(60), "more than the first pattern ran, and thirty of at least 20 ms each are well past 300 ms");
     }
 
@@ -148,10 +148,10 @@ public class HostileBatchTests : TempFolderTest
     public void MatchesThatEachStayUnderTheirLimitStillSpendTheBudget()
     {
         // Just under the per-pattern limit on each of thousands of descriptors is as endless as running away on each.
-        // (.*a){5}b fails on thirty a's after trying every way to pick five of them and more: about ten milliseconds a line
+        // \(.*a\)\{5\}b fails on thirty a's after trying every way to pick five of them and more: about ten milliseconds a line
         // here, far under the second, and two seconds for the 200 lines, far over the 50 ms given.
-        string text = "--match=(.*a){5}b\n" + string.Concat(Enumerable.Range(0, 200).Select(i => $"mb1ic3ih5oc16kh3n_{i}{new string('a', 30)}\n"));
+        string text = "--match=\\(.*a\\)\\{5\\}b\n" + string.Concat(Enumerable.Range(0, 200).Select(i => $"mb1ic3ih5oc16kh3n_{i}{new string('a', 30)}\n"));
         var e = Assert.Throws<DescriptorException>(() => BatchFile.ReadText(text, "t", null, null, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(50)));
-        Assert.That(e!.Message, Does.Match(@"^t:\d+: mb1ic3ih5oc16kh3n_\d+a{30}: the --match patterns of the batch together took more than 0\.05 seconds \(here --match=\(\.\*a\)\{5\}b\);"));
+        Assert.That(e!.Message, Does.Match(@"^t:\d+: mb1ic3ih5oc16kh3n_\d+a{30}: the --match patterns of the batch together took more than 0\.05 seconds \(here --match=\\\(\.\*a\\\)\\\{5\\\}b\);"));
     }
 }
