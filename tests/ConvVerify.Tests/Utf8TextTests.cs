@@ -218,14 +218,20 @@ public class BatchFileEncodingTests : TempFolderTest
     }
 
     [Test]
-    public void AnIncludedFileThatIsNotUtf8IsRefusedByItsOwnPath()
+    public void AnIncludedFileThatIsNotUtf8IsASkippedEntryNamingItsOwnPath()
     {
+        // It ended the whole read, where a missing include is a skipped entry: now it is one too, saying why.
         string main = Path.Combine(Dir, "main"), inner = Path.Combine(Dir, "inner");
         File.WriteAllText(main, $"{Desc}\n--batch=inner\n");
         File.WriteAllBytes(inner, [0x80]);
-        Assert.That(() => ConvVerify.Problems.BatchFile.Read(main), Throws.TypeOf<IOException>().With.Message.EqualTo(
-            $"{inner}: not UTF-8: byte offset 0 (line 1) holds 0x80, a continuation byte where a character should begin; a batch file must be UTF-8"));
-        // The files a run reads, for its output checks: the including file alone, as for an include that cannot be read.
+        var entries = ConvVerify.Problems.BatchFile.Read(main);
+        Assert.That(entries.Select(e => (e.Where, e.SkipKind, e.Skip)), Is.EqualTo(new (string, ConvVerify.Problems.BatchSkipKind, string?)[]
+        {
+            ($"{main}:1", ConvVerify.Problems.BatchSkipKind.None, null),
+            ($"{main}:2", ConvVerify.Problems.BatchSkipKind.Include,
+                $"--batch=inner: {inner}: not UTF-8: byte offset 0 (line 1) holds 0x80, a continuation byte where a character should begin; a batch file must be UTF-8"),
+        }));
+        // The files a run reads, for its output checks: the including file alone, as for any include that is not read.
         Assert.That(CaseSelection.ReadBatch(main).Files, Is.EqualTo(new[] { main }));
     }
 

@@ -26,7 +26,7 @@ public enum BatchSkipKind
     /// <summary>The descriptor is not a valid problem (the reason names the parameter).</summary>
     Invalid,
 
-    /// <summary>A <c>--batch=</c> include that is missing or would loop.</summary>
+    /// <summary>A <c>--batch=</c> include that is missing, would loop, is nested too deep or cannot be read (a device, a pipe, not UTF-8, …).</summary>
     Include,
 }
 
@@ -81,12 +81,15 @@ public sealed record BatchEntry
 /// </summary>
 /// <remarks>
 /// Understood: <c>--reset</c>, <c>--dir=</c>, <c>--dt=</c>/<c>--cfg=</c> and <c>--bia-dt=</c> (through <see cref="DTypeOf"/>),
-/// <c>--mb=</c> (0: as written), <c>--match=REGEX</c> (against the other options in force and the descriptor as written, whole),
-/// <c>--batch=FILE</c> (relative to the including file, then to the include fallback of <see cref="Read(string, string?)"/>; cycles and missing files are
-/// skipped entries). Recorded and ignored, since they do not change the mathematics: <c>--stag/--wtag/--dtag</c>,
+/// <c>--mb=</c> (0: as written), <c>--match=REGEX</c> (a POSIX basic expression, <see cref="PosixBre"/>, searched for in benchdnn's
+/// problem string: the options it prints and the descriptor as it prints it, <see cref="BenchdnnDescriptor.BenchdnnText"/>),
+/// <c>--batch=FILE</c> (relative to the including file, then to the include fallback of <see cref="Read(string, string?)"/>; cycles, missing files
+/// and files that cannot be read are skipped entries). Recorded and ignored, since they do not change the mathematics: <c>--stag/--wtag/--dtag</c>,
 /// <c>--alg</c>, <c>--impl</c>, <c>--skip-impl</c>, <c>--allow-enum-tags-only</c>, <c>--attr-scratchpad</c>,
 /// <c>--cpu-isa-hints</c>, <c>--check-ref-impl</c>. Any other option at a value other than its default skips the cases it
-/// governs, naming it. Bad descriptors are skipped entries too; only a read past <see cref="MaxEntries"/> or <see cref="MatchBudget"/> fails the whole file.
+/// governs, naming it; an option written without <c>=</c> (<c>--dir</c>, a bare <c>--</c>), which benchdnn stops at, makes the descriptors under it
+/// invalid entries. Bad descriptors are skipped entries too; only a read past <see cref="MaxEntries"/>, <see cref="MaxIncludes"/>,
+/// <see cref="MaxTokens"/> or <see cref="MatchBudget"/> fails the whole file.
 /// </remarks>
 public static class BatchFile
 {
@@ -121,6 +124,21 @@ public static class BatchFile
     public const int MaxIncludeDepth = 64;
 
     /// <summary>
+    /// Most <c>--batch=</c> includes one read follows, counting every time a file is included (benchdnn's largest,
+    /// test_conv_all, includes 1,035 times): the depth limit alone was no bound, since a file that includes the next twice,
+    /// forty deep, is 2⁴⁰ reads. Past it the read stops with a <see cref="DescriptorException"/> naming the include.
+    /// </summary>
+    public const int MaxIncludes = 100_000;
+
+    /// <summary>
+    /// Most tokens one read takes in, the file's and every include's, an included file's each time it is included
+    /// (test_conv_all: 348,259; the largest vendored file alone 136,869): options make no entries, so <see cref="MaxEntries"/> does not bound them, and a large file
+    /// of options included thousands of times was read without end. Past it the read stops with a
+    /// <see cref="DescriptorException"/> naming the token.
+    /// </summary>
+    public const int MaxTokens = 5_000_000;
+
+    /// <summary>
     /// Most entries a batch file may make, descriptors times the combinations of the option values in force (benchdnn's
     /// largest file, test_conv_all, makes about 740,000): a few options with many comma-separated values multiply to
     /// billions, which were built without end.
@@ -136,8 +154,8 @@ public static class BatchFile
     /// </summary>
     /// <remarks>
     /// The per-pattern limit alone was no bound: it is kept per pattern text, so patterns that differ only by a no-op tail
-    /// (<c>(.*a){40}</c>, <c>(.*a){40}()</c>, …) each took their second, a minute for seventy. Ten seconds is far above what
-    /// ordinary patterns cost (benchdnn's own, such as <c>.*[^k][^d][0-9]kh3[^0-9].*</c>, take 1–3 µs a descriptor on a
+    /// (<c>\(.*a\)\{40\}</c>, <c>\(.*a\)\{40\}\(\)</c>, …) each took their second, a minute for seventy. Ten seconds is far above what
+    /// ordinary patterns cost (benchdnn's own, such as <c>.*[^k][^d][0-9]kh3[^0-9].*</c>, take a few µs a descriptor on a
     /// loaded 2-core machine, so a few seconds even at <see cref="MaxEntries"/>), and caps a hostile file's matching at about
     /// eleven seconds (the match that crosses the budget may run its full second).
     /// </remarks>
@@ -147,7 +165,7 @@ public static class BatchFile
     /// <param name="path">The file.</param>
     /// <param name="includeFallback">Where an include not found beside its including file is looked for (benchdnn's inputs folder), or null.</param>
     /// <exception cref="FileNotFoundException">No such file (an include that is missing is a skipped entry instead).</exception>
-    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries, or its <c>--match=</c> patterns take more than <see cref="MatchBudget"/> together; the message names where.</exception>
+    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries, includes files more than <see cref="MaxIncludes"/> times, takes in more than <see cref="MaxTokens"/> tokens, or its <c>--match=</c> patterns take more than <see cref="MatchBudget"/> together; the message names where.</exception>
     public static IReadOnlyList<BatchEntry> Read(string path, string? includeFallback = null)
     {
         string full = Path.GetFullPath(path); // refuses a null path, by that name
@@ -156,12 +174,12 @@ public static class BatchFile
         return reader.Entries;
     }
 
-    /// <summary>As <see cref="Read(string, string?)"/>, also giving the files it included from the same reading: full paths, each once, in the order first read, without <paramref name="path"/> itself; includes that are missing or would loop are left out, as they are skipped entries.</summary>
+    /// <summary>As <see cref="Read(string, string?)"/>, also giving the files it included from the same reading: full paths, each once, in the order first read, without <paramref name="path"/> itself; includes that are missing, would loop or cannot be read are left out, as they are skipped entries.</summary>
     /// <param name="path">The file.</param>
     /// <param name="includeFallback">See <see cref="Read(string, string?)"/>.</param>
     /// <param name="included">The included files, full paths, each once, in the order first read, without <paramref name="path"/>.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="DescriptorException">The file makes more than <see cref="MaxEntries"/> entries, or its <c>--match=</c> patterns take more than <see cref="MatchBudget"/> together.</exception>
+    /// <exception cref="DescriptorException">As <see cref="Read(string, string?)"/>.</exception>
     public static IReadOnlyList<BatchEntry> Read(string path, string? includeFallback, out IReadOnlyList<string> included)
     {
         string full = Path.GetFullPath(path);
@@ -238,35 +256,75 @@ public static class BatchFile
 
         public List<BatchEntry> Entries { get; } = [];
 
-        public IEnumerable<string> Included => read.Keys;
-
         // Option name → its comma-separated values; absent means benchdnn's default. One state for every file, as benchdnn's.
         private readonly Dictionary<string, string[]> state = new(StringComparer.Ordinal);
 
-        // Options in force whose list has an empty item → why every descriptor under them is refused.
-        private readonly SortedDictionary<string, string> emptyItems = new(StringComparer.Ordinal);
-        private readonly List<string> stack = [];
+        // Options refused as written (an empty item in a list, no "=VALUE") → why every descriptor under them is refused;
+        // the key is the option's name ("" for a bare "--"), so giving the option again, or --reset, lifts it.
+        private readonly SortedDictionary<string, string> refused = new(StringComparer.Ordinal);
 
+        // The files being read, outermost first: as found, for messages, and resolved, for cycles.
+        private readonly List<(string Found, string Real)> stack = [];
+
+        // Each file's tokens, by its real path: benchdnn's harnesses include the same shape files many times over.
         private readonly Dictionary<string, List<(string Token, int Line)>> read = new(StringComparer.Ordinal);
 
-        public void File(string? fullPath, string shown, string text) => File(fullPath, shown, Tokens(text));
+        // Included paths as found → their real paths: a file included again and again is resolved once, not a link looked
+        // for at every folder of its path each time.
+        private readonly Dictionary<string, string> realPaths = new(StringComparer.Ordinal);
 
-        private void File(string? fullPath, string shown, List<(string Token, int Line)> tokens)
+        // The included files as found, each once, in the order first read.
+        private readonly List<string> included = [];
+        private readonly HashSet<string> includedSet = new(StringComparer.Ordinal);
+
+        // What this read has taken so far, against MaxIncludes and MaxTokens.
+        private int includes;
+        private long tokensTaken;
+
+        public IEnumerable<string> Included => included;
+
+        public void File(string? fullPath, string shown, string text) =>
+            File(fullPath is null ? null : (fullPath, RealPathOrSelf(fullPath)), shown, Tokens(text));
+
+        private void File((string Found, string Real)? path, string shown, List<(string Token, int Line)> tokens)
         {
-            if (fullPath is not null) stack.Add(fullPath);
+            if (path is { } p) stack.Add(p);
             try
             {
                 foreach (var (token, line) in tokens)
                 {
-                    if (token.StartsWith("--", StringComparison.Ordinal)) Option(token, line, fullPath, shown);
+                    if (++tokensTaken > MaxTokens)
+                        // (DescriptorException writes the line's control characters as \uXXXX.)
+                        throw new DescriptorException(string.Create(CultureInfo.InvariantCulture,
+                            $"{shown}:{line}: {BenchdnnDescriptor.Quoted(token)}: the batch takes in more than {MaxTokens:N0} tokens with its includes (an included file's each time it is included; benchdnn's test_conv_all takes 348,259); the batch is not read: include large files fewer times"));
+                    if (token.StartsWith("--", StringComparison.Ordinal)) Option(token, line, path?.Found, shown);
                     else Descriptor(token, line, shown);
                 }
             }
             finally
             {
-                if (fullPath is not null) stack.RemoveAt(stack.Count - 1);
+                if (path is not null) stack.RemoveAt(stack.Count - 1);
             }
         }
+
+        // A file's real path names it whatever links lead there, so a loop through a linked folder is a cycle; a path whose
+        // links cannot be resolved is taken as written.
+        private static string RealPathOrSelf(string fullPath)
+        {
+            try
+            {
+                return Fixtures.PackPaths.RealPath(fullPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return fullPath;
+            }
+        }
+
+        // benchdnn reads a token with ">>", which stops at C's isspace: the six ASCII white-space characters only. Splitting
+        // also at Unicode's (a no-break space, U+2028, …) made "ic1ih5oc1kh3<U+00A0>--dir=BWD_D" a descriptor and an option
+        // that changed the direction of every later line; as one token, it is an invalid descriptor naming the character.
+        private static readonly char[] AsciiWhiteSpace = [' ', '\t', '\n', '\v', '\f', '\r'];
 
         // benchdnn's batch(): a token ending in '\' (or a lone '\') continues in the next token, which is glued to it.
         private static List<(string Token, int Line)> Tokens(string text)
@@ -277,7 +335,7 @@ public static class BatchFile
             bool continued = false;
             for (int i = 0; i < lines.Length; i++)
             {
-                foreach (string raw in lines[i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                foreach (string raw in lines[i].Split(AsciiWhiteSpace, StringSplitOptions.RemoveEmptyEntries))
                 {
                     // benchdnn starts a comment only at a token's start: a '#' inside one (mb1ic1iw3oc1kw1#pw1, n"a#1") is
                     // part of it. Cutting the line at any '#' took the first as a pw0 problem and cut the second's name.
@@ -300,17 +358,47 @@ public static class BatchFile
 
         private void Option(string token, int line, string? fullPath, string shown)
         {
+            // benchdnn's parse_reset matches the token's start only: --reset=1 (or --resetx) is --reset there too.
+            if (token.StartsWith("--reset", StringComparison.Ordinal))
+            {
+                state.Clear();
+                refused.Clear();
+                combos = null;
+                return;
+            }
             string[] nameValue = token[2..].Split('=', 2);
             string name = nameValue[0], value = nameValue.Length > 1 ? nameValue[1] : "";
+            if (nameValue.Length == 1 || name.Length == 0)
+            {
+                // benchdnn matches every option but --reset by "--NAME=", so --dir, --mb or a bare "--" is an unknown option
+                // there, which stops the run. Taken as the option at its default, it silently changed what later lines ran.
+                string why = name.Length == 0
+                    ? $"{token} names no option (benchdnn stops at it as an unknown option)"
+                    : $"{token} has no '=VALUE' (benchdnn stops at it as an unknown option; only --reset is written without '=')";
+                if (name == "batch")
+                {
+                    Entries.Add(new BatchEntry { File = shown, Line = line, Descriptor = token, SkipKind = BatchSkipKind.Include, Skip = why });
+                    return;
+                }
+                refused[name] = why;
+                combos = null;
+                return;
+            }
             switch (name)
             {
-                case "reset":
-                    state.Clear();
-                    emptyItems.Clear();
-                    combos = null;
-                    break;
                 case "batch":
                     Include(value, line, fullPath, shown);
+                    break;
+                case "impl" or "skip-impl":
+                    // benchdnn keeps one implementation filter, which either option replaces whole, its names one list: split
+                    // into values, --skip-impl=ref,x64:gemm made two entries of every descriptor (merged again into one case),
+                    // and --match saw neither as benchdnn prints it.
+                    string other = name == "impl" ? "skip-impl" : "impl";
+                    state.Remove(other);
+                    refused.Remove(other);
+                    refused.Remove(name);
+                    state[name] = [value];
+                    combos = null;
                     break;
                 default:
                     string[] values = SingleValued.Contains(name) ? [value] : value.Split(',');
@@ -319,10 +407,10 @@ public static class BatchFile
                     // (Elsewhere an empty item is meant: --attr-post-ops=,linear:2:1 is "none, then linear".)
                     if (values.Length > 1 && values.Contains("") && EmptyItemRefused.Contains(name))
                     {
-                        emptyItems[name] = $"--{name}={value} has an empty item (benchdnn refuses the list)";
+                        refused[name] = $"--{name}={value} has an empty item (benchdnn refuses the list)";
                         values = values.Where(v => v.Length > 0).DefaultIfEmpty("").ToArray();
                     }
-                    else emptyItems.Remove(name);
+                    else refused.Remove(name);
                     state[name] = values;
                     combos = null;
                     break;
@@ -335,6 +423,10 @@ public static class BatchFile
             {
                 File = shown, Line = line, Descriptor = "--batch=" + file, SkipKind = BatchSkipKind.Include, Skip = reason,
             };
+            if (++includes > MaxIncludes)
+                // (DescriptorException writes the line's control characters as \uXXXX.)
+                throw new DescriptorException(string.Create(CultureInfo.InvariantCulture,
+                    $"{shown}:{line}: --batch={file}: the batch includes files more than {MaxIncludes:N0} times (benchdnn's test_conv_all: 1,035); the batch is not read: a file that includes another twice, which includes another twice, and so on, doubles the reading at each level"));
             // A chain of includes is followed by recursion: thousands of files, each including the next, overflowed the stack.
             if (stack.Count > MaxIncludeDepth)
             {
@@ -365,9 +457,13 @@ public static class BatchFile
                     : $"--batch={file}: file not found (looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())})"));
                 return;
             }
-            if (stack.Contains(found, StringComparer.Ordinal))
+            // By the real path: through a link to its own folder (loop -> .) a file that includes loop/a.txt names itself by a
+            // new path each time, loop/loop/a.txt, …, which no comparison of paths saw until the depth limit, each level read anew.
+            if (!realPaths.TryGetValue(found, out string? real)) realPaths[found] = real = RealPathOrSelf(found);
+            int cycle = stack.FindIndex(s => s.Real == real);
+            if (cycle >= 0)
             {
-                var loop = stack.SkipWhile(s => s != found).Append(found).Select(Path.GetFileName);
+                var loop = stack.Skip(cycle).Select(s => s.Found).Append(found).Select(Path.GetFileName);
                 Entries.Add(Failed($"--batch={file}: include cycle ({string.Join(" → ", loop)})"));
                 return;
             }
@@ -377,14 +473,30 @@ public static class BatchFile
                 : found == candidates[0] ? Path.Combine(Path.GetDirectoryName(shown)!, file)
                 : found;
             // benchdnn's harnesses include the same shape files many times over; read and split each once.
-            if (!read.TryGetValue(found, out var tokens)) read[found] = tokens = Tokens(InputFile.ReadAllText(found, "batch file", MaxBytes));
-            File(found, includedShown, tokens);
+            if (!read.TryGetValue(real, out var tokens))
+            {
+                try
+                {
+                    tokens = Tokens(InputFile.ReadAllText(found, "batch file", MaxBytes));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A device, a pipe (refused unopened), a file too large or not UTF-8, one that cannot be opened: skipped as a
+                    // missing include is. Thrown, it ended the whole read, the including file's other lines with it.
+                    Entries.Add(Failed($"--batch={file}: {e.Message}"));
+                    return;
+                }
+                read[real] = tokens;
+            }
+            if (includedSet.Add(found)) included.Add(found);
+            File((found, real), includedShown, tokens);
         }
 
         private string[] Values(string name, string fallback) => state.TryGetValue(name, out var v) ? v : [fallback];
 
         // What the options in force make of any descriptor, one per combination of their values; rebuilt when an option changes.
-        private sealed record Combo(BatchEntry Template, DType? DType, bool Bias, string Match, long Mb);
+        // Prefix: the options as benchdnn's problem string begins, which --match searches with the descriptor.
+        private sealed record Combo(BatchEntry Template, DType? DType, bool Bias, string Match, long Mb, string Prefix);
 
         private List<Combo>? combos;
 
@@ -437,8 +549,8 @@ public static class BatchFile
                 for (int i = 0; i < names.Count; i++) chosen[names[i]] = lists[i][pick[i]];
                 var combo = MakeCombo(chosen);
                 // As a bad --dir is: an invalid entry, a warning that --strict makes an error.
-                if (emptyItems.Count > 0)
-                    combo = combo with { Template = combo.Template with { SkipKind = BatchSkipKind.Invalid, Skip = string.Join("; ", emptyItems.Values) } };
+                if (refused.Count > 0)
+                    combo = combo with { Template = combo.Template with { SkipKind = BatchSkipKind.Invalid, Skip = string.Join("; ", refused.Values) } };
                 result.Add(combo);
                 int k = names.Count - 1;
                 while (k >= 0 && ++pick[k] == lists[k].Length) pick[k--] = 0;
@@ -467,7 +579,7 @@ public static class BatchFile
             // Stryker disable once String : a template's file and descriptor are replaced by each entry's own in Entry
             var entry = new BatchEntry { File = "", Line = 0, Descriptor = "", Options = options.ToString(), Notes = notes, ChannelsLast = channelsLast };
             // Stryker disable once Boolean,String : Entry returns a skipped combination's entry before it reads the bias or the match
-            Combo Skipped(BatchSkipKind kind, string? why) => new(entry with { SkipKind = kind, Skip = why }, null, false, "", 0);
+            Combo Skipped(BatchSkipKind kind, string? why) => new(entry with { SkipKind = kind, Skip = why }, null, false, "", 0, "");
 
             string dir = Get("dir").ToUpperInvariant();
             if (dir.Length > 0 && !Dirs.Contains(dir))
@@ -492,7 +604,37 @@ public static class BatchFile
             long mb = 0;
             if (mbText.Length > 0 && (!long.TryParse(mbText, NumberStyles.None, CultureInfo.InvariantCulture, out mb) || mb > int.MaxValue))
                 return Skipped(BatchSkipKind.Invalid, $"--mb={mbText} is not a minibatch (expected a whole number from 0 to {int.MaxValue}; 0: as the descriptor says)");
-            return new Combo(entry, dtype, bias, Get("match"), mb);
+            return new Combo(entry, dtype, bias, Get("match"), mb, BenchdnnOptions(Get, dir));
+        }
+
+        // The options as benchdnn's prb_t::set_repro_line prints them (conv_aux.cpp), in its order, those at benchdnn's
+        // default left out: --dir (FWD_B, and none given here, is the default), --dt (all f32 is; one dtype is printed as
+        // the src:wei:dst triple it stands for), --bia-dt (only where the direction has no bias of its own), the tags, --alg,
+        // --attr-scratchpad, then the implementation filter. --mb is in the descriptor's mb; the options that skip an entry
+        // before --match is tried (post-ops, scales, strides, …) are not needed.
+        private static string BenchdnnOptions(Func<string, string> get, string dir)
+        {
+            var sb = new StringBuilder();
+            if (dir.Length > 0 && dir != "FWD_B") sb.Append("--dir=").Append(dir).Append(' ');
+            string dt = get("dt").Length > 0 ? get("dt") : get("cfg");
+            if (dt.Length > 0)
+            {
+                string[] parts = dt.Split(':');
+                if (parts.Length == 1) parts = [dt, dt, dt];
+                if (parts.Any(x => x != "f32")) sb.Append("--dt=").Append(string.Join(':', parts)).Append(' ');
+            }
+            string biaDt = get("bia-dt");
+            if (biaDt is not ("" or "undef") && dir is not ("" or "FWD_B" or "BWD_WB")) sb.Append("--bia-dt=").Append(biaDt).Append(' ');
+            foreach (string tag in (string[])["stag", "wtag", "dtag"])
+                if (get(tag) is not ("" or "any") and var value) sb.Append("--").Append(tag).Append('=').Append(value).Append(' ');
+            string alg = get("alg").ToLowerInvariant();
+            if (alg is not ("" or "direct")) sb.Append("--alg=").Append(alg).Append(' ');
+            if (get("attr-scratchpad") is not ("" or "library") and var scratchpad) sb.Append("--attr-scratchpad=").Append(scratchpad).Append(' ');
+            foreach (string filter in (string[])["impl", "skip-impl"])
+                if (get(filter) is { Length: > 0 } names)
+                    // benchdnn drops the quotes of the names (they would defeat its search for them).
+                    sb.Append("--").Append(filter).Append('=').Append(names.Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal)).Append(' ');
+            return sb.ToString();
         }
 
         private BatchEntry Entry(Combo combo, string text, int line, string shown)
@@ -501,6 +643,21 @@ public static class BatchFile
             if (entry.SkipKind != BatchSkipKind.None) return entry;
             if (combo.Match.Length > 0)
             {
+                // benchdnn matches the problem's string, which prints the descriptor as it read it: read here first, so a
+                // descriptor that cannot be read is refused for that, as benchdnn stops at it.
+                if (!fieldsOf.TryGetValue(text, out var read))
+                {
+                    try
+                    {
+                        read = (BenchdnnDescriptor.Read(text), null);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        read = (null, e);
+                    }
+                    fieldsOf[text] = read;
+                }
+                if (read.Error is { } unread) return Unparsed(entry, unread);
                 // A second a descriptor: a pattern that backtracks without end on every one of thousands made the read take hours.
                 if (slowMatches.TryGetValue(combo.Match, out string? firstSlow))
                     return entry with { SkipKind = BatchSkipKind.Invalid, Skip = $"--match={combo.Match} took more than a second at {firstSlow}; not tried again" };
@@ -509,11 +666,11 @@ public static class BatchFile
                 long started = Stopwatch.GetTimestamp();
                 try
                 {
-                    matched = Regex.IsMatch($"{entry.Options} {text}".Trim(), $"^(?:{combo.Match})$", RegexOptions.None, matchTimeout);
+                    matched = Pattern(combo.Match).IsMatch(combo.Prefix + BenchdnnDescriptor.BenchdnnText(read.Fields!, combo.Mb));
                 }
                 catch (ArgumentException e)
                 {
-                    skip = $"--match={combo.Match} is not a regular expression: {e.Message}";
+                    skip = $"--match={combo.Match} is not a POSIX basic regular expression, as benchdnn compiles it: {e.Message}";
                 }
                 catch (RegexMatchTimeoutException)
                 {
@@ -537,11 +694,7 @@ public static class BatchFile
                 }
                 parsed[key] = result;
             }
-            if (result.Error is { } error)
-            {
-                bool tooLarge = error is ProblemTooLargeException || error.InnerException is ProblemTooLargeException;
-                return entry with { SkipKind = tooLarge ? BatchSkipKind.TooLarge : BatchSkipKind.Invalid, Skip = (tooLarge ? "too large: " : "") + error.Plain() };
-            }
+            if (result.Error is { } error) return Unparsed(entry, error);
             var p = result.Problem!;
             try
             {
@@ -553,6 +706,36 @@ public static class BatchFile
             }
             return entry with { Problem = p, DTypeGiven = combo.DType is not null };
         }
+
+        private static BatchEntry Unparsed(BatchEntry entry, ArgumentException error)
+        {
+            bool tooLarge = error is ProblemTooLargeException || error.InnerException is ProblemTooLargeException;
+            return entry with { SkipKind = tooLarge ? BatchSkipKind.TooLarge : BatchSkipKind.Invalid, Skip = (tooLarge ? "too large: " : "") + error.Plain() };
+        }
+
+        // A --match pattern compiled once: benchdnn's POSIX basic expression in .NET's syntax, searched for anywhere in the
+        // problem's string, as regexec does. A pattern that is no expression throws its reason each time it is asked for.
+        private Regex Pattern(string match)
+        {
+            if (!patterns.TryGetValue(match, out var compiled))
+            {
+                try
+                {
+                    compiled = (new Regex(PosixBre.ToNet(match), PosixBre.Options, matchTimeout), null);
+                }
+                catch (ArgumentException e)
+                {
+                    compiled = (null, e);
+                }
+                patterns[match] = compiled;
+            }
+            return compiled.Regex ?? throw compiled.Error!;
+        }
+
+        private readonly Dictionary<string, (Regex? Regex, ArgumentException? Error)> patterns = new(StringComparer.Ordinal);
+
+        // Each descriptor's fields, for the problem string --match searches.
+        private readonly Dictionary<string, (BenchdnnDescriptor.Fields? Fields, ArgumentException? Error)> fieldsOf = new(StringComparer.Ordinal);
 
         // --match never gets here: it selects problems and is taken out before options are judged.
         private static bool Understood(string name) => name is "dir" or "dt" or "cfg" or "bia-dt" or "mb";

@@ -52,6 +52,29 @@ public static partial class BenchdnnDescriptor
     public static ConvProblem Parse(string text, DType dtype = DType.Float32, bool hasBias = true)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return Build(Read(text), dtype, hasBias);
+    }
+
+    /// <summary>
+    /// A descriptor as benchdnn's <c>str2desc</c> reads it, before a problem is made of it: the fields given, the ones it
+    /// computes or deduces, the rank, and the name as written after <c>n</c> (quotes included).
+    /// </summary>
+    /// <param name="Text">The descriptor.</param>
+    /// <param name="HasGroups">Whether <c>g</c> is given (benchdnn then prints it, even <c>g1</c>).</param>
+    /// <param name="G">Groups.</param>
+    /// <param name="Mb">Minibatch (2 when not given).</param>
+    /// <param name="Ic">Input channels.</param>
+    /// <param name="Oc">Output channels.</param>
+    /// <param name="Used">Per spatial axis of the rank, outermost first: output, input, kernel, stride, begin padding, zero-based dilation.</param>
+    /// <param name="Letters">The axes' letters (<c>dhw</c>, <c>hw</c> or <c>w</c>).</param>
+    /// <param name="Name">The name as this harness keeps it (quotes and a <c>*K</c> tail dropped), or null.</param>
+    /// <param name="WrittenName">Everything after <c>n</c>, as benchdnn keeps and prints it, or "".</param>
+    internal sealed record Fields(string Text, bool HasGroups, long G, long Mb, long Ic, long Oc, long[][] Used, string Letters, string? Name, string WrittenName);
+
+    /// <summary>Reads a descriptor's fields as <see cref="Parse"/> does, refusing what it refuses before a problem is made.</summary>
+    /// <exception cref="DescriptorException">Unparsable text, or fields from which no problem can be made; as <see cref="Parse"/>.</exception>
+    internal static Fields Read(string text)
+    {
         // Leading white space is skipped rather than trimmed off, so the positions in messages count in the text shown.
         string s = text.TrimEnd();
         int pos = s.Length - s.TrimStart().Length;
@@ -59,8 +82,11 @@ public static partial class BenchdnnDescriptor
         var v = new Dictionary<string, long>();
         var at = new Dictionary<string, (int Position, string Digits)>();
         string? name = null;
+        string writtenName = "";
         while (pos < s.Length)
         {
+            // Where this pass began: an unrecognized token is quoted from here, a '_' that no field precedes included.
+            int tokenStart = pos;
             bool ok = false;
             foreach (string prefix in Prefixes)
             {
@@ -90,11 +116,12 @@ public static partial class BenchdnnDescriptor
             if (pos < s.Length && s[pos] == 'n')
             {
                 name = CleanName(text, s, pos + 1);
+                writtenName = s[(pos + 1)..];
                 break;
             }
             if (pos < s.Length && s[pos] == '_') pos++;
             if (!ok)
-                throw new DescriptorException($"descriptor '{Quoted(text)}': unrecognized token at position {pos - (pos > 0 && s[pos - 1] == '_' ? 1 : 0)}: '{Snip(s, pos)}'");
+                throw new DescriptorException($"descriptor '{Quoted(text)}': unrecognized token at position {tokenStart}: '{Snip(s, tokenStart)}'");
         }
 
         long Get(string key, long fallback) => v.TryGetValue(key, out long x) ? x : fallback;
@@ -140,8 +167,13 @@ public static partial class BenchdnnDescriptor
         if (rank == 3 && noH) axes[1] = axes[2] = axes[0];
         if (rank == 2 && noW) axes[2] = axes[1];
 
-        var used = axes[(3 - rank)..];
-        string letters = dims[(3 - rank)..];
+        return new Fields(text, v.ContainsKey("g"), g, mb, ic, oc, axes[(3 - rank)..], dims[(3 - rank)..], name, writtenName);
+    }
+
+    private static ConvProblem Build(Fields fields, DType dtype, bool hasBias)
+    {
+        var (text, used, letters, name) = (fields.Text, fields.Used, fields.Letters, fields.Name);
+        var (g, mb, ic, oc) = (fields.G, fields.Mb, fields.Ic, fields.Oc);
         int[] Field(int f) => [.. used.Select(x => (int)x[f])];
         var (output, padBegin) = (Field(0), Field(4));
         // When every window lies in the begin padding the formula crops the whole input and more; crop exactly the whole
@@ -155,6 +187,17 @@ public static partial class BenchdnnDescriptor
         {
             var p = new ConvProblem((int)mb, (int)g, (int)ic, (int)oc, Field(1), Field(2), Field(3), padBegin, padEnd,
                 [.. used.Select(x => (int)x[5] + 1)], hasBias, dtype, name);
+            // With the end padding held at −i, an output written for windows that all lie in the begin padding can differ
+            // from the one the rest gives: what is wrong is the end padding it needs, beyond the whole input, so that is what
+            // is said, in ConvProblem's words, rather than "inconsistent outputs".
+            for (int a = 0; a < used.Length; a++)
+            {
+                var x = used[a];
+                long written = (x[0] - 1) * x[3] - x[1] + (x[2] - 1) * (x[5] + 1) + 1 - x[4];
+                if (written < -x[1] && p.Output[a] != output[a])
+                    throw new DescriptorException(string.Create(CultureInfo.InvariantCulture,
+                        $"descriptor '{Quoted(text)}': pe{letters[a]}: end padding {written} would crop {-written} elements, more than the {x[1]} input elements of {letters[a]} (every window lies in the begin padding p{letters[a]}{x[4]}, which holds {p.Output[a]} of them, not {x[0]})"));
+            }
             if (!p.Output.SequenceEqual(output))
                 throw new DescriptorException($"descriptor '{Quoted(text)}': outputs {ConvProblem.FormatTuple(output)} are inconsistent with the rest (they give {ConvProblem.FormatTuple(p.Output)})");
             return p;
@@ -163,6 +206,41 @@ public static partial class BenchdnnDescriptor
         {
             throw new DescriptorException($"descriptor '{Quoted(text)}': {e.Plain()}", e);
         }
+    }
+
+    /// <summary>
+    /// The descriptor as benchdnn prints it in a problem's string (<c>desc_t</c>'s <c>operator&lt;&lt;</c> in
+    /// <c>conv_aux.cpp</c>), which <c>--match</c> searches: <c>g</c> when given (even <c>g1</c>), <c>mb</c> when not 2
+    /// (after a <c>--mb=</c>), <c>ic</c>, the inputs, <c>oc</c>, the outputs and kernel, the strides when any is not 1, the
+    /// begin paddings, the zero-based dilations when any is not 0, then <c>n</c> and the name as written (quotes included).
+    /// A 2-D problem whose h and w agree in all six fields prints h only, a 3-D one whose d, h and w agree d only
+    /// (<c>print_dhw</c>); <c>mb1_ic3ih5_oc16_kh3</c> prints <c>mb1ic3ih5oc16oh3kh3ph0</c>.
+    /// </summary>
+    /// <param name="fields">The descriptor's fields (<see cref="Read"/>).</param>
+    /// <param name="mb">benchdnn's <c>--mb</c> in force: 0 keeps the descriptor's.</param>
+    internal static string BenchdnnText(Fields fields, long mb)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var used = fields.Used;
+        int shown = used.All(x => x.AsSpan().SequenceEqual(used[0])) ? 1 : used.Length;
+        var sb = new StringBuilder();
+        void Group(char prefix, int field)
+        {
+            for (int a = 0; a < shown; a++) sb.Append(CultureInfo.InvariantCulture, $"{prefix}{fields.Letters[a]}{used[a][field]}");
+        }
+        if (fields.HasGroups) sb.Append(CultureInfo.InvariantCulture, $"g{fields.G}");
+        long m = mb > 0 ? mb : fields.Mb;
+        if (m != 2) sb.Append(CultureInfo.InvariantCulture, $"mb{m}");
+        sb.Append(CultureInfo.InvariantCulture, $"ic{fields.Ic}");
+        Group('i', 1);
+        sb.Append(CultureInfo.InvariantCulture, $"oc{fields.Oc}");
+        Group('o', 0);
+        Group('k', 2);
+        if (used.Any(x => x[3] != 1)) Group('s', 3);
+        Group('p', 4);
+        if (used.Any(x => x[5] != 0)) Group('d', 5);
+        if (fields.WrittenName.Length > 0) sb.Append('n').Append(fields.WrittenName);
+        return sb.ToString();
     }
 
     /// <summary>Parses a descriptor, returning false and the reason instead of throwing.</summary>

@@ -143,7 +143,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     }
 
     /// <summary>The vendored benchdnn file a <c>benchdnn:NAME</c> names, or the path itself.</summary>
-    /// <exception cref="ArgumentException">No such vendored file; the message says where it looked.</exception>
+    /// <exception cref="ArgumentException">No such vendored file, or one that is no batch file (LICENSE, README.md); the message says where it looked and how to list the names.</exception>
     public static string BatchPath(string batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -157,8 +157,12 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         string dir = Locations.BenchdnnInputs() ?? throw new ArgumentException(
             $"--batch: {batch}: the vendored benchdnn inputs were not found (no benchdnn-conv/ beside {AppContext.BaseDirectory} and no {Locations.SolutionFile} above the current folder)");
         string path = Path.Combine(dir, name);
+        string known = $"the names are those of the files in {dir} but {string.Join(" and ", NotBatchFiles)}: ls {dir}";
         if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal) || !File.Exists(path))
-            throw new ArgumentException($"--batch: {batch}: no such vendored benchdnn file in {dir} (e.g. benchdnn:shapes_resnet_50, benchdnn:set_conv_all)");
+            throw new ArgumentException($"--batch: {batch}: no such vendored benchdnn file in {dir} (e.g. benchdnn:shapes_resnet_50, benchdnn:set_conv_all; {known})");
+        // Read as batch files, the license and the README made 1,596 skipped "problems" of their lines, and exit 1.
+        if (NotBatchFiles.Contains(name, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"--batch: {batch}: {name} is no batch file but the vendored folder's {(name.Equals("LICENSE", StringComparison.OrdinalIgnoreCase) ? "license (oneDNN's)" : "note of where its files come from")} ({known})");
         return path;
     }
 
@@ -191,6 +195,9 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             return new BatchRead(batch, [path], null, ExceptionDispatchInfo.Capture(e));
         }
     }
+
+    // The vendored folder's files that are not benchdnn's inputs (third_party/benchdnn-conv/README.md).
+    private static readonly string[] NotBatchFiles = ["LICENSE", "README.md"];
 
     /// <summary>The prefix of a vendored benchdnn file's short name.</summary>
     public const string BenchdnnPrefix = "benchdnn:";
@@ -408,7 +415,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         BatchSkipKind.Match => "not matched by --match",
         BatchSkipKind.TooLarge => "too large",
         BatchSkipKind.Invalid => "invalid",
-        BatchSkipKind.Include => "missing or cyclic includes",
+        BatchSkipKind.Include => "includes not read (missing, cyclic or unreadable)",
         // Stryker disable once String : unreachable, only skipped entries are grouped (SkippedProblem.KindName's refusal is tested)
         _ => throw new ArgumentOutOfRangeException(nameof(k), k, "a taken entry is no reason to skip"),
     };

@@ -12,7 +12,11 @@ public class DescriptorDetailTests
 
     [TestCase("zz", "descriptor 'zz': unrecognized token at position 0: 'zz'")]
     [TestCase("mb1zz", "descriptor 'mb1zz': unrecognized token at position 3: 'zz'")]
-    [TestCase("mb1_zz", "descriptor 'mb1_zz': unrecognized token at position 3: 'zz'")]
+    // The '_' after mb1 separates two fields, so the token it does not recognize starts after it; a '_' that no field
+    // precedes is itself the start of what is not recognized, and quoted from there (it said position 0: 'mb1ic1…').
+    [TestCase("mb1_zz", "descriptor 'mb1_zz': unrecognized token at position 4: 'zz'")]
+    [TestCase("_mb1ic1ih5oc1kh3", "descriptor '_mb1ic1ih5oc1kh3': unrecognized token at position 0: '_mb1ic1ih5oc…'")]
+    [TestCase("ic3__ih5oc3kh3", "descriptor 'ic3__ih5oc3kh3': unrecognized token at position 4: '_ih5oc3kh3'")]
     [TestCase("mb1zzzzzzzzzzzz", "descriptor 'mb1zzzzzzzzzzzz': unrecognized token at position 3: 'zzzzzzzzzzzz'")]
     [TestCase("mb1zzzzzzzzzzzzz", "descriptor 'mb1zzzzzzzzzzzzz': unrecognized token at position 3: 'zzzzzzzzzzzz…'")]
     public void AnUnknownTokenIsShownWhereItStarts(string text, string message)
@@ -34,6 +38,21 @@ public class DescriptorDetailTests
     public void AFieldGivenTwiceIsNamedWithBothPositions(string text, string reason)
     {
         Assert.That(Error(text), Is.EqualTo($"descriptor '{text}': {reason}"));
+    }
+
+    [Test]
+    public void AnOutputWhoseWindowsAllLieInTheBeginPaddingNamesTheEndPaddingItNeeds()
+    {
+        // ow3 at pw4 over iw2 (kw1, stride 1) asks for an end padding of -3, cropping more than the 2 input elements: said
+        // so, as docs/benchdnn.md says, not "outputs (3) are inconsistent with the rest (they give (4))".
+        Assert.That(Error("mb2ic2iw2oc3ow3kw1pw4"), Is.EqualTo("descriptor 'mb2ic2iw2oc3ow3kw1pw4': pew: end padding -3 would crop 3 elements, "
+            + "more than the 2 input elements of w (every window lies in the begin padding pw4, which holds 4 of them, not 3)"));
+        Assert.That(Error("mb1ic1ih3iw2oc1oh3ow1kh1kw1ph0pw5"), Does.EndWith(": pew: end padding -6 would crop 6 elements, more than the 2 input elements of w "
+            + "(every window lies in the begin padding pw5, which holds 5 of them, not 1)"));
+        // As many windows as the begin padding holds crop exactly the input: taken; and a stride that leaves no room for
+        // another window takes the written output too (benchdnn's pd-back(-2) cases).
+        Assert.That(BenchdnnDescriptor.Parse("mb2ic2iw2oc3ow4kw1pw4").PadEnd, Is.EqualTo(new[] { -2 }));
+        Assert.That(BenchdnnDescriptor.Parse("mb1ic1iw2oc1ow1kw2sw3pw3").Output, Is.EqualTo(new[] { 1 }));
     }
 
     [Test]

@@ -110,11 +110,11 @@ public class DescriptorTests
     [TestCase("ic3id5ih5oc16kd3kh3", "either both h and w")]
     [TestCase("ic3ih2oc3kh5", "computed oh = -2")]
     [TestCase("g2ic3ih5oc4kh3", "not divisible by groups=2")]
-    [TestCase("ic3ih5oc3oh3kh3ph6", "outputs (3, 3) are inconsistent with the rest (they give (4, 4))")]
+    [TestCase("ic3ih5oc3oh3kh3ph6", "peh: end padding -6 would crop 6 elements, more than the 5 input elements of h (every window lies in the begin padding ph6, which holds 4 of them, not 3)")]
     [TestCase("ic3ih5oc3kh3kh99999999999", "too large")]
     [TestCase("ic3ih5oc3kh3dh2147483647", "'dh2147483647' is too large")]
     [TestCase("ic3ih5oc3oh1kh3", "deduces ph = -1, a negative begin padding")]
-    [TestCase("ic1oc1ih5kh3__", "(end of text)")]
+    [TestCase("ic1oc1ih5kh3__", "unrecognized token at position 13: '_'")]
     [TestCase("mb1ic1oc1iw2kw3pw2147483647dw1073741823", "ow: output extent 2147483648")]
     public void RejectsBadDescriptorNamingTheCause(string descriptor, string expected)
     {

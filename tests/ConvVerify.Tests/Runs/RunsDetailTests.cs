@@ -146,7 +146,7 @@ public class RunsDetailTests : TempFolderTest
             "mb1ic2ih4oc2kh3"));
         var s = CaseSelection.Resolve(null, batch, [], "f32", "integer", "question");
         Assert.That(s.Summary(), Is.EqualTo($"1 problem from {batch} (1 more entry merged into it); 6 skipped: "
-            + "1 by an unsupported option, 1 by dtype, 1 not matched by --match, 1 too large, 1 invalid, 1 missing or cyclic includes"));
+            + "1 by an unsupported option, 1 by dtype, 1 not matched by --match, 1 too large, 1 invalid, 1 includes not read (missing, cyclic or unreadable)"));
     }
 
     [Test]

@@ -147,6 +147,14 @@ public class SelectionDetailTests : TempFolderTest
         Assert.That(Assert.Catch<ArgumentException>(() => CaseSelection.BatchPath("benchdnn:./shapes_basic"))!.Message, Does.Contain("no such vendored benchdnn file"));
         Assert.That(Assert.Catch<ArgumentException>(() => CaseSelection.BatchPath("benchdnn:"))!.Message, Does.Contain("no such vendored benchdnn file"));
         Assert.That(CaseSelection.BatchPath("some/file"), Is.EqualTo("some/file"));
+        // The vendored folder's license and README are files there, but no batch files: read as ones, their lines were
+        // 1,596 skipped "problems" and the run exited 1.
+        string dir = Path.GetDirectoryName(CaseSelection.BatchPath("benchdnn:shapes_basic"))!;
+        Assert.That(Assert.Catch<ArgumentException>(() => CaseSelection.BatchPath("benchdnn:LICENSE"))!.Message, Is.EqualTo(
+            $"--batch: benchdnn:LICENSE: LICENSE is no batch file but the vendored folder's license (oneDNN's) (the names are those of the files in {dir} but LICENSE and README.md: ls {dir})"));
+        Assert.That(Assert.Catch<ArgumentException>(() => CaseSelection.BatchPath("benchdnn:README.md"))!.Message, Is.EqualTo(
+            $"--batch: benchdnn:README.md: README.md is no batch file but the vendored folder's note of where its files come from (the names are those of the files in {dir} but LICENSE and README.md: ls {dir})"));
+        Assert.That(Assert.Catch<ArgumentException>(() => CaseSelection.BatchPath("benchdnn:shapes_nope"))!.Message, Does.EndWith($"(the names are those of the files in {dir} but LICENSE and README.md: ls {dir})").Or.Contain($"; the names are those of the files in {dir} but LICENSE and README.md: ls {dir})"));
         Assert.That(Assert.Throws<ArgumentNullException>(() => CaseSelection.BatchPath(null!))!.ParamName, Is.EqualTo("batch"));
     }
 
