@@ -114,10 +114,16 @@ internal static class CheckCommand
         return cmd;
     }
 
-    // Skipped entries are no failure, but they are said: how many, and why (cases --batch lists each).
-    private static CaseSelection Said(CaseSelection selection, IAnsiConsole console)
+    // Skipped entries are no failure, but they are said: how many, and why (cases --batch lists each). Descriptors of the
+    // command line (eachSkip) are said one by one: cases cannot say why torch's memory skipped one, nor any run's but this.
+    internal static CaseSelection Said(CaseSelection selection, IAnsiConsole console, bool eachSkip)
     {
-        if (selection.Listing.Count > 0) console.Profile.Out.Writer.WriteLine(selection.Summary());
+        var writer = console.Profile.Out.Writer;
+        if (selection.Listing.Count > 0) writer.WriteLine(selection.Summary());
+        if (eachSkip)
+            foreach (var l in selection.Listing.Where(l => l.Kind != BatchSkipKind.None))
+                // The descriptor is the user's text: a newline in it would forge a line of this output.
+                writer.WriteLine(PackPaths.Printable($"{l.Descriptor}: skipped: {l.Reason}"));
         return selection;
     }
 
@@ -151,7 +157,7 @@ internal static class CheckCommand
         // pack written over) made check pass over what it happened to hold, "every committed case" no longer being that.
         // Refused before anything runs, as a pack that cannot be opened is: its rows would pass or fail cases of no set.
         if (packDir is null && CoverageRefusal(set is null ? CaseSets.Committed : [set], packs, available) is { } stale) throw new CliException(stale);
-        var selection = Said(sel.Resolve(pr, defaultSet: "question", batch: batch, naiveEngine: naive), console);
+        var selection = Said(sel.Resolve(pr, defaultSet: "question", batch: batch, naiveEngine: naive), console, sel.NamesDescriptors(pr));
         // A pack given by --pack is not trusted: each of its cases is held to --max-macs and to memory like a named problem.
         // Without a selection every pack case runs and the default set stands for nothing, so what --max-macs skipped of it
         // (the question case) is no problem of this run and must not be reported as one.
@@ -243,9 +249,11 @@ internal static class CheckCommand
         }
         // The naive engine, checked or as an oracle, runs the definition's loops in full: --max-macs holds their visits too.
         bool naive = naiveSubject || oracles.Any(o => o is EngineOracle { Engine: NaiveEngine });
+        // Torch pads x itself and builds im2col columns: memory counts them where it computes.
+        bool torch = oracles.Any(o => TorchOracle.Named(o.Name));
         // With no selection, check every set that fits in memory and time: the committed ones, each under --mb and --max-macs.
         // Stryker disable once String : with a set, batch file, descriptor or --random named (sel.Given) the default set is never read
-        var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed, batch, naive) : Committed(sel.Resolve(pr, CaseSets.Committed, seed, naive)), console);
+        var selection = Said(sel.Given(pr) ? sel.Resolve(pr, defaultSet: "question", seed, batch, naive, torch) : Committed(sel.Resolve(pr, CaseSets.Committed, seed, naive, torch)), console, sel.NamesDescriptors(pr));
         // bf16 (or f16) asked of oracles none of which computes it is a usage error, not a run with nothing compared.
         if (DTypeSupport.UnprovidedNamed(oracles, selection, pr.GetValue(sel.DType) is not null) is { } why) throw new CliException("--dtype " + why);
         // Nor is a --layout run whose oracles in that layout compute none of its dtypes: the NCHW oracle beside them (ort

@@ -50,8 +50,11 @@ internal static class FixturesCommand
             RunOptions.CheckReplacedApart("--out", pr.GetValue(output), [("--batch", batchFiles.FirstOrDefault())], [.. batchFiles.Skip(1).Select(f => (f, batch!.Batch))]);
             // The naive engine as the oracle runs the definition's loops in full: --max-macs holds their visits too.
             bool naive = pr.GetValue(oracle) == Convolution.ConvEngines.Naive.Name;
+            // Torch pads x itself and builds im2col columns: memory counts them where it computes.
+            bool torch = TorchOracle.Named(pr.GetValue(oracle)!);
+            // What is skipped is said: a pack without a case asked for looked like the whole of it.
             // Stryker disable once String : a selection was given (checked above), so the default set is never read
-            var selection = sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed), batch, naive);
+            var selection = CheckCommand.Said(sel.Resolve(pr, defaultSet: "question", pr.GetValue(seed), batch, naive, torch), console, sel.NamesDescriptors(pr));
             bool named = pr.GetValue(sel.DType) is not null;
             var cases = selection.Cases(pr.GetValue(seed));
             string dir = pr.GetValue(output)!;

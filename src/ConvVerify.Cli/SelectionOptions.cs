@@ -35,18 +35,22 @@ internal sealed class SelectionOptions
         || pr.GetValue(RandomIndex) is not null;
 
     /// <summary>With no source given: each of <paramref name="sets"/> as the default set, under the command's dtype, fill, --mb and --max-macs.</summary>
-    public IReadOnlyList<CaseSelection> Resolve(ParseResult pr, IEnumerable<string> sets, ulong seed, bool naiveEngine = false) =>
-        [.. sets.Select(s => Resolve(pr, s, seed, naiveEngine: naiveEngine))];
+    public IReadOnlyList<CaseSelection> Resolve(ParseResult pr, IEnumerable<string> sets, ulong seed, bool naiveEngine = false, bool torch = false) =>
+        [.. sets.Select(s => Resolve(pr, s, seed, naiveEngine: naiveEngine, torch: torch))];
+
+    /// <summary>Whether descriptors were given on the command line.</summary>
+    public bool NamesDescriptors(ParseResult pr) => (pr.GetValue(Descriptors)?.Length ?? 0) > 0;
 
     /// <summary>The --batch file read once (null without --batch): its files are kept apart from the outputs, its entries are the run's.</summary>
     public BatchRead? ReadBatch(ParseResult pr) => pr.GetValue(Batch) is { } batch ? CaseSelection.ReadBatch(batch) : null;
 
     /// <summary>
     /// The selection; random problems are drawn from <paramref name="seed"/> (the command's --seed); a --batch from <paramref name="batch"/> when given;
-    /// with <paramref name="naiveEngine"/> (the naive engine computes in the run) the definition's loop visits are held to --max-macs too.
+    /// with <paramref name="naiveEngine"/> (the naive engine computes in the run) the definition's loop visits are held to --max-macs too;
+    /// with <paramref name="torch"/> (live torch computes in the run) memory counts what torch builds (<see cref="CaseSelection.TorchCaseBytes"/>).
     /// </summary>
-    public CaseSelection Resolve(ParseResult pr, string defaultSet, ulong seed = Cases.ConvCase.DefaultSeed, BatchRead? batch = null, bool naiveEngine = false) =>
+    public CaseSelection Resolve(ParseResult pr, string defaultSet, ulong seed = Cases.ConvCase.DefaultSeed, BatchRead? batch = null, bool naiveEngine = false, bool torch = false) =>
         // Stryker disable once NullCoalescing : a zero-or-more argument given no descriptor is an empty array, never null
         CaseSelection.Resolve(pr.GetValue(Set), pr.GetValue(Batch), pr.GetValue(Descriptors) ?? [], pr.GetValue(DType), pr.GetValue(Fill), defaultSet,
-            pr.GetValue(Random), seed, pr.GetValue(Mb), pr.GetValue(MaxMacs), batchRead: batch, naiveEngine: naiveEngine, randomIndex: pr.GetValue(RandomIndex));
+            pr.GetValue(Random), seed, pr.GetValue(Mb), pr.GetValue(MaxMacs), batchRead: batch, naiveEngine: naiveEngine, randomIndex: pr.GetValue(RandomIndex), torch: torch);
 }

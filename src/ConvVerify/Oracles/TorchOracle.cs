@@ -92,6 +92,16 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
     /// <summary>The oracle's name: "torch".</summary>
     public const string OracleName = "torch";
 
+    /// <summary>
+    /// Whether an oracle of that name is live torch: <see cref="OracleName"/>, or a view of it ("torch-channels-last",
+    /// "torch-rounded"). Such a run holds what torch builds beside the tensors (<see cref="Runs.CaseSelection.TorchCaseBytes"/>).
+    /// </summary>
+    public static bool Named(string oracleName)
+    {
+        ArgumentNullException.ThrowIfNull(oracleName);
+        return oracleName == OracleName || oracleName.StartsWith(OracleName + "-", StringComparison.Ordinal);
+    }
+
     /// <summary>Both: torch has contiguous and channels-last kernels.</summary>
     public static IReadOnlyCollection<TorchLayout> AllLayouts { get; } = [TorchLayout.Contiguous, TorchLayout.ChannelsLast];
 

@@ -25,7 +25,8 @@ namespace ConvVerify.Runs;
 /// Where the naive engine computes, the definition's loop visits (<see cref="ConvProblem.NaiveLoopVisits"/>) are held
 /// to <c>--max-macs</c> too: its dL/dx visits every input position against every kernel tap, far more than the
 /// multiply-adds when the kernel is wide and the output narrow. So are they where the exact engine hands dL/dx to
-/// those loops (a tap plan past <c>ExactConv.MaxPlanTerms</c>), whichever engine the run names.
+/// those loops (a tap plan past <c>ExactConv.MaxPlanTerms</c>), whichever engine the run names. Problems beyond this
+/// machine's memory are skipped too (<see cref="CaseBytes"/>; where live torch computes, <see cref="TorchCaseBytes"/>).
 /// </remarks>
 public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Problems, IReadOnlyList<DType> DTypes, IReadOnlyList<Fill> Fills, bool Named)
 {
@@ -63,14 +64,16 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     /// <param name="batchRead"><paramref name="batch"/> as <see cref="ReadBatch"/> read it, or null to read it here.</param>
     /// <param name="naiveEngine">Whether the naive engine computes in the run (as the engine checked or as an oracle): problems whose loop visits (<see cref="ConvProblem.NaiveLoopVisits"/>) exceed the limit of multiply-adds are skipped too.</param>
     /// <param name="randomIndex">Only problem <paramref name="randomIndex"/> (from 0) of the random stream of <paramref name="randomSeed"/>, or null.</param>
+    /// <param name="torch">Whether live torch computes in the run: memory is then <see cref="TorchCaseBytes"/>, which counts the padded input and im2col columns torch builds.</param>
     /// <exception cref="ArgumentException">Two sources at once, a negative random index, an unknown set, a missing file, a bad descriptor, an unknown dtype or fill, a bad limit; the message starts with the option.</exception>
     public static CaseSelection Resolve(string? set, string? batch, IReadOnlyList<string> descriptors, string? dtype, string? fill, string defaultSet,
         int? random = null, ulong randomSeed = ConvCase.DefaultSeed, int? mb = null, long? maxMacs = null, long? memoryBytes = null, BatchRead? batchRead = null,
-        bool naiveEngine = false, int? randomIndex = null)
+        bool naiveEngine = false, int? randomIndex = null, bool torch = false)
     {
         if (batchRead is not null && batchRead.Batch != batch)
             throw new ArgumentException($"the batch read is of '{batchRead.Batch}', not of --batch '{batch}'", nameof(batchRead));
-        return Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomIndex, randomSeed, mb, new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, naiveEngine), batchRead)
+        return Sources(set, batch, descriptors, dtype, fill, defaultSet, random, randomIndex, randomSeed, mb,
+                new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, naiveEngine, torch), batchRead)
             with { AnyDType = dtype is null };
     }
 
@@ -95,7 +98,66 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
     // 8 (inputs) + 16 (two results) + 8 (float64 copies) + 16 (two bounds).
     private const long BytesPerElement = 48;
 
-    private readonly record struct Limits(long MaxMacs, long MemoryBytes, bool NaiveEngine)
+    /// <summary>
+    /// Bytes one case of <paramref name="p"/> may hold at once where live torch computes it in <paramref name="dtypes"/>:
+    /// <see cref="CaseBytes"/>, or, while torch computes, more where its padded input or its im2col columns are larger than
+    /// the problem's tensors.
+    /// </summary>
+    /// <remarks>
+    /// While torch computes, the case holds its inputs (float64), torch's inputs and results (in the dtype, at most 8
+    /// bytes), the results copied back (float64): 32 bytes per tensor element. Torch pads x itself (<c>F.pad</c>, no
+    /// <c>padding=</c>), so it holds x padded (<see cref="TorchPaddedElements"/>) and that copy's gradient, 16 bytes per
+    /// element in float64; and its float64 convolutions (<c>slow_conv2d</c>, <c>slow_conv3d</c>) build im2col columns of
+    /// the whole minibatch (<see cref="TorchColumnElements"/>), 8 bytes each. Measured with torch 1.13 (docs/benchdnn.md,
+    /// "Memory where torch computes"): <c>mb1ic1iw1oc1kw2dw199999999pw100000000</c>, a 1-element x padded to 200,000,001,
+    /// took 2.6 GB resident, which the tensors' 48 bytes per element put at 240 bytes.
+    /// </remarks>
+    public static long TorchCaseBytes(ConvProblem p, IReadOnlyCollection<DType> dtypes)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(dtypes);
+        Int128 elements = (long)p.XSize + p.WSize + p.BSize + p.YSize;
+        Int128 computing = TorchBytesPerElement * elements + TorchBytesPerPaddedElement * (Int128)TorchPaddedElements(p)
+            + TorchBytesPerColumnElement * (Int128)TorchColumnElements(p, dtypes);
+        return (long)Int128.Min(Int128.Max(computing, CaseBytes(p)), long.MaxValue);
+    }
+
+    // 8 (the case's inputs) + 8 (torch's inputs) + 8 (torch's results) + 8 (the results read back), float64 at most.
+    private const long TorchBytesPerElement = 32;
+
+    // The padded copy and its gradient, float64. Measured 16 (float64), 12.5 (float32), 8 (bfloat16).
+    private const long TorchBytesPerPaddedElement = 16;
+
+    // One float64 column buffer at a time (measured: mb4ic32ih64oc3kh9, 32.5 M columns, 256 MB over the inputs).
+    private const long TorchBytesPerColumnElement = 8;
+
+    /// <summary>
+    /// Elements of x as torch pads it before convolving: mb·ic·Π(i + pb + pe); 0 when no padding is given (torch then
+    /// convolves x itself). A negative end padding crops, and the cropped copy counts too. Saturates at <see cref="long.MaxValue"/>.
+    /// </summary>
+    internal static long TorchPaddedElements(ConvProblem p)
+    {
+        if (p.PadBegin.All(v => v == 0) && p.PadEnd.All(v => v == 0)) return 0;
+        // Int128: mb·ic is below 2³¹ (it is at most x's size) and each padded extent too, so three of them stay below 2¹²⁷.
+        Int128 n = (long)p.Mb * p.IC;
+        for (int d = 0; d < p.Rank; d++) n *= (long)p.Input[d] + p.PadBegin[d] + p.PadEnd[d];
+        return (long)Int128.Min(n, long.MaxValue);
+    }
+
+    /// <summary>
+    /// Elements of the im2col columns torch builds, one group at a time, for the whole minibatch: mb·(ic/g)·Π(k)·Π(out),
+    /// the multiply-adds over oc; 0 when every dtype is float32.
+    /// </summary>
+    /// <remarks>
+    /// Float64 always takes ATen's <c>slow_conv2d</c>/<c>slow_conv3d</c>, which build them. Float32 goes to oneDNN, which
+    /// builds none (mb4ic32ih64oc3kh9: 11 MB over the inputs, float64 256 MB), but for single-image ungrouped problems whose
+    /// padded x has at most 20,480 elements, whose columns stay within a few times 10⁸. Bfloat16 takes oneDNN only on a CPU
+    /// with AVX-512 (BW, VL and DQ), so it is counted as float64 is. Torch has no CPU float16 convolution.
+    /// </remarks>
+    internal static long TorchColumnElements(ConvProblem p, IReadOnlyCollection<DType> dtypes) =>
+        dtypes.All(d => d == DType.Float32) ? 0 : p.MultiplyAdds / p.OC;
+
+    private readonly record struct Limits(long MaxMacs, long MemoryBytes, bool NaiveEngine, bool Torch)
     {
         // Past the multiply-adds, only dL/dx of the definition can visit more than the limit (forward and dL/dw visit the
         // multiply-adds): where the naive engine computes, or where the exact one falls back to the definition, which
@@ -238,15 +300,15 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 continue;
             }
             p = atMb;
-            if (TooLarge(p, limit) is { } why)
+            // The dtypes the entry is checked in: the one its --dt fixed, else the run's (it was read as f32).
+            IReadOnlyList<DType> checkedIn = e.DTypeGiven ? [p.DType] : dtypes;
+            if (TooLarge(p, checkedIn, limit) is { } why)
             {
                 listing.Add(line.Skipped(BatchSkipKind.TooLarge, why));
                 continue;
             }
             var dirs = DirectionsOf(e.Dir, p.HasBias);
             var layout = e.ChannelsLast ? TorchLayout.ChannelsLast : TorchLayout.Contiguous;
-            // The dtypes the entry is checked in: the one its --dt fixed, else the run's (it was read as f32).
-            IReadOnlyList<DType> checkedIn = e.DTypeGiven ? [p.DType] : dtypes;
             int k = caseNumber.GetValueOrDefault(p);
             bool created = false;
             if (k == 0 && checkedIn.Any(d => !owner.ContainsKey(p.WithDType(d))))
@@ -303,7 +365,7 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 listing.Add(line.Skipped(BatchSkipKind.TooLarge, tooLargeAtMb!));
                 continue;
             }
-            if (TooLarge(p, limit) is { } why)
+            if (TooLarge(p, s.DTypes, limit) is { } why)
             {
                 listing.Add(line.Skipped(BatchSkipKind.TooLarge, why));
                 continue;
@@ -329,11 +391,12 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         }
     }
 
-    private static string? TooLarge(ConvProblem p, Limits limit) => TooLarge(p, limit, out _);
+    private static string? TooLarge(ConvProblem p, IReadOnlyCollection<DType> dtypes, Limits limit) => TooLarge(p, dtypes, limit, out _);
 
     // overWork: the reason is the work held to --max-macs (multiply-adds, or the naive engine's loop visits, which can
     // far exceed them), not memory. Said here, where it is decided: asked again, it built an exact plan's tap lists again.
-    private static string? TooLarge(ConvProblem p, Limits limit, out bool overWork)
+    // dtypes: those the problem is checked in, which decide what torch builds (TorchCaseBytes).
+    private static string? TooLarge(ConvProblem p, IReadOnlyCollection<DType> dtypes, Limits limit, out bool overWork)
     {
         overWork = true;
         if (p.MultiplyAdds > limit.MaxMacs)
@@ -345,14 +408,34 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
                 + $"more than --max-macs {limit.MaxMacs.ToString(CultureInfo.InvariantCulture)}";
         overWork = false;
         long need = CaseBytes(p);
+        long torchNeed = limit.Torch ? TorchCaseBytes(p, dtypes) : need;
         // Refused here, not run into an OutOfMemoryException (or the kernel's OOM killer) halfway through the run.
+        // The machine's own memory stays out of the reason: shards of one run on other machines must agree on it.
+        if (torchNeed > need && torchNeed > limit.MemoryBytes) return $"too large for this machine's memory with torch: about {Gib(torchNeed)} GiB, {TorchWorkspace(p, dtypes)}";
         return need > limit.MemoryBytes
-            // The machine's own memory stays out of the reason: shards of one run on other machines must agree on it.
             ? $"too large for this machine's memory: about {Gib(need)} GiB for its tensors, results and bounds"
             : null;
     }
 
-    private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("F1", CultureInfo.InvariantCulture);
+    // What torch holds beyond the problem's tensors, named so that the user sees which extent to shrink.
+    private static string TorchWorkspace(ConvProblem p, IReadOnlyCollection<DType> dtypes)
+    {
+        var parts = new List<string>();
+        long padded = TorchPaddedElements(p);
+        if (padded > 0)
+        {
+            string shape = string.Join(", ", new long[] { p.Mb, p.IC }.Concat(Enumerable.Range(0, p.Rank).Select(d => (long)p.Input[d] + p.PadBegin[d] + p.PadEnd[d]))
+                .Select(v => v.ToString(CultureInfo.InvariantCulture)));
+            parts.Add($"x padded to ({shape}) ({padded.ToString("N0", CultureInfo.InvariantCulture)} elements; torch holds it and its gradient)");
+        }
+        long columns = TorchColumnElements(p, dtypes);
+        // Named only where they alone outgrow what the tensors' own estimate leaves over: otherwise they are not why.
+        if ((Int128)columns * TorchBytesPerColumnElement > (BytesPerElement - TorchBytesPerElement) * (Int128)((long)p.XSize + p.WSize + p.BSize + p.YSize))
+            parts.Add($"torch's im2col columns of {columns.ToString("N0", CultureInfo.InvariantCulture)} elements");
+        return $"for {string.Join(" and ", parts)} beside the tensors and results";
+    }
+
+    private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("N1", CultureInfo.InvariantCulture);
 
     /// <summary>The directions a benchdnn <c>--dir=</c> checks (null: every direction the problem has).</summary>
     public static IReadOnlyList<Direction>? DirectionsOf(string? benchdnnDir, bool hasBias) => benchdnnDir switch
@@ -488,12 +571,13 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         ArgumentNullException.ThrowIfNull(skipped);
         ArgumentNullException.ThrowIfNull(errors);
         if (maxMacs is < 1) throw new ArgumentException($"--max-macs: the limit must be at least 1, got {maxMacs}");
-        var limit = new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, naiveEngine);
+        // A pack case is compared with the pack's results: no torch computes it.
+        var limit = new Limits(maxMacs ?? DefaultMaxMacs, memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, naiveEngine, Torch: false);
         var kept = new List<CaseEntry>();
         foreach (var c in cases)
         {
             var p = c.Case.Problem;
-            if (TooLarge(p, limit, out bool overWork) is not { } why)
+            if (TooLarge(p, [p.DType], limit, out bool overWork) is not { } why)
             {
                 kept.Add(c);
                 continue;
