@@ -222,6 +222,39 @@ public class SoakCommandTests : CliTestBase
     }
 
     [Test]
+    public void ATwoOracleReportWithADirectionOnlyOneComputesReadsBack()
+    {
+        // The writer states a consensus only where two oracles computed the direction (ort has no float64 convolution
+        // beside torch); the reader, written beside it, demanded one on every row of a run with two references, and
+        // refused the honest report ("rows[..].consensus is not given, but the report has 2 references").
+        ConvVerify.Tests.Oracles.LiveTorch.Require();
+        string json = TempPath("two-oracles.json");
+        var r = Run("soak", "--cases", "2", "--seed", "2", "--oracle", "torch,ort", "--fill", "integer", "--json", json);
+        Assert.That(r.Code, Is.Zero, r.ToString());
+        var rows = RunReport.Read(json).Rows;
+        Assert.That(rows.Where(row => row.DType == "f64").Select(row => row.Consensus), Is.Not.Empty.And.All.Null, "ort computes no float64");
+        Assert.That(rows.Where(row => row.DType == "f32").Select(row => row.Consensus), Is.Not.Empty.And.All.EqualTo("agree"));
+        var merged = Run("report", "merge", json);
+        Assert.That((merged.Code, merged.Err), Is.EqualTo((0, "")), merged.ToString());
+        // Stated where one oracle alone computed the direction, or left out where two did: refused, both.
+        string text = File.ReadAllText(json);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+        var f64 = doc["rows"]!.AsArray().First(row => (string?)row!["dtype"] == "f64")!.AsObject();
+        f64["consensus"] = "agree";
+        string forged = TempPath("forged.json");
+        File.WriteAllText(forged, doc.ToJsonString());
+        var refused = Run("report", "merge", forged);
+        Assert.That(refused.Code, Is.EqualTo(2), refused.ToString());
+        Assert.That(refused.Err, Does.Contain("only one reference computed case"), refused.ToString());
+        doc = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+        doc["rows"]!.AsArray().First(row => (string?)row!["dtype"] == "f32")!.AsObject().Remove("consensus");
+        File.WriteAllText(forged, doc.ToJsonString());
+        refused = Run("report", "merge", forged);
+        Assert.That(refused.Code, Is.EqualTo(2), refused.ToString());
+        Assert.That(refused.Err, Does.Contain("consensus is not given, but 2 references computed case"), refused.ToString());
+    }
+
+    [Test]
     public void TheOracleTheSoakMadeIsReleased()
     {
         int before = CliFakeOracles.OraclesMade(CliFakeOracles.TwoVersionsForSoak).Count;
