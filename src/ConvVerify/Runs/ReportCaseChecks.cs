@@ -16,7 +16,7 @@ internal static class ReportCaseChecks
 {
     private const string WholeCase = "*";
 
-    private static readonly string[] Names = [.. Directions.All.Select(d => d.TensorName())];
+    private static readonly string[] Names = RunReport.CheckedDirectionNames;
 
     /// <summary>The first thing the rows of a case of <paramref name="r"/> do not hold together, or null.</summary>
     public static string? Inconsistent(RunReport r)

@@ -405,7 +405,10 @@ public sealed class RunReport
             : $"{what}.direction is \"{ReportChecks.Printable(row.Direction)}\", expected {string.Join(", ", DirectionNames.SkipLast(1).Select(d => $"\"{d}\""))}, or \"*\" for a row about a whole case";
     }
 
-    private static readonly string[] DirectionNames = [.. Directions.All.Select(d => d.TensorName()), "*"];
+    /// <summary>The four directions' names as rows and <c>case_directions</c> write them, in the order the run takes them.</summary>
+    internal static readonly string[] CheckedDirectionNames = [.. Directions.All.Select(d => d.TensorName())];
+
+    private static readonly string[] DirectionNames = [.. CheckedDirectionNames, "*"];
 
     // The pictures index the ratios as height x width and the counts by the edges: a map that does not hold them threw
     // IndexOutOfRangeException, and a vast height ran out of memory, while the HTML page was drawn.
