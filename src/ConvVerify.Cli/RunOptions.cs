@@ -23,7 +23,7 @@ internal sealed class RunOptions(string defaultRequire)
     public Option<string> Tolerance { get; } = new("--tolerance")
     {
         Description = "Normal-fill rule. probabilistic: the sound bound is the hard limit and an element beyond the tighter probabilistic "
-            + "bound (docs/tolerance.md) is suspicious, which fails the run (bf16 and f16, and imported packs' cases, whose inputs are not ConvVerify's fill, have the sound bound only); sound: only the sound bound, for implementations whose rounding does not "
+            + "bound (docs/tolerance.md) is suspicious, which fails the run (bf16 and f16 have that tier inside their own rule; imported packs' cases, whose inputs are not ConvVerify's fill, have the sound bound only); sound: only the sound bound, for implementations whose rounding does not "
             + "follow the model — Winograd or FFT convolutions, data-dependent summation orders",
         DefaultValueFactory = _ => "probabilistic",
     };

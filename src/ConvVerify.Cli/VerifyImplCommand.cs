@@ -20,7 +20,7 @@ internal static class VerifyImplCommand
         var run = new RunOptions("all");
         var cmd = new Command("verify-impl", "Check another implementation's results against a fixture pack, element by element. The integer fill must match exactly (+0 = -0). "
             + "In the normal fill an element beyond the sound summation bound fails, and one within it but beyond the tighter probabilistic bound "
-            + "(docs/tolerance.md) is suspicious, which fails the run too unless --tolerance sound; bf16 and f16 have the sound bound only.\n"
+            + "(docs/tolerance.md) is suspicious, which fails the run too unless --tolerance sound; bf16 and f16 are held to their own rule (docs/tolerance.md), with both tiers.\n"
             + "Exit 0: all pass; 1: any failed or suspicious direction, a missing result under --require all, or nothing compared; "
             + "2: bad usage, an unreadable pack, a result that is not a regular file or is named in other letters (Y.NPY), or (with --strict) any warning, e.g. candidate files that match no case.\n\n"
             + "Example:\n  convverify verify-impl --pack tests/fixtures/basic --candidate out/ --json report.json");

@@ -110,7 +110,7 @@ public abstract class ConvImplementationFixture
     protected virtual bool Strict => false;
 
     /// <summary>
-    /// The rule for the normal fill's results of float32 and float64 cases: <see cref="Tolerance.Probabilistic"/> (the
+    /// The rule for the normal fill's results: <see cref="Tolerance.Probabilistic"/> (the
     /// default, as the command line's) or <see cref="Tolerance.SoundBound"/>, the command line's <c>--tolerance sound</c>.
     /// </summary>
     /// <remarks>
@@ -118,8 +118,9 @@ public abstract class ConvImplementationFixture
     /// the sound one is suspicious, and a suspicious direction fails its case: right for an implementation that sums the
     /// products as a convolution does, in whatever order. One whose rounding does not follow that model (Winograd, FFT,
     /// an order that depends on the data) is held to the sound bound only: override this with
-    /// <see cref="Tolerance.SoundBound"/>. The integer fill is compared exactly, and bfloat16 and float16 results within
-    /// their sound bound, whatever this says. <see cref="Tolerance.ExactValues"/> and <see cref="Tolerance.Bitwise"/>,
+    /// <see cref="Tolerance.SoundBound"/>. The integer fill is compared exactly whatever this says; bfloat16 and float16
+    /// results are held to their own rule, a float32 sum rounded once (<see cref="TensorComparison.NarrowBounds{T}"/>,
+    /// with <see cref="TensorComparison.NarrowProbabilisticBounds{T}"/> as its tier). <see cref="Tolerance.ExactValues"/> and <see cref="Tolerance.Bitwise"/>,
     /// and values that are no <see cref="Comparison.Tolerance"/>, fail every case naming this property: the normal fill's
     /// results depend on the order of summation, which the pack's oracle chose apart from the implementation.
     /// </remarks>

@@ -14,8 +14,9 @@ namespace ConvVerify.Comparison;
 /// <param name="SoundBound">Under the probabilistic rule, the element's sound bound (its hard limit; <paramref name="Bound"/> is then the probabilistic one, capped at this: <see cref="TensorComparison.TierBound"/>); else null.</param>
 /// <param name="ExactSum">Under the bfloat16 and float16 rule, the element's exact sum S, which both values must lie near; else null.</param>
 /// <param name="ExpectedAllowance">Under that rule, how far from S the expected value may lie, given only when it lies
-/// farther (the reference breaks the rule, so no difference from it is allowed: <paramref name="Bound"/> is 0); NaN for
-/// a NaN, or an infinity no correct rounding of S gives; else null.</param>
+/// farther (the reference breaks the rule, so no difference from it is allowed: <paramref name="Bound"/> is 0); under
+/// its probabilistic tier, of an element within its sound bound, the tier's allowance; NaN for a NaN, or an infinity no
+/// correct rounding of S gives; else null.</param>
 public sealed record ElementError(int Index, int[] Position, double Expected, double Actual, double AbsError, double RelError, double Bound, double Ratio,
     double? SoundBound = null, double? ExactSum = null, double? ExpectedAllowance = null)
 {
@@ -27,6 +28,10 @@ public sealed record ElementError(int Index, int[] Position, double Expected, do
             ? string.Create(CultureInfo.InvariantCulture, $", sound bound {RatioFormat.Number(sb)} (error/sound bound {RatioFormat.Format(AbsError / sb)})") : "";
         string exact = ExactSum is not { } s ? ""
             : ExpectedAllowance is not { } r ? string.Create(CultureInfo.InvariantCulture, $", exact sum {RatioFormat.Exact(s)}")
+            // Under the tier an element within its sound bound was judged by the tier's allowance: the reference is then
+            // beyond what the tier allows it, not what the sound rule does.
+            : double.IsFinite(Expected) && SoundBound is { } tierSound && AbsError <= tierSound ? string.Create(CultureInfo.InvariantCulture,
+                $", exact sum {RatioFormat.Exact(s)}: the expected value lies {RatioFormat.Number(Math.Abs(Expected - s))} from it, beyond its own probable allowance {RatioFormat.Number(r)} (within its sound one), so the reference is suspicious and no difference from it is allowed by the probabilistic tier")
             : double.IsFinite(Expected) ? string.Create(CultureInfo.InvariantCulture,
                 $", exact sum {RatioFormat.Exact(s)}: the expected value lies {RatioFormat.Number(Math.Abs(Expected - s))} from it, beyond its own allowance {RatioFormat.Number(r)}, so the reference breaks the rule and no difference from it is allowed")
             : string.Create(CultureInfo.InvariantCulture, $", exact sum {RatioFormat.Exact(s)}: no correct rounding of it gives the expected value, so the reference breaks the rule and no difference from it is allowed");

@@ -16,7 +16,9 @@ public enum Tolerance
     /// <summary>
     /// The sound bound as the hard limit, and inside it the probabilistic bound for independent zero-mean terms
     /// (<see cref="TensorComparison.ProbabilisticBounds{T}"/>, docs/tolerance.md), capped at the sound bound where it is
-    /// the looser at small K (<see cref="TensorComparison.TierBound"/>): an element past that one is suspicious. The default for the normal fill; for implementations whose rounding does not follow the model
+    /// the looser at small K (<see cref="TensorComparison.TierBound"/>): an element past that one is suspicious. For
+    /// bfloat16 and float16 the same inside their own rule (<see cref="TensorComparison.NarrowProbabilisticBounds{T}"/>).
+    /// The default for the normal fill; for implementations whose rounding does not follow the model
     /// (Winograd, FFT, data-dependent orders) use <see cref="SoundBound"/>.
     /// </summary>
     Probabilistic,

@@ -50,7 +50,8 @@ public sealed record RunPlan
     /// <summary>
     /// The rule for a comparison of a case's result from a reference with a subject's; null for the default: bitwise when
     /// both sides are the definition, exact values for the integer fill, the sound bound for foreign inputs
-    /// (<see cref="ConvCase.ForeignInputs"/>) and narrow dtypes, the probabilistic bound inside the sound one otherwise.
+    /// (<see cref="ConvCase.ForeignInputs"/>), the probabilistic bound inside the sound one otherwise (for bfloat16 and
+    /// float16 the narrow rule's, <see cref="Comparison.TensorComparison.NarrowProbabilisticBounds{T}"/>).
     /// </summary>
     public Func<ConvCase, ResultSource, ResultSource, Tolerance>? ToleranceRule { get; init; }
 
@@ -86,11 +87,11 @@ public sealed record RunPlan
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(subject);
         if (reference.IsDefinition && subject.IsDefinition) return Tolerance.Bitwise;
-        // Narrow dtypes have no probabilistic tier (TensorComparison.NarrowBounds): their rule is the sound one. Nor have
-        // foreign inputs (ONNX's): the tier models our normal fill, and an imported sum that cancels failed it however it
-        // was computed, the engine against its own pack included. Asked before the integer fill's exact rule, which holds
-        // for ConvVerify's small integers only, not for data that merely says "integer".
+        // Foreign inputs (ONNX's) have no probabilistic tier: it models our normal fill, and an imported sum that cancels
+        // failed it however it was computed, the engine against its own pack included. Asked before the integer fill's
+        // exact rule, which holds for ConvVerify's small integers only, not for data that merely says "integer". Narrow
+        // dtypes have the tier too, inside their own rule (TensorComparison.NarrowProbabilisticBounds).
         if (c.ForeignInputs) return Tolerance.SoundBound;
-        return c.Fill == Fill.Integer ? Tolerance.ExactValues : DTypes.IsNarrow(c.Problem.DType) ? Tolerance.SoundBound : Tolerance.Probabilistic;
+        return c.Fill == Fill.Integer ? Tolerance.ExactValues : Tolerance.Probabilistic;
     }
 }

@@ -56,7 +56,7 @@ public class MissingTermDetectionTests
     }
 
     // One product term of element e of the direction's result, drawn uniformly among the terms the definition sums.
-    private static float RandomTerm(ConvProblem p, Direction d, ConvInputs<float> inputs, int e, Random rng)
+    internal static float RandomTerm(ConvProblem p, Direction d, ConvInputs<float> inputs, int e, Random rng)
     {
         var (ih, iw, oh, ow, kh, kw) = (p.Input[0], p.Input[1], p.Output[0], p.Output[1], p.Kernel[0], p.Kernel[1]);
         var (sh, sw, ph, pw, dh, dw) = (p.Stride[0], p.Stride[1], p.PadBegin[0], p.PadBegin[1], p.Dilation[0], p.Dilation[1]);

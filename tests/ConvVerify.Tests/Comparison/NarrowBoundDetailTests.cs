@@ -124,18 +124,25 @@ public class NarrowBoundDetailTests
     }
 
     [Test]
-    public void TheVerdictNamesTheNarrowRuleNotTheOneAskedFor([Values(Tolerance.SoundBound, Tolerance.Probabilistic)] Tolerance rule)
+    public void TheVerdictNamesTheNarrowRule([Values(Tolerance.SoundBound, Tolerance.Probabilistic)] Tolerance rule)
     {
         float far = 1 + MathF.ScaleB(1, -6);
         var wrong = TensorComparison.Compare(P, Direction.Forward, In, [1f], [far], rule);
         var same = TensorComparison.Compare(P, Direction.Forward, In, [1f], [1f], rule);
+        bool tier = rule == Tolerance.Probabilistic;
         foreach (var v in new[] { wrong, same })
         {
-            Assert.That((v.Tolerance, v.Narrow), Is.EqualTo((Tolerance.SoundBound, true)));
-            Assert.That(v.ToString(), Does.Contain("the narrow sound bound (each value within its float32 sum's bound of the exact sum, plus half the gap to its neighbour on that sum's side)"));
-            Assert.That(v.ToString(), Does.Not.Contain("probabilistic").And.Not.Contain("error/sound bound"));
+            Assert.That((v.Tolerance, v.Narrow), Is.EqualTo((rule, true)));
+            Assert.That(v.Rule, tier
+                ? Does.Contain("the narrow probabilistic bound (lambda = 8: each value within its float32 sum's probable error of the exact sum, plus half the gap to its neighbour on that sum's side)")
+                : Does.Contain("the narrow sound bound (each value within its float32 sum's bound of the exact sum, plus half the gap to its neighbour on that sum's side)"));
+            if (!tier) Assert.That(v.ToString(), Does.Not.Contain("probabilistic").And.Not.Contain("error/sound bound"));
         }
-        Assert.That(wrong.Worst!.SoundBound, Is.Null, "one bound, printed once");
+        Assert.That(same.ToString(), Does.Contain(same.Rule));
+        // Under the tier the sound bound is printed beside it, as for float32; under the sound rule one bound, once.
+        Assert.That(wrong.Worst!.SoundBound, tier ? Is.Not.Null : Is.Null);
+        // 1 + 2^-6 is two bfloat16 ulps from 1 (the exact sum): past both rules.
+        Assert.That(wrong.ToString(), tier ? Does.StartWith("y: 1 of 1 elements outside the narrow sound bound; worst at") : Does.StartWith("y: 1 of 1 elements outside the narrow sound bound (each"));
         // Integer-filled narrow cases keep their exact rule.
         Assert.That(TensorComparison.Compare(P, Direction.Forward, In, [1f], [far], Tolerance.ExactValues).Narrow, Is.False);
     }

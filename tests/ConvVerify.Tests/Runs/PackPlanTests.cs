@@ -237,11 +237,14 @@ public class PackPlanTests : TempFolderTest
         Assert.That(RunPlan.DefaultTolerance(Normal, engine, new EngineSource(ConvEngines.Exact)), Is.EqualTo(Tolerance.Bitwise));
         Assert.That(RunPlan.DefaultTolerance(Integer, pack, engine), Is.EqualTo(Tolerance.ExactValues));
         Assert.That(RunPlan.DefaultTolerance(Normal, engine, pack), Is.EqualTo(Tolerance.Probabilistic));
-        // bfloat16 and float16 have no probabilistic tier: their rows record the sound rule they are judged by.
+        // bfloat16 and float16 have the tier too, inside their own rule; their integer fill is exact as float32's.
         foreach (var narrow in new[] { DType.BFloat16, DType.Float16 })
         {
             var c = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih5oc2kh3").WithDType(narrow), Fill.Normal, 1);
-            Assert.That(RunPlan.DefaultTolerance(c, engine, pack), Is.EqualTo(Tolerance.SoundBound), narrow.ToString());
+            Assert.That(RunPlan.DefaultTolerance(c, engine, pack), Is.EqualTo(Tolerance.Probabilistic), narrow.ToString());
+            Assert.That(RunPlan.SoundTolerance(c, engine, pack), Is.EqualTo(Tolerance.SoundBound), narrow.ToString());
+            var i = ConvCase.Create(BenchdnnDescriptor.Parse("mb1ic2ih5oc2kh3").WithDType(narrow), Fill.Integer, 1);
+            Assert.That(RunPlan.DefaultTolerance(i, engine, pack), Is.EqualTo(Tolerance.ExactValues), narrow.ToString());
         }
         Assert.That(Assert.Throws<ArgumentNullException>(() => RunPlan.DefaultTolerance(null!, pack, pack))!.ParamName, Is.EqualTo("c"));
     }

@@ -176,7 +176,6 @@ public class ReportChecksMutationTests
     [TestCase("error", "rows[0].worst.abs_error is 0.5, but rows[0].worst.actual 1.75 and rows[0].worst.expected 1 are 0.75 apart: the error is |actual - expected| (Infinity where one is NaN or infinite and they differ)")]
     [TestCase("no rule", "rows[0].ratio is given, but rows[0].tolerance is not: a compared row names the rule it was judged by")]
     [TestCase("integer fill", "rows[0].tolerance is \"Probabilistic\", but rows[0].fill is \"integer\": the probabilistic tier is the normal fill's")]
-    [TestCase("bf16", "rows[0].tolerance is \"Probabilistic\", but rows[0].dtype is \"bf16\": a bf16 or f16 direction is judged by its sound bound, having no probabilistic tier")]
     public void AWorstElementsNumbersNotItsRulesAreRefused(string edit, string said)
     {
         var row = Row();
@@ -191,7 +190,6 @@ public class ReportChecksMutationTests
             "error" => row with { Worst = w with { Actual = 1.75 } },
             "no rule" => row with { Tolerance = null },
             "integer fill" => row with { Fill = "integer" },
-            "bf16" => row with { DType = "bf16" },
             _ => throw new ArgumentOutOfRangeException(nameof(edit), edit, "no such edit"),
         };
         Assert.That(ReportChecks.Inconsistent(Report(row)), Is.EqualTo(said));
