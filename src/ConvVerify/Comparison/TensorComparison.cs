@@ -38,6 +38,21 @@ public static class TensorComparison
     /// <paramref name="direction"/> is not a defined value.</exception>
     public static Verdict Compare<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        CompareCore(p, direction, inputs, expected, actual, tolerance, boundFactor, engine, keepRatios: false).Verdict;
+
+    /// <summary>
+    /// <see cref="Compare{T}"/> and, where an element differs, the ratios <see cref="Ratios{T}"/> gives (null where none
+    /// differs: every ratio is then 0), from the one set of bounds: a failing direction's picture computed them a second
+    /// time, three float64 convolutions more under the narrow tier.
+    /// </summary>
+    internal static (Verdict Verdict, double[]? Ratios) CompareWithRatios<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected,
+        ReadOnlySpan<T> actual, Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        CompareCore(p, direction, inputs, expected, actual, tolerance, boundFactor, engine, keepRatios: true);
+
+    private static (Verdict Verdict, double[]? Ratios) CompareCore<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected,
+        ReadOnlySpan<T> actual, Tolerance tolerance, double boundFactor, IConvEngine? engine, bool keepRatios)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -76,6 +91,7 @@ public static class TensorComparison
 
         int failures = 0, suspicious = 0, worstIndex = -1;
         double maxAbs = 0, worstRatio = 0, worstError = 0;
+        double[]? ratios = null;
         for (int i = 0; i < expected.Length; i++)
         {
             bool mismatch = Mismatch(expected[i], actual[i], bitwise);
@@ -84,6 +100,7 @@ public static class TensorComparison
             if (narrowRule is not null && narrowRule.BothCorrect(i, err, double.CreateChecked(expected[i]), double.CreateChecked(actual[i]))) continue;
             double bound = bounds?[i] ?? 0, soundBound = sound?[i] ?? 0;
             double ratio = Ratio(err, bound);
+            if (keepRatios) (ratios ??= new double[expected.Length])[i] = ratio;
             // Stryker disable once Conditional : without the probabilistic rule bounds and sound are one array, so bound == soundBound
             double tight = probabilistic ? bound : soundBound;
             var judgement = bitwise ? Judgement.Fail : Judge(err, soundBound, tight);
@@ -106,7 +123,7 @@ public static class TensorComparison
             worst = new ElementError(worstIndex, Unravel(worstIndex, shape), e, a, worstError, rel, bounds?[worstIndex] ?? 0, worstRatio,
                 probabilistic ? sound?[worstIndex] ?? 0 : null, narrowRule?.Sums[worstIndex], narrowRule?.ExpectedOutside(worstIndex, e, tierDecided));
         }
-        return new Verdict(name, tolerance, expected.Length, failures, maxAbs, worstRatio, worst, suspicious, narrow && tolerance is Tolerance.SoundBound or Tolerance.Probabilistic);
+        return (new Verdict(name, tolerance, expected.Length, failures, maxAbs, worstRatio, worst, suspicious, narrow && tolerance is Tolerance.SoundBound or Tolerance.Probabilistic), ratios);
     }
 
     /// <summary>

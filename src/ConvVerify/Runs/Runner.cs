@@ -191,7 +191,10 @@ public static class Runner
                 return row with { Outcome = Outcome.Fail, Reason = $"{d.TensorName()}: {a.Length} elements, expected {e.Length}", Seconds = shared };
             var tolerance = (plan.ToleranceRule ?? RunPlan.DefaultTolerance)(c.Case, reference, subject);
             double factor = Math.Max(reference.BoundFactor, subject.BoundFactor);
-            var v = TensorComparison.Compare<T>(p, d, c.Inputs, e, a, tolerance, factor, plan.BoundEngine);
+            // With pictures, the ratios come from the comparison's own bounds rather than a second computation of them.
+            var (v, ratios) = plan.ErrorMaps
+                ? TensorComparison.CompareWithRatios<T>(p, d, c.Inputs, e, a, tolerance, factor, plan.BoundEngine)
+                : (TensorComparison.Compare<T>(p, d, c.Inputs, e, a, tolerance, factor, plan.BoundEngine), null);
             return row with
             {
                 Outcome = v.Passed ? Outcome.Pass : v.IsSuspicious ? Outcome.Suspicious : Outcome.Fail,
@@ -203,7 +206,7 @@ public static class Runner
                 Worst = v.Worst is { } w ? WorstElement.From(w) : null,
                 Reason = v.ToString(),
                 Map = plan.ErrorMaps && !v.Passed && v.Worst is { } at
-                    ? ErrorMap.From(TensorComparison.Ratios<T>(p, d, c.Inputs, e, a, tolerance, factor, plan.BoundEngine), d.ShapeOf(p), at.Position)
+                    ? ErrorMap.From(ratios ?? new double[v.Count], d.ShapeOf(p), at.Position)
                     : null,
                 Seconds = shared + clock.Elapsed.TotalSeconds,
             };
