@@ -253,6 +253,7 @@ public sealed class FixturePack
             if (!File.Exists(path))
             {
                 _hashed.TryRemove(file, out _);
+                _corrupt.TryRemove(file, out _);
                 _missing[file] = true;
                 problem = $"{path}: listed in the manifest but missing";
             }
@@ -260,7 +261,12 @@ public sealed class FixturePack
             {
                 _missing.TryRemove(file, out _);
                 string actual = _hashed[file] = Manifest.Sha256(path);
-                if (actual != hash) problem = $"{path}: sha256 differs from the manifest (corrupt or changed)";
+                if (actual != hash)
+                {
+                    _corrupt[file] = true;
+                    problem = $"{path}: sha256 differs from the manifest (corrupt or changed)";
+                }
+                else _corrupt.TryRemove(file, out _);
             }
             if (problem is null) continue;
             problems.Add(problem);
@@ -412,11 +418,24 @@ public sealed class FixturePack
     /// <summary>
     /// Whether the last integrity check of this file (<see cref="CheckIntegrity()"/>, <see cref="CheckFiles(IEnumerable{string})"/>)
     /// found it missing, though the manifest lists it: that check reported it, so a run leaves out the direction it held
-    /// rather than report it a second time as "not in pack" (<see cref="Runs.Plans.ReadCases(FixturePack, List{string}, List{Runs.RunRow}, IReadOnlyCollection{string}?)"/>).
+    /// rather than report it a second time as "not in pack" (<see cref="Runs.Plans.ReadCases(FixturePack, List{string}, List{Runs.RunRow}, IReadOnlyCollection{string}?, bool)"/>).
     /// </summary>
     /// <param name="id">The case id.</param>
     /// <param name="file">The file's name in the case folder, e.g. "dw.npy".</param>
     public bool FoundMissing(string id, string file) => _missing.ContainsKey($"{id}/{file}");
+
+    // The files keys the last check of each found present but differing from the manifest's sha256 (FoundCorrupt).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _corrupt = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the last integrity check of this file (<see cref="CheckIntegrity()"/>, <see cref="CheckFiles(IEnumerable{string})"/>)
+    /// found its bytes differing from the manifest's sha256: that check reported it, so a run that takes the pack as its
+    /// oracle leaves out the direction it held rather than compare with it
+    /// (<see cref="Runs.Plans.ReadCases(FixturePack, List{string}, List{Runs.RunRow}, IReadOnlyCollection{string}?, bool)"/>).
+    /// </summary>
+    /// <param name="id">The case id.</param>
+    /// <param name="file">The file's name in the case folder, e.g. "dx.npy".</param>
+    public bool FoundCorrupt(string id, string file) => _corrupt.ContainsKey($"{id}/{file}");
 
     // The case ReadCase last gave for each id, so that Read(case) knows it without reading case.json again.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ConvCase> _given = new(StringComparer.Ordinal);

@@ -76,6 +76,13 @@ public sealed record Manifest
     [JsonIgnore] public bool? SelfHashMatches { get; private init; }
 
     /// <summary>
+    /// For a manifest read from disk: the sha256 (lower-case hex) of the file's bytes as read, the pack's identity in a
+    /// run report (<see cref="Runs.PackIdentity"/>): it lists every file's hash, so packs with other contents have other
+    /// manifests; null for a manifest not read from a file.
+    /// </summary>
+    [JsonIgnore] public string? FileSha256 { get; private init; }
+
+    /// <summary>
     /// Largest manifest.json read: 256 MiB. A manifest takes about 150 bytes per file it lists, some 1,340 per case: the
     /// largest committed one (basic, 318 cases, 2,814 files) is 425 KB, and 256 MiB would list some 200,000 cases. Read
     /// whole with no limit, a 2 GB file ended in an OutOfMemoryException naming no file.
@@ -109,6 +116,7 @@ public sealed record Manifest
                 .. m.Versions.SelectMany(v => new[] { ("versions", v.Key), ("versions", v.Value) })];
             if (texts.FirstOrDefault(t => t.Text?.Any(char.IsControl) == true) is (string field, string text))
                 throw new FixtureException($"{path}: \"{field}\" holds a control character: \"{PackPaths.Printable(text)}\"");
+            m = m with { FileSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
             if (m.Format == FormatWithoutSelfHash) return m;
             if (m.Format != CurrentFormat)
                 throw new FixtureException($"{path}: format is \"{m.Format}\", this reader knows \"{CurrentFormat}\" and \"{FormatWithoutSelfHash}\"");

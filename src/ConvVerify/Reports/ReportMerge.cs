@@ -19,7 +19,8 @@ public static class ReportMerge
     /// warnings once each, times added up.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// The reports are not the shards of one run: another command, subject (its versions included), references, selection or option deciding the verdict (the first
+    /// The reports are not the shards of one run: another command, subject (its versions included), references (the
+    /// sha256 of their packs' manifests included, <see cref="SourceInfo.Packs"/>), selection or option deciding the verdict (the first
     /// mismatch is named), another shard count, a shard twice, or missing shards (the first ten listed, the rest counted); or a shard is not what its run
     /// wrote: a summary (<see cref="RunReport.WrittenSummary"/>) its rows disagree with, a row twice, a case of another
     /// shard, rows about the pack unlike the other shards', fewer or more cases in all than the selection holds, or
@@ -44,6 +45,7 @@ public static class ReportMerge
             // kernels than one without.
             if (!SameSource(r.Subject, first.Subject) || r.References.Count != first.References.Count || r.References.Zip(first.References).Any(z => !SameSource(z.First, z.Second)))
                 throw new ArgumentException($"{path}: checked {Side(r.Subject)} against {Refs(r)}, but {firstPath} checked {Side(first.Subject)} against {Refs(first)}");
+            if (OtherPacks(path, r, firstPath, first) is { } packs) throw new ArgumentException(packs);
             // Every shard of a run skips the same problems: sharding splits the cases, not the selection. Where they were
             // named is not compared: a batch file's path depends on the machine and the folder each shard ran in.
             if (!r.SkippedByKind.SequenceEqual(first.SkippedByKind))
@@ -54,6 +56,13 @@ public static class ReportMerge
             // pass or fail by which file came first.
             if (VerdictOptions(r).Zip(VerdictOptions(first)).FirstOrDefault(z => z.First != z.Second) is ({ } option, { } firstOption))
                 throw new ArgumentException($"{path}: run with {option}, but {firstPath} with {firstOption}: the shards of one run share the options that decide its verdict");
+            // Said of the whole selection (a batch file's --dir=), so alike in every shard of a run; the reader holds
+            // each shard's case_directions to it.
+            if (r.DirectionsSelected != first.DirectionsSelected)
+                throw new ArgumentException($"{path}: directions_selected is {Said(r.DirectionsSelected)}, but in {firstPath} {Said(first.DirectionsSelected)}: "
+                    + (r.DirectionsSelected is null || first.DirectionsSelected is null
+                        ? "a report from before it was recorded (2026-12-02) cannot show that its cases were checked in every direction; run the shard again"
+                        : "shards of another selection (a batch file's --dir=)"));
             CheckSummary(path, r);
             // Which directions each case was checked in is how a shard's cut rows are seen (the reader checks them
             // against it): a shard without it cannot be checked so.
@@ -124,10 +133,47 @@ public static class ReportMerge
             Skipped = [.. first.Skipped],
             SkippedByKind = new(first.SkippedByKind, StringComparer.Ordinal),
             // Each listed case is one of its shard's rows (the reader checks it), so each is in one shard only.
+            DirectionsSelected = first.DirectionsSelected,
             CaseDirections = new(ordered.SelectMany(p => p.Report.CaseDirections!).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), StringComparer.Ordinal),
             Rows = [.. beforeRun, .. ordered.SelectMany(p => p.Report.Rows.Where(r => r.Subject != RunRow.NoSubject))],
         };
     }
+
+    // A reference's packs by the sha256 of each one's manifest.json, which lists every file's: a pack regenerated (or
+    // edited, its manifest rehashed) at the same folder between two CI jobs was merged as one run, its shards judged
+    // against other results. The folders are said, not compared: a committed pack's depends on the machine, and a
+    // --pack folder is in the reference's name already.
+    private static string? OtherPacks(string path, RunReport r, string firstPath, RunReport first)
+    {
+        foreach (var (mine, theirs) in r.References.Zip(first.References))
+        {
+            if (mine.Packs is null && theirs.Packs is null) continue;
+            if (mine.Packs is null || theirs.Packs is null)
+            {
+                var (without, with) = mine.Packs is null ? (path, firstPath) : (firstPath, path);
+                return $"{without}: records no manifest sha256 of the packs of {mine.Name} (a report from before it was recorded, 2026-12-02), but {with} does: "
+                    + "the merge cannot check that the shards read the same packs; run the shard again";
+            }
+            if (mine.Packs.Count != theirs.Packs.Count)
+                return $"{path}: {mine.Name} read {Counted.Of(mine.Packs.Count, "pack")}, but in {firstPath} {Counted.Of(theirs.Packs.Count, "pack")}: the shards of one run read the same packs";
+            for (int i = 0; i < mine.Packs.Count; i++)
+            {
+                var (a, b) = (mine.Packs[i], theirs.Packs[i]);
+                if (a.ManifestSha256 == b.ManifestSha256) continue;
+                return $"{path}: read the pack {Folder(a)} with {ManifestOf(a)}, but {firstPath} read the pack {Folder(b)} with {ManifestOf(b)}: "
+                    + "the pack changed between the shards (regenerated, or edited and its manifest rehashed), so they were judged against other results; run every shard against one pack";
+            }
+        }
+        return null;
+    }
+
+    private static string Said(bool? selected) => selected switch { null => "not recorded", true => "true", false => "false" };
+
+    // A folder is cut where a path ends at the latest (Linux's PATH_MAX), not at a quoted text's 80 characters: a temporary
+    // folder's path is longer, and the pack is what the message names.
+    private static string Folder(PackIdentity p) => ReportChecks.Printable(p.Folder, 4096);
+
+    private static string ManifestOf(PackIdentity p) => p.ManifestSha256 is { } sha ? $"manifest.json sha256 {sha}" : "no manifest.json";
 
     private static bool SameSource(SourceInfo a, SourceInfo b) =>
         a.Name == b.Name && a.Layout == b.Layout && a.Versions.SequenceEqual(b.Versions);

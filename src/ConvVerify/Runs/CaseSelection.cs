@@ -638,8 +638,9 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
             {
                 // One hash a case taken (ReadsAndComparisonsGrowWithTheCasesNotTheirSquare counts them).
                 ref int at = ref CollectionsMarshal.GetValueRefOrAddDefault(taken, h.Case, out bool seen);
-                // The pack's entry may hold fewer directions than asked (a result file its integrity check found
-                // missing is reported by its file's row alone): what is asked is taken within them, not in their place.
+                // The pack's entry may hold fewer directions than asked: what is asked is taken within them, not in
+                // their place. (Those of a result file its integrity check found missing or corrupt are its LeftOut,
+                // which `with` keeps: reported by the file's row alone.)
                 if (seen) selected[at] = selected[at] with { Directions = IntersectionOf(h.Directions, UnionOf(selected[at].Directions, wanted.Directions)) };
                 else
                 {

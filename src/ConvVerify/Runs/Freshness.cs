@@ -21,13 +21,14 @@ public static class Freshness
         ArgumentNullException.ThrowIfNull(oracle);
         var warnings = new List<string>(pack.Warnings);
         var errors = new List<RunRow>();
-        var cases = Plans.ReadCases(pack, warnings, errors, ids);
+        // The pack is what is checked: a corrupt result file is compared, to show which directions the corruption breaks.
+        var cases = Plans.ReadCases(pack, warnings, errors, ids, compareCorrupt: true);
         bool same = SameVersions(pack.Manifest, oracle);
         if (pack.Manifest is { } m && m.OracleName != oracle.Name)
             warnings.Add($"the pack was made by oracle {m.OracleName}, checked against {oracle.Name}: results are compared within the sound bound, not bitwise");
         else if (!same)
             warnings.Add($"the pack was made with {Describe(pack.Manifest?.Versions)}, live {oracle.Name} is {Describe(oracle.Versions)}: normal-fill results are compared within the sound bound, not bitwise");
-        var reference = new PackSource("pack", pack.Manifest?.Versions);
+        var reference = new PackSource("pack", pack.Manifest?.Versions, [PackIdentity.Of(pack)]);
         // A case the oracle declines here (torch's bfloat16 on a CPU where it sums in bfloat16) cannot be shown stale or
         // fresh: its files are still read and hashed, its directions reported not provided, and the rest must pass.
         var declined = cases.Where(e => !oracle.Provides(e.Case.Problem, Direction.Forward, out _)).ToList();
@@ -61,8 +62,8 @@ public static class Freshness
         return new RunPlan
         {
             Command = RunCommands.FixturesCheck,
-            Cases = Plans.ReadCases(pack, warnings, errors),
-            References = [new PackSource("pack", pack.Manifest?.Versions)],
+            Cases = Plans.ReadCases(pack, warnings, errors, compareCorrupt: true),
+            References = [new PackSource("pack", pack.Manifest?.Versions, [PackIdentity.Of(pack)])],
             Subject = new UnavailableSource(pack.Manifest?.OracleName ?? TorchOracle.OracleName, why),
             Requirement = Requirement.Any,
             RequireComparison = false,

@@ -9,12 +9,19 @@ namespace ConvVerify.Runs;
 /// <summary>The results stored in the case's pack; a direction it lacks is "not in pack".</summary>
 public sealed class PackSource : ResultSource
 {
-    /// <summary>Creates the source; <paramref name="versions"/> are those of the oracle that made the packs, when known.</summary>
-    public PackSource(string name = "pack", IReadOnlyDictionary<string, string>? versions = null)
+    /// <summary>
+    /// Creates the source; <paramref name="versions"/> are those of the oracle that made the packs, when known, and
+    /// <paramref name="packs"/> the packs it reads, recorded in the report (null: not recorded).
+    /// </summary>
+    public PackSource(string name = "pack", IReadOnlyDictionary<string, string>? versions = null, IReadOnlyList<PackIdentity>? packs = null)
     {
         Name = name;
         if (versions is not null) Versions = versions;
+        Packs = packs;
     }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<PackIdentity>? Packs { get; }
 
     /// <inheritdoc/>
     public override string Name { get; }

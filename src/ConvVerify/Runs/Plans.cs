@@ -8,10 +8,20 @@ public static class Plans
 {
     /// <summary>
     /// Every case of the pack (or those of <paramref name="ids"/>); a broken case.json becomes an error row (and the rest
-    /// still run). A direction whose result file the pack's integrity check found missing is left out of its case: that
-    /// check's row reports the file (<see cref="OpenChecked"/>).
+    /// still run). A direction whose result file the pack's integrity check found missing, or (unless
+    /// <paramref name="compareCorrupt"/>) differing from its sha256, is left out of its case: that check's row reports
+    /// the file (<see cref="OpenChecked"/>).
     /// </summary>
-    public static IReadOnlyList<CaseEntry> ReadCases(FixturePack pack, List<string> warnings, List<RunRow> errors, IReadOnlyCollection<string>? ids = null)
+    /// <param name="pack">The pack, its integrity checked.</param>
+    /// <param name="warnings">Where what case.json says of itself goes (an unknown fill).</param>
+    /// <param name="errors">Where a row for each case.json that cannot be read goes.</param>
+    /// <param name="ids">The cases to read; null for every case of the pack.</param>
+    /// <param name="compareCorrupt">
+    /// Whether a result file that fails its sha256 is still compared: true only where the pack is what is checked
+    /// (<c>fixtures check</c>, which shows which directions the corruption breaks); where the pack is the oracle its
+    /// results are what the subject is judged by, and one from a corrupt file blamed the subject for the file.
+    /// </param>
+    public static IReadOnlyList<CaseEntry> ReadCases(FixturePack pack, List<string> warnings, List<RunRow> errors, IReadOnlyCollection<string>? ids = null, bool compareCorrupt = false)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(warnings);
@@ -26,8 +36,11 @@ public static class Plans
                 // A result file the integrity check found missing is its row about the pack's files (a FAIL where the pack
                 // is checked, an ERROR where it is the oracle); its direction left in, the same file was also reported as
                 // "not in pack", which reads as a pack that never held it, and under --require all failed the run twice.
-                var missing = Cases.Directions.For(c.Problem).Where(d => pack.FoundMissing(id, d.TensorName() + ".npy")).ToList();
-                cases.Add(missing.Count == 0 ? new CaseEntry(c, pack) : new CaseEntry(c, pack) { Directions = [.. Cases.Directions.For(c.Problem).Except(missing)] });
+                // A corrupt one where the pack is the oracle alike: compared, its bytes were the expected values of a FAIL
+                // blamed on the engine, said beside the file's own row as "1 direction failed".
+                var missing = Cases.Directions.For(c.Problem)
+                    .Where(d => pack.FoundMissing(id, d.TensorName() + ".npy") || (!compareCorrupt && pack.FoundCorrupt(id, d.TensorName() + ".npy"))).ToList();
+                cases.Add(new CaseEntry(c, pack) { LeftOut = missing });
             }
             catch (FixtureException e)
             {
@@ -79,7 +92,7 @@ public static class Plans
         var oracles = manifests.Select(m => m.OracleName).Distinct().ToList();
         string name = oracles.Count == 1 ? $"{label} ({oracles[0]})" : label;
         var versions = manifests.Count > 0 && manifests.All(m => m.Versions.SequenceEqual(manifests[0].Versions)) ? manifests[0].Versions : null;
-        return new PackSource(name, versions);
+        return new PackSource(name, versions, [.. packs.Select(PackIdentity.Of)]);
     }
 
     /// <summary>Every case of the packs, in pack order, each paired with its pack.</summary>

@@ -114,9 +114,18 @@ internal static class ReportCaseChecks
             if (!inOrder || directions.Count is 0 || directions.Count >= Names.Length)
                 return $"{what} is [{Quoted(directions)}], expected some of {Quoted(Names)}, each once and in that order, but not all four (a case checked in all four is not listed)";
             if (!cases.ContainsKey(id)) return $"{what} is given, but no rows are of case \"{Printable(id)}\": it lists the cases of the report's rows";
+            // A run that selected no directions checks each case in all its problem's: all four, or y, dx and dw without
+            // bias. Only a result file its pack's integrity check found missing or corrupt takes another out, and a row
+            // about the pack's files says so. A shard whose FAIL row was cut, its direction struck from this list and its
+            // summary recounted, was merged as a case checked in fewer directions.
+            if (r.DirectionsSelected == false && !directions.SequenceEqual(WithoutBias) && !r.Rows.Any(x => x.Case == Plans.PackCase))
+                return $"{what} is [{Quoted(directions)}], but directions_selected is false and no file of the pack failed its check: such a run checks a case in all four directions, "
+                    + "or in y, dx and dw (a problem without bias)";
         }
         return null;
     }
+
+    private static readonly string[] WithoutBias = [.. Names.Where(n => n != Direction.BackwardBias.TensorName())];
 
     private static string? BadCase(RunReport r, string id, List<int> rows, HashSet<(string Subject, string Reference)> pairs)
     {
@@ -202,6 +211,10 @@ internal static class ReportCaseChecks
             return $"{what}.case is \"{Printable(id)}\", but seed is {seed}, and the case of {what}.descriptor, {what}.dtype and {what}.fill is \"{Printable(withBias)}\" (\"{Printable(withoutBias)}\" without bias): a run with a seed names its cases so";
         if (!biased && rows.FirstOrDefault(i => r.Rows[i].Direction == "db", -1) is var db and >= 0)
             return $"rows[{db}].direction is \"db\", but rows[{db}].case \"{Printable(id)}\" is a problem without bias (seed is {seed}, and its id says so): it has no db";
+        // Its id says whether it has a bias, and so, where no direction was selected, in which directions it was checked:
+        // a db that failed, cut with its name in case_directions, left a case with bias listed as one without.
+        if (biased && r.DirectionsSelected == false && r.CaseDirections is { } listed && listed.TryGetValue(id, out var directions))
+            return $"case_directions[\"{Printable(id)}\"] is [{Quoted(directions)}], but its id says the problem has a bias (seed is {seed}) and directions_selected is false: it was checked in all four directions";
         return null;
     }
 }

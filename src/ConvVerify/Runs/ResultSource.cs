@@ -38,6 +38,13 @@ public abstract class ResultSource
     /// <summary>The memory layout it computes in, as <see cref="SourceInfo.Layout"/> records it; null for NC(D)(H)W or none.</summary>
     public virtual string? Layout => null;
 
+    /// <summary>The packs whose results it gives, as <see cref="SourceInfo.Packs"/> records them; null for a side that reads none.</summary>
+    public virtual IReadOnlyList<PackIdentity>? Packs => null;
+
     /// <summary>For reports.</summary>
-    public SourceInfo Info() => new() { Name = Name, Versions = new SortedDictionary<string, string>(Versions.ToDictionary(), StringComparer.Ordinal), Layout = Layout };
+    public SourceInfo Info() => new()
+    {
+        Name = Name, Versions = new SortedDictionary<string, string>(Versions.ToDictionary(), StringComparer.Ordinal), Layout = Layout,
+        Packs = Packs is { } packs ? [.. packs] : null,
+    };
 }

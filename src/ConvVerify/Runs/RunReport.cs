@@ -112,11 +112,21 @@ public sealed class RunReport
 
     /// <summary>
     /// The cases of this report checked in other directions than y, dx, dw and db (a problem without bias has no db; a
-    /// benchdnn batch file's <c>--dir=</c>, a pack's result file found missing leave some out), each with the directions
+    /// benchdnn batch file's <c>--dir=</c>, a pack's result file found missing, or corrupt where the pack is the oracle, leave some out), each with the directions
     /// it was checked in, in that order; a case checked in all four is not listed. With it a reader sees a direction's rows
     /// cut from a case; null in a report from before it was recorded (2026-12-02), which <c>report merge</c> refuses.
     /// </summary>
     [JsonPropertyName("case_directions")] public SortedDictionary<string, List<string>>? CaseDirections { get; init; }
+
+    /// <summary>
+    /// Whether a direction selection (a benchdnn batch file's <c>--dir=</c>, a plan's <see cref="RunPlan.Directions"/>)
+    /// left some direction of a case of the whole selection out. When false, every case is checked in all its problem's
+    /// directions (y, dx and dw without bias, and db with it) but those whose result file its pack's integrity check found
+    /// missing or corrupt, which rows of case <see cref="Plans.PackCase"/> report: without them, a case of
+    /// <see cref="CaseDirections"/> is listed with y, dx and dw only, and a shard whose failing direction was cut along with
+    /// its name in that list is refused. Null in a report from before it was recorded (2026-12-02).
+    /// </summary>
+    [JsonPropertyName("directions_selected")] public bool? DirectionsSelected { get; init; }
 
     /// <summary>
     /// The <see cref="CaseDirections"/> of cases checked in the directions given (each case's id with its directions): those
@@ -320,6 +330,8 @@ public sealed class RunReport
             ?? Enumerable.Range(0, r.References.Count).Select(i => NullVersion($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? (r.WrittenSummary is { } written ? NullIn("summary.reasons", written.Reasons) : null);
         return why ?? BadToleranceMode(r.ToleranceMode) ?? BadLayout("subject", r.Subject)
+            ?? (r.Subject.Packs is null ? null : "subject.packs is given, but the subject checked reads no pack: packs are recorded of the references that read them")
+            ?? Enumerable.Range(0, r.References.Count).Select(i => BadPacks($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? (r.CaseDirections is { } listed ? listed.Where(kv => kv.Value is null).Select(kv => $"case_directions[\"{ReportChecks.Printable(kv.Key)}\"] is null").FirstOrDefault() : null)
             ?? Enumerable.Range(0, r.References.Count).Select(i => BadLayout($"references[{i}]", r.References[i])).FirstOrDefault(w => w is not null)
             ?? Enumerable.Range(0, r.Rows.Count).Select(i => BadCause($"rows[{i}]", r.Rows[i])).FirstOrDefault(w => w is not null)
@@ -340,6 +352,21 @@ public sealed class RunReport
     // A layout the writer never writes (NCHW is left out) would be shown and compared by report merge as if it were one.
     private static string? BadLayout(string what, SourceInfo s) => s.Layout is null or "channels-last" ? null
         : $"{what}.layout is \"{ReportChecks.Printable(s.Layout)}\", expected \"channels-last\" or none (NCHW)";
+
+    // The packs a reference read: report merge compares their manifests' sha256, which a null or another text would
+    // make equal or different for no pack's reason.
+    private static string? BadPacks(string what, SourceInfo s)
+    {
+        if (s.Packs is not { } packs) return null;
+        if (packs.Count == 0) return $"{what}.packs is empty: a reference that reads packs reads one at least (a reference that reads none has no packs)";
+        for (int i = 0; i < packs.Count; i++)
+        {
+            if (packs[i] is null) return $"{what}.packs[{i}] is null";
+            if (packs[i].ManifestSha256 is { } sha && !(sha.Length == 64 && sha.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')))
+                return $"{what}.packs[{i}].manifest_sha256 is \"{ReportChecks.Printable(sha)}\", not a SHA-256 (64 lower-case hex digits), or absent for a pack without manifest.json";
+        }
+        return null;
+    }
 
     // The cause says why an ERROR row could not be checked; on another row it says nothing true. (Its value is one of
     // the two already: the reader takes nothing else, ErrorCauseConverter.)

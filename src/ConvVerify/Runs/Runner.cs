@@ -40,6 +40,8 @@ public static class Runner
             Skipped = skipped,
             SkippedByKind = skippedByKind,
             CaseDirections = RunReport.CaseDirectionsOf(cases.Select(e => (e.Case.Id, (IReadOnlyCollection<Direction>)DirectionsOf(plan, e)))),
+            // Of the whole selection, so that every shard of a run says the same.
+            DirectionsSelected = plan.Cases.Any(e => SelectedDirections(plan, e).Count() < Cases.Directions.For(e.Case.Problem).Count),
             Rows = [.. plan.PlanningErrors],
         };
         for (int i = 0; i < cases.Count; i++)
@@ -73,14 +75,19 @@ public static class Runner
 
     /// <summary>
     /// The directions a case is checked in: its problem's, within the plan's and its own selection (a benchdnn batch file's
-    /// <c>--dir=</c>, a pack's result files found missing). The report records them (<see cref="RunReport.CaseDirections"/>).
+    /// <c>--dir=</c>), less those its pack cannot give (<see cref="CaseEntry.LeftOut"/>: a result file found missing, or
+    /// corrupt where the pack is the oracle). The report records them (<see cref="RunReport.CaseDirections"/>).
     /// </summary>
     public static List<Direction> DirectionsOf(RunPlan plan, CaseEntry entry)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(entry);
-        return [.. Cases.Directions.For(entry.Case.Problem).Where(d => (plan.Directions?.Contains(d) ?? true) && (entry.Directions?.Contains(d) ?? true))];
+        return [.. SelectedDirections(plan, entry).Where(d => !entry.LeftOut.Contains(d))];
     }
+
+    // The directions of a case's problem the plan's and the case's own selection ask for.
+    private static IEnumerable<Direction> SelectedDirections(RunPlan plan, CaseEntry entry) =>
+        Cases.Directions.For(entry.Case.Problem).Where(d => (plan.Directions?.Contains(d) ?? true) && (entry.Directions?.Contains(d) ?? true));
 
     /// <summary>A row for a case that could not be checked at all, for <paramref name="cause"/>.</summary>
     public static RunRow ErrorRow(RunPlan plan, ConvCase c, string direction, string reason, ErrorCause cause = ErrorCause.Input)

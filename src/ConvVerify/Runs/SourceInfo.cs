@@ -22,6 +22,13 @@ public sealed record SourceInfo
     /// </summary>
     [JsonPropertyName("layout")] public string? Layout { get; init; }
 
+    /// <summary>
+    /// The packs a reference read, in order, each with the sha256 of its manifest.json (<see cref="PackIdentity"/>):
+    /// <c>report merge</c> refuses shards that read packs of other contents. Absent for a side that reads no pack, and in
+    /// reports from before it was recorded.
+    /// </summary>
+    [JsonPropertyName("packs")] public List<PackIdentity>? Packs { get; init; }
+
     /// <summary>The name with its versions, as every report line says it (see <see cref="Describe(string, IReadOnlyDictionary{string, string})"/>).</summary>
     public string Describe() => Describe(Name, Versions);
 

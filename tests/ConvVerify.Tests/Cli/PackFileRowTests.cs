@@ -97,16 +97,18 @@ public partial class PackFileRowTests : CliTestBase
     }
 
     [Test]
-    public void WhereThePackIsTheOracleItsMissingFileIsOneErrorNotAlsoADirectionNotInPack()
+    public void WhereThePackIsTheOracleItsMissingOrCorruptFileIsOneErrorNotAlsoADirection()
     {
-        var (pack, _, missing) = BrokenPack();
+        // The changed y is no expected value either: compared, it was "1 direction failed", blamed on the engine, beside
+        // its file's own row.
+        var (pack, changed, missing) = BrokenPack();
         var r = Run("check", "--pack", pack, "--require", "all");
         Assert.That(r.Code, Is.EqualTo(2), r.ToString());
-        Assert.That(r.Out, Does.Contain(missing + ": listed in the manifest but missing"));
+        Assert.That(r.Out, Does.Contain(missing + ": listed in the manifest but missing").And.Contain(changed + ": sha256 differs from the manifest"));
         Assert.That(Lines(r).Where(l => l.StartsWith("why: ", StringComparison.Ordinal)),
-            Is.EqualTo(new[] { "why: 2 files of the pack fail their manifest's sha256 or are missing", "why: 1 direction failed" }), r.ToString());
+            Is.EqualTo(new[] { "why: 2 files of the pack fail their manifest's sha256 or are missing" }), r.ToString());
         Assert.That(Lines(r).Single(l => l.StartsWith("check: ", StringComparison.Ordinal)),
-            Does.StartWith("check: 2 cases, 7 directions: 6 passed, 1 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 0 errors, 2 files of the pack corrupt or missing"));
+            Does.StartWith("check: 2 cases, 6 directions: 6 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 0 errors, 2 files of the pack corrupt or missing"));
     }
 
     [Test]

@@ -86,6 +86,39 @@ public class ReportReaderStrictnessTests : CliTestBase
         IsRefused(shard, $"case \"{id}\" has no db rows (rows[{first}] is its first), but case_directions does not list case \"{id}\", so it was checked in all four: a direction's rows were cut");
     }
 
+    [Test]
+    public void AFailingDirectionCutWithItsNameInCaseDirectionsIsRefusedWhereNoDirectionWasSelected()
+    {
+        // The probe: a verify-impl shard without the FAIL row of a y, its case listed as checked in dx, dw and db only,
+        // its summary recounted, merged as a run that passed. verify-impl selects no directions, and its pack is whole.
+        string shard = BumpedReport();
+        string id = QuestionCase("f32", "integer");
+        Assert.That(RunReport.Read(shard).DirectionsSelected, Is.False);
+        Rewrite(shard, r =>
+        {
+            r.Rows.RemoveAll(x => x.Case == id && x.Direction == "y");
+            r.CaseDirections![id] = ["dx", "dw", "db"];
+        });
+        IsRefused(shard, $"case_directions[\"{id}\"] is [\"dx\", \"dw\", \"db\"], but directions_selected is false and no file of the pack failed its check: "
+            + "such a run checks a case in all four directions, or in y, dx and dw (a problem without bias)");
+    }
+
+    [Test]
+    public void ACaseWithBiasListedAsOneWithoutIsRefusedWhereItsIdSaysSo()
+    {
+        // With a seed the case's id says whether it has a bias: its failing db cut with its name listed it as one without.
+        string shard = Written("q.json", 0, "check", "--oracle", "naive", "--set", "question", "--dtype", "f32", "--fill", "integer");
+        var read = RunReport.Read(shard);
+        Assert.That(read.DirectionsSelected, Is.False);
+        string id = read.Rows.First(x => x.Direction == "db").Case;
+        Rewrite(shard, r =>
+        {
+            r.Rows.RemoveAll(x => x.Case == id && x.Direction == "db");
+            r.CaseDirections![id] = ["y", "dx", "dw"];
+        });
+        IsRefused(shard, $"case_directions[\"{id}\"] is [\"y\", \"dx\", \"dw\"], but its id says the problem has a bias (seed is {read.Seed}) and directions_selected is false: it was checked in all four directions");
+    }
+
     // A benchdnn batch file's --dir= decides each problem's directions, and its bias: FWD_D a y without bias, BWD_WB dw and db.
     private string DirBatch()
     {
@@ -102,6 +135,7 @@ public class ReportReaderStrictnessTests : CliTestBase
         string merged = TempPath("merged.json");
         var r = Run("report", "merge", shards[0], shards[1], "--json", merged);
         Assert.That((r.Code, r.Err), Is.EqualTo((0, "")), r.ToString());
+        Assert.That(RunReport.Read(merged).DirectionsSelected, Is.True, "the batch file's --dir= selected directions");
         var directions = RunReport.Read(merged).CaseDirections!;
         Assert.That(directions.Values.Select(d => string.Join(",", d)).Distinct().Order(), Is.EqualTo(new[] { "dw,db", "dx", "y" }));
         Assert.That(directions, Has.Count.EqualTo(6), "three problems in two fills");
