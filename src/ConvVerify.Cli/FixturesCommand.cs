@@ -27,7 +27,7 @@ internal static class FixturesCommand
         var sel = new SelectionOptions();
         var output = new Option<string>("--out") { Description = "The pack folder to write", Required = true }.Expecting("a folder");
         var seed = new Option<ulong>("--seed") { Description = "Base seed of the inputs", DefaultValueFactory = _ => ConvCase.DefaultSeed }.WholeNumber(0UL);
-        var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty --out folder" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing pack at --out (a folder holding anything else is never replaced)" };
         var oracle = new Option<string>("--oracle") { Description = "The oracle whose results the pack holds: " + OracleRegistry.Describe(), DefaultValueFactory = _ => TorchOracle.OracleName };
         var timeLimit = OracleTimeLimit.Create();
         var cmd = new Command("generate", "Write a pack: C# makes the inputs, the --oracle the results (live PyTorch by default, through python/convverify_torch.py). "
@@ -84,6 +84,19 @@ internal static class FixturesCommand
         string choose = provided.Count == 0 ? $"oracle {oracle.Name} provides none of f32, f64, bf16 and f16 for these problems"
             : $"oracle {oracle.Name} provides {string.Join(" and ", provided)}: choose {(provided.Count == 1 ? "it" : "one")} with --dtype";
         return "--dtype " + why + (named ? "" : $" (the default --dtype is {string.Join(", ", selection.DTypes.Select(DTypes.ShortName))})") + "; " + choose;
+    }
+
+    /// <summary>
+    /// Why the freshness of a pack imported from ONNX (manifest oracle <c>onnx</c> or <c>onnx+NAME</c>) is not checked:
+    /// its inputs and y are ONNX's own, neither made from the case seed nor computed by an oracle, so nothing here can make
+    /// them again to compare; the gradients NAME computed on them are not recomputed either.
+    /// </summary>
+    internal static string ImportedFreshness(string oracleName)
+    {
+        string? by = oracleName.Length > OnnxImport.OracleName.Length ? oracleName[(OnnxImport.OracleName.Length + 1)..] : null;
+        return $"the pack was imported from ONNX's test data (oracle '{oracleName}'): x, w, b and y are ONNX's own, not made from the case seeds "
+            + "nor computed by any oracle, so there is nothing to make again and compare"
+            + (by is null ? "" : $"; dx, dw and db, which {by} computed on them at import, are not recomputed");
     }
 
     private static Command Regenerate(IAnsiConsole console, OracleScope oracles)
@@ -342,7 +355,12 @@ internal static class FixturesCommand
             }
             string oracleName = pack.Manifest?.OracleName ?? TorchOracle.OracleName;
             RunPlan plan;
-            try
+            if (pack.Imported)
+            {
+                // Said as "unknown oracle 'onnx+ort'", which read as a pack naming an oracle that should exist.
+                plan = Freshness.ReadOnlyPlan(pack, ImportedFreshness(oracleName));
+            }
+            else try
             {
                 var oracle = oracles.Create(oracleName, new OracleOptions(TimeLimit: pr.GetValue(timeLimit)));
                 OracleTimeLimit.RefuseWithoutLiveOracle(pr.GetValue(timeLimit), [oracle], "the pack's oracle ");

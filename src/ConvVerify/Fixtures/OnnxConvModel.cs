@@ -17,18 +17,19 @@ internal sealed record OnnxConvModel(ModelProto Model, string X, string W, strin
     private static readonly HashSet<string> KnownAttributes = ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"];
 
     /// <summary>The model's single Conv node and its tensor names.</summary>
-    /// <exception cref="OnnxSkipException">Not exactly one node, not Conv (or not in the default domain), or an unsupported attribute.</exception>
+    /// <exception cref="OnnxSkipException">Not exactly one node, not Conv (or not in the default domain): <see cref="OnnxSkipException.NotConv"/>;
+    /// no graph (which cannot say whether it is a Conv), or an unsupported attribute.</exception>
     public static OnnxConvModel From(ModelProto model, string path)
     {
         var graph = model.Graph ?? throw new OnnxSkipException($"{path}: the model has no graph");
         if (graph.Node.Count != 1)
         {
             var ops = graph.Node.Select(n => n.OpType).Distinct().ToList();
-            throw new OnnxSkipException($"{path}: {graph.Node.Count} nodes ({string.Join(", ", ops.Take(4))}{(ops.Count > 4 ? ", ..." : "")}), only single-node Conv models are imported");
+            throw new OnnxSkipException($"{path}: {graph.Node.Count} nodes ({string.Join(", ", ops.Take(4))}{(ops.Count > 4 ? ", ..." : "")}), only single-node Conv models are imported") { NotConv = true };
         }
         var node = graph.Node[0];
         if (node.OpType != "Conv" || node.Domain is not ("" or "ai.onnx"))
-            throw new OnnxSkipException($"{path}: the node is {(node.Domain is "" or "ai.onnx" ? "" : node.Domain + ".")}{node.OpType}, not Conv");
+            throw new OnnxSkipException($"{path}: the node is {(node.Domain is "" or "ai.onnx" ? "" : node.Domain + ".")}{node.OpType}, not Conv") { NotConv = true };
         if (node.Attribute.FirstOrDefault(a => !KnownAttributes.Contains(a.Name)) is { } unknown)
             throw new OnnxSkipException($"{path}: unsupported Conv attribute '{unknown.Name}'");
         // ONNX allows each attribute once; reading the first of two strides would check a Conv other than the one another

@@ -13,10 +13,27 @@ namespace ConvVerify.Fixtures;
 /// <param name="Descriptor">The problem as a benchdnn descriptor.</param>
 public sealed record OnnxImported(string Source, string CaseId, string Descriptor);
 
+/// <summary>Why an ONNX test folder or data set was left out, as the command sorts it.</summary>
+public enum OnnxSkipKind
+{
+    /// <summary>
+    /// A Conv test that could not be imported, or a file or folder that may hold one and could not be read (an
+    /// unreadable model.onnx, a link not followed, a DIR without tests): the command warns, and a strict import fails.
+    /// </summary>
+    NotImported,
+
+    /// <summary>A test whose model is not a single-node Conv: most of ONNX's data, left out as a matter of course.</summary>
+    NotConv,
+
+    /// <summary>A test folder reached a second time (given twice, or inside two DIRs given): imported the first time.</summary>
+    Repeated,
+}
+
 /// <summary>One ONNX test folder or data set that was not imported.</summary>
 /// <param name="Source">The folder, or the file that is at fault.</param>
 /// <param name="Reason">Why, naming the offending file and value.</param>
-public sealed record OnnxSkipped(string Source, string Reason);
+/// <param name="Kind">Whether it is a Conv test (or may be one) that could not be imported, or left out as a matter of course.</param>
+public sealed record OnnxSkipped(string Source, string Reason, OnnxSkipKind Kind = OnnxSkipKind.NotImported);
 
 /// <summary>What <see cref="OnnxImport.Import"/> wrote and left out.</summary>
 /// <param name="Manifest">The written pack's manifest.</param>
@@ -46,9 +63,10 @@ public static partial class OnnxImport
     /// <param name="output">The pack folder to write.</param>
     /// <param name="oracle">Computes dL/dx, dL/dw and dL/db on the imported inputs; null leaves them out of the pack ("not in pack").</param>
     /// <param name="force">Replace an existing pack at <paramref name="output"/>.</param>
+    /// <param name="strict">Write no pack when anything is <see cref="OnnxSkipKind.NotImported"/>.</param>
     /// <exception cref="FixtureException">A source folder is missing, nothing is importable (the message lists every skip), <paramref name="output"/>
-    /// cannot be replaced, or the oracle failed.</exception>
-    public static OnnxImportResult Import(IReadOnlyList<string> sources, string output, IConvOracle? oracle = null, bool force = false)
+    /// cannot be replaced, the oracle failed, or (<paramref name="strict"/>) a Conv test or a file could not be imported (the message lists them).</exception>
+    public static OnnxImportResult Import(IReadOnlyList<string> sources, string output, IConvOracle? oracle = null, bool force = false, bool strict = false)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(output);
@@ -75,9 +93,21 @@ public static partial class OnnxImport
         var skipped = new List<OnnxSkipped>();
         var opsets = new SortedSet<long>();
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (source, folder) in sources.SelectMany(s => TestFolders(s, target, skipped).Select(f => (s, f))))
+        var found = sources.SelectMany(s => TestFolders(s, target, skipped).Select(f => (Source: s, Folder: f))).ToList();
+        var names = TestNames(found.Select(f => f.Folder));
+        // The same folder reached twice (a DIR given twice, a DIR inside another given) is one test, imported once; two
+        // folders are two tests, whatever their names.
+        var reached = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (source, folder) in found)
         {
-            var sets = ReadOrSkip(source, folder, skipped);
+            string real = RealOrFull(folder);
+            if (!reached.TryAdd(real, folder))
+            {
+                skipped.Add(new OnnxSkipped(folder, $"{folder}: the same test folder as {reached[real]} (given twice, or inside two DIRs given): imported once",
+                    OnnxSkipKind.Repeated));
+                continue;
+            }
+            var sets = ReadOrSkip(source, folder, names[folder], skipped);
             if (sets is null) continue;
             foreach (var set in sets)
             {
@@ -87,9 +117,11 @@ public static partial class OnnxImport
                     continue;
                 }
                 var c = set.Case!;
+                // Names tell apart the tests that share a folder name, but a folder named as another's numbered data set
+                // (test_conv.0 beside test_conv with two sets) can still make its id.
                 if (seen.TryGetValue(c.Id, out string? first))
                 {
-                    skipped.Add(new OnnxSkipped(set.Source, $"{set.Source}: the same case id {c.Id} as {first} (a folder given twice?)"));
+                    skipped.Add(new OnnxSkipped(set.Source, $"{set.Source}: the same case id {c.Id} as {first}, another test: rename one of their folders to import both"));
                     continue;
                 }
                 var results = Results(c, set, oracle);
@@ -109,6 +141,10 @@ public static partial class OnnxImport
         if (imported.Count == 0)
             throw new FixtureException($"{string.Join(", ", sources)}: no importable single-node float32 Conv test ({skipped.Count} skipped)"
                 + string.Concat(skipped.Select(s => "\n  " + PackPaths.Printable(s.Reason))));
+        var notImported = skipped.Where(s => s.Kind == OnnxSkipKind.NotImported).ToList();
+        if (strict && notImported.Count > 0)
+            throw new FixtureException($"{string.Join(", ", sources)}: {Counted.Of(notImported.Count, "Conv test or file", "Conv tests or files")} could not be imported, "
+                + "and a strict import writes no pack then" + string.Concat(notImported.Select(s => "\n  " + PackPaths.Printable(s.Reason))));
         var versions = new Dictionary<string, string> { ["onnx-opset"] = string.Join(", ", opsets) };
         if (oracle is not null)
             foreach (var (k, v) in oracle.Versions) versions[k] = v;
@@ -254,21 +290,62 @@ public static partial class OnnxImport
 
     // A result, not an assignment inside try: a mutation testing tool's removed `continue` after the catch would read
     // the sets unassigned, which does not compile, and it then drops every mutant of Import (docs/mutation-testing.md).
-    private static List<DataSet>? ReadOrSkip(string source, string folder, List<OnnxSkipped> skipped)
+    private static List<DataSet>? ReadOrSkip(string source, string folder, string name, List<OnnxSkipped> skipped)
     {
         try
         {
-            return Read(source, folder);
+            return Read(source, folder, name);
         }
         catch (OnnxSkipException e)
         {
-            skipped.Add(new OnnxSkipped(folder, e.Message));
+            skipped.Add(new OnnxSkipped(folder, e.Message, e.NotConv ? OnnxSkipKind.NotConv : OnnxSkipKind.NotImported));
             return null;
         }
     }
 
+    // The folder's real path, or its full path where it has none (a loop of links, said when it is read).
+    private static string RealOrFull(string folder)
+    {
+        try
+        {
+            return PackPaths.RealPath(folder);
+        }
+        catch (FixtureException)
+        {
+            return Path.GetFullPath(folder);
+        }
+    }
+
+    /// <summary>
+    /// The case name of each test folder: its own name, or, where folders of other tests have that name too, the last
+    /// parts of its path as far as they tell those tests apart, joined by '/' (<c>opset11/test_conv</c> and
+    /// <c>opset13/test_conv</c>). Named by the folder's name alone, two such tests of the same problem made one case id,
+    /// and the second was left out as "a folder given twice". Paths are read in full, so <c>.</c> or a trailing separator
+    /// is named after the folder it is.
+    /// </summary>
+    internal static Dictionary<string, string> TestNames(IEnumerable<string> folders)
+    {
+        var tests = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string folder in folders) tests.TryAdd(RealOrFull(folder), folder);
+        var full = tests.Values.ToDictionary(f => f, f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f)), StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in full.GroupBy(f => Path.GetFileName(f.Value), StringComparer.Ordinal))
+        {
+            var parts = group.ToDictionary(f => f.Key, f => f.Value.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+            // Distinct real paths have distinct full paths, so the whole path, the longest tail, always tells them apart.
+            int k = 1;
+            while (group.Select(f => Tail(f.Value, parts[f.Key], k)).Distinct(StringComparer.Ordinal).Count() < group.Count()) k++;
+            foreach (var f in group) names[f.Key] = Tail(f.Value, parts[f.Key], k);
+        }
+        // A folder reached again by another path is named as it was first: it is left out as the same test.
+        foreach (string folder in folders) names.TryAdd(folder, names[tests[RealOrFull(folder)]]);
+        return names;
+    }
+
+    private static string Tail(string full, string[] parts, int k) => k >= parts.Length ? full : string.Join('/', parts[^k..]);
+
     // The model's problems are decided per data set: the shapes come from the data.
-    private static List<DataSet> Read(string source, string folder)
+    private static List<DataSet> Read(string source, string folder, string baseName)
     {
         string modelPath = Path.Combine(folder, "model.onnx");
         Confined(source, modelPath);
@@ -301,7 +378,6 @@ public static partial class OnnxImport
             .OrderBy(s => long.Parse(s.Match.Groups[1].Value, CultureInfo.InvariantCulture))
             .Select(s => s.Dir).ToList();
         if (sets.Count == 0) throw new OnnxSkipException($"{folder}: no test_data_set_N folder");
-        string baseName = Path.GetFileName(folder);
         var result = new List<DataSet>();
         for (int k = 0; k < sets.Count; k++)
         {

@@ -63,8 +63,12 @@ public static class OracleRegistry
         return entry.Create(options ?? new OracleOptions());
     }
 
+    // A list where one oracle is taken (a pack's, an import's gradients) was called an unknown oracle, as if the names
+    // in it were misspelt.
     private static ArgumentException Unknown(string name, string parameter) =>
-        new($"oracle: unknown oracle '{name}' (known: {string.Join(", ", Names)})", parameter);
+        new(name.Contains(',', StringComparison.Ordinal)
+            ? $"oracle: '{name}' names several oracles, and only one is taken here (known: {string.Join(", ", Names)})"
+            : $"oracle: unknown oracle '{name}' (known: {string.Join(", ", Names)})", parameter);
 
     /// <summary>
     /// The names of a comma-separated list such as "torch,ort", trimmed, each once and each registered: what

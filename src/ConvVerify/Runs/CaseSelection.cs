@@ -631,9 +631,12 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         foreach (var wanted in Entries(ConvCase.DefaultSeed))
         {
             // Plans.Matches: a wanted problem without a name matches whatever the catalog called it.
-            var hits = (wanted.Case.Problem.Name is null ? byUnnamed : byProblem).GetValueOrDefault((wanted.Case.Fill, wanted.Case.Problem));
+            var index = wanted.Case.Problem.Name is null ? byUnnamed : byProblem;
+            var hits = index.GetValueOrDefault((wanted.Case.Fill, wanted.Case.Problem));
             if (hits is null)
-                throw new ArgumentException($"case {wanted.Case.Id} is in no pack checked ({packsDescription}); use --oracle torch for cases without fixtures");
+                throw new ArgumentException($"case {wanted.Case.Id} is in no pack checked ({packsDescription}); "
+                    + (index.GetValueOrDefault((wanted.Case.Fill, wanted.Case.Problem.WithBias(!wanted.Case.Problem.HasBias))) is [var other, ..]
+                        ? OtherBias(wanted.Case.Problem.HasBias, other.Case.Id) : "use --oracle torch for cases without fixtures"));
             foreach (var h in hits)
             {
                 // One hash a case taken (ReadsAndComparisonsGrowWithTheCasesNotTheirSquare counts them).
@@ -651,6 +654,15 @@ public sealed record CaseSelection(string Source, IReadOnlyList<ConvProblem> Pro
         }
         return selected;
     }
+
+    // How to select the pack's case of the problem asked for but with bias the other way. "Use --oracle torch" sent the
+    // user of a pack imported from ONNX, whose bias-free cases a descriptor (with bias, as benchdnn's FWD_B) never
+    // selects, away from the case the pack holds.
+    private static string OtherBias(bool asked, string id) => asked
+        ? $"they hold it without bias, as {id}, and a descriptor names the problem with bias (benchdnn's default --dir=FWD_B): select the bias-free case "
+            + "with --batch FILE whose lines \"--dir=FWD_D\", \"--dir=BWD_D\" and \"--dir=BWD_W\" each precede the descriptor (y, dx and dw; docs/benchdnn.md), "
+            + "or check the whole pack with --pack and no selection"
+        : $"they hold it with bias, as {id}: select it with the descriptor alone, or after \"--dir=FWD_B\" or \"--dir=BWD_WB\" in a --batch file (docs/benchdnn.md)";
 
     // Directions both lists hold, in the usual order; null (every direction) is the other list.
     internal static IReadOnlyList<Direction>? IntersectionOf(IReadOnlyList<Direction>? a, IReadOnlyList<Direction>? b) =>

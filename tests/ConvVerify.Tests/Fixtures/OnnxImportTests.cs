@@ -48,7 +48,8 @@ public class OnnxImportTests : CliTestBase
             Assert.That(r.Out, Does.Contain($"imported {Path.Combine(DebianData, test, "test_data_set_0")} as "), test);
         Assert.That(r.Out, Does.Contain("test_convtranspose/model.onnx: the node is ConvTranspose, not Conv"));
         Assert.That(r.Out, Does.Contain("test_basic_convinteger/model.onnx: the node is ConvInteger, not Conv"));
-        Assert.That(r.Out, Does.Match(@"wrote .*: 33 cases from ONNX test data \(y from ONNX; dx, dw, db not in pack\), \d+ skipped"));
+        Assert.That(r.Out, Does.Match(@"wrote .*: 33 cases from ONNX test data \(y from ONNX; dx, dw, db not in pack\), \d+ skipped as not single-node Conv models, 0 Conv tests or files not imported\n"));
+        Assert.That(r.Err, Is.Empty, "every test left out is one of another operator");
 
         var manifest = Manifest.Read(Path.Combine(pack, "manifest.json"));
         Assert.That(manifest.OracleName, Is.EqualTo("onnx"));
@@ -145,12 +146,14 @@ public class OnnxImportTests : CliTestBase
         string pack = TempPath("onnx");
         var r = Run("fixtures", "import-onnx", good, truncated, attribute, twoNodes, doubles, badPads, "--out", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain("wrote " + pack + ": 1 case from ONNX test data").And.Contain("5 skipped"));
-        Assert.That(r.Out, Does.Contain($"skipped: {input}:"), "the truncated file is named");
-        Assert.That(r.Out, Does.Contain($"{Path.Combine(attribute, "model.onnx")}: unsupported Conv attribute 'fancy'"));
-        Assert.That(r.Out, Does.Contain($"{Path.Combine(twoNodes, "model.onnx")}: 2 nodes (Conv, Relu), only single-node Conv models are imported"));
-        Assert.That(r.Out, Does.Contain($"{w}: element type DOUBLE, only float32 is imported"));
-        Assert.That(r.Out, Does.Contain($"{Path.Combine(badPads, "model.onnx")}: attribute pads has 3 values (1, 1, 1), expected 4 for this rank"));
+        Assert.That(r.Out, Does.Contain("wrote " + pack + ": 1 case from ONNX test data")
+            .And.Contain("1 skipped as not single-node Conv models, 4 Conv tests or files not imported (warnings)"));
+        // A Conv test that could not be imported is a warning; a graph of two nodes is no Conv test.
+        Assert.That(r.Err, Does.Contain($"warning: not imported: {input}:"), "the truncated file is named");
+        Assert.That(r.Err, Does.Contain($"warning: not imported: {Path.Combine(attribute, "model.onnx")}: unsupported Conv attribute 'fancy'"));
+        Assert.That(r.Out, Does.Contain($"skipped: {Path.Combine(twoNodes, "model.onnx")}: 2 nodes (Conv, Relu), only single-node Conv models are imported"));
+        Assert.That(r.Err, Does.Contain($"warning: not imported: {w}: element type DOUBLE, only float32 is imported"));
+        Assert.That(r.Err, Does.Contain($"warning: not imported: {Path.Combine(badPads, "model.onnx")}: attribute pads has 3 values (1, 1, 1), expected 4 for this rank"));
     }
 
     [Test]
@@ -175,16 +178,52 @@ public class OnnxImportTests : CliTestBase
         string pack = TempPath("onnx");
         var r = Run("fixtures", "import-onnx", good, noOutput, extraInput, noSets, wrongY, twoSets, good, "--out", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain($"{output}: missing"));
-        Assert.That(r.Out, Does.Contain($"{Path.Combine(extraInput, "test_data_set_0")}: 3 input_N.pb files, the model has 2 inputs besides its initializers (x, W)"));
-        Assert.That(r.Out, Does.Contain($"{noSets}: no test_data_set_N folder"));
-        Assert.That(r.Out, Does.Match(@"output_0\.pb: shape \(1, 1, 4, 4\), the Conv of .* gives \(1, 1, 4, 3\)"));
+        Assert.That(r.Err, Does.Contain($"{output}: missing"));
+        Assert.That(r.Err, Does.Contain($"{Path.Combine(extraInput, "test_data_set_0")}: 3 input_N.pb files, the model has 2 inputs besides its initializers (x, W)"));
+        Assert.That(r.Err, Does.Contain($"{noSets}: no test_data_set_N folder"));
+        Assert.That(r.Err, Does.Match(@"output_0\.pb: shape \(1, 1, 4, 4\), the Conv of .* gives \(1, 1, 4, 3\)"));
         // Several data sets of one model are cases named by their number; a folder named twice is imported once.
         var ids = FixturePack.Open(pack).CaseIds;
         Assert.That(ids.Count(id => id.Contains("two_sets.0", StringComparison.Ordinal)), Is.EqualTo(1), string.Join(", ", ids));
         Assert.That(ids.Count(id => id.Contains("two_sets.1", StringComparison.Ordinal)), Is.EqualTo(1), string.Join(", ", ids));
-        Assert.That(r.Out, Does.Contain("(a folder given twice?)"));
+        Assert.That(r.Out, Does.Contain($"skipped: {good}: the same test folder as {good} (given twice, or inside two DIRs given): imported once"));
         Assert.That(ids, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public void TestsInFoldersOfOneNameAreNamedByTheirPathsAndTheSameFolderTwiceIsImportedOnce()
+    {
+        // The probe: opset11/test_conv and opset13/test_conv, one model, other data, made one case id, and the second
+        // was dropped as "a folder given twice?".
+        string good = Node("test_conv_with_strides_padding");
+        string root = TempPath("twins");
+        string first = Path.Combine(root, "opset11", "test_conv"), second = Path.Combine(root, "opset13", "test_conv");
+        CopyDirectory(good, first);
+        CopyDirectory(good, second);
+        string x = Path.Combine(second, "test_data_set_0", "input_0.pb");
+        var tensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(x));
+        float[] values = OnnxTensors.Floats(tensor, x);
+        tensor.FloatData.Clear();
+        tensor.RawData = ByteString.CopyFrom([.. values.SelectMany(v => BitConverter.GetBytes(v + 1))]);
+        File.WriteAllBytes(x, tensor.ToByteArray());
+
+        string pack = TempPath("onnx");
+        // root holds both; root/opset11 given as well reaches the first a second time.
+        var r = Run("fixtures", "import-onnx", root, Path.Combine(root, "opset11"), "--out", pack);
+        Assert.That(r.Code, Is.EqualTo(0), r.ToString());
+        var opened = FixturePack.Open(pack);
+        var names = opened.CaseIds.Select(id => opened.ReadCase(id).Problem.Name).Order(StringComparer.Ordinal);
+        Assert.That(names, Is.EqualTo(new[] { "opset11/test_conv", "opset13/test_conv" }), r.ToString());
+        Assert.That(r.Out, Does.Contain($"skipped: {first}: the same test folder as {first} (given twice, or inside two DIRs given): imported once"));
+        Assert.That(r.Out, Does.Contain(", 0 skipped as not single-node Conv models, 1 test folder reached twice (imported once), 0 Conv tests or files not imported"));
+        Assert.That(r.Err, Is.Empty);
+
+        // A folder given with a trailing separator is named after the folder: the name was empty and the case had none.
+        string alone = TempPath("alone");
+        var trailing = Run("fixtures", "import-onnx", first + Path.DirectorySeparatorChar, "--out", alone);
+        Assert.That(trailing.Code, Is.EqualTo(0), trailing.ToString());
+        var one = FixturePack.Open(alone);
+        Assert.That(one.ReadCase(one.CaseIds.Single()).Problem.Name, Is.EqualTo("test_conv"));
     }
 
     [TestCase("input_0.pb", float.NaN, "NaN")]
@@ -210,13 +249,13 @@ public class OnnxImportTests : CliTestBase
         ImportsTheGoodOneAndSkipsTheBad(good, bad, $"{path}: element 1 is {said}: a pack holds finite values only");
     }
 
-    // The good test becomes the pack's one case, the bad one a line of the run's output: a skip never stops the import.
+    // The good test becomes the pack's one case, the bad one a warning: a skip never stops the import.
     private void ImportsTheGoodOneAndSkipsTheBad(string good, string bad, string line)
     {
         string pack = TempPath("onnx");
         var r = Run("fixtures", "import-onnx", good, bad, "--out", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain(line), r.ToString());
+        Assert.That(r.Err, Does.Contain(line), r.ToString());
         Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
     }
 
@@ -231,7 +270,7 @@ public class OnnxImportTests : CliTestBase
         string bad = CopyTest(good, "empty");
         string path = Path.GetFullPath(Path.Combine(bad, "test_data_set_0", file));
         File.WriteAllBytes(path, []);
-        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"skipped: {path}: empty (0 bytes), not {what}");
+        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"warning: not imported: {path}: empty (0 bytes), not {what}");
     }
 
     [TestCase(new int[0], "X has shape (); conv1d–3d need rank 3 to 5")]
@@ -247,7 +286,7 @@ public class OnnxImportTests : CliTestBase
         tensor.Dims.Clear();
         tensor.Dims.AddRange(dims.Select(d => (long)d));
         File.WriteAllBytes(x, tensor.ToByteArray());
-        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"skipped: {x}: {said}");
+        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"warning: not imported: {x}: {said}");
     }
 
     [Test]
@@ -267,8 +306,8 @@ public class OnnxImportTests : CliTestBase
         string pack = TempPath("onnx");
         var r = Run("fixtures", "import-onnx", good, bad, initializer, "--out", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out, Does.Contain($"skipped: {w}: W has shape (1, 1, 9), but X ({x}) has (1, 1, 7, 5): ranks differ"), r.ToString());
-        Assert.That(r.Out, Does.Contain($"skipped: {Path.Combine(initializer, "model.onnx")} initializer '{tensor.Name}': W has shape (1, 1, 9), "
+        Assert.That(r.Err, Does.Contain($"warning: not imported: {w}: W has shape (1, 1, 9), but X ({x}) has (1, 1, 7, 5): ranks differ"), r.ToString());
+        Assert.That(r.Err, Does.Contain($"warning: not imported: {Path.Combine(initializer, "model.onnx")} initializer '{tensor.Name}': W has shape (1, 1, 9), "
             + $"but X ({Path.Combine(initializer, "test_data_set_0", "input_0.pb")}) has (1, 1, 7, 5): ranks differ"), r.ToString());
         Assert.That(FixturePack.Open(pack).CaseIds, Has.Count.EqualTo(1));
     }
@@ -549,13 +588,13 @@ public class OnnxImportTests : CliTestBase
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1L << 30), "nothing was made at a claimed size");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Contain("wrote " + pack + ": 2 cases from ONNX test data"), "the good test, and the copy reached through the folder of links once");
-        Assert.That(r.Out, Does.Contain($"{Path.Combine(pipe, "model.onnx")}: cannot be read ({Path.Combine(pipe, "model.onnx")}: a named pipe, not a regular file"));
+        Assert.That(r.Err, Does.Contain($"{Path.Combine(pipe, "model.onnx")}: cannot be read ({Path.Combine(pipe, "model.onnx")}: a named pipe, not a regular file"));
         // A link out of the folder given is not read at all now (OnnxImportLinkTests); the device check stays for what is inside.
-        Assert.That(r.Out, Does.Contain($"{Path.Combine(zero, "model.onnx")}: a symbolic link to /dev/zero, outside {zero}: refusing to read or write through it"));
-        Assert.That(r.Out, Does.Contain($"{digits}: no test_data_set_N folder"));
-        Assert.That(r.Out, Does.Contain($"{Path.Combine(twice, "model.onnx")}: two initializers are named 'w'"));
-        Assert.That(r.Out, Does.Contain($"{x}: float_data holds 0 values"));
-        Assert.That(r.Out, Does.Not.Contain("l1").And.Not.Contain("l2"), "links to folders are not walked");
+        Assert.That(r.Err, Does.Contain($"{Path.Combine(zero, "model.onnx")}: a symbolic link to /dev/zero, outside {zero}: refusing to read or write through it"));
+        Assert.That(r.Err, Does.Contain($"{digits}: no test_data_set_N folder"));
+        Assert.That(r.Err, Does.Contain($"{Path.Combine(twice, "model.onnx")}: two initializers are named 'w'"));
+        Assert.That(r.Err, Does.Contain($"{x}: float_data holds 0 values"));
+        Assert.That(r.Out + r.Err, Does.Not.Contain("l1").And.Not.Contain("l2"), "links to folders are not walked");
     }
 
     [Test]
@@ -575,7 +614,7 @@ public class OnnxImportTests : CliTestBase
         var r = Run("fixtures", "import-onnx", good, big, "--out", pack, "--oracle", "naive");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(r.Out, Does.Contain("1 case from ONNX test data"));
-        Assert.That(r.Out, Does.Contain($"skipped: {Path.Combine(big, "test_data_set_0")}: dw[").And.Contain("Infinity: a pack holds finite values only"));
+        Assert.That(r.Err, Does.Contain($"warning: not imported: {Path.Combine(big, "test_data_set_0")}: dw[").And.Contain("Infinity: a pack holds finite values only"));
         Assert.That(Run("check", "--pack", pack, "--oracle", "fixtures").Code, Is.Zero, "what was written reads back");
     }
 
@@ -606,7 +645,7 @@ public class OnnxImportTests : CliTestBase
         string w = Path.Combine(bad, "test_data_set_0", wName);
         File.Move(Path.Combine(bad, "test_data_set_0", "input_1.pb"), w);
         ImportsTheGoodOneAndSkipsTheBad(good, bad,
-            $"skipped: {w}: input number {number} where input_{expected}.pb was expected (test inputs are numbered 0, 1, 2, ... without gaps or repeats)");
+            $"warning: not imported: {w}: input number {number} where input_{expected}.pb was expected (test inputs are numbered 0, 1, 2, ... without gaps or repeats)");
     }
 
     [Test]
@@ -617,7 +656,7 @@ public class OnnxImportTests : CliTestBase
         string bad = CopyTest(good, "input_twice");
         EditModel(bad, m => m.Graph.Input.Add(m.Graph.Input[0].Clone()));
         File.Copy(Path.Combine(bad, "test_data_set_0", "input_1.pb"), Path.Combine(bad, "test_data_set_0", "input_2.pb"));
-        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"skipped: {Path.Combine(bad, "model.onnx")}: 2 graph inputs are named 'x'");
+        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"warning: not imported: {Path.Combine(bad, "model.onnx")}: 2 graph inputs are named 'x'");
     }
 
     [Test]
@@ -628,7 +667,7 @@ public class OnnxImportTests : CliTestBase
         string y = Path.Combine(bad, "test_data_set_0", "output_0.pb");
         File.Delete(y);
         Directory.CreateDirectory(y);
-        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"skipped: {y}: cannot be read ({y}: is a folder, not a protobuf file)");
+        ImportsTheGoodOneAndSkipsTheBad(good, bad, $"warning: not imported: {y}: cannot be read ({y}: is a folder, not a protobuf file)");
     }
 
     [Test]
@@ -658,10 +697,11 @@ public class OnnxImportTests : CliTestBase
         string pack = TempPath("onnx");
         var r = Run("fixtures", "import-onnx", folder, attribute, op, "--out", pack);
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        Assert.That(r.Out.Where(c => char.IsControl(c) && c is not ('\n' or '\r')), Is.Empty, r.ToString());
-        Assert.That(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(4), "one line imported, two skipped, the summary");
+        Assert.That((r.Out + r.Err).Where(c => char.IsControl(c) && c is not ('\n' or '\r')), Is.Empty, r.ToString());
+        Assert.That(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(3), "one line imported, one skipped, the summary");
+        Assert.That(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), "one warning");
         Assert.That(r.Out.Contains("esc\\u001b[31m_name/test_data_set_0 as ", StringComparison.Ordinal), r.ToString());
-        Assert.That(r.Out.Contains("unsupported Conv attribute 'x\\u001b[2J\\u000aimported evil'", StringComparison.Ordinal), r.ToString());
+        Assert.That(r.Err.Contains("unsupported Conv attribute 'x\\u001b[2J\\u000aimported evil'", StringComparison.Ordinal), r.ToString());
         Assert.That(r.Out.Contains("the node is Relu\\u000aimported evil, not Conv", StringComparison.Ordinal), r.ToString());
 
         // Nothing importable: the skips are the error's lines, one each.
