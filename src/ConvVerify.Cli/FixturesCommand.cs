@@ -58,6 +58,10 @@ internal static class FixturesCommand
             bool named = pr.GetValue(sel.DType) is not null;
             var cases = selection.Cases(pr.GetValue(seed));
             string dir = pr.GetValue(output)!;
+            // A pack of no case passed every check of it, having checked nothing: check itself fails a run with no case.
+            if (cases.Count == 0)
+                throw new CliException($"no case was selected{(selection.Skipped() is { Count: > 0 } skipped ? $" ({Counted.Of(skipped.Count, "problem")} skipped, said above)" : "")}: "
+                    + $"a pack without cases checks nothing, so {dir} was not written");
             // A committed pack's folder holds its set as check requires it (CommittedCoverage): anything else written there
             // made check pass over fewer cases, or other ones, without a word.
             string? committed = CommittedSetAt(dir);

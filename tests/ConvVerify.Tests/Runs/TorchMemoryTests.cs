@@ -111,8 +111,11 @@ public class TorchMemoryTests
         try
         {
             r = CliTestBase.Run("fixtures", "generate", "--out", pack, descriptor, "--dtype", "f32", "--fill", "integer");
-            Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-            Assert.That(r.Out, Does.Contain(why).And.Contain($"wrote {pack}: 0 cases"), r.ToString());
+            // Nothing left to write: refused, where an empty pack was written and the run exited 0.
+            Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+            Assert.That(r.Out, Does.Contain(why), r.ToString());
+            Assert.That(r.Err, Does.Contain($"no case was selected (1 problem skipped, said above): a pack without cases checks nothing, so {pack} was not written"), r.ToString());
+            Assert.That(Directory.Exists(pack), Is.False, "no pack written");
         }
         finally
         {
