@@ -341,6 +341,24 @@ public class FixtureMisuseTests : TempFolderTest
         }
     }
 
+    // PacksAreFound overridden to require nothing, with no attribute of its own.
+    private sealed class RequiresNothing<TUnused> : ConvImplementationFixture
+    {
+        protected override IConvImplementation Implementation { get; } = new MatrixViewImplementation();
+
+        public override void PacksAreFound() => Assert.Pass("anything will do");
+    }
+
+    [Test]
+    public void PacksAreFoundOverriddenIsStillATest()
+    {
+        // The probe: it was not virtual, so a fixture whose packs it judged wrongly could only fail. NUnit reads a test
+        // method's attributes with those of the method it overrides.
+        var method = typeof(RequiresNothing<object>).GetMethod(nameof(ConvImplementationFixture.PacksAreFound))!;
+        Assert.That(method.DeclaringType, Is.EqualTo(typeof(RequiresNothing<object>)));
+        Assert.That(method.GetCustomAttributes(typeof(TestAttribute), inherit: true), Is.Not.Empty);
+    }
+
     private static string? FailureOfPacksAreFound(ConvImplementationFixture fixture)
     {
         using (new TestExecutionContext.IsolatedContext())
