@@ -15,6 +15,10 @@ namespace ConvVerify.NUnit;
 /// </summary>
 /// <example>
 /// <code>
+/// // [TestFixture] is needed: the NUnit test adapter looks for tests only in an assembly that references NUnit itself, and
+/// // a class derived from this one does not make the compiler reference it. Without it (and nothing else of NUnit's in
+/// // the assembly) `dotnet test` says "No test is available" and exits 0: a broken implementation passes.
+/// [TestFixture]
 /// public class MyConvTests : ConvImplementationFixture
 /// {
 ///     protected override IConvImplementation Implementation { get; } = new MyConv();
@@ -22,6 +26,7 @@ namespace ConvVerify.NUnit;
 ///
 /// // A Winograd or FFT convolution rounds other than the summations the probabilistic bound models: the sound bound only.
 /// // It supports float32 only, so the other cases are left out (each would fail, its directions not provided).
+/// [TestFixture]
 /// public class MyWinogradTests : ConvImplementationFixture
 /// {
 ///     protected override IConvImplementation Implementation { get; } = new MyWinograd();
@@ -35,6 +40,13 @@ namespace ConvVerify.NUnit;
 /// <para>The packs are the sub-folders of <see cref="Locations.CommittedPacksRoot"/>: the folder named by
 /// <c>CONVVERIFY_FIXTURES</c>, else the packs shipped beside the assembly, else <c>tests/fixtures</c> of the repository.
 /// Every pack's files are checked against its manifest before a case is trusted.</para>
+/// <para>Mark the derived class <c>[TestFixture]</c>, as in the example: the NUnit test adapter runs an assembly only
+/// if it references nunit.framework itself, and deriving from this class does not make it; an assembly that uses
+/// nothing else of NUnit's then holds no test the adapter sees, and <c>dotnet test</c> passes, exit code 0, having run
+/// none.</para>
+/// <para>The fixture calls <see cref="Implementation"/> one direction at a time, also when NUnit runs its cases in
+/// parallel (<c>[Parallelizable(ParallelScope.All)]</c>): no implementation is asked to be safe for two calls at once
+/// (<see cref="ImplementationSource"/>). The packs are read and the results compared in parallel all the same.</para>
 /// <para>A test is named by its case id, <c>MatchesThePack(ID)</c>; when packs given together hold cases of the same id,
 /// the tests of those ids name their pack too, <c>MatchesThePack(ID, pack FOLDER (ORACLE))</c>. A failure names the
 /// implementation, the pack and the oracle that made the pack's results.</para>
@@ -237,14 +249,29 @@ public abstract class ConvImplementationFixture
         $"pack {PackPaths.Printable(where)}" + (pack.Manifest is { } m ? $" ({PackPaths.Printable(m.OracleName)})" : "");
 
     // Why no pack folder came: "found under X" read as if X held packs when the variable named a folder that is not there.
-    internal static string NoPackGiven(string? root) =>
-        "no pack folder given: there is nothing to check the implementation against (the committed packs are "
-        + (root is null ? NoRootFound()
-            : Directory.Exists(root) ? $"found under {root}, which holds none: no sub-folder with a manifest.json"
-            // A file there exists: "does not exist" sent the user looking for a path that is plainly there.
-            : File.Exists(root) ? $"looked for under {root}, which is a file, not a folder"
-            : $"looked for under {root}, which does not exist")
-        + $"; set {FixturesVariable})";
+    internal static string NoPackGiven(string? root) => NoPackGiven(root, Variable());
+
+    // The variable set, its folder is what was looked in: "set CONVVERIFY_FIXTURES" told a user who had set it to set it.
+    internal static string NoPackGiven(string? root, string? variable) =>
+        "no pack folder given: there is nothing to check the implementation against ("
+        + (variable is not null ? $"{NoPackUnder(variable)}; point it at a folder of packs, or pass pack folders to CasesIn)"
+            : "the committed packs are "
+            + (root is null ? NoRootFound()
+                : Directory.Exists(root) ? $"found under {root}, which holds none: no sub-folder with a manifest.json"
+                // A file there exists: "does not exist" sent the user looking for a path that is plainly there.
+                : File.Exists(root) ? $"looked for under {root}, which is a file, not a folder"
+                : $"looked for under {root}, which does not exist")
+            + $"; set {FixturesVariable})");
+
+    // Why the folder the variable names gave no pack.
+    private static string NoPackUnder(string variable) =>
+        $"{FixturesVariable} names {variable}, which "
+        + (Directory.Exists(variable) ? "holds no pack: no sub-folder with a manifest.json"
+            : File.Exists(variable) ? "is a file, not a folder"
+            : "does not exist");
+
+    // The folder of packs CONVVERIFY_FIXTURES names, as Locations reads it; null when it is not set.
+    private static string? Variable() => Environment.GetEnvironmentVariable(FixturesVariable) is { Length: > 0 } dir ? dir : null;
 
     // Where Locations.CommittedPacksRoot looked and found nothing: "under no folder" told a project outside the repository
     // neither where it looked nor what to do.
@@ -294,12 +321,13 @@ public abstract class ConvImplementationFixture
         var tolerance = Tolerance;
         if (ToleranceProblem(tolerance) is { } wrong)
             throw new ArgumentOutOfRangeException(nameof(Tolerance), tolerance, $"{GetType().Name}.{nameof(Tolerance)}: {wrong}");
+        var subject = new ImplementationSource(implementation, implementation.GetType().Name) { TimeLimit = DirectionTimeLimit };
         var plan = new RunPlan
         {
             Command = GetType().Name,
             Cases = [new CaseEntry(pack.ReadCase(caseId), pack)],
             References = [Plans.Reference([pack])],
-            Subject = new ImplementationSource(implementation, implementation.GetType().Name) { TimeLimit = DirectionTimeLimit },
+            Subject = subject,
             Requirement = RequireAllDirections ? Requirement.All : Requirement.Any,
             // As the command line's --tolerance sound: only the probabilistic tier is replaced.
             ToleranceRule = tolerance == Tolerance.Probabilistic ? null : RunPlan.SoundTolerance,
@@ -312,7 +340,7 @@ public abstract class ConvImplementationFixture
         // Said by the fixture: Assert.That's own message was the code of its call, and "Expected: <empty>" after the list.
         if (failed.Count > 0)
             Assert.Fail($"{caseId} ({against}): {Counted.Of(failed.Count, "direction")} of {report.Rows.Count} did not pass:\n  "
-                + string.Join("\n  ", failed.Select(Line)));
+                + string.Join("\n  ", failed.Select(r => Line(r) + Frames(subject, caseId, r))));
         // Without RequireAllDirections no absent direction fails, so a case where every one was absent (an implementation
         // that supports nothing) passed having compared nothing; the run's own rule says so.
         if (report.Reasons().ToList() is { Count: > 0 } reasons)
@@ -328,6 +356,12 @@ public abstract class ConvImplementationFixture
         reason = reason.Replace("--tolerance sound", $"{GetType().Name}.{nameof(Tolerance)} => Tolerance.{nameof(Tolerance.SoundBound)}", StringComparison.Ordinal);
         return reason.StartsWith(r.Outcome.Name(), StringComparison.Ordinal) ? $"{r.Direction}: {reason}" : $"{r.Direction}: {r.OutcomeText}: {reason}";
     }
+
+    // Where the implementation threw, below its row: the type and message alone left its author to find the line that threw.
+    private static string Frames(ImplementationSource subject, string caseId, RunRow r) =>
+        subject.Thrown.FirstOrDefault(t => t.Key.CaseId == caseId && t.Key.Direction.TensorName() == r.Direction).Value is { } e
+            && ImplementationSource.ImplementationFrames(e) is { Count: > 0 } frames
+            ? "\n      " + string.Join("\n      ", frames) : "";
 
     // Why the rule cannot be the normal fill's, or null when it can.
     internal static string? ToleranceProblem(Tolerance tolerance) => tolerance switch
@@ -427,9 +461,53 @@ public abstract class ConvImplementationFixture
         return text.ToString();
     }
 
-    /// <summary>The catalog was found: a fixture that silently checked nothing would pass.</summary>
+    /// <summary>
+    /// The packs were found: a fixture that silently checked nothing would pass. With the committed packs (shipped beside
+    /// the assembly, or the repository's), a pack of every committed set (<see cref="CaseSets.Committed"/>); with a folder of
+    /// your own named by <c>CONVVERIFY_FIXTURES</c>, at least one pack; with cases of your own (a <c>Cases()</c> hidden in
+    /// the derived class), at least one case. Override it (it stays a test) to require something else.
+    /// </summary>
     [Test]
-    public void PacksAreFound() =>
-        Assert.That(PackDirectories(), Has.Count.GreaterThanOrEqualTo(CaseSets.Committed.Count),
-            Locations.CommittedPacksRoot() is { } root ? $"no fixture packs under {root} (set {FixturesVariable})" : $"the fixture packs were {NoRootFound()}; set {FixturesVariable}");
+    public virtual void PacksAreFound()
+    {
+        // Cases of its own: the packs it names, wherever they are, are what it checks; the source refuses none found itself.
+        if (OwnCases(GetType()) is { } own)
+        {
+            Assert.That(own().Cast<object>().Count(), Is.GreaterThan(0), $"{GetType().Name}.Cases() gives no case: there is nothing to check the implementation against");
+            return;
+        }
+        if (PacksProblem(Variable(), Locations.CommittedPacksRoot(), PackDirectories()) is { } problem)
+            Assert.Fail(problem);
+    }
+
+    // What is wrong with the packs found, or null: a folder of the user's own packs (the variable) needs one at least,
+    // where the committed folder needs every committed set; each message says what was looked at, and what to do.
+    internal static string? PacksProblem(string? variable, string? root, IReadOnlyList<string> found)
+    {
+        if (variable is not null)
+            return found.Count > 0 ? null : $"no fixture packs: {NoPackUnder(variable)}; point it at a folder of packs (one sub-folder with a manifest.json each)";
+        if (root is null) return $"the fixture packs were {NoRootFound()}; set {FixturesVariable}";
+        var names = found.Select(d => Path.GetFileName(Path.TrimEndingDirectorySeparator(d))).ToHashSet(StringComparer.Ordinal);
+        var missing = CaseSets.Committed.Where(set => !names.Contains(set)).ToList();
+        if (missing.Count == 0) return null;
+        return found.Count == 0
+            ? $"no fixture packs under {root} ({(Directory.Exists(root) ? "no sub-folder with a manifest.json" : File.Exists(root) ? "a file, not a folder" : "it does not exist")}); set {FixturesVariable} to a folder of packs"
+            : $"the committed packs under {root} are incomplete: {string.Join(", ", missing)} missing of {string.Join(", ", CaseSets.Committed)}";
+    }
+
+    // The Cases a derived class declares in place of this one's (as the documented `public static new ... Cases()`), as
+    // NUnit's TestCaseSource finds it by name; null when none does.
+    private static Func<System.Collections.IEnumerable>? OwnCases(Type type)
+    {
+        const System.Reflection.BindingFlags declared = System.Reflection.BindingFlags.DeclaredOnly | System.Reflection.BindingFlags.Static
+            | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+        for (var t = type; t is not null && t != typeof(ConvImplementationFixture); t = t.BaseType)
+        {
+            if (t.GetMethod(nameof(Cases), declared, Type.EmptyTypes) is { } method && typeof(System.Collections.IEnumerable).IsAssignableFrom(method.ReturnType))
+                return () => (System.Collections.IEnumerable)method.Invoke(null, System.Reflection.BindingFlags.DoNotWrapExceptions, null, null, null)!;
+            if (t.GetProperty(nameof(Cases), declared) is { GetMethod: not null } property && typeof(System.Collections.IEnumerable).IsAssignableFrom(property.PropertyType))
+                return () => (System.Collections.IEnumerable)property.GetValue(null, System.Reflection.BindingFlags.DoNotWrapExceptions, null, null, null)!;
+        }
+        return null;
+    }
 }

@@ -13,17 +13,20 @@ namespace ConvVerify.Runs;
 
 /// <summary>
 /// A .NET implementation's results: <see cref="NotSupportedException"/> is "not provided", any other exception (but
-/// <see cref="OutOfMemoryException"/>) a failure of that direction naming its type, its message and its inner exceptions.
-/// Each direction reads copies of its inputs (a write into one fails it, whether the call then returned or threw) and writes
-/// a fresh output that starts as NaN.
+/// <see cref="OutOfMemoryException"/>) a failure of that direction naming its type, its message and its inner exceptions
+/// (the exception itself, with its stack trace, is kept in <see cref="Thrown"/>). Each direction reads copies of its inputs (a
+/// write into one fails it, whether the call then returned or threw) and writes a fresh output that starts as a NaN of the
+/// harness's own, not the NaN arithmetic makes: an element still holding it when the call returns fails as never written.
 /// </summary>
 /// <remarks>
 /// Each direction runs on a thread apart from the caller's (kept between calls), for at most <see cref="TimeLimit"/> (by default
 /// <see cref="DefaultTimeLimit"/> of the problem). A call that has not returned by then fails its direction and is
 /// abandoned: .NET cannot stop a thread, so it goes on running (and holding a CPU, if it spins) until it returns, if
-/// ever. Nothing it writes afterwards is read: its output and input copies were its own. While it runs, the same
-/// implementation object is not called again, from this source or any other: a second call would run alongside the
-/// first (no implementation is asked to be safe for that), so each later direction fails at once, naming the stuck call.
+/// ever. Nothing it writes afterwards is read: its output and input copies were its own. Calls of one implementation
+/// object are made one at a time, from this source or any other (parallel NUnit cases of one fixture): no implementation
+/// is asked to be safe for two calls at once (a scratch buffer kept in a field), so a call waits for the one before it to
+/// return or be abandoned, and the wait does not count against its limit. While an abandoned call runs, the same object is
+/// not called again: a second call would run alongside the first, so each later direction fails at once, naming the stuck call.
 /// An output, and the copies of the inputs its call read, are held (pinned) until the implementation's next call has
 /// returned, whether either returned or threw: a write into one after its call had returned (a kept pointer, a background
 /// thread) fails that next direction, in place of what it threw, instead of landing on whatever the collector had moved there. A write made later still is not seen: neither an output
@@ -53,6 +56,7 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     private readonly IConvImplementation _implementation = implementation ?? throw new ArgumentNullException(nameof(implementation));
     private readonly string _name = name ?? throw new ArgumentNullException(nameof(name));
     private readonly TimeSpan? _timeLimit;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string CaseId, Direction Direction), Exception> _thrown = new();
 
     /// <summary>
     /// How long one direction may run before it fails and is abandoned; null (the default) for
@@ -106,6 +110,13 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     /// <inheritdoc/>
     public override string Name => _name;
 
+    /// <summary>
+    /// What the implementation threw where that failed a direction, by case id and direction (not
+    /// <see cref="NotSupportedException"/>, which is "not provided"): a row's reason names the exception's type and
+    /// message, and this keeps its stack trace (<see cref="ImplementationFrames"/>), for the line that threw.
+    /// </summary>
+    public IReadOnlyDictionary<(string CaseId, Direction Direction), Exception> Thrown => _thrown;
+
     /// <inheritdoc/>
     // Stryker disable once Boolean : asked per direction or for all at once, it makes the same calls in the same order; only memory differs
     public override bool ComputesDirectionsAlone => true;
@@ -130,13 +141,14 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
                 case NotSupportedException e:
                     r.Absent[d] = new Absence(Outcome.NotProvided, $"{d.TensorName()}: not provided ({MessageOf(e)})");
                     break;
-                // Out of memory is the machine's state, not the implementation's answer, and ends the run as anywhere else.
-                case OutOfMemoryException:
-                    thrown!.Throw();
-                    break;
+                // Out of memory is the machine's state, not the implementation's answer, and ends the run as anywhere else:
+                // still out of memory, but naming the call, which the bare exception, thrown up through the run, did not.
+                case OutOfMemoryException e:
+                    throw new OutOfMemoryException($"{_name}'s call for {d.TensorName()} of case {c.Case.Id} threw {Described(e)}", e);
                 // Whatever else it throws is its answer for this direction: let through, a NullReferenceException or a
                 // NotImplementedException abandoned the whole case as unusable input (exit 2), its other directions unreported.
                 case { } e:
+                    _thrown[(c.Case.Id, d)] = e;
                     r.Absent[d] = new Absence(Outcome.Fail, $"{d.TensorName()}: the implementation threw {Described(e)}");
                     break;
                 default:
@@ -156,6 +168,13 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     // The result is null, with the reason, when the call was not made or not waited for; with what it threw, when it threw.
     private (T[]? Values, string? Wrong, ExceptionDispatchInfo? Thrown) Run<T>(CallState state, TimeSpan limit, Direction d, LoadedCase<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // One call of the object at a time: taken before the stuck call is looked for, so a call abandoned while this one
+        // waited stands in its way; let go when this call has returned or been abandoned, and its buffers dealt with.
+        lock (state.Turn) return RunInTurn(state, limit, d, c);
+    }
+
+    private (T[]? Values, string? Wrong, ExceptionDispatchInfo? Thrown) RunInTurn<T>(CallState state, TimeSpan limit, Direction d, LoadedCase<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var (p, inputs) = (c.Case.Problem, c.Inputs);
         lock (state)
         {
@@ -172,11 +191,13 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         T[] Given(string input, T[] original) => reads.Contains(input) ? PinnedCopy(original) : original;
         var given = new ConvInputs<T>(Given("x", inputs.X), Given("w", inputs.W), Given("b", inputs.B), Given("dy", inputs.Dy));
         // NaN, not zeroed memory: an implementation that adds into its output, or leaves elements it takes for 0, is
-        // wrong on any buffer it did not clear itself, and passed every case on the fresh array. Pinned: a pointer the
-        // implementation keeps past its call then still points into this array, which is held and checked (Kept).
+        // wrong on any buffer it did not clear itself, and passed every case on the fresh array. A NaN of the harness's
+        // own, not the one arithmetic makes: an element left as it was is told from a NaN the implementation computed.
+        // Pinned: a pointer the implementation keeps past its call then still points into this array, which is held and
+        // checked (Kept).
         // Stryker disable once Boolean : unpinned, the array differs only when the collector moves it under a kept pointer, which no test can provoke without writing into freed memory
         var values = GC.AllocateUninitializedArray<T>(d.SizeOf(p), pinned: true);
-        values.AsSpan().Fill(T.NaN);
+        values.AsSpan().Fill(Fill<T>());
         var call = new AbandonableCall($"call for {d.TensorName()} of case {c.Case.Id}", limit, state, state.Stuck,
             // Whatever the stuck call writes where, no later call is made to be blamed for it; the last call's buffers stay
             // held (a pointer the stuck call kept from them must not land in freed memory) but are not checked, and are let
@@ -218,8 +239,52 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         // own inputs, the state before the call: the held copies' hashes (Kept) were taken after it, write included.
         string? written = WrittenInput(inputs, given);
         if (call.Thrown is { } thrown)
-            return written is null ? (null, null, thrown) : (null, $"{written}; the call then threw {Described(thrown.SourceException)}", null);
-        return (values, written, null);
+        {
+            if (written is null) return (null, null, thrown);
+            if (thrown.SourceException is not NotSupportedException) _thrown[(c.Case.Id, d)] = thrown.SourceException;
+            return (null, $"{written}; the call then threw {Described(thrown.SourceException)}", null);
+        }
+        return (values, written ?? NeverWritten(values), null);
+    }
+
+    // The output's first value: a quiet NaN whose payload no arithmetic makes (x86 and Arm make one of no payload, or
+    // carry an operand's), positive where .NET's own NaN is negative. Null for a type of another size, which is filled
+    // with T.NaN and not looked at.
+    private static T Fill<T>() where T : unmanaged, IFloatingPointIeee754<T> => Unsafe.SizeOf<T>() switch
+    {
+        4 => Unsafe.BitCast<uint, T>(FillBits32),
+        8 => Unsafe.BitCast<ulong, T>(FillBits64),
+        _ => T.NaN,
+    };
+
+    private const uint FillBits32 = 0x7FC0_C0DE;
+
+    private const ulong FillBits64 = 0x7FF8_0000_C0DE_C0DE;
+
+    // Whether the value is the NaN each output element holds when a direction's call begins (not T.NaN or arithmetic's):
+    // an element that still holds it was never written.
+    internal static bool IsFill<T>(T value) where T : unmanaged, IFloatingPointIeee754<T> => Unsafe.SizeOf<T>() switch
+    {
+        4 => Unsafe.BitCast<T, uint>(value) == FillBits32,
+        8 => Unsafe.BitCast<T, ulong>(value) == FillBits64,
+        _ => false,
+    };
+
+    // The elements still holding the fill: compared, they read as a NaN the implementation wrote ("expected 1.5, actual
+    // NaN"), sending its author to look for a NaN computed, not for a loop that stops short. Adding into the fill keeps
+    // its payload, so an element only added into reads the same.
+    private static string? NeverWritten<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int first = -1, count = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!IsFill(values[i])) continue;
+            if (first < 0) first = i;
+            count++;
+        }
+        return first < 0 ? null
+            : $"{Counted.Of(count, "element")} of {values.Length} never written (the first at flat index {first}): "
+                + "each still holds the NaN the output is handed over with (an element only added into keeps it too); every element must be written";
     }
 
     // The first input whose copy the call changed, said with the element and its values before and after; null when none.
@@ -271,6 +336,10 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
         // and the first must still stand in the way once the second has returned.
         public List<AbandonableCall> Stuck { get; } = [];
 
+        // Held by the caller's thread for the whole of one call (never by the call's own thread, which takes the state's
+        // lock as it returns): the object's calls one at a time.
+        public object Turn { get; } = new();
+
         public Kept? Kept { get; set; }
     }
 
@@ -291,6 +360,32 @@ public sealed class ImplementationSource(IConvImplementation implementation, str
     }
 
     private static string Shown<T>(T value) where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The lines of <paramref name="e"/>'s stack trace from where it was thrown down to the implementation's entry point
+    /// (<c>at MyConv.Forward[T](…) in MyConv.cs:line 42</c>), without the harness's frames below it (the call's dispatch
+    /// and its thread); empty when the runtime kept none, or reading them throws.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
+    public static IReadOnlyList<string> ImplementationFrames(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string? trace;
+        try
+        {
+            trace = e.StackTrace;
+        }
+        catch (Exception broken) when (broken is not OutOfMemoryException)
+        {
+            return [];
+        }
+        if (string.IsNullOrEmpty(trace)) return [];
+        var lines = trace.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        string[] harness = [$"at {typeof(Directions).FullName}.", $"at {typeof(ImplementationSource).FullName}.", $"at {typeof(AbandonableCall).FullName}.", $"at {typeof(KeptThreads).FullName}."];
+        while (lines.Count > 0 && (harness.Any(h => lines[^1].TrimStart().StartsWith(h, StringComparison.Ordinal)) || lines[^1].TrimStart().StartsWith("---", StringComparison.Ordinal)))
+            lines.RemoveAt(lines.Count - 1);
+        return [.. lines.Select(l => l.Trim())];
+    }
 
     // A wrapper's own message can say nothing (a type initializer's names only the type): the chain down to the cause.
     // A loop, not a recursion: the harness's stack is not the implementation's to exhaust with a chain of wrappers.

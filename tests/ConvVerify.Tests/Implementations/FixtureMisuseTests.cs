@@ -155,6 +155,97 @@ public class FixtureMisuseTests : TempFolderTest
         Assert.That(failure, Does.Not.Contain("ERROR"));
     }
 
+    [Test]
+    public void AnImplementationThatThrowsIsShownWhereItThrew()
+    {
+        // The probe: the failure gave the exception's type and message, and no line of the implementation anywhere.
+        string? failure = FailureOf(new Lenient<object>(new Crashing()), IntegerCase);
+        Assert.That(failure, Does.Contain("dx: FAIL: the implementation threw NullReferenceException: no workspace\n      at ")
+            .And.Contain($"{nameof(FixtureMisuseTests)}.{nameof(Crashing)}.BackwardData[T]("));
+        // The harness's frames below the implementation's entry point are not the author's to read.
+        Assert.That(failure, Does.Not.Contain("AbandonableCall").And.Not.Contain("ImplementationSource").And.Not.Contain("Directions.Compute"));
+        // A "not provided" is an answer, not a fault: no frames.
+        string? absent = FailureOf(new Tolerant<object>(new Partial(forward: true), ConvVerify.Comparison.Tolerance.Probabilistic), IntegerCase);
+        Assert.That(absent, Does.Contain("dx: not provided (no dx)\n  dw:"));
+    }
+
+    // Right but for forward, which runs out of memory.
+    private sealed class OutOfMemory : HookedImplementation
+    {
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) =>
+            throw new OutOfMemoryException("no room for the workspace");
+    }
+
+    [Test]
+    public void AnImplementationOutOfMemoryEndsTheCaseNamingTheImplementationAndTheDirection()
+    {
+        // The probe: the implementation's own OutOfMemoryException went up as it was, naming neither the implementation
+        // nor the direction nor the case.
+        var fixture = new Lenient<object>(new OutOfMemory());
+        Assert.That(() => fixture.MatchesThePack(Question, IntegerCase), Throws.TypeOf<OutOfMemoryException>()
+            .With.Message.EqualTo($"OutOfMemory's call for y of case {IntegerCase} threw OutOfMemoryException: no room for the workspace")
+            .And.InnerException.Message.EqualTo("no room for the workspace"));
+    }
+
+    // Right but for forward's last element, left as the output was handed over, or written as NaN.
+    private sealed class LastElement(bool writesNaN) : HookedImplementation
+    {
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            var right = new T[y.Length];
+            base.Forward(p, x, w, b, right);
+            right.AsSpan(0, y.Length - 1).CopyTo(y);
+            if (writesNaN) y[^1] = T.NaN;
+        }
+    }
+
+    [Test]
+    public void AnOutputElementNeverWrittenIsSaidSoAndANaNWrittenIsNot()
+    {
+        // The probe: an element the implementation never wrote was reported as a NaN it had computed.
+        string? failure = FailureOf(new Lenient<object>(new LastElement(writesNaN: false)), IntegerCase);
+        int size = CommittedPacks.Open("question").ReadCase(IntegerCase).Problem.YSize;
+        Assert.That(failure, Does.Contain($"y: FAIL: 1 element of {size} never written (the first at flat index {size - 1}): "
+            + "each still holds the NaN the output is handed over with (an element only added into keeps it too); every element must be written"));
+        string? nan = FailureOf(new Lenient<object>(new LastElement(writesNaN: true)), IntegerCase);
+        Assert.That(nan, Does.Contain("y: FAIL: ").And.Contain("actual nan").And.Not.Contain("never written"));
+    }
+
+    // Right but for forward, which adds its results into the output instead of writing them.
+    private sealed class AddsInto : HookedImplementation
+    {
+        public override void Forward<T>(ConvProblem p, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
+        {
+            var right = new T[y.Length];
+            base.Forward(p, x, w, b, right);
+            for (int i = 0; i < y.Length; i++) y[i] += right[i];
+        }
+    }
+
+    [Test]
+    public void AnOutputOnlyAddedIntoFailsEveryElement()
+    {
+        int size = CommittedPacks.Open("question").ReadCase(IntegerCase).Problem.YSize;
+        Assert.That(FailureOf(new Lenient<object>(new AddsInto()), IntegerCase), Does.Contain($"y: FAIL: {size} elements of {size} never written (the first at flat index 0)"));
+    }
+
+    [Test]
+    public void CallsOfOneImplementationFromCasesRunAtOnceAreMadeOneAtATime()
+    {
+        // The probe: NUnit running a fixture's cases in parallel had the fixture call one implementation object from
+        // several at once, and one with a scratch buffer in a field failed about half its cases, as if its arithmetic
+        // were wrong. Here every case of the pack at once, from four threads, through one fixture and one object.
+        var impl = new SharedScratchImplementation();
+        var fixture = new Lenient<object>(impl);
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.ForEach(CommittedPacks.Open("question").CaseIds, new ParallelOptions { MaxDegreeOfParallelism = 4 }, id =>
+        {
+            if (FailureOf(fixture, id) is { } failure) failures.Add(failure);
+        });
+        Assert.That(impl.Overlaps, Is.Zero, "a call began while another ran");
+        Assert.That(failures, Is.Empty);
+    }
+
     // Right in every direction but forward, which writes 1e30 into x's first element through its read-only span and then throws.
     private sealed class WritesThenThrows(Exception thrown) : HookedImplementation
     {
@@ -201,6 +292,97 @@ public class FixtureMisuseTests : TempFolderTest
         File.WriteAllText(file, "not a folder");
         Assert.That(ConvVerify.NUnit.ConvImplementationFixture.NoPackGiven(file),
             Is.EqualTo($"no pack folder given: there is nothing to check the implementation against (the committed packs are looked for under {file}, which is a file, not a folder; set CONVVERIFY_FIXTURES)"));
+    }
+
+    [Test]
+    public void NoPackFolderUnderTheVariableSaysItIsSetAndWhatItNames()
+    {
+        // The probe: CONVVERIFY_FIXTURES naming a missing folder was answered "set CONVVERIFY_FIXTURES", which it was.
+        string missing = Path.Combine(Dir, "not-there");
+        Assert.That(ConvImplementationFixture.NoPackGiven(missing, missing), Is.EqualTo(
+            $"no pack folder given: there is nothing to check the implementation against (CONVVERIFY_FIXTURES names {missing}, which does not exist; "
+            + "point it at a folder of packs, or pass pack folders to CasesIn)"));
+        Assert.That(ConvImplementationFixture.NoPackGiven(Dir, Dir), Does.Contain($"CONVVERIFY_FIXTURES names {Dir}, which holds no pack: no sub-folder with a manifest.json;"));
+    }
+
+    [Test]
+    public void PacksFoundAreEnoughWhenTheyAreTheUsersOwnAndAllCommittedSetsOtherwise()
+    {
+        // The probe: a folder of the user's own packs named by CONVVERIFY_FIXTURES (as the README says the fixture reads)
+        // failed PacksAreFound for holding fewer packs than the committed sets, "(set CONVVERIFY_FIXTURES)".
+        string one = Path.Combine(Dir, "mine", "question");
+        Assert.That(ConvImplementationFixture.PacksProblem(Path.Combine(Dir, "mine"), Path.Combine(Dir, "mine"), [one]), Is.Null);
+        string missing = Path.Combine(Dir, "not-there");
+        Assert.That(ConvImplementationFixture.PacksProblem(missing, missing, []), Is.EqualTo(
+            $"no fixture packs: CONVVERIFY_FIXTURES names {missing}, which does not exist; point it at a folder of packs (one sub-folder with a manifest.json each)"));
+        // The committed folder (shipped or the repository's) must hold every committed set: one missing is named.
+        string root = Path.Combine(Dir, "fixtures");
+        Directory.CreateDirectory(root);
+        Assert.That(ConvImplementationFixture.PacksProblem(null, root, [Path.Combine(root, "basic"), Path.Combine(root, "question"), Path.Combine(root, "pytorch")]), Is.Null);
+        Assert.That(ConvImplementationFixture.PacksProblem(null, root, [Path.Combine(root, "basic"), Path.Combine(root, "question")]),
+            Is.EqualTo($"the committed packs under {root} are incomplete: pytorch missing of question, basic, pytorch"));
+        Assert.That(ConvImplementationFixture.PacksProblem(null, root, []), Is.EqualTo($"no fixture packs under {root} (no sub-folder with a manifest.json); set CONVVERIFY_FIXTURES to a folder of packs"));
+        Assert.That(ConvImplementationFixture.PacksProblem(null, null, []), Does.StartWith("the fixture packs were not found: CONVVERIFY_FIXTURES is not set"));
+    }
+
+    [Test]
+    public void PacksAreFoundOfAFixtureWithCasesOfItsOwnAsksOnlyForACase()
+    {
+        // A fixture that hides Cases() checks its own packs, wherever they are: the committed ones are not asked for.
+        Assert.That(FailureOfPacksAreFound(new OwnCases<object>()), Is.Null);
+        OwnCases<object>.Packs = [];
+        try
+        {
+            Assert.That(() => new OwnCases<object>().PacksAreFound(), Throws.ArgumentException.With.Message.StartsWith("no pack folder given"));
+        }
+        finally
+        {
+            OwnCases<object>.Packs = [Question];
+        }
+    }
+
+    // PacksAreFound overridden to require nothing, with no attribute of its own.
+    private sealed class RequiresNothing<TUnused> : ConvImplementationFixture
+    {
+        protected override IConvImplementation Implementation { get; } = new MatrixViewImplementation();
+
+        public override void PacksAreFound() => Assert.Pass("anything will do");
+    }
+
+    [Test]
+    public void PacksAreFoundOverriddenIsStillATest()
+    {
+        // The probe: it was not virtual, so a fixture whose packs it judged wrongly could only fail. NUnit reads a test
+        // method's attributes with those of the method it overrides.
+        var method = typeof(RequiresNothing<object>).GetMethod(nameof(ConvImplementationFixture.PacksAreFound))!;
+        Assert.That(method.DeclaringType, Is.EqualTo(typeof(RequiresNothing<object>)));
+        Assert.That(method.GetCustomAttributes(typeof(TestAttribute), inherit: true), Is.Not.Empty);
+    }
+
+    private static string? FailureOfPacksAreFound(ConvImplementationFixture fixture)
+    {
+        using (new TestExecutionContext.IsolatedContext())
+        {
+            try
+            {
+                fixture.PacksAreFound();
+                return null;
+            }
+            catch (AssertionException e)
+            {
+                return e.Message;
+            }
+        }
+    }
+
+    // Cases of its own: the packs in Packs.
+    private sealed class OwnCases<TUnused> : ConvImplementationFixture
+    {
+        public static string[] Packs { get; set; } = [Question];
+
+        protected override IConvImplementation Implementation { get; } = new MatrixViewImplementation();
+
+        public static new IEnumerable<TestCaseData> Cases() => CasesIn(Packs);
     }
 
     [Test]
