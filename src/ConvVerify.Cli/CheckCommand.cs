@@ -50,13 +50,9 @@ internal static class CheckCommand
             // Said as itself: the registry of live oracles called it an unknown oracle, beside a hint to use it.
             if (!fixtures && names.Contains("fixtures"))
                 throw new CliException($"--oracle: 'fixtures' (the packs) goes alone, not in a list of live oracles: '{pr.GetValue(oracle)}'");
-            // Every file the batch pulls in, its includes and a benchdnn: name's vendored file too: a report written over
-            // one would change what the next run reads. Read once: the files kept apart are those whose entries are run.
-            var batch = sel.ReadBatch(pr);
-            var batchFiles = batch?.Files ?? [];
-            run.CheckOutputs(pr, [("--pack", pr.GetValue(pack)), ("--batch", batchFiles.FirstOrDefault()),
-                .. (fixtures && pr.GetValue(pack) is null ? CaseSets.Committed.Select(s => ("committed pack", (string?)Locations.CommittedPack(s))) : [])],
-                [.. batchFiles.Skip(1).Select(f => (f, batch!.Batch))]);
+            // Options that go with a live oracle are refused before the outputs are checked: that check looks for the
+            // committed packs, and outside a clone said they were not found, "pass a pack folder explicitly", which for a
+            // --random selection led only to this refusal.
             if (fixtures && pr.GetResult(seed) is { Implicit: false })
                 throw new CliException("--seed goes with a live oracle: a pack's inputs are stored in it");
             if (fixtures && pr.GetValue(timeLimit) is not null)
@@ -75,12 +71,19 @@ internal static class CheckCommand
             if (pr.GetValue(pack) is not null && pr.GetValue(sel.Set) is not null)
                 throw new CliException("--set picks a committed pack; with --pack, select cases with descriptors or --batch");
             if (!fixtures && pr.GetValue(pack) is not null) throw new CliException("--pack goes with --oracle fixtures");
-            if (fixtures && pr.GetValue(sel.Random) is not null) throw new CliException("--random goes with a live oracle: packs hold only the cases they were made with");
-            if (fixtures && pr.GetValue(sel.RandomIndex) is not null) throw new CliException("--random-index goes with a live oracle: packs hold only the cases they were made with");
+            if (fixtures && pr.GetValue(sel.Random) is not null) throw new CliException($"--random goes with a live oracle: packs hold only the cases they were made with; {AddALiveOracle}");
+            if (fixtures && pr.GetValue(sel.RandomIndex) is not null) throw new CliException($"--random-index goes with a live oracle: packs hold only the cases they were made with; {AddALiveOracle}");
             if (fixtures && pr.GetValue(sel.Mb) is not null)
                 throw new CliException("--mb goes with a live oracle: a pack holds the problems it was made with");
             if (fixtures && pr.GetValue(pack) is null && pr.GetValue(sel.MaxMacs) is not null)
                 throw new CliException("--max-macs goes with a live oracle or --pack: the committed packs hold small problems only");
+            // Every file the batch pulls in, its includes and a benchdnn: name's vendored file too: a report written over
+            // one would change what the next run reads. Read once: the files kept apart are those whose entries are run.
+            var batch = sel.ReadBatch(pr);
+            var batchFiles = batch?.Files ?? [];
+            run.CheckOutputs(pr, [("--pack", pr.GetValue(pack)), ("--batch", batchFiles.FirstOrDefault()),
+                .. (fixtures && pr.GetValue(pack) is null ? CaseSets.Committed.Select(s => ("committed pack", (string?)Locations.CommittedPack(s))) : [])],
+                [.. batchFiles.Skip(1).Select(f => (f, batch!.Batch))]);
             IConvEngine subject;
             try
             {
@@ -113,6 +116,9 @@ internal static class CheckCommand
         });
         return cmd;
     }
+
+    // What a selection that only a live oracle can compute is told to add (ort needs no Python).
+    private const string AddALiveOracle = "add --oracle torch, --oracle ort or another live oracle";
 
     // Skipped entries are no failure, but they are said: how many, and why (cases --batch lists each). Descriptors of the
     // command line (eachSkip) are said one by one: cases cannot say why torch's memory skipped one, nor any run's but this.

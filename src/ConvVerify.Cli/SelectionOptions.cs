@@ -13,8 +13,17 @@ internal sealed class SelectionOptions
     public Argument<string[]> Descriptors { get; } = new Argument<string[]>("DESCRIPTOR") { Description = "benchdnn descriptors, e.g. mb1ic3ih5oc16kh3", Arity = ArgumentArity.ZeroOrMore }.RefusingOptions();
     public Option<int?> Random { get; } = new Option<int?>("--random") { Description = "N problems drawn at random (docs/random-problems.md), from --seed: each is named r<seed>_<i> and reproduces" }.WholeNumber(1);
     public Option<int?> RandomIndex { get; } = new Option<int?>("--random-index") { HelpName = "i", Description = "Only problem i (from 0) of the random problems of --seed, named r<seed>_<i>: the one problem a soak failure names, with or without its bias" }.WholeNumber(0);
-    public Option<string?> DType { get; } = new("--dtype") { Description = "f32, f64, bf16 or f16 (default: f32, f64 and bf16; f16 only when named)" };
-    public Option<string?> Fill { get; } = new("--fill") { Description = "integer or normal (default: both)" };
+    public Option<string?> DType { get; } = DTypeOption("f32, f64 and bf16; f16 only when named");
+    public Option<string?> Fill { get; } = FillOption("both");
+
+    /// <summary>
+    /// The --dtype option, its values those <see cref="CaseSelection.ParseDTypes"/> reads; <paramref name="byDefault"/>
+    /// says what a command selects without it. One definition, so verify-impl's takes the values check's does.
+    /// </summary>
+    public static Option<string?> DTypeOption(string byDefault) => new("--dtype") { Description = $"f32, f64, bf16 or f16 (default: {byDefault})" };
+
+    /// <summary>The --fill option, its values those <see cref="CaseSelection.ParseFills"/> reads, as <see cref="DTypeOption"/>.</summary>
+    public static Option<string?> FillOption(string byDefault) => new("--fill") { Description = $"integer or normal (default: {byDefault})" };
 
     public void AddTo(Command cmd, bool withDtypeFill = true)
     {

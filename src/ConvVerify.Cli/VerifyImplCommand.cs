@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ConvVerify.Cases;
 using ConvVerify.Fixtures;
+using ConvVerify.Problems;
 using ConvVerify.Runs;
 using Spectre.Console;
 
@@ -17,6 +18,10 @@ internal static class VerifyImplCommand
         {
             Description = $"Skip pack cases with more multiply-adds per direction; without it, a case above {CaseSelection.DefaultMaxMacs} is an error (exit 2), never left out silently",
         }.WholeNumber(1L);
+        // An implementation of one dtype or fill checks its part of a pack: under --require any it passed with every
+        // direction of its own dtype missing too.
+        var dtype = SelectionOptions.DTypeOption("every dtype the pack holds; given, the pack's cases of other dtypes are not run, nor counted as missing");
+        var fill = SelectionOptions.FillOption("both; given, the pack's cases of the other fill are not run, nor counted as missing");
         var run = new RunOptions("all");
         var cmd = new Command("verify-impl", "Check another implementation's results against a fixture pack, element by element. The integer fill must match exactly (+0 = -0). "
             + "In the normal fill an element beyond the sound summation bound fails, and one within it but beyond the tighter probabilistic bound "
@@ -27,11 +32,14 @@ internal static class VerifyImplCommand
         cmd.Options.Add(pack);
         cmd.Options.Add(candidate);
         cmd.Options.Add(maxMacs);
+        cmd.Options.Add(dtype);
+        cmd.Options.Add(fill);
         run.AddTo(cmd);
         cmd.SetAction(pr =>
         {
             run.CheckOutputs(pr, ("--pack", pr.GetValue(pack)), ("--candidate", pr.GetValue(candidate)));
             var requirement = run.RequirementOf(pr);
+            var (dtypes, fills) = Selected(pr.GetValue(dtype), pr.GetValue(fill));
             string packDir = pr.GetValue(pack)!, candidateDir = pr.GetValue(candidate)!;
             if (PackPaths.NotAFolder(candidateDir) is { } notAFolder) throw new CliException($"--candidate: {notAFolder}: {candidateDir}");
             FixturePack p;
@@ -56,7 +64,8 @@ internal static class VerifyImplCommand
             var warnings = new List<string>(p.Warnings);
             var errors = new List<RunRow>();
             var skipped = new List<SkippedProblem>();
-            var cases = CaseSelection.WithinLimits(Plans.ReadCases(p, warnings, errors), pr.GetValue(maxMacs), skipped, errors);
+            var available = Plans.ReadCases(p, warnings, errors);
+            var cases = CaseSelection.WithinLimits(InSelection(available, dtypes, fills, pr.GetValue(dtype), pr.GetValue(fill), packDir), pr.GetValue(maxMacs), skipped, errors);
             if (skipped.Count > 0) console.Profile.Out.Writer.WriteLine($"{Counted.Of(skipped.Count, "pack case")} skipped: too large");
             if (LinkedToPack(candidateDir, p, cases) is { } linked)
                 throw new CliException($"--candidate: {PackPaths.Printable(linked.Mine)} is the pack's own {PackPaths.Printable(linked.Packs)} (one file under two names, "
@@ -82,6 +91,42 @@ internal static class VerifyImplCommand
             return run.Execute(console, pr, plan, "verify-impl");
         });
         return cmd;
+    }
+
+    // --dtype and --fill as check reads them; null where not given: every dtype (float16 too) and fill of the pack.
+    private static (IReadOnlyList<DType>? DTypes, IReadOnlyList<Fill>? Fills) Selected(string? dtype, string? fill)
+    {
+        try
+        {
+            return (dtype is null ? null : CaseSelection.ParseDTypes(dtype), fill is null ? null : CaseSelection.ParseFills(fill));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Plain());
+        }
+    }
+
+    // The pack's cases of the dtype and fill asked for, in pack order. One the pack holds none of is refused, as check
+    // refuses it: the run would only say that nothing was compared. A pack whose cases could not be read is left to the
+    // rows that say why.
+    private static IReadOnlyList<CaseEntry> InSelection(IReadOnlyList<CaseEntry> available, IReadOnlyList<DType>? dtypes, IReadOnlyList<Fill>? fills,
+        string? dtype, string? fill, string packDir)
+    {
+        var selected = available.Where(e => (dtypes is null || dtypes.Contains(e.Case.Problem.DType)) && (fills is null || fills.Contains(e.Case.Fill))).ToList();
+        if (selected.Count > 0 || available.Count == 0) return selected;
+        string pack = PackPaths.Printable(packDir);
+        if (dtypes is not null && !available.Any(e => dtypes.Contains(e.Case.Problem.DType)))
+        {
+            var held = DTypes.All.Where(d => available.Any(e => e.Case.Problem.DType == d)).Select(DTypes.ShortName);
+            throw new CliException($"--dtype {DTypes.ShortName(dtypes[0])}: {pack} holds no {DTypes.NumpyName(dtypes[0])} cases (only {string.Join(", ", held)})");
+        }
+        if (fills is not null && !available.Any(e => fills.Contains(e.Case.Fill)))
+        {
+            var held = new[] { Fill.Integer, Fill.Normal }.Where(f => available.Any(e => e.Case.Fill == f)).Select(ConvCase.FillName);
+            throw new CliException($"--fill {fill}: {pack} holds no {fill}-fill cases (only {string.Join(", ", held)})");
+        }
+        // Each is held, but not together (a float32 pack of the normal fill beside a float64 one of the integer fill).
+        throw new CliException($"--dtype {DTypes.ShortName(dtypes![0])} --fill {fill}: {pack} holds {DTypes.NumpyName(dtypes[0])} cases and {fill}-fill cases, but no {DTypes.NumpyName(dtypes[0])} case of the {fill} fill");
     }
 
     // The first result file that is the pack's own file of the same name, by device and inode: a hard link (cp -al, ln)

@@ -70,7 +70,7 @@ public static class Npy
             // more than is there: a count that differs is either short (-1) or leaves bytes over.
             if (needed != available)
                 throw new FixtureException(needed < 0
-                    ? $"{path}: not a readable .npy file (truncated: shape {FormatShape(header.Shape)} of {NpyName(dtype)} needs more than {available} data bytes, the file has {available})"
+                    ? $"{path}: not a readable .npy file (truncated: shape {FormatShape(header.Shape)} of {NpyName(dtype)} needs {ShapeBytes(shape, size)} data bytes, the file has {available})"
                     : $"{path}: not a readable .npy file ({available - needed} bytes after the data of shape {FormatShape(header.Shape)})");
             // A shape whose extents each fit in an int can still hold more elements than one .NET array does; the file
             // may even hold them all (a sparse file costs nothing), so this is the reader's limit, said as such.
@@ -306,8 +306,13 @@ public static class Npy
         return n;
     }
 
-    private static string FormatShape(long[] shape) =>
-        "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")";
+    // The bytes a shape's data takes, counted in full for the message only: DataBytes stops where the file runs out, and
+    // "needs more than 1727 data bytes, the file has 1727" left the reader to work out how many. The shape is the
+    // caller's (it matched), so its extents are ints, and their product is exact as a BigInteger however large.
+    private static BigInteger ShapeBytes(int[] shape, int itemSize) =>
+        shape.Aggregate(new BigInteger(itemSize), (n, d) => n * d);
+
+    private static string FormatShape(long[] shape) => ConvProblem.FormatShape(shape);
 
     private static string Snip(string text)
     {

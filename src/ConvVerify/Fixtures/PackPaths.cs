@@ -109,8 +109,19 @@ public static class PackPaths
     {
         ArgumentNullException.ThrowIfNull(path);
         var kind = FileKinds.Of(path);
+        // A link whose target is gone is there, as a link: "file not found" had the user look for a file that was not
+        // written, where a link was, and a case folder's link was already said to lead nowhere.
+        if (kind == FileKind.Missing && new FileInfo(path).LinkTarget is { } target)
+            throw new FixtureException($"{path}: a symbolic link leading nowhere (to {Printable(target)}{Resolved(path, target)}, which does not exist), not a regular file; refusing to read it");
         if (kind == FileKind.Missing) throw new FixtureException($"{path}: file not found");
         if (kind != FileKind.Regular) throw new FixtureException($"{path}: {FileKinds.Describe(kind)}, not a regular file; refusing to read it");
+    }
+
+    // Where a relative link, or one through other links, lands: the target as written is not where to look.
+    private static string Resolved(string link, string target)
+    {
+        string real = RealPath(link);
+        return real == target ? "" : $", that is {Printable(real)}";
     }
 
     /// <summary>

@@ -345,7 +345,7 @@ public sealed class OrtOracle : IConvOracle, IDisposable
             int[] shape = d.ShapeOf(p);
             long[] got = [.. output.GetTensorTypeAndShape().Shape];
             if (!got.SequenceEqual(shape.Select(v => (long)v)))
-                throw new OrtOracleException($"{d.TensorName()}: expected shape {ConvProblem.FormatTuple(shape)}, ort returned ({string.Join(", ", got)}): {Describe(p)}");
+                throw new OrtOracleException($"{d.TensorName()}: expected shape {ConvProblem.FormatTuple(shape)}, ort returned {ConvProblem.FormatShape(got)}: {Describe(p)}");
             return half ? FromHalf(output.GetTensorDataAsSpan<Float16>()) : output.GetTensorDataAsSpan<float>().ToArray();
         }
         catch (OnnxRuntimeException e)

@@ -639,7 +639,7 @@ public sealed class TorchOracle : IConvOracle, ILayoutOracle
                 got[i] = dim.As<long>();
             }
             if (!got.SequenceEqual(shape.Select(d => (long)d)))
-                throw new TorchOracleException($"{name}: expected shape {ConvProblem.FormatTuple(shape)}, torch returned ({string.Join(", ", got)}){where}");
+                throw new TorchOracleException($"{name}: expected shape {ConvProblem.FormatTuple(shape)}, torch returned {ConvProblem.FormatShape(got)}{where}");
         }
         using (var dtype = tensor.GetAttr("dtype"))
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 
 namespace ConvVerify.Problems;
 
@@ -352,6 +353,17 @@ public sealed class ConvProblem : IEquatable<ConvProblem>
         return n;
     }
 
-    /// <summary>Formats extents as a tuple, e.g. "(2, 3, 5)".</summary>
-    public static string FormatTuple(IEnumerable<int> v) => "(" + string.Join(", ", v) + ")";
+    /// <summary>Formats extents as a tuple, as Python and numpy write one: "(2, 3, 5)", "(432,)" for one extent, "()" for none.</summary>
+    public static string FormatTuple(IEnumerable<int> v)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        return FormatShape([.. v.Select(d => (long)d)]);
+    }
+
+    // A file's shape is read as longs (a hostile header may give any extent), a problem's as ints: one writing for both,
+    // so a message setting them side by side ("shape is (432,), expected (2, 6, 6, 6)") writes them alike. One extent
+    // was "(432)", which in Python is no tuple but the number 432.
+    internal static string FormatShape(IReadOnlyList<long> shape) =>
+        shape.Count == 1 ? string.Create(CultureInfo.InvariantCulture, $"({shape[0]},)")
+        : "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")";
 }

@@ -45,11 +45,25 @@ public class CliRefusalTests : CliTestBase
 
     // Each of these would otherwise be ignored by a check against packs, which hold fixed problems computed in one layout.
     [TestCase("--layout", "channels-last", "--layout channels-last goes with a live oracle that computes in it, as torch does: a pack holds results, not the layout they were computed in")]
-    [TestCase("--random", "3", "--random goes with a live oracle: packs hold only the cases they were made with")]
+    [TestCase("--random", "3", "--random goes with a live oracle: packs hold only the cases they were made with; add --oracle torch, --oracle ort or another live oracle")]
+    [TestCase("--random-index", "3", "--random-index goes with a live oracle: packs hold only the cases they were made with; add --oracle torch, --oracle ort or another live oracle")]
     [TestCase("--mb", "2", "--mb goes with a live oracle: a pack holds the problems it was made with")]
     [TestCase("--max-macs", "10", "--max-macs goes with a live oracle or --pack: the committed packs hold small problems only")]
     public void ALiveOraclesOptionIsRefusedAgainstPacks(string option, string value, string message) =>
         IsBadUsage(Run("check", option, value), message + "\n");
+
+    // The outputs are checked after these: that check asks where the committed packs are, which outside a clone is
+    // nowhere, and the probe's `cd /tmp && convverify check --random-index 3` was told to pass a pack folder, then, given
+    // one, that --random-index goes with a live oracle. An output the committed packs would refuse stands for that here.
+    [TestCase("--random", "3")]
+    [TestCase("--random-index", "3")]
+    [TestCase("--mb", "2")]
+    public void ALiveOraclesOptionIsRefusedBeforeTheOutputsAreChecked(string option, string value)
+    {
+        string inside = Path.Combine(ConvVerify.Locations.CommittedPack("question"), "report.json");
+        IsBadUsage(Run("check", option, value, "--json", inside), $"{option} goes with a live oracle");
+        Assert.That(File.Exists(inside), Is.False);
+    }
 
     // soak's count of problems is --cases: the message names that, not the --random the selection knows it as; 0 is no
     // count at all, refused as the option is read, and more than the run draws at once by the run, with its advice.

@@ -424,7 +424,7 @@ public class ExplainCommandTests : CliTestBase
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         Assert.That(Lines(r), Does.Contain(
             "\nfilled with shared weights; then dL/dx = M^T * vec(dL/dh).\n"
-            + "  Here M is 33 x 33, too large to print; cut to one image, one channel in and out and a (2) input, keeping its kernel,\n"
+            + "  Here M is 33 x 33, too large to print; cut to one image, one channel in and out and a (2,) input, keeping its kernel,\n"
             + "  stride, padding and dilation, this problem is mb1ic1iw2oc1ow2kw1pw0, whose M is:\n"
             + "  M (2 x 2); weights in row-major order named a, b, c, ...:\n"));
         Assert.That(MatrixRows(r.Out), Is.EqualTo(new[] { "a .", ". a" }));
@@ -473,7 +473,7 @@ public class ExplainCommandTests : CliTestBase
     // stride": now two are kept along every dim where they fit, and a dim left with one is named.
     [TestCase("mb1ic1ih33iw33oc1kh1kw1sh32sw32", "(33, 1)", new[] { 2, 1 }, "W")] // 2 x 2 outputs read 33 x 33 = 1089 columns; 2 x 1, 33
     [TestCase("mb1ic1id3ih3iw33oc1kd1kh1kw1sd2sh2sw32", "(3, 3, 1)", new[] { 2, 2, 1 }, "W")] // 3-D: two along D and H fit, 9 columns
-    [TestCase("mb1ic1iw65oc1kw1sw64", "(1)", new[] { 1 }, "W")] // two outputs 64 apart read 65 columns, one more than is printed
+    [TestCase("mb1ic1iw65oc1kw1sw64", "(1,)", new[] { 1 }, "W")] // two outputs 64 apart read 65 columns, one more than is printed
     public void ACutKeepsTwoOutputsAlongEveryDimWhereTheyFitAndNamesTheDimsWhereItsStrideDoesNotShow(string descriptor, string input, int[] outputs, string single)
     {
         var r = Run("explain", descriptor);
@@ -519,7 +519,7 @@ public class ExplainCommandTests : CliTestBase
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
         string text = Lines(r).Replace("\n  ", " ", StringComparison.Ordinal);
         Assert.That(text, Does.Contain("The answer's example mb1ic1ih4oc1oh2kh3ph0n\"answer_matrix\" differs from it in spatial dims (1 here, 2 there), "
-            + "padding ((30) before and (30) after here, (0, 0) and (0, 0) there), input ((70) here, (4, 4) there); its M is:"));
+            + "padding ((30,) before and (30,) after here, (0, 0) and (0, 0) there), input ((70,) here, (4, 4) there); its M is:"));
         Assert.That(MatrixRows(r.Out), Is.EqualTo(AnswerRows));
     }
 

@@ -90,6 +90,29 @@ public class VerifyImplCommandTests : QuestionPackTest
     }
 
     [Test]
+    public void AResultLinkLeadingNowhereIsSaidToBeOneAndWhereItPoints()
+    {
+        // The probe: a dangling y.npy was "file not found", while a dangling case folder was "a symbolic link leading
+        // nowhere"; the user looked for a file never written where a link stood.
+        string id = QuestionCase("f32", "normal");
+        string y = CandidateFile(id, "y");
+        File.Delete(y);
+        File.CreateSymbolicLink(y, "written-elsewhere.npy");
+
+        var r = Verify("--require", "any");
+        Assert.That(r.Code, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Out, Does.Contain($"{y}: a symbolic link leading nowhere (to written-elsewhere.npy, that is {Path.Combine(Candidate, id, "written-elsewhere.npy")}, "
+            + "which does not exist), not a regular file; refusing to read it").And.Not.Contain("file not found"));
+        Assert.That(r.Out, Does.Contain("47 passed, 0 failed, 0 suspicious, 0 not in pack, 0 not provided by oracle, 0 not provided, 1 error"));
+
+        // Given as an absolute path, the target is said once.
+        string target = Path.Combine(Candidate, id, "gone.npy");
+        File.Delete(y);
+        File.CreateSymbolicLink(y, target);
+        Assert.That(Verify().Out, Does.Contain($"{y}: a symbolic link leading nowhere (to {target}, which does not exist), not a regular file"));
+    }
+
+    [Test]
     public void ThePackAsItsOwnCandidateIsBadUsage()
     {
         // The probe: --candidate naming the pack passed all 48 directions (exit 0), under 61 warnings about its inputs.

@@ -77,7 +77,7 @@ public class EngineDetailTests
         var x = Assert.Throws<ArgumentException>(() => m.Multiply(new float[7], new float[3]));
         Assert.That((x!.ParamName, x.Plain()), Is.EqualTo(("x", "x: has 7 elements, the problem needs 8 (shape (1, 2, 4))")));
         var b = Assert.Throws<ArgumentException>(() => m.Multiply(new float[8], new float[2]));
-        Assert.That((b!.ParamName, b.Plain()), Is.EqualTo(("b", "b: has 2 elements, the problem needs 3 (shape (3))")));
+        Assert.That((b!.ParamName, b.Plain()), Is.EqualTo(("b", "b: has 2 elements, the problem needs 3 (shape (3,))")));
         var none = ConvMatrix<float>.Build(WithBias.WithBias(false), new float[18]);
         Assert.That(Assert.Throws<ArgumentException>(() => none.Multiply(new float[8], new float[3]))!.Plain(),
             Is.EqualTo("b: has 3 elements, the problem needs 0 (shape ())"), "no bias: no b, and its shape is empty");

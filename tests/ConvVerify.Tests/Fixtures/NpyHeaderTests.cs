@@ -92,7 +92,7 @@ public class NpyHeaderTests : TempFolderTest
     public void AShapeOfMoreThan64ExtentsIsRefusedAtThe65th()
     {
         string sixtyFour = Dict("<f4", "(" + string.Concat(Enumerable.Repeat("1, ", 64)) + ")");
-        Assert.That(Refusal(sixtyFour), Does.Contain("shape is (" + string.Join(", ", Enumerable.Repeat("1", 64)) + "), expected (1)"), "64 extents are read");
+        Assert.That(Refusal(sixtyFour), Does.Contain("shape is (" + string.Join(", ", Enumerable.Repeat("1", 64)) + "), expected (1,)"), "64 extents are read");
         string sixtyFive = Dict("<f4", "(" + string.Concat(Enumerable.Repeat("1, ", 65)) + ")");
         Assert.That(Refusal(sixtyFive), Does.EndWith(": shape has more than 64 extents (numpy's limit))"));
     }
@@ -162,7 +162,7 @@ public class NpyHeaderTests : TempFolderTest
         // Shape (): one element, four bytes of float32; two are there.
         string path = File(Dict("<f4", "()"), [0, 0]);
         Assert.That(() => Npy.Read<float>(path, DType.Float32, []), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
-            $"{path}: not a readable .npy file (truncated: shape () of float32 needs more than 2 data bytes, the file has 2)"));
+            $"{path}: not a readable .npy file (truncated: shape () of float32 needs 4 data bytes, the file has 2)"));
         Assert.That(Npy.Read<float>(File(Dict("<f4", "()"), [0, 0, 0x80, 0x3F]), DType.Float32, []), Is.EqualTo(new[] { 1f }));
     }
 
@@ -171,14 +171,14 @@ public class NpyHeaderTests : TempFolderTest
     {
         string path = File(Dict("<f4", "(2,)"), new byte[12]);
         Assert.That(() => Npy.Read<float>(path, DType.Float32, [2]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
-            $"{path}: not a readable .npy file (4 bytes after the data of shape (2))"));
+            $"{path}: not a readable .npy file (4 bytes after the data of shape (2,))"));
         // An empty shape needs no data: any byte is one too many.
         path = File(Dict("<f4", "(0,)"), new byte[4]);
         Assert.That(() => Npy.Read<float>(path, DType.Float32, [0]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
-            $"{path}: not a readable .npy file (4 bytes after the data of shape (0))"));
+            $"{path}: not a readable .npy file (4 bytes after the data of shape (0,))"));
         path = File(Dict("<f4", "(2,)"), new byte[5]);
         Assert.That(() => Npy.Read<float>(path, DType.Float32, [2]), Throws.TypeOf<FixtureException>().With.Message.EqualTo(
-            $"{path}: not a readable .npy file (truncated: shape (2) of float32 needs more than 5 data bytes, the file has 5)"));
+            $"{path}: not a readable .npy file (truncated: shape (2,) of float32 needs 8 data bytes, the file has 5)"));
     }
 
     [Test]

@@ -260,7 +260,7 @@ public class OnnxImportDetailTests : CliTestBase
             m.Graph.Node[0].Input.Add("B");
         });
         var r = OnnxImport.Import([Good, folder], TempPath("pack"));
-        Assert.That(r.Skipped.Single().Reason, Is.EqualTo($"{folder}/model.onnx initializer 'B': B has shape (2), expected (1)"));
+        Assert.That(r.Skipped.Single().Reason, Is.EqualTo($"{folder}/model.onnx initializer 'B': B has shape (2,), expected (1,)"));
     }
 
     // Only the dims change: the problem is built from shapes before any element is read.

@@ -380,7 +380,7 @@ public class OnnxImportTests : CliTestBase
         Assert.That(ProblemSkip([1, 4, 6], [2, 3, 3], new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 2 }),
             Is.EqualTo("m.onnx: group=2 does not fit X's 4 channels and W's 3 per group"));
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], IntsAttribute("kernel_shape", 2)),
-            Is.EqualTo("m.onnx: kernel_shape (2) differs from W's spatial shape (3) (w.pb)"));
+            Is.EqualTo("m.onnx: kernel_shape (2,) differs from W's spatial shape (3,) (w.pb)"));
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("SAME") }),
             Is.EqualTo("m.onnx: unsupported auto_pad 'SAME' (expected NOTSET, SAME_UPPER, SAME_LOWER or VALID)"));
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("VALID") }, IntsAttribute("pads", 1, 1)),
@@ -446,11 +446,11 @@ public class OnnxImportTests : CliTestBase
         // The dilated kernel spans 2 * (2^31 - 1) + 1 elements, so SAME pads one less: more than an int holds. The
         // attributes are named, not a wrapped pad (it was "begin padding must be >= 0, got -1").
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], AutoPad("SAME_UPPER"), IntsAttribute("dilations", int.MaxValue)),
-            Is.EqualTo("m.onnx: auto_pad=SAME_UPPER with dilations (2147483647), strides (1) and W's kernel (3) pads X's axis 2 (6 elements) by 4294967294: "
+            Is.EqualTo("m.onnx: auto_pad=SAME_UPPER with dilations (2147483647,), strides (1,) and W's kernel (3,) pads X's axis 2 (6 elements) by 4294967294: "
                 + "its last padded index 4294967299 is past 2147483647, the largest ConvVerify's loops index with"));
         // Padding that fits an int but puts the last index one past the largest is refused the same way, naming the attributes.
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 2], AutoPad("SAME_LOWER"), IntsAttribute("dilations", 2_147_483_643)),
-            Is.EqualTo("m.onnx: auto_pad=SAME_LOWER with dilations (2147483643), strides (1) and W's kernel (2) pads X's axis 2 (6 elements) by 2147483643: "
+            Is.EqualTo("m.onnx: auto_pad=SAME_LOWER with dilations (2147483643,), strides (1,) and W's kernel (2,) pads X's axis 2 (6 elements) by 2147483643: "
                 + "its last padded index 2147483648 is past 2147483647, the largest ConvVerify's loops index with"));
         // SAME_UPPER leaves a stride below 1 to the problem, which names it.
         Assert.That(ProblemSkip([1, 2, 6], [3, 2, 3], AutoPad("SAME_UPPER"), IntsAttribute("strides", 0)), Is.EqualTo("m.onnx: sw: must be >= 1, got 0"));

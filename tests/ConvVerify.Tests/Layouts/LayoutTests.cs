@@ -57,9 +57,9 @@ public class LayoutTests
         // The probe: a null shape was a NullReferenceException, one of fewer than 2 dims an error about "count" or an IndexOutOfRangeException.
         Assert.That(() => Layout.ToChannelsLast<int>(new int[1], null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("shape"));
         var e = Assert.Throws<ArgumentException>(() => Layout.ToChannelsLast<int>(new int[3], [3]))!;
-        Assert.That((e.Message, e.ParamName), Is.EqualTo(("shape: channels-last needs (N, C, spatial...), at least 2 dims, got (3) (Parameter 'shape')", "shape")));
+        Assert.That((e.Message, e.ParamName), Is.EqualTo(("shape: channels-last needs (N, C, spatial...), at least 2 dims, got (3,) (Parameter 'shape')", "shape")));
         e = Assert.Throws<ArgumentException>(() => Layout.FromChannelsLast<int>(new int[3], [3]))!;
-        Assert.That((e.Message, e.ParamName), Is.EqualTo(("ncsShape: channels-last needs (N, C, spatial...), at least 2 dims, got (3) (Parameter 'ncsShape')", "ncsShape")));
+        Assert.That((e.Message, e.ParamName), Is.EqualTo(("ncsShape: channels-last needs (N, C, spatial...), at least 2 dims, got (3,) (Parameter 'ncsShape')", "ncsShape")));
         Assert.That(() => Layout.FromChannelsLast<int>(new int[1], []), Throws.ArgumentException.With.Property("ParamName").EqualTo("ncsShape"));
         Assert.That(Layout.ToChannelsLast<int>([1, 2], [1, 2]), Is.EqualTo(new[] { 1, 2 }), "(N, C) alone is its own channels-last form");
     }

@@ -78,7 +78,8 @@ public class TorchResultsTests
     [TestCase(0, 1, "y: expected shape (1, 3, 2), torch returned (1, 2, 4)")]
     [TestCase(1, 2, "dx: expected shape (1, 2, 4), torch returned (3, 2, 3)")]
     [TestCase(2, 0, "dw: expected shape (3, 2, 3), torch returned (1, 3, 2)")]
-    [TestCase(3, 0, "db: expected shape (3), torch returned (1, 3, 2)")]
+    [TestCase(3, 0, "db: expected shape (3,), torch returned (1, 3, 2)")]
+    [TestCase(0, 3, "y: expected shape (1, 3, 2), torch returned (3,)")] // both sides written alike, as Python writes a 1-tuple
     public void ATensorInAnotherPlaceIsNamedByItsPlace(int place, int from, string message)
     {
         var torch = LiveTorch.Require();
@@ -106,7 +107,7 @@ public class TorchResultsTests
             var t = Tensors(torch, biased);
             using var noDb = new PyTuple([t[0], t[1], t[2], PyObject.None]);
             Assert.That(() => TorchOracle.Results<float>(noDb, biased),
-                Throws.TypeOf<TorchOracleException>().With.Message.EqualTo("db: expected a tensor of shape (3), got None" + Where(biased)));
+                Throws.TypeOf<TorchOracleException>().With.Message.EqualTo("db: expected a tensor of shape (3,), got None" + Where(biased)));
             Assert.That(TorchOracle.Results<float>(noDb, plain).Db, Is.Empty);
             using var withDb = new PyTuple(t);
             var e = Assert.Throws<TorchOracleException>(() => TorchOracle.Results<float>(withDb, plain))!;

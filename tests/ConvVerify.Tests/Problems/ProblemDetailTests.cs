@@ -195,6 +195,9 @@ public class ProblemDetailTests
     {
         Assert.That(ConvProblem.FormatTuple([2, 3, 5]), Is.EqualTo("(2, 3, 5)"));
         Assert.That(ConvProblem.FormatTuple([]), Is.EqualTo("()"));
+        // As Python and numpy write it: "(432)" is the number 432 in Python, no tuple.
+        Assert.That(ConvProblem.FormatTuple([432]), Is.EqualTo("(432,)"));
+        Assert.That(ConvProblem.FormatTuple([-2]), Is.EqualTo("(-2,)"));
     }
 }
 
