@@ -29,7 +29,8 @@ public static class JUnitWriter
 
     /// <summary>
     /// Writes the XML to <paramref name="path"/>: into a file beside it, renamed over it when whole (a named pipe or a
-    /// device is written in place), so a failure part way leaves the file that was there (<see cref="ReplacedFile"/>).
+    /// device is written in place, and a descriptor such as /dev/stdout through itself), so a failure part way leaves the
+    /// file that was there (<see cref="ReplacedFile"/>).
     /// </summary>
     public static void Write(RunReport report, string path)
     {
