@@ -16,7 +16,7 @@ internal sealed class RunOptions(string defaultRequire)
     public Option<string?> Shard { get; } = new("--shard") { Description = "Run only part i of n (1 <= i <= n) of the cases, split by case id: e.g. --shard 2/4. A shard the split leaves empty passes; a selection with no case at all fails in every shard" };
     public Option<string?> Json { get; } = new Option<string?>("--json") { Description = "Also write the run report (schema convverify-report/1, docs/report-schema.md) to this file: a regular file is replaced whole; a pipe or a device, "
         + "and /dev/stdout or /dev/fd/N whatever they lead to, are written in place (--json >(jq .summary) works)" }.Expecting("a file");
-    public Option<string?> JUnit { get; } = new Option<string?>("--junit") { Description = "Also write the run as JUnit XML (one test case per case x direction x reference) for CI systems to display; "
+    public Option<string?> JUnit { get; } = new Option<string?>("--junit") { Description = "Also write the run as JUnit XML (one test case per case x direction x reference, and one for the run's verdict, failing when the exit code is not 0) for CI systems to display; "
         + "written as --json is" }.Expecting("a file");
     public Option<string?> Report { get; } = new Option<string?>("--report") { Description = "Also write an HTML report into this folder: DIR/index.html with the summary, every row, and pictures of where each failing direction is wrong" }.Expecting("a folder");
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Print every row, not just failures and the summary" };
