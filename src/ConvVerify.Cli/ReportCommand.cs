@@ -13,8 +13,8 @@ internal static class ReportCommand
     {
         var cmd = new Command("report", "Work with run reports (--json files).");
         var shards = new Argument<string[]>("SHARD") { Description = "The --json reports of every shard of one run", Arity = ArgumentArity.OneOrMore }.RefusingOptions().Expecting("the --json report of every shard");
-        var json = new Option<string?>("--json") { Description = "Write the merged report (schema convverify-report/1)" }.Expecting("a file");
-        var junit = new Option<string?>("--junit") { Description = "Write the merged run as JUnit XML" }.Expecting("a file");
+        var json = new Option<string?>("--json") { Description = "Write the merged report (schema convverify-report/1); a pipe, a device, /dev/stdout or /dev/fd/N is written in place" }.Expecting("a file");
+        var junit = new Option<string?>("--junit") { Description = "Write the merged run as JUnit XML (its verdict one test case, from the merged run), as --json is written" }.Expecting("a file");
         var verbose = new Option<bool>("--verbose") { Description = "Print every row" };
         var html = new Option<string?>("--report") { Description = "Write the merged run as an HTML report into this folder" }.Expecting("a folder");
         var merge = new Command("merge", "Combine the --json reports of the shards of one run (--shard i/n) and exit as the whole run would: 0 all passed, "

@@ -14,8 +14,10 @@ internal sealed class RunOptions(string defaultRequire)
     };
 
     public Option<string?> Shard { get; } = new("--shard") { Description = "Run only part i of n (1 <= i <= n) of the cases, split by case id: e.g. --shard 2/4. A shard the split leaves empty passes; a selection with no case at all fails in every shard" };
-    public Option<string?> Json { get; } = new Option<string?>("--json") { Description = "Also write the run report (schema convverify-report/1, docs/report-schema.md) to this file" }.Expecting("a file");
-    public Option<string?> JUnit { get; } = new Option<string?>("--junit") { Description = "Also write the run as JUnit XML (one test case per case x direction x reference) for CI systems to display" }.Expecting("a file");
+    public Option<string?> Json { get; } = new Option<string?>("--json") { Description = "Also write the run report (schema convverify-report/1, docs/report-schema.md) to this file: a regular file is replaced whole; a pipe or a device, "
+        + "and /dev/stdout or /dev/fd/N whatever they lead to, are written in place (--json >(jq .summary) works)" }.Expecting("a file");
+    public Option<string?> JUnit { get; } = new Option<string?>("--junit") { Description = "Also write the run as JUnit XML (one test case per case x direction x reference, and one for the run's verdict, failing when the exit code is not 0) for CI systems to display; "
+        + "written as --json is" }.Expecting("a file");
     public Option<string?> Report { get; } = new Option<string?>("--report") { Description = "Also write an HTML report into this folder: DIR/index.html with the summary, every row, and pictures of where each failing direction is wrong" }.Expecting("a folder");
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Print every row, not just failures and the summary" };
     public Option<bool> Strict { get; } = new("--strict") { Description = "Treat warnings (e.g. candidate files that match no case) as errors: exit 2" };
@@ -224,6 +226,15 @@ internal sealed class RunOptions(string defaultRequire)
         if (json is null || junit is null) return;
         if (Path.GetFullPath(json) == Path.GetFullPath(junit))
             throw new CliException($"--junit: {junit} is also the --json file; give each its own");
+        // A descriptor is written through, one output after the other, each in full: two of them may well lead to one
+        // terminal or one file (--json /dev/stdout --junit /dev/stderr, 2>&1), and only one descriptor twice is one
+        // output. Its real path was a name of /proc the user never gave ("/proc/PID/fd/pipe:[123]").
+        int? jsonFd = Descriptors.Named(json), junitFd = Descriptors.Named(junit);
+        if (jsonFd is not null || junitFd is not null)
+        {
+            if (jsonFd == junitFd) throw new CliException($"--junit: {junit} is descriptor {junitFd}, which --json {json} also writes; give each its own");
+            return;
+        }
         string a = Real(json), b = Real(junit);
         // A link j.xml -> a.json, or a hard link: the JUnit XML replaced the report, and the run passed.
         if (Fixtures.PackPaths.SamePath(a, b))
@@ -304,6 +315,20 @@ internal sealed class RunOptions(string defaultRequire)
         if (path is null) return;
         NotEmpty(option, path);
         string full = Path.GetFullPath(path);
+        // Written through the descriptor itself (ReplacedFile): no file is made or replaced, so no folder need take one,
+        // but the descriptor must take a write, or the whole run went by before "Bad file descriptor".
+        try
+        {
+            if (Descriptors.Named(full) is { } fd)
+            {
+                if (Descriptors.WhyNotWritable(fd) is { } notWritable) throw new CliException($"{option}: cannot write {path}: {notWritable}");
+                return;
+            }
+        }
+        catch (Fixtures.FixtureException e)
+        {
+            throw new CliException($"{option}: cannot write {path}: {e.Message}");
+        }
         if (Directory.Exists(full)) throw new CliException($"{option}: cannot write {path}: it is a folder");
         string? dir = Path.GetDirectoryName(full);
         if (dir is not null && !Directory.Exists(dir)) throw new CliException($"{option}: cannot write {path}: {NoFolder(dir)}");

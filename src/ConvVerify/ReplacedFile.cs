@@ -21,9 +21,12 @@ public static class ReplacedFile
     /// <summary>
     /// Writes <paramref name="path"/> through <paramref name="write"/>, given the temporary file's stream. With
     /// <paramref name="followLinks"/> (a <c>--json</c> or <c>--junit</c> the user named) a symbolic link is followed and
-    /// its target replaced, and a named pipe or a device is written in place (a reader holds the pipe; a rename would put
-    /// a file where it stood). Without it (the files the HTML page names itself) the name is replaced: a link or a hard
-    /// link there is replaced, never written through, and anything that is not a regular file is refused.
+    /// its target replaced; anything that is not a regular file (a named pipe, a device) is written in place (a reader
+    /// holds the pipe; a rename would put a file where it stood); and a descriptor of this process the path names
+    /// (<c>/dev/stdout</c>, <c>/dev/fd/N</c>, <c>/proc/self/fd/N</c>: <see cref="Descriptors"/>) is written through
+    /// itself, whatever it holds: a regular file there (stdout redirected to one) holds the console's output before it,
+    /// which a rename would have thrown away. Without it (the files the HTML page names itself) the name is replaced: a
+    /// link or a hard link there is replaced, never written through, and anything that is not a regular file is refused.
     /// </summary>
     /// <exception cref="IOException">The write, or the rename, failed; or, without <paramref name="followLinks"/>, the name is not a regular file or a link.</exception>
     public static void Write(string path, Action<Stream> write, bool followLinks = true)
@@ -38,6 +41,10 @@ public static class ReplacedFile
         {
             using var stream = new FileStream(p, FileMode.Create, FileAccess.Write, FileShare.Read);
             write(stream);
+        }, throughDescriptor: fd =>
+        {
+            using var stream = Descriptors.Writer(fd);
+            write(stream);
         });
     }
 
@@ -45,12 +52,31 @@ public static class ReplacedFile
     /// As <see cref="Write(string, Action{Stream}, bool)"/>, for a writer that opens a file by its name itself (a plot's
     /// SavePng): <paramref name="write"/> is given the temporary file's path, which does not exist yet.
     /// </summary>
-    public static void WriteByName(string path, Action<string> write, bool followLinks = true) => WriteByName(path, write, followLinks, write);
+    public static void WriteByName(string path, Action<string> write, bool followLinks = true) =>
+        WriteByName(path, write, followLinks, write, fd => CopiedThrough(fd, write, Path.GetExtension(path)));
 
-    private static void WriteByName(string path, Action<string> write, bool followLinks, Action<string> inPlace)
+    private static void WriteByName(string path, Action<string> write, bool followLinks, Action<string> inPlace, Action<int> throughDescriptor)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
+        if (followLinks)
+        {
+            if (Descriptors.Named(path) is { } fd)
+            {
+                throughDescriptor(fd);
+                return;
+            }
+            // The kind of what the name leads to as the kernel follows it: the real path below cannot follow a link of
+            // /proc/PID/fd to a pipe ("pipe:[123]"), and a pipe of another process's descriptors was taken for a
+            // missing file, to be made beside it in /proc. Opened by the name given, which an error then names.
+            var given = FileKinds.Of(path);
+            if (given is not (FileKind.Missing or FileKind.Regular))
+            {
+                if (given == FileKind.Directory) throw new IOException($"{path} is {FileKinds.Describe(given)}, not a regular file; not written");
+                inPlace(Path.GetFullPath(path));
+                return;
+            }
+        }
         string target = followLinks ? PackPaths.RealPath(path) : Path.GetFullPath(path);
         bool link = new FileInfo(target).LinkTarget is not null;
         var kind = link ? FileKind.Missing : FileKinds.Of(target);
@@ -91,6 +117,35 @@ public static class ReplacedFile
         }
         finally
         {
+            Pending.TryRemove(temp, out _);
+            foreach (var registration in signals) registration.Dispose();
+        }
+    }
+
+    // A writer that opens its file by name writes it into the system's temporary folder, copied through the descriptor
+    // whole: opened by a name of /proc, a file stdout is redirected to would be truncated, the console's output with it.
+    private static void CopiedThrough(int fd, Action<string> write, string extension)
+    {
+        string temp = Path.Combine(Path.GetTempPath(), $".convverify-{Guid.NewGuid():N}.tmp{(extension.Length <= 16 ? extension : "")}");
+        Pending[temp] = 0;
+        var signals = WatchSignals();
+        try
+        {
+            write(temp);
+            using var from = new FileStream(temp, FileMode.Open, FileAccess.Read);
+            using var to = Descriptors.Writer(fd);
+            from.CopyTo(to);
+        }
+        finally
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The write's own outcome is the one to report; the temporary file's name says what it is.
+            }
             Pending.TryRemove(temp, out _);
             foreach (var registration in signals) registration.Dispose();
         }

@@ -77,7 +77,11 @@ public static partial class HtmlReport
             .Append("<script>window.addEventListener('error',e=>{document.body.dataset.errors=(document.body.dataset.errors||'')+e.message+';'});")
             .Append("window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0).map(i=>i.getAttribute('src'));")
             .Append("document.body.dataset.images=bad.length?'broken:'+bad.join(','):'ok:'+document.images.length;});</script></head>\n<body>\n");
-        html.Append("<h1>ConvVerify ").Append(E(report.Command)).Append("</h1>\n<p id=\"summary\">").Append(E(report.SummaryLine())).Append("</p>\n<ul>");
+        // The verdict first, in its colour: a run failed for no row's sake (no case selected, nothing compared, --strict's
+        // warnings) had a page of passed or absent rows, its reasons below the counts.
+        int exit = report.ExitCode();
+        html.Append("<h1>ConvVerify ").Append(E(report.Command)).Append("</h1>\n<p id=\"verdict\" class=\"").Append(exit == RunReport.ExitPass ? "pass" : "FAIL").Append("\">")
+            .Append(exit == RunReport.ExitPass ? "passed" : "failed").Append(" (exit code ").Append(exit).Append(")</p>\n<p id=\"summary\">").Append(E(report.SummaryLine())).Append("</p>\n<ul>");
         html.Append("<li>checked: <b>").Append(E(report.Subject.Name)).Append("</b></li>");
         foreach (var r in report.References)
         {

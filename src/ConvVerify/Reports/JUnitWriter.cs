@@ -8,7 +8,8 @@ namespace ConvVerify.Reports;
 
 /// <summary>
 /// A run report as JUnit XML, the format GitHub Actions, GitLab, Azure Pipelines and Jenkins display: one test case per
-/// case × direction × reference, the verdict as the failure message, absences as skipped, unusable input and oracle failures as errors (their type says which).
+/// case × direction × reference, the verdict as the failure message, absences as skipped, unusable input and oracle failures as errors (their type says which);
+/// and one for the run's verdict, which fails whenever the exit code is not 0.
 /// </summary>
 /// <remarks>
 /// Written element by element to its file: the document built first as a tree held a 100,000-case soak's 374,787 test
@@ -29,7 +30,8 @@ public static class JUnitWriter
 
     /// <summary>
     /// Writes the XML to <paramref name="path"/>: into a file beside it, renamed over it when whole (a named pipe or a
-    /// device is written in place), so a failure part way leaves the file that was there (<see cref="ReplacedFile"/>).
+    /// device is written in place, and a descriptor such as /dev/stdout through itself), so a failure part way leaves the
+    /// file that was there (<see cref="ReplacedFile"/>).
     /// </summary>
     public static void Write(RunReport report, string path)
     {
@@ -54,10 +56,17 @@ public static class JUnitWriter
         // The counts come first, in the suites' attributes: taken from the rows before any test case is written.
         bool first = FirstShard(report.Shard);
         int kinds = first ? report.SkippedByKind.Count : 0;
-        int tests = report.Rows.Count + kinds;
-        int failures = report.Count(Outcome.Fail) + report.Count(Outcome.Suspicious);
-        int errors = report.Count(Outcome.Error);
-        int skipped = report.Rows.Count(r => Absent(r.Outcome)) + kinds;
+        // The rows about the pack (a corrupt file, a case.json that cannot be read) are made before the cases are split,
+        // so every shard holds them (report merge requires it, and keeps them once): written in the first shard's file
+        // only, as the skipped problems are, or a CI page that adds the shards up showed one corrupt file as three errors.
+        var rows = first ? report.Rows : [.. report.Rows.Where(r => r.Subject != RunRow.NoSubject)];
+        // The run's verdict is a test case of its own: a run failed for no row's sake (--require all's absent directions,
+        // --strict's warnings, nothing compared, no case selected) showed on a CI page as all green, or all skipped.
+        int exit = report.ExitCode();
+        int tests = rows.Count + kinds + 1;
+        int failures = rows.Count(r => r.Outcome is Outcome.Fail or Outcome.Suspicious) + (exit == RunReport.ExitFail ? 1 : 0);
+        int errors = rows.Count(r => r.Outcome == Outcome.Error) + (exit == RunReport.ExitBadInput ? 1 : 0);
+        int skipped = rows.Count(r => Absent(r.Outcome)) + kinds;
         string time = F(report.Seconds);
 
         w.WriteStartDocument();
@@ -84,7 +93,8 @@ public static class JUnitWriter
         foreach (string warning in report.Warnings) Property(w, "warning", warning);
         w.WriteFullEndElement();
 
-        foreach (var r in report.Rows) TestCase(w, report.Command, r);
+        Verdict(w, report, exit);
+        foreach (var r in rows) TestCase(w, report.Command, r);
         // Problems the selection left out are skipped test cases too, one per kind (a corpus run skips hundreds of
         // thousands for a few reasons), so a CI page shows what was not checked; only in the first shard, since every
         // shard of a run skips the same problems and CI pages add the shards up.
@@ -107,6 +117,28 @@ public static class JUnitWriter
         w.WriteFullEndElement();
         w.WriteFullEndElement();
         w.WriteEndDocument();
+    }
+
+    // One per file, named for its shard: each shard's file says its own exit code once, and a report merged from them
+    // says the whole run's, from the merged rows, never the shards' verdicts again. A failure for exit code 1, an error
+    // (no verdict either way, as an ERROR row) for 2; its message the reasons the summary gives.
+    private static void Verdict(XmlWriter w, RunReport report, int exit)
+    {
+        w.WriteStartElement("testcase");
+        Attribute(w, "classname", X($"convverify.{report.Command}"));
+        Attribute(w, "name", X(Shard.IsWholeRun(report.Shard) ? "verdict" : $"verdict (shard {report.Shard})"));
+        // The rows hold the run's time; counted again here, a CI page's total was twice it.
+        Attribute(w, "time", "0");
+        if (exit == RunReport.ExitPass)
+        {
+            w.WriteEndElement();
+            return;
+        }
+        var reasons = report.Reasons().ToList();
+        string message = $"exit code {exit}" + (reasons.Count == 0 ? "" : ": " + string.Join("; ", reasons));
+        Child(w, exit == RunReport.ExitFail ? "failure" : "error", [("message", X(message)), ("type", $"exit code {exit}")],
+            X(string.Join("\n", [report.SummaryLine(), .. reasons])));
+        w.WriteFullEndElement();
     }
 
     private static void TestCase(XmlWriter w, string command, RunRow r)

@@ -478,7 +478,8 @@ public sealed class RunReport
 
     /// <summary>
     /// Writes the report as JSON: into a file beside <paramref name="path"/>, renamed over it when whole (a named pipe or
-    /// a device is written in place), so a full disk leaves the previous report as it was (<see cref="ReplacedFile"/>).
+    /// a device is written in place, and a descriptor such as /dev/stdout through itself), so a full disk leaves the
+    /// previous report as it was (<see cref="ReplacedFile"/>).
     /// </summary>
     public void Write(string path)
     {

@@ -514,8 +514,11 @@ public partial class CheckCommandTests : CliTestBase
         var report = ConvVerify.Runs.RunReport.Read(json);
         Assert.That(report.Rows.Select(row => row.Cause), Is.EqualTo(new ConvVerify.Runs.ErrorCause?[] { ConvVerify.Runs.ErrorCause.Oracle }));
         Assert.That(report.Summary.Reasons, Is.EqualTo(new[] { "1 direction could not be checked (oracle failure, not unusable input)" }));
-        var error = System.Xml.Linq.XDocument.Load(junit).Descendants("error").Single();
-        Assert.That((string?)error.Attribute("type"), Is.EqualTo("oracle failure"));
+        // The run's verdict, an error of exit code 2 whose message is the reason, then the row.
+        var errors = System.Xml.Linq.XDocument.Load(junit).Descendants("error").ToList();
+        Assert.That(errors.Select(e => ((string?)e.Attribute("type"), (string?)e.Attribute("message"))).First(), Is.EqualTo(("exit code 2",
+            "exit code 2: 1 direction could not be checked (oracle failure, not unusable input)")));
+        Assert.That(errors.Skip(1).Select(e => (string?)e.Attribute("type")), Is.EqualTo(new[] { "oracle failure" }));
     }
 
     [Test]

@@ -27,7 +27,9 @@ public class ReportMergeTests : CliTestBase
         Assert.That(b.Rows.Select(r => (r.Case, r.Direction)).Order(), Is.EqualTo(a.Rows.Select(r => (r.Case, r.Direction)).Order()), "every case in exactly one shard");
         Assert.That(b.Shard, Is.EqualTo("1/1"));
         var xml = XDocument.Load(junit);
-        Assert.That(xml.Descendants("testcase").Count(), Is.EqualTo(a.Rows.Count));
+        // Every row, and the merged run's verdict once (a passing test case): no shard's verdict again.
+        Assert.That(xml.Descendants("testcase").Count(), Is.EqualTo(a.Rows.Count + 1));
+        Assert.That(xml.Descendants("testcase").Count(t => t.Attribute("name")!.Value.StartsWith("verdict", StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(xml.Root!.Attribute("failures")!.Value, Is.EqualTo("0"));
     }
 
@@ -63,9 +65,12 @@ public class ReportMergeTests : CliTestBase
         string junit = TempPath("j.xml");
         var r = Run(["report", "merge", .. paths, "--junit", junit]);
         Assert.That(r.Code, Is.EqualTo(1), r.ToString());
-        var failure = XDocument.Load(junit).Descendants("failure").Single();
+        var failures = XDocument.Load(junit).Descendants("failure").ToList();
+        Assert.That(failures.Select(f => f.Parent!.Attribute("name")!.Value), Is.EqualTo(new[] { "verdict", "dx (exact vs pack " + pack + ")" }));
+        var failure = failures[1];
         Assert.That(failure.Parent!.Attribute("classname")!.Value, Does.Contain(QuestionCase("f32", "integer")));
         Assert.That(failure.Attribute("message")!.Value, Does.Contain("dx").And.Contain("flat 3"));
+        Assert.That(failures[0].Attribute("message")!.Value, Is.EqualTo("exit code 1: 1 direction failed"));
     }
     [Test]
     public void AShardsTextsArePrintedWithTheirControlCharactersEscaped()

@@ -15,12 +15,15 @@ namespace ConvVerify.Tests.Reports;
 /// </summary>
 public class JUnitStreamTests
 {
-    // The writer before streaming, as it was but for its plural ("1 problems" is now "1 problem") and the whole run's
-    // suite name (no "(shard 1/1)"): the whole document built as a tree, then saved.
+    // The writer before streaming, as it was but for its plural ("1 problems" is now "1 problem"), the whole run's
+    // suite name (no "(shard 1/1)"), the run's verdict as the first test case, and the rows about the pack in the first
+    // shard only: the whole document built as a tree, then saved.
     private static byte[] AsBuilt(RunReport report)
     {
         string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
-        var cases = report.Rows.Select(r =>
+        bool first = report.Shard.Split('/')[0] == "1";
+        var rows = report.Rows.Where(r => first || r.Subject != RunRow.NoSubject).ToList();
+        var cases = rows.Select(r =>
         {
             var tc = new XElement("testcase",
                 new XAttribute("classname", OldX($"convverify.{report.Command}.{r.Case}")),
@@ -41,7 +44,15 @@ public class JUnitStreamTests
             }
             return tc;
         }).ToList();
-        if (report.Shard.Split('/')[0] == "1")
+        int exit = report.ExitCode();
+        var verdict = new XElement("testcase", new XAttribute("classname", OldX($"convverify.{report.Command}")),
+            new XAttribute("name", report.Shard == "1/1" ? "verdict" : $"verdict (shard {report.Shard})"), new XAttribute("time", "0"));
+        var reasons = report.Reasons().ToList();
+        if (exit != 0)
+            verdict.Add(new XElement(exit == 1 ? "failure" : "error", new XAttribute("message", OldX($"exit code {exit}: {string.Join("; ", reasons)}")),
+                new XAttribute("type", $"exit code {exit}"), OldX(string.Join("\n", [report.SummaryLine(), .. reasons]))));
+        cases.Insert(0, verdict);
+        if (first)
         {
             cases.AddRange(report.SkippedByKind.Select(kv =>
             {
@@ -52,12 +63,13 @@ public class JUnitStreamTests
                     new XElement("skipped", new XAttribute("message", OldX($"{Counted.Of(kv.Value, "problem")} skipped ({kv.Key}){eg}"))));
             }));
         }
-        int failures = report.Count(Outcome.Fail) + report.Count(Outcome.Suspicious);
+        int failures = rows.Count(r => r.Outcome is Outcome.Fail or Outcome.Suspicious) + (exit == 1 ? 1 : 0);
+        int errors = rows.Count(r => r.Outcome == Outcome.Error) + (exit == 2 ? 1 : 0);
         int skipped = cases.Count(c => c.Element("skipped") is not null);
         var suite = new XElement("testsuite",
             new XAttribute("name", OldX($"convverify {report.Command}" + (report.Shard == "1/1" ? "" : $" (shard {report.Shard})"))),
             new XAttribute("tests", cases.Count), new XAttribute("failures", failures),
-            new XAttribute("errors", report.Count(Outcome.Error)), new XAttribute("skipped", skipped),
+            new XAttribute("errors", errors), new XAttribute("skipped", skipped),
             new XAttribute("time", F(report.Seconds)), new XAttribute("timestamp", OldX(report.Started)),
             new XElement("properties",
                 new XElement("property", new XAttribute("name", "subject"), new XAttribute("value", OldX(report.Subject.Name))),
@@ -66,7 +78,7 @@ public class JUnitStreamTests
             cases);
         var doc = new XDocument(new XDeclaration("1.0", "utf-8", null),
             new XElement("testsuites", new XAttribute("name", "convverify"), new XAttribute("tests", cases.Count),
-                new XAttribute("failures", failures), new XAttribute("errors", report.Count(Outcome.Error)), new XAttribute("time", F(report.Seconds)), suite));
+                new XAttribute("failures", failures), new XAttribute("errors", errors), new XAttribute("time", F(report.Seconds)), suite));
         using var stream = new MemoryStream();
         doc.Save(stream);
         return stream.ToArray();
@@ -207,7 +219,9 @@ public class JUnitStreamTests
             Assert.That(read.Attributes, Does.Contain(("skipped", "message", "not provided: " + v)), what);
             Assert.That(read.Attributes, Does.Contain(("property", "value", v)), what);
             Assert.That(read.Attributes, Does.Contain(("skipped", "message", $"2 problems skipped (option), e.g. {v} ({v}): {v}")), what);
-            Assert.That(read.Texts, Is.EqualTo(new[] { ("failure", $"mb1ic3ih5oc16oh3kh3 (f32, integer)\n{v}"), ("error", v) }), what);
+            // The run's verdict first: an error, for the ERROR row.
+            Assert.That(read.Texts.Skip(1), Is.EqualTo(new[] { ("failure", $"mb1ic3ih5oc16oh3kh3 (f32, integer)\n{v}"), ("error", v) }), what);
+            Assert.That(read.Texts[0].Item1, Is.EqualTo("error"), what);
         }
     }
 
@@ -258,7 +272,7 @@ public class JUnitStreamTests
         report.SkippedByKind["dtype"] = 1;
         report.SkippedByKind["option"] = 2;
         var read = Read(Streamed(report));
-        Assert.That(read.Attributes.Where(a => a.Item1 == "testcase" && a.Item2 == "name").Select(a => a.Item3), Is.EqualTo(new[] { "dtype: 1 problem", "option: 2 problems" }));
+        Assert.That(read.Attributes.Where(a => a.Item1 == "testcase" && a.Item2 == "name").Select(a => a.Item3), Is.EqualTo(new[] { "verdict", "dtype: 1 problem", "option: 2 problems" }));
         Assert.That(read.Attributes.Where(a => a.Item1 == "skipped").Select(a => a.Item3), Is.EqualTo(new[] { "1 problem skipped (dtype)", "2 problems skipped (option)" }));
     }
 

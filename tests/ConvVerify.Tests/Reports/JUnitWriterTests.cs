@@ -52,20 +52,21 @@ public class JUnitWriterTests
         var suites = xml.Root!;
         Assert.That(suites.Name.LocalName, Is.EqualTo("testsuites"));
         Assert.That((string?)suites.Attribute("name"), Is.EqualTo("convverify"));
-        Assert.That((int?)suites.Attribute("tests"), Is.EqualTo(7));
+        // The seven rows and the run's verdict, an error: the ERROR row makes the exit code 2.
+        Assert.That((int?)suites.Attribute("tests"), Is.EqualTo(8));
         Assert.That((int?)suites.Attribute("failures"), Is.EqualTo(2), "fail and suspicious both fail a CI run");
-        Assert.That((int?)suites.Attribute("errors"), Is.EqualTo(1));
+        Assert.That((int?)suites.Attribute("errors"), Is.EqualTo(2));
         Assert.That((string?)suites.Attribute("time"), Is.EqualTo("12.345679"));
 
         var suite = suites.Elements("testsuite").Single();
         Assert.That((string?)suite.Attribute("name"), Is.EqualTo("convverify check (shard 2/3)"));
-        Assert.That((int?)suite.Attribute("tests"), Is.EqualTo(7));
+        Assert.That((int?)suite.Attribute("tests"), Is.EqualTo(8));
         Assert.That((int?)suite.Attribute("failures"), Is.EqualTo(2));
-        Assert.That((int?)suite.Attribute("errors"), Is.EqualTo(1));
+        Assert.That((int?)suite.Attribute("errors"), Is.EqualTo(2));
         Assert.That((int?)suite.Attribute("skipped"), Is.EqualTo(3), "not in pack, not provided by oracle, not provided");
         Assert.That((string?)suite.Attribute("time"), Is.EqualTo("12.345679"));
         Assert.That((string?)suite.Attribute("timestamp"), Is.EqualTo("2026-11-29T03:00:00Z"));
-        Assert.That(suite.Elements("testcase").Count(), Is.EqualTo(7));
+        Assert.That(suite.Elements("testcase").Count(), Is.EqualTo(8));
     }
 
     [Test]
@@ -113,7 +114,7 @@ public class JUnitWriterTests
     }
 
     [Test]
-    public void AnEmptyRunIsAValidDocumentWithZeroCounts()
+    public void AnEmptySelectionIsAValidDocumentOfItsFailingVerdictOnly()
     {
         string path = Path.Combine(Path.GetTempPath(), $"junit-{Guid.NewGuid():N}.xml");
         try
@@ -122,8 +123,12 @@ public class JUnitWriterTests
             var xml = XDocument.Load(path);
             Assert.That(xml.Declaration?.Encoding, Is.EqualTo("utf-8"));
             var suite = xml.Root!.Elements("testsuite").Single();
-            Assert.That(new[] { "tests", "failures", "errors", "skipped" }.Select(a => (int?)suite.Attribute(a)), Is.All.EqualTo(0));
-            Assert.That(suite.Elements("testcase"), Is.Empty);
+            // No case selected exits 1: zero tests and zero failures were a green CI page.
+            Assert.That(new[] { "tests", "failures", "errors", "skipped" }.Select(a => (int?)suite.Attribute(a)), Is.EqualTo(new int?[] { 1, 1, 0, 0 }));
+            var verdict = suite.Elements("testcase").Single();
+            Assert.That(((string?)verdict.Attribute("classname"), (string?)verdict.Attribute("name"), (string?)verdict.Element("failure")?.Attribute("message")), Is.EqualTo((
+                "convverify.check", "verdict (shard 2/3)",
+                "exit code 1: no case was selected, in shard 2/3 or any other: the selection is empty before --shard splits it")));
         }
         finally
         {
@@ -154,7 +159,7 @@ public class JUnitWriterTests
             var fail = xml.Descendants("failure").Single();
             Assert.That((string?)fail.Parent!.Attribute("classname"), Is.EqualTo("convverify.check.c\\u001b[31m"));
             Assert.That((string?)fail.Attribute("message"), Is.EqualTo("x\\u0001y\ttab\nline 😀"), "tab, newline and a character beyond the BMP are XML");
-            Assert.That((string?)xml.Descendants("error").Single().Attribute("message"), Is.EqualTo("e\\u0000"));
+            Assert.That((string?)xml.Descendants("error").Single(e => (string?)e.Attribute("type") == "unusable input").Attribute("message"), Is.EqualTo("e\\u0000"));
             Assert.That(xml.Descendants("property").Select(p => (string?)p.Attribute("value")), Does.Contain("w\\u0008"));
         }
         finally

@@ -244,7 +244,7 @@ public class OracleFailureTests
     {
         var report = WithOracleFailure();
         var errors = JUnitWriter.ToXml(report).Descendants("error").Select(e => (string?)e.Attribute("type")).ToList();
-        Assert.That(errors, Is.EqualTo(new[] { "oracle failure", "unusable input" }));
+        Assert.That(errors, Is.EqualTo(new[] { "exit code 2", "oracle failure", "unusable input" }), "the run's verdict, then the rows");
         string dir = Path.Combine(Path.GetTempPath(), "convverify-cause-html-" + Guid.NewGuid().ToString("N"));
         try
         {
