@@ -224,7 +224,7 @@ public static class ReportMerge
             RunCommands.Soak => "another --cases, --dtype or --fill",
             RunCommands.Check when r.Seed is not null => "other cases (--set, --batch, descriptors, --random, --mb, --max-macs, --dtype or --fill)",
             RunCommands.Check => "other packs, or other cases of them (--pack, --set, --batch, descriptors, --max-macs, --dtype or --fill)",
-            RunCommands.VerifyImpl => "another pack, or another --max-macs",
+            RunCommands.VerifyImpl => "another pack, or other cases of it (--max-macs, --dtype or --fill)",
             _ => "another pack",
         };
         return $"{path}: shard of another selection ({mine}) than {firstPath} ({theirs}): {what}";
