@@ -418,6 +418,18 @@ public static class TensorComparison
         where T : unmanaged, IFloatingPointIeee754<T> =>
         NarrowRuleOf(p, direction, inputs, expected, actual, factor, engine, probabilistic: true).TierBounds!;
 
+    /// <summary>
+    /// <see cref="NarrowBounds{T}"/>, <see cref="NarrowProbabilisticBounds{T}"/> and the exact sums S they were made of, from one
+    /// computation of S, M and Q (measurements that need all three).
+    /// </summary>
+    internal static (double[] Sound, double[] Tier, double[] Sums) NarrowRuleParts<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected,
+        ReadOnlySpan<T> actual, double factor = 1.0, IConvEngine? engine = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rule = NarrowRuleOf(p, direction, inputs, expected, actual, factor, engine, probabilistic: true);
+        return (rule.Bounds, rule.TierBounds!, rule.Sums);
+    }
+
     private static NarrowRule NarrowRuleOf<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         double factor, IConvEngine? engine, bool probabilistic)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -50,6 +50,9 @@ public class NarrowTierDetailTests
         Assert.That(v.ToString(), Does.StartWith("y: 1 of 1 elements beyond the narrow probabilistic bound (lambda = 8"));
         var lenient = TensorComparison.Compare<float>(P, Direction.Forward, In, [0f], [0.5f], Tolerance.SoundBound);
         Assert.That(lenient.Passed, Is.True, lenient.ToString());
+        // The measurements' one computation gives the same bounds, and S.
+        var parts = TensorComparison.NarrowRuleParts<float>(P, Direction.Forward, In, [0f], [0.5f]);
+        Assert.That((parts.Sound, parts.Tier, parts.Sums), Is.EqualTo((sound, tier, new[] { 0.0 })));
         // The heatmap's ratios are the tier's.
         Assert.That(TensorComparison.Ratios<float>(P, Direction.Forward, In, [0f], [0.5f], Tolerance.Probabilistic).Single(), Is.EqualTo(0.5 / tier.Single()));
     }
