@@ -139,39 +139,9 @@ public static class TensorComparison
     /// <paramref name="direction"/> is not a defined value.</exception>
     public static double[] Ratios<T>(ConvProblem p, Direction direction, ConvInputs<T> inputs, ReadOnlySpan<T> expected, ReadOnlySpan<T> actual,
         Tolerance tolerance, double boundFactor = 1.0, IConvEngine? engine = null)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        // As Compare: refused whatever the rule, not only where a bound reads them.
-        ArgumentNullException.ThrowIfNull(p);
-        ArgumentNullException.ThrowIfNull(inputs);
-        CheckElementType<T>(p);
-        CheckFactor(boundFactor, nameof(boundFactor));
-        CheckTolerance(tolerance);
-        CheckDirection(p, direction);
-        int[] shape = direction.ShapeOf(p);
-        NaiveConv.CheckLength(expected, "expected " + direction.TensorName(), direction.SizeOf(p), shape);
-        NaiveConv.CheckLength(actual, "actual " + direction.TensorName(), direction.SizeOf(p), shape);
-        CheckInputs(p, direction, inputs);
-        bool bitwise = tolerance == Tolerance.Bitwise;
-        var narrowRule = tolerance is Tolerance.SoundBound or Tolerance.Probabilistic && DTypes.IsNarrow(p.DType)
-            ? NarrowRuleOf(p, direction, inputs, expected, actual, boundFactor, engine, tolerance == Tolerance.Probabilistic, onlyWhereDiffering: true) : null;
-        double[] bounds = tolerance switch
-        {
-            _ when narrowRule is not null => narrowRule.TierBounds ?? narrowRule.Bounds,
-            // The bound Compare judged by: the probabilistic one capped at the sound one, so every failing element's ratio is past 1.
-            Tolerance.SoundBound or Tolerance.Probabilistic => SoundAndTierBounds(p, direction, inputs, expected, tolerance == Tolerance.Probabilistic, boundFactor, engine).Tier,
-            _ => new double[expected.Length],
-        };
-        var ratios = new double[expected.Length];
-        for (int i = 0; i < ratios.Length; i++)
-        {
-            if (!Mismatch(expected[i], actual[i], bitwise)) continue;
-            double err = Error(double.CreateChecked(expected[i]), double.CreateChecked(actual[i]));
-            if (narrowRule is not null && narrowRule.BothCorrect(i, err, double.CreateChecked(expected[i]), double.CreateChecked(actual[i]))) continue;
-            ratios[i] = Ratio(err, bounds[i]);
-        }
-        return ratios;
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        // Compare's own loop, its refusals included: a second copy of it was a second place for the two to drift apart.
+        CompareCore(p, direction, inputs, expected, actual, tolerance, boundFactor, engine, keepRatios: true).Ratios ?? new double[expected.Length];
 
     // The sound bounds of a float32 or float64 direction and the bounds of its rule: the sound ones again, or under the
     // probabilistic rule each element's τ capped at its sound bound (TierBound).

@@ -50,6 +50,25 @@ public class CompareWithRatiosTests
         Assert.That(verdict, Is.EqualTo(TensorComparison.Compare<T>(p, d, inputs, expected, actual, rule)).Using<Verdict>((a, b) => a.ToString() == b.ToString()));
         Assert.That(ratios, Is.Not.Null, "elements differ");
         Assert.That(ratios, Is.EqualTo(TensorComparison.Ratios<T>(p, d, inputs, expected, actual, rule)));
+        // Ratios is the same loop: the values are checked against the rule's bounds from their own entry points, each
+        // element's error over its bound (infinite under an exact rule, where a differing element has none).
+        double[]? bounds = (rule, DTypes.IsNarrow(dtype)) switch
+        {
+            (Tolerance.SoundBound, true) => TensorComparison.NarrowBounds<T>(p, d, inputs, expected, actual),
+            (Tolerance.Probabilistic, true) => TensorComparison.NarrowProbabilisticBounds<T>(p, d, inputs, expected, actual),
+            (Tolerance.SoundBound, false) => TensorComparison.Bounds<T>(p, d, inputs),
+            (Tolerance.Probabilistic, false) => TensorComparison.ProbabilisticBounds<T>(p, d, inputs, expected)
+                .Zip(TensorComparison.Bounds<T>(p, d, inputs), TensorComparison.TierBound).ToArray(),
+            _ => null,
+        };
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double e = double.CreateChecked(expected[i]), a = double.CreateChecked(actual[i]);
+            bool differs = rule == Tolerance.Bitwise ? !Bitwise.Equal(expected[i], actual[i]) : !(e == a || (double.IsNaN(e) && double.IsNaN(a)));
+            double error = !differs ? 0 : double.IsFinite(a - e) ? Math.Abs(a - e) : double.PositiveInfinity;
+            double want = !differs ? 0 : bounds is null || bounds[i] == 0 || !double.IsFinite(bounds[i]) ? double.PositiveInfinity : error / bounds[i];
+            Assert.That(ratios![i], Is.EqualTo(want), $"element {i}: expected {e}, actual {a}");
+        }
         // Nothing differs: no ratios, all 0 by Ratios too.
         var (same, none) = TensorComparison.CompareWithRatios<T>(p, d, inputs, expected, expected, rule);
         Assert.That((same.Passed, none), Is.EqualTo((true, (double[]?)null)));
