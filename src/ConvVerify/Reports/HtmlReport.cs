@@ -119,7 +119,8 @@ public static partial class HtmlReport
                 written.Add(heat);
                 written.Add(hist);
                 html.Append("<figure><img src=\"").Append(heat).Append("\" alt=\"heatmap of error/bound\"><figcaption>error/bound over ").Append(E(map.Slice))
-                    .Append(Plots.Rings(map) ? "; cells at or past the bound are ringed" : "; too many cells to ring: those at or past the bound are 1 and up on the colour bar")
+                    .Append(" on a log scale: blue below the bound, yellow to red at or past it")
+                    .Append(Plots.Rings(map) ? "; cells at or past the bound are ringed" : " (too many cells to ring)")
                     .Append("</figcaption></figure>")
                     .Append("<figure><img src=\"").Append(hist).Append("\" alt=\"histogram of error/bound\"><figcaption>log10(error/bound) over every element; the bound is at 0</figcaption></figure>\n");
             }

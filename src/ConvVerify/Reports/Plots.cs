@@ -27,28 +27,45 @@ internal static class Plots
         return Math.Max(map.Width, map.Height) <= MaxRingedSide;
     }
 
+    /// <summary>
+    /// The lowest log10(error/bound) the heatmap tells apart, the histogram's first edge: errors of a ten-thousandth of the
+    /// bound or less, exact matches included, share its palest colour.
+    /// </summary>
+    internal const double FloorLog10 = -4;
+
+    /// <summary>
+    /// A cell's intensity: log10(error/bound), from <see cref="FloorLog10"/> up to <paramref name="top"/> (where infinity
+    /// and NaN go). Below the bound it stays below 0 however close to 1 the ratio is (log10 of 1 − 2⁻⁵³ rounds to
+    /// nothing beside the scale's span), so a passing cell never takes a failing colour.
+    /// </summary>
+    internal static double Intensity(double ratio, double top)
+    {
+        if (!double.IsFinite(ratio) || ratio >= 1) return double.IsFinite(ratio) ? Math.Min(Math.Log10(ratio), top) : top;
+        return Math.Min(Math.Log10(Math.Max(ratio, Math.Pow(10, FloorLog10))), -1e-9);
+    }
+
     /// <summary>The heatmap's plot, before it is saved (tests read its cells and rings).</summary>
     internal static ScottPlot.Plot HeatmapPlot(ErrorMap map, string title)
     {
         var plt = new ScottPlot.Plot();
-        // Infinity (a non-zero error against a zero bound) has no colour: draw it as the largest finite value or 2.
-        double top = Math.Max(2, map.Ratios.Where(double.IsFinite).DefaultIfEmpty(0).Max());
+        // A linear scale up to the largest ratio drew a direction with one element a million times past its bound and
+        // the rest 1.5 times past it as one hot cell among cells the colour of exact matches. On a log scale, with blues
+        // below the bound and yellow to red at or past it, every failing cell shows whatever the largest ratio is. The
+        // scale reaches at least one decade past the bound; infinity (a non-zero error against a zero bound) is its top.
+        double top = Math.Max(1, Math.Log10(map.Ratios.Where(double.IsFinite).DefaultIfEmpty(0).Max()));
         var data = new double[map.Height, map.Width];
         for (int i = 0; i < map.Height; i++)
             for (int j = 0; j < map.Width; j++)
-            {
-                double r = map.Ratios[i * map.Width + j];
-                data[i, j] = double.IsFinite(r) ? r : top;
-            }
+                data[i, j] = Intensity(map.Ratios[i * map.Width + j], top);
         var heat = plt.Add.Heatmap(data);
-        heat.Colormap = new ScottPlot.Colormaps.Turbo();
-        heat.ManualRange = new ScottPlot.Range(0, top);
+        heat.Colormap = new BoundColormap(-FloorLog10 / (top - FloorLog10));
+        heat.ManualRange = new ScottPlot.Range(FloorLog10, top);
         // ScottPlot centres cell (i, j) on x = j, y = H-1-i: row 0 on top, as the tensor is indexed.
         var xs = new List<double>();
         var ys = new List<double>();
         for (int i = 0; i < map.Height; i++)
             for (int j = 0; j < map.Width; j++)
-                if (map.Ratios[i * map.Width + j] >= 1)
+                if (map.Ratios[i * map.Width + j] >= 1 || double.IsNaN(map.Ratios[i * map.Width + j]))
                 {
                     xs.Add(j);
                     ys.Add(map.Height - 1 - i);
@@ -58,18 +75,63 @@ internal static class Plots
             var marks = plt.Add.ScatterPoints(xs.ToArray(), ys.ToArray());
             marks.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
             marks.MarkerSize = Math.Min(300f / Math.Max(map.Width, map.Height), 14);
-            marks.Color = ScottPlot.Colors.White;
+            // Black shows on every colour at or past the bound (pale yellow to red).
+            marks.Color = ScottPlot.Colors.Black;
         }
-        plt.Add.ColorBar(heat).Label = "error / bound";
+        var bar = plt.Add.ColorBar(heat);
+        bar.Label = ColorBarLabel;
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (int k = (int)FloorLog10; k <= (int)Math.Floor(top); k += Math.Max(1, (int)Math.Ceiling((top - FloorLog10) / 10)))
+            ticks.AddMajor(k, RatioLabel(k));
+        if (!ticks.Ticks.Any(t => t.Position == 0)) ticks.AddMajor(0, RatioLabel(0));
+        bar.Axis.TickGenerator = ticks;
         plt.Title(FitTitle(title), size: 12);
         plt.XLabel("column (last dim)", size: 12);
         plt.YLabel(map.Height == 1 ? "" : "row from the top", size: 12);
         // Tick labels count rows from the top, as the tensor is indexed.
-        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        var rows = new ScottPlot.TickGenerators.NumericManual();
         int step = Math.Max(1, map.Height / 12);
-        for (int i = 0; i < map.Height; i += step) ticks.AddMajor(map.Height - 1 - i, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        plt.Axes.Left.TickGenerator = ticks;
+        for (int i = 0; i < map.Height; i += step) rows.AddMajor(map.Height - 1 - i, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        plt.Axes.Left.TickGenerator = rows;
         return plt;
+    }
+
+    /// <summary>What the heatmap's colour bar measures.</summary>
+    internal const string ColorBarLabel = "error / bound (log)";
+
+    /// <summary>The colour bar's label of log10(error/bound) = <paramref name="k"/>: the ratio itself, 1 being the bound.</summary>
+    internal static string RatioLabel(int k) => k switch
+    {
+        0 => "1 (bound)",
+        >= -3 and <= 3 => Math.Pow(10, k).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => "1e" + k.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// Blues below the bound, pale to deep as the error nears it; pale yellow to dark red at or past it. The bound sits at
+    /// <see cref="Split"/> of the scale, where the colours jump, so no failing cell is drawn in a passing colour.
+    /// </summary>
+    internal sealed class BoundColormap(double split) : ScottPlot.IColormap
+    {
+        /// <summary>The position of the bound on the scale, 0 to 1.</summary>
+        public double Split { get; } = split;
+
+        public string Name => "convverify-bound";
+
+        public ScottPlot.Color GetColor(double position)
+        {
+            if (double.IsNaN(position)) return ScottPlot.Colors.White;
+            position = Math.Clamp(position, 0, 1);
+            if (position < Split)
+                return Mix(new ScottPlot.Color(222, 235, 247), new ScottPlot.Color(8, 69, 148), position / Split);
+            double t = Split >= 1 ? 1 : (position - Split) / (1 - Split);
+            return t < 0.5
+                ? Mix(new ScottPlot.Color(254, 224, 80), new ScottPlot.Color(244, 109, 67), t * 2)
+                : Mix(new ScottPlot.Color(244, 109, 67), new ScottPlot.Color(165, 0, 38), t * 2 - 1);
+        }
+
+        private static ScottPlot.Color Mix(ScottPlot.Color a, ScottPlot.Color b, double t) => new(
+            (byte)Math.Round(a.R + (b.R - a.R) * t), (byte)Math.Round(a.G + (b.G - a.G) * t), (byte)Math.Round(a.B + (b.B - a.B) * t));
     }
 
     /// <summary>How many elements have each error/bound, on a log scale, with the bound marked.</summary>

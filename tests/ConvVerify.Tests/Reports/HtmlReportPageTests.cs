@@ -25,7 +25,7 @@ public partial class HtmlReportPageTests : TempFolderTest
     private static ErrorMap Map() =>
         ErrorMap.From([0.1, 0.2, 0.1, 0.2, 1.5, 2.5, 1.5, 3.0, 0.1, 0.2, 0.1, 0.2], [1, 1, 3, 4], [0, 0, 1, 3]);
 
-    private static RunReport Report(string shard = "2/3") => new()
+    private static RunReport Report(string shard = "2/3", List<RunRow>? rows = null) => new()
     {
         Command = "verify-impl",
         Subject = new SourceInfo { Name = "naive" },
@@ -34,7 +34,7 @@ public partial class HtmlReportPageTests : TempFolderTest
         Started = "2026-11-29T03:00:00Z",
         Seconds = 12.34,
         Warnings = ["candidate file extra.npy matches no case"],
-        Rows =
+        Rows = rows ??
         [
             Row("a", "y", Outcome.Pass, "", ratio: 0.25, maxAbs: 1.23456789e-5),
             Row("a", "dx", Outcome.Fail, "dx[0,0,1,3]: error 3 x bound", ratio: 3, maxAbs: 0.5, map: Map()),
@@ -154,6 +154,15 @@ public partial class HtmlReportPageTests : TempFolderTest
         int first = page.IndexOf("id=\"failure-0\"", StringComparison.Ordinal), second = page.IndexOf("id=\"failure-1\"", StringComparison.Ordinal);
         Assert.That(page.IndexOf("failure-0-histogram.png", StringComparison.Ordinal), Is.InRange(first, second));
         Assert.That(page[first..second], Does.Contain("</section>"));
+    }
+
+    [Test]
+    public void TheCaptionSaysHowFailingCellsAreToldApart()
+    {
+        Assert.That(Page(Report()), Does.Contain("error/bound over [0, 0, :, :] on a log scale: blue below the bound, yellow to red at or past it; cells at or past the bound are ringed"), "3 x 4: ringed");
+        var wide = ErrorMap.From([.. Enumerable.Range(0, 60).Select(k => k % 2 * 2.0)], [1, 1, 1, 60], [0, 0, 0, 1]);
+        var report = Report(rows: [Row("a", "dx", Outcome.Fail, "dx[0,0,0,1]: error 2 x bound", ratio: 2, maxAbs: 0.5, map: wide)]);
+        Assert.That(Page(report), Does.Contain("on a log scale: blue below the bound, yellow to red at or past it (too many cells to ring)</figcaption>"), "60 cells: colours alone");
     }
 
     [Test]

@@ -18,18 +18,30 @@ public class PlotsTests : TempFolderTest
         ErrorMap.From(ratios, [1, 1, height, width], [0, 0, 0, 0]);
 
     [Test]
-    public void TheHeatmapShowsEveryCellWithInfinityAtTheTopOfTheScale()
+    public void TheHeatmapShowsEveryCellOnALogScaleWithInfinityAtTheTopOfTheScale()
     {
         var plot = Plots.HeatmapPlot(Map(Ratios, 3, 4), "t");
         var heat = plot.GetPlottables<Heatmap>().Single();
         Assert.That(heat.Intensities.GetLength(0), Is.EqualTo(3));
         Assert.That(heat.Intensities.GetLength(1), Is.EqualTo(4));
         double[] cells = [.. Enumerable.Range(0, 12).Select(k => heat.Intensities[k / 4, k % 4])];
-        Assert.That(cells, Is.EqualTo(new[] { 0.1, 0.2, 0.3, 0.4, 1.0, 0.999, 5.0, 5.0, 0, 0.5, 0.6, 0.7 }),
-            "the infinite cell takes the largest finite ratio");
-        Assert.That((heat.ManualRange!.Value.Min, heat.ManualRange.Value.Max), Is.EqualTo((0.0, 5.0)));
+        // log10 of each ratio; 5 is under a decade past the bound, so the scale ends at 10 (log 1), where infinity goes;
+        // 0 (an exact match) sits at the floor, 1e-4 of the bound.
+        double[] expected = [-1, Math.Log10(0.2), Math.Log10(0.3), Math.Log10(0.4), 0, Math.Log10(0.999), Math.Log10(5), 1, -4, Math.Log10(0.5), Math.Log10(0.6), Math.Log10(0.7)];
+        Assert.That(cells, Is.EqualTo(expected).Within(1e-8), "log10(error/bound), infinity at the top");
+        Assert.That((heat.ManualRange!.Value.Min, heat.ManualRange.Value.Max), Is.EqualTo((-4.0, 1.0)));
         Assert.That(plot.Axes.Title.Label.Text, Is.EqualTo("t"));
-        Assert.That(plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>().Single().Label, Is.EqualTo("error / bound"), "the colour bar says what its colours measure");
+        Assert.That(plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>().Single().Label, Is.EqualTo("error / bound (log)"), "the colour bar says what its colours measure");
+    }
+
+    [Test]
+    public void CellsJustBelowTheBoundStayBelowItOnTheScale()
+    {
+        double below = Math.BitDecrement(1.0);
+        Assert.That(Math.Log10(below) + 4, Is.EqualTo(4.0), "log10 alone rounds the ratio onto the bound's position");
+        var heat = Plots.HeatmapPlot(Map([below, 1.0], 1, 2), "t").GetPlottables<Heatmap>().Single();
+        Assert.That(heat.Intensities[0, 0], Is.LessThan(0));
+        Assert.That(heat.Intensities[0, 1], Is.EqualTo(0.0));
     }
 
     // The width and height a PNG declares in its IHDR chunk (big-endian, after the 8-byte signature and the chunk's length and type).
@@ -57,14 +69,46 @@ public class PlotsTests : TempFolderTest
     }
 
     [Test]
-    public void TheScaleReachesAtLeastTwiceTheBound()
+    public void TheScaleReachesAtLeastADecadePastTheBound()
     {
-        // All small, or all infinite: the scale still shows the bound in its middle.
+        // All small, or all infinite: the scale still shows the bound, a decade below its top.
         var small = Plots.HeatmapPlot(Map([0.1, 0.2, 0.3], 1, 3), "t").GetPlottables<Heatmap>().Single();
-        Assert.That(small.ManualRange!.Value.Max, Is.EqualTo(2.0));
+        Assert.That(small.ManualRange!.Value.Max, Is.EqualTo(1.0));
         var infinite = Plots.HeatmapPlot(Map([double.PositiveInfinity, double.PositiveInfinity], 1, 2), "t").GetPlottables<Heatmap>().Single();
-        Assert.That(infinite.ManualRange!.Value.Max, Is.EqualTo(2.0));
-        Assert.That(infinite.Intensities[0, 0], Is.EqualTo(2.0));
+        Assert.That(infinite.ManualRange!.Value.Max, Is.EqualTo(1.0));
+        Assert.That(infinite.Intensities[0, 0], Is.EqualTo(1.0));
+        var large = Plots.HeatmapPlot(Map([1e6, double.PositiveInfinity, double.NaN], 1, 3), "t").GetPlottables<Heatmap>().Single();
+        Assert.That((large.ManualRange!.Value.Max, large.Intensities[0, 0], large.Intensities[0, 1], large.Intensities[0, 2]), Is.EqualTo((6.0, 6.0, 6.0, 6.0)).Using<(double, double, double, double)>((x, y) => Math.Abs(x.Item1 - y.Item1) + Math.Abs(x.Item2 - y.Item2) + Math.Abs(x.Item3 - y.Item3) + Math.Abs(x.Item4 - y.Item4) < 1e-12));
+    }
+
+    [Test]
+    public void EveryFailingCellIsDrawnWarmAndEveryPassingCellBlueWhateverTheLargestRatio()
+    {
+        // 60 x 60 (too many cells to ring): one cell a million times past its bound, a diagonal 1.5 times past it, the
+        // rest exact matches or just below the bound. On the old linear scale up to 1e6 the diagonal took the exact
+        // matches' colour.
+        const int n = 60;
+        var ratios = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                ratios[i * n + j] = i == j ? 1.5 : (i + j) % 2 == 0 ? 0 : 0.999;
+        ratios[3 * n + 7] = 1e6;
+        var plot = Plots.HeatmapPlot(Map(ratios, n, n), "t");
+        string path = Path.Combine(Dir, "warm.png");
+        plot.SavePng(path, 720, 720);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+        bool Warm(SkiaSharp.SKColor c) => c.Red > 150 && c.Red > c.Blue + 60;
+        bool Blue(SkiaSharp.SKColor c) => c.Blue > c.Red + 20;
+        var wrong = new List<string>();
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                var px = plot.GetPixel(new Coordinates(j, n - 1 - i));
+                var c = bitmap.GetPixel((int)px.X, (int)px.Y);
+                bool failing = ratios[i * n + j] >= 1;
+                if (failing ? !Warm(c) : !Blue(c)) wrong.Add($"({i}, {j}) ratio {ratios[i * n + j]}: {c}");
+            }
+        Assert.That(wrong, Is.Empty);
     }
 
     [Test]
@@ -154,8 +198,8 @@ public class PlotsTests : TempFolderTest
     [TestCase(60, 60)]
     public void ALargeSliceFailingEverywhereShowsItsColours(int height, int width)
     {
-        // Every cell past the bound (3 x; Turbo's top is dark red): a white ring on each cell 0.5 pixels wide drew a
-        // 1 x 1024 strip all white and 200 x 200 mostly white. Too many cells to ring leaves the colours alone.
+        // Every cell past the bound (3 x): a ring on each cell 0.5 pixels wide covered the colours it marked (white rings drew a
+        // 1 x 1024 strip all white and 200 x 200 mostly white). Too many cells to ring leaves the colours alone.
         var map = Map([.. Enumerable.Range(0, height * width).Select(k => 2 + k % 3 / 2.0)], height, width);
         SavedWhiteShare(Plots.HeatmapPlot(map, "t"), 720, Math.Clamp(200 + 18 * height, 260, 720), out double share);
         Assert.That(share, Is.LessThan(0.02), $"{height} x {width}: the data area is coloured, not white");
