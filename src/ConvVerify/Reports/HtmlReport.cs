@@ -72,7 +72,7 @@ public static partial class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ConvVerify ").Append(E(report.Command)).Append("</title>\n<style>")
             .Append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}")
             .Append(".pass{color:#176317}.FAIL,.ERROR{color:#b00020;font-weight:bold}.suspicious,.absent{color:#8a6100}figure{display:inline-block;margin:0 1em 1em 0}")
-            .Append("section.failure{border-top:2px solid #b00020;margin-top:1.5em}</style>\n")
+            .Append("section.failure{border-top:2px solid #b00020;margin-top:1.5em}h1,h2,p,figcaption{overflow-wrap:anywhere}</style>\n")
             // Hooks for a browser test: script errors and images that did not load are written onto the page itself.
             .Append("<script>window.addEventListener('error',e=>{document.body.dataset.errors=(document.body.dataset.errors||'')+e.message+';'});")
             .Append("window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0).map(i=>i.getAttribute('src'));")

@@ -20,6 +20,12 @@ internal static class Plots
     /// </summary>
     internal const int MaxRingedSide = 50;
 
+    /// <summary>
+    /// Most cells drawn along a side: some 4 pixels each of the data area's 500 or so, so that a block holding one failing
+    /// element is still seen. Past it cells are drawn in blocks, each the largest error/bound of its cells.
+    /// </summary>
+    internal const int MaxDrawnSide = 120;
+
     /// <summary>Whether the heatmap of <paramref name="map"/> rings its cells at or past the bound (its longer side is at most <see cref="MaxRingedSide"/> cells).</summary>
     public static bool Rings(ErrorMap map)
     {
@@ -53,11 +59,32 @@ internal static class Plots
         // below the bound and yellow to red at or past it, every failing cell shows whatever the largest ratio is. The
         // scale reaches at least one decade past the bound; infinity (a non-zero error against a zero bound) is its top.
         double top = Math.Max(1, Math.Log10(map.Ratios.Where(double.IsFinite).DefaultIfEmpty(0).Max()));
-        var data = new double[map.Height, map.Width];
+        // More cells than the picture has pixels: ScottPlot samples them, and the one failing element of a 1 x 5000 strip
+        // was not drawn at all. Each drawn cell takes the largest intensity of the block of cells it stands for.
+        int rowBlock = (map.Height + MaxDrawnSide - 1) / MaxDrawnSide, columnBlock = (map.Width + MaxDrawnSide - 1) / MaxDrawnSide;
+        // ScottPlot 5.1 draws nothing for one row or one column placed in a rectangle: such a side is drawn twice, each
+        // half as wide.
+        int drawnRows = (map.Height + rowBlock - 1) / rowBlock, columns = (map.Width + columnBlock - 1) / columnBlock;
+        int rowCopies = drawnRows == 1 ? 2 : 1, columnCopies = columns == 1 ? 2 : 1;
+        var data = new double[drawnRows * rowCopies, columns * columnCopies];
+        for (int i = 0; i < data.GetLength(0); i++)
+            for (int j = 0; j < data.GetLength(1); j++)
+                data[i, j] = double.NegativeInfinity;
         for (int i = 0; i < map.Height; i++)
             for (int j = 0; j < map.Width; j++)
-                data[i, j] = Intensity(map.Ratios[i * map.Width + j], top);
+            {
+                double v = Intensity(map.Ratios[i * map.Width + j], top);
+                for (int ri = 0; ri < rowCopies; ri++)
+                    for (int cj = 0; cj < columnCopies; cj++)
+                    {
+                        ref double cell = ref data[i / rowBlock * rowCopies + ri, j / columnBlock * columnCopies + cj];
+                        cell = Math.Max(cell, v);
+                    }
+            }
         var heat = plt.Add.Heatmap(data);
+        // The blocks span the cells they stand for (the last ones reaching past the map's edge when the blocks do not
+        // divide it): cell (i, j) stays centred on x = j, y = H-1-i.
+        heat.Rectangle = new ScottPlot.CoordinateRect(-0.5, columns * columnBlock - 0.5, map.Height - 0.5 - drawnRows * rowBlock, map.Height - 0.5);
         heat.Colormap = new BoundColormap(-FloorLog10 / (top - FloorLog10));
         heat.ManualRange = new ScottPlot.Range(FloorLog10, top);
         // ScottPlot centres cell (i, j) on x = j, y = H-1-i: row 0 on top, as the tensor is indexed.

@@ -129,6 +129,9 @@ public partial class HtmlReportPageTests : TempFolderTest
         Assert.That(Rule(page, "section.failure")["border-top"], Does.EndWith(Rule(page, ".FAIL")["color"]));
         Assert.That(Rule(page, "figure")["display"], Is.EqualTo("inline-block"));
         Assert.That(Rule(page, "body"), Does.ContainKey("font-family"));
+        // A random 3-D problem's case id of 90 characters without a space ran off the page's right edge.
+        foreach (string text in new[] { "h1", "h2", "p", "figcaption" })
+            Assert.That(Rule(page, text)["overflow-wrap"], Is.EqualTo("anywhere"), text + " breaks a long case id");
     }
 
     [Test]

@@ -34,6 +34,30 @@ public class PlotsTests : TempFolderTest
         Assert.That(plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>().Single().Label, Is.EqualTo("error / bound (log)"), "the colour bar says what its colours measure");
     }
 
+    [TestCase(1, 5000, 0, 3333)]
+    [TestCase(1, 5000, 0, 4999)]
+    [TestCase(3, 400, 2, 201)]
+    [TestCase(700, 700, 411, 9)]
+    public void TheOneFailingCellOfAMapWiderThanThePictureIsDrawn(int height, int width, int row, int column)
+    {
+        // More cells than pixels: ScottPlot sampled them, and the infinite ratio at [0, 3333] of a 1 x 5000 strip was not
+        // drawn at all; a block of cells now shows its largest ratio.
+        var ratios = new double[height * width];
+        ratios[row * width + column] = double.PositiveInfinity;
+        var plot = Plots.HeatmapPlot(Map(ratios, height, width), "t");
+        var heat = plot.GetPlottables<Heatmap>().Single();
+        Assert.That(Math.Max(heat.Intensities.GetLength(0), heat.Intensities.GetLength(1)), Is.LessThanOrEqualTo(Plots.MaxDrawnSide));
+        string path = Path.Combine(Dir, "wide.png");
+        plot.SavePng(path, 720, Math.Clamp(200 + 18 * height, 260, 720));
+        using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+        var at = plot.GetPixel(new Coordinates(column, height - 1 - row));
+        var c = bitmap.GetPixel((int)Math.Round(at.X), (int)Math.Round(at.Y));
+        Assert.That(c.Red > 150 && c.Red > c.Blue + 60, Is.True, $"the failing cell's place is drawn {c}");
+        var far = plot.GetPixel(new Coordinates((column + width / 2) % width, height - 1 - (row + height / 2) % height));
+        var d = bitmap.GetPixel((int)Math.Round(far.X), (int)Math.Round(far.Y));
+        Assert.That(d.Blue > d.Red + 20, Is.True, $"a passing cell half the map away is blue {d}");
+    }
+
     [Test]
     public void CellsJustBelowTheBoundStayBelowItOnTheScale()
     {
@@ -176,9 +200,9 @@ public class PlotsTests : TempFolderTest
         string path = Path.Combine(Dir, $"w{width}x{height}.png");
         plot.SavePng(path, width, height);
         // The cells' own rectangle, without the margins the axes leave around them (cell (0, 0) is centred on the origin).
-        var cells = plot.GetPlottables<Heatmap>().SingleOrDefault()?.Intensities;
-        var rect = cells is null ? plot.LastRender.DataRect : new PixelRect(
-            plot.GetPixel(new Coordinates(-0.5, cells.GetLength(0) - 0.5)), plot.GetPixel(new Coordinates(cells.GetLength(1) - 0.5, -0.5)));
+        var cells = plot.GetPlottables<Heatmap>().SingleOrDefault()?.GetAlignedExtent();
+        var rect = cells is not { } r ? plot.LastRender.DataRect : new PixelRect(
+            plot.GetPixel(new Coordinates(r.Left, r.Top)), plot.GetPixel(new Coordinates(r.Right, r.Bottom)));
         using var bitmap = SkiaSharp.SKBitmap.Decode(path);
         Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((width, height)));
         int white = 0, all = 0;
