@@ -28,6 +28,10 @@ public sealed record ElementError(int Index, int[] Position, double Expected, do
             ? string.Create(CultureInfo.InvariantCulture, $", sound bound {RatioFormat.Number(sb)} (error/sound bound {RatioFormat.Format(AbsError / sb)})") : "";
         string exact = ExactSum is not { } s ? ""
             : ExpectedAllowance is not { } r ? string.Create(CultureInfo.InvariantCulture, $", exact sum {RatioFormat.Exact(s)}")
+                // A correct reference with a bound of 0: read alone, "bound 0" looked like a reference that breaks the rule.
+                + (Bound == 0 && double.IsFinite(Expected) && double.IsFinite(Actual) && Actual != Expected
+                    ? $": the expected value is a correct rounding of it and no value {(Actual > Expected ? "above" : "below")} it is, so the bound that way is 0"
+                    : "")
             // Under the tier an element within its sound bound was judged by the tier's allowance: the reference is then
             // beyond what the tier allows it, not what the sound rule does.
             : double.IsFinite(Expected) && SoundBound is { } tierSound && AbsError <= tierSound ? string.Create(CultureInfo.InvariantCulture,

@@ -77,6 +77,22 @@ public class NarrowBoundDetailTests
     }
 
     [Test]
+    public void ABoundOfZeroBesideACorrectReferenceSaysWhy()
+    {
+        // e = 1 rounds S = 1 + 2^−8 correctly; no bfloat16 value below 1 does (1 − 2^−8 lies 2^−7 below S): the bound that
+        // way is 0. Printed as "bound 0, error/bound inf, exact sum …" alone, it read as a reference that breaks the rule.
+        float down = 1 - MathF.ScaleB(1, -8);
+        var v = TensorComparison.Compare(P, Direction.Forward, In, [1f], [down], Tolerance.SoundBound);
+        Assert.That((v.Failures, v.Worst!.Bound, v.Worst.ExpectedAllowance), Is.EqualTo((1, 0.0, (double?)null)), v.ToString());
+        Assert.That(v.Worst.ToString(), Does.EndWith(FormattableString.Invariant(
+            $", exact sum {S:R}: the expected value is a correct rounding of it and no value below it is, so the bound that way is 0")));
+        // Above S the other way round: e = 1 + 2^−7 is correct, and 1 + 2^−6 lies past it.
+        var up = TensorComparison.Compare(P, Direction.Forward, In, [1 + MathF.ScaleB(1, -7)], [1 + MathF.ScaleB(1, -6)], Tolerance.SoundBound);
+        Assert.That(up.Worst!.ToString(), Does.Not.Contain("bound that way is 0"), "a bound above 0 needs no word");
+        Assert.That(up.Failures, Is.EqualTo(1), up.ToString());
+    }
+
+    [Test]
     public void AnExpectedValueOutsideItsOwnIntervalFailsACorrectActualValue()
     {
         // e = 1 + 2^−6 is two bfloat16 ulps above S = 1 + 2^−8, far past its allowance of ½ ulp (2^−8) plus the float32
