@@ -46,7 +46,8 @@ internal static class Plots
     /// </summary>
     internal static double Intensity(double ratio, double top)
     {
-        if (!double.IsFinite(ratio) || ratio >= 1) return double.IsFinite(ratio) ? Math.Min(Math.Log10(ratio), top) : top;
+        if (!double.IsFinite(ratio)) return top;
+        if (ratio >= 1) return Math.Min(Math.Log10(ratio), top);
         return Math.Min(Math.Log10(Math.Max(ratio, Math.Pow(10, FloorLog10))), -1e-9);
     }
 
@@ -66,21 +67,17 @@ internal static class Plots
         // half as wide.
         int drawnRows = (map.Height + rowBlock - 1) / rowBlock, columns = (map.Width + columnBlock - 1) / columnBlock;
         int rowCopies = drawnRows == 1 ? 2 : 1, columnCopies = columns == 1 ? 2 : 1;
+        var blocks = new double[drawnRows, columns];
+        for (int i = 0; i < drawnRows; i++)
+            for (int j = 0; j < columns; j++)
+                blocks[i, j] = double.NegativeInfinity;
+        for (int i = 0; i < map.Height; i++)
+            for (int j = 0; j < map.Width; j++)
+                blocks[i / rowBlock, j / columnBlock] = Math.Max(blocks[i / rowBlock, j / columnBlock], Intensity(map.Ratios[i * map.Width + j], top));
         var data = new double[drawnRows * rowCopies, columns * columnCopies];
         for (int i = 0; i < data.GetLength(0); i++)
             for (int j = 0; j < data.GetLength(1); j++)
-                data[i, j] = double.NegativeInfinity;
-        for (int i = 0; i < map.Height; i++)
-            for (int j = 0; j < map.Width; j++)
-            {
-                double v = Intensity(map.Ratios[i * map.Width + j], top);
-                for (int ri = 0; ri < rowCopies; ri++)
-                    for (int cj = 0; cj < columnCopies; cj++)
-                    {
-                        ref double cell = ref data[i / rowBlock * rowCopies + ri, j / columnBlock * columnCopies + cj];
-                        cell = Math.Max(cell, v);
-                    }
-            }
+                data[i, j] = blocks[i / rowCopies, j / columnCopies];
         var heat = plt.Add.Heatmap(data);
         // The blocks span the cells they stand for (the last ones reaching past the map's edge when the blocks do not
         // divide it): cell (i, j) stays centred on x = j, y = H-1-i.
@@ -150,15 +147,12 @@ internal static class Plots
             if (double.IsNaN(position)) return ScottPlot.Colors.White;
             position = Math.Clamp(position, 0, 1);
             if (position < Split)
-                return Mix(new ScottPlot.Color(222, 235, 247), new ScottPlot.Color(8, 69, 148), position / Split);
+                return new ScottPlot.Color(222, 235, 247).MixedWith(new ScottPlot.Color(8, 69, 148), position / Split);
             double t = Split >= 1 ? 1 : (position - Split) / (1 - Split);
             return t < 0.5
-                ? Mix(new ScottPlot.Color(254, 224, 80), new ScottPlot.Color(244, 109, 67), t * 2)
-                : Mix(new ScottPlot.Color(244, 109, 67), new ScottPlot.Color(165, 0, 38), t * 2 - 1);
+                ? new ScottPlot.Color(254, 224, 80).MixedWith(new ScottPlot.Color(244, 109, 67), t * 2)
+                : new ScottPlot.Color(244, 109, 67).MixedWith(new ScottPlot.Color(165, 0, 38), t * 2 - 1);
         }
-
-        private static ScottPlot.Color Mix(ScottPlot.Color a, ScottPlot.Color b, double t) => new(
-            (byte)Math.Round(a.R + (b.R - a.R) * t), (byte)Math.Round(a.G + (b.G - a.G) * t), (byte)Math.Round(a.B + (b.B - a.B) * t));
     }
 
     /// <summary>How many elements have each error/bound, on a log scale, with the bound marked.</summary>

@@ -102,7 +102,7 @@ public class PlotsTests : TempFolderTest
         Assert.That(infinite.ManualRange!.Value.Max, Is.EqualTo(1.0));
         Assert.That(infinite.Intensities[0, 0], Is.EqualTo(1.0));
         var large = Plots.HeatmapPlot(Map([1e6, double.PositiveInfinity, double.NaN], 1, 3), "t").GetPlottables<Heatmap>().Single();
-        Assert.That((large.ManualRange!.Value.Max, large.Intensities[0, 0], large.Intensities[0, 1], large.Intensities[0, 2]), Is.EqualTo((6.0, 6.0, 6.0, 6.0)).Using<(double, double, double, double)>((x, y) => Math.Abs(x.Item1 - y.Item1) + Math.Abs(x.Item2 - y.Item2) + Math.Abs(x.Item3 - y.Item3) + Math.Abs(x.Item4 - y.Item4) < 1e-12));
+        Assert.That(new[] { large.ManualRange!.Value.Max, large.Intensities[0, 0], large.Intensities[0, 1], large.Intensities[0, 2] }, Is.EqualTo(new[] { 6.0, 6.0, 6.0, 6.0 }).Within(1e-12));
     }
 
     [Test]
